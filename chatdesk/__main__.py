@@ -1,0 +1,5 @@
+"""Allow ``python -m chatdesk``."""
+
+from .cli import main
+
+raise SystemExit(main())

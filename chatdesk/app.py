@@ -1,0 +1,66 @@
+"""create_app(): wire settings, store, services and transports into one aiohttp app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from .config import Settings
+from .conversation import ConversationService, Responder
+from .realtime import Publisher, VisitorNamespace, create_sio
+from .store import Store, create_store
+from .tokens import VisitorTokens
+from .web import routes
+from .web.appkeys import CONVERSATIONS, SETTINGS, SIO, STORE
+
+__all__ = ["create_app"]
+
+_TEMPLATES = Path(__file__).parent / "web" / "templates"
+
+
+def create_app(
+    settings: Settings, *, store: Store | None = None, responder: Responder | None = None
+) -> web.Application:
+    """Return the chatdesk web application for ``settings``.
+
+    :param store: an unopened store to use instead of the configured one.
+    :param responder: what answers visitors (default: nobody).
+    """
+    settings = settings.with_secret()
+    app = web.Application(client_max_size=1024**2)
+    store = store if store is not None else create_store(settings)
+    conversations = ConversationService(
+        store,
+        VisitorTokens(settings.secret_key),
+        responder=responder,
+        max_message_length=settings.max_message_length,
+        default_lang=settings.default_lang,
+    )
+    sio = create_sio(settings)
+    sio.register_namespace(VisitorNamespace(conversations, Publisher(sio), settings))
+    sio.attach(app)
+
+    app[SETTINGS] = settings
+    app[STORE] = store
+    app[CONVERSATIONS] = conversations
+    app[SIO] = sio
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
+    app.cleanup_ctx.append(_store_lifetime)
+    app.on_shutdown.append(_close_sockets)
+    routes.setup(app)
+    return app
+
+
+async def _close_sockets(app: web.Application) -> None:
+    await app[SIO].shutdown()
+
+
+async def _store_lifetime(app: web.Application) -> AsyncIterator[None]:
+    store = app[STORE]
+    await store.open()
+    yield
+    await store.close()

@@ -1,0 +1,120 @@
+"""Domain records shared by services and stores: visitors, conversations, messages."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "Author",
+    "Conversation",
+    "Message",
+    "MessageDraft",
+    "Visitor",
+    "format_ts",
+    "new_id",
+    "parse_ts",
+    "utcnow",
+]
+
+
+class Author(StrEnum):
+    """Who wrote a message."""
+
+    VISITOR = "visitor"
+    BOT = "bot"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, to the millisecond (the precision we store)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_id() -> str:
+    """Return a new random identifier (32 hex characters)."""
+    return uuid.uuid4().hex
+
+
+def format_ts(ts: datetime) -> str:
+    """Format a UTC time as ISO 8601 with milliseconds and a ``Z`` suffix."""
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+
+
+def parse_ts(text: str) -> datetime:
+    """Parse a time written by :func:`format_ts`."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Someone using the widget; known only by the signed token their browser keeps."""
+
+    id: str
+    created_at: datetime
+    lang: str
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One visitor's thread of messages; ``last_seq`` is the newest message's sequence."""
+
+    id: str
+    visitor_id: str
+    created_at: datetime
+    lang: str
+    page: str = ""
+    status: str = "open"
+    last_seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDraft:
+    """A message before the store gives it its sequence number."""
+
+    author: Author
+    text: str
+    client_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=new_id)
+    ts: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A stored message. ``seq`` counts from 1 within its conversation, without gaps.
+
+    ``extra`` holds author-specific fields (a bot answer's ``entry_id``, an operator's
+    name...) that are sent to clients beside the core fields.
+    """
+
+    id: str
+    conversation_id: str
+    seq: int
+    author: Author
+    text: str
+    ts: datetime
+    client_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the message as sent over the wire (see docs/protocol.md)."""
+        payload: dict[str, Any] = dict(self.extra)
+        payload.update(
+            id=self.id,
+            seq=self.seq,
+            conversation_id=self.conversation_id,
+            author=self.author.value,
+            text=self.text,
+            ts=format_ts(self.ts),
+        )
+        if self.client_id is not None:
+            payload["client_id"] = self.client_id
+        return payload

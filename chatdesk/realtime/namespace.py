@@ -1,0 +1,70 @@
+"""What every chatdesk namespace shares: error-safe handlers and reserved-event guards."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import socketio
+
+from ..errors import ChatdeskError, InvalidPayload
+
+__all__ = ["BaseNamespace", "acked", "error_reply"]
+
+log = logging.getLogger(__name__)
+
+NS = TypeVar("NS", bound="BaseNamespace")
+Handler = Callable[[NS, str, Any], Awaitable[dict[str, Any]]]
+
+_RESERVED = frozenset({"connect", "disconnect", "connect_error"})
+
+
+def error_reply(error: ChatdeskError) -> dict[str, Any]:
+    """Return the ack sent for a failed request."""
+    return {"ok": False, "error": error.to_payload()}
+
+
+def acked(handler: Handler[NS]) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Wrap an event handler so it always acks ``{"ok": true, ...}`` or ``{"ok": false,
+    "error": {...}}`` and never raises out to python-socketio."""
+
+    @functools.wraps(handler)
+    async def wrapper(self: NS, sid: str, *args: Any) -> dict[str, Any]:
+        try:
+            if len(args) > 1:
+                raise InvalidPayload("send one object per event")
+            result = await handler(self, sid, args[0] if args else None)
+        except ChatdeskError as exc:
+            return error_reply(exc)
+        except Exception:
+            log.exception("handler %s failed", handler.__name__)
+            return error_reply(ChatdeskError("something went wrong on our side; please retry"))
+        return {"ok": True, **result}
+
+    return wrapper
+
+
+class BaseNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    """A namespace that clients cannot trick into running its lifecycle handlers."""
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Dispatch to ``on_<event>``, refusing reserved names sent as client events."""
+        if (
+            event in _RESERVED
+            and args
+            and self.server.manager.is_connected(args[0], self.namespace)
+        ):
+            # python-socketio dispatches a client's "connect"/"disconnect" *event* to the
+            # same handler as the real lifecycle call; only connected sids can send events,
+            # while the real calls happen before connect completes or after disconnect began.
+            log.warning("ignored a client-sent %r event from %s", event, args[0])
+            return None
+        try:
+            return await super().trigger_event(event, *args)
+        except socketio.exceptions.ConnectionRefusedError:
+            raise
+        except Exception:
+            log.exception("event %r failed", event)
+            return None

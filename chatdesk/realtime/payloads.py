@@ -1,0 +1,142 @@
+"""Validation of socket payloads: exact shapes in, typed values out, clear errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidPayload
+from ..store import MAX_PAGE
+
+__all__ = [
+    "ConnectAuth",
+    "HistoryRequest",
+    "MessageIn",
+    "parse_auth",
+    "parse_history",
+    "parse_message",
+    "parse_typing",
+]
+
+_MAX_CLIENT_ID = 100
+_MAX_TOKEN = 1000
+_MAX_LANG = 35
+_MAX_PAGE_URL = 2048
+# The largest integer a JavaScript client can represent exactly (and SQLite can store).
+_MAX_INT = 2**53 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectAuth:
+    """What a visitor sends when connecting."""
+
+    token: str | None
+    since: int | None
+    lang: str | None
+    page: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageIn:
+    """A visitor's ``message`` event."""
+
+    client_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRequest:
+    """A ``history`` event."""
+
+    since: int
+    limit: int
+
+
+def parse_auth(data: Any) -> ConnectAuth:
+    """Validate the connect ``auth`` object; unknown keys are ignored for forward
+    compatibility (refusing a connection over them would strand old widgets)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidPayload("auth must be an object")
+    token = _optional_str(data, "token", _MAX_TOKEN)
+    since = _optional_int(data, "since", minimum=0)
+    lang = _optional_str(data, "lang", _MAX_LANG)
+    page = _optional_str(data, "page", _MAX_PAGE_URL)
+    return ConnectAuth(token=token or None, since=since, lang=lang, page=page or "")
+
+
+def parse_message(data: Any, *, max_length: int) -> MessageIn:
+    """Validate a ``message`` event: ``{"client_id": str, "text": str}``."""
+    _fields(data, "message", required={"client_id", "text"})
+    client_id = _required_str(data, "client_id", _MAX_CLIENT_ID)
+    text = data["text"]
+    if not isinstance(text, str):
+        raise InvalidPayload("`text` must be a string")
+    # A cheap bound before any text processing; the exact rule is in clean_text().
+    if len(text) > 2 * max_length + 100:
+        raise InvalidPayload(
+            f"the message is longer than {max_length} characters", code="text_too_long"
+        )
+    return MessageIn(client_id=client_id, text=text)
+
+
+def parse_history(data: Any) -> HistoryRequest:
+    """Validate a ``history`` event: ``{"since": int, "limit"?: int}``."""
+    _fields(data, "history", required={"since"}, optional={"limit"})
+    since = _optional_int(data, "since", minimum=0)
+    if since is None:
+        raise InvalidPayload("`since` must be an integer")
+    limit = _optional_int(data, "limit", minimum=1)
+    return HistoryRequest(since=since, limit=min(limit or 50, MAX_PAGE))
+
+
+def parse_typing(data: Any) -> bool:
+    """Validate a ``typing`` event: ``{"on": bool}``."""
+    _fields(data, "typing", required={"on"})
+    if not isinstance(data["on"], bool):
+        raise InvalidPayload("`on` must be true or false")
+    return bool(data["on"])
+
+
+def _fields(
+    data: Any, event: str, *, required: set[str], optional: frozenset[str] | set[str] = frozenset()
+) -> None:
+    if not isinstance(data, dict):
+        raise InvalidPayload(f"`{event}` expects an object")
+    for key in data:
+        if key not in required and key not in optional:
+            raise InvalidPayload(f"`{event}` has an unknown field `{str(key)[:40]}`")
+    for key in sorted(required):
+        if key not in data:
+            raise InvalidPayload(f"`{event}` is missing the field `{key}`")
+
+
+def _required_str(data: dict[str, Any], key: str, max_length: int) -> str:
+    value = _optional_str(data, key, max_length)
+    if not value:
+        raise InvalidPayload(f"`{key}` must be a non-empty string")
+    return value
+
+
+def _optional_str(data: dict[str, Any], key: str, max_length: int) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidPayload(f"`{key}` must be a string")
+    if len(value) > max_length:
+        raise InvalidPayload(f"`{key}` is longer than {max_length} characters")
+    return value
+
+
+def _optional_int(data: dict[str, Any], key: str, *, minimum: int) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    # bool is an int subclass; `true` is not a sequence number.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidPayload(f"`{key}` must be an integer")
+    if not minimum <= value <= _MAX_INT:
+        raise InvalidPayload(f"`{key}` must be between {minimum} and {_MAX_INT}")
+    return value

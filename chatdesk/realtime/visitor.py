@@ -1,0 +1,158 @@
+"""The ``/visitor`` namespace: validate what the widget sends, delegate, ack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+import socketio
+
+from ..config import Settings
+from ..conversation import ConversationService, VisitorSession
+from ..errors import ChatdeskError, InvalidPayload, RateLimited
+from ..models import Message
+from ..store import MAX_PAGE
+from . import rooms
+from .namespace import BaseNamespace, acked, error_reply
+from .payloads import parse_auth, parse_history, parse_message, parse_typing
+from .publish import Publisher
+from .throttle import TokenBucket
+
+__all__ = ["VisitorNamespace"]
+
+log = logging.getLogger(__name__)
+
+
+class VisitorNamespace(BaseNamespace):
+    """Socket.IO handlers for website visitors (protocol: docs/protocol.md).
+
+    :param conversations: the conversation service.
+    :param publisher: turns returned events into emits.
+    :param settings: limits (message length, flood control).
+    """
+
+    def __init__(
+        self, conversations: ConversationService, publisher: Publisher, settings: Settings
+    ) -> None:
+        super().__init__(rooms.VISITOR_NS)
+        self.conversations = conversations
+        self.publisher = publisher
+        self.settings = settings
+        self._buckets: dict[str, TokenBucket] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        """Accept a visitor: new, or returning with a token; refuse with a reason otherwise."""
+        try:
+            request = parse_auth(auth)
+            session = await self.conversations.visitor_connected(
+                token=request.token, lang=request.lang, page=request.page
+            )
+        except ChatdeskError as exc:
+            code = "invalid_auth" if isinstance(exc, InvalidPayload) else exc.code
+            raise socketio.exceptions.ConnectionRefusedError(code, exc.to_payload()) from None
+        except Exception:
+            log.exception("visitor connect failed")
+            raise socketio.exceptions.ConnectionRefusedError("internal_error") from None
+        conversation = session.conversation
+        await self.save_session(
+            sid, {"visitor_id": session.visitor.id, "conversation_id": conversation.id}
+        )
+        await self.enter_room(sid, rooms.conversation(conversation.id))
+        self._buckets[sid] = TokenBucket(self.settings.visitor_rate, self.settings.visitor_burst)
+        self._spawn(self._welcome(sid, session, request.since), "welcome")
+
+    async def on_disconnect(self, sid: str, reason: str = "") -> None:
+        """Forget the connection's flood-control state."""
+        self._buckets.pop(sid, None)
+
+    @acked
+    async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
+        """Store a visitor message before acking it; then let the responder answer."""
+        incoming = parse_message(data, max_length=self.settings.max_message_length)
+        bucket = self._buckets.get(sid)
+        if bucket is not None and not bucket.allow():
+            raise RateLimited("you are sending messages too fast; wait a moment")
+        conversation_id = await self._conversation_id(sid)
+        message, events = await self.conversations.visitor_said(
+            conversation_id, client_id=incoming.client_id, text=incoming.text
+        )
+        await self.publisher.publish(events)
+        if events:
+            self._spawn(self._respond(message), "responder")
+        return {"message": message.to_payload()}
+
+    @acked
+    async def on_history(self, sid: str, data: Any) -> dict[str, Any]:
+        """Return a page of the visitor's own conversation."""
+        request = parse_history(data)
+        conversation_id = await self._conversation_id(sid)
+        messages, more = await self.conversations.history(
+            conversation_id, since=request.since, limit=request.limit
+        )
+        return {"messages": [m.to_payload() for m in messages], "more": more}
+
+    async def on_typing(self, sid: str, data: Any = None) -> None:
+        """Relay the visitor's typing state to the other side; never stored."""
+        try:
+            on = parse_typing(data)
+            conversation_id = await self._conversation_id(sid)
+        except ChatdeskError as exc:
+            await self.emit("error", error_reply(exc)["error"], to=sid)
+            return
+        await self.publisher.publish(self.conversations.visitor_typing(conversation_id, on))
+
+    async def _conversation_id(self, sid: str) -> str:
+        session = await self.get_session(sid)
+        return str(session["conversation_id"])
+
+    async def _welcome(self, sid: str, session: VisitorSession, since: int | None) -> None:
+        # The CONNECT packet is queued right after on_connect returns; an emit must not
+        # overtake it, or clients drop the event.
+        for _ in range(100):
+            if self.server.manager.is_connected(sid, self.namespace):
+                break
+            await asyncio.sleep(0)
+        else:
+            return
+        conversation = session.conversation
+        await self.emit(
+            "session",
+            {
+                "token": session.token,
+                "visitor_id": session.visitor.id,
+                "conversation_id": conversation.id,
+                "seq": conversation.last_seq,
+                "lang": conversation.lang,
+            },
+            to=sid,
+        )
+        if since is None:
+            return
+        cursor = since
+        while True:
+            messages, more = await self.conversations.history(
+                conversation.id, since=cursor, limit=MAX_PAGE
+            )
+            for message in messages:
+                await self.emit("message", message.to_payload(), to=sid)
+            if not more or not messages:
+                break
+            cursor = messages[-1].seq
+
+    async def _respond(self, message: Message) -> None:
+        await self.publisher.publish(await self.conversations.respond(message))
+
+    def _spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("visitor %s task failed", what)
+
+        # Keep a reference: the event loop only holds weak ones to tasks.
+        task = asyncio.ensure_future(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

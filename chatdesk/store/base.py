@@ -1,0 +1,81 @@
+"""The Store protocol: every persistent operation chatdesk needs, named for the domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from ..models import Conversation, Message, MessageDraft, Visitor
+
+__all__ = ["MAX_PAGE", "Store"]
+
+#: Most messages a single :meth:`Store.list_messages` call returns.
+MAX_PAGE = 200
+
+
+class Store(Protocol):
+    """Persistence for chatdesk. Each method is one atomic operation.
+
+    Implementations must make every method safe to call concurrently from many
+    processes: operations that read-then-write (sequence numbers, de-duplication)
+    happen inside the store, never in a service. Usage::
+
+        store = SqliteStore(path)
+        await store.open()
+        visitor, conversation = await store.create_visitor(lang="fr", page="", now=utcnow())
+        message, created = await store.append_message(conversation.id, draft)
+        await store.close()
+    """
+
+    #: Short backend name shown by ``/healthz``.
+    name: str
+
+    async def open(self) -> None:
+        """Connect, and create or migrate the schema."""
+
+    async def close(self) -> None:
+        """Flush pending work and release connections."""
+
+    async def ping(self) -> None:
+        """Check the store answers; raise :class:`~chatdesk.errors.StoreError` if not."""
+
+    async def create_visitor(
+        self, *, lang: str, page: str, now: datetime
+    ) -> tuple[Visitor, Conversation]:
+        """Create a visitor and their first conversation together.
+
+        :param lang: the visitor's language.
+        :param page: the URL of the page the widget was opened on.
+        :param now: creation time.
+        """
+
+    async def get_visitor(self, visitor_id: str) -> Visitor | None:
+        """Return the visitor, or ``None`` if unknown (or forgotten)."""
+
+    async def current_conversation(self, visitor_id: str) -> Conversation | None:
+        """Return the visitor's most recent conversation, or ``None``."""
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        """Return a conversation by id, or ``None``."""
+
+    async def note_visit(self, conversation_id: str, *, lang: str, page: str) -> None:
+        """Record the language and page of the visitor's latest connection."""
+
+    async def append_message(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool]:
+        """Store ``draft`` as the conversation's next message, atomically.
+
+        Assigns ``seq`` = previous last seq + 1. When ``draft.client_id`` is set and a
+        message from the same author with that client id exists in the conversation,
+        nothing is stored and the existing message is returned.
+
+        :returns: ``(message, created)``; ``created`` is False for a de-duplicated retry.
+        :raises NotFound: if the conversation does not exist.
+        """
+
+    async def list_messages(
+        self, conversation_id: str, *, since: int = 0, limit: int = 50
+    ) -> tuple[list[Message], bool]:
+        """Return messages with ``seq > since`` in order, at most ``limit`` (capped at
+        :data:`MAX_PAGE`), and whether more follow."""

@@ -1,0 +1,72 @@
+"""Versioned SQLite schema migrations, applied in order at start-up."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from ..errors import ConfigError
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+log = logging.getLogger(__name__)
+
+#: Each entry upgrades the schema by one version (``PRAGMA user_version``). Never edit
+#: a released entry: append a new one.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE visitors (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            page TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open',
+            last_seq INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX conversations_by_visitor ON conversations(visitor_id, created_at)",
+        """CREATE TABLE messages (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            id TEXT NOT NULL UNIQUE,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            client_id TEXT,
+            extra TEXT,
+            PRIMARY KEY (conversation_id, seq)
+        ) WITHOUT ROWID""",
+        """CREATE UNIQUE INDEX messages_by_client_id
+            ON messages(conversation_id, author, client_id) WHERE client_id IS NOT NULL""",
+    ],
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to the newest schema; return the resulting version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read the version inside the write lock: two processes may start together.
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise ConfigError(
+                f"the database schema (version {version}) is newer than this chatdesk "
+                f"understands ({len(MIGRATIONS)}); upgrade chatdesk"
+            )
+        for number in range(version, len(MIGRATIONS)):
+            for statement in MIGRATIONS[number]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            log.info("SQLite schema migrated to version %d", number + 1)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)

@@ -1,0 +1,40 @@
+"""Plain HTTP routes: health check and the public front page."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from .. import __version__
+from ..errors import ChatdeskError
+from .appkeys import STORE
+
+__all__ = ["setup"]
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Answer 200 when the store answers, 503 otherwise (for load balancers)."""
+    store = request.app[STORE]
+    try:
+        await store.ping()
+    except ChatdeskError as exc:
+        return web.json_response(
+            {"status": "unavailable", "store": store.name, "error": exc.to_payload()}, status=503
+        )
+    return web.json_response({"status": "ok", "store": store.name, "version": __version__})
+
+
+@aiohttp_jinja2.template("index.html")
+async def index(request: web.Request) -> dict[str, str]:
+    """Render the front page."""
+    return {"version": __version__}
+
+
+def setup(app: web.Application) -> None:
+    """Add the routes to ``app``."""
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/", index)

@@ -1,0 +1,83 @@
+"""Shared fixtures: real stores, real servers on free ports, real Socket.IO clients."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from chatdesk import Settings, create_app
+from chatdesk.store import SqliteStore, Store
+
+from .clients import VisitorClient
+
+STORE_BACKENDS = ["sqlite"]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", visitor_rate=1000.0, visitor_burst=1000)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Every backend, opened on a fresh database; the contract suite runs on each."""
+    backend = request.param
+    assert backend == "sqlite"
+    s = SqliteStore(tmp_path / "contract.sqlite3")
+    await s.open()
+    yield s
+    await s.close()
+
+
+StartServer = Callable[..., Awaitable[TestServer]]
+
+
+@pytest.fixture
+async def start_server(aiohttp_server: Any, settings: Settings) -> StartServer:
+    """Start chatdesk on a free port; keyword arguments override settings."""
+
+    async def start(**overrides: Any) -> TestServer:
+        app = create_app(dataclasses.replace(settings, **overrides))
+        server: TestServer = await aiohttp_server(app)
+        return server
+
+    return start
+
+
+@pytest.fixture
+async def server(start_server: StartServer) -> TestServer:
+    return await start_server()
+
+
+@pytest.fixture
+async def new_client() -> AsyncIterator[Callable[[TestServer], VisitorClient]]:
+    """Make unconnected visitor clients for a server; all are closed after the test."""
+    made: list[VisitorClient] = []
+
+    def make(server: TestServer) -> VisitorClient:
+        client = VisitorClient(str(server.make_url("")))
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.close()
+
+
+@pytest.fixture
+def visitor_factory(
+    server: TestServer, new_client: Callable[[TestServer], VisitorClient]
+) -> Callable[..., Awaitable[VisitorClient]]:
+    """Connect visitors (each a real socketio.AsyncClient) to the running server."""
+
+    async def make(auth: dict[str, Any] | None = None, **kw: Any) -> VisitorClient:
+        client = new_client(server)
+        await client.connect(auth, **kw)
+        return client
+
+    return make

@@ -1,0 +1,57 @@
+"""SQLite specifics: durability across reopen, migrations, WAL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from chatdesk.errors import ConfigError, StoreError
+from chatdesk.models import Author, MessageDraft, utcnow
+from chatdesk.store import SqliteStore
+from chatdesk.store.migrations import MIGRATIONS
+
+
+async def test_data_survives_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = SqliteStore(path)
+    await store.open()
+    visitor, conversation = await store.create_visitor(lang="fr", page="", now=utcnow())
+    stored, _ = await store.append_message(conversation.id, MessageDraft(Author.VISITOR, "hi"))
+    await store.close()
+
+    reopened = SqliteStore(path)
+    await reopened.open()
+    try:
+        assert await reopened.get_visitor(visitor.id) == visitor
+        assert (await reopened.list_messages(conversation.id))[0] == [stored]
+    finally:
+        await reopened.close()
+
+
+async def test_schema_is_versioned_and_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = SqliteStore(path)
+    await store.open()
+    await store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+async def test_newer_schema_refuses_to_start(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    store = SqliteStore(path)
+    with pytest.raises(ConfigError, match="newer"):
+        await store.open()
+
+
+async def test_closed_store_raises_store_error(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    with pytest.raises(StoreError):
+        await store.ping()
