@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -9,13 +11,15 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from .bot.library import KnowledgeLibrary
+from .bot.responder import BotResponder
 from .config import Settings
 from .conversation import ConversationService, Responder
 from .realtime import Publisher, VisitorNamespace, create_sio
 from .store import Store, create_store
 from .tokens import VisitorTokens
 from .web import routes
-from .web.appkeys import CONVERSATIONS, SETTINGS, SIO, STORE
+from .web.appkeys import CONVERSATIONS, LIBRARY, SETTINGS, SIO, STORE, VISITORS
 
 __all__ = ["create_app"]
 
@@ -28,11 +32,17 @@ def create_app(
     """Return the chatdesk web application for ``settings``.
 
     :param store: an unopened store to use instead of the configured one.
-    :param responder: what answers visitors (default: nobody).
+    :param responder: what answers visitors (default: the FAQ bot on
+        ``settings.knowledge_dir``, or nobody when that is unset).
     """
     settings = settings.with_secret()
     app = web.Application(client_max_size=1024**2)
     store = store if store is not None else create_store(settings)
+    if responder is None and settings.knowledge_dir is not None:
+        library = KnowledgeLibrary(settings.knowledge_dir)
+        app[LIBRARY] = library
+        app.cleanup_ctx.append(_library_lifetime)
+        responder = BotResponder(library, store)
     conversations = ConversationService(
         store,
         VisitorTokens(settings.secret_key),
@@ -41,7 +51,9 @@ def create_app(
         default_lang=settings.default_lang,
     )
     sio = create_sio(settings)
-    sio.register_namespace(VisitorNamespace(conversations, Publisher(sio), settings))
+    visitors = VisitorNamespace(conversations, Publisher(sio), settings)
+    sio.register_namespace(visitors)
+    app[VISITORS] = visitors
     sio.attach(app)
 
     app[SETTINGS] = settings
@@ -49,13 +61,18 @@ def create_app(
     app[CONVERSATIONS] = conversations
     app[SIO] = sio
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
-    app.cleanup_ctx.append(_store_lifetime)
+    # cleanup_ctx runs in order at start-up and in reverse at shutdown: the store opens
+    # first and closes last.
+    app.cleanup_ctx.insert(0, _store_lifetime)
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
     return app
 
 
 async def _close_sockets(app: web.Application) -> None:
+    # Let bot replies under way reach the store before it closes (not forever, though).
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(app[VISITORS].drain(), timeout=5)
     await app[SIO].shutdown()
 
 
@@ -64,3 +81,10 @@ async def _store_lifetime(app: web.Application) -> AsyncIterator[None]:
     await store.open()
     yield
     await store.close()
+
+
+async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:
+    library = app[LIBRARY]
+    await library.start()
+    yield
+    await library.stop()

@@ -62,6 +62,13 @@ class Settings:
         default=10,
         metadata=_doc("Messages a visitor connection may send at once before being throttled."),
     )
+    knowledge_dir: Path | None = field(
+        default=Path("knowledge"),
+        metadata=_doc(
+            "Directory of the bot's knowledge files (reloaded when they change). "
+            "Empty: no bot (every conversation waits for a person)."
+        ),
+    )
     default_lang: str = field(
         default="en",
         metadata=_doc("Language used when a visitor's is unknown or unsupported.", *LANGUAGES),
@@ -166,6 +173,7 @@ def _parse(name: str, raw: str, f: dataclasses.Field[Any]) -> Any:
         "int": int,
         "float": float,
         "Path": Path,
+        "Path | None": lambda s: Path(s) if s else None,
         "tuple[str, ...]": lambda s: tuple(p.strip() for p in s.split(",") if p.strip()),
     }
     try:

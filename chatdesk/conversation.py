@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from .config import LANGUAGES
 from .errors import InvalidPayload, InvalidToken, NotFound
-from .events import Event, MessagePosted, TypingChanged
-from .models import Author, Conversation, Message, MessageDraft, Visitor, utcnow
+from .events import ConversationEscalated, Event, MessagePosted, TypingChanged
+from .models import Author, Conversation, Message, MessageDraft, Mode, Visitor, utcnow
 from .store import Store
 from .tokens import VisitorTokens
 
@@ -46,9 +48,17 @@ class Responder(Protocol):
     ) -> Sequence[MessageDraft | Event]:
         """Return messages to post (in order) and events to publish for ``message``.
 
-        :param conversation: the conversation as stored before ``message``.
+        :param conversation: the conversation (its ``mode`` is ``bot``).
         :param message: the visitor's message, already stored.
         """
+        ...
+
+    def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
+        """Return what to show a visitor opening the chat (name, greeting, starters)."""
+        ...
+
+    def title(self, entry_id: str, lang: str) -> str | None:
+        """Return the title of a choice the visitor may pick, or None if unknown."""
         ...
 
 
@@ -60,6 +70,7 @@ class VisitorSession:
     visitor: Visitor
     conversation: Conversation
     created: bool
+    welcome: dict[str, Any] | None = None
 
 
 def pick_language(requested: str | None, fallback: str) -> str:
@@ -110,6 +121,7 @@ class ConversationService:
         self.max_message_length = max_message_length
         self.default_lang = default_lang
         self.clock = clock
+        self._reply_locks = _KeyedLocks()
 
     async def visitor_connected(
         self, *, token: str | None, lang: str | None, page: str
@@ -123,7 +135,9 @@ class ConversationService:
             visitor, started = await self.store.create_visitor(
                 lang=chosen, page=page, now=self.clock()
             )
-            return VisitorSession(self.tokens.issue(visitor.id), visitor, started, True)
+            return VisitorSession(
+                self.tokens.issue(visitor.id), visitor, started, True, self._welcome(started)
+            )
         visitor_id = self.tokens.verify(token)
         found = await self.store.get_visitor(visitor_id)
         current = await self.store.current_conversation(visitor_id)
@@ -135,7 +149,7 @@ class ConversationService:
         if (chosen, page) != (conversation.lang, conversation.page):
             await self.store.note_visit(conversation.id, lang=chosen, page=page)
             conversation = dataclasses.replace(conversation, lang=chosen, page=page)
-        return VisitorSession(token, found, conversation, False)
+        return VisitorSession(token, found, conversation, False, self._welcome(conversation))
 
     async def visitor_said(
         self, conversation_id: str, *, client_id: str, text: str
@@ -153,21 +167,62 @@ class ConversationService:
         message, created = await self.store.append_message(conversation_id, draft)
         return message, [MessagePosted(message)] if created else []
 
+    async def visitor_chose(
+        self, conversation_id: str, *, entry_id: str, client_id: str | None
+    ) -> tuple[Message, list[Event]]:
+        """Store the visitor picking a suggestion, quick reply or starter (as their message,
+        the choice's title, with ``choice`` = the entry id); the responder answers it."""
+        conversation = await self._conversation(conversation_id)
+        title = self.responder.title(entry_id, conversation.lang) if self.responder else None
+        if title is None:
+            raise NotFound(f"there is no entry {entry_id!r} to choose", code="unknown_entry")
+        draft = MessageDraft(
+            author=Author.VISITOR,
+            text=title,
+            client_id=client_id,
+            extra={"choice": entry_id},
+            ts=self.clock(),
+        )
+        message, created = await self.store.append_message(conversation_id, draft)
+        if not created:
+            return message, []
+        await self.store.record_choice(conversation_id, message.id, entry_id, self.clock())
+        return message, [MessagePosted(message)]
+
+    async def visitor_rated(self, conversation_id: str, *, message_id: str, useful: bool) -> None:
+        """Store the visitor's rating of a bot answer of their own conversation."""
+        await self.store.record_feedback(
+            conversation_id, message_id, useful=useful, now=self.clock()
+        )
+
     async def respond(self, message: Message) -> list[Event]:
         """Let the responder answer ``message``; store its replies and return the events.
 
         This is the seam where the bot plugs in. It runs after the visitor's message
-        was acknowledged, so a slow answer never delays the ack.
+        was acknowledged, so a slow answer never delays the ack. Once the conversation
+        is escalated the responder is not asked again.
         """
         if self.responder is None or message.author is not Author.VISITOR:
             return []
+        # One reply at a time per conversation, so replies come in the messages' order.
+        async with self._reply_locks.hold(message.conversation_id):
+            return await self._respond(message)
+
+    async def _respond(self, message: Message) -> list[Event]:
+        assert self.responder is not None
         conversation = await self._conversation(message.conversation_id)
+        if conversation.mode is not Mode.BOT:
+            return []
         events: list[Event] = []
         for item in await self.responder.respond(conversation, message):
             if isinstance(item, MessageDraft):
                 stored, created = await self.store.append_message(conversation.id, item)
                 if created:
                     events.append(MessagePosted(stored))
+            elif isinstance(item, ConversationEscalated):
+                # Compare-and-set: exactly one escalation even if two replies race.
+                if await self.store.set_mode(conversation.id, Mode.ESCALATED, expect=Mode.BOT):
+                    events.append(item)
             else:
                 events.append(item)
         return events
@@ -182,8 +237,34 @@ class ConversationService:
         """Return the event telling the other side the visitor is (not) typing."""
         return [TypingChanged(conversation_id, Author.VISITOR, on)]
 
+    def _welcome(self, conversation: Conversation) -> dict[str, Any] | None:
+        if self.responder is None or conversation.mode is not Mode.BOT:
+            return None
+        return self.responder.welcome(conversation)
+
     async def _conversation(self, conversation_id: str) -> Conversation:
         conversation = await self.store.get_conversation(conversation_id)
         if conversation is None:
             raise NotFound("no such conversation")
         return conversation
+
+
+class _KeyedLocks:
+    """One asyncio lock per key, forgotten when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from .models import Author, Message
 
-__all__ = ["Event", "MessagePosted", "TypingChanged"]
+__all__ = ["ConversationEscalated", "Event", "MessagePosted", "TypingChanged"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +33,19 @@ class TypingChanged(Event):
     conversation_id: str
     author: Author
     on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationEscalated(Event):
+    """The conversation must go to a person; from now on the bot stays silent.
+
+    ``reason`` is ``visitor_request`` (asked for a person), ``entry`` (a topic marked
+    ``escalate`` in the knowledge) or ``bot_unsure``.
+    """
+
+    name: ClassVar[str] = "conversation_escalated"
+    conversation_id: str
+    reason: str
+    department: str
+    priority: str
+    entry_id: str | None = None

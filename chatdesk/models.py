@@ -13,12 +13,20 @@ __all__ = [
     "Conversation",
     "Message",
     "MessageDraft",
+    "Mode",
     "Visitor",
     "format_ts",
     "new_id",
     "parse_ts",
     "utcnow",
 ]
+
+
+class Mode(StrEnum):
+    """Who answers a conversation."""
+
+    BOT = "bot"
+    ESCALATED = "escalated"
 
 
 class Author(StrEnum):
@@ -73,6 +81,8 @@ class Conversation:
     page: str = ""
     status: str = "open"
     last_seq: int = 0
+    mode: Mode = Mode.BOT
+    bot_misses: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,10 @@ STORE_BACKENDS = ["sqlite"]
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", visitor_rate=1000.0, visitor_burst=1000)
+    # No bot unless a test asks for one (tests/test_bot_socket.py).
+    return Settings(
+        data_dir=tmp_path / "data", visitor_rate=1000.0, visitor_burst=1000, knowledge_dir=None
+    )
 
 
 @pytest.fixture(params=STORE_BACKENDS)

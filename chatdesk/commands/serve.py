@@ -1,4 +1,4 @@
-"""The ``chatdesk`` command line: ``serve`` (more commands come with the bot and operators)."""
+"""``chatdesk serve``: run the desk in this process."""
 
 from __future__ import annotations
 
@@ -7,46 +7,24 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import Sequence
 
 from aiohttp import web
 
-from .app import create_app
-from .config import Settings
-from .errors import ConfigError
+from ..app import create_app
+from ..bot.knowledge import KnowledgeError
+from ..config import Settings
 
-__all__ = ["main"]
+__all__ = ["add_parser"]
 
 log = logging.getLogger("chatdesk")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_environ()
-    except ConfigError as exc:
-        print(f"chatdesk: configuration error: {exc.message}", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
-        return int(args.func(args, settings))
-    except ConfigError as exc:
-        print(f"chatdesk: {exc.message}", file=sys.stderr)
-        return 2
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chatdesk", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``serve`` to the command line."""
     serve = commands.add_parser("serve", help="run the desk (HTTP + Socket.IO)")
     serve.add_argument("--host", help="interface to listen on (default CHATDESK_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (default CHATDESK_PORT)")
     serve.set_defaults(func=_serve)
-    return parser
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,5 +45,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info(
         "chatdesk serving on http://%s:%d (store: %s)", settings.host, settings.port, settings.store
     )
-    web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
+    except KnowledgeError as exc:
+        print(
+            f"chatdesk: the knowledge in {settings.knowledge_dir} is invalid:\n{exc.message}",
+            file=sys.stderr,
+        )
+        return 2
     return 0

@@ -9,16 +9,21 @@ from ..errors import InvalidPayload
 from ..store import MAX_PAGE
 
 __all__ = [
+    "ChoiceIn",
     "ConnectAuth",
+    "FeedbackIn",
     "HistoryRequest",
     "MessageIn",
     "parse_auth",
+    "parse_choose",
+    "parse_feedback",
     "parse_history",
     "parse_message",
     "parse_typing",
 ]
 
 _MAX_CLIENT_ID = 100
+_MAX_ID = 200
 _MAX_TOKEN = 1000
 _MAX_LANG = 35
 _MAX_PAGE_URL = 2048
@@ -89,6 +94,39 @@ def parse_history(data: Any) -> HistoryRequest:
         raise InvalidPayload("`since` must be an integer")
     limit = _optional_int(data, "limit", minimum=1)
     return HistoryRequest(since=since, limit=min(limit or 50, MAX_PAGE))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackIn:
+    """A ``feedback`` event: the visitor rates a bot answer."""
+
+    message_id: str
+    useful: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceIn:
+    """A ``choose`` event: the visitor picks a suggestion, follow-up or starter."""
+
+    entry_id: str
+    client_id: str | None
+
+
+def parse_feedback(data: Any) -> FeedbackIn:
+    """Validate a ``feedback`` event: ``{"message_id": str, "useful": bool}``."""
+    _fields(data, "feedback", required={"message_id", "useful"})
+    message_id = _required_str(data, "message_id", _MAX_ID)
+    if not isinstance(data["useful"], bool):
+        raise InvalidPayload("`useful` must be true or false")
+    return FeedbackIn(message_id, data["useful"])
+
+
+def parse_choose(data: Any) -> ChoiceIn:
+    """Validate a ``choose`` event: ``{"entry_id": str, "client_id"?: str}``."""
+    _fields(data, "choose", required={"entry_id"}, optional={"client_id"})
+    entry_id = _required_str(data, "entry_id", _MAX_ID)
+    client_id = _optional_str(data, "client_id", _MAX_CLIENT_ID)
+    return ChoiceIn(entry_id, client_id or None)
 
 
 def parse_typing(data: Any) -> bool:

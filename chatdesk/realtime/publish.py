@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import socketio
 
-from ..events import Event, MessagePosted, TypingChanged
+from ..events import ConversationEscalated, Event, MessagePosted, TypingChanged
 from ..models import Author
 from . import rooms
 
@@ -33,6 +33,8 @@ class Publisher:
                 await self._message(event)
             elif isinstance(event, TypingChanged):
                 await self._typing(event)
+            elif isinstance(event, ConversationEscalated):
+                await self._escalated(event)
             else:
                 log.debug("event %s has no transport", event.name)
 
@@ -53,3 +55,13 @@ class Publisher:
         # Typing goes to the other side only: a visitor's to operators, the rest to visitors.
         namespace = rooms.OPERATOR_NS if event.author is Author.VISITOR else rooms.VISITOR_NS
         await self.sio.emit("typing", payload, to=room, namespace=namespace)
+
+    async def _escalated(self, event: ConversationEscalated) -> None:
+        payload = {
+            "conversation_id": event.conversation_id,
+            "reason": event.reason,
+            "department": event.department,
+            "priority": event.priority,
+        }
+        room = rooms.conversation(event.conversation_id)
+        await self.sio.emit("escalated", payload, to=room, namespace=rooms.VISITOR_NS)

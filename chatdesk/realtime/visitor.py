@@ -16,7 +16,14 @@ from ..models import Message
 from ..store import MAX_PAGE
 from . import rooms
 from .namespace import BaseNamespace, acked, error_reply
-from .payloads import parse_auth, parse_history, parse_message, parse_typing
+from .payloads import (
+    parse_auth,
+    parse_choose,
+    parse_feedback,
+    parse_history,
+    parse_message,
+    parse_typing,
+)
 from .publish import Publisher
 from .throttle import TokenBucket
 
@@ -72,9 +79,7 @@ class VisitorNamespace(BaseNamespace):
     async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
         """Store a visitor message before acking it; then let the responder answer."""
         incoming = parse_message(data, max_length=self.settings.max_message_length)
-        bucket = self._buckets.get(sid)
-        if bucket is not None and not bucket.allow():
-            raise RateLimited("you are sending messages too fast; wait a moment")
+        self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         message, events = await self.conversations.visitor_said(
             conversation_id, client_id=incoming.client_id, text=incoming.text
@@ -83,6 +88,31 @@ class VisitorNamespace(BaseNamespace):
         if events:
             self._spawn(self._respond(message), "responder")
         return {"message": message.to_payload()}
+
+    @acked
+    async def on_choose(self, sid: str, data: Any) -> dict[str, Any]:
+        """Store the visitor picking a suggestion or quick reply; the bot answers it."""
+        choice = parse_choose(data)
+        self._throttle(sid)
+        conversation_id = await self._conversation_id(sid)
+        message, events = await self.conversations.visitor_chose(
+            conversation_id, entry_id=choice.entry_id, client_id=choice.client_id
+        )
+        await self.publisher.publish(events)
+        if events:
+            self._spawn(self._respond(message), "responder")
+        return {"message": message.to_payload()}
+
+    @acked
+    async def on_feedback(self, sid: str, data: Any) -> dict[str, Any]:
+        """Store the visitor's rating of a bot answer."""
+        feedback = parse_feedback(data)
+        self._throttle(sid)
+        conversation_id = await self._conversation_id(sid)
+        await self.conversations.visitor_rated(
+            conversation_id, message_id=feedback.message_id, useful=feedback.useful
+        )
+        return {}
 
     @acked
     async def on_history(self, sid: str, data: Any) -> dict[str, Any]:
@@ -103,6 +133,16 @@ class VisitorNamespace(BaseNamespace):
             await self.emit("error", error_reply(exc)["error"], to=sid)
             return
         await self.publisher.publish(self.conversations.visitor_typing(conversation_id, on))
+
+    async def drain(self) -> None:
+        """Wait for the background work under way (bot replies, welcomes) to finish."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _throttle(self, sid: str) -> None:
+        bucket = self._buckets.get(sid)
+        if bucket is not None and not bucket.allow():
+            raise RateLimited("you are sending messages too fast; wait a moment")
 
     async def _conversation_id(self, sid: str) -> str:
         session = await self.get_session(sid)
@@ -126,6 +166,8 @@ class VisitorNamespace(BaseNamespace):
                 "conversation_id": conversation.id,
                 "seq": conversation.last_seq,
                 "lang": conversation.lang,
+                "mode": conversation.mode.value,
+                "bot": session.welcome,
             },
             to=sid,
         )

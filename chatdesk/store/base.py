@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ..models import Conversation, Message, MessageDraft, Visitor
+from ..models import Conversation, Message, MessageDraft, Mode, Visitor
 
 __all__ = ["MAX_PAGE", "Store"]
 
@@ -79,3 +79,31 @@ class Store(Protocol):
     ) -> tuple[list[Message], bool]:
         """Return messages with ``seq > since`` in order, at most ``limit`` (capped at
         :data:`MAX_PAGE`), and whether more follow."""
+
+    async def set_mode(
+        self, conversation_id: str, mode: Mode, *, expect: Mode | None = None
+    ) -> bool:
+        """Set who answers the conversation; with ``expect``, only if it is currently that.
+
+        :returns: whether the mode was changed (False: the conversation was not in
+            ``expect``, e.g. another process escalated it first).
+        """
+
+    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
+        """Add one to the bot's misses in a row (or reset them to 0); return the new count."""
+
+    async def record_feedback(
+        self, conversation_id: str, message_id: str, *, useful: bool, now: datetime
+    ) -> None:
+        """Store (or replace) a visitor's rating of a bot message of their conversation.
+
+        :raises NotFound: if the message is not a bot message of that conversation.
+        """
+
+    async def record_choice(
+        self, conversation_id: str, message_id: str, entry_id: str, now: datetime
+    ) -> None:
+        """Remember that the visitor picked ``entry_id`` (their message ``message_id``)."""
+
+    async def feedback_summary(self) -> dict[str, tuple[int, int]]:
+        """Return ``{entry_id: (useful, not useful)}`` over every rated bot answer."""

@@ -46,6 +46,25 @@ MIGRATIONS: list[list[str]] = [
         """CREATE UNIQUE INDEX messages_by_client_id
             ON messages(conversation_id, author, client_id) WHERE client_id IS NOT NULL""",
     ],
+    [
+        # The bot: who answers the conversation, its misses in a row, visitors' ratings.
+        "ALTER TABLE conversations ADD COLUMN mode TEXT NOT NULL DEFAULT 'bot'",
+        "ALTER TABLE conversations ADD COLUMN bot_misses INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE feedback (
+            message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            conversation_id TEXT NOT NULL,
+            entry_id TEXT,
+            useful INTEGER NOT NULL,
+            ts TEXT NOT NULL
+        )""",
+        "CREATE INDEX feedback_by_entry ON feedback(entry_id)",
+        """CREATE TABLE choices (
+            message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            conversation_id TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            ts TEXT NOT NULL
+        )""",
+    ],
 ]
 
 

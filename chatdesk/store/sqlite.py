@@ -14,6 +14,7 @@ from ..models import (
     Conversation,
     Message,
     MessageDraft,
+    Mode,
     Visitor,
     format_ts,
     new_id,
@@ -25,7 +26,7 @@ from .sqlite_worker import SqliteWorker
 
 __all__ = ["SqliteStore"]
 
-_CONVERSATION_COLUMNS = "id, visitor_id, created_at, lang, page, status, last_seq"
+_CONVERSATION_COLUMNS = "id, visitor_id, created_at, lang, page, status, last_seq, mode, bot_misses"
 _MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
 
 
@@ -127,6 +128,68 @@ class SqliteStore:
         )
         return [_message(row) for row in rows[:limit]], len(rows) > limit
 
+    async def set_mode(
+        self, conversation_id: str, mode: Mode, *, expect: Mode | None = None
+    ) -> bool:
+        sql = "UPDATE conversations SET mode = ? WHERE id = ?"
+        params: tuple[str, ...] = (mode.value, conversation_id)
+        if expect is not None:
+            sql += " AND mode = ?"
+            params += (expect.value,)
+        changed = await self._worker.run(lambda conn: conn.execute(sql, params).rowcount)
+        return bool(changed)
+
+    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
+        sql = (
+            "UPDATE conversations SET bot_misses = bot_misses + 1 WHERE id = ? RETURNING bot_misses"
+            if missed
+            else "UPDATE conversations SET bot_misses = 0 WHERE id = ? RETURNING bot_misses"
+        )
+        row = await self._worker.run(lambda conn: conn.execute(sql, (conversation_id,)).fetchone())
+        if row is None:
+            raise NotFound("no such conversation")
+        return int(row[0])
+
+    async def record_feedback(
+        self, conversation_id: str, message_id: str, *, useful: bool, now: datetime
+    ) -> None:
+        def job(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                "SELECT extra FROM messages WHERE id = ? AND conversation_id = ? AND author = ?",
+                (message_id, conversation_id, Author.BOT.value),
+            ).fetchone()
+            if row is None:
+                raise NotFound("no such bot message in this conversation")
+            entry_id = json.loads(row[0]).get("entry_id") if row[0] else None
+            conn.execute(
+                "INSERT INTO feedback (message_id, conversation_id, entry_id, useful, ts)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE"
+                " SET useful = excluded.useful, ts = excluded.ts",
+                (message_id, conversation_id, entry_id, int(useful), format_ts(now)),
+            )
+
+        await self._worker.run(job)
+
+    async def feedback_summary(self) -> dict[str, tuple[int, int]]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT entry_id, SUM(useful), SUM(1 - useful) FROM feedback"
+                " WHERE entry_id IS NOT NULL GROUP BY entry_id"
+            ).fetchall()
+        )
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def record_choice(
+        self, conversation_id: str, message_id: str, entry_id: str, now: datetime
+    ) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT OR IGNORE INTO choices (message_id, conversation_id, entry_id, ts)"
+                " VALUES (?, ?, ?, ?)",
+                (message_id, conversation_id, entry_id, format_ts(now)),
+            )
+        )
+
 
 def _append(
     conn: sqlite3.Connection, conversation_id: str, draft: MessageDraft
@@ -180,6 +243,8 @@ def _conversation(row: Any) -> Conversation:
         page=row[4],
         status=row[5],
         last_seq=row[6],
+        mode=Mode(row[7]),
+        bot_misses=row[8],
     )
 
 

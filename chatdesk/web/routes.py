@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .. import __version__
 from ..errors import ChatdeskError
-from .appkeys import STORE
+from .appkeys import LIBRARY, STORE
 
 __all__ = ["setup"]
 
@@ -25,7 +25,18 @@ async def healthz(request: web.Request) -> web.Response:
         return web.json_response(
             {"status": "unavailable", "store": store.name, "error": exc.to_payload()}, status=503
         )
-    return web.json_response({"status": "ok", "store": store.name, "version": __version__})
+    body: dict[str, object] = {"status": "ok", "store": store.name, "version": __version__}
+    library = request.app.get(LIBRARY)
+    if library is not None and library.current is not None:
+        knowledge = library.current.knowledge
+        body["knowledge"] = {
+            "version": knowledge.version,
+            "entries": len(knowledge.entries),
+            # A refused change is not an outage (the last good knowledge answers), but
+            # the admin should see it.
+            "reload_error": library.error.message if library.error else None,
+        }
+    return web.json_response(body)
 
 
 @aiohttp_jinja2.template("index.html")

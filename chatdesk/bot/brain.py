@@ -1,0 +1,72 @@
+"""The bot at one moment: knowledge plus the models trained on it, deciding per message."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .botfile import PolicyConfig
+from .human import HumanRequest
+from .knowledge import Entry, Knowledge
+from .language import LanguageGuesser
+from .matcher import Calibration, Candidate, FaqMatcher, Matcher
+from .policy import Decision, Kind, decide
+
+__all__ = ["Bot"]
+
+
+@dataclass(frozen=True, slots=True)
+class Bot:
+    """An immutable snapshot; hot reload builds a new one and swaps it in whole."""
+
+    knowledge: Knowledge
+    matcher: Matcher
+    languages: LanguageGuesser
+    human: HumanRequest
+    build_seconds: float = 0.0
+
+    @classmethod
+    def build(cls, knowledge: Knowledge, *, calibration: Calibration | None = None) -> Bot:
+        """Train every model on ``knowledge`` (CPU-bound: run it off the event loop)."""
+        started = time.perf_counter()
+        matcher = FaqMatcher.build(knowledge, calibration=calibration)
+        samples: dict[str, list[str]] = {lang: [] for lang in knowledge.languages}
+        for entry in knowledge.entries.values():
+            for lang, block in entry.langs.items():
+                samples[lang].extend((*block.questions, block.answer))
+        phrases = [p for texts in knowledge.bot.texts.values() for p in texts.human_phrases]
+        return cls(
+            knowledge,
+            matcher,
+            LanguageGuesser(samples),
+            HumanRequest(phrases),
+            time.perf_counter() - started,
+        )
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """Return an entry by id, or None."""
+        return self.knowledge.entries.get(entry_id)
+
+    def language(self, text: str, conversation_lang: str) -> str:
+        """Return the language to answer ``text`` in."""
+        return self.languages.guess(text, conversation_lang)
+
+    def decide(self, text: str, lang: str, *, misses: int = 0) -> Decision:
+        """Decide what to do with ``text`` (already known to be in ``lang``)."""
+        if self.human(text):
+            return Decision(Kind.ESCALATE, reason="visitor_request")
+        candidates = self.matcher.rank(text, lang, k=5)
+        return self.apply_policy(candidates, self.knowledge.bot.policy, misses=misses)
+
+    def apply_policy(
+        self, candidates: Sequence[Candidate], policy: PolicyConfig, *, misses: int = 0
+    ) -> Decision:
+        """Return the decision ``policy`` takes on ranked ``candidates``."""
+        decision = decide(candidates, policy, misses=misses)
+        if decision.kind is Kind.ANSWER and decision.entry_id is not None:
+            entry = self.knowledge.entries[decision.entry_id]
+            if entry.escalate is not None:
+                return dataclasses.replace(decision, kind=Kind.ESCALATE, reason="entry")
+        return decision

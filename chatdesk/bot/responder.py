@@ -1,0 +1,172 @@
+"""The FAQ bot as the conversation's :class:`~chatdesk.conversation.Responder`."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from ..events import ConversationEscalated, Event
+from ..models import Author, Conversation, Message, MessageDraft, utcnow
+from ..store import Store
+from .brain import Bot
+from .knowledge import Entry
+from .library import KnowledgeLibrary
+from .markdown import render_markdown
+from .policy import Decision, Kind
+
+__all__ = ["BotResponder"]
+
+
+class BotResponder:
+    """Answer, suggest, admit ignorance or escalate, from the library's current bot.
+
+    :param library: holds the current bot (hot-reloaded).
+    :param store: where the bot's misses in a row are counted.
+    :param default_department: where a plain "I want a person" goes.
+    """
+
+    def __init__(
+        self,
+        library: KnowledgeLibrary,
+        store: Store,
+        *,
+        default_department: str = "general",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.library = library
+        self.store = store
+        self.default_department = default_department
+        self.clock = clock
+
+    async def respond(
+        self, conversation: Conversation, message: Message
+    ) -> Sequence[MessageDraft | Event]:
+        """Return the bot's reply (and an escalation, if any) to ``message``."""
+        bot = self.library.current
+        if bot is None:
+            return []
+        choice = message.extra.get("choice")
+        if isinstance(choice, str) and bot.entry(choice) is not None:
+            lang = conversation.lang
+            decision = Decision(Kind.ANSWER, choice, 1.0, reason="chosen")
+        else:
+            lang = bot.language(message.text, conversation.lang)
+            decision = bot.decide(message.text, lang, misses=conversation.bot_misses)
+        await self.store.count_bot_miss(conversation.id, missed=decision.is_miss)
+        return self._reply(bot, conversation, decision, lang)
+
+    def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
+        """Return the bot's name, greeting and starter questions in the conversation's
+        language (sent in ``session``; not stored)."""
+        bot = self.library.current
+        if bot is None:
+            return None
+        texts = bot.knowledge.bot.text(conversation.lang)
+        return {
+            "name": texts.name,
+            "greeting": texts.greeting,
+            "starters": _choices(bot, texts.starters, conversation.lang),
+        }
+
+    def title(self, entry_id: str, lang: str) -> str | None:
+        """Return the title of ``entry_id`` in ``lang``, or None if there is no such entry."""
+        bot = self.library.current
+        entry = bot.entry(entry_id) if bot is not None else None
+        return entry.title(lang) if entry is not None else None
+
+    def _reply(
+        self, bot: Bot, conversation: Conversation, decision: Decision, lang: str
+    ) -> list[MessageDraft | Event]:
+        texts = bot.knowledge.bot.text(lang)
+        base: dict[str, Any] = {
+            "lang": lang,
+            "entry_id": None,
+            "confidence": None,
+            "suggestions": [],
+            "follow_ups": [],
+            "offer_person": decision.offer_person,
+        }
+        if decision.entry_id is not None and decision.kind in (Kind.ANSWER, Kind.ESCALATE):
+            entry = bot.knowledge.entries[decision.entry_id]
+            reply: list[MessageDraft | Event] = [self._answer(bot, entry, decision, lang, base)]
+            if entry.escalate is not None:
+                reply.append(
+                    ConversationEscalated(
+                        conversation.id,
+                        "entry",
+                        entry.escalate.department,
+                        entry.escalate.priority,
+                        entry.id,
+                    )
+                )
+            return reply
+        if decision.kind is Kind.ESCALATE:
+            return [
+                _draft(texts.escalated, base, kind="escalated", offer_person=False),
+                ConversationEscalated(
+                    conversation.id, decision.reason, self.default_department, "normal"
+                ),
+            ]
+        if decision.kind is Kind.SUGGEST:
+            suggestions = [
+                {
+                    "entry_id": c.entry_id,
+                    "title": bot.knowledge.entries[c.entry_id].title(lang),
+                    "confidence": round(c.confidence, 3),
+                }
+                for c in decision.suggestions
+            ]
+            return [
+                _draft(
+                    texts.did_you_mean,
+                    base,
+                    kind="suggest",
+                    suggestions=suggestions,
+                    confidence=round(decision.confidence, 3),
+                )
+            ]
+        return [
+            _draft(
+                texts.no_answer,
+                base,
+                kind="no_answer",
+                offer_person=True,
+                confidence=round(decision.confidence, 3),
+            )
+        ]
+
+    def _answer(
+        self, bot: Bot, entry: Entry, decision: Decision, lang: str, base: dict[str, Any]
+    ) -> MessageDraft:
+        block = entry.block(lang)
+        return MessageDraft(
+            author=Author.BOT,
+            text=block.answer,
+            ts=self.clock(),
+            extra={
+                **base,
+                "kind": "answer",
+                "entry_id": entry.id,
+                "confidence": round(decision.confidence, 3),
+                "follow_ups": _choices(bot, entry.follow_ups, lang),
+                "html": render_markdown(block.answer),
+            },
+        )
+
+
+def _choices(bot: Bot, entry_ids: Sequence[str], lang: str) -> list[dict[str, str]]:
+    return [
+        {"entry_id": entry_id, "title": entry.title(lang)}
+        for entry_id in entry_ids
+        if (entry := bot.entry(entry_id)) is not None
+    ]
+
+
+def _draft(text: str, base: dict[str, Any], **extra: Any) -> MessageDraft:
+    return MessageDraft(
+        author=Author.BOT,
+        text=text,
+        extra={**base, **extra, "html": f"<p>{html.escape(text)}</p>"},
+    )

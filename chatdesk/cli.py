@@ -1,0 +1,36 @@
+"""The ``chatdesk`` command line: ``serve`` and the bot authors' ``kb`` tools."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from .commands import kb, serve
+from .config import Settings
+from .errors import ConfigError
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="chatdesk", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve.add_parser(commands)
+    kb.add_parser(commands)
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environ()
+    except ConfigError as exc:
+        print(f"chatdesk: configuration error: {exc.message}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.func(args, settings))
+    except ConfigError as exc:
+        print(f"chatdesk: {exc.message}", file=sys.stderr)
+        return 2

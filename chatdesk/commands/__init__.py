@@ -1,0 +1,1 @@
+"""Sub-commands of the ``chatdesk`` command line, one module each."""

@@ -1,0 +1,164 @@
+"""The bot through the socket: answers, suggestions, ratings, escalation and silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatdesk.web.appkeys import STORE, VISITORS
+
+FIXTURE = Path(__file__).parent / "fixtures" / "knowledge"
+
+
+@pytest.fixture
+async def server(start_server: Any) -> Any:
+    return await start_server(knowledge_dir=FIXTURE)
+
+
+async def bot_reply(visitor: Any) -> dict[str, Any]:
+    """Return the next bot message (skipping the echo of the visitor's own)."""
+    while True:
+        message = await visitor.next("message")
+        if message["author"] == "bot":
+            return dict(message)
+
+
+async def settle(server: Any) -> None:
+    """Wait until the server has finished every bot reply under way."""
+    await server.app[VISITORS].drain()
+
+
+async def test_session_carries_the_bots_greeting(visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "fr"})
+    assert v.session["mode"] == "bot"
+    bot = v.session["bot"]
+    assert bot["name"] == "Testbot" and bot["greeting"] == "Bonjour, je suis Testbot."
+    assert bot["starters"] == [
+        {"entry_id": "invoices", "title": "Où trouver mes factures ?"},
+        {"entry_id": "password-reset", "title": "J'ai oublié mon mot de passe"},
+    ]
+
+
+async def test_question_gets_an_answer_with_its_entry(visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "en"})
+    question = await v.say("where can I download my invoices as PDF?")
+    answer = await bot_reply(v)
+    assert answer["seq"] == question["seq"] + 1
+    assert answer["kind"] == "answer" and answer["entry_id"] == "invoices"
+    assert 0.5 < answer["confidence"] <= 1.0
+    assert answer["lang"] == "en"
+    assert answer["text"].startswith("Your invoices are in your **customer area**")
+    assert "<strong>customer area</strong>" in answer["html"]
+    assert answer["follow_ups"] == [
+        {"entry_id": "payment-methods", "title": "Which payment methods do you accept?"}
+    ]
+    # The answer is an ordinary message: it replays in history.
+    history = await v.call("history", {"since": 0})
+    assert history["messages"][-1] == answer
+
+
+async def test_answer_html_is_sanitised(visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "fr"})
+    await v.say("j'ai oublié mon mot de passe")
+    answer = await bot_reply(v)
+    assert answer["entry_id"] == "password-reset"
+    assert "<script>" not in answer["html"] and "&lt;script&gt;" in answer["html"]
+
+
+async def test_rating_is_stored(server: Any, visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "nl"})
+    await v.say("waar vind ik mijn facturen")
+    answer = await bot_reply(v)
+    assert await v.call("feedback", {"message_id": answer["id"], "useful": True}) == {"ok": True}
+    assert await server.app[STORE].feedback_summary() == {"invoices": (1, 0)}
+    # Changing one's mind replaces the rating.
+    assert (await v.call("feedback", {"message_id": answer["id"], "useful": False}))["ok"]
+    assert await server.app[STORE].feedback_summary() == {"invoices": (0, 1)}
+
+
+async def test_rating_only_own_bot_messages(visitor_factory: Any) -> None:
+    alice = await visitor_factory({"lang": "en"})
+    bob = await visitor_factory({"lang": "en"})
+    own = await alice.say("where are my invoices?")
+    answer = await bot_reply(alice)
+    for who, message_id in ((alice, own["id"]), (bob, answer["id"]), (alice, "nope")):
+        ack = await who.call("feedback", {"message_id": message_id, "useful": True})
+        assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    bad = await alice.call("feedback", {"message_id": answer["id"], "useful": "yes"})
+    assert bad["error"]["code"] == "invalid_payload"
+
+
+async def test_choosing_a_suggestion(server: Any, visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "fr"})
+    ack = await v.call("choose", {"entry_id": "payment-methods", "client_id": "pick-1"})
+    assert ack["ok"] is True
+    chosen = ack["message"]
+    assert chosen["author"] == "visitor" and chosen["choice"] == "payment-methods"
+    assert chosen["text"] == "Quels moyens de paiement acceptez-vous ?"
+    answer = await bot_reply(v)
+    assert answer["entry_id"] == "payment-methods" and answer["confidence"] == 1.0
+    again = await v.call("choose", {"entry_id": "payment-methods", "client_id": "pick-1"})
+    assert again == ack  # a retried choice is not answered twice
+    unknown = await v.call("choose", {"entry_id": "nope"})
+    assert unknown["ok"] is False and unknown["error"]["code"] == "unknown_entry"
+
+
+async def test_unsure_bot_suggests(visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "en"})
+    await v.say("payment")
+    reply = await bot_reply(v)
+    assert reply["kind"] in ("suggest", "answer")
+    if reply["kind"] == "suggest":
+        assert reply["suggestions"] and reply["entry_id"] is None
+
+
+async def test_asking_for_a_person_escalates_and_silences_the_bot(
+    server: Any, visitor_factory: Any
+) -> None:
+    v = await visitor_factory({"lang": "fr"})
+    await v.say("je veux parler à un conseiller")
+    reply = await bot_reply(v)
+    assert reply["kind"] == "escalated"
+    escalated = await v.next("escalated")
+    assert escalated["reason"] == "visitor_request"
+    assert (escalated["department"], escalated["priority"]) == ("general", "normal")
+
+    after = await v.say("Où trouver mes factures ?")
+    await settle(server)
+    history = await v.call("history", {"since": after["seq"] - 1})
+    assert [m["id"] for m in history["messages"]] == [after["id"]]  # no bot answer
+    assert v.pending("escalated") == []
+    again = await _reconnect(v, visitor_factory)
+    assert again.session["mode"] == "escalated" and again.session["bot"] is None
+
+
+async def test_escalating_entry_answers_then_hands_over(visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "en"})
+    await v.say("I dispute a refund")
+    reply = await bot_reply(v)
+    assert (
+        reply["entry_id"] == "refund-dispute"
+        and reply["text"] == "I'm passing you to our billing team."
+    )
+    escalated = await v.next("escalated")
+    assert (escalated["reason"], escalated["department"], escalated["priority"]) == (
+        "entry",
+        "billing",
+        "high",
+    )
+
+
+async def test_two_misses_in_a_row_offer_a_person(server: Any, visitor_factory: Any) -> None:
+    v = await visitor_factory({"lang": "en"})
+    await v.say("what is the capital of australia")
+    first = await bot_reply(v)
+    await v.say("how tall is the eiffel tower")
+    second = await bot_reply(v)
+    assert first["kind"] in ("suggest", "no_answer") and second["kind"] in ("suggest", "no_answer")
+    assert second["offer_person"] is True
+
+
+async def _reconnect(v: Any, visitor_factory: Any) -> Any:
+    return await visitor_factory({"token": v.token})
