@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest kb-eval bench clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/chatdesk serve
 
-test: $(VENV)/.test-deps lint typecheck pytest
+test: $(VENV)/.test-deps lint typecheck pytest kb-eval
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check chatdesk tests bench
@@ -22,8 +22,14 @@ typecheck: $(VENV)/.test-deps
 pytest: $(VENV)/.test-deps
 	$(BIN)/pytest
 
+# The shipped knowledge's regression suite, through the real matcher and policy.
+kb-eval: $(VENV)/.test-deps
+	$(BIN)/chatdesk kb check knowledge
+	$(BIN)/chatdesk kb eval knowledge --max-wrong 0.03 --min-right 0.40 --min-oos-recall 0.90
+
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/realtime.py
+	$(BIN)/python bench/bot.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

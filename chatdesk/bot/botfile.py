@@ -23,9 +23,9 @@ class PolicyConfig:
     The defaults were tuned with ``chatdesk kb eval`` on the data sets in bench/README.md.
     """
 
-    answer_threshold: float = 0.625
-    margin: float = 0.0
-    suggest_threshold: float = 0.2
+    answer_threshold: float = 0.6
+    margin: float = 0.1
+    suggest_threshold: float = 0.3
     max_suggestions: int = 3
     misses_before_escalation: int = 2
 

@@ -8,6 +8,8 @@ import unicodedata
 __all__ = ["normalize", "words"]
 
 _NON_WORD = re.compile(r"[^\w]+")
+# Combining marks left by NFKD decomposition: the accents of "é", "ë", "ç"...
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def normalize(text: str) -> str:
@@ -16,8 +18,7 @@ def normalize(text: str) -> str:
     >>> normalize("  Où est ma FACTURE ?! ")
     'ou est ma facture'
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
     return _NON_WORD.sub(" ", stripped).replace("_", " ").strip()
 
 
