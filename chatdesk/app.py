@@ -15,6 +15,8 @@ from .bot.library import KnowledgeLibrary
 from .bot.responder import BotResponder
 from .config import Settings
 from .conversation import ConversationService, Responder
+from .desk import DeskService
+from .deskconfig import load_desk_config
 from .realtime import Publisher, VisitorNamespace, create_sio
 from .store import Store, create_store
 from .tokens import VisitorTokens
@@ -51,7 +53,8 @@ def create_app(
         default_lang=settings.default_lang,
     )
     sio = create_sio(settings)
-    visitors = VisitorNamespace(conversations, Publisher(sio), settings)
+    desk = DeskService(load_desk_config(settings.config_file))
+    visitors = VisitorNamespace(conversations, Publisher(sio), settings, desk)
     sio.register_namespace(visitors)
     app[VISITORS] = visitors
     sio.attach(app)

@@ -69,6 +69,13 @@ class Settings:
             "Empty: no bot (every conversation waits for a person)."
         ),
     )
+    config_file: Path | None = field(
+        default=Path("chatdesk.toml"),
+        metadata=_doc(
+            "The desk's configuration file (hours, holidays, targets, departments, routing; "
+            "see docs/operators.md). Missing: the defaults."
+        ),
+    )
     default_lang: str = field(
         default="en",
         metadata=_doc("Language used when a visitor's is unknown or unsupported.", *LANGUAGES),

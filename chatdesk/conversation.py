@@ -189,6 +189,10 @@ class ConversationService:
         await self.store.record_choice(conversation_id, message.id, entry_id, self.clock())
         return message, [MessagePosted(message)]
 
+    async def visitor_forgot(self, visitor_id: str) -> None:
+        """Delete the visitor and everything of theirs ("Forget me")."""
+        await self.store.delete_visitor(visitor_id)
+
     async def visitor_rated(self, conversation_id: str, *, message_id: str, useful: bool) -> None:
         """Store the visitor's rating of a bot answer of their own conversation."""
         await self.store.record_feedback(
@@ -221,7 +225,7 @@ class ConversationService:
                     events.append(MessagePosted(stored))
             elif isinstance(item, ConversationEscalated):
                 # Compare-and-set: exactly one escalation even if two replies race.
-                if await self.store.set_mode(conversation.id, Mode.ESCALATED, expect=Mode.BOT):
+                if await self.store.set_mode(conversation.id, Mode.WAITING, expect=Mode.BOT):
                     events.append(item)
             else:
                 events.append(item)

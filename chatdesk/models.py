@@ -23,10 +23,13 @@ __all__ = [
 
 
 class Mode(StrEnum):
-    """Who answers a conversation."""
+    """Who has a conversation (docs/protocol.md, `state`)."""
 
-    BOT = "bot"
-    ESCALATED = "escalated"
+    BOT = "bot"  # the FAQ bot answers
+    QUEUED = "queued"  # escalated, waiting in the queue for an operator
+    LIVE = "live"  # an operator has it
+    WAITING = "waiting"  # escalated while nobody could take it: the ticket waits
+    CLOSED = "closed"  # an operator closed it; a new visitor message reopens it
 
 
 class Author(StrEnum):

@@ -131,7 +131,8 @@ async def test_asking_for_a_person_escalates_and_silences_the_bot(
     assert [m["id"] for m in history["messages"]] == [after["id"]]  # no bot answer
     assert v.pending("escalated") == []
     again = await _reconnect(v, visitor_factory)
-    assert again.session["mode"] == "escalated" and again.session["bot"] is None
+    assert again.session["mode"] == "waiting" and again.session["bot"] is None
+    assert again.session["state"]["mode"] == "waiting"
 
 
 async def test_escalating_entry_answers_then_hands_over(visitor_factory: Any) -> None:

@@ -254,3 +254,35 @@ async def test_several_arguments_get_error_ack(visitor_factory: Any) -> None:
     v = await visitor_factory()
     ack = await v.sio.call("message", ({"client_id": "a", "text": "x"}, 2), namespace="/visitor")
     assert ack["ok"] is False
+
+
+async def test_session_has_state_and_desk(visitor_factory: Any) -> None:
+    v = await visitor_factory()
+    assert v.session["state"] == {
+        "mode": "bot",
+        "queue": None,
+        "operator": None,
+        "ticket": None,
+        "offline_form": False,
+        "rating_requested": False,
+    }
+    desk = v.session["desk"]
+    assert desk["status"] in ("away", "closed")  # no operator exists yet
+    assert desk["reply_within_seconds"] == 24 * 3600
+    assert desk["open_now"] == (desk["next_open"] is None)
+
+
+async def test_forget_deletes_everything_and_disconnects(
+    visitor_factory: Any, new_client: Any, server: Any
+) -> None:
+    tab1 = await visitor_factory()
+    tab2 = await visitor_factory({"token": tab1.token})
+    await tab1.say("delete me please")
+    assert await tab1.call("forget", {}) == {"ok": True}
+    assert await tab2.next("forgotten") == {}
+    again = new_client(server)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await again.connect({"token": tab1.token})
+    assert again.connect_error["message"] == "invalid_token"
+    bad = await (await visitor_factory()).call("forget", {"everything": True})
+    assert bad["error"]["code"] == "invalid_payload"

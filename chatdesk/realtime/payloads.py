@@ -16,6 +16,7 @@ __all__ = [
     "MessageIn",
     "parse_auth",
     "parse_choose",
+    "parse_empty",
     "parse_feedback",
     "parse_history",
     "parse_message",
@@ -127,6 +128,12 @@ def parse_choose(data: Any) -> ChoiceIn:
     entry_id = _required_str(data, "entry_id", _MAX_ID)
     client_id = _optional_str(data, "client_id", _MAX_CLIENT_ID)
     return ChoiceIn(entry_id, client_id or None)
+
+
+def parse_empty(data: Any, event: str) -> None:
+    """Validate an event that takes no fields: ``{}`` (or nothing)."""
+    if data is not None:
+        _fields(data, event, required=set())
 
 
 def parse_typing(data: Any) -> bool:

@@ -11,6 +11,7 @@ import socketio
 
 from ..config import Settings
 from ..conversation import ConversationService, VisitorSession
+from ..desk import DeskService
 from ..errors import ChatdeskError, InvalidPayload, RateLimited
 from ..models import Message
 from ..store import MAX_PAGE
@@ -19,6 +20,7 @@ from .namespace import BaseNamespace, acked, error_reply
 from .payloads import (
     parse_auth,
     parse_choose,
+    parse_empty,
     parse_feedback,
     parse_history,
     parse_message,
@@ -41,10 +43,15 @@ class VisitorNamespace(BaseNamespace):
     """
 
     def __init__(
-        self, conversations: ConversationService, publisher: Publisher, settings: Settings
+        self,
+        conversations: ConversationService,
+        publisher: Publisher,
+        settings: Settings,
+        desk: DeskService,
     ) -> None:
         super().__init__(rooms.VISITOR_NS)
         self.conversations = conversations
+        self.desk = desk
         self.publisher = publisher
         self.settings = settings
         self._buckets: dict[str, TokenBucket] = {}
@@ -68,6 +75,7 @@ class VisitorNamespace(BaseNamespace):
             sid, {"visitor_id": session.visitor.id, "conversation_id": conversation.id}
         )
         await self.enter_room(sid, rooms.conversation(conversation.id))
+        await self.enter_room(sid, rooms.visitor(session.visitor.id))
         self._buckets[sid] = TokenBucket(self.settings.visitor_rate, self.settings.visitor_burst)
         self._spawn(self._welcome(sid, session, request.since), "welcome")
 
@@ -112,6 +120,17 @@ class VisitorNamespace(BaseNamespace):
         await self.conversations.visitor_rated(
             conversation_id, message_id=feedback.message_id, useful=feedback.useful
         )
+        return {}
+
+    @acked
+    async def on_forget(self, sid: str, data: Any) -> dict[str, Any]:
+        """Delete everything of this visitor, then close their connections ("Forget me")."""
+        parse_empty(data, "forget")
+        session = await self.get_session(sid)
+        visitor_id = str(session["visitor_id"])
+        await self.conversations.visitor_forgot(visitor_id)
+        # After the ack: tell every tab (in any process), then drop this process's sockets.
+        self._spawn(self._disconnect_visitor(visitor_id), "forget")
         return {}
 
     @acked
@@ -168,6 +187,8 @@ class VisitorNamespace(BaseNamespace):
                 "lang": conversation.lang,
                 "mode": conversation.mode.value,
                 "bot": session.welcome,
+                "state": self.desk.state(conversation),
+                "desk": await self.desk.status(),
             },
             to=sid,
         )
@@ -183,6 +204,12 @@ class VisitorNamespace(BaseNamespace):
             if not more or not messages:
                 break
             cursor = messages[-1].seq
+
+    async def _disconnect_visitor(self, visitor_id: str) -> None:
+        room = rooms.visitor(visitor_id)
+        await self.emit("forgotten", {}, room=room)
+        for sid, _ in list(self.server.manager.get_participants(self.namespace, room)):
+            await self.server.disconnect(sid, namespace=self.namespace)
 
     async def _respond(self, message: Message) -> None:
         await self.publisher.publish(await self.conversations.respond(message))

@@ -52,6 +52,10 @@ class Store(Protocol):
     async def get_visitor(self, visitor_id: str) -> Visitor | None:
         """Return the visitor, or ``None`` if unknown (or forgotten)."""
 
+    async def delete_visitor(self, visitor_id: str) -> None:
+        """Delete the visitor with their conversations, messages and ratings (no error if
+        unknown)."""
+
     async def current_conversation(self, visitor_id: str) -> Conversation | None:
         """Return the visitor's most recent conversation, or ``None``."""
 

@@ -65,6 +65,11 @@ MIGRATIONS: list[list[str]] = [
             ts TEXT NOT NULL
         )""",
     ],
+    [
+        # Escalated conversations now say where they stand (queued, live, waiting, closed).
+        "UPDATE conversations SET mode = 'waiting' WHERE mode = 'escalated'",
+        "CREATE INDEX conversations_by_mode ON conversations(mode)",
+    ],
 ]
 
 

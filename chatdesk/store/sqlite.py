@@ -83,6 +83,24 @@ class SqliteStore:
             id=row[0], created_at=parse_ts(row[1]), lang=row[2], name=row[3], email=row[4]
         )
 
+    async def delete_visitor(self, visitor_id: str) -> None:
+        def job(conn: sqlite3.Connection) -> None:
+            # Ratings and choices hang off messages, messages off conversations: the
+            # foreign keys cascade, but say it for the tables keyed by conversation.
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM conversations WHERE visitor_id = ?", (visitor_id,)
+                )
+            ]
+            for table in ("feedback", "choices"):
+                conn.executemany(
+                    f"DELETE FROM {table} WHERE conversation_id = ?", [(i,) for i in ids]
+                )
+            conn.execute("DELETE FROM visitors WHERE id = ?", (visitor_id,))
+
+        await self._worker.run(job)
+
     async def current_conversation(self, visitor_id: str) -> Conversation | None:
         row = await self._worker.run(
             lambda conn: conn.execute(

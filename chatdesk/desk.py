@@ -1,0 +1,77 @@
+"""What a visitor sees of the desk: open or not, who is there, and their conversation's state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from .deskconfig import DeskConfig
+from .models import Conversation, Mode, format_ts, utcnow
+
+__all__ = ["Availability", "DeskService", "NobodyAvailable"]
+
+
+class Availability(Protocol):
+    """Tells whether an operator could take a conversation now (routing implements it)."""
+
+    async def available(self, department: str | None = None) -> bool:
+        """Return whether an online operator (of ``department``, if given) has free capacity."""
+        ...
+
+
+class NobodyAvailable:
+    """The :class:`Availability` of a desk without operators."""
+
+    async def available(self, department: str | None = None) -> bool:
+        """Return False: nobody is ever available."""
+        return False
+
+
+class DeskService:
+    """Compute the ``desk`` and ``state`` objects of docs/protocol.md.
+
+    :param config: the desk's configuration (name, hours, targets).
+    :param availability: who is available (the routing service, once operators exist).
+    """
+
+    def __init__(
+        self,
+        config: DeskConfig,
+        availability: Availability | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config
+        self.availability = availability or NobodyAvailable()
+        self.clock = clock
+
+    async def status(self) -> dict[str, Any]:
+        """Return the desk's status: online, away (open, nobody available) or closed."""
+        now = self.clock()
+        hours = self.config.hours
+        open_now = hours.is_open(now)
+        if not open_now:
+            status = "closed"
+        elif await self.availability.available():
+            status = "online"
+        else:
+            status = "away"
+        return {
+            "name": self.config.name,
+            "status": status,
+            "open_now": open_now,
+            "next_open": None if open_now else format_ts(hours.next_open(now)),
+            "reply_within_seconds": int(self.config.targets["normal"].total_seconds()),
+        }
+
+    def state(self, conversation: Conversation) -> dict[str, Any]:
+        """Return the conversation's ``state`` (queue, operator and ticket come with routing)."""
+        return {
+            "mode": conversation.mode.value,
+            "queue": None,
+            "operator": None,
+            "ticket": None,
+            "offline_form": conversation.mode is Mode.WAITING,
+            "rating_requested": False,
+        }

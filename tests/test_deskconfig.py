@@ -1,0 +1,99 @@
+"""chatdesk.toml: defaults, a full file, and errors naming file and key."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chatdesk.deskconfig import load_desk_config, parse_duration
+from chatdesk.errors import ConfigError
+
+FULL = """
+[desk]
+name = "Ardenne Cloud"
+departments = ["technical", "billing", "general"]
+default_department = "general"
+
+[hours]
+timezone = "Europe/Amsterdam"
+holidays = "NL"
+closed = ["2026-12-24", 2026-12-31]
+
+[hours.week]
+monday = ["09:00-12:00", "13:00-17:30"]
+friday = ["09:00-15:00"]
+
+[targets]
+urgent = "30m"
+low = "2d"
+
+[routing]
+auto_assign = true
+accept_timeout = "45s"
+offline_grace = "2m"
+default_capacity = 5
+"""
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    config = load_desk_config(tmp_path / "nope.toml")
+    assert config.hours.timezone == ZoneInfo("Europe/Brussels")
+    assert config.targets["urgent"] == timedelta(hours=1)
+    assert config.targets["normal"] == timedelta(hours=24)
+    assert config.default_department == "general"
+    assert load_desk_config(None) == config
+
+
+def test_full_file(tmp_path: Path) -> None:
+    path = tmp_path / "chatdesk.toml"
+    path.write_text(FULL)
+    config = load_desk_config(path)
+    assert config.name == "Ardenne Cloud"
+    assert config.departments == ("technical", "billing", "general")
+    assert config.hours.week[0] == ((time(9), time(12)), (time(13), time(17, 30)))
+    assert config.hours.week[1] == () and config.hours.week[4] == ((time(9), time(15)),)
+    assert config.hours.closed == {date(2026, 12, 24), date(2026, 12, 31)}
+    assert config.hours.is_holiday(date(2026, 4, 27))  # King's Day in the Netherlands
+    assert config.targets["urgent"] == timedelta(minutes=30)
+    assert config.targets["high"] == timedelta(hours=4)  # default kept
+    assert config.targets["low"] == timedelta(days=2)
+    assert config.routing.auto_assign and config.routing.default_capacity == 5
+    assert config.routing.accept_timeout == timedelta(seconds=45)
+    monday = datetime(2026, 11, 16, 12, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    assert not config.hours.is_open(monday)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[desk\n", "chatdesk.toml"),
+        ("[desk]\nnaem = 'x'\n", "unknown key 'naem'"),
+        ("[desk]\ndepartments = ['Billing Dept']\n", "not a slug"),
+        ("[desk]\ndefault_department = 'sales'\ndepartments = ['billing']\n", "default_department"),
+        ("[hours]\ntimezone = 'Mars/Olympus'\n", "timezone"),
+        ("[hours.week]\nmonday = ['9-18']\n", "hours.week.monday"),
+        ("[hours.week]\nmonday = []\n", "no open hours"),
+        ("[hours]\nclosed = ['tomorrow']\n", "hours.closed"),
+        ("[targets]\nurgent = 'soon'\n", "[targets] urgent"),
+        ("[targets]\ncritical = '1h'\n", "unknown key 'critical'"),
+        ("[routing]\ndefault_capacity = 0\n", "default_capacity"),
+        ("[routing]\nauto_assign = 'yes'\n", "auto_assign"),
+        ("[hours]\nholidays = 'XX'\n", "holidays"),
+    ],
+)
+def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "chatdesk.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_desk_config(path)
+    assert str(path) in info.value.message and message in info.value.message
+
+
+def test_parse_duration() -> None:
+    assert parse_duration("90s") == timedelta(seconds=90)
+    assert parse_duration(" 1.5h ") == timedelta(minutes=90)
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration("1 week")
