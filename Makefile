@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest kb-eval bench clean
+.PHONY: run test lint typecheck pytest kb-eval widget system-deps bench clean
 
-run: $(VENV)/.run-deps
+run: $(VENV)/.run-deps widget
 	$(BIN)/chatdesk serve
 
-test: $(VENV)/.test-deps lint typecheck pytest kb-eval
+test: $(VENV)/.test-deps system-deps widget lint typecheck pytest kb-eval
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check chatdesk tests bench
@@ -21,6 +21,29 @@ typecheck: $(VENV)/.test-deps
 
 pytest: $(VENV)/.test-deps
 	$(BIN)/pytest
+
+# The widget and console bundles (widget/, npm + esbuild) into chatdesk/web/static/dist/.
+# Without Node the desk still runs and its Python tests still pass; the pages say the
+# widget is missing and the browser tests are skipped.
+widget:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
+	else \
+		echo "npm not found: the widget is NOT built (install Node.js 18+ to get it)"; \
+	fi
+
+# Programs the tests drive: Debian's chromium for the browser tests (installed when
+# missing and we are root; otherwise those tests are skipped with a reason).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium (browser tests)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+			|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+		else \
+			echo "chromium not found and not root: browser tests will be skipped"; \
+		fi; \
+	fi
 
 # The shipped knowledge's regression suite, through the real matcher and policy.
 kb-eval: $(VENV)/.test-deps
@@ -44,4 +67,4 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache widget/node_modules chatdesk/web/static/dist

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from .. import __version__
 from ..errors import ChatdeskError
+from . import widget
 from .appkeys import LIBRARY, STORE
 
 __all__ = ["setup"]
@@ -49,3 +50,4 @@ def setup(app: web.Application) -> None:
     """Add the routes to ``app``."""
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/", index)
+    widget.setup(app)
