@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,16 +15,30 @@ from aiohttp import web
 from .bot.library import KnowledgeLibrary
 from .bot.responder import BotResponder
 from .config import Settings
-from .conversation import ConversationService, Responder
-from .desk import DeskService
+from .conversation import Responder
 from .deskconfig import load_desk_config
-from .realtime import Publisher, VisitorNamespace, create_sio
+from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
+from .services import build_services
 from .store import Store, create_store
-from .tokens import VisitorTokens
-from .web import routes
-from .web.appkeys import CONVERSATIONS, LIBRARY, SETTINGS, SIO, STORE, VISITORS
+from .web import auth, console, routes
+from .web.appkeys import (
+    CONVERSATIONS,
+    LIBRARY,
+    OPERATORS_NS,
+    PUBLISHER,
+    SERVICES,
+    SETTINGS,
+    SIO,
+    STORE,
+    VISITORS,
+)
 
-__all__ = ["create_app"]
+__all__ = ["TICK_SECONDS", "create_app"]
+
+log = logging.getLogger(__name__)
+
+#: How often routing upkeep runs (operators past their grace period, expired offers).
+TICK_SECONDS = 2.0
 
 _TEMPLATES = Path(__file__).parent / "web" / "templates"
 
@@ -45,30 +60,32 @@ def create_app(
         app[LIBRARY] = library
         app.cleanup_ctx.append(_library_lifetime)
         responder = BotResponder(library, store)
-    conversations = ConversationService(
-        store,
-        VisitorTokens(settings.secret_key),
-        responder=responder,
-        max_message_length=settings.max_message_length,
-        default_lang=settings.default_lang,
-    )
+    services = build_services(settings, load_desk_config(settings.config_file), store, responder)
     sio = create_sio(settings)
-    desk = DeskService(load_desk_config(settings.config_file))
-    visitors = VisitorNamespace(conversations, Publisher(sio), settings, desk)
+    publisher = Publisher(sio)
+    visitors = VisitorNamespace(services, publisher)
+    operators = OperatorNamespace(services, publisher)
     sio.register_namespace(visitors)
-    app[VISITORS] = visitors
+    sio.register_namespace(operators)
     sio.attach(app)
 
     app[SETTINGS] = settings
     app[STORE] = store
-    app[CONVERSATIONS] = conversations
+    app[SERVICES] = services
+    app[CONVERSATIONS] = services.conversations
     app[SIO] = sio
+    app[PUBLISHER] = publisher
+    app[VISITORS] = visitors
+    app[OPERATORS_NS] = operators
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
     # cleanup_ctx runs in order at start-up and in reverse at shutdown: the store opens
     # first and closes last.
     app.cleanup_ctx.insert(0, _store_lifetime)
+    app.cleanup_ctx.append(_routing_upkeep)
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
+    auth.setup(app)
+    console.setup(app)
     return app
 
 
@@ -91,3 +108,21 @@ async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:
     await library.start()
     yield
     await library.stop()
+
+
+async def _routing_upkeep(app: web.Application) -> AsyncIterator[None]:
+    services, publisher = app[SERVICES], app[PUBLISHER]
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                await publisher.publish(await services.routing.tick())
+            except Exception:  # upkeep must go on after a transient store error
+                log.exception("routing upkeep failed")
+
+    task = asyncio.create_task(loop(), name="routing-upkeep")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

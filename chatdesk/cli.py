@@ -1,4 +1,4 @@
-"""The ``chatdesk`` command line: ``serve`` and the bot authors' ``kb`` tools."""
+"""The ``chatdesk`` command line: ``serve``, the bot authors' ``kb`` tools, ``operators``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .commands import kb, serve
+from .commands import kb, operators, serve
 from .config import Settings
 from .errors import ConfigError
 
@@ -20,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
     kb.add_parser(commands)
+    operators.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

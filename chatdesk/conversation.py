@@ -21,6 +21,7 @@ from .tokens import VisitorTokens
 
 __all__ = [
     "ConversationService",
+    "Handover",
     "Responder",
     "VisitorSession",
     "clean_text",
@@ -62,6 +63,18 @@ class Responder(Protocol):
         ...
 
 
+class Handover(Protocol):
+    """Where escalated conversations go (the escalation service implements it)."""
+
+    async def escalate(self, event: ConversationEscalated) -> list[Event]:
+        """Hand the conversation to people; return [] if it already is."""
+        ...
+
+    async def visitor_wrote(self, conversation: Conversation) -> list[Event]:
+        """React to a visitor message in a conversation that is not (only) the bot's."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class VisitorSession:
     """Who is on a visitor connection, as decided at connect time."""
@@ -100,6 +113,7 @@ class ConversationService:
     :param store: where conversations live.
     :param tokens: signs and verifies visitor tokens.
     :param responder: answers visitor messages (the bot); ``None`` stays silent.
+    :param handover: takes escalated conversations (tickets and operators).
     :param max_message_length: longest text accepted, in characters.
     :param default_lang: language when the visitor's is unknown.
     :param clock: returns the current UTC time (tests move it).
@@ -111,6 +125,7 @@ class ConversationService:
         tokens: VisitorTokens,
         *,
         responder: Responder | None = None,
+        handover: Handover | None = None,
         max_message_length: int = 4000,
         default_lang: str = "en",
         clock: Callable[[], datetime] = utcnow,
@@ -118,6 +133,7 @@ class ConversationService:
         self.store = store
         self.tokens = tokens
         self.responder = responder
+        self.handover = handover
         self.max_message_length = max_message_length
         self.default_lang = default_lang
         self.clock = clock
@@ -206,26 +222,31 @@ class ConversationService:
         was acknowledged, so a slow answer never delays the ack. Once the conversation
         is escalated the responder is not asked again.
         """
-        if self.responder is None or message.author is not Author.VISITOR:
+        if message.author is not Author.VISITOR:
             return []
         # One reply at a time per conversation, so replies come in the messages' order.
         async with self._reply_locks.hold(message.conversation_id):
             return await self._respond(message)
 
     async def _respond(self, message: Message) -> list[Event]:
-        assert self.responder is not None
         conversation = await self._conversation(message.conversation_id)
-        if conversation.mode is not Mode.BOT:
-            return []
         events: list[Event] = []
+        if self.handover is not None and conversation.mode is not Mode.BOT:
+            events += await self.handover.visitor_wrote(conversation)
+            conversation = await self._conversation(conversation.id)
+        if self.responder is None or conversation.mode is not Mode.BOT:
+            return events
         for item in await self.responder.respond(conversation, message):
             if isinstance(item, MessageDraft):
                 stored, created = await self.store.append_message(conversation.id, item)
                 if created:
                     events.append(MessagePosted(stored))
             elif isinstance(item, ConversationEscalated):
-                # Compare-and-set: exactly one escalation even if two replies race.
-                if await self.store.set_mode(conversation.id, Mode.WAITING, expect=Mode.BOT):
+                if self.handover is not None:
+                    events += await self.handover.escalate(item)
+                # Without people behind the desk the ticket can only wait. Compare-and-set:
+                # exactly one escalation even if two replies race.
+                elif await self.store.set_mode(conversation.id, Mode.WAITING, expect=Mode.BOT):
                     events.append(item)
             else:
                 events.append(item)

@@ -1,4 +1,4 @@
-"""What a visitor sees of the desk: open or not, who is there, and their conversation's state."""
+"""The desk as a visitor sees it: open or not, and whether someone is there."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .deskconfig import DeskConfig
-from .models import Conversation, Mode, format_ts, utcnow
+from .models import format_ts, utcnow
 
 __all__ = ["Availability", "DeskService", "NobodyAvailable"]
 
@@ -16,7 +16,7 @@ class Availability(Protocol):
     """Tells whether an operator could take a conversation now (routing implements it)."""
 
     async def available(self, department: str | None = None) -> bool:
-        """Return whether an online operator (of ``department``, if given) has free capacity."""
+        """Return whether an operator (of ``department``, if given) is online."""
         ...
 
 
@@ -29,7 +29,7 @@ class NobodyAvailable:
 
 
 class DeskService:
-    """Compute the ``desk`` and ``state`` objects of docs/protocol.md.
+    """Compute the ``desk`` object of docs/protocol.md.
 
     :param config: the desk's configuration (name, hours, targets).
     :param availability: who is available (the routing service, once operators exist).
@@ -63,15 +63,4 @@ class DeskService:
             "open_now": open_now,
             "next_open": None if open_now else format_ts(hours.next_open(now)),
             "reply_within_seconds": int(self.config.targets["normal"].total_seconds()),
-        }
-
-    def state(self, conversation: Conversation) -> dict[str, Any]:
-        """Return the conversation's ``state`` (queue, operator and ticket come with routing)."""
-        return {
-            "mode": conversation.mode.value,
-            "queue": None,
-            "operator": None,
-            "ticket": None,
-            "offline_form": conversation.mode is Mode.WAITING,
-            "rating_requested": False,
         }

@@ -15,6 +15,7 @@ from .hours import DAYS, BusinessHours
 
 __all__ = ["PRIORITIES", "DeskConfig", "RoutingConfig", "load_desk_config", "parse_duration"]
 
+#: Ticket priorities, most urgent first (plain-language meanings in docs/protocol.md).
 PRIORITIES = ("urgent", "high", "normal", "low")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -173,8 +174,9 @@ def _known(data: Any, keys: set[str], section: str) -> None:
 
 def _block(text: Any, where: str) -> tuple[time, time]:
     try:
-        start, end = str(text).split("-")
-        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        start, end = (part.strip() for part in str(text).split("-"))
+        # "24:00" ends a day: a desk open round the clock says "00:00-24:00".
+        return time.fromisoformat(start), time.max if end == "24:00" else time.fromisoformat(end)
     except ValueError:
         raise ValueError(f'[{where}] {text!r} is not a block such as "09:00-12:30"') from None
 

@@ -6,6 +6,7 @@ Every error carries a stable machine ``code`` (sent to clients) and an HTTP ``st
     ├── ConfigError               config_error        (start-up only)
     ├── InvalidPayload            invalid_payload     400  (code may be refined)
     ├── InvalidToken              invalid_token       401
+    ├── Unauthorized              unauthorized        401
     ├── Forbidden                 forbidden           403
     ├── NotFound                  not_found           404
     ├── Conflict                  conflict            409
@@ -27,6 +28,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "StoreError",
+    "Unauthorized",
 ]
 
 
@@ -65,6 +67,13 @@ class InvalidToken(ChatdeskError):
     """A visitor token is forged, malformed or refers to nobody."""
 
     code = "invalid_token"
+    status = 401
+
+
+class Unauthorized(ChatdeskError):
+    """The caller must log in (or their session ended)."""
+
+    code = "unauthorized"
     status = 401
 
 

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from .models import Author, Message
+from .models import Author, Message, Note
 
-__all__ = ["ConversationEscalated", "Event", "MessagePosted", "TypingChanged"]
+__all__ = [
+    "ConversationChanged",
+    "ConversationEscalated",
+    "DeskChanged",
+    "Event",
+    "InboxCounts",
+    "MessagePosted",
+    "NotePosted",
+    "OperatorOffered",
+    "PresenceChanged",
+    "StateChanged",
+    "TypingChanged",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +61,67 @@ class ConversationEscalated(Event):
     department: str
     priority: str
     entry_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged(Event):
+    """A conversation's state (queue, operator, ticket...) changed; ``state`` is the new one."""
+
+    name: ClassVar[str] = "state_changed"
+    conversation_id: str
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DeskChanged(Event):
+    """The desk's status for visitors changed (online, away, closed)."""
+
+    name: ClassVar[str] = "desk_changed"
+    desk: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationChanged(Event):
+    """A conversation's summary changed; every operator's lists update from it."""
+
+    name: ClassVar[str] = "conversation_changed"
+    conversation_id: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxCounts(Event):
+    """The sizes of one operator's queue / mine / all lists."""
+
+    name: ClassVar[str] = "inbox_counts"
+    operator_id: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorOffered(Event):
+    """A queued conversation is offered to one operator (auto-assign)."""
+
+    name: ClassVar[str] = "operator_offered"
+    operator_id: str
+    conversation_id: str
+    expires_at: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged(Event):
+    """An operator's presence changed."""
+
+    name: ClassVar[str] = "presence_changed"
+    operator_id: str
+    name_: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotePosted(Event):
+    """A private note was added; only operators hear it."""
+
+    name: ClassVar[str] = "note_posted"
+    note: Note

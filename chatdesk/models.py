@@ -86,6 +86,12 @@ class Conversation:
     last_seq: int = 0
     mode: Mode = Mode.BOT
     bot_misses: int = 0
+    #: Routing, once escalated: the department and priority of the current ticket, when
+    #: the conversation entered the queue, and the operator who has it (live).
+    department: str = ""
+    priority: str = ""
+    queued_at: datetime | None = None
+    operator_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +137,74 @@ class Message:
         if self.client_id is not None:
             payload["client_id"] = self.client_id
         return payload
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """A person answering conversations in the console."""
+
+    id: str
+    email: str
+    name: str
+    role: str  # "admin" or "operator"
+    departments: tuple[str, ...]
+    languages: tuple[str, ...]
+    capacity: int | None = None  # None: the desk's default
+    disabled: bool = False
+    session_version: int = 1
+    created_at: datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Return whether the operator may manage the desk (canned responses...)."""
+        return self.role == "admin"
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the operator as shown to other operators (no secrets)."""
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "role": self.role,
+            "departments": list(self.departments),
+            "languages": list(self.languages),
+            "capacity": self.capacity,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A private note on a conversation: operators see it, the visitor never does."""
+
+    id: str
+    conversation_id: str
+    operator_id: str
+    operator_name: str
+    text: str
+    ts: datetime
+    client_id: str | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the note as sent to operators."""
+        return {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "operator": {"id": self.operator_id, "name": self.operator_name},
+            "text": self.text,
+            "ts": format_ts(self.ts),
+            "client_id": self.client_id,
+            "internal": True,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CannedResponse:
+    """A reply operators insert by typing ``/shortcut``, per language."""
+
+    shortcut: str
+    lang: str
+    text: str
+
+    def to_payload(self) -> dict[str, str]:
+        """Return the response as sent to the console."""
+        return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text}

@@ -16,6 +16,7 @@ class VisitorClient:
     """A real socketio.AsyncClient on the /visitor namespace."""
 
     namespace = "/visitor"
+    first_event = "session"
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -46,7 +47,7 @@ class VisitorClient:
             **kw,
         )
         if wait_session:
-            self.session = await self.next("session")
+            self.session = await self.next(self.first_event)
 
     @property
     def token(self) -> str:
@@ -81,3 +82,10 @@ def _new_id() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+
+class OperatorClient(VisitorClient):
+    """A real socketio.AsyncClient on the /operator namespace (log in with a cookie)."""
+
+    namespace = "/operator"
+    first_event = "hello"

@@ -12,6 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ..config import LANGUAGES
+from ..deskconfig import PRIORITIES
 from ..errors import ChatdeskError
 from .botfile import BOT_FILE, BotConfig, load_bot_config
 from .normalize import normalize
@@ -28,7 +29,6 @@ __all__ = [
     "load_knowledge",
 ]
 
-PRIORITIES = ("urgent", "high", "normal", "low")
 TESTS_FILE = "tests.yaml"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ENTRY_KEYS = {"id", "tags", "department", "follow_ups", "escalate", *LANGUAGES}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from .operator import OperatorNamespace
 from .publish import Publisher
 from .server import create_sio
 from .visitor import VisitorNamespace
 
-__all__ = ["Publisher", "VisitorNamespace", "create_sio"]
+__all__ = ["OperatorNamespace", "Publisher", "VisitorNamespace", "create_sio"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import socketio
@@ -47,7 +48,40 @@ def acked(handler: Handler[NS]) -> Callable[..., Awaitable[dict[str, Any]]]:
 
 
 class BaseNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    """A namespace that clients cannot trick into running its lifecycle handlers."""
+    """A namespace that clients cannot trick into running its lifecycle handlers, and
+    that runs follow-up work (welcomes, bot replies) as tracked background tasks."""
+
+    def __init__(self, namespace: str) -> None:
+        super().__init__(namespace)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
+        """Run ``work`` in the background, logging (never raising) its failure."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("%s %s task failed", self.namespace, what)
+
+        # Keep a reference: the event loop only holds weak ones to tasks.
+        task = asyncio.ensure_future(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the background work under way to finish."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def connected(self, sid: str) -> bool:
+        """Wait until python-socketio has sent ``sid``'s CONNECT packet (emits sent from a
+        connect handler would overtake it and be dropped by clients); False if it left."""
+        for _ in range(100):
+            if self.server.manager.is_connected(sid, self.namespace):
+                return True
+            await asyncio.sleep(0)
+        return False
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         """Dispatch to ``on_<event>``, refusing reserved names sent as client events."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["OriginPolicy"]
+__all__ = ["OriginPolicy", "own_origins"]
 
 
 class OriginPolicy:
@@ -24,10 +24,11 @@ class OriginPolicy:
         """Return whether a browser page on ``origin`` may connect."""
         if origin is None or self.any or origin in self.allowed:
             return True
-        return origin in _own_origins(environ)
+        return origin in own_origins(environ)
 
 
-def _own_origins(environ: Mapping[str, Any]) -> set[str]:
+def own_origins(environ: Mapping[str, Any]) -> set[str]:
+    """Return the origins the desk itself is reached at (directly, or via its proxy)."""
     host = environ.get("HTTP_HOST", "")
     scheme = environ.get("wsgi.url_scheme", "http")
     own = {f"{scheme}://{host}"}

@@ -6,21 +6,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidPayload
+from ..escalation import Contact
 from ..store import MAX_PAGE
 
 __all__ = [
     "ChoiceIn",
     "ConnectAuth",
+    "EscalateIn",
     "FeedbackIn",
     "HistoryRequest",
     "MessageIn",
+    "fields",
+    "optional_int",
+    "optional_str",
     "parse_auth",
     "parse_choose",
+    "parse_contact",
     "parse_empty",
+    "parse_escalate",
     "parse_feedback",
     "parse_history",
     "parse_message",
+    "parse_rate",
     "parse_typing",
+    "required_str",
 ]
 
 _MAX_CLIENT_ID = 100
@@ -65,17 +74,17 @@ def parse_auth(data: Any) -> ConnectAuth:
         data = {}
     if not isinstance(data, dict):
         raise InvalidPayload("auth must be an object")
-    token = _optional_str(data, "token", _MAX_TOKEN)
-    since = _optional_int(data, "since", minimum=0)
-    lang = _optional_str(data, "lang", _MAX_LANG)
-    page = _optional_str(data, "page", _MAX_PAGE_URL)
+    token = optional_str(data, "token", _MAX_TOKEN)
+    since = optional_int(data, "since", minimum=0)
+    lang = optional_str(data, "lang", _MAX_LANG)
+    page = optional_str(data, "page", _MAX_PAGE_URL)
     return ConnectAuth(token=token or None, since=since, lang=lang, page=page or "")
 
 
 def parse_message(data: Any, *, max_length: int) -> MessageIn:
     """Validate a ``message`` event: ``{"client_id": str, "text": str}``."""
-    _fields(data, "message", required={"client_id", "text"})
-    client_id = _required_str(data, "client_id", _MAX_CLIENT_ID)
+    fields(data, "message", required={"client_id", "text"})
+    client_id = required_str(data, "client_id", _MAX_CLIENT_ID)
     text = data["text"]
     if not isinstance(text, str):
         raise InvalidPayload("`text` must be a string")
@@ -89,11 +98,11 @@ def parse_message(data: Any, *, max_length: int) -> MessageIn:
 
 def parse_history(data: Any) -> HistoryRequest:
     """Validate a ``history`` event: ``{"since": int, "limit"?: int}``."""
-    _fields(data, "history", required={"since"}, optional={"limit"})
-    since = _optional_int(data, "since", minimum=0)
+    fields(data, "history", required={"since"}, optional={"limit"})
+    since = optional_int(data, "since", minimum=0)
     if since is None:
         raise InvalidPayload("`since` must be an integer")
-    limit = _optional_int(data, "limit", minimum=1)
+    limit = optional_int(data, "limit", minimum=1)
     return HistoryRequest(since=since, limit=min(limit or 50, MAX_PAGE))
 
 
@@ -115,8 +124,8 @@ class ChoiceIn:
 
 def parse_feedback(data: Any) -> FeedbackIn:
     """Validate a ``feedback`` event: ``{"message_id": str, "useful": bool}``."""
-    _fields(data, "feedback", required={"message_id", "useful"})
-    message_id = _required_str(data, "message_id", _MAX_ID)
+    fields(data, "feedback", required={"message_id", "useful"})
+    message_id = required_str(data, "message_id", _MAX_ID)
     if not isinstance(data["useful"], bool):
         raise InvalidPayload("`useful` must be true or false")
     return FeedbackIn(message_id, data["useful"])
@@ -124,29 +133,73 @@ def parse_feedback(data: Any) -> FeedbackIn:
 
 def parse_choose(data: Any) -> ChoiceIn:
     """Validate a ``choose`` event: ``{"entry_id": str, "client_id"?: str}``."""
-    _fields(data, "choose", required={"entry_id"}, optional={"client_id"})
-    entry_id = _required_str(data, "entry_id", _MAX_ID)
-    client_id = _optional_str(data, "client_id", _MAX_CLIENT_ID)
+    fields(data, "choose", required={"entry_id"}, optional={"client_id"})
+    entry_id = required_str(data, "entry_id", _MAX_ID)
+    client_id = optional_str(data, "client_id", _MAX_CLIENT_ID)
     return ChoiceIn(entry_id, client_id or None)
+
+
+@dataclass(frozen=True, slots=True)
+class EscalateIn:
+    """An ``escalate`` event: the visitor asks for a person."""
+
+    department: str | None
+    priority: str | None
+
+
+def parse_escalate(data: Any) -> EscalateIn:
+    """Validate ``escalate``: ``{}`` or ``{"department"?: str, "priority"?: str}``."""
+    if data is None:
+        return EscalateIn(None, None)
+    fields(data, "escalate", required=set(), optional={"department", "priority"})
+    return EscalateIn(optional_str(data, "department", 50), optional_str(data, "priority", 10))
+
+
+def parse_contact(data: Any) -> Contact:
+    """Validate ``contact``, the offline form (the e-mail is required)."""
+    fields(
+        data,
+        "contact",
+        required={"email"},
+        optional={"name", "subject", "description", "department", "priority"},
+    )
+    return Contact(
+        email=required_str(data, "email", 254),
+        name=optional_str(data, "name", 100) or "",
+        subject=optional_str(data, "subject", 200) or "",
+        description=optional_str(data, "description", 4000) or "",
+        department=optional_str(data, "department", 50),
+        priority=optional_str(data, "priority", 10),
+    )
+
+
+def parse_rate(data: Any) -> tuple[int, str]:
+    """Validate ``rate``: ``{"score": 1..5, "comment"?: str}``."""
+    fields(data, "rate", required={"score"}, optional={"comment"})
+    score = data["score"]
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidPayload("`score` must be a whole number from 1 to 5")
+    return score, optional_str(data, "comment", 2000) or ""
 
 
 def parse_empty(data: Any, event: str) -> None:
     """Validate an event that takes no fields: ``{}`` (or nothing)."""
     if data is not None:
-        _fields(data, event, required=set())
+        fields(data, event, required=set())
 
 
 def parse_typing(data: Any) -> bool:
     """Validate a ``typing`` event: ``{"on": bool}``."""
-    _fields(data, "typing", required={"on"})
+    fields(data, "typing", required={"on"})
     if not isinstance(data["on"], bool):
         raise InvalidPayload("`on` must be true or false")
     return bool(data["on"])
 
 
-def _fields(
+def fields(
     data: Any, event: str, *, required: set[str], optional: frozenset[str] | set[str] = frozenset()
 ) -> None:
+    """Check ``data`` is an object with the ``required`` keys and no unknown ones."""
     if not isinstance(data, dict):
         raise InvalidPayload(f"`{event}` expects an object")
     for key in data:
@@ -157,14 +210,16 @@ def _fields(
             raise InvalidPayload(f"`{event}` is missing the field `{key}`")
 
 
-def _required_str(data: dict[str, Any], key: str, max_length: int) -> str:
-    value = _optional_str(data, key, max_length)
+def required_str(data: dict[str, Any], key: str, max_length: int) -> str:
+    """Return ``data[key]``, a non-empty string of at most ``max_length`` characters."""
+    value = optional_str(data, key, max_length)
     if not value:
         raise InvalidPayload(f"`{key}` must be a non-empty string")
     return value
 
 
-def _optional_str(data: dict[str, Any], key: str, max_length: int) -> str | None:
+def optional_str(data: dict[str, Any], key: str, max_length: int) -> str | None:
+    """Return ``data[key]`` (a string of at most ``max_length``) or None if absent."""
     value = data.get(key)
     if value is None:
         return None
@@ -175,7 +230,8 @@ def _optional_str(data: dict[str, Any], key: str, max_length: int) -> str | None
     return value
 
 
-def _optional_int(data: dict[str, Any], key: str, *, minimum: int) -> int | None:
+def optional_int(data: dict[str, Any], key: str, *, minimum: int) -> int | None:
+    """Return ``data[key]`` (an integer >= ``minimum``) or None if absent."""
     value = data.get(key)
     if value is None:
         return None

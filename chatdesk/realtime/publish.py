@@ -7,7 +7,19 @@ from collections.abc import Iterable
 
 import socketio
 
-from ..events import ConversationEscalated, Event, MessagePosted, TypingChanged
+from ..events import (
+    ConversationChanged,
+    ConversationEscalated,
+    DeskChanged,
+    Event,
+    InboxCounts,
+    MessagePosted,
+    NotePosted,
+    OperatorOffered,
+    PresenceChanged,
+    StateChanged,
+    TypingChanged,
+)
 from ..models import Author
 from . import rooms
 
@@ -35,8 +47,33 @@ class Publisher:
                 await self._typing(event)
             elif isinstance(event, ConversationEscalated):
                 await self._escalated(event)
+            elif isinstance(event, StateChanged):
+                room = rooms.conversation(event.conversation_id)
+                await self.sio.emit("state", event.state, to=room, namespace=rooms.VISITOR_NS)
+            elif isinstance(event, DeskChanged):
+                await self.sio.emit("desk", event.desk, namespace=rooms.VISITOR_NS)
+            elif isinstance(event, ConversationChanged):
+                await self._to_operators("conversation", event.summary)
+            elif isinstance(event, InboxCounts):
+                await self._to_operators("counts", event.counts, rooms.operator(event.operator_id))
+            elif isinstance(event, OperatorOffered):
+                payload = {"conversation": event.summary, "expires_at": event.expires_at}
+                await self._to_operators("offer", payload, rooms.operator(event.operator_id))
+            elif isinstance(event, PresenceChanged):
+                payload = {
+                    "operator_id": event.operator_id,
+                    "name": event.name_,
+                    "status": event.status,
+                }
+                await self._to_operators("presence", payload)
+            elif isinstance(event, NotePosted):
+                room = rooms.conversation(event.note.conversation_id)
+                await self._to_operators("note", event.note.to_payload(), room)
             else:
                 log.debug("event %s has no transport", event.name)
+
+    async def _to_operators(self, event: str, payload: object, room: str | None = None) -> None:
+        await self.sio.emit(event, payload, to=room or rooms.OPERATORS, namespace=rooms.OPERATOR_NS)
 
     async def _message(self, event: MessagePosted) -> None:
         message = event.message

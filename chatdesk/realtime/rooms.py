@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["OPERATOR_NS", "VISITOR_NS", "conversation", "visitor"]
+__all__ = ["OPERATORS", "OPERATOR_NS", "VISITOR_NS", "conversation", "operator", "visitor"]
 
 VISITOR_NS = "/visitor"
 OPERATOR_NS = "/operator"
+#: Every operator connection joins it (lists, presence).
+OPERATORS = "operators"
 
 
 def conversation(conversation_id: str) -> str:
@@ -16,3 +18,8 @@ def conversation(conversation_id: str) -> str:
 def visitor(visitor_id: str) -> str:
     """Return the room every connection of one visitor (all tabs) joins."""
     return f"visitor:{visitor_id}"
+
+
+def operator(operator_id: str) -> str:
+    """Return the room of every console connection of one operator."""
+    return f"op:{operator_id}"

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
 from typing import Any
 
 import socketio
 
-from ..config import Settings
-from ..conversation import ConversationService, VisitorSession
-from ..desk import DeskService
-from ..errors import ChatdeskError, InvalidPayload, RateLimited
+from ..conversation import VisitorSession
+from ..errors import ChatdeskError, InvalidPayload, NotFound, RateLimited
 from ..models import Message
+from ..services import Services
 from ..store import MAX_PAGE
 from . import rooms
 from .namespace import BaseNamespace, acked, error_reply
 from .payloads import (
     parse_auth,
     parse_choose,
+    parse_contact,
     parse_empty,
+    parse_escalate,
     parse_feedback,
     parse_history,
     parse_message,
+    parse_rate,
     parse_typing,
 )
 from .publish import Publisher
@@ -37,25 +37,17 @@ log = logging.getLogger(__name__)
 class VisitorNamespace(BaseNamespace):
     """Socket.IO handlers for website visitors (protocol: docs/protocol.md).
 
-    :param conversations: the conversation service.
+    :param services: the desk's services (conversations, escalation...).
     :param publisher: turns returned events into emits.
-    :param settings: limits (message length, flood control).
     """
 
-    def __init__(
-        self,
-        conversations: ConversationService,
-        publisher: Publisher,
-        settings: Settings,
-        desk: DeskService,
-    ) -> None:
+    def __init__(self, services: Services, publisher: Publisher) -> None:
         super().__init__(rooms.VISITOR_NS)
-        self.conversations = conversations
-        self.desk = desk
+        self.services = services
+        self.conversations = services.conversations
         self.publisher = publisher
-        self.settings = settings
+        self.settings = services.settings
         self._buckets: dict[str, TokenBucket] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept a visitor: new, or returning with a token; refuse with a reason otherwise."""
@@ -77,7 +69,7 @@ class VisitorNamespace(BaseNamespace):
         await self.enter_room(sid, rooms.conversation(conversation.id))
         await self.enter_room(sid, rooms.visitor(session.visitor.id))
         self._buckets[sid] = TokenBucket(self.settings.visitor_rate, self.settings.visitor_burst)
-        self._spawn(self._welcome(sid, session, request.since), "welcome")
+        self.spawn(self._welcome(sid, session, request.since), "welcome")
 
     async def on_disconnect(self, sid: str, reason: str = "") -> None:
         """Forget the connection's flood-control state."""
@@ -94,7 +86,7 @@ class VisitorNamespace(BaseNamespace):
         )
         await self.publisher.publish(events)
         if events:
-            self._spawn(self._respond(message), "responder")
+            self.spawn(self._respond(message), "responder")
         return {"message": message.to_payload()}
 
     @acked
@@ -108,7 +100,7 @@ class VisitorNamespace(BaseNamespace):
         )
         await self.publisher.publish(events)
         if events:
-            self._spawn(self._respond(message), "responder")
+            self.spawn(self._respond(message), "responder")
         return {"message": message.to_payload()}
 
     @acked
@@ -123,6 +115,40 @@ class VisitorNamespace(BaseNamespace):
         return {}
 
     @acked
+    async def on_escalate(self, sid: str, data: Any) -> dict[str, Any]:
+        """The visitor asks for a person ("Talk to a person")."""
+        request = parse_escalate(data)
+        self._throttle(sid)
+        conversation_id = await self._conversation_id(sid)
+        await self.publisher.publish(
+            await self.services.escalation.visitor_asked(
+                conversation_id, department=request.department, priority=request.priority
+            )
+        )
+        return {"state": await self._state(conversation_id)}
+
+    @acked
+    async def on_contact(self, sid: str, data: Any) -> dict[str, Any]:
+        """The offline form: the visitor's contact details and description."""
+        contact = parse_contact(data)
+        self._throttle(sid)
+        conversation_id = await self._conversation_id(sid)
+        await self.publisher.publish(
+            await self.services.escalation.visitor_contact(conversation_id, contact)
+        )
+        return {"state": await self._state(conversation_id)}
+
+    @acked
+    async def on_rate(self, sid: str, data: Any) -> dict[str, Any]:
+        """The visitor's 1-5 rating after an operator closed the conversation."""
+        score, comment = parse_rate(data)
+        conversation_id = await self._conversation_id(sid)
+        await self.publisher.publish(
+            await self.services.escalation.visitor_rated(conversation_id, score, comment)
+        )
+        return {}
+
+    @acked
     async def on_forget(self, sid: str, data: Any) -> dict[str, Any]:
         """Delete everything of this visitor, then close their connections ("Forget me")."""
         parse_empty(data, "forget")
@@ -130,7 +156,7 @@ class VisitorNamespace(BaseNamespace):
         visitor_id = str(session["visitor_id"])
         await self.conversations.visitor_forgot(visitor_id)
         # After the ack: tell every tab (in any process), then drop this process's sockets.
-        self._spawn(self._disconnect_visitor(visitor_id), "forget")
+        self.spawn(self._disconnect_visitor(visitor_id), "forget")
         return {}
 
     @acked
@@ -153,28 +179,23 @@ class VisitorNamespace(BaseNamespace):
             return
         await self.publisher.publish(self.conversations.visitor_typing(conversation_id, on))
 
-    async def drain(self) -> None:
-        """Wait for the background work under way (bot replies, welcomes) to finish."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
     def _throttle(self, sid: str) -> None:
         bucket = self._buckets.get(sid)
         if bucket is not None and not bucket.allow():
             raise RateLimited("you are sending messages too fast; wait a moment")
+
+    async def _state(self, conversation_id: str) -> dict[str, Any]:
+        conversation = await self.services.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        return await self.services.inbox.state(conversation)
 
     async def _conversation_id(self, sid: str) -> str:
         session = await self.get_session(sid)
         return str(session["conversation_id"])
 
     async def _welcome(self, sid: str, session: VisitorSession, since: int | None) -> None:
-        # The CONNECT packet is queued right after on_connect returns; an emit must not
-        # overtake it, or clients drop the event.
-        for _ in range(100):
-            if self.server.manager.is_connected(sid, self.namespace):
-                break
-            await asyncio.sleep(0)
-        else:
+        if not await self.connected(sid):
             return
         conversation = session.conversation
         await self.emit(
@@ -187,8 +208,8 @@ class VisitorNamespace(BaseNamespace):
                 "lang": conversation.lang,
                 "mode": conversation.mode.value,
                 "bot": session.welcome,
-                "state": self.desk.state(conversation),
-                "desk": await self.desk.status(),
+                "state": await self.services.inbox.state(conversation),
+                "desk": await self.services.desk.status(),
             },
             to=sid,
         )
@@ -213,15 +234,3 @@ class VisitorNamespace(BaseNamespace):
 
     async def _respond(self, message: Message) -> None:
         await self.publisher.publish(await self.conversations.respond(message))
-
-    def _spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
-        async def guarded() -> None:
-            try:
-                await work
-            except Exception:
-                log.exception("visitor %s task failed", what)
-
-        # Keep a reference: the event loop only holds weak ones to tasks.
-        task = asyncio.ensure_future(guarded())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)

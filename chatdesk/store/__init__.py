@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..config import Settings
 from ..errors import ConfigError
-from .base import MAX_PAGE, Store
+from .base import MAX_PAGE, Claim, Presence, Store, Summary
 from .sqlite import SqliteStore
 
-__all__ = ["MAX_PAGE", "SqliteStore", "Store", "create_store"]
+__all__ = ["MAX_PAGE", "Claim", "Presence", "SqliteStore", "Store", "Summary", "create_store"]
 
 
 def create_store(settings: Settings) -> Store:

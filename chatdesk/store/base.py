@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
-from ..models import Conversation, Message, MessageDraft, Mode, Visitor
+from ..models import (
+    CannedResponse,
+    Conversation,
+    Message,
+    MessageDraft,
+    Mode,
+    Note,
+    Operator,
+    Visitor,
+)
+from ..tickets import Ticket, TicketDraft
 
-__all__ = ["MAX_PAGE", "Store"]
+__all__ = ["MAX_PAGE", "Claim", "Presence", "Store", "Summary"]
 
 #: Most messages a single :meth:`Store.list_messages` call returns.
 MAX_PAGE = 200
+
+
+class Claim(StrEnum):
+    """The outcome of an operator taking a conversation."""
+
+    CLAIMED = "claimed"  # it is theirs now (or already was)
+    TAKEN = "taken"  # someone else has it (or it is offered to someone else)
+    FULL = "full"  # the operator is at capacity
+    GONE = "gone"  # it is no longer waiting for a person
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """An operator's presence: status, open connections, when the last one closed."""
+
+    status: str  # online, away, offline
+    connections: int = 0
+    left_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A conversation as listed in the console: with its ticket and last message."""
+
+    conversation: Conversation
+    ticket: Ticket | None
+    last_message: Message | None
 
 
 class Store(Protocol):
@@ -111,3 +150,149 @@ class Store(Protocol):
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         """Return ``{entry_id: (useful, not useful)}`` over every rated bot answer."""
+
+    # -- operators ---------------------------------------------------------------
+
+    async def add_operator(self, operator: Operator, password_hash: str) -> None:
+        """Create an operator. :raises Conflict: if the e-mail is taken."""
+
+    async def get_operator(self, operator_id: str) -> Operator | None:
+        """Return an operator by id."""
+
+    async def operator_credentials(self, email: str) -> tuple[Operator, str] | None:
+        """Return the operator with ``email`` and their password hash."""
+
+    async def list_operators(self) -> list[Operator]:
+        """Return every operator, by name."""
+
+    async def update_operator(
+        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+    ) -> Operator:
+        """Disable/enable or set a password; either ends the operator's sessions."""
+
+    async def operator_connected(self, operator_id: str) -> None:
+        """Count one more console connection; an offline operator comes online."""
+
+    async def operator_disconnected(self, operator_id: str, now: datetime) -> int:
+        """Count one connection less; return how many remain (0: the grace period starts)."""
+
+    async def set_presence(self, operator_id: str, status: str) -> None:
+        """Set an operator's status (``online``, ``away`` or ``offline``)."""
+
+    async def presence(self) -> dict[str, Presence]:
+        """Return every known operator's presence."""
+
+    async def expire_presence(self, left_before: datetime) -> list[str]:
+        """Mark offline the operators whose last connection closed before ``left_before``."""
+
+    async def note_login_failure(self, key: str, now: datetime, window: timedelta) -> int:
+        """Count a failed login for ``key`` within ``window``; return the count."""
+
+    async def login_failures(self, key: str, now: datetime, window: timedelta) -> int:
+        """Return the failed logins for ``key`` within ``window``."""
+
+    async def clear_login_failures(self, key: str) -> None:
+        """Forget failed logins for ``key`` (after a success)."""
+
+    async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
+        """Return canned responses (of one language)."""
+
+    async def save_canned(self, response: CannedResponse) -> None:
+        """Create or replace a canned response."""
+
+    async def delete_canned(self, shortcut: str, lang: str) -> bool:
+        """Delete a canned response; return whether it existed."""
+
+    # -- tickets and routing -----------------------------------------------------
+
+    async def open_ticket(
+        self, conversation_id: str, draft: TicketDraft, *, mode: Mode, now: datetime
+    ) -> Ticket | None:
+        """Atomically number a new ticket and hand the conversation over (``mode``).
+
+        Returns None when the conversation is already with people (one ticket at a time).
+        """
+
+    async def current_ticket(self, conversation_id: str) -> Ticket | None:
+        """Return the conversation's latest ticket."""
+
+    async def update_ticket(self, ticket_id: str, now: datetime, **fields: object) -> Ticket:
+        """Update contact details, description, department, priority or due time."""
+
+    async def rate_ticket(self, ticket_id: str, score: int, comment: str, now: datetime) -> bool:
+        """Store the visitor's rating of a resolved ticket, once; return whether stored."""
+
+    async def note_first_response(self, conversation_id: str, now: datetime) -> None:
+        """Record the first operator reply on the current ticket (if not yet recorded)."""
+
+    async def claim_conversation(
+        self, conversation_id: str, operator_id: str, *, capacity: int, now: datetime
+    ) -> Claim:
+        """Atomically give a queued or waiting conversation to an operator with capacity."""
+
+    async def transfer_conversation(
+        self,
+        conversation_id: str,
+        from_operator: str,
+        to_operator: str,
+        *,
+        capacity: int,
+        now: datetime,
+    ) -> Claim:
+        """Atomically move a live conversation between operators."""
+
+    async def requeue_conversation(
+        self,
+        conversation_id: str,
+        *,
+        now: datetime,
+        holder: str | None = None,
+        department: str | None = None,
+    ) -> bool:
+        """Put a conversation back in the queue (only if ``holder`` still has it)."""
+
+    async def finish_conversation(
+        self, conversation_id: str, *, mode: Mode, now: datetime, holder: str | None = None
+    ) -> Ticket | None:
+        """End the people's part: ``mode`` closed or bot, ticket resolved; return it."""
+
+    async def offer_conversation(
+        self, conversation_id: str, operator_id: str, now: datetime
+    ) -> bool:
+        """Reserve a queued conversation for one operator (auto-assign)."""
+
+    async def withdraw_offers(
+        self, *, offered_before: datetime | None = None, conversation_id: str | None = None
+    ) -> list[tuple[str, str]]:
+        """Withdraw offers (expired ones, or one conversation's); return (conversation,
+        operator) pairs."""
+
+    async def queued_conversations(
+        self, department: str | None = None, *, unoffered: bool = False
+    ) -> list[Conversation]:
+        """Return queued conversations by priority, then waiting time."""
+
+    async def live_load(self) -> dict[str, int]:
+        """Return each operator's number of live conversations."""
+
+    async def operator_conversations(self, operator_id: str) -> list[Conversation]:
+        """Return an operator's live conversations."""
+
+    async def summaries(
+        self,
+        view: str,
+        *,
+        operator_id: str | None = None,
+        limit: int = 100,
+        conversation_id: str | None = None,
+    ) -> list[Summary]:
+        """List conversations for the console: ``queue``, ``mine`` or ``all``."""
+
+    async def inbox_counts(self, operator_id: str) -> dict[str, int]:
+        """Return the sizes of the console's three lists for an operator."""
+
+    async def add_note(self, note: Note) -> tuple[Note, bool]:
+        """Store a private note (de-duplicated on client id); return it and if created."""
+
+    async def list_notes(self, conversation_id: str) -> list[Note]:
+        """Return a conversation's private notes in order."""

@@ -70,6 +70,82 @@ MIGRATIONS: list[list[str]] = [
         "UPDATE conversations SET mode = 'waiting' WHERE mode = 'escalated'",
         "CREATE INDEX conversations_by_mode ON conversations(mode)",
     ],
+    [
+        # Operators, tickets and routing.
+        """CREATE TABLE operators (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            departments TEXT NOT NULL,
+            languages TEXT NOT NULL,
+            capacity INTEGER,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            session_version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE presence (
+            operator_id TEXT PRIMARY KEY REFERENCES operators(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            connections INTEGER NOT NULL DEFAULT 0,
+            left_at TEXT
+        )""",
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        """CREATE TABLE tickets (
+            id TEXT PRIMARY KEY,
+            number INTEGER NOT NULL UNIQUE,
+            conversation_id TEXT REFERENCES conversations(id) ON DELETE SET NULL,
+            subject TEXT NOT NULL,
+            department TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            requester_name TEXT NOT NULL DEFAULT '',
+            requester_email TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            operator_id TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            due_at TEXT,
+            first_response_at TEXT,
+            resolved_at TEXT,
+            rating INTEGER,
+            rating_comment TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX tickets_by_conversation ON tickets(conversation_id, created_at)",
+        "ALTER TABLE conversations ADD COLUMN department TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE conversations ADD COLUMN priority TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE conversations ADD COLUMN queued_at TEXT",
+        "ALTER TABLE conversations ADD COLUMN operator_id TEXT",
+        "ALTER TABLE conversations ADD COLUMN offered_to TEXT",
+        "ALTER TABLE conversations ADD COLUMN offered_at TEXT",
+        "CREATE INDEX conversations_by_operator ON conversations(operator_id)",
+        "ALTER TABLE conversations ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''",
+        "UPDATE conversations SET updated_at = created_at",
+        "CREATE INDEX conversations_by_update ON conversations(updated_at)",
+        """CREATE TABLE notes (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            operator_id TEXT NOT NULL,
+            operator_name TEXT NOT NULL,
+            text TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            client_id TEXT,
+            UNIQUE (conversation_id, operator_id, client_id)
+        )""",
+        """CREATE TABLE canned (
+            shortcut TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (shortcut, lang)
+        )""",
+        """CREATE TABLE login_failures (
+            key TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            first_at TEXT NOT NULL
+        )""",
+    ],
 ]
 
 

@@ -1,0 +1,144 @@
+"""``chatdesk operators add | list | disable | enable | passwd``: manage console accounts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+
+from rich.console import Console
+from rich.table import Table
+
+from ..config import Settings
+from ..deskconfig import load_desk_config
+from ..errors import ChatdeskError
+from ..operators import OperatorService, SessionTokens
+from ..store import Store, create_store
+
+__all__ = ["add_parser"]
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``operators`` and its sub-commands to the command line."""
+    parser = commands.add_parser("operators", help="manage operator accounts")
+    sub = parser.add_subparsers(dest="operators_command", required=True)
+
+    add = sub.add_parser("add", help="create an operator (password prompted, or read from stdin)")
+    add.add_argument("email")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", choices=("admin", "operator"), default="operator")
+    add.add_argument("--departments", required=True, help="comma-separated, e.g. technical,billing")
+    add.add_argument("--languages", default="fr,nl,en", help="comma-separated, e.g. fr,nl")
+    add.add_argument("--capacity", type=int, help="concurrent conversations (default: the desk's)")
+    add.set_defaults(func=_add)
+
+    sub.add_parser("list", help="list operators").set_defaults(func=_list)
+
+    for name, helptext in (
+        ("disable", "disable an operator (ends their sessions)"),
+        ("enable", "enable a disabled operator"),
+    ):
+        cmd = sub.add_parser(name, help=helptext)
+        cmd.add_argument("email")
+        cmd.set_defaults(func=_toggle, disabled=name == "disable")
+
+    passwd = sub.add_parser("passwd", help="set a new password (ends the operator's sessions)")
+    passwd.add_argument("email")
+    passwd.set_defaults(func=_passwd)
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    password = _password()
+
+    async def work(service: OperatorService) -> str:
+        operator = await service.add(
+            args.email,
+            name=args.name,
+            role=args.role,
+            departments=_split(args.departments),
+            languages=_split(args.languages),
+            password=password,
+            capacity=args.capacity,
+        )
+        return f"added {operator.role} {operator.name} <{operator.email}>"
+
+    return _run(settings, work)
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: OperatorService) -> str:
+        table = Table("e-mail", "name", "role", "departments", "languages", "capacity", "state")
+        for o in await service.store.list_operators():
+            table.add_row(
+                o.email,
+                o.name,
+                o.role,
+                ",".join(o.departments),
+                ",".join(o.languages),
+                str(o.capacity or "default"),
+                "disabled" if o.disabled else "active",
+            )
+        Console(highlight=False).print(table)
+        return ""
+
+    return _run(settings, work)
+
+
+def _toggle(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: OperatorService) -> str:
+        operator = await service.set_disabled(args.email, args.disabled)
+        return f"{operator.email} is {'disabled' if operator.disabled else 'enabled'}"
+
+    return _run(settings, work)
+
+
+def _passwd(args: argparse.Namespace, settings: Settings) -> int:
+    password = _password()
+
+    async def work(service: OperatorService) -> str:
+        operator = await service.set_password(args.email, password)
+        return f"password changed for {operator.email}; their sessions have ended"
+
+    return _run(settings, work)
+
+
+def _run(settings: Settings, work: Callable[[OperatorService], Awaitable[str]]) -> int:
+    settings = settings.with_secret()
+    config = load_desk_config(settings.config_file)
+
+    async def main() -> str:
+        store: Store = create_store(settings)
+        await store.open()
+        try:
+            service = OperatorService(
+                store, SessionTokens(settings.secret_key), departments=config.departments
+            )
+            return await work(service)
+        finally:
+            await store.close()
+
+    try:
+        message = asyncio.run(main())
+    except ChatdeskError as exc:
+        print(f"chatdesk: {exc.message}", file=sys.stderr)
+        return 1
+    if message:
+        print(message)
+    return 0
+
+
+def _password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != first:
+            print("chatdesk: the passwords differ", file=sys.stderr)
+            raise SystemExit(1)
+        return first
+    # Piped: the first line of stdin ("echo $PASSWORD | chatdesk operators add ...").
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]

@@ -1,0 +1,185 @@
+"""Escalation from the visitor's side: a ticket opens, the queue or the offline form, ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .desk import Availability
+from .deskconfig import PRIORITIES, DeskConfig
+from .errors import Conflict, InvalidPayload, NotFound
+from .events import ConversationEscalated, Event
+from .inbox import Inbox
+from .models import Author, Conversation, Mode, utcnow
+from .operators import normalize_email
+from .store import Store
+from .tickets import Status, TicketDraft, due_at
+
+__all__ = ["Contact", "EscalationService"]
+
+_SUBJECT_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """What the visitor gives in the offline form (docs/protocol.md, ``contact``)."""
+
+    email: str
+    name: str = ""
+    subject: str = ""
+    description: str = ""
+    department: str | None = None
+    priority: str | None = None
+
+
+class EscalationService:
+    """Turn an escalation into a ticket and keep the visitor's side of it.
+
+    :param inbox: builds the state payloads and system messages.
+    :param availability: whether an operator of a department could take it now.
+    :param on_queued: called after a conversation enters the queue (auto-assign hooks in).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        config: DeskConfig,
+        inbox: Inbox,
+        availability: Availability,
+        *,
+        on_queued: Callable[[], Awaitable[list[Event]]] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.inbox = inbox
+        self.availability = availability
+        self.on_queued = on_queued
+        self.clock = clock
+
+    async def escalate(self, event: ConversationEscalated) -> list[Event]:
+        """Open the ticket for ``event`` and route it; [] if already with people."""
+        conversation = await self._conversation(event.conversation_id)
+        department = (
+            event.department
+            if event.department in self.config.departments
+            else self.config.default_department
+        )
+        priority = event.priority if event.priority in PRIORITIES else "normal"
+        now = self.clock()
+        available = await self.availability.available(department)
+        mode = Mode.QUEUED if self.config.hours.is_open(now) and available else Mode.WAITING
+        draft = TicketDraft(
+            subject=await self._subject(conversation),
+            department=department,
+            priority=priority,
+            reason=event.reason,
+            due_at=due_at(self.config, now, priority),
+        )
+        ticket = await self.store.open_ticket(conversation.id, draft, mode=mode, now=now)
+        if ticket is None:
+            return []
+        events: list[Event] = [
+            ConversationEscalated(
+                conversation.id, event.reason, department, priority, event.entry_id
+            )
+        ]
+        events += await self.inbox.post_system(
+            conversation, "ticket_opened", extra={"ticket": ticket.label}, ticket=ticket.label
+        )
+        if mode is Mode.QUEUED:
+            events += await self.inbox.post_system(conversation, "queued")
+        else:
+            assert ticket.due_at is not None
+            events += await self.inbox.post_system(
+                conversation, "waiting", due=self.inbox.when(ticket.due_at, conversation.lang)
+            )
+        events += await self.inbox.changed([conversation.id], departments=[department])
+        if mode is Mode.QUEUED and self.on_queued is not None:
+            events += await self.on_queued()
+        return events
+
+    async def visitor_asked(
+        self,
+        conversation_id: str,
+        *,
+        department: str | None = None,
+        priority: str | None = None,
+    ) -> list[Event]:
+        """The visitor pressed "Talk to a person"."""
+        if department is not None and department not in self.config.departments:
+            raise InvalidPayload(f"unknown department {department!r}")
+        if priority is not None and priority not in PRIORITIES:
+            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        return await self.escalate(
+            ConversationEscalated(
+                conversation_id,
+                "visitor_request",
+                department or self.config.default_department,
+                priority or "normal",
+            )
+        )
+
+    async def visitor_contact(self, conversation_id: str, contact: Contact) -> list[Event]:
+        """Store the offline form on the conversation's open ticket."""
+        ticket = await self.store.current_ticket(conversation_id)
+        if ticket is None or ticket.status not in (Status.NEW, Status.OPEN):
+            raise Conflict("there is no open request to complete", code="no_ticket")
+        if contact.department is not None and contact.department not in self.config.departments:
+            raise InvalidPayload(f"unknown department {contact.department!r}")
+        if contact.priority is not None and contact.priority not in PRIORITIES:
+            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        fields: dict[str, object] = {
+            "requester_email": normalize_email(contact.email),
+            "requester_name": contact.name.strip(),
+            "description": contact.description.strip(),
+        }
+        if contact.subject.strip():
+            fields["subject"] = contact.subject.strip()[:_SUBJECT_MAX]
+        if contact.department:
+            fields["department"] = contact.department
+        if contact.priority and contact.priority != ticket.priority:
+            fields["priority"] = contact.priority
+            fields["due_at"] = due_at(self.config, ticket.created_at, contact.priority)
+        await self.store.update_ticket(ticket.id, self.clock(), **fields)
+        departments = {ticket.department, contact.department or ticket.department}
+        return await self.inbox.changed([conversation_id], departments=departments)
+
+    async def visitor_rated(self, conversation_id: str, score: int, comment: str) -> list[Event]:
+        """Store the visitor's 1-5 rating of the closed conversation's ticket."""
+        ticket = await self.store.current_ticket(conversation_id)
+        if ticket is None or not await self.store.rate_ticket(
+            ticket.id, score, comment.strip(), self.clock()
+        ):
+            raise Conflict("there is nothing to rate", code="nothing_to_rate")
+        return await self.inbox.changed([conversation_id])
+
+    async def visitor_wrote(self, conversation: Conversation) -> list[Event]:
+        """A visitor message arrived: a closed conversation goes back to the bot; an
+        escalated one moves up in operators' lists."""
+        if conversation.mode is Mode.BOT:
+            return []
+        if conversation.mode is Mode.CLOSED:
+            if not await self.store.set_mode(conversation.id, Mode.BOT, expect=Mode.CLOSED):
+                return []
+            return await self.inbox.changed([conversation.id])
+        return await self.inbox.touched(conversation.id)
+
+    async def _subject(self, conversation: Conversation) -> str:
+        """The visitor's question: their first message since the last ticket (or ever)."""
+        previous = await self.store.current_ticket(conversation.id)
+        since = previous.created_at if previous else None
+        messages, _ = await self.store.list_messages(
+            conversation.id, since=max(0, conversation.last_seq - 50), limit=50
+        )
+        for message in messages:
+            if message.author is Author.VISITOR and (since is None or message.ts > since):
+                return " ".join(message.text.split())[:_SUBJECT_MAX]
+        return "—"
+
+    async def _conversation(self, conversation_id: str) -> Conversation:
+        conversation = await self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        return conversation

@@ -1,0 +1,178 @@
+"""What people see of escalated conversations: visitors' state, operators' lists and counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from .deskconfig import DeskConfig
+from .events import ConversationChanged, Event, InboxCounts, MessagePosted, StateChanged
+from .models import Author, Conversation, MessageDraft, Mode, Operator, format_ts, utcnow
+from .store import Store, Summary
+from .systemtexts import format_when, system_text
+
+__all__ = ["AVG_HANDLE_SECONDS", "Inbox"]
+
+#: A rough time an operator spends per conversation, for queue wait estimates.
+AVG_HANDLE_SECONDS = 300
+
+
+class Inbox:
+    """Build the ``state``, summary and count payloads, and post system messages.
+
+    Services call :meth:`changed` after they change conversations; it returns the events
+    that keep every visitor and operator screen up to date.
+    """
+
+    def __init__(
+        self, store: Store, config: DeskConfig, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock
+
+    async def state(self, conversation: Conversation) -> dict[str, Any]:
+        """Return the visitor-facing ``state`` of a conversation (docs/protocol.md)."""
+        mode = conversation.mode
+        state: dict[str, Any] = {
+            "mode": mode.value,
+            "queue": None,
+            "operator": None,
+            "ticket": None,
+            "offline_form": False,
+            "rating_requested": False,
+        }
+        if mode is Mode.BOT:
+            return state
+        ticket = await self.store.current_ticket(conversation.id)
+        if ticket is not None:
+            state["ticket"] = ticket.to_payload()
+        if mode is Mode.QUEUED:
+            state["queue"] = await self._queue_place(conversation)
+        elif mode is Mode.LIVE and conversation.operator_id:
+            operator = await self.store.get_operator(conversation.operator_id)
+            state["operator"] = {"name": operator.name if operator else ""}
+        elif mode is Mode.WAITING:
+            state["offline_form"] = ticket is not None and not ticket.requester_email
+        elif mode is Mode.CLOSED:
+            state["rating_requested"] = ticket is not None and ticket.rating is None
+        return state
+
+    async def summaries(
+        self, view: str, operator: Operator | None = None, *, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Return the console list ``view`` (queue, mine, all) as payloads."""
+        found = await self.store.summaries(
+            view, operator_id=operator.id if operator else None, limit=limit
+        )
+        names = await self._names()
+        return [self._summary(s, names) for s in found]
+
+    async def summary(self, conversation_id: str) -> dict[str, Any] | None:
+        """Return one conversation's console summary."""
+        found = await self.store.summaries("one", conversation_id=conversation_id)
+        return self._summary(found[0], await self._names()) if found else None
+
+    async def changed(
+        self, conversation_ids: Iterable[str] = (), *, departments: Iterable[str] = ()
+    ) -> list[Event]:
+        """Return the events refreshing the given conversations, the queues of the given
+        departments (every queued visitor's position moves) and every online operator's
+        counts."""
+        events: list[Event] = []
+        seen: set[str] = set()
+        for conversation_id in conversation_ids:
+            conversation = await self.store.get_conversation(conversation_id)
+            if conversation is None:
+                continue
+            seen.add(conversation_id)
+            events.append(StateChanged(conversation_id, await self.state(conversation)))
+            summary = await self.summary(conversation_id)
+            if summary is not None:
+                events.append(ConversationChanged(conversation_id, summary))
+        for department in set(departments):
+            for queued in await self.store.queued_conversations(department):
+                if queued.id not in seen:
+                    events.append(StateChanged(queued.id, await self.state(queued)))
+        events.extend(await self.counts())
+        return events
+
+    async def touched(self, conversation_id: str) -> list[Event]:
+        """Return the event refreshing one conversation in operators' lists (new message)."""
+        summary = await self.summary(conversation_id)
+        return [ConversationChanged(conversation_id, summary)] if summary else []
+
+    async def counts(self) -> list[Event]:
+        """Return the list sizes of every operator with an open console."""
+        presence = await self.store.presence()
+        return [
+            InboxCounts(operator_id, await self.store.inbox_counts(operator_id))
+            for operator_id, p in presence.items()
+            if p.connections > 0
+        ]
+
+    async def post_system(
+        self,
+        conversation: Conversation,
+        key: str,
+        *,
+        extra: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> list[Event]:
+        """Store a system message in the conversation's language; return its event."""
+        text = system_text(conversation.lang, key, **values)
+        draft = MessageDraft(
+            author=Author.SYSTEM,
+            text=text,
+            ts=self.clock(),
+            extra={"event": key, **(extra or {})},
+        )
+        message, created = await self.store.append_message(conversation.id, draft)
+        return [MessagePosted(message)] if created else []
+
+    def when(self, at: datetime, lang: str) -> str:
+        """Return a time as the visitor reads it."""
+        return format_when(at, lang, self.config.hours.timezone)
+
+    async def _queue_place(self, conversation: Conversation) -> dict[str, Any]:
+        queue = await self.store.queued_conversations(conversation.department)
+        position = next((i for i, c in enumerate(queue, 1) if c.id == conversation.id), 1)
+        presence = await self.store.presence()
+        online = [
+            o
+            for o in await self.store.list_operators()
+            if conversation.department in o.departments
+            and not o.disabled
+            and presence.get(o.id) is not None
+            and presence[o.id].status == "online"
+        ]
+        estimate = position * AVG_HANDLE_SECONDS // max(1, len(online)) if online else None
+        return {"position": position, "estimated_wait_seconds": estimate}
+
+    async def _names(self) -> dict[str, str]:
+        return {o.id: o.name for o in await self.store.list_operators()}
+
+    @staticmethod
+    def _summary(found: Summary, names: dict[str, str]) -> dict[str, Any]:
+        conversation, ticket, last = found.conversation, found.ticket, found.last_message
+        return {
+            "id": conversation.id,
+            "mode": conversation.mode.value,
+            "department": conversation.department,
+            "priority": conversation.priority,
+            "lang": conversation.lang,
+            "page": conversation.page,
+            "queued_at": format_ts(conversation.queued_at) if conversation.queued_at else None,
+            "operator": (
+                {"id": conversation.operator_id, "name": names.get(conversation.operator_id, "")}
+                if conversation.operator_id
+                else None
+            ),
+            "ticket": ticket.to_payload(private=True) if ticket else None,
+            "last_message": (
+                {"author": last.author.value, "text": last.text[:140], "ts": format_ts(last.ts)}
+                if last
+                else None
+            ),
+        }

@@ -1,0 +1,191 @@
+"""Operator accounts: creation, passwords (argon2), login throttling, session tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .config import LANGUAGES
+from .errors import InvalidPayload, RateLimited, Unauthorized
+from .models import Operator, new_id, utcnow
+from .store import Store
+
+__all__ = ["OperatorService", "Session", "SessionTokens", "normalize_email"]
+
+ROLES = ("admin", "operator")
+MIN_PASSWORD = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: After this many failed logins within the window, further attempts are refused.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+SESSION_MAX_AGE = timedelta(hours=12)
+
+
+def normalize_email(email: str) -> str:
+    """Return ``email`` trimmed and lower-cased, or raise InvalidPayload."""
+    email = email.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidPayload(f"{email!r} is not an e-mail address", code="invalid_email")
+    return email
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A logged-in operator and the CSRF token of their session."""
+
+    operator: Operator
+    csrf: str
+
+
+class SessionTokens:
+    """Sign and check operator session cookies.
+
+    The token names the operator and their ``session_version``; disabling the account or
+    changing its password bumps the version in the store, which ends every session.
+    """
+
+    def __init__(self, secret_key: str, *, max_age: timedelta = SESSION_MAX_AGE) -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator")
+        self.max_age = max_age
+
+    def issue(self, operator: Operator) -> tuple[str, str]:
+        """Return (token, csrf token) for a fresh session."""
+        csrf = secrets.token_urlsafe(24)
+        token = self._serializer.dumps({"o": operator.id, "v": operator.session_version, "c": csrf})
+        return str(token), csrf
+
+    def read(self, token: str) -> tuple[str, int, str]:
+        """Return (operator id, session version, csrf) or raise Unauthorized."""
+        try:
+            data = self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
+        except BadSignature:
+            raise Unauthorized("your session has ended; please log in") from None
+        if not isinstance(data, dict) or not all(k in data for k in ("o", "v", "c")):
+            raise Unauthorized("your session has ended; please log in")
+        return str(data["o"]), int(data["v"]), str(data["c"])
+
+
+class OperatorService:
+    """Manage operators and check their logins.
+
+    :param store: where operators live.
+    :param departments: the desk's departments (an operator's must be among them).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        tokens: SessionTokens,
+        *,
+        departments: Iterable[str],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.tokens = tokens
+        self.departments = tuple(departments)
+        self.clock = clock
+        self._hasher = PasswordHasher()
+        self._dummy_hash: str | None = None
+
+    async def add(
+        self,
+        email: str,
+        *,
+        name: str,
+        role: str,
+        departments: Iterable[str],
+        languages: Iterable[str],
+        password: str,
+        capacity: int | None = None,
+    ) -> Operator:
+        """Create an operator; every field is checked first."""
+        departments, languages = tuple(departments), tuple(languages)
+        if not name.strip() or len(name) > 100:
+            raise InvalidPayload("the name must be 1 to 100 characters")
+        if role not in ROLES:
+            raise InvalidPayload(f"the role must be one of: {', '.join(ROLES)}")
+        unknown = [d for d in departments if d not in self.departments]
+        if unknown or not departments:
+            raise InvalidPayload(f"departments must be among: {', '.join(self.departments)}")
+        if not languages or any(lang not in LANGUAGES for lang in languages):
+            raise InvalidPayload(f"languages must be among: {', '.join(LANGUAGES)}")
+        if capacity is not None and not 1 <= capacity <= 50:
+            raise InvalidPayload("the capacity must be between 1 and 50")
+        operator = Operator(
+            id=new_id(),
+            email=normalize_email(email),
+            name=name.strip(),
+            role=role,
+            departments=departments,
+            languages=languages,
+            capacity=capacity,
+            created_at=self.clock(),
+        )
+        await self.store.add_operator(operator, await self._hash(password))
+        return operator
+
+    async def set_password(self, email: str, password: str) -> Operator:
+        """Change a password (ends the operator's sessions)."""
+        return await self.store.update_operator(
+            normalize_email(email), password_hash=await self._hash(password)
+        )
+
+    async def set_disabled(self, email: str, disabled: bool) -> Operator:
+        """Disable or re-enable an operator (ends their sessions)."""
+        return await self.store.update_operator(normalize_email(email), disabled=disabled)
+
+    async def login(self, email: str, password: str, *, client: str) -> Operator:
+        """Return the operator whose credentials these are.
+
+        :param client: the client's address, throttled like the e-mail.
+        :raises RateLimited: after too many failures for this e-mail or client.
+        :raises Unauthorized: for wrong credentials (the message never says which part).
+        """
+        now = self.clock()
+        email = email.strip().lower()
+        keys = (f"email:{email}", f"client:{client}")
+        for key in keys:
+            if await self.store.login_failures(key, now, FAILURE_WINDOW) >= MAX_FAILURES:
+                raise RateLimited("too many failed logins; try again in 15 minutes")
+        found = await self.store.operator_credentials(email) if _EMAIL.match(email) else None
+        # Verify even for an unknown e-mail, so the time taken does not tell which exist.
+        matches = await self._verify(found[1] if found else await self._dummy(), password)
+        if found is None or found[0].disabled or not matches:
+            for key in keys:
+                await self.store.note_login_failure(key, now, FAILURE_WINDOW)
+            raise Unauthorized("wrong e-mail or password")
+        await self.store.clear_login_failures(keys[0])
+        return found[0]
+
+    async def session(self, token: str) -> Session:
+        """Return the session a cookie token stands for, or raise Unauthorized."""
+        operator_id, version, csrf = self.tokens.read(token)
+        operator = await self.store.get_operator(operator_id)
+        if operator is None or operator.disabled or operator.session_version != version:
+            raise Unauthorized("your session has ended; please log in")
+        return Session(operator, csrf)
+
+    async def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = await asyncio.to_thread(self._hasher.hash, secrets.token_hex(16))
+        return self._dummy_hash
+
+    async def _hash(self, password: str) -> str:
+        if len(password) < MIN_PASSWORD:
+            raise InvalidPayload(f"the password must be at least {MIN_PASSWORD} characters")
+        # argon2 is deliberately slow (tens of ms): keep it off the event loop.
+        return await asyncio.to_thread(self._hasher.hash, password)
+
+    async def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return await asyncio.to_thread(self._hasher.verify, password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False

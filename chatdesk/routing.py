@@ -1,0 +1,357 @@
+"""Routing: the queue, claims, transfers, presence and auto-assign, from the operators' side."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from .conversation import clean_text
+from .deskconfig import DeskConfig
+from .errors import Conflict, Forbidden, InvalidPayload, NotFound
+from .events import (
+    DeskChanged,
+    Event,
+    MessagePosted,
+    NotePosted,
+    OperatorOffered,
+    PresenceChanged,
+    TypingChanged,
+)
+from .inbox import Inbox
+from .models import (
+    Author,
+    Conversation,
+    Message,
+    MessageDraft,
+    Mode,
+    Note,
+    Operator,
+    format_ts,
+    new_id,
+    utcnow,
+)
+from .store import Claim, Store
+
+__all__ = ["PRESENCE", "RoutingService"]
+
+PRESENCE = ("online", "away")
+_CLAIM_ERRORS = {
+    Claim.TAKEN: ("another operator already took this conversation", "already_claimed"),
+    Claim.FULL: ("you are at capacity; close a conversation first", "capacity_full"),
+    Claim.GONE: ("this conversation is no longer waiting for a person", "not_waiting"),
+}
+
+
+class RoutingService:
+    """Give escalated conversations to operators, and keep the queue moving.
+
+    :param inbox: builds what screens show and posts system messages.
+    :param desk_status: returns the visitor-facing desk status (for ``desk`` events).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        config: DeskConfig,
+        inbox: Inbox,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        max_message_length: int = 4000,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.inbox = inbox
+        self.clock = clock
+        self.max_message_length = max_message_length
+        #: Returns the visitor-facing desk status; set by the app (it lives in DeskService).
+        self.desk_status: Callable[[], Awaitable[dict[str, Any]]] | None = None
+        self._declined: dict[str, set[str]] = {}
+        self._last_desk: dict[str, Any] | None = None
+
+    # -- availability (the desk's status and escalation routing ask this) ---------
+
+    async def available(self, department: str | None = None) -> bool:
+        """Return whether an operator (of ``department``) is online, busy or not.
+
+        A visitor escalating while every operator is busy joins the queue and is served
+        as capacity frees; only when nobody is online do they get the offline form.
+        """
+        return bool(await self._online_operators(department))
+
+    # -- taking and handling conversations ---------------------------------------
+
+    async def claim(self, operator: Operator, conversation_id: str) -> list[Event]:
+        """Take a queued or waiting conversation, atomically (one winner in a race)."""
+        before = await self._conversation(conversation_id)
+        outcome = await self.store.claim_conversation(
+            conversation_id, operator.id, capacity=self._capacity(operator), now=self.clock()
+        )
+        if outcome is not Claim.CLAIMED:
+            message, code = _CLAIM_ERRORS[outcome]
+            raise Conflict(message, code=code)
+        if before.mode is Mode.LIVE:
+            return []  # it was already theirs
+        self._declined.pop(conversation_id, None)
+        events = await self.inbox.post_system(
+            before,
+            "operator_joined",
+            extra={"operator": {"name": operator.name}},
+            operator=operator.name,
+        )
+        events += await self.inbox.changed([conversation_id], departments=[before.department])
+        return events + await self._desk_changed()
+
+    async def decline(self, operator: Operator, conversation_id: str) -> list[Event]:
+        """Refuse an offered conversation; it is offered to someone else."""
+        withdrawn = await self.store.withdraw_offers(conversation_id=conversation_id)
+        if not any(who == operator.id for _, who in withdrawn):
+            raise Conflict("this conversation is not offered to you", code="not_offered")
+        self._declined.setdefault(conversation_id, set()).add(operator.id)
+        return await self.serve_queue()
+
+    async def operator_said(
+        self, operator: Operator, conversation_id: str, *, text: str, client_id: str
+    ) -> tuple[Message, list[Event]]:
+        """Send an operator's message to the visitor (only in their own live conversation)."""
+        conversation = await self._own(operator, conversation_id)
+        draft = MessageDraft(
+            author=Author.OPERATOR,
+            text=clean_text(text, self.max_message_length),
+            client_id=client_id,
+            ts=self.clock(),
+            extra={"operator": {"id": operator.id, "name": operator.name}},
+        )
+        message, created = await self.store.append_message(conversation.id, draft)
+        if not created:
+            return message, []
+        await self.store.note_first_response(conversation.id, self.clock())
+        summary = await self.inbox.changed([conversation.id])
+        return message, [MessagePosted(message), *summary]
+
+    async def add_note(
+        self, operator: Operator, conversation_id: str, *, text: str, client_id: str | None
+    ) -> tuple[Note, list[Event]]:
+        """Add a private note; any operator may annotate any conversation."""
+        await self._conversation(conversation_id)
+        note = Note(
+            id=new_id(),
+            conversation_id=conversation_id,
+            operator_id=operator.id,
+            operator_name=operator.name,
+            text=clean_text(text, self.max_message_length),
+            ts=self.clock(),
+            client_id=client_id,
+        )
+        stored, created = await self.store.add_note(note)
+        return stored, [NotePosted(stored)] if created else []
+
+    def operator_typing(self, conversation_id: str, on: bool) -> list[Event]:
+        """Tell the visitor the operator is (not) typing."""
+        return [TypingChanged(conversation_id, Author.OPERATOR, on)]
+
+    async def transfer(
+        self,
+        operator: Operator,
+        conversation_id: str,
+        *,
+        to_operator: str | None = None,
+        to_department: str | None = None,
+    ) -> list[Event]:
+        """Hand a live conversation to another online operator or back to a department's
+        queue."""
+        conversation = await self._own(operator, conversation_id)
+        if (to_operator is None) == (to_department is None):
+            raise InvalidPayload("transfer to an operator or to a department")
+        if to_operator is not None:
+            target = await self.store.get_operator(to_operator)
+            presence = (await self.store.presence()).get(to_operator)
+            if (
+                target is None
+                or target.disabled
+                or presence is None
+                or (presence.status == "offline")
+            ):
+                raise Conflict("that operator is not available", code="operator_unavailable")
+            outcome = await self.store.transfer_conversation(
+                conversation_id,
+                operator.id,
+                target.id,
+                capacity=self._capacity(target),
+                now=self.clock(),
+            )
+            if outcome is not Claim.CLAIMED:
+                message, code = _CLAIM_ERRORS[outcome]
+                raise Conflict(message, code=code)
+            events = await self.inbox.post_system(
+                conversation,
+                "transferred_operator",
+                extra={"operator": {"name": target.name}},
+                operator=target.name,
+            )
+            return events + await self.inbox.changed([conversation_id])
+        if to_department not in self.config.departments:
+            raise InvalidPayload(f"unknown department {to_department!r}")
+        assert to_department is not None
+        if not await self.store.requeue_conversation(
+            conversation_id, now=self.clock(), holder=operator.id, department=to_department
+        ):
+            raise Conflict("this conversation is no longer yours", code="not_yours")
+        events = await self.inbox.post_system(
+            conversation,
+            "transferred_department",
+            extra={"department": to_department},
+            department=to_department,
+        )
+        events += await self.inbox.changed(
+            [conversation_id], departments=[conversation.department, to_department]
+        )
+        return events + await self.serve_queue() + await self._desk_changed()
+
+    async def hand_back(self, operator: Operator, conversation_id: str) -> list[Event]:
+        """Give the conversation back to the bot (the ticket is resolved, no rating asked)."""
+        return await self._finish(operator, conversation_id, Mode.BOT, "handed_back")
+
+    async def close(self, operator: Operator, conversation_id: str) -> list[Event]:
+        """Close the conversation: the ticket is resolved and the visitor asked to rate it."""
+        return await self._finish(operator, conversation_id, Mode.CLOSED, "closed")
+
+    # -- presence and the queue ---------------------------------------------------
+
+    async def operator_connected(self, operator: Operator) -> list[Event]:
+        """A console connection opened."""
+        await self.store.operator_connected(operator.id)
+        status = (await self.store.presence())[operator.id].status
+        events: list[Event] = [PresenceChanged(operator.id, operator.name, status)]
+        return (
+            events
+            + await self.inbox.counts()
+            + await self.serve_queue()
+            + (await self._desk_changed())
+        )
+
+    async def operator_disconnected(self, operator: Operator) -> list[Event]:
+        """A console connection closed; the operator goes offline after the grace period."""
+        await self.store.operator_disconnected(operator.id, self.clock())
+        return []
+
+    async def set_status(self, operator: Operator, status: str) -> list[Event]:
+        """Set an operator online or away (away: no new conversations are offered)."""
+        if status not in PRESENCE:
+            raise InvalidPayload(f"status must be one of: {', '.join(PRESENCE)}")
+        await self.store.set_presence(operator.id, status)
+        events: list[Event] = [PresenceChanged(operator.id, operator.name, status)]
+        return events + await self.serve_queue() + await self._desk_changed()
+
+    async def tick(self) -> list[Event]:
+        """Periodic upkeep: operators past their grace period go offline and their live
+        conversations are requeued; ignored offers go to someone else."""
+        now = self.clock()
+        events: list[Event] = []
+        for operator_id in await self.store.expire_presence(
+            now - self.config.routing.offline_grace
+        ):
+            operator = await self.store.get_operator(operator_id)
+            if operator is None:
+                continue
+            events.append(PresenceChanged(operator.id, operator.name, "offline"))
+            for conversation in await self.store.operator_conversations(operator.id):
+                if await self.store.requeue_conversation(
+                    conversation.id, now=now, holder=operator.id
+                ):
+                    events += await self.inbox.post_system(
+                        conversation, "operator_left", operator=operator.name
+                    )
+                    events += await self.inbox.changed(
+                        [conversation.id], departments=[conversation.department]
+                    )
+        expired = await self.store.withdraw_offers(
+            offered_before=now - self.config.routing.accept_timeout
+        )
+        for conversation_id, operator_id in expired:
+            self._declined.setdefault(conversation_id, set()).add(operator_id)
+        return events + await self.serve_queue() + await self._desk_changed()
+
+    async def serve_queue(self) -> list[Event]:
+        """With auto-assign on, offer queued conversations to the least-loaded available
+        operator of their department (each conversation to one operator at a time)."""
+        if not self.config.routing.auto_assign:
+            return []
+        events: list[Event] = []
+        expires = format_ts(self.clock() + self.config.routing.accept_timeout)
+        for conversation in await self.store.queued_conversations(unoffered=True):
+            skipped = self._declined.get(conversation.id, set())
+            candidates = [
+                o
+                for o in await self._free_operators(conversation.department)
+                if o.id not in skipped
+            ]
+            if not candidates:
+                continue
+            target = candidates[0]
+            if await self.store.offer_conversation(conversation.id, target.id, self.clock()):
+                summary = await self.inbox.summary(conversation.id)
+                events.append(OperatorOffered(target.id, conversation.id, expires, summary or {}))
+        return events
+
+    async def _online_operators(self, department: str | None) -> list[Operator]:
+        """Return operators online (not away, with a console open) in ``department``."""
+        presence = await self.store.presence()
+        return [
+            o
+            for o in await self.store.list_operators()
+            if not o.disabled
+            and (department is None or department in o.departments)
+            and (p := presence.get(o.id)) is not None
+            and p.status == "online"
+            and p.connections > 0
+        ]
+
+    async def _free_operators(self, department: str | None) -> list[Operator]:
+        """Return online operators with free capacity, least loaded first."""
+        load = await self.store.live_load()
+        free = [
+            o
+            for o in await self._online_operators(department)
+            if load.get(o.id, 0) < self._capacity(o)
+        ]
+        return sorted(free, key=lambda o: (load.get(o.id, 0) / self._capacity(o), o.name))
+
+    async def _finish(
+        self, operator: Operator, conversation_id: str, mode: Mode, key: str
+    ) -> list[Event]:
+        conversation = await self._own(operator, conversation_id)
+        if (
+            await self.store.finish_conversation(
+                conversation_id, mode=mode, now=self.clock(), holder=operator.id
+            )
+            is None
+        ):
+            raise Conflict("this conversation is no longer yours", code="not_yours")
+        events = await self.inbox.post_system(conversation, key, operator=operator.name)
+        events += await self.inbox.changed([conversation_id])
+        return events + await self.serve_queue() + await self._desk_changed()
+
+    async def _desk_changed(self) -> list[Event]:
+        if self.desk_status is None:
+            return []
+        status = await self.desk_status()
+        if status == self._last_desk:
+            return []
+        self._last_desk = status
+        return [DeskChanged(status)]
+
+    async def _own(self, operator: Operator, conversation_id: str) -> Conversation:
+        conversation = await self._conversation(conversation_id)
+        if conversation.mode is not Mode.LIVE or conversation.operator_id != operator.id:
+            raise Forbidden("this conversation is not yours: claim it first")
+        return conversation
+
+    async def _conversation(self, conversation_id: str) -> Conversation:
+        conversation = await self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        return conversation
+
+    def _capacity(self, operator: Operator) -> int:
+        return operator.capacity or self.config.routing.default_capacity

@@ -1,0 +1,74 @@
+"""Build every service once, wired together; transports receive this container."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .config import Settings
+from .conversation import ConversationService, Responder
+from .desk import DeskService
+from .deskconfig import DeskConfig
+from .escalation import EscalationService
+from .inbox import Inbox
+from .models import utcnow
+from .operators import OperatorService, SessionTokens
+from .routing import RoutingService
+from .store import Store
+from .tokens import VisitorTokens
+
+__all__ = ["Services", "build_services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The services of one desk process (none imports aiohttp or socketio)."""
+
+    settings: Settings
+    config: DeskConfig
+    store: Store
+    conversations: ConversationService
+    desk: DeskService
+    inbox: Inbox
+    escalation: EscalationService
+    routing: RoutingService
+    operators: OperatorService
+
+
+def build_services(
+    settings: Settings,
+    config: DeskConfig,
+    store: Store,
+    responder: Responder | None,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+) -> Services:
+    """Wire the services for ``settings`` (the secret key must be set).
+
+    :param clock: the current time for every service (tests move it).
+    """
+    inbox = Inbox(store, config, clock=clock)
+    routing = RoutingService(
+        store, config, inbox, max_message_length=settings.max_message_length, clock=clock
+    )
+    escalation = EscalationService(
+        store, config, inbox, routing, on_queued=routing.serve_queue, clock=clock
+    )
+    desk = DeskService(config, routing, clock=clock)
+    routing.desk_status = desk.status
+    conversations = ConversationService(
+        store,
+        VisitorTokens(settings.secret_key),
+        responder=responder,
+        handover=escalation,
+        max_message_length=settings.max_message_length,
+        default_lang=settings.default_lang,
+        clock=clock,
+    )
+    operators = OperatorService(
+        store, SessionTokens(settings.secret_key), departments=config.departments, clock=clock
+    )
+    return Services(
+        settings, config, store, conversations, desk, inbox, escalation, routing, operators
+    )

@@ -1,0 +1,235 @@
+"""SQLite store, part 1: visitors, conversations, messages and the bot's records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+from ..errors import NotFound
+from ..models import (
+    Author,
+    Conversation,
+    Message,
+    MessageDraft,
+    Mode,
+    Visitor,
+    format_ts,
+    new_id,
+    parse_ts,
+)
+from .base import MAX_PAGE
+from .sqlite_rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from .sqlite_worker import SqliteWorker
+
+__all__ = ["ConversationRecords"]
+
+
+class ConversationRecords:
+    """Visitors, conversations and messages (mixed into :class:`SqliteStore`)."""
+
+    _worker: SqliteWorker
+
+    async def create_visitor(
+        self, *, lang: str, page: str, now: datetime
+    ) -> tuple[Visitor, Conversation]:
+        visitor = Visitor(id=new_id(), created_at=now, lang=lang)
+        conversation = Conversation(
+            id=new_id(), visitor_id=visitor.id, created_at=now, lang=lang, page=page
+        )
+
+        def job(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO visitors (id, created_at, lang) VALUES (?, ?, ?)",
+                (visitor.id, format_ts(now), lang),
+            )
+            conn.execute(
+                "INSERT INTO conversations (id, visitor_id, created_at, updated_at, lang, page)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation.id, visitor.id, format_ts(now), format_ts(now), lang, page),
+            )
+
+        await self._worker.run(job)
+        return visitor, conversation
+
+    async def get_visitor(self, visitor_id: str) -> Visitor | None:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT id, created_at, lang, name, email FROM visitors WHERE id = ?",
+                (visitor_id,),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        return Visitor(
+            id=row[0], created_at=parse_ts(row[1]), lang=row[2], name=row[3], email=row[4]
+        )
+
+    async def delete_visitor(self, visitor_id: str) -> None:
+        def job(conn: sqlite3.Connection) -> None:
+            # Ratings and choices hang off messages, messages off conversations: the
+            # foreign keys cascade, but say it for the tables keyed by conversation.
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM conversations WHERE visitor_id = ?", (visitor_id,)
+                )
+            ]
+            for table in ("feedback", "choices"):
+                conn.executemany(
+                    f"DELETE FROM {table} WHERE conversation_id = ?", [(i,) for i in ids]
+                )
+            conn.execute("DELETE FROM visitors WHERE id = ?", (visitor_id,))
+
+        await self._worker.run(job)
+
+    async def current_conversation(self, visitor_id: str) -> Conversation | None:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE visitor_id = ?"
+                " ORDER BY created_at DESC LIMIT 1",
+                (visitor_id,),
+            ).fetchone()
+        )
+        return None if row is None else conversation_row(row)
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
+                (conversation_id,),
+            ).fetchone()
+        )
+        return None if row is None else conversation_row(row)
+
+    async def note_visit(self, conversation_id: str, *, lang: str, page: str) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "UPDATE conversations SET lang = ?, page = ? WHERE id = ?",
+                (lang, page, conversation_id),
+            )
+        )
+
+    async def append_message(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool]:
+        return await self._worker.run(lambda conn: _append(conn, conversation_id, draft))
+
+    async def list_messages(
+        self, conversation_id: str, *, since: int = 0, limit: int = 50
+    ) -> tuple[list[Message], bool]:
+        limit = max(1, min(limit, MAX_PAGE))
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages"
+                " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (conversation_id, since, limit + 1),
+            ).fetchall()
+        )
+        return [message_row(row) for row in rows[:limit]], len(rows) > limit
+
+    async def set_mode(
+        self, conversation_id: str, mode: Mode, *, expect: Mode | None = None
+    ) -> bool:
+        sql = "UPDATE conversations SET mode = ? WHERE id = ?"
+        params: tuple[str, ...] = (mode.value, conversation_id)
+        if expect is not None:
+            sql += " AND mode = ?"
+            params += (expect.value,)
+        changed = await self._worker.run(lambda conn: conn.execute(sql, params).rowcount)
+        return bool(changed)
+
+    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
+        sql = (
+            "UPDATE conversations SET bot_misses = bot_misses + 1 WHERE id = ? RETURNING bot_misses"
+            if missed
+            else "UPDATE conversations SET bot_misses = 0 WHERE id = ? RETURNING bot_misses"
+        )
+        row = await self._worker.run(lambda conn: conn.execute(sql, (conversation_id,)).fetchone())
+        if row is None:
+            raise NotFound("no such conversation")
+        return int(row[0])
+
+    async def record_feedback(
+        self, conversation_id: str, message_id: str, *, useful: bool, now: datetime
+    ) -> None:
+        def job(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                "SELECT extra FROM messages WHERE id = ? AND conversation_id = ? AND author = ?",
+                (message_id, conversation_id, Author.BOT.value),
+            ).fetchone()
+            if row is None:
+                raise NotFound("no such bot message in this conversation")
+            entry_id = json.loads(row[0]).get("entry_id") if row[0] else None
+            conn.execute(
+                "INSERT INTO feedback (message_id, conversation_id, entry_id, useful, ts)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE"
+                " SET useful = excluded.useful, ts = excluded.ts",
+                (message_id, conversation_id, entry_id, int(useful), format_ts(now)),
+            )
+
+        await self._worker.run(job)
+
+    async def feedback_summary(self) -> dict[str, tuple[int, int]]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT entry_id, SUM(useful), SUM(1 - useful) FROM feedback"
+                " WHERE entry_id IS NOT NULL GROUP BY entry_id"
+            ).fetchall()
+        )
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def record_choice(
+        self, conversation_id: str, message_id: str, entry_id: str, now: datetime
+    ) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT OR IGNORE INTO choices (message_id, conversation_id, entry_id, ts)"
+                " VALUES (?, ?, ?, ?)",
+                (message_id, conversation_id, entry_id, format_ts(now)),
+            )
+        )
+
+
+def _append(
+    conn: sqlite3.Connection, conversation_id: str, draft: MessageDraft
+) -> tuple[Message, bool]:
+    if draft.client_id is not None:
+        row = conn.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages"
+            " WHERE conversation_id = ? AND author = ? AND client_id = ?",
+            (conversation_id, draft.author.value, draft.client_id),
+        ).fetchone()
+        if row is not None:
+            return message_row(row), False
+    seq_row = conn.execute(
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?"
+        " RETURNING last_seq",
+        (format_ts(draft.ts), conversation_id),
+    ).fetchone()
+    if seq_row is None:
+        raise NotFound("no such conversation")
+    message = Message(
+        id=draft.id,
+        conversation_id=conversation_id,
+        seq=seq_row[0],
+        author=draft.author,
+        text=draft.text,
+        ts=draft.ts,
+        client_id=draft.client_id,
+        extra=draft.extra,
+    )
+    conn.execute(
+        f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            message.id,
+            conversation_id,
+            message.seq,
+            message.author.value,
+            message.text,
+            format_ts(message.ts),
+            message.client_id,
+            json.dumps(message.extra) if message.extra else None,
+        ),
+    )
+    return message, True

@@ -1,0 +1,205 @@
+"""SQLite store, part 2: operators, their presence, login throttling, canned responses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+
+from ..errors import Conflict, NotFound
+from ..models import CannedResponse, Operator, format_ts, parse_ts
+from .base import Presence
+from .sqlite_rows import OPERATOR_COLUMNS, operator_row
+from .sqlite_worker import SqliteWorker
+
+__all__ = ["OperatorRecords"]
+
+
+class OperatorRecords:
+    """Operators and what hangs off them (mixed into :class:`SqliteStore`)."""
+
+    _worker: SqliteWorker
+
+    async def add_operator(self, operator: Operator, password_hash: str) -> None:
+        def job(conn: sqlite3.Connection) -> None:
+            try:
+                conn.execute(
+                    f"INSERT INTO operators ({OPERATOR_COLUMNS}, password_hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        operator.id,
+                        operator.email,
+                        operator.name,
+                        operator.role,
+                        json.dumps(list(operator.departments)),
+                        json.dumps(list(operator.languages)),
+                        operator.capacity,
+                        int(operator.disabled),
+                        operator.session_version,
+                        format_ts(operator.created_at) if operator.created_at else "",
+                        password_hash,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise Conflict(f"an operator with e-mail {operator.email} exists") from None
+
+        await self._worker.run(job)
+
+    async def get_operator(self, operator_id: str) -> Operator | None:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = ?", (operator_id,)
+            ).fetchone()
+        )
+        return None if row is None else operator_row(row)
+
+    async def operator_credentials(self, email: str) -> tuple[Operator, str] | None:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {OPERATOR_COLUMNS}, password_hash FROM operators WHERE email = ?",
+                (email,),
+            ).fetchone()
+        )
+        return None if row is None else (operator_row(row), row[-1])
+
+    async def list_operators(self) -> list[Operator]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name, email"
+            ).fetchall()
+        )
+        return [operator_row(r) for r in rows]
+
+    async def update_operator(
+        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+    ) -> Operator:
+        def job(conn: sqlite3.Connection) -> Operator:
+            # Any change of access bumps session_version: existing sessions end.
+            if disabled is not None:
+                conn.execute(
+                    "UPDATE operators SET disabled = ?, session_version = session_version + 1"
+                    " WHERE email = ?",
+                    (int(disabled), email),
+                )
+            if password_hash is not None:
+                conn.execute(
+                    "UPDATE operators SET password_hash = ?,"
+                    " session_version = session_version + 1 WHERE email = ?",
+                    (password_hash, email),
+                )
+            row = conn.execute(
+                f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE email = ?", (email,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no operator with e-mail {email}")
+            return operator_row(row)
+
+        return await self._worker.run(job)
+
+    async def operator_connected(self, operator_id: str) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT INTO presence (operator_id, status, connections) VALUES (?, 'online', 1)"
+                " ON CONFLICT (operator_id) DO UPDATE SET connections = connections + 1,"
+                " left_at = NULL,"
+                " status = CASE WHEN status = 'offline' THEN 'online' ELSE status END",
+                (operator_id,),
+            )
+        )
+
+    async def operator_disconnected(self, operator_id: str, now: datetime) -> int:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                "UPDATE presence SET connections = MAX(connections - 1, 0),"
+                " left_at = CASE WHEN connections <= 1 THEN ? ELSE left_at END"
+                " WHERE operator_id = ? RETURNING connections",
+                (format_ts(now), operator_id),
+            ).fetchone()
+        )
+        return 0 if row is None else int(row[0])
+
+    async def set_presence(self, operator_id: str, status: str) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT INTO presence (operator_id, status, connections) VALUES (?, ?, 0)"
+                " ON CONFLICT (operator_id) DO UPDATE SET status = excluded.status",
+                (operator_id, status),
+            )
+        )
+
+    async def presence(self) -> dict[str, Presence]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT operator_id, status, connections, left_at FROM presence"
+            ).fetchall()
+        )
+        return {r[0]: Presence(r[1], r[2], parse_ts(r[3]) if r[3] else None) for r in rows}
+
+    async def expire_presence(self, left_before: datetime) -> list[str]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                "UPDATE presence SET status = 'offline' WHERE connections = 0"
+                " AND status != 'offline' AND left_at IS NOT NULL AND left_at < ?"
+                " RETURNING operator_id",
+                (format_ts(left_before),),
+            ).fetchall()
+        )
+        return [r[0] for r in rows]
+
+    async def note_login_failure(self, key: str, now: datetime, window: timedelta) -> int:
+        def job(conn: sqlite3.Connection) -> int:
+            row = conn.execute(
+                "SELECT count, first_at FROM login_failures WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None or parse_ts(row[1]) < now - window:
+                conn.execute(
+                    "INSERT OR REPLACE INTO login_failures (key, count, first_at) VALUES (?, 1, ?)",
+                    (key, format_ts(now)),
+                )
+                return 1
+            conn.execute("UPDATE login_failures SET count = count + 1 WHERE key = ?", (key,))
+            return int(row[0]) + 1
+
+        return await self._worker.run(job)
+
+    async def login_failures(self, key: str, now: datetime, window: timedelta) -> int:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT count, first_at FROM login_failures WHERE key = ?", (key,)
+            ).fetchone()
+        )
+        if row is None or parse_ts(row[1]) < now - window:
+            return 0
+        return int(row[0])
+
+    async def clear_login_failures(self, key: str) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+        )
+
+    async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
+        sql, params = "SELECT shortcut, lang, text FROM canned", []
+        if lang is not None:
+            sql, params = sql + " WHERE lang = ?", [lang]
+        rows = await self._worker.run(
+            lambda conn: conn.execute(sql + " ORDER BY shortcut, lang", params).fetchall()
+        )
+        return [CannedResponse(*r) for r in rows]
+
+    async def save_canned(self, response: CannedResponse) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO canned (shortcut, lang, text) VALUES (?, ?, ?)",
+                (response.shortcut, response.lang, response.text),
+            )
+        )
+
+    async def delete_canned(self, shortcut: str, lang: str) -> bool:
+        deleted = await self._worker.run(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM canned WHERE shortcut = ? AND lang = ?", (shortcut, lang)
+                ).rowcount
+            )
+        )
+        return bool(deleted)

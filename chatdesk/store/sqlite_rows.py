@@ -1,0 +1,112 @@
+"""Column lists and row converters shared by the SQLite store's parts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..models import Author, Conversation, Message, Mode, Operator, parse_ts
+from ..tickets import Status, Ticket
+
+__all__ = [
+    "CONVERSATION_COLUMNS",
+    "MESSAGE_COLUMNS",
+    "OPERATOR_COLUMNS",
+    "TICKET_COLUMNS",
+    "conversation_row",
+    "message_row",
+    "operator_row",
+    "ticket_row",
+]
+
+CONVERSATION_COLUMNS = (
+    "id, visitor_id, created_at, lang, page, status, last_seq, mode, bot_misses, "
+    "department, priority, queued_at, operator_id"
+)
+MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
+OPERATOR_COLUMNS = (
+    "id, email, name, role, departments, languages, capacity, disabled, session_version, created_at"
+)
+TICKET_COLUMNS = (
+    "id, number, conversation_id, subject, department, priority, status, created_at, "
+    "updated_at, due_at, reason, requester_name, requester_email, description, operator_id, "
+    "first_response_at, resolved_at, rating, rating_comment"
+)
+
+
+def _ts(value: str | None) -> Any:
+    return parse_ts(value) if value else None
+
+
+def conversation_row(row: Any) -> Conversation:
+    """Build a Conversation from a row of :data:`CONVERSATION_COLUMNS`."""
+    return Conversation(
+        id=row[0],
+        visitor_id=row[1],
+        created_at=parse_ts(row[2]),
+        lang=row[3],
+        page=row[4],
+        status=row[5],
+        last_seq=row[6],
+        mode=Mode(row[7]),
+        bot_misses=row[8],
+        department=row[9],
+        priority=row[10],
+        queued_at=_ts(row[11]),
+        operator_id=row[12],
+    )
+
+
+def message_row(row: Any) -> Message:
+    """Build a Message from a row of :data:`MESSAGE_COLUMNS`."""
+    return Message(
+        id=row[0],
+        conversation_id=row[1],
+        seq=row[2],
+        author=Author(row[3]),
+        text=row[4],
+        ts=parse_ts(row[5]),
+        client_id=row[6],
+        extra=json.loads(row[7]) if row[7] else {},
+    )
+
+
+def operator_row(row: Any) -> Operator:
+    """Build an Operator from a row of :data:`OPERATOR_COLUMNS`."""
+    return Operator(
+        id=row[0],
+        email=row[1],
+        name=row[2],
+        role=row[3],
+        departments=tuple(json.loads(row[4])),
+        languages=tuple(json.loads(row[5])),
+        capacity=row[6],
+        disabled=bool(row[7]),
+        session_version=row[8],
+        created_at=_ts(row[9]),
+    )
+
+
+def ticket_row(row: Any) -> Ticket:
+    """Build a Ticket from a row of :data:`TICKET_COLUMNS`."""
+    return Ticket(
+        id=row[0],
+        number=row[1],
+        conversation_id=row[2],
+        subject=row[3],
+        department=row[4],
+        priority=row[5],
+        status=Status(row[6]),
+        created_at=parse_ts(row[7]),
+        updated_at=parse_ts(row[8]),
+        due_at=_ts(row[9]),
+        reason=row[10],
+        requester_name=row[11],
+        requester_email=row[12],
+        description=row[13],
+        operator_id=row[14],
+        first_response_at=_ts(row[15]),
+        resolved_at=_ts(row[16]),
+        rating=row[17],
+        rating_comment=row[18],
+    )

@@ -1,0 +1,145 @@
+"""Operator login and logout: session cookie, CSRF tokens, throttled attempts."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..errors import ChatdeskError, RateLimited
+from ..operators import SESSION_MAX_AGE, Session
+from ..realtime.operator import SESSION_COOKIE
+from .appkeys import SERVICES
+
+__all__ = ["CSRF_COOKIE", "SESSION", "check_csrf", "login_required", "setup"]
+
+#: Holds the login form's CSRF token before there is a session (double-submit).
+CSRF_COOKIE = "chatdesk_csrf"
+#: The logged-in operator's session, on requests that passed :func:`login_required`.
+SESSION = web.RequestKey("session", Session)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def login_required(handler: Handler) -> Handler:
+    """Run ``handler`` with ``request[SESSION]`` set, or redirect to the login page."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        session = await current_session(request)
+        if session is None:
+            target = quote(request.path_qs, safe="/?=&")
+            raise web.HTTPSeeOther(f"/console/login?next={target}")
+        request[SESSION] = session
+        return await handler(request)
+
+    return wrapper
+
+
+async def current_session(request: web.Request) -> Session | None:
+    """Return the logged-in operator's session, if the cookie holds a valid one."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return await request.app[SERVICES].operators.session(token)
+    except ChatdeskError:
+        return None
+
+
+def check_csrf(expected: str, given: Any) -> None:
+    """Refuse a form whose CSRF token does not match (403)."""
+    if not isinstance(given, str) or not expected or not hmac.compare_digest(expected, given):
+        raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
+
+
+def _secure(request: web.Request) -> bool:
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").startswith("https")
+
+
+def _next(value: Any) -> str:
+    # Only paths on this site: "//evil.example" or "https://..." would be open redirects.
+    if (
+        isinstance(value, str)
+        and value.startswith("/")
+        and not value.startswith("//")
+        and ("\\" not in value)
+    ):
+        return value
+    return "/console"
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """Show the login form (with a fresh CSRF token)."""
+    if await current_session(request) is not None:
+        raise web.HTTPSeeOther(_next(request.query.get("next")))
+    return _login_form(request, error="", status=200)
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    """Check the credentials; on success set the session cookie and go on."""
+    form = await request.post()
+    check_csrf(request.cookies.get(CSRF_COOKIE, ""), form.get("csrf"))
+    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    operators = request.app[SERVICES].operators
+    try:
+        operator = await operators.login(email, password, client=request.remote or "unknown")
+    except RateLimited as exc:
+        return _login_form(request, error=exc.message, status=429, email=email)
+    except ChatdeskError:
+        return _login_form(request, error="Wrong e-mail or password.", status=401, email=email)
+    token, _csrf = operators.tokens.issue(operator)
+    response = web.HTTPSeeOther(_next(form.get("next")))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_MAX_AGE.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=_secure(request),
+        path="/",
+    )
+    response.del_cookie(CSRF_COOKIE, path="/console")
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    """End the session (POST with the session's CSRF token)."""
+    session = await current_session(request)
+    if session is not None:
+        check_csrf(session.csrf, (await request.post()).get("csrf"))
+    response = web.HTTPSeeOther("/console/login")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+def _login_form(request: web.Request, *, error: str, status: int, email: str = "") -> web.Response:
+    csrf = secrets.token_urlsafe(24)
+    response = aiohttp_jinja2.render_template(
+        "console/login.html",
+        request,
+        {"csrf": csrf, "error": error, "email": email, "next": _next(request.query.get("next"))},
+        status=status,
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        httponly=True,
+        samesite="Strict",
+        secure=_secure(request),
+        path="/console",
+    )
+    return response
+
+
+def setup(app: web.Application) -> None:
+    """Add the login routes to ``app``."""
+    app.router.add_get("/console/login", login_page)
+    app.router.add_post("/console/login", login)
+    app.router.add_post("/console/logout", logout)

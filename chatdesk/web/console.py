@@ -1,0 +1,174 @@
+"""The operators' console: server-rendered pages, made live by console.js over /operator."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..config import LANGUAGES
+from ..errors import ChatdeskError
+from ..models import CannedResponse
+from ..realtime.opayloads import parse_canned
+from .appkeys import SERVICES
+from .auth import SESSION, check_csrf, login_required
+
+__all__ = ["setup"]
+
+_STATIC = Path(__file__).parent / "static"
+_VIEWS = ("queue", "mine", "all")
+_HEADERS = {
+    # The console runs our own scripts only, never in a frame, and is never cached.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Add the console's security headers to its pages."""
+    response: web.StreamResponse = await handler(request)
+    if request.path.startswith("/console") and not request.path.startswith("/console/assets"):
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+    return response
+
+
+@login_required
+async def inbox(request: web.Request) -> web.StreamResponse:
+    """The inbox: queue, mine or all, with live counts."""
+    view = request.match_info.get("view", "queue")
+    if view not in _VIEWS:
+        raise web.HTTPNotFound()
+    session = request[SESSION]
+    services = request.app[SERVICES]
+    context = await _base(request) | {
+        "view": view,
+        "conversations": await services.inbox.summaries(view, session.operator),
+    }
+    return aiohttp_jinja2.render_template("console/inbox.html", request, context)
+
+
+@login_required
+async def conversation(request: web.Request) -> web.StreamResponse:
+    """One conversation: the whole history, notes, the ticket, and the composer."""
+    services = request.app[SERVICES]
+    conversation_id = request.match_info["conversation_id"]
+    found = await services.store.get_conversation(conversation_id)
+    summary = await services.inbox.summary(conversation_id)
+    if found is None or summary is None:
+        raise web.HTTPNotFound(text="No such conversation.")
+    messages, _ = await services.store.list_messages(
+        conversation_id, since=max(0, found.last_seq - 200), limit=200
+    )
+    context = await _base(request) | {
+        "view": None,
+        "c": summary,
+        "messages": [m.to_payload() for m in messages],
+        "notes": [n.to_payload() for n in await services.store.list_notes(conversation_id)],
+        "mine": summary["operator"] is not None
+        and summary["operator"]["id"] == request[SESSION].operator.id,
+    }
+    return aiohttp_jinja2.render_template("console/conversation.html", request, context)
+
+
+@login_required
+async def canned(request: web.Request) -> web.StreamResponse:
+    """Canned responses: everyone sees them; admins add, replace and delete."""
+    session = request[SESSION]
+    services = request.app[SERVICES]
+    error = ""
+    if request.method == "POST":
+        form = await request.post()
+        check_csrf(session.csrf, form.get("csrf"))
+        if not session.operator.is_admin:
+            raise web.HTTPForbidden(text="Only admins may change canned responses.")
+        try:
+            if form.get("action") == "delete":
+                shortcut, lang, _ = parse_canned(dict(form), need_text=False)
+                await services.store.delete_canned(shortcut, lang)
+            else:
+                shortcut, lang, text = parse_canned(
+                    {k: form.get(k) for k in ("shortcut", "lang", "text")}, need_text=True
+                )
+                await services.store.save_canned(CannedResponse(shortcut, lang, text))
+        except ChatdeskError as exc:
+            error = exc.message
+        else:
+            raise web.HTTPSeeOther("/console/canned")
+    context = await _base(request) | {
+        "view": None,
+        "responses": await services.store.list_canned(),
+        "languages": LANGUAGES,
+        "error": error,
+    }
+    return aiohttp_jinja2.render_template(
+        "console/canned.html", request, context, status=400 if error else 200
+    )
+
+
+async def asset(request: web.Request) -> web.StreamResponse:
+    """Serve console.css / console.js (the latter built by ``make widget``)."""
+    name = request.match_info["name"]
+    path = {
+        "console.css": _STATIC / "console" / "console.css",
+        "console.js": _STATIC / "dist" / "console.js",
+    }.get(name)
+    if path is None:
+        raise web.HTTPNotFound()
+    if not path.exists():
+        return web.Response(
+            status=503,
+            content_type="application/javascript",
+            text="console.warn('chatdesk: the console script was not built (run make widget)');",
+        )
+    body = path.read_bytes()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if request.headers.get("If-None-Match") == f'"{etag}"':
+        return web.Response(status=304)
+    kind = "text/css" if name.endswith(".css") else "application/javascript"
+    return web.Response(
+        body=body,
+        content_type=kind,
+        headers={
+            "ETag": f'"{etag}"',
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+async def _base(request: web.Request) -> dict[str, Any]:
+    session = request[SESSION]
+    services = request.app[SERVICES]
+    presence = (await services.store.presence()).get(session.operator.id)
+    return {
+        "operator": session.operator,
+        "csrf": session.csrf,
+        "desk": services.config.name,
+        "counts": await services.store.inbox_counts(session.operator.id),
+        "status": presence.status if presence else "offline",
+        "departments": services.config.departments,
+    }
+
+
+async def _home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther("/console/queue")
+
+
+def setup(app: web.Application) -> None:
+    """Add the console routes and its security headers to ``app``."""
+    app.middlewares.append(security_headers)
+    app.router.add_get("/console", _home)
+    app.router.add_get("/console/assets/{name}", asset)
+    app.router.add_route("*", "/console/canned", canned)
+    app.router.add_get("/console/c/{conversation_id}", conversation)
+    app.router.add_get("/console/{view}", inbox)
