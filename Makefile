@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 .PHONY: run test lint typecheck pytest kb-eval widget system-deps bench clean
 
 run: $(VENV)/.run-deps widget
+	@$(BIN)/chatdesk operators demo
 	$(BIN)/chatdesk serve
 
 test: $(VENV)/.test-deps system-deps widget lint typecheck pytest kb-eval

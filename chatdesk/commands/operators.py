@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import secrets
 import sys
 from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 from rich.table import Table
 
-from ..config import Settings
+from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError
 from ..operators import OperatorService, SessionTokens
@@ -48,6 +49,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     passwd.add_argument("email")
     passwd.set_defaults(func=_passwd)
 
+    demo = sub.add_parser(
+        "demo", help="when the desk has no operator, create an admin with a random password"
+    )
+    demo.set_defaults(func=_demo)
+
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     password = _password()
@@ -80,7 +86,8 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 str(o.capacity or "default"),
                 "disabled" if o.disabled else "active",
             )
-        Console(highlight=False).print(table)
+        # Piped output (scripts, grep) gets whole lines, not ellipses.
+        Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
         return ""
 
     return _run(settings, work)
@@ -100,6 +107,27 @@ def _passwd(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: OperatorService) -> str:
         operator = await service.set_password(args.email, password)
         return f"password changed for {operator.email}; their sessions have ended"
+
+    return _run(settings, work)
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: OperatorService) -> str:
+        if await service.store.list_operators():
+            return ""  # a real desk: never add an account behind the admin's back
+        password = secrets.token_urlsafe(12)
+        await service.add(
+            "demo@chatdesk.local",
+            name="Demo Admin",
+            role="admin",
+            departments=service.departments,
+            languages=LANGUAGES,
+            password=password,
+        )
+        return (
+            f"demo operator created: log in at /console with demo@chatdesk.local / "
+            f"{password}\n(disable it with: chatdesk operators disable demo@chatdesk.local)"
+        )
 
     return _run(settings, work)
 

@@ -1,0 +1,118 @@
+"""``chatdesk operators``: add (password from stdin), list, disable, enable, passwd, demo."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from chatdesk.cli import main
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CHATDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHATDESK_CONFIG_FILE", str(tmp_path / "missing.toml"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = ""
+) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    status = main(list(argv))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_add_list_disable_enable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run(
+        capsys,
+        monkeypatch,
+        "operators",
+        "add",
+        "Sophie@Ardenne.Cloud",
+        "--name",
+        "Sophie Martin",
+        "--role",
+        "admin",
+        "--departments",
+        "technical,billing",
+        "--languages",
+        "fr,nl",
+        "--capacity",
+        "4",
+        stdin="correct horse battery\n",
+    )
+    assert status == 0 and "added admin Sophie Martin <sophie@ardenne.cloud>" in out
+    status, out, _ = run(capsys, monkeypatch, "operators", "list")
+    assert status == 0 and "sophie@ardenne.cloud" in out and "active" in out
+    assert run(capsys, monkeypatch, "operators", "disable", "sophie@ardenne.cloud")[0] == 0
+    assert "disabled" in run(capsys, monkeypatch, "operators", "list")[1]
+    status, out, _ = run(capsys, monkeypatch, "operators", "enable", "sophie@ardenne.cloud")
+    assert status == 0 and "enabled" in out
+    status, out, _ = run(
+        capsys,
+        monkeypatch,
+        "operators",
+        "passwd",
+        "sophie@ardenne.cloud",
+        stdin="another long password\n",
+    )
+    assert status == 0 and "sessions have ended" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["x@desk.test", "--name", "X", "--departments", "general"], "short\n", "at least 10"),
+        (
+            ["not-an-email", "--name", "X", "--departments", "general"],
+            "long enough pw\n",
+            "not an e-mail",
+        ),
+        (
+            ["x@desk.test", "--name", "X", "--departments", "nowhere"],
+            "long enough pw\n",
+            "departments must be among",
+        ),
+        (
+            ["x@desk.test", "--name", "X", "--departments", "general", "--languages", "de"],
+            "long enough pw\n",
+            "languages must be among",
+        ),
+    ],
+)
+def test_add_rejects_bad_input(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    stdin: str,
+    message: str,
+) -> None:
+    status, _, err = run(capsys, monkeypatch, "operators", "add", *args, stdin=stdin)
+    assert status == 1 and message in err
+
+
+def test_duplicate_and_unknown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["operators", "add", "a@desk.test", "--name", "A", "--departments", "general"]
+    assert run(capsys, monkeypatch, *args, stdin="long enough pw\n")[0] == 0
+    status, _, err = run(capsys, monkeypatch, *args, stdin="long enough pw\n")
+    assert status == 1 and "exists" in err
+    status, _, err = run(capsys, monkeypatch, "operators", "disable", "ghost@desk.test")
+    assert status == 1 and "no operator" in err
+
+
+def test_demo_only_on_an_empty_desk(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run(capsys, monkeypatch, "operators", "demo")
+    assert status == 0 and "demo@chatdesk.local /" in out
+    status, out, _ = run(capsys, monkeypatch, "operators", "demo")
+    assert status == 0 and out == ""
