@@ -8,7 +8,7 @@ from typing import Any
 
 from ..config import LANGUAGES
 from ..errors import InvalidPayload
-from .payloads import fields, optional_str, required_str
+from .payloads import fields, message_text, optional_str, required_str
 
 __all__ = [
     "TextIn",
@@ -72,16 +72,9 @@ def parse_text(data: Any, event: str, max_length: int) -> TextIn:
     """Validate ``message`` (client_id required) or ``note`` (client_id optional)."""
     required = {"conversation_id", "text"} | ({"client_id"} if event == "message" else set())
     fields(data, event, required=required, optional={"client_id"})
-    text = data["text"]
-    if not isinstance(text, str):
-        raise InvalidPayload("`text` must be a string")
-    if len(text) > 2 * max_length + 100:
-        raise InvalidPayload(
-            f"the text is longer than {max_length} characters", code="text_too_long"
-        )
     return TextIn(
         required_str(data, "conversation_id", _ID),
-        text,
+        message_text(data, max_length),
         optional_str(data, "client_id", _ID),
     )
 

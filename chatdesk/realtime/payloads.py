@@ -17,6 +17,7 @@ __all__ = [
     "HistoryRequest",
     "MessageIn",
     "fields",
+    "message_text",
     "optional_int",
     "optional_str",
     "parse_auth",
@@ -85,15 +86,20 @@ def parse_message(data: Any, *, max_length: int) -> MessageIn:
     """Validate a ``message`` event: ``{"client_id": str, "text": str}``."""
     fields(data, "message", required={"client_id", "text"})
     client_id = required_str(data, "client_id", _MAX_CLIENT_ID)
+    return MessageIn(client_id=client_id, text=message_text(data, max_length))
+
+
+def message_text(data: dict[str, Any], max_length: int) -> str:
+    """Return ``data["text"]`` if it is a string within a cheap length bound (the exact
+    rules, trimming and control characters, are applied by ``clean_text``)."""
     text = data["text"]
     if not isinstance(text, str):
         raise InvalidPayload("`text` must be a string")
-    # A cheap bound before any text processing; the exact rule is in clean_text().
     if len(text) > 2 * max_length + 100:
         raise InvalidPayload(
             f"the message is longer than {max_length} characters", code="text_too_long"
         )
-    return MessageIn(client_id=client_id, text=text)
+    return text
 
 
 def parse_history(data: Any) -> HistoryRequest:

@@ -36,6 +36,14 @@ _SUMMARY = f"""
 """
 
 
+def _load(conn: sqlite3.Connection, operator_id: str) -> int:
+    (load,) = conn.execute(
+        "SELECT COUNT(*) FROM conversations WHERE operator_id = ? AND mode = 'live'",
+        (operator_id,),
+    ).fetchone()
+    return int(load)
+
+
 class RoutingRecords:
     """Routing (mixed into :class:`SqliteStore`)."""
 
@@ -58,11 +66,7 @@ class RoutingRecords:
                 return Claim.GONE
             if offered_to is not None and offered_to != operator_id:
                 return Claim.TAKEN  # reserved for the operator it was offered to
-            (load,) = conn.execute(
-                "SELECT COUNT(*) FROM conversations WHERE operator_id = ? AND mode = 'live'",
-                (operator_id,),
-            ).fetchone()
-            if load >= capacity:
+            if _load(conn, operator_id) >= capacity:
                 return Claim.FULL
             conn.execute(
                 "UPDATE conversations SET mode = 'live', operator_id = ?, offered_to = NULL,"
@@ -91,11 +95,7 @@ class RoutingRecords:
             ).fetchone()
             if row is None or row[0] != Mode.LIVE.value or row[1] != from_operator:
                 return Claim.GONE
-            (load,) = conn.execute(
-                "SELECT COUNT(*) FROM conversations WHERE operator_id = ? AND mode = 'live'",
-                (to_operator,),
-            ).fetchone()
-            if load >= capacity:
+            if _load(conn, to_operator) >= capacity:
                 return Claim.FULL
             conn.execute(
                 "UPDATE conversations SET operator_id = ? WHERE id = ?",

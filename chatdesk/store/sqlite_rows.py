@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..models import Author, Conversation, Message, Mode, Operator, parse_ts
+from ..models import Author, Conversation, Message, Mode, Note, Operator, parse_ts
 from ..tickets import Status, Ticket
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "TICKET_COLUMNS",
     "conversation_row",
     "message_row",
+    "note_row",
     "operator_row",
     "ticket_row",
 ]
@@ -109,4 +110,18 @@ def ticket_row(row: Any) -> Ticket:
         resolved_at=_ts(row[16]),
         rating=row[17],
         rating_comment=row[18],
+    )
+
+
+def note_row(row: Any) -> Note:
+    """Build a Note from (id, conversation_id, operator_id, operator_name, text, ts,
+    client_id)."""
+    return Note(
+        id=row[0],
+        conversation_id=row[1],
+        operator_id=row[2],
+        operator_name=row[3],
+        text=row[4],
+        ts=parse_ts(row[5]),
+        client_id=row[6],
     )

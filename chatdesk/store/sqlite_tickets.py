@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from typing import Any
 
 from ..errors import NotFound
-from ..models import Mode, Note, format_ts, new_id, parse_ts
+from ..models import Mode, Note, format_ts, new_id
 from ..tickets import Status, Ticket, TicketDraft
-from .sqlite_rows import TICKET_COLUMNS, ticket_row
+from .sqlite_rows import TICKET_COLUMNS, note_row, ticket_row
 from .sqlite_worker import SqliteWorker
 
 __all__ = ["TicketRecords", "current_ticket_id", "set_current_ticket"]
@@ -175,7 +174,7 @@ class TicketRecords:
                     (note.conversation_id, note.operator_id, note.client_id),
                 ).fetchone()
                 if row is not None:
-                    return _note(row), False
+                    return note_row(row), False
             try:
                 conn.execute(
                     "INSERT INTO notes (id, conversation_id, operator_id, operator_name, text, ts,"
@@ -204,16 +203,4 @@ class TicketRecords:
                 (conversation_id,),
             ).fetchall()
         )
-        return [_note(r) for r in rows]
-
-
-def _note(row: Any) -> Note:
-    return Note(
-        id=row[0],
-        conversation_id=row[1],
-        operator_id=row[2],
-        operator_name=row[3],
-        text=row[4],
-        ts=parse_ts(row[5]),
-        client_id=row[6],
-    )
+        return [note_row(r) for r in rows]
