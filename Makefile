@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# The demo desk's configuration for `make run` (a real deployment sets its own).
+export CHATDESK_CONFIG_FILE ?= docs/chatdesk.example.toml
 
 .PHONY: run test lint typecheck pytest kb-eval widget system-deps bench clean
 

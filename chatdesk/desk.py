@@ -63,4 +63,5 @@ class DeskService:
             "open_now": open_now,
             "next_open": None if open_now else format_ts(hours.next_open(now)),
             "reply_within_seconds": int(self.config.targets["normal"].total_seconds()),
+            "departments": list(self.config.departments),
         }

@@ -76,6 +76,10 @@ async def test_rating_is_stored(server: Any, visitor_factory: Any) -> None:
     # Changing one's mind replaces the rating.
     assert (await v.call("feedback", {"message_id": answer["id"], "useful": False}))["ok"]
     assert await server.app[STORE].feedback_summary() == {"invoices": (0, 1)}
+    # The rating comes back with the message in history (another tab, a reload).
+    assert answer["feedback"] is None
+    history = await v.call("history", {"since": answer["seq"] - 1})
+    assert history["messages"][0]["feedback"] is False
 
 
 async def test_rating_only_own_bot_messages(visitor_factory: Any) -> None:

@@ -97,3 +97,9 @@ def test_parse_duration() -> None:
     assert parse_duration(" 1.5h ") == timedelta(minutes=90)
     with pytest.raises(ValueError, match="duration"):
         parse_duration("1 week")
+
+
+def test_the_example_file_loads() -> None:
+    example = Path(__file__).parent.parent / "docs" / "chatdesk.example.toml"
+    config = load_desk_config(example)
+    assert config.name == "Ardenne Cloud" and config.routing.default_capacity == 3

@@ -9,7 +9,9 @@ __all__ = ["render_markdown"]
 
 # Raw HTML in answers is not rendered ("html": False) and the result is sanitised again
 # with nh3: a knowledge file is trusted less than code, and the widget inserts this HTML.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
+# breaks=False: as in any Markdown, a single newline inside a paragraph is a space (answers
+# are often wrapped by hand in YAML blocks); a blank line starts a new paragraph.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": False})
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
 
 

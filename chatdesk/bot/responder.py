@@ -82,6 +82,7 @@ class BotResponder:
         texts = bot.knowledge.bot.text(lang)
         base: dict[str, Any] = {
             "lang": lang,
+            "feedback": None,
             "entry_id": None,
             "confidence": None,
             "suggestions": [],

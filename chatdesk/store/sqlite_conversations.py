@@ -167,6 +167,12 @@ class ConversationRecords:
                 " SET useful = excluded.useful, ts = excluded.ts",
                 (message_id, conversation_id, entry_id, int(useful), format_ts(now)),
             )
+            # The rating also travels with the message, so history shows it again.
+            conn.execute(
+                "UPDATE messages SET extra = json_set(COALESCE(extra, '{}'), '$.feedback',"
+                " json(?)) WHERE id = ?",
+                ("true" if useful else "false", message_id),
+            )
 
         await self._worker.run(job)
 

@@ -93,7 +93,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     except RateLimited as exc:
         return _login_form(request, error=exc.message, status=429, email=email)
     except ChatdeskError:
-        return _login_form(request, error="Wrong e-mail or password.", status=401, email=email)
+        # 200, as form logins do: a 401 would need a WWW-Authenticate challenge.
+        return _login_form(request, error="Wrong e-mail or password.", status=200, email=email)
     token, _csrf = operators.tokens.issue(operator)
     response = web.HTTPSeeOther(_next(form.get("next")))
     response.set_cookie(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..models import CannedResponse
 from ..realtime.opayloads import parse_canned
 from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, login_required
+from .widget import DIST_DIR, Bundle
 
 __all__ = ["setup"]
 
@@ -116,34 +116,22 @@ async def canned(request: web.Request) -> web.StreamResponse:
     )
 
 
+# The console's own files; `no-cache`: revalidated on every load (cheap with the ETag), so a
+# new release reaches operators at once.
+_ASSETS = {
+    "console.js": Bundle(DIST_DIR / "console.js", cache_control="no-cache"),
+    "console.css": Bundle(
+        _STATIC / "console" / "console.css", content_type="text/css", cache_control="no-cache"
+    ),
+}
+
+
 async def asset(request: web.Request) -> web.StreamResponse:
     """Serve console.css / console.js (the latter built by ``make widget``)."""
-    name = request.match_info["name"]
-    path = {
-        "console.css": _STATIC / "console" / "console.css",
-        "console.js": _STATIC / "dist" / "console.js",
-    }.get(name)
-    if path is None:
+    bundle = _ASSETS.get(request.match_info["name"])
+    if bundle is None:
         raise web.HTTPNotFound()
-    if not path.exists():
-        return web.Response(
-            status=503,
-            content_type="application/javascript",
-            text="console.warn('chatdesk: the console script was not built (run make widget)');",
-        )
-    body = path.read_bytes()
-    etag = hashlib.sha256(body).hexdigest()[:32]
-    if request.headers.get("If-None-Match") == f'"{etag}"':
-        return web.Response(status=304)
-    kind = "text/css" if name.endswith(".css") else "application/javascript"
-    return web.Response(
-        body=body,
-        content_type=kind,
-        headers={
-            "ETag": f'"{etag}"',
-            "Cache-Control": "no-cache",
-        },
-    )
+    return await bundle.handle(request)
 
 
 async def _base(request: web.Request) -> dict[str, Any]:

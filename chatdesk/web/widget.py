@@ -37,14 +37,20 @@ class Bundle:
     """One built bundle, read once and again only when the file changes (a rebuild).
 
     :param path: the bundle's file, e.g. ``DIST_DIR / "widget.js"``.
+    :param content_type: its media type (JavaScript by default).
+    :param cache_control: how long caches may keep it before revalidating.
 
     Usage::
 
         app[BUNDLES]["/widget.js"] = Bundle(DIST_DIR / "widget.js")
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, *, content_type: str = _JS, cache_control: str = _CACHE_CONTROL
+    ) -> None:
         self.path = path
+        self.content_type = content_type
+        self.cache_control = cache_control
         self._snapshot: _Snapshot | None = None
 
     def read(self) -> tuple[bytes, str] | None:
@@ -71,13 +77,15 @@ class Bundle:
             return _missing(self.path.name)
         body, etag = found
         headers = {
-            "Cache-Control": _CACHE_CONTROL,
+            "Cache-Control": self.cache_control,
             "ETag": etag,
             "X-Content-Type-Options": "nosniff",
         }
         if _matches(request.headers.get("If-None-Match", ""), etag):
             return web.Response(status=304, headers=headers)
-        return web.Response(body=body, content_type=_JS, charset="utf-8", headers=headers)
+        return web.Response(
+            body=body, content_type=self.content_type, charset="utf-8", headers=headers
+        )
 
 
 #: The bundles served, by URL path (tests point them elsewhere).

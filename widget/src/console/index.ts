@@ -37,6 +37,7 @@ type Message = {
   entry_id?: string | null;
   confidence?: number | null;
   operator?: { name: string };
+  html?: string;
 };
 type Note = { id: string; operator: { name: string }; text: string; ts: string };
 type Ack = { ok: boolean; error?: { code: string; message: string }; [key: string]: unknown };
@@ -221,8 +222,15 @@ function messageItem(m: Message): HTMLLIElement {
   const who = m.author === "operator" && m.operator ? m.operator.name : m.author;
   const time = el("time", { text: when(m.ts) });
   time.setAttribute("datetime", m.ts);
+  const text = el(m.html && m.author === "bot" ? "div" : "p", { className: "text" });
+  if (m.html && m.author === "bot") {
+    text.classList.add("rich");
+    text.innerHTML = m.html; // the bot's answer, sanitised by the server (nh3) when written
+  } else {
+    text.textContent = m.text;
+  }
   const item = el("li", { className: `msg author-${m.author}` },
-    el("span", { className: "who", text: who }), time, el("p", { className: "text", text: m.text }));
+    el("span", { className: "who", text: who }), time, text);
   if (m.author === "bot" && m.entry_id) {
     item.append(el("span", { className: "meta", text: `${m.kind} · ${m.entry_id} · ${m.confidence}` }));
   }

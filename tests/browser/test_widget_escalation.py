@@ -1,0 +1,200 @@
+"""Escalation as the visitor sees it: ticket and offline form, queue, live chat, rating.
+
+Operators are real consoles on /operator; the last test emits `state` and `desk` events as
+docs/protocol.md defines them, to pin down texts that depend on the time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.async_api import expect
+
+from chatdesk.web.appkeys import SERVICES
+
+from .conftest import (
+    Desk,
+    NewContext,
+    StartDesk,
+    conversation_of,
+    emit_to_visitor,
+    open_widget,
+    widget,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def _state(mode: str, **fields: Any) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        "mode": mode,
+        "queue": None,
+        "operator": None,
+        "ticket": None,
+        "offline_form": False,
+        "rating_requested": False,
+    }
+    state.update(fields)
+    return state
+
+
+def _tomorrow_at_ten() -> str:
+    day = datetime.now(BRUSSELS).date() + timedelta(days=1)
+    at = datetime.combine(day, time(10, 0), BRUSSELS).astimezone(ZoneInfo("UTC"))
+    return at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+async def test_nobody_available_gives_a_ticket_and_the_offline_form(
+    start_desk: StartDesk, context: Any
+) -> None:
+    desk = await start_desk()  # open, but no operator online
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/fr")
+    w = widget(page)
+    await open_widget(page)
+    box = w.get_by_label("Votre message")
+    await box.fill("Ma facture de novembre est fausse")
+    await box.press("Enter")
+    await expect(w.locator(".msg-bot")).not_to_have_count(0)
+    await expect(w.locator(".status")).to_have_text("Nous répondons sous 24 heures")
+
+    await w.locator("header").get_by_role("button", name="Parler à une personne").click()
+    await expect(w.locator(".msg-system").filter(has_text="#000001")).to_be_visible()
+    strip = w.locator(".strip")  # pinned under the header
+    await expect(strip).to_contain_text("Votre demande porte le numéro #000001.")
+    await expect(strip).to_contain_text("Nous vous répondrons d'ici")
+    # Handed over: no more bot choices, nor a second "Talk to a person".
+    header_person = w.locator("header").get_by_role("button", name="Parler à une personne")
+    await expect(header_person).to_be_hidden()
+
+    await strip.get_by_role("button", name="Laisser mes coordonnées").click()
+    form = w.get_by_role(
+        "form", name="Laissez vos coordonnées pour que nous puissions vous répondre par e-mail"
+    )
+    await expect(form.get_by_label("Nom")).to_be_focused()
+    await expect(form.get_by_label("Sujet")).to_have_value("Ma facture de novembre est fausse")
+    priority = form.get_by_label("Priorité")
+    await expect(priority.locator("option")).to_have_text(
+        [
+            "Urgente : service à l'arrêt, sans solution de contournement",
+            "Haute : une partie importante est touchée",
+            "Normale : une fonction ne marche pas comme prévu",
+            "Basse : une question ou une demande",
+        ]
+    )
+    await expect(priority).to_have_value("normal")
+    send = form.get_by_role("button", name="Envoyer mes coordonnées")
+    await form.get_by_label("E-mail").fill("pas-une-adresse")
+    await send.click()
+    await expect(form.get_by_role("alert")).to_have_text(
+        "Veuillez saisir une adresse e-mail valide."
+    )
+    await expect(form.get_by_label("E-mail")).to_be_focused()
+    await form.get_by_label("Nom").fill("Lea Peeters")
+    await form.get_by_label("E-mail").fill("lea@example.be")
+    await form.get_by_label("Description").fill("Deux fois le même montant.")
+    await priority.select_option("high")
+    await send.click()
+    await expect(strip).to_contain_text("Merci ! Nous vous répondrons à lea@example.be.")
+    await expect(w.locator("form.contact")).to_have_count(0)
+    await expect(strip.get_by_role("button")).to_have_count(0)
+    ticket = await desk.app[SERVICES].store.current_ticket(await conversation_of(desk, page))
+    assert ticket is not None
+    assert (ticket.requester_email, ticket.priority) == ("lea@example.be", "high")
+
+
+async def test_live_chat_with_an_operator_then_rating(start_desk: StartDesk, context: Any) -> None:
+    desk = await start_desk()
+    sophie = await desk.operator("Sophie")
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/en")
+    w = widget(page)
+    await open_widget(page)
+    await expect(w.locator(".status")).to_have_text("We're online")
+    box = w.get_by_label("Your message")
+    await box.fill("My invoice for November is wrong")
+    await box.press("Enter")
+    await expect(w.locator(".msg-bot")).not_to_have_count(0)
+    await w.locator("header").get_by_role("button", name="Talk to a person").click()
+    await expect(w.locator(".strip")).to_contain_text("You're number 1 in the queue.")
+
+    conversation_id = await conversation_of(desk, page)
+    claimed = await sophie.call("claim", {"conversation_id": conversation_id})
+    assert claimed["ok"], claimed
+    await expect(w.locator(".status")).to_have_text("You're chatting with Sophie")
+    await expect(w.locator(".msg-system").filter(has_text="Sophie")).to_be_visible()
+    await expect(w.locator(".strip")).to_be_empty()
+
+    await sophie.sio.emit(
+        "typing", {"conversation_id": conversation_id, "on": True}, namespace="/operator"
+    )
+    await expect(w.locator(".typing")).to_have_text("Sophie is typing…")
+    said = await sophie.call(
+        "message",
+        {"conversation_id": conversation_id, "client_id": "s1", "text": "Hi, I'm <b>on it</b>."},
+    )
+    assert said["ok"], said
+    operator = w.locator(".msg-operator")
+    await expect(operator.locator(".author")).to_have_text("Sophie")
+    await expect(operator.locator(".bubble")).to_have_text("Hi, I'm <b>on it</b>.")
+    await expect(w.locator(".typing")).to_be_hidden()
+    await sophie.call("watch", {"conversation_id": conversation_id})
+    await box.fill("Thanks")  # the visitor's typing reaches the operator
+    assert (await sophie.next("typing"))["on"] is True
+    await box.press("Enter")
+    await expect(w.locator(".msg-visitor .delivery").last).to_have_text("Sent")
+
+    closed = await sophie.call("close", {"conversation_id": conversation_id})
+    assert closed["ok"], closed
+    rating = w.locator("form.card")
+    await expect(rating.locator("legend")).to_have_text("How would you rate this conversation?")
+    await rating.get_by_title("4 stars").click()
+    await rating.get_by_label("Comment").fill("Quick and clear")
+    await rating.get_by_role("button", name="Send rating").click()
+    await expect(w.get_by_text("Thank you for your feedback!")).to_be_visible()
+    ticket = await desk.app[SERVICES].store.current_ticket(conversation_id)
+    assert ticket is not None and (ticket.rating, ticket.rating_comment) == (4, "Quick and clear")
+    # Closed: a new question goes to the bot again, and a person can be asked for again.
+    await expect(w.locator("header").get_by_role("button", name="Talk to a person")).to_be_visible()
+
+
+async def test_state_texts_in_the_visitor_language_and_time_zone(
+    desk: Desk, new_context: NewContext
+) -> None:
+    context = await new_context(timezone_id="Europe/Brussels", locale="fr-BE")
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/fr")
+    w = widget(page)
+    await open_widget(page)
+    conversation_id = await conversation_of(desk, page)
+    await emit_to_visitor(
+        desk,
+        conversation_id,
+        "state",
+        _state("queued", queue={"position": 2, "estimated_wait_seconds": 240}),
+    )
+    card = w.locator(".strip [role=status]")
+    await expect(card).to_have_text("Vous êtes numéro 2 dans la file d'attente.Environ 4 minutes.")
+    ticket = {"number": "#000042", "reply_expected_by": _tomorrow_at_ten()}
+    await emit_to_visitor(desk, conversation_id, "state", _state("waiting", ticket=ticket))
+    await expect(card).to_have_text(
+        "Votre demande porte le numéro #000042.Nous vous répondrons d'ici demain à 10:00."
+    )
+    await emit_to_visitor(
+        desk,
+        conversation_id,
+        "desk",
+        {
+            "name": "Ardenne Cloud",
+            "status": "closed",
+            "open_now": False,
+            "next_open": _tomorrow_at_ten(),
+            "reply_within_seconds": 86400,
+        },
+    )
+    await expect(w.locator(".status")).to_have_text("De retour demain à 10:00")

@@ -1,0 +1,245 @@
+// The escalation cards (queue, ticket, closed), the offline form, the 1–5 rating form and the
+// "Forget me" screens. Forms are built once and kept while shown, so re-rendering the state
+// (a new queue position...) never wipes what the visitor typed.
+
+import { h, icon } from "./dom";
+import { I18n } from "./i18n";
+import { ConversationState, Priority } from "./protocol";
+
+/** What the card says about the conversation's state (null: nothing to say). */
+export function stateLines(state: ConversationState, i18n: I18n): string[] | null {
+  switch (state.mode) {
+    case "queued": {
+      const q = state.queue;
+      if (!q) return [i18n.t("queued_soon")];
+      const lines = [i18n.t("queued", { position: q.position })];
+      if (typeof q.estimated_wait_seconds === "number") {
+        lines.push(i18n.t("queued_wait", { duration: i18n.duration(q.estimated_wait_seconds) }));
+      }
+      return lines;
+    }
+    case "waiting": {
+      const lines: string[] = [];
+      const ticket = state.ticket;
+      if (ticket) lines.push(i18n.t("ticket", { number: ticket.number }));
+      if (ticket && ticket.reply_expected_by) {
+        lines.push(i18n.t("reply_by", { date: i18n.when(ticket.reply_expected_by) }));
+      } else {
+        lines.push(i18n.t("waiting"));
+      }
+      return lines;
+    }
+    case "closed":
+      return [i18n.t("closed_state")];
+    default:
+      return null;
+  }
+}
+
+export interface ContactDetails {
+  name?: string;
+  email: string;
+  subject?: string;
+  description?: string;
+  priority: Priority;
+}
+
+/** Send the value; resolve to an error text to show, or null when accepted (the controller
+ * then shows its thanks instead of the form). */
+export type Submit<T> = (value: T) => Promise<string | null>;
+
+let ids = 0;
+const uid = (name: string): string => `cd-${name}-${++ids}`;
+
+function field(
+  label: string,
+  control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
+  optional: string | null,
+): HTMLElement {
+  control.id = uid(control.name);
+  return h(
+    "div",
+    { class: "field" },
+    h(
+      "label",
+      { for: control.id },
+      label,
+      optional ? h("span", { class: "opt" }, ` (${optional})`) : null,
+    ),
+    control,
+  );
+}
+
+export function contactForm(
+  i18n: I18n,
+  subject: string,
+  submit: Submit<ContactDetails>,
+): HTMLElement {
+  const opt = i18n.t("optional");
+  const name = h("input", { name: "name", type: "text", maxlength: 100, autocomplete: "name" });
+  const email = h("input", { name: "email", type: "email", required: true, autocomplete: "email" });
+  const subj = h("input", { name: "subject", type: "text", maxlength: 200 });
+  subj.value = subject.slice(0, 200);
+  const description = h("textarea", { name: "description", rows: 4, maxlength: 4000 });
+  const priority = h(
+    "select",
+    { name: "priority" },
+    ...(["urgent", "high", "normal", "low"] as const).map((p) =>
+      h("option", { value: p, selected: p === "normal" }, i18n.t(`priority_${p}`)),
+    ),
+  );
+  const error = h("p", { class: "form-error", role: "alert" });
+  const button = h("button", { type: "submit", class: "primary" }, i18n.t("contact_send"));
+  const form = h(
+    "form",
+    { class: "form contact", novalidate: true },
+    h(
+      "div",
+      { class: "row" },
+      field(i18n.t("name"), name, opt),
+      field(i18n.t("email"), email, null),
+    ),
+    field(i18n.t("subject"), subj, opt),
+    field(i18n.t("description"), description, opt),
+    field(i18n.t("priority"), priority, null),
+    error,
+    button,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    if (!email.value.trim() || !email.checkValidity()) {
+      error.textContent = i18n.t("email_invalid");
+      email.setAttribute("aria-invalid", "true");
+      email.focus();
+      return;
+    }
+    email.removeAttribute("aria-invalid");
+    button.disabled = true;
+    const details: ContactDetails = {
+      email: email.value.trim(),
+      priority: priority.value as Priority,
+    };
+    for (const [key, input] of [
+      ["name", name],
+      ["subject", subj],
+      ["description", description],
+    ] as const) {
+      const value = input.value.trim();
+      if (value) details[key] = value;
+    }
+    const problem = await submit(details);
+    button.disabled = false;
+    if (problem) error.textContent = problem;
+  });
+  return form;
+}
+
+export interface RatingValue {
+  score: number;
+  comment?: string;
+}
+
+export function ratingForm(i18n: I18n, submit: Submit<RatingValue>): HTMLElement {
+  const group = uid("score");
+  const stars = [1, 2, 3, 4, 5].map((n) => {
+    const input = h("input", {
+      type: "radio",
+      name: group,
+      value: n,
+      id: `${group}-${n}`,
+      class: "sr",
+    });
+    return [
+      input,
+      h(
+        "label",
+        { for: input.id, title: i18n.count("star", n) },
+        h("span", { "aria-hidden": "true" }, "★"),
+        h("span", { class: "sr" }, i18n.count("star", n)),
+      ),
+    ] as const;
+  });
+  const comment = h("textarea", { name: "comment", rows: 2, maxlength: 2000 });
+  const error = h("p", { class: "form-error", role: "alert" });
+  const button = h("button", { type: "submit", class: "primary" }, i18n.t("rating_send"));
+  const form = h(
+    "form",
+    { class: "card form" },
+    h(
+      "fieldset",
+      { class: "stars" },
+      h("legend", { class: "card-title" }, i18n.t("rating_title")),
+      ...stars.flat(),
+    ),
+    field(i18n.t("comment"), comment, i18n.t("optional")),
+    error,
+    button,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const picked = stars.find(([input]) => input.checked);
+    if (!picked) {
+      stars[4][0].focus();
+      return;
+    }
+    button.disabled = true;
+    const value: RatingValue = { score: Number(picked[0].value) };
+    if (comment.value.trim()) value.comment = comment.value.trim();
+    const problem = await submit(value);
+    button.disabled = false;
+    if (problem) error.textContent = problem;
+  });
+  return form;
+}
+
+/** A panel over the conversation with a title and a close button (the offline form). */
+export function sheet(
+  title: string,
+  closeLabel: string,
+  content: HTMLElement,
+  close: () => void,
+): HTMLElement {
+  const id = uid("sheet");
+  const button = h("button", {
+    type: "button",
+    class: "icon-btn",
+    "aria-label": closeLabel,
+    title: closeLabel,
+    onclick: close,
+  });
+  button.appendChild(icon("close"));
+  content.setAttribute("aria-labelledby", id);
+  return h(
+    "div",
+    { class: "sheet-inner" },
+    h("div", { class: "sheet-head" }, h("h3", { id }, title), button),
+    content,
+  );
+}
+
+export function forgetScreen(i18n: I18n, confirm: () => void, cancel: () => void): HTMLElement {
+  const title = uid("forget");
+  return h(
+    "div",
+    { class: "screen-inner", role: "alertdialog", "aria-labelledby": title },
+    h("h3", { id: title }, i18n.t("forget_title")),
+    h("p", null, i18n.t("forget_text")),
+    h("p", { class: "form-error", role: "alert" }),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "danger", onclick: confirm }, i18n.t("forget_confirm")),
+      h("button", { type: "button", class: "secondary", onclick: cancel }, i18n.t("cancel")),
+    ),
+  );
+}
+
+export function forgottenScreen(i18n: I18n, restart: () => void): HTMLElement {
+  return h(
+    "div",
+    { class: "screen-inner", role: "status" },
+    h("p", null, i18n.t("forgotten")),
+    h("button", { type: "button", class: "primary", onclick: restart }, i18n.t("start_new")),
+  );
+}

@@ -1,0 +1,355 @@
+// The widget's own texts in French, Dutch and English, and the formatting of times and
+// durations in the visitor's language and time zone. The bot's texts come from the server.
+
+export type Lang = "fr" | "nl" | "en";
+export const LANGS: readonly Lang[] = ["fr", "nl", "en"];
+export const LANG_NAMES: Record<Lang, string> = { fr: "Français", nl: "Nederlands", en: "English" };
+
+const en = {
+  open_chat: "Open chat",
+  close_chat: "Close chat",
+  unread_one: "{n} new message",
+  unread_other: "{n} new messages",
+  chat_with: "Chat with {name}",
+  support: "Support",
+  connecting: "Connecting…",
+  status_online: "We're online",
+  status_away: "We reply within {duration}",
+  status_closed: "Back {when}",
+  at_time: "{day} at {time}",
+  status_live: "You're chatting with {name}",
+  you: "You",
+  messages: "Messages",
+  operator: "Support team",
+  assistant: "Assistant",
+  sending: "Sending…",
+  sent: "Sent",
+  failed: "Not sent",
+  failed_too_long: "Not sent: too long",
+  retry: "Retry",
+  message_label: "Your message",
+  placeholder: "Write a message…",
+  send: "Send",
+  talk_to_person: "Talk to a person",
+  suggestions: "Suggestions",
+  quick_replies: "Quick replies",
+  was_useful: "Was this answer helpful?",
+  useful: "Helpful",
+  not_useful: "Not helpful",
+  reconnecting: "Connection lost. Reconnecting…",
+  offline: "You're offline. Your messages will be sent when you're back online.",
+  queued: "You're number {position} in the queue.",
+  queued_wait: "About {duration}.",
+  queued_soon: "We're finding someone for you…",
+  live: "You're chatting with {name}.",
+  ticket: "Your request number is {number}.",
+  reply_by: "We'll reply by {date}.",
+  waiting: "Our team will get back to you as soon as possible.",
+  closed_state: "This conversation was closed. Write again any time.",
+  contact_title: "Leave your details so we can reply by e-mail",
+  name: "Name",
+  email: "E-mail",
+  subject: "Subject",
+  description: "Description",
+  priority: "Priority",
+  optional: "optional",
+  priority_urgent: "Urgent: service down, no workaround",
+  priority_high: "High: a major part is affected",
+  priority_normal: "Normal: a feature misbehaves",
+  priority_low: "Low: a question or a request",
+  contact_send: "Send my details",
+  contact_open: "Leave my contact details",
+  contact_thanks: "Thank you! We'll reply to {email}.",
+  email_invalid: "Please enter a valid e-mail address.",
+  rating_title: "How would you rate this conversation?",
+  star_one: "{n} star",
+  star_other: "{n} stars",
+  comment: "Comment",
+  rating_send: "Send rating",
+  rating_thanks: "Thank you for your feedback!",
+  options: "Options",
+  close_options: "Close options",
+  language: "Language",
+  forget: "Forget me",
+  forget_hint: "Delete this conversation from our servers and this browser.",
+  forget_title: "Delete this conversation?",
+  forget_text:
+    "Your messages and the details you gave us are deleted from our servers and from this browser. This cannot be undone.",
+  forget_confirm: "Delete everything",
+  cancel: "Cancel",
+  forgotten: "Your conversation has been deleted.",
+  start_new: "Start a new conversation",
+  typing: "{name} is typing…",
+  loading: "Loading your conversation…",
+  error: "Something went wrong. Please try again.",
+  not_connected: "We can't reach the server right now. Please try again in a moment.",
+  person_request: "I'd like to talk to a person.",
+  welcome: "Hello! How can we help you today?",
+  privacy: "Chatting stores a conversation token in this browser.",
+};
+
+export type Key = keyof typeof en;
+type Catalog = Record<Key, string>;
+
+const fr: Catalog = {
+  open_chat: "Ouvrir le chat",
+  close_chat: "Fermer le chat",
+  unread_one: "{n} nouveau message",
+  unread_other: "{n} nouveaux messages",
+  chat_with: "Discuter avec {name}",
+  support: "Assistance",
+  connecting: "Connexion…",
+  status_online: "Nous sommes en ligne",
+  status_away: "Nous répondons sous {duration}",
+  status_closed: "De retour {when}",
+  at_time: "{day} à {time}",
+  status_live: "Vous discutez avec {name}",
+  you: "Vous",
+  messages: "Messages",
+  operator: "Équipe support",
+  assistant: "Assistant",
+  sending: "Envoi…",
+  sent: "Envoyé",
+  failed: "Non envoyé",
+  failed_too_long: "Non envoyé : trop long",
+  retry: "Réessayer",
+  message_label: "Votre message",
+  placeholder: "Écrivez un message…",
+  send: "Envoyer",
+  talk_to_person: "Parler à une personne",
+  suggestions: "Suggestions",
+  quick_replies: "Réponses rapides",
+  was_useful: "Cette réponse vous a-t-elle aidé ?",
+  useful: "Utile",
+  not_useful: "Pas utile",
+  reconnecting: "Connexion perdue. Reconnexion…",
+  offline: "Vous êtes hors ligne. Vos messages partiront dès votre retour en ligne.",
+  queued: "Vous êtes numéro {position} dans la file d'attente.",
+  queued_wait: "Environ {duration}.",
+  queued_soon: "Nous cherchons quelqu'un pour vous…",
+  live: "Vous discutez avec {name}.",
+  ticket: "Votre demande porte le numéro {number}.",
+  reply_by: "Nous vous répondrons d'ici {date}.",
+  waiting: "Notre équipe vous répondra dès que possible.",
+  closed_state: "Cette conversation est clôturée. Écrivez-nous quand vous voulez.",
+  contact_title: "Laissez vos coordonnées pour que nous puissions vous répondre par e-mail",
+  name: "Nom",
+  email: "E-mail",
+  subject: "Sujet",
+  description: "Description",
+  priority: "Priorité",
+  optional: "facultatif",
+  priority_urgent: "Urgente : service à l'arrêt, sans solution de contournement",
+  priority_high: "Haute : une partie importante est touchée",
+  priority_normal: "Normale : une fonction ne marche pas comme prévu",
+  priority_low: "Basse : une question ou une demande",
+  contact_send: "Envoyer mes coordonnées",
+  contact_open: "Laisser mes coordonnées",
+  contact_thanks: "Merci ! Nous vous répondrons à {email}.",
+  email_invalid: "Veuillez saisir une adresse e-mail valide.",
+  rating_title: "Comment évaluez-vous cette conversation ?",
+  star_one: "{n} étoile",
+  star_other: "{n} étoiles",
+  comment: "Commentaire",
+  rating_send: "Envoyer la note",
+  rating_thanks: "Merci pour votre avis !",
+  options: "Options",
+  close_options: "Fermer les options",
+  language: "Langue",
+  forget: "M'oublier",
+  forget_hint: "Supprimer cette conversation de nos serveurs et de ce navigateur.",
+  forget_title: "Supprimer cette conversation ?",
+  forget_text:
+    "Vos messages et les coordonnées que vous nous avez données sont supprimés de nos serveurs et de ce navigateur. C'est définitif.",
+  forget_confirm: "Tout supprimer",
+  cancel: "Annuler",
+  forgotten: "Votre conversation a été supprimée.",
+  start_new: "Commencer une nouvelle conversation",
+  typing: "{name} écrit…",
+  loading: "Chargement de votre conversation…",
+  error: "Un problème est survenu. Veuillez réessayer.",
+  not_connected: "Le serveur est injoignable pour le moment. Réessayez dans un instant.",
+  person_request: "Je voudrais parler à une personne.",
+  welcome: "Bonjour ! Comment pouvons-nous vous aider ?",
+  privacy: "Le chat enregistre un jeton de conversation dans ce navigateur.",
+};
+
+const nl: Catalog = {
+  open_chat: "Chat openen",
+  close_chat: "Chat sluiten",
+  unread_one: "{n} nieuw bericht",
+  unread_other: "{n} nieuwe berichten",
+  chat_with: "Chatten met {name}",
+  support: "Support",
+  connecting: "Verbinden…",
+  status_online: "We zijn online",
+  status_away: "We antwoorden binnen {duration}",
+  status_closed: "Terug {when}",
+  at_time: "{day} om {time}",
+  status_live: "U chat met {name}",
+  you: "U",
+  messages: "Berichten",
+  operator: "Supportteam",
+  assistant: "Assistent",
+  sending: "Verzenden…",
+  sent: "Verzonden",
+  failed: "Niet verzonden",
+  failed_too_long: "Niet verzonden: te lang",
+  retry: "Opnieuw",
+  message_label: "Uw bericht",
+  placeholder: "Schrijf een bericht…",
+  send: "Verzenden",
+  talk_to_person: "Met een medewerker praten",
+  suggestions: "Suggesties",
+  quick_replies: "Snelle antwoorden",
+  was_useful: "Had u iets aan dit antwoord?",
+  useful: "Nuttig",
+  not_useful: "Niet nuttig",
+  reconnecting: "Verbinding verbroken. Opnieuw verbinden…",
+  offline: "U bent offline. Uw berichten worden verzonden zodra u weer online bent.",
+  queued: "U bent nummer {position} in de wachtrij.",
+  queued_wait: "Ongeveer {duration}.",
+  queued_soon: "We zoeken iemand voor u…",
+  live: "U chat met {name}.",
+  ticket: "Uw aanvraag heeft nummer {number}.",
+  reply_by: "We antwoorden u uiterlijk {date}.",
+  waiting: "Ons team antwoordt u zo snel mogelijk.",
+  closed_state: "Dit gesprek werd afgesloten. Schrijf ons gerust opnieuw.",
+  contact_title: "Laat uw gegevens achter, dan antwoorden we u per e-mail",
+  name: "Naam",
+  email: "E-mail",
+  subject: "Onderwerp",
+  description: "Beschrijving",
+  priority: "Prioriteit",
+  optional: "optioneel",
+  priority_urgent: "Dringend: dienst ligt plat, geen omweg",
+  priority_high: "Hoog: een belangrijk deel werkt niet",
+  priority_normal: "Normaal: een functie werkt niet zoals verwacht",
+  priority_low: "Laag: een vraag of een verzoek",
+  contact_send: "Mijn gegevens verzenden",
+  contact_open: "Mijn gegevens achterlaten",
+  contact_thanks: "Bedankt! We antwoorden u op {email}.",
+  email_invalid: "Vul een geldig e-mailadres in.",
+  rating_title: "Hoe beoordeelt u dit gesprek?",
+  star_one: "{n} ster",
+  star_other: "{n} sterren",
+  comment: "Opmerking",
+  rating_send: "Beoordeling verzenden",
+  rating_thanks: "Bedankt voor uw feedback!",
+  options: "Opties",
+  close_options: "Opties sluiten",
+  language: "Taal",
+  forget: "Vergeet mij",
+  forget_hint: "Dit gesprek wissen van onze servers en uit deze browser.",
+  forget_title: "Dit gesprek wissen?",
+  forget_text:
+    "Uw berichten en de gegevens die u ons gaf, worden gewist van onze servers en uit deze browser. Dit kan niet ongedaan worden gemaakt.",
+  forget_confirm: "Alles wissen",
+  cancel: "Annuleren",
+  forgotten: "Uw gesprek werd gewist.",
+  start_new: "Een nieuw gesprek beginnen",
+  typing: "{name} typt…",
+  loading: "Uw gesprek wordt geladen…",
+  error: "Er ging iets mis. Probeer het opnieuw.",
+  not_connected: "De server is nu niet bereikbaar. Probeer het zo meteen opnieuw.",
+  person_request: "Ik wil graag met iemand praten.",
+  welcome: "Hallo! Hoe kunnen we u helpen?",
+  privacy: "De chat bewaart een gesprekstoken in deze browser.",
+};
+
+const CATALOGS: Record<Lang, Catalog> = { fr, nl, en };
+
+/** The supported language of a tag such as `fr-BE` or `NL`, or null. */
+export function toLang(tag: string | null | undefined): Lang | null {
+  if (!tag) return null;
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
+  return (LANGS as readonly string[]).includes(primary) ? (primary as Lang) : null;
+}
+
+/** Texts and formats for one language. */
+export class I18n {
+  readonly lang: Lang;
+  readonly locale: string;
+  private readonly catalog: Catalog;
+  private readonly plural: Intl.PluralRules;
+
+  constructor(lang: Lang) {
+    this.lang = lang;
+    this.catalog = CATALOGS[lang];
+    // The visitor's own regional variant when it is of this language (fr-BE, en-US...).
+    const regional = (navigator.languages || [navigator.language]).find(
+      (tag) => toLang(tag) === lang,
+    );
+    this.locale = regional || lang;
+    this.plural = new Intl.PluralRules(this.locale);
+  }
+
+  t(key: Key, params: Record<string, string | number> = {}): string {
+    return this.catalog[key].replace(/\{(\w+)\}/g, (_, name: string) =>
+      name in params ? String(params[name]) : `{${name}}`,
+    );
+  }
+
+  /** A text with a `_one` / `_other` form chosen by `n`. */
+  count(base: "unread" | "star", n: number): string {
+    const form = this.plural.select(n) === "one" ? "one" : "other";
+    return this.t(`${base}_${form}` as Key, { n });
+  }
+
+  /** `09:15` today, else `24 Nov, 09:15`. */
+  time(iso: string): string {
+    const date = new Date(iso);
+    if (isNaN(date.getTime())) return "";
+    const sameDay = date.toDateString() === new Date().toDateString();
+    return new Intl.DateTimeFormat(this.locale, {
+      hour: "2-digit",
+      minute: "2-digit",
+      ...(sameDay ? {} : { day: "numeric", month: "short" }),
+    }).format(date);
+  }
+
+  /** A future moment: `today at 17:00`, `tomorrow at 09:00`, `Monday 24 November at 09:00`. */
+  when(iso: string): string {
+    const date = new Date(iso);
+    if (isNaN(date.getTime())) return "";
+    const clock = new Intl.DateTimeFormat(this.locale, {
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(date);
+    const days = Math.round((startOfDay(date) - startOfDay(new Date())) / 86_400_000);
+    if (days === 0 || days === 1) {
+      const day = new Intl.RelativeTimeFormat(this.locale, { numeric: "auto" }).format(days, "day");
+      return this.t("at_time", { day, time: clock });
+    }
+    return new Intl.DateTimeFormat(this.locale, {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(date);
+  }
+
+  /** `4 minutes`, `24 hours`, `2 days`. */
+  duration(seconds: number): string {
+    let value: number;
+    let unit: "minute" | "hour" | "day";
+    if (seconds < 90 * 60) {
+      value = Math.max(1, Math.round(seconds / 60));
+      unit = "minute";
+    } else if (seconds < 48 * 3600) {
+      value = Math.round(seconds / 3600);
+      unit = "hour";
+    } else {
+      value = Math.round(seconds / 86400);
+      unit = "day";
+    }
+    return new Intl.NumberFormat(this.locale, { style: "unit", unit, unitDisplay: "long" }).format(
+      value,
+    );
+  }
+}
+
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}

@@ -1,0 +1,89 @@
+// Entry point of widget.js: read the embedding <script> tag, mount the widget in a Shadow DOM,
+// and expose window.chatdesk. Nothing is stored and no connection is made until the visitor
+// opens the widget (or came back after opening it on an earlier visit).
+
+import css from "./styles.css";
+import { Lang, toLang } from "./i18n";
+import { Widget } from "./widget";
+
+interface Api {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  setLanguage(lang: string): void;
+}
+
+declare global {
+  interface Window {
+    chatdesk?: Api;
+    __chatdeskLoaded?: boolean;
+  }
+}
+
+function embeddingScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.src) return current;
+  const all = document.querySelectorAll<HTMLScriptElement>('script[src*="widget.js"]');
+  return all.length ? all[all.length - 1] : null;
+}
+
+function pickLang(script: HTMLScriptElement): Lang {
+  const candidates = [
+    script.dataset.lang,
+    document.documentElement.lang,
+    ...(navigator.languages || []),
+    navigator.language,
+  ];
+  for (const tag of candidates) {
+    const lang = toLang(tag);
+    if (lang) return lang;
+  }
+  return "en";
+}
+
+/** CSS variables for the brand colour: text on it, links and tints readable on white. */
+function colors(value: string | undefined): string {
+  const brand =
+    value && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(value.trim()) ? value.trim() : "#1d4ed8";
+  const hex = brand.length === 4 ? brand.replace(/[0-9a-f]/gi, "$&$&").slice(1) : brand.slice(1);
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const onWhite = 1.05 / (luminance + 0.05);
+  const onBrand = onWhite >= (luminance + 0.05) / 0.05 ? "#fff" : "#111";
+  const ink = onWhite >= 4.5 ? brand : "#1f2937";
+  return `:host{--cd-brand:${brand};--cd-on-brand:${onBrand};--cd-ink:${ink}}`;
+}
+
+function boot(): void {
+  if (window.__chatdeskLoaded) return; // the snippet was pasted twice
+  window.__chatdeskLoaded = true;
+  const script = embeddingScript();
+  if (!script) {
+    console.warn("chatdesk: cannot tell where widget.js was loaded from; the widget is not shown");
+    return;
+  }
+  const desk = new URL(".", script.src);
+  const lang = pickLang(script);
+  const position = script.dataset.position === "left" ? "left" : "right";
+  const style = css + colors(script.dataset.color);
+  const start = (): void => {
+    const host = document.createElement("chatdesk-widget");
+    const shadow = host.attachShadow({ mode: "open" });
+    document.body.appendChild(host);
+    const widget = new Widget(shadow, { desk, lang, position }, style);
+    window.chatdesk = {
+      open: () => widget.open(),
+      close: () => widget.close(),
+      toggle: () => widget.toggle(),
+      setLanguage: (tag) => widget.setLanguage(tag),
+    };
+    window.dispatchEvent(new CustomEvent("chatdesk:ready"));
+  };
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start, { once: true });
+}
+
+boot();

@@ -1,0 +1,138 @@
+// One message of the conversation as DOM: author, time, content, delivery, and the bot's
+// choices and 👍/👎. Visitor, operator and system text is inserted as text; only the server's
+// sanitised `html` of bot messages becomes markup (cleaned again by safeFragment).
+
+import { h, icon } from "./dom";
+import { I18n } from "./i18n";
+import { Choice, operatorName } from "./protocol";
+import { safeFragment } from "./sanitize";
+import { Item } from "./thread";
+
+export interface MessageContext {
+  i18n: I18n;
+  botName: string;
+  operatorFallback: string; // the state's operator name, for messages that carry none
+  botMode: boolean; // choices only work while the bot answers
+  rated: Record<string, boolean>;
+  choose(choice: Choice): void;
+  retry(item: Item): void;
+  rate(item: Item, useful: boolean): void;
+}
+
+export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
+  const { i18n } = ctx;
+  const message = item.message;
+  if (item.author === "system") {
+    return h(
+      "div",
+      { class: "msg msg-system", "data-key": item.key, "data-seq": item.seq },
+      h("p", { class: "bubble" }, item.text),
+    );
+  }
+  const author =
+    item.author === "visitor"
+      ? i18n.t("you")
+      : item.author === "bot"
+        ? ctx.botName
+        : (message && operatorName(message)) || ctx.operatorFallback || i18n.t("operator");
+  const bubble = h("div", { class: "bubble" });
+  if (item.author === "bot" && message && typeof message.html === "string") {
+    bubble.appendChild(safeFragment(message.html));
+  } else {
+    bubble.appendChild(h("p", null, item.text));
+  }
+  const el = h(
+    "div",
+    {
+      class: `msg msg-${item.author}`,
+      "data-key": item.key,
+      "data-seq": item.seq,
+      "data-delivery": item.author === "visitor" ? item.delivery : null,
+    },
+    h(
+      "p",
+      { class: "meta" },
+      h("span", { class: "author" }, author),
+      " ",
+      h("time", { datetime: item.ts }, i18n.time(item.ts)),
+    ),
+    bubble,
+  );
+  if (item.author === "visitor") {
+    el.appendChild(renderDelivery(item, ctx));
+  } else if (item.author === "bot" && message) {
+    if (message.kind === "suggest" && Array.isArray(message.suggestions)) {
+      el.appendChild(choices(message.suggestions, i18n.t("suggestions"), ctx));
+    }
+    if (message.kind === "answer") {
+      el.appendChild(rating(item, ctx));
+    }
+  }
+  return el;
+}
+
+function renderDelivery(item: Item, ctx: MessageContext): HTMLElement {
+  const { i18n } = ctx;
+  if (item.delivery === "failed") {
+    const label = item.error === "text_too_long" ? i18n.t("failed_too_long") : i18n.t("failed");
+    return h(
+      "p",
+      { class: "delivery failed" },
+      label,
+      " · ",
+      item.error === "text_too_long"
+        ? null
+        : h(
+            "button",
+            { type: "button", class: "link", onclick: () => ctx.retry(item) },
+            i18n.t("retry"),
+          ),
+    );
+  }
+  return h(
+    "p",
+    { class: `delivery ${item.delivery}` },
+    item.delivery === "sending" ? i18n.t("sending") : i18n.t("sent"),
+  );
+}
+
+/** Buttons sending `choose`: "Did you mean…" suggestions, follow-ups, starters. */
+export function choices(list: Choice[], label: string, ctx: MessageContext): HTMLElement {
+  return h(
+    "div",
+    { class: "choices", role: "group", "aria-label": label },
+    ...list
+      .filter((c) => c && typeof c.entry_id === "string" && typeof c.title === "string")
+      .map((c) =>
+        h(
+          "button",
+          { type: "button", class: "chip", disabled: !ctx.botMode, onclick: () => ctx.choose(c) },
+          c.title,
+        ),
+      ),
+  );
+}
+
+function rating(item: Item, ctx: MessageContext): HTMLElement {
+  const id = item.message?.id || "";
+  const given = Object.prototype.hasOwnProperty.call(ctx.rated, id) ? ctx.rated[id] : null;
+  const button = (useful: boolean): HTMLElement =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "rate",
+        "aria-pressed": given === useful ? "true" : "false",
+        "aria-label": ctx.i18n.t(useful ? "useful" : "not_useful"),
+        title: ctx.i18n.t(useful ? "useful" : "not_useful"),
+        onclick: () => ctx.rate(item, useful),
+      },
+      icon(useful ? "up" : "down"),
+    );
+  return h(
+    "div",
+    { class: "rating", role: "group", "aria-label": ctx.i18n.t("was_useful") },
+    button(true),
+    button(false),
+  );
+}

@@ -1,0 +1,176 @@
+// The widget's fixed frame: launcher, panel, header, options, banner, message area, quick
+// replies and composer. Built again when the language changes; the controller fills it.
+
+import { h, icon, IconName } from "./dom";
+import { I18n, LANG_NAMES, LANGS } from "./i18n";
+
+export interface Shell {
+  root: HTMLElement;
+  launcher: HTMLButtonElement;
+  badge: HTMLElement;
+  panel: HTMLElement;
+  title: HTMLElement;
+  status: HTMLElement;
+  person: HTMLButtonElement;
+  optionsButton: HTMLButtonElement;
+  close: HTMLButtonElement;
+  options: HTMLElement;
+  lang: HTMLSelectElement;
+  forget: HTMLButtonElement;
+  banner: HTMLElement;
+  strip: HTMLElement;
+  scroller: HTMLElement;
+  intro: HTMLElement;
+  log: HTMLElement;
+  typing: HTMLElement;
+  cards: HTMLElement;
+  chips: HTMLElement;
+  notice: HTMLElement;
+  composer: HTMLFormElement;
+  input: HTMLTextAreaElement;
+  screen: HTMLElement;
+}
+
+export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
+  const t = i18n.t.bind(i18n);
+  const iconButton = (label: string, name: IconName, extra: Record<string, string> = {}) => {
+    const button = h("button", {
+      type: "button",
+      class: "icon-btn",
+      "aria-label": label,
+      title: label,
+      ...extra,
+    });
+    button.appendChild(icon(name));
+    return button;
+  };
+  const launcher = h("button", {
+    type: "button",
+    class: "launcher",
+    "aria-label": t("open_chat"),
+    "aria-expanded": "false",
+    "aria-controls": "cd-panel",
+  });
+  launcher.appendChild(icon("chat"));
+  launcher.appendChild(icon("close"));
+  const badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
+  launcher.appendChild(badge);
+
+  const title = h("h2", { id: "cd-title", class: "title" }, t("support"));
+  const status = h("p", { class: "status", "data-status": "connecting" }, t("connecting"));
+  const person = iconButton(t("talk_to_person"), "person", { class: "icon-btn person" });
+  const optionsButton = iconButton(t("options"), "more", {
+    "aria-expanded": "false",
+    "aria-controls": "cd-options",
+  });
+  const close = iconButton(t("close_chat"), "close");
+
+  const lang = h(
+    "select",
+    { id: "cd-lang" },
+    ...LANGS.map((code) =>
+      h("option", { value: code, lang: code, selected: code === i18n.lang }, LANG_NAMES[code]),
+    ),
+  );
+  const forget = h(
+    "button",
+    { type: "button", class: "link danger", "aria-describedby": "cd-forget-hint" },
+    t("forget"),
+  );
+  const options = h(
+    "div",
+    { id: "cd-options", class: "options", hidden: true },
+    h("div", { class: "field inline" }, h("label", { for: "cd-lang" }, t("language")), lang),
+    h("div", null, forget, h("p", { id: "cd-forget-hint", class: "hint" }, t("forget_hint"))),
+  );
+  const banner = h("p", { class: "banner", role: "status", hidden: true });
+  const strip = h("div", { class: "strip" });
+  const intro = h("div", { class: "intro" });
+  const log = h("div", {
+    class: "log",
+    role: "log",
+    "aria-live": "polite",
+    "aria-relevant": "additions",
+    "aria-label": t("messages"),
+  });
+  const typing = h("p", { class: "typing", hidden: true });
+  const cards = h("div", { class: "cards" });
+  const scroller = h("div", { class: "scroller" }, intro, log, typing, cards);
+  const chips = h("div", { class: "chips" });
+  const notice = h("p", { class: "notice", role: "status" });
+  const input = h("textarea", {
+    id: "cd-input",
+    rows: 1,
+    maxlength: 4000,
+    placeholder: t("placeholder"),
+    autocomplete: "off",
+    enterkeyhint: "send",
+  });
+  const sendButton = h("button", {
+    type: "submit",
+    class: "send",
+    "aria-label": t("send"),
+    title: t("send"),
+  });
+  sendButton.appendChild(icon("send"));
+  const composer = h(
+    "form",
+    { class: "composer" },
+    h("label", { for: "cd-input", class: "sr" }, t("message_label")),
+    input,
+    sendButton,
+  );
+  const screen = h("div", { class: "screen", hidden: true });
+  const panel = h(
+    "section",
+    {
+      id: "cd-panel",
+      class: "panel",
+      role: "dialog",
+      "aria-label": t("chat_with", { name: t("support") }),
+      hidden: true,
+    },
+    h(
+      "header",
+      { class: "head" },
+      h("div", { class: "heading" }, title, status),
+      person,
+      optionsButton,
+      close,
+    ),
+    options,
+    h("div", { class: "main" }, banner, strip, scroller, chips, notice, composer, screen),
+  );
+  const root = h(
+    "div",
+    { class: "root", lang: i18n.lang, "data-position": position },
+    panel,
+    launcher,
+  );
+  return {
+    root,
+    launcher,
+    badge,
+    panel,
+    title,
+    status,
+    person,
+    optionsButton,
+    close,
+    options,
+    lang,
+    forget,
+    banner,
+    strip,
+    scroller,
+    intro,
+    log,
+    typing,
+    cards,
+    chips,
+    notice,
+    composer,
+    input,
+    screen,
+  };
+}
