@@ -35,8 +35,12 @@ async def test_operator_takes_over_chats_closes_and_the_visitor_rates(
     desk = await start_desk()
     services = desk.app[SERVICES]
     await services.operators.add(
-        "sophie@desk.test", name="Sophie", role="admin", departments=services.config.departments,
-        languages=("fr", "nl", "en"), password=PASSWORD,
+        "sophie@desk.test",
+        name="Sophie",
+        role="admin",
+        departments=services.config.departments,
+        languages=("fr", "nl", "en"),
+        password=PASSWORD,
     )
     console = await (await new_context()).new_page()
     await login(console, desk.url, "sophie@desk.test")
@@ -106,7 +110,9 @@ async def test_operator_takes_over_chats_closes_and_the_visitor_rates(
     summaries = await services.inbox.summaries("all")
     ticket = summaries[0]["ticket"]
     assert (ticket["status"], ticket["rating"], ticket["rating_comment"]) == (
-        "resolved", 5, "Rapide et clair",
+        "resolved",
+        5,
+        "Rapide et clair",
     )
     assert "SEPA" not in await visitor.content()
     await expect(console.locator('[data-count="mine"]')).to_have_text("0")
@@ -118,8 +124,12 @@ async def test_console_refuses_wrong_passwords_and_logs_out(
     desk = await start_desk()
     services = desk.app[SERVICES]
     await services.operators.add(
-        "marc@desk.test", name="Marc", role="operator", departments=("general",),
-        languages=("en",), password=PASSWORD,
+        "marc@desk.test",
+        name="Marc",
+        role="operator",
+        departments=("general",),
+        languages=("en",),
+        password=PASSWORD,
     )
     page = await (await new_context()).new_page()
     await page.goto(f"{desk.url}/console/login")
