@@ -1,0 +1,400 @@
+"""What the realtime benchmark measured, and how it is reported: steps, sweeps, idle
+connections, the targets, and the markdown tables (also rebuilt from a saved JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import platform
+import resource
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+SERVERS = ("bare", "chatdesk")
+
+SUSTAINED_DEFINITION = (
+    "max sustained = the highest offered rate at which, over the measurement window, acks "
+    "received >= {min_achieved:.0%} of the offered rate, p99 ack latency < {max_p99:g} ms "
+    "(messages without an ack {drain:g} s after the window count as infinitely late) and no "
+    "error acks. The sweep stops at the first failing rate, then bisects {refine} time(s) "
+    "between the last passing and the first failing rate."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements
+
+
+@dataclass
+class Step:
+    """One offered rate against one server: what came back."""
+
+    server: str
+    clients: int
+    rate: float
+    duration: float
+    scheduled: int
+    achieved: float
+    p50: float
+    p90: float
+    p99: float
+    p999: float
+    max: float
+    p99_sched: float
+    lost: int
+    errors: int
+    first_error: str
+    events_per_s: float
+    server_cpu: float
+    #: The server's CPU split: its event-loop (main) thread, and its other threads
+    #: (chatdesk: the SQLite worker).
+    server_loop_cpu: float
+    server_threads_cpu: float
+    gen_cpu: float
+    gen_lag_p99: float
+    #: CPU time on the machine not used by the server or the generators (other processes),
+    #: as a fraction of one CPU: a step with much of it was disturbed.
+    foreign_cpu: float
+    foreign_top: str = ""
+    attempts: int = 1
+    passed: bool = False
+    why: str = ""
+
+
+@dataclass
+class Load:
+    """A rate sweep against one server at one number of clients."""
+
+    server: str
+    clients: int
+    connect_seconds: float
+    steps: list[Step] = field(default_factory=list)
+    max_sustained: float = 0.0
+    saturated: bool = False  # a failing rate was found (else max_sustained is a lower bound)
+    acked_ok: int = 0
+    stored_messages: int | None = None
+
+
+@dataclass
+class Idle:
+    """Idle connections held by one fresh server process."""
+
+    server: str
+    mode: str
+    requested: int
+    connected: int
+    failed: int
+    deflate: int
+    connect_seconds: float
+    rss_before_kb: int
+    rss_after_kb: int
+    errors: list[str] = field(default_factory=list)
+    #: Events that reached a connection before its namespace CONNECT packet.
+    early_events: int = 0
+
+    @property
+    def per_conn_kb(self) -> float:
+        if not self.connected:
+            return math.nan
+        return (self.rss_after_kb - self.rss_before_kb) / self.connected
+
+
+def quantile(sorted_values: Sequence[float], extra_inf: int, q: float) -> float:
+    """The ``q`` quantile of ``sorted_values`` plus ``extra_inf`` infinite values."""
+    total = len(sorted_values) + extra_inf
+    if total == 0:
+        return math.nan
+    rank = min(total - 1, int(q * total))
+    return sorted_values[rank] if rank < len(sorted_values) else math.inf
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def fmt_ms(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    if math.isinf(value):
+        return "inf"
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def step_line(s: Step) -> str:
+    verdict = "ok  " if s.passed else "FAIL"
+    return (
+        f"{verdict} {s.rate:>7.0f}/s -> {s.achieved:>7.0f}/s  p50 {fmt_ms(s.p50):>6} "
+        f"p99 {fmt_ms(s.p99):>6} p99.9 {fmt_ms(s.p999):>6} max {fmt_ms(s.max):>6} ms  "
+        f"cpu: server {s.server_cpu:>4.0%} = loop {s.server_loop_cpu:>4.0%} + threads "
+        f"{s.server_threads_cpu:>4.0%} ({_us_per_msg(s):>3.0f} µs/msg), generators "
+        f"{s.gen_cpu:>4.0%}, others {s.foreign_cpu:>4.0%}  "
+        f"{s.why}"
+    )
+
+
+def _us_per_msg(step: Step) -> float:
+    """Server CPU time per acked message, in microseconds."""
+    return step.server_cpu / step.achieved * 1e6 if step.achieved else math.nan
+
+
+def _ratio(a: float, b: float) -> float:
+    if not b or math.isnan(a) or math.isnan(b):
+        return math.nan
+    return a / b
+
+
+def _fmt_ratio(value: float) -> str:
+    return "-" if math.isnan(value) or math.isinf(value) else f"{value:.2f}x"
+
+
+def load_table(loads: list[Load]) -> str:
+    """One markdown table per client count: both servers side by side at each rate."""
+    out: list[str] = []
+    for clients in sorted({load.clients for load in loads}):
+        by_server = {
+            load.server: {s.rate: s for s in load.steps}
+            for load in loads
+            if load.clients == clients
+        }
+        rates = sorted({rate for steps in by_server.values() for rate in steps})
+        out.append(f"**{clients} clients** (latency in ms, measured from the send time)\n")
+        out.append(
+            "| offered msg/s | bare acks/s | bare p50 | bare p99 | bare p99.9 | bare cpu "
+            "| chatdesk acks/s | chatdesk p50 | chatdesk p99 | chatdesk p99.9 | chatdesk cpu "
+            "| p99 chatdesk/bare |"
+        )
+        out.append("|" + "---:|" * 12)
+        for rate in rates:
+            cells = [f"{rate:.0f}"]
+            p99s = []
+            for kind in SERVERS:
+                s = by_server.get(kind, {}).get(rate)
+                if s is None:
+                    cells += ["-"] * 5
+                    p99s.append(math.nan)
+                    continue
+                mark = ("" if s.passed else " ✗") + (" †" if "disturbed" in s.why else "")
+                cells += [
+                    f"{s.achieved:.0f}{mark}",
+                    fmt_ms(s.p50),
+                    fmt_ms(s.p99),
+                    fmt_ms(s.p999),
+                    f"{s.server_cpu:.0%}",
+                ]
+                p99s.append(s.p99)
+            cells.append(_fmt_ratio(_ratio(p99s[1], p99s[0])))
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    out.append(
+        "✗ = the step failed the sustained-rate definition; † = other processes used more "
+        "than the allowed CPU during every attempt (results disturbed).\n"
+    )
+    return "\n".join(out)
+
+
+def idle_table(idles: list[Idle]) -> str:
+    out = [
+        "| server | client offers deflate | connected | deflate negotiated | connect time "
+        "| RSS before | RSS after | RSS per connection |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for i in idles:
+        out.append(
+            f"| {i.server} | {'yes' if i.mode == 'deflate' else 'no'} | "
+            f"{i.connected}/{i.requested} | {i.deflate} | {i.connect_seconds:.1f} s | "
+            f"{i.rss_before_kb / 1024:.1f} MB | {i.rss_after_kb / 1024:.1f} MB | "
+            f"{i.per_conn_kb:.1f} kB |"
+        )
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class Target:
+    name: str
+    bare: str
+    chatdesk: str
+    ratio: str
+    goal: str
+    result: str
+
+
+def targets(loads: list[Load], idles: list[Idle], args: argparse.Namespace) -> list[Target]:
+    rows: list[Target] = []
+    biggest = max(args.clients, default=0)
+    steps = {
+        s.server: s
+        for load in loads
+        if load.clients == biggest
+        for s in load.steps
+        if s.rate == biggest * 1.0
+    }
+    if len(steps) == 2:
+        b, c = steps["bare"].p99, steps["chatdesk"].p99
+        r = _ratio(c, b)
+        rows.append(
+            Target(
+                f"p99 ack latency, {biggest} clients x 1 msg/s",
+                f"{fmt_ms(b)} ms",
+                f"{fmt_ms(c)} ms",
+                _fmt_ratio(r),
+                "<= 2x bare",
+                ("PASS" if r <= 2.0 else "FAIL")
+                + _disturbed_note(steps["bare"], steps["chatdesk"]),
+            )
+        )
+    for clients in sorted(args.clients):
+        pair = {load.server: load for load in loads if load.clients == clients}
+        if len(pair) != 2:
+            continue
+        b, c = pair["bare"], pair["chatdesk"]
+        r = _ratio(c.max_sustained, b.max_sustained)
+        note = ""
+        if not b.saturated:
+            note = " (bare not saturated: ratio is an upper bound)"
+        rows.append(
+            Target(
+                f"max sustained persisted msg/s, {clients} clients",
+                f"{'' if b.saturated else '>='}{b.max_sustained:.0f}",
+                f"{'' if c.saturated else '>='}{c.max_sustained:.0f}",
+                _fmt_ratio(r),
+                ">= 0.5x bare",
+                ("PASS" if r >= 0.5 else "FAIL") + note + _disturbed_note(*_deciding(b, c)),
+            )
+        )
+    for mode in ("deflate", "plain"):
+        pair2 = {i.server: i for i in idles if i.mode == mode}
+        if len(pair2) != 2:
+            continue
+        bi, ci = pair2["bare"], pair2["chatdesk"]
+        r = _ratio(ci.per_conn_kb, bi.per_conn_kb)
+        enough = ci.connected >= 10_000 and ci.failed == 0
+        if mode == "deflate":
+            result = "PASS" if enough and r <= 1.5 else "FAIL"
+            if ci.requested < 10_000:
+                result += f" (only {ci.requested} tried)"
+        else:
+            result = "(info)"
+        rows.append(
+            Target(
+                f"idle RSS/conn, {ci.requested} visitors, "
+                + ("deflate" if mode == "deflate" else "no deflate"),
+                f"{bi.per_conn_kb:.1f} kB",
+                f"{ci.per_conn_kb:.1f} kB ({ci.connected} conn.)",
+                _fmt_ratio(r),
+                ">= 10,000 conn. & <= 1.5x bare" if mode == "deflate" else "-",
+                result,
+            )
+        )
+    return rows
+
+
+def _deciding(*loads: Load) -> list[Step]:
+    """The steps a max sustained rate rests on: each load's lowest failing rate. (A pass
+    despite other processes' load stands; a failure under it may be theirs.)"""
+    deciding = []
+    for load in loads:
+        failed = [s for s in load.steps if not s.passed]
+        if failed:
+            deciding.append(min(failed, key=lambda s: s.rate))
+    return deciding
+
+
+def _disturbed_note(*steps: Step) -> str:
+    if any("disturbed" in s.why for s in steps):
+        return " (DISTURBED by other processes: rerun on a quiet machine)"
+    return ""
+
+
+def summary_table(rows: list[Target]) -> str:
+    out = [
+        "| target | bare | chatdesk | chatdesk/bare | goal | result |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for t in rows:
+        out.append(f"| {t.name} | {t.bare} | {t.chatdesk} | {t.ratio} | {t.goal} | {t.result} |")
+    return "\n".join(out) + "\n"
+
+
+def machine() -> dict[str, Any]:
+    cpu_model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    versions = {}
+    for package in ("aiohttp", "python-socketio", "python-engineio", "chatdesk"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu_model,
+        "cpus": os.cpu_count(),
+        "memory": mem,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "nofile": resource.getrlimit(resource.RLIMIT_NOFILE),
+        "versions": versions,
+    }
+
+
+def render(
+    loads: list[Load],
+    idles: list[Idle],
+    args: argparse.Namespace,
+    info: dict[str, Any],
+    command: str,
+    elapsed: float,
+) -> str:
+    """The markdown report: machine, sweeps, max sustained, idle connections, targets."""
+    definition = SUSTAINED_DEFINITION.format(
+        min_achieved=args.min_achieved, max_p99=args.max_p99, drain=args.drain, refine=args.refine
+    )
+    sustained = [
+        "| server | clients | max sustained msg/s | stored / acked |",
+        "|---|---:|---:|---|",
+    ]
+    for load in loads:
+        stored = "-" if load.stored_messages is None else f"{load.stored_messages}"
+        sustained.append(
+            f"| {load.server} | {load.clients} | "
+            f"{'' if load.saturated else '>='}{load.max_sustained:.0f} | "
+            f"{stored} / {load.acked_ok} |"
+        )
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    return "\n".join(
+        [
+            f"Command: `{command.strip()}` · {info['date']} · {elapsed:.0f} s",
+            "",
+            f"Machine: {info['cpu']}, {info['cpus']} CPUs, {info['memory']}, Linux "
+            f"{info['kernel']}, Python {info['python']}, {versions}",
+            "",
+            "### Rate sweeps",
+            "",
+            load_table(loads),
+            definition,
+            "",
+            "\n".join(sustained),
+            "",
+            "### Idle connections",
+            "",
+            idle_table(idles) if idles else "(skipped)\n",
+            "### Targets",
+            "",
+            summary_table(targets(loads, idles, args)),
+        ]
+    )
