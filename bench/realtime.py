@@ -200,6 +200,7 @@ def run_load(
     """Start ``kind``, connect ``clients`` visitors, sweep ``rates``, stop."""
     server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
     server.nice = args.nice
+    server.synchronous = args.sqlite_synchronous
     server.start()
     gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
     try:
@@ -273,6 +274,7 @@ def run_idle(
     compress = 15 if mode == "deflate" else 0
     server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
     server.nice = args.nice
+    server.synchronous = args.sqlite_synchronous
     server.start()
     gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
     try:
@@ -383,6 +385,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=str(Path(sys.executable).parent / "chatdesk"),
         help="the chatdesk program (default: the chatdesk script next to this Python); "
         "extra words are passed before `serve`",
+    )
+    parser.add_argument(
+        "--sqlite-synchronous",
+        choices=("full", "normal"),
+        help="chatdesk's CHATDESK_SQLITE_SYNCHRONOUS (default: chatdesk's own default)",
     )
     parser.add_argument(
         "--nice",

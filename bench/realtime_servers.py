@@ -58,6 +58,7 @@ class Server:
         self.kind = kind
         self.chatdesk = list(chatdesk)
         self.nice: int | None = None
+        self.synchronous: str | None = None  # None: chatdesk's default
         self.workdir = workdir
         self.cpu = cpu
         self.port = _free_port()
@@ -88,12 +89,13 @@ class Server:
                 CHATDESK_VISITOR_RATE="100000",
                 CHATDESK_VISITOR_BURST="100000",
                 CHATDESK_LOG_LEVEL="WARNING",
-                CHATDESK_SQLITE_SYNCHRONOUS="full",
                 # No FAQ bot and no desk configuration file: the message path only (store,
                 # publish, ack), the same socket work as the bare server (see README).
                 CHATDESK_KNOWLEDGE_DIR="",
                 CHATDESK_CONFIG_FILE="",
             )
+            if self.synchronous is not None:
+                env["CHATDESK_SQLITE_SYNCHRONOUS"] = self.synchronous
             # Not the repository: a developer's .env there must not change the settings.
             cwd = self.data_dir
         cmd = [sys.executable, "-c", EXEC_WRAPPER, *program, "--host", HOST]

@@ -87,10 +87,12 @@ class Settings:
         ),
     )
     sqlite_synchronous: str = field(
-        default="full",
+        default="normal",
         metadata=_doc(
-            "SQLite durability: `full` survives power loss, `normal` only a process crash. "
-            "Commits are grouped, so `full` stays fast under load.",
+            "SQLite durability. `normal`: every acked message is in the write-ahead log before "
+            "its ack and survives any crash or restart of the process; an OS crash or power "
+            "loss can lose the last moments. `full`: also survives power loss (an fsync per "
+            "commit, grouped under load; slower acks).",
             "full",
             "normal",
         ),

@@ -169,10 +169,11 @@ class ConversationService:
 
     async def visitor_said(
         self, conversation_id: str, *, client_id: str, text: str
-    ) -> tuple[Message, list[Event]]:
-        """Store a visitor's message (or find its earlier copy) and return it with events.
+    ) -> tuple[Message, list[Event], bool]:
+        """Store a visitor's message (or find its earlier copy).
 
-        A retry with a known ``client_id`` returns the original message and no events.
+        :returns: the message, the events to publish, and whether :meth:`respond` has work
+            to do for it (a retry, or a bot conversation without a bot, has none).
         """
         draft = MessageDraft(
             author=Author.VISITOR,
@@ -180,8 +181,10 @@ class ConversationService:
             client_id=client_id,
             ts=self.clock(),
         )
-        message, created = await self.store.append_message(conversation_id, draft)
-        return message, [MessagePosted(message)] if created else []
+        message, created, conversation = await self.store.append_and_read(conversation_id, draft)
+        if not created:
+            return message, [], False
+        return message, [MessagePosted(message)], self._has_follow_up(conversation)
 
     async def visitor_chose(
         self, conversation_id: str, *, entry_id: str, client_id: str | None
@@ -261,6 +264,11 @@ class ConversationService:
     def visitor_typing(self, conversation_id: str, on: bool) -> list[Event]:
         """Return the event telling the other side the visitor is (not) typing."""
         return [TypingChanged(conversation_id, Author.VISITOR, on)]
+
+    def _has_follow_up(self, conversation: Conversation) -> bool:
+        if conversation.mode is Mode.BOT:
+            return self.responder is not None
+        return self.handover is not None
 
     def _welcome(self, conversation: Conversation) -> dict[str, Any] | None:
         if self.responder is None or conversation.mode is not Mode.BOT:

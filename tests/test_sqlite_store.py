@@ -55,3 +55,18 @@ async def test_closed_store_raises_store_error(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "db.sqlite3")
     with pytest.raises(StoreError):
         await store.ping()
+
+
+async def test_wal_is_checkpointed_and_truncated_at_close(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = SqliteStore(path)
+    await store.open()
+    _, conversation = await store.create_visitor(lang="fr", page="", now=utcnow())
+    for i in range(50):
+        await store.append_message(conversation.id, MessageDraft(Author.VISITOR, f"m{i}"))
+    await store.close()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 50
+    conn.close()

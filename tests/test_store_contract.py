@@ -137,3 +137,15 @@ async def test_list_limit_is_clamped(store: Store, limit: int) -> None:
         await store.append_message(cid, MessageDraft(Author.VISITOR, f"m{i}"))
     page, _ = await store.list_messages(cid, limit=limit)
     assert 1 <= len(page) <= 3
+
+
+async def test_append_and_read_returns_the_conversation_after_the_append(store: Store) -> None:
+    cid = await new_conversation(store)
+    message, created, conversation = await store.append_and_read(
+        cid, MessageDraft(Author.VISITOR, "hello", client_id="x")
+    )
+    assert created and conversation.id == cid and conversation.last_seq == message.seq == 1
+    again, created_again, same = await store.append_and_read(
+        cid, MessageDraft(Author.VISITOR, "hello", client_id="x")
+    )
+    assert again == message and not created_again and same.last_seq == 1

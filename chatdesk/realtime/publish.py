@@ -51,7 +51,7 @@ class Publisher:
                 room = rooms.conversation(event.conversation_id)
                 await self.sio.emit("state", event.state, to=room, namespace=rooms.VISITOR_NS)
             elif isinstance(event, DeskChanged):
-                await self.sio.emit("desk", event.desk, namespace=rooms.VISITOR_NS)
+                await self.sio.emit("desk", event.desk, to=rooms.DESK, namespace=rooms.VISITOR_NS)
             elif isinstance(event, ConversationChanged):
                 await self._to_operators("conversation", event.summary)
             elif isinstance(event, InboxCounts):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-__all__ = ["OPERATORS", "OPERATOR_NS", "VISITOR_NS", "conversation", "operator", "visitor"]
+__all__ = [
+    "DESK",
+    "OPERATORS",
+    "OPERATOR_NS",
+    "VISITOR_NS",
+    "conversation",
+    "operator",
+    "visitor",
+]
 
 VISITOR_NS = "/visitor"
 OPERATOR_NS = "/operator"
 #: Every operator connection joins it (lists, presence).
 OPERATORS = "operators"
+#: Visitor connections join it once their ``session`` was sent: desk status changes go there
+#: (a namespace-wide emit would reach connections still connecting, before ``session``).
+DESK = "desk"
 
 
 def conversation(conversation_id: str) -> str:

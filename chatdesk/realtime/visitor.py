@@ -81,11 +81,11 @@ class VisitorNamespace(BaseNamespace):
         incoming = parse_message(data, max_length=self.settings.max_message_length)
         self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
-        message, events = await self.conversations.visitor_said(
+        message, events, follow_up = await self.conversations.visitor_said(
             conversation_id, client_id=incoming.client_id, text=incoming.text
         )
         await self.publisher.publish(events)
-        if events:
+        if follow_up:
             self.spawn(self._respond(message), "responder")
         return {"message": message.to_payload()}
 
@@ -213,6 +213,7 @@ class VisitorNamespace(BaseNamespace):
             },
             to=sid,
         )
+        await self.enter_room(sid, rooms.DESK)
         if since is None:
             return
         cursor = since

@@ -117,6 +117,12 @@ class Store(Protocol):
         :raises NotFound: if the conversation does not exist.
         """
 
+    async def append_and_read(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool, Conversation]:
+        """Like :meth:`append_message`, also returning the conversation as it is right after
+        the append (in the same operation: no second round trip on the hot path)."""
+
     async def list_messages(
         self, conversation_id: str, *, since: int = 0, limit: int = 50
     ) -> tuple[list[Message], bool]:

@@ -24,7 +24,7 @@ class SqliteStore(ConversationRecords, OperatorRecords, RoutingRecords, TicketRe
 
     name = "sqlite"
 
-    def __init__(self, path: Path, *, synchronous: str = "full") -> None:
+    def __init__(self, path: Path, *, synchronous: str = "normal") -> None:
         self.path = path
         self._worker = SqliteWorker(path, synchronous=synchronous, setup=migrate)
 

@@ -115,6 +115,19 @@ class ConversationRecords:
     ) -> tuple[Message, bool]:
         return await self._worker.run(lambda conn: _append(conn, conversation_id, draft))
 
+    async def append_and_read(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool, Conversation]:
+        def job(conn: sqlite3.Connection) -> tuple[Message, bool, Conversation]:
+            message, created = _append(conn, conversation_id, draft)
+            row = conn.execute(
+                f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
+                (conversation_id,),
+            ).fetchone()
+            return message, created, conversation_row(row)
+
+        return await self._worker.run(job)
+
     async def list_messages(
         self, conversation_id: str, *, since: int = 0, limit: int = 50
     ) -> tuple[list[Message], bool]:
