@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime
+from typing import Any
 
 from ..errors import NotFound
 from ..models import (
@@ -113,17 +114,18 @@ class ConversationRecords:
     async def append_message(
         self, conversation_id: str, draft: MessageDraft
     ) -> tuple[Message, bool]:
-        return await self._worker.run(lambda conn: _append(conn, conversation_id, draft))
+        return await self._worker.run(lambda conn: _append(conn, conversation_id, draft)[:2])
 
     async def append_and_read(
         self, conversation_id: str, draft: MessageDraft
     ) -> tuple[Message, bool, Conversation]:
         def job(conn: sqlite3.Connection) -> tuple[Message, bool, Conversation]:
-            message, created = _append(conn, conversation_id, draft)
-            row = conn.execute(
-                f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
-                (conversation_id,),
-            ).fetchone()
+            message, created, row = _append(conn, conversation_id, draft)
+            if row is None:  # a retry: nothing was updated to return the conversation
+                row = conn.execute(
+                    f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
+                    (conversation_id,),
+                ).fetchone()
             return message, created, conversation_row(row)
 
         return await self._worker.run(job)
@@ -212,7 +214,9 @@ class ConversationRecords:
 
 def _append(
     conn: sqlite3.Connection, conversation_id: str, draft: MessageDraft
-) -> tuple[Message, bool]:
+) -> tuple[Message, bool, Any]:
+    """Store ``draft``; return (message, created, the conversation row after the append, or
+    None for a retry)."""
     if draft.client_id is not None:
         row = conn.execute(
             f"SELECT {MESSAGE_COLUMNS} FROM messages"
@@ -220,14 +224,15 @@ def _append(
             (conversation_id, draft.author.value, draft.client_id),
         ).fetchone()
         if row is not None:
-            return message_row(row), False
-    seq_row = conn.execute(
+            return message_row(row), False, None
+    conversation = conn.execute(
         "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?"
-        " RETURNING last_seq",
+        f" RETURNING {CONVERSATION_COLUMNS}",
         (format_ts(draft.ts), conversation_id),
     ).fetchone()
-    if seq_row is None:
+    if conversation is None:
         raise NotFound("no such conversation")
+    seq_row = (conversation[6],)  # last_seq
     message = Message(
         id=draft.id,
         conversation_id=conversation_id,
@@ -251,4 +256,4 @@ def _append(
             json.dumps(message.extra) if message.extra else None,
         ),
     )
-    return message, True
+    return message, True, conversation
