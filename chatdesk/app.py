@@ -18,6 +18,7 @@ from .config import Settings
 from .conversation import Responder
 from .deskconfig import load_desk_config
 from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
+from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
 from .web import auth, console, routes
@@ -53,7 +54,10 @@ def create_app(
         ``settings.knowledge_dir``, or nobody when that is unset).
     """
     settings = settings.with_secret()
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(
+        client_max_size=1024**2,
+        middlewares=[websocket_compression(settings.websocket_compression == "on")],
+    )
     store = store if store is not None else create_store(settings)
     if responder is None and settings.knowledge_dir is not None:
         library = KnowledgeLibrary(settings.knowledge_dir)
