@@ -23,7 +23,7 @@ class PolicyConfig:
     The defaults were tuned with ``chatdesk kb eval`` on the data sets in bench/README.md.
     """
 
-    answer_threshold: float = 0.6
+    answer_threshold: float = 0.625
     margin: float = 0.1
     suggest_threshold: float = 0.3
     max_suggestions: int = 3

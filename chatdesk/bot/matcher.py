@@ -1,7 +1,7 @@
 """Rank knowledge entries for a visitor's text, with a calibrated confidence in 0..1.
 
 Per language, every alternate question of every entry is a training example. Two views
-of the text, word 1-2 grams and character 3-5 grams (inside word boundaries, so typos
+of the text, word 1-2 grams and character 3-4 grams (inside word boundaries, so typos
 still share most n-grams), are TF-IDF weighted and fed to a one-vs-rest linear SVM
 (scikit-learn's liblinear). A candidate's confidence is a logistic function of its SVM
 score, its lead over the best other entry, and the cosine similarity of the text to the
@@ -71,10 +71,10 @@ class Calibration:
 
     # Fitted by logistic regression on banking77_oos `val` lines (full, 10- and 5-shot
     # knowledge pooled, so it holds for small knowledge too); see bench/README.md.
-    bias: float = -1.451
-    score: float = 0.546
-    lead: float = 3.56
-    similarity: float = 1.438
+    bias: float = -1.525
+    score: float = 0.46
+    lead: float = 3.649
+    similarity: float = 1.53
 
     def confidence(self, score: float, lead: float, similarity: float) -> float:
         """Return the probability that the candidate is right."""
@@ -107,7 +107,7 @@ class _LanguageIndex:
                 dtype=np.float32,
             ),
             TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
+                analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, dtype=np.float32
             ),
         ]
         matrix = hstack([block.fit_transform(texts) for block in self.blocks]).tocsr()
