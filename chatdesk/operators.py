@@ -23,8 +23,13 @@ __all__ = ["OperatorService", "Session", "SessionTokens", "normalize_email"]
 ROLES = ("admin", "operator")
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-#: After this many failed logins within the window, further attempts are refused.
+#: After this many failed logins for one e-mail within the window, further attempts for it
+#: are refused...
 MAX_FAILURES = 5
+#: ...and after this many from one client address (any e-mail: password spraying). Higher,
+#: because behind a reverse proxy every client has the proxy's address: five typos must not
+#: lock every operator out.
+MAX_CLIENT_FAILURES = 50
 FAILURE_WINDOW = timedelta(minutes=15)
 SESSION_MAX_AGE = timedelta(hours=12)
 
@@ -152,8 +157,8 @@ class OperatorService:
         now = self.clock()
         email = email.strip().lower()
         keys = (f"email:{email}", f"client:{client}")
-        for key in keys:
-            if await self.store.login_failures(key, now, FAILURE_WINDOW) >= MAX_FAILURES:
+        for key, limit in zip(keys, (MAX_FAILURES, MAX_CLIENT_FAILURES), strict=True):
+            if await self.store.login_failures(key, now, FAILURE_WINDOW) >= limit:
                 raise RateLimited("too many failed logins; try again in 15 minutes")
         found = await self.store.operator_credentials(email) if _EMAIL.match(email) else None
         # Verify even for an unknown e-mail, so the time taken does not tell which exist.

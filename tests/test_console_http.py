@@ -199,3 +199,12 @@ async def test_console_assets(http: ClientSession) -> None:
         assert again.status == 304
     async with http.get("/console/assets/other.js") as missing:
         assert missing.status == 404
+
+
+async def test_one_operators_typos_do_not_lock_out_the_others(http: ClientSession) -> None:
+    # Behind a proxy every client has the same address: Bob's failures must not block Ada.
+    for _ in range(5):
+        await login(http, "bob@desk.test", password="wrong password!")
+    assert (await login(http, "bob@desk.test")).status == 429
+    response = await login(http, "ada@desk.test")
+    assert response.status == 303
