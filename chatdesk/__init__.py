@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .app import create_app
 from .config import Settings
+from .version import __version__
 
 __all__ = ["Settings", "__version__", "create_app"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
+import socketio
 from aiohttp import web
 
 from .bot.library import KnowledgeLibrary
@@ -22,24 +23,28 @@ from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
 from .web import auth, console, routes
-from .web.appkeys import (
-    CONVERSATIONS,
-    LIBRARY,
-    OPERATORS_NS,
-    PUBLISHER,
-    SERVICES,
-    SETTINGS,
-    SIO,
-    STORE,
-    VISITORS,
-)
+from .web.appkeys import LIBRARY, SERVICES, SETTINGS
 
-__all__ = ["TICK_SECONDS", "create_app"]
+__all__ = [
+    "OPERATORS_NS",
+    "PUBLISHER",
+    "SIO",
+    "STORE",
+    "TICK_SECONDS",
+    "VISITORS",
+    "create_app",
+]
 
 log = logging.getLogger(__name__)
 
 #: How often routing upkeep runs (operators past their grace period, expired offers).
 TICK_SECONDS = 2.0
+
+STORE = web.AppKey("store", Store)
+SIO = web.AppKey("sio", socketio.AsyncServer)
+PUBLISHER = web.AppKey("publisher", Publisher)
+VISITORS = web.AppKey("visitors", VisitorNamespace)
+OPERATORS_NS = web.AppKey("operators_ns", OperatorNamespace)
 
 _TEMPLATES = Path(__file__).parent / "web" / "templates"
 
@@ -76,7 +81,6 @@ def create_app(
     app[SETTINGS] = settings
     app[STORE] = store
     app[SERVICES] = services
-    app[CONVERSATIONS] = services.conversations
     app[SIO] = sio
     app[PUBLISHER] = publisher
     app[VISITORS] = visitors

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from .config import LANGUAGES
 from .errors import InvalidPayload, InvalidToken, NotFound
 from .events import ConversationEscalated, Event, MessagePosted, TypingChanged
-from .models import Author, Conversation, Message, MessageDraft, Mode, Visitor, utcnow
+from .models import MAX_PAGE, Author, Conversation, Message, MessageDraft, Mode, Visitor, utcnow
 from .store import Store
 from .tokens import VisitorTokens
 
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 # C0/C1 control characters other than tab and newline have no place in a chat message.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Compare-and-set attempts at storing replies before giving up (each loses only to
+#: another process that answered meanwhile).
+_REPLY_ATTEMPTS = 5
 
 
 class Responder(Protocol):
@@ -148,22 +151,22 @@ class ConversationService:
         """
         if token is None:
             chosen = pick_language(lang, self.default_lang)
-            visitor, started = await self.store.create_visitor(
+            visitor, started = await self.store.conversations.create_visitor(
                 lang=chosen, page=page, now=self.clock()
             )
             return VisitorSession(
                 self.tokens.issue(visitor.id), visitor, started, True, self._welcome(started)
             )
         visitor_id = self.tokens.verify(token)
-        found = await self.store.get_visitor(visitor_id)
-        current = await self.store.current_conversation(visitor_id)
+        found = await self.store.conversations.get_visitor(visitor_id)
+        current = await self.store.conversations.current_conversation(visitor_id)
         if found is None or current is None:
             raise InvalidToken("this visitor is unknown (forgotten, or another desk's token)")
         conversation = current
         chosen = pick_language(lang, conversation.lang)
         page = page or conversation.page
         if (chosen, page) != (conversation.lang, conversation.page):
-            await self.store.note_visit(conversation.id, lang=chosen, page=page)
+            await self.store.conversations.note_visit(conversation.id, lang=chosen, page=page)
             conversation = dataclasses.replace(conversation, lang=chosen, page=page)
         return VisitorSession(token, found, conversation, False, self._welcome(conversation))
 
@@ -181,7 +184,9 @@ class ConversationService:
             client_id=client_id,
             ts=self.clock(),
         )
-        message, created, conversation = await self.store.append_and_read(conversation_id, draft)
+        message, created, conversation = await self.store.conversations.append_and_read(
+            conversation_id, draft
+        )
         if not created:
             return message, [], False
         return message, [MessagePosted(message)], self._has_follow_up(conversation)
@@ -202,19 +207,19 @@ class ConversationService:
             extra={"choice": entry_id},
             ts=self.clock(),
         )
-        message, created = await self.store.append_message(conversation_id, draft)
+        message, created = await self.store.conversations.append_message(conversation_id, draft)
         if not created:
             return message, []
-        await self.store.record_choice(conversation_id, message.id, entry_id, self.clock())
+        await self.store.feedback.record_choice(conversation_id, message.id, entry_id, self.clock())
         return message, [MessagePosted(message)]
 
     async def visitor_forgot(self, visitor_id: str) -> None:
         """Delete the visitor and everything of theirs ("Forget me")."""
-        await self.store.delete_visitor(visitor_id)
+        await self.store.conversations.delete_visitor(visitor_id)
 
     async def visitor_rated(self, conversation_id: str, *, message_id: str, useful: bool) -> None:
         """Store the visitor's rating of a bot answer of their own conversation."""
-        await self.store.record_feedback(
+        await self.store.feedback.record_feedback(
             conversation_id, message_id, useful=useful, now=self.clock()
         )
 
@@ -223,43 +228,80 @@ class ConversationService:
 
         This is the seam where the bot plugs in. It runs after the visitor's message
         was acknowledged, so a slow answer never delays the ack. Once the conversation
-        is escalated the responder is not asked again.
+        is escalated the responder is not asked again. Every visitor message is answered
+        once and in order, whichever process runs this: the replies are stored with a
+        compare-and-set on the conversation's ``answered_seq`` (visitor messages not yet
+        answered, e.g. after a crash, are answered first).
         """
         if message.author is not Author.VISITOR:
             return []
-        # One reply at a time per conversation, so replies come in the messages' order.
+        # In-process, one reply at a time per conversation (no compare-and-set conflicts).
         async with self._reply_locks.hold(message.conversation_id):
-            return await self._respond(message)
+            for _ in range(_REPLY_ATTEMPTS):
+                events = await self._respond(message)
+                if events is not None:
+                    return events
+        log.warning("gave up answering %s: other processes kept answering", message.id)
+        return []
 
-    async def _respond(self, message: Message) -> list[Event]:
+    async def _respond(self, message: Message) -> list[Event] | None:
+        """Answer the visitor messages up to ``message``; None if another process did
+        meanwhile (the caller tries again from where it got)."""
         conversation = await self._conversation(message.conversation_id)
+        if conversation.answered_seq >= message.seq:
+            return []
         events: list[Event] = []
         if self.handover is not None and conversation.mode is not Mode.BOT:
             events += await self.handover.visitor_wrote(conversation)
             conversation = await self._conversation(conversation.id)
-        if self.responder is None or conversation.mode is not Mode.BOT:
-            return events
-        for item in await self.responder.respond(conversation, message):
-            if isinstance(item, MessageDraft):
-                stored, created = await self.store.append_message(conversation.id, item)
-                if created:
-                    events.append(MessagePosted(stored))
-            elif isinstance(item, ConversationEscalated):
-                if self.handover is not None:
-                    events += await self.handover.escalate(item)
-                # Without people behind the desk the ticket can only wait. Compare-and-set:
-                # exactly one escalation even if two replies race.
-                elif await self.store.set_mode(conversation.id, Mode.WAITING, expect=Mode.BOT):
-                    events.append(item)
-            else:
-                events.append(item)
+        drafts: list[MessageDraft] = []
+        after: list[Event] = []
+        if self.responder is not None and conversation.mode is Mode.BOT:
+            for pending in await self._unanswered(conversation, message.seq):
+                for item in await self.responder.respond(conversation, pending):
+                    if isinstance(item, MessageDraft):
+                        drafts.append(item)
+                    else:
+                        after.append(item)
+                if any(isinstance(e, ConversationEscalated) for e in after):
+                    break  # from now on people answer
+        stored = await self.store.conversations.append_replies(
+            conversation.id,
+            drafts,
+            answered_from=conversation.answered_seq,
+            answered_to=message.seq,
+        )
+        if stored is None:
+            return None
+        events += [MessagePosted(m) for m in stored]
+        for item in after:
+            events += await self._after_reply(conversation, item)
         return events
+
+    async def _after_reply(self, conversation: Conversation, item: Event) -> list[Event]:
+        if not isinstance(item, ConversationEscalated):
+            return [item]
+        if self.handover is not None:
+            return await self.handover.escalate(item)
+        # Without people behind the desk the ticket can only wait. Compare-and-set:
+        # exactly one escalation even if two replies race.
+        if await self.store.conversations.set_mode(conversation.id, Mode.WAITING, expect=Mode.BOT):
+            return [item]
+        return []
+
+    async def _unanswered(self, conversation: Conversation, up_to: int) -> list[Message]:
+        messages, _ = await self.store.conversations.list_messages(
+            conversation.id, since=conversation.answered_seq, limit=MAX_PAGE
+        )
+        return [m for m in messages if m.author is Author.VISITOR and m.seq <= up_to]
 
     async def history(
         self, conversation_id: str, *, since: int, limit: int
     ) -> tuple[list[Message], bool]:
         """Return messages after ``since`` (in order) and whether more follow."""
-        return await self.store.list_messages(conversation_id, since=since, limit=limit)
+        return await self.store.conversations.list_messages(
+            conversation_id, since=since, limit=limit
+        )
 
     def visitor_typing(self, conversation_id: str, on: bool) -> list[Event]:
         """Return the event telling the other side the visitor is (not) typing."""
@@ -276,7 +318,7 @@ class ConversationService:
         return self.responder.welcome(conversation)
 
     async def _conversation(self, conversation_id: str) -> Conversation:
-        conversation = await self.store.get_conversation(conversation_id)
+        conversation = await self.store.conversations.get_conversation(conversation_id)
         if conversation is None:
             raise NotFound("no such conversation")
         return conversation

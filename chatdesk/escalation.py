@@ -11,10 +11,10 @@ from .deskconfig import PRIORITIES, DeskConfig
 from .errors import Conflict, InvalidPayload, NotFound
 from .events import ConversationEscalated, Event
 from .inbox import Inbox
-from .models import Author, Conversation, Mode, utcnow
+from .models import Author, Conversation, Mode, Status, TicketChanges, TicketDraft, utcnow
 from .operators import normalize_email
 from .store import Store
-from .tickets import Status, TicketDraft, due_at
+from .tickets import due_at
 
 __all__ = ["Contact", "EscalationService"]
 
@@ -77,7 +77,7 @@ class EscalationService:
             reason=event.reason,
             due_at=due_at(self.config, now, priority),
         )
-        ticket = await self.store.open_ticket(conversation.id, draft, mode=mode, now=now)
+        ticket = await self.store.tickets.open_ticket(conversation.id, draft, mode=mode, now=now)
         if ticket is None:
             return []
         events: list[Event] = [
@@ -123,33 +123,31 @@ class EscalationService:
 
     async def visitor_contact(self, conversation_id: str, contact: Contact) -> list[Event]:
         """Store the offline form on the conversation's open ticket."""
-        ticket = await self.store.current_ticket(conversation_id)
+        ticket = await self.store.tickets.current_ticket(conversation_id)
         if ticket is None or ticket.status not in (Status.NEW, Status.OPEN):
             raise Conflict("there is no open request to complete", code="no_ticket")
         if contact.department is not None and contact.department not in self.config.departments:
             raise InvalidPayload(f"unknown department {contact.department!r}")
         if contact.priority is not None and contact.priority not in PRIORITIES:
             raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
-        fields: dict[str, object] = {
-            "requester_email": normalize_email(contact.email),
-            "requester_name": contact.name.strip(),
-            "description": contact.description.strip(),
-        }
-        if contact.subject.strip():
-            fields["subject"] = contact.subject.strip()[:_SUBJECT_MAX]
-        if contact.department:
-            fields["department"] = contact.department
-        if contact.priority and contact.priority != ticket.priority:
-            fields["priority"] = contact.priority
-            fields["due_at"] = due_at(self.config, ticket.created_at, contact.priority)
-        await self.store.update_ticket(ticket.id, self.clock(), **fields)
+        priority = contact.priority if contact.priority != ticket.priority else None
+        changes = TicketChanges(
+            requester_email=normalize_email(contact.email),
+            requester_name=contact.name.strip(),
+            description=contact.description.strip(),
+            subject=contact.subject.strip()[:_SUBJECT_MAX] or None,
+            department=contact.department or None,
+            priority=priority,
+            due_at=due_at(self.config, ticket.created_at, priority) if priority else None,
+        )
+        await self.store.tickets.update_ticket(ticket.id, changes, self.clock())
         departments = {ticket.department, contact.department or ticket.department}
         return await self.inbox.changed([conversation_id], departments=departments)
 
     async def visitor_rated(self, conversation_id: str, score: int, comment: str) -> list[Event]:
         """Store the visitor's 1-5 rating of the closed conversation's ticket."""
-        ticket = await self.store.current_ticket(conversation_id)
-        if ticket is None or not await self.store.rate_ticket(
+        ticket = await self.store.tickets.current_ticket(conversation_id)
+        if ticket is None or not await self.store.tickets.rate_ticket(
             ticket.id, score, comment.strip(), self.clock()
         ):
             raise Conflict("there is nothing to rate", code="nothing_to_rate")
@@ -161,16 +159,18 @@ class EscalationService:
         if conversation.mode is Mode.BOT:
             return []
         if conversation.mode is Mode.CLOSED:
-            if not await self.store.set_mode(conversation.id, Mode.BOT, expect=Mode.CLOSED):
+            if not await self.store.conversations.set_mode(
+                conversation.id, Mode.BOT, expect=Mode.CLOSED
+            ):
                 return []
             return await self.inbox.changed([conversation.id])
         return await self.inbox.touched(conversation.id)
 
     async def _subject(self, conversation: Conversation) -> str:
         """The visitor's question: their first message since the last ticket (or ever)."""
-        previous = await self.store.current_ticket(conversation.id)
+        previous = await self.store.tickets.current_ticket(conversation.id)
         since = previous.created_at if previous else None
-        messages, _ = await self.store.list_messages(
+        messages, _ = await self.store.conversations.list_messages(
             conversation.id, since=max(0, conversation.last_seq - 50), limit=50
         )
         for message in messages:
@@ -179,7 +179,7 @@ class EscalationService:
         return "—"
 
     async def _conversation(self, conversation_id: str) -> Conversation:
-        conversation = await self.store.get_conversation(conversation_id)
+        conversation = await self.store.conversations.get_conversation(conversation_id)
         if conversation is None:
             raise NotFound("no such conversation")
         return conversation

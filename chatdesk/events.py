@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .models import Author, Message, Note
+from .models import Author, InboxView, Message, Note, PresenceStatus
 
 __all__ = [
     "ConversationChanged",
@@ -95,7 +95,7 @@ class InboxCounts(Event):
 
     name: ClassVar[str] = "inbox_counts"
     operator_id: str
-    counts: dict[str, int]
+    counts: dict[InboxView, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ class PresenceChanged(Event):
     name: ClassVar[str] = "presence_changed"
     operator_id: str
     name_: str
-    status: str
+    status: PresenceStatus
 
 
 @dataclass(frozen=True, slots=True)

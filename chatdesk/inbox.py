@@ -7,9 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from .deskconfig import DeskConfig
+from .errors import NotFound
 from .events import ConversationChanged, Event, InboxCounts, MessagePosted, StateChanged
-from .models import Author, Conversation, MessageDraft, Mode, Operator, format_ts, utcnow
-from .store import Store, Summary
+from .models import (
+    MAX_PAGE,
+    Author,
+    Conversation,
+    InboxView,
+    MessageDraft,
+    Mode,
+    Operator,
+    PresenceStatus,
+    Summary,
+    format_ts,
+    utcnow,
+)
+from .store import Store
 from .systemtexts import format_when, system_text
 
 __all__ = ["AVG_HANDLE_SECONDS", "Inbox"]
@@ -45,13 +58,13 @@ class Inbox:
         }
         if mode is Mode.BOT:
             return state
-        ticket = await self.store.current_ticket(conversation.id)
+        ticket = await self.store.tickets.current_ticket(conversation.id)
         if ticket is not None:
             state["ticket"] = ticket.to_payload()
         if mode is Mode.QUEUED:
             state["queue"] = await self._queue_place(conversation)
         elif mode is Mode.LIVE and conversation.operator_id:
-            operator = await self.store.get_operator(conversation.operator_id)
+            operator = await self.store.operators.get_operator(conversation.operator_id)
             state["operator"] = {"name": operator.name if operator else ""}
         elif mode is Mode.WAITING:
             state["offline_form"] = ticket is not None and not ticket.requester_email
@@ -60,10 +73,10 @@ class Inbox:
         return state
 
     async def summaries(
-        self, view: str, operator: Operator | None = None, *, limit: int = 100
+        self, view: InboxView, operator: Operator | None = None, *, limit: int = 100
     ) -> list[dict[str, Any]]:
-        """Return the console list ``view`` (queue, mine, all) as payloads."""
-        found = await self.store.summaries(
+        """Return the console list ``view`` as payloads."""
+        found = await self.store.queries.summaries(
             view, operator_id=operator.id if operator else None, limit=limit
         )
         names = await self._names()
@@ -71,8 +84,39 @@ class Inbox:
 
     async def summary(self, conversation_id: str) -> dict[str, Any] | None:
         """Return one conversation's console summary."""
-        found = await self.store.summaries("one", conversation_id=conversation_id)
-        return self._summary(found[0], await self._names()) if found else None
+        found = await self.store.queries.summary(conversation_id)
+        return self._summary(found, await self._names()) if found else None
+
+    async def counts_for(self, operator_id: str) -> dict[InboxView, int]:
+        """Return the sizes of one operator's lists."""
+        return await self.store.queries.inbox_counts(operator_id)
+
+    async def state_of(self, conversation_id: str) -> dict[str, Any]:
+        """Return the visitor-facing ``state`` of a conversation by id."""
+        return await self.state(await self._conversation(conversation_id))
+
+    async def conversation_view(self, conversation_id: str) -> dict[str, Any]:
+        """Return what an operator sees of a conversation: its summary, the last
+        :data:`MAX_PAGE` messages (bot part included), whether earlier ones exist, and
+        the private notes.
+
+        :raises NotFound: if there is no such conversation.
+        """
+        conversation = await self._conversation(conversation_id)
+        summary = await self.summary(conversation_id)
+        if summary is None:
+            raise NotFound("no such conversation")
+        since = max(0, conversation.last_seq - MAX_PAGE)
+        messages, _ = await self.store.conversations.list_messages(
+            conversation_id, since=since, limit=MAX_PAGE
+        )
+        notes = await self.store.notes.list_notes(conversation_id)
+        return {
+            "conversation": summary,
+            "messages": [m.to_payload() for m in messages],
+            "earlier": since > 0,
+            "notes": [n.to_payload() for n in notes],
+        }
 
     async def changed(
         self, conversation_ids: Iterable[str] = (), *, departments: Iterable[str] = ()
@@ -83,7 +127,7 @@ class Inbox:
         events: list[Event] = []
         seen: set[str] = set()
         for conversation_id in conversation_ids:
-            conversation = await self.store.get_conversation(conversation_id)
+            conversation = await self.store.conversations.get_conversation(conversation_id)
             if conversation is None:
                 continue
             seen.add(conversation_id)
@@ -92,7 +136,7 @@ class Inbox:
             if summary is not None:
                 events.append(ConversationChanged(conversation_id, summary))
         for department in set(departments):
-            for queued in await self.store.queued_conversations(department):
+            for queued in await self.store.routing.queued_conversations(department):
                 if queued.id not in seen:
                     events.append(StateChanged(queued.id, await self.state(queued)))
         events.extend(await self.counts())
@@ -105,9 +149,9 @@ class Inbox:
 
     async def counts(self) -> list[Event]:
         """Return the list sizes of every operator with an open console."""
-        presence = await self.store.presence()
+        presence = await self.store.presence.presence()
         return [
-            InboxCounts(operator_id, await self.store.inbox_counts(operator_id))
+            InboxCounts(operator_id, await self.store.queries.inbox_counts(operator_id))
             for operator_id, p in presence.items()
             if p.connections > 0
         ]
@@ -128,7 +172,7 @@ class Inbox:
             ts=self.clock(),
             extra={"event": key, **(extra or {})},
         )
-        message, created = await self.store.append_message(conversation.id, draft)
+        message, created = await self.store.conversations.append_message(conversation.id, draft)
         return [MessagePosted(message)] if created else []
 
     def when(self, at: datetime, lang: str) -> str:
@@ -136,22 +180,28 @@ class Inbox:
         return format_when(at, lang, self.config.hours.timezone)
 
     async def _queue_place(self, conversation: Conversation) -> dict[str, Any]:
-        queue = await self.store.queued_conversations(conversation.department)
+        queue = await self.store.routing.queued_conversations(conversation.department)
         position = next((i for i, c in enumerate(queue, 1) if c.id == conversation.id), 1)
-        presence = await self.store.presence()
+        presence = await self.store.presence.presence()
         online = [
             o
-            for o in await self.store.list_operators()
+            for o in await self.store.operators.list_operators()
             if conversation.department in o.departments
             and not o.disabled
             and presence.get(o.id) is not None
-            and presence[o.id].status == "online"
+            and presence[o.id].status is PresenceStatus.ONLINE
         ]
         estimate = position * AVG_HANDLE_SECONDS // max(1, len(online)) if online else None
         return {"position": position, "estimated_wait_seconds": estimate}
 
+    async def _conversation(self, conversation_id: str) -> Conversation:
+        conversation = await self.store.conversations.get_conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("no such conversation")
+        return conversation
+
     async def _names(self) -> dict[str, str]:
-        return {o.id: o.name for o in await self.store.list_operators()}
+        return {o.id: o.name for o in await self.store.operators.list_operators()}
 
     @staticmethod
     def _summary(found: Summary, names: dict[str, str]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -15,23 +16,33 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .config import LANGUAGES
 from .errors import InvalidPayload, RateLimited, Unauthorized
-from .models import Operator, new_id, utcnow
+from .models import Operator, Role, new_id, utcnow
 from .store import Store
+from .throttle import Throttle
 
-__all__ = ["OperatorService", "Session", "SessionTokens", "normalize_email"]
+__all__ = [
+    "SESSION_COOKIE",
+    "SESSION_MAX_AGE",
+    "OperatorService",
+    "Session",
+    "SessionTokens",
+    "normalize_email",
+]
 
-ROLES = ("admin", "operator")
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: After this many failed logins for one e-mail within the window, further attempts for it
 #: are refused...
-MAX_FAILURES = 5
+EMAIL_FAILURES = "5/15 minutes"
 #: ...and after this many from one client address (any e-mail: password spraying). Higher,
 #: because behind a reverse proxy every client has the proxy's address: five typos must not
 #: lock every operator out.
-MAX_CLIENT_FAILURES = 50
-FAILURE_WINDOW = timedelta(minutes=15)
+CLIENT_FAILURES = "50/15 minutes"
 SESSION_MAX_AGE = timedelta(hours=12)
+#: The console's session cookie (set at login, read by the console's pages and socket).
+SESSION_COOKIE = "chatdesk_session"
+
+log = logging.getLogger(__name__)
 
 
 def normalize_email(email: str) -> str:
@@ -91,10 +102,16 @@ class OperatorService:
         tokens: SessionTokens,
         *,
         departments: Iterable[str],
+        throttle: Throttle | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
         self.tokens = tokens
+        self.throttle = throttle or Throttle()
+        self._limits = (
+            self.throttle.limit(EMAIL_FAILURES),
+            self.throttle.limit(CLIENT_FAILURES),
+        )
         self.departments = tuple(departments)
         self.clock = clock
         self._hasher = PasswordHasher()
@@ -115,8 +132,8 @@ class OperatorService:
         departments, languages = tuple(departments), tuple(languages)
         if not name.strip() or len(name) > 100:
             raise InvalidPayload("the name must be 1 to 100 characters")
-        if role not in ROLES:
-            raise InvalidPayload(f"the role must be one of: {', '.join(ROLES)}")
+        if role not in tuple(Role):
+            raise InvalidPayload(f"the role must be one of: {', '.join(Role)}")
         unknown = [d for d in departments if d not in self.departments]
         if unknown or not departments:
             raise InvalidPayload(f"departments must be among: {', '.join(self.departments)}")
@@ -128,24 +145,42 @@ class OperatorService:
             id=new_id(),
             email=normalize_email(email),
             name=name.strip(),
-            role=role,
+            role=Role(role),
             departments=departments,
             languages=languages,
             capacity=capacity,
             created_at=self.clock(),
         )
-        await self.store.add_operator(operator, await self._hash(password))
+        await self.store.operators.add_operator(operator, await self._hash(password))
+        return operator
+
+    async def list(self) -> list[Operator]:
+        """Return every operator, by name."""
+        return await self.store.operators.list_operators()
+
+    async def get(self, operator_id: str) -> Operator | None:
+        """Return an operator by id."""
+        return await self.store.operators.get_operator(operator_id)
+
+    async def active(self, operator_id: str) -> Operator:
+        """Return the operator, re-read so a disabled account stops at once.
+
+        :raises Unauthorized: if the account is gone or disabled.
+        """
+        operator = await self.store.operators.get_operator(operator_id)
+        if operator is None or operator.disabled:
+            raise Unauthorized("your account is disabled")
         return operator
 
     async def set_password(self, email: str, password: str) -> Operator:
         """Change a password (ends the operator's sessions)."""
-        return await self.store.update_operator(
+        return await self.store.operators.update_operator(
             normalize_email(email), password_hash=await self._hash(password)
         )
 
     async def set_disabled(self, email: str, disabled: bool) -> Operator:
         """Disable or re-enable an operator (ends their sessions)."""
-        return await self.store.update_operator(normalize_email(email), disabled=disabled)
+        return await self.store.operators.update_operator(normalize_email(email), disabled=disabled)
 
     async def login(self, email: str, password: str, *, client: str) -> Operator:
         """Return the operator whose credentials these are.
@@ -154,26 +189,30 @@ class OperatorService:
         :raises RateLimited: after too many failures for this e-mail or client.
         :raises Unauthorized: for wrong credentials (the message never says which part).
         """
-        now = self.clock()
         email = email.strip().lower()
-        keys = (f"email:{email}", f"client:{client}")
-        for key, limit in zip(keys, (MAX_FAILURES, MAX_CLIENT_FAILURES), strict=True):
-            if await self.store.login_failures(key, now, FAILURE_WINDOW) >= limit:
+        keys = (("login-email", email), ("login-client", client))
+        for limit, key in zip(self._limits, keys, strict=True):
+            if not await self.throttle.allows(limit, *key):
+                log.warning("login refused (throttled): %s from %s", email[:254], client)
                 raise RateLimited("too many failed logins; try again in 15 minutes")
-        found = await self.store.operator_credentials(email) if _EMAIL.match(email) else None
+        found = (
+            await self.store.operators.operator_credentials(email) if _EMAIL.match(email) else None
+        )
         # Verify even for an unknown e-mail, so the time taken does not tell which exist.
         matches = await self._verify(found[1] if found else await self._dummy(), password)
         if found is None or found[0].disabled or not matches:
-            for key in keys:
-                await self.store.note_login_failure(key, now, FAILURE_WINDOW)
+            for limit, key in zip(self._limits, keys, strict=True):
+                await self.throttle.count(limit, *key)
+            log.warning("failed login for %s from %s", email[:254], client)
             raise Unauthorized("wrong e-mail or password")
-        await self.store.clear_login_failures(keys[0])
+        await self.throttle.forget(self._limits[0], *keys[0])
+        log.info("operator %s logged in from %s", found[0].email, client)
         return found[0]
 
     async def session(self, token: str) -> Session:
         """Return the session a cookie token stands for, or raise Unauthorized."""
         operator_id, version, csrf = self.tokens.read(token)
-        operator = await self.store.get_operator(operator_id)
+        operator = await self.store.operators.get_operator(operator_id)
         if operator is None or operator.disabled or operator.session_version != version:
             raise Unauthorized("your session has ended; please log in")
         return Session(operator, csrf)

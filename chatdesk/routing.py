@@ -21,21 +21,24 @@ from .events import (
 from .inbox import Inbox
 from .models import (
     Author,
+    Claim,
     Conversation,
     Message,
     MessageDraft,
     Mode,
     Note,
     Operator,
+    PresenceStatus,
     format_ts,
     new_id,
     utcnow,
 )
-from .store import Claim, Store
+from .store import Store
 
 __all__ = ["PRESENCE", "RoutingService"]
 
-PRESENCE = ("online", "away")
+#: The statuses an operator may choose (offline is when their consoles are closed).
+PRESENCE = (PresenceStatus.ONLINE, PresenceStatus.AWAY)
 _CLAIM_ERRORS = {
     Claim.TAKEN: ("another operator already took this conversation", "already_claimed"),
     Claim.FULL: ("you are at capacity; close a conversation first", "capacity_full"),
@@ -66,7 +69,6 @@ class RoutingService:
         self.max_message_length = max_message_length
         #: Returns the visitor-facing desk status; set by the app (it lives in DeskService).
         self.desk_status: Callable[[], Awaitable[dict[str, Any]]] | None = None
-        self._declined: dict[str, set[str]] = {}
         self._last_desk: dict[str, Any] | None = None
 
     # -- availability (the desk's status and escalation routing ask this) ---------
@@ -79,12 +81,31 @@ class RoutingService:
         """
         return bool(await self._online_operators(department))
 
+    async def status_of(self, operator_id: str) -> PresenceStatus:
+        """Return an operator's presence status (offline if never seen)."""
+        presence = (await self.store.presence.presence()).get(operator_id)
+        return presence.status if presence else PresenceStatus.OFFLINE
+
+    async def overview(self) -> list[tuple[Operator, PresenceStatus, int]]:
+        """Return every enabled operator with their status and live load (for transfers)."""
+        presence = await self.store.presence.presence()
+        load = await self.store.queries.live_load()
+        return [
+            (
+                o,
+                presence[o.id].status if o.id in presence else PresenceStatus.OFFLINE,
+                load.get(o.id, 0),
+            )
+            for o in await self.store.operators.list_operators()
+            if not o.disabled
+        ]
+
     # -- taking and handling conversations ---------------------------------------
 
     async def claim(self, operator: Operator, conversation_id: str) -> list[Event]:
         """Take a queued or waiting conversation, atomically (one winner in a race)."""
         before = await self._conversation(conversation_id)
-        outcome = await self.store.claim_conversation(
+        outcome = await self.store.routing.claim_conversation(
             conversation_id, operator.id, capacity=self._capacity(operator), now=self.clock()
         )
         if outcome is not Claim.CLAIMED:
@@ -92,7 +113,6 @@ class RoutingService:
             raise Conflict(message, code=code)
         if before.mode is Mode.LIVE:
             return []  # it was already theirs
-        self._declined.pop(conversation_id, None)
         events = await self.inbox.post_system(
             before,
             "operator_joined",
@@ -104,10 +124,8 @@ class RoutingService:
 
     async def decline(self, operator: Operator, conversation_id: str) -> list[Event]:
         """Refuse an offered conversation; it is offered to someone else."""
-        withdrawn = await self.store.withdraw_offers(conversation_id=conversation_id)
-        if not any(who == operator.id for _, who in withdrawn):
+        if not await self.store.routing.decline_offer(conversation_id, operator.id):
             raise Conflict("this conversation is not offered to you", code="not_offered")
-        self._declined.setdefault(conversation_id, set()).add(operator.id)
         return await self.serve_queue()
 
     async def operator_said(
@@ -122,10 +140,10 @@ class RoutingService:
             ts=self.clock(),
             extra={"operator": {"id": operator.id, "name": operator.name}},
         )
-        message, created = await self.store.append_message(conversation.id, draft)
+        message, created = await self.store.conversations.append_message(conversation.id, draft)
         if not created:
             return message, []
-        await self.store.note_first_response(conversation.id, self.clock())
+        await self.store.tickets.note_first_response(conversation.id, self.clock())
         summary = await self.inbox.changed([conversation.id])
         return message, [MessagePosted(message), *summary]
 
@@ -143,7 +161,7 @@ class RoutingService:
             ts=self.clock(),
             client_id=client_id,
         )
-        stored, created = await self.store.add_note(note)
+        stored, created = await self.store.notes.add_note(note)
         return stored, [NotePosted(stored)] if created else []
 
     def operator_typing(self, conversation_id: str, on: bool) -> list[Event]:
@@ -164,16 +182,16 @@ class RoutingService:
         if (to_operator is None) == (to_department is None):
             raise InvalidPayload("transfer to an operator or to a department")
         if to_operator is not None:
-            target = await self.store.get_operator(to_operator)
-            presence = (await self.store.presence()).get(to_operator)
+            target = await self.store.operators.get_operator(to_operator)
+            presence = (await self.store.presence.presence()).get(to_operator)
             if (
                 target is None
                 or target.disabled
                 or presence is None
-                or (presence.status == "offline")
+                or presence.status is PresenceStatus.OFFLINE
             ):
                 raise Conflict("that operator is not available", code="operator_unavailable")
-            outcome = await self.store.transfer_conversation(
+            outcome = await self.store.routing.transfer_conversation(
                 conversation_id,
                 operator.id,
                 target.id,
@@ -193,7 +211,7 @@ class RoutingService:
         if to_department not in self.config.departments:
             raise InvalidPayload(f"unknown department {to_department!r}")
         assert to_department is not None
-        if not await self.store.requeue_conversation(
+        if not await self.store.routing.requeue_conversation(
             conversation_id, now=self.clock(), holder=operator.id, department=to_department
         ):
             raise Conflict("this conversation is no longer yours", code="not_yours")
@@ -220,9 +238,8 @@ class RoutingService:
 
     async def operator_connected(self, operator: Operator) -> list[Event]:
         """A console connection opened."""
-        await self.store.operator_connected(operator.id)
-        status = (await self.store.presence())[operator.id].status
-        events: list[Event] = [PresenceChanged(operator.id, operator.name, status)]
+        presence = await self.store.presence.operator_connected(operator.id)
+        events: list[Event] = [PresenceChanged(operator.id, operator.name, presence.status)]
         return (
             events
             + await self.inbox.counts()
@@ -232,14 +249,14 @@ class RoutingService:
 
     async def operator_disconnected(self, operator: Operator) -> list[Event]:
         """A console connection closed; the operator goes offline after the grace period."""
-        await self.store.operator_disconnected(operator.id, self.clock())
+        await self.store.presence.operator_disconnected(operator.id, self.clock())
         return []
 
-    async def set_status(self, operator: Operator, status: str) -> list[Event]:
+    async def set_status(self, operator: Operator, status: PresenceStatus) -> list[Event]:
         """Set an operator online or away (away: no new conversations are offered)."""
         if status not in PRESENCE:
             raise InvalidPayload(f"status must be one of: {', '.join(PRESENCE)}")
-        await self.store.set_presence(operator.id, status)
+        await self.store.presence.set_presence(operator.id, status)
         events: list[Event] = [PresenceChanged(operator.id, operator.name, status)]
         return events + await self.serve_queue() + await self._desk_changed()
 
@@ -248,15 +265,15 @@ class RoutingService:
         conversations are requeued; ignored offers go to someone else."""
         now = self.clock()
         events: list[Event] = []
-        for operator_id in await self.store.expire_presence(
+        for operator_id in await self.store.presence.expire_presence(
             now - self.config.routing.offline_grace
         ):
-            operator = await self.store.get_operator(operator_id)
+            operator = await self.store.operators.get_operator(operator_id)
             if operator is None:
                 continue
-            events.append(PresenceChanged(operator.id, operator.name, "offline"))
-            for conversation in await self.store.operator_conversations(operator.id):
-                if await self.store.requeue_conversation(
+            events.append(PresenceChanged(operator.id, operator.name, PresenceStatus.OFFLINE))
+            for conversation in await self.store.routing.operator_conversations(operator.id):
+                if await self.store.routing.requeue_conversation(
                     conversation.id, now=now, holder=operator.id
                 ):
                     events += await self.inbox.post_system(
@@ -265,11 +282,7 @@ class RoutingService:
                     events += await self.inbox.changed(
                         [conversation.id], departments=[conversation.department]
                     )
-        expired = await self.store.withdraw_offers(
-            offered_before=now - self.config.routing.accept_timeout
-        )
-        for conversation_id, operator_id in expired:
-            self._declined.setdefault(conversation_id, set()).add(operator_id)
+        await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
         return events + await self.serve_queue() + await self._desk_changed()
 
     async def serve_queue(self) -> list[Event]:
@@ -279,8 +292,8 @@ class RoutingService:
             return []
         events: list[Event] = []
         expires = format_ts(self.clock() + self.config.routing.accept_timeout)
-        for conversation in await self.store.queued_conversations(unoffered=True):
-            skipped = self._declined.get(conversation.id, set())
+        for conversation in await self.store.routing.queued_conversations(unoffered=True):
+            skipped = await self.store.routing.declined_by(conversation.id)
             candidates = [
                 o
                 for o in await self._free_operators(conversation.department)
@@ -289,27 +302,29 @@ class RoutingService:
             if not candidates:
                 continue
             target = candidates[0]
-            if await self.store.offer_conversation(conversation.id, target.id, self.clock()):
+            if await self.store.routing.offer_conversation(
+                conversation.id, target.id, self.clock()
+            ):
                 summary = await self.inbox.summary(conversation.id)
                 events.append(OperatorOffered(target.id, conversation.id, expires, summary or {}))
         return events
 
     async def _online_operators(self, department: str | None) -> list[Operator]:
         """Return operators online (not away, with a console open) in ``department``."""
-        presence = await self.store.presence()
+        presence = await self.store.presence.presence()
         return [
             o
-            for o in await self.store.list_operators()
+            for o in await self.store.operators.list_operators()
             if not o.disabled
             and (department is None or department in o.departments)
             and (p := presence.get(o.id)) is not None
-            and p.status == "online"
+            and p.status is PresenceStatus.ONLINE
             and p.connections > 0
         ]
 
     async def _free_operators(self, department: str | None) -> list[Operator]:
         """Return online operators with free capacity, least loaded first."""
-        load = await self.store.live_load()
+        load = await self.store.queries.live_load()
         free = [
             o
             for o in await self._online_operators(department)
@@ -322,7 +337,7 @@ class RoutingService:
     ) -> list[Event]:
         conversation = await self._own(operator, conversation_id)
         if (
-            await self.store.finish_conversation(
+            await self.store.routing.finish_conversation(
                 conversation_id, mode=mode, now=self.clock(), holder=operator.id
             )
             is None
@@ -348,7 +363,7 @@ class RoutingService:
         return conversation
 
     async def _conversation(self, conversation_id: str) -> Conversation:
-        conversation = await self.store.get_conversation(conversation_id)
+        conversation = await self.store.conversations.get_conversation(conversation_id)
         if conversation is None:
             raise NotFound("no such conversation")
         return conversation

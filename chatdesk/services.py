@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from .canned import CannedService
 from .config import Settings
 from .conversation import ConversationService, Responder
 from .desk import DeskService
@@ -16,6 +17,7 @@ from .models import utcnow
 from .operators import OperatorService, SessionTokens
 from .routing import RoutingService
 from .store import Store
+from .throttle import Throttle
 from .tokens import VisitorTokens
 
 __all__ = ["Services", "build_services"]
@@ -23,17 +25,30 @@ __all__ = ["Services", "build_services"]
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """The services of one desk process (none imports aiohttp or socketio)."""
+    """The services of one desk process (none imports aiohttp or socketio).
+
+    Transports use these and never the store: every rule lives in one service.
+    """
 
     settings: Settings
     config: DeskConfig
-    store: Store
     conversations: ConversationService
     desk: DeskService
     inbox: Inbox
     escalation: EscalationService
     routing: RoutingService
     operators: OperatorService
+    canned: CannedService
+    _store: Store = field(repr=False)
+
+    @property
+    def backend(self) -> str:
+        """Return the storage backend's name (``sqlite``...)."""
+        return self._store.name
+
+    async def ping(self) -> None:
+        """Check the store answers; raise :class:`~chatdesk.errors.StoreError` if not."""
+        await self._store.ping()
 
 
 def build_services(
@@ -67,8 +82,21 @@ def build_services(
         clock=clock,
     )
     operators = OperatorService(
-        store, SessionTokens(settings.secret_key), departments=config.departments, clock=clock
+        store,
+        SessionTokens(settings.secret_key),
+        departments=config.departments,
+        throttle=Throttle(),
+        clock=clock,
     )
     return Services(
-        settings, config, store, conversations, desk, inbox, escalation, routing, operators
+        settings,
+        config,
+        conversations,
+        desk,
+        inbox,
+        escalation,
+        routing,
+        operators,
+        CannedService(store),
+        store,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chatdesk.web.appkeys import STORE, VISITORS
+from chatdesk.app import STORE, VISITORS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -72,10 +72,10 @@ async def test_rating_is_stored(server: Any, visitor_factory: Any) -> None:
     await v.say("waar vind ik mijn facturen")
     answer = await bot_reply(v)
     assert await v.call("feedback", {"message_id": answer["id"], "useful": True}) == {"ok": True}
-    assert await server.app[STORE].feedback_summary() == {"invoices": (1, 0)}
+    assert await server.app[STORE].feedback.feedback_summary() == {"invoices": (1, 0)}
     # Changing one's mind replaces the rating.
     assert (await v.call("feedback", {"message_id": answer["id"], "useful": False}))["ok"]
-    assert await server.app[STORE].feedback_summary() == {"invoices": (0, 1)}
+    assert await server.app[STORE].feedback.feedback_summary() == {"invoices": (0, 1)}
     # The rating comes back with the message in history (another tab, a reload).
     assert answer["feedback"] is None
     history = await v.call("history", {"since": answer["seq"] - 1})

@@ -147,10 +147,10 @@ async def test_disabling_ends_the_session(desk: Any, http: ClientSession) -> Non
 
 async def test_conversation_page_escapes_visitor_text(desk: Any, http: ClientSession) -> None:
     services = desk.app[SERVICES]
-    _, conversation = await services.store.create_visitor(
+    _, conversation = await services._store.conversations.create_visitor(
         lang="en", page="/", now=services.routing.clock()
     )
-    await services.store.append_message(
+    await services._store.conversations.append_message(
         conversation.id, MessageDraft(Author.VISITOR, "<script>alert(1)</script> help")
     )
     await services.escalation.visitor_asked(conversation.id)

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import socketio
 
-from chatdesk.web.appkeys import SERVICES, VISITORS
+from chatdesk.app import VISITORS
+from chatdesk.web.appkeys import SERVICES
 
 from .clients import OperatorClient
 
@@ -218,7 +219,7 @@ async def test_close_asks_for_a_rating_which_is_stored(
     assert state["rating_requested"] is True
     assert (await v.call("rate", {"score": 6}))["error"]["code"] == "invalid_payload"
     assert await v.call("rate", {"score": 4, "comment": "Rapide"}) == {"ok": True}
-    ticket = await server.app[SERVICES].store.current_ticket(cid)
+    ticket = await server.app[SERVICES]._store.tickets.current_ticket(cid)
     assert (ticket.rating, ticket.rating_comment, ticket.status.value) == (4, "Rapide", "resolved")
     again = await v.call("rate", {"score": 5})
     assert again["error"]["code"] == "nothing_to_rate"

@@ -16,10 +16,9 @@ from chatdesk.errors import Conflict, Forbidden
 from chatdesk.escalation import Contact
 from chatdesk.events import MessagePosted, OperatorOffered, StateChanged
 from chatdesk.hours import BusinessHours
-from chatdesk.models import Author, MessageDraft, Mode, Operator
+from chatdesk.models import Author, MessageDraft, Mode, Operator, Status
 from chatdesk.services import Services, build_services
 from chatdesk.store import Store
-from chatdesk.tickets import Status
 
 ALWAYS = BusinessHours(ZoneInfo("Europe/Brussels"), (((time(0), time.max),),) * 7, "")
 
@@ -84,8 +83,10 @@ async def operator(
 async def conversation(
     desk: Services, question: str = "Ma facture est fausse", lang: str = "fr"
 ) -> str:
-    _, conv = await desk.store.create_visitor(lang=lang, page="/pricing", now=desk.routing.clock())
-    await desk.store.append_message(conv.id, MessageDraft(Author.VISITOR, question))
+    _, conv = await desk._store.conversations.create_visitor(
+        lang=lang, page="/pricing", now=desk.routing.clock()
+    )
+    await desk._store.conversations.append_message(conv.id, MessageDraft(Author.VISITOR, question))
     return conv.id
 
 
@@ -94,7 +95,7 @@ async def escalate(desk: Services, cid: str, **kw: Any) -> list[Any]:
 
 
 async def mode_of(desk: Services, cid: str) -> Mode:
-    found = await desk.store.get_conversation(cid)
+    found = await desk._store.conversations.get_conversation(cid)
     assert found is not None
     return found.mode
 
@@ -103,7 +104,7 @@ async def test_escalation_opens_a_numbered_ticket_and_queues(desk: Services) -> 
     await operator(desk, "Ann")
     cid = await conversation(desk)
     events = await escalate(desk, cid)
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None
     assert ticket.label == "#000001" and ticket.status is Status.NEW
     assert (ticket.subject, ticket.department, ticket.priority) == (
@@ -127,12 +128,12 @@ async def test_escalation_opens_a_numbered_ticket_and_queues(desk: Services) -> 
 
 async def test_escalation_waits_when_nobody_is_available(desk: Services) -> None:
     await operator(desk, "Away")  # online, then away: not available
-    away = (await desk.store.list_operators())[0]
+    away = (await desk._store.operators.list_operators())[0]
     await desk.routing.set_status(away, "away")
     cid = await conversation(desk, "Mon site est en panne")
     events = await escalate(desk, cid, department="technical", priority="urgent")
     assert await mode_of(desk, cid) is Mode.WAITING
-    conversation_ = await desk.store.get_conversation(cid)
+    conversation_ = await desk._store.conversations.get_conversation(cid)
     assert conversation_ is not None
     state = await desk.inbox.state(conversation_)
     assert state["offline_form"] is True and state["ticket"]["priority"] == "urgent"
@@ -150,7 +151,7 @@ async def test_outside_business_hours_the_ticket_waits(store: Store, clock: Cloc
     cid = await conversation(desk)
     await escalate(desk, cid, priority="high")
     assert await mode_of(desk, cid) is Mode.WAITING
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None and ticket.due_at is not None
     # 4 business hours from Saturday: Monday 13:00 in Brussels.
     assert ticket.due_at.astimezone(ZoneInfo("Europe/Brussels")).isoformat() == (
@@ -172,7 +173,7 @@ async def test_queue_order_is_priority_then_waiting_time(desk: Services, clock: 
         await escalate(desk, cid, priority=priority)
         order[cid] = name
         clock.advance(seconds=10)
-    queue = await desk.store.queued_conversations()
+    queue = await desk._store.routing.queued_conversations()
     assert [order[c.id] for c in queue] == ["b", "e", "a", "c", "d"]
     positions = {}
     for c in queue:
@@ -192,7 +193,7 @@ async def test_claim_race_has_exactly_one_winner(desk: Services) -> None:
     losers = [r for r in results if isinstance(r, Conflict)]
     assert len(winners) == 1 and len(losers) == 1
     assert losers[0].code == "already_claimed"
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None and ticket.status is Status.OPEN
     joined = [e.message for e in winners[0] if isinstance(e, MessagePosted)]
     assert joined[0].extra["event"] == "operator_joined"
@@ -222,7 +223,7 @@ async def test_auto_assign_offers_and_requeues_unaccepted(store: Store, clock: C
     await escalate(desk, busy)
     offers = []
     # The first conversation was offered to someone; make Ann the busy one.
-    await desk.store.withdraw_offers()
+    await desk._store.routing.expire_offers(desk.routing.clock() + timedelta(hours=1))
     await desk.routing.claim(ann, busy)
     cid = await conversation(desk)
     events = await escalate(desk, cid)
@@ -281,10 +282,10 @@ async def test_offline_operator_conversations_are_requeued_after_grace(
     clock.advance(seconds=61)
     events = await desk.routing.tick()
     assert await mode_of(desk, cid) is Mode.QUEUED
-    assert (await desk.store.presence())[ann.id].status == "offline"
+    assert (await desk._store.presence.presence())[ann.id].status == "offline"
     left = [e.message for e in events if isinstance(e, MessagePosted)]
     assert left and left[0].extra["event"] == "operator_left"
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None and ticket.status is Status.NEW and ticket.operator_id is None
 
 
@@ -293,7 +294,7 @@ async def test_ticket_numbers_are_unique_under_concurrency(desk: Services) -> No
     await asyncio.gather(*(escalate(desk, c) for c in cids))
     numbers = []
     for c in cids:
-        ticket = await desk.store.current_ticket(c)
+        ticket = await desk._store.tickets.current_ticket(c)
         assert ticket is not None
         numbers.append(ticket.number)
     assert sorted(numbers) == list(range(1, 41))
@@ -306,14 +307,14 @@ async def test_transfers(desk: Services) -> None:
     await escalate(desk, cid)
     await desk.routing.claim(ann, cid)
     await desk.routing.transfer(ann, cid, to_operator=bob.id)
-    found = await desk.store.get_conversation(cid)
+    found = await desk._store.conversations.get_conversation(cid)
     assert found is not None and found.operator_id == bob.id
     with pytest.raises(Forbidden):
         await desk.routing.close(ann, cid)  # not Ann's any more
     await desk.routing.transfer(bob, cid, to_department="billing")
-    found = await desk.store.get_conversation(cid)
+    found = await desk._store.conversations.get_conversation(cid)
     assert found is not None and (found.mode, found.department) == (Mode.QUEUED, "billing")
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None and ticket.department == "billing"
 
 
@@ -325,11 +326,11 @@ async def test_close_rate_and_reopen(desk: Services) -> None:
     message, _ = await desk.routing.operator_said(ann, cid, text="Bonjour !", client_id="o1")
     assert message.extra["operator"] == {"id": ann.id, "name": "Ann"}
     await desk.routing.close(ann, cid)
-    found = await desk.store.get_conversation(cid)
+    found = await desk._store.conversations.get_conversation(cid)
     assert found is not None and found.mode is Mode.CLOSED
     assert (await desk.inbox.state(found))["rating_requested"] is True
     await desk.escalation.visitor_rated(cid, 5, "Très efficace")
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None
     assert (ticket.status, ticket.rating, ticket.rating_comment) == (
         Status.RESOLVED,
@@ -340,7 +341,7 @@ async def test_close_rate_and_reopen(desk: Services) -> None:
     with pytest.raises(Conflict):
         await desk.escalation.visitor_rated(cid, 1, "again")
     # A new visitor message in a closed conversation gives it back to the bot.
-    found = await desk.store.get_conversation(cid)
+    found = await desk._store.conversations.get_conversation(cid)
     assert found is not None
     await desk.escalation.visitor_wrote(found)
     assert await mode_of(desk, cid) is Mode.BOT
@@ -353,7 +354,7 @@ async def test_hand_back_to_the_bot(desk: Services) -> None:
     await desk.routing.claim(ann, cid)
     await desk.routing.hand_back(ann, cid)
     assert await mode_of(desk, cid) is Mode.BOT
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None and ticket.status is Status.RESOLVED
 
 
@@ -369,15 +370,15 @@ async def test_only_the_holder_writes_but_anyone_takes_notes(desk: Services) -> 
     note, _ = await desk.routing.add_note(bob, cid, text="Client VIP", client_id="n1")
     again, events = await desk.routing.add_note(bob, cid, text="Client VIP", client_id="n1")
     assert again == note and events == []
-    messages, _ = await desk.store.list_messages(cid)
+    messages, _ = await desk._store.conversations.list_messages(cid)
     assert all("VIP" not in m.text for m in messages)  # notes are not messages
-    assert [n.text for n in await desk.store.list_notes(cid)] == ["Client VIP"]
+    assert [n.text for n in await desk._store.notes.list_notes(cid)] == ["Client VIP"]
 
 
 async def test_offline_form_completes_the_ticket(desk: Services) -> None:
     cid = await conversation(desk)
     await escalate(desk, cid)  # nobody online: waiting
-    before = await desk.store.current_ticket(cid)
+    before = await desk._store.tickets.current_ticket(cid)
     await desk.escalation.visitor_contact(
         cid,
         Contact(
@@ -389,7 +390,7 @@ async def test_offline_form_completes_the_ticket(desk: Services) -> None:
             priority="high",
         ),
     )
-    ticket = await desk.store.current_ticket(cid)
+    ticket = await desk._store.tickets.current_ticket(cid)
     assert ticket is not None and before is not None
     assert (ticket.requester_email, ticket.requester_name, ticket.department, ticket.priority) == (
         "lea@example.be",
@@ -399,6 +400,6 @@ async def test_offline_form_completes_the_ticket(desk: Services) -> None:
     )
     assert ticket.subject == "Facture de novembre"
     assert ticket.due_at == before.created_at + timedelta(hours=4)
-    found = await desk.store.get_conversation(cid)
+    found = await desk._store.conversations.get_conversation(cid)
     assert found is not None and found.department == "billing"
     assert (await desk.inbox.state(found))["offline_form"] is False

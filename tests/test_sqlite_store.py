@@ -10,22 +10,26 @@ import pytest
 from chatdesk.errors import ConfigError, StoreError
 from chatdesk.models import Author, MessageDraft, utcnow
 from chatdesk.store import SqliteStore
-from chatdesk.store.migrations import MIGRATIONS
+from chatdesk.store.sqlite.migrations import MIGRATIONS
 
 
 async def test_data_survives_reopen(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     store = SqliteStore(path)
     await store.open()
-    visitor, conversation = await store.create_visitor(lang="fr", page="", now=utcnow())
-    stored, _ = await store.append_message(conversation.id, MessageDraft(Author.VISITOR, "hi"))
+    visitor, conversation = await store.conversations.create_visitor(
+        lang="fr", page="", now=utcnow()
+    )
+    stored, _ = await store.conversations.append_message(
+        conversation.id, MessageDraft(Author.VISITOR, "hi")
+    )
     await store.close()
 
     reopened = SqliteStore(path)
     await reopened.open()
     try:
-        assert await reopened.get_visitor(visitor.id) == visitor
-        assert (await reopened.list_messages(conversation.id))[0] == [stored]
+        assert await reopened.conversations.get_visitor(visitor.id) == visitor
+        assert (await reopened.conversations.list_messages(conversation.id))[0] == [stored]
     finally:
         await reopened.close()
 
@@ -61,9 +65,11 @@ async def test_wal_is_checkpointed_and_truncated_at_close(tmp_path: Path) -> Non
     path = tmp_path / "db.sqlite3"
     store = SqliteStore(path)
     await store.open()
-    _, conversation = await store.create_visitor(lang="fr", page="", now=utcnow())
+    _, conversation = await store.conversations.create_visitor(lang="fr", page="", now=utcnow())
     for i in range(50):
-        await store.append_message(conversation.id, MessageDraft(Author.VISITOR, f"m{i}"))
+        await store.conversations.append_message(
+            conversation.id, MessageDraft(Author.VISITOR, f"m{i}")
+        )
     await store.close()
     wal = path.with_name(path.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0

@@ -54,7 +54,7 @@ class BotResponder:
         else:
             lang = bot.language(message.text, conversation.lang)
             decision = bot.decide(message.text, lang, misses=conversation.bot_misses)
-        await self.store.count_bot_miss(conversation.id, missed=decision.is_miss)
+        await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
         return self._reply(bot, conversation, decision, lang)
 
     def welcome(self, conversation: Conversation) -> dict[str, Any] | None:

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 import socketio
 
-from ..errors import ChatdeskError, InvalidPayload
+from ..errors import ChatdeskError, InvalidPayload, RateLimited
+from .throttle import TokenBucket
 
 __all__ = ["BaseNamespace", "acked", "error_reply"]
 
@@ -73,6 +74,12 @@ class BaseNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Wait for the background work under way to finish."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    @staticmethod
+    def check_bucket(bucket: TokenBucket) -> None:
+        """Take a token from a connection's bucket, or raise RateLimited."""
+        if not bucket.allow():
+            raise RateLimited("you are sending too fast; wait a moment")
 
     async def connected(self, sid: str) -> bool:
         """Wait until python-socketio has sent ``sid``'s CONNECT packet (emits sent from a

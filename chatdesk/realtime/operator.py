@@ -8,29 +8,36 @@ from typing import Any
 
 import socketio
 
-from ..errors import ChatdeskError, Forbidden, NotFound, Unauthorized
-from ..models import CannedResponse, Operator
+from ..errors import ChatdeskError, InvalidPayload, Unauthorized
+from ..models import CannedResponse, InboxView, Operator, PresenceStatus
+from ..operators import SESSION_COOKIE
 from ..services import Services
+from ..wire import decode
+from ..wire.operator import (
+    CannedDeleteIn,
+    CannedSaveIn,
+    ConversationIn,
+    InboxIn,
+    NoteIn,
+    OperatorMessageIn,
+    OperatorTypingIn,
+    StatusIn,
+    TransferIn,
+)
+from ..wire.visitor import NothingIn
 from . import rooms
 from .namespace import BaseNamespace, acked, error_reply
-from .opayloads import (
-    parse_canned,
-    parse_conversation,
-    parse_inbox,
-    parse_status,
-    parse_text,
-    parse_transfer,
-    parse_typing_in,
-)
 from .origins import own_origins
 from .publish import Publisher
+from .throttle import TokenBucket
 
-__all__ = ["SESSION_COOKIE", "OperatorNamespace"]
+__all__ = ["OperatorNamespace"]
 
 log = logging.getLogger(__name__)
 
-#: The console's session cookie (set at login by web/auth.py).
-SESSION_COOKIE = "chatdesk_session"
+#: Operators are logged in and busy: a generous bucket (per second, burst) that still
+#: stops a runaway script.
+_OPERATOR_RATE = (20.0, 100)
 
 
 class OperatorNamespace(BaseNamespace):
@@ -44,6 +51,7 @@ class OperatorNamespace(BaseNamespace):
         super().__init__(rooms.OPERATOR_NS)
         self.services = services
         self.publisher = publisher
+        self._buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept a console with a valid session cookie from the desk's own origin."""
@@ -59,10 +67,12 @@ class OperatorNamespace(BaseNamespace):
         await self.save_session(sid, {"operator_id": operator.id})
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
+        self._buckets[sid] = TokenBucket(*_OPERATOR_RATE)
         self.spawn(self._hello(sid, operator), "hello")
 
     async def on_disconnect(self, sid: str, reason: str = "") -> None:
         """Count the connection gone; the grace period starts when it was the last."""
+        self._buckets.pop(sid, None)
         try:
             operator = await self._operator(sid)
         except ChatdeskError:
@@ -72,54 +82,51 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_status(self, sid: str, data: Any) -> dict[str, Any]:
         """Set the operator online or away."""
-        status = parse_status(data)
+        request = decode(StatusIn, data, "status")
         operator = await self._operator(sid)
+        status = PresenceStatus(request.status)
         await self.publisher.publish(await self.services.routing.set_status(operator, status))
-        return {"status": status}
+        return {"status": status.value}
 
     @acked
     async def on_inbox(self, sid: str, data: Any) -> dict[str, Any]:
-        """Return a list: ``queue``, ``mine`` or ``all``, with the three counts."""
-        view = parse_inbox(data)
+        """Return a list: ``queue``, ``mine`` or ``all``, with the counts."""
+        request = decode(InboxIn, data, "inbox")
         operator = await self._operator(sid)
+        inbox = self.services.inbox
         return {
-            "conversations": await self.services.inbox.summaries(view, operator),
-            "counts": await self.services.store.inbox_counts(operator.id),
+            "conversations": await inbox.summaries(InboxView(request.view), operator),
+            "counts": await inbox.counts_for(operator.id),
         }
 
     @acked
     async def on_watch(self, sid: str, data: Any) -> dict[str, Any]:
         """Open a conversation: its whole history (bot part and notes included), and live
         updates of it until ``unwatch``."""
-        conversation_id = parse_conversation(data, "watch")
+        conversation_id = decode(ConversationIn, data, "watch").conversation_id
         await self._operator(sid)
-        store = self.services.store
-        conversation = await store.get_conversation(conversation_id)
-        summary = await self.services.inbox.summary(conversation_id)
-        if conversation is None or summary is None:
-            raise NotFound("no such conversation")
-        await self.enter_room(sid, rooms.conversation(conversation_id))
-        messages, _ = await store.list_messages(
-            conversation_id, since=max(0, conversation.last_seq - 200), limit=200
-        )
-        return {
-            "conversation": summary,
-            "messages": [m.to_payload() for m in messages],
-            "earlier": max(0, conversation.last_seq - 200) > 0,
-            "notes": [n.to_payload() for n in await store.list_notes(conversation_id)],
-        }
+        # Join first, then read: a message posted in between arrives live (clients key
+        # messages by seq), none falls between the two.
+        room = rooms.conversation(conversation_id)
+        await self.enter_room(sid, room)
+        try:
+            return await self.services.inbox.conversation_view(conversation_id)
+        except ChatdeskError:
+            await self.leave_room(sid, room)
+            raise
 
     @acked
     async def on_unwatch(self, sid: str, data: Any) -> dict[str, Any]:
         """Stop the live updates of a conversation."""
-        conversation_id = parse_conversation(data, "unwatch")
+        conversation_id = decode(ConversationIn, data, "unwatch").conversation_id
+        await self._operator(sid)
         await self.leave_room(sid, rooms.conversation(conversation_id))
         return {}
 
     @acked
     async def on_claim(self, sid: str, data: Any) -> dict[str, Any]:
         """Take a conversation (atomic: one winner; the others get ``already_claimed``)."""
-        conversation_id = parse_conversation(data, "claim")
+        conversation_id = decode(ConversationIn, data, "claim").conversation_id
         operator = await self._operator(sid)
         await self.publisher.publish(await self.services.routing.claim(operator, conversation_id))
         return {"conversation": await self.services.inbox.summary(conversation_id)}
@@ -127,7 +134,7 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_decline(self, sid: str, data: Any) -> dict[str, Any]:
         """Refuse a conversation offered by auto-assign."""
-        conversation_id = parse_conversation(data, "decline")
+        conversation_id = decode(ConversationIn, data, "decline").conversation_id
         operator = await self._operator(sid)
         await self.publisher.publish(await self.services.routing.decline(operator, conversation_id))
         return {}
@@ -135,13 +142,10 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
         """Send a message to the visitor (stored before the ack)."""
-        request = parse_text(data, "message", self.services.settings.max_message_length)
+        request = decode(OperatorMessageIn, data, "message")
         operator = await self._operator(sid)
         message, events = await self.services.routing.operator_said(
-            operator,
-            request.conversation_id,
-            text=request.text,
-            client_id=request.client_id or "",  # required for `message` by parse_text
+            operator, request.conversation_id, text=request.text, client_id=request.client_id
         )
         await self.publisher.publish(events)
         return {"message": message.to_payload()}
@@ -149,7 +153,7 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_note(self, sid: str, data: Any) -> dict[str, Any]:
         """Add a private note (never sent to the visitor)."""
-        request = parse_text(data, "note", self.services.settings.max_message_length)
+        request = decode(NoteIn, data, "note")
         operator = await self._operator(sid)
         note, events = await self.services.routing.add_note(
             operator, request.conversation_id, text=request.text, client_id=request.client_id
@@ -160,17 +164,20 @@ class OperatorNamespace(BaseNamespace):
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """Relay the operator's typing state to the visitor."""
         try:
-            conversation_id, on = parse_typing_in(data)
+            request = decode(OperatorTypingIn, data, "typing")
             await self._operator(sid)
         except ChatdeskError as exc:
             await self.emit("error", error_reply(exc)["error"], to=sid)
             return
-        await self.publisher.publish(self.services.routing.operator_typing(conversation_id, on))
+        events = self.services.routing.operator_typing(request.conversation_id, request.on)
+        await self.publisher.publish(events)
 
     @acked
     async def on_transfer(self, sid: str, data: Any) -> dict[str, Any]:
         """Give a live conversation to another operator or department."""
-        request = parse_transfer(data)
+        request = decode(TransferIn, data, "transfer")
+        if (request.operator_id is None) == (request.department is None):
+            raise InvalidPayload("give exactly one of `operator_id` and `department`")
         operator = await self._operator(sid)
         await self.publisher.publish(
             await self.services.routing.transfer(
@@ -185,7 +192,7 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_handback(self, sid: str, data: Any) -> dict[str, Any]:
         """Give the conversation back to the bot."""
-        conversation_id = parse_conversation(data, "handback")
+        conversation_id = decode(ConversationIn, data, "handback").conversation_id
         operator = await self._operator(sid)
         await self.publisher.publish(
             await self.services.routing.hand_back(operator, conversation_id)
@@ -195,7 +202,7 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_close(self, sid: str, data: Any) -> dict[str, Any]:
         """Close the conversation (ticket resolved; the visitor is asked for a rating)."""
-        conversation_id = parse_conversation(data, "close")
+        conversation_id = decode(ConversationIn, data, "close").conversation_id
         operator = await self._operator(sid)
         await self.publisher.publish(await self.services.routing.close(operator, conversation_id))
         return {}
@@ -203,18 +210,12 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_operators(self, sid: str, data: Any) -> dict[str, Any]:
         """List the operators with their presence and load (for transfers)."""
+        decode(NothingIn, data, "operators")
         await self._operator(sid)
-        store = self.services.store
-        presence, load = await store.presence(), await store.live_load()
         return {
             "operators": [
-                {
-                    **o.to_payload(),
-                    "status": presence[o.id].status if o.id in presence else "offline",
-                    "load": load.get(o.id, 0),
-                }
-                for o in await store.list_operators()
-                if not o.disabled
+                {**o.to_payload(), "status": status.value, "load": load}
+                for o, status, load in await self.services.routing.overview()
             ],
             "departments": list(self.services.config.departments),
         }
@@ -222,56 +223,56 @@ class OperatorNamespace(BaseNamespace):
     @acked
     async def on_canned(self, sid: str, data: Any) -> dict[str, Any]:
         """List canned responses (for ``/shortcut`` in the composer)."""
+        decode(NothingIn, data, "canned")
         await self._operator(sid)
-        responses = await self.services.store.list_canned()
+        responses = await self.services.canned.list()
         return {"responses": [r.to_payload() for r in responses]}
 
     @acked
     async def on_canned_save(self, sid: str, data: Any) -> dict[str, Any]:
         """Create or replace a canned response (admins only)."""
-        shortcut, lang, text = parse_canned(data, need_text=True)
-        await self._admin(sid)
-        await self.services.store.save_canned(CannedResponse(shortcut, lang, text))
+        request = decode(CannedSaveIn, data, "canned_save")
+        operator = await self._operator(sid)
+        text = request.text.strip()
+        if not text:
+            raise InvalidPayload("`text` must not be empty")
+        await self.services.canned.save(
+            operator, CannedResponse(request.shortcut, request.lang, text)
+        )
         return {}
 
     @acked
     async def on_canned_delete(self, sid: str, data: Any) -> dict[str, Any]:
         """Delete a canned response (admins only)."""
-        shortcut, lang, _ = parse_canned(data, need_text=False)
-        await self._admin(sid)
-        if not await self.services.store.delete_canned(shortcut, lang):
-            raise NotFound("no such canned response")
+        request = decode(CannedDeleteIn, data, "canned_delete")
+        operator = await self._operator(sid)
+        await self.services.canned.delete(operator, request.shortcut, request.lang)
         return {}
 
     async def _hello(self, sid: str, operator: Operator) -> None:
         if not await self.connected(sid):
             return
-        await self.publisher.publish(await self.services.routing.operator_connected(operator))
-        presence = (await self.services.store.presence()).get(operator.id)
+        routing = self.services.routing
+        await self.publisher.publish(await routing.operator_connected(operator))
         await self.emit(
             "hello",
             {
                 "operator": operator.to_payload(),
-                "status": presence.status if presence else "online",
-                "counts": await self.services.store.inbox_counts(operator.id),
+                "status": (await routing.status_of(operator.id)).value,
+                "counts": await self.services.inbox.counts_for(operator.id),
                 "departments": list(self.services.config.departments),
             },
             to=sid,
         )
 
     async def _operator(self, sid: str) -> Operator:
-        """Return the connection's operator, re-read so a disabled account stops at once."""
+        """Return the connection's operator (re-read: a disabled account stops at once),
+        after taking a token from the connection's flood bucket."""
+        bucket = self._buckets.get(sid)
+        if bucket is not None:
+            self.check_bucket(bucket)
         session = await self.get_session(sid)
-        operator = await self.services.store.get_operator(str(session.get("operator_id")))
-        if operator is None or operator.disabled:
-            raise Unauthorized("your account is disabled")
-        return operator
-
-    async def _admin(self, sid: str) -> Operator:
-        operator = await self._operator(sid)
-        if not operator.is_admin:
-            raise Forbidden("only admins may change canned responses")
-        return operator
+        return await self.services.operators.active(str(session.get("operator_id")))
 
 
 def _cookie(environ: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from aiohttp import hdrs, web
 from aiohttp.typedefs import Middleware
 
 from ..config import Settings
+from ..wire import SocketJson
 from .origins import OriginPolicy
 
 __all__ = ["create_sio", "websocket_compression"]
@@ -22,6 +23,8 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
     return socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
+        # msgspec reads and writes every packet (and encodes wire structs directly).
+        json=SocketJson,
         cors_allowed_origins=OriginPolicy(settings.allowed_origins),
         # Frames up to 1 MB are parsed so an over-long message gets a clear error ack
         # (text_too_long); bigger frames are abuse and close the connection.

@@ -8,30 +8,35 @@ from typing import Any
 import socketio
 
 from ..conversation import VisitorSession
-from ..errors import ChatdeskError, InvalidPayload, NotFound, RateLimited
-from ..models import Message
+from ..errors import ChatdeskError, InvalidPayload
+from ..escalation import Contact
+from ..models import MAX_PAGE, Message
 from ..services import Services
-from ..store import MAX_PAGE
+from ..wire import decode
+from ..wire.visitor import (
+    ChooseIn,
+    ConnectAuth,
+    ContactIn,
+    EscalateIn,
+    FeedbackIn,
+    HistoryIn,
+    MessageIn,
+    NothingIn,
+    RateIn,
+    TypingIn,
+)
 from . import rooms
 from .namespace import BaseNamespace, acked, error_reply
-from .payloads import (
-    parse_auth,
-    parse_choose,
-    parse_contact,
-    parse_empty,
-    parse_escalate,
-    parse_feedback,
-    parse_history,
-    parse_message,
-    parse_rate,
-    parse_typing,
-)
 from .publish import Publisher
 from .throttle import TokenBucket
 
 __all__ = ["VisitorNamespace"]
 
 log = logging.getLogger(__name__)
+
+#: Typing signals are cheap and come in pairs around every message: their own, looser
+#: bucket (per second, burst).
+_TYPING_RATE = (5.0, 20)
 
 
 class VisitorNamespace(BaseNamespace):
@@ -47,14 +52,14 @@ class VisitorNamespace(BaseNamespace):
         self.conversations = services.conversations
         self.publisher = publisher
         self.settings = services.settings
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: dict[str, tuple[TokenBucket, TokenBucket]] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept a visitor: new, or returning with a token; refuse with a reason otherwise."""
         try:
-            request = parse_auth(auth)
+            request = decode(ConnectAuth, auth, "auth")
             session = await self.conversations.visitor_connected(
-                token=request.token, lang=request.lang, page=request.page
+                token=request.token or None, lang=request.lang, page=request.page or ""
             )
         except ChatdeskError as exc:
             code = "invalid_auth" if isinstance(exc, InvalidPayload) else exc.code
@@ -68,7 +73,10 @@ class VisitorNamespace(BaseNamespace):
         )
         await self.enter_room(sid, rooms.conversation(conversation.id))
         await self.enter_room(sid, rooms.visitor(session.visitor.id))
-        self._buckets[sid] = TokenBucket(self.settings.visitor_rate, self.settings.visitor_burst)
+        self._buckets[sid] = (
+            TokenBucket(self.settings.visitor_rate, self.settings.visitor_burst),
+            TokenBucket(*_TYPING_RATE),
+        )
         self.spawn(self._welcome(sid, session, request.since), "welcome")
 
     async def on_disconnect(self, sid: str, reason: str = "") -> None:
@@ -78,7 +86,7 @@ class VisitorNamespace(BaseNamespace):
     @acked
     async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
         """Store a visitor message before acking it; then let the responder answer."""
-        incoming = parse_message(data, max_length=self.settings.max_message_length)
+        incoming = decode(MessageIn, data, "message")
         self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         message, events, follow_up = await self.conversations.visitor_said(
@@ -92,7 +100,7 @@ class VisitorNamespace(BaseNamespace):
     @acked
     async def on_choose(self, sid: str, data: Any) -> dict[str, Any]:
         """Store the visitor picking a suggestion or quick reply; the bot answers it."""
-        choice = parse_choose(data)
+        choice = decode(ChooseIn, data, "choose")
         self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         message, events = await self.conversations.visitor_chose(
@@ -106,7 +114,7 @@ class VisitorNamespace(BaseNamespace):
     @acked
     async def on_feedback(self, sid: str, data: Any) -> dict[str, Any]:
         """Store the visitor's rating of a bot answer."""
-        feedback = parse_feedback(data)
+        feedback = decode(FeedbackIn, data, "feedback")
         self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         await self.conversations.visitor_rated(
@@ -117,7 +125,7 @@ class VisitorNamespace(BaseNamespace):
     @acked
     async def on_escalate(self, sid: str, data: Any) -> dict[str, Any]:
         """The visitor asks for a person ("Talk to a person")."""
-        request = parse_escalate(data)
+        request = decode(EscalateIn, data, "escalate")
         self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         await self.publisher.publish(
@@ -125,33 +133,45 @@ class VisitorNamespace(BaseNamespace):
                 conversation_id, department=request.department, priority=request.priority
             )
         )
-        return {"state": await self._state(conversation_id)}
+        return {"state": await self.services.inbox.state_of(conversation_id)}
 
     @acked
     async def on_contact(self, sid: str, data: Any) -> dict[str, Any]:
         """The offline form: the visitor's contact details and description."""
-        contact = parse_contact(data)
+        form = decode(ContactIn, data, "contact")
         self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
+        contact = Contact(
+            email=form.email,
+            name=form.name or "",
+            subject=form.subject or "",
+            description=form.description or "",
+            department=form.department,
+            priority=form.priority,
+        )
         await self.publisher.publish(
             await self.services.escalation.visitor_contact(conversation_id, contact)
         )
-        return {"state": await self._state(conversation_id)}
+        return {"state": await self.services.inbox.state_of(conversation_id)}
 
     @acked
     async def on_rate(self, sid: str, data: Any) -> dict[str, Any]:
         """The visitor's 1-5 rating after an operator closed the conversation."""
-        score, comment = parse_rate(data)
+        rating = decode(RateIn, data, "rate")
+        self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         await self.publisher.publish(
-            await self.services.escalation.visitor_rated(conversation_id, score, comment)
+            await self.services.escalation.visitor_rated(
+                conversation_id, rating.score, rating.comment or ""
+            )
         )
         return {}
 
     @acked
     async def on_forget(self, sid: str, data: Any) -> dict[str, Any]:
         """Delete everything of this visitor, then close their connections ("Forget me")."""
-        parse_empty(data, "forget")
+        decode(NothingIn, data, "forget")
+        self._throttle(sid)
         session = await self.get_session(sid)
         visitor_id = str(session["visitor_id"])
         await self.conversations.visitor_forgot(visitor_id)
@@ -162,33 +182,29 @@ class VisitorNamespace(BaseNamespace):
     @acked
     async def on_history(self, sid: str, data: Any) -> dict[str, Any]:
         """Return a page of the visitor's own conversation."""
-        request = parse_history(data)
+        request = decode(HistoryIn, data, "history")
+        self._throttle(sid)
         conversation_id = await self._conversation_id(sid)
         messages, more = await self.conversations.history(
-            conversation_id, since=request.since, limit=request.limit
+            conversation_id, since=request.since, limit=min(request.limit or 50, MAX_PAGE)
         )
         return {"messages": [m.to_payload() for m in messages], "more": more}
 
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """Relay the visitor's typing state to the other side; never stored."""
         try:
-            on = parse_typing(data)
+            typing = decode(TypingIn, data, "typing")
+            self._throttle(sid, typing=True)
             conversation_id = await self._conversation_id(sid)
         except ChatdeskError as exc:
             await self.emit("error", error_reply(exc)["error"], to=sid)
             return
-        await self.publisher.publish(self.conversations.visitor_typing(conversation_id, on))
+        await self.publisher.publish(self.conversations.visitor_typing(conversation_id, typing.on))
 
-    def _throttle(self, sid: str) -> None:
-        bucket = self._buckets.get(sid)
-        if bucket is not None and not bucket.allow():
-            raise RateLimited("you are sending messages too fast; wait a moment")
-
-    async def _state(self, conversation_id: str) -> dict[str, Any]:
-        conversation = await self.services.store.get_conversation(conversation_id)
-        if conversation is None:
-            raise NotFound("no such conversation")
-        return await self.services.inbox.state(conversation)
+    def _throttle(self, sid: str, *, typing: bool = False) -> None:
+        buckets = self._buckets.get(sid)
+        if buckets is not None:
+            self.check_bucket(buckets[1] if typing else buckets[0])
 
     async def _conversation_id(self, sid: str) -> str:
         session = await self.get_session(sid)

@@ -1,13 +1,34 @@
-"""Storage backends behind one protocol; :func:`create_store` picks the configured one."""
+"""Storage backends behind per-aggregate protocols; :func:`create_store` picks one."""
 
 from __future__ import annotations
 
 from ..config import Settings
 from ..errors import ConfigError
-from .base import MAX_PAGE, Claim, Presence, Store, Summary
+from .base import Store
+from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
+from .leases import LeaseStore
+from .people import CannedStore, OperatorStore, PresenceStore
+from .queries import InboxQueries
+from .routing import RoutingStore
 from .sqlite import SqliteStore
+from .tickets import NoteStore, TicketStore
 
-__all__ = ["MAX_PAGE", "Claim", "Presence", "SqliteStore", "Store", "Summary", "create_store"]
+__all__ = [
+    "MAX_PAGE",
+    "CannedStore",
+    "ConversationStore",
+    "FeedbackStore",
+    "InboxQueries",
+    "LeaseStore",
+    "NoteStore",
+    "OperatorStore",
+    "PresenceStore",
+    "RoutingStore",
+    "SqliteStore",
+    "Store",
+    "TicketStore",
+    "create_store",
+]
 
 
 def create_store(settings: Settings) -> Store:

@@ -13,9 +13,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..errors import ChatdeskError, RateLimited
-from ..operators import SESSION_MAX_AGE, Session
-from ..realtime.operator import SESSION_COOKIE
+from ..operators import SESSION_COOKIE, SESSION_MAX_AGE, Session
+from ..wire.forms import LoginForm, LogoutForm
 from .appkeys import SERVICES
+from .forms import read_form
 
 __all__ = ["CSRF_COOKIE", "SESSION", "check_csrf", "login_required", "setup"]
 
@@ -84,9 +85,9 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 async def login(request: web.Request) -> web.StreamResponse:
     """Check the credentials; on success set the session cookie and go on."""
-    form = await request.post()
-    check_csrf(request.cookies.get(CSRF_COOKIE, ""), form.get("csrf"))
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    form = await read_form(request, LoginForm)
+    check_csrf(request.cookies.get(CSRF_COOKIE, ""), form.csrf)
+    email, password = form.email, form.password
     operators = request.app[SERVICES].operators
     try:
         operator = await operators.login(email, password, client=request.remote or "unknown")
@@ -96,7 +97,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         # 200, as form logins do: a 401 would need a WWW-Authenticate challenge.
         return _login_form(request, error="Wrong e-mail or password.", status=200, email=email)
     token, _csrf = operators.tokens.issue(operator)
-    response = web.HTTPSeeOther(_next(form.get("next")))
+    response = web.HTTPSeeOther(_next(form.next))
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -114,7 +115,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     """End the session (POST with the session's CSRF token)."""
     session = await current_session(request)
     if session is not None:
-        check_csrf(session.csrf, (await request.post()).get("csrf"))
+        check_csrf(session.csrf, (await read_form(request, LogoutForm)).csrf)
     response = web.HTTPSeeOther("/console/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response

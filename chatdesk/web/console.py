@@ -9,9 +9,11 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..config import LANGUAGES
-from ..errors import ChatdeskError
-from ..models import CannedResponse
-from ..realtime.opayloads import parse_canned
+from ..errors import ChatdeskError, InvalidPayload
+from ..models import CannedResponse, InboxView, Operator
+from ..services import Services
+from ..wire import decode
+from ..wire.forms import CannedForm
 from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .widget import DIST_DIR, Bundle
@@ -19,7 +21,6 @@ from .widget import DIST_DIR, Bundle
 __all__ = ["setup"]
 
 _STATIC = Path(__file__).parent / "static"
-_VIEWS = ("queue", "mine", "all")
 _HEADERS = {
     # The console runs our own scripts only, never in a frame, and is never cached.
     "Content-Security-Policy": (
@@ -46,9 +47,10 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
 @login_required
 async def inbox(request: web.Request) -> web.StreamResponse:
     """The inbox: queue, mine or all, with live counts."""
-    view = request.match_info.get("view", "queue")
-    if view not in _VIEWS:
-        raise web.HTTPNotFound()
+    try:
+        view = InboxView(request.match_info.get("view", "queue"))
+    except ValueError:
+        raise web.HTTPNotFound() from None
     session = request[SESSION]
     services = request.app[SERVICES]
     context = await _base(request) | {
@@ -62,19 +64,16 @@ async def inbox(request: web.Request) -> web.StreamResponse:
 async def conversation(request: web.Request) -> web.StreamResponse:
     """One conversation: the whole history, notes, the ticket, and the composer."""
     services = request.app[SERVICES]
-    conversation_id = request.match_info["conversation_id"]
-    found = await services.store.get_conversation(conversation_id)
-    summary = await services.inbox.summary(conversation_id)
-    if found is None or summary is None:
-        raise web.HTTPNotFound(text="No such conversation.")
-    messages, _ = await services.store.list_messages(
-        conversation_id, since=max(0, found.last_seq - 200), limit=200
-    )
+    try:
+        view = await services.inbox.conversation_view(request.match_info["conversation_id"])
+    except ChatdeskError:
+        raise web.HTTPNotFound(text="No such conversation.") from None
+    summary = view["conversation"]
     context = await _base(request) | {
         "view": None,
         "c": summary,
-        "messages": [m.to_payload() for m in messages],
-        "notes": [n.to_payload() for n in await services.store.list_notes(conversation_id)],
+        "messages": view["messages"],
+        "notes": view["notes"],
         "mine": summary["operator"] is not None
         and summary["operator"]["id"] == request[SESSION].operator.id,
     }
@@ -88,26 +87,20 @@ async def canned(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     error = ""
     if request.method == "POST":
-        form = await request.post()
-        check_csrf(session.csrf, form.get("csrf"))
-        if not session.operator.is_admin:
-            raise web.HTTPForbidden(text="Only admins may change canned responses.")
+        posted = await request.post()
+        check_csrf(session.csrf, posted.get("csrf"))
         try:
-            if form.get("action") == "delete":
-                shortcut, lang, _ = parse_canned(dict(form), need_text=False)
-                await services.store.delete_canned(shortcut, lang)
-            else:
-                shortcut, lang, text = parse_canned(
-                    {k: form.get(k) for k in ("shortcut", "lang", "text")}, need_text=True
-                )
-                await services.store.save_canned(CannedResponse(shortcut, lang, text))
+            form = decode(CannedForm, {k: posted.get(k) for k in posted}, "canned")
+            await _change_canned(services, session.operator, form)
         except ChatdeskError as exc:
+            if exc.status == 403:
+                raise web.HTTPForbidden(text="Only admins may change canned responses.") from None
             error = exc.message
         else:
             raise web.HTTPSeeOther("/console/canned")
     context = await _base(request) | {
         "view": None,
-        "responses": await services.store.list_canned(),
+        "responses": await services.canned.list(),
         "languages": LANGUAGES,
         "error": error,
     }
@@ -137,15 +130,26 @@ async def asset(request: web.Request) -> web.StreamResponse:
 async def _base(request: web.Request) -> dict[str, Any]:
     session = request[SESSION]
     services = request.app[SERVICES]
-    presence = (await services.store.presence()).get(session.operator.id)
     return {
         "operator": session.operator,
         "csrf": session.csrf,
         "desk": services.config.name,
-        "counts": await services.store.inbox_counts(session.operator.id),
-        "status": presence.status if presence else "offline",
+        "counts": await services.inbox.counts_for(session.operator.id),
+        "status": (await services.routing.status_of(session.operator.id)).value,
         "departments": services.config.departments,
     }
+
+
+async def _change_canned(services: Services, operator: Operator, form: CannedForm) -> None:
+    """Save or delete a canned response from the console's form (one service for both
+    this page and the socket)."""
+    if form.action == "delete":
+        await services.canned.delete(operator, form.shortcut, form.lang)
+        return
+    text = form.text.strip()
+    if not text:
+        raise InvalidPayload("`text` must not be empty")
+    await services.canned.save(operator, CannedResponse(form.shortcut, form.lang, text))
 
 
 async def _home(request: web.Request) -> web.StreamResponse:

@@ -7,10 +7,10 @@ import logging
 import aiohttp_jinja2
 from aiohttp import web
 
-from .. import __version__
 from ..errors import ChatdeskError
+from ..version import __version__
 from . import widget
-from .appkeys import LIBRARY, STORE
+from .appkeys import LIBRARY, SERVICES
 
 __all__ = ["setup"]
 
@@ -19,14 +19,15 @@ log = logging.getLogger(__name__)
 
 async def healthz(request: web.Request) -> web.Response:
     """Answer 200 when the store answers, 503 otherwise (for load balancers)."""
-    store = request.app[STORE]
+    services = request.app[SERVICES]
     try:
-        await store.ping()
+        await services.ping()
     except ChatdeskError as exc:
         return web.json_response(
-            {"status": "unavailable", "store": store.name, "error": exc.to_payload()}, status=503
+            {"status": "unavailable", "store": services.backend, "error": exc.to_payload()},
+            status=503,
         )
-    body: dict[str, object] = {"status": "ok", "store": store.name, "version": __version__}
+    body: dict[str, object] = {"status": "ok", "store": services.backend, "version": __version__}
     library = request.app.get(LIBRARY)
     if library is not None and library.current is not None:
         knowledge = library.current.knowledge

@@ -20,10 +20,11 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from chatdesk import Settings, create_app
+from chatdesk.app import SIO, STORE
 from chatdesk.events import MessagePosted
 from chatdesk.models import Author, MessageDraft
 from chatdesk.realtime import Publisher, rooms
-from chatdesk.web.appkeys import SERVICES, SIO, STORE
+from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.widget import DIST_DIR
 
 from ..clients import OperatorClient, VisitorClient
@@ -260,7 +261,7 @@ async def stored_texts(desk: Desk, page: Any) -> list[str]:
 
 async def publish(desk: Desk, conversation_id: str, draft: MessageDraft) -> None:
     """Store a message in the conversation and publish it, as the desk's services do."""
-    message, _ = await desk.app[STORE].append_message(conversation_id, draft)
+    message, _ = await desk.app[STORE].conversations.append_message(conversation_id, draft)
     await Publisher(desk.app[SIO]).publish([MessagePosted(message)])
 
 

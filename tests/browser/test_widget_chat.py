@@ -9,7 +9,7 @@ import pytest
 import socketio
 from playwright.async_api import expect
 
-from chatdesk.web.appkeys import STORE
+from chatdesk.app import STORE
 
 from ..clients import VisitorClient
 from .conftest import (
@@ -100,7 +100,7 @@ async def test_ask_in_french_choose_a_suggestion_and_rate_the_answer(
 
 
 async def _rated(store: Any, entry_id: str) -> bool:
-    return (await store.feedback_summary()).get(entry_id, (0, 0))[0] >= 1
+    return (await store.feedback.feedback_summary()).get(entry_id, (0, 0))[0] >= 1
 
 
 async def test_history_survives_a_reload_and_is_shared_by_tabs(desk: Desk, context: Any) -> None:

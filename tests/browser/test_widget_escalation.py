@@ -103,7 +103,9 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     await expect(strip).to_contain_text("Merci ! Nous vous répondrons à lea@example.be.")
     await expect(w.locator("form.contact")).to_have_count(0)
     await expect(strip.get_by_role("button")).to_have_count(0)
-    ticket = await desk.app[SERVICES].store.current_ticket(await conversation_of(desk, page))
+    ticket = await desk.app[SERVICES]._store.tickets.current_ticket(
+        await conversation_of(desk, page)
+    )
     assert ticket is not None
     assert (ticket.requester_email, ticket.priority) == ("lea@example.be", "high")
 
@@ -157,7 +159,7 @@ async def test_live_chat_with_an_operator_then_rating(start_desk: StartDesk, con
     await rating.get_by_label("Comment").fill("Quick and clear")
     await rating.get_by_role("button", name="Send rating").click()
     await expect(w.get_by_text("Thank you for your feedback!")).to_be_visible()
-    ticket = await desk.app[SERVICES].store.current_ticket(conversation_id)
+    ticket = await desk.app[SERVICES]._store.tickets.current_ticket(conversation_id)
     assert ticket is not None and (ticket.rating, ticket.rating_comment) == (4, "Quick and clear")
     # Closed: a new question goes to the bot again, and a person can be asked for again.
     await expect(w.locator("header").get_by_role("button", name="Talk to a person")).to_be_visible()

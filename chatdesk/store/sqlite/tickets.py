@@ -1,17 +1,16 @@
-"""SQLite store, part 4: tickets (numbered atomically) and private notes."""
+"""SQLite: tickets (numbered atomically) and operators' private notes."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
 
-from ..errors import NotFound
-from ..models import Mode, Note, format_ts, new_id
-from ..tickets import Status, Ticket, TicketDraft
-from .sqlite_rows import TICKET_COLUMNS, note_row, ticket_row
-from .sqlite_worker import SqliteWorker
+from ...errors import NotFound
+from ...models import Mode, Note, Status, Ticket, TicketChanges, TicketDraft, format_ts, new_id
+from .rows import TICKET_COLUMNS, note_row, ticket_row
+from .worker import SqliteWorker
 
-__all__ = ["TicketRecords", "current_ticket_id", "set_current_ticket"]
+__all__ = ["SqliteNotes", "SqliteTickets", "current_ticket_id", "set_current_ticket"]
 
 
 def current_ticket_id(conn: sqlite3.Connection, conversation_id: str) -> str | None:
@@ -37,10 +36,11 @@ def set_current_ticket(
     )
 
 
-class TicketRecords:
-    """Tickets and notes (mixed into :class:`SqliteStore`)."""
+class SqliteTickets:
+    """:class:`~chatdesk.store.TicketStore` on SQLite."""
 
-    _worker: SqliteWorker
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def open_ticket(
         self, conversation_id: str, draft: TicketDraft, *, mode: Mode, now: datetime
@@ -108,21 +108,12 @@ class TicketRecords:
         )
         return None if row is None else ticket_row(row)
 
-    async def update_ticket(self, ticket_id: str, now: datetime, **fields: object) -> Ticket:
-        allowed = {
-            "requester_name",
-            "requester_email",
-            "description",
-            "department",
-            "priority",
-            "due_at",
-            "subject",
-        }
-        if not set(fields) <= allowed:
-            raise ValueError(f"cannot update {set(fields) - allowed}")
+    async def update_ticket(self, ticket_id: str, changes: TicketChanges, now: datetime) -> Ticket:
+        fields = changes.as_columns()
 
         def job(conn: sqlite3.Connection) -> Ticket:
             values = {k: format_ts(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+            # Column names come from TicketChanges' own fields, never from input.
             columns = "".join(f"{k} = ?, " for k in values)
             row = conn.execute(
                 f"UPDATE tickets SET {columns}updated_at = ? WHERE id = ?"
@@ -132,7 +123,7 @@ class TicketRecords:
             if row is None:
                 raise NotFound("no such ticket")
             ticket = ticket_row(row)
-            if ticket.conversation_id and ({"department", "priority"} & set(fields)):
+            if ticket.conversation_id and (changes.department or changes.priority):
                 conn.execute(
                     "UPDATE conversations SET department = ?, priority = ? WHERE id = ?",
                     (ticket.department, ticket.priority, ticket.conversation_id),
@@ -164,6 +155,13 @@ class TicketRecords:
                 )
 
         await self._worker.run(job)
+
+
+class SqliteNotes:
+    """:class:`~chatdesk.store.NoteStore` on SQLite."""
+
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def add_note(self, note: Note) -> tuple[Note, bool]:
         def job(conn: sqlite3.Connection) -> tuple[Note, bool]:

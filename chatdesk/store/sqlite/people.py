@@ -1,24 +1,24 @@
-"""SQLite store, part 2: operators, their presence, login throttling, canned responses."""
+"""SQLite: operator accounts, their presence, and canned responses."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from ..errors import Conflict, NotFound
-from ..models import CannedResponse, Operator, format_ts, parse_ts
-from .base import Presence
-from .sqlite_rows import OPERATOR_COLUMNS, operator_row
-from .sqlite_worker import SqliteWorker
+from ...errors import Conflict, NotFound
+from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
+from .rows import OPERATOR_COLUMNS, operator_row
+from .worker import SqliteWorker
 
-__all__ = ["OperatorRecords"]
+__all__ = ["SqliteCanned", "SqliteOperators", "SqlitePresence"]
 
 
-class OperatorRecords:
-    """Operators and what hangs off them (mixed into :class:`SqliteStore`)."""
+class SqliteOperators:
+    """:class:`~chatdesk.store.OperatorStore` on SQLite."""
 
-    _worker: SqliteWorker
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def add_operator(self, operator: Operator, password_hash: str) -> None:
         def job(conn: sqlite3.Connection) -> None:
@@ -30,7 +30,7 @@ class OperatorRecords:
                         operator.id,
                         operator.email,
                         operator.name,
-                        operator.role,
+                        operator.role.value,
                         json.dumps(list(operator.departments)),
                         json.dumps(list(operator.languages)),
                         operator.capacity,
@@ -96,16 +96,25 @@ class OperatorRecords:
 
         return await self._worker.run(job)
 
-    async def operator_connected(self, operator_id: str) -> None:
-        await self._worker.run(
+
+class SqlitePresence:
+    """:class:`~chatdesk.store.PresenceStore` on SQLite."""
+
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
+
+    async def operator_connected(self, operator_id: str) -> Presence:
+        row = await self._worker.run(
             lambda conn: conn.execute(
                 "INSERT INTO presence (operator_id, status, connections) VALUES (?, 'online', 1)"
                 " ON CONFLICT (operator_id) DO UPDATE SET connections = connections + 1,"
                 " left_at = NULL,"
-                " status = CASE WHEN status = 'offline' THEN 'online' ELSE status END",
+                " status = CASE WHEN status = 'offline' THEN 'online' ELSE status END"
+                " RETURNING status, connections",
                 (operator_id,),
-            )
+            ).fetchone()
         )
+        return Presence(PresenceStatus(row[0]), int(row[1]))
 
     async def operator_disconnected(self, operator_id: str, now: datetime) -> int:
         row = await self._worker.run(
@@ -118,12 +127,12 @@ class OperatorRecords:
         )
         return 0 if row is None else int(row[0])
 
-    async def set_presence(self, operator_id: str, status: str) -> None:
+    async def set_presence(self, operator_id: str, status: PresenceStatus) -> None:
         await self._worker.run(
             lambda conn: conn.execute(
                 "INSERT INTO presence (operator_id, status, connections) VALUES (?, ?, 0)"
                 " ON CONFLICT (operator_id) DO UPDATE SET status = excluded.status",
-                (operator_id, status),
+                (operator_id, PresenceStatus(status).value),
             )
         )
 
@@ -133,7 +142,10 @@ class OperatorRecords:
                 "SELECT operator_id, status, connections, left_at FROM presence"
             ).fetchall()
         )
-        return {r[0]: Presence(r[1], r[2], parse_ts(r[3]) if r[3] else None) for r in rows}
+        return {
+            r[0]: Presence(PresenceStatus(r[1]), r[2], parse_ts(r[3]) if r[3] else None)
+            for r in rows
+        }
 
     async def expire_presence(self, left_before: datetime) -> list[str]:
         rows = await self._worker.run(
@@ -146,36 +158,12 @@ class OperatorRecords:
         )
         return [r[0] for r in rows]
 
-    async def note_login_failure(self, key: str, now: datetime, window: timedelta) -> int:
-        def job(conn: sqlite3.Connection) -> int:
-            row = conn.execute(
-                "SELECT count, first_at FROM login_failures WHERE key = ?", (key,)
-            ).fetchone()
-            if row is None or parse_ts(row[1]) < now - window:
-                conn.execute(
-                    "INSERT OR REPLACE INTO login_failures (key, count, first_at) VALUES (?, 1, ?)",
-                    (key, format_ts(now)),
-                )
-                return 1
-            conn.execute("UPDATE login_failures SET count = count + 1 WHERE key = ?", (key,))
-            return int(row[0]) + 1
 
-        return await self._worker.run(job)
+class SqliteCanned:
+    """:class:`~chatdesk.store.CannedStore` on SQLite."""
 
-    async def login_failures(self, key: str, now: datetime, window: timedelta) -> int:
-        row = await self._worker.run(
-            lambda conn: conn.execute(
-                "SELECT count, first_at FROM login_failures WHERE key = ?", (key,)
-            ).fetchone()
-        )
-        if row is None or parse_ts(row[1]) < now - window:
-            return 0
-        return int(row[0])
-
-    async def clear_login_failures(self, key: str) -> None:
-        await self._worker.run(
-            lambda conn: conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))
-        )
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
         sql, params = "SELECT shortcut, lang, text FROM canned", []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from ..errors import ConfigError
+from ...errors import ConfigError
 
 __all__ = ["MIGRATIONS", "migrate"]
 
@@ -145,6 +145,23 @@ MIGRATIONS: list[list[str]] = [
             count INTEGER NOT NULL,
             first_at TEXT NOT NULL
         )""",
+    ],
+    [
+        # The responder's cursor (replies in order across processes), offer refusals and
+        # job leases in the store; login throttling moved to the `limits` library.
+        "ALTER TABLE conversations ADD COLUMN answered_seq INTEGER NOT NULL DEFAULT 0",
+        "UPDATE conversations SET answered_seq = last_seq",
+        """CREATE TABLE declines (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            operator_id TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, operator_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )""",
+        "DROP TABLE login_failures",
     ],
 ]
 

@@ -1,25 +1,27 @@
-"""Domain records shared by services and stores: visitors, conversations, messages."""
+"""Visitors, their conversations and messages, and operators' private notes."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from .clock import format_ts, new_id, utcnow
+
 __all__ = [
+    "MAX_PAGE",
     "Author",
     "Conversation",
     "Message",
     "MessageDraft",
     "Mode",
+    "Note",
     "Visitor",
-    "format_ts",
-    "new_id",
-    "parse_ts",
-    "utcnow",
 ]
+
+#: Most messages one page of a conversation's history holds.
+MAX_PAGE = 200
 
 
 class Mode(StrEnum):
@@ -39,27 +41,6 @@ class Author(StrEnum):
     BOT = "bot"
     OPERATOR = "operator"
     SYSTEM = "system"
-
-
-def utcnow() -> datetime:
-    """Return the current time in UTC, to the millisecond (the precision we store)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def new_id() -> str:
-    """Return a new random identifier (32 hex characters)."""
-    return uuid.uuid4().hex
-
-
-def format_ts(ts: datetime) -> str:
-    """Format a UTC time as ISO 8601 with milliseconds and a ``Z`` suffix."""
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
-
-
-def parse_ts(text: str) -> datetime:
-    """Parse a time written by :func:`format_ts`."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +73,9 @@ class Conversation:
     priority: str = ""
     queued_at: datetime | None = None
     operator_id: str | None = None
+    #: The seq of the last visitor message the responder answered (see
+    #: ``ConversationStore.append_replies``).
+    answered_seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,39 +124,6 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
-class Operator:
-    """A person answering conversations in the console."""
-
-    id: str
-    email: str
-    name: str
-    role: str  # "admin" or "operator"
-    departments: tuple[str, ...]
-    languages: tuple[str, ...]
-    capacity: int | None = None  # None: the desk's default
-    disabled: bool = False
-    session_version: int = 1
-    created_at: datetime | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        """Return whether the operator may manage the desk (canned responses...)."""
-        return self.role == "admin"
-
-    def to_payload(self) -> dict[str, Any]:
-        """Return the operator as shown to other operators (no secrets)."""
-        return {
-            "id": self.id,
-            "email": self.email,
-            "name": self.name,
-            "role": self.role,
-            "departments": list(self.departments),
-            "languages": list(self.languages),
-            "capacity": self.capacity,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Note:
     """A private note on a conversation: operators see it, the visitor never does."""
 
@@ -195,16 +146,3 @@ class Note:
             "client_id": self.client_id,
             "internal": True,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class CannedResponse:
-    """A reply operators insert by typing ``/shortcut``, per language."""
-
-    shortcut: str
-    lang: str
-    text: str
-
-    def to_payload(self) -> dict[str, str]:
-        """Return the response as sent to the console."""
-        return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text}

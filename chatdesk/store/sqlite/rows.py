@@ -5,8 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..models import Author, Conversation, Message, Mode, Note, Operator, parse_ts
-from ..tickets import Status, Ticket
+from ...models import (
+    Author,
+    Conversation,
+    Message,
+    Mode,
+    Note,
+    Operator,
+    Role,
+    Status,
+    Ticket,
+    parse_ts,
+)
 
 __all__ = [
     "CONVERSATION_COLUMNS",
@@ -22,7 +32,7 @@ __all__ = [
 
 CONVERSATION_COLUMNS = (
     "id, visitor_id, created_at, lang, page, status, last_seq, mode, bot_misses, "
-    "department, priority, queued_at, operator_id"
+    "department, priority, queued_at, operator_id, answered_seq"
 )
 MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
 OPERATOR_COLUMNS = (
@@ -55,6 +65,7 @@ def conversation_row(row: Any) -> Conversation:
         priority=row[10],
         queued_at=_ts(row[11]),
         operator_id=row[12],
+        answered_seq=row[13],
     )
 
 
@@ -78,7 +89,7 @@ def operator_row(row: Any) -> Operator:
         id=row[0],
         email=row[1],
         name=row[2],
-        role=row[3],
+        role=Role(row[3]),
         departments=tuple(json.loads(row[4])),
         languages=tuple(json.loads(row[5])),
         capacity=row[6],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import ChatdeskError, StoreError
+from ...errors import ChatdeskError, StoreError
 
 __all__ = ["SqliteWorker"]
 

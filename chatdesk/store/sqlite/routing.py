@@ -1,39 +1,22 @@
-"""SQLite store, part 3: the queue, claims, transfers, offers and the console's lists."""
+"""SQLite: the queue, claims, transfers, offers and their refusals."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
 
-from ..models import Conversation, Mode, format_ts
-from ..tickets import Status, Ticket
-from .base import Claim, Summary
-from .sqlite_rows import (
-    CONVERSATION_COLUMNS,
-    MESSAGE_COLUMNS,
-    TICKET_COLUMNS,
-    conversation_row,
-    message_row,
-    ticket_row,
-)
-from .sqlite_tickets import current_ticket_id, set_current_ticket
-from .sqlite_worker import SqliteWorker
+from ...models import Claim, Conversation, Mode, Status, Ticket, format_ts
+from .rows import CONVERSATION_COLUMNS, TICKET_COLUMNS, conversation_row, ticket_row
+from .tickets import current_ticket_id, set_current_ticket
+from .worker import SqliteWorker
 
-__all__ = ["RoutingRecords"]
+__all__ = ["QUEUE_ORDER", "SqliteRouting"]
 
 # Queue order: priority first, then who waited longest.
 _RANK = "CASE {col} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
-_QUEUE_ORDER = f"{_RANK.format(col='c.priority')}, c.queued_at"
+QUEUE_ORDER = f"{_RANK.format(col='c.priority')}, c.queued_at"
 _ESCALATED = ("queued", "live", "waiting")
 _C = ", ".join(f"c.{c.strip()}" for c in CONVERSATION_COLUMNS.split(","))
-_T = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
-_M = ", ".join(f"m.{c.strip()}" for c in MESSAGE_COLUMNS.split(","))
-_SUMMARY = f"""
-    SELECT {_C}, {_T}, {_M} FROM conversations c
-    LEFT JOIN tickets t ON t.id = (SELECT id FROM tickets WHERE conversation_id = c.id
-                                   ORDER BY created_at DESC LIMIT 1)
-    LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
-"""
 
 
 def _load(conn: sqlite3.Connection, operator_id: str) -> int:
@@ -44,10 +27,11 @@ def _load(conn: sqlite3.Connection, operator_id: str) -> int:
     return int(load)
 
 
-class RoutingRecords:
-    """Routing (mixed into :class:`SqliteStore`)."""
+class SqliteRouting:
+    """:class:`~chatdesk.store.RoutingStore` on SQLite."""
 
-    _worker: SqliteWorker
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def claim_conversation(
         self, conversation_id: str, operator_id: str, *, capacity: int, now: datetime
@@ -76,6 +60,7 @@ class RoutingRecords:
             set_current_ticket(
                 conn, conversation_id, now, status=Status.OPEN.value, operator_id=operator_id
             )
+            conn.execute("DELETE FROM declines WHERE conversation_id = ?", (conversation_id,))
             return Claim.CLAIMED
 
         return await self._worker.run(job)
@@ -123,6 +108,7 @@ class RoutingRecords:
             if holder is not None and row[1] != holder:
                 return False  # someone else has it now
             # queued_at is kept: a requeued visitor has waited already and goes first.
+            conn.execute("DELETE FROM declines WHERE conversation_id = ?", (conversation_id,))
             conn.execute(
                 "UPDATE conversations SET mode = 'queued', operator_id = NULL, offered_to = NULL,"
                 " offered_at = NULL, department = COALESCE(?, department) WHERE id = ?",
@@ -177,30 +163,44 @@ class RoutingRecords:
         )
         return bool(changed)
 
-    async def withdraw_offers(
-        self, *, offered_before: datetime | None = None, conversation_id: str | None = None
-    ) -> list[tuple[str, str]]:
-        where = "offered_to IS NOT NULL AND mode = 'queued'"
-        params: list[str] = []
-        if offered_before is not None:
-            where += " AND offered_at < ?"
-            params.append(format_ts(offered_before))
-        if conversation_id is not None:
-            where += " AND id = ?"
-            params.append(conversation_id)
+    async def decline_offer(self, conversation_id: str, operator_id: str) -> bool:
+        def job(conn: sqlite3.Connection) -> bool:
+            withdrawn = conn.execute(
+                "UPDATE conversations SET offered_to = NULL, offered_at = NULL"
+                " WHERE id = ? AND offered_to = ? AND mode = 'queued'",
+                (conversation_id, operator_id),
+            ).rowcount
+            if withdrawn:
+                _remember_refusal(conn, conversation_id, operator_id)
+            return bool(withdrawn)
 
+        return await self._worker.run(job)
+
+    async def expire_offers(self, offered_before: datetime) -> list[tuple[str, str]]:
         def job(conn: sqlite3.Connection) -> list[tuple[str, str]]:
             # Read who held each offer before clearing it (RETURNING gives new values).
             rows = conn.execute(
-                f"SELECT id, offered_to FROM conversations WHERE {where}", params
+                "SELECT id, offered_to FROM conversations"
+                " WHERE offered_to IS NOT NULL AND mode = 'queued' AND offered_at < ?",
+                (format_ts(offered_before),),
             ).fetchall()
-            conn.execute(
-                f"UPDATE conversations SET offered_to = NULL, offered_at = NULL WHERE {where}",
-                params,
-            )
+            for conversation_id, operator_id in rows:
+                conn.execute(
+                    "UPDATE conversations SET offered_to = NULL, offered_at = NULL WHERE id = ?",
+                    (conversation_id,),
+                )
+                _remember_refusal(conn, conversation_id, operator_id)
             return [(r[0], r[1]) for r in rows]
 
         return await self._worker.run(job)
+
+    async def declined_by(self, conversation_id: str) -> frozenset[str]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT operator_id FROM declines WHERE conversation_id = ?", (conversation_id,)
+            ).fetchall()
+        )
+        return frozenset(r[0] for r in rows)
 
     async def queued_conversations(
         self, department: str | None = None, *, unoffered: bool = False
@@ -214,19 +214,10 @@ class RoutingRecords:
             where += " AND c.offered_to IS NULL"
         rows = await self._worker.run(
             lambda conn: conn.execute(
-                f"SELECT {_C} FROM conversations c WHERE {where} ORDER BY {_QUEUE_ORDER}", params
+                f"SELECT {_C} FROM conversations c WHERE {where} ORDER BY {QUEUE_ORDER}", params
             ).fetchall()
         )
         return [conversation_row(r) for r in rows]
-
-    async def live_load(self) -> dict[str, int]:
-        rows = await self._worker.run(
-            lambda conn: conn.execute(
-                "SELECT operator_id, COUNT(*) FROM conversations WHERE mode = 'live'"
-                " GROUP BY operator_id"
-            ).fetchall()
-        )
-        return {r[0]: int(r[1]) for r in rows}
 
     async def operator_conversations(self, operator_id: str) -> list[Conversation]:
         rows = await self._worker.run(
@@ -238,48 +229,9 @@ class RoutingRecords:
         )
         return [conversation_row(r) for r in rows]
 
-    async def summaries(
-        self,
-        view: str,
-        *,
-        operator_id: str | None = None,
-        limit: int = 100,
-        conversation_id: str | None = None,
-    ) -> list[Summary]:
-        if conversation_id is not None:
-            where, order, params = "c.id = ?", "c.id", [conversation_id]
-        elif view == "queue":
-            where, order, params = "c.mode IN ('queued', 'waiting')", _QUEUE_ORDER, []
-        elif view == "mine":
-            where, order, params = (
-                "c.mode = 'live' AND c.operator_id = ?",
-                "c.updated_at DESC",
-                [operator_id or ""],
-            )
-        else:
-            where, order, params = "c.mode != 'bot' OR c.last_seq > 0", "c.updated_at DESC", []
-        rows = await self._worker.run(
-            lambda conn: conn.execute(
-                f"{_SUMMARY} WHERE {where} ORDER BY {order} LIMIT ?", (*params, limit)
-            ).fetchall()
-        )
-        nc, nt = len(CONVERSATION_COLUMNS.split(",")), len(TICKET_COLUMNS.split(","))
-        return [
-            Summary(
-                conversation=conversation_row(r[:nc]),
-                ticket=ticket_row(r[nc : nc + nt]) if r[nc] is not None else None,
-                last_message=message_row(r[nc + nt :]) if r[nc + nt] is not None else None,
-            )
-            for r in rows
-        ]
 
-    async def inbox_counts(self, operator_id: str) -> dict[str, int]:
-        row = await self._worker.run(
-            lambda conn: conn.execute(
-                "SELECT SUM(mode IN ('queued', 'waiting')),"
-                " SUM(mode = 'live' AND operator_id = ?),"
-                " SUM(mode != 'bot' OR last_seq > 0) FROM conversations",
-                (operator_id,),
-            ).fetchone()
-        )
-        return {"queue": int(row[0] or 0), "mine": int(row[1] or 0), "all": int(row[2] or 0)}
+def _remember_refusal(conn: sqlite3.Connection, conversation_id: str, operator_id: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO declines (conversation_id, operator_id) VALUES (?, ?)",
+        (conversation_id, operator_id),
+    )

@@ -1,14 +1,15 @@
-"""SQLite store, part 1: visitors, conversations, messages and the bot's records."""
+"""SQLite: visitors, conversations, messages, and what visitors tell the bot."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ..errors import NotFound
-from ..models import (
+from ...errors import NotFound
+from ...models import (
     Author,
     Conversation,
     Message,
@@ -19,17 +20,18 @@ from ..models import (
     new_id,
     parse_ts,
 )
-from .base import MAX_PAGE
-from .sqlite_rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
-from .sqlite_worker import SqliteWorker
+from ..conversations import MAX_PAGE
+from .rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from .worker import SqliteWorker
 
-__all__ = ["ConversationRecords"]
+__all__ = ["SqliteConversations", "SqliteFeedback"]
 
 
-class ConversationRecords:
-    """Visitors, conversations and messages (mixed into :class:`SqliteStore`)."""
+class SqliteConversations:
+    """:class:`~chatdesk.store.ConversationStore` on SQLite."""
 
-    _worker: SqliteWorker
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def create_visitor(
         self, *, lang: str, page: str, now: datetime
@@ -130,6 +132,25 @@ class ConversationRecords:
 
         return await self._worker.run(job)
 
+    async def append_replies(
+        self,
+        conversation_id: str,
+        drafts: Sequence[MessageDraft],
+        *,
+        answered_from: int,
+        answered_to: int,
+    ) -> list[Message] | None:
+        def job(conn: sqlite3.Connection) -> list[Message] | None:
+            moved = conn.execute(
+                "UPDATE conversations SET answered_seq = ? WHERE id = ? AND answered_seq = ?",
+                (answered_to, conversation_id, answered_from),
+            ).rowcount
+            if not moved:
+                return None
+            return [_append(conn, conversation_id, draft)[0] for draft in drafts]
+
+        return await self._worker.run(job)
+
     async def list_messages(
         self, conversation_id: str, *, since: int = 0, limit: int = 50
     ) -> tuple[list[Message], bool]:
@@ -164,6 +185,13 @@ class ConversationRecords:
         if row is None:
             raise NotFound("no such conversation")
         return int(row[0])
+
+
+class SqliteFeedback:
+    """:class:`~chatdesk.store.FeedbackStore` on SQLite."""
+
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
 
     async def record_feedback(
         self, conversation_id: str, message_id: str, *, useful: bool, now: datetime

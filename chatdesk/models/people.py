@@ -1,0 +1,80 @@
+"""Operators, their presence and roles, and the canned responses they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["CannedResponse", "Operator", "Presence", "PresenceStatus", "Role"]
+
+
+class Role(StrEnum):
+    """What an operator may do: admins also manage the desk (canned responses...)."""
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+
+
+class PresenceStatus(StrEnum):
+    """An operator's availability; only ``online`` operators are offered conversations."""
+
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """An operator's presence: status, open connections, when the last one closed."""
+
+    status: PresenceStatus
+    connections: int = 0
+    left_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """A person answering conversations in the console."""
+
+    id: str
+    email: str
+    name: str
+    role: Role
+    departments: tuple[str, ...]
+    languages: tuple[str, ...]
+    capacity: int | None = None  # None: the desk's default
+    disabled: bool = False
+    session_version: int = 1
+    created_at: datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Return whether the operator may manage the desk (canned responses...)."""
+        return self.role is Role.ADMIN
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the operator as shown to other operators (no secrets)."""
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "role": self.role.value,
+            "departments": list(self.departments),
+            "languages": list(self.languages),
+            "capacity": self.capacity,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CannedResponse:
+    """A reply operators insert by typing ``/shortcut``, per language."""
+
+    shortcut: str
+    lang: str
+    text: str
+
+    def to_payload(self) -> dict[str, str]:
+        """Return the response as sent to the console."""
+        return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text}

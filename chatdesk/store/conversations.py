@@ -1,0 +1,143 @@
+"""Store protocols for visitors, their conversations and messages, and the bot's records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from ..models import MAX_PAGE, Conversation, Message, MessageDraft, Mode, Visitor
+
+__all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore"]
+
+
+class ConversationStore(Protocol):
+    """Visitors, conversations and messages. Each method is one atomic operation.
+
+    Implementations must make every method safe to call concurrently from many
+    processes: read-then-write (sequence numbers, de-duplication) happens inside the
+    store, never in a service. Usage::
+
+        visitor, conversation = await store.conversations.create_visitor(
+            lang="fr", page="", now=utcnow()
+        )
+        message, created = await store.conversations.append_message(conversation.id, draft)
+    """
+
+    async def create_visitor(
+        self, *, lang: str, page: str, now: datetime
+    ) -> tuple[Visitor, Conversation]:
+        """Create a visitor and their first conversation together.
+
+        :param lang: the visitor's language.
+        :param page: the URL of the page the widget was opened on.
+        :param now: creation time.
+        """
+        ...
+
+    async def get_visitor(self, visitor_id: str) -> Visitor | None:
+        """Return the visitor, or ``None`` if unknown (or forgotten)."""
+        ...
+
+    async def delete_visitor(self, visitor_id: str) -> None:
+        """Delete the visitor with their conversations, messages and ratings (no error if
+        unknown); their tickets stay, without the conversation or contact details."""
+        ...
+
+    async def current_conversation(self, visitor_id: str) -> Conversation | None:
+        """Return the visitor's most recent conversation, or ``None``."""
+        ...
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        """Return a conversation by id, or ``None``."""
+        ...
+
+    async def note_visit(self, conversation_id: str, *, lang: str, page: str) -> None:
+        """Record the language and page of the visitor's latest connection."""
+        ...
+
+    async def append_message(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool]:
+        """Store ``draft`` as the conversation's next message, atomically.
+
+        Assigns ``seq`` = previous last seq + 1. When ``draft.client_id`` is set and a
+        message from the same author with that client id exists in the conversation,
+        nothing is stored and the existing message is returned.
+
+        :returns: ``(message, created)``; ``created`` is False for a de-duplicated retry.
+        :raises NotFound: if the conversation does not exist.
+        """
+        ...
+
+    async def append_and_read(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool, Conversation]:
+        """Like :meth:`append_message`, also returning the conversation as it is right after
+        the append (in the same operation: no second round trip on the hot path)."""
+        ...
+
+    async def append_replies(
+        self,
+        conversation_id: str,
+        drafts: Sequence[MessageDraft],
+        *,
+        answered_from: int,
+        answered_to: int,
+    ) -> list[Message] | None:
+        """Store the responder's replies to the visitor's messages up to ``answered_to``.
+
+        A compare-and-set on the conversation's ``answered_seq``: only if it still is
+        ``answered_from`` are the drafts appended (contiguously, in order) and
+        ``answered_seq`` set to ``answered_to``; otherwise nothing is stored and ``None``
+        returned (another process answered meanwhile). So every visitor message is
+        answered once, in order, whichever process answers it.
+        """
+        ...
+
+    async def list_messages(
+        self, conversation_id: str, *, since: int = 0, limit: int = 50
+    ) -> tuple[list[Message], bool]:
+        """Return messages with ``seq > since`` in order, at most ``limit`` (capped at
+        :data:`MAX_PAGE`), and whether more follow."""
+        ...
+
+    async def set_mode(
+        self, conversation_id: str, mode: Mode, *, expect: Mode | None = None
+    ) -> bool:
+        """Set who answers the conversation; with ``expect``, only if it is currently that.
+
+        :returns: whether the mode was changed (False: the conversation was not in
+            ``expect``, e.g. another process escalated it first).
+        """
+        ...
+
+    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
+        """Add one to the bot's misses in a row (or reset them to 0); return the new count.
+
+        :raises NotFound: if the conversation does not exist.
+        """
+        ...
+
+
+class FeedbackStore(Protocol):
+    """What visitors tell the bot about its answers."""
+
+    async def record_feedback(
+        self, conversation_id: str, message_id: str, *, useful: bool, now: datetime
+    ) -> None:
+        """Store (or replace) a visitor's rating of a bot message of their conversation.
+
+        :raises NotFound: if the message is not a bot message of that conversation.
+        """
+        ...
+
+    async def record_choice(
+        self, conversation_id: str, message_id: str, entry_id: str, now: datetime
+    ) -> None:
+        """Remember that the visitor picked ``entry_id`` (their message ``message_id``)."""
+        ...
+
+    async def feedback_summary(self) -> dict[str, tuple[int, int]]:
+        """Return ``{entry_id: (useful, not useful)}`` over every rated bot answer."""
+        ...

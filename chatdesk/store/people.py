@@ -1,0 +1,81 @@
+"""Store protocols for operators, their presence, and canned responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from ..models import CannedResponse, Operator, Presence, PresenceStatus
+
+__all__ = ["CannedStore", "OperatorStore", "PresenceStore"]
+
+
+class OperatorStore(Protocol):
+    """Operator accounts."""
+
+    async def add_operator(self, operator: Operator, password_hash: str) -> None:
+        """Create an operator. :raises Conflict: if the e-mail is taken."""
+        ...
+
+    async def get_operator(self, operator_id: str) -> Operator | None:
+        """Return an operator by id."""
+        ...
+
+    async def operator_credentials(self, email: str) -> tuple[Operator, str] | None:
+        """Return the operator with ``email`` and their password hash."""
+        ...
+
+    async def list_operators(self) -> list[Operator]:
+        """Return every operator, by name."""
+        ...
+
+    async def update_operator(
+        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+    ) -> Operator:
+        """Disable/enable or set a password; either ends the operator's sessions.
+
+        :raises NotFound: if there is no operator with that e-mail.
+        """
+        ...
+
+
+class PresenceStore(Protocol):
+    """Who is at their console: shared by every process of the desk."""
+
+    async def operator_connected(self, operator_id: str) -> Presence:
+        """Count one more console connection (an offline operator comes online); return
+        the presence after it."""
+        ...
+
+    async def operator_disconnected(self, operator_id: str, now: datetime) -> int:
+        """Count one connection less; return how many remain (0: the grace period starts)."""
+        ...
+
+    async def set_presence(self, operator_id: str, status: PresenceStatus) -> None:
+        """Set an operator's status."""
+        ...
+
+    async def presence(self) -> dict[str, Presence]:
+        """Return every known operator's presence."""
+        ...
+
+    async def expire_presence(self, left_before: datetime) -> list[str]:
+        """Mark offline the operators whose last connection closed before ``left_before``;
+        return their ids."""
+        ...
+
+
+class CannedStore(Protocol):
+    """Canned responses, per shortcut and language."""
+
+    async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
+        """Return canned responses (of one language), by shortcut."""
+        ...
+
+    async def save_canned(self, response: CannedResponse) -> None:
+        """Create or replace a canned response."""
+        ...
+
+    async def delete_canned(self, shortcut: str, lang: str) -> bool:
+        """Delete a canned response; return whether it existed."""
+        ...

@@ -1,0 +1,31 @@
+"""Store protocol for the read side: what the console's lists and counters show."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..models import InboxView, Summary
+
+__all__ = ["InboxQueries"]
+
+
+class InboxQueries(Protocol):
+    """Read models for screens; they change nothing."""
+
+    async def summaries(
+        self, view: InboxView, *, operator_id: str | None = None, limit: int = 100
+    ) -> list[Summary]:
+        """List conversations for a console view (``mine`` needs ``operator_id``)."""
+        ...
+
+    async def summary(self, conversation_id: str) -> Summary | None:
+        """Return one conversation's summary."""
+        ...
+
+    async def inbox_counts(self, operator_id: str) -> dict[InboxView, int]:
+        """Return the sizes of the console's lists for an operator."""
+        ...
+
+    async def live_load(self) -> dict[str, int]:
+        """Return each operator's number of live conversations."""
+        ...

@@ -1,0 +1,53 @@
+"""The embedded default store: one SQLite file in WAL mode, written by one thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conversations import SqliteConversations, SqliteFeedback
+from .leases import SqliteLeases
+from .migrations import migrate
+from .people import SqliteCanned, SqliteOperators, SqlitePresence
+from .queries import SqliteQueries
+from .routing import SqliteRouting
+from .tickets import SqliteNotes, SqliteTickets
+from .worker import SqliteWorker
+
+__all__ = ["SqliteStore"]
+
+
+class SqliteStore:
+    """:class:`~chatdesk.store.Store` on SQLite.
+
+    Every method of every part is one job on the :class:`SqliteWorker` thread, so each is
+    one transaction: atomic across tasks (and processes sharing the file, through SQLite's
+    write lock).
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: Path, *, synchronous: str = "normal") -> None:
+        self.path = path
+        self._worker = worker = SqliteWorker(path, synchronous=synchronous, setup=migrate)
+        self.conversations = SqliteConversations(worker)
+        self.feedback = SqliteFeedback(worker)
+        self.operators = SqliteOperators(worker)
+        self.presence = SqlitePresence(worker)
+        self.canned = SqliteCanned(worker)
+        self.tickets = SqliteTickets(worker)
+        self.notes = SqliteNotes(worker)
+        self.routing = SqliteRouting(worker)
+        self.queries = SqliteQueries(worker)
+        self.leases = SqliteLeases(worker)
+
+    async def open(self) -> None:
+        """Open the file (creating or migrating the schema) and start the writer thread."""
+        await self._worker.start()
+
+    async def close(self) -> None:
+        """Finish queued work, then close the file."""
+        await self._worker.stop()
+
+    async def ping(self) -> None:
+        """Check the database answers."""
+        await self._worker.run(lambda conn: conn.execute("SELECT 1").fetchone())

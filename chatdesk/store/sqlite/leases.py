@@ -1,0 +1,39 @@
+"""SQLite: leases for periodic jobs (one holder at a time, taken over once expired)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ...models import format_ts
+from .worker import SqliteWorker
+
+__all__ = ["SqliteLeases"]
+
+
+class SqliteLeases:
+    """:class:`~chatdesk.store.LeaseStore` on SQLite."""
+
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
+
+    async def acquire_lease(self, name: str, holder: str, *, ttl: timedelta, now: datetime) -> bool:
+        # One statement: insert, or take over when it is ours or has expired (the write
+        # lock makes it atomic across processes sharing the file).
+        taken = await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                " expires_at = excluded.expires_at"
+                " WHERE leases.holder = excluded.holder OR leases.expires_at <= ?"
+                " RETURNING holder",
+                (name, holder, format_ts(now + ttl), format_ts(now)),
+            ).fetchone()
+        )
+        return taken is not None
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder)
+            )
+        )

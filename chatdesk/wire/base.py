@@ -1,0 +1,56 @@
+"""Base classes of every wire type: strict input structs, documented output structs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+__all__ = [
+    "ID",
+    "LANG",
+    "MAX_INT",
+    "PRIORITY",
+    "ClientId",
+    "ErrorOut",
+    "In",
+    "Lang",
+    "Out",
+    "Priority",
+    "Ts",
+]
+
+#: The largest integer a JavaScript client can represent exactly (and SQLite can store).
+MAX_INT = 2**53 - 1
+LANG = ("fr", "nl", "en")
+PRIORITY = ("urgent", "high", "normal", "low")
+
+Lang = Literal["fr", "nl", "en"]
+Priority = Literal["urgent", "high", "normal", "low"]
+#: An opaque identifier sent by a client (conversation, message, entry...).
+ID = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+#: A client-chosen id making a retry idempotent (a UUID).
+ClientId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+#: An ISO 8601 UTC time with milliseconds: ``2026-11-22T09:15:02.123Z``.
+Ts = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")]
+
+
+class In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What a client sends: unknown fields are refused, every constraint is checked."""
+
+
+class Out(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What the server sends. Clients must ignore fields they do not know (new optional
+    fields may appear); the test clients check every event against these."""
+
+
+class ErrorOut(Out):
+    """An error: a stable machine ``code`` and English prose for developers."""
+
+    code: str
+    message: str
+
+
+def schema_ref(kind: Any) -> dict[str, Any]:
+    """Return a JSON Schema reference to ``kind`` (for the exported schema)."""
+    return {"$ref": f"#/$defs/{kind.__name__}"}

@@ -1,0 +1,130 @@
+"""Every socket event, by namespace and direction, with its payload type: the contract."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from . import operator as op
+from . import visitor as vi
+from .base import ErrorOut, Out
+from .shared import DeskOut, MessageOut, StateOut
+
+__all__ = ["ACKS", "INCOMING", "OUTGOING", "EmptyOut", "ErrorAck", "Namespace", "OkAck"]
+
+Namespace = Literal["/visitor", "/operator"]
+
+
+class EmptyOut(Out):
+    """An event without fields (``forgotten``) or an ack of ``{}``."""
+
+
+class OkAck(Out):
+    """An ack that says only that it worked."""
+
+    ok: Literal[True]
+
+
+class ErrorAck(Out):
+    """The ack of any event that failed."""
+
+    ok: Literal[False]
+    error: ErrorOut
+
+
+#: What clients send, per namespace and event.
+INCOMING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
+    "/visitor": {
+        "message": vi.MessageIn,
+        "history": vi.HistoryIn,
+        "choose": vi.ChooseIn,
+        "feedback": vi.FeedbackIn,
+        "escalate": vi.EscalateIn,
+        "contact": vi.ContactIn,
+        "rate": vi.RateIn,
+        "forget": vi.NothingIn,
+        "typing": vi.TypingIn,
+        "lang": vi.LangIn,
+    },
+    "/operator": {
+        "status": op.StatusIn,
+        "inbox": op.InboxIn,
+        "watch": op.ConversationIn,
+        "unwatch": op.ConversationIn,
+        "claim": op.ConversationIn,
+        "decline": op.ConversationIn,
+        "message": op.OperatorMessageIn,
+        "note": op.NoteIn,
+        "typing": op.OperatorTypingIn,
+        "transfer": op.TransferIn,
+        "handback": op.ConversationIn,
+        "close": op.ConversationIn,
+        "reopen": op.ConversationIn,
+        "ticket_update": op.TicketUpdateIn,
+        "operators": vi.NothingIn,
+        "canned": vi.NothingIn,
+        "canned_save": op.CannedSaveIn,
+        "canned_delete": op.CannedDeleteIn,
+    },
+}
+
+#: What the server emits, per namespace and event.
+OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
+    "/visitor": {
+        "session": vi.SessionOut,
+        "message": MessageOut,
+        "state": StateOut,
+        "desk": DeskOut,
+        "escalated": vi.EscalatedOut,
+        "typing": vi.TypingOut,
+        "lang": vi.LangOut,
+        "forgotten": EmptyOut,
+        "error": ErrorOut,
+    },
+    "/operator": {
+        "hello": op.HelloOut,
+        "conversation": op.SummaryOut,
+        "counts": op.CountsOut,
+        "offer": op.OfferOut,
+        "presence": op.PresenceOut,
+        "message": MessageOut,
+        "note": op.NoteOut,
+        "typing": vi.TypingOut,
+        "error": ErrorOut,
+    },
+}
+
+#: The ack of each incoming event when it worked (a failure acks :class:`ErrorAck`).
+ACKS: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
+    "/visitor": {
+        "message": vi.MessageAck,
+        "history": vi.HistoryOut,
+        "choose": vi.MessageAck,
+        "feedback": OkAck,
+        "escalate": vi.StateAck,
+        "contact": vi.StateAck,
+        "rate": OkAck,
+        "forget": OkAck,
+        "lang": vi.LangAck,
+    },
+    "/operator": {
+        "status": op.StatusAck,
+        "inbox": op.InboxAck,
+        "watch": op.WatchAck,
+        "unwatch": OkAck,
+        "claim": op.ConversationAck,
+        "decline": OkAck,
+        "message": vi.MessageAck,
+        "note": op.NoteAck,
+        "transfer": OkAck,
+        "handback": OkAck,
+        "close": OkAck,
+        "reopen": op.ConversationAck,
+        "ticket_update": op.ConversationAck,
+        "operators": op.OperatorsAck,
+        "canned": op.CannedList,
+        "canned_save": OkAck,
+        "canned_delete": OkAck,
+    },
+}

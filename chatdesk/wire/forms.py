@@ -1,0 +1,47 @@
+"""The console's HTML forms, as the browser posts them (every field a string)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from .base import In, Lang
+from .operator import Shortcut
+
+__all__ = ["CannedForm", "LangForm", "LoginForm", "LogoutForm"]
+
+Csrf = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class LoginForm(In):
+    """``POST /console/login``."""
+
+    csrf: Csrf = ""
+    email: Annotated[str, msgspec.Meta(max_length=320)] = ""
+    password: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    next: Annotated[str, msgspec.Meta(max_length=2048)] = "/console"
+
+
+class LogoutForm(In):
+    """``POST /console/logout``."""
+
+    csrf: Csrf = ""
+
+
+class CannedForm(In):
+    """``POST /console/canned``: save (the default action) or delete a canned response."""
+
+    shortcut: Shortcut
+    lang: Lang
+    csrf: Csrf = ""
+    action: Literal["save", "delete"] = "save"
+    text: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+class LangForm(In):
+    """``POST /console/lang``: the console's language."""
+
+    lang: Lang
+    csrf: Csrf = ""
+    next: Annotated[str, msgspec.Meta(max_length=2048)] = "/console"

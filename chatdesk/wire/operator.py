@@ -1,0 +1,262 @@
+"""The ``/operator`` namespace's payloads, both ways (docs/protocol.md, "Operators")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from .base import ID, ClientId, In, Lang, Out, Priority, Ts
+from .shared import MessageOut, OperatorRef, TicketOut
+
+__all__ = [
+    "CannedDeleteIn",
+    "CannedList",
+    "CannedOut",
+    "CannedSaveIn",
+    "ConversationAck",
+    "ConversationIn",
+    "CountsOut",
+    "HelloOut",
+    "InboxAck",
+    "InboxIn",
+    "LastMessage",
+    "NoteAck",
+    "NoteIn",
+    "NoteOut",
+    "OfferOut",
+    "OperatorMessageIn",
+    "OperatorOut",
+    "OperatorTypingIn",
+    "OperatorsAck",
+    "PresenceOut",
+    "Shortcut",
+    "StatusAck",
+    "StatusIn",
+    "SummaryOut",
+    "TicketUpdateIn",
+    "TransferIn",
+    "WatchAck",
+]
+
+Text = Annotated[str, msgspec.Meta(max_length=20_000)]
+Shortcut = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,29}$")]
+Department = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+
+
+class StatusIn(In):
+    """``status``: the operator is online or away."""
+
+    status: Literal["online", "away"]
+
+
+class InboxIn(In):
+    """``inbox``: one of the console's lists."""
+
+    view: Literal["queue", "mine", "all"]
+
+
+class ConversationIn(In):
+    """Events naming one conversation: ``watch``, ``unwatch``, ``claim``, ``decline``,
+    ``handback``, ``close``, ``reopen``."""
+
+    conversation_id: ID
+
+
+class OperatorMessageIn(In):
+    """``message``: to the visitor of one's own live conversation."""
+
+    conversation_id: ID
+    client_id: ClientId
+    text: Text
+
+
+class NoteIn(In):
+    """``note``: a private note on any conversation."""
+
+    conversation_id: ID
+    text: Text
+    client_id: ClientId | None = None
+
+
+class OperatorTypingIn(In):
+    """``typing``: the operator is (not) typing to the visitor."""
+
+    conversation_id: ID
+    on: bool
+
+
+class TransferIn(In):
+    """``transfer``: to an online operator or to a department's queue (exactly one)."""
+
+    conversation_id: ID
+    operator_id: ID | None = None
+    department: Department | None = None
+
+
+class TicketUpdateIn(In):
+    """``ticket_update``: change the ticket of a conversation."""
+
+    conversation_id: ID
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    priority: Priority | None = None
+    department: Department | None = None
+
+
+class CannedSaveIn(In):
+    """``canned_save``: create or replace a canned response (admins)."""
+
+    shortcut: Shortcut
+    lang: Lang
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+
+
+class CannedDeleteIn(In):
+    """``canned_delete``: delete a canned response (admins)."""
+
+    shortcut: Shortcut
+    lang: Lang
+
+
+class OperatorOut(Out):
+    """An operator as colleagues see them (``operators`` adds status and load)."""
+
+    id: str
+    email: str
+    name: str
+    role: str
+    departments: list[str]
+    languages: list[str]
+    capacity: int | None
+    status: Literal["online", "away", "offline"] | UnsetType = UNSET
+    load: int | UnsetType = UNSET
+
+
+class CountsOut(Out):
+    """``counts``: the sizes of this operator's lists."""
+
+    queue: int
+    mine: int
+    all: int
+
+
+class LastMessage(Out):
+    """A conversation's newest message, shortened for lists."""
+
+    author: str
+    text: str
+    ts: Ts
+
+
+class SummaryOut(Out):
+    """``conversation``: a conversation as the console lists it."""
+
+    id: str
+    mode: str
+    department: str
+    priority: str
+    lang: str
+    page: str
+    queued_at: Ts | None
+    operator: OperatorRef | None
+    ticket: TicketOut | None
+    last_message: LastMessage | None
+
+
+class NoteOut(Out):
+    """``note``: a private note (never sent to the visitor)."""
+
+    id: str
+    conversation_id: str
+    operator: OperatorRef
+    text: str
+    ts: Ts
+    client_id: str | None
+    internal: Literal[True]
+
+
+class HelloOut(Out):
+    """``hello``: right after connecting."""
+
+    operator: OperatorOut
+    status: Literal["online", "away", "offline"]
+    counts: CountsOut
+    departments: list[str]
+
+
+class OfferOut(Out):
+    """``offer``: auto-assign offers this operator a conversation until ``expires_at``."""
+
+    conversation: SummaryOut
+    expires_at: Ts
+
+
+class PresenceOut(Out):
+    """``presence``: an operator's presence changed."""
+
+    operator_id: str
+    name: str
+    status: Literal["online", "away", "offline"]
+
+
+class CannedOut(Out):
+    """A canned response."""
+
+    shortcut: str
+    lang: str
+    text: str
+
+
+class StatusAck(Out):
+    """The ack of ``status``."""
+
+    ok: Literal[True]
+    status: str
+
+
+class InboxAck(Out):
+    """The ack of ``inbox``."""
+
+    ok: Literal[True]
+    conversations: list[SummaryOut]
+    counts: CountsOut
+
+
+class WatchAck(Out):
+    """The ack of ``watch``: the history (last 200 messages) and the notes."""
+
+    ok: Literal[True]
+    conversation: SummaryOut
+    messages: list[MessageOut]
+    earlier: bool
+    notes: list[NoteOut]
+
+
+class ConversationAck(Out):
+    """The ack of ``claim``, ``reopen`` and ``ticket_update``."""
+
+    ok: Literal[True]
+    conversation: SummaryOut | None
+
+
+class NoteAck(Out):
+    """The ack of ``note``."""
+
+    ok: Literal[True]
+    note: NoteOut
+
+
+class OperatorsAck(Out):
+    """The ack of ``operators``."""
+
+    ok: Literal[True]
+    operators: list[OperatorOut]
+    departments: list[str]
+
+
+class CannedList(Out):
+    """The ack of ``canned``."""
+
+    ok: Literal[True]
+    responses: list[CannedOut]

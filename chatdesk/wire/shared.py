@@ -1,0 +1,137 @@
+"""Payloads both namespaces send: messages, tickets, a conversation's state, the desk."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from msgspec import UNSET, UnsetType
+
+from .base import Out, Ts
+
+__all__ = [
+    "BotWelcome",
+    "Choice",
+    "DeskOut",
+    "MessageOut",
+    "OperatorRef",
+    "QueuePlace",
+    "StateOut",
+    "Suggestion",
+    "TicketOut",
+]
+
+Mode = Literal["bot", "queued", "live", "waiting", "closed"]
+
+
+class OperatorRef(Out):
+    """An operator as a visitor or colleague sees them (``id`` only for operators)."""
+
+    name: str
+    id: str | UnsetType = UNSET
+
+
+class Choice(Out):
+    """A knowledge entry the visitor may pick (starter, follow-up)."""
+
+    entry_id: str
+    title: str
+
+
+class Suggestion(Out):
+    """A "Did you mean…" option, with the bot's confidence in it."""
+
+    entry_id: str
+    title: str
+    confidence: float
+
+
+class MessageOut(Out):
+    """A stored message of a conversation, as every client receives it.
+
+    The fields after ``client_id`` are present only on messages of the kind that has them
+    (bot answers, system lines, operators' messages, a visitor's choice).
+    """
+
+    id: str
+    seq: int
+    conversation_id: str
+    author: Literal["visitor", "bot", "operator", "system"]
+    text: str
+    ts: Ts
+    client_id: str | UnsetType = UNSET
+    # A visitor picking a starter, suggestion or follow-up: the entry id.
+    choice: str | UnsetType = UNSET
+    # Bot messages.
+    kind: str | UnsetType = UNSET
+    lang: str | UnsetType = UNSET
+    html: str | UnsetType = UNSET
+    entry_id: str | UnsetType | None = UNSET
+    confidence: float | UnsetType | None = UNSET
+    suggestions: list[Suggestion] | UnsetType = UNSET
+    follow_ups: list[Choice] | UnsetType = UNSET
+    offer_person: bool | UnsetType = UNSET
+    feedback: bool | UnsetType | None = UNSET
+    # System messages (and an operator's own messages: `operator`).
+    event: str | UnsetType = UNSET
+    ticket: str | UnsetType = UNSET
+    department: str | UnsetType = UNSET
+    operator: OperatorRef | UnsetType = UNSET
+
+
+class TicketOut(Out):
+    """A ticket; the fields after ``reply_expected_by`` are sent to operators only."""
+
+    number: str
+    status: Literal["new", "open", "resolved", "closed"]
+    priority: str
+    department: str
+    subject: str
+    created_at: Ts
+    reply_expected_by: Ts | None
+    id: str | UnsetType = UNSET
+    reason: str | UnsetType = UNSET
+    requester_name: str | UnsetType = UNSET
+    requester_email: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    operator_id: str | UnsetType | None = UNSET
+    first_response_at: Ts | UnsetType | None = UNSET
+    rating: int | UnsetType | None = UNSET
+    rating_comment: str | UnsetType = UNSET
+
+
+class QueuePlace(Out):
+    """A queued visitor's place: 1-based position and an estimate (None: unknown)."""
+
+    position: int
+    estimated_wait_seconds: int | None
+
+
+class StateOut(Out):
+    """Where a conversation stands for its visitor (docs/protocol.md, ``state``)."""
+
+    mode: Mode
+    queue: QueuePlace | None
+    operator: OperatorRef | None
+    ticket: TicketOut | None
+    offline_form: bool
+    rating_requested: bool
+
+
+class DeskOut(Out):
+    """The desk as visitors see it (docs/protocol.md, ``desk``)."""
+
+    name: str
+    status: Literal["online", "away", "closed"]
+    open_now: bool
+    next_open: Ts | None
+    reply_within_seconds: int
+    departments: list[str]
+    reply_expected_by: Ts | UnsetType = UNSET
+
+
+class BotWelcome(Out):
+    """The bot's name, greeting and starter questions, in the conversation's language."""
+
+    name: str
+    greeting: str
+    starters: list[Choice]
