@@ -18,6 +18,7 @@ test: $(VENV)/.test-deps system-deps widget lint typecheck pytest kb-eval
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check chatdesk tests bench
 	$(BIN)/ruff format --check chatdesk tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy

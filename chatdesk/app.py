@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -18,6 +20,7 @@ from .bot.responder import BotResponder
 from .config import Settings
 from .conversation import Responder
 from .deskconfig import load_desk_config
+from .models import utcnow
 from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.server import websocket_compression
 from .services import build_services
@@ -30,15 +33,14 @@ __all__ = [
     "PUBLISHER",
     "SIO",
     "STORE",
-    "TICK_SECONDS",
     "VISITORS",
     "create_app",
 ]
 
 log = logging.getLogger(__name__)
 
-#: How often routing upkeep runs (operators past their grace period, expired offers).
-TICK_SECONDS = 2.0
+#: How often each process looks for periodic jobs whose turn has come.
+TICK_SECONDS = 1.0
 
 STORE = web.AppKey("store", Store)
 SIO = web.AppKey("sio", socketio.AsyncServer)
@@ -50,13 +52,21 @@ _TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 
 def create_app(
-    settings: Settings, *, store: Store | None = None, responder: Responder | None = None
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    responder: Responder | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    tick: float | None = TICK_SECONDS,
 ) -> web.Application:
     """Return the chatdesk web application for ``settings``.
 
     :param store: an unopened store to use instead of the configured one.
     :param responder: what answers visitors (default: the FAQ bot on
         ``settings.knowledge_dir``, or nobody when that is unset).
+    :param clock: the current time for every service (tests move it).
+    :param tick: seconds between two looks for due periodic jobs; None: tests run
+        ``app[SERVICES].jobs.run_due()`` themselves.
     """
     settings = settings.with_secret()
     app = web.Application(
@@ -69,7 +79,8 @@ def create_app(
         app[LIBRARY] = library
         app.cleanup_ctx.append(_library_lifetime)
         responder = BotResponder(library, store)
-    services = build_services(settings, load_desk_config(settings.config_file), store, responder)
+    config = load_desk_config(settings.config_file)
+    services = build_services(settings, config, store, responder, clock=clock)
     sio = create_sio(settings)
     publisher = Publisher(sio)
     visitors = VisitorNamespace(services, publisher)
@@ -89,7 +100,8 @@ def create_app(
     # cleanup_ctx runs in order at start-up and in reverse at shutdown: the store opens
     # first and closes last.
     app.cleanup_ctx.insert(0, _store_lifetime)
-    app.cleanup_ctx.append(_routing_upkeep)
+    if tick is not None:
+        app.cleanup_ctx.append(functools.partial(_periodic_jobs, tick=tick))
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
     auth.setup(app)
@@ -118,19 +130,21 @@ async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:
     await library.stop()
 
 
-async def _routing_upkeep(app: web.Application) -> AsyncIterator[None]:
+async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[None]:
     services, publisher = app[SERVICES], app[PUBLISHER]
 
     async def loop() -> None:
         while True:
-            await asyncio.sleep(TICK_SECONDS)
+            await asyncio.sleep(tick)
             try:
-                await publisher.publish(await services.routing.tick())
-            except Exception:  # upkeep must go on after a transient store error
-                log.exception("routing upkeep failed")
+                await publisher.publish(await services.jobs.run_due())
+            except Exception:  # the jobs must go on after a transient store error
+                log.exception("periodic jobs failed")
 
-    task = asyncio.create_task(loop(), name="routing-upkeep")
+    task = asyncio.create_task(loop(), name="periodic-jobs")
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    with contextlib.suppress(Exception):  # the store may be gone; leases then expire
+        await services.jobs.stop()

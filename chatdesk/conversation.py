@@ -14,8 +14,18 @@ from typing import Any, Protocol
 
 from .config import LANGUAGES
 from .errors import InvalidPayload, InvalidToken, NotFound
-from .events import ConversationEscalated, Event, MessagePosted, TypingChanged
-from .models import MAX_PAGE, Author, Conversation, Message, MessageDraft, Mode, Visitor, utcnow
+from .events import ConversationEscalated, Event, LanguageChanged, MessagePosted, TypingChanged
+from .models import (
+    MAX_PAGE,
+    Author,
+    Conversation,
+    LangSource,
+    Message,
+    MessageDraft,
+    Mode,
+    Visitor,
+    utcnow,
+)
 from .store import Store
 from .tokens import VisitorTokens
 
@@ -63,6 +73,10 @@ class Responder(Protocol):
 
     def title(self, entry_id: str, lang: str) -> str | None:
         """Return the title of a choice the visitor may pick, or None if unknown."""
+        ...
+
+    def detect_language(self, text: str) -> str | None:
+        """Return the language ``text`` is written in, or None unless confident."""
         ...
 
 
@@ -143,16 +157,24 @@ class ConversationService:
         self._reply_locks = _KeyedLocks()
 
     async def visitor_connected(
-        self, *, token: str | None, lang: str | None, page: str
+        self,
+        *,
+        token: str | None,
+        lang: str | None,
+        page: str,
+        lang_source: LangSource = LangSource.BROWSER,
     ) -> VisitorSession:
         """Return the session for a new connection: a new visitor, or the token's one.
 
+        :param lang: a language tag the widget sends (``nl-BE``), from ``lang_source``;
+            it replaces the conversation's language only if its source ranks as high.
         :raises InvalidToken: when the token is forged or its visitor is unknown.
         """
+        wanted = pick_language(lang, "")
         if token is None:
-            chosen = pick_language(lang, self.default_lang)
+            source = lang_source if wanted else LangSource.DEFAULT
             visitor, started = await self.store.conversations.create_visitor(
-                lang=chosen, page=page, now=self.clock()
+                lang=wanted or self.default_lang, page=page, now=self.clock(), lang_source=source
             )
             return VisitorSession(
                 self.tokens.issue(visitor.id), visitor, started, True, self._welcome(started)
@@ -163,12 +185,44 @@ class ConversationService:
         if found is None or current is None:
             raise InvalidToken("this visitor is unknown (forgotten, or another desk's token)")
         conversation = current
-        chosen = pick_language(lang, conversation.lang)
+        lang, source = conversation.lang, conversation.lang_source
+        if wanted and lang_source.rank >= source.rank:
+            lang, source = wanted, lang_source
         page = page or conversation.page
-        if (chosen, page) != (conversation.lang, conversation.page):
-            await self.store.conversations.note_visit(conversation.id, lang=chosen, page=page)
-            conversation = dataclasses.replace(conversation, lang=chosen, page=page)
+        if (lang, source, page) != (conversation.lang, conversation.lang_source, conversation.page):
+            await self.store.conversations.note_visit(
+                conversation.id, lang=lang, page=page, lang_source=source
+            )
+            conversation = dataclasses.replace(
+                conversation, lang=lang, lang_source=source, page=page
+            )
         return VisitorSession(token, found, conversation, False, self._welcome(conversation))
+
+    async def visitor_chose_language(
+        self, conversation_id: str, lang: str
+    ) -> tuple[Conversation, list[Event]]:
+        """The visitor picked the conversation's language in the widget: it holds from now
+        on (system lines, the bot, the ticket), and every tab switches to it.
+
+        :raises InvalidPayload: for a language the desk does not speak.
+        """
+        chosen = pick_language(lang, "")
+        if not chosen:
+            raise InvalidPayload(f"`lang` must be one of: {', '.join(LANGUAGES)}")
+        conversation = await self._conversation(conversation_id)
+        return await self._switch_language(conversation, chosen, LangSource.VISITOR)
+
+    async def _switch_language(
+        self, conversation: Conversation, lang: str, source: LangSource
+    ) -> tuple[Conversation, list[Event]]:
+        changed = lang != conversation.lang
+        await self.store.conversations.note_visit(
+            conversation.id, lang=lang, page=conversation.page, lang_source=source
+        )
+        conversation = dataclasses.replace(conversation, lang=lang, lang_source=source)
+        if not changed:
+            return conversation, []
+        return conversation, [LanguageChanged(conversation.id, lang, self._welcome(conversation))]
 
     async def visitor_said(
         self, conversation_id: str, *, client_id: str, text: str
@@ -254,6 +308,14 @@ class ConversationService:
         if self.handover is not None and conversation.mode is not Mode.BOT:
             events += await self.handover.visitor_wrote(conversation)
             conversation = await self._conversation(conversation.id)
+        if self.responder is not None and conversation.lang_source.rank < LangSource.SITE.rank:
+            # Nothing stronger than the browser chose the language: follow what they write.
+            detected = self.responder.detect_language(message.text)
+            if detected and detected != conversation.lang:
+                conversation, switched = await self._switch_language(
+                    conversation, detected, LangSource.DETECTED
+                )
+                events += switched
         drafts: list[MessageDraft] = []
         after: list[Event] = []
         if self.responder is not None and conversation.mode is Mode.BOT:
@@ -261,6 +323,8 @@ class ConversationService:
                 for item in await self.responder.respond(conversation, pending):
                     if isinstance(item, MessageDraft):
                         drafts.append(item)
+                    elif isinstance(item, ConversationEscalated) and item.trigger_seq is None:
+                        after.append(dataclasses.replace(item, trigger_seq=pending.seq))
                     else:
                         after.append(item)
                 if any(isinstance(e, ConversationEscalated) for e in after):
@@ -311,6 +375,11 @@ class ConversationService:
         if conversation.mode is Mode.BOT:
             return self.responder is not None
         return self.handover is not None
+
+    def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
+        """Return the bot's welcome (name, greeting, starters) in the conversation's
+        language, or None when the bot does not have the conversation."""
+        return self._welcome(conversation)
 
     def _welcome(self, conversation: Conversation) -> dict[str, Any] | None:
         if self.responder is None or conversation.mode is not Mode.BOT:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from .deskconfig import DeskConfig
 from .models import format_ts, utcnow
+from .tickets import due_at
 
 __all__ = ["Availability", "DeskService", "NobodyAvailable"]
 
@@ -63,5 +64,8 @@ class DeskService:
             "open_now": open_now,
             "next_open": None if open_now else format_ts(hours.next_open(now)),
             "reply_within_seconds": int(self.config.targets["normal"].total_seconds()),
+            # The one promised time: what a normal request filed now is answered by, in
+            # business time (the ticket opened now gets this same due time).
+            "reply_expected_by": format_ts(due_at(self.config, now, "normal")),
             "departments": list(self.config.departments),
         }

@@ -14,11 +14,17 @@ from .inbox import Inbox
 from .models import Author, Conversation, Mode, Status, TicketChanges, TicketDraft, utcnow
 from .operators import normalize_email
 from .store import Store
-from .tickets import due_at
+from .tickets import SUBJECT_MAX, due_at
 
 __all__ = ["Contact", "EscalationService"]
 
-_SUBJECT_MAX = 200
+#: A message of at least this many words is a question; shorter ones are greetings,
+#: thanks, "ok"...
+_QUESTION_WORDS = 3
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:SUBJECT_MAX]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +77,7 @@ class EscalationService:
         available = await self.availability.available(department)
         mode = Mode.QUEUED if self.config.hours.is_open(now) and available else Mode.WAITING
         draft = TicketDraft(
-            subject=await self._subject(conversation),
+            subject=await self._subject(conversation, event),
             department=department,
             priority=priority,
             reason=event.reason,
@@ -135,7 +141,7 @@ class EscalationService:
             requester_email=normalize_email(contact.email),
             requester_name=contact.name.strip(),
             description=contact.description.strip(),
-            subject=contact.subject.strip()[:_SUBJECT_MAX] or None,
+            subject=contact.subject.strip()[:SUBJECT_MAX] or None,
             department=contact.department or None,
             priority=priority,
             due_at=due_at(self.config, ticket.created_at, priority) if priority else None,
@@ -164,19 +170,50 @@ class EscalationService:
             ):
                 return []
             return await self.inbox.changed([conversation.id])
-        return await self.inbox.touched(conversation.id)
+        events = await self.inbox.touched(conversation.id)
+        if conversation.mode in (Mode.QUEUED, Mode.WAITING) and not await self._noted(conversation):
+            # Once per request: the visitor writing on while waiting hears it reached us.
+            events = await self.inbox.post_system(conversation, "noted") + events
+        return events
 
-    async def _subject(self, conversation: Conversation) -> str:
-        """The visitor's question: their first message since the last ticket (or ever)."""
+    async def _noted(self, conversation: Conversation) -> bool:
+        """Return whether the visitor was already told their messages reach the team
+        since the current ticket opened."""
+        ticket = await self.store.tickets.current_ticket(conversation.id)
+        messages, _ = await self.store.conversations.list_messages(
+            conversation.id, since=max(0, conversation.last_seq - 30), limit=30
+        )
+        return any(
+            m.author is Author.SYSTEM
+            and m.extra.get("event") == "noted"
+            and (ticket is None or m.ts >= ticket.created_at)
+            for m in messages
+        )
+
+    async def _subject(self, conversation: Conversation, event: ConversationEscalated) -> str:
+        """The ticket's subject: the visitor's question. The message that caused the
+        escalation when it was a question (a topic to hand over, an unsure bot); for a
+        plain "I want a person" (or the button), the visitor's latest substantial question
+        since the last ticket, else their longest message (never "bonjour" when a real
+        question exists)."""
         previous = await self.store.tickets.current_ticket(conversation.id)
         since = previous.created_at if previous else None
         messages, _ = await self.store.conversations.list_messages(
             conversation.id, since=max(0, conversation.last_seq - 50), limit=50
         )
-        for message in messages:
-            if message.author is Author.VISITOR and (since is None or message.ts > since):
-                return " ".join(message.text.split())[:_SUBJECT_MAX]
-        return "—"
+        asked = [
+            m for m in messages if m.author is Author.VISITOR and (since is None or m.ts > since)
+        ]
+        trigger = next((m for m in asked if m.seq == event.trigger_seq), None)
+        if trigger is not None and event.reason != "visitor_request":
+            return _one_line(trigger.text)
+        candidates = [m for m in asked if m is not trigger] or asked
+        if not candidates:
+            return "—"
+        substantial = [m for m in candidates if len(m.text.split()) >= _QUESTION_WORDS]
+        if substantial:
+            return _one_line(substantial[-1].text)
+        return _one_line(max(candidates, key=lambda m: len(m.text)).text)
 
     async def _conversation(self, conversation_id: str) -> Conversation:
         conversation = await self.store.conversations.get_conversation(conversation_id)

@@ -13,6 +13,7 @@ __all__ = [
     "DeskChanged",
     "Event",
     "InboxCounts",
+    "LanguageChanged",
     "MessagePosted",
     "NotePosted",
     "OperatorOffered",
@@ -52,7 +53,8 @@ class ConversationEscalated(Event):
     """The conversation must go to a person; from now on the bot stays silent.
 
     ``reason`` is ``visitor_request`` (asked for a person), ``entry`` (a topic marked
-    ``escalate`` in the knowledge) or ``bot_unsure``.
+    ``escalate`` in the knowledge) or ``bot_unsure``; ``trigger_seq`` is the visitor
+    message that caused it (None for the "Talk to a person" button).
     """
 
     name: ClassVar[str] = "conversation_escalated"
@@ -61,6 +63,7 @@ class ConversationEscalated(Event):
     department: str
     priority: str
     entry_id: str | None = None
+    trigger_seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +128,14 @@ class NotePosted(Event):
 
     name: ClassVar[str] = "note_posted"
     note: Note
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChanged(Event):
+    """A conversation's language changed (the visitor chose it, or writes in it); every
+    tab switches, with the bot's welcome in the new language."""
+
+    name: ClassVar[str] = "language_changed"
+    conversation_id: str
+    lang: str
+    welcome: dict[str, Any] | None

@@ -15,7 +15,6 @@ from .events import (
     MessagePosted,
     NotePosted,
     OperatorOffered,
-    PresenceChanged,
     TypingChanged,
 )
 from .inbox import Inbox
@@ -35,10 +34,7 @@ from .models import (
 )
 from .store import Store
 
-__all__ = ["PRESENCE", "RoutingService"]
-
-#: The statuses an operator may choose (offline is when their consoles are closed).
-PRESENCE = (PresenceStatus.ONLINE, PresenceStatus.AWAY)
+__all__ = ["RoutingService"]
 _CLAIM_ERRORS = {
     Claim.TAKEN: ("another operator already took this conversation", "already_claimed"),
     Claim.FULL: ("you are at capacity; close a conversation first", "capacity_full"),
@@ -79,26 +75,7 @@ class RoutingService:
         A visitor escalating while every operator is busy joins the queue and is served
         as capacity frees; only when nobody is online do they get the offline form.
         """
-        return bool(await self._online_operators(department))
-
-    async def status_of(self, operator_id: str) -> PresenceStatus:
-        """Return an operator's presence status (offline if never seen)."""
-        presence = (await self.store.presence.presence()).get(operator_id)
-        return presence.status if presence else PresenceStatus.OFFLINE
-
-    async def overview(self) -> list[tuple[Operator, PresenceStatus, int]]:
-        """Return every enabled operator with their status and live load (for transfers)."""
-        presence = await self.store.presence.presence()
-        load = await self.store.queries.live_load()
-        return [
-            (
-                o,
-                presence[o.id].status if o.id in presence else PresenceStatus.OFFLINE,
-                load.get(o.id, 0),
-            )
-            for o in await self.store.operators.list_operators()
-            if not o.disabled
-        ]
+        return bool(await self.online_operators(department))
 
     # -- taking and handling conversations ---------------------------------------
 
@@ -120,7 +97,7 @@ class RoutingService:
             operator=operator.name,
         )
         events += await self.inbox.changed([conversation_id], departments=[before.department])
-        return events + await self._desk_changed()
+        return events + await self.desk_changed()
 
     async def decline(self, operator: Operator, conversation_id: str) -> list[Event]:
         """Refuse an offered conversation; it is offered to someone else."""
@@ -224,7 +201,7 @@ class RoutingService:
         events += await self.inbox.changed(
             [conversation_id], departments=[conversation.department, to_department]
         )
-        return events + await self.serve_queue() + await self._desk_changed()
+        return events + await self.serve_queue() + await self.desk_changed()
 
     async def hand_back(self, operator: Operator, conversation_id: str) -> list[Event]:
         """Give the conversation back to the bot (the ticket is resolved, no rating asked)."""
@@ -234,56 +211,23 @@ class RoutingService:
         """Close the conversation: the ticket is resolved and the visitor asked to rate it."""
         return await self._finish(operator, conversation_id, Mode.CLOSED, "closed")
 
-    # -- presence and the queue ---------------------------------------------------
-
-    async def operator_connected(self, operator: Operator) -> list[Event]:
-        """A console connection opened."""
-        presence = await self.store.presence.operator_connected(operator.id)
-        events: list[Event] = [PresenceChanged(operator.id, operator.name, presence.status)]
-        return (
-            events
-            + await self.inbox.counts()
-            + await self.serve_queue()
-            + (await self._desk_changed())
+    async def reopen(self, operator: Operator, conversation_id: str) -> list[Event]:
+        """Take back a conversation whose ticket was resolved (closed, or handed back to the
+        bot): it is live with this operator again and its ticket open."""
+        before = await self._conversation(conversation_id)
+        outcome = await self.store.routing.reopen_conversation(
+            conversation_id, operator.id, capacity=self._capacity(operator), now=self.clock()
         )
-
-    async def operator_disconnected(self, operator: Operator) -> list[Event]:
-        """A console connection closed; the operator goes offline after the grace period."""
-        await self.store.presence.operator_disconnected(operator.id, self.clock())
-        return []
-
-    async def set_status(self, operator: Operator, status: PresenceStatus) -> list[Event]:
-        """Set an operator online or away (away: no new conversations are offered)."""
-        if status not in PRESENCE:
-            raise InvalidPayload(f"status must be one of: {', '.join(PRESENCE)}")
-        await self.store.presence.set_presence(operator.id, status)
-        events: list[Event] = [PresenceChanged(operator.id, operator.name, status)]
-        return events + await self.serve_queue() + await self._desk_changed()
-
-    async def tick(self) -> list[Event]:
-        """Periodic upkeep: operators past their grace period go offline and their live
-        conversations are requeued; ignored offers go to someone else."""
-        now = self.clock()
-        events: list[Event] = []
-        for operator_id in await self.store.presence.expire_presence(
-            now - self.config.routing.offline_grace
-        ):
-            operator = await self.store.operators.get_operator(operator_id)
-            if operator is None:
-                continue
-            events.append(PresenceChanged(operator.id, operator.name, PresenceStatus.OFFLINE))
-            for conversation in await self.store.routing.operator_conversations(operator.id):
-                if await self.store.routing.requeue_conversation(
-                    conversation.id, now=now, holder=operator.id
-                ):
-                    events += await self.inbox.post_system(
-                        conversation, "operator_left", operator=operator.name
-                    )
-                    events += await self.inbox.changed(
-                        [conversation.id], departments=[conversation.department]
-                    )
-        await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
-        return events + await self.serve_queue() + await self._desk_changed()
+        if outcome is Claim.GONE:
+            raise Conflict("this conversation has no resolved ticket", code="cannot_reopen")
+        if outcome is not Claim.CLAIMED:
+            message, code = _CLAIM_ERRORS[outcome]
+            raise Conflict(message, code=code)
+        events = await self.inbox.post_system(
+            before, "reopened", extra={"operator": {"name": operator.name}}, operator=operator.name
+        )
+        events += await self.inbox.changed([conversation_id])
+        return events + await self.desk_changed()
 
     async def serve_queue(self) -> list[Event]:
         """With auto-assign on, offer queued conversations to the least-loaded available
@@ -309,7 +253,7 @@ class RoutingService:
                 events.append(OperatorOffered(target.id, conversation.id, expires, summary or {}))
         return events
 
-    async def _online_operators(self, department: str | None) -> list[Operator]:
+    async def online_operators(self, department: str | None) -> list[Operator]:
         """Return operators online (not away, with a console open) in ``department``."""
         presence = await self.store.presence.presence()
         return [
@@ -327,7 +271,7 @@ class RoutingService:
         load = await self.store.queries.live_load()
         free = [
             o
-            for o in await self._online_operators(department)
+            for o in await self.online_operators(department)
             if load.get(o.id, 0) < self._capacity(o)
         ]
         return sorted(free, key=lambda o: (load.get(o.id, 0) / self._capacity(o), o.name))
@@ -345,15 +289,18 @@ class RoutingService:
             raise Conflict("this conversation is no longer yours", code="not_yours")
         events = await self.inbox.post_system(conversation, key, operator=operator.name)
         events += await self.inbox.changed([conversation_id])
-        return events + await self.serve_queue() + await self._desk_changed()
+        return events + await self.serve_queue() + await self.desk_changed()
 
-    async def _desk_changed(self) -> list[Event]:
+    async def desk_changed(self) -> list[Event]:
+        """Return a ``DeskChanged`` event if the desk's status changed since last asked."""
         if self.desk_status is None:
             return []
         status = await self.desk_status()
-        if status == self._last_desk:
+        # The promised time moves with the clock; only a change of status is news.
+        key = {k: v for k, v in status.items() if k != "reply_expected_by"}
+        if key == self._last_desk:
             return []
-        self._last_desk = status
+        self._last_desk = key
         return [DeskChanged(status)]
 
     async def _own(self, operator: Operator, conversation_id: str) -> Conversation:

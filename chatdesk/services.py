@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .canned import CannedService
 from .config import Settings
@@ -13,14 +13,20 @@ from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .inbox import Inbox
+from .jobs import Job, JobRunner
 from .models import utcnow
 from .operators import OperatorService, SessionTokens
+from .presence import PresenceService
 from .routing import RoutingService
 from .store import Store
 from .throttle import Throttle
+from .tickets import TicketService
 from .tokens import VisitorTokens
 
-__all__ = ["Services", "build_services"]
+__all__ = ["JOB_SECONDS", "Services", "build_services"]
+
+#: How often the routing upkeep runs (operators past their grace period, expired offers).
+JOB_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +43,11 @@ class Services:
     inbox: Inbox
     escalation: EscalationService
     routing: RoutingService
+    presence: PresenceService
+    tickets: TicketService
     operators: OperatorService
     canned: CannedService
+    jobs: JobRunner
     _store: Store = field(repr=False)
 
     @property
@@ -58,10 +67,12 @@ def build_services(
     responder: Responder | None,
     *,
     clock: Callable[[], datetime] = utcnow,
+    holder: str | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
     :param clock: the current time for every service (tests move it).
+    :param holder: this process's name for job leases (default: host, pid, random).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -72,6 +83,7 @@ def build_services(
     )
     desk = DeskService(config, routing, clock=clock)
     routing.desk_status = desk.status
+    presence = PresenceService(store, config, inbox, routing, clock=clock)
     conversations = ConversationService(
         store,
         VisitorTokens(settings.secret_key),
@@ -88,6 +100,12 @@ def build_services(
         throttle=Throttle(),
         clock=clock,
     )
+    jobs = JobRunner(
+        store.leases,
+        [Job("routing", timedelta(seconds=JOB_SECONDS), presence.tick)],
+        holder=holder,
+        clock=clock,
+    )
     return Services(
         settings,
         config,
@@ -96,7 +114,10 @@ def build_services(
         inbox,
         escalation,
         routing,
+        presence,
+        TicketService(store, config, inbox, clock=clock),
         operators,
         CannedService(store),
+        jobs,
         store,
     )

@@ -22,6 +22,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "transferred_department": "Votre conversation est transférée au service {department}.",
         "handed_back": "{operator} vous repasse à l'assistant. Posez-lui vos autres questions.",
         "closed": "{operator} a clôturé la conversation. Merci ! Comment l'évaluez-vous ?",
+        "reopened": "{operator} a rouvert la conversation.",
+        "noted": "Merci, votre message est transmis à l'équipe avec votre demande. "
+        "Nous vous répondons ici.",
     },
     "nl": {
         "ticket_opened": "Uw aanvraag heeft het nummer {ticket}.",
@@ -34,6 +37,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "transferred_department": "Uw gesprek wordt doorgestuurd naar de dienst {department}.",
         "handed_back": "{operator} geeft u terug aan de assistent voor uw andere vragen.",
         "closed": "{operator} heeft het gesprek afgesloten. Bedankt! Hoe beoordeelt u het?",
+        "reopened": "{operator} heeft het gesprek heropend.",
+        "noted": "Bedankt, uw bericht is bij uw aanvraag aan het team bezorgd. "
+        "We antwoorden u hier.",
     },
     "en": {
         "ticket_opened": "Your request has the number {ticket}.",
@@ -46,6 +52,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "transferred_department": "Your conversation is transferred to the {department} team.",
         "handed_back": "{operator} hands you back to the assistant for your other questions.",
         "closed": "{operator} closed the conversation. Thank you! How would you rate it?",
+        "reopened": "{operator} reopened the conversation.",
+        "noted": "Thank you, your message has reached our team with your request. "
+        "We will answer you here.",
     },
 }
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from .deskconfig import PRIORITIES, DeskConfig
-from .errors import Conflict
-from .models import Status
+from .errors import Conflict, InvalidPayload
+from .events import Event
+from .inbox import Inbox
+from .models import Operator, Status, TicketChanges, utcnow
+from .store import Store
 
-__all__ = ["PRIORITIES", "check_transition", "due_at"]
+__all__ = ["PRIORITIES", "SUBJECT_MAX", "TicketService", "check_transition", "due_at"]
+
+log = logging.getLogger(__name__)
+
+#: Longest ticket subject, in characters.
+SUBJECT_MAX = 200
 
 #: Allowed moves; anything else is a Conflict. Resolved tickets reopen when the
 #: visitor comes back before they are closed.
@@ -31,3 +41,56 @@ def check_transition(current: Status, target: Status) -> None:
 def due_at(config: DeskConfig, created: datetime, priority: str) -> datetime:
     """Return when the first response is due: the priority's target in business time."""
     return config.hours.add_business_time(created, config.targets[priority])
+
+
+class TicketService:
+    """Operators' changes to a conversation's ticket (subject, priority, department).
+
+    :param inbox: refreshes what screens show after a change.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        config: DeskConfig,
+        inbox: Inbox,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.inbox = inbox
+        self.clock = clock
+
+    async def operator_changed(
+        self,
+        operator: Operator,
+        conversation_id: str,
+        *,
+        subject: str | None = None,
+        priority: str | None = None,
+        department: str | None = None,
+    ) -> list[Event]:
+        """Change the conversation's current ticket; any operator may (as in a shared
+        inbox). A new priority moves the reply target; a new department, the queue.
+
+        :raises Conflict: ``no_ticket`` if the conversation has none.
+        """
+        ticket = await self.store.tickets.current_ticket(conversation_id)
+        if ticket is None:
+            raise Conflict("this conversation has no ticket", code="no_ticket")
+        if department is not None and department not in self.config.departments:
+            raise InvalidPayload(f"unknown department {department!r}")
+        if priority is not None and priority not in PRIORITIES:
+            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        moved = priority is not None and priority != ticket.priority
+        changes = TicketChanges(
+            subject=" ".join(subject.split())[:SUBJECT_MAX] if subject else None,
+            priority=priority,
+            department=department,
+            due_at=due_at(self.config, ticket.created_at, priority) if moved and priority else None,
+        )
+        await self.store.tickets.update_ticket(ticket.id, changes, self.clock())
+        log.info("%s changed ticket %s: %s", operator.email, ticket.label, changes.as_columns())
+        departments = {ticket.department, department or ticket.department}
+        return await self.inbox.changed([conversation_id], departments=departments)

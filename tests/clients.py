@@ -1,4 +1,8 @@
-"""Test-side Socket.IO clients that record every event for waiting on, never sleeping."""
+"""Test-side Socket.IO clients that record every event for waiting on, never sleeping.
+
+Every event and ack they receive is checked against its wire struct (chatdesk/wire): a
+field the server sends that the schema does not describe fails the test that got it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from collections import defaultdict
 from typing import Any
 
 import aiohttp
+import msgspec
 import socketio
+
+from chatdesk.wire import ACKS, OUTGOING, ErrorAck
 
 TIMEOUT = 5.0
 
@@ -26,11 +33,20 @@ class VisitorClient:
         self.queues: defaultdict[str, asyncio.Queue[Any]] = defaultdict(asyncio.Queue)
         self.session: dict[str, Any] = {}
         self.connect_error: Any = None
+        self.schema_errors: list[str] = []
         self.sio.on("*", self._record, namespace=self.namespace)
         self.sio.on("connect_error", self._refused, namespace=self.namespace)
 
     async def _record(self, event: str, *args: Any) -> None:
-        self.queues[event].put_nowait(args[0] if len(args) == 1 else args)
+        payload = args[0] if len(args) == 1 else args
+        kind = OUTGOING[self.namespace].get(event)  # type: ignore[index]
+        try:
+            assert kind is not None, f"the server sent an undocumented event {event!r}"
+            msgspec.convert(payload, kind)
+        except (AssertionError, msgspec.ValidationError) as exc:
+            # Handlers' exceptions are swallowed by python-socketio: fail at close().
+            self.schema_errors.append(f"{self.namespace} {event}: {exc}")
+        self.queues[event].put_nowait(payload)
 
     async def _refused(self, data: Any) -> None:
         self.connect_error = data
@@ -63,8 +79,13 @@ class VisitorClient:
         return [queue.get_nowait() for _ in range(queue.qsize())]
 
     async def call(self, event: str, data: Any = None, timeout: float = TIMEOUT) -> Any:
-        """Emit with an ack callback and return the ack."""
-        return await self.sio.call(event, data, namespace=self.namespace, timeout=timeout)
+        """Emit with an ack callback and return the ack (checked against its schema)."""
+        ack = await self.sio.call(event, data, namespace=self.namespace, timeout=timeout)
+        if isinstance(ack, dict) and ack.get("ok") is False:
+            msgspec.convert(ack, ErrorAck)
+        elif event in ACKS[self.namespace]:  # type: ignore[index]
+            msgspec.convert(ack, ACKS[self.namespace][event])  # type: ignore[index]
+        return ack
 
     async def say(self, text: str, client_id: str | None = None) -> dict[str, Any]:
         """Send a message; return the message from a successful ack."""
@@ -76,6 +97,7 @@ class VisitorClient:
         if self.sio.connected:
             await self.sio.disconnect()
         await self.http.close()
+        assert not self.schema_errors, self.schema_errors
 
 
 def _new_id() -> str:

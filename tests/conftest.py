@@ -11,9 +11,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from chatdesk import Settings, create_app
+from chatdesk.services import Services
 from chatdesk.store import SqliteStore, Store
 
 from .clients import VisitorClient
+from .desk import Clock, make_services
 
 STORE_BACKENDS = ["sqlite"]
 
@@ -84,3 +86,15 @@ def visitor_factory(
         return client
 
     return make
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock tests move by hand (a Tuesday, 10:30 in Brussels)."""
+    return Clock()
+
+
+@pytest.fixture
+def desk(store: Store, clock: Clock) -> Services:
+    """A desk's services on a real store, open round the clock, with a test clock."""
+    return make_services(store, clock)

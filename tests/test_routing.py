@@ -4,100 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from chatdesk import Settings
-from chatdesk.deskconfig import DeskConfig, RoutingConfig
+from chatdesk.deskconfig import DeskConfig
 from chatdesk.errors import Conflict, Forbidden
 from chatdesk.escalation import Contact
 from chatdesk.events import MessagePosted, OperatorOffered, StateChanged
 from chatdesk.hours import BusinessHours
-from chatdesk.models import Author, MessageDraft, Mode, Operator, Status
-from chatdesk.services import Services, build_services
+from chatdesk.models import Mode, Status
+from chatdesk.services import Services
 from chatdesk.store import Store
 
-ALWAYS = BusinessHours(ZoneInfo("Europe/Brussels"), (((time(0), time.max),),) * 7, "")
-
-
-class Clock:
-    """A clock tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 17, 9, 30, tzinfo=UTC)  # a Tuesday, 10:30 in Brussels
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-def make_services(store: Store, clock: Clock, **routing: Any) -> Services:
-    config = DeskConfig(
-        name="Test desk",
-        hours=ALWAYS,
-        routing=RoutingConfig(
-            offline_grace=timedelta(seconds=60), accept_timeout=timedelta(seconds=30), **routing
-        ),
-    )
-    settings = Settings(secret_key="s" * 40, knowledge_dir=None)
-    return build_services(settings, config, store, None, clock=clock)
-
-
-@pytest.fixture
-def desk(store: Store, clock: Clock) -> Services:
-    return make_services(store, clock)
-
-
-async def operator(
-    desk: Services,
-    name: str,
-    *,
-    departments: tuple[str, ...] = ("general",),
-    capacity: int | None = None,
-    online: bool = True,
-) -> Operator:
-    op = await desk.operators.add(
-        f"{name.lower()}@desk.test",
-        name=name,
-        role="operator",
-        departments=departments,
-        languages=("fr", "en"),
-        password="correct horse battery",
-        capacity=capacity,
-    )
-    if online:
-        await desk.routing.operator_connected(op)
-    return op
-
-
-async def conversation(
-    desk: Services, question: str = "Ma facture est fausse", lang: str = "fr"
-) -> str:
-    _, conv = await desk._store.conversations.create_visitor(
-        lang=lang, page="/pricing", now=desk.routing.clock()
-    )
-    await desk._store.conversations.append_message(conv.id, MessageDraft(Author.VISITOR, question))
-    return conv.id
-
-
-async def escalate(desk: Services, cid: str, **kw: Any) -> list[Any]:
-    return await desk.escalation.visitor_asked(cid, **kw)
-
-
-async def mode_of(desk: Services, cid: str) -> Mode:
-    found = await desk._store.conversations.get_conversation(cid)
-    assert found is not None
-    return found.mode
+from .desk import Clock, conversation, escalate, make_services, mode_of, operator
 
 
 async def test_escalation_opens_a_numbered_ticket_and_queues(desk: Services) -> None:
@@ -129,7 +50,7 @@ async def test_escalation_opens_a_numbered_ticket_and_queues(desk: Services) -> 
 async def test_escalation_waits_when_nobody_is_available(desk: Services) -> None:
     await operator(desk, "Away")  # online, then away: not available
     away = (await desk._store.operators.list_operators())[0]
-    await desk.routing.set_status(away, "away")
+    await desk.presence.set_status(away, "away")
     cid = await conversation(desk, "Mon site est en panne")
     events = await escalate(desk, cid, department="technical", priority="urgent")
     assert await mode_of(desk, cid) is Mode.WAITING
@@ -232,7 +153,7 @@ async def test_auto_assign_offers_and_requeues_unaccepted(store: Store, clock: C
     with pytest.raises(Conflict):
         await desk.routing.claim(ann, cid)  # reserved for Bob meanwhile
     clock.advance(seconds=31)  # Bob does not accept in time
-    events = await desk.routing.tick()
+    events = await desk.presence.tick()
     offers = [e for e in events if isinstance(e, OperatorOffered) and e.conversation_id == cid]
     assert [o.operator_id for o in offers] == [ann.id]
     await desk.routing.claim(ann, cid)
@@ -272,15 +193,15 @@ async def test_offline_operator_conversations_are_requeued_after_grace(
     cid = await conversation(desk)
     await escalate(desk, cid)
     await desk.routing.claim(ann, cid)
-    await desk.routing.operator_disconnected(ann)
+    await desk.presence.operator_disconnected(ann)
     clock.advance(seconds=30)
-    await desk.routing.tick()
+    await desk.presence.tick()
     assert await mode_of(desk, cid) is Mode.LIVE  # within the grace period
     # Reconnecting within the grace period keeps everything.
-    await desk.routing.operator_connected(ann)
-    await desk.routing.operator_disconnected(ann)
+    await desk.presence.operator_connected(ann)
+    await desk.presence.operator_disconnected(ann)
     clock.advance(seconds=61)
-    events = await desk.routing.tick()
+    events = await desk.presence.tick()
     assert await mode_of(desk, cid) is Mode.QUEUED
     assert (await desk._store.presence.presence())[ann.id].status == "offline"
     left = [e.message for e in events if isinstance(e, MessagePosted)]

@@ -53,6 +53,16 @@ class Bot:
         """Return the language to answer ``text`` in."""
         return self.languages.guess(text, conversation_lang)
 
+    def detect_language(self, text: str) -> str | None:
+        """Return the language of ``text`` when the guess is confident, else None."""
+        known = self.languages.languages
+        if len(known) < 2:
+            return None
+        # The guesser falls back to the given language when unsure: two different
+        # fallbacks agreeing means it was sure.
+        first, second = (self.languages.guess(text, lang) for lang in known[:2])
+        return first if first == second else None
+
     def decide(self, text: str, lang: str, *, misses: int = 0) -> Decision:
         """Decide what to do with ``text`` (already known to be in ``lang``)."""
         if self.human(text):

@@ -76,6 +76,11 @@ class BotResponder:
         entry = bot.entry(entry_id) if bot is not None else None
         return entry.title(lang) if entry is not None else None
 
+    def detect_language(self, text: str) -> str | None:
+        """Return the language ``text`` is written in, when the bot is confident."""
+        bot = self.library.current
+        return bot.detect_language(text) if bot is not None else None
+
     def _reply(
         self, bot: Bot, conversation: Conversation, decision: Decision, lang: str
     ) -> list[MessageDraft | Event]:

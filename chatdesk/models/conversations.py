@@ -13,6 +13,7 @@ __all__ = [
     "MAX_PAGE",
     "Author",
     "Conversation",
+    "LangSource",
     "Message",
     "MessageDraft",
     "Mode",
@@ -32,6 +33,31 @@ class Mode(StrEnum):
     LIVE = "live"  # an operator has it
     WAITING = "waiting"  # escalated while nobody could take it: the ticket waits
     CLOSED = "closed"  # an operator closed it; a new visitor message reopens it
+
+
+class LangSource(StrEnum):
+    """Where a conversation's language came from; a source replaces the language only if
+    it ranks at least as high as the current one (:attr:`rank`)."""
+
+    DEFAULT = "default"  # the desk's default: nothing else was known
+    BROWSER = "browser"  # the visitor's browser languages
+    DETECTED = "detected"  # the language the visitor writes in, detected with confidence
+    SITE = "site"  # the site embedding the widget says (``data-lang``)
+    VISITOR = "visitor"  # the visitor chose it in the widget
+
+    @property
+    def rank(self) -> int:
+        """Return how strong this source is (a higher rank is never replaced by a lower)."""
+        return _LANG_RANK.index(self)
+
+
+_LANG_RANK = [
+    LangSource.DEFAULT,
+    LangSource.BROWSER,
+    LangSource.DETECTED,
+    LangSource.SITE,
+    LangSource.VISITOR,
+]
 
 
 class Author(StrEnum):
@@ -76,6 +102,7 @@ class Conversation:
     #: The seq of the last visitor message the responder answered (see
     #: ``ConversationStore.append_replies``).
     answered_seq: int = 0
+    lang_source: LangSource = LangSource.DEFAULT
 
 
 @dataclass(frozen=True, slots=True)

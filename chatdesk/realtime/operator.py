@@ -22,6 +22,7 @@ from ..wire.operator import (
     OperatorMessageIn,
     OperatorTypingIn,
     StatusIn,
+    TicketUpdateIn,
     TransferIn,
 )
 from ..wire.visitor import NothingIn
@@ -77,7 +78,7 @@ class OperatorNamespace(BaseNamespace):
             operator = await self._operator(sid)
         except ChatdeskError:
             return
-        await self.publisher.publish(await self.services.routing.operator_disconnected(operator))
+        await self.publisher.publish(await self.services.presence.operator_disconnected(operator))
 
     @acked
     async def on_status(self, sid: str, data: Any) -> dict[str, Any]:
@@ -85,7 +86,7 @@ class OperatorNamespace(BaseNamespace):
         request = decode(StatusIn, data, "status")
         operator = await self._operator(sid)
         status = PresenceStatus(request.status)
-        await self.publisher.publish(await self.services.routing.set_status(operator, status))
+        await self.publisher.publish(await self.services.presence.set_status(operator, status))
         return {"status": status.value}
 
     @acked
@@ -208,6 +209,29 @@ class OperatorNamespace(BaseNamespace):
         return {}
 
     @acked
+    async def on_reopen(self, sid: str, data: Any) -> dict[str, Any]:
+        """Take back a closed (or handed back) conversation: live again, ticket open."""
+        conversation_id = decode(ConversationIn, data, "reopen").conversation_id
+        operator = await self._operator(sid)
+        await self.publisher.publish(await self.services.routing.reopen(operator, conversation_id))
+        return {"conversation": await self.services.inbox.summary(conversation_id)}
+
+    @acked
+    async def on_ticket_update(self, sid: str, data: Any) -> dict[str, Any]:
+        """Change the conversation's ticket: subject, priority, department."""
+        request = decode(TicketUpdateIn, data, "ticket_update")
+        operator = await self._operator(sid)
+        events = await self.services.tickets.operator_changed(
+            operator,
+            request.conversation_id,
+            subject=request.subject,
+            priority=request.priority,
+            department=request.department,
+        )
+        await self.publisher.publish(events)
+        return {"conversation": await self.services.inbox.summary(request.conversation_id)}
+
+    @acked
     async def on_operators(self, sid: str, data: Any) -> dict[str, Any]:
         """List the operators with their presence and load (for transfers)."""
         decode(NothingIn, data, "operators")
@@ -215,7 +239,7 @@ class OperatorNamespace(BaseNamespace):
         return {
             "operators": [
                 {**o.to_payload(), "status": status.value, "load": load}
-                for o, status, load in await self.services.routing.overview()
+                for o, status, load in await self.services.presence.overview()
             ],
             "departments": list(self.services.config.departments),
         }
@@ -252,13 +276,13 @@ class OperatorNamespace(BaseNamespace):
     async def _hello(self, sid: str, operator: Operator) -> None:
         if not await self.connected(sid):
             return
-        routing = self.services.routing
-        await self.publisher.publish(await routing.operator_connected(operator))
+        presence = self.services.presence
+        await self.publisher.publish(await presence.operator_connected(operator))
         await self.emit(
             "hello",
             {
                 "operator": operator.to_payload(),
-                "status": (await routing.status_of(operator.id)).value,
+                "status": (await presence.status_of(operator.id)).value,
                 "counts": await self.services.inbox.counts_for(operator.id),
                 "departments": list(self.services.config.departments),
             },

@@ -13,6 +13,7 @@ from ..events import (
     DeskChanged,
     Event,
     InboxCounts,
+    LanguageChanged,
     MessagePosted,
     NotePosted,
     OperatorOffered,
@@ -66,6 +67,10 @@ class Publisher:
                     "status": event.status,
                 }
                 await self._to_operators("presence", payload)
+            elif isinstance(event, LanguageChanged):
+                room = rooms.conversation(event.conversation_id)
+                changed = {"lang": event.lang, "bot": event.welcome}
+                await self.sio.emit("lang", changed, to=room, namespace=rooms.VISITOR_NS)
             elif isinstance(event, NotePosted):
                 room = rooms.conversation(event.note.conversation_id)
                 await self._to_operators("note", event.note.to_payload(), room)

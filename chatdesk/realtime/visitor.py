@@ -10,7 +10,7 @@ import socketio
 from ..conversation import VisitorSession
 from ..errors import ChatdeskError, InvalidPayload
 from ..escalation import Contact
-from ..models import MAX_PAGE, Message
+from ..models import MAX_PAGE, LangSource, Message
 from ..services import Services
 from ..wire import decode
 from ..wire.visitor import (
@@ -20,6 +20,7 @@ from ..wire.visitor import (
     EscalateIn,
     FeedbackIn,
     HistoryIn,
+    LangIn,
     MessageIn,
     NothingIn,
     RateIn,
@@ -59,7 +60,10 @@ class VisitorNamespace(BaseNamespace):
         try:
             request = decode(ConnectAuth, auth, "auth")
             session = await self.conversations.visitor_connected(
-                token=request.token or None, lang=request.lang, page=request.page or ""
+                token=request.token or None,
+                lang=request.lang,
+                page=request.page or "",
+                lang_source=LangSource(request.lang_source or "browser"),
             )
         except ChatdeskError as exc:
             code = "invalid_auth" if isinstance(exc, InvalidPayload) else exc.code
@@ -178,6 +182,22 @@ class VisitorNamespace(BaseNamespace):
         # After the ack: tell every tab (in any process), then drop this process's sockets.
         self.spawn(self._disconnect_visitor(visitor_id), "forget")
         return {}
+
+    @acked
+    async def on_lang(self, sid: str, data: Any) -> dict[str, Any]:
+        """The visitor chose the conversation's language (no reconnect needed)."""
+        request = decode(LangIn, data, "lang")
+        self._throttle(sid)
+        conversation_id = await self._conversation_id(sid)
+        conversation, events = await self.conversations.visitor_chose_language(
+            conversation_id, request.lang
+        )
+        await self.publisher.publish(events)
+        return {
+            "lang": conversation.lang,
+            "bot": self.conversations.welcome(conversation),
+            "state": await self.services.inbox.state(conversation),
+        }
 
     @acked
     async def on_history(self, sid: str, data: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from ..models import MAX_PAGE, Conversation, Message, MessageDraft, Mode, Visitor
+from ..models import MAX_PAGE, Conversation, LangSource, Message, MessageDraft, Mode, Visitor
 
 __all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore"]
 
@@ -25,13 +25,19 @@ class ConversationStore(Protocol):
     """
 
     async def create_visitor(
-        self, *, lang: str, page: str, now: datetime
+        self,
+        *,
+        lang: str,
+        page: str,
+        now: datetime,
+        lang_source: LangSource = LangSource.DEFAULT,
     ) -> tuple[Visitor, Conversation]:
         """Create a visitor and their first conversation together.
 
         :param lang: the visitor's language.
         :param page: the URL of the page the widget was opened on.
         :param now: creation time.
+        :param lang_source: where ``lang`` came from.
         """
         ...
 
@@ -52,8 +58,16 @@ class ConversationStore(Protocol):
         """Return a conversation by id, or ``None``."""
         ...
 
-    async def note_visit(self, conversation_id: str, *, lang: str, page: str) -> None:
-        """Record the language and page of the visitor's latest connection."""
+    async def note_visit(
+        self,
+        conversation_id: str,
+        *,
+        lang: str,
+        page: str,
+        lang_source: LangSource | None = None,
+    ) -> None:
+        """Record the conversation's language (and, when given, where it came from) and the
+        page of the visitor's latest connection."""
         ...
 
     async def append_message(

@@ -53,6 +53,14 @@ class RoutingStore(Protocol):
         (None if it was not escalated, or ``holder`` no longer has it)."""
         ...
 
+    async def reopen_conversation(
+        self, conversation_id: str, operator_id: str, *, capacity: int, now: datetime
+    ) -> Claim:
+        """Give a conversation whose ticket was resolved (closed or handed back to the bot)
+        back to an operator with free capacity, live; the ticket opens again. GONE if its
+        ticket is not resolved."""
+        ...
+
     async def offer_conversation(
         self, conversation_id: str, operator_id: str, now: datetime
     ) -> bool:
@@ -79,6 +87,11 @@ class RoutingStore(Protocol):
     ) -> list[Conversation]:
         """Return queued conversations (of a department; only unoffered ones) by priority,
         then waiting time."""
+        ...
+
+    async def waiting_conversations(self, department: str | None = None) -> list[Conversation]:
+        """Return conversations waiting for a person (escalated while nobody could take
+        them), of a department, oldest first."""
         ...
 
     async def operator_conversations(self, operator_id: str) -> list[Conversation]:

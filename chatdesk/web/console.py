@@ -135,7 +135,7 @@ async def _base(request: web.Request) -> dict[str, Any]:
         "csrf": session.csrf,
         "desk": services.config.name,
         "counts": await services.inbox.counts_for(session.operator.id),
-        "status": (await services.routing.status_of(session.operator.id)).value,
+        "status": (await services.presence.status_of(session.operator.id)).value,
         "departments": services.config.departments,
     }
 

@@ -12,6 +12,7 @@ from ...errors import NotFound
 from ...models import (
     Author,
     Conversation,
+    LangSource,
     Message,
     MessageDraft,
     Mode,
@@ -34,11 +35,21 @@ class SqliteConversations:
         self._worker = worker
 
     async def create_visitor(
-        self, *, lang: str, page: str, now: datetime
+        self,
+        *,
+        lang: str,
+        page: str,
+        now: datetime,
+        lang_source: LangSource = LangSource.DEFAULT,
     ) -> tuple[Visitor, Conversation]:
         visitor = Visitor(id=new_id(), created_at=now, lang=lang)
         conversation = Conversation(
-            id=new_id(), visitor_id=visitor.id, created_at=now, lang=lang, page=page
+            id=new_id(),
+            visitor_id=visitor.id,
+            created_at=now,
+            lang=lang,
+            page=page,
+            lang_source=lang_source,
         )
 
         def job(conn: sqlite3.Connection) -> None:
@@ -47,9 +58,17 @@ class SqliteConversations:
                 (visitor.id, format_ts(now), lang),
             )
             conn.execute(
-                "INSERT INTO conversations (id, visitor_id, created_at, updated_at, lang, page)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation.id, visitor.id, format_ts(now), format_ts(now), lang, page),
+                "INSERT INTO conversations (id, visitor_id, created_at, updated_at, lang, page,"
+                " lang_source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation.id,
+                    visitor.id,
+                    format_ts(now),
+                    format_ts(now),
+                    lang,
+                    page,
+                    lang_source.value,
+                ),
             )
 
         await self._worker.run(job)
@@ -105,11 +124,20 @@ class SqliteConversations:
         )
         return None if row is None else conversation_row(row)
 
-    async def note_visit(self, conversation_id: str, *, lang: str, page: str) -> None:
+    async def note_visit(
+        self,
+        conversation_id: str,
+        *,
+        lang: str,
+        page: str,
+        lang_source: LangSource | None = None,
+    ) -> None:
+        source = lang_source.value if lang_source is not None else None
         await self._worker.run(
             lambda conn: conn.execute(
-                "UPDATE conversations SET lang = ?, page = ? WHERE id = ?",
-                (lang, page, conversation_id),
+                "UPDATE conversations SET lang = ?, page = ?,"
+                " lang_source = COALESCE(?, lang_source) WHERE id = ?",
+                (lang, page, source, conversation_id),
             )
         )
 

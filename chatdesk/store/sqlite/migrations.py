@@ -147,10 +147,13 @@ MIGRATIONS: list[list[str]] = [
         )""",
     ],
     [
-        # The responder's cursor (replies in order across processes), offer refusals and
-        # job leases in the store; login throttling moved to the `limits` library.
+        # The responder's cursor (replies in order across processes), the language's
+        # source, offer refusals and job leases in the store; login throttling moved to
+        # the `limits` library.
         "ALTER TABLE conversations ADD COLUMN answered_seq INTEGER NOT NULL DEFAULT 0",
         "UPDATE conversations SET answered_seq = last_seq",
+        # Where the conversation's language came from (which source may replace it).
+        "ALTER TABLE conversations ADD COLUMN lang_source TEXT NOT NULL DEFAULT 'browser'",
         """CREATE TABLE declines (
             conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
             operator_id TEXT NOT NULL,

@@ -149,6 +149,40 @@ class SqliteRouting:
 
         return await self._worker.run(job)
 
+    async def reopen_conversation(
+        self, conversation_id: str, operator_id: str, *, capacity: int, now: datetime
+    ) -> Claim:
+        def job(conn: sqlite3.Connection) -> Claim:
+            row = conn.execute(
+                "SELECT c.mode, t.status FROM conversations c"
+                " JOIN tickets t ON t.id = (SELECT id FROM tickets WHERE conversation_id = c.id"
+                "                            ORDER BY created_at DESC LIMIT 1)"
+                " WHERE c.id = ?",
+                (conversation_id,),
+            ).fetchone()
+            if row is None or row[1] != Status.RESOLVED.value:
+                return Claim.GONE
+            if row[0] not in (Mode.CLOSED.value, Mode.BOT.value):
+                return Claim.TAKEN
+            if _load(conn, operator_id) >= capacity:
+                return Claim.FULL
+            conn.execute(
+                "UPDATE conversations SET mode = 'live', operator_id = ?, offered_to = NULL,"
+                " offered_at = NULL, answered_seq = last_seq WHERE id = ?",
+                (operator_id, conversation_id),
+            )
+            set_current_ticket(
+                conn,
+                conversation_id,
+                now,
+                status=Status.OPEN.value,
+                operator_id=operator_id,
+                resolved_at=None,
+            )
+            return Claim.CLAIMED
+
+        return await self._worker.run(job)
+
     async def offer_conversation(
         self, conversation_id: str, operator_id: str, now: datetime
     ) -> bool:
@@ -215,6 +249,19 @@ class SqliteRouting:
         rows = await self._worker.run(
             lambda conn: conn.execute(
                 f"SELECT {_C} FROM conversations c WHERE {where} ORDER BY {QUEUE_ORDER}", params
+            ).fetchall()
+        )
+        return [conversation_row(r) for r in rows]
+
+    async def waiting_conversations(self, department: str | None = None) -> list[Conversation]:
+        where, params = "mode = 'waiting'", []
+        if department:
+            where, params = where + " AND department = ?", [department]
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE {where}"
+                " ORDER BY queued_at",
+                params,
             ).fetchall()
         )
         return [conversation_row(r) for r in rows]

@@ -8,6 +8,7 @@ from typing import Any
 from ...models import (
     Author,
     Conversation,
+    LangSource,
     Message,
     Mode,
     Note,
@@ -32,7 +33,7 @@ __all__ = [
 
 CONVERSATION_COLUMNS = (
     "id, visitor_id, created_at, lang, page, status, last_seq, mode, bot_misses, "
-    "department, priority, queued_at, operator_id, answered_seq"
+    "department, priority, queued_at, operator_id, answered_seq, lang_source"
 )
 MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
 OPERATOR_COLUMNS = (
@@ -66,6 +67,7 @@ def conversation_row(row: Any) -> Conversation:
         queued_at=_ts(row[11]),
         operator_id=row[12],
         answered_seq=row[13],
+        lang_source=LangSource(row[14]),
     )
 
 

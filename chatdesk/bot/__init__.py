@@ -1,0 +1,1 @@
+"""The FAQ bot: knowledge files, the matcher, the policy, and the responder."""
