@@ -16,7 +16,11 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = argparse.ArgumentParser(prog="chatdesk", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="chatdesk",
+        description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
+        "and test the bot's knowledge (kb), manage operators.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
     kb.add_parser(commands)

@@ -115,4 +115,16 @@ def test_demo_only_on_an_empty_desk(
     status, out, _ = run(capsys, monkeypatch, "operators", "demo")
     assert status == 0 and "demo@chatdesk.local /" in out
     status, out, _ = run(capsys, monkeypatch, "operators", "demo")
-    assert status == 0 and out == ""
+    # Said, not silent: the account exists, and how to get a new password.
+    assert status == 0 and "exists" in out
+    assert "chatdesk operators passwd demo@chatdesk.local" in out
+
+
+def test_help_reads_as_plain_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for command in ([], ["serve"], ["kb"], ["operators"]):
+        with pytest.raises(SystemExit):
+            run(capsys, monkeypatch, *command, "--help")
+        out = capsys.readouterr().out
+        assert "usage: chatdesk" in out and "``" not in out

@@ -18,7 +18,10 @@ from ..errors import ChatdeskError
 from ..operators import OperatorService, SessionTokens
 from ..store import Store, create_store
 
-__all__ = ["add_parser"]
+__all__ = ["DEMO_EMAIL", "add_parser"]
+
+#: The account `chatdesk operators demo` creates for `make run`.
+DEMO_EMAIL = "demo@chatdesk.local"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -113,11 +116,22 @@ def _passwd(args: argparse.Namespace, settings: Settings) -> int:
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: OperatorService) -> str:
-        if await service.list():
-            return ""  # a real desk: never add an account behind the admin's back
+        existing = await service.list()
+        if existing:
+            # A real desk: never add an account behind the admin's back; say what to do.
+            demo = next((o for o in existing if o.email == DEMO_EMAIL), None)
+            if demo is not None:
+                return (
+                    f"the demo operator {DEMO_EMAIL} exists; to set a new password run:\n"
+                    f"  chatdesk operators passwd {DEMO_EMAIL}"
+                )
+            return (
+                f"operators exist ({len(existing)}): no demo account added; "
+                "list them with: chatdesk operators list"
+            )
         password = secrets.token_urlsafe(12)
         await service.add(
-            "demo@chatdesk.local",
+            DEMO_EMAIL,
             name="Demo Admin",
             role="admin",
             departments=service.departments,
@@ -125,8 +139,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
             password=password,
         )
         return (
-            f"demo operator created: log in at /console with demo@chatdesk.local / "
-            f"{password}\n(disable it with: chatdesk operators disable demo@chatdesk.local)"
+            f"demo operator created: log in at /console with {DEMO_EMAIL} / "
+            f"{password}\n(disable it with: chatdesk operators disable {DEMO_EMAIL})"
         )
 
     return _run(settings, work)

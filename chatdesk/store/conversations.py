@@ -112,8 +112,8 @@ class ConversationStore(Protocol):
     async def list_messages(
         self, conversation_id: str, *, since: int = 0, limit: int = 50
     ) -> tuple[list[Message], bool]:
-        """Return messages with ``seq > since`` in order, at most ``limit`` (capped at
-        :data:`MAX_PAGE`), and whether more follow."""
+        """Return messages with ``seq > since`` in order, at most ``limit`` (clamped to
+        1..:data:`MAX_PAGE`), and whether more follow."""
         ...
 
     async def set_mode(

@@ -101,6 +101,12 @@ class SqliteConversations:
                 conn.executemany(
                     f"DELETE FROM {table} WHERE conversation_id = ?", [(i,) for i in ids]
                 )
+            # Tickets stay for the desk's statistics, without whom they were about.
+            conn.executemany(
+                "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
+                " WHERE conversation_id = ?",
+                [(i,) for i in ids],
+            )
             conn.execute("DELETE FROM visitors WHERE id = ?", (visitor_id,))
 
         await self._worker.run(job)

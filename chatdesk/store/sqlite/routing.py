@@ -138,6 +138,7 @@ class SqliteRouting:
                 " offered_at = NULL WHERE id = ?",
                 (mode.value, conversation_id),
             )
+            conn.execute("DELETE FROM declines WHERE conversation_id = ?", (conversation_id,))
             set_current_ticket(
                 conn, conversation_id, now, status=Status.RESOLVED.value, resolved_at=format_ts(now)
             )

@@ -88,6 +88,8 @@ class SqliteTickets:
                     draft.reason,
                 ),
             )
+            # A new request: refusals of earlier offers do not carry over.
+            conn.execute("DELETE FROM declines WHERE conversation_id = ?", (conversation_id,))
             conn.execute(
                 "UPDATE conversations SET mode = ?, department = ?, priority = ?, queued_at = ?,"
                 " operator_id = NULL, offered_to = NULL, offered_at = NULL, bot_misses = 0"

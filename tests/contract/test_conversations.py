@@ -1,0 +1,311 @@
+"""Contract of ConversationStore: visitors, conversations, messages, replies, modes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from chatdesk.errors import NotFound
+from chatdesk.models import MAX_PAGE, Author, LangSource, Mode, TicketChanges
+from chatdesk.store import Store
+
+from .conftest import T0, Factory, draft, later
+
+
+async def test_create_visitor_makes_a_first_conversation(store: Store) -> None:
+    visitor, conversation = await store.conversations.create_visitor(lang="nl", page="/p", now=T0)
+    assert (visitor.lang, visitor.created_at) == ("nl", T0)
+    assert await store.conversations.get_visitor(visitor.id) == visitor
+    current = await store.conversations.current_conversation(visitor.id)
+    assert current == conversation
+    assert await store.conversations.get_conversation(conversation.id) == conversation
+    assert (current.visitor_id, current.lang, current.page) == (visitor.id, "nl", "/p")
+    assert (current.created_at, current.last_seq, current.answered_seq) == (T0, 0, 0)
+    assert current.mode is Mode.BOT
+
+
+async def test_unknown_ids_read_as_none(store: Store) -> None:
+    assert await store.conversations.get_visitor("nobody") is None
+    assert await store.conversations.current_conversation("nobody") is None
+    assert await store.conversations.get_conversation("nothing") is None
+
+
+async def test_delete_visitor_forgets_conversations_and_messages(
+    store: Store, make: Factory
+) -> None:
+    kept = await make.conversation("stays")
+    gone = await make.conversation("bonjour", "encore")
+    await store.conversations.delete_visitor(gone.visitor_id)
+    assert await store.conversations.get_visitor(gone.visitor_id) is None
+    assert await store.conversations.current_conversation(gone.visitor_id) is None
+    assert await store.conversations.get_conversation(gone.id) is None
+    assert await store.conversations.list_messages(gone.id) == ([], False)
+    # Deleting again, or someone unknown, is no error; others are untouched.
+    await store.conversations.delete_visitor(gone.visitor_id)
+    await store.conversations.delete_visitor("nobody")
+    messages, _ = await store.conversations.list_messages(kept.id)
+    assert [m.text for m in messages] == ["stays"]
+
+
+async def test_delete_visitor_keeps_tickets_without_conversation_or_contact(
+    request: pytest.FixtureRequest, store: Store, make: Factory
+) -> None:
+    conversation, ticket = await make.escalated()
+    await store.tickets.update_ticket(
+        ticket.id, TicketChanges(requester_name="Léa", requester_email="lea@example.be"), T0
+    )
+    await store.conversations.delete_visitor(conversation.visitor_id)
+    # An empty change reads the ticket back by id: it is still there.
+    kept = await store.tickets.update_ticket(ticket.id, TicketChanges(), later(minutes=1))
+    assert (kept.number, kept.subject) == (ticket.number, ticket.subject)
+    assert kept.conversation_id is None
+    assert (kept.requester_name, kept.requester_email) == ("", "")
+
+
+async def test_append_assigns_sequence_numbers_from_one(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    seqs = []
+    for text in ("a", "b", "c"):
+        message, created = await store.conversations.append_message(cid, draft(text))
+        assert created and message.conversation_id == cid
+        seqs.append(message.seq)
+    assert seqs == [1, 2, 3]
+    assert (await make.reload(cid)).last_seq == 3
+
+
+async def test_append_deduplicates_on_client_id(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    first, created = await store.conversations.append_message(
+        cid, draft("hello", client_id="c1", extra={"k": [1, 2]})
+    )
+    again, created_again = await store.conversations.append_message(
+        cid, draft("hello (retry)", client_id="c1")
+    )
+    assert created and not created_again
+    assert again == first
+    messages, more = await store.conversations.list_messages(cid)
+    assert [m.text for m in messages] == ["hello"] and not more
+
+
+async def test_client_id_is_scoped_to_author_and_conversation(store: Store, make: Factory) -> None:
+    cid, other = (await make.conversation()).id, (await make.conversation()).id
+    a, _ = await store.conversations.append_message(cid, draft("v", client_id="same"))
+    b, created_b = await store.conversations.append_message(
+        cid, draft("o", Author.OPERATOR, client_id="same")
+    )
+    c, created_c = await store.conversations.append_message(other, draft("v2", client_id="same"))
+    assert created_b and created_c
+    assert (a.seq, b.seq, c.seq) == (1, 2, 1)
+
+
+async def test_concurrent_appends_get_unique_gapless_sequences(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    drafts = [draft(f"m{i}", client_id=f"id{i % 150}") for i in range(200)]
+    results = await asyncio.gather(*(store.conversations.append_message(cid, d) for d in drafts))
+    created = [m for m, was_created in results if was_created]
+    assert sorted(m.seq for m in created) == list(range(1, 151))
+    # Every retry got back the message created for its client id.
+    by_client = {m.client_id: m for m in created}
+    for message, _ in results:
+        assert by_client[message.client_id] == message
+    assert (await make.reload(cid)).last_seq == 150
+
+
+async def test_append_to_unknown_conversation_fails_and_keeps_others(
+    store: Store, make: Factory
+) -> None:
+    cid = (await make.conversation()).id
+    good = store.conversations.append_message(cid, draft("kept"))
+    bad = store.conversations.append_message("missing", draft("lost"))
+    results = await asyncio.gather(good, bad, return_exceptions=True)
+    assert isinstance(results[1], NotFound)
+    messages, _ = await store.conversations.list_messages(cid)
+    assert [m.text for m in messages] == ["kept"]
+
+
+async def test_append_and_read_returns_the_conversation_after_the_append(
+    store: Store, make: Factory
+) -> None:
+    cid = (await make.conversation()).id
+    message, created, conversation = await store.conversations.append_and_read(
+        cid, draft("hello", client_id="x")
+    )
+    assert created and conversation.id == cid and conversation.last_seq == message.seq == 1
+    again, created_again, same = await store.conversations.append_and_read(
+        cid, draft("hello", client_id="x")
+    )
+    assert again == message and not created_again and same.last_seq == 1
+    with pytest.raises(NotFound):
+        await store.conversations.append_and_read("missing", draft("lost"))
+
+
+async def test_list_messages_pages_in_order(store: Store, make: Factory) -> None:
+    cid = (await make.conversation(*(f"m{i}" for i in range(7)))).id
+    page, more = await store.conversations.list_messages(cid, since=0, limit=3)
+    assert [m.seq for m in page] == [1, 2, 3] and more
+    page, more = await store.conversations.list_messages(cid, since=3, limit=3)
+    assert [m.seq for m in page] == [4, 5, 6] and more
+    page, more = await store.conversations.list_messages(cid, since=6, limit=3)
+    assert [m.seq for m in page] == [7] and not more
+    assert await store.conversations.list_messages(cid, since=7) == ([], False)
+
+
+async def test_list_messages_is_capped_at_a_page(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    await asyncio.gather(
+        *(store.conversations.append_message(cid, draft(f"m{i}")) for i in range(MAX_PAGE + 1))
+    )
+    page, more = await store.conversations.list_messages(cid, limit=10_000)
+    assert [m.seq for m in page] == list(range(1, MAX_PAGE + 1)) and more
+    page, more = await store.conversations.list_messages(cid, limit=1)
+    assert [m.seq for m in page] == [1] and more
+
+
+async def test_list_messages_clamps_the_limit_to_one_page(store: Store, make: Factory) -> None:
+    cid = (await make.conversation("a", "b")).id
+    page, more = await store.conversations.list_messages(cid, limit=0)
+    assert [m.text for m in page] == ["a"] and more
+
+
+async def test_messages_round_trip_every_field(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    sent = draft("Voilà <b>é</b> 😀", Author.BOT, extra={"entry_id": "x", "confidence": 0.5})
+    stored, _ = await store.conversations.append_message(cid, sent)
+    (loaded,), _ = await store.conversations.list_messages(cid)
+    assert loaded == stored
+    assert (loaded.id, loaded.ts, loaded.text, loaded.extra, loaded.author) == (
+        sent.id,
+        sent.ts,
+        sent.text,
+        sent.extra,
+        Author.BOT,
+    )
+
+
+async def test_the_language_s_source_is_kept(store: Store) -> None:
+    _, plain = await store.conversations.create_visitor(lang="fr", page="", now=T0)
+    _, told = await store.conversations.create_visitor(
+        lang="nl", page="", now=T0, lang_source=LangSource.SITE
+    )
+    assert plain.lang_source is LangSource.DEFAULT and told.lang_source is LangSource.SITE
+    found = await store.conversations.get_conversation(told.id)
+    assert found is not None and found.lang_source is LangSource.SITE
+
+
+async def test_note_visit_updates_language_and_page(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    await store.conversations.note_visit(cid, lang="en", page="https://x.test/pricing")
+    conversation = await make.reload(cid)
+    assert (conversation.lang, conversation.page) == ("en", "https://x.test/pricing")
+    assert conversation.lang_source is LangSource.DEFAULT  # no source given: kept
+    await store.conversations.note_visit(cid, lang="nl", page="/nl", lang_source=LangSource.VISITOR)
+    conversation = await make.reload(cid)
+    assert (conversation.lang, conversation.lang_source) == ("nl", LangSource.VISITOR)
+    await store.conversations.note_visit(cid, lang="nl", page="/nl/prijzen")
+    conversation = await make.reload(cid)
+    assert (conversation.page, conversation.lang_source) == ("/nl/prijzen", LangSource.VISITOR)
+
+
+async def test_append_replies_is_a_compare_and_set(store: Store, make: Factory) -> None:
+    cid = (await make.conversation("question")).id
+    replies = [draft("answer", Author.BOT), draft("more?", Author.BOT)]
+    stored = await store.conversations.append_replies(cid, replies, answered_from=0, answered_to=1)
+    assert stored is not None
+    assert [(m.seq, m.text, m.author) for m in stored] == [
+        (2, "answer", Author.BOT),
+        (3, "more?", Author.BOT),
+    ]
+    assert [m.id for m in stored] == [d.id for d in replies]
+    assert (await make.reload(cid)).answered_seq == 1
+    # Answered meanwhile: nothing stored.
+    late = [draft("late", Author.BOT)]
+    assert (
+        await store.conversations.append_replies(cid, late, answered_from=0, answered_to=1) is None
+    )
+    conversation = await make.reload(cid)
+    assert (conversation.last_seq, conversation.answered_seq) == (3, 1)
+    # No reply at all still moves the cursor.
+    await store.conversations.append_message(cid, draft("thanks"))
+    assert await store.conversations.append_replies(cid, [], answered_from=1, answered_to=4) == []
+    conversation = await make.reload(cid)
+    assert (conversation.last_seq, conversation.answered_seq) == (4, 4)
+
+
+async def test_racing_append_replies_store_once(store: Store, make: Factory) -> None:
+    cid = (await make.conversation("question")).id
+    results = await asyncio.gather(
+        *(
+            store.conversations.append_replies(
+                cid, [draft(f"answer {i}", Author.BOT)], answered_from=0, answered_to=1
+            )
+            for i in range(2)
+        )
+    )
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1 and results.count(None) == 1
+    messages, _ = await store.conversations.list_messages(cid)
+    assert [m.text for m in messages] == ["question", winners[0][0].text]
+
+
+async def test_replies_stay_contiguous_among_concurrent_appends(
+    store: Store, make: Factory
+) -> None:
+    cid = (await make.conversation("question")).id
+    replies = [draft(f"r{i}", Author.BOT) for i in range(5)]
+    results = await asyncio.gather(
+        *(store.conversations.append_message(cid, draft(f"v{i}")) for i in range(10)),
+        store.conversations.append_replies(cid, replies, answered_from=0, answered_to=1),
+        *(store.conversations.append_message(cid, draft(f"w{i}")) for i in range(10)),
+    )
+    stored = results[10]
+    assert isinstance(stored, list)
+    seqs = [m.seq for m in stored]
+    assert seqs == list(range(seqs[0], seqs[0] + 5))
+    assert [m.text for m in stored] == [d.text for d in replies]
+
+
+async def test_set_mode_with_and_without_expectation(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    assert await store.conversations.set_mode(cid, Mode.WAITING, expect=Mode.BOT)
+    assert (await make.reload(cid)).mode is Mode.WAITING
+    assert not await store.conversations.set_mode(cid, Mode.CLOSED, expect=Mode.BOT)
+    assert (await make.reload(cid)).mode is Mode.WAITING
+    assert await store.conversations.set_mode(cid, Mode.BOT)
+    assert (await make.reload(cid)).mode is Mode.BOT
+
+
+async def test_racing_set_mode_with_expectation_has_one_winner(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    results = await asyncio.gather(
+        *(
+            store.conversations.set_mode(cid, mode, expect=Mode.BOT)
+            for mode in (Mode.WAITING, Mode.CLOSED, Mode.WAITING, Mode.CLOSED)
+        )
+    )
+    assert results.count(True) == 1
+    assert (await make.reload(cid)).mode is not Mode.BOT
+
+
+async def test_count_bot_miss_counts_and_resets(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    assert await store.conversations.count_bot_miss(cid, missed=True) == 1
+    assert await store.conversations.count_bot_miss(cid, missed=True) == 2
+    assert (await make.reload(cid)).bot_misses == 2
+    assert await store.conversations.count_bot_miss(cid, missed=False) == 0
+    assert await store.conversations.count_bot_miss(cid, missed=True) == 1
+    with pytest.raises(NotFound):
+        await store.conversations.count_bot_miss("missing", missed=True)
+
+
+async def test_concurrent_misses_are_all_counted(store: Store, make: Factory) -> None:
+    cid = (await make.conversation()).id
+    counts = await asyncio.gather(
+        *(store.conversations.count_bot_miss(cid, missed=True) for _ in range(20))
+    )
+    assert sorted(counts) == list(range(1, 21))
+
+
+async def test_the_store_answers(store: Store) -> None:
+    await store.ping()
+    assert store.name

@@ -1,0 +1,82 @@
+"""Contract of FeedbackStore: visitors' ratings of bot answers, and their choices."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatdesk.errors import NotFound
+from chatdesk.models import Author, Conversation, Message
+from chatdesk.store import Store
+
+from .conftest import T0, Factory, draft, later
+
+
+async def bot_answer(store: Store, conversation: Conversation, entry_id: str | None) -> Message:
+    extra = {"entry_id": entry_id} if entry_id else {}
+    message, _ = await store.conversations.append_message(
+        conversation.id, draft("Voici la réponse", Author.BOT, extra=extra)
+    )
+    return message
+
+
+async def test_summary_of_a_fresh_store_is_empty(store: Store) -> None:
+    assert await store.feedback.feedback_summary() == {}
+
+
+async def test_ratings_are_summed_per_entry(store: Store, make: Factory) -> None:
+    first, second = await make.conversation("q"), await make.conversation("q")
+    a1 = await bot_answer(store, first, "billing")
+    a2 = await bot_answer(store, second, "billing")
+    b1 = await bot_answer(store, first, "hours")
+    unlinked = await bot_answer(store, second, None)  # no entry: nothing to count it under
+    await store.feedback.record_feedback(first.id, a1.id, useful=True, now=T0)
+    await store.feedback.record_feedback(second.id, unlinked.id, useful=False, now=T0)
+    await store.feedback.record_feedback(second.id, a2.id, useful=False, now=T0)
+    await store.feedback.record_feedback(first.id, b1.id, useful=True, now=T0)
+    assert await store.feedback.feedback_summary() == {"billing": (1, 1), "hours": (1, 0)}
+
+
+async def test_a_new_rating_replaces_the_old_one(store: Store, make: Factory) -> None:
+    conversation = await make.conversation("q")
+    answer = await bot_answer(store, conversation, "billing")
+    await store.feedback.record_feedback(conversation.id, answer.id, useful=True, now=T0)
+    await store.feedback.record_feedback(
+        conversation.id, answer.id, useful=False, now=later(seconds=5)
+    )
+    assert await store.feedback.feedback_summary() == {"billing": (0, 1)}
+
+
+async def test_only_bot_messages_of_the_conversation_can_be_rated(
+    store: Store, make: Factory
+) -> None:
+    conversation, other = await make.conversation(), await make.conversation()
+    question, _ = await store.conversations.append_message(conversation.id, draft("q"))
+    answer = await bot_answer(store, conversation, "billing")
+    with pytest.raises(NotFound):  # a visitor message
+        await store.feedback.record_feedback(conversation.id, question.id, useful=True, now=T0)
+    with pytest.raises(NotFound):  # someone else's conversation
+        await store.feedback.record_feedback(other.id, answer.id, useful=True, now=T0)
+    with pytest.raises(NotFound):  # no such message
+        await store.feedback.record_feedback(conversation.id, "nothing", useful=True, now=T0)
+    assert await store.feedback.feedback_summary() == {}
+
+
+async def test_ratings_of_a_forgotten_visitor_no_longer_count(store: Store, make: Factory) -> None:
+    kept, gone = await make.conversation("q"), await make.conversation("q")
+    for conversation in (kept, gone):
+        answer = await bot_answer(store, conversation, "billing")
+        await store.feedback.record_feedback(conversation.id, answer.id, useful=True, now=T0)
+    assert await store.feedback.feedback_summary() == {"billing": (2, 0)}
+    await store.conversations.delete_visitor(gone.visitor_id)
+    assert await store.feedback.feedback_summary() == {"billing": (1, 0)}
+
+
+async def test_recording_a_choice_is_not_a_rating(store: Store, make: Factory) -> None:
+    conversation = await make.conversation()
+    picked, _ = await store.conversations.append_message(conversation.id, draft("Horaires"))
+    await store.feedback.record_choice(conversation.id, picked.id, "hours", T0)
+    # Remembering it again (a retried pick) is no error.
+    await store.feedback.record_choice(conversation.id, picked.id, "hours", later(seconds=1))
+    assert await store.feedback.feedback_summary() == {}
+    messages, _ = await store.conversations.list_messages(conversation.id)
+    assert [m.id for m in messages] == [picked.id]

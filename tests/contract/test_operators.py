@@ -1,0 +1,138 @@
+"""Contract of OperatorStore and PresenceStore: accounts, and who is at their console."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from chatdesk.errors import Conflict, NotFound
+from chatdesk.models import Presence, PresenceStatus, Role
+from chatdesk.store import Store
+
+from .conftest import T0, Factory, later
+
+
+async def test_added_operator_reads_back_whole(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann", capacity=3, role=Role.ADMIN, departments=("a", "b"))
+    assert await store.operators.get_operator(ann.id) == ann
+    assert await store.operators.get_operator("nobody") is None
+
+
+async def test_an_e_mail_belongs_to_one_operator(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    impostor = dataclasses.replace(ann, id="other", name="Not Ann")
+    with pytest.raises(Conflict):
+        await store.operators.add_operator(impostor, "hash:x")
+    assert await store.operators.get_operator("other") is None
+    assert await store.operators.list_operators() == [ann]
+
+
+async def test_racing_adds_of_one_e_mail_have_one_winner(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    twins = [dataclasses.replace(ann, id=f"twin{i}", email="twin@desk.test") for i in range(3)]
+    results = await asyncio.gather(
+        *(store.operators.add_operator(t, "hash:t") for t in twins), return_exceptions=True
+    )
+    assert results.count(None) == 1
+    assert all(isinstance(r, Conflict) for r in results if r is not None)
+
+
+async def test_credentials_by_e_mail(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    assert await store.operators.operator_credentials(ann.email) == (ann, "hash:Ann")
+    assert await store.operators.operator_credentials("nobody@desk.test") is None
+
+
+async def test_operators_are_listed_by_name(store: Store, make: Factory) -> None:
+    assert await store.operators.list_operators() == []
+    for name in ("Zoé", "Ann", "Marc"):
+        await make.operator(name)
+    assert [o.name for o in await store.operators.list_operators()] == ["Ann", "Marc", "Zoé"]
+
+
+async def test_disabling_ends_sessions(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    disabled = await store.operators.update_operator(ann.email, disabled=True)
+    assert disabled.disabled and disabled.session_version != ann.session_version
+    assert await store.operators.get_operator(ann.id) == disabled
+    enabled = await store.operators.update_operator(ann.email, disabled=False)
+    assert not enabled.disabled
+    assert enabled.session_version not in (ann.session_version, disabled.session_version)
+
+
+async def test_a_new_password_ends_sessions(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    updated = await store.operators.update_operator(ann.email, password_hash="hash:new")
+    assert updated.session_version != ann.session_version and not updated.disabled
+    assert await store.operators.operator_credentials(ann.email) == (updated, "hash:new")
+
+
+async def test_updating_an_unknown_operator_fails(store: Store) -> None:
+    with pytest.raises(NotFound):
+        await store.operators.update_operator("nobody@desk.test", disabled=True)
+
+
+async def test_connections_are_counted(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    assert await store.presence.operator_connected(ann.id) == Presence(PresenceStatus.ONLINE, 1)
+    second = await store.presence.operator_connected(ann.id)
+    assert (second.status, second.connections) == (PresenceStatus.ONLINE, 2)
+    assert await store.presence.operator_disconnected(ann.id, T0) == 1
+    found = (await store.presence.presence())[ann.id]
+    assert (found.status, found.connections) == (PresenceStatus.ONLINE, 1)
+
+
+async def test_concurrent_connections_are_all_counted(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    results = await asyncio.gather(*(store.presence.operator_connected(ann.id) for _ in range(10)))
+    assert sorted(p.connections for p in results) == list(range(1, 11))
+    remaining = await asyncio.gather(
+        *(store.presence.operator_disconnected(ann.id, T0) for _ in range(10))
+    )
+    assert sorted(remaining) == list(range(10))
+
+
+async def test_the_last_disconnection_starts_the_grace_period(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    await store.presence.operator_connected(ann.id)
+    assert await store.presence.operator_disconnected(ann.id, later(seconds=5)) == 0
+    found = (await store.presence.presence())[ann.id]
+    assert (found.status, found.connections) == (PresenceStatus.ONLINE, 0)
+    assert found.left_at == later(seconds=5)
+
+
+async def test_connecting_brings_only_offline_operators_online(store: Store, make: Factory) -> None:
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    await store.presence.set_presence(ann.id, PresenceStatus.AWAY)
+    await store.presence.set_presence(bob.id, PresenceStatus.OFFLINE)
+    assert (await store.presence.operator_connected(ann.id)).status is PresenceStatus.AWAY
+    assert (await store.presence.operator_connected(bob.id)).status is PresenceStatus.ONLINE
+
+
+async def test_set_presence_is_shown(store: Store, make: Factory) -> None:
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    await store.presence.operator_connected(ann.id)
+    await store.presence.set_presence(ann.id, PresenceStatus.AWAY)
+    await store.presence.set_presence(bob.id, PresenceStatus.ONLINE)  # never connected
+    presence = await store.presence.presence()
+    assert (presence[ann.id].status, presence[ann.id].connections) == (PresenceStatus.AWAY, 1)
+    assert presence[bob.id].status is PresenceStatus.ONLINE
+
+
+async def test_expire_presence_takes_those_gone_long_enough(store: Store, make: Factory) -> None:
+    early, late, here, back = [await make.operator(n) for n in ("Ann", "Bob", "Cyd", "Dan")]
+    for operator in (early, late, here, back):
+        await store.presence.operator_connected(operator.id)
+    await store.presence.operator_disconnected(early.id, T0)
+    await store.presence.operator_disconnected(late.id, later(seconds=60))
+    await store.presence.operator_disconnected(back.id, T0)
+    await store.presence.operator_connected(back.id)  # came back within the grace period
+    assert await store.presence.expire_presence(later(seconds=30)) == [early.id]
+    presence = await store.presence.presence()
+    assert presence[early.id].status is PresenceStatus.OFFLINE
+    for operator in (late, here, back):
+        assert presence[operator.id].status is PresenceStatus.ONLINE
+    assert await store.presence.expire_presence(later(seconds=30)) == []
+    assert await store.presence.expire_presence(later(seconds=61)) == [late.id]
