@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import types
+import typing
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
 
 from .errors import ConfigError
 
@@ -20,100 +22,90 @@ LANGUAGES = ("fr", "nl", "en")
 _PREFIX = "CHATDESK_"
 
 
-def _doc(help: str, *choices: str) -> dict[str, Any]:
-    return {"help": help, "choices": choices}
+def _help(text: str, **constraints: Any) -> Any:
+    return msgspec.Meta(description=text, **constraints)
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything an admin can configure, each read from ``CHATDESK_<NAME>``.
 
-    Build it with :meth:`from_environ`; tests build it directly with keywords.
+    Build it with :meth:`from_environ`; tests build it directly with keywords (and
+    derive variants with :meth:`replace`).
     """
 
-    data_dir: Path = field(
-        default=Path("var"),
-        metadata=_doc("Directory for the SQLite database, the generated secret key and uploads."),
-    )
-    secret_key: str = field(
-        default="",
-        repr=False,
-        metadata=_doc(
+    data_dir: Annotated[
+        Path, _help("Directory for the SQLite database, the generated secret key and uploads.")
+    ] = Path("var")
+    secret_key: Annotated[
+        str,
+        _help(
             "Key signing visitor tokens and operator sessions. Empty: generated on first "
             "start and kept in DATA_DIR/secret_key so tokens survive restarts."
         ),
-    )
-    host: str = field(default="127.0.0.1", metadata=_doc("Interface `chatdesk serve` listens on."))
-    port: int = field(default=8080, metadata=_doc("TCP port `chatdesk serve` listens on."))
-    allowed_origins: tuple[str, ...] = field(
-        default=(),
-        metadata=_doc(
+    ] = ""
+    host: Annotated[str, _help("Interface `chatdesk serve` listens on.")] = "127.0.0.1"
+    port: Annotated[int, _help("TCP port `chatdesk serve` listens on.", ge=1, le=65535)] = 8080
+    allowed_origins: Annotated[
+        tuple[str, ...],
+        _help(
             "Comma-separated origins allowed to open the widget's socket (e.g. "
             "`https://www.example.com`); `*` allows any. Empty: only the desk's own origin."
         ),
-    )
-    max_message_length: int = field(
-        default=4000, metadata=_doc("Longest chat message accepted, in characters.")
-    )
-    visitor_rate: float = field(
-        default=1.0, metadata=_doc("Messages per second a visitor connection may send, sustained.")
-    )
-    visitor_burst: int = field(
-        default=10,
-        metadata=_doc("Messages a visitor connection may send at once before being throttled."),
-    )
-    knowledge_dir: Path | None = field(
-        default=Path("knowledge"),
-        metadata=_doc(
+    ] = ()
+    max_message_length: Annotated[
+        int, _help("Longest chat message accepted, in characters.", ge=1)
+    ] = 4000
+    visitor_rate: Annotated[
+        float, _help("Messages per second a visitor connection may send, sustained.", gt=0)
+    ] = 1.0
+    visitor_burst: Annotated[
+        int,
+        _help("Messages a visitor connection may send at once before being throttled.", ge=1),
+    ] = 10
+    knowledge_dir: Annotated[
+        Path | None,
+        _help(
             "Directory of the bot's knowledge files (reloaded when they change). "
             "Empty: no bot (every conversation waits for a person)."
         ),
-    )
-    config_file: Path | None = field(
-        default=Path("chatdesk.toml"),
-        metadata=_doc(
+    ] = Path("knowledge")
+    config_file: Annotated[
+        Path | None,
+        _help(
             "The desk's configuration file (hours, holidays, targets, departments, routing; "
             "see docs/operators.md). Missing: the defaults."
         ),
-    )
-    default_lang: str = field(
-        default="en",
-        metadata=_doc("Language used when a visitor's is unknown or unsupported.", *LANGUAGES),
-    )
-    websocket_compression: str = field(
-        default="off",
-        metadata=_doc(
+    ] = Path("chatdesk.toml")
+    default_lang: Annotated[
+        Literal["fr", "nl", "en"],
+        _help("Language used when a visitor's is unknown or unsupported."),
+    ] = "en"
+    websocket_compression: Annotated[
+        Literal["on", "off"],
+        _help(
             "`on` lets browsers use permessage-deflate on the socket. `off` (default) declines "
-            "it: ~100 kB less memory per connected visitor, for messages too short to gain.",
-            "on",
-            "off",
+            "it: ~100 kB less memory per connected visitor, for messages too short to gain."
         ),
-    )
-    store: str = field(
-        default="sqlite",
-        metadata=_doc(
-            "Storage backend: `sqlite` (embedded default) or `redis`.", "sqlite", "redis"
-        ),
-    )
-    sqlite_synchronous: str = field(
-        default="normal",
-        metadata=_doc(
+    ] = "off"
+    store: Annotated[
+        Literal["sqlite", "redis"],
+        _help("Storage backend: `sqlite` (embedded default) or `redis`."),
+    ] = "sqlite"
+    sqlite_synchronous: Annotated[
+        Literal["full", "normal"],
+        _help(
             "SQLite durability. `normal`: every acked message is in the write-ahead log before "
             "its ack and survives any crash or restart of the process; an OS crash or power "
             "loss can lose the last moments. `full`: also survives power loss (an fsync per "
-            "commit, grouped under load; slower acks).",
-            "full",
-            "normal",
+            "commit, grouped under load; slower acks)."
         ),
-    )
-    redis_url: str = field(
-        default="",
-        metadata=_doc(
-            "Redis URL (`redis://host:6379/0`) for the redis store and multi-process fan-out."
-        ),
-    )
-    log_level: str = field(
-        default="INFO", metadata=_doc("Logging level.", "DEBUG", "INFO", "WARNING", "ERROR")
+    ] = "normal"
+    redis_url: Annotated[
+        str,
+        _help("Redis URL (`redis://host:6379/0`) for the redis store and multi-process fan-out."),
+    ] = ""
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], _help("Logging level.")] = (
+        "INFO"
     )
 
     @classmethod
@@ -126,44 +118,95 @@ class Settings:
         """
         values = dict(_read_env_file(env_file)) if env_file is not None else {}
         values.update(os.environ if environ is None else environ)
-        kwargs: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            name = _PREFIX + f.name.upper()
-            raw = values.get(name)
-            if raw is None:
-                continue
-            kwargs[f.name] = _parse(name, raw, f)
-        settings = cls(**kwargs)
+        raw: dict[str, Any] = {}
+        for name, kind in _FIELDS.items():
+            text = values.get(_PREFIX + name.upper())
+            if text is not None:
+                raw[name] = _prepare(text.strip(), kind)
+        try:
+            settings = msgspec.convert(raw, cls, strict=False, dec_hook=_paths)
+        except msgspec.ValidationError as exc:
+            raise ConfigError(_explain(exc, values)) from None
         settings.validate()
         return settings
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks: never the secret.
+        shown = {**msgspec.structs.asdict(self), "secret_key": "***" if self.secret_key else ""}
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def validate(self) -> None:
         """Check cross-field rules; raise :class:`ConfigError` naming the variable."""
         if self.store == "redis" and not self.redis_url:
             raise ConfigError("CHATDESK_STORE=redis needs CHATDESK_REDIS_URL")
-        if not 1 <= self.port <= 65535:
-            raise ConfigError(f"CHATDESK_PORT must be between 1 and 65535, not {self.port}")
-        if self.max_message_length < 1:
-            raise ConfigError("CHATDESK_MAX_MESSAGE_LENGTH must be at least 1")
-        if self.visitor_rate <= 0 or self.visitor_burst < 1:
-            raise ConfigError("CHATDESK_VISITOR_RATE must be > 0 and CHATDESK_VISITOR_BURST >= 1")
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with ``changes`` (validated like the original)."""
+        return msgspec.convert(
+            {**msgspec.structs.asdict(self), **changes}, Settings, dec_hook=_paths
+        )
 
     def with_secret(self) -> Settings:
         """Return these settings with a secret key, generating and keeping one if unset."""
         if self.secret_key:
             return self
-        return dataclasses.replace(self, secret_key=load_secret(self.data_dir))
+        return msgspec.structs.replace(self, secret_key=load_secret(self.data_dir))
 
     @classmethod
     def documented(cls) -> list[tuple[str, str, str]]:
         """Return ``(variable, default, help)`` for every setting."""
         rows = []
-        for f in dataclasses.fields(cls):
-            default = f.default
+        info = msgspec.inspect.type_info(cls)
+        assert isinstance(info, msgspec.inspect.StructType)
+        for field in info.fields:
+            default = field.default
             if isinstance(default, tuple):
                 default = ",".join(default)
-            rows.append((_PREFIX + f.name.upper(), str(default), f.metadata["help"]))
+            rows.append((_PREFIX + field.name.upper(), str(default), _description(field.type)))
         return rows
+
+
+#: Each setting's type, without its Annotated help.
+_FIELDS: dict[str, Any] = {
+    name: typing.get_args(kind)[0] if typing.get_origin(kind) is Annotated else kind
+    for name, kind in typing.get_type_hints(Settings, include_extras=True).items()
+}
+
+
+def _prepare(text: str, kind: Any) -> Any:
+    """Turn the raw text of a variable into what its type expects."""
+    if kind == tuple[str, ...]:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if typing.get_origin(kind) in (types.UnionType, typing.Union) and not text:
+        return None  # an empty optional path: "none"
+    if typing.get_origin(kind) is Literal:
+        # Choices are matched whatever their case ("debug", "NORMAL").
+        for choice in typing.get_args(kind):
+            if text.lower() == str(choice).lower():
+                return choice
+    return text
+
+
+def _paths(kind: type, value: Any) -> Any:
+    if kind is Path and isinstance(value, str | Path):
+        return Path(value)
+    raise NotImplementedError
+
+
+def _explain(error: msgspec.ValidationError, values: Mapping[str, str]) -> str:
+    message = str(error)
+    field = message.rpartition("$.")[2].rstrip("`") if "$." in message else ""
+    if not field:
+        return message
+    variable = _PREFIX + field.upper()
+    reason = message.rpartition(" - at ")[0]
+    return f"{variable}={values.get(variable, '')!r} is not valid: {reason}"
+
+
+def _description(kind: Any) -> str:
+    if hasattr(kind, "extra_json_schema") and kind.extra_json_schema:
+        return str(kind.extra_json_schema.get("description", ""))
+    return ""
 
 
 def load_secret(data_dir: Path) -> str:
@@ -182,28 +225,6 @@ def load_secret(data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(secret + "\n")
     return secret
-
-
-def _parse(name: str, raw: str, f: dataclasses.Field[Any]) -> Any:
-    raw = raw.strip()
-    parsers: dict[Any, Callable[[str], Any]] = {
-        "str": str,
-        "int": int,
-        "float": float,
-        "Path": Path,
-        "Path | None": lambda s: Path(s) if s else None,
-        "tuple[str, ...]": lambda s: tuple(p.strip() for p in s.split(",") if p.strip()),
-    }
-    try:
-        value = parsers[f.type](raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a valid {f.type}") from None
-    choices = f.metadata["choices"]
-    if choices:
-        value = value.lower() if value.lower() in choices else value.upper()
-        if value not in choices:
-            raise ConfigError(f"{name}={raw!r} must be one of: {', '.join(choices)}")
-    return value
 
 
 def _read_env_file(path: Path) -> dict[str, str]:

@@ -1,15 +1,14 @@
-"""The desk's own configuration, from ``chatdesk.toml``: hours, targets, departments, routing."""
+"""The desk's own configuration (hours, targets, departments, routing) from ``chatdesk.toml``."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .deskfile import DeskFile, HoursSection, RoutingSection, TargetsSection, read_desk_file
 from .errors import ConfigError
 from .hours import DAYS, BusinessHours
 
@@ -71,120 +70,99 @@ def load_desk_config(path: Path | None) -> DeskConfig:
     """
     if path is None or not path.exists():
         return DeskConfig()
+    file = read_desk_file(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    reader = _Reader(path)
-    try:
-        return reader.desk(data)
+        return _desk(file)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc.message}") from None
-    except (ValueError, TypeError, KeyError) as exc:
+    except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-class _Reader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def desk(self, data: dict[str, Any]) -> DeskConfig:
-        _known(data, {"desk", "hours", "targets", "routing"}, "")
-        desk = data.get("desk", {})
-        _known(desk, {"name", "departments", "default_department"}, "desk")
-        defaults = DeskConfig()
-        departments = tuple(desk.get("departments", defaults.departments))
-        for department in departments:
-            if not isinstance(department, str) or not _SLUG.match(department):
-                raise ValueError(f"[desk] departments: {department!r} is not a slug")
-        default_department = desk.get("default_department", departments[0])
-        if default_department not in departments:
-            raise ValueError(
-                f"[desk] default_department {default_department!r} is not one of the departments"
-            )
-        name = desk.get("name", defaults.name)
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError("[desk] name must be non-empty text")
-        return DeskConfig(
-            name=name.strip(),
-            departments=departments,
-            default_department=default_department,
-            hours=self.hours(data.get("hours", {})),
-            targets=self.targets(data.get("targets", {}), defaults.targets),
-            routing=self.routing(data.get("routing", {})),
+def _desk(file: DeskFile) -> DeskConfig:
+    desk = file.desk
+    departments = tuple(desk.departments)
+    for department in departments:
+        if not _SLUG.match(department):
+            raise ValueError(f"[desk] departments: {department!r} is not a slug")
+    default_department = desk.default_department or departments[0]
+    if default_department not in departments:
+        raise ValueError(
+            f"[desk] default_department {default_department!r} is not one of the departments"
         )
-
-    def hours(self, data: dict[str, Any]) -> BusinessHours:
-        _known(data, {"timezone", "holidays", "closed", "week"}, "hours")
-        zone = data.get("timezone", "Europe/Brussels")
-        try:
-            timezone = ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"[hours] timezone {zone!r} is unknown") from None
-        # Without a `week` table: Monday to Friday, 9:00 to 18:00.
-        week_data = data.get("week", {d: ["09:00-18:00"] for d in DAYS[:5]})
-        _known(week_data, set(DAYS), "hours.week")
-        week = tuple(
-            tuple(_block(b, f"hours.week.{day}") for b in week_data.get(day, [])) for day in DAYS
-        )
-        closed = frozenset(_date(d, "hours.closed") for d in data.get("closed", []))
-        return BusinessHours(timezone, week, str(data.get("holidays", "BE")), closed)
-
-    def targets(self, data: dict[str, Any], defaults: dict[str, timedelta]) -> dict[str, timedelta]:
-        _known(data, set(PRIORITIES), "targets")
-        targets = dict(defaults)
-        for priority, value in data.items():
-            try:
-                targets[priority] = parse_duration(value)
-            except ValueError as exc:
-                raise ValueError(f"[targets] {priority}: {exc}") from None
-        return targets
-
-    def routing(self, data: dict[str, Any]) -> RoutingConfig:
-        _known(
-            data, {"auto_assign", "accept_timeout", "offline_grace", "default_capacity"}, "routing"
-        )
-        defaults = RoutingConfig()
-        auto = data.get("auto_assign", defaults.auto_assign)
-        capacity = data.get("default_capacity", defaults.default_capacity)
-        if not isinstance(auto, bool):
-            raise ValueError("[routing] auto_assign must be true or false")
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 50:
-            raise ValueError("[routing] default_capacity must be a whole number from 1 to 50")
-        durations = {}
-        for key in ("accept_timeout", "offline_grace"):
-            if key in data:
-                try:
-                    durations[key] = parse_duration(data[key])
-                except ValueError as exc:
-                    raise ValueError(f"[routing] {key}: {exc}") from None
-        return RoutingConfig(auto_assign=auto, default_capacity=capacity, **durations)
+    if not desk.name.strip():
+        raise ValueError("[desk] name must be non-empty text")
+    return DeskConfig(
+        name=desk.name.strip(),
+        departments=departments,
+        default_department=default_department,
+        hours=_hours(file.hours),
+        targets=_targets(file.targets),
+        routing=_routing(file.routing),
+    )
 
 
-def _known(data: Any, keys: set[str], section: str) -> None:
-    if not isinstance(data, dict):
-        raise ValueError(f"[{section}] must be a table")
-    for key in data:
-        if key not in keys:
-            where = f"[{section}] " if section else ""
-            raise ValueError(
-                f"{where}unknown key {key!r} (expected one of: {', '.join(sorted(keys))})"
-            )
-
-
-def _block(text: Any, where: str) -> tuple[time, time]:
+def _hours(hours: HoursSection) -> BusinessHours:
     try:
-        start, end = (part.strip() for part in str(text).split("-"))
+        timezone = ZoneInfo(hours.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"[hours] timezone {hours.timezone!r} is unknown") from None
+    # Without a `week` table: Monday to Friday, 9:00 to 18:00.
+    week_data: dict[str, list[str]] = (
+        {str(day): blocks for day, blocks in hours.week.items()}
+        if hours.week is not None
+        else {d: ["09:00-18:00"] for d in DAYS[:5]}
+    )
+    week = tuple(
+        tuple(_block(b, f"hours.week.{day}") for b in week_data.get(day, [])) for day in DAYS
+    )
+    closed = frozenset(_date(d, "hours.closed") for d in hours.closed)
+    return BusinessHours(timezone, week, hours.holidays, closed)
+
+
+def _targets(targets: TargetsSection) -> dict[str, timedelta]:
+    result = dict(DeskConfig().targets)
+    for priority in PRIORITIES:
+        value = getattr(targets, priority)
+        if value is not None:
+            result[priority] = _duration(value, f"[targets] {priority}")
+    return result
+
+
+def _routing(routing: RoutingSection) -> RoutingConfig:
+    defaults = RoutingConfig()
+    return RoutingConfig(
+        auto_assign=routing.auto_assign,
+        default_capacity=routing.default_capacity,
+        accept_timeout=_duration(routing.accept_timeout, "[routing] accept_timeout")
+        if routing.accept_timeout
+        else defaults.accept_timeout,
+        offline_grace=_duration(routing.offline_grace, "[routing] offline_grace")
+        if routing.offline_grace
+        else defaults.offline_grace,
+    )
+
+
+def _duration(text: str, where: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
+def _date(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"[{where}] {value!r} is not a date such as 2026-12-24") from None
+
+
+def _block(text: str, where: str) -> tuple[time, time]:
+    try:
+        start, end = (part.strip() for part in text.split("-"))
         # "24:00" ends a day: a desk open round the clock says "00:00-24:00".
         return time.fromisoformat(start), time.max if end == "24:00" else time.fromisoformat(end)
     except ValueError:
         raise ValueError(f'[{where}] {text!r} is not a block such as "09:00-12:30"') from None
-
-
-def _date(text: Any, where: str) -> date:
-    if isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(str(text))
-    except ValueError:
-        raise ValueError(f"[{where}] {text!r} is not a date such as 2026-12-24") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ async def start_server(aiohttp_server: Any, settings: Settings) -> StartServer:
     """Start chatdesk on a free port; keyword arguments override settings."""
 
     async def start(**overrides: Any) -> TestServer:
-        app = create_app(dataclasses.replace(settings, **overrides))
+        app = create_app(settings.replace(**overrides))
         server: TestServer = await aiohttp_server(app)
         return server
 
