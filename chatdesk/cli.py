@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .commands import kb, operators, serve
+from .commands import kb, operators, schema, serve
 from .config import Settings
 from .errors import ConfigError
 
@@ -25,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_parser(commands)
     kb.add_parser(commands)
     operators.add_parser(commands)
+    schema.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()
