@@ -65,6 +65,8 @@ async def test_screenshots_of_the_demo_site(
     await page.goto(desk.url + "/")
     await page.get_by_role("button", name="FR").click()  # the demo's chat language switch
     w = widget(page)
+    await expect(w.locator(".launcher")).to_have_attribute("aria-label", "Ouvrir le chat")
+    await w.locator(".launcher").click()
     panel = w.get_by_role("dialog")
     await expect(panel).to_be_visible()
     await expect(w.locator(".msg-intro")).to_contain_text("Bonjour ! Je suis Ardi")
