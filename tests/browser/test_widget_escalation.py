@@ -181,11 +181,15 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
     await expect(card).to_have_text("Vous êtes numéro 2 dans la file d'attente.Environ 4 minutes.")
     ticket = {"number": "#000042", "reply_expected_by": _tomorrow_at_ten()}
     await emit_to_visitor(desk, conversation_id, "state", _state("waiting", ticket=ticket))
+    # Written as the desk's own system messages write it: "mardi 1 décembre, 10:00".
+    tomorrow = _in_days_at(1, 10, 0)
+    promised = f"{_FR_DAYS[tomorrow.weekday()]} {tomorrow.day} {_FR_MONTHS[tomorrow.month - 1]}"
+    promised += ", 10:00"
     await expect(card).to_have_text(
-        "Votre demande porte le numéro #000042.Nous vous répondrons d'ici demain à 10:00."
+        f"Votre demande porte le numéro #000042.Nous vous répondrons d'ici {promised}."
     )
     # The header says the same as the ticket, never "within 24 hours" next to it.
-    await expect(w.locator(".status")).to_have_text("Nous répondons d'ici demain à 10:00")
+    await expect(w.locator(".status")).to_have_text(f"Nous répondons d'ici {promised}")
     await emit_to_visitor(desk, conversation_id, "state", _state("closed"))
     await emit_to_visitor(
         desk,
@@ -199,7 +203,7 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
             "reply_within_seconds": 86400,
         },
     )
-    await expect(w.locator(".status")).to_have_text("De retour demain à 10:00")
+    await expect(w.locator(".status")).to_have_text(f"De retour {promised}")
 
 
 def _in_days_at(days: int, hour: int, minute: int) -> datetime:
@@ -288,5 +292,5 @@ async def test_promised_times_are_in_the_desks_time_zone(
     offset = int(due.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
     day = f"{_FR_DAYS[due.weekday()]} {due.day} {_FR_MONTHS[due.month - 1]}"
     await expect(w.locator(".status")).to_have_text(
-        f"Nous répondons d'ici {day} à 14:25 UTC+{offset}"
+        f"Nous répondons d'ici {day}, 14:25 UTC+{offset}"
     )

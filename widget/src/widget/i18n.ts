@@ -18,8 +18,6 @@ const en = {
   status_online: "We're online",
   status_away: "We reply within {duration}",
   status_closed: "Back {when}",
-  at_time: "{day} at {time}",
-  dated: "{day}, {time}",
   status_reply_by: "We'll reply by {date}",
   new_messages: "New messages",
   status_live: "You're chatting with {name}",
@@ -111,8 +109,6 @@ const fr: Catalog = {
   status_online: "Nous sommes en ligne",
   status_away: "Nous répondons sous {duration}",
   status_closed: "De retour {when}",
-  at_time: "{day} à {time}",
-  dated: "{day} à {time}",
   status_reply_by: "Nous répondons d'ici {date}",
   new_messages: "Nouveaux messages",
   status_live: "Vous discutez avec {name}",
@@ -201,8 +197,6 @@ const nl: Catalog = {
   status_online: "We zijn online",
   status_away: "We antwoorden binnen {duration}",
   status_closed: "Terug {when}",
-  at_time: "{day} om {time}",
-  dated: "{day} om {time}",
   status_reply_by: "We antwoorden uiterlijk {date}",
   new_messages: "Nieuwe berichten",
   status_live: "U chat met {name}",
@@ -340,11 +334,10 @@ export class I18n {
     }).format(date);
   }
 
-  /** A promised moment, one way everywhere: `today at 17:00`, `tomorrow at 09:00`,
-   * `Thursday 3 December, 14:25`; in the desk's time zone when it gave one. */
+  /** A promised moment, one way everywhere: `Thursday 3 December, 14:25`; in the desk's
+   * time zone when it gave one. */
   promised(iso: string, zone?: string | null): string {
-    const patterns = { relative: this.catalog.at_time, dated: this.catalog.dated };
-    return promisedTime(iso, this.locale, patterns, zone);
+    return promisedTime(iso, this.lang, zone);
   }
 
   /** `4 minutes`, `24 hours`, `2 days`. */
