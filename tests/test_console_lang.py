@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import ClientSession, CookieJar
 
 from chatdesk.models import Author, Mode
+from chatdesk.tickets import Status as TicketStatus
 from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.consolelang import LANG_COOKIE
 from chatdesk.web.consoletexts import CONSOLE_TEXTS
@@ -40,6 +41,7 @@ def test_the_templates_use_only_keys_of_the_catalog() -> None:
     used |= {f"status_{s}" for s in ("online", "away", "offline")}
     used |= {f"view_{v}" for v in ("queue", "mine", "all")}
     used |= {f"priority_{p}" for p in ("urgent", "high", "normal", "low")}
+    used |= {f"ticket_{status}" for status in TicketStatus}
     assert used - set(CONSOLE_TEXTS["en"]) == set()
 
 

@@ -19,7 +19,10 @@ export function t(key: Key, values: Record<string, string | number> = {}): strin
 }
 
 /** A text chosen by a value from the wire (`mode_live`, `priority_high`…), else the value. */
-export function label(prefix: "mode" | "priority" | "author" | "status", value: string): string {
+export function label(
+  prefix: "mode" | "priority" | "author" | "status" | "ticket",
+  value: string,
+): string {
   const key = `${prefix}_${value}`;
   return key in catalog ? catalog[key as Key] : value;
 }

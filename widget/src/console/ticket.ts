@@ -27,7 +27,7 @@ export function setupTicket(view: HTMLElement, conversationId: string): (c: Summ
   function draw(c: Summary): void {
     const ticket = c.ticket;
     const status = $<HTMLElement>(".ticket .status", view);
-    if (status && ticket) status.textContent = ticket.status;
+    if (status && ticket) status.textContent = label("ticket", ticket.status);
     // Not while the operator edits it: a live update must not take their text away.
     if (input && ticket && document.activeElement !== input && input.value === saved) {
       input.value = saved = ticket.subject;

@@ -14,12 +14,20 @@ export function scrollView({ ui }: ViewContext): Render {
   let pinned = true;
   let seenSeq = 0; // the newest message when the visitor was last at the end
   let newest = 0;
+  let placed = 0; // scrollTop where this view last put the scroller
 
   const atEnd = (): boolean => s.scrollHeight - s.scrollTop - s.clientHeight < SLACK;
   const toEnd = (): void => {
     s.scrollTop = s.scrollHeight;
+    placed = s.scrollTop;
+  };
+  // The visitor may have scrolled up an instant ago, before the scroll event (it comes with
+  // the next frame): growth never lowers scrollTop, so a lower one is theirs.
+  const notice = (): void => {
+    if (pinned && !atEnd() && s.scrollTop < placed - 2) pinned = false;
   };
   const follow = (): void => {
+    notice();
     if (pinned) toEnd();
   };
   // Layout changes (the strip, chips or a form appearing, the panel opening) fire no scroll
@@ -43,6 +51,7 @@ export function scrollView({ ui }: ViewContext): Render {
   });
 
   return (state, prev) => {
+    notice();
     newest = maxSeq(state.items);
     const last = state.items[state.items.length - 1];
     const grew = prev !== null && state.items.length > prev.items.length;
