@@ -16,7 +16,13 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
     const target = (event.target as HTMLElement).closest("button");
     const action = target?.dataset.action;
     if (!action || target.disabled) return;
-    if (action === "claim" && (await act("claim"))) $<HTMLTextAreaElement>("#reply")?.focus();
+    if (action === "claim") {
+      const ack = await call("claim", { conversation_id: conversationId });
+      if (failed(ack)) return;
+      // Usable at once (the summary every console gets may come a moment later).
+      if (ack.conversation) apply(ack.conversation as Summary);
+      $<HTMLTextAreaElement>("#reply")?.focus();
+    }
     if (action === "close" && window.confirm(t("confirm_close"))) await act("close");
     if (action === "handback") await act("handback");
     if (action === "reopen") {
