@@ -1,9 +1,12 @@
-// The /visitor contract of docs/protocol.md, as the widget reads it. Servers may add fields;
-// every reader here tolerates missing or unknown ones.
+// The /visitor contract of docs/protocol.md, as the widget reads it: every wire type lives
+// here (and nowhere else), with tolerant readers. Servers may add fields; every reader here
+// tolerates missing or unknown ones.
 
 export type Author = "visitor" | "bot" | "operator" | "system";
 export type Mode = "bot" | "queued" | "live" | "waiting" | "closed";
 export type Priority = "urgent" | "high" | "normal" | "low";
+/** Where the language sent in `auth.lang` came from. */
+export type LangSource = "site" | "visitor" | "browser";
 
 export interface Choice {
   entry_id: string;
@@ -27,10 +30,8 @@ export interface ServerMessage {
   // system messages
   event?: string;
   ticket?: string;
-  // operator messages: the protocol does not name the field yet (see docs/widget.md)
-  name?: string;
-  operator?: { name?: string } | string | null;
-  operator_name?: string;
+  // operator messages
+  operator?: { id?: string; name?: string } | null;
   [extra: string]: unknown;
 }
 
@@ -58,6 +59,11 @@ export interface Desk {
   open_now: boolean;
   next_open: string | null;
   reply_within_seconds: number | null;
+  /** When a normal-priority request filed now gets its first reply (business time). */
+  reply_expected_by?: string | null;
+  /** The desk's IANA time zone, when it sends one: promised times are shown in it. */
+  timezone?: string | null;
+  departments?: string[];
 }
 
 export interface BotIntro {
@@ -78,6 +84,41 @@ export interface Session {
   desk?: Desk;
 }
 
+/** The connection's `auth` (docs/protocol.md, "Connecting"). */
+export interface VisitorAuth {
+  token?: string;
+  since?: number;
+  lang: string;
+  lang_source: LangSource;
+  page: string;
+}
+
+/** `lang` from the server: the conversation's language changed (another tab, detection). */
+export interface LangChange {
+  lang: string;
+  bot?: BotIntro | null;
+}
+
+/** The ack of the visitor's `lang`. */
+export interface LangAck {
+  lang: string;
+  bot?: BotIntro | null;
+  state?: unknown;
+}
+
+export interface ContactDetails {
+  name?: string;
+  email: string;
+  subject?: string;
+  description?: string;
+  priority: Priority;
+}
+
+export interface RatingValue {
+  score: number;
+  comment?: string;
+}
+
 export interface ErrorInfo {
   code: string;
   message: string;
@@ -86,7 +127,9 @@ export interface ErrorInfo {
 /** An ack: `{ok: true, ...}` or `{ok: false, error}`; `undefined` when the server has no
  * handler for the event (python-socketio acks unknown events with no arguments). */
 export type Ack<T = Record<string, unknown>> =
-  ({ ok: true } & T) | { ok: false; error: ErrorInfo } | undefined;
+  | ({ ok: true } & T)
+  | { ok: false; error: ErrorInfo }
+  | undefined;
 
 const MODES: readonly string[] = ["bot", "queued", "live", "waiting", "closed"];
 
@@ -124,12 +167,14 @@ export function readDesk(value: unknown): Desk | null {
   return d;
 }
 
-/** Who wrote an operator message, wherever the server put the name. */
+export function readBot(value: unknown): BotIntro | null {
+  const b = value as BotIntro | null;
+  if (typeof b !== "object" || b === null || typeof b.greeting !== "string") return null;
+  return { ...b, starters: Array.isArray(b.starters) ? b.starters : [] };
+}
+
+/** Who wrote an operator message (`operator: {id, name}`). */
 export function operatorName(m: ServerMessage): string | null {
   const op = m.operator;
-  if (typeof op === "string" && op) return op;
-  if (op && typeof op === "object" && typeof op.name === "string" && op.name) return op.name;
-  if (typeof m.operator_name === "string" && m.operator_name) return m.operator_name;
-  if (typeof m.name === "string" && m.name) return m.name;
-  return null;
+  return op && typeof op === "object" && typeof op.name === "string" && op.name ? op.name : null;
 }
