@@ -166,8 +166,9 @@ class ConversationService:
     ) -> VisitorSession:
         """Return the session for a new connection: a new visitor, or the token's one.
 
-        :param lang: a language tag the widget sends (``nl-BE``), from ``lang_source``;
-            it replaces the conversation's language only if its source ranks as high.
+        :param lang: a language tag the widget sends (``nl-BE``), from ``lang_source``:
+            the page's language or the visitor's choice replaces the conversation's; the
+            browser's only replaces a default or another browser guess.
         :raises InvalidToken: when the token is forged or its visitor is unknown.
         """
         wanted = pick_language(lang, "")
@@ -186,7 +187,10 @@ class ConversationService:
             raise InvalidToken("this visitor is unknown (forgotten, or another desk's token)")
         conversation = current
         lang, source = conversation.lang, conversation.lang_source
-        if wanted and lang_source.rank >= source.rank:
+        # The page's language and the visitor's own choice are what this connection says
+        # explicitly; the browser's languages only replace a weaker guess.
+        explicit = lang_source in (LangSource.SITE, LangSource.VISITOR)
+        if wanted and (explicit or lang_source.rank >= source.rank):
             lang, source = wanted, lang_source
         page = page or conversation.page
         if (lang, source, page) != (conversation.lang, conversation.lang_source, conversation.page):
@@ -308,8 +312,8 @@ class ConversationService:
         if self.handover is not None and conversation.mode is not Mode.BOT:
             events += await self.handover.visitor_wrote(conversation)
             conversation = await self._conversation(conversation.id)
-        if self.responder is not None and conversation.lang_source.rank < LangSource.SITE.rank:
-            # Nothing stronger than the browser chose the language: follow what they write.
+        if self.responder is not None and conversation.lang_source.rank < LangSource.VISITOR.rank:
+            # Neither the page nor the visitor chose the language: follow what they write.
             detected = self.responder.detect_language(message.text)
             if detected and detected != conversation.lang:
                 conversation, switched = await self._switch_language(

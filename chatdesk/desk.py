@@ -68,4 +68,6 @@ class DeskService:
             # business time (the ticket opened now gets this same due time).
             "reply_expected_by": format_ts(due_at(self.config, now, "normal")),
             "departments": list(self.config.departments),
+            # Promised times are shown in the desk's zone, as its system lines write them.
+            "timezone": hours.timezone.key,
         }

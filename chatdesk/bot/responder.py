@@ -52,7 +52,9 @@ class BotResponder:
             lang = conversation.lang
             decision = Decision(Kind.ANSWER, choice, 1.0, reason="chosen")
         else:
-            lang = bot.language(message.text, conversation.lang)
+            # One language per conversation: the conversation service already followed
+            # what the visitor writes when neither the page nor the visitor chose one.
+            lang = conversation.lang
             decision = bot.decide(message.text, lang, misses=conversation.bot_misses)
         await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
         return self._reply(bot, conversation, decision, lang)

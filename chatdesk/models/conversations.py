@@ -42,8 +42,8 @@ class LangSource(StrEnum):
     DEFAULT = "default"  # the desk's default: nothing else was known
     BROWSER = "browser"  # the visitor's browser languages
     DETECTED = "detected"  # the language the visitor writes in, detected with confidence
-    SITE = "site"  # the site embedding the widget says (``data-lang``)
     VISITOR = "visitor"  # the visitor chose it in the widget
+    SITE = "site"  # the page embedding the widget says (``data-lang``): the strongest
 
     @property
     def rank(self) -> int:
@@ -55,8 +55,8 @@ _LANG_RANK = [
     LangSource.DEFAULT,
     LangSource.BROWSER,
     LangSource.DETECTED,
-    LangSource.SITE,
     LangSource.VISITOR,
+    LangSource.SITE,
 ]
 
 

@@ -127,6 +127,7 @@ class DeskOut(Out):
     reply_within_seconds: int
     departments: list[str]
     reply_expected_by: Ts | UnsetType = UNSET
+    timezone: str | UnsetType | None = UNSET
 
 
 class BotWelcome(Out):

@@ -31,6 +31,16 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _state(mode: str, **fields: Any) -> dict[str, Any]:
+    """A whole `state` payload (the schema's), with a whole ticket when one is given."""
+    if fields.get("ticket") is not None:
+        fields["ticket"] = {
+            "status": "new",
+            "priority": "normal",
+            "department": "general",
+            "subject": "Ma facture est fausse",
+            "created_at": _tomorrow_at_ten(),
+            **fields["ticket"],
+        }
     state: dict[str, Any] = {
         "mode": mode,
         "queue": None,
@@ -61,7 +71,8 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     await box.fill("Ma facture de novembre est fausse")
     await box.press("Enter")
     await expect(w.locator(".msg-bot")).not_to_have_count(0)
-    await expect(w.locator(".status")).to_have_text("Nous répondons sous 24 heures")
+    # The header promises the same time the ticket will (the desk's reply_expected_by).
+    await expect(w.locator(".status")).to_contain_text("Nous répondons d'ici")
 
     await w.locator("header").get_by_role("button", name="Parler à une personne").click()
     await expect(w.locator(".msg-system").filter(has_text="#000001")).to_be_visible()
@@ -203,6 +214,7 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
             "open_now": False,
             "next_open": _tomorrow_at_ten(),
             "reply_within_seconds": 86400,
+            "departments": ["general"],
         },
     )
     await expect(w.locator(".status")).to_have_text(f"De retour {promised}")
@@ -241,6 +253,7 @@ async def test_the_header_promises_the_desks_reply_time_and_follows_the_state(
         "next_open": None,
         "reply_within_seconds": 86400,
         "reply_expected_by": _iso(due),
+        "departments": ["general"],
     }
     await emit_to_visitor(desk, conversation_id, "desk", away)
     # One formatter for promised times: "Thursday 3 December, 14:25" (not "within 24 hours").
@@ -288,6 +301,7 @@ async def test_promised_times_are_in_the_desks_time_zone(
         "reply_within_seconds": 86400,
         "reply_expected_by": _iso(due),
         "timezone": "Europe/Brussels",
+        "departments": ["general"],
     }
     await emit_to_visitor(desk, await conversation_of(desk, page), "desk", away)
     # 14:25 in Brussels, named as such, whatever the visitor's own time zone.

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
-from chatdesk.web.appkeys import STORE
+from chatdesk.app import STORE
 
 from .conftest import (
     Desk,
@@ -75,7 +75,9 @@ async def test_without_data_lang_the_browser_languages_decide(
     await expect(w.locator(".msg-intro")).to_contain_text(greeting)
     await expect(w.locator(".root")).to_have_attribute("lang", lang)
     assert [(a["lang"], a["lang_source"]) for a in _auths(frames)] == [(lang, "browser")]
-    conversation = await desk.app[STORE].get_conversation(await conversation_of(desk, page))
+    conversation = await desk.app[STORE].conversations.get_conversation(
+        await conversation_of(desk, page)
+    )
     assert conversation is not None and conversation.lang == lang  # the ticket is tagged so
 
 
@@ -129,7 +131,9 @@ async def test_choosing_a_language_does_not_reconnect(desk: Desk, context: Any) 
     await expect(w.locator(".msg-intro")).to_contain_text("Bonjour ! Je suis Ardi")  # the ack's bot
     await expect(w.get_by_role("button", name="Où trouver mes factures ?")).to_be_visible()
     assert len(sockets) == 1 and len(_auths(frames)) == 1
-    conversation = await desk.app[STORE].get_conversation(await conversation_of(desk, page))
+    conversation = await desk.app[STORE].conversations.get_conversation(
+        await conversation_of(desk, page)
+    )
     assert conversation is not None and conversation.lang == "fr"
 
 
