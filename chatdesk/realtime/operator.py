@@ -238,8 +238,9 @@ class OperatorNamespace(BaseNamespace):
         await self._operator(sid)
         return {
             "operators": [
-                {**o.to_payload(), "status": status.value, "load": load}
-                for o, status, load in await self.services.presence.overview()
+                # `capacity` here is the effective one (the desk's default when unset).
+                {**o.to_payload(), "status": status.value, "load": load, "capacity": capacity}
+                for o, status, load, capacity in await self.services.presence.overview()
             ],
             "departments": list(self.services.config.departments),
         }

@@ -53,10 +53,11 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
     const select = $<HTMLSelectElement>('select[name="operator"]', view);
     const send = button("transfer-operator");
     const available = (ack.operators as OperatorInfo[]).filter(
-      (o) => o.id !== me && o.status === "online" && (o.capacity === undefined || o.load < o.capacity),
+      (o) => o.id !== me && o.status === "online" && (o.capacity == null || (o.load ?? 0) < o.capacity),
     );
     const options = available.map((o) => {
-      const text = t("operator_option", { name: o.name, status: label("status", o.status), load: o.load });
+      const status = label("status", o.status ?? "offline");
+      const text = t("operator_option", { name: o.name, status, load: o.load ?? 0 });
       const option = el("option", { text });
       option.value = o.id;
       return option;

@@ -5,7 +5,7 @@ import { label, t } from "./i18n";
 import { Hello, Offer } from "./protocol";
 
 /** Show the operator's list sizes in the tabs. */
-export function setCounts(counts: Record<string, number>): void {
+export function setCounts(counts: Readonly<Record<"queue" | "mine" | "all", number>>): void {
   for (const [name, n] of Object.entries(counts)) {
     const badge = $<HTMLElement>(`[data-count="${name}"]`);
     if (badge) badge.textContent = String(n);

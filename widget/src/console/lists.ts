@@ -2,7 +2,7 @@
 import { $, call, el, failed, localizeTimes, socket, when } from "./common";
 import { setCounts } from "./header";
 import { label, t } from "./i18n";
-import { Summary } from "./protocol";
+import { Counts, Summary } from "./protocol";
 
 // Markdown marks that make a one-line preview unreadable ("**Factures**: ...").
 const MARKS = /(\*\*|__|`|^#{1,6}\s+|^>\s?|^\s*(?:[-*+]|\d+\.)\s+)/gm;
@@ -54,7 +54,7 @@ export function setupLists(inbox: HTMLElement): void {
     list?.replaceChildren(...(ack.conversations as Summary[]).map(summaryRow));
     const empty = $<HTMLElement>(".empty", inbox);
     if (empty) empty.hidden = (ack.conversations as Summary[]).length > 0;
-    setCounts(ack.counts as Record<string, number>);
+    setCounts(ack.counts as Counts);
     if (focused) $<HTMLElement>(`li.conv[data-id="${focused}"] a`, inbox)?.focus();
   }
   socket.on("conversation", () => {

@@ -1,128 +1,32 @@
-// The /visitor contract of docs/protocol.md, as the widget reads it: every wire type lives
-// here (and nowhere else), with tolerant readers. Servers may add fields; every reader here
-// tolerates missing or unknown ones.
+// The /visitor contract of docs/protocol.md, as the widget reads it: the wire types (generated
+// from the server's schema) under the widget's names, and tolerant readers: servers may add
+// fields, and every reader here tolerates missing or unknown ones.
 
-export type Author = "visitor" | "bot" | "operator" | "system";
-export type Mode = "bot" | "queued" | "live" | "waiting" | "closed";
-export type Priority = "urgent" | "high" | "normal" | "low";
+import type * as Wire from "../generated/protocol";
+
+// The wire types are generated from the server's schema (src/generated/protocol.ts); these
+// names are the widget's view of them.
+export type Author = Wire.MessageOut["author"];
+export type Mode = Wire.StateOut["mode"];
+export type Priority = NonNullable<Wire.EscalateIn["priority"]>;
 /** Where the language sent in `auth.lang` came from. */
-export type LangSource = "site" | "visitor" | "browser";
-
-export interface Choice {
-  entry_id: string;
-  title: string;
-}
-
-export interface ServerMessage {
-  id: string;
-  seq: number;
-  conversation_id?: string;
-  author: Author;
-  text: string;
-  ts: string;
-  client_id?: string;
-  // bot messages
-  kind?: "answer" | "suggest" | "no_answer" | "escalated";
-  html?: string;
-  suggestions?: Choice[];
-  follow_ups?: Choice[];
-  offer_person?: boolean;
-  // system messages
-  event?: string;
-  ticket?: string;
-  // operator messages
-  operator?: { id?: string; name?: string } | null;
-  [extra: string]: unknown;
-}
-
-export interface Ticket {
-  number: string;
-  status?: string;
-  priority?: Priority;
-  department?: string;
-  subject?: string;
-  reply_expected_by?: string | null;
-}
-
-export interface ConversationState {
-  mode: Mode;
-  queue: { position: number; estimated_wait_seconds: number | null } | null;
-  operator: { name: string } | null;
-  ticket: Ticket | null;
-  offline_form: boolean;
-  rating_requested: boolean;
-}
-
-export interface Desk {
-  name: string;
-  status: "online" | "away" | "closed";
-  open_now: boolean;
-  next_open: string | null;
-  reply_within_seconds: number | null;
-  /** When a normal-priority request filed now gets its first reply (business time). */
-  reply_expected_by?: string | null;
-  /** The desk's IANA time zone, when it sends one: promised times are shown in it. */
-  timezone?: string | null;
-  departments?: string[];
-}
-
-export interface BotIntro {
-  name: string;
-  greeting: string;
-  starters: Choice[];
-}
-
-export interface Session {
-  token: string;
-  visitor_id: string;
-  conversation_id: string;
-  seq: number;
-  lang: string;
-  mode: Mode;
-  bot: BotIntro | null;
-  state?: ConversationState;
-  desk?: Desk;
-}
-
+export type LangSource = NonNullable<Wire.ConnectAuth["lang_source"]>;
+export type Choice = Wire.Choice;
+export type ServerMessage = Wire.MessageOut;
+export type Ticket = Wire.TicketOut;
+export type ConversationState = Wire.StateOut;
+export type Desk = Wire.DeskOut;
+export type BotIntro = Wire.BotWelcome;
+export type Session = Wire.SessionOut;
 /** The connection's `auth` (docs/protocol.md, "Connecting"). */
-export interface VisitorAuth {
-  token?: string;
-  since?: number;
-  lang: string;
-  lang_source: LangSource;
-  page: string;
-}
-
+export type VisitorAuth = Wire.ConnectAuth;
 /** `lang` from the server: the conversation's language changed (another tab, detection). */
-export interface LangChange {
-  lang: string;
-  bot?: BotIntro | null;
-}
-
+export type LangChange = Wire.LangOut;
 /** The ack of the visitor's `lang`. */
-export interface LangAck {
-  lang: string;
-  bot?: BotIntro | null;
-  state?: unknown;
-}
-
-export interface ContactDetails {
-  name?: string;
-  email: string;
-  subject?: string;
-  description?: string;
-  priority: Priority;
-}
-
-export interface RatingValue {
-  score: number;
-  comment?: string;
-}
-
-export interface ErrorInfo {
-  code: string;
-  message: string;
-}
+export type LangAck = Omit<Wire.LangAck, "ok">;
+export type ContactDetails = Wire.ContactIn;
+export type RatingValue = Wire.RateIn;
+export type ErrorInfo = Wire.ErrorOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}`; `undefined` when the server has no
  * handler for the event (python-socketio acks unknown events with no arguments). */
@@ -146,11 +50,12 @@ export function isMessage(value: unknown): value is ServerMessage {
 }
 
 /** The state as given, or the plain state of `mode` when the server sent none. */
-export function readState(value: unknown, mode: Mode = "bot"): ConversationState {
+export function readState(value: unknown, mode: string = "bot"): ConversationState {
   const s = (
     typeof value === "object" && value !== null ? value : {}
   ) as Partial<ConversationState>;
-  const m = typeof s.mode === "string" && MODES.includes(s.mode) ? s.mode : mode;
+  const fallback = (MODES.includes(mode) ? mode : "bot") as Mode;
+  const m = typeof s.mode === "string" && MODES.includes(s.mode) ? s.mode : fallback;
   return {
     mode: m,
     queue: s.queue && typeof s.queue.position === "number" ? s.queue : null,
