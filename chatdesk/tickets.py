@@ -11,6 +11,7 @@ from .errors import Conflict, InvalidPayload
 from .events import Event
 from .inbox import Inbox
 from .models import Operator, Status, TicketChanges, utcnow
+from .sla import due_times
 from .store import Store
 
 __all__ = ["PRIORITIES", "SUBJECT_MAX", "TicketService", "check_transition", "due_at"]
@@ -39,8 +40,8 @@ def check_transition(current: Status, target: Status) -> None:
 
 
 def due_at(config: DeskConfig, created: datetime, priority: str) -> datetime:
-    """Return when the first response is due: the priority's target in business time."""
-    return config.hours.add_business_time(created, config.targets[priority])
+    """Return when the first response is due: the priority's target on its calendar."""
+    return due_times(config, priority, created)[0]
 
 
 class TicketService:
