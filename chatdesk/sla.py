@@ -14,6 +14,7 @@ __all__ = [
     "Alerts",
     "alert_at",
     "due_times",
+    "first_alert",
     "sla_alerts",
     "sla_columns",
 ]
@@ -27,6 +28,18 @@ def due_times(config: DeskConfig, priority: str, start: datetime) -> tuple[datet
     targets = config.helpdesk.priorities[priority]
     calendar = config.calendar(priority)
     return targets.first_response.due(calendar, start), targets.resolution.due(calendar, start)
+
+
+def first_alert(
+    config: DeskConfig, priority: str, start: datetime, *, responded: bool = False
+) -> tuple[datetime, datetime, datetime | None]:
+    """Return (first response due, resolution due, first alert moment) of a ticket filed
+    at ``start`` (``responded``: the registration notice stopped the first clock)."""
+    first, resolution = due_times(config, priority, start)
+    responded_at = start if responded else None
+    draft = Ticket("", 0, None, "", "", priority, Status.NEW, start, start, due_at=first,
+                   resolution_due=resolution, first_response_at=responded_at)  # fmt: skip
+    return first, resolution, alert_at(config, draft)
 
 
 def _running(ticket: Ticket) -> dict[str, datetime]:

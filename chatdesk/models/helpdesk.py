@@ -40,7 +40,7 @@ class TicketFiling:
     department: str
     priority: str
     lang: str
-    requester: Requester
+    requester: Requester | None
     created_at: datetime
     fields: dict[str, str] = field(default_factory=dict)
     organisation_id: str | None = None

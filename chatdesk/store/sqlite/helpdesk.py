@@ -179,14 +179,16 @@ class SqliteHelpdesk:
                 "INSERT INTO counters (name, value) VALUES ('ticket', 1) ON CONFLICT (name)"
                 " DO UPDATE SET value = value + 1 RETURNING value"
             ).fetchone()
+            who = f.requester
+            name, email, rid = (who.name, who.email, who.id) if who else ("", "", None)
             columns = {
                 "id": f.id, "number": number, "conversation_id": f.conversation_id,
                 "subject": f.subject, "department": f.department, "priority": f.priority,
                 "status": f.status, "created_at": f.created_at, "updated_at": f.created_at,
-                "due_at": f.due_at, "requester_name": f.requester.name,
-                "requester_email": f.requester.email, "description": f.description,
+                "due_at": f.due_at, "requester_name": name,
+                "requester_email": email, "description": f.description,
                 "operator_id": f.operator_id, "first_response_at": f.first_response_at,
-                "type": f.type, "channel": f.channel, "requester_id": f.requester.id,
+                "type": f.type, "channel": f.channel, "requester_id": rid,
                 "organisation_id": f.organisation_id, "lang": f.lang, "fields": f.fields,
                 "resolution_due": f.resolution_due, "sla_alert_at": f.sla_alert_at,
                 "status_at": f.created_at, "follow_up_of": f.follow_up_of,
