@@ -186,15 +186,16 @@ class RequesterService:
         return found
 
     async def invite(
-        self, operator: Operator, email: str, organisation: Organisation | None = None
+        self, operator: Operator | None, email: str, organisation: Organisation | None = None
     ) -> tuple[Invitation, list[Event]]:
-        """Invite someone to file tickets (into ``organisation``, if given)."""
+        """Invite someone to file tickets (into ``organisation``, if given); ``operator``
+        None: an admin at the command line (``invited_by`` is ``cli``)."""
         now = self.clock()
         invitation = Invitation(
             new_id(),
             normalize_email(email),
             organisation.id if organisation else None,
-            operator.id,
+            operator.id if operator else "cli",
             now,
             now + timedelta(days=INVITATION_DAYS),
         )
