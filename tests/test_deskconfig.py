@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chatdesk.deskconfig import load_desk_config, parse_duration
-from chatdesk.helpdeskconfig import Target
 from chatdesk.errors import ConfigError
+from chatdesk.helpdeskconfig import Target
 
 FULL = """
 [desk]
