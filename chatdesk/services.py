@@ -12,6 +12,7 @@ from .conversation import ConversationService, Responder
 from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
+from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner
 from .models import utcnow
@@ -23,10 +24,13 @@ from .throttle import Throttle
 from .tickets import TicketService
 from .tokens import VisitorTokens
 
-__all__ = ["JOB_SECONDS", "Services", "build_services"]
+__all__ = ["AUTO_CLOSE_SECONDS", "JOB_SECONDS", "SLA_SECONDS", "Services", "build_services"]
 
 #: How often the routing upkeep runs (operators past their grace period, expired offers).
 JOB_SECONDS = 2.0
+#: How often SLA warnings and breaches are looked for, and pending tickets auto-closed.
+SLA_SECONDS = 30.0
+AUTO_CLOSE_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class Services:
     operators: OperatorService
     canned: CannedService
     jobs: JobRunner
+    helpdesk: Helpdesk
     _store: Store = field(repr=False)
 
     @property
@@ -100,9 +105,16 @@ def build_services(
         throttle=Throttle(),
         clock=clock,
     )
+    helpdesk = build_helpdesk(
+        store, config, settings.secret_key, default_lang=settings.default_lang, clock=clock
+    )
     jobs = JobRunner(
         store.leases,
-        [Job("routing", timedelta(seconds=JOB_SECONDS), presence.tick)],
+        [
+            Job("routing", timedelta(seconds=JOB_SECONDS), presence.tick),
+            Job("sla", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.check_sla),
+            Job("auto_close", timedelta(seconds=AUTO_CLOSE_SECONDS), helpdesk.clocks.auto_close),
+        ],
         holder=holder,
         clock=clock,
     )
@@ -119,5 +131,6 @@ def build_services(
         operators,
         CannedService(store),
         jobs,
+        helpdesk,
         store,
     )

@@ -14,31 +14,67 @@ from .conversations import (
     Note,
     Visitor,
 )
+from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
+from .notices import ApiToken, ServiceNotice, Severity
 from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
-from .tickets import Claim, Status, Ticket, TicketChanges, TicketDraft, format_number
+from .requesters import Invitation, Organisation, OrgRole, Requester, SeatRefusal, SiteSeat
+from .thread import Attachment, AuthorKind, NewAttachment, TicketEvent, TicketMessage
+from .tickets import (
+    ACTIVE,
+    Channel,
+    Claim,
+    Status,
+    Ticket,
+    TicketChanges,
+    TicketDraft,
+    TicketType,
+    format_number,
+)
 
 __all__ = [
+    "ACTIVE",
     "MAX_PAGE",
+    "ApiToken",
+    "Attachment",
     "Author",
+    "AuthorKind",
     "CannedResponse",
+    "Channel",
     "Claim",
     "Conversation",
     "InboxView",
+    "Invitation",
     "LangSource",
     "Message",
     "MessageDraft",
     "Mode",
+    "NewAttachment",
     "Note",
     "Operator",
+    "OrgRole",
+    "Organisation",
     "Presence",
     "PresenceStatus",
+    "Requester",
     "Role",
+    "SeatClaim",
+    "SeatRefusal",
+    "ServiceNotice",
+    "Severity",
+    "SiteSeat",
+    "Sort",
     "Status",
     "Summary",
     "Ticket",
     "TicketChanges",
     "TicketDraft",
+    "TicketEvent",
+    "TicketFiling",
+    "TicketMessage",
+    "TicketPage",
+    "TicketQuery",
+    "TicketType",
     "Visitor",
     "format_number",
     "format_ts",

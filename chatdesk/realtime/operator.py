@@ -68,6 +68,8 @@ class OperatorNamespace(BaseNamespace):
         await self.save_session(sid, {"operator_id": operator.id})
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
+        if operator.sees_complaints:
+            await self.enter_room(sid, rooms.SUPERVISORS)
         self._buckets[sid] = TokenBucket(*_OPERATOR_RATE)
         self.spawn(self._hello(sid, operator), "hello")
 

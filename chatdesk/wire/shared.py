@@ -82,7 +82,7 @@ class TicketOut(Out):
     """A ticket; the fields after ``reply_expected_by`` are sent to operators only."""
 
     number: str
-    status: Literal["new", "open", "resolved", "closed"]
+    status: Literal["new", "open", "pending", "on_hold", "resolved", "closed"]
     priority: str
     department: str
     subject: str
