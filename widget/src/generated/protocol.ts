@@ -172,7 +172,7 @@ export interface TicketOut {
   reply_expected_by: string | null;
   requester_email?: string;
   requester_name?: string;
-  status: "closed" | "new" | "open" | "resolved";
+  status: "closed" | "new" | "on_hold" | "open" | "pending" | "resolved";
   subject: string;
 }
 /**
@@ -575,6 +575,17 @@ export interface RateIn {
   score: number;
 }
 /**
+ * Who filed a ticket (None fields: a chat ticket without contact).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "RequesterRef".
+ */
+export interface RequesterRef {
+  email: string;
+  id: string | null;
+  name: string;
+}
+/**
  * ``session``: sent once after every successful connect, before anything else.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -590,6 +601,18 @@ export interface SessionOut {
   state: StateOut;
   token: string;
   visitor_id: string;
+}
+/**
+ * A ticket's due times, the targets it missed, whether the resolution clock waits.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "SlaOut".
+ */
+export interface SlaOut {
+  breached: ("first_response" | "resolution")[];
+  first_response_due: string | null;
+  paused: boolean;
+  resolution_due: string | null;
 }
 /**
  * The ack of ``escalate`` and ``contact``: the conversation's new state.
@@ -619,6 +642,34 @@ export interface StatusAck {
  */
 export interface StatusIn {
   status: "away" | "online";
+}
+/**
+ * ``ticket``: a helpdesk ticket changed (sent to every operator; complaints only to
+ * service managers and admins).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketSummaryOut".
+ */
+export interface TicketSummaryOut {
+  channel: "api" | "chat" | "email" | "form" | "phone";
+  conversation_id: string | null;
+  created_at: string;
+  department: string;
+  follow_up_of: string | null;
+  id: string;
+  lang: string;
+  merged_into: string | null;
+  next_due: string | null;
+  number: string;
+  operator_id: string | null;
+  organisation_id: string | null;
+  priority: string;
+  requester: RequesterRef;
+  sla: SlaOut;
+  status: "closed" | "new" | "on_hold" | "open" | "pending" | "resolved";
+  subject: string;
+  type: "complaint" | "idea" | "incident" | "question";
+  updated_at: string;
 }
 /**
  * ``ticket_update``: change the ticket of a conversation.
