@@ -11,7 +11,15 @@ from typing import Any
 from ..config import LANGUAGES
 from .yamlsource import Problems, YList, YMap, load_yaml
 
-__all__ = ["BOT_FILE", "DEFAULT_TEXTS", "BotConfig", "BotTexts", "PolicyConfig", "load_bot_config"]
+__all__ = [
+    "BOT_FILE",
+    "DEFAULT_TEXTS",
+    "BotConfig",
+    "BotTexts",
+    "MatcherConfig",
+    "PolicyConfig",
+    "load_bot_config",
+]
 
 BOT_FILE = "_bot.yaml"
 
@@ -23,11 +31,23 @@ class PolicyConfig:
     The defaults were tuned with ``chatdesk kb eval`` on the data sets in bench/README.md.
     """
 
-    answer_threshold: float = 0.625
+    answer_threshold: float = 0.725
     margin: float = 0.1
     suggest_threshold: float = 0.3
     max_suggestions: int = 3
     misses_before_escalation: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MatcherConfig:
+    """How entries are ranked (see bot/matcher.py).
+
+    ``semantic`` fuses sentence embeddings with the TF-IDF features (off: TF-IDF alone,
+    faster to build, blind to meaning and to other languages).
+    """
+
+    semantic: bool = True
+    embedding_weight: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +102,7 @@ class BotConfig:
 
     texts: Mapping[str, BotTexts] = field(default_factory=lambda: dict(DEFAULT_TEXTS))
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    matcher: MatcherConfig = field(default_factory=MatcherConfig)
 
     def text(self, lang: str) -> BotTexts:
         """Return the texts for ``lang`` (falling back to English)."""

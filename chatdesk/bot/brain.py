@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .botfile import PolicyConfig
+from .embeddings import Embedder
 from .human import HumanRequest
 from .knowledge import Entry, Knowledge
 from .language import LanguageGuesser
@@ -28,10 +29,29 @@ class Bot:
     build_seconds: float = 0.0
 
     @classmethod
-    def build(cls, knowledge: Knowledge, *, calibration: Calibration | None = None) -> Bot:
-        """Train every model on ``knowledge`` (CPU-bound: run it off the event loop)."""
+    def build(
+        cls,
+        knowledge: Knowledge,
+        *,
+        embedder: Embedder | None = None,
+        semantic: bool | None = None,
+        calibration: Calibration | None = None,
+    ) -> Bot:
+        """Train every model on ``knowledge`` (CPU-bound: run it off the event loop).
+
+        :param embedder: sentence embeddings (default: the shared encoder, no cache).
+        :param semantic: fuse embeddings in (default: ``matcher.semantic`` of _bot.yaml).
+        """
         started = time.perf_counter()
-        matcher = FaqMatcher.build(knowledge, calibration=calibration)
+        config = knowledge.bot.matcher
+        if semantic is None:
+            semantic = config.semantic
+        matcher = FaqMatcher.build(
+            knowledge,
+            embedder=(embedder or Embedder()) if semantic else None,
+            calibration=calibration,
+            weight=config.embedding_weight,
+        )
         samples: dict[str, list[str]] = {lang: [] for lang in knowledge.languages}
         for entry in knowledge.entries.values():
             for lang, block in entry.langs.items():

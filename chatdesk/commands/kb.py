@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from ..bot.brain import Bot
+from ..bot.embeddings import EMBEDDINGS_FILE, Embedder
 from ..bot.evaluate import Case, DataError, Report, evaluate, load_jsonl, load_suite
 from ..bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from ..bot.tuning import tune
@@ -33,6 +34,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ask.add_argument("text")
     ask.add_argument("--lang", choices=LANGUAGES, help="the conversation's language")
     ask.add_argument("--dir", type=Path, help="knowledge directory")
+    ask.add_argument("--lexical", action="store_true", help=_LEXICAL)
     ask.set_defaults(func=_ask)
 
     ev = sub.add_parser("eval", help="measure the matcher and policy on labelled questions")
@@ -41,10 +43,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--no-baseline", action="store_true", help="skip the rapidfuzz baseline")
     ev.add_argument("--tune", action="store_true", help="search thresholds on the val lines")
+    ev.add_argument("--lexical", action="store_true", help=_LEXICAL)
     ev.add_argument("--min-right", type=float, help="exit 1 if answered_right is lower")
     ev.add_argument("--max-wrong", type=float, help="exit 1 if answered_wrong is higher")
     ev.add_argument("--min-oos-recall", type=float, help="exit 1 if oos_recall is lower")
     ev.set_defaults(func=_eval)
+
+
+_LEXICAL = "TF-IDF alone, without sentence embeddings (to compare)"
+
+
+def _build(knowledge: Knowledge, args: argparse.Namespace, settings: Settings) -> Bot:
+    """Train the bot as the server would, embeddings cached in the data directory."""
+    embedder = Embedder(cache_path=settings.data_dir / EMBEDDINGS_FILE)
+    return Bot.build(knowledge, embedder=embedder, semantic=False if args.lexical else None)
 
 
 def _directory(args: argparse.Namespace, settings: Settings) -> Path:
@@ -74,12 +86,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     out = Console(highlight=False, soft_wrap=True)
     try:
-        bot = Bot.build(load_knowledge(_directory(args, settings)))
+        bot = _build(load_knowledge(_directory(args, settings)), args, settings)
     except KnowledgeError as exc:
         out.print(f"[red]{exc.message}[/]")
         return 1
     lang = bot.language(args.text, args.lang or bot.knowledge.languages[0])
-    table = Table("entry", "title", "confidence", "score", "similarity")
+    table = Table("entry", "title", "confidence", "score", "similarity", "meaning")
     for c in bot.matcher.rank(args.text, lang, k=5):
         entry = bot.knowledge.entries[c.entry_id]
         table.add_row(
@@ -88,6 +100,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             f"{c.confidence:.3f}",
             f"{c.score:.3f}",
             f"{c.similarity:.3f}",
+            f"{c.semantic:.3f}",
         )
     out.print(table)
     decision = bot.decide(args.text, lang)
@@ -110,7 +123,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except (DataError, KnowledgeError, OSError) as exc:
         err.print(f"[red]{exc}[/]")
         return 1
-    bot = Bot.build(knowledge)
+    bot = _build(knowledge, args, settings)
     report = _run(bot, cases, baseline=not args.no_baseline, console=err)
     if args.json:
         print(json.dumps(report.to_json()))
