@@ -12,6 +12,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from .bot.embeddings import EMBEDDINGS_FILE
 from .bot.library import KnowledgeLibrary
 from .bot.responder import BotResponder
 from .config import Settings
@@ -60,7 +61,9 @@ def create_app(
     )
     store = store if store is not None else create_store(settings)
     if responder is None and settings.knowledge_dir is not None:
-        library = KnowledgeLibrary(settings.knowledge_dir)
+        library = KnowledgeLibrary(
+            settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
+        )
         app[LIBRARY] = library
         app.cleanup_ctx.append(_library_lifetime)
         responder = BotResponder(library, store)

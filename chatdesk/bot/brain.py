@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..config import LANGUAGES
 from .botfile import PolicyConfig
 from .embeddings import Embedder
 from .human import HumanRequest
@@ -52,7 +53,7 @@ class Bot:
             calibration=calibration,
             weight=config.embedding_weight,
         )
-        samples: dict[str, list[str]] = {lang: [] for lang in knowledge.languages}
+        samples: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
         for entry in knowledge.entries.values():
             for lang, block in entry.langs.items():
                 samples[lang].extend((*block.questions, block.answer))
@@ -70,8 +71,19 @@ class Bot:
         return self.knowledge.entries.get(entry_id)
 
     def language(self, text: str, conversation_lang: str) -> str:
-        """Return the language to answer ``text`` in."""
+        """Return the language to answer ``text`` in: its own when detected with
+        confidence (:meth:`detect_language`), else the conversation's."""
         return self.languages.guess(text, conversation_lang)
+
+    def detect_language(self, text: str) -> str | None:
+        """Return the language ``text`` is written in (fr, nl or en), or None when unsure.
+
+        Confident means at least three words, a probability of at least 0.95 from a
+        character n-gram model trained on the knowledge and on everyday sentences of each
+        language, and, from six words on, both halves of the text agreeing (mixed texts
+        get None). "merci", "ok" or "VPS?" are too short to tell.
+        """
+        return self.languages.detect(text)
 
     def decide(self, text: str, lang: str, *, misses: int = 0) -> Decision:
         """Decide what to do with ``text`` (already known to be in ``lang``)."""
