@@ -15,6 +15,7 @@ from .knowledge import Entry, Knowledge
 from .language import LanguageGuesser
 from .matcher import Calibration, Candidate, FaqMatcher, Matcher
 from .policy import Decision, Kind, decide
+from .smalltalk import SmallTalk
 
 __all__ = ["Bot"]
 
@@ -27,6 +28,7 @@ class Bot:
     matcher: Matcher
     languages: LanguageGuesser
     human: HumanRequest
+    small_talk: SmallTalk
     build_seconds: float = 0.0
 
     @classmethod
@@ -57,12 +59,15 @@ class Bot:
         for entry in knowledge.entries.values():
             for lang, block in entry.langs.items():
                 samples[lang].extend((*block.questions, block.answer))
-        phrases = [p for texts in knowledge.bot.texts.values() for p in texts.human_phrases]
+        texts = knowledge.bot.texts
+        phrases = [p for block in texts.values() for p in block.human_phrases]
+        names = {block.name for block in texts.values()}
         return cls(
             knowledge,
             matcher,
             LanguageGuesser(samples),
             HumanRequest(phrases),
+            SmallTalk(texts, names),
             time.perf_counter() - started,
         )
 
@@ -89,6 +94,10 @@ class Bot:
         """Decide what to do with ``text`` (already known to be in ``lang``)."""
         if self.human(text):
             return Decision(Kind.ESCALATE, reason="visitor_request")
+        small_talk = self.small_talk.match(text, lang)
+        if small_talk is not None:
+            kind, reply_lang = small_talk
+            return Decision(Kind.SMALL_TALK, reason=kind, lang=reply_lang)
         candidates = self.matcher.rank(text, lang, k=5)
         return self.apply_policy(candidates, self.knowledge.bot.policy, misses=misses)
 

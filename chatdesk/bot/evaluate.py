@@ -167,6 +167,8 @@ def evaluate(
         ranked = bot.matcher.rank(case.text, lang, k=5)
         if bot.human(case.text):
             decision = Decision(Kind.ESCALATE, reason="visitor_request")
+        elif (small_talk := bot.small_talk.match(case.text, lang)) is not None:
+            decision = Decision(Kind.SMALL_TALK, reason=small_talk[0], lang=small_talk[1])
         else:
             decision = bot.apply_policy(ranked, bot.knowledge.bot.policy)
         timings.append((time.perf_counter() - started) * 1000)

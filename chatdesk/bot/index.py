@@ -9,7 +9,7 @@ data, the fused model beats either view alone (bench/README.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -37,6 +37,8 @@ class LanguageIndex:
 
     :param questions: the training texts.
     :param labels: the entry id of each text.
+    :param lang: the language the index is for.
+    :param foreign: entries not written in ``lang`` (trained on their other languages).
     :param vectors: the texts' sentence embeddings (None: lexical features only).
     :param weight: how much the embedding block counts against the two TF-IDF blocks.
     :param c: the SVM's regularisation.
@@ -47,6 +49,8 @@ class LanguageIndex:
         questions: Sequence[str],
         labels: Sequence[str],
         *,
+        lang: str = "",
+        foreign: Collection[str] = (),
         vectors: np.ndarray | None = None,
         weight: float = 2.0,
         c: float = 0.5,
@@ -56,6 +60,8 @@ class LanguageIndex:
         texts = [normalize(questions[i]) for i in order]
         sorted_labels = [labels[i] for i in order]
         self.entry_ids = sorted(set(sorted_labels))
+        self.lang = lang
+        self.foreign = np.array([e in foreign for e in self.entry_ids], dtype=bool)
         first: dict[str, int] = {}
         for position, label in enumerate(sorted_labels):
             first.setdefault(label, position)

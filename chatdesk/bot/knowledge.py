@@ -106,7 +106,11 @@ class Entry:
 
     def block(self, lang: str) -> LangBlock:
         """Return the entry in ``lang``, else in the first language it has."""
-        return self.langs.get(lang) or next(iter(self.langs.values()))
+        return self.langs[self.answer_lang(lang)]
+
+    def answer_lang(self, lang: str) -> str:
+        """Return ``lang`` if the entry is written in it, else its first language."""
+        return lang if lang in self.langs else next(iter(self.langs))
 
 
 @dataclass(frozen=True, slots=True)

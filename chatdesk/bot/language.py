@@ -55,7 +55,9 @@ class LanguageGuesser:
         self._vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3))
         # Uniform priors: a knowledge written mostly in one language must not make the
         # others unlikely before a word is read.
-        self._model = MultinomialNB(alpha=0.1, fit_prior=False).fit(self._vectorizer.fit_transform(texts), labels)
+        self._model = MultinomialNB(alpha=0.1, fit_prior=False).fit(
+            self._vectorizer.fit_transform(texts), labels
+        )
 
     def detect(self, text: str) -> str | None:
         """Return the language of ``text`` when the guess is confident, else None.
