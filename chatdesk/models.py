@@ -13,6 +13,7 @@ __all__ = [
     "Conversation",
     "Message",
     "MessageDraft",
+    "Miss",
     "Mode",
     "Visitor",
     "format_ts",
@@ -208,3 +209,21 @@ class CannedResponse:
     def to_payload(self) -> dict[str, str]:
         """Return the response as sent to the console."""
         return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A visitor question the bot did not serve well, for learning from (``kb gaps``).
+
+    ``kind`` is ``no_answer`` (the bot did not know, or only suggested), ``thumbs_down``
+    (the visitor rated its answer 👎) or ``escalation`` (the conversation went to a person
+    because the bot was unsure or the visitor asked); ``entry_id`` is the entry the bot
+    answered with, if any.
+    """
+
+    text: str
+    lang: str
+    kind: str
+    entry_id: str | None
+    ts: datetime
+    conversation_id: str = ""

@@ -119,6 +119,19 @@ FUSED_CALIBRATION = Calibration(
 )
 
 
+#: Questions an entry lends to the index of a language it lacks: enough to place it by
+#: meaning, few enough that a big knowledge does not train every index on everything.
+_FOREIGN_ROWS = 20
+
+
+def _spread(texts: list[str]) -> tuple[str, ...]:
+    """Return at most :data:`_FOREIGN_ROWS` of ``texts``, taken evenly."""
+    if len(texts) <= _FOREIGN_ROWS:
+        return tuple(texts)
+    step = len(texts) / _FOREIGN_ROWS
+    return tuple(texts[int(i * step)] for i in range(_FOREIGN_ROWS))
+
+
 class FaqMatcher:
     """The default :class:`Matcher`: one :class:`LanguageIndex` per language."""
 
@@ -160,7 +173,7 @@ class FaqMatcher:
                 elif embedder is not None:
                     # Missing in this language: its questions in the others still mean
                     # the same to the encoder (TF-IDF alone could not match them).
-                    texts = tuple(q for b in entry.langs.values() for q in b.questions)
+                    texts = _spread([q for b in entry.langs.values() for q in b.questions])
                     foreign.setdefault(lang, set()).add(entry.id)
                 else:
                     continue

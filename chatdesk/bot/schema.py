@@ -72,12 +72,13 @@ def _line_of(data: Any, steps: list[str | int], line: int) -> int:
     """Return the line of the key or item ``steps`` lead to (as far as they exist)."""
     node = data
     for step in steps:
-        if (isinstance(node, YMap) and isinstance(step, str) and step in node) or (
-            isinstance(node, YList) and isinstance(step, int) and step < len(node)
-        ):
+        if isinstance(node, YMap) and isinstance(step, str) and step in node:
             line, node = node.lines[step], node[step]
-        else:
-            break
+            continue
+        if isinstance(node, YList) and isinstance(step, int) and step < len(node):
+            line, node = node.lines[step], node[step]
+            continue
+        break
     return line
 
 

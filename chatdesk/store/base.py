@@ -12,6 +12,7 @@ from ..models import (
     Conversation,
     Message,
     MessageDraft,
+    Miss,
     Mode,
     Note,
     Operator,
@@ -302,3 +303,11 @@ class Store(Protocol):
 
     async def list_notes(self, conversation_id: str) -> list[Note]:
         """Return a conversation's private notes in order."""
+
+    async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
+        """Return the bot's misses (newest first): questions it did not answer, answers
+        rated 👎, conversations escalated because it was unsure or the visitor asked.
+
+        :param since: only misses at or after this time.
+        :param limit: at most this many.
+        """

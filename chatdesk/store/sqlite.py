@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .migrations import migrate
 from .sqlite_conversations import ConversationRecords
+from .sqlite_misses import MissRecords
 from .sqlite_operators import OperatorRecords
 from .sqlite_routing import RoutingRecords
 from .sqlite_tickets import TicketRecords
@@ -14,7 +15,7 @@ from .sqlite_worker import SqliteWorker
 __all__ = ["SqliteStore"]
 
 
-class SqliteStore(ConversationRecords, OperatorRecords, RoutingRecords, TicketRecords):
+class SqliteStore(ConversationRecords, OperatorRecords, RoutingRecords, TicketRecords, MissRecords):
     """:class:`~chatdesk.store.base.Store` on SQLite.
 
     Every method is one job on the :class:`SqliteWorker` thread, so each is one
