@@ -121,3 +121,17 @@ def test_eval_bad_data_names_the_line(
     status, _, err = run(capsys, "kb", "eval", str(data))
     assert status == 1
     assert f"{data}:2:" in err and message in err
+
+
+def test_check_warns_about_a_missing_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shutil.copytree(KNOWLEDGE, tmp_path / "k")
+    extra = tmp_path / "k" / "extra.yaml"
+    extra.write_text(
+        "entries:\n  - id: only-fr\n    fr: {questions: [Bonjour le monde], answer: Oui.}\n"
+    )
+    status, out, _ = run(capsys, "kb", "check", str(tmp_path / "k"))
+    assert status == 0
+    assert f"{extra}:2: warning: entry `only-fr` has no `nl` version" in out
+    assert "nl visitors get it in fr, after a note" in out

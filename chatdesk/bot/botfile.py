@@ -39,7 +39,7 @@ class PolicyConfig(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True
     The defaults were tuned on validation data (bench/README.md, ``bench/bot.py --split val``).
     """
 
-    answer_threshold: Unit = 0.75
+    answer_threshold: Unit = 0.725
     margin: Unit = 0.1
     suggest_threshold: Unit = 0.3
     max_suggestions: Count = 3

@@ -109,13 +109,13 @@ LEXICAL_CALIBRATION = Calibration(bias=-1.525, score=0.46, lead=3.649, similarit
 #: TF-IDF and embeddings: fitted the same way, plus xsid across languages (Dutch questions,
 #: English-only entries): ``bench/bot.py --calibrate``.
 FUSED_CALIBRATION = Calibration(
-    bias=-2.907,
-    score=1.012,
-    lead=2.166,
-    similarity=1.39,
-    semantic=2.645,
-    cross=-0.749,
-    cross_semantic=4.964,
+    bias=-2.286,
+    score=1.252,
+    lead=2.393,
+    similarity=1.194,
+    semantic=1.886,
+    cross=-0.014,
+    cross_semantic=3.329,
 )
 
 
