@@ -15,6 +15,7 @@ import jinja2
 import socketio
 from aiohttp import web
 
+from .bot.embeddings import EMBEDDINGS_FILE
 from .bot.library import KnowledgeLibrary
 from .bot.responder import BotResponder
 from .config import Settings
@@ -75,7 +76,9 @@ def create_app(
     )
     store = store if store is not None else create_store(settings)
     if responder is None and settings.knowledge_dir is not None:
-        library = KnowledgeLibrary(settings.knowledge_dir)
+        library = KnowledgeLibrary(
+            settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
+        )
         app[LIBRARY] = library
         app.cleanup_ctx.append(_library_lifetime)
         responder = BotResponder(library, store)

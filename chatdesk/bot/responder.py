@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 from ..events import ConversationEscalated, Event
 from ..models import Author, Conversation, Message, MessageDraft, utcnow
 from ..store import Store
+from .botfile import LANGUAGE_NAMES
 from .brain import Bot
 from .knowledge import Entry
 from .library import KnowledgeLibrary
@@ -55,8 +57,13 @@ class BotResponder:
             # One language per conversation: the conversation service already followed
             # what the visitor writes when neither the page nor the visitor chose one.
             lang = conversation.lang
-            decision = bot.decide(message.text, lang, misses=conversation.bot_misses)
-        await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
+            # On a worker thread: embedding the text takes milliseconds of numpy, which
+            # must not hold up every other connection's events.
+            decision = await asyncio.to_thread(
+                bot.decide, message.text, lang, misses=conversation.bot_misses
+            )
+        if decision.kind is not Kind.SMALL_TALK:  # "merci" is neither a miss nor a hit
+            await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
         return self._reply(bot, conversation, decision, lang)
 
     def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
@@ -117,6 +124,13 @@ class BotResponder:
                     conversation.id, decision.reason, self.default_department, "normal"
                 ),
             ]
+        if decision.kind is Kind.SMALL_TALK:
+            words = bot.small_talk.reply(decision.reason, decision.lang)
+            return [
+                _draft(
+                    words, {**base, "lang": decision.lang}, kind="small_talk", offer_person=False
+                )
+            ]
         if decision.kind is Kind.SUGGEST:
             suggestions = [
                 {
@@ -148,18 +162,29 @@ class BotResponder:
     def _answer(
         self, bot: Bot, entry: Entry, decision: Decision, lang: str, base: dict[str, Any]
     ) -> MessageDraft:
-        block = entry.block(lang)
+        answer_lang = entry.answer_lang(lang)
+        answer = entry.langs[answer_lang].answer
+        text, html_text, note = answer, render_markdown(answer), None
+        if answer_lang != lang:
+            # Written in another language only: say so in the visitor's, then the answer.
+            note = bot.knowledge.bot.text(lang).other_language.format(
+                language=LANGUAGE_NAMES[lang][answer_lang]
+            )
+            text = f"{note}\n\n{answer}"
+            html_text = f"<p><em>{html.escape(note)}</em></p>{html_text}"
         return MessageDraft(
             author=Author.BOT,
-            text=block.answer,
+            text=text,
             ts=self.clock(),
             extra={
                 **base,
                 "kind": "answer",
                 "entry_id": entry.id,
+                "answer_lang": answer_lang,
+                "note": note,
                 "confidence": round(decision.confidence, 3),
                 "follow_ups": _choices(bot, entry.follow_ups, lang),
-                "html": render_markdown(block.answer),
+                "html": html_text,
             },
         )
 

@@ -66,6 +66,10 @@ class MessageOut(Out):
     lang: str | UnsetType = UNSET
     html: str | UnsetType = UNSET
     entry_id: str | UnsetType | None = UNSET
+    #: An answer written in another language than the conversation's (the entry lacks it):
+    #: that language, and a one-line note in the visitor's saying so.
+    answer_lang: str | UnsetType = UNSET
+    note: str | UnsetType | None = UNSET
     confidence: float | UnsetType | None = UNSET
     suggestions: list[Suggestion] | UnsetType = UNSET
     follow_ups: list[Choice] | UnsetType = UNSET

@@ -331,6 +331,7 @@ export interface HistoryOut {
  * via the `definition` "MessageOut".
  */
 export interface MessageOut {
+  answer_lang?: string;
   author: "bot" | "operator" | "system" | "visitor";
   choice?: string;
   client_id?: string;
@@ -345,6 +346,7 @@ export interface MessageOut {
   id: string;
   kind?: string;
   lang?: string;
+  note?: string | null;
   offer_person?: boolean;
   operator?: OperatorRef;
   seq: number;
