@@ -10,7 +10,7 @@ import pytest
 from chatdesk.errors import ConfigError, StoreError
 from chatdesk.models import Author, MessageDraft, utcnow
 from chatdesk.store import SqliteStore
-from chatdesk.store.sqlite.migrations import MIGRATIONS
+from chatdesk.store.migrations import MIGRATIONS
 
 
 async def test_data_survives_reopen(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
-from .rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteConversations", "SqliteFeedback"]
