@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..config import Settings
-from ..errors import ConfigError
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .leases import LeaseStore
 from .people import CannedStore, OperatorStore, PresenceStore
+from .postgres import PostgresStore
 from .queries import InboxQueries
 from .routing import RoutingStore
 from .sqlite import SqliteStore
@@ -22,6 +22,7 @@ __all__ = [
     "LeaseStore",
     "NoteStore",
     "OperatorStore",
+    "PostgresStore",
     "PresenceStore",
     "RoutingStore",
     "SqliteStore",
@@ -33,8 +34,7 @@ __all__ = [
 
 def create_store(settings: Settings) -> Store:
     """Return the (unopened) store that ``settings`` ask for."""
-    if settings.store == "sqlite":
-        return SqliteStore(
-            settings.data_dir / "chatdesk.sqlite3", synchronous=settings.sqlite_synchronous
-        )
-    raise ConfigError(f"CHATDESK_STORE={settings.store!r} is not available yet")
+    settings.validate()
+    if settings.backend == "postgresql":
+        return PostgresStore(settings.database_url, pool_size=settings.database_pool_size)
+    return SqliteStore(settings.sqlite_path, synchronous=settings.sqlite_synchronous)

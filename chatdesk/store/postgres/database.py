@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from ...errors import ChatdeskError, StoreError
+from ...errors import ChatdeskError, InvalidPayload, StoreError
 
 __all__ = ["Connection", "Database", "Record", "rowcount", "translated"]
 
@@ -32,12 +32,20 @@ SERVER_SETTINGS = {"application_name": "chatdesk", "jit": "off"}
 
 @contextlib.contextmanager
 def translated() -> Iterator[None]:
-    """Turn a driver, network or server error into a :class:`StoreError` (ours pass)."""
+    """Turn a driver, network or server error into a :class:`StoreError`, a character
+    PostgreSQL cannot store into :class:`InvalidPayload` (our own errors pass)."""
     try:
         yield
     except ChatdeskError:
         raise
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+    except (asyncpg.CharacterNotInRepertoireError, UnicodeEncodeError):
+        # A NUL character or a lone surrogate, which PostgreSQL text cannot hold: the
+        # input's fault, said as such (not "the store failed; please retry").
+        raise InvalidPayload("the text holds a character that cannot be stored") from None
+    except (OSError, TimeoutError) as exc:  # unreachable or too slow: no traceback to read
+        log.error("the database cannot be reached: %s", exc)
+        raise StoreError("the store failed; please retry") from exc
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         log.error("store error", exc_info=exc)
         raise StoreError("the store failed; please retry") from exc
 
