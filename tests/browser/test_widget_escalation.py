@@ -182,7 +182,16 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
     )
     card = w.locator(".strip [role=status]")
     await expect(card).to_have_text("Vous êtes numéro 2 dans la file d'attente.Environ 4 minutes.")
-    ticket = {"number": "#000042", "reply_expected_by": _tomorrow_at_ten()}
+    # Whole payloads, as the server sends them (the desk's other clients check their schema).
+    ticket = {
+        "number": "#000042",
+        "status": "new",
+        "priority": "normal",
+        "department": "general",
+        "subject": "Facture",
+        "created_at": "2026-11-17T09:30:00.000Z",
+        "reply_expected_by": _tomorrow_at_ten(),
+    }
     await emit_to_visitor(desk, conversation_id, "state", _state("waiting", ticket=ticket))
     await expect(card).to_have_text(
         "Votre demande porte le numéro #000042.Nous vous répondrons d'ici demain à 10:00."
@@ -197,6 +206,7 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
             "open_now": False,
             "next_open": _tomorrow_at_ten(),
             "reply_within_seconds": 86400,
+            "departments": ["general"],
         },
     )
     await expect(w.locator(".status")).to_have_text("De retour demain à 10:00")
