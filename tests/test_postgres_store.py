@@ -81,25 +81,69 @@ async def test_a_newer_database_is_refused(postgres_url: str) -> None:
         await migrate(postgres_url)
 
 
+async def connections(url: str) -> int:
+    """Return how many connections chatdesk has open to the database of ``url``."""
+    db = await asyncpg.connect(url)
+    try:
+        return int(
+            await db.fetchval(
+                "SELECT COUNT(*) FROM pg_stat_activity"
+                " WHERE application_name = 'chatdesk' AND datname = current_database()"
+            )
+        )
+    finally:
+        await db.close()
+
+
 async def test_the_pool_is_bounded(postgres_url: str) -> None:
     store = PostgresStore(postgres_url, pool_size=3)
     await store.open()
     try:
         _, conversation = await store.conversations.create_visitor(lang="fr", page="", now=utcnow())
-        drafts = [MessageDraft(Author.VISITOR, f"m{i}") for i in range(40)]
-        stored = await asyncio.gather(
-            *(store.conversations.append_message(conversation.id, d) for d in drafts)
+        reads = await asyncio.gather(
+            *(store.conversations.list_messages(conversation.id) for _ in range(40))
         )
-        assert sorted(m.seq for m, _ in stored) == list(range(1, 41))
-        db = await asyncpg.connect(postgres_url)
-        try:
-            opened = await db.fetchval(
-                "SELECT COUNT(*) FROM pg_stat_activity"
-                " WHERE application_name = 'chatdesk' AND datname = current_database()"
+        assert reads == [([], False)] * 40
+        assert await connections(postgres_url) == 3  # 40 at once, through at most 3
+    finally:
+        await store.close()
+
+
+async def test_concurrent_appends_are_committed_together(postgres_url: str) -> None:
+    store = PostgresStore(postgres_url, pool_size=4)
+    await store.open()
+    try:
+        conversations = [
+            (await store.conversations.create_visitor(lang="fr", page="", now=utcnow()))[1]
+            for _ in range(4)
+        ]
+        drafts = [
+            (conversations[i % 4].id, MessageDraft(Author.VISITOR, f"m{i}", client_id=f"c{i}"))
+            for i in range(80)
+        ]
+        stored = await asyncio.gather(
+            *(store.conversations.append_message(cid, d) for cid, d in drafts)
+        )
+        # Group commit: appends waiting together share a transaction, on half the pool.
+        assert await connections(postgres_url) <= 2
+        for conversation in conversations:
+            mine = [m for m, _ in stored if m.conversation_id == conversation.id]
+            # Each conversation's messages numbered in the order they were sent, no gap.
+            assert [m.seq for m in mine] == list(range(1, 21))
+            assert [m.text for m in mine] == sorted(
+                (m.text for m in mine), key=lambda t: int(t[1:])
             )
-        finally:
-            await db.close()
-        assert opened == 3  # 40 operations at once, through at most 3 connections
+        # A retry sent with its original (one batch) or after it: stored once.
+        twin = MessageDraft(Author.VISITOR, "twice", client_id="twin")
+        pair = await asyncio.gather(
+            *(store.conversations.append_message(conversations[0].id, twin) for _ in range(2))
+        )
+        assert sorted(created for _, created in pair) == [False, True]
+        assert pair[0][0] == pair[1][0]
+        again = await asyncio.gather(
+            *(store.conversations.append_message(cid, d) for cid, d in drafts[:8])
+        )
+        assert [(m.id, created) for m, created in again] == [(m.id, False) for m, _ in stored[:8]]
     finally:
         await store.close()
 

@@ -23,31 +23,11 @@ from ...models import (
 )
 from ..conversations import MAX_PAGE
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
-from .database import Database
+from .appends import FIND_RETRY, AppendBatcher
+from .database import Database, Record
 
 __all__ = ["PostgresConversations", "PostgresFeedback"]
 
-# One statement, so one transaction: the conversation's row lock (taken by the UPDATE)
-# orders concurrent appends, and the UPDATE re-reads last_seq once it has the lock. The
-# retry check reads the statement's snapshot; a twin committed meanwhile makes the INSERT
-# hit the unique index on client ids, which undoes the whole statement (see _append).
-_APPEND = f"""
-WITH conv AS (
-    UPDATE conversations SET last_seq = last_seq + 1, updated_at = $5
-    WHERE id = $1 AND NOT EXISTS (
-        SELECT 1 FROM messages WHERE conversation_id = $1 AND author = $3 AND client_id = $6
-    )
-    RETURNING {CONVERSATION_COLUMNS}
-), inserted AS (
-    INSERT INTO messages ({MESSAGE_COLUMNS})
-    SELECT $2::text, $1, conv.last_seq, $3, $4::text, $5, $6, $7::text FROM conv
-)
-SELECT {CONVERSATION_COLUMNS} FROM conv
-"""
-_FIND_RETRY = (
-    f"SELECT {MESSAGE_COLUMNS} FROM messages"
-    " WHERE conversation_id = $1 AND author = $2 AND client_id = $3"
-)
 # The compare-and-set on answered_seq and the replies, numbered after last_seq, together.
 _REPLIES = f"""
 WITH conv AS (
@@ -74,6 +54,9 @@ class PostgresConversations:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Appends are the hot path: grouped, on at most half the pool (the rest stays free
+        # for everything else).
+        self._appends = AppendBatcher(db, parallel=max(1, db.pool_size // 2))
 
     async def create_visitor(
         self,
@@ -183,40 +166,38 @@ class PostgresConversations:
     async def _append(
         self, conversation_id: str, draft: MessageDraft
     ) -> tuple[Message, bool, Conversation | None]:
-        ts = format_ts(draft.ts)
-        async with self._db.connection() as conn:
-            try:
-                row = await conn.fetchrow(
-                    _APPEND,
-                    conversation_id,
-                    draft.id,
-                    draft.author.value,
-                    draft.text,
-                    ts,
-                    draft.client_id,
-                    _extra(draft),
-                )
-            except asyncpg.UniqueViolationError:
-                row = None  # a twin of this retry committed first: return it below
-            if row is not None:
-                conversation = conversation_row(row)
-                message = Message(
-                    id=draft.id,
-                    conversation_id=conversation_id,
-                    seq=conversation.last_seq,
-                    author=draft.author,
-                    text=draft.text,
-                    ts=draft.ts,
-                    client_id=draft.client_id,
-                    extra=draft.extra,
-                )
-                return message, True, conversation
-            if draft.client_id is not None:
-                found = await conn.fetchrow(
-                    _FIND_RETRY, conversation_id, draft.author.value, draft.client_id
-                )
-                if found is not None:
-                    return message_row(found), False, None
+        args = (
+            conversation_id,
+            draft.id,
+            draft.author.value,
+            draft.text,
+            format_ts(draft.ts),
+            draft.client_id,
+            _extra(draft),
+        )
+        try:
+            row: Record | None = await self._appends.append(args)
+        except asyncpg.UniqueViolationError:
+            row = None  # a twin of this retry committed first: return it below
+        if row is not None and row[0] is not None:
+            conversation = conversation_row(row)
+            message = Message(
+                id=draft.id,
+                conversation_id=conversation_id,
+                seq=conversation.last_seq,
+                author=draft.author,
+                text=draft.text,
+                ts=draft.ts,
+                client_id=draft.client_id,
+                extra=draft.extra,
+            )
+            return message, True, conversation
+        if draft.client_id is not None:
+            found = await self._db.fetchrow(
+                FIND_RETRY, conversation_id, draft.author.value, draft.client_id
+            )
+            if found is not None:
+                return message_row(found), False, None
         raise NotFound("no such conversation")
 
     async def append_replies(
