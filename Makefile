@@ -61,8 +61,9 @@ kb-eval: $(VENV)/.test-deps
 	$(BIN)/chatdesk kb check knowledge
 	$(BIN)/chatdesk kb eval knowledge --max-wrong 0.03 --min-right 0.40 --min-oos-recall 0.90
 
-bench: $(VENV)/.test-deps
+bench: $(VENV)/.test-deps system-deps
 	$(BIN)/python bench/realtime.py
+	$(BIN)/python bench/store.py
 	$(BIN)/python bench/bot.py
 
 $(BIN)/python:
