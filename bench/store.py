@@ -4,10 +4,10 @@
 one ``chatdesk serve`` on SQLite (the default: the file in its data dir) and to one on
 PostgreSQL (a server of our own, started like the tests' one but durable: fsync on, files on
 the disk), with synchronous commit on (PostgreSQL's default) and off (see BACKENDS),
-interleaved over ``--rounds`` rounds so drift on a shared machine hits all alike. The chatdesk process is pinned to one CPU and the load
-generators (bench/loadgen.py) to the other; PostgreSQL's processes are not pinned (their CPU
-time is reported) but get the same priority (``--nice``). After each run, the messages
-stored are counted against those acked.
+interleaved over ``--rounds`` rounds so drift on a shared machine hits all alike. The
+chatdesk process is pinned to one CPU and the load generators (bench/loadgen.py) to the
+other; PostgreSQL's processes are not pinned (their CPU time is reported) but get the same
+priority (``--nice``). After each run, the messages stored are counted against those acked.
 
 Usage (from the repository root)::
 
