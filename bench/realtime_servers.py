@@ -59,6 +59,8 @@ class Server:
         self.chatdesk = list(chatdesk)
         self.nice: int | None = None
         self.synchronous: str | None = None  # None: chatdesk's default
+        #: More CHATDESK_* settings for chatdesk (e.g. CHATDESK_DATABASE_URL: bench/store.py).
+        self.env: dict[str, str] = {}
         self.workdir = workdir
         self.cpu = cpu
         self.port = _free_port()
@@ -96,6 +98,7 @@ class Server:
             )
             if self.synchronous is not None:
                 env["CHATDESK_SQLITE_SYNCHRONOUS"] = self.synchronous
+            env.update(self.env)
             # Not the repository: a developer's .env there must not change the settings.
             cwd = self.data_dir
         cmd = [sys.executable, "-c", EXEC_WRAPPER, *program, "--host", HOST]

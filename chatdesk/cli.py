@@ -1,4 +1,4 @@
-"""The ``chatdesk`` command line: ``serve``, the bot authors' ``kb`` tools, ``operators``."""
+"""The ``chatdesk`` command line: ``serve``, ``kb`` (bot authors), ``operators``, ``db``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .commands import kb, operators, orgs, schema, serve
+from .commands import db, kb, operators, orgs, schema, serve
 from .config import Settings
-from .errors import ConfigError
+from .errors import ConfigError, StoreError
 
 __all__ = ["main"]
 
@@ -19,7 +19,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
-        "and test the bot's knowledge (kb), manage operators, organisations and API tokens.",
+        "and test the bot's knowledge (kb), manage operators, organisations and API tokens, "
+        "migrate, copy or back up the database (db).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
@@ -27,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     operators.add_parser(commands)
     orgs.add_parser(commands)
     schema.add_parser(commands)
+    db.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()
@@ -41,3 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"chatdesk: {exc.message}", file=sys.stderr)
         return 2
+    except StoreError as exc:  # e.g. the database cannot be reached: say why, briefly
+        print(f"chatdesk: the store failed: {exc.__cause__ or exc.message}", file=sys.stderr)
+        return 1

@@ -14,7 +14,14 @@ import msgspec
 
 from .errors import ConfigError
 
-__all__ = ["LANGUAGES", "Settings", "load_secret"]
+__all__ = [
+    "LANGUAGES",
+    "Settings",
+    "database_backend",
+    "hide_password",
+    "load_secret",
+    "sqlite_path",
+]
 
 #: Languages the desk speaks to visitors, in the order used for fallbacks.
 LANGUAGES = ("fr", "nl", "en")
@@ -88,9 +95,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ),
     ] = "off"
     store: Annotated[
-        Literal["sqlite", "redis"],
-        _help("Storage backend: `sqlite` (embedded default) or `redis`."),
-    ] = "sqlite"
+        Literal["", "sqlite", "postgresql", "redis"],
+        _help(
+            "Storage backend: `sqlite` (embedded, one process) or `postgresql` (shared by "
+            "many processes). Empty: the one CHATDESK_DATABASE_URL names (SQLite when unset)."
+        ),
+    ] = ""
     sqlite_synchronous: Annotated[
         Literal["full", "normal"],
         _help(
@@ -107,6 +117,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], _help("Logging level.")] = (
         "INFO"
     )
+    database_url: Annotated[
+        str,
+        _help(
+            "Where the desk's records live: `postgresql://user:password@host:5432/db` for "
+            "PostgreSQL, `sqlite:///path` for a SQLite file. Empty: SQLite in DATA_DIR."
+        ),
+    ] = ""
+    database_pool_size: Annotated[
+        int,
+        _help("Most connections each process opens to PostgreSQL at once.", ge=1, le=1000),
+    ] = 10
 
     @classmethod
     def from_environ(
@@ -137,8 +158,38 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def validate(self) -> None:
         """Check cross-field rules; raise :class:`ConfigError` naming the variable."""
-        if self.store == "redis" and not self.redis_url:
-            raise ConfigError("CHATDESK_STORE=redis needs CHATDESK_REDIS_URL")
+        if self.store == "redis":
+            raise ConfigError(
+                "CHATDESK_STORE=redis is not a store: Redis carries what travels between "
+                "processes (set CHATDESK_REDIS_URL for that); the desk's records live in "
+                "SQLite (the default) or PostgreSQL (CHATDESK_DATABASE_URL=postgresql://...)"
+            )
+        url_backend = database_backend(self.database_url) if self.database_url else "sqlite"
+        if self.store == "postgresql" and url_backend != "postgresql":
+            raise ConfigError(
+                "CHATDESK_STORE=postgresql needs CHATDESK_DATABASE_URL=postgresql://..."
+            )
+        if self.store == "sqlite" and url_backend != "sqlite":
+            raise ConfigError(
+                "CHATDESK_STORE=sqlite contradicts CHATDESK_DATABASE_URL (a PostgreSQL URL); "
+                "unset one of them"
+            )
+
+    @property
+    def backend(self) -> Literal["sqlite", "postgresql"]:
+        """Return the storage backend in use (CHATDESK_STORE, else the URL's)."""
+        if self.store == "postgresql" or (
+            self.database_url and database_backend(self.database_url) == "postgresql"
+        ):
+            return "postgresql"
+        return "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Return the SQLite file: the URL's, or ``chatdesk.sqlite3`` in the data dir."""
+        if self.database_url and database_backend(self.database_url) == "sqlite":
+            return sqlite_path(self.database_url)
+        return self.data_dir / "chatdesk.sqlite3"
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` (validated like the original)."""
@@ -207,6 +258,38 @@ def _description(kind: Any) -> str:
     if hasattr(kind, "extra_json_schema") and kind.extra_json_schema:
         return str(kind.extra_json_schema.get("description", ""))
     return ""
+
+
+def database_backend(url: str) -> Literal["sqlite", "postgresql"]:
+    """Return which backend a database URL names.
+
+    :raises ConfigError: if it is neither ``postgresql://`` (or ``postgres://``) nor
+        ``sqlite:///``.
+    """
+    scheme = url.partition("://")[0].lower()
+    if scheme in ("postgresql", "postgres") and len(url) > len(scheme) + 3:
+        return "postgresql"
+    if scheme == "sqlite" and url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return "sqlite"
+    raise ConfigError(
+        f"CHATDESK_DATABASE_URL: {hide_password(url)!r} is not a database URL "
+        "(postgresql://user:password@host:5432/name or sqlite:///path/to/file.sqlite3)"
+    )
+
+
+def sqlite_path(url: str) -> Path:
+    """Return the file of a ``sqlite:///path`` URL (``sqlite:////abs`` is absolute)."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def hide_password(url: str, *, drop: bool = False) -> str:
+    """Return ``url`` with its password (if any) shown as ``***``, or left out (``drop``)."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    user = credentials.partition(":")[0]
+    return f"{scheme}://{user}@{host}" if drop else f"{scheme}://{user}:***@{host}"
 
 
 def load_secret(data_dir: Path) -> str:

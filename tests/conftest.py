@@ -15,8 +15,9 @@ from chatdesk.store import SqliteStore, Store
 
 from .clients import VisitorClient
 from .desk import Clock, make_services
+from .postgres import postgres_server, postgres_store, postgres_url  # noqa: F401 (fixtures)
 
-STORE_BACKENDS = ["sqlite"]
+STORE_BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture
@@ -31,7 +32,10 @@ def settings(tmp_path: Path) -> Settings:
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """Every backend, opened on a fresh database; the contract suite runs on each."""
     backend = request.param
-    assert backend == "sqlite"
+    if backend == "postgresql":
+        async with postgres_store(request) as pg:
+            yield pg
+        return
     s = SqliteStore(tmp_path / "contract.sqlite3")
     await s.open()
     yield s

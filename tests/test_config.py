@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_defaults_without_environment() -> None:
     settings = Settings.from_environ({}, env_file=None)
     assert settings == Settings()
-    assert settings.store == "sqlite"
+    assert settings.backend == "sqlite"
 
 
 def test_values_are_parsed() -> None:

@@ -10,7 +10,7 @@ import pytest
 from chatdesk.errors import ConfigError, StoreError
 from chatdesk.models import Author, MessageDraft, utcnow
 from chatdesk.store import SqliteStore
-from chatdesk.store.sqlite.migrations import MIGRATIONS
+from chatdesk.store.migrations import MIGRATIONS, statements
 
 
 async def test_data_survives_reopen(tmp_path: Path) -> None:
@@ -75,4 +75,32 @@ async def test_wal_is_checkpointed_and_truncated_at_close(tmp_path: Path) -> Non
     assert not wal.exists() or wal.stat().st_size == 0
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 50
+    conn.close()
+
+
+async def test_a_database_of_an_earlier_release_is_upgraded_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version in range(1, len(MIGRATIONS)):  # the schema the previous release left
+        for statement in statements(version, "sqlite"):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.execute("INSERT INTO visitors (id, created_at, lang) VALUES ('v', 't', 'fr')")
+    conn.execute(
+        "INSERT INTO conversations (id, visitor_id, created_at, lang, last_seq)"
+        " VALUES ('c', 'v', '2026-11-17T09:30:00.000Z', 'fr', 7)"
+    )
+    conn.close()
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        conversation = await store.conversations.get_conversation("c")
+        assert conversation is not None and conversation.answered_seq == 7
+    finally:
+        await store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    # The messages table is still clustered on its key, as release 1 made it.
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'messages'").fetchone()
+    assert sql.endswith("WITHOUT ROWID")
     conn.close()

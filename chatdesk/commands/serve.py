@@ -42,7 +42,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app.on_startup.append(tune_gc)
     log.info(
-        "chatdesk serving on http://%s:%d (store: %s)", settings.host, settings.port, settings.store
+        "chatdesk serving on http://%s:%d (store: %s)",
+        settings.host,
+        settings.port,
+        settings.backend,
     )
     try:
         web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from ..config import Settings
-from ..errors import ConfigError
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
+from .postgres import PostgresStore
 from .queries import InboxQueries
 from .requesters import RequesterStore
 from .routing import RoutingStore
@@ -28,6 +28,7 @@ __all__ = [
     "NoteStore",
     "NoticeStore",
     "OperatorStore",
+    "PostgresStore",
     "PresenceStore",
     "RequesterStore",
     "RoutingStore",
@@ -41,8 +42,7 @@ __all__ = [
 
 def create_store(settings: Settings) -> Store:
     """Return the (unopened) store that ``settings`` ask for."""
-    if settings.store == "sqlite":
-        return SqliteStore(
-            settings.data_dir / "chatdesk.sqlite3", synchronous=settings.sqlite_synchronous
-        )
-    raise ConfigError(f"CHATDESK_STORE={settings.store!r} is not available yet")
+    settings.validate()
+    if settings.backend == "postgresql":
+        return PostgresStore(settings.database_url, pool_size=settings.database_pool_size)
+    return SqliteStore(settings.sqlite_path, synchronous=settings.sqlite_synchronous)

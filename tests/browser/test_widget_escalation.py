@@ -192,7 +192,16 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
     )
     card = w.locator(".strip [role=status]")
     await expect(card).to_have_text("Vous êtes numéro 2 dans la file d'attente.Environ 4 minutes.")
-    ticket = {"number": "#000042", "reply_expected_by": _tomorrow_at_ten()}
+    # Whole payloads, as the server sends them (the desk's other clients check their schema).
+    ticket = {
+        "number": "#000042",
+        "status": "new",
+        "priority": "normal",
+        "department": "general",
+        "subject": "Facture",
+        "created_at": "2026-11-17T09:30:00.000Z",
+        "reply_expected_by": _tomorrow_at_ten(),
+    }
     await emit_to_visitor(desk, conversation_id, "state", _state("waiting", ticket=ticket))
     # Written as the desk's own system messages write it: "mardi 1 décembre, 10:00".
     tomorrow = _in_days_at(1, 10, 0)

@@ -23,8 +23,8 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
+from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .misses import read_misses
-from .rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteConversations", "SqliteFeedback"]

@@ -20,7 +20,7 @@ from ...models import (
     TicketMessage,
     format_ts,
 )
-from .rows import TICKET_COLUMNS, column_value, ticket_row
+from ..rows import TICKET_COLUMNS, column_value, ticket_row
 from .search import reindex
 from .threadrows import (
     ATTACHMENT_COLUMNS,

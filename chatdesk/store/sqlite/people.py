@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
-from .rows import OPERATOR_COLUMNS, operator_row
+from ..rows import OPERATOR_COLUMNS, operator_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteCanned", "SqliteOperators", "SqlitePresence"]

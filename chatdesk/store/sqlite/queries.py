@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...models import InboxView, Summary
-from .routing import QUEUE_ORDER
-from .rows import (
+from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     TICKET_COLUMNS,
@@ -14,6 +13,7 @@ from .rows import (
     message_row,
     ticket_row,
 )
+from .routing import QUEUE_ORDER
 from .worker import SqliteWorker
 
 __all__ = ["SqliteQueries"]

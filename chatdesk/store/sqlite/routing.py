@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from ...models import Claim, Conversation, Mode, Status, Ticket, format_ts
-from .rows import CONVERSATION_COLUMNS, TICKET_COLUMNS, conversation_row, ticket_row
+from ..rows import CONVERSATION_COLUMNS, TICKET_COLUMNS, conversation_row, ticket_row
 from .tickets import current_ticket_id, set_current_ticket
 from .worker import SqliteWorker
 

@@ -7,7 +7,7 @@ import re
 import sqlite3
 
 from ...models import TicketPage, TicketQuery, format_ts
-from .rows import TICKET_COLUMNS, ticket_row
+from ..rows import TICKET_COLUMNS, ticket_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteTicketQueries", "match_expression", "reindex"]

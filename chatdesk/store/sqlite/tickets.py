@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ...errors import NotFound
 from ...models import Mode, Note, Status, Ticket, TicketChanges, TicketDraft, format_ts, new_id
-from .rows import TICKET_COLUMNS, column_value, note_row, ticket_row
+from ..rows import TICKET_COLUMNS, column_value, note_row, ticket_row
 from .search import reindex
 from .worker import SqliteWorker
 

@@ -1,4 +1,4 @@
-"""Column lists and row converters shared by the SQLite store's parts."""
+"""Column lists and row converters shared by every SQL backend (same columns, same types)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from ...models import (
+from ..models import (
     Author,
     Channel,
     Conversation,
@@ -27,6 +27,7 @@ from ...models import (
 __all__ = [
     "CONVERSATION_COLUMNS",
     "MESSAGE_COLUMNS",
+    "NOTE_COLUMNS",
     "OPERATOR_COLUMNS",
     "TICKET_COLUMNS",
     "column_value",
@@ -45,6 +46,7 @@ MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
 OPERATOR_COLUMNS = (
     "id, email, name, role, departments, languages, capacity, disabled, session_version, created_at"
 )
+NOTE_COLUMNS = "id, conversation_id, operator_id, operator_name, text, ts, client_id"
 TICKET_COLUMNS = (
     "id, number, conversation_id, subject, department, priority, status, created_at, "
     "updated_at, due_at, reason, requester_name, requester_email, description, operator_id, "
@@ -174,8 +176,7 @@ def column_value(value: object) -> object:
 
 
 def note_row(row: Any) -> Note:
-    """Build a Note from (id, conversation_id, operator_id, operator_name, text, ts,
-    client_id)."""
+    """Build a Note from a row of :data:`NOTE_COLUMNS`."""
     return Note(
         id=row[0],
         conversation_id=row[1],

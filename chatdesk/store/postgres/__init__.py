@@ -1,0 +1,68 @@
+"""The shared store: PostgreSQL through a bounded asyncpg pool, for many processes."""
+
+from __future__ import annotations
+
+from ...errors import StoreError
+from .conversations import PostgresConversations, PostgresFeedback
+from .database import Database
+from .leases import PostgresLeases
+from .people import PostgresCanned, PostgresOperators, PostgresPresence
+from .queries import PostgresQueries
+from .routing import PostgresRouting
+from .schema import check_version, migrate, schema_version
+from .tickets import PostgresNotes, PostgresTickets
+
+__all__ = ["PostgresStore", "migrate"]
+
+
+class PostgresStore:
+    """:class:`~chatdesk.store.Store` on PostgreSQL.
+
+    Every method of every part is one statement or one transaction, atomic across the
+    processes sharing the database; it returns once committed. The schema is created and
+    upgraded only by ``chatdesk db migrate`` (:func:`migrate`): :meth:`open` refuses a
+    database whose schema is not this code's. Usage::
+
+        store = PostgresStore("postgresql://chatdesk@db/chatdesk", pool_size=10)
+        await store.open()
+    """
+
+    name = "postgresql"
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self._db = db = Database(url, pool_size=pool_size)
+        self.conversations = PostgresConversations(db)
+        self.feedback = PostgresFeedback(db)
+        self.operators = PostgresOperators(db)
+        self.presence = PostgresPresence(db)
+        self.canned = PostgresCanned(db)
+        self.tickets = PostgresTickets(db)
+        self.notes = PostgresNotes(db)
+        self.routing = PostgresRouting(db)
+        self.queries = PostgresQueries(db)
+        self.leases = PostgresLeases(db)
+
+    async def open(self) -> None:
+        """Open the pool and check the schema's version.
+
+        :raises ConfigError: if the schema is missing, behind or newer (naming the command
+            to run).
+        :raises StoreError: if the database cannot be reached.
+        """
+        await self._db.open()
+        try:
+            async with self._db.connection() as conn:
+                check_version(await schema_version(conn))
+        except BaseException:
+            await self._db.close()
+            raise
+
+    async def close(self) -> None:
+        """Wait for operations under way, then close every connection."""
+        await self._db.close()
+
+    async def ping(self) -> None:
+        """Check the database answers."""
+        async with self._db.connection() as conn:
+            if await conn.fetchval("SELECT 1") != 1:
+                raise StoreError("the database gave a wrong answer")

@@ -1,0 +1,338 @@
+"""PostgreSQL: visitors, conversations, messages, and what visitors tell the bot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from ...errors import NotFound
+from ...models import (
+    Author,
+    Conversation,
+    LangSource,
+    Message,
+    MessageDraft,
+    Mode,
+    Visitor,
+    format_ts,
+    new_id,
+    parse_ts,
+)
+from ..conversations import MAX_PAGE
+from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from .appends import FIND_RETRY, AppendBatcher
+from .database import Database, Record
+
+__all__ = ["PostgresConversations", "PostgresFeedback"]
+
+# The compare-and-set on answered_seq and the replies, numbered after last_seq, together.
+_REPLIES = f"""
+WITH conv AS (
+    UPDATE conversations SET answered_seq = $2, last_seq = last_seq + $4,
+        updated_at = COALESCE($5, updated_at)
+    WHERE id = $1 AND answered_seq = $3
+    RETURNING last_seq
+), inserted AS (
+    INSERT INTO messages ({MESSAGE_COLUMNS})
+    SELECT d.id, $1, conv.last_seq - $4 + d.n, d.author, d.text, d.ts, d.client_id, d.extra
+    FROM conv, unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+        WITH ORDINALITY AS d(id, author, text, ts, client_id, extra, n)
+)
+SELECT last_seq FROM conv
+"""
+
+
+def _extra(message: Message | MessageDraft) -> str | None:
+    return json.dumps(message.extra) if message.extra else None
+
+
+class PostgresConversations:
+    """:class:`~chatdesk.store.ConversationStore` on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        # Appends are the hot path: grouped, on at most half the pool (the rest stays free
+        # for everything else).
+        self._appends = AppendBatcher(db, parallel=max(1, db.pool_size // 2))
+
+    async def create_visitor(
+        self,
+        *,
+        lang: str,
+        page: str,
+        now: datetime,
+        lang_source: LangSource = LangSource.DEFAULT,
+    ) -> tuple[Visitor, Conversation]:
+        visitor = Visitor(id=new_id(), created_at=now, lang=lang)
+        conversation = Conversation(
+            id=new_id(),
+            visitor_id=visitor.id,
+            created_at=now,
+            lang=lang,
+            page=page,
+            lang_source=lang_source,
+        )
+        await self._db.execute(
+            "WITH v AS (INSERT INTO visitors (id, created_at, lang) VALUES ($1, $3, $4))"
+            " INSERT INTO conversations (id, visitor_id, created_at, updated_at, lang, page,"
+            " lang_source) VALUES ($2, $1, $3, $3, $4, $5, $6)",
+            visitor.id,
+            conversation.id,
+            format_ts(now),
+            lang,
+            page,
+            lang_source.value,
+        )
+        return visitor, conversation
+
+    async def get_visitor(self, visitor_id: str) -> Visitor | None:
+        row = await self._db.fetchrow(
+            "SELECT id, created_at, lang, name, email FROM visitors WHERE id = $1", visitor_id
+        )
+        if row is None:
+            return None
+        return Visitor(
+            id=row[0], created_at=parse_ts(row[1]), lang=row[2], name=row[3], email=row[4]
+        )
+
+    async def delete_visitor(self, visitor_id: str) -> None:
+        async with self._db.transaction() as conn:
+            ids = [
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT id FROM conversations WHERE visitor_id = $1 FOR UPDATE", visitor_id
+                )
+            ]
+            for table in ("feedback", "choices"):
+                await conn.execute(f"DELETE FROM {table} WHERE conversation_id = ANY($1)", ids)
+            # Tickets stay for the desk's statistics, without whom they were about.
+            await conn.execute(
+                "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
+                " WHERE conversation_id = ANY($1)",
+                ids,
+            )
+            await conn.execute("DELETE FROM visitors WHERE id = $1", visitor_id)
+
+    async def current_conversation(self, visitor_id: str) -> Conversation | None:
+        row = await self._db.fetchrow(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE visitor_id = $1"
+            " ORDER BY created_at DESC LIMIT 1",
+            visitor_id,
+        )
+        return None if row is None else conversation_row(row)
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        row = await self._db.fetchrow(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1", conversation_id
+        )
+        return None if row is None else conversation_row(row)
+
+    async def note_visit(
+        self,
+        conversation_id: str,
+        *,
+        lang: str,
+        page: str,
+        lang_source: LangSource | None = None,
+    ) -> None:
+        await self._db.execute(
+            "UPDATE conversations SET lang = $2, page = $3,"
+            " lang_source = COALESCE($4, lang_source) WHERE id = $1",
+            conversation_id,
+            lang,
+            page,
+            lang_source.value if lang_source is not None else None,
+        )
+
+    async def append_message(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool]:
+        message, created, _ = await self._append(conversation_id, draft)
+        return message, created
+
+    async def append_and_read(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool, Conversation]:
+        message, created, conversation = await self._append(conversation_id, draft)
+        if conversation is None:  # a retry: nothing was updated to return the conversation
+            conversation = await self.get_conversation(conversation_id)
+            if conversation is None:
+                raise NotFound("no such conversation")
+        return message, created, conversation
+
+    async def _append(
+        self, conversation_id: str, draft: MessageDraft
+    ) -> tuple[Message, bool, Conversation | None]:
+        args = (
+            conversation_id,
+            draft.id,
+            draft.author.value,
+            draft.text,
+            format_ts(draft.ts),
+            draft.client_id,
+            _extra(draft),
+        )
+        try:
+            row: Record | None = await self._appends.append(args)
+        except asyncpg.UniqueViolationError:
+            row = None  # a twin of this retry committed first: return it below
+        if row is not None and row[0] is not None:
+            conversation = conversation_row(row)
+            message = Message(
+                id=draft.id,
+                conversation_id=conversation_id,
+                seq=conversation.last_seq,
+                author=draft.author,
+                text=draft.text,
+                ts=draft.ts,
+                client_id=draft.client_id,
+                extra=draft.extra,
+            )
+            return message, True, conversation
+        if draft.client_id is not None:
+            found = await self._db.fetchrow(
+                FIND_RETRY, conversation_id, draft.author.value, draft.client_id
+            )
+            if found is not None:
+                return message_row(found), False, None
+        raise NotFound("no such conversation")
+
+    async def append_replies(
+        self,
+        conversation_id: str,
+        drafts: Sequence[MessageDraft],
+        *,
+        answered_from: int,
+        answered_to: int,
+    ) -> list[Message] | None:
+        last_seq = await self._db.fetchrow(
+            _REPLIES,
+            conversation_id,
+            answered_to,
+            answered_from,
+            len(drafts),
+            format_ts(drafts[-1].ts) if drafts else None,
+            [d.id for d in drafts],
+            [d.author.value for d in drafts],
+            [d.text for d in drafts],
+            [format_ts(d.ts) for d in drafts],
+            [d.client_id for d in drafts],
+            [_extra(d) for d in drafts],
+        )
+        if last_seq is None:
+            return None
+        first = int(last_seq[0]) - len(drafts) + 1
+        return [
+            Message(
+                id=d.id,
+                conversation_id=conversation_id,
+                seq=first + i,
+                author=d.author,
+                text=d.text,
+                ts=d.ts,
+                client_id=d.client_id,
+                extra=d.extra,
+            )
+            for i, d in enumerate(drafts)
+        ]
+
+    async def list_messages(
+        self, conversation_id: str, *, since: int = 0, limit: int = 50
+    ) -> tuple[list[Message], bool]:
+        limit = max(1, min(limit, MAX_PAGE))
+        rows = await self._db.fetch(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages"
+            " WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            conversation_id,
+            since,
+            limit + 1,
+        )
+        return [message_row(row) for row in rows[:limit]], len(rows) > limit
+
+    async def set_mode(
+        self, conversation_id: str, mode: Mode, *, expect: Mode | None = None
+    ) -> bool:
+        if expect is None:
+            changed = await self._db.execute(
+                "UPDATE conversations SET mode = $2 WHERE id = $1", conversation_id, mode.value
+            )
+        else:
+            changed = await self._db.execute(
+                "UPDATE conversations SET mode = $2 WHERE id = $1 AND mode = $3",
+                conversation_id,
+                mode.value,
+                expect.value,
+            )
+        return bool(changed)
+
+    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
+        row = await self._db.fetchrow(
+            "UPDATE conversations SET bot_misses = CASE WHEN $2 THEN bot_misses + 1 ELSE 0 END"
+            " WHERE id = $1 RETURNING bot_misses",
+            conversation_id,
+            missed,
+        )
+        if row is None:
+            raise NotFound("no such conversation")
+        return int(row[0])
+
+
+class PostgresFeedback:
+    """:class:`~chatdesk.store.FeedbackStore` on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record_feedback(
+        self, conversation_id: str, message_id: str, *, useful: bool, now: datetime
+    ) -> None:
+        async with self._db.transaction() as conn:
+            row = await conn.fetchrow(
+                "SELECT extra FROM messages WHERE id = $1 AND conversation_id = $2"
+                " AND author = $3 FOR UPDATE",
+                message_id,
+                conversation_id,
+                Author.BOT.value,
+            )
+            if row is None:
+                raise NotFound("no such bot message in this conversation")
+            extra = json.loads(row[0]) if row[0] else {}
+            await conn.execute(
+                "INSERT INTO feedback (message_id, conversation_id, entry_id, useful, ts)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO UPDATE"
+                " SET useful = excluded.useful, ts = excluded.ts",
+                message_id,
+                conversation_id,
+                extra.get("entry_id"),
+                int(useful),
+                format_ts(now),
+            )
+            # The rating also travels with the message, so history shows it again (the row
+            # is locked: no other rating can slip in between the read and this write).
+            await conn.execute(
+                "UPDATE messages SET extra = $2 WHERE id = $1",
+                message_id,
+                json.dumps({**extra, "feedback": useful}),
+            )
+
+    async def feedback_summary(self) -> dict[str, tuple[int, int]]:
+        rows = await self._db.fetch(
+            "SELECT entry_id, SUM(useful), SUM(1 - useful) FROM feedback"
+            " WHERE entry_id IS NOT NULL GROUP BY entry_id"
+        )
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def record_choice(
+        self, conversation_id: str, message_id: str, entry_id: str, now: datetime
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO choices (message_id, conversation_id, entry_id, ts)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO NOTHING",
+            message_id,
+            conversation_id,
+            entry_id,
+            format_ts(now),
+        )

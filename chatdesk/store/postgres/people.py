@@ -1,0 +1,166 @@
+"""PostgreSQL: operator accounts, their presence, and canned responses."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import asyncpg
+
+from ...errors import Conflict, NotFound
+from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
+from ..rows import OPERATOR_COLUMNS, operator_row
+from .database import Database
+
+__all__ = ["PostgresCanned", "PostgresOperators", "PostgresPresence"]
+
+
+class PostgresOperators:
+    """:class:`~chatdesk.store.OperatorStore` on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add_operator(self, operator: Operator, password_hash: str) -> None:
+        async with self._db.connection() as conn:
+            try:
+                await conn.execute(
+                    f"INSERT INTO operators ({OPERATOR_COLUMNS}, password_hash)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    operator.id,
+                    operator.email,
+                    operator.name,
+                    operator.role.value,
+                    json.dumps(list(operator.departments)),
+                    json.dumps(list(operator.languages)),
+                    operator.capacity,
+                    int(operator.disabled),
+                    operator.session_version,
+                    format_ts(operator.created_at) if operator.created_at else "",
+                    password_hash,
+                )
+            except asyncpg.UniqueViolationError:
+                raise Conflict(f"an operator with e-mail {operator.email} exists") from None
+
+    async def get_operator(self, operator_id: str) -> Operator | None:
+        row = await self._db.fetchrow(
+            f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = $1", operator_id
+        )
+        return None if row is None else operator_row(row)
+
+    async def operator_credentials(self, email: str) -> tuple[Operator, str] | None:
+        row = await self._db.fetchrow(
+            f"SELECT {OPERATOR_COLUMNS}, password_hash FROM operators WHERE email = $1", email
+        )
+        return None if row is None else (operator_row(row), row[-1])
+
+    async def list_operators(self) -> list[Operator]:
+        # Byte order, whatever the database's collation: the same list as on SQLite.
+        rows = await self._db.fetch(
+            f'SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name COLLATE "C", email COLLATE "C"'
+        )
+        return [operator_row(r) for r in rows]
+
+    async def update_operator(
+        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+    ) -> Operator:
+        # Any change of access bumps session_version (once per change): sessions end.
+        row = await self._db.fetchrow(
+            "UPDATE operators SET disabled = COALESCE($2::integer, disabled),"
+            " password_hash = COALESCE($3::text, password_hash),"
+            " session_version = session_version + ($2::integer IS NOT NULL)::integer"
+            " + ($3::text IS NOT NULL)::integer"
+            f" WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
+            email,
+            None if disabled is None else int(disabled),
+            password_hash,
+        )
+        if row is None:
+            raise NotFound(f"no operator with e-mail {email}")
+        return operator_row(row)
+
+
+class PostgresPresence:
+    """:class:`~chatdesk.store.PresenceStore` on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def operator_connected(self, operator_id: str) -> Presence:
+        row = await self._db.fetchrow(
+            "INSERT INTO presence AS p (operator_id, status, connections)"
+            " VALUES ($1, 'online', 1)"
+            " ON CONFLICT (operator_id) DO UPDATE SET connections = p.connections + 1,"
+            " left_at = NULL,"
+            " status = CASE WHEN p.status = 'offline' THEN 'online' ELSE p.status END"
+            " RETURNING status, connections",
+            operator_id,
+        )
+        assert row is not None  # an upsert always returns its row
+        return Presence(PresenceStatus(row[0]), int(row[1]))
+
+    async def operator_disconnected(self, operator_id: str, now: datetime) -> int:
+        row = await self._db.fetchrow(
+            "UPDATE presence SET connections = GREATEST(connections - 1, 0),"
+            " left_at = CASE WHEN connections <= 1 THEN $2 ELSE left_at END"
+            " WHERE operator_id = $1 RETURNING connections",
+            operator_id,
+            format_ts(now),
+        )
+        return 0 if row is None else int(row[0])
+
+    async def set_presence(self, operator_id: str, status: PresenceStatus) -> None:
+        await self._db.execute(
+            "INSERT INTO presence (operator_id, status, connections) VALUES ($1, $2, 0)"
+            " ON CONFLICT (operator_id) DO UPDATE SET status = excluded.status",
+            operator_id,
+            PresenceStatus(status).value,
+        )
+
+    async def presence(self) -> dict[str, Presence]:
+        rows = await self._db.fetch(
+            "SELECT operator_id, status, connections, left_at FROM presence"
+        )
+        return {
+            r[0]: Presence(PresenceStatus(r[1]), r[2], parse_ts(r[3]) if r[3] else None)
+            for r in rows
+        }
+
+    async def expire_presence(self, left_before: datetime) -> list[str]:
+        rows = await self._db.fetch(
+            "UPDATE presence SET status = 'offline' WHERE connections = 0"
+            " AND status != 'offline' AND left_at IS NOT NULL AND left_at < $1"
+            " RETURNING operator_id",
+            format_ts(left_before),
+        )
+        return [r[0] for r in rows]
+
+
+class PostgresCanned:
+    """:class:`~chatdesk.store.CannedStore` on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
+        rows = await self._db.fetch(
+            "SELECT shortcut, lang, text FROM canned WHERE $1::text IS NULL OR lang = $1"
+            ' ORDER BY shortcut COLLATE "C", lang COLLATE "C"',
+            lang,
+        )
+        return [CannedResponse(*r) for r in rows]
+
+    async def save_canned(self, response: CannedResponse) -> None:
+        await self._db.execute(
+            "INSERT INTO canned (shortcut, lang, text) VALUES ($1, $2, $3)"
+            " ON CONFLICT (shortcut, lang) DO UPDATE SET text = excluded.text",
+            response.shortcut,
+            response.lang,
+            response.text,
+        )
+
+    async def delete_canned(self, shortcut: str, lang: str) -> bool:
+        deleted = await self._db.execute(
+            "DELETE FROM canned WHERE shortcut = $1 AND lang = $2", shortcut, lang
+        )
+        return bool(deleted)

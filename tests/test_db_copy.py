@@ -1,0 +1,141 @@
+"""``chatdesk db copy``: a desk with traffic on SQLite, copied to PostgreSQL, served again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from chatdesk import Settings
+from chatdesk.app import STORE
+from chatdesk.cli import main
+from chatdesk.models import Author, CannedResponse, MessageDraft, utcnow
+from chatdesk.store.copy import TABLES
+from chatdesk.web.appkeys import SERVICES
+
+from .postgres import PostgresServer
+from .test_operator_socket import ALWAYS_OPEN
+from .test_postgres_socket import connect_operator
+
+
+@pytest.fixture
+def chatdesk(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Callable[..., Awaitable[tuple[int, str, str]]]:
+    """Run the ``chatdesk`` command line (on a thread: it runs its own event loop)."""
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+    async def run(*argv: str, env: dict[str, str]) -> tuple[int, str, str]:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        status = await asyncio.to_thread(main, list(argv))
+        out = capsys.readouterr()
+        return status, out.out, out.err
+
+    return run
+
+
+@pytest.fixture
+async def target(postgres_server: PostgresServer) -> Any:
+    """An empty PostgreSQL database (no schema: the copy creates it)."""
+    url = await postgres_server.create_database(migrated=False)
+    yield url
+    await postgres_server.drop_database(url)
+
+
+async def test_a_copied_desk_serves_its_visitors_and_operators_on(
+    target: str,
+    start_server: Any,
+    new_client: Any,
+    chatdesk: Any,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text(ALWAYS_OPEN)
+
+    # Traffic on SQLite: a bot answer and its rating, a ticket, an operator's reply, a note.
+    first = await start_server(config_file=config)
+    store = first.app[STORE]
+    sophie = await connect_operator(first, "Sophie")
+    visitor = new_client(first)
+    await visitor.connect({"lang": "fr"})
+    await visitor.say("Où trouver mes factures ?")
+    cid = visitor.session["conversation_id"]
+    bot, _ = await store.conversations.append_message(
+        cid, MessageDraft(Author.BOT, "Dans votre espace client.", extra={"entry_id": "invoices"})
+    )
+    assert (await visitor.call("feedback", {"message_id": bot.id, "useful": True}))["ok"]
+    ack = await visitor.call("escalate", {})
+    assert ack["state"]["ticket"]["number"] == "#000001"
+    assert (await sophie.call("claim", {"conversation_id": cid}))["ok"]
+    reply = {"conversation_id": cid, "client_id": "r1", "text": "Je regarde."}
+    assert (await sophie.call("message", reply))["ok"]
+    assert (await sophie.call("note", {"conversation_id": cid, "text": "VIP"}))["ok"]
+    # What no socket event makes in a few lines, through the store itself.
+    await store.canned.save_canned(CannedResponse("merci", "fr", "Merci de votre patience."))
+    await store.feedback.record_choice(cid, bot.id, "invoices", utcnow())
+    other = new_client(first)
+    await other.connect({"lang": "en"})
+    await other.call("escalate", {})
+    other_id = other.session["conversation_id"]
+    (operator,) = await store.operators.list_operators()
+    await store.routing.offer_conversation(other_id, operator.id, utcnow())  # unless routing did
+    assert await store.routing.decline_offer(other_id, operator.id)
+    before = (await visitor.call("history", {"since": 0}))["messages"]
+    token = visitor.token
+    await sophie.close()
+    await visitor.close()
+    await other.close()
+    await first.close()
+
+    env = {"CHATDESK_DATA_DIR": str(settings.data_dir)}
+    source = f"sqlite:///{settings.data_dir / 'chatdesk.sqlite3'}"
+    status, out, err = await chatdesk("db", "copy", "--from", source, "--to", target, env=env)
+    assert status == 0, err
+    counts = dict(line.split() for line in out.splitlines()[:-1])
+    assert set(counts) == set(TABLES)
+    assert all(int(n) > 0 for n in counts.values()), counts  # every table had rows
+    assert int(counts["messages"]) >= len(before)
+    assert "counts verified" in out
+
+    # A second copy would mix two desks: refused unless --force.
+    status, _, err = await chatdesk("db", "copy", "--from", source, "--to", target, env=env)
+    assert status == 2 and "not empty" in err and "--force" in err
+
+    # Served from PostgreSQL, the visitor's old token resumes their conversation.
+    second = await start_server(database_url=target, config_file=config)
+    assert second.app[SERVICES].backend == "postgresql"
+    back = new_client(second)
+    await back.connect({"token": token, "since": 1})
+    assert back.session["conversation_id"] == cid
+    assert back.session["seq"] == before[-1]["seq"]
+    replayed = [await back.next("message") for _ in before[1:]]
+    assert replayed == before[1:]
+    assert (await back.say("Toujours là ?"))["seq"] == before[-1]["seq"] + 1
+    # Operators log in with their old passwords; ticket numbers go on from the counter.
+    operator = await second.app[SERVICES].operators.login(
+        "sophie@desk.test", "correct horse battery", client="127.0.0.1"
+    )
+    assert operator.name == "Sophie"
+    newcomer = new_client(second)
+    await newcomer.connect({"lang": "nl"})
+    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000003"
+
+
+async def test_copy_refuses_what_it_cannot_copy(target: str, chatdesk: Any, tmp_path: Path) -> None:
+    env = {"CHATDESK_DATA_DIR": str(tmp_path)}
+    missing = f"sqlite:///{tmp_path / 'none.sqlite3'}"
+    status, _, err = await chatdesk("db", "copy", "--from", missing, "--to", target, env=env)
+    assert status == 2 and "no SQLite database" in err
+    status, _, err = await chatdesk("db", "copy", "--from", target, "--to", missing, env=env)
+    assert status == 2 and "from a SQLite file" in err
+    db = await asyncpg.connect(target)
+    try:
+        assert await db.fetchval("SELECT to_regclass('visitors')") is None  # nothing written
+    finally:
+        await db.close()
