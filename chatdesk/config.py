@@ -107,6 +107,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], _help("Logging level.")] = (
         "INFO"
     )
+    api_requests_per_minute: Annotated[
+        int,
+        _help("Requests a minute one REST API token (or client address) may make.", ge=1),
+    ] = 120
 
     @classmethod
     def from_environ(
