@@ -195,13 +195,17 @@ async def openapi(request: web.Request) -> web.StreamResponse:
 
 
 _TICKET = f"{API_PREFIX}/tickets/{{ref}}"
+_TICKET_LINKS = tuple(
+    (operation, "ref", "$response.body#/id")
+    for operation in ("getTicket", "updateTicket", "postMessage", "mergeTicket")
+)
 #: Every endpoint, once: the routes are added from it and the OpenAPI document made of it.
 ENDPOINTS = (
     Endpoint("GET", f"{API_PREFIX}/desk", desk, "getDesk", "The desk's choices",
              response=ApiDesk, public=True),
     Endpoint("POST", f"{API_PREFIX}/tickets", create_ticket, "createTicket", "File a ticket",
-             status=201, response=ApiTicket, body=ApiTicketIn, errors=(403, 409, 422),
-             headers=("Location",)),
+             status=201, response=ApiTicket, body=ApiTicketIn, errors=(409, 422),
+             headers=("Location",), links=_TICKET_LINKS),
     Endpoint("GET", f"{API_PREFIX}/tickets", list_tickets, "listTickets", "List tickets",
              response=ApiTicketPage, query=ApiTicketQuery),
     Endpoint("GET", _TICKET, get_ticket, "getTicket", "A ticket with its thread",

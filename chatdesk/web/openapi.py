@@ -63,6 +63,8 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     public: bool = False
     headers: tuple[str, ...] = ()
+    #: Operations the answer leads to: (operationId, parameter, runtime expression).
+    links: tuple[tuple[str, str, str], ...] = ()
 
 
 def openapi_document(
@@ -135,6 +137,11 @@ def _success(endpoint: Endpoint) -> dict[str, Any]:
     response: dict[str, Any] = {"description": endpoint.summary, "content": content}
     if endpoint.headers:
         response["headers"] = {h: {"schema": {"type": "string"}} for h in endpoint.headers}
+    if endpoint.links:
+        response["links"] = {
+            operation: {"operationId": operation, "parameters": {parameter: expression}}
+            for operation, parameter, expression in endpoint.links
+        }
     return response
 
 
@@ -169,10 +176,11 @@ def _query_params(schema: dict[str, Any]) -> list[dict[str, Any]]:
     parameters = []
     for name, spec in schema["properties"].items():
         options = [s for s in spec.get("anyOf", [spec]) if s.get("type") != "null"]
-        value = {k: v for k, v in options[0].items()} if len(options) == 1 else dict(spec)
-        if "default" in spec and spec["default"] is not None:
+        value = dict(options[0]) if len(options) == 1 else dict(spec)
+        if spec.get("default") is not None:
             value["default"] = spec["default"]
-        parameters.append(
-            {"name": name, "in": "query", "required": name in required, "schema": value}
-        )
+        parameter = {"name": name, "in": "query", "required": name in required}
+        if "description" in value:
+            parameter["description"] = value.pop("description")
+        parameters.append(parameter | {"schema": value})
     return parameters

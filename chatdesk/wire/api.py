@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -27,7 +27,9 @@ _STATUSES = "new|open|pending|on_hold|resolved|closed"
 _TYPES = "question|incident|idea|complaint"
 
 #: A ticket reference: its id, or its number with or without ``#`` (``#000123``, ``123``).
-Ref = Annotated[str, msgspec.Meta(min_length=1, max_length=40, examples=["#000123"])]
+Ref = Annotated[
+    str, msgspec.Meta(pattern=r"^(#?[0-9]{1,9}|[0-9a-f]{32})$", examples=["#000123", "123"])
+]
 Department = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=20_000)]
@@ -53,7 +55,9 @@ Files = Annotated[list[ApiFileIn], msgspec.Meta(max_length=20)]
 class ApiRequesterIn(In):
     """Who the ticket is for (created on first use, found by e-mail afterwards)."""
 
-    email: Annotated[str, msgspec.Meta(min_length=3, max_length=320)]
+    email: Annotated[
+        str, msgspec.Meta(min_length=3, max_length=254, extra_json_schema={"format": "email"})
+    ]
     name: Annotated[str, msgspec.Meta(max_length=100)] = ""
     phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
 
@@ -104,20 +108,59 @@ class ApiMergeIn(In):
     into: Ref
 
 
+def _about(text: str, **constraints: Any) -> msgspec.Meta:
+    return msgspec.Meta(description=text, **constraints)
+
+
 class ApiTicketQuery(In):
     """``GET /api/v1/tickets``: filters (all must match), full text, order and page."""
 
     status: (
-        Annotated[str, msgspec.Meta(pattern=f"^({_STATUSES})(,({_STATUSES}))*$", max_length=200)]
+        Annotated[
+            str,
+            _about(
+                "Statuses, comma-separated (`open,pending`).",
+                pattern=f"^({_STATUSES})(,({_STATUSES}))*$",
+                max_length=200,
+            ),
+        ]
         | None
     ) = None
-    department: Department | None = None
-    #: An operator's id or e-mail, ``me`` (the token's operator) or ``none`` (unassigned).
-    assignee: Assignee | None = None
-    type: (
-        Annotated[str, msgspec.Meta(pattern=f"^({_TYPES})(,({_TYPES}))*$", max_length=100)] | None
+    department: Annotated[Department, _about("A department's id.")] | None = None
+    assignee: (
+        Annotated[
+            Assignee,
+            _about(
+                "An operator's id or e-mail, `me` (the token's operator) or `none` (unassigned)."
+            ),
+        ]
+        | None
     ) = None
-    q: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    sort: Literal["due", "updated", "created", "number"] = "due"
-    page: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
-    per_page: Annotated[int, msgspec.Meta(ge=1, le=100)] = 50
+    type: (
+        Annotated[
+            str,
+            _about(
+                "Types, comma-separated (`incident,complaint`).",
+                pattern=f"^({_TYPES})(,({_TYPES}))*$",
+                max_length=100,
+            ),
+        ]
+        | None
+    ) = None
+    q: Annotated[
+        str,
+        _about(
+            "Full text: every word must match, as a prefix, the subject, description, "
+            "messages or field values (case and accents ignored; fr, nl, en).",
+            max_length=200,
+        ),
+    ] = ""
+    sort: Annotated[
+        Literal["due", "updated", "created", "number"],
+        _about(
+            "`due`: the next due time first; `updated`, `created`: latest first; "
+            "`number`: oldest first."
+        ),
+    ] = "due"
+    page: Annotated[int, _about("The page, from 1.", ge=1, le=100_000)] = 1
+    per_page: Annotated[int, _about("Tickets a page.", ge=1, le=100)] = 50

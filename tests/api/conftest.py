@@ -37,6 +37,7 @@ type = "text"
 label = { fr = "ID du site", nl = "Site-ID", en = "Site ID" }
 pattern = '^\\d{4}$'
 required = { types = ["incident"] }
+seats = true
 
 [[fields]]
 id = "plan"

@@ -208,3 +208,15 @@ async def test_operators_hear_of_api_changes(api: Api, desk: Desk) -> None:
         assert (await console.next("ticket"))["priority"] == "high"
     finally:
         await console.close()
+
+
+async def test_a_full_site_refuses_one_more_editor(api: Api, desk: Desk) -> None:
+    people = desk.services.helpdesk.people
+    acme = await people.add_organisation("Acme", max_editors_per_site=1)
+    await people.add_member(acme, "lea@acme.be", role="admin", name="Léa")
+    await people.add_member(acme, "tom@acme.be", name="Tom")
+    lea = ticket_body(requester={"email": "lea@acme.be"}, fields={"site_id": "1234"})
+    await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=lea)
+    tom = ticket_body(requester={"email": "tom@acme.be"}, fields={"site_id": "1234"})
+    error = await api.error("POST", "/api/v1/tickets", 409, json=tom)
+    assert error.code == "seats_full" and "lea@acme.be" in error.message
