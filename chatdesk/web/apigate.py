@@ -241,7 +241,7 @@ async def read_json(request: web.Request, kind: type[T]) -> T:
     except msgspec.DecodeError as exc:
         raise ApiProblem(400, "invalid_json", f"the body is not JSON: {exc}") from None
     try:
-        return decode(kind, data, f"{request.method} {request.path}")
+        return decode(kind, data, "body")
     except InvalidPayload as exc:
         raise ApiProblem(400, exc.code, exc.message, field=_field_of(exc.message)) from None
 
