@@ -128,6 +128,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         int,
         _help("Most connections each process opens to PostgreSQL at once.", ge=1, le=1000),
     ] = 10
+    api_requests_per_minute: Annotated[
+        int,
+        _help("Requests a minute one REST API token (or client address) may make.", ge=1),
+    ] = 120
 
     @classmethod
     def from_environ(

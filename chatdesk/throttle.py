@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
@@ -43,3 +45,8 @@ class Throttle:
     async def forget(self, limit: RateLimitItem, *key: str) -> None:
         """Forget the attempts counted for ``key``."""
         await self._limiter.clear(limit, *key)
+
+    async def retry_after(self, limit: RateLimitItem, *key: str) -> float:
+        """Return the seconds until one more attempt for ``key`` fits within ``limit``."""
+        stats = await self._limiter.get_window_stats(limit, *key)
+        return max(0.0, stats.reset_time - time.time())

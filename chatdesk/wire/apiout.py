@@ -1,0 +1,228 @@
+"""The REST API's responses (/api/v1): tickets, threads, the desk's choices, errors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from .api import StatusName, TypeName
+from .base import Lang, Out, Priority, Ts
+from .tickets import RequesterRef, SlaOut
+
+__all__ = [
+    "ApiAttachment",
+    "ApiCsat",
+    "ApiDepartment",
+    "ApiDesk",
+    "ApiError",
+    "ApiErrorBody",
+    "ApiField",
+    "ApiHistory",
+    "ApiLimits",
+    "ApiMessage",
+    "ApiOption",
+    "ApiPriority",
+    "ApiReply",
+    "ApiRequiredWhen",
+    "ApiTarget",
+    "ApiTicket",
+    "ApiTicketDetail",
+    "ApiTicketPage",
+    "ApiType",
+    "Texts",
+]
+
+#: A text in each language the desk speaks (a language may be missing).
+Texts = dict[Lang, str]
+
+
+class ApiError(Out):
+    """What went wrong: a stable machine ``code``, English prose for developers, and the
+    request field at fault when there is one (``requester.email``, ``fields.site_id``)."""
+
+    code: str
+    message: str
+    field: str | UnsetType = UNSET
+
+
+class ApiErrorBody(Out):
+    """Every error response: ``{"error": {"code", "message", "field"?}}``."""
+
+    error: ApiError
+
+
+class ApiCsat(Out):
+    """The requester's rating (1-5), once given."""
+
+    score: int | None
+    comment: str
+    rated_at: Ts | None
+
+
+class ApiTicket(Out):
+    """A ticket: ``number`` is what people see (``#000123``); ``assignee`` an operator id."""
+
+    id: str
+    number: Annotated[str, msgspec.Meta(pattern=r"^#\d{6,}$")]
+    subject: str
+    description: str
+    status: StatusName
+    type: TypeName
+    channel: Literal["chat", "form", "email", "api", "phone"]
+    priority: Priority
+    department: str
+    requester: RequesterRef
+    organisation_id: str | None
+    assignee: str | None
+    conversation_id: str | None
+    lang: str
+    fields: dict[str, str]
+    created_at: Ts
+    updated_at: Ts
+    next_due: Ts | None
+    sla: SlaOut
+    csat: ApiCsat
+    merged_into: str | None
+    follow_up_of: str | None
+
+
+class ApiMessage(Out):
+    """A message of the thread: the ticket's own (``source: ticket``) or, for a ticket
+    born in a chat, the conversation's (``source: chat``)."""
+
+    id: str
+    source: Literal["ticket", "chat"]
+    author: Literal["requester", "operator", "system", "visitor", "bot"]
+    author_name: str
+    text: str
+    internal: bool
+    ts: Ts
+
+
+class ApiAttachment(Out):
+    """A file of the ticket (``url`` serves its bytes to API clients)."""
+
+    id: str
+    message_id: str | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: Ts
+    url: str
+
+
+class ApiHistory(Out):
+    """One line of the ticket's history: who (``actor``), when, what (``kind``, ``data``)."""
+
+    id: str
+    kind: str
+    actor: Literal["requester", "operator", "system"]
+    actor_id: str | None
+    data: dict[str, Any]
+    ts: Ts
+
+
+class ApiTicketDetail(ApiTicket):
+    """A ticket with its thread (public replies and internal notes), files and history."""
+
+    messages: list[ApiMessage]
+    attachments: list[ApiAttachment]
+    events: list[ApiHistory]
+
+
+class ApiTicketPage(Out):
+    """One page of a ticket list, and how many tickets match in all."""
+
+    tickets: list[ApiTicket]
+    total: int
+    page: int
+    per_page: int
+
+
+class ApiReply(Out):
+    """The message posted and the ticket after it (a reply may reopen or open it)."""
+
+    message: ApiMessage
+    ticket: ApiTicket
+
+
+class ApiDepartment(Out):
+    """A department tickets can go to."""
+
+    id: str
+    default: bool
+
+
+class ApiType(Out):
+    """A type of request the desk offers."""
+
+    id: TypeName
+    name: Texts
+
+
+class ApiTarget(Out):
+    """A time target: ``business_seconds`` of business time, or ``business_days``
+    (by the same time that many business days later); ``text`` as configured."""
+
+    text: str
+    business_seconds: int | None
+    business_days: int | None
+
+
+class ApiPriority(Out):
+    """A priority: its name, plain-language definition and targets."""
+
+    id: Priority
+    name: Texts
+    definition: Texts
+    first_response: ApiTarget
+    resolution: ApiTarget
+    calendar: Literal["business", "24/7"]
+
+
+class ApiRequiredWhen(Out):
+    """The field is required for these types or priorities (either matches)."""
+
+    types: list[str]
+    priorities: list[str]
+
+
+class ApiOption(Out):
+    """A choice of a ``select`` field."""
+
+    value: str
+    label: Texts
+
+
+class ApiField(Out):
+    """A custom field of the desk's tickets."""
+
+    id: str
+    label: Texts
+    type: Literal["text", "url", "ip_or_order", "datetime", "select"]
+    required: bool
+    required_when: ApiRequiredWhen
+    pattern: str | None
+    options: list[ApiOption]
+
+
+class ApiLimits(Out):
+    """Largest file and most bytes of files per ticket (after base64 decoding)."""
+
+    max_file: int
+    max_ticket: int
+
+
+class ApiDesk(Out):
+    """What a ticket can say: departments, types, priorities, custom fields, languages."""
+
+    name: str
+    departments: list[ApiDepartment]
+    types: list[ApiType]
+    priorities: list[ApiPriority]
+    fields: list[ApiField]
+    languages: list[Lang]
+    attachments: ApiLimits
