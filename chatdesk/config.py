@@ -107,6 +107,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], _help("Logging level.")] = (
         "INFO"
     )
+    altcha_cost: Annotated[
+        int,
+        _help(
+            "Work of the web form's anti-robot check (ALTCHA): PBKDF2 iterations per "
+            "attempt; a browser makes about 256 attempts (well under a second at 5000).",
+            ge=1,
+            le=1_000_000,
+        ),
+    ] = 5000
 
     @classmethod
     def from_environ(
