@@ -22,7 +22,7 @@ def megabytes(size: int, t: Translate) -> str:
 def target_text(target: Target, t: Translate) -> str:
     """Return a time target as people say it: ``4 h``, ``15 min``, ``2 business days``."""
     if target.business is None:
-        return t("target_days", n=target.days)
+        return t("target_day") if target.days == 1 else t("target_days", n=target.days)
     minutes = round(target.business.total_seconds() / 60)
     if minutes < 60 or minutes % 60:
         return t("target_minutes", n=minutes)

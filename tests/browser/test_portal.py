@@ -145,7 +145,7 @@ async def test_a_requester_files_follows_and_rates_a_ticket(
     await expect(page.locator(".status")).to_have_text("Resolved")
     await expect(page.get_by_text("The disk of site 1234 was full; fixed.")).to_be_visible()
     await page.screenshot(path=str(target / "portal-ticket-desktop.png"), full_page=True)
-    await page.get_by_role("link", name="How did we do?").click()
+    await page.get_by_role("link", name="Give my rating").click()
     await page.get_by_label("5 \N{EN DASH} excellent").check()
     await page.get_by_label("Comment").fill("Fast and clear.")
     await page.screenshot(path=str(target / "portal-rate-desktop.png"), full_page=True)
