@@ -23,16 +23,17 @@ from .widget import DIST_DIR, Bundle
 __all__ = ["setup"]
 
 _STATIC = Path(__file__).parent / "static" / "support"
-#: Errors of the filing service, by code: the form field they belong to.
+#: Errors of the challenge and the filing service, by code: the form field they belong to
+#: and what the requester reads there.
 _FIELD_OF = {
-    "challenge_missing": "altcha",
-    "challenge_failed": "altcha",
-    "challenge_used": "altcha",
-    "invalid_email": "email",
-    "subject": "subject",
-    "text": "description",
-    "type": "type",
-    "department": "department",
+    "challenge_missing": ("altcha", "err_challenge_missing"),
+    "challenge_failed": ("altcha", "err_challenge_failed"),
+    "challenge_used": ("altcha", "err_challenge_used"),
+    "invalid_email": ("email", "err_invalid_email"),
+    "subject": ("subject", "err_subject"),
+    "text": ("description", "err_text"),
+    "type": ("type", "err_choice"),
+    "department": ("department", "err_choice"),
 }
 
 
@@ -79,8 +80,7 @@ async def submit(request: web.Request) -> web.StreamResponse:
     except TooLarge:
         return await _form(request, lang, values, {"attachments": "err_too_large"}, 413)
     except ChatdeskError as exc:
-        field = _FIELD_OF.get(exc.code, "")
-        key = f"err_{exc.code}" if field else "err_choice"
+        field, key = _FIELD_OF.get(exc.code, ("", "err_choice"))
         return await _form(request, lang, values, {field: key}, exc.status)
     await request.app[PUBLISH](events)
     token = services.helpdesk.links.token(ticket.id, ticket.requester_id)

@@ -139,3 +139,9 @@ async def test_portal_pages_carry_security_headers(portal: Portal) -> None:
     assert "<noscript>" in page and "needs JavaScript" in page
     cookie = response.cookies["chatdesk_support_csrf"]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
+
+
+async def test_an_unknown_choice_is_said_at_its_field(portal: Portal) -> None:
+    response, page = await portal.file(type="lottery", department="moon")
+    assert response.status == 400
+    assert 'id="err-type">Choose one of the options offered.' in page
