@@ -26,7 +26,7 @@ from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
-from .web import api, auth, console, routes
+from .web import api, auth, console, routes, support
 from .web.appkeys import EVENTS, LIBRARY, SERVICES, SETTINGS
 
 __all__ = [
@@ -111,6 +111,7 @@ def create_app(
     auth.setup(app)
     console.setup(app)
     api.setup(app)
+    support.setup(app)
     return app
 
 

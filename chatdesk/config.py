@@ -132,6 +132,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         int,
         _help("Requests a minute one REST API token (or client address) may make.", ge=1),
     ] = 120
+    altcha_cost: Annotated[
+        int,
+        _help(
+            "Work of the web form's anti-robot check (ALTCHA): PBKDF2 iterations per "
+            "attempt; a browser makes about 256 attempts (well under a second at 5000).",
+            ge=1,
+            le=1_000_000,
+        ),
+    ] = 5000
 
     @classmethod
     def from_environ(

@@ -34,6 +34,7 @@ __all__ = [
     "OperatorOffered",
     "PresenceChanged",
     "SeatRefused",
+    "SignInRequested",
     "SlaBreached",
     "SlaWarning",
     "StateChanged",
@@ -296,3 +297,15 @@ class SeatRefused(Event):
     site_id: str
     editors: tuple[Requester, ...]
     admins: tuple[Requester, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRequested(Event):
+    """A requester asked for a portal sign-in link: e-mail them ``link`` (a path under
+    the desk's address, ``/support/signin/<token>``), single use, until ``expires_at``."""
+
+    name: ClassVar[str] = "signin_requested"
+    requester: Requester
+    link: str
+    expires_at: datetime
+    lang: str = "en"

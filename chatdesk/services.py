@@ -106,7 +106,12 @@ def build_services(
         clock=clock,
     )
     helpdesk = build_helpdesk(
-        store, config, settings.secret_key, default_lang=settings.default_lang, clock=clock
+        store,
+        config,
+        settings.secret_key,
+        default_lang=settings.default_lang,
+        clock=clock,
+        altcha_cost=settings.altcha_cost,
     )
     jobs = JobRunner(
         store.leases,

@@ -1,4 +1,5 @@
-"""The helpdesk's services: filing, a ticket's life, views, clocks, people, notices, tokens."""
+"""The helpdesk's services: filing, a ticket's life, views, clocks, people, notices, tokens,
+the web form's challenges and the portal's sign-in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..deskconfig import DeskConfig
 from ..models import utcnow
 from ..store import Store
 from .apitokens import ApiTokenService
+from .challenges import Challenges
 from .chat import ChatTickets
 from .clocks import SlaClocks
 from .edits import Edit
@@ -18,10 +20,12 @@ from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
 from .people import Refused, RequesterService
+from .signin import SignIn
 from .views import TicketFilter, TicketViews, ticket_summary
 
 __all__ = [
     "ApiTokenService",
+    "Challenges",
     "ChatTickets",
     "Edit",
     "FilingService",
@@ -31,6 +35,7 @@ __all__ = [
     "NoticeService",
     "Refused",
     "RequesterService",
+    "SignIn",
     "SlaClocks",
     "TicketFilter",
     "TicketLifecycle",
@@ -54,6 +59,8 @@ class Helpdesk:
     notices: NoticeService
     api_tokens: ApiTokenService
     links: FollowLinks
+    challenges: Challenges
+    signin: SignIn
 
 
 def build_helpdesk(
@@ -63,8 +70,10 @@ def build_helpdesk(
     *,
     default_lang: str = "en",
     clock: Callable[[], datetime] = utcnow,
+    altcha_cost: int = 5000,
 ) -> Helpdesk:
-    """Wire the helpdesk's services on ``store``."""
+    """Wire the helpdesk's services on ``store``; ``altcha_cost``: the web form's
+    proof-of-work (PBKDF2 iterations per attempt)."""
     links = FollowLinks(secret_key)
     people = RequesterService(store, config, clock=clock)
     filing = FilingService(store, config, people, links, default_lang=default_lang, clock=clock)
@@ -79,4 +88,7 @@ def build_helpdesk(
         notices=NoticeService(store, clock=clock),
         api_tokens=ApiTokenService(store, clock=clock),
         links=links,
+        # The altcha library checks expiry on the wall clock: challenges use it too.
+        challenges=Challenges(store, secret_key, cost=altcha_cost),
+        signin=SignIn(store, secret_key, clock=clock),
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import socketio
 
+from ..bot.markdown import render_markdown
 from ..events import (
     ConversationChanged,
     ConversationEscalated,
@@ -16,6 +17,7 @@ from ..events import (
     LanguageChanged,
     MessagePosted,
     NotePosted,
+    NoticePublished,
     OperatorOffered,
     PresenceChanged,
     StateChanged,
@@ -23,10 +25,10 @@ from ..events import (
     TypingChanged,
 )
 from ..helpdesk import ticket_summary
-from ..models import Author, TicketType
+from ..models import Author, ServiceNotice, TicketType
 from . import rooms
 
-__all__ = ["Publisher"]
+__all__ = ["Publisher", "notice_payload"]
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +83,21 @@ class Publisher:
                 room = rooms.conversation(event.conversation_id)
                 changed = {"lang": event.lang, "bot": event.welcome}
                 await self.sio.emit("lang", changed, to=room, namespace=rooms.VISITOR_NS)
+            elif isinstance(event, NoticePublished):
+                await self._notice(event.notice)
             elif isinstance(event, NotePosted):
                 room = rooms.conversation(event.note.conversation_id)
                 await self._to_operators("note", event.note.to_payload(), room)
             else:
                 log.debug("event %s has no transport", event.name)
+
+    async def _notice(self, notice: ServiceNotice) -> None:
+        # Visitors are anonymous: only notices for everyone, and only those showing now
+        # (a scheduled one reaches visitors with their next session).
+        if notice.audience or notice.starts_at > notice.created_at:
+            return
+        payload = {"notices": [notice_payload(notice)]}
+        await self.sio.emit("notices", payload, to=rooms.DESK, namespace=rooms.VISITOR_NS)
 
     async def _to_operators(self, event: str, payload: object, room: str | None = None) -> None:
         await self.sio.emit(event, payload, to=room or rooms.OPERATORS, namespace=rooms.OPERATOR_NS)
@@ -117,3 +129,13 @@ class Publisher:
         }
         room = rooms.conversation(event.conversation_id)
         await self.sio.emit("escalated", payload, to=room, namespace=rooms.VISITOR_NS)
+
+
+def notice_payload(notice: ServiceNotice) -> dict[str, str]:
+    """Return a service notice as visitors get it (``NoticeOut``: its Markdown sanitised)."""
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "body_html": render_markdown(notice.body),
+        "severity": notice.severity.value,
+    }

@@ -28,7 +28,7 @@ from ..wire.visitor import (
 )
 from . import rooms
 from .namespace import BaseNamespace, acked, error_reply
-from .publish import Publisher
+from .publish import Publisher, notice_payload
 from .throttle import TokenBucket
 
 __all__ = ["VisitorNamespace"]
@@ -246,6 +246,9 @@ class VisitorNamespace(BaseNamespace):
                 "bot": session.welcome,
                 "state": await self.services.inbox.state(conversation),
                 "desk": await self.services.desk.status(),
+                "notices": [
+                    notice_payload(n) for n in await self.services.helpdesk.notices.active()
+                ],
             },
             to=sid,
         )

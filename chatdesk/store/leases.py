@@ -1,4 +1,4 @@
-"""Store protocol for leases: which process runs a periodic job now."""
+"""Store protocol for leases: which process runs a periodic job now; single-use keys."""
 
 from __future__ import annotations
 
@@ -19,4 +19,11 @@ class LeaseStore(Protocol):
 
     async def release_lease(self, name: str, holder: str) -> None:
         """Give the lease up (if ``holder`` has it), so another process can take it at once."""
+        ...
+
+    async def claim_once(self, key: str, *, expires_at: datetime, now: datetime) -> bool:
+        """Mark ``key`` used until ``expires_at``; return True only for the first claim
+        (every process sharing the store agrees). Keys past their expiry are forgotten:
+        callers refuse expired tokens themselves. Sign-in links and solved challenges
+        are single use through it."""
         ...

@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 
 from . import operator as op
+from . import support as su
 from . import tickets as tk
 from . import visitor as vi
 from .base import ErrorOut, Out
@@ -81,6 +82,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "typing": vi.TypingOut,
         "lang": vi.LangOut,
         "forgotten": EmptyOut,
+        "notices": su.NoticesOut,
         "error": ErrorOut,
     },
     "/operator": {

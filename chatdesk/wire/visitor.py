@@ -8,6 +8,7 @@ import msgspec
 
 from .base import ID, MAX_INT, ClientId, In, Out, Priority
 from .shared import BotWelcome, DeskOut, MessageOut, StateOut
+from .support import NoticeOut
 
 __all__ = [
     "AckOut",
@@ -131,6 +132,8 @@ class SessionOut(Out):
     bot: BotWelcome | None
     state: StateOut
     desk: DeskOut
+    #: Service notices showing now to everyone (a banner the visitor may dismiss).
+    notices: list[NoticeOut]
 
 
 class EscalatedOut(Out):

@@ -70,3 +70,22 @@ async def test_racing_takeovers_of_an_expired_lease_get_one_winner(store: Store)
         )
     )
     assert results.count(True) == 1
+
+
+async def test_a_key_is_claimed_once_until_it_expires(store: Store) -> None:
+    until = later(minutes=15)
+    assert await store.leases.claim_once("signin:abc", expires_at=until, now=T0)
+    assert not await store.leases.claim_once("signin:abc", expires_at=until, now=later(minutes=1))
+    # Other keys are independent, and a job's lease of the same name is not a claimed key.
+    assert await store.leases.claim_once("signin:abd", expires_at=until, now=T0)
+    assert await store.leases.acquire_lease("signin:abc", "a", ttl=TTL, now=T0)
+    # Forgotten once expired (callers refuse expired tokens themselves).
+    assert await store.leases.claim_once("signin:abc", expires_at=later(hours=1), now=until)
+
+
+async def test_of_many_simultaneous_claims_one_wins(store: Store) -> None:
+    until = later(minutes=5)
+    results = await asyncio.gather(
+        *(store.leases.claim_once("altcha:sig", expires_at=until, now=T0) for _ in range(8))
+    )
+    assert results.count(True) == 1

@@ -505,6 +505,27 @@ export interface NoteIn {
  */
 export interface NothingIn {}
 /**
+ * A service notice as visitors see it (``body_html`` is sanitised Markdown).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "NoticeOut".
+ */
+export interface NoticeOut {
+  body_html: string;
+  id: string;
+  severity: "info" | "maintenance" | "outage";
+  title: string;
+}
+/**
+ * ``notices``: service notices published now (add them; same ``id``: replace).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "NoticesOut".
+ */
+export interface NoticesOut {
+  notices: NoticeOut[];
+}
+/**
  * ``offer``: auto-assign offers this operator a conversation until ``expires_at``.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -599,6 +620,7 @@ export interface SessionOut {
   desk: DeskOut;
   lang: string;
   mode: string;
+  notices: NoticeOut[];
   seq: number;
   state: StateOut;
   token: string;

@@ -200,6 +200,10 @@ export class Controller implements Intents {
     this.store.dispatch({ type: "screen", screen });
   }
 
+  dismissNotice(id: string): void {
+    this.store.dispatch({ type: "dismissNotice", id });
+  }
+
   async forget(): Promise<string | null> {
     if (this.s.sessionToken !== null) {
       try {

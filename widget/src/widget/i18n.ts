@@ -8,6 +8,7 @@ export const LANGS: readonly Lang[] = ["fr", "nl", "en"];
 export const LANG_NAMES: Record<Lang, string> = { fr: "Français", nl: "Nederlands", en: "English" };
 
 const en = {
+  notice_dismiss: "Dismiss the notice {title}",
   open_chat: "Open chat",
   close_chat: "Close chat",
   unread_one: "{n} new message",
@@ -99,6 +100,7 @@ export type Key = keyof typeof en;
 type Catalog = Record<Key, string>;
 
 const fr: Catalog = {
+  notice_dismiss: "Masquer l'avis {title}",
   open_chat: "Ouvrir le chat",
   close_chat: "Fermer le chat",
   unread_one: "{n} nouveau message",
@@ -187,6 +189,7 @@ const fr: Catalog = {
 };
 
 const nl: Catalog = {
+  notice_dismiss: "De melding {title} verbergen",
   open_chat: "Chat openen",
   close_chat: "Chat sluiten",
   unread_one: "{n} nieuw bericht",

@@ -25,4 +25,5 @@ export interface Intents {
   forget(): Promise<string | null>;
   startOver(): void;
   typing(on: boolean): void;
+  dismissNotice(id: string): void;
 }

@@ -27,6 +27,8 @@ export type LangAck = Omit<Wire.LangAck, "ok">;
 export type ContactDetails = Wire.ContactIn;
 export type RatingValue = Wire.RateIn;
 export type ErrorInfo = Wire.ErrorOut;
+/** A service notice (maintenance, outage): `body_html` is sanitised again before shown. */
+export type ServiceNotice = Wire.NoticeOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}`; `undefined` when the server has no
  * handler for the event (python-socketio acks unknown events with no arguments). */
@@ -82,4 +84,20 @@ export function readBot(value: unknown): BotIntro | null {
 export function operatorName(m: ServerMessage): string | null {
   const op = m.operator;
   return op && typeof op === "object" && typeof op.name === "string" && op.name ? op.name : null;
+}
+
+const SEVERITIES: readonly string[] = ["info", "maintenance", "outage"];
+
+/** The valid notices of a `session.notices` or `notices.notices` list. */
+export function readNotices(value: unknown): ServiceNotice[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (n): n is ServiceNotice =>
+      typeof n === "object" &&
+      n !== null &&
+      typeof n.id === "string" &&
+      typeof n.title === "string" &&
+      typeof n.body_html === "string" &&
+      SEVERITIES.includes(n.severity),
+  );
 }

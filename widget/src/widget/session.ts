@@ -10,6 +10,7 @@ import {
   LangChange,
   readBot,
   readDesk,
+  readNotices,
   readState,
   ServerMessage,
   Session as SessionPayload,
@@ -152,6 +153,11 @@ export class Session {
         }
         break;
       }
+      case "notices": {
+        const notices = readNotices((payload as { notices?: unknown } | null)?.notices);
+        if (notices.length) store.dispatch({ type: "notices", notices, replace: false });
+        break;
+      }
       case "forgotten":
         this.hooks.forgotten();
         break;
@@ -173,6 +179,7 @@ export class Session {
       conv: readState(session.state, session.mode),
       lang: toLang(session.lang),
     });
+    this.store.dispatch({ type: "notices", notices: readNotices(session.notices), replace: true });
     if (!this.store.state.historyLoaded) await this.loadHistory();
     this.hooks.ready();
   }

@@ -19,6 +19,7 @@ export interface Shell {
   lang: HTMLSelectElement;
   forget: HTMLButtonElement;
   banner: HTMLElement;
+  notices: HTMLElement;
   strip: HTMLElement;
   scroller: HTMLElement;
   content: HTMLElement;
@@ -87,6 +88,7 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     h("div", null, forget, h("p", { id: "cd-forget-hint", class: "hint" }, t("forget_hint"))),
   );
   const banner = h("p", { class: "banner", role: "status", hidden: true });
+  const notices = h("div", { class: "notices", hidden: true });
   const strip = h("div", { class: "strip" });
   const intro = h("div", { class: "intro" });
   const log = h("div", {
@@ -147,7 +149,7 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
       close,
     ),
     options,
-    h("div", { class: "main" }, banner, strip, scrollArea, chips, notice, composer, screen),
+    h("div", { class: "main" }, notices, banner, strip, scrollArea, chips, notice, composer, screen),
   );
   const root = h(
     "div",
@@ -169,6 +171,7 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     lang,
     forget,
     banner,
+    notices,
     strip,
     scroller,
     content,

@@ -10,6 +10,7 @@ import {
   LangSource,
   readState,
   ServerMessage,
+  ServiceNotice,
 } from "./protocol";
 import {
   addPending,
@@ -52,6 +53,8 @@ export interface WidgetState {
   readonly screen: Screen;
   readonly options: boolean;
   readonly notice: string;
+  readonly notices: readonly ServiceNotice[]; // service notices showing now
+  readonly dismissed: readonly string[]; // notices the visitor closed (this page)
 }
 
 /** What the widget keeps in localStorage (storage.ts), read back at start. */
@@ -97,6 +100,8 @@ export type Action =
   | { type: "screen"; screen: Screen }
   | { type: "options"; open: boolean }
   | { type: "notice"; text: string }
+  | { type: "notices"; notices: ServiceNotice[]; replace: boolean }
+  | { type: "dismissNotice"; id: string }
   | { type: "forgotten" }
   | { type: "stored"; kept: Kept };
 
@@ -129,6 +134,8 @@ export function initialState(lang: Lang, langSource: LangSource, kept: Kept): Wi
     screen: null,
     options: false,
     notice: "",
+    notices: [],
+    dismissed: [],
   };
 }
 
@@ -253,6 +260,13 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
       return { ...s, options: a.open };
     case "notice":
       return { ...s, notice: a.text };
+    case "notices": {
+      // A session brings the whole list; a `notices` event adds (or replaces by id).
+      const kept = a.replace ? [] : s.notices.filter((n) => !a.notices.some((m) => m.id === n.id));
+      return { ...s, notices: [...kept, ...a.notices] };
+    }
+    case "dismissNotice":
+      return { ...s, dismissed: [...s.dismissed, a.id] };
     case "forgotten":
       return {
         ...initialState(s.lang, s.langSource, emptyKept()),

@@ -17,6 +17,7 @@ import { composerView } from "./views/composer";
 import { Render, ViewContext } from "./views/context";
 import { headerView } from "./views/header";
 import { logView } from "./views/log";
+import { noticesView } from "./views/notices";
 import { panelView } from "./views/panel";
 import { screenView } from "./views/screen";
 import { scrollView } from "./views/scroll";
@@ -126,6 +127,7 @@ export class Widget {
     this.views = [
       panelView(ctx),
       headerView(ctx),
+      noticesView(ctx),
       stripView(ctx),
       logView(ctx),
       screenView(ctx),

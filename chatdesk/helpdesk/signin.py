@@ -1,0 +1,149 @@
+"""Requesters signing in to the portal by e-mail link: single use, short-lived, throttled."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..config import LANGUAGES
+from ..errors import InvalidToken, RateLimited
+from ..events import Event, SignInRequested
+from ..models import Requester, format_ts, parse_ts, utcnow
+from ..operators import normalize_email
+from ..store import Store
+from ..throttle import Throttle
+
+__all__ = ["CLIENT_REQUESTS", "EMAIL_REQUESTS", "LINK_TTL", "SESSION_TTL", "SignIn"]
+
+#: A sign-in link works once, within this time.
+LINK_TTL = timedelta(minutes=15)
+#: A requester's portal session lasts this long.
+SESSION_TTL = timedelta(days=30)
+#: Links sent to one address per window (more are dropped quietly: no mail bombing)...
+EMAIL_REQUESTS = "3/15 minutes"
+#: ...and requests from one client address (more are refused: 429).
+CLIENT_REQUESTS = "10/15 minutes"
+
+
+class SignIn:
+    """Send sign-in links to known requesters and turn a used link into a session.
+
+    Nothing tells a caller whether an address is known: :meth:`request` behaves the same
+    for every address (the event goes only to known ones). Usage::
+
+        events = await signin.request(email, client=ip, lang="fr")
+        requester = await signin.check_link(token)          # GET: show a confirm button
+        requester, session = await signin.use_link(token)   # POST: once
+        requester = await signin.session(cookie)
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        secret_key: str,
+        *,
+        throttle: Throttle | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.throttle = throttle or Throttle()
+        self._links = URLSafeSerializer(secret_key, salt="chatdesk.signin")
+        self._sessions = URLSafeSerializer(secret_key, salt="chatdesk.requester")
+        self._per_email = Throttle.limit(EMAIL_REQUESTS)
+        self._per_client = Throttle.limit(CLIENT_REQUESTS)
+
+    async def request(self, email: str, *, client: str, lang: str = "") -> list[Event]:
+        """Return a :class:`SignInRequested` for a known address, else nothing.
+
+        :raises InvalidPayload: ``invalid_email``.
+        :raises RateLimited: too many requests from ``client``.
+        """
+        address = normalize_email(email)
+        if not await self.throttle.count(self._per_client, "signin-client", client):
+            raise RateLimited("too many sign-in requests; try again in a few minutes")
+        if not await self.throttle.count(self._per_email, "signin-email", address):
+            return []
+        requester = await self.store.requesters.find_requester(address)
+        if requester is None:
+            return []
+        now = self.clock()
+        token = str(
+            self._links.dumps(
+                {"r": requester.id, "n": secrets.token_urlsafe(12), "t": format_ts(now)}
+            )
+        )
+        lang = lang if lang in LANGUAGES else requester.lang or "en"
+        return [SignInRequested(requester, f"/support/signin/{token}", now + LINK_TTL, lang)]
+
+    async def check_link(self, token: str) -> Requester:
+        """Return whom a sign-in link names, if it is genuine and in time (not claimed).
+
+        :raises InvalidToken: ``link_invalid`` or ``link_expired``.
+        """
+        requester, _, _ = await self._read_link(token)
+        return requester
+
+    async def use_link(self, token: str) -> tuple[Requester, str]:
+        """Use a sign-in link: return its requester and a session token.
+
+        :raises InvalidToken: ``link_invalid``, ``link_expired`` or ``link_used``.
+        """
+        requester, nonce, issued = await self._read_link(token)
+        claimed = await self.store.leases.claim_once(
+            f"signin:{nonce}", expires_at=issued + LINK_TTL, now=self.clock()
+        )
+        if not claimed:
+            raise InvalidToken("this sign-in link was used already", code="link_used")
+        session = self._sessions.dumps({"r": requester.id, "t": format_ts(self.clock())})
+        return requester, str(session)
+
+    async def session(self, token: str) -> Requester:
+        """Return the signed-in requester of a session token.
+
+        :raises InvalidToken: forged, expired, or naming nobody.
+        """
+        data = self._load(self._sessions, token)
+        issued = self._issued(data)
+        if issued is None or self.clock() - issued > SESSION_TTL:
+            raise InvalidToken("your session has ended; sign in again", code="session_ended")
+        requester = await self.store.requesters.get_requester(str(data["r"]))
+        if requester is None:
+            raise InvalidToken("your session has ended; sign in again", code="session_ended")
+        return requester
+
+    async def _read_link(self, token: str) -> tuple[Requester, str, datetime]:
+        data = self._load(self._links, token)
+        issued = self._issued(data)
+        nonce = data.get("n")
+        if issued is None or not isinstance(nonce, str):
+            raise InvalidToken("this sign-in link is not valid", code="link_invalid")
+        if self.clock() - issued > LINK_TTL:
+            raise InvalidToken("this sign-in link has expired", code="link_expired")
+        requester = await self.store.requesters.get_requester(str(data["r"]))
+        if requester is None:
+            raise InvalidToken("this sign-in link is not valid", code="link_invalid")
+        return requester, nonce, issued
+
+    @staticmethod
+    def _load(serializer: URLSafeSerializer, token: str) -> dict[str, Any]:
+        if not token or len(token) > 1000:
+            raise InvalidToken("this link is not valid", code="link_invalid")
+        try:
+            data = serializer.loads(token)
+        except BadSignature:
+            raise InvalidToken("this link is not valid", code="link_invalid") from None
+        if not isinstance(data, dict) or not isinstance(data.get("r"), str):
+            raise InvalidToken("this link is not valid", code="link_invalid")
+        return data
+
+    @staticmethod
+    def _issued(data: dict[str, Any]) -> datetime | None:
+        try:
+            return parse_ts(str(data.get("t", "")))
+        except ValueError:
+            return None

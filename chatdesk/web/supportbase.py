@@ -1,0 +1,131 @@
+"""What every portal page shares: CSRF, security headers, the requester's session, the
+language, the service notices banner, rendering."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..bot.markdown import render_markdown
+from ..errors import ChatdeskError
+from ..models import Requester, parse_ts
+from ..systemtexts import format_when
+from .appkeys import SERVICES
+from .supportlang import LANGS, portal_lang, remember_lang, translator
+
+__all__ = [
+    "CSRF_COOKIE",
+    "SESSION_COOKIE",
+    "check_csrf",
+    "file_size",
+    "is_secure",
+    "render",
+    "requester_of",
+    "security_headers",
+]
+
+#: The portal forms' CSRF token (double-submit: the form carries the same value).
+CSRF_COOKIE = "chatdesk_support_csrf"
+#: A signed-in requester's session (signed; HttpOnly; SameSite=Lax).
+SESSION_COOKIE = "chatdesk_requester"
+_HEADERS = {
+    # Our own scripts and styles only (the ALTCHA widget's worker too), never in a frame,
+    # never cached: pages show a requester's tickets.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Add the portal's security headers to its pages (not to its assets)."""
+    response: web.StreamResponse = await handler(request)
+    if request.path.startswith("/support") and not request.path.startswith("/support/assets"):
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+    return response
+
+
+def file_size(size: int) -> str:
+    """Return a file's size as people read it: ``820 kB``, ``2.4 MB``."""
+    if size < 1024**2:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / 1024**2:.1f} MB"
+
+
+def is_secure(request: web.Request) -> bool:
+    """Return whether the browser reached us over HTTPS (directly or through a proxy)."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").startswith("https")
+
+
+def check_csrf(request: web.Request, given: str) -> bool:
+    """Return whether a posted form's token matches its cookie."""
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    return bool(expected) and bool(given) and hmac.compare_digest(expected, given)
+
+
+async def requester_of(request: web.Request) -> Requester | None:
+    """Return the signed-in requester (a valid session cookie), if any."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return await request.app[SERVICES].helpdesk.signin.session(token)
+    except ChatdeskError:
+        return None
+
+
+async def render(
+    request: web.Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    lang: str = "",
+    viewer: Requester | None = None,
+) -> web.Response:
+    """Render a portal page with what every page shows: the language and its links, the
+    signed-in requester, the service notices (for ``viewer``'s organisation), a CSRF
+    token for its forms."""
+    services = request.app[SERVICES]
+    lang = lang or portal_lang(request)
+    signed_in = await requester_of(request)
+    viewer = viewer or signed_in
+    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    notices = await services.helpdesk.notices.active(viewer.organisation_id if viewer else None)
+    timezone = services.config.hours.timezone
+    base = {
+        "when": lambda at: format_when(at, lang, timezone),
+        "parse_ts": parse_ts,
+        "size": file_size,
+        "lang": lang,
+        "langs": LANGS,
+        "t": translator(lang, timezone),
+        "desk": services.config.name,
+        "path": request.path,
+        "signed_in": signed_in,
+        "csrf": csrf,
+        "notices": [
+            {"title": n.title, "severity": n.severity.value, "html": render_markdown(n.body)}
+            for n in notices
+        ],
+    }
+    response = aiohttp_jinja2.render_template(template, request, base | context, status=status)
+    remember_lang(request, response)
+    if request.cookies.get(CSRF_COOKIE) != csrf:
+        response.set_cookie(
+            CSRF_COOKIE, csrf, httponly=True, samesite="Strict", secure=is_secure(request),
+            path="/support",
+        )  # fmt: skip
+    return response

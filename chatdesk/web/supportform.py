@@ -1,0 +1,92 @@
+"""The web form's choices in the requester's language: types, departments, priorities with
+their meaning and reply target, the desk's custom fields, the file limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..deskconfig import PRIORITIES, DeskConfig
+from ..helpdeskconfig import FieldSpec, Target
+from .supportlang import Translate
+
+__all__ = ["form_choices", "megabytes", "target_text"]
+
+
+def megabytes(size: int, t: Translate) -> str:
+    """Return a size as people read it: ``10 MB`` (one decimal under 10)."""
+    value = size / 1024**2
+    shown = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
+    return t("mb", n=shown)
+
+
+def target_text(target: Target, t: Translate) -> str:
+    """Return a time target as people say it: ``4 h``, ``15 min``, ``2 business days``."""
+    if target.business is None:
+        return t("target_day") if target.days == 1 else t("target_days", n=target.days)
+    minutes = round(target.business.total_seconds() / 60)
+    if minutes < 60 or minutes % 60:
+        return t("target_minutes", n=minutes)
+    return t("target_hours", n=minutes // 60)
+
+
+def _text(texts: dict[str, str], lang: str, fallback: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), fallback)
+
+
+def _field(spec: FieldSpec, lang: str, t: Translate) -> dict[str, Any]:
+    when = [t(f"type_{name}") for name in sorted(spec.required_types)]
+    when += [t("priority_of", name=p) for p in PRIORITIES if p in spec.required_priorities]
+    return {
+        "id": spec.id,
+        "type": spec.type,
+        "label": _text(spec.label, lang, spec.id),
+        "required": spec.required,
+        "required_when": t("required_when", what=f" {t('or')} ".join(when)) if when else "",
+        "hint": t(f"field_{spec.type}_hint") if spec.type in ("url", "ip_or_order", "datetime")
+        else "",
+        "pattern": spec.pattern,
+        "options": [(value, _text(label, lang, value)) for value, label in spec.options],
+    }  # fmt: skip
+
+
+def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
+    """Return what the form offers, in ``lang``."""
+    helpdesk = config.helpdesk
+    priorities = []
+    for name in PRIORITIES:
+        priority = helpdesk.priorities[name]
+        priorities.append(
+            {
+                "id": name,
+                "label": _text(priority.label, lang, name),
+                "definition": priority.definition.get(lang) or t(f"def_{name}"),
+                "target": t("reply_target", target=target_text(priority.first_response, t)),
+            }
+        )
+    departments = [(d, _department(d, t)) for d in config.departments]
+    limits = helpdesk.attachments
+    return {
+        "types": [(kind.value, t(f"type_{kind.value}")) for kind in helpdesk.types],
+        "default_type": "question"
+        if any(kind.value == "question" for kind in helpdesk.types)
+        else helpdesk.types[0].value,
+        "departments": departments,
+        "default_department": config.default_department,
+        "priorities": priorities,
+        "fields": [_field(spec, lang, t) for spec in helpdesk.fields],
+        "max_file": limits.max_file,
+        "max_ticket": limits.max_ticket,
+        "max_file_text": megabytes(limits.max_file, t),
+        "max_ticket_text": megabytes(limits.max_ticket, t),
+        "attachments_help": t(
+            "attachments_help",
+            max_file=megabytes(limits.max_file, t),
+            max_ticket=megabytes(limits.max_ticket, t),
+        ),
+    }
+
+
+def _department(slug: str, t: Translate) -> str:
+    # The catalog names the usual departments; others show their slug, readable.
+    text = t(f"dept_{slug}")
+    return slug.replace("-", " ").capitalize() if text == f"dept_{slug}" else text

@@ -1,0 +1,32 @@
+// The requester portal's script (/support/new): the ALTCHA widget (self-hosted, its
+// proof-of-work worker served by the desk), files by drag and drop with the desk's limits,
+// and help articles suggested while the requester types. The form works without it, except
+// the anti-robot check (the page says so in <noscript>).
+
+import "altcha/external";
+import "altcha/i18n/fr-fr";
+import "altcha/i18n/nl";
+import { enhanceFiles } from "./files";
+import { suggestArticles } from "./suggest";
+import { readTexts } from "./texts";
+
+// The one algorithm the desk issues (chatdesk/helpdesk/challenges.py), in a worker file of
+// our own origin: the page's CSP allows no blob: workers.
+globalThis.$altcha.algorithms.set(
+  "PBKDF2/SHA-256",
+  () => new Worker("/support/assets/altcha-worker.js"),
+);
+
+function start(): void {
+  const texts = readTexts();
+  const form = document.getElementById("ticket-form");
+  if (!(form instanceof HTMLFormElement) || texts === null) return;
+  enhanceFiles(form, texts);
+  suggestArticles(form, texts);
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
+}
