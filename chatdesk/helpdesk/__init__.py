@@ -12,17 +12,20 @@ from ..store import Store
 from .apitokens import ApiTokenService
 from .chat import ChatTickets
 from .clocks import SlaClocks
+from .console import ConsoleTickets
 from .edits import Edit
 from .filing import FilingService, NewTicket, Upload
 from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
 from .people import Refused, RequesterService
+from .reports import Report, ReportService
 from .views import TicketFilter, TicketViews, ticket_summary
 
 __all__ = [
     "ApiTokenService",
     "ChatTickets",
+    "ConsoleTickets",
     "Edit",
     "FilingService",
     "FollowLinks",
@@ -30,6 +33,8 @@ __all__ = [
     "NewTicket",
     "NoticeService",
     "Refused",
+    "Report",
+    "ReportService",
     "RequesterService",
     "SlaClocks",
     "TicketFilter",
@@ -54,6 +59,8 @@ class Helpdesk:
     notices: NoticeService
     api_tokens: ApiTokenService
     links: FollowLinks
+    console: ConsoleTickets
+    reports: ReportService
 
 
 def build_helpdesk(
@@ -69,14 +76,17 @@ def build_helpdesk(
     people = RequesterService(store, config, clock=clock)
     filing = FilingService(store, config, people, links, default_lang=default_lang, clock=clock)
     lifecycle = TicketLifecycle(store, config, filing, links, clock=clock)
+    views = TicketViews(store, links, clock=clock)
     return Helpdesk(
         filing=filing,
         tickets=lifecycle,
         chat=ChatTickets(store, config, lifecycle, clock=clock),
-        views=TicketViews(store, links, clock=clock),
+        views=views,
         clocks=SlaClocks(store, config, clock=clock),
         people=people,
         notices=NoticeService(store, clock=clock),
         api_tokens=ApiTokenService(store, clock=clock),
         links=links,
+        console=ConsoleTickets(store, views, clock=clock),
+        reports=ReportService(store, config, clock=clock),
     )

@@ -11,6 +11,7 @@ from .leases import LeaseStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
+from .reports import ReportQueries
 from .requesters import RequesterStore
 from .routing import RoutingStore
 from .sqlite import SqliteStore
@@ -29,6 +30,7 @@ __all__ = [
     "NoticeStore",
     "OperatorStore",
     "PresenceStore",
+    "ReportQueries",
     "RequesterStore",
     "RoutingStore",
     "SqliteStore",

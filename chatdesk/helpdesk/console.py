@@ -1,0 +1,58 @@
+"""What the operators' ticket pages need in one piece: a ticket with its thread, the moves
+its status allows, its requester and organisation, and who may be assigned."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ..models import Operator, Status, format_ts, utcnow
+from ..store import Store
+from ..tickets import TRANSITIONS
+from .views import TicketViews
+
+__all__ = ["ConsoleTickets"]
+
+
+class ConsoleTickets:
+    """The console's read side of tickets (its writes go through the lifecycle)."""
+
+    def __init__(
+        self, store: Store, views: TicketViews, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.views = views
+        self.clock = clock
+
+    async def page(self, operator: Operator, ref: str) -> dict[str, Any]:
+        """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``
+        (the statuses it may go to, in the state machine's order), ``requester``,
+        ``organisation`` (or None) and the desk's ``now`` (countdowns count from it).
+
+        :raises NotFound: no such ticket, or one the operator may not see.
+        """
+        view = await self.views.operator_view(operator, ref)
+        ticket = view["ticket"]
+        status = Status(ticket["status"])
+        requester_id = ticket["requester"]["id"]
+        requester = (
+            await self.store.requesters.get_requester(requester_id) if requester_id else None
+        )
+        organisation_id = ticket["organisation_id"] or (requester and requester.organisation_id)
+        organisation = (
+            await self.store.requesters.get_organisation(organisation_id)
+            if organisation_id
+            else None
+        )
+        return view | {
+            "moves": [s.value for s in Status if s in TRANSITIONS[status]],
+            "requester": requester.to_payload() if requester else None,
+            "organisation": organisation.to_payload() if organisation else None,
+            "now": format_ts(self.clock()),
+        }
+
+    async def assignees(self) -> list[Operator]:
+        """Return the active operators, by name (for the assignee menus)."""
+        operators = await self.store.operators.list_operators()
+        return sorted((o for o in operators if not o.disabled), key=lambda o: o.name.casefold())
