@@ -12,7 +12,7 @@ from ..store import Store
 from .apitokens import ApiTokenService
 from .chat import ChatTickets
 from .clocks import SlaClocks
-from .console import ConsoleTickets
+from .console import ConsoleTickets, view_filter
 from .edits import Edit
 from .filing import FilingService, NewTicket, Upload
 from .lifecycle import TicketLifecycle
@@ -43,6 +43,7 @@ __all__ = [
     "Upload",
     "build_helpdesk",
     "ticket_summary",
+    "view_filter",
 ]
 
 

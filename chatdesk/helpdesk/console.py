@@ -3,16 +3,17 @@ its status allows, its requester and organisation, and who may be assigned."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..models import Operator, Status, format_ts, utcnow
+from ..errors import InvalidPayload
+from ..models import ACTIVE, Operator, Sort, Status, format_ts, utcnow
 from ..store import Store
 from ..tickets import TRANSITIONS
-from .views import TicketViews
+from .views import TicketFilter, TicketViews
 
-__all__ = ["ConsoleTickets"]
+__all__ = ["PER_PAGE", "ConsoleTickets", "view_filter"]
 
 
 class ConsoleTickets:
@@ -56,3 +57,52 @@ class ConsoleTickets:
         """Return the active operators, by name (for the assignee menus)."""
         operators = await self.store.operators.list_operators()
         return sorted((o for o in operators if not o.disabled), key=lambda o: o.name.casefold())
+
+
+#: Tickets on one page of a console list.
+PER_PAGE = 25
+#: The statuses each console view shows (a status filter, when given, replaces them).
+_VIEW_STATUSES: dict[str, tuple[str, ...]] = {
+    "unassigned": tuple(s.value for s in Status if s in ACTIVE),
+    "mine": tuple(s.value for s in Status if s in ACTIVE),
+    "open": tuple(s.value for s in Status if s in ACTIVE),
+    "pending": (Status.PENDING.value,),
+    "breaching": (),
+    "all": (),
+}
+
+
+def view_filter(
+    view: str,
+    *,
+    status: Sequence[str] = (),
+    type: Sequence[str] = (),
+    priority: Sequence[str] = (),
+    department: str | None = None,
+    assignee: str | None = None,
+    q: str = "",
+    sort: Sort = "due",
+    page: int = 1,
+) -> TicketFilter:
+    """Return the filter of a console view (``unassigned``, ``mine``, ``open`` (every
+    ticket still worked on), ``pending``, ``breaching`` (next due within the hour),
+    ``all``) narrowed by the filters given.
+
+    :raises InvalidPayload: an unknown view.
+    """
+    if view not in _VIEW_STATUSES:
+        raise InvalidPayload(f"view must be one of: {', '.join(_VIEW_STATUSES)}", code="view")
+    return TicketFilter(
+        status=tuple(status) or _VIEW_STATUSES[view],
+        type=tuple(type),
+        priority=tuple(priority),
+        department=department,
+        assignee=assignee,
+        unassigned=view == "unassigned",
+        mine=view == "mine",
+        breaching_soon=view == "breaching",
+        q=q,
+        sort=sort,
+        page=page,
+        per_page=PER_PAGE,
+    )
