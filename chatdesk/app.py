@@ -26,8 +26,8 @@ from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
-from .web import auth, console, routes
-from .web.appkeys import LIBRARY, SERVICES, SETTINGS
+from .web import auth, console, reports, routes, tickets
+from .web.appkeys import LIBRARY, PUBLISH, SERVICES, SETTINGS
 
 __all__ = [
     "OPERATORS_NS",
@@ -97,6 +97,7 @@ def create_app(
     app[SERVICES] = services
     app[SIO] = sio
     app[PUBLISHER] = publisher
+    app[PUBLISH] = publisher.publish
     app[VISITORS] = visitors
     app[OPERATORS_NS] = operators
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
@@ -108,6 +109,8 @@ def create_app(
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
     auth.setup(app)
+    tickets.setup(app)  # before the console's catch-all /console/{view}
+    reports.setup(app)
     console.setup(app)
     return app
 

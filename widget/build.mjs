@@ -10,7 +10,10 @@ const OUT_DIR = new URL("../chatdesk/web/static/dist/", import.meta.url);
 // budget: the most a bundle may weigh gzipped (level 9), in bytes; the build fails above it.
 const BUNDLES = [
   { name: "widget", entry: "src/widget/index.ts", budget: 60 * 1024 },
-  { name: "console", entry: "src/console/index.ts", budget: 60 * 1024 },
+  // The console: 60 kB until the ticket pages and reports came, raised to 72 kB for them: the
+  // reports' chart library (uPlot, 22 kB gzipped, the smallest well-kept one we found) and
+  // the ticket views, page and texts (10 kB). Operators load it once per session (ETag).
+  { name: "console", entry: "src/console/index.ts", budget: 72 * 1024 },
 ];
 
 // CSS is imported as a minified string and put into the Shadow DOM by the code.
@@ -58,11 +61,25 @@ async function emit(bundle, result) {
   return true;
 }
 
+// The chart library's stylesheet (uPlot, MIT), served beside console.css on the reports page:
+// the console's CSP allows no inline styles, so it is a file of its own.
+async function charts() {
+  await mkdir(OUT_DIR, { recursive: true });
+  await esbuild.build({
+    entryPoints: { charts: "src/console/charts.css" },
+    bundle: true,
+    minify: true,
+    outdir: new URL(".", OUT_DIR).pathname,
+    logLevel: "warning",
+  });
+}
+
 async function build() {
   let ok = true;
   for (const bundle of BUNDLES) {
     ok = (await emit(bundle, await esbuild.build(options(bundle)))) && ok;
   }
+  await charts();
   if (!ok) {
     console.error("build failed: a bundle is over its gzipped size budget");
     process.exit(1);

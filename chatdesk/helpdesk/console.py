@@ -11,6 +11,7 @@ from ..errors import InvalidPayload
 from ..models import ACTIVE, Operator, Sort, Status, format_ts, utcnow
 from ..store import Store
 from ..tickets import TRANSITIONS
+from .common import load_ticket
 from .views import TicketFilter, TicketViews
 
 __all__ = ["PER_PAGE", "ConsoleTickets", "view_filter"]
@@ -28,26 +29,26 @@ class ConsoleTickets:
 
     async def page(self, operator: Operator, ref: str) -> dict[str, Any]:
         """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``
-        (the statuses it may go to, in the state machine's order), ``requester``,
-        ``organisation`` (or None) and the desk's ``now`` (countdowns count from it).
+        (the statuses it may go to, in the state machine's order), ``first_response_at``,
+        ``requester``, ``organisation`` (or None) and the desk's ``now`` (countdowns
+        count from it).
 
         :raises NotFound: no such ticket, or one the operator may not see.
         """
-        view = await self.views.operator_view(operator, ref)
-        ticket = view["ticket"]
-        status = Status(ticket["status"])
-        requester_id = ticket["requester"]["id"]
+        ticket = await load_ticket(self.store, ref, operator)
+        view = await self.views.operator_view(operator, ticket.id)
+        requesters = self.store.requesters
         requester = (
-            await self.store.requesters.get_requester(requester_id) if requester_id else None
+            await requesters.get_requester(ticket.requester_id) if ticket.requester_id else None
         )
-        organisation_id = ticket["organisation_id"] or (requester and requester.organisation_id)
+        organisation_id = ticket.organisation_id or (requester and requester.organisation_id)
         organisation = (
-            await self.store.requesters.get_organisation(organisation_id)
-            if organisation_id
-            else None
+            await requesters.get_organisation(organisation_id) if organisation_id else None
         )
+        answered = ticket.first_response_at
         return view | {
-            "moves": [s.value for s in Status if s in TRANSITIONS[status]],
+            "moves": [s.value for s in Status if s in TRANSITIONS[ticket.status]],
+            "first_response_at": format_ts(answered) if answered else None,
             "requester": requester.to_payload() if requester else None,
             "organisation": organisation.to_payload() if organisation else None,
             "now": format_ts(self.clock()),

@@ -218,6 +218,7 @@ class TicketPageAck(Out):
     sla: SlaOut
     csat: CsatOut
     moves: list[TicketStatus]
+    first_response_at: Ts | None
     requester: RequesterOut | None
     organisation: OrganisationOut | None
     now: Ts

@@ -895,6 +895,7 @@ export interface TicketPageAck {
   fields: {
     [k: string]: string;
   };
+  first_response_at: string | null;
   messages: (TicketItemOut | ChatItemOut)[];
   moves: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved")[];
   now: string;
