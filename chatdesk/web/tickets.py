@@ -99,10 +99,12 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
 
 
 def _timeline(page: dict[str, Any]) -> list[dict[str, Any]]:
-    """The thread and the history in one list by time (history rows as ``kind``)."""
+    """The thread and the history in one list by time; at one instant the filing first,
+    then messages, then the changes they caused."""
     items = [{"item": "message", **m} for m in page["messages"]]
     items += [{"item": "event", **e} for e in page["events"]]
-    return sorted(items, key=lambda i: (i["ts"], i["item"] == "event"))
+    rank = {"created": 0, "message": 1}
+    return sorted(items, key=lambda i: (i["ts"], rank.get(i.get("kind") or i["item"], 2)))
 
 
 @login_required

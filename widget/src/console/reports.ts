@@ -23,7 +23,7 @@ function chart(
         { values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : "")) },
       ],
       series: [
-        { value: (_u, s) => (s == null ? "—" : fmt.format(new Date(s * 1000))) },
+        { label: t("day"), value: (_u, s) => (s == null ? "—" : fmt.format(new Date(s * 1000))) },
         ...series.map(([name, , stroke]) => ({ label: name, stroke, width: 2, points: { show: true } })),
       ],
     },

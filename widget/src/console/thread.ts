@@ -79,7 +79,7 @@ function historyItem(e: TicketHistory, names: Names): HTMLLIElement {
   return item;
 }
 
-/** The thread's items by time (on the same instant, messages first). */
+/** The thread's items by time (at one instant: the filing, messages, then changes). */
 export function timeline(
   messages: ThreadItem[], events: TicketHistory[], attachments: Attachment[], names: Names,
 ): HTMLLIElement[] {
@@ -89,7 +89,7 @@ export function timeline(
   }
   const items: [string, number, HTMLLIElement][] = [
     ...messages.map((m): [string, number, HTMLLIElement] => [m.ts, 0, messageItem(m, byMessage.get(m.id) || [])]),
-    ...events.map((e): [string, number, HTMLLIElement] => [e.ts, 1, historyItem(e, names)]),
+    ...events.map((e): [string, number, HTMLLIElement] => [e.ts, e.kind === "created" ? -1 : 1, historyItem(e, names)]),
   ];
   items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
   return items.map((i) => i[2]);

@@ -82,7 +82,8 @@ export function setupTicketList(section: HTMLElement): void {
     const empty = $<HTMLElement>(".empty", section);
     if (empty) empty.hidden = tickets.length > 0;
     const total = $<HTMLElement>("#total", section);
-    if (total) total.textContent = t("tickets_total", { total: ack.total as number });
+    const n = ack.total as number;
+    if (total) total.textContent = n === 1 ? t("tickets_one") : t("tickets_total", { total: n });
     drawCountdowns(section);
     showPicked();
   }

@@ -25,7 +25,7 @@ export function setupTicketPage(section: HTMLElement): void {
     const sla = page.ticket.sla;
     const rows: [string, string | null, boolean][] = [
       ["first_response", sla.first_response_due, Boolean(page.first_response_at)],
-      ["resolution", sla.resolution_due, ["resolved", "closed"].includes(page.ticket.status)],
+      ["resolution", sla.resolution_due, sla.paused || ["resolved", "closed"].includes(page.ticket.status)],
     ];
     for (const [target, due, done] of rows) {
       const dd = $<HTMLElement>(`#sla dd[data-target="${target}"]`, section);
@@ -36,8 +36,9 @@ export function setupTicketPage(section: HTMLElement): void {
       const at = el("time", { text: due });
       at.setAttribute("datetime", due);
       at.setAttribute("data-promised", "");
+      const paused = target === "resolution" && sla.paused && done;
       const after = done
-        ? el("span", { className: "done", text: `· ${t("answered")}` })
+        ? el("span", { className: paused ? "done paused" : "done", text: `· ${t(paused ? "sla_paused" : "answered")}` })
         : el("span", { className: "countdown" });
       if (!done) {
         after.dataset.due = due;
