@@ -187,3 +187,17 @@ async def test_pages_need_a_login(desk: Any) -> None:
             async with anonymous.get(path, allow_redirects=False) as response:
                 assert response.status == 303, path
                 assert response.headers["Location"].startswith("/console/login")
+
+
+async def test_a_conversation_page_offers_to_turn_it_into_a_ticket(
+    desk: Any, http: ClientSession
+) -> None:
+    services = desk.app[SERVICES]
+    _, conversation = await services._store.conversations.create_visitor(
+        lang="fr", page="/", now=services.routing.clock()
+    )
+    await services.escalation.visitor_asked(conversation.id)
+    async with http.get(f"/console/c/{conversation.id}") as page:
+        text = await page.text()
+    assert "Turn into a ticket" in text and 'id="to-ticket-form"' in text
+    assert '<option value="incident">incident</option>' in text
