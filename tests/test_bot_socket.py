@@ -130,6 +130,7 @@ async def test_asking_for_a_person_escalates_and_silences_the_bot(
     assert (escalated["department"], escalated["priority"]) == ("general", "normal")
 
     after = await v.say("Où trouver mes factures ?")
+    await settle(server)  # the receipt is written after the ack: let it land before more
     await v.say("et aussi mes bons de commande")
     await settle(server)
     history = await v.call("history", {"since": after["seq"] - 1})
