@@ -144,6 +144,7 @@ async def test_operators_work_tickets_live(
     await expect(ann.locator("#timeline .event.kind-sla_breach")).to_contain_text(
         "SLA breached: first response"
     )
+    await ann.screenshot(path=str(tmp_path / "console-ticket-breached.png"))
     await expect(bob_list.locator(f'li.trow[data-id="{bill.id}"]')).to_have_class(
         "trow prio-normal status-new is-breached is-late"
     )
