@@ -27,7 +27,7 @@ from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
 from .web import auth, console, reports, routes, tickets
-from .web.appkeys import LIBRARY, PUBLISH, SERVICES, SETTINGS
+from .web.appkeys import EVENTS, LIBRARY, SERVICES, SETTINGS
 
 __all__ = [
     "OPERATORS_NS",
@@ -97,7 +97,7 @@ def create_app(
     app[SERVICES] = services
     app[SIO] = sio
     app[PUBLISHER] = publisher
-    app[PUBLISH] = publisher.publish
+    app[EVENTS] = publisher
     app[VISITORS] = visitors
     app[OPERATORS_NS] = operators
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)

@@ -130,7 +130,9 @@ async def test_asking_for_a_person_escalates_and_silences_the_bot(
     assert (escalated["department"], escalated["priority"]) == ("general", "normal")
 
     after = await v.say("Où trouver mes factures ?")
-    await settle(server)  # the receipt is written after the ack: let it land before more
+    while (noted := await v.next("message")).get("event") != "noted":
+        pass  # the escalation's system lines and the echo of the visitor's message
+    assert noted["author"] == "system" and "équipe" in noted["text"]
     await v.say("et aussi mes bons de commande")
     await settle(server)
     history = await v.call("history", {"since": after["seq"] - 1})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
+from typing import Protocol
 
 from aiohttp import web
 
@@ -11,13 +12,18 @@ from ..config import Settings
 from ..events import Event
 from ..services import Services
 
-__all__ = ["LIBRARY", "PUBLISH", "SERVICES", "SETTINGS", "Publish"]
+__all__ = ["EVENTS", "LIBRARY", "SERVICES", "SETTINGS", "EventSink"]
 
-#: Publishes a service's events (the realtime publisher's, set by the app: web handlers
-#: must not import realtime).
-Publish = Callable[[Iterable[Event]], Awaitable[None]]
+
+class EventSink(Protocol):
+    """Where web handlers hand the events a service returned (the app's publisher)."""
+
+    async def publish(self, events: Iterable[Event]) -> None:
+        """Tell everyone concerned (sockets now, e-mail later)."""
+
 
 SETTINGS = web.AppKey("settings", Settings)
 SERVICES = web.AppKey("services", Services)
 LIBRARY = web.AppKey("library", KnowledgeLibrary)
-PUBLISH: web.AppKey[Publish] = web.AppKey("publish")
+#: The app's publisher, seen by web handlers without importing realtime.
+EVENTS: web.AppKey[EventSink] = web.AppKey("events")

@@ -16,7 +16,7 @@ from ..models import Status, TicketType, format_ts
 from ..wire import decode, encode
 from ..wire.console import TicketsIn
 from ..wire.forms import TicketReplyForm
-from .appkeys import PUBLISH, SERVICES
+from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 
@@ -189,7 +189,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
             status=exc.status,
             content_type="application/json",
         )
-    await request.app[PUBLISH](events)
+    await request.app[EVENTS].publish(events)
     if not wants_json:
         raise web.HTTPSeeOther(f"/console/t/{ticket.id}")
     payload = {
