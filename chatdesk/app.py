@@ -26,7 +26,7 @@ from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
-from .web import api, auth, console, routes, support
+from .web import api, auth, console, reports, routes, support, tickets
 from .web.appkeys import EVENTS, LIBRARY, SERVICES, SETTINGS
 
 __all__ = [
@@ -109,6 +109,8 @@ def create_app(
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
     auth.setup(app)
+    tickets.setup(app)  # before the console's catch-all /console/{view}
+    reports.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

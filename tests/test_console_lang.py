@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import ClientSession, CookieJar
 
-from chatdesk.models import Author, Mode
+from chatdesk.models import Author, Channel, Mode, TicketType
 from chatdesk.models import Status as TicketStatus
 from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.consolelang import LANG_COOKIE
@@ -42,6 +42,14 @@ def test_the_templates_use_only_keys_of_the_catalog() -> None:
     used |= {f"view_{v}" for v in ("queue", "mine", "all")}
     used |= {f"priority_{p}" for p in ("urgent", "high", "normal", "low")}
     used |= {f"ticket_{status}" for status in TicketStatus}
+    # The ticket pages: views, types, channels, sorts, history rows, SLA targets.
+    used |= {f"tview_{v}" for v in ("unassigned", "mine", "open", "pending", "breaching", "all")}
+    used |= {f"type_{k}" for k in TicketType} | {f"channel_{c}" for c in Channel}
+    used |= {f"sort_{s}" for s in ("due", "updated", "created")}
+    used |= {f"target_{s}" for s in ("first_response", "resolution")}
+    used |= {f"ev_{k}" for k in ("status", "sla_warning", "sla_breach", "created", "fields")}
+    used |= {f"ev_{k}" for k in ("follow_up", "requester", "department", "subject")}
+    used |= {"department", "assignee", "priority"}  # the reports' tables
     assert used - set(CONSOLE_TEXTS["en"]) == set()
 
 

@@ -14,12 +14,14 @@ from .apitokens import ApiTokenService
 from .challenges import Challenges
 from .chat import ChatTickets
 from .clocks import SlaClocks
+from .console import ConsoleTickets, view_filter
 from .edits import Edit
 from .filing import FilingService, NewTicket, Upload
 from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
 from .people import Refused, RequesterService
+from .reports import Report, ReportService
 from .signin import SignIn
 from .views import TicketFilter, TicketViews, ticket_summary
 
@@ -27,6 +29,7 @@ __all__ = [
     "ApiTokenService",
     "Challenges",
     "ChatTickets",
+    "ConsoleTickets",
     "Edit",
     "FilingService",
     "FollowLinks",
@@ -34,6 +37,8 @@ __all__ = [
     "NewTicket",
     "NoticeService",
     "Refused",
+    "Report",
+    "ReportService",
     "RequesterService",
     "SignIn",
     "SlaClocks",
@@ -43,6 +48,7 @@ __all__ = [
     "Upload",
     "build_helpdesk",
     "ticket_summary",
+    "view_filter",
 ]
 
 
@@ -61,6 +67,8 @@ class Helpdesk:
     links: FollowLinks
     challenges: Challenges
     signin: SignIn
+    console: ConsoleTickets
+    reports: ReportService
 
 
 def build_helpdesk(
@@ -78,11 +86,12 @@ def build_helpdesk(
     people = RequesterService(store, config, clock=clock)
     filing = FilingService(store, config, people, links, default_lang=default_lang, clock=clock)
     lifecycle = TicketLifecycle(store, config, filing, links, clock=clock)
+    views = TicketViews(store, links, clock=clock)
     return Helpdesk(
         filing=filing,
         tickets=lifecycle,
         chat=ChatTickets(store, config, lifecycle, clock=clock),
-        views=TicketViews(store, links, clock=clock),
+        views=views,
         clocks=SlaClocks(store, config, clock=clock),
         people=people,
         notices=NoticeService(store, clock=clock),
@@ -91,4 +100,6 @@ def build_helpdesk(
         # The altcha library checks expiry on the wall clock: challenges use it too.
         challenges=Challenges(store, secret_key, cost=altcha_cost),
         signin=SignIn(store, secret_key, clock=clock),
+        console=ConsoleTickets(store, views, clock=clock),
+        reports=ReportService(store, config, clock=clock),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..deskconfig import PRIORITIES
 from ..errors import InvalidPayload, NotFound
 from ..models import (
     ACTIVE,
@@ -42,6 +43,7 @@ class TicketFilter:
     department: str | None = None
     assignee: str | None = None
     type: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
     unassigned: bool = False
     mine: bool = False
     breaching_soon: bool = False
@@ -98,6 +100,8 @@ class TicketViews:
             types = tuple(TicketType(t) for t in wanted.type)
         except ValueError as exc:
             raise InvalidPayload(str(exc)) from None
+        if not set(wanted.priority) <= set(PRIORITIES):
+            raise InvalidPayload(f"priority must be among: {', '.join(PRIORITIES)}")
         if wanted.sort not in ("due", "updated", "created", "number") or wanted.page < 1:
             raise InvalidPayload("sort: due, updated, created or number; page from 1")
         hidden = () if operator.sees_complaints else (TicketType.COMPLAINT,)
@@ -109,6 +113,7 @@ class TicketViews:
             operator_id=operator.id if wanted.mine else wanted.assignee,
             unassigned=wanted.unassigned,
             types=types,
+            priorities=wanted.priority,
             exclude_types=hidden,
             q=wanted.q[:200],
             due_before=self.clock() + SOON if wanted.breaching_soon else None,

@@ -19,6 +19,7 @@ from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
 from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
+from .reports import DayCounts, Grouping, Outcome, ReportPeriod
 from .requesters import Invitation, Organisation, OrgRole, Requester, SeatRefusal, SiteSeat
 from .thread import Attachment, AuthorKind, NewAttachment, TicketEvent, TicketMessage
 from .tickets import (
@@ -44,6 +45,8 @@ __all__ = [
     "Channel",
     "Claim",
     "Conversation",
+    "DayCounts",
+    "Grouping",
     "InboxView",
     "Invitation",
     "LangSource",
@@ -56,8 +59,10 @@ __all__ = [
     "Operator",
     "OrgRole",
     "Organisation",
+    "Outcome",
     "Presence",
     "PresenceStatus",
+    "ReportPeriod",
     "Requester",
     "Role",
     "SeatClaim",

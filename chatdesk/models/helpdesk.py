@@ -69,6 +69,7 @@ class TicketQuery:
     operator_id: str | None = None
     unassigned: bool = False
     types: tuple[TicketType, ...] = ()
+    priorities: tuple[str, ...] = ()
     exclude_types: tuple[TicketType, ...] = ()
     requester_id: str | None = None
     organisation_id: str | None = None

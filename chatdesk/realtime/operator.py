@@ -27,10 +27,11 @@ from ..wire.operator import (
 )
 from ..wire.visitor import NothingIn
 from . import rooms
-from .namespace import BaseNamespace, acked, error_reply
+from .namespace import acked, error_reply
 from .origins import own_origins
 from .publish import Publisher
 from .throttle import TokenBucket
+from .tickets import TicketEvents
 
 __all__ = ["OperatorNamespace"]
 
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 _OPERATOR_RATE = (20.0, 100)
 
 
-class OperatorNamespace(BaseNamespace):
+class OperatorNamespace(TicketEvents):
     """Socket.IO handlers for operators (protocol: docs/protocol.md, "Operators").
 
     :param services: the desk's services.

@@ -11,6 +11,7 @@ from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .postgres import PostgresStore
 from .queries import InboxQueries
+from .reports import ReportQueries
 from .requesters import RequesterStore
 from .routing import RoutingStore
 from .sqlite import SqliteStore
@@ -30,6 +31,7 @@ __all__ = [
     "OperatorStore",
     "PostgresStore",
     "PresenceStore",
+    "ReportQueries",
     "RequesterStore",
     "RoutingStore",
     "SqliteStore",

@@ -10,6 +10,7 @@ from .leases import LeaseStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
+from .reports import ReportQueries
 from .requesters import RequesterStore
 from .routing import RoutingStore
 from .tickets import NoteStore, TicketStore
@@ -91,6 +92,11 @@ class Store(Protocol):
     @property
     def ticket_queries(self) -> TicketQueries:
         """Ticket lists and full-text search."""
+        ...
+
+    @property
+    def reports(self) -> ReportQueries:
+        """The reports' figures."""
         ...
 
     @property

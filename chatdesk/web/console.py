@@ -21,7 +21,7 @@ from .consolelang import LANG_COOKIE, LANGS, console_lang, translator
 from .forms import read_form
 from .widget import DIST_DIR, Bundle
 
-__all__ = ["plain_text", "setup"]
+__all__ = ["base_context", "plain_text", "setup"]
 
 _STATIC = Path(__file__).parent / "static"
 _HEADERS = {
@@ -56,7 +56,7 @@ async def inbox(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound() from None
     session = request[SESSION]
     services = request.app[SERVICES]
-    context = await _base(request) | {
+    context = await base_context(request) | {
         "view": view,
         "conversations": await services.inbox.summaries(view, session.operator),
     }
@@ -72,13 +72,17 @@ async def conversation(request: web.Request) -> web.StreamResponse:
     except ChatdeskError:
         raise web.HTTPNotFound(text="No such conversation.") from None
     summary = view["conversation"]
-    context = await _base(request) | {
+    context = await base_context(request) | {
         "view": None,
         "c": summary,
         "messages": view["messages"],
         "notes": view["notes"],
         "mine": summary["operator"] is not None
         and summary["operator"]["id"] == request[SESSION].operator.id,
+        # "Turn into a ticket": what the desk offers.
+        "types": [t.value for t in services.config.helpdesk.types],
+        "priorities": list(services.config.helpdesk.priorities),
+        "custom_fields": services.config.helpdesk.fields,
     }
     return aiohttp_jinja2.render_template("console/conversation.html", request, context)
 
@@ -101,7 +105,7 @@ async def canned(request: web.Request) -> web.StreamResponse:
             error = exc.message
         else:
             raise web.HTTPSeeOther("/console/canned")
-    context = await _base(request) | {
+    context = await base_context(request) | {
         "view": None,
         "responses": await services.canned.list(),
         "languages": LANGUAGES,
@@ -119,6 +123,10 @@ _ASSETS = {
     "console.css": Bundle(
         _STATIC / "console" / "console.css", content_type="text/css", cache_control="no-cache"
     ),
+    # The chart library's own styles (built from uPlot by `make widget`).
+    "charts.css": Bundle(
+        DIST_DIR / "charts.css", content_type="text/css", cache_control="no-cache"
+    ),
 }
 
 
@@ -130,7 +138,8 @@ async def asset(request: web.Request) -> web.StreamResponse:
     return await bundle.handle(request)
 
 
-async def _base(request: web.Request) -> dict[str, Any]:
+async def base_context(request: web.Request) -> dict[str, Any]:
+    """Return what every console page shows: the bar, the language, the operator."""
     session = request[SESSION]
     services = request.app[SERVICES]
     lang = console_lang(request)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["CONSOLE_TEXTS"]
+import json
+from pathlib import Path
+
+__all__ = ["CONSOLE_TEXTS", "TICKET_TEXTS"]
+
+#: The ticket views', ticket page's and reports' texts: one file read by the server and
+#: bundled into console.js, so both sides say the same.
+TICKET_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "tickettexts.json").read_text(encoding="utf-8")
+)
 
 _EN = {
     "console": "console",
@@ -296,4 +305,6 @@ _NL = {
 }
 
 #: Every text by language, then key; every language has every key (tests check it).
-CONSOLE_TEXTS: dict[str, dict[str, str]] = {"en": _EN, "fr": _FR, "nl": _NL}
+CONSOLE_TEXTS: dict[str, dict[str, str]] = {
+    lang: texts | TICKET_TEXTS[lang] for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
+}

@@ -6,6 +6,7 @@ from typing import Literal
 
 import msgspec
 
+from . import console as co
 from . import operator as op
 from . import support as su
 from . import tickets as tk
@@ -68,6 +69,13 @@ INCOMING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "canned": vi.NothingIn,
         "canned_save": op.CannedSaveIn,
         "canned_delete": op.CannedDeleteIn,
+        "tickets": co.TicketsIn,
+        "ticket_watch": co.TicketRefIn,
+        "ticket_reply": co.TicketReplyIn,
+        "ticket_change": co.TicketChangeIn,
+        "ticket_merge": co.TicketMergeIn,
+        "ticket_bulk": co.TicketBulkIn,
+        "ticket_from_chat": co.TicketFromChatIn,
     },
 }
 
@@ -130,5 +138,12 @@ ACKS: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "canned": op.CannedList,
         "canned_save": OkAck,
         "canned_delete": OkAck,
+        "tickets": co.TicketsAck,
+        "ticket_watch": co.TicketPageAck,
+        "ticket_reply": co.TicketReplyAck,
+        "ticket_change": co.TicketAck,
+        "ticket_merge": co.TicketAck,
+        "ticket_bulk": co.TicketBulkAck,
+        "ticket_from_chat": co.TicketAck,
     },
 }

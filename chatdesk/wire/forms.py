@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from .base import In, Lang
+from .base import ClientId, In, Lang
 from .operator import Shortcut
 
-__all__ = ["CannedForm", "LangForm", "LoginForm", "LogoutForm"]
+__all__ = ["CannedForm", "LangForm", "LoginForm", "LogoutForm", "TicketReplyForm"]
 
 Csrf = Annotated[str, msgspec.Meta(max_length=200)]
 
@@ -45,3 +45,12 @@ class LangForm(In):
     lang: Lang
     csrf: Csrf = ""
     next: Annotated[str, msgspec.Meta(max_length=2048)] = "/console"
+
+
+class TicketReplyForm(In):
+    """``POST /console/t/{ref}/reply`` (multipart, with the ``files``): a reply or a note."""
+
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    csrf: Csrf = ""
+    client_id: ClientId | None = None
+    internal: Literal["", "on", "1"] = ""

@@ -434,6 +434,7 @@ async def test_search_filters_sorts_and_pages(store: Store) -> None:
         subject="Problème de facturation",
         type=TicketType.QUESTION,
         department="billing",
+        priority="low",
         due_at=later(hours=5),
     )
     b = await filed(
@@ -483,6 +484,8 @@ async def test_search_filters_sorts_and_pages(store: Store) -> None:
     assert await ids(operator_id="op1") == [b.id]
     assert set(await ids(unassigned=True)) == {a.id, c.id}
     assert await ids(types=(TicketType.COMPLAINT,)) == [c.id]
+    assert await ids(priorities=("low",)) == [a.id]
+    assert await ids(priorities=("high", "urgent")) == [b.id, c.id]
     assert await ids(exclude_types=(TicketType.COMPLAINT,)) == [b.id, a.id]
     assert await ids(requester_id=tom.id) == [b.id, c.id]
     assert await ids(statuses=(Status.OPEN,)) == [b.id]

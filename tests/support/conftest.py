@@ -18,7 +18,7 @@ from chatdesk import Settings, create_app
 from chatdesk.events import Event
 from chatdesk.models import utcnow
 from chatdesk.services import Services
-from chatdesk.web.appkeys import PUBLISH, SERVICES
+from chatdesk.web.appkeys import EVENTS, SERVICES
 
 from ..desk import Clock
 
@@ -135,14 +135,15 @@ async def start_portal(aiohttp_server: Any, tmp_path: Path) -> AsyncIterator[Sta
         clock.now = utcnow()
         app = create_app(settings, clock=clock, tick=None)
         events: list[Event] = []
-        publish = app[PUBLISH]
+        publisher = app[EVENTS]
 
-        async def recording(published: Iterable[Event]) -> None:
-            published = list(published)
-            events.extend(published)
-            await publish(published)
+        class Recording:
+            async def publish(self, published: Iterable[Event]) -> None:
+                published = list(published)
+                events.extend(published)
+                await publisher.publish(published)
 
-        app[PUBLISH] = recording
+        app[EVENTS] = Recording()
         server: TestServer = await aiohttp_server(app)
         # unsafe=True: keep cookies from an IP address (the test server is on 127.0.0.1).
         http = ClientSession(base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True))

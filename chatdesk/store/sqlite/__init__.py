@@ -11,6 +11,7 @@ from .migrations import migrate
 from .notices import SqliteApiTokens, SqliteNotices
 from .people import SqliteCanned, SqliteOperators, SqlitePresence
 from .queries import SqliteQueries
+from .reports import SqliteReports
 from .requesters import SqliteRequesters
 from .routing import SqliteRouting
 from .search import SqliteTicketQueries
@@ -48,6 +49,7 @@ class SqliteStore:
         self.requesters = SqliteRequesters(worker)
         self.notices = SqliteNotices(worker)
         self.api_tokens = SqliteApiTokens(worker)
+        self.reports = SqliteReports(worker)
 
     async def open(self) -> None:
         """Open the file (creating or migrating the schema) and start the writer thread."""

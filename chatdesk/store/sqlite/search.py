@@ -69,6 +69,9 @@ class SqliteTicketQueries:
         if query.types:
             where.append(f"t.type IN ({', '.join('?' * len(query.types))})")
             params += [t.value for t in query.types]
+        if query.priorities:
+            where.append(f"t.priority IN ({', '.join('?' * len(query.priorities))})")
+            params += list(query.priorities)
         if query.exclude_types:
             where.append(f"t.type NOT IN ({', '.join('?' * len(query.exclude_types))})")
             params += [t.value for t in query.exclude_types]

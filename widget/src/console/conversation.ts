@@ -5,6 +5,7 @@ import { setupComposer } from "./composer";
 import { messageItem } from "./messages";
 import { Message, Note, Summary, Typing } from "./protocol";
 import { setupTicket } from "./ticket";
+import { setupToTicket } from "./toticket";
 
 /** Make a conversation page live. */
 export function setupConversation(view: HTMLElement): void {
@@ -65,4 +66,5 @@ export function setupConversation(view: HTMLElement): void {
   });
 
   setupComposer(view, conversationId, addMessage);
+  setupToTicket(view, conversationId);
 }

@@ -1,15 +1,17 @@
 // The console's own texts (console.js), in the page's language (<html lang>, chosen by the
 // server: the operator's choice, else the browser's). The server's pages have their own
 // catalog (chatdesk/web/consoletexts.py); a test checks both have every key in each language.
+// The ticket pages' texts are one file both sides read (chatdesk/web/tickettexts.json).
 
+import tickets from "../../../chatdesk/web/tickettexts.json";
 import texts from "./texts.json";
 
-export type Key = keyof typeof texts.en;
+export type Key = keyof typeof texts.en | keyof typeof tickets.en;
 type Lang = keyof typeof texts;
 
 const page = document.documentElement.lang;
 export const lang: Lang = page === "fr" || page === "nl" ? page : "en";
-const catalog: Record<Key, string> = texts[lang];
+const catalog: Record<Key, string> = { ...texts[lang], ...tickets[lang] };
 
 /** The text `key`, with `{name}` placeholders filled from `values`. */
 export function t(key: Key, values: Record<string, string | number> = {}): string {
@@ -20,7 +22,7 @@ export function t(key: Key, values: Record<string, string | number> = {}): strin
 
 /** A text chosen by a value from the wire (`mode_live`, `priority_high`…), else the value. */
 export function label(
-  prefix: "mode" | "priority" | "author" | "status" | "ticket",
+  prefix: "mode" | "priority" | "author" | "status" | "ticket" | "type" | "channel" | "target",
   value: string,
 ): string {
   const key = `${prefix}_${value}`;

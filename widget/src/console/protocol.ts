@@ -20,6 +20,11 @@ export type Counts = Wire.CountsOut;
 export type Offer = Wire.OfferOut;
 export type Typing = Wire.TypingOut;
 export type ErrorInfo = Wire.ErrorOut;
+export type TicketSummary = Wire.TicketSummaryOut;
+export type TicketPage = Wire.TicketPageAck;
+export type ThreadItem = Wire.TicketItemOut | Wire.ChatItemOut;
+export type TicketHistory = Wire.TicketEventOut;
+export type Attachment = Wire.AttachmentOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}` (no answer or no handler: an error). */
 export type Ack = { ok: boolean; error?: ErrorInfo; [key: string]: unknown };

@@ -2,6 +2,22 @@
 // Do not edit: change the server's wire structs, then `make widget`.
 
 /**
+ * A file of the ticket (``message_id``: the message it came with).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "AttachmentOut".
+ */
+export interface AttachmentOut {
+  content_type: string;
+  created_at: string;
+  filename: string;
+  id: string;
+  message_id: string | null;
+  sha256: string;
+  size: number;
+  ticket_id: string;
+}
+/**
  * The bot's name, greeting and starter questions, in the conversation's language.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -63,6 +79,59 @@ export interface CannedSaveIn {
   lang: "en" | "fr" | "nl";
   shortcut: string;
   text: string;
+}
+/**
+ * A message of a chat ticket's conversation, merged into the thread by time.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ChatItemOut".
+ */
+export interface ChatItemOut {
+  answer_lang?: string;
+  author: "bot" | "operator" | "system" | "visitor";
+  choice?: string;
+  client_id?: string;
+  confidence?: number | null;
+  conversation_id: string;
+  department?: string;
+  entry_id?: string | null;
+  event?: string;
+  feedback?: boolean | null;
+  follow_ups?: Choice[];
+  html?: string;
+  id: string;
+  kind?: string;
+  lang?: string;
+  note?: string | null;
+  offer_person?: boolean;
+  operator?: OperatorRef;
+  seq: number;
+  source: "chat";
+  suggestions?: Suggestion[];
+  text: string;
+  ticket?: string;
+  ts: string;
+}
+/**
+ * An operator as a visitor or colleague sees them (``id`` only for operators).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "OperatorRef".
+ */
+export interface OperatorRef {
+  id?: string;
+  name: string;
+}
+/**
+ * A "Did you mean…" option, with the bot's confidence in it.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "Suggestion".
+ */
+export interface Suggestion {
+  confidence: number;
+  entry_id: string;
+  title: string;
 }
 /**
  * ``choose``: the visitor picks a starter, suggestion or follow-up.
@@ -142,16 +211,6 @@ export interface LastMessage {
   ts: string;
 }
 /**
- * An operator as a visitor or colleague sees them (``id`` only for operators).
- *
- * This interface was referenced by `Protocol`'s JSON-Schema
- * via the `definition` "OperatorRef".
- */
-export interface OperatorRef {
-  id?: string;
-  name: string;
-}
-/**
  * A ticket; the fields after ``reply_expected_by`` are sent to operators only.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -195,6 +254,17 @@ export interface CountsOut {
   all: number;
   mine: number;
   queue: number;
+}
+/**
+ * The requester's rating (1-5) and comment.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "CsatOut".
+ */
+export interface CsatOut {
+  comment: string;
+  rated_at: string | null;
+  score: number | null;
 }
 /**
  * The desk as visitors see it (docs/protocol.md, ``desk``).
@@ -354,17 +424,6 @@ export interface MessageOut {
   text: string;
   ticket?: string;
   ts: string;
-}
-/**
- * A "Did you mean…" option, with the bot's confidence in it.
- *
- * This interface was referenced by `Protocol`'s JSON-Schema
- * via the `definition` "Suggestion".
- */
-export interface Suggestion {
-  confidence: number;
-  entry_id: string;
-  title: string;
 }
 /**
  * The ack of ``inbox``.
@@ -577,6 +636,20 @@ export interface OperatorsAck {
   operators: OperatorOut[];
 }
 /**
+ * The requester's organisation (the customer account).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "OrganisationOut".
+ */
+export interface OrganisationOut {
+  contract_active: boolean;
+  created_at: string;
+  id: string;
+  max_editors_per_site: number | null;
+  max_members: number | null;
+  name: string;
+}
+/**
  * ``presence``: an operator's presence changed.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -596,6 +669,23 @@ export interface PresenceOut {
 export interface RateIn {
   comment?: string | null;
   score: number;
+}
+/**
+ * Who filed the ticket.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "RequesterOut".
+ */
+export interface RequesterOut {
+  created_at: string;
+  email: string;
+  id: string;
+  invited: boolean;
+  lang: string;
+  name: string;
+  org_role: "admin" | "member";
+  organisation_id: string | null;
+  phone: string;
 }
 /**
  * Who filed a ticket (None fields: a chat ticket without contact).
@@ -668,6 +758,17 @@ export interface StatusIn {
   status: "away" | "online";
 }
 /**
+ * The ack of ``ticket_change``, ``ticket_merge`` (the target) and
+ * ``ticket_from_chat``.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketAck".
+ */
+export interface TicketAck {
+  ok: true;
+  ticket: TicketSummaryOut;
+}
+/**
  * ``ticket``: a helpdesk ticket changed (sent to every operator; complaints only to
  * service managers and admins).
  *
@@ -696,6 +797,169 @@ export interface TicketSummaryOut {
   updated_at: string;
 }
 /**
+ * The ack of ``ticket_bulk``: the ids changed, and the refusals by reference.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketBulkAck".
+ */
+export interface TicketBulkAck {
+  changed: string[];
+  ok: true;
+  refused: {
+    [k: string]: string;
+  };
+}
+/**
+ * ``ticket_bulk``: assign (``assignee``) or close (``close``) up to 100 tickets.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketBulkIn".
+ */
+export interface TicketBulkIn {
+  assignee?: string | null;
+  close?: boolean;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  refs: [string, ...string[]];
+}
+/**
+ * ``ticket_change``: what is given changes (``unassign`` clears the assignee).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketChangeIn".
+ */
+export interface TicketChangeIn {
+  assignee?: string | null;
+  department?: string | null;
+  fields?: {
+    [k: string]: string;
+  } | null;
+  priority?: ("high" | "low" | "normal" | "urgent") | null;
+  ref: string;
+  status?: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved") | null;
+  subject?: string | null;
+  type?: ("complaint" | "idea" | "incident" | "question") | null;
+  unassign?: boolean;
+}
+/**
+ * A line of the ticket's history: who (``actor``), when, what (``kind``, ``data``).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketEventOut".
+ */
+export interface TicketEventOut {
+  actor: "operator" | "requester" | "system";
+  actor_id: string | null;
+  data: {};
+  id: string;
+  kind: string;
+  ticket_id: string;
+  ts: string;
+}
+/**
+ * ``ticket_from_chat``: make a conversation's ticket a proper one (or a new one).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketFromChatIn".
+ */
+export interface TicketFromChatIn {
+  conversation_id: string;
+  department?: string | null;
+  fields?: {
+    [k: string]: string;
+  } | null;
+  new?: boolean;
+  priority?: ("high" | "low" | "normal" | "urgent") | null;
+  subject?: string | null;
+  type?: ("complaint" | "idea" | "incident" | "question") | null;
+}
+/**
+ * A message of the ticket's own thread (``internal``: an operators' note).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketItemOut".
+ */
+export interface TicketItemOut {
+  author: "operator" | "requester" | "system";
+  author_id: string | null;
+  author_name: string;
+  client_id: string | null;
+  id: string;
+  internal: boolean;
+  source: "ticket";
+  text: string;
+  ticket_id: string;
+  ts: string;
+}
+/**
+ * ``ticket_merge``: the ticket ``ref`` goes into ``into`` and closes.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketMergeIn".
+ */
+export interface TicketMergeIn {
+  into: string;
+  ref: string;
+}
+/**
+ * The ack of ``ticket_watch``: the ticket, its thread and what the page needs.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketPageAck".
+ */
+export interface TicketPageAck {
+  attachments: AttachmentOut[];
+  csat: CsatOut;
+  description: string;
+  events: TicketEventOut[];
+  fields: {
+    [k: string]: string;
+  };
+  first_response_at: string | null;
+  messages: (TicketItemOut | ChatItemOut)[];
+  moves: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved")[];
+  now: string;
+  ok: true;
+  organisation: OrganisationOut | null;
+  requester: RequesterOut | null;
+  sla: SlaOut;
+  ticket: TicketSummaryOut;
+}
+/**
+ * ``ticket_watch``: one ticket's page.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketRefIn".
+ */
+export interface TicketRefIn {
+  ref: string;
+}
+/**
+ * The ack of ``ticket_reply``.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketReplyAck".
+ */
+export interface TicketReplyAck {
+  message: TicketItemOut;
+  ok: true;
+  ticket: TicketSummaryOut;
+}
+/**
+ * ``ticket_reply``: a public reply to the requester, or an internal note.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketReplyIn".
+ */
+export interface TicketReplyIn {
+  client_id: string;
+  internal?: boolean;
+  ref: string;
+  text: string;
+}
+/**
  * ``ticket_update``: change the ticket of a conversation.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -706,6 +970,108 @@ export interface TicketUpdateIn {
   department?: string | null;
   priority?: ("high" | "low" | "normal" | "urgent") | null;
   subject?: string | null;
+}
+/**
+ * The ack of ``tickets``: one page and how many match in all.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketsAck".
+ */
+export interface TicketsAck {
+  ok: true;
+  page: number;
+  per_page: number;
+  tickets: TicketSummaryOut[];
+  total: number;
+}
+/**
+ * ``tickets``: a page of a ticket view with filters (every given one must match).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketsIn".
+ */
+export interface TicketsIn {
+  assignee?: string | null;
+  department?: string | null;
+  page?: number;
+  /**
+   * @maxItems 4
+   */
+  priority?:
+    | []
+    | ["high" | "low" | "normal" | "urgent"]
+    | ["high" | "low" | "normal" | "urgent", "high" | "low" | "normal" | "urgent"]
+    | [
+        "high" | "low" | "normal" | "urgent",
+        "high" | "low" | "normal" | "urgent",
+        "high" | "low" | "normal" | "urgent"
+      ]
+    | [
+        "high" | "low" | "normal" | "urgent",
+        "high" | "low" | "normal" | "urgent",
+        "high" | "low" | "normal" | "urgent",
+        "high" | "low" | "normal" | "urgent"
+      ];
+  q?: string;
+  sort?: "created" | "due" | "updated";
+  /**
+   * @maxItems 6
+   */
+  status?:
+    | []
+    | ["closed" | "new" | "on_hold" | "open" | "pending" | "resolved"]
+    | [
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved"
+      ]
+    | [
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved"
+      ]
+    | [
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved"
+      ]
+    | [
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved"
+      ]
+    | [
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
+        "closed" | "new" | "on_hold" | "open" | "pending" | "resolved"
+      ];
+  /**
+   * @maxItems 4
+   */
+  type?:
+    | []
+    | ["complaint" | "idea" | "incident" | "question"]
+    | [
+        "complaint" | "idea" | "incident" | "question",
+        "complaint" | "idea" | "incident" | "question"
+      ]
+    | [
+        "complaint" | "idea" | "incident" | "question",
+        "complaint" | "idea" | "incident" | "question",
+        "complaint" | "idea" | "incident" | "question"
+      ]
+    | [
+        "complaint" | "idea" | "incident" | "question",
+        "complaint" | "idea" | "incident" | "question",
+        "complaint" | "idea" | "incident" | "question",
+        "complaint" | "idea" | "incident" | "question"
+      ];
+  view?: "all" | "breaching" | "mine" | "open" | "pending" | "unassigned";
 }
 /**
  * ``transfer``: to an online operator or to a department's queue (exactly one).

@@ -1,0 +1,109 @@
+"""What the operators' ticket pages need in one piece: a ticket with its thread, the moves
+its status allows, its requester and organisation, and who may be assigned."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from ..errors import InvalidPayload
+from ..models import ACTIVE, Operator, Sort, Status, format_ts, utcnow
+from ..store import Store
+from ..tickets import TRANSITIONS
+from .common import load_ticket
+from .views import TicketFilter, TicketViews
+
+__all__ = ["PER_PAGE", "ConsoleTickets", "view_filter"]
+
+
+class ConsoleTickets:
+    """The console's read side of tickets (its writes go through the lifecycle)."""
+
+    def __init__(
+        self, store: Store, views: TicketViews, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.views = views
+        self.clock = clock
+
+    async def page(self, operator: Operator, ref: str) -> dict[str, Any]:
+        """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``
+        (the statuses it may go to, in the state machine's order), ``first_response_at``,
+        ``requester``, ``organisation`` (or None) and the desk's ``now`` (countdowns
+        count from it).
+
+        :raises NotFound: no such ticket, or one the operator may not see.
+        """
+        ticket = await load_ticket(self.store, ref, operator)
+        view = await self.views.operator_view(operator, ticket.id)
+        requesters = self.store.requesters
+        requester = (
+            await requesters.get_requester(ticket.requester_id) if ticket.requester_id else None
+        )
+        organisation_id = ticket.organisation_id or (requester and requester.organisation_id)
+        organisation = (
+            await requesters.get_organisation(organisation_id) if organisation_id else None
+        )
+        answered = ticket.first_response_at
+        return view | {
+            "moves": [s.value for s in Status if s in TRANSITIONS[ticket.status]],
+            "first_response_at": format_ts(answered) if answered else None,
+            "requester": requester.to_payload() if requester else None,
+            "organisation": organisation.to_payload() if organisation else None,
+            "now": format_ts(self.clock()),
+        }
+
+    async def assignees(self) -> list[Operator]:
+        """Return the active operators, by name (for the assignee menus)."""
+        operators = await self.store.operators.list_operators()
+        return sorted((o for o in operators if not o.disabled), key=lambda o: o.name.casefold())
+
+
+#: Tickets on one page of a console list.
+PER_PAGE = 25
+#: The statuses each console view shows (a status filter, when given, replaces them).
+_VIEW_STATUSES: dict[str, tuple[str, ...]] = {
+    "unassigned": tuple(s.value for s in Status if s in ACTIVE),
+    "mine": tuple(s.value for s in Status if s in ACTIVE),
+    "open": tuple(s.value for s in Status if s in ACTIVE),
+    "pending": (Status.PENDING.value,),
+    "breaching": (),
+    "all": (),
+}
+
+
+def view_filter(
+    view: str,
+    *,
+    status: Sequence[str] = (),
+    type: Sequence[str] = (),
+    priority: Sequence[str] = (),
+    department: str | None = None,
+    assignee: str | None = None,
+    q: str = "",
+    sort: Sort = "due",
+    page: int = 1,
+) -> TicketFilter:
+    """Return the filter of a console view (``unassigned``, ``mine``, ``open`` (every
+    ticket still worked on), ``pending``, ``breaching`` (next due within the hour),
+    ``all``) narrowed by the filters given.
+
+    :raises InvalidPayload: an unknown view.
+    """
+    if view not in _VIEW_STATUSES:
+        raise InvalidPayload(f"view must be one of: {', '.join(_VIEW_STATUSES)}", code="view")
+    return TicketFilter(
+        status=tuple(status) or _VIEW_STATUSES[view],
+        type=tuple(type),
+        priority=tuple(priority),
+        department=department,
+        assignee=assignee,
+        unassigned=view == "unassigned",
+        mine=view == "mine",
+        breaching_soon=view == "breaching",
+        q=q,
+        sort=sort,
+        page=page,
+        per_page=PER_PAGE,
+    )

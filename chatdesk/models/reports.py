@@ -1,0 +1,65 @@
+"""What the reports page reads: tickets per day and outcomes per group over a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+__all__ = ["DayCounts", "Grouping", "Outcome", "ReportPeriod"]
+
+#: How the outcomes table groups tickets.
+Grouping = Literal["department", "operator", "priority"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPeriod:
+    """A period cut into days: ``days[i]`` to ``days[i + 1]`` is day ``i`` (UTC instants
+    of the desk's local midnights, so a day of a DST change is 23 or 25 hours long)."""
+
+    days: tuple[datetime, ...]
+
+    @property
+    def start(self) -> datetime:
+        """Return the period's first instant."""
+        return self.days[0]
+
+    @property
+    def end(self) -> datetime:
+        """Return the instant after the period (exclusive)."""
+        return self.days[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """One day of the period: tickets filed, closed, and SLA breaches recorded."""
+
+    opened: int = 0
+    closed: int = 0
+    breaches: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One group's figures over the period (``key`` None: tickets without one, such as
+    unassigned ones). Each figure counts what happened in the period: a ticket filed
+    before it and answered in it counts as a first response.
+
+    Times are elapsed seconds (wall clock); ``*_met`` counts those within their target
+    (the due time counted in business time when the ticket was filed).
+    """
+
+    key: str | None
+    label: str
+    opened: int = 0
+    closed: int = 0
+    first_responses: int = 0
+    first_response_met: int = 0
+    first_response_seconds: float | None = None
+    resolutions: int = 0
+    resolution_met: int = 0
+    resolution_seconds: float | None = None
+    breaches: int = 0
+    ratings: int = 0
+    rating_average: float | None = None
+    satisfied: int = 0

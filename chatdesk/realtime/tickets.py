@@ -1,0 +1,132 @@
+"""The ``/operator`` namespace's ticket events: lists, a ticket's page, replies, edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import InvalidPayload
+from ..helpdesk import Edit, ticket_summary, view_filter
+from ..helpdesk.console import PER_PAGE
+from ..models import Operator
+from ..services import Services
+from ..wire import decode
+from ..wire.console import (
+    TicketBulkIn,
+    TicketChangeIn,
+    TicketFromChatIn,
+    TicketMergeIn,
+    TicketRefIn,
+    TicketReplyIn,
+    TicketsIn,
+)
+from .namespace import BaseNamespace, acked
+from .publish import Publisher
+
+__all__ = ["TicketEvents"]
+
+
+class TicketEvents(BaseNamespace):
+    """Handlers of the console's ticket events (docs/protocol.md, "Tickets");
+    :class:`~chatdesk.realtime.OperatorNamespace` inherits them. Every change is
+    published: each console then gets the ticket's new summary (``ticket``)."""
+
+    services: Services
+    publisher: Publisher
+
+    async def _operator(self, sid: str) -> Operator:
+        raise NotImplementedError  # the namespace's own: session, account, flood bucket
+
+    @acked
+    async def on_tickets(self, sid: str, data: Any) -> dict[str, Any]:
+        """Return a page of a ticket view with filters."""
+        request = decode(TicketsIn, data, "tickets")
+        operator = await self._operator(sid)
+        wanted = view_filter(
+            request.view, status=request.status, type=request.type,
+            priority=request.priority, department=request.department,
+            assignee=request.assignee, q=request.q, sort=request.sort, page=request.page,
+        )  # fmt: skip
+        page = await self.services.helpdesk.views.list(operator, wanted)
+        return {
+            "tickets": [ticket_summary(t) for t in page.tickets],
+            "total": page.total,
+            "page": request.page,
+            "per_page": PER_PAGE,
+        }
+
+    @acked
+    async def on_ticket_watch(self, sid: str, data: Any) -> dict[str, Any]:
+        """Return a ticket's page: thread, history, files, moves, requester, the desk's
+        time (its changes then come as ``ticket`` events, like every list's)."""
+        ref = decode(TicketRefIn, data, "ticket_watch").ref
+        operator = await self._operator(sid)
+        return await self.services.helpdesk.console.page(operator, ref)
+
+    @acked
+    async def on_ticket_reply(self, sid: str, data: Any) -> dict[str, Any]:
+        """Reply to the requester, or add an internal note (stored before the ack)."""
+        request = decode(TicketReplyIn, data, "ticket_reply")
+        operator = await self._operator(sid)
+        message, ticket, events = await self.services.helpdesk.tickets.reply(
+            request.ref, operator, request.text,
+            internal=request.internal, client_id=request.client_id,
+        )  # fmt: skip
+        await self.publisher.publish(events)
+        return {
+            "message": {"source": "ticket", **message.to_payload()},
+            "ticket": ticket_summary(ticket),
+        }
+
+    @acked
+    async def on_ticket_change(self, sid: str, data: Any) -> dict[str, Any]:
+        """Change a ticket's fields (the status through the state machine)."""
+        r = decode(TicketChangeIn, data, "ticket_change")
+        operator = await self._operator(sid)
+        edit = Edit(
+            status=r.status, priority=r.priority, department=r.department,
+            assignee=r.assignee, unassign=r.unassign, type=r.type, subject=r.subject,
+            fields=r.fields,
+        )  # fmt: skip
+        ticket, events = await self.services.helpdesk.tickets.change(operator, r.ref, edit)
+        await self.publisher.publish(events)
+        return {"ticket": ticket_summary(ticket)}
+
+    @acked
+    async def on_ticket_merge(self, sid: str, data: Any) -> dict[str, Any]:
+        """Merge a ticket into another; ack the target."""
+        request = decode(TicketMergeIn, data, "ticket_merge")
+        operator = await self._operator(sid)
+        target, events = await self.services.helpdesk.tickets.merge(
+            operator, request.ref, request.into
+        )
+        await self.publisher.publish(events)
+        return {"ticket": ticket_summary(target)}
+
+    @acked
+    async def on_ticket_bulk(self, sid: str, data: Any) -> dict[str, Any]:
+        """Assign or close many tickets at once; refusals are listed, not raised."""
+        request = decode(TicketBulkIn, data, "ticket_bulk")
+        if (request.assignee is None) == (not request.close):
+            raise InvalidPayload("give exactly one of `assignee` and `close`")
+        operator = await self._operator(sid)
+        changed, refused, events = await self.services.helpdesk.tickets.bulk(
+            operator, request.refs, assignee=request.assignee, close=request.close
+        )
+        await self.publisher.publish(events)
+        return {"changed": [t.id for t in changed], "refused": refused}
+
+    @acked
+    async def on_ticket_from_chat(self, sid: str, data: Any) -> dict[str, Any]:
+        """Make a conversation's ticket a proper one (type, priority, fields), or file a
+        new one on it."""
+        r = decode(TicketFromChatIn, data, "ticket_from_chat")
+        operator = await self._operator(sid)
+        edit = Edit(
+            priority=r.priority, department=r.department, type=r.type, subject=r.subject,
+            fields=r.fields,
+        )  # fmt: skip
+        ticket, events = await self.services.helpdesk.chat.from_conversation(
+            operator, r.conversation_id, edit, new=r.new
+        )
+        await self.publisher.publish(events)
+        return {"ticket": ticket_summary(ticket)}

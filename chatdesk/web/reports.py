@@ -1,0 +1,182 @@
+"""The console's reports page (charts drawn by console.js) and its tables as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Literal
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..errors import InvalidPayload
+from ..helpdesk import Report
+from ..helpdeskconfig import Target
+from ..models import Grouping, Outcome
+from .appkeys import SERVICES
+from .auth import login_required
+from .console import base_context
+from .consolelang import Translate, console_lang, translator
+
+__all__ = ["csv_cell", "duration", "setup", "target_text"]
+
+Table = Literal["days", "department", "operator", "priority"]
+_TABLES: tuple[Table, ...] = ("days", "department", "operator", "priority")
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """Return ``value`` as a CSV cell a spreadsheet will not run: text starting with
+    ``= + - @`` (or a tab or carriage return) gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def duration(seconds: float | None, t: Translate) -> str:
+    """Return ``seconds`` for people: ``3 d 4 h``, ``2 h 5 min``, ``12 min``."""
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return t("remaining_days", d=days, h=hours)
+    if hours:
+        return t("remaining", h=hours, m=f"{minutes:02d}")
+    return t("remaining_min", m=minutes)
+
+
+def target_text(target: Target, t: Translate) -> str:
+    """Return an SLA target for people: ``1 h 00 min``, ``3 business days``."""
+    if target.business is None:
+        return t("one_business_day") if target.days == 1 else t("business_days", n=target.days)
+    return duration(target.business.total_seconds(), t)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "—"
+
+
+def _date(request: web.Request, name: str) -> date | None:
+    value = request.query.get(name, "")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise web.HTTPBadRequest(text=f"{name}: a date such as 2026-11-30") from None
+
+
+async def _report(request: web.Request) -> tuple[Report | None, str]:
+    """Return the report of the period asked for, or None and why not."""
+    reports = request.app[SERVICES].helpdesk.reports
+    try:
+        return await reports.report(_date(request, "from"), _date(request, "to")), ""
+    except InvalidPayload:
+        return None, translator(console_lang(request))("period_invalid")
+
+
+@login_required
+async def reports_page(request: web.Request) -> web.StreamResponse:
+    """Tickets opened and closed per day, first response and resolution against targets,
+    breaches, CSAT, per department, operator and priority, over a chosen period."""
+    report, error = await _report(request)
+    start, end = request.app[SERVICES].helpdesk.reports.period()
+    context = await base_context(request) | {
+        "view": "reports",
+        "report": report,
+        "error": error,
+        "start": report.start if report else request.query.get("from", start),
+        "end": report.end if report else request.query.get("to", end),
+        "tables": _TABLES[1:],
+        "duration": duration,
+        "target_text": target_text,
+        "share": _share,
+        "chart": _chart(report) if report else None,
+        "query": request.query_string,
+    }
+    return aiohttp_jinja2.render_template(
+        "console/reports.html", request, context, status=400 if error else 200
+    )
+
+
+def _chart(report: Report) -> dict[str, Any]:
+    """The per-day series console.js draws (uPlot's columns: days, then each series)."""
+    return {
+        "days": [d.isoformat() for d, _ in report.days],
+        "opened": [c.opened for _, c in report.days],
+        "closed": [c.closed for _, c in report.days],
+        "breaches": [c.breaches for _, c in report.days],
+    }
+
+
+def _rows(report: Report, table: Table, t: Translate) -> Iterator[list[object]]:
+    if table == "days":
+        yield [t("day"), t("opened"), t("closed_n"), t("breaches")]
+        for day, c in report.days:
+            yield [day.isoformat(), c.opened, c.closed, c.breaches]
+        return
+    yield [
+        t(table if table != "operator" else "assignee"), t("opened"), t("closed_n"),
+        t("first_response"), t("within_target"), t("average_time") + " (h)",
+        t("resolution"), t("within_target"), t("average_time") + " (h)",
+        t("breaches"), t("ratings"), t("csat_average"), t("satisfied"),
+    ]  # fmt: skip
+    grouping: Grouping = table
+    for o in report.outcomes[grouping]:
+        yield [_group_label(o, grouping, t), *_figures(o)]
+
+
+def _group_label(o: Outcome, grouping: Grouping, t: Translate) -> str:
+    if o.key is None:
+        return t("unassigned_label")
+    return t(f"priority_{o.key}") if grouping == "priority" else o.label
+
+
+def _figures(o: Outcome) -> list[object]:
+    hours = [
+        None if s is None else s / 3600 for s in (o.first_response_seconds, o.resolution_seconds)
+    ]
+    return [
+        o.opened, o.closed, o.first_responses, o.first_response_met, hours[0],
+        o.resolutions, o.resolution_met, hours[1], o.breaches, o.ratings,
+        o.rating_average, o.satisfied,
+    ]  # fmt: skip
+
+
+@login_required
+async def reports_csv(request: web.Request) -> web.StreamResponse:
+    """One table of the reports page as CSV (``?table=days|department|operator|priority``
+    and the page's period), cells safe from formula injection."""
+    table = request.query.get("table", "")
+    if table not in _TABLES:
+        raise web.HTTPBadRequest(text=f"table: one of {', '.join(_TABLES)}")
+    report, error = await _report(request)
+    if report is None:
+        raise web.HTTPBadRequest(text=error)
+    t = translator(console_lang(request))
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    for row in _rows(report, table, t):
+        writer.writerow([csv_cell(v) for v in row])
+    name = f"chatdesk-{table}-{report.start.isoformat()}-{report.end.isoformat()}.csv"
+    return web.Response(
+        # A BOM: spreadsheets then read the accents right.
+        body=("\ufeff" + out.getvalue()).encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def setup(app: web.Application) -> None:
+    """Add the reports routes (before the console's catch-all ``/console/{view}``)."""
+    app.router.add_get("/console/reports", reports_page)
+    app.router.add_get("/console/reports.csv", reports_csv)

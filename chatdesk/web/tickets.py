@@ -1,0 +1,227 @@
+"""The console's ticket pages: views with filters, a ticket with its thread, replies with
+files (multipart), and files served to operators who may see their ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp_jinja2
+from aiohttp import BodyPartReader, web
+
+from ..deskconfig import PRIORITIES
+from ..errors import ChatdeskError, InvalidPayload, TooLarge
+from ..helpdesk import Upload, ticket_summary, view_filter
+from ..models import Status, TicketType, format_ts
+from ..wire import decode, encode
+from ..wire.console import TicketsIn
+from ..wire.forms import TicketReplyForm
+from .appkeys import EVENTS, SERVICES
+from .auth import SESSION, check_csrf, login_required
+from .console import base_context
+
+__all__ = ["setup"]
+
+#: Most files one reply carries.
+MAX_FILES = 10
+_VIEWS = ("unassigned", "mine", "open", "pending", "breaching", "all")
+#: The history rows shown in the thread (field changes are shown with their values).
+_LIST_FIELDS = ("status", "type", "priority")
+
+
+def _list_request(request: web.Request) -> TicketsIn:
+    """Read a view's query string (``?view=mine&status=open&status=new&q=...``)."""
+    query = request.query
+    data: dict[str, Any] = {}
+    for name in _LIST_FIELDS:
+        if values := [v for v in query.getall(name, []) if v]:
+            data[name] = values
+    for name in ("view", "department", "assignee", "q", "sort"):
+        if query.get(name):
+            data[name] = query[name]
+    if page := query.get("page"):
+        if not page.isdigit() or len(page) > 6:
+            raise web.HTTPBadRequest(text="page: a number from 1")
+        data["page"] = int(page)
+    try:
+        return decode(TicketsIn, data, "tickets")
+    except InvalidPayload as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+
+
+async def _desk_choices(request: web.Request) -> dict[str, Any]:
+    """What the filter and edit forms offer."""
+    services = request.app[SERVICES]
+    assignees = await services.helpdesk.console.assignees()
+    return {
+        "assignees": assignees,
+        "names": {o.id: o.name for o in assignees},
+        "types": [t.value for t in services.config.helpdesk.types],
+        "all_types": [t.value for t in TicketType],
+        "priorities": list(PRIORITIES),
+        "statuses": [s.value for s in Status],
+        "custom_fields": services.config.helpdesk.fields,
+    }
+
+
+@login_required
+async def ticket_list(request: web.Request) -> web.StreamResponse:
+    """A ticket view (unassigned, mine, all open, pending, breaching soon, all) with
+    filters, full-text search, sort and pages."""
+    wanted = _list_request(request)
+    services = request.app[SERVICES]
+    filters = view_filter(
+        wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
+        department=wanted.department, assignee=wanted.assignee, q=wanted.q,
+        sort=wanted.sort, page=wanted.page,
+    )  # fmt: skip
+    try:
+        page = await services.helpdesk.views.list(request[SESSION].operator, filters)
+    except InvalidPayload as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+    pages = max(1, -(-page.total // filters.per_page))
+    context = (
+        await base_context(request)
+        | await _desk_choices(request)
+        | {
+            "view": "tickets",
+            "tview": wanted.view,
+            "views": _VIEWS,
+            "wanted": wanted,
+            "tickets": [ticket_summary(t) for t in page.tickets],
+            "total": page.total,
+            "pages": pages,
+            "page_url": lambda n: str(request.rel_url.update_query(page=n)),
+            "now": format_ts(services.helpdesk.console.clock()),
+        }
+    )
+    return aiohttp_jinja2.render_template("console/tickets.html", request, context)
+
+
+def _timeline(page: dict[str, Any]) -> list[dict[str, Any]]:
+    """The thread and the history in one list by time; at one instant the filing first,
+    then messages, then the changes they caused."""
+    items = [{"item": "message", **m} for m in page["messages"]]
+    items += [{"item": "event", **e} for e in page["events"]]
+    rank = {"created": 0, "message": 1}
+    return sorted(items, key=lambda i: (i["ts"], rank.get(i.get("kind") or i["item"], 2)))
+
+
+@login_required
+async def ticket_page(request: web.Request) -> web.StreamResponse:
+    """One ticket: thread, reply box, fields, SLA countdowns, requester, merge."""
+    services = request.app[SERVICES]
+    try:
+        page = await services.helpdesk.console.page(
+            request[SESSION].operator, request.match_info["ref"]
+        )
+    except ChatdeskError:
+        raise web.HTTPNotFound(text="No such ticket.") from None
+    files: dict[str | None, list[dict[str, Any]]] = {}
+    for attachment in page["attachments"]:
+        files.setdefault(attachment["message_id"], []).append(attachment)
+    context = (
+        await base_context(request)
+        | await _desk_choices(request)
+        | {
+            "view": "tickets",
+            "p": page,
+            "tk": page["ticket"],
+            "timeline": _timeline(page),
+            "files": files,
+        }
+    )
+    return aiohttp_jinja2.render_template("console/ticket.html", request, context)
+
+
+async def _read_reply(request: web.Request) -> tuple[dict[str, str], list[Upload]]:
+    """Read a multipart reply: its text fields and files, within the desk's limits."""
+    limits = request.app[SERVICES].config.helpdesk.attachments
+    fields: dict[str, str] = {}
+    uploads: list[Upload] = []
+    total = 0
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise InvalidPayload("send the reply as multipart/form-data") from None
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or not part.name:
+            raise InvalidPayload("unexpected part in the form")
+        if part.filename is None:
+            value = await part.read(decode=True)
+            if len(value) > 100_000 or part.name in fields or len(fields) > 10:
+                raise InvalidPayload(f"`{part.name[:40]}` is not a field of this form")
+            fields[part.name] = value.decode("utf-8", errors="replace")
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk(64 * 1024):
+            data += chunk
+            total += len(chunk)
+            if len(data) > limits.max_file or total > limits.max_ticket:
+                raise TooLarge("a file is larger than the desk accepts")
+        if part.filename or data:  # an empty file input sends a nameless, empty part
+            uploads.append(Upload(part.filename, bytes(data)))
+        if len(uploads) > MAX_FILES:
+            raise InvalidPayload(f"at most {MAX_FILES} files at once", code="too_many_files")
+    return fields, uploads
+
+
+@login_required
+async def reply(request: web.Request) -> web.StreamResponse:
+    """Post a reply or an internal note with files; JSON for console.js, else back to
+    the ticket's page."""
+    session = request[SESSION]
+    ref = request.match_info["ref"]
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        fields, uploads = await _read_reply(request)
+        check_csrf(session.csrf, fields.get("csrf"))
+        form = decode(TicketReplyForm, fields, "reply")
+        message, ticket, events = await request.app[SERVICES].helpdesk.tickets.reply(
+            ref, session.operator, form.text, internal=form.internal in ("on", "1"),
+            client_id=form.client_id, attachments=uploads,
+        )  # fmt: skip
+    except ChatdeskError as exc:
+        if not wants_json:
+            raise web.HTTPBadRequest(text=exc.message) from None
+        return web.Response(
+            body=encode({"ok": False, "error": exc.to_payload()}),
+            status=exc.status,
+            content_type="application/json",
+        )
+    await request.app[EVENTS].publish(events)
+    if not wants_json:
+        raise web.HTTPSeeOther(f"/console/t/{ticket.id}")
+    payload = {
+        "ok": True,
+        "message": {"source": "ticket", **message.to_payload()},
+        "ticket": ticket_summary(ticket),
+    }
+    return web.Response(body=encode(payload), content_type="application/json")
+
+
+@login_required
+async def attachment(request: web.Request) -> web.StreamResponse:
+    """Serve a ticket's file to an operator who may see the ticket, as a download."""
+    try:
+        name, content_type, data = await request.app[SERVICES].helpdesk.views.attachment(
+            request.match_info["attachment_id"], operator=request[SESSION].operator
+        )
+    except ChatdeskError:
+        raise web.HTTPNotFound(text="No such file.") from None
+    return web.Response(
+        body=data,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def setup(app: web.Application) -> None:
+    """Add the ticket routes (before the console's catch-all ``/console/{view}``)."""
+    app.router.add_get("/console/tickets", ticket_list)
+    app.router.add_get("/console/t/{ref}", ticket_page)
+    app.router.add_post("/console/t/{ref}/reply", reply)
+    app.router.add_get("/console/files/{attachment_id}", attachment)

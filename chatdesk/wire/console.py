@@ -1,0 +1,248 @@
+"""The console's ticket events on ``/operator``: lists, a ticket's page and every edit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from .base import ID, ClientId, In, Out, Priority, Ts
+from .shared import MessageOut
+from .tickets import SlaOut, TicketStatus, TicketSummaryOut
+
+__all__ = [
+    "AttachmentOut",
+    "ChatItemOut",
+    "CsatOut",
+    "OrganisationOut",
+    "RequesterOut",
+    "TicketAck",
+    "TicketBulkAck",
+    "TicketBulkIn",
+    "TicketChangeIn",
+    "TicketEventOut",
+    "TicketFromChatIn",
+    "TicketItemOut",
+    "TicketMergeIn",
+    "TicketPageAck",
+    "TicketRefIn",
+    "TicketReplyAck",
+    "TicketReplyIn",
+    "TicketsAck",
+    "TicketsIn",
+]
+
+#: A ticket named by its id, or its number with or without ``#``.
+Ref = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+TicketKind = Literal["question", "incident", "idea", "complaint"]
+Department = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+FieldId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Fields = Annotated[
+    dict[FieldId, Annotated[str, msgspec.Meta(max_length=500)]], msgspec.Meta(max_length=50)
+]
+
+
+class TicketsIn(In):
+    """``tickets``: a page of a ticket view with filters (every given one must match)."""
+
+    view: Literal["unassigned", "mine", "open", "pending", "breaching", "all"] = "open"
+    status: Annotated[list[TicketStatus], msgspec.Meta(max_length=6)] = msgspec.field(
+        default_factory=list
+    )
+    type: Annotated[list[TicketKind], msgspec.Meta(max_length=4)] = msgspec.field(
+        default_factory=list
+    )
+    priority: Annotated[list[Priority], msgspec.Meta(max_length=4)] = msgspec.field(
+        default_factory=list
+    )
+    department: Department | None = None
+    assignee: ID | None = None
+    q: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    sort: Literal["due", "updated", "created"] = "due"
+    page: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1
+
+
+class TicketRefIn(In):
+    """``ticket_watch``: one ticket's page."""
+
+    ref: Ref
+
+
+class TicketReplyIn(In):
+    """``ticket_reply``: a public reply to the requester, or an internal note."""
+
+    ref: Ref
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    client_id: ClientId
+    internal: bool = False
+
+
+class TicketChangeIn(In):
+    """``ticket_change``: what is given changes (``unassign`` clears the assignee)."""
+
+    ref: Ref
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    department: Department | None = None
+    assignee: ID | None = None
+    unassign: bool = False
+    type: TicketKind | None = None
+    subject: Subject | None = None
+    fields: Fields | None = None
+
+
+class TicketMergeIn(In):
+    """``ticket_merge``: the ticket ``ref`` goes into ``into`` and closes."""
+
+    ref: Ref
+    into: Ref
+
+
+class TicketBulkIn(In):
+    """``ticket_bulk``: assign (``assignee``) or close (``close``) up to 100 tickets."""
+
+    refs: Annotated[list[Ref], msgspec.Meta(min_length=1, max_length=100)]
+    assignee: ID | None = None
+    close: bool = False
+
+
+class TicketFromChatIn(In):
+    """``ticket_from_chat``: make a conversation's ticket a proper one (or a new one)."""
+
+    conversation_id: ID
+    new: bool = False
+    type: TicketKind | None = None
+    priority: Priority | None = None
+    department: Department | None = None
+    subject: Subject | None = None
+    fields: Fields | None = None
+
+
+class TicketItemOut(Out, tag_field="source", tag="ticket"):
+    """A message of the ticket's own thread (``internal``: an operators' note)."""
+
+    id: str
+    ticket_id: str
+    author: Literal["requester", "operator", "system"]
+    author_id: str | None
+    author_name: str
+    text: str
+    internal: bool
+    ts: Ts
+    client_id: str | None
+
+
+class ChatItemOut(MessageOut, tag_field="source", tag="chat"):
+    """A message of a chat ticket's conversation, merged into the thread by time."""
+
+
+class AttachmentOut(Out):
+    """A file of the ticket (``message_id``: the message it came with)."""
+
+    id: str
+    ticket_id: str
+    message_id: str | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: Ts
+
+
+class TicketEventOut(Out):
+    """A line of the ticket's history: who (``actor``), when, what (``kind``, ``data``)."""
+
+    id: str
+    ticket_id: str
+    kind: str
+    actor: Literal["requester", "operator", "system"]
+    actor_id: str | None
+    data: dict[str, Any]
+    ts: Ts
+
+
+class CsatOut(Out):
+    """The requester's rating (1-5) and comment."""
+
+    score: int | None
+    comment: str
+    rated_at: Ts | None
+
+
+class RequesterOut(Out):
+    """Who filed the ticket."""
+
+    id: str
+    email: str
+    name: str
+    phone: str
+    lang: str
+    organisation_id: str | None
+    org_role: Literal["member", "admin"]
+    invited: bool
+    created_at: Ts
+
+
+class OrganisationOut(Out):
+    """The requester's organisation (the customer account)."""
+
+    id: str
+    name: str
+    contract_active: bool
+    max_members: int | None
+    max_editors_per_site: int | None
+    created_at: Ts
+
+
+class TicketsAck(Out):
+    """The ack of ``tickets``: one page and how many match in all."""
+
+    ok: Literal[True]
+    tickets: list[TicketSummaryOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class TicketPageAck(Out):
+    """The ack of ``ticket_watch``: the ticket, its thread and what the page needs."""
+
+    ok: Literal[True]
+    ticket: TicketSummaryOut
+    description: str
+    fields: dict[str, str]
+    messages: list[TicketItemOut | ChatItemOut]
+    attachments: list[AttachmentOut]
+    events: list[TicketEventOut]
+    sla: SlaOut
+    csat: CsatOut
+    moves: list[TicketStatus]
+    first_response_at: Ts | None
+    requester: RequesterOut | None
+    organisation: OrganisationOut | None
+    now: Ts
+
+
+class TicketAck(Out):
+    """The ack of ``ticket_change``, ``ticket_merge`` (the target) and
+    ``ticket_from_chat``."""
+
+    ok: Literal[True]
+    ticket: TicketSummaryOut
+
+
+class TicketReplyAck(Out):
+    """The ack of ``ticket_reply``."""
+
+    ok: Literal[True]
+    message: TicketItemOut
+    ticket: TicketSummaryOut
+
+
+class TicketBulkAck(Out):
+    """The ack of ``ticket_bulk``: the ids changed, and the refusals by reference."""
+
+    ok: Literal[True]
+    changed: list[str]
+    refused: dict[str, str]

@@ -1,0 +1,208 @@
+"""The console's tickets in a real browser, on a desk with a test clock: an operator
+filters, opens a ticket, replies with an attachment, changes its status, sees a countdown
+turn red when the desk's clock moves past the due time, bulk-closes and exports a report
+as CSV, while a second operator sees the changes live. Screenshots at 1280x800 and 390 px
+(with CHATDESK_SCREENSHOTS=1 they replace docs/screenshots/console-*.png)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestServer
+from playwright.async_api import expect
+
+from chatdesk import Settings, create_app
+from chatdesk.app import PUBLISHER
+from chatdesk.helpdesk import NewTicket
+from chatdesk.models import utcnow
+from chatdesk.web.appkeys import SERVICES
+
+from ..desk import Clock
+from .conftest import ALWAYS_OPEN, REPO, NewContext
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+PASSWORD = "correct horse battery"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def desk(browser_ready: None, tmp_path: Path) -> AsyncIterator[Any]:
+    """A desk open round the clock whose clock the test moves (jobs run by hand)."""
+    config = tmp_path / "chatdesk.toml"
+    config.write_text(f'[desk]\nname = "Ardenne Cloud"\n{ALWAYS_OPEN}', encoding="utf-8")
+    clock = Clock()
+    clock.now = utcnow()
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=None, config_file=config)
+    server = TestServer(create_app(settings, clock=clock, tick=None), host="127.0.0.1")
+    await server.start_server()
+    server.clock = clock  # type: ignore[attr-defined]
+    server.url = str(server.make_url("")).rstrip("/")  # type: ignore[attr-defined]
+    services = server.app[SERVICES]
+    for name in ("Ann", "Bob"):
+        await services.operators.add(
+            f"{name.lower()}@desk.test", name=name, role="admin",
+            departments=services.config.departments, languages=("fr", "nl", "en"),
+            password=PASSWORD,
+        )  # fmt: skip
+    yield server
+    await server.close()
+
+
+async def file(desk: Any, subject: str, **kw: Any) -> Any:
+    kw.setdefault("lang", "fr")
+    ticket, _ = await desk.app[SERVICES].helpdesk.filing.file(NewTicket(subject=subject, **kw))
+    return ticket
+
+
+async def login(page: Any, url: str, email: str, path: str) -> None:
+    await page.goto(url + path)
+    await page.locator("input[name=email]").fill(email)
+    await page.locator("input[name=password]").fill(PASSWORD)
+    await page.locator("form button[type=submit]").click()
+    await expect(page.locator("#presence")).to_have_attribute("data-status", "online")
+
+
+def shots(tmp_path: Path) -> Path:
+    return REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
+
+
+async def test_operators_work_tickets_live(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    url, services = desk.url, desk.app[SERVICES]
+    desk.clock.advance(minutes=-60)
+    bill = await file(desk, "Facture de novembre en double", email="lea@example.be",
+                      name="Léa Peeters", department="billing")  # fmt: skip
+    down = await file(desk, "Le site est en panne", email="tom@example.be", name="Tom",
+                      type="incident", priority="urgent")  # fmt: skip
+    password = await file(desk, "Mot de passe oublié", email="ines@example.be", priority="low")
+    desk.clock.advance(minutes=45)
+
+    ann = await (await new_context()).new_page()
+    await login(ann, url, "ann@desk.test", "/console/tickets")
+    bob_context = await new_context()
+    bob_list = await bob_context.new_page()
+    await login(bob_list, url, "bob@desk.test", "/console/tickets?view=all")
+    bob_ticket = await bob_context.new_page()
+    await bob_ticket.goto(f"{url}/console/t/{down.id}")
+    await expect(ann.locator("li.trow")).to_have_count(3)
+
+    # Ann filters: urgent only.
+    await ann.locator("details.filters summary").click()
+    await ann.screenshot(path=str(shots(tmp_path) / "console-tickets.png"))
+    await ann.locator("input[name=priority][value=urgent]").check()
+    await ann.get_by_role("button", name="Apply").click()
+    await expect(ann.locator("li.trow")).to_have_count(1)
+    await expect(ann.locator("li.trow .subject")).to_have_text("Le site est en panne")
+    await ann.locator("li.trow a.tlink").click()
+    await expect(ann.locator("section.ticketpage")).to_be_visible()
+
+    # A reply with a screenshot attached; Bob sees it arrive.
+    desk.clock.advance(minutes=12)
+    await ann.locator("#treply-text").fill("Nous avons redémarré le serveur, voici le graphe.")
+    await ann.locator("#treply input[type=file]").set_input_files(
+        files=[{"name": "graphe.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    await ann.get_by_role("button", name="Send").click()
+    await expect(ann.locator("#toast")).to_have_text("Reply sent.")
+    mine = ann.locator("#timeline .msg.author-operator")
+    await expect(mine).to_contain_text("Nous avons redémarré le serveur")
+    await expect(mine.locator("a.file")).to_contain_text("graphe.png")
+    await expect(bob_ticket.locator("#timeline")).to_contain_text("Nous avons redémarré")
+    await expect(bob_ticket.locator("#t-status")).to_have_text("open")
+
+    # The status offers only the state machine's moves; pending reaches Bob live.
+    desk.clock.advance(minutes=3)
+    await ann.locator("#tedit select[name=status]").select_option("pending")
+    await ann.locator("#tedit button[type=submit]").click()
+    await expect(ann.locator("#toast")).to_have_text("Ticket saved.")
+    await expect(ann.locator("#t-status")).to_have_text("pending")
+    await expect(bob_ticket.locator("#t-status")).to_have_text("pending")
+    await expect(bob_ticket.locator("#timeline .event.kind-status").last).to_contain_text(
+        "open → pending"
+    )
+    options = await ann.locator("#tedit select[name=status] option").all_text_contents()
+    assert options == ["pending", "open", "on hold", "resolved", "closed"]
+    await ann.screenshot(path=str(shots(tmp_path) / "console-ticket.png"))
+
+    # The bill's first response is due in a business day: move the desk's clock past it.
+    await ann.goto(f"{url}/console/t/{bill.id}")
+    countdown = ann.locator('#sla dd[data-target="first_response"]')
+    await expect(countdown.locator(".countdown")).to_contain_text("in ")
+    await expect(countdown).not_to_have_class("due late")
+    desk.clock.advance(days=2)
+    await desk.app[PUBLISHER].publish(await services.jobs.run_due())
+    await expect(countdown).to_have_class("due late")
+    await expect(countdown.locator(".countdown")).to_contain_text("late")
+    await expect(ann.locator("#timeline .event.kind-sla_breach")).to_contain_text(
+        "SLA breached: first response"
+    )
+    await ann.screenshot(path=str(tmp_path / "console-ticket-breached.png"))
+    await expect(bob_list.locator(f'li.trow[data-id="{bill.id}"]')).to_have_class(
+        "trow prio-normal status-new is-breached is-late"
+    )
+
+    # Bulk close two tickets; Bob's list follows.
+    await ann.goto(f"{url}/console/tickets?view=all&sort=created")
+    for ticket in (bill, password):
+        await ann.locator(f'li.trow[data-id="{ticket.id}"] input.pick').check()
+    ann.once("dialog", lambda dialog: dialog.accept())
+    await ann.locator("#bulk").get_by_role("button", name="Close").click()
+    await expect(ann.locator("#toast")).to_have_text("2 changed, 0 refused.")
+    for page in (ann, bob_list):
+        for ticket in (bill, password):
+            row = page.locator(f'li.trow[data-id="{ticket.id}"] .badge.status')
+            await expect(row).to_have_text("closed")
+
+    # Reports: the charts, and a table as CSV.
+    await ann.goto(f"{url}/console/reports")
+    await expect(ann.locator("#chart-days canvas")).to_have_count(1)
+    await expect(ann.locator(".cards")).to_contain_text("3")
+    async with ann.expect_download() as info:
+        await (
+            ann.locator("caption")
+            .filter(has_text="By department")
+            .get_by_role("link", name="Export as CSV")
+            .click()
+        )
+    download = await info.value
+    saved = Path(await download.path())
+    text = await asyncio.to_thread(saved.read_text, encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("Department,Opened,Closed,First response")
+    assert "billing,1,1" in text
+    await ann.screenshot(path=str(shots(tmp_path) / "console-reports.png"), full_page=True)
+
+
+async def test_screens_on_a_phone_in_french(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    url = desk.url
+    ticket = await file(desk, "Impossible d'envoyer des e-mails depuis le webmail",
+                        email="marc@example.be", name="Marc", type="incident")  # fmt: skip
+    phone = await (
+        await new_context(viewport={"width": 390, "height": 844}, locale="fr-BE")
+    ).new_page()
+    await login(phone, url, "bob@desk.test", "/console/tickets")
+    await expect(phone.locator("nav.subtabs")).to_contain_text("Tous les ouverts")
+    await expect(phone.locator("li.trow").first).to_be_visible()
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the list scrolls sideways ({width}px)"
+    await phone.screenshot(path=str(shots(tmp_path) / "console-tickets-phone.png"))
+    await phone.goto(f"{url}/console/t/{ticket.id}")
+    await expect(phone.locator("#sla")).to_contain_text("Première réponse attendue")
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the ticket page scrolls sideways ({width}px)"
+    await phone.screenshot(path=str(shots(tmp_path) / "console-ticket-phone.png"), full_page=True)
+    await phone.goto(f"{url}/console/reports")
+    await expect(phone.locator("h1")).to_have_text("Rapports")
+    await expect(phone.locator("#chart-days canvas")).to_have_count(1)
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the reports scroll sideways ({width}px)"
+    await phone.screenshot(path=str(shots(tmp_path) / "console-reports-phone.png"), full_page=True)

@@ -1,0 +1,203 @@
+"""The console's ticket pages and reports over real HTTP: views with filters, a ticket's
+page, replies with files (checked by the core), downloads, reports and their CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession, CookieJar, FormData
+
+from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.web.appkeys import SERVICES
+from chatdesk.web.reports import csv_cell
+
+PASSWORD = "correct horse battery"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+@pytest.fixture
+async def desk(server: Any) -> Any:
+    services = server.app[SERVICES]
+    ada = await services.operators.add(
+        "ada@desk.test", name="Ada", role="admin", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    server.ada = ada
+    return server
+
+
+@pytest.fixture
+async def http(desk: Any) -> Any:
+    async with ClientSession(
+        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as session:
+        async with session.get("/console/login") as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+        assert csrf
+        data = {"csrf": csrf.group(1), "email": "ada@desk.test", "password": PASSWORD}
+        async with session.post("/console/login", data=data) as response:
+            assert response.status == 200
+        yield session
+
+
+async def file(desk: Any, subject: str, **kw: Any) -> Any:
+    kw.setdefault("email", "lea@example.be")
+    ticket, _ = await desk.app[SERVICES].helpdesk.filing.file(
+        NewTicket(subject=subject, lang="fr", **kw)
+    )
+    return ticket
+
+
+async def csrf_of(http: ClientSession, path: str) -> str:
+    async with http.get(path) as page:
+        found = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+    assert found
+    return found.group(1)
+
+
+async def test_views_and_filters_render_in_the_operators_language(
+    desk: Any, http: ClientSession
+) -> None:
+    await file(desk, "Facture <b>double</b>", department="billing", priority="high")
+    await file(desk, "Site en panne", type="incident")
+    async with http.get("/console/tickets") as page:
+        text = await page.text()
+        assert page.status == 200
+    assert "Facture &lt;b&gt;double&lt;/b&gt;" in text and "Site en panne" in text
+    assert "All open" in text and "Breaching soon" in text
+    async with http.get("/console/tickets?view=all&priority=high&q=factu") as page:
+        text = await page.text()
+    assert "Facture" in text and "Site en panne" not in text
+    async with http.get(
+        "/console/tickets?view=open&department=billing", headers={"Cookie": ""}
+    ) as page:
+        assert "Site en panne" not in await page.text()
+    for bad in ("view=everything", "page=x", "priority=soon", "sort=priority"):
+        async with http.get(f"/console/tickets?{bad}") as page:
+            assert page.status == 400, bad
+    http.cookie_jar.update_cookies({"chatdesk_console_lang": "nl"})
+    async with http.get("/console/tickets?view=pending") as page:
+        text = await page.text()
+    assert "Wacht op klant" in text and "Geen enkel ticket komt overeen." in text
+
+
+async def test_a_ticket_page_and_a_reply_with_a_file(desk: Any, http: ClientSession) -> None:
+    ticket = await file(desk, "Site en panne", type="incident", name="Léa")
+    path = f"/console/t/{ticket.id}"
+    async with http.get(f"/console/t/{ticket.number}") as page:
+        text = await page.text()
+        assert page.status == 200
+    assert "Site en panne" in text and "Léa" in text and "First response due" in text
+    assert 'value="open"' in text and 'enctype="multipart/form-data"' in text
+    async with http.get("/console/t/999999") as page:
+        assert page.status == 404
+    csrf = await csrf_of(http, path)
+
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("text", "Voici la capture.")
+    form.add_field("files", PNG, filename="capture.png", content_type="image/png")
+    async with http.post(
+        f"{path}/reply", data=form, headers={"Accept": "application/json"}
+    ) as response:
+        body = await response.json()
+        assert response.status == 200, body
+    assert body["ok"] and body["ticket"]["status"] == "open"
+    page = await desk.app[SERVICES].helpdesk.console.page(desk.ada, ticket.id)
+    (shot,) = page["attachments"]
+    assert shot["filename"] == "capture.png" and shot["message_id"] == body["message"]["id"]
+    async with http.get(f"/console/files/{shot['id']}") as download:
+        assert download.status == 200 and await download.read() == PNG
+        assert download.headers["Content-Disposition"].startswith("attachment;")
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    evil = FormData()
+    evil.add_field("csrf", csrf)
+    evil.add_field("text", "Un programme")
+    evil.add_field("files", b"MZ\x90\x00" + b"\x00" * 60, filename="photo.png")
+    async with http.post(
+        f"{path}/reply", data=evil, headers={"Accept": "application/json"}
+    ) as response:
+        refused = await response.json()
+    assert refused["ok"] is False and refused["error"]["code"] == "executable"
+    forged = FormData(default_to_multipart=True)
+    forged.add_field("csrf", "forged")
+    forged.add_field("text", "Hello")
+    async with http.post(f"{path}/reply", data=forged) as response:
+        assert response.status == 403
+    note = FormData(default_to_multipart=True)
+    note.add_field("csrf", csrf)
+    note.add_field("text", "Note sans JS")
+    note.add_field("internal", "on")
+    async with http.post(f"{path}/reply", data=note, allow_redirects=False) as response:
+        assert response.status == 303 and response.headers["Location"] == path
+    page = await desk.app[SERVICES].helpdesk.console.page(desk.ada, ticket.id)
+    assert [(m["text"], m["internal"]) for m in page["messages"]][-1] == ("Note sans JS", True)
+    async with http.get("/console/files/nope") as missing:
+        assert missing.status == 404
+
+
+async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> None:
+    services = desk.app[SERVICES]
+    eve = await services.operators.add(
+        "eve@desk.test", name="=HYPERLINK(1)", role="operator", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    ticket = await file(desk, "Site en panne")
+    await services.helpdesk.tickets.reply(ticket.id, desk.ada, "On regarde.")
+    await services.helpdesk.tickets.change(desk.ada, ticket.id, Edit(assignee=eve.id))
+    async with http.get("/console/reports") as page:
+        text = await page.text()
+        assert page.status == 200
+    assert "Tickets per day" in text and 'id="report-data"' in text
+    assert "Help centre" in text and "Not available yet" in text
+    async with http.get("/console/reports?from=2026-12-01&to=2026-11-01") as page:
+        assert page.status == 400 and "366 days" in await page.text()
+    async with http.get("/console/reports?from=yesterday") as page:
+        assert page.status == 400
+    async with http.get("/console/reports.csv?table=department") as response:
+        assert response.status == 200 and response.content_type == "text/csv"
+        assert "attachment" in response.headers["Content-Disposition"]
+        rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert rows[0][0] == "Department" and rows[1][0] == "general"
+    assert rows[1][1:4] == ["1", "0", "1"]  # opened, closed, first responses
+    async with http.get("/console/reports.csv?table=days") as response:
+        days = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert days[0] == ["Day", "Opened", "Closed", "SLA breaches"] and len(days) == 31
+    async with http.get("/console/reports.csv?table=operator") as response:
+        operators = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert operators[1][0] == "'=HYPERLINK(1)"  # no formula in a spreadsheet
+    async with http.get("/console/reports.csv?table=secrets") as response:
+        assert response.status == 400
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    assert [csv_cell(v) for v in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx", "ok", None, 3, 1.5)] == [
+        "'=1+1", "'+33", "'-2", "'@SUM(A1)", "'\tx", "ok", "", "3", "1.50",
+    ]  # fmt: skip
+
+
+async def test_pages_need_a_login(desk: Any) -> None:
+    async with ClientSession(base_url=str(desk.make_url(""))) as anonymous:
+        for path in ("/console/tickets", "/console/reports", "/console/reports.csv?table=days"):
+            async with anonymous.get(path, allow_redirects=False) as response:
+                assert response.status == 303, path
+                assert response.headers["Location"].startswith("/console/login")
+
+
+async def test_a_conversation_page_offers_to_turn_it_into_a_ticket(
+    desk: Any, http: ClientSession
+) -> None:
+    services = desk.app[SERVICES]
+    _, conversation = await services._store.conversations.create_visitor(
+        lang="fr", page="/", now=services.routing.clock()
+    )
+    await services.escalation.visitor_asked(conversation.id)
+    async with http.get(f"/console/c/{conversation.id}") as page:
+        text = await page.text()
+    assert "Turn into a ticket" in text and 'id="to-ticket-form"' in text
+    assert '<option value="incident">incident</option>' in text

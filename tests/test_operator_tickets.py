@@ -1,0 +1,220 @@
+"""The console's ticket events over /operator: views and filters, a ticket's page, replies
+and notes, edits through the state machine, merges, bulk actions, chats made tickets; every
+change reaches the other consoles live (``ticket``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatdesk.helpdesk import NewTicket
+from chatdesk.models import Operator, Ticket
+from chatdesk.web.appkeys import SERVICES
+
+from .clients import OperatorClient
+from .test_operator_socket import ALWAYS_OPEN
+
+
+@pytest.fixture
+async def server(start_server: Any, tmp_path: Path) -> Any:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text(ALWAYS_OPEN)
+    return await start_server(config_file=config)
+
+
+@pytest.fixture
+async def console(server: Any) -> Any:
+    made: list[OperatorClient] = []
+    services = server.app[SERVICES]
+
+    async def make(name: str, role: str = "operator") -> OperatorClient:
+        operator = await services.operators.add(
+            f"{name.lower()}@desk.test",
+            name=name,
+            role=role,
+            departments=("general", "technical"),
+            languages=("fr", "en"),
+            password="correct horse battery",
+        )
+        token, _ = services.operators.tokens.issue(operator)
+        client = OperatorClient(str(server.make_url("")))
+        client.operator = operator  # type: ignore[attr-defined]
+        made.append(client)
+        await client.connect(None, headers={"Cookie": f"chatdesk_session={token}"})
+        return client
+
+    yield make
+    for client in made:
+        await client.close()
+
+
+async def file(server: Any, subject: str, **kw: Any) -> Ticket:
+    kw.setdefault("email", "lea@example.be")
+    kw.setdefault("lang", "fr")
+    ticket, _ = await server.app[SERVICES].helpdesk.filing.file(NewTicket(subject=subject, **kw))
+    return ticket  # type: ignore[no-any-return]
+
+
+def me(client: OperatorClient) -> Operator:
+    return client.operator  # type: ignore[attr-defined,no-any-return]
+
+
+async def numbers(client: OperatorClient, **query: Any) -> list[str]:
+    ack = await client.call("tickets", query)
+    assert ack["ok"], ack
+    return [t["number"] for t in ack["tickets"]]
+
+
+async def test_views_filters_search_sort_and_pages(server: Any, console: Any) -> None:
+    ann = await console("Ann")
+    a = await file(server, "Facture de novembre", department="billing", priority="low")
+    b = await file(server, "Site en panne", type="incident", priority="urgent")
+    c = await file(server, "Wachtwoord vergeten", priority="normal")
+    ack = await ann.call("ticket_change", {"ref": b.label, "assignee": me(ann).id})
+    assert ack["ok"], ack
+    ack = await ann.call("ticket_change", {"ref": c.id, "status": "pending"})
+    assert ack["ok"], ack
+
+    assert await numbers(ann) == [b.label, a.label, c.label]  # by next due time
+    assert set(await numbers(ann, view="open")) == {a.label, b.label, c.label}
+    assert await numbers(ann, view="mine") == [b.label]
+    assert set(await numbers(ann, view="unassigned")) == {a.label, c.label}
+    assert await numbers(ann, view="pending") == [c.label]
+    assert await numbers(ann, view="breaching") == [b.label]  # urgent: due within the hour
+    assert await numbers(ann, priority=["urgent", "high"]) == [b.label]
+    assert await numbers(ann, type=["incident"]) == [b.label]
+    assert await numbers(ann, department="billing") == [a.label]
+    assert await numbers(ann, assignee=me(ann).id) == [b.label]
+    assert await numbers(ann, status=["pending"], view="all") == [c.label]
+    assert await numbers(ann, q="factu") == [a.label]
+    assert await numbers(ann, q="wachtwoord") == [c.label]
+    created = await numbers(ann, view="all", sort="created")
+    assert created == [c.label, b.label, a.label]
+    page = await ann.call("tickets", {"view": "all", "page": 2})
+    assert page["ok"] and page["tickets"] == [] and page["total"] == 3 and page["per_page"] == 25
+    for bad in ({"view": "everything"}, {"sort": "priority"}, {"page": 0}, {"status": ["x"]}):
+        refused = await ann.call("tickets", bad)
+        assert refused["ok"] is False and refused["error"]["code"] == "invalid_payload", bad
+
+
+async def test_a_ticket_page_replies_notes_and_edits_reach_every_console(
+    server: Any, console: Any
+) -> None:
+    ann, bob = await console("Ann"), await console("Bob")
+    ticket = await file(server, "Site en panne", type="incident", name="Léa")
+    bob.pending("ticket")
+
+    page = await ann.call("ticket_watch", {"ref": ticket.label.lstrip("#")})
+    assert page["ok"], page
+    assert page["ticket"]["number"] == ticket.label and page["moves"] == [
+        "open", "pending", "on_hold", "resolved", "closed",
+    ]  # fmt: skip
+    assert page["requester"]["name"] == "Léa" and page["organisation"] is None
+    assert [e["kind"] for e in page["events"]] == ["created"]
+
+    reply = await ann.call(
+        "ticket_reply", {"ref": ticket.id, "text": "Nous regardons.", "client_id": "c1"}
+    )
+    assert reply["ok"], reply
+    assert reply["message"]["source"] == "ticket" and reply["ticket"]["status"] == "open"
+    live = await bob.next("ticket")
+    assert live["id"] == ticket.id and live["status"] == "open"
+    again = await ann.call(
+        "ticket_reply", {"ref": ticket.id, "text": "Nous regardons.", "client_id": "c1"}
+    )
+    assert again["message"]["id"] == reply["message"]["id"]  # a retry stores nothing new
+    note = await ann.call(
+        "ticket_reply",
+        {"ref": ticket.id, "text": "Serveur 3", "client_id": "c2", "internal": True},
+    )
+    assert note["ok"] and note["message"]["internal"] is True
+
+    forbidden = await ann.call("ticket_change", {"ref": ticket.id, "status": "new"})
+    assert forbidden["ok"], forbidden  # open -> new is allowed (back to a queue)
+    resolved = await ann.call("ticket_change", {"ref": ticket.id, "status": "resolved"})
+    assert resolved["ok"] and resolved["ticket"]["status"] == "resolved"
+    refused = await ann.call("ticket_change", {"ref": ticket.id, "status": "pending"})
+    assert refused["ok"] is False and refused["error"]["code"] == "invalid_transition"
+    changed = await ann.call(
+        "ticket_change",
+        {"ref": ticket.id, "priority": "high", "subject": "Site en panne (prod)",
+         "department": "technical", "type": "question", "assignee": me(bob).id},
+    )  # fmt: skip
+    assert changed["ok"], changed
+    summary = changed["ticket"]
+    assert (summary["priority"], summary["subject"], summary["operator_id"]) == (
+        "high", "Site en panne (prod)", me(bob).id,
+    )  # fmt: skip
+    while (live := await bob.next("ticket"))["operator_id"] != me(bob).id:
+        pass
+    unknown = await ann.call("ticket_change", {"ref": ticket.id, "department": "nowhere"})
+    assert unknown["ok"] is False and unknown["error"]["code"] == "department"
+
+    page = await bob.call("ticket_watch", {"ref": ticket.id})
+    texts = [(m["text"], m["internal"]) for m in page["messages"]]
+    assert ("Serveur 3", True) in texts and ("Nous regardons.", False) in texts
+    kinds = [e["kind"] for e in page["events"]]
+    assert {"status", "priority", "subject", "department", "type", "assignee"} <= set(kinds)
+    assert page["moves"] == ["open", "closed"]
+    missing = await bob.call("ticket_watch", {"ref": "#999999"})
+    assert missing["ok"] is False and missing["error"]["code"] == "not_found"
+
+
+async def test_merge_bulk_assign_and_bulk_close(server: Any, console: Any) -> None:
+    ann = await console("Ann")
+    a = await file(server, "Panne 1")
+    b = await file(server, "Panne 2")
+    c = await file(server, "Panne 3")
+    merged = await ann.call("ticket_merge", {"ref": a.id, "into": b.label})
+    assert merged["ok"] and merged["ticket"]["id"] == b.id
+    same = await ann.call("ticket_merge", {"ref": b.id, "into": b.id})
+    assert same["ok"] is False and same["error"]["code"] == "same_ticket"
+
+    assigned = await ann.call(
+        "ticket_bulk", {"refs": [b.id, c.label, "#999999"], "assignee": me(ann).id}
+    )
+    assert assigned["ok"], assigned
+    assert assigned["changed"] == [b.id, c.id] and list(assigned["refused"]) == ["#999999"]
+    closed = await ann.call("ticket_bulk", {"refs": [b.id, c.id], "close": True})
+    assert closed["ok"] and closed["changed"] == [b.id, c.id] and closed["refused"] == {}
+    assert await numbers(ann, view="open") == []
+    both = await ann.call("ticket_bulk", {"refs": [b.id], "close": True, "assignee": "x"})
+    neither = await ann.call("ticket_bulk", {"refs": [b.id]})
+    assert both["ok"] is False and neither["ok"] is False
+
+
+async def test_complaints_stay_hidden_from_operators(server: Any, console: Any) -> None:
+    ann, boss = await console("Ann"), await console("Boss", role="admin")
+    complaint = await file(server, "Plainte", type="complaint")
+    assert await numbers(ann, view="all") == []
+    assert await numbers(boss, view="all") == [complaint.label]
+    hidden = await ann.call("ticket_watch", {"ref": complaint.id})
+    assert hidden["ok"] is False and hidden["error"]["code"] == "not_found"
+
+
+async def test_a_chat_becomes_a_proper_ticket(
+    server: Any, console: Any, visitor_factory: Any
+) -> None:
+    ann = await console("Ann")
+    visitor = await visitor_factory({"lang": "fr"})
+    await visitor.say("Mon site affiche une erreur 500")
+    state = await visitor.call("escalate", {})
+    assert state["ok"], state
+    conversation_id = visitor.session["conversation_id"]
+    ack = await ann.call(
+        "ticket_from_chat",
+        {"conversation_id": conversation_id, "type": "incident", "priority": "high"},
+    )
+    assert ack["ok"], ack
+    ticket = ack["ticket"]
+    assert (ticket["type"], ticket["priority"], ticket["channel"]) == ("incident", "high", "chat")
+    assert ticket["conversation_id"] == conversation_id
+    page = await ann.call("ticket_watch", {"ref": ticket["id"]})
+    chat = [m for m in page["messages"] if m["source"] == "chat"]
+    assert "Mon site affiche une erreur 500" in [m["text"] for m in chat]
+    new = await ann.call("ticket_from_chat", {"conversation_id": conversation_id, "new": True})
+    assert new["ok"] and new["ticket"]["id"] != ticket["id"]
+    gone = await ann.call("ticket_from_chat", {"conversation_id": "nope"})
+    assert gone["ok"] is False and gone["error"]["code"] == "not_found"

@@ -1,0 +1,96 @@
+// A ticket's thread as the operator sees it: messages (the ticket's own and a chat ticket's
+// conversation) and history rows, by time, drawn as the server's ticket.html draws them.
+import { el, when } from "./common";
+import { label, t } from "./i18n";
+import { Attachment, ThreadItem, TicketHistory } from "./protocol";
+
+type Names = Map<string, string>;
+
+function time(iso: string): HTMLTimeElement {
+  const node = el("time", { text: when(iso) });
+  node.setAttribute("datetime", iso);
+  return node;
+}
+
+function who(names: Names, id: string | null): string {
+  return (id && names.get(id)) || t("nobody");
+}
+
+/** The words of a history row ("status: open → resolved"). */
+export function historyText(e: TicketHistory, names: Names): string {
+  const d = e.data as Record<string, string | number | null>;
+  const from = String(d.from ?? "");
+  const to = String(d.to ?? "");
+  switch (e.kind) {
+    case "status": return `${t("ev_status")}: ${label("ticket", from)} → ${label("ticket", to)}`;
+    case "priority": return `${t("ev_priority")}: ${label("priority", from)} → ${label("priority", to)}`;
+    case "type": return `${t("ev_type")}: ${label("type", from)} → ${label("type", to)}`;
+    case "assignee": return `${t("ev_assignee")}: ${who(names, d.from as string | null)} → ${who(names, d.to as string | null)}`;
+    case "department": return `${t("ev_department")}: ${from} → ${to}`;
+    case "subject": return `${t("ev_subject")}: ${from} → ${to}`;
+    case "sla_warning":
+    case "sla_breach":
+      return t(e.kind === "sla_breach" ? "ev_sla_breach" : "ev_sla_warning", {
+        target: label("target", String(d.target ?? "resolution")),
+      });
+    case "merged_into": return t("ev_merged_into", { ref: String(d.into ?? "") });
+    case "merged_from": return t("ev_merged_from", { ref: String(d.source ?? "") });
+    case "csat": return t("ev_csat", { score: String(d.score ?? "") });
+    case "auto_close": return t("ev_auto_close");
+    case "created": return t("ev_created");
+    case "fields": return t("ev_fields");
+    case "follow_up": return t("ev_follow_up");
+    case "requester": return t("ev_requester");
+    default: return e.kind;
+  }
+}
+
+function fileLink(f: Attachment): HTMLAnchorElement {
+  const link = el("a", { className: "file", text: `${f.filename} (${(f.size / 1024).toFixed(1)} kB)` });
+  link.href = `/console/files/${f.id}`;
+  return link;
+}
+
+function messageItem(m: ThreadItem, files: Attachment[]): HTMLLIElement {
+  let author: string;
+  let classes: string;
+  if (m.source === "chat") {
+    author = m.author === "operator" && m.operator ? m.operator.name : label("author", m.author);
+    classes = `item msg from-chat author-${m.author}`;
+  } else {
+    author = m.author_name || label("author", m.author);
+    classes = `item msg author-${m.author}${m.internal ? " internal" : ""}`;
+  }
+  const item = el("li", { className: classes }, el("span", { className: "who", text: author }), " ", time(m.ts));
+  if (m.source === "chat") item.append(" ", el("span", { className: "badge", text: t("from_chat") }));
+  if (m.source === "ticket" && m.internal) item.append(" ", el("span", { className: "badge note", text: t("note_badge") }));
+  item.append(el("p", { className: "text", text: m.text }), ...files.map(fileLink));
+  item.dataset.id = m.id;
+  return item;
+}
+
+function historyItem(e: TicketHistory, names: Names): HTMLLIElement {
+  const actor = e.actor === "operator"
+    ? names.get(e.actor_id || "") || label("author", "operator")
+    : e.actor === "requester" ? t("requester") : t("the_desk");
+  const item = el("li", { className: `item event kind-${e.kind}` },
+    el("span", { className: "who", text: actor }), " ", historyText(e, names), " ", time(e.ts));
+  item.dataset.id = e.id;
+  return item;
+}
+
+/** The thread's items by time (at one instant: the filing, messages, then changes). */
+export function timeline(
+  messages: ThreadItem[], events: TicketHistory[], attachments: Attachment[], names: Names,
+): HTMLLIElement[] {
+  const byMessage = new Map<string, Attachment[]>();
+  for (const f of attachments) {
+    if (f.message_id) byMessage.set(f.message_id, [...(byMessage.get(f.message_id) || []), f]);
+  }
+  const items: [string, number, HTMLLIElement][] = [
+    ...messages.map((m): [string, number, HTMLLIElement] => [m.ts, 0, messageItem(m, byMessage.get(m.id) || [])]),
+    ...events.map((e): [string, number, HTMLLIElement] => [e.ts, e.kind === "created" ? -1 : 1, historyItem(e, names)]),
+  ];
+  items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  return items.map((i) => i[2]);
+}

@@ -1,0 +1,127 @@
+// A ticket view: rows redrawn live when any ticket changes (the `ticket` event every
+// console gets), countdowns, and bulk assign / close of the selected rows.
+import { $, call, el, failed, socket, toast } from "./common";
+import { drawCountdowns, runCountdowns } from "./countdown";
+import { label, t } from "./i18n";
+import { TicketSummary } from "./protocol";
+
+/** The row of one ticket, as the server's _ticket_row.html draws it. */
+export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked: boolean): HTMLLIElement {
+  const breached = tk.sla.breached.length > 0;
+  const pick = el("input", { className: "pick" });
+  pick.type = "checkbox";
+  pick.name = "ticket";
+  pick.value = tk.id;
+  pick.checked = picked;
+  pick.setAttribute("aria-label", t("select_ticket", { number: tk.number }));
+  const link = el("a", { className: "tlink" },
+    el("span", { className: "ticket", text: tk.number }),
+    el("span", { className: "subject", text: tk.subject }),
+    el("span", { className: "badge status", text: label("ticket", tk.status) }),
+    el("span", { className: "badge prio", text: label("priority", tk.priority) }),
+    el("span", { className: "kind", text: label("type", tk.type) }),
+    el("span", { className: "dept", text: tk.department }),
+    el("span", { className: "who", text: tk.requester.name || tk.requester.email || "—" }),
+    el("span", { className: "op", text: (tk.operator_id && names.get(tk.operator_id)) || t("nobody") }),
+  );
+  link.href = `/console/t/${tk.id}`;
+  if (tk.next_due) {
+    const time = el("time", { text: tk.next_due });
+    time.setAttribute("datetime", tk.next_due);
+    time.dataset.due = tk.next_due;
+    if (breached) time.setAttribute("data-breached", "");
+    link.append(el("span", { className: `due${breached ? " late" : ""}` }, t("due") + " ", time));
+  } else if (breached) {
+    link.append(el("span", { className: "due late", text: t("breached") }));
+  }
+  const row = el("li", {
+    className: `trow prio-${tk.priority} status-${tk.status}${breached ? " is-breached" : ""}`,
+  }, pick, link);
+  row.dataset.id = tk.id;
+  return row;
+}
+
+/** What the page's URL asks for, as a `tickets` request. */
+function wanted(): Record<string, unknown> {
+  const query = new URLSearchParams(window.location.search);
+  const data: Record<string, unknown> = {};
+  for (const name of ["status", "type", "priority"]) {
+    const values = query.getAll(name).filter(Boolean);
+    if (values.length) data[name] = values;
+  }
+  for (const name of ["view", "department", "assignee", "q", "sort"]) {
+    const value = query.get(name);
+    if (value) data[name] = value;
+  }
+  const page = Number(query.get("page") || "1");
+  if (page > 1) data.page = page;
+  return data;
+}
+
+/** Make a ticket view live. */
+export function setupTicketList(section: HTMLElement): void {
+  const list = $<HTMLUListElement>("#tlist", section);
+  const names = new Map<string, string>();
+  section.querySelectorAll<HTMLOptionElement>('#bulk select[name="assignee"] option').forEach(
+    (o) => names.set(o.value, o.textContent || ""),
+  );
+  const picks = () => Array.from(section.querySelectorAll<HTMLInputElement>("input.pick"));
+  const picked = () => picks().filter((p) => p.checked).map((p) => p.value);
+  const showPicked = () => {
+    const count = $<HTMLElement>("#picked", section);
+    const n = picked().length;
+    if (count) count.textContent = n ? String(n) : "";
+  };
+
+  async function refresh(): Promise<void> {
+    const ack = await call("tickets", wanted());
+    if (failed(ack)) return;
+    const keep = new Set(picked());
+    const tickets = ack.tickets as TicketSummary[];
+    list?.replaceChildren(...tickets.map((tk) => ticketRow(tk, names, keep.has(tk.id))));
+    const empty = $<HTMLElement>(".empty", section);
+    if (empty) empty.hidden = tickets.length > 0;
+    const total = $<HTMLElement>("#total", section);
+    const n = ack.total as number;
+    if (total) total.textContent = n === 1 ? t("tickets_one") : t("tickets_total", { total: n });
+    drawCountdowns(section);
+    showPicked();
+  }
+
+  let timer = 0;
+  socket.on("ticket", () => {
+    // Debounced: a bulk action is a burst of changes, one refresh.
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 150);
+  });
+  socket.on("connect", () => void refresh());
+
+  section.addEventListener("change", (event) => {
+    const target = event.target as HTMLInputElement;
+    if (target.id === "pick-all") picks().forEach((p) => (p.checked = target.checked));
+    showPicked();
+  });
+  section.addEventListener("click", async (event) => {
+    const action = (event.target as HTMLElement).closest("button")?.dataset.bulk;
+    if (!action) return;
+    const refs = picked();
+    if (!refs.length) return toast(t("choose_tickets"));
+    let request: Record<string, unknown>;
+    if (action === "close") {
+      if (!window.confirm(t("confirm_bulk_close", { n: refs.length }))) return;
+      request = { refs, close: true };
+    } else {
+      const who = $<HTMLSelectElement>('#bulk select[name="assignee"]', section)?.value;
+      request = { refs, assignee: who };
+    }
+    const ack = await call("ticket_bulk", request);
+    if (failed(ack)) return;
+    const refused = Object.keys(ack.refused as Record<string, string>).length;
+    toast(t("bulk_done", { changed: (ack.changed as string[]).length, refused }));
+    const all = $<HTMLInputElement>("#pick-all", section);
+    if (all) all.checked = false;
+    picks().forEach((p) => (p.checked = false));
+    await refresh();
+  });
+  runCountdowns(section, section.dataset.now);
+}

@@ -1,0 +1,231 @@
+// A ticket's page: reply (with files, over HTTP) or note, edit its fields (`ticket_change`,
+// the status offering only the moves its state allows), merge it, and redraw the thread,
+// the service level and the panels whenever the ticket changes (`ticket`, then
+// `ticket_watch`), whoever changed it.
+import { $, call, el, failed, localizeTimes, socket, toast, uuid } from "./common";
+import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
+import { label, t, Key } from "./i18n";
+import { Canned, TicketPage, TicketSummary } from "./protocol";
+import { timeline } from "./thread";
+
+const REPLY_ERRORS = new Set(["too_large", "executable", "type_not_allowed", "ticket_closed", "not_found"]);
+
+/** Make a ticket page live. */
+export function setupTicketPage(section: HTMLElement): void {
+  const id = section.dataset.id || "";
+  const names = new Map<string, string>();
+  section.querySelectorAll<HTMLOptionElement>('#tedit select[name="assignee"] option').forEach(
+    (o) => o.value && names.set(o.value, o.textContent || ""),
+  );
+  const edit = $<HTMLFormElement>("#tedit", section);
+  let current: TicketSummary | null = null;
+  let fields: Record<string, string> = {};
+
+  function drawSla(page: TicketPage): void {
+    const sla = page.ticket.sla;
+    const rows: [string, string | null, boolean][] = [
+      ["first_response", sla.first_response_due, Boolean(page.first_response_at)],
+      ["resolution", sla.resolution_due, sla.paused || ["resolved", "closed"].includes(page.ticket.status)],
+    ];
+    for (const [target, due, done] of rows) {
+      const dd = $<HTMLElement>(`#sla dd[data-target="${target}"]`, section);
+      if (!dd) continue;
+      const late = (sla.breached as string[]).includes(target);
+      dd.classList.toggle("late", late);
+      if (!due) { dd.textContent = "—"; continue; }
+      const at = el("time", { text: due });
+      at.setAttribute("datetime", due);
+      at.setAttribute("data-promised", "");
+      const paused = target === "resolution" && sla.paused && done;
+      const after = done
+        ? el("span", { className: paused ? "done paused" : "done", text: `· ${t(paused ? "sla_paused" : "answered")}` })
+        : el("span", { className: "countdown" });
+      if (!done) {
+        after.dataset.due = due;
+        if (late) after.setAttribute("data-breached", "");
+      }
+      dd.replaceChildren(at, " ", after);
+    }
+    localizeTimes($<HTMLElement>("#sla", section) || undefined);
+  }
+
+  function drawEdit(page: TicketPage): void {
+    if (!edit || edit.contains(document.activeElement) && edit.dataset.dirty === "yes") return;
+    const tk = page.ticket;
+    const status = edit.elements.namedItem("status") as HTMLSelectElement | null;
+    if (status) {
+      const options = [tk.status, ...page.moves].map((s) => {
+        const option = el("option", { text: label("ticket", s) });
+        option.value = s;
+        return option;
+      });
+      status.replaceChildren(...options);
+      status.value = tk.status;
+    }
+    const set = (name: string, value: string) => {
+      const input = edit.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+      if (input) input.value = value;
+    };
+    set("priority", tk.priority);
+    set("type", tk.type);
+    set("department", tk.department);
+    set("assignee", tk.operator_id || "");
+    set("subject", tk.subject);
+    for (const [key, value] of Object.entries(page.fields)) set(`field:${key}`, value);
+    edit.dataset.dirty = "no";
+  }
+
+  function draw(page: TicketPage): void {
+    current = page.ticket;
+    fields = page.fields;
+    setDeskNow(page.now);
+    const tk = page.ticket;
+    $<HTMLElement>("#t-subject", section)!.textContent = tk.subject;
+    $<HTMLElement>("#t-status", section)!.textContent = label("ticket", tk.status);
+    const prio = $<HTMLElement>("#t-prio", section)!;
+    prio.textContent = label("priority", tk.priority);
+    prio.className = `badge prio prio-${tk.priority}`;
+    $<HTMLElement>("#timeline", section)?.replaceChildren(
+      ...timeline(page.messages, page.events, page.attachments, names),
+    );
+    drawSla(page);
+    drawEdit(page);
+    const csat = $<HTMLElement>("#csat", section);
+    if (csat) {
+      csat.replaceChildren(page.csat.score
+        ? el("span", { className: "rating", text: `${page.csat.score}/5` })
+        : t("not_rated"));
+      if (page.csat.score && page.csat.comment) csat.append(" " + page.csat.comment);
+    }
+    const files = $<HTMLElement>("#files", section);
+    if (files) {
+      const items = page.attachments.map((f) => {
+        const link = el("a", { text: f.filename });
+        link.href = `/console/files/${f.id}`;
+        return el("li", {}, link, " ", el("span", { className: "hint", text: `${f.content_type}, ${(f.size / 1024).toFixed(1)} kB` }));
+      });
+      files.replaceChildren(...(items.length ? items : [el("li", { className: "hint", text: t("no_files") })]));
+    }
+    drawCountdowns(section);
+  }
+
+  async function watch(): Promise<void> {
+    const ack = await call("ticket_watch", { ref: id });
+    if (!failed(ack)) draw(ack as unknown as TicketPage);
+  }
+
+  let timer = 0;
+  socket.on("ticket", (tk: TicketSummary) => {
+    if (tk.id !== id && tk.merged_into !== id) return;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(watch, 100);
+  });
+  socket.on("connect", () => void watch());
+
+  // Reply or note, with files: multipart over HTTP (the socket's frames are small).
+  const reply = $<HTMLFormElement>("#treply", section);
+  const text = $<HTMLTextAreaElement>("#treply-text", section);
+  reply?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!text || !text.value.trim()) return;
+    const body = new FormData(reply);
+    body.set("client_id", uuid());
+    const button = $<HTMLButtonElement>('button[type="submit"]', reply);
+    if (button) button.disabled = true;
+    let ack: { ok: boolean; error?: { code: string; message: string } };
+    try {
+      const response = await fetch(reply.action, {
+        method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      ack = await response.json();
+    } catch {
+      ack = { ok: false, error: { code: "timeout", message: t("no_answer") } };
+    }
+    if (button) button.disabled = false;
+    if (!ack.ok) {
+      const code = ack.error?.code || "";
+      toast(REPLY_ERRORS.has(code) ? t(`err_${code}` as Key) : ack.error?.message || t("error"));
+      return;
+    }
+    const internal = (reply.elements.namedItem("internal") as HTMLInputElement | null)?.checked;
+    toast(internal ? t("note_added") : t("reply_sent"));
+    reply.reset();
+    await watch();
+  });
+  setupCanned(section, text);
+
+  edit?.addEventListener("input", () => (edit.dataset.dirty = "yes"));
+  edit?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!current) return;
+    const value = (name: string) => (edit.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "";
+    const request: Record<string, unknown> = { ref: id };
+    for (const name of ["status", "priority", "type", "department", "subject"] as const) {
+      if (value(name) && value(name) !== String(current[name])) request[name] = value(name);
+    }
+    const assignee = value("assignee");
+    if (assignee !== (current.operator_id || "")) {
+      if (assignee) request.assignee = assignee;
+      else request.unassign = true;
+    }
+    const changed: Record<string, string> = {};
+    edit.querySelectorAll<HTMLInputElement>('[name^="field:"]').forEach((input) => {
+      const key = input.name.slice(6);
+      if (input.value !== (fields[key] || "")) changed[key] = input.value;
+    });
+    if (Object.keys(changed).length) request.fields = changed;
+    const ack = await call("ticket_change", request);
+    if (failed(ack)) return;
+    edit.dataset.dirty = "no";
+    toast(t("saved_ticket"));
+    await watch();
+  });
+
+  $<HTMLFormElement>("#tmerge", section)?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const into = ((event.target as HTMLFormElement).elements.namedItem("into") as HTMLInputElement).value.trim();
+    if (!into || !window.confirm(t("confirm_merge", { ref: into }))) return;
+    const ack = await call("ticket_merge", { ref: id, into });
+    if (failed(ack)) return;
+    const target = ack.ticket as TicketSummary;
+    toast(t("merged_done", { number: target.number }));
+    window.location.href = `/console/t/${target.id}`;
+  });
+
+  localizeTimes(section);
+  runCountdowns(section, section.dataset.now);
+}
+
+/** `/shortcut` in the reply box inserts a canned response (the ticket's language first). */
+function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null): void {
+  const picker = $<HTMLUListElement>("#canned-pick", section);
+  if (!box || !picker) return;
+  let canned: Canned[] = [];
+  call("canned", {}).then((ack) => { if (ack.ok) canned = ack.responses as Canned[]; });
+  const found = (): Canned[] => {
+    const m = /^\/([\w-]*)$/.exec(box.value);
+    if (!m) return [];
+    const lang = section.dataset.lang;
+    return canned.filter((c) => c.shortcut.startsWith(m[1]))
+      .sort((a, b) => Number(b.lang === lang) - Number(a.lang === lang) || a.shortcut.localeCompare(b.shortcut));
+  };
+  const insert = (c: Canned) => { box.value = c.text; picker.hidden = true; box.focus(); };
+  box.addEventListener("input", () => {
+    const options = found();
+    picker.hidden = options.length === 0;
+    picker.replaceChildren(...options.map((c, i) => {
+      const item = el("li", { text: `/${c.shortcut} (${c.lang}) — ${c.text}` });
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", String(i === 0));
+      item.addEventListener("mousedown", (e) => { e.preventDefault(); insert(c); });
+      return item;
+    }));
+  });
+  box.addEventListener("keydown", (event) => {
+    const options = picker.hidden ? [] : found();
+    if (options.length && (event.key === "Enter" || event.key === "Tab")) {
+      event.preventDefault();
+      insert(options[0]);
+    }
+  });
+}
