@@ -8,6 +8,7 @@ from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
+from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
@@ -25,6 +26,7 @@ __all__ = [
     "HelpdeskStore",
     "InboxQueries",
     "LeaseStore",
+    "MailStore",
     "NoteStore",
     "NoticeStore",
     "OperatorStore",

@@ -297,6 +297,82 @@ MIGRATIONS: list[list[str]] = [
         """INSERT INTO ticket_search (ticket_id, subject, body, fields)
             SELECT id, subject, description, '' FROM tickets""",
     ],
+    [
+        # E-mail (docs/email.md). The feed is the transactional log mail is made from:
+        # triggers write it in the transaction of the row that causes the mail, whatever
+        # code path writes that row.
+        """CREATE TABLE mail_feed (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            ref_id TEXT NOT NULL,
+            ticket_id TEXT,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER mail_feed_ticket_events AFTER INSERT ON ticket_events
+            WHEN NEW.kind IN ('created', 'status', 'auto_close', 'merged_into')
+            BEGIN
+                INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at)
+                VALUES ('ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts);
+            END""",
+        """CREATE TRIGGER mail_feed_ticket_messages AFTER INSERT ON ticket_messages
+            WHEN NEW.author = 'operator' AND NEW.internal = 0
+            BEGIN
+                INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at)
+                VALUES ('ticket_message', NEW.id, NEW.ticket_id, 'reply', '{}', NEW.ts);
+            END""",
+        """CREATE TRIGGER mail_feed_invitations AFTER INSERT ON invitations
+            BEGIN
+                INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at)
+                VALUES ('invitation', NEW.id, NULL, 'invitation', '{}', NEW.created_at);
+            END""",
+        """CREATE TRIGGER mail_feed_notices AFTER INSERT ON notices
+            BEGIN
+                INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at)
+                VALUES ('notice', NEW.id, NULL, 'notice', '{}', NEW.created_at);
+            END""",
+        """CREATE TABLE mail_outbox (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            ticket_id TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            dedupe_key TEXT UNIQUE,
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            claimed_until TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        )""",
+        "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at)",
+        """CREATE TABLE mail_inbound (
+            message_id TEXT PRIMARY KEY,
+            ticket_id TEXT,
+            received_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE mail_bounces (
+            email TEXT PRIMARY KEY,
+            since TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE mail_held (
+            id TEXT PRIMARY KEY,
+            sender TEXT NOT NULL,
+            recipient TEXT NOT NULL DEFAULT '',
+            raw BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE org_addresses (
+            organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            PRIMARY KEY (organisation_id, kind, email)
+        )""",
+    ],
 ]
 
 
