@@ -28,6 +28,7 @@ __all__ = [
     "InboxCounts",
     "InvitationCreated",
     "LanguageChanged",
+    "MailBounced",
     "MessagePosted",
     "NotePosted",
     "NoticePublished",
@@ -296,3 +297,14 @@ class SeatRefused(Event):
     site_id: str
     editors: tuple[Requester, ...]
     admins: tuple[Requester, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MailBounced(Event):
+    """Mail to ``email`` bounces (a delivery status notification said so): the address
+    is flagged and operators are told; ``requester_id`` when a requester has it."""
+
+    name: ClassVar[str] = "mail_bounced"
+    email: str
+    reason: str
+    requester_id: str | None = None

@@ -14,6 +14,7 @@ from ..events import (
     Event,
     InboxCounts,
     LanguageChanged,
+    MailBounced,
     MessagePosted,
     NotePosted,
     OperatorOffered,
@@ -81,6 +82,13 @@ class Publisher:
                 room = rooms.conversation(event.conversation_id)
                 changed = {"lang": event.lang, "bot": event.welcome}
                 await self.sio.emit("lang", changed, to=room, namespace=rooms.VISITOR_NS)
+            elif isinstance(event, MailBounced):
+                bounced = {
+                    "email": event.email,
+                    "reason": event.reason,
+                    "requester_id": event.requester_id,
+                }
+                await self._to_operators("mail_bounced", bounced)
             elif isinstance(event, NotePosted):
                 room = rooms.conversation(event.note.conversation_id)
                 await self._to_operators("note", event.note.to_payload(), room)

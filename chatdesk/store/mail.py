@@ -74,6 +74,10 @@ class MailStore(Protocol):
         """Remember a received message (and its ticket); False if it was known."""
         ...
 
+    async def seen_inbound(self, message_id: str) -> bool:
+        """Return whether a message with this ``Message-ID`` was received before."""
+        ...
+
     async def inbound_ticket(self, message_ids: Sequence[str]) -> str | None:
         """Return the ticket of the first of ``message_ids`` received before (or sent:
         an outbox mail's id), if any."""

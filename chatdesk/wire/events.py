@@ -6,6 +6,7 @@ from typing import Literal
 
 import msgspec
 
+from . import mail as ml
 from . import operator as op
 from . import tickets as tk
 from . import visitor as vi
@@ -93,6 +94,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "note": op.NoteOut,
         "typing": vi.TypingOut,
         "ticket": tk.TicketSummaryOut,
+        "mail_bounced": ml.MailBouncedOut,
         "error": ErrorOut,
     },
 }

@@ -87,6 +87,11 @@ async def test_invitations_and_notices_feed_too(store: Store) -> None:
         ("invitation", invitation.id, None),
         ("notice", notice.id, None),
     ]
+    # What the mail needs is in the item: the row may change before it is planned.
+    assert items[0].data["email"] == "max@acme.be"
+    assert items[0].data["organisation_id"] == org.id
+    assert items[1].data["title"] == "Maintenance" and items[1].data["audience"] == []
+    assert items[1].data["severity"] == "maintenance" and items[1].data["ends_at"] is None
 
 
 async def test_a_feed_item_is_consumed_once_with_its_mails(store: Store) -> None:
@@ -155,7 +160,9 @@ async def test_sent_failed_and_retried(store: Store) -> None:
 
 
 async def test_inbound_messages_are_remembered_with_their_ticket(store: Store) -> None:
+    assert not await store.mail.seen_inbound("<a@client>")
     assert await store.mail.add_inbound("<a@client>", "t1", T0)
+    assert await store.mail.seen_inbound("<a@client>")
     assert not await store.mail.add_inbound("<a@client>", "t2", T0)
     assert await store.mail.add_inbound("<b@client>", None, T0)
     sent = mail(ticket_id="t9")

@@ -174,6 +174,14 @@ class SqliteMail:
         )
         return bool(added)
 
+    async def seen_inbound(self, message_id: str) -> bool:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM mail_inbound WHERE message_id = ?", (message_id,)
+            ).fetchone()
+        )
+        return row is not None
+
     async def inbound_ticket(self, message_ids: Sequence[str]) -> str | None:
         def job(conn: sqlite3.Connection) -> str | None:
             for message_id in message_ids:

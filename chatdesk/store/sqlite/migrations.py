@@ -325,12 +325,17 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TRIGGER mail_feed_invitations AFTER INSERT ON invitations
             BEGIN
                 INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at)
-                VALUES ('invitation', NEW.id, NULL, 'invitation', '{}', NEW.created_at);
+                VALUES ('invitation', NEW.id, NULL, 'invitation', json_object(
+                    'email', NEW.email, 'organisation_id', NEW.organisation_id,
+                    'expires_at', NEW.expires_at), NEW.created_at);
             END""",
         """CREATE TRIGGER mail_feed_notices AFTER INSERT ON notices
             BEGIN
                 INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at)
-                VALUES ('notice', NEW.id, NULL, 'notice', '{}', NEW.created_at);
+                VALUES ('notice', NEW.id, NULL, 'notice', json_object(
+                    'title', NEW.title, 'body', NEW.body, 'severity', NEW.severity,
+                    'starts_at', NEW.starts_at, 'ends_at', NEW.ends_at,
+                    'audience', json(NEW.audience)), NEW.created_at);
             END""",
         """CREATE TABLE mail_outbox (
             id TEXT PRIMARY KEY,
