@@ -220,7 +220,8 @@ def _verify(c: Context) -> Content:
         c.t("verify_subject", desk=c.desk), c.hello,
         (c.t("verify_1", subject=c.data.get("subject", ""), until=c.when(c.data.get("until"))),
          c.t("verify_2")),
-        action=(c.t("verify"), f"{c.public_url}/mail/verify/{c.data.get('token', '')}"),
+        action=(c.t("verify"),
+                f"{c.public_url}/mail/verify/{c.data.get('token', '')}?lang={c.lang}"),
         footer=c.t("footer_plain", desk=c.desk),
     )  # fmt: skip
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from email import policy
 from email.message import EmailMessage
@@ -203,10 +204,8 @@ def mail_from(
     message["From"] = f"{name} <{sender}>" if name else sender
     message["To"] = "support@desk.test"
     message["Subject"] = subject
-    message["Message-ID"] = headers.pop(
-        "message_id", f"<{abs(hash((sender, subject, text)))}@client.example>"
-    )
-    for key, value in headers.items():
-        message[key.replace("_", "-")] = value
+    message["Message-ID"] = headers.pop("message_id", f"<{uuid.uuid4().hex}@client.example>")
     message.set_content(text)
+    for key, value in headers.items():  # after the content: set_content drops Content-*
+        message[key.replace("_", "-")] = value
     return message
