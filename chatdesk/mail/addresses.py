@@ -18,10 +18,11 @@ __all__ = ["AddressBook"]
 
 
 class AddressBook:
-    """Where mail goes besides requesters, and where it cannot go."""
+    """Where mail goes besides requesters, and where it cannot go (without an outbox,
+    as the command line builds it, it only keeps addresses)."""
 
     def __init__(
-        self, store: Store, outbox: Outbox, *, default_lang: str = "en",
+        self, store: Store, outbox: Outbox | None = None, *, default_lang: str = "en",
         clock: Callable[[], datetime] = utcnow,
     ) -> None:  # fmt: skip
         self.store = store
@@ -57,6 +58,8 @@ class AddressBook:
     ) -> bool:
         """Send a portal sign-in link (the portal made it: single use, short-lived).
         Return False when e-mail is off."""
+        if self.outbox is None:
+            return False
         lang = lang if lang in LANGUAGES else self.default_lang
         data = {"link": link, "minutes": minutes, "name": name}
         mail = OutboxMail("sign_in", normalize_email(email), lang, self.clock(), data=data)
