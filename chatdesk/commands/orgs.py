@@ -15,8 +15,8 @@ from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError, NotFound
 from ..helpdesk import Helpdesk, build_helpdesk
 from ..mail import AddressBook
-from ..models.mail import AddressKind
 from ..models import Operator, format_ts
+from ..models.mail import AddressKind
 from ..operators import normalize_email
 from ..store import Store, create_store
 

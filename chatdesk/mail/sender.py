@@ -59,8 +59,9 @@ class SmtpSender:
                 timeout=self.timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [r.code for r in exc.recipients]
-            raise DeliveryError(str(exc), permanent=all(c >= 500 for c in codes)) from None
+            said = "; ".join(f"{r.code} {r.message} ({r.recipient})" for r in exc.recipients)
+            permanent = all(r.code >= 500 for r in exc.recipients)
+            raise DeliveryError(said, permanent=permanent) from None
         except aiosmtplib.SMTPDataError as exc:
             # The server refused this message: sending it again would not change that. A
             # refused login or sender concerns every mail: those stay retryable while an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = ["mail_text"]
@@ -183,7 +184,14 @@ _EN = {
     "link_hint": "If the button does not work, copy this link:",
 }
 
-_TEXTS = {"fr": _FR, "nl": _NL, "en": _EN}
+
+def _french(text: str) -> str:
+    """Put French's no-break spaces before : ; ? ! and inside « » (never a lone » on a
+    line when the mail client wraps)."""
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+_TEXTS = {"fr": {k: _french(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
 
 
 def mail_text(lang: str, key: str, **values: Any) -> str:
