@@ -110,6 +110,9 @@ class Composer:
         if mail.ticket_id is None:
             return context
         ticket = await self._ticket(mail.ticket_id)
+        into = await self._ticket(ticket.merged_into) if ticket.merged_into else None
+        # A merged ticket's own link: its page says where it went (a link to the target
+        # would not open for another requester: views.follow checks the requester).
         token = self.links.token(ticket.id, ticket.requester_id)
         message: TicketMessage | None = None
         earlier: tuple[TicketMessage, ...] = ()
@@ -126,7 +129,7 @@ class Composer:
             follow_url=f"{self.public_url}/support/t/{token}",
             message=message,
             earlier=earlier,
-            into=await self._ticket(ticket.merged_into) if ticket.merged_into else None,
+            into=into,
         )
 
     async def _ticket(self, ticket_id: str) -> Ticket:

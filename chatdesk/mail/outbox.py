@@ -102,9 +102,13 @@ class Outbox:
                 await self.sender.send(
                     message, sender=self.composer.sender.addr_spec, recipients=[mail.to]
                 )
-            except (DeliveryError, NotFound) as exc:
-                permanent = isinstance(exc, NotFound) or exc.permanent
-                await self._failed(mail, str(exc), permanent=permanent)
+            except DeliveryError as exc:
+                await self._failed(mail, str(exc), permanent=exc.permanent)
+            except NotFound as exc:  # its ticket or message is gone: nothing to send
+                await self._failed(mail, exc.message, permanent=True)
+            except Exception as exc:  # a mail that cannot be made must not block the others
+                log.exception("mail %s could not be composed", mail.id)
+                await self._failed(mail, f"{type(exc).__name__}: {exc}", permanent=True)
             else:
                 await self.store.mail.mark_mail_sent(mail.id, self.clock())
                 sent += 1

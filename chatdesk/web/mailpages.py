@@ -96,7 +96,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     except InvalidToken:
         return _public(request, lang, {"state": "invalid"}, status=400)
     await request.app[PUBLISH](events)
-    if received.outcome is not Outcome.FILED or received.ticket is None:
+    if received.outcome not in (Outcome.FILED, Outcome.APPENDED) or received.ticket is None:
         return _public(request, lang, {"state": "refused", "reason": received.reason}, status=409)
     ticket = received.ticket
     token = services.helpdesk.links.token(ticket.id, ticket.requester_id)

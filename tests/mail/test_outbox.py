@@ -314,3 +314,34 @@ async def test_backoff_doubles_up_to_an_hour() -> None:
 
     assert [backoff(n) for n in (1, 2, 3)] == [timedelta(seconds=s) for s in (30, 60, 120)]
     assert backoff(12) == timedelta(hours=1)
+
+
+async def test_a_mail_that_cannot_be_made_fails_without_blocking_the_others(
+    desk: Services, sink: Sink, clock: Clock
+) -> None:
+    from chatdesk.models.mail import OutboxMail
+
+    broken = OutboxMail("no_such_kind", "lea@example.be", "fr", clock())
+    await desk._store.mail.enqueue_mails([broken])
+    await file(desk)
+    (mail,) = await deliver(desk, sink)
+    assert mail["To"] == "lea@example.be"
+    (failed,) = await desk.mail.outbox.failures()
+    assert failed.id == broken.id and failed.last_error.startswith("KeyError")
+
+
+async def test_a_merged_ticket_tells_its_requester_where_to_follow(
+    desk: Services, sink: Sink
+) -> None:
+    source = await file(desk, "max@example.be", name="Max", lang="en", subject="Down")
+    target = await file(desk)
+    ada = await operator(desk, "Ada")
+    await deliver(desk, sink)
+    await desk.helpdesk.tickets.merge(ada, source.id, target.id)
+    (merged,) = await deliver(desk, sink)
+    text, _ = parts(merged)
+    assert merged["To"] == "max@example.be" and merged["Subject"] == "[#000001] Down"
+    assert "Your request #000001 was merged into request #000002" in text
+    (token,) = set(LINK.findall(text))
+    followed, _ = await desk.helpdesk.views.follow(token)
+    assert followed.id == source.id and followed.merged_into == target.id
