@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestServer
 
 from chatdesk import Settings, create_app
@@ -345,3 +346,14 @@ async def test_a_merged_ticket_tells_its_requester_where_to_follow(
     (token,) = set(LINK.findall(text))
     followed, _ = await desk.helpdesk.views.follow(token)
     assert followed.id == source.id and followed.merged_into == target.id
+
+
+async def test_one_turn_sends_batch_after_batch(
+    desk: Services, sink: Sink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chatdesk.mail import outbox
+
+    monkeypatch.setattr(outbox, "TURN", 600.0)  # however slow this machine is today
+    for n in range(outbox.BATCH + 1):
+        await file(desk, f"client{n}@example.be")
+    assert len(await deliver(desk, sink)) == outbox.BATCH + 1
