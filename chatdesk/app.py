@@ -21,12 +21,15 @@ from .bot.responder import BotResponder
 from .config import Settings
 from .conversation import Responder
 from .deskconfig import load_desk_config
+from .jobs import JobRunner
+from .mailconfig import parse_listen
 from .models import utcnow
 from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.server import websocket_compression
 from .services import build_services
+from .smtpserver import MailReceiver, start_receiver
 from .store import Store, create_store
-from .web import api, auth, console, reports, routes, support, tickets
+from .web import api, auth, console, mailpages, reports, routes, support, tickets
 from .web.appkeys import EVENTS, LIBRARY, SERVICES, SETTINGS
 
 __all__ = [
@@ -106,6 +109,8 @@ def create_app(
     app.cleanup_ctx.insert(0, _store_lifetime)
     if tick is not None:
         app.cleanup_ctx.append(functools.partial(_periodic_jobs, tick=tick))
+    if settings.mail_in_listen:
+        app.cleanup_ctx.append(_mail_receiver)
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
     auth.setup(app)
@@ -114,6 +119,7 @@ def create_app(
     console.setup(app)
     api.setup(app)
     support.setup(app)
+    mailpages.setup(app)
     return app
 
 
@@ -141,18 +147,35 @@ async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:
 async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[None]:
     services, publisher = app[SERVICES], app[PUBLISHER]
 
-    async def loop() -> None:
+    async def loop(runner: JobRunner) -> None:
         while True:
             await asyncio.sleep(tick)
             try:
-                await publisher.publish(await services.jobs.run_due())
+                await publisher.publish(await runner.run_due())
             except Exception:  # the jobs must go on after a transient store error
                 log.exception("periodic jobs failed")
 
-    task = asyncio.create_task(loop(), name="periodic-jobs")
+    # Mail has its own loop: a slow SMTP server must not delay the routing upkeep.
+    runners = (services.jobs, services.mail.jobs)
+    tasks = [asyncio.create_task(loop(r), name=f"periodic-jobs-{i}") for i, r in enumerate(runners)]
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    with contextlib.suppress(Exception):  # the store may be gone; leases then expire
-        await services.jobs.stop()
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    for runner in runners:
+        with contextlib.suppress(Exception):  # the store may be gone; leases then expire
+            await runner.stop()
+
+
+async def _mail_receiver(app: web.Application) -> AsyncIterator[None]:
+    settings, services = app[SETTINGS], app[SERVICES]
+    host, port = parse_listen(settings.mail_in_listen)
+    limits = services.config.helpdesk.attachments
+    # Attachments travel in base64 (4/3 of their size), with room for the text.
+    handler = MailReceiver(services.mail.inbound, app[PUBLISHER].publish)
+    server = await start_receiver(handler, host, port, max_size=limits.max_ticket * 4 // 3 + 2**20)
+    log.info("receiving mail on %s:%d", host, port)
+    yield
+    server.close()
+    await server.wait_closed()

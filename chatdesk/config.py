@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from .errors import ConfigError
+from .mailconfig import parse_address, parse_listen, parse_smtp_url
 
 __all__ = [
     "LANGUAGES",
@@ -141,6 +143,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             le=1_000_000,
         ),
     ] = 5000
+    smtp_url: Annotated[
+        str,
+        _help(
+            "Outgoing mail server: `smtp://user:pass@host:587?starttls=1`, or `smtps://…:465` "
+            "for TLS from the start. Empty: e-mail is off (the console says so)."
+        ),
+    ] = ""
+    mail_from: Annotated[
+        str,
+        _help("The desk's sender, `Acme Support <support@acme.example>` (needed with SMTP)."),
+    ] = ""
+    mail_in_listen: Annotated[
+        str,
+        _help(
+            "`host:port` where `serve` receives incoming mail over SMTP (the MTA forwards the "
+            "support address there). Empty: no receiver."
+        ),
+    ] = ""
+    public_url: Annotated[
+        str,
+        _help(
+            "The desk's public base URL (`https://desk.example.com`), for links in e-mails "
+            "(needed with SMTP)."
+        ),
+    ] = ""
 
     @classmethod
     def from_environ(
@@ -167,6 +194,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks: never the secret.
         shown = {**msgspec.structs.asdict(self), "secret_key": "***" if self.secret_key else ""}
+        if "@" in self.smtp_url:  # the SMTP password is a secret too
+            shown["smtp_url"] = "***@" + self.smtp_url.rpartition("@")[2]
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def validate(self) -> None:
@@ -187,6 +216,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "CHATDESK_STORE=sqlite contradicts CHATDESK_DATABASE_URL (a PostgreSQL URL); "
                 "unset one of them"
             )
+        _validate_mail(self)
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:
@@ -321,6 +351,28 @@ def load_secret(data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(secret + "\n")
     return secret
+
+
+def _validate_mail(settings: Settings) -> None:
+    checks: list[tuple[str, str, Callable[[str], object]]] = [
+        ("SMTP_URL", settings.smtp_url, parse_smtp_url),
+        ("MAIL_FROM", settings.mail_from, parse_address),
+        ("MAIL_IN_LISTEN", settings.mail_in_listen, parse_listen),
+    ]
+    for name, value, parse in checks:
+        if value:
+            try:
+                parse(value)
+            except ValueError as exc:
+                shown = "…" if name == "SMTP_URL" else value  # never print a password
+                raise ConfigError(f"{_PREFIX}{name}={shown} is not valid: {exc}") from None
+    if settings.public_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", settings.public_url):
+        raise ConfigError(f"{_PREFIX}PUBLIC_URL={settings.public_url!r} is not an http(s) URL")
+    if settings.smtp_url and not (settings.mail_from and settings.public_url):
+        raise ConfigError(
+            f"{_PREFIX}SMTP_URL needs {_PREFIX}MAIL_FROM (the sender) and {_PREFIX}PUBLIC_URL "
+            "(for the links in e-mails)"
+        )
 
 
 def _read_env_file(path: Path) -> dict[str, str]:

@@ -12,6 +12,7 @@ from .deskfile import DeskFile, HoursSection, RoutingSection, read_desk_file
 from .errors import ConfigError
 from .helpdeskconfig import PRIORITIES, HelpdeskConfig, Target, build_helpdesk
 from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
+from .mailconfig import EmailConfig, build_email
 
 __all__ = ["PRIORITIES", "DeskConfig", "RoutingConfig", "load_desk_config", "parse_duration"]
 
@@ -52,6 +53,7 @@ class DeskConfig:
     hours: BusinessHours = field(default_factory=lambda: BusinessHours.weekdays("09:00", "18:00"))
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
 
     @property
     def targets(self) -> dict[str, Target]:
@@ -102,6 +104,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         hours=_hours(file.hours),
         routing=_routing(file.routing),
         helpdesk=build_helpdesk(file),
+        email=build_email(file.email, departments),
     )
 
 

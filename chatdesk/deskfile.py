@@ -14,6 +14,7 @@ __all__ = [
     "AttachmentsSection",
     "DeskFile",
     "DeskSection",
+    "EmailSection",
     "FieldOption",
     "FieldSection",
     "HelpdeskSection",
@@ -129,6 +130,18 @@ class AttachmentsSection(_Section):
     max_ticket: str = "25MB"
 
 
+class EmailSection(_Section):
+    """``[email]``: unknown senders, the colour of e-mails, addresses per department."""
+
+    unknown_senders: Literal["create", "reject", "verify"] = "create"
+    colour: str = "#1d4ed8"
+    #: ``"billing@example.com" = "billing"``: new tickets sent to it go to that department.
+    addresses: dict[str, str] = msgspec.field(default_factory=dict)
+    registered_only: list[str] = msgspec.field(default_factory=list)
+    sender_limit: str = "20/hour"
+    reminder: str = "1 business day"
+
+
 class DeskFile(_Section):
     """The whole file."""
 
@@ -140,6 +153,7 @@ class DeskFile(_Section):
     priorities: dict[PriorityName, PrioritySection] = msgspec.field(default_factory=dict)
     fields: list[FieldSection] = msgspec.field(default_factory=list)
     attachments: AttachmentsSection = msgspec.field(default_factory=AttachmentsSection)
+    email: EmailSection = msgspec.field(default_factory=EmailSection)
 
 
 def read_desk_file(path: Path) -> DeskFile:

@@ -28,6 +28,7 @@ __all__ = [
     "InboxCounts",
     "InvitationCreated",
     "LanguageChanged",
+    "MailBounced",
     "MessagePosted",
     "NotePosted",
     "NoticePublished",
@@ -309,3 +310,14 @@ class SignInRequested(Event):
     link: str
     expires_at: datetime
     lang: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class MailBounced(Event):
+    """Mail to ``email`` bounces (a delivery status notification said so): the address
+    is flagged and operators are told; ``requester_id`` when a requester has it."""
+
+    name: ClassVar[str] = "mail_bounced"
+    email: str
+    reason: str
+    requester_id: str | None = None

@@ -14,7 +14,8 @@ from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
-from .jobs import Job, JobRunner
+from .jobs import Job, JobRunner, process_name
+from .mail import Mail, build_mail
 from .models import utcnow
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
@@ -53,6 +54,7 @@ class Services:
     canned: CannedService
     jobs: JobRunner
     helpdesk: Helpdesk
+    mail: Mail
     _store: Store = field(repr=False)
 
     @property
@@ -113,6 +115,7 @@ def build_services(
         clock=clock,
         altcha_cost=settings.altcha_cost,
     )
+    holder = holder or process_name()
     jobs = JobRunner(
         store.leases,
         [
@@ -137,5 +140,6 @@ def build_services(
         CannedService(store),
         jobs,
         helpdesk,
+        build_mail(settings, config, store, helpdesk, clock=clock, holder=holder),
         store,
     )

@@ -14,13 +14,17 @@ from ..config import Settings
 from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError, NotFound
 from ..helpdesk import Helpdesk, build_helpdesk
+from ..mail import AddressBook
 from ..models import Operator, format_ts
+from ..models.mail import AddressKind
 from ..operators import normalize_email
 from ..store import Store, create_store
 
 __all__ = ["add_parser"]
 
 Work = Callable[[Helpdesk, Store], Awaitable[str]]
+_ADDRESS_HELP = {"billing": "billing and orders", "support": "support and service notice",
+                 "abuse": "abuse"}  # fmt: skip
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +36,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--max-members", type=int)
     add.add_argument("--max-editors-per-site", type=int)
     add.add_argument("--no-contract", action="store_true", help="create it without a contract")
+    for kind in AddressKind:
+        add.add_argument(
+            f"--{kind}-email", action="append", default=[], metavar="EMAIL",
+            help=f"where its {_ADDRESS_HELP[kind]} notifications go (repeatable)",
+        )  # fmt: skip
     add.set_defaults(func=_add)
+    address = sub.add_parser("address", help="add or remove a notification address")
+    address.add_argument("org")
+    address.add_argument("kind", choices=[k.value for k in AddressKind])
+    address.add_argument("email")
+    address.add_argument("--remove", action="store_true", help="remove it instead")
+    address.set_defaults(func=_address)
     sub.add_parser("list", help="list organisations").set_defaults(func=_list)
     show = sub.add_parser("show", help="an organisation's members and invitations")
     show.add_argument("org")
@@ -78,7 +93,23 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
             max_members=args.max_members,
             max_editors_per_site=args.max_editors_per_site,
         )
+        book = AddressBook(store)
+        for kind in AddressKind:
+            for email in getattr(args, f"{kind}_email"):
+                await book.set_org_address(org, kind, email)
         return f"added organisation {org.name} ({org.id})"
+
+    return _run(settings, work)
+
+
+def _address(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        org = await hd.people.organisation(args.org)
+        changed = await AddressBook(store).set_org_address(
+            org, args.kind, args.email, on=not args.remove
+        )
+        verb = "removed from" if args.remove else "added to"
+        return f"{args.email} {verb if changed else 'unchanged in'} {org.name} ({args.kind})"
 
     return _run(settings, work)
 
@@ -112,6 +143,10 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
             accepted = format_ts(i.accepted_at) if i.accepted_at else ""
             invitations.add_row(i.email, format_ts(i.created_at), format_ts(i.expires_at), accepted)
         _print(invitations)
+        addresses = Table("notifications", "e-mail")
+        for a in await AddressBook(store).org_addresses(org):
+            addresses.add_row(a.kind.value, a.email)
+        _print(addresses)
         return ""
 
     return _run(settings, work)

@@ -76,13 +76,15 @@ class TicketLifecycle:
         internal: bool = False,
         client_id: str | None = None,
         attachments: Sequence[Upload] = (),
+        colleague: bool = False,
     ) -> tuple[TicketMessage, Ticket, list[Event]]:
         """Add a message; return it, the ticket after, and the events.
 
         A requester's reply moves a pending or resolved ticket back to open; on a closed
         ticket it opens a follow-up ticket (returned instead). An operator's first public
         reply stops the first-response clock (and opens a new ticket). A retry with the
-        same ``client_id`` returns the original message and no event.
+        same ``client_id`` returns the original message and no event. ``colleague``: a
+        member of the ticket's organisation may write too (a participant, by e-mail).
         """
         operator = author if isinstance(author, Operator) else None
         text = clean_text(text)
@@ -92,7 +94,7 @@ class TicketLifecycle:
             raise Forbidden("only operators write internal notes")
         files = self.filing.check_files(attachments, already=0)
         for _ in range(_ATTEMPTS):
-            ticket = await self._own(ref, author)
+            ticket = await self._own(ref, author, colleague=colleague)
             if ticket.status is Status.CLOSED:
                 if operator is not None:
                     raise Conflict("this ticket is closed", code="ticket_closed")
@@ -303,13 +305,17 @@ class TicketLifecycle:
             events.append(TicketUpdated(after, changed))
         return events
 
-    async def _own(self, ref: str, author: Operator | Requester) -> Ticket:
-        """Return the ticket if ``author`` may write on it (its requester, or an operator
-        who may see it)."""
+    async def _own(
+        self, ref: str, author: Operator | Requester, *, colleague: bool = False
+    ) -> Ticket:
+        """Return the ticket if ``author`` may write on it (its requester, a member of its
+        organisation when ``colleague``, or an operator who may see it)."""
         if isinstance(author, Operator):
             return await load_ticket(self.store, ref, author)
         ticket = await load_ticket(self.store, ref)
-        if ticket.requester_id != author.id:
+        org = author.organisation_id
+        same_org = colleague and org is not None and org == ticket.organisation_id
+        if ticket.requester_id != author.id and not same_org:
             raise NotFound(f"no ticket {ref[:40]!r}")
         return ticket
 

@@ -15,6 +15,7 @@ from ..events import (
     Event,
     InboxCounts,
     LanguageChanged,
+    MailBounced,
     MessagePosted,
     NotePosted,
     NoticePublished,
@@ -85,6 +86,13 @@ class Publisher:
                 await self.sio.emit("lang", changed, to=room, namespace=rooms.VISITOR_NS)
             elif isinstance(event, NoticePublished):
                 await self._notice(event.notice)
+            elif isinstance(event, MailBounced):
+                bounced = {
+                    "email": event.email,
+                    "reason": event.reason,
+                    "requester_id": event.requester_id,
+                }
+                await self._to_operators("mail_bounced", bounced)
             elif isinstance(event, NotePosted):
                 room = rooms.conversation(event.note.conversation_id)
                 await self._to_operators("note", event.note.to_payload(), room)

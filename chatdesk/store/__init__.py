@@ -7,6 +7,7 @@ from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
+from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .postgres import PostgresStore
@@ -26,6 +27,7 @@ __all__ = [
     "HelpdeskStore",
     "InboxQueries",
     "LeaseStore",
+    "MailStore",
     "NoteStore",
     "NoticeStore",
     "OperatorStore",

@@ -7,6 +7,7 @@ from typing import Protocol
 from .conversations import ConversationStore, FeedbackStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
+from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
@@ -112,6 +113,11 @@ class Store(Protocol):
     @property
     def api_tokens(self) -> ApiTokenStore:
         """API tokens."""
+        ...
+
+    @property
+    def mail(self) -> MailStore:
+        """The mail feed, outbox, inbound and held mail."""
         ...
 
     async def open(self) -> None:

@@ -13,7 +13,8 @@ Dialect = Literal["sqlite", "postgresql"]
 
 @dataclass(frozen=True, slots=True)
 class Dialects:
-    """One step of a migration written differently for each dialect."""
+    """One step of a migration written differently for each dialect ("": nothing to do in
+    that dialect)."""
 
     sqlite: str
     postgresql: str
@@ -49,6 +50,42 @@ _DECLINES = """CREATE TABLE declines (
             operator_id TEXT NOT NULL,
             PRIMARY KEY (conversation_id, operator_id)
         )"""
+
+_MAIL_HELD = """CREATE TABLE mail_held (
+            id TEXT PRIMARY KEY,
+            sender TEXT NOT NULL,
+            recipient TEXT NOT NULL DEFAULT '',
+            raw {blob} NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+
+
+def _mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
+    """Return the trigger copying a row of ``table`` into ``mail_feed`` in both dialects.
+
+    ``values`` are the feed's column values, where ``JSON(...)`` builds a JSON object and
+    ``AUDIENCE`` is the notice's audience as JSON.
+    """
+    insert = "INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at) VALUES"
+    lite = values.replace("JSON(", "json_object(").replace("AUDIENCE", "json(NEW.audience)")
+    # mail_feed.data is text, PostgreSQL's builder gives json: cast it.
+    pg = values.replace("JSON(", "json_build_object(").replace("AUDIENCE", "NEW.audience::json")
+    pg = pg.replace("), NEW.created_at", ")::text, NEW.created_at")
+    guard = f" WHEN {when}" if when else ""
+    sqlite = f"CREATE TRIGGER {name} AFTER INSERT ON {table}{guard} BEGIN {insert} ({lite}); END"
+    body = f"{insert} ({pg});"
+    if when:
+        body = f"IF {when} THEN {body} END IF;"
+    function = (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {body} RETURN NEW; END $$"
+    )
+    trigger = (
+        f"CREATE TRIGGER {name} AFTER INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+    )
+    # SQLite's trigger is one statement; PostgreSQL's is a function and a trigger.
+    return [Dialects(sqlite=sqlite, postgresql=function), Dialects(sqlite="", postgresql=trigger)]
+
 
 #: Version N of the schema is the result of applying the first N entries. Never edit a
 #: released entry: append a new one. Both dialects keep the same tables, columns and types
@@ -329,6 +366,96 @@ MIGRATIONS: list[list[Step]] = [
         """INSERT INTO ticket_search (ticket_id, subject, body, fields)
             SELECT id, subject, description, '' FROM tickets""",
     ],
+    [
+        # E-mail (docs/email.md). The feed is the transactional log mail is made from:
+        # triggers write it in the transaction of the row that causes the mail, whatever
+        # code path writes that row.
+        Dialects(
+            sqlite="""CREATE TABLE mail_feed (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            ref_id TEXT NOT NULL,
+            ticket_id TEXT,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )""",
+            postgresql="""CREATE TABLE mail_feed (
+            id BIGSERIAL PRIMARY KEY,
+            source TEXT NOT NULL,
+            ref_id TEXT NOT NULL,
+            ticket_id TEXT,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )""",
+        ),
+        *_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+        *_mail_trigger(
+            "mail_feed_ticket_messages",
+            "ticket_messages",
+            "NEW.author = 'operator' AND NEW.internal = 0",
+            "'ticket_message', NEW.id, NEW.ticket_id, 'reply', '{}', NEW.ts",
+        ),
+        *_mail_trigger(
+            "mail_feed_invitations",
+            "invitations",
+            "",
+            "'invitation', NEW.id, NULL, 'invitation', JSON('email', NEW.email,"
+            " 'organisation_id', NEW.organisation_id, 'expires_at', NEW.expires_at),"
+            " NEW.created_at",
+        ),
+        *_mail_trigger(
+            "mail_feed_notices",
+            "notices",
+            "",
+            "'notice', NEW.id, NULL, 'notice', JSON('title', NEW.title, 'body', NEW.body,"
+            " 'severity', NEW.severity, 'starts_at', NEW.starts_at, 'ends_at', NEW.ends_at,"
+            " 'audience', AUDIENCE), NEW.created_at",
+        ),
+        """CREATE TABLE mail_outbox (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            ticket_id TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            dedupe_key TEXT UNIQUE,
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            claimed_until TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        )""",
+        "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at)",
+        """CREATE TABLE mail_inbound (
+            message_id TEXT PRIMARY KEY,
+            ticket_id TEXT,
+            received_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE mail_bounces (
+            email TEXT PRIMARY KEY,
+            since TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        )""",
+        Dialects(
+            sqlite=_MAIL_HELD.format(blob="BLOB"),
+            postgresql=_MAIL_HELD.format(blob="BYTEA"),
+        ),
+        """CREATE TABLE org_addresses (
+            organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            PRIMARY KEY (organisation_id, kind, email)
+        )""",
+    ],
 ]
 
 #: The schema version this code reads and writes.
@@ -337,7 +464,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def statements(version: int, dialect: Dialect) -> list[str]:
     """Return the SQL that upgrades the schema from ``version - 1`` to ``version``."""
-    return [
+    chosen = (
         step if isinstance(step, str) else getattr(step, dialect)
         for step in MIGRATIONS[version - 1]
-    ]
+    )
+    return [sql for sql in chosen if sql]  # "": this dialect has nothing to do here

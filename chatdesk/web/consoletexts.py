@@ -20,6 +20,7 @@ _EN = {
     "view_mine": "Mine",
     "view_all": "All",
     "canned": "Canned responses",
+    "email_page": "E\u2011mail",  # a no-break hyphen: one word in the tabs
     "presence_title": "Toggle online / away",
     "status_online": "online",
     "status_away": "away",
@@ -117,6 +118,7 @@ _FR = {
     "view_mine": "Les miennes",
     "view_all": "Toutes",
     "canned": "Réponses types",
+    "email_page": "E\u2011mail",  # a no-break hyphen: one word in the tabs
     "presence_title": "Passer en ligne / absent",
     "status_online": "en ligne",
     "status_away": "absent",
@@ -214,6 +216,7 @@ _NL = {
     "view_mine": "Mijn gesprekken",
     "view_all": "Alle",
     "canned": "Standaardantwoorden",
+    "email_page": "E\u2011mail",  # a no-break hyphen: one word in the tabs
     "presence_title": "Online / afwezig wisselen",
     "status_online": "online",
     "status_away": "afwezig",

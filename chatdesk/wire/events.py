@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 
 from . import console as co
+from . import mail as ml
 from . import operator as op
 from . import support as su
 from . import tickets as tk
@@ -103,6 +104,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "note": op.NoteOut,
         "typing": vi.TypingOut,
         "ticket": tk.TicketSummaryOut,
+        "mail_bounced": ml.MailBouncedOut,
         "error": ErrorOut,
     },
 }

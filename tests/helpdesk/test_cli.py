@@ -35,7 +35,18 @@ def test_organisations_members_contracts_invitations(
         assert status == 0, err
         return out
 
-    assert "added organisation Acme" in ok("orgs", "add", "Acme", "--max-editors-per-site", "3")
+    assert "added organisation Acme" in ok(
+        "orgs", "add", "Acme", "--max-editors-per-site", "3", "--billing-email", "Compta@Acme.be"
+    )
+    assert "ops@acme.be added to Acme (support)" in ok(
+        "orgs", "address", "Acme", "support", "ops@acme.be"
+    )
+    assert "abuse@acme.be added to Acme (abuse)" in ok(
+        "orgs", "address", "Acme", "abuse", "abuse@acme.be"
+    )
+    assert "removed from" in ok("orgs", "address", "Acme", "abuse", "abuse@acme.be", "--remove")
+    status, _, err = run(capsys, monkeypatch, "orgs", "address", "Acme", "billing", "nope")
+    assert status == 1 and "not an e-mail address" in err
     assert "lea@acme.be is a admin of Acme" in ok(
         "orgs", "member", "add", "acme", "Lea@Acme.be", "--admin"
     )
@@ -46,6 +57,7 @@ def test_organisations_members_contracts_invitations(
     assert "Acme" in listing and "off" in listing and "3" in listing
     shown = ok("orgs", "show", "Acme")
     assert "lea@acme.be" in shown and "admin" in shown and "who@example.be" in shown
+    assert "compta@acme.be" in shown and "ops@acme.be" in shown and "abuse@acme.be" not in shown
     assert "in no organisation" in ok("orgs", "member", "remove", "tom@acme.be")
     status, _, err = run(capsys, monkeypatch, "orgs", "show", "Nope")
     assert status == 1 and "no organisation 'Nope'" in err

@@ -7,6 +7,7 @@ from pathlib import Path
 from .conversations import SqliteConversations, SqliteFeedback
 from .helpdesk import SqliteHelpdesk
 from .leases import SqliteLeases
+from .mail import SqliteMail
 from .migrations import migrate
 from .notices import SqliteApiTokens, SqliteNotices
 from .people import SqliteCanned, SqliteOperators, SqlitePresence
@@ -50,6 +51,7 @@ class SqliteStore:
         self.notices = SqliteNotices(worker)
         self.api_tokens = SqliteApiTokens(worker)
         self.reports = SqliteReports(worker)
+        self.mail = SqliteMail(worker)
 
     async def open(self) -> None:
         """Open the file (creating or migrating the schema) and start the writer thread."""

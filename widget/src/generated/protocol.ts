@@ -501,6 +501,18 @@ export interface LangOut {
   lang: string;
 }
 /**
+ * ``mail_bounced`` (to operators): mail to ``email`` bounces; the address is flagged
+ * and the desk stops writing to it until it writes to us again.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "MailBouncedOut".
+ */
+export interface MailBouncedOut {
+  email: string;
+  reason: string;
+  requester_id: string | null;
+}
+/**
  * The ack of ``message`` and ``choose``: the stored message.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema

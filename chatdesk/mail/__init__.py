@@ -1,0 +1,96 @@
+"""E-mail both ways: the outbox and its worker, templates, reminders, incoming mail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..config import Settings
+from ..deskconfig import DeskConfig
+from ..helpdesk import Helpdesk
+from ..jobs import Job, JobRunner
+from ..mailconfig import parse_smtp_url
+from ..models import utcnow
+from ..store import Store
+from ..throttle import Throttle
+from .addresses import AddressBook
+from .compose import Composer
+from .inbound import InboundMail, Outcome, Received
+from .outbox import Outbox
+from .planner import FeedPlanner
+from .reminders import Reminders
+from .sender import DeliveryError, Sender, SmtpSender
+
+__all__ = [
+    "MAIL_SECONDS",
+    "REMINDER_SECONDS",
+    "AddressBook",
+    "DeliveryError",
+    "InboundMail",
+    "Mail",
+    "Outbox",
+    "Outcome",
+    "Received",
+    "Sender",
+    "SmtpSender",
+    "build_mail",
+]
+
+#: How often the outbox turns the feed into mail and sends what is due.
+MAIL_SECONDS = 5.0
+#: How often pending reminders are looked for.
+REMINDER_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    """The desk's e-mail services (docs/email.md); ``jobs`` run them under leases."""
+
+    outbox: Outbox
+    inbound: InboundMail
+    reminders: Reminders
+    addresses: AddressBook
+    jobs: JobRunner
+
+    @property
+    def enabled(self) -> bool:
+        """Return whether the desk sends e-mail (``CHATDESK_SMTP_URL`` is set)."""
+        return self.outbox.enabled
+
+
+def build_mail(
+    settings: Settings,
+    config: DeskConfig,
+    store: Store,
+    helpdesk: Helpdesk,
+    *,
+    sender: Sender | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    holder: str | None = None,
+) -> Mail:
+    """Wire e-mail for ``settings``: SMTP when ``smtp_url`` is set (or ``sender``)."""
+    if sender is None and settings.smtp_url:
+        sender = SmtpSender(parse_smtp_url(settings.smtp_url))
+    lang = settings.default_lang
+    composer = Composer(
+        store, config, helpdesk.links, public_url=settings.public_url, sender=settings.mail_from
+    )
+    planner = FeedPlanner(store, config, default_lang=lang)
+    outbox = Outbox(store, planner, composer, sender, clock=clock)
+    reminders = Reminders(store, config, outbox, default_lang=lang, clock=clock)
+    inbound = InboundMail(
+        store, config, helpdesk, outbox, secret_key=settings.secret_key, throttle=Throttle(),
+        domain=composer.domain, default_lang=lang, clock=clock,
+    )  # fmt: skip
+    jobs = JobRunner(
+        store.leases,
+        [
+            Job("mail", timedelta(seconds=MAIL_SECONDS), outbox.run),
+            Job("mail_reminders", timedelta(seconds=REMINDER_SECONDS), reminders.run),
+        ],
+        holder=holder,
+        clock=clock,
+    )
+    addresses = AddressBook(store, outbox, default_lang=lang, clock=clock)
+    return Mail(outbox, inbound, reminders, addresses, jobs)

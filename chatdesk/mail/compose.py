@@ -1,0 +1,156 @@
+"""Turn an outbox row into a MIME message: templates, headers, threading."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import jinja2
+
+from ..deskconfig import DeskConfig
+from ..errors import NotFound
+from ..helpdesk import FollowLinks
+from ..mailconfig import parse_address
+from ..models import Ticket, TicketMessage
+from ..models.mail import OutboxMail
+from ..store import Store
+from .content import THREAD_SIZE, Content, Context, build_content
+from .texts import mail_text
+
+__all__ = ["Composer", "message_id", "ticket_reference"]
+
+_TEMPLATES = Path(__file__).with_name("templates")
+#: Kinds a person wrote (no ``Auto-Submitted``) and kinds that answer a message of the
+#: sender's (``auto-replied``); every other kind is ``auto-generated`` (RFC 3834).
+_HUMAN = frozenset({"reply"})
+_REPLIES = frozenset({"rejected", "verify"})
+
+
+def message_id(mail_id: str, domain: str) -> str:
+    """Return the ``Message-ID`` of an outbox mail: stable, so a retry is the same mail."""
+    return f"<{mail_id}@{domain}>"
+
+
+def ticket_reference(ticket_id: str, domain: str) -> str:
+    """Return the id every mail of a ticket refers to (``References``, ``In-Reply-To``)."""
+    return f"<ticket.{ticket_id}@{domain}>"
+
+
+class Composer:
+    """Render outbox mails with the desk's name and colour, in the mail's language.
+
+    :param public_url: the desk's public base URL (links).
+    :param sender: ``CHATDESK_MAIL_FROM``.
+    """
+
+    def __init__(
+        self, store: Store, config: DeskConfig, links: FollowLinks, *, public_url: str,
+        sender: str,
+    ) -> None:  # fmt: skip
+        self.store = store
+        self.config = config
+        self.links = links
+        self.public_url = public_url.rstrip("/")
+        name, address = parse_address(sender) if sender else ("", "desk@localhost.invalid")
+        self.sender = Address(name or config.name, addr_spec=address)
+        self.domain = address.rpartition("@")[2]
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(_TEMPLATES),
+            autoescape=jinja2.select_autoescape(["html"]),
+            trim_blocks=False,
+            keep_trailing_newline=True,
+        )
+        self._env.filters["wrap"] = lambda text: textwrap.fill(str(text), 72)
+        self._env.filters["indent_quote"] = _indent
+
+    async def compose(self, mail: OutboxMail) -> EmailMessage:
+        """Return the message for ``mail``. :raises NotFound: its ticket is gone."""
+        context = await self._context(mail)
+        content = build_content(context)
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = mail.to
+        message["Subject"] = content.subject
+        message["Date"] = format_datetime(mail.created_at)
+        message["Message-ID"] = message_id(mail.id, self.domain)
+        if mail.ticket_id:
+            reference = ticket_reference(mail.ticket_id, self.domain)
+            message["In-Reply-To"] = reference
+            message["References"] = reference
+        if mail.kind not in _HUMAN:
+            message["Auto-Submitted"] = (
+                "auto-replied" if mail.kind in _REPLIES else "auto-generated"
+            )
+        if mail.kind == "notice":
+            message["Precedence"] = "bulk"
+        message["X-Chatdesk-Mail"] = mail.id
+        message.set_content(self._render("mail.txt", content, mail.lang))
+        message.add_alternative(self._render("mail.html", content, mail.lang), subtype="html")
+        message["Content-Language"] = mail.lang  # after the parts: set_content drops it
+        return message
+
+    def _render(self, name: str, content: Content, lang: str) -> str:
+        colour = self.config.email.colour
+        on_colour, ink = _contrast(colour)
+        return self._env.get_template(name).render(
+            c=content, lang=lang, desk=self.config.name, colour=colour, on_colour=on_colour,
+            ink=ink, link_hint=mail_text(lang, "link_hint"),
+        )  # fmt: skip
+
+    async def _context(self, mail: OutboxMail) -> Context:
+        context = Context(
+            kind=mail.kind, lang=mail.lang, desk=self.config.name,
+            timezone=self.config.hours.timezone, public_url=self.public_url, data=mail.data,
+            name=str(mail.data.get("name", "")),
+        )  # fmt: skip
+        if mail.ticket_id is None:
+            return context
+        ticket = await self._ticket(mail.ticket_id)
+        into = await self._ticket(ticket.merged_into) if ticket.merged_into else None
+        # A merged ticket's own link: its page says where it went (a link to the target
+        # would not open for another requester: views.follow checks the requester).
+        token = self.links.token(ticket.id, ticket.requester_id)
+        message: TicketMessage | None = None
+        earlier: tuple[TicketMessage, ...] = ()
+        if mail.kind == "reply":
+            public = await self.store.helpdesk.list_ticket_messages(ticket.id, internal=False)
+            at = next((i for i, m in enumerate(public) if m.id == mail.data.get("message_id")), -1)
+            if at < 0:
+                raise NotFound("the replied message is gone")
+            message, earlier = public[at], tuple(public[max(0, at - THREAD_SIZE) : at])
+        return replace(
+            context,
+            name=context.name or ticket.requester_name,
+            ticket=ticket,
+            follow_url=f"{self.public_url}/support/t/{token}",
+            message=message,
+            earlier=earlier,
+            into=into,
+        )
+
+    async def _ticket(self, ticket_id: str) -> Ticket:
+        ticket = await self.store.helpdesk.get_ticket(ticket_id)
+        if ticket is None:
+            raise NotFound("the ticket of this mail is gone")
+        return ticket
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in str(text).splitlines())
+
+
+def _contrast(colour: str) -> tuple[str, str]:
+    """Return (text colour on ``colour``, link colour on white): readable either way."""
+    hex_ = colour.lstrip("#")
+    if len(hex_) == 3:
+        hex_ = "".join(ch * 2 for ch in hex_)
+    channels = [int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    on_white = 1.05 / (luminance + 0.05)
+    on_colour = "#ffffff" if on_white >= (luminance + 0.05) / 0.05 else "#111111"
+    return on_colour, colour if on_white >= 4.5 else "#1f2937"

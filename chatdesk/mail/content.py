@@ -1,0 +1,252 @@
+"""What each kind of mail says: subject, paragraphs, quote, button, links and thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..bot.markdown import render_markdown
+from ..models import AuthorKind, Ticket, TicketMessage, parse_ts
+from ..systemtexts import format_when
+from .texts import mail_text
+
+__all__ = ["KINDS", "Content", "Context", "ThreadLine", "build_content"]
+
+#: Earlier public messages an agent's reply shows below it.
+THREAD_SIZE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLine:
+    """One earlier message of the thread, as a mail shows it."""
+
+    who: str
+    when: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A mail's words, rendered to HTML and plain text by the same two templates."""
+
+    subject: str
+    greeting: str
+    paragraphs: tuple[str, ...]
+    quote: str = ""
+    quote_title: str = ""
+    #: Sanitised HTML (a notice's Markdown); the text part shows ``quote`` instead.
+    html: str = ""
+    action: tuple[str, str] | None = None
+    choices_title: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    after: tuple[str, ...] = ()
+    thread_title: str = ""
+    thread: tuple[ThreadLine, ...] = ()
+    footer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a mail is about, loaded from the store when it is sent."""
+
+    kind: str
+    lang: str
+    desk: str
+    timezone: ZoneInfo
+    public_url: str
+    data: dict[str, Any]
+    ticket: Ticket | None = None
+    follow_url: str = ""
+    message: TicketMessage | None = None
+    earlier: tuple[TicketMessage, ...] = ()
+    into: Ticket | None = None
+    name: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def t(self, key: str, **values: Any) -> str:
+        """Return a text of the catalog in the mail's language."""
+        return mail_text(self.lang, key, **values)
+
+    def when(self, at: datetime | str | None) -> str:
+        """Return a time as people read it in the desk's time zone."""
+        if at is None or at == "":
+            return ""
+        value = parse_ts(at) if isinstance(at, str) else at
+        return format_when(value, self.lang, self.timezone)
+
+    @property
+    def hello(self) -> str:
+        """Return the greeting."""
+        return self.t("hello", name=self.name) if self.name else self.t("hello_anonymous")
+
+    @property
+    def ticket_subject(self) -> str:
+        """Return ``[#000123] subject``: the same on every mail of a ticket (threading)."""
+        assert self.ticket is not None
+        return f"[{self.ticket.label}] {self.ticket.subject}"
+
+    def about(self) -> dict[str, str]:
+        """Return the ticket's label and subject for the texts."""
+        assert self.ticket is not None
+        return {"label": self.ticket.label, "subject": self.ticket.subject}
+
+
+def _received(c: Context) -> Content:
+    assert c.ticket is not None
+    paragraphs = [c.t("received_1", **c.about())]
+    if c.ticket.due_at is not None:
+        paragraphs.append(c.t("received_2", reply_by=c.when(c.ticket.due_at)))
+    paragraphs.append(c.t("received_3"))
+    return Content(
+        c.ticket_subject, c.hello, tuple(paragraphs),
+        quote=_excerpt(c.ticket.description), quote_title=c.t("summary"),
+        action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _reply(c: Context) -> Content:
+    assert c.ticket is not None and c.message is not None
+    agent = c.message.author_name or c.t("team")
+    thread = tuple(
+        ThreadLine(
+            m.author_name if m.author is AuthorKind.OPERATOR and m.author_name else
+            c.t("team") if m.author is AuthorKind.OPERATOR else c.t("you"),
+            c.when(m.ts), _excerpt(m.text),
+        )
+        for m in reversed(c.earlier)
+    )  # fmt: skip
+    return Content(
+        c.ticket_subject, c.hello, (c.t("reply_1", agent=agent, label=c.ticket.label),),
+        quote=c.message.text, after=(c.t("reply_2"),), action=(c.t("follow"), c.follow_url),
+        thread_title=c.t("thread") if thread else "", thread=thread,
+        footer=c.t("footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _reminder(c: Context) -> Content:
+    assert c.ticket is not None
+    close_on = c.when(c.data.get("auto_close_at") or c.ticket.auto_close_at)
+    return Content(
+        c.ticket_subject, c.hello,
+        (c.t("reminder_1", **c.about()), c.t("reminder_2", close_on=close_on)),
+        action=(c.t("answer"), c.follow_url), footer=c.t("footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _resolved(c: Context) -> Content:
+    assert c.ticket is not None
+    close_on = c.when(c.data.get("auto_close_at"))
+    after = c.t("resolved_2", close_on=close_on) if close_on else c.t("resolved_2_open")
+    rate = c.follow_url + "/rate?score="
+    return Content(
+        c.ticket_subject, c.hello, (c.t("resolved_1", **c.about()),),
+        choices_title=c.t("rate"), choices=tuple((str(n), f"{rate}{n}") for n in range(1, 6)),
+        after=(after,), action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _closed(c: Context) -> Content:
+    assert c.ticket is not None
+    return Content(
+        c.ticket_subject, c.hello, (c.t("closed_1", **c.about()), c.t("closed_2")),
+        action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _merged(c: Context) -> Content:
+    assert c.ticket is not None
+    into = c.into.label if c.into else ""
+    return Content(
+        c.ticket_subject, c.hello,
+        (c.t("merged_1", label=c.ticket.label, into=into), c.t("merged_2")),
+        action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _invitation(c: Context) -> Content:
+    org_name = c.data.get("organisation_name", "")
+    org = c.t("invitation_org", org=org_name) if org_name else ""
+    return Content(
+        c.t("invitation_subject", desk=c.desk), c.hello,
+        (c.t("invitation_1", desk=c.desk, org=org),
+         c.t("invitation_2", until=c.when(c.data.get("expires_at")))),
+        action=(c.t("support_page"), f"{c.public_url}/support"),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
+def _sign_in(c: Context) -> Content:
+    minutes = int(c.data.get("minutes", 15))
+    return Content(
+        c.t("sign_in_subject", desk=c.desk), c.hello,
+        (c.t("sign_in_1", desk=c.desk, minutes=minutes), c.t("sign_in_2")),
+        action=(c.t("sign_in"), str(c.data.get("link", ""))),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
+def _notice(c: Context) -> Content:
+    d = c.data
+    starts, ends = c.when(d.get("starts_at")), c.when(d.get("ends_at"))
+    when = (
+        c.t("notice_when", starts=starts, ends=ends) if ends else c.t("notice_from", starts=starts)
+    )
+    severity = c.t(f"severity_{d.get('severity', 'info')}")
+    body = str(d.get("body", ""))
+    return Content(
+        c.t("notice_subject", desk=c.desk, title=d.get("title", "")), c.hello,
+        (f"{severity} — {d.get('title', '')}", when),
+        quote=body, html=render_markdown(body),
+        action=(c.t("support_page"), f"{c.public_url}/support"),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
+def _rejected(c: Context) -> Content:
+    subject = str(c.data.get("subject", ""))
+    first = str(c.data["reason"]) if c.data.get("reason") else c.t("rejected_1", subject=subject)
+    return Content(
+        c.t("rejected_subject", desk=c.desk), c.hello, (first, c.t("rejected_2")),
+        action=(c.t("support_page"), f"{c.public_url}/support"),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
+def _verify(c: Context) -> Content:
+    return Content(
+        c.t("verify_subject", desk=c.desk), c.hello,
+        (c.t("verify_1", subject=c.data.get("subject", ""), until=c.when(c.data.get("until"))),
+         c.t("verify_2")),
+        action=(c.t("verify"),
+                f"{c.public_url}/mail/verify/{c.data.get('token', '')}?lang={c.lang}"),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
+#: Each kind of mail and what it says; ticket kinds need ``Context.ticket``.
+KINDS: dict[str, Callable[[Context], Content]] = {
+    "received": _received,
+    "reply": _reply,
+    "reminder": _reminder,
+    "resolved": _resolved,
+    "closed": _closed,
+    "merged": _merged,
+    "invitation": _invitation,
+    "sign_in": _sign_in,
+    "notice": _notice,
+    "rejected": _rejected,
+    "verify": _verify,
+}
+
+
+def build_content(context: Context) -> Content:
+    """Return what a mail of ``context.kind`` says. :raises KeyError: unknown kind."""
+    return KINDS[context.kind](context)
+
+
+def _excerpt(text: str, limit: int = 600) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"

@@ -1,0 +1,269 @@
+"""Incoming mail: replies threaded onto tickets, new tickets, who may write, never a loop."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..bot.language import LanguageGuesser
+from ..deskconfig import DeskConfig
+from ..errors import ChatdeskError, InvalidToken, TooLarge
+from ..events import Event, MailBounced
+from ..helpdesk import Helpdesk, NewTicket, Upload
+from ..helpdesk.common import TEXT_MAX
+from ..models import Requester, Ticket, format_ts, utcnow
+from ..models.mail import HeldMail, OutboxMail
+from ..operators import normalize_email
+from ..store import Store
+from ..throttle import Throttle
+from ..tickets import SUBJECT_MAX
+from .outbox import Outbox
+from .parse import ParsedMail, parse_mail
+from .reminders import HELD_DAYS
+
+__all__ = ["InboundMail", "Outcome", "Received"]
+
+log = logging.getLogger(__name__)
+_OURS = r"<(ticket\.)?([0-9a-f]{32})@{domain}>"
+
+
+class Outcome(StrEnum):
+    """What became of a received message."""
+
+    APPENDED = "appended"  # added to its ticket (or to a follow-up of a closed one)
+    FILED = "filed"  # a new ticket, channel email
+    HELD = "held"  # waits until its sender confirms (``verify``)
+    REFUSED = "refused"  # not accepted; the sender was told how to reach the desk
+    BOUNCE = "bounce"  # a delivery report: the address is flagged
+    DROPPED = "dropped"  # automatic, ours, a duplicate, or past the sender's rate
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """The outcome of one message, its ticket, and why (for logs and the SMTP reply)."""
+
+    outcome: Outcome
+    ticket: Ticket | None = None
+    reason: str = ""
+
+
+class InboundMail:
+    """Take received messages (from the SMTP receiver) into the helpdesk.
+
+    A message naming a ticket (``[#000123]`` in the subject, or ``In-Reply-To`` /
+    ``References`` naming our mails or mails received for it) from the ticket's requester
+    or a member of its organisation is a reply: it reopens a pending or resolved ticket
+    and follows up a closed one. Anything else is a new ticket (channel ``email``), as
+    the desk's policy for unknown senders says. Automatic mail is never answered.
+    """
+
+    def __init__(
+        self, store: Store, config: DeskConfig, helpdesk: Helpdesk, outbox: Outbox, *,
+        secret_key: str, throttle: Throttle, domain: str, default_lang: str = "en",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:  # fmt: skip
+        self.store = store
+        self.config = config
+        self.helpdesk = helpdesk
+        self.outbox = outbox
+        self.throttle = throttle
+        self.default_lang = default_lang
+        self.clock = clock
+        self._limit = Throttle.limit(config.email.sender_limit)
+        self._tokens = URLSafeTimedSerializer(secret_key, salt="chatdesk.mail.verify")
+        self._ours = re.compile(_OURS.replace("{domain}", re.escape(domain)), re.IGNORECASE)
+        self._guesser: LanguageGuesser | None = None
+
+    async def receive(
+        self, raw: bytes, *, mail_from: str, recipients: Sequence[str]
+    ) -> tuple[Received, list[Event]]:
+        """Take one message as the MTA handed it over (``mail_from``: the envelope's)."""
+        mail = parse_mail(raw, envelope_sender=mail_from)
+        if mail.bounce is not None:
+            return await self._bounce(mail)
+        why = await self._ignored(mail)
+        if why:
+            log.info("mail from %s dropped: %s", mail.sender or "?", why)
+            return Received(Outcome.DROPPED, reason=why), []
+        received, events = await self._accept(mail, raw, [*recipients, *mail.to])
+        if mail.message_id:
+            ticket_id = received.ticket.id if received.ticket else None
+            await self.store.mail.add_inbound(mail.message_id, ticket_id, self.clock())
+        return received, events
+
+    async def confirm(self, token: str) -> tuple[Received, list[Event]]:
+        """The sender of a held message clicked its link: take the message in.
+
+        :raises InvalidToken: forged, expired, or confirmed already.
+        """
+        try:
+            held_id = self._tokens.loads(token, max_age=HELD_DAYS * 86400)
+        except BadSignature:
+            raise InvalidToken("this confirmation link is not valid or has expired") from None
+        held = await self.store.mail.take_held(str(held_id))
+        if held is None:
+            raise InvalidToken("this request was confirmed already, or has expired")
+        mail = parse_mail(held.raw, envelope_sender=held.sender)
+        return await self._accept(mail, held.raw, [held.recipient], verified=True)
+
+    async def _ignored(self, mail: ParsedMail) -> str:
+        if mail.ours or self._ours.fullmatch(mail.message_id or "-"):
+            return "our own message"
+        if mail.auto:
+            return mail.auto
+        if mail.message_id and await self.store.mail.seen_inbound(mail.message_id):
+            return "received already"
+        if not await self.throttle.count(self._limit, "mail", mail.sender):
+            return f"more than {self.config.email.sender_limit} from this sender"
+        return ""
+
+    async def _accept(
+        self, mail: ParsedMail, raw: bytes, recipients: Sequence[str], *, verified: bool = False
+    ) -> tuple[Received, list[Event]]:
+        requester = await self.store.requesters.find_requester(normalize_email(mail.sender))
+        ticket = await self._thread(mail)
+        if ticket is not None and requester is not None:
+            own = ticket.requester_id == requester.id
+            org = requester.organisation_id
+            if own or (org is not None and org == ticket.organisation_id):
+                return await self._append(ticket, requester, mail, colleague=not own)
+        department = next(
+            (d for r in recipients if (d := self.config.email.addresses.get(r.lower()))), None
+        )
+        registered = requester is not None and requester.organisation_id is not None
+        if department in self.config.email.registered_only and not registered:
+            return await self._refuse(mail, requester, "")
+        policy = self.config.email.unknown_senders
+        if requester is None and not verified and policy != "create":
+            if policy == "reject":
+                return await self._refuse(mail, requester, "")
+            return await self._hold(mail, raw, recipients)
+        return await self._file(mail, requester, department)
+
+    async def _thread(self, mail: ParsedMail) -> Ticket | None:
+        """Return the ticket the message answers: by number, else by its references."""
+        ticket = None
+        if mail.number is not None:
+            ticket = await self.store.helpdesk.find_ticket(mail.number)
+        if ticket is None and mail.references:
+            keys = []
+            for reference in mail.references:
+                ours = self._ours.fullmatch(reference)
+                if ours and ours[1]:  # <ticket.ID@domain>
+                    ticket = await self.store.helpdesk.get_ticket(ours[2])
+                    if ticket is not None:
+                        break
+                keys.append(ours[2] if ours else reference)
+            if ticket is None and (found := await self.store.mail.inbound_ticket(keys)):
+                ticket = await self.store.helpdesk.get_ticket(found)
+        if ticket is not None and ticket.merged_into:  # replies go where the thread went
+            ticket = await self.store.helpdesk.get_ticket(ticket.merged_into) or ticket
+        return ticket
+
+    async def _append(
+        self, ticket: Ticket, requester: Requester, mail: ParsedMail, *, colleague: bool
+    ) -> tuple[Received, list[Event]]:
+        files, text = self._files(mail)
+        if not text:
+            return Received(Outcome.DROPPED, ticket, "an empty message"), []
+        client_id = "mail:" + hashlib.sha256(mail.message_id.encode()).hexdigest()[:40]
+        lifecycle = self.helpdesk.tickets
+        try:
+            _, after, events = await lifecycle.reply(
+                ticket.id, requester, text, client_id=client_id if mail.message_id else None,
+                attachments=files, colleague=colleague,
+            )  # fmt: skip
+        except TooLarge:  # the ticket's files are at their limit: the text still counts
+            names = ", ".join(f.filename for f in files)
+            _, after, events = await lifecycle.reply(
+                ticket.id, requester, f"{text}\n\n[{names}: too large for this ticket]",
+                colleague=colleague,
+            )  # fmt: skip
+        await self.store.mail.clear_bouncing(mail.sender)
+        return Received(Outcome.APPENDED, after), events
+
+    async def _file(
+        self, mail: ParsedMail, requester: Requester | None, department: str | None
+    ) -> tuple[Received, list[Event]]:
+        files, text = self._files(mail)
+        lang = mail.lang or (requester.lang if requester else "") or await self._guess(text)
+        subject = mail.subject or (text.splitlines()[0] if text else "") or "(e-mail)"
+        request = NewTicket(
+            email=mail.sender, subject=subject[:SUBJECT_MAX], description=text, name=mail.name,
+            lang=lang, department=department, attachments=files, channel="email",
+        )  # fmt: skip
+        try:
+            ticket, events = await self.helpdesk.filing.file(request)
+        except ChatdeskError as exc:
+            if exc.status >= 500:
+                raise
+            # access_denied, a required field...: said in the sender's language.
+            return await self._refuse(mail, requester, exc.message, lang=lang)
+        await self.store.mail.clear_bouncing(mail.sender)
+        return Received(Outcome.FILED, ticket), events
+
+    async def _refuse(
+        self, mail: ParsedMail, requester: Requester | None, reason: str, *, lang: str = ""
+    ) -> tuple[Received, list[Event]]:
+        lang = lang or mail.lang or (requester.lang if requester else "") or self.default_lang
+        data = {"subject": mail.subject, "reason": reason, "name": mail.name}
+        await self.outbox.enqueue([OutboxMail("rejected", mail.sender, lang, self.clock(),
+                                              data=data)])  # fmt: skip
+        return Received(Outcome.REFUSED, reason=reason or "unknown sender"), []
+
+    async def _hold(
+        self, mail: ParsedMail, raw: bytes, recipients: Sequence[str]
+    ) -> tuple[Received, list[Event]]:
+        now = self.clock()
+        held = HeldMail(mail.sender, recipients[0] if recipients else "", raw, now)
+        await self.store.mail.hold_mail(held)
+        data = {
+            "subject": mail.subject, "name": mail.name, "token": self._tokens.dumps(held.id),
+            "until": format_ts(now + timedelta(days=HELD_DAYS)),
+        }  # fmt: skip
+        lang = mail.lang or self.default_lang
+        await self.outbox.enqueue([OutboxMail("verify", mail.sender, lang, now, data=data)])
+        return Received(Outcome.HELD, reason="waiting for the sender's confirmation"), []
+
+    async def _bounce(self, mail: ParsedMail) -> tuple[Received, list[Event]]:
+        assert mail.bounce is not None
+        events: list[Event] = []
+        for address, reason in mail.bounce.failed:
+            if await self.store.mail.set_bouncing(address, reason, self.clock()):
+                requester = await self.store.requesters.find_requester(address)
+                events.append(MailBounced(address, reason, requester.id if requester else None))
+        outcome = Outcome.BOUNCE if mail.bounce.failed else Outcome.DROPPED
+        return Received(outcome, reason="delivery report"), events
+
+    def _files(self, mail: ParsedMail) -> tuple[list[Upload], str]:
+        """Return the attachments within the helpdesk's limits, and the text (naming the
+        files left out, and why)."""
+        kept: list[Upload] = []
+        notes: list[str] = []
+        used = 0
+        for upload in mail.attachments:
+            try:
+                (checked,) = self.helpdesk.filing.check_files([upload], already=used)
+            except ChatdeskError as exc:
+                notes.append(f"[{upload.filename[:100]}: {exc.message}]")
+            else:
+                kept.append(upload)
+                used += checked.size
+        text = "\n\n".join(part for part in (mail.text.strip(), "\n".join(notes)) if part)
+        if not text and kept:
+            text = "\n".join(f"[{u.filename[:100]}]" for u in kept)
+        return kept, text[:TEXT_MAX]
+
+    async def _guess(self, text: str) -> str:
+        if self._guesser is None:
+            # Training takes a second: off the event loop, once per process.
+            self._guesser = await asyncio.to_thread(LanguageGuesser, {})
+        return self._guesser.detect(text) or self.default_lang

@@ -1,0 +1,117 @@
+"""Who gets which mail for each change of the feed (the rules of outgoing mail)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..config import LANGUAGES
+from ..deskconfig import DeskConfig
+from ..models import Channel, Status, Ticket, format_ts
+from ..models.mail import AddressKind, FeedItem, OutboxMail
+from ..store import Store
+
+__all__ = ["FeedPlanner"]
+
+
+class FeedPlanner:
+    """Turn a :class:`FeedItem` into the mails it causes.
+
+    - ``created``: "we received your request" to the requester (not for chat tickets:
+      the visitor is in the conversation);
+    - a public operator message: the reply, with the recent thread;
+    - ``status`` to resolved: "resolved", with the 1-5 rating links;
+    - ``auto_close``: "closed without reaction";
+    - ``merged_into``: "merged into #…" to the merged ticket's requester;
+    - an invitation: to the invited address;
+    - a notice: to every member of its audience (all organisations when it names none)
+      and to their ``support`` notification addresses.
+
+    Ticket mails also go to the organisation's notification addresses of the kind named
+    like the ticket's department (``billing``, ``abuse``).
+    """
+
+    def __init__(self, store: Store, config: DeskConfig, *, default_lang: str = "en") -> None:
+        self.store = store
+        self.config = config
+        self.default_lang = default_lang
+
+    async def plan(self, item: FeedItem) -> list[OutboxMail]:
+        """Return the mails ``item`` causes (none for what mail does not care about)."""
+        if item.source == "invitation":
+            return await self._invitation(item)
+        if item.source == "notice":
+            return await self._notice(item)
+        if item.ticket_id is None:
+            return []
+        ticket = await self.store.helpdesk.get_ticket(item.ticket_id)
+        if ticket is None:
+            return []
+        kind, data = self._ticket_kind(item, ticket)
+        if kind is None:
+            return []
+        return await self._to_ticket(ticket, kind, item, data)
+
+    def _ticket_kind(self, item: FeedItem, ticket: Ticket) -> tuple[str | None, dict[str, str]]:
+        if item.kind == "created" and ticket.channel is not Channel.CHAT:
+            return "received", {}
+        if item.kind == "reply":
+            return "reply", {"message_id": item.ref_id}
+        if item.kind == "status" and item.data.get("to") == "resolved":
+            # The countdown as it was when resolved (the ticket may have moved on since).
+            at = ticket.auto_close_at if ticket.status is Status.RESOLVED else None
+            return "resolved", {"auto_close_at": format_ts(at)} if at else {}
+        if item.kind == "auto_close":
+            return "closed", {}
+        if item.kind == "merged_into":
+            return "merged", {}
+        return None, {}
+
+    async def _to_ticket(
+        self, ticket: Ticket, kind: str, item: FeedItem, data: dict[str, str]
+    ) -> list[OutboxMail]:
+        recipients = [ticket.requester_email] if ticket.requester_email else []
+        if ticket.organisation_id and ticket.department in tuple(AddressKind):
+            for address in await self.store.mail.org_addresses([ticket.organisation_id]):
+                if address.kind.value == ticket.department:
+                    recipients.append(address.email)
+        lang = ticket.lang if ticket.lang in LANGUAGES else self.default_lang
+        return [
+            OutboxMail(kind, to, lang, item.created_at, ticket_id=ticket.id, data=dict(data))
+            for to in dict.fromkeys(r.lower() for r in recipients)
+        ]
+
+    async def _invitation(self, item: FeedItem) -> list[OutboxMail]:
+        email = str(item.data.get("email", ""))
+        if not email:
+            return []
+        known = await self.store.requesters.find_requester(email)
+        organisation = item.data.get("organisation_id")
+        org = await self.store.requesters.get_organisation(organisation) if organisation else None
+        data = {
+            "expires_at": str(item.data.get("expires_at", "")),
+            "organisation_name": org.name if org else "",
+            "name": known.name if known else "",
+        }
+        return [OutboxMail("invitation", email, self._lang(known.lang if known else ""),
+                           item.created_at, data=data)]  # fmt: skip
+
+    async def _notice(self, item: FeedItem) -> list[OutboxMail]:
+        audience: Sequence[str] = item.data.get("audience") or [
+            o.id for o in await self.store.requesters.list_organisations()
+        ]
+        recipients: dict[str, tuple[str, str]] = {}
+        for organisation_id in audience:
+            for member in await self.store.requesters.list_members(organisation_id):
+                recipients.setdefault(member.email, (self._lang(member.lang), member.name))
+        for address in await self.store.mail.org_addresses(list(audience)):
+            if address.kind is AddressKind.SUPPORT:
+                recipients.setdefault(address.email.lower(), (self.default_lang, ""))
+        keep = ("title", "body", "severity", "starts_at", "ends_at")
+        base = {k: item.data.get(k) or "" for k in keep}
+        return [
+            OutboxMail("notice", email, lang, item.created_at, data={**base, "name": name})
+            for email, (lang, name) in recipients.items()
+        ]
+
+    def _lang(self, lang: str) -> str:
+        return lang if lang in LANGUAGES else self.default_lang

@@ -1,0 +1,199 @@
+"""What the desk's e-mails say, in fr, nl and en (``{placeholders}`` filled by the caller)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["mail_text"]
+
+_FR = {
+    "hello": "Bonjour {name},",
+    "hello_anonymous": "Bonjour,",
+    "received_1": "Nous avons bien reçu votre demande {label} : « {subject} ».",
+    "received_2": "Nous vous répondrons au plus tard le {reply_by} (heures d'ouverture).",
+    "received_3": "Vous pouvez la suivre en ligne, ou simplement répondre à cet e-mail.",
+    "follow": "Suivre ma demande",
+    "summary": "Votre message",
+    "reply_1": "{agent} a répondu à votre demande {label} :",
+    "reply_2": "Répondez à cet e-mail pour continuer, ou sur la page de votre demande.",
+    "thread": "Plus tôt dans cette demande",
+    "you": "Vous",
+    "team": "L'équipe",
+    "reminder_1": "Nous attendons votre réponse concernant votre demande {label} : « {subject} ».",
+    "reminder_2": "Sans réponse de votre part, nous la clôturerons le {close_on}.",
+    "answer": "Répondre",
+    "resolved_1": "Votre demande {label} : « {subject} » est résolue.",
+    "resolved_2": "Si ce n'est pas le cas, répondez simplement à cet e-mail : elle sera rouverte. "
+    "Sans réaction, elle sera clôturée le {close_on}.",
+    "resolved_2_open": "Si ce n'est pas le cas, répondez simplement à cet e-mail : elle sera "
+    "rouverte.",
+    "rate": "Comment évaluez-vous notre aide ? (1 = mauvaise, 5 = excellente)",
+    "closed_1": "Nous avons clôturé votre demande {label} : « {subject} », faute de réaction.",
+    "closed_2": "Si vous avez encore besoin d'aide, répondez à cet e-mail : une nouvelle "
+    "demande sera ouverte à sa suite.",
+    "merged_1": "Votre demande {label} a été jointe à la demande {into}, qui traite du même sujet.",
+    "merged_2": "Suivez-la ici, ou répondez à cet e-mail.",
+    "invitation_subject": "{desk} : votre invitation",
+    "invitation_1": "{desk} vous invite à nous adresser vos demandes d'assistance{org}.",
+    "invitation_org": " pour {org}",
+    "invitation_2": "Cette invitation est valable jusqu'au {until}. Écrivez-nous depuis cette "
+    "adresse, ou utilisez notre page d'assistance.",
+    "support_page": "Ouvrir la page d'assistance",
+    "sign_in_subject": "{desk} : votre lien de connexion",
+    "sign_in_1": "Voici votre lien pour vous connecter à l'espace d'assistance de {desk}. Il "
+    "n'est utilisable qu'une fois, dans les {minutes} minutes.",
+    "sign_in_2": "Vous n'avez rien demandé ? Ignorez cet e-mail.",
+    "sign_in": "Me connecter",
+    "notice_subject": "[{desk}] {title}",
+    "notice_when": "Du {starts} au {ends}.",
+    "notice_from": "À partir du {starts}.",
+    "severity_info": "Information",
+    "severity_maintenance": "Maintenance",
+    "severity_outage": "Incident",
+    "rejected_subject": "Votre message à {desk}",
+    "rejected_1": "Nous avons reçu votre message « {subject} », mais cette adresse ne traite que "
+    "les demandes de nos clients enregistrés, envoyées depuis leur adresse enregistrée.",
+    "rejected_2": "Pour nous joindre, utilisez notre page d'assistance.",
+    "verify_subject": "Confirmez votre demande à {desk}",
+    "verify_1": "Nous avons reçu votre message « {subject} ». Pour l'enregistrer, confirmez "
+    "qu'il vient bien de vous, d'ici le {until}.",
+    "verify_2": "Sans confirmation, il ne sera pas traité. Vous n'avez rien envoyé ? Ignorez "
+    "cet e-mail.",
+    "verify": "Confirmer ma demande",
+    "footer": "{desk} · Répondez au-dessus de cette ligne pour ajouter un message.",
+    "footer_plain": "{desk}",
+    "link_hint": "Si le bouton ne fonctionne pas, copiez ce lien :",
+}
+
+_NL = {
+    "hello": "Beste {name},",
+    "hello_anonymous": "Hallo,",
+    "received_1": "We hebben uw aanvraag {label} goed ontvangen: “{subject}”.",
+    "received_2": "We antwoorden u uiterlijk op {reply_by} (openingsuren).",
+    "received_3": "U kunt ze online volgen, of gewoon op deze e-mail antwoorden.",
+    "follow": "Mijn aanvraag volgen",
+    "summary": "Uw bericht",
+    "reply_1": "{agent} heeft op uw aanvraag {label} geantwoord:",
+    "reply_2": "Antwoord op deze e-mail om verder te gaan, of op de pagina van uw aanvraag.",
+    "thread": "Eerder in deze aanvraag",
+    "you": "U",
+    "team": "Het team",
+    "reminder_1": "We wachten op uw antwoord over uw aanvraag {label}: “{subject}”.",
+    "reminder_2": "Zonder antwoord sluiten we ze op {close_on}.",
+    "answer": "Antwoorden",
+    "resolved_1": "Uw aanvraag {label}: “{subject}” is opgelost.",
+    "resolved_2": "Is dat niet zo? Antwoord dan gewoon op deze e-mail: ze wordt heropend. "
+    "Zonder reactie sluiten we ze op {close_on}.",
+    "resolved_2_open": "Is dat niet zo? Antwoord dan gewoon op deze e-mail: ze wordt heropend.",
+    "rate": "Hoe beoordeelt u onze hulp? (1 = slecht, 5 = uitstekend)",
+    "closed_1": "We hebben uw aanvraag {label}: “{subject}” gesloten, omdat we geen reactie "
+    "kregen.",
+    "closed_2": "Hebt u nog hulp nodig? Antwoord op deze e-mail: er wordt een nieuwe aanvraag "
+    "in het verlengde ervan geopend.",
+    "merged_1": "Uw aanvraag {label} is samengevoegd met aanvraag {into}, over hetzelfde "
+    "onderwerp.",
+    "merged_2": "Volg ze hier, of antwoord op deze e-mail.",
+    "invitation_subject": "{desk}: uw uitnodiging",
+    "invitation_1": "{desk} nodigt u uit om uw supportaanvragen aan ons te richten{org}.",
+    "invitation_org": " voor {org}",
+    "invitation_2": "Deze uitnodiging is geldig tot {until}. Schrijf ons vanaf dit adres, of "
+    "gebruik onze supportpagina.",
+    "support_page": "Supportpagina openen",
+    "sign_in_subject": "{desk}: uw aanmeldlink",
+    "sign_in_1": "Hier is uw link om u aan te melden bij de supportruimte van {desk}. U kunt "
+    "hem één keer gebruiken, binnen {minutes} minuten.",
+    "sign_in_2": "Hebt u niets gevraagd? Negeer deze e-mail dan.",
+    "sign_in": "Aanmelden",
+    "notice_subject": "[{desk}] {title}",
+    "notice_when": "Van {starts} tot {ends}.",
+    "notice_from": "Vanaf {starts}.",
+    "severity_info": "Informatie",
+    "severity_maintenance": "Onderhoud",
+    "severity_outage": "Storing",
+    "rejected_subject": "Uw bericht aan {desk}",
+    "rejected_1": "We hebben uw bericht “{subject}” ontvangen, maar dit adres behandelt alleen "
+    "aanvragen van geregistreerde klanten, verstuurd vanaf hun geregistreerde adres.",
+    "rejected_2": "Gebruik onze supportpagina om ons te bereiken.",
+    "verify_subject": "Bevestig uw aanvraag aan {desk}",
+    "verify_1": "We hebben uw bericht “{subject}” ontvangen. Bevestig vóór {until} dat het "
+    "van u komt, dan registreren we het.",
+    "verify_2": "Zonder bevestiging wordt het niet behandeld. Hebt u niets verstuurd? Negeer "
+    "deze e-mail dan.",
+    "verify": "Mijn aanvraag bevestigen",
+    "footer": "{desk} · Antwoord boven deze lijn om een bericht toe te voegen.",
+    "footer_plain": "{desk}",
+    "link_hint": "Werkt de knop niet? Kopieer dan deze link:",
+}
+
+_EN = {
+    "hello": "Hello {name},",
+    "hello_anonymous": "Hello,",
+    "received_1": "We have received your request {label}: “{subject}”.",
+    "received_2": "We will answer you by {reply_by} at the latest (business hours).",
+    "received_3": "You can follow it online, or simply reply to this e-mail.",
+    "follow": "Follow my request",
+    "summary": "Your message",
+    "reply_1": "{agent} replied to your request {label}:",
+    "reply_2": "Reply to this e-mail to go on, or on your request's page.",
+    "thread": "Earlier in this request",
+    "you": "You",
+    "team": "The team",
+    "reminder_1": "We are waiting for your answer about your request {label}: “{subject}”.",
+    "reminder_2": "Without an answer, we will close it on {close_on}.",
+    "answer": "Answer",
+    "resolved_1": "Your request {label}: “{subject}” is resolved.",
+    "resolved_2": "If it is not, simply reply to this e-mail: it will reopen. Without a "
+    "reaction, it closes on {close_on}.",
+    "resolved_2_open": "If it is not, simply reply to this e-mail: it will reopen.",
+    "rate": "How would you rate our help? (1 = poor, 5 = excellent)",
+    "closed_1": "We closed your request {label}: “{subject}”, as we had no reaction.",
+    "closed_2": "If you still need help, reply to this e-mail: a new request following it "
+    "will be opened.",
+    "merged_1": "Your request {label} was merged into request {into}, about the same subject.",
+    "merged_2": "Follow it here, or reply to this e-mail.",
+    "invitation_subject": "{desk}: your invitation",
+    "invitation_1": "{desk} invites you to send us your support requests{org}.",
+    "invitation_org": " for {org}",
+    "invitation_2": "This invitation is valid until {until}. Write to us from this address, or "
+    "use our support page.",
+    "support_page": "Open the support page",
+    "sign_in_subject": "{desk}: your sign-in link",
+    "sign_in_1": "Here is your link to sign in to {desk}'s support space. It works once, "
+    "within {minutes} minutes.",
+    "sign_in_2": "You did not ask for it? Ignore this e-mail.",
+    "sign_in": "Sign in",
+    "notice_subject": "[{desk}] {title}",
+    "notice_when": "From {starts} to {ends}.",
+    "notice_from": "From {starts}.",
+    "severity_info": "Information",
+    "severity_maintenance": "Maintenance",
+    "severity_outage": "Outage",
+    "rejected_subject": "Your message to {desk}",
+    "rejected_1": "We received your message “{subject}”, but this address handles only "
+    "requests from our registered customers, sent from their registered address.",
+    "rejected_2": "To reach us, please use our support page.",
+    "verify_subject": "Confirm your request to {desk}",
+    "verify_1": "We received your message “{subject}”. To register it, confirm that it comes "
+    "from you by {until}.",
+    "verify_2": "Without confirmation it will not be handled. You sent nothing? Ignore this "
+    "e-mail.",
+    "verify": "Confirm my request",
+    "footer": "{desk} · Reply above this line to add a message.",
+    "footer_plain": "{desk}",
+    "link_hint": "If the button does not work, copy this link:",
+}
+
+
+def _french(text: str) -> str:
+    """Put French's no-break spaces before : ; ? ! and inside « » (never a lone » on a
+    line when the mail client wraps)."""
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+_TEXTS = {"fr": {k: _french(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
+
+
+def mail_text(lang: str, key: str, **values: Any) -> str:
+    """Return the text ``key`` in ``lang`` (English when unknown), filled with ``values``."""
+    return _TEXTS.get(lang, _EN)[key].format(**values)

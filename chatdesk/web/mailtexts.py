@@ -1,0 +1,138 @@
+"""The texts of the e-mail pages (the console's E-mail page, the confirmation page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from .consolelang import LANGS
+
+__all__ = ["MAIL_TEXTS", "mail_translator", "page_lang"]
+
+_EN = {
+    "mail": "E-mail",
+    "mail_on": "E-mail is on: the desk sends through {server} as {sender}.",
+    "mail_off": "E-mail is off: the desk sends no mail. Set CHATDESK_SMTP_URL, "
+    "CHATDESK_MAIL_FROM and CHATDESK_PUBLIC_URL to turn it on.",
+    "receiver_on": "Incoming mail is received on {listen}.",
+    "receiver_off": "No incoming mail: CHATDESK_MAIL_IN_LISTEN is not set.",
+    "failed": "Failed deliveries",
+    "failed_help": "Mails the server refused, or that failed after every retry. Fix the cause, "
+    "then send them again.",
+    "failed_none": "No failed delivery.",
+    "created": "Created",
+    "to": "To",
+    "kind": "Kind",
+    "attempts": "Attempts",
+    "error": "Error",
+    "retry": "Send again",
+    "retried": "Queued again: it goes out within a few seconds.",
+    "bounces": "Addresses that bounce",
+    "bounces_help": "The desk does not write to these addresses until they write to us again.",
+    "bounces_none": "None.",
+    "since": "Since",
+    "reason": "Reason",
+    "admins_only": "Only admins see the e-mail page.",
+    "verify_title": "Confirm your request",
+    "verify_text": "Confirm that you sent us this request, so that we register it.",
+    "verify_button": "Confirm my request",
+    "verified_title": "Thank you",
+    "verified_text": "Your request is registered under number {label}. We have sent you a "
+    "confirmation by e-mail.",
+    "verified_follow": "Follow my request",
+    "verify_invalid": "This link is not valid, has expired, or was used already.",
+    "verify_refused": "We could not register your request: {reason}",
+}
+_FR = {
+    "mail": "E-mail",
+    "mail_on": "L'e-mail est actif : le desk envoie par {server} en tant que {sender}.",
+    "mail_off": "L'e-mail est désactivé : le desk n'envoie aucun e-mail. Définissez "
+    "CHATDESK_SMTP_URL, CHATDESK_MAIL_FROM et CHATDESK_PUBLIC_URL pour l'activer.",
+    "receiver_on": "Les e-mails entrants sont reçus sur {listen}.",
+    "receiver_off": "Pas d'e-mail entrant : CHATDESK_MAIL_IN_LISTEN n'est pas défini.",
+    "failed": "Envois en échec",
+    "failed_help": "E-mails refusés par le serveur, ou en échec après toutes les tentatives. "
+    "Corrigez la cause, puis renvoyez-les.",
+    "failed_none": "Aucun envoi en échec.",
+    "created": "Créé",
+    "to": "À",
+    "kind": "Type",
+    "attempts": "Tentatives",
+    "error": "Erreur",
+    "retry": "Renvoyer",
+    "retried": "Remis en file : il part dans quelques secondes.",
+    "bounces": "Adresses en erreur",
+    "bounces_help": "Le desk n'écrit plus à ces adresses tant qu'elles ne nous écrivent pas.",
+    "bounces_none": "Aucune.",
+    "since": "Depuis",
+    "reason": "Motif",
+    "admins_only": "Seuls les administrateurs voient la page e-mail.",
+    "verify_title": "Confirmez votre demande",
+    "verify_text": "Confirmez que vous nous avez bien envoyé cette demande, pour que nous "
+    "l'enregistrions.",
+    "verify_button": "Confirmer ma demande",
+    "verified_title": "Merci",
+    "verified_text": "Votre demande est enregistrée sous le numéro {label}. Nous vous avons "
+    "envoyé une confirmation par e-mail.",
+    "verified_follow": "Suivre ma demande",
+    "verify_invalid": "Ce lien n'est pas valable, a expiré, ou a déjà servi.",
+    "verify_refused": "Nous n'avons pas pu enregistrer votre demande : {reason}",
+}
+_NL = {
+    "mail": "E-mail",
+    "mail_on": "E-mail staat aan: de desk verstuurt via {server} als {sender}.",
+    "mail_off": "E-mail staat uit: de desk verstuurt geen e-mail. Stel CHATDESK_SMTP_URL, "
+    "CHATDESK_MAIL_FROM en CHATDESK_PUBLIC_URL in om het aan te zetten.",
+    "receiver_on": "Inkomende e-mail wordt ontvangen op {listen}.",
+    "receiver_off": "Geen inkomende e-mail: CHATDESK_MAIL_IN_LISTEN is niet ingesteld.",
+    "failed": "Mislukte verzendingen",
+    "failed_help": "E-mails die de server weigerde, of die na alle pogingen mislukten. Los de "
+    "oorzaak op en verstuur ze opnieuw.",
+    "failed_none": "Geen mislukte verzending.",
+    "created": "Aangemaakt",
+    "to": "Aan",
+    "kind": "Soort",
+    "attempts": "Pogingen",
+    "error": "Fout",
+    "retry": "Opnieuw versturen",
+    "retried": "Opnieuw in de wachtrij: hij vertrekt binnen enkele seconden.",
+    "bounces": "Adressen die bouncen",
+    "bounces_help": "De desk schrijft deze adressen niet meer tot ze ons opnieuw schrijven.",
+    "bounces_none": "Geen.",
+    "since": "Sinds",
+    "reason": "Reden",
+    "admins_only": "Alleen beheerders zien de e-mailpagina.",
+    "verify_title": "Bevestig uw aanvraag",
+    "verify_text": "Bevestig dat u ons deze aanvraag hebt gestuurd, zodat we ze registreren.",
+    "verify_button": "Mijn aanvraag bevestigen",
+    "verified_title": "Bedankt",
+    "verified_text": "Uw aanvraag is geregistreerd onder nummer {label}. We hebben u een "
+    "bevestiging per e-mail gestuurd.",
+    "verified_follow": "Mijn aanvraag volgen",
+    "verify_invalid": "Deze link is niet geldig, verlopen, of al gebruikt.",
+    "verify_refused": "We konden uw aanvraag niet registreren: {reason}",
+}
+MAIL_TEXTS: dict[str, dict[str, str]] = {"en": _EN, "fr": _FR, "nl": _NL}
+
+
+def mail_translator(lang: str) -> Callable[..., str]:
+    """Return ``m(key, **values)`` for the e-mail pages, in ``lang``."""
+    texts = MAIL_TEXTS.get(lang, _EN)
+
+    def m(key: str, **values: Any) -> str:
+        return texts[key].format(**values) if values else texts[key]
+
+    return m
+
+
+def page_lang(request: web.Request, chosen: str = "") -> str:
+    """Return a public page's language: ``chosen`` (the link's), else Accept-Language."""
+    if chosen in LANGS:
+        return chosen
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LANGS:
+            return tag
+    return "en"
