@@ -40,6 +40,8 @@ class PresenceService:
         self.inbox = inbox
         self.routing = routing
         self.clock = clock
+        #: How many offers this process withdrew because nobody accepted them in time.
+        self.expired_offers = 0
 
     async def status_of(self, operator_id: str) -> PresenceStatus:
         """Return an operator's presence status (offline if never seen)."""
@@ -127,6 +129,7 @@ class PresenceService:
                     events += await self.inbox.changed(
                         [conversation.id], departments=[conversation.department]
                     )
-        await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
+        expired = await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
+        self.expired_offers += len(expired)
         events += await self.promote_waiting()
         return events + await self.routing.serve_queue() + await self.routing.desk_changed()

@@ -6,15 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from redis.asyncio import Redis
+
 from .canned import CannedService
 from .config import Settings
 from .conversation import ConversationService, Responder
 from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
+from .flood import VisitorFlood
 from .inbox import Inbox
 from .jobs import Job, JobRunner
-from .models import utcnow
+from .models import InboxView, Status, utcnow
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
 from .routing import RoutingService
@@ -48,6 +51,8 @@ class Services:
     operators: OperatorService
     canned: CannedService
     jobs: JobRunner
+    #: What each visitor may send in total, across connections and processes.
+    flood: VisitorFlood
     _store: Store = field(repr=False)
 
     @property
@@ -59,6 +64,11 @@ class Services:
         """Check the store answers; raise :class:`~chatdesk.errors.StoreError` if not."""
         await self._store.ping()
 
+    async def desk_totals(self) -> tuple[int, dict[Status, int]]:
+        """Return the desk's queue length (queued and waiting) and its tickets by status."""
+        counts = await self._store.queries.inbox_counts("")
+        return counts[InboxView.QUEUE], await self._store.queries.ticket_counts()
+
 
 def build_services(
     settings: Settings,
@@ -68,11 +78,14 @@ def build_services(
     *,
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
+    redis: Redis | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
     :param clock: the current time for every service (tests move it).
     :param holder: this process's name for job leases (default: host, pid, random).
+    :param redis: where processes share login throttles and flood counts (None: each
+        process counts for itself).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -97,7 +110,7 @@ def build_services(
         store,
         SessionTokens(settings.secret_key),
         departments=config.departments,
-        throttle=Throttle(),
+        throttle=Throttle() if redis is None else Throttle.on_redis(redis),
         clock=clock,
     )
     jobs = JobRunner(
@@ -119,5 +132,11 @@ def build_services(
         operators,
         CannedService(store),
         jobs,
+        VisitorFlood.for_visitors(
+            rate=settings.visitor_rate,
+            burst=settings.visitor_burst,
+            tabs=settings.visitor_tabs,
+            redis=redis,
+        ),
         store,
     )

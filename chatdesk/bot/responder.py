@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,8 @@ class BotResponder:
         self.store = store
         self.default_department = default_department
         self.clock = clock
+        #: How many decisions of each kind (answer, suggest...) this process made.
+        self.decisions: Counter[str] = Counter()
 
     async def respond(
         self, conversation: Conversation, message: Message
@@ -55,6 +58,7 @@ class BotResponder:
             lang = bot.language(message.text, conversation.lang)
             decision = bot.decide(message.text, lang, misses=conversation.bot_misses)
         await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
+        self.decisions[decision.kind.value] += 1
         return self._reply(bot, conversation, decision, lang)
 
     def welcome(self, conversation: Conversation) -> dict[str, Any] | None:

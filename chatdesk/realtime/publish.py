@@ -21,6 +21,7 @@ from ..events import (
     StateChanged,
     TypingChanged,
 )
+from ..metrics import Metrics
 from ..models import Author
 from . import rooms
 
@@ -34,10 +35,13 @@ class Publisher:
 
     With a Redis client manager the emits reach every process, so a service's events
     may be published from any process.
+
+    :param metrics: where published chat messages are counted.
     """
 
-    def __init__(self, sio: socketio.AsyncServer) -> None:
+    def __init__(self, sio: socketio.AsyncServer, metrics: Metrics | None = None) -> None:
         self.sio = sio
+        self.metrics = metrics
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Emit each event in order."""
@@ -82,6 +86,8 @@ class Publisher:
 
     async def _message(self, event: MessagePosted) -> None:
         message = event.message
+        if self.metrics is not None:
+            self.metrics.count_message(message.author)
         room = rooms.conversation(message.conversation_id)
         payload = message.to_payload()
         await self.sio.emit("message", payload, to=room, namespace=rooms.VISITOR_NS)

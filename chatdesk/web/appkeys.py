@@ -6,10 +6,12 @@ from aiohttp import web
 
 from ..bot.library import KnowledgeLibrary
 from ..config import Settings
+from ..metrics import Metrics
 from ..services import Services
 
-__all__ = ["LIBRARY", "SERVICES", "SETTINGS"]
+__all__ = ["LIBRARY", "METRICS", "SERVICES", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 SERVICES = web.AppKey("services", Services)
 LIBRARY = web.AppKey("library", KnowledgeLibrary)
+METRICS = web.AppKey("metrics", Metrics)
