@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from .routing import RoutingService
 from .store import Store
 
 __all__ = ["PRESENCE", "PresenceService"]
+
+log = logging.getLogger(__name__)
 
 #: The statuses an operator may choose (offline is when their consoles are closed).
 PRESENCE = (PresenceStatus.ONLINE, PresenceStatus.AWAY)
@@ -131,5 +134,12 @@ class PresenceService:
                     )
         expired = await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
         self.expired_offers += len(expired)
+        for conversation_id, operator_id in expired:
+            log.info(
+                "offer of %s to %s expired",
+                conversation_id,
+                operator_id,
+                extra={"conversation_id": conversation_id, "operator_id": operator_id},
+            )
         events += await self.promote_waiting()
         return events + await self.routing.serve_queue() + await self.routing.desk_changed()

@@ -35,6 +35,10 @@ class BoundedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     """
 
     def __init__(self, redis: Redis, url: str, **kwargs: Any) -> None:
+        # Pub/sub ignores database numbers: desks on different databases of one Redis
+        # must not hear each other.
+        db = redis.connection_pool.connection_kwargs.get("db", 0)
+        kwargs.setdefault("channel", f"chatdesk:{db}")
         super().__init__(url, **kwargs)
         self._publisher = redis
         self._listener = Redis.from_url(url, health_check_interval=30)
