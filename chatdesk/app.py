@@ -177,7 +177,7 @@ async def _shared_state_lifetime(app: web.Application) -> AsyncIterator[None]:
         await manager.close()
     redis = app.get(REDIS)
     if redis is not None:
-        await redis.aclose()
+        await redis.aclose(close_connection_pool=True)
 
 
 async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:
