@@ -88,6 +88,10 @@ async def test_escalation_on_a_reaches_b_live_then_they_talk_both_ways(desk: Clu
         said = await visitor.say("Merci !")
         seen = await next_matching(operator, "message", lambda m: m["seq"] == said["seq"])
         assert (seen["author"], seen["text"]) == ("visitor", "Merci !")
+        # Each process logs JSON lines naming itself (CHATDESK_LOG_FORMAT=json).
+        for name in ("A", "B"):
+            records = [r for r in cluster[name].records if "message" in r]
+            assert records and all(r["process"] == name for r in records)
     finally:
         await close_all(visitor, operator)
 
