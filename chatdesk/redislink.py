@@ -28,5 +28,8 @@ def connect_redis(settings: Settings) -> Redis | None:
         max_connections=settings.redis_pool_size,
         timeout=POOL_WAIT_SECONDS,
         health_check_interval=30,
+        # An unreachable Redis must fail a publish, not hang it for the OS's TCP timeout.
+        socket_connect_timeout=5,
+        socket_timeout=10,
     )
     return Redis(connection_pool=pool)
