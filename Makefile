@@ -56,6 +56,7 @@ kb-eval: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/realtime.py
+	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/bot.py
 
 $(BIN)/python:
