@@ -20,6 +20,24 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.05
 
 
+#: KEYS: (current, previous) window keys per visitor; ARGV: ttl, then each visitor's count
+#: (negative: a late count for an ended window, whose totals are not wanted).
+_FLUSH_SCRIPT = """
+local out = {}
+for i = 2, #ARGV do
+  local n = tonumber(ARGV[i])
+  local key = KEYS[2 * (i - 1) - 1]
+  local total = redis.call('INCRBY', key, math.abs(n))
+  if total == math.abs(n) then redis.call('EXPIRE', key, ARGV[1]) end
+  if n > 0 then
+    out[#out + 1] = total
+    out[#out + 1] = tonumber(redis.call('GET', KEYS[2 * (i - 1)]) or '0')
+  end
+end
+return out
+"""
+
+
 @dataclass(slots=True)
 class _Count:
     window: int  # index of the current window
@@ -148,18 +166,16 @@ class VisitorFlood:
         self, batch: list[tuple[str, int, int]], late: list[tuple[str, int, int]]
     ) -> list[tuple[int, int]]:
         assert self.redis is not None
-        ttl = math.ceil(self.window * 2) + 1
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for visitor_id, window, n in [*batch, *late]:
-                key = self._key(visitor_id, window)
-                pipe.incrby(key, n)
-                pipe.expire(key, ttl)
-            for visitor_id, window, _ in batch:
-                pipe.get(self._key(visitor_id, window - 1))
-            replies = await pipe.execute()
-        totals = replies[0 : 2 * len(batch) : 2]
-        previous = replies[2 * (len(batch) + len(late)) :]
-        return [(int(t), int(p or 0)) for t, p in zip(totals, previous, strict=True)]
+        keys, args = [], [math.ceil(self.window * 2) + 1]
+        for visitor_id, window, n in batch:
+            keys += [self._key(visitor_id, window), self._key(visitor_id, window - 1)]
+            args.append(n)
+        for visitor_id, window, n in late:
+            keys += [self._key(visitor_id, window), ""]
+            args.append(-n)  # negative: add, no total wanted back
+        # One command per flush, however many visitors (a script runs atomically).
+        replies = await self.redis.eval(_FLUSH_SCRIPT, len(keys), *keys, *args)
+        return [(int(replies[i]), int(replies[i + 1])) for i in range(0, 2 * len(batch), 2)]
 
     @staticmethod
     def _key(visitor_id: str, window: int) -> str:
