@@ -30,7 +30,7 @@ from chatdesk.deskconfig import DeskConfig
 from chatdesk.services import build_services
 from chatdesk.store import create_store
 
-from .redis import free_port
+from .redis import die_with_us, free_port
 
 __all__ = [
     "ALWAYS_OPEN",
@@ -227,6 +227,7 @@ class Cluster:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 text=True,
+                preexec_fn=die_with_us,
             )
             node = self.nodes[name] = Node(name, port, process, self._changed)
             started.append(node)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -12,7 +14,16 @@ from pathlib import Path
 import pytest
 import redis
 
-__all__ = ["free_port", "redis_server", "redis_url"]
+__all__ = ["die_with_us", "free_port", "redis_server", "redis_url"]
+
+
+def die_with_us() -> None:
+    """In a child process before exec: be killed when the test run dies, even by SIGKILL
+    (fixture teardowns do not run then)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -43,6 +54,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=die_with_us,
     )  # fmt: skip
     assert process.stdout is not None
     seen = []

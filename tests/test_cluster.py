@@ -162,7 +162,7 @@ async def test_each_offer_timeout_fires_once_and_the_job_survives_its_holder(
         # ...then it dies, and another process takes the job over once its lease expired.
         cluster[holder].kill()
         await cluster.wait_until(lambda: set(expired()) == expected)
-        takers = [node for node, _ in cluster.messages(taken)]
+        takers = [node for node, _ in sorted(cluster.messages(taken), key=lambda t: t[1]["time"])]
         assert takers[0] == holder and len(takers) == 2 and takers[1] != holder, takers
         assert all(n == 1 for n in expired().values()), expired()
         for operator, operator_id in zip(operators, ids, strict=True):
