@@ -16,6 +16,7 @@ import socketio
 from aiohttp import web
 from redis.asyncio import Redis
 
+from .bot.embeddings import EMBEDDINGS_FILE
 from .bot.library import KnowledgeLibrary
 from .bot.responder import BotResponder
 from .config import Settings
@@ -86,7 +87,9 @@ def create_app(
     # Services see the store through the metrics' timing (the app opens and closes it).
     timed = metrics.timed_store(store)
     if responder is None and settings.knowledge_dir is not None:
-        library = KnowledgeLibrary(settings.knowledge_dir)
+        library = KnowledgeLibrary(
+            settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
+        )
         app[LIBRARY] = library
         app.cleanup_ctx.append(_library_lifetime)
         responder = BotResponder(library, timed)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import kb, operators, serve
+from .commands import kb, operators, orgs, schema, serve
 from .config import Settings
 from .errors import ConfigError
 from .logs import configure_logging
@@ -19,12 +19,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
-        "and test the bot's knowledge (kb), manage operators.",
+        "and test the bot's knowledge (kb), manage operators, organisations and API tokens.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
     kb.add_parser(commands)
     operators.add_parser(commands)
+    orgs.add_parser(commands)
+    schema.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

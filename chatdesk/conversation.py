@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from .config import LANGUAGES
 from .errors import InvalidPayload, InvalidToken, NotFound
@@ -26,6 +24,7 @@ from .models import (
     Visitor,
     utcnow,
 )
+from .seams import Handover, KeyedLocks, Responder
 from .store import Store
 from .tokens import VisitorTokens
 
@@ -45,51 +44,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: Compare-and-set attempts at storing replies before giving up (each loses only to
 #: another process that answered meanwhile).
 _REPLY_ATTEMPTS = 5
-
-
-class Responder(Protocol):
-    """Something that may answer a visitor's message (the FAQ bot is one).
-
-    Usage::
-
-        class Echo:
-            async def respond(self, conversation, message):
-                return [MessageDraft(author=Author.BOT, text=message.text)]
-    """
-
-    async def respond(
-        self, conversation: Conversation, message: Message
-    ) -> Sequence[MessageDraft | Event]:
-        """Return messages to post (in order) and events to publish for ``message``.
-
-        :param conversation: the conversation (its ``mode`` is ``bot``).
-        :param message: the visitor's message, already stored.
-        """
-        ...
-
-    def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
-        """Return what to show a visitor opening the chat (name, greeting, starters)."""
-        ...
-
-    def title(self, entry_id: str, lang: str) -> str | None:
-        """Return the title of a choice the visitor may pick, or None if unknown."""
-        ...
-
-    def detect_language(self, text: str) -> str | None:
-        """Return the language ``text`` is written in, or None unless confident."""
-        ...
-
-
-class Handover(Protocol):
-    """Where escalated conversations go (the escalation service implements it)."""
-
-    async def escalate(self, event: ConversationEscalated) -> list[Event]:
-        """Hand the conversation to people; return [] if it already is."""
-        ...
-
-    async def visitor_wrote(self, conversation: Conversation) -> list[Event]:
-        """React to a visitor message in a conversation that is not (only) the bot's."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +108,7 @@ class ConversationService:
         self.max_message_length = max_message_length
         self.default_lang = default_lang
         self.clock = clock
-        self._reply_locks = _KeyedLocks()
+        self._reply_locks = KeyedLocks()
 
     async def visitor_connected(
         self,
@@ -166,8 +120,9 @@ class ConversationService:
     ) -> VisitorSession:
         """Return the session for a new connection: a new visitor, or the token's one.
 
-        :param lang: a language tag the widget sends (``nl-BE``), from ``lang_source``;
-            it replaces the conversation's language only if its source ranks as high.
+        :param lang: a language tag the widget sends (``nl-BE``), from ``lang_source``:
+            the page's language or the visitor's choice replaces the conversation's; the
+            browser's only replaces a default or another browser guess.
         :raises InvalidToken: when the token is forged or its visitor is unknown.
         """
         wanted = pick_language(lang, "")
@@ -186,7 +141,10 @@ class ConversationService:
             raise InvalidToken("this visitor is unknown (forgotten, or another desk's token)")
         conversation = current
         lang, source = conversation.lang, conversation.lang_source
-        if wanted and lang_source.rank >= source.rank:
+        # The page's language and the visitor's own choice are what this connection says
+        # explicitly; the browser's languages only replace a weaker guess.
+        explicit = lang_source in (LangSource.SITE, LangSource.VISITOR)
+        if wanted and (explicit or lang_source.rank >= source.rank):
             lang, source = wanted, lang_source
         page = page or conversation.page
         if (lang, source, page) != (conversation.lang, conversation.lang_source, conversation.page):
@@ -308,8 +266,8 @@ class ConversationService:
         if self.handover is not None and conversation.mode is not Mode.BOT:
             events += await self.handover.visitor_wrote(conversation)
             conversation = await self._conversation(conversation.id)
-        if self.responder is not None and conversation.lang_source.rank < LangSource.SITE.rank:
-            # Nothing stronger than the browser chose the language: follow what they write.
+        if self.responder is not None and conversation.lang_source.rank < LangSource.VISITOR.rank:
+            # Neither the page nor the visitor chose the language: follow what they write.
             detected = self.responder.detect_language(message.text)
             if detected and detected != conversation.lang:
                 conversation, switched = await self._switch_language(
@@ -391,24 +349,3 @@ class ConversationService:
         if conversation is None:
             raise NotFound("no such conversation")
         return conversation
-
-
-class _KeyedLocks:
-    """One asyncio lock per key, forgotten when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)

@@ -63,9 +63,11 @@ class DeskService:
             "status": status,
             "open_now": open_now,
             "next_open": None if open_now else format_ts(hours.next_open(now)),
-            "reply_within_seconds": int(self.config.targets["normal"].total_seconds()),
+            "reply_within_seconds": int(self.config.targets["normal"].nominal.total_seconds()),
             # The one promised time: what a normal request filed now is answered by, in
             # business time (the ticket opened now gets this same due time).
             "reply_expected_by": format_ts(due_at(self.config, now, "normal")),
             "departments": list(self.config.departments),
+            # Promised times are shown in the desk's zone, as its system lines write them.
+            "timezone": hours.timezone.key,
         }

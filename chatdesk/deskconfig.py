@@ -1,4 +1,4 @@
-"""The desk's own configuration (hours, targets, departments, routing) from ``chatdesk.toml``."""
+"""The desk's own configuration (hours, departments, routing, helpdesk) from ``chatdesk.toml``."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .deskfile import DeskFile, HoursSection, RoutingSection, TargetsSection, read_desk_file
+from .deskfile import DeskFile, HoursSection, RoutingSection, read_desk_file
 from .errors import ConfigError
-from .hours import DAYS, BusinessHours
+from .helpdeskconfig import PRIORITIES, HelpdeskConfig, Target, build_helpdesk
+from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
 
 __all__ = ["PRIORITIES", "DeskConfig", "RoutingConfig", "load_desk_config", "parse_duration"]
 
-#: Ticket priorities, most urgent first (plain-language meanings in docs/protocol.md).
-PRIORITIES = ("urgent", "high", "normal", "low")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -51,16 +50,20 @@ class DeskConfig:
     departments: tuple[str, ...] = ("general", "technical", "billing", "sales")
     default_department: str = "general"
     hours: BusinessHours = field(default_factory=lambda: BusinessHours.weekdays("09:00", "18:00"))
-    #: First-response targets per priority, counted in business time.
-    targets: dict[str, timedelta] = field(
-        default_factory=lambda: {
-            "urgent": timedelta(hours=1),
-            "high": timedelta(hours=4),
-            "normal": timedelta(hours=24),
-            "low": timedelta(hours=24),
-        }
-    )
     routing: RoutingConfig = field(default_factory=RoutingConfig)
+    helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
+
+    @property
+    def targets(self) -> dict[str, Target]:
+        """Return the first-response target of each priority."""
+        return {p: c.first_response for p, c in self.helpdesk.priorities.items()}
+
+    def calendar(self, priority: str) -> Calendar:
+        """Return the calendar a priority's targets count on (business hours, or 24/7)."""
+        config = self.helpdesk.priorities.get(priority)
+        if config is not None and config.around_the_clock:
+            return AroundTheClock(self.hours.timezone)
+        return self.hours
 
 
 def load_desk_config(path: Path | None) -> DeskConfig:
@@ -97,8 +100,8 @@ def _desk(file: DeskFile) -> DeskConfig:
         departments=departments,
         default_department=default_department,
         hours=_hours(file.hours),
-        targets=_targets(file.targets),
         routing=_routing(file.routing),
+        helpdesk=build_helpdesk(file),
     )
 
 
@@ -118,15 +121,6 @@ def _hours(hours: HoursSection) -> BusinessHours:
     )
     closed = frozenset(_date(d, "hours.closed") for d in hours.closed)
     return BusinessHours(timezone, week, hours.holidays, closed)
-
-
-def _targets(targets: TargetsSection) -> dict[str, timedelta]:
-    result = dict(DeskConfig().targets)
-    for priority in PRIORITIES:
-        value = getattr(targets, priority)
-        if value is not None:
-            result[priority] = _duration(value, f"[targets] {priority}")
-    return result
 
 
 def _routing(routing: RoutingSection) -> RoutingConfig:

@@ -11,9 +11,15 @@ import msgspec
 from .errors import ConfigError
 
 __all__ = [
+    "AttachmentsSection",
     "DeskFile",
     "DeskSection",
+    "FieldOption",
+    "FieldSection",
+    "HelpdeskSection",
     "HoursSection",
+    "PrioritySection",
+    "RequiredWhen",
     "RoutingSection",
     "TargetsSection",
     "read_desk_file",
@@ -21,6 +27,10 @@ __all__ = [
 
 Day = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 DEFAULT_DEPARTMENTS = ["general", "technical", "billing", "sales"]
+TypeName = Literal["question", "incident", "idea", "complaint"]
+PriorityName = Literal["urgent", "high", "normal", "low"]
+#: Text per language: ``{ fr = "…", nl = "…", en = "…" }``.
+Texts = dict[Literal["fr", "nl", "en"], str]
 
 
 class _Section(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -64,6 +74,61 @@ class RoutingSection(_Section):
     default_capacity: Annotated[int, msgspec.Meta(ge=1, le=50)] = 3
 
 
+class HelpdeskSection(_Section):
+    """``[helpdesk]``: who may file, which types, what stops the clocks, auto-close."""
+
+    access: Literal["open", "customers"] = "open"
+    types: list[TypeName] = msgspec.field(
+        default_factory=lambda: ["question", "incident", "idea", "complaint"]
+    )
+    first_response: Literal["human_reply", "registration_notice"] = "human_reply"
+    auto_close: str = "5 business days"
+    sla_warning: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.8
+
+
+class PrioritySection(_Section):
+    """``[priorities.<name>]``: targets, calendar and plain-language texts of a priority."""
+
+    first_response: str | None = None
+    resolution: str | None = None
+    calendar: Literal["business", "24/7"] = "business"
+    label: Texts = msgspec.field(default_factory=dict)
+    definition: Texts = msgspec.field(default_factory=dict)
+
+
+class FieldOption(_Section):
+    """One choice of a ``select`` field."""
+
+    value: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    label: Texts = msgspec.field(default_factory=dict)
+
+
+class RequiredWhen(_Section):
+    """A field required only for these types and/or priorities (either matches)."""
+
+    types: list[TypeName] = msgspec.field(default_factory=list)
+    priorities: list[PriorityName] = msgspec.field(default_factory=list)
+
+
+class FieldSection(_Section):
+    """``[[fields]]``: a custom field of the ticket form, in form order."""
+
+    id: str
+    type: Literal["text", "url", "ip_or_order", "datetime", "select"]
+    label: Texts = msgspec.field(default_factory=dict)
+    pattern: str | None = None
+    options: list[FieldOption] = msgspec.field(default_factory=list)
+    required: bool | RequiredWhen = False
+    seats: bool = False
+
+
+class AttachmentsSection(_Section):
+    """``[attachments]``: size limits per file and per ticket (``10MB``, ``500kB``)."""
+
+    max_file: str = "10MB"
+    max_ticket: str = "25MB"
+
+
 class DeskFile(_Section):
     """The whole file."""
 
@@ -71,6 +136,10 @@ class DeskFile(_Section):
     hours: HoursSection = msgspec.field(default_factory=HoursSection)
     targets: TargetsSection = msgspec.field(default_factory=TargetsSection)
     routing: RoutingSection = msgspec.field(default_factory=RoutingSection)
+    helpdesk: HelpdeskSection = msgspec.field(default_factory=HelpdeskSection)
+    priorities: dict[PriorityName, PrioritySection] = msgspec.field(default_factory=dict)
+    fields: list[FieldSection] = msgspec.field(default_factory=list)
+    attachments: AttachmentsSection = msgspec.field(default_factory=AttachmentsSection)
 
 
 def read_desk_file(path: Path) -> DeskFile:

@@ -5,11 +5,13 @@ Every error carries a stable machine ``code`` (sent to clients) and an HTTP ``st
     ChatdeskError                 internal_error      500
     ├── ConfigError               config_error        (start-up only)
     ├── InvalidPayload            invalid_payload     400  (code may be refined)
+    │   └── InvalidFields         invalid_fields      422  (a message per field)
     ├── InvalidToken              invalid_token       401
     ├── Unauthorized              unauthorized        401
     ├── Forbidden                 forbidden           403
     ├── NotFound                  not_found           404
     ├── Conflict                  conflict            409
+    ├── TooLarge                  too_large           413
     ├── RateLimited               rate_limited        429
     └── StoreError                store_unavailable   503
 """
@@ -23,11 +25,13 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "Forbidden",
+    "InvalidFields",
     "InvalidPayload",
     "InvalidToken",
     "NotFound",
     "RateLimited",
     "StoreError",
+    "TooLarge",
     "Unauthorized",
 ]
 
@@ -63,6 +67,27 @@ class InvalidPayload(ChatdeskError):
     status = 400
 
 
+class InvalidFields(InvalidPayload):
+    """Some fields of a form are wrong: ``fields`` maps each to a message in the
+    requester's language (``field`` names the first)."""
+
+    code = "invalid_fields"
+    status = 422
+
+    def __init__(self, fields: dict[str, str], *, message: str | None = None) -> None:
+        first = next(iter(fields), "")
+        super().__init__(message or f"{first}: {fields.get(first, '')}")
+        self.fields = dict(fields)
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return ``{"code", "message", "field", "fields"}``."""
+        return {
+            **super().to_payload(),
+            "field": next(iter(self.fields), None),
+            "fields": self.fields,
+        }
+
+
 class InvalidToken(ChatdeskError):
     """A visitor token is forged, malformed or refers to nobody."""
 
@@ -96,6 +121,13 @@ class Conflict(ChatdeskError):
 
     code = "conflict"
     status = 409
+
+
+class TooLarge(ChatdeskError):
+    """An upload is larger than the desk accepts."""
+
+    code = "too_large"
+    status = 413
 
 
 class RateLimited(ChatdeskError):

@@ -13,6 +13,7 @@ from .events import ConversationEscalated, Event
 from .inbox import Inbox
 from .models import Author, Conversation, Mode, Status, TicketChanges, TicketDraft, utcnow
 from .operators import normalize_email
+from .sla import first_alert
 from .store import Store
 from .tickets import SUBJECT_MAX, due_at
 
@@ -76,12 +77,15 @@ class EscalationService:
         now = self.clock()
         available = await self.availability.available(department)
         mode = Mode.QUEUED if self.config.hours.is_open(now) and available else Mode.WAITING
+        first_due, resolution_due, alert = first_alert(self.config, priority, now)
         draft = TicketDraft(
             subject=await self._subject(conversation, event),
             department=department,
             priority=priority,
             reason=event.reason,
-            due_at=due_at(self.config, now, priority),
+            due_at=first_due,
+            resolution_due=resolution_due,
+            sla_alert_at=alert,
         )
         ticket = await self.store.tickets.open_ticket(conversation.id, draft, mode=mode, now=now)
         if ticket is None:
@@ -137,8 +141,14 @@ class EscalationService:
         if contact.priority is not None and contact.priority not in PRIORITIES:
             raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
         priority = contact.priority if contact.priority != ticket.priority else None
+        email = normalize_email(contact.email)
+        # The visitor's contact becomes the ticket's requester (found or created).
+        requester = await self.store.requesters.save_requester(
+            email, name=" ".join(contact.name.split())[:100], phone="", lang="", now=self.clock()
+        )
         changes = TicketChanges(
-            requester_email=normalize_email(contact.email),
+            requester_id=requester.id,
+            requester_email=email,
             requester_name=contact.name.strip(),
             description=contact.description.strip(),
             subject=contact.subject.strip()[:SUBJECT_MAX] or None,

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
-from .models import Author, InboxView, Message, Note, PresenceStatus
+from .models import (
+    Author,
+    InboxView,
+    Invitation,
+    Message,
+    Note,
+    PresenceStatus,
+    Requester,
+    ServiceNotice,
+    Status,
+    Ticket,
+    TicketMessage,
+)
 
 __all__ = [
     "ConversationChanged",
@@ -13,12 +26,26 @@ __all__ = [
     "DeskChanged",
     "Event",
     "InboxCounts",
+    "InvitationCreated",
     "LanguageChanged",
     "MessagePosted",
     "NotePosted",
+    "NoticePublished",
     "OperatorOffered",
     "PresenceChanged",
+    "SeatRefused",
+    "SlaBreached",
+    "SlaWarning",
     "StateChanged",
+    "TicketAssigned",
+    "TicketClosed",
+    "TicketCreated",
+    "TicketMerged",
+    "TicketNews",
+    "TicketRated",
+    "TicketReplied",
+    "TicketStatusChanged",
+    "TicketUpdated",
     "TypingChanged",
 ]
 
@@ -139,3 +166,133 @@ class LanguageChanged(Event):
     conversation_id: str
     lang: str
     welcome: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketNews(Event):
+    """Base of events about one ticket; ``ticket`` is its state after the change (the
+    publisher sends operators its summary: the ``ticket`` event)."""
+
+    name: ClassVar[str] = "ticket_news"
+    ticket: Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCreated(TicketNews):
+    """The registration notice: a ticket was filed. ``follow_token`` signs the
+    requester's follow link; ``reply_by`` is the first response's due time (business
+    time); ``requester`` is None for a chat ticket without contact."""
+
+    name: ClassVar[str] = "ticket_created"
+    requester: Requester | None = None
+    follow_token: str = ""
+    reply_by: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketReplied(TicketNews):
+    """A message was added to a ticket's thread (``message.internal``: a note)."""
+
+    name: ClassVar[str] = "ticket_replied"
+    message: TicketMessage | None = None
+    follow_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketStatusChanged(TicketNews):
+    """The status changed; for pending and resolved, ``auto_close_at`` says when the
+    ticket closes without a reaction from the requester (None: never)."""
+
+    name: ClassVar[str] = "ticket_status_changed"
+    before: Status = Status.NEW
+    actor_id: str | None = None
+    auto_close_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketAssigned(TicketNews):
+    """The assignee changed (``ticket.operator_id``; None: unassigned)."""
+
+    name: ClassVar[str] = "ticket_assigned"
+    before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketUpdated(TicketNews):
+    """Fields other than status and assignee changed (``changed`` names them)."""
+
+    name: ClassVar[str] = "ticket_updated"
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMerged(TicketNews):
+    """``ticket`` was merged into ``into`` (the requester is told)."""
+
+    name: ClassVar[str] = "ticket_merged"
+    into: Ticket | None = None
+    follow_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketClosed(TicketNews):
+    """The ticket closed; ``auto``: by the auto-close job, without requester reaction."""
+
+    name: ClassVar[str] = "ticket_closed"
+    auto: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRated(TicketNews):
+    """The requester rated (or re-rated) the ticket."""
+
+    name: ClassVar[str] = "ticket_rated"
+
+
+@dataclass(frozen=True, slots=True)
+class SlaWarning(TicketNews):
+    """A share of a target is used: warn ``operator_id`` (the assignee), else the
+    ticket's department."""
+
+    name: ClassVar[str] = "sla_warning"
+    target: str = ""
+    due: datetime | None = None
+    operator_id: str | None = None
+    department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SlaBreached(TicketNews):
+    """A target was missed (recorded once on the ticket's ``breached``)."""
+
+    name: ClassVar[str] = "sla_breached"
+    target: str = ""
+    due: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticePublished(Event):
+    """An admin published a service notice."""
+
+    name: ClassVar[str] = "notice_published"
+    notice: ServiceNotice
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationCreated(Event):
+    """An operator invited someone to file tickets."""
+
+    name: ClassVar[str] = "invitation_created"
+    invitation: Invitation
+    organisation_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeatRefused(Event):
+    """A requester was refused a site's editor seat: who holds them, whom to ask."""
+
+    name: ClassVar[str] = "seat_refused"
+    requester: Requester
+    site_id: str
+    editors: tuple[Requester, ...]
+    admins: tuple[Requester, ...]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
 
 from .errors import ConfigError
 
-__all__ = ["DAYS", "BusinessHours"]
+__all__ = ["DAYS", "AroundTheClock", "BusinessHours", "Calendar"]
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -107,6 +108,27 @@ class BusinessHours:
             total += min(block_end, end) - max(block_start, start)
         return total
 
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        """Return the same local time ``days`` business days after ``start``.
+
+        A ticket filed while closed counts from the next opening (Friday 20:00 + 1
+        business day: Tuesday 9:00). When the target day closes earlier than that time,
+        its closing time is the answer.
+        """
+        local = self.next_open(start).astimezone(self.timezone)
+        day, left = local.date(), days
+        for _ in range(_HORIZON_DAYS):
+            if left == 0:
+                break
+            day += timedelta(days=1)
+            if self._blocks_on(day):
+                left -= 1
+        else:
+            raise ConfigError("the schedule never opens")
+        due = datetime.combine(day, local.time(), self.timezone)
+        blocks = self._blocks_on(day)
+        return min(due, blocks[-1][1]) if blocks else due
+
     def _intervals_from(self, at: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Yield opening intervals ending after ``at``, in order."""
         day = self._local(at).date()
@@ -127,6 +149,47 @@ class BusinessHours:
         if at.tzinfo is None:
             raise ValueError("business hours need an aware datetime")
         return at.astimezone(self.timezone)
+
+
+class Calendar(Protocol):
+    """What SLA arithmetic needs of a calendar: business hours, or round the clock."""
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The zone local times are read in."""
+        ...
+
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """Return the moment ``duration`` of open time after ``start``."""
+        ...
+
+    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Return the open time between ``start`` and ``end``."""
+        ...
+
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        """Return the same local time ``days`` business days after ``start``."""
+        ...
+
+
+@dataclass(frozen=True)
+class AroundTheClock:
+    """A calendar open every moment of every day (a 24/7 priority), in a timezone."""
+
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
+
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """Return ``start + duration``."""
+        return start + duration
+
+    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Return the time between ``start`` and ``end`` (never negative)."""
+        return max(timedelta(), end - start)
+
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        """Return the same wall-clock time ``days`` days later (across DST changes)."""
+        local = start.astimezone(self.timezone)
+        return datetime.combine(local.date() + timedelta(days=days), local.timetz())
 
 
 def _holiday_calendar(country: str) -> holidays.HolidayBase | None:

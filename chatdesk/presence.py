@@ -51,8 +51,9 @@ class PresenceService:
         presence = (await self.store.presence.presence()).get(operator_id)
         return presence.status if presence else PresenceStatus.OFFLINE
 
-    async def overview(self) -> list[tuple[Operator, PresenceStatus, int]]:
-        """Return every enabled operator with their status and live load (for transfers)."""
+    async def overview(self) -> list[tuple[Operator, PresenceStatus, int, int]]:
+        """Return every enabled operator with their status, live load and capacity (for
+        transfers)."""
         presence = await self.store.presence.presence()
         load = await self.store.queries.live_load()
         return [
@@ -60,6 +61,7 @@ class PresenceService:
                 o,
                 presence[o.id].status if o.id in presence else PresenceStatus.OFFLINE,
                 load.get(o.id, 0),
+                o.capacity or self.config.routing.default_capacity,
             )
             for o in await self.store.operators.list_operators()
             if not o.disabled

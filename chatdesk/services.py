@@ -15,6 +15,7 @@ from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .flood import VisitorFlood
+from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner
 from .models import InboxView, Status, utcnow
@@ -26,10 +27,13 @@ from .throttle import Throttle
 from .tickets import TicketService
 from .tokens import VisitorTokens
 
-__all__ = ["JOB_SECONDS", "Services", "build_services"]
+__all__ = ["AUTO_CLOSE_SECONDS", "JOB_SECONDS", "SLA_SECONDS", "Services", "build_services"]
 
 #: How often the routing upkeep runs (operators past their grace period, expired offers).
 JOB_SECONDS = 2.0
+#: How often SLA warnings and breaches are looked for, and pending tickets auto-closed.
+SLA_SECONDS = 30.0
+AUTO_CLOSE_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,7 @@ class Services:
     operators: OperatorService
     canned: CannedService
     jobs: JobRunner
+    helpdesk: Helpdesk
     #: What each visitor may send in total, across connections and processes.
     flood: VisitorFlood
     _store: Store = field(repr=False)
@@ -113,9 +118,16 @@ def build_services(
         throttle=Throttle() if redis is None else Throttle.on_redis(redis),
         clock=clock,
     )
+    helpdesk = build_helpdesk(
+        store, config, settings.secret_key, default_lang=settings.default_lang, clock=clock
+    )
     jobs = JobRunner(
         store.leases,
-        [Job("routing", timedelta(seconds=JOB_SECONDS), presence.tick)],
+        [
+            Job("routing", timedelta(seconds=JOB_SECONDS), presence.tick),
+            Job("sla", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.check_sla),
+            Job("auto_close", timedelta(seconds=AUTO_CLOSE_SECONDS), helpdesk.clocks.auto_close),
+        ],
         holder=holder,
         clock=clock,
     )
@@ -132,6 +144,7 @@ def build_services(
         operators,
         CannedService(store),
         jobs,
+        helpdesk,
         VisitorFlood.for_visitors(
             rate=settings.visitor_rate,
             burst=settings.visitor_burst,

@@ -11,20 +11,35 @@ from .errors import Conflict, InvalidPayload
 from .events import Event
 from .inbox import Inbox
 from .models import Operator, Status, TicketChanges, utcnow
+from .sla import due_times
 from .store import Store
 
-__all__ = ["PRIORITIES", "SUBJECT_MAX", "TicketService", "check_transition", "due_at"]
+__all__ = [
+    "PRIORITIES",
+    "SUBJECT_MAX",
+    "TRANSITIONS",
+    "TicketService",
+    "check_transition",
+    "due_at",
+]
 
 log = logging.getLogger(__name__)
 
 #: Longest ticket subject, in characters.
 SUBJECT_MAX = 200
 
-#: Allowed moves; anything else is a Conflict. Resolved tickets reopen when the
-#: visitor comes back before they are closed.
-_TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.NEW: frozenset({Status.OPEN, Status.RESOLVED, Status.CLOSED}),
-    Status.OPEN: frozenset({Status.NEW, Status.RESOLVED, Status.CLOSED}),
+#: Allowed moves; anything else is a Conflict (``invalid_transition``). Open goes back
+#: to new when the ticket returns to a queue; resolved tickets reopen when the requester
+#: comes back before they are closed; closed is final (a reply opens a follow-up).
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset(
+        {Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.RESOLVED, Status.CLOSED}
+    ),
+    Status.OPEN: frozenset(
+        {Status.NEW, Status.PENDING, Status.ON_HOLD, Status.RESOLVED, Status.CLOSED}
+    ),
+    Status.PENDING: frozenset({Status.OPEN, Status.ON_HOLD, Status.RESOLVED, Status.CLOSED}),
+    Status.ON_HOLD: frozenset({Status.OPEN, Status.PENDING, Status.RESOLVED, Status.CLOSED}),
     Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
     Status.CLOSED: frozenset(),
 }
@@ -32,15 +47,15 @@ _TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 def check_transition(current: Status, target: Status) -> None:
     """Raise :class:`Conflict` unless a ticket may go from ``current`` to ``target``."""
-    if target is not current and target not in _TRANSITIONS[current]:
+    if target is not current and target not in TRANSITIONS[current]:
         raise Conflict(
             f"a {current.value} ticket cannot become {target.value}", code="invalid_transition"
         )
 
 
 def due_at(config: DeskConfig, created: datetime, priority: str) -> datetime:
-    """Return when the first response is due: the priority's target in business time."""
-    return config.hours.add_business_time(created, config.targets[priority])
+    """Return when the first response is due: the priority's target on its calendar."""
+    return due_times(config, priority, created)[0]
 
 
 class TicketService:

@@ -10,7 +10,7 @@ from chatdesk.bot.botfile import PolicyConfig
 from chatdesk.bot.brain import Bot
 from chatdesk.bot.human import HumanRequest
 from chatdesk.bot.knowledge import load_knowledge
-from chatdesk.bot.matcher import Calibration, Candidate
+from chatdesk.bot.matcher import FUSED_CALIBRATION, Candidate
 from chatdesk.bot.policy import Kind, decide
 
 FIXTURE = Path(__file__).parent / "fixtures" / "knowledge"
@@ -139,7 +139,7 @@ def test_confidences_are_probabilities_ranked_best_first(bot: Bot) -> None:
 
 
 def test_calibration_is_monotonic() -> None:
-    calibration = Calibration()
+    calibration = FUSED_CALIBRATION
     assert calibration.confidence(1.0, 1.0, 0.9) > calibration.confidence(0.0, 0.0, 0.4)
     assert calibration.confidence(-50, -50, 0) >= 0.0
     assert calibration.confidence(50, 50, 1) <= 1.0

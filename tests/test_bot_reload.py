@@ -27,7 +27,7 @@ NEW_ENTRY = """
 async def library(tmp_path: Path) -> AsyncIterator[KnowledgeLibrary]:
     directory = tmp_path / "knowledge"
     shutil.copytree(FIXTURE, directory)
-    lib = KnowledgeLibrary(directory, poll_interval=0.05)
+    lib = KnowledgeLibrary(directory, cache_path=tmp_path / "embeddings.sqlite3", settle=0.05)
     await lib.start()
     yield lib
     await lib.stop()
@@ -45,6 +45,18 @@ async def test_good_change_is_swapped_in_within_two_seconds(library: KnowledgeLi
     assert after.knowledge.version != before.knowledge.version
     decision = after.decide("comment activer le certificat SSL", "fr")
     assert (decision.kind, decision.entry_id) == (Kind.ANSWER, "ssl-certificate")
+    # Only the new entry's texts were embedded (two questions and the answer): the
+    # rest came from the cache.
+    assert library.embedder is not None and library.embedder.last_encoded == 3
+
+
+async def test_saving_without_a_change_keeps_the_bot(library: KnowledgeLibrary) -> None:
+    before = library.current
+    reloaded = library.next_reload()
+    path = library.directory / "account.yaml"
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert await asyncio.wait_for(reloaded, 2.0) is True
+    assert library.current is before
 
 
 async def test_bad_change_keeps_the_last_good_knowledge(

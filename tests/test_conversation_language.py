@@ -65,8 +65,12 @@ async def test_the_visitor_choice_switches_every_tab_without_reconnecting(
     assert ack["ok"] is True and ack["lang"] == "nl"
     assert ack["bot"]["greeting"] and ack["state"]["mode"] == "bot"
     assert (await other_tab.next("lang"))["lang"] == "nl"
-    # The choice outranks the site's language on the next visit.
+    # The choice outranks the browser and what they write, not the page's own language.
+    browser = await visitor_factory({"token": v.token, "lang": "fr", "lang_source": "browser"})
+    assert browser.session["lang"] == "nl"
+    await v.say("Where can I download my invoices as PDF?")
+    assert (await bot_reply(v))["lang"] == "nl"
     again = await visitor_factory({"token": v.token, "lang": "en", "lang_source": "site"})
-    assert again.session["lang"] == "nl"
+    assert again.session["lang"] == "en"
     refused = await v.call("lang", {"lang": "de"})
     assert refused["ok"] is False and refused["error"]["code"] == "invalid_payload"

@@ -10,6 +10,7 @@ import pytest
 
 from chatdesk.deskconfig import load_desk_config, parse_duration
 from chatdesk.errors import ConfigError
+from chatdesk.helpdeskconfig import Target
 
 FULL = """
 [desk]
@@ -41,8 +42,8 @@ default_capacity = 5
 def test_missing_file_means_defaults(tmp_path: Path) -> None:
     config = load_desk_config(tmp_path / "nope.toml")
     assert config.hours.timezone == ZoneInfo("Europe/Brussels")
-    assert config.targets["urgent"] == timedelta(hours=1)
-    assert config.targets["normal"] == timedelta(hours=24)
+    assert config.targets["urgent"] == Target(timedelta(hours=1))
+    assert config.targets["normal"] == Target(days=1)  # one business day
     assert config.default_department == "general"
     assert load_desk_config(None) == config
 
@@ -57,9 +58,9 @@ def test_full_file(tmp_path: Path) -> None:
     assert config.hours.week[1] == () and config.hours.week[4] == ((time(9), time(15)),)
     assert config.hours.closed == {date(2026, 12, 24), date(2026, 12, 31)}
     assert config.hours.is_holiday(date(2026, 4, 27))  # King's Day in the Netherlands
-    assert config.targets["urgent"] == timedelta(minutes=30)
-    assert config.targets["high"] == timedelta(hours=4)  # default kept
-    assert config.targets["low"] == timedelta(days=2)
+    assert config.targets["urgent"] == Target(timedelta(minutes=30))
+    assert config.targets["high"] == Target(timedelta(hours=4))  # default kept
+    assert config.targets["low"] == Target(timedelta(days=2))  # 48 business hours
     assert config.routing.auto_assign and config.routing.default_capacity == 5
     assert config.routing.accept_timeout == timedelta(seconds=45)
     monday = datetime(2026, 11, 16, 12, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))

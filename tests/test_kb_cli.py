@@ -14,6 +14,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 KNOWLEDGE = FIXTURES / "knowledge"
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the embedding cache of each test in its own directory."""
+    monkeypatch.setenv("CHATDESK_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     captured = capsys.readouterr()
@@ -48,7 +55,7 @@ def test_ask_shows_candidates_and_decision(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_eval_json_gives_known_numbers(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "kb", "eval", str(FIXTURES / "eval.jsonl"), "--json")
+    status, out, _ = run(capsys, "kb", "eval", str(FIXTURES / "eval.jsonl"), "--json", "--lexical")
     assert status == 0
     report = json.loads(out)
     assert (report["n_test"], report["n_in_scope"], report["n_oos"]) == (8, 6, 2)
@@ -114,3 +121,17 @@ def test_eval_bad_data_names_the_line(
     status, _, err = run(capsys, "kb", "eval", str(data))
     assert status == 1
     assert f"{data}:2:" in err and message in err
+
+
+def test_check_warns_about_a_missing_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shutil.copytree(KNOWLEDGE, tmp_path / "k")
+    extra = tmp_path / "k" / "extra.yaml"
+    extra.write_text(
+        "entries:\n  - id: only-fr\n    fr: {questions: [Bonjour le monde], answer: Oui.}\n"
+    )
+    status, out, _ = run(capsys, "kb", "check", str(tmp_path / "k"))
+    assert status == 0
+    assert f"{extra}:2: warning: entry `only-fr` has no `nl` version" in out
+    assert "nl visitors get it in fr, after a note" in out

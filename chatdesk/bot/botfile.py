@@ -1,87 +1,91 @@
-"""The bot's own texts and policy thresholds, from ``knowledge/_bot.yaml`` over defaults."""
+"""The bot's own texts, small talk, matcher and policy settings: ``knowledge/_bot.yaml``."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta, Struct
 
 from ..config import LANGUAGES
-from .yamlsource import Problems, YList, YMap, load_yaml
+from .defaulttexts import DEFAULT_TEXTS, LANGUAGE_NAMES, BotTexts, SmallTalkEntry, Text
+from .schema import validate
+from .yamlsource import Problems, YMap, load_yaml
 
-__all__ = ["BOT_FILE", "DEFAULT_TEXTS", "BotConfig", "BotTexts", "PolicyConfig", "load_bot_config"]
+__all__ = [
+    "BOT_FILE",
+    "DEFAULT_TEXTS",
+    "LANGUAGE_NAMES",
+    "BotConfig",
+    "BotTexts",
+    "MatcherConfig",
+    "PolicyConfig",
+    "SmallTalkEntry",
+    "load_bot_config",
+]
 
 BOT_FILE = "_bot.yaml"
 
+Unit = Annotated[float, Meta(ge=0.0, le=1.0)]
+Count = Annotated[int, Meta(ge=1, le=10)]
+Slug = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 
-@dataclass(frozen=True, slots=True)
-class PolicyConfig:
+
+class PolicyConfig(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Thresholds of the answer / suggest / escalate decision (see bot/policy.py).
 
-    The defaults were tuned with ``chatdesk kb eval`` on the data sets in bench/README.md.
+    The defaults were tuned on validation data (bench/README.md, ``bench/bot.py --split val``).
     """
 
-    answer_threshold: float = 0.625
-    margin: float = 0.1
-    suggest_threshold: float = 0.3
-    max_suggestions: int = 3
-    misses_before_escalation: int = 2
+    answer_threshold: Unit = 0.725
+    margin: Unit = 0.1
+    suggest_threshold: Unit = 0.3
+    max_suggestions: Count = 3
+    misses_before_escalation: Count = 2
 
 
-@dataclass(frozen=True, slots=True)
-class BotTexts:
-    """What the bot says, in one language."""
+class MatcherConfig(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """How entries are ranked (see bot/matcher.py).
 
-    name: str
-    greeting: str
-    did_you_mean: str
-    no_answer: str
-    escalated: str
-    out_of_hours: str
-    starters: tuple[str, ...] = ()
-    human_phrases: tuple[str, ...] = ()
+    ``semantic`` fuses sentence embeddings with the TF-IDF features (off: TF-IDF alone,
+    faster to build, blind to meaning and to other languages).
+    """
+
+    semantic: bool = True
+    embedding_weight: Annotated[float, Meta(gt=0.0, le=10.0)] = 2.0
 
 
-DEFAULT_TEXTS: Mapping[str, BotTexts] = {
-    "fr": BotTexts(
-        name="Assistant",
-        greeting="Bonjour ! Posez-moi votre question.",
-        did_you_mean="Vouliez-vous dire :",
-        no_answer="Je n'ai pas de réponse sûre à cette question. "
-        "Voulez-vous parler à une personne ?",
-        escalated="Je transmets votre demande à notre équipe.",
-        out_of_hours="Notre équipe est absente pour le moment ; nous vous répondrons dès "
-        "{next_open}.",
-    ),
-    "nl": BotTexts(
-        name="Assistent",
-        greeting="Hallo! Stel gerust uw vraag.",
-        did_you_mean="Bedoelt u:",
-        no_answer="Ik heb geen zeker antwoord op deze vraag. Wilt u met een medewerker spreken?",
-        escalated="Ik geef uw vraag door aan ons team.",
-        out_of_hours="Ons team is momenteel afwezig; we antwoorden u vanaf {next_open}.",
-    ),
-    "en": BotTexts(
-        name="Assistant",
-        greeting="Hello! Ask me your question.",
-        did_you_mean="Did you mean:",
-        no_answer="I don't have a sure answer to that. Would you like to talk to a person?",
-        escalated="I'm passing your request to our team.",
-        out_of_hours="Our team is away right now; we will answer you from {next_open}.",
-    ),
-}
+class _TextsFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """One language block of ``_bot.yaml``: each key overrides the default text."""
 
-_TEXT_KEYS = ("name", "greeting", "did_you_mean", "no_answer", "escalated", "out_of_hours")
+    name: Text | None = None
+    greeting: Text | None = None
+    did_you_mean: Text | None = None
+    no_answer: Text | None = None
+    escalated: Text | None = None
+    out_of_hours: Text | None = None
+    other_language: Text | None = None
+    starters: tuple[Slug, ...] | None = None
+    human_phrases: tuple[Text, ...] | None = None
+    small_talk: tuple[SmallTalkEntry, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class BotConfig:
-    """Texts per language and the policy."""
+class _BotFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    policy: PolicyConfig = PolicyConfig()
+    matcher: MatcherConfig = MatcherConfig()
+    fr: _TextsFile | None = None
+    nl: _TextsFile | None = None
+    en: _TextsFile | None = None
 
-    texts: Mapping[str, BotTexts] = field(default_factory=lambda: dict(DEFAULT_TEXTS))
-    policy: PolicyConfig = field(default_factory=PolicyConfig)
+
+class BotConfig(Struct, frozen=True, kw_only=True):
+    """Texts per language, the matcher settings and the policy."""
+
+    texts: Mapping[str, BotTexts] = msgspec.field(default_factory=lambda: dict(DEFAULT_TEXTS))
+    policy: PolicyConfig = PolicyConfig()
+    matcher: MatcherConfig = MatcherConfig()
 
     def text(self, lang: str) -> BotTexts:
         """Return the texts for ``lang`` (falling back to English)."""
@@ -104,84 +108,84 @@ def load_bot_config(
     if not isinstance(data, YMap):
         problems.error(name, 1, "expected a mapping with `policy` and per-language texts")
         return BotConfig()
+    parsed = validate(data, _BotFile, name=name, line=1, problems=problems, hint=_hint)
+    if parsed is None:
+        return BotConfig()
     texts = dict(DEFAULT_TEXTS)
-    policy = PolicyConfig()
-    for key, value in data.items():
-        line = data.lines[key]
-        if key == "policy":
-            policy = _read_policy(value, line, name, problems)
-        elif key in LANGUAGES:
-            texts[key] = _read_texts(value, line, name, key, problems, known_ids)
-        else:
-            problems.error(name, line, f"unknown key `{key}` (expected `policy`, `fr`, `nl`, `en`)")
-    return BotConfig(texts, policy)
-
-
-def _read_policy(data: Any, line: int, name: str, problems: Problems) -> PolicyConfig:
-    if not isinstance(data, YMap):
-        problems.error(name, line, "`policy` must be a mapping")
-        return PolicyConfig()
-    values: dict[str, Any] = {}
-    fields = {f.name: f for f in dataclasses.fields(PolicyConfig)}
-    for key, value in data.items():
-        where = data.lines[key]
-        kind = fields[key].type if key in fields else None
-        if kind is None:
-            problems.error(
-                name, where, f"unknown policy key `{key}` (expected one of: {', '.join(fields)})"
-            )
-        elif kind == "float" and (
-            isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1
-        ):
-            problems.error(name, where, f"`{key}` must be a number between 0 and 1")
-        elif kind == "int" and (
-            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10
-        ):
-            problems.error(name, where, f"`{key}` must be a whole number between 1 and 10")
-        else:
-            values[key] = float(value) if kind == "float" else value
-    policy = PolicyConfig(**values)
+    for lang in LANGUAGES:
+        block: _TextsFile | None = getattr(parsed, lang)
+        if block is not None:
+            texts[lang] = _merge(DEFAULT_TEXTS[lang], block)
+            _check_texts(data[lang], lang, texts[lang], name, problems, known_ids)
+    policy = parsed.policy
     if policy.suggest_threshold > policy.answer_threshold:
-        problems.error(name, line, "`suggest_threshold` must not exceed `answer_threshold`")
-    return policy
+        problems.error(
+            name,
+            data.lines.get("policy", 1),
+            "`suggest_threshold` must not exceed `answer_threshold`",
+        )
+    return BotConfig(texts=texts, policy=policy, matcher=parsed.matcher)
 
 
-def _read_texts(
-    data: Any,
-    line: int,
-    name: str,
+def _merge(default: BotTexts, block: _TextsFile) -> BotTexts:
+    values: dict[str, object] = {
+        field: value.strip() if isinstance(value, str) else value
+        for field in block.__struct_fields__
+        if (value := getattr(block, field)) is not None
+    }
+    if block.small_talk is not None:  # a desk's small talk adds to (or replaces) the defaults
+        values["small_talk"] = {**default.small_talk, **{e.kind: e for e in block.small_talk}}
+    return msgspec.structs.replace(default, **values)
+
+
+def _check_texts(
+    data: YMap,
     lang: str,
+    texts: BotTexts,
+    name: str,
     problems: Problems,
     known_ids: Collection[str] | None,
-) -> BotTexts:
-    default = DEFAULT_TEXTS[lang]
-    if not isinstance(data, YMap):
-        problems.error(name, line, f"`{lang}` must be a mapping of the bot's texts")
-        return default
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        where = data.lines[key]
-        if key in _TEXT_KEYS:
-            if not isinstance(value, str) or not value.strip():
-                problems.error(name, where, f"`{lang}.{key}` must be non-empty text")
-            elif key == "out_of_hours" and "{next_open}" not in value:
-                problems.error(name, where, f"`{lang}.out_of_hours` must contain {{next_open}}")
-            else:
-                values[key] = value.strip()
-        elif key in ("starters", "human_phrases"):
-            if not isinstance(value, YList) or not all(isinstance(v, str) and v for v in value):
-                problems.error(name, where, f"`{lang}.{key}` must be a list of texts")
-                continue
-            if key == "starters" and known_ids is not None:
-                for item, item_line in zip(value, value.lines, strict=True):
-                    if item not in known_ids:
-                        problems.error(name, item_line, f"starter `{item}` is not a known entry id")
-            values[key] = tuple(value)
-        else:
-            problems.error(
-                name,
-                where,
-                f"unknown key `{key}` in `{lang}` (expected one of: "
-                f"{', '.join((*_TEXT_KEYS, 'starters', 'human_phrases'))})",
+) -> None:
+    """Checks a schema cannot say: placeholders present, starters naming real entries."""
+    for key, placeholder in (("out_of_hours", "{next_open}"), ("other_language", "{language}")):
+        if key in data and placeholder not in getattr(texts, key):
+            problems.error(name, data.lines[key], f"`{lang}.{key}` must contain {placeholder}")
+    kinds: set[str] = set()
+    small_talk = data.get("small_talk") or []
+    for item, item_line in zip(small_talk, getattr(small_talk, "lines", []), strict=True):
+        if item["kind"] in kinds:
+            problems.error(name, item_line, f"small talk `{item['kind']}` is given twice")
+        kinds.add(item["kind"])
+    starters = data.get("starters")
+    if known_ids is not None and starters is not None:
+        for item, item_line in zip(starters, starters.lines, strict=True):
+            if item not in known_ids:
+                problems.error(name, item_line, f"starter `{item}` is not a known entry id")
+
+
+def _hint(path: tuple[str, ...], message: str) -> str | None:
+    """Word msgspec's type and range errors for bot authors."""
+    if message.startswith("unknown key"):
+        return message
+    if len(path) == 2 and path[0] == "policy":
+        key = path[1]
+        if key in ("max_suggestions", "misses_before_escalation"):
+            return f"`{key}` must be a whole number between 1 and 10"
+        return f"`{key}` must be a number between 0 and 1"
+    if len(path) >= 2 and path[0] in LANGUAGES:
+        lang, key = path[0], path[1]
+        if key in ("starters", "human_phrases"):
+            return f"`{lang}.{key}` must be a list of texts" + (
+                " (entry ids)" if key == "starters" else ""
             )
-    return dataclasses.replace(default, **values)
+        if key == "small_talk":
+            where = ".".join(p for p in path if p != "[]")
+            return f"`{where}`: {_plain(message)} (each: `{{kind, phrases: [...], reply}}`)"
+        return f"`{lang}.{key}` must be non-empty text"
+    return None
+
+
+def _plain(message: str) -> str:
+    return message.replace("Expected `array`", "expected a list").replace(
+        "Expected `object`", "expected a mapping"
+    )

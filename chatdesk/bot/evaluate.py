@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from ..config import LANGUAGES
 from .brain import Bot
 from .knowledge import TESTS_FILE, Knowledge, load_knowledge
 from .normalize import normalize
-from .policy import Kind
+from .policy import Decision, Kind
 from .yamlsource import Problems, YList, YMap, load_yaml
 
 __all__ = ["Case", "DataError", "Report", "evaluate", "load_jsonl", "load_suite"]
@@ -70,10 +70,14 @@ class Report:
         return data
 
 
-def load_jsonl(path: Path, *, shots: int | None = None) -> tuple[Knowledge, list[Case], list[Case]]:
+def load_jsonl(
+    path: Path, *, shots: int | None = None, train_langs: Collection[str] | None = None
+) -> tuple[Knowledge, list[Case], list[Case]]:
     """Read ``{"text","label","split","lang"}`` lines: train → knowledge, val and test → cases.
 
     :param shots: keep only the first ``shots`` train lines of each label.
+    :param train_langs: keep only the train lines in these languages (across languages:
+        train in English, test in Dutch).
     """
     rows: list[tuple[str, str, str]] = []
     val: list[Case] = []
@@ -88,6 +92,8 @@ def load_jsonl(path: Path, *, shots: int | None = None) -> tuple[Knowledge, list
             if split == "train":
                 if label == "oos":
                     raise DataError(f"{path}:{number}: a train line cannot be labelled oos")
+                if train_langs is not None and lang not in train_langs:
+                    continue
                 if shots is None or kept[(label, lang)] < shots:
                     kept[(label, lang)] += 1
                     rows.append((label, lang, text))
@@ -158,7 +164,13 @@ def evaluate(
     for case in cases:
         started = time.perf_counter()
         lang = bot.language(case.text, case.lang)
-        decision = bot.decide(case.text, lang)
+        ranked = bot.matcher.rank(case.text, lang, k=5)
+        if bot.human(case.text):
+            decision = Decision(Kind.ESCALATE, reason="visitor_request")
+        elif (small_talk := bot.small_talk.match(case.text, lang)) is not None:
+            decision = Decision(Kind.SMALL_TALK, reason=small_talk[0], lang=small_talk[1])
+        else:
+            decision = bot.apply_policy(ranked, bot.knowledge.bot.policy)
         timings.append((time.perf_counter() - started) * 1000)
         answered = decision.entry_id is not None and decision.kind in (Kind.ANSWER, Kind.ESCALATE)
         if case.expected is OUT_OF_SCOPE:
@@ -166,8 +178,7 @@ def evaluate(
             if answered:
                 _fail(report, case, decision.entry_id, decision.kind)
         else:
-            top = bot.matcher.rank(case.text, lang, k=1)
-            right_top = bool(top) and top[0].entry_id == case.expected
+            right_top = bool(ranked) and ranked[0].entry_id == case.expected
             by_lang.setdefault(case.lang, []).append(right_top)
             outcome["top1_right"] += right_top
             if answered:

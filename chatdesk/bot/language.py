@@ -1,57 +1,97 @@
-"""Guess a message's language among the knowledge's languages."""
+"""Guess a message's language among the languages the desk speaks (fr, nl, en)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
+import yaml
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
+from ..config import LANGUAGES
 from .normalize import normalize
 
-__all__ = ["LanguageGuesser"]
+__all__ = ["LanguageGuesser", "seed_samples"]
 
 #: Messages shorter than this (in words) are too short to tell; the conversation's
 #: language is kept ("ok", "merci", "VPS?" say little).
 _MIN_WORDS = 3
-#: Below this probability the guess is not trusted either.
-_MIN_PROBABILITY = 0.9
+#: How much more likely the best language must be than the next, in log-likelihood per
+#: character n-gram (naive Bayes probabilities are always near 0 or 1: this is the margin).
+_MIN_MARGIN = 0.3
+#: From this many words on, neither half of the message may clearly prefer another
+#: language (a Dutch sentence with an English product name is Dutch; half and half is mixed).
+_HALVES_FROM = 6
+_HALF_VETO = 0.5
 #: Texts per language the model learns from: plenty for telling three languages apart,
 #: and it keeps a rebuild of a large knowledge fast.
 _SAMPLE = 1500
+_SEED = Path(__file__).with_name("languages.yaml")
+
+
+@functools.cache
+def seed_samples() -> Mapping[str, tuple[str, ...]]:
+    """Return the packaged everyday sentences of each language (bot/languages.yaml)."""
+    data = yaml.safe_load(_SEED.read_text(encoding="utf-8"))
+    return {lang: tuple(data[lang]) for lang in LANGUAGES}
 
 
 class LanguageGuesser:
-    """A character n-gram naive Bayes model trained on the knowledge's own texts."""
+    """A character n-gram naive Bayes model trained on the knowledge's own texts and on
+    everyday sentences of every language the desk speaks, so a language the knowledge
+    lacks is still recognised (and answered from another language's entries)."""
 
     def __init__(self, samples: Mapping[str, Sequence[str]]) -> None:
-        self.languages = tuple(lang for lang, texts in samples.items() if texts)
-        self._model: MultinomialNB | None = None
-        if len(self.languages) < 2:
-            return
-        picked = {lang: _spread(samples[lang], _SAMPLE) for lang in self.languages}
-        texts = [normalize(t) for lang in self.languages for t in picked[lang]]
-        labels = [lang for lang in self.languages for _ in picked[lang]]
+        seeds = seed_samples()
+        picked = {
+            lang: [*_spread(samples.get(lang, ()), _SAMPLE), *seeds[lang]] for lang in LANGUAGES
+        }
+        self.languages = LANGUAGES
+        texts = [normalize(t) for lang in LANGUAGES for t in picked[lang]]
+        labels = [lang for lang in LANGUAGES for _ in picked[lang]]
         self._vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3))
-        self._model = MultinomialNB(alpha=0.1).fit(self._vectorizer.fit_transform(texts), labels)
+        # Uniform priors: a knowledge written mostly in one language must not make the
+        # others unlikely before a word is read.
+        self._model = MultinomialNB(alpha=0.1, fit_prior=False).fit(
+            self._vectorizer.fit_transform(texts), labels
+        )
+
+    def detect(self, text: str) -> str | None:
+        """Return the language of ``text`` when the guess is confident, else None.
+
+        Confident means: at least three words; the best language ahead of the next by
+        0.3 in log-likelihood per character n-gram; and from six words on, neither half
+        of the message ahead for another language by 0.5 (mixed texts stay undecided).
+        """
+        words = normalize(text).split()
+        if len(words) < _MIN_WORDS:
+            return None
+        best, margin = self._best(" ".join(words))
+        if margin < _MIN_MARGIN:
+            return None
+        if len(words) >= _HALVES_FROM:
+            middle = len(words) // 2
+            for half in (words[:middle], words[middle:]):
+                other, other_margin = self._best(" ".join(half))
+                if other != best and other_margin >= _HALF_VETO:
+                    return None
+        return best
 
     def guess(self, text: str, fallback: str) -> str:
-        """Return the language of ``text``, or ``fallback`` when unsure.
+        """Return the language of ``text``, or ``fallback`` (the conversation's) when unsure."""
+        return self.detect(text) or fallback
 
-        ``fallback`` is the conversation's language; when it is not one of the
-        knowledge's languages, the first knowledge language is used instead.
-        """
-        if fallback not in self.languages:
-            fallback = self.languages[0] if self.languages else fallback
-        normalized = normalize(text)
-        if self._model is None or len(normalized.split()) < _MIN_WORDS:
-            return fallback
-        probabilities = self._model.predict_proba(self._vectorizer.transform([normalized]))[0]
-        best = int(np.argmax(probabilities))
-        if probabilities[best] < _MIN_PROBABILITY:
-            return fallback
-        return str(self._model.classes_[best])
+    def _best(self, normalized: str) -> tuple[str, float]:
+        """Return the likeliest language and its margin per n-gram over the next."""
+        counts = self._vectorizer.transform([normalized])
+        n = max(1, int(counts.sum()))
+        scores = self._model.predict_joint_log_proba(counts)[0]
+        order = np.argsort(scores)[::-1]
+        margin = float(scores[order[0]] - scores[order[1]]) / n
+        return str(self._model.classes_[order[0]]), margin
 
 
 def _spread(texts: Sequence[str], limit: int) -> Sequence[str]:

@@ -7,42 +7,49 @@ import contextlib
 import logging
 from pathlib import Path
 
-from .botfile import BOT_FILE
+from watchfiles import Change, awatch
+
 from .brain import Bot
-from .knowledge import KnowledgeError, knowledge_files, load_knowledge
+from .embeddings import Embedder
+from .knowledge import TESTS_FILE, KnowledgeError, load_knowledge
 
 __all__ = ["KnowledgeLibrary"]
 
 log = logging.getLogger(__name__)
 
-Fingerprint = tuple[tuple[str, int, int], ...]
-
 
 class KnowledgeLibrary:
     """The current :class:`Bot` for a knowledge directory.
 
-    A background task polls the files' sizes and modification times. After a change
-    (and once the files stop changing, so a half-saved file is not read), the knowledge
-    is loaded and the bot rebuilt on a worker thread; only a valid result replaces the
-    current bot, in one assignment. An invalid change is logged as ``file:line`` lines
-    and the last good bot keeps answering.
+    A background task waits for file events (watchfiles: inotify and its equivalents).
+    Once the files stop changing for ``settle`` seconds (editors often save in several
+    steps; a half-saved file must not be read), the knowledge is loaded and the bot rebuilt
+    on a worker thread, the previous bot answering meanwhile; only a valid result replaces
+    it, in one assignment. An invalid change is logged as ``file:line`` lines and the last
+    good bot keeps answering. Sentence embeddings of unchanged questions come from the
+    cache, so a rebuild embeds only what changed.
 
     :param directory: the knowledge directory.
-    :param poll_interval: seconds between two looks at the files.
+    :param cache_path: the embedding cache (None: embeddings are recomputed every build).
+    :param settle: seconds without a file event before rebuilding.
     """
 
-    def __init__(self, directory: Path, *, poll_interval: float = 0.5) -> None:
+    def __init__(
+        self, directory: Path, *, cache_path: Path | None = None, settle: float = 0.2
+    ) -> None:
         self.directory = directory
-        self.poll_interval = poll_interval
+        self._root = directory.resolve()
+        self.cache_path = cache_path
+        self.settle = settle
         self.current: Bot | None = None
         self.error: KnowledgeError | None = None
-        self._fingerprint: Fingerprint = ()
+        self._embedder: Embedder | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
         self._waiters: list[asyncio.Future[bool]] = []
 
     async def start(self) -> None:
         """Load the knowledge (raising :class:`KnowledgeError` if invalid) and start watching."""
-        self._fingerprint = self._scan()
         self.current = await asyncio.to_thread(self._build)
         log.info(
             "knowledge %s loaded: %d entries in %.2fs",
@@ -50,11 +57,13 @@ class KnowledgeLibrary:
             len(self.current.knowledge.entries),
             self.current.build_seconds,
         )
+        self._stop.clear()
         self._task = asyncio.create_task(self._watch(), name="knowledge-watch")
 
     async def stop(self) -> None:
         """Stop watching."""
         if self._task is not None:
+            self._stop.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -73,17 +82,24 @@ class KnowledgeLibrary:
             )
             self._notify(False)
             return False
+        swapped = bot is not self.current
         self.current, self.error = bot, None
-        log.info(
-            "knowledge %s swapped in: %d entries in %.2fs",
-            bot.knowledge.version,
-            len(bot.knowledge.entries),
-            bot.build_seconds,
-        )
-        for warning in bot.knowledge.warnings:
-            log.warning("%s", warning)
+        if swapped:
+            log.info(
+                "knowledge %s swapped in: %d entries in %.2fs",
+                bot.knowledge.version,
+                len(bot.knowledge.entries),
+                bot.build_seconds,
+            )
+            for warning in bot.knowledge.warnings:
+                log.warning("%s", warning)
         self._notify(True)
         return True
+
+    @property
+    def embedder(self) -> Embedder | None:
+        """Return the embedder of the builds so far (None before a semantic build)."""
+        return self._embedder
 
     def next_reload(self) -> asyncio.Future[bool]:
         """Return a future resolved with the outcome of the next reload attempt."""
@@ -98,32 +114,35 @@ class KnowledgeLibrary:
                 future.set_result(swapped)
 
     def _build(self) -> Bot:
-        return Bot.build(load_knowledge(self.directory))
+        knowledge = load_knowledge(self.directory)
+        current = self.current
+        if current is not None and current.knowledge.version == knowledge.version:
+            return current  # saved without a change (or touched): nothing to rebuild
+        if self._embedder is None and knowledge.bot.matcher.semantic:
+            self._embedder = Embedder(cache_path=self.cache_path)
+        return Bot.build(knowledge, embedder=self._embedder)
 
-    def _scan(self) -> Fingerprint:
-        try:
-            files = knowledge_files(self.directory)
-            bot_file = self.directory / BOT_FILE
-            if bot_file.exists():
-                files.append(bot_file)
-            return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-        except OSError:
-            return ()
+    def _relevant(self, change: Change, path: str) -> bool:
+        """Return whether a file event concerns the knowledge (not tests.yaml, editors'
+        swap files or sub-directories)."""
+        file = Path(path)
+        return (
+            file.parent == self._root
+            and file.suffix in (".yaml", ".yml")
+            and file.name != TESTS_FILE
+            and not file.name.startswith(".")
+        )
 
     async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(self.poll_interval)
-            seen = self._scan()
-            if seen == self._fingerprint:
-                continue
-            # Let the writer finish: editors often save in several steps.
-            while True:
-                await asyncio.sleep(min(0.2, self.poll_interval))
-                settled = self._scan()
-                if settled == seen:
-                    break
-                seen = settled
-            self._fingerprint = seen
+        settle_ms = max(1, int(self.settle * 1000))
+        async for _changes in awatch(
+            self._root,
+            watch_filter=self._relevant,
+            step=settle_ms,
+            debounce=max(1600, settle_ms * 4),
+            stop_event=self._stop,
+            recursive=False,
+        ):
             try:
                 await self.reload()
             except Exception:  # a bug in a rebuild must not stop future reloads

@@ -1,35 +1,35 @@
 """Rank knowledge entries for a visitor's text, with a calibrated confidence in 0..1.
 
-Per language, every alternate question of every entry is a training example. Two views
-of the text, word 1-2 grams and character 3-4 grams (inside word boundaries, so typos
-still share most n-grams), are TF-IDF weighted and fed to a one-vs-rest linear SVM
-(scikit-learn's liblinear). A candidate's confidence is a logistic function of its SVM
-score, its lead over the best other entry, and the cosine similarity of the text to the
-candidate's nearest alternate; the coefficients were fitted on held-out data (see
-bench/README.md), so 0.8 means "right about 80% of the time" on such data.
+One :class:`~chatdesk.bot.index.LanguageIndex` per knowledge language. With sentence
+embeddings (the default), an entry missing a language still trains that language's index
+with its questions in the languages it has: the multilingual encoder places "mijn betaling
+is mislukt" near "mon paiement a échoué", so a Dutch visitor finds a French-only entry.
+
+A candidate's confidence is a logistic function of its SVM score, its lead over the best
+other entry and its nearest alternates' similarities; the coefficients were fitted on
+validation data (bench/README.md), so 0.8 means "right about 80% of the time" on such data.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize as l2_normalize
-from sklearn.svm import LinearSVC
 
+from .embeddings import Embedder
+from .index import LanguageIndex
 from .knowledge import Knowledge
-from .normalize import normalize
 
-__all__ = ["Calibration", "Candidate", "FaqMatcher", "Matcher"]
-
-# Single-letter words count too ("2fa", "a"); scikit-learn's default drops them.
-_WORD = r"(?u)\b\w+\b"
+__all__ = [
+    "FUSED_CALIBRATION",
+    "LEXICAL_CALIBRATION",
+    "Calibration",
+    "Candidate",
+    "FaqMatcher",
+    "Matcher",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,9 @@ class Candidate:
     confidence: float
     score: float = 0.0
     similarity: float = 0.0
+    semantic: float = 0.0
+    #: Matched across languages: the entry is not written in the visitor's language.
+    cross: bool = False
 
 
 class Matcher(Protocol):
@@ -47,20 +50,20 @@ class Matcher(Protocol):
 
     Usage::
 
-        matcher = FaqMatcher.build(knowledge)
+        matcher = FaqMatcher.build(knowledge, embedder=Embedder())
         best = matcher.rank("ma facture est fausse", "fr")[0]
     """
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Languages the matcher can rank in."""
+        """Languages the matcher has an index for (others use the first)."""
         ...
 
     def rank(self, text: str, lang: str, k: int = 5) -> list[Candidate]:
         """Return up to ``k`` candidates, most confident first.
 
         :param text: what the visitor wrote.
-        :param lang: the language to match in (one of :attr:`languages`).
+        :param lang: the visitor's language.
         """
         ...
 
@@ -69,144 +72,137 @@ class Matcher(Protocol):
 class Calibration:
     """Logistic map from a candidate's features to a confidence."""
 
-    # Fitted by logistic regression on banking77_oos `val` lines (full, 10- and 5-shot
-    # knowledge pooled, so it holds for small knowledge too); see bench/README.md.
-    bias: float = -1.525
-    score: float = 0.46
-    lead: float = 3.649
-    similarity: float = 1.53
+    bias: float
+    score: float
+    lead: float
+    similarity: float
+    semantic: float = 0.0
+    #: Across languages the TF-IDF features say little: a bias and a semantic weight of
+    #: their own for such candidates.
+    cross: float = 0.0
+    cross_semantic: float = 0.0
 
-    def confidence(self, score: float, lead: float, similarity: float) -> float:
+    def confidence(
+        self,
+        score: float,
+        lead: float,
+        similarity: float,
+        semantic: float = 0.0,
+        *,
+        cross: bool = False,
+    ) -> float:
         """Return the probability that the candidate is right."""
-        z = self.bias + self.score * score + self.lead * lead + self.similarity * similarity
+        z = (
+            self.bias
+            + self.score * score
+            + self.lead * lead
+            + self.similarity * similarity
+            + self.semantic * semantic
+        )
+        if cross:
+            z += self.cross + self.cross_semantic * semantic
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-class _LanguageIndex:
-    """The trained model for one language.
+#: TF-IDF only: fitted on banking77_oos `val` lines (full, 10- and 5-shot knowledge pooled).
+LEXICAL_CALIBRATION = Calibration(bias=-1.525, score=0.46, lead=3.649, similarity=1.53)
+#: TF-IDF and embeddings: fitted the same way, plus xsid across languages (Dutch questions,
+#: English-only entries): ``bench/bot.py --calibrate``.
+FUSED_CALIBRATION = Calibration(
+    bias=-2.286,
+    score=1.252,
+    lead=2.393,
+    similarity=1.194,
+    semantic=1.886,
+    cross=-0.014,
+    cross_semantic=3.329,
+)
 
-    Training uses scikit-learn; answering a query does the same arithmetic directly
-    with numpy (scikit-learn's per-call input validation costs more than the maths).
-    """
 
-    def __init__(self, questions: Sequence[str], labels: Sequence[str], *, c: float) -> None:
-        # Group alternates by entry so per-entry maxima are one reduceat() call.
-        order = sorted(range(len(labels)), key=lambda i: labels[i])
-        texts = [normalize(questions[i]) for i in order]
-        sorted_labels = [labels[i] for i in order]
-        self.entry_ids = sorted(set(sorted_labels))
-        first: dict[str, int] = {}
-        for position, label in enumerate(sorted_labels):
-            first.setdefault(label, position)
-        self.starts = np.array([first[e] for e in self.entry_ids])
-        self.blocks = [
-            TfidfVectorizer(
-                ngram_range=(1, 2),
-                sublinear_tf=True,
-                token_pattern=_WORD,
-                dtype=np.float32,
-            ),
-            TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, dtype=np.float32
-            ),
-        ]
-        matrix = hstack([block.fit_transform(texts) for block in self.blocks]).tocsr()
-        self._analyzers = [block.build_analyzer() for block in self.blocks]
-        self._vocabularies = [block.vocabulary_ for block in self.blocks]
-        self._idf = [block.idf_.astype(np.float32) for block in self.blocks]
-        self._offsets = [0, len(self._vocabularies[0])]
-        # Feature-major: a query's few non-zero features select a few rows.
-        self.alternates = l2_normalize(matrix).T.tocsr()
-        self.vocabulary = sorted({w for t in texts for w in t.split() if len(w) >= 4})
-        self._known = set(self.vocabulary)
-        self.coef: np.ndarray | None = None
-        self.intercept: np.ndarray | None = None
-        if len(self.entry_ids) > 1:
-            # tol=1e-2: same accuracy as the default 1e-4 on our data, a faster fit.
-            # Balanced weights: entries with many alternates must not crowd out the rest.
-            svm = LinearSVC(C=c, tol=1e-2, class_weight="balanced").fit(matrix, sorted_labels)
-            coef, intercept = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
-            if len(self.entry_ids) == 2:  # a binary SVM scores only the second class
-                coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
-            self.coef, self.intercept = np.ascontiguousarray(coef.T), intercept
+#: Questions an entry lends to the index of a language it lacks: enough to place it by
+#: meaning, few enough that a big knowledge does not train every index on everything.
+_FOREIGN_ROWS = 20
 
-    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (SVM score, nearest-alternate cosine similarity) per entry."""
-        indices, values = self._vectorize(self._correct(normalize(text)))
-        n = len(self.entry_ids)
-        if not len(indices):
-            return np.full(n, -1.0, dtype=np.float32), np.zeros(n, dtype=np.float32)
-        norm = float(np.linalg.norm(values))
-        similarity = (self.alternates[indices].T @ (values / norm)).ravel()
-        nearest = np.maximum.reduceat(similarity, self.starts)
-        if self.coef is None or self.intercept is None:
-            return nearest * 2.0 - 1.0, nearest
-        return values @ self.coef[indices] + self.intercept, nearest
 
-    def _vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return the TF-IDF vector of ``text`` as (feature indices, values)."""
-        all_indices: list[np.ndarray] = []
-        all_values: list[np.ndarray] = []
-        for analyze, vocabulary, idf, offset in zip(
-            self._analyzers, self._vocabularies, self._idf, self._offsets, strict=True
-        ):
-            counts: dict[int, int] = {}
-            for term in analyze(text):
-                index = vocabulary.get(term)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
-                continue
-            indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-            values = (1.0 + np.log(tf)) * idf[indices]  # sublinear tf, as when training
-            all_indices.append(indices + offset)
-            all_values.append(values / np.linalg.norm(values))  # each block l2-normalised
-        if not all_indices:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        return np.concatenate(all_indices), np.concatenate(all_values)
-
-    def _correct(self, text: str) -> str:
-        """Replace unknown words by the closest knowledge word (typos such as "facutre")."""
-        fixed = []
-        for word in text.split():
-            if len(word) >= 4 and word not in self._known and self.vocabulary:
-                match = process.extractOne(
-                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80
-                )
-                if match is not None:
-                    word = match[0]
-            fixed.append(word)
-        return " ".join(fixed)
+def _spread(texts: list[str]) -> tuple[str, ...]:
+    """Return at most :data:`_FOREIGN_ROWS` of ``texts``, taken evenly."""
+    if len(texts) <= _FOREIGN_ROWS:
+        return tuple(texts)
+    step = len(texts) / _FOREIGN_ROWS
+    return tuple(texts[int(i * step)] for i in range(_FOREIGN_ROWS))
 
 
 class FaqMatcher:
-    """The default :class:`Matcher`: one :class:`_LanguageIndex` per language."""
+    """The default :class:`Matcher`: one :class:`LanguageIndex` per language."""
 
-    def __init__(self, indexes: dict[str, _LanguageIndex], calibration: Calibration) -> None:
+    def __init__(
+        self,
+        indexes: dict[str, LanguageIndex],
+        calibration: Calibration,
+        embedder: Embedder | None = None,
+    ) -> None:
         self._indexes = indexes
         self.calibration = calibration
+        self.embedder = embedder
 
     @classmethod
     def build(
-        cls, knowledge: Knowledge, *, calibration: Calibration | None = None, c: float = 0.5
+        cls,
+        knowledge: Knowledge,
+        *,
+        embedder: Embedder | None = None,
+        calibration: Calibration | None = None,
+        weight: float = 2.0,
+        c: float = 0.5,
     ) -> FaqMatcher:
-        """Train on every alternate question of ``knowledge``."""
-        indexes = {}
+        """Train on every alternate question of ``knowledge``.
+
+        :param embedder: sentence embeddings to fuse in (None: TF-IDF only).
+        :param weight: the embedding block's weight in the SVM.
+        """
+        rows: dict[str, tuple[list[str], list[str]]] = {}
+        foreign: dict[str, set[str]] = {}
         for lang in knowledge.languages:
-            questions: list[str] = []
-            labels: list[str] = []
+            questions, labels = rows.setdefault(lang, ([], []))
             for entry in knowledge.entries.values():
                 block = entry.langs.get(lang)
                 if block is not None:
                     # The answer is one more example of the entry's vocabulary: with few
                     # alternates it lifts top-1 accuracy (0.78 -> 0.81 on tests.yaml).
                     texts = (*block.questions, block.answer) if block.answer else block.questions
-                    questions.extend(texts)
-                    labels.extend([entry.id] * len(texts))
-            if questions:
-                indexes[lang] = _LanguageIndex(questions, labels, c=c)
-        return cls(indexes, calibration or Calibration())
+                elif embedder is not None:
+                    # Missing in this language: its questions in the others still mean
+                    # the same to the encoder (TF-IDF alone could not match them).
+                    texts = _spread([q for b in entry.langs.values() for q in b.questions])
+                    foreign.setdefault(lang, set()).add(entry.id)
+                else:
+                    continue
+                questions.extend(texts)
+                labels.extend([entry.id] * len(texts))
+        vectors: dict[str, np.ndarray] = {}
+        if embedder is not None:
+            # One call for every language: texts shared by several indexes embed once.
+            everything = [q for questions, _ in rows.values() for q in questions]
+            matrix = embedder.embed(everything)
+            start = 0
+            for lang, (questions, _) in rows.items():
+                vectors[lang] = matrix[start : start + len(questions)]
+                start += len(questions)
+        indexes = {
+            lang: LanguageIndex(
+                questions,
+                labels,
+                lang=lang,
+                foreign=foreign.get(lang, set()),
+                vectors=vectors.get(lang),
+                weight=weight,
+                c=c,
+            )
+            for lang, (questions, labels) in rows.items()
+            if questions
+        }
+        default = FUSED_CALIBRATION if embedder is not None else LEXICAL_CALIBRATION
+        return cls(indexes, calibration or default, embedder)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -214,20 +210,28 @@ class FaqMatcher:
 
     def rank(self, text: str, lang: str, k: int = 5) -> list[Candidate]:
         index = self._indexes.get(lang) or next(iter(self._indexes.values()))
-        scores, nearest = index.features(text)
+        vector = self.embedder.embed_query(text) if self.embedder is not None else None
+        scores, lexical, semantic = index.features(text, vector)
         top = np.argsort(-scores)[: max(k, 2)]
         best, runner_up = scores[top[0]], scores[top[1]] if len(top) > 1 else -1.0
         candidates = []
         for i in top[:k]:
             lead = best if i != top[0] else runner_up
+            cross = lang != index.lang or bool(index.foreign[i])
             candidates.append(
                 Candidate(
                     entry_id=index.entry_ids[i],
                     confidence=self.calibration.confidence(
-                        float(scores[i]), float(scores[i] - lead), float(nearest[i])
+                        float(scores[i]),
+                        float(scores[i] - lead),
+                        float(lexical[i]),
+                        float(semantic[i]),
+                        cross=cross,
                     ),
                     score=float(scores[i]),
-                    similarity=float(nearest[i]),
+                    similarity=float(lexical[i]),
+                    semantic=float(semantic[i]),
+                    cross=cross,
                 )
             )
         candidates.sort(key=lambda c: -c.confidence)

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     SUGGEST = "suggest"
     NO_ANSWER = "no_answer"
     ESCALATE = "escalate"
+    SMALL_TALK = "small_talk"  # a greeting, thanks, goodbye: a friendly word, not a miss
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Decision:
     """The outcome for one message.
 
     ``offer_person`` asks the widget to show the "talk to a person" action prominently.
+    For small talk, ``reason`` is its kind (``greeting``...) and ``lang`` the reply's language.
     """
 
     kind: Kind
@@ -34,6 +36,7 @@ class Decision:
     suggestions: tuple[Candidate, ...] = ()
     offer_person: bool = False
     reason: str = ""
+    lang: str = ""
 
     @property
     def is_miss(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 from ..events import ConversationEscalated, Event
 from ..models import Author, Conversation, Message, MessageDraft, utcnow
 from ..store import Store
+from .botfile import LANGUAGE_NAMES
 from .brain import Bot
 from .knowledge import Entry
 from .library import KnowledgeLibrary
@@ -55,9 +57,16 @@ class BotResponder:
             lang = conversation.lang
             decision = Decision(Kind.ANSWER, choice, 1.0, reason="chosen")
         else:
-            lang = bot.language(message.text, conversation.lang)
-            decision = bot.decide(message.text, lang, misses=conversation.bot_misses)
-        await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
+            # One language per conversation: the conversation service already followed
+            # what the visitor writes when neither the page nor the visitor chose one.
+            lang = conversation.lang
+            # On a worker thread: embedding the text takes milliseconds of numpy, which
+            # must not hold up every other connection's events.
+            decision = await asyncio.to_thread(
+                bot.decide, message.text, lang, misses=conversation.bot_misses
+            )
+        if decision.kind is not Kind.SMALL_TALK:  # "merci" is neither a miss nor a hit
+            await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
         self.decisions[decision.kind.value] += 1
         return self._reply(bot, conversation, decision, lang)
 
@@ -119,6 +128,13 @@ class BotResponder:
                     conversation.id, decision.reason, self.default_department, "normal"
                 ),
             ]
+        if decision.kind is Kind.SMALL_TALK:
+            words = bot.small_talk.reply(decision.reason, decision.lang)
+            return [
+                _draft(
+                    words, {**base, "lang": decision.lang}, kind="small_talk", offer_person=False
+                )
+            ]
         if decision.kind is Kind.SUGGEST:
             suggestions = [
                 {
@@ -150,18 +166,29 @@ class BotResponder:
     def _answer(
         self, bot: Bot, entry: Entry, decision: Decision, lang: str, base: dict[str, Any]
     ) -> MessageDraft:
-        block = entry.block(lang)
+        answer_lang = entry.answer_lang(lang)
+        answer = entry.langs[answer_lang].answer
+        text, html_text, note = answer, render_markdown(answer), None
+        if answer_lang != lang:
+            # Written in another language only: say so in the visitor's, then the answer.
+            note = bot.knowledge.bot.text(lang).other_language.format(
+                language=LANGUAGE_NAMES[lang][answer_lang]
+            )
+            text = f"{note}\n\n{answer}"
+            html_text = f"<p><em>{html.escape(note)}</em></p>{html_text}"
         return MessageDraft(
             author=Author.BOT,
-            text=block.answer,
+            text=text,
             ts=self.clock(),
             extra={
                 **base,
                 "kind": "answer",
                 "entry_id": entry.id,
+                "answer_lang": answer_lang,
+                "note": note,
                 "confidence": round(decision.confidence, 3),
                 "follow_ups": _choices(bot, entry.follow_ups, lang),
-                "html": render_markdown(block.answer),
+                "html": html_text,
             },
         )
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import msgspec
 import numpy as np
 
 from .botfile import PolicyConfig
@@ -55,7 +55,7 @@ def tune(bot: Bot, cases: Sequence[Case]) -> TuneResult:
     base = bot.knowledge.bot.policy
     for threshold in np.arange(0.3, 0.96, 0.025):
         for margin in (0.0, 0.05, 0.1, 0.15, 0.2):
-            policy = dataclasses.replace(
+            policy = msgspec.structs.replace(
                 base,
                 answer_threshold=float(threshold),
                 margin=margin,

@@ -1,10 +1,12 @@
-"""``chatdesk kb check | ask | eval``: tools for bot authors."""
+"""``chatdesk kb check | ask | eval | gaps``: tools for bot authors."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -12,10 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from ..bot.brain import Bot
+from ..bot.embeddings import EMBEDDINGS_FILE, Embedder
 from ..bot.evaluate import Case, DataError, Report, evaluate, load_jsonl, load_suite
+from ..bot.gaps import find_gaps
 from ..bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from ..bot.tuning import tune
 from ..config import LANGUAGES, Settings
+from ..models import Miss
+from ..store import SqliteStore
 
 __all__ = ["add_parser"]
 
@@ -33,6 +39,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ask.add_argument("text")
     ask.add_argument("--lang", choices=LANGUAGES, help="the conversation's language")
     ask.add_argument("--dir", type=Path, help="knowledge directory")
+    ask.add_argument("--lexical", action="store_true", help=_LEXICAL)
     ask.set_defaults(func=_ask)
 
     ev = sub.add_parser("eval", help="measure the matcher and policy on labelled questions")
@@ -41,14 +48,103 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--no-baseline", action="store_true", help="skip the rapidfuzz baseline")
     ev.add_argument("--tune", action="store_true", help="search thresholds on the val lines")
+    ev.add_argument("--lexical", action="store_true", help=_LEXICAL)
     ev.add_argument("--min-right", type=float, help="exit 1 if answered_right is lower")
     ev.add_argument("--max-wrong", type=float, help="exit 1 if answered_wrong is higher")
     ev.add_argument("--min-oos-recall", type=float, help="exit 1 if oos_recall is lower")
     ev.set_defaults(func=_eval)
 
+    gaps = sub.add_parser("gaps", help="group what the bot missed by meaning; propose knowledge")
+    gaps.add_argument(
+        "--data-dir", type=Path, help="where the desk's database is (CHATDESK_DATA_DIR)"
+    )
+    gaps.add_argument("--knowledge", type=Path, help="knowledge directory")
+    gaps.add_argument("--since", type=_date, help="only misses from this date (YYYY-MM-DD)")
+    gaps.add_argument("--min-count", type=int, default=2, help="smallest group shown (default 2)")
+    gaps.add_argument("--json", action="store_true", help="print one JSON object")
+    gaps.add_argument("--write", type=Path, help="write the YAML snippets to this file")
+    gaps.set_defaults(func=_gaps)
+
+
+#: The SQLite store's file in the data directory (as create_store names it).
+DATABASE_FILE = "chatdesk.sqlite3"
+
+_LEXICAL = "TF-IDF alone, without sentence embeddings (to compare)"
+
+
+def _build(knowledge: Knowledge, args: argparse.Namespace, settings: Settings) -> Bot:
+    """Train the bot as the server would, embeddings cached in the data directory."""
+    embedder = Embedder(cache_path=settings.data_dir / EMBEDDINGS_FILE)
+    return Bot.build(knowledge, embedder=embedder, semantic=False if args.lexical else None)
+
 
 def _directory(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.dir or settings.knowledge_dir or "knowledge")
+    return Path(
+        getattr(args, "dir", None)
+        or getattr(args, "knowledge", None)
+        or settings.knowledge_dir
+        or "knowledge"
+    )
+
+
+def _date(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+    out = Console(highlight=False, soft_wrap=True)
+    data_dir = args.data_dir or settings.data_dir
+    database = data_dir / DATABASE_FILE
+    if not database.exists():
+        out.print(f"[red]no desk database in {data_dir} ({DATABASE_FILE})[/]")
+        return 1
+    if args.min_count < 1:
+        out.print("[red]--min-count must be at least 1[/]")
+        return 1
+    try:
+        knowledge = load_knowledge(_directory(args, settings))
+    except KnowledgeError as exc:
+        out.print(f"[red]{exc.message}[/]")
+        return 1
+    embedder = Embedder(cache_path=data_dir / EMBEDDINGS_FILE)
+    bot = Bot.build(knowledge, embedder=embedder, semantic=False)
+    misses = asyncio.run(_read_misses(database, args.since))
+    gaps = find_gaps(bot, misses, embedder=embedder, min_count=args.min_count)
+    sources = {e.id: e.source.rpartition(":")[0] for e in knowledge.entries.values()}
+    snippets = "\n".join(g.snippet(sources.get(g.entry_id or "", "")) for g in gaps)
+    if args.write is not None:
+        args.write.write_text(snippets, encoding="utf-8")
+    if args.json:
+        print(json.dumps({"misses": len(misses), "gaps": [g.to_json() for g in gaps]}))
+        return 0
+    table = Table("misses", "kinds", "lang", "proposal", "nearest entry", "examples")
+    for gap in gaps:
+        table.add_row(
+            str(gap.count),
+            ", ".join(f"{k} {n}" for k, n in sorted(gap.kinds.items())),
+            gap.lang,
+            "add questions" if gap.proposal == "add_questions" else "new entry",
+            f"{gap.entry_id} ({gap.similarity:.2f})",
+            "\n".join(gap.examples[:3]),
+        )
+    out.print(table)
+    out.print(f"{len(misses)} misses, {len(gaps)} group(s) of at least {args.min_count}")
+    if args.write is not None:
+        out.print(f"snippets written to {args.write}")
+    return 0
+
+
+async def _read_misses(database: Path, since: datetime | None) -> list[Miss]:
+    store = SqliteStore(database)
+    await store.open()
+    try:
+        return await store.feedback.misses(since=since)
+    finally:
+        await store.close()
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,12 +170,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     out = Console(highlight=False, soft_wrap=True)
     try:
-        bot = Bot.build(load_knowledge(_directory(args, settings)))
+        bot = _build(load_knowledge(_directory(args, settings)), args, settings)
     except KnowledgeError as exc:
         out.print(f"[red]{exc.message}[/]")
         return 1
     lang = bot.language(args.text, args.lang or bot.knowledge.languages[0])
-    table = Table("entry", "title", "confidence", "score", "similarity")
+    table = Table("entry", "title", "confidence", "score", "similarity", "meaning")
     for c in bot.matcher.rank(args.text, lang, k=5):
         entry = bot.knowledge.entries[c.entry_id]
         table.add_row(
@@ -88,6 +184,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             f"{c.confidence:.3f}",
             f"{c.score:.3f}",
             f"{c.similarity:.3f}",
+            f"{c.semantic:.3f}",
         )
     out.print(table)
     decision = bot.decide(args.text, lang)
@@ -110,7 +207,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except (DataError, KnowledgeError, OSError) as exc:
         err.print(f"[red]{exc}[/]")
         return 1
-    bot = Bot.build(knowledge)
+    bot = _build(knowledge, args, settings)
     report = _run(bot, cases, baseline=not args.no_baseline, console=err)
     if args.json:
         print(json.dumps(report.to_json()))

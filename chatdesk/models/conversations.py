@@ -16,6 +16,7 @@ __all__ = [
     "LangSource",
     "Message",
     "MessageDraft",
+    "Miss",
     "Mode",
     "Note",
     "Visitor",
@@ -42,8 +43,8 @@ class LangSource(StrEnum):
     DEFAULT = "default"  # the desk's default: nothing else was known
     BROWSER = "browser"  # the visitor's browser languages
     DETECTED = "detected"  # the language the visitor writes in, detected with confidence
-    SITE = "site"  # the site embedding the widget says (``data-lang``)
     VISITOR = "visitor"  # the visitor chose it in the widget
+    SITE = "site"  # the page embedding the widget says (``data-lang``): the strongest
 
     @property
     def rank(self) -> int:
@@ -55,8 +56,8 @@ _LANG_RANK = [
     LangSource.DEFAULT,
     LangSource.BROWSER,
     LangSource.DETECTED,
-    LangSource.SITE,
     LangSource.VISITOR,
+    LangSource.SITE,
 ]
 
 
@@ -173,3 +174,21 @@ class Note:
             "client_id": self.client_id,
             "internal": True,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A visitor question the bot did not serve well, for learning from (``kb gaps``).
+
+    ``kind`` is ``no_answer`` (the bot did not know, or only suggested), ``thumbs_down``
+    (the visitor rated its answer 👎) or ``escalation`` (the conversation went to a person
+    because the bot was unsure or the visitor asked); ``entry_id`` is the entry the bot
+    answered with, if any.
+    """
+
+    text: str
+    lang: str
+    kind: str
+    entry_id: str | None
+    ts: datetime
+    conversation_id: str = ""

@@ -11,10 +11,12 @@ __all__ = ["CannedResponse", "Operator", "Presence", "PresenceStatus", "Role"]
 
 
 class Role(StrEnum):
-    """What an operator may do: admins also manage the desk (canned responses...)."""
+    """What an operator may do: admins also manage the desk (canned responses...);
+    service managers handle complaints (which only they and admins see)."""
 
     ADMIN = "admin"
     OPERATOR = "operator"
+    SERVICE_MANAGER = "service_manager"
 
 
 class PresenceStatus(StrEnum):
@@ -53,6 +55,11 @@ class Operator:
     def is_admin(self) -> bool:
         """Return whether the operator may manage the desk (canned responses...)."""
         return self.role is Role.ADMIN
+
+    @property
+    def sees_complaints(self) -> bool:
+        """Return whether the operator may see complaints (service managers, admins)."""
+        return self.role in (Role.ADMIN, Role.SERVICE_MANAGER)
 
     def to_payload(self) -> dict[str, Any]:
         """Return the operator as shown to other operators (no secrets)."""

@@ -1,24 +1,59 @@
-"""Tickets: what a visitor needs a person for, numbered, with a status and a due time."""
+"""Tickets: one subject a requester needs a person for, numbered, with a status and SLA."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from .clock import format_ts
 
-__all__ = ["Claim", "Status", "Ticket", "TicketChanges", "TicketDraft", "format_number"]
+__all__ = [
+    "ACTIVE",
+    "Channel",
+    "Claim",
+    "Status",
+    "Ticket",
+    "TicketChanges",
+    "TicketDraft",
+    "TicketType",
+    "format_number",
+]
 
 
 class Status(StrEnum):
     """A ticket's status (the allowed moves are in :mod:`chatdesk.tickets`)."""
 
-    NEW = "new"  # opened, nobody took it yet
-    OPEN = "open"  # an operator took it
-    RESOLVED = "resolved"  # the operator closed the conversation
-    CLOSED = "closed"  # done for good
+    NEW = "new"  # filed, nobody took it yet
+    OPEN = "open"  # someone works on it
+    PENDING = "pending"  # waiting on the requester (pauses the resolution clock)
+    ON_HOLD = "on_hold"  # waiting on a third party
+    RESOLVED = "resolved"  # answered; reopens when the requester replies
+    CLOSED = "closed"  # done for good: a reply opens a follow-up ticket
+
+
+#: Statuses of a ticket still being worked on (its SLA clocks run).
+ACTIVE = frozenset({Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD})
+
+
+class TicketType(StrEnum):
+    """What kind of request a ticket is (the desk chooses which it offers)."""
+
+    QUESTION = "question"
+    INCIDENT = "incident"
+    IDEA = "idea"
+    COMPLAINT = "complaint"
+
+
+class Channel(StrEnum):
+    """Where a ticket came from."""
+
+    CHAT = "chat"
+    FORM = "form"
+    EMAIL = "email"
+    API = "api"
+    PHONE = "phone"
 
 
 class Claim(StrEnum):
@@ -44,30 +79,69 @@ class TicketDraft:
     priority: str
     reason: str
     due_at: datetime | None = None
+    resolution_due: datetime | None = None
+    sla_alert_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TicketChanges:
-    """The fields of a ticket to change; ``None`` leaves a field as it is."""
+    """The fields of a ticket to change; ``None`` leaves a field as it is, and the names
+    in ``cleared`` are set to nothing (``operator_id``, ``sla_paused_at``...)."""
 
     subject: str | None = None
     description: str | None = None
     requester_name: str | None = None
     requester_email: str | None = None
+    requester_id: str | None = None
     department: str | None = None
     priority: str | None = None
     due_at: datetime | None = None
+    status: Status | None = None
+    type: TicketType | None = None
+    operator_id: str | None = None
+    fields: dict[str, str] | None = None
+    resolution_due: datetime | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    sla_paused_at: datetime | None = None
+    paused_seconds: float | None = None
+    sla_alert_at: datetime | None = None
+    breached: frozenset[str] | None = None
+    sla_warned: frozenset[str] | None = None
+    status_at: datetime | None = None
+    auto_close_at: datetime | None = None
+    merged_into: str | None = None
+    rating: int | None = None
+    rating_comment: str | None = None
+    rated_at: datetime | None = None
+    cleared: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, **values: Any) -> TicketChanges:
+        """Return the changes setting ``values``; a ``None`` value clears that field."""
+        cleared = frozenset(k for k, v in values.items() if v is None)
+        return cls(**{k: v for k, v in values.items() if v is not None}, cleared=cleared)
 
     def as_columns(self) -> dict[str, object]:
-        """Return the fields to change, by name."""
-        return {
-            name: value for name in self.__slots__ if (value := getattr(self, name)) is not None
+        """Return the fields to change, by name (cleared ones as None)."""
+        found: dict[str, object] = {
+            name: value
+            for name in self.__slots__
+            if name != "cleared" and (value := getattr(self, name)) is not None
         }
+        found.update(dict.fromkeys(self.cleared))
+        return found
 
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
-    """One subject a visitor needs a person for."""
+    """One subject a requester needs a person for.
+
+    ``due_at`` is the first-response due time (its wire name, ``reply_expected_by``, is
+    kept for the widget); ``resolution_due`` the resolution's, moved later by the business
+    time spent pending (``paused_seconds``).
+    """
 
     id: str
     number: int
@@ -88,11 +162,48 @@ class Ticket:
     resolved_at: datetime | None = None
     rating: int | None = None
     rating_comment: str = ""
+    type: TicketType = TicketType.QUESTION
+    channel: Channel = Channel.CHAT
+    requester_id: str | None = None
+    organisation_id: str | None = None
+    lang: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    resolution_due: datetime | None = None
+    sla_paused_at: datetime | None = None
+    paused_seconds: float = 0.0
+    breached: frozenset[str] = frozenset()
+    sla_warned: frozenset[str] = frozenset()
+    sla_alert_at: datetime | None = None
+    status_at: datetime | None = None
+    auto_close_at: datetime | None = None
+    closed_at: datetime | None = None
+    merged_into: str | None = None
+    follow_up_of: str | None = None
+    rated_at: datetime | None = None
 
     @property
     def label(self) -> str:
         """Return ``#000042``."""
         return format_number(self.number)
+
+    @property
+    def next_due(self) -> datetime | None:
+        """Return the next target's due time: first response until answered, then
+        resolution (None once resolved or closed)."""
+        if self.status not in ACTIVE:
+            return None
+        if self.first_response_at is None and self.due_at is not None:
+            return self.due_at
+        return self.resolution_due
+
+    def sla_payload(self) -> dict[str, Any]:
+        """Return ``{first_response_due, resolution_due, breached, paused}``."""
+        return {
+            "first_response_due": _ts(self.due_at),
+            "resolution_due": _ts(self.resolution_due),
+            "breached": sorted(self.breached),
+            "paused": self.sla_paused_at is not None,
+        }
 
     def to_payload(self, *, private: bool = False) -> dict[str, Any]:
         """Return the ticket for the wire; ``private`` adds what only operators see."""
@@ -103,7 +214,7 @@ class Ticket:
             "department": self.department,
             "subject": self.subject,
             "created_at": format_ts(self.created_at),
-            "reply_expected_by": format_ts(self.due_at) if self.due_at else None,
+            "reply_expected_by": _ts(self.due_at),
         }
         if private:
             payload.update(
@@ -113,10 +224,12 @@ class Ticket:
                 requester_email=self.requester_email,
                 description=self.description,
                 operator_id=self.operator_id,
-                first_response_at=(
-                    format_ts(self.first_response_at) if self.first_response_at else None
-                ),
+                first_response_at=_ts(self.first_response_at),
                 rating=self.rating,
                 rating_comment=self.rating_comment,
             )
         return payload
+
+
+def _ts(value: datetime | None) -> str | None:
+    return format_ts(value) if value else None

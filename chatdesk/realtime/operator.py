@@ -77,6 +77,8 @@ class OperatorNamespace(BaseNamespace):
         await self.save_session(sid, {"operator_id": operator.id})
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
+        if operator.sees_complaints:
+            await self.enter_room(sid, rooms.SUPERVISORS)
         self._buckets[sid] = TokenBucket(*_OPERATOR_RATE)
         self.spawn(self._hello(sid, operator), "hello")
 
@@ -247,8 +249,9 @@ class OperatorNamespace(BaseNamespace):
         await self._operator(sid)
         return {
             "operators": [
-                {**o.to_payload(), "status": status.value, "load": load}
-                for o, status, load in await self.services.presence.overview()
+                # `capacity` here is the effective one (the desk's default when unset).
+                {**o.to_payload(), "status": status.value, "load": load, "capacity": capacity}
+                for o, status, load, capacity in await self.services.presence.overview()
             ],
             "departments": list(self.services.config.departments),
         }

@@ -19,10 +19,12 @@ from ..events import (
     OperatorOffered,
     PresenceChanged,
     StateChanged,
+    TicketNews,
     TypingChanged,
 )
+from ..helpdesk import ticket_summary
 from ..metrics import Metrics
-from ..models import Author
+from ..models import Author, TicketType
 from . import rooms
 
 __all__ = ["Publisher"]
@@ -44,9 +46,17 @@ class Publisher:
         self.metrics = metrics
 
     async def publish(self, events: Iterable[Event]) -> None:
-        """Emit each event in order."""
+        """Emit each event in order (a ticket's summary once per call, as it is last)."""
+        events = list(events)
+        latest = {e.ticket.id: e.ticket for e in events if isinstance(e, TicketNews)}
         for event in events:
-            if isinstance(event, MessagePosted):
+            if isinstance(event, TicketNews):
+                ticket = latest.pop(event.ticket.id, None)
+                if ticket is not None:
+                    # Complaints are seen only by service managers and admins.
+                    room = rooms.SUPERVISORS if ticket.type is TicketType.COMPLAINT else None
+                    await self._to_operators("ticket", ticket_summary(ticket), room)
+            elif isinstance(event, MessagePosted):
                 await self._message(event)
             elif isinstance(event, TypingChanged):
                 await self._typing(event)

@@ -6,6 +6,7 @@ __all__ = [
     "DESK",
     "OPERATORS",
     "OPERATOR_NS",
+    "SUPERVISORS",
     "VISITOR_NS",
     "conversation",
     "operator",
@@ -16,6 +17,8 @@ VISITOR_NS = "/visitor"
 OPERATOR_NS = "/operator"
 #: Every operator connection joins it (lists, presence).
 OPERATORS = "operators"
+#: Connections of service managers and admins: the only ones told about complaints.
+SUPERVISORS = "supervisors"
 #: Visitor connections join it once their ``session`` was sent: desk status changes go there
 #: (a namespace-wide emit would reach connections still connecting, before ``session``).
 DESK = "desk"

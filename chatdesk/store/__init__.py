@@ -6,26 +6,34 @@ from ..config import Settings
 from ..errors import ConfigError
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
+from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
+from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
+from .requesters import RequesterStore
 from .routing import RoutingStore
 from .sqlite import SqliteStore
 from .tickets import NoteStore, TicketStore
 
 __all__ = [
     "MAX_PAGE",
+    "ApiTokenStore",
     "CannedStore",
     "ConversationStore",
     "FeedbackStore",
+    "HelpdeskStore",
     "InboxQueries",
     "LeaseStore",
     "NoteStore",
+    "NoticeStore",
     "OperatorStore",
     "PresenceStore",
+    "RequesterStore",
     "RoutingStore",
     "SqliteStore",
     "Store",
+    "TicketQueries",
     "TicketStore",
     "create_store",
 ]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from .conversations import ConversationStore, FeedbackStore
+from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
+from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
+from .requesters import RequesterStore
 from .routing import RoutingStore
 from .tickets import NoteStore, TicketStore
 
@@ -78,6 +81,31 @@ class Store(Protocol):
     @property
     def leases(self) -> LeaseStore:
         """Leases of periodic jobs."""
+        ...
+
+    @property
+    def helpdesk(self) -> HelpdeskStore:
+        """Tickets as a channel: threads, history, files."""
+        ...
+
+    @property
+    def ticket_queries(self) -> TicketQueries:
+        """Ticket lists and full-text search."""
+        ...
+
+    @property
+    def requesters(self) -> RequesterStore:
+        """Requesters, organisations, invitations, seats."""
+        ...
+
+    @property
+    def notices(self) -> NoticeStore:
+        """Service notices."""
+        ...
+
+    @property
+    def api_tokens(self) -> ApiTokenStore:
+        """API tokens."""
         ...
 
     async def open(self) -> None:

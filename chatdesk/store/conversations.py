@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from ..models import MAX_PAGE, Conversation, LangSource, Message, MessageDraft, Mode, Visitor
+from ..models import (
+    MAX_PAGE,
+    Conversation,
+    LangSource,
+    Message,
+    MessageDraft,
+    Miss,
+    Mode,
+    Visitor,
+)
 
 __all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore"]
 
@@ -154,4 +163,11 @@ class FeedbackStore(Protocol):
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         """Return ``{entry_id: (useful, not useful)}`` over every rated bot answer."""
+        ...
+
+    async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
+        """Return the visitor questions the bot served badly since ``since`` (newest first,
+        at most ``limit``): a no-answer or suggestions only, a 👎 on its answer, or an
+        escalation because it was unsure or the visitor asked (the visitor's last messages
+        before the ticket). For ``chatdesk kb gaps``."""
         ...

@@ -16,9 +16,18 @@ from ..errors import ChatdeskError, RateLimited
 from ..operators import SESSION_COOKIE, SESSION_MAX_AGE, Session
 from ..wire.forms import LoginForm, LogoutForm
 from .appkeys import SERVICES
+from .consolelang import console_lang, translator
 from .forms import read_form
 
-__all__ = ["CSRF_COOKIE", "SESSION", "check_csrf", "login_required", "setup"]
+__all__ = [
+    "CSRF_COOKIE",
+    "SESSION",
+    "check_csrf",
+    "current_session",
+    "login_required",
+    "safe_next",
+    "setup",
+]
 
 #: Holds the login form's CSRF token before there is a session (double-submit).
 CSRF_COOKIE = "chatdesk_csrf"
@@ -64,7 +73,8 @@ def _secure(request: web.Request) -> bool:
     return request.secure or request.headers.get("X-Forwarded-Proto", "").startswith("https")
 
 
-def _next(value: Any) -> str:
+def safe_next(value: Any) -> str:
+    """Return ``value`` if it is a path on this site, else ``/console``."""
     # Only paths on this site: "//evil.example" or "https://..." would be open redirects.
     if (
         isinstance(value, str)
@@ -79,7 +89,7 @@ def _next(value: Any) -> str:
 async def login_page(request: web.Request) -> web.StreamResponse:
     """Show the login form (with a fresh CSRF token)."""
     if await current_session(request) is not None:
-        raise web.HTTPSeeOther(_next(request.query.get("next")))
+        raise web.HTTPSeeOther(safe_next(request.query.get("next")))
     return _login_form(request, error="", status=200)
 
 
@@ -91,13 +101,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     operators = request.app[SERVICES].operators
     try:
         operator = await operators.login(email, password, client=request.remote or "unknown")
-    except RateLimited as exc:
-        return _login_form(request, error=exc.message, status=429, email=email)
+    except RateLimited:
+        return _login_form(request, error="too_many_logins", status=429, email=email)
     except ChatdeskError:
         # 200, as form logins do: a 401 would need a WWW-Authenticate challenge.
-        return _login_form(request, error="Wrong e-mail or password.", status=200, email=email)
+        return _login_form(request, error="wrong_login", status=200, email=email)
     token, _csrf = operators.tokens.issue(operator)
-    response = web.HTTPSeeOther(_next(form.next))
+    response = web.HTTPSeeOther(safe_next(form.next))
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -122,13 +132,19 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 def _login_form(request: web.Request, *, error: str, status: int, email: str = "") -> web.Response:
+    """The login page; ``error`` is a key of the console's texts (or empty)."""
     csrf = secrets.token_urlsafe(24)
-    response = aiohttp_jinja2.render_template(
-        "console/login.html",
-        request,
-        {"csrf": csrf, "error": error, "email": email, "next": _next(request.query.get("next"))},
-        status=status,
-    )
+    lang = console_lang(request)
+    t = translator(lang)
+    context = {
+        "csrf": csrf,
+        "error": t(error) if error else "",
+        "email": email,
+        "next": safe_next(request.query.get("next")),
+        "lang": lang,
+        "t": t,
+    }
+    response = aiohttp_jinja2.render_template("console/login.html", request, context, status=status)
     response.set_cookie(
         CSRF_COOKIE,
         csrf,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,14 @@ from ..errors import ChatdeskError, InvalidPayload
 from ..models import CannedResponse, InboxView, Operator
 from ..services import Services
 from ..wire import decode
-from ..wire.forms import CannedForm
+from ..wire.forms import CannedForm, LangForm
 from .appkeys import SERVICES
-from .auth import SESSION, check_csrf, login_required
+from .auth import SESSION, check_csrf, current_session, login_required, safe_next
+from .consolelang import LANG_COOKIE, LANGS, console_lang, translator
+from .forms import read_form
 from .widget import DIST_DIR, Bundle
 
-__all__ = ["setup"]
+__all__ = ["plain_text", "setup"]
 
 _STATIC = Path(__file__).parent / "static"
 _HEADERS = {
@@ -130,7 +133,12 @@ async def asset(request: web.Request) -> web.StreamResponse:
 async def _base(request: web.Request) -> dict[str, Any]:
     session = request[SESSION]
     services = request.app[SERVICES]
+    lang = console_lang(request)
     return {
+        "lang": lang,
+        "langs": LANGS,
+        "t": translator(lang),
+        "path": request.path_qs,
         "operator": session.operator,
         "csrf": session.csrf,
         "desk": services.config.name,
@@ -156,10 +164,41 @@ async def _home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/console/queue")
 
 
+async def choose_lang(request: web.Request) -> web.StreamResponse:
+    """Keep the operator's choice of language (a cookie), then go back to the page."""
+    session = await current_session(request)
+    if session is None:
+        raise web.HTTPSeeOther("/console/login")
+    form = await read_form(request, LangForm)
+    check_csrf(session.csrf, form.csrf)
+    lang = form.lang
+    response = web.HTTPSeeOther(safe_next(form.next))
+    # A year: the operator's language does not change often. Not HttpOnly-sensitive (no
+    # secret), but the scripts do not need it either: they read <html lang>.
+    response.set_cookie(
+        LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="Lax", path="/console"
+    )
+    raise response
+
+
+# Markdown marks that make a one-line preview unreadable ("**Factures**: ...").
+_MARKS = re.compile(r"(\*\*|__|`|^#{1,6}\s+|^>\s?|^\s*(?:[-*+]|\d+\.)\s+)", re.MULTILINE)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(markdown: str) -> str:
+    """Return ``markdown`` without its marks, on one line (for list previews)."""
+    text = _MARKS.sub("", _LINK.sub(r"\1", markdown))
+    text = re.sub(r"(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
 def setup(app: web.Application) -> None:
     """Add the console routes and its security headers to ``app``."""
     app.middlewares.append(security_headers)
+    aiohttp_jinja2.get_env(app).filters["plain"] = plain_text
     app.router.add_get("/console", _home)
+    app.router.add_post("/console/lang", choose_lang)
     app.router.add_get("/console/assets/{name}", asset)
     app.router.add_route("*", "/console/canned", canned)
     app.router.add_get("/console/c/{conversation_id}", conversation)

@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 
 from . import operator as op
+from . import tickets as tk
 from . import visitor as vi
 from .base import ErrorOut, Out
 from .shared import DeskOut, MessageOut, StateOut
@@ -91,6 +92,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "message": MessageOut,
         "note": op.NoteOut,
         "typing": vi.TypingOut,
+        "ticket": tk.TicketSummaryOut,
         "error": ErrorOut,
     },
 }

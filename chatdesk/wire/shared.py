@@ -66,6 +66,10 @@ class MessageOut(Out):
     lang: str | UnsetType = UNSET
     html: str | UnsetType = UNSET
     entry_id: str | UnsetType | None = UNSET
+    #: An answer written in another language than the conversation's (the entry lacks it):
+    #: that language, and a one-line note in the visitor's saying so.
+    answer_lang: str | UnsetType = UNSET
+    note: str | UnsetType | None = UNSET
     confidence: float | UnsetType | None = UNSET
     suggestions: list[Suggestion] | UnsetType = UNSET
     follow_ups: list[Choice] | UnsetType = UNSET
@@ -82,7 +86,7 @@ class TicketOut(Out):
     """A ticket; the fields after ``reply_expected_by`` are sent to operators only."""
 
     number: str
-    status: Literal["new", "open", "resolved", "closed"]
+    status: Literal["new", "open", "pending", "on_hold", "resolved", "closed"]
     priority: str
     department: str
     subject: str
@@ -127,6 +131,7 @@ class DeskOut(Out):
     reply_within_seconds: int
     departments: list[str]
     reply_expected_by: Ts | UnsetType = UNSET
+    timezone: str | UnsetType | None = UNSET
 
 
 class BotWelcome(Out):

@@ -50,14 +50,16 @@ button, section, div { background: yellow !important; border: 5px solid red !imp
 
 
 async def _test_page(request: web.Request) -> web.Response:
-    """A bare host page: `/test/fr?hostile=1` has <html lang="fr"> and hostile styles."""
+    """A bare host page in a language: `/test/fr` embeds the widget with `data-lang="fr"`;
+    `?site_lang=0` leaves `data-lang` out, `?hostile=1` adds hostile styles."""
     lang = html.escape(request.match_info["lang"])
     style = f"<style>{HOSTILE_CSS}</style>" if request.query.get("hostile") else ""
+    data_lang = "" if request.query.get("site_lang") == "0" else f' data-lang="{lang}"'
     body = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>Host page</title>
 <link rel="icon" href="data:,">{style}</head>
 <body><h1>Host page</h1><p><a href="#top">A link of the page</a></p>
-<script src="/widget.js" async></script></body></html>"""
+<script src="/widget.js" async{data_lang}></script></body></html>"""
     return web.Response(text=body, content_type="text/html")
 
 

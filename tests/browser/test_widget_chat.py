@@ -273,11 +273,11 @@ async def test_keyboard_only(desk: Desk, context: Any) -> None:
     await expect(launcher).to_have_attribute("aria-expanded", "false")
 
 
-async def test_language_follows_the_page_and_the_visitor_can_switch(
+async def test_language_follows_the_site_and_the_visitor_can_switch(
     desk: Desk, context: Any
 ) -> None:
     page = await context.new_page()
-    await page.goto(f"{desk.url}/test/nl")
+    await page.goto(f"{desk.url}/test/nl")  # data-lang="nl"
     w = widget(page)
     await expect(w.locator(".launcher")).to_have_attribute("aria-label", "Chat openen")
     await open_widget(page)
@@ -287,8 +287,9 @@ async def test_language_follows_the_page_and_the_visitor_can_switch(
     await expect(w.get_by_label("Langue")).to_be_focused()
     await expect(w.locator(".msg-intro")).to_contain_text("Bonjour ! Je suis Ardi")
     await expect(w.get_by_label("Votre message")).to_be_visible()
-    # The choice is the visitor's: it holds on the next page, whatever the page's language.
-    await page.goto(f"{desk.url}/test/en")
+    # The choice is the visitor's: it holds on the next page that sets no language (a
+    # page's data-lang comes first), whatever the browser's languages.
+    await page.goto(f"{desk.url}/test/en?site_lang=0")
     await expect(w.locator(".msg-intro")).to_contain_text("Bonjour ! Je suis Ardi")
 
 

@@ -31,6 +31,16 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _state(mode: str, **fields: Any) -> dict[str, Any]:
+    """A whole `state` payload (the schema's), with a whole ticket when one is given."""
+    if fields.get("ticket") is not None:
+        fields["ticket"] = {
+            "status": "new",
+            "priority": "normal",
+            "department": "general",
+            "subject": "Ma facture est fausse",
+            "created_at": _tomorrow_at_ten(),
+            **fields["ticket"],
+        }
     state: dict[str, Any] = {
         "mode": mode,
         "queue": None,
@@ -61,7 +71,8 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     await box.fill("Ma facture de novembre est fausse")
     await box.press("Enter")
     await expect(w.locator(".msg-bot")).not_to_have_count(0)
-    await expect(w.locator(".status")).to_have_text("Nous répondons sous 24 heures")
+    # The header promises the same time the ticket will (the desk's reply_expected_by).
+    await expect(w.locator(".status")).to_contain_text("Nous répondons d'ici")
 
     await w.locator("header").get_by_role("button", name="Parler à une personne").click()
     await expect(w.locator(".msg-system").filter(has_text="#000001")).to_be_visible()
@@ -79,15 +90,14 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     await expect(form.get_by_label("Nom")).to_be_focused()
     await expect(form.get_by_label("Sujet")).to_have_value("Ma facture de novembre est fausse")
     priority = form.get_by_label("Priorité")
-    await expect(priority.locator("option")).to_have_text(
-        [
-            "Urgente : service à l'arrêt, sans solution de contournement",
-            "Haute : une partie importante est touchée",
-            "Normale : une fonction ne marche pas comme prévu",
-            "Basse : une question ou une demande",
-        ]
-    )
+    # Short labels (long ones were cut off in the select), the definition under it.
+    await expect(priority.locator("option")).to_have_text(["Urgente", "Haute", "Normale", "Basse"])
     await expect(priority).to_have_value("normal")
+    await expect(priority).to_have_accessible_description("Une fonction ne marche pas comme prévu.")
+    await priority.select_option("urgent")
+    await expect(priority).to_have_accessible_description(
+        "Service à l'arrêt, sans solution de contournement."
+    )
     send = form.get_by_role("button", name="Envoyer mes coordonnées")
     await form.get_by_label("E-mail").fill("pas-une-adresse")
     await send.click()
@@ -184,9 +194,16 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
     await expect(card).to_have_text("Vous êtes numéro 2 dans la file d'attente.Environ 4 minutes.")
     ticket = {"number": "#000042", "reply_expected_by": _tomorrow_at_ten()}
     await emit_to_visitor(desk, conversation_id, "state", _state("waiting", ticket=ticket))
+    # Written as the desk's own system messages write it: "mardi 1 décembre, 10:00".
+    tomorrow = _in_days_at(1, 10, 0)
+    promised = f"{_FR_DAYS[tomorrow.weekday()]} {tomorrow.day} {_FR_MONTHS[tomorrow.month - 1]}"
+    promised += ", 10:00"
     await expect(card).to_have_text(
-        "Votre demande porte le numéro #000042.Nous vous répondrons d'ici demain à 10:00."
+        f"Votre demande porte le numéro #000042.Nous vous répondrons d'ici {promised}."
     )
+    # The header says the same as the ticket, never "within 24 hours" next to it.
+    await expect(w.locator(".status")).to_have_text(f"Nous répondons d'ici {promised}")
+    await emit_to_visitor(desk, conversation_id, "state", _state("closed"))
     await emit_to_visitor(
         desk,
         conversation_id,
@@ -197,6 +214,99 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
             "open_now": False,
             "next_open": _tomorrow_at_ten(),
             "reply_within_seconds": 86400,
+            "departments": ["general"],
         },
     )
-    await expect(w.locator(".status")).to_have_text("De retour demain à 10:00")
+    await expect(w.locator(".status")).to_have_text(f"De retour {promised}")
+
+
+def _in_days_at(days: int, hour: int, minute: int) -> datetime:
+    day = datetime.now(BRUSSELS).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), BRUSSELS)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
+_EN_MONTHS += ("September", "October", "November", "December")
+_FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août")
+_FR_MONTHS += ("septembre", "octobre", "novembre", "décembre")
+
+
+async def test_the_header_promises_the_desks_reply_time_and_follows_the_state(
+    desk: Desk, context: Any
+) -> None:
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/en")
+    w = widget(page)
+    await open_widget(page)
+    conversation_id = await conversation_of(desk, page)
+    due = _in_days_at(4, 14, 25)
+    away = {
+        "name": "Ardenne Cloud",
+        "status": "away",
+        "open_now": True,
+        "next_open": None,
+        "reply_within_seconds": 86400,
+        "reply_expected_by": _iso(due),
+        "departments": ["general"],
+    }
+    await emit_to_visitor(desk, conversation_id, "desk", away)
+    # One formatter for promised times: "Thursday 3 December, 14:25" (not "within 24 hours").
+    promised = f"{_EN_DAYS[due.weekday()]} {due.day} {_EN_MONTHS[due.month - 1]}, 14:25"
+    status = w.locator(".status")
+    await expect(status).to_have_text(f"We'll reply by {promised}")
+
+    # A ticket waiting with the offline form, then an operator comes online: the desk says
+    # online. The header says what the ticket says, never "online" next to the form.
+    ticket = {"number": "#000007", "reply_expected_by": _iso(due)}
+    waiting = _state("waiting", ticket=ticket, offline_form=True)
+    await emit_to_visitor(desk, conversation_id, "state", waiting)
+    strip = w.locator(".strip")
+    await expect(strip).to_contain_text(f"We'll reply by {promised}.")
+    await expect(strip.get_by_role("button", name="Leave my contact details")).to_be_visible()
+    await emit_to_visitor(desk, conversation_id, "desk", away | {"status": "online"})
+    await expect(status).to_have_text(f"We'll reply by {promised}")
+    # The conversation is queued for the operator: the waiting UI goes.
+    queued = _state("queued", ticket=ticket, queue={"position": 1, "estimated_wait_seconds": 60})
+    await emit_to_visitor(desk, conversation_id, "state", queued)
+    await expect(status).to_have_text("We're online")
+    await expect(strip).to_have_text("You're number 1 in the queue.About 1 minute.")
+    await expect(strip.get_by_role("button")).to_have_count(0)
+    await emit_to_visitor(
+        desk, conversation_id, "state", _state("live", ticket=ticket, operator={"name": "Lea"})
+    )
+    await expect(status).to_have_text("You're chatting with Lea")
+    await expect(strip).to_be_empty()
+
+
+async def test_promised_times_are_in_the_desks_time_zone(
+    desk: Desk, new_context: NewContext
+) -> None:
+    context = await new_context(locale="fr-BE", timezone_id="America/New_York")
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/fr")
+    w = widget(page)
+    await open_widget(page)
+    due = _in_days_at(4, 14, 25)
+    away = {
+        "name": "Ardenne Cloud",
+        "status": "away",
+        "open_now": True,
+        "next_open": None,
+        "reply_within_seconds": 86400,
+        "reply_expected_by": _iso(due),
+        "timezone": "Europe/Brussels",
+        "departments": ["general"],
+    }
+    await emit_to_visitor(desk, await conversation_of(desk, page), "desk", away)
+    # 14:25 in Brussels, named as such, whatever the visitor's own time zone.
+    offset = int(due.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+    day = f"{_FR_DAYS[due.weekday()]} {due.day} {_FR_MONTHS[due.month - 1]}"
+    await expect(w.locator(".status")).to_have_text(
+        f"Nous répondons d'ici {day}, 14:25 UTC+{offset}"
+    )

@@ -54,7 +54,7 @@ async def test_screenshots_of_the_demo_site(
     await page.screenshot(path=str(target / "widget-desktop.png"))
 
     phone = await new_context(
-        viewport={"width": 375, "height": 740},
+        viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
@@ -65,13 +65,15 @@ async def test_screenshots_of_the_demo_site(
     await page.goto(desk.url + "/")
     await page.get_by_role("button", name="FR").click()  # the demo's chat language switch
     w = widget(page)
+    await expect(w.locator(".launcher")).to_have_attribute("aria-label", "Ouvrir le chat")
+    await w.locator(".launcher").click()
     panel = w.get_by_role("dialog")
     await expect(panel).to_be_visible()
     await expect(w.locator(".msg-intro")).to_contain_text("Bonjour ! Je suis Ardi")
     await _ask(w, "Votre message", "Où trouver mes factures ?", "Factures")
     # Full-screen below 480 px, the launcher hidden behind it.
     box = await panel.bounding_box()
-    assert box == {"x": 0, "y": 0, "width": 375, "height": 740}
+    assert box == {"x": 0, "y": 0, "width": 390, "height": 844}
     await expect(w.locator(".launcher")).to_be_hidden()
     await w.get_by_label("Votre message").blur()
     await page.screenshot(path=str(target / "widget-mobile.png"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 
 from chatdesk.errors import NotFound
-from chatdesk.models import Author, Conversation, Message
+from chatdesk.models import Author, Conversation, Message, MessageDraft
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, draft, later
@@ -80,3 +83,31 @@ async def test_recording_a_choice_is_not_a_rating(store: Store, make: Factory) -
     assert await store.feedback.feedback_summary() == {}
     messages, _ = await store.conversations.list_messages(conversation.id)
     assert [m.id for m in messages] == [picked.id]
+
+
+async def test_store_misses_contract(store: Store) -> None:
+    """What counts as a miss, on every store backend (no server)."""
+    _, conversation = await store.conversations.create_visitor(lang="nl", page="", now=T0)
+    cid = conversation.id
+
+    async def say(author: Author, text: str, minutes: int, **extra: Any) -> Message:
+        made = MessageDraft(author, text, extra=extra, ts=T0 + timedelta(minutes=minutes))
+        return (await store.conversations.append_message(cid, made))[0]
+
+    await say(Author.VISITOR, "hallo", 0)
+    await say(Author.BOT, "Hallo!", 0, kind="small_talk", lang="nl")  # not a miss
+    await say(Author.VISITOR, "waar is mijn factuur", 1)
+    answer = await say(Author.BOT, "In uw klantenzone.", 1, kind="answer", lang="nl",
+                       entry_id="invoices")  # fmt: skip
+    await store.feedback.record_feedback(
+        cid, answer.id, useful=False, now=T0 + timedelta(minutes=2)
+    )
+    await say(Author.VISITOR, "hoe verhuis ik mijn domein", 3)
+    await say(Author.BOT, "Bedoelde u:", 3, kind="suggest", lang="nl", entry_id=None)
+    misses = await store.feedback.misses()
+    assert [(m.kind, m.text, m.entry_id, m.lang) for m in misses] == [
+        ("no_answer", "hoe verhuis ik mijn domein", None, "nl"),
+        ("thumbs_down", "waar is mijn factuur", "invoices", "nl"),
+    ]
+    assert misses[0].conversation_id == cid
+    assert await store.feedback.misses(since=T0 + timedelta(minutes=2, seconds=30)) == misses[:1]

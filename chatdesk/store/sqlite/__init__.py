@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .conversations import SqliteConversations, SqliteFeedback
+from .helpdesk import SqliteHelpdesk
 from .leases import SqliteLeases
 from .migrations import migrate
+from .notices import SqliteApiTokens, SqliteNotices
 from .people import SqliteCanned, SqliteOperators, SqlitePresence
 from .queries import SqliteQueries
+from .requesters import SqliteRequesters
 from .routing import SqliteRouting
+from .search import SqliteTicketQueries
 from .tickets import SqliteNotes, SqliteTickets
 from .worker import SqliteWorker
 
@@ -39,6 +43,11 @@ class SqliteStore:
         self.routing = SqliteRouting(worker)
         self.queries = SqliteQueries(worker)
         self.leases = SqliteLeases(worker)
+        self.helpdesk = SqliteHelpdesk(worker)
+        self.ticket_queries = SqliteTicketQueries(worker)
+        self.requesters = SqliteRequesters(worker)
+        self.notices = SqliteNotices(worker)
+        self.api_tokens = SqliteApiTokens(worker)
 
     async def open(self) -> None:
         """Open the file (creating or migrating the schema) and start the writer thread."""

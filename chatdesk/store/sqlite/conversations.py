@@ -15,6 +15,7 @@ from ...models import (
     LangSource,
     Message,
     MessageDraft,
+    Miss,
     Mode,
     Visitor,
     format_ts,
@@ -22,6 +23,7 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
+from .misses import read_misses
 from .rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .worker import SqliteWorker
 
@@ -252,6 +254,9 @@ class SqliteFeedback:
             )
 
         await self._worker.run(job)
+
+    async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
+        return await self._worker.run(lambda conn: read_misses(conn, since, limit))
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         rows = await self._worker.run(

@@ -166,6 +166,137 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "DROP TABLE login_failures",
     ],
+    [
+        # The helpdesk: tickets as a channel, their threads, history and files (in the
+        # database, so every process serves them), requesters and organisations, notices,
+        # API tokens, and the full-text index (accent-insensitive, fr/nl/en).
+        "ALTER TABLE tickets ADD COLUMN type TEXT NOT NULL DEFAULT 'question'",
+        "ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'chat'",
+        "ALTER TABLE tickets ADD COLUMN requester_id TEXT",
+        "ALTER TABLE tickets ADD COLUMN organisation_id TEXT",
+        "ALTER TABLE tickets ADD COLUMN lang TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tickets ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE tickets ADD COLUMN resolution_due TEXT",
+        "ALTER TABLE tickets ADD COLUMN sla_paused_at TEXT",
+        "ALTER TABLE tickets ADD COLUMN paused_seconds REAL NOT NULL DEFAULT 0",
+        "ALTER TABLE tickets ADD COLUMN breached TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tickets ADD COLUMN sla_warned TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE tickets ADD COLUMN sla_alert_at TEXT",
+        "ALTER TABLE tickets ADD COLUMN status_at TEXT",
+        "ALTER TABLE tickets ADD COLUMN auto_close_at TEXT",
+        "ALTER TABLE tickets ADD COLUMN closed_at TEXT",
+        "ALTER TABLE tickets ADD COLUMN merged_into TEXT",
+        "ALTER TABLE tickets ADD COLUMN follow_up_of TEXT",
+        "ALTER TABLE tickets ADD COLUMN rated_at TEXT",
+        "UPDATE tickets SET status_at = updated_at",
+        "CREATE INDEX tickets_by_sla_alert ON tickets(sla_alert_at) WHERE sla_alert_at IS NOT NULL",
+        """CREATE INDEX tickets_by_auto_close ON tickets(auto_close_at)
+            WHERE auto_close_at IS NOT NULL""",
+        "CREATE INDEX tickets_by_status ON tickets(status, updated_at)",
+        "CREATE INDEX tickets_by_requester ON tickets(requester_id)",
+        "CREATE INDEX tickets_by_operator ON tickets(operator_id)",
+        """CREATE TABLE organisations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            contract_active INTEGER NOT NULL DEFAULT 1,
+            max_members INTEGER,
+            max_editors_per_site INTEGER,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE requesters (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            lang TEXT NOT NULL DEFAULT '',
+            organisation_id TEXT REFERENCES organisations(id) ON DELETE SET NULL,
+            org_role TEXT NOT NULL DEFAULT 'member',
+            invited INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX requesters_by_organisation ON requesters(organisation_id)",
+        """CREATE TABLE site_seats (
+            organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+            site_id TEXT NOT NULL,
+            requester_id TEXT NOT NULL REFERENCES requesters(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (organisation_id, site_id, requester_id)
+        )""",
+        """CREATE TABLE invitations (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            organisation_id TEXT REFERENCES organisations(id) ON DELETE CASCADE,
+            invited_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            accepted_at TEXT
+        )""",
+        "CREATE INDEX invitations_by_email ON invitations(email, created_at)",
+        """CREATE TABLE ticket_messages (
+            id TEXT PRIMARY KEY,
+            ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+            author TEXT NOT NULL,
+            author_id TEXT,
+            author_name TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            internal INTEGER NOT NULL DEFAULT 0,
+            ts TEXT NOT NULL,
+            client_id TEXT
+        )""",
+        "CREATE INDEX ticket_messages_by_ticket ON ticket_messages(ticket_id, ts)",
+        """CREATE UNIQUE INDEX ticket_messages_by_client_id
+            ON ticket_messages(ticket_id, author, author_id, client_id)
+            WHERE client_id IS NOT NULL""",
+        """CREATE TABLE ticket_events (
+            id TEXT PRIMARY KEY,
+            ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            actor_id TEXT,
+            data TEXT NOT NULL DEFAULT '{}',
+            ts TEXT NOT NULL
+        )""",
+        "CREATE INDEX ticket_events_by_ticket ON ticket_events(ticket_id, ts)",
+        """CREATE TABLE attachments (
+            id TEXT PRIMARY KEY,
+            ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+            message_id TEXT,
+            filename TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            data BLOB NOT NULL
+        )""",
+        "CREATE INDEX attachments_by_ticket ON attachments(ticket_id, created_at)",
+        """CREATE TABLE notices (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT,
+            audience TEXT NOT NULL DEFAULT '[]',
+            published_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            operator_id TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        )""",
+        """CREATE VIRTUAL TABLE ticket_search USING fts5(
+            ticket_id UNINDEXED, subject, body, fields,
+            tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        """INSERT INTO ticket_search (ticket_id, subject, body, fields)
+            SELECT id, subject, description, '' FROM tickets""",
+    ],
 ]
 
 

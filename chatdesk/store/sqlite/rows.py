@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from ...models import (
     Author,
+    Channel,
     Conversation,
     LangSource,
     Message,
@@ -16,6 +19,8 @@ from ...models import (
     Role,
     Status,
     Ticket,
+    TicketType,
+    format_ts,
     parse_ts,
 )
 
@@ -24,6 +29,7 @@ __all__ = [
     "MESSAGE_COLUMNS",
     "OPERATOR_COLUMNS",
     "TICKET_COLUMNS",
+    "column_value",
     "conversation_row",
     "message_row",
     "note_row",
@@ -42,7 +48,10 @@ OPERATOR_COLUMNS = (
 TICKET_COLUMNS = (
     "id, number, conversation_id, subject, department, priority, status, created_at, "
     "updated_at, due_at, reason, requester_name, requester_email, description, operator_id, "
-    "first_response_at, resolved_at, rating, rating_comment"
+    "first_response_at, resolved_at, rating, rating_comment, type, channel, requester_id, "
+    "organisation_id, lang, fields, resolution_due, sla_paused_at, paused_seconds, breached, "
+    "sla_warned, sla_alert_at, status_at, auto_close_at, closed_at, merged_into, follow_up_of, "
+    "rated_at"
 )
 
 
@@ -123,7 +132,45 @@ def ticket_row(row: Any) -> Ticket:
         resolved_at=_ts(row[16]),
         rating=row[17],
         rating_comment=row[18],
+        type=TicketType(row[19]),
+        channel=Channel(row[20]),
+        requester_id=row[21],
+        organisation_id=row[22],
+        lang=row[23],
+        fields=json.loads(row[24]) if row[24] else {},
+        resolution_due=_ts(row[25]),
+        sla_paused_at=_ts(row[26]),
+        paused_seconds=float(row[27] or 0),
+        breached=_set(row[28]),
+        sla_warned=_set(row[29]),
+        sla_alert_at=_ts(row[30]),
+        status_at=_ts(row[31]),
+        auto_close_at=_ts(row[32]),
+        closed_at=_ts(row[33]),
+        merged_into=row[34],
+        follow_up_of=row[35],
+        rated_at=_ts(row[36]),
     )
+
+
+def _set(text: str | None) -> frozenset[str]:
+    return frozenset(text.split(",")) if text else frozenset()
+
+
+def column_value(value: object) -> object:
+    """Return a Python value as its column holds it (times as text, sets comma-joined,
+    dicts as JSON, enums by value)."""
+    if isinstance(value, datetime):
+        return format_ts(value)
+    if isinstance(value, frozenset | set):
+        return ",".join(sorted(value))
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
 
 
 def note_row(row: Any) -> Note:

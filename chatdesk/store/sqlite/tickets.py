@@ -7,7 +7,8 @@ from datetime import datetime
 
 from ...errors import NotFound
 from ...models import Mode, Note, Status, Ticket, TicketChanges, TicketDraft, format_ts, new_id
-from .rows import TICKET_COLUMNS, note_row, ticket_row
+from .rows import TICKET_COLUMNS, column_value, note_row, ticket_row
+from .search import reindex
 from .worker import SqliteWorker
 
 __all__ = ["SqliteNotes", "SqliteTickets", "current_ticket_id", "set_current_ticket"]
@@ -29,6 +30,8 @@ def set_current_ticket(
     ticket_id = current_ticket_id(conn, conversation_id)
     if ticket_id is None:
         return
+    if "status" in fields:
+        fields = {**fields, "status_at": format_ts(now)}
     columns = ", ".join(f"{k} = ?" for k in fields)
     conn.execute(
         f"UPDATE tickets SET {columns}, updated_at = ? WHERE id = ?",
@@ -47,7 +50,7 @@ class SqliteTickets:
     ) -> Ticket | None:
         def job(conn: sqlite3.Connection) -> Ticket | None:
             row = conn.execute(
-                "SELECT mode FROM conversations WHERE id = ?", (conversation_id,)
+                "SELECT mode, lang FROM conversations WHERE id = ?", (conversation_id,)
             ).fetchone()
             if row is None:
                 raise NotFound("no such conversation")
@@ -69,11 +72,16 @@ class SqliteTickets:
                 updated_at=now,
                 due_at=draft.due_at,
                 reason=draft.reason,
+                lang=row[1],
+                resolution_due=draft.resolution_due,
+                sla_alert_at=draft.sla_alert_at,
+                status_at=now,
             )
             conn.execute(
                 "INSERT INTO tickets (id, number, conversation_id, subject, department, priority,"
-                " status, created_at, updated_at, due_at, reason)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " status, created_at, updated_at, due_at, reason, lang, resolution_due,"
+                " sla_alert_at, status_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ticket.id,
                     number,
@@ -86,8 +94,13 @@ class SqliteTickets:
                     format_ts(now),
                     format_ts(draft.due_at) if draft.due_at else None,
                     draft.reason,
+                    ticket.lang,
+                    column_value(draft.resolution_due),
+                    column_value(draft.sla_alert_at),
+                    format_ts(now),
                 ),
             )
+            reindex(conn, ticket.id)
             # A new request: refusals of earlier offers do not carry over.
             conn.execute("DELETE FROM declines WHERE conversation_id = ?", (conversation_id,))
             conn.execute(
@@ -114,7 +127,7 @@ class SqliteTickets:
         fields = changes.as_columns()
 
         def job(conn: sqlite3.Connection) -> Ticket:
-            values = {k: format_ts(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+            values = {k: column_value(v) for k, v in fields.items()}
             # Column names come from TicketChanges' own fields, never from input.
             columns = "".join(f"{k} = ?, " for k in values)
             row = conn.execute(
@@ -130,6 +143,8 @@ class SqliteTickets:
                     "UPDATE conversations SET department = ?, priority = ? WHERE id = ?",
                     (ticket.department, ticket.priority, ticket.conversation_id),
                 )
+            if changes.subject or changes.description:
+                reindex(conn, ticket_id)
             return ticket
 
         return await self._worker.run(job)

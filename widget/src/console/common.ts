@@ -1,45 +1,8 @@
-// What every part of the console shares: the socket, DOM helpers and the payload types.
+// What every part of the console shares: the socket, acks, notices, DOM helpers and times.
 import { io, Socket } from "socket.io-client";
-
-export type Summary = {
-  id: string;
-  mode: string;
-  department: string;
-  priority: string;
-  lang: string;
-  page: string;
-  queued_at: string | null;
-  operator: { id: string; name: string } | null;
-  ticket: null | {
-    number: string;
-    status: string;
-    priority: string;
-    department: string;
-    subject: string;
-    reply_expected_by: string | null;
-    requester_name: string;
-    requester_email: string;
-    description: string;
-    rating: number | null;
-    rating_comment: string;
-  };
-  last_message: { author: string; text: string; ts: string } | null;
-};
-export type Message = {
-  id: string;
-  seq: number;
-  author: string;
-  text: string;
-  ts: string;
-  kind?: string;
-  entry_id?: string | null;
-  confidence?: number | null;
-  operator?: { name: string };
-  html?: string;
-};
-export type Note = { id: string; operator: { name: string }; text: string; ts: string };
-export type Ack = { ok: boolean; error?: { code: string; message: string }; [key: string]: unknown };
-export type Canned = { shortcut: string; lang: string; text: string };
+import { promisedTime } from "../common/when";
+import { Key, lang, t } from "./i18n";
+import { Ack } from "./protocol";
 
 export const me = document.body.dataset.operatorId || "";
 export const $ = <T extends Element>(selector: string, root: ParentNode = document) =>
@@ -47,10 +10,14 @@ export const $ = <T extends Element>(selector: string, root: ParentNode = docume
 
 export const socket: Socket = io("/operator", { transports: ["websocket", "polling"] });
 
+/** Emit with an ack; a timeout or a desk without the event is an error ack too. */
 export function call(event: string, data: unknown): Promise<Ack> {
   return new Promise((resolve) => {
-    socket.timeout(10000).emit(event, data, (err: Error | null, ack: Ack) => {
-      resolve(err ? { ok: false, error: { code: "timeout", message: "No answer; retry." } } : ack);
+    socket.timeout(10000).emit(event, data, (err: Error | null, ack: Ack | undefined) => {
+      if (err) resolve({ ok: false, error: { code: "timeout", message: t("no_answer") } });
+      // python-socketio acks an event it has no handler for with nothing.
+      else if (!ack) resolve({ ok: false, error: { code: "unsupported", message: "" } });
+      else resolve(ack);
     });
   });
 }
@@ -64,9 +31,23 @@ export function toast(text: string): void {
   box.dataset.timer = String(window.setTimeout(() => (box.hidden = true), 5000));
 }
 
+const KNOWN_ERRORS = new Set([
+  "capacity_full",
+  "cannot_reopen",
+  "already_claimed",
+  "forbidden",
+  "unsupported",
+]);
+
+/** Say what went wrong (in the console's language when we know the code); true if it did. */
 export function failed(ack: Ack): boolean {
-  if (!ack.ok) toast(ack.error ? ack.error.message : "Something went wrong.");
-  return !ack.ok;
+  if (ack.ok) return false;
+  const code = ack.error ? ack.error.code : "";
+  const text = KNOWN_ERRORS.has(code)
+    ? t(`err_${code}` as Key)
+    : (ack.error && ack.error.message) || t("error");
+  toast(text);
+  return true;
 }
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -82,13 +63,20 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 export function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : "—";
+  return iso ? new Date(iso).toLocaleString(lang) : "—";
 }
 
+/** A time promised to a visitor, written as the widget and the system messages write it. */
+export function promised(iso: string | null): string {
+  return (iso && promisedTime(iso, lang)) || "—";
+}
+
+/** Write the server-rendered times (ISO) in the operator's language. */
 export function localizeTimes(root: ParentNode = document): void {
-  root.querySelectorAll("time[datetime]").forEach((t) => {
-    const iso = t.getAttribute("datetime");
-    if (iso && iso !== "None") t.textContent = when(iso);
+  root.querySelectorAll("time[datetime]").forEach((node) => {
+    const iso = node.getAttribute("datetime");
+    if (!iso || iso === "None") return;
+    node.textContent = node.hasAttribute("data-promised") ? promised(iso) : when(iso);
   });
 }
 

@@ -1,6 +1,7 @@
 // The reply box: Enter sends, Shift+Enter is a new line, /shortcut inserts a canned response;
 // and the private-notes form.
-import { $, call, Canned, el, failed, Message, socket, uuid } from "./common";
+import { $, call, el, failed, socket, uuid } from "./common";
+import { Canned, Message } from "./protocol";
 
 /** Wire the composer and the notes form of a conversation page. */
 export function setupComposer(

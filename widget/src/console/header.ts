@@ -1,8 +1,11 @@
-// The bar on every page: live list counts, the presence toggle, auto-assign offers.
-import { $, call, failed, socket, Summary, toast } from "./common";
+// The bar on every page: live list counts, the presence toggle, the language menu,
+// auto-assign offers.
+import { $, call, failed, socket, toast } from "./common";
+import { label, t } from "./i18n";
+import { Hello, Offer } from "./protocol";
 
 /** Show the operator's list sizes in the tabs. */
-export function setCounts(counts: Record<string, number>): void {
+export function setCounts(counts: Readonly<Record<"queue" | "mine" | "all", number>>): void {
   for (const [name, n] of Object.entries(counts)) {
     const badge = $<HTMLElement>(`[data-count="${name}"]`);
     if (badge) badge.textContent = String(n);
@@ -15,7 +18,7 @@ export function setupHeader(): void {
   function setPresence(status: string): void {
     if (!presence) return;
     presence.dataset.status = status;
-    presence.textContent = status;
+    presence.textContent = label("status", status);
   }
   presence?.addEventListener("click", async () => {
     const next = presence.dataset.status === "online" ? "away" : "online";
@@ -23,7 +26,13 @@ export function setupHeader(): void {
     if (!failed(ack)) setPresence(next);
   });
 
-  socket.on("hello", (hello: { status: string; counts: Record<string, number> }) => {
+  // The language menu takes effect when chosen (the button is there for pages without JS).
+  const langForm = $<HTMLFormElement>(".lang-form");
+  $<HTMLSelectElement>("#console-lang")?.addEventListener("change", () => langForm?.requestSubmit());
+  const langSubmit = $<HTMLButtonElement>(".lang-submit");
+  if (langSubmit) langSubmit.hidden = true;
+
+  socket.on("hello", (hello: Hello) => {
     setPresence(hello.status);
     setCounts(hello.counts);
   });
@@ -31,18 +40,19 @@ export function setupHeader(): void {
   socket.on("connect_error", (err: Error) => {
     if (err.message === "unauthorized") window.location.href = "/console/login?next=" +
       encodeURIComponent(window.location.pathname);
-    else toast("Reconnecting…");
+    else toast(t("reconnecting"));
   });
 
   const offerBox = $<HTMLElement>("#offer");
   let offered: string | null = null;
-  socket.on("offer", (offer: { conversation: Summary }) => {
+  socket.on("offer", (offer: Offer) => {
     if (!offerBox) return;
     offered = offer.conversation.id;
     const what = $<HTMLElement>(".offer-what", offerBox);
     if (what) {
-      const t = offer.conversation.ticket;
-      what.textContent = `${t ? t.number + " · " + t.subject : "A visitor"} (${offer.conversation.priority})`;
+      const ticket = offer.conversation.ticket;
+      const priority = label("priority", offer.conversation.priority || "normal");
+      what.textContent = `${ticket ? ticket.number + " · " + ticket.subject : t("a_visitor")} (${priority})`;
     }
     offerBox.hidden = false;
     $<HTMLButtonElement>('[data-action="accept"]', offerBox)?.focus();

@@ -1,28 +1,42 @@
 // The inbox lists (queue, mine, all), refreshed from the server when a conversation changes.
-import { $, call, el, failed, localizeTimes, socket, Summary, when } from "./common";
+import { $, call, el, failed, localizeTimes, socket, when } from "./common";
 import { setCounts } from "./header";
+import { label, t } from "./i18n";
+import { Counts, Summary } from "./protocol";
+
+// Markdown marks that make a one-line preview unreadable ("**Factures**: ...").
+const MARKS = /(\*\*|__|`|^#{1,6}\s+|^>\s?|^\s*(?:[-*+]|\d+\.)\s+)/gm;
+const LINK = /!?\[([^\]]*)\]\([^)]*\)/g;
+const EMPHASIS = /(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)/g;
+
+/** `markdown` without its marks, on one line (as chatdesk/web/console.py's plain_text). */
+export function plainText(markdown: string): string {
+  const text = markdown.replace(LINK, "$1").replace(MARKS, "").replace(EMPHASIS, "$1");
+  return text.split(/\s+/).filter(Boolean).join(" ");
+}
 
 function summaryRow(c: Summary): HTMLLIElement {
   const link = el("a");
   link.href = `/console/c/${c.id}`;
   link.append(
-    el("span", { className: "badge mode", text: c.mode }),
+    el("span", { className: "badge mode", text: label("mode", c.mode) }),
     c.ticket ? el("span", { className: "ticket", text: c.ticket.number }) : "",
-    el("span", { className: "subject", text: c.ticket ? c.ticket.subject : "(no ticket)" }),
-    c.priority ? el("span", { className: "badge prio", text: c.priority }) : "",
+    el("span", { className: "subject", text: c.ticket ? c.ticket.subject : t("no_ticket_subject") }),
+    c.priority ? el("span", { className: "badge prio", text: label("priority", c.priority) }) : "",
     c.department ? el("span", { className: "dept", text: c.department }) : "",
     el("span", { className: "lang", text: c.lang }),
     c.operator ? el("span", { className: "op", text: c.operator.name }) : "",
   );
   if (c.last_message) {
-    const last = el("span", { className: "last" }, el("b", { text: c.last_message.author + ": " }));
-    last.append(c.last_message.text);
+    const who = label("author", c.last_message.author);
+    const last = el("span", { className: "last" }, el("b", { text: who + ": " }));
+    last.append(plainText(c.last_message.text));
     link.append(last);
   }
   if (c.queued_at) {
-    const t = el("time", { text: when(c.queued_at) });
-    t.setAttribute("datetime", c.queued_at);
-    link.append(t);
+    const time = el("time", { text: when(c.queued_at) });
+    time.setAttribute("datetime", c.queued_at);
+    link.append(time);
   }
   const row = el("li", { className: `conv mode-${c.mode} prio-${c.priority || "none"}` }, link);
   row.dataset.id = c.id;
@@ -33,15 +47,15 @@ function summaryRow(c: Summary): HTMLLIElement {
 export function setupLists(inbox: HTMLElement): void {
   let refreshTimer = 0;
   async function refreshList(): Promise<void> {
-      const ack = await call("inbox", { view: inbox.dataset.view });
-      if (failed(ack)) return;
-      const list = $<HTMLElement>("#list", inbox);
-      const focused = (document.activeElement?.closest("li.conv") as HTMLElement | null)?.dataset.id;
-      list?.replaceChildren(...(ack.conversations as Summary[]).map(summaryRow));
-      const empty = $<HTMLElement>(".empty", inbox);
-      if (empty) empty.hidden = (ack.conversations as Summary[]).length > 0;
-      setCounts(ack.counts as Record<string, number>);
-      if (focused) $<HTMLElement>(`li.conv[data-id="${focused}"] a`, inbox)?.focus();
+    const ack = await call("inbox", { view: inbox.dataset.view });
+    if (failed(ack)) return;
+    const list = $<HTMLElement>("#list", inbox);
+    const focused = (document.activeElement?.closest("li.conv") as HTMLElement | null)?.dataset.id;
+    list?.replaceChildren(...(ack.conversations as Summary[]).map(summaryRow));
+    const empty = $<HTMLElement>(".empty", inbox);
+    if (empty) empty.hidden = (ack.conversations as Summary[]).length > 0;
+    setCounts(ack.counts as Counts);
+    if (focused) $<HTMLElement>(`li.conv[data-id="${focused}"] a`, inbox)?.focus();
   }
   socket.on("conversation", () => {
     // Debounced: a burst of changes (a queue moving) is one refresh.

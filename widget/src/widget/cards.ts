@@ -4,10 +4,15 @@
 
 import { h, icon } from "./dom";
 import { I18n } from "./i18n";
-import { ConversationState, Priority } from "./protocol";
+import { Submit } from "./intents";
+import { ContactDetails, ConversationState, Priority, RatingValue } from "./protocol";
 
 /** What the card says about the conversation's state (null: nothing to say). */
-export function stateLines(state: ConversationState, i18n: I18n): string[] | null {
+export function stateLines(
+  state: ConversationState,
+  i18n: I18n,
+  zone: string | null,
+): string[] | null {
   switch (state.mode) {
     case "queued": {
       const q = state.queue;
@@ -23,7 +28,7 @@ export function stateLines(state: ConversationState, i18n: I18n): string[] | nul
       const ticket = state.ticket;
       if (ticket) lines.push(i18n.t("ticket", { number: ticket.number }));
       if (ticket && ticket.reply_expected_by) {
-        lines.push(i18n.t("reply_by", { date: i18n.when(ticket.reply_expected_by) }));
+        lines.push(i18n.t("reply_by", { date: i18n.promised(ticket.reply_expected_by, zone) }));
       } else {
         lines.push(i18n.t("waiting"));
       }
@@ -36,25 +41,16 @@ export function stateLines(state: ConversationState, i18n: I18n): string[] | nul
   }
 }
 
-export interface ContactDetails {
-  name?: string;
-  email: string;
-  subject?: string;
-  description?: string;
-  priority: Priority;
-}
-
-/** Send the value; resolve to an error text to show, or null when accepted (the controller
- * then shows its thanks instead of the form). */
-export type Submit<T> = (value: T) => Promise<string | null>;
-
 let ids = 0;
 const uid = (name: string): string => `cd-${name}-${++ids}`;
+
+const PRIORITIES: readonly Priority[] = ["urgent", "high", "normal", "low"];
 
 function field(
   label: string,
   control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
   optional: string | null,
+  after: HTMLElement | null = null,
 ): HTMLElement {
   control.id = uid(control.name);
   return h(
@@ -67,6 +63,7 @@ function field(
       optional ? h("span", { class: "opt" }, ` (${optional})`) : null,
     ),
     control,
+    after,
   );
 }
 
@@ -81,13 +78,22 @@ export function contactForm(
   const subj = h("input", { name: "subject", type: "text", maxlength: 200 });
   subj.value = subject.slice(0, 200);
   const description = h("textarea", { name: "description", rows: 4, maxlength: 4000 });
+  // Short labels in the select (long ones were cut off), the definition of the one chosen
+  // below it.
   const priority = h(
     "select",
     { name: "priority" },
-    ...(["urgent", "high", "normal", "low"] as const).map((p) =>
+    ...PRIORITIES.map((p) =>
       h("option", { value: p, selected: p === "normal" }, i18n.t(`priority_${p}`)),
     ),
   );
+  const hint = h("p", { class: "hint", id: uid("priority-hint"), "aria-live": "polite" });
+  const explain = (): void => {
+    hint.textContent = i18n.t(`priority_${priority.value as Priority}_hint`);
+  };
+  explain();
+  priority.setAttribute("aria-describedby", hint.id);
+  priority.addEventListener("change", explain);
   const error = h("p", { class: "form-error", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, i18n.t("contact_send"));
   const form = h(
@@ -101,7 +107,7 @@ export function contactForm(
     ),
     field(i18n.t("subject"), subj, opt),
     field(i18n.t("description"), description, opt),
-    field(i18n.t("priority"), priority, null),
+    field(i18n.t("priority"), priority, null, hint),
     error,
     button,
   );
@@ -133,11 +139,6 @@ export function contactForm(
     if (problem) error.textContent = problem;
   });
   return form;
-}
-
-export interface RatingValue {
-  score: number;
-  comment?: string;
 }
 
 export function ratingForm(i18n: I18n, submit: Submit<RatingValue>): HTMLElement {

@@ -2,7 +2,7 @@
 // acks with time limits, and the connect refusals of docs/protocol.md.
 
 import { io, Socket } from "socket.io-client";
-import { Ack } from "./protocol";
+import { Ack, VisitorAuth } from "./protocol";
 
 export interface LinkEvents {
   /** Connected (again); `session` follows. */
@@ -15,7 +15,17 @@ export interface LinkEvents {
   event(name: string, payload: unknown): void;
 }
 
-const EVENTS = ["session", "message", "typing", "state", "desk", "escalated", "forgotten", "error"];
+const EVENTS = [
+  "session",
+  "message",
+  "typing",
+  "state",
+  "desk",
+  "lang",
+  "escalated",
+  "forgotten",
+  "error",
+];
 
 export class Link {
   private socket: Socket | null = null;
@@ -23,7 +33,7 @@ export class Link {
   constructor(
     private readonly url: string,
     private readonly path: string,
-    private readonly auth: () => Record<string, unknown>,
+    private readonly auth: () => VisitorAuth,
     private readonly on: LinkEvents,
   ) {}
 

@@ -55,22 +55,25 @@ const ICONS = {
   chat: "M4 5h16v11H9l-5 4z",
   close: "M6 6l12 12M18 6L6 18",
   person: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0",
-  more: "M5 12h.01M12 12h.01M19 12h.01",
+  // Three filled dots, big enough to see (stroked 0.01-long lines were barely visible).
+  more: "M3.5 12a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M10.5 12a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M17.5 12a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0",
+  down: "M12 5v14M5 12l7 7 7-7",
   send: "M4 12l16-8-6 16-3-7z",
   up: "M7 11v9H4v-9zM7 11l4-7c1.4 0 2.4 1.2 2 2.6L12.5 10H18a2 2 0 0 1 2 2.4l-1.3 6A2 2 0 0 1 16.7 20H7",
 } as const;
 
-export type IconName = keyof typeof ICONS | "down";
+export type IconName = keyof typeof ICONS | "thumbdown";
 
-/** A decorative icon; "down" is "up" turned over (👎). */
+/** A decorative icon; "thumbdown" is "up" turned over (👎). */
 export function icon(name: IconName): SVGSVGElement {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", `i-${name}`);
   const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", ICONS[name === "down" ? "up" : name]);
-  if (name === "down") path.setAttribute("transform", "rotate(180 12 12)");
+  path.setAttribute("d", ICONS[name === "thumbdown" ? "up" : name]);
+  if (name === "thumbdown") path.setAttribute("transform", "rotate(180 12 12)");
   svg.appendChild(path);
   return svg;
 }

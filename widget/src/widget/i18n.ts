@@ -1,6 +1,8 @@
 // The widget's own texts in French, Dutch and English, and the formatting of times and
 // durations in the visitor's language and time zone. The bot's texts come from the server.
 
+import { promisedTime } from "../common/when";
+
 export type Lang = "fr" | "nl" | "en";
 export const LANGS: readonly Lang[] = ["fr", "nl", "en"];
 export const LANG_NAMES: Record<Lang, string> = { fr: "Français", nl: "Nederlands", en: "English" };
@@ -16,7 +18,8 @@ const en = {
   status_online: "We're online",
   status_away: "We reply within {duration}",
   status_closed: "Back {when}",
-  at_time: "{day} at {time}",
+  status_reply_by: "We'll reply by {date}",
+  new_messages: "New messages",
   status_live: "You're chatting with {name}",
   you: "You",
   messages: "Messages",
@@ -53,10 +56,14 @@ const en = {
   description: "Description",
   priority: "Priority",
   optional: "optional",
-  priority_urgent: "Urgent: service down, no workaround",
-  priority_high: "High: a major part is affected",
-  priority_normal: "Normal: a feature misbehaves",
-  priority_low: "Low: a question or a request",
+  priority_urgent: "Urgent",
+  priority_high: "High",
+  priority_normal: "Normal",
+  priority_low: "Low",
+  priority_urgent_hint: "Service down, no workaround.",
+  priority_high_hint: "A major part is affected.",
+  priority_normal_hint: "A feature misbehaves.",
+  priority_low_hint: "A question or a request.",
   contact_send: "Send my details",
   contact_open: "Leave my contact details",
   contact_thanks: "Thank you! We'll reply to {email}.",
@@ -102,7 +109,8 @@ const fr: Catalog = {
   status_online: "Nous sommes en ligne",
   status_away: "Nous répondons sous {duration}",
   status_closed: "De retour {when}",
-  at_time: "{day} à {time}",
+  status_reply_by: "Nous répondons d'ici {date}",
+  new_messages: "Nouveaux messages",
   status_live: "Vous discutez avec {name}",
   you: "Vous",
   messages: "Messages",
@@ -139,10 +147,14 @@ const fr: Catalog = {
   description: "Description",
   priority: "Priorité",
   optional: "facultatif",
-  priority_urgent: "Urgente : service à l'arrêt, sans solution de contournement",
-  priority_high: "Haute : une partie importante est touchée",
-  priority_normal: "Normale : une fonction ne marche pas comme prévu",
-  priority_low: "Basse : une question ou une demande",
+  priority_urgent: "Urgente",
+  priority_high: "Haute",
+  priority_normal: "Normale",
+  priority_low: "Basse",
+  priority_urgent_hint: "Service à l'arrêt, sans solution de contournement.",
+  priority_high_hint: "Une partie importante est touchée.",
+  priority_normal_hint: "Une fonction ne marche pas comme prévu.",
+  priority_low_hint: "Une question ou une demande.",
   contact_send: "Envoyer mes coordonnées",
   contact_open: "Laisser mes coordonnées",
   contact_thanks: "Merci ! Nous vous répondrons à {email}.",
@@ -185,7 +197,8 @@ const nl: Catalog = {
   status_online: "We zijn online",
   status_away: "We antwoorden binnen {duration}",
   status_closed: "Terug {when}",
-  at_time: "{day} om {time}",
+  status_reply_by: "We antwoorden uiterlijk {date}",
+  new_messages: "Nieuwe berichten",
   status_live: "U chat met {name}",
   you: "U",
   messages: "Berichten",
@@ -222,10 +235,14 @@ const nl: Catalog = {
   description: "Beschrijving",
   priority: "Prioriteit",
   optional: "optioneel",
-  priority_urgent: "Dringend: dienst ligt plat, geen omweg",
-  priority_high: "Hoog: een belangrijk deel werkt niet",
-  priority_normal: "Normaal: een functie werkt niet zoals verwacht",
-  priority_low: "Laag: een vraag of een verzoek",
+  priority_urgent: "Dringend",
+  priority_high: "Hoog",
+  priority_normal: "Normaal",
+  priority_low: "Laag",
+  priority_urgent_hint: "De dienst ligt plat, zonder omweg.",
+  priority_high_hint: "Een belangrijk deel werkt niet.",
+  priority_normal_hint: "Een functie werkt niet zoals verwacht.",
+  priority_low_hint: "Een vraag of een verzoek.",
   contact_send: "Mijn gegevens verzenden",
   contact_open: "Mijn gegevens achterlaten",
   contact_thanks: "Bedankt! We antwoorden u op {email}.",
@@ -258,6 +275,15 @@ const nl: Catalog = {
 };
 
 const CATALOGS: Record<Lang, Catalog> = { fr, nl, en };
+
+/** The first of the browser's languages that the widget speaks (nl-BE -> nl), or null. */
+export function browserLang(): Lang | null {
+  for (const tag of [...(navigator.languages || []), navigator.language]) {
+    const lang = toLang(tag);
+    if (lang) return lang;
+  }
+  return null;
+}
 
 /** The supported language of a tag such as `fr-BE` or `NL`, or null. */
 export function toLang(tag: string | null | undefined): Lang | null {
@@ -308,26 +334,10 @@ export class I18n {
     }).format(date);
   }
 
-  /** A future moment: `today at 17:00`, `tomorrow at 09:00`, `Monday 24 November at 09:00`. */
-  when(iso: string): string {
-    const date = new Date(iso);
-    if (isNaN(date.getTime())) return "";
-    const clock = new Intl.DateTimeFormat(this.locale, {
-      hour: "2-digit",
-      minute: "2-digit",
-    }).format(date);
-    const days = Math.round((startOfDay(date) - startOfDay(new Date())) / 86_400_000);
-    if (days === 0 || days === 1) {
-      const day = new Intl.RelativeTimeFormat(this.locale, { numeric: "auto" }).format(days, "day");
-      return this.t("at_time", { day, time: clock });
-    }
-    return new Intl.DateTimeFormat(this.locale, {
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-    }).format(date);
+  /** A promised moment, one way everywhere: `Thursday 3 December, 14:25`; in the desk's
+   * time zone when it gave one. */
+  promised(iso: string, zone?: string | null): string {
+    return promisedTime(iso, this.lang, zone);
   }
 
   /** `4 minutes`, `24 hours`, `2 days`. */
@@ -350,6 +360,12 @@ export class I18n {
   }
 }
 
-function startOfDay(date: Date): number {
-  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+
+const made = new Map<Lang, I18n>();
+
+/** The (shared) texts and formats of `lang`. */
+export function i18nFor(lang: Lang): I18n {
+  let i18n = made.get(lang);
+  if (!i18n) made.set(lang, (i18n = new I18n(lang)));
+  return i18n;
 }

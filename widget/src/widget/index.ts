@@ -11,6 +11,8 @@ interface Api {
   close(): void;
   toggle(): void;
   setLanguage(lang: string): void;
+  /** The widget's language now (`chatdesk:lang` on window tells when it changes). */
+  readonly lang: Lang;
 }
 
 declare global {
@@ -25,20 +27,6 @@ function embeddingScript(): HTMLScriptElement | null {
   if (current instanceof HTMLScriptElement && current.src) return current;
   const all = document.querySelectorAll<HTMLScriptElement>('script[src*="widget.js"]');
   return all.length ? all[all.length - 1] : null;
-}
-
-function pickLang(script: HTMLScriptElement): Lang {
-  const candidates = [
-    script.dataset.lang,
-    document.documentElement.lang,
-    ...(navigator.languages || []),
-    navigator.language,
-  ];
-  for (const tag of candidates) {
-    const lang = toLang(tag);
-    if (lang) return lang;
-  }
-  return "en";
 }
 
 /** CSS variables for the brand colour: text on it, links and tints readable on white. */
@@ -66,19 +54,22 @@ function boot(): void {
     return;
   }
   const desk = new URL(".", script.src);
-  const lang = pickLang(script);
+  const siteLang = toLang(script.dataset.lang);
   const position = script.dataset.position === "left" ? "left" : "right";
   const style = css + colors(script.dataset.color);
   const start = (): void => {
     const host = document.createElement("chatdesk-widget");
     const shadow = host.attachShadow({ mode: "open" });
     document.body.appendChild(host);
-    const widget = new Widget(shadow, { desk, lang, position }, style);
+    const widget = new Widget(shadow, { desk, siteLang, position }, style);
     window.chatdesk = {
       open: () => widget.open(),
       close: () => widget.close(),
       toggle: () => widget.toggle(),
       setLanguage: (tag) => widget.setLanguage(tag),
+      get lang() {
+        return widget.lang;
+      },
     };
     window.dispatchEvent(new CustomEvent("chatdesk:ready"));
   };

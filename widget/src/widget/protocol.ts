@@ -1,92 +1,39 @@
-// The /visitor contract of docs/protocol.md, as the widget reads it. Servers may add fields;
-// every reader here tolerates missing or unknown ones.
+// The /visitor contract of docs/protocol.md, as the widget reads it: the wire types (generated
+// from the server's schema) under the widget's names, and tolerant readers: servers may add
+// fields, and every reader here tolerates missing or unknown ones.
 
-export type Author = "visitor" | "bot" | "operator" | "system";
-export type Mode = "bot" | "queued" | "live" | "waiting" | "closed";
-export type Priority = "urgent" | "high" | "normal" | "low";
+import type * as Wire from "../generated/protocol";
 
-export interface Choice {
-  entry_id: string;
-  title: string;
-}
-
-export interface ServerMessage {
-  id: string;
-  seq: number;
-  conversation_id?: string;
-  author: Author;
-  text: string;
-  ts: string;
-  client_id?: string;
-  // bot messages
-  kind?: "answer" | "suggest" | "no_answer" | "escalated";
-  html?: string;
-  suggestions?: Choice[];
-  follow_ups?: Choice[];
-  offer_person?: boolean;
-  // system messages
-  event?: string;
-  ticket?: string;
-  // operator messages: the protocol does not name the field yet (see docs/widget.md)
-  name?: string;
-  operator?: { name?: string } | string | null;
-  operator_name?: string;
-  [extra: string]: unknown;
-}
-
-export interface Ticket {
-  number: string;
-  status?: string;
-  priority?: Priority;
-  department?: string;
-  subject?: string;
-  reply_expected_by?: string | null;
-}
-
-export interface ConversationState {
-  mode: Mode;
-  queue: { position: number; estimated_wait_seconds: number | null } | null;
-  operator: { name: string } | null;
-  ticket: Ticket | null;
-  offline_form: boolean;
-  rating_requested: boolean;
-}
-
-export interface Desk {
-  name: string;
-  status: "online" | "away" | "closed";
-  open_now: boolean;
-  next_open: string | null;
-  reply_within_seconds: number | null;
-}
-
-export interface BotIntro {
-  name: string;
-  greeting: string;
-  starters: Choice[];
-}
-
-export interface Session {
-  token: string;
-  visitor_id: string;
-  conversation_id: string;
-  seq: number;
-  lang: string;
-  mode: Mode;
-  bot: BotIntro | null;
-  state?: ConversationState;
-  desk?: Desk;
-}
-
-export interface ErrorInfo {
-  code: string;
-  message: string;
-}
+// The wire types are generated from the server's schema (src/generated/protocol.ts); these
+// names are the widget's view of them.
+export type Author = Wire.MessageOut["author"];
+export type Mode = Wire.StateOut["mode"];
+export type Priority = NonNullable<Wire.EscalateIn["priority"]>;
+/** Where the language sent in `auth.lang` came from. */
+export type LangSource = NonNullable<Wire.ConnectAuth["lang_source"]>;
+export type Choice = Wire.Choice;
+export type ServerMessage = Wire.MessageOut;
+export type Ticket = Wire.TicketOut;
+export type ConversationState = Wire.StateOut;
+export type Desk = Wire.DeskOut;
+export type BotIntro = Wire.BotWelcome;
+export type Session = Wire.SessionOut;
+/** The connection's `auth` (docs/protocol.md, "Connecting"). */
+export type VisitorAuth = Wire.ConnectAuth;
+/** `lang` from the server: the conversation's language changed (another tab, detection). */
+export type LangChange = Wire.LangOut;
+/** The ack of the visitor's `lang`. */
+export type LangAck = Omit<Wire.LangAck, "ok">;
+export type ContactDetails = Wire.ContactIn;
+export type RatingValue = Wire.RateIn;
+export type ErrorInfo = Wire.ErrorOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}`; `undefined` when the server has no
  * handler for the event (python-socketio acks unknown events with no arguments). */
 export type Ack<T = Record<string, unknown>> =
-  ({ ok: true } & T) | { ok: false; error: ErrorInfo } | undefined;
+  | ({ ok: true } & T)
+  | { ok: false; error: ErrorInfo }
+  | undefined;
 
 const MODES: readonly string[] = ["bot", "queued", "live", "waiting", "closed"];
 
@@ -103,11 +50,12 @@ export function isMessage(value: unknown): value is ServerMessage {
 }
 
 /** The state as given, or the plain state of `mode` when the server sent none. */
-export function readState(value: unknown, mode: Mode = "bot"): ConversationState {
+export function readState(value: unknown, mode: string = "bot"): ConversationState {
   const s = (
     typeof value === "object" && value !== null ? value : {}
   ) as Partial<ConversationState>;
-  const m = typeof s.mode === "string" && MODES.includes(s.mode) ? s.mode : mode;
+  const fallback = (MODES.includes(mode) ? mode : "bot") as Mode;
+  const m = typeof s.mode === "string" && MODES.includes(s.mode) ? s.mode : fallback;
   return {
     mode: m,
     queue: s.queue && typeof s.queue.position === "number" ? s.queue : null,
@@ -124,12 +72,14 @@ export function readDesk(value: unknown): Desk | null {
   return d;
 }
 
-/** Who wrote an operator message, wherever the server put the name. */
+export function readBot(value: unknown): BotIntro | null {
+  const b = value as BotIntro | null;
+  if (typeof b !== "object" || b === null || typeof b.greeting !== "string") return null;
+  return { ...b, starters: Array.isArray(b.starters) ? b.starters : [] };
+}
+
+/** Who wrote an operator message (`operator: {id, name}`). */
 export function operatorName(m: ServerMessage): string | null {
   const op = m.operator;
-  if (typeof op === "string" && op) return op;
-  if (op && typeof op === "object" && typeof op.name === "string" && op.name) return op.name;
-  if (typeof m.operator_name === "string" && m.operator_name) return m.operator_name;
-  if (typeof m.name === "string" && m.name) return m.name;
-  return null;
+  return op && typeof op === "object" && typeof op.name === "string" && op.name ? op.name : null;
 }

@@ -1,11 +1,12 @@
 // One message of the conversation as DOM: author, time, content, delivery, and the bot's
-// choices and 👍/👎. Visitor, operator and system text is inserted as text; only the server's
-// sanitised `html` of bot messages becomes markup (cleaned again by safeFragment).
+// choices and 👍/👎. Visitor, operator and system text is inserted as text (operators' and
+// system URLs as links); only the server's sanitised `html` of bot messages becomes markup
+// (cleaned again with DOMPurify).
 
+import { linkify, safeHtml } from "../common/html";
 import { h, icon } from "./dom";
 import { I18n } from "./i18n";
 import { Choice, operatorName } from "./protocol";
-import { safeFragment } from "./sanitize";
 import { Item } from "./thread";
 
 export interface MessageContext {
@@ -13,7 +14,7 @@ export interface MessageContext {
   botName: string;
   operatorFallback: string; // the state's operator name, for messages that carry none
   botMode: boolean; // choices only work while the bot answers
-  rated: Record<string, boolean>;
+  rated: Readonly<Record<string, boolean>>;
   choose(choice: Choice): void;
   retry(item: Item): void;
   rate(item: Item, useful: boolean): void;
@@ -26,7 +27,7 @@ export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
     return h(
       "div",
       { class: "msg msg-system", "data-key": item.key, "data-seq": item.seq },
-      h("p", { class: "bubble" }, item.text),
+      h("p", { class: "bubble" }, ...linkify(item.text)),
     );
   }
   const author =
@@ -37,7 +38,9 @@ export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
         : (message && operatorName(message)) || ctx.operatorFallback || i18n.t("operator");
   const bubble = h("div", { class: "bubble" });
   if (item.author === "bot" && message && typeof message.html === "string") {
-    bubble.appendChild(safeFragment(message.html));
+    bubble.appendChild(safeHtml(message.html));
+  } else if (item.author === "operator") {
+    bubble.appendChild(h("p", null, ...linkify(item.text)));
   } else {
     bubble.appendChild(h("p", null, item.text));
   }
@@ -127,7 +130,7 @@ function rating(item: Item, ctx: MessageContext): HTMLElement {
         title: ctx.i18n.t(useful ? "useful" : "not_useful"),
         onclick: () => ctx.rate(item, useful),
       },
-      icon(useful ? "up" : "down"),
+      icon(useful ? "up" : "thumbdown"),
     );
   return h(
     "div",

@@ -1,5 +1,6 @@
-// The widget's fixed frame: launcher, panel, header, options, banner, message area, quick
-// replies and composer. Built again when the language changes; the controller fills it.
+// The widget's fixed frame: launcher, panel, header, options, banner, message area with its
+// "new messages" pill, quick replies and composer. Built again when the language changes;
+// the views fill it.
 
 import { h, icon, IconName } from "./dom";
 import { I18n, LANG_NAMES, LANGS } from "./i18n";
@@ -20,6 +21,8 @@ export interface Shell {
   banner: HTMLElement;
   strip: HTMLElement;
   scroller: HTMLElement;
+  content: HTMLElement;
+  pill: HTMLButtonElement;
   intro: HTMLElement;
   log: HTMLElement;
   typing: HTMLElement;
@@ -95,7 +98,12 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
   });
   const typing = h("p", { class: "typing", hidden: true });
   const cards = h("div", { class: "cards" });
-  const scroller = h("div", { class: "scroller" }, intro, log, typing, cards);
+  // One box for everything that scrolls, so a single ResizeObserver sees it grow.
+  const content = h("div", { class: "content" }, intro, log, typing, cards);
+  const scroller = h("div", { class: "scroller" }, content);
+  const pill = h("button", { type: "button", class: "pill", hidden: true }, t("new_messages"));
+  pill.appendChild(icon("down"));
+  const scrollArea = h("div", { class: "scroll-area" }, scroller, pill);
   const chips = h("div", { class: "chips" });
   const notice = h("p", { class: "notice", role: "status" });
   const input = h("textarea", {
@@ -139,7 +147,7 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
       close,
     ),
     options,
-    h("div", { class: "main" }, banner, strip, scroller, chips, notice, composer, screen),
+    h("div", { class: "main" }, banner, strip, scrollArea, chips, notice, composer, screen),
   );
   const root = h(
     "div",
@@ -163,6 +171,8 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     banner,
     strip,
     scroller,
+    content,
+    pill,
     intro,
     log,
     typing,

@@ -1,33 +1,13 @@
 // What the widget keeps in the browser, and only once the visitor opened it (consent-first):
 // one localStorage entry per desk, shared by the site's tabs. Before consent everything stays
-// in memory; nothing is ever written to cookies.
+// in memory; nothing is ever written to cookies. `persist` keeps the entry in step with the
+// widget's state.
 
-import { Lang, toLang } from "./i18n";
+import { toLang } from "./i18n";
+import { emptyKept as empty, Kept as Saved, WidgetState } from "./state";
+import { Items, pendingRecords } from "./thread";
 
-export interface PendingRecord {
-  client_id: string;
-  text: string;
-  ts: string;
-  entry_id?: string; // a `choose` rather than a `message`
-}
-
-export interface Saved {
-  token: string | null;
-  read_seq: number; // the highest seq the visitor has seen with the panel open
-  lang: Lang | null; // the visitor's own choice in the widget
-  pending: PendingRecord[]; // sent but not acknowledged yet
-  rated: Record<string, boolean>; // message id -> useful, for the 👍/👎 shown
-  bot_name: string | null; // signs old bot messages once the bot has handed over
-}
-
-const empty = (): Saved => ({
-  token: null,
-  read_seq: 0,
-  lang: null,
-  pending: [],
-  rated: {},
-  bot_name: null,
-});
+export type { Saved };
 
 export class Memory {
   data: Saved;
@@ -98,6 +78,21 @@ export class Memory {
     }
   }
 
+  /** Keep the stored entry in step with `state` (called after every change). */
+  persist(state: WidgetState): void {
+    if (state.phase === "forgotten") return; // cleared by "Forget me"
+    const patch: Partial<Saved> = {};
+    const d = this.data;
+    if (state.token !== d.token) patch.token = state.token;
+    if (state.readSeq !== d.read_seq) patch.read_seq = state.readSeq;
+    if (state.chosenLang !== d.lang) patch.lang = state.chosenLang;
+    if (state.rated !== d.rated) patch.rated = { ...state.rated };
+    if (state.botName !== d.bot_name) patch.bot_name = state.botName;
+    const pending = mergePending(d.pending, state.items);
+    if (JSON.stringify(pending) !== JSON.stringify(d.pending)) patch.pending = pending;
+    if (Object.keys(patch).length) this.update(patch);
+  }
+
   private write(): void {
     if (!this.consented) return;
     try {
@@ -133,4 +128,15 @@ export class Memory {
       return null;
     }
   }
+}
+
+/** This tab's unsent messages, plus those another tab left that this one does not know,
+ * in a stable order (two tabs merging the same lists agree, so they never write in turn). */
+function mergePending(stored: Saved["pending"], items: Items): Saved["pending"] {
+  const known = new Set(items.map((i) => i.client_id));
+  const mine = pendingRecords(items);
+  const waiting = new Set(mine.map((p) => p.client_id));
+  const kept = stored.filter((p) => !known.has(p.client_id) || waiting.has(p.client_id));
+  const keptIds = new Set(kept.map((p) => p.client_id));
+  return [...kept, ...mine.filter((p) => !keptIds.has(p.client_id))];
 }

@@ -1,112 +1,104 @@
 // The conversation as the widget holds it: server messages ordered by seq, then the visitor's
 // messages not acknowledged yet. Replays, history pages, acks and live events all merge here,
-// keyed by seq and client_id, so nothing is shown twice.
+// keyed by seq and client_id, so nothing is shown twice. Items are immutable: a change makes
+// a new item, so views redraw exactly the items that changed.
 
 import { Author, ServerMessage } from "./protocol";
 
 export type Delivery = "sending" | "sent" | "failed";
 
 export interface Item {
-  key: string; // stable for the item's life (the client_id for the visitor's own messages)
-  author: Author;
+  readonly key: string; // stable for the item's life (the client_id for the visitor's own)
+  readonly author: Author;
+  readonly text: string;
+  readonly ts: string;
+  readonly seq: number | null; // null until stored
+  readonly client_id: string | null;
+  readonly entry_id: string | null; // a `choose` (starter, suggestion, follow-up)
+  readonly delivery: Delivery;
+  readonly error: string | null;
+  readonly message: ServerMessage | null;
+}
+
+/** A message the visitor wrote, as kept until the desk acknowledges it. */
+export interface PendingRecord {
+  client_id: string;
   text: string;
   ts: string;
-  seq: number | null; // null until stored
-  client_id: string | null;
-  entry_id: string | null; // a `choose` (starter, suggestion, follow-up)
-  delivery: Delivery;
-  error: string | null;
-  message: ServerMessage | null;
+  entry_id?: string; // a `choose` rather than a `message`
 }
 
-export interface Merge {
-  item: Item;
-  fresh: boolean; // a message this tab had not shown before
+export type Items = readonly Item[];
+
+/** Merge a stored message; null if it is already there. */
+export function mergeServer(items: Items, message: ServerMessage): Items | null {
+  if (items.some((i) => i.seq === message.seq)) return null;
+  const own = message.client_id ? items.find((i) => i.client_id === message.client_id) : undefined;
+  const item: Item = {
+    key: own ? own.key : message.client_id || `m${message.id}`,
+    author: message.author,
+    text: message.text,
+    ts: message.ts,
+    seq: message.seq,
+    client_id: message.client_id || null,
+    entry_id: own ? own.entry_id : null,
+    delivery: "sent",
+    error: null,
+    message,
+  };
+  const rest = own ? items.filter((i) => i !== own) : items.slice();
+  // Before the first item with a greater seq, or the first unstored one.
+  const at = rest.findIndex((other) => other.seq === null || other.seq > message.seq);
+  rest.splice(at < 0 ? rest.length : at, 0, item);
+  return rest;
 }
 
-export class Thread {
-  items: Item[] = [];
-  maxSeq = 0;
-  private bySeq = new Map<number, Item>();
-  private byClient = new Map<string, Item>();
+/** Add the visitor's message before it is sent (or again after a reload). */
+export function addPending(items: Items, record: PendingRecord): Items {
+  if (items.some((i) => i.client_id === record.client_id)) return items;
+  const item: Item = {
+    key: record.client_id,
+    author: "visitor",
+    text: record.text,
+    ts: record.ts,
+    seq: null,
+    client_id: record.client_id,
+    entry_id: record.entry_id || null,
+    delivery: "sending",
+    error: null,
+    message: null,
+  };
+  return [...items, item];
+}
 
-  /** Merge a stored message; null if it is already there. */
-  addServer(message: ServerMessage): Merge | null {
-    if (this.bySeq.has(message.seq)) return null;
-    let item = message.client_id ? this.byClient.get(message.client_id) : undefined;
-    const fresh = !item;
-    if (item) {
-      this.items.splice(this.items.indexOf(item), 1);
-    } else {
-      item = {
-        key: message.client_id || `m${message.id}`,
-        author: message.author,
-        text: message.text,
-        ts: message.ts,
-        seq: null,
-        client_id: message.client_id || null,
-        entry_id: null,
-        delivery: "sent",
-        error: null,
-        message: null,
-      };
-      if (item.client_id) this.byClient.set(item.client_id, item);
-    }
-    Object.assign(item, {
-      seq: message.seq,
-      text: message.text,
-      ts: message.ts,
-      delivery: "sent",
-      error: null,
-      message,
+/** Set the delivery of an unstored message. */
+export function setDelivery(
+  items: Items,
+  clientId: string,
+  delivery: Delivery,
+  error: string | null,
+): Items {
+  return items.map((i) =>
+    i.client_id === clientId && i.seq === null ? { ...i, delivery, error } : i,
+  );
+}
+
+/** The highest seq shown. */
+export function maxSeq(items: Items): number {
+  let max = 0;
+  for (const i of items) if (i.seq !== null && i.seq > max) max = i.seq;
+  return max;
+}
+
+/** The messages still to send, as kept in storage. */
+export function pendingRecords(items: Items): PendingRecord[] {
+  return items
+    .filter((i) => i.seq === null && i.delivery === "sending" && i.client_id)
+    .map((i) => {
+      const record: PendingRecord = { client_id: i.client_id!, text: i.text, ts: i.ts };
+      if (i.entry_id) record.entry_id = i.entry_id;
+      return record;
     });
-    this.bySeq.set(message.seq, item);
-    this.maxSeq = Math.max(this.maxSeq, message.seq);
-    // Before the first item with a greater seq, or the first unstored one.
-    const at = this.items.findIndex((other) => other.seq === null || other.seq > message.seq);
-    this.items.splice(at < 0 ? this.items.length : at, 0, item);
-    return { item, fresh };
-  }
-
-  /** Add the visitor's message before it is sent (or again after a reload). */
-  addPending(clientId: string, text: string, ts: string, entryId: string | null): Item {
-    const known = this.byClient.get(clientId);
-    if (known) return known;
-    const item: Item = {
-      key: clientId,
-      author: "visitor",
-      text,
-      ts,
-      seq: null,
-      client_id: clientId,
-      entry_id: entryId,
-      delivery: "sending",
-      error: null,
-      message: null,
-    };
-    this.byClient.set(clientId, item);
-    this.items.push(item);
-    return item;
-  }
-
-  byClientId(clientId: string): Item | undefined {
-    return this.byClient.get(clientId);
-  }
-
-  /** The last stored message, if any. */
-  lastStored(): Item | undefined {
-    for (let i = this.items.length - 1; i >= 0; i--) {
-      if (this.items[i].seq !== null) return this.items[i];
-    }
-    return undefined;
-  }
-
-  clear(): void {
-    this.items = [];
-    this.maxSeq = 0;
-    this.bySeq.clear();
-    this.byClient.clear();
-  }
 }
 
 /** A new client-side id for a message (unique per message; ≤ 100 characters). */

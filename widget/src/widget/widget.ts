@@ -1,145 +1,151 @@
-// The widget: the state its parts share, the frame they draw into, and window.chatdesk's API.
-// Each part does one job and reaches the others through this object: lifecycle.ts (connection
-// and session), messages.ts (the log), escalation.ts (states and their forms), view.ts (header,
-// greeting, banner, chips), typing.ts, composer.ts, panel.ts (open/close, badge, keyboard)
-// and menu.ts (language, Forget me).
+// The widget, put together: one store holds the state; the session (connection), the outbox
+// and the controller (the visitor's requests) change it; the views draw it into the frame and
+// know nothing else. No part imports this file: it only wires them.
 
-import { Composer } from "./composer";
-import { Link } from "./connection";
-import { Escalation } from "./escalation";
-import { I18n, Lang } from "./i18n";
-import { Lifecycle } from "./lifecycle";
-import { Menu } from "./menu";
-import { Messages } from "./messages";
+import { Controller } from "./controller";
+import { browserLang, i18nFor, Lang } from "./i18n";
+import { Intents } from "./intents";
 import { Outbox } from "./outbox";
-import { Panel } from "./panel";
-import { BotIntro, ConversationState, Desk, readState } from "./protocol";
+import { LangSource } from "./protocol";
+import { Session } from "./session";
 import { buildShell, Shell } from "./shell";
+import { Action, initialState, reduce, WidgetState } from "./state";
 import { Memory } from "./storage";
-import { Thread } from "./thread";
+import { Store } from "./store";
 import { Timers } from "./timers";
-import { Typing } from "./typing";
-import { View } from "./view";
+import { composerView } from "./views/composer";
+import { Render, ViewContext } from "./views/context";
+import { headerView } from "./views/header";
+import { logView } from "./views/log";
+import { panelView } from "./views/panel";
+import { screenView } from "./views/screen";
+import { scrollView } from "./views/scroll";
+import { stripView } from "./views/strip";
 
 export interface Options {
   desk: URL; // where widget.js came from: the desk's base URL
-  lang: Lang; // from data-lang, the page's <html lang>, or the browser
+  siteLang: Lang | null; // the embedding script's data-lang
   position: "left" | "right";
 }
 
-export type Phase = "idle" | "connecting" | "ready" | "lost" | "forgotten";
+/** The language, in order: the site's data-lang, the visitor's own choice, the browser's. */
+export function pickLang(site: Lang | null, chosen: Lang | null): [Lang, LangSource] {
+  if (site) return [site, "site"];
+  if (chosen) return [chosen, "visitor"];
+  return [browserLang() || "en", "browser"];
+}
 
 export class Widget {
-  readonly memory: Memory;
-  readonly link: Link;
-  readonly thread = new Thread();
-  readonly outbox: Outbox;
-  readonly timers = new Timers();
-  i18n: I18n;
-  ui!: Shell;
-  phase: Phase = "idle";
-  wanted = false; // the visitor gave consent: stay connected
-  isOpen = false;
-  historyLoaded = false;
-  token: string | null = null; // the token of the current session
-  bot: BotIntro | null = null;
-  desk: Desk | null = null;
-  state: ConversationState = readState(null);
-
-  readonly lifecycle = new Lifecycle(this);
-  readonly messages = new Messages(this);
-  readonly escalation = new Escalation(this);
-  readonly view = new View(this);
-  readonly typing = new Typing(this);
-  readonly composer = new Composer(this);
-  readonly panel = new Panel(this);
-  readonly menu = new Menu(this);
+  private readonly store: Store<WidgetState, Action>;
+  private readonly controller: Controller;
+  private readonly intents: Intents;
+  private ui!: Shell;
+  private views: Render[] = [];
 
   constructor(
-    readonly host: ShadowRoot,
-    readonly options: Options,
+    private readonly host: ShadowRoot,
+    private readonly options: Options,
     css: string,
   ) {
-    this.memory = new Memory(options.desk.origin);
-    this.i18n = new I18n(this.memory.data.lang || options.lang);
-    const path = `${options.desk.pathname.replace(/\/$/, "")}/socket.io`;
-    const life = this.lifecycle;
-    this.link = new Link(new URL("visitor", options.desk).href, path, () => life.auth(), {
-      connected: () => life.onConnected(),
-      disconnected: (reason, willRetry) => life.onDisconnected(reason, willRetry),
-      refused: (reason) => life.onRefused(reason),
-      event: (name, payload) => life.onEvent(name, payload),
+    const memory = new Memory(options.desk.origin);
+    const [lang, source] = pickLang(options.siteLang, memory.data.lang);
+    const store = (this.store = new Store(reduce, initialState(lang, source, memory.data)));
+    const timers = new Timers();
+    const session: Session = new Session(store, options.desk, timers, {
+      forgotten: () => this.controller.wipe(),
+      ready: () => void outbox.flush(),
     });
-    // A constructed stylesheet is not inline style: pages whose CSP forbids those still work.
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      host.adoptedStyleSheets = [sheet];
-    } catch {
-      const style = document.createElement("style");
-      style.textContent = css;
-      host.appendChild(style);
-    }
-    this.outbox = new Outbox(this.thread, this.memory, this.link, {
-      ready: () => this.phase === "ready" && this.link.connected,
-      acked: (message) => this.messages.onAcked(message),
-      changed: (item) => this.messages.place(item),
-      retryLater: () => this.timers.later("flush", 3_000, () => void this.outbox.flush()),
-    });
-    this.outbox.restore();
-    this.mount();
-    this.memory.watch((data) => life.onStorage(data));
-    window.addEventListener("online", () => life.onNetwork(true));
-    window.addEventListener("offline", () => life.onNetwork(false));
-    document.addEventListener("visibilitychange", () => this.panel.markRead());
+    const outbox = new Outbox(store, session.link, () =>
+      timers.later("flush", 3_000, () => void outbox.flush()),
+    );
+    this.controller = new Controller(store, session, memory, timers);
+    this.intents = this.controller;
+    adopt(host, css);
     // A returning visitor (consent given earlier) reconnects at once: unread replies show on
-    // the launcher, and operators see the page they are on.
-    if (this.memory.consented && this.memory.data.token) {
-      life.connect();
-      if (this.memory.open) this.panel.open(false);
+    // the launcher, and operators see the page they are on. The panel reopens as it was,
+    // without taking the focus from the page.
+    if (memory.consented && memory.data.token) {
+      session.connect();
+      if (memory.open) this.controller.open();
     }
+    this.mount();
+    store.subscribe((s, prev) => {
+      memory.persist(s);
+      if (s.lang !== prev.lang) {
+        this.mount();
+        window.dispatchEvent(new CustomEvent("chatdesk:lang", { detail: { lang: s.lang } }));
+      } else {
+        for (const view of this.views) view(s, prev);
+      }
+      // The bot "types" its answer for 10 s at most.
+      if (s.thinkingAfter !== null && s.thinkingAfter !== prev.thinkingAfter) {
+        timers.later("thinking", 10_000, () => store.dispatch({ type: "thinkingOver" }));
+      }
+      this.controller.markRead();
+    });
+    memory.watch((kept) => session.onStorage(kept));
+    window.addEventListener("online", () => session.onNetwork());
+    window.addEventListener("offline", () => session.onNetwork());
+    document.addEventListener("visibilitychange", () => this.controller.markRead());
   }
 
-  // ---- public API (window.chatdesk) ----
+  get lang(): Lang {
+    return this.store.state.lang;
+  }
 
-  open(focus = true): void {
-    this.panel.open(focus);
+  open(): void {
+    this.controller.open();
   }
 
   close(): void {
-    this.panel.close();
+    this.controller.close();
   }
 
   toggle(): void {
-    this.panel.toggle();
+    this.controller.toggle();
   }
 
   setLanguage(tag: string): void {
-    this.menu.setLanguage(tag);
+    this.controller.setLanguage(tag);
   }
 
-  /** (Re)build the frame, e.g. in another language; the conversation is drawn again. */
-  mount(): void {
+  /** (Re)build the frame in the state's language, and draw the state into it. */
+  private mount(): void {
+    const state = this.store.state;
     const old = this.ui;
-    this.ui = buildShell(this.i18n, this.options.position);
-    const ui = this.ui;
+    // Changed in the options menu: the focus stays on the language select.
+    const langFocused = old !== undefined && state.options;
+    const ui = (this.ui = buildShell(i18nFor(state.lang), this.options.position));
     if (old) {
-      if (this.phase === "forgotten") this.menu.showForgotten();
       ui.input.value = old.input.value;
       old.root.replaceWith(ui.root);
     } else {
       this.host.appendChild(ui.root);
     }
-    this.escalation.dropForms();
-    this.messages.remount();
-    ui.launcher.addEventListener("click", () => this.panel.toggle());
-    ui.close.addEventListener("click", () => this.panel.close());
-    ui.person.addEventListener("click", () => void this.escalation.escalate());
-    ui.optionsButton.addEventListener("click", () => this.menu.toggle(ui.options.hidden !== false));
-    ui.lang.addEventListener("change", () => this.menu.setLanguage(ui.lang.value));
-    ui.forget.addEventListener("click", () => this.menu.askForget());
-    ui.panel.addEventListener("keydown", (event) => this.panel.onKey(event));
-    this.composer.wire(ui);
-    this.view.renderAll();
+    const ctx: ViewContext = { ui, i18n: i18nFor(state.lang), intents: this.intents, host: this.host };
+    this.views = [
+      panelView(ctx),
+      headerView(ctx),
+      stripView(ctx),
+      logView(ctx),
+      screenView(ctx),
+      composerView(ctx),
+      scrollView(ctx), // last: it keeps the end in view after the others drew
+    ];
+    for (const view of this.views) view(state, null);
+    if (langFocused) ui.lang.focus();
+  }
+}
+
+/** A constructed stylesheet is not inline style: pages whose CSP forbids those still work. */
+function adopt(host: ShadowRoot, css: string): void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    host.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = document.createElement("style");
+    style.textContent = css;
+    host.appendChild(style);
   }
 }

@@ -1,0 +1,123 @@
+"""Custom ticket fields: each value checked by its type, refused in the requester's language."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from .errors import InvalidFields
+from .helpdeskconfig import FieldSpec
+
+__all__ = ["MAX_VALUE", "field_message", "validate_fields"]
+
+#: Longest value of a custom field, in characters.
+MAX_VALUE = 500
+_ORDER = re.compile(r"#?\d{6}")
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "required": "Ce champ est obligatoire.",
+        "unknown": "Ce champ n'existe pas.",
+        "too_long": "Ce texte est trop long (500 caractères au plus).",
+        "pattern": "Cette valeur n'a pas le format attendu.",
+        "url": "Indiquez une adresse web complète (http:// ou https://).",
+        "ip_or_order": "Indiquez une adresse IP ou un numéro de commande (6 chiffres).",
+        "datetime": "Indiquez une date et une heure avec le fuseau horaire "
+        "(2026-11-17T10:30+01:00).",
+        "select": "Choisissez une des options proposées.",
+    },
+    "nl": {
+        "required": "Dit veld is verplicht.",
+        "unknown": "Dit veld bestaat niet.",
+        "too_long": "Deze tekst is te lang (hoogstens 500 tekens).",
+        "pattern": "Deze waarde heeft niet het verwachte formaat.",
+        "url": "Geef een volledig webadres (http:// of https://).",
+        "ip_or_order": "Geef een IP-adres of een bestelnummer (6 cijfers).",
+        "datetime": "Geef een datum en uur met de tijdzone (2026-11-17T10:30+01:00).",
+        "select": "Kies een van de voorgestelde opties.",
+    },
+    "en": {
+        "required": "This field is required.",
+        "unknown": "There is no such field.",
+        "too_long": "This text is too long (500 characters at most).",
+        "pattern": "This value does not have the expected format.",
+        "url": "Give a complete web address (http:// or https://).",
+        "ip_or_order": "Give an IP address or an order number (6 digits).",
+        "datetime": "Give a date and time with its time zone (2026-11-17T10:30+01:00).",
+        "select": "Choose one of the options offered.",
+    },
+}
+
+
+def field_message(key: str, lang: str) -> str:
+    """Return the message ``key`` in ``lang`` (English when the language is unknown)."""
+    return _MESSAGES.get(lang, _MESSAGES["en"])[key]
+
+
+def validate_fields(
+    specs: Sequence[FieldSpec],
+    values: Mapping[str, str],
+    *,
+    type_: str,
+    priority: str,
+    lang: str,
+) -> dict[str, str]:
+    """Return the cleaned values (blank ones dropped, normalised per type).
+
+    :raises InvalidFields: with every wrong field and its message in ``lang``.
+    """
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    known = {spec.id for spec in specs}
+    for name in values:
+        if name not in known:
+            errors[name] = field_message("unknown", lang)
+    for spec in specs:
+        raw = values.get(spec.id)
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text:
+            if spec.required_for(type_, priority):
+                errors[spec.id] = field_message("required", lang)
+            continue
+        problem, value = _check(spec, text)
+        if problem:
+            errors[spec.id] = field_message(problem, lang)
+        else:
+            cleaned[spec.id] = value
+    if errors:
+        raise InvalidFields(errors)
+    return cleaned
+
+
+def _check(spec: FieldSpec, text: str) -> tuple[str | None, str]:
+    """Return (problem key or None, normalised value)."""
+    if len(text) > MAX_VALUE:
+        return "too_long", text
+    if spec.type == "text":
+        # The whole value must match (a pattern without anchors is anchored).
+        ok = spec.pattern is None or re.fullmatch(spec.pattern, text) is not None
+        return (None if ok else "pattern"), text
+    if spec.type == "url":
+        parts = urlsplit(text)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
+        return (None if ok else "url"), text
+    if spec.type == "ip_or_order":
+        if _ORDER.fullmatch(text):
+            return None, text if text.startswith("#") else f"#{text}"
+        try:
+            return None, str(ipaddress.ip_address(text))
+        except ValueError:
+            return "ip_or_order", text
+    if spec.type == "datetime":
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return "datetime", text
+        if moment.tzinfo is None or "T" not in text.upper().replace(" ", "T"):
+            return "datetime", text
+        return None, moment.isoformat()
+    ok = any(text == value for value, _ in spec.options)
+    return (None if ok else "select"), text

@@ -1,0 +1,70 @@
+"""The helpdesk's periodic jobs: SLA warnings and breaches, and auto-close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from ..deskconfig import DeskConfig
+from ..events import Event, SlaBreached, SlaWarning, TicketClosed, TicketStatusChanged
+from ..models import Status, TicketChanges, utcnow
+from ..sla import FIRST_RESPONSE, sla_alerts
+from ..store import Store
+from .common import history
+
+__all__ = ["SlaClocks"]
+
+
+class SlaClocks:
+    """Run by :class:`~chatdesk.jobs.JobRunner` under a lease (one process at a time);
+    each warning and breach is recorded once on the ticket, with a history row."""
+
+    def __init__(
+        self, store: Store, config: DeskConfig, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock
+
+    async def check_sla(self) -> list[Event]:
+        """Warn about targets past the configured share, record breaches."""
+        now = self.clock()
+        events: list[Event] = []
+        for ticket in await self.store.helpdesk.sla_due(now):
+            alerts = sla_alerts(self.config, ticket, now)
+            rows = [
+                history(ticket.id, "sla_warning", None, now, target=t) for t in alerts.warnings
+            ] + [history(ticket.id, "sla_breach", None, now, target=t) for t in alerts.breaches]
+            after = await self.store.helpdesk.change_ticket(
+                ticket.id, alerts.changes, rows, expect=ticket.status, now=now
+            )
+            if after is None:
+                continue  # changed meanwhile: the next turn looks again
+            for target in alerts.warnings:
+                due = ticket.due_at if target == FIRST_RESPONSE else ticket.resolution_due
+                events.append(SlaWarning(after, target, due, after.operator_id, after.department))
+            for target in alerts.breaches:
+                due = ticket.due_at if target == FIRST_RESPONSE else ticket.resolution_due
+                events.append(SlaBreached(after, target, due))
+        return events
+
+    async def auto_close(self) -> list[Event]:
+        """Close pending and resolved tickets whose countdown ended without a reaction."""
+        now = self.clock()
+        events: list[Event] = []
+        for ticket in await self.store.helpdesk.auto_close_due(now):
+            changes = TicketChanges.of(
+                status=Status.CLOSED, closed_at=now, auto_close_at=None, sla_alert_at=None
+            )
+            row = history(
+                ticket.id, "auto_close", None, now, **{"from": ticket.status.value, "to": "closed"}
+            )
+            after = await self.store.helpdesk.change_ticket(
+                ticket.id, changes, [row], expect=ticket.status, now=now
+            )
+            if after is not None:
+                events += [
+                    TicketStatusChanged(after, ticket.status, None, None),
+                    TicketClosed(after, auto=True),
+                ]
+        return events

@@ -1,0 +1,98 @@
+"""What the helpdesk's services share: references, visibility, history rows, text checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from ..errors import InvalidPayload, NotFound
+from ..models import (
+    AuthorKind,
+    Operator,
+    Requester,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+from ..store import Store
+from ..tickets import SUBJECT_MAX
+
+__all__ = [
+    "TEXT_MAX",
+    "Actor",
+    "clean_subject",
+    "clean_text",
+    "history",
+    "load_ticket",
+    "parse_ref",
+    "visible_to",
+]
+
+#: Longest description or message, in characters.
+TEXT_MAX = 20_000
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+#: Who does something to a ticket: an operator, a requester, or the desk itself (None).
+Actor = Operator | Requester | None
+
+
+def parse_ref(ref: str) -> tuple[str | None, int | None]:
+    """Return (id, number) of a reference: an id, or a number with or without ``#``."""
+    ref = ref.strip()
+    if match := _NUMBER.match(ref):
+        return None, int(match[1])
+    if _ID.match(ref):
+        return ref, None
+    raise NotFound(f"no ticket {ref[:40]!r}")
+
+
+def visible_to(operator: Operator, ticket: Ticket) -> bool:
+    """Return whether an operator may see a ticket (complaints: service managers and
+    admins only)."""
+    return ticket.type is not TicketType.COMPLAINT or operator.sees_complaints
+
+
+async def load_ticket(store: Store, ref: str, operator: Operator | None = None) -> Ticket:
+    """Return the ticket ``ref`` names (as ``operator`` may see it).
+
+    :raises NotFound: no such ticket, or one the operator may not see.
+    """
+    ticket_id, number = parse_ref(ref)
+    ticket = (
+        await store.helpdesk.get_ticket(ticket_id)
+        if ticket_id
+        else await store.helpdesk.find_ticket(number or 0)
+    )
+    if ticket is None or (operator is not None and not visible_to(operator, ticket)):
+        raise NotFound(f"no ticket {ref[:40]!r}")
+    return ticket
+
+
+def history(ticket_id: str, kind: str, actor: Actor, now: datetime, **data: Any) -> TicketEvent:
+    """Return one history row of a ticket."""
+    kind_of = (
+        AuthorKind.OPERATOR
+        if isinstance(actor, Operator)
+        else AuthorKind.REQUESTER
+        if isinstance(actor, Requester)
+        else AuthorKind.SYSTEM
+    )
+    return TicketEvent(ticket_id, kind, kind_of, actor.id if actor else None, data, ts=now)
+
+
+def clean_subject(subject: str) -> str:
+    """Return the subject on one line. :raises InvalidPayload: when empty or too long."""
+    subject = " ".join(subject.split())
+    if not 1 <= len(subject) <= SUBJECT_MAX:
+        raise InvalidPayload(f"the subject must be 1 to {SUBJECT_MAX} characters", code="subject")
+    return subject
+
+
+def clean_text(text: str, *, required: bool = True) -> str:
+    """Return a message's text, trimmed. :raises InvalidPayload: empty or too long."""
+    text = text.strip()
+    if (required and not text) or len(text) > TEXT_MAX:
+        raise InvalidPayload(f"the text must be 1 to {TEXT_MAX} characters", code="text")
+    return text

@@ -1,0 +1,123 @@
+"""Operators' edits of a ticket, planned: the columns and history rows of each change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..deskconfig import PRIORITIES, DeskConfig
+from ..errors import InvalidPayload
+from ..fields import validate_fields
+from ..models import Operator, Status, Ticket, TicketEvent, TicketType
+from ..store import Store
+from ..tickets import check_transition
+from .common import Actor, clean_subject, history
+
+__all__ = ["Edit", "after", "plan_edit", "status_values"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What an operator asks to change (``None``: unchanged; ``unassign`` clears the
+    assignee)."""
+
+    status: str | None = None
+    priority: str | None = None
+    department: str | None = None
+    assignee: str | None = None
+    unassign: bool = False
+    type: str | None = None
+    subject: str | None = None
+    fields: dict[str, str] | None = None
+
+
+def after(ticket: Ticket, values: dict[str, object]) -> Ticket:
+    """Return ``ticket`` with the ticket fields among ``values`` changed."""
+    known = {k: v for k, v in values.items() if k in Ticket.__dataclass_fields__}
+    return replace(ticket, **known)  # type: ignore[arg-type]
+
+
+def status_values(
+    config: DeskConfig, ticket: Ticket, target: Status, actor: Actor, now: datetime
+) -> tuple[dict[str, object], list[TicketEvent]]:
+    """Return the columns and history row of a move to ``target``: resolution and closing
+    times, and the auto-close countdown of pending and resolved tickets (N business days
+    on the desk's hours)."""
+    values: dict[str, object] = {"status": target}
+    if target is Status.RESOLVED:
+        values["resolved_at"] = now
+    if target is Status.CLOSED:
+        values["closed_at"] = now
+    auto_close = config.helpdesk.auto_close
+    waiting = target in (Status.PENDING, Status.RESOLVED) and auto_close is not None
+    values["auto_close_at"] = auto_close.due(config.hours, now) if auto_close and waiting else None
+    data = {"from": ticket.status.value, "to": target.value}
+    return values, [history(ticket.id, "status", actor, now, **data)]
+
+
+async def plan_edit(
+    store: Store, config: DeskConfig, ticket: Ticket, operator: Operator, edit: Edit, now: datetime
+) -> tuple[dict[str, object], list[TicketEvent]]:
+    """Return the columns and history rows of ``edit`` (nothing for what is unchanged).
+
+    :raises InvalidPayload: an unknown value (``InvalidFields`` per custom field).
+    :raises Conflict: ``invalid_transition``.
+    """
+    values: dict[str, object] = {}
+    rows: list[TicketEvent] = []
+
+    def note(kind: str, before: object, to: object) -> None:
+        rows.append(history(ticket.id, kind, operator, now, **{"from": before, "to": to}))
+
+    if edit.priority is not None and edit.priority != ticket.priority:
+        if edit.priority not in PRIORITIES:
+            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        values["priority"] = edit.priority
+        note("priority", ticket.priority, edit.priority)
+    if edit.department is not None and edit.department != ticket.department:
+        if edit.department not in config.departments:
+            raise InvalidPayload(f"unknown department {edit.department!r}", code="department")
+        values["department"] = edit.department
+        note("department", ticket.department, edit.department)
+    if edit.type is not None and edit.type != ticket.type.value:
+        if edit.type not in [t.value for t in config.helpdesk.types]:
+            raise InvalidPayload(f"type {edit.type!r} is not offered", code="type")
+        values["type"] = TicketType(edit.type)
+        note("type", ticket.type.value, edit.type)
+    if edit.subject is not None and (subject := clean_subject(edit.subject)) != ticket.subject:
+        values["subject"] = subject
+        note("subject", ticket.subject, subject)
+    if edit.fields is not None or "type" in values or "priority" in values:
+        checked = validate_fields(
+            config.helpdesk.fields,
+            {**ticket.fields, **(edit.fields or {})},
+            lang=ticket.lang or "en",
+            type_=str(values.get("type", ticket.type.value)),
+            priority=str(values.get("priority", ticket.priority)),
+        )
+        if checked != ticket.fields:
+            values["fields"] = checked
+            note("fields", ticket.fields, checked)
+    target = None if edit.unassign else edit.assignee
+    if (edit.unassign or edit.assignee is not None) and target != ticket.operator_id:
+        await _check_assignee(store, ticket, target)
+        values["operator_id"] = target
+        note("assignee", ticket.operator_id, target)
+    if edit.status is not None and edit.status != ticket.status.value:
+        if edit.status not in tuple(Status):
+            raise InvalidPayload(f"status must be one of: {', '.join(Status)}")
+        check_transition(ticket.status, Status(edit.status))
+        moved, status_rows = status_values(config, ticket, Status(edit.status), operator, now)
+        values.update(moved)
+        rows += status_rows
+    return values, rows
+
+
+async def _check_assignee(store: Store, ticket: Ticket, operator_id: str | None) -> None:
+    if operator_id is None:
+        return
+    target = await store.operators.get_operator(operator_id)
+    if target is None or target.disabled:
+        raise InvalidPayload("no such active operator", code="assignee")
+    if ticket.type is TicketType.COMPLAINT and not target.sees_complaints:
+        raise InvalidPayload("complaints go to service managers or admins", code="assignee")

@@ -1,0 +1,268 @@
+"""Filing a ticket from any channel: checks, SLA, complaint routing, one store transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from ..attachments import check_attachment
+from ..config import LANGUAGES
+from ..deskconfig import PRIORITIES, DeskConfig
+from ..errors import InvalidPayload, TooLarge
+from ..events import Event, TicketAssigned, TicketCreated
+from ..fields import validate_fields
+from ..models import (
+    ACTIVE,
+    AuthorKind,
+    Channel,
+    NewAttachment,
+    Operator,
+    Requester,
+    Role,
+    SeatClaim,
+    SeatRefusal,
+    Status,
+    Ticket,
+    TicketFiling,
+    TicketMessage,
+    TicketQuery,
+    TicketType,
+    utcnow,
+)
+from ..sla import first_alert
+from ..store import Store
+from .common import clean_subject, clean_text, history, load_ticket
+from .links import FollowLinks
+from .people import RequesterService
+
+__all__ = ["FilingService", "NewTicket", "Upload"]
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as received (its type is sniffed from ``data``, its name made safe)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """A ticket as a channel receives it (form, API, e-mail, phone...); every field is
+    checked by :meth:`FilingService.file`. ``concerning``: the ticket a complaint is about
+    (its operator never gets the complaint)."""
+
+    email: str
+    subject: str
+    description: str = ""
+    name: str = ""
+    phone: str = ""
+    lang: str = ""
+    type: str | None = None
+    department: str | None = None
+    priority: str | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+    attachments: Sequence[Upload] = ()
+    channel: str = "form"
+    concerning: str | None = None
+
+
+class FilingService:
+    """File tickets: access policy, custom fields, files, seats, SLA due times and the
+    complaint rule, then one store transaction (number, ticket, first message, files,
+    seat, history)."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: DeskConfig,
+        people: RequesterService,
+        links: FollowLinks,
+        *,
+        default_lang: str = "en",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.people = people
+        self.links = links
+        self.default_lang = default_lang
+        self.clock = clock
+
+    async def file(
+        self,
+        request: NewTicket,
+        *,
+        operator: Operator | None = None,
+        follow_up_of: Ticket | None = None,
+        conversation_id: str | None = None,
+    ) -> tuple[Ticket, list[Event]]:
+        """File ``request``; ``operator`` files on someone's behalf (phone, API: the
+        access policy is not applied to operators).
+
+        :raises InvalidPayload: a malformed value (``InvalidFields`` per custom field).
+        :raises Forbidden: ``access_denied`` by the desk's policy.
+        :raises Refused: ``seats_full``, naming the site's editors and whom to ask.
+        :raises TooLarge: files past the per-file or per-ticket limit.
+        """
+        lang = request.lang if request.lang in LANGUAGES else self.default_lang
+        type_, department, priority = self._choices(request)
+        if request.channel not in tuple(Channel):
+            raise InvalidPayload(f"channel must be one of: {', '.join(Channel)}")
+        subject = clean_subject(request.subject)
+        description = clean_text(request.description, required=False)
+        requester = await self.people.requester(
+            request.email, name=request.name, phone=request.phone, lang=lang
+        )
+        if operator is None:
+            requester = await self.people.check_access(requester, lang)
+        values = validate_fields(
+            self.config.helpdesk.fields,
+            request.fields,
+            type_=type_.value,
+            priority=priority,
+            lang=lang,
+        )
+        files = self.check_files(request.attachments, already=0)
+        concerned = await self._concerned(request, follow_up_of)
+        return await self._store(
+            requester,
+            TicketFiling(
+                subject=subject,
+                description=description,
+                type=type_,
+                channel=Channel(request.channel),
+                department=department,
+                priority=priority,
+                lang=lang,
+                requester=requester,
+                created_at=self.clock(),
+                fields=values,
+                organisation_id=requester.organisation_id,
+                conversation_id=conversation_id,
+                follow_up_of=follow_up_of.id if follow_up_of else None,
+                attachments=tuple(files),
+                seat=await self._seat(requester, values),
+            ),
+            operator=operator,
+            concerned=concerned,
+        )
+
+    async def file_draft(
+        self, filing: TicketFiling, *, operator: Operator | None, concerned: set[str]
+    ) -> tuple[Ticket, list[Event]]:
+        """File an already checked ticket (chat conversions and follow-ups)."""
+        return await self._store(filing.requester, filing, operator=operator, concerned=concerned)
+
+    def check_files(self, uploads: Sequence[Upload], *, already: int) -> list[NewAttachment]:
+        """Return the uploads checked (type by content, size); ``already``: bytes the
+        ticket holds. :raises TooLarge: past a limit."""
+        limits = self.config.helpdesk.attachments
+        files = [check_attachment(u.filename, u.data, max_file=limits.max_file) for u in uploads]
+        if already + sum(f.size for f in files) > limits.max_ticket:
+            raise TooLarge(f"a ticket's files may total {limits.max_ticket // 1024} kB at most")
+        return files
+
+    async def _store(
+        self,
+        requester: Requester | None,
+        filing: TicketFiling,
+        *,
+        operator: Operator | None,
+        concerned: set[str],
+    ) -> tuple[Ticket, list[Event]]:
+        now = filing.created_at
+        registration = self.config.helpdesk.first_response == "registration_notice"
+        first_due, resolution_due, alert = first_alert(
+            self.config, filing.priority, now, responded=registration
+        )
+        assignee = (
+            await self._service_manager(concerned)
+            if filing.type is TicketType.COMPLAINT
+            else filing.operator_id
+        )
+        message = (
+            TicketMessage(filing.id, AuthorKind.REQUESTER, requester.id if requester else None,
+                          filing.description, author_name=requester.name if requester else "",
+                          ts=now)
+            if filing.description
+            else None
+        )  # fmt: skip
+        rows = [history(filing.id, "created", operator or requester, now, channel=filing.channel)]
+        if filing.follow_up_of:
+            rows.append(history(filing.id, "follow_up", None, now, of=filing.follow_up_of))
+        if assignee:
+            rows.append(history(filing.id, "assignee", None, now, to=assignee))
+        filing = replace(
+            filing,
+            operator_id=assignee,
+            due_at=first_due,
+            resolution_due=resolution_due,
+            first_response_at=now if registration else None,
+            message=message,
+            events=tuple(rows) + filing.events,
+            status=Status.NEW,
+            sla_alert_at=alert,
+        )
+        result = await self.store.helpdesk.file_ticket(filing)
+        if isinstance(result, SeatRefusal):
+            assert requester is not None
+            raise await self.people.seat_refused(requester, result, filing.lang)
+        token = self.links.token(result.id, result.requester_id)
+        events: list[Event] = [TicketCreated(result, requester, token, result.due_at)]
+        if assignee:
+            events.append(TicketAssigned(result, None))
+        return result, events
+
+    def _choices(self, request: NewTicket) -> tuple[TicketType, str, str]:
+        offered = self.config.helpdesk.types
+        type_name = request.type or (
+            "question" if TicketType.QUESTION in offered else offered[0].value
+        )
+        if type_name not in [t.value for t in offered]:
+            raise InvalidPayload(f"type must be one of: {', '.join(offered)}", code="type")
+        department = request.department or self.config.default_department
+        if department not in self.config.departments:
+            raise InvalidPayload(f"unknown department {department!r}", code="department")
+        priority = request.priority or "normal"
+        if priority not in PRIORITIES:
+            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        return TicketType(type_name), department, priority
+
+    async def _seat(self, requester: Requester, values: Mapping[str, str]) -> SeatClaim | None:
+        """Return the site seat filing takes: the value of the ``seats`` field names a
+        site of the requester's organisation."""
+        seats = next((f for f in self.config.helpdesk.fields if f.seats and f.id in values), None)
+        if seats is None or requester.organisation_id is None:
+            return None
+        organisation = await self.store.requesters.get_organisation(requester.organisation_id)
+        cap = organisation.max_editors_per_site if organisation else None
+        return SeatClaim(requester.organisation_id, values[seats.id], requester.id, cap)
+
+    async def _concerned(self, request: NewTicket, follow_up_of: Ticket | None) -> set[str]:
+        """Return the operators a complaint is about (never its assignee)."""
+        concerned = (
+            {follow_up_of.operator_id} if follow_up_of and follow_up_of.operator_id else set()
+        )
+        if request.concerning:
+            about = await load_ticket(self.store, request.concerning)
+            if about.operator_id:
+                concerned.add(about.operator_id)
+        return concerned
+
+    async def _service_manager(self, concerned: set[str]) -> str | None:
+        """Return the least busy active service manager not concerned (None: nobody; the
+        complaint waits unassigned, seen only by service managers and admins)."""
+        managers = [
+            o
+            for o in await self.store.operators.list_operators()
+            if o.role is Role.SERVICE_MANAGER and not o.disabled and o.id not in concerned
+        ]
+        loads = []
+        for manager in managers:
+            page = await self.store.ticket_queries.search_tickets(
+                TicketQuery(operator_id=manager.id, statuses=tuple(ACTIVE), per_page=1)
+            )
+            loads.append((page.total, manager.name, manager.id))
+        return min(loads)[2] if loads else None

@@ -1,0 +1,210 @@
+"""Requesters, organisations, invitations and seats: who may file, and as whom."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from ..config import LANGUAGES
+from ..deskconfig import DeskConfig
+from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
+from ..events import Event, InvitationCreated, SeatRefused
+from ..models import (
+    Invitation,
+    Operator,
+    Organisation,
+    OrgRole,
+    Requester,
+    SeatRefusal,
+    new_id,
+    utcnow,
+)
+from ..operators import normalize_email
+from ..store import Store
+from .texts import helpdesk_text, people_list
+
+__all__ = ["INVITATION_DAYS", "Refused", "RequesterService"]
+
+#: An invitation not used within this many days expires.
+INVITATION_DAYS = 30
+
+
+class Refused(Conflict):
+    """A filing refused for a reason the requester can act on; ``events`` tell others
+    (publish them even though the call failed)."""
+
+    def __init__(self, message: str, *, code: str, events: list[Event]) -> None:
+        super().__init__(message, code=code)
+        self.events = events
+
+
+class RequesterService:
+    """Requesters and their organisations: the access policy and the seat caps."""
+
+    def __init__(
+        self, store: Store, config: DeskConfig, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock
+
+    async def requester(
+        self, email: str, *, name: str = "", phone: str = "", lang: str = ""
+    ) -> Requester:
+        """Return the requester with this e-mail (created if new, details completed)."""
+        name, phone = " ".join(name.split())[:100], " ".join(phone.split())[:40]
+        return await self.store.requesters.save_requester(
+            normalize_email(email),
+            name=name,
+            phone=phone,
+            lang=lang if lang in LANGUAGES else "",
+            now=self.clock(),
+        )
+
+    async def check_access(self, requester: Requester, lang: str) -> Requester:
+        """Return the requester if the desk's policy lets them file (a pending
+        invitation is accepted on the way).
+
+        :raises Forbidden: ``access_denied``, in the requester's language.
+        """
+        if self.config.helpdesk.access == "open" or requester.invited:
+            return requester
+        if requester.organisation_id is not None:
+            organisation = await self.store.requesters.get_organisation(requester.organisation_id)
+            if organisation is not None and organisation.contract_active:
+                return requester
+        invitation = await self.store.requesters.pending_invitation(requester.email, self.clock())
+        if invitation is not None and await self.store.requesters.accept_invitation(
+            invitation.id, requester.id, self.clock()
+        ):
+            accepted = await self.store.requesters.get_requester(requester.id)
+            return accepted or requester
+        raise Forbidden(helpdesk_text(lang, "access_denied"), code="access_denied")
+
+    async def seat_refused(self, requester: Requester, refusal: SeatRefusal, lang: str) -> Refused:
+        """Return the error telling the requester who holds the seats and whom to ask."""
+        assert requester.organisation_id is not None
+        admins = [
+            m
+            for m in await self.store.requesters.list_members(requester.organisation_id)
+            if m.org_role is OrgRole.ADMIN
+        ]
+        message = helpdesk_text(
+            lang,
+            "seats_full",
+            site=refusal.site_id,
+            count=len(refusal.editors),
+            editors=people_list(refusal.editors),
+            admins=people_list(admins) or helpdesk_text(lang, "no_admin"),
+        )
+        event = SeatRefused(requester, refusal.site_id, refusal.editors, tuple(admins))
+        return Refused(message, code="seats_full", events=[event])
+
+    async def add_organisation(
+        self,
+        name: str,
+        *,
+        contract_active: bool = True,
+        max_members: int | None = None,
+        max_editors_per_site: int | None = None,
+    ) -> Organisation:
+        """Create an organisation (a name unique in any case)."""
+        name = " ".join(name.split())
+        if not 1 <= len(name) <= 100:
+            raise InvalidPayload("an organisation's name must be 1 to 100 characters")
+        for cap in (max_members, max_editors_per_site):
+            if cap is not None and cap < 1:
+                raise InvalidPayload("a cap must be at least 1 (leave it out for none)")
+        organisation = Organisation(
+            new_id(), name, self.clock(), contract_active, max_members, max_editors_per_site
+        )
+        await self.store.requesters.add_organisation(organisation)
+        return organisation
+
+    async def organisation(self, ref: str) -> Organisation:
+        """Return an organisation by id or name. :raises NotFound:."""
+        found = await self.store.requesters.get_organisation(
+            ref
+        ) or await self.store.requesters.find_organisation(ref)
+        if found is None:
+            raise NotFound(f"no organisation {ref!r}")
+        return found
+
+    async def organisations(self) -> list[Organisation]:
+        """Return every organisation, by name."""
+        return await self.store.requesters.list_organisations()
+
+    async def members(self, organisation: Organisation) -> list[Requester]:
+        """Return an organisation's members, admins first."""
+        return await self.store.requesters.list_members(organisation.id)
+
+    async def set_contract(self, organisation: Organisation, active: bool) -> Organisation:
+        """Turn an organisation's contract on or off."""
+        return await self.store.requesters.update_organisation(
+            organisation.id, contract_active=active
+        )
+
+    async def set_caps(
+        self,
+        organisation: Organisation,
+        *,
+        max_members: int | None = None,
+        max_editors_per_site: int | None = None,
+    ) -> Organisation:
+        """Change an organisation's caps (0 removes one)."""
+        return await self.store.requesters.update_organisation(
+            organisation.id, max_members=max_members, max_editors_per_site=max_editors_per_site
+        )
+
+    async def add_member(
+        self, organisation: Organisation, email: str, *, role: str = "member", name: str = ""
+    ) -> Requester:
+        """Put a requester (created if new) in an organisation.
+
+        :raises Conflict: ``organisation_full`` when it has ``max_members`` already.
+        """
+        if role not in tuple(OrgRole):
+            raise InvalidPayload(f"the role must be one of: {', '.join(OrgRole)}")
+        requester = await self.requester(email, name=name)
+        if not await self.store.requesters.set_member(requester.id, organisation.id, OrgRole(role)):
+            raise Conflict(
+                f"{organisation.name} has {organisation.max_members} members already",
+                code="organisation_full",
+            )
+        found = await self.store.requesters.get_requester(requester.id)
+        assert found is not None
+        return found
+
+    async def remove_member(self, email: str) -> Requester:
+        """Take a requester out of their organisation (their site seats are freed)."""
+        requester = await self.store.requesters.find_requester(normalize_email(email))
+        if requester is None:
+            raise NotFound(f"no requester {email!r}")
+        await self.store.requesters.set_member(requester.id, None, OrgRole.MEMBER)
+        found = await self.store.requesters.get_requester(requester.id)
+        assert found is not None
+        return found
+
+    async def invite(
+        self, operator: Operator | None, email: str, organisation: Organisation | None = None
+    ) -> tuple[Invitation, list[Event]]:
+        """Invite someone to file tickets (into ``organisation``, if given); ``operator``
+        None: an admin at the command line (``invited_by`` is ``cli``)."""
+        now = self.clock()
+        invitation = Invitation(
+            new_id(),
+            normalize_email(email),
+            organisation.id if organisation else None,
+            operator.id if operator else "cli",
+            now,
+            now + timedelta(days=INVITATION_DAYS),
+        )
+        await self.store.requesters.add_invitation(invitation)
+        name = organisation.name if organisation else ""
+        return invitation, [InvitationCreated(invitation, name)]
+
+    async def invitations(self, organisation: Organisation | None = None) -> list[Invitation]:
+        """Return invitations (of one organisation), newest first."""
+        return await self.store.requesters.list_invitations(
+            organisation.id if organisation else None
+        )

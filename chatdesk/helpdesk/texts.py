@@ -1,0 +1,43 @@
+"""What the helpdesk tells requesters when it refuses something, in fr, nl and en."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..models import Requester
+
+__all__ = ["helpdesk_text", "people_list"]
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "fr": {
+        "access_denied": "Ce service est réservé aux clients sous contrat et aux personnes "
+        "invitées. Demandez une invitation à votre contact chez nous.",
+        "seats_full": "Le site {site} a déjà {count} éditeurs ({editors}). Demandez à un "
+        "administrateur de votre organisation ({admins}) de libérer une place.",
+        "no_admin": "aucun administrateur désigné : contactez-nous",
+    },
+    "nl": {
+        "access_denied": "Deze dienst is voorbehouden aan klanten met een contract en aan "
+        "genodigden. Vraag een uitnodiging aan uw contactpersoon bij ons.",
+        "seats_full": "De site {site} heeft al {count} editors ({editors}). Vraag een "
+        "beheerder van uw organisatie ({admins}) om een plaats vrij te maken.",
+        "no_admin": "geen beheerder aangeduid: neem contact met ons op",
+    },
+    "en": {
+        "access_denied": "This desk serves customers under contract and invited people. "
+        "Ask your contact with us for an invitation.",
+        "seats_full": "Site {site} already has {count} editors ({editors}). Ask an admin of "
+        "your organisation ({admins}) to free a seat.",
+        "no_admin": "no admin named yet: contact us",
+    },
+}
+
+
+def helpdesk_text(lang: str, key: str, **values: object) -> str:
+    """Return the text ``key`` in ``lang`` (English when unknown), filled with ``values``."""
+    return _TEXTS.get(lang, _TEXTS["en"])[key].format(**values)
+
+
+def people_list(people: Iterable[Requester]) -> str:
+    """Return ``Name <email>, …`` for a message."""
+    return ", ".join(p.display for p in people)

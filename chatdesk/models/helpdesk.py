@@ -1,0 +1,88 @@
+"""What the helpdesk hands the store in one piece: a ticket to file, a list to fetch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from .clock import new_id
+from .requesters import Requester
+from .thread import NewAttachment, TicketEvent, TicketMessage
+from .tickets import Channel, Status, Ticket, TicketType
+
+__all__ = ["SeatClaim", "Sort", "TicketFiling", "TicketPage", "TicketQuery"]
+
+#: How lists are ordered: next due time first, last change first, newest first, by number.
+Sort = Literal["due", "updated", "created", "number"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeatClaim:
+    """Filing this ticket makes ``requester_id`` an editor of ``site_id`` (if not yet),
+    unless ``max_editors`` others already are."""
+
+    organisation_id: str
+    site_id: str
+    requester_id: str
+    max_editors: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFiling:
+    """A checked ticket with its first message, files, seat and history rows: the store
+    files all of it in one transaction (and gives it its number)."""
+
+    subject: str
+    description: str
+    type: TicketType
+    channel: Channel
+    department: str
+    priority: str
+    lang: str
+    requester: Requester | None
+    created_at: datetime
+    fields: dict[str, str] = field(default_factory=dict)
+    organisation_id: str | None = None
+    conversation_id: str | None = None
+    follow_up_of: str | None = None
+    operator_id: str | None = None
+    status: Status = Status.NEW
+    due_at: datetime | None = None
+    resolution_due: datetime | None = None
+    sla_alert_at: datetime | None = None
+    first_response_at: datetime | None = None
+    message: TicketMessage | None = None
+    attachments: tuple[NewAttachment, ...] = ()
+    seat: SeatClaim | None = None
+    events: tuple[TicketEvent, ...] = ()
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketQuery:
+    """Filters of a ticket list; every given filter must match (``q``: full text over
+    subject, messages and field values, accent- and case-insensitive)."""
+
+    statuses: tuple[Status, ...] = ()
+    department: str | None = None
+    operator_id: str | None = None
+    unassigned: bool = False
+    types: tuple[TicketType, ...] = ()
+    exclude_types: tuple[TicketType, ...] = ()
+    requester_id: str | None = None
+    organisation_id: str | None = None
+    q: str = ""
+    #: Tickets whose next due time (first response, then resolution) is before this.
+    due_before: datetime | None = None
+    sort: Sort = "due"
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    """One page of a ticket list and how many tickets match in all."""
+
+    tickets: list[Ticket]
+    total: int

@@ -1,0 +1,95 @@
+"""Store protocol for requesters, organisations, invitations and site seats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from ..models import Invitation, Organisation, OrgRole, Requester
+
+__all__ = ["RequesterStore"]
+
+
+class RequesterStore(Protocol):
+    """People who file tickets and the customer accounts they belong to."""
+
+    async def save_requester(
+        self, email: str, *, name: str, phone: str, lang: str, now: datetime
+    ) -> Requester:
+        """Return the requester with this (normalised) e-mail, created if new; details
+        given fill the ones still empty."""
+        ...
+
+    async def get_requester(self, requester_id: str) -> Requester | None:
+        """Return a requester by id."""
+        ...
+
+    async def find_requester(self, email: str) -> Requester | None:
+        """Return the requester with this (normalised) e-mail."""
+        ...
+
+    async def add_organisation(self, organisation: Organisation) -> None:
+        """Create an organisation. :raises Conflict: if the name is taken (any case)."""
+        ...
+
+    async def get_organisation(self, organisation_id: str) -> Organisation | None:
+        """Return an organisation by id."""
+        ...
+
+    async def find_organisation(self, name: str) -> Organisation | None:
+        """Return the organisation with this name (any case)."""
+        ...
+
+    async def list_organisations(self) -> list[Organisation]:
+        """Return every organisation, by name."""
+        ...
+
+    async def update_organisation(
+        self,
+        organisation_id: str,
+        *,
+        contract_active: bool | None = None,
+        max_members: int | None = None,
+        max_editors_per_site: int | None = None,
+    ) -> Organisation:
+        """Change what is given (a cap of 0 removes it). :raises NotFound:."""
+        ...
+
+    async def set_member(
+        self, requester_id: str, organisation_id: str | None, role: OrgRole
+    ) -> bool:
+        """Put the requester in the organisation with ``role`` (None: out of any);
+        False when the organisation already has ``max_members`` others.
+
+        :raises NotFound: if the requester or organisation does not exist.
+        """
+        ...
+
+    async def list_members(self, organisation_id: str) -> list[Requester]:
+        """Return the organisation's members, admins first, then by e-mail."""
+        ...
+
+    async def add_invitation(self, invitation: Invitation) -> None:
+        """Store an invitation."""
+        ...
+
+    async def pending_invitation(self, email: str, now: datetime) -> Invitation | None:
+        """Return the newest unexpired, unaccepted invitation of this e-mail."""
+        ...
+
+    async def accept_invitation(self, invitation_id: str, requester_id: str, now: datetime) -> bool:
+        """Mark the invitation accepted and the requester invited (and a member of its
+        organisation, if it names one and has room); False if already accepted."""
+        ...
+
+    async def list_invitations(self, organisation_id: str | None = None) -> list[Invitation]:
+        """Return invitations (of one organisation), newest first."""
+        ...
+
+    async def site_editors(self, organisation_id: str, site_id: str) -> list[Requester]:
+        """Return the editors of one of the organisation's sites, in seat order."""
+        ...
+
+    async def release_seat(self, organisation_id: str, site_id: str, requester_id: str) -> bool:
+        """Free a requester's seat on a site; return whether they had one."""
+        ...

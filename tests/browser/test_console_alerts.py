@@ -1,0 +1,85 @@
+"""Operators are alerted (issue 8.9): a new conversation in the queue, and a visitor's message in
+one of mine while the tab is hidden, make a tone, a browser notification (allowed from a click)
+and a count in the tab's title."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from .conftest import NewContext, StartDesk
+from .test_console_details import console_of, visitor_asking
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Watch the browser's own APIs (nothing of ours is replaced): notifications shown, tones
+# started, and a tab the test can hide as switching tabs would.
+WATCH = """
+window.__shown = [];
+window.__tones = 0;
+const RealNotification = window.Notification;
+window.Notification = new Proxy(RealNotification, {
+  construct(target, args) {
+    window.__shown.push({title: args[0], body: (args[1] || {}).body});
+    return Reflect.construct(target, args);
+  },
+});
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) {
+  window.__tones += 1;
+  return start.apply(this, args);
+};
+let hidden = false;
+Object.defineProperty(document, 'visibilityState', {get: () => hidden ? 'hidden' : 'visible'});
+Object.defineProperty(document, 'hidden', {get: () => hidden});
+window.__hide = (value) => {
+  hidden = value;
+  document.dispatchEvent(new Event('visibilitychange'));
+};
+"""
+
+
+async def test_new_conversations_and_visitor_messages_alert_the_operator(
+    start_desk: StartDesk, new_context: NewContext
+) -> None:
+    desk = await start_desk()
+    console = await console_of(desk, new_context, "Sophie", permissions=["notifications"])
+    await console.context.add_init_script(WATCH)
+    await console.reload()
+    await expect(console.locator("#presence")).to_have_attribute("data-status", "online")
+    # Notifications are asked for from a click (already granted here, so no button), which
+    # also lets the page make sound.
+    await expect(console.locator("#alerts")).to_be_hidden()
+    await console.locator("body").click()
+    title = await console.title()
+
+    await console.evaluate("window.__hide(true)")
+    visitor, conversation_id = await visitor_asking(desk, "My site is down")
+    await expect(console).to_have_title(f"(1) {title}")
+    shown = await console.evaluate("window.__shown")
+    assert shown == [{"title": "New conversation waiting", "body": "My site is down"}]
+    assert await console.evaluate("window.__tones") == 1
+
+    # Back to the tab: the count goes. Claim it, then the visitor writes while hidden.
+    await console.evaluate("window.__hide(false)")
+    await expect(console).to_have_title(title)
+    await console.goto(f"{desk.url}/console/c/{conversation_id}")
+    await console.locator('[data-action="claim"]').click()
+    await expect(console.locator("#reply")).to_be_enabled()
+    title = await console.title()
+    await console.evaluate("window.__hide(true)")
+    await visitor.say("It shows a 502 error")
+    await expect(console).to_have_title(f"(1) {title}")
+    shown = await console.evaluate("window.__shown")
+    assert shown[-1] == {"title": "A visitor wrote", "body": "It shows a 502 error"}
+
+
+async def test_alerts_are_asked_for_with_a_click(
+    start_desk: StartDesk, new_context: NewContext
+) -> None:
+    desk = await start_desk()
+    console = await console_of(desk, new_context, "Sophie")
+    button = console.get_by_role("button", name="Turn on alerts")
+    await expect(button).to_be_visible()
+    permission = await console.evaluate("Notification.permission")
+    assert permission == "default"  # nothing asked before the operator's click

@@ -1,0 +1,209 @@
+"""Contract of RequesterStore, NoticeStore and ApiTokenStore."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from chatdesk.errors import Conflict, NotFound
+from chatdesk.models import (
+    ApiToken,
+    Channel,
+    Invitation,
+    Organisation,
+    OrgRole,
+    SeatClaim,
+    ServiceNotice,
+    Severity,
+    Ticket,
+    TicketFiling,
+    TicketType,
+    new_id,
+)
+from chatdesk.store import Store
+
+from .conftest import T0, Factory, later
+
+
+async def test_requesters_are_unique_by_e_mail_and_completed(store: Store) -> None:
+    first = await store.requesters.save_requester(
+        "lea@example.be", name="", phone="", lang="", now=T0
+    )
+    assert (first.email, first.name, first.org_role, first.invited) == (
+        "lea@example.be",
+        "",
+        OrgRole.MEMBER,
+        False,
+    )
+    again = await store.requesters.save_requester(
+        "lea@example.be", name="Léa", phone="+32 2 000", lang="fr", now=later(days=1)
+    )
+    assert again.id == first.id and (again.name, again.phone, again.lang) == (
+        "Léa",
+        "+32 2 000",
+        "fr",
+    )
+    kept = await store.requesters.save_requester(
+        "lea@example.be", name="Other", phone="", lang="nl", now=T0
+    )
+    assert (kept.name, kept.lang, kept.created_at) == ("Léa", "fr", T0)  # given details are kept
+    assert await store.requesters.get_requester(first.id) == kept
+    assert await store.requesters.find_requester("lea@example.be") == kept
+    assert await store.requesters.find_requester("nobody@example.be") is None
+    assert await store.requesters.get_requester("missing") is None
+    racing = await asyncio.gather(
+        *(
+            store.requesters.save_requester("new@example.be", name="N", phone="", lang="", now=T0)
+            for _ in range(5)
+        )
+    )
+    assert len({r.id for r in racing}) == 1
+
+
+async def test_organisations(store: Store) -> None:
+    acme = Organisation(new_id(), "Acme", T0, contract_active=False, max_members=2)
+    await store.requesters.add_organisation(acme)
+    with pytest.raises(Conflict):
+        await store.requesters.add_organisation(Organisation(new_id(), "ACME", T0))
+    await store.requesters.add_organisation(Organisation(new_id(), "Beta", T0))
+    assert await store.requesters.get_organisation(acme.id) == acme
+    assert await store.requesters.find_organisation(" acme ") == acme
+    assert await store.requesters.find_organisation("nope") is None
+    assert [o.name for o in await store.requesters.list_organisations()] == ["Acme", "Beta"]
+    changed = await store.requesters.update_organisation(
+        acme.id, contract_active=True, max_editors_per_site=3
+    )
+    assert (changed.contract_active, changed.max_members, changed.max_editors_per_site) == (
+        True,
+        2,
+        3,
+    )
+    uncapped = await store.requesters.update_organisation(acme.id, max_members=0)
+    assert uncapped.max_members is None
+    with pytest.raises(NotFound):
+        await store.requesters.update_organisation("missing", contract_active=True)
+
+
+async def test_membership_respects_the_member_cap(store: Store) -> None:
+    org = Organisation(new_id(), "Acme", T0, max_members=2)
+    await store.requesters.add_organisation(org)
+    people = [
+        await store.requesters.save_requester(
+            f"p{i}@acme.be", name=f"P{i}", phone="", lang="", now=T0
+        )
+        for i in range(3)
+    ]
+    assert await store.requesters.set_member(people[1].id, org.id, OrgRole.MEMBER)
+    assert await store.requesters.set_member(people[0].id, org.id, OrgRole.ADMIN)
+    assert not await store.requesters.set_member(people[2].id, org.id, OrgRole.MEMBER)
+    assert await store.requesters.set_member(people[0].id, org.id, OrgRole.MEMBER)  # already in
+    assert await store.requesters.set_member(people[0].id, org.id, OrgRole.ADMIN)
+    members = await store.requesters.list_members(org.id)
+    assert [(m.email, m.org_role) for m in members] == [
+        ("p0@acme.be", OrgRole.ADMIN),
+        ("p1@acme.be", OrgRole.MEMBER),
+    ]
+    assert await store.requesters.set_member(people[1].id, None, OrgRole.MEMBER)
+    left = await store.requesters.get_requester(people[1].id)
+    assert left is not None and left.organisation_id is None
+    with pytest.raises(NotFound):
+        await store.requesters.set_member("missing", org.id, OrgRole.MEMBER)
+    with pytest.raises(NotFound):
+        await store.requesters.set_member(people[2].id, "missing", OrgRole.MEMBER)
+
+
+async def test_invitations(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    org = Organisation(new_id(), "Acme", T0)
+    await store.requesters.add_organisation(org)
+    old = Invitation(new_id(), "lea@example.be", None, ann.id, T0, later(days=1))
+    new = Invitation(new_id(), "lea@example.be", org.id, ann.id, later(hours=1), later(days=14))
+    for invitation in (old, new):
+        await store.requesters.add_invitation(invitation)
+    assert await store.requesters.pending_invitation("lea@example.be", later(hours=2)) == new
+    assert await store.requesters.pending_invitation("lea@example.be", later(days=15)) is None
+    assert await store.requesters.pending_invitation("tom@example.be", T0) is None
+    assert await store.requesters.list_invitations() == [new, old]
+    assert await store.requesters.list_invitations(org.id) == [new]
+    lea = await store.requesters.save_requester(
+        "lea@example.be", name="Léa", phone="", lang="fr", now=T0
+    )
+    assert await store.requesters.accept_invitation(new.id, lea.id, later(hours=3))
+    assert not await store.requesters.accept_invitation(new.id, lea.id, later(hours=4))
+    joined = await store.requesters.get_requester(lea.id)
+    assert joined is not None and joined.invited and joined.organisation_id == org.id
+    assert await store.requesters.pending_invitation("lea@example.be", later(hours=5)) == old
+
+
+async def test_site_editors_and_releasing_a_seat(store: Store) -> None:
+    org = Organisation(new_id(), "Acme", T0, max_editors_per_site=1)
+    await store.requesters.add_organisation(org)
+    lea = await store.requesters.save_requester(
+        "lea@acme.be", name="Léa", phone="", lang="fr", now=T0
+    )
+    tom = await store.requesters.save_requester(
+        "tom@acme.be", name="Tom", phone="", lang="fr", now=T0
+    )
+
+    def filing(who_id: str) -> TicketFiling:
+        who = lea if who_id == lea.id else tom
+        return TicketFiling(
+            subject="s", description="d", type=TicketType.INCIDENT, channel=Channel.FORM,
+            department="technical", priority="high", lang="fr", requester=who, created_at=T0,
+            seat=SeatClaim(org.id, "1234", who.id, 1),
+        )  # fmt: skip
+
+    assert isinstance(await store.helpdesk.file_ticket(filing(lea.id)), Ticket)
+    assert [r.id for r in await store.requesters.site_editors(org.id, "1234")] == [lea.id]
+    assert await store.requesters.site_editors(org.id, "9999") == []
+    assert not isinstance(await store.helpdesk.file_ticket(filing(tom.id)), Ticket)
+    assert await store.requesters.release_seat(org.id, "1234", lea.id)
+    assert not await store.requesters.release_seat(org.id, "1234", lea.id)
+    assert isinstance(await store.helpdesk.file_ticket(filing(tom.id)), Ticket)
+
+
+def notice(
+    title: str, *, starts: int = 0, ends: int | None = None, audience: tuple[str, ...] = ()
+) -> ServiceNotice:
+    return ServiceNotice(
+        new_id(), title, "**Body**", Severity.MAINTENANCE, later(hours=starts),
+        later(hours=ends) if ends is not None else None, audience, "op1", later(hours=starts),
+    )  # fmt: skip
+
+
+async def test_notices_show_in_their_window_to_their_audience(store: Store) -> None:
+    everyone = notice("Maintenance", starts=1, ends=3)
+    acme_only = notice("Acme outage", starts=2, audience=("acme",))
+    future = notice("Later", starts=10)
+    for n in (everyone, acme_only, future):
+        await store.notices.add_notice(n)
+    assert await store.notices.active_notices(T0) == []
+    assert await store.notices.active_notices(later(hours=2)) == [everyone]
+    assert await store.notices.active_notices(later(hours=2), "acme") == [acme_only, everyone]
+    assert await store.notices.active_notices(later(hours=4), "acme") == [acme_only]
+    assert await store.notices.list_notices() == [future, acme_only, everyone]
+    assert await store.notices.list_notices(limit=1) == [future]
+    assert await store.notices.end_notice(acme_only.id, later(hours=5))
+    assert not await store.notices.end_notice(acme_only.id, later(hours=6))
+    assert not await store.notices.end_notice("missing", later(hours=6))
+    assert await store.notices.active_notices(later(hours=6), "acme") == []
+
+
+async def test_api_tokens(store: Store, make: Factory) -> None:
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    first = ApiToken(new_id(), ann.id, "CI", "a" * 64, T0)
+    second = ApiToken(new_id(), bob.id, "Zapier", "b" * 64, later(minutes=1))
+    for token in (first, second):
+        await store.api_tokens.add_api_token(token)
+    used = await store.api_tokens.use_api_token("a" * 64, later(hours=1))
+    assert used is not None and used.id == first.id and used.last_used_at == later(hours=1)
+    assert await store.api_tokens.use_api_token("c" * 64, later(hours=1)) is None
+    assert [t.id for t in await store.api_tokens.list_api_tokens()] == [second.id, first.id]
+    assert [t.id for t in await store.api_tokens.list_api_tokens(ann.id)] == [first.id]
+    assert await store.api_tokens.revoke_api_token(first.id, later(hours=2))
+    assert not await store.api_tokens.revoke_api_token(first.id, later(hours=3))
+    assert not await store.api_tokens.revoke_api_token("missing", later(hours=3))
+    assert await store.api_tokens.use_api_token("a" * 64, later(hours=4)) is None
+    (revoked,) = await store.api_tokens.list_api_tokens(ann.id)
+    assert revoked.revoked_at == later(hours=2)

@@ -1,0 +1,76 @@
+"""``chatdesk orgs …`` and ``chatdesk tokens …`` through the real command line."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from chatdesk.cli import main
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CHATDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHATDESK_CONFIG_FILE", str(tmp_path / "missing.toml"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = ""
+) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    status = main(list(argv))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_organisations_members_contracts_invitations(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ok(*argv: str) -> str:
+        status, out, err = run(capsys, monkeypatch, *argv)
+        assert status == 0, err
+        return out
+
+    assert "added organisation Acme" in ok("orgs", "add", "Acme", "--max-editors-per-site", "3")
+    assert "lea@acme.be is a admin of Acme" in ok(
+        "orgs", "member", "add", "acme", "Lea@Acme.be", "--admin"
+    )
+    ok("orgs", "member", "add", "Acme", "tom@acme.be", "--name", "Tom")
+    assert "contract off" in ok("orgs", "contract", "off", "Acme")
+    assert "invited who@example.be" in ok("orgs", "invite", "who@example.be", "--org", "Acme")
+    listing = ok("orgs", "list")
+    assert "Acme" in listing and "off" in listing and "3" in listing
+    shown = ok("orgs", "show", "Acme")
+    assert "lea@acme.be" in shown and "admin" in shown and "who@example.be" in shown
+    assert "in no organisation" in ok("orgs", "member", "remove", "tom@acme.be")
+    status, _, err = run(capsys, monkeypatch, "orgs", "show", "Nope")
+    assert status == 1 and "no organisation 'Nope'" in err
+    status, _, err = run(capsys, monkeypatch, "orgs", "add", "ACME")
+    assert status == 1 and "exists" in err
+
+
+def test_tokens_create_list_revoke(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, _, err = run(
+        capsys, monkeypatch, "operators", "add", "ann@desk.test", "--name", "Ann",
+        "--departments", "general", stdin="correct horse battery\n",
+    )  # fmt: skip
+    assert status == 0, err
+    status, out, _ = run(capsys, monkeypatch, "tokens", "create", "ann@desk.test", "--name", "CI")
+    assert status == 0 and "acts as ann@desk.test" in out
+    secret = out.strip().splitlines()[-1]
+    token_id = out.split()[1]
+    assert secret.startswith("cdk_")
+    status, out, _ = run(capsys, monkeypatch, "tokens", "list")
+    assert status == 0 and token_id in out and "active" in out and secret not in out
+    status, out, _ = run(capsys, monkeypatch, "tokens", "revoke", token_id)
+    assert status == 0 and "revoked" in out
+    status, _, err = run(capsys, monkeypatch, "tokens", "revoke", token_id)
+    assert status == 1 and "no such active token" in err
+    status, _, err = run(capsys, monkeypatch, "tokens", "create", "nobody@desk.test")
+    assert status == 1 and "no active operator" in err

@@ -1,0 +1,154 @@
+"""SLA arithmetic in business time, warnings and breaches, auto-close with a moved clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from chatdesk.events import SlaBreached, SlaWarning, TicketClosed, TicketStatusChanged
+from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.helpdeskconfig import HelpdeskConfig, PriorityConfig, Target
+from chatdesk.models import Status
+from chatdesk.services import Services
+from chatdesk.sla import due_times
+from chatdesk.store import Store
+
+from ..desk import Clock
+from .conftest import config, operator, services
+
+BRU = ZoneInfo("Europe/Brussels")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BRU)
+
+
+def test_business_hours_skip_the_lunch_break() -> None:
+    desk = config()
+    first, _ = due_times(desk, "high", at("2026-11-17T10:30"))  # 4h from Tuesday 10:30
+    assert first == at("2026-11-17T15:30")  # 2h before lunch, 2h after
+
+
+def test_a_belgian_public_holiday_is_not_business_time() -> None:
+    desk = config()
+    # Wednesday 11 November 2026 is Armistice Day: Tuesday 16:00 + 4h = Thursday 11:00.
+    first, _ = due_times(desk, "high", at("2026-11-10T16:00"))
+    assert first == at("2026-11-12T11:00")
+    _, resolution = due_times(desk, "urgent", at("2026-11-10T16:00"))  # 1 business day
+    assert resolution == at("2026-11-12T16:00")
+
+
+def test_daylight_saving_keeps_wall_clock_hours() -> None:
+    desk = config()
+    # Friday 23 October 2026 16:00 (UTC+2) + 4h: Monday 26 October 11:00 (UTC+1).
+    first, _ = due_times(desk, "high", at("2026-10-23T16:00"))
+    assert first == at("2026-10-26T11:00")
+    assert first.astimezone(UTC).hour == 10
+    _, resolution = due_times(desk, "high", at("2026-10-23T16:00"))  # 2 business days
+    assert resolution == at("2026-10-27T16:00")
+
+
+def test_n_business_days_land_at_the_same_time() -> None:
+    desk = config()
+    _, low = due_times(desk, "low", at("2026-11-17T10:30"))  # 10 business days
+    assert low == at("2026-12-01T10:30")
+    # Filed on Saturday: counted from Monday's opening.
+    first, _ = due_times(desk, "normal", at("2026-11-21T10:00"))
+    assert first == at("2026-11-24T09:00")
+
+
+def test_a_24_7_priority_counts_every_hour() -> None:
+    priorities = dict(HelpdeskConfig().priorities)
+    priorities["urgent"] = PriorityConfig(
+        "urgent", Target(timedelta(hours=1)), Target(days=1), around_the_clock=True
+    )
+    desk = config(priorities=priorities)
+    first, resolution = due_times(desk, "urgent", at("2026-11-21T23:30"))  # Saturday night
+    assert first == at("2026-11-22T00:30") and resolution == at("2026-11-22T23:30")
+    first, _ = due_times(desk, "urgent", at("2026-10-25T01:30"))  # the DST night, 24/7
+    assert first - at("2026-10-25T01:30") == timedelta(hours=1)
+
+
+async def test_pending_pauses_the_resolution_clock(store: Store, clock: Clock) -> None:
+    hd = services(store, clock)
+    ann = await operator(hd, "Ann")
+    clock.now = at("2026-11-17T10:30").astimezone(UTC)
+    ticket, _ = await hd.helpdesk.filing.file(
+        NewTicket(email="lea@example.be", subject="Lent", priority="high", fields={})
+    )
+    assert ticket.resolution_due == at("2026-11-19T10:30")
+    await hd.helpdesk.tickets.reply(ticket.id, ann, "Quelle page ?")
+    await hd.helpdesk.tickets.change(ann, ticket.id, Edit(status="pending"))
+    clock.now = at("2026-11-18T10:30").astimezone(UTC)  # a whole business day pending
+    lea = await hd.helpdesk.people.requester("lea@example.be")
+    _, after, _ = await hd.helpdesk.tickets.reply(ticket.id, lea, "La page d'accueil")
+    assert after.paused_seconds == 8 * 3600  # 9:00-18:00 minus lunch
+    assert after.resolution_due == at("2026-11-20T10:30")
+
+
+async def test_warning_then_breach_each_recorded_once(store: Store, clock: Clock) -> None:
+    hd = services(store, clock)
+    ann = await operator(hd, "Ann")
+    clock.now = at("2026-11-17T10:00").astimezone(UTC)
+    ticket, _ = await hd.helpdesk.filing.file(
+        NewTicket(email="lea@example.be", subject="Panne", priority="urgent")
+    )
+    await hd.helpdesk.tickets.change(ann, ticket.id, Edit(assignee=ann.id))
+    assert await hd.helpdesk.clocks.check_sla() == []
+    clock.now = at("2026-11-17T10:48").astimezone(UTC)  # 80% of the hour
+    (warning,) = await hd.helpdesk.clocks.check_sla()
+    assert isinstance(warning, SlaWarning) and warning.target == "first_response"
+    assert warning.operator_id == ann.id and warning.due == at("2026-11-17T11:00")
+    assert await hd.helpdesk.clocks.check_sla() == []
+    clock.now = at("2026-11-17T11:01").astimezone(UTC)
+    (breach,) = await hd.helpdesk.clocks.check_sla()
+    assert isinstance(breach, SlaBreached) and breach.ticket.breached == {"first_response"}
+    assert await hd.helpdesk.clocks.check_sla() == []
+    kinds = [e.kind for e in await store.helpdesk.list_ticket_events(ticket.id)]
+    assert kinds.count("sla_warning") == 1 and kinds.count("sla_breach") == 1
+    # Through the job runner too (its own turn and lease).
+    clock.now = at("2026-11-18T09:49").astimezone(UTC)  # 80% of the resolution's day
+    events = await hd.jobs.run_due()
+    assert [(type(e), e.target) for e in events if isinstance(e, SlaWarning)] == [
+        (SlaWarning, "resolution")
+    ]
+
+
+async def test_auto_close_after_five_business_days_without_reaction(
+    store: Store, clock: Clock
+) -> None:
+    hd = services(store, clock)
+    ann = await operator(hd, "Ann")
+    clock.now = at("2026-11-17T10:00").astimezone(UTC)
+    ticket, _ = await hd.helpdesk.filing.file(NewTicket(email="lea@example.be", subject="Q"))
+    _, events = await hd.helpdesk.tickets.change(ann, ticket.id, Edit(status="resolved"))
+    countdown = next(e for e in events if isinstance(e, TicketStatusChanged))
+    assert countdown.auto_close_at == at("2026-11-24T10:00")  # said when, in the event
+    clock.now = at("2026-11-24T09:59").astimezone(UTC)
+    assert await hd.helpdesk.clocks.auto_close() == []
+    clock.now = at("2026-11-24T10:00").astimezone(UTC)
+    events = await hd.helpdesk.clocks.auto_close()
+    closed = next(e for e in events if isinstance(e, TicketClosed))
+    assert closed.auto and closed.ticket.status is Status.CLOSED
+    assert "auto_close" in [e.kind for e in await store.helpdesk.list_ticket_events(ticket.id)]
+    assert await hd.helpdesk.clocks.auto_close() == []
+
+
+async def test_a_requester_reaction_stops_the_countdown(store: Store, clock: Clock) -> None:
+    hd = services(store, clock)
+    ann = await operator(hd, "Ann")
+    ticket, _ = await hd.helpdesk.filing.file(NewTicket(email="lea@example.be", subject="Q"))
+    await hd.helpdesk.tickets.change(ann, ticket.id, Edit(status="pending"))
+    lea = await hd.helpdesk.people.requester("lea@example.be")
+    await hd.helpdesk.tickets.reply(ticket.id, lea, "Réponse")
+    clock.advance(days=30)
+    assert await hd.helpdesk.clocks.auto_close() == []
+
+
+async def test_registration_notice_stops_the_first_response_clock(
+    store: Store, clock: Clock
+) -> None:
+    hd: Services = services(store, clock, first_response="registration_notice")
+    ticket, _ = await hd.helpdesk.filing.file(NewTicket(email="lea@example.be", subject="Q"))
+    assert ticket.first_response_at == ticket.created_at
+    assert ticket.next_due == ticket.resolution_due

@@ -1,0 +1,37 @@
+// One message of a conversation as the operator sees it: who, when, the text (the bot's
+// HTML cleaned with DOMPurify, operators' and system URLs as links), and for a "Did you
+// mean" the options the visitor saw.
+import { linkify, safeHtml } from "../common/html";
+import { el, when } from "./common";
+import { label, t } from "./i18n";
+import { Message } from "./protocol";
+
+export function messageItem(m: Message): HTMLLIElement {
+  const who = m.author === "operator" && m.operator ? m.operator.name : label("author", m.author);
+  const time = el("time", { text: when(m.ts) });
+  time.setAttribute("datetime", m.ts);
+  let text: HTMLElement;
+  if (m.author === "bot" && typeof m.html === "string" && m.html) {
+    text = el("div", { className: "text rich" });
+    text.append(safeHtml(m.html));
+  } else if (m.author === "visitor") {
+    text = el("p", { className: "text", text: m.text });
+  } else {
+    text = el("p", { className: "text" }, ...linkify(m.text));
+  }
+  const item = el("li", { className: `msg author-${m.author}` },
+    el("span", { className: "who", text: who }), time, text);
+  if (m.author === "bot" && Array.isArray(m.suggestions) && m.suggestions.length) {
+    const options = m.suggestions
+      .filter((s) => s && typeof s.title === "string")
+      .map((s) => el("li", { text: s.title }));
+    item.append(el("div", { className: "suggestions" },
+      el("span", { text: t("suggestions_seen") }), el("ul", {}, ...options)));
+  }
+  if (m.author === "bot" && m.entry_id) {
+    item.append(el("span", { className: "meta", text: `${m.kind} · ${m.entry_id} · ${m.confidence}` }));
+  }
+  item.dataset.id = m.id;
+  item.dataset.seq = String(m.seq);
+  return item;
+}

@@ -1,0 +1,271 @@
+// What the visitor asks for, carried out: opening (the consent), writing, choosing, rating,
+// asking for a person, the offline and rating forms, the language, Forget me. Each request
+// goes to the desk and its outcome into the store.
+
+import { I18n, i18nFor, toLang } from "./i18n";
+import { Intents } from "./intents";
+import {
+  Ack,
+  Choice,
+  ContactDetails,
+  ErrorInfo,
+  LangAck,
+  RatingValue,
+  readBot,
+  readState,
+} from "./protocol";
+import { Session } from "./session";
+import { Action, Screen, WidgetState } from "./state";
+import { Memory } from "./storage";
+import { Store } from "./store";
+import { Item, maxSeq, newClientId, PendingRecord } from "./thread";
+import { Timers } from "./timers";
+
+export class Controller implements Intents {
+  private typingSent = 0; // when "typing on" was last sent (0: "off" was)
+
+  constructor(
+    private readonly store: Store<WidgetState, Action>,
+    private readonly session: Session,
+    private readonly memory: Memory,
+    private readonly timers: Timers,
+  ) {}
+
+  private get s(): WidgetState {
+    return this.store.state;
+  }
+
+  private get i18n(): I18n {
+    return i18nFor(this.s.lang);
+  }
+
+  /** Open the panel; this is the visitor's consent, so the widget connects. */
+  open(): void {
+    if (this.s.open) return;
+    this.memory.consent();
+    this.memory.open = true;
+    this.store.dispatch({ type: "open", open: true });
+    if (this.s.phase === "idle") this.session.connect();
+    this.markRead();
+  }
+
+  close(): void {
+    if (!this.s.open) return;
+    this.memory.open = false;
+    this.store.dispatch({ type: "open", open: false });
+    this.typing(false);
+  }
+
+  toggle(): void {
+    if (this.s.open) this.close();
+    else this.open();
+  }
+
+  /** The visitor sees the latest messages (panel open, tab visible): they are read. */
+  markRead(): void {
+    const newest = maxSeq(this.s.items);
+    if (this.s.open && document.visibilityState === "visible" && newest > this.s.readSeq) {
+      this.store.dispatch({ type: "read", seq: newest });
+    }
+  }
+
+  send(text: string): void {
+    text = text.trim();
+    if (text) this.enqueue({ client_id: newClientId(), text, ts: new Date().toISOString() });
+  }
+
+  choose(choice: Choice): void {
+    const ts = new Date().toISOString();
+    this.enqueue({ client_id: newClientId(), text: choice.title, ts, entry_id: choice.entry_id });
+  }
+
+  private enqueue(record: PendingRecord): void {
+    if (this.s.phase === "idle" || this.s.phase === "forgotten") this.session.connect();
+    this.store.dispatch({ type: "pending", record });
+  }
+
+  retry(item: Item): void {
+    if (item.seq !== null || !item.client_id) return;
+    this.store.dispatch({
+      type: "delivery",
+      clientId: item.client_id,
+      delivery: "sending",
+      error: null,
+    });
+    if (this.s.phase !== "ready") this.session.connect();
+  }
+
+  /** 👍/👎 at once, remembered locally; undone when the desk does not take it. */
+  rate(item: Item, useful: boolean): void {
+    const id = item.message && item.message.id;
+    if (!id) return;
+    const before = id in this.s.rated ? this.s.rated[id] : null;
+    this.store.dispatch({ type: "rated", id, useful });
+    void this.request("feedback", { message_id: id, useful }).then((ack) => {
+      if (ack === null) this.store.dispatch({ type: "rated", id, useful: before });
+    });
+  }
+
+  escalate(): void {
+    void this.escalating();
+  }
+
+  private async escalating(): Promise<void> {
+    if (this.s.phase !== "ready") {
+      this.session.connect();
+      this.notify(this.i18n.t("not_connected"));
+      return;
+    }
+    let ack: Ack<{ state?: unknown }>;
+    try {
+      ack = await this.session.link.call("escalate", {});
+    } catch {
+      this.notify(this.i18n.t("not_connected"));
+      return;
+    }
+    if (ack === undefined) {
+      // A desk without the `escalate` event: ask in words, which its bot understands.
+      this.send(this.i18n.t("person_request"));
+    } else if (ack.ok) {
+      if (ack.state) this.store.dispatch({ type: "state", conv: readState(ack.state) });
+    } else {
+      this.notify(this.i18n.t("error"));
+    }
+  }
+
+  async contact(details: ContactDetails): Promise<string | null> {
+    const i18n = this.i18n;
+    let ack: Ack<{ state?: unknown }>;
+    try {
+      ack = await this.session.link.call("contact", details);
+    } catch {
+      return i18n.t("not_connected");
+    }
+    if (!ack) return i18n.t("error");
+    if (!ack.ok) {
+      const badEmail = ack.error.code === "invalid_email" || /e-?mail/i.test(ack.error.message);
+      return badEmail ? i18n.t("email_invalid") : errorText(i18n, ack.error);
+    }
+    this.store.dispatch({ type: "contactDone", email: details.email });
+    if (ack.state) this.store.dispatch({ type: "state", conv: readState(ack.state) });
+    return null;
+  }
+
+  async rateConversation(value: RatingValue): Promise<string | null> {
+    let ack: Ack;
+    try {
+      ack = await this.session.link.call("rate", value);
+    } catch {
+      return this.i18n.t("not_connected");
+    }
+    if (!ack || !ack.ok) return this.i18n.t("error");
+    this.store.dispatch({ type: "ratingDone" });
+    return null;
+  }
+
+  /** The visitor's choice: the UI switches at once; the desk is told with `lang` (no
+   * reconnection), and answers with the bot's greeting in that language. */
+  setLanguage(tag: string): void {
+    const lang = toLang(tag);
+    if (!lang) return;
+    const same = lang === this.s.lang;
+    this.store.dispatch({ type: "lang", lang, source: "visitor" });
+    if (!same && this.s.phase === "ready") void this.tellLanguage(lang);
+  }
+
+  private async tellLanguage(lang: string): Promise<void> {
+    let ack: Ack<LangAck>;
+    try {
+      ack = await this.session.link.call<LangAck>("lang", { lang });
+    } catch {
+      return; // the next connection sends it in `auth`
+    }
+    if (ack === undefined) {
+      // A desk without the `lang` event: it takes the language when connecting.
+      this.session.link.restart();
+    } else if (ack.ok) {
+      const agreed = toLang(ack.lang);
+      if (agreed) this.store.dispatch({ type: "lang", lang: agreed, bot: readBot(ack.bot) });
+      if (ack.state) this.store.dispatch({ type: "state", conv: readState(ack.state) });
+    } else {
+      this.notify(this.i18n.t("error"));
+    }
+  }
+
+  options(open: boolean): void {
+    this.store.dispatch({ type: "options", open });
+  }
+
+  screen(screen: Screen): void {
+    this.store.dispatch({ type: "screen", screen });
+  }
+
+  async forget(): Promise<string | null> {
+    if (this.s.sessionToken !== null) {
+      try {
+        const ack = await this.session.link.call("forget", {});
+        if (!ack || !ack.ok) throw new Error("refused");
+      } catch {
+        return this.i18n.t("not_connected");
+      }
+    }
+    this.wipe();
+    return null;
+  }
+
+  /** Forget everything here (after "Forget me", in this tab or another). */
+  wipe(): void {
+    if (this.s.phase === "forgotten") return;
+    this.session.link.stop();
+    this.memory.clear();
+    this.store.dispatch({ type: "forgotten" });
+  }
+
+  startOver(): void {
+    this.memory.consent();
+    this.session.connect();
+  }
+
+  /** Tell the desk the visitor types: at most every 3 s, "off" after 5 s without a key. */
+  typing(on: boolean): void {
+    const { link } = this.session;
+    const now = Date.now();
+    if (on) {
+      if (now - this.typingSent > 3_000) {
+        this.typingSent = now;
+        link.send("typing", { on: true });
+      }
+      this.timers.later("typing-off", 5_000, () => this.typing(false));
+    } else if (this.typingSent) {
+      this.typingSent = 0;
+      this.timers.clear("typing-off");
+      link.send("typing", { on: false });
+    }
+  }
+
+  /** A short-lived notice above the composer (a request that failed). */
+  notify(text: string): void {
+    this.store.dispatch({ type: "notice", text });
+    this.timers.later("notice", 6_000, () => this.store.dispatch({ type: "notice", text: "" }));
+  }
+
+  /** Call `event`; show a notice and return null when it fails. */
+  private async request(event: string, payload: unknown): Promise<{ ok: true } | null> {
+    let ack: Ack;
+    try {
+      ack = await this.session.link.call(event, payload);
+    } catch {
+      this.notify(this.i18n.t("not_connected"));
+      return null;
+    }
+    if (ack && ack.ok) return ack;
+    this.notify(this.i18n.t("error"));
+    return null;
+  }
+}
+
+function errorText(i18n: I18n, error: ErrorInfo): string {
+  return error.code === "rate_limited" || error.code === "store_unavailable"
+    ? i18n.t("not_connected")
+    : i18n.t("error");
+}

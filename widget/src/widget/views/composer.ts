@@ -1,0 +1,30 @@
+// The message box: Enter sends, Shift+Enter makes a new line, the box grows with the text;
+// the visitor's typing is told to the controller (which tells the desk, sparingly).
+
+import { Render, ViewContext } from "./context";
+
+export function composerView({ ui, intents }: ViewContext): Render {
+  const autosize = (): void => {
+    ui.input.style.height = "auto";
+    ui.input.style.height = `${Math.min(ui.input.scrollHeight, 120)}px`;
+  };
+  ui.composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    intents.send(ui.input.value);
+    ui.input.value = "";
+    autosize();
+    intents.typing(false);
+    ui.input.focus();
+  });
+  ui.input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      ui.composer.requestSubmit();
+    }
+  });
+  ui.input.addEventListener("input", () => {
+    autosize();
+    intents.typing(ui.input.value.trim() !== "");
+  });
+  return () => undefined; // nothing in the state changes the box
+}

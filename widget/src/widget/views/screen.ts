@@ -1,0 +1,60 @@
+// What covers the conversation: the offline form (a sheet; the messages stay underneath),
+// "Forget me?" and "forgotten". Focus moves into what appears, and back to the message box
+// when it goes.
+
+import { contactForm, forgetScreen, forgottenScreen, sheet } from "../cards";
+import { fill } from "../dom";
+import { Screen, WidgetState } from "../state";
+import { changed, Render, ViewContext } from "./context";
+import { offerForm } from "./strip";
+
+export function screenView({ ui, i18n, intents }: ViewContext): Render {
+  let shown: Screen = null;
+  let contactEl: HTMLElement | null = null; // kept while shown: a redraw keeps what was typed
+
+  function show(s: WidgetState): Screen {
+    if (s.screen === "contact") return offerForm(s) ? "contact" : null;
+    return s.screen;
+  }
+
+  function draw(screen: Screen, s: WidgetState): void {
+    ui.screen.classList.toggle("sheet", screen === "contact");
+    ui.screen.hidden = screen === null;
+    contactEl = null;
+    if (screen === "contact") {
+      const first = s.items.find((i) => i.author === "visitor");
+      const subject = (s.conv.ticket && s.conv.ticket.subject) || (first ? first.text : "");
+      contactEl = contactForm(i18n, subject, (d) => intents.contact(d));
+      const close = (): void => intents.screen(null);
+      fill(ui.screen, sheet(i18n.t("contact_title"), i18n.t("cancel"), contactEl, close));
+    } else if (screen === "forget") {
+      const confirm = async (): Promise<void> => {
+        const problem = await intents.forget();
+        const error = ui.screen.querySelector(".form-error");
+        if (problem && error) error.textContent = problem;
+      };
+      fill(
+        ui.screen,
+        forgetScreen(i18n, () => void confirm(), () => intents.screen(null)),
+      );
+    } else if (screen === "forgotten") {
+      fill(ui.screen, forgottenScreen(i18n, () => intents.startOver()));
+    } else {
+      fill(ui.screen);
+    }
+  }
+
+  return (s, prev) => {
+    if (!changed(s, prev, (x) => [x.screen, x.conv, x.contactDone])) return;
+    const screen = show(s);
+    if (prev !== null && screen === shown) return;
+    const before = shown;
+    shown = screen;
+    draw(screen, s);
+    if (prev === null) return; // a new frame: the focus stays where the visitor put it
+    if (screen === "contact") contactEl?.querySelector("input")?.focus();
+    else if (screen === "forget" || (screen === "forgotten" && s.open)) {
+      ui.screen.querySelector("button")?.focus();
+    } else if (screen === null && before !== null && s.open) ui.input.focus();
+  };
+}
