@@ -64,6 +64,7 @@ kb-eval: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps system-deps
 	$(BIN)/python bench/realtime.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/bot.py
 
 $(BIN)/python:

@@ -14,6 +14,7 @@ import aiohttp_jinja2
 import jinja2
 import socketio
 from aiohttp import web
+from redis.asyncio import Redis
 
 from .bot.embeddings import EMBEDDINGS_FILE
 from .bot.library import KnowledgeLibrary
@@ -22,19 +23,24 @@ from .config import Settings
 from .conversation import Responder
 from .deskconfig import load_desk_config
 from .jobs import JobRunner
+from .logs import process_label
 from .mailconfig import parse_listen
+from .metrics import Metrics
 from .models import utcnow
 from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
+from .realtime.fanout import BoundedRedisManager
 from .realtime.server import websocket_compression
-from .services import build_services
+from .redislink import connect_redis
+from .services import Services, build_services
 from .smtpserver import MailReceiver, start_receiver
 from .store import Store, create_store
 from .web import api, auth, console, mailpages, reports, routes, support, tickets
-from .web.appkeys import EVENTS, LIBRARY, SERVICES, SETTINGS
+from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
 
 __all__ = [
     "OPERATORS_NS",
     "PUBLISHER",
+    "REDIS",
     "SIO",
     "STORE",
     "VISITORS",
@@ -51,6 +57,8 @@ SIO = web.AppKey("sio", socketio.AsyncServer)
 PUBLISHER = web.AppKey("publisher", Publisher)
 VISITORS = web.AppKey("visitors", VisitorNamespace)
 OPERATORS_NS = web.AppKey("operators_ns", OperatorNamespace)
+#: The process's Redis client (bounded pool), when CHATDESK_REDIS_URL is set.
+REDIS = web.AppKey("redis", Redis)
 
 _TEMPLATES = Path(__file__).parent / "web" / "templates"
 
@@ -78,22 +86,32 @@ def create_app(
         middlewares=[websocket_compression(settings.websocket_compression == "on")],
     )
     store = store if store is not None else create_store(settings)
+    metrics = Metrics(process_label(settings.process_name))
+    # Services see the store through the metrics' timing (the app opens and closes it).
+    timed = metrics.timed_store(store)
     if responder is None and settings.knowledge_dir is not None:
         library = KnowledgeLibrary(
             settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
         )
         app[LIBRARY] = library
         app.cleanup_ctx.append(_library_lifetime)
-        responder = BotResponder(library, store)
+        responder = BotResponder(library, timed)
+    if isinstance(responder, BotResponder):
+        decisions = responder.decisions
+        metrics.watch_counts(
+            "chatdesk_bot_decisions", "Bot decisions by kind.", "decision", lambda: decisions
+        )
     config = load_desk_config(settings.config_file)
-    services = build_services(settings, config, store, responder, clock=clock)
-    sio = create_sio(settings)
-    publisher = Publisher(sio)
-    visitors = VisitorNamespace(services, publisher)
-    operators = OperatorNamespace(services, publisher)
+    redis = connect_redis(settings)
+    services = build_services(settings, config, timed, responder, clock=clock, redis=redis)
+    sio = create_sio(settings, redis)
+    publisher = Publisher(sio, metrics)
+    visitors = VisitorNamespace(services, publisher, metrics)
+    operators = OperatorNamespace(services, publisher, metrics)
     sio.register_namespace(visitors)
     sio.register_namespace(operators)
     sio.attach(app)
+    _watch(metrics, services, visitors, operators)
 
     app[SETTINGS] = settings
     app[STORE] = store
@@ -103,10 +121,14 @@ def create_app(
     app[EVENTS] = publisher
     app[VISITORS] = visitors
     app[OPERATORS_NS] = operators
+    app[METRICS] = metrics
+    if redis is not None:
+        app[REDIS] = redis
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True)
     # cleanup_ctx runs in order at start-up and in reverse at shutdown: the store opens
     # first and closes last.
     app.cleanup_ctx.insert(0, _store_lifetime)
+    app.cleanup_ctx.append(_shared_state_lifetime)
     if tick is not None:
         app.cleanup_ctx.append(functools.partial(_periodic_jobs, tick=tick))
     if settings.mail_in_listen:
@@ -123,6 +145,26 @@ def create_app(
     return app
 
 
+def _watch(
+    metrics: Metrics,
+    services: Services,
+    visitors: VisitorNamespace,
+    operators: OperatorNamespace,
+) -> None:
+    """Let the metrics read what the namespaces and services count themselves."""
+    metrics.watch_connections(lambda: visitors.connections, lambda: operators.connections)
+    jobs, presence = services.jobs, services.presence
+    metrics.watch_counts(
+        "chatdesk_job_runs", "Periodic job runs in this process.", "job", lambda: jobs.runs
+    )
+    metrics.watch_counts(
+        "chatdesk_offers_expired",
+        "Offers withdrawn by this process because nobody accepted them in time.",
+        "",
+        lambda: {"": presence.expired_offers},
+    )
+
+
 async def _close_sockets(app: web.Application) -> None:
     # Let bot replies under way reach the store before it closes (not forever, though).
     with contextlib.suppress(TimeoutError):
@@ -135,6 +177,21 @@ async def _store_lifetime(app: web.Application) -> AsyncIterator[None]:
     await store.open()
     yield
     await store.close()
+
+
+async def _shared_state_lifetime(app: web.Application) -> AsyncIterator[None]:
+    manager = app[SIO].manager
+    if isinstance(manager, BoundedRedisManager):
+        # Listen before serving: what other processes publish for clients that connect
+        # here from the first moment must not be missed.
+        await manager.ready()
+    yield
+    await app[SERVICES].flood.close()
+    if isinstance(manager, BoundedRedisManager):
+        await manager.close()
+    redis = app.get(REDIS)
+    if redis is not None:
+        await redis.aclose(close_connection_pool=True)
 
 
 async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:

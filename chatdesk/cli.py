@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
 from .commands import db, kb, operators, orgs, schema, serve
 from .config import Settings
 from .errors import ConfigError, StoreError
+from .logs import configure_logging
 
 __all__ = ["main"]
 
@@ -35,9 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"chatdesk: configuration error: {exc.message}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format, process=settings.process_name)
     try:
         return int(args.func(args, settings))
     except ConfigError as exc:

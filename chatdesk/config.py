@@ -168,6 +168,41 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "(needed with SMTP)."
         ),
     ] = ""
+    redis_pool_size: Annotated[
+        int,
+        _help(
+            "Most Redis connections one process opens for fan-out and shared throttles (plus "
+            "one listening); past it, publishes wait for a free connection instead of opening "
+            "more (an unbounded pool collapses under load).",
+            ge=2,
+            le=1000,
+        ),
+    ] = 16
+    transports: Annotated[
+        tuple[Literal["polling", "websocket"], ...],
+        _help(
+            "Socket.IO transports accepted: `polling,websocket` (default) or `websocket` for "
+            "load balancers without sticky sessions (long-polling needs every request of a "
+            "client to reach the same process)."
+        ),
+    ] = ("polling", "websocket")
+    visitor_tabs: Annotated[
+        int,
+        _help(
+            "How many connections' allowance (VISITOR_RATE, VISITOR_BURST) one visitor's "
+            "connections share in total, across tabs and processes (counted in Redis when "
+            "CHATDESK_REDIS_URL is set).",
+            ge=1,
+        ),
+    ] = 3
+    process_name: Annotated[
+        str,
+        _help("This process's name in metrics and logs. Empty: `host:pid`."),
+    ] = ""
+    log_format: Annotated[
+        Literal["text", "json"],
+        _help("`text` (default) or `json`: one JSON object per line, for log collectors."),
+    ] = "text"
 
     @classmethod
     def from_environ(
@@ -216,6 +251,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "CHATDESK_STORE=sqlite contradicts CHATDESK_DATABASE_URL (a PostgreSQL URL); "
                 "unset one of them"
             )
+        if not self.transports:
+            raise ConfigError("CHATDESK_TRANSPORTS needs `polling`, `websocket` or both")
         _validate_mail(self)
 
     @property
@@ -269,8 +306,9 @@ _FIELDS: dict[str, Any] = {
 
 def _prepare(text: str, kind: Any) -> Any:
     """Turn the raw text of a variable into what its type expects."""
-    if kind == tuple[str, ...]:
-        return [part.strip() for part in text.split(",") if part.strip()]
+    if typing.get_origin(kind) is tuple:
+        item = typing.get_args(kind)[0]
+        return [_prepare(part.strip(), item) for part in text.split(",") if part.strip()]
     if typing.get_origin(kind) in (types.UnionType, typing.Union) and not text:
         return None  # an empty optional path: "none"
     if typing.get_origin(kind) is Literal:
@@ -289,7 +327,8 @@ def _paths(kind: type, value: Any) -> Any:
 
 def _explain(error: msgspec.ValidationError, values: Mapping[str, str]) -> str:
     message = str(error)
-    field = message.rpartition("$.")[2].rstrip("`") if "$." in message else ""
+    # "... - at `$.transports[0]`": the variable is CHATDESK_TRANSPORTS.
+    field = message.rpartition("$.")[2].rstrip("`").partition("[")[0] if "$." in message else ""
     if not field:
         return message
     variable = _PREFIX + field.upper()

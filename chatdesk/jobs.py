@@ -66,6 +66,7 @@ class JobRunner:
         #: How many times each job ran in this process.
         self.runs: Counter[str] = Counter()
         self._next: dict[str, datetime] = {}
+        self._held: set[str] = set()
 
     async def run_due(self) -> list[Event]:
         """Run every job whose turn has come and whose lease this process holds; return
@@ -80,7 +81,11 @@ class JobRunner:
             if not await self.leases.acquire_lease(
                 lease, self.holder, ttl=job.every * LEASE_TURNS, now=now
             ):
+                self._held.discard(job.name)
                 continue
+            if job.name not in self._held:
+                self._held.add(job.name)
+                log.info("job %s runs in this process now", job.name, extra={"job": job.name})
             try:
                 events += await job.run()
             except Exception:  # a job must run again at its next turn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from .routing import RoutingService
 from .store import Store
 
 __all__ = ["PRESENCE", "PresenceService"]
+
+log = logging.getLogger(__name__)
 
 #: The statuses an operator may choose (offline is when their consoles are closed).
 PRESENCE = (PresenceStatus.ONLINE, PresenceStatus.AWAY)
@@ -40,6 +43,8 @@ class PresenceService:
         self.inbox = inbox
         self.routing = routing
         self.clock = clock
+        #: How many offers this process withdrew because nobody accepted them in time.
+        self.expired_offers = 0
 
     async def status_of(self, operator_id: str) -> PresenceStatus:
         """Return an operator's presence status (offline if never seen)."""
@@ -129,6 +134,14 @@ class PresenceService:
                     events += await self.inbox.changed(
                         [conversation.id], departments=[conversation.department]
                     )
-        await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
+        expired = await self.store.routing.expire_offers(now - self.config.routing.accept_timeout)
+        self.expired_offers += len(expired)
+        for conversation_id, operator_id in expired:
+            log.info(
+                "offer of %s to %s expired",
+                conversation_id,
+                operator_id,
+                extra={"conversation_id": conversation_id, "operator_id": operator_id},
+            )
         events += await self.promote_waiting()
         return events + await self.routing.serve_queue() + await self.routing.desk_changed()

@@ -6,17 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from redis.asyncio import Redis
+
 from .canned import CannedService
 from .config import Settings
 from .conversation import ConversationService, Responder
 from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
+from .flood import VisitorFlood
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
 from .mail import Mail, build_mail
-from .models import utcnow
+from .models import InboxView, Status, utcnow
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
 from .routing import RoutingService
@@ -55,6 +58,8 @@ class Services:
     jobs: JobRunner
     helpdesk: Helpdesk
     mail: Mail
+    #: What each visitor may send in total, across connections and processes.
+    flood: VisitorFlood
     _store: Store = field(repr=False)
 
     @property
@@ -66,6 +71,11 @@ class Services:
         """Check the store answers; raise :class:`~chatdesk.errors.StoreError` if not."""
         await self._store.ping()
 
+    async def desk_totals(self) -> tuple[int, dict[Status, int]]:
+        """Return the desk's queue length (queued and waiting) and its tickets by status."""
+        counts = await self._store.queries.inbox_counts("")
+        return counts[InboxView.QUEUE], await self._store.queries.ticket_counts()
+
 
 def build_services(
     settings: Settings,
@@ -75,11 +85,14 @@ def build_services(
     *,
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
+    redis: Redis | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
     :param clock: the current time for every service (tests move it).
     :param holder: this process's name for job leases (default: host, pid, random).
+    :param redis: where processes share login throttles and flood counts (None: each
+        process counts for itself).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -104,7 +117,7 @@ def build_services(
         store,
         SessionTokens(settings.secret_key),
         departments=config.departments,
-        throttle=Throttle(),
+        throttle=Throttle() if redis is None else Throttle.on_redis(redis),
         clock=clock,
     )
     helpdesk = build_helpdesk(
@@ -141,5 +154,11 @@ def build_services(
         jobs,
         helpdesk,
         build_mail(settings, config, store, helpdesk, clock=clock, holder=holder),
+        VisitorFlood.for_visitors(
+            rate=settings.visitor_rate,
+            burst=settings.visitor_burst,
+            tabs=settings.visitor_tabs,
+            redis=redis,
+        ),
         store,
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from redis.asyncio import Redis
 
 __all__ = ["Throttle"]
 
@@ -14,20 +16,31 @@ __all__ = ["Throttle"]
 class Throttle:
     """Count attempts per key within a moving window.
 
-    The storage is in this process's memory by default; with a Redis URL every process
-    of the desk shares the counts. Usage::
+    The storage is in this process's memory by default; on Redis every process of the
+    desk shares the counts. Usage::
 
-        throttle = Throttle()
+        throttle = Throttle()  # or Throttle.on_redis(redis)
         failures = throttle.limit("5/15 minutes")
         if not await throttle.allows(failures, "email", email): ...
         await throttle.count(failures, "email", email)
 
     :param storage_uri: a `limits` storage URI: ``memory://`` or ``redis://host:6379/0``.
+    :param options: passed to the `limits` storage.
     """
 
-    def __init__(self, storage_uri: str = "memory://") -> None:
-        storage = storage_from_string(f"async+{storage_uri}")
+    def __init__(self, storage_uri: str = "memory://", **options: Any) -> None:
+        storage = storage_from_string(f"async+{storage_uri}", **options)
         self._limiter = MovingWindowRateLimiter(storage)
+
+    @classmethod
+    def on_redis(cls, redis: Redis) -> Throttle:
+        """Return a throttle whose counts live in Redis, on ``redis``'s (bounded) pool."""
+        return cls(
+            "redis://",
+            implementation="redispy",
+            connection_pool=redis.connection_pool,
+            key_prefix="chatdesk:throttle",
+        )
 
     @staticmethod
     def limit(text: str) -> RateLimitItem:

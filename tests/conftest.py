@@ -43,6 +43,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 StartServer = Callable[..., Awaitable[TestServer]]
+pytest_plugins = ["tests.redis", "tests.cluster"]  # real redis-server, N `chatdesk serve`
 
 
 @pytest.fixture

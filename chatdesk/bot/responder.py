@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,8 @@ class BotResponder:
         self.store = store
         self.default_department = default_department
         self.clock = clock
+        #: How many decisions of each kind (answer, suggest...) this process made.
+        self.decisions: Counter[str] = Counter()
 
     async def respond(
         self, conversation: Conversation, message: Message
@@ -64,6 +67,7 @@ class BotResponder:
             )
         if decision.kind is not Kind.SMALL_TALK:  # "merci" is neither a miss nor a hit
             await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
+        self.decisions[decision.kind.value] += 1
         return self._reply(bot, conversation, decision, lang)
 
     def welcome(self, conversation: Conversation) -> dict[str, Any] | None:

@@ -42,13 +42,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app.on_startup.append(tune_gc)
     log.info(
-        "chatdesk serving on http://%s:%d (store: %s)",
+        "chatdesk starting on http://%s:%d (store: %s, fan-out: %s)",
         settings.host,
         settings.port,
         settings.backend,
+        "redis" if settings.redis_url else "this process",
     )
+
+    def listening(_: str) -> None:
+        # aiohttp calls this once the socket listens: the moment to tell supervisors.
+        log.info("chatdesk listening on http://%s:%d", settings.host, settings.port)
+
     try:
-        web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
+        web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=listening)
     except KnowledgeError as exc:
         print(
             f"chatdesk: the knowledge in {settings.knowledge_dir} is invalid:\n{exc.message}",

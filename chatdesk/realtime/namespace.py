@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import socketio
 
 from ..errors import ChatdeskError, InvalidPayload, RateLimited
+from ..metrics import Metrics
 from .throttle import TokenBucket
 
 __all__ = ["BaseNamespace", "acked", "error_reply"]
@@ -30,30 +32,40 @@ def error_reply(error: ChatdeskError) -> dict[str, Any]:
 
 def acked(handler: Handler[NS]) -> Callable[..., Awaitable[dict[str, Any]]]:
     """Wrap an event handler so it always acks ``{"ok": true, ...}`` or ``{"ok": false,
-    "error": {...}}`` and never raises out to python-socketio."""
+    "error": {...}}`` and never raises out to python-socketio; the time to the ack is
+    recorded in the namespace's metrics."""
+    event = handler.__name__.removeprefix("on_")
+    perf = time.perf_counter
 
     @functools.wraps(handler)
     async def wrapper(self: NS, sid: str, *args: Any) -> dict[str, Any]:
+        started = perf()
         try:
             if len(args) > 1:
                 raise InvalidPayload("send one object per event")
-            result = await handler(self, sid, args[0] if args else None)
+            reply = {"ok": True, **await handler(self, sid, args[0] if args else None)}
         except ChatdeskError as exc:
-            return error_reply(exc)
+            reply = error_reply(exc)
         except Exception:
             log.exception("handler %s failed", handler.__name__)
-            return error_reply(ChatdeskError("something went wrong on our side; please retry"))
-        return {"ok": True, **result}
+            reply = error_reply(ChatdeskError("something went wrong on our side; please retry"))
+        if self.metrics is not None:
+            self.metrics.observe_ack(self.namespace, event, perf() - started)
+        return reply
 
     return wrapper
 
 
 class BaseNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     """A namespace that clients cannot trick into running its lifecycle handlers, and
-    that runs follow-up work (welcomes, bot replies) as tracked background tasks."""
+    that runs follow-up work (welcomes, bot replies) as tracked background tasks.
 
-    def __init__(self, namespace: str) -> None:
+    :param metrics: where acks' latencies go (None: nowhere).
+    """
+
+    def __init__(self, namespace: str, metrics: Metrics | None = None) -> None:
         super().__init__(namespace)
+        self.metrics = metrics
         self._tasks: set[asyncio.Task[None]] = set()
 
     def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:

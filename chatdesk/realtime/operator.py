@@ -9,6 +9,7 @@ from typing import Any
 import socketio
 
 from ..errors import ChatdeskError, InvalidPayload, Unauthorized
+from ..metrics import Metrics
 from ..models import CannedResponse, InboxView, Operator, PresenceStatus
 from ..operators import SESSION_COOKIE
 from ..services import Services
@@ -47,13 +48,21 @@ class OperatorNamespace(TicketEvents):
 
     :param services: the desk's services.
     :param publisher: turns returned events into emits.
+    :param metrics: where acks' latencies go.
     """
 
-    def __init__(self, services: Services, publisher: Publisher) -> None:
-        super().__init__(rooms.OPERATOR_NS)
+    def __init__(
+        self, services: Services, publisher: Publisher, metrics: Metrics | None = None
+    ) -> None:
+        super().__init__(rooms.OPERATOR_NS, metrics)
         self.services = services
         self.publisher = publisher
         self._buckets: dict[str, TokenBucket] = {}
+
+    @property
+    def connections(self) -> int:
+        """Return how many console connections this process has open."""
+        return len(self._buckets)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept a console with a valid session cookie from the desk's own origin."""

@@ -26,6 +26,7 @@ from ..events import (
     TypingChanged,
 )
 from ..helpdesk import ticket_summary
+from ..metrics import Metrics
 from ..models import Author, ServiceNotice, TicketType
 from . import rooms
 
@@ -39,10 +40,13 @@ class Publisher:
 
     With a Redis client manager the emits reach every process, so a service's events
     may be published from any process.
+
+    :param metrics: where published chat messages are counted.
     """
 
-    def __init__(self, sio: socketio.AsyncServer) -> None:
+    def __init__(self, sio: socketio.AsyncServer, metrics: Metrics | None = None) -> None:
         self.sio = sio
+        self.metrics = metrics
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Emit each event in order (a ticket's summary once per call, as it is last)."""
@@ -112,6 +116,8 @@ class Publisher:
 
     async def _message(self, event: MessagePosted) -> None:
         message = event.message
+        if self.metrics is not None:
+            self.metrics.count_message(message.author)
         room = rooms.conversation(message.conversation_id)
         payload = message.to_payload()
         await self.sio.emit("message", payload, to=room, namespace=rooms.VISITOR_NS)

@@ -7,22 +7,31 @@ from typing import Any
 import socketio
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Middleware
+from redis.asyncio import Redis
 
 from ..config import Settings
 from ..wire import SocketJson
+from .fanout import BoundedRedisManager
 from .origins import OriginPolicy
 
 __all__ = ["create_sio", "websocket_compression"]
 
 
-def create_sio(settings: Settings) -> socketio.AsyncServer:
-    """Return an AsyncServer for aiohttp, configured from ``settings``."""
+def create_sio(settings: Settings, redis: Redis | None = None) -> socketio.AsyncServer:
+    """Return an AsyncServer for aiohttp, configured from ``settings``.
+
+    :param redis: the process's Redis client: emits then reach the clients of every
+        process through Redis (:class:`BoundedRedisManager`); None: this process only.
+    """
     manager = None
-    if settings.redis_url:
-        manager = socketio.AsyncRedisManager(settings.redis_url)
+    if redis is not None:
+        manager = BoundedRedisManager(redis, settings.redis_url)
     return socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
+        # Long-polling needs sticky sessions (Engine.IO sessions live in one process);
+        # `websocket` alone suits balancers without them (docs/deploy.md).
+        transports=list(settings.transports),
         # msgspec reads and writes every packet (and encodes wire structs directly).
         json=SocketJson,
         cors_allowed_origins=OriginPolicy(settings.allowed_origins),

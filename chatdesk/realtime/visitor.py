@@ -8,8 +8,9 @@ from typing import Any
 import socketio
 
 from ..conversation import VisitorSession
-from ..errors import ChatdeskError, InvalidPayload
+from ..errors import ChatdeskError, InvalidPayload, RateLimited
 from ..escalation import Contact
+from ..metrics import Metrics
 from ..models import MAX_PAGE, LangSource, Message
 from ..services import Services
 from ..wire import decode
@@ -45,15 +46,25 @@ class VisitorNamespace(BaseNamespace):
 
     :param services: the desk's services (conversations, escalation...).
     :param publisher: turns returned events into emits.
+    :param metrics: where acks' latencies go.
     """
 
-    def __init__(self, services: Services, publisher: Publisher) -> None:
-        super().__init__(rooms.VISITOR_NS)
+    def __init__(
+        self, services: Services, publisher: Publisher, metrics: Metrics | None = None
+    ) -> None:
+        super().__init__(rooms.VISITOR_NS, metrics)
         self.services = services
         self.conversations = services.conversations
         self.publisher = publisher
         self.settings = services.settings
-        self._buckets: dict[str, tuple[TokenBucket, TokenBucket]] = {}
+        self.flood = services.flood
+        #: Per connection: its message bucket, its typing bucket, and its visitor.
+        self._buckets: dict[str, tuple[TokenBucket, TokenBucket, str]] = {}
+
+    @property
+    def connections(self) -> int:
+        """Return how many visitor connections this process has open."""
+        return len(self._buckets)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept a visitor: new, or returning with a token; refuse with a reason otherwise."""
@@ -80,6 +91,7 @@ class VisitorNamespace(BaseNamespace):
         self._buckets[sid] = (
             TokenBucket(self.settings.visitor_rate, self.settings.visitor_burst),
             TokenBucket(*_TYPING_RATE),
+            session.visitor.id,
         )
         self.spawn(self._welcome(sid, session, request.since), "welcome")
 
@@ -223,8 +235,15 @@ class VisitorNamespace(BaseNamespace):
 
     def _throttle(self, sid: str, *, typing: bool = False) -> None:
         buckets = self._buckets.get(sid)
-        if buckets is not None:
-            self.check_bucket(buckets[1] if typing else buckets[0])
+        if buckets is None:
+            return
+        if typing:
+            self.check_bucket(buckets[1])
+            return
+        self.check_bucket(buckets[0])
+        # Many tabs (or processes) must not multiply one visitor's allowance.
+        if not self.flood.allow(buckets[2]):
+            raise RateLimited("you are sending too fast; wait a moment")
 
     async def _conversation_id(self, sid: str) -> str:
         session = await self.get_session(sid)

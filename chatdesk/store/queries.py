@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..models import InboxView, Summary
+from ..models import InboxView, Status, Summary
 
 __all__ = ["InboxQueries"]
 
@@ -28,4 +28,8 @@ class InboxQueries(Protocol):
 
     async def live_load(self) -> dict[str, int]:
         """Return each operator's number of live conversations."""
+        ...
+
+    async def ticket_counts(self) -> dict[Status, int]:
+        """Return how many tickets have each status (every status, zeros included)."""
         ...

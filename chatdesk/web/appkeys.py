@@ -10,9 +10,10 @@ from aiohttp import web
 from ..bot.library import KnowledgeLibrary
 from ..config import Settings
 from ..events import Event
+from ..metrics import Metrics
 from ..services import Services
 
-__all__ = ["EVENTS", "LIBRARY", "SERVICES", "SETTINGS", "EventSink"]
+__all__ = ["EVENTS", "LIBRARY", "METRICS", "SERVICES", "SETTINGS", "EventSink"]
 
 
 class EventSink(Protocol):
@@ -27,3 +28,4 @@ SERVICES = web.AppKey("services", Services)
 LIBRARY = web.AppKey("library", KnowledgeLibrary)
 #: The app's publisher, seen by web handlers without importing realtime.
 EVENTS: web.AppKey[EventSink] = web.AppKey("events")
+METRICS = web.AppKey("metrics", Metrics)

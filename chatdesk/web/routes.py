@@ -1,4 +1,4 @@
-"""Plain HTTP routes: health check and the public front page."""
+"""Plain HTTP routes: health check, metrics and the public front page."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..errors import ChatdeskError
+from ..metrics import CONTENT_TYPE
 from ..version import __version__
 from . import widget
-from .appkeys import LIBRARY, SERVICES
+from .appkeys import LIBRARY, METRICS, SERVICES
 
 __all__ = ["setup"]
 
@@ -41,6 +42,16 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+async def metrics(request: web.Request) -> web.Response:
+    """Answer this process's metrics in Prometheus' text format (docs/deploy.md)."""
+    registry = request.app[METRICS]
+    try:
+        registry.set_desk_totals(*await request.app[SERVICES].desk_totals())
+    except ChatdeskError as exc:  # the store is down: the process's own metrics still tell
+        log.warning("metrics without the desk's totals: %s", exc.message)
+    return web.Response(body=registry.render(), headers={"Content-Type": CONTENT_TYPE})
+
+
 @aiohttp_jinja2.template("index.html")
 async def index(request: web.Request) -> dict[str, str]:
     """Render the front page."""
@@ -50,5 +61,6 @@ async def index(request: web.Request) -> dict[str, str]:
 def setup(app: web.Application) -> None:
     """Add the routes to ``app``."""
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/", index)
     widget.setup(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatdesk.models import InboxView, Mode, Operator, Summary, TicketDraft
+from chatdesk.models import InboxView, Mode, Operator, Status, Summary, TicketDraft
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, draft, later
@@ -151,3 +151,17 @@ async def test_live_load_counts_each_operator_s_live_conversations(
     await store.routing.requeue_conversation(live[1].id, now=T0)
     load = await store.queries.live_load()
     assert (load.get(ann.id, 0), load[bob.id]) == (0, 1)
+
+
+async def test_ticket_counts_count_every_status(store: Store, make: Factory) -> None:
+    assert await store.queries.ticket_counts() == dict.fromkeys(Status, 0)
+    ann = await make.operator("Ann")
+    await make.conversation("no ticket")
+    await make.escalated()
+    await make.escalated(mode=Mode.WAITING)
+    await make.live(ann)
+    finished, _ = await make.live(ann)
+    await store.routing.finish_conversation(finished.id, mode=Mode.CLOSED, now=T0)
+    counts = await store.queries.ticket_counts()
+    expected = dict.fromkeys(Status, 0) | {Status.NEW: 2, Status.OPEN: 1, Status.RESOLVED: 1}
+    assert counts == expected
