@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from ...models import ApiToken, ServiceNotice, format_ts
-from .threadrows import BEARER_COLUMNS, NOTICE_COLUMNS, notice_row, token_row
+from ..threadrows import BEARER_COLUMNS, NOTICE_COLUMNS, notice_row, token_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteApiTokens", "SqliteNotices"]

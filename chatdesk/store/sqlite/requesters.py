@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
-from .threadrows import (
+from ..threadrows import (
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
     REQUESTER_COLUMNS,
