@@ -42,20 +42,20 @@ async def test_only_migrate_creates_the_schema_and_open_checks_it(empty_url: str
 async def test_an_older_database_is_upgraded_with_its_data(empty_url: str) -> None:
     db = await asyncpg.connect(empty_url)
     try:
-        # The schema as release 4 left it, with a conversation in it.
-        for version in range(1, SCHEMA_VERSION):
+        # The schema as release 4 left it (before the reply cursor), with a conversation.
+        for version in range(1, 5):
             for statement in statements(version, "postgresql"):
                 await db.execute(statement)
         await db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        await db.execute("INSERT INTO schema_version VALUES ($1)", SCHEMA_VERSION - 1)
+        await db.execute("INSERT INTO schema_version VALUES (4)")
         await db.execute("INSERT INTO visitors (id, created_at, lang) VALUES ('v', 't', 'fr')")
         await db.execute(
             "INSERT INTO conversations (id, visitor_id, created_at, lang, last_seq)"
             " VALUES ('c', 'v', '2026-11-17T09:30:00.000Z', 'fr', 7)"
         )
-        with pytest.raises(ConfigError, match=f"at version {SCHEMA_VERSION - 1}"):
+        with pytest.raises(ConfigError, match="at version 4"):
             await PostgresStore(empty_url).open()
-        assert await migrate(empty_url) == (SCHEMA_VERSION - 1, SCHEMA_VERSION)
+        assert await migrate(empty_url) == (4, SCHEMA_VERSION)
         assert await db.fetchval("SELECT version FROM schema_version") == SCHEMA_VERSION
     finally:
         await db.close()
