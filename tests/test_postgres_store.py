@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from chatdesk.errors import ConfigError, InvalidPayload, StoreError
-from chatdesk.models import Author, MessageDraft, utcnow
+from chatdesk.models import Author, MessageDraft, TicketQuery, utcnow
 from chatdesk.store import PostgresStore
 from chatdesk.store.migrations import SCHEMA_VERSION, statements
 from chatdesk.store.postgres import migrate
@@ -65,6 +65,46 @@ async def test_an_older_database_is_upgraded_with_its_data(empty_url: str) -> No
         conversation = await store.conversations.get_conversation("c")
         assert conversation is not None
         assert conversation.answered_seq == 7  # version 5 starts the cursor at the last seq
+    finally:
+        await store.close()
+
+
+async def test_version_7_indexes_the_tickets_already_there(empty_url: str) -> None:
+    db = await asyncpg.connect(empty_url)
+    ticket = (
+        "INSERT INTO tickets (id, number, conversation_id, subject, department, priority,"
+        " status, created_at, updated_at) VALUES ($1, $2, 'c', $3, 'general', 'normal', 'new',"
+        " '2026-11-17T09:30:00.000Z', '2026-11-17T09:30:00.000Z')"
+    )
+    try:
+        for version in range(1, 6):
+            for statement in statements(version, "postgresql"):
+                await db.execute(statement)
+        await db.execute("INSERT INTO visitors (id, created_at, lang) VALUES ('v', 't', 'fr')")
+        await db.execute(
+            "INSERT INTO conversations (id, visitor_id, created_at, lang)"
+            " VALUES ('c', 'v', '2026-11-17T09:30:00.000Z', 'fr')"
+        )
+        # A chat ticket from before the helpdesk, then one a version-6 desk wrote.
+        await db.execute(ticket, "old", 1, "Facture erronée")
+        for statement in statements(6, "postgresql"):
+            await db.execute(statement)
+        await db.execute(ticket, "new", 2, "Imprimante")
+        await db.execute(
+            "INSERT INTO ticket_messages (id, ticket_id, author, text, ts)"
+            " VALUES ('m', 'new', 'requester', 'Bourrage papier', '2026-11-17T09:31:00.000Z')"
+        )
+        await db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        await db.execute("INSERT INTO schema_version VALUES (6)")
+        assert await migrate(empty_url) == (6, SCHEMA_VERSION)
+    finally:
+        await db.close()
+    store = PostgresStore(empty_url)
+    await store.open()
+    try:
+        for q, ticket_id in (("erronee facture", "old"), ("imprimante bourrage", "new")):
+            page = await store.ticket_queries.search_tickets(TicketQuery(q=q))
+            assert [t.id for t in page.tickets] == [ticket_id]
     finally:
         await store.close()
 

@@ -208,7 +208,8 @@ class SqliteRequesters:
         row = await self._worker.run(
             lambda conn: conn.execute(
                 f"SELECT {INVITATION_COLUMNS} FROM invitations WHERE email = ?"
-                " AND accepted_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
+                " AND accepted_at IS NULL AND expires_at > ?"
+                " ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (email, format_ts(now)),
             ).fetchone()
         )
