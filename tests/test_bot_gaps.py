@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from chatdesk.bot.knowledge import load_knowledge
 from chatdesk.cli import main
 from chatdesk.models import Miss
 from chatdesk.web.appkeys import SETTINGS
+
+from .conftest import STORE_BACKENDS
+from .postgres import PostgresServer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "knowledge"
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -82,13 +86,27 @@ async def bot_reply(visitor: Any) -> dict[str, Any]:
             return dict(message)
 
 
+@pytest.fixture(params=STORE_BACKENDS)
+async def database(request: pytest.FixtureRequest) -> AsyncIterator[dict[str, str]]:
+    """The desk's database as settings: SQLite in the data dir, or a fresh PostgreSQL."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = await server.create_database()
+    yield {"database_url": url}
+    await server.drop_database(url)
+
+
 async def test_the_store_keeps_misses_and_kb_gaps_reads_them(
+    database: dict[str, str],
     start_server: Any,
     new_client: Any,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    server = await start_server(knowledge_dir=FIXTURE)
+    server = await start_server(knowledge_dir=FIXTURE, **database)
     store = server.app[STORE]
     before = datetime.now(UTC) - timedelta(seconds=1)
     alice = new_client(server)
@@ -126,10 +144,17 @@ async def test_the_store_keeps_misses_and_kb_gaps_reads_them(
 
     data_dir = Path(server.app[SETTINGS].data_dir)
     snippets = tmp_path / "gaps.yaml"
+    # The desk's database: its SQLite file in --data-dir, or CHATDESK_DATABASE_URL's.
+    where = ["--data-dir", str(data_dir)]
+    if database:
+        monkeypatch.chdir(tmp_path)  # no stray .env
+        monkeypatch.setenv("CHATDESK_DATABASE_URL", database["database_url"])
+        monkeypatch.setenv("CHATDESK_DATA_DIR", str(data_dir))  # the embeddings' cache
+        where = []
     status = await asyncio.to_thread(  # the command runs its own event loop
         main,
         [
-            "kb", "gaps", "--data-dir", str(data_dir), "--knowledge", str(FIXTURE),
+            "kb", "gaps", *where, "--knowledge", str(FIXTURE),
             "--json", "--write", str(snippets), "--since", before.date().isoformat(),
         ],
     )  # fmt: skip

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,30 @@ import pytest
 from chatdesk import Settings
 from chatdesk.app import STORE
 from chatdesk.cli import main
-from chatdesk.models import Author, CannedResponse, MessageDraft, utcnow
+from chatdesk.models import (
+    ApiToken,
+    Author,
+    AuthorKind,
+    CannedResponse,
+    Channel,
+    Invitation,
+    MessageDraft,
+    NewAttachment,
+    Organisation,
+    OrgRole,
+    SeatClaim,
+    ServiceNotice,
+    Severity,
+    Ticket,
+    TicketEvent,
+    TicketFiling,
+    TicketMessage,
+    TicketQuery,
+    TicketType,
+    new_id,
+    utcnow,
+)
+from chatdesk.store import Store
 from chatdesk.store.copy import TABLES
 from chatdesk.web.appkeys import SERVICES
 
@@ -86,6 +111,7 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     (operator,) = await store.operators.list_operators()
     await store.routing.offer_conversation(other_id, operator.id, utcnow())  # unless routing did
     assert await store.routing.decline_offer(other_id, operator.id)
+    helpdesk = await _helpdesk_records(store, operator.id)
     before = (await visitor.call("history", {"since": 0}))["messages"]
     token = visitor.token
     await sophie.close()
@@ -124,7 +150,73 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     assert operator.name == "Sophie"
     newcomer = new_client(second)
     await newcomer.connect({"lang": "nl"})
-    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000003"
+    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000004"
+    # The helpdesk's records came across whole, and the search index was rebuilt.
+    assert await _helpdesk_records_of(second.app[STORE], helpdesk) == helpdesk
+
+
+async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
+    """Make a requester in an organisation (with a site seat), a ticket with its message,
+    history and a file, an invitation, a notice and an API token; return what they read."""
+    now = utcnow()
+    acme = Organisation(new_id(), "Acme", now, max_editors_per_site=2)
+    await store.requesters.add_organisation(acme)
+    lea = await store.requesters.save_requester(
+        "lea@acme.be", name="Léa", phone="", lang="fr", now=now
+    )
+    assert await store.requesters.set_member(lea.id, acme.id, OrgRole.ADMIN)
+    lea = await store.requesters.get_requester(lea.id) or lea
+    ticket_id, shot = new_id(), b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    filed = await store.helpdesk.file_ticket(
+        TicketFiling(
+            id=ticket_id, subject="Imprimante bloquée", description="Bourrage papier",
+            type=TicketType.INCIDENT, channel=Channel.FORM, department="general",
+            priority="normal", lang="fr", requester=lea, created_at=now,
+            organisation_id=acme.id, fields={"site_id": "1234"},
+            message=TicketMessage(ticket_id, AuthorKind.REQUESTER, lea.id, "Au secours", ts=now),
+            attachments=(
+                NewAttachment("shot.png", "image/png", shot, hashlib.sha256(shot).hexdigest()),
+            ),
+            seat=SeatClaim(acme.id, "1234", lea.id, 2),
+            events=tuple(
+                TicketEvent(ticket_id, kind, AuthorKind.REQUESTER, lea.id, ts=now)
+                for kind in ("created", "requester", "fields")  # one instant, in this order
+            ),
+        )
+    )  # fmt: skip
+    assert isinstance(filed, Ticket)
+    await store.requesters.add_invitation(
+        Invitation(new_id(), "tom@acme.be", acme.id, operator_id, now, now + timedelta(days=14))
+    )
+    await store.notices.add_notice(
+        ServiceNotice(new_id(), "Maintenance", "Ce soir", Severity.MAINTENANCE, now, None,
+                      (), operator_id, now)
+    )  # fmt: skip
+    await store.api_tokens.add_api_token(ApiToken(new_id(), operator_id, "CI", "f" * 64, now))
+    records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
+    assert records["found"] == [filed.id] and records["file"][1] == shot
+    return records
+
+
+async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, Any]:
+    ticket: Ticket = made["ticket"]
+    acme: Organisation = made["organisation"]
+    found = await store.helpdesk.find_ticket(ticket.number)
+    (attachment,) = await store.helpdesk.list_attachments(ticket.id)
+    search = await store.ticket_queries.search_tickets(TicketQuery(q="imprimante bloquee"))
+    return {
+        "ticket": found,
+        "organisation": await store.requesters.get_organisation(acme.id),
+        "messages": await store.helpdesk.list_ticket_messages(ticket.id),
+        "events": await store.helpdesk.list_ticket_events(ticket.id),
+        "file": await store.helpdesk.attachment_data(attachment.id),
+        "members": await store.requesters.list_members(acme.id),
+        "editors": await store.requesters.site_editors(acme.id, "1234"),
+        "invitations": await store.requesters.list_invitations(acme.id),
+        "notices": await store.notices.list_notices(),
+        "tokens": await store.api_tokens.list_api_tokens(),
+        "found": [t.id for t in search.tickets],
+    }
 
 
 async def test_copy_refuses_what_it_cannot_copy(target: str, chatdesk: Any, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from chatdesk.errors import ConfigError, InvalidPayload, StoreError
-from chatdesk.models import Author, MessageDraft, utcnow
+from chatdesk.models import Author, MessageDraft, TicketQuery, utcnow
 from chatdesk.store import PostgresStore
 from chatdesk.store.migrations import SCHEMA_VERSION, statements
 from chatdesk.store.postgres import migrate
@@ -42,20 +42,20 @@ async def test_only_migrate_creates_the_schema_and_open_checks_it(empty_url: str
 async def test_an_older_database_is_upgraded_with_its_data(empty_url: str) -> None:
     db = await asyncpg.connect(empty_url)
     try:
-        # The schema as release 4 left it, with a conversation in it.
-        for version in range(1, SCHEMA_VERSION):
+        # The schema as release 4 left it (before the reply cursor), with a conversation.
+        for version in range(1, 5):
             for statement in statements(version, "postgresql"):
                 await db.execute(statement)
         await db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        await db.execute("INSERT INTO schema_version VALUES ($1)", SCHEMA_VERSION - 1)
+        await db.execute("INSERT INTO schema_version VALUES (4)")
         await db.execute("INSERT INTO visitors (id, created_at, lang) VALUES ('v', 't', 'fr')")
         await db.execute(
             "INSERT INTO conversations (id, visitor_id, created_at, lang, last_seq)"
             " VALUES ('c', 'v', '2026-11-17T09:30:00.000Z', 'fr', 7)"
         )
-        with pytest.raises(ConfigError, match=f"at version {SCHEMA_VERSION - 1}"):
+        with pytest.raises(ConfigError, match="at version 4"):
             await PostgresStore(empty_url).open()
-        assert await migrate(empty_url) == (SCHEMA_VERSION - 1, SCHEMA_VERSION)
+        assert await migrate(empty_url) == (4, SCHEMA_VERSION)
         assert await db.fetchval("SELECT version FROM schema_version") == SCHEMA_VERSION
     finally:
         await db.close()
@@ -65,6 +65,46 @@ async def test_an_older_database_is_upgraded_with_its_data(empty_url: str) -> No
         conversation = await store.conversations.get_conversation("c")
         assert conversation is not None
         assert conversation.answered_seq == 7  # version 5 starts the cursor at the last seq
+    finally:
+        await store.close()
+
+
+async def test_version_7_indexes_the_tickets_already_there(empty_url: str) -> None:
+    db = await asyncpg.connect(empty_url)
+    ticket = (
+        "INSERT INTO tickets (id, number, conversation_id, subject, department, priority,"
+        " status, created_at, updated_at) VALUES ($1, $2, 'c', $3, 'general', 'normal', 'new',"
+        " '2026-11-17T09:30:00.000Z', '2026-11-17T09:30:00.000Z')"
+    )
+    try:
+        for version in range(1, 6):
+            for statement in statements(version, "postgresql"):
+                await db.execute(statement)
+        await db.execute("INSERT INTO visitors (id, created_at, lang) VALUES ('v', 't', 'fr')")
+        await db.execute(
+            "INSERT INTO conversations (id, visitor_id, created_at, lang)"
+            " VALUES ('c', 'v', '2026-11-17T09:30:00.000Z', 'fr')"
+        )
+        # A chat ticket from before the helpdesk, then one a version-6 desk wrote.
+        await db.execute(ticket, "old", 1, "Facture erronée")
+        for statement in statements(6, "postgresql"):
+            await db.execute(statement)
+        await db.execute(ticket, "new", 2, "Imprimante")
+        await db.execute(
+            "INSERT INTO ticket_messages (id, ticket_id, author, text, ts)"
+            " VALUES ('m', 'new', 'requester', 'Bourrage papier', '2026-11-17T09:31:00.000Z')"
+        )
+        await db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        await db.execute("INSERT INTO schema_version VALUES (6)")
+        assert await migrate(empty_url) == (6, SCHEMA_VERSION)
+    finally:
+        await db.close()
+    store = PostgresStore(empty_url)
+    await store.open()
+    try:
+        for q, ticket_id in (("erronee facture", "old"), ("imprimante bourrage", "new")):
+            page = await store.ticket_queries.search_tickets(TicketQuery(q=q))
+            assert [t.id for t in page.tickets] == [ticket_id]
     finally:
         await store.close()
 

@@ -21,7 +21,7 @@ from ..bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from ..bot.tuning import tune
 from ..config import LANGUAGES, Settings
 from ..models import Miss
-from ..store import SqliteStore
+from ..store import SqliteStore, Store, create_store
 
 __all__ = ["add_parser"]
 
@@ -56,7 +56,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     gaps = sub.add_parser("gaps", help="group what the bot missed by meaning; propose knowledge")
     gaps.add_argument(
-        "--data-dir", type=Path, help="where the desk's database is (CHATDESK_DATA_DIR)"
+        "--data-dir",
+        type=Path,
+        help="where the desk's SQLite database is (CHATDESK_DATA_DIR; without it, a desk on"
+        " PostgreSQL is read from CHATDESK_DATABASE_URL)",
     )
     gaps.add_argument("--knowledge", type=Path, help="knowledge directory")
     gaps.add_argument("--since", type=_date, help="only misses from this date (YYYY-MM-DD)")
@@ -98,10 +101,15 @@ def _date(text: str) -> datetime:
 def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     out = Console(highlight=False, soft_wrap=True)
     data_dir = args.data_dir or settings.data_dir
-    database = data_dir / DATABASE_FILE
-    if not database.exists():
-        out.print(f"[red]no desk database in {data_dir} ({DATABASE_FILE})[/]")
-        return 1
+    store: Store
+    if settings.backend == "postgresql" and args.data_dir is None:
+        store = create_store(settings)  # the desk's PostgreSQL (CHATDESK_DATABASE_URL)
+    else:
+        database = data_dir / DATABASE_FILE
+        if not database.exists():
+            out.print(f"[red]no desk database in {data_dir} ({DATABASE_FILE})[/]")
+            return 1
+        store = SqliteStore(database)
     if args.min_count < 1:
         out.print("[red]--min-count must be at least 1[/]")
         return 1
@@ -112,7 +120,7 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     embedder = Embedder(cache_path=data_dir / EMBEDDINGS_FILE)
     bot = Bot.build(knowledge, embedder=embedder, semantic=False)
-    misses = asyncio.run(_read_misses(database, args.since))
+    misses = asyncio.run(_read_misses(store, args.since))
     gaps = find_gaps(bot, misses, embedder=embedder, min_count=args.min_count)
     sources = {e.id: e.source.rpartition(":")[0] for e in knowledge.entries.values()}
     snippets = "\n".join(g.snippet(sources.get(g.entry_id or "", "")) for g in gaps)
@@ -138,8 +146,7 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _read_misses(database: Path, since: datetime | None) -> list[Miss]:
-    store = SqliteStore(database)
+async def _read_misses(store: Store, since: datetime | None) -> list[Miss]:
     await store.open()
     try:
         return await store.feedback.misses(since=since)

@@ -13,11 +13,13 @@ from ..errors import ConfigError
 from .migrations import SCHEMA_VERSION
 from .postgres import migrate
 from .postgres.database import SERVER_SETTINGS, translated
+from .postgres.search import rebuild_index
 
 __all__ = ["TABLES", "CopyError", "TableCount", "copy_desk"]
 
 #: Every table that makes the desk, parents before children (foreign keys). Not copied:
-#: ``leases`` (which process of the old desk ran a job: meaningless to the new one).
+#: ``leases`` (which process of the old desk ran a job: meaningless to the new one) and
+#: ``ticket_search`` (an index, rebuilt in the target from the tickets copied).
 TABLES = (
     "visitors",
     "conversations",
@@ -27,13 +29,26 @@ TABLES = (
     "operators",
     "presence",
     "counters",
+    "organisations",
+    "requesters",
+    "site_seats",
+    "invitations",
     "tickets",
+    "ticket_messages",
+    "ticket_events",
+    "attachments",
     "notes",
     "canned",
     "declines",
+    "notices",
+    "api_tokens",
 )
-#: Rows sent to PostgreSQL per COPY batch (bounds memory whatever the desk's size).
+#: What the target may hold that the copy does not write (emptied with ``--force``).
+_DERIVED = ("leases", "ticket_search")
+#: Rows read and sent per batch (bounds memory whatever the desk's size); files' rows are
+#: big, so fewer at a time.
 _BATCH = 5000
+_BATCH_OF = {"attachments": 20}
 
 
 class CopyError(ConfigError):
@@ -67,8 +82,8 @@ def _open_source(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[object, ...]]:
-    while batch := cursor.fetchmany(_BATCH):
+def _rows(cursor: sqlite3.Cursor, size: int) -> Iterator[tuple[object, ...]]:
+    while batch := cursor.fetchmany(size):
         yield from batch
 
 
@@ -96,6 +111,7 @@ async def copy_desk(source: Path, target_url: str, *, force: bool = False) -> li
                     await _prepare_target(conn, force=force)
                     for table in TABLES:
                         await _copy_table(src, conn, table)
+                    await rebuild_index(conn)
                     result = [
                         TableCount(t, counts[t], await conn.fetchval(f"SELECT COUNT(*) FROM {t}"))
                         for t in TABLES
@@ -116,13 +132,22 @@ async def copy_desk(source: Path, target_url: str, *, force: bool = False) -> li
 async def _copy_table(
     src: sqlite3.Connection, conn: asyncpg.Connection[asyncpg.Record], table: str
 ) -> None:
-    cursor = src.execute(f"SELECT * FROM {table}")
+    # In rowid order (where there is one): PostgreSQL numbers the rows it receives in its
+    # own rowid column, so lists of rows of the same instant keep their order.
+    order = "" if _without_rowid(src, table) else " ORDER BY rowid"
+    cursor = src.execute(f"SELECT * FROM {table}{order}")
     columns = [d[0] for d in cursor.description]
+    records = _rows(cursor, _BATCH_OF.get(table, _BATCH))
     try:
-        await conn.copy_records_to_table(table, records=_rows(cursor), columns=columns)
+        await conn.copy_records_to_table(table, records=records, columns=columns)
     except (asyncpg.PostgresError, asyncpg.DataError) as exc:
         # A value PostgreSQL refuses (e.g. a NUL character in a text): say where.
         raise CopyError(f"copying table {table} failed, nothing was written: {exc}") from exc
+
+
+def _without_rowid(src: sqlite3.Connection, table: str) -> bool:
+    row = src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    return bool(row and row[0].rstrip().upper().endswith("WITHOUT ROWID"))
 
 
 async def _prepare_target(conn: asyncpg.Connection[asyncpg.Record], *, force: bool) -> None:
@@ -134,4 +159,4 @@ async def _prepare_target(conn: asyncpg.Connection[asyncpg.Record], *, force: bo
             "copy into an empty database, or pass --force to replace its contents"
         )
     if filled or force:
-        await conn.execute(f"TRUNCATE {', '.join((*TABLES, 'leases'))}")
+        await conn.execute(f"TRUNCATE {', '.join((*TABLES, *_DERIVED))}")

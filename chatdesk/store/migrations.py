@@ -13,8 +13,7 @@ Dialect = Literal["sqlite", "postgresql"]
 
 @dataclass(frozen=True, slots=True)
 class Dialects:
-    """One step of a migration written differently for each dialect ("": nothing to do in
-    that dialect)."""
+    """One step of a migration written differently for each dialect (empty: none)."""
 
     sqlite: str
     postgresql: str
@@ -85,6 +84,22 @@ def _mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialect
     )
     # SQLite's trigger is one statement; PostgreSQL's is a function and a trigger.
     return [Dialects(sqlite=sqlite, postgresql=function), Dialects(sqlite="", postgresql=trigger)]
+
+
+#: Tables listed in insertion order (SQLite's rowid; PostgreSQL gets a column for it).
+_IN_ORDER = (
+    "ticket_messages",
+    "ticket_events",
+    "attachments",
+    "invitations",
+    "notices",
+    "api_tokens",
+)
+
+
+def _postgresql(sql: str) -> Dialects:
+    """Return a step only PostgreSQL runs."""
+    return Dialects(sqlite="", postgresql=sql)
 
 
 #: Version N of the schema is the result of applying the first N entries. Never edit a
@@ -456,6 +471,25 @@ MIGRATIONS: list[list[Step]] = [
             PRIMARY KEY (organisation_id, kind, email)
         )""",
     ],
+    [
+        # PostgreSQL's side of the helpdesk. Its full-text index is a tsvector of words
+        # folded by the store (case and accents, as SQLite's tokenizer does), filled for
+        # the tickets already there by `chatdesk db migrate` (postgres/schema.py); the
+        # texts themselves stay in their tables.
+        _postgresql(
+            """ALTER TABLE ticket_search DROP COLUMN subject, DROP COLUMN body,
+            DROP COLUMN fields, ADD COLUMN words TSVECTOR NOT NULL DEFAULT ''"""
+        ),
+        _postgresql("CREATE INDEX ticket_search_by_words ON ticket_search USING GIN (words)"),
+        # Lists of these tables come in insertion order where two rows share a time:
+        # SQLite's implicit rowid, here a column of that name (the same SQL reads both).
+        *(
+            _postgresql(f"ALTER TABLE {table} ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY")
+            for table in _IN_ORDER
+        ),
+        # REAL is 4 bytes on PostgreSQL (8 on SQLite): seconds would lose their milliseconds.
+        _postgresql("ALTER TABLE tickets ALTER COLUMN paused_seconds TYPE DOUBLE PRECISION"),
+    ],
 ]
 
 #: The schema version this code reads and writes.
@@ -463,9 +497,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def statements(version: int, dialect: Dialect) -> list[str]:
-    """Return the SQL that upgrades the schema from ``version - 1`` to ``version``."""
-    chosen = (
+    """Return the SQL that upgrades the schema from ``version - 1`` to ``version`` (a
+    step written empty for a dialect is not run there)."""
+    found = (
         step if isinstance(step, str) else getattr(step, dialect)
         for step in MIGRATIONS[version - 1]
     )
-    return [sql for sql in chosen if sql]  # "": this dialect has nothing to do here
+    return [sql for sql in found if sql]

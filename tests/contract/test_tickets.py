@@ -9,7 +9,16 @@ from datetime import datetime
 import pytest
 
 from chatdesk.errors import NotFound
-from chatdesk.models import Mode, Note, Operator, Status, TicketChanges, TicketDraft, new_id
+from chatdesk.models import (
+    Mode,
+    Note,
+    Operator,
+    Status,
+    TicketChanges,
+    TicketDraft,
+    TicketQuery,
+    new_id,
+)
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, later
@@ -48,6 +57,39 @@ async def test_open_ticket_numbers_it_and_hands_the_conversation_over(
         "high",
     )
     assert conversation.queued_at == T0
+
+
+async def test_a_chat_ticket_has_the_helpdesk_s_columns_and_is_searchable(
+    store: Store, make: Factory
+) -> None:
+    cid = (await make.conversation("Waar is mijn factuur?", lang="nl")).id
+    draft = dataclasses.replace(
+        DRAFT, subject="Factuur foutief", resolution_due=later(days=2), sla_alert_at=later(hours=3)
+    )
+    ticket = await store.tickets.open_ticket(cid, draft, mode=Mode.QUEUED, now=T0)
+    assert ticket is not None and await store.tickets.current_ticket(cid) == ticket
+    assert (ticket.lang, ticket.resolution_due, ticket.sla_alert_at, ticket.status_at) == (
+        "nl",
+        later(days=2),
+        later(hours=3),
+        T0,
+    )
+
+    async def found(q: str) -> list[str]:
+        page = await store.ticket_queries.search_tickets(TicketQuery(q=q))
+        return [t.id for t in page.tickets]
+
+    assert await found("foutief") == [ticket.id]
+    await store.tickets.update_ticket(
+        ticket.id, TicketChanges(subject="Terugbetaling", fields={"order": "A-778"}), later()
+    )
+    assert await found("foutief") == []
+    assert await found("terugbet 778") == [ticket.id]
+    ann = await make.operator("Ann")
+    await store.routing.claim_conversation(cid, ann.id, capacity=5, now=later(minutes=2))
+    claimed = await store.tickets.current_ticket(cid)
+    assert claimed is not None and claimed.status is Status.OPEN
+    assert claimed.status_at == later(minutes=2)  # a new status says since when
 
 
 async def test_one_ticket_at_a_time(store: Store, make: Factory) -> None:

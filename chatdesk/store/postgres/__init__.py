@@ -5,11 +5,15 @@ from __future__ import annotations
 from ...errors import StoreError
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
+from .helpdesk import PostgresHelpdesk
 from .leases import PostgresLeases
+from .notices import PostgresApiTokens, PostgresNotices
 from .people import PostgresCanned, PostgresOperators, PostgresPresence
 from .queries import PostgresQueries
+from .requesters import PostgresRequesters
 from .routing import PostgresRouting
 from .schema import check_version, migrate, schema_version
+from .search import PostgresTicketQueries
 from .tickets import PostgresNotes, PostgresTickets
 
 __all__ = ["PostgresStore", "migrate"]
@@ -41,6 +45,11 @@ class PostgresStore:
         self.routing = PostgresRouting(db)
         self.queries = PostgresQueries(db)
         self.leases = PostgresLeases(db)
+        self.helpdesk = PostgresHelpdesk(db)
+        self.ticket_queries = PostgresTicketQueries(db)
+        self.requesters = PostgresRequesters(db)
+        self.notices = PostgresNotices(db)
+        self.api_tokens = PostgresApiTokens(db)
 
     async def open(self) -> None:
         """Open the pool and check the schema's version.

@@ -15,6 +15,7 @@ from ...models import (
     LangSource,
     Message,
     MessageDraft,
+    Miss,
     Mode,
     Visitor,
     format_ts,
@@ -22,6 +23,7 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
+from ..misses import miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .appends import FIND_RETRY, AppendBatcher
 from .database import Database, Record
@@ -324,6 +326,10 @@ class PostgresFeedback:
             " WHERE entry_id IS NOT NULL GROUP BY entry_id"
         )
         return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
+        start = format_ts(since) if since is not None else ""
+        return miss_rows(await self._db.fetch(misses_query("postgresql"), start, limit))
 
     async def record_choice(
         self, conversation_id: str, message_id: str, entry_id: str, now: datetime

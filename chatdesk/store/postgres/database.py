@@ -111,6 +111,11 @@ class Database:
         async with self.connection() as conn:
             return await conn.fetchrow(sql, *args)
 
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        """Run one statement; return the first column of its first row, or None."""
+        async with self.connection() as conn:
+            return await conn.fetchval(sql, *args)
+
     async def execute(self, sql: str, *args: Any) -> int:
         """Run one statement; return how many rows it changed."""
         async with self.connection() as conn:

@@ -10,6 +10,7 @@ import asyncpg
 from ...errors import ConfigError
 from ..migrations import SCHEMA_VERSION, statements
 from .database import SERVER_SETTINGS, Connection, translated
+from .search import rebuild_index
 
 __all__ = ["MIGRATE_COMMAND", "check_version", "migrate", "schema_version"]
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 
 #: What an admin runs to bring the database up to date.
 MIGRATE_COMMAND = "chatdesk db migrate"
+#: The version whose tickets' full-text words the migration computes.
+_WORDS_VERSION = 8
 #: Key of the advisory lock migrators hold: two `db migrate` at once take turns.
 _MIGRATION_LOCK = 0x63686174_6465736B  # "chatdesk"
 
@@ -74,6 +77,9 @@ async def migrate(url: str) -> tuple[int, int]:
                 for number in range(before + 1, SCHEMA_VERSION + 1):
                     for statement in statements(number, "postgresql"):
                         await conn.execute(statement)
+                    if number == _WORDS_VERSION:
+                        # Words are folded in Python (postgres/search.py): no SQL can.
+                        await rebuild_index(conn)
                     log.info("PostgreSQL schema migrated to version %d", number)
                 if before < SCHEMA_VERSION:
                     await conn.execute("DELETE FROM schema_version")

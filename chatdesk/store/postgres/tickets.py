@@ -8,8 +8,10 @@ import asyncpg
 
 from ...errors import NotFound
 from ...models import Mode, Note, Status, Ticket, TicketChanges, TicketDraft, format_ts, new_id
-from ..rows import NOTE_COLUMNS, TICKET_COLUMNS, note_row, ticket_row
+from ..rows import NOTE_COLUMNS, TICKET_COLUMNS, column_value, note_row, ticket_row
 from .database import Connection, Database
+from .search import reindex
+from .threads import INDEXED
 
 __all__ = ["CURRENT_TICKET", "PostgresNotes", "PostgresTickets", "update_current_ticket"]
 
@@ -25,6 +27,8 @@ async def update_current_ticket(
 ) -> Ticket | None:
     """Update fields of the conversation's latest ticket (inside the caller's transaction,
     which holds the conversation's row lock); return it as updated."""
+    if "status" in fields:
+        fields = {**fields, "status_at": format_ts(now)}
     # Column names come from the callers' keywords, never from input.
     columns = "".join(f"{name} = ${i}, " for i, name in enumerate(fields, start=3))
     row = await conn.fetchrow(
@@ -47,12 +51,12 @@ class PostgresTickets:
         self, conversation_id: str, draft: TicketDraft, *, mode: Mode, now: datetime
     ) -> Ticket | None:
         async with self._db.transaction() as conn:
-            current = await conn.fetchval(
-                "SELECT mode FROM conversations WHERE id = $1 FOR UPDATE", conversation_id
+            current = await conn.fetchrow(
+                "SELECT mode, lang FROM conversations WHERE id = $1 FOR UPDATE", conversation_id
             )
             if current is None:
                 raise NotFound("no such conversation")
-            if current not in (Mode.BOT.value, Mode.CLOSED.value):
+            if current[0] not in (Mode.BOT.value, Mode.CLOSED.value):
                 return None  # already with the people: one ticket at a time
             # The counter's row lock numbers tickets one at a time, across processes.
             number = await conn.fetchval(
@@ -71,11 +75,16 @@ class PostgresTickets:
                 updated_at=now,
                 due_at=draft.due_at,
                 reason=draft.reason,
+                lang=current[1],
+                resolution_due=draft.resolution_due,
+                sla_alert_at=draft.sla_alert_at,
+                status_at=now,
             )
             await conn.execute(
                 "INSERT INTO tickets (id, number, conversation_id, subject, department, priority,"
-                " status, created_at, updated_at, due_at, reason)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)",
+                " status, created_at, updated_at, due_at, reason, lang, resolution_due,"
+                " sla_alert_at, status_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $8)",
                 ticket.id,
                 number,
                 conversation_id,
@@ -84,9 +93,13 @@ class PostgresTickets:
                 ticket.priority,
                 ticket.status.value,
                 format_ts(now),
-                format_ts(draft.due_at) if draft.due_at else None,
+                column_value(draft.due_at),
                 draft.reason,
+                ticket.lang,
+                column_value(draft.resolution_due),
+                column_value(draft.sla_alert_at),
             )
+            await reindex(conn, ticket.id)
             # A new request: refusals of earlier offers do not carry over.
             await conn.execute("DELETE FROM declines WHERE conversation_id = $1", conversation_id)
             await conn.execute(
@@ -109,10 +122,7 @@ class PostgresTickets:
         return None if row is None else ticket_row(row)
 
     async def update_ticket(self, ticket_id: str, changes: TicketChanges, now: datetime) -> Ticket:
-        values = {
-            k: format_ts(v) if isinstance(v, datetime) else v
-            for k, v in changes.as_columns().items()
-        }
+        values = {k: column_value(v) for k, v in changes.as_columns().items()}
         # Column names come from TicketChanges' own fields, never from input.
         columns = "".join(f"{name} = ${i}, " for i, name in enumerate(values, start=3))
         async with self._db.transaction() as conn:
@@ -139,6 +149,8 @@ class PostgresTickets:
                     ticket.department,
                     ticket.priority,
                 )
+            if INDEXED & values.keys():
+                await reindex(conn, ticket_id)
             return ticket
 
     async def rate_ticket(self, ticket_id: str, score: int, comment: str, now: datetime) -> bool:

@@ -23,8 +23,8 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
+from ..misses import miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
-from .misses import read_misses
 from .worker import SqliteWorker
 
 __all__ = ["SqliteConversations", "SqliteFeedback"]
@@ -256,7 +256,11 @@ class SqliteFeedback:
         await self._worker.run(job)
 
     async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
-        return await self._worker.run(lambda conn: read_misses(conn, since, limit))
+        start = format_ts(since) if since is not None else ""
+        rows = await self._worker.run(
+            lambda conn: conn.execute(misses_query("sqlite"), (start, limit)).fetchall()
+        )
+        return miss_rows(rows)
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         rows = await self._worker.run(

@@ -21,8 +21,7 @@ from ...models import (
     format_ts,
 )
 from ..rows import TICKET_COLUMNS, column_value, ticket_row
-from .search import reindex
-from .threadrows import (
+from ..threadrows import (
     ATTACHMENT_COLUMNS,
     EVENT_COLUMNS,
     MESSAGE_COLUMNS,
@@ -32,6 +31,7 @@ from .threadrows import (
     message_row,
     requester_row,
 )
+from .search import reindex
 from .worker import SqliteWorker
 
 __all__ = ["SqliteHelpdesk"]

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from ...models import ApiToken, ServiceNotice, format_ts
-from .threadrows import BEARER_COLUMNS, NOTICE_COLUMNS, notice_row, token_row
+from ..threadrows import BEARER_COLUMNS, NOTICE_COLUMNS, notice_row, token_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteApiTokens", "SqliteNotices"]
@@ -44,7 +44,8 @@ class SqliteNotices:
         rows = await self._worker.run(
             lambda conn: conn.execute(
                 f"SELECT {NOTICE_COLUMNS} FROM notices WHERE starts_at <= ?"
-                " AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at DESC, created_at DESC",
+                " AND (ends_at IS NULL OR ends_at > ?)"
+                " ORDER BY starts_at DESC, created_at DESC, rowid DESC",
                 (at, at),
             ).fetchall()
         )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
-from .threadrows import (
+from ..threadrows import (
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
     REQUESTER_COLUMNS,
@@ -208,7 +208,8 @@ class SqliteRequesters:
         row = await self._worker.run(
             lambda conn: conn.execute(
                 f"SELECT {INVITATION_COLUMNS} FROM invitations WHERE email = ?"
-                " AND accepted_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
+                " AND accepted_at IS NULL AND expires_at > ?"
+                " ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (email, format_ts(now)),
             ).fetchone()
         )

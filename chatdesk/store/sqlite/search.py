@@ -6,25 +6,14 @@ import json
 import re
 import sqlite3
 
-from ...models import TicketPage, TicketQuery, format_ts
-from ..rows import TICKET_COLUMNS, ticket_row
+from ...models import TicketPage, TicketQuery
+from ..rows import ticket_row
+from ..ticketlists import ORDER, PER_PAGE_MAX, TICKET_COLUMNS_T, ticket_filters
 from .worker import SqliteWorker
 
 __all__ = ["SqliteTicketQueries", "match_expression", "reindex"]
 
 _WORD = re.compile(r"\w+")
-#: The next target's due time: the first response's until answered, then the resolution's.
-DUE = (
-    "CASE WHEN t.first_response_at IS NULL AND t.due_at IS NOT NULL THEN t.due_at"
-    " ELSE t.resolution_due END"
-)
-_ORDER = {
-    "due": f"({DUE}) IS NULL, {DUE}, t.number",
-    "updated": "t.updated_at DESC, t.number DESC",
-    "created": "t.created_at DESC, t.number DESC",
-    "number": "t.number",
-}
-_T = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 
 
 def reindex(conn: sqlite3.Connection, ticket_id: str) -> None:
@@ -61,50 +50,29 @@ class SqliteTicketQueries:
         self._worker = worker
 
     async def search_tickets(self, query: TicketQuery) -> TicketPage:
-        where: list[str] = []
         params: list[object] = []
-        if query.statuses:
-            where.append(f"t.status IN ({', '.join('?' * len(query.statuses))})")
-            params += [s.value for s in query.statuses]
-        if query.types:
-            where.append(f"t.type IN ({', '.join('?' * len(query.types))})")
-            params += [t.value for t in query.types]
-        if query.priorities:
-            where.append(f"t.priority IN ({', '.join('?' * len(query.priorities))})")
-            params += list(query.priorities)
-        if query.exclude_types:
-            where.append(f"t.type NOT IN ({', '.join('?' * len(query.exclude_types))})")
-            params += [t.value for t in query.exclude_types]
-        for column, value in (
-            ("department", query.department),
-            ("operator_id", query.operator_id),
-            ("requester_id", query.requester_id),
-            ("organisation_id", query.organisation_id),
-        ):
-            if value is not None:
-                where.append(f"t.{column} = ?")
-                params.append(value)
-        if query.unassigned:
-            where.append("t.operator_id IS NULL")
-        if query.due_before is not None:
-            where.append(f"t.status IN ('new', 'open', 'pending', 'on_hold') AND ({DUE}) < ?")
-            params.append(format_ts(query.due_before))
+
+        def mark(value: object) -> str:
+            params.append(value)
+            return "?"
+
+        where = ticket_filters(query, mark)
         match = match_expression(query.q) if query.q else None
         if query.q and match is None:
             return TicketPage([], 0)
         if match is not None:
             where.append(
-                "t.id IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ?)"
+                "t.id IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH"
+                f" {mark(match)})"
             )
-            params.append(match)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        per_page = max(1, min(query.per_page, 100))
+        per_page = max(1, min(query.per_page, PER_PAGE_MAX))
         offset = (max(1, query.page) - 1) * per_page
 
         def job(conn: sqlite3.Connection) -> TicketPage:
             (total,) = conn.execute(f"SELECT COUNT(*) FROM tickets t {clause}", params).fetchone()
             rows = conn.execute(
-                f"SELECT {_T} FROM tickets t {clause} ORDER BY {_ORDER[query.sort]}"
+                f"SELECT {TICKET_COLUMNS_T} FROM tickets t {clause} ORDER BY {ORDER[query.sort]}"
                 " LIMIT ? OFFSET ?",
                 (*params, per_page, offset),
             ).fetchall()

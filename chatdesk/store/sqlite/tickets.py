@@ -143,7 +143,7 @@ class SqliteTickets:
                     "UPDATE conversations SET department = ?, priority = ? WHERE id = ?",
                     (ticket.department, ticket.priority, ticket.conversation_id),
                 )
-            if changes.subject or changes.description:
+            if {"subject", "description", "fields"} & values.keys():
                 reindex(conn, ticket_id)
             return ticket
 
