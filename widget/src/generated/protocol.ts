@@ -332,6 +332,7 @@ export interface HistoryOut {
  */
 export interface MessageOut {
   answer_lang?: string;
+  article_url?: string;
   author: "bot" | "operator" | "system" | "visitor";
   choice?: string;
   client_id?: string;
