@@ -15,6 +15,7 @@ from .conversations import (
     Note,
     Visitor,
 )
+from .help import EntryActivity, SearchMiss, Votes
 from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
@@ -44,6 +45,7 @@ __all__ = [
     "Channel",
     "Claim",
     "Conversation",
+    "EntryActivity",
     "InboxView",
     "Invitation",
     "LangSource",
@@ -60,6 +62,7 @@ __all__ = [
     "PresenceStatus",
     "Requester",
     "Role",
+    "SearchMiss",
     "SeatClaim",
     "SeatRefusal",
     "ServiceNotice",
@@ -78,6 +81,7 @@ __all__ = [
     "TicketQuery",
     "TicketType",
     "Visitor",
+    "Votes",
     "format_number",
     "format_ts",
     "new_id",

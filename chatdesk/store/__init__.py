@@ -6,6 +6,7 @@ from ..config import Settings
 from ..errors import ConfigError
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
+from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
 from .notices import ApiTokenStore, NoticeStore
@@ -22,6 +23,7 @@ __all__ = [
     "CannedStore",
     "ConversationStore",
     "FeedbackStore",
+    "HelpStore",
     "HelpdeskStore",
     "InboxQueries",
     "LeaseStore",

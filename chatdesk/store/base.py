@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .conversations import ConversationStore, FeedbackStore
+from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
 from .notices import ApiTokenStore, NoticeStore
@@ -106,6 +107,11 @@ class Store(Protocol):
     @property
     def api_tokens(self) -> ApiTokenStore:
         """API tokens."""
+        ...
+
+    @property
+    def help(self) -> HelpStore:
+        """The help centre's views, searches and deflections."""
         ...
 
     async def open(self) -> None:

@@ -297,6 +297,42 @@ MIGRATIONS: list[list[str]] = [
         """INSERT INTO ticket_search (ticket_id, subject, body, fields)
             SELECT id, subject, description, '' FROM tickets""",
     ],
+    [
+        # The help centre: votes on pages (the feedback store), views counted per hour,
+        # searches without a good result, deflections before a ticket.
+        """CREATE TABLE page_votes (
+            entry_id TEXT NOT NULL,
+            voter TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            useful INTEGER NOT NULL,
+            ts TEXT NOT NULL,
+            PRIMARY KEY (entry_id, voter)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX page_votes_by_ts ON page_votes(ts)",
+        "CREATE INDEX feedback_by_ts ON feedback(ts)",
+        """CREATE TABLE help_views (
+            hour TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            views INTEGER NOT NULL,
+            PRIMARY KEY (hour, entry_id, lang)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE help_search_misses (
+            ts TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            query TEXT NOT NULL,
+            best_entry_id TEXT,
+            confidence REAL NOT NULL
+        )""",
+        "CREATE INDEX help_search_misses_by_ts ON help_search_misses(ts)",
+        """CREATE TABLE help_deflections (
+            ts TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            query TEXT NOT NULL
+        )""",
+        "CREATE INDEX help_deflections_by_ts ON help_deflections(ts)",
+    ],
 ]
 
 
