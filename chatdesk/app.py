@@ -26,7 +26,7 @@ from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.server import websocket_compression
 from .services import build_services
 from .store import Store, create_store
-from .web import auth, console, routes
+from .web import auth, console, helpcentre, routes
 from .web.appkeys import LIBRARY, SERVICES, SETTINGS
 
 __all__ = [
@@ -75,6 +75,7 @@ def create_app(
         middlewares=[websocket_compression(settings.websocket_compression == "on")],
     )
     store = store if store is not None else create_store(settings)
+    library = None
     if responder is None and settings.knowledge_dir is not None:
         library = KnowledgeLibrary(
             settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
@@ -83,7 +84,7 @@ def create_app(
         app.cleanup_ctx.append(_library_lifetime)
         responder = BotResponder(library, store)
     config = load_desk_config(settings.config_file)
-    services = build_services(settings, config, store, responder, clock=clock)
+    services = build_services(settings, config, store, responder, clock=clock, knowledge=library)
     sio = create_sio(settings)
     publisher = Publisher(sio)
     visitors = VisitorNamespace(services, publisher)
@@ -109,6 +110,7 @@ def create_app(
     routes.setup(app)
     auth.setup(app)
     console.setup(app)
+    helpcentre.setup(app)
     return app
 
 

@@ -12,6 +12,7 @@ from .conversation import ConversationService, Responder
 from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
+from .helpcentre import BotSource, HelpCentre
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner
@@ -53,6 +54,7 @@ class Services:
     canned: CannedService
     jobs: JobRunner
     helpdesk: Helpdesk
+    help: HelpCentre
     _store: Store = field(repr=False)
 
     @property
@@ -73,11 +75,13 @@ def build_services(
     *,
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
+    knowledge: BotSource | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
     :param clock: the current time for every service (tests move it).
     :param holder: this process's name for job leases (default: host, pid, random).
+    :param knowledge: the current bot, for the help centre (None: no knowledge).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -132,5 +136,6 @@ def build_services(
         CannedService(store),
         jobs,
         helpdesk,
+        HelpCentre(knowledge, store, clock=clock),
         store,
     )

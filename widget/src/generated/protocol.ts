@@ -2,6 +2,19 @@
 // Do not edit: change the server's wire structs, then `make widget`.
 
 /**
+ * A public article that may answer the requester, with the matcher's confidence.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ArticleRef".
+ */
+export interface ArticleRef {
+  confidence: number;
+  id: string;
+  lang: string;
+  title: string;
+  url: string;
+}
+/**
  * The bot's name, greeting and starter questions, in the conversation's language.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -195,6 +208,18 @@ export interface CountsOut {
   all: number;
   mine: number;
   queue: number;
+}
+/**
+ * ``POST /help/deflect`` (JSON): the requester chose "this solved it" on an article
+ * instead of filing a ticket; ``q`` is what they had typed.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "DeflectIn".
+ */
+export interface DeflectIn {
+  entry_id: string;
+  lang: "en" | "fr" | "nl";
+  q?: string;
 }
 /**
  * The desk as visitors see it (docs/protocol.md, ``desk``).
@@ -645,6 +670,26 @@ export interface StatusAck {
  */
 export interface StatusIn {
   status: "away" | "online";
+}
+/**
+ * The answer of ``GET /help/suggest``: at most 3 articles, most confident first.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "SuggestOut".
+ */
+export interface SuggestOut {
+  articles: ArticleRef[];
+}
+/**
+ * ``GET /help/suggest?q=…&lang=fr``: what the requester typed (subject, description).
+ * Without ``lang``: the visitor's language (cookie, then Accept-Language).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "SuggestQuery".
+ */
+export interface SuggestQuery {
+  lang?: ("en" | "fr" | "nl") | null;
+  q: string;
 }
 /**
  * ``ticket``: a helpdesk ticket changed (sent to every operator; complaints only to
