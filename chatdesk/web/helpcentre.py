@@ -32,7 +32,7 @@ _ENTRY = "{entry_id:[a-z0-9][a-z0-9-]{0,79}}"
 _HEADERS = {
     # No script at all; styles and images from the desk only; never in a frame.
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
