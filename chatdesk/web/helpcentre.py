@@ -46,7 +46,7 @@ _HEADERS = {
 @web.middleware
 async def help_pages(request: web.Request, handler: Any) -> web.StreamResponse:
     """Add the help centre's security headers; answer its unknown paths in its words."""
-    if not request.path.startswith(HELP_PATH):
+    if request.path != HELP_PATH and not request.path.startswith(HELP_PATH + "/"):
         return await handler(request)  # type: ignore[no-any-return]
     try:
         response: web.StreamResponse = await handler(request)

@@ -151,6 +151,9 @@ async def test_an_unknown_page_is_answered_in_the_readers_language(desk: HelpDes
     assert '<html lang="nl">' in page and "Pagina niet gevonden" in page
     response = await desk.get("/help/de", headers={"Accept-Language": "fr"})
     assert response.status == 404 and "Page introuvable" in await response.text()
+    # Other paths keep the server's own answers and headers.
+    response = await desk.get("/helpful")
+    assert response.status == 404 and "Content-Security-Policy" not in response.headers
 
 
 async def test_pages_carry_security_headers_and_no_script(desk: HelpDesk) -> None:
