@@ -1,5 +1,4 @@
-"""The help centre's report for a period: per entry views, votes and deflections, and the
-searches that found nothing good (for the console's reports page)."""
+"""The help centre's report for a period: figures per entry, searches that found nothing."""
 
 from __future__ import annotations
 

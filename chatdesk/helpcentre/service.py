@@ -1,5 +1,4 @@
-"""The help centre: pages from the knowledge, search and suggestions by the bot's own
-matcher, and what readers do (views, votes, searches without a good result, deflections)."""
+"""The help centre's service: pages, search by the bot's matcher, what readers do."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from ..bot.articles import MEDIA_DIR
 from ..bot.brain import Bot
 from ..bot.knowledge import Knowledge
 from ..errors import NotFound, RateLimited
@@ -152,7 +152,9 @@ class HelpCentre:
         if path not in self._media[1]:
             return None
         file = self.source.directory / path
-        return file if file.is_file() else None
+        # Checked again at each request: the file may have been replaced since the load.
+        media = (self.source.directory / MEDIA_DIR).resolve()
+        return file if file.is_file() and file.resolve().is_relative_to(media) else None
 
     async def viewed(self, entry_id: str, lang: str, *, user_agent: str = "") -> None:
         """Count a reader's view of an entry's page (robots' visits are not counted)."""

@@ -1,5 +1,4 @@
-"""Store protocol for the help centre: article views, searches without a good result,
-deflections, and their counts per entry and period for reports."""
+"""Store protocol for the help centre: views, searches without a good result, deflections."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The help centre's other resources: suggestions and deflections for the support form
-(JSON), the sitemap, the articles' images and the pages' styles."""
+"""The help centre's JSON endpoints (suggest, deflect), sitemap, images and styles."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The help centre's pages: topics, search, one page per entry, "was this helpful?" (plain
-HTML forms: nothing needs JavaScript)."""
+"""The help centre's pages: topics, search, entries, "was this helpful?" (no script)."""
 
 from __future__ import annotations
 

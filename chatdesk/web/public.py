@@ -1,5 +1,4 @@
-"""What the desk's public pages know of a visitor: their language (``?lang``, a cookie,
-Accept-Language), the origin they reach the desk at, their address (for throttling)."""
+"""What the public pages know of a visitor: language, the desk's origin, their address."""
 
 from __future__ import annotations
 

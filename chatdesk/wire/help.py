@@ -1,5 +1,4 @@
-"""The help centre's HTTP payloads: suggestions while a requester types, deflections, the
-search box and the "was this helpful?" form."""
+"""The help centre's HTTP payloads: suggestions, deflections, the search box, the vote."""
 
 from __future__ import annotations
 

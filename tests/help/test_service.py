@@ -101,6 +101,11 @@ async def test_only_images_of_public_articles_are_served(
     assert help_centre.media("media/secret.png") is None  # only a bot-only article shows it
     assert help_centre.media("media/../a-account.yaml") is None
     assert help_centre.media("a-account.yaml") is None
+    # An image replaced by a link leading out of media/ after the load is not served.
+    image = library.directory / "media" / "reset.png"
+    image.unlink()
+    image.symlink_to(library.directory / "a-account.yaml")
+    assert help_centre.media("media/reset.png") is None
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
-"""SQLite: the help centre's views, searches and deflections; the pages' votes and the votes
-read back for reports (part of the feedback store)."""
+"""SQLite: the help centre's records, and the votes (bot and pages) read back for reports."""
 
 from __future__ import annotations
 
