@@ -34,7 +34,7 @@ from .redislink import connect_redis
 from .services import Services, build_services
 from .smtpserver import MailReceiver, start_receiver
 from .store import Store, create_store
-from .web import api, auth, console, mailpages, reports, routes, support, tickets
+from .web import api, auth, console, helpcentre, mailpages, reports, routes, support, tickets
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
 
 __all__ = [
@@ -89,6 +89,7 @@ def create_app(
     metrics = Metrics(process_label(settings.process_name))
     # Services see the store through the metrics' timing (the app opens and closes it).
     timed = metrics.timed_store(store)
+    library = None
     if responder is None and settings.knowledge_dir is not None:
         library = KnowledgeLibrary(
             settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
@@ -103,7 +104,9 @@ def create_app(
         )
     config = load_desk_config(settings.config_file)
     redis = connect_redis(settings)
-    services = build_services(settings, config, timed, responder, clock=clock, redis=redis)
+    services = build_services(
+        settings, config, timed, responder, clock=clock, redis=redis, knowledge=library
+    )
     sio = create_sio(settings, redis)
     publisher = Publisher(sio, metrics)
     visitors = VisitorNamespace(services, publisher, metrics)
@@ -142,6 +145,7 @@ def create_app(
     api.setup(app)
     support.setup(app)
     mailpages.setup(app)
+    helpcentre.setup(app)
     return app
 
 

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .deskfile import DeskFile, HoursSection, RoutingSection, read_desk_file
+from .deskfile import DEFAULT_COLOUR, DeskFile, HoursSection, RoutingSection, read_desk_file
 from .errors import ConfigError
 from .helpdeskconfig import PRIORITIES, HelpdeskConfig, Target, build_helpdesk
 from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
@@ -54,6 +54,8 @@ class DeskConfig:
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
+    #: The brand colour of the public pages (``#rrggbb``).
+    colour: str = DEFAULT_COLOUR
 
     @property
     def targets(self) -> dict[str, Target]:
@@ -105,7 +107,14 @@ def _desk(file: DeskFile) -> DeskConfig:
         routing=_routing(file.routing),
         helpdesk=build_helpdesk(file),
         email=build_email(file.email, departments),
+        colour=_colour(desk.colour),
     )
+
+
+def _colour(text: str) -> str:
+    """Return ``#rgb`` or ``#rrggbb`` as lower-case ``#rrggbb``."""
+    digits = text[1:].lower()
+    return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
 
 
 def _hours(hours: HoursSection) -> BusinessHours:

@@ -11,6 +11,7 @@ import msgspec
 from .errors import ConfigError
 
 __all__ = [
+    "DEFAULT_COLOUR",
     "AttachmentsSection",
     "DeskFile",
     "DeskSection",
@@ -38,12 +39,17 @@ class _Section(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A table of the file: every key optional, unknown keys refused."""
 
 
+DEFAULT_COLOUR = "#1d4ed8"
+
+
 class DeskSection(_Section):
-    """``[desk]``: the desk's name and departments."""
+    """``[desk]``: the desk's name, departments and colour."""
 
     name: str = "chatdesk"
     departments: list[str] = msgspec.field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
     default_department: str | None = None
+    #: The brand colour of the desk's public pages (help centre): ``#rgb`` or ``#rrggbb``.
+    colour: Annotated[str, msgspec.Meta(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$")] = DEFAULT_COLOUR
 
 
 class HoursSection(_Section):

@@ -15,6 +15,7 @@ from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .flood import VisitorFlood
+from .helpcentre import BotSource, HelpCentre
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
@@ -60,6 +61,7 @@ class Services:
     mail: Mail
     #: What each visitor may send in total, across connections and processes.
     flood: VisitorFlood
+    help: HelpCentre
     _store: Store = field(repr=False)
 
     @property
@@ -86,6 +88,7 @@ def build_services(
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
     redis: Redis | None = None,
+    knowledge: BotSource | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
@@ -93,6 +96,7 @@ def build_services(
     :param holder: this process's name for job leases (default: host, pid, random).
     :param redis: where processes share login throttles and flood counts (None: each
         process counts for itself).
+    :param knowledge: the current bot, for the help centre (None: no knowledge).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -160,5 +164,6 @@ def build_services(
             tabs=settings.visitor_tabs,
             redis=redis,
         ),
+        HelpCentre(knowledge, store, clock=clock),
         store,
     )

@@ -11,7 +11,8 @@ from msgspec import Meta, Struct
 
 from ..config import LANGUAGES
 from ..deskconfig import PRIORITIES
-from .entries import Entry, Escalation, LangBlock
+from .articles import ARTICLE_NAME, Article, read_article
+from .entries import Entry, Escalation, LangBlock, Topic
 from .normalize import normalize
 from .schema import validate
 from .yamlsource import Problems, YMap, load_yaml
@@ -27,6 +28,7 @@ assert set(Priority.__args__) == set(PRIORITIES)  # type: ignore[attr-defined]
 class _Block(Struct, forbid_unknown_fields=True):
     questions: Annotated[list[Annotated[str, Meta(max_length=1000)]], Meta(min_length=1)]
     answer: Annotated[str, Meta(pattern=r"\S", max_length=20_000)]
+    article: Annotated[str, Meta(pattern=ARTICLE_NAME, max_length=120)] | None = None
 
 
 class _Escalate(Struct, forbid_unknown_fields=True):
@@ -40,14 +42,24 @@ class _Entry(Struct, forbid_unknown_fields=True, kw_only=True):
     department: Slug | Literal[""] = ""
     follow_ups: list[Word] = []
     escalate: _Escalate | None = None
+    public: bool = True
     fr: _Block | None = None
     nl: _Block | None = None
     en: _Block | None = None
 
 
+Title = Annotated[str, Meta(pattern=r"\S", max_length=200)]
+
+
+class _Titles(Struct, forbid_unknown_fields=True):
+    fr: Title | None = None
+    nl: Title | None = None
+    en: Title | None = None
+
+
 class _File(Struct, forbid_unknown_fields=True):
     entries: list[Any]
-    topic: str = ""
+    topic: Title | _Titles | None = None
 
 
 @dataclass(slots=True)
@@ -77,8 +89,8 @@ class Questions:
 
 def read_entry_file(
     path: Path, problems: Problems, seen: Mapping[str, Entry], questions: Questions
-) -> list[Entry]:
-    """Return the valid entries of ``path``; record every problem found in ``problems``.
+) -> tuple[Topic | None, list[Entry]]:
+    """Return the topic and valid entries of ``path``; record every problem in ``problems``.
 
     :param seen: entries of the files read before (duplicate ids across files).
     """
@@ -87,17 +99,18 @@ def read_entry_file(
     if data is None:
         if not problems.errors or problems.errors[-1].path != name:
             problems.error(name, 1, "the file is empty; expected `entries:`")
-        return []
+        return None, []
     if not isinstance(data, YMap):
         problems.error(name, 1, "expected a mapping with `entries:` (and optionally `topic:`)")
-        return []
-    if validate(data, _File, name=name, line=1, problems=problems, hint=_file_hint) is None:
-        return []
+        return None, []
+    parsed = validate(data, _File, name=name, line=1, problems=problems, hint=_file_hint)
+    if parsed is None:
+        return None, []
     raw_entries = data["entries"]
     result: list[Entry] = []
     local: dict[str, int] = {}
     for item, line in zip(raw_entries, raw_entries.lines, strict=True):
-        entry = _read_entry(item, line, name, problems, questions)
+        entry = _read_entry(item, line, path, problems, questions)
         if entry is None:
             continue
         where = seen.get(entry.id)
@@ -107,12 +120,18 @@ def read_entry_file(
             continue
         local[entry.id] = line
         result.append(entry)
-    return result
+    topic = parsed.topic
+    if isinstance(topic, _Titles):
+        titles = {lang: t.strip() for lang in LANGUAGES if (t := getattr(topic, lang))}
+    else:
+        titles = {lang: topic.strip() for lang in LANGUAGES} if topic else {}
+    return Topic(path.stem, titles, tuple(e.id for e in result)), result
 
 
 def _read_entry(
-    item: Any, line: int, name: str, problems: Problems, registry: Questions
+    item: Any, line: int, path: Path, problems: Problems, registry: Questions
 ) -> Entry | None:
+    name = str(path)
     if not isinstance(item, YMap):
         problems.error(name, line, "each entry must be a mapping with an `id`")
         return None
@@ -139,7 +158,20 @@ def _read_entry(
                 return None
         for question, question_line in zip(block.questions, lines, strict=True):
             registry.add(lang, question, parsed.id, f"{name}:{question_line}")
-        langs[lang] = LangBlock(tuple(q.strip() for q in block.questions), block.answer.strip())
+        article = Article("", ())
+        if block.article is not None:
+            at = item[lang].lines["article"]
+            owner = f"entry `{parsed.id}` ({lang})"
+            found = read_article(
+                path.parent, block.article, problems, where=(name, at), owner=owner
+            )
+            if found is None:
+                return None
+            article = found
+            if not parsed.public:
+                problems.warn(name, at, f"{owner} is not public: its article is never shown")
+        questions = tuple(q.strip() for q in block.questions)
+        langs[lang] = LangBlock(questions, block.answer.strip(), article.text, article.images)
     for lang in LANGUAGES:
         if lang not in langs:
             problems.warn(
@@ -160,12 +192,18 @@ def _read_entry(
         follow_ups=tuple(parsed.follow_ups),
         escalate=escalate,
         source=f"{name}:{line}",
+        public=parsed.public,
+        topic=path.stem,
     )
 
 
 def _file_hint(path: tuple[str, ...], message: str) -> str | None:
+    if message.startswith("unknown key") and path[:1] == ("topic",):
+        return f"{message} in `topic` (expected one of: {', '.join(LANGUAGES)})"
     if message.startswith("unknown key"):
         return message
+    if path[:1] == ("topic",):
+        return "`topic` must be a title, or one per language: `{fr: …, nl: …, en: …}`"
     if path == ("entries",):
         return "`entries` must be a list" if "missing" not in message else "`entries:` is missing"
     if "missing required field `entries`" in message:
@@ -178,7 +216,7 @@ def _entry_hint(path: tuple[str, ...], message: str, entry_id: str) -> str | Non
     if message.startswith("unknown key"):
         if len(path) == 2 and path[0] in LANGUAGES:
             where = f"entry `{entry_id}` ({path[0]})"
-            return f"unknown key `{path[1]}` in {where} (expected `questions`, `answer`)"
+            return f"unknown key `{path[1]}` in {where} (expected `questions`, `answer`, `article`)"
         return message
     if path == ("id",):
         return "`id` must be a slug: lowercase letters, digits and dashes"
@@ -186,6 +224,8 @@ def _entry_hint(path: tuple[str, ...], message: str, entry_id: str) -> str | Non
         return f"`{path[0]}` must be a list of words"
     if path == ("department",):
         return "`department` must be a slug such as `billing`"
+    if path == ("public",):
+        return "`public` must be true or false"
     if path[:1] == ("escalate",):
         if path == ("escalate", "priority"):
             return f"`escalate.priority` must be one of: {', '.join(PRIORITIES)}"
@@ -207,4 +247,9 @@ def _entry_hint(path: tuple[str, ...], message: str, entry_id: str) -> str | Non
             return f"{where} needs `questions`: a non-empty list"
         if path[1] == "answer":
             return f"{where}: `answer` must be non-empty text"
+        if path[1] == "article":
+            return (
+                f"{where}: `article` must name a Markdown file beside this one "
+                "(lowercase letters, digits, `.`, `-`, `_`; ending in `.md`)"
+            )
     return None

@@ -13,7 +13,7 @@ from ..config import LANGUAGES
 from ..deskconfig import PRIORITIES
 from ..errors import ChatdeskError
 from .botfile import BOT_FILE, BotConfig, load_bot_config
-from .entries import Entry, Escalation, LangBlock
+from .entries import Entry, Escalation, LangBlock, Topic
 from .entryfile import Questions, read_entry_file
 from .yamlsource import Problem, Problems
 
@@ -25,6 +25,7 @@ __all__ = [
     "Knowledge",
     "KnowledgeError",
     "LangBlock",
+    "Topic",
     "load_knowledge",
 ]
 
@@ -52,6 +53,8 @@ class Knowledge:
     bot: BotConfig = field(default_factory=BotConfig)
     warnings: tuple[Problem, ...] = ()
     version: str = ""
+    #: The entry files, in order (the help centre groups entries by them).
+    topics: tuple[Topic, ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -101,12 +104,19 @@ def load_knowledge(directory: Path) -> Knowledge:
         problems.error(str(directory), 0, "the knowledge directory does not exist")
         raise KnowledgeError(problems.items)
     entries: dict[str, Entry] = {}
+    topics: list[Topic] = []
     questions = Questions(problems)
     digest = hashlib.sha256()
     for path in knowledge_files(directory):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        for entry in read_entry_file(path, problems, entries, questions):
+        topic, read = read_entry_file(path, problems, entries, questions)
+        for entry in read:
             entries[entry.id] = entry
+            for block in entry.langs.values():
+                # An edited article is a new version too (hot reload swaps it in).
+                digest.update(block.article.encode() + b"\0")
+        if topic is not None:
+            topics.append(topic)
     # After an entry failed to load, "unknown id" errors would only be noise.
     complete = not problems.errors
     bot_path = directory / BOT_FILE
@@ -121,7 +131,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         problems.error(str(directory), 0, "no knowledge entries found (knowledge/*.yaml)")
     if problems.errors:
         raise KnowledgeError(problems.items)
-    return Knowledge(entries, bot, tuple(problems.warnings), digest.hexdigest()[:16])
+    return Knowledge(entries, bot, tuple(problems.warnings), digest.hexdigest()[:16], tuple(topics))
 
 
 def _check_references(entries: Mapping[str, Entry], problems: Problems) -> None:

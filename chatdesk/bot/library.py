@@ -123,12 +123,12 @@ class KnowledgeLibrary:
         return Bot.build(knowledge, embedder=self._embedder)
 
     def _relevant(self, change: Change, path: str) -> bool:
-        """Return whether a file event concerns the knowledge (not tests.yaml, editors'
-        swap files or sub-directories)."""
+        """Return whether a file event concerns the knowledge: entry files and articles
+        (not tests.yaml, editors' swap files or sub-directories such as media/)."""
         file = Path(path)
         return (
             file.parent == self._root
-            and file.suffix in (".yaml", ".yml")
+            and file.suffix in (".yaml", ".yml", ".md")
             and file.name != TESTS_FILE
             and not file.name.startswith(".")
         )

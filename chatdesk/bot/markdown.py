@@ -1,11 +1,16 @@
-"""Render knowledge answers (Markdown) to HTML that is safe to insert in a page."""
+"""Render knowledge answers and articles (Markdown) to HTML that is safe to insert in a page."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-__all__ = ["render_markdown"]
+__all__ = ["MEDIA_PATH", "ImageRef", "article_images", "render_article", "render_markdown"]
 
 # Raw HTML in answers is not rendered ("html": False) and the result is sanitised again
 # with nh3: a knowledge file is trusted less than code, and the widget inserts this HTML.
@@ -13,6 +18,15 @@ __all__ = ["render_markdown"]
 # are often wrapped by hand in YAML blocks); a blank line starts a new paragraph.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": False})
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Articles are pages of their own: headings (the page's title is the only h1), tables,
+# and images from the knowledge's media folder.
+_ARTICLE = MarkdownIt("commonmark", {"html": False, "breaks": False}).enable("table")
+_ARTICLE_TAGS = _TAGS | {"h2", "h3", "h4", "h5", "h6", "hr", "img", "del"}
+_ARTICLE_TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
+#: A safe image path in an article: under ``media/``, each part a plain name (no ``..``).
+MEDIA_PATH = re.compile(r"^media/(?:[A-Za-z0-9][A-Za-z0-9._-]*/)*[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def render_markdown(text: str) -> str:
@@ -21,7 +35,68 @@ def render_markdown(text: str) -> str:
         _MARKDOWN.render(text),
         tags=_TAGS,
         attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes=_SCHEMES,
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},
     ).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """An image an article shows: its source as written, its description, its line."""
+
+    src: str
+    alt: str
+    line: int
+
+
+def article_images(text: str) -> list[ImageRef]:
+    """Return the images of the Markdown article ``text``, with their 1-based lines."""
+    lines = text.splitlines()
+    found = []
+    for block, image in _images(_ARTICLE.parse(text)):
+        src = image.attrGet("src")
+        src = src if isinstance(src, str) else ""
+        start, end = block.map or (0, len(lines))
+        # The block's first line, unless the image sits further down the paragraph.
+        line = next((n for n in range(start, end) if src and src in lines[n]), start)
+        found.append(ImageRef(src, image.content, line + 1))
+    return found
+
+
+def render_article(text: str, media_url: str) -> str:
+    """Return sanitised HTML for the Markdown article ``text``.
+
+    Headings start at h2 (the page's title is its h1); images under ``media/`` are served
+    from ``media_url`` (others are dropped: the loader refuses them anyway).
+    """
+    tokens = _ARTICLE.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+    for _, image in _images(tokens):
+        src = image.attrGet("src")
+        if isinstance(src, str) and MEDIA_PATH.match(src):
+            image.attrSet("src", media_url + src.removeprefix("media/"))
+            image.attrSet("loading", "lazy")
+        else:  # only its description is shown
+            image.type, image.tag, image.children, image.attrs = "text", "", None, {}
+    rendered = _ARTICLE.renderer.render(tokens, _ARTICLE.options, {})
+    return nh3.clean(
+        rendered,
+        tags=_ARTICLE_TAGS,
+        attributes={"a": {"href", "title"}, "img": {"src", "alt", "title", "loading"}},
+        url_schemes=_SCHEMES,
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+def _images(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:
+    """Yield ``(block, image)`` for every image token (inside links too)."""
+    for block in tokens:
+        stack = list(block.children or ())
+        while stack:
+            child = stack.pop(0)
+            if child.type == "image":
+                yield block, child
+            stack[:0] = child.children or ()

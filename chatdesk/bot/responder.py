@@ -189,6 +189,8 @@ class BotResponder:
                 "confidence": round(decision.confidence, 3),
                 "follow_ups": _choices(bot, entry.follow_ups, lang),
                 "html": html_text,
+                # The longer article on the help centre ("Read more"), when there is one.
+                **({"article_url": url} if (url := entry.article_path(answer_lang)) else {}),
             },
         )
 

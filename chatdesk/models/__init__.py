@@ -15,6 +15,7 @@ from .conversations import (
     Note,
     Visitor,
 )
+from .help import EntryActivity, SearchMiss, Votes
 from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
@@ -46,6 +47,7 @@ __all__ = [
     "Claim",
     "Conversation",
     "DayCounts",
+    "EntryActivity",
     "Grouping",
     "InboxView",
     "Invitation",
@@ -65,6 +67,7 @@ __all__ = [
     "ReportPeriod",
     "Requester",
     "Role",
+    "SearchMiss",
     "SeatClaim",
     "SeatRefusal",
     "ServiceNotice",
@@ -83,6 +86,7 @@ __all__ = [
     "TicketQuery",
     "TicketType",
     "Visitor",
+    "Votes",
     "format_number",
     "format_ts",
     "new_id",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import Settings
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
+from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
 from .mail import MailStore
@@ -24,6 +25,7 @@ __all__ = [
     "CannedStore",
     "ConversationStore",
     "FeedbackStore",
+    "HelpStore",
     "HelpdeskStore",
     "InboxQueries",
     "LeaseStore",

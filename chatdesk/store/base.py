@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .conversations import ConversationStore, FeedbackStore
+from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .leases import LeaseStore
 from .mail import MailStore
@@ -118,6 +119,11 @@ class Store(Protocol):
     @property
     def mail(self) -> MailStore:
         """The mail feed, outbox, inbound and held mail."""
+        ...
+
+    @property
+    def help(self) -> HelpStore:
+        """The help centre's views, searches and deflections."""
         ...
 
     async def open(self) -> None:

@@ -15,6 +15,7 @@ from ..models import (
     Miss,
     Mode,
     Visitor,
+    Votes,
 )
 
 __all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore"]
@@ -163,6 +164,22 @@ class FeedbackStore(Protocol):
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         """Return ``{entry_id: (useful, not useful)}`` over every rated bot answer."""
+        ...
+
+    async def record_page_vote(
+        self, entry_id: str, lang: str, voter: str, *, useful: bool, now: datetime
+    ) -> None:
+        """Store (or replace) a help-centre reader's "was this helpful?" on an entry's page.
+
+        :param voter: an opaque key of the reader (one vote per reader and entry).
+        """
+        ...
+
+    async def votes(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[str, Votes]:
+        """Return ``{entry_id: Votes}``: the bot's rated answers and the pages' votes given
+        in the period (``since <= ts < until``; None leaves that side open)."""
         ...
 
     async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:

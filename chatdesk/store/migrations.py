@@ -44,6 +44,21 @@ _ATTACHMENTS = """CREATE TABLE attachments (
             created_at TEXT NOT NULL,
             data {blob} NOT NULL
         )"""
+_PAGE_VOTES = """CREATE TABLE page_votes (
+            entry_id TEXT NOT NULL,
+            voter TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            useful INTEGER NOT NULL,
+            ts TEXT NOT NULL,
+            PRIMARY KEY (entry_id, voter)
+        )"""
+_HELP_VIEWS = """CREATE TABLE help_views (
+            hour TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            views INTEGER NOT NULL,
+            PRIMARY KEY (hour, entry_id, lang)
+        )"""
 _DECLINES = """CREATE TABLE declines (
             conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
             operator_id TEXT NOT NULL,
@@ -489,6 +504,29 @@ MIGRATIONS: list[list[Step]] = [
         ),
         # REAL is 4 bytes on PostgreSQL (8 on SQLite): seconds would lose their milliseconds.
         _postgresql("ALTER TABLE tickets ALTER COLUMN paused_seconds TYPE DOUBLE PRECISION"),
+    ],
+    [
+        # The help centre: votes on pages (the feedback store), views counted per hour,
+        # searches without a good result, deflections before a ticket.
+        Dialects(sqlite=_PAGE_VOTES + " WITHOUT ROWID", postgresql=_PAGE_VOTES),
+        "CREATE INDEX page_votes_by_ts ON page_votes(ts)",
+        "CREATE INDEX feedback_by_ts ON feedback(ts)",
+        Dialects(sqlite=_HELP_VIEWS + " WITHOUT ROWID", postgresql=_HELP_VIEWS),
+        """CREATE TABLE help_search_misses (
+            ts TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            query TEXT NOT NULL,
+            best_entry_id TEXT,
+            confidence DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX help_search_misses_by_ts ON help_search_misses(ts)",
+        """CREATE TABLE help_deflections (
+            ts TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            query TEXT NOT NULL
+        )""",
+        "CREATE INDEX help_deflections_by_ts ON help_deflections(ts)",
     ],
 ]
 

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from .events import ACKS, INCOMING, OUTGOING, ErrorAck
+from .help import HTTP_TYPES
 from .visitor import ConnectAuth
 
 __all__ = ["json_schema"]
@@ -20,6 +21,8 @@ def json_schema() -> dict[str, Any]:
     kinds: dict[str, Any] = {
         "ConnectAuth": ConnectAuth,
         "ErrorAck": ErrorAck,
+        # The help centre's JSON endpoints (docs/help.md), for the support form's script.
+        **{kind.__name__: kind for kind in HTTP_TYPES},
     }
     for table in (INCOMING, OUTGOING, ACKS):
         for by_event in table.values():

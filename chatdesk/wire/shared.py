@@ -73,6 +73,9 @@ class MessageOut(Out):
     confidence: float | UnsetType | None = UNSET
     suggestions: list[Suggestion] | UnsetType = UNSET
     follow_ups: list[Choice] | UnsetType = UNSET
+    #: The entry's longer article on the help centre, a path on the desk
+    #: (``/help/<lang>/<entry-id>``): answers of entries that have one.
+    article_url: str | UnsetType = UNSET
     offer_person: bool | UnsetType = UNSET
     feedback: bool | UnsetType | None = UNSET
     # System messages (and an operator's own messages: `operator`).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .conversations import SqliteConversations, SqliteFeedback
+from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
 from .leases import SqliteLeases
 from .mail import SqliteMail
@@ -52,6 +53,7 @@ class SqliteStore:
         self.api_tokens = SqliteApiTokens(worker)
         self.reports = SqliteReports(worker)
         self.mail = SqliteMail(worker)
+        self.help = SqliteHelp(worker)
 
     async def open(self) -> None:
         """Open the file (creating or migrating the schema) and start the writer thread."""

@@ -18,6 +18,7 @@ from ...models import (
     Miss,
     Mode,
     Visitor,
+    Votes,
     format_ts,
     new_id,
     parse_ts,
@@ -25,6 +26,7 @@ from ...models import (
 from ..conversations import MAX_PAGE
 from ..misses import miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from .help import read_votes, write_page_vote
 from .worker import SqliteWorker
 
 __all__ = ["SqliteConversations", "SqliteFeedback"]
@@ -270,6 +272,18 @@ class SqliteFeedback:
             ).fetchall()
         )
         return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def record_page_vote(
+        self, entry_id: str, lang: str, voter: str, *, useful: bool, now: datetime
+    ) -> None:
+        await self._worker.run(
+            lambda conn: write_page_vote(conn, entry_id, lang, voter, useful, now)
+        )
+
+    async def votes(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[str, Votes]:
+        return await self._worker.run(lambda conn: read_votes(conn, since, until))
 
     async def record_choice(
         self, conversation_id: str, message_id: str, entry_id: str, now: datetime

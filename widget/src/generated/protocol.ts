@@ -2,6 +2,19 @@
 // Do not edit: change the server's wire structs, then `make widget`.
 
 /**
+ * A public article that may answer the requester, with the matcher's confidence.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ArticleRef".
+ */
+export interface ArticleRef {
+  confidence: number;
+  id: string;
+  lang: string;
+  title: string;
+  url: string;
+}
+/**
  * A file of the ticket (``message_id``: the message it came with).
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -88,6 +101,7 @@ export interface CannedSaveIn {
  */
 export interface ChatItemOut {
   answer_lang?: string;
+  article_url?: string;
   author: "bot" | "operator" | "system" | "visitor";
   choice?: string;
   client_id?: string;
@@ -267,6 +281,18 @@ export interface CsatOut {
   score: number | null;
 }
 /**
+ * ``POST /help/deflect`` (JSON): the requester chose "this solved it" on an article
+ * instead of filing a ticket; ``q`` is what they had typed.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "DeflectIn".
+ */
+export interface DeflectIn {
+  entry_id: string;
+  lang: "en" | "fr" | "nl";
+  q?: string;
+}
+/**
  * The desk as visitors see it (docs/protocol.md, ``desk``).
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -402,6 +428,7 @@ export interface HistoryOut {
  */
 export interface MessageOut {
   answer_lang?: string;
+  article_url?: string;
   author: "bot" | "operator" | "system" | "visitor";
   choice?: string;
   client_id?: string;
@@ -768,6 +795,26 @@ export interface StatusAck {
  */
 export interface StatusIn {
   status: "away" | "online";
+}
+/**
+ * The answer of ``GET /help/suggest``: at most 3 articles, most confident first.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "SuggestOut".
+ */
+export interface SuggestOut {
+  articles: ArticleRef[];
+}
+/**
+ * ``GET /help/suggest?q=…&lang=fr``: what the requester typed (subject, description).
+ * Without ``lang``: the visitor's language (cookie, then Accept-Language).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "SuggestQuery".
+ */
+export interface SuggestQuery {
+  lang?: ("en" | "fr" | "nl") | null;
+  q: string;
 }
 /**
  * The ack of ``ticket_change``, ``ticket_merge`` (the target) and

@@ -11,6 +11,7 @@ import { Item } from "./thread";
 
 export interface MessageContext {
   i18n: I18n;
+  desk: URL; // the desk's base URL: paths the server sends (article_url) are on it
   botName: string;
   operatorFallback: string; // the state's operator name, for messages that carry none
   botMode: boolean; // choices only work while the bot answers
@@ -67,6 +68,10 @@ export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
     if (message.kind === "suggest" && Array.isArray(message.suggestions)) {
       el.appendChild(choices(message.suggestions, i18n.t("suggestions"), ctx));
     }
+    if (message.kind === "answer" && typeof message.article_url === "string") {
+      const more = readMore(message.article_url, ctx);
+      if (more) bubble.appendChild(more);
+    }
     if (message.kind === "answer") {
       el.appendChild(rating(item, ctx));
     }
@@ -113,6 +118,32 @@ export function choices(list: Choice[], label: string, ctx: MessageContext): HTM
           c.title,
         ),
       ),
+  );
+}
+
+/** "Read more": the entry's longer article on the desk's help centre, in a new tab. */
+function readMore(path: string, ctx: MessageContext): HTMLElement | null {
+  let url: URL;
+  try {
+    url = new URL(path, ctx.desk);
+  } catch {
+    return null;
+  }
+  // Only pages of the desk itself: the server sends a path, never another site.
+  if (url.origin !== ctx.desk.origin) return null;
+  return h(
+    "p",
+    { class: "read-more" },
+    h(
+      "a",
+      {
+        href: url.href,
+        target: "_blank",
+        rel: "noopener",
+        "aria-label": ctx.i18n.t("read_more_label"),
+      },
+      ctx.i18n.t("read_more"),
+    ),
   );
 }
 

@@ -123,7 +123,13 @@ export class Widget {
     } else {
       this.host.appendChild(ui.root);
     }
-    const ctx: ViewContext = { ui, i18n: i18nFor(state.lang), intents: this.intents, host: this.host };
+    const ctx: ViewContext = {
+      ui,
+      i18n: i18nFor(state.lang),
+      intents: this.intents,
+      host: this.host,
+      desk: this.options.desk,
+    };
     this.views = [
       panelView(ctx),
       headerView(ctx),

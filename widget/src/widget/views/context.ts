@@ -12,6 +12,7 @@ export interface ViewContext {
   i18n: I18n;
   intents: Intents;
   host: ShadowRoot;
+  desk: URL; // where widget.js came from: the desk's base URL
 }
 
 export type Render = (s: WidgetState, prev: WidgetState | null) => void;

@@ -13,12 +13,13 @@ export function botName(s: WidgetState, fallback: string): string {
 }
 
 export function logView(ctx: ViewContext): Render {
-  const { ui, i18n, intents, host } = ctx;
+  const { ui, i18n, intents, host, desk } = ctx;
   const nodes = new Map<string, { item: Item; el: HTMLElement }>();
   let ratingEl: HTMLElement | null = null; // kept while shown: a redraw keeps what was typed
 
   const context = (s: WidgetState): MessageContext => ({
     i18n,
+    desk,
     botName: botName(s, i18n.t("assistant")),
     operatorFallback: s.conv.operator ? s.conv.operator.name : "",
     botMode: s.conv.mode === "bot",

@@ -1,0 +1,20 @@
+"""The help centre: the knowledge's public entries as pages, search, deflection, reports."""
+
+from __future__ import annotations
+
+from .pages import EntryLink, EntryPage, TopicView
+from .report import HelpReport, ReportRow
+from .service import MAX_QUERY, BotSource, HelpCentre, Hit, SearchResults
+
+__all__ = [
+    "MAX_QUERY",
+    "BotSource",
+    "EntryLink",
+    "EntryPage",
+    "HelpCentre",
+    "HelpReport",
+    "Hit",
+    "ReportRow",
+    "SearchResults",
+    "TopicView",
+]
