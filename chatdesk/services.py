@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -14,6 +14,7 @@ from .conversation import ConversationService, Responder
 from .desk import DeskService
 from .deskconfig import DeskConfig
 from .escalation import EscalationService
+from .events import SignInRequested
 from .flood import VisitorFlood
 from .helpcentre import BotSource, HelpCentre
 from .helpdesk import Helpdesk, build_helpdesk
@@ -133,6 +134,8 @@ def build_services(
         altcha_cost=settings.altcha_cost,
     )
     holder = holder or process_name()
+    mail = build_mail(settings, config, store, helpdesk, clock=clock, holder=holder)
+    helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
     jobs = JobRunner(
         store.leases,
         [
@@ -157,7 +160,7 @@ def build_services(
         CannedService(store),
         jobs,
         helpdesk,
-        build_mail(settings, config, store, helpdesk, clock=clock, holder=holder),
+        mail,
         VisitorFlood.for_visitors(
             rate=settings.visitor_rate,
             burst=settings.visitor_burst,
@@ -167,3 +170,21 @@ def build_services(
         HelpCentre(knowledge, store, clock=clock),
         store,
     )
+
+
+def _sign_in_mailer(
+    mail: Mail, public_url: str, clock: Callable[[], datetime]
+) -> Callable[[SignInRequested], Awaitable[bool]]:
+    """Return what puts a portal sign-in link in the outbox (the link made absolute)."""
+
+    async def send(event: SignInRequested) -> bool:
+        minutes = int((event.expires_at - clock()).total_seconds() // 60)
+        return await mail.addresses.sign_in_requested(
+            event.requester.email,
+            public_url.rstrip("/") + event.link,
+            lang=event.lang,
+            minutes=max(1, minutes),
+            name=event.requester.name,
+        )
+
+    return send

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,6 +56,9 @@ class SignIn:
         self._sessions = URLSafeSerializer(secret_key, salt="chatdesk.requester")
         self._per_email = Throttle.limit(EMAIL_REQUESTS)
         self._per_client = Throttle.limit(CLIENT_REQUESTS)
+        #: Sends the link (e-mail's service, set when the desk has one); stored first:
+        #: the mail is in the outbox before the request is answered.
+        self.send: Callable[[SignInRequested], Awaitable[object]] | None = None
 
     async def request(self, email: str, *, client: str, lang: str = "") -> list[Event]:
         """Return a :class:`SignInRequested` for a known address, else nothing.
@@ -78,7 +81,10 @@ class SignIn:
             )
         )
         lang = lang if lang in LANGUAGES else requester.lang or "en"
-        return [SignInRequested(requester, f"/support/signin/{token}", now + LINK_TTL, lang)]
+        event = SignInRequested(requester, f"/support/signin/{token}", now + LINK_TTL, lang)
+        if self.send is not None:
+            await self.send(event)
+        return [event]
 
     async def check_link(self, token: str) -> Requester:
         """Return whom a sign-in link names, if it is genuine and in time (not claimed).

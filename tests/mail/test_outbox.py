@@ -357,3 +357,19 @@ async def test_one_turn_sends_batch_after_batch(
     for n in range(outbox.BATCH + 1):
         await file(desk, f"client{n}@example.be")
     assert len(await deliver(desk, sink)) == outbox.BATCH + 1
+
+
+async def test_a_portal_sign_in_request_mails_the_link_once_stored(
+    desk: Services, sink: Sink
+) -> None:
+    await file(desk)  # makes the requester known
+    await deliver(desk, sink)  # the "received" mail
+    events = await desk.helpdesk.signin.request("LEA@example.be", client="10.0.0.1", lang="nl")
+    (mail,) = await deliver(desk, sink)
+    assert mail["To"] == "lea@example.be" and mail["Content-Language"] == "nl"
+    text, html = parts(mail)
+    (event,) = events
+    assert f"{PUBLIC}{event.link}" in text and f'href="{PUBLIC}{event.link}"' in html
+    # An unknown address gets nothing (and the request says nothing either).
+    assert await desk.helpdesk.signin.request("nobody@example.be", client="10.0.0.1") == []
+    assert await deliver(desk, sink) == []
