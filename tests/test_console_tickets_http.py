@@ -154,7 +154,7 @@ async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> N
         text = await page.text()
         assert page.status == 200
     assert "Tickets per day" in text and 'id="report-data"' in text
-    assert "Help centre" in text and "Not available yet" in text
+    assert "Help centre" in text and "Nothing in this period" in text
     async with http.get("/console/reports?from=2026-12-01&to=2026-11-01") as page:
         assert page.status == 400 and "366 days" in await page.text()
     async with http.get("/console/reports?from=yesterday") as page:
@@ -173,6 +173,24 @@ async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> N
     assert operators[1][0] == "'=HYPERLINK(1)"  # no formula in a spreadsheet
     async with http.get("/console/reports.csv?table=secrets") as response:
         assert response.status == 400
+
+
+async def test_reports_show_the_help_centre(desk: Any, http: ClientSession) -> None:
+    services = desk.app[SERVICES]
+    await services.help.viewed("password-reset", "en")
+    await services.help.viewed("password-reset", "en", user_agent="Googlebot/2.1")  # not counted
+    await services.help.search("=cmd|' /C calc'!A0 how to fly a plane", "en", client="10.0.0.9")
+    async with http.get("/console/reports") as page:
+        text = await page.text()
+    assert "Articles" in text and "password-reset" in text  # no knowledge here: its id
+    assert "Searches without a good result" in text and "how to fly a plane" in text
+    async with http.get("/console/reports.csv?table=help") as response:
+        rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Article", "id", "Views", "Tickets avoided"]
+    assert rows[1][1:3] == ["password-reset", "1"]
+    async with http.get("/console/reports.csv?table=help_searches") as response:
+        searches = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert searches[1][0].startswith("'=cmd")  # no formula in a spreadsheet
 
 
 def test_csv_cells_never_start_a_formula() -> None:

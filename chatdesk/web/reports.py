@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date
-from typing import Any, Literal
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal, cast
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from ..errors import InvalidPayload
+from ..helpcentre import HelpReport
 from ..helpdesk import Report
 from ..helpdeskconfig import Target
 from ..models import Grouping, Outcome
@@ -22,8 +23,15 @@ from .consolelang import Translate, console_lang, translator
 
 __all__ = ["csv_cell", "duration", "setup", "target_text"]
 
-Table = Literal["days", "department", "operator", "priority"]
-_TABLES: tuple[Table, ...] = ("days", "department", "operator", "priority")
+Table = Literal["days", "department", "operator", "priority", "help", "help_searches"]
+_TABLES: tuple[Table, ...] = (
+    "days",
+    "department",
+    "operator",
+    "priority",
+    "help",
+    "help_searches",
+)
 #: Characters that make a spreadsheet read a cell as a formula (CSV injection).
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -95,7 +103,8 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         "error": error,
         "start": report.start if report else request.query.get("from", start),
         "end": report.end if report else request.query.get("to", end),
-        "tables": _TABLES[1:],
+        "tables": ("department", "operator", "priority"),
+        "help": await _help(request, report) if report else None,
         "duration": duration,
         "target_text": target_text,
         "share": _share,
@@ -105,6 +114,35 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
     return aiohttp_jinja2.render_template(
         "console/reports.html", request, context, status=400 if error else 200
     )
+
+
+async def _help(request: web.Request, report: Report) -> HelpReport:
+    """The help centre's figures over the report's days (local midnights of the desk)."""
+    services = request.app[SERVICES]
+    zone = services.config.hours.timezone
+    since = datetime.combine(report.start, time(0), zone)
+    until = datetime.combine(report.end + timedelta(days=1), time(0), zone)
+    return await services.help.report(console_lang(request), since=since, until=until)
+
+
+def _help_rows(help: HelpReport, table: Table, t: Translate) -> Iterator[list[object]]:
+    if table == "help_searches":
+        yield [t("help_query"), t("language"), t("help_best"), t("help_confidence"), t("when")]
+        for miss in help.search_misses:
+            best = miss.best_entry_id or ""
+            yield [miss.query, miss.lang, best, round(miss.confidence, 3), miss.ts.isoformat()]
+        return
+    yield [
+        t("help_article"), "id", t("help_views"), t("help_deflections"),
+        t("help_bot_useful"), t("help_bot_not_useful"),
+        t("help_page_useful"), t("help_page_not_useful"),
+    ]  # fmt: skip
+    for row in help.rows:
+        a, v = row.activity, row.votes
+        yield [
+            row.title, row.entry_id, a.views, a.deflections,
+            v.bot_useful, v.bot_not_useful, v.page_useful, v.page_not_useful,
+        ]  # fmt: skip
 
 
 def _chart(report: Report) -> dict[str, Any]:
@@ -129,7 +167,7 @@ def _rows(report: Report, table: Table, t: Translate) -> Iterator[list[object]]:
         t("resolution"), t("within_target"), t("average_time") + " (h)",
         t("breaches"), t("ratings"), t("csat_average"), t("satisfied"),
     ]  # fmt: skip
-    grouping: Grouping = table
+    grouping = cast(Grouping, table)  # the help tables never come here
     for o in report.outcomes[grouping]:
         yield [_group_label(o, grouping, t), *_figures(o)]
 
@@ -153,7 +191,8 @@ def _figures(o: Outcome) -> list[object]:
 
 @login_required
 async def reports_csv(request: web.Request) -> web.StreamResponse:
-    """One table of the reports page as CSV (``?table=days|department|operator|priority``
+    """One table of the reports page as CSV (``?table=days|department|operator|priority|help|
+    help_searches``
     and the page's period), cells safe from formula injection."""
     table = request.query.get("table", "")
     if table not in _TABLES:
@@ -164,7 +203,12 @@ async def reports_csv(request: web.Request) -> web.StreamResponse:
     t = translator(console_lang(request))
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    for row in _rows(report, table, t):
+    rows = (
+        _help_rows(await _help(request, report), table, t)
+        if table.startswith("help")
+        else _rows(report, table, t)
+    )
+    for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     name = f"chatdesk-{table}-{report.start.isoformat()}-{report.end.isoformat()}.csv"
     return web.Response(

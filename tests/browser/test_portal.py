@@ -182,7 +182,6 @@ async def test_help_articles_are_suggested_and_can_deflect_the_ticket(
     await expect(page.locator("#ticket-form")).to_be_visible()
 
 
-@pytest.mark.skip(reason="needs the help centre's /help/suggest")
 async def test_the_help_centre_s_own_suggestions_appear(
     start_desk: Any, new_context: NewContext
 ) -> None:
