@@ -7,6 +7,7 @@ from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .helpdesk import PostgresHelpdesk
 from .leases import PostgresLeases
+from .mail import PostgresMail
 from .notices import PostgresApiTokens, PostgresNotices
 from .people import PostgresCanned, PostgresOperators, PostgresPresence
 from .queries import PostgresQueries
@@ -52,6 +53,7 @@ class PostgresStore:
         self.notices = PostgresNotices(db)
         self.api_tokens = PostgresApiTokens(db)
         self.reports = PostgresReports(db)
+        self.mail = PostgresMail(db)
 
     async def open(self) -> None:
         """Open the pool and check the schema's version.
