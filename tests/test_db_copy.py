@@ -38,8 +38,9 @@ from chatdesk.models import (
     new_id,
     utcnow,
 )
-from chatdesk.store import Store
-from chatdesk.store.copy import TABLES
+from chatdesk.models.mail import AddressKind, HeldMail, MailState, OutboxMail
+from chatdesk.store import PostgresStore, SqliteStore, Store
+from chatdesk.store.copy import PARTS, TABLES
 from chatdesk.web.appkeys import SERVICES
 
 from .postgres import PostgresServer
@@ -118,13 +119,20 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     await visitor.close()
     await other.close()
     await first.close()
+    # Mail's records, once the desk stopped: nothing consumes the feed any more.
+    stopped = SqliteStore(settings.data_dir / "chatdesk.sqlite3")
+    await stopped.open()
+    try:
+        mail = await _mail_records(stopped, helpdesk["ticket"].id, helpdesk["organisation"].id)
+    finally:
+        await stopped.close()
 
     env = {"CHATDESK_DATA_DIR": str(settings.data_dir)}
     source = f"sqlite:///{settings.data_dir / 'chatdesk.sqlite3'}"
     status, out, err = await chatdesk("db", "copy", "--from", source, "--to", target, env=env)
     assert status == 0, err
     counts = dict(line.split() for line in out.splitlines()[:-1])
-    assert set(counts) == set(TABLES)
+    assert set(counts) == {*TABLES, *PARTS}
     assert all(int(n) > 0 for n in counts.values()), counts  # every table had rows
     assert int(counts["messages"]) >= len(before)
     assert "counts verified" in out
@@ -132,6 +140,8 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     # A second copy would mix two desks: refused unless --force.
     status, _, err = await chatdesk("db", "copy", "--from", source, "--to", target, env=env)
     assert status == 2 and "not empty" in err and "--force" in err
+
+    await _mail_copied(target, mail)
 
     # Served from PostgreSQL, the visitor's old token resumes their conversation.
     second = await start_server(database_url=target, config_file=config)
@@ -217,6 +227,75 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "tokens": await store.api_tokens.list_api_tokens(),
         "found": [t.id for t in search.tickets],
     }
+
+
+async def _mail_records(store: Store, ticket_id: str, organisation_id: str) -> dict[str, Any]:
+    """Make a feed item, mails sent, queued (with a key) and failed, a received message, a
+    bouncing address, a held message, an organisation's address and a used sign-in key;
+    return what they read."""
+    now = utcnow()
+    # An invitation to no organisation (the helpdesk's records list Acme's only).
+    await store.requesters.add_invitation(
+        Invitation(new_id(), "max@example.be", None, "cli", now, now + timedelta(days=14))
+    )
+    sent, queued, failed = (
+        OutboxMail("received", f"{n}@acme.be", "fr", now, ticket_id=ticket_id, data={"n": n},
+                   key=f"k:{n}")
+        for n in ("sent", "queued", "failed")
+    )  # fmt: skip
+    assert await store.mail.enqueue_mails([sent, queued, failed]) == 3
+    assert len(await store.mail.claim_mails(now, until=now + timedelta(minutes=5), limit=9)) == 3
+    await store.mail.mark_mail_sent(sent.id, now)
+    await store.mail.mark_mail_failed(failed.id, "550 no", retry_at=None, now=now)
+    await store.mail.mark_mail_failed(queued.id, "421 later", retry_at=now, now=now)
+    assert await store.mail.add_inbound("<a@client.example>", ticket_id, now)
+    assert await store.mail.set_bouncing("gone@acme.be", "550 unknown user", now)
+    held = HeldMail("zoe@example.be", "support@desk.test", b"raw \x00\xff bytes", now)
+    await store.mail.hold_mail(held)
+    assert await store.mail.set_org_address(
+        organisation_id, AddressKind.BILLING, "billing@acme.be", on=True
+    )
+    assert await store.leases.claim_once(
+        "signin:abc", expires_at=now + timedelta(minutes=15), now=now
+    )
+    records = await _mail_records_of(store, ticket_id, organisation_id)
+    assert records["feed"] and records["thread"] == ticket_id
+    return {**records, "held": held, "queued": queued, "now": now}
+
+
+async def _mail_records_of(store: Store, ticket_id: str, organisation_id: str) -> dict[str, Any]:
+    return {
+        "ticket_id": ticket_id,
+        "organisation_id": organisation_id,
+        "feed": await store.mail.take_feed(100),
+        "outbox": [await store.mail.list_mails(state) for state in MailState],
+        "thread": await store.mail.inbound_ticket(["<a@client.example>"]),
+        "bounces": await store.mail.bounces(),
+        "addresses": await store.mail.org_addresses([organisation_id]),
+    }
+
+
+async def _mail_copied(target: str, made: dict[str, Any]) -> None:
+    """Check mail's records came across, and that the copy itself fed no mail."""
+    store = PostgresStore(target)
+    await store.open()
+    try:
+        copied = await _mail_records_of(store, made["ticket_id"], made["organisation_id"])
+        assert copied == {k: made[k] for k in copied}  # the feed too: copying fed nothing
+        assert await store.mail.take_held(made["held"].id) == made["held"]
+        now = made["now"]
+        assert not await store.leases.claim_once("signin:abc", expires_at=now, now=now)
+        assert await store.mail.enqueue_mails([made["queued"]]) == 0  # its key is known
+        # New feed items come after the copied ones; the queued mail is sent by the new desk.
+        await store.requesters.add_invitation(
+            Invitation(new_id(), "zoe@example.be", None, "cli", now, now + timedelta(days=14))
+        )
+        feed = await store.mail.take_feed(100)
+        assert feed[:-1] == made["feed"] and feed[-1].id > feed[-2].id
+        (due,) = await store.mail.claim_mails(now, until=now + timedelta(minutes=5), limit=9)
+        assert due.id == made["queued"].id and due.attempts == 1
+    finally:
+        await store.close()
 
 
 async def test_copy_refuses_what_it_cannot_copy(target: str, chatdesk: Any, tmp_path: Path) -> None:

@@ -9,7 +9,15 @@ import asyncpg
 import pytest
 
 from chatdesk.errors import ConfigError, InvalidPayload, StoreError
-from chatdesk.models import Author, MessageDraft, TicketQuery, utcnow
+from chatdesk.models import (
+    Author,
+    AuthorKind,
+    MessageDraft,
+    TicketChanges,
+    TicketMessage,
+    TicketQuery,
+    utcnow,
+)
 from chatdesk.store import PostgresStore
 from chatdesk.store.migrations import SCHEMA_VERSION, statements
 from chatdesk.store.postgres import migrate
@@ -69,12 +77,17 @@ async def test_an_older_database_is_upgraded_with_its_data(empty_url: str) -> No
         await store.close()
 
 
-async def test_version_7_indexes_the_tickets_already_there(empty_url: str) -> None:
+@pytest.mark.parametrize("start", [6, 7])
+async def test_version_8_indexes_the_tickets_already_there(empty_url: str, start: int) -> None:
     db = await asyncpg.connect(empty_url)
     ticket = (
         "INSERT INTO tickets (id, number, conversation_id, subject, department, priority,"
         " status, created_at, updated_at) VALUES ($1, $2, 'c', $3, 'general', 'normal', 'new',"
         " '2026-11-17T09:30:00.000Z', '2026-11-17T09:30:00.000Z')"
+    )
+    message = (
+        "INSERT INTO ticket_messages (id, ticket_id, author, text, ts)"
+        " VALUES ($1, 'new', $2, $3, '2026-11-17T09:31:00.000Z')"
     )
     try:
         for version in range(1, 6):
@@ -85,18 +98,18 @@ async def test_version_7_indexes_the_tickets_already_there(empty_url: str) -> No
             "INSERT INTO conversations (id, visitor_id, created_at, lang)"
             " VALUES ('c', 'v', '2026-11-17T09:30:00.000Z', 'fr')"
         )
-        # A chat ticket from before the helpdesk, then one a version-6 desk wrote.
+        # A chat ticket from before the helpdesk, then one a version-6 (or 7) desk wrote.
         await db.execute(ticket, "old", 1, "Facture erronée")
-        for statement in statements(6, "postgresql"):
-            await db.execute(statement)
+        for version in range(6, start + 1):
+            for statement in statements(version, "postgresql"):
+                await db.execute(statement)
         await db.execute(ticket, "new", 2, "Imprimante")
-        await db.execute(
-            "INSERT INTO ticket_messages (id, ticket_id, author, text, ts)"
-            " VALUES ('m', 'new', 'requester', 'Bourrage papier', '2026-11-17T09:31:00.000Z')"
-        )
+        await db.execute(message, "m", "requester", "Bourrage papier")
+        # An operator's reply: at version 7, the mail feed's trigger records it.
+        await db.execute(message, "r", "operator", "Nous regardons")
         await db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        await db.execute("INSERT INTO schema_version VALUES (6)")
-        assert await migrate(empty_url) == (6, SCHEMA_VERSION)
+        await db.execute("INSERT INTO schema_version VALUES ($1)", start)
+        assert await migrate(empty_url) == (start, SCHEMA_VERSION)
     finally:
         await db.close()
     store = PostgresStore(empty_url)
@@ -105,6 +118,14 @@ async def test_version_7_indexes_the_tickets_already_there(empty_url: str) -> No
         for q, ticket_id in (("erronee facture", "old"), ("imprimante bourrage", "new")):
             page = await store.ticket_queries.search_tickets(TicketQuery(q=q))
             assert [t.id for t in page.tickets] == [ticket_id]
+        # Mail works whichever version the desk came from; only version 7 fed the reply.
+        feed = [(i.source, i.ref_id) for i in await store.mail.take_feed(10)]
+        assert feed == ([("ticket_message", "r")] if start == 7 else [])
+        await store.helpdesk.post_ticket_message(
+            TicketMessage("new", AuthorKind.OPERATOR, "op", "Réglé", ts=utcnow()),
+            [], TicketChanges(), [], expect=None, now=utcnow(),
+        )  # fmt: skip
+        assert [i.kind for i in await store.mail.take_feed(10)][-1] == "reply"
     finally:
         await store.close()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +16,13 @@ from .postgres import migrate
 from .postgres.database import SERVER_SETTINGS, translated
 from .postgres.search import rebuild_index
 
-__all__ = ["TABLES", "CopyError", "TableCount", "copy_desk"]
+__all__ = ["PARTS", "TABLES", "CopyError", "TableCount", "copy_desk"]
 
 #: Every table that makes the desk, parents before children (foreign keys). Not copied:
-#: ``leases`` (which process of the old desk ran a job: meaningless to the new one) and
-#: ``ticket_search`` (an index, rebuilt in the target from the tickets copied).
+#: ``ticket_search`` (an index, rebuilt in the target from the tickets copied) and the jobs'
+#: leases (which process of the old desk ran a job: meaningless to the new one). The mail
+#: feed's items are copied: each is a change whose mails the old desk had not planned yet,
+#: so the new desk plans them (once: the old desk is stopped).
 TABLES = (
     "visitors",
     "conversations",
@@ -42,13 +45,24 @@ TABLES = (
     "declines",
     "notices",
     "api_tokens",
+    "mail_feed",
+    "mail_outbox",
+    "mail_inbound",
+    "mail_bounces",
+    "mail_held",
+    "org_addresses",
 )
+#: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
+#: solved), which the new desk must still refuse.
+PARTS = {"leases": "name LIKE 'once:%'"}
 #: What the target may hold that the copy does not write (emptied with ``--force``).
 _DERIVED = ("leases", "ticket_search")
 #: Rows read and sent per batch (bounds memory whatever the desk's size); files' rows are
 #: big, so fewer at a time.
 _BATCH = 5000
-_BATCH_OF = {"attachments": 20}
+_BATCH_OF = {"attachments": 20, "mail_held": 100}
+#: What the copy writes, in order.
+_COPIED = (*TABLES, *PARTS)
 
 
 class CopyError(ConfigError):
@@ -101,7 +115,7 @@ async def copy_desk(source: Path, target_url: str, *, force: bool = False) -> li
     src = _open_source(source)
     try:
         src.execute("BEGIN")  # one snapshot for every table
-        counts = {t: int(src.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in TABLES}
+        counts = {t: int(src.execute(_count(t)).fetchone()[0]) for t in _COPIED}
         await migrate(target_url)
         with translated():
             conn = await asyncpg.connect(target_url, server_settings=SERVER_SETTINGS)
@@ -109,12 +123,14 @@ async def copy_desk(source: Path, target_url: str, *, force: bool = False) -> li
             with translated():
                 async with conn.transaction():
                     await _prepare_target(conn, force=force)
-                    for table in TABLES:
-                        await _copy_table(src, conn, table)
+                    # The rows copied are history: they must not feed mail again.
+                    async with _feed_triggers_off(conn):
+                        for table in _COPIED:
+                            await _copy_table(src, conn, table)
+                    await _continue_feed_ids(conn)
                     await rebuild_index(conn)
                     result = [
-                        TableCount(t, counts[t], await conn.fetchval(f"SELECT COUNT(*) FROM {t}"))
-                        for t in TABLES
+                        TableCount(t, counts[t], await conn.fetchval(_count(t))) for t in _COPIED
                     ]
                     wrong = [c for c in result if c.source != c.target]
                     if wrong:  # raising rolls the whole copy back
@@ -134,8 +150,11 @@ async def _copy_table(
 ) -> None:
     # In rowid order (where there is one): PostgreSQL numbers the rows it receives in its
     # own rowid column, so lists of rows of the same instant keep their order.
+    where = f" WHERE {PARTS[table]}" if table in PARTS else ""
+    if where:  # the target's own rows of that part give way (the rest stays)
+        await conn.execute(f"DELETE FROM {table}{where}")
     order = "" if _without_rowid(src, table) else " ORDER BY rowid"
-    cursor = src.execute(f"SELECT * FROM {table}{order}")
+    cursor = src.execute(f"SELECT * FROM {table}{where}{order}")
     columns = [d[0] for d in cursor.description]
     records = _rows(cursor, _BATCH_OF.get(table, _BATCH))
     try:
@@ -143,6 +162,34 @@ async def _copy_table(
     except (asyncpg.PostgresError, asyncpg.DataError) as exc:
         # A value PostgreSQL refuses (e.g. a NUL character in a text): say where.
         raise CopyError(f"copying table {table} failed, nothing was written: {exc}") from exc
+
+
+def _count(table: str) -> str:
+    where = f" WHERE {PARTS[table]}" if table in PARTS else ""
+    return f"SELECT COUNT(*) FROM {table}{where}"
+
+
+@contextlib.asynccontextmanager
+async def _feed_triggers_off(conn: asyncpg.Connection[asyncpg.Record]) -> AsyncIterator[None]:
+    """Disable the triggers that write the mail feed for the block (in the transaction:
+    a failed copy leaves them on)."""
+    found = await conn.fetch(
+        "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
+        " WHERE NOT tgisinternal AND tgname LIKE 'mail\\_feed\\_%'"
+    )
+    for table, name in found:
+        await conn.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
+    yield
+    for table, name in found:
+        await conn.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+
+
+async def _continue_feed_ids(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Make the feed's next items come after those copied (with their ids)."""
+    await conn.execute(
+        "SELECT setval(pg_get_serial_sequence('mail_feed', 'id'), COALESCE(MAX(id), 0) + 1,"
+        " false) FROM mail_feed"
+    )
 
 
 def _without_rowid(src: sqlite3.Connection, table: str) -> bool:

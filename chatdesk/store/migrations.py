@@ -464,6 +464,8 @@ MIGRATIONS: list[list[Step]] = [
             created_at TEXT NOT NULL,
             sent_at TEXT
         )""",
+        # Mails queued together share a time: listed in insertion order (SQLite's rowid).
+        _postgresql("ALTER TABLE mail_outbox ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY"),
         "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at)",
         """CREATE TABLE mail_inbound (
             message_id TEXT PRIMARY KEY,

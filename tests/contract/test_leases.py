@@ -89,3 +89,16 @@ async def test_of_many_simultaneous_claims_one_wins(store: Store) -> None:
         *(store.leases.claim_once("altcha:sig", expires_at=until, now=T0) for _ in range(8))
     )
     assert results.count(True) == 1
+
+
+async def test_of_many_simultaneous_claims_of_an_expired_key_one_wins(store: Store) -> None:
+    assert await store.leases.claim_once("altcha:sig", expires_at=later(minutes=5), now=T0)
+    results = await asyncio.gather(
+        *(
+            store.leases.claim_once(
+                "altcha:sig", expires_at=later(minutes=15), now=later(minutes=6)
+            )
+            for _ in range(8)
+        )
+    )
+    assert results.count(True) == 1

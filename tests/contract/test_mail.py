@@ -130,6 +130,21 @@ async def test_claims_keep_a_mail_from_other_senders_until_they_expire(store: St
     assert {m.id for m in both} == {queued.id, later_one.id}
 
 
+async def test_simultaneous_claims_never_hand_out_a_mail_twice(store: Store) -> None:
+    queued = [mail(created_at=later(seconds=n)) for n in range(12)]
+    assert await store.mail.enqueue_mails(queued) == 12
+    batches = await asyncio.gather(
+        *(
+            store.mail.claim_mails(later(minutes=1), until=later(minutes=6), limit=3)
+            for _ in range(6)
+        )
+    )
+    ids = [m.id for batch in batches for m in batch]
+    assert len(ids) == len(set(ids)) == 12  # each mail once; the senders got them all
+    for batch in batches:  # each batch oldest first
+        assert [m.created_at for m in batch] == sorted(m.created_at for m in batch)
+
+
 async def test_sent_failed_and_retried(store: Store) -> None:
     a, b = mail(), mail()
     await store.mail.enqueue_mails([a, b])

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
 import aiosmtplib
@@ -24,6 +25,7 @@ from chatdesk.services import Services, build_services
 from chatdesk.smtpserver import MailReceiver, start_receiver
 from chatdesk.store import Store
 
+from ..conftest import STORE_BACKENDS
 from ..desk import Clock
 from ..helpdesk.conftest import config as helpdesk_config
 
@@ -95,6 +97,15 @@ class Sink:
         while not self._queue.empty():
             found.append(self._queue.get_nowait())
         return found
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """Settings of a served desk's store on every backend (a fresh database each; ask
+    for it before ``aiohttp_server``, so the database goes after the servers stopped)."""
+    if request.param == "postgresql":
+        return {"database_url": request.getfixturevalue("postgres_url")}
+    return {"data_dir": tmp_path / "data"}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import aiosmtplib
@@ -283,12 +282,12 @@ async def test_refused_files_are_named_in_the_text(desk: Services, receiver: Rec
 
 
 async def test_serve_starts_the_receiver_when_mail_in_listen_is_set(
-    aiohttp_server: Any, tmp_path: Path, sink: Sink
+    database: dict[str, Any], aiohttp_server: Any, sink: Sink
 ) -> None:
     port = free_port()
     settings = Settings(
-        data_dir=tmp_path / "data", knowledge_dir=None, config_file=None, smtp_url=sink.url,
-        mail_from=FROM, public_url=PUBLIC, mail_in_listen=f"127.0.0.1:{port}",
+        knowledge_dir=None, config_file=None, smtp_url=sink.url, mail_from=FROM,
+        public_url=PUBLIC, mail_in_listen=f"127.0.0.1:{port}", **database,
     )  # fmt: skip
     server: TestServer = await aiohttp_server(create_app(settings, tick=None))
     message = mail_from("zoe@example.be", "Facture", "Ma facture est fausse.")

@@ -6,7 +6,6 @@ import asyncio
 import re
 from datetime import timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,11 +273,11 @@ async def test_without_smtp_the_desk_runs_and_sends_nothing(store: Store, clock:
 
 
 async def test_a_restart_between_store_and_send_loses_nothing(
-    aiohttp_server: Any, tmp_path: Path, sink: Sink
+    database: dict[str, Any], aiohttp_server: Any, sink: Sink
 ) -> None:
     settings = Settings(
-        data_dir=tmp_path / "data", knowledge_dir=None, config_file=None,
-        smtp_url=sink.url, mail_from=FROM, public_url=PUBLIC,
+        knowledge_dir=None, config_file=None, smtp_url=sink.url, mail_from=FROM,
+        public_url=PUBLIC, **database,
     )  # fmt: skip
     first: TestServer = await aiohttp_server(create_app(settings, tick=None))
     await first.app[SERVICES].helpdesk.filing.file(
@@ -293,12 +292,12 @@ async def test_a_restart_between_store_and_send_loses_nothing(
 
 
 async def test_the_app_sends_from_its_periodic_mail_job(
-    aiohttp_server: Any, tmp_path: Path, sink: Sink
+    database: dict[str, Any], aiohttp_server: Any, sink: Sink
 ) -> None:
     clock = Clock()
     settings = Settings(
-        data_dir=tmp_path / "data", knowledge_dir=None, config_file=None,
-        smtp_url=sink.url, mail_from=FROM, public_url=PUBLIC,
+        knowledge_dir=None, config_file=None, smtp_url=sink.url, mail_from=FROM,
+        public_url=PUBLIC, **database,
     )  # fmt: skip
     server: TestServer = await aiohttp_server(create_app(settings, clock=clock, tick=0.01))
     services = server.app[SERVICES]

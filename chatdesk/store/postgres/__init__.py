@@ -7,9 +7,11 @@ from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .helpdesk import PostgresHelpdesk
 from .leases import PostgresLeases
+from .mail import PostgresMail
 from .notices import PostgresApiTokens, PostgresNotices
 from .people import PostgresCanned, PostgresOperators, PostgresPresence
 from .queries import PostgresQueries
+from .reports import PostgresReports
 from .requesters import PostgresRequesters
 from .routing import PostgresRouting
 from .schema import check_version, migrate, schema_version
@@ -50,6 +52,8 @@ class PostgresStore:
         self.requesters = PostgresRequesters(db)
         self.notices = PostgresNotices(db)
         self.api_tokens = PostgresApiTokens(db)
+        self.reports = PostgresReports(db)
+        self.mail = PostgresMail(db)
 
     async def open(self) -> None:
         """Open the pool and check the schema's version.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...models import InboxView, Summary
+from ...models import InboxView, Status, Summary
 from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -90,3 +90,8 @@ class PostgresQueries:
             " GROUP BY operator_id"
         )
         return {r[0]: int(r[1]) for r in rows}
+
+    async def ticket_counts(self) -> dict[Status, int]:
+        rows = await self._db.fetch("SELECT status, COUNT(*) FROM tickets GROUP BY status")
+        found = {r[0]: int(r[1]) for r in rows}
+        return {status: found.get(status.value, 0) for status in Status}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from ...errors import NotFound
 from ...models import format_ts, parse_ts
@@ -19,49 +17,26 @@ from ...models.mail import (
     OrgAddress,
     OutboxMail,
 )
+from ..mailrows import FEED_COLUMNS, OUTBOX_COLUMNS, feed_row, outbox_row, outbox_values
 from .worker import SqliteWorker
 
 __all__ = ["SqliteMail"]
 
-_OUTBOX = (
-    "id, kind, recipient, lang, ticket_id, data, dedupe_key, state, attempts,"
-    " next_attempt_at, last_error, created_at, sent_at"
+_INSERT = (
+    f"INSERT INTO mail_outbox ({OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING"
 )
 
 
-def _ts(value: str | None) -> datetime | None:
-    return parse_ts(value) if value else None
-
-
-def _mail(row: Any) -> OutboxMail:
-    return OutboxMail(
-        id=row[0], kind=row[1], to=row[2], lang=row[3], ticket_id=row[4],
-        data=json.loads(row[5]), key=row[6], state=MailState(row[7]), attempts=row[8],
-        next_attempt_at=_ts(row[9]), last_error=row[10], created_at=parse_ts(row[11]),
-        sent_at=_ts(row[12]),
-    )  # fmt: skip
-
-
 def _insert(conn: sqlite3.Connection, mails: Sequence[OutboxMail]) -> int:
-    stored = 0
-    for m in mails:
-        cursor = conn.execute(
-            f"INSERT INTO mail_outbox ({_OUTBOX}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (
-                m.id, m.kind, m.to, m.lang, m.ticket_id, json.dumps(m.data, ensure_ascii=False),
-                m.key, m.state.value, m.attempts,
-                format_ts(m.next_attempt_at or m.created_at), m.last_error,
-                format_ts(m.created_at), format_ts(m.sent_at) if m.sent_at else None,
-            ),
-        )  # fmt: skip
-        stored += cursor.rowcount
-    return stored
+    return sum(conn.execute(_INSERT, outbox_values(m)).rowcount for m in mails)
 
 
 def _get(conn: sqlite3.Connection, mail_id: str) -> OutboxMail | None:
-    row = conn.execute(f"SELECT {_OUTBOX} FROM mail_outbox WHERE id = ?", (mail_id,)).fetchone()
-    return None if row is None else _mail(row)
+    row = conn.execute(
+        f"SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE id = ?", (mail_id,)
+    ).fetchone()
+    return None if row is None else outbox_row(row)
 
 
 class SqliteMail:
@@ -73,15 +48,11 @@ class SqliteMail:
     async def take_feed(self, limit: int) -> list[FeedItem]:
         rows = await self._worker.run(
             lambda conn: conn.execute(
-                "SELECT id, source, ref_id, ticket_id, kind, data, created_at FROM mail_feed"
-                " ORDER BY id LIMIT ?",
+                f"SELECT {FEED_COLUMNS} FROM mail_feed ORDER BY id LIMIT ?",
                 (limit,),
             ).fetchall()
         )
-        return [
-            FeedItem(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"), parse_ts(r[6]))
-            for r in rows
-        ]
+        return [feed_row(r) for r in rows]
 
     async def consume_feed(self, item_id: int, mails: Sequence[OutboxMail]) -> bool:
         def job(conn: sqlite3.Connection) -> bool:
@@ -100,7 +71,7 @@ class SqliteMail:
 
         def job(conn: sqlite3.Connection) -> list[OutboxMail]:
             rows = conn.execute(
-                f"SELECT {_OUTBOX} FROM mail_outbox WHERE state = 'queued'"
+                f"SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE state = 'queued'"
                 " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
                 " ORDER BY next_attempt_at, created_at LIMIT ?",
                 (at, at, limit),
@@ -109,7 +80,7 @@ class SqliteMail:
                 "UPDATE mail_outbox SET claimed_until = ? WHERE id = ?",
                 [(format_ts(until), r[0]) for r in rows],
             )
-            return [_mail(r) for r in rows]
+            return [outbox_row(r) for r in rows]
 
         return await self._worker.run(job)
 
@@ -143,12 +114,12 @@ class SqliteMail:
     async def list_mails(self, state: MailState, *, limit: int = 100) -> list[OutboxMail]:
         rows = await self._worker.run(
             lambda conn: conn.execute(
-                f"SELECT {_OUTBOX} FROM mail_outbox WHERE state = ?"
+                f"SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE state = ?"
                 " ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 (state.value, limit),
             ).fetchall()
         )
-        return [_mail(r) for r in rows]
+        return [outbox_row(r) for r in rows]
 
     async def retry_mail(self, mail_id: str, now: datetime) -> bool:
         changed = await self._worker.run(

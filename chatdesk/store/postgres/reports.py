@@ -1,0 +1,32 @@
+"""PostgreSQL: the reports' read model (tickets per day, outcomes per group)."""
+
+from __future__ import annotations
+
+from ...models import DayCounts, Grouping, Outcome, ReportPeriod
+from ..reportsql import day_counts, day_events_query, outcome_queries, outcomes_of, span
+from .database import Database
+
+__all__ = ["PostgresReports"]
+
+
+class PostgresReports:
+    """:class:`~chatdesk.store.ReportQueries` on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def tickets_per_day(self, period: ReportPeriod) -> list[DayCounts]:
+        rows = await self._db.fetch(day_events_query("postgresql"), *span(period))
+        return day_counts(period, rows)
+
+    async def outcomes(self, period: ReportPeriod, by: Grouping) -> list[Outcome]:
+        outcomes, breaches = outcome_queries("postgresql", by)
+        bounds = span(period)
+        # One snapshot for both queries (REPEATABLE READ): the figures agree.
+        async with (
+            self._db.connection() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            groups = await conn.fetch(outcomes, *bounds)
+            breached = await conn.fetch(breaches, *bounds)
+        return outcomes_of(by, groups, breached)
