@@ -21,6 +21,7 @@ from chatdesk.models import (
     AuthorKind,
     CannedResponse,
     Channel,
+    EntryActivity,
     Invitation,
     MessageDraft,
     NewAttachment,
@@ -105,6 +106,13 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     # What no socket event makes in a few lines, through the store itself.
     await store.canned.save_canned(CannedResponse("merci", "fr", "Merci de votre patience."))
     await store.feedback.record_choice(cid, bot.id, "invoices", utcnow())
+    # The help centre's records.
+    await store.help.record_view("invoices", "fr", now=utcnow())
+    await store.help.record_search_miss(
+        "comment voler", "fr", best_entry_id=None, confidence=0.1, now=utcnow()
+    )
+    await store.help.record_deflection("invoices", "fr", "ma facture", now=utcnow())
+    await store.feedback.record_page_vote("invoices", "fr", "reader-1", useful=True, now=utcnow())
     other = new_client(first)
     await other.connect({"lang": "en"})
     await other.call("escalate", {})
@@ -163,6 +171,11 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000004"
     # The helpdesk's records came across whole, and the search index was rebuilt.
     assert await _helpdesk_records_of(second.app[STORE], helpdesk) == helpdesk
+    copied = second.app[STORE]
+    assert (await copied.help.activity())["invoices"] == EntryActivity(views=1, deflections=1)
+    assert [m.query for m in await copied.help.search_misses()] == ["comment voler"]
+    votes = (await copied.feedback.votes())["invoices"]
+    assert (votes.bot_useful, votes.page_useful) == (1, 1)
 
 
 async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:

@@ -51,6 +51,10 @@ TABLES = (
     "mail_bounces",
     "mail_held",
     "org_addresses",
+    "page_votes",
+    "help_views",
+    "help_search_misses",
+    "help_deflections",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...errors import StoreError
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
+from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
 from .leases import PostgresLeases
 from .mail import PostgresMail
@@ -54,6 +55,7 @@ class PostgresStore:
         self.api_tokens = PostgresApiTokens(db)
         self.reports = PostgresReports(db)
         self.mail = PostgresMail(db)
+        self.help = PostgresHelp(db)
 
     async def open(self) -> None:
         """Open the pool and check the schema's version.

@@ -18,6 +18,7 @@ from ...models import (
     Miss,
     Mode,
     Visitor,
+    Votes,
     format_ts,
     new_id,
     parse_ts,
@@ -27,6 +28,7 @@ from ..misses import miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .appends import FIND_RETRY, AppendBatcher
 from .database import Database, Record
+from .help import read_votes, write_page_vote
 
 __all__ = ["PostgresConversations", "PostgresFeedback"]
 
@@ -326,6 +328,16 @@ class PostgresFeedback:
             " WHERE entry_id IS NOT NULL GROUP BY entry_id"
         )
         return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def record_page_vote(
+        self, entry_id: str, lang: str, voter: str, *, useful: bool, now: datetime
+    ) -> None:
+        await write_page_vote(self._db, entry_id, lang, voter, useful, now)
+
+    async def votes(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[str, Votes]:
+        return await read_votes(self._db, since, until)
 
     async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
         start = format_ts(since) if since is not None else ""
