@@ -1,9 +1,9 @@
 """N real ``chatdesk serve`` processes sharing one database and one Redis.
 
 Each process is a subprocess on a free port of the loopback, logging JSON (which the tests
-read: "listening", jobs taken over, offers expired) to a pipe drained by a thread. The
-database is a parameter: ``cluster_database_url`` is None (SQLite in the shared data dir)
-unless a test module or conftest overrides that fixture (e.g. with PostgreSQL).
+read: "listening", jobs taken over, offers expired) to a pipe drained by a thread. They share
+a fresh PostgreSQL database (``cluster_databases``) and a real redis-server, as a desk of
+many processes runs.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from chatdesk.deskconfig import DeskConfig
 from chatdesk.services import build_services
 from chatdesk.store import create_store
 
+from .postgres import PostgresServer, _in_thread
 from .redis import die_with_us, free_port
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "PASSWORD",
     "Cluster",
     "Node",
-    "cluster_database_url",
+    "cluster_databases",
     "clusters",
     "login",
     "make_cluster",
@@ -272,21 +273,41 @@ async def login(url: str, email: str, password: str = PASSWORD) -> str:
     return f"chatdesk_session={token}"
 
 
-@pytest.fixture(scope="session")
-def cluster_database_url() -> str | None:
-    """The database a cluster shares: None is SQLite in the shared data dir. Override this
-    (session-scoped) fixture to run the cluster tests on another store."""
-    return None
+@pytest.fixture(scope="module")
+def cluster_databases(postgres_server: PostgresServer) -> Iterator[Callable[[], str]]:
+    """Make fresh, migrated PostgreSQL databases, one per cluster (the store a desk of many
+    processes runs on; skipped where PostgreSQL is not installed); dropped at the end.
+
+    Module-scoped, as some clusters are; each database is made on a loop of its own, off
+    pytest's.
+    """
+    made: list[str] = []
+
+    async def create() -> None:
+        made.append(await postgres_server.create_database())
+
+    def new() -> str:
+        _in_thread(create)
+        return made[-1]
+
+    try:
+        yield new
+    finally:
+        for url in made:
+            _in_thread(lambda url=url: postgres_server.drop_database(url))  # type: ignore[misc]
 
 
 @contextlib.contextmanager
 def clusters(
-    root: Path, redis_url: str, database_url: str | None
+    root: Path, redis_url: str, new_database: Callable[[], str] | None
 ) -> Iterator[Callable[..., Cluster]]:
-    """Make :class:`Cluster` objects under ``root``; stop all their processes at the end."""
+    """Make :class:`Cluster` objects under ``root``, each on a database of its own from
+    ``new_database`` (or a shared SQLite file in its directory when None); stop all their
+    processes at the end."""
     made: list[Cluster] = []
 
     def make(config: str = ALWAYS_OPEN, **env: str) -> Cluster:
+        database_url = new_database() if new_database is not None else None
         cluster = Cluster(root / f"desk{len(made)}", redis_url, database_url, config, **env)
         made.append(cluster)
         return cluster
@@ -300,8 +321,8 @@ def clusters(
 
 @pytest.fixture
 def make_cluster(
-    tmp_path: Path, redis_url: str, cluster_database_url: str | None
+    tmp_path: Path, redis_url: str, cluster_databases: Callable[[], str]
 ) -> Iterator[Callable[..., Cluster]]:
     """Make a :class:`Cluster` (then :meth:`Cluster.start` it); stopped after the test."""
-    with clusters(tmp_path, redis_url, cluster_database_url) as make:
+    with clusters(tmp_path, redis_url, cluster_databases) as make:
         yield make

@@ -17,12 +17,14 @@ MakeCluster = Callable[..., Cluster]
 
 @pytest.fixture(scope="module")
 def desk(
-    tmp_path_factory: pytest.TempPathFactory, redis_server: str, cluster_database_url: str | None
+    tmp_path_factory: pytest.TempPathFactory,
+    redis_server: str,
+    cluster_databases: Callable[[], str],
 ) -> Iterator[Cluster]:
     """Processes A, B and C of one desk, with operators Ann, Bob and Cyd (tests share it:
     starting processes is what takes time here)."""
     root = tmp_path_factory.mktemp("cluster")
-    with clusters(root, f"{redis_server}/1", cluster_database_url) as make:
+    with clusters(root, f"{redis_server}/1", cluster_databases) as make:
         cluster = make()
         cluster.add_operators("Ann", "Bob", "Cyd")
         cluster.start("A", "B", "C")
@@ -208,13 +210,18 @@ async def test_visitors_lose_no_acked_message_when_their_process_is_killed(
     await asyncio.gather(*chats)
     await close_all(*visitors)
 
+    # What is checked is what was kept, not how fast 200 replays start together on a
+    # busy machine: a few resume at a time.
+    resuming = asyncio.Semaphore(20)
+
     async def resume(token: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        client = VisitorClient(cluster["C"].url)
-        await client.connect({"token": token, "since": 0, "lang": "en"})
-        replay = []
-        while len(replay) < client.session["seq"]:
-            replay.append(await client.next("message"))
-        await client.close()
+        async with resuming:
+            client = VisitorClient(cluster["C"].url)
+            await client.connect({"token": token, "since": 0, "lang": "en"})
+            replay: list[dict[str, Any]] = []
+            while len(replay) < client.session["seq"]:
+                replay.append(await client.next("message"))
+            await client.close()
         return client.session, replay
 
     resumed = await asyncio.gather(*(resume(token) for token in acked))
