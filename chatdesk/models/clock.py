@@ -21,7 +21,10 @@ def new_id() -> str:
 
 def format_ts(ts: datetime) -> str:
     """Format a UTC time as ISO 8601 with milliseconds and a ``Z`` suffix."""
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+    if ts.tzinfo is not UTC:
+        ts = ts.astimezone(UTC)
+    # isoformat is ~4x cheaper than strftime; "+00:00" becomes "Z".
+    return ts.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_ts(text: str) -> datetime:
