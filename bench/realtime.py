@@ -201,6 +201,7 @@ def run_load(
     server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
     server.nice = args.nice
     server.synchronous = args.sqlite_synchronous
+    server.loop = args.loop
     server.start()
     gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
     try:
@@ -275,6 +276,7 @@ def run_idle(
     server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
     server.nice = args.nice
     server.synchronous = args.sqlite_synchronous
+    server.loop = args.loop
     server.start()
     gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
     try:
@@ -385,6 +387,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=str(Path(sys.executable).parent / "chatdesk"),
         help="the chatdesk program (default: the chatdesk script next to this Python); "
         "extra words are passed before `serve`",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=("asyncio", "uvloop"),
+        help="the servers' event loop: CHATDESK_LOOP for chatdesk, the same for bare "
+        "(default: asyncio for both)",
     )
     parser.add_argument(
         "--sqlite-synchronous",

@@ -59,6 +59,7 @@ class Server:
         self.chatdesk = list(chatdesk)
         self.nice: int | None = None
         self.synchronous: str | None = None  # None: chatdesk's default
+        self.loop: str | None = None  # None: asyncio (chatdesk's default)
         #: More CHATDESK_* settings for chatdesk (e.g. CHATDESK_DATABASE_URL: bench/store.py).
         self.env: dict[str, str] = {}
         self.workdir = workdir
@@ -80,6 +81,8 @@ class Server:
             env["BENCH_CPU"] = str(self.cpu)
         if self.nice is not None:
             env["BENCH_NICE"] = str(self.nice)
+        if self.loop is not None:
+            env["BENCH_LOOP"] = self.loop  # read by bare_server.py
         if self.kind == "bare":
             program = [sys.executable, str(BENCH / "bare_server.py")]
             cwd = ROOT
@@ -98,6 +101,8 @@ class Server:
             )
             if self.synchronous is not None:
                 env["CHATDESK_SQLITE_SYNCHRONOUS"] = self.synchronous
+            if self.loop is not None:
+                env["CHATDESK_LOOP"] = self.loop
             env.update(self.env)
             # Not the repository: a developer's .env there must not change the settings.
             cwd = self.data_dir
