@@ -62,6 +62,8 @@ class Server:
         self.loop: str | None = None  # None: asyncio (chatdesk's default)
         #: Run the server through bench/gc_signal.py (SIGUSR1: one timed full collection).
         self.gc_signal = False
+        #: Seconds to wait for /healthz (a bot's knowledge loads before the server listens).
+        self.start_timeout = 30.0
         #: More CHATDESK_* settings for chatdesk (e.g. CHATDESK_DATABASE_URL: bench/store.py).
         self.env: dict[str, str] = {}
         self.workdir = workdir
@@ -116,7 +118,7 @@ class Server:
         cmd += ["--port", str(self.port)]
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_timeout
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited at start-up:\n{self.log_tail()}")
