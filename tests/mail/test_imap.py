@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestServer
 
 from chatdesk import Settings, create_app
 from chatdesk.app import PUBLISHER
+from chatdesk.errors import StoreError
 from chatdesk.events import Event, TicketCreated
 from chatdesk.mail import ImapPoller
 from chatdesk.models import Channel
@@ -169,3 +170,27 @@ async def test_serve_polls_the_mailbox(
     await asyncio.wait_for(filed.wait(), 10)
     found = await server.app[SERVICES]._store.helpdesk.find_ticket(1)
     assert found is not None and found.channel is Channel.EMAIL
+
+
+async def test_a_store_outage_flags_nothing(
+    store: Store, clock: Clock, sink: Sink, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = imap_desk(store, clock, sink, dovecot.url())
+    imap = poller(desk)
+
+    async def down(*args: Any, **kw: Any) -> Any:
+        raise StoreError("the database is gone")
+
+    monkeypatch.setattr(desk.mail.inbound, "receive", down)
+    monkeypatch.setattr(store, "ping", down)
+    await dovecot.append(bytes(mail_from("zoe@example.be", "Facture", "Ma facture est fausse.")))
+    for _ in range(4):
+        await imap.run()
+        clock.advance(minutes=15)
+    assert await dovecot.flags() == [set()]  # neither seen nor flagged: it waits
+    assert "store does not answer" in imap.last_error
+
+    monkeypatch.undo()  # the store is back
+    await imap.run()
+    assert await dovecot.flags() == [{"\\Seen"}]
+    assert await store.helpdesk.find_ticket(1) is not None
