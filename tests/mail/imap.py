@@ -20,12 +20,13 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from ..redis import die_with_us, free_port
 
-__all__ = ["Dovecot", "dovecot"]
+__all__ = ["Dovecot", "dovecot", "dovecot_tls"]
 
 USER = "desk"
 PASSWORD = "s3cret/pass"  # a '/' so that the URL must encode it
@@ -36,7 +37,7 @@ state_dir = {dir}/state
 log_path = /dev/stderr
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{dir}/mail/%u
@@ -56,23 +57,28 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 """
 
 
 class Dovecot:
-    """The running server: where it listens, and a client's view of the mailbox."""
+    """The running server: where it listens (``tls_port``: imaps, with ``cert`` the
+    certificate to trust), and a client's view of the mailbox."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, tls_port: int = 0, cert: Path | None = None) -> None:
         self.port = port
+        self.tls_port = tls_port
+        self.cert = cert
 
-    def url(self, password: str = PASSWORD, folder: str = "INBOX") -> str:
+    def url(self, password: str = PASSWORD, folder: str = "INBOX", *, scheme: str = "imap",
+            query: str = "") -> str:  # fmt: skip
         """Return ``CHATDESK_IMAP_URL`` for the desk's mailbox (password URL-encoded)."""
-        from urllib.parse import quote
-
-        return f"imap://{USER}:{quote(password, safe='')}@127.0.0.1:{self.port}/{folder}"
+        port = self.tls_port if scheme == "imaps" else self.port
+        secret = quote(password, safe="")
+        return f"{scheme}://{USER}:{secret}@127.0.0.1:{port}/{folder}{query}"
 
     def _session(self) -> imaplib.IMAP4:
         imap = imaplib.IMAP4("127.0.0.1", self.port, timeout=5)
@@ -114,6 +120,19 @@ class Dovecot:
 @pytest.fixture
 def dovecot() -> Iterator[Dovecot]:
     """Start a dovecot of our own on a free port; skip when it is not installed."""
+    yield from _start(tls=False)
+
+
+@pytest.fixture
+def dovecot_tls() -> Iterator[Dovecot]:
+    """A dovecot that speaks TLS too (imaps, STARTTLS), with a self-signed certificate
+    for 127.0.0.1."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed (it makes the test certificate)")
+    yield from _start(tls=True)
+
+
+def _start(*, tls: bool) -> Iterator[Dovecot]:
     exe = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists()
                                       else None)  # fmt: skip
     if exe is None:
@@ -122,10 +141,21 @@ def dovecot() -> Iterator[Dovecot]:
     with tempfile.TemporaryDirectory(prefix="chatdesk-dovecot-") as name:
         root = Path(name)
         root.chmod(0o755)
-        yield from _serve(exe, root)
+        yield from _serve(exe, root, tls=tls)
 
 
-def _serve(exe: str, root: Path) -> Iterator[Dovecot]:
+def _certificate(root: Path) -> str:
+    """Make a self-signed certificate for 127.0.0.1; return dovecot's settings for it."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem"
+
+
+def _serve(exe: str, root: Path, *, tls: bool) -> Iterator[Dovecot]:
     (root / "mail").mkdir()
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     if os.geteuid() == 0:
@@ -140,9 +170,12 @@ def _serve(exe: str, root: Path) -> Iterator[Dovecot]:
             f"default_login_user = {me}\ndefault_internal_user = {me}\n"
             f"default_internal_group = {group}\n"
         )
-    port = free_port()
+    port, tls_port = free_port(), free_port() if tls else 0
     config = root / "dovecot.conf"
-    config.write_text(_CONFIG.format(dir=root, users=users, uid=uid, gid=gid, port=port))
+    config.write_text(_CONFIG.format(
+        dir=root, users=users, uid=uid, gid=gid, port=port, tls_port=tls_port,
+        ssl=_certificate(root) if tls else "ssl = no",
+    ))  # fmt: skip
     process = subprocess.Popen(
         [exe, "-F", "-c", str(config)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=die_with_us,
@@ -160,7 +193,7 @@ def _serve(exe: str, root: Path) -> Iterator[Dovecot]:
     drain.start()
     try:
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
-        yield Dovecot(port)
+        yield Dovecot(port, tls_port, root / "cert.pem" if tls else None)
     finally:
         process.terminate()
         process.wait(timeout=10)

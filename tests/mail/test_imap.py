@@ -194,3 +194,23 @@ async def test_a_store_outage_flags_nothing(
     await imap.run()
     assert await dovecot.flags() == [{"\\Seen"}]
     assert await store.helpdesk.find_ticket(1) is not None
+
+
+@pytest.mark.parametrize("how", ["imaps", "starttls"])
+async def test_tls_and_starttls_check_the_certificate(
+    how: str, store: Store, clock: Clock, sink: Sink, dovecot_tls: Dovecot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    url = (dovecot_tls.url(scheme="imaps") if how == "imaps"
+           else dovecot_tls.url(query="?starttls=1"))  # fmt: skip
+    desk = imap_desk(store, clock, sink, url)
+    imap = poller(desk)
+    await dovecot_tls.append(bytes(mail_from("zoe@example.be", "Facture", "Ma facture.")))
+    await imap.run()  # a certificate nobody vouches for: refused
+    assert "CERTIFICATE_VERIFY_FAILED" in imap.last_error
+    assert await store.helpdesk.find_ticket(1) is None
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot_tls.cert))  # now trusted
+    clock.advance(seconds=60)
+    await imap.run()
+    assert imap.last_error == "" and await store.helpdesk.find_ticket(1) is not None
