@@ -217,7 +217,9 @@ async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[
                 log.exception("periodic jobs failed")
 
     # Mail has its own loop: a slow SMTP server must not delay the routing upkeep.
-    runners = (services.jobs, services.mail.jobs)
+    runners = [services.jobs, services.mail.jobs]
+    if services.mail.imap_jobs is not None:  # and IMAP its own: a slow server delays nothing
+        runners.append(services.mail.imap_jobs)
     tasks = [asyncio.create_task(loop(r), name=f"periodic-jobs-{i}") for i, r in enumerate(runners)]
     yield
     for task in tasks:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from .errors import ConfigError
-from .mailconfig import parse_address, parse_listen, parse_smtp_url
+from .mailconfig import parse_address, parse_imap_url, parse_listen, parse_smtp_url
 
 __all__ = [
     "LANGUAGES",
@@ -161,6 +161,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "support address there). Empty: no receiver."
         ),
     ] = ""
+    imap_url: Annotated[
+        str,
+        _help(
+            "A mailbox to poll for incoming mail, for desks on hosted e-mail: "
+            "`imaps://user:pass@host:993/INBOX` (password URL-encoded; folder from the path, "
+            "default INBOX), or `imap://…?starttls=1`. Empty: no polling."
+        ),
+    ] = ""
+    imap_poll: Annotated[
+        int,
+        _help("Seconds between two looks at the IMAP mailbox.", ge=5, le=3600),
+    ] = 60
     public_url: Annotated[
         str,
         _help(
@@ -231,6 +243,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         shown = {**msgspec.structs.asdict(self), "secret_key": "***" if self.secret_key else ""}
         if "@" in self.smtp_url:  # the SMTP password is a secret too
             shown["smtp_url"] = "***@" + self.smtp_url.rpartition("@")[2]
+        if "@" in self.imap_url:
+            shown["imap_url"] = "***@" + self.imap_url.rpartition("@")[2]
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def validate(self) -> None:
@@ -397,13 +411,14 @@ def _validate_mail(settings: Settings) -> None:
         ("SMTP_URL", settings.smtp_url, parse_smtp_url),
         ("MAIL_FROM", settings.mail_from, parse_address),
         ("MAIL_IN_LISTEN", settings.mail_in_listen, parse_listen),
+        ("IMAP_URL", settings.imap_url, parse_imap_url),
     ]
     for name, value, parse in checks:
         if value:
             try:
                 parse(value)
             except ValueError as exc:
-                shown = "…" if name == "SMTP_URL" else value  # never print a password
+                shown = "…" if name.endswith("_URL") else value  # never print a password
                 raise ConfigError(f"{_PREFIX}{name}={shown} is not valid: {exc}") from None
     if settings.public_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", settings.public_url):
         raise ConfigError(f"{_PREFIX}PUBLIC_URL={settings.public_url!r} is not an http(s) URL")

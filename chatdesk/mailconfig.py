@@ -13,10 +13,12 @@ from .helpdeskconfig import Target, parse_target
 
 __all__ = [
     "EmailConfig",
+    "ImapTarget",
     "SmtpTarget",
     "UnknownSenders",
     "build_email",
     "parse_address",
+    "parse_imap_url",
     "parse_listen",
     "parse_smtp_url",
 ]
@@ -25,6 +27,8 @@ __all__ = [
 UnknownSenders = Literal["create", "reject", "verify"]
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 _LIMIT = re.compile(r"^\s*\d+\s*/\s*(?:\d+\s*)?(second|minute|hour|day)s?\s*$")
+# Folder names go quoted on the IMAP wire; other names need modified UTF-7 (RFC 3501 5.1.3).
+_FOLDER = re.compile(r"^[\x20\x21\x23-\x25\x27-\x5b\x5d-\x7e]{1,200}$")
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
@@ -65,6 +69,61 @@ def parse_smtp_url(url: str) -> SmtpTarget:
         username=unquote(parts.username or ""),
         password=unquote(parts.password or ""),
         tls=parts.scheme == "smtps",
+        starttls=starttls,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ImapTarget:
+    """The mailbox polled for incoming mail: ``imaps://user:pass@host:993/INBOX``, or
+    ``imap://`` (``?starttls=1`` to upgrade; plain otherwise, for a server on this host)."""
+
+    host: str
+    port: int
+    username: str
+    password: str = field(default="", repr=False)
+    folder: str = "INBOX"
+    tls: bool = False
+    starttls: bool = False
+
+    @property
+    def label(self) -> str:
+        """Return ``user@host:port/folder`` for logs and the console (never the password)."""
+        return f"{self.username}@{self.host}:{self.port}/{self.folder}"
+
+
+def parse_imap_url(url: str) -> ImapTarget:
+    """Return the mailbox ``url`` names. :raises ValueError: saying what is wrong."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("imap", "imaps"):
+        raise ValueError("the scheme must be imaps:// (TLS) or imap://")
+    if not parts.hostname:
+        raise ValueError("a host is required (imaps://user:pass@host:993/INBOX)")
+    if not parts.username:
+        raise ValueError("a user name is required (imaps://user:pass@host/INBOX)")
+    try:
+        port = parts.port or (993 if parts.scheme == "imaps" else 143)
+    except ValueError:
+        raise ValueError("the port must be a number from 1 to 65535") from None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"starttls"}
+    if unknown:
+        raise ValueError(f"unknown option {sorted(unknown)[0]!r} (only starttls=1)")
+    starttls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes", "on")
+    if starttls and parts.scheme == "imaps":
+        raise ValueError("imaps:// is TLS already; starttls=1 is for imap://")
+    folder = unquote(parts.path.strip("/")) or "INBOX"
+    if not _FOLDER.match(folder):
+        raise ValueError(
+            f"the folder {folder!r} must be printable ASCII without quotes, backslashes or &"
+        )
+    return ImapTarget(
+        host=parts.hostname,
+        port=port,
+        username=unquote(parts.username),
+        password=unquote(parts.password or ""),
+        folder=folder,
+        tls=parts.scheme == "imaps",
         starttls=starttls,
     )
 
