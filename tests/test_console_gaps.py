@@ -186,3 +186,40 @@ async def test_a_desk_without_a_bot_says_so(start_server: Any) -> None:
         status, page = await get(http, "/console/gaps")
         assert status == 200 and "no bot knowledge loaded" in page
         assert (await get(http, "/console/gaps.yaml"))[0] == 404
+
+
+async def test_an_admin_dismisses_a_group(desk: Any, http: ClientSession) -> None:
+    (await login(http, "bob@desk.test")).close()
+    _, page = await get(http, "/console/gaps")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf
+    _, page = await get(http, "/console/gaps?days=7&min_count=1")  # 403 for Bob, no groups
+    form = {"csrf": csrf.group(1), "key": "0123456789ab", "days": "7", "min_count": "1"}
+    async with http.post("/console/gaps/dismiss", data=form, allow_redirects=False) as answer:
+        assert answer.status == 403
+    await http.post("/console/logout", data={"csrf": csrf.group(1)})
+
+    (await login(http)).close()
+    _, page = await get(http, "/console/gaps?days=7&min_count=1")
+    dns, invoices = groups(page)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf
+    form = {"csrf": csrf.group(1), "key": dns, "days": "7", "min_count": "1"}
+    for bad in ({"csrf": "forged"}, {"days": "8"}, {"key": "nope"}):
+        async with http.post(
+            "/console/gaps/dismiss", data=form | bad, allow_redirects=False
+        ) as answer:
+            assert answer.status in (400, 403), bad
+    async with http.post("/console/gaps/dismiss", data=form, allow_redirects=False) as answer:
+        assert answer.status == 303
+        assert answer.headers["Location"] == "/console/gaps?days=7&min_count=1&dismissed=4"
+    status, page = await get(http, "/console/gaps?days=7&min_count=1&dismissed=4")
+    assert status == 200 and "4 misses dismissed." in page
+    assert groups(page) == [invoices]  # the DNS group is gone, at once (no stale cache)
+    assert "1 misses in this period" in page
+    # Dismissing it again: the group is no more.
+    async with http.post("/console/gaps/dismiss", data=form, allow_redirects=False) as answer:
+        assert answer.status == 404
+    # `kb gaps` leaves the dismissed misses out too.
+    status, every = await get(http, "/console/gaps.yaml?days=7&min_count=1")
+    assert "DNS" not in every and "invoices" in every

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import InvalidPayload
-from ..models import Miss, utcnow
+from ..errors import Forbidden, InvalidPayload, NotFound
+from ..models import Miss, Operator, utcnow
 from ..store import Store
 from .brain import Bot
 from .embeddings import Embedder
@@ -31,6 +31,7 @@ __all__ = [
     "GapReport",
     "GapSource",
     "Gaps",
+    "undismissed",
 ]
 
 #: The periods the console offers, in days.
@@ -147,13 +148,30 @@ class Gaps:
             cached = self._cache.get(key)
             if cached is not None and now - cached.made_at < timedelta(seconds=CACHE_SECONDS):
                 return cached
-            misses = await self.store.feedback.misses(since=now - timedelta(days=days))
+            misses = await undismissed(self.store, since=now - timedelta(days=days))
             groups = await asyncio.to_thread(self._group, bot, misses, min_count)
             report = GapReport(days, min_count, len(misses), groups, now)
             fresh = timedelta(seconds=CACHE_SECONDS)
             self._cache = {k: r for k, r in self._cache.items() if now - r.made_at < fresh}
             self._cache[key] = report
             return report
+
+    async def dismiss(self, operator: Operator, days: int, min_count: int, key: str) -> int:
+        """Leave the misses of group ``key`` (of that period's report) out from now on;
+        return how many. New misses that mean the same form a group again.
+
+        :raises Forbidden: unless ``operator`` is an admin.
+        :raises NotFound: if the report has no such group (the misses changed).
+        """
+        if not operator.is_admin:
+            raise Forbidden("only admins dismiss the bot's misses")
+        report = await self.report(days, min_count)
+        group = report.group(key) if report is not None else None
+        if group is None:
+            raise NotFound("no such group now: reload the page")
+        await self.store.feedback.dismiss_misses(group.gap.misses, operator.id, self.clock())
+        self._cache.clear()
+        return group.gap.count
 
     def _group(self, bot: Bot, misses: Sequence[Miss], min_count: int) -> tuple[GapGroup, ...]:
         """Group on this worker thread, as ``kb gaps`` does."""
@@ -190,6 +208,13 @@ class Gaps:
                 self._embedder = Embedder(cache_path=self.source.cache_path)
             embedder = self._embedder
         return embedder
+
+
+async def undismissed(store: Store, *, since: datetime | None) -> list[Miss]:
+    """Return the misses since ``since`` but those an admin dismissed (``kb gaps`` too)."""
+    misses = await store.feedback.misses(since=since)
+    dismissed = await store.feedback.dismissed_misses(since=since)
+    return [m for m in misses if m.key not in dismissed] if dismissed else misses
 
 
 def _examples(misses: Sequence[Miss]) -> tuple[tuple[str, str], ...]:

@@ -6,11 +6,13 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..bot.gapreport import PERIODS, GapReport
-from ..errors import InvalidPayload
+from ..errors import ChatdeskError, InvalidPayload
+from ..wire.forms import GapDismissForm
 from .appkeys import SERVICES
-from .auth import SESSION, login_required
+from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 from .consolelang import console_lang, translator
+from .forms import read_form
 
 __all__ = ["setup"]
 
@@ -46,6 +48,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         context["min_count"] = DEFAULT_MIN_COUNT
         return aiohttp_jinja2.render_template("console/gaps.html", request, context, status=400)
     report = await request.app[SERVICES].gaps.report(days, min_count)
+    dismissed = request.query.get("dismissed", "")
     accept = request.query.get("accept", "")
     accepted = report.group(accept) if report is not None and accept else None
     context |= {
@@ -54,6 +57,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         "report": report,
         "accepted": accepted.key if accepted else "",
         "gone": bool(accept) and accepted is None and report is not None,
+        "dismissed": int(dismissed) if dismissed.isdigit() else 0,
         "query": f"days={days}&min_count={min_count}",
     }
     return aiohttp_jinja2.render_template("console/gaps.html", request, context)
@@ -99,8 +103,26 @@ async def all_yaml(request: web.Request) -> web.StreamResponse:
     return _yaml(report.snippets, f"gaps-{report.days}d.yaml")
 
 
+@login_required
+async def dismiss(request: web.Request) -> web.StreamResponse:
+    """Leave a group's misses out from now on (admins), then show the groups again."""
+    session = request[SESSION]
+    form = await read_form(request, GapDismissForm)
+    check_csrf(session.csrf, form.csrf)
+    days, min_count = int(form.days), int(form.min_count)
+    try:
+        count = await request.app[SERVICES].gaps.dismiss(
+            session.operator, days, min_count, form.key
+        )
+    except ChatdeskError as exc:
+        kinds: dict[int, type[web.HTTPException]] = {403: web.HTTPForbidden, 404: web.HTTPNotFound}
+        raise kinds.get(exc.status, web.HTTPBadRequest)(text=exc.message) from None
+    raise web.HTTPSeeOther(f"/console/gaps?days={days}&min_count={min_count}&dismissed={count}")
+
+
 def setup(app: web.Application) -> None:
     """Add the misses' page (before the console's catch-all ``/console/{view}``)."""
     app.router.add_get("/console/gaps", gaps_page)
     app.router.add_get("/console/gaps.yaml", all_yaml)
+    app.router.add_post("/console/gaps/dismiss", dismiss)
     app.router.add_get(f"/console/gaps/{_KEY}.yaml", group_yaml)
