@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession, CookieJar
 
-from chatdesk.app import VISITORS
+from chatdesk.app import LIBRARY, STORE, VISITORS
+from chatdesk.bot.gapreport import Gaps
 from chatdesk.cli import main
+from chatdesk.models import utcnow
 from chatdesk.web.appkeys import SERVICES, SETTINGS
 
+from .desk import Clock
 from .test_bot_gaps import FIXTURE, bot_reply
 from .test_console_http import PASSWORD, login
 
@@ -166,11 +169,19 @@ async def test_accepting_gives_the_snippet_kb_gaps_writes(
     assert (await get(http, f"/console/gaps/0123456789ab.yaml?{query}"))[0] == 404
 
 
-async def test_reports_are_grouped_once_per_minute(desk: Any) -> None:
-    gaps = desk.app[SERVICES].gaps
+async def test_reports_are_kept_a_minute(desk: Any) -> None:
+    clock = Clock()
+    clock.now = utcnow()
+    gaps = Gaps(desk.app[LIBRARY], desk.app[STORE], clock=clock)
     first = await gaps.report(30, 2)
+    assert first is not None and first.groups
+    clock.advance(seconds=59)
     assert await gaps.report(30, 2) is first
     assert await gaps.report(90, 2) is not first
+    clock.advance(seconds=2)
+    again = await gaps.report(30, 2)
+    assert again is not None and again is not first
+    assert [g.key for g in again.groups] == [g.key for g in first.groups]  # same misses
 
 
 async def test_a_desk_without_a_bot_says_so(start_server: Any) -> None:

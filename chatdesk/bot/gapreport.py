@@ -121,11 +121,8 @@ class Gaps:
         self._embedder: Embedder | None = None
         self._cache: dict[tuple[int, int, str], GapReport] = {}
         self._lock = asyncio.Lock()
-
-    @property
-    def available(self) -> bool:
-        """Return whether there is a bot to group with."""
-        return self.source is not None and self.source.current is not None
+        #: Counts dismissals: a report grouped across one is not kept (it has their misses).
+        self._dismissals = 0
 
     @staticmethod
     def check(days: int, min_count: int) -> None:
@@ -148,12 +145,14 @@ class Gaps:
             cached = self._cache.get(key)
             if cached is not None and now - cached.made_at < timedelta(seconds=CACHE_SECONDS):
                 return cached
+            dismissals = self._dismissals
             misses = await undismissed(self.store, since=now - timedelta(days=days))
             groups = await asyncio.to_thread(self._group, bot, misses, min_count)
             report = GapReport(days, min_count, len(misses), groups, now)
             fresh = timedelta(seconds=CACHE_SECONDS)
             self._cache = {k: r for k, r in self._cache.items() if now - r.made_at < fresh}
-            self._cache[key] = report
+            if dismissals == self._dismissals:
+                self._cache[key] = report
             return report
 
     async def dismiss(self, operator: Operator, days: int, min_count: int, key: str) -> int:
@@ -170,6 +169,7 @@ class Gaps:
         if group is None:
             raise NotFound("no such group now: reload the page")
         await self.store.feedback.dismiss_misses(group.gap.misses, operator.id, self.clock())
+        self._dismissals += 1
         self._cache.clear()
         return group.gap.count
 
