@@ -1,6 +1,7 @@
 """The bot's misses in a real browser: an admin opens the page from the console's bar, sees
-the groups, accepts one and copies its YAML snippet (screenshot at 1280x800; with
-CHATDESK_SCREENSHOTS=1 it replaces docs/screenshots/console-gaps.png)."""
+the groups, accepts one and copies its YAML snippet; the page on a phone. Screenshots at
+1280x800 and 390 px (with CHATDESK_SCREENSHOTS=1 they replace
+docs/screenshots/console-gaps*.png)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,12 @@ async def test_an_admin_accepts_a_group_and_copies_its_snippet(
     shots = REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
     await console.evaluate("window.scrollTo(0, 0)")
     await console.screenshot(path=str(shots / "console-gaps.png"))
+
+    # On a phone: one column, the snippet scrolls sideways inside its box.
+    phone = await (await new_context(viewport={"width": 390, "height": 844})).new_page()
+    await phone.context.add_cookies(await context.cookies())
+    await phone.goto(f"{desk.url}/console/gaps")
+    await expect(phone.locator("li.gap")).to_have_count(2)
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    await phone.screenshot(path=str(shots / "console-gaps-phone.png"))
