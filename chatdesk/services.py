@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
 
+from .bot.gapreport import Gaps, GapSource
 from .canned import CannedService
 from .config import Settings
 from .conversation import ConversationService, Responder
@@ -16,7 +17,7 @@ from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .events import SignInRequested
 from .flood import VisitorFlood
-from .helpcentre import BotSource, HelpCentre
+from .helpcentre import HelpCentre
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
@@ -63,6 +64,8 @@ class Services:
     #: What each visitor may send in total, across connections and processes.
     flood: VisitorFlood
     help: HelpCentre
+    #: The bot's misses grouped by meaning, for the console (``kb gaps`` on the running bot).
+    gaps: Gaps
     _store: Store = field(repr=False)
 
     @property
@@ -89,7 +92,7 @@ def build_services(
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
     redis: Redis | None = None,
-    knowledge: BotSource | None = None,
+    knowledge: GapSource | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
@@ -97,7 +100,8 @@ def build_services(
     :param holder: this process's name for job leases (default: host, pid, random).
     :param redis: where processes share login throttles and flood counts (None: each
         process counts for itself).
-    :param knowledge: the current bot, for the help centre (None: no knowledge).
+    :param knowledge: the current bot, for the help centre and the misses' groups (None:
+        no knowledge).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -168,6 +172,7 @@ def build_services(
             redis=redis,
         ),
         HelpCentre(knowledge, store, clock=clock),
+        Gaps(knowledge, store, clock=clock),
         store,
     )
 

@@ -530,6 +530,17 @@ MIGRATIONS: list[list[Step]] = [
         )""",
         "CREATE INDEX help_deflections_by_ts ON help_deflections(ts)",
     ],
+    [
+        # Misses an admin dismissed on the console's gaps page (by `Miss.key`, with the
+        # miss's own time): left out of the groups from then on.
+        """CREATE TABLE dismissed_misses (
+            key TEXT PRIMARY KEY,
+            ts TEXT NOT NULL,
+            operator_id TEXT NOT NULL,
+            dismissed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX dismissed_misses_by_ts ON dismissed_misses(ts)",
+    ],
 ]
 
 #: The schema version this code reads and writes.

@@ -24,7 +24,7 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
-from ..misses import miss_rows, misses_query
+from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .help import read_votes, write_page_vote
 from .worker import SqliteWorker
@@ -263,6 +263,17 @@ class SqliteFeedback:
             lambda conn: conn.execute(misses_query("sqlite"), (start, limit)).fetchall()
         )
         return miss_rows(rows)
+
+    async def dismiss_misses(self, misses: Sequence[Miss], operator_id: str, now: datetime) -> None:
+        rows = [(m.key, format_ts(m.ts), operator_id, format_ts(now)) for m in misses]
+        await self._worker.run(lambda conn: conn.executemany(DISMISS["sqlite"], rows))
+
+    async def dismissed_misses(self, *, since: datetime | None = None) -> set[str]:
+        start = format_ts(since) if since is not None else ""
+        rows = await self._worker.run(
+            lambda conn: conn.execute(DISMISSED["sqlite"], (start,)).fetchall()
+        )
+        return {row[0] for row in rows}
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         rows = await self._worker.run(
