@@ -9,7 +9,6 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
-from ..deskconfig import PRIORITIES
 from ..errors import ChatdeskError, InvalidPayload, TooLarge
 from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Status, TicketType, format_ts
@@ -58,7 +57,7 @@ async def _desk_choices(request: web.Request) -> dict[str, Any]:
         "names": {o.id: o.name for o in assignees},
         "types": [t.value for t in services.config.helpdesk.types],
         "all_types": [t.value for t in TicketType],
-        "priorities": list(PRIORITIES),
+        "priorities": list(services.config.helpdesk.offered),
         "statuses": [s.value for s in Status],
         "custom_fields": services.config.helpdesk.fields,
     }
