@@ -294,10 +294,11 @@ def message(
 
 
 def body(mail: EmailMessage) -> str:
-    """The plain-text part of a mail the desk sent."""
+    """The plain-text part of a mail the desk sent, its lines joined and its spaces (also
+    French typography's non-breaking ones) single."""
     part = mail.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return " ".join(str(part.get_content()).split())  # type: ignore[attr-defined]
 
 
 def link(mail: EmailMessage, pattern: str) -> str:
