@@ -119,9 +119,13 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
     files: dict[str | None, list[dict[str, Any]]] = {}
     for attachment in page["attachments"]:
         files.setdefault(attachment["message_id"], []).append(attachment)
+    choices = await _desk_choices(request)
+    if page["ticket"]["priority"] not in choices["priorities"]:
+        # Filed before the desk stopped offering it: keep it choosable, not silently changed.
+        choices["priorities"] = [*choices["priorities"], page["ticket"]["priority"]]
     context = (
         await base_context(request)
-        | await _desk_choices(request)
+        | choices
         | {
             "view": "tickets",
             "p": page,
