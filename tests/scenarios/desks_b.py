@@ -1,6 +1,6 @@
 """The hosting, helpcentre and saas scenarios' desk: a preset served as it ships.
 
-``start_desk("hosting", now=…)`` serves ``chatdesk/presets/hosting`` (its ``chatdesk.toml``
+``start_preset("hosting", now=…)`` serves ``chatdesk/presets/hosting`` (its ``chatdesk.toml``
 and, with ``bot=True``, its knowledge) on a free port with a test clock, a real SMTP sink for
 what it sends and its own SMTP receiver for what people mail. The jobs (SLA, auto-close,
 mail) run when the test says so, after moving the clock.
@@ -182,11 +182,11 @@ class PresetDesk:
         return out
 
 
-StartDesk = Callable[..., Awaitable[PresetDesk]]
+StartPreset = Callable[..., Awaitable[PresetDesk]]
 
 
 @pytest.fixture
-async def start_desk(tmp_path: Path) -> AsyncIterator[StartDesk]:
+async def start_preset(tmp_path: Path) -> AsyncIterator[StartPreset]:
     """Serve a preset from ``chatdesk/presets`` (see the module's docstring)."""
     running: list[PresetDesk] = []
     sinks: list[Sink] = []

@@ -16,9 +16,9 @@ from playwright.async_api import expect
 from chatdesk.events import TicketCreated
 from chatdesk.helpdesk import Edit
 
-from .desks_b import StartDesk, body, browser_page, link, message, start_desk
+from .desks_b import StartPreset, body, browser_page, link, message, start_preset
 
-__all__ = ["start_desk"]
+__all__ = ["start_preset"]
 
 #: Tuesday 1 December 2026, 10:00 in Paris.
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -31,8 +31,8 @@ MOV = b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 2048
 CLAIRE = {"email": "claire@client.example", "name": "Claire Dubois"}
 
 
-async def test_the_help_centre_keeps_its_promises(start_desk: StartDesk) -> None:
-    desk = await start_desk("helpcentre", now=TUESDAY)
+async def test_the_help_centre_keeps_its_promises(start_preset: StartPreset) -> None:
+    desk = await start_preset("helpcentre", now=TUESDAY)
     services = desk.services
     paul = await desk.operator("Paul")
 

@@ -16,9 +16,9 @@ from chatdesk.events import SlaBreached, SlaWarning, TicketCreated
 from chatdesk.helpdesk import TicketFilter
 from chatdesk.models import utcnow
 
-from .desks_b import StartDesk, body, browser_page, link, message, start_desk
+from .desks_b import StartPreset, body, browser_page, link, message, start_preset
 
-__all__ = ["start_desk"]
+__all__ = ["start_preset"]
 
 #: Sunday 29 November 2026, 3:00 in Paris.
 SUNDAY_NIGHT = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
@@ -36,8 +36,8 @@ INCIDENT = {
 }
 
 
-async def test_the_hosting_desk_keeps_its_promises(start_desk: StartDesk) -> None:
-    desk = await start_desk("hosting", now=SUNDAY_NIGHT)
+async def test_the_hosting_desk_keeps_its_promises(start_preset: StartPreset) -> None:
+    desk = await start_preset("hosting", now=SUNDAY_NIGHT)
     services = desk.services
     ada = await desk.operator("Ada", role="admin")
     olga = await desk.operator("Olga")

@@ -17,9 +17,9 @@ from playwright.async_api import expect
 from chatdesk.events import SlaBreached, TicketCreated
 from chatdesk.helpdesk import TicketFilter
 
-from .desks_b import StartDesk, body, browser_page, message, start_desk
+from .desks_b import StartPreset, body, browser_page, message, start_preset
 
-__all__ = ["start_desk"]
+__all__ = ["start_preset"]
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 #: Thursday 24 December 2026, 17:30 in Brussels (Christmas, the 25th, is a holiday).
@@ -39,8 +39,8 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=BRUSSELS).astimezone(UTC)  # type: ignore[misc]
 
 
-async def test_the_saas_desk_keeps_its_promises(start_desk: StartDesk) -> None:
-    desk = await start_desk("saas", now=CHRISTMAS_EVE.astimezone(UTC), bot=True)
+async def test_the_saas_desk_keeps_its_promises(start_preset: StartPreset) -> None:
+    desk = await start_preset("saas", now=CHRISTMAS_EVE.astimezone(UTC), bot=True)
     ada = await desk.operator("Ada", role="admin")
 
     # Four priorities with their definitions in French and Dutch, and their targets.
