@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import db, kb, operators, orgs, schema, serve
+from .commands import db, kb, notices, operators, orgs, schema, serve
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .logs import configure_logging
@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kb.add_parser(commands)
     operators.add_parser(commands)
     orgs.add_parser(commands)
+    notices.add_parser(commands)
     schema.add_parser(commands)
     db.add_parser(commands)
     args = parser.parse_args(argv)

@@ -88,6 +88,10 @@ class HelpdeskSection(_Section):
     types: list[TypeName] = msgspec.field(
         default_factory=lambda: ["question", "incident", "idea", "complaint"]
     )
+    #: The priorities the form and the API offer, in this order.
+    priorities: list[PriorityName] = msgspec.field(
+        default_factory=lambda: ["urgent", "high", "normal", "low"]
+    )
     first_response: Literal["human_reply", "registration_notice"] = "human_reply"
     auto_close: str = "5 business days"
     sla_warning: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.8

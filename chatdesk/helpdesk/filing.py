@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ..attachments import check_attachment
 from ..config import LANGUAGES
-from ..deskconfig import PRIORITIES, DeskConfig
+from ..deskconfig import DeskConfig
 from ..errors import InvalidPayload, TooLarge
 from ..events import Event, TicketAssigned, TicketCreated
 from ..fields import validate_fields
@@ -225,9 +225,8 @@ class FilingService:
         department = request.department or self.config.default_department
         if department not in self.config.departments:
             raise InvalidPayload(f"unknown department {department!r}", code="department")
-        priority = request.priority or "normal"
-        if priority not in PRIORITIES:
-            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        helpdesk = self.config.helpdesk
+        priority = helpdesk.check_priority(request.priority or helpdesk.default_priority)
         return TicketType(type_name), department, priority
 
     async def _seat(self, requester: Requester, values: Mapping[str, str]) -> SeatClaim | None:

@@ -86,3 +86,64 @@ def test_tokens_create_list_revoke(
     assert status == 1 and "no such active token" in err
     status, _, err = run(capsys, monkeypatch, "tokens", "create", "nobody@desk.test")
     assert status == 1 and "no active operator" in err
+
+
+def test_service_notices_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def call(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        return run(capsys, monkeypatch, *argv, stdin=stdin)
+
+    assert (
+        call(
+            "operators",
+            "add",
+            "ada@desk.test",
+            "--name",
+            "Ada",
+            "--role",
+            "admin",
+            "--departments",
+            "general",
+            stdin="correct horse battery\n",
+        )[0]
+        == 0
+    )
+    assert (
+        call(
+            "operators",
+            "add",
+            "bob@desk.test",
+            "--name",
+            "Bob",
+            "--departments",
+            "general",
+            stdin="correct horse battery\n",
+        )[0]
+        == 0
+    )
+    assert call("orgs", "add", "Acme")[0] == 0
+    status, out, err = call(
+        "notices", "publish", "--by", "ada@desk.test", "--title", "Maintenance  of VPS",
+        "--body", "We **restart** the hosts.", "--severity", "maintenance",
+        "--ends", "2099-01-01T06:00+01:00", "--org", "Acme",
+    )  # fmt: skip
+    assert status == 0 and "published notice" in out and "Maintenance of VPS" in out, err
+    notice_id = out.split()[2].rstrip(":")
+    status, out, _ = call("notices", "list")
+    assert status == 0 and notice_id in out and "maintenance" in out
+    # Only admins publish; a time without a zone and an unknown organisation are refused.
+    status, _, err = call("notices", "publish", "--by", "bob@desk.test", "--title", "x",
+                          "--body", "y")  # fmt: skip
+    assert status == 1 and "only admins" in err
+    with pytest.raises(SystemExit):
+        call("notices", "publish", "--by", "ada@desk.test", "--title", "x", "--body", "y",
+             "--ends", "2099-01-01T06:00")  # fmt: skip
+    assert "needs a time zone" in capsys.readouterr().err
+    status, _, err = call("notices", "publish", "--by", "ada@desk.test", "--title", "x",
+                          "--body", "y", "--org", "Nobody")  # fmt: skip
+    assert status == 1 and "Nobody" in err
+    status, out, _ = call("notices", "end", notice_id, "--by", "ada@desk.test")
+    assert status == 0 and "has ended" in out
+    status, _, err = call("notices", "end", notice_id, "--by", "ada@desk.test")
+    assert status == 1 and "no such running notice" in err

@@ -333,6 +333,10 @@ export interface ErrorAck {
  */
 export interface ErrorOut {
   code: string;
+  field?: string | null;
+  fields?: {
+    [k: string]: string;
+  } | null;
   message: string;
 }
 /**
