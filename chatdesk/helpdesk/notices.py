@@ -37,16 +37,20 @@ class NoticeService:
             raise Forbidden("only admins publish service notices")
         title = " ".join(title.split())
         if not 1 <= len(title) <= 200 or not body.strip() or len(body) > 20_000:
-            raise InvalidPayload("a notice needs a title (1-200) and a body (up to 20000)")
+            raise InvalidPayload(
+                "a notice needs a title (1-200) and a body (up to 20000)", code="notice_text"
+            )
         if severity not in tuple(Severity):
-            raise InvalidPayload(f"severity must be one of: {', '.join(Severity)}")
+            raise InvalidPayload(
+                f"severity must be one of: {', '.join(Severity)}", code="notice_severity"
+            )
         now = self.clock()
         starts = starts_at or now
         if ends_at is not None and ends_at <= starts:
-            raise InvalidPayload("a notice must end after it starts")
+            raise InvalidPayload("a notice must end after it starts", code="notice_ends")
         for organisation_id in audience:
             if await self.store.requesters.get_organisation(organisation_id) is None:
-                raise NotFound(f"no organisation {organisation_id!r}")
+                raise NotFound(f"no organisation {organisation_id!r}", code="unknown_org")
         notice = ServiceNotice(
             new_id(), title, body.strip(), Severity(severity), starts, ends_at,
             tuple(dict.fromkeys(audience)), operator.id, now,
@@ -67,4 +71,4 @@ class NoticeService:
         if not operator.is_admin:
             raise Forbidden("only admins end service notices")
         if not await self.store.notices.end_notice(notice_id, self.clock()):
-            raise NotFound("no such running notice")
+            raise NotFound("no such running notice", code="notice_gone")
