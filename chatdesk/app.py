@@ -34,7 +34,19 @@ from .redislink import connect_redis
 from .services import Services, build_services
 from .smtpserver import MailReceiver, start_receiver
 from .store import Store, create_store
-from .web import api, auth, console, helpcentre, mailpages, reports, routes, support, tickets
+from .web import (
+    api,
+    auth,
+    console,
+    helpcentre,
+    mailpages,
+    noticepages,
+    orgpages,
+    reports,
+    routes,
+    support,
+    tickets,
+)
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
 
 __all__ = [
@@ -141,6 +153,8 @@ def create_app(
     auth.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
     reports.setup(app)
+    orgpages.setup(app)  # these too
+    noticepages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)
