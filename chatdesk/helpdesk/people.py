@@ -189,6 +189,19 @@ class RequesterService:
         assert found is not None
         return found
 
+    async def seats(self, organisation: Organisation) -> list[tuple[str, Requester]]:
+        """Return the organisation's site seats as ``(site id, editor)``, by site."""
+        return await self.store.requesters.org_seats(organisation.id)
+
+    async def release_seat(self, organisation: Organisation, site_id: str, email: str) -> None:
+        """Free an editor's seat on one of the organisation's sites (the next editor may
+        then take it). :raises NotFound: ``no_seat``."""
+        requester = await self.store.requesters.find_requester(normalize_email(email))
+        if requester is None or not await self.store.requesters.release_seat(
+            organisation.id, site_id, requester.id
+        ):
+            raise NotFound(f"{email} holds no seat on site {site_id!r}", code="no_seat")
+
     async def invite(
         self, operator: Operator | None, email: str, organisation: Organisation | None = None
     ) -> tuple[Invitation, list[Event]]:
