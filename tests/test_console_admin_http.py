@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 
+from chatdesk.helpdesk import NewTicket, Refused
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.supportbase import SESSION_COOKIE
@@ -243,3 +245,57 @@ def test_the_pages_use_only_known_keys() -> None:
 
     assert set(ADMIN_TEXTS["fr"]) == set(ADMIN_TEXTS["en"]) == set(ADMIN_TEXTS["nl"])
     assert re.compile(r"\{value\}").search(ADMIN_TEXTS["fr"]["err_email"])
+
+
+SEATS_CONFIG = """
+[[fields]]
+id = "site_id"
+type = "text"
+label = { fr = "ID du site", nl = "Site-ID", en = "Site ID" }
+pattern = '^\\d{4}$'
+seats = true
+"""
+
+
+async def test_site_seats_are_listed_and_a_freed_seat_goes_to_the_fourth_editor(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text(SEATS_CONFIG, encoding="utf-8")
+    server = await start_server(config_file=config)
+    services: Services = server.app[SERVICES]
+    await services.operators.add(
+        "ada@desk.test", name="Ada", role="admin", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    people, filing = services.helpdesk.people, services.helpdesk.filing
+    site = {"site_id": "1234"}
+    acme = await people.add_organisation("Acme", max_editors_per_site=3)
+    for name in ("ann", "bob", "cid", "dan"):
+        await people.add_member(acme, f"{name}@acme.be", name=name.title())
+    for name in ("ann", "bob", "cid"):
+        await filing.file(NewTicket(email=f"{name}@acme.be", subject="S", fields=site))
+    with pytest.raises(Refused):
+        await filing.file(NewTicket(email="dan@acme.be", subject="S", fields=site))
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        await login(http)
+        path = f"/console/orgs/{acme.id}"
+        status, page = await _page(http, path)
+        seats = page.split('class="seats"')[1].split("</table>")[0]
+        assert seats.count("<td>1234</td>") == 3 and "Bob &lt;bob@acme.be&gt;" in seats
+        status, _, page = await _post(
+            http, path, action="release_seat", site="1234", email="dan@acme.be"
+        )
+        assert status == 400 and "This person holds no seat on this site." in page
+        status, _, _ = await _post(
+            http, path, action="release_seat", site="1234", email="bob@acme.be"
+        )
+        assert status == 303
+    await filing.file(NewTicket(email="dan@acme.be", subject="S", fields=site))
+    assert [r.email for _, r in await people.seats(acme)] == [
+        "ann@acme.be",
+        "cid@acme.be",
+        "dan@acme.be",
+    ]

@@ -7,6 +7,14 @@ from __future__ import annotations
 __all__ = ["ADMIN_TEXTS", "error_key"]
 
 _EN = {
+    "site_seats": "Site seats",
+    "site_seats_help": "A member takes a seat on a site by filing a ticket that names it. "
+    "Free a seat to let another member take it.",
+    "site": "Site",
+    "editor": "Editor",
+    "free_seat": "Free the seat",
+    "no_seat": "No seat taken.",
+    "err_no_seat": "This person holds no seat on this site.",
     "orgs": "Organisations",
     "orgs_help": "Customer accounts. When the desk's access is “customers”, members of an "
     "organisation with an active contract, and people you invite, may file tickets.",
@@ -94,6 +102,14 @@ _EN = {
 }
 
 _FR = {
+    "site_seats": "Places par site",
+    "site_seats_help": "Un membre prend une place sur un site en ouvrant un ticket qui le "
+    "nomme. Libérez une place pour qu'un autre membre puisse la prendre.",
+    "site": "Site",
+    "editor": "Éditeur",
+    "free_seat": "Libérer la place",
+    "no_seat": "Aucune place prise.",
+    "err_no_seat": "Cette personne n'a pas de place sur ce site.",
     "orgs": "Organisations",
     "orgs_help": "Les comptes clients. Quand l'accès du desk est « customers », les membres "
     "d'une organisation sous contrat actif, et les personnes invitées, peuvent ouvrir des "
@@ -183,6 +199,14 @@ _FR = {
 }
 
 _NL = {
+    "site_seats": "Plaatsen per site",
+    "site_seats_help": "Een lid neemt een plaats op een site in door een ticket aan te "
+    "maken dat die site noemt. Maak een plaats vrij zodat een ander lid ze kan nemen.",
+    "site": "Site",
+    "editor": "Redacteur",
+    "free_seat": "Plaats vrijmaken",
+    "no_seat": "Geen plaats ingenomen.",
+    "err_no_seat": "Deze persoon heeft geen plaats op deze site.",
     "orgs": "Organisaties",
     "orgs_help": "Klantaccounts. Als de toegang van de desk „customers” is, mogen leden "
     "van een organisatie met een actief contract, en mensen die u uitnodigt, tickets "
@@ -288,6 +312,7 @@ _ERRORS = {
     "notice_ends": "err_notice_ends",
     "notice_orgs": "err_notice_orgs",
     "notice_gone": "err_notice_gone",
+    "no_seat": "err_no_seat",
 }
 
 

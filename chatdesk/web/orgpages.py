@@ -1,5 +1,5 @@
 """The console's organisation pages (admins): ``/console/orgs`` lists and creates them,
-``/console/orgs/{id}`` manages one's members, invitations, contract, caps and
+``/console/orgs/{id}`` manages one's members, site seats, invitations, contract, caps and
 notification addresses, through the services the ``chatdesk orgs`` command uses."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ..wire.admin import (
     OrgInviteForm,
     OrgMemberAddForm,
     OrgMemberRemoveForm,
+    OrgSeatReleaseForm,
 )
 from .adminpages import PageError, admin_page, read_admin_form, render_admin
 from .appkeys import EVENTS, SERVICES
@@ -34,6 +35,7 @@ _ONE = "console/org.html"
 _ACTIONS: dict[str, type[Any]] = {
     "add_member": OrgMemberAddForm,
     "remove_member": OrgMemberRemoveForm,
+    "release_seat": OrgSeatReleaseForm,
     "invite": OrgInviteForm,
     "contract": OrgContractForm,
     "caps": OrgCapsForm,
@@ -65,7 +67,8 @@ async def orgs_page(request: web.Request) -> web.StreamResponse:
 
 @login_required
 async def org_page(request: web.Request) -> web.StreamResponse:
-    """One organisation: members, pending invitations, contract, caps, addresses."""
+    """One organisation: members, site seats, pending invitations, contract, caps,
+    addresses."""
     context = await admin_page(request, _ONE)
     if isinstance(context, web.Response):
         return context
@@ -94,6 +97,7 @@ async def org_page(request: web.Request) -> web.StreamResponse:
     context |= {
         "org": org,
         "members": await services.helpdesk.people.members(org),
+        "seats": await services.helpdesk.people.seats(org),
         "invitations": invitations,
         "addresses": await services.mail.addresses.org_addresses(org),
         "kinds": [k.value for k in AddressKind],
@@ -125,6 +129,8 @@ async def _change(request: web.Request, services: Services, org: Organisation, f
             await people.add_member(org, form.email, role=form.role, name=form.name)
         elif isinstance(form, OrgMemberRemoveForm):
             await _remove_member(services, org, form.email)
+        elif isinstance(form, OrgSeatReleaseForm):
+            await people.release_seat(org, form.site, form.email)
         elif isinstance(form, OrgInviteForm):
             _, events = await people.invite(request[SESSION].operator, form.email, org)
             await request.app[EVENTS].publish(events)

@@ -19,6 +19,7 @@ __all__ = [
     "OrgInviteForm",
     "OrgMemberAddForm",
     "OrgMemberRemoveForm",
+    "OrgSeatReleaseForm",
 ]
 
 Csrf = Annotated[str, msgspec.Meta(max_length=200)]
@@ -55,6 +56,15 @@ class OrgMemberRemoveForm(In):
     """``POST /console/orgs/{id}`` with ``action=remove_member``."""
 
     action: Literal["remove_member"]
+    email: Email
+    csrf: Csrf = ""
+
+
+class OrgSeatReleaseForm(In):
+    """``POST /console/orgs/{id}`` with ``action=release_seat``: free an editor's seat."""
+
+    action: Literal["release_seat"]
+    site: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     email: Email
     csrf: Csrf = ""
 
