@@ -4,7 +4,7 @@ notices (/console/notices); admins only, CSRF checked, errors shown on the page.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.supportbase import SESSION_COOKIE
 
+from .clients import VisitorClient
 from .conftest import StartServer
 from .mail.conftest import FROM, PUBLIC, Sink
 from .test_console_http import PASSWORD, form_csrf, login
@@ -218,9 +219,12 @@ async def test_a_notice_for_one_org_shows_to_its_members_only(
 
 
 async def test_a_notice_for_everyone_with_an_end_time(
-    desk: TestServer, http: ClientSession
+    desk: TestServer, http: ClientSession, new_client: Callable[[TestServer], VisitorClient]
 ) -> None:
     services: Services = desk.app[SERVICES]
+    visitor = new_client(desk)
+    await visitor.connect()
+    assert visitor.session["notices"] == []
     await login(http)
     status, _, page = await _post(
         http, "/console/notices", title="Outage", body="x", ends_at="2001-01-01T10:00"
@@ -234,6 +238,9 @@ async def test_a_notice_for_everyone_with_an_end_time(
     (notice,) = await services.helpdesk.notices.list()
     assert notice.audience == () and notice.ends_at is not None
     assert notice.ends_at.year == 2999
+    # Connected widgets get the banner at once (the console publishes the event).
+    [banner] = (await visitor.next("notices"))["notices"]
+    assert banner["title"] == "Outage" and banner["body_html"] == "<p>Mail is down.</p>"
     status, page = await _page(http, "/console/notices")
     assert "2999-01-01 10:00" in page and "Everyone" in page
 
