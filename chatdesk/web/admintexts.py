@@ -7,6 +7,8 @@ from __future__ import annotations
 __all__ = ["ADMIN_TEXTS", "error_key"]
 
 _EN = {
+    "contract_colon": "Contract:",
+    "seats_colon": "Seats:",
     "site_seats": "Site seats",
     "site_seats_help": "A member takes a seat on a site by filing a ticket that names it. "
     "Free a seat to let another member take it.",
@@ -102,6 +104,8 @@ _EN = {
 }
 
 _FR = {
+    "contract_colon": "Contrat :",
+    "seats_colon": "Places :",
     "site_seats": "Places par site",
     "site_seats_help": "Un membre prend une place sur un site en ouvrant un ticket qui le "
     "nomme. Libérez une place pour qu'un autre membre puisse la prendre.",
@@ -199,6 +203,8 @@ _FR = {
 }
 
 _NL = {
+    "contract_colon": "Contract:",
+    "seats_colon": "Plaatsen:",
     "site_seats": "Plaatsen per site",
     "site_seats_help": "Een lid neemt een plaats op een site in door een ticket aan te "
     "maken dat die site noemt. Maak een plaats vrij zodat een ander lid ze kan nemen.",

@@ -116,3 +116,29 @@ async def test_an_admin_publishes_a_notice_a_member_sees_it(
     assert await banner.locator("script").count() == 0
     tom = await portal_of(desk, new_context, "tom@other.be")
     await expect(tom.locator("section.notices")).to_have_count(0)
+
+
+async def test_the_admin_pages_fit_a_phone_in_french(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    services = desk.app[SERVICES]
+    acme = await services.helpdesk.people.add_organisation("Acme Web Hébergement")
+    await services.helpdesk.people.add_member(acme, "lea.dubois@acme-hebergement.be")
+    phone = await (
+        await new_context(viewport={"width": 390, "height": 844}, locale="fr-BE")
+    ).new_page()
+    await phone.goto(desk.url + "/console/notices")
+    await phone.locator("input[name=email]").fill("ann@desk.test")
+    await phone.locator("input[name=password]").fill(PASSWORD)
+    await phone.locator("form button[type=submit]").click()
+    await expect(phone.get_by_role("heading", name="Avis de service")).to_be_visible()
+    for path, heading in (
+        ("/console/notices", "Avis de service"),
+        ("/console/orgs", "Organisations"),
+        (f"/console/orgs/{acme.id}", acme.name),
+    ):
+        await phone.goto(desk.url + path)
+        await expect(phone.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways ({width}px)"
+    await phone.screenshot(path=str(tmp_path / "console-org-phone.png"), full_page=True)
