@@ -41,6 +41,8 @@ from .web import (
     gaps,
     helpcentre,
     mailpages,
+    noticepages,
+    orgpages,
     reports,
     routes,
     support,
@@ -153,6 +155,8 @@ def create_app(
     tickets.setup(app)  # before the console's catch-all /console/{view}
     reports.setup(app)
     gaps.setup(app)
+    orgpages.setup(app)
+    noticepages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

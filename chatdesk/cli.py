@@ -1,4 +1,5 @@
-"""The ``chatdesk`` command line: ``serve``, ``kb`` (bot authors), ``operators``, ``db``."""
+"""The ``chatdesk`` command line: ``serve``, ``kb`` (bot authors), ``operators``, ``orgs``,
+``notices``, ``db``."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
-        "and test the bot's knowledge (kb), manage operators, organisations and API tokens, "
-        "migrate, copy or back up the database (db).",
+        "and test the bot's knowledge (kb), manage operators, organisations, service "
+        "notices and API tokens, migrate, copy or back up the database (db).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)

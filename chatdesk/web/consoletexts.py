@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .admintexts import ADMIN_TEXTS
+
 __all__ = ["CONSOLE_TEXTS", "TICKET_TEXTS"]
 
 #: The ticket views', ticket page's and reports' texts: one file read by the server and
@@ -313,6 +315,6 @@ _NL = {
 
 #: Every text by language, then key; every language has every key (tests check it).
 CONSOLE_TEXTS: dict[str, dict[str, str]] = {
-    lang: texts | TICKET_TEXTS[lang] | _GAPS_TEXTS[lang]
+    lang: texts | TICKET_TEXTS[lang] | _GAPS_TEXTS[lang] | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

@@ -88,62 +88,46 @@ def test_tokens_create_list_revoke(
     assert status == 1 and "no active operator" in err
 
 
-def test_service_notices_from_the_command_line(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_notices_publish_list_end(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
 ) -> None:
-    def call(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        return run(capsys, monkeypatch, *argv, stdin=stdin)
+    def ok(*argv: str, stdin: str = "") -> str:
+        status, out, err = run(capsys, monkeypatch, *argv, stdin=stdin)
+        assert status == 0, err
+        return out
 
-    assert (
-        call(
-            "operators",
-            "add",
-            "ada@desk.test",
-            "--name",
-            "Ada",
-            "--role",
-            "admin",
-            "--departments",
-            "general",
-            stdin="correct horse battery\n",
-        )[0]
-        == 0
-    )
-    assert (
-        call(
-            "operators",
-            "add",
-            "bob@desk.test",
-            "--name",
-            "Bob",
-            "--departments",
-            "general",
-            stdin="correct horse battery\n",
-        )[0]
-        == 0
-    )
-    assert call("orgs", "add", "Acme")[0] == 0
-    status, out, err = call(
-        "notices", "publish", "--by", "ada@desk.test", "--title", "Maintenance  of VPS",
-        "--body", "We **restart** the hosts.", "--severity", "maintenance",
-        "--ends", "2099-01-01T06:00+01:00", "--org", "Acme",
+    ok("orgs", "add", "Acme")
+    ok("orgs", "add", "Other")
+    body = data_dir / "notice.md"
+    body.write_text("Backups pause **Sunday**.\n", encoding="utf-8")
+    out = ok(
+        "notices", "publish", "--title", "Planned maintenance", "--body-file", str(body),
+        "--severity", "maintenance", "--ends", "2999-01-01T04:00",
     )  # fmt: skip
-    assert status == 0 and "published notice" in out and "Maintenance of VPS" in out, err
-    notice_id = out.split()[2].rstrip(":")
-    status, out, _ = call("notices", "list")
-    assert status == 0 and notice_id in out and "maintenance" in out
-    # Only admins publish; a time without a zone and an unknown organisation are refused.
-    status, _, err = call("notices", "publish", "--by", "bob@desk.test", "--title", "x",
-                          "--body", "y")  # fmt: skip
-    assert status == 1 and "only admins" in err
-    with pytest.raises(SystemExit):
-        call("notices", "publish", "--by", "ada@desk.test", "--title", "x", "--body", "y",
-             "--ends", "2099-01-01T06:00")  # fmt: skip
-    assert "needs a time zone" in capsys.readouterr().err
-    status, _, err = call("notices", "publish", "--by", "ada@desk.test", "--title", "x",
-                          "--body", "y", "--org", "Nobody")  # fmt: skip
-    assert status == 1 and "Nobody" in err
-    status, out, _ = call("notices", "end", notice_id, "--by", "ada@desk.test")
-    assert status == 0 and "has ended" in out
-    status, _, err = call("notices", "end", notice_id, "--by", "ada@desk.test")
-    assert status == 1 and "no such running notice" in err
+    assert "(maintenance) to everyone" in out
+    everyone = out.split()[2]
+    out = ok(
+        "notices", "publish", "--title", "Acme moves", "--body-file", "-", "--org", "acme",
+        "--starts", "2999-01-01T00:00+01:00", stdin="Tonight.",
+    )  # fmt: skip
+    assert "(info) to 1 organisation(s)" in out
+    listing = ok("notices", "list")
+    assert "Planned maintenance" in listing and "everyone" in listing
+    assert "2999-01-01T03:00:00.000Z" in listing  # 04:00 in Brussels (the default zone)
+    assert "Acme moves" in listing and "scheduled" in listing and "Acme" in listing
+    assert "notice " + everyone + " has ended" in ok("notices", "end", everyone)
+    assert "ended" in ok("notices", "list")
+    for argv, status_, message in (
+        (("end", everyone), 1, "no such running notice"),
+        (("publish", "--title", "x", "--body-file", str(body), "--org", "Nope"), 1,
+         "no organisation 'Nope'"),
+        (("publish", "--title", " ", "--body-file", str(body)), 1, "needs a title"),
+        (("publish", "--title", "x", "--body-file", str(data_dir / "none.md")), 2,
+         "No such file"),
+        (("publish", "--title", "x", "--body-file", str(body), "--ends", "tomorrow"), 2,
+         "'tomorrow' is not an ISO 8601 time"),
+        (("publish", "--title", "x", "--body-file", str(body), "--by", "no@desk.test"), 1,
+         "no active operator"),
+    ):  # fmt: skip
+        status, _, err = run(capsys, monkeypatch, "notices", *argv)
+        assert status == status_ and message in err, (argv, err)
