@@ -238,6 +238,8 @@ class FilingService:
             return None
         organisation = await self.store.requesters.get_organisation(requester.organisation_id)
         cap = organisation.max_editors_per_site if organisation else None
+        if cap is None:  # the organisation's own cap wins over the desk's
+            cap = self.config.helpdesk.max_editors_per_site
         return SeatClaim(requester.organisation_id, values[seats.id], requester.id, cap)
 
     async def _concerned(self, request: NewTicket, follow_up_of: Ticket | None) -> set[str]:
