@@ -81,6 +81,31 @@ async def test_the_fourth_editor_of_a_site_is_refused_with_whom_to_ask(
     )
 
 
+async def test_the_desk_caps_editors_unless_the_organisation_sets_its_own(
+    store: Store, clock: Clock
+) -> None:
+    hd = services(store, clock, max_editors_per_site=1)
+    people = hd.helpdesk.people
+    capped = await people.add_organisation("Capped")  # no cap of its own: the desk's 1
+    roomy = await people.add_organisation("Roomy", max_editors_per_site=2)  # its own wins
+    for org, names in ((capped, ("ann", "bob")), (roomy, ("cid", "dan", "eve"))):
+        for name in names:
+            await people.add_member(org, f"{name}@{org.name.lower()}.be", name=name.title())
+
+    async def file(email: str) -> None:
+        await hd.helpdesk.filing.file(
+            NewTicket(email=email, subject="Site", fields={"site_id": "1234"})
+        )
+
+    await file("ann@capped.be")
+    with pytest.raises(Refused):
+        await file("bob@capped.be")
+    await file("cid@roomy.be")
+    await file("dan@roomy.be")
+    with pytest.raises(Refused):
+        await file("eve@roomy.be")
+
+
 SPECS = (
     FieldSpec("site_id", "text", pattern=r"^\d{4}$"),
     FieldSpec("url", "url"),
