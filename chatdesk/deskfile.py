@@ -103,6 +103,8 @@ class HelpdeskSection(_Section):
     first_response: Literal["human_reply", "registration_notice"] = "human_reply"
     auto_close: str = "5 business days"
     sla_warning: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.8
+    #: What the web form requires besides the e-mail address (``name``, ``phone``).
+    form_requires: list[Literal["name", "phone"]] = msgspec.field(default_factory=list)
     #: Editors per site when the organisation sets no cap of its own (``seats`` fields).
     max_editors_per_site: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
 

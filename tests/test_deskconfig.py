@@ -90,6 +90,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("[phone]\nnumber = '02 555 12 12'\nhours = ['09:00-13:00', '12:00-18:00']\n", "overlap"),
         ("[phone]\nnumber = '02 555 12 12'\npriorities = ['critical']\n", "priorities"),
         ("[helpdesk]\nmax_editors_per_site = 0\n", "max_editors_per_site"),
+        ("[helpdesk]\nform_requires = ['fax']\n", "form_requires"),
     ],
 )
 def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:

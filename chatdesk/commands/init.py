@@ -68,9 +68,7 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
     return write_desk(args.dir, answers, force=args.force)
 
 
-def ask(
-    presets: list[Preset], *, name: str | None = None, stream: TextIO | None = None
-) -> Answers:
+def ask(presets: list[Preset], *, name: str | None = None, stream: TextIO | None = None) -> Answers:
     """Ask the preset, name, languages and time zone (``stream``: tests' answers)."""
     console = Console()
     console.print("[bold]A new chatdesk[/bold]: a few questions (Enter keeps the default).")

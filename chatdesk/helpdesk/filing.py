@@ -112,6 +112,10 @@ class FilingService:
             raise InvalidPayload(f"channel must be one of: {', '.join(Channel)}")
         subject = clean_subject(request.subject)
         description = clean_text(request.description, required=False)
+        if request.channel == "form" and operator is None:
+            for detail in sorted(self.config.helpdesk.form_requires):
+                if not str(getattr(request, detail)).strip():
+                    raise InvalidPayload(f"{detail} is required on this desk's form", code=detail)
         requester = await self.people.requester(
             request.email, name=request.name, phone=request.phone, lang=lang
         )

@@ -35,6 +35,8 @@ _FIELD_OF = {
     "type": ("type", "err_choice"),
     "department": ("department", "err_choice"),
     "not_found": ("concerning", "err_concerning"),
+    "name": ("name", "err_name_required"),
+    "phone": ("phone", "err_phone_required"),
 }
 
 

@@ -106,6 +106,28 @@ async def test_the_desk_caps_editors_unless_the_organisation_sets_its_own(
         await file("eve@roomy.be")
 
 
+async def test_the_form_requires_the_contact_the_desk_asks_for(store: Store, clock: Clock) -> None:
+    hd = services(store, clock, form_requires=frozenset({"name", "phone"}))
+    filing = hd.helpdesk.filing
+    with pytest.raises(InvalidPayload) as info:
+        await filing.file(NewTicket(email="ann@example.be", subject="Site", name="Ann"))
+    assert info.value.code == "phone"
+    with pytest.raises(InvalidPayload) as info:
+        await filing.file(NewTicket(email="ann@example.be", subject="Site", phone="02 555 12 12"))
+    assert info.value.code == "name"
+    await filing.file(
+        NewTicket(email="ann@example.be", subject="Site", name="Ann", phone="02 555 12 12")
+    )
+    # E-mail has no phone number to give; operators file with what they have.
+    await filing.file(NewTicket(email="bob@example.be", subject="Mail", channel="email"))
+    ann = await hd.operators.add(
+        "ann@desk.test", name="Ann", role="operator", departments=("general",),
+        languages=("fr",), password="correct horse battery",
+    )  # fmt: skip
+    phoned = NewTicket(email="cid@example.be", subject="Tel", channel="form")
+    await filing.file(phoned, operator=ann)
+
+
 SPECS = (
     FieldSpec("site_id", "text", pattern=r"^\d{4}$"),
     FieldSpec("url", "url"),

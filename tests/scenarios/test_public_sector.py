@@ -61,6 +61,11 @@ async def test_a_city_files_and_the_desk_keeps_its_promises(start_desk: StartDes
     ):  # fmt: skip
         assert label in html.unescape(form), label
 
+    # The contact is complete: without a phone number the form is refused, in Dutch.
+    response, page = await desk.file(lang="nl", **_incident("an@gent.be", phone=""))
+    assert response.status == 400
+    assert "Uw telefoonnummer, alstublieft" in html.unescape(page)
+
     # A 5-digit site ID is refused, in Dutch, next to its field.
     response, page = await desk.file(lang="nl", **_incident("an@gent.be", site="12345"))
     assert response.status == 422
@@ -151,13 +156,15 @@ async def test_a_complaint_reaches_the_service_manager_not_the_operator(
     assert "Een klacht indienen" in form and "Nummer van de betrokken aanvraag" in form
     response, page = await desk.file(
         lang="nl", path="/support/new?type=complaint", email="an@gent.be", name="An",
-        type="complaint", subject="Onvriendelijk antwoord", concerning="#000099",
+        phone="09 266 11 11", type="complaint", subject="Onvriendelijk antwoord",
+        concerning="#000099",
         description="De medewerker was onbeleefd.",
     )  # fmt: skip
     assert response.status == 400 and "We vinden geen aanvraag met dit nummer" in page
     response, _ = await desk.file(
         lang="nl", path="/support/new?type=complaint", email="an@gent.be", name="An",
-        type="complaint", subject="Onvriendelijk antwoord", concerning=first.ticket.label,
+        phone="09 266 11 11", type="complaint", subject="Onvriendelijk antwoord",
+        concerning=first.ticket.label,
         description="De medewerker was onbeleefd.",
     )  # fmt: skip
     assert response.status == 303
@@ -180,6 +187,8 @@ async def test_a_person_typing_a_five_digit_site_id_is_told_in_dutch(
     async with browser_page(locale="nl-BE") as page:
         await page.goto(desk.url + "/support/new?lang=nl")
         await page.get_by_label("E-mailadres").fill("an@gent.be")
+        await page.get_by_label("Naam").fill("An")
+        await page.get_by_label("Telefoon").fill("+32 9 266 11 11")
         await page.get_by_label("Onderwerp").fill("De zoekfunctie werkt niet")
         await page.get_by_label("Beschrijving").fill("Zoeken geeft altijd nul resultaten.")
         await page.get_by_label("Site-ID (4 cijfers)").fill("12345")
