@@ -17,6 +17,8 @@ from playwright.async_api import expect
 from chatdesk.events import TicketAssigned, TicketCreated
 from chatdesk.mail import MAIL_SECONDS
 
+from ..clients import OperatorClient
+from ..cluster import login
 from .conftest import PNG, ScenarioDesk, StartDesk, browser_page
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -161,6 +163,11 @@ async def test_a_complaint_reaches_the_service_manager_not_the_operator(
         description="De medewerker was onbeleefd.",
     )  # fmt: skip
     assert response.status == 400 and "We vinden geen aanvraag met dit nummer" in page
+    # Jan and Els have the console open.
+    consoles = {}
+    for email in ("jan@desk.test", "els@desk.test"):
+        consoles[email] = OperatorClient(desk.url)
+        await consoles[email].connect(None, headers={"Cookie": await login(desk.url, email)})
     response, _ = await desk.file(
         lang="nl", path="/support/new?type=complaint", email="an@gent.be", name="An",
         phone="09 266 11 11", type="complaint", subject="Onvriendelijk antwoord",
@@ -178,6 +185,16 @@ async def test_a_complaint_reaches_the_service_manager_not_the_operator(
     assert status == 404
     status, body = await desk.api("jan@desk.test", "GET", "/tickets")
     assert complaint.id not in [t["id"] for t in body["tickets"]]
+    # Live: Els's console gets the complaint; Jan's gets the next ordinary ticket only.
+    while (seen := await consoles["els@desk.test"].next("ticket"))["id"] != complaint.id:
+        pass  # the ordinary tickets' news before it
+    assert seen["type"] == "complaint"
+    response, _ = await desk.file(lang="nl", **_incident("an@gent.be", subject="Nog een fout"))
+    assert response.status == 303
+    ordinary = desk.published(TicketCreated)[-1].ticket
+    assert (await consoles["jan@desk.test"].next("ticket"))["id"] == ordinary.id
+    for console in consoles.values():
+        await console.close()
 
 
 async def test_a_person_typing_a_five_digit_site_id_is_told_in_dutch(
