@@ -58,6 +58,11 @@ async def test_a_client_files_and_the_desk_keeps_its_promises(start_desk: StartD
     response, page = await desk.file(lang="fr", **_request(email="inconnu@example.fr"))
     assert response.status == 403
     assert "réservé aux clients sous contrat" in html.unescape(page)
+    stranger = mail_from("inconnu@example.fr", "Devis", "Bonjour, pouvez-vous refaire notre site ?")
+    assert (await desk.receiver.send(stranger)).startswith("2")
+    assert desk.published(TicketCreated) == []
+    [refusal] = await desk.deliver()
+    assert refusal["To"].addresses[0].addr_spec == "inconnu@example.fr"
     await desk.services.helpdesk.people.invite(None, "invitee@freelance.fr")
     response, _ = await desk.file(lang="fr", **_request(email="invitee@freelance.fr"))
     assert response.status == 303
