@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from chatdesk.attachments import check_attachment
-from chatdesk.errors import Forbidden, InvalidFields, InvalidPayload, TooLarge, Unauthorized
+from chatdesk.errors import (
+    Forbidden,
+    InvalidFields,
+    InvalidPayload,
+    NotFound,
+    TooLarge,
+    Unauthorized,
+)
 from chatdesk.events import InvitationCreated, SeatRefused
 from chatdesk.fields import validate_fields
 from chatdesk.helpdesk import Edit, NewTicket, Refused, TicketFilter, Upload
@@ -244,6 +251,11 @@ async def test_complaints_go_to_a_service_manager_never_the_operator_concerned(
         await hd.helpdesk.tickets.change(zoe, complaint.id, Edit(assignee=ann.id))
     with pytest.raises(Exception, match="no ticket"):
         await hd.helpdesk.tickets.reply(complaint.id, ann, "moi ?")
+    # A requester names only their own (or their organisation's) tickets; an operator any.
+    other = NewTicket(email="max@example.be", subject="Moi", type="complaint", concerning="1")
+    with pytest.raises(NotFound):
+        await hd.helpdesk.filing.file(other)
+    await hd.helpdesk.filing.file(other, operator=ann)
 
 
 async def test_api_tokens(store: Store, clock: Clock) -> None:

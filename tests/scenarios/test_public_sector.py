@@ -163,6 +163,13 @@ async def test_a_complaint_reaches_the_service_manager_not_the_operator(
         description="De medewerker was onbeleefd.",
     )  # fmt: skip
     assert response.status == 400 and "We vinden geen aanvraag met dit nummer" in page
+    # Someone of another city cannot name (nor probe) An's request.
+    await desk.customer("Stad Brugge", "eva@brugge.be")
+    response, page = await desk.file(
+        lang="nl", path="/support/new?type=complaint", email="eva@brugge.be", name="Eva",
+        phone="050 44 80 00", type="complaint", subject="Klacht", concerning=first.ticket.label,
+    )  # fmt: skip
+    assert response.status == 400 and "We vinden geen aanvraag met dit nummer" in page
     # Jan and Els have the console open.
     consoles = {}
     for email in ("jan@desk.test", "els@desk.test"):
