@@ -7,21 +7,26 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import time
+from itertools import pairwise
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
 from rich.console import Console
 from rich.prompt import Prompt
 
 from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
 from ..errors import ConfigError
+from ..hours import DAYS
 from ..presets import Preset, find_preset, list_presets
 
-__all__ = ["Answers", "add_parser", "ask", "set_key"]
+__all__ = ["Answers", "add_parser", "ask", "set_key", "set_table", "write_desk"]
 
 CONFIG = "chatdesk.toml"
+_BLOCK = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +48,8 @@ class Answers:
     name: str | None = None
     languages: tuple[str, ...] = ()
     timezone: str | None = None
+    #: Opening blocks of Monday to Friday (``09:00-12:00``); empty: the preset's week.
+    hours: tuple[str, ...] = ()
 
 
 def _init(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,7 +76,8 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def ask(presets: list[Preset], *, name: str | None = None, stream: TextIO | None = None) -> Answers:
-    """Ask the preset, name, languages and time zone (``stream``: tests' answers)."""
+    """Ask the preset, name, languages, time zone and opening hours (``stream``: tests'
+    answers)."""
     console = Console()
     console.print("[bold]A new chatdesk[/bold]: a few questions (Enter keeps the default).")
     for preset in presets:
@@ -88,14 +96,46 @@ def ask(presets: list[Preset], *, name: str | None = None, stream: TextIO | None
         if languages and all(lang in LANGUAGES for lang in languages):
             break
         console.print("[red]Choose among fr, nl and en, separated by commas.[/red]")
+    default_zone, default_hours = _preset_hours(preset)
     while True:
-        timezone = Prompt.ask("Time zone", default="Europe/Brussels", stream=stream)
+        timezone = Prompt.ask("Time zone", default=default_zone, stream=stream)
         try:
             ZoneInfo(timezone)
             break
         except (ZoneInfoNotFoundError, ValueError):
             console.print(f"[red]{timezone!r} is not a time zone such as Europe/Paris.[/red]")
-    return Answers(preset, name=name, languages=languages, timezone=timezone)
+    while True:
+        text = Prompt.ask(
+            "Opening hours, Monday to Friday", default=", ".join(default_hours), stream=stream
+        )
+        hours = tuple(block.strip() for block in text.split(",") if block.strip())
+        if _valid_hours(hours):
+            break
+        console.print("[red]Give blocks in order such as 09:00-12:00, 13:30-18:00.[/red]")
+    return Answers(preset, name=name, languages=languages, timezone=timezone, hours=hours)
+
+
+def _preset_hours(preset: Preset) -> tuple[str, list[str]]:
+    """Return the preset's time zone and the opening blocks of its first open day."""
+    data = msgspec.toml.decode((preset.folder / CONFIG).read_bytes())
+    hours = data.get("hours", {})
+    week = hours.get("week") or {"monday": ["09:00-18:00"]}
+    first = next((blocks for blocks in week.values() if blocks), ["09:00-18:00"])
+    return str(hours.get("timezone", "Europe/Brussels")), [str(b) for b in first]
+
+
+def _valid_hours(blocks: tuple[str, ...]) -> bool:
+    """Tell whether ``blocks`` are ``HH:MM-HH:MM`` blocks in order, not overlapping."""
+    bounds: list[time] = []
+    for block in blocks:
+        if not _BLOCK.match(block):
+            return False
+        try:
+            start, end = (time.fromisoformat(part) for part in block.split("-"))
+        except ValueError:
+            return False
+        bounds += [start, end]
+    return bool(bounds) and all(a < b for a, b in pairwise(bounds))
 
 
 def write_desk(folder: Path, answers: Answers, *, force: bool = False) -> int:
@@ -138,7 +178,24 @@ def _configure(text: str, answers: Answers) -> str:
         text = set_key(text, "desk", "name", answers.name)
     if answers.timezone:
         text = set_key(text, "hours", "timezone", answers.timezone)
+    if answers.hours:
+        blocks = json.dumps(list(answers.hours))
+        week = "".join(f"{day} = {blocks}\n" for day in DAYS[:5])
+        text = set_table(text, "hours.week", week)
     return text
+
+
+def set_table(text: str, table: str, body: str) -> str:
+    """Replace the keys of ``[table]`` in TOML ``text`` by ``body`` (add it if missing)."""
+    header = re.compile(rf"^\[{re.escape(table)}\]\s*(#.*)?$", re.M)
+    found = header.search(text)
+    if found is None:
+        return f"{text.rstrip()}\n\n[{table}]\n{body}"
+    start = found.end()
+    following = re.compile(r"^\s*\[", re.M).search(text, start)
+    if following is None:
+        return f"{text[:start]}\n{body}"
+    return f"{text[:start]}\n{body}\n{text[following.start() :].lstrip()}"
 
 
 def set_key(text: str, table: str, key: str, value: str) -> str:

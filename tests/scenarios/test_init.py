@@ -11,13 +11,14 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from chatdesk.cli import main
-from chatdesk.commands.init import Answers, ask, set_key, write_desk
+from chatdesk.commands.init import Answers, ask, set_key, set_table, write_desk
 from chatdesk.deskconfig import load_desk_config
 from chatdesk.presets import find_preset, list_presets
 
@@ -174,17 +175,29 @@ def test_list_and_errors(tmp_path: Path, chatdesk: Callable[..., Ran]) -> None:
 
 def test_the_questions_on_a_terminal(tmp_path: Path) -> None:
     # A wrong language and a wrong time zone are asked again.
-    answers = io.StringIO("public-sector\nStad Brugge\nde\nfr,nl\nEurope/Brugge\nEurope/Brussels\n")
+    answers = io.StringIO(
+        "public-sector\nStad Brugge\nde\nfr,nl\nEurope/Brugge\nEurope/Brussels\n"
+        "9-17\n13:00-17:00, 08:00-12:00\n08:00-12:00, 13:00-17:00\n"
+    )
     chosen = ask(list_presets(), stream=answers)
     assert chosen == Answers(
         find_preset("public-sector"),  # type: ignore[arg-type]
         name="Stad Brugge",
         languages=("fr", "nl"),
         timezone="Europe/Brussels",
+        hours=("08:00-12:00", "13:00-17:00"),
     )
     assert write_desk(tmp_path, chosen) == 0
     config = load_desk_config(tmp_path / "chatdesk.toml")
     assert config.name == "Stad Brugge" and str(config.hours.timezone) == "Europe/Brussels"
+    friday = datetime(2026, 11, 20, 7, 30, tzinfo=config.hours.timezone)
+    assert not config.hours.is_open(friday) and config.hours.is_open(friday.replace(hour=8))
+    assert not config.hours.is_open(friday.replace(hour=12, minute=30))
+    assert not config.hours.is_open(friday + timedelta(days=1, hours=2))  # no Saturday
+    # Enter keeps the preset's defaults: the agency's Paris and its hours.
+    kept = ask(list_presets(), stream=io.StringIO("agency\n\n\n\n\n"))
+    assert kept.timezone == "Europe/Paris" and kept.hours == ("09:00-12:00", "13:30-18:00")
+    assert kept.name is None and kept.languages == ("fr",)
     assert (tmp_path / ".env").read_text(encoding="utf-8") == "CHATDESK_DEFAULT_LANG=fr\n"
 
 
@@ -196,3 +209,8 @@ def test_set_key_keeps_the_rest_of_the_file() -> None:
     assert 'timezone = "Europe/Paris"' in set_key(text, "hours", "timezone", "Europe/Paris")
     assert set_key("[hours]\n", "desk", "name", "X").startswith('[desk]\nname = "X"\n')
     assert set_key("[desk]\n[hours]\n", "desk", "name", "X") == '[desk]\nname = "X"\n[hours]\n'
+    week = '[hours]\na = 1\n[hours.week]\nmonday = ["x"]\n\n[email]\nb = 2\n'
+    assert set_table(week, "hours.week", "friday = []\n") == (
+        "[hours]\na = 1\n[hours.week]\nfriday = []\n\n[email]\nb = 2\n"
+    )
+    assert set_table("[hours]\n", "hours.week", "x = 1\n") == "[hours]\n\n[hours.week]\nx = 1\n"
