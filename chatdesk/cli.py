@@ -1,5 +1,5 @@
-"""The ``chatdesk`` command line: ``serve``, ``kb`` (bot authors), ``operators``, ``orgs``,
-``notices``, ``db``."""
+"""The ``chatdesk`` command line: ``serve``, ``init``, ``kb`` (bot authors), ``operators``,
+``orgs``, ``notices``, ``db``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import db, kb, notices, operators, orgs, schema, serve
+from .commands import db, init, kb, notices, operators, orgs, schema, serve
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .logs import configure_logging
@@ -25,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
+    init.add_parser(commands)
     kb.add_parser(commands)
     operators.add_parser(commands)
     orgs.add_parser(commands)

@@ -156,6 +156,10 @@ class HelpdeskConfig:
     #: Pending or resolved tickets without requester reaction close after this; None: never.
     auto_close: Target | None = Target(days=5)
     sla_warning: float = 0.8
+    #: Contact details the web form requires besides the e-mail (``name``, ``phone``).
+    form_requires: frozenset[str] = frozenset()
+    #: Editors per site of an organisation that sets no cap of its own; None: no cap.
+    max_editors_per_site: int | None = None
     priorities: dict[str, PriorityConfig] = field(default_factory=_default_priorities)
     fields: tuple[FieldSpec, ...] = ()
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
@@ -200,6 +204,8 @@ def build_helpdesk(file: DeskFile) -> HelpdeskConfig:
         first_response=section.first_response,
         auto_close=auto_close,
         sla_warning=section.sla_warning,
+        max_editors_per_site=section.max_editors_per_site,
+        form_requires=frozenset(section.form_requires),
         priorities=_priorities(file),
         fields=_fields(file.fields),
         attachments=_attachments(file.attachments),

@@ -70,6 +70,8 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
         "default_type": "question"
         if any(kind.value == "question" for kind in helpdesk.types)
         else helpdesk.types[0].value,
+        "requires": sorted(helpdesk.form_requires),
+        "offers_complaints": any(kind.value == "complaint" for kind in helpdesk.types),
         "departments": departments,
         "default_department": config.default_department,
         "priorities": priorities,
