@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .deskfile import EmailSection
 from .helpdeskconfig import Target, parse_target
@@ -47,13 +47,29 @@ class SmtpTarget:
 
 def parse_smtp_url(url: str) -> SmtpTarget:
     """Return the server ``url`` names. :raises ValueError: saying what is wrong."""
+    parts, port, starttls = _server_url(url, "smtp", 25, 465, "smtp://host:587")
+    return SmtpTarget(
+        host=str(parts.hostname),
+        port=port,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        tls=parts.scheme == "smtps",
+        starttls=starttls,
+    )
+
+
+def _server_url(
+    url: str, scheme: str, port: int, tls_port: int, example: str
+) -> tuple[SplitResult, int, bool]:
+    """Split a mail server's URL (``scheme://`` or ``schemes://``, ``?starttls=1``); return
+    its parts, its port (the scheme's default) and whether to upgrade with STARTTLS."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("smtp", "smtps"):
-        raise ValueError("the scheme must be smtp:// or smtps://")
+    if parts.scheme not in (scheme, scheme + "s"):
+        raise ValueError(f"the scheme must be {scheme}s:// (TLS) or {scheme}://")
     if not parts.hostname:
-        raise ValueError("a host is required (smtp://host:587)")
+        raise ValueError(f"a host is required ({example})")
     try:
-        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        number = parts.port or (tls_port if parts.scheme == scheme + "s" else port)
     except ValueError:
         raise ValueError("the port must be a number from 1 to 65535") from None
     query = parse_qs(parts.query, keep_blank_values=True)
@@ -61,16 +77,9 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     if unknown:
         raise ValueError(f"unknown option {sorted(unknown)[0]!r} (only starttls=1)")
     starttls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes", "on")
-    if starttls and parts.scheme == "smtps":
-        raise ValueError("smtps:// is TLS already; starttls=1 is for smtp://")
-    return SmtpTarget(
-        host=parts.hostname,
-        port=port,
-        username=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-        tls=parts.scheme == "smtps",
-        starttls=starttls,
-    )
+    if starttls and parts.scheme == scheme + "s":
+        raise ValueError(f"{scheme}s:// is TLS already; starttls=1 is for {scheme}://")
+    return parts, number, starttls
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,31 +103,16 @@ class ImapTarget:
 
 def parse_imap_url(url: str) -> ImapTarget:
     """Return the mailbox ``url`` names. :raises ValueError: saying what is wrong."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("imap", "imaps"):
-        raise ValueError("the scheme must be imaps:// (TLS) or imap://")
-    if not parts.hostname:
-        raise ValueError("a host is required (imaps://user:pass@host:993/INBOX)")
+    parts, port, starttls = _server_url(url, "imap", 143, 993, "imaps://user:pass@host:993/INBOX")
     if not parts.username:
         raise ValueError("a user name is required (imaps://user:pass@host/INBOX)")
-    try:
-        port = parts.port or (993 if parts.scheme == "imaps" else 143)
-    except ValueError:
-        raise ValueError("the port must be a number from 1 to 65535") from None
-    query = parse_qs(parts.query, keep_blank_values=True)
-    unknown = set(query) - {"starttls"}
-    if unknown:
-        raise ValueError(f"unknown option {sorted(unknown)[0]!r} (only starttls=1)")
-    starttls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes", "on")
-    if starttls and parts.scheme == "imaps":
-        raise ValueError("imaps:// is TLS already; starttls=1 is for imap://")
     folder = unquote(parts.path.strip("/")) or "INBOX"
     if not _FOLDER.match(folder):
         raise ValueError(
             f"the folder {folder!r} must be printable ASCII without quotes, backslashes or &"
         )
     return ImapTarget(
-        host=parts.hostname,
+        host=str(parts.hostname),
         port=port,
         username=unquote(parts.username),
         password=unquote(parts.password or ""),

@@ -50,7 +50,7 @@ def test_imap_urls(url: str, target: ImapTarget) -> None:
         ({"CHATDESK_IMAP_URL": "imaps://u:secret@mail.ex?starttls=1"}, "TLS already"),
         ({"CHATDESK_IMAP_URL": "imaps://u:secret@mail.ex/Bo%C3%AEte"}, "printable ASCII"),
         ({"CHATDESK_IMAP_POLL": "1"}, "CHATDESK_IMAP_POLL"),
-        ({"CHATDESK_SMTP_URL": "http://mail.ex"}, "smtp:// or smtps://"),
+        ({"CHATDESK_SMTP_URL": "http://mail.ex"}, "smtps:// (TLS) or smtp://"),
         ({"CHATDESK_SMTP_URL": "smtp://mail.ex:99999"}, "port"),
         ({"CHATDESK_SMTP_URL": "smtps://mail.ex?starttls=1"}, "TLS already"),
         ({"CHATDESK_SMTP_URL": "smtp://mail.ex?tls=1"}, "unknown option"),
