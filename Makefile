@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # The demo desk's configuration for `make run` (a real deployment sets its own).
 export CHATDESK_CONFIG_FILE ?= docs/chatdesk.example.toml
+# ... and its front page: the demo site with the widget (a real desk shows its help centre).
+export CHATDESK_FRONT_PAGE ?= demo
 
 .PHONY: run test lint typecheck pytest kb-eval widget system-deps bench clean
 

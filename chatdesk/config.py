@@ -224,6 +224,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Literal["text", "json"],
         _help("`text` (default) or `json`: one JSON object per line, for log collectors."),
     ] = "text"
+    front_page: Annotated[
+        Literal["help", "support", "demo"],
+        _help(
+            "What `/` shows: `help` (default: redirects to the help centre), `support` "
+            "(redirects to the ticket form) or `demo` (the fictitious demo site with the "
+            "widget, as `make run` sets)."
+        ),
+    ] = "help"
 
     @classmethod
     def from_environ(
