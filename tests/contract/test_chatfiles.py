@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatdesk.errors import NotFound, TooLarge
-from chatdesk.models import Mode, TicketDraft
+from chatdesk.models import AuthorKind, Mode, TicketChanges, TicketDraft, TicketMessage
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, draft, later
@@ -90,3 +90,25 @@ async def test_an_unknown_ticket_is_not_found(store: Store, make: Factory) -> No
         )
     messages, _ = await store.conversations.list_messages(cid)
     assert len(messages) == 1
+
+
+async def test_forget_me_deletes_the_files_sent_in_chat_only(store: Store, make: Factory) -> None:
+    cid = (await make.conversation("Ma facture")).id
+    ticket = await store.tickets.open_ticket(cid, DRAFT, mode=Mode.QUEUED, now=T0)
+    assert ticket is not None
+    sent = file(b"\x89PNG chat")
+    await store.helpdesk.add_chat_attachment(
+        ticket.id, cid, sent, draft("shot.png", client_id="s"), now=T0
+    )
+    reply = TicketMessage(ticket.id, AuthorKind.OPERATOR, "op-1", "Voici la facture", ts=T0)
+    invoice = file(b"%PDF-1.4 invoice", "invoice.pdf", "application/pdf")
+    posted = await store.helpdesk.post_ticket_message(
+        reply, [invoice], TicketChanges(), [], expect=None, now=T0
+    )
+    assert posted is not None
+    conversation = await store.conversations.get_conversation(cid)
+    assert conversation is not None
+    await store.conversations.delete_visitor(conversation.visitor_id)
+    assert await store.helpdesk.attachment_data(sent.id) is None
+    # The team's own files on the ticket stay with it.
+    assert [a.id for a in await store.helpdesk.list_attachments(ticket.id)] == [invoice.id]
