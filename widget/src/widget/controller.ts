@@ -99,7 +99,7 @@ export class Controller implements Intents {
     body.append("file", file, file.name);
     let code = "failed";
     try {
-      const response = await fetch(new URL("/widget/files", this.desk), {
+      const response = await fetch(new URL("widget/files", this.desk), {
         method: "POST",
         headers: { Authorization: `Bearer ${token}` },
         body,
