@@ -95,6 +95,16 @@ async def test_files_are_checked_on_their_content_and_size(
     v = await escalated(visitor_factory)
     status, body = await send(server, v.token, b"\x7fELF\x02\x01\x01" + b"\x00" * 64, name="a.png")
     assert (status, body["error"]["code"]) == (400, "executable")
+    status, body = await send(server, v.token, client_id="")
+    assert (status, body["error"]["code"]) == (400, "invalid_client_id")
+    async with aiohttp.ClientSession() as http:
+        no_file = aiohttp.FormData({"client_id": "n1"})
+        response = await http.post(
+            server.make_url("/widget/files"),
+            data=no_file,
+            headers={"Authorization": f"Bearer {v.token}"},
+        )
+        assert response.status == 400 and (await response.json())["error"]["code"] == "one_file"
     status, body = await send(server, v.token, b"\x00\x01\x02" * 10, name="blob.png")
     assert (status, body["error"]["code"]) == (400, "type_not_allowed")
     status, body = await send(server, v.token, b"a" * 201 * 1024, name="big.txt")
