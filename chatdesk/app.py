@@ -37,6 +37,7 @@ from .store import Store, create_store
 from .web import (
     api,
     auth,
+    chatfiles,
     console,
     gaps,
     helpcentre,
@@ -121,7 +122,7 @@ def create_app(
         settings, config, timed, responder, clock=clock, redis=redis, knowledge=library
     )
     sio = create_sio(settings, redis)
-    publisher = Publisher(sio, metrics)
+    publisher = Publisher(sio, metrics, services.chatfiles.links)
     visitors = VisitorNamespace(services, publisher, metrics)
     operators = OperatorNamespace(services, publisher, metrics)
     sio.register_namespace(visitors)
@@ -151,6 +152,7 @@ def create_app(
         app.cleanup_ctx.append(_mail_receiver)
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
+    chatfiles.setup(app)
     auth.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
     reports.setup(app)

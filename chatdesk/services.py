@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from .bot.gapreport import Gaps, GapSource
 from .canned import CannedService
+from .chatfiles import ChatFileLinks, ChatFiles
 from .config import Settings
 from .conversation import ConversationService, Responder
 from .desk import DeskService
@@ -66,6 +67,8 @@ class Services:
     help: HelpCentre
     #: The bot's misses grouped by meaning, for the console (``kb gaps`` on the running bot).
     gaps: Gaps
+    #: Files visitors send in chat once their conversation has a ticket.
+    chatfiles: ChatFiles
     _store: Store = field(repr=False)
 
     @property
@@ -173,6 +176,13 @@ def build_services(
         ),
         HelpCentre(knowledge, store, clock=clock),
         Gaps(knowledge, store, clock=clock),
+        ChatFiles(
+            store,
+            VisitorTokens(settings.secret_key),
+            ChatFileLinks(settings.secret_key),
+            config.helpdesk.attachments,
+            clock=clock,
+        ),
         store,
     )
 

@@ -112,6 +112,13 @@ class PostgresConversations:
             ]
             for table in ("feedback", "choices"):
                 await conn.execute(f"DELETE FROM {table} WHERE conversation_id = ANY($1)", ids)
+            # Files sent in chat are the visitor's: they go with their messages.
+            await conn.execute(
+                "DELETE FROM attachments WHERE ticket_id IN"
+                " (SELECT id FROM tickets WHERE conversation_id = ANY($1)) AND message_id IN"
+                " (SELECT id FROM messages WHERE conversation_id = ANY($1))",
+                ids,
+            )
             # Tickets stay for the desk's statistics, without whom they were about.
             await conn.execute(
                 "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"

@@ -105,6 +105,13 @@ class SqliteConversations:
                 conn.executemany(
                     f"DELETE FROM {table} WHERE conversation_id = ?", [(i,) for i in ids]
                 )
+            # Files sent in chat are the visitor's: they go with their messages.
+            conn.executemany(
+                "DELETE FROM attachments WHERE ticket_id IN"
+                " (SELECT id FROM tickets WHERE conversation_id = ?) AND message_id IN"
+                " (SELECT id FROM messages WHERE conversation_id = ?)",
+                [(i, i) for i in ids],
+            )
             # Tickets stay for the desk's statistics, without whom they were about.
             conn.executemany(
                 "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
