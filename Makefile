@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # The demo desk's configuration for `make run` (a real deployment sets its own).
 export CHATDESK_CONFIG_FILE ?= docs/chatdesk.example.toml
+# ... and its front page: the demo site with the widget (a real desk shows its help centre).
+export CHATDESK_FRONT_PAGE ?= demo
 
 .PHONY: run test lint typecheck pytest kb-eval widget system-deps bench clean
 
@@ -37,14 +39,16 @@ widget:
 	fi
 
 # Programs the tests drive: Debian's chromium (browser tests), postgresql (the store's second
-# backend) and redis-server, installed when missing and we are root; otherwise their tests
-# are skipped with a reason. Their system services are not started (a policy-rc.d says no
-# while apt runs): the tests start servers of their own on free ports.
+# backend), redis-server and dovecot-imapd (IMAP polling), installed when missing and we are
+# root; otherwise their tests are skipped with a reason. Their system services are not
+# started (a policy-rc.d says no while apt runs): the tests start servers of their own on
+# free ports.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
 		echo "not root:$$missing not installed, their tests will be skipped"; exit 0; \

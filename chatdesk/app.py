@@ -35,7 +35,21 @@ from .redislink import connect_redis
 from .services import Services, build_services
 from .smtpserver import MailReceiver, start_receiver
 from .store import Store, create_store
-from .web import api, auth, console, helpcentre, mailpages, reports, routes, support, tickets
+from .web import (
+    api,
+    auth,
+    chatfiles,
+    console,
+    gaps,
+    helpcentre,
+    mailpages,
+    noticepages,
+    orgpages,
+    reports,
+    routes,
+    support,
+    tickets,
+)
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
 
 __all__ = [
@@ -109,7 +123,7 @@ def create_app(
         settings, config, timed, responder, clock=clock, redis=redis, knowledge=library
     )
     sio = create_sio(settings, redis)
-    publisher = Publisher(sio, metrics)
+    publisher = Publisher(sio, metrics, services.chatfiles.links)
     visitors = VisitorNamespace(services, publisher, metrics)
     operators = OperatorNamespace(services, publisher, metrics)
     sio.register_namespace(visitors)
@@ -142,9 +156,13 @@ def create_app(
         app.cleanup_ctx.append(_mail_receiver)
     app.on_shutdown.append(_close_sockets)
     routes.setup(app)
+    chatfiles.setup(app)
     auth.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
     reports.setup(app)
+    gaps.setup(app)
+    orgpages.setup(app)
+    noticepages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)
@@ -227,7 +245,9 @@ async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[
                 log.exception("periodic jobs failed")
 
     # Mail has its own loop: a slow SMTP server must not delay the routing upkeep.
-    runners = (services.jobs, services.mail.jobs)
+    runners = [services.jobs, services.mail.jobs]
+    if services.mail.imap_jobs is not None:  # and IMAP its own: a slow server delays nothing
+        runners.append(services.mail.imap_jobs)
     tasks = [asyncio.create_task(loop(r), name=f"periodic-jobs-{i}") for i, r in enumerate(runners)]
     yield
     for task in tasks:

@@ -1,4 +1,5 @@
-"""The ``chatdesk`` command line: ``serve``, ``kb`` (bot authors), ``operators``, ``db``."""
+"""The ``chatdesk`` command line: ``serve``, ``init``, ``kb`` (bot authors), ``operators``,
+``orgs``, ``notices``, ``db``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import db, kb, operators, orgs, schema, serve
+from .commands import db, init, kb, notices, operators, orgs, schema, serve
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .logs import configure_logging
@@ -19,14 +20,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
-        "and test the bot's knowledge (kb), manage operators, organisations and API tokens, "
-        "migrate, copy or back up the database (db).",
+        "and test the bot's knowledge (kb), manage operators, organisations, service "
+        "notices and API tokens, migrate, copy or back up the database (db).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
+    init.add_parser(commands)
     kb.add_parser(commands)
     operators.add_parser(commands)
     orgs.add_parser(commands)
+    notices.add_parser(commands)
     schema.add_parser(commands)
     db.add_parser(commands)
     args = parser.parse_args(argv)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import secrets
-import types
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,7 +13,18 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from .errors import ConfigError
-from .mailconfig import parse_address, parse_listen, parse_smtp_url
+from .mailconfig import parse_address, parse_imap_url, parse_listen, parse_smtp_url
+from .settingsio import (
+    as_path,
+    database_backend,
+    description_of,
+    explain_error,
+    hide_password,
+    load_secret,
+    prepare_value,
+    read_env_file,
+    sqlite_path,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -169,6 +178,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "support address there). Empty: no receiver."
         ),
     ] = ""
+    imap_url: Annotated[
+        str,
+        _help(
+            "A mailbox to poll for incoming mail, for desks on hosted e-mail: "
+            "`imaps://user:pass@host:993/INBOX` (password URL-encoded; folder from the path, "
+            "default INBOX), or `imap://…?starttls=1`. Empty: no polling."
+        ),
+    ] = ""
+    imap_poll: Annotated[
+        int,
+        _help("Seconds between two looks at the IMAP mailbox.", ge=5, le=3600),
+    ] = 60
     public_url: Annotated[
         str,
         _help(
@@ -211,6 +232,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Literal["text", "json"],
         _help("`text` (default) or `json`: one JSON object per line, for log collectors."),
     ] = "text"
+    front_page: Annotated[
+        Literal["help", "support", "demo"],
+        _help(
+            "What `/` shows: `help` (default: redirects to the help centre), `support` "
+            "(redirects to the ticket form) or `demo` (the fictitious demo site with the "
+            "widget, as `make run` sets)."
+        ),
+    ] = "help"
 
     @classmethod
     def from_environ(
@@ -220,17 +249,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
         :raises ConfigError: naming the variable when a value is malformed.
         """
-        values = dict(_read_env_file(env_file)) if env_file is not None else {}
+        values = dict(read_env_file(env_file)) if env_file is not None else {}
         values.update(os.environ if environ is None else environ)
         raw: dict[str, Any] = {}
         for name, kind in _FIELDS.items():
             text = values.get(_PREFIX + name.upper())
             if text is not None:
-                raw[name] = _prepare(text.strip(), kind)
+                raw[name] = prepare_value(text.strip(), kind)
         try:
-            settings = msgspec.convert(raw, cls, strict=False, dec_hook=_paths)
+            settings = msgspec.convert(raw, cls, strict=False, dec_hook=as_path)
         except msgspec.ValidationError as exc:
-            raise ConfigError(_explain(exc, values)) from None
+            raise ConfigError(explain_error(exc, values)) from None
         settings.validate()
         return settings
 
@@ -239,6 +268,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         shown = {**msgspec.structs.asdict(self), "secret_key": "***" if self.secret_key else ""}
         if "@" in self.smtp_url:  # the SMTP password is a secret too
             shown["smtp_url"] = "***@" + self.smtp_url.rpartition("@")[2]
+        if "@" in self.imap_url:
+            shown["imap_url"] = "***@" + self.imap_url.rpartition("@")[2]
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def validate(self) -> None:
@@ -287,7 +318,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` (validated like the original)."""
         return msgspec.convert(
-            {**msgspec.structs.asdict(self), **changes}, Settings, dec_hook=_paths
+            {**msgspec.structs.asdict(self), **changes}, Settings, dec_hook=as_path
         )
 
     def with_secret(self) -> Settings:
@@ -306,7 +337,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             default = field.default
             if isinstance(default, tuple):
                 default = ",".join(default)
-            rows.append((_PREFIX + field.name.upper(), str(default), _description(field.type)))
+            rows.append((_PREFIX + field.name.upper(), str(default), description_of(field.type)))
         return rows
 
 
@@ -317,106 +348,19 @@ _FIELDS: dict[str, Any] = {
 }
 
 
-def _prepare(text: str, kind: Any) -> Any:
-    """Turn the raw text of a variable into what its type expects."""
-    if typing.get_origin(kind) is tuple:
-        item = typing.get_args(kind)[0]
-        return [_prepare(part.strip(), item) for part in text.split(",") if part.strip()]
-    if typing.get_origin(kind) in (types.UnionType, typing.Union) and not text:
-        return None  # an empty optional path: "none"
-    if typing.get_origin(kind) is Literal:
-        # Choices are matched whatever their case ("debug", "NORMAL").
-        for choice in typing.get_args(kind):
-            if text.lower() == str(choice).lower():
-                return choice
-    return text
-
-
-def _paths(kind: type, value: Any) -> Any:
-    if kind is Path and isinstance(value, str | Path):
-        return Path(value)
-    raise NotImplementedError
-
-
-def _explain(error: msgspec.ValidationError, values: Mapping[str, str]) -> str:
-    message = str(error)
-    # "... - at `$.transports[0]`": the variable is CHATDESK_TRANSPORTS.
-    field = message.rpartition("$.")[2].rstrip("`").partition("[")[0] if "$." in message else ""
-    if not field:
-        return message
-    variable = _PREFIX + field.upper()
-    reason = message.rpartition(" - at ")[0]
-    return f"{variable}={values.get(variable, '')!r} is not valid: {reason}"
-
-
-def _description(kind: Any) -> str:
-    if hasattr(kind, "extra_json_schema") and kind.extra_json_schema:
-        return str(kind.extra_json_schema.get("description", ""))
-    return ""
-
-
-def database_backend(url: str) -> Literal["sqlite", "postgresql"]:
-    """Return which backend a database URL names.
-
-    :raises ConfigError: if it is neither ``postgresql://`` (or ``postgres://``) nor
-        ``sqlite:///``.
-    """
-    scheme = url.partition("://")[0].lower()
-    if scheme in ("postgresql", "postgres") and len(url) > len(scheme) + 3:
-        return "postgresql"
-    if scheme == "sqlite" and url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-        return "sqlite"
-    raise ConfigError(
-        f"CHATDESK_DATABASE_URL: {hide_password(url)!r} is not a database URL "
-        "(postgresql://user:password@host:5432/name or sqlite:///path/to/file.sqlite3)"
-    )
-
-
-def sqlite_path(url: str) -> Path:
-    """Return the file of a ``sqlite:///path`` URL (``sqlite:////abs`` is absolute)."""
-    return Path(url.removeprefix("sqlite:///"))
-
-
-def hide_password(url: str, *, drop: bool = False) -> str:
-    """Return ``url`` with its password (if any) shown as ``***``, or left out (``drop``)."""
-    scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in credentials:
-        return url
-    user = credentials.partition(":")[0]
-    return f"{scheme}://{user}@{host}" if drop else f"{scheme}://{user}:***@{host}"
-
-
-def load_secret(data_dir: Path) -> str:
-    """Return the secret kept in ``data_dir``, creating it on first use."""
-    path = data_dir / "secret_key"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        # O_EXCL: two processes starting together must end up with the same key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        secret = path.read_text(encoding="ascii").strip()
-        if len(secret) < 32:
-            raise ConfigError(f"{path} is too short to be a secret key; delete it") from None
-        return secret
-    secret = secrets.token_urlsafe(48)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secret + "\n")
-    return secret
-
-
 def _validate_mail(settings: Settings) -> None:
     checks: list[tuple[str, str, Callable[[str], object]]] = [
         ("SMTP_URL", settings.smtp_url, parse_smtp_url),
         ("MAIL_FROM", settings.mail_from, parse_address),
         ("MAIL_IN_LISTEN", settings.mail_in_listen, parse_listen),
+        ("IMAP_URL", settings.imap_url, parse_imap_url),
     ]
     for name, value, parse in checks:
         if value:
             try:
                 parse(value)
             except ValueError as exc:
-                shown = "…" if name == "SMTP_URL" else value  # never print a password
+                shown = "…" if name.endswith("_URL") else value  # never print a password
                 raise ConfigError(f"{_PREFIX}{name}={shown} is not valid: {exc}") from None
     if settings.public_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", settings.public_url):
         raise ConfigError(f"{_PREFIX}PUBLIC_URL={settings.public_url!r} is not an http(s) URL")
@@ -425,18 +369,3 @@ def _validate_mail(settings: Settings) -> None:
             f"{_PREFIX}SMTP_URL needs {_PREFIX}MAIL_FROM (the sender) and {_PREFIX}PUBLIC_URL "
             "(for the links in e-mails)"
         )
-
-
-def _read_env_file(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    values = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.partition("=")
-        if not sep:
-            raise ConfigError(f"{path}:{lineno}: expected NAME=value")
-        values[key.strip()] = value.strip().strip("'\"")
-    return values

@@ -5,14 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .deskfile import DEFAULT_COLOUR, DeskFile, HoursSection, RoutingSection, read_desk_file
+from .deskfile import (
+    DEFAULT_COLOUR,
+    DeskFile,
+    HoursSection,
+    PhoneSection,
+    RoutingSection,
+    read_desk_file,
+)
 from .errors import ConfigError
 from .helpdeskconfig import PRIORITIES, HelpdeskConfig, Target, build_helpdesk
 from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
 from .mailconfig import EmailConfig, build_email
+from .phoneline import PhoneLine
 
 __all__ = ["PRIORITIES", "DeskConfig", "RoutingConfig", "load_desk_config", "parse_duration"]
 
@@ -56,6 +65,8 @@ class DeskConfig:
     email: EmailConfig = field(default_factory=EmailConfig)
     #: The brand colour of the public pages (``#rrggbb``).
     colour: str = DEFAULT_COLOUR
+    #: The phone line urgent tickets are told to call (``[phone]``); None: none.
+    phone: PhoneLine | None = None
 
     @property
     def targets(self) -> dict[str, Target]:
@@ -108,7 +119,24 @@ def _desk(file: DeskFile) -> DeskConfig:
         helpdesk=build_helpdesk(file),
         email=build_email(file.email, departments),
         colour=_colour(desk.colour),
+        phone=_phone(file.phone, file.hours),
     )
+
+
+def _phone(phone: PhoneSection, hours: HoursSection) -> PhoneLine | None:
+    if not phone.number:
+        if phone.hours:
+            raise ValueError("[phone] hours need a number")
+        return None
+    if phone.hours:
+        blocks = tuple(_block(b, "phone.hours") for b in phone.hours)
+    else:  # the desk's hours on its first open day
+        week = hours.week or {"monday": ["09:00-18:00"]}
+        first = next((b for b in week.values() if b), [])
+        blocks = tuple(_block(b, "phone.hours") for b in first)
+    if list(blocks) != sorted(blocks) or any(a[1] > b[0] for a, b in pairwise(blocks)):
+        raise ValueError("[phone] hours must be in order and must not overlap")
+    return PhoneLine(phone.number, blocks, frozenset(phone.priorities))
 
 
 def _colour(text: str) -> str:

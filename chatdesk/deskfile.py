@@ -20,6 +20,7 @@ __all__ = [
     "FieldSection",
     "HelpdeskSection",
     "HoursSection",
+    "PhoneSection",
     "PrioritySection",
     "RequiredWhen",
     "RoutingSection",
@@ -63,6 +64,17 @@ class HoursSection(_Section):
     week: dict[Day, list[str]] | None = None
 
 
+class PhoneSection(_Section):
+    """``[phone]``: the desk's phone line, shown with tickets of some priorities."""
+
+    #: As people dial it: ``+33 1 84 80 12 34``. Empty: no phone line is shown.
+    number: Annotated[str, msgspec.Meta(pattern=r"^(\+?[0-9][0-9 ./()-]{4,28}[0-9])?$")] = ""
+    #: When it is answered on business days ("09:00-12:00"); empty: the desk's hours.
+    hours: list[str] = msgspec.field(default_factory=list)
+    #: The priorities whose confirmation (page and e-mail) shows the line.
+    priorities: list[PriorityName] = msgspec.field(default_factory=lambda: ["urgent"])
+
+
 class TargetsSection(_Section):
     """``[targets]``: first-response targets per priority (``30m``, ``4h``, ``2d``)."""
 
@@ -88,9 +100,17 @@ class HelpdeskSection(_Section):
     types: list[TypeName] = msgspec.field(
         default_factory=lambda: ["question", "incident", "idea", "complaint"]
     )
+    #: The priorities the form and the API offer, in this order.
+    priorities: list[PriorityName] = msgspec.field(
+        default_factory=lambda: ["urgent", "high", "normal", "low"]
+    )
     first_response: Literal["human_reply", "registration_notice"] = "human_reply"
     auto_close: str = "5 business days"
     sla_warning: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.8
+    #: What the web form requires besides the e-mail address (``name``, ``phone``).
+    form_requires: list[Literal["name", "phone"]] = msgspec.field(default_factory=list)
+    #: Editors per site when the organisation sets no cap of its own (``seats`` fields).
+    max_editors_per_site: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
 
 
 class PrioritySection(_Section):
@@ -160,6 +180,7 @@ class DeskFile(_Section):
     fields: list[FieldSection] = msgspec.field(default_factory=list)
     attachments: AttachmentsSection = msgspec.field(default_factory=AttachmentsSection)
     email: EmailSection = msgspec.field(default_factory=EmailSection)
+    phone: PhoneSection = msgspec.field(default_factory=PhoneSection)
 
 
 def read_desk_file(path: Path) -> DeskFile:

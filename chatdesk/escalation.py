@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .desk import Availability
-from .deskconfig import PRIORITIES, DeskConfig
+from .deskconfig import DeskConfig
 from .errors import Conflict, InvalidPayload, NotFound
 from .events import ConversationEscalated, Event
 from .inbox import Inbox
@@ -73,7 +73,10 @@ class EscalationService:
             if event.department in self.config.departments
             else self.config.default_department
         )
-        priority = event.priority if event.priority in PRIORITIES else "normal"
+        helpdesk = self.config.helpdesk
+        priority = (
+            event.priority if event.priority in helpdesk.offered else helpdesk.default_priority
+        )
         now = self.clock()
         available = await self.availability.available(department)
         mode = Mode.QUEUED if self.config.hours.is_open(now) and available else Mode.WAITING
@@ -120,14 +123,14 @@ class EscalationService:
         """The visitor pressed "Talk to a person"."""
         if department is not None and department not in self.config.departments:
             raise InvalidPayload(f"unknown department {department!r}")
-        if priority is not None and priority not in PRIORITIES:
-            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        if priority is not None:
+            self.config.helpdesk.check_priority(priority)
         return await self.escalate(
             ConversationEscalated(
                 conversation_id,
                 "visitor_request",
                 department or self.config.default_department,
-                priority or "normal",
+                priority or self.config.helpdesk.default_priority,
             )
         )
 
@@ -138,8 +141,8 @@ class EscalationService:
             raise Conflict("there is no open request to complete", code="no_ticket")
         if contact.department is not None and contact.department not in self.config.departments:
             raise InvalidPayload(f"unknown department {contact.department!r}")
-        if contact.priority is not None and contact.priority not in PRIORITIES:
-            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        if contact.priority is not None:
+            self.config.helpdesk.check_priority(contact.priority)
         priority = contact.priority if contact.priority != ticket.priority else None
         email = normalize_email(contact.email)
         # The visitor's contact becomes the ticket's requester (found or created).

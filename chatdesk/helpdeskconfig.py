@@ -16,6 +16,7 @@ from .deskfile import (
     PrioritySection,
     RequiredWhen,
 )
+from .errors import InvalidPayload
 from .hours import Calendar
 from .models import TicketType
 
@@ -155,9 +156,29 @@ class HelpdeskConfig:
     #: Pending or resolved tickets without requester reaction close after this; None: never.
     auto_close: Target | None = Target(days=5)
     sla_warning: float = 0.8
+    #: Contact details the web form requires besides the e-mail (``name``, ``phone``).
+    form_requires: frozenset[str] = frozenset()
+    #: Editors per site of an organisation that sets no cap of its own; None: no cap.
+    max_editors_per_site: int | None = None
     priorities: dict[str, PriorityConfig] = field(default_factory=_default_priorities)
     fields: tuple[FieldSpec, ...] = ()
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
+    #: The priorities requesters and operators may choose, in the form's order.
+    offered: tuple[str, ...] = PRIORITIES
+
+    @property
+    def default_priority(self) -> str:
+        """Return the priority of a ticket filed without one: normal, if offered."""
+        return "normal" if "normal" in self.offered else self.offered[0]
+
+    def check_priority(self, name: str) -> str:
+        """Return ``name`` if the desk offers that priority.
+
+        :raises InvalidPayload: naming the offered ones.
+        """
+        if name not in self.offered:
+            raise InvalidPayload(f"priority must be one of: {', '.join(self.offered)}")
+        return name
 
     def field(self, field_id: str) -> FieldSpec | None:
         """Return the custom field ``field_id``, if the desk has it."""
@@ -172,6 +193,8 @@ def build_helpdesk(file: DeskFile) -> HelpdeskConfig:
     section: HelpdeskSection = file.helpdesk
     if not section.types or len(set(section.types)) != len(section.types):
         raise ValueError("[helpdesk] types must list each offered type once")
+    if not section.priorities or len(set(section.priorities)) != len(section.priorities):
+        raise ValueError("[helpdesk] priorities must list each offered priority once")
     auto_close = (
         _target(section.auto_close, "[helpdesk] auto_close") if section.auto_close else None
     )
@@ -181,9 +204,12 @@ def build_helpdesk(file: DeskFile) -> HelpdeskConfig:
         first_response=section.first_response,
         auto_close=auto_close,
         sla_warning=section.sla_warning,
+        max_editors_per_site=section.max_editors_per_site,
+        form_requires=frozenset(section.form_requires),
         priorities=_priorities(file),
         fields=_fields(file.fields),
         attachments=_attachments(file.attachments),
+        offered=tuple(section.priorities),
     )
 
 

@@ -6,17 +6,19 @@ import re
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .deskfile import EmailSection
 from .helpdeskconfig import Target, parse_target
 
 __all__ = [
     "EmailConfig",
+    "ImapTarget",
     "SmtpTarget",
     "UnknownSenders",
     "build_email",
     "parse_address",
+    "parse_imap_url",
     "parse_listen",
     "parse_smtp_url",
 ]
@@ -25,6 +27,8 @@ __all__ = [
 UnknownSenders = Literal["create", "reject", "verify"]
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 _LIMIT = re.compile(r"^\s*\d+\s*/\s*(?:\d+\s*)?(second|minute|hour|day)s?\s*$")
+# Folder names go quoted on the IMAP wire; other names need modified UTF-7 (RFC 3501 5.1.3).
+_FOLDER = re.compile(r"^[\x20\x21\x23-\x25\x27-\x5b\x5d-\x7e]{1,200}$")
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
@@ -43,13 +47,29 @@ class SmtpTarget:
 
 def parse_smtp_url(url: str) -> SmtpTarget:
     """Return the server ``url`` names. :raises ValueError: saying what is wrong."""
+    parts, port, starttls = _server_url(url, "smtp", 25, 465, "smtp://host:587")
+    return SmtpTarget(
+        host=str(parts.hostname),
+        port=port,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        tls=parts.scheme == "smtps",
+        starttls=starttls,
+    )
+
+
+def _server_url(
+    url: str, scheme: str, port: int, tls_port: int, example: str
+) -> tuple[SplitResult, int, bool]:
+    """Split a mail server's URL (``scheme://`` or ``schemes://``, ``?starttls=1``); return
+    its parts, its port (the scheme's default) and whether to upgrade with STARTTLS."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("smtp", "smtps"):
-        raise ValueError("the scheme must be smtp:// or smtps://")
+    if parts.scheme not in (scheme, scheme + "s"):
+        raise ValueError(f"the scheme must be {scheme}s:// (TLS) or {scheme}://")
     if not parts.hostname:
-        raise ValueError("a host is required (smtp://host:587)")
+        raise ValueError(f"a host is required ({example})")
     try:
-        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        number = parts.port or (tls_port if parts.scheme == scheme + "s" else port)
     except ValueError:
         raise ValueError("the port must be a number from 1 to 65535") from None
     query = parse_qs(parts.query, keep_blank_values=True)
@@ -57,14 +77,47 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     if unknown:
         raise ValueError(f"unknown option {sorted(unknown)[0]!r} (only starttls=1)")
     starttls = query.get("starttls", ["0"])[-1].lower() in ("1", "true", "yes", "on")
-    if starttls and parts.scheme == "smtps":
-        raise ValueError("smtps:// is TLS already; starttls=1 is for smtp://")
-    return SmtpTarget(
-        host=parts.hostname,
+    if starttls and parts.scheme == scheme + "s":
+        raise ValueError(f"{scheme}s:// is TLS already; starttls=1 is for {scheme}://")
+    return parts, number, starttls
+
+
+@dataclass(frozen=True, slots=True)
+class ImapTarget:
+    """The mailbox polled for incoming mail: ``imaps://user:pass@host:993/INBOX``, or
+    ``imap://`` (``?starttls=1`` to upgrade; plain otherwise, for a server on this host)."""
+
+    host: str
+    port: int
+    username: str
+    password: str = field(default="", repr=False)
+    folder: str = "INBOX"
+    tls: bool = False
+    starttls: bool = False
+
+    @property
+    def label(self) -> str:
+        """Return ``user@host:port/folder`` for logs and the console (never the password)."""
+        return f"{self.username}@{self.host}:{self.port}/{self.folder}"
+
+
+def parse_imap_url(url: str) -> ImapTarget:
+    """Return the mailbox ``url`` names. :raises ValueError: saying what is wrong."""
+    parts, port, starttls = _server_url(url, "imap", 143, 993, "imaps://user:pass@host:993/INBOX")
+    if not parts.username:
+        raise ValueError("a user name is required (imaps://user:pass@host/INBOX)")
+    folder = unquote(parts.path.strip("/")) or "INBOX"
+    if not _FOLDER.match(folder):
+        raise ValueError(
+            f"the folder {folder!r} must be printable ASCII without quotes, backslashes or &"
+        )
+    return ImapTarget(
+        host=str(parts.hostname),
         port=port,
-        username=unquote(parts.username or ""),
+        username=unquote(parts.username),
         password=unquote(parts.password or ""),
-        tls=parts.scheme == "smtps",
+        folder=folder,
+        tls=parts.scheme == "imaps",
         starttls=starttls,
     )
 

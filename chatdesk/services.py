@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
 
+from .bot.gapreport import Gaps, GapSource
 from .canned import CannedService
+from .chatfiles import ChatFileLinks, ChatFiles
 from .config import Settings
 from .conversation import ConversationService, Responder
 from .desk import DeskService
@@ -16,7 +18,7 @@ from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .events import SignInRequested
 from .flood import VisitorFlood
-from .helpcentre import BotSource, HelpCentre
+from .helpcentre import HelpCentre
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
@@ -63,6 +65,10 @@ class Services:
     #: What each visitor may send in total, across connections and processes.
     flood: VisitorFlood
     help: HelpCentre
+    #: The bot's misses grouped by meaning, for the console (``kb gaps`` on the running bot).
+    gaps: Gaps
+    #: Files visitors send in chat once their conversation has a ticket.
+    chatfiles: ChatFiles
     _store: Store = field(repr=False)
 
     @property
@@ -89,7 +95,7 @@ def build_services(
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
     redis: Redis | None = None,
-    knowledge: BotSource | None = None,
+    knowledge: GapSource | None = None,
 ) -> Services:
     """Wire the services for ``settings`` (the secret key must be set).
 
@@ -97,7 +103,8 @@ def build_services(
     :param holder: this process's name for job leases (default: host, pid, random).
     :param redis: where processes share login throttles and flood counts (None: each
         process counts for itself).
-    :param knowledge: the current bot, for the help centre (None: no knowledge).
+    :param knowledge: the current bot, for the help centre and the misses' groups (None:
+        no knowledge).
     """
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
@@ -168,6 +175,14 @@ def build_services(
             redis=redis,
         ),
         HelpCentre(knowledge, store, clock=clock),
+        Gaps(knowledge, store, clock=clock),
+        ChatFiles(
+            store,
+            VisitorTokens(settings.secret_key),
+            ChatFileLinks(settings.secret_key),
+            config.helpdesk.attachments,
+            clock=clock,
+        ),
         store,
     )
 

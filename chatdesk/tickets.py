@@ -96,8 +96,8 @@ class TicketService:
             raise Conflict("this conversation has no ticket", code="no_ticket")
         if department is not None and department not in self.config.departments:
             raise InvalidPayload(f"unknown department {department!r}")
-        if priority is not None and priority not in PRIORITIES:
-            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        if priority is not None:
+            self.config.helpdesk.check_priority(priority)
         moved = priority is not None and priority != ticket.priority
         changes = TicketChanges(
             subject=" ".join(subject.split())[:SUBJECT_MAX] if subject else None,

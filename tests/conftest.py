@@ -24,7 +24,11 @@ STORE_BACKENDS = ["sqlite", "postgresql"]
 def settings(tmp_path: Path) -> Settings:
     # No bot unless a test asks for one (tests/test_bot_socket.py).
     return Settings(
-        data_dir=tmp_path / "data", visitor_rate=1000.0, visitor_burst=1000, knowledge_dir=None
+        data_dir=tmp_path / "data",
+        visitor_rate=1000.0,
+        visitor_burst=1000,
+        knowledge_dir=None,
+        front_page="demo",
     )
 
 

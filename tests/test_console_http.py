@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -189,6 +190,24 @@ async def test_canned_responses_page(http: ClientSession) -> None:
     assert bad.status == 400
     async with http.get("/console/canned") as page:
         assert "/hi" in await page.text()
+    # Deleting from the console's form (the path that once failed on its csrf field).
+    deleted = await http.post(
+        "/console/canned",
+        allow_redirects=False,
+        data={"csrf": csrf, "action": "delete", "shortcut": "hi", "lang": "en"},
+    )
+    assert deleted.status == 303, await deleted.text()
+    async with http.get("/console/canned") as page:
+        assert "/hi" not in await page.text()
+
+
+async def test_failed_login_is_logged_without_the_password(
+    http: ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        await login(http, password="wrong password!")
+    assert "failed login for ada@desk.test" in caplog.text
+    assert "wrong password!" not in caplog.text
 
 
 async def test_console_assets(http: ClientSession) -> None:

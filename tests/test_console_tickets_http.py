@@ -219,3 +219,29 @@ async def test_a_conversation_page_offers_to_turn_it_into_a_ticket(
         text = await page.text()
     assert "Turn into a ticket" in text and 'id="to-ticket-form"' in text
     assert '<option value="incident">incident</option>' in text
+
+
+async def test_a_priority_no_longer_offered_stays_on_its_ticket_s_page(
+    desk: Any, start_server: Any, tmp_path: Any
+) -> None:
+    urgent = await file(desk, "Filed while urgent was offered", priority="urgent")
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[helpdesk]\npriorities = ["normal", "high"]\n', encoding="utf-8")
+    later = await start_server(config_file=config)  # the same data, the new file
+    async with ClientSession(
+        base_url=str(later.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        csrf = await csrf_of(http, "/console/login")
+        data = {"csrf": csrf, "email": "ada@desk.test", "password": PASSWORD}
+        async with http.post("/console/login", data=data) as response:
+            assert response.status == 200
+        async with http.get(f"/console/t/{urgent.number}") as page:
+            text = await page.text()
+        async with http.get("/console/tickets") as page:
+            listing = await page.text()
+    select = text[
+        text.index('name="priority"') : text.index("</select>", text.index('name="priority"'))
+    ]
+    assert re.findall(r'<option value="(\w+)"', select) == ["normal", "high", "urgent"]
+    assert 'value="urgent" selected' in select
+    assert 'name="priority" value="urgent"' not in listing  # the filters offer the desk's

@@ -120,6 +120,10 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     (operator,) = await store.operators.list_operators()
     await store.routing.offer_conversation(other_id, operator.id, utcnow())  # unless routing did
     assert await store.routing.decline_offer(other_id, operator.id)
+    # A miss (the question before the escalation) an admin dismissed on the gaps page.
+    misses = await store.feedback.misses()
+    assert misses
+    await store.feedback.dismiss_misses(misses[:1], operator.id, utcnow())
     helpdesk = await _helpdesk_records(store, operator.id)
     before = (await visitor.call("history", {"since": 0}))["messages"]
     token = visitor.token
@@ -176,6 +180,7 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     assert [m.query for m in await copied.help.search_misses()] == ["comment voler"]
     votes = (await copied.feedback.votes())["invoices"]
     assert (votes.bot_useful, votes.page_useful) == (1, 1)
+    assert await copied.feedback.dismissed_misses() == {misses[0].key}
 
 
 async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:

@@ -83,6 +83,14 @@ def test_full_file(tmp_path: Path) -> None:
         ("[routing]\ndefault_capacity = 0\n", "default_capacity"),
         ("[routing]\nauto_assign = 'yes'\n", "auto_assign"),
         ("[hours]\nholidays = 'XX'\n", "holidays"),
+        ("[phone]\nnumber = 'call us'\n", "[phone] number"),
+        ("[phone]\nhours = ['09:00-12:00']\n", "[phone] hours need a number"),
+        ("[phone]\nnumber = '+32 2 555 12 12'\nhours = ['9h-12h']\n", "phone.hours"),
+        ("[phone]\nnumber = '02 555 12 12'\nhours = ['13:00-18:00', '09:00-12:00']\n", "in order"),
+        ("[phone]\nnumber = '02 555 12 12'\nhours = ['09:00-13:00', '12:00-18:00']\n", "overlap"),
+        ("[phone]\nnumber = '02 555 12 12'\npriorities = ['critical']\n", "priorities"),
+        ("[helpdesk]\nmax_editors_per_site = 0\n", "max_editors_per_site"),
+        ("[helpdesk]\nform_requires = ['fax']\n", "form_requires"),
     ],
 )
 def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -104,3 +112,25 @@ def test_the_example_file_loads() -> None:
     example = Path(__file__).parent.parent / "docs" / "chatdesk.example.toml"
     config = load_desk_config(example)
     assert config.name == "Ardenne Cloud" and config.routing.default_capacity == 3
+
+
+def test_the_phone_line_and_the_editors_cap(tmp_path: Path) -> None:
+    path = tmp_path / "chatdesk.toml"
+    assert load_desk_config(path).phone is None
+    path.write_text(
+        "[phone]\nnumber = '+33 1 84 80 12 34'\nhours = ['09:00-12:00', '13:30-18:00']\n"
+        "priorities = ['urgent', 'high']\n[helpdesk]\nmax_editors_per_site = 3\n"
+    )
+    config = load_desk_config(path)
+    assert config.helpdesk.max_editors_per_site == 3
+    phone = config.phone
+    assert phone is not None and phone.number == "+33 1 84 80 12 34"
+    assert phone.shown_for("high") and not phone.shown_for("normal")
+    assert phone.hours_text("fr") == "9:00-12:00 et 13:30-18:00"
+    assert phone.hours_text("nl") == "9:00-12:00 en 13:30-18:00"
+    assert phone.hours_text("en") == "9:00-12:00 and 13:30-18:00"
+    # Without hours: those of the desk's first open day; urgent tickets by default.
+    path.write_text("[phone]\nnumber = '02 555 12 12'\n[hours.week]\ntuesday = ['08:00-16:00']\n")
+    phone = load_desk_config(path).phone
+    assert phone is not None and phone.hours_text("en") == "8:00-16:00"
+    assert phone.shown_for("urgent") and not phone.shown_for("high")

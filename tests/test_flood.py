@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 
 from chatdesk.flood import VisitorFlood
@@ -91,3 +92,27 @@ async def test_tabs_of_one_visitor_share_one_allowance(start_server: Any, new_cl
     await second.say("three")
     refused = await second.call("message", {"client_id": "four", "text": "four"})
     assert refused["error"]["code"] == "rate_limited"  # its own bucket had two left
+
+
+@pytest.mark.parametrize(
+    ("event", "data"),
+    [
+        ("history", {"since": 0}),
+        ("rate", {"score": 5}),
+        ("feedback", {"message_id": "m", "useful": True}),
+        ("escalate", {}),
+        ("lang", {"lang": "fr"}),
+        ("forget", {}),
+    ],
+)
+async def test_every_visitor_event_is_throttled(
+    start_server: Any, new_client: Any, event: str, data: dict[str, Any]
+) -> None:
+    # Not only messages: a flood of any acked event is refused once the burst is spent.
+    server = await start_server(visitor_rate=0.001, visitor_burst=2)
+    visitor = new_client(server)
+    await visitor.connect()
+    await visitor.call("history", {"since": 0})
+    await visitor.call("history", {"since": 0})
+    refused = await visitor.call(event, data)
+    assert refused["ok"] is False and refused["error"]["code"] == "rate_limited", refused

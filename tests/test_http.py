@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chatdesk import create_app
+from chatdesk.config import Settings
 from chatdesk.store import SqliteStore
 
 
@@ -32,3 +35,12 @@ async def test_front_page(server: Any, aiohttp_client: Any) -> None:
     response = await client.get("/")
     assert response.status == 200
     assert "chatdesk" in await response.text()
+
+
+@pytest.mark.parametrize(("front", "target"), [("help", "/help"), ("support", "/support/new")])
+async def test_a_real_desk_s_front_page_is_its_help_centre_or_its_form(
+    settings: Settings, aiohttp_client: Any, front: str, target: str
+) -> None:
+    client = await aiohttp_client(create_app(settings.replace(front_page=front)))
+    response = await client.get("/", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == target

@@ -128,3 +128,14 @@ def test_help_reads_as_plain_text(
             run(capsys, monkeypatch, *command, "--help")
         out = capsys.readouterr().out
         assert "usage: chatdesk" in out and "``" not in out
+
+
+def test_add_a_service_manager(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run(
+        capsys, monkeypatch, "operators", "add", "els@desk.be", "--name", "Els",
+        "--role", "service_manager", "--departments", "general",
+        stdin="correct horse battery\n",
+    )  # fmt: skip
+    assert status == 0 and "added service_manager Els <els@desk.be>" in out

@@ -16,6 +16,7 @@ from rich.table import Table
 from ..bot.brain import Bot
 from ..bot.embeddings import EMBEDDINGS_FILE, Embedder
 from ..bot.evaluate import Case, DataError, Report, evaluate, load_jsonl, load_suite
+from ..bot.gapreport import undismissed
 from ..bot.gaps import find_gaps
 from ..bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from ..bot.tuning import tune
@@ -149,7 +150,7 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
 async def _read_misses(store: Store, since: datetime | None) -> list[Miss]:
     await store.open()
     try:
-        return await store.feedback.misses(since=since)
+        return await undismissed(store, since=since)  # as the console's page shows them
     finally:
         await store.close()
 

@@ -32,7 +32,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add = sub.add_parser("add", help="create an operator (password prompted, or read from stdin)")
     add.add_argument("email")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", choices=("admin", "operator"), default="operator")
+    add.add_argument(
+        "--role",
+        choices=("admin", "service_manager", "operator"),
+        default="operator",
+        help="service_manager: handles complaints (docs/helpdesk.md)",
+    )
     add.add_argument("--departments", required=True, help="comma-separated, e.g. technical,billing")
     add.add_argument("--languages", default="fr,nl,en", help="comma-separated, e.g. fr,nl")
     add.add_argument("--capacity", type=int, help="concurrent conversations (default: the desk's)")

@@ -20,7 +20,7 @@ from ..models.mail import AddressKind
 from ..operators import normalize_email
 from ..store import Store, create_store
 
-__all__ = ["add_parser"]
+__all__ = ["active_operator", "add_parser", "print_table", "run_helpdesk"]
 
 Work = Callable[[Helpdesk, Store], Awaitable[str]]
 _ADDRESS_HELP = {"billing": "billing and orders", "support": "support and service notice",
@@ -99,7 +99,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
                 await book.set_org_address(org, kind, email)
         return f"added organisation {org.name} ({org.id})"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _address(args: argparse.Namespace, settings: Settings) -> int:
@@ -111,7 +111,7 @@ def _address(args: argparse.Namespace, settings: Settings) -> int:
         verb = "removed from" if args.remove else "added to"
         return f"{args.email} {verb if changed else 'unchanged in'} {org.name} ({args.kind})"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,10 +123,10 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 org.id, org.name, "on" if org.contract_active else "off", str(len(members)),
                 str(org.max_members or "-"), str(org.max_editors_per_site or "-"),
             )  # fmt: skip
-        _print(table)
+        print_table(table)
         return ""
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _show(args: argparse.Namespace, settings: Settings) -> int:
@@ -137,19 +137,19 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         members = Table("e-mail", "name", "role", "invited")
         for m in await hd.people.members(org):
             members.add_row(m.email, m.name, m.org_role, "yes" if m.invited else "")
-        _print(members)
+        print_table(members)
         invitations = Table("invited", "on", "expires", "accepted")
         for i in await hd.people.invitations(org):
             accepted = format_ts(i.accepted_at) if i.accepted_at else ""
             invitations.add_row(i.email, format_ts(i.created_at), format_ts(i.expires_at), accepted)
-        _print(invitations)
+        print_table(invitations)
         addresses = Table("notifications", "e-mail")
         for a in await AddressBook(store).org_addresses(org):
             addresses.add_row(a.kind.value, a.email)
-        _print(addresses)
+        print_table(addresses)
         return ""
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _member_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -159,7 +159,7 @@ def _member_add(args: argparse.Namespace, settings: Settings) -> int:
         who = await hd.people.add_member(org, args.email, role=role, name=args.name)
         return f"{who.email} is a {role} of {org.name}"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _member_remove(args: argparse.Namespace, settings: Settings) -> int:
@@ -167,7 +167,7 @@ def _member_remove(args: argparse.Namespace, settings: Settings) -> int:
         who = await hd.people.remove_member(args.email)
         return f"{who.email} is in no organisation now"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _contract(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,29 +177,29 @@ def _contract(args: argparse.Namespace, settings: Settings) -> int:
         )
         return f"{org.name}: contract {'on' if org.contract_active else 'off'}"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _invite(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
-        operator = await _operator(store, args.by) if args.by else None
+        operator = await active_operator(store, args.by) if args.by else None
         org = await hd.people.organisation(args.org) if args.org else None
         invitation, _ = await hd.people.invite(operator, args.email, org)
         return f"invited {invitation.email} until {format_ts(invitation.expires_at)}"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
-        operator = await _operator(store, args.operator_email)
+        operator = await active_operator(store, args.operator_email)
         token, secret = await hd.api_tokens.create(operator, name=args.name)
         return (
             f"token {token.id} ({token.name}) acts as {operator.email} ({operator.role}).\n"
             f"Its secret, shown only now:\n{secret}"
         )
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _token_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -212,10 +212,10 @@ def _token_list(args: argparse.Namespace, settings: Settings) -> int:
                 format_ts(t.last_used_at) if t.last_used_at else "never",
                 "revoked" if t.revoked_at else "active",
             )  # fmt: skip
-        _print(table)
+        print_table(table)
         return ""
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
 def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
@@ -223,22 +223,26 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
         await hd.api_tokens.revoke(args.id)
         return f"token {args.id} is revoked"
 
-    return _run(settings, work)
+    return run_helpdesk(settings, work)
 
 
-async def _operator(store: Store, email: str) -> Operator:
+async def active_operator(store: Store, email: str) -> Operator:
+    """Return the active operator with this e-mail. :raises NotFound:."""
     found = await store.operators.operator_credentials(normalize_email(email))
     if found is None or found[0].disabled:
         raise NotFound(f"no active operator {email!r}")
     return found[0]
 
 
-def _print(table: Table) -> None:
+def print_table(table: Table) -> None:
+    """Print ``table`` to standard output."""
     # Piped output (scripts, grep) gets whole lines, not ellipses.
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
 
-def _run(settings: Settings, work: Work) -> int:
+def run_helpdesk(settings: Settings, work: Work) -> int:
+    """Run ``work`` on the helpdesk's services and the opened store; print what it
+    returns, or the refusal (exit status 1)."""
     settings = settings.with_secret()
     config = load_desk_config(settings.config_file)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..deskconfig import PRIORITIES, DeskConfig
+from ..deskconfig import DeskConfig
 from ..errors import InvalidPayload
 from ..fields import validate_fields
 from ..models import Operator, Status, Ticket, TicketEvent, TicketType
@@ -70,8 +70,7 @@ async def plan_edit(
         rows.append(history(ticket.id, kind, operator, now, **{"from": before, "to": to}))
 
     if edit.priority is not None and edit.priority != ticket.priority:
-        if edit.priority not in PRIORITIES:
-            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        config.helpdesk.check_priority(edit.priority)
         values["priority"] = edit.priority
         note("priority", ticket.priority, edit.priority)
     if edit.department is not None and edit.department != ticket.department:

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from ..attachments import check_attachment
 from ..config import LANGUAGES
-from ..deskconfig import PRIORITIES, DeskConfig
-from ..errors import InvalidPayload, TooLarge
+from ..deskconfig import DeskConfig
+from ..errors import InvalidPayload, NotFound, TooLarge
 from ..events import Event, TicketAssigned, TicketCreated
 from ..fields import validate_fields
 from ..models import (
@@ -112,6 +112,10 @@ class FilingService:
             raise InvalidPayload(f"channel must be one of: {', '.join(Channel)}")
         subject = clean_subject(request.subject)
         description = clean_text(request.description, required=False)
+        if request.channel == "form" and operator is None:
+            for detail in sorted(self.config.helpdesk.form_requires):
+                if not str(getattr(request, detail)).strip():
+                    raise InvalidPayload(f"{detail} is required on this desk's form", code=detail)
         requester = await self.people.requester(
             request.email, name=request.name, phone=request.phone, lang=lang
         )
@@ -125,7 +129,7 @@ class FilingService:
             lang=lang,
         )
         files = self.check_files(request.attachments, already=0)
-        concerned = await self._concerned(request, follow_up_of)
+        concerned = await self._concerned(request, follow_up_of, requester, operator)
         return await self._store(
             requester,
             TicketFiling(
@@ -225,9 +229,8 @@ class FilingService:
         department = request.department or self.config.default_department
         if department not in self.config.departments:
             raise InvalidPayload(f"unknown department {department!r}", code="department")
-        priority = request.priority or "normal"
-        if priority not in PRIORITIES:
-            raise InvalidPayload(f"priority must be one of: {', '.join(PRIORITIES)}")
+        helpdesk = self.config.helpdesk
+        priority = helpdesk.check_priority(request.priority or helpdesk.default_priority)
         return TicketType(type_name), department, priority
 
     async def _seat(self, requester: Requester, values: Mapping[str, str]) -> SeatClaim | None:
@@ -238,15 +241,33 @@ class FilingService:
             return None
         organisation = await self.store.requesters.get_organisation(requester.organisation_id)
         cap = organisation.max_editors_per_site if organisation else None
+        if cap is None:  # the organisation's own cap wins over the desk's
+            cap = self.config.helpdesk.max_editors_per_site
         return SeatClaim(requester.organisation_id, values[seats.id], requester.id, cap)
 
-    async def _concerned(self, request: NewTicket, follow_up_of: Ticket | None) -> set[str]:
-        """Return the operators a complaint is about (never its assignee)."""
+    async def _concerned(
+        self,
+        request: NewTicket,
+        follow_up_of: Ticket | None,
+        requester: Requester,
+        operator: Operator | None,
+    ) -> set[str]:
+        """Return the operators a complaint is about (never its assignee).
+
+        :raises NotFound: a requester naming a ticket neither theirs nor their
+            organisation's (the form must not tell others' tickets apart).
+        """
         concerned = (
             {follow_up_of.operator_id} if follow_up_of and follow_up_of.operator_id else set()
         )
         if request.concerning:
             about = await load_ticket(self.store, request.concerning)
+            theirs = about.requester_id == requester.id or (
+                requester.organisation_id is not None
+                and about.organisation_id == requester.organisation_id
+            )
+            if operator is None and not theirs:
+                raise NotFound(f"no ticket {request.concerning[:40]!r}")
             if about.operator_id:
                 concerned.add(about.operator_id)
         return concerned

@@ -23,7 +23,7 @@ class NoticeService:
 
     async def publish(
         self,
-        operator: Operator,
+        operator: Operator | None,
         *,
         title: str,
         body: str,
@@ -32,24 +32,29 @@ class NoticeService:
         ends_at: datetime | None = None,
         audience: Sequence[str] = (),
     ) -> tuple[ServiceNotice, list[Event]]:
-        """Publish a notice (admins only); ``audience``: organisation ids (empty: all)."""
-        if not operator.is_admin:
+        """Publish a notice (admins only; ``operator`` None: an admin at the command line,
+        ``published_by`` is ``cli``); ``audience``: organisation ids (empty: all)."""
+        if operator is not None and not operator.is_admin:
             raise Forbidden("only admins publish service notices")
         title = " ".join(title.split())
         if not 1 <= len(title) <= 200 or not body.strip() or len(body) > 20_000:
-            raise InvalidPayload("a notice needs a title (1-200) and a body (up to 20000)")
+            raise InvalidPayload(
+                "a notice needs a title (1-200) and a body (up to 20000)", code="notice_text"
+            )
         if severity not in tuple(Severity):
-            raise InvalidPayload(f"severity must be one of: {', '.join(Severity)}")
+            raise InvalidPayload(
+                f"severity must be one of: {', '.join(Severity)}", code="notice_severity"
+            )
         now = self.clock()
         starts = starts_at or now
         if ends_at is not None and ends_at <= starts:
-            raise InvalidPayload("a notice must end after it starts")
+            raise InvalidPayload("a notice must end after it starts", code="notice_ends")
         for organisation_id in audience:
             if await self.store.requesters.get_organisation(organisation_id) is None:
-                raise NotFound(f"no organisation {organisation_id!r}")
+                raise NotFound(f"no organisation {organisation_id!r}", code="unknown_org")
         notice = ServiceNotice(
             new_id(), title, body.strip(), Severity(severity), starts, ends_at,
-            tuple(dict.fromkeys(audience)), operator.id, now,
+            tuple(dict.fromkeys(audience)), operator.id if operator else "cli", now,
         )  # fmt: skip
         await self.store.notices.add_notice(notice)
         return notice, [NoticePublished(notice)]
@@ -62,9 +67,9 @@ class NoticeService:
         """Return the newest notices."""
         return await self.store.notices.list_notices()
 
-    async def end(self, operator: Operator, notice_id: str) -> None:
-        """End a notice now (admins only)."""
-        if not operator.is_admin:
+    async def end(self, operator: Operator | None, notice_id: str) -> None:
+        """End a notice now (admins only; ``operator`` None: the command line)."""
+        if operator is not None and not operator.is_admin:
             raise Forbidden("only admins end service notices")
         if not await self.store.notices.end_notice(notice_id, self.clock()):
-            raise NotFound("no such running notice")
+            raise NotFound("no such running notice", code="notice_gone")

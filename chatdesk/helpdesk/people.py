@@ -111,10 +111,14 @@ class RequesterService:
         """Create an organisation (a name unique in any case)."""
         name = " ".join(name.split())
         if not 1 <= len(name) <= 100:
-            raise InvalidPayload("an organisation's name must be 1 to 100 characters")
+            raise InvalidPayload(
+                "an organisation's name must be 1 to 100 characters", code="org_name"
+            )
         for cap in (max_members, max_editors_per_site):
             if cap is not None and cap < 1:
-                raise InvalidPayload("a cap must be at least 1 (leave it out for none)")
+                raise InvalidPayload(
+                    "a cap must be at least 1 (leave it out for none)", code="invalid_cap"
+                )
         organisation = Organisation(
             new_id(), name, self.clock(), contract_active, max_members, max_editors_per_site
         )
@@ -127,7 +131,7 @@ class RequesterService:
             ref
         ) or await self.store.requesters.find_organisation(ref)
         if found is None:
-            raise NotFound(f"no organisation {ref!r}")
+            raise NotFound(f"no organisation {ref!r}", code="unknown_org")
         return found
 
     async def organisations(self) -> list[Organisation]:
@@ -179,11 +183,24 @@ class RequesterService:
         """Take a requester out of their organisation (their site seats are freed)."""
         requester = await self.store.requesters.find_requester(normalize_email(email))
         if requester is None:
-            raise NotFound(f"no requester {email!r}")
+            raise NotFound(f"no requester {email!r}", code="unknown_requester")
         await self.store.requesters.set_member(requester.id, None, OrgRole.MEMBER)
         found = await self.store.requesters.get_requester(requester.id)
         assert found is not None
         return found
+
+    async def seats(self, organisation: Organisation) -> list[tuple[str, Requester]]:
+        """Return the organisation's site seats as ``(site id, editor)``, by site."""
+        return await self.store.requesters.org_seats(organisation.id)
+
+    async def release_seat(self, organisation: Organisation, site_id: str, email: str) -> None:
+        """Free an editor's seat on one of the organisation's sites (the next editor may
+        then take it). :raises NotFound: ``no_seat``."""
+        requester = await self.store.requesters.find_requester(normalize_email(email))
+        if requester is None or not await self.store.requesters.release_seat(
+            organisation.id, site_id, requester.id
+        ):
+            raise NotFound(f"{email} holds no seat on site {site_id!r}", code="no_seat")
 
     async def invite(
         self, operator: Operator | None, email: str, organisation: Organisation | None = None

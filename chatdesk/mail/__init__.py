@@ -10,12 +10,13 @@ from ..config import Settings
 from ..deskconfig import DeskConfig
 from ..helpdesk import Helpdesk
 from ..jobs import Job, JobRunner
-from ..mailconfig import parse_smtp_url
+from ..mailconfig import parse_imap_url, parse_smtp_url
 from ..models import utcnow
 from ..store import Store
 from ..throttle import Throttle
 from .addresses import AddressBook
 from .compose import Composer
+from .imap import ImapPoller
 from .inbound import InboundMail, Outcome, Received
 from .outbox import Outbox
 from .planner import FeedPlanner
@@ -27,6 +28,7 @@ __all__ = [
     "REMINDER_SECONDS",
     "AddressBook",
     "DeliveryError",
+    "ImapPoller",
     "InboundMail",
     "Mail",
     "Outbox",
@@ -52,6 +54,10 @@ class Mail:
     reminders: Reminders
     addresses: AddressBook
     jobs: JobRunner
+    #: IMAP polling (``CHATDESK_IMAP_URL``) and its ``imap`` job, on a runner of its own:
+    #: a slow IMAP server must not delay sending.
+    imap: ImapPoller | None = None
+    imap_jobs: JobRunner | None = None
 
     @property
     def enabled(self) -> bool:
@@ -93,4 +99,14 @@ def build_mail(
         clock=clock,
     )
     addresses = AddressBook(store, outbox, default_lang=lang, clock=clock)
-    return Mail(outbox, inbound, reminders, addresses, jobs)
+    imap, imap_jobs = None, None
+    if settings.imap_url:
+        every = timedelta(seconds=settings.imap_poll)
+        limits = config.helpdesk.attachments
+        imap = ImapPoller(
+            parse_imap_url(settings.imap_url), inbound, every=every, clock=clock,
+            max_size=limits.max_ticket * 4 // 3 + 2**20,  # as the SMTP receiver's
+        )  # fmt: skip
+        imap_jobs = JobRunner(store.leases, [Job("imap", every, imap.run)], holder=holder,
+                              clock=clock)  # fmt: skip
+    return Mail(outbox, inbound, reminders, addresses, jobs, imap, imap_jobs)

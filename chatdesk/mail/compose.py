@@ -105,7 +105,7 @@ class Composer:
         context = Context(
             kind=mail.kind, lang=mail.lang, desk=self.config.name,
             timezone=self.config.hours.timezone, public_url=self.public_url, data=mail.data,
-            name=str(mail.data.get("name", "")),
+            name=str(mail.data.get("name", "")), phone=self.config.phone,
         )  # fmt: skip
         if mail.ticket_id is None:
             return context

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from ..bot.markdown import render_markdown
 from ..models import AuthorKind, Ticket, TicketMessage, parse_ts
+from ..phoneline import PhoneLine
 from ..systemtexts import format_when
 from .texts import mail_text
 
@@ -65,6 +66,8 @@ class Context:
     into: Ticket | None = None
     name: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: The desk's phone line (``[phone]``), told to tickets of its priorities.
+    phone: PhoneLine | None = None
 
     def t(self, key: str, **values: Any) -> str:
         """Return a text of the catalog in the mail's language."""
@@ -99,6 +102,11 @@ def _received(c: Context) -> Content:
     paragraphs = [c.t("received_1", **c.about())]
     if c.ticket.due_at is not None:
         paragraphs.append(c.t("received_2", reply_by=c.when(c.ticket.due_at)))
+    if c.phone is not None and c.phone.shown_for(c.ticket.priority):
+        hours = c.phone.hours_text(c.lang)
+        paragraphs.append(
+            c.t("received_phone", number=c.phone.number, hours=hours, label=c.ticket.label)
+        )
     paragraphs.append(c.t("received_3"))
     return Content(
         c.ticket_subject, c.hello, tuple(paragraphs),

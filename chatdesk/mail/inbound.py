@@ -89,14 +89,16 @@ class InboundMail:
         mail = parse_mail(raw, envelope_sender=mail_from)
         if mail.bounce is not None:
             return await self._bounce(mail)
-        why = await self._ignored(mail)
+        # A message without a Message-ID is known by its bytes: taken twice (an MTA's retry,
+        # an IMAP poll after a crash), it is still taken once.
+        key = mail.message_id or f"<sha256.{hashlib.sha256(raw).hexdigest()}@no-message-id>"
+        why = await self._ignored(mail, key)
         if why:
             log.info("mail from %s dropped: %s", mail.sender or "?", why)
             return Received(Outcome.DROPPED, reason=why), []
         received, events = await self._accept(mail, raw, [*recipients, *mail.to])
-        if mail.message_id:
-            ticket_id = received.ticket.id if received.ticket else None
-            await self.store.mail.add_inbound(mail.message_id, ticket_id, self.clock())
+        ticket_id = received.ticket.id if received.ticket else None
+        await self.store.mail.add_inbound(key, ticket_id, self.clock())
         return received, events
 
     async def confirm(self, token: str) -> tuple[Received, list[Event]]:
@@ -114,12 +116,12 @@ class InboundMail:
         mail = parse_mail(held.raw, envelope_sender=held.sender)
         return await self._accept(mail, held.raw, [held.recipient], verified=True)
 
-    async def _ignored(self, mail: ParsedMail) -> str:
+    async def _ignored(self, mail: ParsedMail, key: str) -> str:
         if mail.ours or self._ours.fullmatch(mail.message_id or "-"):
             return "our own message"
         if mail.auto:
             return mail.auto
-        if mail.message_id and await self.store.mail.seen_inbound(mail.message_id):
+        if await self.store.mail.seen_inbound(key):
             return "received already"
         if not await self.throttle.count(self._limit, "mail", mail.sender):
             return f"more than {self.config.email.sender_limit} from this sender"

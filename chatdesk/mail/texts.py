@@ -13,6 +13,8 @@ _FR = {
     "received_1": "Nous avons bien reçu votre demande {label} : « {subject} ».",
     "received_2": "Nous vous répondrons au plus tard le {reply_by} (heures d'ouverture).",
     "received_3": "Vous pouvez la suivre en ligne, ou simplement répondre à cet e-mail.",
+    "received_phone": "Urgent ? Appelez-nous au {number} ({hours}, jours ouvrables) en citant le "
+    "numéro {label}.",
     "follow": "Suivre ma demande",
     "summary": "Votre message",
     "reply_1": "{agent} a répondu à votre demande {label} :",
@@ -72,6 +74,8 @@ _NL = {
     "received_1": "We hebben uw aanvraag {label} goed ontvangen: “{subject}”.",
     "received_2": "We antwoorden u uiterlijk op {reply_by} (openingsuren).",
     "received_3": "U kunt ze online volgen, of gewoon op deze e-mail antwoorden.",
+    "received_phone": "Dringend? Bel ons op {number} ({hours}, op werkdagen) en vermeld het "
+    "nummer {label}.",
     "follow": "Mijn aanvraag volgen",
     "summary": "Uw bericht",
     "reply_1": "{agent} heeft op uw aanvraag {label} geantwoord:",
@@ -132,6 +136,8 @@ _EN = {
     "received_1": "We have received your request {label}: “{subject}”.",
     "received_2": "We will answer you by {reply_by} at the latest (business hours).",
     "received_3": "You can follow it online, or simply reply to this e-mail.",
+    "received_phone": "Urgent? Call us on {number} ({hours}, business days) and quote the "
+    "number {label}.",
     "follow": "Follow my request",
     "summary": "Your message",
     "reply_1": "{agent} replied to your request {label}:",

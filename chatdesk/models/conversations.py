@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -192,3 +193,10 @@ class Miss:
     entry_id: str | None
     ts: datetime
     conversation_id: str = ""
+
+    @property
+    def key(self) -> str:
+        """Return a name for this miss that stays the same between reads (its conversation,
+        kind, time and text): what a dismissal remembers."""
+        line = f"{self.conversation_id}\t{self.kind}\t{format_ts(self.ts)}\t{self.text}"
+        return hashlib.sha256(line.encode("utf-8")).hexdigest()[:32]

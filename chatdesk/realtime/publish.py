@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import socketio
 
 from ..bot.markdown import render_markdown
+from ..chatfiles import ChatFileLinks
 from ..events import (
     ConversationChanged,
     ConversationEscalated,
@@ -42,11 +43,19 @@ class Publisher:
     may be published from any process.
 
     :param metrics: where published chat messages are counted.
+    :param links: signs the links of files sent in chat for visitors (None: sent as
+        stored, the console's links).
     """
 
-    def __init__(self, sio: socketio.AsyncServer, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        metrics: Metrics | None = None,
+        links: ChatFileLinks | None = None,
+    ) -> None:
         self.sio = sio
         self.metrics = metrics
+        self.links = links
         # Only python-socketio's in-process manager knows every listener of a room; with
         # the Redis one (any subclass) an emit may reach other processes' clients.
         self._local = type(sio.manager) is socketio.AsyncManager
@@ -123,7 +132,8 @@ class Publisher:
             self.metrics.count_message(message.author)
         room = rooms.conversation(message.conversation_id)
         payload = message.to_payload()
-        await self.sio.emit("message", payload, to=room, namespace=rooms.VISITOR_NS)
+        visitors = self.links.for_visitor(payload) if self.links else payload
+        await self.sio.emit("message", visitors, to=room, namespace=rooms.VISITOR_NS)
         # Most conversations have no operator watching: python-socketio would still encode
         # the packet before finding the room empty (bench/README.md, "Hot path").
         if self._heard(room, rooms.OPERATOR_NS):

@@ -111,7 +111,7 @@ class VisitorNamespace(BaseNamespace):
         await self.publisher.publish(events)
         if follow_up:
             self.spawn(self._respond(message), "responder")
-        return {"message": message.to_payload()}
+        return {"message": self._visible(message)}
 
     @acked
     async def on_choose(self, sid: str, data: Any) -> dict[str, Any]:
@@ -125,7 +125,7 @@ class VisitorNamespace(BaseNamespace):
         await self.publisher.publish(events)
         if events:
             self.spawn(self._respond(message), "responder")
-        return {"message": message.to_payload()}
+        return {"message": self._visible(message)}
 
     @acked
     async def on_feedback(self, sid: str, data: Any) -> dict[str, Any]:
@@ -220,7 +220,8 @@ class VisitorNamespace(BaseNamespace):
         messages, more = await self.conversations.history(
             conversation_id, since=request.since, limit=min(request.limit or 50, MAX_PAGE)
         )
-        return {"messages": [m.to_payload() for m in messages], "more": more}
+        payloads = [self._visible(m) for m in messages]
+        return {"messages": payloads, "more": more}
 
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """Relay the visitor's typing state to the other side; never stored."""
@@ -280,10 +281,14 @@ class VisitorNamespace(BaseNamespace):
                 conversation.id, since=cursor, limit=MAX_PAGE
             )
             for message in messages:
-                await self.emit("message", message.to_payload(), to=sid)
+                await self.emit("message", self._visible(message), to=sid)
             if not more or not messages:
                 break
             cursor = messages[-1].seq
+
+    def _visible(self, message: Message) -> dict[str, Any]:
+        """Return a message as the visitor receives it (their files' links signed)."""
+        return self.services.chatfiles.links.for_visitor(message.to_payload())
 
     async def _disconnect_visitor(self, visitor_id: str) -> None:
         room = rooms.visitor(visitor_id)

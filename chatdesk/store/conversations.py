@@ -188,3 +188,12 @@ class FeedbackStore(Protocol):
         escalation because it was unsure or the visitor asked (the visitor's last messages
         before the ticket). For ``chatdesk kb gaps``."""
         ...
+
+    async def dismiss_misses(self, misses: Sequence[Miss], operator_id: str, now: datetime) -> None:
+        """Leave ``misses`` out of the gaps from now on (by :attr:`Miss.key`; one already
+        dismissed stays as it was)."""
+        ...
+
+    async def dismissed_misses(self, *, since: datetime | None = None) -> set[str]:
+        """Return the keys of the dismissed misses asked at ``since`` or later."""
+        ...

@@ -55,6 +55,7 @@ TABLES = (
     "help_views",
     "help_search_misses",
     "help_deflections",
+    "dismissed_misses",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.

@@ -8,6 +8,8 @@ from typing import Protocol
 
 from ..models import (
     Attachment,
+    Message,
+    MessageDraft,
     NewAttachment,
     SeatRefusal,
     Status,
@@ -112,6 +114,26 @@ class HelpdeskStore(Protocol):
 
     async def attachment_data(self, attachment_id: str) -> tuple[Attachment, bytes] | None:
         """Return a file's description and bytes."""
+        ...
+
+    async def add_chat_attachment(
+        self,
+        ticket_id: str,
+        conversation_id: str,
+        attachment: NewAttachment,
+        draft: MessageDraft,
+        *,
+        now: datetime,
+        max_ticket_bytes: int | None = None,
+    ) -> tuple[Message, bool]:
+        """Store a file a visitor sent in chat on their ticket, and append its chat message
+        (``draft``: the file's name, ``extra.attachments``) in the same transaction; return
+        (message, created). The draft's client id sent again returns the first message and
+        stores no second file.
+
+        :raises TooLarge: when the ticket's files would pass ``max_ticket_bytes``.
+        :raises NotFound: no such ticket or conversation.
+        """
         ...
 
     async def merge_tickets(

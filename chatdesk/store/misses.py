@@ -1,4 +1,5 @@
-"""The bot's misses read back for ``chatdesk kb gaps``: one query for both SQL dialects."""
+"""The bot's misses read back for ``chatdesk kb gaps`` (and those dismissed): one query
+for both SQL dialects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from ..models import Miss, parse_ts
 from .migrations import Dialect
 
-__all__ = ["miss_rows", "misses_query"]
+__all__ = ["DISMISS", "DISMISSED", "miss_rows", "misses_query"]
 
 # The visitor's question behind a bot message: their last message before it.
 _QUESTION = """
@@ -75,3 +76,18 @@ def miss_rows(rows: Iterable[Any]) -> list[Miss]:
         for text, lang, kind, entry_id, ts, conversation_id in rows
         if text
     ]
+
+
+#: Remember dismissed misses; PostgreSQL takes them as arrays (one statement for all).
+DISMISS = {
+    "sqlite": "INSERT INTO dismissed_misses (key, ts, operator_id, dismissed_at)"
+    " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+    "postgresql": "INSERT INTO dismissed_misses (key, ts, operator_id, dismissed_at)"
+    " SELECT k, t, $3, $4 FROM unnest($1::text[], $2::text[]) AS u(k, t)"
+    " ON CONFLICT (key) DO NOTHING",
+}
+#: The keys of the misses dismissed since parameter 1 ("" for all).
+DISMISSED = {
+    "sqlite": "SELECT key FROM dismissed_misses WHERE ts >= ?",
+    "postgresql": "SELECT key FROM dismissed_misses WHERE ts >= $1",
+}

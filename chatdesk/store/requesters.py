@@ -93,3 +93,8 @@ class RequesterStore(Protocol):
     async def release_seat(self, organisation_id: str, site_id: str, requester_id: str) -> bool:
         """Free a requester's seat on a site; return whether they had one."""
         ...
+
+    async def org_seats(self, organisation_id: str) -> list[tuple[str, Requester]]:
+        """Return every site seat of the organisation as ``(site id, editor)``, by site id
+        (byte order), then seat order."""
+        ...

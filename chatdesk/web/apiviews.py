@@ -75,7 +75,7 @@ def desk_out(config: DeskConfig) -> ApiDesk:
             ApiDepartment(id=d, default=d == config.default_department) for d in config.departments
         ],
         types=[ApiType(id=t.value, name=_texts(TYPE_NAMES[t.value])) for t in helpdesk.types],
-        priorities=[_priority(p) for p in helpdesk.priorities.values()],
+        priorities=[_priority(helpdesk.priorities[p]) for p in helpdesk.offered],
         fields=[
             ApiField(
                 id=f.id,

@@ -81,7 +81,7 @@ async def conversation(request: web.Request) -> web.StreamResponse:
         and summary["operator"]["id"] == request[SESSION].operator.id,
         # "Turn into a ticket": what the desk offers.
         "types": [t.value for t in services.config.helpdesk.types],
-        "priorities": list(services.config.helpdesk.priorities),
+        "priorities": list(services.config.helpdesk.offered),
         "custom_fields": services.config.helpdesk.fields,
     }
     return aiohttp_jinja2.render_template("console/conversation.html", request, context)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .admintexts import ADMIN_TEXTS
+
 __all__ = ["CONSOLE_TEXTS", "TICKET_TEXTS"]
 
 #: The ticket views', ticket page's and reports' texts: one file read by the server and
 #: bundled into console.js, so both sides say the same.
 TICKET_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "tickettexts.json").read_text(encoding="utf-8")
+)
+#: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
+_GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
 )
 
 _EN = {
@@ -309,5 +315,6 @@ _NL = {
 
 #: Every text by language, then key; every language has every key (tests check it).
 CONSOLE_TEXTS: dict[str, dict[str, str]] = {
-    lang: texts | TICKET_TEXTS[lang] for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
+    lang: texts | TICKET_TEXTS[lang] | _GAPS_TEXTS[lang] | ADMIN_TEXTS[lang]
+    for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

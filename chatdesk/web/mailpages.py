@@ -52,6 +52,7 @@ async def mail_page(request: web.Request) -> web.StreamResponse:
         "server": server,
         "sender": settings.mail_from,
         "listen": settings.mail_in_listen,
+        "imap": services.mail.imap,
         "failures": await services.mail.outbox.failures(),
         "bounces": await services.mail.addresses.bounces(),
         "retried": request.query.get("retried") == "1",

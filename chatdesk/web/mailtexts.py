@@ -18,6 +18,9 @@ _EN = {
     "CHATDESK_MAIL_FROM and CHATDESK_PUBLIC_URL to turn it on.",
     "receiver_on": "Incoming mail is received on {listen}.",
     "receiver_off": "No incoming mail: CHATDESK_MAIL_IN_LISTEN is not set.",
+    "imap_on": "Incoming mail is also fetched from the mailbox {mailbox} every {seconds} s.",
+    "imap_off": "No mailbox polled: CHATDESK_IMAP_URL is not set.",
+    "imap_error": "Last IMAP error seen by this process: {error}",
     "failed": "Failed deliveries",
     "failed_help": "Mails the server refused, or that failed after every retry. Fix the cause, "
     "then send them again.",
@@ -52,6 +55,10 @@ _FR = {
     "CHATDESK_SMTP_URL, CHATDESK_MAIL_FROM et CHATDESK_PUBLIC_URL pour l'activer.",
     "receiver_on": "Les e-mails entrants sont reçus sur {listen}.",
     "receiver_off": "Pas d'e-mail entrant : CHATDESK_MAIL_IN_LISTEN n'est pas défini.",
+    "imap_on": "Les e-mails entrants sont aussi relevés dans la boîte {mailbox} toutes les "
+    "{seconds} s.",
+    "imap_off": "Aucune boîte relevée : CHATDESK_IMAP_URL n'est pas défini.",
+    "imap_error": "Dernière erreur IMAP vue par ce processus : {error}",
     "failed": "Envois en échec",
     "failed_help": "E-mails refusés par le serveur, ou en échec après toutes les tentatives. "
     "Corrigez la cause, puis renvoyez-les.",
@@ -87,6 +94,9 @@ _NL = {
     "CHATDESK_MAIL_FROM en CHATDESK_PUBLIC_URL in om het aan te zetten.",
     "receiver_on": "Inkomende e-mail wordt ontvangen op {listen}.",
     "receiver_off": "Geen inkomende e-mail: CHATDESK_MAIL_IN_LISTEN is niet ingesteld.",
+    "imap_on": "Inkomende e-mail wordt ook elke {seconds} s opgehaald uit de mailbox {mailbox}.",
+    "imap_off": "Geen mailbox opgehaald: CHATDESK_IMAP_URL is niet ingesteld.",
+    "imap_error": "Laatste IMAP-fout gezien door dit proces: {error}",
     "failed": "Mislukte verzendingen",
     "failed_help": "E-mails die de server weigerde, of die na alle pogingen mislukten. Los de "
     "oorzaak op en verstuur ze opnieuw.",

@@ -11,7 +11,7 @@ from ..errors import ChatdeskError
 from ..metrics import CONTENT_TYPE
 from ..version import __version__
 from . import widget
-from .appkeys import LIBRARY, METRICS, SERVICES
+from .appkeys import LIBRARY, METRICS, SERVICES, SETTINGS
 
 __all__ = ["setup"]
 
@@ -52,10 +52,14 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=registry.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
-@aiohttp_jinja2.template("index.html")
-async def index(request: web.Request) -> dict[str, str]:
-    """Render the front page."""
-    return {"version": __version__}
+async def index(request: web.Request) -> web.StreamResponse:
+    """The front page: the help centre or the ticket form (a real desk), or the demo site."""
+    front = request.app[SETTINGS].front_page
+    if front == "help":
+        raise web.HTTPFound("/help")
+    if front == "support":
+        raise web.HTTPFound("/support/new")
+    return aiohttp_jinja2.render_template("index.html", request, {"version": __version__})
 
 
 def setup(app: web.Application) -> None:

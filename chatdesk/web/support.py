@@ -34,6 +34,9 @@ _FIELD_OF = {
     "text": ("description", "err_text"),
     "type": ("type", "err_choice"),
     "department": ("department", "err_choice"),
+    "not_found": ("concerning", "err_concerning"),
+    "name": ("name", "err_name_required"),
+    "phone": ("phone", "err_phone_required"),
 }
 
 
@@ -81,7 +84,9 @@ async def submit(request: web.Request) -> web.StreamResponse:
         return await _form(request, lang, values, {"attachments": "err_too_large"}, 413)
     except ChatdeskError as exc:
         field, key = _FIELD_OF.get(exc.code, ("", "err_choice"))
-        return await _form(request, lang, values, {field: key}, exc.status)
+        # An unknown request concerned is the form's mistake, not a missing page.
+        status = 400 if exc.code == "not_found" else exc.status
+        return await _form(request, lang, values, {field: key}, status)
     await request.app[EVENTS].publish(events)
     token = services.helpdesk.links.token(ticket.id, ticket.requester_id)
     raise web.HTTPSeeOther(f"/support/t/{token}?filed=1&lang={lang}")
@@ -93,6 +98,7 @@ def _new_ticket(form: NewTicketForm, posted: Posted, lang: str) -> NewTicket:
         name=form.name, phone=form.phone, lang=lang, type=form.type or None,
         department=form.department or None, priority=form.priority or None,
         fields=form.fields, attachments=posted.files, channel="form",
+        concerning=form.concerning.strip() or None if form.type == "complaint" else None,
     )  # fmt: skip
 
 

@@ -53,7 +53,7 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
     """Return what the form offers, in ``lang``."""
     helpdesk = config.helpdesk
     priorities = []
-    for name in PRIORITIES:
+    for name in helpdesk.offered:
         priority = helpdesk.priorities[name]
         priorities.append(
             {
@@ -70,9 +70,12 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
         "default_type": "question"
         if any(kind.value == "question" for kind in helpdesk.types)
         else helpdesk.types[0].value,
+        "requires": sorted(helpdesk.form_requires),
+        "offers_complaints": any(kind.value == "complaint" for kind in helpdesk.types),
         "departments": departments,
         "default_department": config.default_department,
         "priorities": priorities,
+        "default_priority": helpdesk.default_priority,
         "fields": [_field(spec, lang, t) for spec in helpdesk.fields],
         "max_file": limits.max_file,
         "max_ticket": limits.max_ticket,

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from ..config import LANGUAGES
 from ..systemtexts import format_when
+from .appkeys import SETTINGS
 
 __all__ = ["LANGS", "LANG_COOKIE", "Translate", "portal_lang", "remember_lang", "translator"]
 
@@ -51,14 +52,15 @@ def _accepted(header: str) -> list[str]:
 
 def portal_lang(request: web.Request, posted: str = "") -> str:
     """Return the page's language: a posted form's, ``?lang=``, the cookie, the browser's,
-    else English."""
+    else the desk's default (``CHATDESK_DEFAULT_LANG``)."""
     for candidate in (posted, request.query.get("lang", ""), request.cookies.get(LANG_COOKIE)):
         if candidate in LANGUAGES:
             return str(candidate)
     for lang in _accepted(request.headers.get("Accept-Language", "")):
         if lang in LANGUAGES:
             return lang
-    return "en"
+    settings = request.app.get(SETTINGS)
+    return settings.default_lang if settings is not None else "en"
 
 
 def remember_lang(request: web.Request, response: web.StreamResponse) -> None:

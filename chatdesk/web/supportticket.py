@@ -63,6 +63,7 @@ async def _page(
     merged = next(
         (e["data"].get("into") for e in view["events"] if e["kind"] == "merged_into"), None
     )
+    phone = services.config.phone
     context = {
         "token": request.match_info["token"],
         "ticket": ticket,
@@ -71,6 +72,7 @@ async def _page(
         "reply_by": ticket.due_at if ticket.status in _ACTIVE and not answered else None,
         "auto_close_at": ticket.auto_close_at,
         "merged_into": merged,
+        "phone": phone if phone is not None and phone.shown_for(ticket.priority) else None,
         "can_rate": requester is not None
         and ticket.status in (Status.RESOLVED, Status.CLOSED)
         and rating_until is not None

@@ -9,7 +9,6 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
-from ..deskconfig import PRIORITIES
 from ..errors import ChatdeskError, InvalidPayload, TooLarge
 from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Status, TicketType, format_ts
@@ -58,7 +57,7 @@ async def _desk_choices(request: web.Request) -> dict[str, Any]:
         "names": {o.id: o.name for o in assignees},
         "types": [t.value for t in services.config.helpdesk.types],
         "all_types": [t.value for t in TicketType],
-        "priorities": list(PRIORITIES),
+        "priorities": list(services.config.helpdesk.offered),
         "statuses": [s.value for s in Status],
         "custom_fields": services.config.helpdesk.fields,
     }
@@ -120,9 +119,13 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
     files: dict[str | None, list[dict[str, Any]]] = {}
     for attachment in page["attachments"]:
         files.setdefault(attachment["message_id"], []).append(attachment)
+    choices = await _desk_choices(request)
+    if page["ticket"]["priority"] not in choices["priorities"]:
+        # Filed before the desk stopped offering it: keep it choosable, not silently changed.
+        choices["priorities"] = [*choices["priorities"], page["ticket"]["priority"]]
     context = (
         await base_context(request)
-        | await _desk_choices(request)
+        | choices
         | {
             "view": "tickets",
             "p": page,

@@ -44,11 +44,15 @@ class Out(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     fields may appear); the test clients check every event against these."""
 
 
-class ErrorOut(Out):
+class ErrorOut(Out, omit_defaults=True):
     """An error: a stable machine ``code`` and English prose for developers."""
 
     code: str
     message: str
+    #: ``invalid_fields`` only: the first custom field at fault, and a message per field
+    #: (in the ticket's language).
+    field: str | None = None
+    fields: dict[str, str] | None = None
 
 
 def schema_ref(kind: Any) -> dict[str, Any]:

@@ -9,7 +9,14 @@ import msgspec
 from .base import ClientId, In, Lang
 from .operator import Shortcut
 
-__all__ = ["CannedForm", "LangForm", "LoginForm", "LogoutForm", "TicketReplyForm"]
+__all__ = [
+    "CannedForm",
+    "GapDismissForm",
+    "LangForm",
+    "LoginForm",
+    "LogoutForm",
+    "TicketReplyForm",
+]
 
 Csrf = Annotated[str, msgspec.Meta(max_length=200)]
 
@@ -54,3 +61,15 @@ class TicketReplyForm(In):
     csrf: Csrf = ""
     client_id: ClientId | None = None
     internal: Literal["", "on", "1"] = ""
+
+
+_Number = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,4}$")]
+
+
+class GapDismissForm(In):
+    """``POST /console/gaps/dismiss``: leave a group of the bot's misses out (admins)."""
+
+    key: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{12}$")]
+    days: _Number = "30"
+    min_count: _Number = "2"
+    csrf: Csrf = ""

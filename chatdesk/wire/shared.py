@@ -10,6 +10,7 @@ from .base import Out, Ts
 
 __all__ = [
     "BotWelcome",
+    "ChatFileOut",
     "Choice",
     "DeskOut",
     "MessageOut",
@@ -43,6 +44,17 @@ class Suggestion(Out):
     entry_id: str
     title: str
     confidence: float
+
+
+class ChatFileOut(Out):
+    """A file a visitor sent in chat. ``url`` is a path on the desk: for the visitor, a
+    signed link (``/widget/files/<id>?sig=…``); for operators, the console's download."""
+
+    id: str
+    name: str
+    size: int
+    content_type: str
+    url: str
 
 
 class MessageOut(Out):
@@ -83,6 +95,8 @@ class MessageOut(Out):
     ticket: str | UnsetType = UNSET
     department: str | UnsetType = UNSET
     operator: OperatorRef | UnsetType = UNSET
+    # A visitor's files sent in chat (their message's text is the file's name).
+    attachments: list[ChatFileOut] | UnsetType = UNSET
 
 
 class TicketOut(Out):

@@ -47,6 +47,8 @@ class NewTicketForm(In):
     priority: Annotated[str, msgspec.Meta(max_length=10)] = ""
     subject: Annotated[str, msgspec.Meta(max_length=300)] = ""
     description: Text = ""
+    #: A complaint's request concerned: its number (``#000123`` or ``123``); may be empty.
+    concerning: Annotated[str, msgspec.Meta(max_length=20)] = ""
     #: The ALTCHA widget's solution (base64 JSON); empty without JavaScript.
     altcha: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     #: The desk's custom fields by id (posted as ``field.<id>``).

@@ -120,6 +120,7 @@ async def _start_desk(tmp: Path, knowledge: Path, config: str = "") -> Desk:
         config_file=config_file,
         visitor_rate=1000.0,
         visitor_burst=1000,
+        front_page="demo",  # the widget's tests use the demo site
     )
     app = create_app(settings)
     app.router.add_get("/test/{lang}", _test_page)

@@ -111,3 +111,26 @@ async def test_store_misses_contract(store: Store) -> None:
     ]
     assert misses[0].conversation_id == cid
     assert await store.feedback.misses(since=T0 + timedelta(minutes=2, seconds=30)) == misses[:1]
+
+
+async def test_dismissed_misses_contract(store: Store) -> None:
+    """Dismissed misses are remembered by key, once, with the miss's own time."""
+    _, conversation = await store.conversations.create_visitor(lang="fr", page="", now=T0)
+    cid = conversation.id
+    for minutes, text in ((0, "puis-je payer en bitcoin"), (5, "bitcoin accepté ?")):
+        ts = T0 + timedelta(minutes=minutes)
+        await store.conversations.append_message(cid, MessageDraft(Author.VISITOR, text, ts=ts))
+        bot = MessageDraft(Author.BOT, "Je ne sais pas.", extra={"kind": "no_answer"}, ts=ts)
+        await store.conversations.append_message(cid, bot)
+    assert await store.feedback.dismissed_misses() == set()
+    newer, older = await store.feedback.misses()
+    assert newer.text == "bitcoin accepté ?"
+    await store.feedback.dismiss_misses([older, newer], "op-1", later(minutes=10))
+    # Again (two admins, or a retried form): no error, nothing changes.
+    await store.feedback.dismiss_misses([newer, newer], "op-2", later(minutes=11))
+    assert await store.feedback.dismissed_misses() == {older.key, newer.key}
+    # The misses read again have the same keys; `since` is the misses' time.
+    assert {m.key for m in await store.feedback.misses()} == {older.key, newer.key}
+    assert await store.feedback.dismissed_misses(since=T0 + timedelta(minutes=1)) == {newer.key}
+    assert await store.feedback.dismissed_misses(since=later(minutes=6)) == set()
+    await store.feedback.dismiss_misses([], "op-1", later(minutes=12))  # nothing to do

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -154,13 +155,28 @@ async def test_site_editors_and_releasing_a_seat(store: Store) -> None:
             seat=SeatClaim(org.id, "1234", who.id, 1),
         )  # fmt: skip
 
+    assert await store.requesters.org_seats(org.id) == []
     assert isinstance(await store.helpdesk.file_ticket(filing(lea.id)), Ticket)
     assert [r.id for r in await store.requesters.site_editors(org.id, "1234")] == [lea.id]
+    assert [(site, r.email) for site, r in await store.requesters.org_seats(org.id)] == [
+        ("1234", "lea@acme.be")
+    ]
     assert await store.requesters.site_editors(org.id, "9999") == []
     assert not isinstance(await store.helpdesk.file_ticket(filing(tom.id)), Ticket)
     assert await store.requesters.release_seat(org.id, "1234", lea.id)
     assert not await store.requesters.release_seat(org.id, "1234", lea.id)
     assert isinstance(await store.helpdesk.file_ticket(filing(tom.id)), Ticket)
+    # Every site of the organisation, by site id, then seat order.
+    other = Organisation(new_id(), "Other", T0)
+    await store.requesters.add_organisation(other)
+    claim = SeatClaim(other.id, "0042", lea.id, 5)
+    assert isinstance(await store.helpdesk.file_ticket(replace(filing(lea.id), seat=claim)), Ticket)
+    claim = SeatClaim(org.id, "0999", lea.id, 5)
+    assert isinstance(await store.helpdesk.file_ticket(replace(filing(lea.id), seat=claim)), Ticket)
+    assert [(site, r.name) for site, r in await store.requesters.org_seats(org.id)] == [
+        ("0999", "Léa"),
+        ("1234", "Tom"),
+    ]
 
 
 def notice(

@@ -86,3 +86,48 @@ def test_tokens_create_list_revoke(
     assert status == 1 and "no such active token" in err
     status, _, err = run(capsys, monkeypatch, "tokens", "create", "nobody@desk.test")
     assert status == 1 and "no active operator" in err
+
+
+def test_notices_publish_list_end(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    def ok(*argv: str, stdin: str = "") -> str:
+        status, out, err = run(capsys, monkeypatch, *argv, stdin=stdin)
+        assert status == 0, err
+        return out
+
+    ok("orgs", "add", "Acme")
+    ok("orgs", "add", "Other")
+    body = data_dir / "notice.md"
+    body.write_text("Backups pause **Sunday**.\n", encoding="utf-8")
+    out = ok(
+        "notices", "publish", "--title", "Planned maintenance", "--body-file", str(body),
+        "--severity", "maintenance", "--ends", "2999-01-01T04:00",
+    )  # fmt: skip
+    assert "(maintenance) to everyone" in out
+    everyone = out.split()[2]
+    out = ok(
+        "notices", "publish", "--title", "Acme moves", "--body-file", "-", "--org", "acme",
+        "--starts", "2999-01-01T00:00+01:00", stdin="Tonight.",
+    )  # fmt: skip
+    assert "(info) to 1 organisation(s)" in out
+    listing = ok("notices", "list")
+    assert "Planned maintenance" in listing and "everyone" in listing
+    assert "2999-01-01T03:00:00.000Z" in listing  # 04:00 in Brussels (the default zone)
+    assert "Acme moves" in listing and "scheduled" in listing and "Acme" in listing
+    assert "notice " + everyone + " has ended" in ok("notices", "end", everyone)
+    assert "ended" in ok("notices", "list")
+    for argv, status_, message in (
+        (("end", everyone), 1, "no such running notice"),
+        (("publish", "--title", "x", "--body-file", str(body), "--org", "Nope"), 1,
+         "no organisation 'Nope'"),
+        (("publish", "--title", " ", "--body-file", str(body)), 1, "needs a title"),
+        (("publish", "--title", "x", "--body-file", str(data_dir / "none.md")), 2,
+         "No such file"),
+        (("publish", "--title", "x", "--body-file", str(body), "--ends", "tomorrow"), 2,
+         "'tomorrow' is not an ISO 8601 time"),
+        (("publish", "--title", "x", "--body-file", str(body), "--by", "no@desk.test"), 1,
+         "no active operator"),
+    ):  # fmt: skip
+        status, _, err = run(capsys, monkeypatch, "notices", *argv)
+        assert status == status_ and message in err, (argv, err)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatdesk.deskconfig import load_desk_config
-from chatdesk.errors import ConfigError
+from chatdesk.errors import ConfigError, InvalidPayload
 from chatdesk.helpdeskconfig import Target
 from chatdesk.hours import AroundTheClock
 from chatdesk.models import TicketType
@@ -82,6 +82,7 @@ def test_defaults(tmp_path: Path) -> None:
         Target(timedelta(hours=1)), Target(timedelta(hours=4)), Target(days=1), Target(days=1),
     ]  # fmt: skip
     assert [p.resolution.days for p in hd.priorities.values()] == [1, 2, 5, 10]
+    assert hd.offered == ("urgent", "high", "normal", "low") and hd.default_priority == "normal"
     assert load_desk_config(Path(__file__).parents[2] / "docs" / "chatdesk.example.toml")
 
 
@@ -93,6 +94,9 @@ def test_defaults(tmp_path: Path) -> None:
         ("[helpdesk]\ntypes = ['bug']\n", "[helpdesk] types"),
         ("[helpdesk]\ntypes = []\n", "[helpdesk] types"),
         ("[helpdesk]\nauto_close = 'soon'\n", "[helpdesk] auto_close"),
+        ("[helpdesk]\npriorities = []\n", "[helpdesk] priorities"),
+        ("[helpdesk]\npriorities = ['high', 'high']\n", "[helpdesk] priorities"),
+        ("[helpdesk]\npriorities = ['regular']\n", "[helpdesk] priorities"),
         ("[helpdesk]\nsla_warning = 1.5\n", "sla_warning"),
         ("[priorities.critical]\nresolution = '1h'\n", "critical"),
         ("[priorities.high]\nresolution = '2 days'\n", "[priorities.high] resolution"),
@@ -115,3 +119,13 @@ def test_errors_name_the_table_and_key(tmp_path: Path, text: str, message: str) 
     with pytest.raises(ConfigError) as info:
         load_desk_config(path)
     assert str(path) in info.value.message and message in info.value.message, info.value.message
+
+
+def test_a_desk_may_offer_some_priorities_only(tmp_path: Path) -> None:
+    path = tmp_path / "chatdesk.toml"
+    path.write_text("[helpdesk]\npriorities = ['high', 'low']\n")
+    hd = load_desk_config(path).helpdesk
+    assert hd.offered == ("high", "low") and hd.default_priority == "high"
+    assert hd.check_priority("low") == "low"
+    with pytest.raises(InvalidPayload, match="priority must be one of: high, low"):
+        hd.check_priority("urgent")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from chatdesk.attachments import check_attachment
-from chatdesk.errors import Forbidden, InvalidFields, InvalidPayload, TooLarge, Unauthorized
+from chatdesk.errors import (
+    Forbidden,
+    InvalidFields,
+    InvalidPayload,
+    NotFound,
+    TooLarge,
+    Unauthorized,
+)
 from chatdesk.events import InvitationCreated, SeatRefused
 from chatdesk.fields import validate_fields
 from chatdesk.helpdesk import Edit, NewTicket, Refused, TicketFilter, Upload
@@ -79,6 +86,53 @@ async def test_the_fourth_editor_of_a_site_is_refused_with_whom_to_ask(
     await hd.helpdesk.filing.file(
         NewTicket(email="dan@acme.be", subject="Autre", fields={"site_id": "5678"})
     )
+
+
+async def test_the_desk_caps_editors_unless_the_organisation_sets_its_own(
+    store: Store, clock: Clock
+) -> None:
+    hd = services(store, clock, max_editors_per_site=1)
+    people = hd.helpdesk.people
+    capped = await people.add_organisation("Capped")  # no cap of its own: the desk's 1
+    roomy = await people.add_organisation("Roomy", max_editors_per_site=2)  # its own wins
+    for org, names in ((capped, ("ann", "bob")), (roomy, ("cid", "dan", "eve"))):
+        for name in names:
+            await people.add_member(org, f"{name}@{org.name.lower()}.be", name=name.title())
+
+    async def file(email: str) -> None:
+        await hd.helpdesk.filing.file(
+            NewTicket(email=email, subject="Site", fields={"site_id": "1234"})
+        )
+
+    await file("ann@capped.be")
+    with pytest.raises(Refused):
+        await file("bob@capped.be")
+    await file("cid@roomy.be")
+    await file("dan@roomy.be")
+    with pytest.raises(Refused):
+        await file("eve@roomy.be")
+
+
+async def test_the_form_requires_the_contact_the_desk_asks_for(store: Store, clock: Clock) -> None:
+    hd = services(store, clock, form_requires=frozenset({"name", "phone"}))
+    filing = hd.helpdesk.filing
+    with pytest.raises(InvalidPayload) as info:
+        await filing.file(NewTicket(email="ann@example.be", subject="Site", name="Ann"))
+    assert info.value.code == "phone"
+    with pytest.raises(InvalidPayload) as info:
+        await filing.file(NewTicket(email="ann@example.be", subject="Site", phone="02 555 12 12"))
+    assert info.value.code == "name"
+    await filing.file(
+        NewTicket(email="ann@example.be", subject="Site", name="Ann", phone="02 555 12 12")
+    )
+    # E-mail has no phone number to give; operators file with what they have.
+    await filing.file(NewTicket(email="bob@example.be", subject="Mail", channel="email"))
+    ann = await hd.operators.add(
+        "ann@desk.test", name="Ann", role="operator", departments=("general",),
+        languages=("fr",), password="correct horse battery",
+    )  # fmt: skip
+    phoned = NewTicket(email="cid@example.be", subject="Tel", channel="form")
+    await filing.file(phoned, operator=ann)
 
 
 SPECS = (
@@ -197,6 +251,11 @@ async def test_complaints_go_to_a_service_manager_never_the_operator_concerned(
         await hd.helpdesk.tickets.change(zoe, complaint.id, Edit(assignee=ann.id))
     with pytest.raises(Exception, match="no ticket"):
         await hd.helpdesk.tickets.reply(complaint.id, ann, "moi ?")
+    # A requester names only their own (or their organisation's) tickets; an operator any.
+    other = NewTicket(email="max@example.be", subject="Moi", type="complaint", concerning="1")
+    with pytest.raises(NotFound):
+        await hd.helpdesk.filing.file(other)
+    await hd.helpdesk.filing.file(other, operator=ann)
 
 
 async def test_api_tokens(store: Store, clock: Clock) -> None:

@@ -28,6 +28,7 @@ from chatdesk.store import Store
 from ..conftest import STORE_BACKENDS
 from ..desk import Clock
 from ..helpdesk.conftest import config as helpdesk_config
+from .imap import dovecot, dovecot_tls  # noqa: F401 (real IMAP servers: fixtures)
 
 FROM = "Ardenne Support <support@desk.test>"
 PUBLIC = "https://desk.test"

@@ -9,7 +9,7 @@ import pytest
 from chatdesk import Settings
 from chatdesk.deskconfig import load_desk_config
 from chatdesk.errors import ConfigError
-from chatdesk.mailconfig import SmtpTarget, parse_smtp_url
+from chatdesk.mailconfig import ImapTarget, SmtpTarget, parse_imap_url, parse_smtp_url
 
 MAIL = {"CHATDESK_MAIL_FROM": "Desk <desk@acme.example>", "CHATDESK_PUBLIC_URL": "https://d.ex"}
 
@@ -28,9 +28,29 @@ def test_smtp_urls(url: str, target: SmtpTarget) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("imaps://desk%40acme.ex:p%2Fw@mail.ex", ImapTarget("mail.ex", 993, "desk@acme.ex",
+                                                          "p/w", tls=True)),
+        ("imap://u:p@127.0.0.1:1143/Support%2FDesk",
+         ImapTarget("127.0.0.1", 1143, "u", "p", folder="Support/Desk")),
+        ("imap://u:p@mail.ex/INBOX?starttls=1", ImapTarget("mail.ex", 143, "u", "p",
+                                                           starttls=True)),
+    ],
+)  # fmt: skip
+def test_imap_urls(url: str, target: ImapTarget) -> None:
+    assert parse_imap_url(url) == target
+
+
+@pytest.mark.parametrize(
     ("env", "says"),
     [
-        ({"CHATDESK_SMTP_URL": "http://mail.ex"}, "smtp:// or smtps://"),
+        ({"CHATDESK_IMAP_URL": "pop3://u:secret@mail.ex"}, "imaps:// (TLS) or imap://"),
+        ({"CHATDESK_IMAP_URL": "imaps://mail.ex"}, "user name"),
+        ({"CHATDESK_IMAP_URL": "imaps://u:secret@mail.ex?starttls=1"}, "TLS already"),
+        ({"CHATDESK_IMAP_URL": "imaps://u:secret@mail.ex/Bo%C3%AEte"}, "printable ASCII"),
+        ({"CHATDESK_IMAP_POLL": "1"}, "CHATDESK_IMAP_POLL"),
+        ({"CHATDESK_SMTP_URL": "http://mail.ex"}, "smtps:// (TLS) or smtp://"),
         ({"CHATDESK_SMTP_URL": "smtp://mail.ex:99999"}, "port"),
         ({"CHATDESK_SMTP_URL": "smtps://mail.ex?starttls=1"}, "TLS already"),
         ({"CHATDESK_SMTP_URL": "smtp://mail.ex?tls=1"}, "unknown option"),
@@ -51,6 +71,9 @@ def test_the_smtp_password_stays_out_of_the_settings_repr() -> None:
         {"CHATDESK_SMTP_URL": "smtp://u:hunter2@mail.ex:587", **MAIL}, env_file=None
     )
     assert "hunter2" not in repr(settings) and "mail.ex:587" in repr(settings)
+    settings = Settings.from_environ({"CHATDESK_IMAP_URL": "imaps://u:hunter2@mail.ex"},
+                                     env_file=None)  # fmt: skip
+    assert "hunter2" not in repr(settings) and "***@mail.ex" in repr(settings)
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,30 @@ async def test_without_smtp_the_console_says_e_mail_is_off(
             page = await response.text()
     assert "L'e-mail est désactivé" in page.replace("&#39;", "'")
     assert 'data-enabled="off"' in page
+    assert "Aucune boîte relevée" in page and "CHATDESK_IMAP_URL" in page
+
+
+async def test_the_console_names_the_polled_mailbox_and_its_last_error(
+    start_server: StartServer,
+) -> None:
+    # Nothing listens on port 9: the first look fails, and the page says why.
+    server = await start_server(imap_url="imap://desk:hunter2@127.0.0.1:9/Support")
+    services: Services = server.app[SERVICES]
+    assert services.mail.imap is not None
+    await services.mail.imap.run()
+    await services.operators.add(
+        "ada@desk.test", name="Ada", role="admin", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        await login(http)
+        async with http.get("/console/mail") as response:
+            page = await response.text()
+    assert "fetched from the mailbox desk@127.0.0.1:9/Support every 60 s" in page
+    assert "Last IMAP error seen by this process: [Errno 111] Connection refused" in page
+    assert "hunter2" not in page
 
 
 async def test_the_confirmation_link_shows_a_button_and_only_the_post_files(

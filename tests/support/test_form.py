@@ -145,3 +145,21 @@ async def test_an_unknown_choice_is_said_at_its_field(portal: Portal) -> None:
     response, page = await portal.file(type="lottery", department="moon")
     assert response.status == 400
     assert 'id="err-type">Choose one of the options offered.' in page
+
+
+async def test_the_form_offers_the_desk_s_priorities_only(start_portal: StartPortal) -> None:
+    portal = await start_portal(
+        '[helpdesk]\npriorities = ["normal", "high"]\n'
+        '[priorities.normal]\nlabel = { fr = "Régulière", nl = "Gewoon", en = "Regular" }\n'
+    )
+    _, page = await portal.page("/support/new?lang=fr")
+    offered = re.findall(r'name="priority" value="(\w+)"( checked)?', page)
+    assert offered == [("normal", " checked"), ("high", "")]
+    assert "<strong>Régulière</strong>" in page
+    response, page = await portal.file(priority="urgent", lang="fr")
+    assert response.status == 400 and "Choisissez une des options proposées." in page
+    assert portal.published(TicketCreated) == []
+    response, _ = await portal.file(priority="high")
+    assert response.status == 303
+    [created] = portal.published(TicketCreated)
+    assert created.ticket.priority == "high"

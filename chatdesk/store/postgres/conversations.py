@@ -24,7 +24,7 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
-from ..misses import miss_rows, misses_query
+from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .appends import FIND_RETRY, AppendBatcher
 from .database import Database, Record
@@ -112,6 +112,13 @@ class PostgresConversations:
             ]
             for table in ("feedback", "choices"):
                 await conn.execute(f"DELETE FROM {table} WHERE conversation_id = ANY($1)", ids)
+            # Files sent in chat are the visitor's: they go with their messages.
+            await conn.execute(
+                "DELETE FROM attachments WHERE ticket_id IN"
+                " (SELECT id FROM tickets WHERE conversation_id = ANY($1)) AND message_id IN"
+                " (SELECT id FROM messages WHERE conversation_id = ANY($1))",
+                ids,
+            )
             # Tickets stay for the desk's statistics, without whom they were about.
             await conn.execute(
                 "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
@@ -342,6 +349,15 @@ class PostgresFeedback:
     async def misses(self, *, since: datetime | None = None, limit: int = 5000) -> list[Miss]:
         start = format_ts(since) if since is not None else ""
         return miss_rows(await self._db.fetch(misses_query("postgresql"), start, limit))
+
+    async def dismiss_misses(self, misses: Sequence[Miss], operator_id: str, now: datetime) -> None:
+        keys = [m.key for m in misses]
+        times = [format_ts(m.ts) for m in misses]
+        await self._db.execute(DISMISS["postgresql"], keys, times, operator_id, format_ts(now))
+
+    async def dismissed_misses(self, *, since: datetime | None = None) -> set[str]:
+        start = format_ts(since) if since is not None else ""
+        return {row[0] for row in await self._db.fetch(DISMISSED["postgresql"], start)}
 
     async def record_choice(
         self, conversation_id: str, message_id: str, entry_id: str, now: datetime

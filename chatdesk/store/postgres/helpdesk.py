@@ -13,6 +13,8 @@ from datetime import datetime
 from ...errors import NotFound, TooLarge
 from ...models import (
     Attachment,
+    Message,
+    MessageDraft,
     NewAttachment,
     SeatRefusal,
     Status,
@@ -32,6 +34,7 @@ from ..threadrows import (
     event_row,
     message_row,
 )
+from .chatfiles import add_chat_attachment
 from .database import Connection, Database
 from .search import reindex
 from .threads import (
@@ -201,6 +204,26 @@ class PostgresHelpdesk:
             await add_events(conn, events)
             await reindex(conn, m.ticket_id)
             return m, True
+
+    async def add_chat_attachment(
+        self,
+        ticket_id: str,
+        conversation_id: str,
+        attachment: NewAttachment,
+        draft: MessageDraft,
+        *,
+        now: datetime,
+        max_ticket_bytes: int | None = None,
+    ) -> tuple[Message, bool]:
+        return await add_chat_attachment(
+            self._db,
+            ticket_id,
+            conversation_id,
+            attachment,
+            draft,
+            now=now,
+            max_ticket_bytes=max_ticket_bytes,
+        )
 
     async def list_ticket_messages(
         self, ticket_id: str, *, internal: bool = True

@@ -21,7 +21,7 @@ from ..threadrows import (
     requester_row,
 )
 from .database import Connection, Database, rowcount
-from .threads import SITE_EDITORS
+from .threads import ORG_SEATS, SITE_EDITORS
 
 __all__ = ["PostgresRequesters"]
 
@@ -251,3 +251,7 @@ class PostgresRequesters:
             requester_id,
         )
         return bool(changed)
+
+    async def org_seats(self, organisation_id: str) -> list[tuple[str, Requester]]:
+        rows = await self._db.fetch(ORG_SEATS, organisation_id)
+        return [(r["site_id"], requester_row(r)) for r in rows]

@@ -44,6 +44,12 @@ SITE_EDITORS = (
     f"SELECT {_R} FROM site_seats s JOIN requesters r ON r.id = s.requester_id"
     ' WHERE s.organisation_id = $1 AND s.site_id = $2 ORDER BY s.created_at, r.email COLLATE "C"'
 )
+#: Every seat of an organisation (``$1``): editor columns, then the site, by site.
+ORG_SEATS = (
+    f"SELECT {_R}, s.site_id FROM site_seats s JOIN requesters r ON r.id = s.requester_id"
+    " WHERE s.organisation_id = $1"
+    ' ORDER BY s.site_id COLLATE "C", s.created_at, r.email COLLATE "C"'
+)
 
 
 async def lock_ticket(conn: Connection, ticket_id: str) -> str:

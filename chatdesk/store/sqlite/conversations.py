@@ -24,7 +24,7 @@ from ...models import (
     parse_ts,
 )
 from ..conversations import MAX_PAGE
-from ..misses import miss_rows, misses_query
+from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .help import read_votes, write_page_vote
 from .worker import SqliteWorker
@@ -105,6 +105,13 @@ class SqliteConversations:
                 conn.executemany(
                     f"DELETE FROM {table} WHERE conversation_id = ?", [(i,) for i in ids]
                 )
+            # Files sent in chat are the visitor's: they go with their messages.
+            conn.executemany(
+                "DELETE FROM attachments WHERE ticket_id IN"
+                " (SELECT id FROM tickets WHERE conversation_id = ?) AND message_id IN"
+                " (SELECT id FROM messages WHERE conversation_id = ?)",
+                [(i, i) for i in ids],
+            )
             # Tickets stay for the desk's statistics, without whom they were about.
             conn.executemany(
                 "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
@@ -263,6 +270,17 @@ class SqliteFeedback:
             lambda conn: conn.execute(misses_query("sqlite"), (start, limit)).fetchall()
         )
         return miss_rows(rows)
+
+    async def dismiss_misses(self, misses: Sequence[Miss], operator_id: str, now: datetime) -> None:
+        rows = [(m.key, format_ts(m.ts), operator_id, format_ts(now)) for m in misses]
+        await self._worker.run(lambda conn: conn.executemany(DISMISS["sqlite"], rows))
+
+    async def dismissed_misses(self, *, since: datetime | None = None) -> set[str]:
+        start = format_ts(since) if since is not None else ""
+        rows = await self._worker.run(
+            lambda conn: conn.execute(DISMISSED["sqlite"], (start,)).fetchall()
+        )
+        return {row[0] for row in rows}
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:
         rows = await self._worker.run(

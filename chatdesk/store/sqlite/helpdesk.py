@@ -9,6 +9,8 @@ from datetime import datetime
 from ...errors import NotFound, TooLarge
 from ...models import (
     Attachment,
+    Message,
+    MessageDraft,
     NewAttachment,
     SeatClaim,
     SeatRefusal,
@@ -31,6 +33,7 @@ from ..threadrows import (
     message_row,
     requester_row,
 )
+from .files import add_chat_attachment, add_files
 from .search import reindex
 from .worker import SqliteWorker
 
@@ -98,32 +101,6 @@ def _add_message(conn: sqlite3.Connection, m: TicketMessage) -> None:
             format_ts(m.ts),
             m.client_id,
         ),
-    )
-
-
-def _add_files(
-    conn: sqlite3.Connection,
-    ticket_id: str,
-    message_id: str | None,
-    files: Sequence[NewAttachment],
-    now: datetime,
-) -> None:
-    conn.executemany(
-        f"INSERT INTO attachments ({ATTACHMENT_COLUMNS}, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                f.id,
-                ticket_id,
-                message_id,
-                f.filename,
-                f.content_type,
-                f.size,
-                f.sha256,
-                format_ts(now),
-                f.data,
-            )
-            for f in files
-        ],
     )
 
 
@@ -201,7 +178,7 @@ class SqliteHelpdesk:
             if f.message is not None:
                 _add_message(conn, f.message)
             message_id = f.message.id if f.message else None
-            _add_files(conn, f.id, message_id, f.attachments, f.created_at)
+            add_files(conn, f.id, message_id, f.attachments, f.created_at)
             _add_events(conn, f.events)
             reindex(conn, f.id)
             found = _ticket(conn, f.id)
@@ -280,7 +257,7 @@ class SqliteHelpdesk:
                 if used + sum(a.size for a in attachments) > max_ticket_bytes:
                     raise TooLarge(f"this ticket's files would pass {max_ticket_bytes // 1024} kB")
             _add_message(conn, m)
-            _add_files(conn, m.ticket_id, m.id, attachments, now)
+            add_files(conn, m.ticket_id, m.id, attachments, now)
             _apply(conn, m.ticket_id, changes, now)
             _add_events(conn, events)
             reindex(conn, m.ticket_id)
@@ -328,6 +305,28 @@ class SqliteHelpdesk:
             ).fetchone()
         )
         return None if row is None else (attachment_row(row), bytes(row[-1]))
+
+    async def add_chat_attachment(
+        self,
+        ticket_id: str,
+        conversation_id: str,
+        attachment: NewAttachment,
+        draft: MessageDraft,
+        *,
+        now: datetime,
+        max_ticket_bytes: int | None = None,
+    ) -> tuple[Message, bool]:
+        return await self._worker.run(
+            lambda conn: add_chat_attachment(
+                conn,
+                ticket_id,
+                conversation_id,
+                attachment,
+                draft,
+                now=now,
+                max_ticket_bytes=max_ticket_bytes,
+            )
+        )
 
     async def merge_tickets(
         self,

@@ -267,3 +267,14 @@ class SqliteRequesters:
             )
         )
         return bool(changed)
+
+    async def org_seats(self, organisation_id: str) -> list[tuple[str, Requester]]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                f"SELECT {_R}, s.site_id FROM site_seats s JOIN requesters r"
+                " ON r.id = s.requester_id WHERE s.organisation_id = ?"
+                " ORDER BY s.site_id, s.created_at, r.email",
+                (organisation_id,),
+            ).fetchall()
+        )
+        return [(r[-1], requester_row(r)) for r in rows]

@@ -4,6 +4,7 @@
 import { setupAlerts } from "./alerts";
 import { $ } from "./common";
 import { setupConversation } from "./conversation";
+import { setupGaps } from "./gaps";
 import { setupHeader } from "./header";
 import { setupKeys } from "./keys";
 import { setupLists } from "./lists";
@@ -22,4 +23,6 @@ if (view) setupConversation(view);
 if (tickets) setupTicketList(tickets);
 if (ticket) setupTicketPage(ticket);
 if ($("section.reports")) setupReports();
+const gaps = $<HTMLElement>("section.gaps");
+if (gaps) setupGaps(gaps);
 setupKeys(inbox, view);

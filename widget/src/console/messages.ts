@@ -1,6 +1,6 @@
 // One message of a conversation as the operator sees it: who, when, the text (the bot's
-// HTML cleaned with DOMPurify, operators' and system URLs as links), and for a "Did you
-// mean" the options the visitor saw.
+// HTML cleaned with DOMPurify, operators' and system URLs as links, files a visitor sent as
+// download links), and for a "Did you mean" the options the visitor saw.
 import { linkify, safeHtml } from "../common/html";
 import { el, when } from "./common";
 import { label, t } from "./i18n";
@@ -14,6 +14,16 @@ export function messageItem(m: Message): HTMLLIElement {
   if (m.author === "bot" && typeof m.html === "string" && m.html) {
     text = el("div", { className: "text rich" });
     text.append(safeHtml(m.html));
+  } else if (m.author === "visitor" && Array.isArray(m.attachments) && m.attachments.length) {
+    // Files sent in chat: links to the console's download (only paths on the desk itself).
+    text = el("p", { className: "text files" });
+    for (const file of m.attachments) {
+      if (!file || typeof file.url !== "string" || !file.url.startsWith("/console/files/")) continue;
+      const link = el("a", { className: "file", text: file.name });
+      link.href = file.url;
+      link.setAttribute("download", file.name);
+      text.append(link, el("span", { className: "hint", text: ` ${Math.max(1, Math.round(file.size / 1024))} kB` }));
+    }
   } else if (m.author === "visitor") {
     text = el("p", { className: "text", text: m.text });
   } else {

@@ -94,6 +94,20 @@ export interface CannedSaveIn {
   text: string;
 }
 /**
+ * A file a visitor sent in chat. ``url`` is a path on the desk: for the visitor, a
+ * signed link (``/widget/files/<id>?sig=…``); for operators, the console's download.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ChatFileOut".
+ */
+export interface ChatFileOut {
+  content_type: string;
+  id: string;
+  name: string;
+  size: number;
+  url: string;
+}
+/**
  * A message of a chat ticket's conversation, merged into the thread by time.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -102,6 +116,7 @@ export interface CannedSaveIn {
 export interface ChatItemOut {
   answer_lang?: string;
   article_url?: string;
+  attachments?: ChatFileOut[];
   author: "bot" | "operator" | "system" | "visitor";
   choice?: string;
   client_id?: string;
@@ -333,6 +348,10 @@ export interface ErrorAck {
  */
 export interface ErrorOut {
   code: string;
+  field?: string | null;
+  fields?: {
+    [k: string]: string;
+  } | null;
   message: string;
 }
 /**
@@ -429,6 +448,7 @@ export interface HistoryOut {
 export interface MessageOut {
   answer_lang?: string;
   article_url?: string;
+  attachments?: ChatFileOut[];
   author: "bot" | "operator" | "system" | "visitor";
   choice?: string;
   client_id?: string;

@@ -2,13 +2,14 @@
 // asking for a person, the offline and rating forms, the language, Forget me. Each request
 // goes to the desk and its outcome into the store.
 
-import { I18n, i18nFor, toLang } from "./i18n";
+import { I18n, i18nFor, Key, toLang } from "./i18n";
 import { Intents } from "./intents";
 import {
   Ack,
   Choice,
   ContactDetails,
   ErrorInfo,
+  isMessage,
   LangAck,
   RatingValue,
   readBot,
@@ -29,6 +30,7 @@ export class Controller implements Intents {
     private readonly session: Session,
     private readonly memory: Memory,
     private readonly timers: Timers,
+    private readonly desk: URL,
   ) {}
 
   private get s(): WidgetState {
@@ -72,6 +74,50 @@ export class Controller implements Intents {
   send(text: string): void {
     text = text.trim();
     if (text) this.enqueue({ client_id: newClientId(), text, ts: new Date().toISOString() });
+  }
+
+  attach(file: File): void {
+    void this.uploading(file);
+  }
+
+  /** POST the file to the desk (docs/protocol.md, "Files in chat"); the message shows
+   * "sending" until the desk has stored it, and a refusal is said in the visitor's words. */
+  private async uploading(file: File): Promise<void> {
+    const token = this.s.sessionToken;
+    if (this.s.phase !== "ready" || token === null) {
+      this.notify(this.i18n.t("not_connected"));
+      return;
+    }
+    const clientId = newClientId();
+    const ts = new Date().toISOString();
+    this.store.dispatch({
+      type: "pending",
+      record: { client_id: clientId, text: file.name, ts, upload: true },
+    });
+    const body = new FormData();
+    body.append("client_id", clientId);
+    body.append("file", file, file.name);
+    let code = "failed";
+    try {
+      const response = await fetch(new URL("widget/files", this.desk), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+        body,
+      });
+      const answer = (await response.json().catch(() => null)) as {
+        message?: unknown;
+        error?: ErrorInfo;
+      } | null;
+      if (response.status === 201 && answer && isMessage(answer.message)) {
+        this.store.dispatch({ type: "message", message: answer.message, acked: true });
+        return;
+      }
+      code = (answer && answer.error && answer.error.code) || "failed";
+    } catch {
+      code = "network";
+    }
+    this.store.dispatch({ type: "unpend", clientId });
+    this.notify(this.i18n.t(FILE_ERRORS[code] || "file_failed"));
   }
 
   choose(choice: Choice): void {
@@ -267,6 +313,17 @@ export class Controller implements Intents {
     return null;
   }
 }
+
+/** What the visitor reads when the desk refuses a file, by the error's code. */
+const FILE_ERRORS: Record<string, Key> = {
+  too_large: "file_too_large",
+  executable: "file_type",
+  type_not_allowed: "file_type",
+  empty_file: "file_type",
+  no_ticket: "file_no_ticket",
+  network: "not_connected",
+  rate_limited: "not_connected",
+};
 
 function errorText(i18n: I18n, error: ErrorInfo): string {
   return error.code === "rate_limited" || error.code === "store_unavailable"

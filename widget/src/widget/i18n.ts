@@ -96,6 +96,12 @@ const en = {
   person_request: "I'd like to talk to a person.",
   welcome: "Hello! How can we help you today?",
   privacy: "Chatting stores a conversation token in this browser.",
+  attach: "Send a file",
+  file_too_large: "This file is too large.",
+  file_type: "This kind of file is not accepted: images, PDFs, text or short videos only.",
+  file_no_ticket: "You can send files once the team has your request.",
+  file_failed: "The file could not be sent. Please try again.",
+  file_download: "Download {name} ({size})",
 };
 
 export type Key = keyof typeof en;
@@ -190,6 +196,12 @@ const fr: Catalog = {
   person_request: "Je voudrais parler à une personne.",
   welcome: "Bonjour ! Comment pouvons-nous vous aider ?",
   privacy: "Le chat enregistre un jeton de conversation dans ce navigateur.",
+  attach: "Envoyer un fichier",
+  file_too_large: "Ce fichier est trop volumineux.",
+  file_type: "Ce type de fichier n'est pas accepté : images, PDF, texte ou courtes vidéos uniquement.",
+  file_no_ticket: "Vous pourrez envoyer des fichiers dès que l'équipe aura votre demande.",
+  file_failed: "Le fichier n'a pas pu être envoyé. Veuillez réessayer.",
+  file_download: "Télécharger {name} ({size})",
 };
 
 const nl: Catalog = {
@@ -281,6 +293,12 @@ const nl: Catalog = {
   person_request: "Ik wil graag met iemand praten.",
   welcome: "Hallo! Hoe kunnen we u helpen?",
   privacy: "De chat bewaart een gesprekstoken in deze browser.",
+  attach: "Een bestand sturen",
+  file_too_large: "Dit bestand is te groot.",
+  file_type: "Dit soort bestand wordt niet aanvaard: alleen afbeeldingen, pdf's, tekst of korte video's.",
+  file_no_ticket: "U kunt bestanden sturen zodra het team uw vraag heeft.",
+  file_failed: "Het bestand kon niet worden verzonden. Probeer het opnieuw.",
+  file_download: "{name} downloaden ({size})",
 };
 
 const CATALOGS: Record<Lang, Catalog> = { fr, nl, en };

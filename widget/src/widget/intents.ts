@@ -13,6 +13,8 @@ export interface Intents {
   close(): void;
   toggle(): void;
   send(text: string): void;
+  /** Send a file (the conversation has an open ticket): shown "sending" until stored. */
+  attach(file: File): void;
   choose(choice: Choice): void;
   retry(item: Item): void;
   rate(item: Item, useful: boolean): void;

@@ -13,7 +13,7 @@ const TRANSIENT = new Set(["rate_limited", "store_unavailable", "internal_error"
 const MAX_ATTEMPTS = 5;
 
 const waiting = (s: WidgetState): Item | undefined =>
-  s.items.find((i) => i.seq === null && i.delivery === "sending");
+  s.items.find((i) => i.seq === null && i.delivery === "sending" && !i.upload);
 
 export class Outbox {
   private flushing = false;

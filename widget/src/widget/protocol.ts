@@ -12,6 +12,8 @@ export type Priority = NonNullable<Wire.EscalateIn["priority"]>;
 /** Where the language sent in `auth.lang` came from. */
 export type LangSource = NonNullable<Wire.ConnectAuth["lang_source"]>;
 export type Choice = Wire.Choice;
+/** A file sent in chat (`attachments` of a visitor's message). */
+export type ChatFile = Wire.ChatFileOut;
 export type ServerMessage = Wire.MessageOut;
 export type Ticket = Wire.TicketOut;
 export type ConversationState = Wire.StateOut;

@@ -6,7 +6,7 @@
 import { linkify, safeHtml } from "../common/html";
 import { h, icon } from "./dom";
 import { I18n } from "./i18n";
-import { Choice, operatorName } from "./protocol";
+import { ChatFile, Choice, operatorName } from "./protocol";
 import { Item } from "./thread";
 
 export interface MessageContext {
@@ -42,8 +42,16 @@ export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
     bubble.appendChild(safeHtml(message.html));
   } else if (item.author === "operator") {
     bubble.appendChild(h("p", null, ...linkify(item.text)));
-  } else {
+  } else if (!(message && Array.isArray(message.attachments) && message.attachments.length)) {
     bubble.appendChild(h("p", null, item.text));
+  }
+  if (message && Array.isArray(message.attachments)) {
+    for (const file of message.attachments) {
+      const link = fileLink(file, ctx);
+      if (link) bubble.appendChild(link);
+    }
+  } else if (item.upload) {
+    bubble.appendChild(h("p", { class: "file" }, item.text));
   }
   const el = h(
     "div",
@@ -102,6 +110,43 @@ function renderDelivery(item: Item, ctx: MessageContext): HTMLElement {
     { class: `delivery ${item.delivery}` },
     item.delivery === "sending" ? i18n.t("sending") : i18n.t("sent"),
   );
+}
+
+/** A file sent in chat: its name and size as a link, with a small thumbnail for images
+ * (from the desk's own signed link only). */
+function fileLink(file: ChatFile, ctx: MessageContext): HTMLElement | null {
+  if (!file || typeof file.url !== "string" || typeof file.name !== "string") return null;
+  let url: URL;
+  try {
+    url = new URL(file.url, ctx.desk);
+  } catch {
+    return null;
+  }
+  if (url.origin !== ctx.desk.origin) return null;
+  const size = fileSize(file.size, ctx.i18n.locale);
+  const image = /^image\/(png|jpeg|gif|webp)$/.test(file.content_type);
+  return h(
+    "a",
+    {
+      class: "file",
+      href: url.href,
+      download: file.name,
+      target: "_blank",
+      rel: "noopener",
+      "aria-label": ctx.i18n.t("file_download", { name: file.name, size }),
+    },
+    image ? h("img", { src: url.href, alt: "", loading: "lazy" }) : null,
+    h("span", { class: "file-name" }, file.name),
+    h("span", { class: "file-size" }, size),
+  );
+}
+
+/** A size in kB or MB, in the visitor's way of writing numbers. */
+function fileSize(bytes: number, lang: string): string {
+  const mb = bytes >= 1024 * 1024;
+  const value = mb ? bytes / (1024 * 1024) : Math.max(1, Math.round(bytes / 1024));
+  const digits = new Intl.NumberFormat(lang, { maximumFractionDigits: mb ? 1 : 0 }).format(value);
+  return `${digits} ${mb ? "MB" : "kB"}`;
 }
 
 /** Buttons sending `choose`: "Did you mean…" suggestions, follow-ups, starters. */

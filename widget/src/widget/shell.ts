@@ -32,6 +32,8 @@ export interface Shell {
   notice: HTMLElement;
   composer: HTMLFormElement;
   input: HTMLTextAreaElement;
+  attach: HTMLButtonElement;
+  file: HTMLInputElement;
   screen: HTMLElement;
 }
 
@@ -123,11 +125,16 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     title: t("send"),
   });
   sendButton.appendChild(icon("send"));
+  // Files go with a ticket: the composer view shows the paperclip once there is an open one.
+  const attach = iconButton(t("attach"), "clip", { class: "icon-btn attach", hidden: "" });
+  const file = h("input", { type: "file", class: "sr", tabindex: -1, "aria-hidden": "true" });
   const composer = h(
     "form",
     { class: "composer" },
     h("label", { for: "cd-input", class: "sr" }, t("message_label")),
     input,
+    attach,
+    file,
     sendButton,
   );
   const screen = h("div", { class: "screen", hidden: true });
@@ -184,6 +191,8 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     notice,
     composer,
     input,
+    attach,
+    file,
     screen,
   };
 }

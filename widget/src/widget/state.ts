@@ -19,6 +19,7 @@ import {
   mergeServer,
   PendingRecord,
   setDelivery,
+  dropPending,
 } from "./thread";
 
 export type Phase = "idle" | "connecting" | "ready" | "lost" | "forgotten";
@@ -88,6 +89,7 @@ export type Action =
   | { type: "messages"; messages: ServerMessage[] } // a page of history
   | { type: "pending"; record: PendingRecord }
   | { type: "delivery"; clientId: string; delivery: Delivery; error: string | null }
+  | { type: "unpend"; clientId: string }
   | { type: "state"; conv: ConversationState }
   | { type: "desk"; desk: Desk }
   | { type: "typing"; who: Typist | null }
@@ -220,6 +222,8 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
       return { ...s, items: addPending(s.items, a.record) };
     case "delivery":
       return { ...s, items: setDelivery(s.items, a.clientId, a.delivery, a.error) };
+    case "unpend":
+      return { ...s, items: dropPending(s.items, a.clientId) };
     case "state":
       return {
         ...s,

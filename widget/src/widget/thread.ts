@@ -18,6 +18,7 @@ export interface Item {
   readonly delivery: Delivery;
   readonly error: string | null;
   readonly message: ServerMessage | null;
+  readonly upload?: boolean; // a file being sent over HTTP (not by the outbox, not kept)
 }
 
 /** A message the visitor wrote, as kept until the desk acknowledges it. */
@@ -26,6 +27,7 @@ export interface PendingRecord {
   text: string;
   ts: string;
   entry_id?: string; // a `choose` rather than a `message`
+  upload?: boolean; // a file (sent by the controller over HTTP)
 }
 
 export type Items = readonly Item[];
@@ -67,8 +69,14 @@ export function addPending(items: Items, record: PendingRecord): Items {
     delivery: "sending",
     error: null,
     message: null,
+    upload: record.upload === true,
   };
   return [...items, item];
+}
+
+/** Take away an unstored message (a file the desk refused: the reason is shown instead). */
+export function dropPending(items: Items, clientId: string): Items {
+  return items.filter((i) => !(i.client_id === clientId && i.seq === null));
 }
 
 /** Set the delivery of an unstored message. */
@@ -93,7 +101,7 @@ export function maxSeq(items: Items): number {
 /** The messages still to send, as kept in storage. */
 export function pendingRecords(items: Items): PendingRecord[] {
   return items
-    .filter((i) => i.seq === null && i.delivery === "sending" && i.client_id)
+    .filter((i) => i.seq === null && i.delivery === "sending" && i.client_id && !i.upload)
     .map((i) => {
       const record: PendingRecord = { client_id: i.client_id!, text: i.text, ts: i.ts };
       if (i.entry_id) record.entry_id = i.entry_id;

@@ -59,7 +59,7 @@ export class Widget {
     const outbox = new Outbox(store, session.link, () =>
       timers.later("flush", 3_000, () => void outbox.flush()),
     );
-    this.controller = new Controller(store, session, memory, timers);
+    this.controller = new Controller(store, session, memory, timers, options.desk);
     this.intents = this.controller;
     adopt(host, css);
     // A returning visitor (consent given earlier) reconnects at once: unread replies show on

@@ -1,5 +1,6 @@
 // The message box: Enter sends, Shift+Enter makes a new line, the box grows with the text;
-// the visitor's typing is told to the controller (which tells the desk, sparingly).
+// the visitor's typing is told to the controller (which tells the desk, sparingly); the
+// paperclip sends a file once the conversation has an open ticket.
 
 import { Render, ViewContext } from "./context";
 
@@ -26,5 +27,15 @@ export function composerView({ ui, intents }: ViewContext): Render {
     autosize();
     intents.typing(ui.input.value.trim() !== "");
   });
-  return () => undefined; // nothing in the state changes the box
+  ui.attach.addEventListener("click", () => ui.file.click());
+  ui.file.addEventListener("change", () => {
+    const chosen = ui.file.files && ui.file.files[0];
+    if (chosen) intents.attach(chosen);
+    ui.file.value = ""; // the same file chosen again is a new send
+  });
+  // The paperclip: only once the conversation has an open ticket (files are its files).
+  return (s) => {
+    const ticket = s.conv.ticket;
+    ui.attach.hidden = !(s.phase === "ready" && ticket && ticket.status !== "closed");
+  };
 }
