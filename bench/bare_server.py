@@ -125,7 +125,16 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
-    web.run_app(create_app(), host=args.host, port=args.port, access_log=None, print=None)
+    # BENCH_LOOP=uvloop: the same loop as chatdesk's CHATDESK_LOOP=uvloop (bench/realtime.py
+    # --loop), so the comparison stays like for like.
+    loop = None
+    if os.environ.get("BENCH_LOOP") == "uvloop":
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    web.run_app(
+        create_app(), host=args.host, port=args.port, access_log=None, print=None, loop=loop
+    )
 
 
 if __name__ == "__main__":

@@ -201,6 +201,7 @@ def run_load(
     server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
     server.nice = args.nice
     server.synchronous = args.sqlite_synchronous
+    server.loop = args.loop
     server.start()
     gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
     try:
@@ -275,6 +276,8 @@ def run_idle(
     server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
     server.nice = args.nice
     server.synchronous = args.sqlite_synchronous
+    server.loop = args.loop
+    server.gc_signal = True
     server.start()
     gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
     try:
@@ -288,6 +291,11 @@ def run_idle(
         server.wait_idle()
         time.sleep(args.settle)
         after = server.rss_kb()
+        # The longest event-loop stall while connecting (chatdesk's probe), then one full
+        # collection with every connection held, and the stall it caused.
+        lag_connect = server.loop_lag_max_ms()
+        gc_times = server.full_gc_ms()
+        lag_gc = server.loop_lag_max_ms()
         idle = Idle(
             server=kind,
             mode=mode,
@@ -300,11 +308,18 @@ def run_idle(
             rss_after_kb=after,
             errors=conn["errors"],
             early_events=conn["early_events"],
+            full_gc_ms=gc_times[0] if gc_times else None,
+            full_gc_cpu_ms=gc_times[1] if gc_times else None,
+            lag_connect_ms=lag_connect,
+            lag_after_gc_ms=lag_gc,
         )
         say(
             f"idle {kind} ({mode}): {idle.connected}/{n} connected in "
             f"{idle.connect_seconds:.1f} s, deflate negotiated on {idle.deflate}, RSS "
-            f"{before / 1024:.1f} -> {after / 1024:.1f} MB = {idle.per_conn_kb:.1f} kB/conn"
+            f"{before / 1024:.1f} -> {after / 1024:.1f} MB = {idle.per_conn_kb:.1f} kB/conn; "
+            f"full GC {fmt_ms(idle.full_gc_ms)} ms ({fmt_ms(idle.full_gc_cpu_ms)} ms CPU), "
+            f"longest loop stall {fmt_ms(lag_connect)} ms while "
+            f"connecting, {fmt_ms(lag_gc)} ms after the GC"
         )
         if idle.errors or idle.early_events:
             say(f"  failures: {idle.errors}; events before CONNECT: {idle.early_events}")
@@ -385,6 +400,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=str(Path(sys.executable).parent / "chatdesk"),
         help="the chatdesk program (default: the chatdesk script next to this Python); "
         "extra words are passed before `serve`",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=("asyncio", "uvloop"),
+        help="the servers' event loop: CHATDESK_LOOP for chatdesk, the same for bare "
+        "(default: asyncio for both)",
     )
     parser.add_argument(
         "--sqlite-synchronous",

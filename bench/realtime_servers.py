@@ -59,6 +59,11 @@ class Server:
         self.chatdesk = list(chatdesk)
         self.nice: int | None = None
         self.synchronous: str | None = None  # None: chatdesk's default
+        self.loop: str | None = None  # None: asyncio (chatdesk's default)
+        #: Run the server through bench/gc_signal.py (SIGUSR1: one timed full collection).
+        self.gc_signal = False
+        #: Seconds to wait for /healthz (a bot's knowledge loads before the server listens).
+        self.start_timeout = 30.0
         #: More CHATDESK_* settings for chatdesk (e.g. CHATDESK_DATABASE_URL: bench/store.py).
         self.env: dict[str, str] = {}
         self.workdir = workdir
@@ -80,6 +85,8 @@ class Server:
             env["BENCH_CPU"] = str(self.cpu)
         if self.nice is not None:
             env["BENCH_NICE"] = str(self.nice)
+        if self.loop is not None:
+            env["BENCH_LOOP"] = self.loop  # read by bare_server.py
         if self.kind == "bare":
             program = [sys.executable, str(BENCH / "bare_server.py")]
             cwd = ROOT
@@ -98,14 +105,20 @@ class Server:
             )
             if self.synchronous is not None:
                 env["CHATDESK_SQLITE_SYNCHRONOUS"] = self.synchronous
+            if self.loop is not None:
+                env["CHATDESK_LOOP"] = self.loop
             env.update(self.env)
             # Not the repository: a developer's .env there must not change the settings.
             cwd = self.data_dir
+        if self.gc_signal:
+            if program[0] != sys.executable:  # a script: run it by this Python, not its #!
+                program = [sys.executable, *program]
+            program = [program[0], str(BENCH / "gc_signal.py"), *program[1:]]
         cmd = [sys.executable, "-c", EXEC_WRAPPER, *program, "--host", HOST]
         cmd += ["--port", str(self.port)]
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_timeout
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited at start-up:\n{self.log_tail()}")
@@ -171,6 +184,35 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+    def loop_lag_max_ms(self) -> float | None:
+        """chatdesk's longest event-loop stall so far (its /metrics), in ms; None for bare."""
+        if self.kind == "bare":
+            return None
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        for line in text.splitlines():
+            if line.startswith("chatdesk_event_loop_lag_max_seconds"):
+                return float(line.rsplit(" ", 1)[1]) * 1000
+        return None
+
+    def full_gc_ms(self, timeout: float = 30.0) -> tuple[float, float] | None:
+        """Make the server (run with ``gc_signal``) collect once; its (wall, CPU) ms."""
+        seen = self.log_path.read_text(errors="replace").count("BENCH_GC ")
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = [
+                x
+                for x in self.log_path.read_text(errors="replace").splitlines()
+                if x.startswith("BENCH_GC ")
+            ]
+            if len(lines) > seen:
+                words = lines[-1].split()
+                return float(words[1]), float(words[3])
+            time.sleep(0.1)
+        return None
 
     def log_tail(self, lines: int = 20) -> str:
         try:

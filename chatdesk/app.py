@@ -24,6 +24,7 @@ from .conversation import Responder
 from .deskconfig import load_desk_config
 from .jobs import JobRunner
 from .logs import process_label
+from .looplag import LoopLagProbe
 from .mailconfig import parse_listen
 from .metrics import Metrics
 from .models import utcnow
@@ -129,6 +130,9 @@ def create_app(
     sio.register_namespace(operators)
     sio.attach(app)
     _watch(metrics, services, visitors, operators)
+    probe = LoopLagProbe(observe=metrics.observe_loop_lag)
+    metrics.watch_loop_lag(lambda: probe.max_lag)
+    app.cleanup_ctx.append(functools.partial(_probe_lifetime, probe=probe))
 
     app[SETTINGS] = settings
     app[STORE] = store
@@ -192,6 +196,12 @@ async def _close_sockets(app: web.Application) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(app[VISITORS].drain(), timeout=5)
     await app[SIO].shutdown()
+
+
+async def _probe_lifetime(app: web.Application, *, probe: LoopLagProbe) -> AsyncIterator[None]:
+    probe.start()
+    yield
+    await probe.stop()
 
 
 async def _store_lifetime(app: web.Application) -> AsyncIterator[None]:

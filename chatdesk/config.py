@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import typing
@@ -121,6 +122,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "commit, grouped under load; slower acks)."
         ),
     ] = "normal"
+    loop: Annotated[
+        Literal["asyncio", "uvloop"],
+        _help(
+            "Event loop of `chatdesk serve`: `asyncio` (default) or `uvloop` (needs the "
+            "`fast` extra: `pip install 'chatdesk[fast]'`)."
+        ),
+    ] = "asyncio"
     redis_url: Annotated[
         str,
         _help("Redis URL (`redis://host:6379/0`) for the redis store and multi-process fan-out."),
@@ -284,6 +292,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if not self.transports:
             raise ConfigError("CHATDESK_TRANSPORTS needs `polling`, `websocket` or both")
+        if self.loop == "uvloop" and importlib.util.find_spec("uvloop") is None:
+            raise ConfigError(
+                "CHATDESK_LOOP=uvloop needs uvloop: pip install 'chatdesk[fast]' "
+                "(or unset CHATDESK_LOOP for asyncio's own loop)"
+            )
         _validate_mail(self)
 
     @property

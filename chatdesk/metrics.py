@@ -108,6 +108,20 @@ class Metrics:
             ["process", "status"],
             registry=registry,
         )
+        self._loop_lag = Histogram(
+            "chatdesk_event_loop_lag_seconds",
+            "How late the event loop's periodic probe woke up: a stall (GC pause, blocking "
+            "call) delays every client of the process by as much.",
+            ["process"],
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        ).labels(process)
+        self._loop_lag_max = Gauge(
+            "chatdesk_event_loop_lag_max_seconds",
+            "The longest event-loop stall seen since this process started.",
+            ["process"],
+            registry=registry,
+        )
         self._tallies = _Tallies(process)
         registry.register(self._tallies)
         self._message_children = {
@@ -137,6 +151,14 @@ class Metrics:
         """Read the numbers of open connections from these functions when scraped."""
         self.visitors.labels(self.process).set_function(visitors)
         self.operators.labels(self.process).set_function(operators)
+
+    def observe_loop_lag(self, seconds: float) -> None:
+        """Record how late the event loop's probe woke up."""
+        self._loop_lag.observe(seconds)
+
+    def watch_loop_lag(self, longest: Callable[[], float]) -> None:
+        """Read the longest event-loop stall so far from ``longest`` when scraped."""
+        self._loop_lag_max.labels(self.process).set_function(longest)
 
     def watch_counts(
         self, name: str, help_text: str, label: str, read: Callable[[], Mapping[str, int]]

@@ -63,6 +63,26 @@ def test_detect_language_only_when_confident(bot: Bot, text: str, lang: str | No
     assert bot.detect_language(text) == lang
 
 
+def test_the_fast_scoring_equals_sklearns(bot: Bot) -> None:
+    """The table the guesser scores with gives sklearn's own likelihoods (same language,
+    same margin), on the shipped suite's questions, whole and halved."""
+    import yaml
+
+    from chatdesk.bot.normalize import normalize
+
+    root = Path(__file__).resolve().parent.parent
+    suite = yaml.safe_load((root / "knowledge" / "tests.yaml").read_text(encoding="utf-8"))
+    texts = [q for langs in suite.values() for qs in langs.values() for q in qs]
+    assert len(texts) > 300
+    guesser = bot.languages
+    for text in texts:
+        words = normalize(text).split()
+        for part in (words, words[: len(words) // 2], words[len(words) // 2 :], words[:1]):
+            fast, reference = guesser._best(" ".join(part)), guesser._best_sklearn(" ".join(part))
+            assert fast[0] == reference[0], text
+            assert abs(fast[1] - reference[1]) < 1e-9, text
+
+
 @pytest.mark.parametrize(
     ("text", "conversation", "kind", "reply_lang"),
     [

@@ -102,3 +102,24 @@ def test_cli_reports_bad_setting(
     monkeypatch.setenv("CHATDESK_PORT", "nope")
     assert main(["serve"]) == 2
     assert "CHATDESK_PORT" in capsys.readouterr().err
+
+
+def test_the_event_loop_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import importlib.util
+
+    from chatdesk.commands.serve import new_event_loop
+
+    assert Settings.from_environ({}, env_file=None).loop == "asyncio"
+    plain = new_event_loop("asyncio")
+    assert isinstance(plain, asyncio.SelectorEventLoop)
+    plain.close()
+    settings = Settings.from_environ({"CHATDESK_LOOP": "uvloop"}, env_file=None)
+    if importlib.util.find_spec("uvloop") is not None:
+        settings.validate()
+        fast = new_event_loop("uvloop")
+        assert type(fast).__module__.startswith("uvloop")
+        fast.close()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(ConfigError, match=r"CHATDESK_LOOP=uvloop needs uvloop"):
+        settings.validate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,16 @@ async def test_job_runs_are_counted(start_server: Any) -> None:
     samples = await scrape(server)
     # (The app's own loop may have run it too.)
     assert value(samples, "chatdesk_job_runs_total", process="jobs", job="routing") >= 1
+
+
+async def test_metrics_show_the_longest_event_loop_stall(start_server: Any) -> None:
+    server = await start_server(process_name="web-1")
+    # Block the server's loop (this test shares it): the stall under test.
+    time.sleep(0.12)  # noqa: ASYNC251
+    for _ in range(100):  # the probe wakes every 20 ms: wait until it has recorded the stall
+        samples = await scrape(server)
+        longest = value(samples, "chatdesk_event_loop_lag_max_seconds", process="web-1")
+        if longest >= 0.1:
+            break
+    assert longest >= 0.1
+    assert value(samples, "chatdesk_event_loop_lag_seconds_count", process="web-1") >= 1

@@ -58,6 +58,16 @@ class LanguageGuesser:
         self._model = MultinomialNB(alpha=0.1, fit_prior=False).fit(
             self._vectorizer.fit_transform(texts), labels
         )
+        # Scoring a message through sklearn (transform, then predict) costs ~0.7 ms a call
+        # in overhead, up to three calls a message, on the event loop: the same sums over
+        # a plain table of each n-gram's log-probabilities take a fraction of that.
+        self._analyze = self._vectorizer.build_analyzer()
+        self._index: dict[str, int] = {
+            gram: int(i) for gram, i in self._vectorizer.vocabulary_.items()
+        }
+        self._log_prob = np.ascontiguousarray(self._model.feature_log_prob_.T)  # n-gram rows
+        self._prior = np.asarray(self._model.class_log_prior_, dtype=float)
+        self._classes = tuple(str(c) for c in self._model.classes_)
 
     def detect(self, text: str) -> str | None:
         """Return the language of ``text`` when the guess is confident, else None.
@@ -85,7 +95,21 @@ class LanguageGuesser:
         return self.detect(text) or fallback
 
     def _best(self, normalized: str) -> tuple[str, float]:
-        """Return the likeliest language and its margin per n-gram over the next."""
+        """Return the likeliest language and its margin per n-gram over the next.
+
+        The naive Bayes joint log-likelihood (``predict_joint_log_proba``: the class prior
+        plus each known n-gram's log-probability, once per occurrence; unknown n-grams are
+        left out, as the vectorizer does), summed directly.
+        """
+        index = self._index
+        rows = [i for i in map(index.get, self._analyze(normalized)) if i is not None]
+        scores = self._prior + self._log_prob[rows].sum(axis=0)
+        order = np.argsort(scores)[::-1]
+        margin = float(scores[order[0]] - scores[order[1]]) / max(1, len(rows))
+        return self._classes[order[0]], margin
+
+    def _best_sklearn(self, normalized: str) -> tuple[str, float]:
+        """:meth:`_best` through sklearn itself (the reference the tests compare with)."""
         counts = self._vectorizer.transform([normalized])
         n = max(1, int(counts.sum()))
         scores = self._model.predict_joint_log_proba(counts)[0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
+import importlib
 import logging
 import sys
 
@@ -24,6 +26,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--host", help="interface to listen on (default CHATDESK_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (default CHATDESK_PORT)")
     serve.set_defaults(func=_serve)
+
+
+def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
+    """Return a new event loop of ``kind`` (CHATDESK_LOOP): asyncio's own, or uvloop's."""
+    if kind == "uvloop":
+        # Imported by name: uvloop is an optional extra (chatdesk[fast]).
+        loop: asyncio.AbstractEventLoop = importlib.import_module("uvloop").new_event_loop()
+        return loop
+    return asyncio.new_event_loop()
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -54,7 +65,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log.info("chatdesk listening on http://%s:%d", settings.host, settings.port)
 
     try:
-        web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=listening)
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            access_log=None,
+            print=listening,
+            loop=new_event_loop(settings.loop),
+        )
     except KnowledgeError as exc:
         print(
             f"chatdesk: the knowledge in {settings.knowledge_dir} is invalid:\n{exc.message}",

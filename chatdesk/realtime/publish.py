@@ -56,6 +56,9 @@ class Publisher:
         self.sio = sio
         self.metrics = metrics
         self.links = links
+        # Only python-socketio's in-process manager knows every listener of a room; with
+        # the Redis one (any subclass) an emit may reach other processes' clients.
+        self._local = type(sio.manager) is socketio.AsyncManager
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Emit each event in order (a ticket's summary once per call, as it is last)."""
@@ -131,7 +134,16 @@ class Publisher:
         payload = message.to_payload()
         visitors = self.links.for_visitor(payload) if self.links else payload
         await self.sio.emit("message", visitors, to=room, namespace=rooms.VISITOR_NS)
-        await self.sio.emit("message", payload, to=room, namespace=rooms.OPERATOR_NS)
+        # Most conversations have no operator watching: python-socketio would still encode
+        # the packet before finding the room empty (bench/README.md, "Hot path").
+        if self._heard(room, rooms.OPERATOR_NS):
+            await self.sio.emit("message", payload, to=room, namespace=rooms.OPERATOR_NS)
+
+    def _heard(self, room: str, namespace: str) -> bool:
+        """Return whether an emit to ``room`` may reach anyone (False only when sure)."""
+        if not self._local:
+            return True
+        return bool(self.sio.manager.rooms.get(namespace, {}).get(room))
 
     async def _typing(self, event: TypingChanged) -> None:
         room = rooms.conversation(event.conversation_id)

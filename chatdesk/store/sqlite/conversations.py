@@ -328,10 +328,11 @@ def _append(
         ).fetchone()
         if row is not None:
             return message_row(row), False, None
+    ts = format_ts(draft.ts)  # once: the conversation's updated_at and the message's ts
     conversation = conn.execute(
         "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?"
         f" RETURNING {CONVERSATION_COLUMNS}",
-        (format_ts(draft.ts), conversation_id),
+        (ts, conversation_id),
     ).fetchone()
     if conversation is None:
         raise NotFound("no such conversation")
@@ -354,7 +355,7 @@ def _append(
             message.seq,
             message.author.value,
             message.text,
-            format_ts(message.ts),
+            ts,
             message.client_id,
             json.dumps(message.extra) if message.extra else None,
         ),

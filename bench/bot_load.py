@@ -1,0 +1,282 @@
+"""The bot on: visitors asking real questions beside visitors chatting, one chatdesk process.
+
+Issue 16: with the FAQ bot on, visitors ask questions from the shipped regression suite
+(knowledge/tests.yaml, every language) at a fixed total rate; the p99 from a question's send
+to the bot's answer arriving must stay <= 50 ms, and the ack p99 of the *other* visitors'
+messages must stay within 10% of what it is without the questions. Both phases run against
+the same server (`chatdesk serve` with the shipped knowledge, as bench/realtime.py runs it:
+pinned to CPU 0, this process on CPU 1), the chatting visitors first alone, then with the
+questions. The chatting visitors ask for a person first (`escalate`; nobody is online, so
+their conversations wait for one): the bot is then out of their conversations, as for
+visitors talking to the team. Open loop: every visitor is due at fixed times whatever
+happened before. Usage::
+
+    .venv/bin/python bench/bot_load.py                  # 100 q/s + 300 chatters x 1 msg/s
+    .venv/bin/python bench/bot_load.py --questions 50 --chatters 500 --duration 20
+
+A question counts as answered by the first message event after it on its connection that
+is not the visitor's own (the bot's answer, or the desk's when the question goes to a
+person); the questions without any answer 5 s after the window are counted and shown
+apart (the p99 is over the answered ones: many unanswered means the bot did not keep up).
+A 3 s warm-up with the chatters only runs first and is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+from loadgen import NAMESPACE, TEXT, Generator  # noqa: E402
+from realtime_servers import ROOT, Server  # noqa: E402
+
+_ACK = "43" + NAMESPACE + ","
+_MESSAGE = "42" + NAMESPACE + ',["message",'
+
+
+def questions() -> list[str]:
+    """The visitor questions of the shipped regression suite the bot answers itself."""
+    suite = yaml.safe_load((ROOT / "knowledge" / "tests.yaml").read_text(encoding="utf-8"))
+    # Not those the bot must hand to a person: once a conversation is escalated the bot
+    # no longer answers in it, and a connection asks many questions.
+    found = [
+        q
+        for entry, langs in suite.items()
+        if entry != "escalate"
+        for qs in langs.values()
+        for q in qs
+    ]
+    return [q for q in found if isinstance(q, str)]
+
+
+def quantile(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Visitor:
+    """One connection: acks matched by id; the first bot message after a question."""
+
+    def __init__(self, ws: object, cid: str) -> None:
+        self.ws = ws
+        self.cid = cid
+        self.next_id = 0
+        self.sent: dict[int, float] = {}  # ack id -> send time
+        self.asked: float | None = None  # send time of the question awaiting its answer
+        self.question = ""
+        #: Escalated after all (the desk answered, not the bot): asks nothing more.
+        self.retired = False
+        self.unanswered: list[str] = []
+        self.acks: list[float] = []
+        self.answers: list[float] = []
+        self.errors = 0
+
+
+async def read(visitor: Visitor) -> None:
+    ws = visitor.ws
+    while True:
+        msg = await ws.receive()  # type: ignore[attr-defined]
+        if not isinstance(msg.data, str):
+            return
+        data: str = msg.data
+        if data.startswith(_ACK):
+            bracket = data.index("[", len(_ACK))
+            sent = visitor.sent.pop(int(data[len(_ACK) : bracket]), None)
+            if sent is not None:
+                visitor.acks.append(time.monotonic() - sent)
+            if not data.startswith('[{"ok":true', bracket):
+                visitor.errors += 1
+        elif data.startswith(_MESSAGE) and visitor.asked is not None:
+            # The bot's answer, or the desk's message when it hands the question to a person.
+            message = json.loads(data[len("42" + NAMESPACE + ",") :])[1]
+            if message.get("author") != "visitor":
+                visitor.answers.append(time.monotonic() - visitor.asked)
+                visitor.asked = None
+                if message.get("author") == "system" or message.get("kind") == "escalated":
+                    visitor.retired = True
+        elif data == "2":
+            await ws.send_str("3")  # type: ignore[attr-defined]
+
+
+async def send(visitor: Visitor, text: str, *, question: bool) -> None:
+    visitor.next_id += 1
+    ack_id = visitor.next_id
+    payload = json.dumps({"client_id": f"{visitor.cid}{ack_id}", "text": text})
+    now = time.monotonic()
+    visitor.sent[ack_id] = now
+    if question:
+        visitor.asked = now
+    await visitor.ws.send_str(f'42{NAMESPACE},{ack_id}["message",{payload}]')  # type: ignore[attr-defined]
+
+
+async def phase(
+    chatters: list[Visitor],
+    askers: list[Visitor],
+    asked: list[str],
+    rate: float,
+    args: argparse.Namespace,
+) -> dict[str, float]:
+    """Chatters at 1 msg/s each and, if any, askers sharing ``rate`` questions/s."""
+    for v in chatters + askers:
+        v.acks.clear()
+        v.answers.clear()
+        v.errors = 0
+        v.asked = None
+        v.unanswered = []
+    start = time.monotonic() + 0.2
+    end = start + args.duration
+    schedule: list[tuple[float, Visitor, bool]] = []
+    for i, v in enumerate(chatters):
+        t = start + i / len(chatters)
+        while t < end:
+            schedule.append((t, v, False))
+            t += 1.0
+    if askers and rate > 0:
+        for j in range(int(rate * args.duration)):
+            schedule.append((start + j / rate, askers[j % len(askers)], True))
+    schedule.sort(key=lambda item: item[0])
+    skipped = 0
+    for n, (due, v, question) in enumerate(schedule):
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if question:
+            live = [a for a in askers if not a.retired]
+            if not live:
+                skipped += 1
+                continue
+            v = live[n % len(live)]
+            if v.asked is not None:  # the previous question got no answer in time
+                v.unanswered.append(v.question)
+            v.question = asked[n % len(asked)]
+            await send(v, v.question, question=True)
+        else:
+            await send(v, TEXT, question=False)
+    await asyncio.sleep(5.0)  # late acks and answers
+    acks = [a for v in chatters for a in v.acks]
+    answers = [a for v in askers for a in v.answers]
+    missing_acks = sum(len(v.sent) for v in chatters)
+    for v in askers:
+        if v.asked is not None:
+            v.unanswered.append(v.question)
+    unanswered = [q for v in askers for q in v.unanswered]
+    asked_n = sum(1 for _, _, q in schedule if q)
+    if skipped:
+        print(f"  {skipped} questions not asked: every asking connection was escalated")
+    if unanswered:
+        print(f"  {len(unanswered)} questions without an answer, e.g. {unanswered[:4]}")
+    return {
+        "chatter_msgs": sum(1 for _, _, q in schedule if not q),
+        "ack_p50_ms": quantile(acks, 0.5) * 1000,
+        "ack_p99_ms": (quantile(acks, 0.99) if not missing_acks else math.inf) * 1000,
+        "missing_acks": missing_acks,
+        "questions": asked_n,
+        "answered": len(answers),
+        "unanswered": len(unanswered),
+        "answer_p50_ms": quantile(answers, 0.5) * 1000,
+        "answer_p99_ms": quantile(answers, 0.99) * 1000,
+        "errors": sum(v.errors for v in chatters + askers),
+    }
+
+
+async def run(args: argparse.Namespace, server: Server) -> dict[str, dict[str, float]]:
+    gen = Generator(0, server.url)
+    got = await gen.connect(args.chatters + args.askers, 0)
+    if got["failed"]:
+        raise RuntimeError(f"{got['failed']} connections failed: {got['errors']}")
+    visitors = [Visitor(c.ws, c.cid) for c in gen.clients]
+    for c in gen.clients:
+        if c.reader is not None:
+            c.reader.cancel()  # this script reads the sockets itself
+    await asyncio.sleep(0)
+    readers = [asyncio.ensure_future(read(v)) for v in visitors]
+    chatters, askers = visitors[: args.chatters], visitors[args.chatters :]
+    asked = questions()
+    # Chatters talk to the desk, not to the bot: each asks for a person first (no operator
+    # is online, so the conversation waits), after which the bot is never asked again.
+    for v in chatters:
+        v.next_id += 1
+        v.sent[v.next_id] = time.monotonic()
+        await v.ws.send_str(f"42{NAMESPACE},{v.next_id}" + '["escalate",{}]')  # type: ignore[attr-defined]
+    for _ in range(600):
+        if not any(v.sent for v in chatters):
+            break
+        await asyncio.sleep(0.05)
+    escalated = sum(1 for v in chatters if not v.sent and not v.errors)
+    print(f"{escalated}/{len(chatters)} chatters handed to the desk", flush=True)
+    try:
+        # Warm-up, not counted: the first seconds after connecting are not steady. Chatters
+        # only: a backlog of bot work left by questions would spill into the next phase.
+        warm = argparse.Namespace(**{**vars(args), "duration": 3.0})
+        await phase(chatters, [], asked, 0.0, warm)
+        alone = await phase(chatters, [], asked, 0.0, args)
+        with_bot = await phase(chatters, askers, asked, args.questions, args)
+    finally:
+        for r in readers:
+            r.cancel()
+        await gen.drop()
+        await gen.exit()
+    return {"chatters alone": alone, "chatters + questions": with_bot}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=float, default=100.0, help="questions/s in total")
+    parser.add_argument("--askers", type=int, default=100, help="connections asking them")
+    parser.add_argument("--chatters", type=int, default=300, help="visitors at 1 msg/s each")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per phase")
+    parser.add_argument("--nice", type=int, default=-10 if os.geteuid() == 0 else None)
+    args = parser.parse_args()
+    os.sched_setaffinity(0, {1})
+    with tempfile.TemporaryDirectory(prefix="chatdesk-bot-bench-") as tmp:
+        server = Server(
+            "chatdesk", Path(tmp), 0, 1, [str(Path(sys.executable).parent / "chatdesk")]
+        )
+        server.nice = args.nice
+        server.env["CHATDESK_KNOWLEDGE_DIR"] = str(ROOT / "knowledge")
+        server.start_timeout = 300.0  # the knowledge's index is built before it listens
+        started = time.monotonic()
+        server.start()
+        took = time.monotonic() - started
+        print(f"chatdesk with the shipped knowledge listening after {took:.0f} s", flush=True)
+        try:
+            results = asyncio.run(run(args, server))
+        finally:
+            server.stop()
+    print(
+        f"{args.chatters} chatters x 1 msg/s; {args.questions:g} questions/s over "
+        f"{args.askers} connections; {args.duration:g} s per phase; load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:22s} acks p50 {r['ack_p50_ms']:.2f} p99 {r['ack_p99_ms']:.1f} ms "
+            f"(missing {r['missing_acks']:.0f}); questions {r['questions']:.0f}, answered "
+            f"{r['answered']:.0f}, p50 {r['answer_p50_ms']:.1f} p99 "
+            f"{r['answer_p99_ms']:.1f} ms; errors {r['errors']:.0f}"
+        )
+    alone, with_bot = results["chatters alone"], results["chatters + questions"]
+    ratio = with_bot["ack_p99_ms"] / alone["ack_p99_ms"] if alone["ack_p99_ms"] else math.nan
+    print(
+        f"answer p99 <= 50 ms: {'PASS' if with_bot['answer_p99_ms'] <= 50 else 'FAIL'} "
+        f"({with_bot['answer_p99_ms']:.1f} ms); others' ack p99 within 10%: "
+        f"{'PASS' if ratio <= 1.1 else 'FAIL'} ({ratio:.2f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
