@@ -114,7 +114,8 @@ def test_the_event_loop_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     plain = new_event_loop("asyncio")
     assert isinstance(plain, asyncio.SelectorEventLoop)
     plain.close()
-    settings = Settings.from_environ({"CHATDESK_LOOP": "uvloop"}, env_file=None)
+    # Built directly: from_environ validates, which needs uvloop installed.
+    settings = Settings(loop="uvloop")
     if importlib.util.find_spec("uvloop") is not None:
         settings.validate()
         fast = new_event_loop("uvloop")
