@@ -19,7 +19,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import altcha
 import pytest
 from aiohttp import ClientResponse, ClientSession, CookieJar, FormData
 from aiohttp.test_utils import TestServer
@@ -34,6 +33,7 @@ from chatdesk.web.appkeys import EVENTS, SERVICES
 
 from ..desk import Clock
 from ..mail.conftest import FROM, PUBLIC, Receiver, Sink
+from ..recording import record_events, solve_altcha
 
 CHROMIUM = Path("/usr/bin/chromium")
 HAVE_CHROMIUM = CHROMIUM.exists()
@@ -76,12 +76,7 @@ class ScenarioDesk:
 
     async def solve(self) -> str:
         """Solve a fresh ALTCHA challenge as the form's widget does."""
-        async with self.http.get("/support/altcha") as response:
-            assert response.status == 200
-            challenge = altcha.Challenge.from_dict(await response.json())
-        solution = altcha.solve_challenge(challenge)
-        assert solution is not None
-        return altcha.Payload(challenge, solution).to_base64()
+        return await solve_altcha(self.http)
 
     async def file(
         self,
@@ -178,22 +173,13 @@ async def start_desk(aiohttp_server: Any, tmp_path: Path) -> AsyncIterator[Start
         clock = Clock()
         app = create_app(config, clock=clock, tick=None)
         events: list[Event] = []
-        publisher = app[EVENTS]
-
-        class Recording:
-            async def publish(self, published: Iterable[Event]) -> None:
-                published = list(published)
-                events.extend(published)
-                await publisher.publish(published)
-
-        recording = Recording()
-        app[EVENTS] = recording
+        record_events(app, events)
         server: TestServer = await aiohttp_server(app)
         # unsafe=True: keep cookies from an IP address (the test server is on 127.0.0.1).
         http = ClientSession(base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True))
         receiver = Receiver(app[SERVICES])
         # What mail in causes goes through the same recording publisher as the app's.
-        receiver.published = recording.publish  # type: ignore[assignment]
+        receiver.published = app[EVENTS].publish  # type: ignore[assignment]
         await receiver.start()
         desk = ScenarioDesk(folder, server, http, clock, sink, receiver, events)
         started.append(desk)

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import aiosmtplib
-import altcha
 import pytest
 from aiohttp import ClientResponse, ClientSession, CookieJar, FormData
 from aiohttp.test_utils import TestServer
@@ -38,6 +37,7 @@ from chatdesk.web.appkeys import EVENTS, SERVICES
 from ..clients import OperatorClient, VisitorClient
 from ..desk import Clock
 from ..mail.conftest import TIMEOUT, Sink, free_port
+from ..recording import record_events, solve_altcha
 
 PRESETS = Path(chatdesk.__file__).parent / "presets"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,12 +95,7 @@ class PresetDesk:
 
     async def solve(self) -> str:
         """Solve a fresh challenge as the form's widget does."""
-        async with self.http.get("/support/altcha") as response:
-            assert response.status == 200
-            challenge = altcha.Challenge.from_dict(await response.json())
-        solution = altcha.solve_challenge(challenge)
-        assert solution is not None
-        return altcha.Payload(challenge, solution).to_base64()
+        return await solve_altcha(self.http)
 
     async def file(
         self, *, files: Iterable[tuple[str, bytes, str]] = (), lang: str = "fr", **values: str
@@ -214,15 +209,7 @@ async def start_preset(tmp_path: Path) -> AsyncIterator[StartPreset]:
         clock.now = now
         app = create_app(settings, clock=clock, tick=None)
         events: list[Event] = []
-        publisher = app[EVENTS]
-
-        class Recording:
-            async def publish(self, published: Iterable[Event]) -> None:
-                published = list(published)
-                events.extend(published)
-                await publisher.publish(published)
-
-        app[EVENTS] = Recording()
+        record_events(app, events)
         server = TestServer(app, host="127.0.0.1", port=port)
         await server.start_server()
         http = ClientSession(base_url=url, cookie_jar=CookieJar(unsafe=True))

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import altcha
 import pytest
 from aiohttp import ClientResponse, ClientSession, CookieJar, FormData
 from aiohttp.test_utils import TestServer
@@ -18,9 +17,10 @@ from chatdesk import Settings, create_app
 from chatdesk.events import Event
 from chatdesk.models import utcnow
 from chatdesk.services import Services
-from chatdesk.web.appkeys import EVENTS, SERVICES
+from chatdesk.web.appkeys import SERVICES
 
 from ..desk import Clock
+from ..recording import record_events, solve_altcha
 
 #: Open round the clock (reply times do not depend on when the test runs), one custom field.
 CONFIG = """
@@ -80,12 +80,7 @@ class Portal:
 
     async def solve(self) -> str:
         """Solve a fresh challenge as the browser widget does."""
-        async with self.http.get("/support/altcha") as response:
-            assert response.status == 200
-            challenge = altcha.Challenge.from_dict(await response.json())
-        solution = altcha.solve_challenge(challenge)
-        assert solution is not None
-        return altcha.Payload(challenge, solution).to_base64()
+        return await solve_altcha(self.http)
 
     async def file(
         self,
@@ -135,15 +130,7 @@ async def start_portal(aiohttp_server: Any, tmp_path: Path) -> AsyncIterator[Sta
         clock.now = utcnow()
         app = create_app(settings, clock=clock, tick=None)
         events: list[Event] = []
-        publisher = app[EVENTS]
-
-        class Recording:
-            async def publish(self, published: Iterable[Event]) -> None:
-                published = list(published)
-                events.extend(published)
-                await publisher.publish(published)
-
-        app[EVENTS] = Recording()
+        record_events(app, events)
         server: TestServer = await aiohttp_server(app)
         # unsafe=True: keep cookies from an IP address (the test server is on 127.0.0.1).
         http = ClientSession(base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True))
