@@ -66,6 +66,8 @@ class NewTicket:
     attachments: Sequence[Upload] = ()
     channel: str = "form"
     concerning: str | None = None
+    #: The e-mail's key (Message-ID) when a mail files it: at most one ticket per key.
+    inbound_key: str | None = None
 
 
 class FilingService:
@@ -147,6 +149,7 @@ class FilingService:
                 conversation_id=conversation_id,
                 follow_up_of=follow_up_of.id if follow_up_of else None,
                 attachments=tuple(files),
+                inbound_key=request.inbound_key,
                 seat=await self._seat(requester, values),
             ),
             operator=operator,

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..bot.language import LanguageGuesser
 from ..deskconfig import DeskConfig
-from ..errors import ChatdeskError, InvalidToken, TooLarge
+from ..errors import ChatdeskError, Conflict, InvalidToken, TooLarge
 from ..events import Event, MailBounced
 from ..helpdesk import Helpdesk, NewTicket, Upload
 from ..helpdesk.common import TEXT_MAX
@@ -96,7 +96,7 @@ class InboundMail:
         if why:
             log.info("mail from %s dropped: %s", mail.sender or "?", why)
             return Received(Outcome.DROPPED, reason=why), []
-        received, events = await self._accept(mail, raw, [*recipients, *mail.to])
+        received, events = await self._accept(mail, raw, [*recipients, *mail.to], key=key)
         ticket_id = received.ticket.id if received.ticket else None
         await self.store.mail.add_inbound(key, ticket_id, self.clock())
         return received, events
@@ -128,7 +128,13 @@ class InboundMail:
         return ""
 
     async def _accept(
-        self, mail: ParsedMail, raw: bytes, recipients: Sequence[str], *, verified: bool = False
+        self,
+        mail: ParsedMail,
+        raw: bytes,
+        recipients: Sequence[str],
+        *,
+        verified: bool = False,
+        key: str | None = None,
     ) -> tuple[Received, list[Event]]:
         requester = await self.store.requesters.find_requester(normalize_email(mail.sender))
         ticket = await self._thread(mail)
@@ -148,7 +154,7 @@ class InboundMail:
             if policy == "reject":
                 return await self._refuse(mail, requester, "")
             return await self._hold(mail, raw, recipients)
-        return await self._file(mail, requester, department)
+        return await self._file(mail, requester, department, key)
 
     async def _thread(self, mail: ParsedMail) -> Ticket | None:
         """Return the ticket the message answers: by number, else by its references."""
@@ -193,7 +199,11 @@ class InboundMail:
         return Received(Outcome.APPENDED, after), events
 
     async def _file(
-        self, mail: ParsedMail, requester: Requester | None, department: str | None
+        self,
+        mail: ParsedMail,
+        requester: Requester | None,
+        department: str | None,
+        key: str | None = None,
     ) -> tuple[Received, list[Event]]:
         files, text = self._files(mail)
         lang = mail.lang or (requester.lang if requester else "") or await self._guess(text)
@@ -201,9 +211,15 @@ class InboundMail:
         request = NewTicket(
             email=mail.sender, subject=subject[:SUBJECT_MAX], description=text, name=mail.name,
             lang=lang, department=department, attachments=files, channel="email",
+            inbound_key=key,
         )  # fmt: skip
         try:
             ticket, events = await self.helpdesk.filing.file(request)
+        except Conflict as exc:
+            if exc.code != "mail_filed":
+                raise
+            # Taken twice (an MTA's retry, an IMAP poll after a crash): filed once already.
+            return Received(Outcome.DROPPED, reason="received already"), []
         except ChatdeskError as exc:
             if exc.status >= 500:
                 raise

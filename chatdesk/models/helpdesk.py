@@ -56,6 +56,9 @@ class TicketFiling:
     attachments: tuple[NewAttachment, ...] = ()
     seat: SeatClaim | None = None
     events: tuple[TicketEvent, ...] = ()
+    #: The e-mail's key (its Message-ID) when a mail files the ticket: recorded in the same
+    #: transaction, so a message taken twice (a retry, a crash before it is marked) files once.
+    inbound_key: str | None = None
     id: str = field(default_factory=new_id)
 
 

@@ -47,6 +47,8 @@ class HelpdeskStore(Protocol):
         site already has ``max_editors`` editors and the requester is not one of them.
 
         :raises NotFound: if ``follow_up_of`` or ``conversation_id`` names nothing.
+        :raises Conflict: ``mail_filed`` (nothing stored) when ``inbound_key`` is an e-mail
+            already recorded as received: the key is recorded in the same transaction.
         """
         ...
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chatdesk.errors import NotFound, TooLarge
+from chatdesk.errors import Conflict, NotFound, TooLarge
 from chatdesk.models import (
     AuthorKind,
     Channel,
@@ -140,6 +140,23 @@ async def test_filing_numbers_tickets_distinctly_under_concurrency(store: Store)
     results = await asyncio.gather(*(store.helpdesk.file_ticket(filing(lea)) for _ in range(20)))
     numbers = {t.number for t in results if isinstance(t, Ticket)}
     assert len(numbers) == 20
+
+
+async def test_an_e_mail_files_one_ticket_even_when_taken_twice_at_once(store: Store) -> None:
+    lea = await requester(store)
+    key = "<retry@client.example>"
+    results = await asyncio.gather(
+        *(store.helpdesk.file_ticket(filing(lea, inbound_key=key)) for _ in range(5)),
+        return_exceptions=True,
+    )
+    tickets = [r for r in results if isinstance(r, Ticket)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(tickets) == 1 and len(refused) == 4, results
+    assert all(r.code == "mail_filed" for r in refused)
+    assert await store.mail.seen_inbound(key)
+    assert await store.mail.inbound_ticket([key]) == tickets[0].id
+    # Refused filings stored nothing: the next ticket's number follows the one filed.
+    assert (await filed(store)).number == tickets[0].number + 1
 
 
 async def test_a_follow_up_names_an_existing_ticket(store: Store) -> None:

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from chatdesk import Settings, create_app
 from chatdesk.errors import InvalidToken
 from chatdesk.events import MailBounced, TicketCreated, TicketReplied
-from chatdesk.helpdesk import Edit
+from chatdesk.helpdesk import Edit, NewTicket
 from chatdesk.models import AuthorKind, Channel, Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
@@ -229,6 +229,20 @@ async def test_a_message_received_twice_is_taken_once(desk: Services, receiver: 
     assert "filed" in await receiver.send(message)
     assert "dropped" in await receiver.send(message)
     assert await desk._store.helpdesk.find_ticket(2) is None
+
+
+async def test_a_message_filed_but_not_yet_marked_is_not_filed_again(
+    desk: Services, receiver: Receiver
+) -> None:
+    # The window a crash could hit: the ticket was filed (its transaction records the
+    # Message-ID) but the receiver never got to say so. Taken again, the mail is dropped.
+    filed, _ = await desk.helpdesk.filing.file(
+        NewTicket(email="zoe@example.be", subject="Aide", description="Bonjour",
+                  channel="email", inbound_key="<window@client.example>")
+    )  # fmt: skip
+    message = mail_from("zoe@example.be", "Aide", "Bonjour", message_id="<window@client.example>")
+    assert "dropped" in await receiver.send(message)
+    assert await desk._store.helpdesk.find_ticket(filed.number + 1) is None
 
 
 async def test_a_sender_past_the_rate_is_dropped(store: Store, clock: Clock, sink: Sink) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ...errors import NotFound, TooLarge
+from ...errors import Conflict, NotFound, TooLarge
 from ...models import (
     Attachment,
     Message,
@@ -94,6 +94,14 @@ class PostgresHelpdesk:
             await _must_exist(conn, "SELECT 1 FROM tickets WHERE id = $1", f.follow_up_of, "ticket")
             if f.seat is not None and (refused := await take_seat(conn, f.seat, f.created_at)):
                 return refused
+            # Taken before the counter: a second filing of the same mail waits on this key
+            # until the first commits, then finds it (and everything it did is rolled back).
+            if f.inbound_key is not None and not await conn.fetchval(
+                "INSERT INTO mail_inbound (message_id, ticket_id, received_at)"
+                " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true",
+                f.inbound_key, f.id, format_ts(f.created_at),
+            ):  # fmt: skip
+                raise Conflict("this e-mail has filed a ticket already", code="mail_filed")
             # The counter's row lock numbers tickets one at a time, across processes.
             number = await conn.fetchval(
                 "INSERT INTO counters AS c (name, value) VALUES ('ticket', 1)"

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from ...errors import NotFound, TooLarge
+from ...errors import Conflict, NotFound, TooLarge
 from ...models import (
     Attachment,
     Message,
@@ -152,6 +152,15 @@ class SqliteHelpdesk:
             _must_exist(conn, "conversations", f.conversation_id, "conversation")
             if f.seat is not None and (refused := _take_seat(conn, f.seat, f.created_at)):
                 return refused
+            if (
+                f.inbound_key is not None
+                and not conn.execute(
+                    "INSERT INTO mail_inbound (message_id, ticket_id, received_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (f.inbound_key, f.id, format_ts(f.created_at)),
+                ).rowcount
+            ):
+                raise Conflict("this e-mail has filed a ticket already", code="mail_filed")
             (number,) = conn.execute(
                 "INSERT INTO counters (name, value) VALUES ('ticket', 1) ON CONFLICT (name)"
                 " DO UPDATE SET value = value + 1 RETURNING value"
