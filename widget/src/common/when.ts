@@ -31,8 +31,13 @@ export function promisedTime(iso: string, lang: string, zone?: string | null): s
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
-    // Another zone than the visitor's: say which, or 14:25 would be read as local time.
-    ...(timeZone ? { timeZoneName: "short" } : {}),
   }).format(date);
-  return `${day}, ${clock}`;
+  // Another zone than the visitor's: say which, or 14:25 would be read as local time. Named
+  // the same in every language ("CET", "CEST"): Intl's fr says "UTC+1" where nl says "CET".
+  const zoneName = timeZone
+    ? new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" })
+        .formatToParts(date)
+        .find((p) => p.type === "timeZoneName")?.value || ""
+    : "";
+  return zoneName ? `${day}, ${clock} ${zoneName}` : `${day}, ${clock}`;
 }
