@@ -18,12 +18,13 @@ from .deskconfig import DeskConfig
 from .escalation import EscalationService
 from .events import SignInRequested
 from .flood import VisitorFlood
+from .health import Health
 from .helpcentre import HelpCentre
 from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
 from .mail import Mail, build_mail
-from .models import InboxView, Status, utcnow
+from .models import utcnow
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
 from .routing import RoutingService
@@ -69,21 +70,14 @@ class Services:
     gaps: Gaps
     #: Files visitors send in chat once their conversation has a ticket.
     chatfiles: ChatFiles
+    #: Whether the store answers, and the totals /metrics reports.
+    health: Health
     _store: Store = field(repr=False)
 
     @property
     def backend(self) -> str:
         """Return the storage backend's name (``sqlite``...)."""
-        return self._store.name
-
-    async def ping(self) -> None:
-        """Check the store answers; raise :class:`~chatdesk.errors.StoreError` if not."""
-        await self._store.ping()
-
-    async def desk_totals(self) -> tuple[int, dict[Status, int]]:
-        """Return the desk's queue length (queued and waiting) and its tickets by status."""
-        counts = await self._store.queries.inbox_counts("")
-        return counts[InboxView.QUEUE], await self._store.queries.ticket_counts()
+        return self.health.backend
 
 
 def build_services(
@@ -183,6 +177,7 @@ def build_services(
             config.helpdesk.attachments,
             clock=clock,
         ),
+        Health(store),
         store,
     )
 

@@ -22,13 +22,17 @@ async def healthz(request: web.Request) -> web.Response:
     """Answer 200 when the store answers, 503 otherwise (for load balancers)."""
     services = request.app[SERVICES]
     try:
-        await services.ping()
+        await services.health.ping()
     except ChatdeskError as exc:
         return web.json_response(
-            {"status": "unavailable", "store": services.backend, "error": exc.to_payload()},
+            {"status": "unavailable", "store": services.health.backend, "error": exc.to_payload()},
             status=503,
         )
-    body: dict[str, object] = {"status": "ok", "store": services.backend, "version": __version__}
+    body: dict[str, object] = {
+        "status": "ok",
+        "store": services.health.backend,
+        "version": __version__,
+    }
     library = request.app.get(LIBRARY)
     if library is not None and library.current is not None:
         knowledge = library.current.knowledge
@@ -46,7 +50,7 @@ async def metrics(request: web.Request) -> web.Response:
     """Answer this process's metrics in Prometheus' text format (docs/deploy.md)."""
     registry = request.app[METRICS]
     try:
-        registry.set_desk_totals(*await request.app[SERVICES].desk_totals())
+        registry.set_desk_totals(*await request.app[SERVICES].health.totals())
     except ChatdeskError as exc:  # the store is down: the process's own metrics still tell
         log.warning("metrics without the desk's totals: %s", exc.message)
     return web.Response(body=registry.render(), headers={"Content-Type": CONTENT_TYPE})
