@@ -142,3 +142,21 @@ async def test_the_admin_pages_fit_a_phone_in_french(
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways ({width}px)"
     await phone.screenshot(path=str(tmp_path / "console-org-phone.png"), full_page=True)
+
+
+async def test_an_admin_s_ten_tabs_leave_the_controls_on_screen_in_french(
+    desk: Any, new_context: NewContext
+) -> None:
+    page = await (
+        await new_context(viewport={"width": 1280, "height": 800}, locale="fr-BE")
+    ).new_page()
+    await page.goto(desk.url + "/console/notices")
+    await page.locator("input[name=email]").fill("ann@desk.test")
+    await page.locator("input[name=password]").fill(PASSWORD)
+    await page.locator("form button[type=submit]").click()
+    await expect(page.get_by_role("heading", name="Avis de service")).to_be_visible()
+    # The tabs wrap onto a second row; "Se déconnecter" once fell off the right edge.
+    logout = page.get_by_role("button", name="Se déconnecter")
+    box = await logout.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280, box
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 1280
