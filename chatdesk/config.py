@@ -129,6 +129,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "`fast` extra: `pip install 'chatdesk[fast]'`)."
         ),
     ] = "asyncio"
+    gc: Annotated[
+        Literal["steps", "python"],
+        _help(
+            "Garbage collection of `chatdesk serve`: `steps` (default) freezes long-lived "
+            "objects every few seconds so that full collections stay short with many "
+            "connections; `python` leaves CPython's collector as it is after start-up."
+        ),
+    ] = "steps"
     redis_url: Annotated[
         str,
         _help("Redis URL (`redis://host:6379/0`) for the redis store and multi-process fan-out."),

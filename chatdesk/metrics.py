@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -20,6 +20,9 @@ from prometheus_client.registry import Collector
 
 from .models import Author, Status
 from .store import Store
+
+if TYPE_CHECKING:
+    from .gctune import GcStats
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
 
@@ -122,6 +125,19 @@ class Metrics:
             ["process"],
             registry=registry,
         )
+        self._gc_live = Gauge(
+            "chatdesk_gc_live_objects",
+            "Objects left frozen out of Python's garbage collections by the last thaw "
+            "(chatdesk/gctune.py).",
+            ["process"],
+            registry=registry,
+        )
+        self._gc_pause = Gauge(
+            "chatdesk_gc_last_thaw_seconds",
+            "How long the last collection of the whole frozen heap stalled the process.",
+            ["process"],
+            registry=registry,
+        )
         self._tallies = _Tallies(process)
         registry.register(self._tallies)
         self._message_children = {
@@ -159,6 +175,17 @@ class Metrics:
     def watch_loop_lag(self, longest: Callable[[], float]) -> None:
         """Read the longest event-loop stall so far from ``longest`` when scraped."""
         self._loop_lag_max.labels(self.process).set_function(longest)
+
+    def watch_gc(self, stats: GcStats, live: Callable[[], int]) -> None:
+        """Expose the garbage-collection tuner's ``stats`` and the live heap it counted."""
+        self._gc_live.labels(self.process).set_function(live)
+        self._gc_pause.labels(self.process).set_function(lambda: stats.last_thaw_seconds)
+        self.watch_counts(
+            "chatdesk_gc_thaws",
+            "Collections of the whole frozen heap.",
+            "",
+            lambda: {"": stats.thaws},
+        )
 
     def watch_counts(
         self, name: str, help_text: str, label: str, read: Callable[[], Mapping[str, int]]

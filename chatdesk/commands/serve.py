@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
+import functools
 import importlib
 import logging
 import sys
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from ..app import create_app
 from ..bot.knowledge import KnowledgeError
 from ..config import Settings
+from ..gctune import GcTuner
+from ..realtime.engine import QuietWebSocket
+from ..web.appkeys import METRICS
 
 __all__ = ["add_parser"]
 
@@ -37,21 +41,25 @@ def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
     return asyncio.new_event_loop()
 
 
+async def _tuned_gc(app: web.Application, *, steps: bool) -> AsyncIterator[None]:
+    # Long-lived objects made at start-up never need walking again; with ``steps``, those
+    # of the connections neither (chatdesk/gctune.py, bench/README.md "Garbage collection").
+    tuner = GcTuner(closed=lambda: QuietWebSocket.closed)
+    tuner.start_up()
+    app[METRICS].watch_gc(tuner.stats, lambda: tuner.live)
+    if steps:
+        tuner.start()
+    yield
+    await tuner.stop()
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = settings.replace(**overrides)
     settings.validate()
     app = create_app(settings)
 
-    async def tune_gc(_: web.Application) -> None:
-        # Long-lived objects made at start-up never need scanning again, and a larger
-        # young-generation threshold keeps full collections (100 ms+ pauses with many
-        # connections, see bench/README.md) rare.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(10_000, 50, 100)
-
-    app.on_startup.append(tune_gc)
+    app.cleanup_ctx.append(functools.partial(_tuned_gc, steps=settings.gc == "steps"))
     log.info(
         "chatdesk starting on http://%s:%d (store: %s, fan-out: %s)",
         settings.host,

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from ..config import Settings
 from ..wire import SocketJson
+from .engine import install_quiet_websocket
 from .fanout import BoundedRedisManager
 from .origins import OriginPolicy
 
@@ -26,7 +27,7 @@ def create_sio(settings: Settings, redis: Redis | None = None) -> socketio.Async
     manager = None
     if redis is not None:
         manager = BoundedRedisManager(redis, settings.redis_url)
-    return socketio.AsyncServer(
+    sio = socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
         # Long-polling needs sticky sessions (Engine.IO sessions live in one process);
@@ -43,6 +44,8 @@ def create_sio(settings: Settings, redis: Redis | None = None) -> socketio.Async
         logger=False,
         engineio_logger=False,
     )
+    install_quiet_websocket(sio)
+    return sio
 
 
 def websocket_compression(enabled: bool) -> Middleware:

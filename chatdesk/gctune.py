@@ -1,0 +1,162 @@
+"""Keep Python's full garbage collections short in a process holding many connections.
+
+A full collection walks every object the collector tracks: with 10,000 visitors connected,
+~1.6 million (python-socketio's, python-engineio's and aiohttp's per connection), a second
+during which no visitor is served (bench/README.md, "Garbage collection"). Most of them
+live as long as their connection and are never garbage, so :class:`GcTuner` freezes what
+survives, in steps: every second ``gc.freeze()``, after which
+a full collection, CPython's own or anybody's, only walks what came since the last step.
+
+The price: an object frozen and later part of unreachable cycles is not freed until the
+frozen set is thawed and collected, a walk of everything (the long pause again). Closed
+connections leave little such garbage (see :mod:`chatdesk.realtime.engine`), so a thaw is
+rare: when the garbage estimated from the connections closed since the last thaw reaches
+``garbage_share`` of the heap, or once a day. Each thaw counts what it found, which
+calibrates the estimate for the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["GcStats", "GcTuner"]
+
+log = logging.getLogger(__name__)
+
+#: Young-generation thresholds: a larger first one makes young collections rarer.
+THRESHOLDS = (10_000, 50, 100)
+
+
+@dataclass(slots=True)
+class GcStats:
+    """What the tuner did since start-up (shown on ``/metrics``)."""
+
+    steps: int = 0
+    thaws: int = 0
+    #: How long the last thaw (a full collection of everything) took, in seconds.
+    last_thaw_seconds: float = 0.0
+    #: Unreachable objects the thaws found, all together.
+    thawed_garbage: int = 0
+
+
+class GcTuner:
+    """Freeze survivors in steps; thaw and collect the frozen heap rarely.
+
+    :param closed: a count of the connections closed since the process started (each
+        leaves some cyclic garbage; the count paces thaws).
+    :param interval: seconds between two steps. A step freezes without collecting first:
+        the chat's message path leaves no cyclic garbage (11 unreachable objects after 60,000
+        messages from 1,000 visitors, bench/README.md), and walking the young objects first
+        would cost ~20 ms a second at 1,000 messages a second (python-engineio keeps ~40
+        objects per connection alive from one message to the next).
+    :param garbage_share: thaw once the estimated frozen garbage reaches this share of the
+        heap the last thaw left (0.5: memory grows by half at most before it is given back).
+    :param max_age: thaw at least this often (seconds) whatever the estimate says: garbage
+        that no closed connection left behind is found too.
+    """
+
+    def __init__(
+        self,
+        *,
+        closed: Callable[[], int],
+        interval: float = 1.0,
+        garbage_share: float = 0.5,
+        max_age: float = 24 * 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.closed = closed
+        self.interval = interval
+        self.garbage_share = garbage_share
+        self.max_age = max_age
+        self.clock = clock
+        self.stats = GcStats()
+        #: Garbage objects each closed connection leaves in the frozen heap (measured at
+        #: each thaw; until then, the census of bench/README.md rounded up).
+        self.garbage_per_close = 10.0
+        #: Objects the frozen heap held after the last thaw (or start-up): the live heap.
+        #: Counting it walks the heap (~0.1 µs an object), so it is counted only then.
+        self.live = 0
+        self._closed_at_thaw = 0
+        self._thawed_at = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def start_up(self) -> None:
+        """Collect and freeze what start-up made (it lives as long as the process)."""
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*THRESHOLDS)
+        self.live = gc.get_freeze_count()
+        self._closed_at_thaw = self.closed()
+        self._thawed_at = self.clock()
+
+    def garbage_estimate(self) -> float:
+        """Return how many unreachable objects the frozen heap probably holds."""
+        return (self.closed() - self._closed_at_thaw) * self.garbage_per_close
+
+    def due(self) -> bool:
+        """Whether the frozen heap should be thawed and collected now."""
+        garbage = self.garbage_estimate()
+        if garbage >= self.garbage_share * max(self.live, 1):
+            return True
+        return self.clock() - self._thawed_at >= self.max_age
+
+    def step(self) -> None:
+        """Thaw if it is due, then freeze everything tracked now (no walk: O(1))."""
+        if self.due():
+            self.thaw()
+        gc.freeze()
+        self.stats.steps += 1
+
+    def thaw(self) -> int:
+        """Unfreeze and collect everything, measure it, freeze the survivors again."""
+        closed = self.closed()
+        started = time.perf_counter()
+        gc.unfreeze()
+        found = gc.collect()
+        took = time.perf_counter() - started
+        gc.freeze()
+        self.live = gc.get_freeze_count()
+        since = closed - self._closed_at_thaw
+        if since > 0:
+            self.garbage_per_close = max(1.0, found / since)
+        self._closed_at_thaw = closed
+        self._thawed_at = self.clock()
+        self.stats.thaws += 1
+        self.stats.last_thaw_seconds = took
+        self.stats.thawed_garbage += found
+        log.info(
+            "collected the frozen heap: %d unreachable objects in %.0f ms, %d live "
+            "(%d connections closed since the last time)",
+            found,
+            took * 1000,
+            self.live,
+            since,
+        )
+        return found
+
+    def start(self) -> None:
+        """Step every ``interval`` seconds on the running loop."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop stepping."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                self.step()
+            except Exception:  # never let tuning stop the process
+                log.exception("garbage-collection step failed")
