@@ -28,7 +28,8 @@ _FRAME = re.compile(r"^(.*?) \((.*?)(?::\d+)?\)$")
 IDLE_LEAVES = (
     "select (selectors.py",
     "Condition.wait (threading.py",
-    "SqliteWorker._main (chatdesk/store/sqlite/worker.py:122)",
+    "SqliteWorker._main (chatdesk/store/sqlite/worker.py",  # its queue
+    "_worker (concurrent/futures/thread.py",  # an idle executor thread
 )
 
 
@@ -49,7 +50,7 @@ def _thread(frames: list[str]) -> str:
     """Name a sample's thread by its entry function (thread ids change between runs)."""
     for frame in frames[1:]:
         name = frame_name(frame)
-        if "_main" in name or "_checkpoint_loop" in name or "run_forever" in name:
+        if "_main" in name or "_checkpoint" in name or "run_forever" in name:
             return name
     return frame_name(frames[1]) if len(frames) > 1 else "?"
 

@@ -161,7 +161,7 @@ class SqliteConversations:
     async def append_message(
         self, conversation_id: str, draft: MessageDraft
     ) -> tuple[Message, bool]:
-        return await self._worker.run(lambda conn: _append(conn, conversation_id, draft)[:2])
+        return await self._worker.run_inline(lambda conn: _append(conn, conversation_id, draft)[:2])
 
     async def append_and_read(
         self, conversation_id: str, draft: MessageDraft
@@ -175,7 +175,8 @@ class SqliteConversations:
                 ).fetchone()
             return message, created, conversation_row(row)
 
-        return await self._worker.run(job)
+        # The hot path: a few indexed statements, on the loop (SqliteWorker.run_inline).
+        return await self._worker.run_inline(job)
 
     async def append_replies(
         self,
@@ -194,7 +195,7 @@ class SqliteConversations:
                 return None
             return [_append(conn, conversation_id, draft)[0] for draft in drafts]
 
-        return await self._worker.run(job)
+        return await self._worker.run_inline(job)
 
     async def list_messages(
         self, conversation_id: str, *, since: int = 0, limit: int = 50
@@ -226,7 +227,9 @@ class SqliteConversations:
             if missed
             else "UPDATE conversations SET bot_misses = 0 WHERE id = ? RETURNING bot_misses"
         )
-        row = await self._worker.run(lambda conn: conn.execute(sql, (conversation_id,)).fetchone())
+        row = await self._worker.run_inline(
+            lambda conn: conn.execute(sql, (conversation_id,)).fetchone()
+        )
         if row is None:
             raise NotFound("no such conversation")
         return int(row[0])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ...errors import ChatdeskError, StoreError
+from .checkpoint import Checkpointer
 
 __all__ = ["SqliteWorker"]
 
@@ -23,18 +24,10 @@ T = TypeVar("T")
 
 #: Most jobs committed in one transaction; bounds the latency a big batch adds.
 _MAX_BATCH = 256
-#: How often the checkpointer looks at the WAL, in seconds.
-CHECKPOINT_POLL = 0.5
-#: A checkpoint's fsyncs (ext4 flushes the WAL's dirty pages with them) stall the commits of
-#: that moment by milliseconds, so the checkpointer runs them rarely under load:
-#: in a quiet moment (no commit for this long), after which the next write restarts the WAL...
-CHECKPOINT_QUIET = 2.0
-#: ...or when the WAL grew this much since the last checkpoint (each commit writes whole
-#: pages, ~16 kB a message: 16 s at 1,000 messages per second)...
-CHECKPOINT_GROWTH = 256 * 1024 * 1024
-#: ...and, as a bound on disk use under a load that never pauses, a blocking checkpoint that
-#: empties the WAL when it reaches this size.
-CHECKPOINT_CAP = 1024 * 1024 * 1024
+#: How long a statement on the thread waits for another process's write (a CLI command).
+BUSY_TIMEOUT_MS = 5000
+#: The same on the loop's thread (run_inline), which serves everyone meanwhile.
+INLINE_BUSY_TIMEOUT_MS = 20
 #: After the WAL restarts, its file is cut back to this size.
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
@@ -53,6 +46,13 @@ class SqliteWorker:
     job does not undo the others, and all jobs waiting at that moment are made
     durable by a single commit (one fsync) before any of them is answered: group
     commit. This keeps ``synchronous=FULL`` affordable under load.
+
+    The hot path's short writes (a visitor's message) may instead run on the event loop's
+    own thread (:meth:`run_inline`) while the worker thread has nothing to do: the same
+    savepoint per job, and one commit for everything the loop wrote in one turn, before
+    any of it is answered. With ``synchronous=NORMAL`` that commit writes the WAL without
+    waiting for the disk (~50 µs), which costs the loop less than handing the job to a
+    thread on the same CPU and waking the loop again (bench/README.md, "Hot path").
     """
 
     def __init__(
@@ -67,35 +67,45 @@ class SqliteWorker:
         self._setup = setup
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._checkpointer: threading.Thread | None = None
-        self._stopping = threading.Event()
+        self._checkpointer = Checkpointer(path, lambda: self._last_commit)
         # Written by the worker after each commit, read by the checkpointer (a float
         # assignment is atomic under the GIL).
         self._last_commit = time.monotonic()
+        self._conn: sqlite3.Connection | None = None
+        # Inline jobs (run_inline) need a commit that does not wait for the disk.
+        self._inline_ok = self._synchronous == "NORMAL"
+        # Loop-side state (only the loop's thread reads or writes these): jobs handed to
+        # the thread and not yet answered (the thread owns the connection meanwhile), and
+        # the inline transaction's jobs waiting for their commit.
+        self._on_thread = 0
+        self._inline: list[tuple[asyncio.Future[Any], Any]] | None = None
+        self._short_busy = False
+        # The loop of serve (one per worker: each CLI command opens its own store).
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _setup_busy(self, milliseconds: int) -> None:
+        """Set how long a statement waits for another process's write (thread idle)."""
+        if self._conn is not None:
+            self._conn.execute(f"PRAGMA busy_timeout={milliseconds}")
 
     async def start(self) -> None:
         """Open the connection on the worker thread and run ``setup`` there."""
         loop = asyncio.get_running_loop()
+        self._loop = loop
         ready: asyncio.Future[None] = loop.create_future()
         self._thread = threading.Thread(
             target=self._main, args=(loop, ready), name="chatdesk-sqlite", daemon=True
         )
         self._thread.start()
         await ready
-        self._stopping.clear()
-        self._checkpointer = threading.Thread(
-            target=self._checkpoint_loop, name="chatdesk-sqlite-checkpoint", daemon=True
-        )
         self._checkpointer.start()
 
     async def stop(self) -> None:
         """Finish queued jobs, then close the connection and the threads."""
         if self._thread is None:
             return
-        self._stopping.set()
-        if self._checkpointer is not None:
-            await asyncio.to_thread(self._checkpointer.join)
-            self._checkpointer = None
+        self._commit_inline()
+        await self._checkpointer.stop()
         self._queue.put(None)
         await asyncio.to_thread(self._thread.join)
         self._thread = None
@@ -106,12 +116,75 @@ class SqliteWorker:
             raise StoreError("the SQLite store is not open")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
+        self._commit_inline()  # the thread owns the connection from now on
+        if self._short_busy:  # back to waiting for other processes' writes
+            self._short_busy = False
+            self._setup_busy(BUSY_TIMEOUT_MS)
+        # Counted down when the thread answers, not when the caller resumes: a cancelled
+        # caller's job may still be running on the thread.
+        self._on_thread += 1
         self._queue.put(_Job(fn, future, loop))
         return await future
+
+    async def run_inline(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(connection)`` on the loop's thread; return its result once committed.
+
+        For short writes of the hot path only (a few indexed statements): they hold up
+        the loop while they run. Falls back to :meth:`run` while the thread has jobs, or
+        when commits wait for the disk (``synchronous=FULL``).
+        """
+        conn = self._conn
+        loop = asyncio.get_running_loop()
+        if conn is None or not self._inline_ok or self._on_thread or loop is not self._loop:
+            return await self.run(fn)
+        if self._inline is None:
+            if not self._short_busy:
+                # Another process's write must not stall the loop: give up quickly...
+                self._short_busy = True
+                self._setup_busy(INLINE_BUSY_TIMEOUT_MS)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error:  # ...and wait for it on the thread instead
+                return await self.run(fn)
+            self._inline = []
+            loop.call_soon(self._commit_inline)
+        conn.execute("SAVEPOINT job")
+        try:
+            value = fn(conn)
+        except Exception as exc:
+            conn.execute("ROLLBACK TO job")
+            conn.execute("RELEASE job")
+            if isinstance(exc, ChatdeskError):
+                raise
+            raise _as_store_error(exc) from exc
+        conn.execute("RELEASE job")
+        future: asyncio.Future[T] = loop.create_future()
+        self._inline.append((future, value))
+        return await future
+
+    def _commit_inline(self) -> None:
+        """Commit the loop's open transaction, then answer its jobs (loop's thread only)."""
+        waiting, self._inline = self._inline, None
+        if waiting is None or self._conn is None:
+            return
+        conn = self._conn
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            failure = _as_store_error(exc)
+            for future, _ in waiting:
+                _settle(future, None, failure)
+            return
+        self._last_commit = time.monotonic()
+        for future, value in waiting:
+            _settle(future, value, None)
 
     def _main(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
             conn = self._connect()
+            self._conn = conn
         except Exception as exc:  # reported to start(), which re-raises in the loop
             error = exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
             loop.call_soon_threadsafe(_settle, ready, None, error)
@@ -134,48 +207,9 @@ class SqliteWorker:
                     batch.append(more)
                 self._run_batch(conn, batch)
         finally:
+            self._conn = None
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.close()
-
-    def _checkpoint_loop(self) -> None:
-        """Copy the WAL into the database now and then, from a second connection.
-
-        Left to SQLite, the commit that crosses the auto-checkpoint size (4 MB: a quarter
-        of a second of traffic under load) would do it, with its fsyncs, while visitors
-        wait for their acks. Under a steady load a WAL cannot restart (new frames arrive
-        before a checkpoint completes), so growth, not size, paces the checkpoints.
-        """
-        try:
-            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout=1000")
-        except sqlite3.Error:
-            log.exception("the SQLite checkpointer could not start; WAL grows until restart")
-            return
-        wal = self._path.with_name(self._path.name + "-wal")
-        checkpointed_at = 0  # the WAL's size at the last checkpoint
-        try:
-            while not self._stopping.wait(CHECKPOINT_POLL):
-                try:
-                    size = wal.stat().st_size
-                except OSError:
-                    continue
-                quiet = time.monotonic() - self._last_commit >= CHECKPOINT_QUIET
-                if size >= CHECKPOINT_CAP:
-                    mode = "TRUNCATE"
-                elif size > checkpointed_at and (
-                    quiet or size - checkpointed_at >= CHECKPOINT_GROWTH
-                ):
-                    mode = "PASSIVE"  # never blocks the writer
-                else:
-                    continue
-                try:
-                    conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
-                except sqlite3.Error as exc:  # busy now; the next round catches up
-                    log.debug("checkpoint skipped: %s", exc)
-                    continue
-                checkpointed_at = size if mode == "PASSIVE" else 0
-        finally:
             conn.close()
 
     def _connect(self) -> sqlite3.Connection:
@@ -183,11 +217,11 @@ class SqliteWorker:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
-        conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer does it
         # After a checkpoint lets the WAL restart, cut the file back to this size.
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if self._setup is not None:
             self._setup(conn)
         return conn
@@ -221,7 +255,13 @@ class SqliteWorker:
             by_loop.setdefault(job.loop, []).append((job.future, value, error))
         for loop, settled in by_loop.items():
             # One wake-up of the event loop per batch, not per job.
-            loop.call_soon_threadsafe(_settle_all, settled)
+            loop.call_soon_threadsafe(self._answer, settled)
+
+    def _answer(self, settled: list[tuple[asyncio.Future[Any], Any, Any]]) -> None:
+        """Answer a batch's jobs (on their loop's thread); the thread is done with them."""
+        self._on_thread -= len(settled)
+        for future, value, error in settled:
+            _settle(future, value, error)
 
 
 def _as_store_error(exc: BaseException) -> StoreError:
@@ -229,11 +269,6 @@ def _as_store_error(exc: BaseException) -> StoreError:
     error = StoreError("the store failed; please retry")
     error.__cause__ = exc
     return error
-
-
-def _settle_all(settled: list[tuple[asyncio.Future[Any], Any, Any]]) -> None:
-    for future, value, error in settled:
-        _settle(future, value, error)
 
 
 def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:

@@ -1,0 +1,177 @@
+"""SqliteWorker: jobs on its thread, the hot path's short writes on the loop, one commit."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from chatdesk.errors import NotFound, StoreError
+from chatdesk.store.sqlite import checkpoint
+from chatdesk.store.sqlite.worker import SqliteWorker
+
+
+class Traced:
+    """A worker on a fresh database with one table, recording every statement it runs."""
+
+    def __init__(self, path: Path, synchronous: str = "normal") -> None:
+        self.path = path
+        self.statements: list[str] = []
+        self.worker = SqliteWorker(path, synchronous=synchronous, setup=self._setup)
+
+    def _setup(self, conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY, thread TEXT)")
+        conn.set_trace_callback(self.statements.append)
+
+    def commits(self) -> int:
+        return self.statements.count("COMMIT")
+
+    def stored(self) -> list[tuple[int, str]]:
+        """Read what is committed, from a connection of its own."""
+        with sqlite3.connect(self.path) as other:
+            return other.execute("SELECT n, thread FROM t ORDER BY n").fetchall()
+
+
+def insert(n: int) -> Callable[[sqlite3.Connection], int]:
+    def job(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO t VALUES (?, ?)", (n, threading.current_thread().name))
+        return n
+
+    return job
+
+
+@pytest.fixture
+async def traced(tmp_path: Path) -> AsyncIterator[Traced]:
+    traced = Traced(tmp_path / "w.db")
+    await traced.worker.start()
+    yield traced
+    await traced.worker.stop()
+
+
+async def test_inline_writes_of_one_turn_share_one_commit(traced: Traced) -> None:
+    before = traced.commits()
+    results = await asyncio.gather(*(traced.worker.run_inline(insert(n)) for n in range(20)))
+    assert results == list(range(20))
+    assert traced.commits() == before + 1
+    # Answered only once committed: another connection sees every row, written on the loop.
+    assert traced.stored() == [(n, threading.current_thread().name) for n in range(20)]
+
+
+async def test_a_failing_inline_job_undoes_only_itself(traced: Traced) -> None:
+    def missing(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO t VALUES (100, 'x')")
+        raise NotFound("no such thing")
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO nowhere VALUES (1)")
+
+    outcomes: tuple[object, ...] = await asyncio.gather(
+        traced.worker.run_inline(insert(1)),
+        traced.worker.run_inline(missing),
+        traced.worker.run_inline(broken),
+        traced.worker.run_inline(insert(2)),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == 1 and outcomes[3] == 2
+    assert isinstance(outcomes[1], NotFound)  # the domain error as it was raised
+    assert isinstance(outcomes[2], StoreError)  # anything else: the store failed
+    assert [n for n, _ in traced.stored()] == [1, 2]
+
+
+async def test_a_thread_job_sees_the_inline_writes_before_it(traced: Traced) -> None:
+    inline = asyncio.ensure_future(traced.worker.run_inline(insert(1)))
+    await asyncio.sleep(0)  # the inline job runs; its commit is due at the end of the turn
+    count = await traced.worker.run(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0])
+    assert count == 1 and await inline == 1
+
+
+async def test_inline_waits_for_the_thread_while_it_owns_the_connection(traced: Traced) -> None:
+    release = threading.Event()
+
+    def slow(conn: sqlite3.Connection) -> int:
+        release.wait(10)  # a long query on the thread
+        return insert(1)(conn)
+
+    first = asyncio.ensure_future(traced.worker.run(slow))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(traced.worker.run_inline(insert(2)))
+    await asyncio.sleep(0)
+    assert traced.stored() == []  # nothing ran on the loop meanwhile
+    release.set()
+    assert (await first, await second) == (1, 2)
+    assert {thread for _, thread in traced.stored()} == {"chatdesk-sqlite"}
+
+
+async def test_a_cancelled_callers_job_keeps_the_connection_on_the_thread(
+    traced: Traced,
+) -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow(conn: sqlite3.Connection) -> int:
+        started.set()
+        release.wait(10)
+        return insert(1)(conn)
+
+    first = asyncio.ensure_future(traced.worker.run(slow))
+    await asyncio.to_thread(started.wait, 10)
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    second = asyncio.ensure_future(traced.worker.run_inline(insert(2)))
+    await asyncio.sleep(0)
+    assert not second.done()  # still behind the job the thread is running
+    release.set()
+    assert await second == 2
+    assert traced.stored() == [(1, "chatdesk-sqlite"), (2, "chatdesk-sqlite")]
+
+
+async def test_with_full_durability_inline_jobs_run_on_the_thread(tmp_path: Path) -> None:
+    traced = Traced(tmp_path / "full.db", synchronous="full")
+    await traced.worker.start()
+    try:
+        assert await traced.worker.run_inline(insert(1)) == 1
+    finally:
+        await traced.worker.stop()
+    assert traced.stored() == [(1, "chatdesk-sqlite")]
+
+
+async def test_stop_commits_what_the_loop_wrote(tmp_path: Path) -> None:
+    traced = Traced(tmp_path / "stop.db")
+    await traced.worker.start()
+    pending = asyncio.ensure_future(traced.worker.run_inline(insert(7)))
+    await asyncio.sleep(0)
+    await traced.worker.stop()
+    assert await pending == 7
+    assert traced.stored() == [(7, threading.current_thread().name)]
+
+
+async def test_the_wal_is_checkpointed_in_a_quiet_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_POLL", 0.001)
+    path = tmp_path / "quiet.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE t (n INTEGER)")
+    writer.execute("INSERT INTO t VALUES (1)")
+    last_commit = [time.monotonic()]
+    checkpointer = checkpoint.Checkpointer(path, lambda: last_commit[0])
+    assert checkpointer.due() is None  # busy: the last commit was just now
+    last_commit[0] -= checkpoint.CHECKPOINT_QUIET
+    assert checkpointer.due() == "PASSIVE"
+    checkpointer.start()
+    async with asyncio.timeout(10):
+        while checkpointer.due() is not None:  # noqa: ASYNC110 (the WAL has no event)
+            await asyncio.sleep(0.001)
+    await checkpointer.stop()
+    # Copied into the database: the frames in the WAL are all checkpointed already.
+    busy, frames, copied = writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and frames == copied
+    writer.close()
