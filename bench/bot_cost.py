@@ -26,6 +26,7 @@ import os
 import shutil
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -92,6 +93,28 @@ def stages(bot: Bot, cases: Sequence[tuple[str, str]]) -> dict[str, list[Callabl
     return out
 
 
+def thread_cpu() -> dict[str, float]:
+    """Return the CPU seconds of this process's threads so far, by kind of thread."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        name = names.get(int(task.name), "other")
+        kind = (
+            "event loop"
+            if name == "MainThread"
+            else "bot (worker threads)"
+            if name.startswith("asyncio_")
+            else "other threads (SQLite...)"
+        )
+        out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 async def whole_path(
     cases: Sequence[tuple[str, str]], rounds: int, askers: int, cache: Path | None
 ) -> list[float]:
@@ -135,10 +158,22 @@ async def whole_path(
                     conversation_id = ""  # a person answers from now on: a new visitor
 
         per_round = []
+        threads_before = thread_cpu()
         for _ in range(rounds):
             started = time.process_time()
             await asyncio.gather(*(asker(asked[i::askers]) for i in range(askers)))
             per_round.append((time.process_time() - started) / len(asked) * 1e6)
+        threads = thread_cpu()
+        for kind, used in sorted(threads.items()):
+            share = (used - threads_before.get(kind, 0.0)) / (len(asked) * rounds) * 1e6
+            print(f"  {kind}: {share:.0f} µs per question (mean of the rounds, 10 ms ticks)")
+        embedder = getattr(app[LIBRARY].current.matcher, "embedder", None)
+        batches = getattr(embedder, "batches", None)  # None before query batching
+        if batches is not None and batches[0]:
+            print(
+                f"{batches[1]} texts in {batches[0]} encoder calls "
+                f"({batches[1] / batches[0]:.2f} a call)"
+            )
         return per_round
     finally:
         await runner.cleanup()
