@@ -29,8 +29,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 from aiohttp import web
 
 from chatdesk.app import PUBLISHER, create_app
@@ -55,6 +57,35 @@ def cpu_per_call(calls: Sequence[Callable[[], object]], rounds: int) -> tuple[fl
             call()
         per_round.append((time.thread_time() - started) / len(calls) * 1e6)
     return min(per_round), statistics.median(per_round)
+
+
+class OneByOne(Embedder):
+    """Each visitor text in its own encoder call, as before query batching."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector: np.ndarray = self.encoder.encode([text])[0].astype(np.float16)
+        return vector.astype(np.float32)
+
+
+def concurrent_cpu(
+    bot: Bot, cases: Sequence[tuple[str, str]], rounds: int, threads: int
+) -> dict[str, tuple[float, float]]:
+    """Return (min, median) of the process CPU per question (µs) of ``decide`` over
+    ``cases`` from ``threads`` worker threads at once, as the server's thread pool runs it,
+    with visitor texts batched and one by one (rounds alternated, same process)."""
+    matcher = bot.matcher
+    assert isinstance(matcher, FaqMatcher) and matcher.embedder is not None
+    embedders = {"batched": matcher.embedder, "one by one": OneByOne(matcher.embedder.encoder)}
+    per_round: dict[str, list[float]] = {name: [] for name in embedders}
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(rounds):
+            for name, embedder in embedders.items():
+                matcher.embedder = embedder
+                started = time.process_time()
+                list(pool.map(lambda case: bot.decide(*case), cases))
+                per_round[name].append((time.process_time() - started) / len(cases) * 1e6)
+    matcher.embedder = embedders["batched"]
+    return {name: (min(v), statistics.median(v)) for name, v in per_round.items()}
 
 
 def stages(bot: Bot, cases: Sequence[tuple[str, str]]) -> dict[str, list[Callable[[], object]]]:
@@ -210,6 +241,10 @@ def main() -> None:
             continue
         best, median = cpu_per_call(calls, args.rounds)
         print(f"{name:<40} {best:>9.0f} {median:>9.0f}")
+    if args.only in "decide, 6 threads at once":
+        for how, (best, median) in concurrent_cpu(bot, cases, args.rounds, 6).items():
+            name = f"decide, 6 threads at once, {how}"
+            print(f"{name:<40} {best:>9.0f} {median:>9.0f}  (process CPU)")
 
 
 if __name__ == "__main__":
