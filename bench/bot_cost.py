@@ -139,7 +139,7 @@ def thread_cpu() -> dict[str, float]:
             "event loop"
             if name == "MainThread"
             else "bot (worker threads)"
-            if name.startswith("asyncio_")
+            if name.startswith(("asyncio_", "chatdesk-bot"))
             else "other threads (SQLite...)"
         )
         out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
