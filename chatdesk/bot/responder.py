@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import html
+import os
+import sys
+import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +27,23 @@ from .markdown import render_markdown
 from .policy import Decision, Kind
 
 __all__ = ["BotResponder"]
+
+#: Answers are the knowledge's fixed texts: each is rendered once, not once per visitor
+#: (Markdown and sanitising cost ~0.25 ms an answer). Bounded: hot reloads leave old ones.
+_answer_html = functools.lru_cache(maxsize=4096)(render_markdown)
+
+#: How much lower than the event loop's the bot threads' priority is (Linux niceness).
+BOT_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    # On Linux a thread id given to setpriority() changes that thread only (elsewhere it
+    # would be the whole process: leave those alone). Not allowed: it keeps the loop's.
+    if sys.platform.startswith("linux"):
+        tid = threading.get_native_id()
+        with contextlib.suppress(OSError):
+            niceness = os.getpriority(os.PRIO_PROCESS, tid) + BOT_NICENESS
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, niceness))
 
 
 class BotResponder:
@@ -44,6 +68,14 @@ class BotResponder:
         self.clock = clock
         #: How many decisions of each kind (answer, suggest...) this process made.
         self.decisions: Counter[str] = Counter()
+        # The bot's own worker threads, at a lower priority than the event loop: a question
+        # costs milliseconds of CPU, and on the loop's CPU that must not delay every other
+        # connection's acks (bench/README.md, "Bot cost per question"). Several threads, so
+        # that questions arriving together share an encoder call.
+        self._threads = ThreadPoolExecutor(
+            thread_name_prefix="chatdesk-bot", initializer=_lower_priority
+        )
+        weakref.finalize(self, self._threads.shutdown, wait=False)
 
     async def respond(
         self, conversation: Conversation, message: Message
@@ -62,8 +94,9 @@ class BotResponder:
             lang = conversation.lang
             # On a worker thread: embedding the text takes milliseconds of numpy, which
             # must not hold up every other connection's events.
-            decision = await asyncio.to_thread(
-                bot.decide, message.text, lang, misses=conversation.bot_misses
+            decision = await asyncio.get_running_loop().run_in_executor(
+                self._threads,
+                functools.partial(bot.decide, message.text, lang, misses=conversation.bot_misses),
             )
         if decision.kind is not Kind.SMALL_TALK:  # "merci" is neither a miss nor a hit
             await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
@@ -168,7 +201,7 @@ class BotResponder:
     ) -> MessageDraft:
         answer_lang = entry.answer_lang(lang)
         answer = entry.langs[answer_lang].answer
-        text, html_text, note = answer, render_markdown(answer), None
+        text, html_text, note = answer, _answer_html(answer), None
         if answer_lang != lang:
             # Written in another language only: say so in the visitor's, then the answer.
             note = bot.knowledge.bot.text(lang).other_language.format(
