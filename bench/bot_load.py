@@ -257,6 +257,14 @@ def main() -> None:
             results = asyncio.run(run(args, server))
         finally:
             server.stop()
+            # What went wrong on the server's side, if anything (the log goes with tmp).
+            errors = [
+                line
+                for line in server.log_path.read_text(errors="replace").splitlines()
+                if " ERROR " in line or "Traceback" in line
+            ]
+            for line in errors[:20]:
+                print(f"server: {line[:300]}")
     print(
         f"{args.chatters} chatters x 1 msg/s; {args.questions:g} questions/s over "
         f"{args.askers} connections; {args.duration:g} s per phase; load average "
