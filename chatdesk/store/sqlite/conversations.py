@@ -75,11 +75,11 @@ class SqliteConversations:
                 ),
             )
 
-        await self._worker.run(job)
+        await self._worker.run_inline(job)
         return visitor, conversation
 
     async def get_visitor(self, visitor_id: str) -> Visitor | None:
-        row = await self._worker.run(
+        row = await self._worker.run_inline(
             lambda conn: conn.execute(
                 "SELECT id, created_at, lang, name, email FROM visitors WHERE id = ?",
                 (visitor_id,),
@@ -123,7 +123,7 @@ class SqliteConversations:
         await self._worker.run(job)
 
     async def current_conversation(self, visitor_id: str) -> Conversation | None:
-        row = await self._worker.run(
+        row = await self._worker.run_inline(
             lambda conn: conn.execute(
                 f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE visitor_id = ?"
                 " ORDER BY created_at DESC LIMIT 1",
@@ -133,7 +133,7 @@ class SqliteConversations:
         return None if row is None else conversation_row(row)
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
-        row = await self._worker.run(
+        row = await self._worker.run_inline(
             lambda conn: conn.execute(
                 f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
                 (conversation_id,),
@@ -322,45 +322,52 @@ def _append(
     conn: sqlite3.Connection, conversation_id: str, draft: MessageDraft
 ) -> tuple[Message, bool, Any]:
     """Store ``draft``; return (message, created, the conversation row after the append, or
-    None for a retry)."""
-    if draft.client_id is not None:
-        row = conn.execute(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages"
-            " WHERE conversation_id = ? AND author = ? AND client_id = ?",
-            (conversation_id, draft.author.value, draft.client_id),
-        ).fetchone()
-        if row is not None:
-            return message_row(row), False, None
+    None for a retry).
+
+    Two statements in the usual case: the insert takes its number from the conversation
+    and skips a retry (same author and client id) by the unique index, then the update
+    moves the conversation's counter to it. A retry or a missing conversation costs one
+    more read.
+    """
     ts = format_ts(draft.ts)  # once: the conversation's updated_at and the message's ts
+    inserted = conn.execute(
+        f"INSERT INTO messages ({MESSAGE_COLUMNS})"
+        " SELECT ?, id, last_seq + 1, ?, ?, ?, ?, ? FROM conversations WHERE id = ?"
+        " ON CONFLICT (conversation_id, author, client_id) WHERE client_id IS NOT NULL"
+        " DO NOTHING",
+        (
+            draft.id,
+            draft.author.value,
+            draft.text,
+            ts,
+            draft.client_id,
+            json.dumps(draft.extra) if draft.extra else None,
+            conversation_id,
+        ),
+    ).rowcount
+    if not inserted:
+        if draft.client_id is not None:
+            row = conn.execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages"
+                " WHERE conversation_id = ? AND author = ? AND client_id = ?",
+                (conversation_id, draft.author.value, draft.client_id),
+            ).fetchone()
+            if row is not None:
+                return message_row(row), False, None
+        raise NotFound("no such conversation")
     conversation = conn.execute(
         "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?"
         f" RETURNING {CONVERSATION_COLUMNS}",
         (ts, conversation_id),
     ).fetchone()
-    if conversation is None:
-        raise NotFound("no such conversation")
-    seq_row = (conversation[6],)  # last_seq
     message = Message(
         id=draft.id,
         conversation_id=conversation_id,
-        seq=seq_row[0],
+        seq=conversation[6],  # last_seq: the number the insert took
         author=draft.author,
         text=draft.text,
         ts=draft.ts,
         client_id=draft.client_id,
         extra=draft.extra,
-    )
-    conn.execute(
-        f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            message.id,
-            conversation_id,
-            message.seq,
-            message.author.value,
-            message.text,
-            ts,
-            message.client_id,
-            json.dumps(message.extra) if message.extra else None,
-        ),
     )
     return message, True, conversation

@@ -41,7 +41,8 @@ class SqliteNotices:
         self, now: datetime, organisation_id: str | None = None
     ) -> list[ServiceNotice]:
         at = format_ts(now)
-        rows = await self._worker.run(
+        # Read at every visitor's connection: a small table, on the loop.
+        rows = await self._worker.run_inline(
             lambda conn: conn.execute(
                 f"SELECT {NOTICE_COLUMNS} FROM notices WHERE starts_at <= ?"
                 " AND (ends_at IS NULL OR ends_at > ?)"
