@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import html
-import os
-import sys
-import threading
 import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -19,6 +15,7 @@ from typing import Any
 from ..events import ConversationEscalated, Event
 from ..models import Author, Conversation, Message, MessageDraft, utcnow
 from ..store import Store
+from ..threadprio import BACKGROUND_NICENESS, lower_this_thread
 from .botfile import LANGUAGE_NAMES
 from .brain import Bot
 from .knowledge import Entry
@@ -33,17 +30,7 @@ __all__ = ["BotResponder"]
 _answer_html = functools.lru_cache(maxsize=4096)(render_markdown)
 
 #: How much lower than the event loop's the bot threads' priority is (Linux niceness).
-BOT_NICENESS = 10
-
-
-def _lower_priority() -> None:
-    # On Linux a thread id given to setpriority() changes that thread only (elsewhere it
-    # would be the whole process: leave those alone). Not allowed: it keeps the loop's.
-    if sys.platform.startswith("linux"):
-        tid = threading.get_native_id()
-        with contextlib.suppress(OSError):
-            niceness = os.getpriority(os.PRIO_PROCESS, tid) + BOT_NICENESS
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, niceness))
+BOT_NICENESS = BACKGROUND_NICENESS
 
 
 class BotResponder:
@@ -73,7 +60,7 @@ class BotResponder:
         # connection's acks (bench/README.md, "Bot cost per question"). Several threads, so
         # that questions arriving together share an encoder call.
         self._threads = ThreadPoolExecutor(
-            thread_name_prefix="chatdesk-bot", initializer=_lower_priority
+            thread_name_prefix="chatdesk-bot", initializer=lower_this_thread
         )
         weakref.finalize(self, self._threads.shutdown, wait=False)
 

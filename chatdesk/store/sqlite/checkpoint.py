@@ -8,7 +8,10 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from ...threadprio import lower_this_thread
 
 __all__ = ["Checkpointer"]
 
@@ -52,6 +55,9 @@ class Checkpointer:
         self._checkpointed_at = 0  # the WAL's size at the last checkpoint
         self._task: asyncio.Task[None] | None = None
         self._running: asyncio.Future[bool] | None = None  # a checkpoint on its thread
+        # Its own thread, below the loop's priority: a checkpoint of a big WAL takes CPU for
+        # a second, which on the loop's CPU would hold every ack up (bench/README.md).
+        self._thread: ThreadPoolExecutor | None = None
 
     def start(self) -> None:
         """Start looking at the WAL from the running loop."""
@@ -68,6 +74,9 @@ class Checkpointer:
         if self._running is not None:  # the connection is in use until it ends
             with contextlib.suppress(Exception):
                 await self._running
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -94,7 +103,12 @@ class Checkpointer:
             if mode is None:
                 continue
             size = self._wal.stat().st_size if mode == "PASSIVE" else 0
-            self._running = asyncio.ensure_future(asyncio.to_thread(self._checkpoint, mode))
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(
+                    1, "chatdesk-sqlite-checkpoint", initializer=lower_this_thread
+                )
+            loop = asyncio.get_running_loop()
+            self._running = loop.run_in_executor(self._thread, self._checkpoint, mode)
             # Shielded: if stop() cancels this task, it waits for the checkpoint itself.
             if await asyncio.shield(self._running):
                 self._checkpointed_at = size

@@ -78,6 +78,8 @@ class SqliteWorker:
         # the thread and not yet answered (the thread owns the connection meanwhile), and
         # the inline transaction's jobs waiting for their commit.
         self._on_thread = 0
+        self._thread_idle = asyncio.Event()  # set while _on_thread is 0
+        self._thread_idle.set()
         self._inline: list[tuple[asyncio.Future[Any], Any]] | None = None
         self._short_busy = False
         # The loop of serve (one per worker: each CLI command opens its own store).
@@ -123,6 +125,7 @@ class SqliteWorker:
         # Counted down when the thread answers, not when the caller resumes: a cancelled
         # caller's job may still be running on the thread.
         self._on_thread += 1
+        self._thread_idle.clear()
         self._queue.put(_Job(fn, future, loop))
         return await future
 
@@ -130,13 +133,17 @@ class SqliteWorker:
         """Run ``fn(connection)`` on the loop's thread; return its result once committed.
 
         For short writes of the hot path only (a few indexed statements): they hold up
-        the loop while they run. Falls back to :meth:`run` while the thread has jobs, or
-        when commits wait for the disk (``synchronous=FULL``).
+        the loop while they run. Waits while the thread has jobs; goes to the thread when
+        commits wait for the disk (``synchronous=FULL``) or another process writes.
         """
         conn = self._conn
         loop = asyncio.get_running_loop()
-        if conn is None or not self._inline_ok or self._on_thread or loop is not self._loop:
+        if conn is None or not self._inline_ok or loop is not self._loop:
             return await self.run(fn)
+        while self._on_thread:
+            # Wait for the thread to be done rather than queue behind it: under load,
+            # jobs queued there would keep it busy, and every later one would follow.
+            await self._thread_idle.wait()
         if self._inline is None:
             if not self._short_busy:
                 # Another process's write must not stall the loop: give up quickly...
@@ -260,6 +267,8 @@ class SqliteWorker:
     def _answer(self, settled: list[tuple[asyncio.Future[Any], Any, Any]]) -> None:
         """Answer a batch's jobs (on their loop's thread); the thread is done with them."""
         self._on_thread -= len(settled)
+        if not self._on_thread:
+            self._thread_idle.set()
         for future, value, error in settled:
             _settle(future, value, error)
 
