@@ -2,7 +2,7 @@
 
 A full collection walks every object the collector tracks: with 10,000 visitors connected,
 ~1.6 million (python-socketio's, python-engineio's and aiohttp's per connection), a second
-during which no visitor is served (bench/README.md, "Garbage collection"). Most of them
+during which no visitor is served (bench/README.md, "Hot path", "Second pass"). Most of them
 live as long as their connection and are never garbage, so :class:`GcTuner` freezes what
 survives, in steps: every second ``gc.freeze()``, after which
 a full collection, CPython's own or anybody's, only walks what came since the last step.

@@ -43,7 +43,7 @@ def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
 
 async def _tuned_gc(app: web.Application, *, steps: bool) -> AsyncIterator[None]:
     # Long-lived objects made at start-up never need walking again; with ``steps``, those
-    # of the connections neither (chatdesk/gctune.py, bench/README.md "Garbage collection").
+    # of the connections neither (chatdesk/gctune.py, bench/README.md "Hot path", "Second pass").
     tuner = GcTuner(closed=lambda: QuietWebSocket.closed)
     tuner.start_up()
     app[METRICS].watch_gc(tuner.stats, lambda: tuner.live)
