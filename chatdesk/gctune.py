@@ -18,12 +18,13 @@ calibrates the estimate for the next.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from .looptask import LoopTask
 
 __all__ = ["GcStats", "GcTuner"]
 
@@ -84,7 +85,7 @@ class GcTuner:
         self.live = 0
         self._closed_at_thaw = 0
         self._thawed_at = 0.0
-        self._task: asyncio.Task[None] | None = None
+        self._task = LoopTask()
 
     def start_up(self) -> None:
         """Collect and freeze what start-up made (it lives as long as the process)."""
@@ -142,16 +143,11 @@ class GcTuner:
 
     def start(self) -> None:
         """Step every ``interval`` seconds on the running loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task.start(self._run)
 
     async def stop(self) -> None:
         """Stop stepping."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     async def _run(self) -> None:
         while True:

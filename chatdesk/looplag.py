@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
+
+from .looptask import LoopTask
 
 __all__ = ["LoopLagProbe"]
 
@@ -27,20 +28,15 @@ class LoopLagProbe:
         self.max_lag = 0.0
         self.samples = 0
         self._observe = observe
-        self._task: asyncio.Task[None] | None = None
+        self._task = LoopTask()
 
     def start(self) -> None:
         """Start probing on the running loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task.start(self._run)
 
     async def stop(self) -> None:
         """Stop probing."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ...looptask import LoopTask
 from ...threadprio import lower_this_thread
 
 __all__ = ["Checkpointer"]
@@ -53,7 +54,7 @@ class Checkpointer:
         self._last_commit = last_commit
         self._conn: sqlite3.Connection | None = None
         self._checkpointed_at = 0  # the WAL's size at the last checkpoint
-        self._task: asyncio.Task[None] | None = None
+        self._task = LoopTask()
         self._running: asyncio.Future[bool] | None = None  # a checkpoint on its thread
         # Its own thread, below the loop's priority: a checkpoint of a big WAL takes CPU for
         # a second, which on the loop's CPU would hold every ack up (bench/README.md).
@@ -61,16 +62,11 @@ class Checkpointer:
 
     def start(self) -> None:
         """Start looking at the WAL from the running loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task.start(self._run)
 
     async def stop(self) -> None:
         """Stop, after a checkpoint under way."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
         if self._running is not None:  # the connection is in use until it ends
             with contextlib.suppress(Exception):
                 await self._running

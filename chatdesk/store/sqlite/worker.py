@@ -155,16 +155,19 @@ class SqliteWorker:
                 return await self.run(fn)
             self._inline = []
             loop.call_soon(self._commit_inline)
-        conn.execute("SAVEPOINT job")
         try:
-            value = fn(conn)
-        except Exception as exc:
-            conn.execute("ROLLBACK TO job")
-            conn.execute("RELEASE job")
-            if isinstance(exc, ChatdeskError):
+            conn.execute("SAVEPOINT job")
+            try:
+                value = fn(conn)
+            except Exception:
+                conn.execute("ROLLBACK TO job")
+                conn.execute("RELEASE job")
                 raise
+            conn.execute("RELEASE job")
+        except ChatdeskError:
+            raise
+        except Exception as exc:  # the job's own failure, or the savepoint's
             raise _as_store_error(exc) from exc
-        conn.execute("RELEASE job")
         future: asyncio.Future[T] = loop.create_future()
         self._inline.append((future, value))
         return await future
