@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -153,27 +153,57 @@ async def test_stop_commits_what_the_loop_wrote(tmp_path: Path) -> None:
     assert traced.stored() == [(7, threading.current_thread().name)]
 
 
-async def test_the_wal_is_checkpointed_in_a_quiet_moment(
+def wal_restarts(path: Path) -> int:
+    """Return the WAL header's checkpoint sequence number: one more at each restart."""
+    with open(path.with_name(path.name + "-wal"), "rb") as wal:
+        return int.from_bytes(wal.read(16)[12:16], "big")
+
+
+async def test_under_steady_writes_the_wal_restarts_and_stays_small(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(checkpoint, "CHECKPOINT_POLL", 0.001)
-    path = tmp_path / "quiet.db"
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("PRAGMA journal_mode=WAL")
-    writer.execute("PRAGMA wal_autocheckpoint=0")
-    writer.execute("CREATE TABLE t (n INTEGER)")
-    writer.execute("INSERT INTO t VALUES (1)")
-    last_commit = [time.monotonic()]
-    checkpointer = checkpoint.Checkpointer(path, lambda: last_commit[0])
-    assert checkpointer.due() is None  # busy: the last commit was just now
-    last_commit[0] -= checkpoint.CHECKPOINT_QUIET
-    assert checkpointer.due() == "PASSIVE"
-    checkpointer.start()
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_EVERY", 0.02)
+    traced = Traced(tmp_path / "steady.db")
+    await traced.worker.start()
+    blob = b"x" * 60_000  # ~15 pages a write: the WAL grows ~1 MB every 17 writes
+
+    def write(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO t (thread) VALUES (?)", (blob,))
+
+    written = 0
+    await traced.worker.run_inline(write)
+    first = wal_restarts(traced.path)
+    async with asyncio.timeout(20):
+        # No pause between writes: the copy on the checkpoint's thread never sees the
+        # last frame, and only the writer's own catch-up lets the WAL restart.
+        while wal_restarts(traced.path) < first + 5:
+            await traced.worker.run_inline(write)
+            written += len(blob)
+    size = traced.path.with_name("steady.db-wal").stat().st_size
+    await traced.worker.stop()
+    assert size < written / 2
+    assert len(traced.stored()) == written // len(blob) + 1
+
+
+async def test_the_wal_is_checkpointed_when_writes_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_POLL", 0.001)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_EVERY", 0.01)
+    traced = Traced(tmp_path / "quiet.db")
+    await traced.worker.start()
+    await traced.worker.run_inline(insert(1))
+    # The database file alone, without the WAL: what has been checkpointed into it.
+    checkpointed = f"file:{traced.path}?immutable=1"
     async with asyncio.timeout(10):
-        while checkpointer.due() is not None:  # noqa: ASYNC110 (the WAL has no event)
-            await asyncio.sleep(0.001)
-    await checkpointer.stop()
-    # Copied into the database: the frames in the WAL are all checkpointed already.
-    busy, frames, copied = writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    assert busy == 0 and frames == copied
-    writer.close()
+        while True:
+            with (
+                contextlib.closing(sqlite3.connect(checkpointed, uri=True)) as db,
+                contextlib.suppress(sqlite3.OperationalError),  # no table t yet
+            ):
+                if db.execute("SELECT count(*) FROM t").fetchone() == (1,):
+                    break
+            await asyncio.sleep(0.005)  # the file has no event to wait on
+    await traced.worker.stop()
+    assert traced.stored() == [(1, "MainThread")]

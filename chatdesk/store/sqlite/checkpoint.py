@@ -7,7 +7,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,50 +18,57 @@ __all__ = ["Checkpointer"]
 
 log = logging.getLogger(__name__)
 
-#: How often the checkpointer looks at the WAL, in seconds.
-CHECKPOINT_POLL = 0.5
-#: A checkpoint's fsyncs (ext4 flushes the WAL's dirty pages with them) stall the commits of
-#: that moment by milliseconds, so checkpoints run rarely under load:
-#: in a quiet moment (no commit for this long), after which the next write restarts the WAL...
-CHECKPOINT_QUIET = 2.0
-#: ...or when the WAL grew this much since the last checkpoint (each commit writes whole
-#: pages, ~16 kB a message: 16 s at 1,000 messages per second)...
-CHECKPOINT_GROWTH = 256 * 1024 * 1024
-#: ...and, as a bound on disk use under a load that never pauses, a blocking checkpoint that
-#: empties the WAL when it reaches this size.
+#: How often the checkpointer looks at the store, in seconds.
+CHECKPOINT_POLL = 0.25
+#: Under load, a checkpoint every this many seconds: the WAL then holds a second of
+#: traffic at most (~12 MB at 2,000 messages per second) and its file is rewritten in
+#: place. A WAL left to grow for minutes made each checkpoint's fsync flush hundreds of
+#: megabytes, during which ext4 held the commits up (bench/README.md, "Hot path").
+CHECKPOINT_EVERY = 1.0
+#: As a bound on disk use when checkpoints cannot catch up (another process reading
+#: for long), a blocking checkpoint that empties the WAL when it reaches this size.
 CHECKPOINT_CAP = 1024 * 1024 * 1024
 
 
 class Checkpointer:
-    """Copy the WAL into the database now and then, from a second connection.
+    """Copy the WAL into the database every second under load, in two steps.
 
-    Left to SQLite, the commit that crosses the auto-checkpoint size (4 MB: a quarter
-    of a second of traffic under load) would do it, with its fsyncs, while visitors
-    wait for their acks. Under a steady load a WAL cannot restart (new frames arrive
-    before a checkpoint completes), so growth, not size, paces the checkpoints.
+    Left to SQLite, the commit that crosses the auto-checkpoint size would do it, with
+    its fsyncs, while visitors wait for their acks. Here a second connection copies the
+    WAL on a thread of its own, below the loop's priority, while writes go on (the long
+    step, with the fsyncs). New frames arrive meanwhile, and a WAL restarts only once
+    every frame is copied, so the writer's own thread then copies the few frames left
+    (``catch_up``, a millisecond or two) while the loop's writes wait for it. The next
+    write starts the WAL over from its beginning: it stays small, and its file is
+    rewritten in place rather than grown.
 
-    The WAL's size is looked at from the event loop (a ``stat``); a thread runs only the
-    checkpoint itself. A thread polling on its own would take the GIL twice a second at
-    random moments, and on a CPU shared with the loop each such moment can hold the loop
-    up for Python's switch interval, 5 ms (bench/README.md, "Hot path").
+    Whether a checkpoint is due is decided on the event loop; a thread polling on its
+    own would take the GIL four times a second at random moments, and on a CPU shared
+    with the loop each such moment can hold the loop up for Python's switch interval.
 
     :param last_commit: when the store last committed (``time.monotonic()``).
+    :param catch_up: copy the frames left, on the writer's connection, between writes;
+        return whether it succeeded.
     """
 
-    def __init__(self, path: Path, last_commit: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        last_commit: Callable[[], float],
+        catch_up: Callable[[], Awaitable[bool]],
+    ) -> None:
         self._path = path
         self._wal = path.with_name(path.name + "-wal")
         self._last_commit = last_commit
+        self._catch_up = catch_up
         self._conn: sqlite3.Connection | None = None
-        self._checkpointed_at = 0  # the WAL's size at the last checkpoint
+        self._checkpointed_at = time.monotonic()  # when the last checkpoint began
         self._task = LoopTask()
         self._running: asyncio.Future[bool] | None = None  # a checkpoint on its thread
-        # Its own thread, below the loop's priority: a checkpoint of a big WAL takes CPU for
-        # a second, which on the loop's CPU would hold every ack up (bench/README.md).
         self._thread: ThreadPoolExecutor | None = None
 
     def start(self) -> None:
-        """Start looking at the WAL from the running loop."""
+        """Start looking at the store from the running loop."""
         self._task.start(self._run)
 
     async def stop(self) -> None:
@@ -80,15 +87,12 @@ class Checkpointer:
     def due(self) -> str | None:
         """Return the checkpoint mode due now, or None."""
         try:
-            size = self._wal.stat().st_size
+            if self._wal.stat().st_size >= CHECKPOINT_CAP:
+                return "TRUNCATE"
         except OSError:
             return None
-        if size >= CHECKPOINT_CAP:
-            return "TRUNCATE"
-        quiet = time.monotonic() - self._last_commit() >= CHECKPOINT_QUIET
-        if size > self._checkpointed_at and (
-            quiet or size - self._checkpointed_at >= CHECKPOINT_GROWTH
-        ):
+        since = self._checkpointed_at
+        if self._last_commit() > since and time.monotonic() - since >= CHECKPOINT_EVERY:
             return "PASSIVE"  # never blocks the writer
         return None
 
@@ -98,7 +102,7 @@ class Checkpointer:
             mode = self.due()
             if mode is None:
                 continue
-            size = self._wal.stat().st_size if mode == "PASSIVE" else 0
+            self._checkpointed_at = time.monotonic()
             if self._thread is None:
                 self._thread = ThreadPoolExecutor(
                     1, "chatdesk-sqlite-checkpoint", initializer=lower_this_thread
@@ -106,9 +110,10 @@ class Checkpointer:
             loop = asyncio.get_running_loop()
             self._running = loop.run_in_executor(self._thread, self._checkpoint, mode)
             # Shielded: if stop() cancels this task, it waits for the checkpoint itself.
-            if await asyncio.shield(self._running):
-                self._checkpointed_at = size
+            done = await asyncio.shield(self._running)
             self._running = None
+            if done and mode == "PASSIVE":
+                await self._catch_up()
 
     def _checkpoint(self, mode: str) -> bool:
         try:

@@ -37,6 +37,7 @@ class _Job:
     fn: Callable[[sqlite3.Connection], Any]
     future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
+    alone: bool = False  # outside any transaction (a checkpoint)
 
 
 class SqliteWorker:
@@ -67,7 +68,7 @@ class SqliteWorker:
         self._setup = setup
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._checkpointer = Checkpointer(path, lambda: self._last_commit)
+        self._checkpointer = Checkpointer(path, lambda: self._last_commit, self._catch_up)
         # Written by the worker after each commit, read by the checkpointer (a float
         # assignment is atomic under the GIL).
         self._last_commit = time.monotonic()
@@ -112,8 +113,11 @@ class SqliteWorker:
         await asyncio.to_thread(self._thread.join)
         self._thread = None
 
-    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(connection)`` on the worker and return its result once committed."""
+    async def run(self, fn: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
+        """Run ``fn(connection)`` on the worker and return its result once committed.
+
+        With ``alone``, ``fn`` runs outside any transaction, between two others.
+        """
         if self._thread is None:
             raise StoreError("the SQLite store is not open")
         loop = asyncio.get_running_loop()
@@ -126,8 +130,20 @@ class SqliteWorker:
         # caller's job may still be running on the thread.
         self._on_thread += 1
         self._thread_idle.clear()
-        self._queue.put(_Job(fn, future, loop))
+        self._queue.put(_Job(fn, future, loop, alone))
         return await future
+
+    async def _catch_up(self) -> bool:
+        """Copy the WAL's last frames into the database between two writes."""
+
+        def checkpoint(conn: sqlite3.Connection) -> bool:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            return not busy
+
+        try:
+            return await self.run(checkpoint, alone=True)
+        except StoreError:
+            return False
 
     async def run_inline(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` on the loop's thread; return its result once committed.
@@ -201,10 +217,15 @@ class SqliteWorker:
             return
         loop.call_soon_threadsafe(_settle, ready, None, None)
         try:
+            held: _Job | None = None  # taken from the queue, to run after the batch
             while True:
-                job = self._queue.get()
+                job = held if held is not None else self._queue.get()
+                held = None
                 if job is None:
                     break
+                if job.alone:
+                    self._run_alone(conn, job)
+                    continue
                 batch = [job]
                 while len(batch) < _MAX_BATCH:
                     try:
@@ -213,6 +234,9 @@ class SqliteWorker:
                         break
                     if more is None:
                         self._queue.put(None)  # stop after this batch
+                        break
+                    if more.alone:
+                        held = more
                         break
                     batch.append(more)
                 self._run_batch(conn, batch)
@@ -231,10 +255,23 @@ class SqliteWorker:
         # After a checkpoint lets the WAL restart, cut the file back to this size.
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         conn.execute("PRAGMA foreign_keys=ON")
+        import os as _os  # EXPERIMENT
+
+        if _os.environ.get("EXP_CACHE"):
+            conn.execute(f"PRAGMA cache_size=-{_os.environ['EXP_CACHE']}")
+        if _os.environ.get("EXP_MMAP"):
+            conn.execute(f"PRAGMA mmap_size={_os.environ['EXP_MMAP']}")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if self._setup is not None:
             self._setup(conn)
         return conn
+
+    def _run_alone(self, conn: sqlite3.Connection, job: _Job) -> None:
+        try:
+            value, error = job.fn(conn), None
+        except Exception as exc:
+            value, error = None, _as_store_error(exc)
+        job.loop.call_soon_threadsafe(self._answer, [(job.future, value, error)])
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         results: list[tuple[_Job, Any, BaseException | None]] = []
