@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import threading
@@ -94,6 +93,27 @@ def test_threads_at_once_each_get_their_vectors(
     assert encoder.starts == 1  # one child served them all
 
 
+def test_a_long_call_lets_a_question_through_between_its_chunks(
+    encoder: ProcessEncoder, in_thread: SentenceEncoder
+) -> None:
+    long = [f"question number {i} about invoices" for i in range(1024)]  # 32 chunks
+    done: list[np.ndarray] = []
+    rebuild = threading.Thread(target=lambda: done.append(encoder.encode(long)))
+    first = encoder.requests
+    rebuild.start()
+    started = threading.Event()
+    while encoder.requests == first:  # until its first chunk is with the child
+        started.wait(0.001)
+    before = encoder.requests
+    assert_same(encoder.encode(TEXTS[:1]), in_thread.encode(TEXTS[:1]))
+    # It waited for a chunk or two (not for the 31 left): the long call is still going.
+    assert encoder.requests < before + 10
+    assert rebuild.is_alive()
+    rebuild.join()
+    assert done[0].shape == (len(long), encoder.dim)
+    assert_same(done[0][:3], in_thread.encode(long[:3]))
+
+
 def test_a_killed_child_is_replaced_at_the_next_call(in_thread: SentenceEncoder) -> None:
     encoder = ProcessEncoder()
     try:
@@ -143,12 +163,6 @@ def test_close_leaves_no_child() -> None:
     encoder.close()
     assert encoder.pid is None
     assert not alive(pid)
-    assert pid not in [p.pid for p in multiprocessing.active_children()]
     with pytest.raises(EncoderUnavailable, match="closed"):
         encoder.encode(TEXTS[:1])
     assert encoder.pid is None  # a closed encoder starts no child
-
-
-def test_fork_is_refused() -> None:
-    with pytest.raises(ValueError, match="never fork"):
-        ProcessEncoder(context="fork")
