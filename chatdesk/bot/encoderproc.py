@@ -55,8 +55,9 @@ class ProcessEncoder:
     The child is spawned (never forked: the server has threads) on the first call and
     loads the weights once; it exits when its socket closes (``close``, or this process
     dying). Calls from several threads take turns in the order they came (one request and
-    its answer at a time), long calls 32 texts a turn. If the child dies, the call starts another and tries
-    once more; a second failure raises :class:`~chatdesk.errors.EncoderUnavailable`.
+    its answer at a time), long calls 32 texts a turn. If the child dies, the call starts
+    another and tries once more; a second failure raises
+    :class:`~chatdesk.errors.EncoderUnavailable`.
 
     :param threads: BLAS threads in the child (one: see ``SentenceEncoder``).
 
