@@ -220,11 +220,13 @@ def _serve(conn: Connection, threads: int) -> None:
         except (EOFError, OSError):
             return  # the parent closed its end, or died
         try:
-            vectors = encoder.encode(texts)
+            answer = _OK + np.ascontiguousarray(encoder.encode(texts), np.float32).tobytes()
         except Exception as error:  # the parent raises it; this process goes on
-            conn.send_bytes(_FAILED + repr(error).encode())
-            continue
-        conn.send_bytes(_OK + np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+            answer = _FAILED + repr(error).encode()
+        try:
+            conn.send_bytes(answer)
+        except OSError:
+            return  # the parent is gone (or gave up on this child)
 
 
 if __name__ == "__main__":  # the child: python -m chatdesk.bot.encoderproc FD THREADS
