@@ -17,6 +17,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from .bot.embeddings import EMBEDDINGS_FILE
+from .bot.encoderproc import ProcessEncoder
 from .bot.library import KnowledgeLibrary
 from .bot.responder import BotResponder
 from .config import Settings
@@ -106,11 +107,13 @@ def create_app(
     timed = metrics.timed_store(store)
     library = None
     if responder is None and settings.knowledge_dir is not None:
+        # The child process starts at the first question; only the server uses it.
+        encoder = ProcessEncoder() if settings.bot_encoder == "process" else None
         library = KnowledgeLibrary(
-            settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE
+            settings.knowledge_dir, cache_path=settings.data_dir / EMBEDDINGS_FILE, encoder=encoder
         )
         app[LIBRARY] = library
-        app.cleanup_ctx.append(_library_lifetime)
+        app.cleanup_ctx.append(functools.partial(_library_lifetime, encoder=encoder))
         responder = BotResponder(library, timed)
     if isinstance(responder, BotResponder):
         decisions = responder.decisions
@@ -226,11 +229,17 @@ async def _shared_state_lifetime(app: web.Application) -> AsyncIterator[None]:
         await redis.aclose(close_connection_pool=True)
 
 
-async def _library_lifetime(app: web.Application) -> AsyncIterator[None]:
+async def _library_lifetime(
+    app: web.Application, *, encoder: ProcessEncoder | None
+) -> AsyncIterator[None]:
     library = app[LIBRARY]
-    await library.start()
-    yield
-    await library.stop()
+    try:
+        await library.start()
+        yield
+        await library.stop()
+    finally:  # also when the knowledge is invalid at start-up
+        if encoder is not None:
+            await asyncio.to_thread(encoder.close)  # joins the child: off the loop
 
 
 async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[None]:

@@ -137,6 +137,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "connections; `python` leaves CPython's collector as it is after start-up."
         ),
     ] = "steps"
+    bot_encoder: Annotated[
+        Literal["process", "thread"],
+        _help(
+            "Where the server's bot encodes questions: `process` (default) in a child "
+            "process at the lowest CPU priority, so the event loop keeps the GIL and the CPU; "
+            "`thread` on the bot's threads inside the server process."
+        ),
+    ] = "process"
     redis_url: Annotated[
         str,
         _help("Redis URL (`redis://host:6379/0`) for the redis store and multi-process fan-out."),

@@ -13,7 +13,8 @@ Every error carries a stable machine ``code`` (sent to clients) and an HTTP ``st
     ├── Conflict                  conflict            409
     ├── TooLarge                  too_large           413
     ├── RateLimited               rate_limited        429
-    └── StoreError                store_unavailable   503
+    ├── StoreError                store_unavailable   503
+    └── EncoderUnavailable        encoder_unavailable 503  (the bot's encoder process)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "ChatdeskError",
     "ConfigError",
     "Conflict",
+    "EncoderUnavailable",
     "Forbidden",
     "InvalidFields",
     "InvalidPayload",
@@ -141,4 +143,11 @@ class StoreError(ChatdeskError):
     """The store failed or is unreachable."""
 
     code = "store_unavailable"
+    status = 503
+
+
+class EncoderUnavailable(ChatdeskError):
+    """The bot's sentence encoder process failed twice in a row, or was closed."""
+
+    code = "encoder_unavailable"
     status = 503

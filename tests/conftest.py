@@ -29,6 +29,9 @@ def settings(tmp_path: Path) -> Settings:
         visitor_burst=1000,
         knowledge_dir=None,
         front_page="demo",
+        # In-process encoder: a child per test server would cost seconds of CPU
+        # (tests/test_encoderproc.py runs a server with the process).
+        bot_encoder="thread",
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chatdesk.app import STORE, VISITORS
+from chatdesk.bot.encoderproc import CHILD_NICENESS, ProcessEncoder
+from chatdesk.web.appkeys import LIBRARY
 
 FIXTURE = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -176,3 +179,25 @@ async def test_two_misses_in_a_row_offer_a_person(server: Any, visitor_factory: 
 
 async def _reconnect(v: Any, visitor_factory: Any) -> Any:
     return await visitor_factory({"token": v.token})
+
+
+async def test_the_encoder_process_answers_over_the_socket(
+    start_server: Any, new_client: Any
+) -> None:
+    # The conftest's settings encode in-thread; this is `chatdesk serve`'s default.
+    server = await start_server(knowledge_dir=FIXTURE, bot_encoder="process")
+    encoder = server.app[LIBRARY].encoder
+    assert isinstance(encoder, ProcessEncoder)
+    v = new_client(server)
+    await v.connect({"lang": "en"})
+    await v.say("where can I download my invoices as PDF?")
+    answer = await bot_reply(v)
+    assert answer["kind"] == "answer" and answer["entry_id"] == "invoices"
+    pid = encoder.pid
+    assert pid is not None and pid != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, pid) == CHILD_NICENESS
+    await v.close()
+    await server.close()
+    assert encoder.pid is None  # the app's cleanup stopped the child
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -10,7 +10,7 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from .brain import Bot
-from .embeddings import Embedder
+from .embeddings import Embedder, Encoder
 from .knowledge import TESTS_FILE, KnowledgeError, load_knowledge
 
 __all__ = ["KnowledgeLibrary"]
@@ -32,12 +32,20 @@ class KnowledgeLibrary:
     :param directory: the knowledge directory.
     :param cache_path: the embedding cache (None: embeddings are recomputed every build).
     :param settle: seconds without a file event before rebuilding.
+    :param encoder: the sentence encoder of semantic builds and questions (default: the
+        process's shared in-thread one; the server may pass a ``ProcessEncoder``).
     """
 
     def __init__(
-        self, directory: Path, *, cache_path: Path | None = None, settle: float = 0.2
+        self,
+        directory: Path,
+        *,
+        cache_path: Path | None = None,
+        settle: float = 0.2,
+        encoder: Encoder | None = None,
     ) -> None:
         self.directory = directory
+        self.encoder = encoder
         self._root = directory.resolve()
         self.cache_path = cache_path
         self.settle = settle
@@ -119,7 +127,7 @@ class KnowledgeLibrary:
         if current is not None and current.knowledge.version == knowledge.version:
             return current  # saved without a change (or touched): nothing to rebuild
         if self._embedder is None and knowledge.bot.matcher.semantic:
-            self._embedder = Embedder(cache_path=self.cache_path)
+            self._embedder = Embedder(self.encoder, cache_path=self.cache_path)
         return Bot.build(knowledge, embedder=self._embedder)
 
     def _relevant(self, change: Change, path: str) -> bool:

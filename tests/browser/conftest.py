@@ -121,6 +121,7 @@ async def _start_desk(tmp: Path, knowledge: Path, config: str = "") -> Desk:
         visitor_rate=1000.0,
         visitor_burst=1000,
         front_page="demo",  # the widget's tests use the demo site
+        bot_encoder="thread",  # no child process per desk (tests/test_encoderproc.py)
     )
     app = create_app(settings)
     app.router.add_get("/test/{lang}", _test_page)

@@ -74,7 +74,11 @@ async def start_help_desk(
     config_file = tmp / "chatdesk.toml"
     config_file.write_text(f'[desk]\nname = "Ardenne Cloud"\n{config}', encoding="utf-8")
     settings = Settings(
-        data_dir=data, knowledge_dir=knowledge, config_file=config_file, default_lang="en"
+        data_dir=data,
+        knowledge_dir=knowledge,
+        config_file=config_file,
+        default_lang="en",
+        bot_encoder="thread",  # no child process per desk (tests/test_encoderproc.py)
     )
     server = TestServer(create_app(settings), host="127.0.0.1")
     await server.start_server()

@@ -169,6 +169,7 @@ async def start_desk(aiohttp_server: Any, tmp_path: Path) -> AsyncIterator[Start
             mail_from=FROM,
             public_url=PUBLIC,
             altcha_cost=10,
+            bot_encoder="thread",  # no child process per desk (tests/test_encoderproc.py)
         ).replace(**settings)
         clock = Clock()
         app = create_app(config, clock=clock, tick=None)

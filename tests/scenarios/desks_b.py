@@ -204,6 +204,7 @@ async def start_preset(tmp_path: Path) -> AsyncIterator[StartPreset]:
             altcha_cost=10,
             visitor_rate=1000.0,
             visitor_burst=1000,
+            bot_encoder="thread",  # no child process per desk (tests/test_encoderproc.py)
         )
         clock = Clock()
         clock.now = now
