@@ -240,6 +240,12 @@ def main() -> None:
     parser.add_argument("--chatters", type=int, default=300, help="visitors at 1 msg/s each")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per phase")
     parser.add_argument("--nice", type=int, default=-10 if os.geteuid() == 0 else None)
+    parser.add_argument(
+        "--encoder",
+        choices=("process", "thread"),
+        default="process",
+        help="CHATDESK_BOT_ENCODER (the child process inherits the server's CPU)",
+    )
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
     with tempfile.TemporaryDirectory(prefix="chatdesk-bot-bench-") as tmp:
@@ -248,6 +254,7 @@ def main() -> None:
         )
         server.nice = args.nice
         server.env["CHATDESK_KNOWLEDGE_DIR"] = str(ROOT / "knowledge")
+        server.env["CHATDESK_BOT_ENCODER"] = args.encoder
         server.start_timeout = 300.0  # the knowledge's index is built before it listens
         started = time.monotonic()
         server.start()
@@ -267,7 +274,8 @@ def main() -> None:
                 print(f"server: {line[:300]}")
     print(
         f"{args.chatters} chatters x 1 msg/s; {args.questions:g} questions/s over "
-        f"{args.askers} connections; {args.duration:g} s per phase; load average "
+        f"{args.askers} connections; {args.duration:g} s per phase; encoder {args.encoder}; "
+        f"load average "
         f"{os.getloadavg()[0]:.1f}"
     )
     for name, r in results.items():

@@ -141,7 +141,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Literal["process", "thread"],
         _help(
             "Where the server's bot encodes questions: `process` (default) in a child "
-            "process at the lowest CPU priority, so the event loop keeps the GIL and the CPU; "
+            "process 5 niceness levels below the server, so the event loop keeps the GIL and "
+            "goes first for the CPU; "
             "`thread` on the bot's threads inside the server process."
         ),
     ] = "process"

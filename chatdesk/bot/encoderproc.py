@@ -1,10 +1,12 @@
-"""The sentence encoder in a child process at the lowest CPU priority (``CHATDESK_BOT_ENCODER``).
+"""The bot's sentence encoder in a child process below the server's priority.
+
+``CHATDESK_BOT_ENCODER=process``.
 
 Encoding a question is most of its CPU (~1.6-2 ms of numpy, bench/README.md, "Bot cost per
 question"). On the server's threads it competes with the event loop for the GIL and the
-CPU; in a child process at niceness 19 the loop's process keeps the GIL and the scheduler
-prefers the loop. The caller blocks on a socket pair (without the GIL) while the child
-encodes.
+CPU; in a child process 5 niceness levels below the server the loop's process keeps the
+GIL and the scheduler prefers the loop. The caller blocks on a socket pair (without the
+GIL) while the child encodes.
 
 The child is a new interpreter (fork and exec in one C call, as multiprocessing's ``spawn``
 does: never a bare fork of the threaded server) running this module. Not through
@@ -31,12 +33,22 @@ import numpy as np
 from ..errors import EncoderUnavailable
 from .embeddings import SentenceEncoder
 
-__all__ = ["CHILD_NICENESS", "ProcessEncoder"]
+__all__ = ["CHILD_NICENESS_BELOW", "ProcessEncoder", "child_niceness"]
 
 log = logging.getLogger(__name__)
 
-#: The child's niceness: the lowest priority, so the server's loop always goes first.
-CHILD_NICENESS = 19
+
+#: How many niceness levels below the server the child runs. Below it, so the event loop
+#: goes first; not far below: under load a child at 19 (or 10 below) got the CPU only in
+#: the loop's gaps and the slowest answers took 0.8-0.9 s (bench/README.md, "Third pass").
+CHILD_NICENESS_BELOW = 5
+
+
+def child_niceness(server: int) -> int:
+    """Return the child's niceness for a server running at niceness ``server``."""
+    return min(19, server + CHILD_NICENESS_BELOW)
+
+
 #: Seconds ``close`` waits for the child to exit by itself before terminating it.
 _JOIN_SECONDS = 1.0
 #: Seconds ``close`` waits for a call under way before terminating the child under it.
@@ -211,7 +223,8 @@ def _serve(conn: Connection, threads: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the child itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):  # not allowed: keep the priority it has
-        os.setpriority(os.PRIO_PROCESS, 0, CHILD_NICENESS)
+        # Inherited from the server: lowered from there.
+        os.setpriority(os.PRIO_PROCESS, 0, child_niceness(os.getpriority(os.PRIO_PROCESS, 0)))
     encoder = SentenceEncoder(threads=threads)
     encoder.encode(["warm up"])
     while True:
