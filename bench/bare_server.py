@@ -7,8 +7,9 @@ event back to the sender (chatdesk emits the stored message to the conversation'
 holds the sender's connection). Nothing is validated, stored or published elsewhere, so the
 difference between the two servers is chatdesk's own work.
 
-The GC is tuned exactly as ``chatdesk serve`` does (chatdesk/cli.py) so that difference is not
-hidden behind, or caused by, collector settings.
+The GC is tuned exactly as ``chatdesk serve`` does (``chatdesk.gctune.GcTuner``, frozen in
+steps; ``BENCH_GC_MODE=python`` for CPython's own, as ``CHATDESK_GC=python``) so that difference
+is not hidden behind, or caused by, collector settings.
 
 Run: ``python bench/bare_server.py --host 127.0.0.1 --port 8765 [--cpu 0]``.
 """
@@ -17,16 +18,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import resource
 import secrets
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import socketio
 from aiohttp import web
+
+from chatdesk.gctune import GcTuner
 
 NAMESPACE = "/visitor"
 
@@ -104,14 +107,19 @@ def create_app() -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    async def tune_gc(_: web.Application) -> None:
-        # The same as chatdesk/cli.py's `serve`.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(10_000, 50, 100)
+    async def tuned_gc(_: web.Application) -> AsyncIterator[None]:
+        # The same as `chatdesk serve` (chatdesk/commands/serve.py): the heap frozen every
+        # second (CHATDESK_GC=steps, its default), or BENCH_GC_MODE=python as with CHATDESK_GC.
+        # Connections close only at the end of a run here: no thaw is ever due.
+        tuner = GcTuner(closed=lambda: 0)
+        tuner.start_up()
+        if os.environ.get("BENCH_GC_MODE", "steps") == "steps":
+            tuner.start()
+        yield
+        await tuner.stop()
 
     app.router.add_get("/healthz", healthz)
-    app.on_startup.append(tune_gc)
+    app.cleanup_ctx.append(tuned_gc)
     return app
 
 
