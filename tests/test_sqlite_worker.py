@@ -159,13 +159,21 @@ def wal_restarts(path: Path) -> int:
         return int.from_bytes(wal.read(16)[12:16], "big")
 
 
-async def test_under_steady_writes_the_wal_restarts_and_stays_small(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+async def checkpointed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Traced]:
+    """A worker whose checkpoints come every 20 ms instead of every second."""
     monkeypatch.setattr(checkpoint, "CHECKPOINT_POLL", 0.001)
     monkeypatch.setattr(checkpoint, "CHECKPOINT_EVERY", 0.02)
-    traced = Traced(tmp_path / "steady.db")
+    traced = Traced(tmp_path / "checkpointed.db")
     await traced.worker.start()
+    yield traced
+    await traced.worker.stop()  # once more is nothing
+
+
+async def test_under_steady_writes_the_wal_restarts_and_stays_small(
+    checkpointed: Traced,
+) -> None:
+    traced = checkpointed
     blob = b"x" * 60_000  # ~15 pages a write: the WAL grows ~1 MB every 17 writes
 
     def write(conn: sqlite3.Connection) -> None:
@@ -180,19 +188,14 @@ async def test_under_steady_writes_the_wal_restarts_and_stays_small(
         while wal_restarts(traced.path) < first + 5:
             await traced.worker.run_inline(write)
             written += len(blob)
-    size = traced.path.with_name("steady.db-wal").stat().st_size
+    size = traced.path.with_name(traced.path.name + "-wal").stat().st_size
     await traced.worker.stop()
     assert size < written / 2
     assert len(traced.stored()) == written // len(blob) + 1
 
 
-async def test_the_wal_is_checkpointed_when_writes_stop(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(checkpoint, "CHECKPOINT_POLL", 0.001)
-    monkeypatch.setattr(checkpoint, "CHECKPOINT_EVERY", 0.01)
-    traced = Traced(tmp_path / "quiet.db")
-    await traced.worker.start()
+async def test_the_wal_is_checkpointed_when_writes_stop(checkpointed: Traced) -> None:
+    traced = checkpointed
     await traced.worker.run_inline(insert(1))
     # The database file alone, without the WAL: what has been checkpointed into it.
     checkpointed = f"file:{traced.path}?immutable=1"
