@@ -255,12 +255,6 @@ class SqliteWorker:
         # After a checkpoint lets the WAL restart, cut the file back to this size.
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         conn.execute("PRAGMA foreign_keys=ON")
-        import os as _os  # EXPERIMENT
-
-        if _os.environ.get("EXP_CACHE"):
-            conn.execute(f"PRAGMA cache_size=-{_os.environ['EXP_CACHE']}")
-        if _os.environ.get("EXP_MMAP"):
-            conn.execute(f"PRAGMA mmap_size={_os.environ['EXP_MMAP']}")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if self._setup is not None:
             self._setup(conn)
