@@ -114,7 +114,7 @@ def create_app(
         )
         app[LIBRARY] = library
         app.cleanup_ctx.append(functools.partial(_library_lifetime, encoder=encoder))
-        responder = BotResponder(library, timed)
+        responder = BotResponder(library)
     if isinstance(responder, BotResponder):
         decisions = responder.decisions
         metrics.watch_counts(

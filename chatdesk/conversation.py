@@ -16,6 +16,7 @@ from .events import ConversationEscalated, Event, LanguageChanged, MessagePosted
 from .models import (
     MAX_PAGE,
     Author,
+    BotMiss,
     Conversation,
     LangSource,
     Message,
@@ -275,12 +276,15 @@ class ConversationService:
                 )
                 events += switched
         drafts: list[MessageDraft] = []
+        misses: list[bool] = []
         after: list[Event] = []
         if self.responder is not None and conversation.mode is Mode.BOT:
             for pending in await self._unanswered(conversation, message.seq):
                 for item in await self.responder.respond(conversation, pending):
                     if isinstance(item, MessageDraft):
                         drafts.append(item)
+                    elif isinstance(item, BotMiss):
+                        misses.append(item.missed)
                     elif isinstance(item, ConversationEscalated) and item.trigger_seq is None:
                         after.append(dataclasses.replace(item, trigger_seq=pending.seq))
                     else:
@@ -292,6 +296,7 @@ class ConversationService:
             drafts,
             answered_from=conversation.answered_seq,
             answered_to=message.seq,
+            misses=misses,
         )
         if stored is None:
             return None

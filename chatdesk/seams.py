@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
 from .events import ConversationEscalated, Event
-from .models import Conversation, Message, MessageDraft
+from .models import BotMiss, Conversation, Message, MessageDraft
 
 __all__ = ["Handover", "KeyedLocks", "Responder"]
 
@@ -26,8 +26,9 @@ class Responder(Protocol):
 
     async def respond(
         self, conversation: Conversation, message: Message
-    ) -> Sequence[MessageDraft | Event]:
-        """Return messages to post (in order) and events to publish for ``message``.
+    ) -> Sequence[MessageDraft | Event | BotMiss]:
+        """Return messages to post (in order) and events to publish for ``message``, and
+        optionally a :class:`~chatdesk.models.BotMiss` (counts the misses in a row).
 
         :param conversation: the conversation (its ``mode`` is ``bot``).
         :param message: the visitor's message, already stored.

@@ -11,7 +11,6 @@ import pytest
 
 from chatdesk.bot.library import KnowledgeLibrary
 from chatdesk.bot.responder import BOT_NICENESS, BotResponder
-from chatdesk.store.sqlite import SqliteStore
 
 SHIPPED = Path(__file__).parent.parent / "knowledge"
 
@@ -21,8 +20,8 @@ def niceness() -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness: Linux")
-def test_the_bot_thinks_at_a_lower_priority_than_the_event_loop(tmp_path: Path) -> None:
-    responder = BotResponder(KnowledgeLibrary(SHIPPED), SqliteStore(tmp_path / "db.sqlite3"))
+def test_the_bot_thinks_at_a_lower_priority_than_the_event_loop() -> None:
+    responder = BotResponder(KnowledgeLibrary(SHIPPED))
     # The thread that answers questions, not the loop's (nor the process's other threads).
     bot_thread = responder._threads.submit(niceness).result()
     assert bot_thread == min(19, niceness() + BOT_NICENESS)

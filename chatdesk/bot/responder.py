@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..events import ConversationEscalated, Event
-from ..models import Author, Conversation, Message, MessageDraft, utcnow
-from ..store import Store
+from ..models import Author, BotMiss, Conversation, Message, MessageDraft, utcnow
 from ..threadprio import BACKGROUND_NICENESS, lower_this_thread
 from .botfile import LANGUAGE_NAMES
 from .brain import Bot
@@ -37,20 +36,17 @@ class BotResponder:
     """Answer, suggest, admit ignorance or escalate, from the library's current bot.
 
     :param library: holds the current bot (hot-reloaded).
-    :param store: where the bot's misses in a row are counted.
     :param default_department: where a plain "I want a person" goes.
     """
 
     def __init__(
         self,
         library: KnowledgeLibrary,
-        store: Store,
         *,
         default_department: str = "general",
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.library = library
-        self.store = store
         self.default_department = default_department
         self.clock = clock
         #: How many decisions of each kind (answer, suggest...) this process made.
@@ -66,8 +62,9 @@ class BotResponder:
 
     async def respond(
         self, conversation: Conversation, message: Message
-    ) -> Sequence[MessageDraft | Event]:
-        """Return the bot's reply (and an escalation, if any) to ``message``."""
+    ) -> Sequence[MessageDraft | Event | BotMiss]:
+        """Return the bot's reply (and an escalation, if any) to ``message``, and whether
+        it missed."""
         bot = self.library.current
         if bot is None:
             return []
@@ -85,10 +82,11 @@ class BotResponder:
                 self._threads,
                 functools.partial(bot.decide, message.text, lang, misses=conversation.bot_misses),
             )
-        if decision.kind is not Kind.SMALL_TALK:  # "merci" is neither a miss nor a hit
-            await self.store.conversations.count_bot_miss(conversation.id, missed=decision.is_miss)
         self.decisions[decision.kind.value] += 1
-        return self._reply(bot, conversation, decision, lang)
+        reply = self._reply(bot, conversation, decision, lang)
+        if decision.kind is not Kind.SMALL_TALK:  # "merci" is neither a miss nor a hit
+            reply.append(BotMiss(decision.is_miss))
+        return reply
 
     def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
         """Return the bot's name, greeting and starter questions in the conversation's
@@ -116,7 +114,7 @@ class BotResponder:
 
     def _reply(
         self, bot: Bot, conversation: Conversation, decision: Decision, lang: str
-    ) -> list[MessageDraft | Event]:
+    ) -> list[MessageDraft | Event | BotMiss]:
         texts = bot.knowledge.bot.text(lang)
         base: dict[str, Any] = {
             "lang": lang,
@@ -129,7 +127,9 @@ class BotResponder:
         }
         if decision.entry_id is not None and decision.kind in (Kind.ANSWER, Kind.ESCALATE):
             entry = bot.knowledge.entries[decision.entry_id]
-            reply: list[MessageDraft | Event] = [self._answer(bot, entry, decision, lang, base)]
+            reply: list[MessageDraft | Event | BotMiss] = [
+                self._answer(bot, entry, decision, lang, base)
+            ]
             if entry.escalate is not None:
                 reply.append(
                     ConversationEscalated(

@@ -6,6 +6,7 @@ from .clock import format_ts, new_id, parse_ts, utcnow
 from .conversations import (
     MAX_PAGE,
     Author,
+    BotMiss,
     Conversation,
     LangSource,
     Message,
@@ -42,6 +43,7 @@ __all__ = [
     "Attachment",
     "Author",
     "AuthorKind",
+    "BotMiss",
     "CannedResponse",
     "Channel",
     "Claim",

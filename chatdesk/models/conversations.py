@@ -13,6 +13,7 @@ from .clock import format_ts, new_id, utcnow
 __all__ = [
     "MAX_PAGE",
     "Author",
+    "BotMiss",
     "Conversation",
     "LangSource",
     "Message",
@@ -105,6 +106,15 @@ class Conversation:
     #: ``ConversationStore.append_replies``).
     answered_seq: int = 0
     lang_source: LangSource = LangSource.DEFAULT
+
+
+@dataclass(frozen=True, slots=True)
+class BotMiss:
+    """A responder's note on its answer to one message: ``missed`` adds one to the
+    conversation's bot misses in a row, a hit sets them back to zero. Stored together
+    with the replies (``ConversationStore.append_replies``), in the same write."""
+
+    missed: bool
 
 
 @dataclass(frozen=True, slots=True)

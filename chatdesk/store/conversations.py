@@ -18,7 +18,16 @@ from ..models import (
     Votes,
 )
 
-__all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore"]
+__all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore", "miss_change"]
+
+
+def miss_change(misses: Sequence[bool]) -> tuple[bool, int]:
+    """Return how the bot's misses in a row change after ``misses`` (in order; True: a
+    miss): whether they start again from zero (there was a hit), then how many to add."""
+    if False in misses:
+        last_hit = len(misses) - 1 - misses[::-1].index(False)
+        return True, len(misses) - last_hit - 1
+    return False, len(misses)
 
 
 class ConversationStore(Protocol):
@@ -108,6 +117,7 @@ class ConversationStore(Protocol):
         *,
         answered_from: int,
         answered_to: int,
+        misses: Sequence[bool] = (),
     ) -> list[Message] | None:
         """Store the responder's replies to the visitor's messages up to ``answered_to``.
 
@@ -116,6 +126,11 @@ class ConversationStore(Protocol):
         ``answered_seq`` set to ``answered_to``; otherwise nothing is stored and ``None``
         returned (another process answered meanwhile). So every visitor message is
         answered once, in order, whichever process answers it.
+
+        ``misses`` are the bot's misses (True) and hits (False) on those messages, in
+        order: each miss adds one to the conversation's ``bot_misses``, a hit sets them
+        back to zero (:func:`miss_change`). In the same write, so a question costs one
+        round trip after the visitor's message.
         """
         ...
 
@@ -133,13 +148,6 @@ class ConversationStore(Protocol):
 
         :returns: whether the mode was changed (False: the conversation was not in
             ``expect``, e.g. another process escalated it first).
-        """
-        ...
-
-    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
-        """Add one to the bot's misses in a row (or reset them to 0); return the new count.
-
-        :raises NotFound: if the conversation does not exist.
         """
         ...
 

@@ -9,6 +9,7 @@ import pytest
 from chatdesk.errors import NotFound
 from chatdesk.models import MAX_PAGE, Author, LangSource, Mode, TicketChanges
 from chatdesk.store import Store
+from chatdesk.store.conversations import miss_change
 
 from .conftest import T0, Factory, draft, later
 
@@ -287,23 +288,51 @@ async def test_racing_set_mode_with_expectation_has_one_winner(store: Store, mak
     assert (await make.reload(cid)).mode is not Mode.BOT
 
 
-async def test_count_bot_miss_counts_and_resets(store: Store, make: Factory) -> None:
-    cid = (await make.conversation()).id
-    assert await store.conversations.count_bot_miss(cid, missed=True) == 1
-    assert await store.conversations.count_bot_miss(cid, missed=True) == 2
-    assert (await make.reload(cid)).bot_misses == 2
-    assert await store.conversations.count_bot_miss(cid, missed=False) == 0
-    assert await store.conversations.count_bot_miss(cid, missed=True) == 1
-    with pytest.raises(NotFound):
-        await store.conversations.count_bot_miss("missing", missed=True)
+async def test_replies_count_the_bots_misses_in_a_row(store: Store, make: Factory) -> None:
+    cid = (await make.conversation("q1")).id
+    append = store.conversations.append_replies
+
+    async def answer(misses: list[bool]) -> int:
+        conversation = await make.reload(cid)
+        await store.conversations.append_message(cid, draft("again"))
+        to = conversation.last_seq + 1
+        assert (
+            await append(
+                cid, [], answered_from=conversation.answered_seq, answered_to=to, misses=misses
+            )
+            == []
+        )
+        return (await make.reload(cid)).bot_misses
+
+    assert await answer([True]) == 1
+    assert await answer([True, True]) == 3
+    assert await answer([]) == 3  # small talk: neither
+    assert await answer([True, False, True]) == 1  # a hit starts them again
+    assert await answer([False]) == 0
+    # Answered meanwhile: the misses are not counted either.
+    conversation = await make.reload(cid)
+    late = await append(cid, [], answered_from=0, answered_to=1, misses=[True])
+    assert late is None and (await make.reload(cid)).bot_misses == conversation.bot_misses
 
 
-async def test_concurrent_misses_are_all_counted(store: Store, make: Factory) -> None:
-    cid = (await make.conversation()).id
-    counts = await asyncio.gather(
-        *(store.conversations.count_bot_miss(cid, missed=True) for _ in range(20))
+async def test_racing_replies_count_misses_once(store: Store, make: Factory) -> None:
+    cid = (await make.conversation("question")).id
+    await asyncio.gather(
+        *(
+            store.conversations.append_replies(
+                cid, [], answered_from=0, answered_to=1, misses=[True]
+            )
+            for _ in range(5)
+        )
     )
-    assert sorted(counts) == list(range(1, 21))
+    assert (await make.reload(cid)).bot_misses == 1
+
+
+def test_miss_change() -> None:
+    assert miss_change([]) == (False, 0)
+    assert miss_change([True, True]) == (False, 2)
+    assert miss_change([True, False]) == (True, 0)
+    assert miss_change([False, True, True]) == (True, 2)
 
 
 async def test_the_store_answers(store: Store) -> None:

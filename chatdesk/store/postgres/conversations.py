@@ -23,7 +23,7 @@ from ...models import (
     new_id,
     parse_ts,
 )
-from ..conversations import MAX_PAGE
+from ..conversations import MAX_PAGE, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .appends import FIND_RETRY, AppendBatcher
@@ -36,7 +36,8 @@ __all__ = ["PostgresConversations", "PostgresFeedback"]
 _REPLIES = f"""
 WITH conv AS (
     UPDATE conversations SET answered_seq = $2, last_seq = last_seq + $4,
-        updated_at = COALESCE($5, updated_at)
+        updated_at = COALESCE($5, updated_at),
+        bot_misses = CASE WHEN $12 THEN 0 ELSE bot_misses END + $13
     WHERE id = $1 AND answered_seq = $3
     RETURNING last_seq
 ), inserted AS (
@@ -218,7 +219,9 @@ class PostgresConversations:
         *,
         answered_from: int,
         answered_to: int,
+        misses: Sequence[bool] = (),
     ) -> list[Message] | None:
+        reset, add = miss_change(misses)
         last_seq = await self._db.fetchrow(
             _REPLIES,
             conversation_id,
@@ -232,6 +235,8 @@ class PostgresConversations:
             [format_ts(d.ts) for d in drafts],
             [d.client_id for d in drafts],
             [_extra(d) for d in drafts],
+            reset,
+            add,
         )
         if last_seq is None:
             return None
@@ -278,17 +283,6 @@ class PostgresConversations:
                 expect.value,
             )
         return bool(changed)
-
-    async def count_bot_miss(self, conversation_id: str, *, missed: bool) -> int:
-        row = await self._db.fetchrow(
-            "UPDATE conversations SET bot_misses = CASE WHEN $2 THEN bot_misses + 1 ELSE 0 END"
-            " WHERE id = $1 RETURNING bot_misses",
-            conversation_id,
-            missed,
-        )
-        if row is None:
-            raise NotFound("no such conversation")
-        return int(row[0])
 
 
 class PostgresFeedback:
