@@ -83,9 +83,23 @@ async def test_a_failing_inline_job_undoes_only_itself(traced: Traced) -> None:
     assert [n for n, _ in traced.stored()] == [1, 2]
 
 
+async def test_inline_jobs_of_one_turn_run_back_to_back_at_its_end(traced: Traced) -> None:
+    ran: list[str] = []
+
+    async def handler(name: str) -> None:
+        # Each job is queued amid its handler's own work, and runs only once all of the
+        # turn's handlers are done: SQLite's work in one go.
+        ran.append(f"{name} queues")
+        await traced.worker.run_inline(lambda conn: ran.append(f"{name} runs"))
+        ran.append(f"{name} answered")
+
+    await asyncio.gather(handler("a"), handler("b"))
+    assert ran == ["a queues", "b queues", "a runs", "b runs", "a answered", "b answered"]
+
+
 async def test_a_thread_job_sees_the_inline_writes_before_it(traced: Traced) -> None:
     inline = asyncio.ensure_future(traced.worker.run_inline(insert(1)))
-    await asyncio.sleep(0)  # the inline job runs; its commit is due at the end of the turn
+    await asyncio.sleep(0)  # the inline job is queued; it runs at the end of the turn
     count = await traced.worker.run(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0])
     assert count == 1 and await inline == 1
 

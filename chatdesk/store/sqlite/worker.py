@@ -49,9 +49,9 @@ class SqliteWorker:
     commit. This keeps ``synchronous=FULL`` affordable under load.
 
     The hot path's short writes (a visitor's message) may instead run on the event loop's
-    own thread (:meth:`run_inline`) while the worker thread has nothing to do: the same
-    savepoint per job, and one commit for everything the loop wrote in one turn, before
-    any of it is answered. With ``synchronous=NORMAL`` that commit writes the WAL without
+    own thread (:meth:`run_inline`) while the worker thread has nothing to do: queued
+    during one turn of the loop, run back to back at its end, the same savepoint per job,
+    and one commit for all of them before any is answered. With ``synchronous=NORMAL`` that commit writes the WAL without
     waiting for the disk (~50 µs), which costs the loop less than handing the job to a
     thread on the same CPU and waking the loop again (bench/README.md, "Hot path").
     """
@@ -77,11 +77,13 @@ class SqliteWorker:
         self._inline_ok = self._synchronous == "NORMAL"
         # Loop-side state (only the loop's thread reads or writes these): jobs handed to
         # the thread and not yet answered (the thread owns the connection meanwhile), and
-        # the inline transaction's jobs waiting for their commit.
+        # the inline jobs queued in this turn of the loop.
         self._on_thread = 0
         self._thread_idle = asyncio.Event()  # set while _on_thread is 0
         self._thread_idle.set()
-        self._inline: list[tuple[asyncio.Future[Any], Any]] | None = None
+        self._inline: (
+            list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] | None
+        ) = None
         self._short_busy = False
         # The loop of serve (one per worker: each CLI command opens its own store).
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -148,9 +150,13 @@ class SqliteWorker:
     async def run_inline(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` on the loop's thread; return its result once committed.
 
-        For short writes of the hot path only (a few indexed statements): they hold up
-        the loop while they run. Waits while the thread has jobs; goes to the thread when
-        commits wait for the disk (``synchronous=FULL``) or another process writes.
+        For short statements of the hot path only (a few indexed statements): they hold
+        up the loop while they run. The jobs of one turn of the loop run together at its
+        end, one after the other, then one commit: back to back, SQLite's pages and code
+        are still in the CPU's caches, where a job run amid each handler's Python found
+        them evicted (3-4x the CPU; bench/README.md, "Fourth pass"). Waits while the thread
+        has jobs; goes to the thread when commits wait for the disk
+        (``synchronous=FULL``) or another process writes.
         """
         conn = self._conn
         loop = asyncio.get_running_loop()
@@ -160,52 +166,70 @@ class SqliteWorker:
             # Wait for the thread to be done rather than queue behind it: under load,
             # jobs queued there would keep it busy, and every later one would follow.
             await self._thread_idle.wait()
+        # From here to the append, nothing awaits: the thread stays idle until the batch
+        # runs (run() runs it first, before it hands the thread a job).
+        future: asyncio.Future[T] = loop.create_future()
         if self._inline is None:
-            if not self._short_busy:
-                # Another process's write must not stall the loop: give up quickly...
-                self._short_busy = True
-                self._setup_busy(INLINE_BUSY_TIMEOUT_MS)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error:  # ...and wait for it on the thread instead
-                return await self.run(fn)
             self._inline = []
             loop.call_soon(self._commit_inline)
-        try:
-            conn.execute("SAVEPOINT job")
-            try:
-                value = fn(conn)
-            except Exception:
-                conn.execute("ROLLBACK TO job")
-                conn.execute("RELEASE job")
-                raise
-            conn.execute("RELEASE job")
-        except ChatdeskError:
-            raise
-        except Exception as exc:  # the job's own failure, or the savepoint's
-            raise _as_store_error(exc) from exc
-        future: asyncio.Future[T] = loop.create_future()
-        self._inline.append((future, value))
+        self._inline.append((fn, future))
         return await future
 
     def _commit_inline(self) -> None:
-        """Commit the loop's open transaction, then answer its jobs (loop's thread only)."""
+        """Run the loop's queued jobs in one transaction, commit, then answer them (loop's
+        thread only)."""
         waiting, self._inline = self._inline, None
-        if waiting is None or self._conn is None:
+        if not waiting:
             return
         conn = self._conn
+        if conn is None:
+            for _, future in waiting:
+                _settle(future, None, StoreError("the SQLite store is not open"))
+            return
+        if not self._short_busy:
+            # Another process's write must not stall the loop: give up quickly...
+            self._short_busy = True
+            self._setup_busy(INLINE_BUSY_TIMEOUT_MS)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:  # ...and wait for it on the thread instead
+            self._short_busy = False
+            self._setup_busy(BUSY_TIMEOUT_MS)
+            loop = asyncio.get_running_loop()
+            self._on_thread += len(waiting)
+            self._thread_idle.clear()
+            for fn, future in waiting:
+                self._queue.put(_Job(fn, future, loop))
+            return
+        results: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        for fn, future in waiting:
+            try:
+                conn.execute("SAVEPOINT job")
+                try:
+                    value = fn(conn)
+                except Exception:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    raise
+                conn.execute("RELEASE job")
+            except ChatdeskError as exc:
+                results.append((future, None, exc))
+            except Exception as exc:  # the job's own failure, or the savepoint's
+                results.append((future, None, _as_store_error(exc)))
+            else:
+                results.append((future, value, None))
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             failure = _as_store_error(exc)
-            for future, _ in waiting:
+            for _, future in waiting:
                 _settle(future, None, failure)
             return
         self._last_commit = time.monotonic()
-        for future, value in waiting:
-            _settle(future, value, None)
+        for future, value, error in results:
+            _settle(future, value, error)
 
     def _main(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
