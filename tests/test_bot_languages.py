@@ -81,6 +81,24 @@ def test_the_fast_scoring_equals_sklearns(bot: Bot) -> None:
             fast, reference = guesser._best(" ".join(part)), guesser._best_sklearn(" ".join(part))
             assert fast[0] == reference[0], text
             assert abs(fast[1] - reference[1]) < 1e-9, text
+        # detect() scores the halves once and adds them up for the whole: the same
+        # verdict as scoring the whole and each half through sklearn.
+        assert guesser.detect(text) == _detect_through_sklearn(guesser, words), text
+
+
+def _detect_through_sklearn(guesser: Any, words: list[str]) -> str | None:
+    if len(words) < 3:
+        return None
+    best, margin = guesser._best_sklearn(" ".join(words))
+    if margin < 0.3:
+        return None
+    if len(words) >= 6:
+        middle = len(words) // 2
+        for half in (words[:middle], words[middle:]):
+            other, other_margin = guesser._best_sklearn(" ".join(half))
+            if other != best and other_margin >= 0.5:
+                return None
+    return str(best)
 
 
 @pytest.mark.parametrize(

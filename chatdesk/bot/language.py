@@ -79,15 +79,21 @@ class LanguageGuesser:
         words = normalize(text).split()
         if len(words) < _MIN_WORDS:
             return None
-        best, margin = self._best(" ".join(words))
+        if len(words) < _HALVES_FROM:
+            best, margin = self._verdict(*self._sums(" ".join(words)))
+            return best if margin >= _MIN_MARGIN else None
+        # A word's character n-grams do not depend on its neighbours (char_wb): the
+        # halves' sums add up to the whole's, so each n-gram is looked up once.
+        middle = len(words) // 2
+        first, first_n = self._sums(" ".join(words[:middle]))
+        second, second_n = self._sums(" ".join(words[middle:]))
+        best, margin = self._verdict(first + second, first_n + second_n)
         if margin < _MIN_MARGIN:
             return None
-        if len(words) >= _HALVES_FROM:
-            middle = len(words) // 2
-            for half in (words[:middle], words[middle:]):
-                other, other_margin = self._best(" ".join(half))
-                if other != best and other_margin >= _HALF_VETO:
-                    return None
+        for half, n in ((first, first_n), (second, second_n)):
+            other, other_margin = self._verdict(half, n)
+            if other != best and other_margin >= _HALF_VETO:
+                return None
         return best
 
     def guess(self, text: str, fallback: str) -> str:
@@ -101,11 +107,19 @@ class LanguageGuesser:
         plus each known n-gram's log-probability, once per occurrence; unknown n-grams are
         left out, as the vectorizer does), summed directly.
         """
+        return self._verdict(*self._sums(normalized))
+
+    def _sums(self, normalized: str) -> tuple[np.ndarray, int]:
+        """Return the summed log-probabilities of the known n-grams of ``normalized`` per
+        language, and how many there are."""
         index = self._index
         rows = [i for i in map(index.get, self._analyze(normalized)) if i is not None]
-        scores = self._prior + self._log_prob[rows].sum(axis=0)
+        return self._log_prob[rows].sum(axis=0), len(rows)
+
+    def _verdict(self, sums: np.ndarray, n: int) -> tuple[str, float]:
+        scores = self._prior + sums
         order = np.argsort(scores)[::-1]
-        margin = float(scores[order[0]] - scores[order[1]]) / max(1, len(rows))
+        margin = float(scores[order[0]] - scores[order[1]]) / max(1, n)
         return self._classes[order[0]], margin
 
     def _best_sklearn(self, normalized: str) -> tuple[str, float]:
