@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,16 @@ from .deskconfig import DeskConfig
 from .errors import Conflict, InvalidPayload, NotFound
 from .events import ConversationEscalated, Event
 from .inbox import Inbox
-from .models import Author, Conversation, Mode, Status, TicketChanges, TicketDraft, utcnow
+from .models import (
+    Author,
+    Conversation,
+    Mode,
+    Status,
+    Ticket,
+    TicketChanges,
+    TicketDraft,
+    utcnow,
+)
 from .operators import normalize_email
 from .sla import first_alert
 from .store import Store
@@ -22,6 +32,8 @@ __all__ = ["Contact", "EscalationService"]
 #: A message of at least this many words is a question; shorter ones are greetings,
 #: thanks, "ok"...
 _QUESTION_WORDS = 3
+#: Conversations whose visitor was told "your messages reach the team" kept in memory.
+_TOLD_KEPT = 10_000
 
 
 def _one_line(text: str) -> str:
@@ -64,6 +76,10 @@ class EscalationService:
         self.availability = availability
         self.on_queued = on_queued
         self.clock = clock
+        # conversation id -> the ticket (or "" for none) the visitor was told about, most
+        # recent last. Only what is true for good is kept (that notice stays in the
+        # conversation), so any process may rely on it; bounded.
+        self._told: OrderedDict[str, str] = OrderedDict()
 
     async def escalate(self, event: ConversationEscalated) -> list[Event]:
         """Open the ticket for ``event`` and route it; [] if already with people."""
@@ -184,24 +200,40 @@ class EscalationService:
                 return []
             return await self.inbox.changed([conversation.id])
         events = await self.inbox.touched(conversation.id)
-        if conversation.mode in (Mode.QUEUED, Mode.WAITING) and not await self._noted(conversation):
-            # Once per request: the visitor writing on while waiting hears it reached us.
-            events = await self.inbox.post_system(conversation, "noted") + events
+        if conversation.mode in (Mode.QUEUED, Mode.WAITING):
+            ticket = await self.store.tickets.current_ticket(conversation.id)
+            if not await self._noted(conversation, ticket):
+                # Once per request: the visitor writing on while waiting hears it reached us.
+                events = await self.inbox.post_system(conversation, "noted") + events
+                self._remember_told(conversation.id, ticket)
         return events
 
-    async def _noted(self, conversation: Conversation) -> bool:
+    async def _noted(self, conversation: Conversation, ticket: Ticket | None) -> bool:
         """Return whether the visitor was already told their messages reach the team
-        since the current ticket opened."""
-        ticket = await self.store.tickets.current_ticket(conversation.id)
+        since ``ticket`` (the current one) opened."""
+        if self._told.get(conversation.id) == (ticket.id if ticket else ""):
+            # Remembered: spares reading (and decoding) the last 30 messages for each
+            # message of a visitor waiting for a person.
+            self._told.move_to_end(conversation.id)
+            return True
         messages, _ = await self.store.conversations.list_messages(
             conversation.id, since=max(0, conversation.last_seq - 30), limit=30
         )
-        return any(
+        told = any(
             m.author is Author.SYSTEM
             and m.extra.get("event") == "noted"
             and (ticket is None or m.ts >= ticket.created_at)
             for m in messages
         )
+        if told:
+            self._remember_told(conversation.id, ticket)
+        return told
+
+    def _remember_told(self, conversation_id: str, ticket: Ticket | None) -> None:
+        self._told[conversation_id] = ticket.id if ticket else ""
+        self._told.move_to_end(conversation_id)
+        if len(self._told) > _TOLD_KEPT:
+            self._told.popitem(last=False)
 
     async def _subject(self, conversation: Conversation, event: ConversationEscalated) -> str:
         """The ticket's subject: the visitor's question. The message that caused the

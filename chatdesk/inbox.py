@@ -85,7 +85,13 @@ class Inbox:
     async def summary(self, conversation_id: str) -> dict[str, Any] | None:
         """Return one conversation's console summary."""
         found = await self.store.queries.summary(conversation_id)
-        return self._summary(found, await self._names()) if found else None
+        if found is None:
+            return None
+        # One conversation has at most one operator: look only that one up (this runs
+        # for every visitor message of an escalated conversation).
+        operator_id = found.conversation.operator_id
+        operator = await self.store.operators.get_operator(operator_id) if operator_id else None
+        return self._summary(found, {operator.id: operator.name} if operator else {})
 
     async def counts_for(self, operator_id: str) -> dict[InboxView, int]:
         """Return the sizes of one operator's lists."""

@@ -150,7 +150,7 @@ class SqliteConversations:
         lang_source: LangSource | None = None,
     ) -> None:
         source = lang_source.value if lang_source is not None else None
-        await self._worker.run(
+        await self._worker.run_inline(
             lambda conn: conn.execute(
                 "UPDATE conversations SET lang = ?, page = ?,"
                 " lang_source = COALESCE(?, lang_source) WHERE id = ?",

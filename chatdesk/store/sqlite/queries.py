@@ -68,7 +68,8 @@ class SqliteQueries:
         return [_summary(r) for r in rows]
 
     async def summary(self, conversation_id: str) -> Summary | None:
-        row = await self._worker.run(
+        # On the loop (indexed rows): read for every message of an escalated chat.
+        row = await self._worker.run_inline(
             lambda conn: conn.execute(f"{_SUMMARY} WHERE c.id = ?", (conversation_id,)).fetchone()
         )
         return None if row is None else _summary(row)

@@ -114,7 +114,8 @@ class SqliteTickets:
         return await self._worker.run(job)
 
     async def current_ticket(self, conversation_id: str) -> Ticket | None:
-        row = await self._worker.run(
+        # On the loop (one indexed row): read for every message of an escalated chat.
+        row = await self._worker.run_inline(
             lambda conn: conn.execute(
                 f"SELECT {TICKET_COLUMNS} FROM tickets WHERE conversation_id = ?"
                 " ORDER BY created_at DESC LIMIT 1",

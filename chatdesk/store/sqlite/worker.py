@@ -51,9 +51,10 @@ class SqliteWorker:
     The hot path's short writes (a visitor's message) may instead run on the event loop's
     own thread (:meth:`run_inline`) while the worker thread has nothing to do: queued
     during one turn of the loop, run back to back at its end, the same savepoint per job,
-    and one commit for all of them before any is answered. With ``synchronous=NORMAL`` that commit writes the WAL without
-    waiting for the disk (~50 µs), which costs the loop less than handing the job to a
-    thread on the same CPU and waking the loop again (bench/README.md, "Hot path").
+    and one commit for all of them before any is answered. With ``synchronous=NORMAL``
+    that commit writes the WAL without waiting for the disk (~50 µs), which costs the loop
+    less than handing the job to a thread on the same CPU and waking the loop again
+    (bench/README.md, "Hot path").
     """
 
     def __init__(
