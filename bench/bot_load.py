@@ -123,12 +123,33 @@ async def send(visitor: Visitor, text: str, *, question: bool) -> None:
     await visitor.ws.send_str(f'42{NAMESPACE},{ack_id}["message",{payload}]')  # type: ignore[attr-defined]
 
 
+def cpu(server: Server) -> tuple[float, float, float]:
+    """CPU seconds so far of the server's event loop, its other threads, and its child
+    processes (the encoder's)."""
+    loop, threads = server.thread_cpu_seconds()
+    children = 0.0
+    for task in os.scandir(f"/proc/{server.pid}/task"):
+        try:
+            pids = Path(task.path, "children").read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            children += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return loop, threads, children
+
+
 async def phase(
     chatters: list[Visitor],
     askers: list[Visitor],
     asked: list[str],
     rate: float,
     args: argparse.Namespace,
+    server: Server,
 ) -> dict[str, float]:
     """Chatters at 1 msg/s each and, if any, askers sharing ``rate`` questions/s."""
     for v in chatters + askers:
@@ -150,6 +171,7 @@ async def phase(
             schedule.append((start + j / rate, askers[j % len(askers)], True))
     schedule.sort(key=lambda item: item[0])
     skipped = 0
+    cpu_before, wall_before = cpu(server), time.monotonic()
     for n, (due, v, question) in enumerate(schedule):
         delay = due - time.monotonic()
         if delay > 0:
@@ -166,6 +188,9 @@ async def phase(
             await send(v, v.question, question=True)
         else:
             await send(v, TEXT, question=False)
+    # The window's CPU (the late answers' after it are not counted).
+    cpu_after, wall = cpu(server), time.monotonic() - wall_before
+    loop, threads, child = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
     await asyncio.sleep(5.0)  # late acks and answers
     acks = [a for v in chatters for a in v.acks]
     answers = [a for v in askers for a in v.answers]
@@ -190,6 +215,10 @@ async def phase(
         "answer_p50_ms": quantile(answers, 0.5) * 1000,
         "answer_p99_ms": quantile(answers, 0.99) * 1000,
         "errors": sum(v.errors for v in chatters + askers),
+        "loop_cpu": loop / wall,
+        "threads_cpu": threads / wall,
+        "child_cpu": child / wall,
+        "loop_cpu_s": loop,
     }
 
 
@@ -222,9 +251,9 @@ async def run(args: argparse.Namespace, server: Server) -> dict[str, dict[str, f
         # Warm-up, not counted: the first seconds after connecting are not steady. Chatters
         # only: a backlog of bot work left by questions would spill into the next phase.
         warm = argparse.Namespace(**{**vars(args), "duration": 3.0})
-        await phase(chatters, [], asked, 0.0, warm)
-        alone = await phase(chatters, [], asked, 0.0, args)
-        with_bot = await phase(chatters, askers, asked, args.questions, args)
+        await phase(chatters, [], asked, 0.0, warm, server)
+        alone = await phase(chatters, [], asked, 0.0, args, server)
+        with_bot = await phase(chatters, askers, asked, args.questions, args, server)
     finally:
         for r in readers:
             r.cancel()
@@ -283,9 +312,15 @@ def main() -> None:
             f"{name:22s} acks p50 {r['ack_p50_ms']:.2f} p99 {r['ack_p99_ms']:.1f} ms "
             f"(missing {r['missing_acks']:.0f}); questions {r['questions']:.0f}, answered "
             f"{r['answered']:.0f}, p50 {r['answer_p50_ms']:.1f} p99 "
-            f"{r['answer_p99_ms']:.1f} ms; errors {r['errors']:.0f}"
+            f"{r['answer_p99_ms']:.1f} ms; errors {r['errors']:.0f}; CPU: loop "
+            f"{r['loop_cpu']:.0%}, threads {r['threads_cpu']:.0%}, encoder child "
+            f"{r['child_cpu']:.0%}"
         )
     alone, with_bot = results["chatters alone"], results["chatters + questions"]
+    if with_bot["questions"]:
+        # Same chatters in both phases: the loop's extra CPU is the questions'.
+        extra = (with_bot["loop_cpu_s"] - alone["loop_cpu_s"]) / with_bot["questions"]
+        print(f"the event loop's CPU per question: {extra * 1e6:,.0f} µs")
     ratio = with_bot["ack_p99_ms"] / alone["ack_p99_ms"] if alone["ack_p99_ms"] else math.nan
     print(
         f"answer p99 <= 50 ms: {'PASS' if with_bot['answer_p99_ms'] <= 50 else 'FAIL'} "
