@@ -124,7 +124,10 @@ class Publisher:
         await self.sio.emit("notices", payload, to=rooms.DESK, namespace=rooms.VISITOR_NS)
 
     async def _to_operators(self, event: str, payload: object, room: str | None = None) -> None:
-        await self.sio.emit(event, payload, to=room or rooms.OPERATORS, namespace=rooms.OPERATOR_NS)
+        room = room or rooms.OPERATORS
+        # No console open (at night, on a one-process desk): skip encoding the packet.
+        if self._heard(room, rooms.OPERATOR_NS):
+            await self.sio.emit(event, payload, to=room, namespace=rooms.OPERATOR_NS)
 
     async def _message(self, event: MessagePosted) -> None:
         message = event.message
