@@ -30,6 +30,8 @@ _HALF_VETO = 0.5
 #: and it keeps a rebuild of a large knowledge fast.
 _SAMPLE = 1500
 _SEED = Path(__file__).with_name("languages.yaml")
+#: Distinct words whose n-gram sums a guesser keeps (a few MB at most).
+_WORDS_KEPT = 20_000
 
 
 @functools.cache
@@ -68,6 +70,10 @@ class LanguageGuesser:
         self._log_prob = np.ascontiguousarray(self._model.feature_log_prob_.T)  # n-gram rows
         self._prior = np.asarray(self._model.class_log_prior_, dtype=float)
         self._classes = tuple(str(c) for c in self._model.classes_)
+        # A word's n-grams never span two words (char_wb), so its sums are its own: most
+        # words of a message were met before. Bounded; per guesser (a rebuilt knowledge
+        # drops it with the old guesser).
+        self._word = functools.lru_cache(maxsize=_WORDS_KEPT)(self._word_sums)
 
     def detect(self, text: str) -> str | None:
         """Return the language of ``text`` when the guess is confident, else None.
@@ -80,13 +86,13 @@ class LanguageGuesser:
         if len(words) < _MIN_WORDS:
             return None
         if len(words) < _HALVES_FROM:
-            best, margin = self._verdict(*self._sums(" ".join(words)))
+            best, margin = self._verdict(*self._sums(words))
             return best if margin >= _MIN_MARGIN else None
         # A word's character n-grams do not depend on its neighbours (char_wb): the
         # halves' sums add up to the whole's, so each n-gram is looked up once.
         middle = len(words) // 2
-        first, first_n = self._sums(" ".join(words[:middle]))
-        second, second_n = self._sums(" ".join(words[middle:]))
+        first, first_n = self._sums(words[:middle])
+        second, second_n = self._sums(words[middle:])
         best, margin = self._verdict(first + second, first_n + second_n)
         if margin < _MIN_MARGIN:
             return None
@@ -107,13 +113,22 @@ class LanguageGuesser:
         plus each known n-gram's log-probability, once per occurrence; unknown n-grams are
         left out, as the vectorizer does), summed directly.
         """
-        return self._verdict(*self._sums(normalized))
+        return self._verdict(*self._sums(normalized.split()))
 
-    def _sums(self, normalized: str) -> tuple[np.ndarray, int]:
-        """Return the summed log-probabilities of the known n-grams of ``normalized`` per
+    def _sums(self, words: Sequence[str]) -> tuple[np.ndarray, int]:
+        """Return the summed log-probabilities of the known n-grams of ``words`` per
         language, and how many there are."""
+        sums = np.zeros(len(self._classes))
+        n = 0
+        for word in words:
+            word_sums, word_n = self._word(word)
+            sums += word_sums
+            n += word_n
+        return sums, n
+
+    def _word_sums(self, word: str) -> tuple[np.ndarray, int]:
         index = self._index
-        rows = [i for i in map(index.get, self._analyze(normalized)) if i is not None]
+        rows = [i for i in map(index.get, self._analyze(word)) if i is not None]
         return self._log_prob[rows].sum(axis=0), len(rows)
 
     def _verdict(self, sums: np.ndarray, n: int) -> tuple[str, float]:
