@@ -199,13 +199,12 @@ class EscalationService:
             ):
                 return []
             return await self.inbox.changed([conversation.id])
-        events = await self.inbox.touched(conversation.id)
-        if conversation.mode in (Mode.QUEUED, Mode.WAITING):
-            ticket = await self.store.tickets.current_ticket(conversation.id)
-            if not await self._noted(conversation, ticket):
-                # Once per request: the visitor writing on while waiting hears it reached us.
-                events = await self.inbox.post_system(conversation, "noted") + events
-                self._remember_told(conversation.id, ticket)
+        events, ticket = await self.inbox.touched(conversation.id)
+        waiting = conversation.mode in (Mode.QUEUED, Mode.WAITING)
+        if waiting and not await self._noted(conversation, ticket):
+            # Once per request: the visitor writing on while waiting hears it reached us.
+            events = await self.inbox.post_system(conversation, "noted") + events
+            self._remember_told(conversation.id, ticket)
         return events
 
     async def _noted(self, conversation: Conversation, ticket: Ticket | None) -> bool:

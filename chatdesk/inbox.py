@@ -19,6 +19,7 @@ from .models import (
     Operator,
     PresenceStatus,
     Summary,
+    Ticket,
     format_ts,
     utcnow,
 )
@@ -85,8 +86,9 @@ class Inbox:
     async def summary(self, conversation_id: str) -> dict[str, Any] | None:
         """Return one conversation's console summary."""
         found = await self.store.queries.summary(conversation_id)
-        if found is None:
-            return None
+        return await self._payload(found) if found is not None else None
+
+    async def _payload(self, found: Summary) -> dict[str, Any]:
         # One conversation has at most one operator: look only that one up (this runs
         # for every visitor message of an escalated conversation).
         operator_id = found.conversation.operator_id
@@ -148,10 +150,13 @@ class Inbox:
         events.extend(await self.counts())
         return events
 
-    async def touched(self, conversation_id: str) -> list[Event]:
-        """Return the event refreshing one conversation in operators' lists (new message)."""
-        summary = await self.summary(conversation_id)
-        return [ConversationChanged(conversation_id, summary)] if summary else []
+    async def touched(self, conversation_id: str) -> tuple[list[Event], Ticket | None]:
+        """Return the event refreshing one conversation in operators' lists (new message),
+        and the conversation's current ticket (read with it)."""
+        found = await self.store.queries.summary(conversation_id)
+        if found is None:
+            return [], None
+        return [ConversationChanged(conversation_id, await self._payload(found))], found.ticket
 
     async def counts(self) -> list[Event]:
         """Return the list sizes of every operator with an open console."""
