@@ -14,7 +14,7 @@ from chatdesk.errors import Conflict, Forbidden
 from chatdesk.escalation import Contact
 from chatdesk.events import MessagePosted, OperatorOffered, StateChanged
 from chatdesk.hours import BusinessHours
-from chatdesk.models import Mode, Status
+from chatdesk.models import Author, MessageDraft, Mode, Status
 from chatdesk.services import Services
 from chatdesk.store import Store
 
@@ -324,3 +324,40 @@ async def test_offline_form_completes_the_ticket(desk: Services) -> None:
     found = await desk._store.conversations.get_conversation(cid)
     assert found is not None and found.department == "billing"
     assert (await desk.inbox.state(found))["offline_form"] is False
+
+
+async def test_a_waiting_visitor_hears_the_team_has_it_once_per_ticket(
+    store: Store, clock: Clock
+) -> None:
+    desk = make_services(store, clock)
+    other = make_services(store, clock)  # another process on the same store
+    ann = await operator(desk, "Ann")
+    cid = await conversation(desk)
+
+    async def visitor_writes(desk: Services) -> bool:
+        """Store a visitor message as visitor_said does; return whether "noted" followed."""
+        clock.advance(seconds=1)
+        await desk._store.conversations.append_message(
+            cid, MessageDraft(Author.VISITOR, "encore moi", ts=clock())
+        )
+        found = await desk._store.conversations.get_conversation(cid)
+        assert found is not None
+        events = await desk.escalation.visitor_wrote(found)
+        return any(
+            isinstance(e, MessagePosted) and e.message.extra.get("event") == "noted" for e in events
+        )
+
+    await escalate(desk, cid)
+    assert await mode_of(desk, cid) is Mode.QUEUED
+    assert await visitor_writes(desk)
+    assert not await visitor_writes(desk)  # remembered
+    assert not await visitor_writes(other)  # read from the conversation
+    # A new request is a new ticket: the visitor hears it again, from either process.
+    await desk.routing.claim(ann, cid)
+    await desk.routing.hand_back(ann, cid)
+    clock.advance(seconds=1)
+    await escalate(desk, cid)
+    assert await mode_of(desk, cid) is Mode.QUEUED
+    assert await visitor_writes(desk)
+    assert not await visitor_writes(other)
+    assert not await visitor_writes(desk)
