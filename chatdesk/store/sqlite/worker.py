@@ -202,34 +202,15 @@ class SqliteWorker:
             for fn, future in waiting:
                 self._queue.put(_Job(fn, future, loop))
             return
-        results: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
-        for fn, future in waiting:
-            try:
-                conn.execute("SAVEPOINT job")
-                try:
-                    value = fn(conn)
-                except Exception:
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
-                    raise
-                conn.execute("RELEASE job")
-            except ChatdeskError as exc:
-                results.append((future, None, exc))
-            except Exception as exc:  # the job's own failure, or the savepoint's
-                results.append((future, None, _as_store_error(exc)))
-            else:
-                results.append((future, value, None))
         try:
-            conn.execute("COMMIT")
+            outcomes = _run_jobs(conn, [fn for fn, _ in waiting])
         except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
             failure = _as_store_error(exc)
             for _, future in waiting:
                 _settle(future, None, failure)
             return
         self._last_commit = time.monotonic()
-        for future, value, error in results:
+        for (_, future), (value, error) in zip(waiting, outcomes, strict=True):
             _settle(future, value, error)
 
     def _main(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
@@ -293,31 +274,18 @@ class SqliteWorker:
         job.loop.call_soon_threadsafe(self._answer, [(job.future, value, error)])
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
-        results: list[tuple[_Job, Any, BaseException | None]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for job in batch:
-                conn.execute("SAVEPOINT job")
-                try:
-                    value = job.fn(conn)
-                except Exception as exc:
-                    conn.execute("ROLLBACK TO job")
-                    results.append((job, None, exc))
-                else:
-                    results.append((job, value, None))
-                conn.execute("RELEASE job")
-            conn.execute("COMMIT")
+            outcomes = _run_jobs(conn, [job.fn for job in batch])
             self._last_commit = time.monotonic()
         except sqlite3.Error as exc:
             log.exception("SQLite transaction failed")
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             failure = _as_store_error(exc)
-            results = [(job, None, failure) for job in batch]
+            outcomes = [(None, failure)] * len(batch)
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, Any]]] = {}
-        for job, value, error in results:
-            if error is not None and not isinstance(error, ChatdeskError):
-                error = _as_store_error(error)
+        for job, (value, error) in zip(batch, outcomes, strict=True):
             by_loop.setdefault(job.loop, []).append((job.future, value, error))
         for loop, settled in by_loop.items():
             # One wake-up of the event loop per batch, not per job.
@@ -330,6 +298,36 @@ class SqliteWorker:
             self._thread_idle.set()
         for future, value, error in settled:
             _settle(future, value, error)
+
+
+def _run_jobs(
+    conn: sqlite3.Connection, jobs: list[Callable[[sqlite3.Connection], Any]]
+) -> list[tuple[Any, BaseException | None]]:
+    """Run ``jobs`` in the open transaction, each in its own savepoint (a failing job
+    undoes only itself), then commit; return each one's value or error (a domain error
+    as raised, anything else as a :class:`StoreError`).
+
+    :raises sqlite3.Error: if the transaction itself failed (then rolled back).
+    """
+    outcomes: list[tuple[Any, BaseException | None]] = []
+    try:
+        for fn in jobs:
+            conn.execute("SAVEPOINT job")
+            try:
+                value = fn(conn)
+            except Exception as exc:
+                conn.execute("ROLLBACK TO job")
+                error = exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
+                outcomes.append((None, error))
+            else:
+                outcomes.append((value, None))
+            conn.execute("RELEASE job")
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return outcomes
 
 
 def _as_store_error(exc: BaseException) -> StoreError:
