@@ -83,6 +83,54 @@ async def test_a_failing_inline_job_undoes_only_itself(traced: Traced) -> None:
     assert [n for n, _ in traced.stored()] == [1, 2]
 
 
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM t").fetchone()[0])
+
+
+async def test_a_lone_write_needs_no_savepoint_and_a_failing_one_leaves_nothing(
+    traced: Traced,
+) -> None:
+    def half_done(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO t VALUES (100, 'x')")
+        raise NotFound("no such thing")
+
+    traced.statements.clear()
+    assert await traced.worker.run_inline(insert(1)) == 1
+    assert not [s for s in traced.statements if "SAVEPOINT" in s]
+    assert traced.commits() == 1
+    # A lone writer that fails is rolled back whole; the read after it still answers,
+    # outside the transaction, and sees nothing of it.
+    outcomes: tuple[object, ...] = await asyncio.gather(
+        traced.worker.read_inline(count),
+        traced.worker.run_inline(half_done),
+        traced.worker.read_inline(count),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == 1 and outcomes[2] == 1
+    assert isinstance(outcomes[1], NotFound)
+    assert traced.stored() == [(1, threading.current_thread().name)]
+
+
+async def test_reads_alone_open_no_transaction_and_reads_with_writes_share_theirs(
+    traced: Traced,
+) -> None:
+    await traced.worker.run_inline(insert(1))
+    traced.statements.clear()
+    assert await asyncio.gather(*(traced.worker.read_inline(count) for _ in range(3))) == [1] * 3
+    assert [s.split()[0] for s in traced.statements] == ["SELECT"] * 3
+    # In one turn with writes: in their transaction, after them, and not in savepoints.
+    traced.statements.clear()
+    seen = await asyncio.gather(
+        traced.worker.run_inline(insert(2)),
+        traced.worker.read_inline(count),
+        traced.worker.run_inline(insert(3)),
+        traced.worker.read_inline(count),
+    )
+    assert seen == [2, 2, 3, 3]
+    assert traced.statements.count("BEGIN IMMEDIATE") == 1 and traced.commits() == 1
+    assert traced.statements.count("SAVEPOINT job") == 2  # the two writes only
+
+
 async def test_inline_jobs_of_one_turn_run_back_to_back_at_its_end(traced: Traced) -> None:
     ran: list[str] = []
 

@@ -79,7 +79,7 @@ class SqliteConversations:
         return visitor, conversation
 
     async def get_visitor(self, visitor_id: str) -> Visitor | None:
-        row = await self._worker.run_inline(
+        row = await self._worker.read_inline(
             lambda conn: conn.execute(
                 "SELECT id, created_at, lang, name, email FROM visitors WHERE id = ?",
                 (visitor_id,),
@@ -123,7 +123,7 @@ class SqliteConversations:
         await self._worker.run(job)
 
     async def current_conversation(self, visitor_id: str) -> Conversation | None:
-        row = await self._worker.run_inline(
+        row = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE visitor_id = ?"
                 " ORDER BY created_at DESC LIMIT 1",
@@ -133,7 +133,7 @@ class SqliteConversations:
         return None if row is None else conversation_row(row)
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
-        row = await self._worker.run_inline(
+        row = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?",
                 (conversation_id,),
@@ -209,7 +209,7 @@ class SqliteConversations:
         # On the loop (one indexed range): the bot reads the unanswered messages for
         # every question, and a trip to the worker thread would end the loop's write
         # transaction early and wake the loop once more (bench/README.md, "Fourth pass").
-        rows = await self._worker.run_inline(
+        rows = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages"
                 " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",

@@ -42,7 +42,7 @@ class SqliteNotices:
     ) -> list[ServiceNotice]:
         at = format_ts(now)
         # Read at every visitor's connection: a small table, on the loop.
-        rows = await self._worker.run_inline(
+        rows = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {NOTICE_COLUMNS} FROM notices WHERE starts_at <= ?"
                 " AND (ends_at IS NULL OR ends_at > ?)"

@@ -46,7 +46,7 @@ class SqliteOperators:
         await self._worker.run(job)
 
     async def get_operator(self, operator_id: str) -> Operator | None:
-        row = await self._worker.run_inline(
+        row = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = ?", (operator_id,)
             ).fetchone()

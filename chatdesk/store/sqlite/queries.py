@@ -69,7 +69,7 @@ class SqliteQueries:
 
     async def summary(self, conversation_id: str) -> Summary | None:
         # On the loop (indexed rows): read for every message of an escalated chat.
-        row = await self._worker.run_inline(
+        row = await self._worker.read_inline(
             lambda conn: conn.execute(f"{_SUMMARY} WHERE c.id = ?", (conversation_id,)).fetchone()
         )
         return None if row is None else _summary(row)

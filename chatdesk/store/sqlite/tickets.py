@@ -115,7 +115,7 @@ class SqliteTickets:
 
     async def current_ticket(self, conversation_id: str) -> Ticket | None:
         # On the loop (one indexed row): read for every message of an escalated chat.
-        row = await self._worker.run_inline(
+        row = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {TICKET_COLUMNS} FROM tickets WHERE conversation_id = ?"
                 " ORDER BY created_at DESC LIMIT 1",

@@ -40,18 +40,26 @@ class _Job:
     alone: bool = False  # outside any transaction (a checkpoint)
 
 
+@dataclass(slots=True)
+class _Inline:
+    fn: Callable[[sqlite3.Connection], Any]
+    future: asyncio.Future[Any]
+    write: bool
+
+
 class SqliteWorker:
     """Own one SQLite connection on one thread; run jobs from the event loop.
 
-    Every job runs in its own savepoint inside a shared transaction, so a failing
-    job does not undo the others, and all jobs waiting at that moment are made
-    durable by a single commit (one fsync) before any of them is answered: group
-    commit. This keeps ``synchronous=FULL`` affordable under load.
+    The jobs waiting at one moment share a transaction, in which a failing job does not
+    undo the others (a savepoint each, when two or more write), and are made durable by
+    a single commit (one fsync) before any of them is answered: group commit. This keeps
+    ``synchronous=FULL`` affordable under load.
 
-    The hot path's short writes (a visitor's message) may instead run on the event loop's
-    own thread (:meth:`run_inline`) while the worker thread has nothing to do: queued
-    during one turn of the loop, run back to back at its end, the same savepoint per job,
-    and one commit for all of them before any is answered. With ``synchronous=NORMAL``
+    The hot path's short writes (a visitor's message) and reads may instead run on the
+    event loop's own thread (:meth:`run_inline`, :meth:`read_inline`) while the worker
+    thread has nothing to do: queued during one turn of the loop, run back to back at its
+    end in one transaction (none for reads alone), and one commit for all of them before
+    any is answered. With ``synchronous=NORMAL``
     that commit writes the WAL without waiting for the disk (~50 µs), which costs the loop
     less than handing the job to a thread on the same CPU and waking the loop again
     (bench/README.md, "Hot path").
@@ -82,9 +90,7 @@ class SqliteWorker:
         self._on_thread = 0
         self._thread_idle = asyncio.Event()  # set while _on_thread is 0
         self._thread_idle.set()
-        self._inline: (
-            list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] | None
-        ) = None
+        self._inline: list[_Inline] | None = None
         self._short_busy = False
         # The loop of serve (one per worker: each CLI command opens its own store).
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -159,6 +165,18 @@ class SqliteWorker:
         has jobs; goes to the thread when commits wait for the disk
         (``synchronous=FULL``) or another process writes.
         """
+        return await self._inline_job(fn, write=True)
+
+    async def read_inline(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a read of one statement on the loop's thread, as :meth:`run_inline` does,
+        but outside any transaction of its own: with writes of the same turn it runs in
+        theirs, alone it runs in SQLite's autocommit (its statement sees one snapshot).
+
+        ``fn`` must not write: nothing would undo it if another job of its batch failed.
+        """
+        return await self._inline_job(fn, write=False)
+
+    async def _inline_job(self, fn: Callable[[sqlite3.Connection], T], *, write: bool) -> T:
         conn = self._conn
         loop = asyncio.get_running_loop()
         if conn is None or not self._inline_ok or loop is not self._loop:
@@ -173,7 +191,7 @@ class SqliteWorker:
         if self._inline is None:
             self._inline = []
             loop.call_soon(self._commit_inline)
-        self._inline.append((fn, future))
+        self._inline.append(_Inline(fn, future, write))
         return await future
 
     def _commit_inline(self) -> None:
@@ -184,34 +202,37 @@ class SqliteWorker:
             return
         conn = self._conn
         if conn is None:
-            for _, future in waiting:
-                _settle(future, None, StoreError("the SQLite store is not open"))
+            for job in waiting:
+                _settle(job.future, None, StoreError("the SQLite store is not open"))
             return
         if not self._short_busy:
             # Another process's write must not stall the loop: give up quickly...
             self._short_busy = True
             self._setup_busy(INLINE_BUSY_TIMEOUT_MS)
+        writes = any(job.write for job in waiting)
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            if writes:  # reads alone need no transaction (BEGIN and COMMIT cost ~4 µs)
+                conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error:  # ...and wait for it on the thread instead
             self._short_busy = False
             self._setup_busy(BUSY_TIMEOUT_MS)
             loop = asyncio.get_running_loop()
             self._on_thread += len(waiting)
             self._thread_idle.clear()
-            for fn, future in waiting:
-                self._queue.put(_Job(fn, future, loop))
+            for job in waiting:
+                self._queue.put(_Job(job.fn, job.future, loop))
             return
         try:
-            outcomes = _run_jobs(conn, [fn for fn, _ in waiting])
+            outcomes = _run_jobs(conn, [(job.fn, job.write) for job in waiting])
         except sqlite3.Error as exc:
             failure = _as_store_error(exc)
-            for _, future in waiting:
-                _settle(future, None, failure)
+            for job in waiting:
+                _settle(job.future, None, failure)
             return
-        self._last_commit = time.monotonic()
-        for (_, future), (value, error) in zip(waiting, outcomes, strict=True):
-            _settle(future, value, error)
+        if writes:
+            self._last_commit = time.monotonic()
+        for job, (value, error) in zip(waiting, outcomes, strict=True):
+            _settle(job.future, value, error)
 
     def _main(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
@@ -276,7 +297,7 @@ class SqliteWorker:
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
-            outcomes = _run_jobs(conn, [job.fn for job in batch])
+            outcomes = _run_jobs(conn, [(job.fn, True) for job in batch])
             self._last_commit = time.monotonic()
         except sqlite3.Error as exc:
             log.exception("SQLite transaction failed")
@@ -301,28 +322,41 @@ class SqliteWorker:
 
 
 def _run_jobs(
-    conn: sqlite3.Connection, jobs: list[Callable[[sqlite3.Connection], Any]]
+    conn: sqlite3.Connection, jobs: list[tuple[Callable[[sqlite3.Connection], Any], bool]]
 ) -> list[tuple[Any, BaseException | None]]:
-    """Run ``jobs`` in the open transaction, each in its own savepoint (a failing job
-    undoes only itself), then commit; return each one's value or error (a domain error
-    as raised, anything else as a :class:`StoreError`).
+    """Run ``jobs`` (each a function and whether it writes) in the open transaction, then
+    commit; return each one's value or error (a domain error as raised, anything else as
+    a :class:`StoreError`). A failing job undoes only itself: when two or more write,
+    each of those runs in its own savepoint; a lone writer's failure rolls the
+    transaction back (the reads in it have their answers), and the jobs after it run in
+    autocommit.
 
     :raises sqlite3.Error: if the transaction itself failed (then rolled back).
     """
+    # SAVEPOINT and RELEASE cost two statements per job: a tenth of the loop's time
+    # on the chat's hot path, where a batch is usually one message (bench/README.md).
+    guarded = sum(write for _, write in jobs) > 1
     outcomes: list[tuple[Any, BaseException | None]] = []
     try:
-        for fn in jobs:
-            conn.execute("SAVEPOINT job")
+        for fn, write in jobs:
+            saved = guarded and write
+            if saved:
+                conn.execute("SAVEPOINT job")
             try:
                 value = fn(conn)
             except Exception as exc:
-                conn.execute("ROLLBACK TO job")
+                if saved:
+                    conn.execute("ROLLBACK TO job")
+                elif write and conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 error = exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
                 outcomes.append((None, error))
             else:
                 outcomes.append((value, None))
-            conn.execute("RELEASE job")
-        conn.execute("COMMIT")
+            if saved:
+                conn.execute("RELEASE job")
+        if conn.in_transaction:
+            conn.execute("COMMIT")
     except sqlite3.Error:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
