@@ -279,7 +279,7 @@ class ConversationService:
         misses: list[bool] = []
         after: list[Event] = []
         if self.responder is not None and conversation.mode is Mode.BOT:
-            for pending in await self._unanswered(conversation, message.seq):
+            for pending in await self._unanswered(conversation, message):
                 for item in await self.responder.respond(conversation, pending):
                     if isinstance(item, MessageDraft):
                         drafts.append(item)
@@ -316,11 +316,14 @@ class ConversationService:
             return [item]
         return []
 
-    async def _unanswered(self, conversation: Conversation, up_to: int) -> list[Message]:
+    async def _unanswered(self, conversation: Conversation, last: Message) -> list[Message]:
+        """Return the visitor messages not yet answered, up to ``last``."""
+        if conversation.answered_seq == last.seq - 1:
+            return [last]  # the usual case: only the message at hand (no read)
         messages, _ = await self.store.conversations.list_messages(
             conversation.id, since=conversation.answered_seq, limit=MAX_PAGE
         )
-        return [m for m in messages if m.author is Author.VISITOR and m.seq <= up_to]
+        return [m for m in messages if m.author is Author.VISITOR and m.seq <= last.seq]
 
     async def history(
         self, conversation_id: str, *, since: int, limit: int
