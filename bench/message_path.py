@@ -27,13 +27,59 @@ from aiohttp import web
 import chatdesk
 from chatdesk.app import PUBLISHER, create_app
 from chatdesk.config import Settings
-from chatdesk.models import LangSource
+from chatdesk.models import LangSource, clock
+from chatdesk.models.clock import format_ts, new_id, utcnow
 from chatdesk.web.appkeys import SERVICES
 
 TEXT = "Hello! My invoice #4711 looks wrong, could someone please check it for me?"
 
 
-async def measure(visitors: int, rounds: int, messages: int) -> list[float]:
+async def fill(app: web.Application, conversation_ids: list[str], messages: int) -> None:
+    """Store ``messages`` earlier messages, spread over the visitors' conversations and
+    1,000 others: the store of a desk that has been running for a while."""
+    conversations = app[SERVICES].conversations
+    others = [
+        (
+            await conversations.visitor_connected(
+                token=None, lang="en", page="", lang_source=LangSource("browser")
+            )
+        ).conversation.id
+        for _ in range(1000)
+    ]
+    targets = conversation_ids + others
+    ts = format_ts(utcnow())
+    # The ids the code under test gives messages (sortable since 2026-12-01), older.
+    sortable = hasattr(clock, "new_sortable_id")
+    now_ms = time.time_ns() // 1_000_000
+
+    def earlier(n: int) -> str:
+        return f"{now_ms - n:012x}{new_id()[:20]}" if sortable else new_id()
+
+    rows = [
+        (
+            earlier(n),
+            targets[n % len(targets)],
+            -n,
+            "visitor",
+            TEXT,
+            ts,
+            new_id(),
+            None,
+        )
+        for n in range(1, messages + 1)
+    ]
+    # A benchmark's shortcut to the SQLite store under the metrics wrapper.
+    worker = app[SERVICES]._store._inner._worker  # type: ignore[attr-defined]
+    await worker.run(
+        lambda conn: conn.executemany(
+            "INSERT INTO messages (id, conversation_id, seq, author, text, ts, client_id, extra)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    )
+
+
+async def measure(visitors: int, rounds: int, messages: int, history: int = 0) -> list[float]:
     data = Path(tempfile.mkdtemp(prefix="chatdesk-path-"))
     settings = Settings(
         data_dir=data, knowledge_dir=None, config_file=data / "none.toml", log_level="WARNING"
@@ -51,6 +97,8 @@ async def measure(visitors: int, rounds: int, messages: int) -> list[float]:
             ).conversation.id
             for _ in range(visitors)
         ]
+        if history:
+            await fill(app, ids, history)
         sent = 0
 
         async def visitor(conversation_id: str, n: int) -> None:
@@ -80,15 +128,18 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=1, help="concurrent visitors")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--messages", type=int, default=3000, help="messages per round")
+    parser.add_argument(
+        "--history", type=int, default=0, help="earlier messages in the store (e.g. 500000)"
+    )
     parser.add_argument("--cpu", type=int, default=0, help="pin to this CPU (-1: no pinning)")
     args = parser.parse_args()
     if args.cpu >= 0:
         os.sched_setaffinity(0, {args.cpu})
-    values = asyncio.run(measure(args.visitors, args.rounds, args.messages))
+    values = asyncio.run(measure(args.visitors, args.rounds, args.messages, args.history))
     print(
         f"chatdesk from {Path(chatdesk.__file__).parent}, {args.visitors} visitor(s): CPU per "
         f"message min {min(values):.0f} µs, median {statistics.median(values):.0f} µs "
-        f"({args.rounds} rounds of {args.messages})"
+        f"({args.rounds} rounds of {args.messages}, {args.history:,} earlier messages)"
     )
 
 

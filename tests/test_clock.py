@@ -6,8 +6,13 @@ import os
 import re
 import threading
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 
-from chatdesk.models import format_ts, new_id, parse_ts
+import pytest
+
+from chatdesk.models import MessageDraft, clock, format_ts, new_id, parse_ts
+from chatdesk.models.clock import new_sortable_id
+from chatdesk.models.conversations import Author
 
 
 def test_ids_are_32_hex_and_unique_across_threads() -> None:
@@ -24,6 +29,22 @@ def test_ids_are_32_hex_and_unique_across_threads() -> None:
     ids = [i for out in seen for i in out]
     assert len(set(ids)) == len(ids) == 20_000
     assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+
+
+def test_sortable_ids_are_32_hex_unique_and_sort_by_creation_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [1_764_576_000_000_000_000]  # 2025-12-01, in ns
+    monkeypatch.setattr(clock, "time", SimpleNamespace(time_ns=lambda: now[0]))
+    first = [new_sortable_id() for _ in range(1_000)]
+    now[0] += 1_000_000  # one millisecond later
+    later = [new_sortable_id() for _ in range(1_000)]
+    assert len(set(first + later)) == 2_000
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in first + later)
+    assert max(first) < min(later)
+    assert int(later[0][:12], 16) == 1_764_576_000_001
+    # Chat messages take them (their index then grows at its right edge).
+    assert MessageDraft(author=Author.VISITOR, text="hi").id[:12] == later[0][:12]
 
 
 def test_a_forked_child_does_not_reuse_the_parents_ids() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-__all__ = ["format_ts", "new_id", "parse_ts", "utcnow"]
+__all__ = ["format_ts", "new_id", "new_sortable_id", "parse_ts", "utcnow"]
 
 #: Identifiers drawn from one ``os.urandom`` call: the system call, not the bytes, is what
 #: costs (bench/README.md, "Hot path").
@@ -45,6 +46,18 @@ def new_id() -> str:
         pool = os.urandom(16 * _ID_BATCH).hex()
         # Two threads may both refill: one batch is then dropped, no identifier repeats.
         _ids = iter([pool[i : i + 32] for i in range(0, len(pool), 32)])
+
+
+def new_sortable_id() -> str:
+    """Return a new identifier that sorts by creation time (32 hex characters: the
+    milliseconds since 1970 in 48 bits, then 80 random bits), for rows only ever appended.
+
+    An index on random identifiers takes each new one at a random leaf, which a store
+    holding months of messages no longer has in its cache; these go to its right edge.
+    With 500,000 earlier messages, a stored message cost 15-25% less CPU
+    (bench/README.md, "Fifth pass"). Creation times are no secret (the rows carry them).
+    """
+    return f"{time.time_ns() // 1_000_000:012x}{new_id()[:20]}"
 
 
 @functools.lru_cache(maxsize=1024)

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .clock import format_ts, new_id, utcnow
+from .clock import format_ts, new_sortable_id, utcnow
 
 __all__ = [
     "MAX_PAGE",
@@ -125,7 +125,7 @@ class MessageDraft:
     text: str
     client_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    id: str = field(default_factory=new_id)
+    id: str = field(default_factory=new_sortable_id)  # appended, never updated
     ts: datetime = field(default_factory=utcnow)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .clock import format_ts, new_id, utcnow
+from .clock import format_ts, new_id, new_sortable_id, utcnow
 
 __all__ = ["Attachment", "AuthorKind", "NewAttachment", "TicketEvent", "TicketMessage"]
 
@@ -32,7 +32,7 @@ class TicketMessage:
     internal: bool = False
     author_name: str = ""
     client_id: str | None = None
-    id: str = field(default_factory=new_id)
+    id: str = field(default_factory=new_sortable_id)
     ts: datetime = field(default_factory=utcnow)
 
     def to_payload(self) -> dict[str, Any]:
@@ -64,7 +64,7 @@ class TicketEvent:
     actor: AuthorKind
     actor_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    id: str = field(default_factory=new_id)
+    id: str = field(default_factory=new_sortable_id)
     ts: datetime = field(default_factory=utcnow)
 
     def to_payload(self) -> dict[str, Any]:
