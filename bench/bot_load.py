@@ -1,7 +1,8 @@
 """The bot on: visitors asking real questions beside visitors chatting, one chatdesk process.
 
 Issue 16: with the FAQ bot on, visitors ask questions from the shipped regression suite
-(knowledge/tests.yaml, every language) at a fixed total rate; the p99 from a question's send
+(knowledge/tests.yaml, every language; each visitor in one, as people write) at a fixed
+total rate; the p99 from a question's send
 to the bot's answer arriving must stay <= 50 ms, and the ack p99 of the *other* visitors'
 messages must stay within 10% of what it is without the questions. Both phases run against
 the same server (`chatdesk serve` with the shipped knowledge, as bench/realtime.py runs it:
@@ -46,19 +47,20 @@ _ACK = "43" + NAMESPACE + ","
 _MESSAGE = "42" + NAMESPACE + ',["message",'
 
 
-def questions() -> list[str]:
-    """The visitor questions of the shipped regression suite the bot answers itself."""
+def questions(*, mixed: bool = False) -> list[list[str]]:
+    """The visitor questions of the shipped regression suite the bot answers itself, one
+    list per language (a visitor writes in one), or all in one list with ``mixed``."""
     suite = yaml.safe_load((ROOT / "knowledge" / "tests.yaml").read_text(encoding="utf-8"))
     # Not those the bot must hand to a person: once a conversation is escalated the bot
     # no longer answers in it, and a connection asks many questions.
-    found = [
-        q
-        for entry, langs in suite.items()
-        if entry != "escalate"
-        for qs in langs.values()
-        for q in qs
-    ]
-    return [q for q in found if isinstance(q, str)]
+    by_lang: dict[str, list[str]] = {}
+    for entry, langs in suite.items():
+        if entry == "escalate":
+            continue
+        for lang, qs in langs.items():
+            by_lang.setdefault(lang, []).extend(q for q in qs if isinstance(q, str))
+    pools = [by_lang[lang] for lang in sorted(by_lang) if by_lang[lang]]
+    return [[q for pool in pools for q in pool]] if mixed else pools
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -80,6 +82,9 @@ class Visitor:
         self.question = ""
         #: Escalated after all (the desk answered, not the bot): asks nothing more.
         self.retired = False
+        #: The questions this visitor asks, in its language (``questions()``).
+        self.pool: list[str] = []
+        self.nth = 0
         self.unanswered: list[str] = []
         self.acks: list[float] = []
         self.answers: list[float] = []
@@ -146,7 +151,6 @@ def cpu(server: Server) -> tuple[float, float, float]:
 async def phase(
     chatters: list[Visitor],
     askers: list[Visitor],
-    asked: list[str],
     rate: float,
     args: argparse.Namespace,
     server: Server,
@@ -184,7 +188,9 @@ async def phase(
             v = live[n % len(live)]
             if v.asked is not None:  # the previous question got no answer in time
                 v.unanswered.append(v.question)
-            v.question = asked[n % len(asked)]
+            # Its language's questions in turn (each visitor from its own start).
+            v.question = v.pool[v.nth % len(v.pool)]
+            v.nth += 1
             await send(v, v.question, question=True)
         else:
             await send(v, TEXT, question=False)
@@ -234,7 +240,10 @@ async def run(args: argparse.Namespace, server: Server) -> dict[str, dict[str, f
     await asyncio.sleep(0)
     readers = [asyncio.ensure_future(read(v)) for v in visitors]
     chatters, askers = visitors[: args.chatters], visitors[args.chatters :]
-    asked = questions()
+    pools = questions(mixed=args.mixed_languages)
+    for i, v in enumerate(askers):
+        v.pool = pools[i % len(pools)]
+        v.nth = (i // len(pools)) * 11
     # Chatters talk to the desk, not to the bot: each asks for a person first (no operator
     # is online, so the conversation waits), after which the bot is never asked again.
     for v in chatters:
@@ -251,9 +260,9 @@ async def run(args: argparse.Namespace, server: Server) -> dict[str, dict[str, f
         # Warm-up, not counted: the first seconds after connecting are not steady. Chatters
         # only: a backlog of bot work left by questions would spill into the next phase.
         warm = argparse.Namespace(**{**vars(args), "duration": 3.0})
-        await phase(chatters, [], asked, 0.0, warm, server)
-        alone = await phase(chatters, [], asked, 0.0, args, server)
-        with_bot = await phase(chatters, askers, asked, args.questions, args, server)
+        await phase(chatters, [], 0.0, warm, server)
+        alone = await phase(chatters, [], 0.0, args, server)
+        with_bot = await phase(chatters, askers, args.questions, args, server)
     finally:
         for r in readers:
             r.cancel()
@@ -274,6 +283,12 @@ def main() -> None:
         choices=("process", "thread"),
         default="process",
         help="CHATDESK_BOT_ENCODER (the child process inherits the server's CPU)",
+    )
+    parser.add_argument(
+        "--mixed-languages",
+        action="store_true",
+        help="each visitor asks questions of every language (before 2026-12-01: the bot "
+        "then follows the visitor's language on most questions)",
     )
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
