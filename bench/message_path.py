@@ -8,6 +8,8 @@ emits find no listener: what is left is the part of the hot path that is chatdes
 and CPU time is far less disturbed by other processes than latency is. Usage::
 
     .venv/bin/python bench/message_path.py [--visitors 1] [--rounds 7] [--messages 3000]
+    # a store that has grown: 500,000 earlier messages first
+    .venv/bin/python bench/message_path.py --visitors 100 --history 500000
     # another commit: git archive <commit> chatdesk | tar -x -C /tmp/old
     PYTHONPATH=/tmp/old .venv/bin/python bench/message_path.py
 """
