@@ -14,6 +14,7 @@ happened before. Usage::
 
     .venv/bin/python bench/bot_load.py                  # 100 q/s + 300 chatters x 1 msg/s
     .venv/bin/python bench/bot_load.py --questions 50 --chatters 500 --duration 20
+    .venv/bin/python bench/bot_load.py --sweep 50,100,150,200,300   # highest sustained
 
 A question counts as answered by the first message event after it on its connection that
 is not the visitor's own (the bot's answer, or the desk's when the question goes to a
@@ -261,14 +262,40 @@ async def run(args: argparse.Namespace, server: Server) -> dict[str, dict[str, f
         # only: a backlog of bot work left by questions would spill into the next phase.
         warm = argparse.Namespace(**{**vars(args), "duration": 3.0})
         await phase(chatters, [], 0.0, warm, server)
-        alone = await phase(chatters, [], 0.0, args, server)
-        with_bot = await phase(chatters, askers, args.questions, args, server)
+        results = {"chatters alone": await phase(chatters, [], 0.0, args, server)}
+        if not args.sweep:
+            results["chatters + questions"] = await phase(
+                chatters, askers, args.questions, args, server
+            )
+        for rate in args.sweep:  # up to the first rate not sustained
+            results[f"{rate:g} questions/s"] = step = await phase(
+                chatters, askers, rate, args, server
+            )
+            print(f"  {rate:g} questions/s: {'ok' if sustained(step) else 'FAIL'}", flush=True)
+            if not sustained(step):
+                break
     finally:
         for r in readers:
             r.cancel()
         await gen.drop()
         await gen.exit()
-    return {"chatters alone": alone, "chatters + questions": with_bot}
+    return results
+
+
+#: A rate of questions is sustained when this share of them is answered and the
+#: answers' p99 stays under this bound (bench/realtime.py's bound for acks).
+SUSTAINED_SHARE = 0.95
+SUSTAINED_P99_MS = 100.0
+
+
+def sustained(r: dict[str, float]) -> bool:
+    """Return whether a phase with questions kept up with them."""
+    return (
+        r["questions"] > 0
+        and r["answered"] >= SUSTAINED_SHARE * r["questions"]
+        and r["answer_p99_ms"] < SUSTAINED_P99_MS
+        and not r["errors"]
+    )
 
 
 def main() -> None:
@@ -290,7 +317,16 @@ def main() -> None:
         help="each visitor asks questions of every language (before 2026-12-01: the bot "
         "then follows the visitor's language on most questions)",
     )
+    parser.add_argument(
+        "--sweep",
+        type=lambda text: [float(x) for x in text.split(",") if x],
+        default=[],
+        help="question rates to step through instead of --questions (e.g. 50,100,150,200): "
+        "the highest sustained one is reported",
+    )
     args = parser.parse_args()
+    if args.sweep:  # each asking connection asks at most once a second
+        args.askers = max(args.askers, math.ceil(max(args.sweep)))
     os.sched_setaffinity(0, {1})
     with tempfile.TemporaryDirectory(prefix="chatdesk-bot-bench-") as tmp:
         server = Server(
@@ -317,7 +353,8 @@ def main() -> None:
             for line in errors[:20]:
                 print(f"server: {line[:300]}")
     print(
-        f"{args.chatters} chatters x 1 msg/s; {args.questions:g} questions/s over "
+        f"{args.chatters} chatters x 1 msg/s; "
+        f"{','.join(f'{r:g}' for r in args.sweep) or f'{args.questions:g}'} questions/s over "
         f"{args.askers} connections; {args.duration:g} s per phase; encoder {args.encoder}; "
         f"load average "
         f"{os.getloadavg()[0]:.1f}"
@@ -331,6 +368,14 @@ def main() -> None:
             f"{r['loop_cpu']:.0%}, threads {r['threads_cpu']:.0%}, encoder child "
             f"{r['child_cpu']:.0%}"
         )
+    if args.sweep:
+        passed = [float(n.split()[0]) for n, r in results.items() if "/s" in n and sustained(r)]
+        best = max(passed, default=0.0)
+        print(
+            f"highest sustained: {best:g} questions/s (>= {SUSTAINED_SHARE:.0%} answered, "
+            f"answers p99 < {SUSTAINED_P99_MS:g} ms) beside {args.chatters} chatters"
+        )
+        return
     alone, with_bot = results["chatters alone"], results["chatters + questions"]
     if with_bot["questions"]:
         # Same chatters in both phases: the loop's extra CPU is the questions'.
