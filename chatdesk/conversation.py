@@ -45,6 +45,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: Compare-and-set attempts at storing replies before giving up (each loses only to
 #: another process that answered meanwhile).
 _REPLY_ATTEMPTS = 5
+#: Modes in which people answer the visitor (their messages count as answered when stored).
+_PEOPLE = frozenset({Mode.QUEUED, Mode.LIVE, Mode.WAITING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +263,7 @@ class ConversationService:
         """Answer the visitor messages up to ``message``; None if another process did
         meanwhile (the caller tries again from where it got)."""
         conversation = await self._conversation(message.conversation_id)
-        if conversation.answered_seq >= message.seq:
+        if conversation.answered_seq >= message.seq and conversation.mode not in _PEOPLE:
             return []
         events: list[Event] = []
         if self.handover is not None and conversation.mode is not Mode.BOT:
@@ -291,6 +293,10 @@ class ConversationService:
                         after.append(item)
                 if any(isinstance(e, ConversationEscalated) for e in after):
                     break  # from now on people answer
+        if conversation.answered_seq >= message.seq and not (drafts or misses or after):
+            # People have the conversation: its messages count as answered once stored
+            # (ConversationStore.append_message), so there is nothing to write.
+            return events
         stored = await self.store.conversations.append_replies(
             conversation.id,
             drafts,

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from ..models import (
     MAX_PAGE,
+    Author,
     Conversation,
     LangSource,
     Message,
@@ -18,7 +19,25 @@ from ..models import (
     Votes,
 )
 
-__all__ = ["MAX_PAGE", "ConversationStore", "FeedbackStore", "miss_change"]
+__all__ = [
+    "MAX_PAGE",
+    "ConversationStore",
+    "FeedbackStore",
+    "answered_by_people",
+    "miss_change",
+]
+
+
+def answered_by_people(author: str) -> str:
+    """Return the SQL value of ``answered_seq`` in a message's append (``author``: the
+    placeholder of the message's author): a visitor's message in a conversation people
+    have counts as answered once stored, and the bot's compare-and-set is not needed
+    (one write per message instead of two). Both dialects; old values on the right."""
+    people = ", ".join(f"'{mode.value}'" for mode in (Mode.QUEUED, Mode.LIVE, Mode.WAITING))
+    return (
+        f"CASE WHEN {author} = '{Author.VISITOR.value}' AND mode IN ({people})"
+        " THEN last_seq + 1 ELSE answered_seq END"
+    )
 
 
 def miss_change(misses: Sequence[bool]) -> tuple[bool, int]:
@@ -96,7 +115,9 @@ class ConversationStore(Protocol):
 
         Assigns ``seq`` = previous last seq + 1. When ``draft.client_id`` is set and a
         message from the same author with that client id exists in the conversation,
-        nothing is stored and the existing message is returned.
+        nothing is stored and the existing message is returned. A visitor's message in a
+        conversation people have (queued, live, waiting) counts as answered once stored:
+        ``answered_seq`` moves to it in the same write (the bot does not answer there).
 
         :returns: ``(message, created)``; ``created`` is False for a de-duplicated retry.
         :raises NotFound: if the conversation does not exist.

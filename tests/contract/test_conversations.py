@@ -233,6 +233,25 @@ async def test_append_replies_is_a_compare_and_set(store: Store, make: Factory) 
     assert (conversation.last_seq, conversation.answered_seq) == (4, 4)
 
 
+async def test_a_visitor_message_counts_as_answered_once_stored_when_people_have_it(
+    store: Store, make: Factory
+) -> None:
+    cid = (await make.conversation("question")).id
+    # With the bot, a visitor's message waits for its answer (the compare-and-set above).
+    assert (await make.reload(cid)).answered_seq == 0
+    for seq, mode in enumerate((Mode.QUEUED, Mode.LIVE, Mode.WAITING), start=2):
+        await store.conversations.set_mode(cid, mode)
+        _, _, conversation = await store.conversations.append_and_read(cid, draft("still there?"))
+        assert (conversation.last_seq, conversation.answered_seq) == (seq, seq)
+        assert await make.reload(cid) == conversation
+    # The team's own messages answer nothing; a closed conversation goes back to the bot
+    # on the visitor's next message, which then waits for the bot's answer.
+    await store.conversations.append_message(cid, draft("on it", Author.OPERATOR))
+    await store.conversations.set_mode(cid, Mode.CLOSED)
+    _, _, conversation = await store.conversations.append_and_read(cid, draft("hello again"))
+    assert (conversation.last_seq, conversation.answered_seq) == (6, 4)
+
+
 async def test_racing_append_replies_store_once(store: Store, make: Factory) -> None:
     cid = (await make.conversation("question")).id
     results = await asyncio.gather(

@@ -6,6 +6,7 @@ import asyncio
 
 import asyncpg
 
+from ..conversations import answered_by_people
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS
 from .database import Connection, Database, Record
 
@@ -18,7 +19,8 @@ __all__ = ["APPEND", "FIND_RETRY", "AppendBatcher"]
 # conversation after the append, or NULLs (a retry, or no such conversation).
 APPEND = f"""
 WITH conv AS (
-    UPDATE conversations SET last_seq = last_seq + 1, updated_at = $5
+    UPDATE conversations SET last_seq = last_seq + 1, updated_at = $5,
+        answered_seq = {answered_by_people("$3")}
     WHERE id = $1 AND NOT EXISTS (
         SELECT 1 FROM messages WHERE conversation_id = $1 AND author = $3 AND client_id = $6
     )

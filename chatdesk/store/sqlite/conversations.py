@@ -23,11 +23,14 @@ from ...models import (
     new_id,
     parse_ts,
 )
-from ..conversations import MAX_PAGE, miss_change
+from ..conversations import MAX_PAGE, answered_by_people, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .help import read_votes, write_page_vote
 from .worker import SqliteWorker
+
+#: answered_seq in an append (the author is the statement's second parameter).
+_ANSWERED = answered_by_people("?")
 
 __all__ = ["SqliteConversations", "SqliteFeedback"]
 
@@ -351,9 +354,10 @@ def _append(
                 return message_row(row), False, None
         raise NotFound("no such conversation")
     conversation = conn.execute(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?"
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?,"
+        f" answered_seq = {_ANSWERED} WHERE id = ?"
         f" RETURNING {CONVERSATION_COLUMNS}",
-        (ts, conversation_id),
+        (ts, draft.author.value, conversation_id),
     ).fetchone()
     message = Message(
         id=draft.id,
