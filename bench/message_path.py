@@ -10,6 +10,8 @@ and CPU time is far less disturbed by other processes than latency is. Usage::
     .venv/bin/python bench/message_path.py [--visitors 1] [--rounds 7] [--messages 3000]
     # a store that has grown: 500,000 earlier messages first
     .venv/bin/python bench/message_path.py --visitors 100 --history 500000
+    # conversations waiting for a person (the desk's side of each message too)
+    .venv/bin/python bench/message_path.py --visitors 100 --escalated
     # another commit: git archive <commit> chatdesk | tar -x -C /tmp/old
     PYTHONPATH=/tmp/old .venv/bin/python bench/message_path.py
 """
@@ -81,7 +83,9 @@ async def fill(app: web.Application, conversation_ids: list[str], messages: int)
     )
 
 
-async def measure(visitors: int, rounds: int, messages: int, history: int = 0) -> list[float]:
+async def measure(
+    visitors: int, rounds: int, messages: int, history: int = 0, escalated: bool = False
+) -> list[float]:
     data = Path(tempfile.mkdtemp(prefix="chatdesk-path-"))
     settings = Settings(
         data_dir=data, knowledge_dir=None, config_file=data / "none.toml", log_level="WARNING"
@@ -101,17 +105,24 @@ async def measure(visitors: int, rounds: int, messages: int, history: int = 0) -
         ]
         if history:
             await fill(app, ids, history)
+        if escalated:  # asked for a person; nobody is online, so the ticket waits
+            for conversation_id in ids:
+                await publisher.publish(
+                    await app[SERVICES].escalation.visitor_asked(conversation_id)
+                )
         sent = 0
 
         async def visitor(conversation_id: str, n: int) -> None:
             nonlocal sent
             for _ in range(n):
                 sent += 1
-                message, events, _ = await conversations.visitor_said(
+                message, events, follow_up = await conversations.visitor_said(
                     conversation_id, client_id=f"c{sent}", text=TEXT
                 )
                 await publisher.publish(events)
                 message.to_payload()  # the ack
+                if follow_up:  # what VisitorNamespace._respond does next (escalated)
+                    await publisher.publish(await conversations.respond(message))
 
         per_round = max(1, messages // visitors)
         cpu_per_message = []
@@ -133,15 +144,23 @@ def main() -> None:
     parser.add_argument(
         "--history", type=int, default=0, help="earlier messages in the store (e.g. 500000)"
     )
+    parser.add_argument(
+        "--escalated",
+        action="store_true",
+        help="conversations waiting for a person: the desk's side of each message too",
+    )
     parser.add_argument("--cpu", type=int, default=0, help="pin to this CPU (-1: no pinning)")
     args = parser.parse_args()
     if args.cpu >= 0:
         os.sched_setaffinity(0, {args.cpu})
-    values = asyncio.run(measure(args.visitors, args.rounds, args.messages, args.history))
+    values = asyncio.run(
+        measure(args.visitors, args.rounds, args.messages, args.history, args.escalated)
+    )
     print(
         f"chatdesk from {Path(chatdesk.__file__).parent}, {args.visitors} visitor(s): CPU per "
         f"message min {min(values):.0f} µs, median {statistics.median(values):.0f} µs "
-        f"({args.rounds} rounds of {args.messages}, {args.history:,} earlier messages)"
+        f"({args.rounds} rounds of {args.messages}, {args.history:,} earlier messages"
+        f"{', escalated' if args.escalated else ''})"
     )
 
 
