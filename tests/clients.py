@@ -87,6 +87,12 @@ class VisitorClient:
             msgspec.convert(ack, ACKS[self.namespace][event])  # type: ignore[index]
         return ack
 
+    async def bot_reply(self) -> dict[str, Any]:
+        """Return the next message by the bot (skipping the echo of the visitor's own)."""
+        while (message := await self.next("message"))["author"] != "bot":
+            pass
+        return dict(message)
+
     async def say(self, text: str, client_id: str | None = None) -> dict[str, Any]:
         """Send a message; return the message from a successful ack."""
         ack = await self.call("message", {"client_id": client_id or _new_id(), "text": text})

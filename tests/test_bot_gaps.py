@@ -79,13 +79,6 @@ def test_misses_are_grouped_by_meaning_with_proposals(bot: Bot) -> None:
     }
 
 
-async def bot_reply(visitor: Any) -> dict[str, Any]:
-    while True:
-        message = await visitor.next("message")
-        if message["author"] == "bot":
-            return dict(message)
-
-
 @pytest.fixture(params=STORE_BACKENDS)
 async def database(request: pytest.FixtureRequest) -> AsyncIterator[dict[str, str]]:
     """The desk's database as settings: SQLite in the data dir, or a fresh PostgreSQL."""
@@ -113,17 +106,17 @@ async def test_the_store_keeps_misses_and_kb_gaps_reads_them(
     await alice.connect({"lang": "en"})
     for text in ("how do I point my domain to your servers", "change the DNS of my domain"):
         await alice.say(text)
-        assert (await bot_reply(alice))["kind"] in ("no_answer", "suggest")
+        assert (await alice.bot_reply())["kind"] in ("no_answer", "suggest")
     await alice.say("where can I download my invoices as PDF?")
-    answer = await bot_reply(alice)
+    answer = await alice.bot_reply()
     assert answer["kind"] == "answer"
     await alice.call("feedback", {"message_id": answer["id"], "useful": False})
     bob = new_client(server)
     await bob.connect({"lang": "fr"})
     await bob.say("comment modifier les DNS de mon domaine")
-    await bot_reply(bob)
+    await bob.bot_reply()
     await bob.say("je veux parler à un conseiller")
-    await bot_reply(bob)
+    await bob.bot_reply()
     await server.app[VISITORS].drain()
 
     misses = await store.feedback.misses(since=before)

@@ -147,23 +147,16 @@ def test_a_french_only_entry_answers_a_dutch_question(knowledge_dir: Path) -> No
     assert lexical.decide("mijn betaling is mislukt", "nl").entry_id != "payment-failed"
 
 
-async def bot_reply(visitor: Any) -> dict[str, Any]:
-    while True:
-        message = await visitor.next("message")
-        if message["author"] == "bot":
-            return dict(message)
-
-
 async def test_through_the_socket(start_server: Any, new_client: Any, knowledge_dir: Path) -> None:
     server = await start_server(knowledge_dir=knowledge_dir)
     visitor = new_client(server)
     await visitor.connect({"lang": "nl"})
     await visitor.say("Hallo!")
-    hello = await bot_reply(visitor)
+    hello = await visitor.bot_reply()
     assert (hello["kind"], hello["lang"], hello["offer_person"]) == ("small_talk", "nl", False)
     assert hello["text"] == "Hallo! Waarmee kan ik u helpen?"
     await visitor.say("mijn betaling is mislukt")
-    answer = await bot_reply(visitor)
+    answer = await visitor.bot_reply()
     assert (answer["kind"], answer["entry_id"]) == ("answer", "payment-failed")
     assert (answer["lang"], answer["answer_lang"]) == ("nl", "fr")
     assert answer["note"] == "Dit antwoord bestaat alleen in het Frans:"
@@ -172,5 +165,5 @@ async def test_through_the_socket(start_server: Any, new_client: Any, knowledge_
     # Thanks are not misses: two in a row do not offer a person.
     for _ in range(2):
         await visitor.say("bedankt")
-        thanks = await bot_reply(visitor)
+        thanks = await visitor.bot_reply()
         assert thanks["kind"] == "small_talk" and thanks["offer_person"] is False

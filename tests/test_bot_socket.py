@@ -20,14 +20,6 @@ async def server(start_server: Any) -> Any:
     return await start_server(knowledge_dir=FIXTURE)
 
 
-async def bot_reply(visitor: Any) -> dict[str, Any]:
-    """Return the next bot message (skipping the echo of the visitor's own)."""
-    while True:
-        message = await visitor.next("message")
-        if message["author"] == "bot":
-            return dict(message)
-
-
 async def settle(server: Any) -> None:
     """Wait until the server has finished every bot reply under way."""
     await server.app[VISITORS].drain()
@@ -47,7 +39,7 @@ async def test_session_carries_the_bots_greeting(visitor_factory: Any) -> None:
 async def test_question_gets_an_answer_with_its_entry(visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "en"})
     question = await v.say("where can I download my invoices as PDF?")
-    answer = await bot_reply(v)
+    answer = await v.bot_reply()
     assert answer["seq"] == question["seq"] + 1
     assert answer["kind"] == "answer" and answer["entry_id"] == "invoices"
     assert 0.5 < answer["confidence"] <= 1.0
@@ -65,7 +57,7 @@ async def test_question_gets_an_answer_with_its_entry(visitor_factory: Any) -> N
 async def test_answer_html_is_sanitised(visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "fr"})
     await v.say("j'ai oublié mon mot de passe")
-    answer = await bot_reply(v)
+    answer = await v.bot_reply()
     assert answer["entry_id"] == "password-reset"
     assert "<script>" not in answer["html"] and "&lt;script&gt;" in answer["html"]
 
@@ -73,7 +65,7 @@ async def test_answer_html_is_sanitised(visitor_factory: Any) -> None:
 async def test_rating_is_stored(server: Any, visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "nl"})
     await v.say("waar vind ik mijn facturen")
-    answer = await bot_reply(v)
+    answer = await v.bot_reply()
     assert await v.call("feedback", {"message_id": answer["id"], "useful": True}) == {"ok": True}
     assert await server.app[STORE].feedback.feedback_summary() == {"invoices": (1, 0)}
     # Changing one's mind replaces the rating.
@@ -89,7 +81,7 @@ async def test_rating_only_own_bot_messages(visitor_factory: Any) -> None:
     alice = await visitor_factory({"lang": "en"})
     bob = await visitor_factory({"lang": "en"})
     own = await alice.say("where are my invoices?")
-    answer = await bot_reply(alice)
+    answer = await alice.bot_reply()
     for who, message_id in ((alice, own["id"]), (bob, answer["id"]), (alice, "nope")):
         ack = await who.call("feedback", {"message_id": message_id, "useful": True})
         assert ack["ok"] is False and ack["error"]["code"] == "not_found"
@@ -104,7 +96,7 @@ async def test_choosing_a_suggestion(server: Any, visitor_factory: Any) -> None:
     chosen = ack["message"]
     assert chosen["author"] == "visitor" and chosen["choice"] == "payment-methods"
     assert chosen["text"] == "Quels moyens de paiement acceptez-vous ?"
-    answer = await bot_reply(v)
+    answer = await v.bot_reply()
     assert answer["entry_id"] == "payment-methods" and answer["confidence"] == 1.0
     again = await v.call("choose", {"entry_id": "payment-methods", "client_id": "pick-1"})
     assert again == ack  # a retried choice is not answered twice
@@ -115,7 +107,7 @@ async def test_choosing_a_suggestion(server: Any, visitor_factory: Any) -> None:
 async def test_unsure_bot_suggests(visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "en"})
     await v.say("payment")
-    reply = await bot_reply(v)
+    reply = await v.bot_reply()
     assert reply["kind"] in ("suggest", "answer")
     if reply["kind"] == "suggest":
         assert reply["suggestions"] and reply["entry_id"] is None
@@ -126,7 +118,7 @@ async def test_asking_for_a_person_escalates_and_silences_the_bot(
 ) -> None:
     v = await visitor_factory({"lang": "fr"})
     await v.say("je veux parler à un conseiller")
-    reply = await bot_reply(v)
+    reply = await v.bot_reply()
     assert reply["kind"] == "escalated"
     escalated = await v.next("escalated")
     assert escalated["reason"] == "visitor_request"
@@ -154,7 +146,7 @@ async def test_asking_for_a_person_escalates_and_silences_the_bot(
 async def test_escalating_entry_answers_then_hands_over(visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "en"})
     await v.say("I dispute a refund")
-    reply = await bot_reply(v)
+    reply = await v.bot_reply()
     assert (
         reply["entry_id"] == "refund-dispute"
         and reply["text"] == "I'm passing you to our billing team."
@@ -170,9 +162,9 @@ async def test_escalating_entry_answers_then_hands_over(visitor_factory: Any) ->
 async def test_two_misses_in_a_row_offer_a_person(server: Any, visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "en"})
     await v.say("what is the capital of australia")
-    first = await bot_reply(v)
+    first = await v.bot_reply()
     await v.say("how tall is the eiffel tower")
-    second = await bot_reply(v)
+    second = await v.bot_reply()
     assert first["kind"] in ("suggest", "no_answer") and second["kind"] in ("suggest", "no_answer")
     assert second["offer_person"] is True
 
@@ -191,7 +183,7 @@ async def test_the_encoder_process_answers_over_the_socket(
     v = new_client(server)
     await v.connect({"lang": "en"})
     await v.say("where can I download my invoices as PDF?")
-    answer = await bot_reply(v)
+    answer = await v.bot_reply()
     assert answer["kind"] == "answer" and answer["entry_id"] == "invoices"
     pid = encoder.pid
     assert pid is not None and pid != os.getpid()

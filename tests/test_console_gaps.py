@@ -20,7 +20,7 @@ from chatdesk.models import utcnow
 from chatdesk.web.appkeys import SERVICES, SETTINGS
 
 from .desk import Clock
-from .test_bot_gaps import FIXTURE, bot_reply
+from .test_bot_gaps import FIXTURE
 from .test_console_http import PASSWORD, login
 
 DNS = (
@@ -47,11 +47,11 @@ async def desk(start_server: Any, new_client: Any) -> Any:
         visitor = new_client(server)
         await visitor.connect({"lang": lang})
         await visitor.say(text)
-        assert (await bot_reply(visitor))["kind"] in ("no_answer", "suggest"), text
+        assert (await visitor.bot_reply())["kind"] in ("no_answer", "suggest"), text
     visitor = new_client(server)
     await visitor.connect({"lang": "en"})
     await visitor.say(PDF)
-    answer = await bot_reply(visitor)
+    answer = await visitor.bot_reply()
     assert answer["kind"] == "answer"
     await visitor.call("feedback", {"message_id": answer["id"], "useful": False})
     await server.app[VISITORS].drain()

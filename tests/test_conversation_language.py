@@ -18,13 +18,6 @@ async def server(start_server: Any) -> Any:
     return await start_server(knowledge_dir=FIXTURE)
 
 
-async def bot_reply(visitor: Any) -> dict[str, Any]:
-    while True:
-        message = await visitor.next("message")
-        if message["author"] == "bot":
-            return dict(message)
-
-
 async def test_browser_language_is_followed_until_the_visitor_writes_another(
     server: Any, visitor_factory: Any
 ) -> None:
@@ -33,7 +26,7 @@ async def test_browser_language_is_followed_until_the_visitor_writes_another(
     await v.say(DUTCH)
     switched = await v.next("lang")
     assert switched["lang"] == "nl" and switched["bot"]["name"] == "Testbot"
-    answer = await bot_reply(v)
+    answer = await v.bot_reply()
     assert answer["lang"] == "nl" and answer["entry_id"] == "invoices"
     # Escalating now speaks Dutch too (system lines), and a reconnect keeps Dutch.
     assert (await v.call("escalate", {}))["ok"] is True
@@ -49,7 +42,7 @@ async def test_site_language_is_not_switched_by_what_the_visitor_writes(
 ) -> None:
     v = await visitor_factory({"lang": "fr", "lang_source": "site"})
     await v.say(DUTCH)
-    await bot_reply(v)
+    await v.bot_reply()
     await server.app[VISITORS].drain()
     assert v.pending("lang") == []
     again = await visitor_factory({"token": v.token, "lang": "en", "lang_source": "browser"})
@@ -69,7 +62,7 @@ async def test_the_visitor_choice_switches_every_tab_without_reconnecting(
     browser = await visitor_factory({"token": v.token, "lang": "fr", "lang_source": "browser"})
     assert browser.session["lang"] == "nl"
     await v.say("Where can I download my invoices as PDF?")
-    assert (await bot_reply(v))["lang"] == "nl"
+    assert (await v.bot_reply())["lang"] == "nl"
     again = await visitor_factory({"token": v.token, "lang": "en", "lang_source": "site"})
     assert again.session["lang"] == "en"
     refused = await v.call("lang", {"lang": "de"})

@@ -37,9 +37,7 @@ async def test_metrics_tell_what_this_process_did(start_server: Any, new_client:
     visitor = new_client(server)
     await visitor.connect({"lang": "fr"})
     await visitor.say("Où trouver mes factures ?")
-    # The bot's answer (the first message event is the visitor's own, to every tab).
-    while (await visitor.next("message"))["author"] != "bot":
-        pass
+    await visitor.bot_reply()  # not the first message event: that is the visitor's own
     await visitor.call("escalate", {})
 
     samples = await scrape(server)

@@ -50,8 +50,7 @@ async def visitor_asking(desk: Desk, text: str) -> tuple[VisitorClient, str]:
     await visitor.say(text)
     # The bot answers every message; wait for it so that its reply cannot land after
     # what a test publishes next (it would then be the conversation's last bot message).
-    while (await visitor.next("message"))["author"] != "bot":
-        pass
+    await visitor.bot_reply()
     escalated = await visitor.call("escalate", {})
     assert escalated["ok"], escalated
     return visitor, str(visitor.session["conversation_id"])

@@ -40,8 +40,7 @@ async def ask(url: str, lang: str, text: str) -> dict[str, Any]:
     try:
         await visitor.connect({"lang": lang})
         await visitor.say(text)
-        while (message := await visitor.next("message"))["author"] != "bot":
-            pass
+        message = await visitor.bot_reply()
         if message["kind"] == "answer":
             await visitor.call("feedback", {"message_id": message["id"], "useful": False})
         return dict(message)

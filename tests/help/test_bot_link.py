@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from ..clients import VisitorClient
 from .conftest import HelpDesk
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-async def bot_reply(visitor: VisitorClient) -> dict[str, Any]:
-    while True:
-        message = await visitor.next("message")
-        if message["author"] == "bot":
-            return dict(message)
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
@@ -26,7 +17,7 @@ async def test_an_answer_with_an_article_links_to_its_page(desk: HelpDesk, lang:
         await visitor.connect({"lang": lang})
         ack = await visitor.call("choose", {"entry_id": "password-reset"})
         assert ack["ok"], ack
-        answer = await bot_reply(visitor)
+        answer = await visitor.bot_reply()
         assert answer["kind"] == "answer" and answer["entry_id"] == "password-reset"
         assert answer["article_url"] == f"/help/{lang}/password-reset"
         assert "12" in answer["text"]  # still the bot's own short answer
@@ -34,7 +25,7 @@ async def test_an_answer_with_an_article_links_to_its_page(desk: HelpDesk, lang:
         assert page.status == 200 and "<h2>" in await page.text()  # the longer one
         # An entry without an article: no link.
         await visitor.call("choose", {"entry_id": "invoices"})
-        other = await bot_reply(visitor)
+        other = await visitor.bot_reply()
         assert other["entry_id"] == "invoices" and "article_url" not in other
     finally:
         await visitor.close()

@@ -83,7 +83,7 @@ async def test_the_saas_desk_keeps_its_promises(start_preset: StartPreset) -> No
     visitor = await desk.visitor("nl")
     assert visitor.session["bot"]["name"] == "Immo"
     await visitor.say("hoe zet ik mijn woning online op de portaalsites")
-    reply = await bot_reply(visitor)
+    reply = await visitor.bot_reply()
     assert "Publiceren" in reply["text"], reply
     article = reply.get("article_url")
     assert article, reply
@@ -119,14 +119,3 @@ async def test_the_saas_desk_keeps_its_promises(start_preset: StartPreset) -> No
         await page.goto(article if article.startswith("http") else desk.url + article)
         await expect(page.get_by_role("heading", name="Een zoekertje publiceren")).to_be_visible()
         await expect(page.get_by_text("minstens vijf foto's")).to_be_visible()
-
-
-async def bot_reply(visitor: object) -> dict[str, object]:
-    """The bot's next message (the visitor's own echo skipped)."""
-    from ..clients import VisitorClient
-
-    assert isinstance(visitor, VisitorClient)
-    while True:
-        message = await visitor.next("message")
-        if message["author"] == "bot":
-            return dict(message)
