@@ -15,6 +15,7 @@ from .errors import InvalidPayload, InvalidToken, NotFound
 from .events import ConversationEscalated, Event, LanguageChanged, MessagePosted, TypingChanged
 from .models import (
     MAX_PAGE,
+    PEOPLE_MODES,
     Author,
     BotMiss,
     Conversation,
@@ -45,8 +46,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: Compare-and-set attempts at storing replies before giving up (each loses only to
 #: another process that answered meanwhile).
 _REPLY_ATTEMPTS = 5
-#: Modes in which people answer the visitor (their messages count as answered when stored).
-_PEOPLE = frozenset({Mode.QUEUED, Mode.LIVE, Mode.WAITING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +262,7 @@ class ConversationService:
         """Answer the visitor messages up to ``message``; None if another process did
         meanwhile (the caller tries again from where it got)."""
         conversation = await self._conversation(message.conversation_id)
-        if conversation.answered_seq >= message.seq and conversation.mode not in _PEOPLE:
+        if conversation.answered_seq >= message.seq and conversation.mode not in PEOPLE_MODES:
             return []
         events: list[Event] = []
         if self.handover is not None and conversation.mode is not Mode.BOT:

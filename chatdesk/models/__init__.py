@@ -5,6 +5,7 @@ from __future__ import annotations
 from .clock import format_ts, new_id, parse_ts, utcnow
 from .conversations import (
     MAX_PAGE,
+    PEOPLE_MODES,
     Author,
     BotMiss,
     Conversation,
@@ -39,6 +40,7 @@ from .tickets import (
 __all__ = [
     "ACTIVE",
     "MAX_PAGE",
+    "PEOPLE_MODES",
     "ApiToken",
     "Attachment",
     "Author",

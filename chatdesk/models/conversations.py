@@ -12,6 +12,7 @@ from .clock import format_ts, new_sortable_id, utcnow
 
 __all__ = [
     "MAX_PAGE",
+    "PEOPLE_MODES",
     "Author",
     "BotMiss",
     "Conversation",
@@ -36,6 +37,10 @@ class Mode(StrEnum):
     LIVE = "live"  # an operator has it
     WAITING = "waiting"  # escalated while nobody could take it: the ticket waits
     CLOSED = "closed"  # an operator closed it; a new visitor message reopens it
+
+
+#: The modes in which people, not the bot, answer the visitor.
+PEOPLE_MODES = frozenset({Mode.QUEUED, Mode.LIVE, Mode.WAITING})
 
 
 class LangSource(StrEnum):

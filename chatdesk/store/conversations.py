@@ -8,6 +8,7 @@ from typing import Protocol
 
 from ..models import (
     MAX_PAGE,
+    PEOPLE_MODES,
     Author,
     Conversation,
     LangSource,
@@ -33,7 +34,7 @@ def answered_by_people(author: str) -> str:
     placeholder of the message's author): a visitor's message in a conversation people
     have counts as answered once stored, and the bot's compare-and-set is not needed
     (one write per message instead of two). Both dialects; old values on the right."""
-    people = ", ".join(f"'{mode.value}'" for mode in (Mode.QUEUED, Mode.LIVE, Mode.WAITING))
+    people = ", ".join(f"'{mode.value}'" for mode in sorted(PEOPLE_MODES))
     return (
         f"CASE WHEN {author} = '{Author.VISITOR.value}' AND mode IN ({people})"
         " THEN last_seq + 1 ELSE answered_seq END"

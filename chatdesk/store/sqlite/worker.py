@@ -59,10 +59,9 @@ class SqliteWorker:
     event loop's own thread (:meth:`run_inline`, :meth:`read_inline`) while the worker
     thread has nothing to do: queued during one turn of the loop, run back to back at its
     end in one transaction (none for reads alone), and one commit for all of them before
-    any is answered. With ``synchronous=NORMAL``
-    that commit writes the WAL without waiting for the disk (~50 µs), which costs the loop
-    less than handing the job to a thread on the same CPU and waking the loop again
-    (bench/README.md, "Hot path").
+    any is answered. With ``synchronous=NORMAL`` that commit writes the WAL without
+    waiting for the disk (~50 µs), which costs the loop less than handing the job to a
+    thread on the same CPU and waking the loop again (bench/README.md, "Hot path").
     """
 
     def __init__(
@@ -333,8 +332,9 @@ def _run_jobs(
 
     :raises sqlite3.Error: if the transaction itself failed (then rolled back).
     """
-    # SAVEPOINT and RELEASE cost two statements per job: a tenth of the loop's time
-    # on the chat's hot path, where a batch is usually one message (bench/README.md).
+    # SAVEPOINT and RELEASE are two statements more per job, where a batch is usually
+    # one message (this function's own statements, COMMIT included, were 7% of the
+    # loop's busy samples in one profile: bench/README.md, "Fifth pass").
     guarded = sum(write for _, write in jobs) > 1
     outcomes: list[tuple[Any, BaseException | None]] = []
     try:
