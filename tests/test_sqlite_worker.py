@@ -83,6 +83,30 @@ async def test_a_failing_inline_job_undoes_only_itself(traced: Traced) -> None:
     assert [n for n, _ in traced.stored()] == [1, 2]
 
 
+async def test_a_batch_runs_without_savepoints_until_a_job_fails(traced: Traced) -> None:
+    def missing(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO t VALUES (100, 'x')")
+        raise NotFound("no such thing")
+
+    traced.statements.clear()
+    outcomes: tuple[object, ...] = await asyncio.gather(
+        traced.worker.run_inline(insert(1)),
+        traced.worker.run_inline(missing),
+        traced.worker.run_inline(insert(2)),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == 1 and isinstance(outcomes[1], NotFound) and outcomes[2] == 2
+    # First together; at the failure, everything is undone and run again, each writer
+    # in a savepoint of its own; then one commit.
+    first = traced.statements.index("ROLLBACK")
+    assert "SAVEPOINT job" not in traced.statements[:first]
+    again = traced.statements[first + 1 :]
+    assert again[0] == "BEGIN IMMEDIATE" and again[-1] == "COMMIT"
+    assert again.count("SAVEPOINT job") == 3 and again.count("ROLLBACK TO job") == 1
+    assert traced.commits() == 1
+    assert [n for n, _ in traced.stored()] == [1, 2]
+
+
 def count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM t").fetchone()[0])
 
@@ -118,7 +142,8 @@ async def test_reads_alone_open_no_transaction_and_reads_with_writes_share_their
     traced.statements.clear()
     assert await asyncio.gather(*(traced.worker.read_inline(count) for _ in range(3))) == [1] * 3
     assert [s.split()[0] for s in traced.statements] == ["SELECT"] * 3
-    # In one turn with writes: in their transaction, after them, and not in savepoints.
+    # In one turn with writes: in their transaction, after them; no savepoints while no
+    # job fails.
     traced.statements.clear()
     seen = await asyncio.gather(
         traced.worker.run_inline(insert(2)),
@@ -128,7 +153,7 @@ async def test_reads_alone_open_no_transaction_and_reads_with_writes_share_their
     )
     assert seen == [2, 2, 3, 3]
     assert traced.statements.count("BEGIN IMMEDIATE") == 1 and traced.commits() == 1
-    assert traced.statements.count("SAVEPOINT job") == 2  # the two writes only
+    assert traced.statements.count("SAVEPOINT job") == 0
 
 
 async def test_inline_jobs_of_one_turn_run_back_to_back_at_its_end(traced: Traced) -> None:

@@ -325,36 +325,31 @@ def _run_jobs(
 ) -> list[tuple[Any, BaseException | None]]:
     """Run ``jobs`` (each a function and whether it writes) in the open transaction, then
     commit; return each one's value or error (a domain error as raised, anything else as
-    a :class:`StoreError`). A failing job undoes only itself: when two or more write,
-    each of those runs in its own savepoint; a lone writer's failure rolls the
-    transaction back (the reads in it have their answers), and the jobs after it run in
-    autocommit.
+    a :class:`StoreError`). A failing job undoes only itself.
+
+    The jobs first run back to back with nothing between them. Only if one fails is the
+    transaction rolled back and the batch run again, each writer in its own savepoint:
+    ``SAVEPOINT`` and ``RELEASE`` are two statements more per job, for a failure that
+    the hot path almost never sees (a job's writes are all undone by the rollback, and a
+    job run again sees what it saw the first time).
 
     :raises sqlite3.Error: if the transaction itself failed (then rolled back).
     """
-    # SAVEPOINT and RELEASE are two statements more per job, where a batch is usually
-    # one message (this function's own statements, COMMIT included, were 7% of the
-    # loop's busy samples in one profile: bench/README.md, "Fifth pass").
-    guarded = sum(write for _, write in jobs) > 1
-    outcomes: list[tuple[Any, BaseException | None]] = []
     try:
-        for fn, write in jobs:
-            saved = guarded and write
-            if saved:
-                conn.execute("SAVEPOINT job")
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        for fn, _ in jobs:
             try:
-                value = fn(conn)
-            except Exception as exc:
-                if saved:
-                    conn.execute("ROLLBACK TO job")
-                elif write and conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                error = exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
-                outcomes.append((None, error))
-            else:
-                outcomes.append((value, None))
-            if saved:
-                conn.execute("RELEASE job")
+                outcomes.append((fn(conn), None))
+            except Exception:
+                break
+        else:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+            return outcomes
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+        outcomes = [_run_saved(conn, fn, write) for fn, write in jobs]
         if conn.in_transaction:
             conn.execute("COMMIT")
     except sqlite3.Error:
@@ -362,6 +357,25 @@ def _run_jobs(
             conn.execute("ROLLBACK")
         raise
     return outcomes
+
+
+def _run_saved(
+    conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], Any], write: bool
+) -> tuple[Any, BaseException | None]:
+    """Run one job of a batch that failed once; a writer in a savepoint of its own."""
+    saved = write and conn.in_transaction
+    if saved:
+        conn.execute("SAVEPOINT job")
+    try:
+        value = fn(conn)
+    except Exception as exc:
+        if saved:
+            conn.execute("ROLLBACK TO job")
+            conn.execute("RELEASE job")
+        return None, exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
+    if saved:
+        conn.execute("RELEASE job")
+    return value, None
 
 
 def _as_store_error(exc: BaseException) -> StoreError:
