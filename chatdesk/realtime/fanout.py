@@ -11,12 +11,14 @@ from typing import Any
 import socketio
 from redis.asyncio import Redis
 
+from .sends import DirectSendManager
+
 __all__ = ["BoundedRedisManager"]
 
 log = logging.getLogger(__name__)
 
 
-class BoundedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+class BoundedRedisManager(socketio.AsyncRedisManager, DirectSendManager):  # type: ignore[misc]
     """``AsyncRedisManager`` that publishes through a client on a bounded pool.
 
     python-socketio builds its Redis client with ``Redis.from_url()``: redis-py's default
@@ -24,7 +26,8 @@ class BoundedRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     (../shared/PERFORMANCE.md). The manager has no option for a pool, so its one client
     factory, ``_redis_connect``, is replaced: publishes use ``redis``'s bounded pool, and
     the listener gets a connection of its own, so a busy pool never delays what other
-    processes send here. Publishes are batched (:meth:`_publish`). Usage::
+    processes send here. Publishes are batched (:meth:`_publish`). What reaches this
+    process goes out as :class:`DirectSendManager` sends it. Usage::
 
         redis = connect_redis(settings)
         sio = socketio.AsyncServer(client_manager=BoundedRedisManager(redis, url))

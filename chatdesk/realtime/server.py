@@ -14,6 +14,7 @@ from ..wire import SocketJson
 from .engine import install_quiet_websocket
 from .fanout import BoundedRedisManager
 from .origins import OriginPolicy
+from .sends import DirectSendManager
 
 __all__ = ["create_sio", "websocket_compression"]
 
@@ -24,7 +25,7 @@ def create_sio(settings: Settings, redis: Redis | None = None) -> socketio.Async
     :param redis: the process's Redis client: emits then reach the clients of every
         process through Redis (:class:`BoundedRedisManager`); None: this process only.
     """
-    manager = None
+    manager: socketio.AsyncManager = DirectSendManager()
     if redis is not None:
         manager = BoundedRedisManager(redis, settings.redis_url)
     sio = socketio.AsyncServer(

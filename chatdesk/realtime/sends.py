@@ -1,0 +1,72 @@
+"""python-socketio's client manager, sending an event to its recipients without a task each."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+from engineio import packet as eio_packet
+from socketio import packet
+
+__all__ = ["DirectSendManager"]
+
+log = logging.getLogger(__name__)
+
+
+class DirectSendManager(socketio.AsyncManager):  # type: ignore[misc]
+    """``AsyncManager`` whose :meth:`emit` hands the packet to each recipient in turn.
+
+    python-socketio's own starts a task per recipient and waits for them all: for the
+    usual event of one recipient (a visitor's message echoed to their room) that is a
+    task, its first step in the next turn of the loop and an ``asyncio.wait``, ~40% of
+    the cost of publishing a message (bench/README.md, "Sixth pass"). A send only puts
+    the packet on the Engine.IO socket's unbounded queue (its writer task sends it), so
+    doing them in turn delays no one. A send that fails (the connection just closed) is
+    logged and the others still go out, as with the tasks.
+
+    Events with an ack callback keep python-socketio's way (a packet per recipient).
+    :class:`~chatdesk.realtime.fanout.BoundedRedisManager` inherits this for the events
+    it delivers in this process.
+    """
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: str | None = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if callback is not None:
+            await super().emit(
+                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to
+            )
+            return
+        room = to or room
+        if namespace not in self.rooms:
+            return
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        recipients = [
+            eio_sid for sid, eio_sid in self.get_participants(namespace, room) if sid not in skip
+        ]
+        if not recipients:
+            return  # nothing to encode
+        # python-socketio's rule: a tuple is several arguments.
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        encoded = self.server.packet_class(
+            packet.EVENT, namespace=namespace, data=[event, *args]
+        ).encode()
+        packets = [
+            eio_packet.Packet(eio_packet.MESSAGE, p)
+            for p in (encoded if isinstance(encoded, list) else [encoded])
+        ]
+        for eio_sid in recipients:
+            for pkt in packets:
+                try:
+                    await self.server._send_eio_packet(eio_sid, pkt)
+                except Exception:  # one recipient's failure must not stop the others
+                    log.warning("could not send %r to %s", event, eio_sid, exc_info=True)
