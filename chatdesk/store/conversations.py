@@ -21,9 +21,11 @@ from ..models import (
 )
 
 __all__ = [
+    "BY_ACTIVITY",
     "MAX_PAGE",
     "ConversationStore",
     "FeedbackStore",
+    "active_minute",
     "answered_by_people",
     "miss_change",
 ]
@@ -39,6 +41,16 @@ def answered_by_people(author: str) -> str:
         f"CASE WHEN {author} = '{Author.VISITOR.value}' AND mode IN ({people})"
         " THEN last_seq + 1 ELSE answered_seq END"
     )
+
+
+def active_minute(ts: str) -> str:
+    """Return the minute of a stored time (``format_ts``'s text), which orders the inbox
+    (its index moves once a minute per conversation, not at every message)."""
+    return ts[:16]
+
+
+#: The inbox's order by last activity: by the indexed minute, then within it exactly.
+BY_ACTIVITY = "c.active_minute DESC, c.updated_at DESC"
 
 
 def miss_change(misses: Sequence[bool]) -> tuple[bool, int]:

@@ -103,6 +103,31 @@ async def test_all_view_lists_active_conversations_most_recent_first(
     assert [s.conversation.id for s in limited] == [first.id, third.id]
 
 
+async def test_all_view_orders_to_the_millisecond_within_a_minute_and_across_them(
+    store: Store, make: Factory
+) -> None:
+    # The store indexes the minute of the last activity (written once a minute) and sorts
+    # within it by the time itself: the order must not show it.
+    one = await make.conversation("un", at=T0)
+    two = await make.conversation("deux", at=T0)
+    three = await make.conversation("trois", at=T0)
+    for conversation, seconds in ((one, 10.001), (two, 10.002), (three, 9.5)):
+        await store.conversations.append_message(
+            conversation.id, draft("re", ts=later(seconds=seconds))
+        )
+    summaries = await store.queries.summaries(InboxView.ALL)
+    assert [s.conversation.id for s in summaries] == [two.id, one.id, three.id]
+    # Later in the same minute, then in the next minute: the most recent activity first;
+    # a message stamped earlier (another process's clock) moves nothing back.
+    await store.conversations.append_message(three.id, draft("and", ts=later(seconds=30)))
+    await store.conversations.append_message(one.id, draft("so", ts=later(minutes=1)))
+    summaries = await store.queries.summaries(InboxView.ALL)
+    assert [s.conversation.id for s in summaries] == [one.id, three.id, two.id]
+    await store.conversations.append_message(one.id, draft("late", ts=later(seconds=1)))
+    summaries = await store.queries.summaries(InboxView.ALL, limit=2)
+    assert [s.conversation.id for s in summaries] == [one.id, three.id]
+
+
 async def test_all_view_lists_escalated_conversations(store: Store, make: Factory) -> None:
     ann = await make.operator("Ann")
     live, _ = await make.live(ann)

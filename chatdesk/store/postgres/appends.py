@@ -16,10 +16,12 @@ __all__ = ["APPEND", "FIND_RETRY", "AppendBatcher"]
 # concurrent appends, and the UPDATE re-reads last_seq once it has the lock. The retry check
 # reads the statement's snapshot; a twin committed meanwhile makes the INSERT hit the unique
 # index on client ids, which undoes the statement. It always returns one row: the
-# conversation after the append, or NULLs (a retry, or no such conversation).
+# conversation after the append, or NULLs (a retry, or no such conversation). The inbox's
+# minute mostly keeps its value, which leaves its index alone (a HOT update).
 APPEND = f"""
 WITH conv AS (
-    UPDATE conversations SET last_seq = last_seq + 1, updated_at = $5,
+    UPDATE conversations SET last_seq = last_seq + 1, updated_at = GREATEST(updated_at, $5),
+        active_minute = GREATEST(active_minute, substr($5, 1, 16)),
         answered_seq = {answered_by_people("$3")}
     WHERE id = $1 AND NOT EXISTS (
         SELECT 1 FROM messages WHERE conversation_id = $1 AND author = $3 AND client_id = $6

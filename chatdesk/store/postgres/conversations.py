@@ -36,7 +36,8 @@ __all__ = ["PostgresConversations", "PostgresFeedback"]
 _REPLIES = f"""
 WITH conv AS (
     UPDATE conversations SET answered_seq = $2, last_seq = last_seq + $4,
-        updated_at = COALESCE($5, updated_at),
+        updated_at = GREATEST(updated_at, COALESCE($5, updated_at)),
+        active_minute = GREATEST(active_minute, COALESCE(substr($5, 1, 16), active_minute)),
         bot_misses = CASE WHEN $12 THEN 0 ELSE bot_misses END + $13
     WHERE id = $1 AND answered_seq = $3
     RETURNING last_seq
@@ -82,8 +83,8 @@ class PostgresConversations:
         )
         await self._db.execute(
             "WITH v AS (INSERT INTO visitors (id, created_at, lang) VALUES ($1, $3, $4))"
-            " INSERT INTO conversations (id, visitor_id, created_at, updated_at, lang, page,"
-            " lang_source) VALUES ($2, $1, $3, $3, $4, $5, $6)",
+            " INSERT INTO conversations (id, visitor_id, created_at, updated_at, active_minute,"
+            " lang, page, lang_source) VALUES ($2, $1, $3, $3, substr($3, 1, 16), $4, $5, $6)",
             visitor.id,
             conversation.id,
             format_ts(now),

@@ -23,7 +23,7 @@ from ...models import (
     new_id,
     parse_ts,
 )
-from ..conversations import MAX_PAGE, answered_by_people, miss_change
+from ..conversations import MAX_PAGE, active_minute, answered_by_people, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
 from .help import read_votes, write_page_vote
@@ -65,13 +65,14 @@ class SqliteConversations:
                 (visitor.id, format_ts(now), lang),
             )
             conn.execute(
-                "INSERT INTO conversations (id, visitor_id, created_at, updated_at, lang, page,"
-                " lang_source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO conversations (id, visitor_id, created_at, updated_at, active_minute,"
+                " lang, page, lang_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation.id,
                     visitor.id,
                     format_ts(now),
                     format_ts(now),
+                    active_minute(format_ts(now)),
                     lang,
                     page,
                     lang_source.value,
@@ -354,11 +355,16 @@ def _append(
                 return message_row(row), False, None
         raise NotFound("no such conversation")
     conversation = conn.execute(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?,"
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = max(updated_at, ?),"
         f" answered_seq = {_ANSWERED} WHERE id = ?"
-        f" RETURNING {CONVERSATION_COLUMNS}",
+        f" RETURNING {CONVERSATION_COLUMNS}, active_minute",
         (ts, draft.author.value, conversation_id),
     ).fetchone()
+    minute = active_minute(ts)
+    if conversation[-1] < minute:  # once a minute: the only write to its index
+        conn.execute(
+            "UPDATE conversations SET active_minute = ? WHERE id = ?", (minute, conversation_id)
+        )
     message = Message(
         id=draft.id,
         conversation_id=conversation_id,

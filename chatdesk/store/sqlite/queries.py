@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...models import InboxView, Status, Summary
+from ..conversations import BY_ACTIVITY
 from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -34,8 +35,8 @@ _SUMMARY = f"""
 #: Which conversations each view lists, and in what order.
 _VIEWS: dict[InboxView, tuple[str, str]] = {
     InboxView.QUEUE: ("c.mode IN ('queued', 'waiting')", QUEUE_ORDER),
-    InboxView.MINE: ("c.mode = 'live' AND c.operator_id = ?", "c.updated_at DESC"),
-    InboxView.ALL: ("c.mode != 'bot' OR c.last_seq > 0", "c.updated_at DESC"),
+    InboxView.MINE: ("c.mode = 'live' AND c.operator_id = ?", BY_ACTIVITY),
+    InboxView.ALL: ("c.mode != 'bot' OR c.last_seq > 0", BY_ACTIVITY),
 }
 _NC = len(CONVERSATION_COLUMNS.split(","))
 _NT = len(TICKET_COLUMNS.split(","))
