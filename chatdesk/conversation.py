@@ -266,8 +266,11 @@ class ConversationService:
             return []
         events: list[Event] = []
         if self.handover is not None and conversation.mode is not Mode.BOT:
-            events += await self.handover.visitor_wrote(conversation)
-            conversation = await self._conversation(conversation.id)
+            handed, now = await self.handover.visitor_wrote(conversation)
+            events += handed
+            if now is None:
+                raise NotFound("no such conversation")
+            conversation = now
         if self.responder is not None and conversation.lang_source.rank < LangSource.VISITOR.rank:
             # Neither the page nor the visitor chose the language: follow what they write.
             detected = self.responder.detect_language(message.text)

@@ -188,24 +188,34 @@ class EscalationService:
             raise Conflict("there is nothing to rate", code="nothing_to_rate")
         return await self.inbox.changed([conversation_id])
 
-    async def visitor_wrote(self, conversation: Conversation) -> list[Event]:
+    async def visitor_wrote(
+        self, conversation: Conversation
+    ) -> tuple[list[Event], Conversation | None]:
         """A visitor message arrived: a closed conversation goes back to the bot; an
-        escalated one moves up in operators' lists."""
+        escalated one moves up in operators' lists. Return the events and the
+        conversation as it is now (None: gone)."""
         if conversation.mode is Mode.BOT:
-            return []
+            return [], conversation
         if conversation.mode is Mode.CLOSED:
             if not await self.store.conversations.set_mode(
                 conversation.id, Mode.BOT, expect=Mode.CLOSED
             ):
-                return []
-            return await self.inbox.changed([conversation.id])
-        events, ticket = await self.inbox.touched(conversation.id)
+                return [], await self.store.conversations.get_conversation(conversation.id)
+            events = await self.inbox.changed([conversation.id])
+            return events, await self.store.conversations.get_conversation(conversation.id)
+        events, found = await self.inbox.touched(conversation.id)
+        if found is None:
+            return events, None
+        # The usual case ends here: the summary just read holds the conversation, so the
+        # caller need not read it again (a read per message of a live chat).
+        ticket, now = found.ticket, found.conversation
         waiting = conversation.mode in (Mode.QUEUED, Mode.WAITING)
         if waiting and not await self._noted(conversation, ticket):
             # Once per request: the visitor writing on while waiting hears it reached us.
             events = await self.inbox.post_system(conversation, "noted") + events
             self._remember_told(conversation.id, ticket)
-        return events
+            return events, await self.store.conversations.get_conversation(conversation.id)
+        return events, now
 
     async def _noted(self, conversation: Conversation, ticket: Ticket | None) -> bool:
         """Return whether the visitor was already told their messages reach the team

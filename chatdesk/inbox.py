@@ -19,7 +19,6 @@ from .models import (
     Operator,
     PresenceStatus,
     Summary,
-    Ticket,
     format_ts,
     utcnow,
 )
@@ -150,13 +149,14 @@ class Inbox:
         events.extend(await self.counts())
         return events
 
-    async def touched(self, conversation_id: str) -> tuple[list[Event], Ticket | None]:
+    async def touched(self, conversation_id: str) -> tuple[list[Event], Summary | None]:
         """Return the event refreshing one conversation in operators' lists (new message),
-        and the conversation's current ticket (read with it)."""
+        and the summary it was made of (the conversation and its current ticket, as they
+        are now), or None if the conversation is gone."""
         found = await self.store.queries.summary(conversation_id)
         if found is None:
             return [], None
-        return [ConversationChanged(conversation_id, await self._payload(found))], found.ticket
+        return [ConversationChanged(conversation_id, await self._payload(found))], found
 
     async def counts(self) -> list[Event]:
         """Return the list sizes of every operator with an open console."""

@@ -55,8 +55,11 @@ class Handover(Protocol):
         """Hand the conversation to people; return [] if it already is."""
         ...
 
-    async def visitor_wrote(self, conversation: Conversation) -> list[Event]:
-        """React to a visitor message in a conversation that is not (only) the bot's."""
+    async def visitor_wrote(
+        self, conversation: Conversation
+    ) -> tuple[list[Event], Conversation | None]:
+        """React to a visitor message in a conversation that is not (only) the bot's;
+        return the events and the conversation as it is now (None: gone)."""
         ...
 
 

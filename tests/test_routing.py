@@ -342,7 +342,8 @@ async def test_a_waiting_visitor_hears_the_team_has_it_once_per_ticket(
         )
         found = await desk._store.conversations.get_conversation(cid)
         assert found is not None
-        events = await desk.escalation.visitor_wrote(found)
+        events, now = await desk.escalation.visitor_wrote(found)
+        assert now == await desk._store.conversations.get_conversation(cid)
         return any(
             isinstance(e, MessagePosted) and e.message.extra.get("event") == "noted" for e in events
         )
