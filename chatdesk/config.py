@@ -122,6 +122,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "commit, grouped under load; slower acks)."
         ),
     ] = "normal"
+    sqlite_cache_mb: Annotated[
+        int,
+        _help(
+            "Most memory SQLite keeps of the store's pages, in MB (filled as pages are "
+            "read). Below the desk's hot pages (a page of each active conversation and "
+            "its indexes), every message reads some back from the operating system.",
+            ge=1,
+            le=65536,
+        ),
+    ] = 64
     loop: Annotated[
         Literal["asyncio", "uvloop"],
         _help(

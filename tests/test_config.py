@@ -45,6 +45,7 @@ def test_values_are_parsed() -> None:
         ("CHATDESK_PORT", "eighty"),
         ("CHATDESK_PORT", "70000"),
         ("CHATDESK_MAX_MESSAGE_LENGTH", "0"),
+        ("CHATDESK_SQLITE_CACHE_MB", "0"),
         ("CHATDESK_VISITOR_RATE", "fast"),
         ("CHATDESK_STORE", "mongodb"),
         ("CHATDESK_DEFAULT_LANG", "de"),

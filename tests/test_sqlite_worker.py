@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from chatdesk.config import Settings
 from chatdesk.errors import NotFound, StoreError
+from chatdesk.store import SqliteStore, create_store
 from chatdesk.store.sqlite import checkpoint
 from chatdesk.store.sqlite.worker import SqliteWorker
 
@@ -218,6 +220,24 @@ async def test_a_cancelled_callers_job_keeps_the_connection_on_the_thread(
     release.set()
     assert await second == 2
     assert traced.stored() == [(1, "chatdesk-sqlite"), (2, threading.current_thread().name)]
+
+
+async def test_the_store_keeps_as_many_pages_as_settings_ask(tmp_path: Path) -> None:
+    def cache_kib(store: SqliteStore) -> int:
+        conn = store._worker._conn
+        assert conn is not None
+        value: int = conn.execute("PRAGMA cache_size").fetchone()[0]
+        return -value  # negative: a size in KiB, not in pages
+
+    for env, expected in (({}, 64 * 1024), ({"CHATDESK_SQLITE_CACHE_MB": "8"}, 8 * 1024)):
+        settings = Settings.from_environ({"CHATDESK_DATA_DIR": str(tmp_path), **env}, env_file=None)
+        store = create_store(settings)
+        assert isinstance(store, SqliteStore)
+        await store.open()
+        try:
+            assert cache_kib(store) == expected
+        finally:
+            await store.close()
 
 
 async def test_with_full_durability_inline_jobs_run_on_the_thread(tmp_path: Path) -> None:

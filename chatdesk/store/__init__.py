@@ -51,4 +51,8 @@ def create_store(settings: Settings) -> Store:
     settings.validate()
     if settings.backend == "postgresql":
         return PostgresStore(settings.database_url, pool_size=settings.database_pool_size)
-    return SqliteStore(settings.sqlite_path, synchronous=settings.sqlite_synchronous)
+    return SqliteStore(
+        settings.sqlite_path,
+        synchronous=settings.sqlite_synchronous,
+        cache_mb=settings.sqlite_cache_mb,
+    )

@@ -18,7 +18,7 @@ from .requesters import SqliteRequesters
 from .routing import SqliteRouting
 from .search import SqliteTicketQueries
 from .tickets import SqliteNotes, SqliteTickets
-from .worker import SqliteWorker
+from .worker import CACHE_MB, SqliteWorker
 
 __all__ = ["SqliteStore"]
 
@@ -33,9 +33,13 @@ class SqliteStore:
 
     name = "sqlite"
 
-    def __init__(self, path: Path, *, synchronous: str = "normal") -> None:
+    def __init__(
+        self, path: Path, *, synchronous: str = "normal", cache_mb: int = CACHE_MB
+    ) -> None:
         self.path = path
-        self._worker = worker = SqliteWorker(path, synchronous=synchronous, setup=migrate)
+        self._worker = worker = SqliteWorker(
+            path, synchronous=synchronous, cache_mb=cache_mb, setup=migrate
+        )
         self.conversations = SqliteConversations(worker)
         self.feedback = SqliteFeedback(worker)
         self.operators = SqliteOperators(worker)

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ...errors import ChatdeskError, StoreError
+from .batch import as_store_error, run_jobs, settle
 from .checkpoint import Checkpointer
 
-__all__ = ["SqliteWorker"]
+__all__ = ["CACHE_MB", "SqliteWorker"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,6 +31,9 @@ BUSY_TIMEOUT_MS = 5000
 INLINE_BUSY_TIMEOUT_MS = 20
 #: After the WAL restarts, its file is cut back to this size.
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
+#: The connection's page cache by default, in MB (SQLite's own 2 MB cost a message 15-20%
+#: more CPU on a grown store: bench/README.md, "Seventh pass").
+CACHE_MB = 64
 
 
 @dataclass(slots=True)
@@ -69,10 +73,12 @@ class SqliteWorker:
         path: Path,
         *,
         synchronous: str = "normal",
+        cache_mb: int = CACHE_MB,
         setup: Callable[[sqlite3.Connection], object] | None = None,
     ) -> None:
         self._path = path
         self._synchronous = synchronous.upper()
+        self._cache_kib = cache_mb * 1024
         self._setup = setup
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -202,7 +208,7 @@ class SqliteWorker:
         conn = self._conn
         if conn is None:
             for job in waiting:
-                _settle(job.future, None, StoreError("the SQLite store is not open"))
+                settle(job.future, None, StoreError("the SQLite store is not open"))
             return
         if not self._short_busy:
             # Another process's write must not stall the loop: give up quickly...
@@ -222,26 +228,26 @@ class SqliteWorker:
                 self._queue.put(_Job(job.fn, job.future, loop))
             return
         try:
-            outcomes = _run_jobs(conn, [(job.fn, job.write) for job in waiting])
+            outcomes = run_jobs(conn, [(job.fn, job.write) for job in waiting])
         except sqlite3.Error as exc:
-            failure = _as_store_error(exc)
+            failure = as_store_error(exc)
             for job in waiting:
-                _settle(job.future, None, failure)
+                settle(job.future, None, failure)
             return
         if writes:
             self._last_commit = time.monotonic()
         for job, (value, error) in zip(waiting, outcomes, strict=True):
-            _settle(job.future, value, error)
+            settle(job.future, value, error)
 
     def _main(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
             conn = self._connect()
             self._conn = conn
         except Exception as exc:  # reported to start(), which re-raises in the loop
-            error = exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
-            loop.call_soon_threadsafe(_settle, ready, None, error)
+            error = exc if isinstance(exc, ChatdeskError) else as_store_error(exc)
+            loop.call_soon_threadsafe(settle, ready, None, error)
             return
-        loop.call_soon_threadsafe(_settle, ready, None, None)
+        loop.call_soon_threadsafe(settle, ready, None, None)
         try:
             held: _Job | None = None  # taken from the queue, to run after the batch
             while True:
@@ -281,6 +287,7 @@ class SqliteWorker:
         # After a checkpoint lets the WAL restart, cut the file back to this size.
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA cache_size=-{self._cache_kib}")  # negative: in KiB
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if self._setup is not None:
             self._setup(conn)
@@ -290,19 +297,19 @@ class SqliteWorker:
         try:
             value, error = job.fn(conn), None
         except Exception as exc:
-            value, error = None, _as_store_error(exc)
+            value, error = None, as_store_error(exc)
         job.loop.call_soon_threadsafe(self._answer, [(job.future, value, error)])
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
-            outcomes = _run_jobs(conn, [(job.fn, True) for job in batch])
+            outcomes = run_jobs(conn, [(job.fn, True) for job in batch])
             self._last_commit = time.monotonic()
         except sqlite3.Error as exc:
             log.exception("SQLite transaction failed")
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            failure = _as_store_error(exc)
+            failure = as_store_error(exc)
             outcomes = [(None, failure)] * len(batch)
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, Any]]] = {}
         for job, (value, error) in zip(batch, outcomes, strict=True):
@@ -317,78 +324,4 @@ class SqliteWorker:
         if not self._on_thread:
             self._thread_idle.set()
         for future, value, error in settled:
-            _settle(future, value, error)
-
-
-def _run_jobs(
-    conn: sqlite3.Connection, jobs: list[tuple[Callable[[sqlite3.Connection], Any], bool]]
-) -> list[tuple[Any, BaseException | None]]:
-    """Run ``jobs`` (each a function and whether it writes) in the open transaction, then
-    commit; return each one's value or error (a domain error as raised, anything else as
-    a :class:`StoreError`). A failing job undoes only itself.
-
-    The jobs first run back to back with nothing between them. Only if one fails is the
-    transaction rolled back and the batch run again, each writer in its own savepoint:
-    ``SAVEPOINT`` and ``RELEASE`` are two statements more per job, for a failure that
-    the hot path almost never sees (a job's writes are all undone by the rollback, and a
-    job run again sees what it saw the first time).
-
-    :raises sqlite3.Error: if the transaction itself failed (then rolled back).
-    """
-    try:
-        outcomes: list[tuple[Any, BaseException | None]] = []
-        for fn, _ in jobs:
-            try:
-                outcomes.append((fn(conn), None))
-            except Exception:
-                break
-        else:
-            if conn.in_transaction:
-                conn.execute("COMMIT")
-            return outcomes
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-            conn.execute("BEGIN IMMEDIATE")
-        outcomes = [_run_saved(conn, fn, write) for fn, write in jobs]
-        if conn.in_transaction:
-            conn.execute("COMMIT")
-    except sqlite3.Error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return outcomes
-
-
-def _run_saved(
-    conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], Any], write: bool
-) -> tuple[Any, BaseException | None]:
-    """Run one job of a batch that failed once; a writer in a savepoint of its own."""
-    saved = write and conn.in_transaction
-    if saved:
-        conn.execute("SAVEPOINT job")
-    try:
-        value = fn(conn)
-    except Exception as exc:
-        if saved:
-            conn.execute("ROLLBACK TO job")
-            conn.execute("RELEASE job")
-        return None, exc if isinstance(exc, ChatdeskError) else _as_store_error(exc)
-    if saved:
-        conn.execute("RELEASE job")
-    return value, None
-
-
-def _as_store_error(exc: BaseException) -> StoreError:
-    log.error("store error", exc_info=exc)
-    error = StoreError("the store failed; please retry")
-    error.__cause__ = exc
-    return error
-
-
-def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(value)
+            settle(future, value, error)
