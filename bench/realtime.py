@@ -296,6 +296,12 @@ def run_idle(
         lag_connect = server.loop_lag_max_ms()
         gc_times = server.full_gc_ms()
         lag_gc = server.loop_lag_max_ms()
+        # Then everyone leaves at once: what the server spends until it is idle again.
+        cpu_before, started = server.cpu_seconds(), time.monotonic()
+        gens.drop()
+        server.wait_idle(timeout=600)
+        drop_seconds = time.monotonic() - started
+        drop_cpu = server.cpu_seconds() - cpu_before
         idle = Idle(
             server=kind,
             mode=mode,
@@ -312,6 +318,8 @@ def run_idle(
             full_gc_cpu_ms=gc_times[1] if gc_times else None,
             lag_connect_ms=lag_connect,
             lag_after_gc_ms=lag_gc,
+            drop_cpu_ms_per_conn=drop_cpu * 1000 / max(conn["connected"], 1),
+            drop_seconds=drop_seconds,
         )
         say(
             f"idle {kind} ({mode}): {idle.connected}/{n} connected in "
@@ -319,7 +327,8 @@ def run_idle(
             f"{before / 1024:.1f} -> {after / 1024:.1f} MB = {idle.per_conn_kb:.1f} kB/conn; "
             f"full GC {fmt_ms(idle.full_gc_ms)} ms ({fmt_ms(idle.full_gc_cpu_ms)} ms CPU), "
             f"longest loop stall {fmt_ms(lag_connect)} ms while "
-            f"connecting, {fmt_ms(lag_gc)} ms after the GC"
+            f"connecting, {fmt_ms(lag_gc)} ms after the GC; all leaving: "
+            f"{fmt_ms(idle.drop_cpu_ms_per_conn)} ms of CPU each, {drop_seconds:.1f} s"
         )
         if idle.errors or idle.early_events:
             say(f"  failures: {idle.errors}; events before CONNECT: {idle.early_events}")

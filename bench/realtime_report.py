@@ -104,6 +104,10 @@ class Idle:
     #: after the full collection (None: bare has no probe).
     lag_connect_ms: float | None = None
     lag_after_gc_ms: float | None = None
+    #: Every connection closed at once (a network blip, a load balancer's restart): the
+    #: server's CPU until it is idle again, per connection, and that time on the clock.
+    drop_cpu_ms_per_conn: float | None = None
+    drop_seconds: float | None = None
 
     @property
     def per_conn_kb(self) -> float:
@@ -209,12 +213,17 @@ def load_table(loads: list[Load]) -> str:
     return "\n".join(out)
 
 
+def fmt_s(value: float | None) -> str:
+    """Seconds with one decimal, or "-" when not measured."""
+    return "-" if value is None else f"{value:.1f}"
+
+
 def idle_table(idles: list[Idle]) -> str:
     out = [
         "| server | client offers deflate | connected | deflate negotiated | connect time "
         "| RSS before | RSS after | RSS per connection | full GC (CPU) | longest loop stall "
-        "(connecting / after the GC) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "(connecting / after the GC) | all leave at once: server CPU per connection (wall) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for i in idles:
         out.append(
@@ -222,7 +231,8 @@ def idle_table(idles: list[Idle]) -> str:
             f"{i.connected}/{i.requested} | {i.deflate} | {i.connect_seconds:.1f} s | "
             f"{i.rss_before_kb / 1024:.1f} MB | {i.rss_after_kb / 1024:.1f} MB | "
             f"{i.per_conn_kb:.1f} kB | {fmt_ms(i.full_gc_ms)} ({fmt_ms(i.full_gc_cpu_ms)}) ms | "
-            f"{fmt_ms(i.lag_connect_ms)} / {fmt_ms(i.lag_after_gc_ms)} ms |"
+            f"{fmt_ms(i.lag_connect_ms)} / {fmt_ms(i.lag_after_gc_ms)} ms | "
+            f"{fmt_ms(i.drop_cpu_ms_per_conn)} ms ({fmt_s(i.drop_seconds)} s) |"
         )
     return "\n".join(out) + "\n"
 

@@ -112,3 +112,84 @@ async def test_an_event_with_a_callback_goes_python_socketios_way(
     )
     assert await one.next() == ("ask", ("well?",))
     assert await asyncio.wait_for(answered, 5) == ("one got it",)
+
+
+def room_pairs(manager: DirectSendManager, namespace: str = "/") -> set[tuple[Any, str]]:
+    """Every (room, sid) pair python-socketio's own rooms hold."""
+    return {(room, sid) for room, sids in manager.rooms.get(namespace, {}).items() for sid in sids}
+
+
+def indexed_pairs(manager: DirectSendManager, namespace: str = "/") -> set[tuple[Any, str]]:
+    """Every (room, sid) pair the per-connection index holds, with the two rooms each
+    connected sid is in without being indexed: the namespace's (None) and its own."""
+    connected = manager.rooms.get(namespace, {}).get(None, {})
+    implied = {(room, sid) for sid in connected for room in (None, sid)}
+    return implied | {
+        (room, sid) for sid, rooms in manager.rooms_of.get(namespace, {}).items() for room in rooms
+    }
+
+
+class WatchedRooms(dict[Any, Any]):
+    """A namespace's rooms that count the walks over all of them."""
+
+    walks = 0
+
+    def copy(self) -> dict[Any, Any]:
+        WatchedRooms.walks += 1
+        return dict(self)
+
+    def items(self) -> Any:
+        WatchedRooms.walks += 1
+        return super().items()
+
+
+async def test_a_connection_leaves_its_rooms_without_walking_everyones(
+    sio: socketio.AsyncServer, connect: Connect
+) -> None:
+    gone: asyncio.Queue[str] = asyncio.Queue()
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def disconnect(sid: str, reason: str) -> None:
+        await gone.put(sid)
+
+    one, two = await connect("one"), await connect("two")
+    manager: DirectSendManager = sio.manager  # type: ignore[assignment]
+    await sio.enter_room(one.sid, "only one")  # type: ignore[attr-defined]
+    for n in range(300):  # everyone else's rooms, which one's leaving must not walk
+        await sio.enter_room(two.sid, f"other {n}")  # type: ignore[attr-defined]
+    assert sorted(sio.rooms(one.sid)) == sorted([one.sid, "room", "only one"])  # type: ignore[attr-defined]
+    manager.rooms["/"] = WatchedRooms(manager.rooms["/"])
+    WatchedRooms.walks = 0
+
+    await one.client.disconnect()
+    assert await asyncio.wait_for(gone.get(), 5) == one.sid  # type: ignore[attr-defined]
+
+    assert WatchedRooms.walks == 0
+    assert all(sid != one.sid for _, sid in room_pairs(manager))  # type: ignore[attr-defined]
+    assert "only one" not in manager.rooms["/"]  # its last member left: the room is gone
+    assert room_pairs(manager) == indexed_pairs(manager)
+    assert not manager.pending_disconnect and not manager.pending_connect
+    assert one.sid not in manager.rooms_of.get("/", {})  # type: ignore[attr-defined]
+    await sio.emit("said", "still here", room="room")
+    assert await two.next() == ("said", ("still here",))
+
+
+async def test_the_index_follows_rooms_entered_left_and_closed(
+    sio: socketio.AsyncServer, connect: Connect
+) -> None:
+    one, two = await connect("one"), await connect("two")
+    manager: DirectSendManager = sio.manager  # type: ignore[assignment]
+    for tab in (one, two):
+        await sio.enter_room(tab.sid, "shared")  # type: ignore[attr-defined]
+    await sio.enter_room(one.sid, "mine")  # type: ignore[attr-defined]
+    assert room_pairs(manager) == indexed_pairs(manager)
+    await sio.leave_room(one.sid, "shared")  # type: ignore[attr-defined]
+    await sio.leave_room(one.sid, "never entered")  # type: ignore[attr-defined]
+    assert room_pairs(manager) == indexed_pairs(manager)
+    await sio.close_room("shared")
+    assert room_pairs(manager) == indexed_pairs(manager)
+    assert sorted(sio.rooms(one.sid)) == sorted([one.sid, "room", "mine"])  # type: ignore[attr-defined]
+    assert sorted(sio.rooms(two.sid)) == sorted([two.sid, "room"])  # type: ignore[attr-defined]
+    with pytest.raises(ValueError):  # python-socketio's rule, kept: a sid room is not entered
+        await sio.enter_room(one.sid, two.sid)  # type: ignore[attr-defined]
+    assert room_pairs(manager) == indexed_pairs(manager)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import socketio
 from engineio import packet as eio_packet
 from socketio import packet
+
+from .roomindex import IndexedRoomsManager
 
 __all__ = ["DirectSendManager"]
 
 log = logging.getLogger(__name__)
 
 
-class DirectSendManager(socketio.AsyncManager):  # type: ignore[misc]
+class DirectSendManager(IndexedRoomsManager):
     """``AsyncManager`` whose :meth:`emit` hands the packet to each recipient in turn.
 
     python-socketio's own starts a task per recipient and waits for them all: for the
@@ -25,7 +26,8 @@ class DirectSendManager(socketio.AsyncManager):  # type: ignore[misc]
     doing them in turn delays no one. A send that fails (the connection just closed) is
     logged and the others still go out, as with the tasks.
 
-    Events with an ack callback keep python-socketio's way (a packet per recipient).
+    Events with an ack callback keep python-socketio's way (a packet per recipient). The
+    rooms are :class:`~chatdesk.realtime.roomindex.IndexedRoomsManager`'s.
     :class:`~chatdesk.realtime.fanout.BoundedRedisManager` inherits this for the events
     it delivers in this process.
     """
