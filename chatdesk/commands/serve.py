@@ -15,7 +15,7 @@ from aiohttp import web
 from ..app import create_app
 from ..bot.knowledge import KnowledgeError
 from ..config import Settings
-from ..gctune import GcTuner
+from ..gctune import GcTuner, break_transport_cycles
 from ..realtime.engine import QuietWebSocket
 from ..web.appkeys import METRICS
 
@@ -44,6 +44,7 @@ def new_event_loop(kind: str) -> asyncio.AbstractEventLoop:
 async def _tuned_gc(app: web.Application, *, steps: bool) -> AsyncIterator[None]:
     # Long-lived objects made at start-up never need walking again; with ``steps``, those
     # of the connections neither (chatdesk/gctune.py, bench/README.md "Hot path", "Second pass").
+    break_transport_cycles()
     tuner = GcTuner(closed=lambda: QuietWebSocket.closed)
     tuner.start_up()
     app[METRICS].watch_gc(tuner.stats, lambda: tuner.live)
