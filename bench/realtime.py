@@ -287,8 +287,10 @@ def run_idle(
         server.wait_idle()
         time.sleep(0.5)
         before = server.rss_kb()
+        connect_cpu = server.cpu_seconds()
         conn = gens.connect(n, compress)
         server.wait_idle()
+        connect_cpu = server.cpu_seconds() - connect_cpu
         time.sleep(args.settle)
         after = server.rss_kb()
         # The longest event-loop stall while connecting (chatdesk's probe), then one full
@@ -318,12 +320,14 @@ def run_idle(
             full_gc_cpu_ms=gc_times[1] if gc_times else None,
             lag_connect_ms=lag_connect,
             lag_after_gc_ms=lag_gc,
+            connect_cpu_ms_per_conn=connect_cpu * 1000 / max(conn["connected"], 1),
             drop_cpu_ms_per_conn=drop_cpu * 1000 / max(conn["connected"], 1),
             drop_seconds=drop_seconds,
         )
         say(
             f"idle {kind} ({mode}): {idle.connected}/{n} connected in "
-            f"{idle.connect_seconds:.1f} s, deflate negotiated on {idle.deflate}, RSS "
+            f"{idle.connect_seconds:.1f} s ({fmt_ms(idle.connect_cpu_ms_per_conn)} ms of CPU "
+            f"each), deflate negotiated on {idle.deflate}, RSS "
             f"{before / 1024:.1f} -> {after / 1024:.1f} MB = {idle.per_conn_kb:.1f} kB/conn; "
             f"full GC {fmt_ms(idle.full_gc_ms)} ms ({fmt_ms(idle.full_gc_cpu_ms)} ms CPU), "
             f"longest loop stall {fmt_ms(lag_connect)} ms while "

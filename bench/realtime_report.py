@@ -104,6 +104,8 @@ class Idle:
     #: after the full collection (None: bare has no probe).
     lag_connect_ms: float | None = None
     lag_after_gc_ms: float | None = None
+    #: The server's CPU while they connected (until idle again), per connection.
+    connect_cpu_ms_per_conn: float | None = None
     #: Every connection closed at once (a network blip, a load balancer's restart): the
     #: server's CPU until it is idle again, per connection, and that time on the clock.
     drop_cpu_ms_per_conn: float | None = None
@@ -220,15 +222,16 @@ def fmt_s(value: float | None) -> str:
 
 def idle_table(idles: list[Idle]) -> str:
     out = [
-        "| server | client offers deflate | connected | deflate negotiated | connect time "
-        "| RSS before | RSS after | RSS per connection | full GC (CPU) | longest loop stall "
+        "| server | client offers deflate | connected | deflate negotiated "
+        "| connect time (server CPU) | RSS before | RSS after | RSS per connection | full GC (CPU) | longest loop stall "
         "(connecting / after the GC) | all leave at once: server CPU per connection (wall) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for i in idles:
         out.append(
             f"| {i.server} | {'yes' if i.mode == 'deflate' else 'no'} | "
-            f"{i.connected}/{i.requested} | {i.deflate} | {i.connect_seconds:.1f} s | "
+            f"{i.connected}/{i.requested} | {i.deflate} | {i.connect_seconds:.1f} s "
+            f"({fmt_ms(i.connect_cpu_ms_per_conn)} ms CPU each) | "
             f"{i.rss_before_kb / 1024:.1f} MB | {i.rss_after_kb / 1024:.1f} MB | "
             f"{i.per_conn_kb:.1f} kB | {fmt_ms(i.full_gc_ms)} ({fmt_ms(i.full_gc_cpu_ms)}) ms | "
             f"{fmt_ms(i.lag_connect_ms)} / {fmt_ms(i.lag_after_gc_ms)} ms | "
