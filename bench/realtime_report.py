@@ -223,7 +223,8 @@ def fmt_s(value: float | None) -> str:
 def idle_table(idles: list[Idle]) -> str:
     out = [
         "| server | client offers deflate | connected | deflate negotiated "
-        "| connect time (server CPU) | RSS before | RSS after | RSS per connection | full GC (CPU) | longest loop stall "
+        "| connect time (server CPU) | RSS before | RSS after | RSS per connection "
+        "| full GC (CPU) | longest loop stall "
         "(connecting / after the GC) | all leave at once: server CPU per connection (wall) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
