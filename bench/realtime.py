@@ -12,8 +12,10 @@ Usage (from the repository root)::
     .venv/bin/python bench/realtime.py            # the full run (~6 minutes when quiet)
     .venv/bin/python bench/realtime.py --quick    # a smoke run (< 60 s)
 
-Modules: this one (command line, steps, sweeps, idle phases), realtime_servers.py (the server
-and generator processes, /proc readings), realtime_report.py (results, targets, tables),
+Modules: this one (steps, sweeps), realtime_idle.py (the idle phases), realtime_args.py
+(the command line),
+realtime_servers.py (the server and generator processes, /proc readings),
+realtime_report.py (results, targets, tables),
 loadgen.py (the lean Socket.IO load generator), bare_server.py (the baseline).
 
 See bench/README.md ("Realtime") for what is measured, how, and the latest results.
@@ -27,7 +29,6 @@ import dataclasses
 import json
 import os
 import resource
-import shlex
 import signal
 import sqlite3
 import sys
@@ -45,8 +46,9 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 # bench/ is not a package: these are its sibling modules.
+from realtime_args import parse_args  # noqa: E402
+from realtime_idle import run_idle  # noqa: E402
 from realtime_report import (  # noqa: E402
-    SERVERS,
     Idle,
     Load,
     Step,
@@ -65,9 +67,6 @@ from realtime_servers import (  # noqa: E402
     process_times,
     top_foreign,
 )
-
-#: The sweep stops at the first failing rate, so high rates cost nothing unless reached.
-DEFAULT_RATES = "1000,2000,3000,4000,5000,6000,7000,8000,10000,12000,14000"
 
 
 def round_rate(rate: float) -> float:
@@ -266,214 +265,6 @@ def run_load(
         with contextlib.closing(sqlite3.connect(server.db_path)) as db:
             load.stored_messages = db.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
     return load
-
-
-def run_idle(
-    kind: str, n: int, mode: str, args: argparse.Namespace, workdir: Path, serial: int
-) -> Idle:
-    """A fresh ``kind`` process; RSS before and after ``n`` idle visitor connections."""
-    compress = 15 if mode == "deflate" else 0
-    server = Server(kind, workdir, args.server_cpu, serial, args.chatdesk)
-    server.nice = args.nice
-    server.synchronous = args.sqlite_synchronous
-    server.loop = args.loop
-    server.gc_signal = True
-    server.start()
-    gens = Generators(args.generators, server.url, args.load_cpu, args.nice)
-    try:
-        # Warm the server's code paths (imports, caches) so they don't count per connection.
-        gens.connect(20, compress)
-        gens.drop()
-        server.wait_idle()
-        time.sleep(0.5)
-        before = server.rss_kb()
-        connect_cpu = server.cpu_seconds()
-        conn = gens.connect(n, compress)
-        server.wait_idle()
-        connect_cpu = server.cpu_seconds() - connect_cpu
-        time.sleep(args.settle)
-        after = server.rss_kb()
-        # The longest event-loop stall while connecting (chatdesk's probe), then one full
-        # collection with every connection held, and the stall it caused.
-        lag_connect = server.loop_lag_max_ms()
-        gc_times = server.full_gc_ms()
-        lag_gc = server.loop_lag_max_ms()
-        # Then everyone leaves at once: what the server spends until it is idle again.
-        cpu_before, started = server.cpu_seconds(), time.monotonic()
-        gens.drop()
-        server.wait_idle(timeout=600)
-        drop_seconds = time.monotonic() - started
-        drop_cpu = server.cpu_seconds() - cpu_before
-        idle = Idle(
-            server=kind,
-            mode=mode,
-            requested=n,
-            connected=conn["connected"],
-            failed=conn["failed"],
-            deflate=conn["deflate"],
-            connect_seconds=conn["seconds"],
-            rss_before_kb=before,
-            rss_after_kb=after,
-            errors=conn["errors"],
-            early_events=conn["early_events"],
-            full_gc_ms=gc_times[0] if gc_times else None,
-            full_gc_cpu_ms=gc_times[1] if gc_times else None,
-            lag_connect_ms=lag_connect,
-            lag_after_gc_ms=lag_gc,
-            connect_cpu_ms_per_conn=connect_cpu * 1000 / max(conn["connected"], 1),
-            drop_cpu_ms_per_conn=drop_cpu * 1000 / max(conn["connected"], 1),
-            drop_seconds=drop_seconds,
-        )
-        say(
-            f"idle {kind} ({mode}): {idle.connected}/{n} connected in "
-            f"{idle.connect_seconds:.1f} s ({fmt_ms(idle.connect_cpu_ms_per_conn)} ms of CPU "
-            f"each), deflate negotiated on {idle.deflate}, RSS "
-            f"{before / 1024:.1f} -> {after / 1024:.1f} MB = {idle.per_conn_kb:.1f} kB/conn; "
-            f"full GC {fmt_ms(idle.full_gc_ms)} ms ({fmt_ms(idle.full_gc_cpu_ms)} ms CPU), "
-            f"longest loop stall {fmt_ms(lag_connect)} ms while "
-            f"connecting, {fmt_ms(lag_gc)} ms after the GC; all leaving: "
-            f"{fmt_ms(idle.drop_cpu_ms_per_conn)} ms of CPU each, {drop_seconds:.1f} s"
-        )
-        if idle.errors or idle.early_events:
-            say(f"  failures: {idle.errors}; events before CONNECT: {idle.early_events}")
-    finally:
-        gens.close()
-        server.stop()
-    return idle
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def _numbers(text: str) -> list[float]:
-    return [float(x) for x in text.replace(" ", "").split(",") if x]
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="chatdesk vs bare python-socketio: ack latency, max sustained msg/s, "
-        "idle RSS per connection.",
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="a smoke run < 60 s: 100 clients at 100-2000 msg/s, 300 idle connections",
-    )
-    parser.add_argument(
-        "--clients", help="client counts, comma-separated (default 100,1000; 0 = no sweeps)"
-    )
-    parser.add_argument(
-        "--rates", help=f"offered total msg/s, comma-separated (default {DEFAULT_RATES})"
-    )
-    parser.add_argument("--duration", type=float, help="seconds measured per rate (default 5)")
-    parser.add_argument(
-        "--latency-duration",
-        type=float,
-        help="seconds measured at 1 msg/s per client, the latency target (default 10)",
-    )
-    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
-    parser.add_argument("--drain", type=float, default=2.0, help="seconds to wait for late acks")
-    parser.add_argument("--refine", type=int, help="bisection steps after the first failure")
-    parser.add_argument("--idle", type=int, help="idle connections (default 10000; 0 = skip)")
-    parser.add_argument(
-        "--idle-modes",
-        help="deflate (client offers permessage-deflate like a browser) and/or plain "
-        "(default both; --quick: deflate)",
-    )
-    parser.add_argument("--settle", type=float, default=2.0, help="seconds before reading RSS")
-    parser.add_argument("--generators", type=int, default=2, help="load generator processes")
-    parser.add_argument(
-        "--load-deflate",
-        action="store_true",
-        help="offer permessage-deflate in the rate sweeps too (default: not)",
-    )
-    parser.add_argument("--servers", default="bare,chatdesk", help="which servers to run")
-    parser.add_argument("--max-p99", type=float, default=100.0, help="ms, sustained-rate bound")
-    parser.add_argument(
-        "--min-achieved", type=float, default=0.95, help="fraction of the offered rate"
-    )
-    parser.add_argument(
-        "--max-foreign",
-        type=float,
-        default=0.15,
-        help="CPU (fraction of one) other processes may use during a step before it is rerun",
-    )
-    parser.add_argument(
-        "--quiet-wait",
-        type=float,
-        default=20.0,
-        help="seconds to wait before a step for other processes to calm down",
-    )
-    parser.add_argument(
-        "--retries", type=int, default=2, help="reruns of a step disturbed by other processes"
-    )
-    parser.add_argument(
-        "--chatdesk",
-        default=str(Path(sys.executable).parent / "chatdesk"),
-        help="the chatdesk program (default: the chatdesk script next to this Python); "
-        "extra words are passed before `serve`",
-    )
-    parser.add_argument(
-        "--loop",
-        choices=("asyncio", "uvloop"),
-        help="the servers' event loop: CHATDESK_LOOP for chatdesk, the same for bare "
-        "(default: asyncio for both)",
-    )
-    parser.add_argument(
-        "--sqlite-synchronous",
-        choices=("full", "normal"),
-        help="chatdesk's CHATDESK_SQLITE_SYNCHRONOUS (default: chatdesk's own default)",
-    )
-    parser.add_argument(
-        "--nice",
-        type=int,
-        default=-10,
-        help="scheduling priority of the servers and generators (needs root below 0; "
-        "falls back to 0): favours them over other processes on a shared machine",
-    )
-    parser.add_argument(
-        "--report",
-        type=Path,
-        help="print the report of an earlier run from its JSON file (nothing is measured)",
-    )
-    parser.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs")
-    parser.add_argument(
-        "--out", type=Path, default=BENCH / "results", help="where to keep json + markdown"
-    )
-    args = parser.parse_args(argv)
-    quick = args.quick
-    if args.clients is None:
-        args.clients = "100" if quick else "100,1000"
-    args.clients = [int(x) for x in _numbers(args.clients) if x > 0]  # 0: no rate sweeps
-    default_rates = "500,1000,2000" if quick else DEFAULT_RATES
-    args.rates = sorted(_numbers(args.rates or default_rates))
-    args.duration = args.duration or (1.5 if quick else 5.0)
-    args.latency_duration = args.latency_duration or (2.0 if quick else 10.0)
-    if args.refine is None:
-        args.refine = 0 if quick else 2
-    if args.idle is None:
-        args.idle = 300 if quick else 10_000
-    if quick:
-        args.warmup = min(args.warmup, 0.5)
-        args.drain = min(args.drain, 1.0)
-        args.settle = min(args.settle, 1.0)
-        args.retries = min(args.retries, 1)
-        args.quiet_wait = min(args.quiet_wait, 3.0)
-    args.chatdesk = shlex.split(args.chatdesk)
-    if args.idle_modes is None:
-        args.idle_modes = "deflate" if quick else "deflate,plain"
-    args.idle_modes = [m for m in args.idle_modes.split(",") if m]
-    args.servers = [s for s in args.servers.split(",") if s]
-    for s in args.servers:
-        if s not in SERVERS:
-            parser.error(f"unknown server {s!r}")
-    cpus = sorted(os.sched_getaffinity(0))
-    if args.no_pin or len(cpus) < 2:
-        args.server_cpu = args.load_cpu = None
-    else:
-        args.server_cpu, args.load_cpu = cpus[0], cpus[1]
-    return args
 
 
 def _terminate(signum: int, frame: Any) -> None:
