@@ -10,6 +10,7 @@ import pytest
 import socketio
 from aiohttp import web
 
+from chatdesk.realtime import sends
 from chatdesk.realtime.sends import DirectSendManager
 
 Connect = Callable[[str], Awaitable["Tab"]]
@@ -193,3 +194,36 @@ async def test_the_index_follows_rooms_entered_left_and_closed(
     with pytest.raises(ValueError):  # python-socketio's rule, kept: a sid room is not entered
         await sio.enter_room(one.sid, two.sid)  # type: ignore[attr-defined]
     assert room_pairs(manager) == indexed_pairs(manager)
+
+
+async def test_a_broadcast_lets_the_loop_run_and_keeps_the_rooms_order(
+    sio: socketio.AsyncServer, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tabs = [await connect(f"tab{n}") for n in range(5)]
+    monkeypatch.setattr(sends, "BROADCAST_SLICE", 2)
+    sent: list[str] = []
+    send = sio._send_eio_packet
+
+    async def noted(eio_sid: str, pkt: Any) -> None:
+        sent.append("send")
+        await send(eio_sid, pkt)
+
+    monkeypatch.setattr(sio, "_send_eio_packet", noted)
+
+    async def meanwhile() -> None:
+        # Runs between the first broadcast's slices: two tabs leave, which moves the
+        # others to the front of the room, and a second event goes to the room at once.
+        sent.append("other work")
+        for tab in tabs[:2]:
+            await sio.leave_room(tab.sid, "room")  # type: ignore[attr-defined]
+        await sio.emit("status", "two", room="room")
+
+    first = asyncio.create_task(sio.emit("status", "one", room="room"))
+    await asyncio.gather(first, asyncio.create_task(meanwhile()))
+    assert sent.index("other work") == 2  # after the first slice of two recipients
+    # The second emit waited for the broadcast in progress: "one" comes first everywhere.
+    for tab in tabs:
+        assert await tab.next() == ("status", ("one",))
+    for tab in tabs[2:]:
+        assert await tab.next() == ("status", ("two",))
+    assert all(tab.heard.empty() for tab in tabs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,9 +11,15 @@ from socketio import packet
 
 from .roomindex import IndexedRoomsManager
 
-__all__ = ["DirectSendManager"]
+__all__ = ["BROADCAST_SLICE", "DirectSendManager"]
 
 log = logging.getLogger(__name__)
+
+#: Recipients an emit serves before it lets the loop run: their writers then send what
+#: it queued, and other visitors are served, before it goes on. Without it, a desk status
+#: sent to 10,000 visitors held the loop ~0.5 s in one turn (bench/README.md, "Seventh
+#: pass"); a slice is ~10 ms of sends here.
+BROADCAST_SLICE = 200
 
 
 class DirectSendManager(IndexedRoomsManager):
@@ -24,13 +31,21 @@ class DirectSendManager(IndexedRoomsManager):
     the cost of publishing a message (bench/README.md, "Sixth pass"). A send only puts
     the packet on the Engine.IO socket's unbounded queue (its writer task sends it), so
     doing them in turn delays no one. A send that fails (the connection just closed) is
-    logged and the others still go out, as with the tasks.
+    logged and the others still go out, as with the tasks. A broadcast lets the loop run
+    after every :data:`BROADCAST_SLICE` recipients; each connection still gets a room's
+    events in the order they were emitted (a later emit to the room waits for the
+    broadcast in progress there).
 
     Events with an ack callback keep python-socketio's way (a packet per recipient). The
     rooms are :class:`~chatdesk.realtime.roomindex.IndexedRoomsManager`'s.
     :class:`~chatdesk.realtime.fanout.BoundedRedisManager` inherits this for the events
     it delivers in this process.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (namespace, room) -> set once the broadcast in progress there is done.
+        self._broadcasting: dict[tuple[str, Any], asyncio.Event] = {}
 
     async def emit(
         self,
@@ -49,6 +64,9 @@ class DirectSendManager(IndexedRoomsManager):
             )
             return
         room = to or room
+        key = (namespace, tuple(room) if isinstance(room, list) else room)
+        while (earlier := self._broadcasting.get(key)) is not None:
+            await earlier.wait()  # the room's events go out in the order they were emitted
         if namespace not in self.rooms:
             return
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
@@ -66,6 +84,20 @@ class DirectSendManager(IndexedRoomsManager):
             eio_packet.Packet(eio_packet.MESSAGE, p)
             for p in (encoded if isinstance(encoded, list) else [encoded])
         ]
+        if len(recipients) <= BROADCAST_SLICE:
+            await self._send(event, packets, recipients)
+            return
+        done = self._broadcasting[key] = asyncio.Event()
+        try:
+            for start in range(0, len(recipients), BROADCAST_SLICE):
+                if start:
+                    await asyncio.sleep(0)  # one turn: the writers woken so far send
+                await self._send(event, packets, recipients[start : start + BROADCAST_SLICE])
+        finally:
+            del self._broadcasting[key]
+            done.set()
+
+    async def _send(self, event: str, packets: list[Any], recipients: list[str]) -> None:
         for eio_sid in recipients:
             for pkt in packets:
                 try:
