@@ -15,7 +15,7 @@ Usage (from the repository root)::
 Modules: this one (steps, sweeps), realtime_idle.py (the idle phases), realtime_args.py
 (the command line),
 realtime_servers.py (the server and generator processes, /proc readings),
-realtime_report.py (results, targets, tables),
+realtime_report.py (results, tables), realtime_summary.py (targets, the report),
 loadgen.py (the lean Socket.IO load generator), bare_server.py (the baseline).
 
 See bench/README.md ("Realtime") for what is measured, how, and the latest results.
@@ -53,11 +53,8 @@ from realtime_report import (  # noqa: E402
     Load,
     Step,
     fmt_ms,
-    machine,
     quantile,
-    render,
     step_line,
-    targets,
 )
 from realtime_servers import (  # noqa: E402
     Generators,
@@ -67,6 +64,7 @@ from realtime_servers import (  # noqa: E402
     process_times,
     top_foreign,
 )
+from realtime_summary import machine, render, targets  # noqa: E402
 
 
 def round_rate(rate: float) -> float:

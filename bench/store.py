@@ -45,8 +45,9 @@ for path in (BENCH, ROOT):
 
 # bench/ is not a package: these are its sibling modules; the PostgreSQL server is the tests'.
 import realtime  # noqa: E402
-from realtime_report import Step, fmt_ms, machine  # noqa: E402
+from realtime_report import Step, fmt_ms  # noqa: E402
 from realtime_servers import Generators, Server, process_times  # noqa: E402
+from realtime_summary import machine  # noqa: E402
 
 from tests.postgres import PostgresServer, find_binaries  # noqa: E402
 
