@@ -186,6 +186,12 @@ class Metrics:
             "",
             lambda: {"": stats.thaws},
         )
+        self.watch_counts(
+            "chatdesk_gc_early_freezes",
+            "Young generations frozen before a collection walked them (a burst).",
+            "",
+            lambda: {"": stats.early_freezes},
+        )
 
     def watch_counts(
         self, name: str, help_text: str, label: str, read: Callable[[], Mapping[str, int]]

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from chatdesk import gctune
 from chatdesk.app import SIO
 from chatdesk.gctune import GcTuner, break_transport_cycles
 from chatdesk.realtime.engine import QuietWebSocket
@@ -106,6 +107,32 @@ class Watched(GcTuner):
         super().step()
         if self.stats.steps == 3:
             self.third.set()
+
+
+async def test_a_young_generation_grown_past_its_limit_is_frozen_not_walked(
+    frozen_heap: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gctune, "YOUNG_LIMIT", 1_000)
+    tuner = GcTuner(closed=Closed(), interval=3600)
+    tuner.start_up()
+    tuner.start()
+    try:
+        few = [Node() for _ in range(100)]
+        gc.collect(0)  # a young collection of a few objects: collected as usual
+        assert tuner.stats.early_freezes == 0
+        before = gc.get_freeze_count()
+        many = [Node() for _ in range(5_000)]  # a burst, still alive
+        gc.collect(0)
+        assert tuner.stats.early_freezes == 1
+        assert gc.get_freeze_count() >= before + len(many)
+        # Garbage among the young is still found by a young collection below the limit.
+        ref = cycle()
+        gc.collect(0)
+        assert ref() is None and tuner.stats.early_freezes == 1
+    finally:
+        await tuner.stop()
+    assert tuner._before_young not in gc.callbacks
+    del few, many
 
 
 async def test_the_tuner_steps_on_the_loop(frozen_heap: None) -> None:
