@@ -78,6 +78,11 @@ class VisitorFlood:
         self.redis = redis
         self.clock = clock
         self._counts: dict[str, _Count] = {}
+        #: Visitors counted since the last flush: the only ones a flush sends (walking
+        #: every active visitor's count 20 times a second cost more than the counting).
+        self._counted: set[str] = set()
+        #: The window whose quiet visitors the last flush forgot (once per window).
+        self._pruned = -1
         #: Counts of windows that ended before they were sent: (visitor, window, n).
         self._late: list[tuple[str, int, int]] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -107,6 +112,7 @@ class VisitorFlood:
             return False
         count.count += 1
         count.unsent += 1
+        self._counted.add(visitor_id)
         if self._timer is None and self._task is None:
             delay = FLUSH_SECONDS if self.redis is not None else self.window
             self._timer = asyncio.get_running_loop().call_later(delay, self._start_flush)
@@ -135,14 +141,21 @@ class VisitorFlood:
         """Add this process's counts to the shared ones and read the totals back; forget
         visitors quiet for a whole window."""
         index = int(self.clock() // self.window)
-        for visitor_id in [v for v, c in self._counts.items() if c.window < index - 1]:
-            count = self._counts.pop(visitor_id)
-            if count.unsent:
-                self._late.append((visitor_id, count.window, count.unsent))
+        if index != self._pruned:
+            self._pruned = index
+            for visitor_id in [v for v, c in self._counts.items() if c.window < index - 1]:
+                count = self._counts.pop(visitor_id)
+                if count.unsent:
+                    self._late.append((visitor_id, count.window, count.unsent))
+        counted, self._counted = self._counted, set()
         if self.redis is None:
             self._late.clear()
             return
-        batch = [(v, c.window, c.unsent) for v, c in self._counts.items() if c.unsent]
+        batch = []
+        for visitor_id in counted:
+            current = self._counts.get(visitor_id)
+            if current is not None and current.unsent:
+                batch.append((visitor_id, current.window, current.unsent))
         late, self._late = self._late, []
         if not batch and not late:
             return

@@ -67,6 +67,44 @@ async def test_processes_share_the_counts_through_redis(redis_url: str) -> None:
         await redis.aclose()
 
 
+class WatchedCounts(dict[str, Any]):
+    """A flood's counts that count the walks over all of them."""
+
+    walks = 0
+
+    def items(self) -> Any:
+        WatchedCounts.walks += 1
+        return super().items()
+
+
+async def test_a_flush_sends_who_was_counted_without_walking_everyone(redis_url: str) -> None:
+    clock = Clock()
+    redis: Redis = Redis.from_url(redis_url)
+    flood = VisitorFlood(5, 10.0, redis=redis, clock=clock)
+    other = VisitorFlood(5, 10.0, redis=redis, clock=clock)  # another process
+    try:
+        for n in range(100):
+            flood.allow(f"quiet {n}")
+        await flood.flush()  # the window's first flush forgets the stale ones: one walk
+        flood._counts = WatchedCounts(flood._counts)
+        WatchedCounts.walks = 0
+        for _ in range(3):
+            assert flood.allow("v")
+        await flood.flush()
+        await flood.flush()  # nothing counted since: nothing sent
+        assert WatchedCounts.walks == 0
+        assert all(other.allow("v") for _ in range(2))
+        await other.flush()  # reads back this process's three: five in all
+        assert not other.allow("v")
+        clock.now += 25  # two windows later: the next flush forgets everyone, once
+        await flood.flush()
+        assert WatchedCounts.walks == 1 and dict(flood._counts) == {}
+    finally:
+        await flood.close()
+        await other.close()
+        await redis.aclose()
+
+
 async def test_an_unreachable_redis_leaves_the_local_limit(caplog: Any) -> None:
     redis: Redis = Redis.from_url("redis://127.0.0.1:1/0")
     flood = VisitorFlood(2, 10.0, redis=redis, clock=Clock())
