@@ -78,7 +78,7 @@ class VisitorFlood:
         self.redis = redis
         self.clock = clock
         self._counts: dict[str, _Count] = {}
-        #: Visitors counted since the last flush: the only ones a flush sends (walking
+        #: Visitors counted since the last flush, with Redis: the only ones it sends (walking
         #: every active visitor's count 20 times a second cost more than the counting).
         self._counted: set[str] = set()
         #: The window whose quiet visitors the last flush forgot (once per window).
@@ -112,7 +112,8 @@ class VisitorFlood:
             return False
         count.count += 1
         count.unsent += 1
-        self._counted.add(visitor_id)
+        if self.redis is not None:  # alone, this process has nothing to send
+            self._counted.add(visitor_id)
         if self._timer is None and self._task is None:
             delay = FLUSH_SECONDS if self.redis is not None else self.window
             self._timer = asyncio.get_running_loop().call_later(delay, self._start_flush)

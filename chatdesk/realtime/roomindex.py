@@ -13,13 +13,13 @@ class IndexedRoomsManager(socketio.AsyncManager):  # type: ignore[misc]
     """``AsyncManager`` that keeps, beside its rooms, the rooms of each connection.
 
     python-socketio finds the rooms a connection leaves when it goes by walking every room
-    of the namespace (and a copy of them): each visitor has two or three rooms of their
-    own (their connection's, their conversation's), so with 10,000 visitors connected a
-    disconnection took ~14 ms of the loop, and 10,000 of them at once (a network blip, a
-    load balancer's restart) minutes (bench/README.md, "Seventh pass"). Here the rooms a
-    connection is in are kept in a set per connection, updated where python-socketio enters
-    and leaves rooms (``basic_enter_room``, ``basic_leave_room``, which every other path
-    goes through, the Redis manager's included), so leaving them all costs what they are.
+    of the namespace (and a copy of them): each visitor has rooms of their own (their
+    connection's, their conversation's), so with 10,000 visitors connected a disconnection
+    cost ~10 ms of the loop, and 10,000 of them at once (a network blip, a load balancer's
+    restart) 105 s (bench/README.md, "Seventh pass"). Here the rooms a connection entered
+    are kept in a tuple per connection, updated where python-socketio enters and leaves
+    rooms (``basic_enter_room``, ``basic_leave_room``, which every other path goes
+    through, the Redis manager's included), so leaving them all costs what they are.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
