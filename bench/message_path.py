@@ -12,6 +12,8 @@ and CPU time is far less disturbed by other processes than latency is. Usage::
     .venv/bin/python bench/message_path.py --visitors 100 --history 500000
     # conversations waiting for a person (the desk's side of each message too)
     .venv/bin/python bench/message_path.py --visitors 100 --escalated
+    # 1,000 visitors at ~1 msg/s: two messages (two conversations) per commit
+    .venv/bin/python bench/message_path.py --visitors 1000 --together 2
     # another commit: git archive <commit> chatdesk | tar -x -C /tmp/old
     PYTHONPATH=/tmp/old .venv/bin/python bench/message_path.py
 """
@@ -84,7 +86,12 @@ async def fill(app: web.Application, conversation_ids: list[str], messages: int)
 
 
 async def measure(
-    visitors: int, rounds: int, messages: int, history: int = 0, escalated: bool = False
+    visitors: int,
+    rounds: int,
+    messages: int,
+    history: int = 0,
+    escalated: bool = False,
+    together: int = 0,
 ) -> list[float]:
     data = Path(tempfile.mkdtemp(prefix="chatdesk-path-"))
     settings = Settings(
@@ -112,23 +119,37 @@ async def measure(
                 )
         sent = 0
 
-        async def visitor(conversation_id: str, n: int) -> None:
+        async def one(conversation_id: str) -> None:
             nonlocal sent
+            sent += 1
+            message, events, follow_up = await conversations.visitor_said(
+                conversation_id, client_id=f"c{sent}", text=TEXT
+            )
+            await publisher.publish(events)
+            message.to_payload()  # the ack
+            if follow_up:  # what VisitorNamespace._respond does next (escalated)
+                await publisher.publish(await conversations.respond(message))
+
+        async def visitor(conversation_id: str, n: int) -> None:
             for _ in range(n):
-                sent += 1
-                message, events, follow_up = await conversations.visitor_said(
-                    conversation_id, client_id=f"c{sent}", text=TEXT
-                )
-                await publisher.publish(events)
-                message.to_payload()  # the ack
-                if follow_up:  # what VisitorNamespace._respond does next (escalated)
-                    await publisher.publish(await conversations.respond(message))
+                await one(conversation_id)
+
+        async def in_groups(n: int) -> None:
+            # ``together`` messages at a time, round-robin over every conversation: what
+            # the loop sees of 1,000 visitors at 1 msg/s (a commit holds a message or two,
+            # each of another conversation), not 1,000 messages in one commit.
+            order = [conversation_id for _ in range(n) for conversation_id in ids]
+            for start in range(0, len(order), together):
+                await asyncio.gather(*(one(c) for c in order[start : start + together]))
 
         per_round = max(1, messages // visitors)
         cpu_per_message = []
         for _ in range(rounds):
             started = time.process_time()
-            await asyncio.gather(*(visitor(i, per_round) for i in ids))
+            if 0 < together < visitors:
+                await in_groups(per_round)
+            else:
+                await asyncio.gather(*(visitor(i, per_round) for i in ids))
             used = time.process_time() - started
             cpu_per_message.append(used / (per_round * visitors) * 1e6)
         return cpu_per_message
@@ -149,18 +170,32 @@ def main() -> None:
         action="store_true",
         help="conversations waiting for a person: the desk's side of each message too",
     )
+    parser.add_argument(
+        "--together",
+        type=int,
+        default=0,
+        help="messages sent at once, round-robin over the visitors (default: one per visitor)",
+    )
     parser.add_argument("--cpu", type=int, default=0, help="pin to this CPU (-1: no pinning)")
     args = parser.parse_args()
     if args.cpu >= 0:
         os.sched_setaffinity(0, {args.cpu})
     values = asyncio.run(
-        measure(args.visitors, args.rounds, args.messages, args.history, args.escalated)
+        measure(
+            args.visitors,
+            args.rounds,
+            args.messages,
+            args.history,
+            args.escalated,
+            args.together,
+        )
     )
     print(
         f"chatdesk from {Path(chatdesk.__file__).parent}, {args.visitors} visitor(s): CPU per "
         f"message min {min(values):.0f} µs, median {statistics.median(values):.0f} µs "
         f"({args.rounds} rounds of {args.messages}, {args.history:,} earlier messages"
-        f"{', escalated' if args.escalated else ''})"
+        f"{', escalated' if args.escalated else ''}"
+        f"{f', {args.together} at a time' if args.together else ''})"
     )
 
 
