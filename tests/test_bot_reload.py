@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chatdesk.bot.library import KnowledgeLibrary
+from chatdesk.bot.markdown import render_answer
 from chatdesk.bot.policy import Kind
 
 FIXTURE = Path(__file__).parent / "fixtures" / "knowledge"
@@ -90,3 +91,20 @@ async def test_invalid_knowledge_at_start_raises(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("entries: [", encoding="utf-8")
     with pytest.raises(Exception, match=r"a\.yaml:1"):
         await KnowledgeLibrary(tmp_path).start()
+
+
+async def test_a_build_renders_every_answer_off_the_loop(library: KnowledgeLibrary) -> None:
+    """The responder then finds every answer's HTML in the cache: the loop renders none."""
+    reloaded = library.next_reload()
+    with (library.directory / "account.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_ENTRY)
+    assert await asyncio.wait_for(reloaded, 2.0) is True
+    bot = library.current
+    assert bot is not None
+    answers = {b.answer for e in bot.knowledge.entries.values() for b in e.langs.values()}
+    assert "Le certificat SSL est gratuit et activé automatiquement." in answers
+    before = render_answer.cache_info()
+    for answer in answers:
+        render_answer(answer)
+    after = render_answer.cache_info()
+    assert (after.misses, after.hits) == (before.misses, before.hits + len(answers))

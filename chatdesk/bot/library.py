@@ -12,6 +12,7 @@ from watchfiles import Change, awatch
 from .brain import Bot
 from .embeddings import Embedder, Encoder
 from .knowledge import TESTS_FILE, KnowledgeError, load_knowledge
+from .markdown import render_answer
 
 __all__ = ["KnowledgeLibrary"]
 
@@ -128,7 +129,11 @@ class KnowledgeLibrary:
             return current  # saved without a change (or touched): nothing to rebuild
         if self._embedder is None and knowledge.bot.matcher.semantic:
             self._embedder = Embedder(self.encoder, cache_path=self.cache_path)
-        return Bot.build(knowledge, embedder=self._embedder)
+        bot = Bot.build(knowledge, embedder=self._embedder)
+        for entry in knowledge.entries.values():
+            for block in entry.langs.values():
+                render_answer(block.answer)  # here, off the loop (cached for the responder)
+        return bot
 
     def _relevant(self, change: Change, path: str) -> bool:
         """Return whether a file event concerns the knowledge: entry files and articles

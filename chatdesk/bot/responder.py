@@ -19,14 +19,10 @@ from .botfile import LANGUAGE_NAMES
 from .brain import Bot
 from .knowledge import Entry
 from .library import KnowledgeLibrary
-from .markdown import render_markdown
+from .markdown import render_answer
 from .policy import Decision, Kind
 
 __all__ = ["BotResponder"]
-
-#: Answers are the knowledge's fixed texts: each is rendered once, not once per visitor
-#: (Markdown and sanitising cost ~0.25 ms an answer). Bounded: hot reloads leave old ones.
-_answer_html = functools.lru_cache(maxsize=4096)(render_markdown)
 
 #: How much lower than the event loop's the bot threads' priority is (Linux niceness).
 BOT_NICENESS = BACKGROUND_NICENESS
@@ -188,7 +184,7 @@ class BotResponder:
     ) -> MessageDraft:
         answer_lang = entry.answer_lang(lang)
         answer = entry.langs[answer_lang].answer
-        text, html_text, note = answer, _answer_html(answer), None
+        text, html_text, note = answer, render_answer(answer), None
         if answer_lang != lang:
             # Written in another language only: say so in the visitor's, then the answer.
             note = bot.knowledge.bot.text(lang).other_language.format(
