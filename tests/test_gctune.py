@@ -188,3 +188,30 @@ async def test_a_closed_visitor_socket_leaves_no_cyclic_garbage(
         gc.garbage.clear()
     # Freed by reference counting as they closed: nothing is left for the collector.
     assert left == []
+
+
+async def test_a_connected_socket_holds_no_middleware_frame_of_ours(server: Any) -> None:
+    """Each frame suspended under a WebSocket lives as long as the visit (bench/README.md,
+    "Eighth pass"): chatdesk's middlewares pass the socket's request through, not await it."""
+    url = str(server.make_url("/socket.io/?EIO=4&transport=websocket"))
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        assert (await ws.receive_str()).startswith("0{")
+        await ws.send_str("40/visitor,{}")
+        while '"session"' not in (await ws.receive_str()):
+            pass
+        chains = [_awaiting(task.get_coro()) for task in asyncio.all_tasks()]
+        socket_chain = next(c for c in chains if "AsyncSocket._websocket_handler" in c)
+    assert "Application._handle" in socket_chain  # aiohttp's own, as in any server
+    ours = [name for name in socket_chain if name.startswith("chatdesk.")]
+    assert ours == [], ours
+
+
+def _awaiting(coro: Any) -> list[str]:
+    """Return the qualified names (module-prefixed for chatdesk's) of a coroutine chain."""
+    names = []
+    while coro is not None and hasattr(coro, "cr_code"):
+        module = coro.cr_frame.f_globals.get("__name__", "") if coro.cr_frame else ""
+        qualname = coro.cr_code.co_qualname
+        names.append(f"{module}.{qualname}" if module.startswith("chatdesk") else qualname)
+        coro = coro.cr_await
+    return names

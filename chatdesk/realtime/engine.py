@@ -16,7 +16,6 @@ frees on Python 3.11: "Seventh pass").
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import socketio
 from engineio.async_drivers.aiohttp import WebSocket
@@ -32,11 +31,14 @@ class QuietWebSocket(WebSocket):  # type: ignore[misc]
     #: WebSocket connections of this process that have ended, since it started.
     closed = 0
 
-    async def __call__(self, environ: dict[str, Any]) -> Any:
-        try:
-            return await super().__call__(environ)
-        finally:
-            QuietWebSocket.closed += 1
+    async def close(self) -> None:
+        """Close the connection (Engine.IO does, once, when a visit ends) and count it.
+
+        Counted here rather than around ``__call__``: a coroutine of ours suspended there
+        would be held for the whole visit, per connection (bench/README.md, "Eighth pass").
+        """
+        QuietWebSocket.closed += 1
+        await super().close()
 
     async def wait(self) -> str | bytes | None:
         """Return the next frame's data, or ``None`` when the connection is closed."""

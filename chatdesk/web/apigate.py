@@ -179,10 +179,14 @@ def guarded(handler: Handler, *, public: bool) -> Handler:
 
 
 @web.middleware
-async def api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+def api_errors(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
     """Answer every API error as JSON (the router's 404 and 405 too), never crash."""
     if not request.path.startswith("/api/"):
-        return await handler(request)
+        return handler(request)  # not awaited: see web/middleware.py
+    return _answered(request, handler)
+
+
+async def _answered(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except ApiProblem as problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, current_session, login_required, safe_next
 from .consolelang import LANG_COOKIE, LANGS, console_lang, translator
 from .forms import read_form
+from .middleware import Handler, with_headers
 from .widget import DIST_DIR, Bundle
 
 __all__ = ["base_context", "plain_text", "setup"]
@@ -38,13 +40,11 @@ _HEADERS = {
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+def security_headers(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
     """Add the console's security headers to its pages."""
-    response: web.StreamResponse = await handler(request)
     if request.path.startswith("/console") and not request.path.startswith("/console/assets"):
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
-    return response
+        return with_headers(request, handler, _HEADERS)
+    return handler(request)  # not awaited: see web/middleware.py
 
 
 @login_required

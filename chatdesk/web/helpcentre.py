@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp_jinja2
@@ -20,6 +21,7 @@ from . import helpapi
 from .appkeys import SERVICES, SETTINGS
 from .forms import read_form
 from .helptexts import ENDONYMS, help_translator
+from .middleware import Handler
 from .public import client_of, remember_lang, site_origin, visitor_lang
 
 __all__ = ["CSRF_COOKIE", "setup"]
@@ -43,10 +45,14 @@ _HEADERS = {
 
 
 @web.middleware
-async def help_pages(request: web.Request, handler: Any) -> web.StreamResponse:
+def help_pages(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
     """Add the help centre's security headers; answer its unknown paths in its words."""
     if request.path != HELP_PATH and not request.path.startswith(HELP_PATH + "/"):
-        return await handler(request)  # type: ignore[no-any-return]
+        return handler(request)  # not awaited: see web/middleware.py
+    return _help_page(request, handler)
+
+
+async def _help_page(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response: web.StreamResponse = await handler(request)
     except web.HTTPNotFound:

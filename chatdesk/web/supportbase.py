@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp_jinja2
@@ -15,6 +16,7 @@ from ..errors import ChatdeskError
 from ..models import Requester, parse_ts
 from ..systemtexts import format_when
 from .appkeys import SERVICES
+from .middleware import Handler, with_headers
 from .supportlang import LANGS, portal_lang, remember_lang, translator
 
 __all__ = [
@@ -48,13 +50,11 @@ _HEADERS = {
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+def security_headers(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
     """Add the portal's security headers to its pages (not to its assets)."""
-    response: web.StreamResponse = await handler(request)
     if request.path.startswith("/support") and not request.path.startswith("/support/assets"):
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
-    return response
+        return with_headers(request, handler, _HEADERS)
+    return handler(request)  # not awaited: see web/middleware.py
 
 
 def file_size(size: int) -> str:
