@@ -31,7 +31,7 @@ from .metrics import Metrics
 from .models import utcnow
 from .realtime import OperatorNamespace, Publisher, VisitorNamespace, create_sio
 from .realtime.fanout import BoundedRedisManager
-from .realtime.server import websocket_compression
+from .realtime.server import install_quiet_websocket, websocket_compression
 from .redislink import connect_redis
 from .services import Services, build_services
 from .smtpserver import MailReceiver, start_receiver
@@ -97,10 +97,7 @@ def create_app(
         ``app[SERVICES].jobs.run_due()`` themselves.
     """
     settings = settings.with_secret()
-    app = web.Application(
-        client_max_size=1024**2,
-        middlewares=[websocket_compression(settings.websocket_compression == "on")],
-    )
+    app = web.Application(client_max_size=1024**2)
     store = store if store is not None else create_store(settings)
     metrics = Metrics(process_label(settings.process_name))
     # Services see the store through the metrics' timing (the app opens and closes it).
@@ -126,6 +123,9 @@ def create_app(
         settings, config, timed, responder, clock=clock, redis=redis, knowledge=library
     )
     sio = create_sio(settings, redis)
+    compress = settings.websocket_compression == "on"
+    if not install_quiet_websocket(sio, compress=compress):
+        app.middlewares.append(websocket_compression(compress))
     publisher = Publisher(sio, metrics, services.chatfiles.links)
     visitors = VisitorNamespace(services, publisher, metrics)
     operators = OperatorNamespace(services, publisher, metrics)

@@ -16,8 +16,10 @@ frees on Python 3.11: "Seventh pass").
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import socketio
+from aiohttp.web import WebSocketResponse
 from engineio.async_drivers.aiohttp import WebSocket
 
 __all__ = ["QuietWebSocket", "install_quiet_websocket"]
@@ -26,10 +28,32 @@ log = logging.getLogger(__name__)
 
 
 class QuietWebSocket(WebSocket):  # type: ignore[misc]
-    """The aiohttp driver's WebSocket: ``wait()`` answers ``None`` once the peer closed."""
+    """The aiohttp driver's WebSocket: ``wait()`` answers ``None`` once the peer closed,
+    and permessage-deflate is accepted only when :attr:`compress` says so."""
 
     #: WebSocket connections of this process that have ended, since it started.
     closed = 0
+    #: Accept permessage-deflate when the client offers it (every browser does). aiohttp
+    #: then keeps a compressor per connection: ~100 kB per idle visitor, for chat
+    #: messages too short to gain from it (bench/README.md), so a server declines it
+    #: unless ``CHATDESK_WEBSOCKET_COMPRESSION=on`` (:func:`install_quiet_websocket`).
+    compress = True
+
+    async def __call__(self, environ: dict[str, Any]) -> WebSocketResponse:
+        """Accept the WebSocket and serve it (the driver's own steps, with ``compress``).
+
+        Declining by the response, not by a middleware that hands on a copy of the
+        request without the offer: both requests then lived as long as the visit (~2 kB
+        per visitor, bench/README.md, "Eighth pass").
+        """
+        request = environ["aiohttp.request"]
+        self._sock = WebSocketResponse(
+            max_msg_size=self.server.max_http_buffer_size, compress=self.compress
+        )
+        await self._sock.prepare(request)
+        self.environ = environ
+        await self.handler(self)
+        return self._sock
 
     async def close(self) -> None:
         """Close the connection (Engine.IO does, once, when a visit ends) and count it.
@@ -49,17 +73,20 @@ class QuietWebSocket(WebSocket):  # type: ignore[misc]
         return None
 
 
-def install_quiet_websocket(sio: socketio.AsyncServer) -> bool:
-    """Make ``sio``'s Engine.IO server use :class:`QuietWebSocket`; False if it cannot.
+def install_quiet_websocket(sio: socketio.AsyncServer, *, compress: bool) -> bool:
+    """Make ``sio``'s Engine.IO server use :class:`QuietWebSocket` (accepting
+    permessage-deflate only if ``compress``); False if it cannot.
 
     Engine.IO picks its WebSocket class from the driver table of its async mode (the
     private ``_async`` mapping, the same one for every server): this server gets its own
     copy with one entry changed. If a release of python-engineio changes that table, the
-    server keeps the stock driver (correct, only collected later) and says so.
+    server keeps the stock driver (correct, only collected later) and says so; the caller
+    then declines compression its own way.
     """
     drivers = getattr(sio.eio, "_async", None)
     if not isinstance(drivers, dict) or drivers.get("websocket") is not WebSocket:
         log.warning("python-engineio's driver table changed: closed sockets wait for the GC")
         return False
-    sio.eio._async = {**drivers, "websocket": QuietWebSocket}
+    driver = type("QuietWebSocket", (QuietWebSocket,), {"compress": compress})
+    sio.eio._async = {**drivers, "websocket": driver}
     return True

@@ -16,7 +16,7 @@ from .fanout import BoundedRedisManager
 from .origins import OriginPolicy
 from .sends import DirectSendManager
 
-__all__ = ["TextPacket", "create_sio", "websocket_compression"]
+__all__ = ["TextPacket", "create_sio", "install_quiet_websocket", "websocket_compression"]
 
 
 class TextPacket(socketio.packet.Packet):  # type: ignore[misc]
@@ -59,12 +59,12 @@ def create_sio(settings: Settings, redis: Redis | None = None) -> socketio.Async
         logger=False,
         engineio_logger=False,
     )
-    install_quiet_websocket(sio)
     return sio
 
 
 def websocket_compression(enabled: bool) -> Middleware:
-    """Return a middleware that declines permessage-deflate on the socket unless ``enabled``.
+    """Return a middleware that declines permessage-deflate on the socket unless ``enabled``
+    (only where :func:`install_quiet_websocket` could not: it declines it itself).
 
     Browsers always offer it, and aiohttp then keeps a compressor per connection: ~100 kB
     of memory per idle visitor (bench/README.md), for chat messages too short to gain from
