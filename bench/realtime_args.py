@@ -53,6 +53,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "(default both; --quick: deflate)",
     )
     parser.add_argument("--settle", type=float, default=2.0, help="seconds before reading RSS")
+    parser.add_argument(
+        "--hold",
+        type=float,
+        default=10.0,
+        help="seconds every idle visitor stays connected after the full GC (loop stalls)",
+    )
     parser.add_argument("--generators", type=int, default=2, help="load generator processes")
     parser.add_argument(
         "--load-deflate",
@@ -129,6 +135,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.warmup = min(args.warmup, 0.5)
         args.drain = min(args.drain, 1.0)
         args.settle = min(args.settle, 1.0)
+        args.hold = min(args.hold, 1.0)
         args.retries = min(args.retries, 1)
         args.quiet_wait = min(args.quiet_wait, 3.0)
     args.chatdesk = shlex.split(args.chatdesk)

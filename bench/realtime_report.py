@@ -95,6 +95,11 @@ class Idle:
     #: after the full collection (None: bare has no probe).
     lag_connect_ms: float | None = None
     lag_after_gc_ms: float | None = None
+    #: With every visitor connected (``--hold`` seconds and the full collection): the
+    #: probe's wake-ups, those over 50 ms late, the worst one's histogram bucket (ms).
+    connected_wakeups: int | None = None
+    connected_over_50: int | None = None
+    connected_worst_ms: float | None = None
     #: The server's CPU while they connected (until idle again), per connection.
     connect_cpu_ms_per_conn: float | None = None
     #: Every connection closed at once (a network blip, a load balancer's restart): the
@@ -211,13 +216,20 @@ def fmt_s(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _window(i: Idle) -> str:
+    if i.connected_wakeups is None:
+        return "-"
+    return f"{i.connected_over_50} of {i.connected_wakeups} (<= {i.connected_worst_ms:g} ms)"
+
+
 def idle_table(idles: list[Idle]) -> str:
     out = [
         "| server | client offers deflate | connected | deflate negotiated "
         "| connect time (server CPU) | RSS before | RSS after | RSS per connection "
         "| full GC (CPU) | longest loop stall "
-        "(connecting / after the GC) | all leave at once: server CPU per connection (wall) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "(since start / after the GC) | all connected: wake-ups over 50 ms late (worst) "
+        "| all leave at once: server CPU per connection (wall) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for i in idles:
         out.append(
@@ -227,6 +239,7 @@ def idle_table(idles: list[Idle]) -> str:
             f"{i.rss_before_kb / 1024:.1f} MB | {i.rss_after_kb / 1024:.1f} MB | "
             f"{i.per_conn_kb:.1f} kB | {fmt_ms(i.full_gc_ms)} ({fmt_ms(i.full_gc_cpu_ms)}) ms | "
             f"{fmt_ms(i.lag_connect_ms)} / {fmt_ms(i.lag_after_gc_ms)} ms | "
+            f"{_window(i)} | "
             f"{fmt_ms(i.drop_cpu_ms_per_conn)} ms ({fmt_s(i.drop_seconds)} s) |"
         )
     return "\n".join(out) + "\n"

@@ -196,6 +196,20 @@ class Server:
                 return float(line.rsplit(" ", 1)[1]) * 1000
         return None
 
+    def loop_lag_counts(self) -> dict[float, int] | None:
+        """chatdesk's loop-lag histogram (its /metrics): wake-ups at most ``le`` seconds
+        late, cumulative, by ``le`` (``inf`` for all); None for bare."""
+        if self.kind == "bare":
+            return None
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        counts: dict[float, int] = {}
+        for line in text.splitlines():
+            if line.startswith("chatdesk_event_loop_lag_seconds_bucket{"):
+                le = line.split('le="', 1)[1].split('"', 1)[0]
+                counts[float(le)] = int(float(line.rsplit(" ", 1)[1]))
+        return counts
+
     def full_gc_ms(self, timeout: float = 30.0) -> tuple[float, float] | None:
         """Make the server (run with ``gc_signal``) collect once; its (wall, CPU) ms."""
         seen = self.log_path.read_text(errors="replace").count("BENCH_GC ")

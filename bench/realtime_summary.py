@@ -104,17 +104,18 @@ def targets(loads: list[Load], idles: list[Idle], args: argparse.Namespace) -> l
                 result,
             )
         )
-        if ci.lag_after_gc_ms is not None:  # issue 16: a full GC stalls the loop <= 50 ms
-            stall = ci.lag_after_gc_ms
+        if ci.connected_over_50 is not None:  # issue 16: no stall > 50 ms, 10,000 connected
             rows.append(
                 Target(
-                    f"longest loop stall incl. a full GC, {ci.connected} visitors, {mode}",
+                    f"loop stalls with {ci.connected} visitors connected, a full GC "
+                    f"included, {mode}",
                     f"GC {fmt_ms(bi.full_gc_ms)} ms",
-                    f"{fmt_ms(stall)} ms (GC {fmt_ms(ci.full_gc_ms)} ms, "
-                    f"{fmt_ms(ci.full_gc_cpu_ms)} ms CPU)",
+                    f"{ci.connected_over_50} over 50 ms, worst <= {ci.connected_worst_ms:g} ms "
+                    f"(GC {fmt_ms(ci.full_gc_ms)} ms, {fmt_ms(ci.full_gc_cpu_ms)} ms CPU; "
+                    f"since start, connecting included: {fmt_ms(ci.lag_after_gc_ms)} ms)",
                     "-",
-                    "<= 50 ms",
-                    "PASS" if stall <= 50 else "FAIL",
+                    "none > 50 ms",
+                    "PASS" if ci.connected_over_50 == 0 else "FAIL",
                 )
             )
     return rows
