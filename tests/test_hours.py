@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chatdesk.errors import ConfigError
+from chatdesk.desk import DeskService
+from chatdesk.deskconfig import DeskConfig
 from chatdesk.hours import BusinessHours
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -96,3 +98,18 @@ def test_invalid_schedules() -> None:
         BusinessHours(BRUSSELS, (LUNCH,) * 7, "XX")
     with pytest.raises(ValueError, match="aware"):
         BusinessHours.weekdays("09:00", "18:00").is_open(datetime(2026, 1, 5, 10))
+
+
+async def test_the_desk_status_follows_the_clock_to_the_second(hours: BusinessHours) -> None:
+    """The status computes the hours once a second (every welcome asks): never staler."""
+    now = [at(2026, 11, 17, 11, 59, 59).replace(microsecond=500_000)]
+    desk = DeskService(DeskConfig(name="Desk", hours=hours), clock=lambda: now[0])
+    before = await desk.status()
+    assert before["open_now"] is True and before["status"] == "away"
+    now[0] += timedelta(microseconds=400_000)  # the same second: the same answer
+    assert await desk.status() == before
+    now[0] += timedelta(microseconds=100_000)  # 12:00:00, lunch
+    after = await desk.status()
+    assert (after["open_now"], after["status"]) == (False, "closed")
+    assert after["next_open"] is not None
+    assert after["reply_expected_by"] != before["reply_expected_by"]
