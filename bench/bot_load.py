@@ -15,6 +15,7 @@ happened before. Usage::
     .venv/bin/python bench/bot_load.py                  # 100 q/s + 300 chatters x 1 msg/s
     .venv/bin/python bench/bot_load.py --questions 50 --chatters 500 --duration 20
     .venv/bin/python bench/bot_load.py --sweep 50,100,150,200,300   # highest sustained
+    # (then bare python-socketio's max sustained echo rate, the same run: --bare-clients)
 
 A question counts as answered by the first message event after it on its connection that
 is not the visitor's own (the bot's answer, or the desk's when the question goes to a
@@ -41,7 +42,9 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
+import realtime  # noqa: E402
 from loadgen import NAMESPACE, TEXT, Generator  # noqa: E402
+from realtime_args import parse_args as realtime_args  # noqa: E402
 from realtime_servers import ROOT, Server  # noqa: E402
 
 _ACK = "43" + NAMESPACE + ","
@@ -298,6 +301,15 @@ def sustained(r: dict[str, float]) -> bool:
     )
 
 
+def bare_echo_rate(clients: int) -> float:
+    """Bare python-socketio's max sustained echo rate here, now (bench/realtime.py's sweep
+    and definition, the server on CPU 0 as chatdesk's was)."""
+    args = realtime_args(["--servers", "bare", "--clients", str(clients), "--idle", "0"])
+    with tempfile.TemporaryDirectory(prefix="chatdesk-bot-bare-") as tmp:
+        load = realtime.run_load("bare", clients, args.rates, args, Path(tmp), 0)
+    return load.max_sustained
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=float, default=100.0, help="questions/s in total")
@@ -323,6 +335,14 @@ def main() -> None:
         default=[],
         help="question rates to step through instead of --questions (e.g. 50,100,150,200): "
         "the highest sustained one is reported",
+    )
+    parser.add_argument(
+        "--bare-clients",
+        type=int,
+        default=100,
+        help="with --sweep: also bare python-socketio's max sustained echo rate at this many "
+        "clients, measured the way bench/realtime.py does, so that the questions/s can be "
+        "read against this machine's speed (0: skip)",
     )
     args = parser.parse_args()
     if args.sweep:  # each asking connection asks at most once a second
@@ -375,6 +395,13 @@ def main() -> None:
             f"highest sustained: {best:g} questions/s (>= {SUSTAINED_SHARE:.0%} answered, "
             f"answers p99 < {SUSTAINED_P99_MS:g} ms) beside {args.chatters} chatters"
         )
+        if args.bare_clients > 0:
+            echo = bare_echo_rate(args.bare_clients)
+            print(
+                f"bare python-socketio echo on this machine now, {args.bare_clients} clients: "
+                f"max sustained {echo:g} msg/s; the bot's {best:g} questions/s are "
+                f"{best / echo if echo else math.nan:.3f} of it"
+            )
         return
     alone, with_bot = results["chatters alone"], results["chatters + questions"]
     if with_bot["questions"]:

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chatdesk.errors import ConfigError
 from chatdesk.desk import DeskService
 from chatdesk.deskconfig import DeskConfig
+from chatdesk.errors import ConfigError
 from chatdesk.hours import BusinessHours
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
