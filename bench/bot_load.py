@@ -42,9 +42,8 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-import realtime  # noqa: E402
+from bot_load_args import bare_echo_rate, parse_args  # noqa: E402
 from loadgen import NAMESPACE, TEXT, Generator  # noqa: E402
-from realtime_args import parse_args as realtime_args  # noqa: E402
 from realtime_servers import ROOT, Server  # noqa: E402
 
 _ACK = "43" + NAMESPACE + ","
@@ -301,50 +300,8 @@ def sustained(r: dict[str, float]) -> bool:
     )
 
 
-def bare_echo_rate(clients: int) -> float:
-    """Bare python-socketio's max sustained echo rate here, now (bench/realtime.py's sweep
-    and definition, the server on CPU 0 as chatdesk's was)."""
-    args = realtime_args(["--servers", "bare", "--clients", str(clients), "--idle", "0"])
-    with tempfile.TemporaryDirectory(prefix="chatdesk-bot-bare-") as tmp:
-        load = realtime.run_load("bare", clients, args.rates, args, Path(tmp), 0)
-    return load.max_sustained
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=float, default=100.0, help="questions/s in total")
-    parser.add_argument("--askers", type=int, default=100, help="connections asking them")
-    parser.add_argument("--chatters", type=int, default=300, help="visitors at 1 msg/s each")
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds per phase")
-    parser.add_argument("--nice", type=int, default=-10 if os.geteuid() == 0 else None)
-    parser.add_argument(
-        "--encoder",
-        choices=("process", "thread"),
-        default="process",
-        help="CHATDESK_BOT_ENCODER (the child process inherits the server's CPU)",
-    )
-    parser.add_argument(
-        "--mixed-languages",
-        action="store_true",
-        help="each visitor asks questions of every language (before 2026-12-01: the bot "
-        "then follows the visitor's language on most questions)",
-    )
-    parser.add_argument(
-        "--sweep",
-        type=lambda text: [float(x) for x in text.split(",") if x],
-        default=[],
-        help="question rates to step through instead of --questions (e.g. 50,100,150,200): "
-        "the highest sustained one is reported",
-    )
-    parser.add_argument(
-        "--bare-clients",
-        type=int,
-        default=100,
-        help="with --sweep: also bare python-socketio's max sustained echo rate at this many "
-        "clients, measured the way bench/realtime.py does, so that the questions/s can be "
-        "read against this machine's speed (0: skip)",
-    )
-    args = parser.parse_args()
+    args = parse_args(__doc__.splitlines()[0])
     if args.sweep:  # each asking connection asks at most once a second
         args.askers = max(args.askers, math.ceil(max(args.sweep)))
     os.sched_setaffinity(0, {1})
