@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from .config import LANGUAGES
 from .errors import InvalidPayload, InvalidToken, NotFound
 from .events import ConversationEscalated, Event, LanguageChanged, MessagePosted, TypingChanged
@@ -153,7 +155,7 @@ class ConversationService:
             await self.store.conversations.note_visit(
                 conversation.id, lang=lang, page=page, lang_source=source
             )
-            conversation = dataclasses.replace(
+            conversation = msgspec.structs.replace(
                 conversation, lang=lang, lang_source=source, page=page
             )
         return VisitorSession(token, found, conversation, False, self._welcome(conversation))
@@ -179,7 +181,7 @@ class ConversationService:
         await self.store.conversations.note_visit(
             conversation.id, lang=lang, page=conversation.page, lang_source=source
         )
-        conversation = dataclasses.replace(conversation, lang=lang, lang_source=source)
+        conversation = msgspec.structs.replace(conversation, lang=lang, lang_source=source)
         if not changed:
             return conversation, []
         return conversation, [LanguageChanged(conversation.id, lang, self._welcome(conversation))]
