@@ -76,3 +76,15 @@ def test_timestamps_keep_their_format() -> None:
     for ts, text in cases.items():
         assert format_ts(ts) == text
         assert parse_ts(text) == ts.replace(microsecond=ts.microsecond // 1000 * 1000)
+
+
+def test_utcnow_is_the_exact_millisecond(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every millisecond of a stretch around today (the float in between must not round
+    # it to 0.999 or 1.001 ms), against datetime's own arithmetic.
+    start = 1_764_576_000_000  # 2025-12-01, in ms
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    for ms in range(start, start + 20_000, 7):
+        monkeypatch.setattr(clock, "time", SimpleNamespace(time_ns=lambda ms=ms: ms * 10**6 + 999))
+        now = clock.utcnow()
+        assert now == epoch + timedelta(milliseconds=ms)
+        assert now.tzinfo is UTC and now.microsecond % 1000 == 0

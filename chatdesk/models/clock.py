@@ -27,8 +27,10 @@ os.register_at_fork(after_in_child=_forget_ids)
 
 def utcnow() -> datetime:
     """Return the current time in UTC, to the millisecond (the precision we store)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    # From the whole milliseconds: half the CPU of now() and replace(). A double holds
+    # seconds since 1970 to ~0.2 µs, and fromtimestamp rounds to the microsecond, so the
+    # result is the exact millisecond.
+    return datetime.fromtimestamp(time.time_ns() // 1_000_000 / 1000, UTC)
 
 
 def new_id() -> str:
