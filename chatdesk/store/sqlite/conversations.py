@@ -323,10 +323,10 @@ def _append(
     """Store ``draft``; return (message, created, the conversation row after the append, or
     None for a retry).
 
-    Two statements in the usual case: the insert takes its number from the conversation
-    and skips a retry (same author and client id) by the unique index, then the update
-    moves the conversation's counter to it. A retry or a missing conversation costs one
-    more read.
+    Three statements in the usual case: the insert takes its number from the
+    conversation and skips a retry (same author and client id) by the unique index, the
+    update moves the conversation's counter to it, and a read returns the row. A retry or
+    a missing conversation costs one more read.
     """
     ts = format_ts(draft.ts)  # once: the conversation's updated_at and the message's ts
     inserted = conn.execute(
@@ -354,11 +354,16 @@ def _append(
             if row is not None:
                 return message_row(row), False, None
         raise NotFound("no such conversation")
-    conversation = conn.execute(
+    conn.execute(
         "UPDATE conversations SET last_seq = last_seq + 1, updated_at = max(updated_at, ?),"
-        f" answered_seq = {_ANSWERED} WHERE id = ?"
-        f" RETURNING {CONVERSATION_COLUMNS}, active_minute",
+        f" answered_seq = {_ANSWERED} WHERE id = ?",
         (ts, draft.author.value, conversation_id),
+    )
+    # Read back, not RETURNING: SQLite buffers RETURNING's rows in a temporary table,
+    # which cost more than this read of the row the update just wrote.
+    conversation = conn.execute(
+        f"SELECT {CONVERSATION_COLUMNS}, active_minute FROM conversations WHERE id = ?",
+        (conversation_id,),
     ).fetchone()
     minute = active_minute(ts)
     if conversation[-1] < minute:  # once a minute: the only write to its index
