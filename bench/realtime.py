@@ -265,6 +265,24 @@ def run_load(
     return load
 
 
+def latency_rounds(args: argparse.Namespace, workdir: Path, serial: int) -> list[Load]:
+    """``--latency-rounds`` more runs of the latency step at the most clients, each server
+    fresh, bare and chatdesk alternated (the p99 target takes their median ratio)."""
+    if not args.clients or not args.latency_rounds or len(args.servers) < 2:
+        return []
+    clients = max(args.clients)
+    once = argparse.Namespace(**{**vars(args), "refine": 0})  # the one step, no bisection
+    rounds: list[Load] = []
+    for n in range(1, args.latency_rounds + 1):
+        say(f"latency round {n} of {args.latency_rounds}")
+        for kind in args.servers:
+            serial += 1
+            load = run_load(kind, clients, [float(clients)], once, workdir, serial)
+            load.round = n
+            rounds.append(load)
+    return rounds
+
+
 def _terminate(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
@@ -294,10 +312,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             Load(**{**load, "steps": [Step(**step) for step in load["steps"]]})
             for load in raw["loads"]
         ]
+        rounds = [
+            Load(**{**load, "steps": [Step(**step) for step in load["steps"]]})
+            for load in raw.get("latency_rounds", [])
+        ]
         fields = {f.name for f in dataclasses.fields(Idle)}
         idles = [Idle(**{k: v for k, v in i.items() if k in fields}) for i in raw["idle"]]
         args.clients = sorted({load.clients for load in loads})
-        say(render(loads, idles, args, raw["machine"], raw["command"], raw["seconds"]))
+        say(render(loads, idles, args, raw["machine"], raw["command"], raw["seconds"], rounds))
         return 0
     say(f"{info['date']} · {info['cpu']} · {info['cpus']} CPUs · Python {info['python']}")
     say(
@@ -320,13 +342,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             for kind in args.servers:
                 serial += 1
                 loads.append(run_load(kind, clients, rates, args, workdir, serial))
+        rounds = latency_rounds(args, workdir, serial)
+        serial += len(rounds)
         if args.idle:
             for mode in args.idle_modes:
                 for kind in args.servers:
                     serial += 1
                     idles.append(run_idle(kind, args.idle, mode, args, workdir, serial))
     elapsed = time.monotonic() - t0
-    report = render(loads, idles, args, info, command, elapsed)
+    report = render(loads, idles, args, info, command, elapsed, rounds)
     say("\n" + report)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -337,7 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": elapsed,
         "loads": [asdict(load) for load in loads],
         "idle": [asdict(i) | {"per_conn_kb": i.per_conn_kb} for i in idles],
-        "targets": [asdict(t) for t in targets(loads, idles, args)],
+        "latency_rounds": [asdict(load) for load in rounds],
+        "targets": [asdict(t) for t in targets(loads, idles, args, rounds)],
     }
     (args.out / f"realtime-{stamp}.json").write_text(
         json.dumps(raw, indent=1, default=str), encoding="utf-8"

@@ -43,6 +43,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         help="seconds measured at 1 msg/s per client, the latency target (default 10)",
     )
+    parser.add_argument(
+        "--latency-rounds",
+        type=int,
+        help="extra runs of the latency step at the most clients, each server fresh, bare "
+        "and chatdesk alternated; the p99 target takes the median ratio (default 2; "
+        "--quick: 0)",
+    )
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
     parser.add_argument("--drain", type=float, default=2.0, help="seconds to wait for late acks")
     parser.add_argument("--refine", type=int, help="bisection steps after the first failure")
@@ -127,6 +134,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.rates = sorted(_numbers(args.rates or default_rates))
     args.duration = args.duration or (1.5 if quick else 5.0)
     args.latency_duration = args.latency_duration or (2.0 if quick else 10.0)
+    if args.latency_rounds is None:
+        args.latency_rounds = 0 if quick else 2
     if args.refine is None:
         args.refine = 0 if quick else 2
     if args.idle is None:

@@ -70,6 +70,8 @@ class Load:
     saturated: bool = False  # a failing rate was found (else max_sustained is a lower bound)
     acked_ok: int = 0
     stored_messages: int | None = None
+    #: 0 for a sweep; n for the n-th extra run of the latency step (--latency-rounds).
+    round: int = 0
 
 
 @dataclass
