@@ -23,17 +23,14 @@ def latency_runs(loads: list[Load], rounds: list[Load], clients: int) -> list[tu
 
     runs: list[tuple[Step, Step]] = []
     groups = [[load for load in loads if load.clients == clients]]
-    groups += [[load for load in rounds if load.round == n] for n in _round_numbers(rounds)]
+    numbers = sorted({load.round for load in rounds})
+    groups += [[load for load in rounds if load.round == n] for n in numbers]
     for group in groups:
         by_server = {load.server: step(load) for load in group}
         bare, chatdesk = by_server.get("bare"), by_server.get("chatdesk")
         if bare is not None and chatdesk is not None:
             runs.append((bare, chatdesk))
     return runs
-
-
-def _round_numbers(rounds: list[Load]) -> list[int]:
-    return sorted({load.round for load in rounds})
 
 
 def disturbed(bare: Step, chatdesk: Step) -> bool:
@@ -65,9 +62,9 @@ def runs_table(
     ]
     for n, (b, c) in enumerate(runs):
         name = "sweep" if n == 0 else f"round {n}"
-        note = "" if (b, c) in counted else "disturbed: not counted"
-        if note == "" and disturbed(b, c):
-            note = "disturbed (every run was)"
+        note = ""
+        if disturbed(b, c):
+            note = "disturbed (every run was)" if (b, c) in counted else "disturbed: not counted"
         out.append(
             f"| {name} | {fmt_ms(b.p50)} | {fmt_ms(b.p99)} | {fmt_ms(c.p50)} | "
             f"{fmt_ms(c.p99)} | {_fmt_ratio(_ratio(c.p99, b.p99))} | {note} |"
