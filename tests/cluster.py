@@ -30,8 +30,9 @@ from chatdesk.deskconfig import DeskConfig
 from chatdesk.services import build_services
 from chatdesk.store import create_store
 
+from .ports import free_port
 from .postgres import PostgresServer, _in_thread
-from .redis import die_with_us, free_port
+from .redis import die_with_us
 
 __all__ = [
     "ALWAYS_OPEN",

@@ -15,7 +15,6 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -27,6 +26,8 @@ import asyncpg
 import pytest
 
 from chatdesk.store.postgres import PostgresStore, migrate
+
+from .ports import free_port
 
 __all__ = ["PostgresServer", "find_binaries", "postgres_store"]
 
@@ -50,13 +51,6 @@ def find_binaries() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).resolve().parent if initdb else None
-
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on at this moment."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class PostgresServer:

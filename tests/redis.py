@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -14,7 +13,9 @@ from pathlib import Path
 import pytest
 import redis
 
-__all__ = ["die_with_us", "free_port", "redis_server", "redis_url"]
+from .ports import free_port
+
+__all__ = ["die_with_us", "redis_server", "redis_url"]
 
 
 def die_with_us() -> None:
@@ -24,13 +25,6 @@ def die_with_us() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
-
-
-def free_port() -> int:
-    """Return a TCP port of the loopback nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,8 @@ from chatdesk.store.migrations import SCHEMA_VERSION
 from chatdesk.web.appkeys import SERVICES
 
 from .clients import OperatorClient, VisitorClient
-from .postgres import PostgresServer, free_port
+from .ports import free_port
+from .postgres import PostgresServer
 from .test_operator_socket import ALWAYS_OPEN
 
 

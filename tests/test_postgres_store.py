@@ -22,7 +22,8 @@ from chatdesk.store import PostgresStore
 from chatdesk.store.migrations import SCHEMA_VERSION, statements
 from chatdesk.store.postgres import migrate
 
-from .postgres import PostgresServer, free_port
+from .ports import free_port
+from .postgres import PostgresServer
 
 
 @pytest.fixture

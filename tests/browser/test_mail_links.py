@@ -26,7 +26,8 @@ from chatdesk.models import Ticket
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
-from ..mail.conftest import FROM, Sink, free_port
+from ..mail.conftest import FROM, Sink
+from ..ports import free_port
 from .conftest import ALWAYS_OPEN, Desk, NewContext
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

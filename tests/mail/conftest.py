@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from email import policy
@@ -28,17 +27,12 @@ from chatdesk.store import Store
 from ..conftest import STORE_BACKENDS
 from ..desk import Clock
 from ..helpdesk.conftest import config as helpdesk_config
+from ..ports import free_port
 from .imap import dovecot, dovecot_tls  # noqa: F401 (real IMAP servers: fixtures)
 
 FROM = "Ardenne Support <support@desk.test>"
 PUBLIC = "https://desk.test"
 TIMEOUT = 5.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Sink:

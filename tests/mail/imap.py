@@ -24,7 +24,8 @@ from urllib.parse import quote
 
 import pytest
 
-from ..redis import die_with_us, free_port
+from ..ports import free_port
+from ..redis import die_with_us
 
 __all__ = ["Dovecot", "dovecot", "dovecot_tls"]
 

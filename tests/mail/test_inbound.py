@@ -20,7 +20,8 @@ from chatdesk.web.appkeys import SERVICES
 
 from ..desk import Clock
 from ..helpdesk.conftest import operator
-from .conftest import FROM, PUBLIC, Receiver, Sink, deliver, free_port, mail_desk, mail_from
+from ..ports import free_port
+from .conftest import FROM, PUBLIC, Receiver, Sink, deliver, mail_desk, mail_from
 from .test_parse import DSN, PNG
 
 GMAIL_FR = "Le mar. 17 nov. 2026 à 10:30, Ardenne Support <support@desk.test> a écrit :"

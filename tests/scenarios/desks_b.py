@@ -36,7 +36,8 @@ from chatdesk.web.appkeys import EVENTS, SERVICES
 
 from ..clients import OperatorClient, VisitorClient
 from ..desk import Clock
-from ..mail.conftest import TIMEOUT, Sink, free_port
+from ..mail.conftest import TIMEOUT, Sink
+from ..ports import free_port
 from ..recording import record_events, solve_altcha
 
 PRESETS = Path(chatdesk.__file__).parent / "presets"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +20,8 @@ from chatdesk.cli import main
 from chatdesk.commands.init import Answers, ask, set_key, set_table, write_desk
 from chatdesk.deskconfig import load_desk_config
 from chatdesk.presets import find_preset, list_presets
+
+from ..ports import free_port
 
 PRESETS = [p.name for p in list_presets()]
 STARTUP_TIMEOUT = 120.0  # the bot embeds the preset's knowledge on a cold cache
@@ -59,12 +60,6 @@ def chatdesk(
         return Ran(code, out, err)
 
     return run
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_there_are_presets() -> None:
@@ -123,7 +118,7 @@ async def test_init_writes_a_desk_that_checks_and_serves(
     assert "ok:" in checked.stdout
 
     # `chatdesk serve` in the folder, nothing set: it reads ./chatdesk.toml and ./knowledge.
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "chatdesk", "serve", "--port", str(port),
         cwd=folder, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
