@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,17 +20,12 @@ from typing import Any
 import aiohttp
 import redis
 import relay_load
+from realtime_servers import free_port
 
 BENCH = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 PASSWORD = "correct horse battery"
 SECRET = "bench-cluster-" + "s" * 40
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 class Redis:

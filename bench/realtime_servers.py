@@ -8,7 +8,6 @@ import math
 import multiprocessing
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,12 @@ import loadgen
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 HOST = "127.0.0.1"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Ports from below the kernel's ephemeral range: a port from bind(0) may be taken as the
+# source port of another connection before the server under test binds it.
+from tests.ports import free_port  # noqa: E402
 
 #: Every server runs as ``python -c EXEC_WRAPPER <program> <args>``: raise the open-files soft
 #: limit to the hard limit, pin to one CPU and set the scheduling priority (before any thread
@@ -43,12 +48,6 @@ os.execv(sys.argv[1], sys.argv[1:])
 # Servers under test
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 class Server:
     """One server under test, as a subprocess pinned to ``cpu``."""
 
@@ -68,7 +67,7 @@ class Server:
         self.env: dict[str, str] = {}
         self.workdir = workdir
         self.cpu = cpu
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.name = f"{kind}-{serial}"
         self.data_dir = workdir / f"{self.name}-data"
