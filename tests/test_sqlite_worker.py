@@ -291,8 +291,10 @@ async def test_under_steady_writes_the_wal_restarts_and_stays_small(
     first = wal_restarts(traced.path)
     async with asyncio.timeout(20):
         # No pause between writes: the copy on the checkpoint's thread never sees the
-        # last frame, and only the writer's own catch-up lets the WAL restart.
-        while wal_restarts(traced.path) < first + 5:
+        # last frame, and only the writer's own catch-up lets the WAL restart. At least
+        # ~12 MB: on a busy machine the 20 ms timer fires late and one cycle may hold
+        # ~30 writes (1.8 MB); a WAL that never restarts would hold all of them.
+        while wal_restarts(traced.path) < first + 5 or written < 200 * len(blob):
             await traced.worker.run_inline(write)
             written += len(blob)
     size = traced.path.with_name(traced.path.name + "-wal").stat().st_size
