@@ -33,7 +33,7 @@ pytest: $(VENV)/.test-deps
 # widget is missing and the browser tests are skipped.
 widget:
 	@if command -v npm >/dev/null 2>&1; then \
-		cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
+		cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check && npm run --silent build; \
 	else \
 		echo "npm not found: the widget is NOT built (install Node.js 18+ to get it)"; \
 	fi

@@ -33,14 +33,22 @@ def _text(texts: dict[str, str], lang: str, fallback: str) -> str:
     return texts.get(lang) or texts.get("en") or next(iter(texts.values()), fallback)
 
 
-def _field(spec: FieldSpec, lang: str, t: Translate) -> dict[str, Any]:
-    when = [t(f"type_{name}") for name in sorted(spec.required_types)]
-    when += [t("priority_of", name=p) for p in PRIORITIES if p in spec.required_priorities]
+def _field(spec: FieldSpec, config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
+    priorities = config.helpdesk.priorities
+    when = [t("quoted", text=t(f"type_{name}")) for name in sorted(spec.required_types)]
+    when += [
+        t("priority_of", name=t("quoted", text=_text(priorities[p].label, lang, p)))
+        for p in PRIORITIES
+        if p in spec.required_priorities and p in priorities
+    ]
     return {
         "id": spec.id,
         "type": spec.type,
         "label": _text(spec.label, lang, spec.id),
         "required": spec.required,
+        # What the script needs to say "(required)" as the type and priority change.
+        "required_types": " ".join(sorted(spec.required_types)),
+        "required_priorities": " ".join(sorted(spec.required_priorities)),
         "required_when": t("required_when", what=f" {t('or')} ".join(when)) if when else "",
         "hint": t(f"field_{spec.type}_hint") if spec.type in ("url", "ip_or_order", "datetime")
         else "",
@@ -76,7 +84,7 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
         "default_department": config.default_department,
         "priorities": priorities,
         "default_priority": helpdesk.default_priority,
-        "fields": [_field(spec, lang, t) for spec in helpdesk.fields],
+        "fields": [_field(spec, config, lang, t) for spec in helpdesk.fields],
         "max_file": limits.max_file,
         "max_ticket": limits.max_ticket,
         "max_file_text": megabytes(limits.max_file, t),

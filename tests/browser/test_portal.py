@@ -172,6 +172,47 @@ async def test_the_help_centre_s_own_suggestions_appear(
     await expect(page.locator("#suggestions li").first).to_contain_text("password")
 
 
+_INCIDENT_FIELDS = """
+[[fields]]
+id = "server"
+type = "text"
+label = { en = "Server" }
+required = { priorities = ["high"] }
+
+[[fields]]
+id = "site"
+type = "text"
+label = { en = "Site ID" }
+required = { types = ["incident"] }
+"""
+
+
+async def test_fields_say_required_as_the_type_and_priority_change(
+    start_desk: Any, new_context: NewContext
+) -> None:
+    desk = await start_desk(config=ALWAYS_OPEN + _INCIDENT_FIELDS)
+    page = await (await new_context()).new_page()
+    await page.goto(desk.url + "/support/new")
+    server, site = page.get_by_label("Server"), page.get_by_label("Site ID")
+    server_mark = page.locator("label[for=f-server] .req")
+    site_mark = page.locator("label[for=f-site] .req")
+    await expect(server_mark).to_be_hidden()
+    await expect(site_mark).to_be_hidden()
+    assert not await server.evaluate("e => e.required")
+    await expect(page.get_by_text("Required for the priority “High”.")).to_be_visible()
+    await page.get_by_label("High").check()
+    await expect(server_mark).to_be_visible()
+    assert await server.evaluate("e => e.required")
+    await page.get_by_label("Kind of request").select_option("incident")
+    await expect(site_mark).to_be_visible()
+    assert await site.evaluate("e => e.required")
+    await page.get_by_label("Normal").check()
+    await page.get_by_label("Kind of request").select_option("question")
+    await expect(server_mark).to_be_hidden()
+    await expect(site_mark).to_be_hidden()
+    assert not await site.evaluate("e => e.required")
+
+
 async def test_screenshots_on_a_phone(
     portal: tuple[Desk, Recorded], new_context: NewContext, tmp_path: Path
 ) -> None:

@@ -85,7 +85,7 @@ async def test_custom_fields_are_refused_per_field_in_the_requester_s_language(
 ) -> None:
     portal = await start_portal(SITE_FIELD)
     _, page = await portal.page("/support/new?lang=fr")
-    assert "ID du site" in page and "obligatoire pour : Quelque chose ne fonctionne pas" in page
+    assert "ID du site" in page and "Obligatoire pour « Quelque chose ne fonctionne pas »" in page
     response, page = await portal.file(lang="fr", type="incident")
     assert response.status == 422 and "Ce champ est obligatoire." in page
     assert 'aria-invalid="true" aria-describedby="help-site_id err-field-site_id"' in page

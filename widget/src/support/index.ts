@@ -1,12 +1,14 @@
 // The requester portal's script (/support/new): the ALTCHA widget (self-hosted, its
 // proof-of-work worker served by the desk), files by drag and drop with the desk's limits,
-// and help articles suggested while the requester types. The form works without it, except
-// the anti-robot check (the page says so in <noscript>).
+// fields whose "(required)" follows the type and priority, and help articles suggested
+// while the requester types. The form works without it, except the anti-robot check (the
+// page says so in <noscript>).
 
 import "altcha/external";
 import "altcha/i18n/fr-fr";
 import "altcha/i18n/nl";
 import { enhanceFiles } from "./files";
+import { followRequired } from "./required";
 import { suggestArticles } from "./suggest";
 import { readTexts } from "./texts";
 
@@ -22,6 +24,7 @@ function start(): void {
   const form = document.getElementById("ticket-form");
   if (!(form instanceof HTMLFormElement) || texts === null) return;
   enhanceFiles(form, texts);
+  followRequired(form);
   suggestArticles(form, texts);
 }
 
