@@ -59,34 +59,35 @@ async def submit(request: web.Request) -> web.StreamResponse:
         return await _form(request, lang, {}, {"": "err_bad_form"}, 400)
     lang = portal_lang(request, posted.values.get("lang", ""))
     values: dict[str, Any] = {**posted.values, "fields": posted.fields}
+    sent = bool(posted.files)
     if not check_csrf(request, posted.values.get("csrf", "")):
-        return await _form(request, lang, values, {"": "err_csrf"}, 403)
+        return await _form(request, lang, values, {"": "err_csrf"}, 403, files=sent)
     try:
         form = decode(NewTicketForm, values, "support")
     except InvalidPayload:
-        return await _form(request, lang, values, {"": "err_bad_form"}, 400)
+        return await _form(request, lang, values, {"": "err_bad_form"}, 400, files=sent)
     t = translator(lang, services.config.hours.timezone)
     refused = file_problems(services.helpdesk.filing, posted.files, t)
     if refused:
-        return await _form(request, lang, values, {"attachments": refused}, 400)
+        return await _form(request, lang, values, {"attachments": refused}, 400, files=sent)
     try:
         await services.helpdesk.challenges.verify(form.altcha)
         ticket, events = await services.helpdesk.filing.file(_new_ticket(form, posted, lang))
     except Refused as exc:
         await request.app[EVENTS].publish(exc.events)
-        return await _form(request, lang, values, {"refused": exc.message}, exc.status)
+        return await _form(request, lang, values, {"refused": exc.message}, exc.status, files=sent)
     except Forbidden as exc:
-        return await _form(request, lang, values, {"refused": exc.message}, exc.status)
+        return await _form(request, lang, values, {"refused": exc.message}, exc.status, files=sent)
     except InvalidFields as exc:
         errors = {f"field.{k}": v for k, v in exc.fields.items()}
-        return await _form(request, lang, values, errors, exc.status)
+        return await _form(request, lang, values, errors, exc.status, files=sent)
     except TooLarge:
-        return await _form(request, lang, values, {"attachments": "err_too_large"}, 413)
+        return await _form(request, lang, values, {"attachments": "err_too_large"}, 413, files=sent)
     except ChatdeskError as exc:
         field, key = _FIELD_OF.get(exc.code, ("", "err_choice"))
         # An unknown request concerned is the form's mistake, not a missing page.
         status = 400 if exc.code == "not_found" else exc.status
-        return await _form(request, lang, values, {field: key}, status)
+        return await _form(request, lang, values, {field: key}, status, files=sent)
     await request.app[EVENTS].publish(events)
     token = services.helpdesk.links.token(ticket.id, ticket.requester_id)
     raise web.HTTPSeeOther(f"/support/t/{token}?filed=1&lang={lang}")
@@ -108,9 +109,12 @@ async def _form(
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int = 200,
+    *,
+    files: bool = False,
 ) -> web.Response:
     """The form with ``values`` kept and ``errors`` by field (``""``: the whole form;
-    ``refused``: the desk's refusal); an error is a catalog key or a sentence."""
+    ``refused``: the desk's refusal); an error is a catalog key or a sentence. ``files``:
+    the refused post carried files (a browser does not keep them: the page says so)."""
     services = request.app[SERVICES]
     t = translator(lang, services.config.hours.timezone)
     shown = {
@@ -125,7 +129,7 @@ async def _form(
         "form": form_choices(services.config, lang, t),
         "values": values,
         "errors": shown,
-        "had_files": bool(errors) and request.method == "POST",
+        "had_files": files,
     }
     return await render(request, "support/new.html", context, status=status, lang=lang)
 
