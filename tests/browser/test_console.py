@@ -4,6 +4,7 @@ login, the queue updating live, claim, chat both ways, close and the visitor's r
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,10 @@ async def test_operator_takes_over_chats_closes_and_the_visitor_rates(
     await expect(console.locator("#typing")).to_be_visible()
     await box.press("Enter")
     await expect(console.locator("#messages .author-visitor").last).to_contain_text("F-2026-1142")
+    # Today's times on a 24-hour clock, in English too; the exact date as the title.
+    stamp = console.locator("#messages .author-visitor time").last
+    await expect(stamp).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    await expect(stamp).to_have_attribute("title", re.compile(r"\d{4} at \d\d:\d\d:\d\d"))
 
     # A private note: shown to operators, never to the visitor.
     await console.locator("#note").fill("Double prélèvement SEPA probable")

@@ -62,8 +62,43 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+// Times in the operator's language, European style in English too (a 24-hour clock, the
+// day before the month): today's as "14:36", this year's as "3 Dec, 14:36", older ones
+// with their year. The full date and time, seconds included, is the element's title.
+const locale = lang === "en" ? "en-GB" : lang;
+const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
+const dated = new Intl.DateTimeFormat(locale, {
+  day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+});
+const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+const exact = new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "medium" });
+
+function parsed(iso: string | null): Date | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 export function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString(lang) : "—";
+  const date = parsed(iso);
+  if (date === null) return "—";
+  const now = new Date();
+  if (date.toDateString() === now.toDateString()) return clock.format(date);
+  return (date.getFullYear() === now.getFullYear() ? dated : dateTime).format(date);
+}
+
+/** The full date and time of ``iso`` (a title beside what ``when`` writes). */
+export function whenExactly(iso: string | null): string {
+  const date = parsed(iso);
+  return date === null ? "" : exact.format(date);
+}
+
+/** A <time> element for ``iso``: ``when``'s text, the exact time as its title. */
+export function timeOf(iso: string): HTMLTimeElement {
+  const node = el("time", { text: when(iso) });
+  node.setAttribute("datetime", iso);
+  node.title = whenExactly(iso);
+  return node;
 }
 
 /** A time promised to a visitor, written as the widget and the system messages write it. */
@@ -77,6 +112,7 @@ export function localizeTimes(root: ParentNode = document): void {
     const iso = node.getAttribute("datetime");
     if (!iso || iso === "None") return;
     node.textContent = node.hasAttribute("data-promised") ? promised(iso) : when(iso);
+    if (!node.hasAttribute("title")) node.setAttribute("title", whenExactly(iso));
   });
 }
 

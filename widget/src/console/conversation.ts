@@ -1,5 +1,5 @@
 // One conversation: the whole history and notes, live, with the action card and the ticket.
-import { $, call, el, failed, localizeTimes, socket, when } from "./common";
+import { $, call, el, failed, localizeTimes, socket, timeOf } from "./common";
 import { setupActions } from "./actions";
 import { setupComposer } from "./composer";
 import { messageItem } from "./messages";
@@ -23,8 +23,7 @@ export function setupConversation(view: HTMLElement): void {
   }
 
   function noteItem(n: Note): HTMLLIElement {
-    const time = el("time", { text: when(n.ts) });
-    time.setAttribute("datetime", n.ts);
+    const time = timeOf(n.ts);
     return el("li", {}, el("span", { className: "who", text: n.operator.name }), " ", time,
       el("p", { text: n.text }));
   }

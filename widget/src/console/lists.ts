@@ -1,5 +1,5 @@
 // The inbox lists (queue, mine, all), refreshed from the server when a conversation changes.
-import { $, call, el, failed, localizeTimes, socket, when } from "./common";
+import { $, call, el, failed, localizeTimes, socket, timeOf } from "./common";
 import { setCounts } from "./header";
 import { label, t } from "./i18n";
 import { Counts, Summary } from "./protocol";
@@ -34,8 +34,7 @@ function summaryRow(c: Summary): HTMLLIElement {
     link.append(last);
   }
   if (c.queued_at) {
-    const time = el("time", { text: when(c.queued_at) });
-    time.setAttribute("datetime", c.queued_at);
+    const time = timeOf(c.queued_at);
     link.append(time);
   }
   const row = el("li", { className: `conv mode-${c.mode} prio-${c.priority || "none"}` }, link);

@@ -2,14 +2,13 @@
 // HTML cleaned with DOMPurify, operators' and system URLs as links, files a visitor sent as
 // download links), and for a "Did you mean" the options the visitor saw.
 import { linkify, safeHtml } from "../common/html";
-import { el, when } from "./common";
+import { el, timeOf } from "./common";
 import { label, t } from "./i18n";
 import { Message } from "./protocol";
 
 export function messageItem(m: Message): HTMLLIElement {
   const who = m.author === "operator" && m.operator ? m.operator.name : label("author", m.author);
-  const time = el("time", { text: when(m.ts) });
-  time.setAttribute("datetime", m.ts);
+  const time = timeOf(m.ts);
   let text: HTMLElement;
   if (m.author === "bot" && typeof m.html === "string" && m.html) {
     text = el("div", { className: "text rich" });

@@ -1,15 +1,13 @@
 // A ticket's thread as the operator sees it: messages (the ticket's own and a chat ticket's
 // conversation) and history rows, by time, drawn as the server's ticket.html draws them.
-import { el, when } from "./common";
+import { el, timeOf } from "./common";
 import { label, t } from "./i18n";
 import { Attachment, ThreadItem, TicketHistory } from "./protocol";
 
 type Names = Map<string, string>;
 
 function time(iso: string): HTMLTimeElement {
-  const node = el("time", { text: when(iso) });
-  node.setAttribute("datetime", iso);
-  return node;
+  return timeOf(iso);
 }
 
 function who(names: Names, id: string | null): string {
