@@ -63,7 +63,7 @@ _FR = {
     "verify_2": "Sans confirmation, il ne sera pas traité. Vous n'avez rien envoyé ? Ignorez "
     "cet e-mail.",
     "verify": "Confirmer ma demande",
-    "footer": "{desk} · Répondez au-dessus de cette ligne pour ajouter un message.",
+    "footer": "{desk} · Répondez simplement à cet e-mail pour ajouter un message à votre demande.",
     "footer_plain": "{desk}",
     "link_hint": "Si le bouton ne fonctionne pas, copiez ce lien :",
 }
@@ -125,7 +125,7 @@ _NL = {
     "verify_2": "Zonder bevestiging wordt het niet behandeld. Hebt u niets verstuurd? Negeer "
     "deze e-mail dan.",
     "verify": "Mijn aanvraag bevestigen",
-    "footer": "{desk} · Antwoord boven deze lijn om een bericht toe te voegen.",
+    "footer": "{desk} · Beantwoord deze e-mail om een bericht aan uw aanvraag toe te voegen.",
     "footer_plain": "{desk}",
     "link_hint": "Werkt de knop niet? Kopieer dan deze link:",
 }
@@ -185,7 +185,7 @@ _EN = {
     "verify_2": "Without confirmation it will not be handled. You sent nothing? Ignore this "
     "e-mail.",
     "verify": "Confirm my request",
-    "footer": "{desk} · Reply above this line to add a message.",
+    "footer": "{desk} · Reply to this e-mail to add a message to your request.",
     "footer_plain": "{desk}",
     "link_hint": "If the button does not work, copy this link:",
 }
