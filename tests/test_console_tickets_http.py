@@ -141,6 +141,15 @@ async def test_a_ticket_page_and_a_reply_with_a_file(desk: Any, http: ClientSess
         assert missing.status == 404
 
 
+async def test_a_description_is_shown_once(desk: Any, http: ClientSession) -> None:
+    ticket = await file(desk, "Export vide", description="L'export CSV est vide depuis ce matin.")
+    async with http.get(f"/console/t/{ticket.number}") as page:
+        text = await page.text()
+    # The form's description is the thread's first message: not repeated above it.
+    assert text.count("L&#39;export CSV est vide depuis ce matin.") == 1
+    assert 'class="description"' not in text
+
+
 async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> None:
     services = desk.app[SERVICES]
     eve = await services.operators.add(

@@ -132,9 +132,19 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             "tk": page["ticket"],
             "timeline": _timeline(page),
             "files": files,
+            # A form's or an e-mail's description is also the thread's first message:
+            # shown once. Apart only when it is not in the thread (a chat's summary).
+            "description": _description_apart(page),
         }
     )
     return aiohttp_jinja2.render_template("console/ticket.html", request, context)
+
+
+def _description_apart(page: dict[str, Any]) -> str:
+    description: str = page.get("description") or ""
+    if any(m.get("text") == description for m in page["messages"]):
+        return ""
+    return description
 
 
 async def _read_reply(request: web.Request) -> tuple[dict[str, str], list[Upload]]:
