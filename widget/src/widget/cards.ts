@@ -8,11 +8,7 @@ import { Submit } from "./intents";
 import { ContactDetails, ConversationState, Priority, RatingValue } from "./protocol";
 
 /** What the card says about the conversation's state (null: nothing to say). */
-export function stateLines(
-  state: ConversationState,
-  i18n: I18n,
-  zone: string | null,
-): string[] | null {
+export function stateLines(state: ConversationState, i18n: I18n): string[] | null {
   switch (state.mode) {
     case "queued": {
       const q = state.queue;
@@ -27,11 +23,9 @@ export function stateLines(
       const lines: string[] = [];
       const ticket = state.ticket;
       if (ticket) lines.push(i18n.t("ticket", { number: ticket.number }));
-      if (ticket && ticket.reply_expected_by) {
-        lines.push(i18n.t("reply_by", { date: i18n.promised(ticket.reply_expected_by, zone) }));
-      } else {
-        lines.push(i18n.t("waiting"));
-      }
+      // A promised time is the header's status already (headerStatus): said once up there,
+      // not again right under it.
+      if (!(ticket && ticket.reply_expected_by)) lines.push(i18n.t("waiting"));
       return lines;
     }
     case "closed":
