@@ -1,7 +1,7 @@
 // What every part of the console shares: the socket, acks, notices, DOM helpers and times.
 import { io, Socket } from "socket.io-client";
 import { promisedTime } from "../common/when";
-import { Key, lang, t } from "./i18n";
+import { Key, lang, locale, t } from "./i18n";
 import { Ack } from "./protocol";
 
 export const me = document.body.dataset.operatorId || "";
@@ -65,7 +65,6 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 // Times in the operator's language, European style in English too (a 24-hour clock, the
 // day before the month): today's as "14:36", this year's as "3 Dec, 14:36", older ones
 // with their year. The full date and time, seconds included, is the element's title.
-const locale = lang === "en" ? "en-GB" : lang;
 const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
 const dated = new Intl.DateTimeFormat(locale, {
   day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",

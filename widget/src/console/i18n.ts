@@ -11,6 +11,9 @@ type Lang = keyof typeof texts;
 
 const page = document.documentElement.lang;
 export const lang: Lang = page === "fr" || page === "nl" ? page : "en";
+/** The locale dates and numbers are written in: European English (a 24-hour clock, the
+ * day before the month) for a European desk, French and Dutch as they are. */
+export const locale = lang === "en" ? "en-GB" : lang;
 const catalog: Record<Key, string> = { ...texts[lang], ...tickets[lang] };
 
 /** The text `key`, with `{name}` placeholders filled from `values`. */

@@ -2,7 +2,7 @@
 // The figures come from the page (#report-data); the same figures are in its tables.
 import uPlot from "uplot";
 import { $ } from "./common";
-import { lang, t } from "./i18n";
+import { locale, t } from "./i18n";
 
 type Series = { days: string[]; opened: number[]; closed: number[]; breaches: number[] };
 
@@ -12,7 +12,7 @@ function chart(
   box: HTMLElement, days: number[], series: [string, number[], string][],
 ): void {
   const width = () => Math.max(260, box.clientWidth);
-  const fmt = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", timeZone: "UTC" });
+  const fmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" });
   const plot = new uPlot(
     {
       width: width(),
