@@ -141,6 +141,36 @@ async def test_a_ticket_page_and_a_reply_with_a_file(desk: Any, http: ClientSess
         assert missing.status == 404
 
 
+async def test_a_reply_can_set_the_ticket_s_status(desk: Any, http: ClientSession) -> None:
+    ticket = await file(desk, "Export vide", description="L'export est vide.")
+    path = f"/console/t/{ticket.id}"
+    async with http.get(path) as page:
+        text = await page.text()
+    # Offered: the moves a new ticket allows, after the reply's own move to open.
+    assert '<select name="status" id="treply-status">' in text
+    assert '<option value="pending">pending</option>' in text
+    csrf = await csrf_of(http, path)
+
+    async def post(status: str, words: str) -> tuple[int, Any]:
+        form = FormData(default_to_multipart=True)
+        for key, value in (("csrf", csrf), ("text", words), ("status", status)):
+            form.add_field(key, value)
+        headers = {"Accept": "application/json"}
+        async with http.post(f"{path}/reply", data=form, headers=headers) as response:
+            return response.status, await response.json()
+
+    status, body = await post("pending", "Pouvez-vous réessayer ?")
+    assert status == 200 and body["ticket"]["status"] == "pending", body
+    status, body = await post("reopened", "?")
+    assert status == 400 and body["error"]["code"] == "invalid_payload"
+    status, body = await post("resolved", "Réglé.")
+    assert body["ticket"]["status"] == "resolved"
+    status, body = await post("pending", "Encore ?")
+    assert status == 409 and body["error"]["code"] == "invalid_transition"
+    page = await desk.app[SERVICES].helpdesk.console.page(desk.ada, ticket.id)
+    assert [m["text"] for m in page["messages"]][-1] == "Réglé."  # the refused one not posted
+
+
 async def test_a_description_is_shown_once(desk: Any, http: ClientSession) -> None:
     ticket = await file(desk, "Export vide", description="L'export CSV est vide depuis ce matin.")
     async with http.get(f"/console/t/{ticket.number}") as page:

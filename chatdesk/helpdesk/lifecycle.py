@@ -77,6 +77,7 @@ class TicketLifecycle:
         client_id: str | None = None,
         attachments: Sequence[Upload] = (),
         colleague: bool = False,
+        then: Status | None = None,
     ) -> tuple[TicketMessage, Ticket, list[Event]]:
         """Add a message; return it, the ticket after, and the events.
 
@@ -85,13 +86,18 @@ class TicketLifecycle:
         reply stops the first-response clock (and opens a new ticket). A retry with the
         same ``client_id`` returns the original message and no event. ``colleague``: a
         member of the ticket's organisation may write too (a participant, by e-mail).
+        ``then``: the status an operator moves the ticket to with this message ("send and
+        set pending"), in the same transaction.
+
+        :raises Conflict: ``invalid_transition`` when ``then`` is not a move the ticket's
+            status (after the reply's own move) allows; nothing is posted.
         """
         operator = author if isinstance(author, Operator) else None
         text = clean_text(text)
         if client_id is not None and not 1 <= len(client_id) <= 100:
             raise InvalidPayload("client_id must be 1 to 100 characters")
-        if operator is None and internal:
-            raise Forbidden("only operators write internal notes")
+        if operator is None and (internal or then is not None):
+            raise Forbidden("only operators write internal notes or set a status")
         files = self.filing.check_files(attachments, already=0)
         for _ in range(_ATTEMPTS):
             ticket = await self._own(ref, author, colleague=colleague)
@@ -111,6 +117,12 @@ class TicketLifecycle:
                 if ticket.status is Status.NEW:
                     moved, rows = status_values(self.config, ticket, Status.OPEN, author, now)
                     values.update(moved)
+            if then is not None and then is not changed(ticket, values).status:
+                replied = changed(ticket, values)
+                check_transition(replied.status, then)
+                moved, more = status_values(self.config, replied, then, author, now)
+                values.update(moved)
+                rows += more
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
             message = TicketMessage(
                 ticket.id,

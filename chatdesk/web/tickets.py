@@ -193,6 +193,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
         message, ticket, events = await request.app[SERVICES].helpdesk.tickets.reply(
             ref, session.operator, form.text, internal=form.internal in ("on", "1"),
             client_id=form.client_id, attachments=uploads,
+            then=Status(form.status) if form.status else None,
         )  # fmt: skip
     except ChatdeskError as exc:
         if not wants_json:

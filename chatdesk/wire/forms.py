@@ -61,6 +61,8 @@ class TicketReplyForm(In):
     csrf: Csrf = ""
     client_id: ClientId | None = None
     internal: Literal["", "on", "1"] = ""
+    #: The status the ticket moves to with the message ("": unchanged).
+    status: Literal["", "pending", "on_hold", "resolved", "closed"] = ""
 
 
 _Number = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,4}$")]

@@ -132,6 +132,20 @@ async def test_operators_work_tickets_live(
     assert options == ["pending", "open", "on hold", "resolved", "closed"]
     await ann.screenshot(path=str(shots(tmp_path) / "console-ticket.png"))
 
+    # Reply and resolve in one step: the reply's status offers what pending allows.
+    then = ann.locator("#treply-status")
+    await expect(then.locator("option")).to_have_text(
+        ["unchanged", "on hold", "resolved", "closed"]
+    )
+    await ann.locator("#treply-text").fill("Tout refonctionne depuis 10 minutes.")
+    await then.select_option("resolved")
+    await ann.get_by_role("button", name="Send").click()
+    await expect(ann.locator("#toast")).to_have_text("Reply sent.")
+    await expect(ann.locator("#t-status")).to_have_text("resolved")
+    await expect(bob_ticket.locator("#t-status")).to_have_text("resolved")
+    await expect(then).to_have_value("")
+    await expect(then.locator("option")).to_have_text(["unchanged", "closed"])
+
     # The bill's first response is due in a business day: move the desk's clock past it.
     await ann.goto(f"{url}/console/t/{bill.id}")
     countdown = ann.locator('#sla dd[data-target="first_response"]')

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from chatdesk.errors import Conflict, InvalidFields, NotFound
+from chatdesk.errors import Conflict, Forbidden, InvalidFields, NotFound
 from chatdesk.events import (
     TicketAssigned,
     TicketClosed,
@@ -104,6 +104,42 @@ async def test_requester_reply_reopens_and_operator_reply_stops_the_clock(
         await hd.helpdesk.tickets.change(ann, ticket.id, Edit(status="pending"))
     history = [e.kind for e in await hd._store.helpdesk.list_ticket_events(ticket.id)]
     assert history.count("status") >= 3 and history[0] == "created"
+
+
+async def test_an_operator_replies_and_sets_the_status_in_one_step(
+    hd: Services, clock: Clock
+) -> None:
+    ann = await operator(hd, "Ann")
+    ticket, _ = await hd.helpdesk.filing.file(request())
+    requester = await hd.helpdesk.people.requester("lea@example.be")
+    assert requester is not None
+    with pytest.raises(Forbidden):
+        await hd.helpdesk.tickets.reply(ticket.id, requester, "Merci", then=Status.CLOSED)
+    clock.advance(minutes=5)
+    message, after, events = await hd.helpdesk.tickets.reply(
+        ticket.id, ann, "Pouvez-vous réessayer ?", then=Status.PENDING
+    )
+    # New → open (the reply) → pending (asked), in one transaction: two history rows.
+    assert after.status is Status.PENDING and after.first_response_at == clock.now
+    assert after.auto_close_at is not None and after.sla_paused_at == clock.now
+    assert isinstance(events[0], TicketReplied) and events[0].message == message
+    (moved,) = [e for e in events if isinstance(e, TicketStatusChanged)]
+    assert moved.before is Status.NEW and moved.auto_close_at == after.auto_close_at
+    rows = await hd._store.helpdesk.list_ticket_events(ticket.id)
+    assert [(r.kind, r.data) for r in rows if r.kind == "status"] == [
+        ("status", {"from": "new", "to": "open"}),
+        ("status", {"from": "open", "to": "pending"}),
+    ]
+    _, resolved, events = await hd.helpdesk.tickets.reply(
+        ticket.id, ann, "C'est réglé.", then=Status.RESOLVED
+    )
+    assert resolved.status is Status.RESOLVED and resolved.resolved_at == clock.now
+    # A move the status does not allow is refused before anything is posted.
+    with pytest.raises(Conflict) as info:
+        await hd.helpdesk.tickets.reply(ticket.id, ann, "Encore ?", then=Status.PENDING)
+    assert info.value.code == "invalid_transition"
+    thread = await hd.helpdesk.views.requester_view(resolved)
+    assert "Encore ?" not in [m["text"] for m in thread["messages"]]
 
 
 async def test_forbidden_moves_are_conflicts(hd: Services) -> None:

@@ -8,7 +8,9 @@ import { label, t, Key } from "./i18n";
 import { Canned, TicketPage, TicketSummary } from "./protocol";
 import { timeline } from "./thread";
 
-const REPLY_ERRORS = new Set(["too_large", "executable", "type_not_allowed", "ticket_closed", "not_found"]);
+const REPLY_ERRORS = new Set([
+  "too_large", "executable", "type_not_allowed", "ticket_closed", "not_found", "invalid_transition",
+]);
 
 /** Make a ticket page live. */
 export function setupTicketPage(section: HTMLElement): void {
@@ -75,6 +77,23 @@ export function setupTicketPage(section: HTMLElement): void {
     edit.dataset.dirty = "no";
   }
 
+  // The reply's "status after sending": the moves the ticket's status allows now.
+  const THEN: TicketPage["moves"] = ["pending", "on_hold", "resolved", "closed"];
+  function drawThen(page: TicketPage): void {
+    const then = $<HTMLSelectElement>("#treply-status", section);
+    if (!then || then === document.activeElement) return;
+    const chosen = then.value;
+    const keep = el("option", { text: t("then_keep") });
+    keep.value = "";
+    const moves = THEN.filter((s) => page.moves.includes(s)).map((s) => {
+      const option = el("option", { text: label("ticket", s) });
+      option.value = s;
+      return option;
+    });
+    then.replaceChildren(keep, ...moves);
+    then.value = moves.some((o) => o.value === chosen) ? chosen : "";
+  }
+
   function draw(page: TicketPage): void {
     current = page.ticket;
     fields = page.fields;
@@ -90,6 +109,7 @@ export function setupTicketPage(section: HTMLElement): void {
     );
     drawSla(page);
     drawEdit(page);
+    drawThen(page);
     const csat = $<HTMLElement>("#csat", section);
     if (csat) {
       csat.replaceChildren(page.csat.score
