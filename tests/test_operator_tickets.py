@@ -130,6 +130,17 @@ async def test_a_ticket_page_replies_notes_and_edits_reach_every_console(
         {"ref": ticket.id, "text": "Serveur 3", "client_id": "c2", "internal": True},
     )
     assert note["ok"] and note["message"]["internal"] is True
+    asked = await ann.call(
+        "ticket_reply",
+        {"ref": ticket.id, "text": "Quel serveur ?", "client_id": "c3", "status": "pending"},
+    )
+    assert asked["ok"] and asked["ticket"]["status"] == "pending", asked
+    wrong = await ann.call(
+        "ticket_reply", {"ref": ticket.id, "text": "?", "client_id": "c4", "status": "new"}
+    )
+    assert wrong["ok"] is False and wrong["error"]["code"] == "invalid_payload"
+    back = await ann.call("ticket_change", {"ref": ticket.id, "status": "open"})
+    assert back["ok"] and back["ticket"]["status"] == "open"
 
     forbidden = await ann.call("ticket_change", {"ref": ticket.id, "status": "new"})
     assert forbidden["ok"], forbidden  # open -> new is allowed (back to a queue)

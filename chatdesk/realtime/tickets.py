@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import InvalidPayload
 from ..helpdesk import Edit, ticket_summary, view_filter
 from ..helpdesk.console import PER_PAGE
-from ..models import Operator
+from ..models import Operator, Status
 from ..services import Services
 from ..wire import decode
 from ..wire.console import (
@@ -70,6 +70,7 @@ class TicketEvents(BaseNamespace):
         message, ticket, events = await self.services.helpdesk.tickets.reply(
             request.ref, operator, request.text,
             internal=request.internal, client_id=request.client_id,
+            then=Status(request.status) if request.status else None,
         )  # fmt: skip
         await self.publisher.publish(events)
         return {

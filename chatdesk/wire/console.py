@@ -76,6 +76,8 @@ class TicketReplyIn(In):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
     client_id: ClientId
     internal: bool = False
+    #: The status the ticket moves to with the message (absent: unchanged).
+    status: Literal["pending", "on_hold", "resolved", "closed"] | None = None
 
 
 class TicketChangeIn(In):

@@ -1036,6 +1036,7 @@ export interface TicketReplyIn {
   client_id: string;
   internal?: boolean;
   ref: string;
+  status?: ("closed" | "on_hold" | "pending" | "resolved") | null;
   text: string;
 }
 /**
