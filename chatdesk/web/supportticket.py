@@ -18,6 +18,7 @@ from ..wire.support import CsrfForm, RateForm, ReplyForm
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render
+from .supportform import megabytes
 from .supportlang import portal_lang, translator
 from .supportupload import file_problems, read_posted, too_large_text
 
@@ -64,6 +65,9 @@ async def _page(
         (e["data"].get("into") for e in view["events"] if e["kind"] == "merged_into"), None
     )
     phone = services.config.phone
+    limits = services.config.helpdesk.attachments
+    t = translator(lang, services.config.hours.timezone)
+    max_file, max_ticket = megabytes(limits.max_file, t), megabytes(limits.max_ticket, t)
     context = {
         "token": request.match_info["token"],
         "ticket": ticket,
@@ -84,6 +88,12 @@ async def _page(
         "follow_url": f"{request.url.origin()}/support/t/{request.match_info['token']}",
         # A resent form (a double click, a retry) carries the same id: stored once.
         "client_id": secrets.token_urlsafe(12),
+        # The reply's files: the desk's limits, checked by the page's script before sending.
+        "limits": {"max_file": limits.max_file, "max_ticket": limits.max_ticket,
+                   "max_file_text": max_file, "max_ticket_text": max_ticket,
+                   "help": t("attachments_help", max_file=max_file, max_ticket=max_ticket)},
+        "typed": "",
+        "had_files": False,
     } | (extra or {})  # fmt: skip
     viewer = requester
     return await render(request, template, context, status=status, lang=lang, viewer=viewer)
@@ -109,28 +119,32 @@ async def reply(request: web.Request) -> web.StreamResponse:
         return await _page(request, ticket, requester, error=t("err_bad_form"), status=400)
     lang = portal_lang(request, posted.values.get("lang", ""))
     t = translator(lang, services.config.hours.timezone)
+    # What the requester wrote comes back with the error (files cannot: the page says so).
+    kept = {"typed": posted.values.get("text", ""), "had_files": bool(posted.files)}
+
+    async def again(error: str, status: int) -> web.Response:
+        return await _page(
+            request, ticket, requester, lang=lang, error=error, status=status, extra=kept
+        )
+
     if requester is None or not check_csrf(request, posted.values.get("csrf", "")):
-        return await _page(request, ticket, requester, lang=lang, error=t("err_csrf"), status=403)
+        return await again(t("err_csrf"), 403)
     try:
         form = decode(ReplyForm, posted.values, "reply")
     except ChatdeskError:
-        return await _page(
-            request, ticket, requester, lang=lang, error=t("err_bad_form"), status=400
-        )
+        return await again(t("err_bad_form"), 400)
     problems = file_problems(filing, posted.files, t)
     if problems:
-        return await _page(request, ticket, requester, lang=lang, error=problems, status=400)
+        return await again(problems, 400)
     try:
         _, after, events = await services.helpdesk.tickets.reply(
             ticket.id, requester, form.text, client_id=form.client_id or None,
             attachments=posted.files,
         )  # fmt: skip
     except TooLarge:
-        error, status = too_large_text(filing, t), 413
-        return await _page(request, ticket, requester, lang=lang, error=error, status=status)
+        return await again(too_large_text(filing, t), 413)
     except ChatdeskError as exc:
-        error = t("err_text") if exc.code == "text" else t("err_conflict")
-        return await _page(request, ticket, requester, lang=lang, error=error, status=exc.status)
+        return await again(t("err_text") if exc.code == "text" else t("err_conflict"), exc.status)
     await request.app[EVENTS].publish(events)
     if after.id != ticket.id:
         token = services.helpdesk.links.token(after.id, after.requester_id)

@@ -135,6 +135,28 @@ async def test_a_requester_files_follows_and_rates_a_ticket(
     assert attachment["filename"] == "screenshot.png"
     assert attachment["content_type"] == "image/png" and attachment["size"] == len(screenshot)
 
+    # The reply takes files as the form does: listed, and checked against the desk's
+    # limits before anything is sent.
+    await page.goto(f"{desk.url}/support/t/{created.follow_token}")
+    reply = page.locator("form.reply")
+    await reply.get_by_label("Your message").fill("One more log, from last night.")
+    files = reply.locator("#f-files")
+    huge = b"x" * (10 * 1024**2 + 1)
+    await files.set_input_files({"name": "huge.log", "mimeType": "text/plain", "buffer": huge})
+    await expect(reply.locator("#files-refused")).to_have_text(
+        "huge.log is larger than 10 MB: not added."
+    )
+    night = b"backup failed at 02:00\n"
+    await files.set_input_files({"name": "night.log", "mimeType": "text/plain", "buffer": night})
+    await expect(reply.locator("#file-list li")).to_have_count(1)
+    await expect(reply.locator("#file-list li")).to_contain_text("night.log")
+    await reply.get_by_role("button", name="Send my message").click()
+    await expect(page.get_by_text("Your message was sent.")).to_be_visible()
+    await expect(page.get_by_text("One more log, from last night.")).to_be_visible()
+    reopened, _ = await helpdesk.views.follow(created.follow_token)
+    names = [a["filename"] for a in (await helpdesk.views.requester_view(reopened))["attachments"]]
+    assert names == ["screenshot.png", "night.log"] and reopened.status.value == "open"
+
 
 async def test_help_articles_are_suggested_and_can_deflect_the_ticket(
     start_desk: Any, new_context: NewContext

@@ -99,8 +99,11 @@ async def test_a_reply_to_a_closed_ticket_opens_a_follow_up(portal: Portal) -> N
 
 async def test_actions_need_the_form_s_csrf_token(portal: Portal) -> None:
     link, _ = await _filed(portal)
-    status, _, page = await _post(portal, f"{link}/reply", csrf="forged", text="Hello")
+    status, _, page = await _post(portal, f"{link}/reply", csrf="forged", text="Hello <b>")
     assert status == 403 and "This form has expired" in page
+    # What was typed comes back with the error, escaped; no files were sent: none to
+    # choose again.
+    assert ">Hello &lt;b&gt;</textarea>" in page and "Choose your files again" not in page
     status, _, _ = await _post(portal, f"{link}/close", csrf="forged")
     assert status == 403
     status, _, _ = await _post(portal, f"{link}/rate", csrf="forged", score="5")

@@ -1,8 +1,8 @@
-// The requester portal's script (/support/new): the ALTCHA widget (self-hosted, its
-// proof-of-work worker served by the desk), files by drag and drop with the desk's limits,
-// fields whose "(required)" follows the type and priority, and help articles suggested
-// while the requester types. The form works without it, except the anti-robot check (the
-// page says so in <noscript>).
+// The requester portal's script (/support/new, and a ticket's page for its reply's files):
+// the ALTCHA widget (self-hosted, its proof-of-work worker served by the desk), files by
+// drag and drop with the desk's limits, fields whose "(required)" follows the type and
+// priority, and help articles suggested while the requester types. The form works without
+// it, except the anti-robot check (the page says so in <noscript>).
 
 import "altcha/external";
 import "altcha/i18n/fr-fr";
@@ -21,11 +21,16 @@ globalThis.$altcha.algorithms.set(
 
 function start(): void {
   const texts = readTexts();
+  if (texts === null) return;
   const form = document.getElementById("ticket-form");
-  if (!(form instanceof HTMLFormElement) || texts === null) return;
-  enhanceFiles(form, texts);
-  followRequired(form);
-  suggestArticles(form, texts);
+  if (form instanceof HTMLFormElement) {
+    enhanceFiles(form, texts);
+    followRequired(form);
+    suggestArticles(form, texts);
+  }
+  // A ticket's page: the reply's files get the same drop zone and limits.
+  const reply = document.querySelector("form.reply");
+  if (reply instanceof HTMLFormElement) enhanceFiles(reply, texts);
 }
 
 if (document.readyState === "loading") {
