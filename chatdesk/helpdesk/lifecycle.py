@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..deskconfig import DeskConfig
@@ -117,13 +118,6 @@ class TicketLifecycle:
                 if ticket.status is Status.NEW:
                     moved, rows = status_values(self.config, ticket, Status.OPEN, author, now)
                     values.update(moved)
-            if then is not None and then is not changed(ticket, values).status:
-                replied = changed(ticket, values)
-                check_transition(replied.status, then)
-                moved, more = status_values(self.config, replied, then, author, now)
-                values.update(moved)
-                rows += more
-            values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
             message = TicketMessage(
                 ticket.id,
                 AuthorKind.OPERATOR if operator else AuthorKind.REQUESTER,
@@ -134,6 +128,14 @@ class TicketLifecycle:
                 client_id=client_id,
                 ts=now,
             )
+            if then is not None and then is not changed(ticket, values).status:
+                replied = changed(ticket, values)
+                check_transition(replied.status, then)
+                moved, more = status_values(self.config, replied, then, author, now)
+                values.update(moved)
+                # The move names its message: mail tells both in one (mail/planner.py).
+                rows += [replace(row, data={**row.data, "reply": message.id}) for row in more]
+            values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
             posted = await self.store.helpdesk.post_ticket_message(
                 message,
                 files,

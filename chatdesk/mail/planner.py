@@ -19,7 +19,8 @@ class FeedPlanner:
     - ``created``: "we received your request" to the requester (not for chat tickets:
       the visitor is in the conversation);
     - a public operator message: the reply, with the recent thread;
-    - ``status`` to resolved: "resolved", with the 1-5 rating links;
+    - ``status`` to resolved: "resolved", with the 1-5 rating links (when an operator's
+      reply resolved it in the same step, that reply's mail carries them instead: one mail);
     - ``auto_close``: "closed without reaction";
     - ``merged_into``: "merged into #…" to the merged ticket's requester;
     - an invitation: to the invited address;
@@ -46,25 +47,47 @@ class FeedPlanner:
         ticket = await self.store.helpdesk.get_ticket(item.ticket_id)
         if ticket is None:
             return []
-        kind, data = self._ticket_kind(item, ticket)
+        kind, data = await self._ticket_kind(item, ticket)
         if kind is None:
             return []
         return await self._to_ticket(ticket, kind, item, data)
 
-    def _ticket_kind(self, item: FeedItem, ticket: Ticket) -> tuple[str | None, dict[str, str]]:
+    async def _ticket_kind(
+        self, item: FeedItem, ticket: Ticket
+    ) -> tuple[str | None, dict[str, str]]:
         if item.kind == "created" and ticket.channel is not Channel.CHAT:
             return "received", {}
         if item.kind == "reply":
-            return "reply", {"message_id": item.ref_id}
+            data = {"message_id": item.ref_id}
+            if await self._resolved_by(ticket, item.ref_id):
+                # Replied and resolved in one step: one mail, the reply with the rating.
+                data |= {"resolved": "1", **self._countdown(ticket)}
+            return "reply", data
         if item.kind == "status" and item.data.get("to") == "resolved":
-            # The countdown as it was when resolved (the ticket may have moved on since).
-            at = ticket.auto_close_at if ticket.status is Status.RESOLVED else None
-            return "resolved", {"auto_close_at": format_ts(at)} if at else {}
+            if item.data.get("reply"):
+                return None, {}  # resolved with a reply: that reply's mail says it (above)
+            return "resolved", self._countdown(ticket)
         if item.kind == "auto_close":
             return "closed", {}
         if item.kind == "merged_into":
             return "merged", {}
         return None, {}
+
+    @staticmethod
+    def _countdown(ticket: Ticket) -> dict[str, str]:
+        # The countdown as it was when resolved (the ticket may have moved on since).
+        at = ticket.auto_close_at if ticket.status is Status.RESOLVED else None
+        return {"auto_close_at": format_ts(at)} if at else {}
+
+    async def _resolved_by(self, ticket: Ticket, message_id: str) -> bool:
+        """Whether the message resolved the ticket (its status row names it)."""
+        events = await self.store.helpdesk.list_ticket_events(ticket.id)
+        return any(
+            e.kind == "status"
+            and e.data.get("to") == "resolved"
+            and e.data.get("reply") == message_id
+            for e in events
+        )
 
     async def _to_ticket(
         self, ticket: Ticket, kind: str, item: FeedItem, data: dict[str, str]

@@ -126,9 +126,10 @@ async def test_an_operator_replies_and_sets_the_status_in_one_step(
     (moved,) = [e for e in events if isinstance(e, TicketStatusChanged)]
     assert moved.before is Status.NEW and moved.auto_close_at == after.auto_close_at
     rows = await hd._store.helpdesk.list_ticket_events(ticket.id)
+    # The move names the message it came with (mail says both in one).
     assert [(r.kind, r.data) for r in rows if r.kind == "status"] == [
         ("status", {"from": "new", "to": "open"}),
-        ("status", {"from": "open", "to": "pending"}),
+        ("status", {"from": "open", "to": "pending", "reply": message.id}),
     ]
     _, resolved, events = await hd.helpdesk.tickets.reply(
         ticket.id, ann, "C'est réglé.", then=Status.RESOLVED

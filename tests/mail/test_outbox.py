@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 
 from chatdesk import Settings, create_app
 from chatdesk.helpdesk import Edit, NewTicket
-from chatdesk.models import Requester, Ticket
+from chatdesk.models import Requester, Status, Ticket
 from chatdesk.models.mail import AddressKind, MailState
 from chatdesk.services import Services
 from chatdesk.store import Store
@@ -135,6 +135,35 @@ async def test_resolved_carries_the_rating_links_and_the_closing_date(
     (closed,) = await deliver(desk, sink)
     assert closed["Subject"] == "[#000001] Site en panne"
     assert "faute de réaction" in parts(closed)[0]
+
+
+async def test_a_reply_that_resolves_is_one_mail_with_the_rating_links(
+    desk: Services, sink: Sink
+) -> None:
+    ticket = await file(desk)
+    ada = await operator(desk, "Ada")
+    await desk.helpdesk.tickets.reply(ticket.id, ada, "C'est réparé.", then=Status.RESOLVED)
+    # "Received" and one mail for the reply and the resolution, not two a second apart.
+    _, reply = await deliver(desk, sink)
+    assert reply["Auto-Submitted"] is None  # a person wrote it
+    text, html = parts(reply)
+    (token,) = set(LINK.findall(text))
+    for body in (text, html):
+        assert "Ada a répondu à votre demande #000001" in body and "C'est réparé." in body.replace(
+            "&#39;", "'"
+        )
+        assert "« Site en panne » est résolue. Comment" in body.replace("&laquo;", "«").replace(
+            "&raquo;", "»"
+        )
+        assert "clôturée le mardi 24 novembre, 10:30" in body
+    assert f'href="{PUBLIC}/support/t/{token}/rate?score=5"' in html
+    # Resolved later by itself (after a requester's reply reopened it): its own mail.
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "Merci !")
+    await desk.helpdesk.tickets.change(ada, ticket.id, Edit(status="resolved"))
+    (resolved,) = await deliver(desk, sink)
+    assert "Comment évaluez-vous notre aide ?" in parts(resolved)[0]
+    assert "a répondu" not in parts(resolved)[0]
 
 
 async def test_the_pending_reminder_goes_once_before_the_auto_close(
