@@ -141,9 +141,13 @@ def _reply(c: Context) -> Content:
             thread_title=c.t("thread") if thread else "", thread=thread,
             footer=c.t("footer", desk=c.desk),
         )  # fmt: skip
+    after = (c.t("reply_2"),)
+    if c.data.get("pending"):
+        close_on = c.when(c.data.get("auto_close_at"))
+        after = (c.t("pending_close", close_on=close_on) if close_on else c.t("pending"),)
     return Content(
         c.ticket_subject, c.hello, (c.t("reply_1", agent=agent, label=c.ticket.label),),
-        quote=c.message.text, after=(c.t("reply_2"),), action=(c.t("follow"), c.follow_url),
+        quote=c.message.text, after=after, action=(c.t("follow"), c.follow_url),
         thread_title=c.t("thread") if thread else "", thread=thread,
         footer=c.t("footer", desk=c.desk),
     )  # fmt: skip

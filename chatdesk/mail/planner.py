@@ -18,7 +18,8 @@ class FeedPlanner:
 
     - ``created``: "we received your request" to the requester (not for chat tickets:
       the visitor is in the conversation);
-    - a public operator message: the reply, with the recent thread;
+    - a public operator message: the reply, with the recent thread (and, when it moved the
+      ticket to pending, that the desk waits for an answer and until when);
     - ``status`` to resolved: "resolved", with the 1-5 rating links (when an operator's
       reply resolved it in the same step, that reply's mail carries them instead: one mail);
     - ``auto_close``: "closed without reaction";
@@ -59,14 +60,18 @@ class FeedPlanner:
             return "received", {}
         if item.kind == "reply":
             data = {"message_id": item.ref_id}
-            if await self._resolved_by(ticket, item.ref_id):
+            moved = await self._moved_by(ticket, item.ref_id)
+            if moved is Status.RESOLVED:
                 # Replied and resolved in one step: one mail, the reply with the rating.
-                data |= {"resolved": "1", **self._countdown(ticket)}
+                data |= {"resolved": "1", **self._countdown(ticket, moved)}
+            elif moved is Status.PENDING:
+                # A question asked: the reply says the desk waits, and until when.
+                data |= {"pending": "1", **self._countdown(ticket, moved)}
             return "reply", data
         if item.kind == "status" and item.data.get("to") == "resolved":
             if item.data.get("reply"):
                 return None, {}  # resolved with a reply: that reply's mail says it (above)
-            return "resolved", self._countdown(ticket)
+            return "resolved", self._countdown(ticket, Status.RESOLVED)
         if item.kind == "auto_close":
             return "closed", {}
         if item.kind == "merged_into":
@@ -74,20 +79,17 @@ class FeedPlanner:
         return None, {}
 
     @staticmethod
-    def _countdown(ticket: Ticket) -> dict[str, str]:
-        # The countdown as it was when resolved (the ticket may have moved on since).
-        at = ticket.auto_close_at if ticket.status is Status.RESOLVED else None
+    def _countdown(ticket: Ticket, status: Status) -> dict[str, str]:
+        # The countdown of that status, if the ticket is still in it (it may have moved on).
+        at = ticket.auto_close_at if ticket.status is status else None
         return {"auto_close_at": format_ts(at)} if at else {}
 
-    async def _resolved_by(self, ticket: Ticket, message_id: str) -> bool:
-        """Whether the message resolved the ticket (its status row names it)."""
-        events = await self.store.helpdesk.list_ticket_events(ticket.id)
-        return any(
-            e.kind == "status"
-            and e.data.get("to") == "resolved"
-            and e.data.get("reply") == message_id
-            for e in events
-        )
+    async def _moved_by(self, ticket: Ticket, message_id: str) -> Status | None:
+        """The status the message moved the ticket to (its status row names it), if any."""
+        for e in await self.store.helpdesk.list_ticket_events(ticket.id):
+            if e.kind == "status" and e.data.get("reply") == message_id:
+                return Status(e.data["to"])
+        return None
 
     async def _to_ticket(
         self, ticket: Ticket, kind: str, item: FeedItem, data: dict[str, str]

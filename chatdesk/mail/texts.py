@@ -19,6 +19,9 @@ _FR = {
     "summary": "Votre message",
     "reply_1": "{agent} a répondu à votre demande {label} :",
     "reply_2": "Répondez à cet e-mail pour continuer, ou sur la page de votre demande.",
+    "pending": "Nous attendons votre réponse : répondez simplement à cet e-mail.",
+    "pending_close": "Nous attendons votre réponse : répondez simplement à cet e-mail. Sans "
+    "réaction, nous clôturerons votre demande le {close_on}.",
     "thread": "Plus tôt dans cette demande",
     "you": "Vous",
     "team": "L'équipe",
@@ -80,6 +83,9 @@ _NL = {
     "summary": "Uw bericht",
     "reply_1": "{agent} heeft op uw aanvraag {label} geantwoord:",
     "reply_2": "Antwoord op deze e-mail om verder te gaan, of op de pagina van uw aanvraag.",
+    "pending": "We wachten op uw antwoord: beantwoord gewoon deze e-mail.",
+    "pending_close": "We wachten op uw antwoord: beantwoord gewoon deze e-mail. Zonder "
+    "reactie sluiten we uw aanvraag op {close_on}.",
     "thread": "Eerder in deze aanvraag",
     "you": "U",
     "team": "Het team",
@@ -142,6 +148,9 @@ _EN = {
     "summary": "Your message",
     "reply_1": "{agent} replied to your request {label}:",
     "reply_2": "Reply to this e-mail to go on, or on your request's page.",
+    "pending": "We are waiting for your answer: simply reply to this e-mail.",
+    "pending_close": "We are waiting for your answer: simply reply to this e-mail. Without "
+    "one, we will close your request on {close_on}.",
     "thread": "Earlier in this request",
     "you": "You",
     "team": "The team",

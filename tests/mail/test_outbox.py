@@ -166,6 +166,26 @@ async def test_a_reply_that_resolves_is_one_mail_with_the_rating_links(
     assert "a répondu" not in parts(resolved)[0]
 
 
+async def test_a_reply_that_asks_says_the_desk_waits_and_until_when(
+    desk: Services, sink: Sink
+) -> None:
+    ticket = await file(desk)
+    ada = await operator(desk, "Ada")
+    await desk.helpdesk.tickets.reply(
+        ticket.id, ada, "Quel est l'ID du site ?", then=Status.PENDING
+    )
+    _, reply = await deliver(desk, sink)
+    text, html = parts(reply)
+    for body in (text, html):
+        assert "Nous attendons votre réponse : répondez simplement à cet e-mail." in body
+        assert "nous clôturerons votre demande le mardi 24 novembre, 10:30" in body
+        assert "Répondez à cet e-mail pour continuer" not in body
+    # A plain reply keeps its usual last line.
+    await desk.helpdesk.tickets.reply(ticket.id, ada, "Merci d'avance.")
+    (plain,) = await deliver(desk, sink)
+    assert "Répondez à cet e-mail pour continuer" in parts(plain)[0]
+
+
 async def test_the_pending_reminder_goes_once_before_the_auto_close(
     desk: Services, sink: Sink, clock: Clock
 ) -> None:
