@@ -129,25 +129,25 @@ def _reply(c: Context) -> Content:
     if c.data.get("resolved"):
         # The reply resolved the ticket: this mail says so and asks for the rating.
         close_on = c.when(c.data.get("auto_close_at"))
-        after = c.t("resolved_2", close_on=close_on) if close_on else c.t("resolved_2_open")
+        reopen = c.t("resolved_2", close_on=close_on) if close_on else c.t("resolved_2_open")
         rate = c.follow_url + "/rate?score="
         return Content(
             c.ticket_subject, c.hello,
             (c.t("reply_1", agent=agent, label=c.ticket.label),),
-            quote=c.message.text, after=(after,),
+            quote=c.message.text, after=(reopen,),
             choices_title=f"{c.t('resolved_1', **c.about())} {c.t('rate')}",
             choices=tuple((str(n), f"{rate}{n}") for n in range(1, 6)),
             action=(c.t("follow"), c.follow_url),
             thread_title=c.t("thread") if thread else "", thread=thread,
             footer=c.t("footer", desk=c.desk),
         )  # fmt: skip
-    after = (c.t("reply_2"),)
+    last = c.t("reply_2")
     if c.data.get("pending"):
-        close_on = c.when(c.data.get("auto_close_at"))
-        after = (c.t("pending_close", close_on=close_on) if close_on else c.t("pending"),)
+        waits_until = c.when(c.data.get("auto_close_at"))
+        last = c.t("pending_close", close_on=waits_until) if waits_until else c.t("pending")
     return Content(
         c.ticket_subject, c.hello, (c.t("reply_1", agent=agent, label=c.ticket.label),),
-        quote=c.message.text, after=after, action=(c.t("follow"), c.follow_url),
+        quote=c.message.text, after=(last,), action=(c.t("follow"), c.follow_url),
         thread_title=c.t("thread") if thread else "", thread=thread,
         footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
