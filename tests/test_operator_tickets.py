@@ -188,12 +188,20 @@ async def test_merge_bulk_assign_and_bulk_close(server: Any, console: Any) -> No
     )
     assert assigned["ok"], assigned
     assert assigned["changed"] == [b.id, c.id] and list(assigned["refused"]) == ["#999999"]
+    # A status for all, through the state machine: resolved, then pending is refused.
+    resolved = await ann.call("ticket_bulk", {"refs": [b.id], "status": "resolved"})
+    assert resolved["ok"] and resolved["changed"] == [b.id], resolved
+    pending = await ann.call("ticket_bulk", {"refs": [b.id, c.id], "status": "pending"})
+    assert pending["changed"] == [c.id] and list(pending["refused"]) == [b.id], pending
     closed = await ann.call("ticket_bulk", {"refs": [b.id, c.id], "close": True})
     assert closed["ok"] and closed["changed"] == [b.id, c.id] and closed["refused"] == {}
     assert await numbers(ann, view="open") == []
     both = await ann.call("ticket_bulk", {"refs": [b.id], "close": True, "assignee": "x"})
     neither = await ann.call("ticket_bulk", {"refs": [b.id]})
-    assert both["ok"] is False and neither["ok"] is False
+    two = await ann.call("ticket_bulk", {"refs": [b.id], "close": True, "status": "open"})
+    bogus = await ann.call("ticket_bulk", {"refs": [b.id], "status": "new"})
+    assert both["ok"] is False and neither["ok"] is False and two["ok"] is False
+    assert bogus["ok"] is False and bogus["error"]["code"] == "invalid_payload"
 
 
 async def test_complaints_stay_hidden_from_operators(server: Any, console: Any) -> None:

@@ -249,10 +249,10 @@ class TicketLifecycle:
 
     async def bulk(
         self, operator: Operator, refs: Sequence[str], *, assignee: str | None = None,
-        close: bool = False,
+        status: str | None = None,
     ) -> tuple[list[Ticket], dict[str, str], list[Event]]:  # fmt: skip
-        """Assign (``assignee``) or close many tickets; return the changed tickets, the
-        refusals by reference, and the events."""
+        """Assign (``assignee``) or move (``status``, through the state machine) many
+        tickets; return the changed tickets, the refusals by reference, and the events."""
         if len(refs) > BULK_MAX:
             raise InvalidPayload(f"at most {BULK_MAX} tickets at once")
         done: list[Ticket] = []
@@ -260,7 +260,7 @@ class TicketLifecycle:
         events: list[Event] = []
         for ref in dict.fromkeys(refs):
             try:
-                edit = Edit(assignee=assignee, status="closed" if close else None)
+                edit = Edit(assignee=assignee, status=status)
                 ticket, news = await self.change(operator, ref, edit)
             except ChatdeskError as exc:
                 errors[ref] = exc.message

@@ -105,13 +105,15 @@ class TicketEvents(BaseNamespace):
 
     @acked
     async def on_ticket_bulk(self, sid: str, data: Any) -> dict[str, Any]:
-        """Assign or close many tickets at once; refusals are listed, not raised."""
+        """Assign, close or move many tickets at once; refusals are listed, not raised."""
         request = decode(TicketBulkIn, data, "ticket_bulk")
-        if (request.assignee is None) == (not request.close):
-            raise InvalidPayload("give exactly one of `assignee` and `close`")
+        given = (request.assignee is not None, request.close, request.status is not None)
+        if sum(given) != 1:
+            raise InvalidPayload("give exactly one of `assignee`, `close` and `status`")
         operator = await self._operator(sid)
+        status = "closed" if request.close else request.status
         changed, refused, events = await self.services.helpdesk.tickets.bulk(
-            operator, request.refs, assignee=request.assignee, close=request.close
+            operator, request.refs, assignee=request.assignee, status=status
         )
         await self.publisher.publish(events)
         return {"changed": [t.id for t in changed], "refused": refused}

@@ -102,11 +102,13 @@ class TicketMergeIn(In):
 
 
 class TicketBulkIn(In):
-    """``ticket_bulk``: assign (``assignee``) or close (``close``) up to 100 tickets."""
+    """``ticket_bulk``: assign (``assignee``), close (``close``) or move to a status
+    (``status``) up to 100 tickets."""
 
     refs: Annotated[list[Ref], msgspec.Meta(min_length=1, max_length=100)]
     assignee: ID | None = None
     close: bool = False
+    status: Literal["open", "pending", "on_hold", "resolved", "closed"] | None = None
 
 
 class TicketFromChatIn(In):

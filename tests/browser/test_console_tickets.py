@@ -163,8 +163,16 @@ async def test_operators_work_tickets_live(
         "trow prio-normal status-new is-breached is-late"
     )
 
-    # Bulk close two tickets; Bob's list follows.
+    # Bulk: a status for two tickets, then close them; Bob's list follows.
     await ann.goto(f"{url}/console/tickets?view=all&sort=created")
+    for ticket in (bill, password):
+        await ann.locator(f'li.trow[data-id="{ticket.id}"] input.pick').check()
+    await ann.locator("#bulk").get_by_label("Set status to").select_option("on_hold")
+    await ann.locator("#bulk").get_by_role("button", name="Change status").click()
+    await expect(ann.locator("#toast")).to_have_text("2 changed, 0 refused.")
+    for ticket in (bill, password):
+        row = bob_list.locator(f'li.trow[data-id="{ticket.id}"] .badge.status')
+        await expect(row).to_have_text("on hold")
     for ticket in (bill, password):
         await ann.locator(f'li.trow[data-id="{ticket.id}"] input.pick').check()
     ann.once("dialog", lambda dialog: dialog.accept())

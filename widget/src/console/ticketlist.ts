@@ -1,5 +1,5 @@
 // A ticket view: rows redrawn live when any ticket changes (the `ticket` event every
-// console gets), countdowns, and bulk assign / close of the selected rows.
+// console gets), countdowns, and bulk assign / status / close of the selected rows.
 import { $, call, el, failed, socket, toast } from "./common";
 import { drawCountdowns, runCountdowns } from "./countdown";
 import { label, t } from "./i18n";
@@ -110,6 +110,9 @@ export function setupTicketList(section: HTMLElement): void {
     if (action === "close") {
       if (!window.confirm(t("confirm_bulk_close", { n: refs.length }))) return;
       request = { refs, close: true };
+    } else if (action === "status") {
+      // Each ticket moves through the state machine: a move its status forbids is refused.
+      request = { refs, status: $<HTMLSelectElement>('#bulk select[name="status"]', section)?.value };
     } else {
       const who = $<HTMLSelectElement>('#bulk select[name="assignee"]', section)?.value;
       request = { refs, assignee: who };

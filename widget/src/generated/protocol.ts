@@ -889,7 +889,8 @@ export interface TicketBulkAck {
   };
 }
 /**
- * ``ticket_bulk``: assign (``assignee``) or close (``close``) up to 100 tickets.
+ * ``ticket_bulk``: assign (``assignee``), close (``close``) or move to a status
+ * (``status``) up to 100 tickets.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "TicketBulkIn".
@@ -902,6 +903,7 @@ export interface TicketBulkIn {
    * @maxItems 100
    */
   refs: [string, ...string[]];
+  status?: ("closed" | "on_hold" | "open" | "pending" | "resolved") | null;
 }
 /**
  * ``ticket_change``: what is given changes (``unassign`` clears the assignee).
