@@ -145,6 +145,8 @@ def _reply(c: Context) -> Content:
     if c.data.get("pending"):
         waits_until = c.when(c.data.get("auto_close_at"))
         last = c.t("pending_close", close_on=waits_until) if waits_until else c.t("pending")
+    elif c.data.get("closed"):
+        last = f"{c.t('closed_with_reply', label=c.ticket.label)} {c.t('closed_2')}"
     return Content(
         c.ticket_subject, c.hello, (c.t("reply_1", agent=agent, label=c.ticket.label),),
         quote=c.message.text, after=(last,), action=(c.t("follow"), c.follow_url),

@@ -19,7 +19,8 @@ class FeedPlanner:
     - ``created``: "we received your request" to the requester (not for chat tickets:
       the visitor is in the conversation);
     - a public operator message: the reply, with the recent thread (and, when it moved the
-      ticket to pending, that the desk waits for an answer and until when);
+      ticket to pending, that the desk waits for an answer and until when; to closed, that
+      an answer opens a new request);
     - ``status`` to resolved: "resolved", with the 1-5 rating links (when an operator's
       reply resolved it in the same step, that reply's mail carries them instead: one mail);
     - ``auto_close``: "closed without reaction";
@@ -67,6 +68,8 @@ class FeedPlanner:
             elif moved is Status.PENDING:
                 # A question asked: the reply says the desk waits, and until when.
                 data |= {"pending": "1", **self._countdown(ticket, moved)}
+            elif moved is Status.CLOSED:
+                data |= {"closed": "1"}  # the reply says what a later answer does
             return "reply", data
         if item.kind == "status" and item.data.get("to") == "resolved":
             if item.data.get("reply"):

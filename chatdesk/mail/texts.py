@@ -20,6 +20,7 @@ _FR = {
     "reply_1": "{agent} a répondu à votre demande {label} :",
     "reply_2": "Répondez à cet e-mail pour continuer, ou sur la page de votre demande.",
     "pending": "Nous attendons votre réponse : répondez simplement à cet e-mail.",
+    "closed_with_reply": "Avec ce message, nous avons clôturé votre demande {label}.",
     "pending_close": "Nous attendons votre réponse : répondez simplement à cet e-mail. Sans "
     "réaction, nous clôturerons votre demande le {close_on}.",
     "thread": "Plus tôt dans cette demande",
@@ -84,6 +85,7 @@ _NL = {
     "reply_1": "{agent} heeft op uw aanvraag {label} geantwoord:",
     "reply_2": "Antwoord op deze e-mail om verder te gaan, of op de pagina van uw aanvraag.",
     "pending": "We wachten op uw antwoord: beantwoord gewoon deze e-mail.",
+    "closed_with_reply": "Met dit bericht hebben we uw aanvraag {label} afgesloten.",
     "pending_close": "We wachten op uw antwoord: beantwoord gewoon deze e-mail. Zonder "
     "reactie sluiten we uw aanvraag op {close_on}.",
     "thread": "Eerder in deze aanvraag",
@@ -149,6 +151,7 @@ _EN = {
     "reply_1": "{agent} replied to your request {label}:",
     "reply_2": "Reply to this e-mail to go on, or on your request's page.",
     "pending": "We are waiting for your answer: simply reply to this e-mail.",
+    "closed_with_reply": "With this message, we have closed your request {label}.",
     "pending_close": "We are waiting for your answer: simply reply to this e-mail. Without "
     "one, we will close your request on {close_on}.",
     "thread": "Earlier in this request",

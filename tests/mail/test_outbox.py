@@ -184,6 +184,14 @@ async def test_a_reply_that_asks_says_the_desk_waits_and_until_when(
     await desk.helpdesk.tickets.reply(ticket.id, ada, "Merci d'avance.")
     (plain,) = await deliver(desk, sink)
     assert "Répondez à cet e-mail pour continuer" in parts(plain)[0]
+    # A reply that closes says so, and what an answer would do.
+    await desk.helpdesk.tickets.reply(
+        ticket.id, ada, "Sans nouvelles, je clôture.", then=Status.CLOSED
+    )
+    (closing,) = await deliver(desk, sink)
+    text = parts(closing)[0]
+    assert "Avec ce message, nous avons clôturé votre demande #000001." in text
+    assert "une nouvelle demande sera ouverte à sa suite." in text
 
 
 async def test_the_pending_reminder_goes_once_before_the_auto_close(
