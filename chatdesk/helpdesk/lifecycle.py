@@ -133,8 +133,10 @@ class TicketLifecycle:
                 check_transition(replied.status, then)
                 moved, more = status_values(self.config, replied, then, author, now)
                 values.update(moved)
-                # The move names its message: mail tells both in one (mail/planner.py).
-                rows += [replace(row, data={**row.data, "reply": message.id}) for row in more]
+                if not internal:
+                    # The move names its public reply: mail tells both in one (planner.py).
+                    more = [replace(row, data={**row.data, "reply": message.id}) for row in more]
+                rows += more
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
             posted = await self.store.helpdesk.post_ticket_message(
                 message,

@@ -157,8 +157,17 @@ async def test_a_reply_that_resolves_is_one_mail_with_the_rating_links(
         )
         assert "clôturée le mardi 24 novembre, 10:30" in body
     assert f'href="{PUBLIC}/support/t/{token}/rate?score=5"' in html
-    # Resolved later by itself (after a requester's reply reopened it): its own mail.
+    # Resolved with an internal note: the requester saw no reply, so "resolved" is its own
+    # mail.
     lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "Encore une question.")
+    await desk.helpdesk.tickets.reply(
+        ticket.id, ada, "Vu au téléphone", internal=True, then=Status.RESOLVED
+    )
+    (by_note,) = await deliver(desk, sink)
+    assert "Comment évaluez-vous notre aide ?" in parts(by_note)[0]
+    assert "Vu au téléphone" not in parts(by_note)[0]
+    # Resolved later by itself (after a requester's reply reopened it): its own mail.
     await desk.helpdesk.tickets.reply(ticket.id, lea, "Merci !")
     await desk.helpdesk.tickets.change(ada, ticket.id, Edit(status="resolved"))
     (resolved,) = await deliver(desk, sink)
