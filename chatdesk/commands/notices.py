@@ -41,7 +41,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--org", action="append", default=[], metavar="ORG",
         help="only this organisation (name or id; repeatable; default: everyone)",
     )  # fmt: skip
-    publish.add_argument("--starts", metavar="TIME", help="when it shows (default: now)")
+    publish.add_argument(
+        "--starts", metavar="TIME",
+        help="when it starts (default: now; the portal announces it up to a week ahead)",
+    )  # fmt: skip
     publish.add_argument("--ends", metavar="TIME", help="when it ends (default: when ended)")
     publish.add_argument("--by", metavar="EMAIL", help="the publishing admin's e-mail")
     publish.set_defaults(func=_publish)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..events import Event, NoticePublished
 from ..models import Operator, ServiceNotice, Severity, new_id, utcnow
 from ..store import Store
 
-__all__ = ["NoticeService"]
+__all__ = ["ANNOUNCE_AHEAD", "NoticeService"]
+
+#: How long before it starts the portal shows a scheduled notice (as planned).
+ANNOUNCE_AHEAD = timedelta(days=7)
 
 
 class NoticeService:
@@ -62,6 +65,17 @@ class NoticeService:
     async def active(self, organisation_id: str | None = None) -> list[ServiceNotice]:
         """Return the notices showing now to everyone (plus an organisation's own)."""
         return await self.store.notices.active_notices(self.clock(), organisation_id)
+
+    async def announced(self, organisation_id: str | None = None) -> list[ServiceNotice]:
+        """Return the notices showing now (newest first), then those starting within
+        :data:`ANNOUNCE_AHEAD` (soonest first): what the portal shows."""
+        now = self.clock()
+        notices = await self.store.notices.active_notices(
+            now, organisation_id, starting_before=now + ANNOUNCE_AHEAD
+        )
+        running = [n for n in notices if n.starts_at <= now]
+        planned = sorted((n for n in notices if n.starts_at > now), key=lambda n: n.starts_at)
+        return running + planned
 
     async def list(self) -> list[ServiceNotice]:
         """Return the newest notices."""

@@ -12,6 +12,7 @@ from ..bot.markdown import render_markdown
 from ..models import AuthorKind, Ticket, TicketMessage, parse_ts
 from ..phoneline import PhoneLine
 from ..systemtexts import format_when
+from ..timewindow import capitalised, format_window
 from .texts import mail_text
 
 __all__ = ["KINDS", "Content", "Context", "ThreadLine", "build_content"]
@@ -219,15 +220,17 @@ def _sign_in(c: Context) -> Content:
 
 def _notice(c: Context) -> Content:
     d = c.data
-    starts, ends = c.when(d.get("starts_at")), c.when(d.get("ends_at"))
-    when = (
-        c.t("notice_when", starts=starts, ends=ends) if ends else c.t("notice_from", starts=starts)
-    )
+    starts = parse_ts(str(d["starts_at"]))
+    ends = parse_ts(str(d["ends_at"])) if d.get("ends_at") else None
+    # "since" or "from": said as of the publication (mails queued before this key: the start).
+    published = parse_ts(str(d.get("published_at") or d["starts_at"]))
+    window = format_window(starts, ends, published, c.lang, c.timezone)
+    when = capitalised(window) + "."
     severity = c.t(f"severity_{d.get('severity', 'info')}")
-    body = str(d.get("body", ""))
+    title, body = str(d.get("title", "")), str(d.get("body", ""))
     return Content(
-        c.t("notice_subject", desk=c.desk, title=d.get("title", "")), c.hello,
-        (f"{severity} — {d.get('title', '')}", when),
+        c.t("notice_subject", desk=c.desk, title=title), c.hello,
+        (title if severity.lower() in title.lower() else f"{severity} — {title}", when),
         quote=body, html=render_markdown(body),
         action=(c.t("support_page"), f"{c.public_url}/support"),
         footer=c.t("footer_plain", desk=c.desk),

@@ -135,7 +135,9 @@ class FeedPlanner:
             if address.kind is AddressKind.SUPPORT:
                 recipients.setdefault(address.email.lower(), (self.default_lang, ""))
         keep = ("title", "body", "severity", "starts_at", "ends_at")
-        base = {k: item.data.get(k) or "" for k in keep}
+        base = {k: item.data.get(k) or "" for k in keep} | {
+            "published_at": format_ts(item.created_at)
+        }
         return [
             OutboxMail("notice", email, lang, item.created_at, data={**base, "name": name})
             for email, (lang, name) in recipients.items()

@@ -18,10 +18,15 @@ class NoticeStore(Protocol):
         ...
 
     async def active_notices(
-        self, now: datetime, organisation_id: str | None = None
+        self,
+        now: datetime,
+        organisation_id: str | None = None,
+        *,
+        starting_before: datetime | None = None,
     ) -> list[ServiceNotice]:
         """Return the notices showing at ``now`` to everyone, plus those for
-        ``organisation_id``; newest first."""
+        ``organisation_id``; newest first. ``starting_before`` (later than ``now``) adds
+        those scheduled to start before it."""
         ...
 
     async def list_notices(self, *, limit: int = 100) -> list[ServiceNotice]:

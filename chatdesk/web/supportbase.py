@@ -15,6 +15,7 @@ from ..bot.markdown import render_markdown
 from ..errors import ChatdeskError
 from ..models import Requester, parse_ts
 from ..systemtexts import format_when
+from ..timewindow import capitalised, format_window
 from .appkeys import SERVICES
 from .middleware import Handler, with_headers
 from .supportlang import LANGS, portal_lang, remember_lang, translator
@@ -103,8 +104,9 @@ async def render(
     signed_in = await requester_of(request)
     viewer = viewer or signed_in
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-    notices = await services.helpdesk.notices.active(viewer.organisation_id if viewer else None)
+    notices = await services.helpdesk.notices.announced(viewer.organisation_id if viewer else None)
     timezone = services.config.hours.timezone
+    now = services.helpdesk.notices.clock()
     base = {
         "when": lambda at: format_when(at, lang, timezone),
         "parse_ts": parse_ts,
@@ -117,7 +119,13 @@ async def render(
         "signed_in": signed_in,
         "csrf": csrf,
         "notices": [
-            {"title": n.title, "severity": n.severity.value, "html": render_markdown(n.body)}
+            {
+                "title": n.title,
+                "severity": n.severity.value,
+                "html": render_markdown(n.body),
+                "planned": n.starts_at > now,
+                "window": capitalised(format_window(n.starts_at, n.ends_at, now, lang, timezone)),
+            }
             for n in notices
         ],
     }

@@ -198,6 +198,9 @@ async def test_notices_show_in_their_window_to_their_audience(store: Store) -> N
     assert await store.notices.active_notices(later(hours=2)) == [everyone]
     assert await store.notices.active_notices(later(hours=2), "acme") == [acme_only, everyone]
     assert await store.notices.active_notices(later(hours=4), "acme") == [acme_only]
+    ahead = later(hours=10)
+    assert await store.notices.active_notices(T0, starting_before=ahead) == [future, everyone]
+    assert await store.notices.active_notices(later(hours=4), starting_before=later(hours=9)) == []
     assert await store.notices.list_notices() == [future, acme_only, everyone]
     assert await store.notices.list_notices(limit=1) == [future]
     assert await store.notices.end_notice(acme_only.id, later(hours=5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -231,9 +231,11 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     await desk.mail.addresses.set_org_address(acme, "support", "ops@acme.be")
     await people.invite(None, "max@example.be", acme)
     ada = await operator(desk, "Ada", role="admin")
+    zone = desk.config.hours.timezone
+    starts = datetime(2030, 3, 2, 22, 0, tzinfo=zone)  # a Saturday, in winter time
     await desk.helpdesk.notices.publish(
         ada, title="Maintenance du réseau", body="Coupure **courte** ce soir.",
-        severity="maintenance",
+        severity="maintenance", starts_at=starts, ends_at=starts + timedelta(minutes=90),
     )  # fmt: skip
     await desk.mail.addresses.sign_in_requested(
         "lea@acme.be", f"{PUBLIC}/support/signin/abc", lang="nl"
@@ -245,6 +247,8 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     notice = sent[("lea@acme.be", "[Ardenne Cloud] Maintenance du réseau")]
     assert notice["Precedence"] == "bulk"
     assert "<strong>courte</strong>" in parts(notice)[1]  # Markdown, sanitised
+    # One day named once, with the desk's zone; the severity not repeated before the title.
+    assert "Saturday 2 March 2030, 22:00 to 23:30 (CET)." in parts(notice)[0]
     assert ("ops@acme.be", "[Ardenne Cloud] Maintenance du réseau") in sent
     sign_in = sent[("lea@acme.be", "Ardenne Cloud: uw aanmeldlink")]
     assert f"{PUBLIC}/support/signin/abc" in parts(sign_in)[0]

@@ -49,6 +49,31 @@ async def test_every_portal_page_shows_the_notices_sanitised(portal: Portal) -> 
     assert "Acme: your VPS moves" in page and "Planned maintenance" in page
 
 
+async def test_the_portal_announces_a_planned_notice_with_its_window(portal: Portal) -> None:
+    services = portal.services
+    ada = await _admin(services)
+    notices = services.helpdesk.notices
+    zone = services.config.hours.timezone
+    # Two days ahead, 22:00-23:00 on the desk's calendar: one day, named once, with its zone.
+    day = (notices.clock() + timedelta(days=2)).astimezone(zone)
+    starts = day.replace(hour=22, minute=0, second=0, microsecond=0)
+    await notices.publish(
+        ada, title="Hypervisor reboots", body="Five minutes per VM.", severity="maintenance",
+        starts_at=starts, ends_at=starts + timedelta(hours=1),
+    )  # fmt: skip
+    await notices.publish(ada, title="Far away", body="x", starts_at=starts + timedelta(days=8))
+    await notices.publish(ada, title="Network loss", body="We are on it.", severity="outage")
+    _, page = await portal.page("/support/signin")
+    assert "Far away" not in page  # more than a week ahead: not yet announced
+    running, planned = page.split('<div class="notice ')[1:3]
+    assert "Network loss" in running and "Planned" not in running
+    assert '<p class="notice-when">Since ' in running
+    assert "Hypervisor reboots" in planned
+    assert '<span class="badge badge-planned">Planned' in planned
+    zone_name = starts.tzname()
+    assert f"{starts:%A} {starts.day} {starts:%B}, 22:00 to 23:00 ({zone_name})" in planned
+
+
 async def test_the_widget_gets_notices_at_connect_and_when_published(
     server: TestServer, visitor_factory: Callable[..., Awaitable[VisitorClient]]
 ) -> None:

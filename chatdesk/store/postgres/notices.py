@@ -34,13 +34,18 @@ class PostgresNotices:
         )
 
     async def active_notices(
-        self, now: datetime, organisation_id: str | None = None
+        self,
+        now: datetime,
+        organisation_id: str | None = None,
+        *,
+        starting_before: datetime | None = None,
     ) -> list[ServiceNotice]:
         rows = await self._db.fetch(
-            f"SELECT {NOTICE_COLUMNS} FROM notices WHERE starts_at <= $1"
+            f"SELECT {NOTICE_COLUMNS} FROM notices WHERE starts_at <= $2"
             " AND (ends_at IS NULL OR ends_at > $1)"
             " ORDER BY starts_at DESC, created_at DESC, rowid DESC",
             format_ts(now),
+            format_ts(max(now, starting_before or now)),
         )
         notices = [notice_row(r) for r in rows]
         # Audiences are short lists: filtered here rather than with JSON in SQL.

@@ -38,16 +38,21 @@ class SqliteNotices:
         )
 
     async def active_notices(
-        self, now: datetime, organisation_id: str | None = None
+        self,
+        now: datetime,
+        organisation_id: str | None = None,
+        *,
+        starting_before: datetime | None = None,
     ) -> list[ServiceNotice]:
         at = format_ts(now)
+        before = format_ts(max(now, starting_before or now))
         # Read at every visitor's connection: a small table, on the loop.
         rows = await self._worker.read_inline(
             lambda conn: conn.execute(
                 f"SELECT {NOTICE_COLUMNS} FROM notices WHERE starts_at <= ?"
                 " AND (ends_at IS NULL OR ends_at > ?)"
                 " ORDER BY starts_at DESC, created_at DESC, rowid DESC",
-                (at, at),
+                (before, at),
             ).fetchall()
         )
         notices = [notice_row(r) for r in rows]
