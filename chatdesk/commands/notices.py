@@ -91,7 +91,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 ", ".join(names.get(i, i) for i in n.audience) or "everyone",
                 format_ts(n.starts_at), format_ts(n.ends_at) if n.ends_at else "-", state,
             )  # fmt: skip
-        print_table(table)
+        print_table(table, "no service notices (chatdesk notices publish --title … --body …)")
         return ""
 
     return run_helpdesk(settings, work)

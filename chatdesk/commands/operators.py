@@ -9,7 +9,6 @@ import secrets
 import sys
 from collections.abc import Awaitable, Callable
 
-from rich.console import Console
 from rich.table import Table
 
 from ..config import LANGUAGES, Settings
@@ -17,6 +16,7 @@ from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError
 from ..operators import OperatorService, SessionTokens
 from ..store import Store, create_store
+from .orgs import print_table
 
 __all__ = ["DEMO_EMAIL", "add_parser"]
 
@@ -94,8 +94,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 str(o.capacity or "default"),
                 "disabled" if o.disabled else "active",
             )
-        # Piped output (scripts, grep) gets whole lines, not ellipses.
-        Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
+        print_table(table, "no operators yet (chatdesk operators add EMAIL --name NAME)")
         return ""
 
     return _run(settings, work)

@@ -123,7 +123,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 org.id, org.name, "on" if org.contract_active else "off", str(len(members)),
                 str(org.max_members or "-"), str(org.max_editors_per_site or "-"),
             )  # fmt: skip
-        print_table(table)
+        print_table(table, "no organisations yet (chatdesk orgs add NAME)")
         return ""
 
     return run_helpdesk(settings, work)
@@ -137,16 +137,16 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         members = Table("e-mail", "name", "role", "invited")
         for m in await hd.people.members(org):
             members.add_row(m.email, m.name, m.org_role, "yes" if m.invited else "")
-        print_table(members)
+        print_table(members, "no members")
         invitations = Table("invited", "on", "expires", "accepted")
         for i in await hd.people.invitations(org):
             accepted = format_ts(i.accepted_at) if i.accepted_at else ""
             invitations.add_row(i.email, format_ts(i.created_at), format_ts(i.expires_at), accepted)
-        print_table(invitations)
+        print_table(invitations, "no invitations")
         addresses = Table("notifications", "e-mail")
         for a in await AddressBook(store).org_addresses(org):
             addresses.add_row(a.kind.value, a.email)
-        print_table(addresses)
+        print_table(addresses, "no notification addresses")
         return ""
 
     return run_helpdesk(settings, work)
@@ -157,7 +157,7 @@ def _member_add(args: argparse.Namespace, settings: Settings) -> int:
         org = await hd.people.organisation(args.org)
         role = "admin" if args.admin else "member"
         who = await hd.people.add_member(org, args.email, role=role, name=args.name)
-        return f"{who.email} is a {role} of {org.name}"
+        return f"{who.email} is {'an admin' if args.admin else 'a member'} of {org.name}"
 
     return run_helpdesk(settings, work)
 
@@ -212,7 +212,7 @@ def _token_list(args: argparse.Namespace, settings: Settings) -> int:
                 format_ts(t.last_used_at) if t.last_used_at else "never",
                 "revoked" if t.revoked_at else "active",
             )  # fmt: skip
-        print_table(table)
+        print_table(table, "no API tokens (chatdesk tokens create OPERATOR_EMAIL)")
         return ""
 
     return run_helpdesk(settings, work)
@@ -234,8 +234,11 @@ async def active_operator(store: Store, email: str) -> Operator:
     return found[0]
 
 
-def print_table(table: Table) -> None:
-    """Print ``table`` to standard output."""
+def print_table(table: Table, empty: str) -> None:
+    """Print ``table`` to standard output, or ``empty`` when it has no rows."""
+    if table.row_count == 0:
+        print(empty)
+        return
     # Piped output (scripts, grep) gets whole lines, not ellipses.
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 

@@ -35,6 +35,7 @@ def test_organisations_members_contracts_invitations(
         assert status == 0, err
         return out
 
+    assert ok("orgs", "list") == "no organisations yet (chatdesk orgs add NAME)\n"
     assert "added organisation Acme" in ok(
         "orgs", "add", "Acme", "--max-editors-per-site", "3", "--billing-email", "Compta@Acme.be"
     )
@@ -47,7 +48,7 @@ def test_organisations_members_contracts_invitations(
     assert "removed from" in ok("orgs", "address", "Acme", "abuse", "abuse@acme.be", "--remove")
     status, _, err = run(capsys, monkeypatch, "orgs", "address", "Acme", "billing", "nope")
     assert status == 1 and "not an e-mail address" in err
-    assert "lea@acme.be is a admin of Acme" in ok(
+    assert "lea@acme.be is an admin of Acme" in ok(
         "orgs", "member", "add", "acme", "Lea@Acme.be", "--admin"
     )
     ok("orgs", "member", "add", "Acme", "tom@acme.be", "--name", "Tom")

@@ -80,7 +80,7 @@ async def migrate(url: str) -> tuple[int, int]:
                     if number == _WORDS_VERSION:
                         # Words are folded in Python (postgres/search.py): no SQL can.
                         await rebuild_index(conn)
-                    log.info("PostgreSQL schema migrated to version %d", number)
+                    log.debug("PostgreSQL schema migrated to version %d", number)
                 if before < SCHEMA_VERSION:
                     await conn.execute("DELETE FROM schema_version")
                     await conn.execute(
@@ -88,4 +88,8 @@ async def migrate(url: str) -> tuple[int, int]:
                     )
     finally:
         await conn.close()
+    if before == 0:
+        log.info("PostgreSQL schema created (version %d)", SCHEMA_VERSION)
+    elif before < SCHEMA_VERSION:
+        log.info("PostgreSQL schema migrated from version %d to %d", before, SCHEMA_VERSION)
     return before, SCHEMA_VERSION

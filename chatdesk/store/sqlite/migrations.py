@@ -32,9 +32,14 @@ def migrate(conn: sqlite3.Connection) -> int:
             for statement in statements(number, "sqlite"):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
-            log.info("SQLite schema migrated to version %d", number)
+            log.debug("SQLite schema migrated to version %d", number)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    # One line for the whole run: a new desk's first command is not eleven lines of steps.
+    if version == 0:
+        log.info("SQLite schema created (version %d)", SCHEMA_VERSION)
+    elif version < SCHEMA_VERSION:
+        log.info("SQLite schema migrated from version %d to %d", version, SCHEMA_VERSION)
     return SCHEMA_VERSION
