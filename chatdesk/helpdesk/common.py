@@ -23,6 +23,7 @@ __all__ = [
     "Actor",
     "clean_subject",
     "clean_text",
+    "copied_address",
     "history",
     "load_ticket",
     "parse_ref",
@@ -52,6 +53,19 @@ def visible_to(operator: Operator, ticket: Ticket) -> bool:
     """Return whether an operator may see a ticket (complaints: service managers and
     admins only)."""
     return ticket.type is not TicketType.COMPLAINT or operator.sees_complaints
+
+
+async def copied_address(store: Store, ticket: Ticket, email: str) -> bool:
+    """Return whether ``email`` is the ticket's organisation's notification address of the
+    ticket's department (``billing``, ``abuse``...): its mails are copied there, and it
+    may answer them."""
+    if ticket.organisation_id is None:
+        return False
+    email = email.lower()
+    return any(
+        a.email.lower() == email and a.kind.value == ticket.department
+        for a in await store.mail.org_addresses([ticket.organisation_id])
+    )
 
 
 async def load_ticket(store: Store, ref: str, operator: Operator | None = None) -> Ticket:

@@ -33,7 +33,7 @@ from ..models import (
 from ..sla import sla_columns
 from ..store import Store
 from ..tickets import check_transition
-from .common import Actor, clean_text, history, load_ticket
+from .common import Actor, clean_text, copied_address, history, load_ticket
 from .edits import Edit, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
@@ -324,16 +324,20 @@ class TicketLifecycle:
     async def _own(
         self, ref: str, author: Operator | Requester, *, colleague: bool = False
     ) -> Ticket:
-        """Return the ticket if ``author`` may write on it (its requester, a member of its
-        organisation when ``colleague``, or an operator who may see it)."""
+        """Return the ticket if ``author`` may write on it (its requester; when
+        ``colleague``, a member of its organisation or the organisation's address its mails
+        are copied to; an operator who may see it)."""
         if isinstance(author, Operator):
             return await load_ticket(self.store, ref, author)
         ticket = await load_ticket(self.store, ref)
+        if ticket.requester_id == author.id:
+            return ticket
         org = author.organisation_id
-        same_org = colleague and org is not None and org == ticket.organisation_id
-        if ticket.requester_id != author.id and not same_org:
-            raise NotFound(f"no ticket {ref[:40]!r}")
-        return ticket
+        if colleague and org is not None and org == ticket.organisation_id:
+            return ticket
+        if colleague and await copied_address(self.store, ticket, author.email):
+            return ticket
+        raise NotFound(f"no ticket {ref[:40]!r}")
 
     async def _reload(self, ticket_id: str) -> Ticket:
         ticket = await self.store.helpdesk.get_ticket(ticket_id)

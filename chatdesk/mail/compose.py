@@ -124,7 +124,8 @@ class Composer:
             message, earlier = public[at], tuple(public[max(0, at - THREAD_SIZE) : at])
         return replace(
             context,
-            name=context.name or ticket.requester_name,
+            # A copy to an organisation's address greets no one by name.
+            name=context.name or ("" if mail.data.get("copy") else ticket.requester_name),
             ticket=ticket,
             follow_url=f"{self.public_url}/support/t/{token}",
             message=message,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -276,7 +276,16 @@ KINDS: dict[str, Callable[[Context], Content]] = {
 
 def build_content(context: Context) -> Content:
     """Return what a mail of ``context.kind`` says. :raises KeyError: unknown kind."""
-    return KINDS[context.kind](context)
+    content = KINDS[context.kind](context)
+    copy = context.data.get("copy")
+    if not copy or context.ticket is None:
+        return content
+    t = context.ticket
+    requester = (
+        f"{t.requester_name} <{t.requester_email}>" if t.requester_name else t.requester_email
+    )
+    note = context.t("copy_note", kind=context.t(f"copy_{copy}"), requester=requester)
+    return replace(content, paragraphs=(note, *content.paragraphs))
 
 
 def _excerpt(text: str, limit: int = 600) -> str:

@@ -18,7 +18,7 @@ from ..deskconfig import DeskConfig
 from ..errors import ChatdeskError, Conflict, InvalidToken, TooLarge
 from ..events import Event, MailBounced
 from ..helpdesk import Helpdesk, NewTicket, Upload
-from ..helpdesk.common import TEXT_MAX
+from ..helpdesk.common import TEXT_MAX, copied_address
 from ..models import Requester, Ticket, format_ts, utcnow
 from ..models.mail import HeldMail, OutboxMail
 from ..operators import normalize_email
@@ -143,6 +143,12 @@ class InboundMail:
             org = requester.organisation_id
             if own or (org is not None and org == ticket.organisation_id):
                 return await self._append(ticket, requester, mail, colleague=not own)
+        if ticket is not None and await copied_address(self.store, ticket, mail.sender):
+            # The organisation's billing (abuse...) address answers a ticket it got a copy of.
+            requester = requester or await self.helpdesk.people.requester(
+                mail.sender, name=mail.name, lang=mail.lang
+            )
+            return await self._append(ticket, requester, mail, colleague=True)
         department = next(
             (d for r in recipients if (d := self.config.email.addresses.get(r.lower()))), None
         )

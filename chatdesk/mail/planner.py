@@ -97,15 +97,26 @@ class FeedPlanner:
     async def _to_ticket(
         self, ticket: Ticket, kind: str, item: FeedItem, data: dict[str, str]
     ) -> list[OutboxMail]:
-        recipients = [ticket.requester_email] if ticket.requester_email else []
+        # Each address once, with what it is: the requester's, or a copy to the
+        # organisation's address of the ticket's kind (its mail says so).
+        recipients: dict[str, str] = {}
+        if ticket.requester_email:
+            recipients[ticket.requester_email.lower()] = ""
         if ticket.organisation_id and ticket.department in tuple(AddressKind):
             for address in await self.store.mail.org_addresses([ticket.organisation_id]):
                 if address.kind.value == ticket.department:
-                    recipients.append(address.email)
+                    recipients.setdefault(address.email.lower(), address.kind.value)
         lang = ticket.lang if ticket.lang in LANGUAGES else self.default_lang
         return [
-            OutboxMail(kind, to, lang, item.created_at, ticket_id=ticket.id, data=dict(data))
-            for to in dict.fromkeys(r.lower() for r in recipients)
+            OutboxMail(
+                kind,
+                to,
+                lang,
+                item.created_at,
+                ticket_id=ticket.id,
+                data=dict(data) | ({"copy": copy} if copy else {}),
+            )
+            for to, copy in recipients.items()
         ]
 
     async def _invitation(self, item: FeedItem) -> list[OutboxMail]:

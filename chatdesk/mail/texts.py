@@ -10,6 +10,11 @@ __all__ = ["mail_text"]
 _FR = {
     "hello": "Bonjour {name},",
     "hello_anonymous": "Bonjour,",
+    "copy_note": "Vous recevez cette copie comme adresse {kind} enregistrée de votre "
+    "organisation. La demande vient de {requester}.",
+    "copy_billing": "de facturation",
+    "copy_abuse": "abuse",
+    "copy_support": "de support",
     "received_1": "Nous avons bien reçu votre demande {label} : « {subject} ».",
     "received_2": "Nous vous répondrons au plus tard le {reply_by} (heures d'ouverture).",
     "received_3": "Vous pouvez la suivre en ligne, ou simplement répondre à cet e-mail.",
@@ -73,6 +78,11 @@ _FR = {
 _NL = {
     "hello": "Beste {name},",
     "hello_anonymous": "Hallo,",
+    "copy_note": "U ontvangt deze kopie als geregistreerd {kind}adres van uw organisatie. "
+    "De aanvraag komt van {requester}.",
+    "copy_billing": "facturatie",
+    "copy_abuse": "abuse-",
+    "copy_support": "support",
     "received_1": "We hebben uw aanvraag {label} goed ontvangen: “{subject}”.",
     "received_2": "We antwoorden u uiterlijk op {reply_by} (openingsuren).",
     "received_3": "U kunt ze online volgen, of gewoon op deze e-mail antwoorden.",
@@ -137,6 +147,11 @@ _NL = {
 _EN = {
     "hello": "Hello {name},",
     "hello_anonymous": "Hello,",
+    "copy_note": "You receive this copy as your organisation's registered {kind} address. "
+    "The request comes from {requester}.",
+    "copy_billing": "billing",
+    "copy_abuse": "abuse",
+    "copy_support": "support",
     "received_1": "We have received your request {label}: “{subject}”.",
     "received_2": "We will answer you by {reply_by} at the latest (business hours).",
     "received_3": "You can follow it online, or simply reply to this e-mail.",

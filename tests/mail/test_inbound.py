@@ -286,6 +286,39 @@ async def test_customers_desks_and_account_departments_refuse_with_the_reason(
     assert received["To"] == "lea@acme.be"
 
 
+async def test_the_billing_address_a_ticket_is_copied_to_may_answer_it(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(
+        store, clock, sink, addresses={"billing@desk.test": "billing"},
+        registered_only=frozenset({"billing"}),
+    )  # fmt: skip
+    people = desk.helpdesk.people
+    acme, other = await people.add_organisation("Acme"), await people.add_organisation("Other")
+    await people.add_member(acme, "lea@acme.be")
+    await desk.mail.addresses.set_org_address(acme, "billing", "Compta@Acme.be")
+    await desk.mail.addresses.set_org_address(acme, "abuse", "abuse@acme.be")
+    await desk.mail.addresses.set_org_address(other, "billing", "compta@other.be")
+    receiver = Receiver(desk)
+    await receiver.start()
+    try:
+        to_billing = mail_from("lea@acme.be", "Facture", "Une facture en double.")
+        assert "filed" in await receiver.send(to_billing, to="billing@desk.test")
+        answer = mail_from("compta@acme.be", "Re: [#000001] Facture", "Nous confirmons.")
+        assert "appended" in await receiver.send(answer, to="billing@desk.test")
+        # Another kind of address of Acme, or another customer's billing: not on this one.
+        for sender in ("abuse@acme.be", "compta@other.be"):
+            intruder = mail_from(sender, "Re: [#000001] Facture", "Moi aussi.")
+            assert "refused" in await receiver.send(intruder, to="billing@desk.test")
+    finally:
+        await receiver.stop()
+    filed = await ticket(desk, 1)
+    messages = await desk._store.helpdesk.list_ticket_messages(filed.id)
+    assert [m.text for m in messages] == ["Une facture en double.", "Nous confirmons."]
+    assert messages[1].author is AuthorKind.REQUESTER
+    assert messages[1].author_id != filed.requester_id
+
+
 async def test_refused_files_are_named_in_the_text(desk: Services, receiver: Receiver) -> None:
     message = mail_from("zoe@example.be", "Facture", "Voir la pièce jointe.")
     message.add_attachment(b"MZ\x90\x00" * 8, maintype="application", subtype="octet-stream",

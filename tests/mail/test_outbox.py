@@ -263,12 +263,17 @@ async def test_billing_tickets_copy_the_organisation_billing_address(
     await desk.mail.addresses.set_org_address(acme, AddressKind.BILLING, "Compta@Acme.be")
     await file(desk, "lea@acme.be", department="billing", subject="Facture")
     await file(desk, "lea@acme.be", department="technical")
-    sent = [(m["To"], m["Subject"]) for m in await deliver(desk, sink)]
-    assert sent == [
+    mails = await deliver(desk, sink)
+    assert [(m["To"], m["Subject"]) for m in mails] == [
         ("lea@acme.be", "[#000001] Facture"),
         ("compta@acme.be", "[#000001] Facture"),
         ("lea@acme.be", "[#000002] Site en panne"),
     ]
+    # The copy greets no one by name and says whose request it is, and why it came.
+    own, copy = parts(mails[0])[0], parts(mails[1])[0]
+    assert own.startswith("Bonjour Léa,") and "copie" not in own
+    assert copy.startswith("Bonjour,") and "adresse de facturation enregistrée" in copy
+    assert "La demande vient de Léa <lea@acme.be>." in copy
 
 
 async def test_chat_tickets_get_no_received_mail(desk: Services, sink: Sink) -> None:
