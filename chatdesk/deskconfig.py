@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .departments import department_name
 from .deskfile import (
     DEFAULT_COLOUR,
     DeskFile,
@@ -67,6 +68,12 @@ class DeskConfig:
     colour: str = DEFAULT_COLOUR
     #: The phone line urgent tickets are told to call (``[phone]``); None: none.
     phone: PhoneLine | None = None
+    #: ``[departments.<id>] label``: a department's name per language.
+    department_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def department_name(self, slug: str, lang: str) -> str:
+        """Return what people read for department ``slug`` in ``lang``."""
+        return department_name(self.department_labels, slug, lang)
 
     @property
     def targets(self) -> dict[str, Target]:
@@ -110,6 +117,9 @@ def _desk(file: DeskFile) -> DeskConfig:
         )
     if not desk.name.strip():
         raise ValueError("[desk] name must be non-empty text")
+    for slug in file.departments:
+        if slug not in departments:
+            raise ValueError(f"[departments.{slug}]: {slug!r} is not one of [desk] departments")
     return DeskConfig(
         name=desk.name.strip(),
         departments=departments,
@@ -120,6 +130,10 @@ def _desk(file: DeskFile) -> DeskConfig:
         email=build_email(file.email, departments),
         colour=_colour(desk.colour),
         phone=_phone(file.phone, file.hours),
+        department_labels={
+            slug: {str(lang): text.strip() for lang, text in section.label.items() if text.strip()}
+            for slug, section in file.departments.items()
+        },
     )
 
 

@@ -123,6 +123,12 @@ class PrioritySection(_Section):
     definition: Texts = msgspec.field(default_factory=dict)
 
 
+class DepartmentSection(_Section):
+    """``[departments.<id>]``: what people read for a department (its id stays in data)."""
+
+    label: Texts = msgspec.field(default_factory=dict)
+
+
 class FieldOption(_Section):
     """One choice of a ``select`` field."""
 
@@ -177,6 +183,7 @@ class DeskFile(_Section):
     routing: RoutingSection = msgspec.field(default_factory=RoutingSection)
     helpdesk: HelpdeskSection = msgspec.field(default_factory=HelpdeskSection)
     priorities: dict[PriorityName, PrioritySection] = msgspec.field(default_factory=dict)
+    departments: dict[str, DepartmentSection] = msgspec.field(default_factory=dict)
     fields: list[FieldSection] = msgspec.field(default_factory=list)
     attachments: AttachmentsSection = msgspec.field(default_factory=AttachmentsSection)
     email: EmailSection = msgspec.field(default_factory=EmailSection)

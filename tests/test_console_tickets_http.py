@@ -202,7 +202,7 @@ async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> N
         assert response.status == 200 and response.content_type == "text/csv"
         assert "attachment" in response.headers["Content-Disposition"]
         rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
-    assert rows[0][0] == "Department" and rows[1][0] == "general"
+    assert rows[0][0] == "Department" and rows[1][0] == "General"  # its name, not its id
     assert rows[1][1:4] == ["1", "0", "1"]  # opened, closed, first responses
     async with http.get("/console/reports.csv?table=days") as response:
         days = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))

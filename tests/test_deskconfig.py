@@ -91,6 +91,8 @@ def test_full_file(tmp_path: Path) -> None:
         ("[phone]\nnumber = '02 555 12 12'\npriorities = ['critical']\n", "priorities"),
         ("[helpdesk]\nmax_editors_per_site = 0\n", "max_editors_per_site"),
         ("[helpdesk]\nform_requires = ['fax']\n", "form_requires"),
+        ("[departments.legal]\nlabel = { fr = 'Juridique' }\n", "[departments.legal]"),
+        ("[departments.billing]\nlabel = { de = 'Rechnung' }\n", "Invalid enum value 'de'"),
     ],
 )
 def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -134,3 +136,21 @@ def test_the_phone_line_and_the_editors_cap(tmp_path: Path) -> None:
     phone = load_desk_config(path).phone
     assert phone is not None and phone.hours_text("en") == "8:00-16:00"
     assert phone.shown_for("urgent") and not phone.shown_for("high")
+
+
+def test_department_names(tmp_path: Path) -> None:
+    path = tmp_path / "chatdesk.toml"
+    path.write_text(
+        "[desk]\ndepartments = ['technical', 'hebergement', 'web-sites', 'legal']\n"
+        "[departments.hebergement]\nlabel = { fr = 'Hébergement', en = 'Hosting' }\n"
+        "[departments.technical]\nlabel = { fr = 'Support technique' }\n"
+    )
+    config = load_desk_config(path)
+    names = {
+        lang: [config.department_name(d, lang) for d in config.departments]
+        for lang in ("fr", "nl", "en")
+    }
+    # Its own label, else English, else the usual name (technical), else the id readable.
+    assert names["fr"] == ["Support technique", "Hébergement", "Web sites", "Legal"]
+    assert names["nl"] == ["Support technique", "Hosting", "Web sites", "Legal"]
+    assert load_desk_config(None).department_name("billing", "nl") == "Facturatie"

@@ -72,7 +72,12 @@ def desk_out(config: DeskConfig) -> ApiDesk:
     return ApiDesk(
         name=config.name,
         departments=[
-            ApiDepartment(id=d, default=d == config.default_department) for d in config.departments
+            ApiDepartment(
+                id=d,
+                default=d == config.default_department,
+                name={cast(Lang, lang): config.department_name(d, lang) for lang in LANGUAGES},
+            )
+            for d in config.departments
         ],
         types=[ApiType(id=t.value, name=_texts(TYPE_NAMES[t.value])) for t in helpdesk.types],
         priorities=[_priority(helpdesk.priorities[p]) for p in helpdesk.offered],

@@ -154,6 +154,11 @@ async def base_context(request: web.Request) -> dict[str, Any]:
         "counts": await services.inbox.counts_for(session.operator.id),
         "status": (await services.presence.status_of(session.operator.id)).value,
         "departments": services.config.departments,
+        "dept": lambda slug: services.config.department_name(slug, lang),
+        # For console.js, which shows departments too (lists, a ticket's panel, history).
+        "department_names": {
+            d: services.config.department_name(d, lang) for d in services.config.departments
+        },
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, cast
 
@@ -155,7 +155,9 @@ def _chart(report: Report) -> dict[str, Any]:
     }
 
 
-def _rows(report: Report, table: Table, t: Translate) -> Iterator[list[object]]:
+def _rows(
+    report: Report, table: Table, t: Translate, dept: Callable[[str], str]
+) -> Iterator[list[object]]:
     if table == "days":
         yield [t("day"), t("opened"), t("closed_n"), t("breaches")]
         for day, c in report.days:
@@ -169,13 +171,15 @@ def _rows(report: Report, table: Table, t: Translate) -> Iterator[list[object]]:
     ]  # fmt: skip
     grouping = cast(Grouping, table)  # the help tables never come here
     for o in report.outcomes[grouping]:
-        yield [_group_label(o, grouping, t), *_figures(o)]
+        yield [_group_label(o, grouping, t, dept), *_figures(o)]
 
 
-def _group_label(o: Outcome, grouping: Grouping, t: Translate) -> str:
+def _group_label(o: Outcome, grouping: Grouping, t: Translate, dept: Callable[[str], str]) -> str:
     if o.key is None:
         return t("unassigned_label")
-    return t(f"priority_{o.key}") if grouping == "priority" else o.label
+    if grouping == "priority":
+        return t(f"priority_{o.key}")
+    return dept(o.key) if grouping == "department" else o.label
 
 
 def _figures(o: Outcome) -> list[object]:
@@ -200,13 +204,15 @@ async def reports_csv(request: web.Request) -> web.StreamResponse:
     report, error = await _report(request)
     if report is None:
         raise web.HTTPBadRequest(text=error)
-    t = translator(console_lang(request))
+    lang = console_lang(request)
+    t = translator(lang)
+    config = request.app[SERVICES].config
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     rows = (
         _help_rows(await _help(request, report), table, t)
         if table.startswith("help")
-        else _rows(report, table, t)
+        else _rows(report, table, t, lambda slug: config.department_name(slug, lang))
     )
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])

@@ -71,7 +71,7 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
                 "target": t("reply_target", target=target_text(priority.first_response, t)),
             }
         )
-    departments = [(d, _department(d, t)) for d in config.departments]
+    departments = [(d, config.department_name(d, lang)) for d in config.departments]
     limits = helpdesk.attachments
     return {
         "types": [(kind.value, t(f"type_{kind.value}")) for kind in helpdesk.types],
@@ -95,9 +95,3 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
             max_ticket=megabytes(limits.max_ticket, t),
         ),
     }
-
-
-def _department(slug: str, t: Translate) -> str:
-    # The catalog names the usual departments; others show their slug, readable.
-    text = t(f"dept_{slug}")
-    return slug.replace("-", " ").capitalize() if text == f"dept_{slug}" else text

@@ -150,10 +150,11 @@ class ApiReply(Out):
 
 
 class ApiDepartment(Out):
-    """A department tickets can go to."""
+    """A department tickets can go to (``name``: what people read, per language)."""
 
     id: str
     default: bool
+    name: Texts
 
 
 class ApiType(Out):

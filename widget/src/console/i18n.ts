@@ -31,3 +31,19 @@ export function label(
   const key = `${prefix}_${value}`;
   return key in catalog ? catalog[key as Key] : value;
 }
+
+let departments: Record<string, string> | undefined;
+
+/** What the operator reads for a department: the desk's name for it in the page's language
+ * (the server puts them in the page), else its id. */
+export function departmentName(slug: string): string {
+  if (departments === undefined) {
+    const blob = document.getElementById("department-names")?.textContent;
+    try {
+      departments = blob ? (JSON.parse(blob) as Record<string, string>) : {};
+    } catch {
+      departments = {};
+    }
+  }
+  return departments[slug] ?? slug;
+}

@@ -1,7 +1,7 @@
 // The inbox lists (queue, mine, all), refreshed from the server when a conversation changes.
 import { $, call, el, failed, localizeTimes, socket, timeOf } from "./common";
 import { setCounts } from "./header";
-import { label, t } from "./i18n";
+import { departmentName, label, t } from "./i18n";
 import { Counts, Summary } from "./protocol";
 
 // Markdown marks that make a one-line preview unreadable ("**Factures**: ...").
@@ -23,7 +23,7 @@ function summaryRow(c: Summary): HTMLLIElement {
     c.ticket ? el("span", { className: "ticket", text: c.ticket.number }) : "",
     el("span", { className: "subject", text: c.ticket ? c.ticket.subject : t("no_ticket_subject") }),
     c.priority ? el("span", { className: "badge prio", text: label("priority", c.priority) }) : "",
-    c.department ? el("span", { className: "dept", text: c.department }) : "",
+    c.department ? el("span", { className: "dept", text: departmentName(c.department) }) : "",
     el("span", { className: "lang", text: c.lang }),
     c.operator ? el("span", { className: "op", text: c.operator.name }) : "",
   );

@@ -1,7 +1,7 @@
 // The ticket panel, drawn from each new summary (a rating or a new subject shows at once),
 // and the subject, editable by operators (`ticket_update`).
 import { $, call, el, failed, promised, toast } from "./common";
-import { label, t } from "./i18n";
+import { departmentName, label, t } from "./i18n";
 import { Summary } from "./protocol";
 
 /** Make the ticket panel live; returns the function that draws a summary into it. */
@@ -38,7 +38,7 @@ export function setupTicket(view: HTMLElement, conversationId: string): (c: Summ
       if (ticket.reply_expected_by) due.setAttribute("datetime", ticket.reply_expected_by);
       const rows = [
         ...row(t("priority"), label("priority", ticket.priority)),
-        ...row(t("department"), ticket.department),
+        ...row(t("department"), departmentName(ticket.department)),
         ...row(t("first_reply_due"), due),
       ];
       if (ticket.requester_email) {

@@ -2,7 +2,7 @@
 // console gets), countdowns, and bulk assign / status / close of the selected rows.
 import { $, call, el, failed, socket, toast } from "./common";
 import { drawCountdowns, runCountdowns } from "./countdown";
-import { label, t } from "./i18n";
+import { departmentName, label, t } from "./i18n";
 import { TicketSummary } from "./protocol";
 
 /** The row of one ticket, as the server's _ticket_row.html draws it. */
@@ -20,7 +20,7 @@ export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked:
     el("span", { className: "badge status", text: label("ticket", tk.status) }),
     el("span", { className: "badge prio", text: label("priority", tk.priority) }),
     el("span", { className: "kind", text: label("type", tk.type) }),
-    el("span", { className: "dept", text: tk.department }),
+    el("span", { className: "dept", text: departmentName(tk.department) }),
     el("span", { className: "who", text: tk.requester.name || tk.requester.email || "—" }),
     el("span", { className: "op", text: (tk.operator_id && names.get(tk.operator_id)) || t("nobody") }),
   );
