@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -229,7 +230,11 @@ async def test_a_notice_for_everyone_with_an_end_time(
     status, _, page = await _post(
         http, "/console/notices", title="Outage", body="x", ends_at="2001-01-01T10:00"
     )
-    assert status == 400 and "The end must be later than now." in page
+    assert status == 400 and "The end must be later than the start" in page
+    status, _, page = await _post(
+        http, "/console/notices", title="Outage", body="x", starts_at="2026-02-30T10:00"
+    )
+    assert status == 400 and "incomplete or malformed" in page  # a time's shape, no date
     status, _, _ = await _post(
         http, "/console/notices", title="Outage", body="Mail is down.", severity="outage",
         ends_at="2999-01-01T10:00",
@@ -243,6 +248,27 @@ async def test_a_notice_for_everyone_with_an_end_time(
     assert banner["title"] == "Outage" and banner["body_html"] == "<p>Mail is down.</p>"
     status, page = await _page(http, "/console/notices")
     assert "2999-01-01 10:00" in page and "Everyone" in page
+
+
+async def test_a_planned_notice_from_the_console(desk: TestServer, http: ClientSession) -> None:
+    services: Services = desk.app[SERVICES]
+    zone = services.config.hours.timezone
+    day = (services.helpdesk.notices.clock() + timedelta(days=3)).astimezone(zone).date()
+    await login(http)
+    status, _, _ = await _post(
+        http, "/console/notices", title="Network maintenance", body="Short cuts.",
+        severity="maintenance", starts_at=f"{day}T22:00", ends_at=f"{day}T23:30",
+    )  # fmt: skip
+    assert status == 303
+    (notice,) = await services.helpdesk.notices.list()
+    assert notice.starts_at.astimezone(zone).isoformat()[:16] == f"{day}T22:00"
+    status, page = await _page(http, "/console/notices")
+    assert f"{day} 22:00" in page and 'data-state="scheduled"' in page
+    # The portal announces it ahead, with its window.
+    url = str(desk.make_url("/support/new"))
+    async with ClientSession() as anonymous, anonymous.get(url) as response:
+        portal = await response.text()
+    assert "Network maintenance" in portal and "22:00 to 23:30" in portal
 
 
 def test_the_admin_texts_are_complete_in_every_language() -> None:

@@ -85,21 +85,29 @@ async def _act(request: web.Request, form: Any, zone: ZoneInfo) -> str:
         assert isinstance(form, NoticeForm)
         if form.audience == "orgs" and not form.orgs:
             raise PageError("err_notice_orgs")
-        ends_at = None
-        if form.ends_at:
-            ends_at = datetime.fromisoformat(form.ends_at).replace(tzinfo=zone).astimezone(UTC)
         _, events = await services.helpdesk.notices.publish(
             operator,
             title=form.title,
             body=form.body,
             severity=form.severity,
-            ends_at=ends_at,
+            starts_at=_utc(form.starts_at, zone),
+            ends_at=_utc(form.ends_at, zone),
             audience=form.orgs if form.audience == "orgs" else (),
         )
     except ChatdeskError as exc:
         raise PageError.of(exc) from None
     await request.app[EVENTS].publish(events)
     return "published"
+
+
+def _utc(local: str, zone: ZoneInfo) -> datetime | None:
+    """The form's wall-clock time in the desk's zone, in UTC (empty: None)."""
+    if not local:
+        return None
+    try:
+        return datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(UTC)
+    except ValueError:  # the right shape, not a date (2026-02-30T10:00)
+        raise PageError("err_form") from None
 
 
 def setup(app: web.Application) -> None:

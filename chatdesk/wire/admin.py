@@ -116,6 +116,8 @@ class NoticeForm(In):
     #: ``everyone`` or ``orgs`` (then ``orgs`` lists the organisations, repeated fields).
     audience: Literal["everyone", "orgs"] = "everyone"
     orgs: list[OrgId] = msgspec.field(default_factory=list)
+    #: Empty: now.
+    starts_at: LocalTime = ""
     ends_at: LocalTime = ""
 
 
