@@ -37,6 +37,7 @@ from .services import Services, build_services
 from .smtpserver import MailReceiver, start_receiver
 from .store import Store, create_store
 from .web import (
+    account,
     api,
     auth,
     chatfiles,
@@ -166,6 +167,7 @@ def create_app(
     gaps.setup(app)
     orgpages.setup(app)
     noticepages.setup(app)
+    account.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

@@ -178,6 +178,39 @@ class OperatorService:
             normalize_email(email), password_hash=await self._hash(password)
         )
 
+    async def change_own_password(
+        self, operator: Operator, current: str, new: str, *, client: str
+    ) -> Operator:
+        """Change a signed-in operator's password after checking the current one; return
+        the operator after (its sessions have ended: the caller issues a new one).
+
+        :raises RateLimited: after too many wrong passwords (counted as failed logins).
+        :raises Unauthorized: ``wrong_password`` when ``current`` is not the password.
+        :raises InvalidPayload: ``password_too_short``, ``password_unchanged``.
+        """
+        keys = (("login-email", operator.email), ("login-client", client))
+        for limit, key in zip(self._limits, keys, strict=True):
+            if not await self.throttle.allows(limit, *key):
+                raise RateLimited("too many wrong passwords; try again in 15 minutes")
+        found = await self.store.operators.operator_credentials(operator.email)
+        if found is None or found[0].disabled:
+            raise Unauthorized("your account is disabled")
+        if not await self._verify(found[1], current):
+            for limit, key in zip(self._limits, keys, strict=True):
+                await self.throttle.count(limit, *key)
+            log.warning("wrong current password for %s from %s", operator.email, client)
+            raise Unauthorized("the current password is wrong", code="wrong_password")
+        if len(new) < MIN_PASSWORD:
+            raise InvalidPayload(
+                f"the password must be at least {MIN_PASSWORD} characters",
+                code="password_too_short",
+            )
+        if new == current:
+            raise InvalidPayload("the new password is the current one", code="password_unchanged")
+        changed = await self.set_password(operator.email, new)
+        log.info("operator %s changed their password from %s", operator.email, client)
+        return changed
+
     async def set_disabled(self, email: str, disabled: bool) -> Operator:
         """Disable or re-enable an operator (ends their sessions)."""
         return await self.store.operators.update_operator(normalize_email(email), disabled=disabled)

@@ -26,6 +26,7 @@ __all__ = [
     "current_session",
     "login_required",
     "safe_next",
+    "set_session_cookie",
     "setup",
 ]
 
@@ -108,6 +109,13 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _login_form(request, error="wrong_login", status=200, email=email)
     token, _csrf = operators.tokens.issue(operator)
     response = web.HTTPSeeOther(safe_next(form.next))
+    set_session_cookie(request, response, token)
+    response.del_cookie(CSRF_COOKIE, path="/console")
+    raise response
+
+
+def set_session_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
+    """Give the browser the session ``token`` (after a login or a password change)."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -117,8 +125,6 @@ async def login(request: web.Request) -> web.StreamResponse:
         secure=_secure(request),
         path="/",
     )
-    response.del_cookie(CSRF_COOKIE, path="/console")
-    raise response
 
 
 async def logout(request: web.Request) -> web.StreamResponse:

@@ -14,6 +14,10 @@ __all__ = ["CONSOLE_TEXTS", "TICKET_TEXTS"]
 TICKET_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "tickettexts.json").read_text(encoding="utf-8")
 )
+#: The operator's own account page (``/console/account``).
+_ACCOUNT_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "accounttexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -315,6 +319,6 @@ _NL = {
 
 #: Every text by language, then key; every language has every key (tests check it).
 CONSOLE_TEXTS: dict[str, dict[str, str]] = {
-    lang: texts | TICKET_TEXTS[lang] | _GAPS_TEXTS[lang] | ADMIN_TEXTS[lang]
+    lang: texts | TICKET_TEXTS[lang] | _GAPS_TEXTS[lang] | _ACCOUNT_TEXTS[lang] | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

@@ -15,6 +15,7 @@ __all__ = [
     "LangForm",
     "LoginForm",
     "LogoutForm",
+    "PasswordForm",
     "TicketReplyForm",
 ]
 
@@ -34,6 +35,17 @@ class LogoutForm(In):
     """``POST /console/logout``."""
 
     csrf: Csrf = ""
+
+
+class PasswordForm(In):
+    """``POST /console/account``: the operator changes their own password."""
+
+    csrf: Csrf = ""
+    #: The account's e-mail, for password managers (ignored).
+    username: Annotated[str, msgspec.Meta(max_length=320)] = ""
+    current: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    new: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    confirm: Annotated[str, msgspec.Meta(max_length=1000)] = ""
 
 
 class CannedForm(In):

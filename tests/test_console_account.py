@@ -1,0 +1,77 @@
+"""``/console/account``: an operator sees their account and changes their own password
+(the current one checked and throttled; other sessions end, this browser stays in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import ClientSession, CookieJar
+
+from .test_console_http import PASSWORD, desk, form_csrf, http, login
+
+__all__ = ["desk", "http"]  # the fixtures, shared with the console's HTTP tests
+
+NEW = "a brand new passphrase"
+
+
+async def _change(http: ClientSession, **fields: str) -> tuple[int, str, str]:
+    # As the page's form posts it: with the hidden username for password managers.
+    data = {"csrf": await form_csrf(http, "/console/account"), "username": "x@y.z"} | fields
+    async with http.post("/console/account", data=data, allow_redirects=False) as response:
+        return response.status, response.headers.get("Location", ""), await response.text()
+
+
+async def test_the_account_page_says_who_and_refuses_bad_changes(
+    desk: Any, http: ClientSession
+) -> None:
+    await login(http, "bob@desk.test")
+    async with http.get("/console/account") as response:
+        page = await response.text()
+    assert response.status == 200
+    assert "Bob &lt;b&gt;" in page and "bob@desk.test" in page and "operator" in page
+    assert 'href="/console/account"' in page  # the name in the bar leads here
+    refusals = [
+        ({"current": "wrong one!!", "new": NEW, "confirm": NEW}, "current password is wrong"),
+        ({"current": PASSWORD, "new": NEW, "confirm": NEW + "x"}, "two new passwords differ"),
+        ({"current": PASSWORD, "new": "short", "confirm": "short"}, "at least 10 characters"),
+        ({"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}, "is the current one"),
+    ]
+    for fields, said in refusals:
+        status, _, page = await _change(http, **fields)
+        assert status == 400 and said in page, (fields, status)
+    async with http.post(
+        "/console/account", data={"current": PASSWORD, "new": NEW, "confirm": NEW}
+    ) as response:
+        assert response.status == 403  # no CSRF token
+    # Nothing changed: the old password still logs in.
+    async with ClientSession(
+        base_url=str(http._base_url), cookie_jar=CookieJar(unsafe=True)
+    ) as other:
+        assert (await login(other, "bob@desk.test")).status == 303
+
+
+async def test_a_change_ends_the_other_sessions_and_keeps_this_one(
+    desk: Any, http: ClientSession
+) -> None:
+    base = str(desk.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as laptop:
+        await login(laptop)
+        await login(http)
+        status, location, _ = await _change(http, current=PASSWORD, new=NEW, confirm=NEW)
+        assert status == 303 and location == "/console/account?done=password"
+        async with http.get(location) as response:
+            assert response.status == 200 and "has been changed" in await response.text()
+        async with laptop.get("/console/queue", allow_redirects=False) as response:
+            assert response.status == 303  # the other browser is signed out
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as again:
+        assert (await login(again, password=PASSWORD)).status == 200  # the form again
+        assert (await login(again, password=NEW)).status == 303
+
+
+async def test_wrong_current_passwords_are_throttled_like_logins(http: ClientSession) -> None:
+    await login(http)
+    for _ in range(5):
+        status, _, page = await _change(http, current="not it at all", new=NEW, confirm=NEW)
+        assert status == 400 and "current password is wrong" in page
+    status, _, page = await _change(http, current=PASSWORD, new=NEW, confirm=NEW)
+    assert status == 400 and "Too many wrong passwords" in page
