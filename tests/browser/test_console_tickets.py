@@ -198,7 +198,7 @@ async def test_operators_work_tickets_live(
     saved = Path(await download.path())
     text = await asyncio.to_thread(saved.read_text, encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("Department,Opened,Closed,First response")
-    assert "billing,1,1" in text
+    assert "Billing,1,1" in text  # the department by its name
     await ann.screenshot(path=str(shots(tmp_path) / "console-reports.png"), full_page=True)
 
 
