@@ -46,6 +46,7 @@ from .web import (
     helpcentre,
     mailpages,
     noticepages,
+    operatorpages,
     orgpages,
     reports,
     routes,
@@ -168,6 +169,7 @@ def create_app(
     orgpages.setup(app)
     noticepages.setup(app)
     account.setup(app)
+    operatorpages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

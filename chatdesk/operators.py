@@ -130,17 +130,8 @@ class OperatorService:
     ) -> Operator:
         """Create an operator; every field is checked first."""
         departments, languages = tuple(departments), tuple(languages)
-        if not name.strip() or len(name) > 100:
-            raise InvalidPayload("the name must be 1 to 100 characters")
-        if role not in tuple(Role):
-            raise InvalidPayload(f"the role must be one of: {', '.join(Role)}")
-        unknown = [d for d in departments if d not in self.departments]
-        if unknown or not departments:
-            raise InvalidPayload(f"departments must be among: {', '.join(self.departments)}")
-        if not languages or any(lang not in LANGUAGES for lang in languages):
-            raise InvalidPayload(f"languages must be among: {', '.join(LANGUAGES)}")
-        if capacity is not None and not 1 <= capacity <= 50:
-            raise InvalidPayload("the capacity must be between 1 and 50")
+        self.check(name=name, role=role, departments=departments, languages=languages,
+                   capacity=capacity)  # fmt: skip
         operator = Operator(
             id=new_id(),
             email=normalize_email(email),
@@ -153,6 +144,37 @@ class OperatorService:
         )
         await self.store.operators.add_operator(operator, await self._hash(password))
         return operator
+
+    def check(
+        self,
+        *,
+        name: str,
+        role: str,
+        departments: tuple[str, ...],
+        languages: tuple[str, ...],
+        capacity: int | None,
+    ) -> None:
+        """Check an operator's details. :raises InvalidPayload: naming the field at fault
+        (codes ``operator_name``, ``operator_role``, ``operator_departments``,
+        ``operator_languages``, ``operator_capacity``)."""
+        if not name.strip() or len(name) > 100:
+            raise InvalidPayload("the name must be 1 to 100 characters", code="operator_name")
+        if role not in tuple(Role):
+            raise InvalidPayload(
+                f"the role must be one of: {', '.join(Role)}", code="operator_role"
+            )
+        unknown = [d for d in departments if d not in self.departments]
+        if unknown or not departments:
+            raise InvalidPayload(
+                f"departments must be among: {', '.join(self.departments)}",
+                code="operator_departments",
+            )
+        if not languages or any(lang not in LANGUAGES for lang in languages):
+            raise InvalidPayload(
+                f"languages must be among: {', '.join(LANGUAGES)}", code="operator_languages"
+            )
+        if capacity is not None and not 1 <= capacity <= 50:
+            raise InvalidPayload("the capacity must be between 1 and 50", code="operator_capacity")
 
     async def list(self) -> list[Operator]:
         """Return every operator, by name."""
@@ -257,7 +279,10 @@ class OperatorService:
 
     async def _hash(self, password: str) -> str:
         if len(password) < MIN_PASSWORD:
-            raise InvalidPayload(f"the password must be at least {MIN_PASSWORD} characters")
+            raise InvalidPayload(
+                f"the password must be at least {MIN_PASSWORD} characters",
+                code="password_too_short",
+            )
         # argon2 is deliberately slow (tens of ms): keep it off the event loop.
         return await asyncio.to_thread(self._hasher.hash, password)
 

@@ -25,6 +25,7 @@ from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
 from .mail import Mail, build_mail
 from .models import utcnow
+from .operatoradmin import OperatorAdmin
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
 from .routing import RoutingService
@@ -73,6 +74,11 @@ class Services:
     #: Whether the store answers, and the totals /metrics reports.
     health: Health
     _store: Store = field(repr=False)
+
+    @property
+    def operator_admin(self) -> OperatorAdmin:
+        """Return what admins do to operator accounts (a view over ``operators``)."""
+        return OperatorAdmin(self.operators)
 
     @property
     def backend(self) -> str:

@@ -38,6 +38,14 @@ class OperatorStore(Protocol):
         """
         ...
 
+    async def edit_operator(self, operator: Operator) -> Operator:
+        """Save an operator's name, role, departments, languages and capacity (the account
+        with ``operator.email``; its access and sessions are unchanged); return it.
+
+        :raises NotFound: if there is no operator with that e-mail.
+        """
+        ...
+
 
 class PresenceStore(Protocol):
     """Who is at their console: shared by every process of the desk."""

@@ -323,6 +323,15 @@ _ERRORS = {
     "notice_orgs": "err_notice_orgs",
     "notice_gone": "err_notice_gone",
     "no_seat": "err_no_seat",
+    "operator_exists": "err_operator_exists",
+    "operator_name": "err_operator_name",
+    "operator_departments": "err_operator_departments",
+    "operator_languages": "err_operator_languages",
+    "operator_capacity": "err_operator_capacity",
+    "password_too_short": "err_operator_password",
+    "last_admin": "err_last_admin",
+    "own_account": "err_own_account",
+    "unknown_operator": "err_unknown_operator",
 }
 
 

@@ -18,6 +18,10 @@ TICKET_TEXTS: dict[str, dict[str, str]] = json.loads(
 _ACCOUNT_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "accounttexts.json").read_text(encoding="utf-8")
 )
+#: The operators page (``/console/operators``, admins).
+_OPERATOR_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "operatortexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -319,6 +323,11 @@ _NL = {
 
 #: Every text by language, then key; every language has every key (tests check it).
 CONSOLE_TEXTS: dict[str, dict[str, str]] = {
-    lang: texts | TICKET_TEXTS[lang] | _GAPS_TEXTS[lang] | _ACCOUNT_TEXTS[lang] | ADMIN_TEXTS[lang]
+    lang: texts
+    | TICKET_TEXTS[lang]
+    | _GAPS_TEXTS[lang]
+    | _ACCOUNT_TEXTS[lang]
+    | _OPERATOR_TEXTS[lang]
+    | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from chatdesk.errors import Conflict, NotFound
-from chatdesk.models import Presence, PresenceStatus, Role
+from chatdesk.models import Operator, Presence, PresenceStatus, Role
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, later
@@ -72,6 +72,28 @@ async def test_a_new_password_ends_sessions(store: Store, make: Factory) -> None
 async def test_updating_an_unknown_operator_fails(store: Store) -> None:
     with pytest.raises(NotFound):
         await store.operators.update_operator("nobody@desk.test", disabled=True)
+    ghost = Operator("x", "nobody@desk.test", "X", Role.OPERATOR, ("a",), ("en",))
+    with pytest.raises(NotFound):
+        await store.operators.edit_operator(ghost)
+
+
+async def test_editing_keeps_access_and_sessions(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann", capacity=3, departments=("a",))
+    await make.operator("Bob")
+    wanted = dataclasses.replace(
+        ann, name="Ann Dupont", role=Role.SERVICE_MANAGER, departments=("a", "b"),
+        languages=("fr", "nl"), capacity=None,
+        # Not the account's to change here: id, access, sessions.
+        id="forged", disabled=True, session_version=99,
+    )  # fmt: skip
+    edited = await store.operators.edit_operator(wanted)
+    assert edited == dataclasses.replace(
+        ann, name="Ann Dupont", role=Role.SERVICE_MANAGER, departments=("a", "b"),
+        languages=("fr", "nl"), capacity=None,
+    )  # fmt: skip
+    assert await store.operators.get_operator(ann.id) == edited
+    assert await store.operators.operator_credentials(ann.email) == (edited, "hash:Ann")
+    assert [o.name for o in await store.operators.list_operators()] == ["Ann Dupont", "Bob"]
 
 
 async def test_connections_are_counted(store: Store, make: Factory) -> None:

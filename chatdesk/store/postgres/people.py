@@ -40,7 +40,9 @@ class PostgresOperators:
                     password_hash,
                 )
             except asyncpg.UniqueViolationError:
-                raise Conflict(f"an operator with e-mail {operator.email} exists") from None
+                raise Conflict(
+                    f"an operator with e-mail {operator.email} exists", code="operator_exists"
+                ) from None
 
     async def get_operator(self, operator_id: str) -> Operator | None:
         row = await self._db.fetchrow(
@@ -77,6 +79,18 @@ class PostgresOperators:
         )
         if row is None:
             raise NotFound(f"no operator with e-mail {email}")
+        return operator_row(row)
+
+    async def edit_operator(self, operator: Operator) -> Operator:
+        o = operator
+        row = await self._db.fetchrow(
+            "UPDATE operators SET name = $2, role = $3, departments = $4, languages = $5,"
+            f" capacity = $6 WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
+            o.email, o.name, o.role.value, json.dumps(list(o.departments)),
+            json.dumps(list(o.languages)), o.capacity,
+        )  # fmt: skip
+        if row is None:
+            raise NotFound(f"no operator with e-mail {o.email}")
         return operator_row(row)
 
 

@@ -41,7 +41,9 @@ class SqliteOperators:
                     ),
                 )
             except sqlite3.IntegrityError:
-                raise Conflict(f"an operator with e-mail {operator.email} exists") from None
+                raise Conflict(
+                    f"an operator with e-mail {operator.email} exists", code="operator_exists"
+                ) from None
 
         await self._worker.run(job)
 
@@ -92,6 +94,24 @@ class SqliteOperators:
             ).fetchone()
             if row is None:
                 raise NotFound(f"no operator with e-mail {email}")
+            return operator_row(row)
+
+        return await self._worker.run(job)
+
+    async def edit_operator(self, operator: Operator) -> Operator:
+        o = operator
+
+        def job(conn: sqlite3.Connection) -> Operator:
+            row = conn.execute(
+                "UPDATE operators SET name = ?, role = ?, departments = ?, languages = ?,"
+                f" capacity = ? WHERE email = ? RETURNING {OPERATOR_COLUMNS}",
+                (
+                    o.name, o.role.value, json.dumps(list(o.departments)),
+                    json.dumps(list(o.languages)), o.capacity, o.email,
+                ),
+            ).fetchone()  # fmt: skip
+            if row is None:
+                raise NotFound(f"no operator with e-mail {o.email}")
             return operator_row(row)
 
         return await self._worker.run(job)

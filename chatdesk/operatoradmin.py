@@ -1,0 +1,122 @@
+"""Admins manage operator accounts from the console: add one, change their details, disable
+or enable them, give them a new password; the desk always keeps an active admin."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .errors import Conflict, Forbidden, NotFound
+from .models import Operator, Role
+from .operators import OperatorService, normalize_email
+
+__all__ = ["OperatorAdmin"]
+
+log = logging.getLogger(__name__)
+
+
+class OperatorAdmin:
+    """What an admin does to operator accounts (``chatdesk operators`` for the console).
+
+    Every method takes the acting operator and refuses non-admins (``Forbidden``); a change
+    that would leave the desk without an active admin is refused (``Conflict`` code
+    ``last_admin``), and so is disabling one's own account (``own_account``).
+    """
+
+    def __init__(self, operators: OperatorService) -> None:
+        self.operators = operators
+
+    async def add(
+        self,
+        actor: Operator,
+        email: str,
+        *,
+        name: str,
+        role: str,
+        departments: Iterable[str],
+        languages: Iterable[str],
+        password: str,
+        capacity: int | None = None,
+    ) -> Operator:
+        """Create an operator with a first password (they change it on their account page).
+
+        :raises Conflict: ``exists`` when the e-mail has an account.
+        """
+        _admin(actor)
+        added = await self.operators.add(
+            email, name=name, role=role, departments=departments, languages=languages,
+            password=password, capacity=capacity,
+        )  # fmt: skip
+        log.info("admin %s added operator %s (%s)", actor.email, added.email, added.role)
+        return added
+
+    async def edit(
+        self,
+        actor: Operator,
+        email: str,
+        *,
+        name: str,
+        role: str,
+        departments: Iterable[str],
+        languages: Iterable[str],
+        capacity: int | None,
+    ) -> Operator:
+        """Change an operator's name, role, departments, languages and capacity."""
+        _admin(actor)
+        departments, languages = tuple(departments), tuple(languages)
+        self.operators.check(
+            name=name, role=role, departments=departments, languages=languages,
+            capacity=capacity,
+        )  # fmt: skip
+        before = await self._get(email)
+        if before.is_admin and role != Role.ADMIN.value:
+            await self._keep_an_admin(before)
+        edited = await self.operators.store.operators.edit_operator(
+            replace(
+                before, name=name.strip(), role=Role(role), departments=departments,
+                languages=languages, capacity=capacity,
+            )
+        )  # fmt: skip
+        log.info("admin %s edited operator %s", actor.email, edited.email)
+        return edited
+
+    async def set_disabled(self, actor: Operator, email: str, disabled: bool) -> Operator:
+        """Disable (ends their sessions) or enable an operator."""
+        _admin(actor)
+        target = await self._get(email)
+        if disabled and target.id == actor.id:
+            raise Conflict("you cannot disable your own account", code="own_account")
+        if disabled and target.is_admin and not target.disabled:
+            await self._keep_an_admin(target)
+        changed = await self.operators.set_disabled(target.email, disabled)
+        log.info("admin %s %s operator %s", actor.email,
+                 "disabled" if disabled else "enabled", changed.email)  # fmt: skip
+        return changed
+
+    async def set_password(self, actor: Operator, email: str, password: str) -> Operator:
+        """Give an operator a new password (ends their sessions)."""
+        _admin(actor)
+        target = await self._get(email)
+        changed = await self.operators.set_password(target.email, password)
+        log.info("admin %s set a new password for %s", actor.email, changed.email)
+        return changed
+
+    async def _get(self, email: str) -> Operator:
+        found = await self.operators.store.operators.operator_credentials(normalize_email(email))
+        if found is None:
+            raise NotFound(f"no operator {email[:100]!r}", code="unknown_operator")
+        return found[0]
+
+    async def _keep_an_admin(self, leaving: Operator) -> None:
+        others = [
+            o for o in await self.operators.list()
+            if o.is_admin and not o.disabled and o.id != leaving.id
+        ]  # fmt: skip
+        if not others:
+            raise Conflict("the desk needs at least one active admin", code="last_admin")
+
+
+def _admin(actor: Operator) -> None:
+    if not actor.is_admin:
+        raise Forbidden("only admins manage operators")

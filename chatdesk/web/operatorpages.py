@@ -1,0 +1,111 @@
+"""The console's operators page (admins): ``/console/operators`` lists the accounts with
+their role, departments, languages, capacity and state, adds one, changes one's details,
+disables or enables one, sets a new password, through ``OperatorAdmin`` (the services
+``chatdesk operators`` uses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..config import LANGUAGES
+from ..errors import ChatdeskError
+from ..models import Role
+from ..operators import MIN_PASSWORD
+from ..wire.operatorforms import (
+    OperatorAddForm,
+    OperatorEditForm,
+    OperatorPasswordForm,
+    OperatorStateForm,
+)
+from .adminpages import PageError, admin_page, read_admin_form, render_admin
+from .appkeys import SERVICES
+from .auth import SESSION, login_required
+from .consolelang import LANGS
+
+__all__ = ["setup"]
+
+_PAGE = "console/operators.html"
+_FORMS: dict[str, type[Any]] = {
+    "add": OperatorAddForm,
+    "edit": OperatorEditForm,
+    "disable": OperatorStateForm,
+    "enable": OperatorStateForm,
+    "password": OperatorPasswordForm,
+}
+
+
+@login_required
+async def operators_page(request: web.Request) -> web.StreamResponse:
+    """Every operator account, a form to add one, and each one's changes."""
+    context = await admin_page(request, _PAGE)
+    if isinstance(context, web.Response):
+        return context
+    services = request.app[SERVICES]
+    error: PageError | None = None
+    if request.method == "POST":
+        try:
+            form = await read_admin_form(request, _FORMS, lists=("departments", "languages"))
+            done = await _act(request, form)
+        except PageError as exc:
+            error = exc
+        else:
+            raise web.HTTPSeeOther(f"/console/operators?done={done}")
+    done = request.query.get("done", "")
+    context |= {
+        "operators": await services.operators.list(),
+        "roles": [r.value for r in Role],
+        "desk_departments": [
+            (d, services.config.department_name(d, context["lang"]))
+            for d in services.config.departments
+        ],
+        "languages": [(code, LANGS[code]) for code in LANGUAGES],
+        "default_capacity": services.config.routing.default_capacity,
+        "min_password": MIN_PASSWORD,
+        "done": f"operator_{done}" if done in _DONE and error is None else "",
+    }
+    return render_admin(request, _PAGE, context, error)
+
+
+_DONE = ("added", "edited", "disabled", "enabled", "password")
+
+
+async def _act(request: web.Request, form: Any) -> str:
+    """Do what ``form`` asks; return what was done (the page says it)."""
+    admin = request.app[SERVICES].operator_admin
+    actor = request[SESSION].operator
+    try:
+        if isinstance(form, OperatorAddForm):
+            await admin.add(
+                actor, form.email, name=form.name, role=form.role,
+                departments=form.departments, languages=form.languages,
+                password=form.password, capacity=_capacity(form.capacity),
+            )  # fmt: skip
+            return "added"
+        if isinstance(form, OperatorEditForm):
+            await admin.edit(
+                actor, form.email, name=form.name, role=form.role,
+                departments=form.departments, languages=form.languages,
+                capacity=_capacity(form.capacity),
+            )  # fmt: skip
+            return "edited"
+        if isinstance(form, OperatorStateForm):
+            await admin.set_disabled(actor, form.email, form.action == "disable")
+            return "disabled" if form.action == "disable" else "enabled"
+        assert isinstance(form, OperatorPasswordForm)
+        await admin.set_password(actor, form.email, form.password)
+        return "password"
+    except ChatdeskError as exc:
+        raise PageError.of(exc, getattr(form, "email", "")) from None
+
+
+def _capacity(text: str) -> int | None:
+    """A capacity typed in a number box: None (the desk's default) when empty."""
+    text = text.strip()
+    return int(text) if text else None
+
+
+def setup(app: web.Application) -> None:
+    """Add the operators page (before the console's catch-all ``/console/{view}``)."""
+    app.router.add_route("*", "/console/operators", operators_page)

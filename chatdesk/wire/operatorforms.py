@@ -1,0 +1,70 @@
+"""The console's operators page (``/console/operators``, admins), as the browser posts its
+forms (every field a string; departments and languages repeat)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from .base import In
+
+__all__ = [
+    "OperatorAddForm",
+    "OperatorEditForm",
+    "OperatorPasswordForm",
+    "OperatorStateForm",
+]
+
+Csrf = Annotated[str, msgspec.Meta(max_length=200)]
+Email = Annotated[str, msgspec.Meta(max_length=320)]
+Name = Annotated[str, msgspec.Meta(max_length=200)]
+Role = Literal["admin", "service_manager", "operator"]
+Slug = Annotated[str, msgspec.Meta(max_length=100)]
+#: A capacity as typed in a number box: empty (the desk's default) or a whole number.
+Capacity = Annotated[str, msgspec.Meta(pattern=r"^\s*\d{0,3}\s*$")]
+Password = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+class OperatorAddForm(In):
+    """``action=add``: a new operator with a first password."""
+
+    action: Literal["add"]
+    email: Email
+    name: Name
+    password: Password
+    csrf: Csrf = ""
+    role: Role = "operator"
+    departments: list[Slug] = msgspec.field(default_factory=list)
+    languages: list[Slug] = msgspec.field(default_factory=list)
+    capacity: Capacity = ""
+
+
+class OperatorEditForm(In):
+    """``action=edit``: an operator's name, role, departments, languages, capacity."""
+
+    action: Literal["edit"]
+    email: Email
+    name: Name
+    csrf: Csrf = ""
+    role: Role = "operator"
+    departments: list[Slug] = msgspec.field(default_factory=list)
+    languages: list[Slug] = msgspec.field(default_factory=list)
+    capacity: Capacity = ""
+
+
+class OperatorStateForm(In):
+    """``action=disable`` or ``enable``."""
+
+    action: Literal["disable", "enable"]
+    email: Email
+    csrf: Csrf = ""
+
+
+class OperatorPasswordForm(In):
+    """``action=password``: a new password, set by an admin."""
+
+    action: Literal["password"]
+    email: Email
+    password: Password
+    csrf: Csrf = ""

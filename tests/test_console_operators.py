@@ -1,0 +1,124 @@
+"""``/console/operators``: admins add operators, change their details, disable and enable
+them, set new passwords; the desk keeps an active admin; others get a 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestServer
+
+from chatdesk.models import Role
+from chatdesk.services import Services
+from chatdesk.web.appkeys import SERVICES
+
+from .test_console_admin_http import _page, _post, desk, http, sink
+from .test_console_http import form_csrf, login
+
+__all__ = ["desk", "http", "sink"]  # the fixtures, shared with the admin pages' tests
+
+PAGE = "/console/operators"
+
+
+async def _post_lists(http: ClientSession, **data: Any) -> tuple[int, str, str]:
+    """Post with repeated fields (departments, languages) as the browser does."""
+    pairs = [("csrf", await form_csrf(http, PAGE))]
+    for key, value in data.items():
+        pairs += [(key, v) for v in value] if isinstance(value, list) else [(key, value)]
+    async with http.post(PAGE, data=pairs, allow_redirects=False) as response:
+        return response.status, response.headers.get("Location", ""), await response.text()
+
+
+async def test_operators_get_a_403_and_no_link(http: ClientSession) -> None:
+    await login(http, "bob@desk.test")
+    _, page = await _page(http, "/console/queue")
+    assert f'href="{PAGE}"' not in page
+    status, page = await _page(http, PAGE)
+    assert status == 403 and "Only admins manage operators." in page
+    status, _, _ = await _post(http, PAGE, action="disable", email="ada@desk.test")
+    assert status == 403
+
+
+async def test_an_admin_adds_edits_and_disables_an_operator(
+    desk: TestServer, http: ClientSession
+) -> None:
+    services: Services = desk.app[SERVICES]
+    await login(http)
+    status, page = await _page(http, PAGE)
+    assert status == 200 and "ada@desk.test" in page and "bob@desk.test" in page
+    fields = {
+        "action": "add", "email": "Zoe@Desk.test", "name": "Zoé <i>", "role": "operator",
+        "departments": ["general"], "languages": ["fr", "nl"], "capacity": "",
+        "password": "a first passphrase",
+    }  # fmt: skip
+    refusals = [
+        ({"email": "not-an-address"}, "is not an e-mail address"),
+        ({"departments": []}, "Tick at least one department."),
+        ({"departments": ["legal"]}, "Tick at least one department."),
+        ({"languages": []}, "Tick at least one language."),
+        ({"capacity": "99"}, "between 1 and 50"),
+        ({"password": "short"}, "at least 10 characters"),
+        ({"email": "bob@desk.test"}, "exists already"),
+    ]
+    for change, said in refusals:
+        status, _, page = await _post_lists(http, **(fields | change))
+        assert status == 400 and said in page, change
+    assert len(await services.operators.list()) == 2
+    status, location, _ = await _post_lists(http, **fields)
+    assert status == 303 and location == f"{PAGE}?done=added"
+    _, page = await _page(http, location)
+    assert "The operator was added." in page and "Zoé &lt;i&gt;" in page
+    # Zoé logs in with the first password.
+    base = str(desk.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as zoe:
+        assert (await login(zoe, "zoe@desk.test", "a first passphrase")).status == 303
+        # Edited: her name, role, languages and capacity; her session goes on.
+        edit = {k: v for k, v in fields.items() if k != "password"} | {
+            "action": "edit", "email": "zoe@desk.test", "name": "Zoé",
+            "role": "service_manager", "languages": ["fr"], "capacity": "5",
+        }  # fmt: skip
+        status, location, _ = await _post_lists(http, **edit)
+        assert status == 303 and location == f"{PAGE}?done=edited"
+        (found,) = [o for o in await services.operators.list() if o.email == "zoe@desk.test"]
+        assert (found.name, found.role, found.languages, found.capacity) == (
+            "Zoé",
+            Role.SERVICE_MANAGER,
+            ("fr",),
+            5,
+        )
+        async with zoe.get("/console/queue", allow_redirects=False) as response:
+            assert response.status == 200
+        # Disabled: her session ends; enabled again: she logs in again.
+        status, location, _ = await _post(http, PAGE, action="disable", email="zoe@desk.test")
+        assert status == 303 and location == f"{PAGE}?done=disabled"
+        async with zoe.get("/console/queue", allow_redirects=False) as response:
+            assert response.status == 303
+        assert (await _post(http, PAGE, action="enable", email="zoe@desk.test"))[0] == 303
+        # A new password from the admin: the old one no longer works.
+        status, location, _ = await _post(
+            http, PAGE, action="password", email="zoe@desk.test", password="another passphrase"
+        )
+        assert status == 303 and location == f"{PAGE}?done=password"
+        assert (await login(zoe, "zoe@desk.test", "a first passphrase")).status == 200
+        assert (await login(zoe, "zoe@desk.test", "another passphrase")).status == 303
+
+
+async def test_the_desk_keeps_an_active_admin(desk: TestServer, http: ClientSession) -> None:
+    services: Services = desk.app[SERVICES]
+    await login(http)
+    status, _, page = await _post(http, PAGE, action="disable", email="ada@desk.test")
+    assert status == 400 and "cannot disable your own account" in page
+    demote = {"action": "edit", "email": "ada@desk.test", "name": "Ada", "role": "operator",
+              "departments": ["general"], "languages": ["en"]}  # fmt: skip
+    status, _, page = await _post_lists(http, **demote)
+    assert status == 400 and "at least one active admin" in page
+    status, _, page = await _post(http, PAGE, action="disable", email="nobody@desk.test")
+    assert status == 400 and "There is no operator" in page
+    # With another admin, Ada may step down.
+    promote = demote | {"email": "bob@desk.test", "name": "Bob", "role": "admin"}
+    assert (await _post_lists(http, **promote))[0] == 303
+    assert (await _post_lists(http, **demote))[0] == 303
+    roles = {o.email: o.role for o in await services.operators.list()}
+    assert roles == {"ada@desk.test": Role.OPERATOR, "bob@desk.test": Role.ADMIN}
+    # Ada is no admin now: the page is closed to her.
+    assert (await _page(http, PAGE))[0] == 403
