@@ -14,7 +14,7 @@ from ..mailconfig import parse_smtp_url
 from ..wire.mail import MailConfirmForm, MailRetryForm
 from .appkeys import EVENTS, SERVICES, SETTINGS
 from .auth import SESSION, check_csrf, login_required
-from .consolelang import LANGS, console_lang, translator
+from .console import base_context
 from .forms import read_form
 from .mailtexts import mail_translator, page_lang
 
@@ -123,16 +123,9 @@ def _public(
 
 
 async def _console(request: web.Request) -> dict[str, Any]:
-    session = request[SESSION]
-    services = request.app[SERVICES]
-    lang = console_lang(request)
-    return {
-        "lang": lang, "langs": LANGS, "t": translator(lang), "m": mail_translator(lang),
-        "path": request.path_qs, "operator": session.operator, "csrf": session.csrf,
-        "desk": services.config.name, "view": None,
-        "counts": await services.inbox.counts_for(session.operator.id),
-        "status": (await services.presence.status_of(session.operator.id)).value,
-    }  # fmt: skip
+    # The console's shared context, plus the mail texts.
+    context = await base_context(request)
+    return context | {"m": mail_translator(context["lang"]), "view": None}
 
 
 def setup(app: web.Application) -> None:
