@@ -41,8 +41,11 @@ _FIELD_OF = {
 
 
 async def new_form(request: web.Request) -> web.StreamResponse:
-    """Show the empty form (the type may be preset: ``?type=incident``)."""
-    return await _form(request, portal_lang(request), {"type": request.query.get("type", "")})
+    """Show the empty form; links may preset its type, priority and department
+    (``?type=incident&priority=high&department=technical``: unknown values choose
+    nothing)."""
+    preset = {key: request.query.get(key, "")[:40] for key in ("type", "priority", "department")}
+    return await _form(request, portal_lang(request), preset)
 
 
 async def submit(request: web.Request) -> web.StreamResponse:

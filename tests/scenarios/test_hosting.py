@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from chatdesk.events import SlaBreached, SlaWarning, TicketCreated
 from chatdesk.helpdesk import TicketFilter
 from chatdesk.models import utcnow
+from chatdesk.presets import find_preset
 
 from .desks_b import StartPreset, body, browser_page, link, message, start_preset
 
@@ -54,6 +55,14 @@ async def test_the_hosting_desk_keeps_its_promises(start_preset: StartPreset) ->
     _, form = await desk.page("/support/new?lang=fr")
     assert re.findall(r'name="priority" value="(\w+)"', form) == ["normal", "high"]
     assert "<strong>Régulière</strong>" in form
+    # The bot's answer on critical incidents links the form with the incident preset.
+    preset = find_preset("hosting")
+    assert preset is not None
+    knowledge = dict(preset.files())["knowledge/support.yaml"].read_text(encoding="utf-8")
+    [preset_link] = re.findall(r"/support/new\?type=incident&priority=high&lang=fr", knowledge)
+    _, form = await desk.page(preset_link)
+    assert re.findall(r'value="(\w+)" checked', form) == ["high"]
+    assert re.search(r'<option value="incident"\s*selected>', form)
 
     # High priority: the critical-incident fields are required, each checked, in French.
     bare = {k: v for k, v in INCIDENT.items() if not k.startswith("field.")}
