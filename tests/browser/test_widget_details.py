@@ -23,6 +23,22 @@ from .conftest import (
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
+async def test_paths_in_bot_answers_link_to_the_desk(desk: Desk, context: Any) -> None:
+    # On a customer's site, "/support/new" must open the desk's form, not the site's page.
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/en")
+    w = widget(page)
+    await open_widget(page)
+    box = w.get_by_label("Your message")
+    await box.fill("Which payment methods do you accept?")
+    await box.press("Enter")
+    bubble = w.locator(".msg-bot .bubble").filter(has_text="Bancontact")
+    form = bubble.get_by_role("link", name="change yours")
+    await expect(form).to_have_attribute("href", f"{desk.url}/support/new?department=billing")
+    await expect(form).to_have_attribute("target", "_blank")
+    await expect(bubble.locator("a[href*='evil']")).to_have_count(0)  # //host: not a path
+
+
 async def test_urls_in_operator_and_system_messages_are_safe_links(
     desk: Desk, context: Any
 ) -> None:

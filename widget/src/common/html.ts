@@ -6,10 +6,13 @@
 import DOMPurify from "dompurify";
 
 const TAGS = ["p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"];
-const BOT_SCHEMES = /^(?:https?|mailto|tel):/i;
+// Also a path on the desk ("/support/new": knowledge links its own pages), not "//host".
+const BOT_SCHEMES = /^(?:(?:https?|mailto|tel):|\/(?![/\\]))/i;
 const TEXT_SCHEMES = new Set(["http:", "https:", "mailto:"]);
 
 let hooked = false;
+// The base the current sanitize call resolves paths against (DOMPurify's hooks are global).
+let base: URL | null = null;
 
 function newTab(link: Element): void {
   link.setAttribute("target", "_blank");
@@ -17,20 +20,29 @@ function newTab(link: Element): void {
 }
 
 /** The bot's sanitised HTML (docs/protocol.md, "Bot messages"), cleaned again here: an
- * older or misconfigured desk must not run script in the page. */
-export function safeHtml(html: string): DocumentFragment {
+ * older or misconfigured desk must not run script in the page. Paths (`/support/new`) are
+ * the desk's: with `desk` (the widget, on another site) they become links to it. */
+export function safeHtml(html: string, desk?: URL): DocumentFragment {
   if (!hooked) {
     hooked = true;
     DOMPurify.addHook("afterSanitizeAttributes", (node) => {
-      if (node.nodeName === "A" && node.hasAttribute("href")) newTab(node);
+      if (node.nodeName !== "A" || !node.hasAttribute("href")) return;
+      const href = node.getAttribute("href") || "";
+      if (base && href.startsWith("/")) node.setAttribute("href", new URL(href, base).href);
+      newTab(node);
     });
   }
-  return DOMPurify.sanitize(html, {
-    ALLOWED_TAGS: TAGS,
-    ALLOWED_ATTR: ["href"],
-    ALLOWED_URI_REGEXP: BOT_SCHEMES,
-    RETURN_DOM_FRAGMENT: true,
-  });
+  base = desk ?? null;
+  try {
+    return DOMPurify.sanitize(html, {
+      ALLOWED_TAGS: TAGS,
+      ALLOWED_ATTR: ["href"],
+      ALLOWED_URI_REGEXP: BOT_SCHEMES,
+      RETURN_DOM_FRAGMENT: true,
+    });
+  } finally {
+    base = null;
+  }
 }
 
 // http(s) and mailto URLs, www. addresses and bare e-mail addresses.

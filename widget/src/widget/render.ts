@@ -39,7 +39,7 @@ export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
         : (message && operatorName(message)) || ctx.operatorFallback || i18n.t("operator");
   const bubble = h("div", { class: "bubble" });
   if (item.author === "bot" && message && typeof message.html === "string") {
-    bubble.appendChild(safeHtml(message.html));
+    bubble.appendChild(safeHtml(message.html, ctx.desk));
   } else if (item.author === "operator") {
     bubble.appendChild(h("p", null, ...linkify(item.text)));
   } else if (!(message && Array.isArray(message.attachments) && message.attachments.length)) {

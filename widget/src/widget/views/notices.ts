@@ -5,7 +5,7 @@ import { safeHtml } from "../../common/html";
 import { h } from "../dom";
 import { changed, Render, ViewContext } from "./context";
 
-export function noticesView({ ui, i18n, intents }: ViewContext): Render {
+export function noticesView({ ui, i18n, intents, desk }: ViewContext): Render {
   return (s, prev) => {
     if (!changed(s, prev, (x) => [x.notices, x.dismissed, x.lang])) return;
     const shown = s.notices.filter((n) => !s.dismissed.includes(n.id));
@@ -22,7 +22,7 @@ export function noticesView({ ui, i18n, intents }: ViewContext): Render {
         );
         dismiss.addEventListener("click", () => intents.dismissNotice(notice.id));
         const body = h("div", { class: "notice-body" });
-        body.appendChild(safeHtml(notice.body_html));
+        body.appendChild(safeHtml(notice.body_html, desk));
         return h(
           "section",
           { class: `service-notice sev-${notice.severity}`, "aria-label": notice.title },
