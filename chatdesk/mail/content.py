@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -231,7 +233,7 @@ def _notice(c: Context) -> Content:
     return Content(
         c.t("notice_subject", desk=c.desk, title=title), c.hello,
         (title if severity.lower() in title.lower() else f"{severity} — {title}", when),
-        quote=body, html=render_markdown(body),
+        quote=body, html=_absolute(render_markdown(body), c.public_url),
         action=(c.t("support_page"), f"{c.public_url}/support"),
         footer=c.t("footer_plain", desk=c.desk),
     )  # fmt: skip
@@ -286,6 +288,16 @@ def build_content(context: Context) -> Content:
     )
     note = context.t("copy_note", kind=context.t(f"copy_{copy}"), requester=requester)
     return replace(content, paragraphs=(note, *content.paragraphs))
+
+
+_PATH_LINK = re.compile(r'href="/(?![/\\])')
+
+
+def _absolute(html: str, public_url: str) -> str:
+    """Return ``html`` with links to the desk's pages (paths) made absolute: a mail is
+    read far from the desk."""
+    base = escape(public_url.rstrip("/"), quote=True)
+    return _PATH_LINK.sub(lambda _: f'href="{base}/', html)
 
 
 def _excerpt(text: str, limit: int = 600) -> str:

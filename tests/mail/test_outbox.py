@@ -234,7 +234,8 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     zone = desk.config.hours.timezone
     starts = datetime(2030, 3, 2, 22, 0, tzinfo=zone)  # a Saturday, in winter time
     await desk.helpdesk.notices.publish(
-        ada, title="Maintenance du réseau", body="Coupure **courte** ce soir.",
+        ada, title="Maintenance du réseau",
+        body="Coupure **courte** ce soir ([suivi](/support)).",
         severity="maintenance", starts_at=starts, ends_at=starts + timedelta(minutes=90),
     )  # fmt: skip
     await desk.mail.addresses.sign_in_requested(
@@ -247,6 +248,7 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     notice = sent[("lea@acme.be", "[Ardenne Cloud] Maintenance du réseau")]
     assert notice["Precedence"] == "bulk"
     assert "<strong>courte</strong>" in parts(notice)[1]  # Markdown, sanitised
+    assert f'href="{PUBLIC}/support"' in parts(notice)[1]  # the desk's page, absolute
     # One day named once, with the desk's zone; the severity not repeated before the title.
     assert "Saturday 2 March 2030, 22:00 to 23:30 (CET)." in parts(notice)[0]
     assert ("ops@acme.be", "[Ardenne Cloud] Maintenance du réseau") in sent
