@@ -249,6 +249,8 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     assert notice["Precedence"] == "bulk"
     assert "<strong>courte</strong>" in parts(notice)[1]  # Markdown, sanitised
     assert f'href="{PUBLIC}/support"' in parts(notice)[1]  # the desk's page, absolute
+    # The text part reads as text: no Markdown marks, the link's address in brackets.
+    assert f"Coupure courte ce soir (suivi ({PUBLIC}/support))." in parts(notice)[0]
     # One day named once, with the desk's zone; the severity not repeated before the title.
     assert "Saturday 2 March 2030, 22:00 to 23:30 (CET)." in parts(notice)[0]
     assert ("ops@acme.be", "[Ardenne Cloud] Maintenance du réseau") in sent
