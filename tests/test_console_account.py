@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import ClientSession, CookieJar
+
+from chatdesk.web.appkeys import SERVICES
 
 from .test_console_http import PASSWORD, desk, form_csrf, http, login
 
@@ -75,3 +78,44 @@ async def test_wrong_current_passwords_are_throttled_like_logins(http: ClientSes
         assert status == 400 and "current password is wrong" in page
     status, _, page = await _change(http, current=PASSWORD, new=NEW, confirm=NEW)
     assert status == 400 and "Too many wrong passwords" in page
+
+
+async def test_operators_create_and_revoke_their_own_api_tokens(
+    desk: Any, http: ClientSession
+) -> None:
+    services = desk.app[SERVICES]
+    await login(http, "bob@desk.test")
+    data = {"csrf": await form_csrf(http, "/console/account"), "action": "token_create"}
+    async with http.post("/console/account", data=data | {"name": "CRM <sync>"}) as response:
+        page = await response.text()
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+    secret = re.findall(r"<code>(cdk_[\w-]+)</code>", page)
+    assert len(secret) == 1 and "CRM &lt;sync&gt;" in page
+    # The secret works on the API, as Bob.
+    api = str(desk.make_url("/api/v1/tickets"))
+    async with ClientSession() as program:
+        auth = {"Authorization": f"Bearer {secret[0]}"}
+        async with program.get(api, headers=auth) as response:
+            assert response.status == 200
+        # Shown once: the page does not show it again.
+        async with http.get("/console/account") as again:
+            assert secret[0] not in await again.text()
+        # Another operator's token cannot be revoked from Bob's page.
+        ada = next(o for o in await services.operators.list() if o.email == "ada@desk.test")
+        ada_token, _ = await services.helpdesk.api_tokens.create(ada, name="Ada's")
+        status, _, page = await _change_token(http, "token_revoke", id=ada_token.id)
+        assert status == 400 and "does not exist or is revoked already" in page
+        (bob_token,) = await services.helpdesk.api_tokens.list(
+            next(o for o in await services.operators.list() if o.email == "bob@desk.test")
+        )
+        status, location, _ = await _change_token(http, "token_revoke", id=bob_token.id)
+        assert status == 303 and location == "/console/account?done=token_revoked"
+        async with program.get(api, headers=auth) as response:
+            assert response.status == 401
+    assert [t.revoked_at is None for t in await services.helpdesk.api_tokens.list(ada)] == [True]
+
+
+async def _change_token(http: ClientSession, action: str, **fields: str) -> tuple[int, str, str]:
+    data = {"csrf": await form_csrf(http, "/console/account"), "action": action} | fields
+    async with http.post("/console/account", data=data, allow_redirects=False) as response:
+        return response.status, response.headers.get("Location", ""), await response.text()

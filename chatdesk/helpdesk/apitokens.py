@@ -64,7 +64,12 @@ class ApiTokenService:
         """Return tokens (of one operator), newest first."""
         return await self.store.api_tokens.list_api_tokens(operator.id if operator else None)
 
-    async def revoke(self, token_id: str) -> None:
-        """Revoke a token. :raises NotFound: if unknown or already revoked."""
+    async def revoke(self, token_id: str, owner: Operator | None = None) -> None:
+        """Revoke a token (with ``owner``: only one of theirs).
+
+        :raises NotFound: if unknown, already revoked, or not ``owner``'s.
+        """
+        if owner is not None and token_id not in {t.id for t in await self.list(owner)}:
+            raise NotFound("no such active token")
         if not await self.store.api_tokens.revoke_api_token(token_id, self.clock()):
             raise NotFound("no such active token")

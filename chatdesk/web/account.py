@@ -1,5 +1,6 @@
-"""The operator's own account page, ``/console/account``: who they are for the desk, and a
-form to change their password (the current one checked, throttled like logins)."""
+"""The operator's own account page, ``/console/account``: who they are for the desk, a form
+to change their password (the current one checked, throttled like logins), and their API
+tokens (create one, its secret shown once; revoke one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from aiohttp_jinja2 import render_template
 
 from ..errors import ChatdeskError, RateLimited
 from ..operators import MIN_PASSWORD
-from ..wire.forms import PasswordForm
+from ..systemtexts import format_when
+from ..wire.forms import PasswordForm, TokenForm
 from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, login_required, set_session_cookie
 from .console import base_context
@@ -17,36 +19,53 @@ from .forms import read_form
 __all__ = ["setup"]
 
 _PAGE = "console/account.html"
-#: The service's refusals, by code, as the page's texts.
+#: The services' refusals, by code, as the page's texts.
 _ERRORS = {
     "wrong_password": "err_wrong_password",
     "password_too_short": "err_password_too_short",
     "password_unchanged": "err_password_unchanged",
+    "not_found": "err_token_gone",
+    "invalid_payload": "err_token_name",
 }
+_TOKEN_ACTIONS = ("token_create", "token_revoke")
 
 
 @login_required
 async def account_page(request: web.Request) -> web.StreamResponse:
-    """Show the account; on POST, change the password and keep this browser signed in."""
+    """Show the account; on POST, change the password (keeping this browser signed in)
+    or create or revoke an API token."""
     session = request[SESSION]
-    error = ""
+    error, secret = "", ""
     if request.method == "POST":
-        form = await read_form(request, PasswordForm)
-        check_csrf(session.csrf, form.csrf)
-        error = await _change(request, form)  # on success: a redirect, with a new cookie
+        if (await request.post()).get("action") in _TOKEN_ACTIONS:
+            token_form = await read_form(request, TokenForm)
+            check_csrf(session.csrf, token_form.csrf)
+            error, secret = await _token(request, token_form)
+        else:
+            form = await read_form(request, PasswordForm)
+            check_csrf(session.csrf, form.csrf)
+            error = await _change(request, form)  # on success: a redirect, with a new cookie
     context = await base_context(request)
     t = context["t"]
     operator = session.operator
-    config = request.app[SERVICES].config
+    services = request.app[SERVICES]
+    config = services.config
+    done = request.query.get("done", "")
     context |= {
         "view": "account",
         "role": t(f"account_role_{operator.role.value}"),
         "departments": [config.department_name(d, context["lang"]) for d in operator.departments],
         "min_password": MIN_PASSWORD,
         "error": t(error, min=MIN_PASSWORD) if error else "",
-        "done": request.query.get("done") == "password" and not error,
+        "done": done if done in ("password", "token_revoked") and not error else "",
+        "tokens": await services.helpdesk.api_tokens.list(operator),
+        "when": lambda at: format_when(at, context["lang"], config.hours.timezone),
+        "secret": secret,
     }
-    return render_template(_PAGE, request, context, status=400 if error else 200)
+    response = render_template(_PAGE, request, context, status=400 if error else 200)
+    if secret:
+        response.headers["Cache-Control"] = "no-store"  # the secret, shown once
+    return response
 
 
 async def _change(request: web.Request, form: PasswordForm) -> str:
@@ -62,13 +81,33 @@ async def _change(request: web.Request, form: PasswordForm) -> str:
     except RateLimited:
         return "err_too_many_passwords"
     except ChatdeskError as exc:
-        if exc.code not in _ERRORS:
-            raise
-        return _ERRORS[exc.code]
+        return _refusal(exc)
     token, _csrf = operators.tokens.issue(operator)
     response = web.HTTPSeeOther("/console/account?done=password")
     set_session_cookie(request, response, token)
     raise response
+
+
+async def _token(request: web.Request, form: TokenForm) -> tuple[str, str]:
+    """Create (return its secret, shown on this response only) or revoke one of the
+    operator's tokens; return the refusal's text key when refused."""
+    tokens = request.app[SERVICES].helpdesk.api_tokens
+    operator = request[SESSION].operator
+    try:
+        if form.action == "token_create":
+            _, secret = await tokens.create(operator, name=form.name)
+            return "", secret
+        await tokens.revoke(form.id, owner=operator)
+    except ChatdeskError as exc:
+        return _refusal(exc), ""
+    raise web.HTTPSeeOther("/console/account?done=token_revoked")
+
+
+def _refusal(exc: ChatdeskError) -> str:
+    """The page's text for a service's refusal (others are not the page's to explain)."""
+    if exc.code not in _ERRORS:
+        raise exc
+    return _ERRORS[exc.code]
 
 
 def setup(app: web.Application) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "LogoutForm",
     "PasswordForm",
     "TicketReplyForm",
+    "TokenForm",
 ]
 
 Csrf = Annotated[str, msgspec.Meta(max_length=200)]
@@ -46,6 +47,16 @@ class PasswordForm(In):
     current: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     new: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     confirm: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+class TokenForm(In):
+    """``POST /console/account`` with ``action=token_create`` or ``token_revoke``: the
+    operator's own API tokens."""
+
+    action: Literal["token_create", "token_revoke"]
+    csrf: Csrf = ""
+    name: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    id: Annotated[str, msgspec.Meta(max_length=64)] = ""
 
 
 class CannedForm(In):
