@@ -62,10 +62,13 @@ def duration(seconds: float | None, t: Translate) -> str:
 
 
 def target_text(target: Target, t: Translate) -> str:
-    """Return an SLA target for people: ``1 h 00 min``, ``3 business days``."""
+    """Return an SLA target for people: ``4 h``, ``1 h 30 min``, ``3 business days``."""
     if target.business is None:
         return t("one_business_day") if target.days == 1 else t("business_days", n=target.days)
-    return duration(target.business.total_seconds(), t)
+    seconds = round(target.business.total_seconds())
+    if seconds and seconds % 3600 == 0 and seconds < 86400:
+        return t("remaining_hours", h=seconds // 3600)  # "4 h", not "4 h 00 min"
+    return duration(seconds, t)
 
 
 def _share(part: int, whole: int) -> str:
