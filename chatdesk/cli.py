@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import db, init, kb, notices, operators, orgs, schema, serve
+from .commands import db, init, kb, notices, operators, orgs, requesters, schema, serve
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .logs import configure_logging
@@ -21,7 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
         "and test the bot's knowledge (kb), manage operators, organisations, service "
-        "notices and API tokens, migrate, copy or back up the database (db).",
+        "notices and API tokens, export a requester's data, migrate, copy or back up the "
+        "database (db).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
@@ -30,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     operators.add_parser(commands)
     orgs.add_parser(commands)
     notices.add_parser(commands)
+    requesters.add_parser(commands)
     schema.add_parser(commands)
     db.add_parser(commands)
     args = parser.parse_args(argv)

@@ -136,6 +136,36 @@ class TicketViews:
             query = TicketQuery(requester_id=requester.id, sort="updated", page=page)
         return await self.store.ticket_queries.search_tickets(query)
 
+    async def export(self, email: str) -> dict[str, Any]:
+        """Return what the desk holds about the requester with ``email``, as they may ask
+        for it (GDPR art. 15): their account, organisation, seats and every ticket of theirs
+        as the portal shows it (public messages, files' descriptions, history, rating).
+
+        :raises NotFound: no requester has this address.
+        """
+        requester = await self.store.requesters.find_requester(email.strip().lower())
+        if requester is None:
+            raise NotFound(f"no requester {email[:100]!r}", code="unknown_requester")
+        org = None
+        if requester.organisation_id:
+            org = await self.store.requesters.get_organisation(requester.organisation_id)
+        tickets: list[Ticket] = []
+        page = 1
+        while True:
+            found = await self.requester_tickets(requester, page=page)
+            tickets += found.tickets
+            if not found.tickets or len(tickets) >= found.total:
+                break
+            page += 1
+        seats = await self.store.requesters.org_seats(org.id) if org else []
+        return {
+            "exported_at": format_ts(self.clock()),
+            "requester": requester.to_payload(),
+            "organisation": org.name if org else None,
+            "site_seats": [site for site, who in seats if who.id == requester.id],
+            "tickets": [await self.requester_view(t) for t in tickets],
+        }
+
     async def follow(self, token: str) -> tuple[Ticket, Requester | None]:
         """Return the ticket a follow link opens, and its requester.
 

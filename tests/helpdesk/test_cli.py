@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from chatdesk.cli import main
+from chatdesk.config import Settings
+from chatdesk.deskconfig import load_desk_config
+from chatdesk.helpdesk import NewTicket, build_helpdesk
+from chatdesk.store import create_store
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +138,54 @@ def test_notices_publish_list_end(
     ):  # fmt: skip
         status, _, err = run(capsys, monkeypatch, "notices", *argv)
         assert status == status_ and message in err, (argv, err)
+
+
+def test_requesters_export_writes_what_the_desk_holds(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    status, _, err = run(
+        capsys, monkeypatch, "operators", "add", "ann@desk.test", "--name", "Ann",
+        "--departments", "general", stdin="correct horse battery\n",
+    )  # fmt: skip
+    assert status == 0, err
+
+    async def file_two() -> None:
+        settings = Settings.from_environ().with_secret()
+        store = create_store(settings)
+        await store.open()
+        try:
+            hd = build_helpdesk(store, load_desk_config(settings.config_file), "k" * 32)
+            ann = await store.operators.operator_credentials("ann@desk.test")
+            assert ann is not None
+            for n in range(2):
+                ticket, _ = await hd.filing.file(
+                    NewTicket(email="Lea@Acme.be", subject=f"Site {n} en panne", name="Léa",
+                              description="Depuis ce matin.")
+                )  # fmt: skip
+                await hd.tickets.reply(ticket.id, ann[0], "On regarde.")
+                await hd.tickets.reply(ticket.id, ann[0], "Cliente pénible.", internal=True)
+            await hd.filing.file(NewTicket(email="other@x.be", subject="Pas à Léa"))
+        finally:
+            await store.close()
+
+    asyncio.run(file_two())
+    status, out, err = run(capsys, monkeypatch, "requesters", "export", "lea@acme.be")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["requester"]["email"] == "lea@acme.be" and data["requester"]["name"] == "Léa"
+    subjects = sorted(t["ticket"]["subject"] for t in data["tickets"])
+    assert subjects == ["Site 0 en panne", "Site 1 en panne"]
+    texts = [m["text"] for t in data["tickets"] for m in t["messages"]]
+    assert "On regarde." in texts and "Cliente pénible." not in texts  # no internal notes
+    # To a file, never over one; an unknown address is refused.
+    target = data_dir / "lea.json"
+    status, out, _ = run(capsys, monkeypatch, "requesters", "export", "lea@acme.be", "-o",
+                         str(target))  # fmt: skip
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert status == 0 and "wrote" in out
+    assert written["tickets"] == data["tickets"] and written["requester"] == data["requester"]
+    status, _, err = run(capsys, monkeypatch, "requesters", "export", "lea@acme.be", "-o",
+                         str(target))  # fmt: skip
+    assert status == 1 and "exists" in err
+    status, _, err = run(capsys, monkeypatch, "requesters", "export", "nobody@x.be")
+    assert status == 1 and "no requester" in err
