@@ -1,5 +1,5 @@
-"""``chatdesk requesters export EMAIL``: what the desk holds about a requester, as JSON (a
-subject access request, GDPR art. 15)."""
+"""``chatdesk requesters export | forget EMAIL``: what the desk holds about a requester, as
+JSON (a subject access request, GDPR art. 15), and their erasure (art. 17)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ __all__ = ["add_parser"]
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``requesters`` and its sub-commands to the command line."""
     requesters = commands.add_parser(
-        "requesters", help="the people who file tickets: export what the desk holds"
+        "requesters", help="the people who file tickets: export or erase their data"
     )
     sub = requesters.add_subparsers(dest="requesters_command", required=True)
     export = sub.add_parser(
@@ -36,6 +36,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="write to FILE (created, never overwritten) instead of standard output",
     )  # fmt: skip
     export.set_defaults(func=_export)
+    forget = sub.add_parser(
+        "forget",
+        help="erase a requester (their tickets stay, anonymous)",
+        description="Erase a requester for good (GDPR art. 17): their account, site seats, "
+        "invitations and queued, held or bounced mail, and in each of their tickets the "
+        "subject, description, fields, messages (the team's too), files, chat and rating "
+        "comment. The tickets keep their number, type, department, priority, status, "
+        "dates and SLA for the statistics. Without --yes, says what it would do.",
+    )
+    forget.add_argument("email")
+    forget.add_argument("--yes", action="store_true", help="do it (it cannot be undone)")
+    forget.set_defaults(func=_forget)
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -51,5 +63,20 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as exc:
             raise InvalidPayload(f"cannot write {args.output}: {exc.strerror}") from None
         return f"wrote {args.output} ({len(data)} bytes)"
+
+    return run_helpdesk(settings, work)
+
+
+def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        if not args.yes:
+            requester = await hd.people.find(args.email)
+            tickets = await hd.views.requester_tickets(requester)
+            raise Conflict(
+                f"this would erase {requester.email} and anonymise {tickets.total} "
+                "ticket(s), for good; run it again with --yes"
+            )
+        count = await hd.people.forget(args.email)
+        return f"erased {args.email.strip().lower()}; {count} ticket(s) kept, anonymous"
 
     return run_helpdesk(settings, work)

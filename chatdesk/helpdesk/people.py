@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -24,6 +25,8 @@ from ..store import Store
 from .texts import helpdesk_text, people_list
 
 __all__ = ["INVITATION_DAYS", "Refused", "RequesterService"]
+
+log = logging.getLogger(__name__)
 
 #: An invitation not used within this many days expires.
 INVITATION_DAYS = 30
@@ -188,6 +191,24 @@ class RequesterService:
         found = await self.store.requesters.get_requester(requester.id)
         assert found is not None
         return found
+
+    async def find(self, email: str) -> Requester:
+        """Return the requester with this e-mail. :raises NotFound: ``unknown_requester``."""
+        requester = await self.store.requesters.find_requester(normalize_email(email))
+        if requester is None:
+            raise NotFound(f"no requester {email!r}", code="unknown_requester")
+        return requester
+
+    async def forget(self, email: str) -> int:
+        """Erase the requester with this e-mail (GDPR art. 17): their account and what
+        identifies them; their tickets stay, anonymous. Return how many tickets they had.
+
+        :raises NotFound: ``unknown_requester``.
+        """
+        requester = await self.find(email)
+        count = await self.store.requesters.erase_requester(requester)
+        log.info("requester %s erased (%d ticket(s) anonymised)", requester.id, count)
+        return count
 
     async def seats(self, organisation: Organisation) -> list[tuple[str, Requester]]:
         """Return the organisation's site seats as ``(site id, editor)``, by site."""

@@ -20,6 +20,13 @@ class RequesterStore(Protocol):
         given fill the ones still empty."""
         ...
 
+    async def erase_requester(self, requester: Requester) -> int:
+        """Erase ``requester`` (GDPR art. 17) in one transaction: their account, seats,
+        invitations, held, queued and bounced mail, and in each of their tickets the
+        subject, description, fields, messages, files, chat, rating comment and search
+        words; the tickets stay, anonymous, for statistics. Return how many there were."""
+        ...
+
     async def get_requester(self, requester_id: str) -> Requester | None:
         """Return a requester by id."""
         ...

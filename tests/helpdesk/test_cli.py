@@ -189,3 +189,12 @@ def test_requesters_export_writes_what_the_desk_holds(
     assert status == 1 and "exists" in err
     status, _, err = run(capsys, monkeypatch, "requesters", "export", "nobody@x.be")
     assert status == 1 and "no requester" in err
+    # Erasure: said first, done with --yes; the tickets stay, anonymous.
+    status, _, err = run(capsys, monkeypatch, "requesters", "forget", "Lea@Acme.be")
+    assert status == 1 and "anonymise 2 ticket(s)" in err and "--yes" in err
+    status, out, err = run(capsys, monkeypatch, "requesters", "forget", "lea@acme.be", "--yes")
+    assert status == 0 and "2 ticket(s) kept, anonymous" in out, err
+    status, _, err = run(capsys, monkeypatch, "requesters", "export", "lea@acme.be")
+    assert status == 1 and "no requester" in err
+    status, out, _ = run(capsys, monkeypatch, "requesters", "export", "other@x.be")
+    assert status == 0 and json.loads(out)["tickets"][0]["ticket"]["subject"] == "Pas à Léa"

@@ -12,6 +12,7 @@ import asyncpg
 
 from ...errors import Conflict, NotFound
 from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
+from ..erasure import erase_statements
 from ..threadrows import (
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
@@ -81,6 +82,16 @@ class PostgresRequesters:
         )
         assert row is not None
         return requester_row(row)
+
+    async def erase_requester(self, requester: Requester) -> int:
+        values = {"id": requester.id, "email": requester.email}
+        async with self._db.transaction() as conn:
+            count = await conn.fetchval(
+                "SELECT count(*) FROM tickets WHERE requester_id = $1", requester.id
+            )
+            for sql, param in erase_statements("$1"):
+                await conn.execute(sql, values[param])
+        return int(count)
 
     async def get_requester(self, requester_id: str) -> Requester | None:
         row = await self._db.fetchrow(

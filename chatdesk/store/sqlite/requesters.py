@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
+from ..erasure import erase_statements
 from ..threadrows import (
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
@@ -75,6 +76,19 @@ class SqliteRequesters:
             found = _requester(conn, "email = ?", email)
             assert found is not None
             return found
+
+        return await self._worker.run(job)
+
+    async def erase_requester(self, requester: Requester) -> int:
+        values = {"id": requester.id, "email": requester.email}
+
+        def job(conn: sqlite3.Connection) -> int:
+            (count,) = conn.execute(
+                "SELECT count(*) FROM tickets WHERE requester_id = ?", (requester.id,)
+            ).fetchone()
+            for sql, param in erase_statements("?"):
+                conn.execute(sql, (values[param],))
+            return int(count)
 
         return await self._worker.run(job)
 
