@@ -48,6 +48,7 @@ from .web import (
     noticepages,
     operatorpages,
     orgpages,
+    privacypages,
     reports,
     routes,
     support,
@@ -170,6 +171,7 @@ def create_app(
     noticepages.setup(app)
     account.setup(app)
     operatorpages.setup(app)
+    privacypages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

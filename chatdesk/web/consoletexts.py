@@ -22,6 +22,10 @@ _ACCOUNT_TEXTS: dict[str, dict[str, str]] = json.loads(
 _OPERATOR_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "operatortexts.json").read_text(encoding="utf-8")
 )
+#: The privacy page (``/console/privacy``, admins).
+_PRIVACY_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "privacytexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -328,6 +332,7 @@ CONSOLE_TEXTS: dict[str, dict[str, str]] = {
     | _GAPS_TEXTS[lang]
     | _ACCOUNT_TEXTS[lang]
     | _OPERATOR_TEXTS[lang]
+    | _PRIVACY_TEXTS[lang]
     | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

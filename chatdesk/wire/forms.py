@@ -16,6 +16,7 @@ __all__ = [
     "LoginForm",
     "LogoutForm",
     "PasswordForm",
+    "PrivacyEraseForm",
     "TicketReplyForm",
     "TokenForm",
 ]
@@ -57,6 +58,14 @@ class TokenForm(In):
     csrf: Csrf = ""
     name: Annotated[str, msgspec.Meta(max_length=100)] = ""
     id: Annotated[str, msgspec.Meta(max_length=64)] = ""
+
+
+class PrivacyEraseForm(In):
+    """``POST /console/privacy``: erase a requester (``confirm``: their address again)."""
+
+    email: Annotated[str, msgspec.Meta(max_length=320)]
+    confirm: Annotated[str, msgspec.Meta(max_length=320)] = ""
+    csrf: Csrf = ""
 
 
 class CannedForm(In):
