@@ -77,7 +77,7 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     await w.locator("header").get_by_role("button", name="Parler à une personne").click()
     await expect(w.locator(".msg-system").filter(has_text="#000001")).to_be_visible()
     strip = w.locator(".strip")  # pinned under the header
-    await expect(strip).to_contain_text("Votre demande porte le numéro #000001.")
+    await expect(strip).to_contain_text("Demande #000001")  # short: the line above says it all
     # The promised time once, in the header, not again in the strip under it.
     await expect(w.locator(".status")).to_contain_text("Nous répondons d'ici")
     await expect(strip).not_to_contain_text("répondrons d'ici")
@@ -209,7 +209,7 @@ async def test_state_texts_in_the_visitor_language_and_time_zone(
     tomorrow = _in_days_at(1, 10, 0)
     promised = f"{_FR_DAYS[tomorrow.weekday()]} {tomorrow.day} {_FR_MONTHS[tomorrow.month - 1]}"
     promised += ", 10:00"
-    await expect(card).to_have_text("Votre demande porte le numéro #000042.")
+    await expect(card).to_have_text("Demande #000042")
     # The header says the ticket's time (once: not again in the card under it), never
     # "within 24 hours" next to it.
     await expect(w.locator(".status")).to_have_text(f"Nous répondons d'ici {promised}")
@@ -277,7 +277,7 @@ async def test_the_header_promises_the_desks_reply_time_and_follows_the_state(
     waiting = _state("waiting", ticket=ticket, offline_form=True)
     await emit_to_visitor(desk, conversation_id, "state", waiting)
     strip = w.locator(".strip")
-    await expect(strip).to_contain_text("Your request number is #000007.")
+    await expect(strip).to_contain_text("Request #000007")
     await expect(strip).not_to_contain_text("We'll reply by")
     await expect(status).to_have_text(f"We'll reply by {promised}")
     await expect(strip.get_by_role("button", name="Leave my contact details")).to_be_visible()

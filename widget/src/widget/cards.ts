@@ -22,6 +22,7 @@ export function stateLines(state: ConversationState, i18n: I18n): string[] | nul
     case "waiting": {
       const lines: string[] = [];
       const ticket = state.ticket;
+      // The number, short: the conversation's system line says the whole sentence.
       if (ticket) lines.push(i18n.t("ticket", { number: ticket.number }));
       // A promised time is the header's status already (headerStatus): said once up there,
       // not again right under it.
