@@ -41,7 +41,7 @@ class OperatorAdmin:
     ) -> Operator:
         """Create an operator with a first password (they change it on their account page).
 
-        :raises Conflict: ``exists`` when the e-mail has an account.
+        :raises Conflict: ``operator_exists`` when the e-mail has an account.
         """
         _admin(actor)
         added = await self.operators.add(

@@ -53,6 +53,10 @@ async def test_an_admin_downloads_then_erases_a_requester(
     assert "Erased; 1 ticket(s) kept, anonymous." in page
     _, page = await _page(http, f"{PAGE}?email=lea@acme.be")
     assert "No requester has the address" in page
+    status, page = await _page(http, f"{PAGE}?email=not-an-address")
+    assert status == 200 and "No requester has the address" in page
+    async with http.get(f"{PAGE}/export?email=not-an-address") as response:
+        assert response.status == 404
     async with http.get(f"{PAGE}/export?email=lea@acme.be") as response:
         assert response.status == 404
     # The ticket stays, anonymous, in the console.

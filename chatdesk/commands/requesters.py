@@ -52,7 +52,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
-        data = msgspec.json.format(msgspec.json.encode(await hd.views.export(args.email)))
+        requester = await hd.people.find(args.email)
+        data = msgspec.json.format(msgspec.json.encode(await hd.views.export(requester)))
         if args.output is None:
             return data.decode()
         try:

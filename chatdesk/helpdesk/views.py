@@ -136,16 +136,11 @@ class TicketViews:
             query = TicketQuery(requester_id=requester.id, sort="updated", page=page)
         return await self.store.ticket_queries.search_tickets(query)
 
-    async def export(self, email: str) -> dict[str, Any]:
-        """Return what the desk holds about the requester with ``email``, as they may ask
-        for it (GDPR art. 15): their account, organisation, seats and every ticket of theirs
-        as the portal shows it (public messages, files' descriptions, history, rating).
-
-        :raises NotFound: no requester has this address.
-        """
-        requester = await self.store.requesters.find_requester(email.strip().lower())
-        if requester is None:
-            raise NotFound(f"no requester {email[:100]!r}", code="unknown_requester")
+    async def export(self, requester: Requester) -> dict[str, Any]:
+        """Return what the desk holds about ``requester`` (found with
+        ``RequesterService.find``), as they may ask for it (GDPR art. 15): their account,
+        organisation, seats and every ticket of theirs as the portal shows it (public
+        messages, files' descriptions, history, rating)."""
         org = None
         if requester.organisation_id:
             org = await self.store.requesters.get_organisation(requester.organisation_id)

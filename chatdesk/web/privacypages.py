@@ -7,7 +7,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ..errors import NotFound
+from ..errors import InvalidPayload, NotFound
 from ..wire.forms import PrivacyEraseForm
 from .adminpages import PageError, admin_page, render_admin
 from .appkeys import SERVICES
@@ -35,7 +35,7 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
         else:
             try:
                 count = await services.helpdesk.people.forget(form.email)
-            except NotFound:
+            except (NotFound, InvalidPayload):
                 error = PageError("privacy_none", form.email)
             else:
                 raise web.HTTPSeeOther(f"/console/privacy?erased={count}")
@@ -44,7 +44,7 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
     if email:
         try:
             requester = await services.helpdesk.people.find(email)
-        except NotFound:
+        except (NotFound, InvalidPayload):  # unknown, or not an address at all
             pass
         else:
             tickets = (await services.helpdesk.views.requester_tickets(requester)).total
@@ -65,13 +65,13 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
 @login_required
 async def privacy_export(request: web.Request) -> web.StreamResponse:
     """A requester's data as a JSON download (admins)."""
-    context = await admin_page(request, _PAGE)
-    if isinstance(context, web.Response):
-        return context
+    if not request[SESSION].operator.is_admin:
+        raise web.HTTPForbidden(text="only admins handle requests about personal data")
     email = request.query.get("email", "").strip()[:320]
+    helpdesk = request.app[SERVICES].helpdesk
     try:
-        data = await request.app[SERVICES].helpdesk.views.export(email)
-    except NotFound:
+        data = await helpdesk.views.export(await helpdesk.people.find(email))
+    except (NotFound, InvalidPayload):
         raise web.HTTPNotFound(text=f"no requester {email!r}") from None
     name = "chatdesk-requester-" + "".join(c if c.isalnum() else "-" for c in email) + ".json"
     return web.Response(
