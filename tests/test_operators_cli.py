@@ -109,6 +109,16 @@ def test_duplicate_and_unknown(
     assert status == 1 and "no operator" in err
 
 
+def test_without_departments_an_operator_works_in_all_of_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["operators", "add", "solo@desk.test", "--name", "Solo"]
+    status, out, _ = run(capsys, monkeypatch, *args, stdin="long enough pw\n")
+    assert status == 0 and "added operator Solo" in out
+    out = run(capsys, monkeypatch, "operators", "list")[1]
+    assert "general,technical,billing,sales" in out.replace("\n", "").replace(" ", "")
+
+
 def test_demo_only_on_an_empty_desk(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

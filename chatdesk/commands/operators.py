@@ -38,7 +38,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="operator",
         help="service_manager: handles complaints (docs/helpdesk.md)",
     )
-    add.add_argument("--departments", required=True, help="comma-separated, e.g. technical,billing")
+    add.add_argument(
+        "--departments",
+        help="comma-separated, e.g. technical,billing (default: every department of the desk)",
+    )
     add.add_argument("--languages", default="fr,nl,en", help="comma-separated, e.g. fr,nl")
     add.add_argument("--capacity", type=int, help="concurrent conversations (default: the desk's)")
     add.set_defaults(func=_add)
@@ -71,7 +74,9 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
             args.email,
             name=args.name,
             role=args.role,
-            departments=_split(args.departments),
+            departments=(
+                _split(args.departments) if args.departments is not None else service.departments
+            ),
             languages=_split(args.languages),
             password=password,
             capacity=args.capacity,
