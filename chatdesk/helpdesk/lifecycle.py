@@ -28,6 +28,7 @@ from ..models import (
     TicketEvent,
     TicketFiling,
     TicketMessage,
+    TicketType,
     utcnow,
 )
 from ..sla import sla_columns
@@ -118,6 +119,18 @@ class TicketLifecycle:
                 if ticket.status is Status.NEW:
                     moved, rows = status_values(self.config, ticket, Status.OPEN, author, now)
                     values.update(moved)
+                if ticket.operator_id is None and _may_take(ticket, operator):
+                    # Whoever answers an unassigned ticket takes it: none sits answered, ownerless.
+                    values["operator_id"] = operator.id
+                    rows.append(
+                        history(
+                            ticket.id,
+                            "assignee",
+                            operator,
+                            now,
+                            **{"from": None, "to": operator.id},
+                        )
+                    )
             message = TicketMessage(
                 ticket.id,
                 AuthorKind.OPERATOR if operator else AuthorKind.REQUESTER,
@@ -157,6 +170,8 @@ class TicketLifecycle:
             events: list[Event] = [TicketReplied(after, stored, token)]
             if after.status is not ticket.status:
                 events += self._moved(after, ticket.status, author, values)
+            if after.operator_id != ticket.operator_id:
+                events.append(TicketAssigned(after, ticket.operator_id))
             return stored, after, events
         raise Conflict("the ticket changed meanwhile; try again", code="conflict")
 
@@ -344,3 +359,7 @@ class TicketLifecycle:
         if ticket is None:
             raise NotFound("no such ticket")
         return ticket
+
+
+def _may_take(ticket: Ticket, operator: Operator) -> bool:
+    return ticket.type is not TicketType.COMPLAINT or operator.sees_complaints

@@ -106,6 +106,23 @@ async def test_requester_reply_reopens_and_operator_reply_stops_the_clock(
     assert history.count("status") >= 3 and history[0] == "created"
 
 
+async def test_who_answers_an_unassigned_ticket_takes_it(hd: Services) -> None:
+    ann, bob = await operator(hd, "Ann"), await operator(hd, "Bob")
+    ticket, _ = await hd.helpdesk.filing.file(request())
+    # A note is not an answer: the ticket stays in the unassigned queue.
+    _, after, events = await hd.helpdesk.tickets.reply(ticket.id, bob, "vu", internal=True)
+    assert after.operator_id is None and not any(isinstance(e, TicketAssigned) for e in events)
+    _, after, events = await hd.helpdesk.tickets.reply(ticket.id, ann, "Bonjour Léa")
+    assert after.operator_id == ann.id
+    (assigned,) = [e for e in events if isinstance(e, TicketAssigned)]
+    assert assigned.before is None
+    rows = await hd._store.helpdesk.list_ticket_events(ticket.id)
+    assert ("assignee", {"from": None, "to": ann.id}) in [(r.kind, r.data) for r in rows]
+    # A colleague's later answer leaves the owner as it is.
+    _, after, events = await hd.helpdesk.tickets.reply(ticket.id, bob, "J'ajoute ceci")
+    assert after.operator_id == ann.id and not any(isinstance(e, TicketAssigned) for e in events)
+
+
 async def test_an_operator_replies_and_sets_the_status_in_one_step(
     hd: Services, clock: Clock
 ) -> None:
