@@ -127,7 +127,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         hours=_hours(file.hours),
         routing=_routing(file.routing),
         helpdesk=build_helpdesk(file),
-        email=build_email(file.email, departments),
+        email=build_email(file.email, departments, _colour(desk.colour)),
         colour=_colour(desk.colour),
         phone=_phone(file.phone, file.hours),
         department_labels={

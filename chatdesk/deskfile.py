@@ -166,7 +166,7 @@ class EmailSection(_Section):
     """``[email]``: unknown senders, the colour of e-mails, addresses per department."""
 
     unknown_senders: Literal["create", "reject", "verify"] = "create"
-    colour: str = "#1d4ed8"
+    colour: str = ""  # empty: the desk's colour ([desk] colour)
     #: ``"billing@example.com" = "billing"``: new tickets sent to it go to that department.
     addresses: dict[str, str] = msgspec.field(default_factory=dict)
     registered_only: list[str] = msgspec.field(default_factory=list)

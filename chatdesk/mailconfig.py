@@ -165,9 +165,12 @@ class EmailConfig:
     reminder: Target | None = field(default_factory=lambda: Target(days=1))
 
 
-def build_email(section: EmailSection, departments: tuple[str, ...]) -> EmailConfig:
-    """Return the ``[email]`` configuration. :raises ValueError: naming the key at fault."""
-    if not _COLOUR.match(section.colour):
+def build_email(
+    section: EmailSection, departments: tuple[str, ...], desk_colour: str = "#1d4ed8"
+) -> EmailConfig:
+    """Return the ``[email]`` configuration (without a colour of its own, mail wears
+    ``desk_colour``). :raises ValueError: naming the key at fault."""
+    if section.colour and not _COLOUR.match(section.colour):
         raise ValueError(f"[email] colour {section.colour!r} is not #rgb or #rrggbb")
     if not _LIMIT.match(section.sender_limit):
         raise ValueError(
@@ -189,7 +192,7 @@ def build_email(section: EmailSection, departments: tuple[str, ...]) -> EmailCon
         raise ValueError(f"[email] reminder: {exc}") from None
     return EmailConfig(
         unknown_senders=section.unknown_senders,
-        colour=section.colour,
+        colour=section.colour or desk_colour,
         addresses=addresses,
         registered_only=frozenset(section.registered_only),
         sender_limit=section.sender_limit.strip(),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import ClientSession
 
 from chatdesk.web.widget import BUNDLES, Bundle
 
@@ -89,3 +90,26 @@ async def test_the_demo_site_embeds_the_widget(server: Any, aiohttp_client: Any)
         assert f"/static/demo/{asset}" in html
         response = await client.get(f"/static/demo/{asset}")
         assert response.status == 200, asset
+
+
+async def test_a_desk_with_its_own_colour_hands_it_to_the_widget(
+    start_server: Any, tmp_path: Path
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[desk]\ncolour = "#93E"\n', encoding="utf-8")
+    server = await start_server(config_file=config)
+    path = tmp_path / "widget.js"
+    path.write_text('"use strict";boot();\n')
+    server.app[BUNDLES]["/widget.js"] = Bundle(path)
+    async with ClientSession(str(server.make_url(""))) as http:
+        async with http.get("/widget.js") as response:
+            # The directive first, so the bundle after it stays strict.
+            assert await response.text() == (
+                '"use strict";window.__chatdeskColour="#9933ee";\n"use strict";boot();\n'
+            )
+            etag = response.headers["ETag"]
+        async with http.get("/widget.js", headers={"If-None-Match": etag}) as response:
+            assert response.status == 304
+        _rebuild(path, '"use strict";boot(2);\n')
+        async with http.get("/widget.js", headers={"If-None-Match": etag}) as response:
+            assert response.status == 200 and response.headers["ETag"] != etag

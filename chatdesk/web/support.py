@@ -12,7 +12,7 @@ from ..errors import ChatdeskError, Forbidden, InvalidFields, InvalidPayload, To
 from ..helpdesk import NewTicket, Refused
 from ..wire import decode
 from ..wire.support import NewTicketForm
-from . import supportsignin, supportticket
+from . import helpapi, supportsignin, supportticket
 from .appkeys import EVENTS, SERVICES
 from .supportbase import check_csrf, render, security_headers
 from .supportform import form_choices
@@ -166,6 +166,8 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/support/new", new_form)
     app.router.add_post("/support/new", submit)
     app.router.add_get("/support/altcha", challenge)
+    # The desk's colour, as in the help centre (registered before the bundles' catch-all).
+    app.router.add_get("/support/assets/theme.css", helpapi.theme)
     app.router.add_get("/support/assets/{name}", asset)
     supportticket.setup(app)
     supportsignin.setup(app)

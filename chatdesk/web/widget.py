@@ -10,6 +10,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from ..deskfile import DEFAULT_COLOUR
+from .appkeys import SERVICES
+
 __all__ = ["BUNDLES", "DEMO_DIR", "DIST_DIR", "Bundle", "setup"]
 
 log = logging.getLogger(__name__)
@@ -70,12 +73,18 @@ class Bundle:
             snapshot = self._snapshot = _Snapshot(key, body, etag)
         return snapshot.body, snapshot.etag
 
-    async def handle(self, request: web.Request) -> web.Response:
-        """Answer the bundle (200 or 304), or 503 with an explanation if it was not built."""
+    async def handle(self, request: web.Request, *, prelude: bytes = b"") -> web.Response:
+        """Answer the bundle (200 or 304), or 503 with an explanation if it was not built.
+
+        :param prelude: a script to run first (the ETag covers it).
+        """
         found = self.read()
         if found is None:
             return _missing(self.path.name)
         body, etag = found
+        if prelude:
+            body = prelude + body
+            etag = '"' + hashlib.sha256(prelude + etag.encode()).hexdigest()[:32] + '"'
         headers = {
             "Cache-Control": self.cache_control,
             "ETag": etag,
@@ -105,7 +114,15 @@ def setup(app: web.Application) -> None:
 
 
 async def _serve(request: web.Request) -> web.Response:
-    return await request.app[BUNDLES][request.path].handle(request)
+    bundle = request.app[BUNDLES][request.path]
+    colour = request.app[SERVICES].config.colour
+    if request.path != "/widget.js" or colour == DEFAULT_COLOUR:
+        return await bundle.handle(request)
+    # The desk's own colour ([desk] colour, checked #rrggbb) for pages that set no
+    # data-color: one brand from the widget to the help centre, the portal and the mails.
+    # The directive comes first again so that the bundle stays strict.
+    prelude = f'"use strict";window.__chatdeskColour="{colour}";\n'.encode()
+    return await bundle.handle(request, prelude=prelude)
 
 
 def _matches(if_none_match: str, etag: str) -> bool:

@@ -1,4 +1,5 @@
-"""The desk's colour on the help centre (`[desk] colour`), and a desk without knowledge."""
+"""The desk's colour on the help centre and the portal (`[desk] colour`), and a desk without
+knowledge."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def test_the_colour_defaults_and_short_forms_are_read(tmp_path: Path) -> None:
     path = tmp_path / "chatdesk.toml"
     path.write_text('[desk]\ncolour = "#0A7"\n', encoding="utf-8")
     assert load_desk_config(path).colour == "#00aa77"
+    # Mail wears the desk's colour unless [email] has its own.
+    assert load_desk_config(path).email.colour == "#00aa77"
+    path.write_text('[desk]\ncolour = "#0A7"\n[email]\ncolour = "#222222"\n', encoding="utf-8")
+    assert load_desk_config(path).email.colour == "#222222"
 
 
 @pytest.mark.parametrize("value", ["red", "#12345", "#1234567", "url(x)", "#12345g"])
@@ -61,6 +66,13 @@ async def test_a_desk_without_knowledge_shows_its_colour_and_no_articles(
     async with ClientSession(str(server.make_url(""))) as http:
         async with http.get("/help/assets/theme.css") as response:
             assert "--brand: #ffd500; --on-brand: #111111;" in await response.text()
+        # The portal wears the same colour: one brand from the articles to the form.
+        async with http.get("/support/assets/theme.css") as response:
+            assert "--brand: #ffd500; --on-brand: #111111;" in await response.text()
+            assert response.content_type == "text/css"
+        async with http.get("/support/new") as response:
+            form = await response.text()
+            assert '<link rel="stylesheet" href="/support/assets/theme.css">' in form
         async with http.get("/help/nl") as response:
             page = await response.text()
             assert response.status == 200 and "Er zijn nog geen artikels." in page

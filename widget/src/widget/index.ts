@@ -19,6 +19,8 @@ declare global {
   interface Window {
     chatdesk?: Api;
     __chatdeskLoaded?: boolean;
+    /** The desk's colour, set by the server before the bundle when the desk has its own. */
+    __chatdeskColour?: string;
   }
 }
 
@@ -29,10 +31,11 @@ function embeddingScript(): HTMLScriptElement | null {
   return all.length ? all[all.length - 1] : null;
 }
 
-/** CSS variables for the brand colour: text on it, links and tints readable on white. */
-function colors(value: string | undefined): string {
-  const brand =
-    value && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(value.trim()) ? value.trim() : "#1d4ed8";
+/** CSS variables for the brand colour (the page's `data-color`, else the desk's): text on
+ * it, links and tints readable on white. */
+function colors(...values: (string | undefined)[]): string {
+  const pattern = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+  const brand = values.map((v) => v?.trim()).find((v) => v && pattern.test(v)) ?? "#1d4ed8";
   const hex = brand.length === 4 ? brand.replace(/[0-9a-f]/gi, "$&$&").slice(1) : brand.slice(1);
   const [r, g, b] = [0, 2, 4].map((i) => {
     const c = parseInt(hex.slice(i, i + 2), 16) / 255;
@@ -56,7 +59,7 @@ function boot(): void {
   const desk = new URL(".", script.src);
   const siteLang = toLang(script.dataset.lang);
   const position = script.dataset.position === "left" ? "left" : "right";
-  const style = css + colors(script.dataset.color);
+  const style = css + colors(script.dataset.color, window.__chatdeskColour);
   const start = (): void => {
     const host = document.createElement("chatdesk-widget");
     const shadow = host.attachShadow({ mode: "open" });
