@@ -83,6 +83,11 @@ async def test_views_and_filters_render_in_the_operators_language(
     async with http.get("/console/tickets?view=pending") as page:
         text = await page.text()
     assert "Wacht op klant" in text and "Geen enkel ticket komt overeen." in text
+    assert "Per afdeling:" in text
+    # French puts a no-break space before a colon.
+    http.cookie_jar.update_cookies({"chatdesk_console_lang": "fr"})
+    async with http.get("/console/tickets") as page:
+        assert "Par service\u00a0:" in await page.text()
 
 
 async def test_a_ticket_page_and_a_reply_with_a_file(desk: Any, http: ClientSession) -> None:
@@ -165,6 +170,11 @@ async def test_a_reply_can_set_the_ticket_s_status(desk: Any, http: ClientSessio
     assert status == 400 and body["error"]["code"] == "invalid_payload"
     status, body = await post("resolved", "Réglé.")
     assert body["ticket"]["status"] == "resolved"
+    async with http.get(path) as page:
+        text = await page.text()
+    # The service panel says each target was met: answered, then resolved.
+    assert '<span class="done">· answered</span>' in text
+    assert '<span class="done">· resolved</span>' in text
     status, body = await post("pending", "Encore ?")
     assert status == 409 and body["error"]["code"] == "invalid_transition"
     page = await desk.app[SERVICES].helpdesk.console.page(desk.ada, ticket.id)

@@ -147,6 +147,8 @@ async def base_context(request: web.Request) -> dict[str, Any]:
         "lang": lang,
         "langs": LANGS,
         "t": translator(lang),
+        # French puts a no-break space before a colon ("Statut : ouvert").
+        "colon": "\u00a0:" if lang == "fr" else ":",
         "path": request.path_qs,
         "operator": session.operator,
         "csrf": session.csrf,

@@ -125,6 +125,9 @@ async def test_the_rating_link_records_nothing_until_the_button(portal: Portal) 
         portal, f"{link}/rate", csrf=csrf, score="4", comment="Quick, thanks"
     )
     assert (status, location) == (303, f"{link}?rated=1")
+    _, page = await portal.page(link)
+    # The rating reads back with its comment, and the button offers to change it.
+    assert "Your rating: 4/5." in page and "Quick, thanks" in page and "Change my rating" in page
     # Changed within the week: still one rating, the latest.
     await _post(portal, f"{link}/rate", csrf=csrf, score="5")
     _, page = await portal.page(f"{link}?rated=1")

@@ -15,6 +15,8 @@ export const lang: Lang = page === "fr" || page === "nl" ? page : "en";
  * day before the month) for a European desk, French and Dutch as they are. */
 export const locale = lang === "en" ? "en-GB" : lang;
 const catalog: Record<Key, string> = { ...texts[lang], ...tickets[lang] };
+/** What follows a label: French puts a no-break space before the colon ("Statut : ouvert"). */
+export const colon = lang === "fr" ? "\u00a0:" : ":";
 
 /** The text `key`, with `{name}` placeholders filled from `values`. */
 export function t(key: Key, values: Record<string, string | number> = {}): string {

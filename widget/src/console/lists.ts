@@ -1,7 +1,7 @@
 // The inbox lists (queue, mine, all), refreshed from the server when a conversation changes.
 import { $, call, el, failed, localizeTimes, socket, timeOf } from "./common";
 import { setCounts } from "./header";
-import { departmentName, label, t } from "./i18n";
+import { colon, departmentName, label, t } from "./i18n";
 import { Counts, Summary } from "./protocol";
 
 // Markdown marks that make a one-line preview unreadable ("**Factures**: ...").
@@ -29,7 +29,7 @@ function summaryRow(c: Summary): HTMLLIElement {
   );
   if (c.last_message) {
     const who = label("author", c.last_message.author);
-    const last = el("span", { className: "last" }, el("b", { text: who + ": " }));
+    const last = el("span", { className: "last" }, el("b", { text: `${who}${colon} ` }));
     last.append(plainText(c.last_message.text));
     link.append(last);
   }

@@ -1,7 +1,7 @@
 // A ticket's thread as the operator sees it: messages (the ticket's own and a chat ticket's
 // conversation) and history rows, by time, drawn as the server's ticket.html draws them.
 import { el, timeOf } from "./common";
-import { departmentName, label, t } from "./i18n";
+import { colon, departmentName, label, t } from "./i18n";
 import { Attachment, ThreadItem, TicketHistory } from "./protocol";
 
 type Names = Map<string, string>;
@@ -20,12 +20,12 @@ export function historyText(e: TicketHistory, names: Names): string {
   const from = String(d.from ?? "");
   const to = String(d.to ?? "");
   switch (e.kind) {
-    case "status": return `${t("ev_status")}: ${label("ticket", from)} → ${label("ticket", to)}`;
-    case "priority": return `${t("ev_priority")}: ${label("priority", from)} → ${label("priority", to)}`;
-    case "type": return `${t("ev_type")}: ${label("type", from)} → ${label("type", to)}`;
-    case "assignee": return `${t("ev_assignee")}: ${who(names, d.from as string | null)} → ${who(names, d.to as string | null)}`;
-    case "department": return `${t("ev_department")}: ${departmentName(from)} → ${departmentName(to)}`;
-    case "subject": return `${t("ev_subject")}: ${from} → ${to}`;
+    case "status": return `${t("ev_status")}${colon} ${label("ticket", from)} → ${label("ticket", to)}`;
+    case "priority": return `${t("ev_priority")}${colon} ${label("priority", from)} → ${label("priority", to)}`;
+    case "type": return `${t("ev_type")}${colon} ${label("type", from)} → ${label("type", to)}`;
+    case "assignee": return `${t("ev_assignee")}${colon} ${who(names, d.from as string | null)} → ${who(names, d.to as string | null)}`;
+    case "department": return `${t("ev_department")}${colon} ${departmentName(from)} → ${departmentName(to)}`;
+    case "subject": return `${t("ev_subject")}${colon} ${from} → ${to}`;
     case "sla_warning":
     case "sla_breach":
       return t(e.kind === "sla_breach" ? "ev_sla_breach" : "ev_sla_warning", {

@@ -39,8 +39,9 @@ export function setupTicketPage(section: HTMLElement): void {
       at.setAttribute("datetime", due);
       at.setAttribute("data-promised", "");
       const paused = target === "resolution" && sla.paused && done;
+      const met = paused ? "sla_paused" : target === "resolution" ? "sla_resolved" : "answered";
       const after = done
-        ? el("span", { className: paused ? "done paused" : "done", text: `· ${t(paused ? "sla_paused" : "answered")}` })
+        ? el("span", { className: paused ? "done paused" : "done", text: `· ${t(met)}` })
         : el("span", { className: "countdown" });
       if (!done) {
         after.dataset.due = due;
