@@ -47,6 +47,16 @@ class DeskService:
         self.availability = availability or NobodyAvailable()
         self.clock = clock
         self._times: tuple[datetime, dict[str, Any]] | None = None
+        helpdesk = config.helpdesk
+        # The ones the desk offers, in its order, with its own words (the offline form).
+        self._priorities = [
+            {
+                "id": p,
+                "label": dict(helpdesk.priorities[p].label),
+                "definition": dict(helpdesk.priorities[p].definition),
+            }
+            for p in helpdesk.offered
+        ]
 
     async def status(self) -> dict[str, Any]:
         """Return the desk's status: online, away (open, nobody available) or closed."""
@@ -62,6 +72,7 @@ class DeskService:
             "status": status,
             **times,
             "departments": list(self.config.departments),
+            "priorities": self._priorities,
             # Promised times are shown in the desk's zone, as its system lines write them.
             "timezone": self.config.hours.timezone.key,
         }

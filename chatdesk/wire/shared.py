@@ -15,6 +15,7 @@ __all__ = [
     "DeskOut",
     "MessageOut",
     "OperatorRef",
+    "PriorityOut",
     "QueuePlace",
     "StateOut",
     "Suggestion",
@@ -138,6 +139,15 @@ class StateOut(Out):
     rating_requested: bool
 
 
+class PriorityOut(Out):
+    """A priority a visitor may choose, with the desk's words for it per language (a
+    language the desk gives no words in takes the widget's own)."""
+
+    id: Literal["urgent", "high", "normal", "low"]
+    label: dict[str, str]
+    definition: dict[str, str]
+
+
 class DeskOut(Out):
     """The desk as visitors see it (docs/protocol.md, ``desk``)."""
 
@@ -149,6 +159,7 @@ class DeskOut(Out):
     departments: list[str]
     reply_expected_by: Ts | UnsetType = UNSET
     timezone: str | UnsetType | None = UNSET
+    priorities: list[PriorityOut] | UnsetType = UNSET
 
 
 class BotWelcome(Out):

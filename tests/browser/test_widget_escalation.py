@@ -16,6 +16,7 @@ from playwright.async_api import expect
 from chatdesk.web.appkeys import SERVICES
 
 from .conftest import (
+    ALWAYS_OPEN,
     Desk,
     NewContext,
     StartDesk,
@@ -120,6 +121,37 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     )
     assert ticket is not None
     assert (ticket.requester_email, ticket.priority) == ("lea@example.be", "high")
+
+
+async def test_the_offline_form_offers_the_desks_priorities_in_its_words(
+    start_desk: StartDesk, context: Any
+) -> None:
+    # The hosting preset's shape: two priorities, the desk's own words for one of them.
+    desk = await start_desk(
+        '[helpdesk]\npriorities = ["normal", "high"]\n[priorities.normal]\n'
+        'label = { fr = "Standard" }\ndefinition = { fr = "Une question, une panne partielle" }\n'
+        + ALWAYS_OPEN
+    )
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/fr")
+    w = widget(page)
+    await open_widget(page)
+    await w.locator("header").get_by_role("button", name="Parler à une personne").click()
+    await w.locator(".strip").get_by_role("button", name="Laisser mes coordonnées").click()
+    form = w.locator("form.contact")
+    priority = form.get_by_label("Priorité")
+    await expect(priority.locator("option")).to_have_text(["Standard", "Haute"])
+    await expect(priority).to_have_value("normal")
+    await expect(priority).to_have_accessible_description("Une question, une panne partielle")
+    await priority.select_option("high")  # no words of the desk's: the widget's own
+    await expect(priority).to_have_accessible_description("Une partie importante est touchée.")
+    await form.get_by_label("E-mail").fill("lea@example.be")
+    await form.get_by_role("button", name="Envoyer mes coordonnées").click()
+    await expect(w.locator(".strip")).to_contain_text("lea@example.be")
+    ticket = await desk.app[SERVICES]._store.tickets.current_ticket(
+        await conversation_of(desk, page)
+    )
+    assert ticket is not None and ticket.priority == "high"
 
 
 async def test_live_chat_with_an_operator_then_rating(start_desk: StartDesk, context: Any) -> None:

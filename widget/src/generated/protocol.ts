@@ -318,10 +318,27 @@ export interface DeskOut {
   name: string;
   next_open: string | null;
   open_now: boolean;
+  priorities?: PriorityOut[];
   reply_expected_by?: string;
   reply_within_seconds: number;
   status: "away" | "closed" | "online";
   timezone?: string | null;
+}
+/**
+ * A priority a visitor may choose, with the desk's words for it per language (a
+ * language the desk gives no words in takes the widget's own).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "PriorityOut".
+ */
+export interface PriorityOut {
+  definition: {
+    [k: string]: string;
+  };
+  id: "high" | "low" | "normal" | "urgent";
+  label: {
+    [k: string]: string;
+  };
 }
 /**
  * An event without fields (``forgotten``) or an ack of ``{}``.

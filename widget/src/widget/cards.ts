@@ -5,7 +5,7 @@
 import { h, icon } from "./dom";
 import { I18n } from "./i18n";
 import { Submit } from "./intents";
-import { ContactDetails, ConversationState, Priority, RatingValue } from "./protocol";
+import { ContactDetails, ConversationState, Priority, PriorityOut, RatingValue } from "./protocol";
 
 /** What the card says about the conversation's state (null: nothing to say). */
 export function stateLines(state: ConversationState, i18n: I18n): string[] | null {
@@ -62,10 +62,22 @@ function field(
   );
 }
 
+/** The priorities the form offers: the desk's (its order, its words where it has them in
+ * the widget's language), else the four with the widget's own words. */
+function priorityChoices(i18n: I18n, offered: readonly PriorityOut[] | undefined) {
+  const desk = offered && offered.length ? offered : PRIORITIES.map((id) => ({ id }));
+  return desk.map((p: { id: Priority } & Partial<PriorityOut>) => ({
+    id: p.id,
+    label: p.label?.[i18n.lang] || i18n.t(`priority_${p.id}`),
+    hint: p.definition?.[i18n.lang] || i18n.t(`priority_${p.id}_hint`),
+  }));
+}
+
 export function contactForm(
   i18n: I18n,
   subject: string,
   submit: Submit<ContactDetails>,
+  offered?: readonly PriorityOut[],
 ): HTMLElement {
   const opt = i18n.t("optional");
   const name = h("input", { name: "name", type: "text", maxlength: 100, autocomplete: "name" });
@@ -75,16 +87,16 @@ export function contactForm(
   const description = h("textarea", { name: "description", rows: 4, maxlength: 4000 });
   // Short labels in the select (long ones were cut off), the definition of the one chosen
   // below it.
+  const choices = priorityChoices(i18n, offered);
+  const fallback = choices.some((c) => c.id === "normal") ? "normal" : choices[0].id;
   const priority = h(
     "select",
     { name: "priority" },
-    ...PRIORITIES.map((p) =>
-      h("option", { value: p, selected: p === "normal" }, i18n.t(`priority_${p}`)),
-    ),
+    ...choices.map((c) => h("option", { value: c.id, selected: c.id === fallback }, c.label)),
   );
   const hint = h("p", { class: "hint", id: uid("priority-hint"), "aria-live": "polite" });
   const explain = (): void => {
-    hint.textContent = i18n.t(`priority_${priority.value as Priority}_hint`);
+    hint.textContent = choices.find((c) => c.id === priority.value)?.hint ?? "";
   };
   explain();
   priority.setAttribute("aria-describedby", hint.id);
@@ -102,7 +114,8 @@ export function contactForm(
     ),
     field(i18n.t("subject"), subj, opt),
     field(i18n.t("description"), description, opt),
-    field(i18n.t("priority"), priority, null, hint),
+    // One priority offered: nothing to choose.
+    choices.length > 1 ? field(i18n.t("priority"), priority, null, hint) : null,
     error,
     button,
   );

@@ -18,6 +18,7 @@ export type ServerMessage = Wire.MessageOut;
 export type Ticket = Wire.TicketOut;
 export type ConversationState = Wire.StateOut;
 export type Desk = Wire.DeskOut;
+export type PriorityOut = Wire.PriorityOut;
 export type BotIntro = Wire.BotWelcome;
 export type Session = Wire.SessionOut;
 /** The connection's `auth` (docs/protocol.md, "Connecting"). */
