@@ -78,9 +78,12 @@ class Composer:
         message["Date"] = format_datetime(mail.created_at)
         message["Message-ID"] = message_id(mail.id, self.domain)
         if mail.ticket_id:
+            # Every mail of a ticket refers to the ticket; it answers the requester's
+            # latest mail, when they wrote one, so their mail program threads the two.
             reference = ticket_reference(mail.ticket_id, self.domain)
-            message["In-Reply-To"] = reference
-            message["References"] = reference
+            theirs = await self.store.mail.latest_inbound(mail.ticket_id)
+            message["In-Reply-To"] = theirs or reference
+            message["References"] = f"{reference} {theirs}" if theirs else reference
         if mail.kind not in _HUMAN:
             message["Auto-Submitted"] = (
                 "auto-replied" if mail.kind in _REPLIES else "auto-generated"

@@ -83,6 +83,11 @@ class MailStore(Protocol):
         an outbox mail's id), if any."""
         ...
 
+    async def latest_inbound(self, ticket_id: str) -> str | None:
+        """Return the ``Message-ID`` of the latest mail received on the ticket (None: none,
+        or none that had one): the desk's answers name it in ``In-Reply-To``."""
+        ...
+
     async def set_bouncing(self, email: str, reason: str, now: datetime) -> bool:
         """Flag an address as bouncing; True if it was not flagged yet."""
         ...

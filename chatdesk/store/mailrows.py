@@ -8,13 +8,26 @@ from typing import Any
 from ..models import format_ts, parse_ts
 from ..models.mail import FeedItem, MailState, OutboxMail
 
-__all__ = ["FEED_COLUMNS", "OUTBOX_COLUMNS", "feed_row", "outbox_row", "outbox_values"]
+__all__ = [
+    "FEED_COLUMNS",
+    "LATEST_INBOUND",
+    "OUTBOX_COLUMNS",
+    "feed_row",
+    "outbox_row",
+    "outbox_values",
+]
 
 OUTBOX_COLUMNS = (
     "id, kind, recipient, lang, ticket_id, data, dedupe_key, state, attempts,"
     " next_attempt_at, last_error, created_at, sent_at"
 )
 FEED_COLUMNS = "id, source, ref_id, ticket_id, kind, data, created_at"
+#: A ticket's latest received Message-ID (``?``: the ticket; PostgreSQL writes ``$1``). A
+#: message that came without one was remembered by a hash of its bytes: not an id to name.
+LATEST_INBOUND = (
+    "SELECT message_id FROM mail_inbound WHERE ticket_id = ?"
+    " AND message_id NOT LIKE '%@no-message-id>' ORDER BY received_at DESC LIMIT 1"
+)
 
 
 def outbox_row(row: Any) -> OutboxMail:

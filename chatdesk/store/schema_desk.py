@@ -379,4 +379,9 @@ DESK_VERSIONS: list[list[Step]] = [
         "DROP INDEX conversations_by_update",
         "CREATE INDEX conversations_by_minute ON conversations(active_minute)",
     ],
+    [
+        # The desk's answers name the requester's latest mail in `In-Reply-To`, so that
+        # their mail program threads them: that mail is found by its ticket.
+        "CREATE INDEX mail_inbound_by_ticket ON mail_inbound(ticket_id, received_at)",
+    ],
 ]

@@ -185,6 +185,11 @@ async def test_inbound_messages_are_remembered_with_their_ticket(store: Store) -
     assert await store.mail.inbound_ticket(["<x@y>", "<a@client>"]) == "t1"
     assert await store.mail.inbound_ticket([sent.id]) == "t9"
     assert await store.mail.inbound_ticket(["<b@client>", "<x@y>"]) is None
+    # The latest mail received on a ticket, for In-Reply-To; a hash key is no Message-ID.
+    assert await store.mail.add_inbound("<c@client>", "t1", later(minutes=5))
+    assert await store.mail.add_inbound("<sha256.ab@no-message-id>", "t1", later(minutes=9))
+    assert await store.mail.latest_inbound("t1") == "<c@client>"
+    assert await store.mail.latest_inbound("t9") is None
 
 
 async def test_bouncing_addresses(store: Store) -> None:

@@ -67,9 +67,13 @@ async def test_a_new_mail_files_an_email_ticket_and_is_confirmed(
 async def test_replies_thread_by_number_and_by_headers_and_reopen(
     desk: Services, receiver: Receiver, sink: Sink
 ) -> None:
-    await receiver.send(mail_from("zoe@example.be", "Facture incorrecte", "Ma facture est fausse."))
+    asked = mail_from("zoe@example.be", "Facture incorrecte", "Ma facture est fausse.")
+    await receiver.send(asked)
     first = await ticket(desk, 1)
     (received,) = await deliver(desk, sink)
+    # The notice answers Zoé's mail (her program threads it under it) and names the ticket.
+    assert received["In-Reply-To"] == asked["Message-ID"]
+    assert received["References"] == f"<ticket.{first.id}@desk.test> {asked['Message-ID']}"
     ada = await operator(desk, "Ada")
     await desk.helpdesk.tickets.change(ada, first.id, Edit(status="resolved"))
 

@@ -16,7 +16,14 @@ from ...models.mail import (
     OrgAddress,
     OutboxMail,
 )
-from ..mailrows import FEED_COLUMNS, OUTBOX_COLUMNS, feed_row, outbox_row, outbox_values
+from ..mailrows import (
+    FEED_COLUMNS,
+    LATEST_INBOUND,
+    OUTBOX_COLUMNS,
+    feed_row,
+    outbox_row,
+    outbox_values,
+)
 from .database import Connection, Database, rowcount
 
 __all__ = ["PostgresMail"]
@@ -162,6 +169,10 @@ class PostgresMail:
         if not message_ids:
             return None
         found = await self._db.fetchval(_THREAD, list(message_ids))
+        return None if found is None else str(found)
+
+    async def latest_inbound(self, ticket_id: str) -> str | None:
+        found = await self._db.fetchval(LATEST_INBOUND.replace("?", "$1"), ticket_id)
         return None if found is None else str(found)
 
     async def set_bouncing(self, email: str, reason: str, now: datetime) -> bool:

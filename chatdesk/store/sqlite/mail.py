@@ -17,7 +17,14 @@ from ...models.mail import (
     OrgAddress,
     OutboxMail,
 )
-from ..mailrows import FEED_COLUMNS, OUTBOX_COLUMNS, feed_row, outbox_row, outbox_values
+from ..mailrows import (
+    FEED_COLUMNS,
+    LATEST_INBOUND,
+    OUTBOX_COLUMNS,
+    feed_row,
+    outbox_row,
+    outbox_values,
+)
 from .worker import SqliteWorker
 
 __all__ = ["SqliteMail"]
@@ -165,6 +172,12 @@ class SqliteMail:
             return None
 
         return await self._worker.run(job)
+
+    async def latest_inbound(self, ticket_id: str) -> str | None:
+        row = await self._worker.run(
+            lambda conn: conn.execute(LATEST_INBOUND, (ticket_id,)).fetchone()
+        )
+        return None if row is None else str(row[0])
 
     async def set_bouncing(self, email: str, reason: str, now: datetime) -> bool:
         added = await self._worker.run(
