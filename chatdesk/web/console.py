@@ -21,6 +21,7 @@ from .auth import SESSION, check_csrf, current_session, login_required, safe_nex
 from .consolelang import LANG_COOKIE, LANGS, console_lang, translator
 from .forms import read_form
 from .middleware import Handler, with_headers
+from .supportbase import file_size
 from .widget import DIST_DIR, Bundle
 
 __all__ = ["base_context", "plain_text", "setup"]
@@ -149,6 +150,7 @@ async def base_context(request: web.Request) -> dict[str, Any]:
         "t": translator(lang),
         # French puts a no-break space before a colon ("Statut : ouvert").
         "colon": "\u00a0:" if lang == "fr" else ":",
+        "size": file_size,
         "path": request.path_qs,
         "operator": session.operator,
         "csrf": session.csrf,

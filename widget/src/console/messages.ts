@@ -2,8 +2,9 @@
 // HTML cleaned with DOMPurify, operators' and system URLs as links, files a visitor sent as
 // download links), and for a "Did you mean" the options the visitor saw.
 import { linkify, safeHtml } from "../common/html";
+import { fileSize } from "../common/size";
 import { el, timeOf } from "./common";
-import { label, t } from "./i18n";
+import { label, locale, t } from "./i18n";
 import { Message } from "./protocol";
 
 export function messageItem(m: Message): HTMLLIElement {
@@ -21,7 +22,7 @@ export function messageItem(m: Message): HTMLLIElement {
       const link = el("a", { className: "file", text: file.name });
       link.href = file.url;
       link.setAttribute("download", file.name);
-      text.append(link, el("span", { className: "hint", text: ` ${Math.max(1, Math.round(file.size / 1024))} kB` }));
+      text.append(link, el("span", { className: "hint", text: ` ${fileSize(file.size, locale)}` }));
     }
   } else if (m.author === "visitor") {
     text = el("p", { className: "text", text: m.text });

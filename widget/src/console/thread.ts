@@ -1,7 +1,8 @@
 // A ticket's thread as the operator sees it: messages (the ticket's own and a chat ticket's
 // conversation) and history rows, by time, drawn as the server's ticket.html draws them.
+import { fileSize } from "../common/size";
 import { el, timeOf } from "./common";
-import { colon, departmentName, label, t } from "./i18n";
+import { colon, departmentName, label, locale, t } from "./i18n";
 import { Attachment, ThreadItem, TicketHistory } from "./protocol";
 
 type Names = Map<string, string>;
@@ -44,7 +45,7 @@ export function historyText(e: TicketHistory, names: Names): string {
 }
 
 function fileLink(f: Attachment): HTMLAnchorElement {
-  const link = el("a", { className: "file", text: `${f.filename} (${(f.size / 1024).toFixed(1)} kB)` });
+  const link = el("a", { className: "file", text: `${f.filename} (${fileSize(f.size, locale)})` });
   link.href = `/console/files/${f.id}`;
   return link;
 }

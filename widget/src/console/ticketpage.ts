@@ -2,9 +2,10 @@
 // the status offering only the moves its state allows), merge it, and redraw the thread,
 // the service level and the panels whenever the ticket changes (`ticket`, then
 // `ticket_watch`), whoever changed it.
+import { fileSize } from "../common/size";
 import { $, call, el, failed, localizeTimes, socket, toast, uuid } from "./common";
 import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
-import { label, t, Key } from "./i18n";
+import { label, locale, t, Key } from "./i18n";
 import { Canned, TicketPage, TicketSummary } from "./protocol";
 import { timeline } from "./thread";
 
@@ -123,7 +124,7 @@ export function setupTicketPage(section: HTMLElement): void {
       const items = page.attachments.map((f) => {
         const link = el("a", { text: f.filename });
         link.href = `/console/files/${f.id}`;
-        return el("li", {}, link, " ", el("span", { className: "hint", text: `${f.content_type}, ${(f.size / 1024).toFixed(1)} kB` }));
+        return el("li", {}, link, " ", el("span", { className: "hint", text: `${f.content_type}, ${fileSize(f.size, locale)}` }));
       });
       files.replaceChildren(...(items.length ? items : [el("li", { className: "hint", text: t("no_files") })]));
     }

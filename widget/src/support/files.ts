@@ -3,13 +3,9 @@
 // checks them again, and the types from the bytes). The native <input type=file> keeps the
 // files (through a DataTransfer), so the form posts them as usual.
 
+import { fileSize } from "../common/size";
 import { fill, SupportTexts } from "./texts";
 
-function sizeText(bytes: number): string {
-  return bytes < 1024 * 1024
-    ? `${Math.max(1, Math.round(bytes / 1024))} kB`
-    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function enhanceFiles(form: HTMLFormElement, texts: SupportTexts): void {
   const box = form.querySelector<HTMLElement>("#files");
@@ -42,7 +38,7 @@ export function enhanceFiles(form: HTMLFormElement, texts: SupportTexts): void {
       ...files.map((file, index) => {
         const item = document.createElement("li");
         const name = document.createElement("span");
-        name.textContent = `${file.name} (${sizeText(file.size)})`;
+        name.textContent = `${file.name} (${fileSize(file.size)})`;
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "link";

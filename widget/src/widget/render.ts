@@ -4,6 +4,7 @@
 // (cleaned again with DOMPurify).
 
 import { linkify, safeHtml } from "../common/html";
+import { fileSize } from "../common/size";
 import { h, icon } from "./dom";
 import { I18n } from "./i18n";
 import { ChatFile, Choice, operatorName } from "./protocol";
@@ -141,13 +142,6 @@ function fileLink(file: ChatFile, ctx: MessageContext): HTMLElement | null {
   );
 }
 
-/** A size in kB or MB, in the visitor's way of writing numbers. */
-function fileSize(bytes: number, lang: string): string {
-  const mb = bytes >= 1024 * 1024;
-  const value = mb ? bytes / (1024 * 1024) : Math.max(1, Math.round(bytes / 1024));
-  const digits = new Intl.NumberFormat(lang, { maximumFractionDigits: mb ? 1 : 0 }).format(value);
-  return `${digits} ${mb ? "MB" : "kB"}`;
-}
 
 /** Buttons sending `choose`: "Did you mean…" suggestions, follow-ups, starters. */
 export function choices(list: Choice[], label: string, ctx: MessageContext): HTMLElement {

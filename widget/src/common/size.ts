@@ -1,0 +1,10 @@
+// A file's size as people read it, the same in the widget, the portal and the console:
+// "820 kB", "2.4 MB" (a small file reads "1 kB", never "0.0 kB").
+
+/** ``bytes`` in kB (whole) or MB (one decimal), written the way ``locale`` writes numbers. */
+export function fileSize(bytes: number, locale?: string): string {
+  const mb = bytes >= 1024 * 1024;
+  const value = mb ? bytes / (1024 * 1024) : Math.max(1, Math.round(bytes / 1024));
+  const digits = new Intl.NumberFormat(locale, { maximumFractionDigits: mb ? 1 : 0 }).format(value);
+  return `${digits} ${mb ? "MB" : "kB"}`;
+}
