@@ -171,6 +171,14 @@ class HelpdeskConfig:
         """Return the priority of a ticket filed without one: normal, if offered."""
         return "normal" if "normal" in self.offered else self.offered[0]
 
+    def priority_name(self, priority: str, lang: str) -> str | None:
+        """Return the desk's own name for ``priority`` in ``lang`` when it renamed it
+        (``[priorities.<id>] label`` other than the standard one), else None."""
+        config = self.priorities.get(priority)
+        name = config.label.get(lang) if config is not None else None
+        standard = _DEFAULT_LABELS.get(priority, {}).get(lang)
+        return name if name and name != standard else None
+
     def check_priority(self, name: str) -> str:
         """Return ``name`` if the desk offers that priority.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
@@ -294,3 +295,37 @@ async def test_a_priority_no_longer_offered_stays_on_its_ticket_s_page(
     assert re.findall(r'<option value="(\w+)"', select) == ["normal", "high", "urgent"]
     assert 'value="urgent" selected' in select
     assert 'name="priority" value="urgent"' not in listing  # the filters offer the desk's
+
+
+async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
+    start_server: Any, tmp_path: Any
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text(
+        '[helpdesk]\npriorities = ["normal", "high"]\n[priorities.normal]\n'
+        'label = { fr = "Régulière", en = "Regular" }\n',
+        encoding="utf-8",
+    )
+    server = await start_server(config_file=config)
+    services = server.app[SERVICES]
+    await services.operators.add(
+        "ada@desk.test", name="Ada", role="admin", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    ticket = await file(server, "Site lent")
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        login = await csrf_of(http, "/console/login")
+        data = {"csrf": login, "email": "ada@desk.test", "password": PASSWORD}
+        async with http.post("/console/login", data=data) as response:
+            assert response.status == 200
+        http.cookie_jar.update_cookies({"chatdesk_console_lang": "fr"})
+        async with http.get(f"/console/t/{ticket.id}") as page:
+            text = await page.text()
+    # The requester chose "Régulière": the operator reads the same word, not "normale";
+    # a priority the desk did not rename keeps the console's word.
+    assert '<option value="normal" selected>Régulière</option>' in text
+    assert '<option value="high" >haute</option>' in text
+    names = re.search(r'<script type="application/json" id="priority-names">(.*?)</script>', text)
+    assert names and json.loads(names[1]) == {"normal": "Régulière"}  # for console.js

@@ -11,6 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..config import LANGUAGES
+from ..deskconfig import DeskConfig
 from ..errors import ChatdeskError, InvalidPayload
 from ..models import CannedResponse, InboxView, Operator
 from ..services import Services
@@ -24,7 +25,7 @@ from .middleware import Handler, with_headers
 from .supportbase import file_size
 from .widget import DIST_DIR, Bundle
 
-__all__ = ["base_context", "plain_text", "setup"]
+__all__ = ["base_context", "desk_words", "plain_text", "setup"]
 
 _STATIC = Path(__file__).parent / "static"
 _HEADERS = {
@@ -139,15 +140,27 @@ async def asset(request: web.Request) -> web.StreamResponse:
     return await bundle.handle(request)
 
 
+def desk_words(config: DeskConfig, lang: str) -> dict[str, str]:
+    """Return the console texts the desk words its own way, in ``lang``: the priorities it
+    renamed (``priority_normal``: "Régulière"), so operators read them as requesters do."""
+    helpdesk = config.helpdesk
+    return {
+        f"priority_{p}": name
+        for p in helpdesk.priorities
+        if (name := helpdesk.priority_name(p, lang))
+    }
+
+
 async def base_context(request: web.Request) -> dict[str, Any]:
     """Return what every console page shows: the bar, the language, the operator."""
     session = request[SESSION]
     services = request.app[SERVICES]
     lang = console_lang(request)
+    words = desk_words(services.config, lang)
     return {
         "lang": lang,
         "langs": LANGS,
-        "t": translator(lang),
+        "t": translator(lang, words),
         # French puts a no-break space before a colon ("Statut : ouvert").
         "colon": "\u00a0:" if lang == "fr" else ":",
         "size": file_size,
@@ -163,6 +176,8 @@ async def base_context(request: web.Request) -> dict[str, Any]:
         "department_names": {
             d: services.config.department_name(d, lang) for d in services.config.departments
         },
+        # And the priorities it renamed, for console.js.
+        "priority_names": {k.removeprefix("priority_"): v for k, v in words.items()},
     }
 
 

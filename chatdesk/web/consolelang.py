@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -46,9 +46,10 @@ def console_lang(request: web.Request) -> str:
     return "en"
 
 
-def translator(lang: str) -> Translate:
-    """Return ``t(key, **values)`` for the templates, in ``lang``."""
-    texts = CONSOLE_TEXTS.get(lang, CONSOLE_TEXTS["en"])
+def translator(lang: str, desk_words: Mapping[str, str] | None = None) -> Translate:
+    """Return ``t(key, **values)`` for the templates, in ``lang``; ``desk_words`` replace
+    the catalog's texts the desk words its own way (``priority_normal``: "Régulière")."""
+    texts = {**CONSOLE_TEXTS.get(lang, CONSOLE_TEXTS["en"]), **(desk_words or {})}
 
     def t(key: str, **values: Any) -> str:
         text = texts.get(key)

@@ -18,7 +18,7 @@ from ..helpdeskconfig import Target
 from ..models import Grouping, Outcome
 from .appkeys import SERVICES
 from .auth import login_required
-from .console import base_context
+from .console import base_context, desk_words
 from .consolelang import Translate, console_lang, translator
 
 __all__ = ["csv_cell", "duration", "setup", "target_text"]
@@ -208,8 +208,8 @@ async def reports_csv(request: web.Request) -> web.StreamResponse:
     if report is None:
         raise web.HTTPBadRequest(text=error)
     lang = console_lang(request)
-    t = translator(lang)
     config = request.app[SERVICES].config
+    t = translator(lang, desk_words(config, lang))
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     rows = (

@@ -25,27 +25,40 @@ export function t(key: Key, values: Record<string, string | number> = {}): strin
   );
 }
 
-/** A text chosen by a value from the wire (`mode_live`, `priority_high`…), else the value. */
+/** A text chosen by a value from the wire (`mode_live`, `priority_high`…), else the value.
+ * A priority the desk renamed reads as the desk names it (the server puts the names in the
+ * page). */
 export function label(
   prefix: "mode" | "priority" | "author" | "status" | "ticket" | "type" | "channel" | "target",
   value: string,
 ): string {
+  if (prefix === "priority") {
+    const renamed = pageNames("priority-names")[value];
+    if (renamed) return renamed;
+  }
   const key = `${prefix}_${value}`;
   return key in catalog ? catalog[key as Key] : value;
 }
 
-let departments: Record<string, string> | undefined;
+const blobs = new Map<string, Record<string, string>>();
+
+/** The names the server put in the page as JSON (`<script id=…>`), read once. */
+function pageNames(id: string): Record<string, string> {
+  let names = blobs.get(id);
+  if (names === undefined) {
+    const blob = document.getElementById(id)?.textContent;
+    try {
+      names = blob ? (JSON.parse(blob) as Record<string, string>) : {};
+    } catch {
+      names = {};
+    }
+    blobs.set(id, names);
+  }
+  return names;
+}
 
 /** What the operator reads for a department: the desk's name for it in the page's language
  * (the server puts them in the page), else its id. */
 export function departmentName(slug: string): string {
-  if (departments === undefined) {
-    const blob = document.getElementById("department-names")?.textContent;
-    try {
-      departments = blob ? (JSON.parse(blob) as Record<string, string>) : {};
-    } catch {
-      departments = {};
-    }
-  }
-  return departments[slug] ?? slug;
+  return pageNames("department-names")[slug] ?? slug;
 }
