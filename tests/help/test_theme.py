@@ -83,3 +83,19 @@ async def test_a_desk_without_knowledge_shows_its_colour_and_no_articles(
             assert await response.json() == {"articles": []}
         async with http.get("/help/sitemap.xml") as response:
             assert "/help/nl/" not in await response.text()
+
+
+async def test_a_desk_named_like_the_page_is_not_named_twice(
+    start_server: Any, tmp_path: Path
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[desk]\nname = "Centre d\'aide"\n', encoding="utf-8")
+    server = await start_server(config_file=config)
+    async with ClientSession(str(server.make_url(""))) as http:
+        async with http.get("/help/fr") as response:
+            page = await response.text()
+        async with http.get("/support/new?lang=fr") as response:
+            form = await response.text()
+    # "Centre d'aide Centre d'aide" read as a stutter; another desk keeps the suffix.
+    assert '<a class="brand" href="/help/fr">Centre d&#39;aide</a>' in page
+    assert '<a class="brand" href="/support/new">Centre d&#39;aide <span>Support</span></a>' in form
