@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import db, init, kb, notices, operators, orgs, requesters, schema, serve
+from .commands import check, db, init, kb, notices, operators, orgs, requesters, schema, serve
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .logs import configure_logging
@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
         "and test the bot's knowledge (kb), manage operators, organisations, service "
         "notices and API tokens, export a requester's data, migrate, copy or back up the "
-        "database (db).",
+        "database (db), check a deployment before it goes live (check).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
@@ -34,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     requesters.add_parser(commands)
     schema.add_parser(commands)
     db.add_parser(commands)
+    check.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

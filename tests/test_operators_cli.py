@@ -133,7 +133,7 @@ def test_demo_only_on_an_empty_desk(
 def test_help_reads_as_plain_text(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for command in ([], ["serve"], ["kb"], ["operators"]):
+    for command in ([], ["serve"], ["kb"], ["operators"], ["check"]):
         with pytest.raises(SystemExit):
             run(capsys, monkeypatch, *command, "--help")
         out = capsys.readouterr().out

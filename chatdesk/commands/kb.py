@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
@@ -117,7 +118,7 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     try:
         knowledge = load_knowledge(_directory(args, settings))
     except KnowledgeError as exc:
-        out.print(f"[red]{exc.message}[/]")
+        out.print(f"[red]{escape(exc.message)}[/]")
         return 1
     embedder = Embedder(cache_path=data_dir / EMBEDDINGS_FILE)
     bot = Bot.build(knowledge, embedder=embedder, semantic=False)
@@ -162,11 +163,13 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         knowledge = load_knowledge(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
-            out.print(f"[red]{problem}[/]" if not problem.warning else f"[yellow]{problem}[/]")
+            # Problems quote the files ("[link](/x)", "[desk]"): text, not markup.
+            text = escape(str(problem))
+            out.print(f"[red]{text}[/]" if not problem.warning else f"[yellow]{text}[/]")
         out.print(f"[red]{len([p for p in exc.problems if not p.warning])} error(s)[/]")
         return 1
     for problem in knowledge.warnings:
-        out.print(f"[yellow]{problem}[/]")
+        out.print(f"[yellow]{escape(str(problem))}[/]")
     questions = sum(len(b.questions) for e in knowledge.entries.values() for b in e.langs.values())
     out.print(
         f"[green]ok[/]: {len(knowledge.entries)} entries, {questions} questions in "
@@ -180,7 +183,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         bot = _build(load_knowledge(_directory(args, settings)), args, settings)
     except KnowledgeError as exc:
-        out.print(f"[red]{exc.message}[/]")
+        out.print(f"[red]{escape(exc.message)}[/]")
         return 1
     lang = bot.language(args.text, args.lang or bot.knowledge.languages[0])
     table = Table("entry", "title", "confidence", "score", "similarity", "meaning")

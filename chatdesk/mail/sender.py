@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosmtplib
 
@@ -44,20 +44,8 @@ class SmtpSender:
         self.timeout = timeout
 
     async def send(self, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
-        t = self.target
         try:
-            await aiosmtplib.send(
-                message,
-                sender=sender,
-                recipients=recipients,
-                hostname=t.host,
-                port=t.port,
-                username=t.username or None,
-                password=t.password or None,
-                use_tls=t.tls,
-                start_tls=True if t.starttls else False if not t.tls else None,
-                timeout=self.timeout,
-            )
+            await aiosmtplib.send(message, sender=sender, recipients=recipients, **self._options())
         except aiosmtplib.SMTPRecipientsRefused as exc:
             said = "; ".join(f"{r.code} {r.message} ({r.recipient})" for r in exc.recipients)
             permanent = all(r.code >= 500 for r in exc.recipients)
@@ -69,3 +57,27 @@ class SmtpSender:
             raise DeliveryError(f"{exc.code} {exc.message}", permanent=exc.code >= 500) from None
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+
+    async def probe(self) -> None:
+        """Connect, secure and log in as a delivery would, then leave without sending
+        (``chatdesk check``). :raises DeliveryError: saying what the server answered."""
+        client = aiosmtplib.SMTP(**self._options())
+        try:
+            await client.connect()
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+        finally:
+            client.close()
+
+    def _options(self) -> dict[str, Any]:
+        t = self.target
+        return {
+            "hostname": t.host,
+            "port": t.port,
+            "username": t.username or None,
+            "password": t.password or None,
+            "use_tls": t.tls,
+            "start_tls": True if t.starttls else False if not t.tls else None,
+            "timeout": self.timeout,
+        }

@@ -1,0 +1,95 @@
+"""``chatdesk check``: a deployment's settings, knowledge, database, Redis and mail servers
+checked against real servers (an SMTP sink, dovecot), before the desk goes live."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+
+from chatdesk.cli import main
+
+from ..ports import free_port
+from .conftest import Sink
+from .imap import Dovecot
+
+KNOWLEDGE = Path(__file__).parents[1] / "fixtures" / "knowledge"
+#: A line of the report: its level, its topic (one or two words), what was seen.
+LINE = re.compile(r"^(ok|warn|FAIL)\s+(\S+(?: \S+)?)\s{2,}(.*)$")
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A desk directory: its own data and config, no mail, no Redis."""
+    for name in ("SMTP_URL", "MAIL_FROM", "PUBLIC_URL", "IMAP_URL", "MAIL_IN_LISTEN",
+                 "REDIS_URL", "DATABASE_URL", "SECRET_KEY"):  # fmt: skip
+        monkeypatch.delenv(f"CHATDESK_{name}", raising=False)
+    monkeypatch.setenv("CHATDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHATDESK_CONFIG_FILE", str(tmp_path / "chatdesk.toml"))
+    monkeypatch.setenv("CHATDESK_KNOWLEDGE_DIR", str(KNOWLEDGE))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chatdesk.toml").write_text('[desk]\nname = "Ardenne Cloud"\n', encoding="utf-8")
+    return tmp_path
+
+
+async def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, str]]:
+    """Run the command beside the test's servers (it runs its own event loop); return its
+    status and each topic's line."""
+    status = await asyncio.to_thread(main, ["check", *args])
+    found = (LINE.match(line) for line in capsys.readouterr().out.splitlines())
+    return status, {m[2]: f"{m[1]} {m[3]}" for m in found if m}
+
+
+async def test_a_desk_ready_to_go_live(
+    desk: Path, sink: Sink, dovecot: Dovecot, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("CHATDESK_SMTP_URL", sink.url)
+    monkeypatch.setenv("CHATDESK_MAIL_FROM", "Ardenne Support <support@desk.test>")
+    monkeypatch.setenv("CHATDESK_PUBLIC_URL", "https://desk.test")
+    monkeypatch.setenv("CHATDESK_IMAP_URL", dovecot.url())
+    status, lines = await check(capsys, "--send-test", "admin@desk.test")
+    assert status == 0, lines
+    assert lines["desk"].startswith("ok") and "'Ardenne Cloud'" in lines["desk"]
+    assert lines["knowledge"].startswith("ok") and "entries" in lines["knowledge"]
+    assert lines["database"].startswith("ok") and "sqlite answers" in lines["database"]
+    assert lines["mail out"] == "ok logged in, nothing sent"
+    assert lines["test mail"] == "ok handed over for admin@desk.test"
+    assert lines["mail in"] == "ok IMAP: logged in, folder selected"
+    # Nobody can log in yet: said, with the command that fixes it.
+    assert lines["operators"].startswith("warn") and "operators add" in lines["operators"]
+    (test,) = sink.take()
+    assert test["To"] == "admin@desk.test" and test["Auto-Submitted"] == "auto-generated"
+    assert sink.envelopes == [("support@desk.test", ["admin@desk.test"])]
+
+
+async def test_problems_are_named_and_fail_the_check(
+    desk: Path, dovecot: Dovecot, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    (desk / "chatdesk.toml").write_text("[desk]\ncolour = 'red'\n", encoding="utf-8")
+    nobody = free_port()  # nothing listens there
+    monkeypatch.setenv("CHATDESK_SMTP_URL", f"smtp://127.0.0.1:{nobody}")
+    monkeypatch.setenv("CHATDESK_MAIL_FROM", "support@desk.test")
+    monkeypatch.setenv("CHATDESK_PUBLIC_URL", "https://desk.test")
+    monkeypatch.setenv("CHATDESK_IMAP_URL", dovecot.url(password="wrong password"))
+    monkeypatch.setenv("CHATDESK_REDIS_URL", f"redis://127.0.0.1:{nobody}/0")
+    status, out = await check(capsys)
+    assert status == 1
+    assert out["desk"].startswith("FAIL") and "[desk] colour" in out["desk"]
+    assert out["redis"].startswith("FAIL") and "no answer" in out["redis"]
+    assert out["mail out"].startswith("FAIL") and "Connect" in out["mail out"]
+    assert out["mail in"].startswith("FAIL")
+
+
+async def test_offline_contacts_no_server(
+    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nobody = free_port()
+    monkeypatch.setenv("CHATDESK_SMTP_URL", f"smtp://127.0.0.1:{nobody}")
+    monkeypatch.setenv("CHATDESK_MAIL_FROM", "support@desk.test")
+    monkeypatch.setenv("CHATDESK_PUBLIC_URL", "https://desk.test")
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["mail out"] == "ok set, not contacted (--offline)"
