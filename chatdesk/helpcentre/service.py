@@ -14,6 +14,7 @@ from typing import Protocol
 from ..bot.articles import MEDIA_DIR
 from ..bot.brain import Bot
 from ..bot.knowledge import Knowledge
+from ..config import LANGUAGES
 from ..errors import NotFound, RateLimited
 from ..models import utcnow
 from ..store import Store
@@ -129,6 +130,12 @@ class HelpCentre:
         knowledge = self.knowledge
         entry = knowledge.entries.get(entry_id) if knowledge is not None else None
         return entry.answer_lang(lang) if entry is not None and entry.public else None
+
+    def languages(self) -> tuple[str, ...]:
+        """Return the languages the help centre has pages in, in :data:`LANGUAGES` order
+        (empty: no public entry at all)."""
+        written = {lang for _, langs in self.sitemap() for lang in langs}
+        return tuple(lang for lang in LANGUAGES if lang in written)
 
     def sitemap(self) -> list[tuple[str, tuple[str, ...]]]:
         """Return ``(entry_id, languages)`` for every public entry, in topic order."""

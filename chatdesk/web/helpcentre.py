@@ -64,7 +64,11 @@ async def _help_page(request: web.Request, handler: Handler) -> web.StreamRespon
 
 async def home(request: web.Request) -> web.StreamResponse:
     """Send the visitor to the help centre in their language."""
-    lang = visitor_lang(request, request.app[SETTINGS].default_lang)
+    default = request.app[SETTINGS].default_lang
+    lang = visitor_lang(request, default)
+    written = request.app[SERVICES].help.languages()
+    if written and lang not in written:  # not in theirs: the desk's own, else the first
+        lang = default if default in written else written[0]
     raise web.HTTPFound(f"{HELP_PATH}/{lang}")
 
 
@@ -144,11 +148,15 @@ async def vote(request: web.Request) -> web.StreamResponse:
 
 def _base(request: web.Request, lang: str) -> dict[str, Any]:
     services = request.app[SERVICES]
+    # The switch: the languages that have pages (all three while none has), and the page's.
+    written = services.help.languages()
+    shown = (*(written or ENDONYMS), lang)
     return {
         "lang": lang,
         "t": help_translator(lang),
         "desk": services.config.name,
-        "languages": ENDONYMS,
+        "languages": {code: name for code, name in ENDONYMS.items() if code in shown},
+        "written": [code for code in written if code != lang],
         # The language switch: the same page in each language (here: the topics).
         "switch": {code: f"{HELP_PATH}/{code}" for code in LANGUAGES},
         "origin": site_origin(request),

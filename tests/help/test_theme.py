@@ -99,3 +99,30 @@ async def test_a_desk_named_like_the_page_is_not_named_twice(
     # "Centre d'aide Centre d'aide" read as a stutter; another desk keeps the suffix.
     assert '<a class="brand" href="/help/fr">Centre d&#39;aide</a>' in page
     assert '<a class="brand" href="/support/new">Centre d&#39;aide <span>Support</span></a>' in form
+
+
+async def test_a_language_without_articles_points_to_those_that_have_them(
+    start_server: Any, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "factures.yaml").write_text(
+        "topic: {fr: Factures, nl: Facturen}\nentries:\n  - id: facture\n"
+        "    fr:\n      questions: ['Où est ma facture ?']\n      answer: Dans votre espace.\n"
+        "    nl:\n      questions: ['Waar is mijn factuur?']\n      answer: In uw omgeving.\n",
+        encoding="utf-8",
+    )
+    server = await start_server(knowledge_dir=knowledge, bot_encoder="thread")
+    async with ClientSession(str(server.make_url(""))) as http:
+        # An English reader is sent where the articles are (the desk's language first).
+        headers = {"Accept-Language": "en"}
+        async with http.get("/help", headers=headers, allow_redirects=False) as response:
+            assert response.headers["Location"] == "/help/fr"
+        async with http.get("/help/fr") as response:
+            page = await response.text()
+        # The switch offers the languages that have pages.
+        assert 'hreflang="nl"' in page and 'hreflang="en"' not in page
+        async with http.get("/help/en") as response:
+            page = await response.text()
+        assert "No articles in English yet; they exist in:" in page
+        assert '<a href="/help/fr" lang="fr" hreflang="fr">Français</a>' in page
