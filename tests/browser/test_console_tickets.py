@@ -20,7 +20,7 @@ from playwright.async_api import expect
 from chatdesk import Settings, create_app
 from chatdesk.app import PUBLISHER
 from chatdesk.helpdesk import NewTicket
-from chatdesk.models import utcnow
+from chatdesk.models import CannedResponse, utcnow
 from chatdesk.web.appkeys import SERVICES
 
 from ..desk import Clock
@@ -228,3 +228,35 @@ async def test_screens_on_a_phone_in_french(
     width = await phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the reports scroll sideways ({width}px)"
     await phone.screenshot(path=str(shots(tmp_path) / "console-reports-phone.png"), full_page=True)
+
+
+async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
+    desk: Any, new_context: NewContext
+) -> None:
+    services = desk.app[SERVICES]
+    ann = next(o for o in await services.operators.list() if o.name == "Ann")
+    for shortcut, lang, text in (
+        ("merci", "fr", "Bonjour {first_name}, merci pour votre demande {ticket}. {operator}"),
+        ("merci", "en", "Hello {first_name}, thanks. {operator}"),
+        ("mdp", "fr", "Bonjour {first_name}, voici le lien : {lien}"),
+    ):
+        await services.canned.save(ann, CannedResponse(shortcut, lang, text))
+    ticket = await file(desk, "Question sur la facture", email="zoe@example.be",
+                        name="Zoé Martin")  # fmt: skip
+    page = await (await new_context()).new_page()
+    await login(page, desk.url, "ann@desk.test", f"/console/t/{ticket.id}")
+    box = page.locator("#treply-text")
+    await box.fill("/m")
+    picker = page.locator("#canned-pick")
+    # The ticket's language first, then the others; arrows move, Enter inserts.
+    await expect(picker.locator("li")).to_have_count(3)
+    await expect(picker.locator("li").first).to_contain_text("/mdp (fr)")
+    await box.press("ArrowDown")
+    await expect(picker.locator("li").nth(1)).to_have_attribute("aria-selected", "true")
+    await box.press("Enter")
+    await expect(box).to_have_value(f"Bonjour Zoé, merci pour votre demande {ticket.label}. Ann")
+    await expect(picker).to_be_hidden()
+    # A placeholder the console cannot fill stays, for the operator to see.
+    await box.fill("/mdp")
+    await box.press("Tab")
+    await expect(box).to_have_value("Bonjour Zoé, voici le lien : {lien}")

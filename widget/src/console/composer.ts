@@ -1,7 +1,8 @@
 // The reply box: Enter sends, Shift+Enter is a new line, /shortcut inserts a canned response;
 // and the private-notes form.
-import { $, call, el, failed, socket, uuid } from "./common";
-import { Canned, Message } from "./protocol";
+import { attachCanned } from "./canned";
+import { $, call, failed, socket, uuid } from "./common";
+import { Message } from "./protocol";
 
 /** Wire the composer and the notes form of a conversation page. */
 export function setupComposer(
@@ -9,7 +10,6 @@ export function setupComposer(
   conversationId: string,
   addMessage: (m: Message) => void,
 ): void {
-  let canned: Canned[] = [];
   // Composer: Enter sends, Shift+Enter is a new line, /shortcut inserts a canned response.
   const composer = $<HTMLFormElement>("#composer");
   const reply = $<HTMLTextAreaElement>("#reply");
@@ -34,51 +34,22 @@ export function setupComposer(
     }
     reply.focus();
   };
-  const matches = (): Canned[] => {
-    const m = /^\/([\w-]*)$/.exec(reply?.value || "");
-    if (!m) return [];
-    const lang = view.dataset.lang;
-    return canned
-      .filter((c) => c.shortcut.startsWith(m[1]))
-      .sort((a, b) => Number(b.lang === lang) - Number(a.lang === lang) || a.shortcut.localeCompare(b.shortcut));
-  };
-  let choice = 0;
-  const renderPicker = () => {
-    if (!picker) return;
-    const found = matches();
-    picker.hidden = found.length === 0;
-    choice = Math.min(choice, Math.max(0, found.length - 1));
-    picker.replaceChildren(...found.map((c, i) => {
-      const item = el("li", { text: `/${c.shortcut} (${c.lang}) — ${c.text}` });
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", String(i === choice));
-      item.addEventListener("mousedown", (e) => { e.preventDefault(); insert(c); });
-      return item;
+  // First: while a response is being chosen, Enter inserts it instead of sending.
+  if (reply && picker) {
+    attachCanned(reply, picker, () => ({
+      lang: view.dataset.lang,
+      name: view.dataset.requesterName,
+      ticket: view.dataset.ticket,
     }));
-  };
-  const insert = (c: Canned) => {
-    if (!reply) return;
-    reply.value = c.text;
-    if (picker) picker.hidden = true;
-    reply.focus();
-  };
+  }
   reply?.addEventListener("input", () => {
-    renderPicker();
     if (!typing) socket.emit("typing", { conversation_id: conversationId, on: true });
     typing = true;
     window.clearTimeout(idle);
     idle = window.setTimeout(stopTyping, 3000);
   });
   reply?.addEventListener("keydown", (event) => {
-    const found = picker && !picker.hidden ? matches() : [];
-    if (found.length && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
-      event.preventDefault();
-      choice = (choice + (event.key === "ArrowDown" ? 1 : found.length - 1)) % found.length;
-      renderPicker();
-    } else if (found.length && (event.key === "Enter" || event.key === "Tab")) {
-      event.preventDefault();
-      insert(found[choice]);
-    } else if (event.key === "Enter" && !event.shiftKey) {
+    if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       void send();
     } else if (event.key === "Escape") {
@@ -88,9 +59,6 @@ export function setupComposer(
   composer?.addEventListener("submit", (event) => {
     event.preventDefault();
     void send();
-  });
-  call("canned", {}).then((ack) => {
-    if (ack.ok) canned = ack.responses as Canned[];
   });
 
   $<HTMLFormElement>("#note-form")?.addEventListener("submit", async (event) => {

@@ -3,10 +3,11 @@
 // the service level and the panels whenever the ticket changes (`ticket`, then
 // `ticket_watch`), whoever changed it.
 import { fileSize } from "../common/size";
+import { attachCanned } from "./canned";
 import { $, call, el, failed, localizeTimes, socket, toast, uuid } from "./common";
 import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
 import { label, locale, t, Key } from "./i18n";
-import { Canned, TicketPage, TicketSummary } from "./protocol";
+import { TicketPage, TicketSummary } from "./protocol";
 import { timeline } from "./thread";
 
 const REPLY_ERRORS = new Set([
@@ -218,36 +219,14 @@ export function setupTicketPage(section: HTMLElement): void {
   runCountdowns(section, section.dataset.now);
 }
 
-/** `/shortcut` in the reply box inserts a canned response (the ticket's language first). */
+/** `/shortcut` in the reply box inserts a canned response (the ticket's language first),
+ * addressed to the ticket's requester. */
 function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null): void {
   const picker = $<HTMLUListElement>("#canned-pick", section);
   if (!box || !picker) return;
-  let canned: Canned[] = [];
-  call("canned", {}).then((ack) => { if (ack.ok) canned = ack.responses as Canned[]; });
-  const found = (): Canned[] => {
-    const m = /^\/([\w-]*)$/.exec(box.value);
-    if (!m) return [];
-    const lang = section.dataset.lang;
-    return canned.filter((c) => c.shortcut.startsWith(m[1]))
-      .sort((a, b) => Number(b.lang === lang) - Number(a.lang === lang) || a.shortcut.localeCompare(b.shortcut));
-  };
-  const insert = (c: Canned) => { box.value = c.text; picker.hidden = true; box.focus(); };
-  box.addEventListener("input", () => {
-    const options = found();
-    picker.hidden = options.length === 0;
-    picker.replaceChildren(...options.map((c, i) => {
-      const item = el("li", { text: `/${c.shortcut} (${c.lang}) — ${c.text}` });
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", String(i === 0));
-      item.addEventListener("mousedown", (e) => { e.preventDefault(); insert(c); });
-      return item;
-    }));
-  });
-  box.addEventListener("keydown", (event) => {
-    const options = picker.hidden ? [] : found();
-    if (options.length && (event.key === "Enter" || event.key === "Tab")) {
-      event.preventDefault();
-      insert(options[0]);
-    }
-  });
+  attachCanned(box, picker, () => ({
+    lang: section.dataset.lang,
+    name: section.dataset.requesterName,
+    ticket: section.dataset.number,
+  }));
 }
