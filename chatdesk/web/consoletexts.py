@@ -65,7 +65,8 @@ _EN = {
     "author_system": "system",
     "no_ticket_subject": "(no ticket)",
     "canned_help": "Type /shortcut in the composer to insert one (in the conversation's "
-    "language first).",
+    "language first). {first_name}, {name}, {operator} and {ticket} are filled in: "
+    "\"Hello {first_name},\" becomes \"Hello Zoé,\".",
     "shortcut": "Shortcut",
     "text": "Text",
     "delete": "Delete",
@@ -163,7 +164,8 @@ _FR = {
     "author_system": "système",
     "no_ticket_subject": "(pas de ticket)",
     "canned_help": "Tapez /raccourci dans la zone de réponse pour en insérer une (d'abord "
-    "dans la langue de la conversation).",
+    "dans la langue de la conversation). {first_name}, {name}, {operator} et {ticket} sont "
+    "remplis\u00a0: «\u00a0Bonjour {first_name},\u00a0» devient «\u00a0Bonjour Zoé,\u00a0».",
     "shortcut": "Raccourci",
     "text": "Texte",
     "delete": "Supprimer",
@@ -261,7 +263,8 @@ _NL = {
     "author_system": "systeem",
     "no_ticket_subject": "(geen ticket)",
     "canned_help": "Typ /sneltoets in het antwoordvak om er een in te voegen (eerst in de "
-    "taal van het gesprek).",
+    "taal van het gesprek). {first_name}, {name}, {operator} en {ticket} worden ingevuld: "
+    "\"Dag {first_name},\" wordt \"Dag Zoé,\".",
     "shortcut": "Sneltoets",
     "text": "Tekst",
     "delete": "Verwijderen",
