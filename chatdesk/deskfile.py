@@ -172,6 +172,8 @@ class EmailSection(_Section):
     registered_only: list[str] = msgspec.field(default_factory=list)
     sender_limit: str = "20/hour"
     reminder: str = "1 business day"
+    #: Operators get mail about their tickets (answers, assignments, targets at risk).
+    notify_operators: bool = True
 
 
 class DeskFile(_Section):

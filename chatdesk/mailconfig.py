@@ -163,6 +163,8 @@ class EmailConfig:
     sender_limit: str = "20/hour"
     #: The pending reminder goes out this long before the auto-close; None: never.
     reminder: Target | None = field(default_factory=lambda: Target(days=1))
+    #: Operators are mailed about their tickets (answers, assignments, targets).
+    notify_operators: bool = True
 
 
 def build_email(
@@ -197,4 +199,5 @@ def build_email(
         registered_only=frozenset(section.registered_only),
         sender_limit=section.sender_limit.strip(),
         reminder=reminder,
+        notify_operators=section.notify_operators,
     )

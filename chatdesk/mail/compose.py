@@ -19,6 +19,7 @@ from ..models import Ticket, TicketMessage
 from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
+from .staff import STAFF_KINDS
 from .texts import mail_text
 
 __all__ = ["Composer", "message_id", "ticket_reference"]
@@ -70,7 +71,8 @@ class Composer:
     async def compose(self, mail: OutboxMail) -> EmailMessage:
         """Return the message for ``mail``. :raises NotFound: its ticket is gone."""
         context = await self._context(mail)
-        content = build_content(context)
+        staff = STAFF_KINDS.get(mail.kind)
+        content = staff(context) if staff is not None else build_content(context)
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = mail.to
@@ -119,7 +121,7 @@ class Composer:
         token = self.links.token(ticket.id, ticket.requester_id)
         message: TicketMessage | None = None
         earlier: tuple[TicketMessage, ...] = ()
-        if mail.kind == "reply":
+        if mail.kind in ("reply", "staff_reply"):
             public = await self.store.helpdesk.list_ticket_messages(ticket.id, internal=False)
             at = next((i for i, m in enumerate(public) if m.id == mail.data.get("message_id")), -1)
             if at < 0:

@@ -17,7 +17,7 @@ from ..systemtexts import format_when
 from ..timewindow import capitalised, format_window
 from .texts import mail_text
 
-__all__ = ["KINDS", "Content", "Context", "ThreadLine", "build_content"]
+__all__ = ["KINDS", "Content", "Context", "ThreadLine", "build_content", "excerpt"]
 
 #: Earlier public messages an agent's reply shows below it.
 THREAD_SIZE = 4
@@ -113,7 +113,7 @@ def _received(c: Context) -> Content:
     paragraphs.append(c.t("received_3"))
     return Content(
         c.ticket_subject, c.hello, tuple(paragraphs),
-        quote=_excerpt(c.ticket.description), quote_title=c.t("summary"),
+        quote=excerpt(c.ticket.description), quote_title=c.t("summary"),
         action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
 
@@ -125,7 +125,7 @@ def _reply(c: Context) -> Content:
         ThreadLine(
             m.author_name if m.author is AuthorKind.OPERATOR and m.author_name else
             c.t("team") if m.author is AuthorKind.OPERATOR else c.t("you"),
-            c.when(m.ts), _excerpt(m.text),
+            c.when(m.ts), excerpt(m.text),
         )
         for m in reversed(c.earlier)
     )  # fmt: skip
@@ -317,6 +317,7 @@ def _plain(markdown: str, public_url: str) -> str:
     return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(link, markdown))
 
 
-def _excerpt(text: str, limit: int = 600) -> str:
+def excerpt(text: str, limit: int = 600) -> str:
+    """Return ``text``, cut after ``limit`` characters (" …")."""
     text = text.strip()
     return text if len(text) <= limit else text[:limit].rstrip() + " …"

@@ -9,6 +9,7 @@ from ..deskconfig import DeskConfig
 from ..models import Channel, Status, Ticket, format_ts
 from ..models.mail import AddressKind, FeedItem, OutboxMail
 from ..store import Store
+from .staff import staff_mails
 
 __all__ = ["FeedPlanner"]
 
@@ -30,7 +31,8 @@ class FeedPlanner:
       and to their ``support`` notification addresses.
 
     Ticket mails also go to the organisation's notification addresses of the kind named
-    like the ticket's department (``billing``, ``abuse``).
+    like the ticket's department (``billing``, ``abuse``); operators get theirs from
+    :func:`~chatdesk.mail.staff.staff_mails` (``[email] notify_operators``).
     """
 
     def __init__(self, store: Store, config: DeskConfig, *, default_lang: str = "en") -> None:
@@ -50,9 +52,10 @@ class FeedPlanner:
         if ticket is None:
             return []
         kind, data = await self._ticket_kind(item, ticket)
-        if kind is None:
-            return []
-        return await self._to_ticket(ticket, kind, item, data)
+        mails = await self._to_ticket(ticket, kind, item, data) if kind is not None else []
+        if self.config.email.notify_operators:
+            mails += await staff_mails(self.store, self.config, item, ticket)
+        return mails
 
     async def _ticket_kind(
         self, item: FeedItem, ticket: Ticket

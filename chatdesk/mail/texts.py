@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["mail_text"]
+__all__ = ["french_spacing", "mail_text"]
 
 _FR = {
     "hello": "Bonjour {name},",
@@ -212,13 +212,13 @@ _EN = {
 }
 
 
-def _french(text: str) -> str:
+def french_spacing(text: str) -> str:
     """Put French's no-break spaces before : ; ? ! and inside « » (never a lone » on a
     line when the mail client wraps)."""
     return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
 
 
-_TEXTS = {"fr": {k: _french(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
+_TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
 
 
 def mail_text(lang: str, key: str, **values: Any) -> str:

@@ -73,7 +73,9 @@ class FeedItem:
 
     ``source`` names the row (``ticket_event``, ``ticket_message``, ``invitation``,
     ``notice``) and ``ref_id`` its id; ``kind`` is the history kind (``created``,
-    ``status``, ``auto_close``, ``merged_into``) or ``reply``, ``invitation``, ``notice``.
+    ``status``, ``auto_close``, ``merged_into``, ``assignee``, ``sla_warning``,
+    ``sla_breach``) or ``reply`` (an operator's public message), ``requester_reply``,
+    ``invitation``, ``notice``.
     """
 
     id: int

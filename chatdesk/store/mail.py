@@ -15,9 +15,10 @@ class MailStore(Protocol):
     """The durable side of e-mail.
 
     **The feed** is the transactional log mail is made from: every ticket history row of
-    kind ``created``, ``status``, ``auto_close`` or ``merged_into``, every public operator
-    message, every invitation and every notice adds one :class:`FeedItem` *in the same
-    transaction* as the row itself, whichever code path writes it (SQLite: triggers).
+    kind ``created``, ``status``, ``auto_close``, ``merged_into``, ``assignee``,
+    ``sla_warning`` or ``sla_breach``, every public message (an operator's or a
+    requester's), every invitation and every notice adds one :class:`FeedItem` *in the
+    same transaction* as the row itself, whichever code path writes it (SQLite: triggers).
     :meth:`consume_feed` turns one item into outbox mails exactly once.
 
     **The outbox** holds each mail until the SMTP server took it. Usage::

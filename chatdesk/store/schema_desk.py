@@ -70,6 +70,19 @@ def _mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialect
     return [Dialects(sqlite=sqlite, postgresql=function), Dialects(sqlite="", postgresql=trigger)]
 
 
+def _new_mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
+    """Return the steps replacing a trigger of :func:`_mail_trigger` (SQLite drops and
+    creates it again; PostgreSQL replaces its function, the trigger stays)."""
+    create, _trigger = _mail_trigger(name, table, when, values)
+    return [
+        Dialects(sqlite=f"DROP TRIGGER {name}", postgresql=""),
+        Dialects(
+            sqlite=create.sqlite,
+            postgresql=create.postgresql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
+        ),
+    ]
+
+
 #: Tables listed in insertion order (SQLite's rowid; PostgreSQL gets a column for it).
 _IN_ORDER = (
     "ticket_messages",
@@ -383,5 +396,24 @@ DESK_VERSIONS: list[list[Step]] = [
         # The desk's answers name the requester's latest mail in `In-Reply-To`, so that
         # their mail program threads them: that mail is found by its ticket.
         "CREATE INDEX mail_inbound_by_ticket ON mail_inbound(ticket_id, received_at)",
+    ],
+    [
+        # Operators are told by mail too: a ticket given to them, a requester's answer on
+        # theirs, a target about to be missed or missed (mail/planner.py decides who).
+        *_new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+        *_new_mail_trigger(
+            "mail_feed_ticket_messages",
+            "ticket_messages",
+            "NEW.internal = 0 AND NEW.author IN ('operator', 'requester')",
+            "'ticket_message', NEW.id, NEW.ticket_id,"
+            " CASE WHEN NEW.author = 'operator' THEN 'reply' ELSE 'requester_reply' END,"
+            " '{}', NEW.ts",
+        ),
     ],
 ]

@@ -66,7 +66,7 @@ _EN = {
     "no_ticket_subject": "(no ticket)",
     "canned_help": "Type /shortcut in the composer to insert one (in the conversation's "
     "language first). {first_name}, {name}, {operator} and {ticket} are filled in: "
-    "\"Hello {first_name},\" becomes \"Hello Zoé,\".",
+    '"Hello {first_name}," becomes "Hello Zoé,".',
     "shortcut": "Shortcut",
     "text": "Text",
     "delete": "Delete",
@@ -264,7 +264,7 @@ _NL = {
     "no_ticket_subject": "(geen ticket)",
     "canned_help": "Typ /sneltoets in het antwoordvak om er een in te voegen (eerst in de "
     "taal van het gesprek). {first_name}, {name}, {operator} en {ticket} worden ingevuld: "
-    "\"Dag {first_name},\" wordt \"Dag Zoé,\".",
+    '"Dag {first_name}," wordt "Dag Zoé,".',
     "shortcut": "Sneltoets",
     "text": "Tekst",
     "delete": "Verwijderen",

@@ -42,12 +42,15 @@ async def drain(store: Store) -> list[tuple[str, str]]:
 async def test_the_feed_gets_a_row_in_the_transaction_of_each_change(store: Store) -> None:
     ticket = await filed(store)
     items = await store.mail.take_feed(10)
+    # The description is the requester's first message (operators' mail skips it).
     assert [(i.source, i.kind, i.ticket_id) for i in items] == [
-        ("ticket_event", "created", ticket.id)
+        ("ticket_message", "requester_reply", ticket.id),
+        ("ticket_event", "created", ticket.id),
     ]
-    assert items[0].created_at == T0
+    assert items[1].created_at == T0
 
-    # A public operator reply feeds "reply"; a note and a requester's message do not.
+    # A public operator reply feeds "reply", a requester's message "requester_reply" (for
+    # the assignee); a note feeds nothing.
     await store.helpdesk.post_ticket_message(
         reply(ticket, "Voici"), [], TicketChanges(), [], expect=None, now=later(minutes=1)
     )
@@ -62,16 +65,26 @@ async def test_the_feed_gets_a_row_in_the_transaction_of_each_change(store: Stor
     await store.helpdesk.change_ticket(
         ticket.id, TicketChanges(status=Status.RESOLVED), [row], expect=None, now=T0
     )
+    # Assignments and targets at risk feed the operators' mail.
+    given = TicketEvent(ticket.id, "assignee", AuthorKind.OPERATOR, "op1", {"to": "op2"}, ts=T0)
+    warned = TicketEvent(ticket.id, "sla_warning", AuthorKind.SYSTEM, None, ts=T0)
+    await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges(), [given, warned], expect=None, now=T0
+    )
     # History kinds mail does not care about feed nothing.
     other = TicketEvent(ticket.id, "priority", AuthorKind.OPERATOR, "op1", ts=T0)
     await store.helpdesk.change_ticket(ticket.id, TicketChanges(), [other], expect=None, now=T0)
     items = await store.mail.take_feed(10)
     assert [(i.source, i.kind) for i in items] == [
+        ("ticket_message", "requester_reply"),
         ("ticket_event", "created"),
         ("ticket_message", "reply"),
+        ("ticket_message", "requester_reply"),
         ("ticket_event", "status"),
+        ("ticket_event", "assignee"),
+        ("ticket_event", "sla_warning"),
     ]
-    assert items[2].data == {"to": "resolved"}
+    assert items[4].data == {"to": "resolved"} and items[5].data == {"to": "op2"}
 
 
 async def test_invitations_and_notices_feed_too(store: Store) -> None:
@@ -96,7 +109,7 @@ async def test_invitations_and_notices_feed_too(store: Store) -> None:
 
 async def test_a_feed_item_is_consumed_once_with_its_mails(store: Store) -> None:
     await filed(store)
-    (item,) = await store.mail.take_feed(10)
+    _, item = await store.mail.take_feed(10)  # the description's, then "created"
     first = mail(ticket_id=item.ticket_id)
     # Two consumers race on the same item: exactly one enqueues its mail.
     results = await asyncio.gather(
@@ -104,7 +117,7 @@ async def test_a_feed_item_is_consumed_once_with_its_mails(store: Store) -> None
         store.mail.consume_feed(item.id, [mail(ticket_id=item.ticket_id)]),
     )
     assert sorted(results) == [False, True]
-    assert await store.mail.take_feed(10) == []
+    assert [i.kind for i in await store.mail.take_feed(10)] == ["requester_reply"]
     claimed = await store.mail.claim_mails(T0, until=later(minutes=1), limit=10)
     assert len(claimed) == 1
 
@@ -240,5 +253,9 @@ async def test_drain_helper_sees_every_kind(store: Store) -> None:
     await store.helpdesk.change_ticket(
         ticket.id, TicketChanges(status=Status.CLOSED), [row], expect=None, now=later(days=1)
     )
-    assert await drain(store) == [("ticket_event", "created"), ("ticket_event", "auto_close")]
+    assert await drain(store) == [
+        ("ticket_message", "requester_reply"),
+        ("ticket_event", "created"),
+        ("ticket_event", "auto_close"),
+    ]
     assert await drain(store) == []

@@ -99,11 +99,18 @@ async def test_the_hosting_desk_keeps_its_promises(start_preset: StartPreset) ->
     assert {e.ticket.id for e in desk.published(SlaWarning)} == {regular.id, incident.id}
     # Olga answers the regular one in time; the incident waits past its 10 minutes.
     await services.helpdesk.tickets.reply(regular.id, olga, "Bonjour, c'est fait.")
-    [answer] = await desk.deliver()
+    sent = await desk.deliver()
+    [answer] = [m for m in sent if m["To"] == "nina@client.example"]
     assert "Bonjour, c'est fait." in body(answer)
+    # Nobody had them yet: the half-time warnings reached the operators by mail too.
+    warned = [m for m in sent if m is not answer]
+    assert warned and all("approche de son délai de première réponse" in body(m) for m in warned)
     desk.clock.advance(minutes=5, seconds=30)
     await desk.run_jobs()
     assert [e.ticket.id for e in desk.published(SlaBreached)] == [incident.id]
+    missed = await desk.deliver()
+    assert missed and all(f"{incident.label}" in m["Subject"] for m in missed)
+    assert all("a dépassé son délai de première réponse" in body(m) for m in missed)
 
     # 24/7 live chat: at 3:00 on Sunday a person takes it and makes a proper ticket of it.
     console = await desk.console(olga)

@@ -1,0 +1,176 @@
+"""Mail to operators: a ticket given to them, a requester's answer on theirs, a target about
+to be missed or missed. Who gets which (:func:`staff_mails`) and what it says
+(:data:`STAFF_KINDS`), in the operator's first language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..config import LANGUAGES
+from ..deskconfig import DeskConfig
+from ..models import Operator, Ticket, TicketType
+from ..models.mail import FeedItem, OutboxMail
+from ..store import Store
+from .content import Content, Context, excerpt
+from .texts import french_spacing
+
+__all__ = ["STAFF_KINDS", "staff_mails"]
+
+_FR = {
+    "staff_reply_1": "{requester} a répondu à la demande {label} « {subject} », qui vous est "
+    "assignée :",
+    "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
+    "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
+    "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
+    "{due}.",
+    "staff_sla_breach": "La demande {label} « {subject} » a dépassé son délai de {target} ({due}).",
+    "staff_sla_who": "Elle n'est assignée à personne : ce message va au service {department}.",
+    "target_first_response": "première réponse",
+    "target_resolution": "résolution",
+    "staff_open": "Ouvrir dans la console",
+    "staff_footer": "{desk} · Répondez depuis la console : une réponse à cet e-mail n'est pas "
+    "publiée.",
+}
+_NL = {
+    "staff_reply_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die aan u "
+    "is toegewezen:",
+    "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
+    "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
+    "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
+    "staff_sla_breach": "Aanvraag {label} “{subject}” heeft de termijn voor {target} "
+    "overschreden ({due}).",
+    "staff_sla_who": "Ze is aan niemand toegewezen: dit bericht gaat naar de afdeling "
+    "{department}.",
+    "target_first_response": "het eerste antwoord",
+    "target_resolution": "de oplossing",
+    "staff_open": "Openen in de console",
+    "staff_footer": "{desk} · Antwoord vanuit de console: een antwoord op deze e-mail wordt niet "
+    "gepubliceerd.",
+}
+_EN = {
+    "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
+    "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
+    "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
+    "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
+    "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",
+    "staff_sla_who": "Nobody is assigned: this goes to the {department} department.",
+    "target_first_response": "first response",
+    "target_resolution": "resolution",
+    "staff_open": "Open in the console",
+    "staff_footer": "{desk} · Answer from the console: a reply to this e-mail is not posted.",
+}
+_TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
+
+
+def _t(lang: str, key: str, **values: Any) -> str:
+    return _TEXTS.get(lang, _EN)[key].format(**values)
+
+
+async def staff_mails(
+    store: Store, config: DeskConfig, item: FeedItem, ticket: Ticket
+) -> list[OutboxMail]:
+    """Return the mails ``item`` causes to operators (none for most changes): the assignee
+    hears of a requester's answer and of a ticket a colleague gave them; a target's warning
+    or breach goes to the assignee, else to the operators of the ticket's department."""
+    data: dict[str, str] = {}
+    if item.kind == "requester_reply":
+        thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
+        if not thread or thread[0].id == item.ref_id:
+            return []  # the description, filed with the ticket: not an answer
+        kind, targets, data = "staff_reply", [ticket.operator_id], {"message_id": item.ref_id}
+    elif item.kind == "assignee":
+        to = item.data.get("to")
+        events = await store.helpdesk.list_ticket_events(ticket.id)
+        row = next((e for e in events if e.id == item.ref_id), None)
+        # Taken by oneself (a reply, a claim) is no news; given away since, neither.
+        if not to or row is None or row.actor_id == to or ticket.operator_id != to:
+            return []
+        by = await store.operators.get_operator(row.actor_id) if row.actor_id else None
+        kind, targets, data = "staff_assigned", [to], {"by": by.name if by else ""}
+    elif item.kind in ("sla_warning", "sla_breach"):
+        kind, data = "staff_sla", {"target": str(item.data.get("target", ""))}
+        data["breach"] = "1" if item.kind == "sla_breach" else ""
+        targets = [ticket.operator_id] if ticket.operator_id else await _department(store, ticket)
+    else:
+        return []
+    mails = []
+    for operator_id in dict.fromkeys(t for t in targets if t):
+        operator = await store.operators.get_operator(operator_id)
+        if operator is None or operator.disabled:
+            continue
+        lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
+        mine = data | {"name": operator.name}
+        if kind == "staff_sla" and not ticket.operator_id:  # the department's, by its name
+            mine["department"] = config.department_name(ticket.department, lang)
+        mails.append(
+            OutboxMail(kind, operator.email, lang, item.created_at, ticket_id=ticket.id, data=mine)
+        )
+    return mails
+
+
+async def _department(store: Store, ticket: Ticket) -> list[str | None]:
+    def concerned(o: Operator) -> bool:
+        if ticket.type is TicketType.COMPLAINT:
+            return o.sees_complaints  # complaints stay with service managers and admins
+        return ticket.department in o.departments
+
+    return [o.id for o in await store.operators.list_operators() if concerned(o)]
+
+
+def _console(c: Context) -> tuple[str, str]:
+    assert c.ticket is not None
+    return _t(c.lang, "staff_open"), f"{c.public_url}/console/t/{c.ticket.id}"
+
+
+def _about(c: Context) -> dict[str, str]:
+    assert c.ticket is not None
+    return {"label": c.ticket.label, "subject": c.ticket.subject}
+
+
+def _reply(c: Context) -> Content:
+    assert c.ticket is not None and c.message is not None
+    requester = c.message.author_name or c.ticket.requester_name or c.ticket.requester_email
+    return Content(
+        c.ticket_subject, c.hello, (_t(c.lang, "staff_reply_1", requester=requester, **_about(c)),),
+        quote=c.message.text, action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _assigned(c: Context) -> Content:
+    assert c.ticket is not None
+    # Given by a colleague, or by the desk's rules (a complaint to a service manager).
+    by = c.data.get("by")
+    first = (
+        _t(c.lang, "staff_assigned_1", by=by, **_about(c))
+        if by
+        else _t(c.lang, "staff_assigned_auto", **_about(c))
+    )
+    return Content(
+        c.ticket_subject, c.hello, (first,),
+        quote=excerpt(c.ticket.description), action=_console(c),
+        footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
+def _sla(c: Context) -> Content:
+    assert c.ticket is not None
+    target = str(c.data.get("target", ""))
+    due = c.ticket.due_at if target == "first_response" else c.ticket.resolution_due
+    what = _t(c.lang, f"target_{target}") if target in ("first_response", "resolution") else target
+    key = "staff_sla_breach" if c.data.get("breach") else "staff_sla_warning"
+    paragraphs = [_t(c.lang, key, target=what, due=c.when(due), **_about(c))]
+    if c.data.get("department"):
+        paragraphs.append(_t(c.lang, "staff_sla_who", department=c.data["department"]))
+    return Content(
+        c.ticket_subject, c.hello, tuple(paragraphs), action=_console(c),
+        footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
+#: Each kind of operator mail and what it says (all need ``Context.ticket``).
+STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
+    "staff_reply": _reply,
+    "staff_assigned": _assigned,
+    "staff_sla": _sla,
+}

@@ -1,0 +1,107 @@
+"""Mail to operators, through the store's feed and a real SMTP sink: a requester's answer
+on their ticket, a ticket a colleague gives them, a target at risk or missed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.models import Ticket
+from chatdesk.services import Services
+from chatdesk.store import Store
+
+from ..desk import Clock
+from ..helpdesk.conftest import operator
+from .conftest import Sink, deliver, mail_desk
+from .test_outbox import parts, requester
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BRUSSELS).astimezone(UTC)
+
+
+async def file(desk: Services, **kw: object) -> Ticket:
+    kw = {"email": "lea@example.be", "name": "Léa Peeters", "subject": "Site en panne",
+          "description": "Erreur 500 depuis ce matin.", "lang": "fr"} | kw  # fmt: skip
+    ticket, _ = await desk.helpdesk.filing.file(NewTicket(**kw))  # type: ignore[arg-type]
+    return ticket
+
+
+async def test_the_assignee_hears_of_answers_and_of_tickets_given_to_them(
+    desk: Services, sink: Sink
+) -> None:
+    ann, bob = await operator(desk, "Ann"), await operator(desk, "Bob")
+    ticket = await file(desk)
+    await deliver(desk, sink)  # the requester's "received"
+    # Ann answers: she takes the ticket herself, which is no news to her.
+    await desk.helpdesk.tickets.reply(ticket.id, ann, "Pouvez-vous préciser l'URL ?")
+    assert [m["To"] for m in await deliver(desk, sink)] == ["lea@example.be"]
+
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "C'est https://shop.example.be.")
+    (told,) = await deliver(desk, sink)
+    assert told["To"] == "ann@desk.test" and told["Subject"] == "[#000001] Site en panne"
+    assert told["Auto-Submitted"] == "auto-generated"  # an out-of-office never answers it
+    text, html = parts(told)
+    assert "Bonjour Ann," in text and "Léa Peeters a répondu à la demande #000001" in text
+    assert "C'est https://shop.example.be." in text
+    assert f"https://desk.test/console/t/{ticket.id}" in html
+    assert "une réponse à cet e-mail n'est pas publiée" in text
+
+    # Ann gives it to Bob: Bob is told who did, Ann nothing.
+    await desk.helpdesk.tickets.change(ann, ticket.id, Edit(assignee=bob.id))
+    (given,) = await deliver(desk, sink)
+    assert given["To"] == "bob@desk.test"
+    assert "Ann vous a confié la demande #000001 « Site en panne »." in parts(given)[0]
+
+
+async def test_targets_at_risk_go_to_the_assignee_else_the_department(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink)
+    await operator(desk, "Ann")
+    bob = await operator(desk, "Bob")
+    await desk.operators.add(
+        "cleo@desk.test", name="Cléo", role="operator", departments=("billing",),
+        languages=("nl",), password="correct horse battery",
+    )  # fmt: skip
+    clock.now = at("2026-11-17T10:00")
+    await file(desk, priority="urgent", department="technical")
+    theirs = await file(desk, priority="urgent", department="technical", subject="Mail en panne")
+    await desk.helpdesk.tickets.change(bob, theirs.id, Edit(assignee=bob.id))
+    await deliver(desk, sink)
+    clock.now = at("2026-11-17T10:48")  # 80% of the hour
+    await desk.helpdesk.clocks.check_sla()
+    warned = sorted((m["To"], parts(m)[0]) for m in await deliver(desk, sink))
+    # The unassigned #000001: both technical operators, told why (Cléo, billing, is not);
+    # Bob's own #000002: Bob alone.
+    assert [(to, "#000001" in text) for to, text in warned] == [
+        ("ann@desk.test", True),
+        ("bob@desk.test", True),
+        ("bob@desk.test", False),
+    ]
+    ann_text = warned[0][1]
+    assert "La demande #000001 « Site en panne » approche de son délai de première réponse" in (
+        ann_text
+    )
+    assert "ce message va au service" in ann_text
+    assert "ce message va au service" not in warned[2][1]  # assigned: no department line
+    clock.now = at("2026-11-17T11:01")
+    await desk.helpdesk.clocks.check_sla()
+    missed = await deliver(desk, sink)
+    assert any("a dépassé son délai de première réponse" in parts(m)[0] for m in missed)
+
+
+async def test_a_desk_may_keep_operators_out_of_mail(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink, notify_operators=False)
+    ann, bob = await operator(desk, "Ann"), await operator(desk, "Bob")
+    ticket = await file(desk)
+    await desk.helpdesk.tickets.change(ann, ticket.id, Edit(assignee=bob.id))
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "Alors ?")
+    assert [m["To"] for m in await deliver(desk, sink)] == ["lea@example.be"]
