@@ -7,7 +7,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .config import LANGUAGES
-from .errors import InvalidPayload, RateLimited, Unauthorized
+from .errors import InvalidPayload, NotFound, RateLimited, Unauthorized
 from .models import Operator, Role, new_id, utcnow
 from .store import Store
 from .throttle import Throttle
@@ -199,6 +199,13 @@ class OperatorService:
         return await self.store.operators.update_operator(
             normalize_email(email), password_hash=await self._hash(password)
         )
+
+    async def set_mail_notifications(self, operator: Operator, on: bool) -> Operator:
+        """Turn the operator's own mail about their tickets on or off; return them after."""
+        current = await self.store.operators.get_operator(operator.id)
+        if current is None:
+            raise NotFound("no such operator")
+        return await self.store.operators.edit_operator(replace(current, mail_notifications=on))
 
     async def change_own_password(
         self, operator: Operator, current: str, new: str, *, client: str

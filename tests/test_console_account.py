@@ -119,3 +119,39 @@ async def _change_token(http: ClientSession, action: str, **fields: str) -> tupl
     data = {"csrf": await form_csrf(http, "/console/account"), "action": action} | fields
     async with http.post("/console/account", data=data, allow_redirects=False) as response:
         return response.status, response.headers.get("Location", ""), await response.text()
+
+
+async def test_an_operator_turns_their_mail_off_and_on(start_server: Any, tmp_path: Any) -> None:
+    server = await start_server(
+        smtp_url="smtp://127.0.0.1:9", mail_from="desk@desk.test", public_url="https://desk.test"
+    )
+    services = server.app[SERVICES]
+    bob = await services.operators.add(
+        "bob@desk.test", name="Bob", role="operator", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    assert bob.mail_notifications
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        await login(http, "bob@desk.test")
+        async with http.get("/console/account") as response:
+            assert re.search(r'name="mail" value="on" checked', await response.text())
+        data = {"csrf": await form_csrf(http, "/console/account"), "action": "mail"}
+        async with http.post("/console/account", data=data) as response:
+            page = await response.text()  # the box unticked: off
+        assert "Saved." in page and not re.search(r'name="mail" value="on" checked', page)
+        assert not (await services.operators.get(bob.id)).mail_notifications
+        async with http.post("/console/account", data=data | {"mail": "yes"}) as response:
+            assert response.status == 400  # "on" or nothing
+        async with http.post("/console/account", data=data | {"mail": "on"}) as response:
+            assert re.search(r'name="mail" value="on" checked', await response.text())
+
+
+async def test_a_desk_without_mail_says_so_on_the_account_page(
+    desk: Any, http: ClientSession
+) -> None:
+    await login(http, "bob@desk.test")
+    async with http.get("/console/account") as response:
+        page = await response.text()
+    assert "This desk sends operators no e-mail." in page and 'name="mail"' not in page

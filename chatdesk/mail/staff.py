@@ -97,7 +97,7 @@ async def staff_mails(
     mails = []
     for operator_id in dict.fromkeys(t for t in targets if t):
         operator = await store.operators.get_operator(operator_id)
-        if operator is None or operator.disabled:
+        if operator is None or operator.disabled or not operator.mail_notifications:
             continue
         lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
         mine = data | {"name": operator.name}

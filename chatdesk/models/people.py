@@ -50,6 +50,8 @@ class Operator:
     disabled: bool = False
     session_version: int = 1
     created_at: datetime | None = None
+    #: Mail about their tickets (answers, assignments, targets at risk), if the desk sends it.
+    mail_notifications: bool = True
 
     @property
     def is_admin(self) -> bool:

@@ -39,8 +39,9 @@ class OperatorStore(Protocol):
         ...
 
     async def edit_operator(self, operator: Operator) -> Operator:
-        """Save an operator's name, role, departments, languages and capacity (the account
-        with ``operator.email``; its access and sessions are unchanged); return it.
+        """Save an operator's name, role, departments, languages, capacity and mail
+        preference (the account with ``operator.email``; its access and sessions are
+        unchanged); return it.
 
         :raises NotFound: if there is no operator with that e-mail.
         """

@@ -416,4 +416,8 @@ DESK_VERSIONS: list[list[Step]] = [
             " '{}', NEW.ts",
         ),
     ],
+    [
+        # Each operator may turn that mail off (their account page).
+        "ALTER TABLE operators ADD COLUMN mail_notifications INTEGER NOT NULL DEFAULT 1",
+    ],
 ]

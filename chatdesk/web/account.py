@@ -1,6 +1,7 @@
 """The operator's own account page, ``/console/account``: who they are for the desk, a form
-to change their password (the current one checked, throttled like logins), and their API
-tokens (create one, its secret shown once; revoke one)."""
+to change their password (the current one checked, throttled like logins), whether they get
+mail about their tickets, and their API tokens (create one, its secret shown once; revoke
+one)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from aiohttp_jinja2 import render_template
 from ..errors import ChatdeskError, RateLimited
 from ..operators import MIN_PASSWORD
 from ..systemtexts import format_when
-from ..wire.forms import PasswordForm, TokenForm
-from .appkeys import SERVICES
+from ..wire.forms import MailForm, PasswordForm, TokenForm
+from .appkeys import SERVICES, SETTINGS
 from .auth import SESSION, check_csrf, login_required, set_session_cookie
 from .console import base_context
 from .forms import read_form
@@ -37,7 +38,15 @@ async def account_page(request: web.Request) -> web.StreamResponse:
     session = request[SESSION]
     error, secret = "", ""
     if request.method == "POST":
-        if (await request.post()).get("action") in _TOKEN_ACTIONS:
+        action = (await request.post()).get("action")
+        if action == "mail":
+            mail_form = await read_form(request, MailForm)
+            check_csrf(session.csrf, mail_form.csrf)
+            await request.app[SERVICES].operators.set_mail_notifications(
+                session.operator, mail_form.mail == "on"
+            )
+            raise web.HTTPSeeOther("/console/account?done=mail")
+        if action in _TOKEN_ACTIONS:
             token_form = await read_form(request, TokenForm)
             check_csrf(session.csrf, token_form.csrf)
             error, secret = await _token(request, token_form)
@@ -57,7 +66,9 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "departments": [config.department_name(d, context["lang"]) for d in operator.departments],
         "min_password": MIN_PASSWORD,
         "error": t(error, min=MIN_PASSWORD) if error else "",
-        "done": done if done in ("password", "token_revoked") and not error else "",
+        "done": done if done in ("password", "token_revoked", "mail") and not error else "",
+        # Mail about their tickets: theirs to turn off, when the desk sends it at all.
+        "mail_on_desk": bool(request.app[SETTINGS].smtp_url) and config.email.notify_operators,
         "tokens": await services.helpdesk.api_tokens.list(operator),
         "when": lambda at: format_when(at, context["lang"], config.hours.timezone),
         "secret": secret,

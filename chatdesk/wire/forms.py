@@ -15,6 +15,7 @@ __all__ = [
     "LangForm",
     "LoginForm",
     "LogoutForm",
+    "MailForm",
     "PasswordForm",
     "PrivacyEraseForm",
     "TicketReplyForm",
@@ -48,6 +49,15 @@ class PasswordForm(In):
     current: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     new: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     confirm: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+class MailForm(In):
+    """``POST /console/account`` with ``action=mail``: the operator's own mail about their
+    tickets (the checkbox ``mail`` is ``on``, or absent for off)."""
+
+    action: Literal["mail"]
+    csrf: Csrf = ""
+    mail: Literal["", "on"] = ""
 
 
 class TokenForm(In):

@@ -57,6 +57,11 @@ async def test_the_assignee_hears_of_answers_and_of_tickets_given_to_them(
     assert given["To"] == "bob@desk.test"
     assert "Ann vous a confié la demande #000001 « Site en panne »." in parts(given)[0]
 
+    # Bob turns his mail off (his account page): the next answer reaches only the console.
+    await desk.operators.set_mail_notifications(bob, False)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "Et maintenant ?")
+    assert await deliver(desk, sink) == []
+
 
 async def test_targets_at_risk_go_to_the_assignee_else_the_department(
     store: Store, clock: Clock, sink: Sink

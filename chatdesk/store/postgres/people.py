@@ -26,7 +26,7 @@ class PostgresOperators:
             try:
                 await conn.execute(
                     f"INSERT INTO operators ({OPERATOR_COLUMNS}, password_hash)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     operator.id,
                     operator.email,
                     operator.name,
@@ -37,6 +37,7 @@ class PostgresOperators:
                     int(operator.disabled),
                     operator.session_version,
                     format_ts(operator.created_at) if operator.created_at else "",
+                    int(operator.mail_notifications),
                     password_hash,
                 )
             except asyncpg.UniqueViolationError:
@@ -85,9 +86,10 @@ class PostgresOperators:
         o = operator
         row = await self._db.fetchrow(
             "UPDATE operators SET name = $2, role = $3, departments = $4, languages = $5,"
-            f" capacity = $6 WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
+            " capacity = $6, mail_notifications = $7"
+            f" WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
             o.email, o.name, o.role.value, json.dumps(list(o.departments)),
-            json.dumps(list(o.languages)), o.capacity,
+            json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications),
         )  # fmt: skip
         if row is None:
             raise NotFound(f"no operator with e-mail {o.email}")

@@ -25,7 +25,7 @@ class SqliteOperators:
             try:
                 conn.execute(
                     f"INSERT INTO operators ({OPERATOR_COLUMNS}, password_hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         operator.id,
                         operator.email,
@@ -37,6 +37,7 @@ class SqliteOperators:
                         int(operator.disabled),
                         operator.session_version,
                         format_ts(operator.created_at) if operator.created_at else "",
+                        int(operator.mail_notifications),
                         password_hash,
                     ),
                 )
@@ -104,10 +105,12 @@ class SqliteOperators:
         def job(conn: sqlite3.Connection) -> Operator:
             row = conn.execute(
                 "UPDATE operators SET name = ?, role = ?, departments = ?, languages = ?,"
-                f" capacity = ? WHERE email = ? RETURNING {OPERATOR_COLUMNS}",
+                " capacity = ?, mail_notifications = ?"
+                f" WHERE email = ? RETURNING {OPERATOR_COLUMNS}",
                 (
                     o.name, o.role.value, json.dumps(list(o.departments)),
-                    json.dumps(list(o.languages)), o.capacity, o.email,
+                    json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications),
+                    o.email,
                 ),
             ).fetchone()  # fmt: skip
             if row is None:
