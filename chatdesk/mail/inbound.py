@@ -14,12 +14,13 @@ from enum import StrEnum
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..bot.language import LanguageGuesser
+from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
 from ..errors import ChatdeskError, Conflict, InvalidToken, TooLarge
 from ..events import Event, MailBounced
 from ..helpdesk import Helpdesk, NewTicket, Upload
 from ..helpdesk.common import TEXT_MAX, copied_address
-from ..models import Requester, Ticket, format_ts, utcnow
+from ..models import Operator, Requester, Ticket, format_ts, utcnow
 from ..models.mail import HeldMail, OutboxMail
 from ..operators import normalize_email
 from ..store import Store
@@ -143,6 +144,11 @@ class InboundMail:
             org = requester.organisation_id
             if own or (org is not None and org == ticket.organisation_id):
                 return await self._append(ticket, requester, mail, colleague=not own)
+        if ticket is not None and (staff := await self._operator(mail.sender)) is not None:
+            # An operator answered a notification: posting it as theirs would let anyone
+            # who forges their address speak for the desk, and filing it would make a
+            # ticket of it. Nothing is taken; they are told to answer from the console.
+            return await self._not_posted(ticket, staff)
         if ticket is not None and await copied_address(self.store, ticket, mail.sender):
             # The organisation's billing (abuse...) address answers a ticket it got a copy of.
             requester = requester or await self.helpdesk.people.requester(
@@ -242,6 +248,17 @@ class InboundMail:
         await self.outbox.enqueue([OutboxMail("rejected", mail.sender, lang, self.clock(),
                                               data=data)])  # fmt: skip
         return Received(Outcome.REFUSED, reason=reason or "unknown sender"), []
+
+    async def _operator(self, sender: str) -> Operator | None:
+        found = await self.store.operators.operator_credentials(normalize_email(sender))
+        return found[0] if found is not None and not found[0].disabled else None
+
+    async def _not_posted(self, ticket: Ticket, operator: Operator) -> tuple[Received, list[Event]]:
+        lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
+        told = OutboxMail("staff_not_posted", operator.email, lang, self.clock(),
+                          ticket_id=ticket.id, data={"name": operator.name})  # fmt: skip
+        await self.outbox.enqueue([told])
+        return Received(Outcome.REFUSED, ticket, "an operator's mail: answer from the console"), []
 
     async def _hold(
         self, mail: ParsedMail, raw: bytes, recipients: Sequence[str]

@@ -1,6 +1,7 @@
 """Mail to operators: a ticket given to them, a requester's answer on theirs, a target about
-to be missed or missed. Who gets which (:func:`staff_mails`) and what it says
-(:data:`STAFF_KINDS`), in the operator's first language."""
+to be missed or missed, their own mail that was not posted. Who gets which
+(:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the operator's first
+language."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ _FR = {
     "{due}.",
     "staff_sla_breach": "La demande {label} « {subject} » a dépassé son délai de {target} ({due}).",
     "staff_sla_who": "Elle n'est assignée à personne : ce message va au service {department}.",
+    "staff_not_posted": "Votre e-mail sur la demande {label} « {subject} » n'a pas été publié : "
+    "les e-mails des opérateurs ne sont pas ajoutés aux demandes. Répondez depuis la console.",
     "target_first_response": "première réponse",
     "target_resolution": "résolution",
     "staff_open": "Ouvrir dans la console",
@@ -42,6 +45,8 @@ _NL = {
     "overschreden ({due}).",
     "staff_sla_who": "Ze is aan niemand toegewezen: dit bericht gaat naar de afdeling "
     "{department}.",
+    "staff_not_posted": "Uw e-mail over aanvraag {label} “{subject}” is niet gepubliceerd: "
+    "e-mails van medewerkers worden niet aan aanvragen toegevoegd. Antwoord vanuit de console.",
     "target_first_response": "het eerste antwoord",
     "target_resolution": "de oplossing",
     "staff_open": "Openen in de console",
@@ -55,6 +60,8 @@ _EN = {
     "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
     "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",
     "staff_sla_who": "Nobody is assigned: this goes to the {department} department.",
+    "staff_not_posted": "Your e-mail on request {label} “{subject}” was not posted: operators' "
+    "e-mails are not added to requests. Answer from the console.",
     "target_first_response": "first response",
     "target_resolution": "resolution",
     "staff_open": "Open in the console",
@@ -168,9 +175,17 @@ def _sla(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _not_posted(c: Context) -> Content:
+    return Content(
+        c.ticket_subject, c.hello, (_t(c.lang, "staff_not_posted", **_about(c)),),
+        action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
 #: Each kind of operator mail and what it says (all need ``Context.ticket``).
 STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
     "staff_reply": _reply,
     "staff_assigned": _assigned,
     "staff_sla": _sla,
+    "staff_not_posted": _not_posted,
 }

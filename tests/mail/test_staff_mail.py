@@ -13,7 +13,7 @@ from chatdesk.store import Store
 
 from ..desk import Clock
 from ..helpdesk.conftest import operator
-from .conftest import Sink, deliver, mail_desk
+from .conftest import Receiver, Sink, deliver, mail_desk, mail_from
 from .test_outbox import parts, requester
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -110,3 +110,26 @@ async def test_a_desk_may_keep_operators_out_of_mail(
     lea = await requester(desk, ticket)
     await desk.helpdesk.tickets.reply(ticket.id, lea, "Alors ?")
     assert [m["To"] for m in await deliver(desk, sink)] == ["lea@example.be"]
+
+
+async def test_an_operator_answering_a_notification_by_mail_posts_nothing(
+    desk: Services, sink: Sink, receiver: Receiver
+) -> None:
+    ann = await operator(desk, "Ann")
+    ticket = await file(desk)
+    await desk.helpdesk.tickets.reply(ticket.id, ann, "Quelle URL ?")
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "shop.example.be")
+    told = [m for m in await deliver(desk, sink) if m["To"] == "ann@desk.test"]
+    # Ann answers the notification from her mail program: neither her answer on the
+    # ticket (anyone can forge her address) nor a new ticket; she is told where to answer.
+    answer = mail_from("ann@desk.test", f"Re: {told[0]['Subject']}", "Je regarde.",
+                       In_Reply_To=told[0]["Message-ID"])  # fmt: skip
+    assert await receiver.send(answer) == "2.0.0 Accepted (refused)"
+    (back,) = await deliver(desk, sink)
+    assert back["To"] == "ann@desk.test"
+    assert "n'a pas été publié" in parts(back)[0]
+    assert f"https://desk.test/console/t/{ticket.id}" in parts(back)[1]
+    texts = [m.text for m in await desk._store.helpdesk.list_ticket_messages(ticket.id)]
+    assert "Je regarde." not in texts
+    assert await desk._store.helpdesk.find_ticket(2) is None
