@@ -78,14 +78,18 @@ async def staff_mails(
     store: Store, config: DeskConfig, item: FeedItem, ticket: Ticket
 ) -> list[OutboxMail]:
     """Return the mails ``item`` causes to operators (none for most changes): the assignee
-    hears of a requester's answer and of a ticket a colleague gave them; a target's warning
-    or breach goes to the assignee, else to the operators of the ticket's department."""
+    hears of a requester's answer (the assignee when it came) and of a ticket a colleague
+    gave them; a target's warning or breach goes to the assignee, else to the operators of
+    the ticket's department."""
     data: dict[str, str] = {}
     if item.kind == "requester_reply":
         thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
         if not thread or thread[0].id == item.ref_id:
             return []  # the description, filed with the ticket: not an answer
-        kind, targets, data = "staff_reply", [ticket.operator_id], {"message_id": item.ref_id}
+        # Who had the ticket when the requester wrote (the feed row says): a ticket taken
+        # later shows the answer in its thread, no mail needed.
+        assignee = item.data.get("assignee")
+        kind, targets, data = "staff_reply", [assignee], {"message_id": item.ref_id}
     elif item.kind == "assignee":
         to = item.data.get("to")
         events = await store.helpdesk.list_ticket_events(ticket.id)

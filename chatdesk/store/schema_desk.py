@@ -3,6 +3,8 @@ centre, the bot's dismissed misses (see migrations.py)."""
 
 from __future__ import annotations
 
+import re
+
 from .dialects import Dialects, Step
 
 __all__ = ["DESK_VERSIONS"]
@@ -53,7 +55,7 @@ def _mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialect
     lite = values.replace("JSON(", "json_object(").replace("AUDIENCE", "json(NEW.audience)")
     # mail_feed.data is text, PostgreSQL's builder gives json: cast it.
     pg = values.replace("JSON(", "json_build_object(").replace("AUDIENCE", "NEW.audience::json")
-    pg = pg.replace("), NEW.created_at", ")::text, NEW.created_at")
+    pg = re.sub(r"\), NEW\.(created_at|ts)$", r")::text, NEW.\1", pg)
     guard = f" WHEN {when}" if when else ""
     sqlite = f"CREATE TRIGGER {name} AFTER INSERT ON {table}{guard} BEGIN {insert} ({lite}); END"
     body = f"{insert} ({pg});"
@@ -413,7 +415,9 @@ DESK_VERSIONS: list[list[Step]] = [
             "NEW.internal = 0 AND NEW.author IN ('operator', 'requester')",
             "'ticket_message', NEW.id, NEW.ticket_id,"
             " CASE WHEN NEW.author = 'operator' THEN 'reply' ELSE 'requester_reply' END,"
-            " '{}', NEW.ts",
+            # Who had the ticket when the requester wrote: they are the one to tell.
+            " JSON('assignee', (SELECT operator_id FROM tickets WHERE id = NEW.ticket_id)),"
+            " NEW.ts",
         ),
     ],
     [

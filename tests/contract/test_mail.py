@@ -85,6 +85,8 @@ async def test_the_feed_gets_a_row_in_the_transaction_of_each_change(store: Stor
         ("ticket_event", "sla_warning"),
     ]
     assert items[4].data == {"to": "resolved"} and items[5].data == {"to": "op2"}
+    # A message says who had the ticket when it came (nobody here): they are told.
+    assert items[3].data == {"assignee": None}
 
 
 async def test_invitations_and_notices_feed_too(store: Store) -> None:

@@ -164,13 +164,15 @@ async def test_a_reply_that_resolves_is_one_mail_with_the_rating_links(
     await desk.helpdesk.tickets.reply(
         ticket.id, ada, "Vu au téléphone", internal=True, then=Status.RESOLVED
     )
-    (by_note,) = await deliver(desk, sink)
+    told, by_note = await deliver(desk, sink)  # Ada, whose ticket Léa answered; then Léa
+    assert told["To"] == "ada@desk.test" and by_note["To"] == "lea@example.be"
     assert "Comment évaluez-vous notre aide ?" in parts(by_note)[0]
     assert "Vu au téléphone" not in parts(by_note)[0]
     # Resolved later by itself (after a requester's reply reopened it): its own mail.
     await desk.helpdesk.tickets.reply(ticket.id, lea, "Merci !")
     await desk.helpdesk.tickets.change(ada, ticket.id, Edit(status="resolved"))
-    (resolved,) = await deliver(desk, sink)
+    _, resolved = await deliver(desk, sink)
+    assert resolved["To"] == "lea@example.be"
     assert "Comment évaluez-vous notre aide ?" in parts(resolved)[0]
     assert "a répondu" not in parts(resolved)[0]
 
