@@ -3,9 +3,8 @@ centre, the bot's dismissed misses (see migrations.py)."""
 
 from __future__ import annotations
 
-import re
-
 from .dialects import Dialects, Step
+from .schema_triggers import mail_trigger, new_mail_trigger
 
 __all__ = ["DESK_VERSIONS"]
 
@@ -44,48 +43,6 @@ _MAIL_HELD = """CREATE TABLE mail_held (
             created_at TEXT NOT NULL
         )"""
 
-
-def _mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
-    """Return the trigger copying a row of ``table`` into ``mail_feed`` in both dialects.
-
-    ``values`` are the feed's column values, where ``JSON(...)`` builds a JSON object and
-    ``AUDIENCE`` is the notice's audience as JSON.
-    """
-    insert = "INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at) VALUES"
-    lite = values.replace("JSON(", "json_object(").replace("AUDIENCE", "json(NEW.audience)")
-    # mail_feed.data is text, PostgreSQL's builder gives json: cast it.
-    pg = values.replace("JSON(", "json_build_object(").replace("AUDIENCE", "NEW.audience::json")
-    pg = re.sub(r"\), NEW\.(created_at|ts)$", r")::text, NEW.\1", pg)
-    guard = f" WHEN {when}" if when else ""
-    sqlite = f"CREATE TRIGGER {name} AFTER INSERT ON {table}{guard} BEGIN {insert} ({lite}); END"
-    body = f"{insert} ({pg});"
-    if when:
-        body = f"IF {when} THEN {body} END IF;"
-    function = (
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN {body} RETURN NEW; END $$"
-    )
-    trigger = (
-        f"CREATE TRIGGER {name} AFTER INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
-    )
-    # SQLite's trigger is one statement; PostgreSQL's is a function and a trigger.
-    return [Dialects(sqlite=sqlite, postgresql=function), Dialects(sqlite="", postgresql=trigger)]
-
-
-def _new_mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
-    """Return the steps replacing a trigger of :func:`_mail_trigger` (SQLite drops and
-    creates it again; PostgreSQL replaces its function, the trigger stays)."""
-    create, _trigger = _mail_trigger(name, table, when, values)
-    return [
-        Dialects(sqlite=f"DROP TRIGGER {name}", postgresql=""),
-        Dialects(
-            sqlite=create.sqlite,
-            postgresql=create.postgresql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
-        ),
-    ]
-
-
-#: Tables listed in insertion order (SQLite's rowid; PostgreSQL gets a column for it).
 _IN_ORDER = (
     "ticket_messages",
     "ticket_events",
@@ -261,19 +218,19 @@ DESK_VERSIONS: list[list[Step]] = [
             created_at TEXT NOT NULL
         )""",
         ),
-        *_mail_trigger(
+        *mail_trigger(
             "mail_feed_ticket_events",
             "ticket_events",
             "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into')",
             "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
         ),
-        *_mail_trigger(
+        *mail_trigger(
             "mail_feed_ticket_messages",
             "ticket_messages",
             "NEW.author = 'operator' AND NEW.internal = 0",
             "'ticket_message', NEW.id, NEW.ticket_id, 'reply', '{}', NEW.ts",
         ),
-        *_mail_trigger(
+        *mail_trigger(
             "mail_feed_invitations",
             "invitations",
             "",
@@ -281,7 +238,7 @@ DESK_VERSIONS: list[list[Step]] = [
             " 'organisation_id', NEW.organisation_id, 'expires_at', NEW.expires_at),"
             " NEW.created_at",
         ),
-        *_mail_trigger(
+        *mail_trigger(
             "mail_feed_notices",
             "notices",
             "",
@@ -402,14 +359,14 @@ DESK_VERSIONS: list[list[Step]] = [
     [
         # Operators are told by mail too: a ticket given to them, a requester's answer on
         # theirs, a target about to be missed or missed (mail/planner.py decides who).
-        *_new_mail_trigger(
+        *new_mail_trigger(
             "mail_feed_ticket_events",
             "ticket_events",
             "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
             " 'sla_warning', 'sla_breach')",
             "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
         ),
-        *_new_mail_trigger(
+        *new_mail_trigger(
             "mail_feed_ticket_messages",
             "ticket_messages",
             "NEW.internal = 0 AND NEW.author IN ('operator', 'requester')",
