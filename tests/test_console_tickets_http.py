@@ -303,7 +303,7 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
     config = tmp_path / "chatdesk.toml"
     config.write_text(
         '[helpdesk]\npriorities = ["normal", "high"]\n[priorities.normal]\n'
-        'label = { fr = "Régulière", en = "Regular" }\n',
+        'label = { fr = "Régulière", en = "Regular" }\n[priorities.high]\ncalendar = "24/7"\n',
         encoding="utf-8",
     )
     server = await start_server(config_file=config)
@@ -321,8 +321,13 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
         async with http.post("/console/login", data=data) as response:
             assert response.status == 200
         http.cookie_jar.update_cookies({"chatdesk_console_lang": "fr"})
+        async with http.get("/console/reports") as page:
+            report = await page.text()
         async with http.get(f"/console/t/{ticket.id}") as page:
             text = await page.text()
+    # The targets table says which priority counts every hour of every day.
+    assert 'haute <span class="hint">(24 h/24, 7 j/7)</span>' in report
+    assert "Régulière</th>" in report
     # The requester chose "Régulière": the operator reads the same word, not "normale";
     # a priority the desk did not rename keeps the console's word.
     assert '<option value="normal" selected>Régulière</option>' in text

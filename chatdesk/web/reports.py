@@ -110,6 +110,12 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         "help": await _help(request, report) if report else None,
         "duration": duration,
         "target_text": target_text,
+        # Priorities whose targets count every hour of every day (`calendar = "24/7"`).
+        "around_the_clock": {
+            p
+            for p, c in request.app[SERVICES].config.helpdesk.priorities.items()
+            if c.around_the_clock
+        },
         "share": _share,
         "chart": _chart(report) if report else None,
         "query": request.query_string,

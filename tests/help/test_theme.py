@@ -98,6 +98,7 @@ async def test_a_desk_named_like_the_page_is_not_named_twice(
             form = await response.text()
     # "Centre d'aide Centre d'aide" read as a stutter; another desk keeps the suffix.
     assert '<a class="brand" href="/help/fr">Centre d&#39;aide</a>' in page
+    assert "<title>Centre d&#39;aide</title>" in page
     assert '<a class="brand" href="/support/new">Centre d&#39;aide <span>Support</span></a>' in form
 
 
