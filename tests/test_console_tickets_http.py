@@ -53,6 +53,13 @@ async def file(desk: Any, subject: str, **kw: Any) -> Any:
     return ticket
 
 
+async def login_ada(http: ClientSession) -> None:
+    """Log Ada in on ``http`` (its desk started by the test itself)."""
+    data = {"csrf": await csrf_of(http, "/console/login"), "email": "ada@desk.test"}
+    async with http.post("/console/login", data=data | {"password": PASSWORD}) as response:
+        assert response.status == 200
+
+
 async def csrf_of(http: ClientSession, path: str) -> str:
     async with http.get(path) as page:
         found = re.search(r'name="csrf" value="([^"]+)"', await page.text())
@@ -281,10 +288,7 @@ async def test_a_priority_no_longer_offered_stays_on_its_ticket_s_page(
     async with ClientSession(
         base_url=str(later.make_url("")), cookie_jar=CookieJar(unsafe=True)
     ) as http:
-        csrf = await csrf_of(http, "/console/login")
-        data = {"csrf": csrf, "email": "ada@desk.test", "password": PASSWORD}
-        async with http.post("/console/login", data=data) as response:
-            assert response.status == 200
+        await login_ada(http)
         async with http.get(f"/console/t/{urgent.number}") as page:
             text = await page.text()
         async with http.get("/console/tickets") as page:
@@ -316,10 +320,7 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
     async with ClientSession(
         base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
     ) as http:
-        login = await csrf_of(http, "/console/login")
-        data = {"csrf": login, "email": "ada@desk.test", "password": PASSWORD}
-        async with http.post("/console/login", data=data) as response:
-            assert response.status == 200
+        await login_ada(http)
         http.cookie_jar.update_cookies({"chatdesk_console_lang": "fr"})
         async with http.get("/console/reports") as page:
             report = await page.text()
