@@ -307,7 +307,8 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
     config = tmp_path / "chatdesk.toml"
     config.write_text(
         '[helpdesk]\npriorities = ["normal", "high"]\n[priorities.normal]\n'
-        'label = { fr = "Régulière", en = "Regular" }\n[priorities.high]\ncalendar = "24/7"\n',
+        'label = { fr = "Régulière", en = "Regular" }\nresolution = "2d"\n'
+        '[priorities.high]\ncalendar = "24/7"\n',
         encoding="utf-8",
     )
     server = await start_server(config_file=config)
@@ -326,9 +327,13 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
             report = await page.text()
         async with http.get(f"/console/t/{ticket.id}") as page:
             text = await page.text()
-    # The targets table says which priority counts every hour of every day.
-    assert 'haute <span class="hint">(24 h/24, 7 j/7)</span>' in report
-    assert "Régulière</th>" in report
+    # The targets table: the offered priorities, which one counts every hour of every day,
+    # whole days said as days.
+    targets = report[report.index('class="figures targets"') :]
+    targets = targets[: targets.index("</table>")]
+    assert 'haute <span class="hint">(24 h/24, 7 j/7)</span>' in targets
+    assert "Régulière</th>" in targets and "<td>2 j</td>" in targets
+    assert "urgente" not in targets and "basse" not in targets
     # The requester chose "Régulière": the operator reads the same word, not "normale";
     # a priority the desk did not rename keeps the console's word.
     assert '<option value="normal" selected>Régulière</option>' in text

@@ -68,6 +68,8 @@ def target_text(target: Target, t: Translate) -> str:
     seconds = round(target.business.total_seconds())
     if seconds and seconds % 3600 == 0 and seconds < 86400:
         return t("remaining_hours", h=seconds // 3600)  # "4 h", not "4 h 00 min"
+    if seconds and seconds % 86400 == 0:
+        return t("whole_days", d=seconds // 86400)  # "2 d", not "2 d 0 h"
     return duration(seconds, t)
 
 
@@ -110,6 +112,8 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         "help": await _help(request, report) if report else None,
         "duration": duration,
         "target_text": target_text,
+        # The targets of the priorities the desk offers (not those it does not).
+        "offered": request.app[SERVICES].config.helpdesk.offered,
         # Priorities whose targets count every hour of every day (`calendar = "24/7"`).
         "around_the_clock": {
             p
