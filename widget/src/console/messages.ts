@@ -7,16 +7,20 @@ import { el, timeOf } from "./common";
 import { label, locale, t } from "./i18n";
 import { Message } from "./protocol";
 
-export function messageItem(m: Message): HTMLLIElement {
-  const who = m.author === "operator" && m.operator ? m.operator.name : label("author", m.author);
-  const time = timeOf(m.ts);
-  let text: HTMLElement;
+/** The parts of a chat message its body is drawn from (a conversation's or a ticket's). */
+type Body = Pick<Message, "author" | "html" | "attachments" | "text">;
+
+/** A chat message's body: the bot's HTML through DOMPurify, a visitor's files as download
+ * links, a visitor's words as plain text, operators' and system URLs as links. */
+export function messageBody(m: Body): HTMLElement {
   if (m.author === "bot" && typeof m.html === "string" && m.html) {
-    text = el("div", { className: "text rich" });
-    text.append(safeHtml(m.html));
-  } else if (m.author === "visitor" && Array.isArray(m.attachments) && m.attachments.length) {
+    const rich = el("div", { className: "text rich" });
+    rich.append(safeHtml(m.html));
+    return rich;
+  }
+  if (m.author === "visitor" && Array.isArray(m.attachments) && m.attachments.length) {
     // Files sent in chat: links to the console's download (only paths on the desk itself).
-    text = el("p", { className: "text files" });
+    const text = el("p", { className: "text files" });
     for (const file of m.attachments) {
       if (!file || typeof file.url !== "string" || !file.url.startsWith("/console/files/")) continue;
       const link = el("a", { className: "file", text: file.name });
@@ -24,11 +28,16 @@ export function messageItem(m: Message): HTMLLIElement {
       link.setAttribute("download", file.name);
       text.append(link, el("span", { className: "hint", text: ` ${fileSize(file.size, locale)}` }));
     }
-  } else if (m.author === "visitor") {
-    text = el("p", { className: "text", text: m.text });
-  } else {
-    text = el("p", { className: "text" }, ...linkify(m.text));
+    return text;
   }
+  if (m.author === "visitor") return el("p", { className: "text", text: m.text });
+  return el("p", { className: "text" }, ...linkify(m.text));
+}
+
+export function messageItem(m: Message): HTMLLIElement {
+  const who = m.author === "operator" && m.operator ? m.operator.name : label("author", m.author);
+  const time = timeOf(m.ts);
+  const text = messageBody(m);
   const item = el("li", { className: `msg author-${m.author}` },
     el("span", { className: "who", text: who }), time, text);
   if (m.author === "bot" && Array.isArray(m.suggestions) && m.suggestions.length) {

@@ -3,6 +3,7 @@
 import { fileSize } from "../common/size";
 import { el, timeOf } from "./common";
 import { colon, departmentName, label, locale, t } from "./i18n";
+import { messageBody } from "./messages";
 import { Attachment, ThreadItem, TicketHistory } from "./protocol";
 
 type Names = Map<string, string>;
@@ -63,7 +64,12 @@ function messageItem(m: ThreadItem, files: Attachment[]): HTMLLIElement {
   const item = el("li", { className: classes }, el("span", { className: "who", text: author }), " ", time(m.ts));
   if (m.source === "chat") item.append(" ", el("span", { className: "badge", text: t("from_chat") }));
   if (m.source === "ticket" && m.internal) item.append(" ", el("span", { className: "badge note", text: t("note_badge") }));
-  item.append(el("p", { className: "text", text: m.text }), ...files.map(fileLink));
+  // A chat ticket's conversation reads as in the conversation view: the bot's answer
+  // formatted, not its Markdown (a chat file's links are the ticket's files below).
+  const body = m.source === "chat" && !files.length
+    ? messageBody(m)
+    : el("p", { className: "text", text: m.text });
+  item.append(body, ...files.map(fileLink));
   item.dataset.id = m.id;
   return item;
 }

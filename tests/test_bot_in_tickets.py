@@ -1,0 +1,54 @@
+"""The bot's answers in a chat ticket read as the visitor saw them, formatted: on the
+console's ticket page and on the requester's portal (not as raw Markdown)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientSession, CookieJar
+
+from chatdesk.app import STORE, VISITORS
+from chatdesk.web.appkeys import SERVICES
+
+from .test_console_tickets_http import PASSWORD, login_ada
+
+KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
+
+
+async def test_a_bot_answer_reads_formatted_in_its_ticket(
+    start_server: Any, new_client: Any
+) -> None:
+    server = await start_server(knowledge_dir=KNOWLEDGE)
+    services = server.app[SERVICES]
+    await services.operators.add(
+        "ada@desk.test",
+        name="Ada",
+        role="admin",
+        departments=("general",),
+        languages=("en",),
+        password=PASSWORD,
+    )
+    visitor = new_client(server)
+    await visitor.connect({"lang": "en"})
+    await visitor.say("where can I download my invoices as PDF?")
+    answer = await visitor.bot_reply()
+    await server.app[VISITORS].drain()
+    assert "**customer area**" in answer["text"]
+    assert (await visitor.call("escalate", {}))["ok"]
+    filed = await visitor.call("contact", {"email": "lea@example.be", "description": "PDF?"})
+    assert filed["ok"], filed
+    ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
+    assert ticket is not None
+    token = services.helpdesk.links.token(ticket.id, ticket.requester_id)
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        await login_ada(http)
+        async with http.get(f"/console/t/{ticket.number}") as page:
+            console = await page.text()
+        async with http.get(f"/support/t/{token}") as page:
+            portal = await page.text()
+    for text in (console, portal):
+        assert '<div class="text rich"><p>Your invoices are in your <strong>customer area' in text
+        assert "**customer area**" not in text
