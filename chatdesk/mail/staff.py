@@ -1,5 +1,6 @@
-"""Mail to operators: a ticket given to them, a requester's answer on theirs, a target about
-to be missed or missed, their own mail that was not posted. Who gets which
+"""Mail to operators: a new ticket in their department, a ticket given to them, a requester's
+answer on theirs (or on their department's unassigned one), a target about to be missed or
+missed, their own mail that was not posted. Who gets which
 (:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the operator's first
 language."""
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
-from ..models import Operator, Ticket, TicketType
+from ..models import AuthorKind, Channel, Operator, Status, Ticket, TicketEvent, TicketType
 from ..models.mail import FeedItem, OutboxMail
 from ..store import Store
 from .content import Content, Context, excerpt
@@ -21,6 +22,8 @@ __all__ = ["STAFF_KINDS", "staff_mails"]
 _FR = {
     "staff_reply_1": "{requester} a répondu à la demande {label} « {subject} », qui vous est "
     "assignée :",
+    "staff_new_1": "Nouvelle demande {label} « {subject} », de {requester}.",
+    "staff_reply_open_1": "{requester} a répondu à la demande {label} « {subject} ».",
     "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
     "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
     "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
@@ -38,6 +41,8 @@ _FR = {
 _NL = {
     "staff_reply_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die aan u "
     "is toegewezen:",
+    "staff_new_1": "Nieuwe aanvraag {label} “{subject}”, van {requester}.",
+    "staff_reply_open_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”.",
     "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
     "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
     "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
@@ -55,6 +60,8 @@ _NL = {
 }
 _EN = {
     "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
+    "staff_new_1": "New request {label} “{subject}”, from {requester}.",
+    "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",
     "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
     "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
     "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
@@ -77,31 +84,47 @@ def _t(lang: str, key: str, **values: Any) -> str:
 async def staff_mails(
     store: Store, config: DeskConfig, item: FeedItem, ticket: Ticket
 ) -> list[OutboxMail]:
-    """Return the mails ``item`` causes to operators (none for most changes): the assignee
-    hears of a requester's answer (the assignee when it came) and of a ticket a colleague
-    gave them; a target's warning or breach goes to the assignee, else to the operators of
-    the ticket's department."""
+    """Return the mails ``item`` causes to operators (none for most changes): a ticket
+    filed and given to nobody goes to the operators of its department (not to the one who
+    filed it); the assignee hears of a requester's answer (the assignee when it came; nobody's:
+    the department, unless someone took it since) and of a ticket a colleague gave them; a
+    target's warning or breach goes to the assignee, else to the department."""
     data: dict[str, str] = {}
-    if item.kind == "requester_reply":
+    if item.kind == "created":
+        # A chat's ticket is filed by the operator in it; one given at once is told by its
+        # assignment; one somebody already answered or moved is no news.
+        if ticket.channel is Channel.CHAT or ticket.operator_id or ticket.status is not Status.NEW:
+            return []
+        row = await _row(store, ticket, item.ref_id)
+        filer = row.actor_id if row is not None and row.actor is AuthorKind.OPERATOR else None
+        kind, targets = "staff_new", [o for o in await _department(store, ticket) if o != filer]
+        group = True
+    elif item.kind == "requester_reply":
         thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
         if not thread or thread[0].id == item.ref_id:
             return []  # the description, filed with the ticket: not an answer
         # Who had the ticket when the requester wrote (the feed row says): a ticket taken
         # later shows the answer in its thread, no mail needed.
         assignee = item.data.get("assignee")
-        kind, targets, data = "staff_reply", [assignee], {"message_id": item.ref_id}
+        kind, data = "staff_reply", {"message_id": item.ref_id}
+        group = not assignee
+        if assignee:
+            targets = [assignee]
+        else:
+            targets = [] if ticket.operator_id else await _department(store, ticket)
     elif item.kind == "assignee":
         to = item.data.get("to")
-        events = await store.helpdesk.list_ticket_events(ticket.id)
-        row = next((e for e in events if e.id == item.ref_id), None)
+        row = await _row(store, ticket, item.ref_id)
         # Taken by oneself (a reply, a claim) is no news; given away since, neither.
         if not to or row is None or row.actor_id == to or ticket.operator_id != to:
             return []
-        by = await store.operators.get_operator(row.actor_id) if row.actor_id else None
-        kind, targets, data = "staff_assigned", [to], {"by": by.name if by else ""}
+        giver = await store.operators.get_operator(row.actor_id) if row.actor_id else None
+        kind, targets, data = "staff_assigned", [to], {"by": giver.name if giver else ""}
+        group = False
     elif item.kind in ("sla_warning", "sla_breach"):
         kind, data = "staff_sla", {"target": str(item.data.get("target", ""))}
         data["breach"] = "1" if item.kind == "sla_breach" else ""
+        group = not ticket.operator_id
         targets = [ticket.operator_id] if ticket.operator_id else await _department(store, ticket)
     else:
         return []
@@ -112,12 +135,18 @@ async def staff_mails(
             continue
         lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
         mine = data | {"name": operator.name}
-        if kind == "staff_sla" and not ticket.operator_id:  # the department's, by its name
+        if group:  # a department's mail says so, with the department's name
             mine["department"] = config.department_name(ticket.department, lang)
         mails.append(
             OutboxMail(kind, operator.email, lang, item.created_at, ticket_id=ticket.id, data=mine)
         )
     return mails
+
+
+async def _row(store: Store, ticket: Ticket, event_id: str) -> TicketEvent | None:
+    """Return the history row ``event_id`` of ``ticket`` (None: gone)."""
+    events = await store.helpdesk.list_ticket_events(ticket.id)
+    return next((e for e in events if e.id == event_id), None)
 
 
 async def _department(store: Store, ticket: Ticket) -> list[str | None]:
@@ -139,12 +168,31 @@ def _about(c: Context) -> dict[str, str]:
     return {"label": c.ticket.label, "subject": c.ticket.subject}
 
 
+def _whose(c: Context, first: str) -> tuple[str, ...]:
+    """``first``, then, for a mail to a department, why it came (nobody is assigned)."""
+    if c.data.get("department"):
+        return first, _t(c.lang, "staff_sla_who", department=c.data["department"])
+    return (first,)
+
+
+def _new(c: Context) -> Content:
+    assert c.ticket is not None
+    requester = c.ticket.requester_name or c.ticket.requester_email
+    first = _t(c.lang, "staff_new_1", requester=requester, **_about(c))
+    return Content(
+        c.ticket_subject, c.hello, _whose(c, first), quote=excerpt(c.ticket.description),
+        action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
 def _reply(c: Context) -> Content:
     assert c.ticket is not None and c.message is not None
     requester = c.message.author_name or c.ticket.requester_name or c.ticket.requester_email
+    key = "staff_reply_open_1" if c.data.get("department") else "staff_reply_1"
+    first = _t(c.lang, key, requester=requester, **_about(c))
     return Content(
-        c.ticket_subject, c.hello, (_t(c.lang, "staff_reply_1", requester=requester, **_about(c)),),
-        quote=c.message.text, action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
+        c.ticket_subject, c.hello, _whose(c, first), quote=c.message.text,
+        action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -170,11 +218,9 @@ def _sla(c: Context) -> Content:
     due = c.ticket.due_at if target == "first_response" else c.ticket.resolution_due
     what = _t(c.lang, f"target_{target}") if target in ("first_response", "resolution") else target
     key = "staff_sla_breach" if c.data.get("breach") else "staff_sla_warning"
-    paragraphs = [_t(c.lang, key, target=what, due=c.when(due), **_about(c))]
-    if c.data.get("department"):
-        paragraphs.append(_t(c.lang, "staff_sla_who", department=c.data["department"]))
+    first = _t(c.lang, key, target=what, due=c.when(due), **_about(c))
     return Content(
-        c.ticket_subject, c.hello, tuple(paragraphs), action=_console(c),
+        c.ticket_subject, c.hello, _whose(c, first), action=_console(c),
         footer=_t(c.lang, "staff_footer", desk=c.desk),
     )  # fmt: skip
 
@@ -188,6 +234,7 @@ def _not_posted(c: Context) -> Content:
 
 #: Each kind of operator mail and what it says (all need ``Context.ticket``).
 STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
+    "staff_new": _new,
     "staff_reply": _reply,
     "staff_assigned": _assigned,
     "staff_sla": _sla,

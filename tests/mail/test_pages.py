@@ -62,6 +62,7 @@ async def test_admins_see_failures_and_send_them_again(
         NewTicket(email="gone@example.be", subject="Aide", lang="fr")
     )
     await services.mail.outbox.run()
+    sink.take()  # the operators' "new request": delivered
     await login(http)
     async with http.get("/console/mail") as response:
         assert response.status == 200

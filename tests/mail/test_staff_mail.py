@@ -133,3 +133,46 @@ async def test_an_operator_answering_a_notification_by_mail_posts_nothing(
     texts = [m.text for m in await desk._store.helpdesk.list_ticket_messages(ticket.id)]
     assert "Je regarde." not in texts
     assert await desk._store.helpdesk.find_ticket(2) is None
+
+
+async def test_a_new_ticket_and_an_answer_nobody_holds_go_to_the_department(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink)
+    ann, bob = await operator(desk, "Ann"), await operator(desk, "Bob")
+    await desk.operators.add(
+        "cleo@desk.test", name="Cléo", role="operator", departments=("billing",),
+        languages=("nl",), password="correct horse battery",
+    )  # fmt: skip
+    ticket = await file(desk, department="technical")
+    mails = {m["To"]: m for m in await deliver(desk, sink)}
+    # The requester's "received", and Ann and Bob (technical), not Cléo (billing).
+    assert sorted(mails) == ["ann@desk.test", "bob@desk.test", "lea@example.be"]
+    text, html = parts(mails["ann@desk.test"])
+    assert "Nouvelle demande #000001 « Site en panne », de Léa Peeters." in text
+    assert "ce message va au service" in text and "Erreur 500 depuis ce matin." in text
+    assert f"https://desk.test/console/t/{ticket.id}" in html
+
+    # The requester adds a detail before anyone took it: the department again.
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, lea, "Aussi sur mobile.")
+    told = sorted((m["To"], parts(m)[0]) for m in await deliver(desk, sink))
+    assert [to for to, _ in told] == ["ann@desk.test", "bob@desk.test"]
+    assert "Léa Peeters a répondu à la demande #000001 « Site en panne »." in told[0][1]
+    assert "Aussi sur mobile." in told[0][1]
+
+    # A ticket an operator files, or given at once, or already answered: no "new" mail.
+    await desk.helpdesk.filing.file(
+        NewTicket(email="jo@example.be", subject="Pour Bob", lang="fr", department="technical"),
+        operator=ann,
+    )
+    given, _ = await desk.helpdesk.filing.file(
+        NewTicket(email="jo@example.be", subject="Donné", lang="fr", department="technical")
+    )
+    await desk.helpdesk.tickets.change(ann, given.id, Edit(assignee=bob.id))
+    answered, _ = await desk.helpdesk.filing.file(
+        NewTicket(email="jo@example.be", subject="Répondu", lang="fr", department="technical")
+    )
+    await desk.helpdesk.tickets.reply(answered.id, ann, "C'est fait.")
+    staff = [(m["To"], m["Subject"]) for m in await deliver(desk, sink) if "desk.test" in m["To"]]
+    assert staff == [("bob@desk.test", "[#000002] Pour Bob"), ("bob@desk.test", "[#000003] Donné")]
