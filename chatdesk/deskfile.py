@@ -152,6 +152,8 @@ class FieldSection(_Section):
     pattern: str | None = None
     options: list[FieldOption] = msgspec.field(default_factory=list)
     required: bool | RequiredWhen = False
+    #: The ticket types the field is asked for (empty: every type).
+    types: list[TypeName] = msgspec.field(default_factory=list)
     seats: bool = False
 
 

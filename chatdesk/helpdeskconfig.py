@@ -111,9 +111,18 @@ class FieldSpec:
     required_types: frozenset[str] = frozenset()
     required_priorities: frozenset[str] = frozenset()
     seats: bool = False
+    #: The ticket types the form asks it for (empty: every type).
+    types: frozenset[str] = frozenset()
+
+    def asked_for(self, type_: str) -> bool:
+        """Return whether the form asks this field on a ticket of ``type_``."""
+        return not self.types or type_ in self.types
 
     def required_for(self, type_: str, priority: str) -> bool:
-        """Return whether a ticket of this type and priority must give this field."""
+        """Return whether a ticket of this type and priority must give this field (never
+        where it is not asked)."""
+        if not self.asked_for(type_):
+            return False
         return self.required or type_ in self.required_types or priority in self.required_priorities
 
 
@@ -277,6 +286,8 @@ def _fields(sections: list[FieldSection]) -> tuple[FieldSpec, ...]:
             raise ValueError(f"{where}: options are required for select fields, and only there")
         required = section.required
         when = required if isinstance(required, RequiredWhen) else RequiredWhen()
+        if section.types and not set(when.types) <= set(section.types):
+            raise ValueError(f"{where}: required for a type it is not asked for (types)")
         specs.append(
             FieldSpec(
                 id=section.id,
@@ -288,6 +299,7 @@ def _fields(sections: list[FieldSection]) -> tuple[FieldSpec, ...]:
                 required_types=frozenset(when.types),
                 required_priorities=frozenset(when.priorities),
                 seats=section.seats,
+                types=frozenset(section.types),
             )
         )
     return tuple(specs)

@@ -92,6 +92,7 @@ def desk_out(config: DeskConfig) -> ApiDesk:
                 ),
                 pattern=f.pattern,
                 options=[ApiOption(value=v, label=_texts(label)) for v, label in f.options],
+                types=sorted(f.types),
             )
             for f in helpdesk.fields
         ],

@@ -49,6 +49,8 @@ def _field(spec: FieldSpec, config: DeskConfig, lang: str, t: Translate) -> dict
         # What the script needs to say "(required)" as the type and priority change.
         "required_types": " ".join(sorted(spec.required_types)),
         "required_priorities": " ".join(sorted(spec.required_priorities)),
+        # The types it is asked for ("": all): the script shows it for those only.
+        "types": " ".join(sorted(spec.types)),
         "required_when": t("required_when", what=f" {t('or')} ".join(when)) if when else "",
         "hint": t(f"field_{spec.type}_hint") if spec.type in ("url", "ip_or_order", "datetime")
         else "",
@@ -80,6 +82,8 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
         else helpdesk.types[0].value,
         "requires": sorted(helpdesk.form_requires),
         "offers_complaints": any(kind.value == "complaint" for kind in helpdesk.types),
+        # A complaint is about how a request was handled: its urgency is the desk's to set.
+        "priority_types": " ".join(k.value for k in helpdesk.types if k.value != "complaint"),
         "departments": departments,
         "default_department": config.default_department,
         "priorities": priorities,

@@ -208,6 +208,8 @@ class ApiField(Out):
     required_when: ApiRequiredWhen
     pattern: str | None
     options: list[ApiOption]
+    #: The types the form asks it for (empty: every type; other types may still give it).
+    types: list[str] = msgspec.field(default_factory=list)
 
 
 class ApiLimits(Out):

@@ -235,6 +235,53 @@ async def test_fields_say_required_as_the_type_and_priority_change(
     assert not await site.evaluate("e => e.required")
 
 
+_COMPLAINTS = """
+[helpdesk]
+types = ["question", "incident", "complaint"]
+
+[[fields]]
+id = "page"
+type = "url"
+label = { en = "Page" }
+required = { types = ["incident"] }
+types = ["incident", "question"]
+"""
+
+
+async def test_a_complaint_asks_neither_the_priority_nor_fields_of_other_types(
+    start_desk: Any, new_context: NewContext
+) -> None:
+    desk = await start_desk(config=ALWAYS_OPEN + _COMPLAINTS)
+    page = await (await new_context()).new_page()
+    await page.goto(desk.url + "/support/new")
+    field, priorities = page.get_by_label("Page"), page.locator("fieldset.priorities")
+    await expect(field).to_be_visible()
+    await expect(priorities).to_be_visible()
+    await page.get_by_label("Kind of request").select_option("complaint")
+    await expect(field).to_be_hidden()
+    await expect(priorities).to_be_hidden()
+    assert await field.evaluate("e => e.disabled")  # not sent
+    await page.get_by_label("Kind of request").select_option("incident")
+    await expect(field).to_be_visible()
+    assert await field.evaluate("e => e.required && !e.disabled")
+    # The complaint form itself: drawn without them, with its own button; filed with the
+    # desk's default priority.
+    await page.goto(desk.url + "/support/new?type=complaint")
+    await expect(field).to_be_hidden()
+    await expect(priorities).to_be_hidden()
+    await _fill_form(page, subject="Nobody answered my request")
+    await page.get_by_label("Subject").focus()
+    await expect(page.locator('altcha-widget input[name="altcha"]')).not_to_have_value(
+        "", timeout=30_000
+    )
+    await page.get_by_role("button", name="Send my complaint").click()
+    await expect(page.get_by_text("is registered")).to_be_visible()
+    services = desk.app[SERVICES]
+    ticket = await services._store.helpdesk.find_ticket(1)
+    assert ticket is not None and ticket.type.value == "complaint"
+    assert ticket.priority == "normal" and ticket.fields == {}
+
+
 async def test_screenshots_on_a_phone(
     portal: tuple[Desk, Recorded], new_context: NewContext, tmp_path: Path
 ) -> None:

@@ -37,6 +37,7 @@ type = "text"
 label = { fr = "ID du site", en = "Site ID" }
 pattern = '^\d{4}$'
 required = { types = ["incident"], priorities = ["high"] }
+types = ["incident", "question"]
 seats = true
 
 [[fields]]
@@ -70,8 +71,12 @@ def test_a_full_helpdesk_file(tmp_path: Path) -> None:
     site = hd.field("site_id")
     assert site is not None and site.seats and site.required_for("incident", "low")
     assert site.required_for("question", "high") and not site.required_for("question", "low")
+    # Not asked on a complaint: never required there, not even by its priority.
+    assert site.asked_for("question") and not site.asked_for("complaint")
+    assert not site.required_for("complaint", "high")
     plan = hd.field("plan")
     assert plan is not None and plan.required and plan.options[0][0] == "vps"
+    assert plan.asked_for("complaint")  # no types: every type
     assert (hd.attachments.max_file, hd.attachments.max_ticket) == (2 * 1024**2, 5 * 1024**2)
 
 
@@ -109,6 +114,12 @@ def test_defaults(tmp_path: Path) -> None:
         ("[[fields]]\nid = 'x'\ntype = 'select'\n", "options are required"),
         ("[[fields]]\nid = 'x'\ntype = 'text'\n[[fields]]\nid = 'x'\ntype = 'url'\n", "twice"),
         ("[[fields]]\nid = 'x'\ntype = 'text'\ncolour = 'red'\n", "unknown key 'colour'"),
+        ("[[fields]]\nid = 'x'\ntype = 'text'\ntypes = ['bug']\n", "types"),
+        (
+            "[[fields]]\nid = 'x'\ntype = 'text'\ntypes = ['incident']\n"
+            "required = { types = ['question'] }\n",
+            "[[fields]] x: required for a type it is not asked for",
+        ),
         ("[attachments]\nmax_file = '10 megs'\n", "[attachments] max_file"),
         ("[attachments]\nmax_file = '30MB'\n", "larger than max_ticket"),
     ],

@@ -8,7 +8,7 @@ import "altcha/external";
 import "altcha/i18n/fr-fr";
 import "altcha/i18n/nl";
 import { enhanceFiles } from "./files";
-import { followRequired } from "./required";
+import { followAsked, followRequired } from "./required";
 import { suggestArticles } from "./suggest";
 import { readTexts } from "./texts";
 
@@ -26,6 +26,7 @@ function start(): void {
   if (form instanceof HTMLFormElement) {
     enhanceFiles(form, texts);
     followRequired(form);
+    followAsked(form);
     suggestArticles(form, texts);
   }
   // A ticket's page: the reply's files get the same drop zone and limits.

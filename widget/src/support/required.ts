@@ -25,6 +25,30 @@ function update(form: HTMLFormElement, fields: HTMLElement[]): void {
   }
 }
 
+// Fields asked for some types only (`types = [...]`, and the priority on a complaint): shown
+// and sent for those types only (a hidden field's inputs are disabled, so not sent).
+function showAsked(form: HTMLFormElement, parts: HTMLElement[]): void {
+  const type = chosen(form, "type");
+  for (const part of parts) {
+    const asked = words(part, "types").includes(type);
+    part.hidden = !asked;
+    if (part instanceof HTMLFieldSetElement) part.disabled = !asked;
+    else part.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")
+      .forEach((input) => { input.disabled = !asked; });
+  }
+}
+
+/** Shows the fields asked for the type the requester picks, and only those. */
+export function followAsked(form: HTMLFormElement): void {
+  const parts = Array.from(form.querySelectorAll<HTMLElement>(".asked[data-types]"));
+  if (parts.length === 0) return;
+  form.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target instanceof HTMLSelectElement && target.name === "type") showAsked(form, parts);
+  });
+  showAsked(form, parts);
+}
+
 /** Keeps conditionally required fields' marks and checks in step with the form. */
 export function followRequired(form: HTMLFormElement): void {
   const fields = Array.from(
