@@ -16,6 +16,7 @@ from .models import (
     Author,
     Conversation,
     Mode,
+    Requester,
     Status,
     Ticket,
     TicketChanges,
@@ -76,6 +77,9 @@ class EscalationService:
         self.availability = availability
         self.on_queued = on_queued
         self.clock = clock
+        #: The desk's access policy for a requester in a language (the helpdesk's, set
+        #: once it is built); None: anyone may leave their details.
+        self.check_access: Callable[[Requester, str], Awaitable[Requester]] | None = None
         # conversation id -> the ticket (or "" for none) the visitor was told about, most
         # recent last. Only what is true for good is kept (that notice stays in the
         # conversation), so any process may rely on it; bounded.
@@ -165,6 +169,11 @@ class EscalationService:
         requester = await self.store.requesters.save_requester(
             email, name=" ".join(contact.name.split())[:100], phone="", lang="", now=self.clock()
         )
+        if self.check_access is not None:
+            # The desk's `[helpdesk] access` holds in the chat as on the form: a desk for
+            # customers under contract takes their requests only (Forbidden otherwise).
+            conversation = await self._conversation(conversation_id)
+            requester = await self.check_access(requester, conversation.lang)
         changes = TicketChanges(
             requester_id=requester.id,
             requester_email=email,

@@ -141,6 +141,7 @@ def build_services(
         altcha_cost=settings.altcha_cost,
     )
     holder = holder or process_name()
+    escalation.check_access = helpdesk.people.check_access
     mail = build_mail(settings, config, store, helpdesk, clock=clock, holder=holder)
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
     jobs = JobRunner(

@@ -248,6 +248,27 @@ async def test_visitor_button_and_offline_form(server: Any, visitor_factory: Any
     assert (await v.call("escalate", {"priority": "asap"}))["error"]["code"] == "invalid_payload"
 
 
+async def test_a_desk_for_customers_takes_only_their_details_in_the_chat(
+    start_server: Any, new_client: Any, tmp_path: Path
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[helpdesk]\naccess = "customers"\n', encoding="utf-8")
+    server = await start_server(config_file=config)
+    people = server.app[SERVICES].helpdesk.people
+    await people.add_member(await people.add_organisation("Dupont"), "claire@dupont.fr")
+    v = new_client(server)
+    await v.connect({"lang": "fr"})
+    assert (await v.call("escalate", {}))["ok"]
+    # As on the web form: a stranger's address is refused, in the visitor's language.
+    refused = await v.call("contact", {"email": "inconnu@example.fr"})
+    assert refused["ok"] is False and refused["error"]["code"] == "access_denied"
+    assert refused["error"]["message"].startswith("Ce service est réservé aux clients")
+    ticket = await server.app[SERVICES]._store.tickets.current_ticket(v.session["conversation_id"])
+    assert ticket is not None and ticket.requester_email in ("", None)
+    taken = await v.call("contact", {"email": "claire@dupont.fr"})
+    assert taken["ok"] is True, taken
+
+
 @pytest.mark.parametrize(
     ("event", "payload"),
     [

@@ -17,6 +17,7 @@ from chatdesk.web.appkeys import SERVICES
 
 from .conftest import (
     ALWAYS_OPEN,
+    REPO,
     Desk,
     NewContext,
     StartDesk,
@@ -148,6 +149,41 @@ async def test_the_offline_form_offers_the_desks_priorities_in_its_words(
     await form.get_by_label("E-mail").fill("lea@example.be")
     await form.get_by_role("button", name="Envoyer mes coordonnées").click()
     await expect(w.locator(".strip")).to_contain_text("lea@example.be")
+    ticket = await desk.app[SERVICES]._store.tickets.current_ticket(
+        await conversation_of(desk, page)
+    )
+    assert ticket is not None and ticket.priority == "high"
+
+
+async def test_the_offline_form_keeps_the_request_s_priority_and_the_desk_s_access(
+    start_desk: StartDesk, context: Any
+) -> None:
+    # The socket tests' knowledge: its refund dispute hands over at "high".
+    knowledge = REPO / "tests" / "fixtures" / "knowledge"
+    desk = await start_desk('[helpdesk]\naccess = "customers"\n' + ALWAYS_OPEN, knowledge)
+    people = desk.app[SERVICES].helpdesk.people
+    await people.add_member(await people.add_organisation("Dupont"), "claire@dupont.fr")
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/fr")
+    w = widget(page)
+    await open_widget(page)
+    box = w.get_by_label("Votre message")
+    await box.fill("Je conteste un remboursement")  # an answer that hands over, at "high"
+    await box.press("Enter")
+    strip = w.locator(".strip")
+    await strip.get_by_role("button", name="Laisser mes coordonnées").click()
+    form = w.locator("form.contact")
+    await expect(form.get_by_label("Priorité")).to_have_value("high")  # not back to normal
+    # A desk for customers under contract: a stranger's address is refused in its words.
+    await form.get_by_label("E-mail").fill("inconnu@example.fr")
+    send = form.get_by_role("button", name="Envoyer mes coordonnées")
+    await send.click()
+    await expect(form.get_by_role("alert")).to_contain_text(
+        "Ce service est réservé aux clients sous contrat"
+    )
+    await form.get_by_label("E-mail").fill("claire@dupont.fr")
+    await send.click()
+    await expect(strip).to_contain_text("claire@dupont.fr")
     ticket = await desk.app[SERVICES]._store.tickets.current_ticket(
         await conversation_of(desk, page)
     )

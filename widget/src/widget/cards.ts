@@ -78,6 +78,7 @@ export function contactForm(
   subject: string,
   submit: Submit<ContactDetails>,
   offered?: readonly PriorityOut[],
+  current?: string,
 ): HTMLElement {
   const opt = i18n.t("optional");
   const name = h("input", { name: "name", type: "text", maxlength: 100, autocomplete: "name" });
@@ -88,7 +89,10 @@ export function contactForm(
   // Short labels in the select (long ones were cut off), the definition of the one chosen
   // below it.
   const choices = priorityChoices(i18n, offered);
-  const fallback = choices.some((c) => c.id === "normal") ? "normal" : choices[0].id;
+  // The request's own priority (the bot's answer may have raised it), else normal.
+  const fallback = choices.some((c) => c.id === current)
+    ? current
+    : choices.some((c) => c.id === "normal") ? "normal" : choices[0].id;
   const priority = h(
     "select",
     { name: "priority" },

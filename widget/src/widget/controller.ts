@@ -189,6 +189,9 @@ export class Controller implements Intents {
     }
     if (!ack) return i18n.t("error");
     if (!ack.ok) {
+      // The desk's own words when it takes customers' requests only (in the visitor's
+      // language).
+      if (ack.error.code === "access_denied") return ack.error.message;
       const badEmail = ack.error.code === "invalid_email" || /e-?mail/i.test(ack.error.message);
       return badEmail ? i18n.t("email_invalid") : errorText(i18n, ack.error);
     }

@@ -25,7 +25,8 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
       const first = s.items.find((i) => i.author === "visitor");
       const subject = (s.conv.ticket && s.conv.ticket.subject) || (first ? first.text : "");
       const offered = s.desk ? s.desk.priorities : undefined;
-      contactEl = contactForm(i18n, subject, (d) => intents.contact(d), offered);
+      const current = s.conv.ticket ? s.conv.ticket.priority : undefined;
+      contactEl = contactForm(i18n, subject, (d) => intents.contact(d), offered, current);
       const close = (): void => intents.screen(null);
       fill(ui.screen, sheet(i18n.t("contact_title"), i18n.t("cancel"), contactEl, close));
     } else if (screen === "forget") {
