@@ -6,12 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientSession, CookieJar
-
 from chatdesk.app import STORE, VISITORS
 from chatdesk.web.appkeys import SERVICES
 
-from .test_console_tickets_http import PASSWORD, login_ada
+from .test_console_tickets_http import ada_session, add_ada
 
 KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -21,14 +19,7 @@ async def test_a_bot_answer_reads_formatted_in_its_ticket(
 ) -> None:
     server = await start_server(knowledge_dir=KNOWLEDGE)
     services = server.app[SERVICES]
-    await services.operators.add(
-        "ada@desk.test",
-        name="Ada",
-        role="admin",
-        departments=("general",),
-        languages=("en",),
-        password=PASSWORD,
-    )
+    await add_ada(server)
     visitor = new_client(server)
     await visitor.connect({"lang": "en"})
     await visitor.say("where can I download my invoices as PDF?")
@@ -41,10 +32,7 @@ async def test_a_bot_answer_reads_formatted_in_its_ticket(
     ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
     assert ticket is not None
     token = services.helpdesk.links.token(ticket.id, ticket.requester_id)
-    async with ClientSession(
-        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as http:
-        await login_ada(http)
+    async with ada_session(server) as http:
         async with http.get(f"/console/t/{ticket.number}") as page:
             console = await page.text()
         async with http.get(f"/support/t/{token}") as page:

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -20,14 +22,17 @@ PASSWORD = "correct horse battery"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
-@pytest.fixture
-async def desk(server: Any) -> Any:
-    services = server.app[SERVICES]
-    ada = await services.operators.add(
+async def add_ada(server: Any) -> Any:
+    """Add Ada, an admin of the general department, to ``server``'s desk."""
+    return await server.app[SERVICES].operators.add(
         "ada@desk.test", name="Ada", role="admin", departments=("general",),
         languages=("en",), password=PASSWORD,
     )  # fmt: skip
-    server.ada = ada
+
+
+@pytest.fixture
+async def desk(server: Any) -> Any:
+    server.ada = await add_ada(server)
     return server
 
 
@@ -58,6 +63,16 @@ async def login_ada(http: ClientSession) -> None:
     data = {"csrf": await csrf_of(http, "/console/login"), "email": "ada@desk.test"}
     async with http.post("/console/login", data=data | {"password": PASSWORD}) as response:
         assert response.status == 200
+
+
+@asynccontextmanager
+async def ada_session(server: Any) -> AsyncIterator[ClientSession]:
+    """An HTTP session of ``server``'s desk with Ada logged in."""
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        await login_ada(http)
+        yield http
 
 
 async def csrf_of(http: ClientSession, path: str) -> str:
@@ -285,10 +300,7 @@ async def test_a_priority_no_longer_offered_stays_on_its_ticket_s_page(
     config = tmp_path / "chatdesk.toml"
     config.write_text('[helpdesk]\npriorities = ["normal", "high"]\n', encoding="utf-8")
     later = await start_server(config_file=config)  # the same data, the new file
-    async with ClientSession(
-        base_url=str(later.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as http:
-        await login_ada(http)
+    async with ada_session(later) as http:
         async with http.get(f"/console/t/{urgent.number}") as page:
             text = await page.text()
         async with http.get("/console/tickets") as page:
@@ -312,16 +324,9 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
         encoding="utf-8",
     )
     server = await start_server(config_file=config)
-    services = server.app[SERVICES]
-    await services.operators.add(
-        "ada@desk.test", name="Ada", role="admin", departments=("general",),
-        languages=("en",), password=PASSWORD,
-    )  # fmt: skip
+    await add_ada(server)
     ticket = await file(server, "Site lent")
-    async with ClientSession(
-        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as http:
-        await login_ada(http)
+    async with ada_session(server) as http:
         http.cookie_jar.update_cookies({"chatdesk_console_lang": "fr"})
         async with http.get("/console/reports") as page:
             report = await page.text()
