@@ -19,6 +19,7 @@ __all__ = [
     "link",
     "media_paths",
     "public_entries",
+    "search_example",
     "topics",
 ]
 
@@ -92,6 +93,25 @@ def topics(knowledge: Knowledge, lang: str) -> list[TopicView]:
         if entries:
             found.append(TopicView(topic.slug, topic.title(lang), entries))
     return found
+
+
+#: Longest example the search box's hint quotes (a longer one reads as a paragraph).
+EXAMPLE_MAX = 60
+
+
+def search_example(knowledge: Knowledge, lang: str) -> str | None:
+    """Return a question of the desk's own for the search box's hint ("Ask in your own
+    words, e.g. …"): the shortest other wording of the first public entry written in
+    ``lang`` (None: no such entry, or only long wordings)."""
+    for topic in knowledge.topics:
+        for entry_id in topic.entry_ids:
+            entry = knowledge.entries.get(entry_id)
+            if entry is None or not entry.public or lang not in entry.langs:
+                continue
+            questions = entry.langs[lang].questions
+            example = min(questions[1:] or questions, key=len)
+            return example if len(example) <= EXAMPLE_MAX else None
+    return None
 
 
 def entry_page(knowledge: Knowledge, entry_id: str, lang: str) -> EntryPage | None:

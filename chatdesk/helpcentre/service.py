@@ -20,7 +20,16 @@ from ..models import utcnow
 from ..store import Store
 from ..throttle import Throttle
 from ..wire.help import MAX_QUERY
-from .pages import EntryLink, EntryPage, TopicView, entry_page, link, media_paths, topics
+from .pages import (
+    EntryLink,
+    EntryPage,
+    TopicView,
+    entry_page,
+    link,
+    media_paths,
+    search_example,
+    topics,
+)
 from .report import HelpReport, build_report
 
 __all__ = [
@@ -118,6 +127,12 @@ class HelpCentre:
         """Return the topics and their public entries written in ``lang``."""
         knowledge = self.knowledge
         return topics(knowledge, lang) if knowledge is not None else []
+
+    def search_example(self, lang: str) -> str | None:
+        """Return a question of the desk's own to quote as the search's example (None:
+        the help centre's generic one)."""
+        knowledge = self.knowledge
+        return search_example(knowledge, lang) if knowledge is not None else None
 
     def page(self, entry_id: str, lang: str) -> EntryPage | None:
         """Return a public entry's page in ``lang`` (None: no such page)."""

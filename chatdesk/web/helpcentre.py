@@ -162,6 +162,8 @@ def _base(request: web.Request, lang: str) -> dict[str, Any]:
         "origin": site_origin(request),
         "help": HELP_PATH,
         "query": "",
+        # The search's example: one of the desk's own questions where it has them.
+        "example": services.help.search_example(lang),
         "limit": MAX_QUERY,
         "percent": lambda value: format_percent(value, locale=lang),
     }

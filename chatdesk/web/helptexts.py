@@ -20,6 +20,7 @@ HELP_TEXTS: dict[str, dict[str, str]] = {
         "intro": "Answers to the questions our customers ask most.",
         "search_label": "Search the help centre",
         "search_hint": "Ask in your own words, e.g. “I forgot my password”.",
+        "search_hint_of": "Ask in your own words, e.g. “{example}”",
         "search_button": "Search",
         "topics": "Topics",
         "no_articles": "There are no articles yet.",
@@ -53,6 +54,7 @@ HELP_TEXTS: dict[str, dict[str, str]] = {
         "search_hint": (
             "Posez votre question avec vos mots\u00a0: «\u00a0J'ai oublié mon mot de passe\u00a0»."
         ),
+        "search_hint_of": "Posez votre question avec vos mots\u00a0: «\u00a0{example}\u00a0»",
         "search_button": "Rechercher",
         "topics": "Thèmes",
         "no_articles": "Il n'y a pas encore d'articles.",
@@ -84,6 +86,7 @@ HELP_TEXTS: dict[str, dict[str, str]] = {
         "intro": "Antwoorden op de vragen die onze klanten het vaakst stellen.",
         "search_label": "Zoeken in het helpcentrum",
         "search_hint": "Stel uw vraag in uw eigen woorden, bv. “Ik ben mijn wachtwoord vergeten”.",
+        "search_hint_of": "Stel uw vraag in uw eigen woorden, bv. “{example}”",
         "search_button": "Zoeken",
         "topics": "Onderwerpen",
         "no_articles": "Er zijn nog geen artikels.",

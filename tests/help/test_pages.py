@@ -81,6 +81,25 @@ async def test_the_topics_list_every_public_entry_in_file_order(desk: HelpDesk) 
     assert titles[:2] == [("account", "Klantenzone"), ("billing", "Facturatie")]
 
 
+async def test_the_search_s_example_is_one_of_the_desk_s_own_questions(desk: HelpDesk) -> None:
+    first = next(
+        KNOWLEDGE.entries[entry_id]
+        for topic in KNOWLEDGE.topics
+        for entry_id in topic.entry_ids
+        if KNOWLEDGE.entries[entry_id].public and "fr" in KNOWLEDGE.entries[entry_id].langs
+    )
+    wordings = first.langs["fr"].questions
+    example = min(wordings[1:] or wordings, key=len)  # another wording than the title
+    hint = re.search(
+        r'<p id="q-hint" class="hint">([^<]+)</p>', await (await desk.get("/help/fr")).text()
+    )
+    assert hint is not None
+    assert (
+        html.unescape(hint.group(1))
+        == f"Posez votre question avec vos mots\u00a0: «\u00a0{example}\u00a0»"
+    )
+
+
 async def test_help_sends_visitors_to_their_language(desk: HelpDesk) -> None:
     async def target(path: str, **headers: str) -> str:
         response = await desk.get(path, headers=headers)
