@@ -14,6 +14,7 @@ from .events import ConversationEscalated, Event
 from .inbox import Inbox
 from .models import (
     Author,
+    AuthorKind,
     Conversation,
     Mode,
     Requester,
@@ -21,6 +22,7 @@ from .models import (
     Ticket,
     TicketChanges,
     TicketDraft,
+    TicketEvent,
     utcnow,
 )
 from .operators import normalize_email
@@ -184,7 +186,15 @@ class EscalationService:
             priority=priority,
             due_at=due_at(self.config, ticket.created_at, priority) if priority else None,
         )
-        await self.store.tickets.update_ticket(ticket.id, changes, self.clock())
+        # With a history row ("left their details in the chat"): the console shows it, and
+        # the mail feed tells the department's operators (mail/staff.py).
+        left = TicketEvent(
+            ticket.id, "requester", AuthorKind.REQUESTER, requester.id, {"via": "chat"},
+            ts=self.clock(),
+        )  # fmt: skip
+        await self.store.helpdesk.change_ticket(
+            ticket.id, changes, [left], expect=None, now=self.clock()
+        )
         departments = {ticket.department, contact.department or ticket.department}
         return await self.inbox.changed([conversation_id], departments=departments)
 

@@ -1,8 +1,8 @@
-"""Mail to operators: a new ticket in their department, a ticket given to them, a requester's
-answer on theirs (or on their department's unassigned one), a target about to be missed or
-missed, their own mail that was not posted. Who gets which
-(:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the operator's first
-language."""
+"""Mail to operators: a new ticket in their department (or a chat's visitor who left their
+details), a ticket given to them, a requester's answer on theirs (or on their department's
+unassigned one), a target about to be missed or missed, their own mail that was not posted.
+Who gets which (:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the
+operator's first language."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ _FR = {
     "assignée :",
     "staff_new_1": "Nouvelle demande {label} « {subject} », de {requester}.",
     "staff_reply_open_1": "{requester} a répondu à la demande {label} « {subject} ».",
+    "staff_contact_1": "{requester} a laissé ses coordonnées dans le chat : demande {label} "
+    "« {subject} ».",
     "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
     "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
     "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
@@ -43,6 +45,8 @@ _NL = {
     "is toegewezen:",
     "staff_new_1": "Nieuwe aanvraag {label} “{subject}”, van {requester}.",
     "staff_reply_open_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”.",
+    "staff_contact_1": "{requester} liet contactgegevens achter in de chat: aanvraag {label} "
+    "“{subject}”.",
     "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
     "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
     "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
@@ -62,6 +66,7 @@ _EN = {
     "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
     "staff_new_1": "New request {label} “{subject}”, from {requester}.",
     "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",
+    "staff_contact_1": "{requester} left their details in the chat: request {label} “{subject}”.",
     "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
     "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
     "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
@@ -86,8 +91,9 @@ async def staff_mails(
 ) -> list[OutboxMail]:
     """Return the mails ``item`` causes to operators (none for most changes): a ticket
     filed and given to nobody goes to the operators of its department (not to the one who
-    filed it); the assignee hears of a requester's answer (the assignee when it came; nobody's:
-    the department, unless someone took it since) and of a ticket a colleague gave them; a
+    filed it), and so do the details a chat's visitor left while nobody was online; the
+    assignee hears of a requester's answer (the assignee when it came; nobody's: the
+    department, unless someone took it since) and of a ticket a colleague gave them; a
     target's warning or breach goes to the assignee, else to the department."""
     data: dict[str, str] = {}
     if item.kind == "created":
@@ -99,6 +105,12 @@ async def staff_mails(
         filer = row.actor_id if row is not None and row.actor is AuthorKind.OPERATOR else None
         kind, targets = "staff_new", [o for o in await _department(store, ticket) if o != filer]
         group = True
+    elif item.kind == "requester" and item.data.get("via") == "chat":
+        # A visitor left their details in the chat (nobody was online): the department's
+        # news, unless someone has the request or answered it since.
+        if ticket.operator_id or ticket.status is not Status.NEW:
+            return []
+        kind, targets, group = "staff_contact", await _department(store, ticket), True
     elif item.kind == "requester_reply":
         thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
         if not thread or thread[0].id == item.ref_id:
@@ -178,7 +190,8 @@ def _whose(c: Context, first: str) -> tuple[str, ...]:
 def _new(c: Context) -> Content:
     assert c.ticket is not None
     requester = c.ticket.requester_name or c.ticket.requester_email
-    first = _t(c.lang, "staff_new_1", requester=requester, **_about(c))
+    key = "staff_contact_1" if c.kind == "staff_contact" else "staff_new_1"
+    first = _t(c.lang, key, requester=requester, **_about(c))
     return Content(
         c.ticket_subject, c.hello, _whose(c, first), quote=excerpt(c.ticket.description),
         action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
@@ -235,6 +248,7 @@ def _not_posted(c: Context) -> Content:
 #: Each kind of operator mail and what it says (all need ``Context.ticket``).
 STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
     "staff_new": _new,
+    "staff_contact": _new,
     "staff_reply": _reply,
     "staff_assigned": _assigned,
     "staff_sla": _sla,

@@ -381,4 +381,15 @@ DESK_VERSIONS: list[list[Step]] = [
         # Each operator may turn that mail off (their account page).
         "ALTER TABLE operators ADD COLUMN mail_notifications INTEGER NOT NULL DEFAULT 1",
     ],
+    [
+        # A visitor who leaves their details in the chat (nobody online) is news for the
+        # department: that history row (`requester`, by the requester) reaches the feed.
+        *new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach', 'requester')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+    ],
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from chatdesk.escalation import Contact
 from chatdesk.helpdesk import Edit, NewTicket
 from chatdesk.models import Ticket
 from chatdesk.services import Services
@@ -176,3 +177,25 @@ async def test_a_new_ticket_and_an_answer_nobody_holds_go_to_the_department(
     await desk.helpdesk.tickets.reply(answered.id, ann, "C'est fait.")
     staff = [(m["To"], m["Subject"]) for m in await deliver(desk, sink) if "desk.test" in m["To"]]
     assert staff == [("bob@desk.test", "[#000002] Pour Bob"), ("bob@desk.test", "[#000003] Donné")]
+
+
+async def test_details_left_in_the_chat_go_to_the_department(desk: Services, sink: Sink) -> None:
+    await operator(desk, "Ann")
+    _, conversation = await desk._store.conversations.create_visitor(
+        lang="fr", page="/", now=desk.routing.clock()
+    )
+    await desk.escalation.visitor_asked(conversation.id, department="technical")
+    await desk.escalation.visitor_contact(
+        conversation.id,
+        Contact("lea@example.be", name="Léa Peeters", description="Le site est lent."),
+    )
+    (told,) = await deliver(desk, sink)  # a chat's visitor gets no "received": the chat says it
+    text, html = parts(told)
+    assert told["To"] == "ann@desk.test"
+    assert "Léa Peeters a laissé ses coordonnées dans le chat : demande #000001" in text
+    assert "ce message va au service" in text and "Le site est lent." in text
+    ticket = await desk._store.tickets.current_ticket(conversation.id)
+    assert ticket is not None and f"https://desk.test/console/t/{ticket.id}" in html
+    # The console's history says it too.
+    [row] = [e for e in await desk._store.helpdesk.list_ticket_events(ticket.id)]
+    assert (row.kind, row.actor.value, row.data) == ("requester", "requester", {"via": "chat"})

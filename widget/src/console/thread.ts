@@ -40,7 +40,7 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "created": return t("ev_created");
     case "fields": return t("ev_fields");
     case "follow_up": return t("ev_follow_up");
-    case "requester": return t("ev_requester");
+    case "requester": return t(d.via === "chat" ? "ev_contact" : "ev_requester");
     default: return e.kind;
   }
 }
