@@ -7,7 +7,7 @@ operator's first language."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
 
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
@@ -15,75 +15,20 @@ from ..models import AuthorKind, Channel, Operator, Status, Ticket, TicketEvent,
 from ..models.mail import FeedItem, OutboxMail
 from ..store import Store
 from .content import Content, Context, excerpt
-from .texts import french_spacing
+from .stafftexts import staff_text as _t
 
 __all__ = ["STAFF_KINDS", "staff_mails"]
 
-_FR = {
-    "staff_reply_1": "{requester} a répondu à la demande {label} « {subject} », qui vous est "
-    "assignée :",
-    "staff_new_1": "Nouvelle demande {label} « {subject} », de {requester}.",
-    "staff_reply_open_1": "{requester} a répondu à la demande {label} « {subject} ».",
-    "staff_contact_1": "{requester} a laissé ses coordonnées dans le chat : demande {label} "
-    "« {subject} ».",
-    "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
-    "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
-    "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
-    "{due}.",
-    "staff_sla_breach": "La demande {label} « {subject} » a dépassé son délai de {target} ({due}).",
-    "staff_sla_who": "Elle n'est assignée à personne : ce message va au service {department}.",
-    "staff_not_posted": "Votre e-mail sur la demande {label} « {subject} » n'a pas été publié : "
-    "les e-mails des opérateurs ne sont pas ajoutés aux demandes. Répondez depuis la console.",
-    "target_first_response": "première réponse",
-    "target_resolution": "résolution",
-    "staff_open": "Ouvrir dans la console",
-    "staff_footer": "{desk} · Répondez depuis la console : une réponse à cet e-mail n'est pas "
-    "publiée.",
-}
-_NL = {
-    "staff_reply_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die aan u "
-    "is toegewezen:",
-    "staff_new_1": "Nieuwe aanvraag {label} “{subject}”, van {requester}.",
-    "staff_reply_open_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”.",
-    "staff_contact_1": "{requester} liet contactgegevens achter in de chat: aanvraag {label} "
-    "“{subject}”.",
-    "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
-    "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
-    "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
-    "staff_sla_breach": "Aanvraag {label} “{subject}” heeft de termijn voor {target} "
-    "overschreden ({due}).",
-    "staff_sla_who": "Ze is aan niemand toegewezen: dit bericht gaat naar de afdeling "
-    "{department}.",
-    "staff_not_posted": "Uw e-mail over aanvraag {label} “{subject}” is niet gepubliceerd: "
-    "e-mails van medewerkers worden niet aan aanvragen toegevoegd. Antwoord vanuit de console.",
-    "target_first_response": "het eerste antwoord",
-    "target_resolution": "de oplossing",
-    "staff_open": "Openen in de console",
-    "staff_footer": "{desk} · Antwoord vanuit de console: een antwoord op deze e-mail wordt niet "
-    "gepubliceerd.",
-}
-_EN = {
-    "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
-    "staff_new_1": "New request {label} “{subject}”, from {requester}.",
-    "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",
-    "staff_contact_1": "{requester} left their details in the chat: request {label} “{subject}”.",
-    "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
-    "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
-    "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
-    "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",
-    "staff_sla_who": "Nobody is assigned: this goes to the {department} department.",
-    "staff_not_posted": "Your e-mail on request {label} “{subject}” was not posted: operators' "
-    "e-mails are not added to requests. Answer from the console.",
-    "target_first_response": "first response",
-    "target_resolution": "resolution",
-    "staff_open": "Open in the console",
-    "staff_footer": "{desk} · Answer from the console: a reply to this e-mail is not posted.",
-}
-_TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
 
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """Who hears of a feed item, by which mail; ``group``: they hear of it as the ticket's
+    department (nobody has it), which the mail says."""
 
-def _t(lang: str, key: str, **values: Any) -> str:
-    return _TEXTS.get(lang, _EN)[key].format(**values)
+    kind: str
+    targets: list[str | None]
+    data: dict[str, str] = field(default_factory=dict)
+    group: bool = False
 
 
 async def staff_mails(
@@ -95,64 +40,82 @@ async def staff_mails(
     assignee hears of a requester's answer (the assignee when it came; nobody's: the
     department, unless someone took it since) and of a ticket a colleague gave them; a
     target's warning or breach goes to the assignee, else to the department."""
-    data: dict[str, str] = {}
-    if item.kind == "created":
-        # A chat's ticket is filed by the operator in it; one given at once is told by its
-        # assignment; one somebody already answered or moved is no news.
-        if ticket.channel is Channel.CHAT or ticket.operator_id or ticket.status is not Status.NEW:
-            return []
-        row = await _row(store, ticket, item.ref_id)
-        filer = row.actor_id if row is not None and row.actor is AuthorKind.OPERATOR else None
-        kind, targets = "staff_new", [o for o in await _department(store, ticket) if o != filer]
-        group = True
-    elif item.kind == "requester" and item.data.get("via") == "chat":
-        # A visitor left their details in the chat (nobody was online): the department's
-        # news, unless someone has the request or answered it since.
-        if ticket.operator_id or ticket.status is not Status.NEW:
-            return []
-        kind, targets, group = "staff_contact", await _department(store, ticket), True
-    elif item.kind == "requester_reply":
-        thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
-        if not thread or thread[0].id == item.ref_id:
-            return []  # the description, filed with the ticket: not an answer
-        # Who had the ticket when the requester wrote (the feed row says): a ticket taken
-        # later shows the answer in its thread, no mail needed.
-        assignee = item.data.get("assignee")
-        kind, data = "staff_reply", {"message_id": item.ref_id}
-        group = not assignee
-        if assignee:
-            targets = [assignee]
-        else:
-            targets = [] if ticket.operator_id else await _department(store, ticket)
-    elif item.kind == "assignee":
-        to = item.data.get("to")
-        row = await _row(store, ticket, item.ref_id)
-        # Taken by oneself (a reply, a claim) is no news; given away since, neither.
-        if not to or row is None or row.actor_id == to or ticket.operator_id != to:
-            return []
-        giver = await store.operators.get_operator(row.actor_id) if row.actor_id else None
-        kind, targets, data = "staff_assigned", [to], {"by": giver.name if giver else ""}
-        group = False
-    elif item.kind in ("sla_warning", "sla_breach"):
-        kind, data = "staff_sla", {"target": str(item.data.get("target", ""))}
-        data["breach"] = "1" if item.kind == "sla_breach" else ""
-        group = not ticket.operator_id
-        targets = [ticket.operator_id] if ticket.operator_id else await _department(store, ticket)
-    else:
+    told = await _told(store, item, ticket)
+    if told is None:
         return []
     mails = []
-    for operator_id in dict.fromkeys(t for t in targets if t):
+    for operator_id in dict.fromkeys(t for t in told.targets if t):
         operator = await store.operators.get_operator(operator_id)
         if operator is None or operator.disabled or not operator.mail_notifications:
             continue
         lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
-        mine = data | {"name": operator.name}
-        if group:  # a department's mail says so, with the department's name
+        mine = told.data | {"name": operator.name}
+        if told.group:  # a department's mail says so, with the department's name
             mine["department"] = config.department_name(ticket.department, lang)
         mails.append(
-            OutboxMail(kind, operator.email, lang, item.created_at, ticket_id=ticket.id, data=mine)
+            OutboxMail(
+                told.kind, operator.email, lang, item.created_at, ticket_id=ticket.id, data=mine
+            )
         )
     return mails
+
+
+async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
+    """Return who hears of ``item`` and how (None: nobody)."""
+    unheld = ticket.operator_id is None and ticket.status is Status.NEW
+    if item.kind == "created":
+        # A chat's ticket is filed by the operator in it; one given at once is told by its
+        # assignment; one somebody already answered or moved is no news.
+        if ticket.channel is Channel.CHAT or not unheld:
+            return None
+        row = await _row(store, ticket, item.ref_id)
+        filer = row.actor_id if row is not None and row.actor is AuthorKind.OPERATOR else None
+        others = [o for o in await _department(store, ticket) if o != filer]
+        return _Told("staff_new", others, group=True)
+    if item.kind == "requester" and item.data.get("via") == "chat":
+        # A visitor left their details in the chat (nobody was online): the department's
+        # news, unless someone has the request or answered it since.
+        if not unheld:
+            return None
+        return _Told("staff_contact", await _department(store, ticket), group=True)
+    if item.kind == "requester_reply":
+        return await _answered(store, item, ticket)
+    if item.kind == "assignee":
+        return await _given(store, item, ticket)
+    if item.kind in ("sla_warning", "sla_breach"):
+        data = {"target": str(item.data.get("target", ""))}
+        data["breach"] = "1" if item.kind == "sla_breach" else ""
+        if ticket.operator_id:
+            return _Told("staff_sla", [ticket.operator_id], data)
+        return _Told("staff_sla", await _department(store, ticket), data, group=True)
+    return None
+
+
+async def _answered(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
+    """A requester's answer: to whom had the ticket when it came, else the department."""
+    thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
+    if not thread or thread[0].id == item.ref_id:
+        return None  # the description, filed with the ticket: not an answer
+    data = {"message_id": item.ref_id}
+    # Who had the ticket when the requester wrote (the feed row says): a ticket taken
+    # later shows the answer in its thread, no mail needed.
+    assignee = item.data.get("assignee")
+    if assignee:
+        return _Told("staff_reply", [assignee], data)
+    if ticket.operator_id:
+        return None
+    return _Told("staff_reply", await _department(store, ticket), data, group=True)
+
+
+async def _given(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
+    """A ticket given to someone by someone else (or by the desk's rules)."""
+    to = item.data.get("to")
+    row = await _row(store, ticket, item.ref_id)
+    # Taken by oneself (a reply, a claim) is no news; given away since, neither.
+    if not to or row is None or row.actor_id == to or ticket.operator_id != to:
+        return None
+    giver = await store.operators.get_operator(row.actor_id) if row.actor_id else None
+    return _Told("staff_assigned", [to], {"by": giver.name if giver else ""})
 
 
 async def _row(store: Store, ticket: Ticket, event_id: str) -> TicketEvent | None:

@@ -1,0 +1,77 @@
+"""What the mail to operators says (:mod:`chatdesk.mail.staff`), in French, Dutch and
+English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .texts import french_spacing
+
+__all__ = ["staff_text"]
+
+_FR = {
+    "staff_reply_1": "{requester} a répondu à la demande {label} « {subject} », qui vous est "
+    "assignée :",
+    "staff_new_1": "Nouvelle demande {label} « {subject} », de {requester}.",
+    "staff_reply_open_1": "{requester} a répondu à la demande {label} « {subject} ».",
+    "staff_contact_1": "{requester} a laissé ses coordonnées dans le chat : demande {label} "
+    "« {subject} ».",
+    "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
+    "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
+    "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
+    "{due}.",
+    "staff_sla_breach": "La demande {label} « {subject} » a dépassé son délai de {target} ({due}).",
+    "staff_sla_who": "Elle n'est assignée à personne : ce message va au service {department}.",
+    "staff_not_posted": "Votre e-mail sur la demande {label} « {subject} » n'a pas été publié : "
+    "les e-mails des opérateurs ne sont pas ajoutés aux demandes. Répondez depuis la console.",
+    "target_first_response": "première réponse",
+    "target_resolution": "résolution",
+    "staff_open": "Ouvrir dans la console",
+    "staff_footer": "{desk} · Répondez depuis la console : une réponse à cet e-mail n'est pas "
+    "publiée.",
+}
+_NL = {
+    "staff_reply_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die aan u "
+    "is toegewezen:",
+    "staff_new_1": "Nieuwe aanvraag {label} “{subject}”, van {requester}.",
+    "staff_reply_open_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”.",
+    "staff_contact_1": "{requester} liet contactgegevens achter in de chat: aanvraag {label} "
+    "“{subject}”.",
+    "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
+    "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
+    "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
+    "staff_sla_breach": "Aanvraag {label} “{subject}” heeft de termijn voor {target} "
+    "overschreden ({due}).",
+    "staff_sla_who": "Ze is aan niemand toegewezen: dit bericht gaat naar de afdeling "
+    "{department}.",
+    "staff_not_posted": "Uw e-mail over aanvraag {label} “{subject}” is niet gepubliceerd: "
+    "e-mails van medewerkers worden niet aan aanvragen toegevoegd. Antwoord vanuit de console.",
+    "target_first_response": "het eerste antwoord",
+    "target_resolution": "de oplossing",
+    "staff_open": "Openen in de console",
+    "staff_footer": "{desk} · Antwoord vanuit de console: een antwoord op deze e-mail wordt niet "
+    "gepubliceerd.",
+}
+_EN = {
+    "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
+    "staff_new_1": "New request {label} “{subject}”, from {requester}.",
+    "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",
+    "staff_contact_1": "{requester} left their details in the chat: request {label} “{subject}”.",
+    "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
+    "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
+    "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
+    "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",
+    "staff_sla_who": "Nobody is assigned: this goes to the {department} department.",
+    "staff_not_posted": "Your e-mail on request {label} “{subject}” was not posted: operators' "
+    "e-mails are not added to requests. Answer from the console.",
+    "target_first_response": "first response",
+    "target_resolution": "resolution",
+    "staff_open": "Open in the console",
+    "staff_footer": "{desk} · Answer from the console: a reply to this e-mail is not posted.",
+}
+_TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
+
+
+def staff_text(lang: str, key: str, **values: Any) -> str:
+    """Return the text ``key`` in ``lang`` (English if unknown), filled in."""
+    return _TEXTS.get(lang, _EN)[key].format(**values)
