@@ -1,5 +1,5 @@
-"""The bot's answers in a chat ticket read as the visitor saw them, formatted: on the
-console's ticket page and on the requester's portal (not as raw Markdown)."""
+"""A chat ticket as operators and its requester read it: the bot's answers formatted as the
+visitor saw them (not raw Markdown), what the offline form said shown apart."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ async def test_a_bot_answer_reads_formatted_in_its_ticket(
     await server.app[VISITORS].drain()
     assert "**customer area**" in answer["text"]
     assert (await visitor.call("escalate", {}))["ok"]
-    filed = await visitor.call("contact", {"email": "lea@example.be", "description": "PDF?"})
+    filed = await visitor.call(
+        "contact", {"email": "lea@example.be", "description": "And last year's?"}
+    )
     assert filed["ok"], filed
     ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
     assert ticket is not None
@@ -37,6 +39,8 @@ async def test_a_bot_answer_reads_formatted_in_its_ticket(
             console = await page.text()
         async with http.get(f"/support/t/{token}") as page:
             portal = await page.text()
+    # What the visitor wrote in the offline form is not in the chat: shown apart, once.
+    assert "<h2>Description</h2>" in portal and portal.count("And last year&#39;s?") == 1
     for text in (console, portal):
         assert '<div class="text rich"><p>Your invoices are in your <strong>customer area' in text
         assert "**customer area**" not in text

@@ -11,7 +11,7 @@ from chatdesk.events import TicketCreated, TicketRated, TicketReplied
 from chatdesk.helpdesk import Edit
 from chatdesk.models import Operator
 
-from .conftest import PNG, Portal
+from .conftest import PNG, SITE_FIELD, Portal, StartPortal
 
 
 async def _filed(portal: Portal, **values: str) -> tuple[str, TicketCreated]:
@@ -61,6 +61,13 @@ async def test_the_requester_follows_replies_and_sees_statuses(portal: Portal) -
     _, page = await portal.page(location)
     assert page.count("Site 1234") == 1 and "Bien reçue" in page
     assert len(portal.published(TicketReplied)) == 1
+
+
+async def test_the_ticket_s_fields_read_by_their_labels(start_portal: StartPortal) -> None:
+    portal = await start_portal(SITE_FIELD)
+    link, _ = await _filed(portal, **{"field.site_id": "1234"})
+    _, page = await portal.page(f"{link}?lang=nl")
+    assert "<dt>Site-ID</dt><dd>1234</dd>" in page and "site_id" not in page
 
 
 async def test_files_download_only_with_their_ticket_s_link(portal: Portal) -> None:
