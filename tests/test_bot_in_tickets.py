@@ -1,15 +1,18 @@
 """A chat ticket as operators and its requester read it: the bot's answers formatted as the
-visitor saw them (not raw Markdown), what the offline form said shown apart."""
+visitor saw them (not raw Markdown), what the offline form said shown apart, and an
+operator's reply from the ticket's page said in the chat too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from aiohttp import FormData
+
 from chatdesk.app import STORE, VISITORS
 from chatdesk.web.appkeys import SERVICES
 
-from .test_console_tickets_http import ada_session, add_ada
+from .test_console_tickets_http import ada_session, add_ada, csrf_of
 
 KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -44,3 +47,36 @@ async def test_a_bot_answer_reads_formatted_in_its_ticket(
     for text in (console, portal):
         assert '<div class="text rich"><p>Your invoices are in your <strong>customer area' in text
         assert "**customer area**" not in text
+
+
+async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
+    start_server: Any, new_client: Any
+) -> None:
+    server = await start_server()
+    await add_ada(server)
+    visitor = new_client(server)
+    await visitor.connect({"lang": "fr"})
+    await visitor.say("Mon site affiche une erreur 500")
+    assert (await visitor.call("escalate", {}))["ok"]
+    assert (await visitor.call("contact", {"email": "lea@example.be"}))["ok"]
+    ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
+    assert ticket is not None
+    async with ada_session(server) as http:
+        form = FormData(default_to_multipart=True)
+        form.add_field("csrf", await csrf_of(http, f"/console/t/{ticket.id}"))
+        form.add_field("text", "Le certificat avait expiré ; c'est réparé.")
+        async with http.post(
+            f"/console/t/{ticket.id}/reply", data=form, headers={"Accept": "application/json"}
+        ) as response:
+            assert response.status == 200
+    # The visitor reads it in the widget (live here; in the history when they come back).
+    while (said := await visitor.next("message"))["author"] != "operator":
+        pass
+    assert said["text"] == "Le certificat avait expiré ; c'est réparé."
+    assert said["operator"]["name"] == "Ada"
+    history = await visitor.call("history", {"since": 0})
+    assert history["messages"][-1]["id"] == said["id"]
+    # The ticket's thread has it once, as the ticket's message.
+    page = await server.app[SERVICES].helpdesk.views.requester_view(ticket)
+    texts = [m["text"] for m in page["messages"]]
+    assert texts.count("Le certificat avait expiré ; c'est réparé.") == 1

@@ -34,6 +34,7 @@ from ..models import (
 from ..sla import sla_columns
 from ..store import Store
 from ..tickets import check_transition
+from .chatreply import say_in_chat
 from .common import Actor, clean_text, copied_address, history, load_ticket
 from .edits import Edit, plan_edit, status_values
 from .edits import after as changed
@@ -172,6 +173,8 @@ class TicketLifecycle:
                 events += self._moved(after, ticket.status, author, values)
             if after.operator_id != ticket.operator_id:
                 events.append(TicketAssigned(after, ticket.operator_id))
+            if operator is not None:
+                events += await say_in_chat(self.store, after, stored, operator)
             return stored, after, events
         raise Conflict("the ticket changed meanwhile; try again", code="conflict")
 

@@ -24,6 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..store import Store
+from .chatreply import MIRROR_KEY
 from .common import load_ticket
 from .links import FollowLinks
 
@@ -193,7 +194,10 @@ class TicketViews:
             chat, _ = await self.store.conversations.list_messages(
                 ticket.conversation_id, since=0, limit=MAX_PAGE
             )
-            thread += [{"source": "chat", **m.to_payload()} for m in chat]
+            # A reply said in the chat too (chatreply.py) is the ticket's message: once.
+            thread += [
+                {"source": "chat", **m.to_payload()} for m in chat if MIRROR_KEY not in m.extra
+            ]
             thread.sort(key=lambda m: m["ts"])
         shown = {m.id for m in messages}
         files = [

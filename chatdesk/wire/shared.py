@@ -96,6 +96,9 @@ class MessageOut(Out):
     ticket: str | UnsetType = UNSET
     department: str | UnsetType = UNSET
     operator: OperatorRef | UnsetType = UNSET
+    #: An operator's public reply on the conversation's ticket, said in the chat too: the
+    #: ticket message's id (the ticket's thread shows it once).
+    ticket_message: str | UnsetType = UNSET
     # A visitor's files sent in chat (their message's text is the file's name).
     attachments: list[ChatFileOut] | UnsetType = UNSET
 

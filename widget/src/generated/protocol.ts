@@ -139,6 +139,7 @@ export interface ChatItemOut {
   suggestions?: Suggestion[];
   text: string;
   ticket?: string;
+  ticket_message?: string;
   ts: string;
 }
 /**
@@ -487,6 +488,7 @@ export interface MessageOut {
   suggestions?: Suggestion[];
   text: string;
   ticket?: string;
+  ticket_message?: string;
   ts: string;
 }
 /**
