@@ -58,7 +58,8 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     await visitor.connect({"lang": "fr"})
     await visitor.say("Mon site affiche une erreur 500")
     assert (await visitor.call("escalate", {}))["ok"]
-    assert (await visitor.call("contact", {"email": "lea@example.be"}))["ok"]
+    left = await visitor.call("contact", {"email": "lea@example.be"})
+    assert left["state"]["ticket"]["reply_expected_by"] is not None  # promised until answered
     ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
     assert ticket is not None
     async with ada_session(server) as http:
@@ -76,6 +77,10 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     assert said["operator"]["name"] == "Ada"
     history = await visitor.call("history", {"since": 0})
     assert history["messages"][-1]["id"] == said["id"]
+    # Coming back, the visitor is promised no reply time any more: they have one.
+    back = new_client(server)
+    await back.connect({"token": visitor.token})
+    assert back.session["state"]["ticket"]["reply_expected_by"] is None
     # The ticket's thread has it once, as the ticket's message.
     page = await server.app[SERVICES].helpdesk.views.requester_view(ticket)
     texts = [m["text"] for m in page["messages"]]

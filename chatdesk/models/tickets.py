@@ -214,7 +214,11 @@ class Ticket:
             "department": self.department,
             "subject": self.subject,
             "created_at": format_ts(self.created_at),
-            "reply_expected_by": _ts(self.due_at),
+            # Promised to the visitor until a person answered (then kept: no more promise);
+            # operators keep the target.
+            "reply_expected_by": _ts(self.due_at)
+            if private or self.first_response_at is None
+            else None,
         }
         if private:
             payload.update(
