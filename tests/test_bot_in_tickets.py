@@ -59,7 +59,9 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     await visitor.say("Mon site affiche une erreur 500")
     assert (await visitor.call("escalate", {}))["ok"]
     left = await visitor.call("contact", {"email": "lea@example.be"})
-    assert left["state"]["ticket"]["reply_expected_by"] is not None  # promised until answered
+    # Promised until answered.
+    assert left["state"]["ticket"]["reply_expected_by"] is not None
+    assert left["state"]["ticket"]["answered"] is False
     ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
     assert ticket is not None
     async with ada_session(server) as http:
@@ -80,7 +82,8 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     # Coming back, the visitor is promised no reply time any more: they have one.
     back = new_client(server)
     await back.connect({"token": visitor.token})
-    assert back.session["state"]["ticket"]["reply_expected_by"] is None
+    ticket_state = back.session["state"]["ticket"]
+    assert ticket_state["reply_expected_by"] is None and ticket_state["answered"] is True
     # The ticket's thread has it once, as the ticket's message.
     page = await server.app[SERVICES].helpdesk.views.requester_view(ticket)
     texts = [m["text"] for m in page["messages"]]

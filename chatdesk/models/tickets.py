@@ -219,6 +219,7 @@ class Ticket:
             "reply_expected_by": _ts(self.due_at)
             if private or self.first_response_at is None
             else None,
+            "answered": self.first_response_at is not None,
         }
         if private:
             payload.update(

@@ -104,7 +104,7 @@ class MessageOut(Out):
 
 
 class TicketOut(Out):
-    """A ticket; the fields after ``reply_expected_by`` are sent to operators only."""
+    """A ticket; the fields after ``answered`` are sent to operators only."""
 
     number: str
     status: Literal["new", "open", "pending", "on_hold", "resolved", "closed"]
@@ -113,6 +113,8 @@ class TicketOut(Out):
     subject: str
     created_at: Ts
     reply_expected_by: Ts | None
+    #: A person answered (live, or from the ticket's page): no reply time is promised.
+    answered: bool = False
     id: str | UnsetType = UNSET
     reason: str | UnsetType = UNSET
     requester_name: str | UnsetType = UNSET

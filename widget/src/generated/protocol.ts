@@ -241,12 +241,13 @@ export interface LastMessage {
   ts: string;
 }
 /**
- * A ticket; the fields after ``reply_expected_by`` are sent to operators only.
+ * A ticket; the fields after ``answered`` are sent to operators only.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "TicketOut".
  */
 export interface TicketOut {
+  answered?: boolean;
   created_at: string;
   department: string;
   description?: string;

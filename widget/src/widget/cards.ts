@@ -26,7 +26,9 @@ export function stateLines(state: ConversationState, i18n: I18n): string[] | nul
       if (ticket) lines.push(i18n.t("ticket", { number: ticket.number }));
       // A promised time is the header's status already (headerStatus): said once up there,
       // not again right under it.
-      if (!(ticket && ticket.reply_expected_by)) lines.push(i18n.t("waiting"));
+      // Answered already (from the ticket's page): said so, not "we will answer".
+      if (ticket && ticket.answered) lines.push(i18n.t("answered"));
+      else if (!(ticket && ticket.reply_expected_by)) lines.push(i18n.t("waiting"));
       return lines;
     }
     case "closed":
