@@ -1,0 +1,65 @@
+"""The schema's versions 11 and on (see migrations.py): every new version goes last here."""
+
+from __future__ import annotations
+
+from .dialects import Step
+from .schema_triggers import new_mail_trigger
+
+__all__ = ["RECENT_VERSIONS"]
+
+#: Versions 11 and on (never edit a released entry: append a new one).
+RECENT_VERSIONS: list[list[Step]] = [
+    [
+        # (Chat tables: versions are positional, so every new one goes last.) The inbox's
+        # order by last activity: an index on the minute of `updated_at`, which a
+        # conversation's messages move once a minute, instead of on `updated_at`, which
+        # each of them moved (two more pages written per message, ~15% of a message's
+        # CPU; bench/README.md, "Sixth pass"). Within a minute the rows are sorted by
+        # `updated_at` itself, so the order stays exact.
+        "ALTER TABLE conversations ADD COLUMN active_minute TEXT NOT NULL DEFAULT ''",
+        "UPDATE conversations SET active_minute = substr(updated_at, 1, 16)",
+        "DROP INDEX conversations_by_update",
+        "CREATE INDEX conversations_by_minute ON conversations(active_minute)",
+    ],
+    [
+        # The desk's answers name the requester's latest mail in `In-Reply-To`, so that
+        # their mail program threads them: that mail is found by its ticket.
+        "CREATE INDEX mail_inbound_by_ticket ON mail_inbound(ticket_id, received_at)",
+    ],
+    [
+        # Operators are told by mail too: a ticket given to them, a requester's answer on
+        # theirs, a target about to be missed or missed (mail/planner.py decides who).
+        *new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+        *new_mail_trigger(
+            "mail_feed_ticket_messages",
+            "ticket_messages",
+            "NEW.internal = 0 AND NEW.author IN ('operator', 'requester')",
+            "'ticket_message', NEW.id, NEW.ticket_id,"
+            " CASE WHEN NEW.author = 'operator' THEN 'reply' ELSE 'requester_reply' END,"
+            # Who had the ticket when the requester wrote: they are the one to tell.
+            " JSON('assignee', (SELECT operator_id FROM tickets WHERE id = NEW.ticket_id)),"
+            " NEW.ts",
+        ),
+    ],
+    [
+        # Each operator may turn that mail off (their account page).
+        "ALTER TABLE operators ADD COLUMN mail_notifications INTEGER NOT NULL DEFAULT 1",
+    ],
+    [
+        # A visitor who leaves their details in the chat (nobody online) is news for the
+        # department: that history row (`requester`, by the requester) reaches the feed.
+        *new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach', 'requester')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+    ],
+]
