@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import FormData
 
 from chatdesk.app import STORE, VISITORS
-from chatdesk.web.appkeys import SERVICES
+from chatdesk.web.appkeys import EVENTS, SERVICES
 
 from .test_console_tickets_http import ada_session, add_ada, csrf_of
 
@@ -84,7 +84,17 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     await back.connect({"token": visitor.token})
     ticket_state = back.session["state"]["ticket"]
     assert ticket_state["reply_expected_by"] is None and ticket_state["answered"] is True
-    # The ticket's thread has it once, as the ticket's message.
-    page = await server.app[SERVICES].helpdesk.views.requester_view(ticket)
+    # The requester's answer by mail (or the portal) joins the chat's transcript too.
+    services = server.app[SERVICES]
+    lea = await server.app[STORE].requesters.get_requester(ticket.requester_id)
+    assert lea is not None
+    _, _, events = await services.helpdesk.tickets.reply(ticket.id, lea, "Merci, ça marche !")
+    await server.app[EVENTS].publish(events)
+    while (echoed := await visitor.next("message"))["author"] != "visitor":
+        pass
+    assert echoed["text"] == "Merci, ça marche !"
+    # The ticket's thread has each once, as the ticket's messages.
+    page = await services.helpdesk.views.requester_view(ticket)
     texts = [m["text"] for m in page["messages"]]
     assert texts.count("Le certificat avait expiré ; c'est réparé.") == 1
+    assert texts.count("Merci, ça marche !") == 1

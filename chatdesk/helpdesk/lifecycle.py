@@ -173,7 +173,8 @@ class TicketLifecycle:
                 events += self._moved(after, ticket.status, author, values)
             if after.operator_id != ticket.operator_id:
                 events.append(TicketAssigned(after, ticket.operator_id))
-            if operator is not None:
+            if operator is not None or author.id == after.requester_id:
+                # Not a colleague's or a copied address's: theirs is not the visitor's word.
                 events += await say_in_chat(self.store, after, stored, operator)
             return stored, after, events
         raise Conflict("the ticket changed meanwhile; try again", code="conflict")
