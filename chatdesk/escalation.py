@@ -55,6 +55,10 @@ class Contact:
     priority: str | None = None
 
 
+#: A ticket's statuses that a requester's answer opens again.
+_ANSWERABLE = (Status.PENDING, Status.RESOLVED)
+
+
 class EscalationService:
     """Turn an escalation into a ticket and keep the visitor's side of it.
 
@@ -82,6 +86,9 @@ class EscalationService:
         #: The desk's access policy for a requester in a language (the helpdesk's, set
         #: once it is built); None: anyone may leave their details.
         self.check_access: Callable[[Requester, str], Awaitable[Requester]] | None = None
+        #: A visitor's message on a pending or resolved ticket's chat (the helpdesk's:
+        #: the ticket opens again, as on an answer by mail); None: nothing happens.
+        self.answered: Callable[[Ticket], Awaitable[list[Event]]] | None = None
         # conversation id -> the ticket (or "" for none) the visitor was told about, most
         # recent last. Only what is true for good is kept (that notice stays in the
         # conversation), so any process may rely on it; bounded.
@@ -228,6 +235,9 @@ class EscalationService:
         # The usual case ends here: the summary just read holds the conversation, so the
         # caller need not read it again (a read per message of a live chat).
         ticket, now = found.ticket, found.conversation
+        if ticket is not None and ticket.status in _ANSWERABLE and self.answered is not None:
+            # Asked something from the ticket's page, the visitor may answer right here.
+            events += await self.answered(ticket)
         waiting = conversation.mode in (Mode.QUEUED, Mode.WAITING)
         if waiting and not await self._noted(conversation, ticket):
             # Once per request: the visitor writing on while waiting hears it reached us.

@@ -11,6 +11,7 @@ from ..events import Event
 from ..fields import validate_fields
 from ..models import Channel, Operator, Status, Ticket, TicketFiling, TicketType, utcnow
 from ..store import Store
+from .chatreply import answered_in_chat
 from .common import clean_subject
 from .edits import Edit
 from .lifecycle import TicketLifecycle
@@ -76,3 +77,8 @@ class ChatTickets:
             operator_id=edit.assignee,
         )  # fmt: skip
         return await self.lifecycle.filing.file_draft(filing, operator=operator, concerned=set())
+
+    async def visitor_wrote(self, ticket: Ticket) -> list[Event]:
+        """The visitor wrote in the chat of ``ticket``: a pending or resolved ticket opens
+        again (:func:`~chatdesk.helpdesk.chatreply.answered_in_chat`)."""
+        return await answered_in_chat(self.store, self.config, ticket, self.clock())

@@ -1,16 +1,32 @@
-"""A public reply on a chat's ticket, said in the chat too: an operator's (the visitor reads
-it in the widget when they come back, the mail carrying it meanwhile, or at once if still
-there) and the requester's own from mail or the portal (the chat's transcript stays whole)."""
+"""A chat's ticket and its conversation in step: a public reply on the ticket is said in the
+chat too (an operator's: the visitor reads it in the widget when they come back, the mail
+carrying it meanwhile, or at once if still there; the requester's own from mail or the
+portal: the chat's transcript stays whole), and the visitor writing in the chat answers a
+pending or resolved ticket as a mail would (:func:`answered_in_chat`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from ..events import Event, MessagePosted
-from ..models import Author, MessageDraft, Operator, Ticket, TicketMessage
+from ..deskconfig import DeskConfig
+from ..events import Event, MessagePosted, TicketStatusChanged
+from ..models import (
+    Author,
+    MessageDraft,
+    Operator,
+    Status,
+    Ticket,
+    TicketChanges,
+    TicketMessage,
+)
+from ..sla import sla_columns
 from ..store import Store
+from .edits import after as changed
+from .edits import status_values
 
-__all__ = ["MIRROR_KEY", "say_in_chat"]
+__all__ = ["MIRROR_KEY", "answered_in_chat", "say_in_chat"]
 
 #: The chat message's ``extra`` key naming the ticket message it repeats (the ticket's
 #: thread shows that message once: views.py leaves the repeat out).
@@ -38,3 +54,26 @@ async def say_in_chat(
     )
     said, created = await store.conversations.append_message(ticket.conversation_id, draft)
     return [MessagePosted(said)] if created else []
+
+
+async def answered_in_chat(
+    store: Store, config: DeskConfig, ticket: Ticket, now: datetime
+) -> list[Event]:
+    """The visitor wrote in the chat of ``ticket``: a pending or resolved ticket opens again,
+    as on the requester's answer by mail (its auto-close stops, its target runs again; the
+    history row, by the requester, says ``via: chat``, and tells the assignee by mail).
+    Return the events (none for a ticket in another status, or one that moved meanwhile)."""
+    if ticket.status not in (Status.PENDING, Status.RESOLVED):
+        return []
+    requester = (
+        await store.requesters.get_requester(ticket.requester_id) if ticket.requester_id else None
+    )
+    values, rows = status_values(config, ticket, Status.OPEN, requester, now)
+    rows = [replace(row, data={**row.data, "via": "chat"}) for row in rows]
+    values.update(sla_columns(config, ticket, changed(ticket, values), now))
+    after = await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges.of(**values), rows, expect=ticket.status, now=now
+    )
+    if after is None:
+        return []
+    return [TicketStatusChanged(after, ticket.status, requester.id if requester else None, None)]

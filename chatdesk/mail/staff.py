@@ -80,6 +80,11 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
         return _Told("staff_contact", await _department(store, ticket), group=True)
     if item.kind == "requester_reply":
         return await _answered(store, item, ticket)
+    if item.kind == "status" and item.data.get("via") == "chat":
+        # The visitor answered in the chat a ticket that waited for them (or was resolved).
+        if ticket.operator_id:
+            return _Told("staff_chat", [ticket.operator_id])
+        return _Told("staff_chat", await _department(store, ticket), group=True)
     if item.kind == "assignee":
         return await _given(store, item, ticket)
     if item.kind in ("sla_warning", "sla_breach"):
@@ -161,6 +166,16 @@ def _new(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _chat(c: Context) -> Content:
+    assert c.ticket is not None
+    requester = c.ticket.requester_name or c.ticket.requester_email
+    first = _t(c.lang, "staff_chat_1", requester=requester, **_about(c))
+    return Content(
+        c.ticket_subject, c.hello, _whose(c, first), action=_console(c),
+        footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
 def _reply(c: Context) -> Content:
     assert c.ticket is not None and c.message is not None
     requester = c.message.author_name or c.ticket.requester_name or c.ticket.requester_email
@@ -212,6 +227,7 @@ def _not_posted(c: Context) -> Content:
 STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
     "staff_new": _new,
     "staff_contact": _new,
+    "staff_chat": _chat,
     "staff_reply": _reply,
     "staff_assigned": _assigned,
     "staff_sla": _sla,

@@ -16,6 +16,8 @@ _FR = {
     "staff_reply_open_1": "{requester} a répondu à la demande {label} « {subject} ».",
     "staff_contact_1": "{requester} a laissé ses coordonnées dans le chat : demande {label} "
     "« {subject} ».",
+    "staff_chat_1": "{requester} a répondu dans le chat à la demande {label} « {subject} », "
+    "qui est rouverte.",
     "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
     "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
     "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
@@ -37,6 +39,8 @@ _NL = {
     "staff_reply_open_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”.",
     "staff_contact_1": "{requester} liet contactgegevens achter in de chat: aanvraag {label} "
     "“{subject}”.",
+    "staff_chat_1": "{requester} heeft in de chat geantwoord op aanvraag {label} “{subject}”, "
+    "die opnieuw open staat.",
     "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
     "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
     "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
@@ -57,6 +61,8 @@ _EN = {
     "staff_new_1": "New request {label} “{subject}”, from {requester}.",
     "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",
     "staff_contact_1": "{requester} left their details in the chat: request {label} “{subject}”.",
+    "staff_chat_1": "{requester} answered request {label} “{subject}” in the chat; it is open "
+    "again.",
     "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
     "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
     "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",

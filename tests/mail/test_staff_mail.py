@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chatdesk.escalation import Contact
 from chatdesk.helpdesk import Edit, NewTicket
-from chatdesk.models import Ticket
+from chatdesk.models import Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
 
@@ -199,3 +199,31 @@ async def test_details_left_in_the_chat_go_to_the_department(desk: Services, sin
     # The console's history says it too.
     [row] = [e for e in await desk._store.helpdesk.list_ticket_events(ticket.id)]
     assert (row.kind, row.actor.value, row.data) == ("requester", "requester", {"via": "chat"})
+
+
+async def test_an_answer_in_the_chat_opens_the_ticket_and_tells_its_assignee(
+    desk: Services, sink: Sink
+) -> None:
+    ann = await operator(desk, "Ann")
+    _, conversation = await desk._store.conversations.create_visitor(
+        lang="fr", page="/", now=desk.routing.clock()
+    )
+    await desk.escalation.visitor_asked(conversation.id)
+    await desk.escalation.visitor_contact(conversation.id, Contact("lea@example.be", name="Léa"))
+    ticket = await desk._store.tickets.current_ticket(conversation.id)
+    assert ticket is not None
+    # Ann asks from the ticket's page and waits for the answer (pending: it would auto-close).
+    await desk.helpdesk.tickets.reply(ticket.id, ann, "Quelle URL ?", then=Status.PENDING)
+    await deliver(desk, sink)
+    # Léa answers in the chat, where the question reached her.
+    current = await desk._store.conversations.get_conversation(conversation.id)
+    assert current is not None
+    await desk.escalation.visitor_wrote(current)
+    after = await desk._store.helpdesk.get_ticket(ticket.id)
+    assert after is not None and after.status is Status.OPEN and after.auto_close_at is None
+    (told,) = await deliver(desk, sink)
+    assert told["To"] == "ann@desk.test"
+    assert "Léa a répondu dans le chat à la demande #000001" in parts(told)[0]
+    rows = await desk._store.helpdesk.list_ticket_events(ticket.id)
+    assert rows[-1].kind == "status" and rows[-1].data == {"from": "pending", "to": "open",
+                                                           "via": "chat"}  # fmt: skip
