@@ -34,12 +34,14 @@ export function setupTicket(view: HTMLElement, conversationId: string): (c: Summ
     }
     const details = $<HTMLElement>("#ticket-details", view);
     if (details && ticket) {
-      const due = el("time", { text: promised(ticket.reply_expected_by) });
-      if (ticket.reply_expected_by) due.setAttribute("datetime", ticket.reply_expected_by);
+      // Answered: when; else when the first reply is due.
+      const at = ticket.first_response_at || ticket.reply_expected_by;
+      const due = el("time", { text: promised(at) });
+      if (at) due.setAttribute("datetime", at);
       const rows = [
         ...row(t("priority"), label("priority", ticket.priority)),
         ...row(t("department"), departmentName(ticket.department)),
-        ...row(t("first_reply_due"), due),
+        ...row(t(ticket.first_response_at ? "first_reply" : "first_reply_due"), due),
       ];
       if (ticket.requester_email) {
         rows.push(...row(t("requester"), `${ticket.requester_name} <${ticket.requester_email}>`));
