@@ -98,3 +98,20 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     texts = [m["text"] for m in page["messages"]]
     assert texts.count("Le certificat avait expiré ; c'est réparé.") == 1
     assert texts.count("Merci, ça marche !") == 1
+
+
+async def test_a_reply_stands_when_the_visitor_was_forgotten(
+    start_server: Any, new_client: Any
+) -> None:
+    server = await start_server()
+    ada = await add_ada(server)
+    visitor = new_client(server)
+    await visitor.connect({"lang": "fr"})
+    await visitor.say("Bonjour")
+    assert (await visitor.call("escalate", {}))["ok"]
+    assert (await visitor.call("contact", {"email": "lea@example.be"}))["ok"]
+    ticket = await server.app[STORE].tickets.current_ticket(visitor.session["conversation_id"])
+    assert ticket is not None
+    assert (await visitor.call("forget", {}))["ok"]  # "forget me": the chat is gone
+    message, after, _ = await server.app[SERVICES].helpdesk.tickets.reply(ticket.id, ada, "Réglé.")
+    assert after.conversation_id is None and message.text == "Réglé."

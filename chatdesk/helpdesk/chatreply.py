@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..deskconfig import DeskConfig
+from ..errors import NotFound
 from ..events import Event, MessagePosted, TicketStatusChanged
 from ..models import (
     Author,
@@ -52,7 +53,10 @@ async def say_in_chat(
         ts=message.ts,
         extra=extra,
     )
-    said, created = await store.conversations.append_message(ticket.conversation_id, draft)
+    try:
+        said, created = await store.conversations.append_message(ticket.conversation_id, draft)
+    except NotFound:
+        return []  # the visitor was forgotten meanwhile: the reply stands on the ticket
     return [MessagePosted(said)] if created else []
 
 
