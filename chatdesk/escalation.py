@@ -235,8 +235,10 @@ class EscalationService:
         # The usual case ends here: the summary just read holds the conversation, so the
         # caller need not read it again (a read per message of a live chat).
         ticket, now = found.ticket, found.conversation
-        if ticket is not None and ticket.status in _ANSWERABLE and self.answered is not None:
-            # Asked something from the ticket's page, the visitor may answer right here.
+        if ticket is not None and await self._answers(conversation, ticket):
+            # Asked something from the ticket's page, the visitor may answer right here: a
+            # pending ticket opens again; an open one notes the answer to an operator.
+            assert self.answered is not None
             events += await self.answered(ticket)
         waiting = conversation.mode in (Mode.QUEUED, Mode.WAITING)
         if waiting and not await self._noted(conversation, ticket):
@@ -245,6 +247,27 @@ class EscalationService:
             self._remember_told(conversation.id, ticket)
             return events, await self.store.conversations.get_conversation(conversation.id)
         return events, now
+
+    async def _answers(self, conversation: Conversation, ticket: Ticket) -> bool:
+        """Return whether the visitor's latest message answers the ticket: any on a pending
+        or resolved one; on an answered open one, outside a live chat, the first after an
+        operator's message."""
+        if self.answered is None:
+            return False
+        if ticket.status in _ANSWERABLE:
+            return True
+        return (
+            conversation.mode is not Mode.LIVE
+            and ticket.first_response_at is not None
+            and await self._after_operator(conversation)
+        )
+
+    async def _after_operator(self, conversation: Conversation) -> bool:
+        """Return whether the visitor's latest message follows an operator's (answers it)."""
+        before, _ = await self.store.conversations.list_messages(
+            conversation.id, since=max(0, conversation.last_seq - 2), limit=1
+        )
+        return bool(before) and before[0].author is Author.OPERATOR
 
     async def _noted(self, conversation: Conversation, ticket: Ticket | None) -> bool:
         """Return whether the visitor was already told their messages reach the team

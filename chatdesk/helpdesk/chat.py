@@ -79,6 +79,6 @@ class ChatTickets:
         return await self.lifecycle.filing.file_draft(filing, operator=operator, concerned=set())
 
     async def visitor_wrote(self, ticket: Ticket) -> list[Event]:
-        """The visitor wrote in the chat of ``ticket``: a pending or resolved ticket opens
-        again (:func:`~chatdesk.helpdesk.chatreply.answered_in_chat`)."""
+        """The visitor answered in the chat of ``ticket``: a pending or resolved ticket opens
+        again, an open one notes it (:func:`~chatdesk.helpdesk.chatreply.answered_in_chat`)."""
         return await answered_in_chat(self.store, self.config, ticket, self.clock())

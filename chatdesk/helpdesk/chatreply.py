@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..sla import sla_columns
 from ..store import Store
+from .common import history
 from .edits import after as changed
 from .edits import status_values
 
@@ -63,15 +64,21 @@ async def say_in_chat(
 async def answered_in_chat(
     store: Store, config: DeskConfig, ticket: Ticket, now: datetime
 ) -> list[Event]:
-    """The visitor wrote in the chat of ``ticket``: a pending or resolved ticket opens again,
-    as on the requester's answer by mail (its auto-close stops, its target runs again; the
-    history row, by the requester, says ``via: chat``, and tells the assignee by mail).
-    Return the events (none for a ticket in another status, or one that moved meanwhile)."""
-    if ticket.status not in (Status.PENDING, Status.RESOLVED):
-        return []
+    """The visitor wrote in the chat of ``ticket`` (on a new or open one: answering an
+    operator's message). A pending or resolved ticket opens again, as on the requester's
+    answer by mail (its auto-close stops, its target runs again; the history row, by the
+    requester, says ``via: chat``); a new or open one gets a history row ``chat``. Either
+    row tells the assignee by mail. Return the events (none for a closed ticket, or one
+    that moved meanwhile)."""
     requester = (
         await store.requesters.get_requester(ticket.requester_id) if ticket.requester_id else None
     )
+    if ticket.status in (Status.NEW, Status.OPEN):
+        row = history(ticket.id, "chat", requester, now)
+        await store.helpdesk.change_ticket(ticket.id, TicketChanges(), [row], expect=None, now=now)
+        return []
+    if ticket.status not in (Status.PENDING, Status.RESOLVED):
+        return []
     values, rows = status_values(config, ticket, Status.OPEN, requester, now)
     rows = [replace(row, data={**row.data, "via": "chat"}) for row in rows]
     values.update(sla_columns(config, ticket, changed(ticket, values), now))

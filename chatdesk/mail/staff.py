@@ -80,11 +80,13 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
         return _Told("staff_contact", await _department(store, ticket), group=True)
     if item.kind == "requester_reply":
         return await _answered(store, item, ticket)
-    if item.kind == "status" and item.data.get("via") == "chat":
-        # The visitor answered in the chat a ticket that waited for them (or was resolved).
+    if item.kind == "chat" or (item.kind == "status" and item.data.get("via") == "chat"):
+        # The visitor answered an operator in the chat (a ticket that waited for them, or
+        # was resolved, opened again).
+        data = {"reopened": "1" if item.kind == "status" else ""}
         if ticket.operator_id:
-            return _Told("staff_chat", [ticket.operator_id])
-        return _Told("staff_chat", await _department(store, ticket), group=True)
+            return _Told("staff_chat", [ticket.operator_id], data)
+        return _Told("staff_chat", await _department(store, ticket), data, group=True)
     if item.kind == "assignee":
         return await _given(store, item, ticket)
     if item.kind in ("sla_warning", "sla_breach"):
@@ -169,7 +171,8 @@ def _new(c: Context) -> Content:
 def _chat(c: Context) -> Content:
     assert c.ticket is not None
     requester = c.ticket.requester_name or c.ticket.requester_email
-    first = _t(c.lang, "staff_chat_1", requester=requester, **_about(c))
+    key = "staff_chat_1" if c.data.get("reopened") else "staff_chat_reply_1"
+    first = _t(c.lang, key, requester=requester, **_about(c))
     return Content(
         c.ticket_subject, c.hello, _whose(c, first), action=_console(c),
         footer=_t(c.lang, "staff_footer", desk=c.desk),

@@ -16,6 +16,7 @@ _FR = {
     "staff_reply_open_1": "{requester} a répondu à la demande {label} « {subject} ».",
     "staff_contact_1": "{requester} a laissé ses coordonnées dans le chat : demande {label} "
     "« {subject} ».",
+    "staff_chat_reply_1": "{requester} a répondu dans le chat à la demande {label} « {subject} ».",
     "staff_chat_1": "{requester} a répondu dans le chat à la demande {label} « {subject} », "
     "qui est rouverte.",
     "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
@@ -39,6 +40,8 @@ _NL = {
     "staff_reply_open_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”.",
     "staff_contact_1": "{requester} liet contactgegevens achter in de chat: aanvraag {label} "
     "“{subject}”.",
+    "staff_chat_reply_1": "{requester} heeft in de chat geantwoord op aanvraag {label} "
+    "“{subject}”.",
     "staff_chat_1": "{requester} heeft in de chat geantwoord op aanvraag {label} “{subject}”, "
     "die opnieuw open staat.",
     "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
@@ -61,6 +64,7 @@ _EN = {
     "staff_new_1": "New request {label} “{subject}”, from {requester}.",
     "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",
     "staff_contact_1": "{requester} left their details in the chat: request {label} “{subject}”.",
+    "staff_chat_reply_1": "{requester} answered request {label} “{subject}” in the chat.",
     "staff_chat_1": "{requester} answered request {label} “{subject}” in the chat; it is open "
     "again.",
     "staff_assigned_1": "{by} gave you request {label} “{subject}”.",

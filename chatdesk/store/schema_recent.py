@@ -62,4 +62,15 @@ RECENT_VERSIONS: list[list[Step]] = [
             "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
         ),
     ],
+    [
+        # The visitor answering an operator in the chat of an open ticket: a history row
+        # (`chat`, by the requester) that reaches the feed, so the assignee hears of it.
+        *new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach', 'requester', 'chat')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+    ],
 ]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chatdesk.escalation import Contact
 from chatdesk.helpdesk import Edit, NewTicket
-from chatdesk.models import Status, Ticket
+from chatdesk.models import Author, MessageDraft, Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
 
@@ -227,3 +227,36 @@ async def test_an_answer_in_the_chat_opens_the_ticket_and_tells_its_assignee(
     rows = await desk._store.helpdesk.list_ticket_events(ticket.id)
     assert rows[-1].kind == "status" and rows[-1].data == {"from": "pending", "to": "open",
                                                            "via": "chat"}  # fmt: skip
+
+
+async def test_an_answer_in_the_chat_of_an_open_ticket_tells_its_assignee_once(
+    desk: Services, sink: Sink
+) -> None:
+    ann = await operator(desk, "Ann")
+    _, conversation = await desk._store.conversations.create_visitor(
+        lang="fr", page="/", now=desk.routing.clock()
+    )
+    await desk.escalation.visitor_asked(conversation.id)
+    await desk.escalation.visitor_contact(conversation.id, Contact("lea@example.be", name="Léa"))
+    ticket = await desk._store.tickets.current_ticket(conversation.id)
+    assert ticket is not None
+    await desk.helpdesk.tickets.reply(ticket.id, ann, "Quelle URL ?")  # said in the chat too
+    await deliver(desk, sink)
+
+    async def visitor_says(text: str) -> None:
+        draft = MessageDraft(author=Author.VISITOR, text=text)
+        await desk._store.conversations.append_message(conversation.id, draft)
+        current = await desk._store.conversations.get_conversation(conversation.id)
+        assert current is not None
+        await desk.escalation.visitor_wrote(current)
+
+    await visitor_says("shop.example.be")
+    (told,) = await deliver(desk, sink)
+    assert told["To"] == "ann@desk.test"
+    assert "Léa a répondu dans le chat à la demande #000001" in parts(told)[0]
+    assert "rouverte" not in parts(told)[0]  # open all along
+    rows = await desk._store.helpdesk.list_ticket_events(ticket.id)
+    assert (rows[-1].kind, rows[-1].actor.value) == ("chat", "requester")
+    # Writing on is no news: once per operator's message.
+    await visitor_says("Et aussi shop.example.nl")
+    assert await deliver(desk, sink) == []

@@ -41,6 +41,7 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "fields": return t("ev_fields");
     case "follow_up": return t("ev_follow_up");
     case "requester": return t(d.via === "chat" ? "ev_contact" : "ev_requester");
+    case "chat": return t("ev_chat");
     default: return e.kind;
   }
 }
