@@ -5,13 +5,22 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Any
+from urllib.parse import quote
 
 import filetype
 
 from .errors import InvalidPayload, TooLarge
-from .models import NewAttachment
+from .models import Attachment, NewAttachment
 
-__all__ = ["ALLOWED_TYPES", "check_attachment", "safe_filename", "sniff"]
+__all__ = [
+    "ALLOWED_TYPES",
+    "chat_file",
+    "check_attachment",
+    "console_url",
+    "safe_filename",
+    "sniff",
+]
 
 #: What the desk accepts, by content, with the extension a stored name ends with.
 ALLOWED_TYPES = {
@@ -105,3 +114,20 @@ def check_attachment(filename: str, data: bytes, *, max_file: int) -> NewAttachm
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def console_url(attachment_id: str) -> str:
+    """Return where operators download a file (the console's route, behind its login)."""
+    return f"/console/files/{quote(attachment_id, safe='')}"
+
+
+def chat_file(attachment: Attachment | NewAttachment) -> dict[str, Any]:
+    """Return a stored file as a chat message's ``attachments`` lists it (``ChatFileOut``):
+    the console's link, which the visitor's copy swaps for a signed one."""
+    return {
+        "id": attachment.id,
+        "name": attachment.filename,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "url": console_url(attachment.id),
+    }

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from .attachments import check_attachment
+from .attachments import chat_file, check_attachment
 from .errors import Conflict, Forbidden, InvalidToken, NotFound
 from .events import Event, MessagePosted
 from .helpdeskconfig import AttachmentLimits
@@ -19,12 +19,7 @@ from .models import Attachment, Author, Message, MessageDraft, Status, utcnow
 from .store import Store
 from .tokens import VisitorTokens
 
-__all__ = ["ChatFileLinks", "ChatFiles", "ChatSender", "console_url"]
-
-
-def console_url(attachment_id: str) -> str:
-    """Return where operators download a file (the console's route, behind its login)."""
-    return f"/console/files/{quote(attachment_id, safe='')}"
+__all__ = ["ChatFileLinks", "ChatFiles", "ChatSender"]
 
 
 class ChatFileLinks:
@@ -123,13 +118,7 @@ class ChatFiles:
         :raises InvalidPayload: ``empty_file``, ``executable``, ``type_not_allowed``.
         """
         checked = check_attachment(filename, data, max_file=self.limits.max_file)
-        described = {
-            "id": checked.id,
-            "name": checked.filename,
-            "size": checked.size,
-            "content_type": checked.content_type,
-            "url": console_url(checked.id),
-        }
+        described = chat_file(checked)
         now = self.clock()
         draft = MessageDraft(
             author=Author.VISITOR,

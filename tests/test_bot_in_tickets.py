@@ -1,18 +1,18 @@
 """A chat ticket as operators and its requester read it: the bot's answers formatted as the
 visitor saw them (not raw Markdown), what the offline form said shown apart, and an
-operator's reply from the ticket's page said in the chat too."""
+operator's reply from the ticket's page said in the chat too, with its files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from aiohttp import FormData
+from aiohttp import ClientSession, FormData
 
 from chatdesk.app import STORE, VISITORS
 from chatdesk.web.appkeys import EVENTS, SERVICES
 
-from .test_console_tickets_http import ada_session, add_ada, csrf_of
+from .test_console_tickets_http import PNG, ada_session, add_ada, csrf_of
 
 KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
 
@@ -68,6 +68,7 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
         form = FormData(default_to_multipart=True)
         form.add_field("csrf", await csrf_of(http, f"/console/t/{ticket.id}"))
         form.add_field("text", "Le certificat avait expiré ; c'est réparé.")
+        form.add_field("files", PNG, filename="capture.png", content_type="image/png")
         async with http.post(
             f"/console/t/{ticket.id}/reply", data=form, headers={"Accept": "application/json"}
         ) as response:
@@ -77,6 +78,15 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
         pass
     assert said["text"] == "Le certificat avait expiré ; c'est réparé."
     assert said["operator"]["name"] == "Ada"
+    # Its file comes along: the visitor's link is signed, and opens it.
+    [file] = said["attachments"]
+    assert file["name"] == "capture.png" and file["url"].startswith("/widget/files/")
+    async with ClientSession() as http:
+        async with http.get(server.make_url(file["url"])) as response:
+            assert response.status == 200 and await response.read() == PNG
+        forged = file["url"].split("?")[0] + "?sig=forged"
+        async with http.get(server.make_url(forged)) as response:
+            assert response.status == 403
     history = await visitor.call("history", {"since": 0})
     assert history["messages"][-1]["id"] == said["id"]
     # Coming back, the visitor is promised no reply time any more: they have one.

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ..attachments import chat_file
 from ..deskconfig import DeskConfig
 from ..errors import NotFound
 from ..events import Event, MessagePosted, TicketStatusChanged
@@ -38,12 +39,21 @@ MIRROR_KEY = "ticket_message"
 async def say_in_chat(
     store: Store, ticket: Ticket, message: TicketMessage, operator: Operator | None
 ) -> list[Event]:
-    """Repeat ``message`` in ``ticket``'s conversation, as ``operator``'s or (None) as the
-    visitor's; return its event (none when the ticket has no conversation, the message is
-    a note, or the repeat is already there)."""
+    """Repeat ``message`` in ``ticket``'s conversation, with its files, as ``operator``'s
+    or (None) as the visitor's; return its event (none when the ticket has no conversation,
+    the message is a note, or the repeat is already there)."""
     if ticket.conversation_id is None or message.internal:
         return []
     extra: dict[str, Any] = {MIRROR_KEY: message.id}
+    # The reply's files come along: the visitor downloads them from the chat by a signed
+    # link, as the files they send there (chatfiles.py).
+    files = [
+        chat_file(a)
+        for a in await store.helpdesk.list_attachments(ticket.id)
+        if a.message_id == message.id
+    ]
+    if files:
+        extra["attachments"] = files
     if operator is not None:
         extra["operator"] = {"id": operator.id, "name": operator.name}
     draft = MessageDraft(

@@ -99,7 +99,8 @@ class MessageOut(Out):
     #: An operator's public reply on the conversation's ticket, said in the chat too: the
     #: ticket message's id (the ticket's thread shows it once).
     ticket_message: str | UnsetType = UNSET
-    # A visitor's files sent in chat (their message's text is the file's name).
+    #: Files: a visitor's sent in chat (the message's text is the file's name), or those of
+    #: a ticket reply said in the chat (``ticket_message`` set; the text is the reply's).
     attachments: list[ChatFileOut] | UnsetType = UNSET
 
 

@@ -1,6 +1,6 @@
 // One message of a conversation as the operator sees it: who, when, the text (the bot's
-// HTML cleaned with DOMPurify, operators' and system URLs as links, files a visitor sent as
-// download links), and for a "Did you mean" the options the visitor saw.
+// HTML cleaned with DOMPurify, operators' and system URLs as links, files as download links),
+// and for a "Did you mean" the options the visitor saw.
 import { linkify, safeHtml } from "../common/html";
 import { fileSize } from "../common/size";
 import { el, timeOf } from "./common";
@@ -8,30 +8,36 @@ import { label, locale, t } from "./i18n";
 import { Message } from "./protocol";
 
 /** The parts of a chat message its body is drawn from (a conversation's or a ticket's). */
-type Body = Pick<Message, "author" | "html" | "attachments" | "text">;
+type Body = Pick<Message, "author" | "html" | "attachments" | "text" | "ticket_message">;
 
-/** A chat message's body: the bot's HTML through DOMPurify, a visitor's files as download
- * links, a visitor's words as plain text, operators' and system URLs as links. */
+/** A chat message's body: the bot's HTML through DOMPurify, a visitor's words as plain text,
+ * operators' and system URLs as links, and files (a visitor's sent in chat, whose text is
+ * only the name, or a ticket reply's said in the chat) as download links. */
 export function messageBody(m: Body): HTMLElement {
   if (m.author === "bot" && typeof m.html === "string" && m.html) {
     const rich = el("div", { className: "text rich" });
     rich.append(safeHtml(m.html));
     return rich;
   }
-  if (m.author === "visitor" && Array.isArray(m.attachments) && m.attachments.length) {
-    // Files sent in chat: links to the console's download (only paths on the desk itself).
-    const text = el("p", { className: "text files" });
-    for (const file of m.attachments) {
-      if (!file || typeof file.url !== "string" || !file.url.startsWith("/console/files/")) continue;
-      const link = el("a", { className: "file", text: file.name });
-      link.href = file.url;
-      link.setAttribute("download", file.name);
-      text.append(link, el("span", { className: "hint", text: ` ${fileSize(file.size, locale)}` }));
-    }
-    return text;
+  const files = Array.isArray(m.attachments) ? m.attachments : [];
+  const words =
+    m.author === "visitor"
+      ? el("p", { className: "text", text: m.text })
+      : el("p", { className: "text" }, ...linkify(m.text));
+  if (!files.length) return words;
+  const links = el("p", { className: "text files" });
+  for (const file of files) {
+    // Links to the console's download only (paths on the desk itself).
+    if (!file || typeof file.url !== "string" || !file.url.startsWith("/console/files/")) continue;
+    const link = el("a", { className: "file", text: file.name });
+    link.href = file.url;
+    link.setAttribute("download", file.name);
+    links.append(link, el("span", { className: "hint", text: ` ${fileSize(file.size, locale)}` }));
   }
-  if (m.author === "visitor") return el("p", { className: "text", text: m.text });
-  return el("p", { className: "text" }, ...linkify(m.text));
+  if (typeof m.ticket_message !== "string") return links;
+  const both = el("div", { className: "text-files" });
+  both.append(words, links);
+  return both;
 }
 
 export function messageItem(m: Message): HTMLLIElement {

@@ -12,7 +12,7 @@ export type Priority = NonNullable<Wire.EscalateIn["priority"]>;
 /** Where the language sent in `auth.lang` came from. */
 export type LangSource = NonNullable<Wire.ConnectAuth["lang_source"]>;
 export type Choice = Wire.Choice;
-/** A file sent in chat (`attachments` of a visitor's message). */
+/** A file in chat (`attachments` of a visitor's message, or of a ticket reply said there). */
 export type ChatFile = Wire.ChatFileOut;
 export type ServerMessage = Wire.MessageOut;
 export type Ticket = Wire.TicketOut;

@@ -7,7 +7,7 @@ import { linkify, safeHtml } from "../common/html";
 import { fileSize } from "../common/size";
 import { h, icon } from "./dom";
 import { I18n } from "./i18n";
-import { ChatFile, Choice, operatorName } from "./protocol";
+import { ChatFile, Choice, operatorName, ServerMessage } from "./protocol";
 import { Item } from "./thread";
 
 export interface MessageContext {
@@ -43,7 +43,7 @@ export function renderMessage(item: Item, ctx: MessageContext): HTMLElement {
     bubble.appendChild(safeHtml(message.html, ctx.desk));
   } else if (item.author === "operator") {
     bubble.appendChild(h("p", null, ...linkify(item.text)));
-  } else if (!(message && Array.isArray(message.attachments) && message.attachments.length)) {
+  } else if (!(message && isChatFile(message))) {
     bubble.appendChild(h("p", null, item.text));
   }
   if (message && Array.isArray(message.attachments)) {
@@ -115,6 +115,16 @@ function renderDelivery(item: Item, ctx: MessageContext): HTMLElement {
 
 /** A file sent in chat: its name and size as a link, with a small thumbnail for images
  * (from the desk's own signed link only). */
+/** A file sent in chat, whose text is only its name (a ticket reply said in the chat keeps
+ * its words beside its files). */
+function isChatFile(message: ServerMessage): boolean {
+  return (
+    Array.isArray(message.attachments) &&
+    message.attachments.length > 0 &&
+    typeof message.ticket_message !== "string"
+  );
+}
+
 function fileLink(file: ChatFile, ctx: MessageContext): HTMLElement | null {
   if (!file || typeof file.url !== "string" || typeof file.name !== "string") return null;
   let url: URL;
