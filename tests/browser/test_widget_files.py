@@ -1,5 +1,6 @@
 """Files in chat in the browser: after an escalation the visitor attaches a PNG with the
-paperclip; it shows as a link with its thumbnail, and the console's link downloads it."""
+paperclip; it shows as a link with its thumbnail, and the console's link downloads it. An
+operator's reply from the ticket's page brings its file to the widget too."""
 
 from __future__ import annotations
 
@@ -62,3 +63,42 @@ async def test_a_visitor_attaches_a_png_and_the_console_downloads_it(
     saved = tmp_path / "downloaded.png"
     await (await download.value).save_as(saved)
     assert await asyncio.to_thread(saved.read_bytes) == PNG
+
+
+async def test_a_reply_from_the_ticket_s_page_brings_its_file_to_the_widget(
+    start_desk: StartDesk, new_context: NewContext, tmp_path: Path
+) -> None:
+    desk = await start_desk()
+    console = await console_of(desk, new_context, "Nadia")
+    page = await (await new_context(viewport={"width": 390, "height": 844})).new_page()
+    await page.goto(f"{desk.url}/test/en")
+    w = widget(page)
+    await open_widget(page)
+    await w.locator("header").get_by_role("button", name="Talk to a person").click()
+    await expect(w.locator(".msg-system").filter(has_text="#000001")).to_be_visible()
+
+    # Nadia answers from the ticket's page, with a screenshot.
+    await console.goto(f"{desk.url}/console/t/1")
+    await console.locator("#treply-text").fill("Here is what the graph shows.")
+    await console.locator("#treply input[type=file]").set_input_files(
+        files=[{"name": "graph.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    await console.get_by_role("button", name="Send").click()
+    await expect(console.locator("#toast")).to_have_text("Reply sent.")
+
+    # The widget shows her words and the file, by the visitor's signed link.
+    said = w.locator(".msg-operator").last
+    await expect(said.locator(".bubble p").first).to_have_text("Here is what the graph shows.")
+    link = said.locator("a.file")
+    await expect(link).to_contain_text("graph.png")
+    signed = re.compile(re.escape(f"{desk.url}/widget/files/") + r"[^?]+\?sig=[\w-]+=*$")
+    await expect(link).to_have_attribute("href", signed)
+    await expect(link.locator("img")).to_be_visible()
+    await page.screenshot(path=str(tmp_path / "widget-reply-file-390.png"))  # to look at
+
+    # The conversation in the console shows both too.
+    await console.goto(f"{desk.url}/console/c/{await conversation_of(desk, page)}")
+    mine = console.locator("#messages .author-operator").last
+    await expect(mine).to_contain_text("Here is what the graph shows.")
+    await expect(mine.locator("a.file")).to_have_text("graph.png")
+    await console.screenshot(path=str(tmp_path / "console-reply-file.png"))  # to look at
