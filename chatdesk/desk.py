@@ -73,6 +73,7 @@ class DeskService:
             **times,
             "departments": list(self.config.departments),
             "priorities": self._priorities,
+            "access": self.config.helpdesk.access,
             # Promised times are shown in the desk's zone, as its system lines write them.
             "timezone": self.config.hours.timezone.key,
         }

@@ -94,6 +94,8 @@ def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:
         if any(kind.value == "question" for kind in helpdesk.types)
         else helpdesk.types[0].value,
         "requires": sorted(helpdesk.form_requires),
+        # Customers only: the e-mail help says so before the requester types.
+        "customers_only": helpdesk.access == "customers",
         "offers_complaints": any(kind.value == "complaint" for kind in helpdesk.types),
         # A complaint is about how a request was handled: its urgency is the desk's to set.
         "priority_types": " ".join(k.value for k in helpdesk.types if k.value != "complaint"),

@@ -166,6 +166,9 @@ class DeskOut(Out):
     reply_expected_by: Ts | UnsetType = UNSET
     timezone: str | UnsetType | None = UNSET
     priorities: list[PriorityOut] | UnsetType = UNSET
+    #: Who may file (``[helpdesk] access``): ``customers``, requests from registered
+    #: addresses only (the offline form says so before the visitor types).
+    access: Literal["open", "customers"] | UnsetType = UNSET
 
 
 class BotWelcome(Out):

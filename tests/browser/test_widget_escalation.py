@@ -6,6 +6,7 @@ docs/protocol.md defines them, to pin down texts that depend on the time.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -140,6 +141,7 @@ async def test_the_offline_form_offers_the_desks_priorities_in_its_words(
     await w.locator("header").get_by_role("button", name="Parler à une personne").click()
     await w.locator(".strip").get_by_role("button", name="Laisser mes coordonnées").click()
     form = w.locator("form.contact")
+    await expect(form.get_by_label("Sujet")).to_have_value("")  # no question: no "—"
     priority = form.get_by_label("Priorité")
     await expect(priority.locator("option")).to_have_text(["Standard", "Haute"])
     await expect(priority).to_have_value("normal")
@@ -174,7 +176,11 @@ async def test_the_offline_form_keeps_the_request_s_priority_and_the_desk_s_acce
     await strip.get_by_role("button", name="Laisser mes coordonnées").click()
     form = w.locator("form.contact")
     await expect(form.get_by_label("Priorité")).to_have_value("high")  # not back to normal
-    # A desk for customers under contract: a stranger's address is refused in its words.
+    # A desk for customers under contract: said before typing; a stranger's address is
+    # refused in its words.
+    await expect(form.get_by_label("E-mail")).to_have_accessible_description(
+        re.compile("^Ce service est réservé aux clients sous contrat.*enregistrée chez nous")
+    )
     await form.get_by_label("E-mail").fill("inconnu@example.fr")
     send = form.get_by_role("button", name="Envoyer mes coordonnées")
     await send.click()

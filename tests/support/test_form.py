@@ -98,6 +98,9 @@ async def test_custom_fields_are_refused_per_field_in_the_requester_s_language(
 
 async def test_a_customers_only_desk_says_whom_to_ask(start_portal: StartPortal) -> None:
     portal = await start_portal('[helpdesk]\naccess = "customers"\n')
+    # Said under the e-mail field before anyone types.
+    _, form = await portal.page("/support/new?lang=nl")
+    assert "gebruik het adres dat bij ons bekend is" in form
     response, page = await portal.file(lang="nl")
     assert response.status == 403
     assert "We kunnen deze aanvraag niet aannemen" in page

@@ -316,6 +316,7 @@ export interface DeflectIn {
  * via the `definition` "DeskOut".
  */
 export interface DeskOut {
+  access?: "customers" | "open";
   departments: string[];
   name: string;
   next_open: string | null;

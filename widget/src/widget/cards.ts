@@ -75,12 +75,19 @@ function priorityChoices(i18n: I18n, offered: readonly PriorityOut[] | undefined
   }));
 }
 
+/** What the desk says shapes the offline form: its priorities, the request's own priority,
+ * and whether it serves customers only (the e-mail must be a registered one). */
+export interface ContactOptions {
+  offered?: readonly PriorityOut[];
+  current?: string;
+  customersOnly?: boolean;
+}
+
 export function contactForm(
   i18n: I18n,
   subject: string,
   submit: Submit<ContactDetails>,
-  offered?: readonly PriorityOut[],
-  current?: string,
+  { offered, current, customersOnly = false }: ContactOptions = {},
 ): HTMLElement {
   const opt = i18n.t("optional");
   const name = h("input", { name: "name", type: "text", maxlength: 100, autocomplete: "name" });
@@ -107,6 +114,11 @@ export function contactForm(
   explain();
   priority.setAttribute("aria-describedby", hint.id);
   priority.addEventListener("change", explain);
+  // Said before the visitor types, not only as the refusal after.
+  const who = customersOnly
+    ? h("p", { class: "hint", id: uid("email-hint") }, i18n.t("email_customers"))
+    : null;
+  if (who) email.setAttribute("aria-describedby", who.id);
   const error = h("p", { class: "form-error", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, i18n.t("contact_send"));
   const form = h(
@@ -118,6 +130,7 @@ export function contactForm(
       field(i18n.t("name"), name, opt),
       field(i18n.t("email"), email, null),
     ),
+    who,
     field(i18n.t("subject"), subj, opt),
     field(i18n.t("description"), description, opt),
     // One priority offered: nothing to choose.

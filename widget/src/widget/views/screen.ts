@@ -23,10 +23,15 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
     contactEl = null;
     if (screen === "contact") {
       const first = s.items.find((i) => i.author === "visitor");
-      const subject = (s.conv.ticket && s.conv.ticket.subject) || (first ? first.text : "");
-      const offered = s.desk ? s.desk.priorities : undefined;
-      const current = s.conv.ticket ? s.conv.ticket.priority : undefined;
-      contactEl = contactForm(i18n, subject, (d) => intents.contact(d), offered, current);
+      // "—" is the desk's placeholder for a request with no question yet: not a subject
+      // to offer the visitor.
+      const given = s.conv.ticket && s.conv.ticket.subject !== "—" ? s.conv.ticket.subject : "";
+      const subject = given || (first ? first.text : "");
+      contactEl = contactForm(i18n, subject, (d) => intents.contact(d), {
+        offered: s.desk ? s.desk.priorities : undefined,
+        current: s.conv.ticket ? s.conv.ticket.priority : undefined,
+        customersOnly: !!s.desk && s.desk.access === "customers",
+      });
       const close = (): void => intents.screen(null);
       fill(ui.screen, sheet(i18n.t("contact_title"), i18n.t("cancel"), contactEl, close));
     } else if (screen === "forget") {
