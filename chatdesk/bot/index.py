@@ -94,7 +94,10 @@ class LanguageIndex:
                 matrix = hstack([lexical, csr_matrix(self.vectors * weight)]).tocsr()
             # tol=1e-2: same accuracy as the default 1e-4 on our data, a faster fit.
             # Balanced weights: entries with many alternates must not crowd out the rest.
-            svm = LinearSVC(C=c, tol=1e-2, class_weight="balanced").fit(matrix, sorted_labels)
+            # A fixed seed: the solver shuffles its samples, and every process (a restart, a
+            # cluster's others) must answer a question on a threshold the same way.
+            svm = LinearSVC(C=c, tol=1e-2, class_weight="balanced", random_state=0)
+            svm.fit(matrix, sorted_labels)
             coef, intercept = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
             if len(self.entry_ids) == 2:  # a binary SVM scores only the second class
                 coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
