@@ -143,6 +143,7 @@ def build_services(
     holder = holder or process_name()
     escalation.check_access = helpdesk.people.check_access
     escalation.answered = helpdesk.chat.visitor_wrote
+    helpdesk.tickets.chat_changed = lambda conversation_id: inbox.changed([conversation_id])
     mail = build_mail(settings, config, store, helpdesk, clock=clock, holder=holder)
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
     jobs = JobRunner(

@@ -10,6 +10,8 @@ from typing import Any
 from aiohttp import ClientSession, FormData
 
 from chatdesk.app import STORE, VISITORS
+from chatdesk.events import ConversationChanged
+from chatdesk.models import InboxView
 from chatdesk.web.appkeys import EVENTS, SERVICES
 
 from .test_console_tickets_http import PNG, ada_session, add_ada, csrf_of
@@ -89,6 +91,9 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
             assert response.status == 403
     history = await visitor.call("history", {"since": 0})
     assert history["messages"][-1]["id"] == said["id"]
+    # Answered: the chat leaves the console's Queue (the ticket goes on in Tickets).
+    store = server.app[STORE]
+    assert await store.queries.summaries(InboxView.QUEUE) == []
     # Coming back, the visitor is promised no reply time any more: they have one.
     back = new_client(server)
     await back.connect({"token": visitor.token})
@@ -99,6 +104,10 @@ async def test_an_operator_s_reply_on_a_chat_ticket_is_said_in_the_chat(
     lea = await server.app[STORE].requesters.get_requester(ticket.requester_id)
     assert lea is not None
     _, _, events = await services.helpdesk.tickets.reply(ticket.id, lea, "Merci, ça marche !")
+    # ...and the chat is back in the Queue, operators' lists told at once.
+    [queued] = await store.queries.summaries(InboxView.QUEUE)
+    assert queued.conversation.id == ticket.conversation_id
+    assert any(isinstance(e, ConversationChanged) for e in events)
     await server.app[EVENTS].publish(events)
     while (echoed := await visitor.next("message"))["author"] != "visitor":
         pass

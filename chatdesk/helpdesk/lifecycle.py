@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -69,6 +69,9 @@ class TicketLifecycle:
         self.filing = filing
         self.links = links
         self.clock = clock
+        #: Refreshes a chat in operators' lists and the visitor's state, once a reply was
+        #: said in it (the inbox's, set by services.py: helpdesk does not import it).
+        self.chat_changed: Callable[[str], Awaitable[list[Event]]] | None = None
 
     async def reply(
         self,
@@ -175,7 +178,10 @@ class TicketLifecycle:
                 events.append(TicketAssigned(after, ticket.operator_id))
             if operator is not None or author.id == after.requester_id:
                 # Not a colleague's or a copied address's: theirs is not the visitor's word.
-                events += await say_in_chat(self.store, after, stored, operator)
+                said = await say_in_chat(self.store, after, stored, operator)
+                if said and self.chat_changed is not None and after.conversation_id:
+                    said += await self.chat_changed(after.conversation_id)
+                events += said
             return stored, after, events
         raise Conflict("the ticket changed meanwhile; try again", code="conflict")
 

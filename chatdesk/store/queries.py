@@ -6,7 +6,15 @@ from typing import Protocol
 
 from ..models import InboxView, Status, Summary
 
-__all__ = ["InboxQueries"]
+__all__ = ["QUEUE_FILTER", "WAITING_UNANSWERED", "InboxQueries"]
+
+#: A chat that waited for the team (nobody could take it) stays in the Queue until an
+#: operator answers its ticket, and comes back when the visitor writes again (their message
+#: is the conversation's last). Aliases: ``c`` the conversation, ``t`` its latest ticket,
+#: ``m`` its last message (the console summaries' joins).
+WAITING_UNANSWERED = "c.mode = 'waiting' AND (t.first_response_at IS NULL OR m.author = 'visitor')"
+#: The console's Queue: chats queued for an operator, and those waiting for an answer.
+QUEUE_FILTER = f"(c.mode = 'queued' OR ({WAITING_UNANSWERED}))"
 
 
 class InboxQueries(Protocol):

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from chatdesk.models import InboxView, Mode, Operator, Status, Summary, TicketDraft
+from chatdesk.models import (
+    Author,
+    InboxView,
+    Mode,
+    Operator,
+    Status,
+    Summary,
+    TicketChanges,
+    TicketDraft,
+)
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, draft, later
@@ -160,6 +169,31 @@ async def test_inbox_counts_are_the_sizes_of_the_lists(store: Store, make: Facto
         InboxView.ALL: 6,
     }
     assert (await counts_match_lists(store, bob))[InboxView.MINE] == 1
+
+
+async def test_a_waiting_chat_leaves_the_queue_once_answered_until_the_visitor_writes(
+    store: Store, make: Factory
+) -> None:
+    ann = await make.operator("Ann")
+    conversation, ticket = await make.escalated(mode=Mode.WAITING)
+    queued, _ = await make.escalated()
+    assert (await counts_match_lists(store, ann))[InboxView.QUEUE] == 2
+    # Ann answers the ticket (from its page, by mail): her reply is said in the chat.
+    answered = TicketChanges(status=Status.OPEN, first_response_at=later(minutes=5))
+    assert await store.helpdesk.change_ticket(ticket.id, answered, [], expect=None, now=T0)
+    await store.conversations.append_message(
+        conversation.id, draft("Voici la réponse", Author.OPERATOR, ts=later(minutes=5))
+    )
+    listed = await store.queries.summaries(InboxView.QUEUE)
+    assert [s.conversation.id for s in listed] == [queued.id]
+    assert await counts_match_lists(store, ann) == {
+        InboxView.QUEUE: 1,
+        InboxView.MINE: 0,
+        InboxView.ALL: 2,
+    }
+    # The visitor writes again in the chat: someone should look.
+    await store.conversations.append_message(conversation.id, draft("Merci, mais…"))
+    assert (await counts_match_lists(store, ann))[InboxView.QUEUE] == 2
 
 
 async def test_live_load_counts_each_operator_s_live_conversations(

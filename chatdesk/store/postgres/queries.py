@@ -6,6 +6,7 @@ from typing import Any
 
 from ...models import InboxView, Status, Summary
 from ..conversations import BY_ACTIVITY
+from ..queries import QUEUE_FILTER, WAITING_UNANSWERED
 from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -32,9 +33,13 @@ _SUMMARY = f"""
     LEFT JOIN tickets t ON t.id = ({CURRENT_TICKET.replace("$1", "c.id")})
     LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
 """
+#: The waiting chats the Queue lists (the summary's joins; queued ones are counted apart).
+_WAITING_COUNT = (
+    "SELECT COUNT(*) " + _SUMMARY[_SUMMARY.index("FROM") :] + f" WHERE {WAITING_UNANSWERED}"
+)
 #: Which conversations each view lists (``$2``: the operator), and in what order.
 _VIEWS: dict[InboxView, tuple[str, str]] = {
-    InboxView.QUEUE: ("c.mode IN ('queued', 'waiting')", QUEUE_ORDER),
+    InboxView.QUEUE: (QUEUE_FILTER, QUEUE_ORDER),
     InboxView.MINE: ("c.mode = 'live' AND c.operator_id = $2", BY_ACTIVITY),
     InboxView.ALL: ("c.mode != 'bot' OR c.last_seq > 0", BY_ACTIVITY),
 }
@@ -73,14 +78,15 @@ class PostgresQueries:
 
     async def inbox_counts(self, operator_id: str) -> dict[InboxView, int]:
         row = await self._db.fetchrow(
-            "SELECT COUNT(*) FILTER (WHERE mode IN ('queued', 'waiting')),"
+            "SELECT COUNT(*) FILTER (WHERE mode = 'queued'),"
             " COUNT(*) FILTER (WHERE mode = 'live' AND operator_id = $1),"
             " COUNT(*) FILTER (WHERE mode != 'bot' OR last_seq > 0) FROM conversations",
             operator_id,
         )
         assert row is not None  # an aggregate always returns a row
+        waiting = await self._db.fetchval(_WAITING_COUNT)
         return {
-            InboxView.QUEUE: int(row[0]),
+            InboxView.QUEUE: int(row[0]) + int(waiting),
             InboxView.MINE: int(row[1]),
             InboxView.ALL: int(row[2]),
         }

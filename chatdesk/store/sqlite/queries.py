@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from ...models import InboxView, Status, Summary
 from ..conversations import BY_ACTIVITY
+from ..queries import QUEUE_FILTER, WAITING_UNANSWERED
 from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -32,9 +34,13 @@ _SUMMARY = f"""
                                    ORDER BY created_at DESC LIMIT 1)
     LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
 """
+#: The waiting chats the Queue lists (the summary's joins; queued ones are counted apart).
+_WAITING_COUNT = (
+    "SELECT COUNT(*) " + _SUMMARY[_SUMMARY.index("FROM") :] + f" WHERE {WAITING_UNANSWERED}"
+)
 #: Which conversations each view lists, and in what order.
 _VIEWS: dict[InboxView, tuple[str, str]] = {
-    InboxView.QUEUE: ("c.mode IN ('queued', 'waiting')", QUEUE_ORDER),
+    InboxView.QUEUE: (QUEUE_FILTER, QUEUE_ORDER),
     InboxView.MINE: ("c.mode = 'live' AND c.operator_id = ?", BY_ACTIVITY),
     InboxView.ALL: ("c.mode != 'bot' OR c.last_seq > 0", BY_ACTIVITY),
 }
@@ -76,14 +82,17 @@ class SqliteQueries:
         return None if row is None else _summary(row)
 
     async def inbox_counts(self, operator_id: str) -> dict[InboxView, int]:
-        row = await self._worker.run(
-            lambda conn: conn.execute(
-                "SELECT SUM(mode IN ('queued', 'waiting')),"
+        def read(conn: sqlite3.Connection) -> tuple[Any, ...]:
+            row = conn.execute(
+                "SELECT SUM(mode = 'queued'),"
                 " SUM(mode = 'live' AND operator_id = ?),"
                 " SUM(mode != 'bot' OR last_seq > 0) FROM conversations",
                 (operator_id,),
             ).fetchone()
-        )
+            (waiting,) = conn.execute(_WAITING_COUNT).fetchone()
+            return (int(row[0] or 0) + int(waiting), *row[1:])
+
+        row = await self._worker.run(read)
         return {
             InboxView.QUEUE: int(row[0] or 0),
             InboxView.MINE: int(row[1] or 0),
