@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chatdesk.escalation import Contact
 from chatdesk.helpdesk import Edit, NewTicket
-from chatdesk.models import Author, MessageDraft, Status, Ticket
+from chatdesk.models import Author, Conversation, MessageDraft, Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
 
@@ -179,6 +179,19 @@ async def test_a_new_ticket_and_an_answer_nobody_holds_go_to_the_department(
     assert staff == [("bob@desk.test", "[#000002] Pour Bob"), ("bob@desk.test", "[#000003] Donné")]
 
 
+async def chat_ticket(desk: Services) -> tuple[Conversation, Ticket]:
+    """A chat's visitor, Léa, who asked for a person while nobody was online and left her
+    address: her conversation and its ticket."""
+    _, conversation = await desk._store.conversations.create_visitor(
+        lang="fr", page="/", now=desk.routing.clock()
+    )
+    await desk.escalation.visitor_asked(conversation.id)
+    await desk.escalation.visitor_contact(conversation.id, Contact("lea@example.be", name="Léa"))
+    ticket = await desk._store.tickets.current_ticket(conversation.id)
+    assert ticket is not None
+    return conversation, ticket
+
+
 async def test_details_left_in_the_chat_go_to_the_department(desk: Services, sink: Sink) -> None:
     await operator(desk, "Ann")
     _, conversation = await desk._store.conversations.create_visitor(
@@ -205,13 +218,7 @@ async def test_an_answer_in_the_chat_opens_the_ticket_and_tells_its_assignee(
     desk: Services, sink: Sink
 ) -> None:
     ann = await operator(desk, "Ann")
-    _, conversation = await desk._store.conversations.create_visitor(
-        lang="fr", page="/", now=desk.routing.clock()
-    )
-    await desk.escalation.visitor_asked(conversation.id)
-    await desk.escalation.visitor_contact(conversation.id, Contact("lea@example.be", name="Léa"))
-    ticket = await desk._store.tickets.current_ticket(conversation.id)
-    assert ticket is not None
+    conversation, ticket = await chat_ticket(desk)
     # Ann asks from the ticket's page and waits for the answer (pending: it would auto-close).
     await desk.helpdesk.tickets.reply(ticket.id, ann, "Quelle URL ?", then=Status.PENDING)
     await deliver(desk, sink)
@@ -233,13 +240,7 @@ async def test_an_answer_in_the_chat_of_an_open_ticket_tells_its_assignee_once(
     desk: Services, sink: Sink
 ) -> None:
     ann = await operator(desk, "Ann")
-    _, conversation = await desk._store.conversations.create_visitor(
-        lang="fr", page="/", now=desk.routing.clock()
-    )
-    await desk.escalation.visitor_asked(conversation.id)
-    await desk.escalation.visitor_contact(conversation.id, Contact("lea@example.be", name="Léa"))
-    ticket = await desk._store.tickets.current_ticket(conversation.id)
-    assert ticket is not None
+    conversation, ticket = await chat_ticket(desk)
     await desk.helpdesk.tickets.reply(ticket.id, ann, "Quelle URL ?")  # said in the chat too
     await deliver(desk, sink)
 
