@@ -1,5 +1,5 @@
 // Fields required for some types or priorities only (`required = { types, priorities }`):
-// their "(required)" follows the type and priority the requester picks, and so does the
+// their "(required)" or "(optional)" follows the type and priority the requester picks, and so does the
 // browser's own check. The server checks again whatever the page says.
 
 function chosen(form: HTMLFormElement, name: string): string {
@@ -20,6 +20,8 @@ function update(form: HTMLFormElement, fields: HTMLElement[]): void {
       words(field, "requiredPriorities").includes(priority);
     const mark = field.querySelector<HTMLElement>("label .req");
     if (mark !== null) mark.hidden = !required;
+    const optional = field.querySelector<HTMLElement>("label .opt");
+    if (optional !== null) optional.hidden = required;
     const input = field.querySelector<HTMLInputElement | HTMLSelectElement>("input, select");
     if (input !== null) input.required = required;
   }
