@@ -1,6 +1,6 @@
 // Fields required for some types or priorities only (`required = { types, priorities }`):
-// their "(required)" or "(optional)" follows the type and priority the requester picks, and so does the
-// browser's own check. The server checks again whatever the page says.
+// their "(required)" or "(optional)" follows the type and priority the requester picks, and
+// so does the browser's own check. The server checks again whatever the page says.
 
 function chosen(form: HTMLFormElement, name: string): string {
   const value = new FormData(form).get(name);
