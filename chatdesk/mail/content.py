@@ -94,6 +94,15 @@ class Context:
         assert self.ticket is not None
         return f"[{self.ticket.label}] {self.ticket.subject}"
 
+    @property
+    def ticket_url(self) -> str:
+        """Return the ticket's portal link, opening in the mail's language."""
+        return f"{self.follow_url}?lang={self.lang}"
+
+    def rate_url(self, score: int) -> str:
+        """Return the link that rates the ticket ``score`` (the portal asks to confirm)."""
+        return f"{self.follow_url}/rate?score={score}&lang={self.lang}"
+
     def about(self) -> dict[str, str]:
         """Return the ticket's label and subject for the texts."""
         assert self.ticket is not None
@@ -114,7 +123,7 @@ def _received(c: Context) -> Content:
     return Content(
         c.ticket_subject, c.hello, tuple(paragraphs),
         quote=excerpt(c.ticket.description), quote_title=c.t("summary"),
-        action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+        action=(c.t("follow"), c.ticket_url), footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -133,14 +142,13 @@ def _reply(c: Context) -> Content:
         # The reply resolved the ticket: this mail says so and asks for the rating.
         close_on = c.when(c.data.get("auto_close_at"))
         reopen = c.t("resolved_2", close_on=close_on) if close_on else c.t("resolved_2_open")
-        rate = c.follow_url + "/rate?score="
         return Content(
             c.ticket_subject, c.hello,
             (c.t("reply_1", agent=agent, label=c.ticket.label),),
             quote=c.message.text, after=(reopen,),
             choices_title=f"{c.t('resolved_1', **c.about())} {c.t('rate')}",
-            choices=tuple((str(n), f"{rate}{n}") for n in range(1, 6)),
-            action=(c.t("follow"), c.follow_url),
+            choices=tuple((str(n), c.rate_url(n)) for n in range(1, 6)),
+            action=(c.t("follow"), c.ticket_url),
             thread_title=c.t("thread") if thread else "", thread=thread,
             footer=c.t("footer", desk=c.desk),
         )  # fmt: skip
@@ -152,7 +160,7 @@ def _reply(c: Context) -> Content:
         last = f"{c.t('closed_with_reply', label=c.ticket.label)} {c.t('closed_2')}"
     return Content(
         c.ticket_subject, c.hello, (c.t("reply_1", agent=agent, label=c.ticket.label),),
-        quote=c.message.text, after=(last,), action=(c.t("follow"), c.follow_url),
+        quote=c.message.text, after=(last,), action=(c.t("follow"), c.ticket_url),
         thread_title=c.t("thread") if thread else "", thread=thread,
         footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
@@ -164,7 +172,7 @@ def _reminder(c: Context) -> Content:
     return Content(
         c.ticket_subject, c.hello,
         (c.t("reminder_1", **c.about()), c.t("reminder_2", close_on=close_on)),
-        action=(c.t("answer"), c.follow_url), footer=c.t("footer", desk=c.desk),
+        action=(c.t("answer"), c.ticket_url), footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -172,11 +180,10 @@ def _resolved(c: Context) -> Content:
     assert c.ticket is not None
     close_on = c.when(c.data.get("auto_close_at"))
     after = c.t("resolved_2", close_on=close_on) if close_on else c.t("resolved_2_open")
-    rate = c.follow_url + "/rate?score="
     return Content(
         c.ticket_subject, c.hello, (c.t("resolved_1", **c.about()),),
-        choices_title=c.t("rate"), choices=tuple((str(n), f"{rate}{n}") for n in range(1, 6)),
-        after=(after,), action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+        choices_title=c.t("rate"), choices=tuple((str(n), c.rate_url(n)) for n in range(1, 6)),
+        after=(after,), action=(c.t("follow"), c.ticket_url), footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -184,7 +191,7 @@ def _closed(c: Context) -> Content:
     assert c.ticket is not None
     return Content(
         c.ticket_subject, c.hello, (c.t("closed_1", **c.about()), c.t("closed_2")),
-        action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+        action=(c.t("follow"), c.ticket_url), footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -194,7 +201,7 @@ def _merged(c: Context) -> Content:
     return Content(
         c.ticket_subject, c.hello,
         (c.t("merged_1", label=c.ticket.label, into=into), c.t("merged_2")),
-        action=(c.t("follow"), c.follow_url), footer=c.t("footer", desk=c.desk),
+        action=(c.t("follow"), c.ticket_url), footer=c.t("footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -205,7 +212,7 @@ def _invitation(c: Context) -> Content:
         c.t("invitation_subject", desk=c.desk), c.hello,
         (c.t("invitation_1", desk=c.desk, org=org),
          c.t("invitation_2", until=c.when(c.data.get("expires_at")))),
-        action=(c.t("support_page"), f"{c.public_url}/support"),
+        action=(c.t("support_page"), f"{c.public_url}/support?lang={c.lang}"),
         footer=c.t("footer_plain", desk=c.desk),
     )  # fmt: skip
 
@@ -234,7 +241,7 @@ def _notice(c: Context) -> Content:
         c.t("notice_subject", desk=c.desk, title=title), c.hello,
         (title if severity.lower() in title.lower() else f"{severity} — {title}", when),
         quote=_plain(body, c.public_url), html=_absolute(render_markdown(body), c.public_url),
-        action=(c.t("support_page"), f"{c.public_url}/support"),
+        action=(c.t("support_page"), f"{c.public_url}/support?lang={c.lang}"),
         footer=c.t("footer_plain", desk=c.desk),
     )  # fmt: skip
 
@@ -244,7 +251,7 @@ def _rejected(c: Context) -> Content:
     first = str(c.data["reason"]) if c.data.get("reason") else c.t("rejected_1", subject=subject)
     return Content(
         c.t("rejected_subject", desk=c.desk), c.hello, (first, c.t("rejected_2")),
-        action=(c.t("support_page"), f"{c.public_url}/support"),
+        action=(c.t("support_page"), f"{c.public_url}/support?lang={c.lang}"),
         footer=c.t("footer_plain", desk=c.desk),
     )  # fmt: skip
 

@@ -72,7 +72,8 @@ async def test_the_received_mail_threads_speaks_french_and_links_to_the_ticket(
     assert 'lang="fr"' in html and "#1d4ed8" in html  # the desk's colour
     assert "<p" not in text
     (token,) = set(LINK.findall(text))
-    assert f'href="{PUBLIC}/support/t/{token}"' in html
+    # The link opens the portal in the mail's language, whatever the browser's.
+    assert f'href="{PUBLIC}/support/t/{token}?lang=fr"' in html
     followed, who = await desk.helpdesk.views.follow(token)
     assert followed.id == ticket.id and who is not None and who.email == "lea@example.be"
     assert await deliver(desk, sink) == []  # each change mails once
@@ -123,8 +124,8 @@ async def test_resolved_carries_the_rating_links_and_the_closing_date(
     text, html = parts(resolved)
     (token,) = set(LINK.findall(text))
     for score in range(1, 6):
-        link = f"{PUBLIC}/support/t/{token}/rate?score={score}"
-        assert link in text and f'href="{link}"' in html
+        link = f"{PUBLIC}/support/t/{token}/rate?score={score}&lang=fr"
+        assert link in text and f'href="{link.replace("&", "&amp;")}"' in html
     assert "Comment évaluez-vous notre aide ?" in text
     # Resolved on Tuesday: closes after 5 business days, next Tuesday.
     assert "clôturée le mardi 24 novembre, 10:30" in text
@@ -156,7 +157,7 @@ async def test_a_reply_that_resolves_is_one_mail_with_the_rating_links(
             "&raquo;", "»"
         )
         assert "clôturée le mardi 24 novembre, 10:30" in body
-    assert f'href="{PUBLIC}/support/t/{token}/rate?score=5"' in html
+    assert f'href="{PUBLIC}/support/t/{token}/rate?score=5&amp;lang=fr"' in html
     # Resolved with an internal note: the requester saw no reply, so "resolved" is its own
     # mail.
     lea = await requester(desk, ticket)

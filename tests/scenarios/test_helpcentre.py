@@ -77,8 +77,8 @@ async def test_the_help_centre_keeps_its_promises(start_preset: StartPreset) -> 
     [confirmation] = [m for m in to_claire if incident.label in str(m["Subject"])]
     assert "Nous avons bien reçu votre demande" in body(confirmation)
     follow = link(confirmation, "/support/t/")
-    assert follow.startswith(desk.url)
-    path = follow.removeprefix(desk.url)
+    assert follow.startswith(desk.url) and follow.endswith("?lang=fr")  # the mail's language
+    path = follow.removeprefix(desk.url).removesuffix("?lang=fr")
 
     # Visible statuses, as the requester reads them.
     assert await status_of(desk, path) == "Bien reçue"
