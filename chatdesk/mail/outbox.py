@@ -127,6 +127,16 @@ class Outbox:
         """Return the mails given up on, newest first (the console's list)."""
         return await self.store.mail.list_mails(MailState.FAILED)
 
+    async def ticket_labels(self, mails: Sequence[OutboxMail]) -> dict[str, str]:
+        """Return the label (``#000123``) of each of ``mails``' tickets that still exists,
+        by ticket id (the console's list links them)."""
+        labels: dict[str, str] = {}
+        for ticket_id in {m.ticket_id for m in mails if m.ticket_id}:
+            ticket = await self.store.helpdesk.get_ticket(ticket_id)
+            if ticket is not None:
+                labels[ticket_id] = ticket.label
+        return labels
+
     async def retry(self, operator: Operator, mail_id: str) -> OutboxMail:
         """Queue a failed mail again (admins). :raises NotFound: not a failed mail."""
         if not operator.is_admin:

@@ -16,7 +16,7 @@ from .appkeys import EVENTS, SERVICES, SETTINGS
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 from .forms import read_form
-from .mailtexts import mail_translator, page_lang
+from .mailtexts import kind_name, mail_translator, page_lang
 
 __all__ = ["setup"]
 
@@ -47,13 +47,16 @@ async def mail_page(request: web.Request) -> web.StreamResponse:
     if settings.smtp_url:
         target = parse_smtp_url(settings.smtp_url)
         server = f"{target.host}:{target.port}"
+    failures = await services.mail.outbox.failures()
     context |= {
         "enabled": services.mail.enabled,
         "server": server,
         "sender": settings.mail_from,
         "listen": settings.mail_in_listen,
         "imap": services.mail.imap,
-        "failures": await services.mail.outbox.failures(),
+        "failures": failures,
+        "labels": await services.mail.outbox.ticket_labels(failures),
+        "kind_name": lambda kind: kind_name(kind, context["lang"]),
         "bounces": await services.mail.addresses.bounces(),
         "retried": request.query.get("retried") == "1",
     }

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .consolelang import LANGS
 
-__all__ = ["MAIL_TEXTS", "mail_translator", "page_lang"]
+__all__ = ["KIND_NAMES", "MAIL_TEXTS", "kind_name", "mail_translator", "page_lang"]
 
 _EN = {
     "mail": "E-mail",
@@ -125,6 +125,40 @@ _NL = {
     "verify_refused": "We konden uw aanvraag niet registreren: {reason}",
 }
 MAIL_TEXTS: dict[str, dict[str, str]] = {"en": _EN, "fr": _FR, "nl": _NL}
+
+#: What each kind of mail is, for the E-mail page: (en, fr, nl); the kind's id otherwise.
+KIND_NAMES: dict[str, tuple[str, str, str]] = {
+    "received": ("Acknowledgement", "Accusé de réception", "Ontvangstbevestiging"),
+    "reply": ("Reply to the requester", "Réponse au demandeur", "Antwoord aan de aanvrager"),
+    "reminder": ("Reminder: awaiting reply", "Relance : réponse attendue",
+                 "Herinnering: antwoord verwacht"),
+    "resolved": ("Resolved, with rating", "Résolue, avec évaluation",
+                 "Opgelost, met beoordeling"),
+    "closed": ("Closed", "Clôturée", "Gesloten"),
+    "merged": ("Merged", "Fusionnée", "Samengevoegd"),
+    "invitation": ("Portal invitation", "Invitation au portail", "Uitnodiging voor het portaal"),
+    "sign_in": ("Portal sign-in link", "Lien de connexion au portail", "Aanmeldlink portaal"),
+    "notice": ("Service notice", "Avis de service", "Dienstmelding"),
+    "rejected": ("Mail not taken", "E-mail non accepté", "E-mail niet aanvaard"),
+    "verify": ("Confirm a request", "Confirmation d'une demande", "Bevestiging van een aanvraag"),
+    "staff_new": ("Team: new ticket", "Équipe : nouveau ticket", "Team: nieuw ticket"),
+    "staff_contact": ("Team: chat details left", "Équipe : coordonnées laissées au chat",
+                      "Team: gegevens in de chat"),
+    "staff_chat": ("Team: answer in the chat", "Équipe : réponse au chat",
+                   "Team: antwoord in de chat"),
+    "staff_reply": ("Team: requester's answer", "Équipe : réponse du demandeur",
+                    "Team: antwoord van de aanvrager"),
+    "staff_assigned": ("Team: assigned", "Équipe : assignation", "Team: toegewezen"),
+    "staff_sla": ("Team: reply target", "Équipe : délai de réponse", "Team: antwoordtermijn"),
+    "staff_not_posted": ("Team: reply not posted", "Équipe : réponse non publiée",
+                         "Team: antwoord niet gepubliceerd"),
+}  # fmt: skip
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """Return what a mail of ``kind`` is, in ``lang`` (its id for an unknown kind)."""
+    names = KIND_NAMES.get(kind)
+    return names[("en", "fr", "nl").index(lang) if lang in ("fr", "nl") else 0] if names else kind
 
 
 def mail_translator(lang: str) -> Callable[..., str]:

@@ -58,7 +58,7 @@ async def test_admins_see_failures_and_send_them_again(
     services: Services = mail_server.app[SERVICES]
     assert services.config.email.colour == "#0a66c2"  # the [email] table was read
     sink.refuse.add("gone@example.be")
-    await services.helpdesk.filing.file(
+    ticket, _ = await services.helpdesk.filing.file(
         NewTicket(email="gone@example.be", subject="Aide", lang="fr")
     )
     await services.mail.outbox.run()
@@ -69,6 +69,8 @@ async def test_admins_see_failures_and_send_them_again(
         page = await response.text()
     assert "E-mail is on: the desk sends through 127.0.0.1" in page
     assert "gone@example.be" in page and "550" in page
+    # What the mail was, in words, and its ticket, one click away.
+    assert f'Acknowledgement · <a href="/console/t/{ticket.id}">{ticket.label}</a>' in page
     assert 'href="/console/mail" aria-current="page"' in page
     (mail_id,) = re.findall(r'name="id" value="([0-9a-f]{32})"', page)
     csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]

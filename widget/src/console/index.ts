@@ -2,7 +2,7 @@
 // Pages are rendered by the server (chatdesk/web/templates/console); this script makes them
 // live. Everything people wrote is inserted with textContent, never as HTML.
 import { setupAlerts } from "./alerts";
-import { $ } from "./common";
+import { $, localizeTimes } from "./common";
 import { setupConversation } from "./conversation";
 import { setupGaps } from "./gaps";
 import { setupHeader } from "./header";
@@ -23,6 +23,9 @@ if (view) setupConversation(view);
 if (tickets) setupTicketList(tickets);
 if (ticket) setupTicketPage(ticket);
 if ($("section.reports")) setupReports();
+// The E-mail page's times (failed mails, bounces), in the operator's time zone.
+const mailpage = $<HTMLElement>("section.mailpage");
+if (mailpage) localizeTimes(mailpage);
 const gaps = $<HTMLElement>("section.gaps");
 if (gaps) setupGaps(gaps);
 setupKeys(inbox, view);
