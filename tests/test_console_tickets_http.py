@@ -205,12 +205,16 @@ async def test_a_reply_can_set_the_ticket_s_status(desk: Any, http: ClientSessio
 
 
 async def test_a_description_is_shown_once(desk: Any, http: ClientSession) -> None:
-    ticket = await file(desk, "Export vide", description="L'export CSV est vide depuis ce matin.")
+    ticket = await file(
+        desk, "Export vide", name="Léa Martin", description="L'export CSV est vide depuis ce matin."
+    )
     async with http.get(f"/console/t/{ticket.number}") as page:
         text = await page.text()
     # The form's description is the thread's first message: not repeated above it.
     assert text.count("L&#39;export CSV est vide depuis ce matin.") == 1
     assert 'class="description"' not in text
+    # The history names the requester, as it names operators.
+    assert re.search(r'<span class="who">Léa Martin</span>\s+filed the ticket', text)
 
 
 async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> None:
