@@ -29,11 +29,15 @@ from ..tickets import SUBJECT_MAX
 from .outbox import Outbox
 from .parse import ParsedMail, parse_mail
 from .reminders import HELD_DAYS
+from .texts import mail_text
 
 __all__ = ["InboundMail", "Outcome", "Received"]
 
 log = logging.getLogger(__name__)
 _OURS = r"<(ticket\.)?([0-9a-f]{32})@{domain}>"
+#: The text saying why a file was not attached, by the refusal's code.
+_LEFT_OUT = {"executable": "file_program", "type_not_allowed": "file_type",
+             "empty_file": "file_empty"}  # fmt: skip
 
 
 class Outcome(StrEnum):
@@ -191,7 +195,8 @@ class InboundMail:
     async def _append(
         self, ticket: Ticket, requester: Requester, mail: ParsedMail, *, colleague: bool
     ) -> tuple[Received, list[Event]]:
-        files, text = self._files(mail)
+        lang = requester.lang or ticket.lang or mail.lang or self.default_lang
+        files, text = self._files(mail, lang)
         if not text:
             return Received(Outcome.DROPPED, ticket, "an empty message"), []
         client_id = "mail:" + hashlib.sha256(mail.message_id.encode()).hexdigest()[:40]
@@ -202,11 +207,14 @@ class InboundMail:
                 attachments=files, colleague=colleague,
             )  # fmt: skip
         except TooLarge:  # the ticket's files are at their limit: the text still counts
-            names = ", ".join(f.filename for f in files)
+            limit = self._size(self.config.helpdesk.attachments.max_ticket, lang)
+            notes = "\n".join(
+                f"[{mail_text(lang, 'file_ticket_full', name=f.filename[:100], limit=limit)}]"
+                for f in files
+            )
             _, after, events = await lifecycle.reply(
-                ticket.id, requester, f"{text}\n\n[{names}: too large for this ticket]",
-                colleague=colleague,
-            )  # fmt: skip
+                ticket.id, requester, f"{text}\n\n{notes}", colleague=colleague
+            )
         await self.store.mail.clear_bouncing(mail.sender)
         return Received(Outcome.APPENDED, after), events
 
@@ -217,8 +225,8 @@ class InboundMail:
         department: str | None,
         key: str | None = None,
     ) -> tuple[Received, list[Event]]:
-        files, text = self._files(mail)
-        lang = mail.lang or (requester.lang if requester else "") or await self._guess(text)
+        lang = mail.lang or (requester.lang if requester else "") or await self._guess(mail.text)
+        files, text = self._files(mail, lang)
         subject = mail.subject or (text.splitlines()[0] if text else "") or "(e-mail)"
         request = NewTicket(
             email=mail.sender, subject=subject[:SUBJECT_MAX], description=text, name=mail.name,
@@ -284,9 +292,9 @@ class InboundMail:
         outcome = Outcome.BOUNCE if mail.bounce.failed else Outcome.DROPPED
         return Received(outcome, reason="delivery report"), events
 
-    def _files(self, mail: ParsedMail) -> tuple[list[Upload], str]:
+    def _files(self, mail: ParsedMail, lang: str) -> tuple[list[Upload], str]:
         """Return the attachments within the helpdesk's limits, and the text (naming the
-        files left out, and why)."""
+        files left out, and why, in ``lang``: the requester reads it in the thread)."""
         kept: list[Upload] = []
         notes: list[str] = []
         used = 0
@@ -294,7 +302,7 @@ class InboundMail:
             try:
                 (checked,) = self.helpdesk.filing.check_files([upload], already=used)
             except ChatdeskError as exc:
-                notes.append(f"[{upload.filename[:100]}: {exc.message}]")
+                notes.append(f"[{self._left_out(upload, exc, lang)}]")
             else:
                 kept.append(upload)
                 used += checked.size
@@ -302,6 +310,22 @@ class InboundMail:
         if not text and kept:
             text = "\n".join(f"[{u.filename[:100]}]" for u in kept)
         return kept, text[:TEXT_MAX]
+
+    def _left_out(self, upload: Upload, exc: ChatdeskError, lang: str) -> str:
+        """Say why ``upload`` was not attached, in ``lang``."""
+        limits, name = self.config.helpdesk.attachments, upload.filename[:100]
+        if isinstance(exc, TooLarge):
+            per_file = len(upload.data) > limits.max_file
+            key, limit = ("file_too_large", limits.max_file) if per_file else (
+                "file_ticket_full", limits.max_ticket)  # fmt: skip
+            return mail_text(lang, key, name=name, limit=self._size(limit, lang))
+        said = _LEFT_OUT.get(exc.code)
+        return mail_text(lang, said, name=name) if said else f"{name}: {exc.message}"
+
+    @staticmethod
+    def _size(size: int, lang: str) -> str:
+        # Limits are set in MB ("20MB"): said as the desk's settings say them.
+        return mail_text(lang, "megabytes", n=f"{size / 2**20:.3g}")
 
     async def _guess(self, text: str) -> str:
         if self._guesser is None:

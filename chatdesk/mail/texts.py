@@ -8,6 +8,12 @@ from typing import Any
 __all__ = ["french_spacing", "mail_text"]
 
 _FR = {
+    "file_too_large": "{name} : non joint, il dépasse {limit} par fichier",
+    "file_ticket_full": "{name} : non joint, les fichiers d'une demande ne dépassent pas {limit}",
+    "file_program": "{name} : non joint, les programmes sont refusés",
+    "file_type": "{name} : non joint, ce type de fichier n'est pas accepté",
+    "file_empty": "{name} : fichier vide, non joint",
+    "megabytes": "{n} Mo",
     "hello": "Bonjour {name},",
     "hello_anonymous": "Bonjour,",
     "copy_note": "Vous recevez cette copie comme adresse {kind} enregistrée de votre "
@@ -76,6 +82,13 @@ _FR = {
 }
 
 _NL = {
+    "file_too_large": "{name}: niet toegevoegd, groter dan {limit} per bestand",
+    "file_ticket_full": "{name}: niet toegevoegd, de bestanden van een aanvraag blijven onder "
+    "{limit}",
+    "file_program": "{name}: niet toegevoegd, programma's worden geweigerd",
+    "file_type": "{name}: niet toegevoegd, dit soort bestand wordt niet aanvaard",
+    "file_empty": "{name}: leeg bestand, niet toegevoegd",
+    "megabytes": "{n} MB",
     "hello": "Beste {name},",
     "hello_anonymous": "Hallo,",
     "copy_note": "U ontvangt deze kopie als geregistreerd {kind}adres van uw organisatie. "
@@ -145,6 +158,12 @@ _NL = {
 }
 
 _EN = {
+    "file_too_large": "{name}: not attached, larger than {limit} per file",
+    "file_ticket_full": "{name}: not attached, a request's files stay under {limit}",
+    "file_program": "{name}: not attached, programs are refused",
+    "file_type": "{name}: not attached, this kind of file is not accepted",
+    "file_empty": "{name}: empty file, not attached",
+    "megabytes": "{n} MB",
     "hello": "Hello {name},",
     "hello_anonymous": "Hello,",
     "copy_note": "You receive this copy as your organisation's registered {kind} address. "

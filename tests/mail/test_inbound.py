@@ -13,6 +13,7 @@ from chatdesk import Settings, create_app
 from chatdesk.errors import InvalidToken
 from chatdesk.events import MailBounced, TicketCreated, TicketReplied
 from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.helpdeskconfig import AttachmentLimits
 from chatdesk.models import AuthorKind, Channel, Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
@@ -323,14 +324,49 @@ async def test_the_billing_address_a_ticket_is_copied_to_may_answer_it(
     assert messages[1].author_id != filed.requester_id
 
 
-async def test_refused_files_are_named_in_the_text(desk: Services, receiver: Receiver) -> None:
-    message = mail_from("zoe@example.be", "Facture", "Voir la pièce jointe.")
-    message.add_attachment(b"MZ\x90\x00" * 8, maintype="application", subtype="octet-stream",
-                           filename="facture.pdf.exe")  # fmt: skip
-    await receiver.send(message)
-    filed = await ticket(desk, 1)
-    assert await desk._store.helpdesk.list_attachments(filed.id) == []
-    assert filed.description.startswith("Voir la pièce jointe.\n\n[facture.pdf.exe: ")
+async def test_refused_files_are_named_in_the_text(store: Store, clock: Clock, sink: Sink) -> None:
+    limits = AttachmentLimits(max_file=2**20, max_ticket=2 * 2**20)
+    desk = mail_desk(store, clock, sink, helpdesk={"attachments": limits})
+    receiver = Receiver(desk)
+    await receiver.start()
+    try:
+        message = mail_from("zoe@example.be", "Facture", "Voir la pièce jointe.")
+        message.add_attachment(
+            b"MZ\x90\x00" * 8,
+            maintype="application",
+            subtype="octet-stream",
+            filename="facture.pdf.exe",
+        )
+        message.add_attachment(
+            PNG + bytes(2**20), maintype="image", subtype="png", filename="scan.png"
+        )
+        message.add_attachment(PNG + bytes(900_000), maintype="image", subtype="png",
+                               filename="page1.png")  # fmt: skip
+        await receiver.send(message)
+        filed = await ticket(desk, 1)
+        [kept] = await desk._store.helpdesk.list_attachments(filed.id)
+        assert kept.filename == "page1.png"
+        # Said in the requester's language: they read it in their thread and their mails.
+        assert filed.description == (
+            "Voir la pièce jointe.\n\n"
+            "[facture.pdf.exe\u00a0: non joint, les programmes sont refusés]\n"
+            "[scan.png\u00a0: non joint, il dépasse 1 Mo par fichier]"
+        )
+        # A reply whose files would take the ticket past its total: the text still counts.
+        reply = mail_from("zoe@example.be", f"Re: [{filed.label}] Facture", "Les suivantes.")
+        for name in ("page2.png", "page3.png"):
+            reply.add_attachment(PNG + bytes(700_000), maintype="image", subtype="png",
+                                 filename=name)  # fmt: skip
+        await receiver.send(reply)
+    finally:
+        await receiver.stop()
+    messages = await desk._store.helpdesk.list_ticket_messages(filed.id)
+    assert messages[-1].text == (
+        "Les suivantes.\n\n"
+        "[page2.png\u00a0: non joint, les fichiers d'une demande ne dépassent pas 2 Mo]\n"
+        "[page3.png\u00a0: non joint, les fichiers d'une demande ne dépassent pas 2 Mo]"
+    )
+    assert len(await desk._store.helpdesk.list_attachments(filed.id)) == 1
 
 
 async def test_serve_starts_the_receiver_when_mail_in_listen_is_set(
