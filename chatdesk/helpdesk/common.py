@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +16,15 @@ from ..models import (
     TicketEvent,
     TicketType,
 )
+from ..operators import normalize_email
 from ..store import Store
 from ..tickets import SUBJECT_MAX
 
 __all__ = [
+    "CC_MAX",
     "TEXT_MAX",
     "Actor",
+    "clean_cc",
     "clean_subject",
     "clean_text",
     "copied_address",
@@ -53,6 +57,31 @@ def visible_to(operator: Operator, ticket: Ticket) -> bool:
     """Return whether an operator may see a ticket (complaints: service managers and
     admins only)."""
     return ticket.type is not TicketType.COMPLAINT or operator.sees_complaints
+
+
+#: Most people in Cc of one ticket.
+CC_MAX = 10
+
+
+def clean_cc(addresses: Iterable[str], *, requester: str, strict: bool = True) -> frozenset[str]:
+    """Return the addresses to keep in Cc: normalised, without the requester's, at most
+    :data:`CC_MAX`. :raises InvalidPayload: ``invalid_cc``, one is not an address, or too
+    many (``strict``; otherwise those are left out, as for a mail's headers)."""
+    kept: list[str] = []
+    for address in addresses:
+        try:
+            email = normalize_email(address)
+        except InvalidPayload:
+            if strict:
+                raise InvalidPayload(
+                    f"{address[:100]!r} in Cc is not an e-mail address", code="invalid_cc"
+                ) from None
+            continue
+        if "," not in email and email != requester.lower() and email not in kept:
+            kept.append(email)
+    if len(kept) > CC_MAX and strict:
+        raise InvalidPayload(f"at most {CC_MAX} people in Cc", code="invalid_cc")
+    return frozenset(kept[:CC_MAX])
 
 
 async def copied_address(store: Store, ticket: Ticket, email: str) -> bool:

@@ -11,7 +11,7 @@ from ..fields import validate_fields
 from ..models import Operator, Status, Ticket, TicketEvent, TicketType
 from ..store import Store
 from ..tickets import check_transition
-from .common import Actor, clean_subject, history
+from .common import Actor, clean_cc, clean_subject, history
 
 __all__ = ["Edit", "after", "plan_edit", "status_values"]
 
@@ -29,6 +29,8 @@ class Edit:
     type: str | None = None
     subject: str | None = None
     fields: dict[str, str] | None = None
+    #: The whole new list of people in Cc.
+    cc: list[str] | None = None
 
 
 def after(ticket: Ticket, values: dict[str, object]) -> Ticket:
@@ -97,6 +99,11 @@ async def plan_edit(
         if checked != ticket.fields:
             values["fields"] = checked
             note("fields", ticket.fields, checked)
+    if edit.cc is not None:
+        cc = clean_cc(edit.cc, requester=ticket.requester_email)
+        if cc != ticket.cc:
+            values["cc"] = cc
+            note("cc", sorted(ticket.cc), sorted(cc))
     target = None if edit.unassign else edit.assignee
     if (edit.unassign or edit.assignee is not None) and target != ticket.operator_id:
         await _check_assignee(store, ticket, target)

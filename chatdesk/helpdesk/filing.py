@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..sla import first_alert
 from ..store import Store
-from .common import clean_subject, clean_text, history, load_ticket
+from .common import clean_cc, clean_subject, clean_text, history, load_ticket
 from .links import FollowLinks
 from .people import RequesterService
 
@@ -68,6 +68,8 @@ class NewTicket:
     concerning: str | None = None
     #: The e-mail's key (Message-ID) when a mail files it: at most one ticket per key.
     inbound_key: str | None = None
+    #: People in Cc: copies of the replies, their answers join the ticket.
+    cc: Sequence[str] = ()
 
 
 class FilingService:
@@ -150,6 +152,7 @@ class FilingService:
                 follow_up_of=follow_up_of.id if follow_up_of else None,
                 attachments=tuple(files),
                 inbound_key=request.inbound_key,
+                cc=clean_cc(request.cc, requester=requester.email),
                 seat=await self._seat(requester, values),
             ),
             operator=operator,

@@ -340,7 +340,7 @@ class TicketLifecycle:
         if after.operator_id != before.operator_id:
             events.append(TicketAssigned(after, before.operator_id))
         changed = tuple(
-            k for k in ("priority", "department", "type", "subject", "fields") if k in values
+            k for k in ("priority", "department", "type", "subject", "fields", "cc") if k in values
         )
         if changed:
             events.append(TicketUpdated(after, changed))
@@ -350,8 +350,8 @@ class TicketLifecycle:
         self, ref: str, author: Operator | Requester, *, colleague: bool = False
     ) -> Ticket:
         """Return the ticket if ``author`` may write on it (its requester; when
-        ``colleague``, a member of its organisation or the organisation's address its mails
-        are copied to; an operator who may see it)."""
+        ``colleague``, a member of its organisation, someone in its Cc, or the
+        organisation's address its mails are copied to; an operator who may see it)."""
         if isinstance(author, Operator):
             return await load_ticket(self.store, ref, author)
         ticket = await load_ticket(self.store, ref)
@@ -360,6 +360,8 @@ class TicketLifecycle:
         org = author.organisation_id
         if colleague and org is not None and org == ticket.organisation_id:
             return ticket
+        if colleague and author.email.lower() in ticket.cc:
+            return ticket  # in Cc of the thread
         if colleague and await copied_address(self.store, ticket, author.email):
             return ticket
         raise NotFound(f"no ticket {ref[:40]!r}")

@@ -80,6 +80,7 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
         "sla": ticket.sla_payload(),
         "merged_into": ticket.merged_into,
         "follow_up_of": ticket.follow_up_of,
+        "cc": sorted(ticket.cc),
     }
 
 

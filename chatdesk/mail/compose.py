@@ -65,7 +65,10 @@ class Composer:
             trim_blocks=False,
             keep_trailing_newline=True,
         )
-        self._env.filters["wrap"] = lambda text: textwrap.fill(str(text), 72)
+        # Never inside a word: an address or a link cut at its hyphen no longer works.
+        self._env.filters["wrap"] = lambda text: textwrap.fill(
+            str(text), 72, break_on_hyphens=False, break_long_words=False
+        )
         self._env.filters["indent_quote"] = _indent
 
     async def compose(self, mail: OutboxMail) -> EmailMessage:

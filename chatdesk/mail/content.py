@@ -127,17 +127,26 @@ def _received(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _author(c: Context, m: TicketMessage) -> str:
+    """Who wrote an earlier message, as the mail's reader names them: "You" for their
+    own, else the person's name (a colleague's, or the requester's in a copy)."""
+    assert c.ticket is not None
+    if m.author is AuthorKind.OPERATOR:
+        return m.author_name or c.t("team")
+    own = m.author_id in (None, c.ticket.requester_id)
+    if own and not c.data.get("copy"):
+        return c.t("you")
+    if own:
+        return c.ticket.requester_name or c.ticket.requester_email
+    return m.author_name or c.t("participant")
+
+
 def _reply(c: Context) -> Content:
     assert c.ticket is not None and c.message is not None
     agent = c.message.author_name or c.t("team")
     thread = tuple(
-        ThreadLine(
-            m.author_name if m.author is AuthorKind.OPERATOR and m.author_name else
-            c.t("team") if m.author is AuthorKind.OPERATOR else c.t("you"),
-            c.when(m.ts), excerpt(m.text),
-        )
-        for m in reversed(c.earlier)
-    )  # fmt: skip
+        ThreadLine(_author(c, m), c.when(m.ts), excerpt(m.text)) for m in reversed(c.earlier)
+    )
     if c.data.get("resolved"):
         # The reply resolved the ticket: this mail says so and asks for the rating.
         close_on = c.when(c.data.get("auto_close_at"))
@@ -293,7 +302,10 @@ def build_content(context: Context) -> Content:
     requester = (
         f"{t.requester_name} <{t.requester_email}>" if t.requester_name else t.requester_email
     )
-    note = context.t("copy_note", kind=context.t(f"copy_{copy}"), requester=requester)
+    if copy == "cc":
+        note = context.t("cc_note", requester=requester)
+    else:
+        note = context.t("copy_note", kind=context.t(f"copy_{copy}"), requester=requester)
     return replace(content, paragraphs=(note, *content.paragraphs))
 
 

@@ -19,8 +19,8 @@ from ..deskconfig import DeskConfig
 from ..errors import ChatdeskError, Conflict, InvalidToken, TooLarge
 from ..events import Event, MailBounced
 from ..helpdesk import Helpdesk, NewTicket, Upload
-from ..helpdesk.common import TEXT_MAX, copied_address
-from ..models import Operator, Requester, Ticket, format_ts, utcnow
+from ..helpdesk.common import CC_MAX, TEXT_MAX, clean_cc, copied_address, history
+from ..models import Operator, Requester, Ticket, TicketChanges, format_ts, utcnow
 from ..models.mail import HeldMail, OutboxMail
 from ..operators import normalize_email
 from ..store import Store
@@ -85,6 +85,7 @@ class InboundMail:
         self._limit = Throttle.limit(config.email.sender_limit)
         self._tokens = URLSafeTimedSerializer(secret_key, salt="chatdesk.mail.verify")
         self._ours = re.compile(_OURS.replace("{domain}", re.escape(domain)), re.IGNORECASE)
+        self._domain = domain.lower()
         self._guesser: LanguageGuesser | None = None
 
     async def receive(
@@ -143,11 +144,18 @@ class InboundMail:
     ) -> tuple[Received, list[Event]]:
         requester = await self.store.requesters.find_requester(normalize_email(mail.sender))
         ticket = await self._thread(mail)
+        cc = await self._cc(mail)
         if ticket is not None and requester is not None:
             own = ticket.requester_id == requester.id
             org = requester.organisation_id
             if own or (org is not None and org == ticket.organisation_id):
-                return await self._append(ticket, requester, mail, colleague=not own)
+                return await self._append(ticket, requester, mail, colleague=not own, cc=cc)
+        if ticket is not None and mail.sender.lower() in ticket.cc:
+            # Someone the thread copied answers it (reply-all): their mail joins it.
+            requester = requester or await self.helpdesk.people.requester(
+                mail.sender, name=mail.name, lang=mail.lang
+            )
+            return await self._append(ticket, requester, mail, colleague=True, cc=cc)
         if ticket is not None and (staff := await self._operator(mail.sender)) is not None:
             # An operator answered a notification: posting it as theirs would let anyone
             # who forges their address speak for the desk, and filing it would make a
@@ -170,7 +178,7 @@ class InboundMail:
             if policy == "reject":
                 return await self._refuse(mail, requester, "")
             return await self._hold(mail, raw, recipients)
-        return await self._file(mail, requester, department, key)
+        return await self._file(mail, requester, department, key, cc=cc)
 
     async def _thread(self, mail: ParsedMail) -> Ticket | None:
         """Return the ticket the message answers: by number, else by its references."""
@@ -193,7 +201,13 @@ class InboundMail:
         return ticket
 
     async def _append(
-        self, ticket: Ticket, requester: Requester, mail: ParsedMail, *, colleague: bool
+        self,
+        ticket: Ticket,
+        requester: Requester,
+        mail: ParsedMail,
+        *,
+        colleague: bool,
+        cc: frozenset[str] = frozenset(),
     ) -> tuple[Received, list[Event]]:
         lang = requester.lang or ticket.lang or mail.lang or self.default_lang
         files, text = self._files(mail, lang)
@@ -216,6 +230,7 @@ class InboundMail:
                 ticket.id, requester, f"{text}\n\n{notes}", colleague=colleague
             )
         await self.store.mail.clear_bouncing(mail.sender)
+        after = await self._copy_more(after, requester, cc)
         return Received(Outcome.APPENDED, after), events
 
     async def _file(
@@ -224,6 +239,8 @@ class InboundMail:
         requester: Requester | None,
         department: str | None,
         key: str | None = None,
+        *,
+        cc: frozenset[str] = frozenset(),
     ) -> tuple[Received, list[Event]]:
         lang = mail.lang or (requester.lang if requester else "") or await self._guess(mail.text)
         files, text = self._files(mail, lang)
@@ -231,7 +248,7 @@ class InboundMail:
         request = NewTicket(
             email=mail.sender, subject=subject[:SUBJECT_MAX], description=text, name=mail.name,
             lang=lang, department=department, attachments=files, channel="email",
-            inbound_key=key,
+            inbound_key=key, cc=sorted(cc),
         )  # fmt: skip
         try:
             ticket, events = await self.helpdesk.filing.file(request)
@@ -310,6 +327,34 @@ class InboundMail:
         if not text and kept:
             text = "\n".join(f"[{u.filename[:100]}]" for u in kept)
         return kept, text[:TEXT_MAX]
+
+    async def _cc(self, mail: ParsedMail) -> frozenset[str]:
+        """The people the sender copied (To and Cc): not the desk's own addresses (its
+        departments', its domain's) nor its operators. Not the envelope's recipients
+        either way: a client that sends straight to the desk lists everyone there."""
+        ours = {a.lower() for a in self.config.email.addresses}
+        others = [a for a in mail.to if a.lower() not in ours and not self._own_domain(a)]
+        kept = clean_cc(others, requester=mail.sender, strict=False)
+        return frozenset([a for a in kept if await self._operator(a) is None])
+
+    def _own_domain(self, address: str) -> bool:
+        return address.lower().rpartition("@")[2] == self._domain
+
+    async def _copy_more(self, ticket: Ticket, sender: Requester, cc: frozenset[str]) -> Ticket:
+        """Keep the people a reply-all added in Cc (up to :data:`CC_MAX` in all)."""
+        added = sorted(cc - ticket.cc - {ticket.requester_email.lower()})
+        room = CC_MAX - len(ticket.cc)
+        if not added or room <= 0:
+            return ticket
+        now = self.clock()
+        more = ticket.cc | frozenset(added[:room])
+        row = history(
+            ticket.id, "cc", sender, now, **{"from": sorted(ticket.cc), "to": sorted(more)}
+        )
+        changed = await self.store.helpdesk.change_ticket(
+            ticket.id, TicketChanges(cc=more), [row], expect=None, now=now
+        )
+        return changed or ticket
 
     def _left_out(self, upload: Upload, exc: ChatdeskError, lang: str) -> str:
         """Say why ``upload`` was not attached, in ``lang``."""

@@ -13,6 +13,9 @@ from .staff import staff_mails
 
 __all__ = ["FeedPlanner"]
 
+#: The ticket mails people in Cc get a copy of: what is said on it, and how it ends.
+_COPIED = frozenset({"reply", "resolved", "closed"})
+
 
 class FeedPlanner:
     """Turn a :class:`FeedItem` into the mails it causes.
@@ -31,7 +34,8 @@ class FeedPlanner:
       and to their ``support`` notification addresses.
 
     Ticket mails also go to the organisation's notification addresses of the kind named
-    like the ticket's department (``billing``, ``abuse``); operators get theirs from
+    like the ticket's department (``billing``, ``abuse``), and replies, "resolved" and
+    "closed" to the people in Cc of the thread (``Ticket.cc``); operators get theirs from
     :func:`~chatdesk.mail.staff.staff_mails` (``[email] notify_operators``).
     """
 
@@ -109,6 +113,10 @@ class FeedPlanner:
             for address in await self.store.mail.org_addresses([ticket.organisation_id]):
                 if address.kind.value == ticket.department:
                     recipients.setdefault(address.email.lower(), address.kind.value)
+        if kind in _COPIED:
+            # The people in Cc of the thread follow the conversation, not its bookkeeping.
+            for copied in sorted(ticket.cc):
+                recipients.setdefault(copied, "cc")
         lang = ticket.lang if ticket.lang in LANGUAGES else self.default_lang
         return [
             OutboxMail(

@@ -59,6 +59,8 @@ class TicketFiling:
     #: The e-mail's key (its Message-ID) when a mail files the ticket: recorded in the same
     #: transaction, so a message taken twice (a retry, a crash before it is marked) files once.
     inbound_key: str | None = None
+    #: People in Cc of the mail that filed it (or named by the API).
+    cc: frozenset[str] = frozenset()
     id: str = field(default_factory=new_id)
 
 

@@ -115,6 +115,7 @@ class TicketChanges:
     rating: int | None = None
     rating_comment: str | None = None
     rated_at: datetime | None = None
+    cc: frozenset[str] | None = None
     cleared: frozenset[str] = frozenset()
 
     @classmethod
@@ -180,6 +181,8 @@ class Ticket:
     merged_into: str | None = None
     follow_up_of: str | None = None
     rated_at: datetime | None = None
+    #: People in Cc of the thread (addresses): copies of replies, their answers accepted.
+    cc: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:

@@ -86,7 +86,7 @@ class TicketEvents(BaseNamespace):
         edit = Edit(
             status=r.status, priority=r.priority, department=r.department,
             assignee=r.assignee, unassign=r.unassign, type=r.type, subject=r.subject,
-            fields=r.fields,
+            fields=r.fields, cc=r.cc,
         )  # fmt: skip
         ticket, events = await self.services.helpdesk.tickets.change(operator, r.ref, edit)
         await self.publisher.publish(events)

@@ -23,10 +23,10 @@ _STATEMENTS: list[tuple[str, str]] = [
     (f"DELETE FROM attachments WHERE ticket_id IN {_TICKETS}", "id"),
     (f"DELETE FROM ticket_messages WHERE ticket_id IN {_TICKETS}", "id"),
     (f"DELETE FROM ticket_search WHERE ticket_id IN {_TICKETS}", "id"),
-    # A subject's change keeps the old and new subjects: they go too.
+    # A subject's change keeps the old and new subjects, a Cc change the addresses: they go.
     (
         "UPDATE ticket_events SET data = '{}'"
-        f" WHERE kind = 'subject' AND ticket_id IN {_TICKETS}",
+        f" WHERE kind IN ('subject', 'cc') AND ticket_id IN {_TICKETS}",
         "id",
     ),
     (f"DELETE FROM mail_feed WHERE ticket_id IN {_TICKETS}", "id"),
@@ -34,7 +34,7 @@ _STATEMENTS: list[tuple[str, str]] = [
     (
         f"UPDATE tickets SET subject = '{ERASED_SUBJECT}', requester_name = '',"
         " requester_email = '', description = '', fields = '{}', rating_comment = '',"
-        " requester_id = NULL WHERE requester_id = ?",
+        " cc = '', requester_id = NULL WHERE requester_id = ?",
         "id",
     ),
     ("DELETE FROM site_seats WHERE requester_id = ?", "id"),
@@ -44,6 +44,17 @@ _STATEMENTS: list[tuple[str, str]] = [
         "email",
     ),
     ("DELETE FROM invitations WHERE email = ?", "email"),
+    # In Cc of other people's tickets (a comma-joined list), and in their Cc history.
+    (
+        "UPDATE tickets SET cc = trim(replace(',' || cc || ',', ',' || ? || ',', ','), ',')"
+        " WHERE cc <> ''",
+        "email",
+    ),
+    (
+        "UPDATE ticket_events SET data = replace(data, '\"' || ? || '\"', '\"—\"')"
+        " WHERE kind = 'cc'",
+        "email",
+    ),
     ("DELETE FROM mail_outbox WHERE recipient = ?", "email"),
     ("DELETE FROM mail_held WHERE sender = ?", "email"),
     ("DELETE FROM mail_bounces WHERE email = ?", "email"),

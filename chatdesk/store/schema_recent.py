@@ -73,4 +73,9 @@ RECENT_VERSIONS: list[list[Step]] = [
             "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
         ),
     ],
+    [
+        # People in Cc of a mail thread (comma-joined addresses): they get copies of the
+        # replies, and their answers join the ticket.
+        "ALTER TABLE tickets ADD COLUMN cc TEXT NOT NULL DEFAULT ''",
+    ],
 ]

@@ -78,6 +78,7 @@ async def create_ticket(request: web.Request) -> web.StreamResponse:
         priority=body.priority,
         fields=body.fields,
         attachments=_uploads(body.attachments),
+        cc=body.cc,
         channel="api",
     )
     ticket, events = await _services(request).helpdesk.filing.file(new, operator=request[OPERATOR])
@@ -156,6 +157,7 @@ async def patch_ticket(request: web.Request) -> web.StreamResponse:
         type=_given(body.type),
         subject=_given(body.subject),
         fields=_given(body.fields),
+        cc=_given(body.cc),
     )
     operator = request[OPERATOR]
     ticket, events = await _services(request).helpdesk.tickets.change(operator, _ref(request), edit)

@@ -62,6 +62,7 @@ _FIELDS = {
     "text": "text",
     "assignee": "assignee",
     "invalid_email": "requester.email",
+    "invalid_cc": "cc",
     "executable": "attachments",
     "type_not_allowed": "attachments",
     "empty_file": "attachments",

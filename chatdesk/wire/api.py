@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import ClientId, In, Lang, Priority
+from .base import CcList, ClientId, In, Lang, Priority
 
 __all__ = [
     "ApiFileIn",
@@ -74,6 +74,8 @@ class ApiTicketIn(In):
     fields: Fields = msgspec.field(default_factory=dict)
     lang: Lang | None = None
     attachments: Files = msgspec.field(default_factory=list)
+    #: People to keep in Cc: copies of the public replies by e-mail.
+    cc: CcList = msgspec.field(default_factory=list)
 
 
 class ApiReplyIn(In):
@@ -100,6 +102,8 @@ class ApiTicketPatchIn(In):
     type: TypeName | UnsetType = UNSET
     subject: Subject | UnsetType = UNSET
     fields: Fields | UnsetType = UNSET
+    #: The whole new list of people in Cc (``[]`` removes them all).
+    cc: CcList | UnsetType = UNSET
 
 
 class ApiMergeIn(In):

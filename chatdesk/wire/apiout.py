@@ -86,6 +86,8 @@ class ApiTicket(Out):
     csat: ApiCsat
     merged_into: str | None
     follow_up_of: str | None
+    #: People in Cc: they get copies of the public replies; their mails join the ticket.
+    cc: list[str]
 
 
 class ApiMessage(Out):

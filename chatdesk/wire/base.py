@@ -31,6 +31,10 @@ Priority = Literal["urgent", "high", "normal", "low"]
 ID = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 #: A client-chosen id making a retry idempotent (a UUID).
 ClientId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+#: People in Cc of a ticket: e-mail addresses, at most 10.
+CcList = Annotated[
+    list[Annotated[str, msgspec.Meta(min_length=3, max_length=254)]], msgspec.Meta(max_length=10)
+]
 #: An ISO 8601 UTC time with milliseconds: ``2026-11-22T09:15:02.123Z``.
 Ts = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")]
 

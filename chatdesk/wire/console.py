@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .base import ID, ClientId, In, Out, Priority, Ts
+from .base import ID, CcList, ClientId, In, Out, Priority, Ts
 from .shared import MessageOut
 from .tickets import SlaOut, TicketStatus, TicketSummaryOut
 
@@ -92,6 +92,8 @@ class TicketChangeIn(In):
     type: TicketKind | None = None
     subject: Subject | None = None
     fields: Fields | None = None
+    #: The whole new list of people in Cc (``[]`` removes them all).
+    cc: CcList | None = None
 
 
 class TicketMergeIn(In):

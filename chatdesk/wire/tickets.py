@@ -51,3 +51,5 @@ class TicketSummaryOut(Out):
     sla: SlaOut
     merged_into: str | None
     follow_up_of: str | None
+    #: People in Cc (e-mail addresses): copies of the replies, their answers join it.
+    cc: list[str]

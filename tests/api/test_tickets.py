@@ -44,6 +44,21 @@ async def test_a_ticket_is_filed_and_found_by_id_or_number(api: Api) -> None:
     assert detail.messages[0].author == "requester"
     assert [e.kind for e in detail.events] == ["created"]
     assert detail.events[0].actor == "operator"
+    assert ticket.cc == []
+
+
+async def test_people_in_cc_are_named_and_changed(api: Api) -> None:
+    body = ticket_body(cc=["Marc@Client.be", "lea@client.be", "marc@client.be"])
+    ticket = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=body)
+    assert ticket.cc == ["marc@client.be"]  # once, lower-cased, never the requester
+    changed = await api.call(
+        "PATCH", f"/api/v1/tickets/{ticket.id}", ApiTicket, json={"cc": ["zoe@client.be"]}
+    )
+    assert changed.cc == ["zoe@client.be"]
+    detail = await api.call("GET", f"/api/v1/tickets/{ticket.id}", ApiTicketDetail)
+    assert detail.cc == ["zoe@client.be"] and detail.events[-1].kind == "cc"
+    error = await api.error("PATCH", f"/api/v1/tickets/{ticket.id}", 400, json={"cc": ["zoe@"]})
+    assert (error.code, error.field) == ("invalid_cc", "cc")
 
 
 async def test_files_come_in_base64_and_go_out_as_bytes(api: Api) -> None:
@@ -98,6 +113,8 @@ async def test_wrong_values_are_refused_with_the_field_named(api: Api) -> None:
          "requester.age"),
         ({"requester": {"email": "a@b.be"}}, 400, "invalid_payload", "subject"),
         (ticket_body(subject=42), 400, "invalid_payload", "subject"),
+        (ticket_body(cc=["marc@client.be", "pas une adresse"]), 400, "invalid_cc", "cc"),
+        (ticket_body(cc=[f"p{n}@client.be" for n in range(11)]), 400, "invalid_payload", "cc"),
     ]  # fmt: skip
     for body, status, code, field in cases:
         error = await api.error("POST", "/api/v1/tickets", status, json=body)

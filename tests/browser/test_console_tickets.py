@@ -130,6 +130,21 @@ async def test_operators_work_tickets_live(
     )
     options = await ann.locator("#tedit select[name=status] option").all_text_contents()
     assert options == ["pending", "open", "on hold", "resolved", "closed"]
+    # The history names the requester, redrawn live as on the server's page.
+    await expect(ann.locator("#timeline .event.kind-created .who")).to_have_text("Tom")
+    # Tom's colleague in Cc: a bad address is refused, a good one is kept.
+    cc = ann.locator("#tedit input[name=cc]")
+    await cc.fill("marc@")
+    await ann.locator("#tedit button[type=submit]").click()
+    await expect(ann.locator("#toast")).to_contain_text("is not an e-mail address")
+    await cc.fill("Marc@Example.be")
+    await ann.locator("#tedit button[type=submit]").click()
+    await expect(ann.locator("#toast")).to_have_text("Ticket saved.")
+    assert (await services._store.helpdesk.get_ticket(down.id)).cc == {"marc@example.be"}
+    await expect(bob_ticket.locator("#timeline .event.kind-cc")).to_contain_text(
+        "in Cc: nobody → marc@example.be"
+    )
+    await expect(bob_ticket.locator("#tedit input[name=cc]")).to_have_value("marc@example.be")
     await ann.screenshot(path=str(shots(tmp_path) / "console-ticket.png"))
 
     # Reply and resolve in one step: the reply's status offers what pending allows.

@@ -4,12 +4,14 @@ tickets stay (anonymous) for the statistics, and nobody else's data is touched."
 from __future__ import annotations
 
 from chatdesk.models import (
+    AuthorKind,
     Invitation,
     Organisation,
     OrgRole,
     SeatClaim,
     Status,
     TicketChanges,
+    TicketEvent,
     TicketQuery,
     new_id,
 )
@@ -39,7 +41,15 @@ async def test_erasing_a_requester_keeps_only_anonymous_tickets(store: Store) ->
         TicketChanges(status=Status.OPEN), [], expect=Status.NEW, now=later(minutes=1),
     )  # fmt: skip
     assert posted is not None
-    his = await filed(store, tom, subject="Le site de Tom", organisation_id=acme.id)
+    his = await filed(
+        store, tom, subject="Le site de Tom", organisation_id=acme.id,
+        cc=frozenset({"lea@acme.be", "zoe@acme.be"}),
+    )  # fmt: skip
+    copied = TicketEvent(
+        his.id, "cc", AuthorKind.REQUESTER, tom.id,
+        {"from": [], "to": ["lea@acme.be", "zoe@acme.be"]}, ts=later(minutes=2),
+    )  # fmt: skip
+    await store.helpdesk.change_ticket(his.id, TicketChanges(), [copied], expect=None, now=T0)
     await store.requesters.add_invitation(
         Invitation(new_id(), "lea@acme.be", acme.id, "op1", T0, later(days=7))
     )
@@ -81,6 +91,10 @@ async def test_erasing_a_requester_keeps_only_anonymous_tickets(store: Store) ->
     # Tom's ticket and membership are untouched.
     kept = await store.helpdesk.get_ticket(his.id)
     assert kept is not None and kept.subject == "Le site de Tom"
+    # ...but for Léa's address in its Cc and in the history of its Cc.
+    assert kept.cc == {"zoe@acme.be"}
+    [cc_row] = [e for e in await store.helpdesk.list_ticket_events(his.id) if e.kind == "cc"]
+    assert cc_row.data == {"from": [], "to": ["—", "zoe@acme.be"]}
     assert kept.requester_email == "tom@acme.be"
     assert [m.email for m in await store.requesters.list_members(acme.id)] == ["tom@acme.be"]
     tom_hits = await store.ticket_queries.search_tickets(TicketQuery(q="Tom"))

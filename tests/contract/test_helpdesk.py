@@ -206,6 +206,21 @@ async def test_racing_filers_never_pass_the_seat_cap(store: Store) -> None:
     assert len(await store.requesters.site_editors(org.id, "1234")) == 2
 
 
+async def test_a_ticket_keeps_the_people_in_cc(store: Store) -> None:
+    cc = frozenset({"marc@client.be", "compta@client.be"})
+    ticket = await filed(store, cc=cc)
+    assert ticket.cc == cc and (await store.helpdesk.get_ticket(ticket.id)).cc == cc  # type: ignore[union-attr]
+    more = await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges(cc=cc | {"zoe@client.be"}), [], expect=None, now=later()
+    )
+    assert more is not None and more.cc == cc | {"zoe@client.be"}
+    none = await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges(cc=frozenset()), [], expect=None, now=later()
+    )
+    assert none is not None and none.cc == frozenset()
+    assert (await filed(store)).cc == frozenset()
+
+
 async def test_change_ticket_compares_the_status(store: Store) -> None:
     ticket = await filed(store)
     event = TicketEvent(

@@ -42,8 +42,14 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "follow_up": return t("ev_follow_up");
     case "requester": return t(d.via === "chat" ? "ev_contact" : "ev_requester");
     case "chat": return t("ev_chat");
+    case "cc": return `${t("ev_cc")}${colon} ${addresses(d.from)} → ${addresses(d.to)}`;
     default: return e.kind;
   }
+}
+
+/** A Cc list of a history row, or "nobody". */
+function addresses(list: unknown): string {
+  return Array.isArray(list) && list.length ? list.join(", ") : t("cc_none");
 }
 
 function fileLink(f: Attachment): HTMLAnchorElement {
@@ -78,7 +84,7 @@ function messageItem(m: ThreadItem, files: Attachment[]): HTMLLIElement {
 function historyItem(e: TicketHistory, names: Names): HTMLLIElement {
   const actor = e.actor === "operator"
     ? names.get(e.actor_id || "") || label("author", "operator")
-    : e.actor === "requester" ? t("requester") : t("the_desk");
+    : e.actor === "requester" ? names.get(e.actor_id || "") || t("requester") : t("the_desk");
   const item = el("li", { className: `item event kind-${e.kind}` },
     el("span", { className: "who", text: actor }), " ", historyText(e, names), " ", time(e.ts));
   item.dataset.id = e.id;

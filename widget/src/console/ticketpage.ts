@@ -76,6 +76,7 @@ export function setupTicketPage(section: HTMLElement): void {
     set("department", tk.department);
     set("assignee", tk.operator_id || "");
     set("subject", tk.subject);
+    set("cc", (tk.cc || []).join(", "));
     for (const [key, value] of Object.entries(page.fields)) set(`field:${key}`, value);
     edit.dataset.dirty = "no";
   }
@@ -100,6 +101,8 @@ export function setupTicketPage(section: HTMLElement): void {
   function draw(page: TicketPage): void {
     current = page.ticket;
     fields = page.fields;
+    // The history names the requester as it names operators (ids never collide).
+    if (page.requester?.name) names.set(page.requester.id, page.requester.name);
     setDeskNow(page.now);
     const tk = page.ticket;
     $<HTMLElement>("#t-subject", section)!.textContent = tk.subject;
@@ -197,6 +200,9 @@ export function setupTicketPage(section: HTMLElement): void {
       if (input.value !== (fields[key] || "")) changed[key] = input.value;
     });
     if (Object.keys(changed).length) request.fields = changed;
+    // Cc: the whole list when it changed (the server checks each address).
+    const cc = value("cc").split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean);
+    if ([...cc].sort().join(",") !== [...(current.cc || [])].sort().join(",")) request.cc = cc;
     const ack = await call("ticket_change", request);
     if (failed(ack)) return;
     edit.dataset.dirty = "no";

@@ -876,6 +876,7 @@ export interface TicketAck {
  * via the `definition` "TicketSummaryOut".
  */
 export interface TicketSummaryOut {
+  cc: string[];
   channel: "api" | "chat" | "email" | "form" | "phone";
   conversation_id: string | null;
   created_at: string;
@@ -934,6 +935,19 @@ export interface TicketBulkIn {
  */
 export interface TicketChangeIn {
   assignee?: string | null;
+  cc?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | null;
   department?: string | null;
   fields?: {
     [k: string]: string;
