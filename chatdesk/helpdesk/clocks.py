@@ -1,14 +1,23 @@
-"""The helpdesk's periodic jobs: SLA warnings and breaches, and auto-close."""
+"""The helpdesk's clocks: SLA warnings and breaches, auto-close (periodic jobs), and the
+registration notice that stops the first-response clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from ..deskconfig import DeskConfig
-from ..events import Event, SlaBreached, SlaWarning, TicketClosed, TicketStatusChanged
+from ..events import (
+    Event,
+    SlaBreached,
+    SlaWarning,
+    TicketClosed,
+    TicketStatusChanged,
+    TicketUpdated,
+)
 from ..models import Status, TicketChanges, utcnow
-from ..sla import FIRST_RESPONSE, sla_alerts
+from ..sla import FIRST_RESPONSE, alert_at, sla_alerts
 from ..store import Store
 from .common import history
 
@@ -68,3 +77,22 @@ class SlaClocks:
                     TicketClosed(after, auto=True),
                 ]
         return events
+
+    async def registered(self, ticket_id: str, at: datetime) -> list[Event]:
+        """The registration notice of a ticket went out at ``at`` (the "received" mail):
+        with ``[helpdesk] first_response = "registration_notice"`` that is its first
+        response, unless a person answered first. A notice that never left (e-mail off, a
+        refusal) stops nothing: the requester was not told."""
+        if self.config.helpdesk.first_response != "registration_notice":
+            return []
+        ticket = await self.store.helpdesk.get_ticket(ticket_id)
+        if ticket is None or ticket.first_response_at is not None:
+            return []
+        answered = replace(ticket, first_response_at=at)
+        changes = TicketChanges.of(
+            first_response_at=at, sla_alert_at=alert_at(self.config, answered)
+        )
+        after = await self.store.helpdesk.change_ticket(
+            ticket.id, changes, [], expect=ticket.status, now=at
+        )
+        return [TicketUpdated(after, ("sla",))] if after is not None else []

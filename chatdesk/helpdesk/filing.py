@@ -183,7 +183,12 @@ class FilingService:
         concerned: set[str],
     ) -> tuple[Ticket, list[Event]]:
         now = filing.created_at
-        registration = self.config.helpdesk.first_response == "registration_notice"
+        # Under "registration_notice" a ticket filed where the requester reads its number
+        # at once (the form's page, the chat) is answered now; one filed by mail or the API
+        # once its "received" mail goes out (SlaClocks.registered).
+        registration = self.config.helpdesk.first_response == "registration_notice" and (
+            filing.channel not in (Channel.EMAIL, Channel.API)
+        )
         first_due, resolution_due, alert = first_alert(
             self.config, filing.priority, now, responded=registration
         )

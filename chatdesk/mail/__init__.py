@@ -83,7 +83,9 @@ def build_mail(
         store, config, helpdesk.links, public_url=settings.public_url, sender=settings.mail_from
     )
     planner = FeedPlanner(store, config, default_lang=lang)
-    outbox = Outbox(store, planner, composer, sender, clock=clock)
+    outbox = Outbox(
+        store, planner, composer, sender, clock=clock, registered=helpdesk.clocks.registered
+    )
     reminders = Reminders(store, config, outbox, default_lang=lang, clock=clock)
     inbound = InboundMail(
         store, config, helpdesk, outbox, secret_key=settings.secret_key, throttle=Throttle(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from ..errors import ChatdeskError, Forbidden, NotFound
@@ -53,12 +53,16 @@ class Outbox:
     def __init__(
         self, store: Store, planner: FeedPlanner, composer: Composer, sender: Sender | None,
         *, clock: Callable[[], datetime] = utcnow,
+        registered: Callable[[str, datetime], Awaitable[list[Event]]] | None = None,
     ) -> None:  # fmt: skip
         self.store = store
         self.planner = planner
         self.composer = composer
         self.sender = sender
         self.clock = clock
+        #: Told when a ticket's "received" mail went out (it may stop the SLA clock).
+        self.registered = registered
+        self._news: list[Event] = []
 
     @property
     def enabled(self) -> bool:
@@ -72,7 +76,8 @@ class Outbox:
         started = time.monotonic()
         while await self.send_due() == BATCH and time.monotonic() - started < TURN:
             pass
-        return []
+        news, self._news = self._news, []
+        return news
 
     async def plan_feed(self, limit: int = 200) -> int:
         """Turn feed items into queued mails; return how many mails were queued."""
@@ -119,8 +124,11 @@ class Outbox:
                 log.exception("mail %s could not be composed", mail.id)
                 await self._failed(mail, f"{type(exc).__name__}: {exc}", permanent=True)
             else:
-                await self.store.mail.mark_mail_sent(mail.id, self.clock())
+                at = self.clock()
+                await self.store.mail.mark_mail_sent(mail.id, at)
                 sent += 1
+                if mail.kind == "received" and mail.ticket_id and self.registered is not None:
+                    self._news += await self.registered(mail.ticket_id, at)
         return sent
 
     async def failures(self) -> list[OutboxMail]:

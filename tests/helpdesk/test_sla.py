@@ -152,3 +152,15 @@ async def test_registration_notice_stops_the_first_response_clock(
     ticket, _ = await hd.helpdesk.filing.file(NewTicket(email="lea@example.be", subject="Q"))
     assert ticket.first_response_at == ticket.created_at
     assert ticket.next_due == ticket.resolution_due
+    # By mail (or the API) the requester learns the number from the "received" mail: the
+    # clock stops when it goes out, unless a person answered first.
+    mailed, _ = await hd.helpdesk.filing.file(
+        NewTicket(email="lea@example.be", subject="Q", channel="email")
+    )
+    assert mailed.first_response_at is None and mailed.next_due == mailed.due_at
+    clock.advance(minutes=3)
+    [news] = await hd.helpdesk.clocks.registered(mailed.id, clock.now)
+    after = await store.helpdesk.get_ticket(mailed.id)
+    assert after is not None and after.first_response_at == clock.now
+    assert after.next_due == after.resolution_due and news.ticket == after
+    assert await hd.helpdesk.clocks.registered(mailed.id, clock.now) == []  # once

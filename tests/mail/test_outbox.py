@@ -454,3 +454,20 @@ async def test_a_portal_sign_in_request_mails_the_link_once_stored(
     # An unknown address gets nothing (and the request says nothing either).
     assert await desk.helpdesk.signin.request("nobody@example.be", client="10.0.0.1") == []
     assert await deliver(desk, sink) == []
+
+
+async def test_the_registration_notice_answers_a_mailed_request_once_it_went_out(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink, helpdesk={"first_response": "registration_notice"})
+    sent = await file(desk, "lea@example.be", channel="email")
+    refused = await file(desk, "gone@example.be", channel="email", subject="Autre")
+    sink.refuse.add("gone@example.be")
+    clock.advance(seconds=30)
+    await deliver(desk, sink)
+    got = await store.helpdesk.get_ticket(sent.id)
+    assert got is not None and got.first_response_at == clock.now
+    # Refused: the requester was never told; the clock runs on until a person answers.
+    lost = await store.helpdesk.get_ticket(refused.id)
+    assert lost is not None and lost.first_response_at is None
+    assert lost.next_due == lost.due_at
