@@ -145,6 +145,10 @@ async def test_operators_work_tickets_live(
         "in Cc: nobody → marc@example.be"
     )
     await expect(bob_ticket.locator("#tedit input[name=cc]")).to_have_value("marc@example.be")
+    # The reply box says who else gets a public reply.
+    await expect(bob_ticket.locator("#treply-cc")).to_have_text(
+        "Public replies are also sent to: marc@example.be"
+    )
     await ann.screenshot(path=str(shots(tmp_path) / "console-ticket.png"))
 
     # Reply and resolve in one step: the reply's status offers what pending allows.

@@ -115,6 +115,13 @@ export function setupTicketPage(section: HTMLElement): void {
     );
     drawSla(page);
     drawEdit(page);
+    // Who else gets a public reply (the people in Cc).
+    const copies = $<HTMLElement>("#treply-cc", section);
+    if (copies) {
+      copies.hidden = !(tk.cc || []).length;
+      const list = copies.querySelector("span");
+      if (list) list.textContent = (tk.cc || []).join(", ");
+    }
     drawThen(page);
     const csat = $<HTMLElement>("#csat", section);
     if (csat) {
