@@ -217,6 +217,18 @@ async def test_a_description_is_shown_once(desk: Any, http: ClientSession) -> No
     assert re.search(r'<span class="who">Léa Martin</span>\s+filed the ticket', text)
 
 
+async def test_the_history_names_people_in_cc_who_answered(desk: Any, http: ClientSession) -> None:
+    services = desk.app[SERVICES]
+    ticket = await file(desk, "Export vide", name="Léa Martin", cc=["marc@example.be"])
+    await services.helpdesk.tickets.change(desk.ada, ticket.id, Edit(status="pending"))
+    marc = await services.helpdesk.people.requester("marc@example.be", name="Marc Dupont")
+    await services.helpdesk.tickets.reply(ticket.id, marc, "Toujours vide.", colleague=True)
+    async with http.get(f"/console/t/{ticket.number}") as page:
+        text = await page.text()
+    assert re.search(r'<span class="who">Marc Dupont</span>\s+status', text)
+    assert "Public replies are also sent to: <span>marc@example.be</span>" in text
+
+
 async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> None:
     services = desk.app[SERVICES]
     eve = await services.operators.add(

@@ -106,6 +106,20 @@ def _timeline(page: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(items, key=lambda i: (i["ts"], rank.get(i.get("kind") or i["item"], 2)))
 
 
+def _people(page: dict[str, Any]) -> dict[str, str]:
+    """The names of the people who wrote on the ticket, by id: the requester, colleagues
+    and people in Cc (the history names them as it names operators)."""
+    people = {
+        str(m["author_id"]): str(m["author_name"])
+        for m in page["messages"]
+        if m.get("author") == "requester" and m.get("author_id") and m.get("author_name")
+    }
+    requester = page.get("requester")
+    if requester and requester.get("name"):
+        people[requester["id"]] = requester["name"]
+    return people
+
+
 @login_required
 async def ticket_page(request: web.Request) -> web.StreamResponse:
     """One ticket: thread, reply box, fields, SLA countdowns, requester, merge."""
@@ -131,6 +145,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             "p": page,
             "tk": page["ticket"],
             "timeline": _timeline(page),
+            "people": _people(page),
             "files": files,
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).

@@ -101,7 +101,13 @@ export function setupTicketPage(section: HTMLElement): void {
   function draw(page: TicketPage): void {
     current = page.ticket;
     fields = page.fields;
-    // The history names the requester as it names operators (ids never collide).
+    // The history names the requester, colleagues and people in Cc as it names operators
+    // (ids never collide).
+    for (const m of page.messages) {
+      if ("author_id" in m && m.author === "requester" && m.author_id && m.author_name) {
+        names.set(m.author_id, m.author_name);
+      }
+    }
     if (page.requester?.name) names.set(page.requester.id, page.requester.name);
     setDeskNow(page.now);
     const tk = page.ticket;
