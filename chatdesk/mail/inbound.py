@@ -150,8 +150,14 @@ class InboundMail:
             org = requester.organisation_id
             if own or (org is not None and org == ticket.organisation_id):
                 return await self._append(ticket, requester, mail, colleague=not own, cc=cc)
-        if ticket is not None and mail.sender.lower() in ticket.cc:
-            # Someone the thread copied answers it (reply-all): their mail joins it.
+        if (
+            ticket is not None
+            and mail.sender.lower() in ticket.cc
+            and ticket.department not in self.config.email.registered_only
+        ):
+            # Someone the thread copied answers it (reply-all): their mail joins it. Not
+            # in an account's department, where only registered addresses are heard
+            # (they still get the copies the requester asked for).
             requester = requester or await self.helpdesk.people.requester(
                 mail.sender, name=mail.name, lang=mail.lang
             )

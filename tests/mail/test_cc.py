@@ -9,9 +9,11 @@ from chatdesk.errors import InvalidPayload
 from chatdesk.helpdesk import Edit
 from chatdesk.models import AuthorKind, Status
 from chatdesk.services import Services
+from chatdesk.store import Store
 
+from ..desk import Clock
 from ..helpdesk.conftest import operator
-from .conftest import Receiver, Sink, deliver, mail_from
+from .conftest import Receiver, Sink, deliver, mail_desk, mail_from
 from .test_inbound import texts, ticket
 from .test_outbox import parts
 
@@ -96,3 +98,32 @@ async def test_operators_name_people_in_cc_one_address_at_a_time(
             ada, filed.id, Edit(cc=[f"p{n}@client.be" for n in range(11)])
         )
     assert (await ticket(desk, 1)).cc == frozenset()
+
+
+async def test_in_an_account_department_people_in_cc_read_but_are_not_heard(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(
+        store, clock, sink, addresses={"billing@desk.test": "billing"},
+        registered_only=frozenset({"billing"}),
+    )  # fmt: skip
+    acme = await desk.helpdesk.people.add_organisation("Acme")
+    await desk.helpdesk.people.add_member(acme, "lea@acme.be")
+    receiver = Receiver(desk)
+    await receiver.start()
+    try:
+        asked = mail_from("lea@acme.be", "Facture", "Une question de facture.",
+                          Cc="marc@elsewhere.example")  # fmt: skip
+        assert "filed" in await receiver.send(asked, to="billing@desk.test")
+        filed = await ticket(desk, 1)
+        assert filed.department == "billing" and filed.cc == {"marc@elsewhere.example"}
+        ada = await operator(desk, "Ada")
+        await desk.helpdesk.tickets.reply(filed.id, ada, "Voici le détail.")
+        assert "marc@elsewhere.example" in {m["To"] for m in await deliver(desk, sink)}
+        # Marc is not registered: his "please refund to this account" is not taken.
+        answer = mail_from("marc@elsewhere.example", "Re: [#000001] Facture",
+                           "Remboursez sur le compte BE00 0000.")  # fmt: skip
+        await receiver.send(answer, to="billing@desk.test")
+    finally:
+        await receiver.stop()
+    assert "Remboursez sur le compte BE00 0000." not in await texts(desk, filed)
