@@ -204,6 +204,19 @@ async def test_merge_moves_the_thread_and_tells_the_requester(hd: Services) -> N
         await hd.helpdesk.tickets.merge(ann, target.id, source.id)  # into a closed ticket
 
 
+async def test_a_merge_keeps_those_who_followed_the_merged_thread(hd: Services) -> None:
+    ann = await operator(hd, "Ann")
+    source, _ = await hd.helpdesk.filing.file(
+        request(email="marc@example.be", subject="Facture", cc=["compta@example.be"])
+    )
+    target, _ = await hd.helpdesk.filing.file(request(subject="Facturation", cc=["x@example.be"]))
+    after, _ = await hd.helpdesk.tickets.merge(ann, source.label, target.label)
+    # Marc and his accountant get the replies where the thread went.
+    assert after.cc == {"x@example.be", "marc@example.be", "compta@example.be"}
+    [row] = [e for e in await hd._store.helpdesk.list_ticket_events(target.id) if e.kind == "cc"]
+    assert row.actor_id == ann.id
+
+
 async def test_custom_fields_are_checked_on_edit_and_required_rules_apply(hd: Services) -> None:
     ann = await operator(hd, "Ann")
     ticket, _ = await hd.helpdesk.filing.file(request())
