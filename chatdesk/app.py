@@ -45,6 +45,7 @@ from .web import (
     gaps,
     helpcentre,
     mailpages,
+    newticket,
     noticepages,
     operatorpages,
     orgpages,
@@ -165,6 +166,7 @@ def create_app(
     chatfiles.setup(app)
     auth.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
+    newticket.setup(app)
     reports.setup(app)
     gaps.setup(app)
     orgpages.setup(app)

@@ -361,3 +361,36 @@ async def test_operators_read_priorities_by_the_names_the_desk_gave_them(
     assert '<option value="high" >haute</option>' in text
     names = re.search(r'<script type="application/json" id="priority-names">(.*?)</script>', text)
     assert names and json.loads(names[1]) == {"normal": "Régulière"}  # for console.js
+
+
+async def test_an_operator_files_a_ticket_for_a_caller(desk: Any, http: ClientSession) -> None:
+    async with http.get("/console/tickets") as page:
+        assert 'href="/console/tickets/new"' in await page.text()
+    csrf = await csrf_of(http, "/console/tickets/new")
+    form = {"csrf": csrf, "channel": "phone", "email": "marc@", "name": "Marc Dupont",
+            "lang": "fr", "subject": "Export des factures", "cc": "compta@client.be",
+            "description": "Il veut ses factures en CSV."}  # fmt: skip
+    async with http.post("/console/tickets/new", data=form | {"csrf": "forged"}) as refused:
+        assert refused.status == 403
+    async with http.post("/console/tickets/new", data=form) as page:
+        # Refused with the reason, and what was typed kept.
+        assert page.status == 400
+        text = await page.text()
+    assert 'role="alert"' in text and "is not an e-mail address" in text
+    assert 'value="Export des factures"' in text and "Il veut ses factures en CSV." in text
+    form["email"] = "Marc@Client.be"
+    async with http.post("/console/tickets/new", data=form, allow_redirects=False) as done:
+        assert done.status == 303
+        location = done.headers["Location"]
+    services = desk.app[SERVICES]
+    ticket = await services._store.helpdesk.get_ticket(location.rsplit("/", 1)[1])
+    assert ticket is not None
+    assert (ticket.channel.value, ticket.requester_email, ticket.requester_name) == (
+        "phone",
+        "marc@client.be",
+        "Marc Dupont",
+    )
+    assert ticket.cc == {"compta@client.be"} and ticket.description == form["description"]
+    [created] = [e for e in await services._store.helpdesk.list_ticket_events(ticket.id)
+                 if e.kind == "created"]  # fmt: skip
+    assert created.actor_id == desk.ada.id  # filed by Ada, on Marc's behalf

@@ -16,6 +16,7 @@ __all__ = [
     "LoginForm",
     "LogoutForm",
     "MailForm",
+    "NewTicketForm",
     "PasswordForm",
     "PrivacyEraseForm",
     "TicketReplyForm",
@@ -94,6 +95,26 @@ class LangForm(In):
     lang: Lang
     csrf: Csrf = ""
     next: Annotated[str, msgspec.Meta(max_length=2048)] = "/console"
+
+
+class NewTicketForm(In):
+    """``POST /console/tickets/new``: a ticket filed on a requester's behalf (custom
+    fields come as ``field:<id>`` beside these)."""
+
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    description: Annotated[str, msgspec.Meta(max_length=20_000)] = ""
+    name: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    lang: Lang | Literal[""] = ""
+    type: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    department: Annotated[str, msgspec.Meta(max_length=60)] = ""
+    priority: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    #: How the request reached the operator: a call, or a mail received elsewhere.
+    channel: Literal["phone", "email"] = "phone"
+    #: People in Cc, comma-separated.
+    cc: Annotated[str, msgspec.Meta(max_length=2600)] = ""
+    csrf: Csrf = ""
 
 
 class TicketReplyForm(In):
