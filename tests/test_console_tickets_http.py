@@ -394,3 +394,10 @@ async def test_an_operator_files_a_ticket_for_a_caller(desk: Any, http: ClientSe
     [created] = [e for e in await services._store.helpdesk.list_ticket_events(ticket.id)
                  if e.kind == "created"]  # fmt: skip
     assert created.actor_id == desk.ada.id  # filed by Ada, on Marc's behalf
+    # Another request from Marc: his page offers the form with his details filled in.
+    async with http.get(location) as page:
+        text = await page.text()
+    [prefill] = re.findall(r'href="(/console/tickets/new\?[^"]+)"', text)
+    async with http.get(prefill.replace("&amp;", "&")) as page:
+        text = await page.text()
+    assert 'value="marc@client.be"' in text and 'value="Marc Dupont"' in text

@@ -21,6 +21,7 @@ __all__ = ["setup"]
 
 _PAGE = "console/newticket.html"
 _FIELD = "field:"
+_PREFILL = ("email", "name", "phone", "lang")
 
 
 @login_required
@@ -38,6 +39,8 @@ async def new_ticket(request: web.Request) -> web.StreamResponse:
         "errors": [],
     }
     if request.method != "POST":
+        # From a requester's panel: their details filled in (only shown, checked on POST).
+        context["values"] = {k: request.query[k][:254] for k in _PREFILL if k in request.query}
         return aiohttp_jinja2.render_template(_PAGE, request, context)
     posted = await request.post()
     check_csrf(request[SESSION].csrf, posted.get("csrf"))
