@@ -401,3 +401,22 @@ async def test_an_operator_files_a_ticket_for_a_caller(desk: Any, http: ClientSe
     async with http.get(prefill.replace("&amp;", "&")) as page:
         text = await page.text()
     assert 'value="marc@client.be"' in text and 'value="Marc Dupont"' in text
+
+
+async def test_an_operator_writes_to_a_customer_first(desk: Any, http: ClientSession) -> None:
+    services = desk.app[SERVICES]
+    csrf = await csrf_of(http, "/console/tickets/new")
+    form = {"csrf": csrf, "channel": "outbound", "email": "zoe@client.be", "lang": "fr",
+            "subject": "Votre carte a expiré", "description": ""}  # fmt: skip
+    async with http.post("/console/tickets/new", data=form) as page:
+        assert page.status == 400  # nothing to send
+    form["description"] = "Bonjour, votre carte expire ce mois-ci : mettez-la à jour."
+    async with http.post("/console/tickets/new", data=form, allow_redirects=False) as done:
+        assert done.status == 303
+    ticket = await services._store.helpdesk.get_ticket(done.headers["Location"].rsplit("/", 1)[1])
+    assert ticket is not None and ticket.channel.value == "email"
+    # The thread starts with Ada's message: answered, hers, open.
+    [message] = await services._store.helpdesk.list_ticket_messages(ticket.id)
+    assert (message.author.value, message.text) == ("operator", form["description"])
+    assert ticket.operator_id == desk.ada.id and ticket.status.value == "open"
+    assert ticket.first_response_at is not None

@@ -70,6 +70,8 @@ class NewTicket:
     inbound_key: str | None = None
     #: People in Cc: copies of the replies, their answers join the ticket.
     cc: Sequence[str] = ()
+    #: An operator writes first (their reply follows): no acknowledgement is sent.
+    outbound: bool = False
 
 
 class FilingService:
@@ -153,6 +155,7 @@ class FilingService:
                 attachments=tuple(files),
                 inbound_key=request.inbound_key,
                 cc=clean_cc(request.cc, requester=requester.email),
+                outbound=request.outbound and operator is not None,
                 seat=await self._seat(requester, values),
             ),
             operator=operator,
@@ -204,7 +207,8 @@ class FilingService:
             if filing.description
             else None
         )  # fmt: skip
-        rows = [history(filing.id, "created", operator or requester, now, channel=filing.channel)]
+        created = {"channel": filing.channel} | ({"outbound": True} if filing.outbound else {})
+        rows = [history(filing.id, "created", operator or requester, now, **created)]
         if filing.follow_up_of:
             rows.append(history(filing.id, "follow_up", None, now, of=filing.follow_up_of))
         if assignee:

@@ -147,13 +147,18 @@ def _reply(c: Context) -> Content:
     thread = tuple(
         ThreadLine(_author(c, m), c.when(m.ts), excerpt(m.text)) for m in reversed(c.earlier)
     )
+    opening = (
+        c.t("opens_1", agent=agent, **c.about())
+        if c.data.get("opens")
+        else c.t("reply_1", agent=agent, label=c.ticket.label)
+    )
     if c.data.get("resolved"):
         # The reply resolved the ticket: this mail says so and asks for the rating.
         close_on = c.when(c.data.get("auto_close_at"))
         reopen = c.t("resolved_2", close_on=close_on) if close_on else c.t("resolved_2_open")
         return Content(
             c.ticket_subject, c.hello,
-            (c.t("reply_1", agent=agent, label=c.ticket.label),),
+            (opening,),
             quote=c.message.text, after=(reopen,),
             choices_title=f"{c.t('resolved_1', **c.about())} {c.t('rate')}",
             choices=tuple((str(n), c.rate_url(n)) for n in range(1, 6)),
@@ -168,7 +173,7 @@ def _reply(c: Context) -> Content:
     elif c.data.get("closed"):
         last = f"{c.t('closed_with_reply', label=c.ticket.label)} {c.t('closed_2')}"
     return Content(
-        c.ticket_subject, c.hello, (c.t("reply_1", agent=agent, label=c.ticket.label),),
+        c.ticket_subject, c.hello, (opening,),
         quote=c.message.text, after=(last,), action=(c.t("follow"), c.ticket_url),
         thread_title=c.t("thread") if thread else "", thread=thread,
         footer=c.t("footer", desk=c.desk),

@@ -65,9 +65,12 @@ class FeedPlanner:
         self, item: FeedItem, ticket: Ticket
     ) -> tuple[str | None, dict[str, str]]:
         if item.kind == "created" and ticket.channel is not Channel.CHAT:
-            return "received", {}
+            # An operator who writes first: their message is the mail, nothing was received.
+            return (None, {}) if item.data.get("outbound") else ("received", {})
         if item.kind == "reply":
             data = {"message_id": item.ref_id}
+            if await self._opens(ticket, item.ref_id):
+                data["opens"] = "1"  # an operator writes first: not "replied to your request"
             moved = await self._moved_by(ticket, item.ref_id)
             if moved is Status.RESOLVED:
                 # Replied and resolved in one step: one mail, the reply with the rating.
@@ -93,6 +96,14 @@ class FeedPlanner:
         # The countdown of that status, if the ticket is still in it (it may have moved on).
         at = ticket.auto_close_at if ticket.status is status else None
         return {"auto_close_at": format_ts(at)} if at else {}
+
+    async def _opens(self, ticket: Ticket, message_id: str) -> bool:
+        """Whether the message opens a ticket an operator filed to write first."""
+        events = await self.store.helpdesk.list_ticket_events(ticket.id)
+        if not any(e.kind == "created" and e.data.get("outbound") for e in events):
+            return False
+        public = await self.store.helpdesk.list_ticket_messages(ticket.id, internal=False)
+        return bool(public) and public[0].id == message_id
 
     async def _moved_by(self, ticket: Ticket, message_id: str) -> Status | None:
         """The status the message moved the ticket to (its status row names it), if any."""

@@ -66,8 +66,8 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
     if item.kind == "created":
         # A chat's ticket is filed by the operator in it; one given at once is told by its
         # assignment; one somebody already answered or moved is no news.
-        if ticket.channel is Channel.CHAT or not unheld:
-            return None
+        if ticket.channel is Channel.CHAT or not unheld or item.data.get("outbound"):
+            return None  # (an operator who writes first has the ticket)
         row = await _row(store, ticket, item.ref_id)
         filer = row.actor_id if row is not None and row.actor is AuthorKind.OPERATOR else None
         others = [o for o in await _department(store, ticket) if o != filer]

@@ -9,7 +9,7 @@ import re
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..errors import ChatdeskError, InvalidFields
+from ..errors import ChatdeskError, InvalidFields, InvalidPayload
 from ..helpdesk import NewTicket
 from ..wire import decode
 from ..wire.forms import NewTicketForm
@@ -53,16 +53,25 @@ async def new_ticket(request: web.Request) -> web.StreamResponse:
             {k: v for k, v in values.items() if not k.startswith(_FIELD)} | {"csrf": ""},
             request.path,
         )
+        outbound = form.channel == "outbound"
+        if outbound and not form.description.strip():
+            raise InvalidPayload("write the message to send", code="text")
         new = NewTicket(
             email=form.email, name=form.name, phone=form.phone, subject=form.subject,
-            description=form.description, lang=form.lang, type=form.type or None,
-            department=form.department or None, priority=form.priority or None,
-            fields={k: v for k, v in fields.items() if v}, channel=form.channel,
-            cc=[a for a in re.split(r"[\s,;]+", form.cc) if a],
+            description="" if outbound else form.description, lang=form.lang,
+            type=form.type or None, department=form.department or None,
+            priority=form.priority or None, fields={k: v for k, v in fields.items() if v},
+            channel="email" if outbound else form.channel,
+            cc=[a for a in re.split(r"[\s,;]+", form.cc) if a], outbound=outbound,
         )  # fmt: skip
-        ticket, events = await services.helpdesk.filing.file(
-            new, operator=request[SESSION].operator
-        )
+        operator = request[SESSION].operator
+        ticket, events = await services.helpdesk.filing.file(new, operator=operator)
+        if outbound:
+            # Their first mail is this message, as a reply: the thread starts with it.
+            _, ticket, replied = await services.helpdesk.tickets.reply(
+                ticket.id, operator, form.description
+            )
+            events += replied
     except InvalidFields as exc:
         labels = {
             f.id: f.label.get(context["lang"]) or f.label.get("en") for f in config.helpdesk.fields

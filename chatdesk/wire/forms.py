@@ -110,8 +110,9 @@ class NewTicketForm(In):
     type: Annotated[str, msgspec.Meta(max_length=40)] = ""
     department: Annotated[str, msgspec.Meta(max_length=60)] = ""
     priority: Annotated[str, msgspec.Meta(max_length=40)] = ""
-    #: How the request reached the operator: a call, or a mail received elsewhere.
-    channel: Literal["phone", "email"] = "phone"
+    #: How the request reached the operator: a call, a mail received elsewhere, or
+    #: ``outbound``: the operator writes first (``description`` is their message).
+    channel: Literal["phone", "email", "outbound"] = "phone"
     #: People in Cc, comma-separated.
     cc: Annotated[str, msgspec.Meta(max_length=2600)] = ""
     csrf: Csrf = ""

@@ -471,3 +471,30 @@ async def test_the_registration_notice_answers_a_mailed_request_once_it_went_out
     lost = await store.helpdesk.get_ticket(refused.id)
     assert lost is not None and lost.first_response_at is None
     assert lost.next_due == lost.due_at
+
+
+async def test_a_ticket_an_operator_writes_first_sends_only_their_message(
+    desk: Services, sink: Sink
+) -> None:
+    ada = await operator(desk, "Ada")
+    await operator(desk, "Bob")  # of the same department: no "new request" for him either
+    ticket, _ = await desk.helpdesk.filing.file(
+        NewTicket(email="zoe@example.be", subject="Votre carte a expiré", lang="fr",
+                  channel="email", outbound=True),
+        operator=ada,
+    )  # fmt: skip
+    await desk.helpdesk.tickets.reply(ticket.id, ada, "Mettez-la à jour, s'il vous plaît.")
+    [mail] = await deliver(desk, sink)
+    assert mail["To"] == "zoe@example.be" and "Nous avons bien reçu" not in parts(mail)[0]
+    text = parts(mail)[0]
+    assert "Mettez-la à jour" in text and "a répondu" not in text
+    assert "Ada vous écrit au sujet de « Votre carte a expiré » (#000001)" in text
+    # Her next message is a reply like any other.
+    await desk.helpdesk.tickets.reply(ticket.id, ada, "Merci de votre retour.")
+    assert "Ada a répondu à votre demande #000001" in parts((await deliver(desk, sink))[0])[0]
+    # Only an operator writes first: a requester's "outbound" is an ordinary request.
+    filed, _ = await desk.helpdesk.filing.file(
+        NewTicket(email="eve@example.be", subject="Bonjour", lang="fr", outbound=True)
+    )
+    [received] = [m for m in await deliver(desk, sink) if m["To"] == "eve@example.be"]
+    assert "Nous avons bien reçu" in parts(received)[0] and filed.channel.value == "form"
