@@ -35,6 +35,9 @@ async def test_an_admin_downloads_then_erases_a_requester(
     ticket, _ = await services.helpdesk.filing.file(
         NewTicket(email="lea@acme.be", name="Léa <b>", subject="Mon site", description="Aide")
     )
+    copied, _ = await services.helpdesk.filing.file(
+        NewTicket(email="tom@acme.be", subject="Facture", cc=["Lea@acme.be"])
+    )
     await login(http)
     status, page = await _page(http, f"{PAGE}?email=Lea@Acme.be")
     assert status == 200 and "Léa &lt;b&gt;" in page and "Download their data" in page
@@ -43,6 +46,8 @@ async def test_an_admin_downloads_then_erases_a_requester(
         data = json.loads(await response.read())
     assert data["requester"]["email"] == "lea@acme.be"
     assert [t["ticket"]["subject"] for t in data["tickets"]] == ["Mon site"]
+    # Tickets of others she is in Cc of: named, without what others wrote.
+    assert [(t["number"], t["subject"]) for t in data["in_cc"]] == [(copied.label, "Facture")]
     # The address must be typed again.
     status, _, page = await _post(http, PAGE, email="lea@acme.be", confirm="lea@acme.b")
     assert status == 400 and "to confirm the erasure" in page

@@ -155,12 +155,25 @@ class TicketViews:
                 break
             page += 1
         seats = await self.store.requesters.org_seats(org.id) if org else []
+        copied = await self.store.ticket_queries.search_tickets(
+            TicketQuery(cc=requester.email, sort="created", per_page=100)
+        )
         return {
             "exported_at": format_ts(self.clock()),
             "requester": requester.to_payload(),
             "organisation": org.name if org else None,
             "site_seats": [site for site, who in seats if who.id == requester.id],
             "tickets": [await self.requester_view(t) for t in tickets],
+            # Other people's tickets they are in Cc of: which, not what others wrote.
+            "in_cc": [
+                {
+                    "number": t.label,
+                    "subject": t.subject,
+                    "status": t.status.value,
+                    "created_at": format_ts(t.created_at),
+                }
+                for t in copied.tickets
+            ],
         }
 
     async def follow(self, token: str) -> tuple[Ticket, Requester | None]:

@@ -219,6 +219,12 @@ async def test_a_ticket_keeps_the_people_in_cc(store: Store) -> None:
     )
     assert none is not None and none.cc == frozenset()
     assert (await filed(store)).cc == frozenset()
+    # Found by an address in their Cc, matched whole (an "_" in an address is no wildcard).
+    other = await filed(store, cc=frozenset({"axb@client.be"}))
+    mine = await filed(store, cc=frozenset({"a_b@client.be", "zoe@client.be"}))
+    found = await store.ticket_queries.search_tickets(TicketQuery(cc="a_b@client.be"))
+    assert [t.id for t in found.tickets] == [mine.id] and other.id != mine.id
+    assert (await store.ticket_queries.search_tickets(TicketQuery(cc="b@client.be"))).total == 0
 
 
 async def test_change_ticket_compares_the_status(store: Store) -> None:
