@@ -322,6 +322,10 @@ class TicketLifecycle:
             requester=requester, created_at=self.clock(), fields=dict(closed.fields),
             organisation_id=requester.organisation_id, follow_up_of=closed.id,
             attachments=tuple(files),
+            # Who followed the closed thread follows its sequel (its requester too, when
+            # someone in its Cc writes it).
+            cc=clean_cc([closed.requester_email, *sorted(closed.cc)],
+                        requester=requester.email, strict=False),
         )  # fmt: skip
         concerned = {closed.operator_id} if closed.operator_id else set()
         ticket, events = await self.file_follow_up(filing, concerned)

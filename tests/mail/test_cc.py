@@ -84,6 +84,15 @@ async def test_the_people_in_cc_follow_the_thread(
     resolved = await deliver(desk, sink)
     assert {m["To"] for m in resolved} == {"lea@client.be", "zoe@client.be"}, resolved
 
+    # Closed, then Zoé writes again: a follow-up, hers, that Léa follows in Cc.
+    await desk.helpdesk.tickets.change(ada, filed.id, Edit(status=Status.CLOSED.value))
+    await deliver(desk, sink)
+    again = mail_from("zoe@client.be", "Re: [#000001] Facture de novembre", "Encore une erreur.")
+    await receiver.send(again)
+    follow_up = await ticket(desk, 3)  # (#2: the stranger's new request)
+    assert follow_up.follow_up_of == filed.id and follow_up.requester_email == "zoe@client.be"
+    assert follow_up.cc == {"lea@client.be"}
+
 
 async def test_operators_name_people_in_cc_one_address_at_a_time(
     desk: Services, receiver: Receiver
