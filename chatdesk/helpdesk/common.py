@@ -13,6 +13,7 @@ from ..models import (
     Operator,
     Requester,
     Ticket,
+    TicketChanges,
     TicketEvent,
     TicketType,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "CC_MAX",
     "TEXT_MAX",
     "Actor",
+    "add_cc",
     "clean_cc",
     "clean_subject",
     "clean_text",
@@ -82,6 +84,23 @@ def clean_cc(addresses: Iterable[str], *, requester: str, strict: bool = True) -
     if len(kept) > CC_MAX and strict:
         raise InvalidPayload(f"at most {CC_MAX} people in Cc", code="invalid_cc")
     return frozenset(kept[:CC_MAX])
+
+
+async def add_cc(
+    store: Store, ticket: Ticket, addresses: Iterable[str], actor: Actor, now: datetime
+) -> Ticket:
+    """Add ``addresses`` to the ticket's Cc (after those it has, up to :data:`CC_MAX`;
+    wrong ones and the requester's left out), with a ``cc`` history row; return the ticket
+    after (as it was when nothing is new)."""
+    cc = clean_cc([*sorted(ticket.cc), *addresses], requester=ticket.requester_email,
+                  strict=False)  # fmt: skip
+    if cc == ticket.cc:
+        return ticket
+    row = history(ticket.id, "cc", actor, now, **{"from": sorted(ticket.cc), "to": sorted(cc)})
+    changed = await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges(cc=cc), [row], expect=None, now=now
+    )
+    return changed or ticket
 
 
 async def copied_address(store: Store, ticket: Ticket, email: str) -> bool:

@@ -35,7 +35,15 @@ from ..sla import sla_columns
 from ..store import Store
 from ..tickets import check_transition
 from .chatreply import say_in_chat
-from .common import Actor, clean_cc, clean_text, copied_address, history, load_ticket
+from .common import (
+    Actor,
+    add_cc,
+    clean_cc,
+    clean_text,
+    copied_address,
+    history,
+    load_ticket,
+)
 from .edits import Edit, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
@@ -231,15 +239,8 @@ class TicketLifecycle:
             raise Conflict("this ticket is closed already", code="ticket_closed")
         # Those who followed the merged thread follow it where it went: its requester (when
         # another) and its Cc join the target's Cc.
-        followers = [*sorted(target.cc), source.requester_email, *sorted(source.cc)]
-        cc = clean_cc(followers, requester=target.requester_email, strict=False)
-        if cc != target.cc:
-            row = history(target.id, "cc", operator, now,
-                          **{"from": sorted(target.cc), "to": sorted(cc)})  # fmt: skip
-            await self.store.helpdesk.change_ticket(
-                target.id, TicketChanges(cc=cc), [row], expect=None, now=now
-            )
-        after = await self._reload(target.id)
+        followers = [source.requester_email, *sorted(source.cc)]
+        after = await add_cc(self.store, await self._reload(target.id), followers, operator, now)
         token = self.links.token(after.id, merged.requester_id)
         return after, [
             TicketMerged(merged, after, token),

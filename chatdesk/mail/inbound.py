@@ -19,8 +19,8 @@ from ..deskconfig import DeskConfig
 from ..errors import ChatdeskError, Conflict, InvalidToken, TooLarge
 from ..events import Event, MailBounced
 from ..helpdesk import Helpdesk, NewTicket, Upload
-from ..helpdesk.common import CC_MAX, TEXT_MAX, clean_cc, copied_address, history
-from ..models import Operator, Requester, Ticket, TicketChanges, format_ts, utcnow
+from ..helpdesk.common import TEXT_MAX, add_cc, clean_cc, copied_address
+from ..models import Operator, Requester, Ticket, format_ts, utcnow
 from ..models.mail import HeldMail, OutboxMail
 from ..operators import normalize_email
 from ..store import Store
@@ -236,7 +236,8 @@ class InboundMail:
                 ticket.id, requester, f"{text}\n\n{notes}", colleague=colleague
             )
         await self.store.mail.clear_bouncing(mail.sender)
-        after = await self._copy_more(after, requester, cc)
+        # A reply-all that copies someone new: they follow the thread too.
+        after = await add_cc(self.store, after, sorted(cc), requester, self.clock())
         return Received(Outcome.APPENDED, after), events
 
     async def _file(
@@ -345,22 +346,6 @@ class InboundMail:
 
     def _own_domain(self, address: str) -> bool:
         return address.lower().rpartition("@")[2] == self._domain
-
-    async def _copy_more(self, ticket: Ticket, sender: Requester, cc: frozenset[str]) -> Ticket:
-        """Keep the people a reply-all added in Cc (up to :data:`CC_MAX` in all)."""
-        added = sorted(cc - ticket.cc - {ticket.requester_email.lower()})
-        room = CC_MAX - len(ticket.cc)
-        if not added or room <= 0:
-            return ticket
-        now = self.clock()
-        more = ticket.cc | frozenset(added[:room])
-        row = history(
-            ticket.id, "cc", sender, now, **{"from": sorted(ticket.cc), "to": sorted(more)}
-        )
-        changed = await self.store.helpdesk.change_ticket(
-            ticket.id, TicketChanges(cc=more), [row], expect=None, now=now
-        )
-        return changed or ticket
 
     def _left_out(self, upload: Upload, exc: ChatdeskError, lang: str) -> str:
         """Say why ``upload`` was not attached, in ``lang``."""

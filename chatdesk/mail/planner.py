@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
-from ..models import Channel, Status, Ticket, format_ts
+from ..models import Channel, Status, Ticket, TicketEvent, format_ts
 from ..models.mail import AddressKind, FeedItem, OutboxMail
 from ..store import Store
 from .staff import staff_mails
@@ -69,9 +69,10 @@ class FeedPlanner:
             return (None, {}) if item.data.get("outbound") else ("received", {})
         if item.kind == "reply":
             data = {"message_id": item.ref_id}
-            if await self._opens(ticket, item.ref_id):
+            history = await self.store.helpdesk.list_ticket_events(ticket.id)
+            if await self._opens(ticket, history, item.ref_id):
                 data["opens"] = "1"  # an operator writes first: not "replied to your request"
-            moved = await self._moved_by(ticket, item.ref_id)
+            moved = _moved_by(history, item.ref_id)
             if moved is Status.RESOLVED:
                 # Replied and resolved in one step: one mail, the reply with the rating.
                 data |= {"resolved": "1", **self._countdown(ticket, moved)}
@@ -97,20 +98,12 @@ class FeedPlanner:
         at = ticket.auto_close_at if ticket.status is status else None
         return {"auto_close_at": format_ts(at)} if at else {}
 
-    async def _opens(self, ticket: Ticket, message_id: str) -> bool:
+    async def _opens(self, ticket: Ticket, history: Sequence[TicketEvent], message_id: str) -> bool:
         """Whether the message opens a ticket an operator filed to write first."""
-        events = await self.store.helpdesk.list_ticket_events(ticket.id)
-        if not any(e.kind == "created" and e.data.get("outbound") for e in events):
+        if not any(e.kind == "created" and e.data.get("outbound") for e in history):
             return False
         public = await self.store.helpdesk.list_ticket_messages(ticket.id, internal=False)
         return bool(public) and public[0].id == message_id
-
-    async def _moved_by(self, ticket: Ticket, message_id: str) -> Status | None:
-        """The status the message moved the ticket to (its status row names it), if any."""
-        for e in await self.store.helpdesk.list_ticket_events(ticket.id):
-            if e.kind == "status" and e.data.get("reply") == message_id:
-                return Status(e.data["to"])
-        return None
 
     async def _to_ticket(
         self, ticket: Ticket, kind: str, item: FeedItem, data: dict[str, str]
@@ -178,3 +171,11 @@ class FeedPlanner:
 
     def _lang(self, lang: str) -> str:
         return lang if lang in LANGUAGES else self.default_lang
+
+
+def _moved_by(history: Sequence[TicketEvent], message_id: str) -> Status | None:
+    """The status the message moved the ticket to (its status row names it), if any."""
+    for e in history:
+        if e.kind == "status" and e.data.get("reply") == message_id:
+            return Status(e.data["to"])
+    return None
