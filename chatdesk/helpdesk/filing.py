@@ -227,7 +227,10 @@ class FilingService:
         result = await self.store.helpdesk.file_ticket(filing)
         if isinstance(result, SeatRefusal):
             assert requester is not None
-            raise await self.people.seat_refused(requester, result, filing.lang)
+            public = filing.channel in (Channel.FORM, Channel.CHAT)
+            raise await self.people.seat_refused(
+                requester, result, filing.lang, addresses=not public
+            )
         token = self.links.token(result.id, result.requester_id)
         events: list[Event] = [TicketCreated(result, requester, token, result.due_at)]
         if assignee:
@@ -255,9 +258,7 @@ class FilingService:
         if seats is None or requester.organisation_id is None:
             return None
         organisation = await self.store.requesters.get_organisation(requester.organisation_id)
-        cap = organisation.max_editors_per_site if organisation else None
-        if cap is None:  # the organisation's own cap wins over the desk's
-            cap = self.config.helpdesk.max_editors_per_site
+        cap = self.people.seat_cap(organisation)
         return SeatClaim(requester.organisation_id, values[seats.id], requester.id, cap)
 
     async def _concerned(

@@ -84,8 +84,12 @@ class RequesterService:
             return accepted or requester
         raise Forbidden(helpdesk_text(lang, "access_denied"), code="access_denied")
 
-    async def seat_refused(self, requester: Requester, refusal: SeatRefusal, lang: str) -> Refused:
-        """Return the error telling the requester who holds the seats and whom to ask."""
+    async def seat_refused(
+        self, requester: Requester, refusal: SeatRefusal, lang: str, *, addresses: bool = True
+    ) -> Refused:
+        """Return the error telling the requester who holds the seats and whom to ask;
+        without ``addresses`` (the public form, the chat: whoever typed a member's address)
+        people are named without their e-mail addresses."""
         assert requester.organisation_id is not None
         admins = [
             m
@@ -97,8 +101,8 @@ class RequesterService:
             "seats_full",
             site=refusal.site_id,
             count=len(refusal.editors),
-            editors=people_list(refusal.editors),
-            admins=people_list(admins) or helpdesk_text(lang, "no_admin"),
+            editors=people_list(refusal.editors, addresses=addresses),
+            admins=people_list(admins, addresses=addresses) or helpdesk_text(lang, "no_admin"),
         )
         event = SeatRefused(requester, refusal.site_id, refusal.editors, tuple(admins))
         return Refused(message, code="seats_full", events=[event])
@@ -213,6 +217,12 @@ class RequesterService:
     async def seats(self, organisation: Organisation) -> list[tuple[str, Requester]]:
         """Return the organisation's site seats as ``(site id, editor)``, by site."""
         return await self.store.requesters.org_seats(organisation.id)
+
+    def seat_cap(self, organisation: Organisation | None) -> int | None:
+        """Return how many editors one site of ``organisation`` may have: its own cap,
+        else the desk's (None: no cap)."""
+        cap = organisation.max_editors_per_site if organisation else None
+        return cap if cap is not None else self.config.helpdesk.max_editors_per_site
 
     async def release_seat(self, organisation: Organisation, site_id: str, email: str) -> None:
         """Free an editor's seat on one of the organisation's sites (the next editor may

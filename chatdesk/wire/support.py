@@ -16,6 +16,7 @@ __all__ = [
     "NoticesOut",
     "RateForm",
     "ReplyForm",
+    "SeatReleaseForm",
     "SignInForm",
 ]
 
@@ -29,6 +30,15 @@ Text = Annotated[str, msgspec.Meta(max_length=20_000)]
 class CsrfForm(In):
     """A form with nothing but its CSRF token: close my ticket, confirm sign-in, sign out."""
 
+    csrf: Csrf = ""
+    lang: FormLang = ""
+
+
+class SeatReleaseForm(In):
+    """``POST /support/org``: an organisation admin frees an editor's seat on a site."""
+
+    site: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    email: Line
     csrf: Csrf = ""
     lang: FormLang = ""
 

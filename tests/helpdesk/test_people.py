@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from chatdesk.attachments import check_attachment
@@ -16,8 +18,9 @@ from chatdesk.errors import (
 from chatdesk.events import InvitationCreated, SeatRefused
 from chatdesk.fields import validate_fields
 from chatdesk.helpdesk import Edit, NewTicket, Refused, TicketFilter, Upload
+from chatdesk.helpdesk.texts import people_list
 from chatdesk.helpdeskconfig import AttachmentLimits, FieldSpec
-from chatdesk.models import TicketType
+from chatdesk.models import Requester, TicketType
 from chatdesk.store import Store
 
 from ..desk import Clock
@@ -73,7 +76,17 @@ async def test_the_fourth_editor_of_a_site_is_refused_with_whom_to_ask(
         )
     message = info.value.message
     assert info.value.code == "seats_full" and info.value.status == 409
-    assert "1234" in message and "3 éditeurs" in message
+    # The form is public: people are named, their addresses kept back.
+    assert "Le site 1234 a déjà autant d'éditeurs que permis (3) : Ann, Bob, Cid." in message
+    assert "(Bea Boss) de libérer une place" in message and "@" not in message
+    # An API client (a key) or a mail answered to the sender's own address gets them.
+    with pytest.raises(Refused) as info:
+        await hd.helpdesk.filing.file(
+            NewTicket(
+                email="dan@acme.be", subject="Site", channel="api", fields={"site_id": "1234"}
+            )
+        )
+    message = info.value.message
     for who in ("Ann <ann@acme.be>", "Bob <bob@acme.be>", "Cid <cid@acme.be>"):
         assert who in message
     assert "Bea Boss <boss@acme.be>" in message
@@ -274,3 +287,11 @@ async def test_api_tokens(store: Store, clock: Clock) -> None:
     await hd.operators.set_disabled(ann.email, True)
     with pytest.raises(Unauthorized):
         await hd.helpdesk.api_tokens.verify(other)
+
+
+def test_a_public_list_of_people_names_them_or_masks_their_address() -> None:
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    named = Requester("r1", "els@gent.be", now, name="Els Janssens")
+    nameless = Requester("r2", "pieter@gent.be", now)
+    assert people_list([named, nameless]) == "Els Janssens <els@gent.be>, pieter@gent.be"
+    assert people_list([named, nameless], addresses=False) == "Els Janssens, p…@gent.be"

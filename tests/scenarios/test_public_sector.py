@@ -99,7 +99,7 @@ async def test_a_city_files_and_the_desk_keeps_its_promises(start_desk: StartDes
     response, page = await desk.file(lang="nl", **_incident("dirk@gent.be"))
     assert response.status == 409
     text = html.unescape(page)
-    assert "De site 1234 heeft al 3 editors" in text
+    assert "De site 1234 heeft al het toegelaten aantal editors (3)" in text
     assert "An" in text and "Bert" in text and "Chris" in text and "Admin" in text
     # ... while another site still takes them.
     response, _ = await desk.file(lang="nl", **_incident("dirk@gent.be", site="5678"))
