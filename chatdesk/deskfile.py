@@ -147,7 +147,7 @@ class FieldSection(_Section):
     """``[[fields]]``: a custom field of the ticket form, in form order."""
 
     id: str
-    type: Literal["text", "url", "ip_or_order", "datetime", "select"]
+    type: Literal["text", "textarea", "url", "ip_or_order", "datetime", "select"]
     label: Texts = msgspec.field(default_factory=dict)
     pattern: str | None = None
     options: list[FieldOption] = msgspec.field(default_factory=list)

@@ -11,17 +11,19 @@ from urllib.parse import urlsplit
 from .errors import InvalidFields
 from .helpdeskconfig import FieldSpec
 
-__all__ = ["MAX_VALUE", "field_message", "validate_fields"]
+__all__ = ["MAX_LONG_VALUE", "MAX_VALUE", "field_message", "validate_fields"]
 
-#: Longest value of a custom field, in characters.
+#: Longest value of a custom field, in characters; a ``textarea`` field's (several lines:
+#: an error message, a traceroute) is longer.
 MAX_VALUE = 500
+MAX_LONG_VALUE = 5000
 _ORDER = re.compile(r"#?\d{6}")
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
         "required": "Ce champ est obligatoire.",
         "unknown": "Ce champ n'existe pas.",
-        "too_long": "Ce texte est trop long (500 caractères au plus).",
+        "too_long": "Ce texte est trop long ({max} caractères au plus).",
         "pattern": "Cette valeur n'a pas le format attendu.",
         "url": "Indiquez une adresse web complète (http:// ou https://).",
         "ip_or_order": "Indiquez une adresse IP ou un numéro de commande (6 chiffres).",
@@ -32,7 +34,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "nl": {
         "required": "Dit veld is verplicht.",
         "unknown": "Dit veld bestaat niet.",
-        "too_long": "Deze tekst is te lang (hoogstens 500 tekens).",
+        "too_long": "Deze tekst is te lang (hoogstens {max} tekens).",
         "pattern": "Deze waarde heeft niet het verwachte formaat.",
         "url": "Geef een volledig webadres (http:// of https://).",
         "ip_or_order": "Geef een IP-adres of een bestelnummer (6 cijfers).",
@@ -42,7 +44,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "required": "This field is required.",
         "unknown": "There is no such field.",
-        "too_long": "This text is too long (500 characters at most).",
+        "too_long": "This text is too long ({max} characters at most).",
         "pattern": "This value does not have the expected format.",
         "url": "Give a complete web address (http:// or https://).",
         "ip_or_order": "Give an IP address or an order number (6 digits).",
@@ -52,9 +54,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def field_message(key: str, lang: str) -> str:
-    """Return the message ``key`` in ``lang`` (English when the language is unknown)."""
-    return _MESSAGES.get(lang, _MESSAGES["en"])[key]
+def field_message(key: str, lang: str, *, longest: int = MAX_VALUE) -> str:
+    """Return the message ``key`` in ``lang`` (English when the language is unknown);
+    ``longest``: the field's longest value, for ``too_long``."""
+    return _MESSAGES.get(lang, _MESSAGES["en"])[key].replace("{max}", str(longest))
 
 
 def validate_fields(
@@ -78,13 +81,15 @@ def validate_fields(
     for spec in specs:
         raw = values.get(spec.id)
         text = raw.strip() if isinstance(raw, str) else ""
+        if spec.type == "textarea":  # lines as a browser posts them (CRLF) or a mail has
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text:
             if spec.required_for(type_, priority):
                 errors[spec.id] = field_message("required", lang)
             continue
         problem, value = _check(spec, text)
         if problem:
-            errors[spec.id] = field_message(problem, lang)
+            errors[spec.id] = field_message(problem, lang, longest=_longest(spec))
         else:
             cleaned[spec.id] = value
     if errors:
@@ -92,10 +97,16 @@ def validate_fields(
     return cleaned
 
 
+def _longest(spec: FieldSpec) -> int:
+    return MAX_LONG_VALUE if spec.type == "textarea" else MAX_VALUE
+
+
 def _check(spec: FieldSpec, text: str) -> tuple[str | None, str]:
     """Return (problem key or None, normalised value)."""
-    if len(text) > MAX_VALUE:
+    if len(text) > _longest(spec):
         return "too_long", text
+    if spec.type == "textarea":
+        return None, text
     if spec.type == "text":
         # The whole value must match (a pattern without anchors is anchored).
         ok = spec.pattern is None or re.fullmatch(spec.pattern, text) is not None

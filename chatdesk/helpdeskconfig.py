@@ -34,7 +34,7 @@ __all__ = [
 
 #: Ticket priorities, most urgent first.
 PRIORITIES = ("urgent", "high", "normal", "low")
-FieldType = Literal["text", "url", "ip_or_order", "datetime", "select"]
+FieldType = Literal["text", "textarea", "url", "ip_or_order", "datetime", "select"]
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _DAYS = re.compile(r"^\s*(\d+)\s+business\s+days?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

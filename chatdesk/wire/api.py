@@ -34,7 +34,7 @@ Department = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_le
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=20_000)]
 FieldId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-FieldValue = Annotated[str, msgspec.Meta(max_length=500)]
+FieldValue = Annotated[str, msgspec.Meta(max_length=5000)]
 #: Custom field values by field id (``GET /api/v1/desk`` lists the fields); "" removes one.
 Fields = Annotated[dict[FieldId, FieldValue], msgspec.Meta(max_length=50)]
 #: An operator: their id or e-mail address.

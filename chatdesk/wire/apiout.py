@@ -205,7 +205,7 @@ class ApiField(Out):
 
     id: str
     label: Texts
-    type: Literal["text", "url", "ip_or_order", "datetime", "select"]
+    type: Literal["text", "textarea", "url", "ip_or_order", "datetime", "select"]
     required: bool
     required_when: ApiRequiredWhen
     pattern: str | None

@@ -39,7 +39,7 @@ Department = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 FieldId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Fields = Annotated[
-    dict[FieldId, Annotated[str, msgspec.Meta(max_length=500)]], msgspec.Meta(max_length=50)
+    dict[FieldId, Annotated[str, msgspec.Meta(max_length=5000)]], msgspec.Meta(max_length=50)
 ]
 
 

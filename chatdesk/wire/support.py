@@ -62,7 +62,7 @@ class NewTicketForm(In):
     #: The ALTCHA widget's solution (base64 JSON); empty without JavaScript.
     altcha: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     #: The desk's custom fields by id (posted as ``field.<id>``).
-    fields: dict[str, Annotated[str, msgspec.Meta(max_length=2000)]] = msgspec.field(
+    fields: dict[str, Annotated[str, msgspec.Meta(max_length=10_000)]] = msgspec.field(
         default_factory=dict
     )
 

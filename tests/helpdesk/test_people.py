@@ -204,6 +204,22 @@ def test_wrong_fields_are_refused_each_in_the_requester_s_language(
     assert validate_fields(SPECS, {}, type_="question", priority="normal", lang=lang) == {}
 
 
+def test_a_textarea_field_keeps_its_lines_up_to_5000_characters() -> None:
+    specs = (FieldSpec("trace", "textarea"), FieldSpec("host", "text"))
+    trace = " 1  gw (10.0.0.1)  0.4 ms\r\n 2  * * *\r\n" + "x" * 4900
+    cleaned = validate_fields(specs, {"trace": trace}, type_="incident", priority="high", lang="en")
+    assert cleaned["trace"].startswith("1  gw (10.0.0.1)  0.4 ms\n 2  * * *\n")
+    with pytest.raises(InvalidFields) as info:
+        validate_fields(
+            specs, {"trace": "y" * 5001, "host": "h" * 501}, type_="incident", priority="high",
+            lang="nl",
+        )  # fmt: skip
+    assert info.value.fields == {
+        "trace": "Deze tekst is te lang (hoogstens 5000 tekens).",
+        "host": "Deze tekst is te lang (hoogstens 500 tekens).",
+    }
+
+
 def test_attachments_are_sniffed_capped_and_programs_refused() -> None:
     shot = check_attachment("../../écran 1.PNG", PNG, max_file=1000)
     assert (shot.content_type, shot.filename) == ("image/png", "écran 1.png")

@@ -96,6 +96,27 @@ async def test_custom_fields_are_refused_per_field_in_the_requester_s_language(
     assert response.status == 303
 
 
+async def test_a_textarea_field_is_a_text_box_and_keeps_its_lines(
+    start_portal: StartPortal,
+) -> None:
+    portal = await start_portal(
+        '[[fields]]\nid = "trace"\ntype = "textarea"\nlabel = { en = "Traceroute" }\n'
+    )
+    _, page = await portal.page("/support/new")
+    assert '<textarea id="f-trace" name="field.trace" rows="5" maxlength="5000"' in page
+    trace = "1  gw (10.0.0.1)  0.4 ms\r\n2  * * *"
+    # Refused for another reason: the box gives back what was typed.
+    response, page = await portal.file(subject="", **{"field.trace": trace})
+    assert response.status == 400, page
+    assert re.search(r">1  gw \(10.0.0.1\)  0.4 ms\r?\n2  \* \* \*</textarea>", page), page[-3000:]
+    response, _ = await portal.file(**{"field.trace": trace})
+    assert response.status == 303
+    [created] = portal.published(TicketCreated)
+    assert created.ticket.fields == {"trace": "1  gw (10.0.0.1)  0.4 ms\n2  * * *"}
+    _, page = await portal.page(response.headers["Location"])
+    assert "<dt>Traceroute</dt><dd>1  gw (10.0.0.1)  0.4 ms\n2  * * *</dd>" in page
+
+
 async def test_a_customers_only_desk_says_whom_to_ask(start_portal: StartPortal) -> None:
     portal = await start_portal('[helpdesk]\naccess = "customers"\n')
     # Said under the e-mail field before anyone types.

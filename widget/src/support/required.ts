@@ -22,7 +22,9 @@ function update(form: HTMLFormElement, fields: HTMLElement[]): void {
     if (mark !== null) mark.hidden = !required;
     const optional = field.querySelector<HTMLElement>("label .opt");
     if (optional !== null) optional.hidden = required;
-    const input = field.querySelector<HTMLInputElement | HTMLSelectElement>("input, select");
+    const input = field.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+      "input, select, textarea",
+    );
     if (input !== null) input.required = required;
   }
 }
@@ -35,7 +37,9 @@ function showAsked(form: HTMLFormElement, parts: HTMLElement[]): void {
     const asked = words(part, "types").includes(type);
     part.hidden = !asked;
     if (part instanceof HTMLFieldSetElement) part.disabled = !asked;
-    else part.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")
+    else part.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+      "input, select, textarea",
+    )
       .forEach((input) => { input.disabled = !asked; });
   }
 }
