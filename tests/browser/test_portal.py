@@ -249,6 +249,13 @@ type = "url"
 label = { en = "Page" }
 required = { types = ["incident"] }
 types = ["incident", "question"]
+
+[[fields]]
+id = "trace"
+type = "textarea"
+label = { en = "Error message" }
+required = { types = ["incident"] }
+types = ["incident"]
 """
 
 
@@ -268,6 +275,12 @@ async def test_a_complaint_asks_neither_the_priority_nor_fields_of_other_types(
     await page.get_by_label("Kind of request").select_option("incident")
     await expect(field).to_be_visible()
     assert await field.evaluate("e => e.required && !e.disabled")
+    # A text box follows the type as an input does.
+    trace = page.get_by_label("Error message")
+    assert await trace.evaluate("e => e.tagName === 'TEXTAREA' && e.required && !e.disabled")
+    await page.get_by_label("Kind of request").select_option("question")
+    await expect(trace).to_be_hidden()
+    assert await trace.evaluate("e => e.disabled")
     # The complaint form itself: drawn without them, with its own button; filed with the
     # desk's default priority.
     await page.goto(desk.url + "/support/new?type=complaint")
@@ -325,3 +338,40 @@ async def test_screenshots_on_a_phone(
     await expect(page.get_by_role("link", name=ticket.label)).to_be_visible()
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await page.screenshot(path=str(target / "portal-list-phone.png"), full_page=True)
+
+
+_SEATS = """
+[helpdesk]
+max_editors_per_site = 1
+
+[[fields]]
+id = "site_id"
+type = "text"
+label = { en = "Site ID" }
+seats = true
+"""
+
+
+async def test_an_organisation_admin_frees_a_seat(start_desk: Any, new_context: NewContext) -> None:
+    desk = await start_desk(config=ALWAYS_OPEN + _SEATS)
+    helpdesk = desk.app[SERVICES].helpdesk
+    acme = await helpdesk.people.add_organisation("Acme")
+    await helpdesk.people.add_member(acme, "boss@acme.test", role="admin", name="Bea Boss")
+    await helpdesk.people.add_member(acme, "eve@acme.test", name="Eve")
+    await helpdesk.filing.file(
+        NewTicket(email="eve@acme.test", subject="Site down", fields={"site_id": "1234"})
+    )
+    (event,) = await helpdesk.signin.request("boss@acme.test", client="test")
+    context = await new_context()
+    page = await context.new_page()
+    await page.goto(desk.url + event.link + "?lang=en")
+    await page.locator("main").get_by_role("button", name="Sign in").click()
+    await page.get_by_role("link", name="My organisation", exact=True).click()
+    await expect(page.get_by_role("heading", name="Acme")).to_be_visible()
+    await expect(page.locator("table.seats")).to_contain_text("1234 (1 of 1)")
+    await page.get_by_role("button", name="Free the seat of Eve on 1234").click()
+    await expect(page.get_by_role("status")).to_have_text(
+        "The seat is free: the next member who files a request for this site takes it."
+    )
+    await expect(page.get_by_text("No member is an editor of a site yet.")).to_be_visible()
+    assert await helpdesk.people.seats(acme) == []
