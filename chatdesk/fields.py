@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from .errors import InvalidFields
 from .helpdeskconfig import FieldSpec
 
-__all__ = ["MAX_LONG_VALUE", "MAX_VALUE", "field_message", "validate_fields"]
+__all__ = ["MAX_LONG_VALUE", "MAX_VALUE", "field_message", "shown_fields", "validate_fields"]
 
 #: Longest value of a custom field, in characters; a ``textarea`` field's (several lines:
 #: an error message, a traceroute) is longer.
@@ -132,3 +132,22 @@ def _check(spec: FieldSpec, text: str) -> tuple[str | None, str]:
         return None, moment.isoformat()
     ok = any(text == value for value, _ in spec.options)
     return (None if ok else "select"), text
+
+
+def _text(texts: Mapping[str, str], lang: str, fallback: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), fallback)
+
+
+def shown_fields(
+    specs: Sequence[FieldSpec], values: Mapping[str, str], lang: str
+) -> list[tuple[str, str]]:
+    """Return a ticket's custom fields as people read them: (label, value) in the desk's
+    order, a choice by its label; a field the desk no longer has, by its id."""
+    shown = []
+    for spec in specs:
+        if spec.id in values:
+            value = values[spec.id]
+            options = {v: _text(label, lang, v) for v, label in spec.options}
+            shown.append((_text(spec.label, lang, spec.id), options.get(value, value)))
+    known = {spec.id for spec in specs}
+    return shown + [(key, value) for key, value in values.items() if key not in known]

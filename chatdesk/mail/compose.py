@@ -13,6 +13,7 @@ import jinja2
 
 from ..deskconfig import DeskConfig
 from ..errors import NotFound
+from ..fields import shown_fields
 from ..helpdesk import FollowLinks
 from ..mailconfig import parse_address
 from ..models import Ticket, TicketMessage
@@ -20,6 +21,7 @@ from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
 from .staff import STAFF_KINDS
+from .stafftexts import staff_text
 from .texts import mail_text
 
 __all__ = ["Composer", "message_id", "ticket_reference"]
@@ -28,6 +30,9 @@ _TEMPLATES = Path(__file__).with_name("templates")
 #: Kinds a person wrote (no ``Auto-Submitted``) and kinds that answer a message of the
 #: sender's (``auto-replied``); every other kind is ``auto-generated`` (RFC 3834).
 _HUMAN = frozenset({"reply"})
+#: The mails telling operators of a new ticket (or one given to them): they show its
+#: priority and custom fields, what a triage needs before opening the console.
+_DETAILED = frozenset({"staff_new", "staff_contact", "staff_assigned"})
 _REPLIES = frozenset({"rejected", "verify"})
 
 
@@ -132,6 +137,7 @@ class Composer:
             message, earlier = public[at], tuple(public[max(0, at - THREAD_SIZE) : at])
         return replace(
             context,
+            details=self._details(ticket, mail.lang) if mail.kind in _DETAILED else (),
             # A copy to an organisation's address greets no one by name.
             name=context.name or ("" if mail.data.get("copy") else ticket.requester_name),
             ticket=ticket,
@@ -140,6 +146,16 @@ class Composer:
             earlier=earlier,
             into=into,
         )
+
+    def _details(self, ticket: Ticket, lang: str) -> tuple[tuple[str, str], ...]:
+        """The ticket's priority and custom fields as an operator reads them."""
+        priority = self.config.helpdesk.priorities.get(ticket.priority)
+        label = priority.label if priority else {}
+        shown = label.get(lang) or label.get("en") or ticket.priority
+        fields = shown_fields(self.config.helpdesk.fields, ticket.fields, lang)
+        colon = "\u00a0:" if lang == "fr" else ":"  # French: a (no-break) space before it
+        rows = ((staff_text(lang, "staff_priority"), shown), *fields)
+        return tuple((f"{label}{colon}", value) for label, value in rows)
 
     async def _ticket(self, ticket_id: str) -> Ticket:
         ticket = await self.store.helpdesk.get_ticket(ticket_id)

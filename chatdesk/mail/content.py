@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -39,6 +39,9 @@ class Content:
     subject: str
     greeting: str
     paragraphs: tuple[str, ...]
+    #: (label with its colon, value) lines after the paragraphs: a new ticket's priority
+    #: and fields.
+    details: tuple[tuple[str, str], ...] = ()
     quote: str = ""
     quote_title: str = ""
     #: Sanitised HTML (a notice's Markdown); the text part shows ``quote`` instead.
@@ -68,7 +71,9 @@ class Context:
     earlier: tuple[TicketMessage, ...] = ()
     into: Ticket | None = None
     name: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    #: The ticket's priority and custom fields, labelled in the mail's language (the
+    #: mails telling operators of a new ticket show them).
+    details: tuple[tuple[str, str], ...] = ()
     #: The desk's phone line (``[phone]``), told to tickets of its priorities.
     phone: PhoneLine | None = None
 

@@ -163,8 +163,9 @@ def _new(c: Context) -> Content:
     key = "staff_contact_1" if c.kind == "staff_contact" else "staff_new_1"
     first = _t(c.lang, key, requester=requester, **_about(c))
     return Content(
-        c.ticket_subject, c.hello, _whose(c, first), quote=excerpt(c.ticket.description),
-        action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
+        c.ticket_subject, c.hello, _whose(c, first), details=c.details,
+        quote=excerpt(c.ticket.description), action=_console(c),
+        footer=_t(c.lang, "staff_footer", desk=c.desk),
     )  # fmt: skip
 
 
@@ -200,7 +201,7 @@ def _assigned(c: Context) -> Content:
         else _t(c.lang, "staff_assigned_auto", **_about(c))
     )
     return Content(
-        c.ticket_subject, c.hello, (first,),
+        c.ticket_subject, c.hello, (first,), details=c.details,
         quote=excerpt(c.ticket.description), action=_console(c),
         footer=_t(c.lang, "staff_footer", desk=c.desk),
     )  # fmt: skip

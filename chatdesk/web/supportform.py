@@ -9,7 +9,7 @@ from ..deskconfig import PRIORITIES, DeskConfig
 from ..helpdeskconfig import FieldSpec, Target
 from .supportlang import Translate
 
-__all__ = ["form_choices", "megabytes", "shown_fields", "target_text"]
+__all__ = ["form_choices", "megabytes", "target_text"]
 
 
 def megabytes(size: int, t: Translate) -> str:
@@ -31,19 +31,6 @@ def target_text(target: Target, t: Translate) -> str:
 
 def _text(texts: dict[str, str], lang: str, fallback: str) -> str:
     return texts.get(lang) or texts.get("en") or next(iter(texts.values()), fallback)
-
-
-def shown_fields(config: DeskConfig, values: dict[str, str], lang: str) -> list[tuple[str, str]]:
-    """Return a ticket's custom fields as its requester reads them: (label, value) in the
-    desk's order, a choice by its label; a field the desk no longer has, by its id."""
-    shown = []
-    for spec in config.helpdesk.fields:
-        if spec.id in values:
-            value = values[spec.id]
-            options = {v: _text(label, lang, v) for v, label in spec.options}
-            shown.append((_text(spec.label, lang, spec.id), options.get(value, value)))
-    known = {spec.id for spec in config.helpdesk.fields}
-    return shown + [(key, value) for key, value in values.items() if key not in known]
 
 
 def _field(spec: FieldSpec, config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:

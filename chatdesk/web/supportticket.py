@@ -11,6 +11,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..errors import ChatdeskError, TooLarge
+from ..fields import shown_fields
 from ..helpdesk.lifecycle import RATING_DAYS
 from ..models import Requester, Status, Ticket
 from ..wire import decode
@@ -18,7 +19,7 @@ from ..wire.support import CsrfForm, RateForm, ReplyForm
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render
-from .supportform import megabytes, shown_fields
+from .supportform import megabytes
 from .supportlang import portal_lang, translator
 from .supportupload import file_problems, read_posted, too_large_text
 
@@ -72,7 +73,7 @@ async def _page(
         "token": request.match_info["token"],
         "ticket": ticket,
         "view": view,
-        "fields": shown_fields(services.config, view["fields"], lang),
+        "fields": shown_fields(services.config.helpdesk.fields, view["fields"], lang),
         "requester": requester,
         "reply_by": ticket.due_at if ticket.status in _ACTIVE and not answered else None,
         "auto_close_at": ticket.auto_close_at,

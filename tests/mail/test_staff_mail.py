@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chatdesk.escalation import Contact
 from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.helpdeskconfig import FieldSpec
 from chatdesk.models import Author, Conversation, MessageDraft, Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
@@ -261,3 +262,22 @@ async def test_an_answer_in_the_chat_of_an_open_ticket_tells_its_assignee_once(
     # Writing on is no news: once per operator's message.
     await visitor_says("Et aussi shop.example.nl")
     assert await deliver(desk, sink) == []
+
+
+async def test_a_new_ticket_s_mail_shows_its_priority_and_fields(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    trace = FieldSpec("trace", "textarea", label={"fr": "Message d'erreur"})
+    fields = (FieldSpec("site_id", "text", label={"fr": "ID du site"}), trace)
+    desk = mail_desk(store, clock, sink, helpdesk={"fields": fields})
+    await operator(desk, "Ann")
+    await file(desk, priority="urgent", fields={"site_id": "1234", "trace": "Fatal\n  at l.42"})
+    (told,) = [m for m in await deliver(desk, sink) if m["To"] == "ann@desk.test"]
+    plain = told.get_body(preferencelist=("plain",))
+    assert plain is not None
+    text, (_, html) = str(plain.get_content()).replace("\r\n", "\n"), parts(told)
+    # Triage from the mail: what is urgent, which site, the error, before the description.
+    details = "Priorité : Urgente\nID du site : 1234\nMessage d'erreur :\n> Fatal\n>   at l.42\n"
+    assert details.replace(" :", "\u00a0:") in text
+    assert text.index("ID du site") < text.index("Erreur 500 depuis ce matin.")
+    assert "ID du site :</td>" in html and "Fatal at l.42</td>" in html
