@@ -135,32 +135,32 @@ class FilingService:
             lang=lang,
         )
         files = self.check_files(request.attachments, already=0)
-        concerned = await self._concerned(request, follow_up_of, requester, operator)
-        return await self._store(
-            requester,
-            TicketFiling(
-                subject=subject,
-                description=description,
-                type=type_,
-                channel=Channel(request.channel),
-                department=department,
-                priority=priority,
-                lang=lang,
-                requester=requester,
-                created_at=self.clock(),
-                fields=values,
-                organisation_id=requester.organisation_id,
-                conversation_id=conversation_id,
-                follow_up_of=follow_up_of.id if follow_up_of else None,
-                attachments=tuple(files),
-                inbound_key=request.inbound_key,
-                cc=clean_cc(request.cc, requester=requester.email),
-                outbound=request.outbound and operator is not None,
-                seat=await self._seat(requester, values),
-            ),
-            operator=operator,
-            concerned=concerned,
+        concerned, about = await self._concerned(request, follow_up_of, requester, operator)
+        filing = TicketFiling(
+            subject=subject,
+            description=description,
+            type=type_,
+            channel=Channel(request.channel),
+            department=department,
+            priority=priority,
+            lang=lang,
+            requester=requester,
+            created_at=self.clock(),
+            fields=values,
+            organisation_id=requester.organisation_id,
+            conversation_id=conversation_id,
+            follow_up_of=follow_up_of.id if follow_up_of else None,
+            attachments=tuple(files),
+            inbound_key=request.inbound_key,
+            cc=clean_cc(request.cc, requester=requester.email),
+            outbound=request.outbound and operator is not None,
+            seat=await self._seat(requester, values),
         )
+        if about is not None:  # the complaint says which request it is about
+            row = history(filing.id, "concerning", None, filing.created_at, ticket=about.id,
+                          ref=about.label)  # fmt: skip
+            filing = replace(filing, events=(row,))
+        return await self._store(requester, filing, operator=operator, concerned=concerned)
 
     async def file_draft(
         self, filing: TicketFiling, *, operator: Operator | None, concerned: set[str]
@@ -267,8 +267,9 @@ class FilingService:
         follow_up_of: Ticket | None,
         requester: Requester,
         operator: Operator | None,
-    ) -> set[str]:
-        """Return the operators a complaint is about (never its assignee).
+    ) -> tuple[set[str], Ticket | None]:
+        """Return the operators a complaint is about (never its assignee), and the request
+        it names.
 
         :raises NotFound: a requester naming a ticket neither theirs nor their
             organisation's (the form must not tell others' tickets apart).
@@ -276,6 +277,7 @@ class FilingService:
         concerned = (
             {follow_up_of.operator_id} if follow_up_of and follow_up_of.operator_id else set()
         )
+        about = None
         if request.concerning:
             about = await load_ticket(self.store, request.concerning)
             theirs = about.requester_id == requester.id or (
@@ -286,7 +288,7 @@ class FilingService:
                 raise NotFound(f"no ticket {request.concerning[:40]!r}")
             if about.operator_id:
                 concerned.add(about.operator_id)
-        return concerned
+        return concerned, about
 
     async def _service_manager(self, concerned: set[str]) -> str | None:
         """Return the least busy active service manager not concerned (None: nobody; the

@@ -272,6 +272,10 @@ async def test_complaints_go_to_a_service_manager_never_the_operator_concerned(
         )
     )
     assert complaint.type is TicketType.COMPLAINT and complaint.operator_id == zoe.id
+    # The service manager reads which request it is about.
+    rows = await store.helpdesk.list_ticket_events(complaint.id)
+    [about] = [r.data for r in rows if r.kind == "concerning"]
+    assert about == {"ticket": first.id, "ref": first.label}
     page = await hd.helpdesk.views.list(ann, TicketFilter())
     assert complaint.id not in [t.id for t in page.tickets]  # operators do not see them
     page = await hd.helpdesk.views.list(zoe, TicketFilter(type=("complaint",)))

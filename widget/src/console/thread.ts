@@ -33,6 +33,7 @@ export function historyText(e: TicketHistory, names: Names): string {
       return t(e.kind === "sla_breach" ? "ev_sla_breach" : "ev_sla_warning", {
         target: label("target", String(d.target ?? "resolution")),
       });
+    case "concerning": return t("ev_concerning", { ref: String(d.ref ?? "") });
     case "merged_into": return t("ev_merged_into", { ref: String(d.into ?? "") });
     case "merged_from": return t("ev_merged_from", { ref: String(d.source ?? "") });
     case "csat": return t("ev_csat", { score: String(d.score ?? "") });
