@@ -156,7 +156,7 @@ class FilingService:
             outbound=request.outbound and operator is not None,
             seat=await self._seat(requester, values),
         )
-        if about is not None:  # the complaint says which request it is about
+        if about is not None and type_ is TicketType.COMPLAINT:  # the request it is about
             row = history(filing.id, "concerning", None, filing.created_at, ticket=about.id,
                           ref=about.label)  # fmt: skip
             filing = replace(filing, events=(row,))
