@@ -146,6 +146,10 @@ def build_services(
     helpdesk.tickets.chat_changed = lambda conversation_id: inbox.changed([conversation_id])
     mail = build_mail(settings, config, store, helpdesk, clock=clock, holder=holder)
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
+    seats = settings.public_url.rstrip("/") + "/support/org"
+    helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(
+        admin, data | {"link": seats}
+    )
     jobs = JobRunner(
         store.leases,
         [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from ..config import LANGUAGES
@@ -50,6 +50,9 @@ class RequesterService:
         self.store = store
         self.config = config
         self.clock = clock
+        #: Mails an organisation admin that a member was refused a seat (set when the
+        #: desk sends e-mail): ``(admin, data)``.
+        self.tell_admin: Callable[[Requester, dict[str, str | int]], Awaitable[bool]] | None = None
 
     async def requester(
         self, email: str, *, name: str = "", phone: str = "", lang: str = ""
@@ -104,8 +107,31 @@ class RequesterService:
             editors=people_list(refusal.editors, addresses=addresses),
             admins=people_list(admins, addresses=addresses) or helpdesk_text(lang, "no_admin"),
         )
+        await self._tell_admins(requester, refusal, admins)
         event = SeatRefused(requester, refusal.site_id, refusal.editors, tuple(admins))
         return Refused(message, code="seats_full", events=[event])
+
+    async def _tell_admins(
+        self, requester: Requester, refusal: SeatRefusal, admins: list[Requester]
+    ) -> None:
+        """Mail the organisation's admins whom to give a seat: once a day per member and
+        site, however often they try (every process agrees through the store)."""
+        assert requester.organisation_id is not None
+        if self.tell_admin is None or not admins:
+            return
+        now = self.clock()
+        key = f"seat:{requester.organisation_id}:{refusal.site_id}:{requester.id}"
+        if not await self.store.leases.claim_once(key, expires_at=now + timedelta(days=1), now=now):
+            return
+        organisation = await self.store.requesters.get_organisation(requester.organisation_id)
+        data: dict[str, str | int] = {
+            "who": requester.name or requester.email, "email": requester.email,
+            "site": refusal.site_id, "count": len(refusal.editors),
+            "editors": people_list(refusal.editors),
+            "org": organisation.name if organisation else "",
+        }  # fmt: skip
+        for admin in admins:
+            await self.tell_admin(admin, data)
 
     async def add_organisation(
         self,

@@ -8,7 +8,7 @@ from datetime import datetime
 from ..config import LANGUAGES
 from ..errors import InvalidPayload
 from ..mailconfig import parse_address
-from ..models import Organisation, utcnow
+from ..models import Organisation, Requester, utcnow
 from ..models.mail import AddressKind, Bounce, OrgAddress, OutboxMail
 from ..operators import normalize_email
 from ..store import Store
@@ -52,6 +52,16 @@ class AddressBook:
     async def bounces(self) -> list[Bounce]:
         """Return the bouncing addresses, newest first."""
         return await self.store.mail.bounces()
+
+    async def seat_requested(self, to: Requester, data: dict[str, str | int]) -> bool:
+        """Tell an organisation admin (``to``) that a member was refused a site's seat;
+        ``data``: who, email, site, count, editors, org, link. False when e-mail is off."""
+        if self.outbox is None:
+            return False
+        lang = to.lang if to.lang in LANGUAGES else self.default_lang
+        data = data | {"name": to.name}
+        mail = OutboxMail("seat_request", to.email, lang, self.clock(), data=data)
+        return await self.outbox.enqueue([mail]) == 1
 
     async def sign_in_requested(
         self, email: str, link: str, *, lang: str = "", minutes: int = 15, name: str = ""

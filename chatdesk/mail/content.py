@@ -246,6 +246,18 @@ def _sign_in(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _seat(c: Context) -> Content:
+    d = {k: str(v) for k, v in c.data.items()}
+    return Content(
+        c.t("seat_subject", desk=c.desk, name=d["who"], site=d["site"]), c.hello,
+        (c.t("seat_1", name=d["who"], email=d["email"], site=d["site"], count=d["count"],
+             editors=d["editors"]),
+         c.t("seat_2", org=d["org"], name=d["who"])),
+        action=(c.t("seat_open"), d["link"]),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
 def _notice(c: Context) -> Content:
     d = c.data
     starts = parse_ts(str(d["starts_at"]))
@@ -296,6 +308,7 @@ KINDS: dict[str, Callable[[Context], Content]] = {
     "merged": _merged,
     "invitation": _invitation,
     "sign_in": _sign_in,
+    "seat_request": _seat,
     "notice": _notice,
     "rejected": _rejected,
     "verify": _verify,

@@ -66,6 +66,12 @@ _FR = {
     "n'est utilisable qu'une fois, dans les {minutes} minutes.",
     "sign_in_2": "Vous n'avez rien demandé ? Ignorez cet e-mail.",
     "sign_in": "Me connecter",
+    "seat_subject": "{desk} : {name} demande une place sur le site {site}",
+    "seat_1": "{name} ({email}) voulait envoyer une demande pour le site {site}, qui a déjà "
+    "autant d'éditeurs que permis ({count}) : {editors}.",
+    "seat_2": "Vous êtes administrateur de {org} : libérez une place dans l'espace "
+    "d'assistance, sous « Mon organisation », pour que {name} puisse envoyer sa demande.",
+    "seat_open": "Gérer les places",
     "notice_subject": "[{desk}] {title}",
     "severity_info": "Information",
     "severity_maintenance": "Maintenance",
@@ -146,6 +152,12 @@ _NL = {
     "hem één keer gebruiken, binnen {minutes} minuten.",
     "sign_in_2": "Hebt u niets gevraagd? Negeer deze e-mail dan.",
     "sign_in": "Aanmelden",
+    "seat_subject": "{desk}: {name} vraagt een plaats op site {site}",
+    "seat_1": "{name} ({email}) wilde een aanvraag indienen voor site {site}, die al het "
+    "toegelaten aantal editors heeft ({count}): {editors}.",
+    "seat_2": "U bent beheerder van {org}: maak een plaats vrij in het portaal, onder “Mijn "
+    "organisatie”, zodat {name} de aanvraag kan indienen.",
+    "seat_open": "Plaatsen beheren",
     "notice_subject": "[{desk}] {title}",
     "severity_info": "Informatie",
     "severity_maintenance": "Onderhoud",
@@ -222,6 +234,12 @@ _EN = {
     "within {minutes} minutes.",
     "sign_in_2": "You did not ask for it? Ignore this e-mail.",
     "sign_in": "Sign in",
+    "seat_subject": "{desk}: {name} asks for a seat on site {site}",
+    "seat_1": "{name} ({email}) wanted to file a request for site {site}, which already has "
+    "as many editors as allowed ({count}): {editors}.",
+    "seat_2": "You are an admin of {org}: free a seat in the portal, under “My organisation”, "
+    "so that {name} can file the request.",
+    "seat_open": "Manage the seats",
     "notice_subject": "[{desk}] {title}",
     "severity_info": "Information",
     "severity_maintenance": "Maintenance",

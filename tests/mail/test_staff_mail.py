@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from chatdesk.escalation import Contact
-from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.helpdesk import Edit, NewTicket, Refused
 from chatdesk.helpdeskconfig import FieldSpec
 from chatdesk.models import Author, Conversation, MessageDraft, Status, Ticket
 from chatdesk.services import Services
 from chatdesk.store import Store
 
 from ..desk import Clock
-from ..helpdesk.conftest import operator
+from ..helpdesk.conftest import SITE, operator
 from .conftest import Receiver, Sink, deliver, mail_desk, mail_from
 from .test_outbox import parts, requester
 
@@ -281,3 +283,35 @@ async def test_a_new_ticket_s_mail_shows_its_priority_and_fields(
     assert details.replace(" :", "\u00a0:") in text
     assert text.index("ID du site") < text.index("Erreur 500 depuis ce matin.")
     assert "ID du site :</td>" in html and "Fatal at l.42</td>" in html
+
+
+async def test_an_organisation_s_admins_hear_of_a_refused_seat_once_a_day(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink, helpdesk={"fields": (SITE,)})
+    people = desk.helpdesk.people
+    gent = await people.add_organisation("Stad Gent", max_editors_per_site=1)
+    await people.add_member(gent, "karen@gent.be", role="admin", name="Karen")
+    await people.add_member(gent, "els@gent.be", name="Els")
+    await people.add_member(gent, "tom@gent.be", name="Tom")
+    await desk.helpdesk.filing.file(
+        NewTicket(email="els@gent.be", subject="Site", fields={"site_id": "1234"})
+    )
+    await deliver(desk, sink)
+    tom = NewTicket(email="tom@gent.be", subject="Site", lang="nl", fields={"site_id": "1234"})
+    for _ in range(3):  # Tom tries again and again: Karen hears of it once
+        with pytest.raises(Refused):
+            await desk.helpdesk.filing.file(tom)
+    (told,) = await deliver(desk, sink)
+    assert told["To"] == "karen@gent.be"
+    assert told["Subject"] == "Ardenne Cloud: Tom asks for a seat on site 1234"
+    text, html = parts(told)
+    assert "Hello Karen," in text
+    assert "Tom (tom@gent.be) wanted to file a request for site 1234, which already has as" in text
+    assert "(1): Els <els@gent.be>." in text and "admin of Stad Gent" in text
+    assert 'href="https://desk.test/support/org"' in html
+    # The next day, another refusal tells her again.
+    clock.advance(days=1, minutes=1)
+    with pytest.raises(Refused):
+        await desk.helpdesk.filing.file(tom)
+    assert [m["To"] for m in await deliver(desk, sink)] == ["karen@gent.be"]
