@@ -3,6 +3,11 @@ passes ``chatdesk kb check`` and speaks the desk's languages, their README descr
 
 from __future__ import annotations
 
+import io
+import re
+import shlex
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -30,3 +35,17 @@ def test_a_preset_loads_and_says_what_it_promises(
     rows = [line for line in readme if line.startswith("| ") and "---" not in line][1:]
     assert len(rows) >= 6
     assert all("`" in row for row in rows), rows
+
+
+@pytest.mark.parametrize("name", ["agency", "helpcentre", "hosting", "public-sector", "saas"])
+def test_the_readme_s_first_admin_command_works_as_written(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command a README gives for the first operator runs as printed in the new desk."""
+    text = (PRESETS / name / "README.md").read_text(encoding="utf-8").replace("\n", " ")
+    command = re.search(r"`chatdesk (operators add [^`]*)`", text)
+    assert command, "the README says how to add the first operator"
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--preset", name, "."]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-password\n"))
+    assert main(shlex.split(command.group(1))) == 0, capsys.readouterr().err
