@@ -142,6 +142,9 @@ async def test_a_ticket_page_and_a_reply_with_a_file(desk: Any, http: ClientSess
         assert download.status == 200 and await download.read() == PNG
         assert download.headers["Content-Disposition"].startswith("attachment;")
         assert download.headers["X-Content-Type-Options"] == "nosniff"
+    async with http.get(path) as again:
+        # The screenshot shows in the thread (a raster image, checked on its bytes).
+        assert f'<img src="/console/files/{shot["id"]}"' in await again.text()
 
     evil = FormData()
     evil.add_field("csrf", csrf)

@@ -361,7 +361,8 @@ class InboundMail:
     @staticmethod
     def _size(size: int, lang: str) -> str:
         # Limits are set in MB ("20MB"): said as the desk's settings say them.
-        return mail_text(lang, "megabytes", n=f"{size / 2**20:.3g}")
+        shown = f"{size / 2**20:.3g}"
+        return mail_text(lang, "megabytes", n=shown if lang == "en" else shown.replace(".", ","))
 
     async def _guess(self, text: str) -> str:
         if self._guesser is None:

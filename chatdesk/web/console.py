@@ -163,7 +163,7 @@ async def base_context(request: web.Request) -> dict[str, Any]:
         "t": translator(lang, words),
         # French puts a no-break space before a colon ("Statut : ouvert").
         "colon": "\u00a0:" if lang == "fr" else ":",
-        "size": file_size,
+        "size": lambda size: file_size(size, lang),
         "path": request.path_qs,
         "operator": session.operator,
         "csrf": session.csrf,

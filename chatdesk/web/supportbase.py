@@ -58,11 +58,14 @@ def security_headers(request: web.Request, handler: Handler) -> Awaitable[web.St
     return handler(request)  # not awaited: see web/middleware.py
 
 
-def file_size(size: int) -> str:
-    """Return a file's size as people read it: ``820 kB``, ``2.4 MB``."""
+def file_size(size: int, lang: str = "en") -> str:
+    """Return a file's size as people of ``lang`` read it: ``820 kB``, ``2.4 MB``; in French
+    ``820 ko``, ``2,4 Mo`` (octets, decimal comma; Dutch keeps kB and MB with a comma)."""
+    kilo, mega = ("ko", "Mo") if lang == "fr" else ("kB", "MB")
     if size < 1024**2:
-        return f"{max(1, round(size / 1024))} kB"
-    return f"{size / 1024**2:.1f} MB"
+        return f"{max(1, round(size / 1024))}\u00a0{kilo}"
+    shown = f"{size / 1024**2:.1f}"
+    return f"{shown.replace('.', ',') if lang in ('fr', 'nl') else shown}\u00a0{mega}"
 
 
 def is_secure(request: web.Request) -> bool:
@@ -110,7 +113,7 @@ async def render(
     base = {
         "when": lambda at: format_when(at, lang, timezone),
         "parse_ts": parse_ts,
-        "size": file_size,
+        "size": lambda size: file_size(size, lang),
         "lang": lang,
         "langs": LANGS,
         "t": translator(lang, timezone),

@@ -16,7 +16,7 @@ def megabytes(size: int, t: Translate) -> str:
     """Return a size as people read it: ``10 MB`` (one decimal under 10)."""
     value = size / 1024**2
     shown = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
-    return t("mb", n=shown)
+    return t("mb", n=shown.replace(".", t("decimal_mark")))
 
 
 def target_text(target: Target, t: Translate) -> str:

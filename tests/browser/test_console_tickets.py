@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,11 @@ from .conftest import ALWAYS_OPEN, REPO, NewContext
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 PASSWORD = "correct horse battery"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+# A real 2x2 image: the thread draws it.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000104944415478"
+    "9c63f8cfc000440c100a001fee03fd8b5f14d40000000049454e44ae426082"
+)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -110,11 +115,21 @@ async def test_operators_work_tickets_live(
     await ann.locator("#treply input[type=file]").set_input_files(
         files=[{"name": "graphe.png", "mimeType": "image/png", "buffer": PNG}]
     )
+    # The chosen file is named in the console's words (the browser's own button is hidden).
+    await expect(ann.locator("#treply-chosen")).to_have_text("graphe.png (1\u00a0kB)")
     await ann.get_by_role("button", name="Send").click()
     await expect(ann.locator("#toast")).to_have_text("Reply sent.")
+    await expect(ann.locator("#treply-chosen")).to_have_text("")
     mine = ann.locator("#timeline .msg.author-operator")
     await expect(mine).to_contain_text("Nous avons redémarré le serveur")
     await expect(mine.locator("a.file")).to_contain_text("graphe.png")
+    # A screenshot shows in the thread, drawn from the desk's own download.
+    preview = mine.locator("a.file.preview img")
+    await expect(preview).to_have_attribute("src", re.compile(r"^/console/files/"))
+    await ann.wait_for_function(
+        "() => [...document.querySelectorAll('#timeline a.file.preview img')]"
+        ".some((i) => i.complete && i.naturalWidth > 0)"
+    )
     await expect(bob_ticket.locator("#timeline")).to_contain_text("Nous avons redémarré")
     await expect(bob_ticket.locator("#t-status")).to_have_text("open")
 

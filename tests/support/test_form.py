@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from chatdesk.events import SeatRefused, TicketCreated
+from chatdesk.web.supportbase import file_size
 
 from .conftest import PNG, SITE_FIELD, Portal, StartPortal
 
@@ -13,7 +14,7 @@ from .conftest import PNG, SITE_FIELD, Portal, StartPortal
 async def test_the_form_speaks_the_page_s_language(portal: Portal) -> None:
     _, page = await portal.page("/support/new?lang=nl")
     assert 'lang="nl"' in page and "Eén onderwerp per aanvraag" in page
-    assert "tot 0.2 MB per bestand" in page  # the desk's [attachments] max_file, 200kB
+    assert "tot 0,2 MB per bestand" in page  # the desk's [attachments] max_file, 200kB
     # The choice is kept in a cookie for the next pages...
     _, page = await portal.page("/support/new")
     assert "Eén onderwerp per aanvraag" in page
@@ -190,3 +191,10 @@ async def test_the_form_offers_the_desk_s_priorities_only(start_portal: StartPor
     assert response.status == 303
     [created] = portal.published(TicketCreated)
     assert created.ticket.priority == "high"
+
+
+def test_file_sizes_are_said_in_the_reader_s_units() -> None:
+    assert file_size(2500, "fr") == "2\u00a0ko"
+    assert file_size(5 * 1024**2 // 2, "fr") == "2,5\u00a0Mo"
+    assert file_size(5 * 1024**2 // 2, "nl") == "2,5\u00a0MB"
+    assert file_size(5 * 1024**2 // 2) == "2.5\u00a0MB"

@@ -53,9 +53,21 @@ function addresses(list: unknown): string {
   return Array.isArray(list) && list.length ? list.join(", ") : t("cc_none");
 }
 
+/** Raster images the console shows inline (chatdesk/attachments.py, PREVIEWED_TYPES). */
+const PREVIEWED = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
 function fileLink(f: Attachment): HTMLAnchorElement {
-  const link = el("a", { className: "file", text: `${f.filename} (${fileSize(f.size, locale)})` });
+  const name = `${f.filename} (${fileSize(f.size, locale)})`;
+  const link = el("a", { className: "file", text: name });
   link.href = `/console/files/${f.id}`;
+  if (PREVIEWED.has(f.content_type)) {
+    const image = el("img");
+    image.alt = "";
+    image.setAttribute("src", `/console/files/${f.id}`);
+    image.loading = "lazy";
+    link.className = "file preview";
+    link.replaceChildren(image, name);
+  }
   return link;
 }
 

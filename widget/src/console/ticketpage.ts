@@ -189,8 +189,18 @@ export function setupTicketPage(section: HTMLElement): void {
     const internal = (reply.elements.namedItem("internal") as HTMLInputElement | null)?.checked;
     toast(internal ? t("note_added") : t("reply_sent"));
     reply.reset();
+    showChosen();
     await watch();
   });
+  // The files about to go, named in the console's language (the input itself is hidden).
+  const picker = $<HTMLInputElement>("#treply-files", section);
+  const chosen = $<HTMLElement>("#treply-chosen", section);
+  function showChosen(): void {
+    if (!picker || !chosen) return;
+    const files = Array.from(picker.files || []);
+    chosen.textContent = files.map((f) => `${f.name} (${fileSize(f.size, locale)})`).join(", ");
+  }
+  picker?.addEventListener("change", showChosen);
   setupCanned(section, text);
 
   edit?.addEventListener("input", () => (edit.dataset.dirty = "yes"));

@@ -38,7 +38,7 @@ export function enhanceFiles(form: HTMLFormElement, texts: SupportTexts): void {
       ...files.map((file, index) => {
         const item = document.createElement("li");
         const name = document.createElement("span");
-        name.textContent = `${file.name} (${fileSize(file.size)})`;
+        name.textContent = `${file.name} (${fileSize(file.size, document.documentElement.lang)})`;
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "link";
