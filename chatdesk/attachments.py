@@ -19,6 +19,7 @@ __all__ = [
     "chat_file",
     "check_attachment",
     "console_url",
+    "file_size",
     "safe_filename",
     "sniff",
 ]
@@ -135,3 +136,13 @@ def chat_file(attachment: Attachment | NewAttachment) -> dict[str, Any]:
         "content_type": attachment.content_type,
         "url": console_url(attachment.id),
     }
+
+
+def file_size(size: int, lang: str = "en") -> str:
+    """Return a file's size as people of ``lang`` read it: ``820 kB``, ``2.4 MB``; in French
+    ``820 ko``, ``2,4 Mo`` (octets, decimal comma; Dutch keeps kB and MB with a comma)."""
+    kilo, mega = ("ko", "Mo") if lang == "fr" else ("kB", "MB")
+    if size < 1024**2:
+        return f"{max(1, round(size / 1024))}\u00a0{kilo}"
+    shown = f"{size / 1024**2:.1f}"
+    return f"{shown.replace('.', ',') if lang in ('fr', 'nl') else shown}\u00a0{mega}"

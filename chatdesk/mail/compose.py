@@ -11,12 +11,13 @@ from pathlib import Path
 
 import jinja2
 
+from ..attachments import file_size
 from ..deskconfig import DeskConfig
 from ..errors import NotFound
 from ..fields import shown_fields
 from ..helpdesk import FollowLinks
 from ..mailconfig import parse_address
-from ..models import Ticket, TicketMessage
+from ..models import Attachment, Ticket, TicketMessage
 from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
@@ -34,6 +35,12 @@ _HUMAN = frozenset({"reply"})
 #: priority and custom fields, what a triage needs before opening the console.
 _DETAILED = frozenset({"staff_new", "staff_contact", "staff_assigned"})
 _REPLIES = frozenset({"rejected", "verify"})
+#: The mails about a message that list its files (with links): the description's on
+#: filing, a reply's (an operator's to the requester, a requester's to operators).
+_WITH_FILES = frozenset({"received", "reply", "staff_new", "staff_reply"})
+#: An operator's files travel in the reply itself up to this total (a link for every file
+#: in any case): mail servers refuse large messages, commonly from 10 to 25 MB.
+MAIL_ATTACH_LIMIT = 10 * 1024 * 1024
 
 
 def message_id(mail_id: str, domain: str) -> str:
@@ -81,6 +88,9 @@ class Composer:
         context = await self._context(mail)
         staff = STAFF_KINDS.get(mail.kind)
         content = staff(context) if staff is not None else build_content(context)
+        files = await self._files(mail, context)
+        if files:
+            content = self._listed(content, files, context, staff=staff is not None)
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = mail.to
@@ -103,8 +113,41 @@ class Composer:
         message["X-Chatdesk-Mail"] = mail.id
         message.set_content(self._render("mail.txt", content, mail.lang))
         message.add_alternative(self._render("mail.html", content, mail.lang), subtype="html")
+        if mail.kind == "reply" and sum(f.size for f in files) <= MAIL_ATTACH_LIMIT:
+            for file in files:
+                found = await self.store.helpdesk.attachment_data(file.id)
+                if found is not None:  # gone since (the ticket erased): the link says so
+                    main, _, sub = file.content_type.partition("/")
+                    message.add_attachment(found[1], main, sub, filename=file.filename)
         message["Content-Language"] = mail.lang  # after the parts: set_content drops it
         return message
+
+    async def _files(self, mail: OutboxMail, context: Context) -> list[Attachment]:
+        """The files of the message ``mail`` is about (none for most kinds)."""
+        if mail.kind not in _WITH_FILES or context.ticket is None:
+            return []
+        message_id = context.message.id if context.message is not None else None
+        if message_id is None:  # filed: the description is the thread's first message
+            public = await self.store.helpdesk.list_ticket_messages(
+                context.ticket.id, internal=False
+            )
+            message_id = public[0].id if public else None
+        files = await self.store.helpdesk.list_attachments(context.ticket.id)
+        return [f for f in files if message_id and f.message_id == message_id]
+
+    def _listed(
+        self, content: Content, files: list[Attachment], c: Context, *, staff: bool
+    ) -> Content:
+        """``content`` with the file list: links to the console for operators, else to the
+        follow page's download (the same link's holder)."""
+        if staff:
+            title = staff_text(c.lang, "staff_files")
+            urls = [f"{self.public_url}/console/files/{f.id}" for f in files]
+        else:
+            title = mail_text(c.lang, "files")
+            urls = [f"{c.follow_url}/files/{f.id}" for f in files]
+        labels = [f"{f.filename} ({file_size(f.size, c.lang)})" for f in files]
+        return replace(content, files_title=title, files=tuple(zip(labels, urls, strict=True)))
 
     def _render(self, name: str, content: Content, lang: str) -> str:
         colour = self.config.email.colour

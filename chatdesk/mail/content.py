@@ -52,6 +52,9 @@ class Content:
     after: tuple[str, ...] = ()
     thread_title: str = ""
     thread: tuple[ThreadLine, ...] = ()
+    #: The files of the message the mail is about: (name with its size, link).
+    files_title: str = ""
+    files: tuple[tuple[str, str], ...] = ()
     footer: str = ""
 
 

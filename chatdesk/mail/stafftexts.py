@@ -31,6 +31,7 @@ _FR = {
     "target_resolution": "résolution",
     "staff_open": "Ouvrir dans la console",
     "staff_priority": "Priorité",
+    "staff_files": "Fichiers joints",
     "staff_footer": "{desk} · Répondez depuis la console : une réponse à cet e-mail n'est pas "
     "publiée.",
 }
@@ -58,6 +59,7 @@ _NL = {
     "target_resolution": "de oplossing",
     "staff_open": "Openen in de console",
     "staff_priority": "Prioriteit",
+    "staff_files": "Bijgevoegde bestanden",
     "staff_footer": "{desk} · Antwoord vanuit de console: een antwoord op deze e-mail wordt niet "
     "gepubliceerd.",
 }
@@ -80,6 +82,7 @@ _EN = {
     "target_resolution": "resolution",
     "staff_open": "Open in the console",
     "staff_priority": "Priority",
+    "staff_files": "Attached files",
     "staff_footer": "{desk} · Answer from the console: a reply to this e-mail is not posted.",
 }
 _TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}

@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from ..attachments import file_size
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
 from ..errors import ChatdeskError, InvalidPayload
@@ -22,7 +23,6 @@ from .auth import SESSION, check_csrf, current_session, login_required, safe_nex
 from .consolelang import LANG_COOKIE, LANGS, console_lang, translator
 from .forms import read_form
 from .middleware import Handler, with_headers
-from .supportbase import file_size
 from .widget import DIST_DIR, Bundle
 
 __all__ = ["base_context", "desk_words", "plain_text", "setup"]

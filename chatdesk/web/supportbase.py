@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from ..attachments import file_size
 from ..bot.markdown import render_markdown
 from ..errors import ChatdeskError
 from ..models import Requester, parse_ts
@@ -24,7 +25,6 @@ __all__ = [
     "CSRF_COOKIE",
     "SESSION_COOKIE",
     "check_csrf",
-    "file_size",
     "is_secure",
     "render",
     "requester_of",
@@ -56,16 +56,6 @@ def security_headers(request: web.Request, handler: Handler) -> Awaitable[web.St
     if request.path.startswith("/support") and not request.path.startswith("/support/assets"):
         return with_headers(request, handler, _HEADERS)
     return handler(request)  # not awaited: see web/middleware.py
-
-
-def file_size(size: int, lang: str = "en") -> str:
-    """Return a file's size as people of ``lang`` read it: ``820 kB``, ``2.4 MB``; in French
-    ``820 ko``, ``2,4 Mo`` (octets, decimal comma; Dutch keeps kB and MB with a comma)."""
-    kilo, mega = ("ko", "Mo") if lang == "fr" else ("kB", "MB")
-    if size < 1024**2:
-        return f"{max(1, round(size / 1024))}\u00a0{kilo}"
-    shown = f"{size / 1024**2:.1f}"
-    return f"{shown.replace('.', ',') if lang in ('fr', 'nl') else shown}\u00a0{mega}"
 
 
 def is_secure(request: web.Request) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from chatdesk import Settings, create_app
-from chatdesk.helpdesk import Edit, NewTicket
+from chatdesk.helpdesk import Edit, NewTicket, Upload
 from chatdesk.models import Requester, Status, Ticket
 from chatdesk.models.mail import AddressKind, MailState
 from chatdesk.services import Services
@@ -498,3 +498,46 @@ async def test_a_ticket_an_operator_writes_first_sends_only_their_message(
     )
     [received] = [m for m in await deliver(desk, sink) if m["To"] == "eve@example.be"]
     assert "Nous avons bien reçu" in parts(received)[0] and filed.channel.value == "form"
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000104944415478"
+    "9c63f8cfc000440c100a001fee03fd8b5f14d40000000049454e44ae426082"
+)
+
+
+async def test_files_are_listed_with_their_links_and_an_agent_s_travel_with_the_reply(
+    desk: Services, sink: Sink
+) -> None:
+    ticket = await file(desk, attachments=[Upload("écran.png", PNG)])
+    (received,) = await deliver(desk, sink)
+    ada = await operator(desk, "Ada")
+    text, html = parts(received)
+    (token,) = set(LINK.findall(text))
+    (mine,) = await desk._store.helpdesk.list_attachments(ticket.id)
+    for body in (text, html):  # what the requester sent, in French units (parts: flattened)
+        assert "Fichiers joints" in body and "écran.png (1 ko)" in body
+        assert f"{PUBLIC}/support/t/{token}/files/{mine.id}" in body
+    assert not [p for p in received.iter_attachments()]  # theirs: not sent back
+
+    await desk.helpdesk.tickets.reply(
+        ticket.id, ada, "Voici le graphe.", attachments=[Upload("graphe.png", PNG)]
+    )
+    (reply,) = await deliver(desk, sink)
+    (attached,) = reply.iter_attachments()
+    assert attached.get_filename() == "graphe.png" and attached.get_content_type() == "image/png"
+    assert attached.get_content() == PNG
+    text, html = parts(reply)
+    assert "graphe.png (1 ko)" in text and "écran.png" not in text
+
+    # Léa answers with a file: her assignee's mail links to it in the console.
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(
+        ticket.id, lea, "Toujours en panne.", attachments=[Upload("encore.png", PNG)]
+    )
+    (told,) = await deliver(desk, sink)
+    files = {f.filename: f.id for f in await desk._store.helpdesk.list_attachments(ticket.id)}
+    text, html = parts(told)
+    assert told["To"] == "ada@desk.test" and "encore.png (1 ko)" in text
+    assert f"{PUBLIC}/console/files/{files['encore.png']}" in html
+    assert not [p for p in told.iter_attachments()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from chatdesk.attachments import file_size
 from chatdesk.events import SeatRefused, TicketCreated
-from chatdesk.web.supportbase import file_size
 
 from .conftest import PNG, SITE_FIELD, Portal, StartPortal
 
