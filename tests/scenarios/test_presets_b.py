@@ -4,6 +4,7 @@ passes ``chatdesk kb check`` and speaks the desk's languages, their README descr
 from __future__ import annotations
 
 import io
+import os
 import re
 import shlex
 from pathlib import Path
@@ -45,6 +46,9 @@ def test_the_readme_s_first_admin_command_works_as_written(
     text = (PRESETS / name / "README.md").read_text(encoding="utf-8").replace("\n", " ")
     command = re.search(r"`chatdesk (operators add [^`]*)`", text)
     assert command, "the README says how to add the first operator"
+    # As in the admin's fresh shell: the desk's folder and its .env, nothing from the suite's.
+    for variable in [v for v in os.environ if v.startswith("CHATDESK_")]:
+        monkeypatch.delenv(variable)
     monkeypatch.chdir(tmp_path)
     assert main(["init", "--preset", name, "."]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-password\n"))
