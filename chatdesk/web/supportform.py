@@ -7,9 +7,10 @@ from typing import Any
 
 from ..deskconfig import PRIORITIES, DeskConfig
 from ..helpdeskconfig import FieldSpec, Target
+from ..models.tickets import Ticket
 from .supportlang import Translate
 
-__all__ = ["form_choices", "megabytes", "target_text"]
+__all__ = ["form_choices", "megabytes", "target_text", "ticket_facts"]
 
 
 def megabytes(size: int, t: Translate) -> str:
@@ -57,6 +58,24 @@ def _field(spec: FieldSpec, config: DeskConfig, lang: str, t: Translate) -> dict
         "pattern": spec.pattern,
         "options": [(value, _text(label, lang, value)) for value, label in spec.options],
     }  # fmt: skip
+
+
+def ticket_facts(
+    config: DeskConfig, ticket: Ticket, lang: str, t: Translate
+) -> list[tuple[str, str]]:
+    """Return what the requester chose (or the desk set) when the form offered a choice:
+    the kind of request, the department and the priority, as ``(label, value)`` pairs."""
+    helpdesk = config.helpdesk
+    facts = []
+    if len(helpdesk.types) > 1:
+        facts.append((t("type"), t(f"type_{ticket.type.value}")))
+    if len(config.departments) > 1 and ticket.department in config.departments:
+        facts.append((t("department"), config.department_name(ticket.department, lang)))
+    priority = helpdesk.priorities.get(ticket.priority)
+    # A desk that never asks for a priority keeps it to itself (it is only its triage).
+    if priority is not None and len(helpdesk.offered) > 1:
+        facts.append((t("priority"), _text(priority.label, lang, ticket.priority)))
+    return facts
 
 
 def form_choices(config: DeskConfig, lang: str, t: Translate) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ..wire.support import CsrfForm, RateForm, ReplyForm
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render
-from .supportform import megabytes
+from .supportform import megabytes, ticket_facts
 from .supportlang import portal_lang, translator
 from .supportupload import file_problems, read_posted, too_large_text
 
@@ -73,6 +73,7 @@ async def _page(
         "token": request.match_info["token"],
         "ticket": ticket,
         "view": view,
+        "facts": ticket_facts(services.config, ticket, lang, t),
         "fields": shown_fields(services.config.helpdesk.fields, view["fields"], lang),
         "requester": requester,
         "reply_by": ticket.due_at if ticket.status in _ACTIVE and not answered else None,

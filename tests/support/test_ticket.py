@@ -70,6 +70,19 @@ async def test_the_ticket_s_fields_read_by_their_labels(start_portal: StartPorta
     assert "<dt>Site-ID</dt><dd>1234</dd>" in page and "site_id" not in page
 
 
+async def test_the_page_says_what_the_form_was_filed_as(portal: Portal) -> None:
+    link, _ = await _filed(portal, type="incident", department="technical", priority="high")
+    _, page = await portal.page(f"{link}?lang=fr")
+    facts = re.search(r'<dl class="facts">(.*?)</dl>', page)
+    assert facts, page
+    pairs = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", facts.group(1))
+    assert pairs == [
+        ("Type de demande", "Quelque chose ne fonctionne pas"),
+        ("Service", "Technique"),
+        ("Priorité", "Haute"),
+    ]
+
+
 async def test_files_download_only_with_their_ticket_s_link(portal: Portal) -> None:
     link, _ = await _filed(portal)
     other, _ = await _filed(portal, subject="Another subject", email="bob@example.com")
