@@ -15,7 +15,6 @@ from .models import Attachment, NewAttachment
 
 __all__ = [
     "ALLOWED_TYPES",
-    "PREVIEWED_TYPES",
     "chat_file",
     "check_attachment",
     "console_url",
@@ -36,9 +35,6 @@ ALLOWED_TYPES = {
     "video/quicktime": ".mov",
     "text/plain": ".txt",
 }
-#: Raster images (checked on their bytes; no SVG, which may carry scripts): the console shows
-#: them inline in the thread, so an operator sees a screenshot without downloading it.
-PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 #: Extensions a file of each type may keep (else the canonical one is appended).
 _EXTENSIONS = {
     "image/jpeg": (".jpg", ".jpeg"),

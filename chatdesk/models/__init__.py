@@ -24,7 +24,14 @@ from .notices import ApiToken, ServiceNotice, Severity
 from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
 from .reports import DayCounts, Grouping, Outcome, ReportPeriod
 from .requesters import Invitation, Organisation, OrgRole, Requester, SeatRefusal, SiteSeat
-from .thread import Attachment, AuthorKind, NewAttachment, TicketEvent, TicketMessage
+from .thread import (
+    PREVIEWED_TYPES,
+    Attachment,
+    AuthorKind,
+    NewAttachment,
+    TicketEvent,
+    TicketMessage,
+)
 from .tickets import (
     ACTIVE,
     Channel,
@@ -41,6 +48,7 @@ __all__ = [
     "ACTIVE",
     "MAX_PAGE",
     "PEOPLE_MODES",
+    "PREVIEWED_TYPES",
     "ApiToken",
     "Attachment",
     "Author",

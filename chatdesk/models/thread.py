@@ -9,7 +9,14 @@ from typing import Any
 
 from .clock import format_ts, new_id, new_sortable_id, utcnow
 
-__all__ = ["Attachment", "AuthorKind", "NewAttachment", "TicketEvent", "TicketMessage"]
+__all__ = [
+    "PREVIEWED_TYPES",
+    "Attachment",
+    "AuthorKind",
+    "NewAttachment",
+    "TicketEvent",
+    "TicketMessage",
+]
 
 
 class AuthorKind(StrEnum):
@@ -80,6 +87,11 @@ class TicketEvent:
         }
 
 
+#: Raster images (checked on their bytes; no SVG, which may carry scripts): the console shows
+#: them inline in the thread, so an operator sees a screenshot without downloading it.
+PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A stored file's description; its bytes live in the store beside it.
@@ -107,6 +119,7 @@ class Attachment:
             "size": self.size,
             "sha256": self.sha256,
             "created_at": format_ts(self.created_at),
+            "preview": self.content_type in PREVIEWED_TYPES,
         }
 
 

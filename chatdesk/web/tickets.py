@@ -9,7 +9,6 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
-from ..attachments import PREVIEWED_TYPES
 from ..errors import ChatdeskError, InvalidPayload, TooLarge
 from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Status, TicketType, format_ts
@@ -148,7 +147,6 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             "timeline": _timeline(page),
             "people": _people(page),
             "files": files,
-            "previewed": PREVIEWED_TYPES,
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).
             "description": _description_apart(page),

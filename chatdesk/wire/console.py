@@ -154,6 +154,8 @@ class AttachmentOut(Out):
     size: int
     sha256: str
     created_at: Ts
+    #: A raster image checked on its bytes: the console shows it inline (a thumbnail).
+    preview: bool = False
 
 
 class TicketEventOut(Out):

@@ -53,14 +53,11 @@ function addresses(list: unknown): string {
   return Array.isArray(list) && list.length ? list.join(", ") : t("cc_none");
 }
 
-/** Raster images the console shows inline (chatdesk/attachments.py, PREVIEWED_TYPES). */
-const PREVIEWED = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
-
 function fileLink(f: Attachment): HTMLAnchorElement {
   const name = `${f.filename} (${fileSize(f.size, locale)})`;
   const link = el("a", { className: "file", text: name });
   link.href = `/console/files/${f.id}`;
-  if (PREVIEWED.has(f.content_type)) {
+  if (f.preview) {
     const image = el("img");
     image.alt = "";
     image.setAttribute("src", `/console/files/${f.id}`);

@@ -26,6 +26,7 @@ export interface AttachmentOut {
   filename: string;
   id: string;
   message_id: string | null;
+  preview?: boolean;
   sha256: string;
   size: number;
   ticket_id: string;
