@@ -147,6 +147,11 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             "timeline": _timeline(page),
             "people": _people(page),
             "files": files,
+            # What met the first-response target: a person's reply, or the desk's
+            # registration notice (``first_response = "registration_notice"``).
+            "sla_met": "sla_registered"
+            if services.config.helpdesk.first_response == "registration_notice"
+            else "answered",
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).
             "description": _description_apart(page),

@@ -27,6 +27,9 @@ export function setupTicketPage(section: HTMLElement): void {
 
   function drawSla(page: TicketPage): void {
     const sla = page.ticket.sla;
+    // The server says what met the first-response target (a reply, or the registration notice).
+    const firstMet = $<HTMLElement>("#sla", section)?.dataset.met === "sla_registered"
+      ? "sla_registered" : "answered";
     const rows: [string, string | null, boolean][] = [
       ["first_response", sla.first_response_due, Boolean(page.first_response_at)],
       ["resolution", sla.resolution_due, sla.paused || ["resolved", "closed"].includes(page.ticket.status)],
@@ -41,7 +44,7 @@ export function setupTicketPage(section: HTMLElement): void {
       at.setAttribute("datetime", due);
       at.setAttribute("data-promised", "");
       const paused = target === "resolution" && sla.paused && done;
-      const met = paused ? "sla_paused" : target === "resolution" ? "sla_resolved" : "answered";
+      const met = paused ? "sla_paused" : target === "resolution" ? "sla_resolved" : firstMet;
       const after = done
         ? el("span", { className: paused ? "done paused" : "done", text: `· ${t(met)}` })
         : el("span", { className: "countdown" });
