@@ -20,6 +20,7 @@ from .filing import FilingService, NewTicket, Upload
 from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
+from .orgadmin import OrgAdmin
 from .people import Refused, RequesterService
 from .reports import Report, ReportService
 from .signin import SignIn
@@ -36,6 +37,7 @@ __all__ = [
     "Helpdesk",
     "NewTicket",
     "NoticeService",
+    "OrgAdmin",
     "Refused",
     "Report",
     "ReportService",
@@ -67,6 +69,7 @@ class Helpdesk:
     links: FollowLinks
     challenges: Challenges
     signin: SignIn
+    orgadmin: OrgAdmin
     console: ConsoleTickets
     reports: ReportService
 
@@ -99,7 +102,8 @@ def build_helpdesk(
         links=links,
         # The altcha library checks expiry on the wall clock: challenges use it too.
         challenges=Challenges(store, secret_key, cost=altcha_cost),
-        signin=SignIn(store, secret_key, clock=clock),
+        signin=SignIn(store, secret_key, people=people, clock=clock),
+        orgadmin=OrgAdmin(store, people, clock=clock),
         console=ConsoleTickets(store, views, clock=clock),
         reports=ReportService(store, config, clock=clock),
     )

@@ -73,7 +73,9 @@ class RequesterService:
 
         :raises Forbidden: ``access_denied``, in the requester's language.
         """
-        if self.config.helpdesk.access == "open" or requester.invited:
+        if self.config.helpdesk.access == "open":
+            return await self.accept_pending(requester)
+        if requester.invited:
             return requester
         if requester.organisation_id is not None:
             organisation = await self.store.requesters.get_organisation(requester.organisation_id)
@@ -86,6 +88,26 @@ class RequesterService:
             accepted = await self.store.requesters.get_requester(requester.id)
             return accepted or requester
         raise Forbidden(helpdesk_text(lang, "access_denied"), code="access_denied")
+
+    async def accept_pending(self, requester: Requester) -> Requester:
+        """Accept the requester's pending invitation, if any: they join its organisation.
+
+        Called where they file (on an open desk) and where they sign in to the portal. A
+        member of another organisation stays there: only the desk moves people between
+        organisations (on a customers-only desk, :meth:`check_access` still accepts).
+        """
+        invitation = await self.store.requesters.pending_invitation(requester.email, self.clock())
+        if invitation is None or requester.organisation_id not in (
+            None,
+            invitation.organisation_id,
+        ):
+            return requester
+        if not await self.store.requesters.accept_invitation(
+            invitation.id, requester.id, self.clock()
+        ):
+            return requester
+        log.info("requester %s accepted invitation %s", requester.id, invitation.id)
+        return await self.store.requesters.get_requester(requester.id) or requester
 
     async def seat_refused(
         self, requester: Requester, refusal: SeatRefusal, lang: str, *, addresses: bool = True
@@ -260,16 +282,22 @@ class RequesterService:
             raise NotFound(f"{email} holds no seat on site {site_id!r}", code="no_seat")
 
     async def invite(
-        self, operator: Operator | None, email: str, organisation: Organisation | None = None
+        self,
+        operator: Operator | None,
+        email: str,
+        organisation: Organisation | None = None,
+        *,
+        by: str = "",
     ) -> tuple[Invitation, list[Event]]:
         """Invite someone to file tickets (into ``organisation``, if given); ``operator``
-        None: an admin at the command line (``invited_by`` is ``cli``)."""
+        None: an admin at the command line (``invited_by`` is ``cli``), or whoever ``by``
+        names (an organisation's admin in the portal: ``requester:<id>``)."""
         now = self.clock()
         invitation = Invitation(
             new_id(),
             normalize_email(email),
             organisation.id if organisation else None,
-            operator.id if operator else "cli",
+            operator.id if operator else by or "cli",
             now,
             now + timedelta(days=INVITATION_DAYS),
         )

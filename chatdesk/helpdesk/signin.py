@@ -16,6 +16,7 @@ from ..models import Requester, format_ts, parse_ts, utcnow
 from ..operators import normalize_email
 from ..store import Store
 from ..throttle import Throttle
+from .people import RequesterService
 
 __all__ = ["CLIENT_REQUESTS", "EMAIL_REQUESTS", "LINK_TTL", "SESSION_TTL", "SignIn"]
 
@@ -30,7 +31,8 @@ CLIENT_REQUESTS = "10/15 minutes"
 
 
 class SignIn:
-    """Send sign-in links to known requesters and turn a used link into a session.
+    """Send sign-in links to known requesters (and to invited addresses) and turn a used
+    link into a session (accepting a pending invitation on the way).
 
     Nothing tells a caller whether an address is known: :meth:`request` behaves the same
     for every address (the event goes only to known ones). Usage::
@@ -47,9 +49,11 @@ class SignIn:
         secret_key: str,
         *,
         throttle: Throttle | None = None,
+        people: RequesterService | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
+        self.people = people
         self.clock = clock
         self.throttle = throttle or Throttle()
         self._links = URLSafeSerializer(secret_key, salt="chatdesk.signin")
@@ -72,9 +76,14 @@ class SignIn:
         if not await self.throttle.count(self._per_email, "signin-email", address):
             return []
         requester = await self.store.requesters.find_requester(address)
-        if requester is None:
-            return []
         now = self.clock()
+        if requester is None:
+            # Someone invited who never wrote to us yet: the link creates their account.
+            if await self.store.requesters.pending_invitation(address, now) is None:
+                return []
+            requester = await self.store.requesters.save_requester(
+                address, name="", phone="", lang=lang if lang in LANGUAGES else "", now=now
+            )
         token = str(
             self._links.dumps(
                 {"r": requester.id, "n": secrets.token_urlsafe(12), "t": format_ts(now)}
@@ -105,6 +114,9 @@ class SignIn:
         )
         if not claimed:
             raise InvalidToken("this sign-in link was used already", code="link_used")
+        if self.people is not None:
+            # The link proved the address: a pending invitation is theirs to accept.
+            requester = await self.people.accept_pending(requester)
         session = self._sessions.dumps({"r": requester.id, "t": format_ts(self.clock())})
         return requester, str(session)
 

@@ -233,6 +233,7 @@ def _invitation(c: Context) -> Content:
     return Content(
         c.t("invitation_subject", desk=c.desk), c.hello,
         (c.t("invitation_1", desk=c.desk, org=org),
+         *([c.t("invitation_by", name=c.data["inviter"])] if c.data.get("inviter") else []),
          c.t("invitation_2", until=c.when(c.data.get("expires_at")))),
         action=(c.t("support_page"), f"{c.public_url}/support?lang={c.lang}"),
         footer=c.t("footer_plain", desk=c.desk),

@@ -145,9 +145,20 @@ class FeedPlanner:
             "expires_at": str(item.data.get("expires_at", "")),
             "organisation_name": org.name if org else "",
             "name": known.name if known else "",
+            "inviter": await self._inviter(item.ref_id, org.id) if org else "",
         }
         return [OutboxMail("invitation", email, self._lang(known.lang if known else ""),
                            item.created_at, data=data)]  # fmt: skip
+
+    async def _inviter(self, invitation_id: str, organisation_id: str) -> str:
+        """Return the name of the organisation's admin who sent an invitation ("" when
+        the desk sent it: the mail then speaks for the desk alone)."""
+        invitations = await self.store.requesters.list_invitations(organisation_id)
+        by = next((i.invited_by for i in invitations if i.id == invitation_id), "")
+        if not by.startswith("requester:"):
+            return ""
+        admin = await self.store.requesters.get_requester(by.removeprefix("requester:"))
+        return (admin.name or admin.email) if admin else ""
 
     async def _notice(self, item: FeedItem) -> list[OutboxMail]:
         audience: Sequence[str] = item.data.get("audience") or [

@@ -59,8 +59,9 @@ _FR = {
     "invitation_subject": "{desk} : votre invitation",
     "invitation_1": "{desk} vous invite à nous adresser vos demandes d'assistance{org}.",
     "invitation_org": " pour {org}",
+    "invitation_by": "Cette invitation vous est envoyée à la demande de {name}.",
     "invitation_2": "Cette invitation est valable jusqu'au {until}. Écrivez-nous depuis cette "
-    "adresse, ou utilisez notre page d'assistance.",
+    "adresse, ou connectez-vous avec elle à notre page d'assistance.",
     "support_page": "Ouvrir la page d'assistance",
     "sign_in_subject": "{desk} : votre lien de connexion",
     "sign_in_1": "Voici votre lien pour vous connecter à l'espace d'assistance de {desk}. Il "
@@ -146,8 +147,9 @@ _NL = {
     "invitation_subject": "{desk}: uw uitnodiging",
     "invitation_1": "{desk} nodigt u uit om uw supportaanvragen aan ons te richten{org}.",
     "invitation_org": " voor {org}",
+    "invitation_by": "Deze uitnodiging wordt u gestuurd op verzoek van {name}.",
     "invitation_2": "Deze uitnodiging is geldig tot {until}. Schrijf ons vanaf dit adres, of "
-    "gebruik onze supportpagina.",
+    "meld u ermee aan op onze supportpagina.",
     "support_page": "Supportpagina openen",
     "sign_in_subject": "{desk}: uw aanmeldlink",
     "sign_in_1": "Hier is uw link om u aan te melden bij de supportruimte van {desk}. U kunt "
@@ -229,8 +231,9 @@ _EN = {
     "invitation_subject": "{desk}: your invitation",
     "invitation_1": "{desk} invites you to send us your support requests{org}.",
     "invitation_org": " for {org}",
+    "invitation_by": "We send it at the request of {name}.",
     "invitation_2": "This invitation is valid until {until}. Write to us from this address, or "
-    "use our support page.",
+    "sign in with it on our support page.",
     "support_page": "Open the support page",
     "sign_in_subject": "{desk}: your sign-in link",
     "sign_in_1": "Here is your link to sign in to {desk}'s support space. It works once, "

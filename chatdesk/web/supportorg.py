@@ -1,5 +1,6 @@
-"""``/support/org``: an organisation admin's page in the portal: the members, and the site
-seats with a button freeing each (the 4th editor of a full site is told to ask them)."""
+"""``/support/org``: an organisation admin's page in the portal: the members (invite a
+colleague, take a member out), the pending invitations, and the site seats with a button
+freeing each (the 4th editor of a full site is told to ask them)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from itertools import groupby
 
 from aiohttp import web
 
-from ..errors import NotFound
+from ..errors import ChatdeskError, NotFound
 from ..models import OrgRole, Requester
-from ..wire.support import SeatReleaseForm
-from .appkeys import SERVICES
+from ..wire.support import MemberInviteForm, MemberRemoveForm, SeatReleaseForm
+from .appkeys import EVENTS, SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render, requester_of
 from .supportlang import portal_lang
@@ -32,7 +33,13 @@ async def _admin(request: web.Request) -> Requester:
 
 
 async def _page(
-    request: web.Request, admin: Requester, *, status: int = 200, error: str = "", lang: str = ""
+    request: web.Request,
+    admin: Requester,
+    *,
+    status: int = 200,
+    error: str = "",
+    lang: str = "",
+    typed: str = "",
 ) -> web.Response:
     services = request.app[SERVICES]
     people = services.helpdesk.people
@@ -44,6 +51,9 @@ async def _page(
     context = {
         "org": org,
         "members": await people.members(org),
+        "invitations": await services.helpdesk.orgadmin.pending(org),
+        "typed": typed,
+        "done": request.query.get("done", "") if not error else "",
         "sites": [(site, [e for _, e in rows]) for site, rows in groupby(seats, lambda r: r[0])],
         "seat_label": seat_field.label.get(lang) or seat_field.id if seat_field else "",
         "cap": people.seat_cap(org),
@@ -77,7 +87,42 @@ async def release_seat(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/support/org?freed=1")
 
 
+async def invite(request: web.Request) -> web.StreamResponse:
+    """Invite a colleague into the admin's organisation: a mail tells them how to join."""
+    admin = await _admin(request)
+    form = await read_form(request, MemberInviteForm)
+    lang = portal_lang(request, form.lang)
+    if not check_csrf(request, form.csrf):
+        return await _page(request, admin, status=403, error="err_csrf", lang=lang)
+    try:
+        _, events = await request.app[SERVICES].helpdesk.orgadmin.invite(admin, form.email)
+    except ChatdeskError as exc:
+        status = 400 if exc.code == "invalid_email" else 409
+        return await _page(
+            request, admin, status=status, error=f"err_{exc.code}", lang=lang, typed=form.email
+        )
+    await request.app[EVENTS].publish(events)
+    raise web.HTTPSeeOther("/support/org?done=invited")
+
+
+async def remove(request: web.Request) -> web.StreamResponse:
+    """Take a member out of the admin's organisation (their seats are freed)."""
+    admin = await _admin(request)
+    form = await read_form(request, MemberRemoveForm)
+    lang = portal_lang(request, form.lang)
+    if not check_csrf(request, form.csrf):
+        return await _page(request, admin, status=403, error="err_csrf", lang=lang)
+    try:
+        await request.app[SERVICES].helpdesk.orgadmin.remove(admin, form.email)
+    except ChatdeskError as exc:
+        status = 404 if exc.code == "unknown_requester" else 403
+        return await _page(request, admin, status=status, error=f"err_{exc.code}", lang=lang)
+    raise web.HTTPSeeOther("/support/org?done=removed")
+
+
 def setup(app: web.Application) -> None:
     """Add the organisation admin's page to ``app``."""
     app.router.add_get("/support/org", org_page)
     app.router.add_post("/support/org", release_seat)
+    app.router.add_post("/support/org/invite", invite)
+    app.router.add_post("/support/org/remove", remove)

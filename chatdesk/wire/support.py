@@ -11,6 +11,8 @@ from .base import In, Out
 
 __all__ = [
     "CsrfForm",
+    "MemberInviteForm",
+    "MemberRemoveForm",
     "NewTicketForm",
     "NoticeOut",
     "NoticesOut",
@@ -38,6 +40,22 @@ class SeatReleaseForm(In):
     """``POST /support/org``: an organisation admin frees an editor's seat on a site."""
 
     site: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    email: Line
+    csrf: Csrf = ""
+    lang: FormLang = ""
+
+
+class MemberInviteForm(In):
+    """``POST /support/org/invite``: an organisation admin invites a colleague."""
+
+    email: Line
+    csrf: Csrf = ""
+    lang: FormLang = ""
+
+
+class MemberRemoveForm(In):
+    """``POST /support/org/remove``: an organisation admin takes a member out."""
+
     email: Line
     csrf: Csrf = ""
     lang: FormLang = ""

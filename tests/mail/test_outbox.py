@@ -233,6 +233,9 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     await people.add_member(acme, "lea@acme.be", name="Léa")
     await desk.mail.addresses.set_org_address(acme, "support", "ops@acme.be")
     await people.invite(None, "max@example.be", acme)
+    # The organisation's own admin invites a colleague from the portal: the mail names them.
+    boss = await people.add_member(acme, "boss@acme.be", role="admin", name="Bo Martin")
+    await desk.helpdesk.orgadmin.invite(boss, "zoe@example.be")
     ada = await operator(desk, "Ada", role="admin")
     zone = desk.config.hours.timezone
     starts = datetime(2030, 3, 2, 22, 0, tzinfo=zone)  # a Saturday, in winter time
@@ -248,6 +251,9 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     invitation = sent[("max@example.be", "Ardenne Cloud: your invitation")]
     assert "invites you to send us your support requests for Acme" in parts(invitation)[0]
     assert f"{PUBLIC}/support" in parts(invitation)[0]
+    assert "at the request of" not in parts(invitation)[0]  # the desk's own
+    invited = parts(sent[("zoe@example.be", "Ardenne Cloud: your invitation")])[0]
+    assert "We send it at the request of Bo Martin." in invited
     notice = sent[("lea@acme.be", "[Ardenne Cloud] Maintenance du réseau")]
     assert notice["Precedence"] == "bulk"
     assert "<strong>courte</strong>" in parts(notice)[1]  # Markdown, sanitised
@@ -259,7 +265,8 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     assert ("ops@acme.be", "[Ardenne Cloud] Maintenance du réseau") in sent
     sign_in = sent[("lea@acme.be", "Ardenne Cloud: uw aanmeldlink")]
     assert f"{PUBLIC}/support/signin/abc" in parts(sign_in)[0]
-    assert len(sent) == 4
+    assert ("boss@acme.be", "[Ardenne Cloud] Maintenance du réseau") in sent
+    assert len(sent) == 6
 
 
 async def test_billing_tickets_copy_the_organisation_billing_address(
