@@ -105,8 +105,8 @@ async def test_the_admin_takes_a_member_out(start_portal: StartPortal) -> None:
     people = portal.services.helpdesk.people
     await _sign_in(portal, "boss@acme.test")
     _, page = await portal.page("/support/org")
-    assert '>Take Eve out of the organisation</button>' in page
-    assert 'Take Boss out' not in page  # an admin
+    assert ">Take Eve out of the organisation</button>" in page
+    assert "Take Boss out" not in page  # an admin
 
     status, location, _ = await _post(portal, "remove", "eve@acme.test")
     assert (status, location) == (303, "/support/org?done=removed")
