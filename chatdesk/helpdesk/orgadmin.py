@@ -1,4 +1,5 @@
-"""An organisation's own admin in the portal: inviting colleagues and taking members out.
+"""An organisation's own admin in the portal: inviting colleagues (and withdrawing an
+invitation), taking members out.
 
 What an operator does for any organisation (``chatdesk orgs``, the console), an
 organisation admin does here for theirs only, within limits that keep the desk's mail
@@ -37,6 +38,7 @@ class OrgAdmin:
 
     org = await orgadmin.organisation(admin)        # Forbidden for anyone else
     invitation, events = await orgadmin.invite(admin, "bob@client.example")
+    await orgadmin.withdraw(admin, invitation.id)
     await orgadmin.remove(admin, "eve@client.example")
     """
 
@@ -89,6 +91,20 @@ class OrgAdmin:
         )
         log.info("organisation %s: %s invited %s", organisation.id, admin.id, address)
         return invitation, events
+
+    async def withdraw(self, admin: Requester, invitation_id: str) -> None:
+        """End a pending invitation of ``admin``'s organisation (its place is free again;
+        the link in its mail no longer joins anyone).
+
+        :raises NotFound: ``no_invitation`` (used, ended, or another organisation's).
+        """
+        organisation = await self.organisation(admin)
+        if not await self.store.requesters.withdraw_invitation(
+            invitation_id, organisation.id, self.clock()
+        ):
+            raise NotFound("no such pending invitation", code="no_invitation")
+        log.info("organisation %s: %s withdrew invitation %s", organisation.id, admin.id,
+                 invitation_id)  # fmt: skip
 
     async def remove(self, admin: Requester, email: str) -> Requester:
         """Take a member (not an admin, not oneself) out of ``admin``'s organisation;

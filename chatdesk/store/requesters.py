@@ -93,6 +93,13 @@ class RequesterStore(Protocol):
         """Return invitations (of one organisation), newest first."""
         ...
 
+    async def withdraw_invitation(
+        self, invitation_id: str, organisation_id: str, now: datetime
+    ) -> bool:
+        """End a pending invitation of this organisation now (it expires: its row stays, for
+        the history); False if it is not pending or not the organisation's."""
+        ...
+
     async def site_editors(self, organisation_id: str, site_id: str) -> list[Requester]:
         """Return the editors of one of the organisation's sites, in seat order."""
         ...

@@ -11,7 +11,12 @@ from aiohttp import web
 
 from ..errors import ChatdeskError, NotFound
 from ..models import OrgRole, Requester
-from ..wire.support import MemberInviteForm, MemberRemoveForm, SeatReleaseForm
+from ..wire.support import (
+    InvitationWithdrawForm,
+    MemberInviteForm,
+    MemberRemoveForm,
+    SeatReleaseForm,
+)
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render, requester_of
@@ -105,6 +110,20 @@ async def invite(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/support/org?done=invited")
 
 
+async def withdraw(request: web.Request) -> web.StreamResponse:
+    """End a pending invitation of the admin's organisation."""
+    admin = await _admin(request)
+    form = await read_form(request, InvitationWithdrawForm)
+    lang = portal_lang(request, form.lang)
+    if not check_csrf(request, form.csrf):
+        return await _page(request, admin, status=403, error="err_csrf", lang=lang)
+    try:
+        await request.app[SERVICES].helpdesk.orgadmin.withdraw(admin, form.id)
+    except ChatdeskError as exc:
+        return await _page(request, admin, status=404, error=f"err_{exc.code}", lang=lang)
+    raise web.HTTPSeeOther("/support/org?done=withdrawn")
+
+
 async def remove(request: web.Request) -> web.StreamResponse:
     """Take a member out of the admin's organisation (their seats are freed)."""
     admin = await _admin(request)
@@ -126,3 +145,4 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/support/org", release_seat)
     app.router.add_post("/support/org/invite", invite)
     app.router.add_post("/support/org/remove", remove)
+    app.router.add_post("/support/org/withdraw", withdraw)

@@ -11,6 +11,7 @@ from .base import In, Out
 
 __all__ = [
     "CsrfForm",
+    "InvitationWithdrawForm",
     "MemberInviteForm",
     "MemberRemoveForm",
     "NewTicketForm",
@@ -57,6 +58,14 @@ class MemberRemoveForm(In):
     """``POST /support/org/remove``: an organisation admin takes a member out."""
 
     email: Line
+    csrf: Csrf = ""
+    lang: FormLang = ""
+
+
+class InvitationWithdrawForm(In):
+    """``POST /support/org/withdraw``: an organisation admin ends a pending invitation."""
+
+    id: Annotated[str, msgspec.Meta(max_length=64)]
     csrf: Csrf = ""
     lang: FormLang = ""
 

@@ -137,6 +137,30 @@ async def test_invitations(store: Store, make: Factory) -> None:
     assert await store.requesters.pending_invitation("lea@example.be", later(hours=5)) == old
 
 
+async def test_withdrawing_an_invitation(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    acme, globex = Organisation(new_id(), "Acme", T0), Organisation(new_id(), "Globex", T0)
+    for org in (acme, globex):
+        await store.requesters.add_organisation(org)
+    invitation = Invitation(new_id(), "tom@example.be", acme.id, ann.id, T0, later(days=30))
+    await store.requesters.add_invitation(invitation)
+    # Another organisation's invitation is not theirs to withdraw.
+    assert not await store.requesters.withdraw_invitation(invitation.id, globex.id, later(hours=1))
+    assert await store.requesters.withdraw_invitation(invitation.id, acme.id, later(hours=1))
+    assert await store.requesters.pending_invitation("tom@example.be", later(hours=2)) is None
+    [kept] = await store.requesters.list_invitations(acme.id)  # the row stays, ended
+    assert kept.expires_at == later(hours=1) and kept.accepted_at is None
+    assert not await store.requesters.withdraw_invitation(invitation.id, acme.id, later(hours=3))
+    # An accepted one stays accepted.
+    used = Invitation(new_id(), "max@example.be", acme.id, ann.id, T0, later(days=30))
+    await store.requesters.add_invitation(used)
+    max_ = await store.requesters.save_requester(
+        "max@example.be", name="", phone="", lang="", now=T0
+    )
+    assert await store.requesters.accept_invitation(used.id, max_.id, later(hours=1))
+    assert not await store.requesters.withdraw_invitation(used.id, acme.id, later(hours=2))
+
+
 async def test_site_editors_and_releasing_a_seat(store: Store) -> None:
     org = Organisation(new_id(), "Acme", T0, max_editors_per_site=1)
     await store.requesters.add_organisation(org)

@@ -146,3 +146,37 @@ async def test_only_an_admin_invites_or_takes_out(start_portal: StartPortal) -> 
         assert response.status == 403
     assert "ann@example.com" in await _members(portal, acme)
     assert portal.published(InvitationCreated) == []
+
+
+async def test_the_admin_withdraws_an_invitation(start_portal: StartPortal) -> None:
+    portal = await start_portal(SITE_FIELD)
+    acme = await _acme(portal)
+    people = portal.services.helpdesk.people
+    await people.set_caps(acme, max_members=4, max_editors_per_site=1)
+    await _sign_in(portal, "boss@acme.test")
+    assert (await _post(portal, "invite", "zoe@acme.test"))[0] == 303
+    [invitation] = await portal.services.helpdesk.orgadmin.pending(acme)
+    _, page = await portal.page("/support/org")
+    assert 'aria-label="Withdraw the invitation of zoe@acme.test"' in page
+
+    csrf = await portal.csrf("/support/org")
+    data = {"csrf": csrf, "lang": "en", "id": invitation.id}
+    async with portal.http.post("/support/org/withdraw", data=data) as response:
+        page = await response.text()
+    assert "The invitation is withdrawn" in page and "Invitations waiting" not in page
+    # Its place under the cap is free again, and its link no longer joins anyone.
+    assert (await _post(portal, "invite", "max@acme.test"))[0] == 303
+    assert await portal.services.helpdesk.signin.request("zoe@acme.test", client="t") == []
+
+    # Twice, or another organisation's: 404, nothing changes.
+    async with portal.http.post("/support/org/withdraw", data=data) as response:
+        assert response.status == 404 and "used or withdrawn already" in await response.text()
+    globex = await people.add_organisation("Globex")
+    await people.add_member(globex, "hank@globex.test", role="admin", name="Hank")
+    hank = await people.find("hank@globex.test")
+    theirs, _ = await portal.services.helpdesk.orgadmin.invite(hank, "ivy@globex.test")
+    async with portal.http.post("/support/org/withdraw", data=data | {"id": theirs.id}) as response:
+        assert response.status == 404
+    assert [i.email for i in await portal.services.helpdesk.orgadmin.pending(globex)] == [
+        "ivy@globex.test"
+    ]

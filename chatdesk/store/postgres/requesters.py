@@ -253,6 +253,18 @@ class PostgresRequesters:
         rows = await self._db.fetch(SITE_EDITORS, organisation_id, site_id)
         return [requester_row(r) for r in rows]
 
+    async def withdraw_invitation(
+        self, invitation_id: str, organisation_id: str, now: datetime
+    ) -> bool:
+        changed = await self._db.execute(
+            "UPDATE invitations SET expires_at = $3 WHERE id = $1 AND organisation_id = $2"
+            " AND accepted_at IS NULL AND expires_at > $3",
+            invitation_id,
+            organisation_id,
+            format_ts(now),
+        )
+        return bool(changed)
+
     async def release_seat(self, organisation_id: str, site_id: str, requester_id: str) -> bool:
         changed = await self._db.execute(
             "DELETE FROM site_seats WHERE organisation_id = $1 AND site_id = $2"

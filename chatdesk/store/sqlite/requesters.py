@@ -270,6 +270,21 @@ class SqliteRequesters:
         )
         return [requester_row(r) for r in rows]
 
+    async def withdraw_invitation(
+        self, invitation_id: str, organisation_id: str, now: datetime
+    ) -> bool:
+        at = format_ts(now)
+        changed = await self._worker.run(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE invitations SET expires_at = ? WHERE id = ? AND organisation_id = ?"
+                    " AND accepted_at IS NULL AND expires_at > ?",
+                    (at, invitation_id, organisation_id, at),
+                ).rowcount
+            )
+        )
+        return bool(changed)
+
     async def release_seat(self, organisation_id: str, site_id: str, requester_id: str) -> bool:
         changed = await self._worker.run(
             lambda conn: (
