@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..config import ENDONYMS
 from .consoletexts import CONSOLE_TEXTS
 
 __all__ = ["LANGS", "LANG_COOKIE", "Translate", "console_lang", "translator"]
@@ -14,7 +15,7 @@ __all__ = ["LANGS", "LANG_COOKIE", "Translate", "console_lang", "translator"]
 #: Holds the operator's choice of language for the console (set by POST /console/lang).
 LANG_COOKIE = "chatdesk_console_lang"
 #: The console's languages, as offered in its menu.
-LANGS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+LANGS = ENDONYMS
 
 Translate = Callable[..., str]
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..bot.botfile import LANGUAGE_NAMES
+from ..config import ENDONYMS
 
 __all__ = ["ENDONYMS", "HELP_TEXTS", "Translate", "help_translator"]
 
 #: Each language named in itself (the language switch).
-ENDONYMS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 HELP_TEXTS: dict[str, dict[str, str]] = {
     "en": {

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from ..config import LANGUAGES
+from ..config import ENDONYMS, LANGUAGES
 from ..systemtexts import format_when
 from .appkeys import SETTINGS
 
@@ -21,7 +21,7 @@ __all__ = ["LANGS", "LANG_COOKIE", "Translate", "portal_lang", "remember_lang", 
 #: Keeps the language a requester chose with ``?lang=`` (or a language link).
 LANG_COOKIE = "chatdesk_lang"
 #: The portal's languages, as its language links name them.
-LANGS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+LANGS = ENDONYMS
 _TEXTS = Path(__file__).parent / "supporttexts.json"
 
 Translate = Callable[..., str]
