@@ -159,10 +159,17 @@ async def test_an_invitation_queues_one_mail(
     assert status == 303
     (invitation,) = await services.helpdesk.people.invitations(org)
     assert invitation.email == "new@example.be"
+    # One of the organisation's admins invites a colleague from the portal.
+    people = services.helpdesk.people
+    boss = await people.add_member(org, "boss@acme.be", role="admin", name="Bo Martin")
+    await services.helpdesk.orgadmin.invite(boss, "zoe@acme.be")
     status, page = await _page(http, path + "?done=1")
     assert "new@example.be" in page and "Saved." in page
+    # Who sent each: the operator, the organisation's admin.
+    assert re.search(r"<td>new@example.be</td><td>Ada</td>", page), page
+    assert "<td>zoe@acme.be</td><td>Bo Martin</td>" in page
     await services.mail.outbox.run()
-    (mail,) = sink.take()
+    mail, _ = sorted(sink.take(), key=lambda m: m["To"] != "new@example.be")
     assert mail["To"] == "new@example.be" and "invitation" in mail["Subject"]
 
 

@@ -89,14 +89,18 @@ async def org_page(request: web.Request) -> web.StreamResponse:
             raise web.HTTPSeeOther(f"/console/orgs/{org.id}?done=1")
         org = await services.helpdesk.people.organisation(org.id)
     now = utcnow()
+    members = await services.helpdesk.people.members(org)
+    # Who sent each: an operator, the command line, or one of the organisation's admins.
+    senders = {o.id: o.name for o in await services.helpdesk.console.assignees()}
+    senders |= {f"requester:{m.id}": m.name or m.email for m in members}
     invitations = [
-        i
+        (i, senders.get(i.invited_by, "chatdesk orgs invite" if i.invited_by == "cli" else "—"))
         for i in await services.helpdesk.people.invitations(org)
         if i.accepted_at is None and i.expires_at > now
     ]
     context |= {
         "org": org,
-        "members": await services.helpdesk.people.members(org),
+        "members": members,
         "seats": await services.helpdesk.people.seats(org),
         "invitations": invitations,
         "addresses": await services.mail.addresses.org_addresses(org),
