@@ -71,7 +71,7 @@ async def test_views_filters_search_sort_and_pages(server: Any, console: Any) ->
     ann = await console("Ann")
     a = await file(server, "Facture de novembre", department="billing", priority="low")
     b = await file(server, "Site en panne", type="incident", priority="urgent")
-    c = await file(server, "Wachtwoord vergeten", priority="normal")
+    c = await file(server, "Wachtwoord vergeten", priority="normal", email="tom@example.be")
     ack = await ann.call("ticket_change", {"ref": b.label, "assignee": me(ann).id})
     assert ack["ok"], ack
     ack = await ann.call("ticket_change", {"ref": c.id, "status": "pending"})
@@ -90,6 +90,8 @@ async def test_views_filters_search_sort_and_pages(server: Any, console: Any) ->
     assert await numbers(ann, status=["pending"], view="all") == [c.label]
     assert await numbers(ann, q="factu") == [a.label]
     assert await numbers(ann, q="wachtwoord") == [c.label]
+    assert await numbers(ann, view="all", requester=c.requester_id) == [c.label]
+    assert set(await numbers(ann, view="all", requester=a.requester_id)) == {a.label, b.label}
     created = await numbers(ann, view="all", sort="created")
     assert created == [c.label, b.label, a.label]
     page = await ann.call("tickets", {"view": "all", "page": 2})

@@ -244,6 +244,13 @@ class RequesterService:
         assert found is not None
         return found
 
+    async def get(self, requester_id: str) -> Requester:
+        """Return the requester with this id. :raises NotFound: ``unknown_requester``."""
+        requester = await self.store.requesters.get_requester(requester_id)
+        if requester is None:
+            raise NotFound("no such requester", code="unknown_requester")
+        return requester
+
     async def find(self, email: str) -> Requester:
         """Return the requester with this e-mail. :raises NotFound: ``unknown_requester``."""
         requester = await self.store.requesters.find_requester(normalize_email(email))

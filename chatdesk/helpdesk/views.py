@@ -43,6 +43,8 @@ class TicketFilter:
     status: tuple[str, ...] = ()
     department: str | None = None
     assignee: str | None = None
+    #: One requester's tickets (their id).
+    requester: str | None = None
     type: tuple[str, ...] = ()
     priority: tuple[str, ...] = ()
     unassigned: bool = False
@@ -117,6 +119,7 @@ class TicketViews:
             types=types,
             priorities=wanted.priority,
             exclude_types=hidden,
+            requester_id=wanted.requester,
             q=wanted.q[:200],
             due_before=self.clock() + SOON if wanted.breaching_soon else None,
             sort=wanted.sort,

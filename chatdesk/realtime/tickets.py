@@ -44,7 +44,8 @@ class TicketEvents(BaseNamespace):
         wanted = view_filter(
             request.view, status=request.status, type=request.type,
             priority=request.priority, department=request.department,
-            assignee=request.assignee, q=request.q, sort=request.sort, page=request.page,
+            assignee=request.assignee, requester=request.requester, q=request.q,
+            sort=request.sort, page=request.page,
         )  # fmt: skip
         page = await self.services.helpdesk.views.list(operator, wanted)
         return {

@@ -35,7 +35,7 @@ def _list_request(request: web.Request) -> TicketsIn:
     for name in _LIST_FIELDS:
         if values := [v for v in query.getall(name, []) if v]:
             data[name] = values
-    for name in ("view", "department", "assignee", "q", "sort"):
+    for name in ("view", "department", "assignee", "requester", "q", "sort"):
         if query.get(name):
             data[name] = query[name]
     if page := query.get("page"):
@@ -71,14 +71,20 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     filters = view_filter(
         wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
-        department=wanted.department, assignee=wanted.assignee, q=wanted.q,
-        sort=wanted.sort, page=wanted.page,
+        department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
+        q=wanted.q, sort=wanted.sort, page=wanted.page,
     )  # fmt: skip
     try:
         page = await services.helpdesk.views.list(request[SESSION].operator, filters)
     except InvalidPayload as exc:
         raise web.HTTPBadRequest(text=exc.message) from None
     pages = max(1, -(-page.total // filters.per_page))
+    try:
+        requester = (
+            await services.helpdesk.people.get(wanted.requester) if wanted.requester else None
+        )
+    except ChatdeskError:
+        raise web.HTTPNotFound(text="No such requester.") from None
     context = (
         await base_context(request)
         | await _desk_choices(request)
@@ -87,6 +93,8 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "tview": wanted.view,
             "views": _VIEWS,
             "wanted": wanted,
+            "requester": requester,
+            "without_requester": str(request.rel_url.without_query_params("requester", "page")),
             "tickets": [ticket_summary(t) for t in page.tickets],
             "total": page.total,
             "pages": pages,
@@ -95,6 +103,18 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         }
     )
     return aiohttp_jinja2.render_template("console/tickets.html", request, context)
+
+
+async def _other_tickets(request: web.Request, ticket: dict[str, Any]) -> dict[str, Any] | None:
+    """The requester's other tickets the operator may see: the five last changed, and
+    how many in all (the requester panel links to the whole list)."""
+    requester_id = ticket["requester"]["id"]
+    if not requester_id:
+        return None
+    wanted = view_filter("all", requester=requester_id, sort="updated")
+    found = await request.app[SERVICES].helpdesk.views.list(request[SESSION].operator, wanted)
+    others = [ticket_summary(t) for t in found.tickets if t.id != ticket["id"]]
+    return {"recent": others[:5], "total": found.total - (len(found.tickets) - len(others))}
 
 
 def _timeline(page: dict[str, Any]) -> list[dict[str, Any]]:
@@ -134,6 +154,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
     for attachment in page["attachments"]:
         files.setdefault(attachment["message_id"], []).append(attachment)
     choices = await _desk_choices(request)
+    others = await _other_tickets(request, page["ticket"])
     if page["ticket"]["priority"] not in choices["priorities"]:
         # Filed before the desk stopped offering it: keep it choosable, not silently changed.
         choices["priorities"] = [*choices["priorities"], page["ticket"]["priority"]]
@@ -147,6 +168,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             "timeline": _timeline(page),
             "people": _people(page),
             "files": files,
+            "others": others,
             # What met the first-response target: a person's reply, or the desk's
             # registration notice (``first_response = "registration_notice"``).
             "sla_met": "sla_registered"

@@ -58,6 +58,8 @@ class TicketsIn(In):
     )
     department: Department | None = None
     assignee: ID | None = None
+    #: One requester's tickets (their id).
+    requester: ID | None = None
     q: Annotated[str, msgspec.Meta(max_length=200)] = ""
     sort: Literal["due", "updated", "created"] = "due"
     page: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1

@@ -49,7 +49,7 @@ function wanted(): Record<string, unknown> {
     const values = query.getAll(name).filter(Boolean);
     if (values.length) data[name] = values;
   }
-  for (const name of ["view", "department", "assignee", "q", "sort"]) {
+  for (const name of ["view", "department", "assignee", "requester", "q", "sort"]) {
     const value = query.get(name);
     if (value) data[name] = value;
   }

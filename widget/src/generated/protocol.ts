@@ -1131,6 +1131,7 @@ export interface TicketsIn {
         "high" | "low" | "normal" | "urgent"
       ];
   q?: string;
+  requester?: string | null;
   sort?: "created" | "due" | "updated";
   /**
    * @maxItems 6
