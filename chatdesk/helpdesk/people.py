@@ -244,6 +244,25 @@ class RequesterService:
         assert found is not None
         return found
 
+    async def update(self, requester: Requester, *, name: str, phone: str) -> Requester:
+        """Replace the details a requester keeps themselves (the portal's account page):
+        their name and phone. Their tickets keep the name they were filed with.
+
+        :raises InvalidPayload: ``name`` (more than 100 characters), ``phone`` (40).
+        """
+        name, phone = " ".join(name.split()), " ".join(phone.split())
+        if len(name) > 100:
+            raise InvalidPayload("a name has 100 characters at most", code="name")
+        if len(phone) > 40:
+            raise InvalidPayload("a phone number has 40 characters at most", code="phone")
+        updated = await self.store.requesters.update_requester(
+            requester.id, name=name, phone=phone, lang=requester.lang
+        )
+        if updated is None:
+            raise NotFound("no such requester", code="unknown_requester")
+        log.info("requester %s changed their details", requester.id)
+        return updated
+
     async def get(self, requester_id: str) -> Requester:
         """Return the requester with this id. :raises NotFound: ``unknown_requester``."""
         requester = await self.store.requesters.get_requester(requester_id)

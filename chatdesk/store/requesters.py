@@ -20,6 +20,13 @@ class RequesterStore(Protocol):
         given fill the ones still empty."""
         ...
 
+    async def update_requester(
+        self, requester_id: str, *, name: str, phone: str, lang: str
+    ) -> Requester | None:
+        """Replace a requester's details (they changed them); None if there is no such
+        requester. Tickets keep the name they were filed with."""
+        ...
+
     async def erase_requester(self, requester: Requester) -> int:
         """Erase ``requester`` (GDPR art. 17) in one transaction: their account, seats,
         invitations, held, queued and bounced mail, and in each of their tickets the

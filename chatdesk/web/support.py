@@ -12,7 +12,7 @@ from ..errors import ChatdeskError, Forbidden, InvalidFields, InvalidPayload, To
 from ..helpdesk import NewTicket, Refused
 from ..wire import decode
 from ..wire.support import NewTicketForm
-from . import helpapi, supportorg, supportsignin, supportticket
+from . import helpapi, supportaccount, supportorg, supportsignin, supportticket
 from .appkeys import EVENTS, SERVICES
 from .supportbase import check_csrf, render, security_headers
 from .supportform import form_choices
@@ -172,3 +172,4 @@ def setup(app: web.Application) -> None:
     supportticket.setup(app)
     supportsignin.setup(app)
     supportorg.setup(app)
+    supportaccount.setup(app)

@@ -10,6 +10,7 @@ import msgspec
 from .base import In, Out
 
 __all__ = [
+    "AccountForm",
     "CsrfForm",
     "InvitationWithdrawForm",
     "MemberInviteForm",
@@ -58,6 +59,15 @@ class MemberRemoveForm(In):
     """``POST /support/org/remove``: an organisation admin takes a member out."""
 
     email: Line
+    csrf: Csrf = ""
+    lang: FormLang = ""
+
+
+class AccountForm(In):
+    """``POST /support/account``: a requester changes their details."""
+
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=80)] = ""
     csrf: Csrf = ""
     lang: FormLang = ""
 

@@ -137,6 +137,24 @@ async def test_invitations(store: Store, make: Factory) -> None:
     assert await store.requesters.pending_invitation("lea@example.be", later(hours=5)) == old
 
 
+async def test_a_requester_changes_their_details(store: Store) -> None:
+    lea = await store.requesters.save_requester(
+        "lea@example.be", name="Léa", phone="+32 2 555 01 01", lang="fr", now=T0
+    )
+    changed = await store.requesters.update_requester(
+        lea.id, name="Léa Martin", phone="", lang="nl"
+    )
+    assert changed is not None and changed.email == "lea@example.be"
+    assert (changed.name, changed.phone, changed.lang) == ("Léa Martin", "", "nl")
+    assert await store.requesters.get_requester(lea.id) == changed
+    # A later filing only fills what is empty: it does not undo their choice.
+    again = await store.requesters.save_requester(
+        "lea@example.be", name="Lea", phone="+32 2 555 01 02", lang="fr", now=T0
+    )
+    assert (again.name, again.phone, again.lang) == ("Léa Martin", "+32 2 555 01 02", "nl")
+    assert await store.requesters.update_requester("0" * 32, name="", phone="", lang="") is None
+
+
 async def test_withdrawing_an_invitation(store: Store, make: Factory) -> None:
     ann = await make.operator("Ann")
     acme, globex = Organisation(new_id(), "Acme", T0), Organisation(new_id(), "Globex", T0)

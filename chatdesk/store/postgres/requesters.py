@@ -83,6 +83,19 @@ class PostgresRequesters:
         assert row is not None
         return requester_row(row)
 
+    async def update_requester(
+        self, requester_id: str, *, name: str, phone: str, lang: str
+    ) -> Requester | None:
+        row = await self._db.fetchrow(
+            "UPDATE requesters SET name = $2, phone = $3, lang = $4 WHERE id = $1"
+            f" RETURNING {REQUESTER_COLUMNS}",
+            requester_id,
+            name,
+            phone,
+            lang,
+        )
+        return None if row is None else requester_row(row)
+
     async def erase_requester(self, requester: Requester) -> int:
         values = {"id": requester.id, "email": requester.email}
         async with self._db.transaction() as conn:

@@ -79,6 +79,18 @@ class SqliteRequesters:
 
         return await self._worker.run(job)
 
+    async def update_requester(
+        self, requester_id: str, *, name: str, phone: str, lang: str
+    ) -> Requester | None:
+        def job(conn: sqlite3.Connection) -> Requester | None:
+            conn.execute(
+                "UPDATE requesters SET name = ?, phone = ?, lang = ? WHERE id = ?",
+                (name, phone, lang, requester_id),
+            )
+            return _requester(conn, "id = ?", requester_id)
+
+        return await self._worker.run(job)
+
     async def erase_requester(self, requester: Requester) -> int:
         values = {"id": requester.id, "email": requester.email}
 

@@ -1,0 +1,85 @@
+"""``/support/account``: a signed-in requester's own details (name, phone) and the
+download of everything the desk holds about them (GDPR art. 15/20)."""
+
+from __future__ import annotations
+
+import msgspec
+from aiohttp import web
+
+from ..errors import ChatdeskError
+from ..models import Requester
+from ..wire.support import AccountForm
+from .appkeys import SERVICES
+from .forms import read_form
+from .supportbase import check_csrf, render, requester_of
+from .supportlang import portal_lang
+
+__all__ = ["setup"]
+
+
+async def _signed_in(request: web.Request) -> Requester:
+    requester = await requester_of(request)
+    if requester is None:
+        raise web.HTTPSeeOther("/support/signin")
+    return requester
+
+
+async def _page(
+    request: web.Request,
+    requester: Requester,
+    *,
+    status: int = 200,
+    error: str = "",
+    lang: str = "",
+    typed: AccountForm | None = None,
+) -> web.Response:
+    context = {
+        "account": requester,
+        "typed": typed,
+        "error": error,
+        "saved": request.query.get("saved") == "1" and not error,
+    }
+    return await render(request, "support/account.html", context, status=status, lang=lang)
+
+
+async def account_page(request: web.Request) -> web.StreamResponse:
+    """The requester's details, with a form to change them."""
+    return await _page(request, await _signed_in(request))
+
+
+async def save(request: web.Request) -> web.StreamResponse:
+    """Change the requester's name, phone and mail language."""
+    requester = await _signed_in(request)
+    form = await read_form(request, AccountForm)
+    lang = portal_lang(request, form.lang)
+    if not check_csrf(request, form.csrf):
+        return await _page(request, requester, status=403, error="err_csrf", lang=lang)
+    try:
+        await request.app[SERVICES].helpdesk.people.update(
+            requester, name=form.name, phone=form.phone
+        )
+    except ChatdeskError as exc:
+        error = f"err_account_{exc.code}"
+        return await _page(request, requester, status=400, error=error, lang=lang, typed=form)
+    raise web.HTTPSeeOther("/support/account?saved=1")
+
+
+async def export(request: web.Request) -> web.StreamResponse:
+    """Everything the desk holds about the requester, as a JSON download."""
+    requester = await _signed_in(request)
+    data = await request.app[SERVICES].helpdesk.views.export(requester)
+    return web.Response(
+        body=msgspec.json.format(msgspec.json.encode(data)),
+        content_type="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def setup(app: web.Application) -> None:
+    """Add the requester's account page to ``app``."""
+    app.router.add_get("/support/account", account_page)
+    app.router.add_post("/support/account", save)
+    app.router.add_get("/support/account/export", export)

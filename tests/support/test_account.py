@@ -1,0 +1,63 @@
+"""A requester's own account page in the portal over real HTTP: their details, changed by
+them only, and the download of what the desk holds about them."""
+
+from __future__ import annotations
+
+import json
+
+from chatdesk.events import TicketCreated
+
+from .conftest import Portal
+from .test_org import _sign_in
+
+
+async def _save(portal: Portal, **values: str) -> tuple[int, str, str]:
+    csrf = await portal.csrf("/support/account")
+    data = {"csrf": csrf, "lang": "en"} | values
+    async with portal.http.post("/support/account", data=data, allow_redirects=False) as response:
+        return response.status, response.headers.get("Location", ""), await response.text()
+
+
+async def test_a_requester_changes_their_details_and_downloads_their_data(
+    portal: Portal,
+) -> None:
+    assert (await portal.file(email="ann@example.com", name="Ann"))[0].status == 303
+    await _sign_in(portal, "ann@example.com")
+    _, page = await portal.page("/support/account")
+    assert 'href="/support/account" aria-current="page">My account' in page
+    assert 'name="name" value="Ann"' in page
+
+    status, location, _ = await _save(portal, name="  Ann   Peeters ", phone="+32 2 555 01 01")
+    assert (status, location) == (303, "/support/account?saved=1")
+    _, page = await portal.page(location)
+    assert "Your details are saved." in page and 'value="Ann Peeters"' in page
+    ann = await portal.services.helpdesk.people.find("ann@example.com")
+    assert (ann.name, ann.phone) == ("Ann Peeters", "+32 2 555 01 01")
+    # The ticket keeps the name it was filed with.
+    [created] = portal.published(TicketCreated)
+    assert created.ticket.requester_name == "Ann"
+
+    # Too long: said, what was typed kept, nothing changed.
+    status, _, page = await _save(portal, name="A" * 101, phone="")
+    assert status == 400 and "100 characters at most" in page and "A" * 101 in page
+    assert (await portal.services.helpdesk.people.find("ann@example.com")).name == "Ann Peeters"
+
+    async with portal.http.get("/support/account/export") as response:
+        assert response.status == 200
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert response.headers["Cache-Control"] == "no-store"
+        data = json.loads(await response.read())
+    assert data["requester"]["email"] == "ann@example.com"
+    assert [t["ticket"]["subject"] for t in data["tickets"]] == ["The backup failed"]
+
+
+async def test_the_account_is_only_its_own_requester_s(portal: Portal) -> None:
+    for path in ("/support/account", "/support/account/export"):
+        response, _ = await portal.page(path, allow_redirects=False)
+        assert (response.status, response.headers["Location"]) == (303, "/support/signin")
+    assert (await portal.file(email="ann@example.com", name="Ann"))[0].status == 303
+    await _sign_in(portal, "ann@example.com")
+    data = {"csrf": "forged", "name": "Mallory"}
+    async with portal.http.post("/support/account", data=data) as response:
+        assert response.status == 403
+    assert (await portal.services.helpdesk.people.find("ann@example.com")).name == "Ann"
