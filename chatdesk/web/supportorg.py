@@ -5,11 +5,14 @@ freeing each (the 4th editor of a full site is told to ask them)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from itertools import groupby
+from typing import Any
 
 from aiohttp import web
 
-from ..errors import ChatdeskError, NotFound
+from ..errors import ChatdeskError
+from ..events import Event
 from ..models import OrgRole, Requester
 from ..wire.support import (
     InvitationWithdrawForm,
@@ -74,69 +77,74 @@ async def org_page(request: web.Request) -> web.StreamResponse:
     return await _page(request, await _admin(request))
 
 
-async def release_seat(request: web.Request) -> web.StreamResponse:
-    """Free one editor's seat on one of the admin's own organisation's sites."""
+Action = Callable[[Requester, Any], Awaitable[list[Event] | None]]
+
+
+async def _act(
+    request: web.Request, kind: type[Any], act: Action, done: str, *, keep: str = ""
+) -> web.StreamResponse:
+    """Do what the admin's posted form asks (``act``), then back to the page with ``done``;
+    refused, the page says why (``err_<code>``, the error's status), with the typed
+    ``keep`` field."""
     admin = await _admin(request)
-    form = await read_form(request, SeatReleaseForm)
+    form = await read_form(request, kind)
     lang = portal_lang(request, form.lang)
     if not check_csrf(request, form.csrf):
         return await _page(request, admin, status=403, error="err_csrf", lang=lang)
-    services = request.app[SERVICES]
-    assert admin.organisation_id is not None
-    org = await services.helpdesk.people.organisation(admin.organisation_id)
     try:
-        await services.helpdesk.people.release_seat(org, form.site, form.email)
-    except NotFound:
-        return await _page(request, admin, status=404, error="err_no_seat", lang=lang)
-    log.info("site %r: %s freed a seat of %s", form.site, admin.email, form.email)
-    raise web.HTTPSeeOther("/support/org?freed=1")
+        events = await act(admin, form)
+    except ChatdeskError as exc:
+        typed = getattr(form, keep, "") if keep else ""
+        return await _page(
+            request, admin, status=exc.status, error=f"err_{exc.code}", lang=lang, typed=typed
+        )
+    if events:
+        await request.app[EVENTS].publish(events)
+    raise web.HTTPSeeOther(f"/support/org?{done}")
+
+
+async def release_seat(request: web.Request) -> web.StreamResponse:
+    """Free one editor's seat on one of the admin's own organisation's sites."""
+    people = request.app[SERVICES].helpdesk.people
+
+    async def act(admin: Requester, form: SeatReleaseForm) -> None:
+        assert admin.organisation_id is not None
+        org = await people.organisation(admin.organisation_id)
+        await people.release_seat(org, form.site, form.email)
+        log.info("site %r: %s freed a seat of %s", form.site, admin.email, form.email)
+
+    return await _act(request, SeatReleaseForm, act, "freed=1")
 
 
 async def invite(request: web.Request) -> web.StreamResponse:
     """Invite a colleague into the admin's organisation: a mail tells them how to join."""
-    admin = await _admin(request)
-    form = await read_form(request, MemberInviteForm)
-    lang = portal_lang(request, form.lang)
-    if not check_csrf(request, form.csrf):
-        return await _page(request, admin, status=403, error="err_csrf", lang=lang)
-    try:
-        _, events = await request.app[SERVICES].helpdesk.orgadmin.invite(admin, form.email)
-    except ChatdeskError as exc:
-        status = 400 if exc.code == "invalid_email" else 409
-        return await _page(
-            request, admin, status=status, error=f"err_{exc.code}", lang=lang, typed=form.email
-        )
-    await request.app[EVENTS].publish(events)
-    raise web.HTTPSeeOther("/support/org?done=invited")
+    orgadmin = request.app[SERVICES].helpdesk.orgadmin
+
+    async def act(admin: Requester, form: MemberInviteForm) -> list[Event]:
+        _, events = await orgadmin.invite(admin, form.email)
+        return events
+
+    return await _act(request, MemberInviteForm, act, "done=invited", keep="email")
 
 
 async def withdraw(request: web.Request) -> web.StreamResponse:
     """End a pending invitation of the admin's organisation."""
-    admin = await _admin(request)
-    form = await read_form(request, InvitationWithdrawForm)
-    lang = portal_lang(request, form.lang)
-    if not check_csrf(request, form.csrf):
-        return await _page(request, admin, status=403, error="err_csrf", lang=lang)
-    try:
-        await request.app[SERVICES].helpdesk.orgadmin.withdraw(admin, form.id)
-    except ChatdeskError as exc:
-        return await _page(request, admin, status=404, error=f"err_{exc.code}", lang=lang)
-    raise web.HTTPSeeOther("/support/org?done=withdrawn")
+    orgadmin = request.app[SERVICES].helpdesk.orgadmin
+
+    async def act(admin: Requester, form: InvitationWithdrawForm) -> None:
+        await orgadmin.withdraw(admin, form.id)
+
+    return await _act(request, InvitationWithdrawForm, act, "done=withdrawn")
 
 
 async def remove(request: web.Request) -> web.StreamResponse:
     """Take a member out of the admin's organisation (their seats are freed)."""
-    admin = await _admin(request)
-    form = await read_form(request, MemberRemoveForm)
-    lang = portal_lang(request, form.lang)
-    if not check_csrf(request, form.csrf):
-        return await _page(request, admin, status=403, error="err_csrf", lang=lang)
-    try:
-        await request.app[SERVICES].helpdesk.orgadmin.remove(admin, form.email)
-    except ChatdeskError as exc:
-        status = 404 if exc.code == "unknown_requester" else 403
-        return await _page(request, admin, status=status, error=f"err_{exc.code}", lang=lang)
-    raise web.HTTPSeeOther("/support/org?done=removed")
+    orgadmin = request.app[SERVICES].helpdesk.orgadmin
+
+    async def act(admin: Requester, form: MemberRemoveForm) -> None:
+        await orgadmin.remove(admin, form.email)
+
+    return await _act(request, MemberRemoveForm, act, "done=removed")
 
 
 def setup(app: web.Application) -> None:
