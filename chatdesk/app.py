@@ -51,6 +51,7 @@ from .web import (
     orgpages,
     privacypages,
     reports,
+    requesterpages,
     routes,
     support,
     tickets,
@@ -174,6 +175,7 @@ def create_app(
     account.setup(app)
     operatorpages.setup(app)
     privacypages.setup(app)
+    requesterpages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

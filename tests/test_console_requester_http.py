@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aiohttp import ClientSession
+
 from chatdesk.helpdesk import Edit
 from chatdesk.web.appkeys import SERVICES
 
@@ -52,3 +54,48 @@ async def _walk(desk: Any, http: Any) -> None:
         assert "None: this is their first." in await page.text()
     async with http.get("/console/tickets?requester=nobody") as page:
         assert page.status == 404
+
+
+async def test_an_operator_corrects_a_requester_s_details(server: Any) -> None:
+    await add_ada(server)
+    ticket = await file(server, "Appel", email="jdoe@example.be")
+    people = server.app[SERVICES].helpdesk.people
+    async with ada_session(server) as http:
+        path = f"/console/t/{ticket.number}"
+        async with http.get(path) as page:
+            text = await page.text()
+        assert f'action="/console/requesters/{ticket.requester_id}"' in text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', text)
+        assert csrf
+        data = {"csrf": csrf.group(1), "name": "John Doe", "phone": "+32 4 55 55 55",
+                "back": ticket.id}  # fmt: skip
+        async with http.post(
+            f"/console/requesters/{ticket.requester_id}", data=data, allow_redirects=False
+        ) as response:
+            assert (response.status, response.headers["Location"]) == (
+                303,
+                f"/console/t/{ticket.id}",
+            )
+        john = await people.find("jdoe@example.be")
+        assert (john.name, john.phone) == ("John Doe", "+32 4 55 55 55")
+        # Refused: too long, a forged form, nobody by that id; nothing changes.
+        async with http.post(
+            f"/console/requesters/{ticket.requester_id}", data=data | {"name": "J" * 101}
+        ) as response:
+            assert response.status == 400
+        async with http.post(
+            f"/console/requesters/{ticket.requester_id}", data=data | {"csrf": "x"}
+        ) as response:
+            assert response.status == 403
+        async with http.post("/console/requesters/" + "0" * 32, data=data) as response:
+            assert response.status == 404
+    assert (await people.find("jdoe@example.be")).name == "John Doe"
+    # Signed out: the login page, nothing changes.
+    async with (
+        ClientSession(base_url=str(server.make_url(""))) as anonymous,
+        anonymous.post(
+            f"/console/requesters/{ticket.requester_id}", data=data, allow_redirects=False
+        ) as response,
+    ):
+        assert response.status in (302, 303, 401, 403)
+    assert (await people.find("jdoe@example.be")).name == "John Doe"

@@ -19,6 +19,7 @@ __all__ = [
     "NewTicketForm",
     "PasswordForm",
     "PrivacyEraseForm",
+    "RequesterEditForm",
     "TicketReplyForm",
     "TokenForm",
 ]
@@ -76,6 +77,16 @@ class PrivacyEraseForm(In):
 
     email: Annotated[str, msgspec.Meta(max_length=320)]
     confirm: Annotated[str, msgspec.Meta(max_length=320)] = ""
+    csrf: Csrf = ""
+
+
+class RequesterEditForm(In):
+    """``POST /console/requesters/<id>``: an operator corrects a requester's details
+    (``back``: the ticket whose page to return to)."""
+
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    back: Annotated[str, msgspec.Meta(max_length=64, pattern="^[0-9a-f]*$")] = ""
     csrf: Csrf = ""
 
 
