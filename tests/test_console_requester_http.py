@@ -54,6 +54,11 @@ async def _walk(desk: Any, http: Any) -> None:
         assert "None: this is their first." in await page.text()
     async with http.get("/console/tickets?requester=nobody") as page:
         assert page.status == 404
+    # Her address in the search box lists hers; a ticket's number opens it.
+    async with http.get("/console/tickets?view=all&q=lea%40example.be") as page:
+        assert (await page.text()).count('class="trow') == 3
+    async with http.get(f"/console/tickets?q=%23{first.number}", allow_redirects=False) as page:
+        assert (page.status, page.headers["Location"]) == (303, f"/console/t/{first.id}")
 
 
 async def test_an_operator_corrects_a_requester_s_details(server: Any) -> None:

@@ -92,6 +92,11 @@ async def test_views_filters_search_sort_and_pages(server: Any, console: Any) ->
     assert await numbers(ann, q="wachtwoord") == [c.label]
     assert await numbers(ann, view="all", requester=c.requester_id) == [c.label]
     assert set(await numbers(ann, view="all", requester=a.requester_id)) == {a.label, b.label}
+    # An address typed whole: its requester's tickets; a number: that ticket, any status.
+    assert await numbers(ann, q="Tom@Example.be") == [c.label]
+    assert await numbers(ann, view="pending", q=b.label) == [b.label]  # not pending, yet found
+    assert await numbers(ann, q="#999") == []
+    assert await numbers(ann, q="nobody@example.be") == []
     created = await numbers(ann, view="all", sort="created")
     assert created == [c.label, b.label, a.label]
     page = await ann.call("tickets", {"view": "all", "page": 2})

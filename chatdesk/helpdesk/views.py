@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,11 @@ from .common import load_ticket
 from .links import FollowLinks
 
 __all__ = ["SOON", "TicketFilter", "TicketViews", "ticket_summary"]
+
+#: A ticket's number as operators write it in the search box.
+_NUMBER = re.compile(r"#\d{1,9}")
+#: An e-mail address typed whole in the search box.
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 #: "Breaching soon": the next target is due within this time.
 SOON = timedelta(hours=1)
@@ -111,6 +117,16 @@ class TicketViews:
         hidden = () if operator.sees_complaints else (TicketType.COMPLAINT,)
         if wanted.breaching_soon and not statuses:
             statuses = tuple(ACTIVE)
+        q, requester_id, number = wanted.q.strip()[:200], wanted.requester, None
+        if _NUMBER.fullmatch(q):
+            # "#000123" names one ticket: found whatever the view's statuses.
+            number, q, statuses = int(q.lstrip("#")), "", ()
+        elif _ADDRESS.fullmatch(q):
+            # An address typed in the search: its requester's tickets (the index holds
+            # what people wrote, not who they are).
+            found = await self.store.requesters.find_requester(q.lower())
+            if found is not None and requester_id in (None, found.id):
+                requester_id, q = found.id, ""
         query = TicketQuery(
             statuses=statuses,
             department=wanted.department,
@@ -119,8 +135,9 @@ class TicketViews:
             types=types,
             priorities=wanted.priority,
             exclude_types=hidden,
-            requester_id=wanted.requester,
-            q=wanted.q[:200],
+            requester_id=requester_id,
+            number=number,
+            q=q,
             due_before=self.clock() + SOON if wanted.breaching_soon else None,
             sort=wanted.sort,
             page=wanted.page,

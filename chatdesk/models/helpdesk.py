@@ -81,6 +81,8 @@ class TicketQuery:
     exclude_types: tuple[TicketType, ...] = ()
     requester_id: str | None = None
     organisation_id: str | None = None
+    #: The ticket with this number.
+    number: int | None = None
     #: Tickets with this address in their Cc.
     cc: str | None = None
     q: str = ""

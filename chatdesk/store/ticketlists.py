@@ -49,6 +49,7 @@ def ticket_filters(query: TicketQuery, mark: Callable[[object], str]) -> list[st
         ("operator_id", query.operator_id),
         ("requester_id", query.requester_id),
         ("organisation_id", query.organisation_id),
+        ("number", query.number),
     ):
         if value is not None:
             where.append(f"t.{column} = {mark(value)}")

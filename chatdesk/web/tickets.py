@@ -78,6 +78,9 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         page = await services.helpdesk.views.list(request[SESSION].operator, filters)
     except InvalidPayload as exc:
         raise web.HTTPBadRequest(text=exc.message) from None
+    if wanted.q.strip().startswith("#") and len(page.tickets) == page.total == 1:
+        # "#000123" typed in the search: straight to that ticket.
+        raise web.HTTPSeeOther(f"/console/t/{page.tickets[0].id}")
     pages = max(1, -(-page.total // filters.per_page))
     try:
         requester = (

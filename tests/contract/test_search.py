@@ -88,3 +88,12 @@ async def test_a_long_thread_stays_searchable(store: Store) -> None:
     assert await found(store, "journal debut") == [ticket.id]
     assert await found(store, "w000001") == [ticket.id]
     assert await found(store, "x" * 40) == [ticket.id]  # a long word, by its beginning
+
+
+async def test_a_number_finds_its_ticket(store: Store) -> None:
+    first = await filed(store, subject="Premier")
+    second = await filed(store, subject="Second")
+    page = await store.ticket_queries.search_tickets(TicketQuery(number=second.number))
+    assert [t.id for t in page.tickets] == [second.id] and page.total == 1
+    page = await store.ticket_queries.search_tickets(TicketQuery(number=first.number + 100))
+    assert page.tickets == [] and page.total == 0
