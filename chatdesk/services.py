@@ -125,11 +125,13 @@ def build_services(
         default_lang=settings.default_lang,
         clock=clock,
     )
+    # One store of attempt counts: on Redis, every process sees every attempt.
+    throttle = Throttle() if redis is None else Throttle.on_redis(redis)
     operators = OperatorService(
         store,
         SessionTokens(settings.secret_key),
         departments=config.departments,
-        throttle=Throttle() if redis is None else Throttle.on_redis(redis),
+        throttle=throttle,
         clock=clock,
     )
     helpdesk = build_helpdesk(
@@ -139,6 +141,7 @@ def build_services(
         default_lang=settings.default_lang,
         clock=clock,
         altcha_cost=settings.altcha_cost,
+        throttle=throttle,
     )
     holder = holder or process_name()
     escalation.check_access = helpdesk.people.check_access

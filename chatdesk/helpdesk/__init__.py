@@ -10,6 +10,7 @@ from datetime import datetime
 from ..deskconfig import DeskConfig
 from ..models import utcnow
 from ..store import Store
+from ..throttle import Throttle
 from .apitokens import ApiTokenService
 from .challenges import Challenges
 from .chat import ChatTickets
@@ -82,9 +83,11 @@ def build_helpdesk(
     default_lang: str = "en",
     clock: Callable[[], datetime] = utcnow,
     altcha_cost: int = 5000,
+    throttle: Throttle | None = None,
 ) -> Helpdesk:
     """Wire the helpdesk's services on ``store``; ``altcha_cost``: the web form's
-    proof-of-work (PBKDF2 iterations per attempt)."""
+    proof-of-work (PBKDF2 iterations per attempt); ``throttle``: where the sign-in and
+    invitation counts live (shared by every process on Redis; else this process's)."""
     links = FollowLinks(secret_key)
     people = RequesterService(store, config, clock=clock)
     filing = FilingService(store, config, people, links, default_lang=default_lang, clock=clock)
@@ -102,8 +105,8 @@ def build_helpdesk(
         links=links,
         # The altcha library checks expiry on the wall clock: challenges use it too.
         challenges=Challenges(store, secret_key, cost=altcha_cost),
-        signin=SignIn(store, secret_key, people=people, clock=clock),
-        orgadmin=OrgAdmin(store, people, clock=clock),
+        signin=SignIn(store, secret_key, throttle=throttle, people=people, clock=clock),
+        orgadmin=OrgAdmin(store, people, throttle=throttle, clock=clock),
         console=ConsoleTickets(store, views, clock=clock),
         reports=ReportService(store, config, clock=clock),
     )

@@ -4,7 +4,9 @@ invitation), taking members out.
 What an operator does for any organisation (``chatdesk orgs``, the console), an
 organisation admin does here for theirs only, within limits that keep the desk's mail
 from being turned against strangers: one pending invitation per address, at most
-:data:`PENDING_LIMIT` at a time, and none past the organisation's member cap.
+:data:`PENDING_LIMIT` at a time, none past the organisation's member cap, and
+:data:`ORG_INVITATIONS` / :data:`ADDRESS_INVITATIONS` mails a day (withdrawing and
+inviting again does not make more).
 """
 
 from __future__ import annotations
@@ -13,19 +15,24 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden, NotFound, RateLimited
 from ..events import Event
 from ..models import Invitation, Organisation, OrgRole, Requester, utcnow
 from ..operators import normalize_email
 from ..store import Store
+from ..throttle import Throttle
 from .people import RequesterService
 
-__all__ = ["PENDING_LIMIT", "OrgAdmin", "invited_by"]
+__all__ = ["ADDRESS_INVITATIONS", "ORG_INVITATIONS", "PENDING_LIMIT", "OrgAdmin", "invited_by"]
 
 log = logging.getLogger(__name__)
 
 #: Pending invitations an organisation may have at once (each sends a mail).
 PENDING_LIMIT = 20
+#: Invitations one organisation's admins may send a day...
+ORG_INVITATIONS = "30/day"
+#: ...and invitations one address may receive from organisations' admins a day.
+ADDRESS_INVITATIONS = "3/day"
 
 
 def invited_by(requester: Requester) -> str:
@@ -43,11 +50,19 @@ class OrgAdmin:
     """
 
     def __init__(
-        self, store: Store, people: RequesterService, *, clock: Callable[[], datetime] = utcnow
+        self,
+        store: Store,
+        people: RequesterService,
+        *,
+        throttle: Throttle | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
         self.people = people
         self.clock = clock
+        self.throttle = throttle or Throttle()
+        self._per_org = Throttle.limit(ORG_INVITATIONS)
+        self._per_address = Throttle.limit(ADDRESS_INVITATIONS)
 
     async def organisation(self, admin: Requester) -> Organisation:
         """Return the organisation ``admin`` runs. :raises Forbidden: ``not_org_admin``."""
@@ -70,6 +85,7 @@ class OrgAdmin:
         :raises InvalidPayload: ``invalid_email``.
         :raises Conflict: ``already_member``, ``already_invited``, ``too_many_invitations``
             or ``organisation_full`` (members and pending invitations reach the cap).
+        :raises RateLimited: ``invitations_today``.
         """
         organisation = await self.organisation(admin)
         address = normalize_email(email)
@@ -86,6 +102,10 @@ class OrgAdmin:
         cap = organisation.max_members
         if cap is not None and len(members) + len(pending) >= cap:
             raise Conflict(f"{organisation.name} may have {cap} members", code="organisation_full")
+        within_org = await self.throttle.count(self._per_org, "invite-org", organisation.id)
+        within_address = await self.throttle.count(self._per_address, "invite-address", address)
+        if not (within_org and within_address):
+            raise RateLimited("enough invitations for today", code="invitations_today")
         invitation, events = await self.people.invite(
             None, address, organisation, by=invited_by(admin)
         )

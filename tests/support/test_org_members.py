@@ -180,3 +180,21 @@ async def test_the_admin_withdraws_an_invitation(start_portal: StartPortal) -> N
     assert [i.email for i in await portal.services.helpdesk.orgadmin.pending(globex)] == [
         "ivy@globex.test"
     ]
+
+
+async def test_withdrawing_and_inviting_again_does_not_make_more_mail(
+    start_portal: StartPortal,
+) -> None:
+    portal = await start_portal(SITE_FIELD)
+    acme = await _acme(portal)
+    orgadmin = portal.services.helpdesk.orgadmin
+    await _sign_in(portal, "boss@acme.test")
+    for _ in range(3):  # ADDRESS_INVITATIONS a day
+        assert (await _post(portal, "invite", "zoe@acme.test"))[0] == 303
+        [invitation] = await orgadmin.pending(acme)
+        boss = await portal.services.helpdesk.people.find("boss@acme.test")
+        await orgadmin.withdraw(boss, invitation.id)
+    status, _, page = await _post(portal, "invite", "zoe@acme.test")
+    assert status == 429 and "Enough invitations for today" in page
+    assert len(portal.published(InvitationCreated)) == 3
+    assert (await _post(portal, "invite", "max@acme.test"))[0] == 303  # another address
