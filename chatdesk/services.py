@@ -74,6 +74,9 @@ class Services:
     #: Whether the store answers, and the totals /metrics reports.
     health: Health
     _store: Store = field(repr=False)
+    #: The desk's attempt counts (logins, sign-in links, invitations, the API's budget,
+    #: help-centre votes, inbound mail): on Redis, shared by every process.
+    throttle: Throttle = field(default_factory=Throttle, repr=False)
 
     @property
     def operator_admin(self) -> OperatorAdmin:
@@ -147,7 +150,9 @@ def build_services(
     escalation.check_access = helpdesk.people.check_access
     escalation.answered = helpdesk.chat.visitor_wrote
     helpdesk.tickets.chat_changed = lambda conversation_id: inbox.changed([conversation_id])
-    mail = build_mail(settings, config, store, helpdesk, clock=clock, holder=holder)
+    mail = build_mail(
+        settings, config, store, helpdesk, clock=clock, holder=holder, throttle=throttle
+    )
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
     seats = settings.public_url.rstrip("/") + "/support/org"
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(
@@ -184,7 +189,7 @@ def build_services(
             tabs=settings.visitor_tabs,
             redis=redis,
         ),
-        HelpCentre(knowledge, store, clock=clock),
+        HelpCentre(knowledge, store, throttle=throttle, clock=clock),
         Gaps(knowledge, store, clock=clock),
         ChatFiles(
             store,
@@ -195,6 +200,7 @@ def build_services(
         ),
         Health(store),
         store,
+        throttle,
     )
 
 

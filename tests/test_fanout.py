@@ -91,6 +91,16 @@ async def test_login_failures_count_across_processes(start_server: Any, shared: 
         await second.login("ann@desk.test", "correct horse battery", client="10.0.0.2")
 
 
+async def test_sign_in_links_count_across_processes(start_server: Any, shared: Settings) -> None:
+    one = await start_server(**fields(shared))
+    two = await start_server(**fields(shared))
+    await one.app[SERVICES].helpdesk.people.requester("lea@example.be", name="Léa")
+    first, second = (server.app[SERVICES].helpdesk.signin for server in (one, two))
+    for signin in (first, second, first):  # 3 links per address in 15 minutes
+        assert len(await signin.request("lea@example.be", client="10.0.0.1")) == 1
+    assert await second.request("lea@example.be", client="10.0.0.2") == []
+
+
 async def test_websocket_only_refuses_long_polling(start_server: Any, new_client: Any) -> None:
     server = await start_server(transports=("websocket",))
     async with aiohttp.ClientSession() as http:

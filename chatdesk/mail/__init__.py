@@ -74,8 +74,10 @@ def build_mail(
     sender: Sender | None = None,
     clock: Callable[[], datetime] = utcnow,
     holder: str | None = None,
+    throttle: Throttle | None = None,
 ) -> Mail:
-    """Wire e-mail for ``settings``: SMTP when ``smtp_url`` is set (or ``sender``)."""
+    """Wire e-mail for ``settings``: SMTP when ``smtp_url`` is set (or ``sender``);
+    ``throttle``: where inbound mail's counts per sender live (the desk's, shared)."""
     if sender is None and settings.smtp_url:
         sender = SmtpSender(parse_smtp_url(settings.smtp_url))
     lang = settings.default_lang
@@ -88,7 +90,8 @@ def build_mail(
     )
     reminders = Reminders(store, config, outbox, default_lang=lang, clock=clock)
     inbound = InboundMail(
-        store, config, helpdesk, outbox, secret_key=settings.secret_key, throttle=Throttle(),
+        store, config, helpdesk, outbox, secret_key=settings.secret_key,
+        throttle=throttle or Throttle(),
         domain=composer.domain, default_lang=lang, clock=clock,
     )  # fmt: skip
     jobs = JobRunner(

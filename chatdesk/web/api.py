@@ -14,7 +14,6 @@ from ..helpdesk import Edit, NewTicket, TicketFilter, Upload
 from ..models import Operator
 from ..operators import normalize_email
 from ..services import Services
-from ..throttle import Throttle
 from ..version import __version__
 from ..wire import encode
 from ..wire.api import (
@@ -237,7 +236,7 @@ def setup(app: web.Application) -> None:
         per_minute=settings.api_requests_per_minute,
         # Files arrive in base64 (4 bytes for 3) beside up to 1 MB of JSON.
         max_body=(limits.max_ticket + 2) // 3 * 4 + 1024**2,
-        throttle=Throttle(),
+        throttle=services.throttle,
     )
     document = openapi_document(
         ENDPOINTS, title="chatdesk API", version=__version__, description=_DESCRIPTION
