@@ -180,6 +180,38 @@ async def test_a_ticket_page_replies_notes_and_edits_reach_every_console(
     assert missing["ok"] is False and missing["error"]["code"] == "not_found"
 
 
+async def test_tags_are_the_team_s_labels(server: Any, console: Any) -> None:
+    ann = await console("Ann")
+    a = await file(server, "Facture en double", description="Deux fois débité.")
+    b = await file(server, "Site lent", email="tom@example.be")
+    ack = await ann.call("ticket_change", {"ref": a.label, "tags": ["Facture", " Panne réseau "]})
+    assert ack["ok"] and ack["ticket"]["tags"] == ["facture", "panne-réseau"], ack
+    # The ticket's history says it, every console hears it.
+    page = await ann.call("ticket_watch", {"ref": a.label})
+    [row] = [e for e in page["events"] if e["kind"] == "tags"]
+    assert row["data"] == {"from": [], "to": ["facture", "panne-réseau"]}
+    # Lists filter on one, written as typed or as stored.
+    assert await numbers(ann, view="all", tag="Panne réseau") == [a.label]
+    assert await numbers(ann, view="all", tag="facture") == [a.label]
+    assert await numbers(ann, view="all", tag="fact") == []
+    # Wrong ones are refused and nothing changes.
+    for wrong in (["a,b"], ["-x"], [f"t{n}" for n in range(11)], ["x" * 41]):
+        refused = await ann.call("ticket_change", {"ref": b.label, "tags": wrong})
+        assert refused["ok"] is False, wrong
+    assert (await ann.call("ticket_watch", {"ref": b.label}))["ticket"]["tags"] == []
+    # The requester never sees them: not on the portal's view, not in their data.
+    views = server.app[SERVICES].helpdesk.views
+    tagged = await server.app[SERVICES].helpdesk.people.find("lea@example.be")
+    assert (
+        "tags"
+        not in (await views.requester_view((await views.requester_tickets(tagged)).tickets[0]))[
+            "ticket"
+        ]
+    )
+    exported = await views.export(tagged)
+    assert "panne-réseau" not in str(exported)
+
+
 async def test_merge_bulk_assign_and_bulk_close(server: Any, console: Any) -> None:
     ann = await console("Ann")
     a = await file(server, "Panne 1")

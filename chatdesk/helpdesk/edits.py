@@ -11,7 +11,7 @@ from ..fields import validate_fields
 from ..models import Operator, Status, Ticket, TicketEvent, TicketType
 from ..store import Store
 from ..tickets import check_transition
-from .common import Actor, clean_cc, clean_subject, history
+from .common import Actor, clean_cc, clean_subject, clean_tags, history
 
 __all__ = ["Edit", "after", "plan_edit", "status_values"]
 
@@ -31,6 +31,8 @@ class Edit:
     fields: dict[str, str] | None = None
     #: The whole new list of people in Cc.
     cc: list[str] | None = None
+    #: The whole new list of tags.
+    tags: list[str] | None = None
 
 
 def after(ticket: Ticket, values: dict[str, object]) -> Ticket:
@@ -104,6 +106,9 @@ async def plan_edit(
         if cc != ticket.cc:
             values["cc"] = cc
             note("cc", sorted(ticket.cc), sorted(cc))
+    if edit.tags is not None and (tags := clean_tags(edit.tags)) != ticket.tags:
+        values["tags"] = tags
+        note("tags", sorted(ticket.tags), sorted(tags))
     target = None if edit.unassign else edit.assignee
     if (edit.unassign or edit.assignee is not None) and target != ticket.operator_id:
         await _check_assignee(store, ticket, target)

@@ -355,7 +355,9 @@ class TicketLifecycle:
         if after.operator_id != before.operator_id:
             events.append(TicketAssigned(after, before.operator_id))
         changed = tuple(
-            k for k in ("priority", "department", "type", "subject", "fields", "cc") if k in values
+            k
+            for k in ("priority", "department", "type", "subject", "fields", "cc", "tags")
+            if k in values
         )
         if changed:
             events.append(TicketUpdated(after, changed))

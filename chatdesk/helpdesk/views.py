@@ -51,6 +51,8 @@ class TicketFilter:
     assignee: str | None = None
     #: One requester's tickets (their id).
     requester: str | None = None
+    #: Tickets with this tag.
+    tag: str | None = None
     type: tuple[str, ...] = ()
     priority: tuple[str, ...] = ()
     unassigned: bool = False
@@ -89,6 +91,7 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
         "merged_into": ticket.merged_into,
         "follow_up_of": ticket.follow_up_of,
         "cc": sorted(ticket.cc),
+        "tags": sorted(ticket.tags),
     }
 
 
@@ -137,6 +140,8 @@ class TicketViews:
             exclude_types=hidden,
             requester_id=requester_id,
             number=number,
+            # Written as stored: "Panne réseau" finds "panne-réseau".
+            tag="-".join(wanted.tag.lower().split()) or None if wanted.tag else None,
             q=q,
             due_before=self.clock() + SOON if wanted.breaching_soon else None,
             sort=wanted.sort,
@@ -259,7 +264,9 @@ class TicketViews:
             },
         }
         if public:
-            view["ticket"] = {k: v for k, v in view["ticket"].items() if k != "operator_id"}
+            # Who has it and the team's labels are the team's.
+            hidden = ("operator_id", "tags")
+            view["ticket"] = {k: v for k, v in view["ticket"].items() if k not in hidden}
         return view
 
     async def attachment(

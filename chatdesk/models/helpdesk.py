@@ -85,6 +85,8 @@ class TicketQuery:
     number: int | None = None
     #: Tickets with this address in their Cc.
     cc: str | None = None
+    #: Tickets with this tag.
+    tag: str | None = None
     q: str = ""
     #: Tickets whose next due time (first response, then resolution) is before this.
     due_before: datetime | None = None

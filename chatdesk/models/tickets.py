@@ -116,6 +116,7 @@ class TicketChanges:
     rating_comment: str | None = None
     rated_at: datetime | None = None
     cc: frozenset[str] | None = None
+    tags: frozenset[str] | None = None
     cleared: frozenset[str] = frozenset()
 
     @classmethod
@@ -183,6 +184,8 @@ class Ticket:
     rated_at: datetime | None = None
     #: People in Cc of the thread (addresses): copies of replies, their answers accepted.
     cc: frozenset[str] = frozenset()
+    #: The team's own labels (``outage-2026-12``, ``invoice``): operators see them only.
+    tags: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:

@@ -44,7 +44,7 @@ class TicketEvents(BaseNamespace):
         wanted = view_filter(
             request.view, status=request.status, type=request.type,
             priority=request.priority, department=request.department,
-            assignee=request.assignee, requester=request.requester, q=request.q,
+            assignee=request.assignee, requester=request.requester, tag=request.tag, q=request.q,
             sort=request.sort, page=request.page,
         )  # fmt: skip
         page = await self.services.helpdesk.views.list(operator, wanted)
@@ -87,7 +87,7 @@ class TicketEvents(BaseNamespace):
         edit = Edit(
             status=r.status, priority=r.priority, department=r.department,
             assignee=r.assignee, unassign=r.unassign, type=r.type, subject=r.subject,
-            fields=r.fields, cc=r.cc,
+            fields=r.fields, cc=r.cc, tags=r.tags,
         )  # fmt: skip
         ticket, events = await self.services.helpdesk.tickets.change(operator, r.ref, edit)
         await self.publisher.publish(events)

@@ -78,4 +78,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         # replies, and their answers join the ticket.
         "ALTER TABLE tickets ADD COLUMN cc TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # The team's labels on a ticket (comma-joined, sorted), filtered on as Cc is.
+        "ALTER TABLE tickets ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+    ],
 ]

@@ -55,10 +55,12 @@ def ticket_filters(query: TicketQuery, mark: Callable[[object], str]) -> list[st
             where.append(f"t.{column} = {mark(value)}")
     if query.unassigned:
         where.append("t.operator_id IS NULL")
-    if query.cc is not None:
-        # An element of the comma-joined list, matched whole ("a_b@x" never finds "axb@x").
-        literal = query.cc.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(f"(',' || t.cc || ',') LIKE {mark('%,' + literal + ',%')} ESCAPE '\\'")
+    for column, element in (("cc", query.cc), ("tags", query.tag)):
+        if element is not None:
+            # An element of the comma-joined list, matched whole ("a_b" never finds "axb").
+            literal = element.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = mark("%," + literal + ",%")
+            where.append(f"(',' || t.{column} || ',') LIKE {pattern} ESCAPE '\\'")
     if query.due_before is not None:
         where.append(
             f"t.status IN ('new', 'open', 'pending', 'on_hold')"

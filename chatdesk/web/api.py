@@ -157,6 +157,7 @@ async def patch_ticket(request: web.Request) -> web.StreamResponse:
         subject=_given(body.subject),
         fields=_given(body.fields),
         cc=_given(body.cc),
+        tags=_given(body.tags),
     )
     operator = request[OPERATOR]
     ticket, events = await _services(request).helpdesk.tickets.change(operator, _ref(request), edit)

@@ -63,6 +63,7 @@ _FIELDS = {
     "assignee": "assignee",
     "invalid_email": "requester.email",
     "invalid_cc": "cc",
+    "tags": "tags",
     "executable": "attachments",
     "type_not_allowed": "attachments",
     "empty_file": "attachments",

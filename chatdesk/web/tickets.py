@@ -35,7 +35,7 @@ def _list_request(request: web.Request) -> TicketsIn:
     for name in _LIST_FIELDS:
         if values := [v for v in query.getall(name, []) if v]:
             data[name] = values
-    for name in ("view", "department", "assignee", "requester", "q", "sort"):
+    for name in ("view", "department", "assignee", "requester", "tag", "q", "sort"):
         if query.get(name):
             data[name] = query[name]
     if page := query.get("page"):
@@ -72,7 +72,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
     filters = view_filter(
         wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
         department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
-        q=wanted.q, sort=wanted.sort, page=wanted.page,
+        tag=wanted.tag, q=wanted.q, sort=wanted.sort, page=wanted.page,
     )  # fmt: skip
     try:
         page = await services.helpdesk.views.list(request[SESSION].operator, filters)
@@ -98,6 +98,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "wanted": wanted,
             "requester": requester,
             "without_requester": str(request.rel_url.without_query_params("requester", "page")),
+            "without_tag": str(request.rel_url.without_query_params("tag", "page")),
             "tickets": [ticket_summary(t) for t in page.tickets],
             "total": page.total,
             "pages": pages,

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import CcList, ClientId, In, Lang, Priority
+from .base import CcList, ClientId, In, Lang, Priority, TagList
 
 __all__ = [
     "ApiFileIn",
@@ -104,6 +104,8 @@ class ApiTicketPatchIn(In):
     fields: Fields | UnsetType = UNSET
     #: The whole new list of people in Cc (``[]`` removes them all).
     cc: CcList | UnsetType = UNSET
+    #: The whole new list of tags (``[]`` removes them all).
+    tags: TagList | UnsetType = UNSET
 
 
 class ApiMergeIn(In):

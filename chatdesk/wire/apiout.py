@@ -88,6 +88,8 @@ class ApiTicket(Out):
     follow_up_of: str | None
     #: People in Cc: they get copies of the public replies; their mails join the ticket.
     cc: list[str]
+    #: The team's labels (never shown to requesters).
+    tags: list[str]
 
 
 class ApiMessage(Out):

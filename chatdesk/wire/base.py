@@ -35,6 +35,8 @@ ClientId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 CcList = Annotated[
     list[Annotated[str, msgspec.Meta(min_length=3, max_length=254)]], msgspec.Meta(max_length=10)
 ]
+#: A ticket's tags (the service checks each one's form), at most 10.
+TagList = Annotated[list[Annotated[str, msgspec.Meta(max_length=60)]], msgspec.Meta(max_length=10)]
 #: An ISO 8601 UTC time with milliseconds: ``2026-11-22T09:15:02.123Z``.
 Ts = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")]
 

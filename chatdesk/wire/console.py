@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .base import ID, CcList, ClientId, In, Out, Priority, Ts
+from .base import ID, CcList, ClientId, In, Out, Priority, TagList, Ts
 from .shared import MessageOut
 from .tickets import SlaOut, TicketStatus, TicketSummaryOut
 
@@ -60,6 +60,8 @@ class TicketsIn(In):
     assignee: ID | None = None
     #: One requester's tickets (their id).
     requester: ID | None = None
+    #: Tickets with this tag.
+    tag: Annotated[str, msgspec.Meta(max_length=60)] | None = None
     q: Annotated[str, msgspec.Meta(max_length=200)] = ""
     sort: Literal["due", "updated", "created"] = "due"
     page: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1
@@ -96,6 +98,8 @@ class TicketChangeIn(In):
     fields: Fields | None = None
     #: The whole new list of people in Cc (``[]`` removes them all).
     cc: CcList | None = None
+    #: The whole new list of tags (``[]`` removes them all).
+    tags: TagList | None = None
 
 
 class TicketMergeIn(In):

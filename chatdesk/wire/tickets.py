@@ -53,3 +53,5 @@ class TicketSummaryOut(Out):
     follow_up_of: str | None
     #: People in Cc (e-mail addresses): copies of the replies, their answers join it.
     cc: list[str]
+    #: The team's labels (operators only; not in a requester's view).
+    tags: list[str]

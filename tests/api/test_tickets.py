@@ -61,6 +61,18 @@ async def test_people_in_cc_are_named_and_changed(api: Api) -> None:
     assert (error.code, error.field) == ("invalid_cc", "cc")
 
 
+async def test_tags_are_set_by_patch(api: Api) -> None:
+    ticket = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=ticket_body())
+    assert ticket.tags == []
+    path = f"/api/v1/tickets/{ticket.id}"
+    changed = await api.call("PATCH", path, ApiTicket, json={"tags": ["Client VIP", "facture"]})
+    assert changed.tags == ["client-vip", "facture"]
+    detail = await api.call("GET", path, ApiTicketDetail)
+    assert detail.tags == ["client-vip", "facture"] and detail.events[-1].kind == "tags"
+    error = await api.error("PATCH", path, 400, json={"tags": ["a,b"]})
+    assert (error.code, error.field) == ("tags", "tags")
+
+
 async def test_files_come_in_base64_and_go_out_as_bytes(api: Api) -> None:
     body = ticket_body(attachments=[{"filename": "screen.png", "content_base64": b64(PNG)}])
     ticket = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=body)

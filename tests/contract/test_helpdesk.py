@@ -227,6 +227,29 @@ async def test_a_ticket_keeps_the_people_in_cc(store: Store) -> None:
     assert (await store.ticket_queries.search_tickets(TicketQuery(cc="b@client.be"))).total == 0
 
 
+async def test_a_ticket_keeps_its_tags_and_lists_filter_on_them(store: Store) -> None:
+    ticket = await filed(store)
+    assert ticket.tags == frozenset()
+    tags = frozenset({"panne_réseau", "facture"})
+    tagged = await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges(tags=tags), [], expect=None, now=later()
+    )
+    assert tagged is not None and tagged.tags == tags
+    assert (await store.helpdesk.get_ticket(ticket.id)).tags == tags  # type: ignore[union-attr]
+    other = await filed(store)
+    await store.helpdesk.change_ticket(
+        other.id, TicketChanges(tags=frozenset({"panneXréseau"})), [], expect=None, now=later()
+    )
+    # Matched whole: "_" is no wildcard, "panne" is no tag of either.
+    found = await store.ticket_queries.search_tickets(TicketQuery(tag="panne_réseau"))
+    assert [t.id for t in found.tickets] == [ticket.id]
+    assert (await store.ticket_queries.search_tickets(TicketQuery(tag="panne"))).total == 0
+    cleared = await store.helpdesk.change_ticket(
+        ticket.id, TicketChanges(tags=frozenset()), [], expect=None, now=later()
+    )
+    assert cleared is not None and cleared.tags == frozenset()
+
+
 async def test_change_ticket_compares_the_status(store: Store) -> None:
     ticket = await filed(store)
     event = TicketEvent(

@@ -44,8 +44,14 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "requester": return t(d.via === "chat" ? "ev_contact" : "ev_requester");
     case "chat": return t("ev_chat");
     case "cc": return `${t("ev_cc")}${colon} ${addresses(d.from)} → ${addresses(d.to)}`;
+    case "tags": return `${t("ev_tags")}${colon} ${tagList(d.from)} → ${tagList(d.to)}`;
     default: return e.kind;
   }
+}
+
+/** A tag list of a history row, or "none". */
+function tagList(list: unknown): string {
+  return Array.isArray(list) && list.length ? list.join(", ") : t("tags_none");
 }
 
 /** A Cc list of a history row, or "nobody". */

@@ -17,6 +17,7 @@ export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked:
   const link = el("a", { className: "tlink" },
     el("span", { className: "ticket", text: tk.number }),
     el("span", { className: "subject", text: tk.subject }),
+    ...(tk.tags || []).map((tag) => el("span", { className: "badge tag", text: tag })),
     el("span", { className: "badge status", text: label("ticket", tk.status) }),
     el("span", { className: "badge prio", text: label("priority", tk.priority) }),
     el("span", { className: "kind", text: label("type", tk.type) }),
@@ -49,7 +50,7 @@ function wanted(): Record<string, unknown> {
     const values = query.getAll(name).filter(Boolean);
     if (values.length) data[name] = values;
   }
-  for (const name of ["view", "department", "assignee", "requester", "q", "sort"]) {
+  for (const name of ["view", "department", "assignee", "requester", "tag", "q", "sort"]) {
     const value = query.get(name);
     if (value) data[name] = value;
   }

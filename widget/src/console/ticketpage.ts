@@ -80,6 +80,7 @@ export function setupTicketPage(section: HTMLElement): void {
     set("assignee", tk.operator_id || "");
     set("subject", tk.subject);
     set("cc", (tk.cc || []).join(", "));
+    set("tags", (tk.tags || []).join(", "));
     for (const [key, value] of Object.entries(page.fields)) set(`field:${key}`, value);
     edit.dataset.dirty = "no";
   }
@@ -119,6 +120,11 @@ export function setupTicketPage(section: HTMLElement): void {
     const prio = $<HTMLElement>("#t-prio", section)!;
     prio.textContent = label("priority", tk.priority);
     prio.className = `badge prio prio-${tk.priority}`;
+    $<HTMLElement>("#t-tags", section)?.replaceChildren(...(tk.tags || []).flatMap((tag) => {
+      const link = el("a", { className: "badge tag", text: tag });
+      link.href = `/console/tickets?view=all&tag=${encodeURIComponent(tag)}`;
+      return [" ", link];
+    }));
     $<HTMLElement>("#timeline", section)?.replaceChildren(
       ...timeline(page.messages, page.events, page.attachments, names),
     );
@@ -229,6 +235,9 @@ export function setupTicketPage(section: HTMLElement): void {
     // Cc: the whole list when it changed (the server checks each address).
     const cc = value("cc").split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean);
     if ([...cc].sort().join(",") !== [...(current.cc || [])].sort().join(",")) request.cc = cc;
+    // Tags likewise (the server writes them lower-case, spaces as "-").
+    const tags = value("tags").split(",").map((tag) => tag.trim()).filter(Boolean);
+    if (tags.join(",") !== (current.tags || []).join(",")) request.tags = tags;
     const ack = await call("ticket_change", request);
     if (failed(ack)) return;
     edit.dataset.dirty = "no";

@@ -895,6 +895,7 @@ export interface TicketSummaryOut {
   sla: SlaOut;
   status: "closed" | "new" | "on_hold" | "open" | "pending" | "resolved";
   subject: string;
+  tags: string[];
   type: "complaint" | "idea" | "incident" | "question";
   updated_at: string;
 }
@@ -957,6 +958,19 @@ export interface TicketChangeIn {
   ref: string;
   status?: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved") | null;
   subject?: string | null;
+  tags?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | null;
   type?: ("complaint" | "idea" | "incident" | "question") | null;
   unassign?: boolean;
 }
@@ -1169,6 +1183,7 @@ export interface TicketsIn {
         "closed" | "new" | "on_hold" | "open" | "pending" | "resolved",
         "closed" | "new" | "on_hold" | "open" | "pending" | "resolved"
       ];
+  tag?: string | null;
   /**
    * @maxItems 4
    */

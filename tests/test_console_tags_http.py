@@ -1,0 +1,30 @@
+"""Tags in the console over real HTTP: on the ticket page, in the list's rows, and the list
+narrowed to one tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatdesk.helpdesk import Edit
+from chatdesk.web.appkeys import SERVICES
+
+from .test_console_tickets_http import ada_session, add_ada, file
+
+
+async def test_tags_show_and_narrow_the_list(server: Any) -> None:
+    ada = await add_ada(server)
+    tagged = await file(server, "Facture en double")
+    await file(server, "Site lent")
+    tickets = server.app[SERVICES].helpdesk.tickets
+    await tickets.change(ada, tagged.id, Edit(tags=["facture", "Client VIP"]))
+    async with ada_session(server) as http:
+        async with http.get(f"/console/t/{tagged.number}") as page:
+            text = await page.text()
+        assert 'href="/console/tickets?view=all&amp;tag=client-vip">client-vip</a>' in text
+        assert 'name="tags" type="text"' in text and 'value="client-vip, facture"' in text
+        assert "tags: none → client-vip, facture" in text  # the history row
+        async with http.get("/console/tickets?view=all&tag=client-vip") as page:
+            listing = await page.text()
+    assert "Tagged client-vip" in listing and listing.count('class="trow') == 1
+    assert '<span class="badge tag">facture</span>' in listing
+    assert 'name="tag" value="client-vip"' in listing  # the filters form keeps it
