@@ -199,6 +199,17 @@ async def test_tags_are_the_team_s_labels(server: Any, console: Any) -> None:
         refused = await ann.call("ticket_change", {"ref": b.label, "tags": wrong})
         assert refused["ok"] is False, wrong
     assert (await ann.call("ticket_watch", {"ref": b.label}))["ticket"]["tags"] == []
+    # Added to many at once (each keeps its own).
+    ack = await ann.call("ticket_bulk", {"refs": [a.label, b.label], "tag": "Incident 42"})
+    assert ack["ok"] and sorted(ack["changed"]) == sorted([a.id, b.id]), ack
+    assert (await ann.call("ticket_watch", {"ref": a.label}))["ticket"]["tags"] == [
+        "facture",
+        "incident-42",
+        "panne-réseau",
+    ]
+    assert set(await numbers(ann, view="all", tag="incident-42")) == {a.label, b.label}
+    both = await ann.call("ticket_bulk", {"refs": [a.label], "tag": "x", "close": True})
+    assert both["ok"] is False
     # The requester never sees them: not on the portal's view, not in their data.
     views = server.app[SERVICES].helpdesk.views
     tagged = await server.app[SERVICES].helpdesk.people.find("lea@example.be")

@@ -33,6 +33,8 @@ class Edit:
     cc: list[str] | None = None
     #: The whole new list of tags.
     tags: list[str] | None = None
+    #: Tags added to those the ticket has (a bulk action).
+    add_tags: list[str] | None = None
 
 
 def after(ticket: Ticket, values: dict[str, object]) -> Ticket:
@@ -106,9 +108,12 @@ async def plan_edit(
         if cc != ticket.cc:
             values["cc"] = cc
             note("cc", sorted(ticket.cc), sorted(cc))
-    if edit.tags is not None and (tags := clean_tags(edit.tags)) != ticket.tags:
-        values["tags"] = tags
-        note("tags", sorted(ticket.tags), sorted(tags))
+    if edit.tags is not None or edit.add_tags:
+        tags = clean_tags([*(ticket.tags if edit.tags is None else edit.tags),
+                           *(edit.add_tags or [])])  # fmt: skip
+        if tags != ticket.tags:
+            values["tags"] = tags
+            note("tags", sorted(ticket.tags), sorted(tags))
     target = None if edit.unassign else edit.assignee
     if (edit.unassign or edit.assignee is not None) and target != ticket.operator_id:
         await _check_assignee(store, ticket, target)

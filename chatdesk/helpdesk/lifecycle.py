@@ -287,10 +287,11 @@ class TicketLifecycle:
 
     async def bulk(
         self, operator: Operator, refs: Sequence[str], *, assignee: str | None = None,
-        status: str | None = None,
+        status: str | None = None, tag: str | None = None,
     ) -> tuple[list[Ticket], dict[str, str], list[Event]]:  # fmt: skip
-        """Assign (``assignee``) or move (``status``, through the state machine) many
-        tickets; return the changed tickets, the refusals by reference, and the events."""
+        """Assign (``assignee``), move (``status``, through the state machine) or tag
+        (``tag``, added to each one's) many tickets; return the changed tickets, the
+        refusals by reference, and the events."""
         if len(refs) > BULK_MAX:
             raise InvalidPayload(f"at most {BULK_MAX} tickets at once")
         done: list[Ticket] = []
@@ -298,7 +299,7 @@ class TicketLifecycle:
         events: list[Event] = []
         for ref in dict.fromkeys(refs):
             try:
-                edit = Edit(assignee=assignee, status=status)
+                edit = Edit(assignee=assignee, status=status, add_tags=[tag] if tag else None)
                 ticket, news = await self.change(operator, ref, edit)
             except ChatdeskError as exc:
                 errors[ref] = exc.message

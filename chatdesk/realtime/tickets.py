@@ -106,15 +106,18 @@ class TicketEvents(BaseNamespace):
 
     @acked
     async def on_ticket_bulk(self, sid: str, data: Any) -> dict[str, Any]:
-        """Assign, close or move many tickets at once; refusals are listed, not raised."""
+        """Assign, close, move or tag many tickets at once; refusals are listed, not raised."""
         request = decode(TicketBulkIn, data, "ticket_bulk")
-        given = (request.assignee is not None, request.close, request.status is not None)
+        given = (
+            request.assignee is not None, request.close, request.status is not None,
+            request.tag is not None,
+        )  # fmt: skip
         if sum(given) != 1:
-            raise InvalidPayload("give exactly one of `assignee`, `close` and `status`")
+            raise InvalidPayload("give exactly one of `assignee`, `close`, `status` and `tag`")
         operator = await self._operator(sid)
         status = "closed" if request.close else request.status
         changed, refused, events = await self.services.helpdesk.tickets.bulk(
-            operator, request.refs, assignee=request.assignee, status=status
+            operator, request.refs, assignee=request.assignee, status=status, tag=request.tag
         )
         await self.publisher.publish(events)
         return {"changed": [t.id for t in changed], "refused": refused}

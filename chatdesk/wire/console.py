@@ -110,13 +110,14 @@ class TicketMergeIn(In):
 
 
 class TicketBulkIn(In):
-    """``ticket_bulk``: assign (``assignee``), close (``close``) or move to a status
-    (``status``) up to 100 tickets."""
+    """``ticket_bulk``: assign (``assignee``), close (``close``), move to a status
+    (``status``) or add a tag (``tag``) to up to 100 tickets."""
 
     refs: Annotated[list[Ref], msgspec.Meta(min_length=1, max_length=100)]
     assignee: ID | None = None
     close: bool = False
     status: Literal["open", "pending", "on_hold", "resolved", "closed"] | None = None
+    tag: Annotated[str, msgspec.Meta(min_length=1, max_length=60)] | None = None
 
 
 class TicketFromChatIn(In):

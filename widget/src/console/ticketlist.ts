@@ -111,6 +111,10 @@ export function setupTicketList(section: HTMLElement): void {
     if (action === "close") {
       if (!window.confirm(t("confirm_bulk_close", { n: refs.length }))) return;
       request = { refs, close: true };
+    } else if (action === "tag") {
+      const tag = $<HTMLInputElement>('#bulk input[name="tag"]', section)?.value.trim() || "";
+      if (!tag) return toast(t("choose_tag"));
+      request = { refs, tag };
     } else if (action === "status") {
       // Each ticket moves through the state machine: a move its status forbids is refused.
       request = { refs, status: $<HTMLSelectElement>('#bulk select[name="status"]', section)?.value };

@@ -913,8 +913,8 @@ export interface TicketBulkAck {
   };
 }
 /**
- * ``ticket_bulk``: assign (``assignee``), close (``close``) or move to a status
- * (``status``) up to 100 tickets.
+ * ``ticket_bulk``: assign (``assignee``), close (``close``), move to a status
+ * (``status``) or add a tag (``tag``) to up to 100 tickets.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "TicketBulkIn".
@@ -928,6 +928,7 @@ export interface TicketBulkIn {
    */
   refs: [string, ...string[]];
   status?: ("closed" | "on_hold" | "open" | "pending" | "resolved") | null;
+  tag?: string | null;
 }
 /**
  * ``ticket_change``: what is given changes (``unassign`` clears the assignee).
