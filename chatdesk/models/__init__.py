@@ -25,6 +25,7 @@ from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
 from .reports import DayCounts, Grouping, Outcome, ReportPeriod
 from .requesters import Invitation, Organisation, OrgRole, Requester, SeatRefusal, SiteSeat
 from .thread import (
+    PLAYED_TYPES,
     PREVIEWED_TYPES,
     Attachment,
     AuthorKind,
@@ -48,6 +49,7 @@ __all__ = [
     "ACTIVE",
     "MAX_PAGE",
     "PEOPLE_MODES",
+    "PLAYED_TYPES",
     "PREVIEWED_TYPES",
     "ApiToken",
     "Attachment",

@@ -10,6 +10,7 @@ from typing import Any
 from .clock import format_ts, new_id, new_sortable_id, utcnow
 
 __all__ = [
+    "PLAYED_TYPES",
     "PREVIEWED_TYPES",
     "Attachment",
     "AuthorKind",
@@ -90,6 +91,9 @@ class TicketEvent:
 #: Raster images (checked on their bytes; no SVG, which may carry scripts): the console shows
 #: them inline in the thread, so an operator sees a screenshot without downloading it.
 PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+#: Videos every browser plays: the console gives them a player (a screen recording seen
+#: where it was sent). QuickTime files stay downloads: browsers play few of them.
+PLAYED_TYPES = frozenset({"video/mp4", "video/webm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,11 @@ class Attachment:
             "size": self.size,
             "sha256": self.sha256,
             "created_at": format_ts(self.created_at),
-            "preview": self.content_type in PREVIEWED_TYPES,
+            "preview": "image"
+            if self.content_type in PREVIEWED_TYPES
+            else "video"
+            if self.content_type in PLAYED_TYPES
+            else None,
         }
 
 

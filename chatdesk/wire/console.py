@@ -161,8 +161,9 @@ class AttachmentOut(Out):
     size: int
     sha256: str
     created_at: Ts
-    #: A raster image checked on its bytes: the console shows it inline (a thumbnail).
-    preview: bool = False
+    #: How the console shows it inline: ``image`` (a raster image checked on its bytes: a
+    #: thumbnail), ``video`` (MP4 or WebM: a player), or None (a download link).
+    preview: Literal["image", "video"] | None = None
 
 
 class TicketEventOut(Out):

@@ -134,7 +134,7 @@ async def test_a_requester_files_follows_and_rates_a_ticket(
     [attachment] = view["attachments"]
     assert attachment["filename"] == "screenshot.png"
     assert attachment["content_type"] == "image/png" and attachment["size"] == len(screenshot)
-    assert attachment["preview"] is True  # a raster image: a thumbnail in the console
+    assert attachment["preview"] == "image"  # a raster image: a thumbnail in the console
 
     # The reply takes files as the form does: listed, and checked against the desk's
     # limits before anything is sent.

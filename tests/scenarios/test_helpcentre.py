@@ -67,8 +67,8 @@ async def test_the_help_centre_keeps_its_promises(start_preset: StartPreset) -> 
     assert (incident.type.value, idea.type.value) == ("incident", "idea")
     view = await services.helpdesk.views.requester_view(incident)
     assert [(a["filename"], a["content_type"], a["preview"]) for a in view["attachments"]] == [
-        ("export.webm", "video/webm", False), ("export.mp4", "video/mp4", False),
-        ("iphone.mov", "video/quicktime", False),
+        ("export.webm", "video/webm", "video"), ("export.mp4", "video/mp4", "video"),
+        ("iphone.mov", "video/quicktime", None),
     ]  # fmt: skip
 
     # The confirmation e-mail, in French, with the link to follow the ticket.

@@ -59,11 +59,20 @@ function addresses(list: unknown): string {
   return Array.isArray(list) && list.length ? list.join(", ") : t("cc_none");
 }
 
-function fileLink(f: Attachment): HTMLAnchorElement {
+function fileLink(f: Attachment): HTMLElement {
   const name = `${f.filename} (${fileSize(f.size, locale)})`;
   const link = el("a", { className: "file", text: name });
   link.href = `/console/files/${f.id}`;
-  if (f.preview) {
+  if (f.preview === "video") {
+    // Played where it was sent; nothing loads until the operator presses play.
+    const video = el("video");
+    video.controls = true;
+    video.preload = "none";
+    video.setAttribute("src", `/console/files/${f.id}`);
+    link.className = "";
+    return el("span", { className: "file player" }, video, link);
+  }
+  if (f.preview === "image") {
     const image = el("img");
     image.alt = "";
     image.setAttribute("src", `/console/files/${f.id}`);

@@ -26,7 +26,7 @@ export interface AttachmentOut {
   filename: string;
   id: string;
   message_id: string | null;
-  preview?: boolean;
+  preview?: ("image" | "video") | null;
   sha256: string;
   size: number;
   ticket_id: string;
