@@ -27,7 +27,6 @@ from .settingsio import (
 )
 
 __all__ = [
-    "ENDONYMS",
     "LANGUAGES",
     "Settings",
     "database_backend",
@@ -38,8 +37,6 @@ __all__ = [
 
 #: Languages the desk speaks to visitors, in the order used for fallbacks.
 LANGUAGES = ("fr", "nl", "en")
-#: Each language by its own name (a language menu, a requester's language).
-ENDONYMS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 _PREFIX = "CHATDESK_"
 

@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-__all__ = ["format_when", "system_text"]
+__all__ = ["ENDONYMS", "format_when", "system_text"]
+
+#: Each language by its own name (a language menu, a requester's language).
+ENDONYMS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 _TEXTS: dict[str, dict[str, str]] = {
     "fr": {

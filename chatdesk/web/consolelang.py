@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..config import ENDONYMS
+from ..systemtexts import ENDONYMS
 from .consoletexts import CONSOLE_TEXTS
 
 __all__ = ["LANGS", "LANG_COOKIE", "Translate", "console_lang", "translator"]

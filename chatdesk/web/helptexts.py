@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..bot.botfile import LANGUAGE_NAMES
-from ..config import ENDONYMS
+from ..systemtexts import ENDONYMS
 
 __all__ = ["ENDONYMS", "HELP_TEXTS", "Translate", "help_translator"]
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from ..config import ENDONYMS, LANGUAGES
-from ..systemtexts import format_when
+from ..config import LANGUAGES
+from ..systemtexts import ENDONYMS, format_when
 from .appkeys import SETTINGS
 
 __all__ = ["LANGS", "LANG_COOKIE", "Translate", "portal_lang", "remember_lang", "translator"]
