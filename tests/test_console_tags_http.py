@@ -28,3 +28,19 @@ async def test_tags_show_and_narrow_the_list(server: Any) -> None:
     assert "Tagged client-vip" in listing and listing.count('class="trow') == 1
     assert '<span class="badge tag">facture</span>' in listing
     assert 'name="tag" value="client-vip"' in listing  # the filters form keeps it
+
+
+async def test_reports_count_per_tag(server: Any) -> None:
+    ada = await add_ada(server)
+    tickets = server.app[SERVICES].helpdesk.tickets
+    for subject, tags in (("Facture", ["facture"]), ("Panne", ["facture", "panne"]), ("Rien", [])):
+        ticket = await file(server, subject)
+        await tickets.change(ada, ticket.id, Edit(tags=tags))
+    async with ada_session(server) as http:
+        async with http.get("/console/reports") as page:
+            text = await page.text()
+        async with http.get("/console/reports.csv?table=tag") as response:
+            assert response.status == 200
+            rows = (await response.text()).splitlines()
+    assert "By tag" in text and '<th scope="row">panne</th>' in text
+    assert [r.split(",")[:2] for r in rows[1:]] == [["facture", "2"], ["panne", "1"]]

@@ -9,7 +9,7 @@ from typing import Literal
 __all__ = ["DayCounts", "Grouping", "Outcome", "ReportPeriod"]
 
 #: How the outcomes table groups tickets.
-Grouping = Literal["department", "operator", "priority"]
+Grouping = Literal["department", "operator", "priority", "tag"]
 
 
 @dataclass(frozen=True, slots=True)

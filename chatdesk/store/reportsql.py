@@ -15,6 +15,13 @@ _KEYS: dict[Grouping, str] = {
     "department": "t.department",
     "operator": "t.operator_id",
     "priority": "t.priority",
+    "tag": "tg.value",
+}
+#: Per tag, a ticket counts once for each of its tags (untagged tickets are left out): its
+#: comma-joined tags as rows (tags hold no quote, see helpdesk.common.clean_tags).
+_TAG_ROWS = {
+    "sqlite": "JOIN json_each('[\"' || replace(t.tags, ',', '\",\"') || '\"]') tg",
+    "postgresql": "CROSS JOIN LATERAL unnest(string_to_array(t.tags, ',')) AS tg(value)",
 }
 #: Numbered placeholders: ``?1`` on SQLite, ``$1`` on PostgreSQL.
 _PLACEHOLDER = {"sqlite": "?", "postgresql": "$"}
@@ -59,16 +66,16 @@ _OUTCOMES = f"""
         {_average("t.rated_at", "t.rating")},
         {_count(f"{_within('t.rated_at')} AND t.rating >= 4")},
         MAX(o.name)
-    FROM tickets t LEFT JOIN operators o ON o.id = t.operator_id
-    WHERE {_within("t.created_at")} OR {_within("t.closed_at")}
+    FROM tickets t {{rows}} LEFT JOIN operators o ON o.id = t.operator_id
+    WHERE ({_within("t.created_at")} OR {_within("t.closed_at")}
         OR {_within("t.first_response_at")} OR {_within("t.resolved_at")}
-        OR {_within("t.rated_at")}
+        OR {_within("t.rated_at")}){{only}}
     GROUP BY {{key}}
 """
 _BREACHES = f"""
     SELECT {{key}} AS k, COUNT(*), MAX(o.name) FROM ticket_events e
-    JOIN tickets t ON t.id = e.ticket_id LEFT JOIN operators o ON o.id = t.operator_id
-    WHERE e.kind = 'sla_breach' AND {_within("e.ts")} GROUP BY {{key}}
+    JOIN tickets t ON t.id = e.ticket_id {{rows}} LEFT JOIN operators o ON o.id = t.operator_id
+    WHERE e.kind = 'sla_breach' AND {_within("e.ts")}{{only}} GROUP BY {{key}}
 """
 #: Each dated event of the period: (0 filed | 1 closed | 2 breach, its time).
 _DAY_EVENTS = f"""
@@ -103,13 +110,16 @@ def outcome_queries(dialect: Dialect, by: Grouping) -> tuple[str, str]:
     """Return the queries of the figures per group and of the breaches per group."""
     p = _PLACEHOLDER[dialect]
     elapsed = _ELAPSED[dialect]
+    rows, only = (_TAG_ROWS[dialect], " AND t.tags <> ''") if by == "tag" else ("", "")
     outcomes = _OUTCOMES.format(
         key=_KEYS[by],
         p=p,
+        rows=rows,
+        only=only,
         first_response=elapsed.format(column="t.first_response_at"),
         resolution=elapsed.format(column="t.resolved_at"),
     )
-    return outcomes, _BREACHES.format(key=_KEYS[by], p=p)
+    return outcomes, _BREACHES.format(key=_KEYS[by], p=p, rows=rows, only=only)
 
 
 def _label(by: Grouping, key: str | None, name: str | None) -> str:

@@ -23,12 +23,13 @@ from .consolelang import Translate, console_lang, translator
 
 __all__ = ["csv_cell", "duration", "setup", "target_text"]
 
-Table = Literal["days", "department", "operator", "priority", "help", "help_searches"]
+Table = Literal["days", "department", "operator", "priority", "tag", "help", "help_searches"]
 _TABLES: tuple[Table, ...] = (
     "days",
     "department",
     "operator",
     "priority",
+    "tag",
     "help",
     "help_searches",
 )

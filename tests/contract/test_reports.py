@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from chatdesk.models import AuthorKind, ReportPeriod, Ticket, TicketChanges, TicketEvent
+from chatdesk.models import (
+    AuthorKind,
+    ReportPeriod,
+    Ticket,
+    TicketChanges,
+    TicketEvent,
+    TicketQuery,
+)
 from chatdesk.store import Store
 
 from .conftest import Factory, later
@@ -100,3 +107,18 @@ async def test_outcomes_per_operator_and_priority(store: Store, make: Factory) -
     late = ReportPeriod((later(hours=40.5), later(hours=41.5)))
     only = await store.reports.outcomes(late, "department")
     assert [(o.key, o.label, o.breaches, o.opened) for o in only] == [("sales", "sales", 1, 0)]
+
+
+async def test_outcomes_per_tag_count_a_ticket_under_each_of_its_tags(
+    store: Store, make: Factory
+) -> None:
+    await _desk(store, make)
+    tickets = (await store.ticket_queries.search_tickets(TicketQuery(sort="created"))).tickets
+    by_subject = {t.created_at: t for t in tickets}
+    a, b = by_subject[later()], by_subject[later(hours=24)]
+    await _set(store, a, 30, tags=frozenset({"vip", "réseau"}))
+    await _set(store, b, 30, tags=frozenset({"réseau"}))
+    rows = {o.key: o for o in await store.reports.outcomes(PERIOD, "tag")}
+    assert set(rows) == {"réseau", "vip"}  # untagged tickets are in no row
+    assert (rows["réseau"].opened, rows["réseau"].closed, rows["réseau"].breaches) == (2, 1, 1)
+    assert (rows["vip"].opened, rows["vip"].ratings, rows["vip"].label) == (1, 1, "vip")
