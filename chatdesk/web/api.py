@@ -97,6 +97,7 @@ async def list_tickets(request: web.Request) -> web.StreamResponse:
         status=tuple(query.status.split(",")) if query.status else (),
         department=query.department,
         type=tuple(query.type.split(",")) if query.type else (),
+        tag=query.tag,
         q=query.q,
         sort=query.sort,
         page=query.page,

@@ -153,11 +153,14 @@ class ApiTicketQuery(In):
         ]
         | None
     ) = None
+    tag: Annotated[str, _about("A tag: the tickets that have it.", max_length=60)] | None = None
     q: Annotated[
         str,
         _about(
             "Full text: every word must match, as a prefix, the subject, description, "
-            "messages or field values (case and accents ignored; fr, nl, en).",
+            "messages or field values (case and accents ignored; fr, nl, en); `#000123`: "
+            "that ticket, whatever its status; an e-mail address typed whole: its "
+            "requester's tickets.",
             max_length=200,
         ),
     ] = ""

@@ -71,7 +71,17 @@ async def test_each_operation_says_its_parameters_bodies_and_errors(api: Api) ->
     assert schemas["ApiRequesterIn"]["required"] == ["email"]
     listing = doc["paths"]["/api/v1/tickets"]["get"]
     names = [p["name"] for p in listing["parameters"]]
-    assert names == ["status", "department", "assignee", "type", "q", "sort", "page", "per_page"]
+    assert names == [
+        "status",
+        "department",
+        "assignee",
+        "type",
+        "tag",
+        "q",
+        "sort",
+        "page",
+        "per_page",
+    ]
     create = doc["paths"]["/api/v1/tickets"]["post"]["responses"]["201"]
     assert set(create["links"]) == {"getTicket", "updateTicket", "postMessage", "mergeTicket"}
 

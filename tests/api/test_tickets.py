@@ -69,6 +69,8 @@ async def test_tags_are_set_by_patch(api: Api) -> None:
     assert changed.tags == ["client-vip", "facture"]
     detail = await api.call("GET", path, ApiTicketDetail)
     assert detail.tags == ["client-vip", "facture"] and detail.events[-1].kind == "tags"
+    listed = await api.call("GET", "/api/v1/tickets?tag=Client%20VIP", ApiTicketPage)
+    assert [t.id for t in listed.tickets] == [ticket.id]
     error = await api.error("PATCH", path, 400, json={"tags": ["a,b"]})
     assert (error.code, error.field) == ("tags", "tags")
 
