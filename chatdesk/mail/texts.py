@@ -59,7 +59,7 @@ _FR = {
     "invitation_subject": "{desk} : votre invitation",
     "invitation_1": "{desk} vous invite à nous adresser vos demandes d'assistance{org}.",
     "invitation_org": " pour {org}",
-    "invitation_by": "Cette invitation vous est envoyée à la demande de {name}.",
+    "invitation_by": "{name} nous a demandé de vous inviter.",
     "invitation_2": "Cette invitation est valable jusqu'au {until}. Écrivez-nous depuis cette "
     "adresse, ou connectez-vous avec elle à notre page d'assistance.",
     "support_page": "Ouvrir la page d'assistance",
@@ -147,7 +147,7 @@ _NL = {
     "invitation_subject": "{desk}: uw uitnodiging",
     "invitation_1": "{desk} nodigt u uit om uw supportaanvragen aan ons te richten{org}.",
     "invitation_org": " voor {org}",
-    "invitation_by": "Deze uitnodiging wordt u gestuurd op verzoek van {name}.",
+    "invitation_by": "{name} heeft ons gevraagd u uit te nodigen.",
     "invitation_2": "Deze uitnodiging is geldig tot {until}. Schrijf ons vanaf dit adres, of "
     "meld u ermee aan op onze supportpagina.",
     "support_page": "Supportpagina openen",
@@ -231,7 +231,7 @@ _EN = {
     "invitation_subject": "{desk}: your invitation",
     "invitation_1": "{desk} invites you to send us your support requests{org}.",
     "invitation_org": " for {org}",
-    "invitation_by": "We send it at the request of {name}.",
+    "invitation_by": "{name} asked us to invite you.",
     "invitation_2": "This invitation is valid until {until}. Write to us from this address, or "
     "sign in with it on our support page.",
     "support_page": "Open the support page",

@@ -251,9 +251,9 @@ async def test_invitations_notices_and_sign_in_links(desk: Services, sink: Sink)
     invitation = sent[("max@example.be", "Ardenne Cloud: your invitation")]
     assert "invites you to send us your support requests for Acme" in parts(invitation)[0]
     assert f"{PUBLIC}/support" in parts(invitation)[0]
-    assert "at the request of" not in parts(invitation)[0]  # the desk's own
+    assert "asked us to invite you" not in parts(invitation)[0]  # the desk's own
     invited = parts(sent[("zoe@example.be", "Ardenne Cloud: your invitation")])[0]
-    assert "We send it at the request of Bo Martin." in invited
+    assert "Bo Martin asked us to invite you." in invited
     notice = sent[("lea@acme.be", "[Ardenne Cloud] Maintenance du réseau")]
     assert notice["Precedence"] == "bulk"
     assert "<strong>courte</strong>" in parts(notice)[1]  # Markdown, sanitised
