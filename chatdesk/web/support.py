@@ -14,7 +14,7 @@ from ..wire import decode
 from ..wire.support import NewTicketForm
 from . import helpapi, supportaccount, supportorg, supportsignin, supportticket
 from .appkeys import EVENTS, SERVICES
-from .supportbase import check_csrf, render, security_headers
+from .supportbase import check_csrf, render, requester_of, security_headers
 from .supportform import form_choices
 from .supportlang import portal_lang, translator
 from .supportupload import Posted, file_problems, read_posted, too_large_text
@@ -43,8 +43,11 @@ _FIELD_OF = {
 async def new_form(request: web.Request) -> web.StreamResponse:
     """Show the empty form; links may preset its type, priority and department
     (``?type=incident&priority=high&department=technical``: unknown values choose
-    nothing)."""
+    nothing); a signed-in requester finds their e-mail, name and phone filled in."""
     preset = {key: request.query.get(key, "")[:40] for key in ("type", "priority", "department")}
+    # Signed in: their details are filled in (they may still change them for this request).
+    if (requester := await requester_of(request)) is not None:
+        preset |= {"email": requester.email, "name": requester.name, "phone": requester.phone}
     return await _form(request, portal_lang(request), preset)
 
 

@@ -61,3 +61,15 @@ async def test_the_account_is_only_its_own_requester_s(portal: Portal) -> None:
     async with portal.http.post("/support/account", data=data) as response:
         assert response.status == 403
     assert (await portal.services.helpdesk.people.find("ann@example.com")).name == "Ann"
+
+
+async def test_a_signed_in_requester_finds_the_form_filled_in(portal: Portal) -> None:
+    assert (await portal.file(email="ann@example.com", name="Ann", phone="+32 2 555 01 01"))[
+        0
+    ].status == 303
+    _, page = await portal.page("/support/new")
+    assert 'value="ann@example.com"' not in page  # anonymous: nothing
+    await _sign_in(portal, "ann@example.com")
+    _, page = await portal.page("/support/new?type=incident")
+    assert 'name="email" value="ann@example.com"' in page
+    assert 'value="Ann"' in page and 'value="+32 2 555 01 01"' in page
