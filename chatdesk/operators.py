@@ -23,6 +23,8 @@ from .throttle import Throttle
 __all__ = [
     "SESSION_COOKIE",
     "SESSION_MAX_AGE",
+    "SIGNATURE_LENGTH",
+    "SIGNATURE_LINES",
     "OperatorService",
     "Session",
     "SessionTokens",
@@ -30,6 +32,9 @@ __all__ = [
 ]
 
 MIN_PASSWORD = 10
+#: An operator's signature: this many lines, this many characters in all, at most.
+SIGNATURE_LINES = 6
+SIGNATURE_LENGTH = 400
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: After this many failed logins for one e-mail within the window, further attempts for it
 #: are refused...
@@ -206,6 +211,24 @@ class OperatorService:
         if current is None:
             raise NotFound("no such operator")
         return await self.store.operators.edit_operator(replace(current, mail_notifications=on))
+
+    async def set_signature(self, operator: Operator, signature: str) -> Operator:
+        """Set the lines under the operator's replies in requesters' mails ("": none): at
+        most :data:`SIGNATURE_LINES` lines of :data:`SIGNATURE_LENGTH` characters in all.
+
+        :raises InvalidPayload: ``signature``.
+        """
+        lines = [" ".join(line.split()) for line in signature.strip().splitlines()]
+        text = "\n".join(lines).strip()
+        if len(text) > SIGNATURE_LENGTH or len(lines) > SIGNATURE_LINES:
+            raise InvalidPayload(
+                f"a signature is {SIGNATURE_LINES} lines, {SIGNATURE_LENGTH} characters at most",
+                code="signature",
+            )
+        current = await self.store.operators.get_operator(operator.id)
+        if current is None:
+            raise NotFound("no such operator")
+        return await self.store.operators.edit_operator(replace(current, signature=text))
 
     async def change_own_password(
         self, operator: Operator, current: str, new: str, *, client: str

@@ -155,3 +155,22 @@ async def test_a_desk_without_mail_says_so_on_the_account_page(
     async with http.get("/console/account") as response:
         page = await response.text()
     assert "This desk sends operators no e-mail." in page and 'name="mail"' not in page
+
+
+async def test_an_operator_signs_their_replies(http: ClientSession) -> None:
+    await login(http, "bob@desk.test")
+    data = {"csrf": await form_csrf(http, "/console/account"), "action": "signature"}
+    signature = "Bob Peeters\r\nSupport technique  \r\n+32 2 555 01 01"
+    async with http.post("/console/account", data=data | {"signature": signature}) as response:
+        page = await response.text()
+    assert "Your signature is saved." in page
+    assert ">Bob Peeters\nSupport technique\n+32 2 555 01 01</textarea>" in page
+    # Too long: said, what was typed kept, the saved one unchanged.
+    long = "\n".join(f"line {n}" for n in range(7))
+    async with http.post("/console/account", data=data | {"signature": long}) as response:
+        assert response.status == 400
+        page = await response.text()
+    assert "6 lines and 400 characters at most" in page and "line 6</textarea>" in page
+    async with http.get("/console/account") as response:
+        page = await response.text()
+    assert ">Bob Peeters\nSupport technique\n+32 2 555 01 01</textarea>" in page

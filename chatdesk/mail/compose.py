@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..fields import shown_fields
 from ..helpdesk import FollowLinks
 from ..mailconfig import parse_address
-from ..models import Attachment, Ticket, TicketMessage
+from ..models import Attachment, AuthorKind, Ticket, TicketMessage
 from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
@@ -178,6 +178,10 @@ class Composer:
             if at < 0:
                 raise NotFound("the replied message is gone")
             message, earlier = public[at], tuple(public[max(0, at - THREAD_SIZE) : at])
+        signature = ""
+        if mail.kind == "reply" and message is not None and message.author is AuthorKind.OPERATOR:
+            author = await self.store.operators.get_operator(message.author_id or "")
+            signature = author.signature if author is not None else ""
         return replace(
             context,
             details=self._details(ticket, mail.lang) if mail.kind in _DETAILED else (),
@@ -188,6 +192,7 @@ class Composer:
             message=message,
             earlier=earlier,
             into=into,
+            signature=signature,
         )
 
     def _details(self, ticket: Ticket, lang: str) -> tuple[tuple[str, str], ...]:

@@ -79,6 +79,8 @@ class Context:
     details: tuple[tuple[str, str], ...] = ()
     #: The desk's phone line (``[phone]``), told to tickets of its priorities.
     phone: PhoneLine | None = None
+    #: The replying operator's signature (their account page), under their reply.
+    signature: str = ""
 
     def t(self, key: str, **values: Any) -> str:
         """Return a text of the catalog in the mail's language."""
@@ -149,6 +151,12 @@ def _author(c: Context, m: TicketMessage) -> str:
     return m.author_name or c.t("participant")
 
 
+def _signed(c: Context) -> str:
+    """The reply's text, with its author's signature under the usual "-- " line."""
+    assert c.message is not None
+    return f"{c.message.text}\n\n-- \n{c.signature}" if c.signature else c.message.text
+
+
 def _reply(c: Context) -> Content:
     assert c.ticket is not None and c.message is not None
     agent = c.message.author_name or c.t("team")
@@ -167,7 +175,7 @@ def _reply(c: Context) -> Content:
         return Content(
             c.ticket_subject, c.hello,
             (opening,),
-            quote=c.message.text, after=(reopen,),
+            quote=_signed(c), after=(reopen,),
             choices_title=f"{c.t('resolved_1', **c.about())} {c.t('rate')}",
             choices=tuple((str(n), c.rate_url(n)) for n in range(1, 6)),
             action=(c.t("follow"), c.ticket_url),
@@ -182,7 +190,7 @@ def _reply(c: Context) -> Content:
         last = f"{c.t('closed_with_reply', label=c.ticket.label)} {c.t('closed_2')}"
     return Content(
         c.ticket_subject, c.hello, (opening,),
-        quote=c.message.text, after=(last,), action=(c.t("follow"), c.ticket_url),
+        quote=_signed(c), after=(last,), action=(c.t("follow"), c.ticket_url),
         thread_title=c.t("thread") if thread else "", thread=thread,
         footer=c.t("footer", desk=c.desk),
     )  # fmt: skip

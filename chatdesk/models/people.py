@@ -52,6 +52,8 @@ class Operator:
     created_at: datetime | None = None
     #: Mail about their tickets (answers, assignments, targets at risk), if the desk sends it.
     mail_notifications: bool = True
+    #: Lines under their replies in the requesters' mails (name, role, phone...).
+    signature: str = ""
 
     @property
     def is_admin(self) -> bool:

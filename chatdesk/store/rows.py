@@ -45,7 +45,7 @@ CONVERSATION_COLUMNS = (
 MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
 OPERATOR_COLUMNS = (
     "id, email, name, role, departments, languages, capacity, disabled, session_version,"
-    " created_at, mail_notifications"
+    " created_at, mail_notifications, signature"
 )
 NOTE_COLUMNS = "id, conversation_id, operator_id, operator_name, text, ts, client_id"
 TICKET_COLUMNS = (
@@ -111,6 +111,7 @@ def operator_row(row: Any) -> Operator:
         session_version=row[8],
         created_at=_ts(row[9]),
         mail_notifications=bool(row[10]),
+        signature=row[11],
     )
 
 

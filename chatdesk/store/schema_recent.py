@@ -82,4 +82,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         # The team's labels on a ticket (comma-joined, sorted), filtered on as Cc is.
         "ALTER TABLE tickets ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # Each operator's lines under their replies in the requesters' mails.
+        "ALTER TABLE operators ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
+    ],
 ]

@@ -9,9 +9,9 @@ from aiohttp import web
 from aiohttp_jinja2 import render_template
 
 from ..errors import ChatdeskError, RateLimited
-from ..operators import MIN_PASSWORD
+from ..operators import MIN_PASSWORD, SIGNATURE_LENGTH, SIGNATURE_LINES
 from ..systemtexts import format_when
-from ..wire.forms import MailForm, PasswordForm, TokenForm
+from ..wire.forms import MailForm, PasswordForm, SignatureForm, TokenForm
 from .appkeys import SERVICES, SETTINGS
 from .auth import SESSION, check_csrf, login_required, set_session_cookie
 from .console import base_context
@@ -27,6 +27,7 @@ _ERRORS = {
     "password_unchanged": "err_password_unchanged",
     "not_found": "err_token_gone",
     "invalid_payload": "err_token_name",
+    "signature": "err_signature",
 }
 _TOKEN_ACTIONS = ("token_create", "token_revoke")
 
@@ -36,7 +37,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
     """Show the account; on POST, change the password (keeping this browser signed in)
     or create or revoke an API token."""
     session = request[SESSION]
-    error, secret = "", ""
+    error, secret, typed_signature = "", "", None
     if request.method == "POST":
         action = (await request.post()).get("action")
         if action == "mail":
@@ -46,7 +47,18 @@ async def account_page(request: web.Request) -> web.StreamResponse:
                 session.operator, mail_form.mail == "on"
             )
             raise web.HTTPSeeOther("/console/account?done=mail")
-        if action in _TOKEN_ACTIONS:
+        if action == "signature":
+            signed = await read_form(request, SignatureForm)
+            check_csrf(session.csrf, signed.csrf)
+            try:
+                await request.app[SERVICES].operators.set_signature(
+                    session.operator, signed.signature
+                )
+            except ChatdeskError as exc:
+                error, typed_signature = _ERRORS.get(exc.code, "err_signature"), signed.signature
+            else:
+                raise web.HTTPSeeOther("/console/account?done=signature")
+        elif action in _TOKEN_ACTIONS:
             token_form = await read_form(request, TokenForm)
             check_csrf(session.csrf, token_form.csrf)
             error, secret = await _token(request, token_form)
@@ -65,8 +77,15 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "role": t(f"account_role_{operator.role.value}"),
         "departments": [config.department_name(d, context["lang"]) for d in operator.departments],
         "min_password": MIN_PASSWORD,
-        "error": t(error, min=MIN_PASSWORD) if error else "",
-        "done": done if done in ("password", "token_revoked", "mail") and not error else "",
+        "error": t(error, min=MIN_PASSWORD, lines=SIGNATURE_LINES, length=SIGNATURE_LENGTH)
+        if error
+        else "",
+        "done": done
+        if done in ("password", "token_revoked", "mail", "signature") and not error
+        else "",
+        "signature": session.operator.signature if typed_signature is None else typed_signature,
+        "signature_lines": SIGNATURE_LINES,
+        "signature_length": SIGNATURE_LENGTH,
         # Mail about their tickets: theirs to turn off, when the desk sends it at all.
         "mail_on_desk": bool(request.app[SETTINGS].smtp_url) and config.email.notify_operators,
         "tokens": await services.helpdesk.api_tokens.list(operator),

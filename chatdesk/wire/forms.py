@@ -20,6 +20,7 @@ __all__ = [
     "PasswordForm",
     "PrivacyEraseForm",
     "RequesterEditForm",
+    "SignatureForm",
     "TicketReplyForm",
     "TokenForm",
 ]
@@ -40,6 +41,15 @@ class LogoutForm(In):
     """``POST /console/logout``."""
 
     csrf: Csrf = ""
+
+
+class SignatureForm(In):
+    """``POST /console/account`` with ``action=signature``: the lines under the operator's
+    replies in requesters' mails."""
+
+    action: Literal["signature"]
+    csrf: Csrf = ""
+    signature: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 class PasswordForm(In):

@@ -82,14 +82,14 @@ async def test_editing_keeps_access_and_sessions(store: Store, make: Factory) ->
     await make.operator("Bob")
     wanted = dataclasses.replace(
         ann, name="Ann Dupont", role=Role.SERVICE_MANAGER, departments=("a", "b"),
-        languages=("fr", "nl"), capacity=None,
+        languages=("fr", "nl"), capacity=None, signature="Ann Dupont\nSupport, +32 2 555 01 01",
         # Not the account's to change here: id, access, sessions.
         id="forged", disabled=True, session_version=99,
     )  # fmt: skip
     edited = await store.operators.edit_operator(wanted)
     assert edited == dataclasses.replace(
         ann, name="Ann Dupont", role=Role.SERVICE_MANAGER, departments=("a", "b"),
-        languages=("fr", "nl"), capacity=None,
+        languages=("fr", "nl"), capacity=None, signature="Ann Dupont\nSupport, +32 2 555 01 01",
     )  # fmt: skip
     assert await store.operators.get_operator(ann.id) == edited
     assert await store.operators.operator_credentials(ann.email) == (edited, "hash:Ann")

@@ -96,6 +96,8 @@ async def test_an_agent_reply_carries_the_recent_thread_and_notes_stay_inside(
     ticket = await file(desk)
     lea = await requester(desk, ticket)
     ada = await operator(desk, "Ada")
+    # Her signature goes under her reply (not under the thread's earlier messages).
+    ada = await desk.operators.set_signature(ada, "Ada Lovelace\n  Support   technique  ")
     await desk.helpdesk.tickets.reply(ticket.id, lea, "J'ai aussi une capture d'écran.")
     await desk.helpdesk.tickets.reply(ticket.id, ada, "Note: client important", internal=True)
     await desk.helpdesk.tickets.reply(ticket.id, ada, "Pouvez-vous m'envoyer l'ID du site ?")
@@ -110,6 +112,9 @@ async def test_an_agent_reply_carries_the_recent_thread_and_notes_stay_inside(
         assert "Plus tôt dans cette demande" in body
         assert "J'ai aussi une capture" in body or "J&#39;ai aussi une capture" in body
         assert "client important" not in body
+        assert "Ada Lovelace" in body and "Support technique" in body
+    assert text.index("ID du site ?") < text.index("-- ") < text.index("Support technique")
+    assert text.index("Support technique") < text.index("Plus tôt dans cette demande")
     # The thread: newest first, under the reply.
     assert text.index("capture d'écran") < text.index("Depuis ce matin")
 

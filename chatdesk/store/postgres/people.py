@@ -26,7 +26,7 @@ class PostgresOperators:
             try:
                 await conn.execute(
                     f"INSERT INTO operators ({OPERATOR_COLUMNS}, password_hash)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                     operator.id,
                     operator.email,
                     operator.name,
@@ -38,6 +38,7 @@ class PostgresOperators:
                     operator.session_version,
                     format_ts(operator.created_at) if operator.created_at else "",
                     int(operator.mail_notifications),
+                    operator.signature,
                     password_hash,
                 )
             except asyncpg.UniqueViolationError:
@@ -86,10 +87,10 @@ class PostgresOperators:
         o = operator
         row = await self._db.fetchrow(
             "UPDATE operators SET name = $2, role = $3, departments = $4, languages = $5,"
-            " capacity = $6, mail_notifications = $7"
+            " capacity = $6, mail_notifications = $7, signature = $8"
             f" WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
             o.email, o.name, o.role.value, json.dumps(list(o.departments)),
-            json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications),
+            json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications), o.signature,
         )  # fmt: skip
         if row is None:
             raise NotFound(f"no operator with e-mail {o.email}")

@@ -25,7 +25,7 @@ class SqliteOperators:
             try:
                 conn.execute(
                     f"INSERT INTO operators ({OPERATOR_COLUMNS}, password_hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         operator.id,
                         operator.email,
@@ -38,6 +38,7 @@ class SqliteOperators:
                         operator.session_version,
                         format_ts(operator.created_at) if operator.created_at else "",
                         int(operator.mail_notifications),
+                        operator.signature,
                         password_hash,
                     ),
                 )
@@ -105,12 +106,12 @@ class SqliteOperators:
         def job(conn: sqlite3.Connection) -> Operator:
             row = conn.execute(
                 "UPDATE operators SET name = ?, role = ?, departments = ?, languages = ?,"
-                " capacity = ?, mail_notifications = ?"
+                " capacity = ?, mail_notifications = ?, signature = ?"
                 f" WHERE email = ? RETURNING {OPERATOR_COLUMNS}",
                 (
                     o.name, o.role.value, json.dumps(list(o.departments)),
                     json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications),
-                    o.email,
+                    o.signature, o.email,
                 ),
             ).fetchone()  # fmt: skip
             if row is None:
