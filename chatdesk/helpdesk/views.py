@@ -14,6 +14,7 @@ from ..models import (
     ACTIVE,
     MAX_PAGE,
     Operator,
+    OrgRole,
     Requester,
     Sort,
     Status,
@@ -269,11 +270,34 @@ class TicketViews:
             view["ticket"] = {k: v for k, v in view["ticket"].items() if k not in hidden}
         return view
 
+    async def org_ticket(self, admin: Requester, ticket_id: str) -> Ticket:
+        """Return a ticket of ``admin``'s organisation for them to read (the portal's
+        organisation list opens it; complaints stay their author's).
+
+        :raises NotFound: not an admin, another organisation's, a complaint, or none.
+        """
+        ticket = await self.store.helpdesk.get_ticket(ticket_id)
+        if (
+            ticket is None
+            or admin.org_role is not OrgRole.ADMIN
+            or admin.organisation_id is None
+            or ticket.organisation_id != admin.organisation_id
+            or ticket.type is TicketType.COMPLAINT
+        ):
+            raise NotFound("no such ticket")
+        return ticket
+
     async def attachment(
-        self, attachment_id: str, *, operator: Operator | None = None, token: str | None = None
+        self,
+        attachment_id: str,
+        *,
+        operator: Operator | None = None,
+        token: str | None = None,
+        org_admin: Requester | None = None,
     ) -> tuple[str, str, bytes]:
         """Return (file name, content type, bytes) of a file, for an operator who may see
-        its ticket, or the requester holding the ticket's follow link (public files only).
+        its ticket, the requester holding the ticket's follow link, or an admin of its
+        organisation (public files only, for both).
         """
         found = await self.store.helpdesk.attachment_data(attachment_id)
         if found is None:
@@ -282,7 +306,10 @@ class TicketViews:
         if operator is not None:
             await load_ticket(self.store, attachment.ticket_id, operator)
         else:
-            ticket, _ = await self.follow(token or "")
+            if org_admin is not None:
+                ticket = await self.org_ticket(org_admin, attachment.ticket_id)
+            else:
+                ticket, _ = await self.follow(token or "")
             public = {
                 m.id
                 for m in await self.store.helpdesk.list_ticket_messages(ticket.id, internal=False)

@@ -24,6 +24,7 @@ from .appkeys import EVENTS, SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render, requester_of
 from .supportlang import portal_lang
+from .supportticket import file_download, ticket_page_for
 
 __all__ = ["setup"]
 
@@ -147,6 +148,35 @@ async def remove(request: web.Request) -> web.StreamResponse:
     return await _act(request, MemberRemoveForm, act, "done=removed")
 
 
+async def org_ticket(request: web.Request) -> web.StreamResponse:
+    """A ticket of the admin's organisation, to read: no reply, no closing, no rating
+    (its requester does that through their own link)."""
+    admin = await _admin(request)
+    views = request.app[SERVICES].helpdesk.views
+    try:
+        ticket = await views.org_ticket(admin, request.match_info["ticket_id"])
+    except ChatdeskError:
+        return await render(request, "support/error.html", {"message": "err_not_found"}, status=404)
+    extra = {"files_at": f"/support/org/t/{ticket.id}/files"}
+    return await ticket_page_for(
+        request, ticket, None, template="support/orgticket.html", extra=extra, viewer=admin
+    )
+
+
+async def org_file(request: web.Request) -> web.StreamResponse:
+    """A public file of a ticket of the admin's organisation: a download."""
+    admin = await _admin(request)
+    views = request.app[SERVICES].helpdesk.views
+    try:
+        # Checked on the file's own ticket: one of the admin's organisation's, public.
+        name, content_type, data = await views.attachment(
+            request.match_info["file_id"], org_admin=admin
+        )
+    except ChatdeskError:
+        raise web.HTTPNotFound(text="No such file.") from None
+    return file_download(name, content_type, data)
+
+
 def setup(app: web.Application) -> None:
     """Add the organisation admin's page to ``app``."""
     app.router.add_get("/support/org", org_page)
@@ -154,3 +184,5 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/support/org/invite", invite)
     app.router.add_post("/support/org/remove", remove)
     app.router.add_post("/support/org/withdraw", withdraw)
+    app.router.add_get("/support/org/t/{ticket_id}", org_ticket)
+    app.router.add_get("/support/org/t/{ticket_id}/files/{file_id}", org_file)

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from ..errors import ChatdeskError, RateLimited
 from ..helpdesk.signin import SESSION_TTL
+from ..models import TicketType
 from ..wire.support import CsrfForm, SignInForm
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
@@ -35,9 +36,13 @@ async def tickets(request: web.Request) -> web.StreamResponse:
     rows = [
         {
             "ticket": ticket,
-            # Only one's own tickets open: a follow link acts as its requester.
+            # One's own open on their follow link (it acts as its requester); an admin
+            # reads the organisation's others on a page without replying (complaints stay
+            # their author's).
             "link": f"/support/t/{links.token(ticket.id, ticket.requester_id)}"
             if ticket.requester_id == requester.id
+            else f"/support/org/t/{ticket.id}"
+            if organisation and ticket.type is not TicketType.COMPLAINT
             else None,
         }
         for ticket in found.tickets

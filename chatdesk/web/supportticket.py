@@ -23,7 +23,7 @@ from .supportform import megabytes, ticket_facts
 from .supportlang import portal_lang, translator
 from .supportupload import file_problems, read_posted, too_large_text
 
-__all__ = ["setup"]
+__all__ = ["file_download", "setup", "ticket_page_for"]
 
 _ACTIVE = (Status.NEW, Status.OPEN)
 
@@ -41,10 +41,10 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
         ticket, requester = await _follow(request)
     except web.HTTPNotFound:
         return await _not_found(request)
-    return await _page(request, ticket, requester)
+    return await ticket_page_for(request, ticket, requester)
 
 
-async def _page(
+async def ticket_page_for(
     request: web.Request,
     ticket: Ticket,
     requester: Requester | None,
@@ -54,7 +54,10 @@ async def _page(
     status: int = 200,
     template: str = "support/ticket.html",
     extra: dict[str, Any] | None = None,
+    viewer: Requester | None = None,
 ) -> web.Response:
+    """Render ``template`` about ``ticket`` as its requester reads it (its follow page,
+    the rating page; an organisation admin's read-only copy, as ``viewer``)."""
     services = request.app[SERVICES]
     lang = lang or portal_lang(request)
     view = await services.helpdesk.views.requester_view(ticket)
@@ -70,7 +73,7 @@ async def _page(
     t = translator(lang, services.config.hours.timezone)
     max_file, max_ticket = megabytes(limits.max_file, t), megabytes(limits.max_ticket, t)
     context = {
-        "token": request.match_info["token"],
+        "token": request.match_info.get("token", ""),
         "ticket": ticket,
         "view": view,
         "facts": ticket_facts(services.config, ticket, lang, t),
@@ -88,7 +91,7 @@ async def _page(
         "error": error,
         "flash": {k: request.query[k] for k in ("filed", "sent", "closed", "rated", "followup")
                   if k in request.query},
-        "follow_url": f"{request.url.origin()}/support/t/{request.match_info['token']}",
+        "follow_url": f"{request.url.origin()}/support/t/{request.match_info.get('token', '')}",
         # A resent form (a double click, a retry) carries the same id: stored once.
         "client_id": secrets.token_urlsafe(12),
         # The reply's files: the desk's limits, checked by the page's script before sending.
@@ -98,7 +101,7 @@ async def _page(
         "typed": "",
         "had_files": False,
     } | (extra or {})  # fmt: skip
-    viewer = requester
+    viewer = viewer or requester
     return await render(request, template, context, status=status, lang=lang, viewer=viewer)
 
 
@@ -117,16 +120,20 @@ async def reply(request: web.Request) -> web.StreamResponse:
     try:
         posted = await read_posted(request, max_file=limits.max_file, max_total=limits.max_ticket)
     except TooLarge:
-        return await _page(request, ticket, requester, error=too_large_text(filing, t), status=413)
+        return await ticket_page_for(
+            request, ticket, requester, error=too_large_text(filing, t), status=413
+        )
     except ChatdeskError:
-        return await _page(request, ticket, requester, error=t("err_bad_form"), status=400)
+        return await ticket_page_for(
+            request, ticket, requester, error=t("err_bad_form"), status=400
+        )
     lang = portal_lang(request, posted.values.get("lang", ""))
     t = translator(lang, services.config.hours.timezone)
     # What the requester wrote comes back with the error (files cannot: the page says so).
     kept = {"typed": posted.values.get("text", ""), "had_files": bool(posted.files)}
 
     async def again(error: str, status: int) -> web.Response:
-        return await _page(
+        return await ticket_page_for(
             request, ticket, requester, lang=lang, error=error, status=status, extra=kept
         )
 
@@ -163,14 +170,18 @@ async def close(request: web.Request) -> web.StreamResponse:
     lang = portal_lang(request, form.lang)
     if requester is None or not check_csrf(request, form.csrf):
         t = translator(lang, services.config.hours.timezone)
-        return await _page(request, ticket, requester, lang=lang, error=t("err_csrf"), status=403)
+        return await ticket_page_for(
+            request, ticket, requester, lang=lang, error=t("err_csrf"), status=403
+        )
     if ticket.status is not Status.CLOSED:
         try:
             _, events = await services.helpdesk.tickets.requester_closed(requester, ticket.id)
         except ChatdeskError as exc:
             t = translator(lang, services.config.hours.timezone)
             error, status = t("err_conflict"), exc.status
-            return await _page(request, ticket, requester, lang=lang, error=error, status=status)
+            return await ticket_page_for(
+                request, ticket, requester, lang=lang, error=error, status=status
+            )
         await request.app[EVENTS].publish(events)
     raise web.HTTPSeeOther(f"{request.path.rpartition('/')[0]}?closed=1")
 
@@ -184,7 +195,7 @@ async def rate_page(request: web.Request) -> web.StreamResponse:
         return await _not_found(request)
     score = request.query.get("score", "")
     chosen = int(score) if score in ("1", "2", "3", "4", "5") else ticket.rating
-    return await _page(
+    return await ticket_page_for(
         request, ticket, requester, template="support/rate.html", extra={"chosen": chosen}
     )
 
@@ -197,7 +208,9 @@ async def rate(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     t = translator(lang, services.config.hours.timezone)
     if requester is None or not check_csrf(request, str(posted.get("csrf", ""))):
-        return await _page(request, ticket, requester, lang=lang, error=t("err_csrf"), status=403)
+        return await ticket_page_for(
+            request, ticket, requester, lang=lang, error=t("err_csrf"), status=403
+        )
     try:
         form = decode(RateForm, {k: posted.get(k) for k in posted}, "rate")
         ticket, events = await services.helpdesk.tickets.requester_rated(
@@ -205,7 +218,7 @@ async def rate(request: web.Request) -> web.StreamResponse:
         )
     except ChatdeskError as exc:
         error = t(f"err_{exc.code}") if exc.status == 409 else t("err_choice")
-        return await _page(
+        return await ticket_page_for(
             request, ticket, requester, lang=lang, error=error, status=exc.status,
             template="support/rate.html", extra={"chosen": None},
         )  # fmt: skip
@@ -222,6 +235,11 @@ async def attachment(request: web.Request) -> web.StreamResponse:
         )
     except ChatdeskError:
         raise web.HTTPNotFound(text="No such file.") from None
+    return file_download(name, content_type, data)
+
+
+def file_download(name: str, content_type: str, data: bytes) -> web.Response:
+    """Return a ticket's file as a download that never runs in the desk's origin."""
     fallback = name.encode("ascii", "replace").decode().replace("?", "_")
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
     return web.Response(
