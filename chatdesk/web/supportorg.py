@@ -157,7 +157,9 @@ async def org_ticket(request: web.Request) -> web.StreamResponse:
         ticket = await views.org_ticket(admin, request.match_info["ticket_id"])
     except ChatdeskError:
         return await render(request, "support/error.html", {"message": "err_not_found"}, status=404)
-    extra = {"files_at": f"/support/org/t/{ticket.id}/files"}
+    # The organisation's tabs, its list's the current one.
+    extra = {"files_at": f"/support/org/t/{ticket.id}/files", "org_admin": True,
+             "organisation": True}  # fmt: skip
     return await ticket_page_for(
         request, ticket, None, template="support/orgticket.html", extra=extra, viewer=admin
     )
