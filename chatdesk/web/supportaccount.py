@@ -13,6 +13,7 @@ from .appkeys import SERVICES
 from .forms import read_form
 from .supportbase import check_csrf, render, requester_of
 from .supportlang import portal_lang
+from .supportticket import file_download
 
 __all__ = ["setup"]
 
@@ -68,14 +69,8 @@ async def export(request: web.Request) -> web.StreamResponse:
     """Everything the desk holds about the requester, as a JSON download."""
     requester = await _signed_in(request)
     data = await request.app[SERVICES].helpdesk.views.export(requester)
-    return web.Response(
-        body=msgspec.json.format(msgspec.json.encode(data)),
-        content_type="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="my-data.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+    body = msgspec.json.format(msgspec.json.encode(data))
+    return file_download("my-data.json", "application/json", body)
 
 
 def setup(app: web.Application) -> None:
