@@ -190,6 +190,17 @@ async def test_canned_responses_page(http: ClientSession) -> None:
     assert bad.status == 400
     async with http.get("/console/canned") as page:
         assert "/hi" in await page.text()
+    then = await http.post(
+        "/console/canned",
+        allow_redirects=False,
+        data={"csrf": csrf, "shortcut": "done", "lang": "en", "text": "Fixed.",
+              "status": "resolved"},
+    )  # fmt: skip
+    assert then.status == 303
+    async with http.get("/console/canned") as page:
+        assert re.search(
+            r"<td>/done</td><td>en</td><td>Fixed.</td><td>resolved</td>", await page.text()
+        )
     # Deleting from the console's form (the path that once failed on its csrf field).
     deleted = await http.post(
         "/console/canned",

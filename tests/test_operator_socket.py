@@ -301,4 +301,10 @@ async def test_canned_responses_are_admin_managed(operator_factory: Any) -> None
     assert denied["error"]["code"] == "forbidden"
     assert (await admin.call("canned_save", entry))["ok"] is True
     listed = await sophie.call("canned", {})
-    assert listed["responses"] == [entry]
+    assert listed["responses"] == [entry | {"status": ""}]
+    # A response that resolves the ticket it answers; a status the machine lacks: refused.
+    done = {"shortcut": "done", "lang": "fr", "text": "C'est réglé.", "status": "resolved"}
+    assert (await admin.call("canned_save", done))["ok"] is True
+    assert (await admin.call("canned_save", done | {"status": "gone"}))["ok"] is False
+    listed = await sophie.call("canned", {})
+    assert done in listed["responses"]

@@ -85,7 +85,10 @@ class CannedResponse:
     shortcut: str
     lang: str
     text: str
+    #: The status a ticket reply written with it moves the ticket to ("": unchanged).
+    status: str = ""
 
     def to_payload(self) -> dict[str, str]:
         """Return the response as sent to the console."""
-        return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text}
+        return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text,
+                "status": self.status}  # fmt: skip

@@ -274,7 +274,7 @@ class OperatorNamespace(TicketEvents):
         if not text:
             raise InvalidPayload("`text` must not be empty")
         await self.services.canned.save(
-            operator, CannedResponse(request.shortcut, request.lang, text)
+            operator, CannedResponse(request.shortcut, request.lang, text, status=request.status)
         )
         return {}
 

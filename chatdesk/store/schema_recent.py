@@ -86,4 +86,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         # Each operator's lines under their replies in the requesters' mails.
         "ALTER TABLE operators ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # A canned response may move the ticket it answers ("resolved" with the answer).
+        "ALTER TABLE canned ADD COLUMN status TEXT NOT NULL DEFAULT ''",
+    ],
 ]

@@ -190,7 +190,9 @@ async def _change_canned(services: Services, operator: Operator, form: CannedFor
     text = form.text.strip()
     if not text:
         raise InvalidPayload("`text` must not be empty")
-    await services.canned.save(operator, CannedResponse(form.shortcut, form.lang, text))
+    await services.canned.save(
+        operator, CannedResponse(form.shortcut, form.lang, text, status=form.status)
+    )
 
 
 async def _home(request: web.Request) -> web.StreamResponse:

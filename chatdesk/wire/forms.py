@@ -108,6 +108,8 @@ class CannedForm(In):
     csrf: Csrf = ""
     action: Literal["save", "delete"] = "save"
     text: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    #: Where a ticket reply written with it moves the ticket ("": unchanged).
+    status: Literal["", "open", "pending", "on_hold", "resolved", "closed"] = ""
 
 
 class LangForm(In):

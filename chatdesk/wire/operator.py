@@ -104,12 +104,18 @@ class TicketUpdateIn(In):
     department: Department | None = None
 
 
+#: Where a ticket reply written with a canned response moves the ticket ("": nowhere).
+CannedStatus = Literal["", "open", "pending", "on_hold", "resolved", "closed"]
+
+
 class CannedSaveIn(In):
     """``canned_save``: create or replace a canned response (admins)."""
 
     shortcut: Shortcut
     lang: Lang
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    #: The status a ticket reply written with it moves the ticket to ("": unchanged).
+    status: CannedStatus = ""
 
 
 class CannedDeleteIn(In):
@@ -201,11 +207,12 @@ class PresenceOut(Out):
 
 
 class CannedOut(Out):
-    """A canned response."""
+    """A canned response (``status``: where a ticket reply with it moves the ticket)."""
 
     shortcut: str
     lang: str
     text: str
+    status: CannedStatus = ""
 
 
 class StatusAck(Out):

@@ -275,6 +275,8 @@ async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
         ("mdp", "fr", "Bonjour {first_name}, voici le lien : {lien}"),
     ):
         await services.canned.save(ann, CannedResponse(shortcut, lang, text))
+    done = CannedResponse("regle", "fr", "C'est réglé, {first_name}.", status="resolved")
+    await services.canned.save(ann, done)
     ticket = await file(desk, "Question sur la facture", email="zoe@example.be",
                         name="Zoé Martin")  # fmt: skip
     page = await (await new_context()).new_page()
@@ -283,7 +285,7 @@ async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
     await box.fill("/m")
     picker = page.locator("#canned-pick")
     # The ticket's language first, then the others; arrows move, Enter inserts.
-    await expect(picker.locator("li")).to_have_count(3)
+    await expect(picker.locator("li")).to_have_count(3)  # not /regle
     await expect(picker.locator("li").first).to_contain_text("/mdp (fr)")
     await box.press("ArrowDown")
     await expect(picker.locator("li").nth(1)).to_have_attribute("aria-selected", "true")
@@ -294,3 +296,10 @@ async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
     await box.fill("/mdp")
     await box.press("Tab")
     await expect(box).to_have_value("Bonjour Zoé, voici le lien : {lien}")
+    # A response that resolves: "Status after sending" follows it.
+    then = page.locator("#treply-status")
+    await expect(then).to_have_value("")
+    await box.fill("/regle")
+    await box.press("Enter")
+    await expect(box).to_have_value("C'est réglé, Zoé.")
+    await expect(then).to_have_value("resolved")

@@ -28,6 +28,10 @@ async def test_saving_again_replaces(store: Store) -> None:
     replaced = CannedResponse("hello", "fr", "Bonjour, que puis-je faire pour vous ?")
     await store.canned.save_canned(replaced)
     assert await store.canned.list_canned("fr") == [replaced]
+    # A response that moves the ticket keeps its status, replaced with the rest.
+    resolving = CannedResponse("hello", "fr", "C'est réglé.", status="resolved")
+    await store.canned.save_canned(resolving)
+    assert await store.canned.list_canned("fr") == [resolving]
     assert await store.canned.list_canned("en") == [HELLO_EN]
 
 

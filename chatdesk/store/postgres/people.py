@@ -161,7 +161,7 @@ class PostgresCanned:
 
     async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
         rows = await self._db.fetch(
-            "SELECT shortcut, lang, text FROM canned WHERE $1::text IS NULL OR lang = $1"
+            "SELECT shortcut, lang, text, status FROM canned WHERE $1::text IS NULL OR lang = $1"
             ' ORDER BY shortcut COLLATE "C", lang COLLATE "C"',
             lang,
         )
@@ -169,11 +169,13 @@ class PostgresCanned:
 
     async def save_canned(self, response: CannedResponse) -> None:
         await self._db.execute(
-            "INSERT INTO canned (shortcut, lang, text) VALUES ($1, $2, $3)"
-            " ON CONFLICT (shortcut, lang) DO UPDATE SET text = excluded.text",
+            "INSERT INTO canned (shortcut, lang, text, status) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (shortcut, lang) DO UPDATE SET text = excluded.text,"
+            " status = excluded.status",
             response.shortcut,
             response.lang,
             response.text,
+            response.status,
         )
 
     async def delete_canned(self, shortcut: str, lang: str) -> bool:

@@ -190,7 +190,7 @@ class SqliteCanned:
         self._worker = worker
 
     async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
-        sql, params = "SELECT shortcut, lang, text FROM canned", []
+        sql, params = "SELECT shortcut, lang, text, status FROM canned", []
         if lang is not None:
             sql, params = sql + " WHERE lang = ?", [lang]
         rows = await self._worker.run(
@@ -201,8 +201,8 @@ class SqliteCanned:
     async def save_canned(self, response: CannedResponse) -> None:
         await self._worker.run(
             lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO canned (shortcut, lang, text) VALUES (?, ?, ?)",
-                (response.shortcut, response.lang, response.text),
+                "INSERT OR REPLACE INTO canned (shortcut, lang, text, status) VALUES (?, ?, ?, ?)",
+                (response.shortcut, response.lang, response.text, response.status),
             )
         )
 

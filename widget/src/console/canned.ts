@@ -33,6 +33,7 @@ export function attachCanned(
   box: HTMLTextAreaElement,
   picker: HTMLUListElement,
   values: () => CannedValues,
+  inserted?: (c: Canned) => void,
 ): () => boolean {
   let canned: Canned[] = [];
   let choice = 0;
@@ -53,6 +54,7 @@ export function attachCanned(
     box.focus();
     // Say it changed: the box's own listeners (typing indicator, drafts) follow.
     box.dispatchEvent(new Event("input", { bubbles: true }));
+    inserted?.(c);
   };
   const render = (): void => {
     const found = matches();

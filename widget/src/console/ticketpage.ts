@@ -269,5 +269,12 @@ function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null): voi
     lang: section.dataset.lang,
     name: section.dataset.requesterName,
     ticket: section.dataset.number,
-  }));
+  }), (c) => {
+    // A response that moves the ticket ("resolved" with the answer) chooses that status
+    // after sending, when the ticket's status allows the move (else it stays as it was).
+    const then = $<HTMLSelectElement>("#treply-status", section);
+    if (then && c.status && Array.from(then.options).some((o) => o.value === c.status)) {
+      then.value = c.status;
+    }
+  });
 }

@@ -73,7 +73,7 @@ export interface CannedList {
   responses: CannedOut[];
 }
 /**
- * A canned response.
+ * A canned response (``status``: where a ticket reply with it moves the ticket).
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "CannedOut".
@@ -81,6 +81,7 @@ export interface CannedList {
 export interface CannedOut {
   lang: string;
   shortcut: string;
+  status?: "" | "closed" | "on_hold" | "open" | "pending" | "resolved";
   text: string;
 }
 /**
@@ -92,6 +93,7 @@ export interface CannedOut {
 export interface CannedSaveIn {
   lang: "en" | "fr" | "nl";
   shortcut: string;
+  status?: "" | "closed" | "on_hold" | "open" | "pending" | "resolved";
   text: string;
 }
 /**
