@@ -54,6 +54,7 @@ from .web import (
     requesterpages,
     routes,
     support,
+    ticketcsv,
     tickets,
 )
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
@@ -167,6 +168,7 @@ def create_app(
     chatfiles.setup(app)
     auth.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
+    ticketcsv.setup(app)
     newticket.setup(app)
     reports.setup(app)
     gaps.setup(app)

@@ -44,3 +44,23 @@ async def test_reports_count_per_tag(server: Any) -> None:
             rows = (await response.text()).splitlines()
     assert "By tag" in text and '<th scope="row">panne</th>' in text
     assert [r.split(",")[:2] for r in rows[1:]] == [["facture", "2"], ["panne", "1"]]
+
+
+async def test_a_view_exports_as_csv_with_its_filters(server: Any) -> None:
+    ada = await add_ada(server)
+    tickets = server.app[SERVICES].helpdesk.tickets
+    for subject, tags in (("=HYPERLINK(1)", ["facture"]), ("Panne", ["facture"]), ("Rien", [])):
+        ticket = await file(server, subject, name="Léa Dupont")
+        await tickets.change(ada, ticket.id, Edit(tags=tags))
+    async with ada_session(server) as http:
+        async with http.get("/console/tickets?view=all&tag=facture") as page:
+            text = await page.text()
+        assert 'href="/console/tickets.csv?view=all&amp;tag=facture"' in text
+        async with http.get("/console/tickets.csv?view=all&tag=facture&sort=created") as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith("text/csv")
+            body = (await response.read()).decode("utf-8-sig")
+    header, *rows = [r.split(",") for r in body.splitlines()]
+    assert header[:3] == ["Number", "Subject", "Status"]
+    assert [r[1] for r in rows] == ["Panne", "'=HYPERLINK(1)"]  # never a formula
+    assert all(r[6] == "Léa Dupont" and r[9] == "facture" for r in rows)

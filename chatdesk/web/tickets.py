@@ -19,7 +19,7 @@ from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 
-__all__ = ["setup"]
+__all__ = ["list_request", "setup"]
 
 #: Most files one reply carries.
 MAX_FILES = 10
@@ -28,7 +28,7 @@ _VIEWS = ("unassigned", "mine", "open", "pending", "breaching", "all")
 _LIST_FIELDS = ("status", "type", "priority")
 
 
-def _list_request(request: web.Request) -> TicketsIn:
+def list_request(request: web.Request) -> TicketsIn:
     """Read a view's query string (``?view=mine&status=open&status=new&q=...``)."""
     query = request.query
     data: dict[str, Any] = {}
@@ -67,7 +67,7 @@ async def _desk_choices(request: web.Request) -> dict[str, Any]:
 async def ticket_list(request: web.Request) -> web.StreamResponse:
     """A ticket view (unassigned, mine, all open, pending, breaching soon, all) with
     filters, full-text search, sort and pages."""
-    wanted = _list_request(request)
+    wanted = list_request(request)
     services = request.app[SERVICES]
     filters = view_filter(
         wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
@@ -99,6 +99,8 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "requester": requester,
             "without_requester": str(request.rel_url.without_query_params("requester", "page")),
             "without_tag": str(request.rel_url.without_query_params("tag", "page")),
+            # The export takes the view's filters, every page.
+            "csv_query": request.rel_url.without_query_params("page").query_string,
             "tickets": [ticket_summary(t) for t in page.tickets],
             "total": page.total,
             "pages": pages,
