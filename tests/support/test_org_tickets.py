@@ -40,8 +40,11 @@ async def test_the_admin_reads_a_member_s_request_without_writing_on_it(
     assert "check logs" not in page  # internal notes are the team's
     assert "/reply" not in page and "/close" not in page and "/rate" not in page
     assert re.search(r'class="who">Eve\s', page) and ">You" not in page  # hers, not "You"
+    assert "The desk answers Eve by" not in page  # answered: no promise left
+    assert "We will answer" not in page
     # Its public files download here too.
     _, page = await portal.page(f"/support/org/t/{shot_ticket.id}")
+    assert "The desk answers Eve by" in page and "We will answer" not in page  # not "you"
     [href] = re.findall(r'href="(/support/org/t/[^"]+/files/[0-9a-f]+)"', page)
     async with portal.http.get(href) as response:
         assert response.status == 200 and await response.read() == PNG
