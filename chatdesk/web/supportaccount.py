@@ -11,18 +11,11 @@ from ..models import Requester
 from ..wire.support import AccountForm
 from .appkeys import SERVICES
 from .forms import read_form
-from .supportbase import check_csrf, render, requester_of
+from .supportbase import check_csrf, render, signed_in
 from .supportlang import portal_lang
 from .supportticket import file_download
 
 __all__ = ["setup"]
-
-
-async def _signed_in(request: web.Request) -> Requester:
-    requester = await requester_of(request)
-    if requester is None:
-        raise web.HTTPSeeOther("/support/signin")
-    return requester
 
 
 async def _page(
@@ -45,12 +38,12 @@ async def _page(
 
 async def account_page(request: web.Request) -> web.StreamResponse:
     """The requester's details, with a form to change them."""
-    return await _page(request, await _signed_in(request))
+    return await _page(request, await signed_in(request))
 
 
 async def save(request: web.Request) -> web.StreamResponse:
     """Change the requester's name, phone and mail language."""
-    requester = await _signed_in(request)
+    requester = await signed_in(request)
     form = await read_form(request, AccountForm)
     lang = portal_lang(request, form.lang)
     if not check_csrf(request, form.csrf):
@@ -67,7 +60,7 @@ async def save(request: web.Request) -> web.StreamResponse:
 
 async def export(request: web.Request) -> web.StreamResponse:
     """Everything the desk holds about the requester, as a JSON download."""
-    requester = await _signed_in(request)
+    requester = await signed_in(request)
     data = await request.app[SERVICES].helpdesk.views.export(requester)
     body = msgspec.json.format(msgspec.json.encode(data))
     return file_download("my-data.json", "application/json", body)

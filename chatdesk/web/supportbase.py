@@ -29,6 +29,7 @@ __all__ = [
     "render",
     "requester_of",
     "security_headers",
+    "signed_in",
 ]
 
 #: The portal forms' CSRF token (double-submit: the form carries the same value).
@@ -78,6 +79,14 @@ async def requester_of(request: web.Request) -> Requester | None:
         return await request.app[SERVICES].helpdesk.signin.session(token)
     except ChatdeskError:
         return None
+
+
+async def signed_in(request: web.Request) -> Requester:
+    """Return the signed-in requester; anyone else is sent to the sign-in page."""
+    requester = await requester_of(request)
+    if requester is None:
+        raise web.HTTPSeeOther("/support/signin")
+    return requester
 
 
 async def render(

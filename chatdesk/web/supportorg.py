@@ -22,7 +22,7 @@ from ..wire.support import (
 )
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
-from .supportbase import check_csrf, render, requester_of
+from .supportbase import check_csrf, render, signed_in
 from .supportlang import portal_lang
 from .supportticket import file_download, ticket_page_for
 
@@ -33,9 +33,7 @@ log = logging.getLogger(__name__)
 
 async def _admin(request: web.Request) -> Requester:
     """Return the signed-in organisation admin; send anyone else away."""
-    requester = await requester_of(request)
-    if requester is None:
-        raise web.HTTPSeeOther("/support/signin")
+    requester = await signed_in(request)
     if requester.organisation_id is None or requester.org_role is not OrgRole.ADMIN:
         raise web.HTTPSeeOther("/support")
     return requester

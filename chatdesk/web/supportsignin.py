@@ -10,7 +10,7 @@ from ..models import TicketType
 from ..wire.support import CsrfForm, SignInForm
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
-from .supportbase import SESSION_COOKIE, check_csrf, is_secure, render, requester_of
+from .supportbase import SESSION_COOKIE, check_csrf, is_secure, render, signed_in
 from .supportlang import portal_lang
 
 __all__ = ["setup"]
@@ -21,9 +21,7 @@ _PER_PAGE = 50
 async def tickets(request: web.Request) -> web.StreamResponse:
     """The signed-in requester's tickets (``?org=1``: an organisation admin's view of the
     organisation's); anyone else is asked to sign in."""
-    requester = await requester_of(request)
-    if requester is None:
-        raise web.HTTPSeeOther("/support/signin")
+    requester = await signed_in(request)
     services = request.app[SERVICES]
     org_admin = requester.organisation_id is not None and requester.org_role.value == "admin"
     organisation = org_admin and request.query.get("org") == "1"
