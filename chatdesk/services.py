@@ -158,6 +158,7 @@ def build_services(
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(
         admin, data | {"link": seats}
     )
+    helpdesk.people.tell_freed = mail.addresses.seat_freed
     jobs = JobRunner(
         store.leases,
         [

@@ -53,6 +53,8 @@ class RequesterService:
         #: Mails an organisation admin that a member was refused a seat (set when the
         #: desk sends e-mail): ``(admin, data)``.
         self.tell_admin: Callable[[Requester, dict[str, str | int]], Awaitable[bool]] | None = None
+        #: Mails an editor that their seat on a site was freed: ``(editor, data)``.
+        self.tell_freed: Callable[[Requester, dict[str, str | int]], Awaitable[bool]] | None = None
 
     async def requester(
         self, email: str, *, name: str = "", phone: str = "", lang: str = ""
@@ -298,14 +300,20 @@ class RequesterService:
         cap = organisation.max_editors_per_site if organisation else None
         return cap if cap is not None else self.config.helpdesk.max_editors_per_site
 
-    async def release_seat(self, organisation: Organisation, site_id: str, email: str) -> None:
+    async def release_seat(
+        self, organisation: Organisation, site_id: str, email: str, *, by: str = ""
+    ) -> None:
         """Free an editor's seat on one of the organisation's sites (the next editor may
-        then take it). :raises NotFound: ``no_seat``."""
+        then take it) and tell the editor, naming ``by`` (an organisation admin; empty:
+        the desk). :raises NotFound: ``no_seat``."""
         requester = await self.store.requesters.find_requester(normalize_email(email))
         if requester is None or not await self.store.requesters.release_seat(
             organisation.id, site_id, requester.id
         ):
             raise NotFound(f"{email} holds no seat on site {site_id!r}", code="no_seat")
+        if self.tell_freed is not None:
+            data: dict[str, str | int] = {"site": site_id, "org": organisation.name, "by": by}
+            await self.tell_freed(requester, data)
 
     async def invite(
         self,

@@ -63,6 +63,15 @@ class AddressBook:
         mail = OutboxMail("seat_request", to.email, lang, self.clock(), data=data)
         return await self.outbox.enqueue([mail]) == 1
 
+    async def seat_freed(self, to: Requester, data: dict[str, str | int]) -> bool:
+        """Tell an editor (``to``) that their seat on a site was freed; ``data``: site, org,
+        by (who freed it; empty: the desk). False when e-mail is off."""
+        if self.outbox is None:
+            return False
+        lang = to.lang if to.lang in LANGUAGES else self.default_lang
+        mail = OutboxMail("seat_freed", to.email, lang, self.clock(), data=data | {"name": to.name})
+        return await self.outbox.enqueue([mail]) == 1
+
     async def sign_in_requested(
         self, email: str, link: str, *, lang: str = "", minutes: int = 15, name: str = ""
     ) -> bool:

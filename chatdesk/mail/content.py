@@ -270,6 +270,18 @@ def _seat(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _seat_freed(c: Context) -> Content:
+    d = {k: str(v) for k, v in c.data.items()}
+    who = d.get("by") or c.t("seat_freed_desk", desk=c.desk)
+    return Content(
+        c.t("seat_freed_subject", desk=c.desk, site=d["site"]), c.hello,
+        (c.t("seat_freed_1", by=who, site=d["site"], org=d["org"]),
+         c.t("seat_freed_2", org=d["org"])),
+        action=(c.t("support_page"), f"{c.public_url}/support?lang={c.lang}"),
+        footer=c.t("footer_plain", desk=c.desk),
+    )  # fmt: skip
+
+
 def _notice(c: Context) -> Content:
     d = c.data
     starts = parse_ts(str(d["starts_at"]))
@@ -321,6 +333,7 @@ KINDS: dict[str, Callable[[Context], Content]] = {
     "invitation": _invitation,
     "sign_in": _sign_in,
     "seat_request": _seat,
+    "seat_freed": _seat_freed,
     "notice": _notice,
     "rejected": _rejected,
     "verify": _verify,

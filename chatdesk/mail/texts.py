@@ -74,6 +74,12 @@ _FR = {
     "seat_2": "Vous êtes administrateur de {org} : libérez une place dans l'espace "
     "d'assistance, sous « Mon organisation », pour que {name} puisse envoyer sa demande.",
     "seat_open": "Gérer les places",
+    "seat_freed_subject": "{desk} : votre place d'éditeur sur le site {site}",
+    "seat_freed_1": "{by} a libéré votre place d'éditeur du site {site} pour {org}.",
+    "seat_freed_desk": "L'équipe de {desk}",
+    "seat_freed_2": "Vos demandes restent les vôtres et vous pouvez toujours les suivre. Pour "
+    "une nouvelle demande sur ce site, une place doit y être libre : demandez-la à un "
+    "administrateur de {org}.",
     "notice_subject": "[{desk}] {title}",
     "severity_info": "Information",
     "severity_maintenance": "Maintenance",
@@ -162,6 +168,12 @@ _NL = {
     "seat_2": "U bent beheerder van {org}: maak een plaats vrij in het portaal, onder “Mijn "
     "organisatie”, zodat {name} de aanvraag kan indienen.",
     "seat_open": "Plaatsen beheren",
+    "seat_freed_subject": "{desk}: uw plaats als editor van site {site}",
+    "seat_freed_1": "{by} heeft uw plaats als editor van site {site} voor {org} vrijgemaakt.",
+    "seat_freed_desk": "Het team van {desk}",
+    "seat_freed_2": "Uw aanvragen blijven van u en u kunt ze blijven volgen. Voor een nieuwe "
+    "aanvraag voor deze site moet er een plaats vrij zijn: vraag ze aan een beheerder van "
+    "{org}.",
     "notice_subject": "[{desk}] {title}",
     "severity_info": "Informatie",
     "severity_maintenance": "Onderhoud",
@@ -246,6 +258,11 @@ _EN = {
     "seat_2": "You are an admin of {org}: free a seat in the portal, under “My organisation”, "
     "so that {name} can file the request.",
     "seat_open": "Manage the seats",
+    "seat_freed_subject": "{desk}: your editor seat on site {site}",
+    "seat_freed_1": "{by} freed your editor seat on site {site} for {org}.",
+    "seat_freed_desk": "The {desk} team",
+    "seat_freed_2": "Your requests stay yours and you can still follow them. To file a new "
+    "request for this site, a seat must be free there: ask an admin of {org}.",
     "notice_subject": "[{desk}] {title}",
     "severity_info": "Information",
     "severity_maintenance": "Maintenance",

@@ -109,7 +109,7 @@ async def release_seat(request: web.Request) -> web.StreamResponse:
     async def act(admin: Requester, form: SeatReleaseForm) -> None:
         assert admin.organisation_id is not None
         org = await people.organisation(admin.organisation_id)
-        await people.release_seat(org, form.site, form.email)
+        await people.release_seat(org, form.site, form.email, by=admin.name or admin.email)
         log.info("site %r: %s freed a seat of %s", form.site, admin.email, form.email)
 
     return await _act(request, SeatReleaseForm, act, "freed=1")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chatdesk.errors import NotFound
 from chatdesk.escalation import Contact
 from chatdesk.helpdesk import Edit, NewTicket, Refused
 from chatdesk.helpdeskconfig import FieldSpec
@@ -315,3 +316,36 @@ async def test_an_organisation_s_admins_hear_of_a_refused_seat_once_a_day(
     with pytest.raises(Refused):
         await desk.helpdesk.filing.file(tom)
     assert [m["To"] for m in await deliver(desk, sink)] == ["karen@gent.be"]
+
+
+async def test_an_editor_hears_that_their_seat_was_freed(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink, helpdesk={"fields": (SITE,)})
+    people = desk.helpdesk.people
+    gent = await people.add_organisation("Stad Gent", max_editors_per_site=2)
+    await people.add_member(gent, "els@gent.be", name="Els")
+    await people.add_member(gent, "tom@gent.be", name="Tom")
+    for email, lang in (("els@gent.be", "nl"), ("tom@gent.be", "en")):
+        await desk.helpdesk.filing.file(
+            NewTicket(email=email, subject="Site", lang=lang, fields={"site_id": "1234"})
+        )
+    await deliver(desk, sink)
+    # An organisation admin in the portal: named, in the editor's language.
+    await people.release_seat(gent, "1234", "els@gent.be", by="Karen")
+    (told,) = await deliver(desk, sink)
+    assert told["To"] == "els@gent.be"
+    assert told["Subject"] == "Ardenne Cloud: uw plaats als editor van site 1234"
+    text, html = parts(told)
+    assert "Karen heeft uw plaats als editor van site 1234 voor Stad Gent vrijgemaakt." in text
+    assert 'href="https://desk.test/support?lang=nl"' in html
+    # The desk's operators in the console: the desk itself.
+    await people.release_seat(gent, "1234", "tom@gent.be")
+    (told,) = await deliver(desk, sink)
+    assert told["To"] == "tom@gent.be"
+    text, _ = parts(told)
+    assert "The Ardenne Cloud team freed your editor seat on site 1234 for Stad Gent." in text
+    # A seat nobody holds any more: refused, and no mail.
+    with pytest.raises(NotFound):
+        await people.release_seat(gent, "1234", "tom@gent.be")
+    assert await deliver(desk, sink) == []
