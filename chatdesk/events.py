@@ -44,6 +44,7 @@ __all__ = [
     "TicketCreated",
     "TicketMerged",
     "TicketNews",
+    "TicketPresence",
     "TicketRated",
     "TicketReplied",
     "TicketStatusChanged",
@@ -321,3 +322,16 @@ class MailBounced(Event):
     email: str
     reason: str
     requester_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPresence(Event):
+    """An operator's console tab (``tab``) is viewing or replying to a ticket, or left it;
+    told to the ticket's other viewers, never stored."""
+
+    name: ClassVar[str] = "ticket_presence"
+    ticket_id: str
+    operator_id: str
+    operator_name: str
+    state: str
+    tab: str

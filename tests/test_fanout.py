@@ -1,4 +1,5 @@
-"""Two desk processes (in-process apps) on one Redis: fan-out, bounded pool, shared throttles."""
+"""Two desk processes (in-process apps) on one Redis: fan-out (chat messages, ticket
+presence), bounded pool, shared throttles."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from redis.asyncio import Redis
 from chatdesk import Settings
 from chatdesk.app import REDIS, SIO
 from chatdesk.errors import RateLimited
+from chatdesk.helpdesk import NewTicket
 from chatdesk.web.appkeys import SERVICES
+
+from .clients import OperatorClient
 
 
 def fields(settings: Settings, **changes: Any) -> dict[str, Any]:
@@ -110,3 +114,37 @@ async def test_websocket_only_refuses_long_polling(start_server: Any, new_client
     visitor = new_client(server)  # the widget's way: websocket first
     await visitor.connect()
     assert visitor.session["conversation_id"]
+
+
+async def test_ticket_presence_crosses_processes(start_server: Any, shared: Settings) -> None:
+    one = await start_server(**fields(shared, process_name="one"))
+    two = await start_server(**fields(shared, process_name="two"))
+    services = one.app[SERVICES]
+    ticket, _ = await services.helpdesk.filing.file(
+        NewTicket(email="lea@example.be", subject="Site en panne")
+    )
+    consoles = []
+    for name, server in (("Ann", one), ("Bob", two)):
+        operator = await services.operators.add(
+            f"{name.lower()}@desk.test", name=name, role="operator", departments=("general",),
+            languages=("fr",), password="correct horse battery",
+        )  # fmt: skip
+        token, _ = services.operators.tokens.issue(operator)
+        client = OperatorClient(str(server.make_url("")))
+        await client.connect(None, headers={"Cookie": f"chatdesk_session={token}"})
+        consoles.append(client)
+    ann, bob = consoles
+    try:
+        for client in consoles:
+            ack = await client.call("ticket_presence", {"ref": ticket.id, "state": "viewing"})
+            assert ack["ok"], ack
+        while (heard := await ann.next("ticket_presence"))["name"] != "Bob":
+            pass
+        assert heard["state"] == "viewing"
+        await bob.sio.disconnect()  # process two tells the viewers on process one
+        while (heard := await ann.next("ticket_presence"))["name"] != "Bob":
+            pass
+        assert heard["state"] == "left"
+    finally:
+        for client in consoles:
+            await client.close()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InvalidPayload
+from ..events import Event, TicketPresence
 from ..models import ACTIVE, Operator, Sort, Status, format_ts, utcnow
 from ..store import Store
 from ..tickets import TRANSITIONS
@@ -26,6 +27,23 @@ class ConsoleTickets:
         self.store = store
         self.views = views
         self.clock = clock
+
+    async def presence(
+        self, operator: Operator, ref: str, state: str, tab: str
+    ) -> tuple[str, list[Event]]:
+        """Say that one of ``operator``'s console tabs (``tab``) views or replies to a
+        ticket, or left it (collision detection: the others see who else is on it);
+        return the ticket's id and the event for its viewers.
+
+        :raises NotFound: no such ticket, or one the operator may not see.
+        """
+        ticket = await load_ticket(self.store, ref, operator)
+        return ticket.id, [TicketPresence(ticket.id, operator.id, operator.name, state, tab)]
+
+    @staticmethod
+    def left(operator: Operator, ticket_ids: Sequence[str], tab: str) -> list[Event]:
+        """Return the events saying that a console tab that went away left its tickets."""
+        return [TicketPresence(t, operator.id, operator.name, "left", tab) for t in ticket_ids]
 
     async def page(self, operator: Operator, ref: str) -> dict[str, Any]:
         """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``

@@ -32,7 +32,7 @@ from .namespace import acked, error_reply
 from .origins import own_origins
 from .publish import Publisher
 from .throttle import TokenBucket
-from .tickets import TicketEvents
+from .tickets import TicketEvents, presence_tab
 
 __all__ = ["OperatorNamespace"]
 
@@ -90,6 +90,11 @@ class OperatorNamespace(TicketEvents):
             operator = await self._operator(sid)
         except ChatdeskError:
             return
+        if followed := self.followed(sid):
+            tab = presence_tab(sid)
+            await self.publisher.publish(
+                self.services.helpdesk.console.left(operator, followed, tab)
+            )
         await self.publisher.publish(await self.services.presence.operator_disconnected(operator))
 
     @acked

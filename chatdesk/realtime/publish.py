@@ -24,6 +24,7 @@ from ..events import (
     PresenceChanged,
     StateChanged,
     TicketNews,
+    TicketPresence,
     TypingChanged,
 )
 from ..helpdesk import ticket_summary
@@ -71,6 +72,8 @@ class Publisher:
                     # Complaints are seen only by service managers and admins.
                     room = rooms.SUPERVISORS if ticket.type is TicketType.COMPLAINT else None
                     await self._to_operators("ticket", ticket_summary(ticket), room)
+            elif isinstance(event, TicketPresence):
+                await self._presence(event)
             elif isinstance(event, MessagePosted):
                 await self._message(event)
             elif isinstance(event, TypingChanged):
@@ -158,6 +161,14 @@ class Publisher:
         # Typing goes to the other side only: a visitor's to operators, the rest to visitors.
         namespace = rooms.OPERATOR_NS if event.author is Author.VISITOR else rooms.VISITOR_NS
         await self.sio.emit("typing", payload, to=room, namespace=namespace)
+
+    async def _presence(self, event: TicketPresence) -> None:
+        payload = {
+            "ticket_id": event.ticket_id, "operator_id": event.operator_id,
+            "name": event.operator_name, "state": event.state, "tab": event.tab,
+        }  # fmt: skip
+        to = rooms.ticket(event.ticket_id)
+        await self.sio.emit("ticket_presence", payload, to=to, namespace=rooms.OPERATOR_NS)
 
     async def _escalated(self, event: ConversationEscalated) -> None:
         payload = {

@@ -7,9 +7,11 @@ __all__ = [
     "OPERATORS",
     "OPERATOR_NS",
     "SUPERVISORS",
+    "TICKET_PREFIX",
     "VISITOR_NS",
     "conversation",
     "operator",
+    "ticket",
     "visitor",
 ]
 
@@ -37,3 +39,12 @@ def visitor(visitor_id: str) -> str:
 def operator(operator_id: str) -> str:
     """Return the room of every console connection of one operator."""
     return f"op:{operator_id}"
+
+
+#: The prefix of the rooms of :func:`ticket`.
+TICKET_PREFIX = "ticket:"
+
+
+def ticket(ticket_id: str) -> str:
+    """Return the room of every console connection showing ``ticket_id``'s page."""
+    return f"{TICKET_PREFIX}{ticket_id}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from ..errors import InvalidPayload
+from ..errors import InvalidPayload, RateLimited
 from ..helpdesk import Edit, ticket_summary, view_filter
 from ..helpdesk.console import PER_PAGE
 from ..models import Operator, Status
@@ -15,14 +16,24 @@ from ..wire.console import (
     TicketChangeIn,
     TicketFromChatIn,
     TicketMergeIn,
+    TicketPresenceIn,
     TicketRefIn,
     TicketReplyIn,
     TicketsIn,
 )
+from . import rooms
 from .namespace import BaseNamespace, acked
 from .publish import Publisher
 
-__all__ = ["TicketEvents"]
+__all__ = ["TicketEvents", "presence_tab"]
+
+#: How many tickets' presence one console connection follows at once (a page shows one).
+MAX_FOLLOWED = 10
+
+
+def presence_tab(sid: str) -> str:
+    """Return a console connection's id as its ticket presence names it (not the sid)."""
+    return hashlib.blake2b(sid.encode(), digest_size=6).hexdigest()
 
 
 class TicketEvents(BaseNamespace):
@@ -62,6 +73,35 @@ class TicketEvents(BaseNamespace):
         ref = decode(TicketRefIn, data, "ticket_watch").ref
         operator = await self._operator(sid)
         return await self.services.helpdesk.console.page(operator, ref)
+
+    @acked
+    async def on_ticket_presence(self, sid: str, data: Any) -> dict[str, Any]:
+        """Join (or leave) a ticket's viewers and tell the others: who views or replies."""
+        request = decode(TicketPresenceIn, data, "ticket_presence")
+        operator = await self._operator(sid)
+        tab = presence_tab(sid)
+        ticket_id, events = await self.services.helpdesk.console.presence(
+            operator, request.ref, request.state, tab
+        )
+        room = rooms.ticket(ticket_id)
+        if request.state == "left":
+            await self.leave_room(sid, room)
+        else:
+            followed = self.followed(sid)
+            if room.removeprefix(rooms.TICKET_PREFIX) not in followed:
+                if len(followed) >= MAX_FOLLOWED:
+                    raise RateLimited(
+                        "too many tickets open in this console; close some",
+                        code="too_many_tickets",
+                    )
+                await self.enter_room(sid, room)
+        await self.publisher.publish(events)
+        return {"tab": tab}
+
+    def followed(self, sid: str) -> list[str]:
+        """Return the ids of the tickets whose presence a console connection follows."""
+        prefix = rooms.TICKET_PREFIX
+        return [r.removeprefix(prefix) for r in self.rooms(sid) if r.startswith(prefix)]
 
     @acked
     async def on_ticket_reply(self, sid: str, data: Any) -> dict[str, Any]:

@@ -25,6 +25,9 @@ __all__ = [
     "TicketItemOut",
     "TicketMergeIn",
     "TicketPageAck",
+    "TicketPresenceAck",
+    "TicketPresenceIn",
+    "TicketPresenceOut",
     "TicketRefIn",
     "TicketReplyAck",
     "TicketReplyIn",
@@ -71,6 +74,34 @@ class TicketRefIn(In):
     """``ticket_watch``: one ticket's page."""
 
     ref: Ref
+
+
+PresenceState = Literal["viewing", "replying", "left"]
+
+
+class TicketPresenceIn(In):
+    """``ticket_presence``: this console tab is viewing or replying to a ticket, or left it
+    (sent again every ~25 s while it stays; viewers forget a tab silent for 60 s)."""
+
+    ref: Ref
+    state: PresenceState
+
+
+class TicketPresenceAck(Out):
+    """The ack of ``ticket_presence``: this tab's id in the events the others get."""
+
+    ok: Literal[True]
+    tab: str
+
+
+class TicketPresenceOut(Out):
+    """``ticket_presence`` to the ticket's viewers: who views or replies, or left."""
+
+    ticket_id: ID
+    operator_id: ID
+    name: str
+    state: PresenceState
+    tab: str
 
 
 class TicketReplyIn(In):

@@ -24,6 +24,7 @@ export type TicketSummary = Wire.TicketSummaryOut;
 export type TicketPage = Wire.TicketPageAck;
 export type ThreadItem = Wire.TicketItemOut | Wire.ChatItemOut;
 export type TicketHistory = Wire.TicketEventOut;
+export type TicketPresence = Wire.TicketPresenceOut;
 export type Attachment = Wire.AttachmentOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}` (no answer or no handler: an error). */

@@ -9,6 +9,7 @@ import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
 import { label, locale, t, Key } from "./i18n";
 import { TicketPage, TicketSummary } from "./protocol";
 import { timeline } from "./thread";
+import { setupViewers } from "./viewers";
 
 const REPLY_ERRORS = new Set([
   "too_large", "executable", "type_not_allowed", "ticket_closed", "not_found", "invalid_transition",
@@ -173,6 +174,7 @@ export function setupTicketPage(section: HTMLElement): void {
   // Reply or note, with files: multipart over HTTP (the socket's frames are small).
   const reply = $<HTMLFormElement>("#treply", section);
   const text = $<HTMLTextAreaElement>("#treply-text", section);
+  const typed = setupViewers(section, id, text);
   reply?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text || !text.value.trim()) return;
@@ -199,6 +201,7 @@ export function setupTicketPage(section: HTMLElement): void {
     toast(internal ? t("note_added") : t("reply_sent"));
     reply.reset();
     showChosen();
+    typed();
     await watch();
   });
   // The files about to go, named in the console's language (the input itself is hidden).
@@ -210,7 +213,7 @@ export function setupTicketPage(section: HTMLElement): void {
     chosen.textContent = files.map((f) => `${f.name} (${fileSize(f.size, locale)})`).join(", ");
   }
   picker?.addEventListener("change", showChosen);
-  setupCanned(section, text);
+  setupCanned(section, text, typed);
 
   edit?.addEventListener("input", () => (edit.dataset.dirty = "yes"));
   edit?.addEventListener("submit", async (event) => {
@@ -262,7 +265,7 @@ export function setupTicketPage(section: HTMLElement): void {
 
 /** `/shortcut` in the reply box inserts a canned response (the ticket's language first),
  * addressed to the ticket's requester. */
-function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null): void {
+function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null, typed: () => void): void {
   const picker = $<HTMLUListElement>("#canned-pick", section);
   if (!box || !picker) return;
   attachCanned(box, picker, () => ({
@@ -270,6 +273,7 @@ function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null): voi
     name: section.dataset.requesterName,
     ticket: section.dataset.number,
   }), (c) => {
+    typed();
     // A response that moves the ticket ("resolved" with the answer) chooses that status
     // after sending, when the ticket's status allows the move (else it stays as it was).
     const then = $<HTMLSelectElement>("#treply-status", section);

@@ -1062,6 +1062,40 @@ export interface TicketPageAck {
   ticket: TicketSummaryOut;
 }
 /**
+ * The ack of ``ticket_presence``: this tab's id in the events the others get.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketPresenceAck".
+ */
+export interface TicketPresenceAck {
+  ok: true;
+  tab: string;
+}
+/**
+ * ``ticket_presence``: this console tab is viewing or replying to a ticket, or left it
+ * (sent again every ~25 s while it stays; viewers forget a tab silent for 60 s).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketPresenceIn".
+ */
+export interface TicketPresenceIn {
+  ref: string;
+  state: "left" | "replying" | "viewing";
+}
+/**
+ * ``ticket_presence`` to the ticket's viewers: who views or replies, or left.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TicketPresenceOut".
+ */
+export interface TicketPresenceOut {
+  name: string;
+  operator_id: string;
+  state: "left" | "replying" | "viewing";
+  tab: string;
+  ticket_id: string;
+}
+/**
  * ``ticket_watch``: one ticket's page.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema

@@ -1,0 +1,44 @@
+"""Collision detection in a real browser: two operators open the same ticket; each page
+names the other, says when they write a reply, and forgets them when their page closes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from .conftest import NewContext
+from .test_console_tickets import desk, file, login, shots
+
+__all__ = ["desk"]
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_operators_on_the_same_ticket_see_each_other(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    ticket = await file(desk, "Le site est en panne", email="tom@example.be", name="Tom")
+    path = f"/console/t/{ticket.id}"
+    ann = await (await new_context()).new_page()
+    await login(ann, desk.url, "ann@desk.test", path)
+    viewers = ann.locator("#t-viewers")
+    await expect(viewers).to_be_hidden()  # alone on it
+
+    bob = await (await new_context()).new_page()
+    await login(bob, desk.url, "bob@desk.test", path)
+    # Each learns of the other at once (not at the next 25 s beat).
+    await expect(viewers).to_have_text("Bob is viewing this ticket")
+    await expect(bob.locator("#t-viewers")).to_have_text("Ann is viewing this ticket")
+
+    await bob.locator("#treply-text").fill("Bonjour Tom, nous regardons.")
+    await expect(viewers).to_have_text("Bob is writing a reply")
+    await expect(viewers).to_have_class("viewers replying")
+    await ann.screenshot(path=str(shots(tmp_path) / "console-ticket-viewers.png"))
+    await bob.locator("#treply-text").fill("")
+    await expect(viewers).to_have_text("Bob is viewing this ticket")
+
+    await bob.close()  # the connection goes: Ann's page forgets Bob
+    await expect(viewers).to_be_hidden()

@@ -1,0 +1,94 @@
+"""Collision detection on tickets over /operator (``ticket_presence``): an operator sees
+who else has the ticket open and who is writing a reply; a console that goes away is
+told as gone; complaints stay hidden; each connection follows a bounded number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .clients import OperatorClient
+from .test_operator_tickets import console, file, me, server
+
+__all__ = ["console", "server"]
+
+
+async def say(client: OperatorClient, ref: str, state: str) -> str:
+    ack = await client.call("ticket_presence", {"ref": ref, "state": state})
+    assert ack["ok"], ack
+    return str(ack["tab"])
+
+
+async def test_viewers_see_each_other_and_who_replies(server: Any, console: Any) -> None:
+    ann, bob = await console("Ann"), await console("Bob")
+    ticket = await file(server, "Site en panne")
+    other = await file(server, "Facture")
+
+    ann_tab = await say(ann, ticket.label, "viewing")
+    # Each viewer hears its own too (the console skips its own operator).
+    assert await ann.next("ticket_presence") == {
+        "ticket_id": ticket.id, "operator_id": me(ann).id, "name": "Ann",
+        "state": "viewing", "tab": ann_tab,
+    }  # fmt: skip
+    bob_tab = await say(bob, ticket.id, "viewing")
+    assert bob_tab != ann_tab
+    heard = await ann.next("ticket_presence")
+    assert (heard["name"], heard["state"], heard["tab"]) == ("Bob", "viewing", bob_tab)
+    await bob.next("ticket_presence")  # his own
+
+    await say(bob, ticket.id, "replying")
+    assert (await ann.next("ticket_presence"))["state"] == "replying"
+    # Another ticket's viewers are not told.
+    await say(ann, other.id, "viewing")
+    await ann.next("ticket_presence")
+    bob.pending("ticket_presence")
+    await say(ann, other.id, "replying")
+    await ann.next("ticket_presence")
+    assert bob.pending("ticket_presence") == []
+
+    # Leaving says so, and Bob no longer hears the ticket.
+    await say(bob, ticket.id, "left")
+    assert (await ann.next("ticket_presence"))["state"] == "left"
+    bob.pending("ticket_presence")
+    await say(ann, ticket.id, "replying")
+    await ann.next("ticket_presence")
+    assert bob.pending("ticket_presence") == []
+
+
+async def test_a_console_that_goes_away_is_told_as_gone(server: Any, console: Any) -> None:
+    ann, bob = await console("Ann"), await console("Bob")
+    ticket = await file(server, "Site en panne")
+    await say(ann, ticket.id, "viewing")
+    bob_tab = await say(bob, ticket.id, "replying")
+    ann.pending("ticket_presence")
+    await bob.sio.disconnect()
+    gone = await ann.next("ticket_presence")
+    assert (gone["name"], gone["state"], gone["tab"]) == ("Bob", "left", bob_tab)
+
+
+async def test_complaints_unknown_tickets_and_bad_input_are_refused(
+    server: Any, console: Any
+) -> None:
+    ann, boss = await console("Ann"), await console("Boss", role="admin")
+    complaint = await file(server, "Plainte", type="complaint")
+    await say(boss, complaint.id, "viewing")
+    boss.pending("ticket_presence")
+    refused = await ann.call("ticket_presence", {"ref": complaint.id, "state": "viewing"})
+    assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+    assert boss.pending("ticket_presence") == []  # nothing told of Ann, nor to her
+    for bad in ({"ref": complaint.id, "state": "typing"}, {"ref": ""}, "x"):
+        ack = await ann.call("ticket_presence", bad)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
+    missing = await ann.call("ticket_presence", {"ref": "#999999", "state": "viewing"})
+    assert missing["error"]["code"] == "not_found"
+
+
+async def test_one_console_follows_ten_tickets_at_most(server: Any, console: Any) -> None:
+    ann = await console("Ann")
+    tickets = [await file(server, f"Demande {n}") for n in range(11)]
+    for ticket in tickets[:10]:
+        await say(ann, ticket.id, "viewing")
+        await say(ann, ticket.id, "viewing")  # a heartbeat: still one
+    ack = await ann.call("ticket_presence", {"ref": tickets[10].id, "state": "viewing"})
+    assert ack["ok"] is False and ack["error"]["code"] == "too_many_tickets"
+    await say(ann, tickets[0].id, "left")
+    await say(ann, tickets[10].id, "viewing")
