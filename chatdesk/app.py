@@ -56,6 +56,7 @@ from .web import (
     support,
     ticketcsv,
     tickets,
+    twofactor,
 )
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
 
@@ -175,6 +176,7 @@ def create_app(
     orgpages.setup(app)
     noticepages.setup(app)
     account.setup(app)
+    twofactor.setup(app)
     operatorpages.setup(app)
     privacypages.setup(app)
     requesterpages.setup(app)

@@ -102,6 +102,15 @@ class OperatorAdmin:
         log.info("admin %s set a new password for %s", actor.email, changed.email)
         return changed
 
+    async def reset_two_factor(self, actor: Operator, email: str) -> Operator:
+        """Turn an operator's two-step sign-in off, so that they sign in with their password
+        and set it up again (ends their sessions)."""
+        _admin(actor)
+        target = await self._get(email)
+        changed = await self.operators.reset_two_factor(target.email)
+        log.warning("admin %s turned two-step sign-in off for %s", actor.email, changed.email)
+        return changed
+
     async def _get(self, email: str) -> Operator:
         found = await self.operators.store.operators.operator_credentials(normalize_email(email))
         if found is None:

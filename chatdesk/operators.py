@@ -205,6 +205,14 @@ class OperatorService:
             normalize_email(email), password_hash=await self._hash(password)
         )
 
+    async def reset_two_factor(self, email: str) -> Operator:
+        """Turn an operator's two-step sign-in off (a lost phone and lost recovery codes);
+        their sessions end. :raises NotFound: no such operator."""
+        found = await self.store.operators.operator_credentials(normalize_email(email))
+        if found is None:
+            raise NotFound(f"no operator {email[:100]!r}", code="unknown_operator")
+        return await self.store.operators.set_totp(found[0].id, "", [])
+
     async def set_mail_notifications(self, operator: Operator, on: bool) -> Operator:
         """Turn the operator's own mail about their tickets on or off; return them after."""
         current = await self.store.operators.get_operator(operator.id)

@@ -33,6 +33,7 @@ from .store import Store
 from .throttle import Throttle
 from .tickets import TicketService
 from .tokens import VisitorTokens
+from .twofactor import TwoFactor
 
 __all__ = ["AUTO_CLOSE_SECONDS", "JOB_SECONDS", "SLA_SECONDS", "Services", "build_services"]
 
@@ -77,6 +78,8 @@ class Services:
     #: The desk's attempt counts (logins, sign-in links, invitations, the API's budget,
     #: help-centre votes, inbound mail): on Redis, shared by every process.
     throttle: Throttle = field(default_factory=Throttle, repr=False)
+    #: Operators' two-step sign-in (set by :func:`build_services`; None: not offered).
+    two_factor: TwoFactor | None = field(default=None, repr=False)
 
     @property
     def operator_admin(self) -> OperatorAdmin:
@@ -202,6 +205,7 @@ def build_services(
         Health(store),
         store,
         throttle,
+        TwoFactor(store, settings.secret_key, issuer=config.name, throttle=throttle, clock=clock),
     )
 
 

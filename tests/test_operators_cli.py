@@ -1,13 +1,17 @@
-"""``chatdesk operators``: add (password from stdin), list, disable, enable, passwd, demo."""
+"""``chatdesk operators``: add (password from stdin), list, disable, enable, passwd,
+reset-2fa, demo."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
 import pytest
 
+from chatdesk import Settings
 from chatdesk.cli import main
+from chatdesk.store import create_store
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +68,33 @@ def test_add_list_disable_enable(
         stdin="another long password\n",
     )
     assert status == 0 and "sessions have ended" in out
+
+
+def test_reset_two_step_sign_in(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, monkeypatch, "operators", "add", "ann@desk.test", "--name", "Ann",
+        "--departments", "general", stdin="correct horse battery\n")  # fmt: skip
+    assert " off " in run(capsys, monkeypatch, "operators", "list")[1].split("ann@desk.test")[1]
+
+    async def turn_on() -> None:
+        settings = Settings.from_environ()
+        store = create_store(settings)
+        await store.open()
+        try:
+            ann = await store.operators.operator_credentials("ann@desk.test")
+            assert ann is not None
+            await store.operators.set_totp(ann[0].id, "JBSWY3DPEHPK3PXPJBSWY3DP", ["h"])
+        finally:
+            await store.close()
+
+    asyncio.run(turn_on())
+    assert " on " in run(capsys, monkeypatch, "operators", "list")[1].split("ann@desk.test")[1]
+    status, out, _ = run(capsys, monkeypatch, "operators", "reset-2fa", "Ann@desk.test")
+    assert status == 0 and "two-step sign-in is off for ann@desk.test" in out
+    assert " off " in run(capsys, monkeypatch, "operators", "list")[1].split("ann@desk.test")[1]
+    status, _, err = run(capsys, monkeypatch, "operators", "reset-2fa", "nobody@desk.test")
+    assert status != 0 and "no operator" in err
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     passwd.add_argument("email")
     passwd.set_defaults(func=_passwd)
 
+    reset = sub.add_parser(
+        "reset-2fa",
+        help="turn an operator's two-step sign-in off (lost phone and recovery codes; "
+        "ends their sessions)",
+    )
+    reset.add_argument("email")
+    reset.set_defaults(func=_reset_two_factor)
+
     demo = sub.add_parser(
         "demo", help="when the desk has no operator, create an admin with a random password"
     )
@@ -88,7 +96,9 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: OperatorService) -> str:
-        table = Table("e-mail", "name", "role", "departments", "languages", "capacity", "state")
+        table = Table(
+            "e-mail", "name", "role", "departments", "languages", "capacity", "state", "2fa"
+        )
         for o in await service.list():
             table.add_row(
                 o.email,
@@ -98,6 +108,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 ",".join(o.languages),
                 str(o.capacity or "default"),
                 "disabled" if o.disabled else "active",
+                "on" if o.two_factor else "off",
             )
         print_table(table, "no operators yet (chatdesk operators add EMAIL --name NAME)")
         return ""
@@ -109,6 +120,17 @@ def _toggle(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: OperatorService) -> str:
         operator = await service.set_disabled(args.email, args.disabled)
         return f"{operator.email} is {'disabled' if operator.disabled else 'enabled'}"
+
+    return _run(settings, work)
+
+
+def _reset_two_factor(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: OperatorService) -> str:
+        operator = await service.reset_two_factor(args.email)
+        return (
+            f"two-step sign-in is off for {operator.email}: they sign in with their password"
+            " and may set it up again on their account page; their sessions have ended"
+        )
 
     return _run(settings, work)
 

@@ -54,6 +54,8 @@ class Operator:
     mail_notifications: bool = True
     #: Lines under their replies in the requesters' mails (name, role, phone...).
     signature: str = ""
+    #: Whether they sign in with a one-time code after their password.
+    two_factor: bool = False
 
     @property
     def is_admin(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -45,6 +46,33 @@ class OperatorStore(Protocol):
 
         :raises NotFound: if there is no operator with that e-mail.
         """
+        ...
+
+    async def operator_totp(self, operator_id: str) -> tuple[str, int, list[str]]:
+        """Return an operator's TOTP secret ('' when two-step sign-in is off), the last
+        time step a code was used for, and the hashes of their unused recovery codes.
+
+        :raises NotFound: if there is no such operator.
+        """
+        ...
+
+    async def set_totp(
+        self, operator_id: str, secret: str, recovery_codes: Sequence[str]
+    ) -> Operator:
+        """Turn two-step sign-in on (``secret``, with these recovery codes' hashes) or off
+        (''); this ends the operator's sessions. Return the operator.
+
+        :raises NotFound: if there is no such operator.
+        """
+        ...
+
+    async def use_totp_step(self, operator_id: str, step: int) -> bool:
+        """Record that a code of time step ``step`` was used; False when that step or a
+        later one was used already (a code works once, in every process)."""
+        ...
+
+    async def use_recovery_code(self, operator_id: str, code_hash: str) -> bool:
+        """Strike one recovery code off; False when it is not among the unused ones."""
         ...
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "MESSAGE_COLUMNS",
     "NOTE_COLUMNS",
     "OPERATOR_COLUMNS",
+    "OPERATOR_READ",
     "TICKET_COLUMNS",
     "column_value",
     "conversation_row",
@@ -47,6 +48,8 @@ OPERATOR_COLUMNS = (
     "id, email, name, role, departments, languages, capacity, disabled, session_version,"
     " created_at, mail_notifications, signature"
 )
+#: What reads an operator: :data:`OPERATOR_COLUMNS` and whether two-step sign-in is on.
+OPERATOR_READ = f"{OPERATOR_COLUMNS}, totp_secret <> ''"
 NOTE_COLUMNS = "id, conversation_id, operator_id, operator_name, text, ts, client_id"
 TICKET_COLUMNS = (
     "id, number, conversation_id, subject, department, priority, status, created_at, "
@@ -98,7 +101,7 @@ def message_row(row: Any) -> Message:
 
 
 def operator_row(row: Any) -> Operator:
-    """Build an Operator from a row of :data:`OPERATOR_COLUMNS`."""
+    """Build an Operator from a row of :data:`OPERATOR_READ`."""
     return Operator(
         id=row[0],
         email=row[1],
@@ -112,6 +115,7 @@ def operator_row(row: Any) -> Operator:
         created_at=_ts(row[9]),
         mail_notifications=bool(row[10]),
         signature=row[11],
+        two_factor=bool(row[12]),
     )
 
 

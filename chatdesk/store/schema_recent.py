@@ -90,4 +90,12 @@ RECENT_VERSIONS: list[list[Step]] = [
         # A canned response may move the ticket it answers ("resolved" with the answer).
         "ALTER TABLE canned ADD COLUMN status TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # Two-step sign-in: the operator's TOTP secret (base32; '' when off), the last
+        # time step a code was used for (a code works once), and the SHA-256 of their
+        # unused recovery codes (comma-joined).
+        "ALTER TABLE operators ADD COLUMN totp_secret TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE operators ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE operators ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT ''",
+    ],
 ]

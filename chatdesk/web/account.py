@@ -30,6 +30,8 @@ _ERRORS = {
     "signature": "err_signature",
 }
 _TOKEN_ACTIONS = ("token_create", "token_revoke")
+#: Turning two-step sign-in off refused (web/twofactor.py redirects here with ``error``).
+_TWOFA_ERRORS = {"wrong_code": "err_wrong_code", "too_many_codes": "err_too_many_codes"}
 
 
 @login_required
@@ -81,7 +83,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         if error
         else "",
         "done": done
-        if done in ("password", "token_revoked", "mail", "signature") and not error
+        if done in ("password", "token_revoked", "mail", "signature", "twofa_off") and not error
         else "",
         "signature": session.operator.signature if typed_signature is None else typed_signature,
         "signature_lines": SIGNATURE_LINES,
@@ -91,6 +93,13 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "tokens": await services.helpdesk.api_tokens.list(operator),
         "when": lambda at: format_when(at, context["lang"], config.hours.timezone),
         "secret": secret,
+        "twofa_offered": services.two_factor is not None,
+        "recovery_left": await services.two_factor.recovery_left(operator)
+        if services.two_factor is not None and operator.two_factor
+        else 0,
+        "twofa_error": t(_TWOFA_ERRORS[request.query["error"]])
+        if request.query.get("error") in _TWOFA_ERRORS
+        else "",
     }
     response = render_template(_PAGE, request, context, status=400 if error else 200)
     if secret:

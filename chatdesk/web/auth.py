@@ -13,6 +13,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..errors import ChatdeskError, RateLimited
+from ..models import Operator
 from ..operators import SESSION_COOKIE, SESSION_MAX_AGE, Session
 from ..wire.forms import LoginForm, LogoutForm
 from .appkeys import SERVICES
@@ -21,17 +22,22 @@ from .forms import read_form
 
 __all__ = [
     "CSRF_COOKIE",
+    "PENDING_COOKIE",
     "SESSION",
     "check_csrf",
     "current_session",
+    "login_form",
     "login_required",
     "safe_next",
     "set_session_cookie",
     "setup",
+    "signed_in",
 ]
 
 #: Holds the login form's CSRF token before there is a session (double-submit).
 CSRF_COOKIE = "chatdesk_csrf"
+#: Between a right password and the code of an operator with two-step sign-in.
+PENDING_COOKIE = "chatdesk_2fa"
 #: The logged-in operator's session, on requests that passed :func:`login_required`.
 SESSION = web.RequestKey("session", Session)
 
@@ -107,11 +113,27 @@ async def login(request: web.Request) -> web.StreamResponse:
     except ChatdeskError:
         # 200, as form logins do: a 401 would need a WWW-Authenticate challenge.
         return _login_form(request, error="wrong_login", status=200, email=email)
-    token, _csrf = operators.tokens.issue(operator)
-    response = web.HTTPSeeOther(safe_next(form.next))
+    two_factor = request.app[SERVICES].two_factor
+    if operator.two_factor and two_factor is not None:
+        # The password was right; the session waits for the code (web/twofactor.py).
+        response = web.HTTPSeeOther(f"/console/login/code?next={quote(safe_next(form.next))}")
+        response.set_cookie(
+            PENDING_COOKIE, two_factor.pending_token(operator), max_age=300, httponly=True,
+            samesite="Strict", secure=_secure(request), path="/console/login",
+        )  # fmt: skip
+        raise response
+    raise signed_in(request, operator, form.next)
+
+
+def signed_in(request: web.Request, operator: Operator, next_page: str) -> web.HTTPSeeOther:
+    """Return the redirect that ends a login: the session cookie set, the login's own
+    cookies gone."""
+    token, _csrf = request.app[SERVICES].operators.tokens.issue(operator)
+    response = web.HTTPSeeOther(safe_next(next_page))
     set_session_cookie(request, response, token)
     response.del_cookie(CSRF_COOKIE, path="/console")
-    raise response
+    response.del_cookie(PENDING_COOKIE, path="/console/login")
+    return response
 
 
 def set_session_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
@@ -138,19 +160,26 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 def _login_form(request: web.Request, *, error: str, status: int, email: str = "") -> web.Response:
-    """The login page; ``error`` is a key of the console's texts (or empty)."""
+    return login_form(request, error=error, status=status, context={"email": email})
+
+
+def login_form(
+    request: web.Request, *, error: str, status: int, context: dict[str, Any],
+    template: str = "console/login.html",
+) -> web.Response:  # fmt: skip
+    """A page of the login (``template``: the password's, or the code's) with a fresh CSRF
+    token; ``error`` is a key of the console's texts (or empty)."""
     csrf = secrets.token_urlsafe(24)
     lang = console_lang(request)
     t = translator(lang)
-    context = {
+    context = context | {
         "csrf": csrf,
         "error": t(error) if error else "",
-        "email": email,
-        "next": safe_next(request.query.get("next")),
+        "next": safe_next(context.get("next") or request.query.get("next")),
         "lang": lang,
         "t": t,
     }
-    response = aiohttp_jinja2.render_template("console/login.html", request, context, status=status)
+    response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.set_cookie(
         CSRF_COOKIE,
         csrf,

@@ -1,7 +1,7 @@
 """The console's operators page (admins): ``/console/operators`` lists the accounts with
 their role, departments, languages, capacity and state, adds one, changes one's details,
-disables or enables one, sets a new password, through ``OperatorAdmin`` (the services
-``chatdesk operators`` uses)."""
+disables or enables one, sets a new password, turns one's two-step sign-in off, through
+``OperatorAdmin`` (the services ``chatdesk operators`` uses)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ _FORMS: dict[str, type[Any]] = {
     "edit": OperatorEditForm,
     "disable": OperatorStateForm,
     "enable": OperatorStateForm,
+    "reset_2fa": OperatorStateForm,
     "password": OperatorPasswordForm,
 }
 
@@ -68,7 +69,7 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
     return render_admin(request, _PAGE, context, error)
 
 
-_DONE = ("added", "edited", "disabled", "enabled", "password")
+_DONE = ("added", "edited", "disabled", "enabled", "password", "reset_2fa")
 
 
 async def _act(request: web.Request, form: Any) -> str:
@@ -90,6 +91,9 @@ async def _act(request: web.Request, form: Any) -> str:
                 capacity=_capacity(form.capacity),
             )  # fmt: skip
             return "edited"
+        if isinstance(form, OperatorStateForm) and form.action == "reset_2fa":
+            await admin.reset_two_factor(actor, form.email)
+            return "reset_2fa"
         if isinstance(form, OperatorStateForm):
             await admin.set_disabled(actor, form.email, form.action == "disable")
             return "disabled" if form.action == "disable" else "enabled"

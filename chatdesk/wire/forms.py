@@ -11,6 +11,8 @@ from .operator import Shortcut
 
 __all__ = [
     "CannedForm",
+    "CodeForm",
+    "EnrolForm",
     "GapDismissForm",
     "LangForm",
     "LoginForm",
@@ -50,6 +52,23 @@ class SignatureForm(In):
     action: Literal["signature"]
     csrf: Csrf = ""
     signature: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class CodeForm(In):
+    """``POST /console/login/code``: the second step of a login (an app's code or a
+    recovery code); ``POST /console/account/2fa/off`` (a code proves it is the owner)."""
+
+    csrf: Csrf = ""
+    code: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    next: Annotated[str, msgspec.Meta(max_length=2048)] = "/console"
+
+
+class EnrolForm(In):
+    """``POST /console/account/2fa``: the set-up's signed secret and the app's first code."""
+
+    csrf: Csrf = ""
+    token: Annotated[str, msgspec.Meta(max_length=400)] = ""
+    code: Annotated[str, msgspec.Meta(max_length=40)] = ""
 
 
 class PasswordForm(In):

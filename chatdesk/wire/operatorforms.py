@@ -54,9 +54,9 @@ class OperatorEditForm(In):
 
 
 class OperatorStateForm(In):
-    """``action=disable`` or ``enable``."""
+    """``action=disable`` or ``enable``, or ``reset_2fa`` (two-step sign-in turned off)."""
 
-    action: Literal["disable", "enable"]
+    action: Literal["disable", "enable", "reset_2fa"]
     email: Email
     csrf: Csrf = ""
 

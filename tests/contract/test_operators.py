@@ -158,3 +158,51 @@ async def test_expire_presence_takes_those_gone_long_enough(store: Store, make: 
         assert presence[operator.id].status is PresenceStatus.ONLINE
     assert await store.presence.expire_presence(later(seconds=30)) == []
     assert await store.presence.expire_presence(later(seconds=61)) == [late.id]
+
+
+async def test_two_step_sign_in_is_stored_and_ends_sessions(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    assert not ann.two_factor
+    assert await store.operators.operator_totp(ann.id) == ("", 0, [])
+    on = await store.operators.set_totp(ann.id, "JBSWY3DPEHPK3PXP", ["h1", "h2", "h3"])
+    assert on.two_factor and on.session_version != ann.session_version
+    assert await store.operators.get_operator(ann.id) == on
+    assert [o.two_factor for o in await store.operators.list_operators()] == [True]
+    assert await store.operators.operator_totp(ann.id) == (
+        "JBSWY3DPEHPK3PXP",
+        0,
+        ["h1", "h2", "h3"],
+    )
+    off = await store.operators.set_totp(ann.id, "", [])
+    assert not off.two_factor and off.session_version != on.session_version
+    assert await store.operators.operator_totp(ann.id) == ("", 0, [])
+    with pytest.raises(NotFound):
+        await store.operators.set_totp("nobody", "X", [])
+    with pytest.raises(NotFound):
+        await store.operators.operator_totp("nobody")
+
+
+async def test_a_time_step_and_a_recovery_code_work_once(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    await store.operators.set_totp(ann.id, "JBSWY3DPEHPK3PXP", ["h1", "h2"])
+    assert await store.operators.use_totp_step(ann.id, 1000)
+    assert not await store.operators.use_totp_step(ann.id, 1000)  # the same code again
+    assert not await store.operators.use_totp_step(ann.id, 999)  # an older one
+    assert await store.operators.use_totp_step(ann.id, 1001)
+    # Racing uses of one step (two processes, one code): one wins.
+    results = await asyncio.gather(*(store.operators.use_totp_step(ann.id, 1002) for _ in range(4)))
+    assert results.count(True) == 1
+    assert (await store.operators.operator_totp(ann.id))[1] == 1002
+
+    results = await asyncio.gather(
+        *(store.operators.use_recovery_code(ann.id, "h1") for _ in range(3))
+    )
+    assert results.count(True) == 1
+    assert not await store.operators.use_recovery_code(ann.id, "nope")
+    assert not await store.operators.use_recovery_code(ann.id, "")
+    assert (await store.operators.operator_totp(ann.id))[2] == ["h2"]
+    assert await store.operators.use_recovery_code(ann.id, "h2")
+    assert (await store.operators.operator_totp(ann.id))[2] == []
+    # Turned on again: steps count from zero with the new secret.
+    await store.operators.set_totp(ann.id, "NEWSECRET234567A", ["h9"])
+    assert await store.operators.use_totp_step(ann.id, 5)

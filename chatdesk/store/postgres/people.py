@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 
 from ...errors import Conflict, NotFound
 from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
-from ..rows import OPERATOR_COLUMNS, operator_row
+from ..rows import OPERATOR_COLUMNS, OPERATOR_READ, operator_row
 from .database import Database
 
 __all__ = ["PostgresCanned", "PostgresOperators", "PostgresPresence"]
@@ -48,20 +49,20 @@ class PostgresOperators:
 
     async def get_operator(self, operator_id: str) -> Operator | None:
         row = await self._db.fetchrow(
-            f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = $1", operator_id
+            f"SELECT {OPERATOR_READ} FROM operators WHERE id = $1", operator_id
         )
         return None if row is None else operator_row(row)
 
     async def operator_credentials(self, email: str) -> tuple[Operator, str] | None:
         row = await self._db.fetchrow(
-            f"SELECT {OPERATOR_COLUMNS}, password_hash FROM operators WHERE email = $1", email
+            f"SELECT {OPERATOR_READ}, password_hash FROM operators WHERE email = $1", email
         )
         return None if row is None else (operator_row(row), row[-1])
 
     async def list_operators(self) -> list[Operator]:
         # Byte order, whatever the database's collation: the same list as on SQLite.
         rows = await self._db.fetch(
-            f'SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name COLLATE "C", email COLLATE "C"'
+            f'SELECT {OPERATOR_READ} FROM operators ORDER BY name COLLATE "C", email COLLATE "C"'
         )
         return [operator_row(r) for r in rows]
 
@@ -74,7 +75,7 @@ class PostgresOperators:
             " password_hash = COALESCE($3::text, password_hash),"
             " session_version = session_version + ($2::integer IS NOT NULL)::integer"
             " + ($3::text IS NOT NULL)::integer"
-            f" WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
+            f" WHERE email = $1 RETURNING {OPERATOR_READ}",
             email,
             None if disabled is None else int(disabled),
             password_hash,
@@ -88,13 +89,53 @@ class PostgresOperators:
         row = await self._db.fetchrow(
             "UPDATE operators SET name = $2, role = $3, departments = $4, languages = $5,"
             " capacity = $6, mail_notifications = $7, signature = $8"
-            f" WHERE email = $1 RETURNING {OPERATOR_COLUMNS}",
+            f" WHERE email = $1 RETURNING {OPERATOR_READ}",
             o.email, o.name, o.role.value, json.dumps(list(o.departments)),
             json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications), o.signature,
         )  # fmt: skip
         if row is None:
             raise NotFound(f"no operator with e-mail {o.email}")
         return operator_row(row)
+
+    async def operator_totp(self, operator_id: str) -> tuple[str, int, list[str]]:
+        row = await self._db.fetchrow(
+            "SELECT totp_secret, totp_step, recovery_codes FROM operators WHERE id = $1",
+            operator_id,
+        )
+        if row is None:
+            raise NotFound("no such operator")
+        return row[0], row[1], [c for c in row[2].split(",") if c]
+
+    async def set_totp(
+        self, operator_id: str, secret: str, recovery_codes: Sequence[str]
+    ) -> Operator:
+        row = await self._db.fetchrow(
+            "UPDATE operators SET totp_secret = $2, totp_step = 0, recovery_codes = $3,"
+            f" session_version = session_version + 1 WHERE id = $1 RETURNING {OPERATOR_READ}",
+            operator_id, secret, ",".join(recovery_codes),
+        )  # fmt: skip
+        if row is None:
+            raise NotFound("no such operator")
+        return operator_row(row)
+
+    async def use_totp_step(self, operator_id: str, step: int) -> bool:
+        changed = await self._db.execute(
+            "UPDATE operators SET totp_step = $2 WHERE id = $1 AND totp_step < $2",
+            operator_id,
+            step,
+        )
+        return changed == 1
+
+    async def use_recovery_code(self, operator_id: str, code_hash: str) -> bool:
+        # One statement: two processes given the same code cannot both strike it off.
+        changed = await self._db.execute(
+            "UPDATE operators SET recovery_codes = array_to_string(array_remove("
+            "string_to_array(recovery_codes, ','), $2), ',')"
+            " WHERE id = $1 AND $2 = ANY(string_to_array(recovery_codes, ','))",
+            operator_id,
+            code_hash,
+        )
+        return changed == 1
 
 
 class PostgresPresence:

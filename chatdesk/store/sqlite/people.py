@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
-from ..rows import OPERATOR_COLUMNS, operator_row
+from ..rows import OPERATOR_COLUMNS, OPERATOR_READ, operator_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteCanned", "SqliteOperators", "SqlitePresence"]
@@ -52,7 +53,7 @@ class SqliteOperators:
     async def get_operator(self, operator_id: str) -> Operator | None:
         row = await self._worker.read_inline(
             lambda conn: conn.execute(
-                f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = ?", (operator_id,)
+                f"SELECT {OPERATOR_READ} FROM operators WHERE id = ?", (operator_id,)
             ).fetchone()
         )
         return None if row is None else operator_row(row)
@@ -60,7 +61,7 @@ class SqliteOperators:
     async def operator_credentials(self, email: str) -> tuple[Operator, str] | None:
         row = await self._worker.run(
             lambda conn: conn.execute(
-                f"SELECT {OPERATOR_COLUMNS}, password_hash FROM operators WHERE email = ?",
+                f"SELECT {OPERATOR_READ}, password_hash FROM operators WHERE email = ?",
                 (email,),
             ).fetchone()
         )
@@ -69,7 +70,7 @@ class SqliteOperators:
     async def list_operators(self) -> list[Operator]:
         rows = await self._worker.run(
             lambda conn: conn.execute(
-                f"SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name, email"
+                f"SELECT {OPERATOR_READ} FROM operators ORDER BY name, email"
             ).fetchall()
         )
         return [operator_row(r) for r in rows]
@@ -92,7 +93,7 @@ class SqliteOperators:
                     (password_hash, email),
                 )
             row = conn.execute(
-                f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE email = ?", (email,)
+                f"SELECT {OPERATOR_READ} FROM operators WHERE email = ?", (email,)
             ).fetchone()
             if row is None:
                 raise NotFound(f"no operator with e-mail {email}")
@@ -107,7 +108,7 @@ class SqliteOperators:
             row = conn.execute(
                 "UPDATE operators SET name = ?, role = ?, departments = ?, languages = ?,"
                 " capacity = ?, mail_notifications = ?, signature = ?"
-                f" WHERE email = ? RETURNING {OPERATOR_COLUMNS}",
+                f" WHERE email = ? RETURNING {OPERATOR_READ}",
                 (
                     o.name, o.role.value, json.dumps(list(o.departments)),
                     json.dumps(list(o.languages)), o.capacity, int(o.mail_notifications),
@@ -117,6 +118,58 @@ class SqliteOperators:
             if row is None:
                 raise NotFound(f"no operator with e-mail {o.email}")
             return operator_row(row)
+
+        return await self._worker.run(job)
+
+    async def operator_totp(self, operator_id: str) -> tuple[str, int, list[str]]:
+        row = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT totp_secret, totp_step, recovery_codes FROM operators WHERE id = ?",
+                (operator_id,),
+            ).fetchone()
+        )
+        if row is None:
+            raise NotFound("no such operator")
+        return row[0], row[1], [c for c in row[2].split(",") if c]
+
+    async def set_totp(
+        self, operator_id: str, secret: str, recovery_codes: Sequence[str]
+    ) -> Operator:
+        def job(conn: sqlite3.Connection) -> Operator:
+            row = conn.execute(
+                "UPDATE operators SET totp_secret = ?, totp_step = 0, recovery_codes = ?,"
+                f" session_version = session_version + 1 WHERE id = ? RETURNING {OPERATOR_READ}",
+                (secret, ",".join(recovery_codes), operator_id),
+            ).fetchone()
+            if row is None:
+                raise NotFound("no such operator")
+            return operator_row(row)
+
+        return await self._worker.run(job)
+
+    async def use_totp_step(self, operator_id: str, step: int) -> bool:
+        cursor = await self._worker.run(
+            lambda conn: conn.execute(
+                "UPDATE operators SET totp_step = ? WHERE id = ? AND totp_step < ?",
+                (step, operator_id, step),
+            )
+        )
+        return bool(cursor.rowcount == 1)
+
+    async def use_recovery_code(self, operator_id: str, code_hash: str) -> bool:
+        def job(conn: sqlite3.Connection) -> bool:
+            row = conn.execute(
+                "SELECT recovery_codes FROM operators WHERE id = ?", (operator_id,)
+            ).fetchone()
+            codes = row[0].split(",") if row and row[0] else []
+            if code_hash not in codes:
+                return False
+            codes.remove(code_hash)
+            conn.execute(
+                "UPDATE operators SET recovery_codes = ? WHERE id = ?",
+                (",".join(codes), operator_id),
+            )
+            return True
 
         return await self._worker.run(job)
 
