@@ -70,6 +70,8 @@ class DeskConfig:
     phone: PhoneLine | None = None
     #: ``[departments.<id>] label``: a department's name per language.
     department_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``[security] two_factor``: ``optional``, ``admins`` or ``everyone`` must use it.
+    two_factor: str = "optional"
 
     def department_name(self, slug: str, lang: str) -> str:
         """Return what people read for department ``slug`` in ``lang``."""
@@ -130,6 +132,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         email=build_email(file.email, departments, _colour(desk.colour)),
         colour=_colour(desk.colour),
         phone=_phone(file.phone, file.hours),
+        two_factor=file.security.two_factor,
         department_labels={
             slug: {str(lang): text.strip() for lang, text in section.label.items() if text.strip()}
             for slug, section in file.departments.items()

@@ -24,6 +24,7 @@ __all__ = [
     "PrioritySection",
     "RequiredWhen",
     "RoutingSection",
+    "SecuritySection",
     "TargetsSection",
     "read_desk_file",
 ]
@@ -178,6 +179,13 @@ class EmailSection(_Section):
     notify_operators: bool = True
 
 
+class SecuritySection(_Section):
+    """``[security]``: what the console asks of operators."""
+
+    #: Two-step sign-in: each operator's choice, required of admins, or of everyone.
+    two_factor: Literal["optional", "admins", "everyone"] = "optional"
+
+
 class DeskFile(_Section):
     """The whole file."""
 
@@ -192,6 +200,7 @@ class DeskFile(_Section):
     attachments: AttachmentsSection = msgspec.field(default_factory=AttachmentsSection)
     email: EmailSection = msgspec.field(default_factory=EmailSection)
     phone: PhoneSection = msgspec.field(default_factory=PhoneSection)
+    security: SecuritySection = msgspec.field(default_factory=SecuritySection)
 
 
 def read_desk_file(path: Path) -> DeskFile:

@@ -64,6 +64,14 @@ class Session:
 
     operator: Operator
     csrf: str
+    #: The desk requires two-step sign-in of this operator (``[security] two_factor``).
+    requires_two_factor: bool = False
+
+    @property
+    def must_enrol(self) -> bool:
+        """Return whether the operator must set two-step sign-in up before anything else
+        (only the set-up page is open to them: no console, no socket)."""
+        return self.requires_two_factor and not self.operator.two_factor
 
 
 class SessionTokens:
@@ -109,9 +117,12 @@ class OperatorService:
         departments: Iterable[str],
         throttle: Throttle | None = None,
         clock: Callable[[], datetime] = utcnow,
+        two_factor: str = "optional",
     ) -> None:
         self.store = store
         self.tokens = tokens
+        #: ``[security] two_factor``: whom the desk requires it of.
+        self.two_factor = two_factor
         self.throttle = throttle or Throttle()
         self._limits = (
             self.throttle.limit(EMAIL_FAILURES),
@@ -308,7 +319,10 @@ class OperatorService:
         operator = await self.store.operators.get_operator(operator_id)
         if operator is None or operator.disabled or operator.session_version != version:
             raise Unauthorized("your session has ended; please log in")
-        return Session(operator, csrf)
+        required = self.two_factor == "everyone" or (
+            self.two_factor == "admins" and operator.is_admin
+        )
+        return Session(operator, csrf, requires_two_factor=required)
 
     async def _dummy(self) -> str:
         if self._dummy_hash is None:

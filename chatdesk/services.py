@@ -139,6 +139,7 @@ def build_services(
         departments=config.departments,
         throttle=throttle,
         clock=clock,
+        two_factor=config.two_factor,
     )
     helpdesk = build_helpdesk(
         store,

@@ -1,21 +1,26 @@
 """Two-step sign-in over real HTTP: an operator sets it up from a QR code's key, keeps
 their recovery codes, then signs in with password and code (each code once, wrong ones
 throttled, a slow second step starts again); turning it off needs a code; an admin turns
-it off for someone who lost their phone."""
+it off for someone who lost their phone; a desk may require it (``[security]``)."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pyotp
+import pytest
 from aiohttp import ClientSession, CookieJar
 
+from chatdesk.deskconfig import load_desk_config
+from chatdesk.errors import ConfigError
 from chatdesk.models import utcnow
 from chatdesk.web.appkeys import SERVICES
 
-from .test_console_http import desk, form_csrf, http, login
+from .test_console_http import PASSWORD, desk, form_csrf, http, login
+from .test_operator_socket import refused
 
 __all__ = ["desk", "http"]
 
@@ -166,3 +171,52 @@ async def test_turning_it_off_needs_a_code_and_an_admin_can_for_a_lost_phone(
         assert response.status == 303  # Bob's sessions ended
     response = await login(http, "bob@desk.test")
     assert response.headers["Location"] == "/console"  # the password alone again
+
+
+async def test_a_desk_that_requires_it_of_admins(
+    start_server: Any, tmp_path: Path, new_client: Any
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[security]\ntwo_factor = "admins"\n', encoding="utf-8")
+    server = await start_server(config_file=config)
+    services = server.app[SERVICES]
+    for email, role in (("ada@desk.test", "admin"), ("bob@desk.test", "operator")):
+        await services.operators.add(email, name=email[:3].title(), role=role,
+                                     departments=("general",), languages=("en",),
+                                     password=PASSWORD)  # fmt: skip
+    base = str(server.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as ada:
+        await login(ada)
+        # Nothing but the set-up page, and no socket, until it is set up.
+        for path in ("/console/queue", "/console/tickets", "/console/account"):
+            async with ada.get(path, allow_redirects=False) as response:
+                assert response.headers["Location"] == "/console/account/2fa", path
+        async with ada.get("/console/account/2fa") as response:
+            page = await response.text()
+        assert "asks administrators to sign in in two steps" in page and "Cancel" not in page
+        cookie = "; ".join(f"{c.key}={c.value}" for c in ada.cookie_jar)
+        assert (await refused(server, new_client, {"Cookie": cookie}))["message"] == (
+            "two_factor_required"
+        )
+        _, codes, _ = await _enrol(ada)
+        async with ada.get("/console/tickets") as response:
+            assert response.status == 200
+        async with ada.get("/console/account") as response:
+            page = await response.text()
+        assert "requires it of your account" in page and "/console/account/2fa/off" not in page
+        _, location, _ = await _post(ada, "/console/account/2fa/off", "/console/account",
+                                     code=codes[0])  # fmt: skip
+        assert location == "/console/account?error=required#twofa"
+        assert (await services.operators.get((await services.operators.list())[0].id)).two_factor
+    # An operator is not asked.
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as bob:
+        assert (await login(bob, "bob@desk.test")).headers["Location"] == "/console"
+        async with bob.get("/console/tickets") as response:
+            assert response.status == 200
+
+
+def test_the_setting_is_checked(tmp_path: Path) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[security]\ntwo_factor = "sometimes"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[security\] two_factor"):
+        load_desk_config(config)

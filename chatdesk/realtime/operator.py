@@ -8,7 +8,7 @@ from typing import Any
 
 import socketio
 
-from ..errors import ChatdeskError, InvalidPayload, Unauthorized
+from ..errors import ChatdeskError, Forbidden, InvalidPayload, Unauthorized
 from ..metrics import Metrics
 from ..models import CannedResponse, InboxView, Operator, PresenceStatus
 from ..operators import SESSION_COOKIE
@@ -74,6 +74,11 @@ class OperatorNamespace(TicketEvents):
             session = await self.services.operators.session(_cookie(environ))
         except ChatdeskError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.code, exc.to_payload()) from None
+        if session.must_enrol:
+            refusal = Forbidden(
+                "set two-step sign-in up in the console first", code="two_factor_required"
+            )
+            raise socketio.exceptions.ConnectionRefusedError(refusal.code, refusal.to_payload())
         operator = session.operator
         await self.save_session(sid, {"operator_id": operator.id})
         await self.enter_room(sid, rooms.OPERATORS)

@@ -31,7 +31,11 @@ _ERRORS = {
 }
 _TOKEN_ACTIONS = ("token_create", "token_revoke")
 #: Turning two-step sign-in off refused (web/twofactor.py redirects here with ``error``).
-_TWOFA_ERRORS = {"wrong_code": "err_wrong_code", "too_many_codes": "err_too_many_codes"}
+_TWOFA_ERRORS = {
+    "wrong_code": "err_wrong_code",
+    "too_many_codes": "err_too_many_codes",
+    "required": "err_twofa_required",
+}
 
 
 @login_required
@@ -94,6 +98,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "when": lambda at: format_when(at, context["lang"], config.hours.timezone),
         "secret": secret,
         "twofa_offered": services.two_factor is not None,
+        "twofa_required": session.requires_two_factor,
         "recovery_left": await services.two_factor.recovery_left(operator)
         if services.two_factor is not None and operator.two_factor
         else 0,

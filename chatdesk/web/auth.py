@@ -22,6 +22,7 @@ from .forms import read_form
 
 __all__ = [
     "CSRF_COOKIE",
+    "ENROL_PATH",
     "PENDING_COOKIE",
     "SESSION",
     "check_csrf",
@@ -38,6 +39,8 @@ __all__ = [
 CSRF_COOKIE = "chatdesk_csrf"
 #: Between a right password and the code of an operator with two-step sign-in.
 PENDING_COOKIE = "chatdesk_2fa"
+#: Where an operator sets two-step sign-in up (the only page open to one who must).
+ENROL_PATH = "/console/account/2fa"
 #: The logged-in operator's session, on requests that passed :func:`login_required`.
 SESSION = web.RequestKey("session", Session)
 
@@ -53,6 +56,9 @@ def login_required(handler: Handler) -> Handler:
         if session is None:
             target = quote(request.path_qs, safe="/?=&")
             raise web.HTTPSeeOther(f"/console/login?next={target}")
+        if session.must_enrol and request.path != ENROL_PATH:
+            # The desk requires two-step sign-in of them: nothing else until it is set up.
+            raise web.HTTPSeeOther(ENROL_PATH)
         request[SESSION] = session
         return await handler(request)
 

@@ -89,6 +89,9 @@ async def enrol_page(request: web.Request) -> web.StreamResponse:
     context = await base_context(request)
     context |= {
         "view": "account",
+        "required": session.must_enrol,
+        "enrolling": session.must_enrol,
+        "required_of_all": request.app[SERVICES].config.two_factor == "everyone",
         "enrolment": enrolment,
         "key": " ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4)),
         "error": context["t"](error) if error else "",
@@ -117,6 +120,8 @@ async def turn_off(request: web.Request) -> web.StreamResponse:
     session = request[SESSION]
     form = await read_form(request, CodeForm)
     check_csrf(session.csrf, form.csrf)
+    if session.requires_two_factor:
+        raise web.HTTPSeeOther("/console/account?error=required#twofa")
     try:
         operator = await two_factor.disable(
             session.operator, form.code, client=request.remote or "unknown"
