@@ -33,6 +33,7 @@ __all__ = [
     "NotePosted",
     "NoticePublished",
     "OperatorOffered",
+    "OperatorsMentioned",
     "PresenceChanged",
     "SeatRefused",
     "SignInRequested",
@@ -335,3 +336,14 @@ class TicketPresence(Event):
     operator_name: str
     state: str
     tab: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorsMentioned(Event):
+    """An internal note names colleagues (``@Bob``): each is told in their console (the
+    mail goes through the store's feed)."""
+
+    name: ClassVar[str] = "operators_mentioned"
+    ticket: Ticket
+    note: TicketMessage
+    operator_ids: tuple[str, ...]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession, CookieJar
 
+from chatdesk.helpdesk import NewTicket
 from chatdesk.models import Author, MessageDraft
 from chatdesk.web.appkeys import SERVICES
 
@@ -238,3 +239,19 @@ async def test_one_operators_typos_do_not_lock_out_the_others(http: ClientSessio
     assert (await login(http, "bob@desk.test")).status == 429
     response = await login(http, "ada@desk.test")
     assert response.status == 303
+
+
+async def test_a_note_s_mention_reads_in_the_ticket_s_history(
+    desk: Any, http: ClientSession
+) -> None:
+    services = desk.app[SERVICES]
+    ticket, _ = await services.helpdesk.filing.file(
+        NewTicket(email="lea@example.be", subject="Site en panne", lang="fr")
+    )
+    ada = next(o for o in await services.operators.list() if o.name == "Ada")
+    await services.helpdesk.tickets.reply(ticket.id, ada, "@Bob, serveur 3 ?", internal=True)
+    await login(http)
+    async with http.get(f"/console/t/{ticket.id}") as response:
+        page = await response.text()
+    # Bob's name is escaped as every name is ("Bob <b>").
+    assert "named Bob &lt;b&gt; in a note" in page

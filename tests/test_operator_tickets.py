@@ -287,3 +287,19 @@ async def test_a_chat_becomes_a_proper_ticket(
     assert new["ok"] and new["ticket"]["id"] != ticket["id"]
     gone = await ann.call("ticket_from_chat", {"conversation_id": "nope"})
     assert gone["ok"] is False and gone["error"]["code"] == "not_found"
+
+
+async def test_a_note_naming_a_colleague_alerts_their_console(server: Any, console: Any) -> None:
+    ann, bob = await console("Ann"), await console("Bob")
+    ticket = await file(server, "Site en panne")
+    note = {"ref": ticket.id, "text": "@Bob tu regardes ?", "client_id": "n1", "internal": True}
+    assert (await ann.call("ticket_reply", note))["ok"]
+    told = await bob.next("mention")
+    assert told == {
+        "ticket_id": ticket.id, "number": ticket.label, "subject": "Site en panne",
+        "by": "Ann", "text": "@Bob tu regardes ?",
+    }  # fmt: skip
+    assert ann.pending("mention") == []
+    page = await bob.call("ticket_watch", {"ref": ticket.id})
+    [row] = [e for e in page["events"] if e["kind"] == "mention"]
+    assert row["data"]["to"] == [me(bob).id]

@@ -35,19 +35,12 @@ from ..sla import sla_columns
 from ..store import Store
 from ..tickets import check_transition
 from .chatreply import say_in_chat
-from .common import (
-    Actor,
-    add_cc,
-    clean_cc,
-    clean_text,
-    copied_address,
-    history,
-    load_ticket,
-)
+from .common import Actor, add_cc, clean_cc, clean_text, copied_address, history, load_ticket
 from .edits import Edit, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
 from .links import FollowLinks
+from .mentions import mention_events, mention_rows
 
 __all__ = ["RATING_DAYS", "TicketLifecycle"]
 
@@ -162,6 +155,8 @@ class TicketLifecycle:
                     # The move names its public reply: mail tells both in one (planner.py).
                     more = [replace(row, data={**row.data, "reply": message.id}) for row in more]
                 rows += more
+            if internal and operator is not None:
+                rows += await mention_rows(self.store, ticket, operator, text, message.id, now)
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
             posted = await self.store.helpdesk.post_ticket_message(
                 message,
@@ -180,6 +175,7 @@ class TicketLifecycle:
                 return stored, after, []
             token = self.links.token(after.id, after.requester_id)
             events: list[Event] = [TicketReplied(after, stored, token)]
+            events += mention_events(after, stored, rows)
             if after.status is not ticket.status:
                 events += self._moved(after, ticket.status, author, values)
             if after.operator_id != ticket.operator_id:

@@ -178,6 +178,11 @@ class Composer:
             if at < 0:
                 raise NotFound("the replied message is gone")
             message, earlier = public[at], tuple(public[max(0, at - THREAD_SIZE) : at])
+        elif mail.kind == "staff_mention":  # the internal note that names the operator
+            every = await self.store.helpdesk.list_ticket_messages(ticket.id, internal=True)
+            message = next((m for m in every if m.id == mail.data.get("message_id")), None)
+            if message is None:
+                raise NotFound("the note is gone")
         signature = ""
         if mail.kind == "reply" and message is not None and message.author is AuthorKind.OPERATOR:
             author = await self.store.operators.get_operator(message.author_id or "")

@@ -1,8 +1,8 @@
 """Mail to operators: a new ticket in their department (or a chat's visitor who left their
 details), a ticket given to them, a requester's answer on theirs (or on their department's
-unassigned one), a target about to be missed or missed, their own mail that was not posted.
-Who gets which (:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the
-operator's first language."""
+unassigned one), a target about to be missed or missed, a colleague's note naming them,
+their own mail that was not posted. Who gets which (:func:`staff_mails`) and what it says
+(:data:`STAFF_KINDS`), in the operator's first language."""
 
 from __future__ import annotations
 
@@ -89,6 +89,11 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
         return _Told("staff_chat", await _department(store, ticket), data, group=True)
     if item.kind == "assignee":
         return await _given(store, item, ticket)
+    if item.kind == "mention":
+        # Colleagues named in an internal note (helpdesk/mentions.py), each once.
+        named: list[str | None] = [o for o in item.data.get("to", []) if isinstance(o, str)]
+        data = {"message_id": str(item.data.get("note", "")), "by": str(item.data.get("by", ""))}
+        return _Told("staff_mention", named, data)
     if item.kind in ("sla_warning", "sla_breach"):
         data = {"target": str(item.data.get("target", ""))}
         data["breach"] = "1" if item.kind == "sla_breach" else ""
@@ -191,6 +196,15 @@ def _reply(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _mention(c: Context) -> Content:
+    assert c.ticket is not None and c.message is not None
+    first = _t(c.lang, "staff_mention_1", by=c.data.get("by", ""), **_about(c))
+    return Content(
+        c.ticket_subject, c.hello, (first,), quote=c.message.text, action=_console(c),
+        footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
 def _assigned(c: Context) -> Content:
     assert c.ticket is not None
     # Given by a colleague, or by the desk's rules (a complaint to a service manager).
@@ -233,6 +247,7 @@ STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
     "staff_contact": _new,
     "staff_chat": _chat,
     "staff_reply": _reply,
+    "staff_mention": _mention,
     "staff_assigned": _assigned,
     "staff_sla": _sla,
     "staff_not_posted": _not_posted,

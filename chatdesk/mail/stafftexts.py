@@ -20,6 +20,8 @@ _FR = {
     "staff_chat_1": "{requester} a répondu dans le chat à la demande {label} « {subject} », "
     "qui est rouverte.",
     "staff_assigned_1": "{by} vous a confié la demande {label} « {subject} ».",
+    "staff_mention_1": "{by} vous cite dans une note interne sur la demande {label} "
+    "« {subject} » :",
     "staff_assigned_auto": "La demande {label} « {subject} » vous a été confiée.",
     "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
     "{due}.",
@@ -47,6 +49,7 @@ _NL = {
     "staff_chat_1": "{requester} heeft in de chat geantwoord op aanvraag {label} “{subject}”, "
     "die opnieuw open staat.",
     "staff_assigned_1": "{by} heeft u aanvraag {label} “{subject}” toegewezen.",
+    "staff_mention_1": "{by} noemt u in een interne notitie bij aanvraag {label} “{subject}”:",
     "staff_assigned_auto": "Aanvraag {label} “{subject}” is aan u toegewezen.",
     "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
     "staff_sla_breach": "Aanvraag {label} “{subject}” heeft de termijn voor {target} "
@@ -72,6 +75,7 @@ _EN = {
     "staff_chat_1": "{requester} answered request {label} “{subject}” in the chat; it is open "
     "again.",
     "staff_assigned_1": "{by} gave you request {label} “{subject}”.",
+    "staff_mention_1": "{by} mentioned you in an internal note on request {label} “{subject}”:",
     "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
     "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
     "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",

@@ -21,6 +21,7 @@ from ..events import (
     NotePosted,
     NoticePublished,
     OperatorOffered,
+    OperatorsMentioned,
     PresenceChanged,
     StateChanged,
     TicketNews,
@@ -74,6 +75,8 @@ class Publisher:
                     await self._to_operators("ticket", ticket_summary(ticket), room)
             elif isinstance(event, TicketPresence):
                 await self._presence(event)
+            elif isinstance(event, OperatorsMentioned):
+                await self._mentioned(event)
             elif isinstance(event, MessagePosted):
                 await self._message(event)
             elif isinstance(event, TypingChanged):
@@ -169,6 +172,16 @@ class Publisher:
         }  # fmt: skip
         to = rooms.ticket(event.ticket_id)
         await self.sio.emit("ticket_presence", payload, to=to, namespace=rooms.OPERATOR_NS)
+
+    async def _mentioned(self, event: OperatorsMentioned) -> None:
+        ticket, note = event.ticket, event.note
+        payload = {
+            "ticket_id": ticket.id, "number": ticket.label, "subject": ticket.subject,
+            "by": note.author_name, "text": note.text[:300],
+        }  # fmt: skip
+        for operator_id in event.operator_ids:
+            to = rooms.operator(operator_id)
+            await self.sio.emit("mention", payload, to=to, namespace=rooms.OPERATOR_NS)
 
     async def _escalated(self, event: ConversationEscalated) -> None:
         payload = {

@@ -98,4 +98,14 @@ RECENT_VERSIONS: list[list[Step]] = [
         "ALTER TABLE operators ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE operators ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # Colleagues named in an internal note (a `mention` history row) hear of it by mail.
+        *new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach', 'requester', 'chat', 'mention')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+    ],
 ]

@@ -14,6 +14,7 @@ __all__ = [
     "AttachmentOut",
     "ChatItemOut",
     "CsatOut",
+    "MentionOut",
     "OrganisationOut",
     "RequesterOut",
     "TicketAck",
@@ -293,3 +294,14 @@ class TicketBulkAck(Out):
     ok: Literal[True]
     changed: list[str]
     refused: dict[str, str]
+
+
+class MentionOut(Out):
+    """``mention``: a colleague's internal note names this operator (to their consoles)."""
+
+    ticket_id: ID
+    number: str
+    subject: str
+    by: str
+    #: The note's first 300 characters.
+    text: str

@@ -106,6 +106,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "typing": vi.TypingOut,
         "ticket": tk.TicketSummaryOut,
         "ticket_presence": co.TicketPresenceOut,
+        "mention": co.MentionOut,
         "mail_bounced": ml.MailBouncedOut,
         "error": ErrorOut,
     },

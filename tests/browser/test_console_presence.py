@@ -1,5 +1,6 @@
 """Collision detection in a real browser: two operators open the same ticket; each page
-names the other, says when they write a reply, and forgets them when their page closes."""
+names the other, says when they write a reply, and forgets them when their page closes; a
+note naming a colleague (``@Bob``) reaches their console at once."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ async def test_operators_on_the_same_ticket_see_each_other(
     await ann.screenshot(path=str(shots(tmp_path) / "console-ticket-viewers.png"))
     await bob.locator("#treply-text").fill("")
     await expect(viewers).to_have_text("Bob is viewing this ticket")
+
+    # Ann asks Bob in a note: his console says so at once; the history says whom it named.
+    await ann.locator("#treply-text").fill("@Bob tu as vu le serveur 3 ?")
+    await ann.locator("input[name=internal]").check()
+    await ann.locator("#treply button[type=submit]").click()
+    await expect(bob.locator("#toast")).to_contain_text(
+        "Ann mentioned you on #000001 · Le site est en panne"
+    )
+    await bob.screenshot(path=str(shots(tmp_path) / "console-ticket-mention.png"))
+    await expect(ann.locator("#timeline")).to_contain_text("named Bob in a note")
 
     await bob.close()  # the connection goes: Ann's page forgets Bob
     await expect(viewers).to_be_hidden()

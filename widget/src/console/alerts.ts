@@ -1,10 +1,10 @@
-// Operators are alerted: a new conversation in the queue, and a visitor writing in one of
-// mine while the tab is hidden, make a short tone (WebAudio, made here: no sound file), a
+// Operators are alerted: a new conversation in the queue, a visitor writing in one of
+// mine while the tab is hidden, a colleague's note naming me (`mention`), make a short tone (WebAudio, made here: no sound file), a
 // browser notification (once the operator allowed them, from a click) and count in the
 // tab's title: "(3) Queue · chatdesk console".
 import { $, call, me, socket, toast } from "./common";
 import { t } from "./i18n";
-import { Summary } from "./protocol";
+import { Mention, Summary } from "./protocol";
 import { plainText } from "./lists";
 
 export function setupAlerts(): void {
@@ -56,20 +56,27 @@ export function setupAlerts(): void {
     oscillator.stop(start + 0.26);
   }
 
-  function alert(heading: string, body: string, conversationId: string): void {
+  function alert(heading: string, body: string, tag: string, href = `/console/c/${tag}`): void {
     tone();
     if (document.visibilityState === "visible") return; // the operator sees it already
     unread += 1;
     document.title = `(${unread}) ${title}`;
     if (supported && Notification.permission === "granted") {
-      const shown = new Notification(heading, { body, tag: conversationId });
+      const shown = new Notification(heading, { body, tag });
       shown.addEventListener("click", () => {
         window.focus();
-        window.location.href = `/console/c/${conversationId}`;
+        window.location.href = href;
         shown.close();
       });
     }
   }
+
+  // A colleague's internal note names me: said at once, and alerted like a message.
+  socket.on("mention", (m: Mention) => {
+    const heading = t("alert_mention", { name: m.by, number: m.number });
+    toast(`${heading} · ${m.subject}`);
+    alert(heading, m.text, `mention-${m.ticket_id}`, `/console/t/${m.ticket_id}`);
+  });
 
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;

@@ -25,6 +25,7 @@ export type TicketPage = Wire.TicketPageAck;
 export type ThreadItem = Wire.TicketItemOut | Wire.ChatItemOut;
 export type TicketHistory = Wire.TicketEventOut;
 export type TicketPresence = Wire.TicketPresenceOut;
+export type Mention = Wire.MentionOut;
 export type Attachment = Wire.AttachmentOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}` (no answer or no handler: an error). */

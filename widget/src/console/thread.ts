@@ -45,8 +45,14 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "chat": return t("ev_chat");
     case "cc": return `${t("ev_cc")}${colon} ${addresses(d.from)} → ${addresses(d.to)}`;
     case "tags": return `${t("ev_tags")}${colon} ${tagList(d.from)} → ${tagList(d.to)}`;
+    case "mention": return t("ev_mention", { names: mentioned(names, d.to) });
     default: return e.kind;
   }
+}
+
+/** The colleagues a note named, by name. */
+function mentioned(names: Names, list: unknown): string {
+  return Array.isArray(list) ? list.map((id) => who(names, String(id))).join(", ") : "";
 }
 
 /** A tag list of a history row, or "none". */

@@ -584,6 +584,19 @@ export interface MailBouncedOut {
   requester_id: string | null;
 }
 /**
+ * ``mention``: a colleague's internal note names this operator (to their consoles).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "MentionOut".
+ */
+export interface MentionOut {
+  by: string;
+  number: string;
+  subject: string;
+  text: string;
+  ticket_id: string;
+}
+/**
  * The ack of ``message`` and ``choose``: the stored message.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
