@@ -8,6 +8,7 @@ import { $, call, el, failed, localizeTimes, socket, toast, uuid } from "./commo
 import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
 import { label, locale, t, Key } from "./i18n";
 import { TicketPage, TicketSummary } from "./protocol";
+import { attachMentions } from "./mentionpick";
 import { timeline } from "./thread";
 import { setupViewers } from "./viewers";
 
@@ -175,6 +176,8 @@ export function setupTicketPage(section: HTMLElement): void {
   const reply = $<HTMLFormElement>("#treply", section);
   const text = $<HTMLTextAreaElement>("#treply-text", section);
   const typed = setupViewers(section, id, text);
+  const mentionPicker = $<HTMLUListElement>("#mention-pick", section);
+  if (text && mentionPicker) attachMentions(text, mentionPicker);
   reply?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text || !text.value.trim()) return;
