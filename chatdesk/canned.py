@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .errors import Forbidden, NotFound
+from .helpdesk.common import clean_tags
 from .models import CannedResponse, Operator
 from .store import Store
 
@@ -23,9 +26,11 @@ class CannedService:
         return await self.store.canned.list_canned(lang)
 
     async def save(self, operator: Operator, response: CannedResponse) -> None:
-        """Create or replace a canned response (admins only)."""
+        """Create or replace a canned response (admins only); its tags are written as a
+        ticket's are. :raises InvalidPayload: ``tags``."""
         self._check_admin(operator)
-        await self.store.canned.save_canned(response)
+        tags = tuple(sorted(clean_tags(response.tags)))
+        await self.store.canned.save_canned(replace(response, tags=tags))
 
     async def delete(self, operator: Operator, shortcut: str, lang: str) -> None:
         """Delete a canned response (admins only).

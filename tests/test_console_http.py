@@ -195,13 +195,20 @@ async def test_canned_responses_page(http: ClientSession) -> None:
         "/console/canned",
         allow_redirects=False,
         data={"csrf": csrf, "shortcut": "done", "lang": "en", "text": "Fixed.",
-              "status": "resolved"},
+              "status": "resolved", "tags": "Billing , Panne Réseau"},
     )  # fmt: skip
     assert then.status == 303
     async with http.get("/console/canned") as page:
         assert re.search(
-            r"<td>/done</td><td>en</td><td>Fixed.</td><td>resolved</td>", await page.text()
+            r"<td>/done</td><td>en</td><td>Fixed.</td><td>resolved</td><td>"
+            r'<span class="badge tag">billing</span> <span class="badge tag">panne-réseau</span>',
+            await page.text(),
         )
+    wrong = await http.post(
+        "/console/canned",
+        data={"csrf": csrf, "shortcut": "x", "lang": "en", "text": "x", "tags": "a!b"},
+    )
+    assert wrong.status == 400
     # Deleting from the console's form (the path that once failed on its csrf field).
     deleted = await http.post(
         "/console/canned",

@@ -301,10 +301,17 @@ async def test_canned_responses_are_admin_managed(operator_factory: Any) -> None
     assert denied["error"]["code"] == "forbidden"
     assert (await admin.call("canned_save", entry))["ok"] is True
     listed = await sophie.call("canned", {})
-    assert listed["responses"] == [entry | {"status": ""}]
+    assert listed["responses"] == [entry | {"status": "", "tags": []}]
     # A response that resolves the ticket it answers; a status the machine lacks: refused.
     done = {"shortcut": "done", "lang": "fr", "text": "C'est réglé.", "status": "resolved"}
     assert (await admin.call("canned_save", done))["ok"] is True
     assert (await admin.call("canned_save", done | {"status": "gone"}))["ok"] is False
     listed = await sophie.call("canned", {})
-    assert done in listed["responses"]
+    assert done | {"tags": []} in listed["responses"]
+    # And one that tags it (written as a ticket's tags); a wrong tag: refused.
+    tagging = done | {"shortcut": "facture", "tags": ["Facture", "vip"]}
+    assert (await admin.call("canned_save", tagging))["ok"] is True
+    wrong = await admin.call("canned_save", tagging | {"tags": ["a!"]})
+    assert wrong["ok"] is False and wrong["error"]["code"] == "tags"
+    listed = await sophie.call("canned", {})
+    assert tagging | {"tags": ["facture", "vip"]} in listed["responses"]

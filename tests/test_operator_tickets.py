@@ -303,3 +303,25 @@ async def test_a_note_naming_a_colleague_alerts_their_console(server: Any, conso
     page = await bob.call("ticket_watch", {"ref": ticket.id})
     [row] = [e for e in page["events"] if e["kind"] == "mention"]
     assert row["data"]["to"] == [me(bob).id]
+
+
+async def test_a_reply_adds_tags_in_the_same_step(server: Any, console: Any) -> None:
+    ann = await console("Ann")
+    ticket = await file(server, "Facture en double")
+    before = await ann.call("ticket_watch", {"ref": ticket.id})
+    bad = {"ref": ticket.id, "text": "Voici", "client_id": "t0", "tags": ["pas bon!"]}
+    refused = await ann.call("ticket_reply", bad)
+    assert refused["ok"] is False and refused["error"]["code"] == "tags"
+    page = await ann.call("ticket_watch", {"ref": ticket.id})
+    assert page["messages"] == before["messages"]  # nothing posted
+    reply = {"ref": ticket.id, "text": "Voici", "client_id": "t1", "tags": ["Facture", "vip"]}
+    ack = await ann.call("ticket_reply", reply)
+    assert ack["ok"] and ack["ticket"]["tags"] == ["facture", "vip"]
+    page = await ann.call("ticket_watch", {"ref": ticket.id})
+    [row] = [e for e in page["events"] if e["kind"] == "tags"]
+    assert row["data"] == {"from": [], "to": ["facture", "vip"]}
+    # Tags it has already: no new history row.
+    again = {"ref": ticket.id, "text": "Encore", "client_id": "t2", "tags": ["vip"]}
+    assert (await ann.call("ticket_reply", again))["ok"]
+    page = await ann.call("ticket_watch", {"ref": ticket.id})
+    assert len([e for e in page["events"] if e["kind"] == "tags"]) == 1

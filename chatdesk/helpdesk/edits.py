@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -41,6 +42,21 @@ def after(ticket: Ticket, values: dict[str, object]) -> Ticket:
     """Return ``ticket`` with the ticket fields among ``values`` changed."""
     known = {k: v for k, v in values.items() if k in Ticket.__dataclass_fields__}
     return replace(ticket, **known)  # type: ignore[arg-type]
+
+
+def added_tags(
+    ticket: Ticket, tags: Sequence[str], actor: Actor, now: datetime, rows: list[TicketEvent]
+) -> dict[str, object]:
+    """Return the column adding ``tags`` to the ticket's (nothing when none is new), its
+    history row appended to ``rows``. :raises InvalidPayload: ``tags``."""
+    if not tags:
+        return {}
+    added = clean_tags([*ticket.tags, *tags])
+    if added == ticket.tags:
+        return {}
+    rows.append(history(ticket.id, "tags", actor, now, **{"from": sorted(ticket.tags),
+                                                           "to": sorted(added)}))  # fmt: skip
+    return {"tags": added}
 
 
 def status_values(

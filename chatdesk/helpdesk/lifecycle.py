@@ -36,7 +36,7 @@ from ..store import Store
 from ..tickets import check_transition
 from .chatreply import say_in_chat
 from .common import Actor, add_cc, clean_cc, clean_text, copied_address, history, load_ticket
-from .edits import Edit, plan_edit, status_values
+from .edits import Edit, added_tags, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
 from .links import FollowLinks
@@ -85,6 +85,7 @@ class TicketLifecycle:
         attachments: Sequence[Upload] = (),
         colleague: bool = False,
         then: Status | None = None,
+        tags: Sequence[str] = (),
     ) -> tuple[TicketMessage, Ticket, list[Event]]:
         """Add a message; return it, the ticket after, and the events.
 
@@ -94,7 +95,7 @@ class TicketLifecycle:
         same ``client_id`` returns the original message and no event. ``colleague``: a
         member of the ticket's organisation may write too (a participant, by e-mail).
         ``then``: the status an operator moves the ticket to with this message ("send and
-        set pending"), in the same transaction.
+        set pending"), in the same transaction; ``tags``: added to the ticket's with it.
 
         :raises Conflict: ``invalid_transition`` when ``then`` is not a move the ticket's
             status (after the reply's own move) allows; nothing is posted.
@@ -155,6 +156,8 @@ class TicketLifecycle:
                     # The move names its public reply: mail tells both in one (planner.py).
                     more = [replace(row, data={**row.data, "reply": message.id}) for row in more]
                 rows += more
+            if operator is not None:
+                values.update(added_tags(ticket, tags, operator, now, rows))
             if internal and operator is not None:
                 rows += await mention_rows(self.store, ticket, operator, text, message.id, now)
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))

@@ -89,8 +89,10 @@ class CannedResponse:
     text: str
     #: The status a ticket reply written with it moves the ticket to ("": unchanged).
     status: str = ""
+    #: Tags a ticket reply written with it adds to the ticket (a macro: "/facture").
+    tags: tuple[str, ...] = ()
 
-    def to_payload(self) -> dict[str, str]:
+    def to_payload(self) -> dict[str, Any]:
         """Return the response as sent to the console."""
         return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text,
-                "status": self.status}  # fmt: skip
+                "status": self.status, "tags": list(self.tags)}  # fmt: skip

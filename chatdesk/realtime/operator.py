@@ -284,8 +284,12 @@ class OperatorNamespace(TicketEvents):
         if not text:
             raise InvalidPayload("`text` must not be empty")
         await self.services.canned.save(
-            operator, CannedResponse(request.shortcut, request.lang, text, status=request.status)
-        )
+            operator,
+            CannedResponse(
+                request.shortcut, request.lang, text, status=request.status,
+                tags=tuple(request.tags),
+            ),
+        )  # fmt: skip
         return {}
 
     @acked

@@ -111,7 +111,7 @@ class TicketEvents(BaseNamespace):
         message, ticket, events = await self.services.helpdesk.tickets.reply(
             request.ref, operator, request.text,
             internal=request.internal, client_id=request.client_id,
-            then=Status(request.status) if request.status else None,
+            then=Status(request.status) if request.status else None, tags=request.tags,
         )  # fmt: skip
         await self.publisher.publish(events)
         return {

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..models import (
     Author,
+    CannedResponse,
     Channel,
     Conversation,
     LangSource,
@@ -31,6 +32,7 @@ __all__ = [
     "OPERATOR_COLUMNS",
     "OPERATOR_READ",
     "TICKET_COLUMNS",
+    "canned_row",
     "column_value",
     "conversation_row",
     "message_row",
@@ -117,6 +119,11 @@ def operator_row(row: Any) -> Operator:
         signature=row[11],
         two_factor=bool(row[12]),
     )
+
+
+def canned_row(row: Any) -> CannedResponse:
+    """Build a CannedResponse from ``shortcut, lang, text, status, tags``."""
+    return CannedResponse(row[0], row[1], row[2], row[3], tuple(t for t in row[4].split(",") if t))
 
 
 def ticket_row(row: Any) -> Ticket:

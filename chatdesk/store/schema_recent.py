@@ -108,4 +108,8 @@ RECENT_VERSIONS: list[list[Step]] = [
             "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
         ),
     ],
+    [
+        # A canned response may tag the ticket it answers (comma-joined, as tickets.tags).
+        "ALTER TABLE canned ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+    ],
 ]

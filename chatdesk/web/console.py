@@ -190,8 +190,9 @@ async def _change_canned(services: Services, operator: Operator, form: CannedFor
     text = form.text.strip()
     if not text:
         raise InvalidPayload("`text` must not be empty")
+    tags = tuple(t.strip() for t in form.tags.split(",") if t.strip())
     await services.canned.save(
-        operator, CannedResponse(form.shortcut, form.lang, text, status=form.status)
+        operator, CannedResponse(form.shortcut, form.lang, text, status=form.status, tags=tags)
     )
 
 

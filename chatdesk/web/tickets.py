@@ -242,6 +242,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
             ref, session.operator, form.text, internal=form.internal in ("on", "1"),
             client_id=form.client_id, attachments=uploads,
             then=Status(form.status) if form.status else None,
+            tags=[t for t in form.tags.split(",") if t.strip()],
         )  # fmt: skip
     except ChatdeskError as exc:
         if not wants_json:

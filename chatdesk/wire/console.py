@@ -114,6 +114,8 @@ class TicketReplyIn(In):
     internal: bool = False
     #: The status the ticket moves to with the message (absent: unchanged).
     status: Literal["pending", "on_hold", "resolved", "closed"] | None = None
+    #: Tags added to the ticket with the message (a canned response's), in one step.
+    tags: TagList = msgspec.field(default_factory=list)
 
 
 class TicketChangeIn(In):

@@ -129,6 +129,8 @@ class CannedForm(In):
     text: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     #: Where a ticket reply written with it moves the ticket ("": unchanged).
     status: Literal["", "open", "pending", "on_hold", "resolved", "closed"] = ""
+    #: Tags a ticket reply written with it adds (comma-separated).
+    tags: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
 class LangForm(In):
@@ -169,6 +171,8 @@ class TicketReplyForm(In):
     internal: Literal["", "on", "1"] = ""
     #: The status the ticket moves to with the message ("": unchanged).
     status: Literal["", "pending", "on_hold", "resolved", "closed"] = ""
+    #: Tags added to the ticket with the message (comma-separated: a canned response's).
+    tags: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
 _Number = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,4}$")]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import ID, ClientId, In, Lang, Out, Priority, Ts
+from .base import ID, ClientId, In, Lang, Out, Priority, TagList, Ts
 from .shared import MessageOut, OperatorRef, TicketOut
 
 __all__ = [
@@ -116,6 +116,8 @@ class CannedSaveIn(In):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
     #: The status a ticket reply written with it moves the ticket to ("": unchanged).
     status: CannedStatus = ""
+    #: Tags a ticket reply written with it adds to the ticket.
+    tags: TagList = msgspec.field(default_factory=list)
 
 
 class CannedDeleteIn(In):
@@ -213,6 +215,8 @@ class CannedOut(Out):
     lang: str
     text: str
     status: CannedStatus = ""
+    #: The tags a ticket reply with it adds.
+    tags: list[str] = msgspec.field(default_factory=list)
 
 
 class StatusAck(Out):

@@ -275,7 +275,8 @@ async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
         ("mdp", "fr", "Bonjour {first_name}, voici le lien : {lien}"),
     ):
         await services.canned.save(ann, CannedResponse(shortcut, lang, text))
-    done = CannedResponse("regle", "fr", "C'est réglé, {first_name}.", status="resolved")
+    done = CannedResponse("regle", "fr", "C'est réglé, {first_name}.", status="resolved",
+                          tags=("facture",))  # fmt: skip
     await services.canned.save(ann, done)
     ticket = await file(desk, "Question sur la facture", email="zoe@example.be",
                         name="Zoé Martin")  # fmt: skip
@@ -303,3 +304,9 @@ async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
     await box.press("Enter")
     await expect(box).to_have_value("C'est réglé, Zoé.")
     await expect(then).to_have_value("resolved")
+    # And its tags: said beside the button, added with the message, in one step.
+    await expect(page.locator("#treply-tags-said")).to_have_text("Adds the tags facture")
+    await page.locator("#treply button[type=submit]").click()
+    await expect(page.locator("#t-tags")).to_contain_text("facture")
+    await expect(page.locator("#t-status")).to_have_text("resolved")
+    await expect(page.locator("#treply-tags-said")).to_be_hidden()

@@ -42,3 +42,12 @@ async def test_delete_says_whether_it_existed(store: Store) -> None:
     assert await store.canned.delete_canned("hello", "fr") is False
     assert await store.canned.delete_canned("nothing", "en") is False
     assert await store.canned.list_canned() == [HELLO_EN]
+
+
+async def test_a_response_keeps_its_tags(store: Store) -> None:
+    tagged = CannedResponse("facture", "fr", "Voici votre facture.", tags=("billing", "facture"))
+    await store.canned.save_canned(tagged)
+    assert await store.canned.list_canned("fr") == [tagged]
+    untagged = CannedResponse("facture", "fr", "Voici votre facture.")
+    await store.canned.save_canned(untagged)
+    assert await store.canned.list_canned("fr") == [untagged]

@@ -10,7 +10,7 @@ import asyncpg
 
 from ...errors import Conflict, NotFound
 from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
-from ..rows import OPERATOR_COLUMNS, OPERATOR_READ, operator_row
+from ..rows import OPERATOR_COLUMNS, OPERATOR_READ, canned_row, operator_row
 from .database import Database
 
 __all__ = ["PostgresCanned", "PostgresOperators", "PostgresPresence"]
@@ -202,21 +202,23 @@ class PostgresCanned:
 
     async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
         rows = await self._db.fetch(
-            "SELECT shortcut, lang, text, status FROM canned WHERE $1::text IS NULL OR lang = $1"
+            "SELECT shortcut, lang, text, status, tags FROM canned"
+            " WHERE $1::text IS NULL OR lang = $1"
             ' ORDER BY shortcut COLLATE "C", lang COLLATE "C"',
             lang,
         )
-        return [CannedResponse(*r) for r in rows]
+        return [canned_row(r) for r in rows]
 
     async def save_canned(self, response: CannedResponse) -> None:
         await self._db.execute(
-            "INSERT INTO canned (shortcut, lang, text, status) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO canned (shortcut, lang, text, status, tags) VALUES ($1, $2, $3, $4, $5)"
             " ON CONFLICT (shortcut, lang) DO UPDATE SET text = excluded.text,"
-            " status = excluded.status",
+            " status = excluded.status, tags = excluded.tags",
             response.shortcut,
             response.lang,
             response.text,
             response.status,
+            ",".join(response.tags),
         )
 
     async def delete_canned(self, shortcut: str, lang: str) -> bool:

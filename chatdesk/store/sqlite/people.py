@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import CannedResponse, Operator, Presence, PresenceStatus, format_ts, parse_ts
-from ..rows import OPERATOR_COLUMNS, OPERATOR_READ, operator_row
+from ..rows import OPERATOR_COLUMNS, OPERATOR_READ, canned_row, operator_row
 from .worker import SqliteWorker
 
 __all__ = ["SqliteCanned", "SqliteOperators", "SqlitePresence"]
@@ -243,19 +243,26 @@ class SqliteCanned:
         self._worker = worker
 
     async def list_canned(self, lang: str | None = None) -> list[CannedResponse]:
-        sql, params = "SELECT shortcut, lang, text, status FROM canned", []
+        sql, params = "SELECT shortcut, lang, text, status, tags FROM canned", []
         if lang is not None:
             sql, params = sql + " WHERE lang = ?", [lang]
         rows = await self._worker.run(
             lambda conn: conn.execute(sql + " ORDER BY shortcut, lang", params).fetchall()
         )
-        return [CannedResponse(*r) for r in rows]
+        return [canned_row(r) for r in rows]
 
     async def save_canned(self, response: CannedResponse) -> None:
         await self._worker.run(
             lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO canned (shortcut, lang, text, status) VALUES (?, ?, ?, ?)",
-                (response.shortcut, response.lang, response.text, response.status),
+                "INSERT OR REPLACE INTO canned (shortcut, lang, text, status, tags)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    response.shortcut,
+                    response.lang,
+                    response.text,
+                    response.status,
+                    ",".join(response.tags),
+                ),
             )
         )
 

@@ -205,6 +205,8 @@ export function setupTicketPage(section: HTMLElement): void {
     reply.reset();
     showChosen();
     typed();
+    const said = $<HTMLElement>("#treply-tags-said", section);
+    if (said) said.hidden = true;
     await watch();
   });
   // The files about to go, named in the console's language (the input itself is hidden).
@@ -277,6 +279,15 @@ function setupCanned(section: HTMLElement, box: HTMLTextAreaElement | null, type
     ticket: section.dataset.number,
   }), (c) => {
     typed();
+    // A response that tags ("/facture") adds its tags with the message, in one step; the
+    // form says which until it is sent (or the box is emptied).
+    const tags = $<HTMLInputElement>("#treply-tags", section);
+    const said = $<HTMLElement>("#treply-tags-said", section);
+    if (tags && said) {
+      tags.value = (c.tags || []).join(",");
+      said.textContent = tags.value ? t("canned_adds_tags", { tags: (c.tags || []).join(", ") }) : "";
+      said.hidden = !tags.value;
+    }
     // A response that moves the ticket ("resolved" with the answer) chooses that status
     // after sending, when the ticket's status allows the move (else it stays as it was).
     const then = $<HTMLSelectElement>("#treply-status", section);

@@ -82,6 +82,7 @@ export interface CannedOut {
   lang: string;
   shortcut: string;
   status?: "" | "closed" | "on_hold" | "open" | "pending" | "resolved";
+  tags?: string[];
   text: string;
 }
 /**
@@ -94,6 +95,21 @@ export interface CannedSaveIn {
   lang: "en" | "fr" | "nl";
   shortcut: string;
   status?: "" | "closed" | "on_hold" | "open" | "pending" | "resolved";
+  /**
+   * @maxItems 10
+   */
+  tags?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string];
   text: string;
 }
 /**
@@ -1139,6 +1155,21 @@ export interface TicketReplyIn {
   internal?: boolean;
   ref: string;
   status?: ("closed" | "on_hold" | "pending" | "resolved") | null;
+  /**
+   * @maxItems 10
+   */
+  tags?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string];
   text: string;
 }
 /**
