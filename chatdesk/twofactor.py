@@ -133,13 +133,22 @@ class TwoFactor:
         if step is None:
             raise InvalidPayload("that code does not match; try the app's current one",
                                  code="wrong_code")  # fmt: skip
-        codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
-        updated = await self.store.operators.set_totp(
-            operator.id, secret, [_hash(c) for c in codes]
-        )
+        codes = _new_codes()
+        hashes = [_hash(c.replace("-", "")) for c in codes]
+        updated = await self.store.operators.set_totp(operator.id, secret, hashes)
         await self.store.operators.use_totp_step(operator.id, step)  # not again at login
         log.info("operator %s turned two-step sign-in on", operator.email)
-        return updated, [f"{c[:5]}-{c[5:]}" for c in codes]
+        return updated, codes
+
+    async def new_codes(self, operator: Operator, code: str, *, client: str) -> list[str]:
+        """Replace the operator's recovery codes, proven by a current code (or one of the
+        old recovery codes); return the new ones, shown once. Raises as :meth:`check`."""
+        await self.check(operator, code, client=client)
+        codes = _new_codes()
+        hashes = [_hash(c.replace("-", "")) for c in codes]
+        await self.store.operators.set_recovery_codes(operator.id, hashes)
+        log.info("operator %s made new recovery codes", operator.email)
+        return codes
 
     async def disable(self, operator: Operator, code: str, *, client: str) -> Operator:
         """Turn two-step sign-in off, proven by a current code (or a recovery code); the
@@ -191,6 +200,12 @@ class TwoFactor:
         if not isinstance(data, dict):
             raise Unauthorized("this step has expired; start again")
         return data
+
+
+def _new_codes() -> list[str]:
+    """Return fresh recovery codes as shown: ten hex digits, a dash in the middle."""
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
 
 
 def _hash(code: str) -> str:

@@ -220,3 +220,25 @@ def test_the_setting_is_checked(tmp_path: Path) -> None:
     config.write_text('[security]\ntwo_factor = "sometimes"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[security\] two_factor"):
         load_desk_config(config)
+
+
+async def test_new_recovery_codes_replace_the_old_ones(desk: Any, http: ClientSession) -> None:
+    await login(http)
+    _, old, _ = await _enrol(http)
+    status, location, _ = await _post(http, "/console/account/2fa/codes", "/console/account",
+                                       code="12345")  # fmt: skip
+    assert location == "/console/account?error=wrong_code#twofa"
+    status, _, page = await _post(http, "/console/account/2fa/codes", "/console/account",
+                                  code=old[0])  # fmt: skip
+    assert status == 200 and "Your new recovery codes" in page
+    new = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", page)
+    assert len(new) == 10 and not set(new) & set(old)
+    async with http.get("/console/account") as response:
+        assert "Recovery codes left: 10." in await response.text()  # still signed in
+    base = str(desk.make_url(""))
+    browser, status, _, _ = await _sign_in(base, old[1])
+    assert status == 200  # an old code: refused
+    await browser.close()
+    browser, status, _, _ = await _sign_in(base, new[0])
+    assert status == 303
+    await browser.close()

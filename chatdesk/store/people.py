@@ -75,6 +75,13 @@ class OperatorStore(Protocol):
         """Strike one recovery code off; False when it is not among the unused ones."""
         ...
 
+    async def set_recovery_codes(self, operator_id: str, recovery_codes: Sequence[str]) -> None:
+        """Replace an operator's recovery codes (their hashes); sessions and the secret stay.
+
+        :raises NotFound: if there is no such operator.
+        """
+        ...
+
 
 class PresenceStore(Protocol):
     """Who is at their console: shared by every process of the desk."""

@@ -1,6 +1,7 @@
 """Two-step sign-in in the console: the code asked after a right password
 (``/console/login/code``), and on the account page setting it up with a QR code
-(``/console/account/2fa``, recovery codes shown once) or turning it off."""
+(``/console/account/2fa``, recovery codes shown once), making new recovery codes or
+turning it off."""
 
 from __future__ import annotations
 
@@ -136,8 +137,31 @@ async def turn_off(request: web.Request) -> web.StreamResponse:
     raise response
 
 
+@login_required
+async def new_codes(request: web.Request) -> web.StreamResponse:
+    """Replace the recovery codes, proven by a code; show the new ones once."""
+    two_factor = _service(request)
+    session = request[SESSION]
+    form = await read_form(request, CodeForm)
+    check_csrf(session.csrf, form.csrf)
+    try:
+        codes = await two_factor.new_codes(
+            session.operator, form.code, client=request.remote or "unknown"
+        )
+    except RateLimited:
+        raise web.HTTPSeeOther("/console/account?error=too_many_codes#twofa") from None
+    except ChatdeskError:
+        raise web.HTTPSeeOther("/console/account?error=wrong_code#twofa") from None
+    context = await base_context(request)
+    context |= {"view": "account", "codes": codes, "renewed": True}
+    response = render_template("console/twofa.html", request, context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def setup(app: web.Application) -> None:
     """Add the routes (before the console's catch-all ``/console/{view}``)."""
     app.router.add_route("*", "/console/login/code", code_page)
     app.router.add_route("*", "/console/account/2fa", enrol_page)
     app.router.add_post("/console/account/2fa/off", turn_off)
+    app.router.add_post("/console/account/2fa/codes", new_codes)

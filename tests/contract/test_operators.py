@@ -206,3 +206,14 @@ async def test_a_time_step_and_a_recovery_code_work_once(store: Store, make: Fac
     # Turned on again: steps count from zero with the new secret.
     await store.operators.set_totp(ann.id, "NEWSECRET234567A", ["h9"])
     assert await store.operators.use_totp_step(ann.id, 5)
+
+
+async def test_recovery_codes_are_replaced_alone(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    on = await store.operators.set_totp(ann.id, "JBSWY3DPEHPK3PXP", ["h1"])
+    await store.operators.use_totp_step(ann.id, 7)
+    await store.operators.set_recovery_codes(ann.id, ["n1", "n2"])
+    assert await store.operators.operator_totp(ann.id) == ("JBSWY3DPEHPK3PXP", 7, ["n1", "n2"])
+    assert await store.operators.get_operator(ann.id) == on  # sessions go on
+    with pytest.raises(NotFound):
+        await store.operators.set_recovery_codes("nobody", [])

@@ -137,6 +137,15 @@ class PostgresOperators:
         )
         return changed == 1
 
+    async def set_recovery_codes(self, operator_id: str, recovery_codes: Sequence[str]) -> None:
+        changed = await self._db.execute(
+            "UPDATE operators SET recovery_codes = $2 WHERE id = $1",
+            operator_id,
+            ",".join(recovery_codes),
+        )
+        if changed != 1:
+            raise NotFound("no such operator")
+
 
 class PostgresPresence:
     """:class:`~chatdesk.store.PresenceStore` on PostgreSQL."""

@@ -173,6 +173,16 @@ class SqliteOperators:
 
         return await self._worker.run(job)
 
+    async def set_recovery_codes(self, operator_id: str, recovery_codes: Sequence[str]) -> None:
+        cursor = await self._worker.run(
+            lambda conn: conn.execute(
+                "UPDATE operators SET recovery_codes = ? WHERE id = ?",
+                (",".join(recovery_codes), operator_id),
+            )
+        )
+        if cursor.rowcount != 1:
+            raise NotFound("no such operator")
+
 
 class SqlitePresence:
     """:class:`~chatdesk.store.PresenceStore` on SQLite."""
