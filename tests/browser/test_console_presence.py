@@ -45,11 +45,13 @@ async def test_operators_on_the_same_ticket_see_each_other(
     # `@` lists the colleagues by name; Enter puts the chosen one in.
     box = ann.locator("#treply-text")
     await box.fill("@bo")
+    await expect(ann.locator("#mention-pick")).to_be_hidden()  # a public reply names nobody
+    await ann.locator("input[name=internal]").check()
+    await box.fill("@bo")
     await expect(ann.locator("#mention-pick li")).to_have_text(["@Bob"])
     await box.press("Enter")
     await expect(box).to_have_value("@Bob ")
     await box.press_sequentially("tu as vu le serveur 3 ?")
-    await ann.locator("input[name=internal]").check()
     await ann.locator("#treply button[type=submit]").click()
     await expect(bob.locator("#toast")).to_contain_text(
         "Ann mentioned you on #000001 · Le site est en panne"

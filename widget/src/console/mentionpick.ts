@@ -1,4 +1,4 @@
-// `@` in a ticket's reply box lists the colleagues whose name starts with what follows
+// `@` in a ticket's note (the reply box, "Internal note" ticked) lists the colleagues whose name starts with what follows
 // (a note that names one tells them: helpdesk/mentions.py); arrows choose, Enter or Tab
 // inserts `@Their Name `. The list is the desk's operators (`operators`), me excepted.
 import { call, el, me } from "./common";
@@ -6,8 +6,13 @@ import { OperatorInfo } from "./protocol";
 
 const TYPED = /(?:^|\s)@([\p{L}\p{N}'-]*)$/u;
 
-/** Attach the picker to ``box`` (its options go in ``picker``). */
-export function attachMentions(box: HTMLTextAreaElement, picker: HTMLUListElement): void {
+/** Attach the picker to ``box`` (its options go in ``picker``); it lists only while
+ * ``on()`` (a note: a public reply names nobody, and goes to the requester as typed). */
+export function attachMentions(
+  box: HTMLTextAreaElement,
+  picker: HTMLUListElement,
+  on: () => boolean,
+): void {
   let names: string[] = [];
   let choice = 0;
   call("operators", {}).then((ack) => {
@@ -20,7 +25,7 @@ export function attachMentions(box: HTMLTextAreaElement, picker: HTMLUListElemen
   const typed = (): RegExpExecArray | null =>
     TYPED.exec(box.value.slice(0, box.selectionStart ?? box.value.length));
   const matches = (): string[] => {
-    const m = typed();
+    const m = on() ? typed() : null;
     if (!m) return [];
     const start = m[1].toLocaleLowerCase();
     return names.filter((n) => n.toLocaleLowerCase().startsWith(start)).slice(0, 8);

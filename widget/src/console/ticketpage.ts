@@ -177,7 +177,8 @@ export function setupTicketPage(section: HTMLElement): void {
   const text = $<HTMLTextAreaElement>("#treply-text", section);
   const typed = setupViewers(section, id, text);
   const mentionPicker = $<HTMLUListElement>("#mention-pick", section);
-  if (text && mentionPicker) attachMentions(text, mentionPicker);
+  const internal = $<HTMLInputElement>("#treply-internal", section);
+  if (text && mentionPicker) attachMentions(text, mentionPicker, () => !!internal?.checked);
   reply?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text || !text.value.trim()) return;
