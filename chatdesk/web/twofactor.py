@@ -5,6 +5,9 @@ turning it off."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from aiohttp import web
 from aiohttp_jinja2 import render_template
 
@@ -29,6 +32,7 @@ from .forms import read_form
 __all__ = ["setup"]
 
 _CODE_PAGE = "console/login_code.html"
+T = TypeVar("T")
 
 
 def _service(request: web.Request) -> TwoFactor:
@@ -114,23 +118,32 @@ async def _codes(request: web.Request, operator: Operator, codes: list[str]) -> 
     return response
 
 
-@login_required
-async def turn_off(request: web.Request) -> web.StreamResponse:
-    """Turn two-step sign-in off, proven by a current code or a recovery code."""
+Proven = Callable[[TwoFactor, Operator, str, str], Awaitable[T]]
+
+
+async def _with_code(request: web.Request, act: Proven[T]) -> T:
+    """Read the account page's code form and do ``act`` with the code (two-step sign-in
+    checks it); a wrong or throttled code goes back to the page, which says so."""
     two_factor = _service(request)
     session = request[SESSION]
     form = await read_form(request, CodeForm)
     check_csrf(session.csrf, form.csrf)
-    if session.requires_two_factor:
-        raise web.HTTPSeeOther("/console/account?error=required#twofa")
     try:
-        operator = await two_factor.disable(
-            session.operator, form.code, client=request.remote or "unknown"
-        )
+        return await act(two_factor, session.operator, form.code, request.remote or "unknown")
     except RateLimited:
         raise web.HTTPSeeOther("/console/account?error=too_many_codes#twofa") from None
     except ChatdeskError:
         raise web.HTTPSeeOther("/console/account?error=wrong_code#twofa") from None
+
+
+@login_required
+async def turn_off(request: web.Request) -> web.StreamResponse:
+    """Turn two-step sign-in off, proven by a current code or a recovery code."""
+    if request[SESSION].requires_two_factor:
+        raise web.HTTPSeeOther("/console/account?error=required#twofa")
+    operator = await _with_code(
+        request, lambda two, who, code, client: two.disable(who, code, client=client)
+    )
     token, _csrf = request.app[SERVICES].operators.tokens.issue(operator)
     response = web.HTTPSeeOther("/console/account?done=twofa_off#twofa")
     set_session_cookie(request, response, token)
@@ -140,18 +153,9 @@ async def turn_off(request: web.Request) -> web.StreamResponse:
 @login_required
 async def new_codes(request: web.Request) -> web.StreamResponse:
     """Replace the recovery codes, proven by a code; show the new ones once."""
-    two_factor = _service(request)
-    session = request[SESSION]
-    form = await read_form(request, CodeForm)
-    check_csrf(session.csrf, form.csrf)
-    try:
-        codes = await two_factor.new_codes(
-            session.operator, form.code, client=request.remote or "unknown"
-        )
-    except RateLimited:
-        raise web.HTTPSeeOther("/console/account?error=too_many_codes#twofa") from None
-    except ChatdeskError:
-        raise web.HTTPSeeOther("/console/account?error=wrong_code#twofa") from None
+    codes = await _with_code(
+        request, lambda two, who, code, client: two.new_codes(who, code, client=client)
+    )
     context = await base_context(request)
     context |= {"view": "account", "codes": codes, "renewed": True}
     response = render_template("console/twofa.html", request, context)

@@ -1,7 +1,8 @@
 // Canned responses in a reply box: typing `/shortcut` lists the matching ones (the
 // conversation's language first); arrows choose, Enter or Tab inserts. Placeholders are
 // filled on insertion: {first_name}, {name} (the requester), {operator} (you), {ticket}.
-import { call, el } from "./common";
+import { call } from "./common";
+import { attachPicker } from "./picker";
 import { Canned } from "./protocol";
 
 /** What the placeholders of a canned response stand for, here. */
@@ -36,7 +37,6 @@ export function attachCanned(
   inserted?: (c: Canned) => void,
 ): () => boolean {
   let canned: Canned[] = [];
-  let choice = 0;
   call("canned", {}).then((ack) => {
     if (ack.ok) canned = ack.responses as Canned[];
   });
@@ -50,39 +50,10 @@ export function attachCanned(
   };
   const insert = (c: Canned): void => {
     box.value = fillCanned(c.text, values());
-    picker.hidden = true;
     box.focus();
     // Say it changed: the box's own listeners (typing indicator, drafts) follow.
     box.dispatchEvent(new Event("input", { bubbles: true }));
     inserted?.(c);
   };
-  const render = (): void => {
-    const found = matches();
-    picker.hidden = found.length === 0;
-    choice = Math.min(choice, Math.max(0, found.length - 1));
-    picker.replaceChildren(...found.map((c, i) => {
-      const item = el("li", { text: `/${c.shortcut} (${c.lang}) — ${c.text}` });
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", String(i === choice));
-      item.addEventListener("mousedown", (e) => { e.preventDefault(); insert(c); });
-      return item;
-    }));
-  };
-  box.addEventListener("input", render);
-  box.addEventListener("keydown", (event) => {
-    const found = picker.hidden ? [] : matches();
-    if (!found.length) return;
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      choice = (choice + (event.key === "ArrowDown" ? 1 : found.length - 1)) % found.length;
-      render();
-    } else if (event.key === "Enter" || event.key === "Tab") {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      insert(found[choice]);
-    } else if (event.key === "Escape") {
-      picker.hidden = true;
-    }
-  });
-  return () => !picker.hidden;
+  return attachPicker(box, picker, matches, (c) => `/${c.shortcut} (${c.lang}) — ${c.text}`, insert);
 }

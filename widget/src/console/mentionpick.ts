@@ -1,7 +1,8 @@
 // `@` in a ticket's note (the reply box, "Internal note" ticked) lists the colleagues whose name starts with what follows
 // (a note that names one tells them: helpdesk/mentions.py); arrows choose, Enter or Tab
 // inserts `@Their Name `. The list is the desk's operators (`operators`), me excepted.
-import { call, el, me } from "./common";
+import { call, me } from "./common";
+import { attachPicker } from "./picker";
 import { OperatorInfo } from "./protocol";
 
 const TYPED = /(?:^|\s)@([\p{L}\p{N}'-]*)$/u;
@@ -14,7 +15,6 @@ export function attachMentions(
   on: () => boolean,
 ): void {
   let names: string[] = [];
-  let choice = 0;
   call("operators", {}).then((ack) => {
     if (!ack.ok) return;
     names = (ack.operators as OperatorInfo[])
@@ -37,36 +37,8 @@ export function attachMentions(
     const from = caret - m[1].length;
     box.value = `${box.value.slice(0, from)}${name} ${box.value.slice(caret)}`;
     box.selectionStart = box.selectionEnd = from + name.length + 1;
-    picker.hidden = true;
     box.focus();
     box.dispatchEvent(new Event("input", { bubbles: true }));
   };
-  const render = (): void => {
-    const found = matches();
-    picker.hidden = found.length === 0;
-    choice = Math.min(choice, Math.max(0, found.length - 1));
-    picker.replaceChildren(...found.map((name, i) => {
-      const item = el("li", { text: `@${name}` });
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", String(i === choice));
-      item.addEventListener("mousedown", (e) => { e.preventDefault(); insert(name); });
-      return item;
-    }));
-  };
-  box.addEventListener("input", render);
-  box.addEventListener("keydown", (event) => {
-    const found = picker.hidden ? [] : matches();
-    if (!found.length) return;
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      choice = (choice + (event.key === "ArrowDown" ? 1 : found.length - 1)) % found.length;
-      render();
-    } else if (event.key === "Enter" || event.key === "Tab") {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      insert(found[choice]);
-    } else if (event.key === "Escape") {
-      picker.hidden = true;
-    }
-  });
+  attachPicker(box, picker, matches, (name) => `@${name}`, insert);
 }
