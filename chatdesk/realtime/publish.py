@@ -73,10 +73,6 @@ class Publisher:
                     # Complaints are seen only by service managers and admins.
                     room = rooms.SUPERVISORS if ticket.type is TicketType.COMPLAINT else None
                     await self._to_operators("ticket", ticket_summary(ticket), room)
-            elif isinstance(event, TicketPresence):
-                await self._presence(event)
-            elif isinstance(event, OperatorsMentioned):
-                await self._mentioned(event)
             elif isinstance(event, MessagePosted):
                 await self._message(event)
             elif isinstance(event, TypingChanged):
@@ -118,6 +114,10 @@ class Publisher:
             elif isinstance(event, NotePosted):
                 room = rooms.conversation(event.note.conversation_id)
                 await self._to_operators("note", event.note.to_payload(), room)
+            elif isinstance(event, TicketPresence):
+                await self._presence(event)
+            elif isinstance(event, OperatorsMentioned):
+                await self._mentioned(event)
             else:
                 log.debug("event %s has no transport", event.name)
 
