@@ -25,6 +25,7 @@ __all__ = [
     "ConversationEscalated",
     "DeskChanged",
     "Event",
+    "HoldEnded",
     "InboxCounts",
     "InvitationCreated",
     "LanguageChanged",
@@ -272,6 +273,14 @@ class SlaBreached(TicketNews):
     name: ClassVar[str] = "sla_breached"
     target: str = ""
     due: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldEnded(TicketNews):
+    """A ticket on hold until ``until`` came back open: its assignee is told."""
+
+    name: ClassVar[str] = "hold_ended"
+    until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

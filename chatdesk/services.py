@@ -169,6 +169,7 @@ def build_services(
             Job("routing", timedelta(seconds=JOB_SECONDS), presence.tick),
             Job("sla", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.check_sla),
             Job("auto_close", timedelta(seconds=AUTO_CLOSE_SECONDS), helpdesk.clocks.auto_close),
+            Job("holds", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.wake_holds),
         ],
         holder=holder,
         clock=clock,

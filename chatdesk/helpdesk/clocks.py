@@ -1,5 +1,5 @@
-"""The helpdesk's clocks: SLA warnings and breaches, auto-close (periodic jobs), and the
-registration notice that stops the first-response clock."""
+"""The helpdesk's clocks: SLA warnings and breaches, auto-close, the end of a hold
+(periodic jobs), and the registration notice that stops the first-response clock."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from datetime import datetime
 from ..deskconfig import DeskConfig
 from ..events import (
     Event,
+    HoldEnded,
     SlaBreached,
     SlaWarning,
     TicketClosed,
     TicketStatusChanged,
     TicketUpdated,
 )
-from ..models import Status, TicketChanges, utcnow
+from ..models import Status, TicketChanges, format_ts, utcnow
 from ..sla import FIRST_RESPONSE, alert_at, sla_alerts
 from ..store import Store
 from .common import history
@@ -75,6 +76,26 @@ class SlaClocks:
                 events += [
                     TicketStatusChanged(after, ticket.status, None, None),
                     TicketClosed(after, auto=True),
+                ]
+        return events
+
+    async def wake_holds(self) -> list[Event]:
+        """Open again the tickets on hold whose date has come (the assignee is told: a
+        ``hold_ended`` history row for the mail, a :class:`HoldEnded` for the console)."""
+        now = self.clock()
+        events: list[Event] = []
+        for ticket in await self.store.helpdesk.hold_due(now):
+            until = ticket.hold_until or now
+            changes = TicketChanges.of(status=Status.OPEN, hold_until=None)
+            data = {"from": ticket.status.value, "to": "open", "until": format_ts(until)}
+            row = history(ticket.id, "hold_ended", None, now, **data)
+            after = await self.store.helpdesk.change_ticket(
+                ticket.id, changes, [row], expect=Status.ON_HOLD, now=now
+            )
+            if after is not None:
+                events += [
+                    TicketStatusChanged(after, Status.ON_HOLD, None, None),
+                    HoldEnded(after, until),
                 ]
         return events
 

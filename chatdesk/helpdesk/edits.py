@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from ..deskconfig import DeskConfig
 from ..errors import InvalidPayload
 from ..fields import validate_fields
-from ..models import Operator, Status, Ticket, TicketEvent, TicketType
+from ..models import Operator, Status, Ticket, TicketEvent, TicketType, format_ts
 from ..store import Store
 from ..tickets import check_transition
 from .common import Actor, clean_cc, clean_subject, clean_tags, history
 
-__all__ = ["Edit", "after", "plan_edit", "status_values"]
+__all__ = ["HOLD_MAX", "Edit", "after", "hold_values", "plan_edit", "status_values"]
+
+#: How far ahead a ticket may be put on hold.
+HOLD_MAX = timedelta(days=366)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,8 @@ class Edit:
     tags: list[str] | None = None
     #: Tags added to those the ticket has (a bulk action).
     add_tags: list[str] | None = None
+    #: On hold until then (ISO 8601 with a time zone; ``""`` clears the date).
+    hold_until: str | None = None
 
 
 def after(ticket: Ticket, values: dict[str, object]) -> Ticket:
@@ -73,8 +78,42 @@ def status_values(
     auto_close = config.helpdesk.auto_close
     waiting = target in (Status.PENDING, Status.RESOLVED) and auto_close is not None
     values["auto_close_at"] = auto_close.due(config.hours, now) if auto_close and waiting else None
+    if ticket.hold_until is not None and target is not Status.ON_HOLD:
+        values["hold_until"] = None  # a hold ends with the status
     data = {"from": ticket.status.value, "to": target.value}
     return values, [history(ticket.id, "status", actor, now, **data)]
+
+
+def hold_values(
+    ticket: Ticket, given: str | None, status: Status, actor: Actor, now: datetime
+) -> tuple[dict[str, object], list[TicketEvent]]:
+    """Return the column and history row (``hold``) of a ticket on hold until ``given``
+    (``""``: no date any more; ``None``: unchanged). ``status`` is the ticket's after the
+    edit: only a ticket on hold waits until a date.
+
+    :raises InvalidPayload: ``hold_until`` (not on hold, not a date with a time zone,
+        past, or more than :data:`HOLD_MAX` ahead).
+    """
+    if given is None:
+        return {}, []
+    until = None
+    if given:
+        if status is not Status.ON_HOLD:
+            raise InvalidPayload("only a ticket on hold waits until a date", code="hold_until")
+        try:
+            until = datetime.fromisoformat(given)
+        except ValueError:
+            until = None
+        if until is None or until.tzinfo is None:
+            raise InvalidPayload("hold_until is an ISO 8601 time with its zone", code="hold_until")
+        until = until.astimezone(UTC)
+        if not now < until <= now + HOLD_MAX:
+            raise InvalidPayload("hold_until is in the coming year", code="hold_until")
+    if until == ticket.hold_until:
+        return {}, []
+    before = format_ts(ticket.hold_until) if ticket.hold_until else None
+    data = {"from": before, "to": format_ts(until) if until else None}
+    return {"hold_until": until}, [history(ticket.id, "hold", actor, now, **data)]
 
 
 async def plan_edit(
@@ -142,7 +181,11 @@ async def plan_edit(
         moved, status_rows = status_values(config, ticket, Status(edit.status), operator, now)
         values.update(moved)
         rows += status_rows
-    return values, rows
+    status = values.get("status", ticket.status)
+    assert isinstance(status, Status)
+    held, hold_rows = hold_values(ticket, edit.hold_until, status, operator, now)
+    values.update(held)
+    return values, rows + hold_rows
 
 
 async def _check_assignee(store: Store, ticket: Ticket, operator_id: str | None) -> None:

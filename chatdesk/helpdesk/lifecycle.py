@@ -50,6 +50,8 @@ RATING_DAYS = 7
 _ATTEMPTS = 3
 #: Most tickets one bulk action touches.
 BULK_MAX = 100
+#: The columns whose change is a ``TicketUpdated``.
+_UPDATED = ("priority", "department", "type", "subject", "fields", "cc", "tags", "hold_until")
 
 
 class TicketLifecycle:
@@ -354,11 +356,7 @@ class TicketLifecycle:
             events += self._moved(after, before.status, operator, values)
         if after.operator_id != before.operator_id:
             events.append(TicketAssigned(after, before.operator_id))
-        changed = tuple(
-            k
-            for k in ("priority", "department", "type", "subject", "fields", "cc", "tags")
-            if k in values
-        )
+        changed = tuple(k for k in _UPDATED if k in values)
         if changed:
             events.append(TicketUpdated(after, changed))
         return events

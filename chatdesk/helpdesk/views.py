@@ -93,6 +93,7 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
         "follow_up_of": ticket.follow_up_of,
         "cc": sorted(ticket.cc),
         "tags": sorted(ticket.tags),
+        "hold_until": format_ts(ticket.hold_until) if ticket.hold_until else None,
     }
 
 

@@ -1,8 +1,9 @@
 """Mail to operators: a new ticket in their department (or a chat's visitor who left their
 details), a ticket given to them, a requester's answer on theirs (or on their department's
 unassigned one), a target about to be missed or missed, a colleague's note naming them,
-their own mail that was not posted. Who gets which (:func:`staff_mails`) and what it says
-(:data:`STAFF_KINDS`), in the operator's first language."""
+a ticket on hold until a date that came, their own mail that was not posted. Who gets
+which (:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the operator's
+first language."""
 
 from __future__ import annotations
 
@@ -94,6 +95,12 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
         named: list[str | None] = [o for o in item.data.get("to", []) if isinstance(o, str)]
         data = {"message_id": str(item.data.get("note", "")), "by": str(item.data.get("by", ""))}
         return _Told("staff_mention", named, data)
+    if item.kind == "hold_ended":
+        # The date a ticket was on hold until came: it is open again, for its assignee.
+        data = {"until": str(item.data.get("until", ""))}
+        if ticket.operator_id:
+            return _Told("staff_hold", [ticket.operator_id], data)
+        return _Told("staff_hold", await _department(store, ticket), data, group=True)
     if item.kind in ("sla_warning", "sla_breach"):
         data = {"target": str(item.data.get("target", ""))}
         data["breach"] = "1" if item.kind == "sla_breach" else ""
@@ -234,6 +241,14 @@ def _sla(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _hold(c: Context) -> Content:
+    first = _t(c.lang, "staff_hold_1", until=c.when(c.data.get("until")), **_about(c))
+    return Content(
+        c.ticket_subject, c.hello, _whose(c, first), action=_console(c),
+        footer=_t(c.lang, "staff_footer", desk=c.desk),
+    )  # fmt: skip
+
+
 def _not_posted(c: Context) -> Content:
     return Content(
         c.ticket_subject, c.hello, (_t(c.lang, "staff_not_posted", **_about(c)),),
@@ -250,5 +265,6 @@ STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
     "staff_mention": _mention,
     "staff_assigned": _assigned,
     "staff_sla": _sla,
+    "staff_hold": _hold,
     "staff_not_posted": _not_posted,
 }

@@ -26,6 +26,8 @@ _FR = {
     "staff_sla_warning": "La demande {label} « {subject} » approche de son délai de {target} : "
     "{due}.",
     "staff_sla_breach": "La demande {label} « {subject} » a dépassé son délai de {target} ({due}).",
+    "staff_hold_1": "La demande {label} « {subject} » était en attente jusqu'au {until} : "
+    "elle est de nouveau ouverte.",
     "staff_sla_who": "Elle n'est assignée à personne : ce message va au service {department}.",
     "staff_not_posted": "Votre e-mail sur la demande {label} « {subject} » n'a pas été publié : "
     "les e-mails des opérateurs ne sont pas ajoutés aux demandes. Répondez depuis la console.",
@@ -54,6 +56,8 @@ _NL = {
     "staff_sla_warning": "Aanvraag {label} “{subject}” nadert de termijn voor {target}: {due}.",
     "staff_sla_breach": "Aanvraag {label} “{subject}” heeft de termijn voor {target} "
     "overschreden ({due}).",
+    "staff_hold_1": "Aanvraag {label} “{subject}” stond in de wacht tot {until}: ze staat "
+    "weer open.",
     "staff_sla_who": "Ze is aan niemand toegewezen: dit bericht gaat naar de afdeling "
     "{department}.",
     "staff_not_posted": "Uw e-mail over aanvraag {label} “{subject}” is niet gepubliceerd: "
@@ -79,6 +83,7 @@ _EN = {
     "staff_assigned_auto": "Request {label} “{subject}” was given to you.",
     "staff_sla_warning": "Request {label} “{subject}” is close to its {target} target: {due}.",
     "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",
+    "staff_hold_1": "Request {label} “{subject}” was on hold until {until}: it is open again.",
     "staff_sla_who": "Nobody is assigned: this goes to the {department} department.",
     "staff_not_posted": "Your e-mail on request {label} “{subject}” was not posted: operators' "
     "e-mails are not added to requests. Answer from the console.",

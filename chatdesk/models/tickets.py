@@ -117,6 +117,7 @@ class TicketChanges:
     rated_at: datetime | None = None
     cc: frozenset[str] | None = None
     tags: frozenset[str] | None = None
+    hold_until: datetime | None = None
     cleared: frozenset[str] = frozenset()
 
     @classmethod
@@ -186,6 +187,8 @@ class Ticket:
     cc: frozenset[str] = frozenset()
     #: The team's own labels (``outage-2026-12``, ``invoice``): operators see them only.
     tags: frozenset[str] = frozenset()
+    #: On hold until then: the ticket comes back open, and its assignee is told.
+    hold_until: datetime | None = None
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ from ..events import (
     ConversationEscalated,
     DeskChanged,
     Event,
+    HoldEnded,
     InboxCounts,
     LanguageChanged,
     MailBounced,
@@ -30,7 +31,7 @@ from ..events import (
 )
 from ..helpdesk import ticket_summary
 from ..metrics import Metrics
-from ..models import Author, ServiceNotice, TicketType
+from ..models import Author, ServiceNotice, TicketType, format_ts
 from . import rooms
 
 __all__ = ["Publisher", "notice_payload"]
@@ -73,6 +74,8 @@ class Publisher:
                     # Complaints are seen only by service managers and admins.
                     room = rooms.SUPERVISORS if ticket.type is TicketType.COMPLAINT else None
                     await self._to_operators("ticket", ticket_summary(ticket), room)
+                if isinstance(event, HoldEnded):
+                    await self._hold_ended(event)
             elif isinstance(event, MessagePosted):
                 await self._message(event)
             elif isinstance(event, TypingChanged):
@@ -182,6 +185,18 @@ class Publisher:
         for operator_id in event.operator_ids:
             to = rooms.operator(operator_id)
             await self.sio.emit("mention", payload, to=to, namespace=rooms.OPERATOR_NS)
+
+    async def _hold_ended(self, event: HoldEnded) -> None:
+        # The assignee's console says it (nobody's: the ticket is back in the open lists).
+        ticket = event.ticket
+        if ticket.operator_id is None or event.until is None:
+            return
+        payload = {
+            "ticket_id": ticket.id, "number": ticket.label, "subject": ticket.subject,
+            "until": format_ts(event.until),
+        }  # fmt: skip
+        to = rooms.operator(ticket.operator_id)
+        await self.sio.emit("hold_ended", payload, to=to, namespace=rooms.OPERATOR_NS)
 
     async def _escalated(self, event: ConversationEscalated) -> None:
         payload = {

@@ -127,7 +127,7 @@ class TicketEvents(BaseNamespace):
         edit = Edit(
             status=r.status, priority=r.priority, department=r.department,
             assignee=r.assignee, unassign=r.unassign, type=r.type, subject=r.subject,
-            fields=r.fields, cc=r.cc, tags=r.tags,
+            fields=r.fields, cc=r.cc, tags=r.tags, hold_until=r.hold_until,
         )  # fmt: skip
         ticket, events = await self.services.helpdesk.tickets.change(operator, r.ref, edit)
         await self.publisher.publish(events)

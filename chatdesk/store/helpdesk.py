@@ -163,6 +163,10 @@ class HelpdeskStore(Protocol):
         """Return pending or resolved tickets whose ``auto_close_at`` has come."""
         ...
 
+    async def hold_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
+        """Return tickets on hold whose ``hold_until`` has come, earliest first."""
+        ...
+
 
 class TicketQueries(Protocol):
     """Ticket lists for screens and the API (read only)."""

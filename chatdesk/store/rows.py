@@ -59,7 +59,7 @@ TICKET_COLUMNS = (
     "first_response_at, resolved_at, rating, rating_comment, type, channel, requester_id, "
     "organisation_id, lang, fields, resolution_due, sla_paused_at, paused_seconds, breached, "
     "sla_warned, sla_alert_at, status_at, auto_close_at, closed_at, merged_into, follow_up_of, "
-    "rated_at, cc, tags"
+    "rated_at, cc, tags, hold_until"
 )
 
 
@@ -168,6 +168,7 @@ def ticket_row(row: Any) -> Ticket:
         rated_at=_ts(row[36]),
         cc=_set(row[37]),
         tags=_set(row[38]),
+        hold_until=_ts(row[39]),
     )
 
 

@@ -112,4 +112,17 @@ RECENT_VERSIONS: list[list[Step]] = [
         # A canned response may tag the ticket it answers (comma-joined, as tickets.tags).
         "ALTER TABLE canned ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # On hold until a date: the ticket comes back open then (a `hold_ended` history
+        # row, which reaches the feed so its assignee hears of it by mail).
+        "ALTER TABLE tickets ADD COLUMN hold_until TEXT",
+        "CREATE INDEX tickets_by_hold ON tickets(hold_until) WHERE hold_until IS NOT NULL",
+        *new_mail_trigger(
+            "mail_feed_ticket_events",
+            "ticket_events",
+            "NEW.kind IN ('created', 'status', 'auto_close', 'merged_into', 'assignee',"
+            " 'sla_warning', 'sla_breach', 'requester', 'chat', 'mention', 'hold_ended')",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
+        ),
+    ],
 ]

@@ -159,6 +159,7 @@ async def patch_ticket(request: web.Request) -> web.StreamResponse:
         fields=_given(body.fields),
         cc=_given(body.cc),
         tags=_given(body.tags),
+        hold_until="" if body.hold_until is None else _given(body.hold_until),
     )
     operator = request[OPERATOR]
     ticket, events = await _services(request).helpdesk.tickets.change(operator, _ref(request), edit)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import CcList, ClientId, In, Lang, Priority, TagList
+from .base import CcList, ClientId, HoldUntil, In, Lang, Priority, TagList
 
 __all__ = [
     "ApiFileIn",
@@ -106,6 +106,9 @@ class ApiTicketPatchIn(In):
     cc: CcList | UnsetType = UNSET
     #: The whole new list of tags (``[]`` removes them all).
     tags: TagList | UnsetType = UNSET
+    #: On hold until then (ISO 8601 with its zone, in the coming year; the status is or
+    #: becomes ``on_hold``); null removes the date.
+    hold_until: HoldUntil | UnsetType | None = UNSET
 
 
 class ApiMergeIn(In):

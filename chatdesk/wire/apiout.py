@@ -90,6 +90,8 @@ class ApiTicket(Out):
     cc: list[str]
     #: The team's labels (never shown to requesters).
     tags: list[str]
+    #: On hold until then: the ticket comes back open then (never shown to requesters).
+    hold_until: Ts | None
 
 
 class ApiMessage(Out):

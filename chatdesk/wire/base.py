@@ -37,6 +37,9 @@ CcList = Annotated[
 ]
 #: A ticket's tags (the service checks each one's form), at most 10.
 TagList = Annotated[list[Annotated[str, msgspec.Meta(max_length=60)]], msgspec.Meta(max_length=10)]
+#: On hold until then: ISO 8601 with its zone (``2026-12-08T09:00:00+01:00``), in the
+#: coming year.
+HoldUntil = Annotated[str, msgspec.Meta(max_length=40)]
 #: An ISO 8601 UTC time with milliseconds: ``2026-11-22T09:15:02.123Z``.
 Ts = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .base import ID, CcList, ClientId, In, Out, Priority, TagList, Ts
+from .base import ID, CcList, ClientId, HoldUntil, In, Out, Priority, TagList, Ts
 from .shared import MessageOut
 from .tickets import SlaOut, TicketStatus, TicketSummaryOut
 
@@ -134,6 +134,8 @@ class TicketChangeIn(In):
     cc: CcList | None = None
     #: The whole new list of tags (``[]`` removes them all).
     tags: TagList | None = None
+    #: On hold until then (the status is or becomes ``on_hold``); ``""`` removes the date.
+    hold_until: HoldUntil | None = None
 
 
 class TicketMergeIn(In):
@@ -307,3 +309,13 @@ class MentionOut(Out):
     by: str
     #: The note's first 300 characters.
     text: str
+
+
+class HoldEndedOut(Out):
+    """``hold_ended``: a ticket this operator has was on hold until ``until`` and is
+    open again (to the assignee's consoles)."""
+
+    ticket_id: ID
+    number: str
+    subject: str
+    until: Ts

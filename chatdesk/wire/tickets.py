@@ -55,3 +55,5 @@ class TicketSummaryOut(Out):
     cc: list[str]
     #: The team's labels (operators only; not in a requester's view).
     tags: list[str]
+    #: On hold until then: the ticket comes back open (operators only).
+    hold_until: Ts | None

@@ -487,6 +487,24 @@ async def test_sla_and_auto_close_lists(store: Store) -> None:
     assert await store.helpdesk.auto_close_due(later(days=3)) == []  # not pending or resolved
 
 
+async def test_tickets_on_hold_come_due_in_date_order(store: Store) -> None:
+    late, early, open_ = await filed(store), await filed(store), await filed(store)
+    for ticket, days in ((late, 5), (early, 2)):
+        changes = TicketChanges(status=Status.ON_HOLD, hold_until=later(days=days))
+        await store.helpdesk.change_ticket(ticket.id, changes, [], expect=None, now=later())
+    # A date on a ticket that is no longer on hold is not due (the status rules).
+    changes = TicketChanges(status=Status.OPEN, hold_until=later(days=1))
+    await store.helpdesk.change_ticket(open_.id, changes, [], expect=None, now=later())
+    assert await store.helpdesk.hold_due(later(days=1)) == []
+    due = await store.helpdesk.hold_due(later(days=6))
+    assert [t.id for t in due] == [early.id, late.id]
+    assert due[0].hold_until == later(days=2)  # read back as stored
+    assert [t.id for t in await store.helpdesk.hold_due(later(days=6), limit=1)] == [early.id]
+    cleared = TicketChanges.of(hold_until=None)
+    await store.helpdesk.change_ticket(early.id, cleared, [], expect=None, now=later())
+    assert [t.id for t in await store.helpdesk.hold_due(later(days=6))] == [late.id]
+
+
 async def test_search_filters_sorts_and_pages(store: Store) -> None:
     lea, tom = await requester(store), await requester(store, "tom@example.be", "Tom")
     a = await filed(

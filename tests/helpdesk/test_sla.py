@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from chatdesk.events import SlaBreached, SlaWarning, TicketClosed, TicketStatusChanged
+import pytest
+
+from chatdesk.errors import InvalidPayload
+from chatdesk.events import (
+    HoldEnded,
+    SlaBreached,
+    SlaWarning,
+    TicketClosed,
+    TicketStatusChanged,
+    TicketUpdated,
+)
 from chatdesk.helpdesk import Edit, NewTicket
 from chatdesk.helpdeskconfig import HelpdeskConfig, PriorityConfig, Target
 from chatdesk.models import Status
@@ -164,3 +174,79 @@ async def test_registration_notice_stops_the_first_response_clock(
     assert after is not None and after.first_response_at == clock.now
     assert after.next_due == after.resolution_due and news.ticket == after
     assert await hd.helpdesk.clocks.registered(mailed.id, clock.now) == []  # once
+
+
+async def test_a_ticket_on_hold_until_a_date_comes_back_open(store: Store, clock: Clock) -> None:
+    hd = services(store, clock)
+    ann = await operator(hd, "Ann")
+    clock.now = at("2026-11-17T10:00").astimezone(UTC)
+    ticket, _ = await hd.helpdesk.filing.file(NewTicket(email="lea@example.be", subject="Q"))
+    until = "2026-11-20T09:00:00+01:00"  # Friday morning in Brussels
+    held, events = await hd.helpdesk.tickets.change(
+        ann, ticket.id, Edit(status="on_hold", hold_until=until, assignee=ann.id)
+    )
+    assert held.status is Status.ON_HOLD and held.hold_until == at("2026-11-20T09:00")
+    assert any(isinstance(e, TicketStatusChanged) for e in events)
+    kinds = [e.kind for e in await store.helpdesk.list_ticket_events(ticket.id)]
+    assert kinds[-2:] == ["status", "hold"]
+    clock.now = at("2026-11-20T08:59").astimezone(UTC)
+    assert await hd.helpdesk.clocks.wake_holds() == []
+    clock.now = at("2026-11-20T09:00").astimezone(UTC)
+    events = await hd.helpdesk.clocks.wake_holds()
+    ended = next(e for e in events if isinstance(e, HoldEnded))
+    assert ended.until == at("2026-11-20T09:00") and ended.ticket.operator_id == ann.id
+    assert ended.ticket.status is Status.OPEN and ended.ticket.hold_until is None
+    moved = next(e for e in events if isinstance(e, TicketStatusChanged))
+    assert moved.before is Status.ON_HOLD
+    [row] = [
+        e for e in await store.helpdesk.list_ticket_events(ticket.id) if e.kind == "hold_ended"
+    ]
+    assert row.data == {"from": "on_hold", "to": "open", "until": "2026-11-20T08:00:00.000Z"}
+    assert await hd.helpdesk.clocks.wake_holds() == []  # once
+
+
+async def test_a_hold_date_is_checked_and_ends_with_the_status(store: Store, clock: Clock) -> None:
+    hd = services(store, clock)
+    ann = await operator(hd, "Ann")
+    clock.now = at("2026-11-17T10:00").astimezone(UTC)
+    ticket, _ = await hd.helpdesk.filing.file(NewTicket(email="lea@example.be", subject="Q"))
+    refused = {
+        "2026-11-20T09:00": "no zone",
+        "vendredi": "not a date",
+        "2026-11-17T08:00:00Z": "past",
+        "2028-01-01T09:00:00Z": "more than a year ahead",
+    }
+    for given in refused:
+        with pytest.raises(InvalidPayload) as caught:
+            await hd.helpdesk.tickets.change(
+                ann, ticket.id, Edit(status="on_hold", hold_until=given)
+            )
+        assert caught.value.code == "hold_until"
+    with pytest.raises(InvalidPayload):  # only a ticket on hold waits until a date
+        await hd.helpdesk.tickets.change(ann, ticket.id, Edit(hold_until="2026-11-20T09:00Z"))
+    after = await store.helpdesk.get_ticket(ticket.id)
+    assert after is not None and after.status is Status.NEW  # nothing changed
+    await hd.helpdesk.tickets.change(
+        ann, ticket.id, Edit(status="on_hold", hold_until="2026-11-20T09:00Z")
+    )
+    # The date alone changes (a TicketUpdated), then goes ("": no date any more).
+    moved, events = await hd.helpdesk.tickets.change(
+        ann, ticket.id, Edit(hold_until="2026-11-23T09:00Z")
+    )
+    assert moved.hold_until == datetime(2026, 11, 23, 9, tzinfo=UTC)
+    assert [type(e) for e in events] == [TicketUpdated]
+    cleared, _ = await hd.helpdesk.tickets.change(ann, ticket.id, Edit(hold_until=""))
+    assert cleared.hold_until is None and cleared.status is Status.ON_HOLD
+    # Leaving the hold ends its date.
+    await hd.helpdesk.tickets.change(ann, ticket.id, Edit(hold_until="2026-11-23T09:00Z"))
+    opened, _ = await hd.helpdesk.tickets.change(ann, ticket.id, Edit(status="open"))
+    assert opened.hold_until is None
+    clock.advance(days=30)
+    assert await hd.helpdesk.clocks.wake_holds() == []
+    rows = [e for e in await store.helpdesk.list_ticket_events(ticket.id) if e.kind == "hold"]
+    assert [r.data["to"] for r in rows] == [
+        "2026-11-20T09:00:00.000Z",
+        "2026-11-23T09:00:00.000Z",
+        None,
+        "2026-11-23T09:00:00.000Z",
+    ]

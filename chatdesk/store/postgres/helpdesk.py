@@ -299,20 +299,18 @@ class PostgresHelpdesk:
             return None if row is None else ticket_row(row)
 
     async def sla_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
-        rows = await self._db.fetch(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE sla_alert_at IS NOT NULL"
-            f" AND sla_alert_at <= $1 AND status IN {_OPEN_CLOCKS}"
-            " ORDER BY sla_alert_at LIMIT $2",
-            format_ts(now),
-            limit,
-        )
-        return [ticket_row(r) for r in rows]
+        return await self._due("sla_alert_at", _OPEN_CLOCKS, now, limit)
 
     async def auto_close_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
+        return await self._due("auto_close_at", "('pending', 'resolved')", now, limit)
+
+    async def hold_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
+        return await self._due("hold_until", "('on_hold')", now, limit)
+
+    async def _due(self, column: str, statuses: str, now: datetime, limit: int) -> list[Ticket]:
         rows = await self._db.fetch(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE auto_close_at IS NOT NULL"
-            " AND auto_close_at <= $1 AND status IN ('pending', 'resolved')"
-            " ORDER BY auto_close_at LIMIT $2",
+            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE {column} IS NOT NULL"
+            f" AND {column} <= $1 AND status IN {statuses} ORDER BY {column} LIMIT $2",
             format_ts(now),
             limit,
         )

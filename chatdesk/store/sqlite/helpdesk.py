@@ -368,23 +368,20 @@ class SqliteHelpdesk:
         return await self._worker.run(job)
 
     async def sla_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
-        rows = await self._worker.run(
-            lambda conn: conn.execute(
-                f"SELECT {TICKET_COLUMNS} FROM tickets WHERE sla_alert_at IS NOT NULL"
-                " AND sla_alert_at <= ? AND status IN ('new', 'open', 'pending', 'on_hold')"
-                " ORDER BY sla_alert_at LIMIT ?",
-                (format_ts(now), limit),
-            ).fetchall()
-        )
-        return [ticket_row(r) for r in rows]
+        return await self._due("sla_alert_at", "('new', 'open', 'pending', 'on_hold')", now, limit)
 
     async def auto_close_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
+        return await self._due("auto_close_at", "('pending', 'resolved')", now, limit)
+
+    async def hold_due(self, now: datetime, *, limit: int = 200) -> list[Ticket]:
+        return await self._due("hold_until", "('on_hold')", now, limit)
+
+    async def _due(self, column: str, statuses: str, now: datetime, limit: int) -> list[Ticket]:
+        sql = (
+            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE {column} IS NOT NULL"
+            f" AND {column} <= ? AND status IN {statuses} ORDER BY {column} LIMIT ?"
+        )
         rows = await self._worker.run(
-            lambda conn: conn.execute(
-                f"SELECT {TICKET_COLUMNS} FROM tickets WHERE auto_close_at IS NOT NULL"
-                " AND auto_close_at <= ? AND status IN ('pending', 'resolved')"
-                " ORDER BY auto_close_at LIMIT ?",
-                (format_ts(now), limit),
-            ).fetchall()
+            lambda conn: conn.execute(sql, (format_ts(now), limit)).fetchall()
         )
         return [ticket_row(r) for r in rows]

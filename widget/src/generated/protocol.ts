@@ -513,6 +513,19 @@ export interface MessageOut {
   ts: string;
 }
 /**
+ * ``hold_ended``: a ticket this operator has was on hold until ``until`` and is
+ * open again (to the assignee's consoles).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "HoldEndedOut".
+ */
+export interface HoldEndedOut {
+  number: string;
+  subject: string;
+  ticket_id: string;
+  until: string;
+}
+/**
  * The ack of ``inbox``.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -914,6 +927,7 @@ export interface TicketSummaryOut {
   created_at: string;
   department: string;
   follow_up_of: string | null;
+  hold_until: string | null;
   id: string;
   lang: string;
   merged_into: string | null;
@@ -986,6 +1000,7 @@ export interface TicketChangeIn {
   fields?: {
     [k: string]: string;
   } | null;
+  hold_until?: string | null;
   priority?: ("high" | "low" | "normal" | "urgent") | null;
   ref: string;
   status?: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved") | null;
