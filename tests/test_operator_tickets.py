@@ -4,14 +4,15 @@ change reaches the other consoles live (``ticket``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chatdesk.helpdesk import NewTicket
-from chatdesk.models import Operator, Ticket
-from chatdesk.web.appkeys import SERVICES
+from chatdesk.models import Operator, Ticket, format_ts
+from chatdesk.web.appkeys import EVENTS, SERVICES
 
 from .clients import OperatorClient
 from .test_operator_socket import ALWAYS_OPEN
@@ -303,6 +304,41 @@ async def test_a_note_naming_a_colleague_alerts_their_console(server: Any, conso
     page = await bob.call("ticket_watch", {"ref": ticket.id})
     [row] = [e for e in page["events"] if e["kind"] == "mention"]
     assert row["data"]["to"] == [me(bob).id]
+
+
+async def summary(client: OperatorClient, status: str) -> Any:
+    """Return the next ``ticket`` event with that status (skipping earlier ones)."""
+    while (ticket := await client.next("ticket"))["status"] != status:
+        pass
+    return ticket
+
+
+async def test_a_ticket_on_hold_until_a_date_tells_its_assignee_when_it_is_back(
+    server: Any, console: Any
+) -> None:
+    ann, bob = await console("Ann"), await console("Bob")
+    ticket = await file(server, "Attente du registrar")
+    until = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    change = {"ref": ticket.id, "status": "on_hold", "hold_until": until.isoformat()}
+    refused = await ann.call("ticket_change", change | {"hold_until": "demain"})
+    assert refused["ok"] is False and refused["error"]["code"] == "hold_until"
+    ack = await ann.call("ticket_change", change | {"assignee": me(ann).id})
+    assert ack["ok"] and ack["ticket"]["hold_until"] == format_ts(until)
+    assert (await summary(bob, "on_hold"))["hold_until"] == format_ts(until)  # every console
+    page = await ann.call("ticket_watch", {"ref": ticket.id})
+    [row] = [e for e in page["events"] if e["kind"] == "hold"]
+    assert row["data"] == {"from": None, "to": format_ts(until)}
+    # The date comes (the job's clock moved): Ann's consoles hear it, Bob's do not.
+    clocks = server.app[SERVICES].helpdesk.clocks
+    clocks.clock = lambda: until + timedelta(seconds=1)
+    await server.app[EVENTS].publish(await clocks.wake_holds())
+    told = await ann.next("hold_ended")
+    assert told == {
+        "ticket_id": ticket.id, "number": ticket.label, "subject": "Attente du registrar",
+        "until": format_ts(until),
+    }  # fmt: skip
+    assert (await summary(bob, "open"))["hold_until"] is None
+    assert bob.pending("hold_ended") == []
 
 
 async def test_a_reply_adds_tags_in_the_same_step(server: Any, console: Any) -> None:

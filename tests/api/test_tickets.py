@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
 
+from chatdesk.models import format_ts
 from chatdesk.wire.apiout import ApiReply, ApiTicket, ApiTicketDetail, ApiTicketPage
 
 from ..clients import OperatorClient
@@ -73,6 +75,24 @@ async def test_tags_are_set_by_patch(api: Api) -> None:
     assert [t.id for t in listed.tickets] == [ticket.id]
     error = await api.error("PATCH", path, 400, json={"tags": ["a,b"]})
     assert (error.code, error.field) == ("tags", "tags")
+
+
+async def test_a_ticket_is_put_on_hold_until_a_date_by_patch(api: Api) -> None:
+    ticket = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=ticket_body())
+    assert ticket.hold_until is None
+    path = f"/api/v1/tickets/{ticket.id}"
+    until = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    error = await api.error("PATCH", path, 400, json={"hold_until": until.isoformat()})
+    assert error.code == "hold_until"  # not on hold
+    body = {"status": "on_hold", "hold_until": until.isoformat()}
+    held = await api.call("PATCH", path, ApiTicket, json=body)
+    assert (held.status, held.hold_until) == ("on_hold", format_ts(until))
+    detail = await api.call("GET", path, ApiTicketDetail)
+    assert detail.events[-1].kind == "hold" and detail.hold_until == format_ts(until)
+    cleared = await api.call("PATCH", path, ApiTicket, json={"hold_until": None})
+    assert (cleared.status, cleared.hold_until) == ("on_hold", None)
+    error = await api.error("PATCH", path, 400, json={"hold_until": "2020-01-01T00:00:00Z"})
+    assert error.code == "hold_until"  # past
 
 
 async def test_files_come_in_base64_and_go_out_as_bytes(api: Api) -> None:

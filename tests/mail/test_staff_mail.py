@@ -105,6 +105,35 @@ async def test_targets_at_risk_go_to_the_assignee_else_the_department(
     assert any("a dépassé son délai de première réponse" in parts(m)[0] for m in missed)
 
 
+async def test_the_end_of_a_hold_goes_to_the_assignee_else_the_department(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink)
+    ann, bob = await operator(desk, "Ann"), await operator(desk, "Bob")
+    clock.now = at("2026-11-17T10:00")
+    nobodys = await file(desk, department="technical")
+    bobs = await file(desk, department="technical", subject="Mail en panne")
+    await desk.helpdesk.tickets.change(bob, bobs.id, Edit(assignee=bob.id))
+    for ticket in (nobodys, bobs):
+        edit = Edit(status="on_hold", hold_until="2026-11-19T09:00:00+01:00")
+        await desk.helpdesk.tickets.change(ann, ticket.id, edit)
+    await deliver(desk, sink)
+    clock.now = at("2026-11-19T09:00")
+    await desk.helpdesk.clocks.wake_holds()
+    told = sorted((m["To"], parts(m)[0]) for m in await deliver(desk, sink))
+    assert [(to, "#000002" in text) for to, text in told] == [
+        ("ann@desk.test", False),
+        ("bob@desk.test", False),
+        ("bob@desk.test", True),
+    ]
+    bob_text = told[2][1]
+    # The date in the desk's time zone (09:00 in Brussels, 08:00 UTC).
+    said = "La demande #000002 « Mail en panne » était en attente jusqu'au jeudi 19 novembre, 09:00"
+    assert said in bob_text
+    assert "elle est de nouveau ouverte" in bob_text
+    assert "ce message va au service" not in bob_text and "ce message va au service" in told[0][1]
+
+
 async def test_a_desk_may_keep_operators_out_of_mail(
     store: Store, clock: Clock, sink: Sink
 ) -> None:
