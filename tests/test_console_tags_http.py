@@ -1,11 +1,13 @@
 """Tags in the console over real HTTP: on the ticket page, in the list's rows, and the list
-narrowed to one tag."""
+narrowed to one tag; a hold's date in the ticket's history."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chatdesk.helpdesk import Edit
+from chatdesk.models import format_ts
 from chatdesk.web.appkeys import SERVICES
 
 from .test_console_tickets_http import ada_session, add_ada, file
@@ -64,3 +66,16 @@ async def test_a_view_exports_as_csv_with_its_filters(server: Any) -> None:
     assert header[:3] == ["Number", "Subject", "Status"]
     assert [r[1] for r in rows] == ["Panne", "'=HYPERLINK(1)"]  # never a formula
     assert all(r[6] == "Léa Dupont" and r[9] == "facture" for r in rows)
+
+
+async def test_a_hold_s_date_reads_in_the_ticket_s_history(server: Any) -> None:
+    ada = await add_ada(server)
+    ticket = await file(server, "Attente du registrar")
+    until = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    tickets = server.app[SERVICES].helpdesk.tickets
+    await tickets.change(ada, ticket.id, Edit(status="on_hold", hold_until=until.isoformat()))
+    await tickets.change(ada, ticket.id, Edit(hold_until=""))
+    async with ada_session(server) as http, http.get(f"/console/t/{ticket.number}") as page:
+        text = await page.text()
+    assert f'on hold until <time datetime="{format_ts(until)}">' in text
+    assert "hold date removed" in text

@@ -38,6 +38,8 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "merged_from": return t("ev_merged_from", { ref: String(d.source ?? "") });
     case "csat": return t("ev_csat", { score: String(d.score ?? "") });
     case "auto_close": return t("ev_auto_close");
+    case "hold": return d.to ? `${t("ev_hold")} ${when(to)}` : t("ev_hold_cleared");
+    case "hold_ended": return `${t("ev_hold_ended")} ${when(String(d.until ?? ""))}`;
     case "created": return t("ev_created");
     case "fields": return t("ev_fields");
     case "follow_up": return t("ev_follow_up");
@@ -48,6 +50,11 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "mention": return t("ev_mention", { names: mentioned(names, d.to) });
     default: return e.kind;
   }
+}
+
+/** A time of a history row, as the console writes times. */
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** The colleagues a note named, by name. */
