@@ -64,6 +64,7 @@ _FIELDS = {
     "invalid_email": "requester.email",
     "invalid_cc": "cc",
     "tags": "tags",
+    "hold_until": "hold_until",
     "executable": "attachments",
     "type_not_allowed": "attachments",
     "empty_file": "attachments",
