@@ -10,6 +10,7 @@ import asyncio
 import os
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -310,3 +311,54 @@ async def test_canned_responses_are_chosen_by_keyboard_and_addressed(
     await expect(page.locator("#t-tags")).to_contain_text("facture")
     await expect(page.locator("#t-status")).to_have_text("resolved")
     await expect(page.locator("#treply-tags-said")).to_be_hidden()
+
+
+async def test_a_hold_date_is_chosen_shown_and_comes(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    services = desk.app[SERVICES]
+    ticket = await file(desk, "Attente du transporteur", email="noor@example.be", name="Noor")
+    ann = await (await new_context()).new_page()
+    await login(ann, desk.url, "ann@desk.test", f"/console/t/{ticket.id}")
+    hold_row, chip = ann.locator("#hold-row"), ann.locator("#t-hold")
+    # The date is asked for only with "on hold".
+    await expect(hold_row).to_be_hidden()
+    await expect(chip).to_be_hidden()
+    await ann.locator("#tedit select[name=status]").select_option("on_hold")
+    await expect(hold_row).to_be_visible()
+    until = (desk.clock.now + timedelta(days=2)).replace(second=0, microsecond=0)
+    typed = await ann.evaluate(
+        "(iso) => { const d = new Date(iso);"
+        " return new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16); }",
+        until.isoformat(),
+    )
+    await hold_row.locator("input").fill(typed)
+    await ann.locator("#tedit select[name=assignee]").select_option(label="Ann")
+    await ann.locator("#tedit button[type=submit]").click()
+    await expect(ann.locator("#toast")).to_have_text("Ticket saved.")
+    await expect(chip).to_be_visible()
+    await expect(chip).to_contain_text("on hold until")
+    await expect(ann.locator("#timeline .event.kind-hold")).to_contain_text("on hold until")
+    assert (await services._store.helpdesk.get_ticket(ticket.id)).hold_until == until
+    await expect(hold_row.locator("input")).to_have_value(typed)
+    await ann.screenshot(path=str(tmp_path / "console-ticket-hold.png"), full_page=True)
+
+    # Emptied, the date goes; chosen again, it comes back.
+    await hold_row.locator("input").fill("")
+    await ann.locator("#tedit button[type=submit]").click()
+    await expect(ann.locator("#timeline .event.kind-hold").last).to_contain_text(
+        "hold date removed"
+    )
+    await expect(chip).to_be_hidden()
+    await hold_row.locator("input").fill(typed)
+    await ann.locator("#tedit button[type=submit]").click()
+    await expect(chip).to_be_visible()
+
+    # The date comes: the ticket is open again, and its assignee is told at once.
+    desk.clock.advance(days=3)
+    await desk.app[PUBLISHER].publish(await services.jobs.run_due())
+    await expect(ann.locator("#toast")).to_contain_text("is open again: its hold date has come")
+    await expect(ann.locator("#t-status")).to_have_text("open")
+    await expect(chip).to_be_hidden()
+    await expect(hold_row).to_be_hidden()
+    await expect(ann.locator("#timeline .event.kind-hold_ended")).to_contain_text("back from hold")

@@ -1,10 +1,11 @@
 // Operators are alerted: a new conversation in the queue, a visitor writing in one of
-// mine while the tab is hidden, a colleague's note naming me (`mention`), make a short tone (WebAudio, made here: no sound file), a
+// mine while the tab is hidden, a colleague's note naming me (`mention`), a ticket of mine
+// back from its hold date (`hold_ended`), make a short tone (WebAudio, made here: no sound file), a
 // browser notification (once the operator allowed them, from a click) and count in the
 // tab's title: "(3) Queue · chatdesk console".
 import { $, call, me, socket, toast } from "./common";
 import { t } from "./i18n";
-import { Mention, Summary } from "./protocol";
+import { HoldEnded, Mention, Summary } from "./protocol";
 import { plainText } from "./lists";
 
 export function setupAlerts(): void {
@@ -76,6 +77,13 @@ export function setupAlerts(): void {
     const heading = t("alert_mention", { name: m.by, number: m.number });
     toast(`${heading} · ${m.subject}`);
     alert(heading, m.text, `mention-${m.ticket_id}`, `/console/t/${m.ticket_id}`);
+  });
+
+  // A ticket of mine was on hold until a date that has come: it is open again.
+  socket.on("hold_ended", (h: HoldEnded) => {
+    const heading = t("alert_hold", { number: h.number });
+    toast(`${heading} · ${h.subject}`);
+    alert(heading, h.subject, `hold-${h.ticket_id}`, `/console/t/${h.ticket_id}`);
   });
 
   document.addEventListener("visibilitychange", () => {

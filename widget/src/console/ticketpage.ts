@@ -26,6 +26,20 @@ export function setupTicketPage(section: HTMLElement): void {
   const edit = $<HTMLFormElement>("#tedit", section);
   let current: TicketSummary | null = null;
   let fields: Record<string, string> = {};
+  // The hold date as the `datetime-local` field writes it: the browser's local time.
+  const local = (iso?: string | null) => {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16);
+  };
+  // The hold date is asked for only while the status chosen is "on hold".
+  const showHold = () => {
+    const status = edit?.elements.namedItem("status") as HTMLSelectElement | null;
+    for (const id of ["#hold-row", "#hold-help"]) {
+      const row = $<HTMLElement>(id, section);
+      if (row && status) row.hidden = status.value !== "on_hold";
+    }
+  };
 
   function drawSla(page: TicketPage): void {
     const sla = page.ticket.sla;
@@ -83,6 +97,14 @@ export function setupTicketPage(section: HTMLElement): void {
     set("subject", tk.subject);
     set("cc", (tk.cc || []).join(", "));
     set("tags", (tk.tags || []).join(", "));
+    set("hold_until", local(tk.hold_until));
+    // The browser refuses a past date or one more than a year ahead (the server checks too).
+    const hold = edit.elements.namedItem("hold_until") as HTMLInputElement | null;
+    if (hold) {
+      hold.min = local(page.now);
+      hold.max = local(new Date(Date.parse(page.now) + 365 * 864e5).toISOString());
+    }
+    showHold();
     for (const [key, value] of Object.entries(page.fields)) set(`field:${key}`, value);
     edit.dataset.dirty = "no";
   }
@@ -122,6 +144,12 @@ export function setupTicketPage(section: HTMLElement): void {
     const prio = $<HTMLElement>("#t-prio", section)!;
     prio.textContent = label("priority", tk.priority);
     prio.className = `badge prio prio-${tk.priority}`;
+    const hold = $<HTMLElement>("#t-hold", section);
+    if (hold) {
+      hold.hidden = !tk.hold_until;
+      hold.querySelector("time")?.setAttribute("datetime", tk.hold_until || "");
+      localizeTimes(hold);
+    }
     $<HTMLElement>("#t-tags", section)?.replaceChildren(...(tk.tags || []).flatMap((tag) => {
       const link = el("a", { className: "badge tag", text: tag });
       link.href = `/console/tickets?view=all&tag=${encodeURIComponent(tag)}`;
@@ -221,7 +249,10 @@ export function setupTicketPage(section: HTMLElement): void {
   picker?.addEventListener("change", showChosen);
   setupCanned(section, text, typed);
 
-  edit?.addEventListener("input", () => (edit.dataset.dirty = "yes"));
+  edit?.addEventListener("input", () => {
+    edit.dataset.dirty = "yes";
+    showHold();
+  });
   edit?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!current) return;
@@ -247,6 +278,11 @@ export function setupTicketPage(section: HTMLElement): void {
     // Tags likewise (the server writes them lower-case, spaces as "-").
     const tags = value("tags").split(",").map((tag) => tag.trim()).filter(Boolean);
     if (tags.join(",") !== (current.tags || []).join(",")) request.tags = tags;
+    // A hold date goes with "on hold" only (leaving the hold removes it on the server).
+    const hold = value("hold_until");
+    if (value("status") === "on_hold" && hold !== local(current.hold_until)) {
+      request.hold_until = hold && new Date(hold).toISOString();
+    }
     const ack = await call("ticket_change", request);
     if (failed(ack)) return;
     edit.dataset.dirty = "no";
