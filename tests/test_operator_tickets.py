@@ -361,3 +361,28 @@ async def test_a_reply_adds_tags_in_the_same_step(server: Any, console: Any) -> 
     assert (await ann.call("ticket_reply", again))["ok"]
     page = await ann.call("ticket_watch", {"ref": ticket.id})
     assert len([e for e in page["events"] if e["kind"] == "tags"]) == 1
+
+
+async def test_a_reply_puts_the_ticket_on_hold_until_a_date_in_one_step(
+    server: Any, console: Any
+) -> None:
+    ann = await console("Ann")
+    ticket = await file(server, "Attente du fournisseur")
+    until = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    said = {"ref": ticket.id, "text": "Nous attendons le fournisseur.", "status": "on_hold"}
+    # A date without "on hold", or a wrong one: refused, and nothing is posted.
+    for client_id, wrong in (("h1", {"status": "resolved"}), ("h2", {"hold_until": "lundi"})):
+        refused = await ann.call(
+            "ticket_reply", said | {"client_id": client_id, "hold_until": until.isoformat()} | wrong
+        )
+        assert refused["ok"] is False and refused["error"]["code"] == "hold_until"
+    assert (await ann.call("ticket_watch", {"ref": ticket.id}))["messages"] == []
+    ack = await ann.call(
+        "ticket_reply", said | {"client_id": "h3", "hold_until": until.isoformat()}
+    )
+    assert ack["ok"] and ack["ticket"]["status"] == "on_hold"
+    assert ack["ticket"]["hold_until"] == format_ts(until)
+    page = await ann.call("ticket_watch", {"ref": ticket.id})
+    [row] = [e for e in page["events"] if e["kind"] == "hold"]
+    assert row["data"] == {"from": None, "to": format_ts(until)}
+    assert [m["text"] for m in page["messages"]] == ["Nous attendons le fournisseur."]

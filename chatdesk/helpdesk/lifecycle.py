@@ -36,7 +36,7 @@ from ..store import Store
 from ..tickets import check_transition
 from .chatreply import say_in_chat
 from .common import Actor, add_cc, clean_cc, clean_text, copied_address, history, load_ticket
-from .edits import Edit, added_tags, plan_edit, status_values
+from .edits import Edit, added_tags, hold_values, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
 from .links import FollowLinks
@@ -88,6 +88,7 @@ class TicketLifecycle:
         colleague: bool = False,
         then: Status | None = None,
         tags: Sequence[str] = (),
+        hold_until: str | None = None,
     ) -> tuple[TicketMessage, Ticket, list[Event]]:
         """Add a message; return it, the ticket after, and the events.
 
@@ -97,7 +98,8 @@ class TicketLifecycle:
         same ``client_id`` returns the original message and no event. ``colleague``: a
         member of the ticket's organisation may write too (a participant, by e-mail).
         ``then``: the status an operator moves the ticket to with this message ("send and
-        set pending"), in the same transaction; ``tags``: added to the ticket's with it.
+        set pending"), in the same transaction; ``tags``: added to the ticket's with it;
+        ``hold_until``: the date a ticket on hold after it waits until (``hold_values``).
 
         :raises Conflict: ``invalid_transition`` when ``then`` is not a move the ticket's
             status (after the reply's own move) allows; nothing is posted.
@@ -160,6 +162,10 @@ class TicketLifecycle:
                 rows += more
             if operator is not None:
                 values.update(added_tags(ticket, tags, operator, now, rows))
+                moved_to = changed(ticket, values).status
+                held, more = hold_values(ticket, hold_until, moved_to, operator, now)
+                values.update(held)
+                rows += more
             if internal and operator is not None:
                 rows += await mention_rows(self.store, ticket, operator, text, message.id, now)
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))

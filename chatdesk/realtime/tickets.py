@@ -112,6 +112,7 @@ class TicketEvents(BaseNamespace):
             request.ref, operator, request.text,
             internal=request.internal, client_id=request.client_id,
             then=Status(request.status) if request.status else None, tags=request.tags,
+            hold_until=request.hold_until or None,
         )  # fmt: skip
         await self.publisher.publish(events)
         return {

@@ -130,7 +130,8 @@ _EN = {
     "wrong_login": "Wrong e-mail or password.",
     "too_many_logins": "Too many failed logins; try again in 15 minutes.",
     "hold_until": "On hold until",
-    "hold_help": "Optional. On that date the ticket opens again and its assignee is told. Empty: no date.",
+    "hold_help": "Optional. On that date the ticket opens again and its assignee is told. "
+    "Empty: no date.",
 }
 
 _FR = {
@@ -232,7 +233,8 @@ _FR = {
     "wrong_login": "E-mail ou mot de passe incorrect.",
     "too_many_logins": "Trop d'échecs de connexion ; réessayez dans 15 minutes.",
     "hold_until": "En suspens jusqu'au",
-    "hold_help": "Facultatif. À cette date, le ticket se rouvre et la personne assignée est prévenue. Vide : pas de date.",
+    "hold_help": "Facultatif. À cette date, le ticket se rouvre et la personne assignée est "
+    "prévenue. Vide : pas de date.",
 }
 
 _NL = {
@@ -334,7 +336,8 @@ _NL = {
     "wrong_login": "Verkeerd e-mailadres of wachtwoord.",
     "too_many_logins": "Te veel mislukte aanmeldingen; probeer het over 15 minuten opnieuw.",
     "hold_until": "In de wacht tot",
-    "hold_help": "Optioneel. Op die datum gaat het ticket weer open en hoort de toegewezen medewerker het. Leeg: geen datum.",
+    "hold_help": "Optioneel. Op die datum gaat het ticket weer open en hoort de toegewezen "
+    "medewerker het. Leeg: geen datum.",
 }
 
 #: Every text by language, then key; every language has every key (tests check it).

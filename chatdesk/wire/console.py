@@ -116,6 +116,8 @@ class TicketReplyIn(In):
     status: Literal["pending", "on_hold", "resolved", "closed"] | None = None
     #: Tags added to the ticket with the message (a canned response's), in one step.
     tags: TagList = msgspec.field(default_factory=list)
+    #: With ``status`` "on_hold" (or on a ticket on hold): the date it waits until.
+    hold_until: HoldUntil | None = None
 
 
 class TicketChangeIn(In):

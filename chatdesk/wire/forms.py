@@ -173,6 +173,8 @@ class TicketReplyForm(In):
     status: Literal["", "pending", "on_hold", "resolved", "closed"] = ""
     #: Tags added to the ticket with the message (comma-separated: a canned response's).
     tags: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    #: With ``status`` "on_hold": the date it waits until (ISO 8601 with its zone; "": none).
+    hold_until: Annotated[str, msgspec.Meta(max_length=40)] = ""
 
 
 _Number = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,4}$")]

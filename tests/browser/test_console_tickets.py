@@ -75,6 +75,13 @@ async def login(page: Any, url: str, email: str, path: str) -> None:
     await expect(page.locator("#presence")).to_have_attribute("data-status", "online")
 
 
+# A time as a `datetime-local` field takes it: the browser's local time, to the minute.
+LOCAL = (
+    "(iso) => { const d = new Date(iso);"
+    " return new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16); }"
+)
+
+
 def shots(tmp_path: Path) -> Path:
     return REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
 
@@ -327,11 +334,7 @@ async def test_a_hold_date_is_chosen_shown_and_comes(
     await ann.locator("#tedit select[name=status]").select_option("on_hold")
     await expect(hold_row).to_be_visible()
     until = (desk.clock.now + timedelta(days=2)).replace(second=0, microsecond=0)
-    typed = await ann.evaluate(
-        "(iso) => { const d = new Date(iso);"
-        " return new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16); }",
-        until.isoformat(),
-    )
+    typed = await ann.evaluate(LOCAL, until.isoformat())
     await hold_row.locator("input").fill(typed)
     await ann.locator("#tedit select[name=assignee]").select_option(label="Ann")
     await ann.locator("#tedit button[type=submit]").click()
@@ -362,3 +365,19 @@ async def test_a_hold_date_is_chosen_shown_and_comes(
     await expect(chip).to_be_hidden()
     await expect(hold_row).to_be_hidden()
     await expect(ann.locator("#timeline .event.kind-hold_ended")).to_contain_text("back from hold")
+
+    # In one step with a reply: "Status after sending: on hold" asks for the date too.
+    reply_hold = ann.locator("#treply-hold")
+    await expect(reply_hold).to_be_hidden()
+    await ann.locator("#treply-text").fill("Nous relançons le transporteur.")
+    await ann.locator("#treply-status").select_option("on_hold")
+    await expect(reply_hold).to_be_visible()
+    later = (desk.clock.now + timedelta(days=1)).replace(second=0, microsecond=0)
+    await reply_hold.locator("input").fill(await ann.evaluate(LOCAL, later.isoformat()))
+    await ann.screenshot(path=str(tmp_path / "console-reply-hold.png"))
+    await ann.get_by_role("button", name="Send").click()
+    await expect(ann.locator("#toast")).to_have_text("Reply sent.")
+    await expect(ann.locator("#t-status")).to_have_text("on hold")
+    await expect(chip).to_be_visible()
+    await expect(reply_hold).to_be_hidden()  # the form is reset
+    assert (await services._store.helpdesk.get_ticket(ticket.id)).hold_until == later

@@ -32,14 +32,6 @@ export function setupTicketPage(section: HTMLElement): void {
     const d = new Date(iso);
     return new Date(d.getTime() - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16);
   };
-  // The hold date is asked for only while the status chosen is "on hold".
-  const showHold = () => {
-    const status = edit?.elements.namedItem("status") as HTMLSelectElement | null;
-    for (const id of ["#hold-row", "#hold-help"]) {
-      const row = $<HTMLElement>(id, section);
-      if (row && status) row.hidden = status.value !== "on_hold";
-    }
-  };
 
   function drawSla(page: TicketPage): void {
     const sla = page.ticket.sla;
@@ -98,13 +90,12 @@ export function setupTicketPage(section: HTMLElement): void {
     set("cc", (tk.cc || []).join(", "));
     set("tags", (tk.tags || []).join(", "));
     set("hold_until", local(tk.hold_until));
-    // The browser refuses a past date or one more than a year ahead (the server checks too).
-    const hold = edit.elements.namedItem("hold_until") as HTMLInputElement | null;
-    if (hold) {
+    // The browser refuses a past date or one more than a year ahead (the server checks too);
+    // the field shows only while "on hold" is chosen (console.css).
+    section.querySelectorAll<HTMLInputElement>('input[name="hold_until"]').forEach((hold) => {
       hold.min = local(page.now);
       hold.max = local(new Date(Date.parse(page.now) + 365 * 864e5).toISOString());
-    }
-    showHold();
+    });
     for (const [key, value] of Object.entries(page.fields)) set(`field:${key}`, value);
     edit.dataset.dirty = "no";
   }
@@ -212,6 +203,10 @@ export function setupTicketPage(section: HTMLElement): void {
     if (!text || !text.value.trim()) return;
     const body = new FormData(reply);
     body.set("client_id", uuid());
+    // The hold date goes with "on hold" only, as a time with its zone.
+    const hold = String(body.get("hold_until") || "");
+    if (hold && body.get("status") === "on_hold") body.set("hold_until", new Date(hold).toISOString());
+    else body.delete("hold_until");
     const button = $<HTMLButtonElement>('button[type="submit"]', reply);
     if (button) button.disabled = true;
     let ack: { ok: boolean; error?: { code: string; message: string } };
@@ -249,10 +244,7 @@ export function setupTicketPage(section: HTMLElement): void {
   picker?.addEventListener("change", showChosen);
   setupCanned(section, text, typed);
 
-  edit?.addEventListener("input", () => {
-    edit.dataset.dirty = "yes";
-    showHold();
-  });
+  edit?.addEventListener("input", () => (edit.dataset.dirty = "yes"));
   edit?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!current) return;

@@ -1167,6 +1167,7 @@ export interface TicketReplyAck {
  */
 export interface TicketReplyIn {
   client_id: string;
+  hold_until?: string | null;
   internal?: boolean;
   ref: string;
   status?: ("closed" | "on_hold" | "pending" | "resolved") | null;
