@@ -79,3 +79,20 @@ async def test_a_hold_s_date_reads_in_the_ticket_s_history(server: Any) -> None:
         text = await page.text()
     assert f'on hold until <time datetime="{format_ts(until)}">' in text
     assert "hold date removed" in text
+
+
+async def test_a_hold_s_date_shows_on_the_ticket_s_header_and_row(server: Any) -> None:
+    ada = await add_ada(server)
+    ticket = await file(server, "Attente du fournisseur")
+    until = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    tickets = server.app[SERVICES].helpdesk.tickets
+    async with ada_session(server) as http:
+        async with http.get(f"/console/t/{ticket.number}") as page:
+            assert '<span class="badge hold" id="t-hold" hidden>' in await page.text()
+        await tickets.change(ada, ticket.id, Edit(status="on_hold", hold_until=until.isoformat()))
+        chip = f'until <time datetime="{format_ts(until)}">'
+        async with http.get(f"/console/t/{ticket.number}") as page:
+            text = await page.text()
+        assert f'<span class="badge hold" id="t-hold">{chip}' in text
+        async with http.get("/console/tickets?view=all") as page:
+            assert f'<span class="badge hold">{chip}' in await page.text()

@@ -340,10 +340,17 @@ async def test_a_hold_date_is_chosen_shown_and_comes(
     await ann.locator("#tedit button[type=submit]").click()
     await expect(ann.locator("#toast")).to_have_text("Ticket saved.")
     await expect(chip).to_be_visible()
-    await expect(chip).to_contain_text("on hold until")
+    await expect(chip).to_have_text(re.compile(r"^until \d"))
     await expect(ann.locator("#timeline .event.kind-hold")).to_contain_text("on hold until")
     assert (await services._store.helpdesk.get_ticket(ticket.id)).hold_until == until
     await expect(hold_row.locator("input")).to_have_value(typed)
+    # Bob's list shows the date on the ticket's row, and follows it live.
+    bob = await (await new_context()).new_page()
+    await login(bob, desk.url, "bob@desk.test", "/console/tickets?view=all")
+    row_hold = bob.locator(f'li.trow[data-id="{ticket.id}"] .badge.hold')
+    await expect(row_hold).to_have_text(re.compile(r"^until \d"))
+    await expect(row_hold.locator("time")).not_to_contain_text("T")  # localised, not ISO
+    await bob.screenshot(path=str(tmp_path / "console-tickets-hold.png"))
     await ann.screenshot(path=str(tmp_path / "console-ticket-hold.png"), full_page=True)
 
     # Emptied, the date goes; chosen again, it comes back.
@@ -363,6 +370,7 @@ async def test_a_hold_date_is_chosen_shown_and_comes(
     await expect(ann.locator("#toast")).to_contain_text("is open again: its hold date has come")
     await expect(ann.locator("#t-status")).to_have_text("open")
     await expect(chip).to_be_hidden()
+    await expect(row_hold).to_have_count(0)
     await expect(hold_row).to_be_hidden()
     await expect(ann.locator("#timeline .event.kind-hold_ended")).to_contain_text("back from hold")
 

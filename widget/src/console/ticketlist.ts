@@ -1,6 +1,6 @@
 // A ticket view: rows redrawn live when any ticket changes (the `ticket` event every
 // console gets), countdowns, and bulk assign / status / close of the selected rows.
-import { $, call, el, failed, socket, toast } from "./common";
+import { $, call, el, failed, localizeTimes, socket, timeOf, toast } from "./common";
 import { drawCountdowns, runCountdowns } from "./countdown";
 import { departmentName, label, t } from "./i18n";
 import { TicketSummary } from "./protocol";
@@ -19,6 +19,7 @@ export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked:
     el("span", { className: "subject", text: tk.subject }),
     ...(tk.tags || []).map((tag) => el("span", { className: "badge tag", text: tag })),
     el("span", { className: "badge status", text: label("ticket", tk.status) }),
+    ...(tk.hold_until ? [el("span", { className: "badge hold" }, `${t("hold_chip")} `, timeOf(tk.hold_until))] : []),
     el("span", { className: "badge prio", text: label("priority", tk.priority) }),
     el("span", { className: "kind", text: label("type", tk.type) }),
     el("span", { className: "dept", text: departmentName(tk.department) }),
@@ -131,5 +132,6 @@ export function setupTicketList(section: HTMLElement): void {
     picks().forEach((p) => (p.checked = false));
     await refresh();
   });
+  localizeTimes(section); // the hold dates (the countdowns then write their own)
   runCountdowns(section, section.dataset.now);
 }
