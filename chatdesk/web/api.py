@@ -11,7 +11,7 @@ from msgspec import UnsetType
 
 from ..errors import InvalidPayload
 from ..helpdesk import Edit, NewTicket, TicketFilter, Upload
-from ..models import Operator
+from ..models import Operator, Status
 from ..operators import normalize_email
 from ..services import Services
 from ..version import __version__
@@ -134,6 +134,8 @@ async def post_message(request: web.Request) -> web.StreamResponse:
         internal=body.internal,
         client_id=body.client_id,
         attachments=_uploads(body.attachments),
+        then=Status(body.status) if body.status else None,
+        hold_until=body.hold_until or None,
     )
     await publish(request, events)
     answer = ApiReply(message=message_out(message), ticket=ticket_out(ticket))

@@ -89,6 +89,10 @@ class ApiReplyIn(In):
     internal: bool = False
     client_id: ClientId | None = None
     attachments: Files = msgspec.field(default_factory=list)
+    #: The status the ticket moves to with the message, in the same step (absent: unchanged).
+    status: Literal["pending", "on_hold", "resolved", "closed"] | None = None
+    #: With ``status`` "on_hold" (or on a ticket on hold): the date it waits until.
+    hold_until: HoldUntil | None = None
 
 
 class ApiTicketPatchIn(In):

@@ -95,6 +95,27 @@ async def test_a_ticket_is_put_on_hold_until_a_date_by_patch(api: Api) -> None:
     assert error.code == "hold_until"  # past
 
 
+async def test_a_reply_moves_the_ticket_and_dates_its_hold_in_one_step(api: Api) -> None:
+    ticket = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=ticket_body())
+    path = f"/api/v1/tickets/{ticket.id}/messages"
+    until = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    body = {"text": "We asked the datacentre.", "status": "on_hold"}
+    # A date with a status that is not "on hold", a move the state machine forbids: refused.
+    wrong = body | {"status": "pending", "hold_until": until.isoformat()}
+    error = await api.error("POST", path, 400, json=wrong)
+    assert (error.code, error.field) == ("hold_until", "hold_until")
+    error = await api.error("POST", path, 400, json=body | {"status": "open"})
+    assert error.field == "status"
+    detail = await api.call("GET", f"/api/v1/tickets/{ticket.id}", ApiTicketDetail)
+    assert len(detail.messages) == 1  # nothing was posted
+    sent = await api.call("POST", path, ApiReply, status=201,
+                          json=body | {"hold_until": until.isoformat()})  # fmt: skip
+    assert (sent.ticket.status, sent.ticket.hold_until) == ("on_hold", format_ts(until))
+    resolved = await api.call("POST", path, ApiReply, status=201,
+                              json={"text": "Fixed.", "status": "resolved"})  # fmt: skip
+    assert (resolved.ticket.status, resolved.ticket.hold_until) == ("resolved", None)
+
+
 async def test_files_come_in_base64_and_go_out_as_bytes(api: Api) -> None:
     body = ticket_body(attachments=[{"filename": "screen.png", "content_base64": b64(PNG)}])
     ticket = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=body)
