@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..deskconfig import DeskConfig
@@ -25,10 +24,8 @@ from ..models import (
     Status,
     Ticket,
     TicketChanges,
-    TicketEvent,
     TicketFiling,
     TicketMessage,
-    TicketType,
     utcnow,
 )
 from ..sla import sla_columns
@@ -36,11 +33,12 @@ from ..store import Store
 from ..tickets import check_transition
 from .chatreply import say_in_chat
 from .common import Actor, add_cc, clean_cc, clean_text, copied_address, history, load_ticket
-from .edits import Edit, added_tags, hold_values, plan_edit, status_values
+from .edits import Edit, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
 from .links import FollowLinks
 from .mentions import mention_events, mention_rows
+from .replyplan import plan_reply
 
 __all__ = ["RATING_DAYS", "TicketLifecycle"]
 
@@ -108,7 +106,7 @@ class TicketLifecycle:
         text = clean_text(text)
         if client_id is not None and not 1 <= len(client_id) <= 100:
             raise InvalidPayload("client_id must be 1 to 100 characters")
-        if operator is None and (internal or then is not None):
+        if operator is None and (internal or then is not None or hold_until is not None):
             raise Forbidden("only operators write internal notes or set a status")
         files = self.filing.check_files(attachments, already=0)
         for _ in range(_ATTEMPTS):
@@ -119,28 +117,6 @@ class TicketLifecycle:
                 assert isinstance(author, Requester)
                 return await self._follow_up(ticket, author, text, attachments)
             now = self.clock()
-            values: dict[str, object] = {}
-            rows: list[TicketEvent] = []
-            if operator is None and ticket.status in (Status.PENDING, Status.RESOLVED):
-                values, rows = status_values(self.config, ticket, Status.OPEN, author, now)
-            elif operator is not None and not internal:
-                if ticket.first_response_at is None:
-                    values["first_response_at"] = now
-                if ticket.status is Status.NEW:
-                    moved, rows = status_values(self.config, ticket, Status.OPEN, author, now)
-                    values.update(moved)
-                if ticket.operator_id is None and _may_take(ticket, operator):
-                    # Whoever answers an unassigned ticket takes it: none sits answered, ownerless.
-                    values["operator_id"] = operator.id
-                    rows.append(
-                        history(
-                            ticket.id,
-                            "assignee",
-                            operator,
-                            now,
-                            **{"from": None, "to": operator.id},
-                        )
-                    )
             message = TicketMessage(
                 ticket.id,
                 AuthorKind.OPERATOR if operator else AuthorKind.REQUESTER,
@@ -151,21 +127,10 @@ class TicketLifecycle:
                 client_id=client_id,
                 ts=now,
             )
-            if then is not None and then is not changed(ticket, values).status:
-                replied = changed(ticket, values)
-                check_transition(replied.status, then)
-                moved, more = status_values(self.config, replied, then, author, now)
-                values.update(moved)
-                if not internal:
-                    # The move names its public reply: mail tells both in one (planner.py).
-                    more = [replace(row, data={**row.data, "reply": message.id}) for row in more]
-                rows += more
-            if operator is not None:
-                values.update(added_tags(ticket, tags, operator, now, rows))
-                moved_to = changed(ticket, values).status
-                held, more = hold_values(ticket, hold_until, moved_to, operator, now)
-                values.update(held)
-                rows += more
+            values, rows = plan_reply(
+                self.config, ticket, author, message, now,
+                then=then, tags=tags, hold_until=hold_until,
+            )  # fmt: skip
             if internal and operator is not None:
                 rows += await mention_rows(self.store, ticket, operator, text, message.id, now)
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
@@ -392,7 +357,3 @@ class TicketLifecycle:
         if ticket is None:
             raise NotFound("no such ticket")
         return ticket
-
-
-def _may_take(ticket: Ticket, operator: Operator) -> bool:
-    return ticket.type is not TicketType.COMPLAINT or operator.sees_complaints
