@@ -21,6 +21,7 @@ from .models import (
 )
 
 __all__ = [
+    "ChatMentioned",
     "ConversationChanged",
     "ConversationEscalated",
     "DeskChanged",
@@ -160,6 +161,15 @@ class NotePosted(Event):
 
     name: ClassVar[str] = "note_posted"
     note: Note
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMentioned(Event):
+    """A note on a chat names colleagues (``@Bob``): each is told in their console."""
+
+    name: ClassVar[str] = "chat_mentioned"
+    note: Note
+    operator_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from .conversation import clean_text
 from .deskconfig import DeskConfig
 from .errors import Conflict, Forbidden, InvalidPayload, NotFound
 from .events import (
+    ChatMentioned,
     DeskChanged,
     Event,
     MessagePosted,
@@ -17,6 +18,7 @@ from .events import (
     OperatorOffered,
     TypingChanged,
 )
+from .helpdesk.mentions import named_colleagues
 from .inbox import Inbox
 from .models import (
     Author,
@@ -139,7 +141,14 @@ class RoutingService:
             client_id=client_id,
         )
         stored, created = await self.store.notes.add_note(note)
-        return stored, [NotePosted(stored)] if created else []
+        if not created:
+            return stored, []
+        events: list[Event] = [NotePosted(stored)]
+        # Any operator may read any chat: whoever the note names is told (live only).
+        named = await named_colleagues(self.store, operator, stored.text, lambda _: True)
+        if named:
+            events.append(ChatMentioned(stored, tuple(named)))
+        return stored, events
 
     def operator_typing(self, conversation_id: str, on: bool) -> list[Event]:
         """Tell the visitor the operator is (not) typing."""

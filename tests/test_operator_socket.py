@@ -191,6 +191,23 @@ async def test_notes_never_reach_the_visitor(visitor_factory: Any, operator_fact
     assert [n["text"] for n in watch["notes"]] == ["Client VIP, be quick"]
 
 
+async def test_a_note_on_a_chat_tells_the_colleagues_it_names(
+    visitor_factory: Any, operator_factory: Any
+) -> None:
+    sophie, marc = await operator_factory("Sophie"), await operator_factory("Marc")
+    ines = await operator_factory("Ines")
+    v, _ = await escalated_visitor(visitor_factory)
+    cid = v.session["conversation_id"]
+    text = "@marc tu connais ce client ? @Sophie"  # the author is never told
+    assert (await sophie.call("note", {"conversation_id": cid, "text": text}))["ok"]
+    assert await marc.next("chat_mention") == {"conversation_id": cid, "by": "Sophie", "text": text}
+    # The note without a mention, then one naming Ines: she hears only hers.
+    assert (await sophie.call("note", {"conversation_id": cid, "text": "Client VIP"}))["ok"]
+    assert (await sophie.call("note", {"conversation_id": cid, "text": "@Ines aussi"}))["ok"]
+    assert (await ines.next("chat_mention"))["text"] == "@Ines aussi"
+    assert marc.pending("chat_mention") == [] and sophie.pending("chat_mention") == []
+
+
 async def test_claim_race_over_sockets(visitor_factory: Any, operator_factory: Any) -> None:
     import asyncio
 

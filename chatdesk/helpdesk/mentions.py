@@ -1,11 +1,13 @@
 """Colleagues named in an internal note (``@Bob`` or ``@Bob Martin``): each is told,
 live in their console and by mail, through a ``mention`` history row written with the
-note (the mail feed's trigger reads it)."""
+note (the mail feed's trigger reads it). A chat's note names them the same way
+(``named_colleagues``); they are told live only."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 from ..events import Event, OperatorsMentioned
@@ -13,7 +15,7 @@ from ..models import Operator, Ticket, TicketEvent, TicketMessage
 from ..store import Store
 from .common import history, visible_to
 
-__all__ = ["mention_events", "mention_rows"]
+__all__ = ["mention_events", "mention_rows", "named_colleagues"]
 
 
 def _named(text: str, name: str) -> bool:
@@ -28,11 +30,23 @@ async def mention_rows(
     colleague is named by their whole name, or by their first name when no other active
     operator has it; never the author, a disabled account, or someone the ticket is hidden
     from (a complaint)."""
+    named = await named_colleagues(store, author, text, lambda o: visible_to(o, ticket))
+    if not named:
+        return []
+    return [history(ticket.id, "mention", author, now, to=named, note=note_id, by=author.name)]
+
+
+async def named_colleagues(
+    store: Store, author: Operator, text: str, visible: Callable[[Operator], bool]
+) -> list[str]:
+    """Return the ids of the colleagues ``text`` names: by their whole name, or by their
+    first name when no other active operator has it; never the author, a disabled
+    account, or someone ``visible`` says may not see what the note is on."""
     if "@" not in text:
         return []
     colleagues = [
         o for o in await store.operators.list_operators()
-        if not o.disabled and o.id != author.id and visible_to(o, ticket)
+        if not o.disabled and o.id != author.id and visible(o)
     ]  # fmt: skip
     firsts = Counter(o.name.split()[0].casefold() for o in colleagues if o.name.split())
     folded = text.casefold()
@@ -42,9 +56,7 @@ async def mention_rows(
         first = whole.split(" ")[0] if whole else ""
         if whole and (_named(folded, whole) or (firsts[first] == 1 and _named(folded, first))):
             named.append(colleague.id)
-    if not named:
-        return []
-    return [history(ticket.id, "mention", author, now, to=named, note=note_id, by=author.name)]
+    return named
 
 
 def mention_events(ticket: Ticket, note: TicketMessage, rows: list[TicketEvent]) -> list[Event]:

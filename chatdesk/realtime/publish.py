@@ -10,6 +10,7 @@ import socketio
 from ..bot.markdown import render_markdown
 from ..chatfiles import ChatFileLinks
 from ..events import (
+    ChatMentioned,
     ConversationChanged,
     ConversationEscalated,
     DeskChanged,
@@ -121,6 +122,12 @@ class Publisher:
                 await self._presence(event)
             elif isinstance(event, OperatorsMentioned):
                 await self._mentioned(event)
+            elif isinstance(event, ChatMentioned):
+                note = event.note
+                said = {"conversation_id": note.conversation_id, "by": note.operator_name,
+                        "text": note.text[:300]}  # fmt: skip
+                for operator_id in event.operator_ids:
+                    await self._to_operators("chat_mention", said, rooms.operator(operator_id))
             else:
                 log.debug("event %s has no transport", event.name)
 

@@ -13,6 +13,7 @@ from .tickets import SlaOut, TicketStatus, TicketSummaryOut
 __all__ = [
     "AttachmentOut",
     "ChatItemOut",
+    "ChatMentionOut",
     "CsatOut",
     "MentionOut",
     "OrganisationOut",
@@ -308,6 +309,16 @@ class MentionOut(Out):
     ticket_id: ID
     number: str
     subject: str
+    by: str
+    #: The note's first 300 characters.
+    text: str
+
+
+class ChatMentionOut(Out):
+    """``chat_mention``: a colleague's note on a chat names this operator (to their
+    consoles; no mail: a chat is live)."""
+
+    conversation_id: ID
     by: str
     #: The note's first 300 characters.
     text: str

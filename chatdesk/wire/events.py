@@ -107,6 +107,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "ticket": tk.TicketSummaryOut,
         "ticket_presence": co.TicketPresenceOut,
         "mention": co.MentionOut,
+        "chat_mention": co.ChatMentionOut,
         "hold_ended": co.HoldEndedOut,
         "mail_bounced": ml.MailBouncedOut,
         "error": ErrorOut,

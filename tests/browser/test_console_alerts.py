@@ -4,6 +4,8 @@ and a count in the tab's title."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.async_api import expect
 
@@ -83,3 +85,38 @@ async def test_alerts_are_asked_for_with_a_click(
     await expect(button).to_be_visible()
     permission = await console.evaluate("Notification.permission")
     assert permission == "default"  # nothing asked before the operator's click
+
+
+async def test_a_note_on_a_chat_that_names_a_colleague_alerts_them(
+    start_desk: StartDesk, new_context: NewContext, tmp_path: Path
+) -> None:
+    desk = await start_desk()
+    sophie = await console_of(desk, new_context, "Sophie", permissions=["notifications"])
+    await sophie.context.add_init_script(WATCH)
+    await sophie.reload()
+    await expect(sophie.locator("#presence")).to_have_attribute("data-status", "online")
+    await sophie.locator("body").click()
+    marc = await console_of(desk, new_context, "Marc")
+    _, conversation_id = await visitor_asking(desk, "My invoice is wrong")
+    await marc.goto(f"{desk.url}/console/c/{conversation_id}")
+    # Marc types "@So": the colleagues' picker offers Sophie; Enter puts her in.
+    note = marc.locator("#note")
+    await note.fill("")
+    await note.press_sequentially("@So")
+    picker = marc.locator("#note-mention-pick")
+    await expect(picker.locator("li")).to_have_text(["@Sophie"])
+    await marc.screenshot(path=str(tmp_path / "console-chat-note-mention.png"))
+    await note.press("Enter")
+    await expect(note).to_have_value("@Sophie ")
+    await note.press_sequentially("can you check this one?")
+    await sophie.evaluate("window.__hide(true)")
+    title = await sophie.title()
+    await marc.locator("#note-form button[type=submit]").click()
+    await expect(marc.locator("#notes li")).to_contain_text("@Sophie can you check this one?")
+    await expect(sophie).to_have_title(f"(1) {title}")
+    shown = await sophie.evaluate("window.__shown")
+    assert shown[-1] == {
+        "title": "Marc mentioned you in a chat",
+        "body": "@Sophie can you check this one?",
+    }
+    await expect(sophie.locator("#toast")).to_contain_text("Marc mentioned you in a chat")

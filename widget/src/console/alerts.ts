@@ -1,11 +1,11 @@
 // Operators are alerted: a new conversation in the queue, a visitor writing in one of
-// mine while the tab is hidden, a colleague's note naming me (`mention`), a ticket of mine
+// mine while the tab is hidden, a colleague's note naming me (`mention`, `chat_mention`), a ticket of mine
 // back from its hold date (`hold_ended`), make a short tone (WebAudio, made here: no sound file), a
 // browser notification (once the operator allowed them, from a click) and count in the
 // tab's title: "(3) Queue · chatdesk console".
 import { $, call, me, socket, toast } from "./common";
 import { t } from "./i18n";
-import { HoldEnded, Mention, Summary } from "./protocol";
+import { ChatMention, HoldEnded, Mention, Summary } from "./protocol";
 import { plainText } from "./lists";
 
 export function setupAlerts(): void {
@@ -77,6 +77,12 @@ export function setupAlerts(): void {
     const heading = t("alert_mention", { name: m.by, number: m.number });
     toast(`${heading} · ${m.subject}`);
     alert(heading, m.text, `mention-${m.ticket_id}`, `/console/t/${m.ticket_id}`);
+  });
+  // ... or on a chat (a chat is live: the console alone says it).
+  socket.on("chat_mention", (m: ChatMention) => {
+    const heading = t("alert_chat_mention", { name: m.by });
+    toast(`${heading} · ${m.text.slice(0, 80)}`);
+    alert(heading, m.text, `mention-${m.conversation_id}`, `/console/c/${m.conversation_id}`);
   });
 
   // A ticket of mine was on hold until a date that has come: it is open again.

@@ -3,6 +3,7 @@
 import { attachCanned } from "./canned";
 import { $, call, failed, socket, uuid } from "./common";
 import { Message } from "./protocol";
+import { attachMentions } from "./mentionpick";
 
 /** Wire the composer and the notes form of a conversation page. */
 export function setupComposer(
@@ -61,6 +62,10 @@ export function setupComposer(
     void send();
   });
 
+  // A note names colleagues as a ticket's does: `@` lists them (they are told at once).
+  const noteBox = $<HTMLTextAreaElement>("#note");
+  const notePick = $<HTMLUListElement>("#note-mention-pick");
+  if (noteBox && notePick) attachMentions(noteBox, notePick, () => true);
   $<HTMLFormElement>("#note-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const note = $<HTMLTextAreaElement>("#note");

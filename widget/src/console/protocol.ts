@@ -27,6 +27,7 @@ export type TicketHistory = Wire.TicketEventOut;
 export type TicketPresence = Wire.TicketPresenceOut;
 export type Mention = Wire.MentionOut;
 export type HoldEnded = Wire.HoldEndedOut;
+export type ChatMention = Wire.ChatMentionOut;
 export type Attachment = Wire.AttachmentOut;
 
 /** An ack: `{ok: true, ...}` or `{ok: false, error}` (no answer or no handler: an error). */

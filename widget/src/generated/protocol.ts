@@ -183,6 +183,18 @@ export interface Suggestion {
   title: string;
 }
 /**
+ * ``chat_mention``: a colleague's note on a chat names this operator (to their
+ * consoles; no mail: a chat is live).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ChatMentionOut".
+ */
+export interface ChatMentionOut {
+  by: string;
+  conversation_id: string;
+  text: string;
+}
+/**
  * ``choose``: the visitor picks a starter, suggestion or follow-up.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
