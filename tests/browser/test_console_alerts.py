@@ -5,6 +5,7 @@ and a count in the tab's title."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import expect
@@ -41,11 +42,9 @@ window.__hide = (value) => {
 """
 
 
-async def test_new_conversations_and_visitor_messages_alert_the_operator(
-    start_desk: StartDesk, new_context: NewContext
-) -> None:
-    desk = await start_desk()
-    console = await console_of(desk, new_context, "Sophie", permissions=["notifications"])
+async def watched_console(desk: Any, new_context: NewContext, name: str) -> Any:
+    """``name``'s console with notifications allowed, watched (WATCH), sound unlocked."""
+    console = await console_of(desk, new_context, name, permissions=["notifications"])
     await console.context.add_init_script(WATCH)
     await console.reload()
     await expect(console.locator("#presence")).to_have_attribute("data-status", "online")
@@ -53,6 +52,14 @@ async def test_new_conversations_and_visitor_messages_alert_the_operator(
     # also lets the page make sound.
     await expect(console.locator("#alerts")).to_be_hidden()
     await console.locator("body").click()
+    return console
+
+
+async def test_new_conversations_and_visitor_messages_alert_the_operator(
+    start_desk: StartDesk, new_context: NewContext
+) -> None:
+    desk = await start_desk()
+    console = await watched_console(desk, new_context, "Sophie")
     title = await console.title()
 
     await console.evaluate("window.__hide(true)")
@@ -91,11 +98,7 @@ async def test_a_note_on_a_chat_that_names_a_colleague_alerts_them(
     start_desk: StartDesk, new_context: NewContext, tmp_path: Path
 ) -> None:
     desk = await start_desk()
-    sophie = await console_of(desk, new_context, "Sophie", permissions=["notifications"])
-    await sophie.context.add_init_script(WATCH)
-    await sophie.reload()
-    await expect(sophie.locator("#presence")).to_have_attribute("data-status", "online")
-    await sophie.locator("body").click()
+    sophie = await watched_console(desk, new_context, "Sophie")
     marc = await console_of(desk, new_context, "Marc")
     _, conversation_id = await visitor_asking(desk, "My invoice is wrong")
     await marc.goto(f"{desk.url}/console/c/{conversation_id}")
