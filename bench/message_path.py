@@ -78,8 +78,8 @@ async def fill(app: web.Application, conversation_ids: list[str], messages: int)
     worker = app[SERVICES]._store._inner._worker  # type: ignore[attr-defined]
     await worker.run(
         lambda conn: conn.executemany(
-            "INSERT INTO messages (id, conversation_id, seq, author, text, ts, client_id, extra)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (id, conv, seq, author, text, ts, client_id, extra)"
+            " VALUES (?, (SELECT num FROM conversations WHERE id = ?), ?, ?, ?, ?, ?, ?)",
             rows,
         )
     )

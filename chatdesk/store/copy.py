@@ -132,7 +132,7 @@ async def copy_desk(source: Path, target_url: str, *, force: bool = False) -> li
                     async with _feed_triggers_off(conn):
                         for table in _COPIED:
                             await _copy_table(src, conn, table)
-                    await _continue_feed_ids(conn)
+                    await _continue_numbers(conn)
                     await rebuild_index(conn)
                     result = [
                         TableCount(t, counts[t], await conn.fetchval(_count(t))) for t in _COPIED
@@ -189,12 +189,14 @@ async def _feed_triggers_off(conn: asyncpg.Connection[asyncpg.Record]) -> AsyncI
         await conn.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
 
 
-async def _continue_feed_ids(conn: asyncpg.Connection[asyncpg.Record]) -> None:
-    """Make the feed's next items come after those copied (with their ids)."""
-    await conn.execute(
-        "SELECT setval(pg_get_serial_sequence('mail_feed', 'id'), COALESCE(MAX(id), 0) + 1,"
-        " false) FROM mail_feed"
-    )
+async def _continue_numbers(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Make the next feed items and conversations come after those copied (with their
+    numbers)."""
+    for table, column in (("mail_feed", "id"), ("conversations", "num")):
+        await conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
+            f" COALESCE(MAX({column}), 0) + 1, false) FROM {table}"
+        )
 
 
 def _without_rowid(src: sqlite3.Connection, table: str) -> bool:

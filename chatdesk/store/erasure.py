@@ -19,7 +19,8 @@ _CHATS = (
 _STATEMENTS: list[tuple[str, str]] = [
     (f"DELETE FROM feedback WHERE conversation_id IN {_CHATS}", "id"),
     (f"DELETE FROM choices WHERE conversation_id IN {_CHATS}", "id"),
-    (f"DELETE FROM messages WHERE conversation_id IN {_CHATS}", "id"),
+    (f"DELETE FROM messages WHERE conv IN (SELECT num FROM conversations WHERE id IN {_CHATS})",
+     "id"),
     (f"DELETE FROM attachments WHERE ticket_id IN {_TICKETS}", "id"),
     (f"DELETE FROM ticket_messages WHERE ticket_id IN {_TICKETS}", "id"),
     (f"DELETE FROM ticket_search WHERE ticket_id IN {_TICKETS}", "id"),

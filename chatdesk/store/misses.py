@@ -14,18 +14,18 @@ __all__ = ["DISMISS", "DISMISSED", "miss_rows", "misses_query"]
 # The visitor's question behind a bot message: their last message before it.
 _QUESTION = """
     SELECT text FROM messages q
-    WHERE q.conversation_id = b.conversation_id AND q.seq < b.seq AND q.author = 'visitor'
+    WHERE q.conv = b.conv AND q.seq < b.seq AND q.author = 'visitor'
     ORDER BY q.seq DESC LIMIT 1
 """
 
 _NO_ANSWER = f"""
-    SELECT ({_QUESTION}), {{lang}}, 'no_answer', NULL, b.ts, b.conversation_id
-    FROM messages b
+    SELECT ({_QUESTION}), {{lang}}, 'no_answer', NULL, b.ts, bc.id
+    FROM messages b JOIN conversations bc ON bc.num = b.conv
     WHERE b.author = 'bot' AND {{kind}} IN ('no_answer', 'suggest') AND b.ts >= {{p}}1
 """
 
 _THUMBS_DOWN = f"""
-    SELECT ({_QUESTION}), {{lang}}, 'thumbs_down', f.entry_id, f.ts, b.conversation_id
+    SELECT ({_QUESTION}), {{lang}}, 'thumbs_down', f.entry_id, f.ts, f.conversation_id
     FROM feedback f JOIN messages b ON b.id = f.message_id
     WHERE f.useful = 0 AND f.ts >= {{p}}1
 """
@@ -36,12 +36,12 @@ _ESCALATION = """
     SELECT m.text, c.lang, 'escalation', NULL, t.created_at, t.conversation_id
     FROM tickets t
     JOIN conversations c ON c.id = t.conversation_id
-    JOIN messages m ON m.conversation_id = t.conversation_id
+    JOIN messages m ON m.conv = c.num
     WHERE t.reason IN ('bot_unsure', 'visitor_request') AND t.created_at >= {p}1
       AND m.author = 'visitor' AND m.ts <= t.created_at
       AND m.seq IN (
           SELECT seq FROM messages v
-          WHERE v.conversation_id = t.conversation_id AND v.author = 'visitor'
+          WHERE v.conv = c.num AND v.author = 'visitor'
             AND v.ts <= t.created_at
           ORDER BY v.seq DESC LIMIT 3
       )

@@ -27,7 +27,9 @@ from ..models import (
 
 __all__ = [
     "CONVERSATION_COLUMNS",
+    "MESSAGES_FROM",
     "MESSAGE_COLUMNS",
+    "MESSAGE_READ",
     "NOTE_COLUMNS",
     "OPERATOR_COLUMNS",
     "OPERATOR_READ",
@@ -45,7 +47,12 @@ CONVERSATION_COLUMNS = (
     "id, visitor_id, created_at, lang, page, status, last_seq, mode, bot_misses, "
     "department, priority, queued_at, operator_id, answered_seq, lang_source"
 )
-MESSAGE_COLUMNS = "id, conversation_id, seq, author, text, ts, client_id, extra"
+#: The columns a message is stored with (``conv``: its conversation's number, ``num``).
+MESSAGE_COLUMNS = "id, conv, seq, author, text, ts, client_id, extra"
+#: What reads a message (:func:`message_row`): its columns, the conversation's id for its
+#: number, from :data:`MESSAGES_FROM` (or any join naming them ``m`` and ``c``).
+MESSAGE_READ = "m.id, c.id, m.seq, m.author, m.text, m.ts, m.client_id, m.extra"
+MESSAGES_FROM = "messages m JOIN conversations c ON c.num = m.conv"
 OPERATOR_COLUMNS = (
     "id, email, name, role, departments, languages, capacity, disabled, session_version,"
     " created_at, mail_notifications, signature"
@@ -89,7 +96,7 @@ def conversation_row(row: Any) -> Conversation:
 
 
 def message_row(row: Any) -> Message:
-    """Build a Message from a row of :data:`MESSAGE_COLUMNS`."""
+    """Build a Message from a row of :data:`MESSAGE_READ`."""
     return Message(
         id=row[0],
         conversation_id=row[1],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .dialects import Step
+from .schema_keys import INTEGER_CONVERSATION_KEYS
 from .schema_triggers import new_mail_trigger
 
 __all__ = ["RECENT_VERSIONS"]
@@ -125,4 +126,5 @@ RECENT_VERSIONS: list[list[Step]] = [
             "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.data, NEW.ts",
         ),
     ],
+    INTEGER_CONVERSATION_KEYS,
 ]

@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 
 from ..conversations import answered_by_people
-from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS
+from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, MESSAGE_READ, MESSAGES_FROM
 from .database import Connection, Database, Record
 
 __all__ = ["APPEND", "FIND_RETRY", "AppendBatcher"]
@@ -24,18 +24,19 @@ WITH conv AS (
         active_minute = GREATEST(active_minute, substr($5, 1, 16)),
         answered_seq = {answered_by_people("$3")}
     WHERE id = $1 AND NOT EXISTS (
-        SELECT 1 FROM messages WHERE conversation_id = $1 AND author = $3 AND client_id = $6
+        SELECT 1 FROM messages
+        WHERE conv = conversations.num AND author = $3 AND client_id = $6
     )
-    RETURNING {CONVERSATION_COLUMNS}
+    RETURNING {CONVERSATION_COLUMNS}, num
 ), inserted AS (
     INSERT INTO messages ({MESSAGE_COLUMNS})
-    SELECT $2::text, $1, conv.last_seq, $3, $4::text, $5, $6, $7::text FROM conv
+    SELECT $2::text, conv.num, conv.last_seq, $3, $4::text, $5, $6, $7::text FROM conv
 )
 SELECT conv.* FROM (SELECT 1) AS one LEFT JOIN conv ON true
 """
 FIND_RETRY = (
-    f"SELECT {MESSAGE_COLUMNS} FROM messages"
-    " WHERE conversation_id = $1 AND author = $2 AND client_id = $3"
+    f"SELECT {MESSAGE_READ} FROM {MESSAGES_FROM}"
+    " WHERE c.id = $1 AND m.author = $2 AND m.client_id = $3"
 )
 
 #: Most appends sent in one round trip (and committed together).

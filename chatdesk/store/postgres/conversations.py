@@ -25,7 +25,14 @@ from ...models import (
 )
 from ..conversations import MAX_PAGE, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
-from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from ..rows import (
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    MESSAGE_READ,
+    MESSAGES_FROM,
+    conversation_row,
+    message_row,
+)
 from .appends import FIND_RETRY, AppendBatcher
 from .database import Database, Record
 from .help import read_votes, write_page_vote
@@ -40,10 +47,10 @@ WITH conv AS (
         active_minute = GREATEST(active_minute, COALESCE(substr($5, 1, 16), active_minute)),
         bot_misses = CASE WHEN $12 THEN 0 ELSE bot_misses END + $13
     WHERE id = $1 AND answered_seq = $3
-    RETURNING last_seq
+    RETURNING last_seq, num
 ), inserted AS (
     INSERT INTO messages ({MESSAGE_COLUMNS})
-    SELECT d.id, $1, conv.last_seq - $4 + d.n, d.author, d.text, d.ts, d.client_id, d.extra
+    SELECT d.id, conv.num, conv.last_seq - $4 + d.n, d.author, d.text, d.ts, d.client_id, d.extra
     FROM conv, unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
         WITH ORDINALITY AS d(id, author, text, ts, client_id, extra, n)
 )
@@ -118,7 +125,8 @@ class PostgresConversations:
             await conn.execute(
                 "DELETE FROM attachments WHERE ticket_id IN"
                 " (SELECT id FROM tickets WHERE conversation_id = ANY($1)) AND message_id IN"
-                " (SELECT id FROM messages WHERE conversation_id = ANY($1))",
+                " (SELECT m.id FROM messages m JOIN conversations c ON c.num = m.conv"
+                " WHERE c.id = ANY($1))",
                 ids,
             )
             # Tickets stay for the desk's statistics, without whom they were about.
@@ -261,8 +269,8 @@ class PostgresConversations:
     ) -> tuple[list[Message], bool]:
         limit = max(1, min(limit, MAX_PAGE))
         rows = await self._db.fetch(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages"
-            " WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            f"SELECT {MESSAGE_READ} FROM {MESSAGES_FROM}"
+            " WHERE c.id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3",
             conversation_id,
             since,
             limit + 1,
@@ -297,8 +305,8 @@ class PostgresFeedback:
     ) -> None:
         async with self._db.transaction() as conn:
             row = await conn.fetchrow(
-                "SELECT extra FROM messages WHERE id = $1 AND conversation_id = $2"
-                " AND author = $3 FOR UPDATE",
+                f"SELECT m.extra FROM {MESSAGES_FROM} WHERE m.id = $1 AND c.id = $2"
+                " AND m.author = $3 FOR UPDATE OF m",
                 message_id,
                 conversation_id,
                 Author.BOT.value,

@@ -9,7 +9,7 @@ from ..conversations import BY_ACTIVITY
 from ..queries import QUEUE_FILTER, WAITING_UNANSWERED
 from ..rows import (
     CONVERSATION_COLUMNS,
-    MESSAGE_COLUMNS,
+    MESSAGE_READ,
     TICKET_COLUMNS,
     conversation_row,
     message_row,
@@ -28,10 +28,10 @@ def _prefixed(alias: str, columns: str) -> str:
 
 _SUMMARY = f"""
     SELECT {_prefixed("c", CONVERSATION_COLUMNS)}, {_prefixed("t", TICKET_COLUMNS)},
-           {_prefixed("m", MESSAGE_COLUMNS)}
+           {MESSAGE_READ}
     FROM conversations c
     LEFT JOIN tickets t ON t.id = ({CURRENT_TICKET.replace("$1", "c.id")})
-    LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
+    LEFT JOIN messages m ON m.conv = c.num AND m.seq = c.last_seq
 """
 #: The waiting chats the Queue lists (the summary's joins; queued ones are counted apart).
 _WAITING_COUNT = (

@@ -25,7 +25,14 @@ from ...models import (
 )
 from ..conversations import MAX_PAGE, active_minute, answered_by_people, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
-from ..rows import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_row, message_row
+from ..rows import (
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    MESSAGE_READ,
+    MESSAGES_FROM,
+    conversation_row,
+    message_row,
+)
 from .help import read_votes, write_page_vote
 from .worker import SqliteWorker
 
@@ -66,7 +73,9 @@ class SqliteConversations:
             )
             conn.execute(
                 "INSERT INTO conversations (id, visitor_id, created_at, updated_at, active_minute,"
-                " lang, page, lang_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " lang, page, lang_source, num) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                # The next number (one writer at a time: no two take the same).
+                " (SELECT COALESCE(max(num), 0) + 1 FROM conversations))",
                 (
                     conversation.id,
                     visitor.id,
@@ -113,7 +122,8 @@ class SqliteConversations:
             conn.executemany(
                 "DELETE FROM attachments WHERE ticket_id IN"
                 " (SELECT id FROM tickets WHERE conversation_id = ?) AND message_id IN"
-                " (SELECT id FROM messages WHERE conversation_id = ?)",
+                " (SELECT m.id FROM messages m JOIN conversations c ON c.num = m.conv"
+                " WHERE c.id = ?)",
                 [(i, i) for i in ids],
             )
             # Tickets stay for the desk's statistics, without whom they were about.
@@ -215,8 +225,8 @@ class SqliteConversations:
         # transaction early and wake the loop once more (bench/README.md, "Fourth pass").
         rows = await self._worker.read_inline(
             lambda conn: conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages"
-                " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                f"SELECT {MESSAGE_READ} FROM {MESSAGES_FROM}"
+                " WHERE c.id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?",
                 (conversation_id, since, limit + 1),
             ).fetchall()
         )
@@ -245,7 +255,7 @@ class SqliteFeedback:
     ) -> None:
         def job(conn: sqlite3.Connection) -> None:
             row = conn.execute(
-                "SELECT extra FROM messages WHERE id = ? AND conversation_id = ? AND author = ?",
+                f"SELECT m.extra FROM {MESSAGES_FROM} WHERE m.id = ? AND c.id = ? AND m.author = ?",
                 (message_id, conversation_id, Author.BOT.value),
             ).fetchone()
             if row is None:
@@ -331,8 +341,8 @@ def _append(
     ts = format_ts(draft.ts)  # once: the conversation's updated_at and the message's ts
     inserted = conn.execute(
         f"INSERT INTO messages ({MESSAGE_COLUMNS})"
-        " SELECT ?, id, last_seq + 1, ?, ?, ?, ?, ? FROM conversations WHERE id = ?"
-        " ON CONFLICT (conversation_id, author, client_id) WHERE client_id IS NOT NULL"
+        " SELECT ?, num, last_seq + 1, ?, ?, ?, ?, ? FROM conversations WHERE id = ?"
+        " ON CONFLICT (conv, author, client_id) WHERE client_id IS NOT NULL"
         " DO NOTHING",
         (
             draft.id,
@@ -347,8 +357,8 @@ def _append(
     if not inserted:
         if draft.client_id is not None:
             row = conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages"
-                " WHERE conversation_id = ? AND author = ? AND client_id = ?",
+                f"SELECT {MESSAGE_READ} FROM {MESSAGES_FROM}"
+                " WHERE c.id = ? AND m.author = ? AND m.client_id = ?",
                 (conversation_id, draft.author.value, draft.client_id),
             ).fetchone()
             if row is not None:
