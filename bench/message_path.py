@@ -27,6 +27,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -76,13 +77,18 @@ async def fill(app: web.Application, conversation_ids: list[str], messages: int)
     ]
     # A benchmark's shortcut to the SQLite store under the metrics wrapper.
     worker = app[SERVICES]._store._inner._worker  # type: ignore[attr-defined]
-    await worker.run(
-        lambda conn: conn.executemany(
-            "INSERT INTO messages (id, conv, seq, author, text, ts, client_id, extra)"
-            " VALUES (?, (SELECT num FROM conversations WHERE id = ?), ?, ?, ?, ?, ?, ?)",
+
+    def fill(conn: Any) -> None:
+        # Keyed by the conversation's number since schema version 25, by its id before.
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(messages)")}
+        key = "(SELECT num FROM conversations WHERE id = ?)" if "conv" in columns else "?"
+        conn.executemany(
+            f"INSERT INTO messages (id, {'conv' if 'conv' in columns else 'conversation_id'},"
+            f" seq, author, text, ts, client_id, extra) VALUES (?, {key}, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-    )
+
+    await worker.run(fill)
 
 
 async def measure(
