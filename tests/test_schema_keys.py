@@ -159,8 +159,32 @@ async def test_ratings_and_deletes_still_reach_the_messages(desk: Store) -> None
     messages, _ = await desk.conversations.list_messages("c1")
     assert messages[1].extra == {"entry_id": "hours", "feedback": False}
     assert await desk.feedback.feedback_summary() == {"hours": (0, 1)}
+    # The gaps tool finds the question behind the rating (through the conversation).
+    misses = await desk.feedback.misses()
+    assert [(m.text, m.kind, m.conversation_id) for m in misses] == [
+        ("Bonjour", "thumbs_down", "c1")
+    ]
     await desk.conversations.delete_visitor("v1")
     assert await desk.conversations.list_messages("c1") == ([], False)
     assert await desk.feedback.feedback_summary() == {}
     kept, _ = await desk.conversations.list_messages("c2")
     assert [m.id for m in kept] == ["m4"]
+
+
+async def test_a_conversation_deleted_takes_its_ratings_and_choices(tmp_path: Path) -> None:
+    # The ratings and choices hang off the conversation now (no index on message ids).
+    store = await _sqlite_desk(tmp_path / "db.sqlite3")
+    await store.open()
+    await store.close()
+    conn = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys=ON")
+        indexes = [r[1] for r in conn.execute("PRAGMA index_list(messages)")]
+        assert "messages_by_client_id" in indexes and len(indexes) == 2  # and the key
+        conn.execute("DELETE FROM visitors WHERE id = 'v1'")
+        for table in ("messages", "feedback", "choices"):
+            assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == (
+                1 if table == "messages" else 0
+            )
+    finally:
+        conn.close()

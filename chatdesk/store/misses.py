@@ -26,7 +26,8 @@ _NO_ANSWER = f"""
 
 _THUMBS_DOWN = f"""
     SELECT ({_QUESTION}), {{lang}}, 'thumbs_down', f.entry_id, f.ts, f.conversation_id
-    FROM feedback f JOIN messages b ON b.id = f.message_id
+    FROM feedback f JOIN conversations fc ON fc.id = f.conversation_id
+    JOIN messages b ON b.conv = fc.num AND b.id = f.message_id
     WHERE f.useful = 0 AND f.ts >= {{p}}1
 """
 

@@ -9,7 +9,7 @@ __all__ = ["INTEGER_CONVERSATION_KEYS"]
 _MESSAGES = """CREATE TABLE {name} (
             conv INTEGER NOT NULL REFERENCES conversations(num) ON DELETE CASCADE,
             seq INTEGER NOT NULL,
-            id TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
             author TEXT NOT NULL,
             text TEXT NOT NULL,
             ts TEXT NOT NULL,
@@ -17,6 +17,36 @@ _MESSAGES = """CREATE TABLE {name} (
             extra TEXT,
             PRIMARY KEY (conv, seq)
         ) WITHOUT ROWID"""
+
+_FEEDBACK = """CREATE TABLE {name} (
+            message_id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            entry_id TEXT,
+            useful INTEGER NOT NULL,
+            ts TEXT NOT NULL
+        )"""
+_CHOICES = """CREATE TABLE {name} (
+            message_id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            entry_id TEXT NOT NULL,
+            ts TEXT NOT NULL
+        )"""
+
+
+def _rebuilt(table: str, ddl: str, columns: str) -> list[Step]:
+    """SQLite's steps that build ``table`` again as ``ddl`` with its rows (PostgreSQL:
+    none, it alters in place)."""
+    return [
+        Dialects(sqlite=ddl.format(name=f"{table}_next"), postgresql=""),
+        Dialects(
+            # Our own table and column names, never input.
+            sqlite=f"INSERT INTO {table}_next ({columns}) SELECT {columns} FROM {table}",  # noqa: S608
+            postgresql="",
+        ),
+        Dialects(sqlite=f"DROP TABLE {table}", postgresql=""),
+        Dialects(sqlite=f"ALTER TABLE {table}_next RENAME TO {table}", postgresql=""),
+    ]
+
 
 #: A conversation gets a number (``conversations.num``), and its messages' key and
 #: client-id index hold that number instead of its 32-character id. Every message writes
@@ -62,4 +92,28 @@ INTEGER_CONVERSATION_KEYS: list[Step] = [
     ),
     """CREATE UNIQUE INDEX messages_by_client_id
             ON messages(conv, author, client_id) WHERE client_id IS NOT NULL""",
+    # No index on the message's id either: it is unique by construction (its millisecond
+    # and 80 random bits), and every read by id names the conversation, whose messages
+    # are one range of the key. One B-tree less for each message to write: -13% of its
+    # CPU with a message a transaction (bench/README.md, "Fourteenth pass"). The ratings
+    # and choices it was the parent key of now hang off the conversation (as they are
+    # read and deleted).
+    Dialects(sqlite="", postgresql="ALTER TABLE feedback DROP CONSTRAINT feedback_message_id_fkey"),
+    Dialects(sqlite="", postgresql="ALTER TABLE choices DROP CONSTRAINT choices_message_id_fkey"),
+    Dialects(sqlite="", postgresql="ALTER TABLE messages DROP CONSTRAINT messages_id_key"),
+    *(
+        Dialects(
+            sqlite="",
+            postgresql=f"ALTER TABLE {table} ADD FOREIGN KEY (conversation_id)"
+            " REFERENCES conversations(id) ON DELETE CASCADE",
+        )
+        for table in ("feedback", "choices")
+    ),
+    *_rebuilt("feedback", _FEEDBACK, "message_id, conversation_id, entry_id, useful, ts"),
+    Dialects(sqlite="CREATE INDEX feedback_by_entry ON feedback(entry_id)", postgresql=""),
+    Dialects(sqlite="CREATE INDEX feedback_by_ts ON feedback(ts)", postgresql=""),
+    *_rebuilt("choices", _CHOICES, "message_id, conversation_id, entry_id, ts"),
+    # What a conversation's deletion cascades to is found by an index, not a scan.
+    "CREATE INDEX feedback_by_conversation ON feedback(conversation_id)",
+    "CREATE INDEX choices_by_conversation ON choices(conversation_id)",
 ]

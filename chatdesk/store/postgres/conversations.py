@@ -305,8 +305,8 @@ class PostgresFeedback:
     ) -> None:
         async with self._db.transaction() as conn:
             row = await conn.fetchrow(
-                f"SELECT m.extra FROM {MESSAGES_FROM} WHERE m.id = $1 AND c.id = $2"
-                " AND m.author = $3 FOR UPDATE OF m",
+                f"SELECT m.extra, m.conv, m.seq FROM {MESSAGES_FROM} WHERE m.id = $1"
+                " AND c.id = $2 AND m.author = $3 FOR UPDATE OF m",
                 message_id,
                 conversation_id,
                 Author.BOT.value,
@@ -327,9 +327,10 @@ class PostgresFeedback:
             # The rating also travels with the message, so history shows it again (the row
             # is locked: no other rating can slip in between the read and this write).
             await conn.execute(
-                "UPDATE messages SET extra = $2 WHERE id = $1",
-                message_id,
+                "UPDATE messages SET extra = $1 WHERE conv = $2 AND seq = $3",
                 json.dumps({**extra, "feedback": useful}),
+                row[1],
+                row[2],
             )
 
     async def feedback_summary(self) -> dict[str, tuple[int, int]]:

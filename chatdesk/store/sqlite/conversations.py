@@ -254,8 +254,11 @@ class SqliteFeedback:
         self, conversation_id: str, message_id: str, *, useful: bool, now: datetime
     ) -> None:
         def job(conn: sqlite3.Connection) -> None:
+            # Found within its conversation's range of the key (messages have no index on
+            # their id).
             row = conn.execute(
-                f"SELECT m.extra FROM {MESSAGES_FROM} WHERE m.id = ? AND c.id = ? AND m.author = ?",
+                f"SELECT m.extra, m.conv, m.seq FROM {MESSAGES_FROM}"
+                " WHERE m.id = ? AND c.id = ? AND m.author = ?",
                 (message_id, conversation_id, Author.BOT.value),
             ).fetchone()
             if row is None:
@@ -270,8 +273,8 @@ class SqliteFeedback:
             # The rating also travels with the message, so history shows it again.
             conn.execute(
                 "UPDATE messages SET extra = json_set(COALESCE(extra, '{}'), '$.feedback',"
-                " json(?)) WHERE id = ?",
-                ("true" if useful else "false", message_id),
+                " json(?)) WHERE conv = ? AND seq = ?",
+                ("true" if useful else "false", row[1], row[2]),
             )
 
         await self._worker.run(job)
