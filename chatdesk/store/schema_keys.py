@@ -1,4 +1,5 @@
-"""Schema version 25: messages keyed by their conversation's number (see migrations.py)."""
+"""Schema version 25: messages keyed by their conversation's number, without an index on
+their ids (see migrations.py)."""
 
 from __future__ import annotations
 
