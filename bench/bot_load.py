@@ -15,6 +15,7 @@ happened before. Usage::
     .venv/bin/python bench/bot_load.py                  # 100 q/s + 300 chatters x 1 msg/s
     .venv/bin/python bench/bot_load.py --questions 50 --chatters 500 --duration 20
     .venv/bin/python bench/bot_load.py --sweep 50,100,150,200,300   # highest sustained
+    .venv/bin/python bench/bot_load.py --fixed-decisions   # no bot computation: the loop's
     # (then bare python-socketio's max sustained echo rate, the same run: --bare-clients)
 
 A question counts as answered by the first message event after it on its connection that
@@ -312,6 +313,12 @@ def main() -> None:
         server.nice = args.nice
         server.env["CHATDESK_KNOWLEDGE_DIR"] = str(ROOT / "knowledge")
         server.env["CHATDESK_BOT_ENCODER"] = args.encoder
+        if args.fixed_decisions:
+            hook = str(Path(__file__).parent / "fixed_decisions")
+            server.env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [hook, os.environ.get("PYTHONPATH")])
+            )
+            server.env["BENCH_FIXED_DECISIONS"] = "1"
         server.start_timeout = 300.0  # the knowledge's index is built before it listens
         started = time.monotonic()
         server.start()
@@ -332,7 +339,8 @@ def main() -> None:
     print(
         f"{args.chatters} chatters x 1 msg/s; "
         f"{','.join(f'{r:g}' for r in args.sweep) or f'{args.questions:g}'} questions/s over "
-        f"{args.askers} connections; {args.duration:g} s per phase; encoder {args.encoder}; "
+        f"{args.askers} connections; {args.duration:g} s per phase; encoder {args.encoder}"
+        f"{' (decisions fixed)' if args.fixed_decisions else ''}; "
         f"load average "
         f"{os.getloadavg()[0]:.1f}"
     )

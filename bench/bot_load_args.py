@@ -29,6 +29,12 @@ def parse_args(description: str) -> argparse.Namespace:
         help="CHATDESK_BOT_ENCODER (the child process inherits the server's CPU)",
     )
     parser.add_argument(
+        "--fixed-decisions",
+        action="store_true",
+        help="the bot answers every question with its first entry without computing it "
+        "(bench/fixed_decisions/): what the questions cost the event loop alone",
+    )
+    parser.add_argument(
         "--mixed-languages",
         action="store_true",
         help="each visitor asks questions of every language (before 2026-12-01: the bot "
