@@ -15,7 +15,7 @@ happened before. Usage::
     .venv/bin/python bench/bot_load.py                  # 100 q/s + 300 chatters x 1 msg/s
     .venv/bin/python bench/bot_load.py --questions 50 --chatters 500 --duration 20
     .venv/bin/python bench/bot_load.py --sweep 50,100,150,200,300   # highest sustained
-    .venv/bin/python bench/bot_load.py --fixed-decisions   # no bot computation: the loop's
+    .venv/bin/python bench/bot_load.py --fixed-decisions   # the loop's own cost of a question
     # (then bare python-socketio's max sustained echo rate, the same run: --bare-clients)
 
 A question counts as answered by the first message event after it on its connection that
