@@ -72,6 +72,8 @@ class DeskConfig:
     department_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: ``[security] two_factor``: ``optional``, ``admins`` or ``everyone`` must use it.
     two_factor: str = "optional"
+    #: ``[desk] help_chat``: the chat widget on the help centre's pages.
+    help_chat: bool = False
 
     def department_name(self, slug: str, lang: str) -> str:
         """Return what people read for department ``slug`` in ``lang``."""
@@ -133,6 +135,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         colour=_colour(desk.colour),
         phone=_phone(file.phone, file.hours),
         two_factor=file.security.two_factor,
+        help_chat=desk.help_chat,
         department_labels={
             slug: {str(lang): text.strip() for lang, text in section.label.items() if text.strip()}
             for slug, section in file.departments.items()

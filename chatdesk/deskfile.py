@@ -52,6 +52,8 @@ class DeskSection(_Section):
     default_department: str | None = None
     #: The brand colour of the desk's public pages (help centre): ``#rgb`` or ``#rrggbb``.
     colour: Annotated[str, msgspec.Meta(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$")] = DEFAULT_COLOUR
+    #: The chat widget on the help centre's pages (readers ask the bot, then a person).
+    help_chat: bool = False
 
 
 class HoursSection(_Section):

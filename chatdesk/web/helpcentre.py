@@ -1,4 +1,5 @@
-"""The help centre's pages: topics, search, entries, "was this helpful?" (no script)."""
+"""The help centre's pages: topics, search, entries, "was this helpful?" (no script of
+their own; the chat widget when the desk turns it on)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from .forms import read_form
 from .helptexts import ENDONYMS, help_translator
 from .middleware import Handler
 from .public import client_of, remember_lang, site_origin, visitor_lang
+from .widget import BUNDLES
 
 __all__ = ["CSRF_COOKIE", "setup"]
 
@@ -42,6 +44,14 @@ _HEADERS = {
     # Pages carry the reader's form token: private, revalidated.
     "Cache-Control": "private, no-cache",
 }
+#: With ``[desk] help_chat``: the same, plus the desk's own widget script and its socket
+#: (``'self'`` covers the same origin's ``ws:``/``wss:``). Still no inline script or style.
+_CHAT_HEADERS = _HEADERS | {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
 
 
 @web.middleware
@@ -57,9 +67,16 @@ async def _help_page(request: web.Request, handler: Handler) -> web.StreamRespon
         response: web.StreamResponse = await handler(request)
     except web.HTTPNotFound:
         response = _error(request, _lang_of(request), "not_found", 404)
-    for name, value in _HEADERS.items():
+    for name, value in (_CHAT_HEADERS if _chat(request) else _HEADERS).items():
         response.headers.setdefault(name, value)
     return response
+
+
+def _chat(request: web.Request) -> bool:
+    """Return whether the pages carry the chat widget: turned on, and the widget built."""
+    if not request.app[SERVICES].config.help_chat:
+        return False
+    return request.app[BUNDLES]["/widget.js"].read() is not None
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -166,6 +183,7 @@ def _base(request: web.Request, lang: str) -> dict[str, Any]:
         "example": services.help.search_example(lang),
         "limit": MAX_QUERY,
         "percent": lambda value: format_percent(value, locale=lang),
+        "chat": _chat(request),
     }
 
 

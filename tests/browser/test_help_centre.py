@@ -1,5 +1,6 @@
 """The help centre in a real browser: axe-core finds no accessibility violation on its pages
-(desktop and phone), the vote works without JavaScript, the widget links to the article.
+(desktop and phone), the vote works without JavaScript, the widget links to the article, and
+with ``[desk] help_chat`` a reader asks the bot from a page.
 
 The pictures are written to the test's temporary directory; with CHATDESK_SCREENSHOTS=1 they
 replace docs/screenshots/help-*.png.
@@ -143,6 +144,44 @@ async def test_the_widget_links_an_answer_to_its_article(
     await expect(article.get_by_role("img")).to_have_attribute(
         "alt", "The reset page: the e-mail address field, then the button to confirm"
     )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def chat_help_desk(
+    browser_ready: None, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Desk]:
+    """A desk whose help centre carries the chat (``[desk] help_chat = true``)."""
+    desk = await _start_desk(
+        tmp_path_factory.mktemp("help-chat"), REPO / "knowledge", "help_chat = true\n"
+    )
+    yield desk
+    await desk.close()
+
+
+async def test_a_reader_asks_the_bot_from_a_help_page(
+    chat_help_desk: Desk, new_context: NewContext
+) -> None:
+    # The shared contexts fail the test on any console error: a script or socket the
+    # page's policy refused would be one.
+    context = await new_context(locale="fr-BE", viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    await page.goto(chat_help_desk.url + "/help/fr/invoices")
+    w = widget(page)
+    await w.locator(".launcher").click()
+    await w.locator(".msg-intro").wait_for()
+    box = w.get_by_role("textbox")
+    await box.fill("Comment payer par carte ?")
+    await box.press("Enter")
+    answer = w.locator(".msg-bot").filter(has_text="Visa")
+    await expect(answer).to_be_visible()
+    assert await page.evaluate("window.chatdesk.lang") == "fr"  # the page's language
+    if AXE.exists():  # the launcher and the panel on the page: still no violation
+        await context.close()
+        context = await new_context(locale="fr-BE", bypass_csp=True)
+        page = await context.new_page()
+        await page.goto(chat_help_desk.url + "/help/fr")
+        await widget(page).locator(".launcher").wait_for()
+        assert await axe_violations(page) == []
 
 
 def _target(tmp_path: Path) -> Path:
