@@ -32,6 +32,7 @@ __all__ = [
     "InvalidToken",
     "NotFound",
     "RateLimited",
+    "SealBroken",
     "StoreError",
     "TooLarge",
     "Unauthorized",
@@ -144,6 +145,13 @@ class StoreError(ChatdeskError):
 
     code = "store_unavailable"
     status = 503
+
+
+class SealBroken(ChatdeskError):
+    """A value sealed at rest (``secretbox.py``) does not open: the secret key changed, or
+    the value was altered."""
+
+    code = "seal_broken"
 
 
 class EncoderUnavailable(ChatdeskError):

@@ -1,6 +1,10 @@
 """Operators' two-step sign-in: a time-based one-time code (TOTP, RFC 6238, as Google
 Authenticator, FreeOTP or 1Password make them) asked after the password, or one of ten
-recovery codes; enrolment with a QR code; the short-lived ticket between the two steps."""
+recovery codes; enrolment with a QR code; the short-lived ticket between the two steps.
+
+The TOTP secret is stored sealed (:mod:`chatdesk.secretbox`): a copy of the database alone
+gives no second factor. A secret stored before sealing existed is read as it is and sealed
+at its next use."""
 
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ import pyotp
 import segno
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .errors import InvalidPayload, RateLimited, Unauthorized
+from .errors import InvalidPayload, RateLimited, SealBroken, Unauthorized
 from .models import Operator, utcnow
+from .secretbox import SecretBox
 from .store import Store
 from .throttle import Throttle
 
@@ -68,6 +73,7 @@ class TwoFactor:
         self._failures = self.throttle.limit(CODE_FAILURES)
         self._pending = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator.2fa")
         self._enrol = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator.2fa-enrol")
+        self._box = SecretBox(secret_key, purpose="operator totp secret")
 
     def pending_token(self, operator: Operator) -> str:
         """Return the ticket of an operator whose password was right, for the code page."""
@@ -135,7 +141,8 @@ class TwoFactor:
                                  code="wrong_code")  # fmt: skip
         codes = _new_codes()
         hashes = [_hash(c.replace("-", "")) for c in codes]
-        updated = await self.store.operators.set_totp(operator.id, secret, hashes)
+        sealed = self._box.seal(secret, operator.id)
+        updated = await self.store.operators.set_totp(operator.id, sealed, hashes)
         await self.store.operators.use_totp_step(operator.id, step)  # not again at login
         log.info("operator %s turned two-step sign-in on", operator.email)
         return updated, codes
@@ -161,10 +168,26 @@ class TwoFactor:
     async def _accepts(self, operator: Operator, typed: str, client: str) -> bool:
         """Use ``typed`` up: the app's code of a step not used yet, or a recovery code."""
         operators = self.store.operators
-        secret, _, _ = await operators.operator_totp(operator.id)
-        if not secret:
+        stored, _, _ = await operators.operator_totp(operator.id)
+        if not stored:
             return False
+        try:
+            secret = self._box.open(stored, operator.id)
+        except SealBroken:
+            # Only the secret key changed (or the row was altered): the app's codes cannot
+            # be checked any more. Recovery codes are hashes: they still work.
+            log.error(
+                "the two-step secret of %s does not open with this secret key (was "
+                "CHATDESK_SECRET_KEY changed?): only a recovery code, or `chatdesk operators "
+                "reset-2fa`, lets them in",
+                operator.email,
+            )
+            secret = ""
+        if secret and not self._box.is_sealed(stored):  # stored before sealing existed
+            await operators.reseal_totp(operator.id, stored, self._box.seal(secret, operator.id))
         if _DIGITS.match(typed):
+            if not secret:
+                return False
             step = self._step_of(secret, typed)
             return step is not None and await operators.use_totp_step(operator.id, step)
         if _RECOVERY.match(typed) and await operators.use_recovery_code(operator.id, _hash(typed)):

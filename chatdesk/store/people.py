@@ -66,6 +66,12 @@ class OperatorStore(Protocol):
         """
         ...
 
+    async def reseal_totp(self, operator_id: str, old: str, new: str) -> bool:
+        """Replace the stored TOTP secret ``old`` by ``new`` (the same secret, stored
+        another way), keeping the last step used, the recovery codes and the sessions;
+        False when the stored value is no longer ``old``."""
+        ...
+
     async def use_totp_step(self, operator_id: str, step: int) -> bool:
         """Record that a code of time step ``step`` was used; False when that step or a
         later one was used already (a code works once, in every process)."""

@@ -217,3 +217,19 @@ async def test_recovery_codes_are_replaced_alone(store: Store, make: Factory) ->
     assert await store.operators.get_operator(ann.id) == on  # sessions go on
     with pytest.raises(NotFound):
         await store.operators.set_recovery_codes("nobody", [])
+
+
+async def test_a_secret_is_resealed_only_where_it_is_still_the_old_value(
+    store: Store, make: Factory
+) -> None:
+    ann = await make.operator("Ann")
+    on = await store.operators.set_totp(ann.id, "JBSWY3DPEHPK3PXP", ["h1"])
+    await store.operators.use_totp_step(ann.id, 7)
+    assert await store.operators.reseal_totp(ann.id, "JBSWY3DPEHPK3PXP", "sealed1:abc")
+    # Step, codes and sessions kept: the same secret, stored another way.
+    assert await store.operators.operator_totp(ann.id) == ("sealed1:abc", 7, ["h1"])
+    assert await store.operators.get_operator(ann.id) == on
+    # Another process resealed (or turned it off) first: nothing changes.
+    assert not await store.operators.reseal_totp(ann.id, "JBSWY3DPEHPK3PXP", "sealed1:xyz")
+    assert (await store.operators.operator_totp(ann.id))[0] == "sealed1:abc"
+    assert not await store.operators.reseal_totp("nobody", "", "x")

@@ -118,6 +118,15 @@ class PostgresOperators:
             raise NotFound("no such operator")
         return operator_row(row)
 
+    async def reseal_totp(self, operator_id: str, old: str, new: str) -> bool:
+        changed = await self._db.execute(
+            "UPDATE operators SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2",
+            operator_id,
+            old,
+            new,
+        )
+        return changed == 1
+
     async def use_totp_step(self, operator_id: str, step: int) -> bool:
         changed = await self._db.execute(
             "UPDATE operators SET totp_step = $2 WHERE id = $1 AND totp_step < $2",

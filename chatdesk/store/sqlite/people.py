@@ -147,6 +147,15 @@ class SqliteOperators:
 
         return await self._worker.run(job)
 
+    async def reseal_totp(self, operator_id: str, old: str, new: str) -> bool:
+        cursor = await self._worker.run(
+            lambda conn: conn.execute(
+                "UPDATE operators SET totp_secret = ? WHERE id = ? AND totp_secret = ?",
+                (new, operator_id, old),
+            )
+        )
+        return bool(cursor.rowcount == 1)
+
     async def use_totp_step(self, operator_id: str, step: int) -> bool:
         cursor = await self._worker.run(
             lambda conn: conn.execute(
