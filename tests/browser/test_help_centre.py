@@ -159,7 +159,7 @@ async def chat_help_desk(
 
 
 async def test_a_reader_asks_the_bot_from_a_help_page(
-    chat_help_desk: Desk, new_context: NewContext
+    chat_help_desk: Desk, new_context: NewContext, tmp_path: Path
 ) -> None:
     # The shared contexts fail the test on any console error: a script or socket the
     # page's policy refused would be one.
@@ -175,6 +175,7 @@ async def test_a_reader_asks_the_bot_from_a_help_page(
     answer = w.locator(".msg-bot").filter(has_text="Visa")
     await expect(answer).to_be_visible()
     assert await page.evaluate("window.chatdesk.lang") == "fr"  # the page's language
+    await page.screenshot(path=str(_target(tmp_path) / "help-chat-mobile.png"))
     if AXE.exists():  # the launcher and the panel on the page: still no violation
         await context.close()
         context = await new_context(locale="fr-BE", bypass_csp=True)
