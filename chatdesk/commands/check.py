@@ -16,11 +16,12 @@ from rich.markup import escape
 from ..bot.knowledge import KnowledgeError, load_knowledge
 from ..config import Settings
 from ..deskconfig import load_desk_config
-from ..errors import ChatdeskError
+from ..errors import ChatdeskError, SealBroken
 from ..mail.imapbox import ImapError, Mailbox
 from ..mail.sender import DeliveryError, SmtpSender
 from ..mailconfig import parse_address, parse_imap_url, parse_smtp_url
 from ..redislink import connect_redis
+from ..secretbox import SecretBox
 from ..store import create_store
 from ..web.widget import DIST_DIR
 
@@ -135,6 +136,12 @@ async def _database(settings: Settings) -> list[Finding]:
         return [Finding("fail", "database", text)]
     try:
         operators = [o for o in await store.operators.list_operators() if not o.disabled]
+        totp = {
+            o.email: (await store.operators.operator_totp(o.id))[0]
+            for o in operators
+            if o.two_factor
+        }
+        ids = {o.email: o.id for o in operators}
     finally:
         await store.close()
     found = [Finding("ok", "database", f"{store.name} answers, schema up to date")]
@@ -146,7 +153,31 @@ async def _database(settings: Settings) -> list[Finding]:
         )  # fmt: skip
     else:
         found.append(Finding("ok", "operators", f"{len(operators)} active, {admins} admin(s)"))
+    if totp:
+        found.append(_two_step(settings, totp, ids))
     return found
+
+
+def _two_step(settings: Settings, totp: dict[str, str], ids: dict[str, str]) -> Finding:
+    """Whether each operator's sealed TOTP secret opens with the key the desk will use (a
+    changed secret key locks their authenticator codes out: docs/operators.md)."""
+    kept = settings.data_dir / "secret_key"
+    key = settings.secret_key or (kept.read_text("ascii").strip() if kept.exists() else "")
+    box = SecretBox(key, purpose="operator totp secret")
+    locked = []
+    for email, stored in sorted(totp.items()):
+        try:
+            box.open(stored, ids[email])
+        except SealBroken:
+            locked.append(email)
+    if locked:
+        return Finding(
+            "fail", "two-step",
+            f"{len(locked)} of {len(totp)} operator(s) set up, but their app codes do not "
+            f"open with this secret key (was it changed?): {', '.join(locked)}; put the old "
+            "key back, or `chatdesk operators reset-2fa EMAIL` each",
+        )  # fmt: skip
+    return Finding("ok", "two-step", f"{len(totp)} operator(s) set up, secrets open")
 
 
 async def _redis(settings: Settings, offline: bool) -> Finding:

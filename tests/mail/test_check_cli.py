@@ -7,9 +7,14 @@ import asyncio
 import re
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from chatdesk.cli import main
+from chatdesk.config import Settings
+from chatdesk.models import Operator, Role
+from chatdesk.secretbox import SecretBox
+from chatdesk.store import create_store
 
 from ..ports import free_port
 from .conftest import Sink
@@ -93,3 +98,29 @@ async def test_offline_contacts_no_server(
     monkeypatch.setenv("CHATDESK_PUBLIC_URL", "https://desk.test")
     status, out = await check(capsys, "--offline")
     assert status == 0 and out["mail out"] == "ok set, not contacted (--offline)"
+
+
+async def test_two_step_secrets_that_no_longer_open_fail_the_check(
+    desk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHATDESK_SECRET_KEY", "the key the desk ran with " * 2)
+    settings = Settings.from_environ()
+    store = create_store(settings)
+    await store.open()
+    try:
+        box = SecretBox(settings.secret_key, purpose="operator totp secret")
+        for name in ("Ann", "Bob"):
+            op = Operator(
+                id=f"op-{name}", email=f"{name.lower()}@desk.test", name=name,
+                role=Role.OPERATOR, departments=("general",), languages=("en",),
+            )  # fmt: skip
+            await store.operators.add_operator(op, password_hash="x")
+            await store.operators.set_totp(op.id, box.seal(pyotp.random_base32(), op.id), [])
+    finally:
+        await store.close()
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["two-step"] == "ok 2 operator(s) set up, secrets open"
+    monkeypatch.setenv("CHATDESK_SECRET_KEY", "a key made again by mistake " * 2)
+    status, out = await check(capsys, "--offline")
+    assert status == 1 and out["two-step"].startswith("FAIL 2 of 2 operator(s)")
+    assert "ann@desk.test, bob@desk.test" in out["two-step"] and "reset-2fa" in out["two-step"]
