@@ -52,6 +52,7 @@ async def test_the_hosting_desk_keeps_its_promises(start_preset: StartPreset) ->
     assert [d["id"] for d in offered["departments"]] == ["technical", "billing"]
     assert [p["id"] for p in offered["priorities"]] == ["normal", "high"]
     assert offered["priorities"][0]["name"]["en"] == "Regular"
+    assert services.config.help_chat  # the 24/7 chat on the help centre's pages too
     fields = {f["id"]: f for f in offered["fields"]}
     assert list(fields) == ["server", "service", "started_at", "diagnostics"]
     assert all(f["required_when"]["priorities"] == ["high"] for f in fields.values())
