@@ -27,7 +27,7 @@ from .secretbox import SecretBox
 from .store import Store
 from .throttle import Throttle
 
-__all__ = ["CODE_FAILURES", "RECOVERY_CODES", "Enrolment", "TwoFactor"]
+__all__ = ["CODE_FAILURES", "RECOVERY_CODES", "Enrolment", "TwoFactor", "totp_box"]
 
 #: Wrong codes allowed per operator within the window (a stolen password alone then
 #: gets 5 guesses of a million every 15 minutes).
@@ -73,7 +73,7 @@ class TwoFactor:
         self._failures = self.throttle.limit(CODE_FAILURES)
         self._pending = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator.2fa")
         self._enrol = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator.2fa-enrol")
-        self._box = SecretBox(secret_key, purpose="operator totp secret")
+        self._box = totp_box(secret_key)
 
     def pending_token(self, operator: Operator) -> str:
         """Return the ticket of an operator whose password was right, for the code page."""
@@ -223,6 +223,12 @@ class TwoFactor:
         if not isinstance(data, dict):
             raise Unauthorized("this step has expired; start again")
         return data
+
+
+def totp_box(secret_key: str) -> SecretBox:
+    """Return what seals and opens operators' TOTP secrets under ``secret_key`` (also used
+    by ``chatdesk check`` to see whether they open with the key the desk will run with)."""
+    return SecretBox(secret_key, purpose="operator totp secret")
 
 
 def _new_codes() -> list[str]:

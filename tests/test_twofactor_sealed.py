@@ -15,7 +15,7 @@ from chatdesk.errors import Unauthorized
 from chatdesk.secretbox import PREFIX, SealBroken, SecretBox
 from chatdesk.services import Services
 from chatdesk.store import Store
-from chatdesk.twofactor import TwoFactor
+from chatdesk.twofactor import TwoFactor, totp_box
 
 from .desk import operator
 
@@ -53,7 +53,7 @@ async def test_a_secret_stored_before_sealing_works_and_is_sealed(
     stored, step, _ = await store.operators.operator_totp(ada.id)
     assert stored.startswith(PREFIX) and plain not in stored
     assert step > 5  # the code was used up as before
-    assert SecretBox(SECRET_KEY, purpose="operator totp secret").open(stored, ada.id) == plain
+    assert totp_box(SECRET_KEY).open(stored, ada.id) == plain
     later = app.at(two.clock() + timedelta(seconds=30))
     await two.check(ada, later, client="test")  # and still works sealed
 
@@ -75,14 +75,14 @@ async def test_another_secret_key_refuses_the_apps_codes_not_recovery_codes(
 
 
 def test_a_sealed_value_opens_only_for_its_row_and_key() -> None:
-    box = SecretBox(SECRET_KEY, purpose="operator totp secret")
+    box = totp_box(SECRET_KEY)
     sealed = box.seal("JBSWY3DPEHPK3PXP", "op-1")
     assert sealed != box.seal("JBSWY3DPEHPK3PXP", "op-1")  # a fresh nonce each time
     assert box.open(sealed, "op-1") == "JBSWY3DPEHPK3PXP"
     assert box.open("JBSWY3DPEHPK3PXP", "op-1") == "JBSWY3DPEHPK3PXP"  # from before
     broken = [
         (box, sealed, "op-2"),  # moved to another operator's row
-        (SecretBox("k" * 40, purpose="operator totp secret"), sealed, "op-1"),
+        (totp_box("k" * 40), sealed, "op-1"),
         (SecretBox(SECRET_KEY, purpose="something else"), sealed, "op-1"),
         (box, sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1], "op-1"),
         (box, PREFIX + "not base64!", "op-1"),

@@ -21,8 +21,8 @@ from ..mail.imapbox import ImapError, Mailbox
 from ..mail.sender import DeliveryError, SmtpSender
 from ..mailconfig import parse_address, parse_imap_url, parse_smtp_url
 from ..redislink import connect_redis
-from ..secretbox import SecretBox
 from ..store import create_store
+from ..twofactor import totp_box
 from ..web.widget import DIST_DIR
 
 __all__ = ["add_parser"]
@@ -163,7 +163,7 @@ def _two_step(settings: Settings, totp: dict[str, str], ids: dict[str, str]) -> 
     changed secret key locks their authenticator codes out: docs/operators.md)."""
     kept = settings.data_dir / "secret_key"
     key = settings.secret_key or (kept.read_text("ascii").strip() if kept.exists() else "")
-    box = SecretBox(key, purpose="operator totp secret")
+    box = totp_box(key)
     locked = []
     for email, stored in sorted(totp.items()):
         try:

@@ -13,8 +13,8 @@ import pytest
 from chatdesk.cli import main
 from chatdesk.config import Settings
 from chatdesk.models import Operator, Role
-from chatdesk.secretbox import SecretBox
 from chatdesk.store import create_store
+from chatdesk.twofactor import totp_box
 
 from ..ports import free_port
 from .conftest import Sink
@@ -108,7 +108,7 @@ async def test_two_step_secrets_that_no_longer_open_fail_the_check(
     store = create_store(settings)
     await store.open()
     try:
-        box = SecretBox(settings.secret_key, purpose="operator totp secret")
+        box = totp_box(settings.secret_key)
         for name in ("Ann", "Bob"):
             op = Operator(
                 id=f"op-{name}", email=f"{name.lower()}@desk.test", name=name,
