@@ -32,7 +32,26 @@ def parse_args(description: str) -> argparse.Namespace:
         "--fixed-decisions",
         action="store_true",
         help="the bot answers every question with its first entry without computing it "
-        "(bench/fixed_decisions/): what the questions cost the event loop alone",
+        "(bench/server_hooks/): what the questions cost the event loop alone",
+    )
+    parser.add_argument(
+        "--bot-cpus",
+        default="",
+        help="CPUs the bot's threads and the encoder's child may use, e.g. 0,1 (default: "
+        "the server's one, CPU 0; bench/server_hooks/): a spare CPU for the bot",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also a phase with the same texts at the same rate from visitors whose "
+        "conversations wait for a person (the bot never sees them): what turning the bot "
+        "on, rather than the messages themselves, does to the chatters' acks",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the phases this many times, alternated, and read the medians",
     )
     parser.add_argument(
         "--mixed-languages",
