@@ -245,6 +245,17 @@ async def test_reports_page_and_csv_exports(desk: Any, http: ClientSession) -> N
         text = await page.text()
         assert page.status == 200
     assert "Tickets per day" in text and 'id="report-data"' in text
+    # The charts: their own bundle, on this page only, and their names in the page's words.
+    assert '<script src="/console/assets/reports.js" defer>' in text
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text)
+    assert found is not None
+    chart = json.loads(found.group(1))
+    assert chart["labels"] == {
+        "day": "Day", "opened": "Opened", "closed_n": "Closed", "breaches": "SLA breaches",
+    }  # fmt: skip
+    assert len(chart["days"]) == len(chart["opened"]) == 30  # the last 30 days
+    async with http.get("/console/tickets") as page:
+        assert "reports.js" not in await page.text()
     assert "Help centre" in text and "Nothing in this period" in text
     async with http.get("/console/reports?from=2026-12-01&to=2026-11-01") as page:
         assert page.status == 400 and "366 days" in await page.text()

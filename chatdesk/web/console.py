@@ -125,7 +125,9 @@ _ASSETS = {
     "console.css": Bundle(
         _STATIC / "console" / "console.css", content_type="text/css", cache_control="no-cache"
     ),
-    # The chart library's own styles (built from uPlot by `make widget`).
+    # The reports page's charts (uPlot), loaded by that page only, and the chart library's
+    # own styles (both built by `make widget`).
+    "reports.js": Bundle(DIST_DIR / "reports.js", cache_control="no-cache"),
     "charts.css": Bundle(
         DIST_DIR / "charts.css", content_type="text/css", cache_control="no-cache"
     ),
@@ -133,7 +135,8 @@ _ASSETS = {
 
 
 async def asset(request: web.Request) -> web.StreamResponse:
-    """Serve console.css / console.js (the latter built by ``make widget``)."""
+    """Serve console.css, console.js, reports.js and charts.css (all but the first built
+    by ``make widget``)."""
     bundle = _ASSETS.get(request.match_info["name"])
     if bundle is None:
         raise web.HTTPNotFound()

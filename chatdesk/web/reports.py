@@ -1,4 +1,4 @@
-"""The console's reports page (charts drawn by console.js) and its tables as CSV."""
+"""The console's reports page (charts drawn by reports.js) and its tables as CSV."""
 
 from __future__ import annotations
 
@@ -122,9 +122,9 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
             if c.around_the_clock
         },
         "share": _share,
-        "chart": _chart(report) if report else None,
         "query": request.query_string,
     }
+    context["chart"] = _chart(report, context["t"]) if report else None
     return aiohttp_jinja2.render_template(
         "console/reports.html", request, context, status=400 if error else 200
     )
@@ -159,13 +159,15 @@ def _help_rows(help: HelpReport, table: Table, t: Translate) -> Iterator[list[ob
         ]  # fmt: skip
 
 
-def _chart(report: Report) -> dict[str, Any]:
-    """The per-day series console.js draws (uPlot's columns: days, then each series)."""
+def _chart(report: Report, t: Translate) -> dict[str, Any]:
+    """The per-day series reports.js draws (uPlot's columns: days, then each series), and
+    their names in the page's language (the bundle carries no texts)."""
     return {
         "days": [d.isoformat() for d, _ in report.days],
         "opened": [c.opened for _, c in report.days],
         "closed": [c.closed for _, c in report.days],
         "breaches": [c.breaches for _, c in report.days],
+        "labels": {key: t(key) for key in ("day", "opened", "closed_n", "breaches")},
     }
 
 

@@ -8,7 +8,6 @@ import { setupGaps } from "./gaps";
 import { setupHeader } from "./header";
 import { setupKeys } from "./keys";
 import { setupLists } from "./lists";
-import { setupReports } from "./reports";
 import { setupTicketList } from "./ticketlist";
 import { setupTicketPage } from "./ticketpage";
 
@@ -22,7 +21,6 @@ if (inbox) setupLists(inbox);
 if (view) setupConversation(view);
 if (tickets) setupTicketList(tickets);
 if (ticket) setupTicketPage(ticket);
-if ($("section.reports")) setupReports();
 // The E-mail page's times (failed mails, bounces), in the operator's time zone.
 const mailpage = $<HTMLElement>("section.mailpage");
 if (mailpage) localizeTimes(mailpage);

@@ -1,15 +1,26 @@
 // The reports page's charts (uPlot): tickets opened and closed per day, and breaches.
 // The figures come from the page (#report-data); the same figures are in its tables.
+// A bundle of its own (reports.js), loaded by that page only, beside console.js; its texts
+// come with the figures, and it imports nothing of the console (common.ts opens a socket).
 import uPlot from "uplot";
-import { $ } from "./common";
-import { locale, t } from "./i18n";
 
-type Series = { days: string[]; opened: number[]; closed: number[]; breaches: number[] };
+type Label = "day" | "opened" | "closed_n" | "breaches";
+type Series = {
+  days: string[];
+  opened: number[];
+  closed: number[];
+  breaches: number[];
+  labels: Record<Label, string>; // in the page's language, from the desk
+};
+
+// As the console's i18n.ts: European English (24-hour clock, day before month) for English.
+const page = document.documentElement.lang;
+const locale = page === "fr" || page === "nl" ? page : "en-GB";
 
 const COLOURS = { opened: "#175cd3", closed: "#027a48", breaches: "#b42318" };
 
 function chart(
-  box: HTMLElement, days: number[], series: [string, number[], string][],
+  box: HTMLElement, days: number[], day: string, series: [string, number[], string][],
 ): void {
   const width = () => Math.max(260, box.clientWidth);
   const fmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" });
@@ -23,7 +34,7 @@ function chart(
         { values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : "")) },
       ],
       series: [
-        { label: t("day"), value: (_u, s) => (s == null ? "—" : fmt.format(new Date(s * 1000))) },
+        { label: day, value: (_u, s) => (s == null ? "—" : fmt.format(new Date(s * 1000))) },
         ...series.map(([name, , stroke]) => ({ label: name, stroke, width: 2, points: { show: true } })),
       ],
     },
@@ -34,19 +45,24 @@ function chart(
 }
 
 /** Draw the reports page's charts. */
-export function setupReports(): void {
-  const data = $<HTMLScriptElement>("#report-data");
+function setupReports(): void {
+  const data = document.querySelector<HTMLScriptElement>("#report-data");
   if (!data?.textContent) return;
   const figures = JSON.parse(data.textContent) as Series;
+  const labels = figures.labels;
   // Days as UTC midnights: the axis shows dates, never a shifted day.
   const days = figures.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
-  const perDay = $<HTMLElement>("#chart-days");
+  const perDay = document.querySelector<HTMLElement>("#chart-days");
   if (perDay) {
-    chart(perDay, days, [
-      [t("opened"), figures.opened, COLOURS.opened],
-      [t("closed_n"), figures.closed, COLOURS.closed],
+    chart(perDay, days, labels.day, [
+      [labels.opened, figures.opened, COLOURS.opened],
+      [labels.closed_n, figures.closed, COLOURS.closed],
     ]);
   }
-  const breaches = $<HTMLElement>("#chart-breaches");
-  if (breaches) chart(breaches, days, [[t("breaches"), figures.breaches, COLOURS.breaches]]);
+  const breaches = document.querySelector<HTMLElement>("#chart-breaches");
+  if (breaches) {
+    chart(breaches, days, labels.day, [[labels.breaches, figures.breaches, COLOURS.breaches]]);
+  }
 }
+
+setupReports(); // deferred: the page is parsed
