@@ -347,7 +347,9 @@ class MailBounced(Event):
 @dataclass(frozen=True, slots=True)
 class TicketPresence(Event):
     """An operator's console tab (``tab``) is viewing or replying to a ticket, or left it;
-    told to the ticket's other viewers, never stored."""
+    told to the ticket's other viewers, and to the ticket lists of those who may see the
+    ticket, never stored. ``restricted``: the ticket is a complaint (only service managers
+    and admins may hear of it); ``None`` when not known (a tab that went away)."""
 
     name: ClassVar[str] = "ticket_presence"
     ticket_id: str
@@ -355,6 +357,7 @@ class TicketPresence(Event):
     operator_name: str
     state: str
     tab: str
+    restricted: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,3 +92,41 @@ async def test_one_console_follows_ten_tickets_at_most(server: Any, console: Any
     assert ack["ok"] is False and ack["error"]["code"] == "too_many_tickets"
     await say(ann, tickets[0].id, "left")
     await say(ann, tickets[10].id, "viewing")
+
+
+async def test_ticket_lists_hear_who_is_on_each_ticket_they_may_see(
+    server: Any, console: Any
+) -> None:
+    """``ticket_viewers``: every console hears the presence of every ticket it may see (its
+    lists show it), complaints only service managers and admins, viewers or not."""
+    ann, cat, boss = await console("Ann"), await console("Cat"), await console("Boss", role="admin")
+    ticket = await file(server, "Site en panne")
+    complaint = await file(server, "Plainte", type="complaint")
+
+    tab = await say(ann, ticket.id, "replying")
+    expected = {
+        "ticket_id": ticket.id, "operator_id": me(ann).id, "name": "Ann",
+        "state": "replying", "tab": tab,
+    }  # fmt: skip
+    assert await cat.next("ticket_viewers") == expected  # not on the ticket: her list
+    assert await boss.next("ticket_viewers") == expected
+    assert cat.pending("ticket_presence") == []  # the ticket's own event: its viewers only
+
+    boss_tab = await say(boss, complaint.id, "viewing")
+    heard = await boss.next("ticket_viewers")
+    assert (heard["ticket_id"], heard["tab"]) == (complaint.id, boss_tab)
+    await say(ann, ticket.id, "left")  # what follows Boss's complaint on the same socket
+    assert (await cat.next("ticket_viewers"))["state"] == "left"
+    assert [p["ticket_id"] for p in cat.pending("ticket_viewers")] == []  # no complaint
+
+    # A console that goes away without a word: its tickets are not looked up again, so
+    # only those who may see any ticket hear it (the lists forget a silent tab anyway).
+    await say(ann, ticket.id, "viewing")
+    await cat.next("ticket_viewers")
+    cat.pending("ticket_viewers")
+    await ann.sio.disconnect()
+    gone = await boss.next("ticket_viewers")
+    assert (gone["ticket_id"], gone["state"]) == (ticket.id, "left")
+    await say(boss, complaint.id, "viewing")
+    await boss.next("ticket_viewers")
+    assert cat.pending("ticket_viewers") == []

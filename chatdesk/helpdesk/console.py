@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import InvalidPayload
 from ..events import Event, TicketPresence
-from ..models import ACTIVE, Operator, Sort, Status, format_ts, utcnow
+from ..models import ACTIVE, Operator, Sort, Status, TicketType, format_ts, utcnow
 from ..store import Store
 from ..tickets import TRANSITIONS
 from .common import load_ticket
@@ -38,7 +38,10 @@ class ConsoleTickets:
         :raises NotFound: no such ticket, or one the operator may not see.
         """
         ticket = await load_ticket(self.store, ref, operator)
-        return ticket.id, [TicketPresence(ticket.id, operator.id, operator.name, state, tab)]
+        complaint = ticket.type is TicketType.COMPLAINT
+        return ticket.id, [
+            TicketPresence(ticket.id, operator.id, operator.name, state, tab, complaint)
+        ]
 
     @staticmethod
     def left(operator: Operator, ticket_ids: Sequence[str], tab: str) -> list[Event]:

@@ -182,6 +182,11 @@ class Publisher:
         }  # fmt: skip
         to = rooms.ticket(event.ticket_id)
         await self.sio.emit("ticket_presence", payload, to=to, namespace=rooms.OPERATOR_NS)
+        # The ticket lists show who is on each ticket: every console hears it, but only
+        # service managers and admins of a complaint, or of a tab gone without saying which
+        # tickets it held (the lists forget a tab silent for 60 s).
+        lists = rooms.OPERATORS if event.restricted is False else rooms.SUPERVISORS
+        await self._to_operators("ticket_viewers", payload, lists)
 
     async def _mentioned(self, event: OperatorsMentioned) -> None:
         ticket, note = event.ticket, event.note

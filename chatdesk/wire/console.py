@@ -97,7 +97,8 @@ class TicketPresenceAck(Out):
 
 
 class TicketPresenceOut(Out):
-    """``ticket_presence`` to the ticket's viewers: who views or replies, or left."""
+    """``ticket_presence`` to the ticket's viewers, and ``ticket_viewers`` to the consoles'
+    ticket lists: who views or replies, or left."""
 
     ticket_id: ID
     operator_id: ID

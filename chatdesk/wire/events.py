@@ -106,6 +106,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "typing": vi.TypingOut,
         "ticket": tk.TicketSummaryOut,
         "ticket_presence": co.TicketPresenceOut,
+        "ticket_viewers": co.TicketPresenceOut,
         "mention": co.MentionOut,
         "chat_mention": co.ChatMentionOut,
         "hold_ended": co.HoldEndedOut,

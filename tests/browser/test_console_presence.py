@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
+from chatdesk.app import PUBLISHER
+from chatdesk.helpdesk import NewTicket
+from chatdesk.web.appkeys import SERVICES
+
 from .conftest import NewContext
 from .test_console_tickets import desk, file, login, shots
 
@@ -61,3 +65,41 @@ async def test_operators_on_the_same_ticket_see_each_other(
 
     await bob.close()  # the connection goes: Ann's page forgets Bob
     await expect(viewers).to_be_hidden()
+
+
+async def test_the_ticket_list_shows_who_has_each_ticket_open(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    ticket = await file(desk, "Facture en double", email="lea@example.be", name="Léa")
+    await file(desk, "Export vide", email="marc@example.be", name="Marc")
+    ann = await (await new_context()).new_page()
+    await login(ann, desk.url, "ann@desk.test", "/console/tickets?view=all")
+    row = ann.locator(f'li.trow[data-id="{ticket.id}"]')
+    await expect(row).to_be_visible()
+    await expect(ann.locator("li.trow .onit")).to_have_count(0)  # nobody on any ticket
+
+    bob = await (await new_context()).new_page()
+    await login(bob, desk.url, "bob@desk.test", f"/console/t/{ticket.id}")
+    chip = row.locator(".onit > span")
+    await expect(chip).to_have_text("Bob is viewing this ticketBob")  # sentence (hidden), name
+    await expect(chip).to_have_attribute("title", "Bob is viewing this ticket")
+    await expect(ann.locator("li.trow .onit")).to_have_count(1)  # only on his ticket
+    await bob.locator("#treply-text").fill("Bonjour Léa,")
+    await expect(chip).to_have_class("replying")
+    await ann.screenshot(path=str(shots(tmp_path) / "console-tickets-viewers.png"))
+    await ann.set_viewport_size({"width": 390, "height": 700})
+    width = await ann.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the list scrolls sideways ({width}px)"
+    await ann.screenshot(path=str(tmp_path / "console-tickets-viewers-phone.png"))
+
+    # The list redraws its rows when a ticket changes: the chip stays on its row.
+    new, events = await desk.app[SERVICES].helpdesk.filing.file(
+        NewTicket(subject="Nouvelle demande", email="tom@example.be", name="Tom", lang="fr")
+    )
+    await desk.app[PUBLISHER].publish(events)
+    await expect(ann.locator("li.trow")).to_have_count(3)
+    await expect(ann.locator(f'li.trow[data-id="{new.id}"]')).to_be_visible()
+    await expect(chip).to_have_class("replying")
+
+    await bob.close()  # his page says it leaves: the chip goes at once
+    await expect(ann.locator("li.trow .onit")).to_have_count(0)

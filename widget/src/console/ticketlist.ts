@@ -3,7 +3,8 @@
 import { $, call, el, failed, localizeTimes, socket, timeOf, toast } from "./common";
 import { drawCountdowns, runCountdowns } from "./countdown";
 import { departmentName, label, t } from "./i18n";
-import { TicketSummary } from "./protocol";
+import { TicketPresence, TicketSummary } from "./protocol";
+import { BEAT_MS, personChip, Tabs } from "./viewers";
 
 /** The row of one ticket, as the server's _ticket_row.html draws it. */
 export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked: boolean): HTMLLIElement {
@@ -43,6 +44,33 @@ export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked:
   return row;
 }
 
+/** Show on each row who else has the ticket open (`ticket_viewers`, told to every console
+ * of every ticket it may see); return what redraws them (after the rows are redrawn). */
+function setupRowViewers(section: HTMLElement): () => void {
+  const onTicket = new Map<string, Tabs>();
+  const draw = (): void => {
+    for (const row of section.querySelectorAll<HTMLElement>("li.trow")) {
+      const people = onTicket.get(row.dataset.id || "")?.people() || [];
+      let line = row.querySelector<HTMLElement>(".onit");
+      if (!people.length) {
+        line?.remove();
+        continue;
+      }
+      if (!line) row.append((line = el("span", { className: "onit" })));
+      line.classList.toggle("replying", people.some((p) => p.state === "replying"));
+      line.replaceChildren(...people.map((p) => personChip(p, true)));
+    }
+  };
+  socket.on("ticket_viewers", (p: TicketPresence) => {
+    let tabs = onTicket.get(p.ticket_id);
+    if (!tabs) onTicket.set(p.ticket_id, (tabs = new Tabs()));
+    tabs.hear(p);
+    draw();
+  });
+  window.setInterval(draw, BEAT_MS); // the silent ones go
+  return draw;
+}
+
 /** What the page's URL asks for, as a `tickets` request. */
 function wanted(): Record<string, unknown> {
   const query = new URLSearchParams(window.location.search);
@@ -67,6 +95,7 @@ export function setupTicketList(section: HTMLElement): void {
   section.querySelectorAll<HTMLOptionElement>('#bulk select[name="assignee"] option').forEach(
     (o) => names.set(o.value, o.textContent || ""),
   );
+  const drawViewers = setupRowViewers(section);
   const picks = () => Array.from(section.querySelectorAll<HTMLInputElement>("input.pick"));
   const picked = () => picks().filter((p) => p.checked).map((p) => p.value);
   const showPicked = () => {
@@ -87,6 +116,7 @@ export function setupTicketList(section: HTMLElement): void {
     const n = ack.total as number;
     if (total) total.textContent = n === 1 ? t("tickets_one") : t("tickets_total", { total: n });
     drawCountdowns(section);
+    drawViewers();
     showPicked();
   }
 

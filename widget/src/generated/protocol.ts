@@ -1139,7 +1139,8 @@ export interface TicketPresenceIn {
   state: "left" | "replying" | "viewing";
 }
 /**
- * ``ticket_presence`` to the ticket's viewers: who views or replies, or left.
+ * ``ticket_presence`` to the ticket's viewers, and ``ticket_viewers`` to the consoles'
+ * ticket lists: who views or replies, or left.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "TicketPresenceOut".
