@@ -50,6 +50,7 @@ __all__ = [
     "TicketPresence",
     "TicketRated",
     "TicketReplied",
+    "TicketRollCall",
     "TicketStatusChanged",
     "TicketUpdated",
     "TypingChanged",
@@ -358,6 +359,15 @@ class TicketPresence(Event):
     state: str
     tab: str
     restricted: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRollCall(Event):
+    """A console's ticket list opened (``operator_id``'s): every console's ticket pages are
+    asked to say at once who is on which ticket, rather than at their next beat."""
+
+    name: ClassVar[str] = "ticket_roll_call"
+    operator_id: str
 
 
 @dataclass(frozen=True, slots=True)

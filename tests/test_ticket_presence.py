@@ -130,3 +130,20 @@ async def test_ticket_lists_hear_who_is_on_each_ticket_they_may_see(
     await say(boss, complaint.id, "viewing")
     await boss.next("ticket_viewers")
     assert cat.pending("ticket_viewers") == []
+
+
+async def test_a_list_that_opens_has_the_ticket_pages_answer_at_once(
+    server: Any, console: Any
+) -> None:
+    """``ticket_roll_call``: every console is asked (its ticket pages answer with their
+    presence); a connection asks three times in a row at most, then once per 10 s."""
+    ann, bob = await console("Ann"), await console("Bob")
+    ack = await ann.call("ticket_roll_call", {})
+    assert ack == {"ok": True}
+    assert await bob.next("ticket_roll_call") == {}
+    for _ in range(2):
+        assert (await ann.call("ticket_roll_call", {}))["ok"] is True
+    refused = await ann.call("ticket_roll_call", {})
+    assert refused["ok"] is False and refused["error"]["code"] == "rate_limited"
+    bad = await ann.call("ticket_roll_call", {"ref": "x"})
+    assert bad["ok"] is False and bad["error"]["code"] == "invalid_payload"

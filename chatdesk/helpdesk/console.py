@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InvalidPayload
-from ..events import Event, TicketPresence
+from ..events import Event, TicketPresence, TicketRollCall
 from ..models import ACTIVE, Operator, Sort, Status, TicketType, format_ts, utcnow
 from ..store import Store
 from ..tickets import TRANSITIONS
@@ -42,6 +42,12 @@ class ConsoleTickets:
         return ticket.id, [
             TicketPresence(ticket.id, operator.id, operator.name, state, tab, complaint)
         ]
+
+    @staticmethod
+    def roll_call(operator: Operator) -> list[Event]:
+        """Return the event asking every console's ticket pages who is on which ticket
+        (``operator``'s ticket list just opened; each page answers with its presence)."""
+        return [TicketRollCall(operator.id)]
 
     @staticmethod
     def left(operator: Operator, ticket_ids: Sequence[str], tab: str) -> list[Event]:

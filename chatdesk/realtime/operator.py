@@ -58,6 +58,7 @@ class OperatorNamespace(TicketEvents):
         self.services = services
         self.publisher = publisher
         self._buckets: dict[str, TokenBucket] = {}
+        self.roll_calls: dict[str, TokenBucket] = {}
 
     @property
     def connections(self) -> int:
@@ -91,6 +92,7 @@ class OperatorNamespace(TicketEvents):
     async def on_disconnect(self, sid: str, reason: str = "") -> None:
         """Count the connection gone; the grace period starts when it was the last."""
         self._buckets.pop(sid, None)
+        self.roll_calls.pop(sid, None)
         try:
             operator = await self._operator(sid)
         except ChatdeskError:

@@ -28,6 +28,7 @@ from ..events import (
     StateChanged,
     TicketNews,
     TicketPresence,
+    TicketRollCall,
     TypingChanged,
 )
 from ..helpdesk import ticket_summary
@@ -120,6 +121,8 @@ class Publisher:
                 await self._to_operators("note", event.note.to_payload(), room)
             elif isinstance(event, TicketPresence):
                 await self._presence(event)
+            elif isinstance(event, TicketRollCall):
+                await self._to_operators("ticket_roll_call", {})
             elif isinstance(event, OperatorsMentioned):
                 await self._mentioned(event)
             elif isinstance(event, ChatMentioned):

@@ -21,14 +21,19 @@ from ..wire.console import (
     TicketReplyIn,
     TicketsIn,
 )
+from ..wire.visitor import NothingIn
 from . import rooms
 from .namespace import BaseNamespace, acked
 from .publish import Publisher
+from .throttle import TokenBucket
 
 __all__ = ["TicketEvents", "presence_tab"]
 
 #: How many tickets' presence one console connection follows at once (a page shows one).
 MAX_FOLLOWED = 10
+#: Roll calls one console connection may ask for (each has every ticket page answer):
+#: a list asks once when it opens and after each reconnection.
+ROLL_CALL_RATE = (1 / 10, 3)
 
 
 def presence_tab(sid: str) -> str:
@@ -43,6 +48,8 @@ class TicketEvents(BaseNamespace):
 
     services: Services
     publisher: Publisher
+    #: Each connection's roll calls (``on_ticket_roll_call``), forgotten when it goes.
+    roll_calls: dict[str, TokenBucket]
 
     async def _operator(self, sid: str) -> Operator:
         raise NotImplementedError  # the namespace's own: session, account, flood bucket
@@ -97,6 +104,19 @@ class TicketEvents(BaseNamespace):
                 await self.enter_room(sid, room)
         await self.publisher.publish(events)
         return {"tab": tab}
+
+    @acked
+    async def on_ticket_roll_call(self, sid: str, data: Any) -> dict[str, Any]:
+        """A ticket list opened: have every console's ticket pages say at once who is on
+        which ticket (the lists would learn of them at their next beat, 25 s)."""
+        decode(NothingIn, data, "ticket_roll_call")
+        operator = await self._operator(sid)
+        bucket = self.roll_calls.get(sid)
+        if bucket is None:
+            bucket = self.roll_calls[sid] = TokenBucket(*ROLL_CALL_RATE)
+        self.check_bucket(bucket)
+        await self.publisher.publish(self.services.helpdesk.console.roll_call(operator))
+        return {}
 
     def followed(self, sid: str) -> list[str]:
         """Return the ids of the tickets whose presence a console connection follows."""

@@ -101,5 +101,12 @@ async def test_the_ticket_list_shows_who_has_each_ticket_open(
     await expect(ann.locator(f'li.trow[data-id="{new.id}"]')).to_be_visible()
     await expect(chip).to_have_class("replying")
 
+    # A list opened now shows him at once (its roll call), not at his page's next beat.
+    later = await ann.context.new_page()
+    await later.goto(f"{desk.url}/console/tickets?view=all")
+    await expect(later.locator(f'li.trow[data-id="{ticket.id}"] .onit > span')).to_have_class(
+        "replying", timeout=5_000
+    )
+
     await bob.close()  # his page says it leaves: the chip goes at once
     await expect(ann.locator("li.trow .onit")).to_have_count(0)

@@ -67,6 +67,10 @@ function setupRowViewers(section: HTMLElement): () => void {
     tabs.hear(p);
     draw();
   });
+  // Every ticket page says at once who is on it, rather than at its next beat.
+  const rollCall = (): void => void call("ticket_roll_call", {});
+  socket.on("connect", rollCall);
+  if (socket.connected) rollCall();
   window.setInterval(draw, BEAT_MS); // the silent ones go
   return draw;
 }

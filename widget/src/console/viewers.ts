@@ -1,7 +1,8 @@
 // Collision detection on a ticket's page (`ticket_presence`): this tab says that it views
 // the ticket, or writes a reply (its reply box holds text), and says it again every 25 s;
 // the page shows the other operators on the ticket and forgets a tab silent for 60 s. The
-// ticket lists show the same from `ticket_viewers` (ticketlist.ts).
+// ticket lists show the same from `ticket_viewers` (ticketlist.ts); a list that opens asks
+// for a roll call, and every page answers at once.
 import { $, call, el, me, socket } from "./common";
 import { t } from "./i18n";
 import { TicketPresence } from "./protocol";
@@ -85,6 +86,7 @@ export function setupViewers(
   });
   // Joining again after a reconnection (the server forgot this connection's tickets).
   socket.on("connect", say);
+  socket.on("ticket_roll_call", say); // a ticket list just opened somewhere
   if (socket.connected) say();
   window.setInterval(() => {
     say();
