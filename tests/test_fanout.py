@@ -141,6 +141,12 @@ async def test_ticket_presence_crosses_processes(start_server: Any, shared: Sett
         while (heard := await ann.next("ticket_presence"))["name"] != "Bob":
             pass
         assert heard["state"] == "viewing"
+        # The lists' news too, and a roll call reaches the other process's consoles.
+        while (heard := await ann.next("ticket_viewers"))["name"] != "Bob":
+            pass
+        assert heard["ticket_id"] == ticket.id
+        assert (await ann.call("ticket_roll_call", {}))["ok"] is True
+        assert await bob.next("ticket_roll_call") == {}
         await bob.sio.disconnect()  # process two tells the viewers on process one
         while (heard := await ann.next("ticket_presence"))["name"] != "Bob":
             pass
