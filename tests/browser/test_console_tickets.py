@@ -172,6 +172,7 @@ async def test_operators_work_tickets_live(
     await expect(bob_ticket.locator("#treply-cc")).to_have_text(
         "Public replies are also sent to: marc@example.be"
     )
+    await ann.evaluate("window.scrollTo(0, 0)")  # the Save above scrolled the page down
     await ann.screenshot(path=str(shots(tmp_path) / "console-ticket.png"))
 
     # Reply and resolve in one step: the reply's status offers what pending allows.
