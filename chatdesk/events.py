@@ -359,6 +359,8 @@ class TicketPresence(Event):
     state: str
     tab: str
     restricted: bool | None = None
+    #: An answer to a roll call: told to that console tab's lists only.
+    to_tab: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +370,7 @@ class TicketRollCall(Event):
 
     name: ClassVar[str] = "ticket_roll_call"
     operator_id: str
+    tab: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,15 @@ async def test_ticket_presence_crosses_processes(start_server: Any, shared: Sett
             pass
         assert heard["ticket_id"] == ticket.id
         assert (await ann.call("ticket_roll_call", {}))["ok"] is True
-        assert await bob.next("ticket_roll_call") == {}
+        asked = await bob.next("ticket_roll_call")
+        # Bob's page answers Ann's list, across processes, and only it.
+        ack = await bob.call(
+            "ticket_presence", {"ref": ticket.id, "state": "replying", "to": asked["tab"]}
+        )
+        assert ack["ok"], ack
+        while (heard := await ann.next("ticket_viewers"))["state"] != "replying":
+            pass
+        assert heard["name"] == "Bob"
         await bob.sio.disconnect()  # process two tells the viewers on process one
         while (heard := await ann.next("ticket_presence"))["name"] != "Bob":
             pass

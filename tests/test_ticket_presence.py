@@ -132,18 +132,60 @@ async def test_ticket_lists_hear_who_is_on_each_ticket_they_may_see(
     assert cat.pending("ticket_viewers") == []
 
 
-async def test_a_list_that_opens_has_the_ticket_pages_answer_at_once(
+async def test_a_list_that_opens_has_the_ticket_pages_answer_it_at_once(
     server: Any, console: Any
 ) -> None:
-    """``ticket_roll_call``: every console is asked (its ticket pages answer with their
-    presence); a connection asks three times in a row at most, then once per 10 s."""
+    """``ticket_roll_call``: every console is asked, with the asking connection's tab; a
+    page's answer (``ticket_presence`` ``to`` that tab) reaches that list alone, and a
+    complaint's only if the list is a supervisor's. A connection asks three times in a row
+    at most, then once per 10 s."""
     ann, bob = await console("Ann"), await console("Bob")
+    cat, boss = await console("Cat"), await console("Boss", role="admin")
+    ticket = await file(server, "Site en panne")
+    complaint = await file(server, "Plainte", type="complaint")
     ack = await ann.call("ticket_roll_call", {})
     assert ack == {"ok": True}
-    assert await bob.next("ticket_roll_call") == {}
+    asked = await bob.next("ticket_roll_call")
+    await boss.next("ticket_roll_call")
+    for client in (ann, bob, cat, boss):
+        client.pending("ticket_viewers")
+        client.pending("ticket_presence")
+
+    tab = await say_to(bob, ticket.id, "replying", asked["tab"])
+    heard = await ann.next("ticket_viewers")
+    assert (heard["ticket_id"], heard["name"], heard["state"], heard["tab"]) == (
+        ticket.id, "Bob", "replying", tab,
+    )  # fmt: skip
+    await say_to(boss, complaint.id, "viewing", asked["tab"])  # Ann may not see it
+    await say(boss, ticket.id, "viewing")  # sent after: once Ann has it, the other is not coming
+    while (heard := await ann.next("ticket_viewers"))["name"] != "Boss":
+        pass
+    assert heard["ticket_id"] == ticket.id
+    assert ann.pending("ticket_viewers") == []
+    assert cat.pending("ticket_viewers") == [heard]  # the broadcast only, not the answers
+
+    boss_asks = await boss.call("ticket_roll_call", {})
+    assert boss_asks["ok"] is True
+    to_boss = (await bob.next("ticket_roll_call"))["tab"]
+    await say_to(boss, complaint.id, "viewing", to_boss)  # his own: skipped by his console
+    while (answer := await boss.next("ticket_viewers"))["ticket_id"] != complaint.id:
+        pass  # his own broadcast on the other ticket, just before
+    assert answer["tab"] == heard["tab"]
+
     for _ in range(2):
         assert (await ann.call("ticket_roll_call", {}))["ok"] is True
     refused = await ann.call("ticket_roll_call", {})
     assert refused["ok"] is False and refused["error"]["code"] == "rate_limited"
-    bad = await ann.call("ticket_roll_call", {"ref": "x"})
-    assert bad["ok"] is False and bad["error"]["code"] == "invalid_payload"
+    for bad in ({"ref": "x"}, "x"):
+        ack = await ann.call("ticket_roll_call", bad)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
+    bad_to = await bob.call(
+        "ticket_presence", {"ref": ticket.id, "state": "viewing", "to": "not a tab"}
+    )
+    assert bad_to["ok"] is False and bad_to["error"]["code"] == "invalid_payload"
+
+
+async def say_to(client: OperatorClient, ref: str, state: str, tab: str) -> str:
+    ack = await client.call("ticket_presence", {"ref": ref, "state": state, "to": tab})
+    assert ack["ok"], ack
+    return str(ack["tab"])

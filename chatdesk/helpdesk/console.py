@@ -29,25 +29,27 @@ class ConsoleTickets:
         self.clock = clock
 
     async def presence(
-        self, operator: Operator, ref: str, state: str, tab: str
+        self, operator: Operator, ref: str, state: str, tab: str, *, to: str | None = None
     ) -> tuple[str, list[Event]]:
         """Say that one of ``operator``'s console tabs (``tab``) views or replies to a
         ticket, or left it (collision detection: the others see who else is on it);
-        return the ticket's id and the event for its viewers.
+        return the ticket's id and the event for its viewers (``to``: for one console
+        tab's lists only, answering its roll call).
 
         :raises NotFound: no such ticket, or one the operator may not see.
         """
         ticket = await load_ticket(self.store, ref, operator)
         complaint = ticket.type is TicketType.COMPLAINT
         return ticket.id, [
-            TicketPresence(ticket.id, operator.id, operator.name, state, tab, complaint)
+            TicketPresence(ticket.id, operator.id, operator.name, state, tab, complaint, to)
         ]
 
     @staticmethod
-    def roll_call(operator: Operator) -> list[Event]:
+    def roll_call(operator: Operator, tab: str) -> list[Event]:
         """Return the event asking every console's ticket pages who is on which ticket
-        (``operator``'s ticket list just opened; each page answers with its presence)."""
-        return [TicketRollCall(operator.id)]
+        (``operator``'s ticket list, console tab ``tab``, just opened; each page answers
+        that tab with its presence)."""
+        return [TicketRollCall(operator.id, tab)]
 
     @staticmethod
     def left(operator: Operator, ticket_ids: Sequence[str], tab: str) -> list[Event]:

@@ -84,8 +84,11 @@ class OperatorNamespace(TicketEvents):
         await self.save_session(sid, {"operator_id": operator.id})
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
+        # Answers to this connection's ticket roll calls (a complaint's: to a supervisor's).
+        await self.enter_room(sid, rooms.tab(presence_tab(sid)))
         if operator.sees_complaints:
             await self.enter_room(sid, rooms.SUPERVISORS)
+            await self.enter_room(sid, rooms.tab(presence_tab(sid), supervisor=True))
         self._buckets[sid] = TokenBucket(*_OPERATOR_RATE)
         self.spawn(self._hello(sid, operator), "hello")
 

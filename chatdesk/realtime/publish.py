@@ -122,7 +122,7 @@ class Publisher:
             elif isinstance(event, TicketPresence):
                 await self._presence(event)
             elif isinstance(event, TicketRollCall):
-                await self._to_operators("ticket_roll_call", {})
+                await self._to_operators("ticket_roll_call", {"tab": event.tab})
             elif isinstance(event, OperatorsMentioned):
                 await self._mentioned(event)
             elif isinstance(event, ChatMentioned):
@@ -183,6 +183,12 @@ class Publisher:
             "ticket_id": event.ticket_id, "operator_id": event.operator_id,
             "name": event.operator_name, "state": event.state, "tab": event.tab,
         }  # fmt: skip
+        if event.to_tab is not None:
+            # An answer to one list's roll call: that list only (its viewers know already).
+            # A complaint's only if that list's connection is a supervisor's.
+            to = rooms.tab(event.to_tab, supervisor=event.restricted is not False)
+            await self.sio.emit("ticket_viewers", payload, to=to, namespace=rooms.OPERATOR_NS)
+            return
         to = rooms.ticket(event.ticket_id)
         await self.sio.emit("ticket_presence", payload, to=to, namespace=rooms.OPERATOR_NS)
         # The ticket lists show who is on each ticket: every console hears it, but only

@@ -41,6 +41,13 @@ def operator(operator_id: str) -> str:
     return f"op:{operator_id}"
 
 
+def tab(tab_id: str, *, supervisor: bool = False) -> str:
+    """Return the room of one console connection, named by its presence tab (answers to its
+    ticket roll call go there); ``supervisor``: the one only a connection of a service
+    manager or admin joins (for a complaint's answers)."""
+    return f"{'stab' if supervisor else 'tab'}:{tab_id}"
+
+
 #: The prefix of the rooms of :func:`ticket`.
 TICKET_PREFIX = "ticket:"
 

@@ -88,7 +88,7 @@ class TicketEvents(BaseNamespace):
         operator = await self._operator(sid)
         tab = presence_tab(sid)
         ticket_id, events = await self.services.helpdesk.console.presence(
-            operator, request.ref, request.state, tab
+            operator, request.ref, request.state, tab, to=request.to
         )
         room = rooms.ticket(ticket_id)
         if request.state == "left":
@@ -115,7 +115,8 @@ class TicketEvents(BaseNamespace):
         if bucket is None:
             bucket = self.roll_calls[sid] = TokenBucket(*ROLL_CALL_RATE)
         self.check_bucket(bucket)
-        await self.publisher.publish(self.services.helpdesk.console.roll_call(operator))
+        events = self.services.helpdesk.console.roll_call(operator, presence_tab(sid))
+        await self.publisher.publish(events)
         return {}
 
     def followed(self, sid: str) -> list[str]:

@@ -18,6 +18,7 @@ __all__ = [
     "MentionOut",
     "OrganisationOut",
     "RequesterOut",
+    "RollCallOut",
     "TicketAck",
     "TicketBulkAck",
     "TicketBulkIn",
@@ -87,6 +88,16 @@ class TicketPresenceIn(In):
 
     ref: Ref
     state: PresenceState
+    #: An answer to a ticket roll call: only that console (its ``tab``) is told, as
+    #: ``ticket_viewers``.
+    to: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{12}$")] | None = None
+
+
+class RollCallOut(Out):
+    """``ticket_roll_call``: a ticket list opened (its connection: ``tab``); a console with a
+    ticket page open answers with ``ticket_presence`` ``to`` that tab."""
+
+    tab: str
 
 
 class TicketPresenceAck(Out):

@@ -108,7 +108,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "ticket": tk.TicketSummaryOut,
         "ticket_presence": co.TicketPresenceOut,
         "ticket_viewers": co.TicketPresenceOut,
-        "ticket_roll_call": EmptyOut,
+        "ticket_roll_call": co.RollCallOut,
         "mention": co.MentionOut,
         "chat_mention": co.ChatMentionOut,
         "hold_ended": co.HoldEndedOut,

@@ -25,6 +25,7 @@ export type TicketPage = Wire.TicketPageAck;
 export type ThreadItem = Wire.TicketItemOut | Wire.ChatItemOut;
 export type TicketHistory = Wire.TicketEventOut;
 export type TicketPresence = Wire.TicketPresenceOut;
+export type RollCall = Wire.RollCallOut;
 export type Mention = Wire.MentionOut;
 export type HoldEnded = Wire.HoldEndedOut;
 export type ChatMention = Wire.ChatMentionOut;

@@ -2,10 +2,10 @@
 // the ticket, or writes a reply (its reply box holds text), and says it again every 25 s;
 // the page shows the other operators on the ticket and forgets a tab silent for 60 s. The
 // ticket lists show the same from `ticket_viewers` (ticketlist.ts); a list that opens asks
-// for a roll call, and every page answers at once.
+// for a roll call, and every page answers that list at once.
 import { $, call, el, me, socket } from "./common";
 import { t } from "./i18n";
-import { TicketPresence } from "./protocol";
+import { RollCall, TicketPresence } from "./protocol";
 
 type State = "viewing" | "replying";
 type Person = { name: string; state: State };
@@ -86,7 +86,8 @@ export function setupViewers(
   });
   // Joining again after a reconnection (the server forgot this connection's tickets).
   socket.on("connect", say);
-  socket.on("ticket_roll_call", say); // a ticket list just opened somewhere
+  // A ticket list just opened somewhere: tell it (it alone) who is here.
+  socket.on("ticket_roll_call", (r: RollCall) => void call("ticket_presence", { ref: id, state, to: r.tab }));
   if (socket.connected) say();
   window.setInterval(() => {
     say();

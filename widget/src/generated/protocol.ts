@@ -836,6 +836,16 @@ export interface RequesterRef {
   name: string;
 }
 /**
+ * ``ticket_roll_call``: a ticket list opened (its connection: ``tab``); a console with a
+ * ticket page open answers with ``ticket_presence`` ``to`` that tab.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "RollCallOut".
+ */
+export interface RollCallOut {
+  tab: string;
+}
+/**
  * ``session``: sent once after every successful connect, before anything else.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -1137,6 +1147,7 @@ export interface TicketPresenceAck {
 export interface TicketPresenceIn {
   ref: string;
   state: "left" | "replying" | "viewing";
+  to?: string | null;
 }
 /**
  * ``ticket_presence`` to the ticket's viewers, and ``ticket_viewers`` to the consoles'
