@@ -39,6 +39,7 @@ from .store import Store, create_store
 from .web import (
     account,
     api,
+    auditpage,
     auth,
     chatfiles,
     console,
@@ -179,6 +180,7 @@ def create_app(
     twofactor.setup(app)
     operatorpages.setup(app)
     privacypages.setup(app)
+    auditpage.setup(app)
     requesterpages.setup(app)
     console.setup(app)
     api.setup(app)

@@ -7,8 +7,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import replace
 
+from .audit import AuditTrail
 from .errors import Conflict, Forbidden, NotFound
-from .models import Operator, Role
+from .models import AuditAction, Operator, Role
 from .operators import OperatorService, normalize_email
 
 __all__ = ["OperatorAdmin"]
@@ -24,8 +25,9 @@ class OperatorAdmin:
     ``last_admin``), and so is disabling one's own account (``own_account``).
     """
 
-    def __init__(self, operators: OperatorService) -> None:
+    def __init__(self, operators: OperatorService, audit: AuditTrail) -> None:
         self.operators = operators
+        self.audit = audit
 
     async def add(
         self,
@@ -49,6 +51,7 @@ class OperatorAdmin:
             password=password, capacity=capacity,
         )  # fmt: skip
         log.info("admin %s added operator %s (%s)", actor.email, added.email, added.role)
+        await self.audit.record(actor, AuditAction.OPERATOR_ADDED, added.email, added.role)
         return added
 
     async def edit(
@@ -79,6 +82,9 @@ class OperatorAdmin:
             )
         )  # fmt: skip
         log.info("admin %s edited operator %s", actor.email, edited.email)
+        changes = _changes(before, edited)
+        if changes:
+            await self.audit.record(actor, AuditAction.OPERATOR_EDITED, edited.email, changes)
         return edited
 
     async def set_disabled(self, actor: Operator, email: str, disabled: bool) -> Operator:
@@ -92,6 +98,8 @@ class OperatorAdmin:
         changed = await self.operators.set_disabled(target.email, disabled)
         log.info("admin %s %s operator %s", actor.email,
                  "disabled" if disabled else "enabled", changed.email)  # fmt: skip
+        action = AuditAction.OPERATOR_DISABLED if disabled else AuditAction.OPERATOR_ENABLED
+        await self.audit.record(actor, action, changed.email)
         return changed
 
     async def set_password(self, actor: Operator, email: str, password: str) -> Operator:
@@ -100,6 +108,7 @@ class OperatorAdmin:
         target = await self._get(email)
         changed = await self.operators.set_password(target.email, password)
         log.info("admin %s set a new password for %s", actor.email, changed.email)
+        await self.audit.record(actor, AuditAction.PASSWORD_SET, changed.email)
         return changed
 
     async def reset_two_factor(self, actor: Operator, email: str) -> Operator:
@@ -109,6 +118,7 @@ class OperatorAdmin:
         target = await self._get(email)
         changed = await self.operators.reset_two_factor(target.email)
         log.warning("admin %s turned two-step sign-in off for %s", actor.email, changed.email)
+        await self.audit.record(actor, AuditAction.TWO_FACTOR_RESET, changed.email)
         return changed
 
     async def _get(self, email: str) -> Operator:
@@ -129,3 +139,14 @@ class OperatorAdmin:
 def _admin(actor: Operator) -> None:
     if not actor.is_admin:
         raise Forbidden("only admins manage operators")
+
+
+def _changes(before: Operator, after: Operator) -> str:
+    """Return what an edit changed, for the audit log (``role: operator -> admin; ...``)."""
+    said = []
+    for name in ("name", "role", "departments", "languages", "capacity"):
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            show = (lambda v: ", ".join(v) or "-") if isinstance(old, tuple) else str
+            said.append(f"{name}: {show(old)} -> {show(new)}")
+    return "; ".join(said)

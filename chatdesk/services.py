@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
 
+from .audit import AuditTrail
 from .bot.gapreport import Gaps, GapSource
 from .canned import CannedService
 from .chatfiles import ChatFileLinks, ChatFiles
@@ -28,6 +29,7 @@ from .models import utcnow
 from .operatoradmin import OperatorAdmin
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
+from .privacy import Privacy
 from .routing import RoutingService
 from .store import Store
 from .throttle import Throttle
@@ -74,6 +76,8 @@ class Services:
     chatfiles: ChatFiles
     #: Whether the store answers, and the totals /metrics reports.
     health: Health
+    #: What admins did to accounts and personal data (the console's audit log).
+    audit: AuditTrail
     _store: Store = field(repr=False)
     #: The desk's attempt counts (logins, sign-in links, invitations, the API's budget,
     #: help-centre votes, inbound mail): on Redis, shared by every process.
@@ -84,7 +88,12 @@ class Services:
     @property
     def operator_admin(self) -> OperatorAdmin:
         """Return what admins do to operator accounts (a view over ``operators``)."""
-        return OperatorAdmin(self.operators)
+        return OperatorAdmin(self.operators, self.audit)
+
+    @property
+    def privacy(self) -> Privacy:
+        """Return the requests about requesters' personal data (audited)."""
+        return Privacy(self.helpdesk, self.audit)
 
     @property
     def backend(self) -> str:
@@ -205,6 +214,7 @@ def build_services(
             clock=clock,
         ),
         Health(store),
+        AuditTrail(store, clock=clock),
         store,
         throttle,
         TwoFactor(store, settings.secret_key, issuer=config.name, throttle=throttle, clock=clock),

@@ -14,9 +14,11 @@ import pytest
 
 from chatdesk import Settings
 from chatdesk.app import STORE
+from chatdesk.audit import AuditTrail
 from chatdesk.cli import main
 from chatdesk.models import (
     ApiToken,
+    AuditAction,
     Author,
     AuthorKind,
     CannedResponse,
@@ -124,6 +126,8 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     misses = await store.feedback.misses()
     assert misses
     await store.feedback.dismiss_misses(misses[:1], operator.id, utcnow())
+    # The audit log (an admin's act).
+    await AuditTrail(store).record(operator, AuditAction.PASSWORD_SET, "zoe@desk.test")
     helpdesk = await _helpdesk_records(store, operator.id)
     before = (await visitor.call("history", {"since": 0}))["messages"]
     token = visitor.token

@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable
 
 from rich.table import Table
 
+from ..audit import AuditTrail
 from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError
+from ..models import AuditAction
 from ..operators import OperatorService, SessionTokens
 from ..store import Store, create_store
 from .orgs import print_table
@@ -77,7 +79,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     password = _password()
 
-    async def work(service: OperatorService) -> str:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.add(
             args.email,
             name=args.name,
@@ -89,13 +91,14 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
             password=password,
             capacity=args.capacity,
         )
+        await audit.record(None, AuditAction.OPERATOR_ADDED, operator.email, operator.role)
         return f"added {operator.role} {operator.name} <{operator.email}>"
 
     return _run(settings, work)
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(service: OperatorService) -> str:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
         table = Table(
             "e-mail", "name", "role", "departments", "languages", "capacity", "state", "2fa"
         )
@@ -117,16 +120,19 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _toggle(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(service: OperatorService) -> str:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.set_disabled(args.email, args.disabled)
+        action = AuditAction.OPERATOR_DISABLED if args.disabled else AuditAction.OPERATOR_ENABLED
+        await audit.record(None, action, operator.email)
         return f"{operator.email} is {'disabled' if operator.disabled else 'enabled'}"
 
     return _run(settings, work)
 
 
 def _reset_two_factor(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(service: OperatorService) -> str:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.reset_two_factor(args.email)
+        await audit.record(None, AuditAction.TWO_FACTOR_RESET, operator.email)
         return (
             f"two-step sign-in is off for {operator.email}: they sign in with their password"
             " and may set it up again on their account page; their sessions have ended"
@@ -138,15 +144,16 @@ def _reset_two_factor(args: argparse.Namespace, settings: Settings) -> int:
 def _passwd(args: argparse.Namespace, settings: Settings) -> int:
     password = _password()
 
-    async def work(service: OperatorService) -> str:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.set_password(args.email, password)
+        await audit.record(None, AuditAction.PASSWORD_SET, operator.email)
         return f"password changed for {operator.email}; their sessions have ended"
 
     return _run(settings, work)
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(service: OperatorService) -> str:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
         existing = await service.list()
         if existing:
             # A real desk: never add an account behind the admin's back; say what to do.
@@ -161,7 +168,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
                 "list them with: chatdesk operators list"
             )
         password = secrets.token_urlsafe(12)
-        await service.add(
+        demo = await service.add(
             DEMO_EMAIL,
             name="Demo Admin",
             role="admin",
@@ -169,6 +176,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
             languages=LANGUAGES,
             password=password,
         )
+        await audit.record(None, AuditAction.OPERATOR_ADDED, demo.email, "admin (demo)")
         return (
             f"demo operator created: log in at /console with {DEMO_EMAIL} / "
             f"{password}\n(disable it with: chatdesk operators disable {DEMO_EMAIL})"
@@ -177,7 +185,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, work)
 
 
-def _run(settings: Settings, work: Callable[[OperatorService], Awaitable[str]]) -> int:
+def _run(settings: Settings, work: Callable[[OperatorService, AuditTrail], Awaitable[str]]) -> int:
     settings = settings.with_secret()
     config = load_desk_config(settings.config_file)
 
@@ -188,7 +196,7 @@ def _run(settings: Settings, work: Callable[[OperatorService], Awaitable[str]]) 
             service = OperatorService(
                 store, SessionTokens(settings.secret_key), departments=config.departments
             )
-            return await work(service)
+            return await work(service, AuditTrail(store))
         finally:
             await store.close()
 

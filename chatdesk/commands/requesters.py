@@ -8,9 +8,11 @@ from pathlib import Path
 
 import msgspec
 
+from ..audit import AuditTrail
 from ..config import Settings
 from ..errors import Conflict, InvalidPayload
 from ..helpdesk import Helpdesk
+from ..privacy import Privacy
 from ..store import Store
 from .orgs import run_helpdesk
 
@@ -52,8 +54,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
-        requester = await hd.people.find(args.email)
-        data = msgspec.json.format(msgspec.json.encode(await hd.views.export(requester)))
+        exported = await Privacy(hd, AuditTrail(store)).export(None, args.email)
+        data = msgspec.json.format(msgspec.json.encode(exported))
         if args.output is None:
             return data.decode()
         try:
@@ -77,7 +79,7 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
                 f"this would erase {requester.email} and anonymise {tickets.total} "
                 "ticket(s), for good; run it again with --yes"
             )
-        count = await hd.people.forget(args.email)
+        count = await Privacy(hd, AuditTrail(store)).forget(None, args.email)
         return f"erased {args.email.strip().lower()}; {count} ticket(s) kept, anonymous"
 
     return run_helpdesk(settings, work)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .audit import AuditAction, AuditEntry
 from .clock import format_ts, new_id, parse_ts, utcnow
 from .conversations import (
     MAX_PAGE,
@@ -53,6 +54,8 @@ __all__ = [
     "PREVIEWED_TYPES",
     "ApiToken",
     "Attachment",
+    "AuditAction",
+    "AuditEntry",
     "Author",
     "AuthorKind",
     "BotMiss",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..config import Settings
+from .audit import AuditStore
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .help import HelpStore
@@ -22,6 +23,7 @@ from .tickets import NoteStore, TicketStore
 __all__ = [
     "MAX_PAGE",
     "ApiTokenStore",
+    "AuditStore",
     "CannedStore",
     "ConversationStore",
     "FeedbackStore",

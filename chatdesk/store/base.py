@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .audit import AuditStore
 from .conversations import ConversationStore, FeedbackStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
@@ -114,6 +115,11 @@ class Store(Protocol):
     @property
     def api_tokens(self) -> ApiTokenStore:
         """API tokens."""
+        ...
+
+    @property
+    def audit(self) -> AuditStore:
+        """The audit log."""
         ...
 
     @property

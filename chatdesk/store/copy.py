@@ -56,6 +56,7 @@ TABLES = (
     "help_search_misses",
     "help_deflections",
     "dismissed_misses",
+    "audit_log",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.

@@ -127,4 +127,12 @@ RECENT_VERSIONS: list[list[Step]] = [
         ),
     ],
     INTEGER_CONVERSATION_KEYS,
+    [
+        # The audit log: administrative acts (accounts, personal data), appended only;
+        # read newest first, a page at a time.
+        "CREATE TABLE audit_log (id TEXT PRIMARY KEY, ts TEXT NOT NULL, actor_id TEXT,"
+        " actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+        " detail TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX audit_log_by_ts ON audit_log(ts, id)",
+    ],
 ]

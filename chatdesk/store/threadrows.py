@@ -8,6 +8,8 @@ from typing import Any
 from ..models import (
     ApiToken,
     Attachment,
+    AuditAction,
+    AuditEntry,
     AuthorKind,
     Invitation,
     Organisation,
@@ -17,11 +19,13 @@ from ..models import (
     Severity,
     TicketEvent,
     TicketMessage,
+    format_ts,
     parse_ts,
 )
 
 __all__ = [
     "ATTACHMENT_COLUMNS",
+    "AUDIT_COLUMNS",
     "BEARER_COLUMNS",
     "EVENT_COLUMNS",
     "INVITATION_COLUMNS",
@@ -30,6 +34,8 @@ __all__ = [
     "ORGANISATION_COLUMNS",
     "REQUESTER_COLUMNS",
     "attachment_row",
+    "audit_row",
+    "audit_values",
     "event_row",
     "invitation_row",
     "message_row",
@@ -47,6 +53,7 @@ ORGANISATION_COLUMNS = "id, name, contract_active, max_members, max_editors_per_
 INVITATION_COLUMNS = "id, email, organisation_id, invited_by, created_at, expires_at, accepted_at"
 NOTICE_COLUMNS = "id, title, body, severity, starts_at, ends_at, audience, published_by, created_at"
 BEARER_COLUMNS = "id, operator_id, name, token_hash, created_at, last_used_at, revoked_at"
+AUDIT_COLUMNS = "id, ts, actor_id, actor, action, target, detail"
 
 
 def _ts(value: str | None) -> Any:
@@ -161,3 +168,22 @@ def token_row(row: Any) -> ApiToken:
         last_used_at=_ts(row[5]),
         revoked_at=_ts(row[6]),
     )
+
+
+def audit_row(row: Any) -> AuditEntry:
+    """Build an AuditEntry from a row of :data:`AUDIT_COLUMNS`."""
+    return AuditEntry(
+        id=row[0],
+        ts=parse_ts(row[1]),
+        actor_id=row[2],
+        actor=row[3],
+        action=AuditAction(row[4]),
+        target=row[5],
+        detail=row[6],
+    )
+
+
+def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
+    """Return an entry's values in the order of :data:`AUDIT_COLUMNS`."""
+    e = entry
+    return (e.id, format_ts(e.ts), e.actor_id, e.actor, e.action.value, e.target, e.detail)

@@ -34,7 +34,8 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
             error = PageError("err_privacy_confirm")
         else:
             try:
-                count = await services.helpdesk.people.forget(form.email)
+                operator = request[SESSION].operator
+                count = await services.privacy.forget(operator, form.email)
             except (NotFound, InvalidPayload):
                 error = PageError("privacy_none", form.email)
             else:
@@ -68,9 +69,9 @@ async def privacy_export(request: web.Request) -> web.StreamResponse:
     if not request[SESSION].operator.is_admin:
         raise web.HTTPForbidden(text="only admins handle requests about personal data")
     email = request.query.get("email", "").strip()[:320]
-    helpdesk = request.app[SERVICES].helpdesk
+    privacy = request.app[SERVICES].privacy
     try:
-        data = await helpdesk.views.export(await helpdesk.people.find(email))
+        data = await privacy.export(request[SESSION].operator, email)
     except (NotFound, InvalidPayload):
         raise web.HTTPNotFound(text=f"no requester {email!r}") from None
     name = "chatdesk-requester-" + "".join(c if c.isalnum() else "-" for c in email) + ".json"

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
 from chatdesk import Settings, create_app
+from chatdesk.models import AuditAction
 from chatdesk.web.appkeys import SERVICES
 
 from .conftest import ALWAYS_OPEN, REPO, NewContext
@@ -160,3 +161,44 @@ async def test_an_admin_s_ten_tabs_leave_the_controls_on_screen_in_french(
     box = await logout.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 1280, box
     assert await page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+async def test_the_audit_log_reads_on_a_desktop_and_on_a_phone(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    services = desk.app[SERVICES]
+    (ann,) = await services.operators.list()
+    admin = services.operator_admin
+    await admin.add(
+        ann, "zoe.peeters@desk.test", name="Zoë Peeters", role="operator",
+        departments=("general",), languages=("nl",), password=PASSWORD,
+    )  # fmt: skip
+    await admin.edit(
+        ann, "zoe.peeters@desk.test", name="Zoë Peeters", role="service_manager",
+        departments=("general",), languages=("nl", "fr"), capacity=None,
+    )  # fmt: skip
+    await admin.reset_two_factor(ann, "zoe.peeters@desk.test")
+    await services.audit.record(None, AuditAction.OPERATOR_DISABLED, "old.account@desk.test")
+    page = await (await new_context(timezone_id="Europe/Brussels")).new_page()
+    await page.goto(desk.url + "/console/audit")
+    await page.locator("input[name=email]").fill("ann@desk.test")
+    await page.locator("input[name=password]").fill(PASSWORD)
+    await page.locator("form button[type=submit]").click()
+    rows = page.locator("table.audit-list tbody tr")
+    await expect(rows).to_have_count(4)
+    await expect(rows.first).to_contain_text("command line")
+    # The times are the operator's (console.js), not the server's UTC.
+    await expect(rows.first.locator("time")).not_to_contain_text("UTC")
+    await page.screenshot(path=str(shots(tmp_path) / "console-audit.png"))
+
+    phone = await (
+        await new_context(viewport={"width": 390, "height": 844}, locale="fr-BE")
+    ).new_page()
+    await phone.goto(desk.url + "/console/audit")
+    await phone.locator("input[name=email]").fill("ann@desk.test")
+    await phone.locator("input[name=password]").fill(PASSWORD)
+    await phone.locator("form button[type=submit]").click()
+    await expect(phone.get_by_role("heading", name="Journal d'audit")).to_be_visible()
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the audit log scrolls sideways ({width}px)"
+    await phone.screenshot(path=str(tmp_path / "console-audit-phone.png"), full_page=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...errors import StoreError
+from .audit import PostgresAudit
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .help import PostgresHelp
@@ -52,6 +53,7 @@ class PostgresStore:
         self.ticket_queries = PostgresTicketQueries(db)
         self.requesters = PostgresRequesters(db)
         self.notices = PostgresNotices(db)
+        self.audit = PostgresAudit(db)
         self.api_tokens = PostgresApiTokens(db)
         self.reports = PostgresReports(db)
         self.mail = PostgresMail(db)

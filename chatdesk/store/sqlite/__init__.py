@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .audit import SqliteAudit
 from .conversations import SqliteConversations, SqliteFeedback
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
@@ -54,6 +55,7 @@ class SqliteStore:
         self.ticket_queries = SqliteTicketQueries(worker)
         self.requesters = SqliteRequesters(worker)
         self.notices = SqliteNotices(worker)
+        self.audit = SqliteAudit(worker)
         self.api_tokens = SqliteApiTokens(worker)
         self.reports = SqliteReports(worker)
         self.mail = SqliteMail(worker)

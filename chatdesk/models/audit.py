@@ -1,0 +1,38 @@
+"""The audit log: what admins did to accounts and personal data, by whom, when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = ["AuditAction", "AuditEntry"]
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    OPERATOR_ADDED = "operator_added"
+    OPERATOR_EDITED = "operator_edited"
+    OPERATOR_DISABLED = "operator_disabled"
+    OPERATOR_ENABLED = "operator_enabled"
+    PASSWORD_SET = "password_set"  # noqa: S105 (an action's name, not a password)
+    TWO_FACTOR_RESET = "two_factor_reset"
+    REQUESTER_EXPORTED = "requester_exported"
+    REQUESTER_FORGOTTEN = "requester_forgotten"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One administrative act, kept for accountability (GDPR art. 5(2)): who did it
+    (``actor_id`` None: the command line on the desk's machine), what, to whom, when.
+    ``actor`` and ``target`` are written as they were at the time (an e-mail address, or
+    a requester's id: never a forgotten person's address); ``detail`` is a short note."""
+
+    id: str
+    ts: datetime
+    actor_id: str | None
+    actor: str
+    action: AuditAction
+    target: str
+    detail: str = ""
