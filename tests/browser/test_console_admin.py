@@ -42,6 +42,14 @@ async def desk(browser_ready: None, tmp_path: Path) -> AsyncIterator[Any]:
     await server.close()
 
 
+async def sign_in(page: Any, url: str) -> None:
+    """Open ``url`` on the console and sign in as Ann on the form it redirects to."""
+    await page.goto(url)
+    await page.locator("input[name=email]").fill("ann@desk.test")
+    await page.locator("input[name=password]").fill(PASSWORD)
+    await page.locator("form button[type=submit]").click()
+
+
 def shots(tmp_path: Path) -> Path:
     return REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
 
@@ -63,10 +71,7 @@ async def test_an_admin_publishes_a_notice_a_member_sees_it(
     other = await people.add_organisation("Other Hosting")
     await people.add_member(other, "tom@other.be")
     ann = await (await new_context()).new_page()
-    await ann.goto(desk.url + "/console/orgs")
-    await ann.locator("input[name=email]").fill("ann@desk.test")
-    await ann.locator("input[name=password]").fill(PASSWORD)
-    await ann.locator("form button[type=submit]").click()
+    await sign_in(ann, desk.url + "/console/orgs")
     await expect(ann.get_by_role("heading", name="Organisations")).to_be_visible()
     await expect(ann.get_by_role("link", name="Organisations")).to_have_attribute(
         "aria-current", "page"
@@ -128,10 +133,7 @@ async def test_the_admin_pages_fit_a_phone_in_french(
     phone = await (
         await new_context(viewport={"width": 390, "height": 844}, locale="fr-BE")
     ).new_page()
-    await phone.goto(desk.url + "/console/notices")
-    await phone.locator("input[name=email]").fill("ann@desk.test")
-    await phone.locator("input[name=password]").fill(PASSWORD)
-    await phone.locator("form button[type=submit]").click()
+    await sign_in(phone, desk.url + "/console/notices")
     await expect(phone.get_by_role("heading", name="Avis de service")).to_be_visible()
     for path, heading in (
         ("/console/notices", "Avis de service"),
@@ -151,10 +153,7 @@ async def test_an_admin_s_ten_tabs_leave_the_controls_on_screen_in_french(
     page = await (
         await new_context(viewport={"width": 1280, "height": 800}, locale="fr-BE")
     ).new_page()
-    await page.goto(desk.url + "/console/notices")
-    await page.locator("input[name=email]").fill("ann@desk.test")
-    await page.locator("input[name=password]").fill(PASSWORD)
-    await page.locator("form button[type=submit]").click()
+    await sign_in(page, desk.url + "/console/notices")
     await expect(page.get_by_role("heading", name="Avis de service")).to_be_visible()
     # The tabs wrap onto a second row; "Se déconnecter" once fell off the right edge.
     logout = page.get_by_role("button", name="Se déconnecter")
@@ -180,10 +179,7 @@ async def test_the_audit_log_reads_on_a_desktop_and_on_a_phone(
     await admin.reset_two_factor(ann, "zoe.peeters@desk.test")
     await services.audit.record(None, AuditAction.OPERATOR_DISABLED, "old.account@desk.test")
     page = await (await new_context(timezone_id="Europe/Brussels")).new_page()
-    await page.goto(desk.url + "/console/audit")
-    await page.locator("input[name=email]").fill("ann@desk.test")
-    await page.locator("input[name=password]").fill(PASSWORD)
-    await page.locator("form button[type=submit]").click()
+    await sign_in(page, desk.url + "/console/audit")
     rows = page.locator("table.audit-list tbody tr")
     await expect(rows).to_have_count(4)
     await expect(rows.first).to_contain_text("command line")
@@ -194,10 +190,7 @@ async def test_the_audit_log_reads_on_a_desktop_and_on_a_phone(
     phone = await (
         await new_context(viewport={"width": 390, "height": 844}, locale="fr-BE")
     ).new_page()
-    await phone.goto(desk.url + "/console/audit")
-    await phone.locator("input[name=email]").fill("ann@desk.test")
-    await phone.locator("input[name=password]").fill(PASSWORD)
-    await phone.locator("form button[type=submit]").click()
+    await sign_in(phone, desk.url + "/console/audit")
     await expect(phone.get_by_role("heading", name="Journal d'audit")).to_be_visible()
     width = await phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the audit log scrolls sideways ({width}px)"
