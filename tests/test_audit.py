@@ -113,6 +113,10 @@ def test_the_command_line_is_recorded_as_such(
     monkeypatch.setenv("CHATDESK_CONFIG_FILE", str(tmp_path / "missing.toml"))
     monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
     assert main(["operators", "add", "ann@desk.test", "--name", "Ann"]) == 0
+    capsys.readouterr()
+    assert main(["tokens", "create", "ann@desk.test", "--name", "CI"]) == 0
+    token_id = capsys.readouterr().out.split()[1]  # "token <id> (CI) acts as ..."
+    assert main(["tokens", "revoke", token_id]) == 0
     assert main(["operators", "disable", "ann@desk.test"]) == 0
     capsys.readouterr()
 
@@ -128,5 +132,7 @@ def test_the_command_line_is_recorded_as_such(
 
     assert asyncio.run(read()) == [
         (None, "command line", AuditAction.OPERATOR_DISABLED, "ann@desk.test"),
+        (None, "command line", AuditAction.API_TOKEN_REVOKED, f"token {token_id}"),
+        (None, "command line", AuditAction.API_TOKEN_CREATED, "ann@desk.test"),
         (None, "command line", AuditAction.OPERATOR_ADDED, "ann@desk.test"),
     ]

@@ -10,12 +10,13 @@ from collections.abc import Awaitable, Callable
 from rich.console import Console
 from rich.table import Table
 
+from ..audit import AuditTrail
 from ..config import Settings
 from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError, NotFound
 from ..helpdesk import Helpdesk, build_helpdesk
 from ..mail import AddressBook
-from ..models import Operator, format_ts
+from ..models import AuditAction, Operator, format_ts
 from ..models.mail import AddressKind
 from ..operators import normalize_email
 from ..store import Store, create_store
@@ -194,6 +195,8 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
         operator = await active_operator(store, args.operator_email)
         token, secret = await hd.api_tokens.create(operator, name=args.name)
+        detail = f"{token.name} ({token.id})"
+        await AuditTrail(store).record(None, AuditAction.API_TOKEN_CREATED, operator.email, detail)
         return (
             f"token {token.id} ({token.name}) acts as {operator.email} ({operator.role}).\n"
             f"Its secret, shown only now:\n{secret}"
@@ -221,6 +224,7 @@ def _token_list(args: argparse.Namespace, settings: Settings) -> int:
 def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
         await hd.api_tokens.revoke(args.id)
+        await AuditTrail(store).record(None, AuditAction.API_TOKEN_REVOKED, f"token {args.id}")
         return f"token {args.id} is revoked"
 
     return run_helpdesk(settings, work)

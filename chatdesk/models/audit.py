@@ -10,14 +10,16 @@ __all__ = ["AuditAction", "AuditEntry"]
 
 
 class AuditAction(StrEnum):
-    """What an audit entry records."""
+    """What an audit entry records (names of acts: S105 takes some for passwords)."""
 
     OPERATOR_ADDED = "operator_added"
     OPERATOR_EDITED = "operator_edited"
     OPERATOR_DISABLED = "operator_disabled"
     OPERATOR_ENABLED = "operator_enabled"
-    PASSWORD_SET = "password_set"  # noqa: S105 (an action's name, not a password)
+    PASSWORD_SET = "password_set"  # noqa: S105
     TWO_FACTOR_RESET = "two_factor_reset"
+    API_TOKEN_CREATED = "api_token_created"  # noqa: S105
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
     REQUESTER_EXPORTED = "requester_exported"
     REQUESTER_FORGOTTEN = "requester_forgotten"
 
