@@ -60,6 +60,8 @@ from .web import (
     twofactor,
 )
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
+from .web.hookpost import HookPoster
+from .web.hookpost import render as render_hook
 
 __all__ = [
     "OPERATORS_NS",
@@ -161,6 +163,8 @@ def create_app(
     # first and closes last.
     app.cleanup_ctx.insert(0, _store_lifetime)
     app.cleanup_ctx.append(_shared_state_lifetime)
+    services.webhooks.poster, services.webhooks.render = HookPoster(), render_hook
+    app.cleanup_ctx.append(_webhooks_lifetime)
     if tick is not None:
         app.cleanup_ctx.append(functools.partial(_periodic_jobs, tick=tick))
     if settings.mail_in_listen:
@@ -243,6 +247,14 @@ async def _shared_state_lifetime(app: web.Application) -> AsyncIterator[None]:
     redis = app.get(REDIS)
     if redis is not None:
         await redis.aclose(close_connection_pool=True)
+
+
+async def _webhooks_lifetime(app: web.Application) -> AsyncIterator[None]:
+    yield
+    webhooks = app[SERVICES].webhooks
+    await webhooks.close()
+    if isinstance(webhooks.poster, HookPoster):
+        await webhooks.poster.close()
 
 
 async def _library_lifetime(

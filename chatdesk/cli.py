@@ -7,7 +7,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import check, db, init, kb, notices, operators, orgs, requesters, schema, serve
+from .commands import (
+    check,
+    db,
+    init,
+    kb,
+    notices,
+    operators,
+    orgs,
+    requesters,
+    schema,
+    serve,
+    webhooks,
+)
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .logs import configure_logging
@@ -21,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
         "and test the bot's knowledge (kb), manage operators, organisations, service "
-        "notices and API tokens, export a requester's data, migrate, copy or back up the "
+        "notices, API tokens and webhooks, export a requester's data, migrate, copy or back up the "
         "database (db), check a deployment before it goes live (check).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -35,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema.add_parser(commands)
     db.add_parser(commands)
     check.add_parser(commands)
+    webhooks.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

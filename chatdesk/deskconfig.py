@@ -20,6 +20,7 @@ from .deskfile import (
 )
 from .errors import ConfigError
 from .helpdeskconfig import PRIORITIES, HelpdeskConfig, Target, build_helpdesk
+from .hookconfig import Webhook, build_webhooks
 from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
 from .mailconfig import EmailConfig, build_email
 from .phoneline import PhoneLine
@@ -74,6 +75,8 @@ class DeskConfig:
     two_factor: str = "optional"
     #: ``[desk] help_chat``: the chat widget on the help centre's pages.
     help_chat: bool = False
+    #: ``[[webhooks]]``: endpoints that receive the tickets' changes.
+    webhooks: tuple[Webhook, ...] = ()
 
     def department_name(self, slug: str, lang: str) -> str:
         """Return what people read for department ``slug`` in ``lang``."""
@@ -136,6 +139,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         phone=_phone(file.phone, file.hours),
         two_factor=file.security.two_factor,
         help_chat=desk.help_chat,
+        webhooks=build_webhooks(file.webhooks),
         department_labels={
             slug: {str(lang): text.strip() for lang, text in section.label.items() if text.strip()}
             for slug, section in file.departments.items()

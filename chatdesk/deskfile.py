@@ -26,6 +26,7 @@ __all__ = [
     "RoutingSection",
     "SecuritySection",
     "TargetsSection",
+    "WebhookSection",
     "read_desk_file",
 ]
 
@@ -181,6 +182,14 @@ class EmailSection(_Section):
     notify_operators: bool = True
 
 
+class WebhookSection(_Section):
+    """``[[webhooks]]``: an endpoint that receives the tickets' changes (docs/webhooks.md)."""
+
+    name: str
+    url: str
+    events: list[str] = msgspec.field(default_factory=lambda: ["*"])
+
+
 class SecuritySection(_Section):
     """``[security]``: what the console asks of operators."""
 
@@ -203,6 +212,7 @@ class DeskFile(_Section):
     email: EmailSection = msgspec.field(default_factory=EmailSection)
     phone: PhoneSection = msgspec.field(default_factory=PhoneSection)
     security: SecuritySection = msgspec.field(default_factory=SecuritySection)
+    webhooks: list[WebhookSection] = msgspec.field(default_factory=list)
 
 
 def read_desk_file(path: Path) -> DeskFile:

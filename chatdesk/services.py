@@ -36,6 +36,7 @@ from .throttle import Throttle
 from .tickets import TicketService
 from .tokens import VisitorTokens
 from .twofactor import TwoFactor
+from .webhooks import Webhooks
 
 __all__ = ["AUTO_CLOSE_SECONDS", "JOB_SECONDS", "SLA_SECONDS", "Services", "build_services"]
 
@@ -78,6 +79,8 @@ class Services:
     health: Health
     #: What admins did to accounts and personal data (the console's audit log).
     audit: AuditTrail
+    #: The tickets' changes posted to ``[[webhooks]]`` (the app gives it its poster).
+    webhooks: Webhooks
     _store: Store = field(repr=False)
     #: The desk's attempt counts (logins, sign-in links, invitations, the API's budget,
     #: help-centre votes, inbound mail): on Redis, shared by every process.
@@ -172,6 +175,7 @@ def build_services(
         admin, data | {"link": seats}
     )
     helpdesk.people.tell_freed = mail.addresses.seat_freed
+    webhooks = Webhooks(store, config.webhooks, settings.secret_key, clock=clock)
     jobs = JobRunner(
         store.leases,
         [
@@ -179,6 +183,8 @@ def build_services(
             Job("sla", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.check_sla),
             Job("auto_close", timedelta(seconds=AUTO_CLOSE_SECONDS), helpdesk.clocks.auto_close),
             Job("holds", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.wake_holds),
+            # Quick whatever the endpoints do: the posting runs in a task of its own.
+            Job("webhooks", timedelta(seconds=JOB_SECONDS), webhooks.run),
         ],
         holder=holder,
         clock=clock,
@@ -215,6 +221,7 @@ def build_services(
         ),
         Health(store),
         AuditTrail(store, clock=clock),
+        webhooks,
         store,
         throttle,
         TwoFactor(store, settings.secret_key, issuer=config.name, throttle=throttle, clock=clock),

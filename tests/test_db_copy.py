@@ -41,6 +41,7 @@ from chatdesk.models import (
     new_id,
     utcnow,
 )
+from chatdesk.models.hooks import HookDelivery, HookState
 from chatdesk.models.mail import AddressKind, HeldMail, MailState, OutboxMail
 from chatdesk.store import PostgresStore, SqliteStore, Store
 from chatdesk.store.copy import PARTS, TABLES
@@ -280,6 +281,11 @@ async def _mail_records(store: Store, ticket_id: str, organisation_id: str) -> d
     assert await store.leases.claim_once(
         "signin:abc", expires_at=now + timedelta(minutes=15), now=now
     )
+    # A webhook delivery planned from the first item of the webhooks' feed (the rest stays).
+    item, *rest = await store.hooks.take_feed(100)
+    planned = HookDelivery("crm", item.event, item.source, item.ref_id, item.ticket_id,
+                           item.id, now, next_attempt_at=now)  # fmt: skip
+    assert rest and await store.hooks.consume_feed(item.id, [planned])
     records = await _mail_records_of(store, ticket_id, organisation_id)
     assert records["feed"] and records["thread"] == ticket_id
     return {**records, "held": held, "queued": queued, "now": now}
@@ -294,6 +300,8 @@ async def _mail_records_of(store: Store, ticket_id: str, organisation_id: str) -
         "thread": await store.mail.inbound_ticket(["<a@client.example>"]),
         "bounces": await store.mail.bounces(),
         "addresses": await store.mail.org_addresses([organisation_id]),
+        "hook_feed": await store.hooks.take_feed(100),
+        "deliveries": await store.hooks.list_deliveries(HookState.QUEUED),
     }
 
 

@@ -8,6 +8,7 @@ from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
+from .hooks import HookStore
 from .leases import LeaseStore
 from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
@@ -29,6 +30,7 @@ __all__ = [
     "FeedbackStore",
     "HelpStore",
     "HelpdeskStore",
+    "HookStore",
     "InboxQueries",
     "LeaseStore",
     "MailStore",

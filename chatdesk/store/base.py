@@ -8,6 +8,7 @@ from .audit import AuditStore
 from .conversations import ConversationStore, FeedbackStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
+from .hooks import HookStore
 from .leases import LeaseStore
 from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
@@ -120,6 +121,11 @@ class Store(Protocol):
     @property
     def audit(self) -> AuditStore:
         """The audit log."""
+        ...
+
+    @property
+    def hooks(self) -> HookStore:
+        """The webhooks' feed and deliveries."""
         ...
 
     @property

@@ -57,6 +57,8 @@ TABLES = (
     "help_deflections",
     "dismissed_misses",
     "audit_log",
+    "hook_feed",
+    "hook_deliveries",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.
@@ -129,7 +131,7 @@ async def copy_desk(source: Path, target_url: str, *, force: bool = False) -> li
             with translated():
                 async with conn.transaction():
                     await _prepare_target(conn, force=force)
-                    # The rows copied are history: they must not feed mail again.
+                    # The rows copied are history: they must not feed mail or webhooks again.
                     async with _feed_triggers_off(conn):
                         for table in _COPIED:
                             await _copy_table(src, conn, table)
@@ -177,11 +179,12 @@ def _count(table: str) -> str:
 
 @contextlib.asynccontextmanager
 async def _feed_triggers_off(conn: asyncpg.Connection[asyncpg.Record]) -> AsyncIterator[None]:
-    """Disable the triggers that write the mail feed for the block (in the transaction:
+    """Disable the triggers that write the mail and webhook feeds for the block (in the transaction:
     a failed copy leaves them on)."""
     found = await conn.fetch(
         "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
-        " WHERE NOT tgisinternal AND tgname LIKE 'mail\\_feed\\_%'"
+        " WHERE NOT tgisinternal"
+        " AND (tgname LIKE 'mail\\_feed\\_%' OR tgname LIKE 'hook\\_feed\\_%')"
     )
     for table, name in found:
         await conn.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
@@ -193,7 +196,7 @@ async def _feed_triggers_off(conn: asyncpg.Connection[asyncpg.Record]) -> AsyncI
 async def _continue_numbers(conn: asyncpg.Connection[asyncpg.Record]) -> None:
     """Make the next feed items and conversations come after those copied (with their
     numbers)."""
-    for table, column in (("mail_feed", "id"), ("conversations", "num")):
+    for table, column in (("mail_feed", "id"), ("hook_feed", "id"), ("conversations", "num")):
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
             f" COALESCE(MAX({column}), 0) + 1, false) FROM {table}"

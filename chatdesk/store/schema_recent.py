@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .dialects import Step
+from .dialects import Dialects, Step
 from .schema_keys import INTEGER_CONVERSATION_KEYS
-from .schema_triggers import new_mail_trigger
+from .schema_triggers import hook_trigger, new_mail_trigger
 
 __all__ = ["RECENT_VERSIONS"]
 
@@ -134,5 +134,38 @@ RECENT_VERSIONS: list[list[Step]] = [
         " actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
         " detail TEXT NOT NULL DEFAULT '')",
         "CREATE INDEX audit_log_by_ts ON audit_log(ts, id)",
+    ],
+    [
+        # Webhooks (docs/webhooks.md): every ticket history row and ticket message feeds
+        # them in its own transaction, as the mail feed does; the `webhooks` job turns each
+        # item into one delivery per endpoint that wants it.
+        Dialects(
+            sqlite="CREATE TABLE hook_feed (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " source TEXT NOT NULL, ref_id TEXT NOT NULL, ticket_id TEXT NOT NULL,"
+            " kind TEXT NOT NULL, created_at TEXT NOT NULL)",
+            postgresql="CREATE TABLE hook_feed (id BIGSERIAL PRIMARY KEY,"
+            " source TEXT NOT NULL, ref_id TEXT NOT NULL, ticket_id TEXT NOT NULL,"
+            " kind TEXT NOT NULL, created_at TEXT NOT NULL)",
+        ),
+        *hook_trigger(
+            "hook_feed_ticket_events",
+            "ticket_events",
+            "",
+            "'ticket_event', NEW.id, NEW.ticket_id, NEW.kind, NEW.ts",
+        ),
+        *hook_trigger(
+            "hook_feed_ticket_messages",
+            "ticket_messages",
+            "",
+            "'ticket_message', NEW.id, NEW.ticket_id,"
+            " CASE WHEN NEW.internal = 0 THEN 'message' ELSE 'note' END, NEW.ts",
+        ),
+        "CREATE TABLE hook_deliveries (id TEXT PRIMARY KEY, endpoint TEXT NOT NULL,"
+        " event TEXT NOT NULL, source TEXT NOT NULL, ref_id TEXT NOT NULL,"
+        " ticket_id TEXT NOT NULL, feed_id BIGINT NOT NULL,"
+        " state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_attempt_at TEXT, claimed_until TEXT, last_error TEXT NOT NULL DEFAULT '',"
+        " created_at TEXT NOT NULL, sent_at TEXT)",
+        "CREATE INDEX hook_deliveries_due ON hook_deliveries(state, next_attempt_at)",
     ],
 ]

@@ -1,5 +1,5 @@
-"""The triggers that write the mail feed (docs/email.md, "The durable outbox"), in both
-dialects: created at schema version 7, widened at 13."""
+"""The triggers that write the mail feed (docs/email.md, "The durable outbox"; created at
+schema version 7, widened since) and the webhooks' feed (version 27), in both dialects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 from .dialects import Dialects
 
-__all__ = ["mail_trigger", "new_mail_trigger"]
+__all__ = ["hook_trigger", "mail_trigger", "new_mail_trigger"]
 
 
 def mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
@@ -17,6 +17,17 @@ def mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects
     ``AUDIENCE`` is the notice's audience as JSON.
     """
     insert = "INSERT INTO mail_feed (source, ref_id, ticket_id, kind, data, created_at) VALUES"
+    return _feed_trigger(name, table, when, values, insert)
+
+
+def hook_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
+    """Return the trigger copying a row of ``table`` into ``hook_feed`` in both dialects
+    (``values``: source, ref_id, ticket_id, kind, created_at)."""
+    insert = "INSERT INTO hook_feed (source, ref_id, ticket_id, kind, created_at) VALUES"
+    return _feed_trigger(name, table, when, values, insert)
+
+
+def _feed_trigger(name: str, table: str, when: str, values: str, insert: str) -> list[Dialects]:
     lite = values.replace("JSON(", "json_object(").replace("AUDIENCE", "json(NEW.audience)")
     # mail_feed.data is text, PostgreSQL's builder gives json: cast it.
     pg = values.replace("JSON(", "json_build_object(").replace("AUDIENCE", "NEW.audience::json")

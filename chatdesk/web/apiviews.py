@@ -10,7 +10,7 @@ from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
 from ..helpdesk import ticket_summary
 from ..helpdeskconfig import PriorityConfig, Target
-from ..models import Ticket, TicketMessage, format_ts
+from ..models import Ticket, TicketEvent, TicketMessage, format_ts
 from ..wire.apiout import (
     ApiAttachment,
     ApiDepartment,
@@ -29,7 +29,7 @@ from ..wire.apiout import (
 )
 from ..wire.base import Lang
 
-__all__ = ["TYPE_NAMES", "desk_out", "detail_out", "message_out", "ticket_out"]
+__all__ = ["TYPE_NAMES", "desk_out", "detail_out", "history_out", "message_out", "ticket_out"]
 
 #: The types of request, as the API's clients show them.
 TYPE_NAMES: dict[str, dict[str, str]] = {
@@ -64,6 +64,11 @@ def detail_out(view: dict[str, Any]) -> ApiTicketDetail:
 def message_out(message: TicketMessage) -> ApiMessage:
     """Return a message of the ticket's own thread."""
     return msgspec.convert(_message({"source": "ticket", **message.to_payload()}), ApiMessage)
+
+
+def history_out(event: TicketEvent) -> ApiHistory:
+    """Return a line of the ticket's history."""
+    return _history(event.to_payload())
 
 
 def desk_out(config: DeskConfig) -> ApiDesk:

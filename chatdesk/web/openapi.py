@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ..wire.api import Ref
 from ..wire.apiout import ApiErrorBody
+from ..wire.hooks import WebhookBody
 
 __all__ = ["Endpoint", "openapi_document"]
 
@@ -71,7 +72,7 @@ def openapi_document(
     endpoints: Sequence[Endpoint], *, title: str, version: str, description: str
 ) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of ``endpoints``."""
-    kinds: set[type[msgspec.Struct]] = {ApiErrorBody}
+    kinds: set[type[msgspec.Struct]] = {ApiErrorBody, WebhookBody}
     for endpoint in endpoints:
         kinds |= {k for k in (endpoint.body, endpoint.response, endpoint.query) if k}
     ordered = sorted(kinds, key=lambda k: k.__name__)
@@ -84,6 +85,7 @@ def openapi_document(
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": description},
         "paths": paths,
+        "webhooks": {"ticketChange": _webhook()},
         "components": {
             "schemas": schemas,
             "securitySchemes": {
@@ -96,6 +98,39 @@ def openapi_document(
         },
         "security": [{"bearer": []}],
     }
+
+
+def _webhook() -> dict[str, Any]:
+    """Return what ``[[webhooks]]`` endpoints receive (docs/webhooks.md)."""
+    headers = {
+        "X-Chatdesk-Event": "`ticket.<kind>`, `message.created`, `note.created` or `ping`.",
+        "X-Chatdesk-Delivery": "The delivery's id, the same on every attempt (drop repeats).",
+        "X-Chatdesk-Timestamp": "Unix seconds when the attempt was signed.",
+        "X-Chatdesk-Signature": "`sha256=` and the hex HMAC-SHA256 of `<timestamp>.<body>`"
+        " under the endpoint's secret (`chatdesk webhooks secret NAME`).",
+    }
+    return {
+        "post": {
+            "operationId": "ticketChange",
+            "summary": "A change to a ticket, posted to each endpoint that wants its event",
+            "security": [],
+            "parameters": [_header(name, text) for name, text in headers.items()],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(WebhookBody)}},
+            },
+            "responses": {
+                "2XX": {"description": "Taken: not posted again."},
+                "410": {"description": "Gone: this delivery is given up at once."},
+                "default": {"description": "Tried again later (10 attempts over ~6 hours)."},
+            },
+        }
+    }
+
+
+def _header(name: str, text: str) -> dict[str, Any]:
+    return {"name": name, "in": "header", "required": True, "description": text,
+            "schema": {"type": "string"}}  # fmt: skip
 
 
 def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:

@@ -111,3 +111,13 @@ async def test_schemathesis_finds_nothing(api: Api, desk: Desk, tmp_path: Path) 
     assert process.returncode == 0, report[-6000:]
     tested = re.search(r"Tested: (\d+)", report)
     assert tested and int(tested[1]) >= 8, report[-3000:]
+
+
+async def test_the_webhooks_body_is_documented(api: Api) -> None:
+    doc = await document(api)
+    post = doc["webhooks"]["ticketChange"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/WebhookBody"}
+    body = doc["components"]["schemas"]["WebhookBody"]
+    assert set(body["required"]) == {"id", "event", "occurred_at", "ticket", "change", "message"}
+    assert {p["name"] for p in post["parameters"]} >= {"X-Chatdesk-Signature"}

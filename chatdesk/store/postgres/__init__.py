@@ -8,6 +8,7 @@ from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
+from .hooks import PostgresHooks
 from .leases import PostgresLeases
 from .mail import PostgresMail
 from .notices import PostgresApiTokens, PostgresNotices
@@ -56,6 +57,7 @@ class PostgresStore:
         self.audit = PostgresAudit(db)
         self.api_tokens = PostgresApiTokens(db)
         self.reports = PostgresReports(db)
+        self.hooks = PostgresHooks(db)
         self.mail = PostgresMail(db)
         self.help = PostgresHelp(db)
 

@@ -8,6 +8,7 @@ from .audit import SqliteAudit
 from .conversations import SqliteConversations, SqliteFeedback
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
+from .hooks import SqliteHooks
 from .leases import SqliteLeases
 from .mail import SqliteMail
 from .migrations import migrate
@@ -58,6 +59,7 @@ class SqliteStore:
         self.audit = SqliteAudit(worker)
         self.api_tokens = SqliteApiTokens(worker)
         self.reports = SqliteReports(worker)
+        self.hooks = SqliteHooks(worker)
         self.mail = SqliteMail(worker)
         self.help = SqliteHelp(worker)
 

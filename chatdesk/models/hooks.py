@@ -1,0 +1,76 @@
+"""Webhook records: the feed of ticket changes, and each delivery to an endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from .clock import format_ts, new_sortable_id
+
+__all__ = ["HookDelivery", "HookFeedItem", "HookState"]
+
+
+class HookState(StrEnum):
+    """Where a delivery is."""
+
+    QUEUED = "queued"  # to post (again) from ``next_attempt_at``
+    SENT = "sent"  # the endpoint answered 2xx
+    FAILED = "failed"  # given up: an admin may queue it again (``chatdesk webhooks retry``)
+
+
+@dataclass(frozen=True, slots=True)
+class HookFeedItem:
+    """A ticket change, written by the store's triggers in the change's transaction.
+
+    ``source`` is ``ticket_event`` (a history row: ``kind`` is its kind) or
+    ``ticket_message`` (``kind`` is ``message`` or ``note``); ``ref_id`` is the row's id.
+    """
+
+    id: int
+    source: str
+    ref_id: str
+    ticket_id: str
+    kind: str
+    created_at: datetime
+
+    @property
+    def event(self) -> str:
+        """Return the webhook event's name (``ticket.status``, ``message.created``)."""
+        if self.source == "ticket_message":
+            return f"{self.kind}.created"
+        return f"ticket.{self.kind}"
+
+
+@dataclass(frozen=True, slots=True)
+class HookDelivery:
+    """One event to post to one endpoint; its ``id`` is the receiver's dedupe key."""
+
+    endpoint: str
+    event: str
+    source: str
+    ref_id: str
+    ticket_id: str
+    feed_id: int
+    created_at: datetime
+    state: HookState = HookState.QUEUED
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str = ""
+    sent_at: datetime | None = None
+    id: str = field(default_factory=new_sortable_id)
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the delivery's description for admins."""
+        return {
+            "id": self.id,
+            "endpoint": self.endpoint,
+            "event": self.event,
+            "ticket_id": self.ticket_id,
+            "state": self.state.value,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "created_at": format_ts(self.created_at),
+            "sent_at": format_ts(self.sent_at) if self.sent_at else None,
+        }

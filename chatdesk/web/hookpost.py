@@ -1,0 +1,69 @@
+"""Webhooks' transport: bodies in the REST API's shapes, posted with aiohttp."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aiohttp
+import msgspec
+
+from ..models import Ticket, TicketEvent, TicketMessage, format_ts
+from ..models.hooks import HookDelivery
+from ..wire.hooks import WebhookBody
+from .apiviews import history_out, message_out, ticket_out
+
+__all__ = ["TIMEOUT", "HookPoster", "render"]
+
+#: Seconds an endpoint has to answer (connecting included).
+TIMEOUT = 10.0
+
+
+def render(
+    delivery: HookDelivery,
+    ticket: Ticket | None,
+    change: TicketEvent | None,
+    message: TicketMessage | None,
+) -> bytes:
+    """Return a delivery's JSON body (:class:`~chatdesk.wire.hooks.WebhookBody`)."""
+    return msgspec.json.encode(
+        WebhookBody(
+            id=delivery.id,
+            event=delivery.event,
+            occurred_at=format_ts(delivery.created_at),
+            ticket=ticket_out(ticket) if ticket is not None else None,
+            change=history_out(change) if change is not None else None,
+            message=message_out(message) if message is not None else None,
+        )
+    )
+
+
+class HookPoster:
+    """Posts with one client session (its connections are reused per endpoint).
+
+    Redirects are not followed (a 3xx is a failed attempt): a signed body goes only to
+    the URL the admin wrote.
+    """
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
+        """Return the endpoint's HTTP status. :raises OSError: not reached in time."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT),
+                connector=aiohttp.TCPConnector(limit_per_host=4),
+            )
+        try:
+            async with self._session.post(
+                url, data=body, headers=dict(headers), allow_redirects=False
+            ) as response:
+                return response.status
+        except aiohttp.ClientError as exc:
+            raise OSError(str(exc) or type(exc).__name__) from exc
+
+    async def close(self) -> None:
+        """Close the session's connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
