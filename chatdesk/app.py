@@ -45,6 +45,7 @@ from .web import (
     console,
     gaps,
     helpcentre,
+    hookpages,
     mailpages,
     newticket,
     noticepages,
@@ -185,6 +186,7 @@ def create_app(
     operatorpages.setup(app)
     privacypages.setup(app)
     auditpage.setup(app)
+    hookpages.setup(app)
     requesterpages.setup(app)
     console.setup(app)
     api.setup(app)

@@ -19,11 +19,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from .errors import NotFound
+from .errors import Forbidden, NotFound
 from .events import Event
 from .hookconfig import Webhook
 from .mail.outbox import backoff
-from .models import Ticket, TicketEvent, TicketMessage, utcnow
+from .models import Operator, Ticket, TicketEvent, TicketMessage, utcnow
 from .models.hooks import HookDelivery, HookFeedItem, HookState
 from .store import Store
 from .version import __version__
@@ -172,10 +172,40 @@ class Webhooks:
         """Return the deliveries given up on, newest first."""
         return await self.store.hooks.list_deliveries(HookState.FAILED)
 
-    async def retry(self, delivery_id: str) -> None:
-        """Queue a failed delivery again. :raises NotFound: not a failed delivery."""
+    async def overview(self) -> list[tuple[Webhook, int, int]]:
+        """Return each endpoint with how many deliveries wait for it and were given up."""
+        counts = await self.store.hooks.count_deliveries()
+        return [
+            (e, counts.get(e.name, {}).get(HookState.QUEUED, 0),
+             counts.get(e.name, {}).get(HookState.FAILED, 0))
+            for e in self.endpoints
+        ]  # fmt: skip
+
+    async def ticket_labels(self, deliveries: list[HookDelivery]) -> dict[str, str]:
+        """Return the label (``#000123``) of each delivery's ticket that still exists."""
+        labels: dict[str, str] = {}
+        for ticket_id in {d.ticket_id for d in deliveries}:
+            ticket = await self.store.helpdesk.get_ticket(ticket_id)
+            if ticket is not None:
+                labels[ticket_id] = ticket.label
+        return labels
+
+    async def retry(self, actor: Operator | None, delivery_id: str) -> None:
+        """Queue a failed delivery again (an admin, or None: the command line).
+
+        :raises Forbidden: not an admin. :raises NotFound: not a failed delivery.
+        """
+        if actor is not None and not actor.is_admin:
+            raise Forbidden("only admins retry webhook deliveries")
         if not await self.store.hooks.retry_delivery(delivery_id, self.clock()):
             raise NotFound("no such failed delivery")
+
+    def endpoint(self, name: str) -> Webhook:
+        """Return the endpoint ``name``. :raises NotFound: none in chatdesk.toml."""
+        found = next((e for e in self.endpoints if e.name == name), None)
+        if found is None:
+            raise NotFound(f"no webhook named {name!r} in chatdesk.toml")
+        return found
 
     async def _send_all(self, batch: list[HookDelivery]) -> int:
         started = time.monotonic()

@@ -186,10 +186,10 @@ async def test_failures_are_retried_later_then_given_up(
     assert failed.event == "ticket.status" and failed.last_error == "HTTP 410"
     receiver.drain()
     receiver.status = 204
-    await hooks.webhooks.retry(failed.id)
+    await hooks.webhooks.retry(None, failed.id)
     assert await turn(hooks) == 1 and len(receiver.drain()) == 1
     with pytest.raises(Exception, match="no such failed delivery"):
-        await hooks.webhooks.retry(failed.id)
+        await hooks.webhooks.retry(None, failed.id)
 
 
 async def test_an_endpoint_that_is_down_is_tried_for_hours(hooks: Services, clock: Clock) -> None:

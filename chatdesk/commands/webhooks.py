@@ -12,8 +12,7 @@ from rich.table import Table
 
 from ..config import Settings
 from ..deskconfig import load_desk_config
-from ..errors import ChatdeskError, NotFound
-from ..hookconfig import Webhook
+from ..errors import ChatdeskError
 from ..models import format_ts
 from ..store import create_store
 from ..web.hookpost import HookPoster, render
@@ -50,14 +49,14 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 def _secret(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hooks: Webhooks) -> str:
-        return hooks.secret(_endpoint(hooks, args.name).name)
+        return hooks.secret(hooks.endpoint(args.name).name)
 
     return _run(settings, work)
 
 
 def _ping(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hooks: Webhooks) -> str:
-        endpoint = _endpoint(hooks, args.name)
+        endpoint = hooks.endpoint(args.name)
         poster = HookPoster()
         hooks.poster, hooks.render = poster, render
         try:
@@ -89,17 +88,10 @@ def _failed(args: argparse.Namespace, settings: Settings) -> int:
 
 def _retry(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hooks: Webhooks) -> str:
-        await hooks.retry(args.id)
+        await hooks.retry(None, args.id)
         return f"delivery {args.id} queued again (the running desk posts it within seconds)"
 
     return _run(settings, work)
-
-
-def _endpoint(hooks: Webhooks, name: str) -> Webhook:
-    found = next((e for e in hooks.endpoints if e.name == name), None)
-    if found is None:
-        raise NotFound(f"no webhook named {name!r} in chatdesk.toml")
-    return found
 
 
 def _run(settings: Settings, work: Callable[[Webhooks], Awaitable[str]]) -> int:

@@ -7,7 +7,14 @@ from typing import Any
 from ..models import format_ts, parse_ts
 from ..models.hooks import HookDelivery, HookFeedItem, HookState
 
-__all__ = ["DELIVERY_COLUMNS", "HOOK_FEED_COLUMNS", "delivery_row", "delivery_values", "feed_row"]
+__all__ = [
+    "DELIVERY_COLUMNS",
+    "HOOK_FEED_COLUMNS",
+    "counts",
+    "delivery_row",
+    "delivery_values",
+    "feed_row",
+]
 
 HOOK_FEED_COLUMNS = "id, source, ref_id, ticket_id, kind, created_at"
 DELIVERY_COLUMNS = (
@@ -38,3 +45,11 @@ def delivery_values(d: HookDelivery) -> tuple[Any, ...]:
         d.attempts, format_ts(d.next_attempt_at or d.created_at), d.last_error,
         format_ts(d.created_at), format_ts(d.sent_at) if d.sent_at else None,
     )  # fmt: skip
+
+
+def counts(rows: Any) -> dict[str, dict[HookState, int]]:
+    """Return ``{endpoint: {state: n}}`` from rows of (endpoint, state, count)."""
+    found: dict[str, dict[HookState, int]] = {}
+    for endpoint, state, n in rows:
+        found.setdefault(endpoint, {})[HookState(state)] = int(n)
+    return found

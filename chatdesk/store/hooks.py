@@ -57,6 +57,11 @@ class HookStore(Protocol):
         """Return deliveries in ``state``, newest first."""
         ...
 
+    async def count_deliveries(self) -> dict[str, dict[HookState, int]]:
+        """Return how many deliveries each endpoint has in each state (states with none
+        left out)."""
+        ...
+
     async def retry_delivery(self, delivery_id: str, now: datetime) -> bool:
         """Queue a failed delivery again at once; False if it is not failed."""
         ...

@@ -26,6 +26,10 @@ _OPERATOR_TEXTS: dict[str, dict[str, str]] = json.loads(
 _PRIVACY_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "privacytexts.json").read_text(encoding="utf-8")
 )
+#: The webhooks page (``/console/webhooks``, admins).
+_HOOK_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "hooktexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -348,6 +352,7 @@ CONSOLE_TEXTS: dict[str, dict[str, str]] = {
     | _ACCOUNT_TEXTS[lang]
     | _OPERATOR_TEXTS[lang]
     | _PRIVACY_TEXTS[lang]
+    | _HOOK_TEXTS[lang]
     | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

@@ -10,6 +10,8 @@ import msgspec
 from .base import In
 
 __all__ = [
+    "HookPingForm",
+    "HookRetryForm",
     "NoticeEndForm",
     "NoticeForm",
     "OrgAddressForm",
@@ -126,4 +128,20 @@ class NoticeEndForm(In):
 
     action: Literal["end"]
     id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    csrf: Csrf = ""
+
+
+class HookRetryForm(In):
+    """``POST /console/webhooks`` (``action=retry``): queue a failed delivery again."""
+
+    action: Literal["retry"]
+    id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    csrf: Csrf = ""
+
+
+class HookPingForm(In):
+    """``POST /console/webhooks`` (``action=ping``): post a test event to an endpoint."""
+
+    action: Literal["ping"]
+    name: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
     csrf: Csrf = ""

@@ -98,6 +98,7 @@ async def test_claims_retries_and_failures(store: Store) -> None:
     assert sent[0].attempts == 1
     assert await store.hooks.claim_deliveries(later(hours=9), until=later(hours=10), limit=9) == []
 
+    assert await store.hooks.count_deliveries() == {"crm": {HookState.SENT: 1, HookState.FAILED: 1}}
     # An admin queues it again; only a failed one.
     assert not await store.hooks.retry_delivery("d001", later(minutes=20))
     assert await store.hooks.retry_delivery("d002", later(minutes=20))

@@ -10,6 +10,7 @@ from ...models.hooks import HookDelivery, HookFeedItem, HookState
 from ..hookrows import (
     DELIVERY_COLUMNS,
     HOOK_FEED_COLUMNS,
+    counts,
     delivery_row,
     delivery_values,
     feed_row,
@@ -100,6 +101,12 @@ class PostgresHooks:
             limit,
         )
         return [delivery_row(r) for r in rows]
+
+    async def count_deliveries(self) -> dict[str, dict[HookState, int]]:
+        rows = await self._db.fetch(
+            "SELECT endpoint, state, COUNT(*) FROM hook_deliveries GROUP BY endpoint, state"
+        )
+        return counts(rows)
 
     async def retry_delivery(self, delivery_id: str, now: datetime) -> bool:
         changed = await self._db.execute(

@@ -11,6 +11,7 @@ from ...models.hooks import HookDelivery, HookFeedItem, HookState
 from ..hookrows import (
     DELIVERY_COLUMNS,
     HOOK_FEED_COLUMNS,
+    counts,
     delivery_row,
     delivery_values,
     feed_row,
@@ -108,6 +109,14 @@ class SqliteHooks:
             ).fetchall()
         )
         return [delivery_row(r) for r in rows]
+
+    async def count_deliveries(self) -> dict[str, dict[HookState, int]]:
+        rows = await self._worker.run(
+            lambda conn: conn.execute(
+                "SELECT endpoint, state, COUNT(*) FROM hook_deliveries GROUP BY endpoint, state"
+            ).fetchall()
+        )
+        return counts(rows)
 
     async def retry_delivery(self, delivery_id: str, now: datetime) -> bool:
         changed: int = await self._worker.run(

@@ -21,9 +21,9 @@ if (inbox) setupLists(inbox);
 if (view) setupConversation(view);
 if (tickets) setupTicketList(tickets);
 if (ticket) setupTicketPage(ticket);
-// The E-mail page's times (failed mails, bounces) and the audit log's, in the operator's
-// time zone.
-const mailpage = $<HTMLElement>("section.mailpage, section.auditpage");
+// The E-mail page's times (failed mails, bounces), the audit log's and the webhooks page's,
+// in the operator's time zone.
+const mailpage = $<HTMLElement>("section.mailpage, section.auditpage, section.hookspage");
 if (mailpage) localizeTimes(mailpage);
 const gaps = $<HTMLElement>("section.gaps");
 if (gaps) setupGaps(gaps);
