@@ -37,6 +37,8 @@ MAX_ATTEMPTS = 10
 #: Deliveries one send claims; a claim keeps them from other processes this long.
 BATCH = 50
 CLAIM = timedelta(minutes=2)
+#: Seconds one send keeps taking full batches.
+TURN = 30.0
 #: Delivered and given-up deliveries are kept this long (``chatdesk webhooks failed``).
 KEEP = timedelta(days=30)
 _PURGE_EVERY = 3600.0
@@ -111,8 +113,19 @@ class Webhooks:
             self._purged = time.monotonic()
             await self.store.hooks.purge_deliveries(self.clock() - KEEP)
         if self.poster is not None and (self._sending is None or self._sending.done()):
-            self._sending = asyncio.get_running_loop().create_task(self.send_due())
+            self._sending = asyncio.get_running_loop().create_task(self._send_backlog())
         return []
+
+    async def _send_backlog(self) -> int:
+        """Send batch after batch while they come full, for at most :data:`TURN` seconds
+        (a bulk change of hundreds of tickets goes out in one go)."""
+        started, sent = time.monotonic(), 0
+        while time.monotonic() - started < TURN:
+            claimed, taken = await self._send_batch()
+            sent += taken
+            if claimed < BATCH:
+                break
+        return sent
 
     async def close(self) -> None:
         """Stop a send in progress (its claims run out; the next holder sends them)."""
@@ -148,15 +161,18 @@ class Webhooks:
         ]
 
     async def send_due(self) -> int:
-        """Post the deliveries that are due: each endpoint's in order, the endpoints side
-        by side. Return how many were taken."""
+        """Post the deliveries that are due (a batch): each endpoint's in order, the
+        endpoints side by side. Return how many were taken."""
+        return (await self._send_batch())[1]
+
+    async def _send_batch(self) -> tuple[int, int]:
         now = self.clock()
         claimed = await self.store.hooks.claim_deliveries(now, until=now + CLAIM, limit=BATCH)
         by_endpoint: dict[str, list[HookDelivery]] = {}
         for delivery in claimed:
             by_endpoint.setdefault(delivery.endpoint, []).append(delivery)
         done = await asyncio.gather(*(self._send_all(batch) for batch in by_endpoint.values()))
-        return sum(done)
+        return len(claimed), sum(done)
 
     async def ping(self, endpoint: Webhook) -> int:
         """Post a ``ping`` event to ``endpoint`` now (nothing stored); return the status.

@@ -318,3 +318,15 @@ async def test_ping_from_the_command_line(
     assert got.event == "ping" and got.body.ticket is None
     receiver.status = 500
     assert await asyncio.to_thread(main, ["webhooks", "ping", "crm"]) == 1
+
+
+async def test_a_backlog_goes_out_in_one_turn(hooks: Services, receiver: Receiver) -> None:
+    # 30 tickets: 60 deliveries to "all", 30 to "crm", more than one batch (50).
+    for _ in range(30):
+        await file(hooks)
+    await hooks.webhooks.run()  # plans, then posts in a task of its own
+    got = [await asyncio.wait_for(receiver.got.get(), timeout=10) for _ in range(90)]
+    assert len({g.body.id for g in got}) == 90
+    created = [g.body.ticket.number for g in got if g.event == "ticket.created"
+               and g.headers["X-Chatdesk-Signature"] and g.body.ticket]  # fmt: skip
+    assert len(created) == 60
