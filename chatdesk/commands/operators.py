@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import secrets
 import sys
@@ -14,11 +13,10 @@ from rich.table import Table
 from ..audit import AuditTrail
 from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
-from ..errors import ChatdeskError
 from ..models import AuditAction
 from ..operators import OperatorService, SessionTokens
-from ..store import Store, create_store
-from .orgs import print_table
+from ..store import Store
+from .orgs import print_table, run_on_store
 
 __all__ = ["DEMO_EMAIL", "add_parser"]
 
@@ -186,28 +184,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(settings: Settings, work: Callable[[OperatorService, AuditTrail], Awaitable[str]]) -> int:
-    settings = settings.with_secret()
     config = load_desk_config(settings.config_file)
 
-    async def main() -> str:
-        store: Store = create_store(settings)
-        await store.open()
-        try:
-            service = OperatorService(
-                store, SessionTokens(settings.secret_key), departments=config.departments
-            )
-            return await work(service, AuditTrail(store))
-        finally:
-            await store.close()
+    def operators(store: Store, secret_key: str) -> Awaitable[str]:
+        service = OperatorService(store, SessionTokens(secret_key), departments=config.departments)
+        return work(service, AuditTrail(store))
 
-    try:
-        message = asyncio.run(main())
-    except ChatdeskError as exc:
-        print(f"chatdesk: {exc.message}", file=sys.stderr)
-        return 1
-    if message:
-        print(message)
-    return 0
+    return run_on_store(settings, operators)
 
 
 def _password() -> str:

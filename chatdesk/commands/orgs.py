@@ -250,15 +250,24 @@ def print_table(table: Table, empty: str) -> None:
 def run_helpdesk(settings: Settings, work: Work) -> int:
     """Run ``work`` on the helpdesk's services and the opened store; print what it
     returns, or the refusal (exit status 1)."""
-    settings = settings.with_secret()
     config = load_desk_config(settings.config_file)
+
+    def helpdesk(store: Store, secret_key: str) -> Awaitable[str]:
+        return work(build_helpdesk(store, config, secret_key), store)
+
+    return run_on_store(settings, helpdesk)
+
+
+def run_on_store(settings: Settings, work: Callable[[Store, str], Awaitable[str]]) -> int:
+    """Open the store, run ``work`` on it (with the desk's secret key, generated if need
+    be), close it; print what ``work`` returns, or the refusal (exit status 1)."""
+    settings = settings.with_secret()
 
     async def main() -> str:
         store = create_store(settings)
         await store.open()
         try:
-            helpdesk = build_helpdesk(store, config, settings.secret_key)
-            return await work(helpdesk, store)
+            return await work(store, settings.secret_key)
         finally:
             await store.close()
 

@@ -4,8 +4,6 @@ and the deliveries given up on (docs/webhooks.md)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 
 from rich.table import Table
@@ -14,10 +12,9 @@ from ..config import Settings
 from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError
 from ..models import format_ts
-from ..store import create_store
 from ..web.hookpost import HookPoster, render
 from ..webhooks import Webhooks
-from .orgs import print_table
+from .orgs import print_table, run_on_store
 
 __all__ = ["add_parser"]
 
@@ -96,22 +93,5 @@ def _retry(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run(settings: Settings, work: Callable[[Webhooks], Awaitable[str]]) -> int:
     """Run ``work`` on the webhooks' service; print what it returns, or the refusal."""
-    settings = settings.with_secret()
-    config = load_desk_config(settings.config_file)
-
-    async def main() -> str:
-        store = create_store(settings)
-        await store.open()
-        try:
-            return await work(Webhooks(store, config.webhooks, settings.secret_key))
-        finally:
-            await store.close()
-
-    try:
-        message = asyncio.run(main())
-    except ChatdeskError as exc:
-        print(f"chatdesk: {exc.message}", file=sys.stderr)
-        return 1
-    if message:
-        print(message)
-    return 0
+    endpoints = load_desk_config(settings.config_file).webhooks
+    return run_on_store(settings, lambda store, key: work(Webhooks(store, endpoints, key)))
