@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Literal
+from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 from rich.console import Console
@@ -45,11 +47,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add ``check`` to the command line."""
     parser = commands.add_parser(
         "check",
-        help="check the configuration, knowledge, database, Redis and mail servers "
+        help="check the configuration, knowledge, database, Redis, mail servers and webhooks "
         "before going live (exit 1 on a problem)",
     )
     parser.add_argument(
-        "--offline", action="store_true", help="do not contact Redis or the mail servers"
+        "--offline", action="store_true", help="do not contact Redis, the mail servers or webhooks"
     )
     parser.add_argument("--send-test", metavar="ADDRESS", help="also send a test e-mail to ADDRESS")
     parser.set_defaults(func=_run)
@@ -74,6 +76,7 @@ async def _findings(settings: Settings, *, offline: bool, test_to: str | None) -
     found += await _database(settings)
     found.append(await _redis(settings, offline))
     found += await _mail(settings, offline, test_to)
+    found += await _webhooks(settings, offline)
     found.append(_widget())
     return found
 
@@ -248,6 +251,39 @@ async def _send_test(settings: Settings, sender: SmtpSender, to: str) -> None:
         "This is a test sent by `chatdesk check --send-test`: the desk's mail reaches you.\n"
     )
     await sender.send(message, sender=address, recipients=[to])
+
+
+async def _webhooks(settings: Settings, offline: bool) -> list[Finding]:
+    """Each endpoint of ``[[webhooks]]``: connected to (TLS checked for https), nothing
+    posted (``chatdesk webhooks ping NAME`` posts a test)."""
+    try:
+        hooks = load_desk_config(settings.config_file).webhooks
+    except ChatdeskError:
+        return []  # the desk's line says what is wrong with the file
+    if not hooks:
+        return [Finding("ok", "webhooks", "none ([[webhooks]] in chatdesk.toml)")]
+    if offline:
+        names = ", ".join(h.name for h in hooks)
+        return [Finding("ok", "webhooks", f"{names}: not contacted (--offline)")]
+    return [await _reach(hook.name, hook.url) for hook in hooks]
+
+
+async def _reach(name: str, url: str) -> Finding:
+    parts = urlsplit(url)
+    tls = parts.scheme == "https"
+    try:
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname, parts.port or (443 if tls else 80), ssl=tls),
+            _TIMEOUT,
+        )
+    except (OSError, TimeoutError) as exc:
+        return Finding(
+            "fail", f"webhook {name}", f"{url}: not reached: {exc or type(exc).__name__}"
+        )
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return Finding("ok", f"webhook {name}", f"{url}: reached, nothing posted")
 
 
 def _widget() -> Finding:

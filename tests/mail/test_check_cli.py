@@ -124,3 +124,24 @@ async def test_two_step_secrets_that_no_longer_open_fail_the_check(
     status, out = await check(capsys, "--offline")
     assert status == 1 and out["two-step"].startswith("FAIL 2 of 2 operator(s)")
     assert "ann@desk.test, bob@desk.test" in out["two-step"] and "reset-2fa" in out["two-step"]
+
+
+async def test_webhooks_are_reached_and_nothing_is_posted(
+    desk: Path, sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = await check(capsys, "--offline")
+    assert out["webhooks"] == "ok none ([[webhooks]] in chatdesk.toml)"
+    nobody = free_port()
+    (desk / "chatdesk.toml").write_text(
+        # The SMTP sink listens: a connection is all the check makes.
+        f'[[webhooks]]\nname = "crm"\nurl = "http://127.0.0.1:{sink.port}/hook"\n'
+        f'[[webhooks]]\nname = "oncall"\nurl = "http://127.0.0.1:{nobody}/x"\n',
+        encoding="utf-8",
+    )
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["webhooks"] == "ok crm, oncall: not contacted (--offline)"
+    status, out = await check(capsys)
+    assert status == 1
+    assert out["webhook crm"].endswith("/hook: reached, nothing posted")
+    assert out["webhook oncall"].startswith("FAIL") and "not reached" in out["webhook oncall"]
+    assert sink.take() == []
