@@ -55,6 +55,7 @@ from .web import (
     reports,
     requesterpages,
     routes,
+    sso,
     support,
     ticketcsv,
     tickets,
@@ -174,6 +175,7 @@ def create_app(
     routes.setup(app)
     chatfiles.setup(app)
     auth.setup(app)
+    sso.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
     ticketcsv.setup(app)
     newticket.setup(app)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from .errors import ConfigError
-from .mailconfig import parse_address, parse_imap_url, parse_listen, parse_smtp_url
+from .settingscheck import validate_mail, validate_oidc
 from .settingsio import (
     as_path,
     database_backend,
@@ -268,6 +267,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ),
     ] = "help"
 
+    oidc_issuer: Annotated[
+        str,
+        _help(
+            "Single sign-on for operators: the OpenID Connect provider's issuer URL "
+            "(`https://login.microsoftonline.com/<tenant>/v2.0`, "
+            "`https://sso.example.com/realms/support`). Empty: passwords only."
+        ),
+    ] = ""
+    oidc_client_id: Annotated[str, _help("The desk's client id at the OIDC provider.")] = ""
+    oidc_client_secret: Annotated[
+        str, _help("The desk's client secret at the OIDC provider (never printed).")
+    ] = ""
+    oidc_name: Annotated[
+        str,
+        _help(
+            "The provider's name on the console's sign-in button (`Sign in with NAME`).",
+            max_length=40,
+        ),
+    ] = "SSO"
+
     @classmethod
     def from_environ(
         cls, environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
@@ -297,6 +316,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             shown["smtp_url"] = "***@" + self.smtp_url.rpartition("@")[2]
         if "@" in self.imap_url:
             shown["imap_url"] = "***@" + self.imap_url.rpartition("@")[2]
+        if self.oidc_client_secret:
+            shown["oidc_client_secret"] = "***"  # noqa: S105 (the mask, not a secret)
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def validate(self) -> None:
@@ -324,7 +345,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "CHATDESK_LOOP=uvloop needs uvloop: pip install 'chatdesk[fast]' "
                 "(or unset CHATDESK_LOOP for asyncio's own loop)"
             )
-        _validate_mail(self)
+        validate_mail(self)
+        validate_oidc(self)
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:
@@ -373,26 +395,3 @@ _FIELDS: dict[str, Any] = {
     name: typing.get_args(kind)[0] if typing.get_origin(kind) is Annotated else kind
     for name, kind in typing.get_type_hints(Settings, include_extras=True).items()
 }
-
-
-def _validate_mail(settings: Settings) -> None:
-    checks: list[tuple[str, str, Callable[[str], object]]] = [
-        ("SMTP_URL", settings.smtp_url, parse_smtp_url),
-        ("MAIL_FROM", settings.mail_from, parse_address),
-        ("MAIL_IN_LISTEN", settings.mail_in_listen, parse_listen),
-        ("IMAP_URL", settings.imap_url, parse_imap_url),
-    ]
-    for name, value, parse in checks:
-        if value:
-            try:
-                parse(value)
-            except ValueError as exc:
-                shown = "…" if name.endswith("_URL") else value  # never print a password
-                raise ConfigError(f"{_PREFIX}{name}={shown} is not valid: {exc}") from None
-    if settings.public_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", settings.public_url):
-        raise ConfigError(f"{_PREFIX}PUBLIC_URL={settings.public_url!r} is not an http(s) URL")
-    if settings.smtp_url and not (settings.mail_from and settings.public_url):
-        raise ConfigError(
-            f"{_PREFIX}SMTP_URL needs {_PREFIX}MAIL_FROM (the sender) and {_PREFIX}PUBLIC_URL "
-            "(for the links in e-mails)"
-        )

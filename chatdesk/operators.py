@@ -313,6 +313,21 @@ class OperatorService:
         log.info("operator %s logged in from %s", found[0].email, client)
         return found[0]
 
+    async def sso_login(self, email: str, *, provider: str, client: str) -> Operator:
+        """Return the operator the single sign-on provider vouched for (by ``email``).
+
+        :raises Unauthorized: ``sso_unknown`` when no enabled operator has that e-mail.
+        """
+        email = email.strip().lower()
+        found = (
+            await self.store.operators.operator_credentials(email) if _EMAIL.match(email) else None
+        )
+        if found is None or found[0].disabled:
+            log.warning("sign-in through %s refused for %s from %s", provider, email[:254], client)
+            raise Unauthorized("no operator account has this e-mail", code="sso_unknown")
+        log.info("operator %s signed in through %s from %s", found[0].email, provider, client)
+        return found[0]
+
     async def session(self, token: str) -> Session:
         """Return the session a cookie token stands for, or raise Unauthorized."""
         operator_id, version, csrf = self.tokens.read(token)

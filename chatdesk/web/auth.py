@@ -16,9 +16,10 @@ from ..errors import ChatdeskError, RateLimited
 from ..models import Operator
 from ..operators import SESSION_COOKIE, SESSION_MAX_AGE, Session
 from ..wire.forms import LoginForm, LogoutForm
-from .appkeys import SERVICES
+from .appkeys import SERVICES, SETTINGS
 from .consolelang import console_lang, translator
 from .forms import read_form
+from .middleware import is_secure
 
 __all__ = [
     "CSRF_COOKIE",
@@ -82,10 +83,6 @@ def check_csrf(expected: str, given: Any) -> None:
         raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
 
 
-def _secure(request: web.Request) -> bool:
-    return request.secure or request.headers.get("X-Forwarded-Proto", "").startswith("https")
-
-
 def safe_next(value: Any) -> str:
     """Return ``value`` if it is a path on this site, else ``/console``."""
     # Only paths on this site: "//evil.example" or "https://..." would be open redirects.
@@ -125,7 +122,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         response = web.HTTPSeeOther(f"/console/login/code?next={quote(safe_next(form.next))}")
         response.set_cookie(
             PENDING_COOKIE, two_factor.pending_token(operator), max_age=300, httponly=True,
-            samesite="Strict", secure=_secure(request), path="/console/login",
+            samesite="Strict", secure=is_secure(request), path="/console/login",
         )  # fmt: skip
         raise response
     raise signed_in(request, operator, form.next)
@@ -150,7 +147,7 @@ def set_session_cookie(request: web.Request, response: web.StreamResponse, token
         max_age=int(SESSION_MAX_AGE.total_seconds()),
         httponly=True,
         samesite="Lax",
-        secure=_secure(request),
+        secure=is_secure(request),
         path="/",
     )
 
@@ -184,6 +181,8 @@ def login_form(
         "next": safe_next(context.get("next") or request.query.get("next")),
         "lang": lang,
         "t": t,
+        # The single sign-on button's provider name (web/sso.py), when there is one.
+        "sso": settings.oidc_name if (settings := request.app[SETTINGS]).oidc_issuer else "",
     }
     response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.set_cookie(
@@ -191,7 +190,7 @@ def login_form(
         csrf,
         httponly=True,
         samesite="Strict",
-        secure=_secure(request),
+        secure=is_secure(request),
         path="/console",
     )
     return response

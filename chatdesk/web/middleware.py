@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-__all__ = ["Handler", "with_headers"]
+__all__ = ["Handler", "is_secure", "with_headers"]
 
 
 async def with_headers(
@@ -26,3 +26,8 @@ async def with_headers(
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def is_secure(request: web.Request) -> bool:
+    """Return whether the browser reached us over HTTPS (directly or through a proxy)."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").startswith("https")

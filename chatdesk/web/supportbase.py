@@ -18,7 +18,7 @@ from ..models import Requester, parse_ts
 from ..systemtexts import format_when
 from ..timewindow import capitalised, format_window
 from .appkeys import SERVICES
-from .middleware import Handler, with_headers
+from .middleware import Handler, is_secure, with_headers
 from .supportlang import LANGS, portal_lang, remember_lang, translator
 
 __all__ = [
@@ -57,11 +57,6 @@ def security_headers(request: web.Request, handler: Handler) -> Awaitable[web.St
     if request.path.startswith("/support") and not request.path.startswith("/support/assets"):
         return with_headers(request, handler, _HEADERS)
     return handler(request)  # not awaited: see web/middleware.py
-
-
-def is_secure(request: web.Request) -> bool:
-    """Return whether the browser reached us over HTTPS (directly or through a proxy)."""
-    return request.secure or request.headers.get("X-Forwarded-Proto", "").startswith("https")
 
 
 def check_csrf(request: web.Request, given: str) -> bool:
