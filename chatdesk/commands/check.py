@@ -25,6 +25,7 @@ from ..mailconfig import parse_address, parse_imap_url, parse_smtp_url
 from ..redislink import connect_redis
 from ..store import create_store
 from ..twofactor import totp_box
+from ..web.oidc import OidcError, OidcProvider
 from ..web.widget import DIST_DIR
 
 __all__ = ["add_parser"]
@@ -47,11 +48,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add ``check`` to the command line."""
     parser = commands.add_parser(
         "check",
-        help="check the configuration, knowledge, database, Redis, mail servers and webhooks "
+        help="check the configuration, knowledge, database, Redis, mail servers, webhooks and the "
+        "single sign-on provider "
         "before going live (exit 1 on a problem)",
     )
     parser.add_argument(
-        "--offline", action="store_true", help="do not contact Redis, the mail servers or webhooks"
+        "--offline",
+        action="store_true",
+        help="do not contact Redis, the mail servers, webhooks or the sign-on provider",
     )
     parser.add_argument("--send-test", metavar="ADDRESS", help="also send a test e-mail to ADDRESS")
     parser.set_defaults(func=_run)
@@ -77,6 +81,7 @@ async def _findings(settings: Settings, *, offline: bool, test_to: str | None) -
     found.append(await _redis(settings, offline))
     found += await _mail(settings, offline, test_to)
     found += await _webhooks(settings, offline)
+    found.append(await _sso(settings, offline))
     found.append(_widget())
     return found
 
@@ -284,6 +289,26 @@ async def _reach(name: str, url: str) -> Finding:
     with contextlib.suppress(OSError):
         await writer.wait_closed()
     return Finding("ok", f"webhook {name}", f"{url}: reached, nothing posted")
+
+
+async def _sso(settings: Settings, offline: bool) -> Finding:
+    """The OpenID Connect provider: its discovery document and signing keys read."""
+    issuer = settings.oidc_issuer
+    if not issuer:
+        return Finding("ok", "sso", "off (CHATDESK_OIDC_ISSUER): operators use passwords")
+    if offline:
+        return Finding("ok", "sso", f"{issuer}: not contacted (--offline)")
+    provider = OidcProvider(issuer, settings.oidc_client_id, settings.oidc_client_secret)
+    try:
+        keys = await provider.signing_keys()
+    except OidcError as exc:
+        return Finding("fail", "sso", f"{issuer}: {exc.message}")
+    finally:
+        await provider.close()
+    return Finding(
+        "ok", "sso", f"{issuer}: {len(keys.keys)} signing key(s); redirect URI to register: "
+        f"{settings.public_url.rstrip('/') or 'https://DESK'}/console/login/sso/callback",
+    )  # fmt: skip
 
 
 def _widget() -> Finding:

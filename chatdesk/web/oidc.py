@@ -155,6 +155,10 @@ class OidcProvider:
         self._discovery = (self._now(), found)
         return found
 
+    async def signing_keys(self) -> KeySet:
+        """Return the keys the provider signs ID tokens with (read at most once an hour)."""
+        return await self._key_set(refresh=False)
+
     async def _verify(self, token: str, nonce: str) -> Identity:
         keys = await self._key_set(refresh=False)
         try:

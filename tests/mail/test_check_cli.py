@@ -16,9 +16,12 @@ from chatdesk.models import Operator, Role
 from chatdesk.store import create_store
 from chatdesk.twofactor import totp_box
 
+from ..oidc_idp import CLIENT_ID, CLIENT_SECRET, Provider, provider
 from ..ports import free_port
 from .conftest import Sink
 from .imap import Dovecot
+
+__all__ = ["provider"]  # the fixture
 
 KNOWLEDGE = Path(__file__).parents[1] / "fixtures" / "knowledge"
 #: A line of the report: its level, its topic (one or two words), what was seen.
@@ -145,3 +148,23 @@ async def test_webhooks_are_reached_and_nothing_is_posted(
     assert out["webhook crm"].endswith("/hook: reached, nothing posted")
     assert out["webhook oncall"].startswith("FAIL") and "not reached" in out["webhook oncall"]
     assert sink.take() == []
+
+
+async def test_the_sign_on_provider_is_read(
+    desk: Path, provider: Provider, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    status, out = await check(capsys, "--offline")
+    assert out["sso"] == "ok off (CHATDESK_OIDC_ISSUER): operators use passwords"
+    monkeypatch.setenv("CHATDESK_OIDC_ISSUER", provider.url)
+    monkeypatch.setenv("CHATDESK_OIDC_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("CHATDESK_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["sso"] == f"ok {provider.url}: not contacted (--offline)"
+    status, out = await check(capsys)
+    assert out["sso"].startswith(f"ok {provider.url}: 1 signing key(s)")
+    assert out["sso"].endswith("https://DESK/console/login/sso/callback")
+    assert CLIENT_SECRET not in capsys.readouterr().out
+    monkeypatch.setenv("CHATDESK_OIDC_ISSUER", f"http://127.0.0.1:{free_port()}")
+    status, out = await check(capsys)
+    assert status == 1 and out["sso"].startswith("FAIL") and "did not answer" in out["sso"]
