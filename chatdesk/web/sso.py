@@ -127,6 +127,7 @@ def _onward(target: str) -> web.Response:
     url = escape(target)
     body = (
         f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={url}">'
+        '<link rel="icon" href="data:,">'
         f'<title>…</title><p><a href="{url}">Continue</a></p>'
     )
     return web.Response(text=body, content_type="text/html")
