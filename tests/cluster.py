@@ -260,8 +260,9 @@ class Cluster:
         await asyncio.to_thread(wait)
 
 
-async def login(url: str, email: str, password: str = PASSWORD) -> str:
-    """Log in through the console's form; return the ``Cookie`` header of the session."""
+async def login(url: str, email: str, password: str = PASSWORD, code: str = "") -> str:
+    """Log in through the console's form (then the code page, with the authenticator's
+    ``code``); return the ``Cookie`` header of the session."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         async with http.get(url + "/console/login") as page:
             html = await page.text()
@@ -270,7 +271,19 @@ async def login(url: str, email: str, password: str = PASSWORD) -> str:
         form = {"csrf": csrf.group(1), "email": email, "password": password}
         async with http.post(url + "/console/login", data=form, allow_redirects=False) as done:
             assert done.status == 303, await done.text()
-            token = done.cookies["chatdesk_session"].value
+            morsel = done.cookies.get("chatdesk_session")
+            location = done.headers["Location"]
+        if morsel is None and code:  # two-step sign-in: the code page
+            async with http.get(url + location) as page:
+                html = await page.text()
+            csrf = re.search(r'name="csrf" value="([^"]+)"', html)
+            assert csrf is not None, html
+            form = {"csrf": csrf.group(1), "code": code}
+            async with http.post(url + location, data=form, allow_redirects=False) as done:
+                assert done.status == 303, await done.text()
+                morsel = done.cookies.get("chatdesk_session")
+        assert morsel is not None, f"no session for {email} (two-step sign-in?)"
+        token = morsel.value
     return f"chatdesk_session={token}"
 
 

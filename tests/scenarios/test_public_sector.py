@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.async_api import expect
 
 from chatdesk.events import TicketAssigned, TicketCreated
@@ -174,11 +175,14 @@ async def test_a_complaint_reaches_the_service_manager_not_the_operator(
         phone="050 44 80 00", type="complaint", subject="Klacht", concerning=first.ticket.label,
     )  # fmt: skip
     assert response.status == 400 and "We vinden geen aanvraag met dit nummer" in page
-    # Jan and Els have the console open.
+    # Jan and Els have the console open: the desk requires their code after the password.
+    with pytest.raises(AssertionError, match="no session"):
+        await login(desk.url, "jan@desk.test")
     consoles = {}
     for email in ("jan@desk.test", "els@desk.test"):
         consoles[email] = OperatorClient(desk.url)
-        await consoles[email].connect(None, headers={"Cookie": await login(desk.url, email)})
+        cookie = await login(desk.url, email, code=desk.code(email))
+        await consoles[email].connect(None, headers={"Cookie": cookie})
     response, _ = await desk.file(
         lang="nl", path="/support/new?type=complaint", email="an@gent.be", name="An",
         phone="09 266 11 11", type="complaint", subject="Onvriendelijk antwoord",
