@@ -6,12 +6,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pyotp
 import pytest
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from joserfc.jwk import RSAKey
 
@@ -23,9 +22,10 @@ from chatdesk.web.appkeys import SERVICES
 from .conftest import StartServer
 from .oidc_idp import CLIENT_ID, CLIENT_SECRET, Provider, provider
 from .ports import free_port
+from .test_console_admin_http import http
 from .test_console_http import PASSWORD, form_csrf
 
-__all__ = ["provider"]  # the fixture
+__all__ = ["http", "provider"]  # the fixtures
 
 
 @pytest.fixture
@@ -42,14 +42,6 @@ async def desk(start_server: StartServer, provider: Provider) -> TestServer:
         )  # fmt: skip
     await services.operators.set_disabled("bob@desk.test", True)
     return server
-
-
-@pytest.fixture
-async def http(desk: TestServer) -> AsyncIterator[ClientSession]:
-    async with ClientSession(
-        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as session:
-        yield session
 
 
 async def _sso(http: ClientSession, next_: str = "/console") -> tuple[str, str]:
