@@ -25,7 +25,14 @@ from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
 from .mailconfig import EmailConfig, build_email
 from .phoneline import PhoneLine
 
-__all__ = ["PRIORITIES", "DeskConfig", "RoutingConfig", "load_desk_config", "parse_duration"]
+__all__ = [
+    "PRIORITIES",
+    "DeskConfig",
+    "Retention",
+    "RoutingConfig",
+    "load_desk_config",
+    "parse_duration",
+]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -54,6 +61,16 @@ class RoutingConfig:
     default_capacity: int = 3
 
 
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """``[privacy]``: how long chats and closed tickets are kept (None: for ever)."""
+
+    #: A chat that never became a ticket is deleted this long after its last message.
+    chats: timedelta | None = None
+    #: A closed ticket is anonymised this long after it closed.
+    tickets: timedelta | None = None
+
+
 @dataclass(frozen=True)
 class DeskConfig:
     """Everything ``chatdesk.toml`` configures (documented in docs/operators.md)."""
@@ -77,6 +94,8 @@ class DeskConfig:
     help_chat: bool = False
     #: ``[[webhooks]]``: endpoints that receive the tickets' changes.
     webhooks: tuple[Webhook, ...] = ()
+    #: ``[privacy]``: the retention policy.
+    retention: Retention = field(default_factory=Retention)
 
     def department_name(self, slug: str, lang: str) -> str:
         """Return what people read for department ``slug`` in ``lang``."""
@@ -140,11 +159,19 @@ def _desk(file: DeskFile) -> DeskConfig:
         two_factor=file.security.two_factor,
         help_chat=desk.help_chat,
         webhooks=build_webhooks(file.webhooks),
+        retention=Retention(
+            chats=_days(file.privacy.delete_chats_after_days),
+            tickets=_days(file.privacy.anonymise_tickets_after_days),
+        ),
         department_labels={
             slug: {str(lang): text.strip() for lang, text in section.label.items() if text.strip()}
             for slug, section in file.departments.items()
         },
     )
+
+
+def _days(days: int) -> timedelta | None:
+    return timedelta(days=days) if days else None
 
 
 def _phone(phone: PhoneSection, hours: HoursSection) -> PhoneLine | None:

@@ -22,6 +22,7 @@ __all__ = [
     "HoursSection",
     "PhoneSection",
     "PrioritySection",
+    "PrivacySection",
     "RequiredWhen",
     "RoutingSection",
     "SecuritySection",
@@ -197,6 +198,15 @@ class SecuritySection(_Section):
     two_factor: Literal["optional", "admins", "everyone"] = "optional"
 
 
+class PrivacySection(_Section):
+    """``[privacy]``: how long the desk keeps what people wrote (0: for ever)."""
+
+    #: Chats that never became a ticket are deleted this many days after their last message.
+    delete_chats_after_days: Annotated[int, msgspec.Meta(ge=0, le=36500)] = 0
+    #: Closed tickets are anonymised this many days after they closed.
+    anonymise_tickets_after_days: Annotated[int, msgspec.Meta(ge=0, le=36500)] = 0
+
+
 class DeskFile(_Section):
     """The whole file."""
 
@@ -212,6 +222,7 @@ class DeskFile(_Section):
     email: EmailSection = msgspec.field(default_factory=EmailSection)
     phone: PhoneSection = msgspec.field(default_factory=PhoneSection)
     security: SecuritySection = msgspec.field(default_factory=SecuritySection)
+    privacy: PrivacySection = msgspec.field(default_factory=PrivacySection)
     webhooks: list[WebhookSection] = msgspec.field(default_factory=list)
 
 

@@ -30,6 +30,7 @@ from .operatoradmin import OperatorAdmin
 from .operators import OperatorService, SessionTokens
 from .presence import PresenceService
 from .privacy import Privacy
+from .retention import RetentionJob
 from .routing import RoutingService
 from .store import Store
 from .throttle import Throttle
@@ -38,13 +39,22 @@ from .tokens import VisitorTokens
 from .twofactor import TwoFactor
 from .webhooks import Webhooks
 
-__all__ = ["AUTO_CLOSE_SECONDS", "JOB_SECONDS", "SLA_SECONDS", "Services", "build_services"]
+__all__ = [
+    "AUTO_CLOSE_SECONDS",
+    "JOB_SECONDS",
+    "RETENTION_SECONDS",
+    "SLA_SECONDS",
+    "Services",
+    "build_services",
+]
 
 #: How often the routing upkeep runs (operators past their grace period, expired offers).
 JOB_SECONDS = 2.0
 #: How often SLA warnings and breaches are looked for, and pending tickets auto-closed.
 SLA_SECONDS = 30.0
 AUTO_CLOSE_SECONDS = 300.0
+#: How often the retention policy ([privacy]) looks for chats and tickets past their time.
+RETENTION_SECONDS = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +195,11 @@ def build_services(
             Job("holds", timedelta(seconds=SLA_SECONDS), helpdesk.clocks.wake_holds),
             # Quick whatever the endpoints do: the posting runs in a task of its own.
             Job("webhooks", timedelta(seconds=JOB_SECONDS), webhooks.run),
+            Job(
+                "retention",
+                timedelta(seconds=RETENTION_SECONDS),
+                RetentionJob(store, config.retention, clock=clock).run,
+            ),
         ],
         holder=holder,
         clock=clock,

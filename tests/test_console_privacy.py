@@ -41,6 +41,7 @@ async def test_an_admin_downloads_then_erases_a_requester(
     await login(http)
     status, page = await _page(http, f"{PAGE}?email=Lea@Acme.be")
     assert status == 200 and "Léa &lt;b&gt;" in page and "Download their data" in page
+    assert "This desk keeps chats and tickets until someone is erased" in page
     async with http.get(f"{PAGE}/export?email=lea@acme.be") as response:
         assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
         data = json.loads(await response.read())

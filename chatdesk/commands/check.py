@@ -17,12 +17,13 @@ from rich.markup import escape
 
 from ..bot.knowledge import KnowledgeError, load_knowledge
 from ..config import Settings
-from ..deskconfig import load_desk_config
+from ..deskconfig import Retention, load_desk_config
 from ..errors import ChatdeskError, SealBroken
 from ..mail.imapbox import ImapError, Mailbox
 from ..mail.sender import DeliveryError, SmtpSender
 from ..mailconfig import parse_address, parse_imap_url, parse_smtp_url
 from ..redislink import connect_redis
+from ..retention import RetentionJob
 from ..store import create_store
 from ..twofactor import totp_box
 from ..web.oidc import OidcError, OidcProvider
@@ -150,6 +151,8 @@ async def _database(settings: Settings) -> list[Finding]:
             if o.two_factor
         }
         ids = {o.email: o.id for o in operators}
+        policy = _policy(settings)
+        due = await RetentionJob(store, policy).due() if policy else (0, 0)
     finally:
         await store.close()
     found = [Finding("ok", "database", f"{store.name} answers, schema up to date")]
@@ -163,7 +166,30 @@ async def _database(settings: Settings) -> list[Finding]:
         found.append(Finding("ok", "operators", f"{len(operators)} active, {admins} admin(s)"))
     if totp:
         found.append(_two_step(settings, totp, ids))
+    if policy is not None:
+        found.append(_retention(policy, due))
     return found
+
+
+def _policy(settings: Settings) -> Retention | None:
+    try:
+        return load_desk_config(settings.config_file).retention
+    except ChatdeskError:
+        return None  # the desk's line says what is wrong with the file
+
+
+def _retention(policy: Retention, due: tuple[int, int]) -> Finding:
+    """The ``[privacy]`` policy, and what its next turns will take."""
+    if policy.chats is None and policy.tickets is None:
+        return Finding(
+            "ok", "retention", "none: chats and tickets are kept until erased ([privacy])"
+        )
+    parts = []
+    if policy.chats is not None:
+        parts.append(f"chats deleted after {policy.chats.days} days ({due[0]} due)")
+    if policy.tickets is not None:
+        parts.append(f"closed tickets anonymised after {policy.tickets.days} days ({due[1]} due)")
+    return Finding("ok", "retention", "; ".join(parts))
 
 
 def _two_step(settings: Settings, totp: dict[str, str], ids: dict[str, str]) -> Finding:

@@ -17,6 +17,7 @@ from .postgres import PostgresStore
 from .queries import InboxQueries
 from .reports import ReportQueries
 from .requesters import RequesterStore
+from .retention import RetentionStore
 from .routing import RoutingStore
 from .sqlite import SqliteStore
 from .tickets import NoteStore, TicketStore
@@ -41,6 +42,7 @@ __all__ = [
     "PresenceStore",
     "ReportQueries",
     "RequesterStore",
+    "RetentionStore",
     "RoutingStore",
     "SqliteStore",
     "Store",

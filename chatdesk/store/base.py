@@ -16,6 +16,7 @@ from .people import CannedStore, OperatorStore, PresenceStore
 from .queries import InboxQueries
 from .reports import ReportQueries
 from .requesters import RequesterStore
+from .retention import RetentionStore
 from .routing import RoutingStore
 from .tickets import NoteStore, TicketStore
 
@@ -126,6 +127,11 @@ class Store(Protocol):
     @property
     def hooks(self) -> HookStore:
         """The webhooks' feed and deliveries."""
+        ...
+
+    @property
+    def retention(self) -> RetentionStore:
+        """What the retention policy deletes and anonymises."""
         ...
 
     @property

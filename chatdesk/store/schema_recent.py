@@ -168,4 +168,11 @@ RECENT_VERSIONS: list[list[Step]] = [
         " created_at TEXT NOT NULL, sent_at TEXT)",
         "CREATE INDEX hook_deliveries_due ON hook_deliveries(state, next_attempt_at)",
     ],
+    [
+        # The retention policy ([privacy] in chatdesk.toml) anonymises closed tickets once:
+        # when, and the closed ones still to do, by the time they closed.
+        "ALTER TABLE tickets ADD COLUMN anonymised_at TEXT",
+        "CREATE INDEX tickets_to_anonymise ON tickets(closed_at)"
+        " WHERE status = 'closed' AND anonymised_at IS NULL",
+    ],
 ]

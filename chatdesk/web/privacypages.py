@@ -59,6 +59,7 @@ async def privacy_page(request: web.Request) -> web.StreamResponse:
         "organisation": organisation,
         "tickets": tickets,
         "erased": int(erased) if erased.isdigit() and error is None else None,
+        "retention": services.config.retention,
     }
     return render_admin(request, _PAGE, context, error)
 

@@ -168,3 +168,16 @@ async def test_the_sign_on_provider_is_read(
     monkeypatch.setenv("CHATDESK_OIDC_ISSUER", f"http://127.0.0.1:{free_port()}")
     status, out = await check(capsys)
     assert status == 1 and out["sso"].startswith("FAIL") and "did not answer" in out["sso"]
+
+
+async def test_the_retention_policy_is_told(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = await check(capsys, "--offline")
+    assert out["retention"] == "ok none: chats and tickets are kept until erased ([privacy])"
+    (desk / "chatdesk.toml").write_text(
+        "[privacy]\ndelete_chats_after_days = 90\nanonymise_tickets_after_days = 730\n",
+        encoding="utf-8",
+    )
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["retention"] == (
+        "ok chats deleted after 90 days (0 due); closed tickets anonymised after 730 days (0 due)"
+    )

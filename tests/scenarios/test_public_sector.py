@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -86,6 +86,9 @@ async def test_a_city_files_and_the_desk_keeps_its_promises(start_desk: StartDes
     assert [c.ticket.number for c in created] == [1, 2, 3]
     assert MAIL_SECONDS <= 60
     mails = await desk.deliver()
+    # The preset keeps chats 90 days and closed tickets 5 years (docs/desks.md).
+    policy = desk.services.config.retention
+    assert (policy.chats, policy.tickets) == (timedelta(days=90), timedelta(days=5 * 365))
     # Jan and Els (the desk's operators) hear of each new ticket nobody has yet.
     jan = [m for m in mails if m["To"].addresses[0].addr_spec in ("jan@desk.test", "els@desk.test")]
     assert len(jan) == 6

@@ -16,6 +16,7 @@ from .people import PostgresCanned, PostgresOperators, PostgresPresence
 from .queries import PostgresQueries
 from .reports import PostgresReports
 from .requesters import PostgresRequesters
+from .retention import PostgresRetention
 from .routing import PostgresRouting
 from .schema import check_version, migrate, schema_version
 from .search import PostgresTicketQueries
@@ -58,6 +59,7 @@ class PostgresStore:
         self.api_tokens = PostgresApiTokens(db)
         self.reports = PostgresReports(db)
         self.hooks = PostgresHooks(db)
+        self.retention = PostgresRetention(db)
         self.mail = PostgresMail(db)
         self.help = PostgresHelp(db)
 

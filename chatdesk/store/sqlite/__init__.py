@@ -17,6 +17,7 @@ from .people import SqliteCanned, SqliteOperators, SqlitePresence
 from .queries import SqliteQueries
 from .reports import SqliteReports
 from .requesters import SqliteRequesters
+from .retention import SqliteRetention
 from .routing import SqliteRouting
 from .search import SqliteTicketQueries
 from .tickets import SqliteNotes, SqliteTickets
@@ -60,6 +61,7 @@ class SqliteStore:
         self.api_tokens = SqliteApiTokens(worker)
         self.reports = SqliteReports(worker)
         self.hooks = SqliteHooks(worker)
+        self.retention = SqliteRetention(worker)
         self.mail = SqliteMail(worker)
         self.help = SqliteHelp(worker)
 

@@ -1,0 +1,106 @@
+"""Store protocol for the desk's retention policy (``[privacy]``), and the statements both
+backends share: chats that never became a ticket are deleted, closed tickets anonymised
+(as an erasure does to one requester's: chatdesk/store/erasure.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from ..models import PEOPLE_MODES
+from .erasure import ERASED_SUBJECT
+
+__all__ = [
+    "ANONYMISE_TICKETS",
+    "CHATS_DUE",
+    "DELETE_CHATS",
+    "DELETE_VISITORS",
+    "TICKETS_DUE",
+    "RetentionStore",
+    "for_ids",
+]
+
+
+class RetentionStore(Protocol):
+    """What the retention job removes, a batch at a time (each batch one transaction, so
+    the writer is never held long and a stop loses nothing half done)."""
+
+    async def count_expired(self, *, chats_before: datetime, tickets_before: datetime) -> (
+        tuple[int, int]
+    ):  # fmt: skip
+        """Return how many chats and closed tickets :meth:`delete_chats` and
+        :meth:`anonymise_tickets` would take with these limits."""
+        ...
+
+    async def delete_chats(self, before: datetime, *, limit: int) -> int:
+        """Delete up to ``limit`` conversations that never became a ticket, with no
+        activity since ``before``: their messages, ratings and choices, and their visitor
+        when no conversation of theirs is left. Return how many conversations went."""
+        ...
+
+    async def anonymise_tickets(self, before: datetime, *, now: datetime, limit: int) -> int:
+        """Anonymise up to ``limit`` tickets closed before ``before`` and not anonymised
+        yet: what identifies the requester or was written goes (messages, notes, files,
+        the chat's transcript, subject, description, fields, Cc, the rating's comment);
+        the number, type, channel, department, priority, dates, SLA outcome and rating
+        score stay for the reports. Return how many tickets were anonymised."""
+        ...
+
+
+_PEOPLE = ", ".join(f"'{mode.value}'" for mode in sorted(PEOPLE_MODES))
+
+#: Chats to delete (placeholders: the cut-off's minute, the cut-off, the batch's size).
+CHATS_DUE = (
+    "SELECT c.id, c.num, c.visitor_id FROM conversations c"
+    " WHERE c.active_minute < ? AND c.updated_at < ? AND c.created_at < ?"
+    f" AND c.mode NOT IN ({_PEOPLE})"
+    " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)"
+    " ORDER BY c.active_minute LIMIT ?"
+)
+# Each with one parameter per row (a conversation's id, or its number for messages);
+# ON DELETE CASCADE would do most of it, but saying it keeps both backends alike.
+DELETE_CHATS = [
+    ("DELETE FROM feedback WHERE conversation_id = ?", "id"),
+    ("DELETE FROM choices WHERE conversation_id = ?", "id"),
+    ("DELETE FROM declines WHERE conversation_id = ?", "id"),
+    ("DELETE FROM messages WHERE conv = ?", "num"),
+    ("DELETE FROM conversations WHERE id = ?", "id"),
+]
+#: A deleted chat's visitor, once they have no conversation left (parameter: their id).
+DELETE_VISITORS = (
+    "DELETE FROM visitors WHERE id = ?"
+    " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)"
+)
+
+#: Closed tickets to anonymise (placeholders: the cut-off, the batch's size).
+TICKETS_DUE = (
+    "SELECT id FROM tickets WHERE status = 'closed' AND anonymised_at IS NULL"
+    " AND closed_at < ? ORDER BY closed_at LIMIT ?"
+)
+_CHAT = "SELECT conversation_id FROM tickets WHERE conversation_id IS NOT NULL AND id {ids}"
+# {ids} becomes "= ?" (SQLite, one execution per ticket) or "= ANY($1)" (PostgreSQL, the
+# whole batch at once); :now is the time of the anonymisation.
+ANONYMISE_TICKETS = [
+    f"DELETE FROM feedback WHERE conversation_id IN ({_CHAT})",
+    f"DELETE FROM choices WHERE conversation_id IN ({_CHAT})",
+    f"DELETE FROM notes WHERE conversation_id IN ({_CHAT})",
+    f"DELETE FROM messages WHERE conv IN (SELECT num FROM conversations WHERE id IN ({_CHAT}))",
+    # The chat's visitor told the widget their name and address: they go too.
+    "UPDATE visitors SET name = '', email = '' WHERE id IN"
+    f" (SELECT visitor_id FROM conversations WHERE id IN ({_CHAT}))",
+    "DELETE FROM attachments WHERE ticket_id {ids}",
+    "DELETE FROM ticket_messages WHERE ticket_id {ids}",
+    "DELETE FROM ticket_search WHERE ticket_id {ids}",
+    "UPDATE ticket_events SET data = '{{}}' WHERE kind IN ('subject', 'cc') AND ticket_id {ids}",
+    "DELETE FROM mail_feed WHERE ticket_id {ids}",
+    "DELETE FROM mail_outbox WHERE ticket_id {ids}",
+    f"UPDATE tickets SET subject = '{ERASED_SUBJECT}', requester_name = '',"
+    " requester_email = '', description = '', fields = '{{}}', rating_comment = '', cc = '',"
+    " requester_id = NULL, anonymised_at = :now WHERE id {ids}",
+]
+
+
+def for_ids(statement: str, ids: str, now: str) -> str:
+    """Return a statement of :data:`ANONYMISE_TICKETS` with its ticket condition ``ids``
+    and the anonymisation's time ``now`` (a placeholder)."""
+    return statement.format(ids=ids).replace(":now", now)

@@ -1,0 +1,68 @@
+"""SQLite: the retention policy's deletions and anonymisations, a batch a transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from ...models import format_ts
+from ..conversations import active_minute
+from ..retention import (
+    ANONYMISE_TICKETS,
+    CHATS_DUE,
+    DELETE_CHATS,
+    DELETE_VISITORS,
+    TICKETS_DUE,
+    for_ids,
+)
+from .worker import SqliteWorker
+
+__all__ = ["SqliteRetention"]
+
+_NO_LIMIT = -1  # SQLite's LIMIT -1: every row
+
+
+class SqliteRetention:
+    """:class:`~chatdesk.store.RetentionStore` on SQLite."""
+
+    def __init__(self, worker: SqliteWorker) -> None:
+        self._worker = worker
+
+    async def count_expired(
+        self, *, chats_before: datetime, tickets_before: datetime
+    ) -> tuple[int, int]:
+        chats, tickets = format_ts(chats_before), format_ts(tickets_before)
+
+        def job(conn: sqlite3.Connection) -> tuple[int, int]:
+            due = (active_minute(chats), chats, chats, _NO_LIMIT)
+            (count_chats,) = conn.execute(f"SELECT count(*) FROM ({CHATS_DUE})", due).fetchone()
+            (count_tickets,) = conn.execute(
+                f"SELECT count(*) FROM ({TICKETS_DUE})", (tickets, _NO_LIMIT)
+            ).fetchone()
+            return int(count_chats), int(count_tickets)
+
+        return await self._worker.run(job)
+
+    async def delete_chats(self, before: datetime, *, limit: int) -> int:
+        cut = format_ts(before)
+
+        def job(conn: sqlite3.Connection) -> int:
+            rows = conn.execute(CHATS_DUE, (active_minute(cut), cut, cut, limit)).fetchall()
+            for sql, key in DELETE_CHATS:
+                conn.executemany(sql, [(row[0] if key == "id" else row[1],) for row in rows])
+            conn.executemany(DELETE_VISITORS, [(v,) for v in {row[2] for row in rows}])
+            return len(rows)
+
+        return await self._worker.run(job)
+
+    async def anonymise_tickets(self, before: datetime, *, now: datetime, limit: int) -> int:
+        cut, stamp = format_ts(before), format_ts(now)
+
+        def job(conn: sqlite3.Connection) -> int:
+            ids = [row[0] for row in conn.execute(TICKETS_DUE, (cut, limit))]
+            for statement in ANONYMISE_TICKETS:
+                sql = for_ids(statement, "= :id", ":now")
+                conn.executemany(sql, [{"id": i, "now": stamp} for i in ids])
+            return len(ids)
+
+        return await self._worker.run(job)
