@@ -1,10 +1,11 @@
 """The retention policy (``[privacy]`` in chatdesk.toml): old chats that never became a
-ticket are deleted, closed tickets anonymised, by a periodic job on one process."""
+ticket are deleted with the help centre's searches of that age, closed tickets
+anonymised, by a periodic job on one process."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from .deskconfig import Retention
@@ -41,26 +42,37 @@ class RetentionJob:
         """Delete and anonymise what is due, a batch at a time; return no events (nobody
         is connected to a chat or a ticket this old)."""
         now = self.clock()
-        chats = tickets = 0
+        chats = searches = tickets = 0
         if self.policy.chats is not None:
-            before = now - self.policy.chats
-            for _ in range(MAX_BATCHES):
-                done = await self.store.retention.delete_chats(before, limit=BATCH)
-                chats += done
-                if done < BATCH:
-                    break
-        if self.policy.tickets is not None:
-            before = now - self.policy.tickets
-            for _ in range(MAX_BATCHES):
-                done = await self.store.retention.anonymise_tickets(before, now=now, limit=BATCH)
-                tickets += done
-                if done < BATCH:
-                    break
-        if chats or tickets:
-            log.info(
-                "retention: %d chat(s) deleted, %d closed ticket(s) anonymised", chats, tickets
+            quiet_since = now - self.policy.chats
+            retention = self.store.retention
+            chats = await self._batches(lambda: retention.delete_chats(quiet_since, limit=BATCH))
+            searches = await self._batches(
+                lambda: retention.forget_searches(quiet_since, limit=BATCH)
             )
+        if self.policy.tickets is not None:
+            closed_before = now - self.policy.tickets
+            tickets = await self._batches(
+                lambda: self.store.retention.anonymise_tickets(closed_before, now=now, limit=BATCH)
+            )
+        if chats or searches or tickets:
+            log.info(
+                "retention: %d chat(s) deleted, %d help-centre search(es) forgotten,"
+                " %d closed ticket(s) anonymised", chats, searches, tickets,
+            )  # fmt: skip
         return []
+
+    @staticmethod
+    async def _batches(batch: Callable[[], Awaitable[int]]) -> int:
+        """Run ``batch`` until it takes less than a whole one, at most :data:`MAX_BATCHES`
+        times; return how many rows it took in all."""
+        total = 0
+        for _ in range(MAX_BATCHES):
+            done = await batch()
+            total += done
+            if done < BATCH:
+                break
+        return total
 
     async def due(self) -> tuple[int, int]:
         """Return how many chats and closed tickets the policy would take now."""

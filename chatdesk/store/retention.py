@@ -15,6 +15,7 @@ __all__ = [
     "CHATS_DUE",
     "DELETE_CHATS",
     "DELETE_VISITORS",
+    "FORGET_SEARCHES",
     "TICKETS_DUE",
     "RetentionStore",
     "for_ids",
@@ -36,6 +37,12 @@ class RetentionStore(Protocol):
         """Delete up to ``limit`` conversations that never became a ticket, with no
         activity since ``before``: their messages, ratings and choices, and their visitor
         when no conversation of theirs is left. Return how many conversations went."""
+        ...
+
+    async def forget_searches(self, before: datetime, *, limit: int) -> int:
+        """Forget up to ``limit`` help-centre searches made before ``before`` (what
+        visitors typed outside a chat): searches without a good result go, deflections
+        lose their text and keep counting for the entry. Return how many rows changed."""
         ...
 
     async def anonymise_tickets(self, before: datetime, *, now: datetime, limit: int) -> int:
@@ -71,6 +78,15 @@ DELETE_VISITORS = (
     "DELETE FROM visitors WHERE id = ?"
     " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)"
 )
+
+# Help-centre searches before the cut-off, a batch at a time ({row}: SQLite's rowid or
+# PostgreSQL's ctid; placeholders: the cut-off, the batch's size).
+FORGET_SEARCHES = [
+    "DELETE FROM help_search_misses WHERE {row} IN"
+    " (SELECT {row} FROM help_search_misses WHERE ts < ? LIMIT ?)",
+    "UPDATE help_deflections SET query = '' WHERE {row} IN"
+    " (SELECT {row} FROM help_deflections WHERE ts < ? AND query <> '' LIMIT ?)",
+]
 
 #: Closed tickets to anonymise (placeholders: the cut-off, the batch's size).
 TICKETS_DUE = (

@@ -132,3 +132,15 @@ async def test_a_live_chat_without_a_ticket_is_never_taken(store: Store, make: F
     assert await store.conversations.set_mode(conversation.id, Mode.QUEUED)
     assert await store.retention.delete_chats(later(days=10), limit=100) == 0
     assert await store.conversations.get_conversation(conversation.id) is not None
+
+
+async def test_old_help_centre_searches_are_forgotten(store: Store) -> None:
+    for ts, query in ((T0, "mot de passe de lea@acme.be"), (later(days=20), "facture")):
+        await store.help.record_search_miss(query, "fr", best_entry_id=None, confidence=0.1, now=ts)
+        await store.help.record_deflection("password", "fr", query, now=ts)
+    cut = later(days=10)
+    assert await store.retention.forget_searches(cut, limit=100) == 2
+    assert await store.retention.forget_searches(cut, limit=100) == 0
+    assert [m.query for m in await store.help.search_misses()] == ["facture"]
+    # The deflection still counts for its entry, without the words.
+    assert (await store.help.activity())["password"].deflections == 2

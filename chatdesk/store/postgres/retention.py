@@ -13,10 +13,11 @@ from ..retention import (
     CHATS_DUE,
     DELETE_CHATS,
     DELETE_VISITORS,
+    FORGET_SEARCHES,
     TICKETS_DUE,
     for_ids,
 )
-from .database import Database
+from .database import Database, rowcount
 
 __all__ = ["PostgresRetention"]
 
@@ -61,6 +62,15 @@ class PostgresRetention:
             visitors = {row[2] for row in rows}
             await conn.executemany(_numbered(DELETE_VISITORS), [(v,) for v in visitors])
         return len(rows)
+
+    async def forget_searches(self, before: datetime, *, limit: int) -> int:
+        cut = format_ts(before)
+        async with self._db.transaction() as conn:
+            changed = 0
+            for sql in FORGET_SEARCHES:
+                sql = _numbered(sql.format(row="ctid"))
+                changed += rowcount(await conn.execute(sql, cut, limit))
+        return changed
 
     async def anonymise_tickets(self, before: datetime, *, now: datetime, limit: int) -> int:
         cut, stamp = format_ts(before), format_ts(now)

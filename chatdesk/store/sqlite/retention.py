@@ -12,6 +12,7 @@ from ..retention import (
     CHATS_DUE,
     DELETE_CHATS,
     DELETE_VISITORS,
+    FORGET_SEARCHES,
     TICKETS_DUE,
     for_ids,
 )
@@ -52,6 +53,15 @@ class SqliteRetention:
                 conn.executemany(sql, [(row[0] if key == "id" else row[1],) for row in rows])
             conn.executemany(DELETE_VISITORS, [(v,) for v in {row[2] for row in rows}])
             return len(rows)
+
+        return await self._worker.run(job)
+
+    async def forget_searches(self, before: datetime, *, limit: int) -> int:
+        cut = format_ts(before)
+
+        def job(conn: sqlite3.Connection) -> int:
+            statements = (sql.format(row="rowid") for sql in FORGET_SEARCHES)
+            return sum(conn.execute(sql, (cut, limit)).rowcount for sql in statements)
 
         return await self._worker.run(job)
 
