@@ -90,6 +90,8 @@ class DeskConfig:
     department_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: ``[security] two_factor``: ``optional``, ``admins`` or ``everyone`` must use it.
     two_factor: str = "optional"
+    #: ``[security] password_sign_in``: ``everyone``, or ``admins`` (the others use SSO).
+    password_sign_in: str = "everyone"  # noqa: S105 (who may use one)
     #: ``[desk] help_chat``: the chat widget on the help centre's pages.
     help_chat: bool = False
     #: ``[[webhooks]]``: endpoints that receive the tickets' changes.
@@ -157,6 +159,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         colour=_colour(desk.colour),
         phone=_phone(file.phone, file.hours),
         two_factor=file.security.two_factor,
+        password_sign_in=file.security.password_sign_in,
         help_chat=desk.help_chat,
         webhooks=build_webhooks(file.webhooks),
         retention=Retention(

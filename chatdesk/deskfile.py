@@ -196,6 +196,9 @@ class SecuritySection(_Section):
 
     #: Two-step sign-in: each operator's choice, required of admins, or of everyone.
     two_factor: Literal["optional", "admins", "everyone"] = "optional"
+    #: Who may sign in with a password: everyone, or admins only (the others through
+    #: single sign-on, so that closing their organisation's account closes the desk's).
+    password_sign_in: Literal["everyone", "admins"] = "everyone"  # noqa: S105 (who)
 
 
 class PrivacySection(_Section):

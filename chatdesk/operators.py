@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .config import LANGUAGES
-from .errors import InvalidPayload, NotFound, RateLimited, Unauthorized
+from .errors import Forbidden, InvalidPayload, NotFound, RateLimited, Unauthorized
 from .models import Operator, Role, new_id, utcnow
 from .store import Store
 from .throttle import Throttle
@@ -118,11 +118,14 @@ class OperatorService:
         throttle: Throttle | None = None,
         clock: Callable[[], datetime] = utcnow,
         two_factor: str = "optional",
+        password_sign_in: str = "everyone",  # noqa: S107 (who may use one)
     ) -> None:
         self.store = store
         self.tokens = tokens
         #: ``[security] two_factor``: whom the desk requires it of.
         self.two_factor = two_factor
+        #: ``[security] password_sign_in``: ``admins``: the others sign in through SSO.
+        self.password_sign_in = password_sign_in
         self.throttle = throttle or Throttle()
         self._limits = (
             self.throttle.limit(EMAIL_FAILURES),
@@ -292,6 +295,9 @@ class OperatorService:
         :param client: the client's address, throttled like the e-mail.
         :raises RateLimited: after too many failures for this e-mail or client.
         :raises Unauthorized: for wrong credentials (the message never says which part).
+        :raises Forbidden: ``password_sign_in_off``: right, but only admins may use a
+            password here (``[security] password_sign_in``); said only after the password
+            was checked, so it tells nothing to someone without it.
         """
         email = email.strip().lower()
         keys = (("login-email", email), ("login-client", client))
@@ -310,6 +316,9 @@ class OperatorService:
             log.warning("failed login for %s from %s", email[:254], client)
             raise Unauthorized("wrong e-mail or password")
         await self.throttle.forget(self._limits[0], *keys[0])
+        if self.password_sign_in == "admins" and not found[0].is_admin:  # noqa: S105
+            log.warning("password sign-in refused for %s (SSO only) from %s", email, client)
+            raise Forbidden("sign in through single sign-on", code="password_sign_in_off")
         log.info("operator %s logged in from %s", found[0].email, client)
         return found[0]
 

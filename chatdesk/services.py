@@ -16,6 +16,7 @@ from .config import Settings
 from .conversation import ConversationService, Responder
 from .desk import DeskService
 from .deskconfig import DeskConfig
+from .errors import ConfigError
 from .escalation import EscalationService
 from .events import SignInRequested
 from .flood import VisitorFlood
@@ -133,7 +134,13 @@ def build_services(
         process counts for itself).
     :param knowledge: the current bot, for the help centre and the misses' groups (None:
         no knowledge).
+    :raises ConfigError: when ``config`` asks for what ``settings`` do not provide.
     """
+    if config.password_sign_in == "admins" and not settings.oidc_issuer:  # noqa: S105
+        raise ConfigError(
+            '[security] password_sign_in = "admins" needs single sign-on for the others: '
+            "set CHATDESK_OIDC_ISSUER, CHATDESK_OIDC_CLIENT_ID and CHATDESK_OIDC_CLIENT_SECRET"
+        )
     inbox = Inbox(store, config, clock=clock)
     routing = RoutingService(
         store, config, inbox, max_message_length=settings.max_message_length, clock=clock
@@ -162,6 +169,7 @@ def build_services(
         throttle=throttle,
         clock=clock,
         two_factor=config.two_factor,
+        password_sign_in=config.password_sign_in,
     )
     helpdesk = build_helpdesk(
         store,

@@ -6,14 +6,16 @@ from __future__ import annotations
 import logging
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 from joserfc.jwk import RSAKey
 
+from chatdesk import create_app
 from chatdesk.config import Settings
 from chatdesk.errors import ConfigError
 from chatdesk.services import Services
@@ -23,7 +25,7 @@ from .conftest import StartServer
 from .oidc_idp import CLIENT_ID, CLIENT_SECRET, Provider, provider
 from .ports import free_port
 from .test_console_admin_http import http
-from .test_console_http import PASSWORD, form_csrf
+from .test_console_http import PASSWORD, form_csrf, login
 
 __all__ = ["http", "provider"]  # the fixtures
 
@@ -180,3 +182,44 @@ def test_the_settings_come_in_threes_and_over_https() -> None:
     settings = Settings.from_environ(three | {"CHATDESK_OIDC_ISSUER": "https://id.example/"},
                                      env_file=None)  # fmt: skip
     assert "hush" not in repr(settings)
+
+
+async def test_a_desk_that_keeps_passwords_for_admins(
+    start_server: StartServer, provider: Provider, tmp_path: Path
+) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[security]\npassword_sign_in = "admins"\n', encoding="utf-8")
+    server = await start_server(
+        config_file=config, oidc_issuer=provider.url, oidc_client_id=CLIENT_ID,
+        oidc_client_secret=CLIENT_SECRET, oidc_name="Acme ID",
+    )  # fmt: skip
+    operators = server.app[SERVICES].operators
+    for email, role in (("ada@desk.test", "operator"), ("root@desk.test", "admin")):
+        await operators.add(
+            email, name=email[:3].title(), role=role, departments=("general",),
+            languages=("en",), password=PASSWORD,
+        )  # fmt: skip
+    base = str(server.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as http:
+        # A wrong password is told as ever: the rule tells nothing without the password.
+        async with await login(http, "ada@desk.test", "not the password") as response:
+            assert response.status == 200 and "Wrong e-mail or password" in await response.text()
+        async with await login(http, "ada@desk.test") as response:
+            page = await response.text()
+            assert response.status == 403 and "only admins may use a password" in page
+        assert not await _signed_in(http)
+        await _sso(http)  # the button, as the page says
+        assert await _signed_in(http)
+    async with (
+        ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as http,
+        await login(http, "root@desk.test") as response,
+    ):
+        assert response.status == 303  # admins keep a way in when the provider is down
+
+
+def test_passwords_for_admins_only_need_a_provider(tmp_path: Path) -> None:
+    config = tmp_path / "chatdesk.toml"
+    config.write_text('[security]\npassword_sign_in = "admins"\n', encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=None, config_file=config)
+    with pytest.raises(ConfigError, match="needs single sign-on for the others"):
+        create_app(settings)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..errors import ChatdeskError, RateLimited
+from ..errors import ChatdeskError, Forbidden, RateLimited
 from ..models import Operator
 from ..operators import SESSION_COOKIE, SESSION_MAX_AGE, Session
 from ..wire.forms import LoginForm, LogoutForm
@@ -113,6 +113,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         operator = await operators.login(email, password, client=request.remote or "unknown")
     except RateLimited:
         return _login_form(request, error="too_many_logins", status=429, email=email)
+    except Forbidden:  # a right password, but the desk wants its single sign-on
+        return _login_form(request, error="password_sign_in_off", status=403, email=email)
     except ChatdeskError:
         # 200, as form logins do: a 401 would need a WWW-Authenticate challenge.
         return _login_form(request, error="wrong_login", status=200, email=email)
