@@ -210,11 +210,16 @@ async def test_a_desk_that_keeps_passwords_for_admins(
         assert not await _signed_in(http)
         await _sso(http)  # the button, as the page says
         assert await _signed_in(http)
+        async with http.get("/console/account") as response:
+            page = await response.text()
+        assert "You sign in with Acme ID" in page and 'name="current"' not in page
     async with (
         ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as http,
         await login(http, "root@desk.test") as response,
     ):
         assert response.status == 303  # admins keep a way in when the provider is down
+        async with http.get("/console/account") as account:
+            assert 'name="current"' in await account.text()
 
 
 def test_passwords_for_admins_only_need_a_provider(tmp_path: Path) -> None:

@@ -97,6 +97,9 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "tokens": await services.helpdesk.api_tokens.list(operator),
         "when": lambda at: format_when(at, context["lang"], config.hours.timezone),
         "secret": secret,
+        # [security] password_sign_in = "admins": this operator signs in through SSO.
+        "password_off": config.password_sign_in == "admins" and not operator.is_admin,  # noqa: S105
+        "sso_name": request.app[SETTINGS].oidc_name,
         "twofa_offered": services.two_factor is not None,
         "twofa_required": session.requires_two_factor,
         "recovery_left": await services.two_factor.recovery_left(operator)
