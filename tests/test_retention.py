@@ -117,11 +117,14 @@ async def test_a_visitor_whose_chat_was_deleted_starts_afresh(
     old = new_client(server)
     await old.connect()
     await old.say("Bonjour")
-    await old.close()
 
     later = utcnow() + timedelta(days=31)
     job = RetentionJob(services._store, services.config.retention, clock=lambda: later)
     await job.run()
+    # Still connected when its chat went (a tab left open a month): told, not crashed.
+    ack = await old.call("message", {"client_id": "c" * 16, "text": "Encore là ?"})
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    await old.close()
 
     again = new_client(server)
     with pytest.raises(socketio.exceptions.ConnectionError):
