@@ -33,16 +33,23 @@ class RetentionStore(Protocol):
         :meth:`anonymise_tickets` would take with these limits."""
         ...
 
-    async def delete_chats(self, before: datetime, *, limit: int) -> int:
+    async def delete_chats(
+        self, before: datetime, *, limit: int, after: str = ""
+    ) -> tuple[int, str]:
         """Delete up to ``limit`` conversations that never became a ticket, with no
         activity since ``before``: their messages, ratings and choices, and their visitor
-        when no conversation of theirs is left. Return how many conversations went."""
+        when no conversation of theirs is left.
+
+        :param after: where the previous call stopped ("" : from the start), so that the
+            chats kept (those with a ticket) are looked at once, not at every batch.
+        :returns: how many conversations went, and where to go on from.
+        """
         ...
 
     async def forget_searches(self, before: datetime, *, limit: int) -> int:
-        """Forget up to ``limit`` help-centre searches made before ``before`` (what
-        visitors typed outside a chat): searches without a good result go, deflections
-        lose their text and keep counting for the entry. Return how many rows changed."""
+        """Delete up to ``limit`` help-centre searches made before ``before`` (what
+        visitors typed outside a chat): searches without a good result, and searches that
+        saved a ticket (deflections). Return how many went."""
         ...
 
     async def anonymise_tickets(self, before: datetime, *, now: datetime, limit: int) -> int:
@@ -56,10 +63,12 @@ class RetentionStore(Protocol):
 
 _PEOPLE = ", ".join(f"'{mode.value}'" for mode in sorted(PEOPLE_MODES))
 
-#: Chats to delete (placeholders: the cut-off's minute, the cut-off, the batch's size).
+#: Chats to delete (placeholders: the cursor's minute, the cut-off's minute, the cut-off
+#: twice, the batch's size). The last column is where the next batch goes on from.
 CHATS_DUE = (
-    "SELECT c.id, c.num, c.visitor_id FROM conversations c"
-    " WHERE c.active_minute < ? AND c.updated_at < ? AND c.created_at < ?"
+    "SELECT c.id, c.num, c.visitor_id, c.active_minute FROM conversations c"
+    " WHERE c.active_minute >= ? AND c.active_minute < ?"
+    " AND c.updated_at < ? AND c.created_at < ?"
     f" AND c.mode NOT IN ({_PEOPLE})"
     " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)"
     " ORDER BY c.active_minute LIMIT ?"
@@ -82,10 +91,8 @@ DELETE_VISITORS = (
 # Help-centre searches before the cut-off, a batch at a time ({row}: SQLite's rowid or
 # PostgreSQL's ctid; placeholders: the cut-off, the batch's size).
 FORGET_SEARCHES = [
-    "DELETE FROM help_search_misses WHERE {row} IN"
-    " (SELECT {row} FROM help_search_misses WHERE ts < ? LIMIT ?)",
-    "UPDATE help_deflections SET query = '' WHERE {row} IN"
-    " (SELECT {row} FROM help_deflections WHERE ts < ? AND query <> '' LIMIT ?)",
+    f"DELETE FROM {table} WHERE {{row}} IN (SELECT {{row}} FROM {table} WHERE ts < ? LIMIT ?)"
+    for table in ("help_search_misses", "help_deflections")
 ]
 
 #: Closed tickets to anonymise (placeholders: the cut-off, the batch's size).

@@ -28,7 +28,7 @@ async def test_old_chats_without_a_ticket_are_deleted_with_their_visitors(
 
     cut = later(days=10)
     assert await store.retention.count_expired(chats_before=cut, tickets_before=cut) == (1, 0)
-    assert await store.retention.delete_chats(cut, limit=100) == 1
+    assert (await store.retention.delete_chats(cut, limit=100))[0] == 1
 
     assert await store.conversations.get_conversation(old.id) is None
     assert await store.conversations.get_visitor(old.visitor_id) is None
@@ -38,7 +38,7 @@ async def test_old_chats_without_a_ticket_are_deleted_with_their_visitors(
     messages, _ = await store.conversations.list_messages(escalated.id)
     assert [m.text for m in messages] == ["Un humain svp"]
     assert await store.feedback.feedback_summary() == {}
-    assert await store.retention.delete_chats(cut, limit=100) == 0
+    assert (await store.retention.delete_chats(cut, limit=100))[0] == 0
     assert (await store.tickets.current_ticket(escalated.id)) == ticket
 
 
@@ -46,11 +46,27 @@ async def test_chats_go_a_batch_at_a_time(store: Store, make: Factory) -> None:
     for n in range(5):
         await make.conversation(f"Question {n}", at=later(minutes=n))
     cut = later(days=1)
-    assert await store.retention.delete_chats(cut, limit=2) == 2
+    done, after = await store.retention.delete_chats(cut, limit=2)
+    assert done == 2 and after == "2026-11-17T09:31"  # the last one's minute
     assert await store.retention.count_expired(chats_before=cut, tickets_before=cut) == (3, 0)
-    assert await store.retention.delete_chats(cut, limit=2) == 2
-    assert await store.retention.delete_chats(cut, limit=2) == 1
-    assert await store.retention.delete_chats(cut, limit=2) == 0
+    assert await store.retention.delete_chats(cut, limit=2, after=after) == (2, "2026-11-17T09:33")
+    # Fewer than a batch: all was seen up to the cut-off, the next call starts there.
+    assert await store.retention.delete_chats(cut, limit=2, after=after) == (1, "2026-11-18T09:30")
+    assert await store.retention.delete_chats(cut, limit=2, after=after) == (0, "2026-11-18T09:30")
+
+
+async def test_the_scan_goes_on_from_where_it_stopped(store: Store, make: Factory) -> None:
+    early = await make.conversation("Bonjour", at=T0)
+    late = await make.conversation("Bonsoir", at=later(hours=5))
+    cut = later(days=1)
+    # A cursor past the early chat: only the late one is looked at (the early one is
+    # for a scan from the start, as after the process's restart).
+    assert await store.retention.delete_chats(cut, limit=10, after="2026-11-17T12:00") == (
+        1, "2026-11-18T09:30",
+    )  # fmt: skip
+    assert await store.conversations.get_conversation(late.id) is None
+    assert await store.conversations.get_conversation(early.id) is not None
+    assert (await store.retention.delete_chats(cut, limit=10))[0] == 1
 
 
 async def test_closed_tickets_are_anonymised_once(store: Store, make: Factory) -> None:
@@ -130,7 +146,7 @@ async def test_tickets_go_a_batch_at_a_time(store: Store) -> None:
 async def test_a_live_chat_without_a_ticket_is_never_taken(store: Store, make: Factory) -> None:
     conversation = await make.conversation("Bonjour", at=T0)
     assert await store.conversations.set_mode(conversation.id, Mode.QUEUED)
-    assert await store.retention.delete_chats(later(days=10), limit=100) == 0
+    assert (await store.retention.delete_chats(later(days=10), limit=100))[0] == 0
     assert await store.conversations.get_conversation(conversation.id) is not None
 
 
@@ -139,8 +155,7 @@ async def test_old_help_centre_searches_are_forgotten(store: Store) -> None:
         await store.help.record_search_miss(query, "fr", best_entry_id=None, confidence=0.1, now=ts)
         await store.help.record_deflection("password", "fr", query, now=ts)
     cut = later(days=10)
-    assert await store.retention.forget_searches(cut, limit=100) == 2
+    assert await store.retention.forget_searches(cut, limit=1) == 2  # a batch of each
     assert await store.retention.forget_searches(cut, limit=100) == 0
     assert [m.query for m in await store.help.search_misses()] == ["facture"]
-    # The deflection still counts for its entry, without the words.
-    assert (await store.help.activity())["password"].deflections == 2
+    assert (await store.help.activity())["password"].deflections == 1

@@ -42,26 +42,28 @@ class PostgresRetention:
         chats, tickets = format_ts(chats_before), format_ts(tickets_before)
         count_chats = await self._db.fetchval(
             _numbered(f"SELECT count(*) FROM ({CHATS_DUE}) due"),
-            active_minute(chats), chats, chats, _NO_LIMIT,
+            "", active_minute(chats), chats, chats, _NO_LIMIT,
         )  # fmt: skip
         count_tickets = await self._db.fetchval(
             _numbered(f"SELECT count(*) FROM ({TICKETS_DUE}) due"), tickets, _NO_LIMIT
         )
         return int(count_chats), int(count_tickets)
 
-    async def delete_chats(self, before: datetime, *, limit: int) -> int:
+    async def delete_chats(
+        self, before: datetime, *, limit: int, after: str = ""
+    ) -> tuple[int, str]:
         cut = format_ts(before)
+        minute = active_minute(cut)
         async with self._db.transaction() as conn:
             rows = await conn.fetch(
-                _numbered(CHATS_DUE + " FOR UPDATE SKIP LOCKED"),
-                active_minute(cut), cut, cut, limit,
-            )  # fmt: skip
+                _numbered(CHATS_DUE + " FOR UPDATE SKIP LOCKED"), after, minute, cut, cut, limit
+            )
             for sql, key in DELETE_CHATS:
                 column = 0 if key == "id" else 1
                 await conn.executemany(_numbered(sql), [(row[column],) for row in rows])
             visitors = {row[2] for row in rows}
             await conn.executemany(_numbered(DELETE_VISITORS), [(v,) for v in visitors])
-        return len(rows)
+        return len(rows), (rows[-1][3] if len(rows) == limit else minute)
 
     async def forget_searches(self, before: datetime, *, limit: int) -> int:
         cut = format_ts(before)

@@ -35,7 +35,7 @@ class SqliteRetention:
         chats, tickets = format_ts(chats_before), format_ts(tickets_before)
 
         def job(conn: sqlite3.Connection) -> tuple[int, int]:
-            due = (active_minute(chats), chats, chats, _NO_LIMIT)
+            due = ("", active_minute(chats), chats, chats, _NO_LIMIT)
             (count_chats,) = conn.execute(f"SELECT count(*) FROM ({CHATS_DUE})", due).fetchone()
             (count_tickets,) = conn.execute(
                 f"SELECT count(*) FROM ({TICKETS_DUE})", (tickets, _NO_LIMIT)
@@ -44,15 +44,18 @@ class SqliteRetention:
 
         return await self._worker.run(job)
 
-    async def delete_chats(self, before: datetime, *, limit: int) -> int:
+    async def delete_chats(
+        self, before: datetime, *, limit: int, after: str = ""
+    ) -> tuple[int, str]:
         cut = format_ts(before)
+        minute = active_minute(cut)
 
-        def job(conn: sqlite3.Connection) -> int:
-            rows = conn.execute(CHATS_DUE, (active_minute(cut), cut, cut, limit)).fetchall()
+        def job(conn: sqlite3.Connection) -> tuple[int, str]:
+            rows = conn.execute(CHATS_DUE, (after, minute, cut, cut, limit)).fetchall()
             for sql, key in DELETE_CHATS:
                 conn.executemany(sql, [(row[0] if key == "id" else row[1],) for row in rows])
             conn.executemany(DELETE_VISITORS, [(v,) for v in {row[2] for row in rows}])
-            return len(rows)
+            return len(rows), (rows[-1][3] if len(rows) == limit else minute)
 
         return await self._worker.run(job)
 
