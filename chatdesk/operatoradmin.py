@@ -38,10 +38,11 @@ class OperatorAdmin:
         role: str,
         departments: Iterable[str],
         languages: Iterable[str],
-        password: str,
+        password: str | None,
         capacity: int | None = None,
     ) -> Operator:
-        """Create an operator with a first password (they change it on their account page).
+        """Create an operator with a first password (they change it on their account page),
+        or None: they sign in through single sign-on only.
 
         :raises Conflict: ``operator_exists`` when the e-mail has an account.
         """

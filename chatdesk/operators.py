@@ -119,6 +119,7 @@ class OperatorService:
         clock: Callable[[], datetime] = utcnow,
         two_factor: str = "optional",
         password_sign_in: str = "everyone",  # noqa: S107 (who may use one)
+        sso: bool = False,
     ) -> None:
         self.store = store
         self.tokens = tokens
@@ -126,6 +127,8 @@ class OperatorService:
         self.two_factor = two_factor
         #: ``[security] password_sign_in``: ``admins``: the others sign in through SSO.
         self.password_sign_in = password_sign_in
+        #: Single sign-on is on: an account may have no password of its own.
+        self.sso = sso
         self.throttle = throttle or Throttle()
         self._limits = (
             self.throttle.limit(EMAIL_FAILURES),
@@ -144,11 +147,22 @@ class OperatorService:
         role: str,
         departments: Iterable[str],
         languages: Iterable[str],
-        password: str,
+        password: str | None,
         capacity: int | None = None,
     ) -> Operator:
-        """Create an operator; every field is checked first."""
+        """Create an operator; every field is checked first. ``password`` None: they
+        sign in through single sign-on only (a password nobody knows is stored).
+
+        :raises InvalidPayload: ``password_too_short``, also for None without SSO.
+        """
         departments, languages = tuple(departments), tuple(languages)
+        if password is None:
+            if not self.sso:
+                raise InvalidPayload(
+                    "single sign-on is off: the operator needs a password",
+                    code="password_too_short",
+                )
+            password = secrets.token_urlsafe(32)
         self.check(name=name, role=role, departments=departments, languages=languages,
                    capacity=capacity)  # fmt: skip
         operator = Operator(

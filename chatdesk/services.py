@@ -170,6 +170,7 @@ def build_services(
         clock=clock,
         two_factor=config.two_factor,
         password_sign_in=config.password_sign_in,
+        sso=bool(settings.oidc_issuer),
     )
     helpdesk = build_helpdesk(
         store,

@@ -58,6 +58,7 @@ async def test_an_admin_adds_edits_and_disables_an_operator(
         ({"languages": []}, "Tick at least one language."),
         ({"capacity": "99"}, "between 1 and 50"),
         ({"password": "short"}, "at least 10 characters"),
+        ({"password": ""}, "at least 10 characters"),  # no single sign-on here
         ({"email": "bob@desk.test"}, "exists already"),
     ]
     for change, said in refusals:

@@ -180,3 +180,16 @@ def test_add_a_service_manager(
         stdin="correct horse battery\n",
     )  # fmt: skip
     assert status == 0 and "added service_manager Els <els@desk.be>" in out
+
+
+def test_an_operator_without_a_password_needs_single_sign_on(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ("operators", "add", "zoe@desk.test", "--name", "Zoé", "--sso")
+    status, _, err = run(capsys, monkeypatch, *argv)
+    assert status == 1 and "single sign-on is off: the operator needs a password" in err
+    monkeypatch.setenv("CHATDESK_OIDC_ISSUER", "https://id.example.com")
+    monkeypatch.setenv("CHATDESK_OIDC_CLIENT_ID", "desk")
+    monkeypatch.setenv("CHATDESK_OIDC_CLIENT_SECRET", "hush")
+    status, out, _ = run(capsys, monkeypatch, *argv)  # nothing read from stdin
+    assert status == 0 and "added operator Zoé <zoe@desk.test>" in out

@@ -228,3 +228,27 @@ def test_passwords_for_admins_only_need_a_provider(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", knowledge_dir=None, config_file=config)
     with pytest.raises(ConfigError, match="needs single sign-on for the others"):
         create_app(settings)
+
+
+async def test_an_admin_adds_an_operator_who_has_no_password(
+    desk: TestServer, http: ClientSession, provider: Provider
+) -> None:
+    await desk.app[SERVICES].operators.add(
+        "root@desk.test", name="Root", role="admin", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    await login(http, "root@desk.test")
+    async with http.get("/console/operators") as response:
+        page = await response.text()
+    assert "without one, they sign in with Acme ID only" in page
+    form = {
+        "action": "add", "email": "zoe@desk.test", "name": "Zoé", "role": "operator",
+        "departments": "general", "languages": "fr", "capacity": "", "password": "",
+        "csrf": await form_csrf(http, "/console/operators"),
+    }  # fmt: skip
+    async with http.post("/console/operators", data=form, allow_redirects=False) as response:
+        assert response.status == 303, await response.text()
+    http.cookie_jar.clear()
+    provider.user = {"sub": "z", "email": "zoe@desk.test", "name": "Zoé"}
+    await _sso(http)
+    assert await _signed_in(http)

@@ -44,6 +44,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add.add_argument("--languages", default="fr,nl,en", help="comma-separated, e.g. fr,nl")
     add.add_argument("--capacity", type=int, help="concurrent conversations (default: the desk's)")
+    add.add_argument(
+        "--sso",
+        action="store_true",
+        help="no password: they sign in through single sign-on only (CHATDESK_OIDC_ISSUER)",
+    )
     add.set_defaults(func=_add)
 
     sub.add_parser("list", help="list operators").set_defaults(func=_list)
@@ -75,7 +80,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    password = _password()
+    password = None if args.sso else _password()
 
     async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.add(
@@ -187,7 +192,10 @@ def _run(settings: Settings, work: Callable[[OperatorService, AuditTrail], Await
     config = load_desk_config(settings.config_file)
 
     def operators(store: Store, secret_key: str) -> Awaitable[str]:
-        service = OperatorService(store, SessionTokens(secret_key), departments=config.departments)
+        service = OperatorService(
+            store, SessionTokens(secret_key), departments=config.departments,
+            sso=bool(settings.oidc_issuer),
+        )  # fmt: skip
         return work(service, AuditTrail(store))
 
     return run_on_store(settings, operators)

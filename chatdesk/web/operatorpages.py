@@ -20,7 +20,7 @@ from ..wire.operatorforms import (
     OperatorStateForm,
 )
 from .adminpages import PageError, admin_page, read_admin_form, render_admin
-from .appkeys import SERVICES
+from .appkeys import SERVICES, SETTINGS
 from .auth import SESSION, login_required
 from .consolelang import LANGS
 
@@ -64,6 +64,8 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         "languages": [(code, LANGS[code]) for code in LANGUAGES],
         "default_capacity": services.config.routing.default_capacity,
         "min_password": MIN_PASSWORD,
+        # With single sign-on, a new account may go without a password (its button's name).
+        "sso": settings.oidc_name if (settings := request.app[SETTINGS]).oidc_issuer else "",
         "done": f"operator_{done}" if done in _DONE and error is None else "",
     }
     return render_admin(request, _PAGE, context, error)
@@ -81,7 +83,7 @@ async def _act(request: web.Request, form: Any) -> str:
             await admin.add(
                 actor, form.email, name=form.name, role=form.role,
                 departments=form.departments, languages=form.languages,
-                password=form.password, capacity=_capacity(form.capacity),
+                password=form.password or None, capacity=_capacity(form.capacity),
             )  # fmt: skip
             return "added"
         if isinstance(form, OperatorEditForm):
