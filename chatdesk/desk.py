@@ -76,6 +76,8 @@ class DeskService:
             "access": self.config.helpdesk.access,
             # Promised times are shown in the desk's zone, as its system lines write them.
             "timezone": self.config.hours.timezone.key,
+            # The retention policy, for the widget's "forget me" (docs/operators.md).
+            "chats_kept_days": kept.days if (kept := self.config.retention.chats) else None,
         }
 
     def _times_at(self, now: datetime) -> dict[str, Any]:

@@ -133,6 +133,7 @@ async def test_a_visitor_whose_chat_was_deleted_starts_afresh(
     fresh = new_client(server)
     await fresh.connect()
     assert fresh.token != old.token
+    assert fresh.session["desk"]["chats_kept_days"] == 30  # the widget tells the visitor
     assert (await fresh.say("Me revoilà"))["text"] == "Me revoilà"
 
 

@@ -169,6 +169,9 @@ class DeskOut(Out):
     #: Who may file (``[helpdesk] access``): ``customers``, requests from registered
     #: addresses only (the offline form says so before the visitor types).
     access: Literal["open", "customers"] | UnsetType = UNSET
+    #: ``[privacy] delete_chats_after_days``: a chat without a ticket is deleted this many
+    #: days after its last message (None: kept until the visitor forgets it).
+    chats_kept_days: int | UnsetType | None = UNSET
 
 
 class BotWelcome(Out):

@@ -37,8 +37,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Open round the clock without holidays, so what the widget shows does not depend on the time.
-ALWAYS_OPEN = "[hours]\nholidays = ''\n[hours.week]\n" + "".join(
-    f"{day} = ['00:00-24:00']\n" for day in DAYS
+ALWAYS_OPEN = "[privacy]\ndelete_chats_after_days = 90\n[hours]\nholidays = ''\n[hours.week]\n" + (
+    "".join(f"{day} = ['00:00-24:00']\n" for day in DAYS)
 )
 
 # A page that tries hard to break an embedded widget with its own styles.

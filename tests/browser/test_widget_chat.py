@@ -311,6 +311,9 @@ async def test_forget_me_deletes_the_conversation_everywhere(desk: Desk, context
 
     await w.get_by_role("button", name="Options").click()
     await w.get_by_role("button", name="Forget me").click()
+    # The desk's retention policy ([privacy] of the shared desk): what happens otherwise.
+    kept = "a chat that did not become a ticket is deleted 90 days after its last message"
+    await expect(w.get_by_text(kept)).to_be_visible()
     await w.get_by_role("button", name="Delete everything").click()
     await expect(w.get_by_text("Your conversation has been deleted.")).to_be_visible()
     await expect(w.locator(".msg")).to_have_count(0)

@@ -348,6 +348,7 @@ export interface DeflectIn {
  */
 export interface DeskOut {
   access?: "customers" | "open";
+  chats_kept_days?: number | null;
   departments: string[];
   name: string;
   next_open: string | null;

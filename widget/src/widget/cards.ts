@@ -246,13 +246,20 @@ export function sheet(
   );
 }
 
-export function forgetScreen(i18n: I18n, confirm: () => void, cancel: () => void): HTMLElement {
+export function forgetScreen(
+  i18n: I18n,
+  confirm: () => void,
+  cancel: () => void,
+  keptDays?: number | null,
+): HTMLElement {
   const title = uid("forget");
   return h(
     "div",
     { class: "screen-inner", role: "alertdialog", "aria-labelledby": title },
     h("h3", { id: title }, i18n.t("forget_title")),
     h("p", null, i18n.t("forget_text")),
+    // The desk's retention policy: what happens without "forget me" (docs/protocol.md).
+    keptDays ? h("p", { class: "hint" }, i18n.t("forget_kept", { days: keptDays })) : null,
     h("p", { class: "form-error", role: "alert" }),
     h(
       "div",

@@ -87,6 +87,7 @@ const en = {
   forget_text:
     "Your messages and the details you gave us are deleted from our servers and from this browser. This cannot be undone.",
   forget_confirm: "Delete everything",
+  forget_kept: "Otherwise, a chat that did not become a ticket is deleted {days} days after its last message.",
   cancel: "Cancel",
   forgotten: "Your conversation has been deleted.",
   start_new: "Start a new conversation",
@@ -188,6 +189,8 @@ const fr: Catalog = {
   forget_text:
     "Vos messages et les coordonnées que vous nous avez données sont supprimés de nos serveurs et de ce navigateur. C'est définitif.",
   forget_confirm: "Tout supprimer",
+  forget_kept:
+    "Sinon, une conversation qui n'est pas devenue un ticket est supprimée {days} jours après son dernier message.",
   cancel: "Annuler",
   forgotten: "Votre conversation a été supprimée.",
   start_new: "Commencer une nouvelle conversation",
@@ -286,6 +289,8 @@ const nl: Catalog = {
   forget_text:
     "Uw berichten en de gegevens die u ons gaf, worden gewist van onze servers en uit deze browser. Dit kan niet ongedaan worden gemaakt.",
   forget_confirm: "Alles wissen",
+  forget_kept:
+    "Anders wordt een gesprek dat geen ticket werd {days} dagen na het laatste bericht gewist.",
   cancel: "Annuleren",
   forgotten: "Uw gesprek werd gewist.",
   start_new: "Een nieuw gesprek beginnen",

@@ -42,7 +42,12 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
       };
       fill(
         ui.screen,
-        forgetScreen(i18n, () => void confirm(), () => intents.screen(null)),
+        forgetScreen(
+          i18n,
+          () => void confirm(),
+          () => intents.screen(null),
+          s.desk ? s.desk.chats_kept_days : null,
+        ),
       );
     } else if (screen === "forgotten") {
       fill(ui.screen, forgottenScreen(i18n, () => intents.startOver()));
