@@ -32,6 +32,10 @@ async def _page(
         "typed": typed,
         "error": error,
         "saved": request.query.get("saved") == "1" and not error,
+        # [privacy]: how long closed requests keep what identifies them (GDPR art. 13).
+        "tickets_kept_days": kept.days
+        if (kept := request.app[SERVICES].config.retention.tickets)
+        else None,
     }
     return await render(request, "support/account.html", context, status=status, lang=lang)
 

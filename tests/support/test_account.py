@@ -7,7 +7,7 @@ import json
 
 from chatdesk.events import TicketCreated
 
-from .conftest import Portal
+from .conftest import Portal, StartPortal
 from .test_org import _sign_in
 
 
@@ -73,3 +73,18 @@ async def test_a_signed_in_requester_finds_the_form_filled_in(portal: Portal) ->
     _, page = await portal.page("/support/new?type=incident")
     assert 'name="email" value="ann@example.com"' in page
     assert 'value="Ann"' in page and 'value="+32 2 555 01 01"' in page
+
+
+async def test_the_page_says_how_long_closed_requests_keep_what_names_you(
+    start_portal: StartPortal,
+) -> None:
+    portal = await start_portal()
+    assert (await portal.file(email="ann@example.com", name="Ann"))[0].status == 303
+    await _sign_in(portal, "ann@example.com")
+    _, page = await portal.page("/support/account")
+    assert "after a request is closed" not in page  # kept: nothing to say
+    portal = await start_portal("[privacy]\nanonymise_tickets_after_days = 730\n")
+    assert (await portal.file(email="ann@example.com", name="Ann"))[0].status == 303
+    await _sign_in(portal, "ann@example.com")
+    _, page = await portal.page("/support/account?lang=fr")
+    assert "730 jours après la clôture" in page
