@@ -46,9 +46,9 @@ class RetentionJob:
         is connected to a chat or a ticket this old)."""
         now = self.clock()
         chats = searches = tickets = 0
+        retention = self.store.retention
         if self.policy.chats is not None:
             quiet_since = now - self.policy.chats
-            retention = self.store.retention
             chats = await self._batches(lambda: self._delete_chats(quiet_since))
             searches = await self._batches(
                 lambda: retention.forget_searches(quiet_since, limit=BATCH)
@@ -56,7 +56,7 @@ class RetentionJob:
         if self.policy.tickets is not None:
             closed_before = now - self.policy.tickets
             tickets = await self._batches(
-                lambda: self.store.retention.anonymise_tickets(closed_before, now=now, limit=BATCH)
+                lambda: retention.anonymise_tickets(closed_before, now=now, limit=BATCH)
             )
         if chats or searches or tickets:
             log.info(

@@ -61,44 +61,47 @@ class RetentionStore(Protocol):
         ...
 
 
+# The statements below number their placeholders as the reports' do: ``{p}1`` becomes
+# ``?1`` on SQLite and ``$1`` on PostgreSQL (``str.format(p=...)``).
 _PEOPLE = ", ".join(f"'{mode.value}'" for mode in sorted(PEOPLE_MODES))
 
-#: Chats to delete (placeholders: the cursor's minute, the cut-off's minute, the cut-off
-#: twice, the batch's size). The last column is where the next batch goes on from.
+#: Chats to delete (1: the cursor's minute, 2: the cut-off's minute, 3: the cut-off, 4: the
+#: batch's size). The last column is where the next batch goes on from.
 CHATS_DUE = (
     "SELECT c.id, c.num, c.visitor_id, c.active_minute FROM conversations c"
-    " WHERE c.active_minute >= ? AND c.active_minute < ?"
-    " AND c.updated_at < ? AND c.created_at < ?"
+    " WHERE c.active_minute >= {p}1 AND c.active_minute < {p}2"
+    " AND c.updated_at < {p}3 AND c.created_at < {p}3"
     f" AND c.mode NOT IN ({_PEOPLE})"
     " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)"
-    " ORDER BY c.active_minute LIMIT ?"
+    " ORDER BY c.active_minute LIMIT {p}4"
 )
 # Each with one parameter per row (a conversation's id, or its number for messages);
 # ON DELETE CASCADE would do most of it, but saying it keeps both backends alike.
 DELETE_CHATS = [
-    ("DELETE FROM feedback WHERE conversation_id = ?", "id"),
-    ("DELETE FROM choices WHERE conversation_id = ?", "id"),
-    ("DELETE FROM declines WHERE conversation_id = ?", "id"),
-    ("DELETE FROM messages WHERE conv = ?", "num"),
-    ("DELETE FROM conversations WHERE id = ?", "id"),
+    ("DELETE FROM feedback WHERE conversation_id = {p}1", "id"),
+    ("DELETE FROM choices WHERE conversation_id = {p}1", "id"),
+    ("DELETE FROM declines WHERE conversation_id = {p}1", "id"),
+    ("DELETE FROM messages WHERE conv = {p}1", "num"),
+    ("DELETE FROM conversations WHERE id = {p}1", "id"),
 ]
-#: A deleted chat's visitor, once they have no conversation left (parameter: their id).
+#: A deleted chat's visitor, once they have no conversation left (1: their id).
 DELETE_VISITORS = (
-    "DELETE FROM visitors WHERE id = ?"
+    "DELETE FROM visitors WHERE id = {p}1"
     " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)"
 )
 
 # Help-centre searches before the cut-off, a batch at a time ({row}: SQLite's rowid or
-# PostgreSQL's ctid; placeholders: the cut-off, the batch's size).
+# PostgreSQL's ctid; 1: the cut-off, 2: the batch's size).
 FORGET_SEARCHES = [
-    f"DELETE FROM {table} WHERE {{row}} IN (SELECT {{row}} FROM {table} WHERE ts < ? LIMIT ?)"
+    f"DELETE FROM {table} WHERE {{row}} IN"
+    f" (SELECT {{row}} FROM {table} WHERE ts < {{p}}1 LIMIT {{p}}2)"
     for table in ("help_search_misses", "help_deflections")
 ]
 
-#: Closed tickets to anonymise (placeholders: the cut-off, the batch's size).
+#: Closed tickets to anonymise (1: the cut-off, 2: the batch's size).
 TICKETS_DUE = (
     "SELECT id FROM tickets WHERE status = 'closed' AND anonymised_at IS NULL"
-    " AND closed_at < ? ORDER BY closed_at LIMIT ?"
+    " AND closed_at < {p}1 ORDER BY closed_at LIMIT {p}2"
 )
 _CHAT = "SELECT conversation_id FROM tickets WHERE conversation_id IS NOT NULL AND id {ids}"
 # {ids} becomes "= ?" (SQLite, one execution per ticket) or "= ANY($1)" (PostgreSQL, the

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import re
 from datetime import datetime
 
 from ...models import format_ts
@@ -22,12 +20,11 @@ from .database import Database, rowcount
 __all__ = ["PostgresRetention"]
 
 _NO_LIMIT = None  # PostgreSQL's LIMIT NULL: every row
-
-
-def _numbered(sql: str) -> str:
-    """Return ``sql`` with its ``?`` placeholders as ``$1``, ``$2``, …"""
-    count = itertools.count(1)
-    return re.sub(r"\?", lambda _: f"${next(count)}", sql)
+_CHATS_DUE = CHATS_DUE.format(p="$")
+_TICKETS_DUE = TICKETS_DUE.format(p="$")
+_DELETE_CHATS = [(sql.format(p="$"), key) for sql, key in DELETE_CHATS]
+_DELETE_VISITORS = DELETE_VISITORS.format(p="$")
+_FORGET_SEARCHES = [sql.format(p="$", row="ctid") for sql in FORGET_SEARCHES]
 
 
 class PostgresRetention:
@@ -41,11 +38,10 @@ class PostgresRetention:
     ) -> tuple[int, int]:
         chats, tickets = format_ts(chats_before), format_ts(tickets_before)
         count_chats = await self._db.fetchval(
-            _numbered(f"SELECT count(*) FROM ({CHATS_DUE}) due"),
-            "", active_minute(chats), chats, chats, _NO_LIMIT,
-        )  # fmt: skip
+            f"SELECT count(*) FROM ({_CHATS_DUE}) due", "", active_minute(chats), chats, _NO_LIMIT
+        )
         count_tickets = await self._db.fetchval(
-            _numbered(f"SELECT count(*) FROM ({TICKETS_DUE}) due"), tickets, _NO_LIMIT
+            f"SELECT count(*) FROM ({_TICKETS_DUE}) due", tickets, _NO_LIMIT
         )
         return int(count_chats), int(count_tickets)
 
@@ -56,21 +52,20 @@ class PostgresRetention:
         minute = active_minute(cut)
         async with self._db.transaction() as conn:
             rows = await conn.fetch(
-                _numbered(CHATS_DUE + " FOR UPDATE SKIP LOCKED"), after, minute, cut, cut, limit
+                _CHATS_DUE + " FOR UPDATE SKIP LOCKED", after, minute, cut, limit
             )
-            for sql, key in DELETE_CHATS:
+            for sql, key in _DELETE_CHATS:
                 column = 0 if key == "id" else 1
-                await conn.executemany(_numbered(sql), [(row[column],) for row in rows])
+                await conn.executemany(sql, [(row[column],) for row in rows])
             visitors = {row[2] for row in rows}
-            await conn.executemany(_numbered(DELETE_VISITORS), [(v,) for v in visitors])
+            await conn.executemany(_DELETE_VISITORS, [(v,) for v in visitors])
         return len(rows), (rows[-1][3] if len(rows) == limit else minute)
 
     async def forget_searches(self, before: datetime, *, limit: int) -> int:
         cut = format_ts(before)
         async with self._db.transaction() as conn:
             changed = 0
-            for sql in FORGET_SEARCHES:
-                sql = _numbered(sql.format(row="ctid"))
+            for sql in _FORGET_SEARCHES:
                 changed += rowcount(await conn.execute(sql, cut, limit))
         return changed
 
@@ -79,9 +74,7 @@ class PostgresRetention:
         async with self._db.transaction() as conn:
             ids = [
                 row[0]
-                for row in await conn.fetch(
-                    _numbered(TICKETS_DUE + " FOR UPDATE SKIP LOCKED"), cut, limit
-                )
+                for row in await conn.fetch(_TICKETS_DUE + " FOR UPDATE SKIP LOCKED", cut, limit)
             ]
             if ids:
                 for statement in ANONYMISE_TICKETS:

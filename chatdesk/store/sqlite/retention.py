@@ -21,6 +21,11 @@ from .worker import SqliteWorker
 __all__ = ["SqliteRetention"]
 
 _NO_LIMIT = -1  # SQLite's LIMIT -1: every row
+_CHATS_DUE = CHATS_DUE.format(p="?")
+_TICKETS_DUE = TICKETS_DUE.format(p="?")
+_DELETE_CHATS = [(sql.format(p="?"), key) for sql, key in DELETE_CHATS]
+_DELETE_VISITORS = DELETE_VISITORS.format(p="?")
+_FORGET_SEARCHES = [sql.format(p="?", row="rowid") for sql in FORGET_SEARCHES]
 
 
 class SqliteRetention:
@@ -35,10 +40,10 @@ class SqliteRetention:
         chats, tickets = format_ts(chats_before), format_ts(tickets_before)
 
         def job(conn: sqlite3.Connection) -> tuple[int, int]:
-            due = ("", active_minute(chats), chats, chats, _NO_LIMIT)
-            (count_chats,) = conn.execute(f"SELECT count(*) FROM ({CHATS_DUE})", due).fetchone()
+            due = ("", active_minute(chats), chats, _NO_LIMIT)
+            (count_chats,) = conn.execute(f"SELECT count(*) FROM ({_CHATS_DUE})", due).fetchone()
             (count_tickets,) = conn.execute(
-                f"SELECT count(*) FROM ({TICKETS_DUE})", (tickets, _NO_LIMIT)
+                f"SELECT count(*) FROM ({_TICKETS_DUE})", (tickets, _NO_LIMIT)
             ).fetchone()
             return int(count_chats), int(count_tickets)
 
@@ -51,10 +56,10 @@ class SqliteRetention:
         minute = active_minute(cut)
 
         def job(conn: sqlite3.Connection) -> tuple[int, str]:
-            rows = conn.execute(CHATS_DUE, (after, minute, cut, cut, limit)).fetchall()
-            for sql, key in DELETE_CHATS:
+            rows = conn.execute(_CHATS_DUE, (after, minute, cut, limit)).fetchall()
+            for sql, key in _DELETE_CHATS:
                 conn.executemany(sql, [(row[0] if key == "id" else row[1],) for row in rows])
-            conn.executemany(DELETE_VISITORS, [(v,) for v in {row[2] for row in rows}])
+            conn.executemany(_DELETE_VISITORS, [(v,) for v in {row[2] for row in rows}])
             return len(rows), (rows[-1][3] if len(rows) == limit else minute)
 
         return await self._worker.run(job)
@@ -63,8 +68,7 @@ class SqliteRetention:
         cut = format_ts(before)
 
         def job(conn: sqlite3.Connection) -> int:
-            statements = (sql.format(row="rowid") for sql in FORGET_SEARCHES)
-            return sum(conn.execute(sql, (cut, limit)).rowcount for sql in statements)
+            return sum(conn.execute(sql, (cut, limit)).rowcount for sql in _FORGET_SEARCHES)
 
         return await self._worker.run(job)
 
@@ -72,7 +76,7 @@ class SqliteRetention:
         cut, stamp = format_ts(before), format_ts(now)
 
         def job(conn: sqlite3.Connection) -> int:
-            ids = [row[0] for row in conn.execute(TICKETS_DUE, (cut, limit))]
+            ids = [row[0] for row in conn.execute(_TICKETS_DUE, (cut, limit))]
             for statement in ANONYMISE_TICKETS:
                 sql = for_ids(statement, "= :id", ":now")
                 conn.executemany(sql, [{"id": i, "now": stamp} for i in ids])
