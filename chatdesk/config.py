@@ -271,8 +271,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         str,
         _help(
             "Single sign-on for operators: the OpenID Connect provider's issuer URL "
-            "(`https://login.microsoftonline.com/<tenant>/v2.0`, "
-            "`https://sso.example.com/realms/support`). Empty: passwords only."
+            "(`https://sso.example.com/realms/support`). Empty: passwords only."
         ),
     ] = ""
     oidc_client_id: Annotated[str, _help("The desk's client id at the OIDC provider.")] = ""
@@ -281,10 +280,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ] = ""
     oidc_name: Annotated[
         str,
-        _help(
-            "The provider's name on the console's sign-in button (`Sign in with NAME`).",
-            max_length=40,
-        ),
+        _help("The provider's name on the sign-in button (`Sign in with NAME`).", max_length=40),
     ] = "SSO"
 
     @classmethod
@@ -356,6 +352,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ):
             return "postgresql"
         return "sqlite"
+
+    @property
+    def sso_name(self) -> str:
+        """The single sign-on provider's name on the console's pages ("" when there is none)."""
+        return self.oidc_name if self.oidc_issuer else ""
 
     @property
     def sqlite_path(self) -> Path:

@@ -99,7 +99,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "secret": secret,
         # [security] password_sign_in = "admins": this operator signs in through SSO.
         "password_off": config.password_sign_in == "admins" and not operator.is_admin,  # noqa: S105
-        "sso_name": request.app[SETTINGS].oidc_name,
+        "sso_name": request.app[SETTINGS].sso_name,
         "twofa_offered": services.two_factor is not None,
         "twofa_required": session.requires_two_factor,
         "recovery_left": await services.two_factor.recovery_left(operator)

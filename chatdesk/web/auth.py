@@ -184,7 +184,7 @@ def login_form(
         "lang": lang,
         "t": t,
         # The single sign-on button's provider name (web/sso.py), when there is one.
-        "sso": settings.oidc_name if (settings := request.app[SETTINGS]).oidc_issuer else "",
+        "sso": request.app[SETTINGS].sso_name,
     }
     response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.set_cookie(

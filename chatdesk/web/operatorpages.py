@@ -65,7 +65,7 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         "default_capacity": services.config.routing.default_capacity,
         "min_password": MIN_PASSWORD,
         # With single sign-on, a new account may go without a password (its button's name).
-        "sso": settings.oidc_name if (settings := request.app[SETTINGS]).oidc_issuer else "",
+        "sso": request.app[SETTINGS].sso_name,
         "done": f"operator_{done}" if done in _DONE and error is None else "",
     }
     return render_admin(request, _PAGE, context, error)
