@@ -5,7 +5,7 @@ backends share: chats that never became a ticket are deleted, closed tickets ano
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..models import PEOPLE_MODES
 from .erasure import ERASED_SUBJECT
@@ -18,7 +18,9 @@ __all__ = [
     "FORGET_SEARCHES",
     "TICKETS_DUE",
     "RetentionStore",
+    "Statements",
     "for_ids",
+    "statements",
 ]
 
 
@@ -130,3 +132,25 @@ def for_ids(statement: str, ids: str, now: str) -> str:
     """Return a statement of :data:`ANONYMISE_TICKETS` with its ticket condition ``ids``
     and the anonymisation's time ``now`` (a placeholder)."""
     return statement.format(ids=ids).replace(":now", now)
+
+
+class Statements(NamedTuple):
+    """The statements above in one dialect (see :func:`statements`)."""
+
+    chats_due: str
+    tickets_due: str
+    delete_chats: list[tuple[str, str]]
+    delete_visitors: str
+    forget_searches: list[str]
+
+
+def statements(placeholder: str, row: str) -> Statements:
+    """Return the statements with ``placeholder`` (``?`` or ``$``) before each number and
+    ``row`` (``rowid`` or ``ctid``) naming a row."""
+    return Statements(
+        CHATS_DUE.format(p=placeholder),
+        TICKETS_DUE.format(p=placeholder),
+        [(sql.format(p=placeholder), key) for sql, key in DELETE_CHATS],
+        DELETE_VISITORS.format(p=placeholder),
+        [sql.format(p=placeholder, row=row) for sql in FORGET_SEARCHES],
+    )

@@ -6,25 +6,13 @@ from datetime import datetime
 
 from ...models import format_ts
 from ..conversations import active_minute
-from ..retention import (
-    ANONYMISE_TICKETS,
-    CHATS_DUE,
-    DELETE_CHATS,
-    DELETE_VISITORS,
-    FORGET_SEARCHES,
-    TICKETS_DUE,
-    for_ids,
-)
+from ..retention import ANONYMISE_TICKETS, for_ids, statements
 from .database import Database, rowcount
 
 __all__ = ["PostgresRetention"]
 
 _NO_LIMIT = None  # PostgreSQL's LIMIT NULL: every row
-_CHATS_DUE = CHATS_DUE.format(p="$")
-_TICKETS_DUE = TICKETS_DUE.format(p="$")
-_DELETE_CHATS = [(sql.format(p="$"), key) for sql, key in DELETE_CHATS]
-_DELETE_VISITORS = DELETE_VISITORS.format(p="$")
-_FORGET_SEARCHES = [sql.format(p="$", row="ctid") for sql in FORGET_SEARCHES]
+_SQL = statements("$", "ctid")
 
 
 class PostgresRetention:
@@ -38,10 +26,14 @@ class PostgresRetention:
     ) -> tuple[int, int]:
         chats, tickets = format_ts(chats_before), format_ts(tickets_before)
         count_chats = await self._db.fetchval(
-            f"SELECT count(*) FROM ({_CHATS_DUE}) due", "", active_minute(chats), chats, _NO_LIMIT
+            f"SELECT count(*) FROM ({_SQL.chats_due}) due",
+            "",
+            active_minute(chats),
+            chats,
+            _NO_LIMIT,
         )
         count_tickets = await self._db.fetchval(
-            f"SELECT count(*) FROM ({_TICKETS_DUE}) due", tickets, _NO_LIMIT
+            f"SELECT count(*) FROM ({_SQL.tickets_due}) due", tickets, _NO_LIMIT
         )
         return int(count_chats), int(count_tickets)
 
@@ -52,20 +44,20 @@ class PostgresRetention:
         minute = active_minute(cut)
         async with self._db.transaction() as conn:
             rows = await conn.fetch(
-                _CHATS_DUE + " FOR UPDATE SKIP LOCKED", after, minute, cut, limit
+                _SQL.chats_due + " FOR UPDATE SKIP LOCKED", after, minute, cut, limit
             )
-            for sql, key in _DELETE_CHATS:
+            for sql, key in _SQL.delete_chats:
                 column = 0 if key == "id" else 1
                 await conn.executemany(sql, [(row[column],) for row in rows])
             visitors = {row[2] for row in rows}
-            await conn.executemany(_DELETE_VISITORS, [(v,) for v in visitors])
+            await conn.executemany(_SQL.delete_visitors, [(v,) for v in visitors])
         return len(rows), (rows[-1][3] if len(rows) == limit else minute)
 
     async def forget_searches(self, before: datetime, *, limit: int) -> int:
         cut = format_ts(before)
         async with self._db.transaction() as conn:
             changed = 0
-            for sql in _FORGET_SEARCHES:
+            for sql in _SQL.forget_searches:
                 changed += rowcount(await conn.execute(sql, cut, limit))
         return changed
 
@@ -74,7 +66,9 @@ class PostgresRetention:
         async with self._db.transaction() as conn:
             ids = [
                 row[0]
-                for row in await conn.fetch(_TICKETS_DUE + " FOR UPDATE SKIP LOCKED", cut, limit)
+                for row in await conn.fetch(
+                    _SQL.tickets_due + " FOR UPDATE SKIP LOCKED", cut, limit
+                )
             ]
             if ids:
                 for statement in ANONYMISE_TICKETS:

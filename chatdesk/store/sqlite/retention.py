@@ -7,25 +7,13 @@ from datetime import datetime
 
 from ...models import format_ts
 from ..conversations import active_minute
-from ..retention import (
-    ANONYMISE_TICKETS,
-    CHATS_DUE,
-    DELETE_CHATS,
-    DELETE_VISITORS,
-    FORGET_SEARCHES,
-    TICKETS_DUE,
-    for_ids,
-)
+from ..retention import ANONYMISE_TICKETS, for_ids, statements
 from .worker import SqliteWorker
 
 __all__ = ["SqliteRetention"]
 
 _NO_LIMIT = -1  # SQLite's LIMIT -1: every row
-_CHATS_DUE = CHATS_DUE.format(p="?")
-_TICKETS_DUE = TICKETS_DUE.format(p="?")
-_DELETE_CHATS = [(sql.format(p="?"), key) for sql, key in DELETE_CHATS]
-_DELETE_VISITORS = DELETE_VISITORS.format(p="?")
-_FORGET_SEARCHES = [sql.format(p="?", row="rowid") for sql in FORGET_SEARCHES]
+_SQL = statements("?", "rowid")
 
 
 class SqliteRetention:
@@ -41,9 +29,11 @@ class SqliteRetention:
 
         def job(conn: sqlite3.Connection) -> tuple[int, int]:
             due = ("", active_minute(chats), chats, _NO_LIMIT)
-            (count_chats,) = conn.execute(f"SELECT count(*) FROM ({_CHATS_DUE})", due).fetchone()
+            (count_chats,) = conn.execute(
+                f"SELECT count(*) FROM ({_SQL.chats_due})", due
+            ).fetchone()
             (count_tickets,) = conn.execute(
-                f"SELECT count(*) FROM ({_TICKETS_DUE})", (tickets, _NO_LIMIT)
+                f"SELECT count(*) FROM ({_SQL.tickets_due})", (tickets, _NO_LIMIT)
             ).fetchone()
             return int(count_chats), int(count_tickets)
 
@@ -56,10 +46,10 @@ class SqliteRetention:
         minute = active_minute(cut)
 
         def job(conn: sqlite3.Connection) -> tuple[int, str]:
-            rows = conn.execute(_CHATS_DUE, (after, minute, cut, limit)).fetchall()
-            for sql, key in _DELETE_CHATS:
+            rows = conn.execute(_SQL.chats_due, (after, minute, cut, limit)).fetchall()
+            for sql, key in _SQL.delete_chats:
                 conn.executemany(sql, [(row[0] if key == "id" else row[1],) for row in rows])
-            conn.executemany(_DELETE_VISITORS, [(v,) for v in {row[2] for row in rows}])
+            conn.executemany(_SQL.delete_visitors, [(v,) for v in {row[2] for row in rows}])
             return len(rows), (rows[-1][3] if len(rows) == limit else minute)
 
         return await self._worker.run(job)
@@ -68,7 +58,7 @@ class SqliteRetention:
         cut = format_ts(before)
 
         def job(conn: sqlite3.Connection) -> int:
-            return sum(conn.execute(sql, (cut, limit)).rowcount for sql in _FORGET_SEARCHES)
+            return sum(conn.execute(sql, (cut, limit)).rowcount for sql in _SQL.forget_searches)
 
         return await self._worker.run(job)
 
@@ -76,7 +66,7 @@ class SqliteRetention:
         cut, stamp = format_ts(before), format_ts(now)
 
         def job(conn: sqlite3.Connection) -> int:
-            ids = [row[0] for row in conn.execute(_TICKETS_DUE, (cut, limit))]
+            ids = [row[0] for row in conn.execute(_SQL.tickets_due, (cut, limit))]
             for statement in ANONYMISE_TICKETS:
                 sql = for_ids(statement, "= :id", ":now")
                 conn.executemany(sql, [{"id": i, "now": stamp} for i in ids])
