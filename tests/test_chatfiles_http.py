@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from .forged import altered
 from .test_operator_socket import ALWAYS_OPEN, operator_factory
 
 __all__ = ["operator_factory"]
@@ -164,7 +165,7 @@ async def test_a_file_reaches_the_operator_and_the_visitors_link_works(
         assert download.headers["Content-Type"] == "image/png"
         assert download.headers["X-Content-Type-Options"] == "nosniff"
         assert download.headers["Content-Disposition"].startswith("attachment;")
-        tampered = await http.get(server.make_url(sent["url"][:-2] + "xx"))
+        tampered = await http.get(server.make_url(altered(sent["url"])))
         assert tampered.status == 403
         unsigned = await http.get(server.make_url(f"/widget/files/{sent['id']}"))
         assert unsigned.status == 403
