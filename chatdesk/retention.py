@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .deskconfig import Retention
 from .events import Event
 from .models import utcnow
 from .store import Store
 
-__all__ = ["BATCH", "MAX_BATCHES", "RetentionJob"]
+__all__ = ["BATCH", "MAX_BATCHES", "RESCAN", "RetentionJob"]
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,10 @@ BATCH = 200
 #: Batches a turn takes at most, of each kind: a desk that turns the policy on with years
 #: behind it gets through them over a few turns instead of in one long one.
 MAX_BATCHES = 25
+#: How often the chats' scan starts again from the beginning: a chat it went past while
+#: people had it (queued, live) and that was handed back without a new message is due by
+#: then, though its last activity is behind the scan's cursor.
+RESCAN = timedelta(days=1)
 
 
 class RetentionJob:
@@ -40,11 +44,14 @@ class RetentionJob:
         # Where the chats' scan goes on from: the chats it keeps (those with a ticket) are
         # then looked at once per process, not at every batch (bench/README.md, "Retention").
         self._chats_after = ""
+        self._rescan_at = clock()
 
     async def run(self) -> list[Event]:
         """Delete and anonymise what is due, a batch at a time; return no events (nobody
         is connected to a chat or a ticket this old)."""
         now = self.clock()
+        if now >= self._rescan_at:
+            self._chats_after, self._rescan_at = "", now + RESCAN
         chats = searches = tickets = 0
         retention = self.store.retention
         if self.policy.chats is not None:

@@ -15,8 +15,8 @@ from aiohttp import ClientSession, CookieJar
 from chatdesk.deskconfig import Retention, load_desk_config
 from chatdesk.errors import ConfigError
 from chatdesk.helpdesk import NewTicket
-from chatdesk.models import utcnow
-from chatdesk.retention import BATCH, RetentionJob
+from chatdesk.models import Mode, utcnow
+from chatdesk.retention import BATCH, RESCAN, RetentionJob
 from chatdesk.services import Services, build_services
 from chatdesk.store import Store
 from chatdesk.web.appkeys import SERVICES
@@ -105,6 +105,25 @@ async def test_a_backlog_is_taken_over_several_batches(store: Store, clock: Cloc
     assert await job.due() == (BATCH + 5, 0)
     await job.run()
     assert await job.due() == (0, 0)
+
+
+async def test_a_chat_people_had_is_found_again_once_handed_back(
+    store: Store, clock: Clock
+) -> None:
+    desk = make_services(store, clock)
+    session = await desk.conversations.visitor_connected(token=None, lang="fr", page="/")
+    chat = session.conversation.id
+    await store.conversations.set_mode(chat, Mode.QUEUED)
+    clock.advance(days=2)
+    job = RetentionJob(store, Retention(chats=timedelta(days=1)), clock=clock)
+    await job.run()  # waiting for people: kept, and the scan's cursor goes past it
+    assert await store.conversations.get_conversation(chat) is not None
+    await store.conversations.set_mode(chat, Mode.BOT, expect=Mode.QUEUED)
+    await job.run()
+    assert await store.conversations.get_conversation(chat) is not None
+    clock.now += RESCAN
+    await job.run()
+    assert await store.conversations.get_conversation(chat) is None
 
 
 async def test_a_visitor_whose_chat_was_deleted_starts_afresh(
