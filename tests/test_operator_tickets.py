@@ -138,6 +138,18 @@ async def test_a_ticket_page_replies_notes_and_edits_reach_every_console(
         {"ref": ticket.id, "text": "Serveur 3", "client_id": "c2", "internal": True},
     )
     assert note["ok"] and note["message"]["internal"] is True
+    timed = await ann.call(
+        "ticket_reply",
+        {"ref": ticket.id, "text": "Logs lus", "client_id": "c5", "internal": True,
+         "time_spent_minutes": 20},
+    )  # fmt: skip
+    assert timed["ok"], timed
+    assert (await ann.call("ticket_watch", {"ref": ticket.id}))["time_spent_minutes"] == 20
+    too_long = await ann.call(
+        "ticket_reply",
+        {"ref": ticket.id, "text": "?", "client_id": "c6", "time_spent_minutes": 24 * 60 + 1},
+    )
+    assert too_long["ok"] is False and too_long["error"]["code"] == "invalid_payload"
     asked = await ann.call(
         "ticket_reply",
         {"ref": ticket.id, "text": "Quel serveur ?", "client_id": "c3", "status": "pending"},

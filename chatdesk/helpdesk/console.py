@@ -59,8 +59,8 @@ class ConsoleTickets:
     async def page(self, operator: Operator, ref: str) -> dict[str, Any]:
         """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``
         (the statuses it may go to, in the state machine's order), ``first_response_at``,
-        ``requester``, ``organisation`` (or None) and the desk's ``now`` (countdowns
-        count from it).
+        ``requester``, ``organisation`` (or None), the desk's ``now`` (countdowns
+        count from it) and ``time_spent_minutes`` (the ``time`` history rows added up).
 
         :raises NotFound: no such ticket, or one the operator may not see.
         """
@@ -81,6 +81,9 @@ class ConsoleTickets:
             "requester": requester.to_payload() if requester else None,
             "organisation": organisation.to_payload() if organisation else None,
             "now": format_ts(self.clock()),
+            "time_spent_minutes": sum(
+                int(e["data"].get("minutes", 0)) for e in view["events"] if e["kind"] == "time"
+            ),
         }
 
     async def assignees(self) -> list[Operator]:

@@ -31,6 +31,7 @@ from ..models import (
 from ..sla import sla_columns
 from ..store import Store
 from ..tickets import check_transition
+from ..wire.base import TIME_SPENT_MAX
 from .chatreply import say_in_chat
 from .common import Actor, add_cc, clean_cc, clean_text, copied_address, history, load_ticket
 from .edits import Edit, plan_edit, status_values
@@ -87,6 +88,7 @@ class TicketLifecycle:
         then: Status | None = None,
         tags: Sequence[str] = (),
         hold_until: str | None = None,
+        time_spent: int = 0,
     ) -> tuple[TicketMessage, Ticket, list[Event]]:
         """Add a message; return it, the ticket after, and the events.
 
@@ -97,7 +99,8 @@ class TicketLifecycle:
         member of the ticket's organisation may write too (a participant, by e-mail).
         ``then``: the status an operator moves the ticket to with this message ("send and
         set pending"), in the same transaction; ``tags``: added to the ticket's with it;
-        ``hold_until``: the date a ticket on hold after it waits until (``hold_values``).
+        ``hold_until``: the date a ticket on hold after it waits until (``hold_values``);
+        ``time_spent``: the minutes the operator worked on it, a ``time`` history row.
 
         :raises Conflict: ``invalid_transition`` when ``then`` is not a move the ticket's
             status (after the reply's own move) allows; nothing is posted.
@@ -106,8 +109,14 @@ class TicketLifecycle:
         text = clean_text(text)
         if client_id is not None and not 1 <= len(client_id) <= 100:
             raise InvalidPayload("client_id must be 1 to 100 characters")
-        if operator is None and (internal or then is not None or hold_until is not None):
+        if operator is None and (
+            internal or then is not None or hold_until is not None or time_spent
+        ):
             raise Forbidden("only operators write internal notes or set a status")
+        if not 0 <= time_spent <= TIME_SPENT_MAX:
+            raise InvalidPayload(
+                f"the time spent must be 0 to {TIME_SPENT_MAX} minutes", code="time_spent"
+            )
         files = self.filing.check_files(attachments, already=0)
         for _ in range(_ATTEMPTS):
             ticket = await self._own(ref, author, colleague=colleague)
@@ -133,6 +142,10 @@ class TicketLifecycle:
             )  # fmt: skip
             if internal and operator is not None:
                 rows += await mention_rows(self.store, ticket, operator, text, message.id, now)
+            if time_spent:
+                rows.append(
+                    history(ticket.id, "time", author, now, minutes=time_spent, message=message.id)
+                )
             values.update(sla_columns(self.config, ticket, changed(ticket, values), now))
             posted = await self.store.helpdesk.post_ticket_message(
                 message,

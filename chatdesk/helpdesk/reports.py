@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import get_args
 
 from ..deskconfig import DeskConfig
 from ..errors import InvalidPayload
 from ..helpdeskconfig import Target
-from ..models import DayCounts, Grouping, Outcome, ReportPeriod, utcnow
+from ..models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent, utcnow
 from ..store import Store
 
 __all__ = ["DEFAULT_DAYS", "GROUPINGS", "MAX_DAYS", "Report", "ReportService"]
@@ -32,6 +32,16 @@ class Report:
     outcomes: dict[Grouping, list[Outcome]]
     #: ``{priority: (first response, resolution)}`` targets.
     targets: dict[str, tuple[Target, Target]]
+    #: Minutes recorded on tickets in the period, per operator and organisation.
+    time: list[TimeSpent] = field(default_factory=list)
+
+    def time_by(self, key: str) -> list[tuple[str | None, int]]:
+        """Return the minutes recorded per ``operator_id`` or ``organisation_id``, the
+        most first (None: no organisation, or an operator since removed)."""
+        totals: dict[str | None, int] = {}
+        for row in self.time:
+            totals[getattr(row, key)] = totals.get(getattr(row, key), 0) + row.minutes
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
 
     @property
     def total(self) -> Outcome:
@@ -113,4 +123,5 @@ class ReportService:
             p: (c.first_response, c.resolution) for p, c in self.config.helpdesk.priorities.items()
         }
         days = [(start + timedelta(days=i), counts) for i, counts in enumerate(per_day)]
-        return Report(start, end, days, outcomes, targets)
+        time = await self.store.reports.time_spent(period)
+        return Report(start, end, days, outcomes, targets, time)

@@ -23,7 +23,7 @@ from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
 from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
-from .reports import DayCounts, Grouping, Outcome, ReportPeriod
+from .reports import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
 from .requesters import Invitation, Organisation, OrgRole, Requester, SeatRefusal, SiteSeat
 from .thread import (
     PLAYED_TYPES,
@@ -102,6 +102,7 @@ __all__ = [
     "TicketPage",
     "TicketQuery",
     "TicketType",
+    "TimeSpent",
     "Visitor",
     "Votes",
     "format_number",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-__all__ = ["DayCounts", "Grouping", "Outcome", "ReportPeriod"]
+__all__ = ["DayCounts", "Grouping", "Outcome", "ReportPeriod", "TimeSpent"]
 
 #: How the outcomes table groups tickets.
 Grouping = Literal["department", "operator", "priority", "tag"]
@@ -63,3 +63,13 @@ class Outcome:
     ratings: int = 0
     rating_average: float | None = None
     satisfied: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpent:
+    """Minutes operators recorded on tickets (``time`` history rows) within a period, for
+    one operator and one organisation (the ticket's, else its requester's; None: none)."""
+
+    operator_id: str | None
+    organisation_id: str | None
+    minutes: int

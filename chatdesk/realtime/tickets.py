@@ -133,7 +133,7 @@ class TicketEvents(BaseNamespace):
             request.ref, operator, request.text,
             internal=request.internal, client_id=request.client_id,
             then=Status(request.status) if request.status else None, tags=request.tags,
-            hold_until=request.hold_until or None,
+            hold_until=request.hold_until or None, time_spent=request.time_spent_minutes,
         )  # fmt: skip
         await self.publisher.publish(events)
         return {

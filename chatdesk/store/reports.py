@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..models import DayCounts, Grouping, Outcome, ReportPeriod
+from ..models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
 
 __all__ = ["ReportQueries"]
 
@@ -35,4 +35,10 @@ class ReportQueries(Protocol):
         (``resolved_at``; met when not after ``resolution_due``), breaches recorded, and
         ratings given (``rated_at``; satisfied: 4 or 5).
         """
+        ...
+
+    async def time_spent(self, period: ReportPeriod) -> list[TimeSpent]:
+        """Return the minutes recorded in ``period`` (``time`` history rows, by their
+        time) per operator and organisation (the ticket's, else its requester's), ordered
+        by operator then organisation (None last)."""
         ...

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import DayCounts, Grouping, Outcome, ReportPeriod, format_ts
+from ..models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent, format_ts
 from .migrations import Dialect
 
-__all__ = ["day_counts", "day_events_query", "outcome_queries", "outcomes_of", "span"]
+__all__ = [
+    "day_counts",
+    "day_events_query",
+    "outcome_queries",
+    "outcomes_of",
+    "span",
+    "time_spent_of",
+    "time_spent_query",
+]
 
 _KEYS: dict[Grouping, str] = {
     "department": "t.department",
@@ -145,3 +154,30 @@ def outcomes_of(by: Grouping, rows: Iterable[Any], breaches: Iterable[Any]) -> l
     for k, (count, name) in breached.items():  # breached, nothing else in the period
         found[k] = Outcome(k, _label(by, k, name), breaches=count)
     return sorted(found.values(), key=lambda o: (o.key is None, o.key or ""))
+
+
+# The minutes are in the rows' JSON (text on both backends): read here, not by each
+# dialect's JSON functions. The partial index ``ticket_events_time`` finds the rows.
+_TIME_SPENT = (
+    "SELECT e.actor_id, COALESCE(t.organisation_id, r.organisation_id), e.data"
+    " FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+    " LEFT JOIN requesters r ON r.id = t.requester_id"
+    " WHERE e.kind = 'time' AND e.ts >= {p}1 AND e.ts < {p}2"
+)
+
+
+def time_spent_query(dialect: Dialect) -> str:
+    """Return the query of the period's ``time`` history rows (bounds: :func:`span`)."""
+    return _TIME_SPENT.format(p=_PLACEHOLDER[dialect])
+
+
+def time_spent_of(rows: Iterable[Any]) -> list[TimeSpent]:
+    """Return the rows of :func:`time_spent_query` added up per operator and organisation."""
+    totals: dict[tuple[str | None, str | None], int] = {}
+    for operator_id, organisation_id, data in rows:
+        minutes = json.loads(data).get("minutes", 0)
+        if isinstance(minutes, int) and minutes > 0:
+            key = (operator_id, organisation_id)
+            totals[key] = totals.get(key, 0) + minutes
+    order = sorted(totals, key=lambda k: (k[0] is None, k[0] or "", k[1] is None, k[1] or ""))
+    return [TimeSpent(o, g, totals[(o, g)]) for o, g in order]

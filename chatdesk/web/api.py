@@ -136,6 +136,7 @@ async def post_message(request: web.Request) -> web.StreamResponse:
         attachments=_uploads(body.attachments),
         then=Status(body.status) if body.status else None,
         hold_until=body.hold_until or None,
+        time_spent=body.time_spent_minutes,
     )
     await publish(request, events)
     answer = ApiReply(message=message_out(message), ticket=ticket_out(ticket))

@@ -20,7 +20,7 @@ from ..wire import decode
 from ..wire.forms import CannedForm, LangForm
 from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, current_session, login_required, safe_next
-from .consolelang import LANG_COOKIE, LANGS, console_lang, translator
+from .consolelang import LANG_COOKIE, LANGS, Translate, console_lang, translator
 from .forms import read_form
 from .middleware import Handler, with_headers
 from .widget import DIST_DIR, Bundle
@@ -154,19 +154,29 @@ def desk_words(config: DeskConfig, lang: str) -> dict[str, str]:
     }
 
 
+def spent_text(minutes: int, t: Translate) -> str:
+    """Return minutes of work as the console writes them ("25 min", "1 h 5 min")."""
+    if minutes >= 60:
+        return t("hours_minutes", h=minutes // 60, m=minutes % 60)
+    return t("minutes_short", m=minutes)
+
+
 async def base_context(request: web.Request) -> dict[str, Any]:
     """Return what every console page shows: the bar, the language, the operator."""
     session = request[SESSION]
     services = request.app[SERVICES]
     lang = console_lang(request)
     words = desk_words(services.config, lang)
+    t = translator(lang, words)
     return {
         "lang": lang,
         "langs": LANGS,
-        "t": translator(lang, words),
+        "t": t,
         # French puts a no-break space before a colon ("Statut : ouvert").
         "colon": "\u00a0:" if lang == "fr" else ":",
         "size": lambda size: file_size(size, lang),
+        # Minutes of work ("25 min", "1 h 5 min"), as console.js writes them.
+        "spent": lambda minutes: spent_text(minutes, t),
         "path": request.path_qs,
         "operator": session.operator,
         "csrf": session.csrf,

@@ -23,7 +23,9 @@ from .consolelang import Translate, console_lang, translator
 
 __all__ = ["csv_cell", "csv_download", "duration", "setup", "target_text"]
 
-Table = Literal["days", "department", "operator", "priority", "tag", "help", "help_searches"]
+Table = Literal[
+    "days", "department", "operator", "priority", "tag", "help", "help_searches", "time"
+]
 _TABLES: tuple[Table, ...] = (
     "days",
     "department",
@@ -32,6 +34,7 @@ _TABLES: tuple[Table, ...] = (
     "tag",
     "help",
     "help_searches",
+    "time",
 )
 #: Characters that make a spreadsheet read a cell as a formula (CSV injection).
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -123,11 +126,36 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         },
         "share": _share,
         "query": request.query_string,
+        "time_names": await _time_names(request),
     }
     context["chart"] = _chart(report, context["t"]) if report else None
     return aiohttp_jinja2.render_template(
         "console/reports.html", request, context, status=400 if error else 200
     )
+
+
+async def _time_names(request: web.Request) -> dict[str, dict[str | None, str]]:
+    """The names of the time spent's groups: organisations and operators, by id."""
+    services = request.app[SERVICES]
+    organisations = await services.helpdesk.people.organisations()
+    operators = await services.operators.list()
+    return {
+        "organisation_id": {o.id: o.name for o in organisations},
+        "operator_id": {o.id: o.name for o in operators},
+    }
+
+
+def _time_rows(
+    report: Report, names: dict[str, dict[str | None, str]], t: Translate
+) -> Iterator[list[object]]:
+    """The time spent as CSV: a row per organisation and operator (minutes)."""
+    yield [t("organisation"), t("time_operator"), t("minutes")]
+    for row in report.time:
+        yield [
+            names["organisation_id"].get(row.organisation_id) or t("no_organisation"),
+            names["operator_id"].get(row.operator_id) or "—",
+            row.minutes,
+        ]
 
 
 async def _help(request: web.Request, report: Report) -> HelpReport:
@@ -212,7 +240,7 @@ def _figures(o: Outcome) -> list[object]:
 @login_required
 async def reports_csv(request: web.Request) -> web.StreamResponse:
     """One table of the reports page as CSV (``?table=days|department|operator|priority|help|
-    help_searches``
+    help_searches|time``
     and the page's period), cells safe from formula injection."""
     table = request.query.get("table", "")
     if table not in _TABLES:
@@ -226,6 +254,8 @@ async def reports_csv(request: web.Request) -> web.StreamResponse:
     rows = (
         _help_rows(await _help(request, report), table, t)
         if table.startswith("help")
+        else _time_rows(report, await _time_names(request), t)
+        if table == "time"
         else _rows(report, table, t, lambda slug: config.department_name(slug, lang))
     )
     name = f"chatdesk-{table}-{report.start.isoformat()}-{report.end.isoformat()}.csv"

@@ -243,7 +243,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
             client_id=form.client_id, attachments=uploads,
             then=Status(form.status) if form.status else None,
             tags=[t for t in form.tags.split(",") if t.strip()],
-            hold_until=form.hold_until or None,
+            hold_until=form.hold_until or None, time_spent=int(form.time_spent_minutes or 0),
         )  # fmt: skip
     except ChatdeskError as exc:
         if not wants_json:

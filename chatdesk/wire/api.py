@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import CcList, ClientId, HoldUntil, In, Lang, Priority, TagList
+from .base import CcList, ClientId, HoldUntil, In, Lang, Priority, TagList, TimeSpent
 
 __all__ = [
     "ApiFileIn",
@@ -93,6 +93,9 @@ class ApiReplyIn(In):
     status: Literal["pending", "on_hold", "resolved", "closed"] | None = None
     #: With ``status`` "on_hold" (or on a ticket on hold): the date it waits until.
     hold_until: HoldUntil | None = None
+    #: Minutes the operator worked on the ticket, recorded with the message (a ``time``
+    #: history row; 0: none).
+    time_spent_minutes: TimeSpent = 0
 
 
 class ApiTicketPatchIn(In):

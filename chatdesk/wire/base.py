@@ -11,12 +11,14 @@ __all__ = [
     "LANG",
     "MAX_INT",
     "PRIORITY",
+    "TIME_SPENT_MAX",
     "ClientId",
     "ErrorOut",
     "In",
     "Lang",
     "Out",
     "Priority",
+    "TimeSpent",
     "Ts",
 ]
 
@@ -29,6 +31,10 @@ Lang = Literal["fr", "nl", "en"]
 Priority = Literal["urgent", "high", "normal", "low"]
 #: An opaque identifier sent by a client (conversation, message, entry...).
 ID = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+#: The most minutes one reply or note may record as time spent on its ticket (a day).
+TIME_SPENT_MAX = 24 * 60
+#: Minutes an operator worked on a ticket, recorded with a reply or note (0: none).
+TimeSpent = Annotated[int, msgspec.Meta(ge=0, le=TIME_SPENT_MAX)]
 #: A client-chosen id making a retry idempotent (a UUID).
 ClientId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 #: People in Cc of a ticket: e-mail addresses, at most 10.

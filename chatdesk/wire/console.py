@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .base import ID, CcList, ClientId, HoldUntil, In, Out, Priority, TagList, Ts
+from .base import ID, CcList, ClientId, HoldUntil, In, Out, Priority, TagList, TimeSpent, Ts
 from .shared import MessageOut
 from .tickets import SlaOut, TicketStatus, TicketSummaryOut
 
@@ -131,6 +131,8 @@ class TicketReplyIn(In):
     tags: TagList = msgspec.field(default_factory=list)
     #: With ``status`` "on_hold" (or on a ticket on hold): the date it waits until.
     hold_until: HoldUntil | None = None
+    #: Minutes the operator worked on the ticket, recorded with the message (0: none).
+    time_spent_minutes: TimeSpent = 0
 
 
 class TicketChangeIn(In):
@@ -289,6 +291,8 @@ class TicketPageAck(Out):
     requester: RequesterOut | None
     organisation: OrganisationOut | None
     now: Ts
+    #: The minutes operators recorded on the ticket (its ``time`` history rows added up).
+    time_spent_minutes: int = 0
 
 
 class TicketAck(Out):

@@ -175,6 +175,8 @@ class TicketReplyForm(In):
     tags: Annotated[str, msgspec.Meta(max_length=500)] = ""
     #: With ``status`` "on_hold": the date it waits until (ISO 8601 with its zone; "": none).
     hold_until: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    #: Minutes worked on the ticket, recorded with the message ("": none; at most a day).
+    time_spent_minutes: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{0,4}$")] = ""
 
 
 _Number = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,4}$")]

@@ -43,11 +43,12 @@ async def test_a_chat_ticket_shows_its_conversation(api: Api, desk: Desk, new_cl
     ticket, _ = await desk.services.helpdesk.chat.from_conversation(
         ada, conversation_id, Edit(subject="Facture", department="billing"), new=True
     )
-    await api.call("POST", f"/api/v1/tickets/{ticket.id}/messages", ApiReply,
-                   status=201, json={"text": "Je regarde."})  # fmt: skip
+    await api.call("POST", f"/api/v1/tickets/{ticket.id}/messages", ApiReply, status=201,
+                   json={"text": "Je regarde.", "time_spent_minutes": 15})  # fmt: skip
     detail = await api.call("GET", f"/api/v1/tickets/{ticket.number}".replace("#", "%23"),
                             ApiTicketDetail)  # fmt: skip
     assert detail.channel == "chat" and detail.conversation_id == conversation_id
     said = [(m.source, m.author, m.text) for m in detail.messages]
     assert ("chat", "visitor", "Bonjour, ma facture est fausse") in said
     assert said[-1] == ("ticket", "operator", "Je regarde.")
+    assert [e.data["minutes"] for e in detail.events if e.kind == "time"] == [15]

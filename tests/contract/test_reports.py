@@ -6,11 +6,15 @@ import pytest
 
 from chatdesk.models import (
     AuthorKind,
+    Organisation,
+    OrgRole,
     ReportPeriod,
     Ticket,
     TicketChanges,
     TicketEvent,
     TicketQuery,
+    TimeSpent,
+    new_id,
 )
 from chatdesk.store import Store
 
@@ -122,3 +126,33 @@ async def test_outcomes_per_tag_count_a_ticket_under_each_of_its_tags(
     assert set(rows) == {"réseau", "vip"}  # untagged tickets are in no row
     assert (rows["réseau"].opened, rows["réseau"].closed, rows["réseau"].breaches) == (2, 1, 1)
     assert (rows["vip"].opened, rows["vip"].ratings, rows["vip"].label) == (1, 1, "vip")
+
+
+def _minutes(ticket: Ticket, operator_id: str, minutes: int, at: float) -> TicketEvent:
+    data = {"minutes": minutes, "message": "m1"}
+    return TicketEvent(
+        ticket.id, "time", AuthorKind.OPERATOR, operator_id, data, ts=later(hours=at)
+    )
+
+
+async def test_time_spent_adds_minutes_up_per_operator_and_organisation(store: Store) -> None:
+    lea, tom = await requester(store), await requester(store, "tom@example.be", "Tom")
+    acme = Organisation(new_id(), "Acme", later(hours=-100))
+    await store.requesters.add_organisation(acme)
+    a = await filed(store, lea)
+    b = await filed(store, tom)
+    # Léa joins Acme after her ticket was filed: it counts for Acme (her organisation).
+    assert await store.requesters.set_member(lea.id, acme.id, OrgRole.MEMBER)
+    rows = [
+        _minutes(a, "ann", 30, 1), _minutes(a, "ann", 15, 30), _minutes(a, "bob", 5, 2),
+        _minutes(b, "ann", 10, 3),
+        _minutes(b, "ann", 99, -20), _minutes(b, "bob", 99, 40),  # before, after the period
+    ]  # fmt: skip
+    for row in rows:
+        await store.helpdesk.change_ticket(row.ticket_id, TicketChanges(), [row], expect=None,
+                                           now=row.ts)  # fmt: skip
+    assert await store.reports.time_spent(PERIOD) == [
+        TimeSpent("ann", acme.id, 45),
+        TimeSpent("ann", None, 10),
+        TimeSpent("bob", acme.id, 5),
+    ]

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from ...models import DayCounts, Grouping, Outcome, ReportPeriod
-from ..reportsql import day_counts, day_events_query, outcome_queries, outcomes_of, span
+from ...models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
+from ..reportsql import (
+    day_counts,
+    day_events_query,
+    outcome_queries,
+    outcomes_of,
+    span,
+    time_spent_of,
+    time_spent_query,
+)
 from .database import Database
 
 __all__ = ["PostgresReports"]
@@ -30,3 +38,6 @@ class PostgresReports:
             groups = await conn.fetch(outcomes, *bounds)
             breached = await conn.fetch(breaches, *bounds)
         return outcomes_of(by, groups, breached)
+
+    async def time_spent(self, period: ReportPeriod) -> list[TimeSpent]:
+        return time_spent_of(await self._db.fetch(time_spent_query("postgresql"), *span(period)))

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
-from ...models import DayCounts, Grouping, Outcome, ReportPeriod
-from ..reportsql import day_counts, day_events_query, outcome_queries, outcomes_of, span
+from ...models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
+from ..reportsql import (
+    day_counts,
+    day_events_query,
+    outcome_queries,
+    outcomes_of,
+    span,
+    time_spent_of,
+    time_spent_query,
+)
 from .worker import SqliteWorker
 
 __all__ = ["SqliteReports"]
@@ -35,3 +43,8 @@ class SqliteReports:
             )
 
         return await self._worker.run(job)
+
+    async def time_spent(self, period: ReportPeriod) -> list[TimeSpent]:
+        sql, bounds = time_spent_query("sqlite"), span(period)
+        rows = await self._worker.run(lambda conn: conn.execute(sql, bounds).fetchall())
+        return time_spent_of(rows)

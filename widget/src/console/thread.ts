@@ -48,8 +48,16 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "cc": return `${t("ev_cc")}${colon} ${addresses(d.from)} → ${addresses(d.to)}`;
     case "tags": return `${t("ev_tags")}${colon} ${tagList(d.from)} → ${tagList(d.to)}`;
     case "mention": return t("ev_mention", { names: mentioned(names, d.to) });
+    case "time": return t("ev_time", { time: spent(Number(d.minutes ?? 0)) });
     default: return e.kind;
   }
+}
+
+/** Minutes of work as the console writes them ("25 min", "1 h 5 min"). */
+export function spent(minutes: number): string {
+  return minutes >= 60
+    ? t("hours_minutes", { h: Math.floor(minutes / 60), m: minutes % 60 })
+    : t("minutes_short", { m: minutes });
 }
 
 /** A time of a history row, as the console writes times. */

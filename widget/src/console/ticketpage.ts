@@ -9,11 +9,12 @@ import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
 import { label, locale, t, Key } from "./i18n";
 import { TicketPage, TicketSummary } from "./protocol";
 import { attachMentions } from "./mentionpick";
-import { timeline } from "./thread";
+import { spent, timeline } from "./thread";
 import { setupViewers } from "./viewers";
 
 const REPLY_ERRORS = new Set([
   "too_large", "executable", "type_not_allowed", "ticket_closed", "not_found", "invalid_transition",
+  "time_spent",
 ]);
 
 /** Make a ticket page live. */
@@ -166,6 +167,8 @@ export function setupTicketPage(section: HTMLElement): void {
         : t("not_rated"));
       if (page.csat.score && page.csat.comment) csat.append(" " + page.csat.comment);
     }
+    const spentTotal = $<HTMLElement>("#t-time", section);
+    if (spentTotal) spentTotal.textContent = spent(page.time_spent_minutes ?? 0);
     const files = $<HTMLElement>("#files", section);
     if (files) {
       const items = page.attachments.map((f) => {

@@ -1127,6 +1127,7 @@ export interface TicketPageAck {
   requester: RequesterOut | null;
   sla: SlaOut;
   ticket: TicketSummaryOut;
+  time_spent_minutes?: number;
 }
 /**
  * The ack of ``ticket_presence``: this tab's id in the events the others get.
@@ -1212,6 +1213,7 @@ export interface TicketReplyIn {
     | [string, string, string, string, string, string, string, string, string]
     | [string, string, string, string, string, string, string, string, string, string];
   text: string;
+  time_spent_minutes?: number;
 }
 /**
  * ``ticket_update``: change the ticket of a conversation.
