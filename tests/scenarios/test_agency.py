@@ -8,7 +8,7 @@ e-mail.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,8 +109,14 @@ async def test_a_client_files_and_the_desk_keeps_its_promises(start_desk: StartD
     # Marc answers and resolves the normal ticket; without reaction for 5 business days it
     # closes, and anything after that is a new ticket.
     status, _ = await desk.api("marc@agence.test", "POST", f"/tickets/{normal.id}/messages",
-                               {"text": "C'est fait : le nouveau logo est en ligne."})  # fmt: skip
+                               {"text": "C'est fait : le nouveau logo est en ligne.",
+                                "time_spent_minutes": 45})  # fmt: skip
     assert status == 201
+    # The 45 minutes count for the client's organisation, for the month's invoice.
+    report = await desk.services.helpdesk.reports.report(date(2026, 11, 1), date(2026, 11, 30))
+    assert normal.organisation_id and report.time_by("organisation_id") == [
+        (normal.organisation_id, 45)
+    ]
     status, body = await desk.api("marc@agence.test", "PATCH", f"/tickets/{normal.id}",
                                   {"status": "resolved"})  # fmt: skip
     assert status == 200 and body["status"] == "resolved"
