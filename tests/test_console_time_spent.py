@@ -49,4 +49,7 @@ async def test_minutes_from_the_reply_form_show_on_the_page_and_in_reports(
     assert "Time spent" in text and "No organisation" in text and "1 h 30 min" in text
     async with http.get("/console/reports.csv?table=time") as export:
         rows = list(csv.reader(io.StringIO((await export.read()).decode("utf-8-sig"))))
-    assert rows == [["Organisation", "Operator", "Minutes"], ["No organisation", "Ada", "90"]]
+    assert rows == [
+        ["Organisation", "Ticket", "Subject", "Operator", "Minutes"],
+        ["No organisation", ticket.label, "Site lent", "Ada", "90"],
+    ]

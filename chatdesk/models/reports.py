@@ -68,8 +68,12 @@ class Outcome:
 @dataclass(frozen=True, slots=True)
 class TimeSpent:
     """Minutes operators recorded on tickets (``time`` history rows) within a period, for
-    one operator and one organisation (the ticket's, else its requester's; None: none)."""
+    one operator, one organisation (the ticket's, else its requester's; None: none) and one
+    ticket (its id, number and subject)."""
 
     operator_id: str | None
     organisation_id: str | None
+    ticket_id: str
+    number: int
+    subject: str
     minutes: int

@@ -39,6 +39,6 @@ class ReportQueries(Protocol):
 
     async def time_spent(self, period: ReportPeriod) -> list[TimeSpent]:
         """Return the minutes recorded in ``period`` (``time`` history rows, by their
-        time) per operator and organisation (the ticket's, else its requester's), ordered
-        by operator then organisation (None last)."""
+        time) per operator, organisation (the ticket's, else its requester's) and ticket,
+        ordered by organisation (None last), ticket number, then operator."""
         ...

@@ -15,7 +15,7 @@ from ..errors import InvalidPayload
 from ..helpcentre import HelpReport
 from ..helpdesk import Report
 from ..helpdeskconfig import Target
-from ..models import Grouping, Outcome
+from ..models import Grouping, Outcome, format_number
 from .appkeys import SERVICES
 from .auth import login_required
 from .console import base_context, desk_words
@@ -148,11 +148,14 @@ async def _time_names(request: web.Request) -> dict[str, dict[str | None, str]]:
 def _time_rows(
     report: Report, names: dict[str, dict[str | None, str]], t: Translate
 ) -> Iterator[list[object]]:
-    """The time spent as CSV: a row per organisation and operator (minutes)."""
-    yield [t("organisation"), t("time_operator"), t("minutes")]
+    """The time spent as CSV, for an invoice's detail: a row per organisation, ticket and
+    operator (minutes)."""
+    yield [t("organisation"), t("ticket"), t("subject"), t("time_operator"), t("minutes")]
     for row in report.time:
         yield [
             names["organisation_id"].get(row.organisation_id) or t("no_organisation"),
+            format_number(row.number),
+            row.subject,
             names["operator_id"].get(row.operator_id) or "—",
             row.minutes,
         ]
