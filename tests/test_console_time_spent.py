@@ -7,9 +7,11 @@ import csv
 import io
 from typing import Any
 
-from aiohttp import ClientSession, FormData
+from aiohttp import ClientSession, CookieJar, FormData
 
-from .test_console_tickets_http import csrf_of, desk, file, http
+from chatdesk.web.appkeys import SERVICES
+
+from .test_console_tickets_http import PASSWORD, csrf_of, desk, file, http
 
 __all__ = ["desk", "http"]  # fixtures, used by name
 
@@ -53,3 +55,32 @@ async def test_minutes_from_the_reply_form_show_on_the_page_and_in_reports(
         ["Organisation", "Ticket", "Subject", "Operator", "Minutes"],
         ["No organisation", ticket.label, "Site lent", "Ada", "90"],
     ]
+
+
+async def _time_csv(http: ClientSession) -> list[list[str]]:
+    async with http.get("/console/reports.csv?table=time") as export:
+        assert export.status == 200
+        return list(csv.reader(io.StringIO((await export.read()).decode("utf-8-sig"))))
+
+
+async def test_a_complaint_s_subject_stays_with_those_who_see_complaints(
+    desk: Any, http: ClientSession
+) -> None:
+    services = desk.app[SERVICES]
+    complaint = await file(desk, "Plainte contre Marc", type="complaint")
+    await services.helpdesk.tickets.reply(
+        complaint.id, desk.ada, "Appelée, excuses faites.", internal=True, time_spent=30
+    )
+    assert [row[2] for row in await _time_csv(http)][1:] == ["Plainte contre Marc"]
+    await services.operators.add(
+        "otto@desk.test", name="Otto", role="operator", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    async with ClientSession(
+        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as otto:
+        data = {"csrf": await csrf_of(otto, "/console/login"), "email": "otto@desk.test"}
+        async with otto.post("/console/login", data=data | {"password": PASSWORD}) as response:
+            assert response.status == 200
+        rows = await _time_csv(otto)
+    assert rows[1][1:] == [complaint.label, "—", "Ada", "30"]

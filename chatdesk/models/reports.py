@@ -69,11 +69,12 @@ class Outcome:
 class TimeSpent:
     """Minutes operators recorded on tickets (``time`` history rows) within a period, for
     one operator, one organisation (the ticket's, else its requester's; None: none) and one
-    ticket (its id, number and subject)."""
+    ticket (its id, number, subject and type: a complaint's subject is not for everyone)."""
 
     operator_id: str | None
     organisation_id: str | None
     ticket_id: str
     number: int
     subject: str
+    type: str
     minutes: int

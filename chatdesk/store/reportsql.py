@@ -160,7 +160,7 @@ def outcomes_of(by: Grouping, rows: Iterable[Any], breaches: Iterable[Any]) -> l
 # dialect's JSON functions. The partial index ``ticket_events_time`` finds the rows.
 _TIME_SPENT = (
     "SELECT e.actor_id, COALESCE(t.organisation_id, r.organisation_id), t.id, t.number,"
-    " t.subject, e.data"
+    " t.subject, t.type, e.data"
     " FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
     " LEFT JOIN requesters r ON r.id = t.requester_id"
     " WHERE e.kind = 'time' AND e.ts >= {p}1 AND e.ts < {p}2"
@@ -175,11 +175,11 @@ def time_spent_query(dialect: Dialect) -> str:
 def time_spent_of(rows: Iterable[Any]) -> list[TimeSpent]:
     """Return the rows of :func:`time_spent_query` added up per operator, organisation and
     ticket, ordered by organisation (None last), ticket number, then operator."""
-    totals: dict[tuple[str | None, str | None, str, int, str], int] = {}
-    for operator_id, organisation_id, ticket_id, number, subject, data in rows:
+    totals: dict[tuple[str | None, str | None, str, int, str, str], int] = {}
+    for operator_id, organisation_id, ticket_id, number, subject, kind, data in rows:
         minutes = json.loads(data).get("minutes", 0)
         if isinstance(minutes, int) and minutes > 0:
-            key = (operator_id, organisation_id, ticket_id, number, subject)
+            key = (operator_id, organisation_id, ticket_id, number, subject, kind)
             totals[key] = totals.get(key, 0) + minutes
     order = sorted(totals, key=lambda k: (k[1] is None, k[1] or "", k[3], k[0] or ""))
     return [TimeSpent(*key, minutes=totals[key]) for key in order]

@@ -15,9 +15,9 @@ from ..errors import InvalidPayload
 from ..helpcentre import HelpReport
 from ..helpdesk import Report
 from ..helpdeskconfig import Target
-from ..models import Grouping, Outcome, format_number
+from ..models import Grouping, Outcome, TicketType, format_number
 from .appkeys import SERVICES
-from .auth import login_required
+from .auth import SESSION, login_required
 from .console import base_context, desk_words
 from .consolelang import Translate, console_lang, translator
 
@@ -146,16 +146,16 @@ async def _time_names(request: web.Request) -> dict[str, dict[str | None, str]]:
 
 
 def _time_rows(
-    report: Report, names: dict[str, dict[str | None, str]], t: Translate
+    report: Report, names: dict[str, dict[str | None, str]], t: Translate, complaints: bool
 ) -> Iterator[list[object]]:
     """The time spent as CSV, for an invoice's detail: a row per organisation, ticket and
-    operator (minutes)."""
+    operator (minutes); a complaint's subject only for those who see complaints."""
     yield [t("organisation"), t("ticket"), t("subject"), t("time_operator"), t("minutes")]
     for row in report.time:
         yield [
             names["organisation_id"].get(row.organisation_id) or t("no_organisation"),
             format_number(row.number),
-            row.subject,
+            row.subject if complaints or row.type != TicketType.COMPLAINT else "—",
             names["operator_id"].get(row.operator_id) or "—",
             row.minutes,
         ]
@@ -257,7 +257,9 @@ async def reports_csv(request: web.Request) -> web.StreamResponse:
     rows = (
         _help_rows(await _help(request, report), table, t)
         if table.startswith("help")
-        else _time_rows(report, await _time_names(request), t)
+        else _time_rows(
+            report, await _time_names(request), t, request[SESSION].operator.sees_complaints
+        )
         if table == "time"
         else _rows(report, table, t, lambda slug: config.department_name(slug, lang))
     )

@@ -152,7 +152,7 @@ async def test_time_spent_adds_minutes_up_per_operator_and_organisation(store: S
         await store.helpdesk.change_ticket(row.ticket_id, TicketChanges(), [row], expect=None,
                                            now=row.ts)  # fmt: skip
     assert await store.reports.time_spent(PERIOD) == [
-        TimeSpent("ann", acme.id, a.id, a.number, a.subject, 45),
-        TimeSpent("bob", acme.id, a.id, a.number, a.subject, 5),
-        TimeSpent("ann", None, b.id, b.number, b.subject, 10),
+        TimeSpent("ann", acme.id, a.id, a.number, a.subject, a.type, 45),
+        TimeSpent("bob", acme.id, a.id, a.number, a.subject, a.type, 5),
+        TimeSpent("ann", None, b.id, b.number, b.subject, b.type, 10),
     ]
