@@ -23,7 +23,7 @@ from .links import FollowLinks
 from .notices import NoticeService
 from .orgadmin import OrgAdmin
 from .people import Refused, RequesterService
-from .reports import Report, ReportService
+from .reports import Report, ReportService, for_reader
 from .signin import SignIn
 from .views import TicketFilter, TicketViews, ticket_summary
 
@@ -50,6 +50,7 @@ __all__ = [
     "TicketViews",
     "Upload",
     "build_helpdesk",
+    "for_reader",
     "ticket_summary",
     "view_filter",
 ]

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import get_args
 
 from ..deskconfig import DeskConfig
 from ..errors import InvalidPayload
 from ..helpdeskconfig import Target
-from ..models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent, utcnow
+from ..models import (
+    DayCounts,
+    Grouping,
+    Operator,
+    Outcome,
+    ReportPeriod,
+    TicketType,
+    TimeSpent,
+    utcnow,
+)
 from ..store import Store
 
-__all__ = ["DEFAULT_DAYS", "GROUPINGS", "MAX_DAYS", "Report", "ReportService"]
+__all__ = ["DEFAULT_DAYS", "GROUPINGS", "MAX_DAYS", "Report", "ReportService", "for_reader"]
 
 #: The period shown when none is asked for: the last 30 days, today included.
 DEFAULT_DAYS = 30
@@ -76,6 +85,14 @@ def _mean(rows: list[Outcome], count: str, average: str) -> float | None:
     return total / n
 
 
+def for_reader(rows: list[TimeSpent], reader: Operator) -> list[TimeSpent]:
+    """Return the time rows as ``reader`` may see them: a complaint's subject reads "—"
+    unless they see complaints (its number and minutes stay: an invoice adds them up)."""
+    if reader.sees_complaints:
+        return rows
+    return [replace(row, subject="—") if row.type == TicketType.COMPLAINT else row for row in rows]
+
+
 class ReportService:
     """The reports page's figures over a period of days in the desk's time zone."""
 
@@ -112,6 +129,15 @@ class ReportService:
                 for i in range(count)
             )
         )
+
+    async def time_spent(
+        self, reader: Operator, start: date | None = None, end: date | None = None
+    ) -> tuple[date, date, list[TimeSpent]]:
+        """Return the period (see :meth:`period`) and the minutes recorded in it, a row per
+        operator, organisation and ticket, as ``reader`` may see them (:func:`for_reader`)."""
+        start, end = self.period(start, end)
+        rows = await self.store.reports.time_spent(self.days(start, end))
+        return start, end, for_reader(rows, reader)
 
     async def report(self, start: date | None = None, end: date | None = None) -> Report:
         """Return the figures of the period (see :meth:`period`)."""

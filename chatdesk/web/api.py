@@ -23,8 +23,16 @@ from ..wire.api import (
     ApiTicketIn,
     ApiTicketPatchIn,
     ApiTicketQuery,
+    ApiTimeQuery,
 )
-from ..wire.apiout import ApiDesk, ApiReply, ApiTicket, ApiTicketDetail, ApiTicketPage
+from ..wire.apiout import (
+    ApiDesk,
+    ApiReply,
+    ApiTicket,
+    ApiTicketDetail,
+    ApiTicketPage,
+    ApiTimeReport,
+)
 from .apigate import (
     API_PREFIX,
     GATE,
@@ -37,7 +45,7 @@ from .apigate import (
     read_query,
     reply,
 )
-from .apiviews import desk_out, detail_out, message_out, ticket_out
+from .apiviews import desk_out, detail_out, message_out, ticket_out, time_out
 from .appkeys import SERVICES, SETTINGS
 from .openapi import Endpoint, openapi_document
 
@@ -196,6 +204,21 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     )
 
 
+async def time_spent(request: web.Request) -> web.StreamResponse:
+    """The minutes operators recorded on tickets over a period of the desk's days (default:
+    the last 30), a row per organisation, ticket and operator: what a monthly invoice
+    needs. `400 period` for a period that ends before it starts or is over 366 days."""
+    query = read_query(request, ApiTimeQuery)
+    services = _services(request)
+    reports = services.helpdesk.reports
+    start, end, rows = await reports.time_spent(
+        request[OPERATOR], _given(query.start), _given(query.to)
+    )
+    organisations = await services.helpdesk.people.organisations()
+    operators = await services.operators.list()
+    return reply(time_out(start, end, rows, organisations, operators))
+
+
 async def openapi(request: web.Request) -> web.StreamResponse:
     """This document: every endpoint, parameter, body, response and error."""
     return web.Response(body=request.app[OPENAPI], content_type="application/json")
@@ -225,6 +248,9 @@ ENDPOINTS = (
     Endpoint("POST", f"{_TICKET}/merge", merge_ticket, "mergeTicket",
              "Merge into another ticket", response=ApiTicket, body=ApiMergeIn,
              errors=(404, 409)),
+    Endpoint("GET", f"{API_PREFIX}/time", time_spent, "getTimeSpent",
+             "Time spent per organisation, ticket and operator", response=ApiTimeReport,
+             query=ApiTimeQuery, errors=(400,)),
     Endpoint("GET", f"{API_PREFIX}/attachments/{{attachment_id}}", attachment,
              "getAttachment", "A file's bytes", errors=(404,)),
     Endpoint("GET", f"{API_PREFIX}/openapi.json", openapi, "getOpenApi",

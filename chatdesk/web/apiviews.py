@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 import msgspec
@@ -10,7 +11,16 @@ from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
 from ..helpdesk import ticket_summary
 from ..helpdeskconfig import PriorityConfig, Target
-from ..models import Ticket, TicketEvent, TicketMessage, format_ts
+from ..models import (
+    Operator,
+    Organisation,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TimeSpent,
+    format_number,
+    format_ts,
+)
 from ..wire.apiout import (
     ApiAttachment,
     ApiDepartment,
@@ -25,11 +35,21 @@ from ..wire.apiout import (
     ApiTarget,
     ApiTicket,
     ApiTicketDetail,
+    ApiTimeEntry,
+    ApiTimeReport,
     ApiType,
 )
 from ..wire.base import Lang
 
-__all__ = ["TYPE_NAMES", "desk_out", "detail_out", "history_out", "message_out", "ticket_out"]
+__all__ = [
+    "TYPE_NAMES",
+    "desk_out",
+    "detail_out",
+    "history_out",
+    "message_out",
+    "ticket_out",
+    "time_out",
+]
 
 #: The types of request, as the API's clients show them.
 TYPE_NAMES: dict[str, dict[str, str]] = {
@@ -187,3 +207,31 @@ def _target(target: Target) -> ApiTarget:
 
 def _texts(texts: dict[str, str]) -> dict[Any, str]:
     return {lang: texts[lang] for lang in LANGUAGES if lang in texts}
+
+
+def time_out(
+    start: date,
+    end: date,
+    rows: list[TimeSpent],
+    organisations: list[Organisation],
+    operators: list[Operator],
+) -> ApiTimeReport:
+    """Return the time spent as the API shows it (the rows as their reader may see them:
+    ``helpdesk.for_reader``)."""
+    org_names = {o.id: o.name for o in organisations}
+    names = {o.id: o.name for o in operators}
+    entries = [
+        ApiTimeEntry(
+            organisation_id=row.organisation_id,
+            organisation=org_names.get(row.organisation_id or ""),
+            ticket_id=row.ticket_id,
+            number=format_number(row.number),
+            subject=row.subject,
+            operator_id=row.operator_id,
+            operator=names.get(row.operator_id or ""),
+            minutes=row.minutes,
+        )
+        for row in rows
+    ]
+    total = sum(row.minutes for row in rows)
+    return ApiTimeReport(start=start, to=end, total_minutes=total, entries=entries)

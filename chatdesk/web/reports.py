@@ -13,9 +13,9 @@ from aiohttp import web
 
 from ..errors import InvalidPayload
 from ..helpcentre import HelpReport
-from ..helpdesk import Report
+from ..helpdesk import Report, for_reader
 from ..helpdeskconfig import Target
-from ..models import Grouping, Outcome, TicketType, format_number
+from ..models import Grouping, Outcome, TimeSpent, format_number
 from .appkeys import SERVICES
 from .auth import SESSION, login_required
 from .console import base_context, desk_words
@@ -146,16 +146,16 @@ async def _time_names(request: web.Request) -> dict[str, dict[str | None, str]]:
 
 
 def _time_rows(
-    report: Report, names: dict[str, dict[str | None, str]], t: Translate, complaints: bool
+    rows: list[TimeSpent], names: dict[str, dict[str | None, str]], t: Translate
 ) -> Iterator[list[object]]:
     """The time spent as CSV, for an invoice's detail: a row per organisation, ticket and
-    operator (minutes); a complaint's subject only for those who see complaints."""
+    operator (minutes)."""
     yield [t("organisation"), t("ticket"), t("subject"), t("time_operator"), t("minutes")]
-    for row in report.time:
+    for row in rows:
         yield [
             names["organisation_id"].get(row.organisation_id) or t("no_organisation"),
             format_number(row.number),
-            row.subject if complaints or row.type != TicketType.COMPLAINT else "—",
+            row.subject,
             names["operator_id"].get(row.operator_id) or "—",
             row.minutes,
         ]
@@ -258,7 +258,7 @@ async def reports_csv(request: web.Request) -> web.StreamResponse:
         _help_rows(await _help(request, report), table, t)
         if table.startswith("help")
         else _time_rows(
-            report, await _time_names(request), t, request[SESSION].operator.sees_complaints
+            for_reader(report.time, request[SESSION].operator), await _time_names(request), t
         )
         if table == "time"
         else _rows(report, table, t, lambda slug: config.department_name(slug, lang))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -17,6 +18,7 @@ __all__ = [
     "ApiTicketIn",
     "ApiTicketPatchIn",
     "ApiTicketQuery",
+    "ApiTimeQuery",
     "StatusName",
     "TypeName",
 ]
@@ -183,3 +185,13 @@ class ApiTicketQuery(In):
     ] = "due"
     page: Annotated[int, _about("The page, from 1.", ge=1, le=100_000)] = 1
     per_page: Annotated[int, _about("Tickets a page.", ge=1, le=100)] = 50
+
+
+class ApiTimeQuery(In):
+    """``GET /api/v1/time``: a period of the desk's days, both included (at most 366)."""
+
+    # Unset, not None, when absent: `?to=null` is then refused, not read as "absent".
+    start: Annotated[date, _about("The first day (default: 29 days before `to`).")] | UnsetType = (
+        msgspec.field(default=UNSET, name="from")
+    )
+    to: Annotated[date, _about("The last day, included (default: today).")] | UnsetType = UNSET

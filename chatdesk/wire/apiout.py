@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -30,6 +31,8 @@ __all__ = [
     "ApiTicket",
     "ApiTicketDetail",
     "ApiTicketPage",
+    "ApiTimeEntry",
+    "ApiTimeReport",
     "ApiType",
     "Texts",
 ]
@@ -235,3 +238,29 @@ class ApiDesk(Out):
     fields: list[ApiField]
     languages: list[Lang]
     attachments: ApiLimits
+
+
+class ApiTimeEntry(Out):
+    """Minutes one operator recorded on one ticket in the period (``time`` history rows
+    added up). ``organisation``: the ticket's, else its requester's (null: none);
+    ``operator`` null: an account since removed. A complaint's ``subject`` is "—" for
+    operators who do not see complaints."""
+
+    organisation_id: str | None
+    organisation: str | None
+    ticket_id: str
+    number: Annotated[str, msgspec.Meta(pattern=r"^#\d{6,}$")]
+    subject: str
+    operator_id: str | None
+    operator: str | None
+    minutes: int
+
+
+class ApiTimeReport(Out):
+    """The time spent on tickets over a period of the desk's days, for invoicing: a row
+    per organisation, ticket and operator, by organisation then ticket number."""
+
+    start: date = msgspec.field(name="from")
+    to: date
+    total_minutes: int
+    entries: list[ApiTimeEntry]
