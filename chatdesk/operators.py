@@ -299,6 +299,13 @@ class OperatorService:
         log.info("operator %s changed their password from %s", operator.email, client)
         return changed
 
+    async def end_other_sessions(self, operator: Operator, *, client: str) -> Operator:
+        """End every session of ``operator`` (other browsers, a lost laptop, a shared
+        computer); return the operator after (the caller issues this browser a new one)."""
+        ended = await self.store.operators.update_operator(operator.email, end_sessions=True)
+        log.info("operator %s ended their other sessions from %s", operator.email, client)
+        return ended
+
     async def set_disabled(self, email: str, disabled: bool) -> Operator:
         """Disable or re-enable an operator (ends their sessions)."""
         return await self.store.operators.update_operator(normalize_email(email), disabled=disabled)

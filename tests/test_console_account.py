@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
+import pytest
+import socketio
 from aiohttp import ClientSession, CookieJar
 
 from chatdesk.web.appkeys import SERVICES
 
+from .clients import OperatorClient
 from .test_console_http import PASSWORD, desk, form_csrf, http, login
 
 __all__ = ["desk", "http"]  # the fixtures, shared with the console's HTTP tests
@@ -174,3 +178,43 @@ async def test_an_operator_signs_their_replies(http: ClientSession) -> None:
     async with http.get("/console/account") as response:
         page = await response.text()
     assert ">Bob Peeters\nSupport technique\n+32 2 555 01 01</textarea>" in page
+
+
+async def test_signing_out_the_other_sessions_ends_them_and_their_live_consoles(
+    desk: Any, http: ClientSession
+) -> None:
+    base = str(desk.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as laptop:
+        await login(laptop)
+        await login(http)
+        cookie = {"Cookie": f"chatdesk_session={_session_of(laptop)}"}
+        console = OperatorClient(base)
+        await console.connect(None, headers=cookie)
+        try:
+            assert (await console.call("status", {"status": "online"}))["ok"]
+            data = {"csrf": await form_csrf(http, "/console/account"), "action": "sessions"}
+            async with http.post("/console/account", data=data, allow_redirects=False) as sent:
+                assert sent.status == 303
+                assert sent.headers["Location"] == "/console/account?done=sessions"
+            async with http.get("/console/account?done=sessions") as page:
+                assert page.status == 200 and "other sessions have ended" in await page.text()
+            async with laptop.get("/console/queue", allow_redirects=False) as page:
+                assert page.status == 303  # the laptop is signed out
+            ack = await console.call("status", {"status": "away"})
+            assert ack["ok"] is False and ack["error"]["code"] == "unauthorized"
+            await asyncio.wait_for(console.sio.wait(), 10)  # and its connection is cut
+        finally:
+            await console.close()
+        again = OperatorClient(base)
+        try:
+            with pytest.raises(socketio.exceptions.ConnectionError):
+                await again.connect(None, headers=cookie)
+            assert again.connect_error["message"] == "unauthorized"
+        finally:
+            await again.close()
+    async with http.get("/console/queue", allow_redirects=False) as page:
+        assert page.status == 200  # this browser stays in
+
+
+def _session_of(http: ClientSession) -> str:
+    return next(c.value for c in http.cookie_jar if c.key == "chatdesk_session")

@@ -81,7 +81,11 @@ class OperatorNamespace(TicketEvents):
             )
             raise socketio.exceptions.ConnectionRefusedError(refusal.code, refusal.to_payload())
         operator = session.operator
-        await self.save_session(sid, {"operator_id": operator.id})
+        # The session's version too: a password change or "sign out my other sessions"
+        # ends this connection at its next request (_operator).
+        await self.save_session(
+            sid, {"operator_id": operator.id, "version": operator.session_version}
+        )
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
         # Answers to this connection's ticket roll calls (a complaint's: to a supervisor's).
@@ -97,7 +101,9 @@ class OperatorNamespace(TicketEvents):
         self._buckets.pop(sid, None)
         self.roll_calls.pop(sid, None)
         try:
-            operator = await self._operator(sid)
+            session = await self.get_session(sid)
+            # Not _operator: a connection whose session ended still leaves the presence.
+            operator = await self.services.operators.active(str(session.get("operator_id")))
         except ChatdeskError:
             return
         if followed := self.followed(sid):
@@ -328,7 +334,13 @@ class OperatorNamespace(TicketEvents):
         if bucket is not None:
             self.check_bucket(bucket)
         session = await self.get_session(sid)
-        return await self.services.operators.active(str(session.get("operator_id")))
+        operator = await self.services.operators.active(str(session.get("operator_id")))
+        if operator.session_version != session.get("version", operator.session_version):
+            # Its session ended (another browser signed everything else out, a new
+            # password): cut the connection; its reconnection is refused at once.
+            self.spawn(self.disconnect(sid), "ended session")
+            raise Unauthorized("your session has ended; please log in")
+        return operator
 
 
 def _cookie(environ: dict[str, Any]) -> str:

@@ -31,9 +31,15 @@ class OperatorStore(Protocol):
         ...
 
     async def update_operator(
-        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+        self,
+        email: str,
+        *,
+        disabled: bool | None = None,
+        password_hash: str | None = None,
+        end_sessions: bool = False,
     ) -> Operator:
-        """Disable/enable or set a password; either ends the operator's sessions.
+        """Disable/enable or set a password; either ends the operator's sessions, as
+        ``end_sessions`` alone does (their "sign out everywhere").
 
         :raises NotFound: if there is no operator with that e-mail.
         """

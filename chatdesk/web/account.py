@@ -11,7 +11,7 @@ from aiohttp_jinja2 import render_template
 from ..errors import ChatdeskError, RateLimited
 from ..operators import MIN_PASSWORD, SIGNATURE_LENGTH, SIGNATURE_LINES
 from ..systemtexts import format_when
-from ..wire.forms import MailForm, PasswordForm, SignatureForm, TokenForm
+from ..wire.forms import MailForm, PasswordForm, SessionsForm, SignatureForm, TokenForm
 from .appkeys import SERVICES, SETTINGS
 from .auth import SESSION, check_csrf, login_required, set_session_cookie
 from .console import base_context
@@ -53,6 +53,10 @@ async def account_page(request: web.Request) -> web.StreamResponse:
                 session.operator, mail_form.mail == "on"
             )
             raise web.HTTPSeeOther("/console/account?done=mail")
+        if action == "sessions":
+            sessions_form = await read_form(request, SessionsForm)
+            check_csrf(session.csrf, sessions_form.csrf)
+            await _end_other_sessions(request)  # a redirect, with a new cookie
         if action == "signature":
             signed = await read_form(request, SignatureForm)
             check_csrf(session.csrf, signed.csrf)
@@ -87,7 +91,8 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         if error
         else "",
         "done": done
-        if done in ("password", "token_revoked", "mail", "signature", "twofa_off") and not error
+        if done in ("password", "token_revoked", "mail", "signature", "twofa_off", "sessions")
+        and not error
         else "",
         "signature": session.operator.signature if typed_signature is None else typed_signature,
         "signature_lines": SIGNATURE_LINES,
@@ -131,6 +136,18 @@ async def _change(request: web.Request, form: PasswordForm) -> str:
         return _refusal(exc)
     token, _csrf = operators.tokens.issue(operator)
     response = web.HTTPSeeOther("/console/account?done=password")
+    set_session_cookie(request, response, token)
+    raise response
+
+
+async def _end_other_sessions(request: web.Request) -> None:
+    """End the operator's every session and redirect with a new one for this browser."""
+    operators = request.app[SERVICES].operators
+    operator = await operators.end_other_sessions(
+        request[SESSION].operator, client=request.remote or "unknown"
+    )
+    token, _csrf = operators.tokens.issue(operator)
+    response = web.HTTPSeeOther("/console/account?done=sessions")
     set_session_cookie(request, response, token)
     raise response
 

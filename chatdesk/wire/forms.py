@@ -22,6 +22,7 @@ __all__ = [
     "PasswordForm",
     "PrivacyEraseForm",
     "RequesterEditForm",
+    "SessionsForm",
     "SignatureForm",
     "TicketReplyForm",
     "TokenForm",
@@ -89,6 +90,14 @@ class MailForm(In):
     action: Literal["mail"]
     csrf: Csrf = ""
     mail: Literal["", "on"] = ""
+
+
+class SessionsForm(In):
+    """``POST /console/account`` with ``action=sessions``: end the operator's other
+    sessions."""
+
+    action: Literal["sessions"]
+    csrf: Csrf = ""
 
 
 class TokenForm(In):

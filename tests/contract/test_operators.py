@@ -69,6 +69,15 @@ async def test_a_new_password_ends_sessions(store: Store, make: Factory) -> None
     assert await store.operators.operator_credentials(ann.email) == (updated, "hash:new")
 
 
+async def test_ending_sessions_alone_changes_nothing_else(store: Store, make: Factory) -> None:
+    ann = await make.operator("Ann")
+    ended = await store.operators.update_operator(ann.email, end_sessions=True)
+    assert ended.session_version != ann.session_version
+    assert ended == dataclasses.replace(ann, session_version=ended.session_version)
+    assert (await store.operators.operator_credentials(ann.email) or (None, ""))[1] != ""
+    assert await store.operators.update_operator(ann.email) == ended  # nothing asked
+
+
 async def test_updating_an_unknown_operator_fails(store: Store) -> None:
     with pytest.raises(NotFound):
         await store.operators.update_operator("nobody@desk.test", disabled=True)

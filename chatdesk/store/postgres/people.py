@@ -67,18 +67,24 @@ class PostgresOperators:
         return [operator_row(r) for r in rows]
 
     async def update_operator(
-        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+        self,
+        email: str,
+        *,
+        disabled: bool | None = None,
+        password_hash: str | None = None,
+        end_sessions: bool = False,
     ) -> Operator:
         # Any change of access bumps session_version (once per change): sessions end.
         row = await self._db.fetchrow(
             "UPDATE operators SET disabled = COALESCE($2::integer, disabled),"
             " password_hash = COALESCE($3::text, password_hash),"
             " session_version = session_version + ($2::integer IS NOT NULL)::integer"
-            " + ($3::text IS NOT NULL)::integer"
+            " + ($3::text IS NOT NULL)::integer + $4::integer"
             f" WHERE email = $1 RETURNING {OPERATOR_READ}",
             email,
             None if disabled is None else int(disabled),
             password_hash,
+            int(end_sessions),
         )
         if row is None:
             raise NotFound(f"no operator with e-mail {email}")

@@ -76,7 +76,12 @@ class SqliteOperators:
         return [operator_row(r) for r in rows]
 
     async def update_operator(
-        self, email: str, *, disabled: bool | None = None, password_hash: str | None = None
+        self,
+        email: str,
+        *,
+        disabled: bool | None = None,
+        password_hash: str | None = None,
+        end_sessions: bool = False,
     ) -> Operator:
         def job(conn: sqlite3.Connection) -> Operator:
             # Any change of access bumps session_version: existing sessions end.
@@ -91,6 +96,11 @@ class SqliteOperators:
                     "UPDATE operators SET password_hash = ?,"
                     " session_version = session_version + 1 WHERE email = ?",
                     (password_hash, email),
+                )
+            if end_sessions:
+                conn.execute(
+                    "UPDATE operators SET session_version = session_version + 1 WHERE email = ?",
+                    (email,),
                 )
             row = conn.execute(
                 f"SELECT {OPERATOR_READ} FROM operators WHERE email = ?", (email,)
