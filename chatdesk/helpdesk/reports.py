@@ -41,7 +41,7 @@ class Report:
     outcomes: dict[Grouping, list[Outcome]]
     #: ``{priority: (first response, resolution)}`` targets.
     targets: dict[str, tuple[Target, Target]]
-    #: Minutes recorded on tickets in the period, per operator and organisation.
+    #: Minutes recorded on tickets in the period, per operator, organisation and ticket.
     time: list[TimeSpent] = field(default_factory=list)
 
     def time_by(self, key: str) -> list[tuple[str | None, int]]:
