@@ -84,6 +84,8 @@ STORE = web.AppKey("store", Store)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 PUBLISHER = web.AppKey("publisher", Publisher)
 VISITORS = web.AppKey("visitors", VisitorNamespace)
+#: How often consoles whose session ended while they were idle are cut.
+SESSION_SWEEP_SECONDS = 60.0
 OPERATORS_NS = web.AppKey("operators_ns", OperatorNamespace)
 #: The process's Redis client (bounded pool), when CHATDESK_REDIS_URL is set.
 REDIS = web.AppKey("redis", Redis)
@@ -274,6 +276,16 @@ async def _library_lifetime(
             await asyncio.to_thread(encoder.close)  # joins the child: off the loop
 
 
+async def _sweep_sessions(operators: OperatorNamespace) -> None:
+    """Cut, once a minute, the consoles whose session ended while they sent nothing."""
+    while True:
+        await asyncio.sleep(SESSION_SWEEP_SECONDS)
+        try:
+            await operators.cut_ended_sessions()
+        except Exception:  # the sweep must go on after a transient store error
+            log.exception("the sessions' sweep failed")
+
+
 async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[None]:
     services, publisher = app[SERVICES], app[PUBLISHER]
 
@@ -290,6 +302,7 @@ async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[
     if services.mail.imap_jobs is not None:  # and IMAP its own: a slow server delays nothing
         runners.append(services.mail.imap_jobs)
     tasks = [asyncio.create_task(loop(r), name=f"periodic-jobs-{i}") for i, r in enumerate(runners)]
+    tasks.append(asyncio.create_task(_sweep_sessions(app[OPERATORS_NS]), name="session-sweep"))
     yield
     for task in tasks:
         task.cancel()

@@ -11,6 +11,7 @@ import pytest
 import socketio
 from aiohttp import ClientSession, CookieJar
 
+from chatdesk.app import OPERATORS_NS
 from chatdesk.web.appkeys import SERVICES
 
 from .clients import OperatorClient
@@ -218,3 +219,28 @@ async def test_signing_out_the_other_sessions_ends_them_and_their_live_consoles(
 
 def _session_of(http: ClientSession) -> str:
     return next(c.value for c in http.cookie_jar if c.key == "chatdesk_session")
+
+
+async def test_an_idle_console_of_an_ended_session_is_cut_by_the_sweep(
+    desk: Any, http: ClientSession
+) -> None:
+    await login(http)
+    idle = OperatorClient(str(desk.make_url("")))
+    await idle.connect(None, headers={"Cookie": f"chatdesk_session={_session_of(http)}"})
+    kept = OperatorClient(str(desk.make_url("")))
+    services = desk.app[SERVICES]
+    bob = next(o for o in await services.operators.list() if o.email == "bob@desk.test")
+    token, _ = services.operators.tokens.issue(bob)
+    await kept.connect(None, headers={"Cookie": f"chatdesk_session={token}"})
+    try:
+        ada = next(o for o in await services.operators.list() if o.email == "ada@desk.test")
+        await services.operators.end_other_sessions(ada, client="test")
+        # Ada's console sends nothing; the sweep cuts it, and only it.
+        assert await desk.app[OPERATORS_NS].cut_ended_sessions() == 1
+        await asyncio.wait_for(idle.sio.wait(), 10)
+        assert kept.sio.connected
+        assert (await kept.call("status", {"status": "online"}))["ok"]
+        assert await desk.app[OPERATORS_NS].cut_ended_sessions() == 0
+    finally:
+        await idle.close()
+        await kept.close()

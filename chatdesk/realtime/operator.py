@@ -96,6 +96,30 @@ class OperatorNamespace(TicketEvents):
         self._buckets[sid] = TokenBucket(*_OPERATOR_RATE)
         self.spawn(self._hello(sid, operator), "hello")
 
+    async def cut_ended_sessions(self) -> int:
+        """Disconnect this process's consoles whose session ended (another browser signed
+        everything else out, a new password, a disabled account) though they have sent
+        nothing since: they would still hear the desk's news. Return how many."""
+        current: dict[str, int | None] = {}
+        cut = 0
+        for sid in list(self._buckets):
+            try:
+                session = await self.get_session(sid)
+            except KeyError:  # gone meanwhile
+                continue
+            operator_id = str(session.get("operator_id"))
+            if operator_id not in current:
+                try:
+                    current[operator_id] = (
+                        await self.services.operators.active(operator_id)
+                    ).session_version
+                except ChatdeskError:
+                    current[operator_id] = None
+            if current[operator_id] != session.get("version"):
+                await self.disconnect(sid)
+                cut += 1
+        return cut
+
     async def on_disconnect(self, sid: str, reason: str = "") -> None:
         """Count the connection gone; the grace period starts when it was the last."""
         self._buckets.pop(sid, None)
