@@ -11,6 +11,7 @@ from aiohttp import ClientSession, CookieJar, FormData
 
 from chatdesk.web.appkeys import SERVICES
 
+from .test_console_http import login
 from .test_console_tickets_http import PASSWORD, csrf_of, desk, file, http
 
 __all__ = ["desk", "http"]  # fixtures, used by name
@@ -79,8 +80,6 @@ async def test_a_complaint_s_subject_stays_with_those_who_see_complaints(
     async with ClientSession(
         base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
     ) as otto:
-        data = {"csrf": await csrf_of(otto, "/console/login"), "email": "otto@desk.test"}
-        async with otto.post("/console/login", data=data | {"password": PASSWORD}) as response:
-            assert response.status == 200
+        assert (await login(otto, "otto@desk.test")).status == 303
         rows = await _time_csv(otto)
     assert rows[1][1:] == [complaint.label, "—", "Ada", "30"]
