@@ -42,6 +42,12 @@ export function setupHeader(): void {
       encodeURIComponent(window.location.pathname);
     else toast(t("reconnecting"));
   });
+  // The server cut this console (its session ended: "sign out my other sessions", a new
+  // password, a disabled account; or it is shutting down). Socket.IO does not reconnect
+  // by itself then: try, and a refusal sends the page to the sign-in form.
+  socket.on("disconnect", (reason: string) => {
+    if (reason === "io server disconnect") socket.connect();
+  });
 
   const offerBox = $<HTMLElement>("#offer");
   let offered: string | null = null;
