@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from ...models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
-from ..reportsql import (
-    day_counts,
-    day_events_query,
-    outcome_queries,
-    outcomes_of,
-    span,
-    time_spent_of,
-    time_spent_query,
-)
+from .. import reportsql
 from .database import Database
 
 __all__ = ["PostgresReports"]
@@ -24,12 +16,14 @@ class PostgresReports:
         self._db = db
 
     async def tickets_per_day(self, period: ReportPeriod) -> list[DayCounts]:
-        rows = await self._db.fetch(day_events_query("postgresql"), *span(period))
-        return day_counts(period, rows)
+        rows = await self._db.fetch(
+            reportsql.day_events_query("postgresql"), *reportsql.span(period)
+        )
+        return reportsql.day_counts(period, rows)
 
     async def outcomes(self, period: ReportPeriod, by: Grouping) -> list[Outcome]:
-        outcomes, breaches = outcome_queries("postgresql", by)
-        bounds = span(period)
+        outcomes, breaches = reportsql.outcome_queries("postgresql", by)
+        bounds = reportsql.span(period)
         # One snapshot for both queries (REPEATABLE READ): the figures agree.
         async with (
             self._db.connection() as conn,
@@ -37,7 +31,9 @@ class PostgresReports:
         ):
             groups = await conn.fetch(outcomes, *bounds)
             breached = await conn.fetch(breaches, *bounds)
-        return outcomes_of(by, groups, breached)
+        return reportsql.outcomes_of(by, groups, breached)
 
     async def time_spent(self, period: ReportPeriod) -> list[TimeSpent]:
-        return time_spent_of(await self._db.fetch(time_spent_query("postgresql"), *span(period)))
+        return reportsql.time_spent_of(
+            await self._db.fetch(reportsql.time_spent_query("postgresql"), *reportsql.span(period))
+        )

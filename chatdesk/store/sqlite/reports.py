@@ -5,15 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ...models import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
-from ..reportsql import (
-    day_counts,
-    day_events_query,
-    outcome_queries,
-    outcomes_of,
-    span,
-    time_spent_of,
-    time_spent_query,
-)
+from .. import reportsql
 from .worker import SqliteWorker
 
 __all__ = ["SqliteReports"]
@@ -26,17 +18,17 @@ class SqliteReports:
         self._worker = worker
 
     async def tickets_per_day(self, period: ReportPeriod) -> list[DayCounts]:
-        sql, bounds = day_events_query("sqlite"), span(period)
+        sql, bounds = reportsql.day_events_query("sqlite"), reportsql.span(period)
         rows = await self._worker.run(lambda conn: conn.execute(sql, bounds).fetchall())
-        return day_counts(period, rows)
+        return reportsql.day_counts(period, rows)
 
     async def outcomes(self, period: ReportPeriod, by: Grouping) -> list[Outcome]:
-        outcomes, breaches = outcome_queries("sqlite", by)
-        bounds = span(period)
+        outcomes, breaches = reportsql.outcome_queries("sqlite", by)
+        bounds = reportsql.span(period)
 
         def job(conn: sqlite3.Connection) -> list[Outcome]:
             # One job: no write comes between the two queries.
-            return outcomes_of(
+            return reportsql.outcomes_of(
                 by,
                 conn.execute(outcomes, bounds).fetchall(),
                 conn.execute(breaches, bounds).fetchall(),
@@ -45,6 +37,6 @@ class SqliteReports:
         return await self._worker.run(job)
 
     async def time_spent(self, period: ReportPeriod) -> list[TimeSpent]:
-        sql, bounds = time_spent_query("sqlite"), span(period)
+        sql, bounds = reportsql.time_spent_query("sqlite"), reportsql.span(period)
         rows = await self._worker.run(lambda conn: conn.execute(sql, bounds).fetchall())
-        return time_spent_of(rows)
+        return reportsql.time_spent_of(rows)
