@@ -24,6 +24,7 @@ from .hookconfig import Webhook, build_webhooks
 from .hours import DAYS, AroundTheClock, BusinessHours, Calendar
 from .mailconfig import EmailConfig, build_email
 from .phoneline import PhoneLine
+from .ruleconfig import TicketRule, build_rules
 
 __all__ = [
     "PRIORITIES",
@@ -96,6 +97,8 @@ class DeskConfig:
     help_chat: bool = False
     #: ``[[webhooks]]``: endpoints that receive the tickets' changes.
     webhooks: tuple[Webhook, ...] = ()
+    #: ``[[rules]]``: what the desk does by itself to new tickets, in file order.
+    rules: tuple[TicketRule, ...] = ()
     #: ``[privacy]``: the retention policy.
     retention: Retention = field(default_factory=Retention)
 
@@ -148,13 +151,14 @@ def _desk(file: DeskFile) -> DeskConfig:
     for slug in file.departments:
         if slug not in departments:
             raise ValueError(f"[departments.{slug}]: {slug!r} is not one of [desk] departments")
+    helpdesk = build_helpdesk(file)
     return DeskConfig(
         name=desk.name.strip(),
         departments=departments,
         default_department=default_department,
         hours=_hours(file.hours),
         routing=_routing(file.routing),
-        helpdesk=build_helpdesk(file),
+        helpdesk=helpdesk,
         email=build_email(file.email, departments, _colour(desk.colour)),
         colour=_colour(desk.colour),
         phone=_phone(file.phone, file.hours),
@@ -162,6 +166,7 @@ def _desk(file: DeskFile) -> DeskConfig:
         password_sign_in=file.security.password_sign_in,
         help_chat=desk.help_chat,
         webhooks=build_webhooks(file.webhooks),
+        rules=build_rules(file.rules, departments, helpdesk),
         retention=Retention(
             chats=_days(file.privacy.delete_chats_after_days),
             tickets=_days(file.privacy.anonymise_tickets_after_days),

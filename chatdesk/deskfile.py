@@ -25,6 +25,9 @@ __all__ = [
     "PrivacySection",
     "RequiredWhen",
     "RoutingSection",
+    "RuleSection",
+    "RuleThen",
+    "RuleWhen",
     "SecuritySection",
     "TargetsSection",
     "WebhookSection",
@@ -191,6 +194,48 @@ class WebhookSection(_Section):
     events: list[str] = msgspec.field(default_factory=lambda: ["*"])
 
 
+ChannelName = Literal["form", "email", "api", "phone"]
+
+
+class RuleWhen(_Section):
+    """``[rules.when]``: what a new ticket must show for its rule to act (every key given
+    must match; a key's list matches when any of its items does)."""
+
+    channel: list[ChannelName] = msgspec.field(default_factory=list)
+    #: Words or phrases of the subject or the first message (case and accents ignored).
+    words: list[str] = msgspec.field(default_factory=list)
+    #: The requester's address, as patterns: ``*@client.example``.
+    requester: list[str] = msgspec.field(default_factory=list)
+    #: The requester's organisation, by name.
+    organisation: list[str] = msgspec.field(default_factory=list)
+    lang: list[Literal["fr", "nl", "en"]] = msgspec.field(default_factory=list)
+    type: list[TypeName] = msgspec.field(default_factory=list)
+    priority: list[PriorityName] = msgspec.field(default_factory=list)
+    department: list[str] = msgspec.field(default_factory=list)
+    #: A custom field's value among these: ``{ product = ["vps", "dedicated"] }``.
+    fields: dict[str, list[str]] = msgspec.field(default_factory=dict)
+
+
+class RuleThen(_Section):
+    """``[rules.then]``: what the rule sets on the ticket before it is stored."""
+
+    department: str | None = None
+    priority: PriorityName | None = None
+    type: TypeName | None = None
+    #: Added to the ticket's tags.
+    tags: list[str] = msgspec.field(default_factory=list)
+    #: An operator, by e-mail address.
+    assign: str | None = None
+
+
+class RuleSection(_Section):
+    """``[[rules]]``: what the desk does by itself to a new ticket (docs/helpdesk.md)."""
+
+    name: str
+    when: RuleWhen = msgspec.field(default_factory=RuleWhen)
+    then: RuleThen = msgspec.field(default_factory=RuleThen)
+
+
 class SecuritySection(_Section):
     """``[security]``: what the console asks of operators."""
 
@@ -227,6 +272,7 @@ class DeskFile(_Section):
     security: SecuritySection = msgspec.field(default_factory=SecuritySection)
     privacy: PrivacySection = msgspec.field(default_factory=PrivacySection)
     webhooks: list[WebhookSection] = msgspec.field(default_factory=list)
+    rules: list[RuleSection] = msgspec.field(default_factory=list)
 
 
 def read_desk_file(path: Path) -> DeskFile:

@@ -168,7 +168,8 @@ async def _database(settings: Settings) -> list[Finding]:
         found.append(_two_step(settings, totp, ids))
     if policy is not None:
         found.append(_retention(policy, due))
-    return found
+    rules = _rules(settings, {o.email.lower() for o in operators})
+    return found + ([rules] if rules else [])
 
 
 def _policy(settings: Settings) -> Retention | None:
@@ -176,6 +177,24 @@ def _policy(settings: Settings) -> Retention | None:
         return load_desk_config(settings.config_file).retention
     except ChatdeskError:
         return None  # the desk's line says what is wrong with the file
+
+
+def _rules(settings: Settings, enabled: set[str]) -> Finding | None:
+    """The ``[[rules]]``, and any ``assign`` naming no active operator (skipped then)."""
+    try:
+        rules = load_desk_config(settings.config_file).rules
+    except ChatdeskError:
+        return None
+    if not rules:
+        return Finding("ok", "rules", "none: new tickets stay as filed ([[rules]])")
+    names = ", ".join(r.name for r in rules)
+    missing = sorted({r.then.assign for r in rules if r.then.assign} - enabled)
+    if missing:
+        return Finding(
+            "warn", "rules",
+            f"{len(rules)} ({names}); no active operator to assign: {', '.join(missing)}",
+        )  # fmt: skip
+    return Finding("ok", "rules", f"{len(rules)}: {names}")
 
 
 def _retention(policy: Retention, due: tuple[int, int]) -> Finding:

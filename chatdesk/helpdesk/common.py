@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import InvalidPayload, NotFound
 from ..models import (
+    TAGS_MAX,
     AuthorKind,
     Operator,
     Requester,
@@ -16,6 +17,7 @@ from ..models import (
     TicketChanges,
     TicketEvent,
     TicketType,
+    clean_tags,
 )
 from ..operators import normalize_email
 from ..store import Store
@@ -65,32 +67,6 @@ def visible_to(operator: Operator, ticket: Ticket) -> bool:
 
 #: Most people in Cc of one ticket.
 CC_MAX = 10
-
-
-#: Tags on one ticket, at most.
-TAGS_MAX = 10
-#: A tag: a letter or digit, then letters, digits, ``-``, ``_`` or ``.``; 40 at most.
-_TAG = re.compile(r"[^\W_][\w.-]{0,39}")
-
-
-def clean_tags(tags: Iterable[str]) -> frozenset[str]:
-    """Return tags as stored: lower-case, spaces inside one as ``-`` ("Panne réseau" is
-    ``panne-réseau``), each once. :raises InvalidPayload: ``tags``, a wrong one or more
-    than :data:`TAGS_MAX`."""
-    kept: set[str] = set()
-    for tag in tags:
-        name = "-".join(tag.lower().split())
-        if not name:
-            continue
-        if not _TAG.fullmatch(name):
-            raise InvalidPayload(
-                f"{tag[:50]!r}: a tag is letters, digits, '-', '_' or '.' (40 at most)",
-                code="tags",
-            )
-        kept.add(name)
-    if len(kept) > TAGS_MAX:
-        raise InvalidPayload(f"at most {TAGS_MAX} tags on a ticket", code="tags")
-    return frozenset(kept)
 
 
 def clean_cc(addresses: Iterable[str], *, requester: str, strict: bool = True) -> frozenset[str]:

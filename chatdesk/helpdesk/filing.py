@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..sla import first_alert
 from ..store import Store
+from .autorules import apply_rules
 from .common import clean_cc, clean_subject, clean_text, history, load_ticket
 from .links import FollowLinks
 from .people import RequesterService
@@ -160,6 +161,7 @@ class FilingService:
             row = history(filing.id, "concerning", None, filing.created_at, ticket=about.id,
                           ref=about.label)  # fmt: skip
             filing = replace(filing, events=(row,))
+        filing = await apply_rules(self.store, self.config.rules, filing)
         return await self._store(requester, filing, operator=operator, concerned=concerned)
 
     async def file_draft(

@@ -36,6 +36,7 @@ from .thread import (
 )
 from .tickets import (
     ACTIVE,
+    TAGS_MAX,
     Channel,
     Claim,
     Status,
@@ -43,6 +44,7 @@ from .tickets import (
     TicketChanges,
     TicketDraft,
     TicketType,
+    clean_tags,
     format_number,
 )
 
@@ -52,6 +54,7 @@ __all__ = [
     "PEOPLE_MODES",
     "PLAYED_TYPES",
     "PREVIEWED_TYPES",
+    "TAGS_MAX",
     "ApiToken",
     "Attachment",
     "AuditAction",
@@ -105,6 +108,7 @@ __all__ = [
     "TimeSpent",
     "Visitor",
     "Votes",
+    "clean_tags",
     "format_number",
     "format_ts",
     "new_id",

@@ -61,6 +61,8 @@ class TicketFiling:
     inbound_key: str | None = None
     #: People in Cc of the mail that filed it (or named by the API).
     cc: frozenset[str] = frozenset()
+    #: Tags set at filing (by the desk's rules).
+    tags: frozenset[str] = frozenset()
     #: Filed by an operator who writes first: no acknowledgement goes out (the operator's
     #: first message is the mail).
     outbound: bool = False

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from ..errors import InvalidPayload
 from .clock import format_ts
 
 __all__ = [
     "ACTIVE",
+    "TAGS_MAX",
     "Channel",
     "Claim",
     "Status",
@@ -18,6 +22,7 @@ __all__ = [
     "TicketChanges",
     "TicketDraft",
     "TicketType",
+    "clean_tags",
     "format_number",
 ]
 
@@ -247,3 +252,29 @@ class Ticket:
 
 def _ts(value: datetime | None) -> str | None:
     return format_ts(value) if value else None
+
+
+#: Tags on one ticket, at most.
+TAGS_MAX = 10
+#: A tag: a letter or digit, then letters, digits, ``-``, ``_`` or ``.``; 40 at most.
+_TAG = re.compile(r"[^\W_][\w.-]{0,39}")
+
+
+def clean_tags(tags: Iterable[str]) -> frozenset[str]:
+    """Return tags as stored: lower-case, spaces inside one as ``-`` ("Panne réseau" is
+    ``panne-réseau``), each once. :raises InvalidPayload: ``tags``, a wrong one or more
+    than :data:`TAGS_MAX`."""
+    kept: set[str] = set()
+    for tag in tags:
+        name = "-".join(tag.lower().split())
+        if not name:
+            continue
+        if not _TAG.fullmatch(name):
+            raise InvalidPayload(
+                f"{tag[:50]!r}: a tag is letters, digits, '-', '_' or '.' (40 at most)",
+                code="tags",
+            )
+        kept.add(name)
+    if len(kept) > TAGS_MAX:
+        raise InvalidPayload(f"at most {TAGS_MAX} tags on a ticket", code="tags")
+    return frozenset(kept)

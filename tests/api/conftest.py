@@ -112,9 +112,15 @@ class Api:
 
 
 @pytest.fixture
-async def desk(start_server: StartServer, tmp_path: Path) -> Desk:
+def desk_toml() -> str:
+    """The desk's chatdesk.toml (a test module may add to it)."""
+    return DESK_TOML
+
+
+@pytest.fixture
+async def desk(start_server: StartServer, tmp_path: Path, desk_toml: str) -> Desk:
     config = tmp_path / "chatdesk.toml"
-    config.write_text(DESK_TOML, encoding="utf-8")
+    config.write_text(desk_toml, encoding="utf-8")
     server = await start_server(config_file=config, api_requests_per_minute=10_000)
     services = server.app[SERVICES]
     roles = {"ada": "admin", "bob": "operator", "sam": "service_manager"}

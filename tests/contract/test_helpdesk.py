@@ -248,6 +248,11 @@ async def test_a_ticket_keeps_its_tags_and_lists_filter_on_them(store: Store) ->
         ticket.id, TicketChanges(tags=frozenset()), [], expect=None, now=later()
     )
     assert cleared is not None and cleared.tags == frozenset()
+    # Tags given at filing (the desk's rules) are stored with the ticket.
+    born = await filed(store, tags=frozenset({"facture"}))
+    assert born.tags == {"facture"}
+    found = await store.ticket_queries.search_tickets(TicketQuery(tag="facture"))
+    assert [t.id for t in found.tickets] == [born.id]
 
 
 async def test_change_ticket_compares_the_status(store: Store) -> None:

@@ -178,6 +178,7 @@ class SqliteHelpdesk:
                 "organisation_id": f.organisation_id, "lang": f.lang, "fields": f.fields,
                 "resolution_due": f.resolution_due, "sla_alert_at": f.sla_alert_at,
                 "status_at": f.created_at, "follow_up_of": f.follow_up_of, "cc": f.cc,
+                "tags": f.tags,
             }  # fmt: skip
             conn.execute(
                 f"INSERT INTO tickets ({', '.join(columns)})"

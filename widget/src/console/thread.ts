@@ -49,8 +49,29 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "tags": return `${t("ev_tags")}${colon} ${tagList(d.from)} → ${tagList(d.to)}`;
     case "mention": return t("ev_mention", { names: mentioned(names, d.to) });
     case "time": return t("ev_time", { time: spent(Number(d.minutes ?? 0)) });
+    case "rule": return `${t("ev_rule", { name: String(d.name ?? "") })}${colon} ${ruleChanges(e.data, names)}`;
     default: return e.kind;
   }
+}
+
+type Change = { from?: string; to?: string };
+
+/** What a rule of the desk changed on a new ticket ("department: General → Billing; …"). */
+function ruleChanges(data: Record<string, unknown>, names: Names): string {
+  const move = (c: unknown): Change => (typeof c === "object" && c !== null ? (c as Change) : {});
+  const parts: string[] = [];
+  if (data.department) {
+    const c = move(data.department);
+    parts.push(`${t("ev_department")}${colon} ${departmentName(String(c.from))} → ${departmentName(String(c.to))}`);
+  }
+  for (const key of ["priority", "type"] as const) {
+    const c = move(data[key]);
+    const name = key === "priority" ? "ev_priority" : "ev_type";
+    if (data[key]) parts.push(`${t(name)}${colon} ${label(key, String(c.from))} → ${label(key, String(c.to))}`);
+  }
+  if (Array.isArray(data.tags)) parts.push(`${t("ev_tags")}${colon} + ${data.tags.join(", ")}`);
+  if (typeof data.assignee === "string") parts.push(`${t("ev_assignee")}${colon} ${who(names, data.assignee)}`);
+  return parts.join("; ");
 }
 
 /** Minutes of work as the console writes them ("25 min", "1 h 5 min"). */

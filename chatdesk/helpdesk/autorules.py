@@ -1,0 +1,89 @@
+"""The desk's ``[[rules]]`` applied to a ticket being filed, before it is stored."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from ..models import TAGS_MAX, TicketFiling, TicketType
+from ..ruleconfig import Facts, TicketRule, fold_words
+from ..store import Store
+from .common import history
+
+__all__ = ["apply_rules"]
+
+log = logging.getLogger(__name__)
+
+
+async def apply_rules(
+    store: Store, rules: tuple[TicketRule, ...], filing: TicketFiling
+) -> TicketFiling:
+    """Return ``filing`` as the matching rules change it, in order (each sees what the
+    ones before it set), with a ``rule`` history row per rule that changed something.
+
+    An ``assign`` naming no enabled operator is skipped (logged; ``chatdesk check`` says
+    so). A complaint keeps its type and goes to a service manager whatever the rules
+    say. Tags past :data:`TAGS_MAX` are left out.
+    """
+    if not rules:
+        return filing
+    organisation = ""
+    if filing.organisation_id and any(r.organisations for r in rules):
+        found = await store.requesters.get_organisation(filing.organisation_id)
+        organisation = found.name if found else ""
+    text = fold_words(f"{filing.subject}\n{filing.description}")
+    rows = []
+    for rule in rules:
+        if not rule.matches(_facts(filing, organisation, text)):
+            continue
+        filing, changed = await _apply(store, rule, filing)
+        if changed:
+            rows.append(history(filing.id, "rule", None, filing.created_at, name=rule.name,
+                                **changed))  # fmt: skip
+    return replace(filing, events=filing.events + tuple(rows)) if rows else filing
+
+
+def _facts(filing: TicketFiling, organisation: str, text: str) -> Facts:
+    return Facts(
+        channel=filing.channel.value,
+        email=filing.requester.email if filing.requester else "",
+        organisation=organisation,
+        lang=filing.lang,
+        type=filing.type.value,
+        priority=filing.priority,
+        department=filing.department,
+        fields=filing.fields,
+        text=text,
+    )
+
+
+async def _apply(
+    store: Store, rule: TicketRule, filing: TicketFiling
+) -> tuple[TicketFiling, dict[str, object]]:
+    """Return the filing with ``rule``'s changes and what they changed (from → to)."""
+    then = rule.then
+    changed: dict[str, object] = {}
+    if then.department and then.department != filing.department:
+        changed["department"] = {"from": filing.department, "to": then.department}
+        filing = replace(filing, department=then.department)
+    if then.priority and then.priority != filing.priority:
+        changed["priority"] = {"from": filing.priority, "to": then.priority}
+        filing = replace(filing, priority=then.priority)
+    complaint = filing.type is TicketType.COMPLAINT
+    # A complaint stays one (only service managers see it) and goes to a service manager.
+    if then.type and then.type != filing.type.value and not complaint:
+        changed["type"] = {"from": filing.type.value, "to": then.type}
+        filing = replace(filing, type=TicketType(then.type))
+    added = sorted(then.tags - filing.tags)[: max(0, TAGS_MAX - len(filing.tags))]
+    if added:
+        changed["tags"] = added
+        filing = replace(filing, tags=filing.tags | set(added))
+    if then.assign and filing.type is not TicketType.COMPLAINT:
+        found = await store.operators.operator_credentials(then.assign)
+        operator = found[0] if found else None
+        if operator is None or operator.disabled:
+            log.warning("rule %r: no enabled operator %s to assign", rule.name, then.assign)
+        elif operator.id != filing.operator_id:
+            changed["assignee"] = operator.id
+            filing = replace(filing, operator_id=operator.id)
+    return filing, changed
