@@ -42,7 +42,7 @@ PNG = bytes.fromhex(
 async def desk(browser_ready: None, tmp_path: Path) -> AsyncIterator[Any]:
     """A desk open round the clock whose clock the test moves (jobs run by hand)."""
     config = tmp_path / "chatdesk.toml"
-    config.write_text(f'[desk]\nname = "Ardenne Cloud"\n{ALWAYS_OPEN}', encoding="utf-8")
+    config.write_text(f'[desk]\nname = "Ardenne Cloud"\n{ALWAYS_OPEN}{RULE}', encoding="utf-8")
     clock = Clock()
     clock.now = utcnow()
     settings = Settings(data_dir=tmp_path / "data", knowledge_dir=None, config_file=config)
@@ -80,6 +80,15 @@ LOCAL = (
     "(iso) => { const d = new Date(iso);"
     " return new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16); }"
 )
+
+
+#: A rule of the desk (tests/browser/test_console_rules.py).
+RULE = """
+[[rules]]
+name = "Ransomware is urgent"
+when = { words = ["ransomware"] }
+then = { priority = "urgent", tags = ["security"] }
+"""
 
 
 def shots(tmp_path: Path) -> Path:

@@ -181,3 +181,33 @@ async def test_the_retention_policy_is_told(desk: Path, capsys: pytest.CaptureFi
     assert status == 0 and out["retention"] == (
         "ok chats deleted after 90 days (0 due); closed tickets anonymised after 730 days (0 due)"
     )
+
+
+async def test_the_rules_are_listed_and_a_missing_assignee_warned(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out = await check(capsys, "--offline")
+    assert out["rules"] == "ok none: new tickets stay as filed ([[rules]])"
+    rule = (
+        '[[rules]]\nname = "{name}"\nwhen = {{ words = ["facture"] }}\n'
+        'then = {{ assign = "{email}" }}\n'
+    )
+    (desk / "chatdesk.toml").write_text(
+        rule.format(name="Invoices", email="sophie@desk.test")
+        + rule.format(name="Refunds", email="nobody@desk.test"),
+        encoding="utf-8",
+    )
+    store = create_store(Settings.from_environ())
+    await store.open()
+    try:
+        sophie = Operator(
+            id="op-sophie", email="sophie@desk.test", name="Sophie", role=Role.OPERATOR,
+            departments=("general",), languages=("en",),
+        )  # fmt: skip
+        await store.operators.add_operator(sophie, password_hash="x")
+    finally:
+        await store.close()
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["rules"] == (
+        "warn 2 (Invoices, Refunds); no active operator to assign: nobody@desk.test"
+    )
