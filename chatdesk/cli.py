@@ -16,6 +16,7 @@ from .commands import (
     operators,
     orgs,
     requesters,
+    rules,
     schema,
     serve,
     webhooks,
@@ -33,8 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
         "and test the bot's knowledge (kb), manage operators, organisations, service "
-        "notices, API tokens and webhooks, export a requester's data, migrate, copy or back up the "
-        "database (db), check a deployment before it goes live (check).",
+        "notices, API tokens, webhooks and the rules new tickets go through, export a "
+        "requester's data, migrate, copy or back up the database (db), check a deployment "
+        "before it goes live (check).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
@@ -48,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db.add_parser(commands)
     check.add_parser(commands)
     webhooks.add_parser(commands)
+    rules.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

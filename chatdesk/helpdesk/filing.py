@@ -30,6 +30,7 @@ from ..models import (
     TicketType,
     utcnow,
 )
+from ..operators import normalize_email
 from ..sla import first_alert
 from ..store import Store
 from .autorules import apply_rules
@@ -163,6 +164,32 @@ class FilingService:
             filing = replace(filing, events=(row,))
         filing = await apply_rules(self.store, self.config.rules, filing)
         return await self._store(requester, filing, operator=operator, concerned=concerned)
+
+    async def preview(self, request: NewTicket) -> TicketFiling:
+        """Return what the desk's rules would make of ``request``, storing nothing (``chatdesk
+        rules try``): its requester as known (else a new one), its organisation, the
+        changes and their ``rule`` history rows.
+
+        :raises InvalidPayload: a type, department, priority, channel or address refused.
+        """
+        type_, department, priority = self._choices(request)
+        if request.channel not in tuple(Channel):
+            raise InvalidPayload(f"channel must be one of: {', '.join(Channel)}")
+        email = normalize_email(request.email)
+        if "@" not in email:
+            raise InvalidPayload(f"{request.email!r} is not an e-mail address", code="email")
+        now = self.clock()
+        requester = await self.store.requesters.find_requester(email) or Requester(
+            id="", email=email, created_at=now, name=request.name
+        )
+        filing = TicketFiling(
+            subject=" ".join(request.subject.split()), description=request.description,
+            type=type_, channel=Channel(request.channel), department=department,
+            priority=priority, lang=request.lang or self.default_lang, requester=requester,
+            created_at=now, fields=dict(request.fields),
+            organisation_id=requester.organisation_id,
+        )  # fmt: skip
+        return await apply_rules(self.store, self.config.rules, filing)
 
     async def file_draft(
         self, filing: TicketFiling, *, operator: Operator | None, concerned: set[str]

@@ -13,6 +13,7 @@ from chatdesk.cli import main
 from chatdesk.config import Settings
 from chatdesk.deskconfig import load_desk_config
 from chatdesk.helpdesk import NewTicket, build_helpdesk
+from chatdesk.models import TicketQuery
 from chatdesk.store import create_store
 
 
@@ -198,3 +199,61 @@ def test_requesters_export_writes_what_the_desk_holds(
     assert status == 1 and "no requester" in err
     status, out, _ = run(capsys, monkeypatch, "requesters", "export", "other@x.be")
     assert status == 0 and json.loads(out)["tickets"][0]["ticket"]["subject"] == "Pas à Léa"
+
+
+def test_rules_are_listed_and_tried_without_filing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = data_dir / "chatdesk.toml"
+    monkeypatch.setenv("CHATDESK_CONFIG_FILE", str(config))
+    assert run(capsys, monkeypatch, "rules", "list")[1] == "no rules ([[rules]] in chatdesk.toml)\n"
+    config.write_text(
+        '[desk]\ndepartments = ["general", "billing"]\n'
+        '[[rules]]\nname = "Invoices"\nwhen = { words = ["facture"], channel = ["email"] }\n'
+        'then = { department = "billing", tags = ["facture"] }\n'
+        '[[rules]]\nname = "Acme to Ann"\nwhen = { organisation = ["acme"] }\n'
+        'then = { assign = "ann@desk.test", priority = "high" }\n',
+        encoding="utf-8",
+    )
+    status, out, _ = run(capsys, monkeypatch, "rules", "list")
+    assert status == 0 and "Invoices" in out and "channel email; words facture" in out
+    assert "priority high; assign ann@desk.test" in out
+
+    async def seed() -> None:
+        store = create_store(Settings.from_environ())
+        await store.open()
+        try:
+            hd = build_helpdesk(store, load_desk_config(config), "s" * 40)
+            acme = await hd.people.add_organisation("Acme")
+            await hd.people.add_member(acme, "lea@acme.be", name="Léa")
+        finally:
+            await store.close()
+
+    asyncio.run(seed())
+    assert run(capsys, monkeypatch, "operators", "add", "ann@desk.test", "--name", "Ann",
+               stdin="correct horse battery\n")[0] == 0  # fmt: skip
+    capsys.readouterr()
+    argv = ("rules", "try", "--from", "Lea@Acme.be", "--subject", "Ma FACTURE")
+    status, out, _ = run(capsys, monkeypatch, *argv, "--channel", "email")
+    assert status == 0 and out.splitlines() == [
+        "rule 'Invoices': department general → billing; tags + facture",
+        "rule 'Acme to Ann': priority normal → high; assignee ann@desk.test",
+        "the ticket: department billing, priority high, type question, tags facture, "
+        "assignee ann@desk.test",
+    ]
+    status, out, _ = run(capsys, monkeypatch, *argv[:3], "tom@example.be", *argv[4:])
+    assert status == 0 and out.splitlines()[0] == "no rule matches"
+    status, _, err = run(capsys, monkeypatch, *argv, "--priority", "asap")
+    assert status == 1 and "priority must be one of" in err
+    status, _, err = run(capsys, monkeypatch, *argv, "--field", "plan")
+    assert status == 2 and "write ID=VALUE" in err
+
+    async def filed() -> int:
+        store = create_store(Settings.from_environ())
+        await store.open()
+        try:
+            return (await store.ticket_queries.search_tickets(TicketQuery())).total
+        finally:
+            await store.close()
+
+    assert asyncio.run(filed()) == 0  # trying files nothing
