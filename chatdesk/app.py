@@ -55,6 +55,7 @@ from .web import (
     reports,
     requesterpages,
     routes,
+    rulepages,
     sso,
     support,
     ticketcsv,
@@ -191,6 +192,7 @@ def create_app(
     privacypages.setup(app)
     auditpage.setup(app)
     hookpages.setup(app)
+    rulepages.setup(app)
     requesterpages.setup(app)
     console.setup(app)
     api.setup(app)

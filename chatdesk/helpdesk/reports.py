@@ -139,6 +139,11 @@ class ReportService:
         rows = await self.store.reports.time_spent(self.days(start, end))
         return start, end, for_reader(rows, reader)
 
+    async def rule_counts(self) -> dict[str, int]:
+        """Return how many tickets each of the desk's rules changed in the last
+        :data:`DEFAULT_DAYS` days (rules that changed none are absent)."""
+        return await self.store.reports.rule_counts(self.days(*self.period()))
+
     async def report(self, start: date | None = None, end: date | None = None) -> Report:
         """Return the figures of the period (see :meth:`period`)."""
         start, end = self.period(start, end)

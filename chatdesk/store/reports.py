@@ -42,3 +42,8 @@ class ReportQueries(Protocol):
         time) per operator, organisation (the ticket's, else its requester's) and ticket,
         ordered by organisation (None last), ticket number, then operator."""
         ...
+
+    async def rule_counts(self, period: ReportPeriod) -> dict[str, int]:
+        """Return, per rule name, how many tickets the desk's rules changed in ``period``
+        (``rule`` history rows, by their time); rules that changed none are absent."""
+        ...

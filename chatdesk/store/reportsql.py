@@ -183,3 +183,23 @@ def time_spent_of(rows: Iterable[Any]) -> list[TimeSpent]:
             totals[key] = totals.get(key, 0) + minutes
     order = sorted(totals, key=lambda k: (k[1] is None, k[1] or "", k[3], k[0] or ""))
     return [TimeSpent(*key, minutes=totals[key]) for key in order]
+
+
+# A rule's name is in its row's JSON, read here as the minutes are; the partial index
+# ``ticket_events_rule`` finds the rows.
+_RULES = "SELECT data FROM ticket_events WHERE kind = 'rule' AND ts >= {p}1 AND ts < {p}2"
+
+
+def rules_query(dialect: Dialect) -> str:
+    """Return the query of the period's ``rule`` history rows (bounds: :func:`span`)."""
+    return _RULES.format(p=_PLACEHOLDER[dialect])
+
+
+def rule_counts_of(rows: Iterable[Any]) -> dict[str, int]:
+    """Return how many tickets each rule changed, from the rows of :func:`rules_query`."""
+    counts: dict[str, int] = {}
+    for (data,) in rows:
+        name = json.loads(data).get("name")
+        if isinstance(name, str):
+            counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -180,4 +180,9 @@ RECENT_VERSIONS: list[list[Step]] = [
         # reports add up a period's, found by their time.
         "CREATE INDEX ticket_events_time ON ticket_events(ts) WHERE kind = 'time'",
     ],
+    [
+        # The desk's rules (``rule`` history rows, one per ticket a rule changed): the
+        # rules page counts a period's per rule, found by their time.
+        "CREATE INDEX ticket_events_rule ON ticket_events(ts) WHERE kind = 'rule'",
+    ],
 ]

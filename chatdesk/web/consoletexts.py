@@ -30,6 +30,10 @@ _PRIVACY_TEXTS: dict[str, dict[str, str]] = json.loads(
 _HOOK_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "hooktexts.json").read_text(encoding="utf-8")
 )
+#: The rules page (``/console/rules``, admins).
+_RULE_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "ruletexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -353,6 +357,7 @@ CONSOLE_TEXTS: dict[str, dict[str, str]] = {
     | _OPERATOR_TEXTS[lang]
     | _PRIVACY_TEXTS[lang]
     | _HOOK_TEXTS[lang]
+    | _RULE_TEXTS[lang]
     | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

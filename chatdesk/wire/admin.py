@@ -22,6 +22,7 @@ __all__ = [
     "OrgMemberAddForm",
     "OrgMemberRemoveForm",
     "OrgSeatReleaseForm",
+    "RuleTryForm",
 ]
 
 Csrf = Annotated[str, msgspec.Meta(max_length=200)]
@@ -144,4 +145,18 @@ class HookPingForm(In):
 
     action: Literal["ping"]
     name: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+    csrf: Csrf = ""
+
+
+class RuleTryForm(In):
+    """``POST /console/rules`` (``action=try``): what the desk's rules would make of a
+    ticket (nothing is filed)."""
+
+    action: Literal["try"]
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    text: Annotated[str, msgspec.Meta(max_length=20000)] = ""
+    channel: Literal["form", "email", "api", "phone"] = "form"
+    #: The requester's language ("": the desk's default).
+    lang: Literal["", "fr", "nl", "en"] = ""
     csrf: Csrf = ""

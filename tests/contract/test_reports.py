@@ -156,3 +156,12 @@ async def test_time_spent_adds_minutes_up_per_operator_and_organisation(store: S
         TimeSpent("bob", acme.id, a.id, a.number, a.subject, a.type, 5),
         TimeSpent("ann", None, b.id, b.number, b.subject, b.type, 10),
     ]
+
+
+async def test_rule_counts_count_each_rules_rows_in_the_period(store: Store) -> None:
+    for name, at in (("Invoices", 1), ("Invoices", 30), ("VIP", 2), ("VIP", -20), ("VIP", 40)):
+        ticket_id, data = new_id(), {"name": name, "tags": ["facture"]}
+        row = TicketEvent(ticket_id, "rule", AuthorKind.SYSTEM, None, data, ts=later(hours=at))
+        await filed(store, id=ticket_id, created_at=row.ts, events=(row,))
+    await filed(store)  # no rule changed this one
+    assert await store.reports.rule_counts(PERIOD) == {"Invoices": 2, "VIP": 1}

@@ -37,3 +37,8 @@ class PostgresReports:
         return reportsql.time_spent_of(
             await self._db.fetch(reportsql.time_spent_query("postgresql"), *reportsql.span(period))
         )
+
+    async def rule_counts(self, period: ReportPeriod) -> dict[str, int]:
+        return reportsql.rule_counts_of(
+            await self._db.fetch(reportsql.rules_query("postgresql"), *reportsql.span(period))
+        )

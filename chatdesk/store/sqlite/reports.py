@@ -40,3 +40,8 @@ class SqliteReports:
         sql, bounds = reportsql.time_spent_query("sqlite"), reportsql.span(period)
         rows = await self._worker.run(lambda conn: conn.execute(sql, bounds).fetchall())
         return reportsql.time_spent_of(rows)
+
+    async def rule_counts(self, period: ReportPeriod) -> dict[str, int]:
+        sql, bounds = reportsql.rules_query("sqlite"), reportsql.span(period)
+        rows = await self._worker.run(lambda conn: conn.execute(sql, bounds).fetchall())
+        return reportsql.rule_counts_of(rows)
