@@ -226,6 +226,7 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
                       (), operator_id, now)
     )  # fmt: skip
     await store.api_tokens.add_api_token(ApiToken(new_id(), operator_id, "CI", "f" * 64, now))
+    assert await store.followers.follow(filed.id, operator_id, now)
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records
@@ -248,6 +249,7 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "invitations": await store.requesters.list_invitations(acme.id),
         "notices": await store.notices.list_notices(),
         "tokens": await store.api_tokens.list_api_tokens(),
+        "followers": await store.followers.followers(ticket.id),
         "found": [t.id for t in search.tickets],
     }
 

@@ -60,7 +60,8 @@ class ConsoleTickets:
         """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``
         (the statuses it may go to, in the state machine's order), ``first_response_at``,
         ``requester``, ``organisation`` (or None), the desk's ``now`` (countdowns
-        count from it) and ``time_spent_minutes`` (the ``time`` history rows added up).
+        count from it), ``time_spent_minutes`` (the ``time`` history rows added up) and
+        ``followers`` (the ids of the operators who follow it).
 
         :raises NotFound: no such ticket, or one the operator may not see.
         """
@@ -84,7 +85,22 @@ class ConsoleTickets:
             "time_spent_minutes": sum(
                 int(e["data"].get("minutes", 0)) for e in view["events"] if e["kind"] == "time"
             ),
+            "followers": await self.store.followers.followers(ticket.id),
         }
+
+    async def follow(self, operator: Operator, ref: str, *, on: bool) -> str:
+        """Make ``operator`` follow the ticket ``ref`` (``on``), or stop; return its id. A
+        follower hears of its answers, replies and status changes by mail
+        (mail/staff.py) and finds it in the *Following* view.
+
+        :raises NotFound: no such ticket, or one the operator may not see.
+        """
+        ticket = await load_ticket(self.store, ref, operator)
+        if on:
+            await self.store.followers.follow(ticket.id, operator.id, self.clock())
+        else:
+            await self.store.followers.unfollow(ticket.id, operator.id)
+        return ticket.id
 
     async def assignees(self) -> list[Operator]:
         """Return the active operators, by name (for the assignee menus)."""
@@ -100,6 +116,7 @@ _VIEW_STATUSES: dict[str, tuple[str, ...]] = {
     "mine": tuple(s.value for s in Status if s in ACTIVE),
     "open": tuple(s.value for s in Status if s in ACTIVE),
     "pending": (Status.PENDING.value,),
+    "following": tuple(s.value for s in Status if s in ACTIVE),
     "breaching": (),
     "all": (),
 }
@@ -120,8 +137,9 @@ def view_filter(
     page: int = 1,
 ) -> TicketFilter:
     """Return the filter of a console view (``unassigned``, ``mine``, ``open`` (every
-    ticket still worked on), ``pending``, ``breaching`` (next due within the hour),
-    ``all``) narrowed by the filters given.
+    ticket still worked on), ``pending``, ``following`` (the operator's followed tickets
+    still worked on), ``breaching`` (next due within the hour), ``all``) narrowed by the
+    filters given.
 
     :raises InvalidPayload: an unknown view.
     """
@@ -137,6 +155,7 @@ def view_filter(
         tag=tag,
         unassigned=view == "unassigned",
         mine=view == "mine",
+        following=view == "following",
         breaching_soon=view == "breaching",
         q=q,
         sort=sort,

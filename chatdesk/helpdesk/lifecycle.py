@@ -226,6 +226,8 @@ class TicketLifecycle:
         # another) and its Cc join the target's Cc.
         followers = [source.requester_email, *sorted(source.cc)]
         after = await add_cc(self.store, await self._reload(target.id), followers, operator, now)
+        for follower in await self.store.followers.followers(source.id):  # operators too
+            await self.store.followers.follow(target.id, follower, now)
         token = self.links.token(after.id, merged.requester_id)
         return after, [
             TicketMerged(merged, after, token),

@@ -58,6 +58,8 @@ class TicketFilter:
     priority: tuple[str, ...] = ()
     unassigned: bool = False
     mine: bool = False
+    #: The tickets the operator follows.
+    following: bool = False
     breaching_soon: bool = False
     q: str = ""
     sort: Sort = "due"
@@ -146,6 +148,7 @@ class TicketViews:
             tag="-".join(wanted.tag.lower().split()) or None if wanted.tag else None,
             q=q,
             due_before=self.clock() + SOON if wanted.breaching_soon else None,
+            follower=operator.id if wanted.following else None,
             sort=wanted.sort,
             page=wanted.page,
             per_page=min(max(wanted.per_page, 1), 100),

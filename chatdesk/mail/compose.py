@@ -172,7 +172,9 @@ class Composer:
         token = self.links.token(ticket.id, ticket.requester_id)
         message: TicketMessage | None = None
         earlier: tuple[TicketMessage, ...] = ()
-        if mail.kind in ("reply", "staff_reply"):
+        if mail.kind in ("reply", "staff_reply") or (
+            mail.kind == "staff_follow" and "message_id" in mail.data
+        ):
             public = await self.store.helpdesk.list_ticket_messages(ticket.id, internal=False)
             at = next((i for i, m in enumerate(public) if m.id == mail.data.get("message_id")), -1)
             if at < 0:

@@ -1,9 +1,9 @@
 """Mail to operators: a new ticket in their department (or a chat's visitor who left their
 details), a ticket given to them, a requester's answer on theirs (or on their department's
 unassigned one), a target about to be missed or missed, a colleague's note naming them,
-a ticket on hold until a date that came, their own mail that was not posted. Who gets
-which (:func:`staff_mails`) and what it says (:data:`STAFF_KINDS`), in the operator's
-first language."""
+a ticket on hold until a date that came, their own mail that was not posted, the news of
+a ticket they follow. Who gets which (:func:`staff_mails`) and what it says
+(:data:`STAFF_KINDS`), in the operator's first language."""
 
 from __future__ import annotations
 
@@ -40,10 +40,21 @@ async def staff_mails(
     filed it), and so do the details a chat's visitor left while nobody was online; the
     assignee hears of a requester's answer (the assignee when it came; nobody's: the
     department, unless someone took it since) and of a ticket a colleague gave them; a
-    target's warning or breach goes to the assignee, else to the department."""
+    target's warning or breach goes to the assignee, else to the department; a ticket's
+    followers hear of its answers, replies and status changes (not their own, nor twice)."""
     told = await _told(store, item, ticket)
-    if told is None:
-        return []
+    followed = await _followed(store, item, ticket, told)
+    mails = []
+    for news in (told, followed):
+        if news is not None:
+            mails += await _mails(store, config, item, ticket, news)
+    return mails
+
+
+async def _mails(
+    store: Store, config: DeskConfig, item: FeedItem, ticket: Ticket, told: _Told
+) -> list[OutboxMail]:
+    """Return the mails of ``told``: one per operator who takes mail, in their language."""
     mails = []
     for operator_id in dict.fromkeys(t for t in told.targets if t):
         operator = await store.operators.get_operator(operator_id)
@@ -108,6 +119,49 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
             return _Told("staff_sla", [ticket.operator_id], data)
         return _Told("staff_sla", await _department(store, ticket), data, group=True)
     return None
+
+
+#: The news a ticket's followers hear of: a requester's answer, an operator's public reply,
+#: a change of status (each by someone else than the follower).
+_FOLLOWED = ("requester_reply", "reply", "status")
+
+
+async def _followed(
+    store: Store, item: FeedItem, ticket: Ticket, told: _Told | None
+) -> _Told | None:
+    """Return the followers who hear of ``item`` (not its author, the assignee, nor who
+    hears of it already), and how."""
+    if item.kind not in _FOLLOWED:
+        return None
+    followers = await store.followers.followers(ticket.id)
+    if not followers:
+        return None
+    data: dict[str, str] = {}
+    if item.kind == "status":
+        data = {"from": str(item.data.get("from", "")), "to": str(item.data.get("to", ""))}
+        row = await _row(store, ticket, item.ref_id)
+        # The moves a reply makes (a first answer opens a new ticket, the requester's
+        # answer reopens it, "Status after sending") are told by the reply's mail.
+        if row is None or row.actor is AuthorKind.REQUESTER or item.data.get("reply"):
+            return None
+        if (data["from"], data["to"]) == ("new", "open"):
+            return None
+        author = row.actor_id if row.actor is AuthorKind.OPERATOR else None
+    else:
+        thread = await store.helpdesk.list_ticket_messages(ticket.id, internal=False)
+        message = next((m for m in thread if m.id == item.ref_id), None)
+        if message is None or thread[0].id == item.ref_id:
+            return None  # gone, or the description filed with the ticket: no news
+        author = message.author_id if message.author is AuthorKind.OPERATOR else None
+        data = {"message_id": item.ref_id}
+    by = await store.operators.get_operator(author) if author else None
+    data |= {"what": item.kind, "by": by.name if by else ""}
+    skip = {author, ticket.operator_id, *(told.targets if told else ())}
+    targets: list[str | None] = [f for f in followers if f not in skip]
+    if ticket.type is TicketType.COMPLAINT:  # only to those who may still see it
+        seeing = {o.id for o in await store.operators.list_operators() if o.sees_complaints}
+        targets = [f for f in targets if f in seeing]
+    return _Told("staff_follow", targets, data) if targets else None
 
 
 async def _answered(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
@@ -249,6 +303,25 @@ def _hold(c: Context) -> Content:
     )  # fmt: skip
 
 
+def _follow(c: Context) -> Content:
+    assert c.ticket is not None
+    what, by = c.data.get("what"), c.data.get("by", "")
+    if what == "status":
+        moved = {k: _t(c.lang, f"status_{c.data.get(k)}") for k in ("from", "to")}
+        key = "staff_follow_status_by" if by else "staff_follow_status"
+        first = _t(c.lang, key, by=by, **moved, **_about(c))
+    elif what == "reply":
+        first = _t(c.lang, "staff_follow_reply", by=by, **_about(c))
+    else:
+        requester = (c.message.author_name if c.message else "") or c.ticket.requester_name
+        first = _t(c.lang, "staff_follow_answer", requester=requester or c.ticket.requester_email,
+                   **_about(c))  # fmt: skip
+    return Content(
+        c.ticket_subject, c.hello, (first,), quote=c.message.text if c.message else "",
+        action=_console(c), footer=_t(c.lang, "staff_follow_footer", desk=c.desk),
+    )  # fmt: skip
+
+
 def _not_posted(c: Context) -> Content:
     return Content(
         c.ticket_subject, c.hello, (_t(c.lang, "staff_not_posted", **_about(c)),),
@@ -267,4 +340,5 @@ STAFF_KINDS: dict[str, Callable[[Context], Content]] = {
     "staff_sla": _sla,
     "staff_hold": _hold,
     "staff_not_posted": _not_posted,
+    "staff_follow": _follow,
 }

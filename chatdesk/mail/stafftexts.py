@@ -38,6 +38,21 @@ _FR = {
     "staff_files": "Fichiers joints",
     "staff_footer": "{desk} · Répondez depuis la console : une réponse à cet e-mail n'est pas "
     "publiée.",
+    "staff_follow_answer": "{requester} a répondu à la demande {label} « {subject} », que vous "
+    "suivez :",
+    "staff_follow_reply": "{by} a répondu à la demande {label} « {subject} », que vous suivez :",
+    "staff_follow_status_by": "{by} a changé le statut de la demande {label} « {subject} », que "
+    "vous suivez : {from} → {to}.",
+    "staff_follow_status": "Le statut de la demande {label} « {subject} », que vous suivez, a "
+    "changé : {from} → {to}.",
+    "staff_follow_footer": "{desk} · Vous suivez cette demande : arrêtez depuis sa page dans la "
+    "console.",
+    "status_new": "nouveau",
+    "status_open": "ouvert",
+    "status_pending": "en attente du demandeur",
+    "status_on_hold": "en suspens",
+    "status_resolved": "résolu",
+    "status_closed": "fermé",
 }
 _NL = {
     "staff_reply_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die aan u "
@@ -69,6 +84,21 @@ _NL = {
     "staff_files": "Bijgevoegde bestanden",
     "staff_footer": "{desk} · Antwoord vanuit de console: een antwoord op deze e-mail wordt niet "
     "gepubliceerd.",
+    "staff_follow_answer": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die u "
+    "volgt:",
+    "staff_follow_reply": "{by} heeft geantwoord op aanvraag {label} “{subject}”, die u volgt:",
+    "staff_follow_status_by": "{by} heeft de status van aanvraag {label} “{subject}”, die u "
+    "volgt, gewijzigd: {from} → {to}.",
+    "staff_follow_status": "De status van aanvraag {label} “{subject}”, die u volgt, is "
+    "gewijzigd: {from} → {to}.",
+    "staff_follow_footer": "{desk} · U volgt deze aanvraag: stop ermee op de pagina ervan in de "
+    "console.",
+    "status_new": "nieuw",
+    "status_open": "open",
+    "status_pending": "wacht op de aanvrager",
+    "status_on_hold": "in de wacht",
+    "status_resolved": "opgelost",
+    "status_closed": "gesloten",
 }
 _EN = {
     "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
@@ -93,6 +123,19 @@ _EN = {
     "staff_priority": "Priority",
     "staff_files": "Attached files",
     "staff_footer": "{desk} · Answer from the console: a reply to this e-mail is not posted.",
+    "staff_follow_answer": "{requester} answered request {label} “{subject}”, which you follow:",
+    "staff_follow_reply": "{by} replied to request {label} “{subject}”, which you follow:",
+    "staff_follow_status_by": "{by} changed the status of request {label} “{subject}”, which you "
+    "follow: {from} → {to}.",
+    "staff_follow_status": "The status of request {label} “{subject}”, which you follow, changed: "
+    "{from} → {to}.",
+    "staff_follow_footer": "{desk} · You follow this request: stop on its page in the console.",
+    "status_new": "new",
+    "status_open": "open",
+    "status_pending": "waiting for the requester",
+    "status_on_hold": "on hold",
+    "status_resolved": "resolved",
+    "status_closed": "closed",
 }
 _TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
 

@@ -89,6 +89,8 @@ class TicketQuery:
     cc: str | None = None
     #: Tickets with this tag.
     tag: str | None = None
+    #: Tickets this operator follows.
+    follower: str | None = None
     q: str = ""
     #: Tickets whose next due time (first response, then resolution) is before this.
     due_before: datetime | None = None

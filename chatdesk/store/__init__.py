@@ -6,6 +6,7 @@ from ..config import Settings
 from .audit import AuditStore
 from .base import Store
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
+from .followers import FollowerStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
@@ -29,6 +30,7 @@ __all__ = [
     "CannedStore",
     "ConversationStore",
     "FeedbackStore",
+    "FollowerStore",
     "HelpStore",
     "HelpdeskStore",
     "HookStore",

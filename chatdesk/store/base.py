@@ -6,6 +6,7 @@ from typing import Protocol
 
 from .audit import AuditStore
 from .conversations import ConversationStore, FeedbackStore
+from .followers import FollowerStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
@@ -127,6 +128,11 @@ class Store(Protocol):
     @property
     def hooks(self) -> HookStore:
         """The webhooks' feed and deliveries."""
+        ...
+
+    @property
+    def followers(self) -> FollowerStore:
+        """Who follows which ticket."""
         ...
 
     @property

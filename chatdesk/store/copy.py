@@ -59,6 +59,7 @@ TABLES = (
     "audit_log",
     "hook_feed",
     "hook_deliveries",
+    "ticket_followers",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.

@@ -185,4 +185,11 @@ RECENT_VERSIONS: list[list[Step]] = [
         # rules page counts a period's per rule, found by their time.
         "CREATE INDEX ticket_events_rule ON ticket_events(ts) WHERE kind = 'rule'",
     ],
+    [
+        # Operators who follow a ticket (not theirs) hear of its answers, replies and
+        # status changes; the "Following" list finds theirs by the operator.
+        "CREATE TABLE ticket_followers (ticket_id TEXT NOT NULL, operator_id TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, PRIMARY KEY (ticket_id, operator_id))",
+        "CREATE INDEX ticket_followers_by_operator ON ticket_followers(operator_id)",
+    ],
 ]

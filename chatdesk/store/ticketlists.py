@@ -21,6 +21,8 @@ ORDER = {
     "created": "t.created_at DESC, t.number DESC",
     "number": "t.number",
 }
+#: A ticket's follower (``= {placeholder}`` follows: the operator's id).
+_FOLLOWED = "SELECT 1 FROM ticket_followers f WHERE f.ticket_id = t.id AND f.operator_id"
 #: The most tickets one page holds.
 PER_PAGE_MAX = 100
 #: :data:`~chatdesk.store.rows.TICKET_COLUMNS` of the table aliased ``t``.
@@ -55,6 +57,9 @@ def ticket_filters(query: TicketQuery, mark: Callable[[object], str]) -> list[st
             where.append(f"t.{column} = {mark(value)}")
     if query.unassigned:
         where.append("t.operator_id IS NULL")
+    if query.follower is not None:
+        placeholder = mark(query.follower)  # the value is a parameter
+        where.append(f"EXISTS ({_FOLLOWED} = {placeholder})")
     for column, element in (("cc", query.cc), ("tags", query.tag)):
         if element is not None:
             # An element of the comma-joined list, matched whole ("a_b" never finds "axb").

@@ -14,7 +14,7 @@ from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Status, TicketType, format_ts
 from ..wire import decode, encode
 from ..wire.console import TicketsIn
-from ..wire.forms import TicketReplyForm
+from ..wire.forms import TicketFollowForm, TicketReplyForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
@@ -23,7 +23,7 @@ __all__ = ["list_request", "setup"]
 
 #: Most files one reply carries.
 MAX_FILES = 10
-_VIEWS = ("unassigned", "mine", "open", "pending", "breaching", "all")
+_VIEWS = ("unassigned", "mine", "open", "pending", "following", "breaching", "all")
 #: The history rows shown in the thread (field changes are shown with their values).
 _LIST_FIELDS = ("status", "type", "priority")
 
@@ -265,6 +265,22 @@ async def reply(request: web.Request) -> web.StreamResponse:
 
 
 @login_required
+async def follow(request: web.Request) -> web.StreamResponse:
+    """Follow a ticket, or stop; back to its page."""
+    session = request[SESSION]
+    posted = await request.post()
+    check_csrf(session.csrf, posted.get("csrf"))
+    try:
+        form = decode(TicketFollowForm, dict(posted), "follow")
+        ticket_id = await request.app[SERVICES].helpdesk.console.follow(
+            session.operator, request.match_info["ref"], on=form.on == "1"
+        )
+    except ChatdeskError as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+    raise web.HTTPSeeOther(f"/console/t/{ticket_id}")
+
+
+@login_required
 async def attachment(request: web.Request) -> web.StreamResponse:
     """Serve a ticket's file to an operator who may see the ticket, as a download."""
     try:
@@ -288,4 +304,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/console/tickets", ticket_list)
     app.router.add_get("/console/t/{ref}", ticket_page)
     app.router.add_post("/console/t/{ref}/reply", reply)
+    app.router.add_post("/console/t/{ref}/follow", follow)
     app.router.add_get("/console/files/{attachment_id}", attachment)

@@ -52,7 +52,7 @@ Fields = Annotated[
 class TicketsIn(In):
     """``tickets``: a page of a ticket view with filters (every given one must match)."""
 
-    view: Literal["unassigned", "mine", "open", "pending", "breaching", "all"] = "open"
+    view: Literal["unassigned", "mine", "open", "pending", "breaching", "all", "following"] = "open"
     status: Annotated[list[TicketStatus], msgspec.Meta(max_length=6)] = msgspec.field(
         default_factory=list
     )
@@ -293,6 +293,8 @@ class TicketPageAck(Out):
     now: Ts
     #: The minutes operators recorded on the ticket (its ``time`` history rows added up).
     time_spent_minutes: int = 0
+    #: The ids of the operators who follow the ticket, in the order they followed it.
+    followers: list[str] = msgspec.field(default_factory=list)
 
 
 class TicketAck(Out):

@@ -24,6 +24,7 @@ __all__ = [
     "RequesterEditForm",
     "SessionsForm",
     "SignatureForm",
+    "TicketFollowForm",
     "TicketReplyForm",
     "TokenForm",
 ]
@@ -90,6 +91,13 @@ class MailForm(In):
     action: Literal["mail"]
     csrf: Csrf = ""
     mail: Literal["", "on"] = ""
+
+
+class TicketFollowForm(In):
+    """``POST /console/t/{ref}/follow``: follow the ticket (``on=1``) or stop (``0``)."""
+
+    on: Literal["1", "0"]
+    csrf: Csrf = ""
 
 
 class SessionsForm(In):

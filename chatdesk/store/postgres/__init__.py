@@ -6,6 +6,7 @@ from ...errors import StoreError
 from .audit import PostgresAudit
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
+from .followers import PostgresFollowers
 from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
 from .hooks import PostgresHooks
@@ -59,6 +60,7 @@ class PostgresStore:
         self.api_tokens = PostgresApiTokens(db)
         self.reports = PostgresReports(db)
         self.hooks = PostgresHooks(db)
+        self.followers = PostgresFollowers(db)
         self.retention = PostgresRetention(db)
         self.mail = PostgresMail(db)
         self.help = PostgresHelp(db)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .audit import SqliteAudit
 from .conversations import SqliteConversations, SqliteFeedback
+from .followers import SqliteFollowers
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
 from .hooks import SqliteHooks
@@ -61,6 +62,7 @@ class SqliteStore:
         self.api_tokens = SqliteApiTokens(worker)
         self.reports = SqliteReports(worker)
         self.hooks = SqliteHooks(worker)
+        self.followers = SqliteFollowers(worker)
         self.retention = SqliteRetention(worker)
         self.mail = SqliteMail(worker)
         self.help = SqliteHelp(worker)

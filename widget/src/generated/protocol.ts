@@ -1119,6 +1119,7 @@ export interface TicketPageAck {
     [k: string]: string;
   };
   first_response_at: string | null;
+  followers?: string[];
   messages: (TicketItemOut | ChatItemOut)[];
   moves: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved")[];
   now: string;
@@ -1329,7 +1330,7 @@ export interface TicketsIn {
         "complaint" | "idea" | "incident" | "question",
         "complaint" | "idea" | "incident" | "question"
       ];
-  view?: "all" | "breaching" | "mine" | "open" | "pending" | "unassigned";
+  view?: "all" | "breaching" | "following" | "mine" | "open" | "pending" | "unassigned";
 }
 /**
  * ``transfer``: to an online operator or to a department's queue (exactly one).
