@@ -20,7 +20,7 @@ from chatdesk.web.supportbase import SESSION_COOKIE
 from .clients import VisitorClient
 from .conftest import StartServer
 from .mail.conftest import FROM, PUBLIC, Sink
-from .test_console_http import PASSWORD, form_csrf, login
+from .test_console_http import PASSWORD, add_ada_and_bob, cookie_session, form_csrf, login
 
 
 @pytest.fixture
@@ -35,20 +35,12 @@ async def sink() -> AsyncIterator[Sink]:
 @pytest.fixture
 async def desk(start_server: StartServer, sink: Sink) -> TestServer:
     server = await start_server(smtp_url=sink.url, mail_from=FROM, public_url=PUBLIC)
-    services: Services = server.app[SERVICES]
-    for email, role in (("ada@desk.test", "admin"), ("bob@desk.test", "operator")):
-        await services.operators.add(
-            email, name=email[:3].title(), role=role, departments=("general",),
-            languages=("en",), password=PASSWORD,
-        )  # fmt: skip
-    return server
+    return await add_ada_and_bob(server)
 
 
 @pytest.fixture
 async def http(desk: TestServer) -> AsyncIterator[ClientSession]:
-    async with ClientSession(
-        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as session:
+    async with cookie_session(desk) as session:
         yield session
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -40,11 +42,29 @@ async def desk(server: Any) -> Any:
 
 @pytest.fixture
 async def http(desk: Any) -> Any:
+    async with cookie_session(desk) as session:
+        yield session
+
+
+@asynccontextmanager
+async def cookie_session(server: Any) -> AsyncIterator[ClientSession]:
+    """An HTTP client of ``server`` that keeps its cookies, as a browser does."""
     # unsafe=True: keep cookies from an IP address (the test server is on 127.0.0.1).
     async with ClientSession(
-        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
     ) as session:
         yield session
+
+
+async def add_ada_and_bob(server: Any) -> Any:
+    """Add Ada (an admin) and Bob (an operator), both of the general department, to
+    ``server``'s desk; return the server."""
+    for email, role in (("ada@desk.test", "admin"), ("bob@desk.test", "operator")):
+        await server.app[SERVICES].operators.add(
+            email, name=email[:3].title(), role=role, departments=("general",),
+            languages=("en",), password=PASSWORD,
+        )  # fmt: skip
+    return server
 
 
 async def form_csrf(http: ClientSession, path: str = "/console/login") -> str:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
 from chatdesk.helpdesk import NewTicket
@@ -19,7 +19,7 @@ from chatdesk.web.appkeys import SERVICES
 
 from .conftest import StartServer
 from .test_console_admin_http import _page, _post
-from .test_console_http import PASSWORD, login
+from .test_console_http import add_ada_and_bob, cookie_session, login
 
 PAGE = "/console/rules"
 RULES = """
@@ -48,20 +48,12 @@ async def desk(start_server: StartServer, tmp_path: Path) -> TestServer:
     config = tmp_path / "chatdesk.toml"
     config.write_text(RULES, encoding="utf-8")
     server = await start_server(config_file=config)
-    services: Services = server.app[SERVICES]
-    for email, role in (("ada@desk.test", "admin"), ("bob@desk.test", "operator")):
-        await services.operators.add(
-            email, name=email[:3].title(), role=role, departments=("general",),
-            languages=("en",), password=PASSWORD,
-        )  # fmt: skip
-    return server
+    return await add_ada_and_bob(server)
 
 
 @pytest.fixture
 async def http(desk: TestServer) -> AsyncIterator[ClientSession]:
-    async with ClientSession(
-        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as session:
+    async with cookie_session(desk) as session:
         yield session
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
 from chatdesk.services import Services
@@ -16,7 +16,7 @@ from chatdesk.web.appkeys import SERVICES
 from .conftest import StartServer
 from .ports import free_port
 from .test_console_admin_http import _page, _post
-from .test_console_http import PASSWORD, login
+from .test_console_http import add_ada_and_bob, cookie_session, login
 from .test_webhooks import Receiver, file, receiver
 
 __all__ = ["receiver"]  # the fixture
@@ -33,20 +33,12 @@ async def desk(start_server: StartServer, receiver: Receiver, tmp_path: Path) ->
         encoding="utf-8",
     )
     server = await start_server(config_file=config)
-    services: Services = server.app[SERVICES]
-    for email, role in (("ada@desk.test", "admin"), ("bob@desk.test", "operator")):
-        await services.operators.add(
-            email, name=email[:3].title(), role=role, departments=("general",),
-            languages=("en",), password=PASSWORD,
-        )  # fmt: skip
-    return server
+    return await add_ada_and_bob(server)
 
 
 @pytest.fixture
 async def http(desk: TestServer) -> AsyncIterator[ClientSession]:
-    async with ClientSession(
-        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as session:
+    async with cookie_session(desk) as session:
         yield session
 
 

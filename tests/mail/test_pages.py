@@ -15,7 +15,7 @@ from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
 from ..conftest import StartServer
-from ..test_console_http import PASSWORD, login
+from ..test_console_http import PASSWORD, add_ada_and_bob, cookie_session, login
 from .conftest import FROM, PUBLIC, Sink, mail_from
 
 DESK_FILE = """
@@ -35,20 +35,12 @@ async def mail_server(start_server: StartServer, sink: Sink, tmp_path: Path) -> 
     server = await start_server(
         smtp_url=sink.url, mail_from=FROM, public_url=PUBLIC, config_file=config
     )
-    services: Services = server.app[SERVICES]
-    for email, role in (("ada@desk.test", "admin"), ("bob@desk.test", "operator")):
-        await services.operators.add(
-            email, name=email[:3].title(), role=role, departments=("general",),
-            languages=("en",), password=PASSWORD,
-        )  # fmt: skip
-    return server
+    return await add_ada_and_bob(server)
 
 
 @pytest.fixture
 async def http(mail_server: TestServer) -> AsyncIterator[ClientSession]:
-    async with ClientSession(
-        base_url=str(mail_server.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as session:
+    async with cookie_session(mail_server) as session:
         yield session
 
 
