@@ -15,7 +15,7 @@ from chatdesk.app import OPERATORS_NS
 from chatdesk.web.appkeys import SERVICES
 
 from .clients import OperatorClient
-from .test_console_http import PASSWORD, desk, form_csrf, http, login
+from .test_console_http import PASSWORD, cookie_session, desk, form_csrf, http, login
 
 __all__ = ["desk", "http"]  # the fixtures, shared with the console's HTTP tests
 
@@ -62,7 +62,7 @@ async def test_a_change_ends_the_other_sessions_and_keeps_this_one(
     desk: Any, http: ClientSession
 ) -> None:
     base = str(desk.make_url(""))
-    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as laptop:
+    async with cookie_session(desk) as laptop:
         await login(laptop)
         await login(http)
         status, location, _ = await _change(http, current=PASSWORD, new=NEW, confirm=NEW)
@@ -185,7 +185,7 @@ async def test_signing_out_the_other_sessions_ends_them_and_their_live_consoles(
     desk: Any, http: ClientSession
 ) -> None:
     base = str(desk.make_url(""))
-    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as laptop:
+    async with cookie_session(desk) as laptop:
         await login(laptop)
         await login(http)
         cookie = {"Cookie": f"chatdesk_session={_session_of(laptop)}"}
