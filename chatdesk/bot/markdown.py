@@ -15,6 +15,7 @@ __all__ = [
     "MEDIA_PATH",
     "ImageRef",
     "article_images",
+    "plain_text",
     "render_answer",
     "render_article",
     "render_markdown",
@@ -53,6 +54,39 @@ def render_markdown(text: str) -> str:
 #: (Markdown and sanitising cost ~0.25 ms an answer), and a knowledge build renders them
 #: all on its thread, so that the event loop never does. Bounded: hot reloads leave old ones.
 render_answer = functools.lru_cache(maxsize=4096)(render_markdown)
+
+
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_text(markdown: str, base_url: str) -> str:
+    """Return Markdown as plain text reads it (an e-mail's text part, an operator's reply):
+    "text (URL)" for a link, a path made absolute on ``base_url``; emphasis marks dropped;
+    lists and paragraphs as written."""
+
+    def link(m: re.Match[str]) -> str:
+        url = m[2]
+        if url.startswith("/") and not url.startswith(("//", "/\\")):
+            url = base_url.rstrip("/") + url
+        # "[my.ardenne.cloud](https://my.ardenne.cloud)" reads as the address alone.
+        bare = url.split("://", 1)[-1].rstrip("/")
+        return url if m[1] in (url, bare) else f"{m[1]} ({url})"
+
+    paragraphs = [_unwrapped(p) for p in re.split(r"\n[ \t]*\n", markdown.strip())]
+    return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(link, "\n\n".join(p for p in paragraphs if p)))
+
+
+_MD_BLOCK_LINE = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|>|#|```|\|)")
+
+
+def _unwrapped(paragraph: str) -> str:
+    """Return a paragraph wrapped by hand (as answers are in YAML) on one line, as
+    Markdown reads it; lists, quotes, headings, code and tables keep their lines."""
+    lines = [line.strip() for line in paragraph.splitlines()]
+    if any(_MD_BLOCK_LINE.match(line) for line in lines):
+        return paragraph.strip("\n")
+    return " ".join(line for line in lines if line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..bot.markdown import render_markdown
+from ..bot.markdown import plain_text, render_markdown
 from ..models import AuthorKind, Ticket, TicketMessage, parse_ts
 from ..phoneline import PhoneLine
 from ..systemtexts import format_when
@@ -295,7 +295,7 @@ def _notice(c: Context) -> Content:
     return Content(
         c.t("notice_subject", desk=c.desk, title=title), c.hello,
         (title if severity.lower() in title.lower() else f"{severity} — {title}", when),
-        quote=_plain(body, c.public_url), html=_absolute(render_markdown(body), c.public_url),
+        quote=plain_text(body, c.public_url), html=_absolute(render_markdown(body), c.public_url),
         action=(c.t("support_page"), f"{c.public_url}/support?lang={c.lang}"),
         footer=c.t("footer_plain", desk=c.desk),
     )  # fmt: skip
@@ -365,23 +365,6 @@ def _absolute(html: str, public_url: str) -> str:
     read far from the desk."""
     base = escape(public_url.rstrip("/"), quote=True)
     return _PATH_LINK.sub(lambda _: f'href="{base}/', html)
-
-
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
-
-
-def _plain(markdown: str, public_url: str) -> str:
-    """Return a notice's Markdown as the text part shows it: "text (URL)" for a link (a
-    path made absolute), emphasis marks dropped; lists and paragraphs read as written."""
-
-    def link(m: re.Match[str]) -> str:
-        url = m[2]
-        if url.startswith("/") and not url.startswith(("//", "/\\")):
-            url = public_url.rstrip("/") + url
-        return f"{m[1]} ({url})" if url != m[1] else url
-
-    return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(link, markdown))
 
 
 def excerpt(text: str, limit: int = 600) -> str:
