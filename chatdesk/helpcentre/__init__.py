@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .pages import EntryLink, EntryPage, TopicView
 from .report import HelpReport, ReportRow
-from .service import MAX_QUERY, BotSource, HelpCentre, Hit, SearchResults
+from .service import MAX_QUERY, Answer, BotSource, HelpCentre, Hit, SearchResults
 
 __all__ = [
     "MAX_QUERY",
+    "Answer",
     "BotSource",
     "EntryLink",
     "EntryPage",

@@ -14,6 +14,7 @@ from typing import Protocol
 from ..bot.articles import MEDIA_DIR
 from ..bot.brain import Bot
 from ..bot.knowledge import Knowledge
+from ..bot.markdown import plain_text
 from ..config import LANGUAGES
 from ..errors import NotFound, RateLimited
 from ..models import utcnow
@@ -33,11 +34,13 @@ from .pages import (
 from .report import HelpReport, build_report
 
 __all__ = [
+    "ANSWER_LIMIT",
     "DEFLECT_LIMIT",
     "MAX_QUERY",
     "SEARCH_LIMIT",
     "SUGGEST_LIMIT",
     "VOTE_LIMIT",
+    "Answer",
     "BotSource",
     "HelpCentre",
     "Hit",
@@ -51,7 +54,15 @@ SEARCH_LIMIT = "30/minute"
 SUGGEST_LIMIT = "60/minute"
 DEFLECT_LIMIT = "20/hour"
 VOTE_LIMIT = "30/hour"
+#: Per operator: the console's answers panel.
+ANSWER_LIMIT = "120/minute"
 MAX_RESULTS = 10
+MAX_ANSWERS = 5
+#: The confidence an answer shown to an operator needs, when the bot's
+#: ``suggest_threshold`` is higher: a requester's long message spreads the matcher's
+#: confidence over its sentences (a plain "where is my invoice" mail scores ~0.2), and an
+#: operator judges what they quote, where a reader would be misled.
+ANSWER_FLOOR = 0.1
 MAX_SUGGESTIONS = 3
 # Robots and link previews: their visits are not readers' views.
 _CRAWLER = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|curl|wget", re.I)
@@ -77,6 +88,25 @@ class Hit:
 
     link: EntryLink
     confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A public entry an operator may quote in a reply: its link, the matcher's
+    confidence, its page's absolute address and its short answer as plain text (links
+    written out, absolute), in the entry's language for the reader (``link.lang``)."""
+
+    link: EntryLink
+    confidence: float
+    url: str
+    text: str
+
+    def to_payload(self) -> dict[str, object]:
+        """Return the answer as the console receives it (``AnswerOut``)."""
+        return {
+            "id": self.link.id, "title": self.link.title, "lang": self.link.lang,
+            "url": self.url, "text": self.text, "confidence": round(self.confidence, 3),
+        }  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +143,7 @@ class HelpCentre:
                 ("suggest", SUGGEST_LIMIT),
                 ("deflect", DEFLECT_LIMIT),
                 ("vote", VOTE_LIMIT),
+                ("answer", ANSWER_LIMIT),
             )
         }
         self._media: tuple[str, frozenset[str]] = ("", frozenset())
@@ -218,6 +249,29 @@ class HelpCentre:
         await self._count("suggest", client)
         ranked, threshold = await self._rank(query, lang)
         return [h for h in ranked if h.confidence >= threshold][:MAX_SUGGESTIONS]
+
+    async def answers(self, text: str, lang: str, *, client: str, base_url: str) -> list[Answer]:
+        """Return up to five public entries answering ``text`` for an operator's reply to a
+        reader of ``lang`` (at least :data:`ANSWER_FLOOR` confident; nothing recorded:
+        operators' searches are not readers'), with links made absolute on ``base_url``.
+
+        :raises RateLimited: past :data:`ANSWER_LIMIT` for this client (the operator).
+        """
+        query = " ".join(text.split())[:MAX_QUERY]
+        if not query:
+            return []
+        await self._count("answer", client)
+        ranked, threshold = await self._rank(query, lang)
+        knowledge = self.knowledge
+        base = base_url.rstrip("/")
+        found = []
+        for hit in ranked[:MAX_ANSWERS]:
+            entry = knowledge.entries.get(hit.link.id) if knowledge is not None else None
+            if hit.confidence < min(threshold, ANSWER_FLOOR) or entry is None:
+                break
+            answer = plain_text(entry.block(hit.link.lang).answer.strip(), base)
+            found.append(Answer(hit.link, hit.confidence, base + hit.link.path, answer))
+        return found
 
     async def deflected(self, entry_id: str, lang: str, text: str, *, client: str) -> None:
         """Record that ``entry_id`` solved a requester's question before they filed.

@@ -15,6 +15,7 @@ from ..operators import SESSION_COOKIE
 from ..services import Services
 from ..wire import decode
 from ..wire.operator import (
+    AnswersIn,
     CannedDeleteIn,
     CannedSaveIn,
     ConversationIn,
@@ -83,8 +84,10 @@ class OperatorNamespace(TicketEvents):
         operator = session.operator
         # The session's version too: a password change or "sign out my other sessions"
         # ends this connection at its next request (_operator).
+        # Where the help centre's links point in the answers an operator quotes.
+        base = self.services.settings.public_url or origin or next(iter(own_origins(environ)))
         await self.save_session(
-            sid, {"operator_id": operator.id, "version": operator.session_version}
+            sid, {"operator_id": operator.id, "version": operator.session_version, "base": base}
         )
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
@@ -334,6 +337,17 @@ class OperatorNamespace(TicketEvents):
         operator = await self._operator(sid)
         await self.services.canned.delete(operator, request.shortcut, request.lang)
         return {}
+
+    @acked
+    async def on_answers(self, sid: str, data: Any) -> dict[str, Any]:
+        """The help centre's answers to quote in a reply (docs/operators.md, "Answers")."""
+        request = decode(AnswersIn, data, "answers")
+        operator = await self._operator(sid)
+        session = await self.get_session(sid)
+        found = await self.services.help.answers(
+            request.q, request.lang, client=operator.id, base_url=str(session.get("base", ""))
+        )
+        return {"query": " ".join(request.q.split()), "answers": [a.to_payload() for a in found]}
 
     async def _hello(self, sid: str, operator: Operator) -> None:
         if not await self.connected(sid):

@@ -18,6 +18,7 @@ from ..wire.forms import TicketFollowForm, TicketReplyForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
+from .ticketanswers import answers_context
 
 __all__ = ["list_request", "setup"]
 
@@ -183,7 +184,9 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).
             "description": _description_apart(page),
+            "kb_on": services.help.knowledge is not None,
         }
+        | await answers_context(request, page)
     )
     return aiohttp_jinja2.render_template("console/ticket.html", request, context)
 

@@ -10,6 +10,7 @@ __all__ = [
     "ID",
     "LANG",
     "MAX_INT",
+    "MAX_QUERY",
     "PRIORITY",
     "TIME_SPENT_MAX",
     "ClientId",
@@ -25,6 +26,8 @@ __all__ = [
 #: The largest integer a JavaScript client can represent exactly (and SQLite can store).
 MAX_INT = 2**53 - 1
 LANG = ("fr", "nl", "en")
+#: The longest search or suggestion text accepted, in characters.
+MAX_QUERY = 500
 PRIORITY = ("urgent", "high", "normal", "low")
 
 Lang = Literal["fr", "nl", "en"]

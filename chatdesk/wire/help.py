@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from .base import In, Lang, Out
+from .base import MAX_QUERY, In, Lang, Out
 from .forms import Csrf
 
 __all__ = [
@@ -20,8 +20,6 @@ __all__ = [
     "VoteForm",
 ]
 
-#: The longest search or suggestion text accepted, in characters.
-MAX_QUERY = 500
 Query = Annotated[str, msgspec.Meta(max_length=MAX_QUERY)]
 EntryId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 

@@ -7,10 +7,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import ID, ClientId, In, Lang, Out, Priority, TagList, Ts
+from .base import ID, MAX_QUERY, ClientId, In, Lang, Out, Priority, TagList, Ts
 from .shared import MessageOut, OperatorRef, TicketOut
 
 __all__ = [
+    "AnswerOut",
+    "AnswersAck",
+    "AnswersIn",
     "CannedDeleteIn",
     "CannedList",
     "CannedOut",
@@ -271,3 +274,30 @@ class CannedList(Out):
 
     ok: Literal[True]
     responses: list[CannedOut]
+
+
+class AnswersIn(In):
+    """``answers``: the help centre's answers to ``q`` for a reader of ``lang``."""
+
+    q: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_QUERY)]
+    lang: Lang
+
+
+class AnswerOut(Out):
+    """A public entry an operator may quote: its short answer as plain text (links
+    written out, absolute) and its page's absolute address."""
+
+    id: str
+    title: str
+    lang: Lang
+    url: str
+    text: str
+    confidence: float
+
+
+class AnswersAck(Out):
+    """The ack of ``answers``: best first, empty when nothing answers well."""
+
+    ok: Literal[True]
+    query: str
+    answers: list[AnswerOut]

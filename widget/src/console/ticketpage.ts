@@ -3,6 +3,7 @@
 // the service level and the panels whenever the ticket changes (`ticket`, then
 // `ticket_watch`), whoever changed it.
 import { fileSize } from "../common/size";
+import { setupAnswers } from "./answers";
 import { attachCanned } from "./canned";
 import { $, call, el, failed, localizeTimes, socket, toast, uuid } from "./common";
 import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
@@ -246,6 +247,7 @@ export function setupTicketPage(section: HTMLElement): void {
   }
   picker?.addEventListener("change", showChosen);
   setupCanned(section, text, typed);
+  if (text) setupAnswers(section, text, typed);
 
   edit?.addEventListener("input", () => (edit.dataset.dirty = "yes"));
   edit?.addEventListener("submit", async (event) => {

@@ -2,6 +2,42 @@
 // Do not edit: change the server's wire structs, then `make widget`.
 
 /**
+ * A public entry an operator may quote: its short answer as plain text (links
+ * written out, absolute) and its page's absolute address.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "AnswerOut".
+ */
+export interface AnswerOut {
+  confidence: number;
+  id: string;
+  lang: "en" | "fr" | "nl";
+  text: string;
+  title: string;
+  url: string;
+}
+/**
+ * The ack of ``answers``: best first, empty when nothing answers well.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "AnswersAck".
+ */
+export interface AnswersAck {
+  answers: AnswerOut[];
+  ok: true;
+  query: string;
+}
+/**
+ * ``answers``: the help centre's answers to ``q`` for a reader of ``lang``.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "AnswersIn".
+ */
+export interface AnswersIn {
+  lang: "en" | "fr" | "nl";
+  q: string;
+}
+/**
  * A public article that may answer the requester, with the matcher's confidence.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema

@@ -1,0 +1,103 @@
+"""The ticket page's answers from the help centre, in Chromium: the requester's question
+finds its entry, *Insert the answer* and *Insert the link* put them in the reply box at
+the caret, a search redraws the panel over the socket, and an answer that tries to run
+script is shown and inserted as text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.async_api import expect
+
+from chatdesk.helpdesk import NewTicket
+from chatdesk.web.appkeys import SERVICES
+
+from .conftest import REPO, Desk, NewContext
+from .test_console_tickets import PASSWORD, login
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def _quill(desk: Desk) -> None:
+    """Add the operator of these tests to the shared desk, once."""
+    services = desk.app[SERVICES]
+    if not any(o.email == "quill@desk.test" for o in await services.operators.list()):
+        await services.operators.add(
+            "quill@desk.test", name="Quill", role="operator",
+            departments=services.config.departments, languages=("fr", "en"), password=PASSWORD,
+        )  # fmt: skip
+
+
+async def test_an_operator_quotes_the_help_centre_in_a_reply(
+    desk: Desk, new_context: NewContext, tmp_path: Path
+) -> None:
+    await _quill(desk)
+    services = desk.app[SERVICES]
+    ticket, _ = await services.helpdesk.filing.file(
+        NewTicket(
+            email="lea@client.be", name="Léa", lang="fr", subject="Facture",
+            description="Bonjour, je cherche ma facture de novembre.",
+        )
+    )  # fmt: skip
+    page = await (await new_context(locale="en-GB")).new_page()
+    await login(page, desk.url, "quill@desk.test", f"/console/t/{ticket.id}")
+    panel = page.locator("#answers")
+    first = panel.locator("#answers-list li").first
+    await expect(first.locator("a")).to_have_text("Où trouver mes factures ?")
+    box = page.locator("#treply-text")
+    await box.fill("Bonjour Léa,\nMerci.")
+    # The caret after "Bonjour Léa,": the answer goes there, a blank line each side.
+    await box.evaluate("b => b.setSelectionRange(12, 12)")
+    await first.get_by_role("button", name="Insert the answer").click()
+    answer = (
+        "Vos factures sont dans votre espace client, rubrique Factures : "
+        "https://my.ardenne.cloud/invoices."
+    )
+    await expect(box).to_have_value(f"Bonjour Léa,\n\n{answer}\n\nMerci.")
+    await first.get_by_role("button", name="Insert the link").click()
+    link = f"Où trouver mes factures ? ({desk.url}/help/fr/invoices)"
+    await expect(box).to_have_value(f"Bonjour Léa,\n\n{answer}\n\n{link}\n\nMerci.")
+    await first.locator("summary").click()
+    shots = REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
+    await page.screenshot(path=str(shots / "console-ticket-answers.png"))
+
+    # A search over the socket: an answer written to run script stays text.
+    await panel.locator("#answers-q").fill("paiement refusé")
+    await panel.locator("#answers-q").press("Enter")
+    await expect(panel.locator("#answers-for")).to_have_text("For your search:")
+    found = panel.locator("#answers-list li").first
+    await expect(found.locator("a")).to_have_text("Mon paiement a échoué")
+    await box.fill("")
+    await found.get_by_role("button", name="Insert the answer").click()
+    await expect(box).to_have_value(
+        "Vérifiez le plafond de votre carte puis réessayez depuis l'espace client. "
+        "<img src=x onerror=alert(2)>"
+    )
+    await found.locator("summary").click()
+    await expect(found.locator(".text")).to_contain_text("<img src=x onerror=alert(2)>")
+    assert await page.locator("#answers img").count() == 0
+
+
+async def test_without_a_script_the_panel_searches_by_reloading(
+    desk: Desk, new_context: NewContext
+) -> None:
+    await _quill(desk)
+    services = desk.app[SERVICES]
+    ticket, _ = await services.helpdesk.filing.file(
+        NewTicket(email="jan@client.be", lang="nl", subject="Vraag", description="Hallo")
+    )
+    context = await new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/console/t/{ticket.id}")
+    await page.locator("input[name=email]").fill("quill@desk.test")
+    await page.locator("input[name=password]").fill(PASSWORD)
+    await page.locator("form button[type=submit]").click()
+    await page.locator("#answers-q").fill("factuur kwijt")
+    await page.locator("#answers-q").press("Enter")
+    await expect(page.locator("#answers-q")).to_have_value("factuur kwijt")
+    first = page.locator("#answers-list li a").first
+    await expect(first).to_have_text("Waar vind ik mijn facturen?")
+    # Without a script there is nothing to insert with: the buttons stay hidden.
+    await expect(page.locator("#answers .actions").first).to_be_hidden()

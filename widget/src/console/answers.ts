@@ -1,0 +1,86 @@
+// The ticket page's answers panel: the help centre's entries for what the requester asks
+// (drawn by the server), a search over the socket (`answers`), and buttons that put an
+// entry's answer or its link in the reply box at the caret. Without this script the panel
+// still works: its form reloads the page with the search, and each answer can be read.
+import { $, call, el, failed, toast } from "./common";
+import { t } from "./i18n";
+import type { AnswerOut } from "../generated/protocol";
+
+/** Make the panel in ``section`` search over the socket and insert into ``box``. */
+export function setupAnswers(section: HTMLElement, box: HTMLTextAreaElement, typed: () => void): void {
+  const panel = $<HTMLElement>("#answers", section);
+  const list = $<HTMLUListElement>("#answers-list", section);
+  const form = $<HTMLFormElement>("form.answers-search", section);
+  const said = $<HTMLElement>("#answers-for", section);
+  if (!panel || !list || !form || !said) return;
+  for (const actions of list.querySelectorAll<HTMLElement>(".actions")) actions.hidden = false;
+
+  list.addEventListener("click", (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-insert]");
+    const item = button?.closest<HTMLLIElement>("li");
+    if (!button || !item) return;
+    const text = button.dataset.insert === "link"
+      ? `${item.dataset.title || ""} (${item.dataset.url || ""})`
+      : item.querySelector(".text")?.textContent || "";
+    insertAt(box, text);
+    typed();
+    toast(t("answers_inserted"));
+  });
+
+  form.addEventListener("submit", async (event) => {
+    const q = ($<HTMLInputElement>("#answers-q", form)?.value || "").trim();
+    if (!q) return; // the page again, with the answers to the requester's question
+    event.preventDefault();
+    const ack = await call("answers", { q, lang: panel.dataset.lang || "en" });
+    if (ack.ok) {
+      draw(list, ack.answers as AnswerOut[], panel.dataset.lang || "");
+      said.textContent = t("answers_for_search");
+    } else if (ack.error?.code === "rate_limited") {
+      said.textContent = t("answers_limited");
+    } else {
+      failed(ack);
+    }
+  });
+}
+
+/** Redraw the list with ``answers`` (people's text only through textContent). */
+function draw(list: HTMLUListElement, answers: AnswerOut[], lang: string): void {
+  list.replaceChildren();
+  for (const a of answers) {
+    const link = el("a", { text: a.title });
+    link.href = new URL(a.url).pathname;
+    link.target = "_blank";
+    link.rel = "noopener";
+    const item = el("li", {}, link);
+    item.dataset.url = a.url;
+    item.dataset.title = a.title;
+    if (a.lang !== lang) item.append(" ", el("span", { className: "badge", text: a.lang.toUpperCase() }));
+    const read = el("details", {}, el("summary", { text: t("answers_show") }), el("p", { className: "text", text: a.text }));
+    const answer = el("button", { text: t("answers_insert") });
+    const href = el("button", { text: t("answers_insert_link") });
+    for (const [button, what] of [[answer, "answer"], [href, "link"]] as const) {
+      button.type = "button";
+      button.dataset.insert = what;
+    }
+    item.append(read, el("p", { className: "actions" }, answer, " ", href));
+    list.append(item);
+  }
+  if (!answers.length) list.append(el("li", { className: "hint", text: t("answers_none") }));
+}
+
+/** Put ``text`` in ``box`` at the caret (replacing a selection), a blank line from what
+ * is around it, and leave the caret after it. */
+function insertAt(box: HTMLTextAreaElement, text: string): void {
+  const start = box.selectionStart ?? box.value.length;
+  const end = box.selectionEnd ?? start;
+  const before = box.value.slice(0, start);
+  const after = box.value.slice(end);
+  const lead = !before.trim() ? "" : before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+  const tail = !after.trim() ? "" : after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+  box.value = `${before}${lead}${text}${tail}${after}`;
+  const caret = before.length + lead.length + text.length;
+  box.focus();
+  box.setSelectionRange(caret, caret);
+  // Say it changed: the box's own listeners (who is writing, drafts) follow.
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+}
