@@ -23,9 +23,10 @@ from .auth import SESSION, check_csrf, current_session, login_required, safe_nex
 from .consolelang import LANG_COOKIE, LANGS, Translate, console_lang, translator
 from .forms import read_form
 from .middleware import Handler, with_headers
+from .ticketanswers import answers_context, visitor_question
 from .widget import DIST_DIR, Bundle
 
-__all__ = ["base_context", "desk_words", "plain_text", "setup"]
+__all__ = ["base_context", "desk_words", "preview_text", "setup"]
 
 _STATIC = Path(__file__).parent / "static"
 _HEADERS = {
@@ -74,18 +75,29 @@ async def conversation(request: web.Request) -> web.StreamResponse:
     except ChatdeskError:
         raise web.HTTPNotFound(text="No such conversation.") from None
     summary = view["conversation"]
-    context = await base_context(request) | {
-        "view": None,
-        "c": summary,
-        "messages": view["messages"],
-        "notes": view["notes"],
-        "mine": summary["operator"] is not None
-        and summary["operator"]["id"] == request[SESSION].operator.id,
-        # "Turn into a ticket": what the desk offers.
-        "types": [t.value for t in services.config.helpdesk.types],
-        "priorities": list(services.config.helpdesk.offered),
-        "custom_fields": services.config.helpdesk.fields,
-    }
+    context = (
+        await base_context(request)
+        | {
+            "view": None,
+            "c": summary,
+            "messages": view["messages"],
+            "notes": view["notes"],
+            "mine": summary["operator"] is not None
+            and summary["operator"]["id"] == request[SESSION].operator.id,
+            # "Turn into a ticket": what the desk offers.
+            "types": [t.value for t in services.config.helpdesk.types],
+            "priorities": list(services.config.helpdesk.offered),
+            "custom_fields": services.config.helpdesk.fields,
+            "kb_on": services.help.knowledge is not None,
+        }
+        | await answers_context(
+            request,
+            question=visitor_question(view["messages"]),
+            lang=summary["lang"],
+            action=f"/console/c/{summary['id']}",
+            asker="visitor",
+        )
+    )
     return aiohttp_jinja2.render_template("console/conversation.html", request, context)
 
 
@@ -235,7 +247,7 @@ _MARKS = re.compile(r"(\*\*|__|`|^#{1,6}\s+|^>\s?|^\s*(?:[-*+]|\d+\.)\s+)", re.M
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
-def plain_text(markdown: str) -> str:
+def preview_text(markdown: str) -> str:
     """Return ``markdown`` without its marks, on one line (for list previews)."""
     text = _MARKS.sub("", _LINK.sub(r"\1", markdown))
     text = re.sub(r"(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)", r"\1", text)
@@ -245,7 +257,7 @@ def plain_text(markdown: str) -> str:
 def setup(app: web.Application) -> None:
     """Add the console routes and its security headers to ``app``."""
     app.middlewares.append(security_headers)
-    aiohttp_jinja2.get_env(app).filters["plain"] = plain_text
+    aiohttp_jinja2.get_env(app).filters["plain"] = preview_text
     app.router.add_get("/console", _home)
     app.router.add_post("/console/lang", choose_lang)
     app.router.add_get("/console/assets/{name}", asset)

@@ -18,7 +18,7 @@ from ..wire.forms import TicketFollowForm, TicketReplyForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
-from .ticketanswers import answers_context
+from .ticketanswers import answers_context, question_of
 
 __all__ = ["list_request", "setup"]
 
@@ -186,7 +186,12 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             "description": _description_apart(page),
             "kb_on": services.help.knowledge is not None,
         }
-        | await answers_context(request, page)
+        | await answers_context(
+            request,
+            question=question_of(page),
+            lang=page["ticket"]["lang"],
+            action=f"/console/t/{page['ticket']['id']}",
+        )
     )
     return aiohttp_jinja2.render_template("console/ticket.html", request, context)
 

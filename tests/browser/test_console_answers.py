@@ -14,6 +14,7 @@ from playwright.async_api import expect
 from chatdesk.helpdesk import NewTicket
 from chatdesk.web.appkeys import SERVICES
 
+from ..clients import VisitorClient
 from .conftest import REPO, Desk, NewContext
 from .test_console_tickets import PASSWORD, login
 
@@ -101,3 +102,35 @@ async def test_without_a_script_the_panel_searches_by_reloading(
     await expect(first).to_have_text("Waar vind ik mijn facturen?")
     # Without a script there is nothing to insert with: the buttons stay hidden.
     await expect(page.locator("#answers .actions").first).to_be_hidden()
+
+
+async def test_a_chat_s_answers_follow_what_the_visitor_asks(
+    desk: Desk, new_context: NewContext
+) -> None:
+    await _quill(desk)
+    visitor = VisitorClient(desk.url)
+    desk.clients.append(visitor)
+    await visitor.connect({"lang": "fr"})
+    await visitor.say("je cherche ma facture")
+    conversation = visitor.session["conversation_id"]
+    page = await (await new_context(locale="en-GB")).new_page()
+    await login(page, desk.url, "quill@desk.test", f"/console/c/{conversation}")
+    panel = page.locator("#answers")
+    await expect(panel.locator("#answers-for")).to_have_text("For what the visitor asks:")
+    await expect(panel.locator("#answers-list li a").first).to_have_text(
+        "Où trouver mes factures ?"
+    )
+    # The visitor asks something else: the panel follows their last three messages.
+    await visitor.say("la carte a été refusée lors du paiement")
+    await visitor.say("paiement refusé")
+    await expect(panel.locator("#answers-list li a").first).to_have_text("Mon paiement a échoué")
+    # ... unless the operator is searching for themselves.
+    await panel.locator("#answers-q").fill("moyens de paiement")
+    await panel.locator("#answers-q").press("Enter")
+    await expect(panel.locator("#answers-for")).to_have_text("For your search:")
+    await visitor.say("je cherche ma facture")
+    await expect(page.locator("#messages li")).to_have_count(8)
+    await expect(panel.locator("#answers-for")).to_have_text("For your search:")
+    await expect(panel.locator("#answers-list li a").first).to_have_text(
+        "Quels moyens de paiement acceptez-vous ?"
+    )

@@ -17,8 +17,9 @@ from chatdesk.helpcentre.service import ANSWER_LIMIT
 from chatdesk.helpdesk import NewTicket
 from chatdesk.models import Operator
 from chatdesk.web.appkeys import SERVICES
+from chatdesk.web.ticketanswers import visitor_question
 
-from ..clients import OperatorClient
+from ..clients import OperatorClient, VisitorClient
 from .conftest import HelpDesk
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -144,3 +145,35 @@ async def test_a_throttled_panel_says_so_and_the_page_still_opens(
     response = await desk.get(f"/console/t/{ticket.id}")
     assert response.status == 200
     assert "Too many searches" in await response.text()
+
+
+async def test_the_conversation_page_shows_answers_to_the_visitor(
+    desk: HelpDesk, operator: Operator
+) -> None:
+    visitor = VisitorClient(desk.url)
+    await visitor.connect({"lang": "fr"})
+    try:
+        await visitor.say(INVOICE)
+        conversation = visitor.session["conversation_id"]
+    finally:
+        await visitor.close()
+    response = await desk.get(f"/console/c/{conversation}")
+    page = await response.text()
+    assert response.status == 200, page
+    assert "For what the visitor asks:" in page and 'href="/help/fr/invoices"' in page
+    assert f'action="/console/c/{conversation}#answers"' in page
+
+
+async def test_a_visitor_s_question_is_their_last_three_messages() -> None:
+    said = [
+        {"author": "visitor", "text": "bonjour"},
+        {"author": "bot", "text": "Bonjour ! Que puis-je faire pour vous ?"},
+        {"author": "visitor", "text": "ma carte est refusée"},
+        {"author": "visitor", "text": "au paiement"},
+        {"author": "operator", "text": "Je regarde."},
+        {"author": "visitor", "text": "je veux parler à quelqu'un"},
+    ]
+    assert visitor_question(said) == "ma carte est refusée au paiement je veux parler à quelqu'un"
+    assert visitor_question(said[:2]) == "bonjour" and visitor_question([]) == ""
+    long = visitor_question([{"author": "visitor", "text": "a" * 400 + " paiement"}] * 2)
+    assert len(long) == 500 and long.endswith(" paiement")

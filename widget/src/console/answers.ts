@@ -1,18 +1,24 @@
-// The ticket page's answers panel: the help centre's entries for what the requester asks
-// (drawn by the server), a search over the socket (`answers`), and buttons that put an
-// entry's answer or its link in the reply box at the caret. Without this script the panel
-// still works: its form reloads the page with the search, and each answer can be read.
+// The answers panel of a ticket's and a conversation's page: the help centre's entries for
+// what the requester or visitor asks (drawn by the server, then for each new message of a
+// chat's visitor), a search over the socket (`answers`), and buttons that put an entry's
+// answer or its link in the reply box at the caret. Without this script the panel still
+// works: its form reloads the page with the search, and each answer can be read.
 import { $, call, el, failed, toast } from "./common";
-import { t } from "./i18n";
+import { Key, t } from "./i18n";
 import type { AnswerOut } from "../generated/protocol";
 
-/** Make the panel in ``section`` search over the socket and insert into ``box``. */
-export function setupAnswers(section: HTMLElement, box: HTMLTextAreaElement, typed: () => void): void {
+/** Make the panel in ``section`` search over the socket and insert into ``box``; return
+ * what shows the answers to a new question of the person asking (unless the operator has
+ * a search of their own in the box). */
+export function setupAnswers(
+  section: HTMLElement, box: HTMLTextAreaElement, typed: () => void,
+): (question: string) => void {
   const panel = $<HTMLElement>("#answers", section);
   const list = $<HTMLUListElement>("#answers-list", section);
   const form = $<HTMLFormElement>("form.answers-search", section);
   const said = $<HTMLElement>("#answers-for", section);
-  if (!panel || !list || !form || !said) return;
+  const search = $<HTMLInputElement>("#answers-q", section);
+  if (!panel || !list || !form || !said || !search) return () => undefined;
   for (const actions of list.querySelectorAll<HTMLElement>(".actions")) actions.hidden = false;
 
   list.addEventListener("click", (event) => {
@@ -27,20 +33,29 @@ export function setupAnswers(section: HTMLElement, box: HTMLTextAreaElement, typ
     toast(t("answers_inserted"));
   });
 
-  form.addEventListener("submit", async (event) => {
-    const q = ($<HTMLInputElement>("#answers-q", form)?.value || "").trim();
-    if (!q) return; // the page again, with the answers to the requester's question
-    event.preventDefault();
-    const ack = await call("answers", { q, lang: panel.dataset.lang || "en" });
+  async function show(q: string, label: Key): Promise<void> {
+    const ack = await call("answers", { q, lang: panel?.dataset.lang || "en" });
+    if (!list || !said) return;
     if (ack.ok) {
-      draw(list, ack.answers as AnswerOut[], panel.dataset.lang || "");
-      said.textContent = t("answers_for_search");
+      draw(list, ack.answers as AnswerOut[], panel?.dataset.lang || "");
+      said.textContent = t(label);
     } else if (ack.error?.code === "rate_limited") {
       said.textContent = t("answers_limited");
     } else {
       failed(ack);
     }
+  }
+
+  form.addEventListener("submit", (event) => {
+    const q = search.value.trim();
+    if (!q) return; // the page again, with the answers to the person's question
+    event.preventDefault();
+    void show(q, "answers_for_search");
   });
+  return (question) => {
+    const q = question.trim();
+    if (q && !search.value.trim()) void show(q, (panel.dataset.for || "answers_for_requester") as Key);
+  };
 }
 
 /** Redraw the list with ``answers`` (people's text only through textContent). */

@@ -1,6 +1,7 @@
 // One conversation: the whole history and notes, live, with the action card and the ticket.
 import { $, call, el, failed, localizeTimes, socket, timeOf } from "./common";
 import { setupActions } from "./actions";
+import { setupAnswers } from "./answers";
 import { setupComposer } from "./composer";
 import { messageItem } from "./messages";
 import { Message, Note, Summary, Typing } from "./protocol";
@@ -45,8 +46,18 @@ export function setupConversation(view: HTMLElement): void {
 
   localizeTimes(view);
   socket.on("connect", watch);
+  // The help centre's answers follow what the visitor asks: their last three messages, as
+  // the server read them for the page (a visitor who asks for a person said what about
+  // just before).
+  const reply = $<HTMLTextAreaElement>("#reply", view);
+  const answerFor = reply ? setupAnswers(view, reply, () => undefined) : () => undefined;
   socket.on("message", (m: Message) => {
-    if (m.conversation_id === conversationId) addMessage(m);
+    if (m.conversation_id !== conversationId) return;
+    const fresh = m.author === "visitor" && !seen.has(m.id);
+    addMessage(m);
+    if (!fresh) return;
+    const said = Array.from(view.querySelectorAll("#messages li.author-visitor .text"), (p) => p.textContent || "");
+    answerFor(said.slice(-3).join(" ").slice(-500));
   });
   socket.on("note", (n: Note) => {
     if (n.conversation_id === conversationId) $<HTMLElement>("#notes")?.append(noteItem(n));
