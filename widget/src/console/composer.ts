@@ -2,6 +2,7 @@
 // and the private-notes form.
 import { attachCanned } from "./canned";
 import { $, call, failed, socket, uuid } from "./common";
+import { keepDraft } from "./drafts";
 import { Message } from "./protocol";
 import { attachMentions } from "./mentionpick";
 
@@ -15,6 +16,7 @@ export function setupComposer(
   const composer = $<HTMLFormElement>("#composer");
   const reply = $<HTMLTextAreaElement>("#reply");
   const picker = $<HTMLUListElement>("#canned-pick");
+  const sentDraft = reply ? keepDraft(reply, `c.${conversationId}`) : () => undefined;
   let typing = false;
   let idle = 0;
   const stopTyping = () => {
@@ -31,6 +33,7 @@ export function setupComposer(
     reply.disabled = false;
     if (!failed(ack)) {
       reply.value = "";
+      sentDraft();
       addMessage(ack.message as Message);
     }
     reply.focus();

@@ -4,6 +4,7 @@
 import { setupAlerts } from "./alerts";
 import { $, localizeTimes } from "./common";
 import { setupConversation } from "./conversation";
+import { forgetDraftsAtLogout, pruneDrafts } from "./drafts";
 import { setupGaps } from "./gaps";
 import { setupHeader } from "./header";
 import { setupKeys } from "./keys";
@@ -17,6 +18,8 @@ const tickets = $<HTMLElement>("section.tickets");
 const ticket = $<HTMLElement>("section.ticketpage");
 setupHeader();
 setupAlerts();
+pruneDrafts();
+forgetDraftsAtLogout();
 if (inbox) setupLists(inbox);
 if (view) setupConversation(view);
 if (tickets) setupTicketList(tickets);

@@ -5,6 +5,7 @@
 import { fileSize } from "../common/size";
 import { setupAnswers } from "./answers";
 import { attachCanned } from "./canned";
+import { keepDraft } from "./drafts";
 import { $, call, el, failed, localizeTimes, socket, toast, uuid } from "./common";
 import { drawCountdowns, runCountdowns, setDeskNow } from "./countdown";
 import { label, locale, t, Key } from "./i18n";
@@ -199,6 +200,7 @@ export function setupTicketPage(section: HTMLElement): void {
   const reply = $<HTMLFormElement>("#treply", section);
   const text = $<HTMLTextAreaElement>("#treply-text", section);
   const typed = setupViewers(section, id, text);
+  const sentDraft = text ? keepDraft(text, `t.${id}`) : () => undefined;
   const mentionPicker = $<HTMLUListElement>("#mention-pick", section);
   const internal = $<HTMLInputElement>("#treply-internal", section);
   if (text && mentionPicker) attachMentions(text, mentionPicker, () => !!internal?.checked);
@@ -231,6 +233,7 @@ export function setupTicketPage(section: HTMLElement): void {
     const internal = (reply.elements.namedItem("internal") as HTMLInputElement | null)?.checked;
     toast(internal ? t("note_added") : t("reply_sent"));
     reply.reset();
+    sentDraft();
     showChosen();
     typed();
     const said = $<HTMLElement>("#treply-tags-said", section);
