@@ -85,7 +85,7 @@ class OperatorNamespace(TicketEvents):
         # The session's version too: a password change or "sign out my other sessions"
         # ends this connection at its next request (_operator).
         # Where the help centre's links point in the answers an operator quotes.
-        base = self.services.settings.public_url or origin or next(iter(own_origins(environ)))
+        base = self.services.settings.public_url or origin or _direct_origin(environ)
         await self.save_session(
             sid, {"operator_id": operator.id, "version": operator.session_version, "base": base}
         )
@@ -379,6 +379,11 @@ class OperatorNamespace(TicketEvents):
             self.spawn(self.disconnect(sid), "ended session")
             raise Unauthorized("your session has ended; please log in")
         return operator
+
+
+def _direct_origin(environ: dict[str, Any]) -> str:
+    """Return where a client that sends no ``Origin`` reached the desk."""
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
 
 
 def _cookie(environ: dict[str, Any]) -> str:
