@@ -21,7 +21,7 @@ from .test_console_tickets import PASSWORD, login
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def _quill(desk: Desk) -> None:
+async def add_quill(desk: Desk) -> None:
     """Add the operator of these tests to the shared desk, once."""
     services = desk.app[SERVICES]
     if not any(o.email == "quill@desk.test" for o in await services.operators.list()):
@@ -31,10 +31,19 @@ async def _quill(desk: Desk) -> None:
         )  # fmt: skip
 
 
+async def chat(desk: Desk, lang: str, text: str) -> tuple[VisitorClient, str]:
+    """A visitor of ``lang`` who said ``text`` on the desk, and their conversation."""
+    visitor = VisitorClient(desk.url)
+    desk.clients.append(visitor)
+    await visitor.connect({"lang": lang})
+    await visitor.say(text)
+    return visitor, visitor.session["conversation_id"]
+
+
 async def test_an_operator_quotes_the_help_centre_in_a_reply(
     desk: Desk, new_context: NewContext, tmp_path: Path
 ) -> None:
-    await _quill(desk)
+    await add_quill(desk)
     services = desk.app[SERVICES]
     ticket, _ = await services.helpdesk.filing.file(
         NewTicket(
@@ -84,7 +93,7 @@ async def test_an_operator_quotes_the_help_centre_in_a_reply(
 async def test_without_a_script_the_panel_searches_by_reloading(
     desk: Desk, new_context: NewContext
 ) -> None:
-    await _quill(desk)
+    await add_quill(desk)
     services = desk.app[SERVICES]
     ticket, _ = await services.helpdesk.filing.file(
         NewTicket(email="jan@client.be", lang="nl", subject="Vraag", description="Hallo")
@@ -107,12 +116,8 @@ async def test_without_a_script_the_panel_searches_by_reloading(
 async def test_a_chat_s_answers_follow_what_the_visitor_asks(
     desk: Desk, new_context: NewContext
 ) -> None:
-    await _quill(desk)
-    visitor = VisitorClient(desk.url)
-    desk.clients.append(visitor)
-    await visitor.connect({"lang": "fr"})
-    await visitor.say("je cherche ma facture")
-    conversation = visitor.session["conversation_id"]
+    await add_quill(desk)
+    visitor, conversation = await chat(desk, "fr", "je cherche ma facture")
     page = await (await new_context(locale="en-GB")).new_page()
     await login(page, desk.url, "quill@desk.test", f"/console/c/{conversation}")
     panel = page.locator("#answers")

@@ -12,9 +12,8 @@ from playwright.async_api import expect
 from chatdesk.helpdesk import NewTicket
 from chatdesk.web.appkeys import SERVICES
 
-from ..clients import VisitorClient
 from .conftest import Desk, NewContext, eventually
-from .test_console_answers import _quill
+from .test_console_answers import add_quill, chat
 from .test_console_tickets import login
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -29,7 +28,7 @@ async def _kept(page: Any) -> list[str]:
 async def test_a_ticket_reply_s_draft_survives_a_reload_until_it_is_sent(
     desk: Desk, new_context: NewContext
 ) -> None:
-    await _quill(desk)
+    await add_quill(desk)
     ticket, _ = await desk.app[SERVICES].helpdesk.filing.file(
         NewTicket(email="noor@client.be", lang="en", subject="Draft", description="Hello")
     )
@@ -67,13 +66,9 @@ async def _has(page: Any, text: str) -> bool:
 async def test_a_chat_s_draft_is_its_own_and_logging_out_forgets_them_all(
     desk: Desk, new_context: NewContext
 ) -> None:
-    await _quill(desk)
-    visitor = VisitorClient(desk.url)
-    desk.clients.append(visitor)
-    await visitor.connect({"lang": "en"})
-    await visitor.say("hello")
+    await add_quill(desk)
+    visitor, conversation = await chat(desk, "en", "hello")
     assert (await visitor.call("escalate", {}))["ok"]
-    conversation = visitor.session["conversation_id"]
     page = await (await new_context(locale="en-GB")).new_page()
     await login(page, desk.url, "quill@desk.test", f"/console/c/{conversation}")
     await page.locator("[data-action=claim]").click()
