@@ -115,6 +115,7 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
         "comment voler", "fr", best_entry_id=None, confidence=0.1, now=utcnow()
     )
     await store.help.record_deflection("invoices", "fr", "ma facture", now=utcnow())
+    await store.help.record_quote("invoices", "fr", now=utcnow())
     await store.feedback.record_page_vote("invoices", "fr", "reader-1", useful=True, now=utcnow())
     other = new_client(first)
     await other.connect({"lang": "en"})
@@ -181,7 +182,8 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     # The helpdesk's records came across whole, and the search index was rebuilt.
     assert await _helpdesk_records_of(second.app[STORE], helpdesk) == helpdesk
     copied = second.app[STORE]
-    assert (await copied.help.activity())["invoices"] == EntryActivity(views=1, deflections=1)
+    activity = (await copied.help.activity())["invoices"]
+    assert activity == EntryActivity(views=1, deflections=1, quotes=1)
     assert [m.query for m in await copied.help.search_misses()] == ["comment voler"]
     votes = (await copied.feedback.votes())["invoices"]
     assert (votes.bot_useful, votes.page_useful) == (1, 1)

@@ -53,5 +53,7 @@ def build_report(
             votes.get(entry_id, Votes()),
         )
         rows.append(row)
-    rows.sort(key=lambda r: (-r.activity.views, -r.activity.deflections, r.entry_id))
+    rows.sort(
+        key=lambda r: (-r.activity.views, -r.activity.deflections, -r.activity.quotes, r.entry_id)
+    )
     return HelpReport(tuple(rows), tuple(misses))

@@ -273,6 +273,19 @@ class HelpCentre:
             found.append(Answer(hit.link, hit.confidence, base + hit.link.path, answer))
         return found
 
+    async def quoted(self, entry_id: str, lang: str, *, client: str) -> None:
+        """Count an operator's use of a public entry's answer or link in a reply (the
+        report's "quoted by operators").
+
+        :raises NotFound: no such public entry.
+        :raises RateLimited: past :data:`ANSWER_LIMIT` for this client (the operator).
+        """
+        written = self.page_lang(entry_id, lang)
+        if written is None:
+            raise NotFound("no such article", code="unknown_entry")
+        await self._count("answer", client)
+        await self.store.help.record_quote(entry_id, written, now=self.clock())
+
     async def deflected(self, entry_id: str, lang: str, text: str, *, client: str) -> None:
         """Record that ``entry_id`` solved a requester's question before they filed.
 

@@ -16,6 +16,8 @@ class EntryActivity:
     views: int = 0
     #: Requesters who chose "this solved it" on the support form instead of filing.
     deflections: int = 0
+    #: Times operators put its answer or its link in a reply (the console's answers panel).
+    quotes: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from ..operators import SESSION_COOKIE
 from ..services import Services
 from ..wire import decode
 from ..wire.operator import (
-    AnswersIn,
     CannedDeleteIn,
     CannedSaveIn,
     ConversationIn,
@@ -29,6 +28,7 @@ from ..wire.operator import (
 )
 from ..wire.visitor import NothingIn
 from . import rooms
+from .answers import AnswerEvents
 from .namespace import acked, error_reply
 from .origins import own_origins
 from .publish import Publisher
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 _OPERATOR_RATE = (20.0, 100)
 
 
-class OperatorNamespace(TicketEvents):
+class OperatorNamespace(TicketEvents, AnswerEvents):
     """Socket.IO handlers for operators (protocol: docs/protocol.md, "Operators").
 
     :param services: the desk's services.
@@ -337,17 +337,6 @@ class OperatorNamespace(TicketEvents):
         operator = await self._operator(sid)
         await self.services.canned.delete(operator, request.shortcut, request.lang)
         return {}
-
-    @acked
-    async def on_answers(self, sid: str, data: Any) -> dict[str, Any]:
-        """The help centre's answers to quote in a reply (docs/operators.md, "Answers")."""
-        request = decode(AnswersIn, data, "answers")
-        operator = await self._operator(sid)
-        session = await self.get_session(sid)
-        found = await self.services.help.answers(
-            request.q, request.lang, client=operator.id, base_url=str(session.get("base", ""))
-        )
-        return {"query": " ".join(request.q.split()), "answers": [a.to_payload() for a in found]}
 
     async def _hello(self, sid: str, operator: Operator) -> None:
         if not await self.connected(sid):

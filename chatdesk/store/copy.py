@@ -55,6 +55,7 @@ TABLES = (
     "help_views",
     "help_search_misses",
     "help_deflections",
+    "help_quotes",
     "dismissed_misses",
     "audit_log",
     "hook_feed",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
 from ..models import EntryActivity, SearchMiss
 
-__all__ = ["HelpStore"]
+__all__ = ["HelpStore", "entry_activity"]
 
 
 class HelpStore(Protocol):
@@ -41,11 +42,15 @@ class HelpStore(Protocol):
         """Remember that a requester's question was solved by ``entry_id`` before filing."""
         ...
 
+    async def record_quote(self, entry_id: str, lang: str, *, now: datetime) -> None:
+        """Count one use of an entry's answer or link in an operator's reply (per hour)."""
+        ...
+
     async def activity(
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> dict[str, EntryActivity]:
-        """Return ``{entry_id: EntryActivity}`` for entries viewed or deflecting in the
-        period (views: every hour the period touches)."""
+        """Return ``{entry_id: EntryActivity}`` for entries viewed, deflecting or quoted in
+        the period (views and quotes: every hour the period touches)."""
         ...
 
     async def search_misses(
@@ -53,3 +58,13 @@ class HelpStore(Protocol):
     ) -> list[SearchMiss]:
         """Return the searches without a good result in the period, newest first."""
         ...
+
+
+def entry_activity(*counts: Iterable[tuple[object, object]]) -> dict[str, EntryActivity]:
+    """Return the activity per entry from the backends' ``(entry_id, n)`` rows of views,
+    deflections and quotes, in that order."""
+    counted: dict[str, list[int]] = {}
+    for column, rows in enumerate(counts):
+        for entry_id, n in rows:
+            counted.setdefault(str(entry_id), [0, 0, 0])[column] = int(str(n))
+    return {entry_id: EntryActivity(*n) for entry_id, n in counted.items()}

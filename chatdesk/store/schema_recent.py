@@ -192,4 +192,9 @@ RECENT_VERSIONS: list[list[Step]] = [
         " created_at TEXT NOT NULL, PRIMARY KEY (ticket_id, operator_id))",
         "CREATE INDEX ticket_followers_by_operator ON ticket_followers(operator_id)",
     ],
+    [
+        # Help-centre answers operators put in their replies, counted per hour as views are.
+        "CREATE TABLE help_quotes (hour TEXT NOT NULL, entry_id TEXT NOT NULL,"
+        " lang TEXT NOT NULL, quotes INTEGER NOT NULL, PRIMARY KEY (hour, entry_id, lang))",
+    ],
 ]

@@ -180,13 +180,13 @@ def _help_rows(help: HelpReport, table: Table, t: Translate) -> Iterator[list[ob
     yield [
         t("help_article"), "id", t("help_views"), t("help_deflections"),
         t("help_bot_useful"), t("help_bot_not_useful"),
-        t("help_page_useful"), t("help_page_not_useful"),
+        t("help_page_useful"), t("help_page_not_useful"), t("help_quotes"),
     ]  # fmt: skip
     for row in help.rows:
         a, v = row.activity, row.votes
         yield [
             row.title, row.entry_id, a.views, a.deflections,
-            v.bot_useful, v.bot_not_useful, v.page_useful, v.page_not_useful,
+            v.bot_useful, v.bot_not_useful, v.page_useful, v.page_not_useful, a.quotes,
         ]  # fmt: skip
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "OperatorTypingIn",
     "OperatorsAck",
     "PresenceOut",
+    "QuotedIn",
     "Shortcut",
     "StatusAck",
     "StatusIn",
@@ -301,3 +302,11 @@ class AnswersAck(Out):
     ok: Literal[True]
     query: str
     answers: list[AnswerOut]
+
+
+class QuotedIn(In):
+    """``answer_quoted``: an operator put entry ``id``'s answer or link (in ``lang``) in
+    a reply."""
+
+    id: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+    lang: Lang

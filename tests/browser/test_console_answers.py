@@ -12,10 +12,11 @@ import pytest
 from playwright.async_api import expect
 
 from chatdesk.helpdesk import NewTicket
+from chatdesk.models import EntryActivity
 from chatdesk.web.appkeys import SERVICES
 
 from ..clients import VisitorClient
-from .conftest import REPO, Desk, NewContext
+from .conftest import REPO, Desk, NewContext, eventually
 from .test_console_tickets import PASSWORD, login
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -51,6 +52,12 @@ async def test_an_operator_quotes_the_help_centre_in_a_reply(
             description="Bonjour, je cherche ma facture de novembre.",
         )
     )  # fmt: skip
+
+    async def quotes() -> int:
+        activity = await services.help.store.help.activity()
+        return activity.get("invoices", EntryActivity()).quotes
+
+    before = await quotes()
     page = await (await new_context(locale="en-GB")).new_page()
     await login(page, desk.url, "quill@desk.test", f"/console/t/{ticket.id}")
     panel = page.locator("#answers")
@@ -69,6 +76,11 @@ async def test_an_operator_quotes_the_help_centre_in_a_reply(
     await first.get_by_role("button", name="Insert the link").click()
     link = f"Où trouver mes factures ? ({desk.url}/help/fr/invoices)"
     await expect(box).to_have_value(f"Bonjour Léa,\n\n{answer}\n\n{link}\n\nMerci.")
+
+    async def quoted_twice() -> bool:
+        return await quotes() == before + 2
+
+    await eventually(quoted_twice)  # the help centre's report counts both
     await first.locator("summary").click()
     shots = REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
     await page.screenshot(path=str(shots / "console-ticket-answers.png"))

@@ -58,6 +58,28 @@ async def test_deflections_are_counted_in_their_period(store: Store) -> None:
     }
 
 
+async def test_operators_quotes_are_counted_per_hour_beside_views_and_deflections(
+    store: Store,
+) -> None:
+    await store.help.record_quote("invoices", "fr", now=T0)
+    await store.help.record_quote("invoices", "nl", now=later(minutes=10))
+    await store.help.record_quote("invoices", "fr", now=later(days=1))
+    await store.help.record_quote("hours", "en", now=later(hours=2))
+    await store.help.record_view("invoices", "fr", now=T0)
+    await store.help.record_deflection("hours", "en", "horaires", now=T0)
+    assert await store.help.activity() == {
+        "invoices": EntryActivity(views=1, quotes=3),
+        "hours": EntryActivity(deflections=1, quotes=1),
+    }
+    # Kept per hour as views are: the 9:00 hour counts whole for a period from 9:45.
+    assert await store.help.activity(since=later(minutes=15), until=later(hours=1)) == {
+        "invoices": EntryActivity(views=1, quotes=2)
+    }
+    assert await store.help.activity(since=later(hours=2), until=later(hours=20)) == {
+        "hours": EntryActivity(quotes=1)
+    }
+
+
 async def test_search_misses_come_back_newest_first_within_the_period(store: Store) -> None:
     await store.help.record_search_miss(
         "météo demain", "fr", best_entry_id=None, confidence=0.0, now=T0

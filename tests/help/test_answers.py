@@ -15,7 +15,7 @@ from chatdesk.bot.markdown import plain_text
 from chatdesk.errors import RateLimited
 from chatdesk.helpcentre.service import ANSWER_LIMIT
 from chatdesk.helpdesk import NewTicket
-from chatdesk.models import Operator
+from chatdesk.models import EntryActivity, Operator
 from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.ticketanswers import visitor_question
 
@@ -177,3 +177,20 @@ async def test_a_visitor_s_question_is_their_last_three_messages() -> None:
     assert visitor_question(said[:2]) == "bonjour" and visitor_question([]) == ""
     long = visitor_question([{"author": "visitor", "text": "a" * 400 + " paiement"}] * 2)
     assert len(long) == 500 and long.endswith(" paiement")
+
+
+async def test_a_quoted_answer_counts_in_the_help_centre_s_report(
+    desk: HelpDesk, console: OperatorClient
+) -> None:
+    before = (await desk.store.help.activity()).get("invoices", EntryActivity()).quotes
+    assert (await console.call("answer_quoted", {"id": "invoices", "lang": "fr"}))["ok"]
+    report = await desk.app[SERVICES].help.report("en")
+    row = next(r for r in report.rows if r.entry_id == "invoices")
+    assert row.activity.quotes == before + 1
+    # Refused: an entry the help centre does not publish, or a malformed one.
+    ack = await console.call("answer_quoted", {"id": "no-such-entry", "lang": "fr"})
+    assert ack["ok"] is False and ack["error"]["code"] == "unknown_entry"
+    for bad in ({"id": "../x", "lang": "fr"}, {"id": "invoices", "lang": "de"}, {"id": "x"}):
+        ack = await console.call("answer_quoted", bad)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
+    assert (await desk.store.help.activity())["invoices"].quotes == before + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...models import EntryActivity, SearchMiss, Votes, format_ts, parse_ts
+from ..help import entry_activity
 from .database import Database
 
 __all__ = ["PostgresHelp", "read_votes", "write_page_vote"]
@@ -32,6 +33,15 @@ class PostgresHelp:
         await self._db.execute(
             "INSERT INTO help_views AS v (hour, entry_id, lang, views) VALUES ($1, $2, $3, 1)"
             " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET views = v.views + 1",
+            _hour(now),
+            entry_id,
+            lang,
+        )
+
+    async def record_quote(self, entry_id: str, lang: str, *, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO help_quotes AS q (hour, entry_id, lang, quotes) VALUES ($1, $2, $3, 1)"
+            " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET quotes = q.quotes + 1",
             _hour(now),
             entry_id,
             lang,
@@ -85,10 +95,15 @@ class PostgresHelp:
             start,
             end,
         )
-        counted = {r[0]: [int(r[1]), 0] for r in views}
-        for entry_id, n in deflections:
-            counted.setdefault(entry_id, [0, 0])[1] = int(n)
-        return {entry_id: EntryActivity(v, d) for entry_id, (v, d) in counted.items()}
+        quotes = await self._db.fetch(
+            "SELECT entry_id, SUM(quotes) FROM help_quotes"
+            f" WHERE {_IN_PERIOD.format(col='hour')} GROUP BY entry_id",
+            first_hour,
+            end,
+        )
+        return entry_activity(
+            *([(r[0], r[1]) for r in rows] for rows in (views, deflections, quotes))
+        )
 
     async def search_misses(
         self, *, since: datetime | None = None, until: datetime | None = None, limit: int = 100

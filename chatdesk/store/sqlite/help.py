@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from ...models import EntryActivity, SearchMiss, Votes, format_ts, parse_ts
+from ..help import entry_activity
 from .worker import SqliteWorker
 
 __all__ = ["SqliteHelp", "read_votes", "write_page_vote"]
@@ -31,6 +32,15 @@ class SqliteHelp:
             lambda conn: conn.execute(
                 "INSERT INTO help_views (hour, entry_id, lang, views) VALUES (?, ?, ?, 1)"
                 " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET views = views + 1",
+                (_hour(now), entry_id, lang),
+            )
+        )
+
+    async def record_quote(self, entry_id: str, lang: str, *, now: datetime) -> None:
+        await self._worker.run(
+            lambda conn: conn.execute(
+                "INSERT INTO help_quotes (hour, entry_id, lang, quotes) VALUES (?, ?, ?, 1)"
+                " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET quotes = quotes + 1",
                 (_hour(now), entry_id, lang),
             )
         )
@@ -80,10 +90,12 @@ class SqliteHelp:
                 " GROUP BY entry_id",
                 (start, end),
             ).fetchall()
-            counted = {entry_id: [int(n), 0] for entry_id, n in views}
-            for entry_id, n in deflections:
-                counted.setdefault(entry_id, [0, 0])[1] = int(n)
-            return {entry_id: EntryActivity(v, d) for entry_id, (v, d) in counted.items()}
+            quotes = conn.execute(
+                "SELECT entry_id, SUM(quotes) FROM help_quotes WHERE hour >= ? AND hour < ?"
+                " GROUP BY entry_id",
+                (first_hour, end),
+            ).fetchall()
+            return entry_activity(views, deflections, quotes)
 
         return await self._worker.run(job)
 

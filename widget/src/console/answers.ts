@@ -31,6 +31,8 @@ export function setupAnswers(
     insertAt(box, text);
     typed();
     toast(t("answers_inserted"));
+    // Counted for the help centre's report ("quoted by operators"); a refusal changes nothing here.
+    void call("answer_quoted", { id: item.dataset.id || "", lang: item.dataset.lang || "" });
   });
 
   async function show(q: string, label: Key): Promise<void> {
@@ -67,6 +69,8 @@ function draw(list: HTMLUListElement, answers: AnswerOut[], lang: string): void 
     link.target = "_blank";
     link.rel = "noopener";
     const item = el("li", {}, link);
+    item.dataset.id = a.id;
+    item.dataset.lang = a.lang;
     item.dataset.url = a.url;
     item.dataset.title = a.title;
     if (a.lang !== lang) item.append(" ", el("span", { className: "badge", text: a.lang.toUpperCase() }));

@@ -835,6 +835,17 @@ export interface PresenceOut {
   status: "away" | "offline" | "online";
 }
 /**
+ * ``answer_quoted``: an operator put entry ``id``'s answer or link (in ``lang``) in
+ * a reply.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "QuotedIn".
+ */
+export interface QuotedIn {
+  id: string;
+  lang: "en" | "fr" | "nl";
+}
+/**
  * ``rate``: 1-5 stars after an operator closed the conversation.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
