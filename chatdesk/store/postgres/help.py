@@ -30,18 +30,18 @@ class PostgresHelp:
         self._db = db
 
     async def record_view(self, entry_id: str, lang: str, *, now: datetime) -> None:
-        await self._db.execute(
-            "INSERT INTO help_views AS v (hour, entry_id, lang, views) VALUES ($1, $2, $3, 1)"
-            " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET views = v.views + 1",
-            _hour(now),
-            entry_id,
-            lang,
-        )
+        await self._add_one("help_views", "views", entry_id, lang, now)
 
     async def record_quote(self, entry_id: str, lang: str, *, now: datetime) -> None:
+        await self._add_one("help_quotes", "quotes", entry_id, lang, now)
+
+    async def _add_one(
+        self, table: str, column: str, entry_id: str, lang: str, now: datetime
+    ) -> None:
+        """Add one to an entry's counter of ``now``'s hour (a table of ours, not input)."""
         await self._db.execute(
-            "INSERT INTO help_quotes AS q (hour, entry_id, lang, quotes) VALUES ($1, $2, $3, 1)"
-            " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET quotes = q.quotes + 1",
+            f"INSERT INTO {table} AS c (hour, entry_id, lang, {column}) VALUES ($1, $2, $3, 1)"
+            f" ON CONFLICT (hour, entry_id, lang) DO UPDATE SET {column} = c.{column} + 1",
             _hour(now),
             entry_id,
             lang,

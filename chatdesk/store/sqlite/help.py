@@ -28,19 +28,19 @@ class SqliteHelp:
         self._worker = worker
 
     async def record_view(self, entry_id: str, lang: str, *, now: datetime) -> None:
-        await self._worker.run(
-            lambda conn: conn.execute(
-                "INSERT INTO help_views (hour, entry_id, lang, views) VALUES (?, ?, ?, 1)"
-                " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET views = views + 1",
-                (_hour(now), entry_id, lang),
-            )
-        )
+        await self._add_one("help_views", "views", entry_id, lang, now)
 
     async def record_quote(self, entry_id: str, lang: str, *, now: datetime) -> None:
+        await self._add_one("help_quotes", "quotes", entry_id, lang, now)
+
+    async def _add_one(
+        self, table: str, column: str, entry_id: str, lang: str, now: datetime
+    ) -> None:
+        """Add one to an entry's counter of ``now``'s hour (a table of ours, not input)."""
         await self._worker.run(
             lambda conn: conn.execute(
-                "INSERT INTO help_quotes (hour, entry_id, lang, quotes) VALUES (?, ?, ?, 1)"
-                " ON CONFLICT (hour, entry_id, lang) DO UPDATE SET quotes = quotes + 1",
+                f"INSERT INTO {table} (hour, entry_id, lang, {column}) VALUES (?, ?, ?, 1)"
+                f" ON CONFLICT (hour, entry_id, lang) DO UPDATE SET {column} = {column} + 1",
                 (_hour(now), entry_id, lang),
             )
         )
