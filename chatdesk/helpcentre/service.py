@@ -250,10 +250,14 @@ class HelpCentre:
         ranked, threshold = await self._rank(query, lang)
         return [h for h in ranked if h.confidence >= threshold][:MAX_SUGGESTIONS]
 
-    async def answers(self, text: str, lang: str, *, client: str, base_url: str) -> list[Answer]:
+    async def answers(
+        self, text: str, lang: str, *, client: str, base_url: str, searched: bool = False
+    ) -> list[Answer]:
         """Return up to five public entries answering ``text`` for an operator's reply to a
-        reader of ``lang`` (at least :data:`ANSWER_FLOOR` confident; nothing recorded:
-        operators' searches are not readers'), with links made absolute on ``base_url``.
+        reader of ``lang`` (at least :data:`ANSWER_FLOOR` confident), with links made
+        absolute on ``base_url``. ``searched``: the operator typed ``text`` in the panel's
+        search; one that finds nothing is kept among the report's searches without a good
+        result (``source="operator"``), as readers' are.
 
         :raises RateLimited: past :data:`ANSWER_LIMIT` for this client (the operator).
         """
@@ -271,6 +275,16 @@ class HelpCentre:
                 break
             answer = plain_text(entry.block(hit.link.lang).answer.strip(), base)
             found.append(Answer(hit.link, hit.confidence, base + hit.link.path, answer))
+        if searched and not found:
+            best = ranked[0] if ranked else None
+            await self.store.help.record_search_miss(
+                query,
+                lang,
+                best_entry_id=best.link.id if best else None,
+                confidence=round(best.confidence, 4) if best else 0.0,
+                now=self.clock(),
+                source="operator",
+            )
         return found
 
     async def quoted(self, entry_id: str, lang: str, *, client: str) -> None:

@@ -40,3 +40,6 @@ class SearchMiss:
     best_entry_id: str | None
     confidence: float
     ts: datetime
+    #: Who searched: ``reader`` (the help centre, the support form) or ``operator`` (the
+    #: console's answers panel).
+    source: str = "reader"

@@ -31,7 +31,11 @@ class AnswerEvents(BaseNamespace):
         operator = await self._operator(sid)
         session = await self.get_session(sid)
         found = await self.services.help.answers(
-            request.q, request.lang, client=operator.id, base_url=str(session.get("base", ""))
+            request.q,
+            request.lang,
+            client=operator.id,
+            base_url=str(session.get("base", "")),
+            searched=request.typed,
         )
         return {"query": " ".join(request.q.split()), "answers": [a.to_payload() for a in found]}
 

@@ -32,6 +32,7 @@ class HelpStore(Protocol):
         best_entry_id: str | None,
         confidence: float,
         now: datetime,
+        source: str = "reader",
     ) -> None:
         """Remember a search that found no good result, with the best entry it had."""
         ...

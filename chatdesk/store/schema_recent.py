@@ -197,4 +197,9 @@ RECENT_VERSIONS: list[list[Step]] = [
         "CREATE TABLE help_quotes (hour TEXT NOT NULL, entry_id TEXT NOT NULL,"
         " lang TEXT NOT NULL, quotes INTEGER NOT NULL, PRIMARY KEY (hour, entry_id, lang))",
     ],
+    [
+        # Who searched in vain: a reader of the help centre, or an operator in the
+        # console's answers panel (both tell bot authors what the knowledge lacks).
+        "ALTER TABLE help_search_misses ADD COLUMN source TEXT NOT NULL DEFAULT 'reader'",
+    ],
 ]

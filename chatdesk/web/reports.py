@@ -172,10 +172,16 @@ async def _help(request: web.Request, report: Report) -> HelpReport:
 
 def _help_rows(help: HelpReport, table: Table, t: Translate) -> Iterator[list[object]]:
     if table == "help_searches":
-        yield [t("help_query"), t("language"), t("help_best"), t("help_confidence"), t("when")]
+        yield [
+            t("help_query"), t("language"), t("help_best"), t("help_confidence"), t("when"),
+            t("help_searched_by"),
+        ]  # fmt: skip
         for miss in help.search_misses:
             best = miss.best_entry_id or ""
-            yield [miss.query, miss.lang, best, round(miss.confidence, 3), miss.ts.isoformat()]
+            yield [
+                miss.query, miss.lang, best, round(miss.confidence, 3), miss.ts.isoformat(),
+                t(f"help_by_{miss.source}"),
+            ]  # fmt: skip
         return
     yield [
         t("help_article"), "id", t("help_views"), t("help_deflections"),

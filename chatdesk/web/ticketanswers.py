@@ -66,7 +66,11 @@ async def answers_context(
     base = request.app[SETTINGS].public_url or site_origin(request)
     try:
         context["answers"] = await request.app[SERVICES].help.answers(
-            typed or question, lang, client=request[SESSION].operator.id, base_url=base
+            typed or question,
+            lang,
+            client=request[SESSION].operator.id,
+            base_url=base,
+            searched=bool(typed),
         )
     except RateLimited:
         context["kb_limited"] = True

@@ -282,6 +282,9 @@ class AnswersIn(In):
 
     q: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_QUERY)]
     lang: Lang
+    #: The operator typed ``q`` in the panel's search (not the person's words): one that
+    #: finds nothing is listed in the help centre's report.
+    typed: bool = False
 
 
 class AnswerOut(Out):

@@ -86,14 +86,21 @@ async def test_search_misses_come_back_newest_first_within_the_period(store: Sto
     )
     await store.help.record_search_miss(
         "kan ik met bitcoin betalen", "nl", best_entry_id="payment-methods", confidence=0.21,
-        now=later(minutes=5),
+        now=later(minutes=5), source="operator",
     )  # fmt: skip
     await store.help.record_search_miss(
         "webinar", "en", best_entry_id="business-hours", confidence=0.05, now=later(days=3)
     )
     assert await store.help.search_misses(until=later(days=1)) == [
-        SearchMiss("kan ik met bitcoin betalen", "nl", "payment-methods", 0.21, later(minutes=5)),
-        SearchMiss("météo demain", "fr", None, 0.0, T0),
+        SearchMiss(
+            "kan ik met bitcoin betalen",
+            "nl",
+            "payment-methods",
+            0.21,
+            later(minutes=5),
+            source="operator",
+        ),
+        SearchMiss("météo demain", "fr", None, 0.0, T0),  # a reader's, by default
     ]
     newest = await store.help.search_misses(limit=1)
     assert [m.query for m in newest] == ["webinar"]

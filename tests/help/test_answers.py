@@ -76,12 +76,23 @@ async def test_a_requester_s_long_message_finds_its_entry(desk: HelpDesk) -> Non
     assert [a.confidence for a in found] == sorted((a.confidence for a in found), reverse=True)
 
 
-async def test_nothing_matching_finds_nothing_and_records_nothing(desk: HelpDesk) -> None:
+async def test_a_search_that_finds_nothing_is_listed_when_the_operator_typed_it(
+    desk: HelpDesk,
+) -> None:
     help = desk.app[SERVICES].help
-    assert await help.answers("   ", "en", client="olga", base_url=BASE) == []
+    before = len(await desk.store.help.search_misses())
+    assert await help.answers("   ", "en", client="olga", base_url=BASE, searched=True) == []
+    # The person's own words finding nothing (the panel's automatic question): not listed.
     assert await help.answers("zxqv wubba plonk", "en", client="olga", base_url=BASE) == []
-    # An operator's search is not a reader's: no "search without a result" in the report.
-    assert await desk.store.help.search_misses() == []
+    assert len(await desk.store.help.search_misses()) == before
+    # The operator's own search finding nothing: listed for bot authors, as theirs.
+    found = await help.answers("zxqv plonk", "en", client="olga", base_url=BASE, searched=True)
+    assert found == []
+    miss = (await desk.store.help.search_misses())[0]
+    assert (miss.query, miss.lang, miss.source) == ("zxqv plonk", "en", "operator")
+    # ... and one that finds something is not.
+    assert await help.answers(INVOICE, "fr", client="olga", base_url=BASE, searched=True)
+    assert len(await desk.store.help.search_misses()) == before + 1
 
 
 async def test_answers_are_throttled_per_operator(desk: HelpDesk) -> None:
@@ -194,3 +205,21 @@ async def test_a_quoted_answer_counts_in_the_help_centre_s_report(
         ack = await console.call("answer_quoted", bad)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
     assert (await desk.store.help.activity())["invoices"].quotes == before + 1
+
+
+async def test_the_panel_s_searches_in_vain_reach_the_report_marked_as_operators(
+    desk: HelpDesk, operator: Operator, console: OperatorClient
+) -> None:
+    ack = await console.call("answers", {"q": "plonk zxqv wubba", "lang": "en", "typed": True})
+    assert ack["ok"] and ack["answers"] == []
+    ack = await console.call("answers", {"q": "wubba zxqv plonk", "lang": "en"})  # not typed
+    assert ack["ok"] and ack["answers"] == []
+    ticket = await _ticket(desk, "Question", "hello", "en")
+    await desk.get(f"/console/t/{ticket.id}?kb=zxqv+plonk+flurb")  # the page's own search
+    queries = {m.query: m.source for m in await desk.store.help.search_misses()}
+    assert queries.get("plonk zxqv wubba") == queries.get("zxqv plonk flurb") == "operator"
+    assert "wubba zxqv plonk" not in queries
+    response = await desk.get("/console/reports.csv?table=help_searches")
+    text = (await response.read()).decode("utf-8-sig")
+    assert text.splitlines()[0].endswith(",Searched by")
+    assert "plonk zxqv wubba,en," in text and ",an operator" in text

@@ -55,15 +55,17 @@ class PostgresHelp:
         best_entry_id: str | None,
         confidence: float,
         now: datetime,
+        source: str = "reader",
     ) -> None:
         await self._db.execute(
-            "INSERT INTO help_search_misses (ts, lang, query, best_entry_id, confidence)"
-            " VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO help_search_misses"
+            " (ts, lang, query, best_entry_id, confidence, source) VALUES ($1, $2, $3, $4, $5, $6)",
             format_ts(now),
             lang,
             query,
             best_entry_id,
             confidence,
+            source,
         )
 
     async def record_deflection(
@@ -110,13 +112,13 @@ class PostgresHelp:
     ) -> list[SearchMiss]:
         start, end = _bounds(since, until)
         rows = await self._db.fetch(
-            "SELECT query, lang, best_entry_id, confidence, ts FROM help_search_misses"
+            "SELECT query, lang, best_entry_id, confidence, ts, source FROM help_search_misses"
             f" WHERE {_IN_PERIOD.format(col='ts')} ORDER BY ts DESC, ctid DESC LIMIT $3",
             start,
             end,
             max(1, limit),
         )
-        return [SearchMiss(r[0], r[1], r[2], float(r[3]), parse_ts(r[4])) for r in rows]
+        return [SearchMiss(r[0], r[1], r[2], float(r[3]), parse_ts(r[4]), r[5]) for r in rows]
 
 
 async def write_page_vote(

@@ -53,12 +53,13 @@ class SqliteHelp:
         best_entry_id: str | None,
         confidence: float,
         now: datetime,
+        source: str = "reader",
     ) -> None:
         await self._worker.run(
             lambda conn: conn.execute(
-                "INSERT INTO help_search_misses (ts, lang, query, best_entry_id, confidence)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (format_ts(now), lang, query, best_entry_id, confidence),
+                "INSERT INTO help_search_misses"
+                " (ts, lang, query, best_entry_id, confidence, source) VALUES (?, ?, ?, ?, ?, ?)",
+                (format_ts(now), lang, query, best_entry_id, confidence, source),
             )
         )
 
@@ -105,12 +106,12 @@ class SqliteHelp:
         start, end = _bounds(since, until)
         rows = await self._worker.run(
             lambda conn: conn.execute(
-                "SELECT query, lang, best_entry_id, confidence, ts FROM help_search_misses"
+                "SELECT query, lang, best_entry_id, confidence, ts, source FROM help_search_misses"
                 " WHERE ts >= ? AND ts < ? ORDER BY ts DESC, rowid DESC LIMIT ?",
                 (start, end, max(1, limit)),
             ).fetchall()
         )
-        return [SearchMiss(r[0], r[1], r[2], float(r[3]), parse_ts(r[4])) for r in rows]
+        return [SearchMiss(r[0], r[1], r[2], float(r[3]), parse_ts(r[4]), r[5]) for r in rows]
 
 
 def write_page_vote(

@@ -35,8 +35,8 @@ export function setupAnswers(
     void call("answer_quoted", { id: item.dataset.id || "", lang: item.dataset.lang || "" });
   });
 
-  async function show(q: string, label: Key): Promise<void> {
-    const ack = await call("answers", { q, lang: panel?.dataset.lang || "en" });
+  async function show(q: string, label: Key, typed = false): Promise<void> {
+    const ack = await call("answers", { q, lang: panel?.dataset.lang || "en", typed });
     if (!list || !said) return;
     if (ack.ok) {
       draw(list, ack.answers as AnswerOut[], panel?.dataset.lang || "");
@@ -52,7 +52,7 @@ export function setupAnswers(
     const q = search.value.trim();
     if (!q) return; // the page again, with the answers to the person's question
     event.preventDefault();
-    void show(q, "answers_for_search");
+    void show(q, "answers_for_search", true);
   });
   return (question) => {
     const q = question.trim();

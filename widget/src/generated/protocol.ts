@@ -36,6 +36,7 @@ export interface AnswersAck {
 export interface AnswersIn {
   lang: "en" | "fr" | "nl";
   q: string;
+  typed?: boolean;
 }
 /**
  * A public article that may answer the requester, with the matcher's confidence.
