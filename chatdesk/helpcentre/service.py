@@ -227,14 +227,7 @@ class HelpCentre:
         ranked, threshold = await self._rank(query, lang)
         hits = tuple(h for h in ranked if h.confidence >= threshold)[:MAX_RESULTS]
         if not hits:
-            best = ranked[0] if ranked else None
-            await self.store.help.record_search_miss(
-                query,
-                lang,
-                best_entry_id=best.link.id if best else None,
-                confidence=round(best.confidence, 4) if best else 0.0,
-                now=self.clock(),
-            )
+            await self._missed(query, lang, ranked, "reader")
         return SearchResults(query, hits)
 
     async def suggest(self, text: str, lang: str, *, client: str) -> list[Hit]:
@@ -276,15 +269,7 @@ class HelpCentre:
             answer = plain_text(entry.block(hit.link.lang).answer.strip(), base)
             found.append(Answer(hit.link, hit.confidence, base + hit.link.path, answer))
         if searched and not found:
-            best = ranked[0] if ranked else None
-            await self.store.help.record_search_miss(
-                query,
-                lang,
-                best_entry_id=best.link.id if best else None,
-                confidence=round(best.confidence, 4) if best else 0.0,
-                now=self.clock(),
-                source="operator",
-            )
+            await self._missed(query, lang, ranked, "operator")
         return found
 
     async def quoted(self, entry_id: str, lang: str, *, client: str) -> None:
@@ -336,6 +321,18 @@ class HelpCentre:
         votes = await self.store.feedback.votes(since=since, until=until)
         misses = await self.store.help.search_misses(since=since, until=until)
         return build_report(self.knowledge, lang, activity, votes, misses)
+
+    async def _missed(self, query: str, lang: str, ranked: list[Hit], source: str) -> None:
+        """Record a search without a good result, with the best entry it had."""
+        best = ranked[0] if ranked else None
+        await self.store.help.record_search_miss(
+            query,
+            lang,
+            best_entry_id=best.link.id if best else None,
+            confidence=round(best.confidence, 4) if best else 0.0,
+            now=self.clock(),
+            source=source,
+        )
 
     async def _count(self, name: str, client: str) -> None:
         if not await self.throttle.count(self._limits[name], "help", name, client):
