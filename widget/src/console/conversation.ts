@@ -12,12 +12,15 @@ import { setupToTicket } from "./toticket";
 export function setupConversation(view: HTMLElement): void {
   const conversationId = view.dataset.id || "";
   const seen = new Set<string>();
+  // The messages on the page, to keep those that arrive live while `watch` reads the history.
+  const shown = new Map<string, Message>();
   const applyActions = setupActions(view, conversationId);
   const drawTicket = setupTicket(view, conversationId);
 
   function addMessage(m: Message): void {
     if (seen.has(m.id)) return;
     seen.add(m.id);
+    shown.set(m.id, m);
     const list = $<HTMLElement>("#messages");
     list?.append(messageItem(m));
     list?.lastElementChild?.scrollIntoView({ block: "end" });
@@ -37,9 +40,15 @@ export function setupConversation(view: HTMLElement): void {
   async function watch(): Promise<void> {
     const ack = await call("watch", { conversation_id: conversationId });
     if (failed(ack)) return;
+    // The server joins the conversation's room before it reads the history: a message
+    // stored after the read arrives live, possibly before this answer. Keep those.
+    const history = ack.messages as Message[];
+    const last = Math.max(-1, ...history.map((m) => m.seq));
+    const later = [...shown.values()].filter((m) => m.seq > last).sort((a, b) => a.seq - b.seq);
     seen.clear();
+    shown.clear();
     $<HTMLElement>("#messages")?.replaceChildren();
-    for (const m of ack.messages as Message[]) addMessage(m);
+    for (const m of [...history, ...later]) addMessage(m);
     $<HTMLElement>("#notes")?.replaceChildren(...(ack.notes as Note[]).map(noteItem));
     applySummary(ack.conversation as Summary);
   }
