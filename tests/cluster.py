@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +190,16 @@ class Cluster:
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
+
+    async def declines(self, conversation_ids: Iterable[str]) -> set[tuple[str, str]]:
+        """Return the ``(conversation, operator)`` pairs whose offer was declined or
+        expired, as the desk's store holds them."""
+        store = create_store(Settings.from_environ(self.env, env_file=None))
+        await store.open()
+        try:
+            return {(c, o) for c in conversation_ids for o in await store.routing.declined_by(c)}
+        finally:
+            await store.close()
 
     def add_operators(self, *names: str, departments: tuple[str, ...] = ("general",)) -> None:
         """Create operator accounts (``name@desk.test``) in the desk's store, through the
