@@ -88,7 +88,6 @@ async def conversation(request: web.Request) -> web.StreamResponse:
             "types": [t.value for t in services.config.helpdesk.types],
             "priorities": list(services.config.helpdesk.offered),
             "custom_fields": services.config.helpdesk.fields,
-            "kb_on": services.help.knowledge is not None,
         }
         | await answers_context(
             request,

@@ -50,12 +50,15 @@ def visitor_question(messages: list[dict[str, Any]]) -> str:
 async def answers_context(
     request: web.Request, *, question: str, lang: str, action: str, asker: str = "requester"
 ) -> dict[str, Any]:
-    """Return the panel's context: ``answers`` (best first) for ``question`` in ``lang``,
-    or for the operator's ``?kb=`` search, ``kb_query`` (that search, "" for the
-    question), ``kb_limited``, and what the panel needs to say and search (``action``:
-    the page's path)."""
+    """Return the panel's context: ``kb_on`` (the desk has knowledge: else no panel, and
+    nothing is ranked), ``answers`` (best first) for ``question`` in ``lang``, or for the
+    operator's ``?kb=`` search, ``kb_query`` (that search, "" for the question),
+    ``kb_limited``, and what the panel needs to say and search (``action``: the page's
+    path)."""
     typed = " ".join(request.query.get("kb", "").split())[:MAX_QUERY]
+    help = request.app[SERVICES].help
     context: dict[str, Any] = {
+        "kb_on": help.knowledge is not None,
         "answers": [],
         "kb_query": typed,
         "kb_limited": False,
@@ -63,9 +66,11 @@ async def answers_context(
         "answers_action": action,
         "answers_for": f"answers_for_{asker}",
     }
+    if not context["kb_on"]:
+        return context
     base = request.app[SETTINGS].public_url or site_origin(request)
     try:
-        context["answers"] = await request.app[SERVICES].help.answers(
+        context["answers"] = await help.answers(
             typed or question,
             lang,
             client=request[SESSION].operator.id,

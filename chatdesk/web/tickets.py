@@ -184,7 +184,6 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).
             "description": _description_apart(page),
-            "kb_on": services.help.knowledge is not None,
         }
         | await answers_context(
             request,
