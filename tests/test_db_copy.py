@@ -21,6 +21,7 @@ from chatdesk.models import (
     AuditAction,
     Author,
     AuthorKind,
+    BlockedSender,
     CannedResponse,
     Channel,
     EntryActivity,
@@ -229,6 +230,8 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
     )  # fmt: skip
     await store.api_tokens.add_api_token(ApiToken(new_id(), operator_id, "CI", "f" * 64, now))
     assert await store.followers.follow(filed.id, operator_id, now)
+    assert await store.blocks.block(BlockedSender("spam.example", now, "offres", operator_id))
+    assert await store.blocks.matching("x@spam.example", now) is not None  # a hit counted
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records
@@ -252,6 +255,7 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "notices": await store.notices.list_notices(),
         "tokens": await store.api_tokens.list_api_tokens(),
         "followers": await store.followers.followers(ticket.id),
+        "blocked": await store.blocks.list_blocked(),
         "found": [t.id for t in search.tickets],
     }
 

@@ -24,7 +24,15 @@ from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
 from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
 from .reports import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
-from .requesters import Invitation, Organisation, OrgRole, Requester, SeatRefusal, SiteSeat
+from .requesters import (
+    BlockedSender,
+    Invitation,
+    Organisation,
+    OrgRole,
+    Requester,
+    SeatRefusal,
+    SiteSeat,
+)
 from .thread import (
     PLAYED_TYPES,
     PREVIEWED_TYPES,
@@ -61,6 +69,7 @@ __all__ = [
     "AuditEntry",
     "Author",
     "AuthorKind",
+    "BlockedSender",
     "BotMiss",
     "CannedResponse",
     "Channel",

@@ -9,7 +9,15 @@ from typing import Any
 
 from .clock import format_ts
 
-__all__ = ["Invitation", "OrgRole", "Organisation", "Requester", "SeatRefusal", "SiteSeat"]
+__all__ = [
+    "BlockedSender",
+    "Invitation",
+    "OrgRole",
+    "Organisation",
+    "Requester",
+    "SeatRefusal",
+    "SiteSeat",
+]
 
 
 class OrgRole(StrEnum):
@@ -117,4 +125,35 @@ class Invitation:
             "created_at": format_ts(self.created_at),
             "expires_at": format_ts(self.expires_at),
             "accepted_at": format_ts(self.accepted_at) if self.accepted_at else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedSender:
+    """An address (``spam@example.com``) or a domain (``example.com``, its subdomains
+    too) the desk takes nothing from: mail dropped, forms and the portal refused.
+    ``hits``: how many times it stopped something since it was added, the last at
+    ``last_hit``."""
+
+    pattern: str
+    created_at: datetime
+    note: str = ""
+    created_by: str = ""
+    hits: int = 0
+    last_hit: datetime | None = None
+
+    @property
+    def domain(self) -> bool:
+        """Whether the entry blocks a whole domain."""
+        return "@" not in self.pattern
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the entry for the console."""
+        return {
+            "pattern": self.pattern,
+            "note": self.note,
+            "created_by": self.created_by,
+            "created_at": format_ts(self.created_at),
+            "hits": self.hits,
+            "last_hit": format_ts(self.last_hit) if self.last_hit else None,
         }

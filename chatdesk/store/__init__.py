@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import Settings
 from .audit import AuditStore
 from .base import Store
+from .blocks import BlockStore
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .followers import FollowerStore
 from .help import HelpStore
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_PAGE",
     "ApiTokenStore",
     "AuditStore",
+    "BlockStore",
     "CannedStore",
     "ConversationStore",
     "FeedbackStore",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .audit import AuditStore
+from .blocks import BlockStore
 from .conversations import ConversationStore, FeedbackStore
 from .followers import FollowerStore
 from .help import HelpStore
@@ -133,6 +134,11 @@ class Store(Protocol):
     @property
     def followers(self) -> FollowerStore:
         """Who follows which ticket."""
+        ...
+
+    @property
+    def blocks(self) -> BlockStore:
+        """The senders the desk takes nothing from."""
         ...
 
     @property

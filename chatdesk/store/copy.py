@@ -61,6 +61,7 @@ TABLES = (
     "hook_feed",
     "hook_deliveries",
     "ticket_followers",
+    "blocked_senders",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.

@@ -202,4 +202,11 @@ RECENT_VERSIONS: list[list[Step]] = [
         # console's answers panel (both tell bot authors what the knowledge lacks).
         "ALTER TABLE help_search_misses ADD COLUMN source TEXT NOT NULL DEFAULT 'reader'",
     ],
+    [
+        # Addresses and domains the desk takes nothing from (spam senders): their mail
+        # is dropped, their forms refused; each entry counts what it stopped.
+        "CREATE TABLE blocked_senders (pattern TEXT PRIMARY KEY, created_at TEXT NOT NULL,"
+        " note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '',"
+        " hits INTEGER NOT NULL DEFAULT 0, last_hit TEXT)",
+    ],
 ]

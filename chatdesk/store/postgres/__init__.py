@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...errors import StoreError
 from .audit import PostgresAudit
+from .blocks import PostgresBlocks
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .followers import PostgresFollowers
@@ -61,6 +62,7 @@ class PostgresStore:
         self.reports = PostgresReports(db)
         self.hooks = PostgresHooks(db)
         self.followers = PostgresFollowers(db)
+        self.blocks = PostgresBlocks(db)
         self.retention = PostgresRetention(db)
         self.mail = PostgresMail(db)
         self.help = PostgresHelp(db)

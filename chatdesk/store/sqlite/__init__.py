@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .audit import SqliteAudit
+from .blocks import SqliteBlocks
 from .conversations import SqliteConversations, SqliteFeedback
 from .followers import SqliteFollowers
 from .help import SqliteHelp
@@ -63,6 +64,7 @@ class SqliteStore:
         self.reports = SqliteReports(worker)
         self.hooks = SqliteHooks(worker)
         self.followers = SqliteFollowers(worker)
+        self.blocks = SqliteBlocks(worker)
         self.retention = SqliteRetention(worker)
         self.mail = SqliteMail(worker)
         self.help = SqliteHelp(worker)
