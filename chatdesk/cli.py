@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .commands import (
+    blocked,
     check,
     db,
     init,
@@ -35,8 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
         "and test the bot's knowledge (kb), manage operators, organisations, service "
         "notices, API tokens, webhooks and the rules new tickets go through, export a "
-        "requester's data, migrate, copy or back up the database (db), check a deployment "
-        "before it goes live (check).",
+        "requester's data, block spam senders, migrate, copy or back up the database "
+        "(db), check a deployment before it goes live (check).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve.add_parser(commands)
@@ -51,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_parser(commands)
     webhooks.add_parser(commands)
     rules.add_parser(commands)
+    blocked.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

@@ -86,6 +86,8 @@ class EscalationService:
         #: The desk's access policy for a requester in a language (the helpdesk's, set
         #: once it is built); None: anyone may leave their details.
         self.check_access: Callable[[Requester, str], Awaitable[Requester]] | None = None
+        #: Refuses a blocked sender's address (Forbidden ``blocked``), set likewise.
+        self.check_sender: Callable[[str, str], Awaitable[None]] | None = None
         #: A visitor's message on a pending or resolved ticket's chat (the helpdesk's:
         #: the ticket opens again, as on an answer by mail); None: nothing happens.
         self.answered: Callable[[Ticket], Awaitable[list[Event]]] | None = None
@@ -174,6 +176,9 @@ class EscalationService:
             self.config.helpdesk.check_priority(contact.priority)
         priority = contact.priority if contact.priority != ticket.priority else None
         email = normalize_email(contact.email)
+        if self.check_sender is not None:
+            # A blocked address or domain (spam) is refused before anything is stored.
+            await self.check_sender(email, (await self._conversation(conversation_id)).lang)
         # The visitor's contact becomes the ticket's requester (found or created).
         requester = await self.store.requesters.save_requester(
             email, name=" ".join(contact.name.split())[:100], phone="", lang="", now=self.clock()

@@ -33,6 +33,7 @@ from .presence import PresenceService
 from .privacy import Privacy
 from .retention import RetentionJob
 from .routing import RoutingService
+from .spam import Spam
 from .store import Store
 from .throttle import Throttle
 from .tickets import TicketService
@@ -110,6 +111,11 @@ class Services:
         return Privacy(self.helpdesk, self.audit)
 
     @property
+    def spam(self) -> Spam:
+        """Return spam marking and the block list (audited)."""
+        return Spam(self.helpdesk, self.audit)
+
+    @property
     def backend(self) -> str:
         """Return the storage backend's name (``sqlite``...)."""
         return self.health.backend
@@ -183,6 +189,7 @@ def build_services(
     )
     holder = holder or process_name()
     escalation.check_access = helpdesk.people.check_access
+    escalation.check_sender = helpdesk.blocks.check
     escalation.answered = helpdesk.chat.visitor_wrote
     helpdesk.tickets.chat_changed = lambda conversation_id: inbox.changed([conversation_id])
     mail = build_mail(

@@ -12,6 +12,7 @@ from ..models import utcnow
 from ..store import Store
 from ..throttle import Throttle
 from .apitokens import ApiTokenService
+from .blocklist import BlockList
 from .challenges import Challenges
 from .chat import ChatTickets
 from .clocks import SlaClocks
@@ -29,6 +30,7 @@ from .views import TicketFilter, TicketViews, ticket_summary
 
 __all__ = [
     "ApiTokenService",
+    "BlockList",
     "Challenges",
     "ChatTickets",
     "ConsoleTickets",
@@ -74,6 +76,7 @@ class Helpdesk:
     orgadmin: OrgAdmin
     console: ConsoleTickets
     reports: ReportService
+    blocks: BlockList
 
 
 def build_helpdesk(
@@ -91,7 +94,10 @@ def build_helpdesk(
     invitation counts live (shared by every process on Redis; else this process's)."""
     links = FollowLinks(secret_key)
     people = RequesterService(store, config, clock=clock)
-    filing = FilingService(store, config, people, links, default_lang=default_lang, clock=clock)
+    blocks = BlockList(store, clock=clock)
+    filing = FilingService(
+        store, config, people, links, default_lang=default_lang, clock=clock, blocks=blocks
+    )
     lifecycle = TicketLifecycle(store, config, filing, links, clock=clock)
     views = TicketViews(store, links, clock=clock)
     return Helpdesk(
@@ -106,8 +112,11 @@ def build_helpdesk(
         links=links,
         # The altcha library checks expiry on the wall clock: challenges use it too.
         challenges=Challenges(store, secret_key, cost=altcha_cost),
-        signin=SignIn(store, secret_key, throttle=throttle, people=people, clock=clock),
+        signin=SignIn(
+            store, secret_key, throttle=throttle, people=people, clock=clock, blocks=blocks
+        ),
         orgadmin=OrgAdmin(store, people, throttle=throttle, clock=clock),
         console=ConsoleTickets(store, views, clock=clock),
         reports=ReportService(store, config, clock=clock),
+        blocks=blocks,
     )

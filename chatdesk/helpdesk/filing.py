@@ -34,6 +34,7 @@ from ..operators import normalize_email
 from ..sla import first_alert
 from ..store import Store
 from .autorules import apply_rules
+from .blocklist import BlockList
 from .common import clean_cc, clean_subject, clean_text, history, load_ticket
 from .links import FollowLinks
 from .people import RequesterService
@@ -90,11 +91,14 @@ class FilingService:
         *,
         default_lang: str = "en",
         clock: Callable[[], datetime] = utcnow,
+        blocks: BlockList | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.people = people
         self.links = links
+        #: The senders the desk takes nothing from (checked where requesters file).
+        self.blocks = blocks or BlockList(store, clock=clock)
         self.default_lang = default_lang
         self.clock = clock
 
@@ -110,7 +114,8 @@ class FilingService:
         access policy is not applied to operators).
 
         :raises InvalidPayload: a malformed value (``InvalidFields`` per custom field).
-        :raises Forbidden: ``access_denied`` by the desk's policy.
+        :raises Forbidden: ``access_denied`` by the desk's policy; ``blocked``: the
+            requester's address or domain is on the block list (not for operators).
         :raises Refused: ``seats_full``, naming the site's editors and whom to ask.
         :raises TooLarge: files past the per-file or per-ticket limit.
         """
@@ -124,6 +129,9 @@ class FilingService:
             for detail in sorted(self.config.helpdesk.form_requires):
                 if not str(getattr(request, detail)).strip():
                     raise InvalidPayload(f"{detail} is required on this desk's form", code=detail)
+        if operator is None:
+            # Before anything is stored: a blocked sender leaves no requester behind.
+            await self.blocks.check(request.email, lang)
         requester = await self.people.requester(
             request.email, name=request.name, phone=request.phone, lang=lang
         )

@@ -104,8 +104,11 @@ class TicketLifecycle:
 
         :raises Conflict: ``invalid_transition`` when ``then`` is not a move the ticket's
             status (after the reply's own move) allows; nothing is posted.
+        :raises Forbidden: ``blocked``: a requester whose address is on the block list.
         """
         operator = author if isinstance(author, Operator) else None
+        if isinstance(author, Requester):
+            await self.filing.blocks.check(author.email, author.lang)
         text = clean_text(text)
         if client_id is not None and not 1 <= len(client_id) <= 100:
             raise InvalidPayload("client_id must be 1 to 100 characters")

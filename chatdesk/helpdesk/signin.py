@@ -16,6 +16,7 @@ from ..models import Requester, format_ts, parse_ts, utcnow
 from ..operators import normalize_email
 from ..store import Store
 from ..throttle import Throttle
+from .blocklist import BlockList
 from .people import RequesterService
 
 __all__ = ["CLIENT_REQUESTS", "EMAIL_REQUESTS", "LINK_TTL", "SESSION_TTL", "SignIn"]
@@ -51,9 +52,11 @@ class SignIn:
         throttle: Throttle | None = None,
         people: RequesterService | None = None,
         clock: Callable[[], datetime] = utcnow,
+        blocks: BlockList | None = None,
     ) -> None:
         self.store = store
         self.people = people
+        self.blocks = blocks or BlockList(store, clock=clock)
         self.clock = clock
         self.throttle = throttle or Throttle()
         self._links = URLSafeSerializer(secret_key, salt="chatdesk.signin")
@@ -75,6 +78,8 @@ class SignIn:
             raise RateLimited("too many sign-in requests; try again in a few minutes")
         if not await self.throttle.count(self._per_email, "signin-email", address):
             return []
+        if await self.blocks.stops(address) is not None:
+            return []  # as for an unknown address: the page says the same either way
         requester = await self.store.requesters.find_requester(address)
         now = self.clock()
         if requester is None:
@@ -130,7 +135,7 @@ class SignIn:
         if issued is None or self.clock() - issued > SESSION_TTL:
             raise InvalidToken("your session has ended; sign in again", code="session_ended")
         requester = await self.store.requesters.get_requester(str(data["r"]))
-        if requester is None:
+        if requester is None or await self.blocks.stops(requester.email) is not None:
             raise InvalidToken("your session has ended; sign in again", code="session_ended")
         return requester
 

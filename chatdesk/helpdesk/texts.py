@@ -16,6 +16,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "{editors}. Demandez à un administrateur de votre organisation ({admins}) de "
         "libérer une place ; il le fait dans le portail, sous « Mon organisation ».",
         "no_admin": "aucun administrateur désigné : contactez-nous",
+        "blocked": "Nous n'acceptons pas de demandes de cette adresse.",
     },
     "nl": {
         "access_denied": "Deze dienst is voorbehouden aan klanten met een contract en aan "
@@ -24,6 +25,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "{editors}. Vraag een beheerder van uw organisatie ({admins}) om een plaats vrij "
         "te maken; dat kan in het portaal, onder “Mijn organisatie”.",
         "no_admin": "geen beheerder aangeduid: neem contact met ons op",
+        "blocked": "Wij aanvaarden geen aanvragen van dit adres.",
     },
     "en": {
         "access_denied": "This desk serves customers under contract and invited people. "
@@ -32,6 +34,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "{editors}. Ask an admin of your organisation ({admins}) to free a seat; they do it "
         "in the portal, under “My organisation”.",
         "no_admin": "no admin named yet: contact us",
+        "blocked": "We do not accept requests from this address.",
     },
 }
 

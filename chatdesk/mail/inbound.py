@@ -48,7 +48,7 @@ class Outcome(StrEnum):
     HELD = "held"  # waits until its sender confirms (``verify``)
     REFUSED = "refused"  # not accepted; the sender was told how to reach the desk
     BOUNCE = "bounce"  # a delivery report: the address is flagged
-    DROPPED = "dropped"  # automatic, ours, a duplicate, or past the sender's rate
+    DROPPED = "dropped"  # automatic, ours, a duplicate, blocked, or past the sender's rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +129,10 @@ class InboundMail:
             return mail.auto
         if await self.store.mail.seen_inbound(key):
             return "received already"
+        if (entry := await self.helpdesk.blocks.stops(mail.sender)) is not None:
+            # Taken and dropped, never refused: a refusal's bounce would go to whoever
+            # the spam's envelope names (backscatter).
+            return f"blocked sender ({entry.pattern})"
         if not await self.throttle.count(self._limit, "mail", mail.sender):
             return f"more than {self.config.email.sender_limit} from this sender"
         return ""

@@ -22,6 +22,8 @@ class AuditAction(StrEnum):
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
     REQUESTER_EXPORTED = "requester_exported"
     REQUESTER_FORGOTTEN = "requester_forgotten"
+    SENDER_BLOCKED = "sender_blocked"
+    SENDER_UNBLOCKED = "sender_unblocked"
 
 
 @dataclass(frozen=True, slots=True)
