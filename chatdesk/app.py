@@ -41,6 +41,7 @@ from .web import (
     api,
     auditpage,
     auth,
+    blockpages,
     chatfiles,
     console,
     gaps,
@@ -193,6 +194,7 @@ def create_app(
     auditpage.setup(app)
     hookpages.setup(app)
     rulepages.setup(app)
+    blockpages.setup(app)
     requesterpages.setup(app)
     console.setup(app)
     api.setup(app)

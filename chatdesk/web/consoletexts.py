@@ -34,6 +34,10 @@ _HOOK_TEXTS: dict[str, dict[str, str]] = json.loads(
 _RULE_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "ruletexts.json").read_text(encoding="utf-8")
 )
+#: The block list page (``/console/blocked``, admins) and the ticket page's spam form.
+_BLOCK_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "blocktexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -358,6 +362,7 @@ CONSOLE_TEXTS: dict[str, dict[str, str]] = {
     | _PRIVACY_TEXTS[lang]
     | _HOOK_TEXTS[lang]
     | _RULE_TEXTS[lang]
+    | _BLOCK_TEXTS[lang]
     | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

@@ -58,6 +58,7 @@ async def mail_page(request: web.Request) -> web.StreamResponse:
         "labels": await services.mail.outbox.ticket_labels(failures),
         "kind_name": lambda kind: kind_name(kind, context["lang"]),
         "bounces": await services.mail.addresses.bounces(),
+        "blocked": len(await services.spam.entries(session.operator)),
         "retried": request.query.get("retried") == "1",
     }
     return aiohttp_jinja2.render_template("console/mail.html", request, context)

@@ -184,6 +184,9 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).
             "description": _description_apart(page),
+            "blocked": await services.helpdesk.blocks.find(
+                page["ticket"]["requester"]["email"] or ""
+            ),
         }
         | await answers_context(
             request,

@@ -10,6 +10,8 @@ import msgspec
 from .base import In
 
 __all__ = [
+    "BlockAddForm",
+    "BlockRemoveForm",
     "HookPingForm",
     "HookRetryForm",
     "NoticeEndForm",
@@ -159,4 +161,21 @@ class RuleTryForm(In):
     channel: Literal["form", "email", "api", "phone"] = "form"
     #: The requester's language ("": the desk's default).
     lang: Literal["", "fr", "nl", "en"] = ""
+    csrf: Csrf = ""
+
+
+class BlockAddForm(In):
+    """``POST /console/blocked`` (``action=block``): block an address or a domain."""
+
+    action: Literal["block"]
+    pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
+    note: Annotated[str, msgspec.Meta(max_length=400)] = ""
+    csrf: Csrf = ""
+
+
+class BlockRemoveForm(In):
+    """``POST /console/blocked`` (``action=unblock``): take an entry off the list."""
+
+    action: Literal["unblock"]
+    pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
     csrf: Csrf = ""

@@ -26,6 +26,7 @@ __all__ = [
     "SignatureForm",
     "TicketFollowForm",
     "TicketReplyForm",
+    "TicketSpamForm",
     "TokenForm",
 ]
 
@@ -97,6 +98,14 @@ class TicketFollowForm(In):
     """``POST /console/t/{ref}/follow``: follow the ticket (``on=1``) or stop (``0``)."""
 
     on: Literal["1", "0"]
+    csrf: Csrf = ""
+
+
+class TicketSpamForm(In):
+    """``POST /console/t/{ref}/spam``: mark the ticket as spam; ``block=1`` blocks its
+    requester's address too (an unticked box sends nothing)."""
+
+    block: Literal["", "1"] = ""
     csrf: Csrf = ""
 
 

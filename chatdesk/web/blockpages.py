@@ -1,0 +1,91 @@
+"""The console's block list (``/console/blocked``, admins): the addresses and domains the
+desk takes nothing from, with what each stopped, a form to add one, and unblocking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..errors import ChatdeskError
+from ..wire import decode
+from ..wire.admin import BlockAddForm, BlockRemoveForm
+from ..wire.forms import TicketSpamForm
+from .adminpages import PageError, admin_page, read_admin_form, render_admin
+from .appkeys import EVENTS, SERVICES
+from .auth import SESSION, check_csrf, login_required
+
+__all__ = ["setup"]
+
+_PAGE = "console/blocked.html"
+_FORMS: dict[str, type[Any]] = {"block": BlockAddForm, "unblock": BlockRemoveForm}
+#: The page's text for each refusal of the service.
+_ERRORS = {
+    "invalid_pattern": "blocked_err_pattern",
+    "already_blocked": "blocked_err_already",
+    "not_blocked": "blocked_err_not",
+    "note_too_long": "blocked_err_note",
+}
+
+
+@login_required
+async def blocked_page(request: web.Request) -> web.StreamResponse:
+    """The list; a block or an unblock posted back to the page (then shown, 303)."""
+    context = await admin_page(request, _PAGE)
+    if isinstance(context, web.Response):
+        return context
+    services = request.app[SERVICES]
+    operator = request[SESSION].operator
+    error: PageError | None = None
+    if request.method == "POST":
+        form: Any = None
+        try:
+            form = await read_admin_form(request, _FORMS)
+            if isinstance(form, BlockAddForm):
+                entry = await services.spam.block(operator, form.pattern, form.note)
+                raise web.HTTPSeeOther(f"/console/blocked?added={entry.pattern}")
+            pattern = await services.spam.unblock(operator, form.pattern)
+            raise web.HTTPSeeOther(f"/console/blocked?removed={pattern}")
+        except PageError as exc:
+            error = exc
+        except ChatdeskError as exc:
+            error = PageError(_ERRORS.get(exc.code, "err_form"), getattr(form, "pattern", ""))
+            context["form"] = form
+    entries = await services.spam.entries(operator)
+    # What the redirect names is said only if the list agrees (a link cannot make the
+    # page claim anything).
+    patterns = {e.pattern for e in entries}
+    added, removed = request.query.get("added", ""), request.query.get("removed", "")
+    context |= {
+        "entries": entries,
+        "names": {o.id: o.name for o in await services.operators.list()},
+        "added": added if error is None and added in patterns else "",
+        "removed": removed if error is None and removed and removed not in patterns else "",
+    }
+    return render_admin(request, _PAGE, context, error)
+
+
+@login_required
+async def mark_spam(request: web.Request) -> web.StreamResponse:
+    """Mark a ticket as spam (any operator who may see it), its sender blocked if
+    asked; back to its page."""
+    session = request[SESSION]
+    posted = await request.post()
+    check_csrf(session.csrf, posted.get("csrf"))
+    try:
+        form = decode(TicketSpamForm, dict(posted), "spam")
+        marked = await request.app[SERVICES].spam.mark(
+            session.operator, request.match_info["ref"], block=form.block == "1"
+        )
+    except ChatdeskError as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+    await request.app[EVENTS].publish(marked.events)
+    raise web.HTTPSeeOther(f"/console/t/{marked.ticket.id}")
+
+
+def setup(app: web.Application) -> None:
+    """Add the block list page and the ticket page's spam form (before the console's
+    catch-all ``/console/{view}``)."""
+    app.router.add_get("/console/blocked", blocked_page)
+    app.router.add_post("/console/blocked", blocked_page)
+    app.router.add_post("/console/t/{ref}/spam", mark_spam)
