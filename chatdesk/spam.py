@@ -4,12 +4,14 @@ blocked``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .audit import AuditTrail
 from .errors import Conflict, Forbidden
 from .events import Event
 from .helpdesk import Edit, Helpdesk
+from .helpdesk.lifecycle import each_ticket
 from .models import AuditAction, BlockedSender, Operator, Status, Ticket
 
 __all__ = ["SPAM_TAG", "Marked", "Spam"]
@@ -59,6 +61,18 @@ class Spam:
         except Conflict:
             return Marked(ticket, None, True, events)
         return Marked(ticket, entry, False, events)
+
+    async def mark_many(
+        self, operator: Operator, refs: Sequence[str], *, block: bool
+    ) -> tuple[list[Ticket], dict[str, str], list[Event]]:
+        """:meth:`mark` each of ``refs`` (a spam wave); return the tickets marked, the
+        refusals by reference, and the events."""
+
+        async def one(ref: str) -> tuple[Ticket, list[Event]]:
+            marked = await self.mark(operator, ref, block=block)
+            return marked.ticket, marked.events
+
+        return await each_ticket(refs, one)
 
     async def entries(self, reader: Operator | None) -> list[BlockedSender]:
         """Return the block list, by pattern (admins only)."""

@@ -398,3 +398,28 @@ async def test_a_reply_puts_the_ticket_on_hold_until_a_date_in_one_step(
     [row] = [e for e in page["events"] if e["kind"] == "hold"]
     assert row["data"] == {"from": None, "to": format_ts(until)}
     assert [m["text"] for m in page["messages"]] == ["Nous attendons le fournisseur."]
+
+
+async def test_a_spam_wave_is_marked_at_once_and_its_senders_blocked(
+    server: Any, console: Any
+) -> None:
+    ann = await console("Ann")
+    a = await file(server, "Gagnez un iPhone", email="promo@spam.example")
+    b = await file(server, "Gagnez un iPad", email="deals@spam.example")
+    c = await file(server, "Ma facture", email="tom@example.be")
+    ack = await ann.call("ticket_bulk", {"refs": [a.label, b.id, "#999999"], "spam": True,
+                                         "block": True})  # fmt: skip
+    assert ack["ok"] and sorted(ack["changed"]) == sorted([a.id, b.id]), ack
+    assert list(ack["refused"]) == ["#999999"]
+    for ref in (a.label, b.label):
+        ticket = (await ann.call("ticket_watch", {"ref": ref}))["ticket"]
+        assert ticket["status"] == "closed" and ticket["tags"] == ["spam"]
+    blocks = server.app[SERVICES].helpdesk.blocks
+    assert [e.pattern for e in await blocks.entries()] == ["deals@spam.example",
+                                                          "promo@spam.example"]  # fmt: skip
+    # Without `block`, marked only; `block` alone, or with another action, is refused.
+    assert (await ann.call("ticket_bulk", {"refs": [c.label], "spam": True}))["ok"]
+    assert await blocks.find("tom@example.be") is None
+    for wrong in ({"block": True}, {"spam": True, "close": True}, {"tag": "x", "block": True}):
+        refused = await ann.call("ticket_bulk", {"refs": [c.label], **wrong})
+        assert refused["ok"] is False and refused["error"]["code"] == "invalid_payload", wrong

@@ -41,7 +41,7 @@ from .links import FollowLinks
 from .mentions import mention_events, mention_rows
 from .replyplan import plan_reply
 
-__all__ = ["RATING_DAYS", "TicketLifecycle"]
+__all__ = ["RATING_DAYS", "TicketLifecycle", "each_ticket"]
 
 #: A requester may rate, and change their rating, for this long after resolution.
 RATING_DAYS = 7
@@ -51,6 +51,27 @@ _ATTEMPTS = 3
 BULK_MAX = 100
 #: The columns whose change is a ``TicketUpdated``.
 _UPDATED = ("priority", "department", "type", "subject", "fields", "cc", "tags", "hold_until")
+
+
+async def each_ticket(
+    refs: Sequence[str], act: Callable[[str], Awaitable[tuple[Ticket, list[Event]]]]
+) -> tuple[list[Ticket], dict[str, str], list[Event]]:
+    """Do ``act`` to each of up to :data:`BULK_MAX` tickets (once each); return the
+    tickets changed, the refusals by reference (a refusal stops nothing), the events."""
+    if len(refs) > BULK_MAX:
+        raise InvalidPayload(f"at most {BULK_MAX} tickets at once")
+    done: list[Ticket] = []
+    refused: dict[str, str] = {}
+    events: list[Event] = []
+    for ref in dict.fromkeys(refs):
+        try:
+            ticket, news = await act(ref)
+        except ChatdeskError as exc:
+            refused[ref] = exc.message
+        else:
+            done.append(ticket)
+            events += news
+    return done, refused, events
 
 
 class TicketLifecycle:
@@ -282,21 +303,8 @@ class TicketLifecycle:
         """Assign (``assignee``), move (``status``, through the state machine) or tag
         (``tag``, added to each one's) many tickets; return the changed tickets, the
         refusals by reference, and the events."""
-        if len(refs) > BULK_MAX:
-            raise InvalidPayload(f"at most {BULK_MAX} tickets at once")
-        done: list[Ticket] = []
-        errors: dict[str, str] = {}
-        events: list[Event] = []
-        for ref in dict.fromkeys(refs):
-            try:
-                edit = Edit(assignee=assignee, status=status, add_tags=[tag] if tag else None)
-                ticket, news = await self.change(operator, ref, edit)
-            except ChatdeskError as exc:
-                errors[ref] = exc.message
-            else:
-                done.append(ticket)
-                events += news
-        return done, errors, events
+        edit = Edit(assignee=assignee, status=status, add_tags=[tag] if tag else None)
+        return await each_ticket(refs, lambda ref: self.change(operator, ref, edit))
 
     async def file_follow_up(
         self, filing: TicketFiling, concerned: set[str]

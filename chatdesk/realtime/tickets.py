@@ -168,19 +168,28 @@ class TicketEvents(BaseNamespace):
 
     @acked
     async def on_ticket_bulk(self, sid: str, data: Any) -> dict[str, Any]:
-        """Assign, close, move or tag many tickets at once; refusals are listed, not raised."""
+        """Assign, close, move, tag or mark as spam many tickets at once; refusals are
+        listed, not raised."""
         request = decode(TicketBulkIn, data, "ticket_bulk")
         given = (
             request.assignee is not None, request.close, request.status is not None,
-            request.tag is not None,
+            request.tag is not None, request.spam,
         )  # fmt: skip
-        if sum(given) != 1:
-            raise InvalidPayload("give exactly one of `assignee`, `close`, `status` and `tag`")
+        if sum(given) != 1 or (request.block and not request.spam):
+            raise InvalidPayload(
+                "give exactly one of `assignee`, `close`, `status`, `tag` and `spam`"
+                " (`block` goes with `spam`)"
+            )
         operator = await self._operator(sid)
         status = "closed" if request.close else request.status
-        changed, refused, events = await self.services.helpdesk.tickets.bulk(
-            operator, request.refs, assignee=request.assignee, status=status, tag=request.tag
-        )
+        if request.spam:
+            changed, refused, events = await self.services.spam.mark_many(
+                operator, request.refs, block=request.block
+            )
+        else:
+            changed, refused, events = await self.services.helpdesk.tickets.bulk(
+                operator, request.refs, assignee=request.assignee, status=status, tag=request.tag
+            )
         await self.publisher.publish(events)
         return {"changed": [t.id for t in changed], "refused": refused}
 

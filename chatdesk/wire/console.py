@@ -164,13 +164,16 @@ class TicketMergeIn(In):
 
 class TicketBulkIn(In):
     """``ticket_bulk``: assign (``assignee``), close (``close``), move to a status
-    (``status``) or add a tag (``tag``) to up to 100 tickets."""
+    (``status``), add a tag (``tag``) or mark as spam (``spam``; with ``block``, their
+    requesters' addresses blocked too) up to 100 tickets."""
 
     refs: Annotated[list[Ref], msgspec.Meta(min_length=1, max_length=100)]
     assignee: ID | None = None
     close: bool = False
     status: Literal["open", "pending", "on_hold", "resolved", "closed"] | None = None
     tag: Annotated[str, msgspec.Meta(min_length=1, max_length=60)] | None = None
+    spam: bool = False
+    block: bool = False
 
 
 class TicketFromChatIn(In):

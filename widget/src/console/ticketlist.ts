@@ -1,5 +1,6 @@
 // A ticket view: rows redrawn live when any ticket changes (the `ticket` event every
-// console gets), countdowns, and bulk assign / status / close of the selected rows.
+// console gets), countdowns, and bulk assign / status / close / tag / spam of the selected
+// rows.
 import { $, call, el, failed, localizeTimes, socket, timeOf, toast } from "./common";
 import { drawCountdowns, runCountdowns } from "./countdown";
 import { departmentName, label, t } from "./i18n";
@@ -146,6 +147,10 @@ export function setupTicketList(section: HTMLElement): void {
     if (action === "close") {
       if (!window.confirm(t("confirm_bulk_close", { n: refs.length }))) return;
       request = { refs, close: true };
+    } else if (action === "spam") {
+      // As the ticket page's default: each requester's address is blocked too.
+      if (!window.confirm(t("confirm_bulk_spam", { n: refs.length }))) return;
+      request = { refs, spam: true, block: true };
     } else if (action === "tag") {
       const tag = $<HTMLInputElement>('#bulk input[name="tag"]', section)?.value.trim() || "";
       if (!tag) return toast(t("choose_tag"));

@@ -1030,19 +1030,22 @@ export interface TicketBulkAck {
 }
 /**
  * ``ticket_bulk``: assign (``assignee``), close (``close``), move to a status
- * (``status``) or add a tag (``tag``) to up to 100 tickets.
+ * (``status``), add a tag (``tag``) or mark as spam (``spam``; with ``block``, their
+ * requesters' addresses blocked too) up to 100 tickets.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "TicketBulkIn".
  */
 export interface TicketBulkIn {
   assignee?: string | null;
+  block?: boolean;
   close?: boolean;
   /**
    * @minItems 1
    * @maxItems 100
    */
   refs: [string, ...string[]];
+  spam?: boolean;
   status?: ("closed" | "on_hold" | "open" | "pending" | "resolved") | null;
   tag?: string | null;
 }
