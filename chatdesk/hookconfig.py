@@ -21,7 +21,8 @@ EVENTS = frozenset(
                 "created", "status", "assignee", "priority", "department", "type", "subject",
                 "fields", "merged_into", "merged_from", "follow_up", "sla_warning",
                 "sla_breach", "auto_close", "csat", "cc", "tags", "hold", "hold_ended",
-                "requester", "chat", "mention", "concerning", "time", "rule",
+                "requester", "chat", "mention", "concerning", "time", "rule", "split_to",
+                "split_from",
             )
         ),
         "message.created",

@@ -26,6 +26,7 @@ from .orgadmin import OrgAdmin
 from .people import Refused, RequesterService
 from .reports import Report, ReportService, for_reader
 from .signin import SignIn
+from .split import TicketSplit
 from .views import TicketFilter, TicketViews, ticket_summary
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "SlaClocks",
     "TicketFilter",
     "TicketLifecycle",
+    "TicketSplit",
     "TicketViews",
     "Upload",
     "build_helpdesk",
@@ -77,6 +79,7 @@ class Helpdesk:
     console: ConsoleTickets
     reports: ReportService
     blocks: BlockList
+    split: TicketSplit
 
 
 def build_helpdesk(
@@ -119,4 +122,5 @@ def build_helpdesk(
         console=ConsoleTickets(store, views, clock=clock),
         reports=ReportService(store, config, clock=clock),
         blocks=blocks,
+        split=TicketSplit(store, filing, clock=clock),
     )

@@ -14,7 +14,7 @@ from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Status, TicketType, format_ts
 from ..wire import decode, encode
 from ..wire.console import TicketsIn
-from ..wire.forms import TicketFollowForm, TicketReplyForm
+from ..wire.forms import TicketFollowForm, TicketReplyForm, TicketSplitForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
@@ -184,6 +184,12 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
             # A form's or an e-mail's description is also the thread's first message:
             # shown once. Apart only when it is not in the thread (a chat's summary).
             "description": _description_apart(page),
+            # The messages a split may take (helpdesk.split.splittable, on the payloads).
+            "split_choices": [
+                m
+                for m in page["messages"]
+                if m.get("source") == "ticket" and m["author"] == "requester" and not m["internal"]
+            ],
             "blocked": await services.helpdesk.blocks.find(
                 page["ticket"]["requester"]["email"] or ""
             ),
@@ -291,6 +297,23 @@ async def follow(request: web.Request) -> web.StreamResponse:
 
 
 @login_required
+async def split(request: web.Request) -> web.StreamResponse:
+    """Split a requester's message into a new ticket; to the new ticket's page."""
+    session = request[SESSION]
+    posted = await request.post()
+    check_csrf(session.csrf, posted.get("csrf"))
+    try:
+        form = decode(TicketSplitForm, dict(posted), "split")
+        ticket, events = await request.app[SERVICES].helpdesk.split.split(
+            session.operator, request.match_info["ref"], form.message, form.subject
+        )
+    except ChatdeskError as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+    await request.app[EVENTS].publish(events)
+    raise web.HTTPSeeOther(f"/console/t/{ticket.id}")
+
+
+@login_required
 async def attachment(request: web.Request) -> web.StreamResponse:
     """Serve a ticket's file to an operator who may see the ticket, as a download."""
     try:
@@ -315,4 +338,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/console/t/{ref}", ticket_page)
     app.router.add_post("/console/t/{ref}/reply", reply)
     app.router.add_post("/console/t/{ref}/follow", follow)
+    app.router.add_post("/console/t/{ref}/split", split)
     app.router.add_get("/console/files/{attachment_id}", attachment)

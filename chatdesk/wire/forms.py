@@ -27,6 +27,7 @@ __all__ = [
     "TicketFollowForm",
     "TicketReplyForm",
     "TicketSpamForm",
+    "TicketSplitForm",
     "TokenForm",
 ]
 
@@ -106,6 +107,14 @@ class TicketSpamForm(In):
     requester's address too (an unticked box sends nothing)."""
 
     block: Literal["", "1"] = ""
+    csrf: Csrf = ""
+
+
+class TicketSplitForm(In):
+    """``POST /console/t/{ref}/split``: a requester's message becomes a new ticket."""
+
+    message: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    subject: Annotated[str, msgspec.Meta(max_length=400)]
     csrf: Csrf = ""
 
 

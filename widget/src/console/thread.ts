@@ -36,6 +36,8 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "concerning": return t("ev_concerning", { ref: String(d.ref ?? "") });
     case "merged_into": return t("ev_merged_into", { ref: String(d.into ?? "") });
     case "merged_from": return t("ev_merged_from", { ref: String(d.source ?? "") });
+    case "split_to": return t("ev_split_to", { ref: String(d.into ?? "") });
+    case "split_from": return t("ev_split_from", { ref: String(d.source ?? "") });
     case "csat": return t("ev_csat", { score: String(d.score ?? "") });
     case "auto_close": return t("ev_auto_close");
     case "hold": return d.to ? `${t("ev_hold")} ${when(to)}` : t("ev_hold_cleared");
