@@ -240,7 +240,7 @@ class FilingService:
         message = (
             TicketMessage(filing.id, AuthorKind.REQUESTER, requester.id if requester else None,
                           filing.description, author_name=requester.name if requester else "",
-                          ts=now)
+                          ts=now, client_id=filing.client_id)
             if filing.description
             else None
         )  # fmt: skip

@@ -148,7 +148,7 @@ class TicketLifecycle:
                 if operator is not None:
                     raise Conflict("this ticket is closed", code="ticket_closed")
                 assert isinstance(author, Requester)
-                return await self._follow_up(ticket, author, text, attachments)
+                return await self._follow_up(ticket, author, text, attachments, client_id)
             now = self.clock()
             message = TicketMessage(
                 ticket.id,
@@ -313,8 +313,17 @@ class TicketLifecycle:
         return await self.filing.file_draft(filing, operator=None, concerned=concerned)
 
     async def _follow_up(
-        self, closed: Ticket, requester: Requester, text: str, attachments: Sequence[Upload]
-    ) -> tuple[TicketMessage, Ticket, list[Event]]:
+        self, closed: Ticket, requester: Requester, text: str, attachments: Sequence[Upload],
+        client_id: str | None,
+    ) -> tuple[TicketMessage, Ticket, list[Event]]:  # fmt: skip
+        if client_id is not None and (
+            filed := await self.store.ticket_queries.find_follow_up(
+                closed.id, requester.id, client_id
+            )
+        ):
+            # A retry (the portal's form sent twice): the follow-up it filed, no event.
+            first = (await self.store.helpdesk.list_ticket_messages(filed.id))[0]
+            return first, filed, []
         files = self.filing.check_files(attachments, already=0)
         filing = TicketFiling(
             subject=closed.subject, description=text, type=closed.type, channel=closed.channel,
@@ -326,6 +335,7 @@ class TicketLifecycle:
             # someone in its Cc writes it).
             cc=clean_cc([closed.requester_email, *sorted(closed.cc)],
                         requester=requester.email, strict=False),
+            client_id=client_id,
         )  # fmt: skip
         concerned = {closed.operator_id} if closed.operator_id else set()
         ticket, events = await self.file_follow_up(filing, concerned)

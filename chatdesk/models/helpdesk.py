@@ -66,6 +66,9 @@ class TicketFiling:
     #: Filed by an operator who writes first: no acknowledgement goes out (the operator's
     #: first message is the mail).
     outbound: bool = False
+    #: The client id of the requester's first message (a follow-up of a closed ticket:
+    #: their retried reply finds the ticket it filed instead of filing another).
+    client_id: str | None = None
     id: str = field(default_factory=new_id)
 
 

@@ -179,3 +179,10 @@ class TicketQueries(Protocol):
         as a prefix, ignoring case and accents.
         """
         ...
+
+    async def find_follow_up(
+        self, ticket_id: str, requester_id: str, client_id: str
+    ) -> Ticket | None:
+        """Return the follow-up of the closed ticket ``ticket_id`` that the requester's
+        message with ``client_id`` filed (a retried reply finds it), or None."""
+        ...

@@ -209,4 +209,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         " note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '',"
         " hits INTEGER NOT NULL DEFAULT 0, last_hit TEXT)",
     ],
+    [
+        # A requester's retried reply to a closed ticket finds the follow-up it filed.
+        "CREATE INDEX tickets_follow_ups ON tickets(follow_up_of) WHERE follow_up_of IS NOT NULL",
+    ],
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..models import TicketQuery, format_ts
 from .rows import TICKET_COLUMNS
 
-__all__ = ["DUE", "ORDER", "PER_PAGE_MAX", "TICKET_COLUMNS_T", "ticket_filters"]
+__all__ = ["DUE", "FOLLOW_UP", "ORDER", "PER_PAGE_MAX", "TICKET_COLUMNS_T", "ticket_filters"]
 
 #: The next target's due time: the first response's until answered, then the resolution's.
 DUE = (
@@ -27,6 +27,14 @@ _FOLLOWED = "SELECT 1 FROM ticket_followers f WHERE f.ticket_id = t.id AND f.ope
 PER_PAGE_MAX = 100
 #: :data:`~chatdesk.store.rows.TICKET_COLUMNS` of the table aliased ``t``.
 TICKET_COLUMNS_T = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
+#: Parameters: the closed ticket's id, the requester's id, the client id: the follow-up
+#: whose first message that requester sent with that client id (``columns``:
+#: :data:`TICKET_COLUMNS_T`).
+FOLLOW_UP = (
+    "SELECT {columns} FROM tickets t JOIN ticket_messages m"
+    " ON m.ticket_id = t.id AND m.author = 'requester' AND m.author_id = {p}2"
+    " AND m.client_id = {p}3 WHERE t.follow_up_of = {p}1 LIMIT 1"
+)
 
 
 def ticket_filters(query: TicketQuery, mark: Callable[[object], str]) -> list[str]:

@@ -189,6 +189,25 @@ async def test_a_reply_to_a_closed_ticket_opens_a_follow_up(hd: Services) -> Non
     assert closed is not None and closed.status is Status.CLOSED
 
 
+async def test_a_retried_reply_to_a_closed_ticket_files_one_follow_up(hd: Services) -> None:
+    ann = await operator(hd, "Ann")
+    ticket, _ = await hd.helpdesk.filing.file(request())
+    await hd.helpdesk.tickets.change(ann, ticket.id, Edit(status="closed"))
+    lea = await hd.helpdesk.people.requester("lea@example.be")
+    first, follow_up, events = await hd.helpdesk.tickets.reply(
+        ticket.id, lea, "Encore en panne", client_id="form-1"
+    )
+    assert events and first.client_id == "form-1"
+    # The portal's form sent twice: the same follow-up, its first message, nothing new.
+    again, same, none = await hd.helpdesk.tickets.reply(
+        ticket.id, lea, "Encore en panne", client_id="form-1"
+    )
+    assert (again.id, same.id, none) == (first.id, follow_up.id, [])
+    # Another client id is another reply: another follow-up.
+    _, other, _ = await hd.helpdesk.tickets.reply(ticket.id, lea, "Et ceci", client_id="form-2")
+    assert other.id != follow_up.id and other.follow_up_of == ticket.id
+
+
 async def test_merge_moves_the_thread_and_tells_the_requester(hd: Services) -> None:
     ann = await operator(hd, "Ann")
     source, _ = await hd.helpdesk.filing.file(request(subject="Facture en double"))

@@ -19,9 +19,9 @@ from typing import Any
 
 import asyncpg
 
-from ...models import TicketPage, TicketQuery
+from ...models import Ticket, TicketPage, TicketQuery
 from ..rows import ticket_row
-from ..ticketlists import ORDER, PER_PAGE_MAX, TICKET_COLUMNS_T, ticket_filters
+from ..ticketlists import FOLLOW_UP, ORDER, PER_PAGE_MAX, TICKET_COLUMNS_T, ticket_filters
 from .database import Connection, Database
 
 __all__ = [
@@ -158,3 +158,10 @@ class PostgresTicketQueries:
         else:  # past the last page, or nothing matches
             total = await self._db.fetchval(f"SELECT COUNT(*) FROM tickets t {clause}", *filters)
         return TicketPage([ticket_row(r) for r in rows], int(total))
+
+    async def find_follow_up(
+        self, ticket_id: str, requester_id: str, client_id: str
+    ) -> Ticket | None:
+        sql = FOLLOW_UP.format(p="$", columns=TICKET_COLUMNS_T)
+        row = await self._db.fetchrow(sql, ticket_id, requester_id, client_id)
+        return None if row is None else ticket_row(row)

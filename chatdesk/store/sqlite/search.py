@@ -6,9 +6,9 @@ import json
 import re
 import sqlite3
 
-from ...models import TicketPage, TicketQuery
+from ...models import Ticket, TicketPage, TicketQuery
 from ..rows import ticket_row
-from ..ticketlists import ORDER, PER_PAGE_MAX, TICKET_COLUMNS_T, ticket_filters
+from ..ticketlists import FOLLOW_UP, ORDER, PER_PAGE_MAX, TICKET_COLUMNS_T, ticket_filters
 from .worker import SqliteWorker
 
 __all__ = ["SqliteTicketQueries", "match_expression", "reindex"]
@@ -79,3 +79,13 @@ class SqliteTicketQueries:
             return TicketPage([ticket_row(r) for r in rows], int(total))
 
         return await self._worker.run(job)
+
+    async def find_follow_up(
+        self, ticket_id: str, requester_id: str, client_id: str
+    ) -> Ticket | None:
+        sql, args = (
+            FOLLOW_UP.format(p="?", columns=TICKET_COLUMNS_T),
+            (ticket_id, requester_id, client_id),
+        )
+        row = await self._worker.run(lambda conn: conn.execute(sql, args).fetchone())
+        return None if row is None else ticket_row(row)
