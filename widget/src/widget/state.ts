@@ -55,8 +55,11 @@ export interface WidgetState {
   readonly options: boolean;
   readonly notice: string;
   readonly notices: readonly ServiceNotice[]; // service notices showing now
-  readonly dismissed: readonly string[]; // notices the visitor closed (this page)
+  readonly dismissed: readonly string[]; // notices the visitor closed (kept, the last 20)
 }
+
+/** Service notices a visitor closed that the widget remembers (the newest). */
+export const DISMISSED_MAX = 20;
 
 /** What the widget keeps in localStorage (storage.ts), read back at start. */
 export interface Kept {
@@ -66,6 +69,7 @@ export interface Kept {
   pending: PendingRecord[];
   rated: Record<string, boolean>;
   bot_name: string | null;
+  dismissed: string[];
 }
 
 export type Action =
@@ -137,7 +141,7 @@ export function initialState(lang: Lang, langSource: LangSource, kept: Kept): Wi
     options: false,
     notice: "",
     notices: [],
-    dismissed: [],
+    dismissed: kept.dismissed,
   };
 }
 
@@ -270,7 +274,11 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
       return { ...s, notices: [...kept, ...a.notices] };
     }
     case "dismissNotice":
-      return { ...s, dismissed: [...s.dismissed, a.id] };
+      // The last ones only: a notice ends by itself, and the stored entry stays small.
+      return {
+        ...s,
+        dismissed: [...s.dismissed.filter((id) => id !== a.id), a.id].slice(-DISMISSED_MAX),
+      };
     case "forgotten":
       return {
         ...initialState(s.lang, s.langSource, emptyKept()),
@@ -287,10 +295,19 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
         rated: a.kept.rated,
         chosenLang: a.kept.lang,
         botName: a.kept.bot_name || s.botName,
+        dismissed: a.kept.dismissed,
       };
   }
 }
 
 export function emptyKept(): Kept {
-  return { token: null, read_seq: 0, lang: null, pending: [], rated: {}, bot_name: null };
+  return {
+    token: null,
+    read_seq: 0,
+    lang: null,
+    pending: [],
+    rated: {},
+    bot_name: null,
+    dismissed: [],
+  };
 }

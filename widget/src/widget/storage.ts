@@ -4,7 +4,7 @@
 // widget's state.
 
 import { toLang } from "./i18n";
-import { emptyKept as empty, Kept as Saved, WidgetState } from "./state";
+import { DISMISSED_MAX, emptyKept as empty, Kept as Saved, WidgetState } from "./state";
 import { Items, pendingRecords } from "./thread";
 
 export type { Saved };
@@ -88,6 +88,7 @@ export class Memory {
     if (state.chosenLang !== d.lang) patch.lang = state.chosenLang;
     if (state.rated !== d.rated) patch.rated = { ...state.rated };
     if (state.botName !== d.bot_name) patch.bot_name = state.botName;
+    if (state.dismissed.join() !== d.dismissed.join()) patch.dismissed = [...state.dismissed];
     const pending = mergePending(d.pending, state.items);
     if (JSON.stringify(pending) !== JSON.stringify(d.pending)) patch.pending = pending;
     if (Object.keys(patch).length) this.update(patch);
@@ -123,6 +124,9 @@ export class Memory {
           : [],
         rated: value.rated && typeof value.rated === "object" ? value.rated : {},
         bot_name: typeof value.bot_name === "string" ? value.bot_name : null,
+        dismissed: Array.isArray(value.dismissed)
+          ? value.dismissed.filter((id) => typeof id === "string").slice(-DISMISSED_MAX)
+          : [],
       };
     } catch {
       return null;

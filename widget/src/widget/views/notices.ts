@@ -1,5 +1,6 @@
 // Service notices (maintenance, outages) above the conversation: the desk's sanitised HTML
-// cleaned again with DOMPurify, each with a button to dismiss it (for this page).
+// cleaned again with DOMPurify, each with a button to dismiss it (remembered with the
+// conversation: it stays closed after a reload, until "Forget me").
 
 import { safeHtml } from "../../common/html";
 import { h } from "../dom";
