@@ -24,7 +24,6 @@ from ..models import (
     Status,
     Ticket,
     TicketChanges,
-    TicketFiling,
     TicketMessage,
     utcnow,
 )
@@ -33,10 +32,11 @@ from ..store import Store
 from ..tickets import check_transition
 from ..wire.base import TIME_SPENT_MAX
 from .chatreply import say_in_chat
-from .common import Actor, add_cc, clean_cc, clean_text, copied_address, history, load_ticket
+from .common import Actor, add_cc, clean_text, copied_address, history, load_ticket
 from .edits import Edit, plan_edit, status_values
 from .edits import after as changed
 from .filing import FilingService, Upload
+from .followups import follow_up
 from .links import FollowLinks
 from .mentions import mention_events, mention_rows
 from .replyplan import plan_reply
@@ -148,7 +148,10 @@ class TicketLifecycle:
                 if operator is not None:
                     raise Conflict("this ticket is closed", code="ticket_closed")
                 assert isinstance(author, Requester)
-                return await self._follow_up(ticket, author, text, attachments, client_id)
+                return await follow_up(
+                    self.store, self.filing, ticket, author, text, attachments,
+                    client_id=client_id, now=self.clock(),
+                )  # fmt: skip
             now = self.clock()
             message = TicketMessage(
                 ticket.id,
@@ -305,42 +308,6 @@ class TicketLifecycle:
         refusals by reference, and the events."""
         edit = Edit(assignee=assignee, status=status, add_tags=[tag] if tag else None)
         return await each_ticket(refs, lambda ref: self.change(operator, ref, edit))
-
-    async def file_follow_up(
-        self, filing: TicketFiling, concerned: set[str]
-    ) -> tuple[Ticket, list[Event]]:
-        """File a prepared follow-up (see :meth:`reply`)."""
-        return await self.filing.file_draft(filing, operator=None, concerned=concerned)
-
-    async def _follow_up(
-        self, closed: Ticket, requester: Requester, text: str, attachments: Sequence[Upload],
-        client_id: str | None,
-    ) -> tuple[TicketMessage, Ticket, list[Event]]:  # fmt: skip
-        if client_id is not None and (
-            filed := await self.store.ticket_queries.find_follow_up(
-                closed.id, requester.id, client_id
-            )
-        ):
-            # A retry (the portal's form sent twice): the follow-up it filed, no event.
-            first = (await self.store.helpdesk.list_ticket_messages(filed.id))[0]
-            return first, filed, []
-        files = self.filing.check_files(attachments, already=0)
-        filing = TicketFiling(
-            subject=closed.subject, description=text, type=closed.type, channel=closed.channel,
-            department=closed.department, priority=closed.priority, lang=closed.lang,
-            requester=requester, created_at=self.clock(), fields=dict(closed.fields),
-            organisation_id=requester.organisation_id, follow_up_of=closed.id,
-            attachments=tuple(files),
-            # Who followed the closed thread follows its sequel (its requester too, when
-            # someone in its Cc writes it).
-            cc=clean_cc([closed.requester_email, *sorted(closed.cc)],
-                        requester=requester.email, strict=False),
-            client_id=client_id,
-        )  # fmt: skip
-        concerned = {closed.operator_id} if closed.operator_id else set()
-        ticket, events = await self.file_follow_up(filing, concerned)
-        message = (await self.store.helpdesk.list_ticket_messages(ticket.id))[0]
-        return message, ticket, events
 
     def _moved(
         self, ticket: Ticket, before: Status, actor: Actor, values: dict[str, object]
