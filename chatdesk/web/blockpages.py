@@ -8,12 +8,14 @@ from typing import Any
 from aiohttp import web
 
 from ..errors import ChatdeskError
-from ..wire import decode
+from ..events import Event
+from ..models import Operator
 from ..wire.admin import BlockAddForm, BlockRemoveForm
 from ..wire.forms import TicketSpamForm
 from .adminpages import PageError, admin_page, read_admin_form, render_admin
-from .appkeys import EVENTS, SERVICES
-from .auth import SESSION, check_csrf, login_required
+from .appkeys import SERVICES
+from .auth import SESSION, login_required
+from .tickets import ticket_form
 
 __all__ = ["setup"]
 
@@ -69,18 +71,13 @@ async def blocked_page(request: web.Request) -> web.StreamResponse:
 async def mark_spam(request: web.Request) -> web.StreamResponse:
     """Mark a ticket as spam (any operator who may see it), its sender blocked if
     asked; back to its page."""
-    session = request[SESSION]
-    posted = await request.post()
-    check_csrf(session.csrf, posted.get("csrf"))
-    try:
-        form = decode(TicketSpamForm, dict(posted), "spam")
-        marked = await request.app[SERVICES].spam.mark(
-            session.operator, request.match_info["ref"], block=form.block == "1"
-        )
-    except ChatdeskError as exc:
-        raise web.HTTPBadRequest(text=exc.message) from None
-    await request.app[EVENTS].publish(marked.events)
-    raise web.HTTPSeeOther(f"/console/t/{marked.ticket.id}")
+    spam = request.app[SERVICES].spam
+
+    async def act(operator: Operator, ref: str, form: TicketSpamForm) -> tuple[str, list[Event]]:
+        marked = await spam.mark(operator, ref, block=form.block == "1")
+        return marked.ticket.id, marked.events
+
+    return await ticket_form(request, TicketSpamForm, act)
 
 
 def setup(app: web.Application) -> None:

@@ -3,24 +3,31 @@ files (multipart), and files served to operators who may see their ticket."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import aiohttp_jinja2
+import msgspec
 from aiohttp import BodyPartReader, web
 
 from ..errors import ChatdeskError, InvalidPayload, TooLarge
+from ..events import Event
 from ..helpdesk import Upload, ticket_summary, view_filter
-from ..models import Status, TicketType, format_ts
+from ..models import Operator, Status, TicketType, format_ts
 from ..wire import decode, encode
 from ..wire.console import TicketsIn
 from ..wire.forms import TicketFollowForm, TicketReplyForm, TicketSplitForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
+from .forms import read_form
 from .ticketanswers import answers_context, question_of
 
-__all__ = ["list_request", "setup"]
+__all__ = ["list_request", "setup", "ticket_form"]
+
+#: A ticket page's posted form (a wire struct with a ``csrf`` field).
+F = TypeVar("F", bound=msgspec.Struct)
 
 #: Most files one reply carries.
 MAX_FILES = 10
@@ -280,37 +287,46 @@ async def reply(request: web.Request) -> web.StreamResponse:
     return web.Response(body=encode(payload), content_type="application/json")
 
 
+async def ticket_form(
+    request: web.Request,
+    kind: type[F],
+    act: Callable[[Operator, str, F], Awaitable[tuple[str, list[Event]]]],
+) -> web.StreamResponse:
+    """Do what a ticket page's form posts: its CSRF token checked (403), the form read
+    as ``kind`` (400), ``act(operator, ref, form)`` done (its refusal a 400), its events
+    published; then to the page of the ticket ``act`` names."""
+    session = request[SESSION]
+    form = await read_form(request, kind)
+    check_csrf(session.csrf, getattr(form, "csrf", None))
+    try:
+        ticket_id, events = await act(session.operator, request.match_info["ref"], form)
+    except ChatdeskError as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+    await request.app[EVENTS].publish(events)
+    raise web.HTTPSeeOther(f"/console/t/{ticket_id}")
+
+
 @login_required
 async def follow(request: web.Request) -> web.StreamResponse:
     """Follow a ticket, or stop; back to its page."""
-    session = request[SESSION]
-    posted = await request.post()
-    check_csrf(session.csrf, posted.get("csrf"))
-    try:
-        form = decode(TicketFollowForm, dict(posted), "follow")
-        ticket_id = await request.app[SERVICES].helpdesk.console.follow(
-            session.operator, request.match_info["ref"], on=form.on == "1"
-        )
-    except ChatdeskError as exc:
-        raise web.HTTPBadRequest(text=exc.message) from None
-    raise web.HTTPSeeOther(f"/console/t/{ticket_id}")
+    console = request.app[SERVICES].helpdesk.console
+
+    async def act(operator: Operator, ref: str, form: TicketFollowForm) -> tuple[str, list[Event]]:
+        return await console.follow(operator, ref, on=form.on == "1"), []
+
+    return await ticket_form(request, TicketFollowForm, act)
 
 
 @login_required
 async def split(request: web.Request) -> web.StreamResponse:
     """Split a requester's message into a new ticket; to the new ticket's page."""
-    session = request[SESSION]
-    posted = await request.post()
-    check_csrf(session.csrf, posted.get("csrf"))
-    try:
-        form = decode(TicketSplitForm, dict(posted), "split")
-        ticket, events = await request.app[SERVICES].helpdesk.split.split(
-            session.operator, request.match_info["ref"], form.message, form.subject
-        )
-    except ChatdeskError as exc:
-        raise web.HTTPBadRequest(text=exc.message) from None
-    await request.app[EVENTS].publish(events)
-    raise web.HTTPSeeOther(f"/console/t/{ticket.id}")
+    splitter = request.app[SERVICES].helpdesk.split
+
+    async def act(operator: Operator, ref: str, form: TicketSplitForm) -> tuple[str, list[Event]]:
+        ticket, events = await splitter.split(operator, ref, form.message, form.subject)
+        return ticket.id, events
+
+    return await ticket_form(request, TicketSplitForm, act)
 
 
 @login_required
