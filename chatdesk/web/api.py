@@ -20,6 +20,8 @@ from ..wire.api import (
     ApiFileIn,
     ApiMergeIn,
     ApiReplyIn,
+    ApiSpamIn,
+    ApiSplitIn,
     ApiTicketIn,
     ApiTicketPatchIn,
     ApiTicketQuery,
@@ -189,6 +191,29 @@ async def merge_ticket(request: web.Request) -> web.StreamResponse:
     return reply(ticket_out(target))
 
 
+async def mark_spam(request: web.Request) -> web.StreamResponse:
+    """Mark this ticket as spam: it closes without a word to its requester (no mail, no
+    survey) and gets the tag `spam`; with `block`, its requester's address is blocked.
+    Answers the ticket."""
+    body = await read_json(request, ApiSpamIn)
+    marked = await _services(request).spam.mark(request[OPERATOR], _ref(request), block=body.block)
+    await publish(request, marked.events)
+    return reply(ticket_out(marked.ticket))
+
+
+async def split_ticket(request: web.Request) -> web.StreamResponse:
+    """Copy a requester's message of this ticket, with its files, into a new ticket of
+    its author (this ticket's type, department, priority, language, fields and Cc), under
+    `subject`; this ticket keeps it. `404 unknown_message` for anything but a
+    requester's public message here. Answers the new ticket."""
+    body = await read_json(request, ApiSplitIn)
+    ticket, events = await _services(request).helpdesk.split.split(
+        request[OPERATOR], _ref(request), body.message_id, body.subject
+    )
+    await publish(request, events)
+    return reply(ticket_out(ticket), 201, headers={"Location": f"{API_PREFIX}/tickets/{ticket.id}"})
+
+
 async def attachment(request: web.Request) -> web.StreamResponse:
     """A file's bytes (its type was read from its content when it was received)."""
     name, content_type, data = await _services(request).helpdesk.views.attachment(
@@ -248,6 +273,12 @@ ENDPOINTS = (
     Endpoint("POST", f"{_TICKET}/merge", merge_ticket, "mergeTicket",
              "Merge into another ticket", response=ApiTicket, body=ApiMergeIn,
              errors=(404, 409)),
+    Endpoint("POST", f"{_TICKET}/spam", mark_spam, "markSpam", "Mark as spam",
+             response=ApiTicket, body=ApiSpamIn, errors=(404,)),
+    Endpoint("POST", f"{_TICKET}/split", split_ticket, "splitTicket",
+             "Split a requester's message into a new ticket", status=201,
+             response=ApiTicket, body=ApiSplitIn, errors=(404, 409, 422),
+             headers=("Location",), links=_TICKET_LINKS),
     Endpoint("GET", f"{API_PREFIX}/time", time_spent, "getTimeSpent",
              "Time spent per organisation, ticket and operator", response=ApiTimeReport,
              query=ApiTimeQuery, errors=(400,)),

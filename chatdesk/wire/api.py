@@ -15,6 +15,8 @@ __all__ = [
     "ApiMergeIn",
     "ApiReplyIn",
     "ApiRequesterIn",
+    "ApiSpamIn",
+    "ApiSplitIn",
     "ApiTicketIn",
     "ApiTicketPatchIn",
     "ApiTicketQuery",
@@ -124,6 +126,21 @@ class ApiMergeIn(In):
     """``POST /api/v1/tickets/{ref}/merge``: the ticket that takes over the thread."""
 
     into: Ref
+
+
+class ApiSpamIn(In):
+    """``POST /api/v1/tickets/{ref}/spam``: whether the requester's address is blocked
+    too (their mail dropped, the form, chat and portal refusing them)."""
+
+    block: bool = False
+
+
+class ApiSplitIn(In):
+    """``POST /api/v1/tickets/{ref}/split``: the requester's message to copy into a new
+    ticket, and that ticket's subject."""
+
+    message_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    subject: Subject
 
 
 def _about(text: str, **constraints: Any) -> msgspec.Meta:

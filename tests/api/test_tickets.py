@@ -265,6 +265,38 @@ async def test_merge_moves_the_thread(api: Api) -> None:
     assert error.code == "not_found"
 
 
+async def test_spam_is_marked_and_a_second_question_split_off(api: Api, desk: Desk) -> None:
+    body = ticket_body(subject="Offre", requester={"email": "x@spam.be"})
+    spam = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201, json=body)
+    marked = await api.call("POST", f"/api/v1/tickets/{spam.id}/spam", ApiTicket,
+                            json={"block": True})  # fmt: skip
+    assert (marked.status, marked.tags) == ("closed", ["spam"])
+    assert await desk.services.helpdesk.blocks.find("x@spam.be") is not None
+    error = await api.error("POST", "/api/v1/tickets/%23999999/spam", 404, json={})
+    assert error.code == "not_found"
+    error = await api.error("POST", f"/api/v1/tickets/{spam.id}/spam", 400, json={"block": 1})
+    assert error.field == "block"
+
+    asked = await api.call("POST", "/api/v1/tickets", ApiTicket, status=201,
+                           json=ticket_body(subject="Site lent"))  # fmt: skip
+    detail = await api.call("GET", f"/api/v1/tickets/{asked.id}", ApiTicketDetail)
+    first = detail.messages[0]
+    status, headers, raw = await api.raw(
+        "POST", f"/api/v1/tickets/{asked.id}/split",
+        json={"message_id": first.id, "subject": "Autre question"},
+    )  # fmt: skip
+    assert status == 201, raw
+    split = msgspec.json.decode(raw, type=ApiTicket)
+    assert headers["Location"] == f"/api/v1/tickets/{split.id}"
+    assert split.subject == "Autre question" and split.requester.email == "lea@client.be"
+    after = await api.call("GET", f"/api/v1/tickets/{split.id}", ApiTicketDetail)
+    assert [m.text for m in after.messages] == [first.text]
+    assert [e.kind for e in after.events][-1] == "split_from"
+    error = await api.error("POST", f"/api/v1/tickets/{asked.id}/split", 404,
+                            json={"message_id": "0" * 32, "subject": "x"})  # fmt: skip
+    assert error.code == "unknown_message"
+
+
 async def test_operators_hear_of_api_changes(api: Api, desk: Desk) -> None:
     services = desk.services
     ada = await services.operators.get(desk.ids["ada"])
