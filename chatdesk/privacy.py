@@ -1,5 +1,6 @@
-"""Requests about a requester's personal data (GDPR art. 15 and 17), each one written to
-the audit log: the console's privacy page and ``chatdesk requesters export | forget``."""
+"""Requests about a requester's personal data (GDPR art. 15 and 17) and their portal
+sessions, each one written to the audit log: the console's privacy page, a ticket's
+requester panel and ``chatdesk requesters export | forget | signout``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from .audit import AuditTrail
 from .helpdesk import Helpdesk
-from .models import AuditAction, Operator
+from .models import AuditAction, Operator, Requester
 
 __all__ = ["Privacy"]
 
@@ -49,3 +50,16 @@ class Privacy:
             f"{count} ticket(s) kept, anonymous",
         )
         return count
+
+    async def sign_out(self, actor: Operator | None, email: str) -> Requester:
+        """End every portal session of the requester with this e-mail (a shared computer,
+        a lost phone: they sign in again by e-mail link); return them after.
+
+        :raises NotFound: ``unknown_requester``.
+        """
+        requester = await self.helpdesk.people.find(email)
+        ended = await self.helpdesk.signin.end_sessions(requester)
+        await self.audit.record(
+            actor, AuditAction.REQUESTER_SIGNED_OUT, f"requester {requester.id}"
+        )
+        return ended

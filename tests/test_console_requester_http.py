@@ -1,14 +1,18 @@
-"""A requester's other tickets in the console over real HTTP: the ticket page's panel and
-the list narrowed to one requester (server-rendered and by the ``tickets`` event)."""
+"""A requester in the console over real HTTP: their other tickets in the ticket page's
+panel and the list narrowed to them (server-rendered and by the ``tickets`` event), their
+details corrected, their portal sessions ended."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import pytest
 from aiohttp import ClientSession
 
+from chatdesk.errors import InvalidToken
 from chatdesk.helpdesk import Edit
+from chatdesk.models import AuditAction
 from chatdesk.web.appkeys import SERVICES
 
 from .test_console_tickets_http import ada_session, add_ada, file
@@ -104,3 +108,41 @@ async def test_an_operator_corrects_a_requester_s_details(server: Any) -> None:
     ):
         assert response.status in (302, 303, 401, 403)
     assert (await people.find("jdoe@example.be")).name == "John Doe"
+
+
+async def test_an_operator_signs_a_requester_out_of_the_portal(server: Any) -> None:
+    ada = await add_ada(server)
+    ticket = await file(server, "My account was used", email="jdoe@example.be")
+    services = server.app[SERVICES]
+    signin = services.helpdesk.signin
+    (event,) = await signin.request("jdoe@example.be", client="test")
+    _, session = await signin.use_link(event.link.rsplit("/", 1)[1])
+    assert (await signin.session(session)).email == "jdoe@example.be"
+    path = f"/console/requesters/{ticket.requester_id}/signout"
+    async with ada_session(server) as http:
+        async with http.get(f"/console/t/{ticket.number}") as page:
+            text = await page.text()
+        assert f'action="{path}"' in text and "Sign them out of the portal" in text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', text)
+        assert csrf
+        data = {"csrf": csrf.group(1), "back": ticket.id}
+        # Refused: a forged form, nobody by that id; the session lives on.
+        async with http.post(path, data=data | {"csrf": "x"}) as response:
+            assert response.status == 403
+        async with http.post("/console/requesters/" + "0" * 32 + "/signout", data=data) as response:
+            assert response.status == 404
+        assert (await signin.session(session)).email == "jdoe@example.be"
+
+        async with http.post(path, data=data, allow_redirects=False) as response:
+            location = response.headers["Location"]
+            assert (response.status, location) == (303, f"/console/t/{ticket.id}?done=signed_out")
+        async with http.get(location) as page:
+            assert "Signed out of the portal in every browser." in await page.text()
+    with pytest.raises(InvalidToken):
+        await signin.session(session)
+    [entry] = await services.audit.page(ada)
+    assert (entry.action, entry.actor, entry.target) == (
+        AuditAction.REQUESTER_SIGNED_OUT,
+        "ada@desk.test",
+        f"requester {ticket.requester_id}",
+    )

@@ -1,5 +1,6 @@
-"""``chatdesk requesters export | forget EMAIL``: what the desk holds about a requester, as
-JSON (a subject access request, GDPR art. 15), and their erasure (art. 17)."""
+"""``chatdesk requesters export | forget | signout EMAIL``: what the desk holds about a
+requester, as JSON (a subject access request, GDPR art. 15), their erasure (art. 17), and
+the end of their portal sessions."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ __all__ = ["add_parser"]
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``requesters`` and its sub-commands to the command line."""
     requesters = commands.add_parser(
-        "requesters", help="the people who file tickets: export or erase their data"
+        "requesters",
+        help="the people who file tickets: export or erase their data, sign them out",
     )
     sub = requesters.add_subparsers(dest="requesters_command", required=True)
     export = sub.add_parser(
@@ -50,6 +52,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     forget.add_argument("email")
     forget.add_argument("--yes", action="store_true", help="do it (it cannot be undone)")
     forget.set_defaults(func=_forget)
+    signout = sub.add_parser(
+        "signout",
+        help="end a requester's portal sessions, in every browser",
+        description="Sign a requester out of the portal everywhere (a shared computer, a "
+        "lost phone): every session of theirs ends at its next page; they sign in again "
+        "with an e-mail link. Their tickets' follow links keep working.",
+    )
+    signout.add_argument("email")
+    signout.set_defaults(func=_signout)
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -81,5 +92,13 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
             )
         count = await Privacy(hd, AuditTrail(store)).forget(None, args.email)
         return f"erased {args.email.strip().lower()}; {count} ticket(s) kept, anonymous"
+
+    return run_helpdesk(settings, work)
+
+
+def _signout(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        requester = await Privacy(hd, AuditTrail(store)).sign_out(None, args.email)
+        return f"signed {requester.email} out of the portal, in every browser"
 
     return run_helpdesk(settings, work)

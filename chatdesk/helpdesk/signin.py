@@ -10,7 +10,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..config import LANGUAGES
-from ..errors import InvalidToken, RateLimited
+from ..errors import InvalidToken, NotFound, RateLimited
 from ..events import Event, SignInRequested
 from ..models import Requester, format_ts, parse_ts, utcnow
 from ..operators import normalize_email
@@ -42,6 +42,7 @@ class SignIn:
         requester = await signin.check_link(token)          # GET: show a confirm button
         requester, session = await signin.use_link(token)   # POST: once
         requester = await signin.session(cookie)
+        requester = await signin.end_sessions(requester)    # every browser signed out
     """
 
     def __init__(
@@ -122,8 +123,24 @@ class SignIn:
         if self.people is not None:
             # The link proved the address: a pending invitation is theirs to accept.
             requester = await self.people.accept_pending(requester)
-        session = self._sessions.dumps({"r": requester.id, "t": format_ts(self.clock())})
-        return requester, str(session)
+        return requester, self.new_session(requester)
+
+    def new_session(self, requester: Requester) -> str:
+        """Return a session token for ``requester``, valid until it expires or until their
+        sessions are ended (:meth:`end_sessions`)."""
+        data = {"r": requester.id, "t": format_ts(self.clock()), "v": requester.session_version}
+        return str(self._sessions.dumps(data))
+
+    async def end_sessions(self, requester: Requester) -> Requester:
+        """End every portal session of ``requester`` (in every browser, on every process:
+        the version is in the store); return them after.
+
+        :raises NotFound: ``unknown_requester`` (erased meanwhile).
+        """
+        ended = await self.store.requesters.end_requester_sessions(requester.id)
+        if ended is None:
+            raise NotFound("this requester no longer exists", code="unknown_requester")
+        return ended
 
     async def session(self, token: str) -> Requester:
         """Return the signed-in requester of a session token.
@@ -135,7 +152,12 @@ class SignIn:
         if issued is None or self.clock() - issued > SESSION_TTL:
             raise InvalidToken("your session has ended; sign in again", code="session_ended")
         requester = await self.store.requesters.get_requester(str(data["r"]))
-        if requester is None or await self.blocks.stops(requester.email) is not None:
+        if (
+            requester is None
+            # Tokens made before versions existed carry none: version 0, as theirs was.
+            or data.get("v", 0) != requester.session_version
+            or await self.blocks.stops(requester.email) is not None
+        ):
             raise InvalidToken("your session has ended; sign in again", code="session_ended")
         return requester
 

@@ -22,6 +22,7 @@ class AuditAction(StrEnum):
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
     REQUESTER_EXPORTED = "requester_exported"
     REQUESTER_FORGOTTEN = "requester_forgotten"
+    REQUESTER_SIGNED_OUT = "requester_signed_out"
     SENDER_BLOCKED = "sender_blocked"
     SENDER_UNBLOCKED = "sender_unblocked"
 

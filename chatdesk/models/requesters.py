@@ -40,6 +40,8 @@ class Requester:
     organisation_id: str | None = None
     org_role: OrgRole = OrgRole.MEMBER
     invited: bool = False
+    #: Raised to end every portal session of theirs (sessions carry the number).
+    session_version: int = 0
 
     @property
     def display(self) -> str:

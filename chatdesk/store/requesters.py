@@ -27,6 +27,11 @@ class RequesterStore(Protocol):
         requester. Tickets keep the name they were filed with."""
         ...
 
+    async def end_requester_sessions(self, requester_id: str) -> Requester | None:
+        """Raise the requester's session version (every portal session of theirs ends);
+        return them after, or None if there is no such requester."""
+        ...
+
     async def erase_requester(self, requester: Requester) -> int:
         """Erase ``requester`` (GDPR art. 17) in one transaction: their account, seats,
         invitations, held, queued and bounced mail, and in each of their tickets the

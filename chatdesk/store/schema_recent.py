@@ -213,4 +213,9 @@ RECENT_VERSIONS: list[list[Step]] = [
         # A requester's retried reply to a closed ticket finds the follow-up it filed.
         "CREATE INDEX tickets_follow_ups ON tickets(follow_up_of) WHERE follow_up_of IS NOT NULL",
     ],
+    [
+        # A requester's portal sessions carry this number; raising it ends them all
+        # ("sign me out everywhere", or an operator's on their behalf).
+        "ALTER TABLE requesters ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0",
+    ],
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "ATTACHMENT_COLUMNS",
     "AUDIT_COLUMNS",
     "BEARER_COLUMNS",
+    "END_SESSIONS",
     "EVENT_COLUMNS",
     "INVITATION_COLUMNS",
     "MESSAGE_COLUMNS",
@@ -48,7 +49,11 @@ __all__ = [
 MESSAGE_COLUMNS = "id, ticket_id, author, author_id, author_name, text, internal, ts, client_id"
 EVENT_COLUMNS = "id, ticket_id, kind, actor, actor_id, data, ts"
 ATTACHMENT_COLUMNS = "id, ticket_id, message_id, filename, content_type, size, sha256, created_at"
-REQUESTER_COLUMNS = "id, email, name, phone, lang, organisation_id, org_role, invited, created_at"
+REQUESTER_COLUMNS = (
+    "id, email, name, phone, lang, organisation_id, org_role, invited, created_at, session_version"
+)
+#: Ends a requester's portal sessions (both backends; ``$1`` the requester's id).
+END_SESSIONS = "UPDATE requesters SET session_version = session_version + 1 WHERE id = $1"
 ORGANISATION_COLUMNS = "id, name, contract_active, max_members, max_editors_per_site, created_at"
 INVITATION_COLUMNS = "id, email, organisation_id, invited_by, created_at, expires_at, accepted_at"
 NOTICE_COLUMNS = "id, title, body, severity, starts_at, ends_at, audience, published_by, created_at"
@@ -114,6 +119,7 @@ def requester_row(row: Any) -> Requester:
         org_role=OrgRole(row[6]),
         invited=bool(row[7]),
         created_at=parse_ts(row[8]),
+        session_version=row[9],
     )
 
 

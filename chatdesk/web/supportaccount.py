@@ -1,5 +1,6 @@
-"""``/support/account``: a signed-in requester's own details (name, phone) and the
-download of everything the desk holds about them (GDPR art. 15/20)."""
+"""``/support/account``: a signed-in requester's own details (name, phone), the download
+of everything the desk holds about them (GDPR art. 15/20), and signing out of their
+other browsers."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from aiohttp import web
 
 from ..errors import ChatdeskError
 from ..models import Requester
-from ..wire.support import AccountForm
+from ..wire.support import AccountForm, CsrfForm
 from .appkeys import SERVICES
 from .forms import read_form
-from .supportbase import check_csrf, render, signed_in
+from .supportbase import check_csrf, render, signed_in, start_session
 from .supportlang import portal_lang
 from .supportticket import file_download
 
@@ -32,6 +33,7 @@ async def _page(
         "typed": typed,
         "error": error,
         "saved": request.query.get("saved") == "1" and not error,
+        "signed_out": request.query.get("done") == "sessions" and not error,
         # [privacy]: how long closed requests keep what identifies them (GDPR art. 13).
         "tickets_kept_days": kept.days
         if (kept := request.app[SERVICES].config.retention.tickets)
@@ -62,6 +64,24 @@ async def save(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/support/account?saved=1")
 
 
+async def end_sessions(request: web.Request) -> web.StreamResponse:
+    """Sign the requester out of every other browser; this one gets a new session."""
+    requester = await signed_in(request)
+    form = await read_form(request, CsrfForm)
+    lang = portal_lang(request, form.lang)
+    if not check_csrf(request, form.csrf):
+        return await _page(request, requester, status=403, error="err_csrf", lang=lang)
+    signin = request.app[SERVICES].helpdesk.signin
+    try:
+        ended = await signin.end_sessions(requester)
+    except ChatdeskError as exc:
+        error = f"err_account_{exc.code}"
+        return await _page(request, requester, status=400, error=error, lang=lang)
+    response = web.HTTPSeeOther("/support/account?done=sessions")
+    start_session(request, response, signin.new_session(ended))
+    raise response
+
+
 async def export(request: web.Request) -> web.StreamResponse:
     """Everything the desk holds about the requester, as a JSON download."""
     requester = await signed_in(request)
@@ -75,3 +95,4 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/support/account", account_page)
     app.router.add_post("/support/account", save)
     app.router.add_get("/support/account/export", export)
+    app.router.add_post("/support/account/sessions", end_sessions)

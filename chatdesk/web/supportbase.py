@@ -14,6 +14,7 @@ from aiohttp import web
 from ..attachments import file_size
 from ..bot.markdown import render_markdown
 from ..errors import ChatdeskError
+from ..helpdesk.signin import SESSION_TTL
 from ..models import Requester, parse_ts
 from ..systemtexts import format_when
 from ..timewindow import capitalised, format_window
@@ -30,6 +31,7 @@ __all__ = [
     "requester_of",
     "security_headers",
     "signed_in",
+    "start_session",
 ]
 
 #: The portal forms' CSRF token (double-submit: the form carries the same value).
@@ -63,6 +65,14 @@ def check_csrf(request: web.Request, given: str) -> bool:
     """Return whether a posted form's token matches its cookie."""
     expected = request.cookies.get(CSRF_COOKIE, "")
     return bool(expected) and bool(given) and hmac.compare_digest(expected, given)
+
+
+def start_session(request: web.Request, response: web.StreamResponse, session: str) -> None:
+    """Give this browser the requester's session cookie."""
+    response.set_cookie(
+        SESSION_COOKIE, session, max_age=int(SESSION_TTL.total_seconds()), httponly=True,
+        samesite="Lax", secure=is_secure(request), path="/support",
+    )  # fmt: skip
 
 
 async def requester_of(request: web.Request) -> Requester | None:

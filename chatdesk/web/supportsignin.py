@@ -5,12 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..errors import ChatdeskError, RateLimited
-from ..helpdesk.signin import SESSION_TTL
 from ..models import TicketType
 from ..wire.support import CsrfForm, SignInForm
 from .appkeys import EVENTS, SERVICES
 from .forms import read_form
-from .supportbase import SESSION_COOKIE, check_csrf, is_secure, render, signed_in
+from .supportbase import SESSION_COOKIE, check_csrf, render, signed_in, start_session
 from .supportlang import portal_lang
 
 __all__ = ["setup"]
@@ -111,10 +110,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
         context = {"sent": False, "error": f"err_{exc.code}"}
         return await render(request, "support/signin.html", context, status=400, lang=lang)
     response = web.HTTPSeeOther("/support")
-    response.set_cookie(
-        SESSION_COOKIE, session, max_age=int(SESSION_TTL.total_seconds()), httponly=True,
-        samesite="Lax", secure=is_secure(request), path="/support",
-    )  # fmt: skip
+    start_session(request, response, session)
     raise response
 
 

@@ -197,6 +197,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
                 for m in page["messages"]
                 if m.get("source") == "ticket" and m["author"] == "requester" and not m["internal"]
             ],
+            "signed_out": request.query.get("done") == "signed_out",
             "blocked": await services.helpdesk.blocks.find(
                 page["ticket"]["requester"]["email"] or ""
             ),

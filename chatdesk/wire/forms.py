@@ -154,6 +154,14 @@ class RequesterEditForm(In):
     csrf: Csrf = ""
 
 
+class RequesterSignOutForm(In):
+    """``POST /console/requesters/<id>/signout``: an operator ends a requester's portal
+    sessions (``back``: the ticket whose page to return to)."""
+
+    back: Annotated[str, msgspec.Meta(max_length=64, pattern="^[0-9a-f]*$")] = ""
+    csrf: Csrf = ""
+
+
 class CannedForm(In):
     """``POST /console/canned``: save (the default action) or delete a canned response."""
 

@@ -155,6 +155,30 @@ async def test_a_requester_changes_their_details(store: Store) -> None:
     assert await store.requesters.update_requester("0" * 32, name="", phone="", lang="") is None
 
 
+async def test_ending_a_requesters_sessions_raises_their_version(store: Store) -> None:
+    lea = await store.requesters.save_requester(
+        "lea@example.be", name="", phone="", lang="", now=T0
+    )
+    tom = await store.requesters.save_requester(
+        "tom@example.be", name="", phone="", lang="", now=T0
+    )
+    assert lea.session_version == 0
+    ended = await store.requesters.end_requester_sessions(lea.id)
+    assert ended is not None and ended.session_version == 1
+    again = await store.requesters.end_requester_sessions(lea.id)
+    assert again is not None and again.session_version == 2
+    assert await store.requesters.get_requester(lea.id) == again
+    assert (await store.requesters.find_requester("tom@example.be")) == tom  # only theirs
+    # A later filing or a change of details keeps the version.
+    kept = await store.requesters.save_requester(
+        "lea@example.be", name="Léa", phone="", lang="fr", now=T0
+    )
+    assert kept.session_version == 2
+    changed = await store.requesters.update_requester(lea.id, name="Léa M", phone="", lang="")
+    assert changed is not None and changed.session_version == 2
+    assert await store.requesters.end_requester_sessions("0" * 32) is None
+
+
 async def test_withdrawing_an_invitation(store: Store, make: Factory) -> None:
     ann = await make.operator("Ann")
     acme, globex = Organisation(new_id(), "Acme", T0), Organisation(new_id(), "Globex", T0)

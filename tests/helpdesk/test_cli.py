@@ -190,6 +190,23 @@ def test_requesters_export_writes_what_the_desk_holds(
     assert status == 1 and "exists" in err
     status, _, err = run(capsys, monkeypatch, "requesters", "export", "nobody@x.be")
     assert status == 1 and "no requester" in err
+    # Signing out of the portal everywhere: the version rises, on the audit log.
+    status, out, err = run(capsys, monkeypatch, "requesters", "signout", "Lea@Acme.be")
+    assert status == 0 and "signed lea@acme.be out of the portal" in out, err
+
+    async def version() -> int:
+        store = create_store(Settings.from_environ().with_secret())
+        await store.open()
+        try:
+            lea = await store.requesters.find_requester("lea@acme.be")
+            assert lea is not None
+            return lea.session_version
+        finally:
+            await store.close()
+
+    assert asyncio.run(version()) == 1
+    status, _, err = run(capsys, monkeypatch, "requesters", "signout", "nobody@x.be")
+    assert status == 1 and "no requester" in err
     # Erasure: said first, done with --yes; the tickets stay, anonymous.
     status, _, err = run(capsys, monkeypatch, "requesters", "forget", "Lea@Acme.be")
     assert status == 1 and "anonymise 2 ticket(s)" in err and "--yes" in err

@@ -5,10 +5,11 @@ from __future__ import annotations
 import altcha
 import pytest
 
-from chatdesk.errors import InvalidPayload, InvalidToken, RateLimited
+from chatdesk.errors import InvalidPayload, InvalidToken, NotFound, RateLimited
 from chatdesk.events import SignInRequested
 from chatdesk.helpdesk import Challenges
 from chatdesk.helpdesk.signin import LINK_TTL, SESSION_TTL
+from chatdesk.models import format_ts
 from chatdesk.services import Services
 from chatdesk.store import Store
 
@@ -64,6 +65,32 @@ async def test_forged_links_and_sessions_are_refused(hd: Services, clock: Clock)
     clock.advance(seconds=SESSION_TTL.total_seconds() + 1)
     with pytest.raises(InvalidToken):
         await hd.helpdesk.signin.session(session)
+
+
+async def test_ending_sessions_ends_every_one_of_theirs_old_ones_too(
+    hd: Services, clock: Clock
+) -> None:
+    signin = hd.helpdesk.signin
+    _, laptop = await signin.use_link(await _link(hd))
+    bob, bobs = await signin.use_link(await _link(hd, "bob@example.com"))
+    ann = await signin.session(laptop)
+    # A session made before sessions had versions names none: version 0, as theirs was.
+    older = str(signin._sessions.dumps({"r": ann.id, "t": format_ts(clock())}))
+    assert (await signin.session(older)).id == ann.id
+    ended = await signin.end_sessions(ann)
+    assert ended.session_version == ann.session_version + 1
+    for gone in (laptop, older):
+        with pytest.raises(InvalidToken) as refused:
+            await signin.session(gone)
+        assert refused.value.code == "session_ended"
+    assert (await signin.session(signin.new_session(ended))).id == ann.id
+    assert (await signin.session(bobs)).id == bob.id  # only hers
+    # A new link gives a session of the new version.
+    _, again = await signin.use_link(await _link(hd))
+    assert (await signin.session(again)).id == ann.id
+    await hd.helpdesk.people.forget("bob@example.com")
+    with pytest.raises(NotFound):
+        await signin.end_sessions(bob)
 
 
 async def test_requests_are_throttled_per_address_quietly_and_per_client(hd: Services) -> None:

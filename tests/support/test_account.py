@@ -1,11 +1,14 @@
 """A requester's own account page in the portal over real HTTP: their details, changed by
-them only, and the download of what the desk holds about them."""
+them only, the download of what the desk holds about them, signing out elsewhere."""
 
 from __future__ import annotations
 
 import json
 
+from aiohttp import ClientSession
+
 from chatdesk.events import TicketCreated
+from chatdesk.web.supportbase import SESSION_COOKIE
 
 from .conftest import Portal, StartPortal
 from .test_org import _sign_in
@@ -88,3 +91,43 @@ async def test_the_page_says_how_long_closed_requests_keep_what_names_you(
     await _sign_in(portal, "ann@example.com")
     _, page = await portal.page("/support/account?lang=fr")
     assert "730 jours après la clôture" in page
+
+
+async def test_a_requester_signs_out_of_their_other_browsers(portal: Portal) -> None:
+    assert (await portal.file(email="ann@example.com", name="Ann"))[0].status == 303
+    signin = portal.services.helpdesk.signin
+    # Two browsers: a shared computer's (signed in first) and this one.
+    (event,) = await signin.request("ann@example.com", client="test")
+    _, shared = await signin.use_link(event.link.rsplit("/", 1)[1])
+    await _sign_in(portal, "ann@example.com")
+    other = {"Cookie": f"{SESSION_COOKIE}={shared}"}
+    async with ClientSession(base_url=str(portal.server.make_url(""))) as elsewhere:
+        async with elsewhere.get("/support", headers=other, allow_redirects=False) as response:
+            assert response.status == 200
+
+        csrf = await portal.csrf("/support/account")
+        # A forged form ends nothing.
+        data = {"csrf": "forged", "lang": "en"}
+        async with portal.http.post("/support/account/sessions", data=data) as response:
+            assert response.status == 403
+        async with elsewhere.get("/support", headers=other, allow_redirects=False) as response:
+            assert response.status == 200
+
+        data = {"csrf": csrf, "lang": "en"}
+        async with portal.http.post(
+            "/support/account/sessions", data=data, allow_redirects=False
+        ) as response:
+            assert (response.status, response.headers["Location"]) == (
+                303,
+                "/support/account?done=sessions",
+            )
+        _, page = await portal.page("/support/account?done=sessions")
+        assert "Your other browsers are signed out." in page  # this one stays signed in
+        async with elsewhere.get("/support", headers=other, allow_redirects=False) as response:
+            assert (response.status, response.headers["Location"]) == (303, "/support/signin")
+        # A new link signs the other browser in again.
+        (event,) = await signin.request("ann@example.com", client="test")
+        _, again = await signin.use_link(event.link.rsplit("/", 1)[1])
+        fresh = {"Cookie": f"{SESSION_COOKIE}={again}"}
+        async with elsewhere.get("/support", headers=fresh, allow_redirects=False) as response:
+            assert response.status == 200

@@ -14,6 +14,7 @@ from ...errors import Conflict, NotFound
 from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
 from ..erasure import erase_statements
 from ..threadrows import (
+    END_SESSIONS,
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
     REQUESTER_COLUMNS,
@@ -94,6 +95,10 @@ class PostgresRequesters:
             phone,
             lang,
         )
+        return None if row is None else requester_row(row)
+
+    async def end_requester_sessions(self, requester_id: str) -> Requester | None:
+        row = await self._db.fetchrow(f"{END_SESSIONS} RETURNING {REQUESTER_COLUMNS}", requester_id)
         return None if row is None else requester_row(row)
 
     async def erase_requester(self, requester: Requester) -> int:

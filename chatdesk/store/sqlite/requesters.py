@@ -9,6 +9,7 @@ from ...errors import Conflict, NotFound
 from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
 from ..erasure import erase_statements
 from ..threadrows import (
+    END_SESSIONS,
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
     REQUESTER_COLUMNS,
@@ -87,6 +88,13 @@ class SqliteRequesters:
                 "UPDATE requesters SET name = ?, phone = ?, lang = ? WHERE id = ?",
                 (name, phone, lang, requester_id),
             )
+            return _requester(conn, "id = ?", requester_id)
+
+        return await self._worker.run(job)
+
+    async def end_requester_sessions(self, requester_id: str) -> Requester | None:
+        def job(conn: sqlite3.Connection) -> Requester | None:
+            conn.execute(END_SESSIONS.replace("$1", "?"), (requester_id,))
             return _requester(conn, "id = ?", requester_id)
 
         return await self._worker.run(job)
