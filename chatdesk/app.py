@@ -62,6 +62,7 @@ from .web import (
     ticketcsv,
     tickets,
     twofactor,
+    viewpages,
 )
 from .web.appkeys import EVENTS, LIBRARY, METRICS, SERVICES, SETTINGS
 from .web.hookpost import HookPoster
@@ -196,6 +197,7 @@ def create_app(
     rulepages.setup(app)
     blockpages.setup(app)
     requesterpages.setup(app)
+    viewpages.setup(app)
     console.setup(app)
     api.setup(app)
     support.setup(app)

@@ -30,6 +30,7 @@ from chatdesk.models import (
     NewAttachment,
     Organisation,
     OrgRole,
+    SavedView,
     SeatClaim,
     ServiceNotice,
     Severity,
@@ -232,6 +233,9 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
     assert await store.followers.follow(filed.id, operator_id, now)
     assert await store.blocks.block(BlockedSender("spam.example", now, "offres", operator_id))
     assert await store.blocks.matching("x@spam.example", now) is not None  # a hit counted
+    await store.saved_views.save_view(
+        SavedView(new_id(), operator_id, "Urgent", "view=open&priority=urgent", now, True)
+    )
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records
@@ -256,6 +260,7 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "tokens": await store.api_tokens.list_api_tokens(),
         "followers": await store.followers.followers(ticket.id),
         "blocked": await store.blocks.list_blocked(),
+        "views": await store.saved_views.list_views("someone else"),
         "found": [t.id for t in search.tickets],
     }
 

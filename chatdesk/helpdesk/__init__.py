@@ -25,6 +25,7 @@ from .notices import NoticeService
 from .orgadmin import OrgAdmin
 from .people import Refused, RequesterService
 from .reports import Report, ReportService, for_reader
+from .savedviews import SavedViews
 from .signin import SignIn
 from .split import TicketSplit
 from .views import TicketFilter, TicketViews, ticket_summary
@@ -46,6 +47,7 @@ __all__ = [
     "Report",
     "ReportService",
     "RequesterService",
+    "SavedViews",
     "SignIn",
     "SlaClocks",
     "TicketFilter",
@@ -80,6 +82,7 @@ class Helpdesk:
     reports: ReportService
     blocks: BlockList
     split: TicketSplit
+    saved_views: SavedViews
 
 
 def build_helpdesk(
@@ -123,4 +126,5 @@ def build_helpdesk(
         reports=ReportService(store, config, clock=clock),
         blocks=blocks,
         split=TicketSplit(store, filing, clock=clock),
+        saved_views=SavedViews(store, clock=clock),
     )

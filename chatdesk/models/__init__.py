@@ -22,7 +22,7 @@ from .help import EntryActivity, SearchMiss, Votes
 from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
-from .people import CannedResponse, Operator, Presence, PresenceStatus, Role
+from .people import CannedResponse, Operator, Presence, PresenceStatus, Role, SavedView
 from .reports import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
 from .requesters import (
     BlockedSender,
@@ -96,6 +96,7 @@ __all__ = [
     "ReportPeriod",
     "Requester",
     "Role",
+    "SavedView",
     "SearchMiss",
     "SeatClaim",
     "SeatRefusal",

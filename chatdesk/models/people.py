@@ -1,4 +1,5 @@
-"""Operators, their presence and roles, and the canned responses they share."""
+"""Operators, their presence and roles, the canned responses they share, the ticket lists
+they save."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["CannedResponse", "Operator", "Presence", "PresenceStatus", "Role"]
+from .clock import format_ts
+
+__all__ = ["CannedResponse", "Operator", "Presence", "PresenceStatus", "Role", "SavedView"]
 
 
 class Role(StrEnum):
@@ -96,3 +99,22 @@ class CannedResponse:
         """Return the response as sent to the console."""
         return {"shortcut": self.shortcut, "lang": self.lang, "text": self.text,
                 "status": self.status, "tags": list(self.tags)}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """A ticket list an operator named to find again: the list's filters as a query
+    string (``view=open&priority=urgent&tag=outage``), theirs or, ``shared``, everyone's."""
+
+    id: str
+    owner_id: str
+    name: str
+    query: str
+    created_at: datetime
+    shared: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the view as the console shows it."""
+        return {"id": self.id, "owner_id": self.owner_id, "name": self.name,
+                "query": self.query, "shared": self.shared,
+                "created_at": format_ts(self.created_at)}  # fmt: skip

@@ -21,6 +21,7 @@ from .reports import ReportQueries
 from .requesters import RequesterStore
 from .retention import RetentionStore
 from .routing import RoutingStore
+from .savedviews import SavedViewStore
 from .sqlite import SqliteStore
 from .tickets import NoteStore, TicketStore
 
@@ -48,6 +49,7 @@ __all__ = [
     "RequesterStore",
     "RetentionStore",
     "RoutingStore",
+    "SavedViewStore",
     "SqliteStore",
     "Store",
     "TicketQueries",

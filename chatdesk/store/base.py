@@ -20,6 +20,7 @@ from .reports import ReportQueries
 from .requesters import RequesterStore
 from .retention import RetentionStore
 from .routing import RoutingStore
+from .savedviews import SavedViewStore
 from .tickets import NoteStore, TicketStore
 
 __all__ = ["Store"]
@@ -139,6 +140,11 @@ class Store(Protocol):
     @property
     def blocks(self) -> BlockStore:
         """The senders the desk takes nothing from."""
+        ...
+
+    @property
+    def saved_views(self) -> SavedViewStore:
+        """The ticket lists operators saved."""
         ...
 
     @property

@@ -62,6 +62,7 @@ TABLES = (
     "hook_deliveries",
     "ticket_followers",
     "blocked_senders",
+    "saved_views",
 )
 #: Tables copied in part: of the leases, the single-use keys (sign-in links used, challenges
 #: solved), which the new desk must still refuse.

@@ -218,4 +218,11 @@ RECENT_VERSIONS: list[list[Step]] = [
         # ("sign me out everywhere", or an operator's on their behalf).
         "ALTER TABLE requesters ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0",
     ],
+    [
+        # Ticket lists operators named to find again (the filters as a query string),
+        # their own or shared with everyone; a name is unique per owner.
+        "CREATE TABLE saved_views (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
+        " name TEXT NOT NULL, query TEXT NOT NULL, shared INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL, UNIQUE (owner_id, name))",
+    ],
 ]

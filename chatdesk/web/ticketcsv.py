@@ -16,7 +16,7 @@ from .appkeys import SERVICES
 from .auth import SESSION, login_required
 from .console import base_context
 from .reports import csv_download
-from .tickets import list_request
+from .ticketquery import list_request
 
 __all__ = ["EXPORT_MAX", "setup"]
 

@@ -16,15 +16,16 @@ from ..events import Event
 from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Operator, Status, TicketType, format_ts
 from ..wire import decode, encode
-from ..wire.console import TicketsIn
 from ..wire.forms import TicketFollowForm, TicketReplyForm, TicketSplitForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 from .forms import read_form
 from .ticketanswers import answers_context, question_of
+from .ticketquery import list_request
+from .viewpages import views_context
 
-__all__ = ["list_request", "setup", "ticket_form"]
+__all__ = ["setup", "ticket_form"]
 
 #: A ticket page's posted form (a wire struct with a ``csrf`` field).
 F = TypeVar("F", bound=msgspec.Struct)
@@ -32,28 +33,6 @@ F = TypeVar("F", bound=msgspec.Struct)
 #: Most files one reply carries.
 MAX_FILES = 10
 _VIEWS = ("unassigned", "mine", "open", "pending", "following", "breaching", "all")
-#: The history rows shown in the thread (field changes are shown with their values).
-_LIST_FIELDS = ("status", "type", "priority")
-
-
-def list_request(request: web.Request) -> TicketsIn:
-    """Read a view's query string (``?view=mine&status=open&status=new&q=...``)."""
-    query = request.query
-    data: dict[str, Any] = {}
-    for name in _LIST_FIELDS:
-        if values := [v for v in query.getall(name, []) if v]:
-            data[name] = values
-    for name in ("view", "department", "assignee", "requester", "tag", "q", "sort"):
-        if query.get(name):
-            data[name] = query[name]
-    if page := query.get("page"):
-        if not page.isdigit() or len(page) > 6:
-            raise web.HTTPBadRequest(text="page: a number from 1")
-        data["page"] = int(page)
-    try:
-        return decode(TicketsIn, data, "tickets")
-    except InvalidPayload as exc:
-        raise web.HTTPBadRequest(text=exc.message) from None
 
 
 async def _desk_choices(request: web.Request) -> dict[str, Any]:
@@ -115,6 +94,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "page_url": lambda n: str(request.rel_url.update_query(page=n)),
             "now": format_ts(services.helpdesk.console.clock()),
         }
+        | await views_context(request, wanted)
     )
     return aiohttp_jinja2.render_template("console/tickets.html", request, context)
 

@@ -44,7 +44,7 @@ class LoginForm(In):
 
 
 class LogoutForm(In):
-    """``POST /console/logout``."""
+    """``POST /console/logout``, ``/console/views/<id>/delete``: nothing but the token."""
 
     csrf: Csrf = ""
 
@@ -115,6 +115,16 @@ class TicketSplitForm(In):
 
     message: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
     subject: Annotated[str, msgspec.Meta(max_length=400)]
+    csrf: Csrf = ""
+
+
+class SavedViewForm(In):
+    """``POST /console/views``: save the ticket list ``query`` (its query string) as
+    ``name``; ``shared`` (admins): every operator sees it."""
+
+    name: Annotated[str, msgspec.Meta(max_length=200)]
+    query: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    shared: Literal["", "1"] = ""
     csrf: Csrf = ""
 
 

@@ -20,6 +20,7 @@ from .reports import PostgresReports
 from .requesters import PostgresRequesters
 from .retention import PostgresRetention
 from .routing import PostgresRouting
+from .savedviews import PostgresSavedViews
 from .schema import check_version, migrate, schema_version
 from .search import PostgresTicketQueries
 from .tickets import PostgresNotes, PostgresTickets
@@ -63,6 +64,7 @@ class PostgresStore:
         self.hooks = PostgresHooks(db)
         self.followers = PostgresFollowers(db)
         self.blocks = PostgresBlocks(db)
+        self.saved_views = PostgresSavedViews(db)
         self.retention = PostgresRetention(db)
         self.mail = PostgresMail(db)
         self.help = PostgresHelp(db)

@@ -21,6 +21,7 @@ from .reports import SqliteReports
 from .requesters import SqliteRequesters
 from .retention import SqliteRetention
 from .routing import SqliteRouting
+from .savedviews import SqliteSavedViews
 from .search import SqliteTicketQueries
 from .tickets import SqliteNotes, SqliteTickets
 from .worker import CACHE_MB, SqliteWorker
@@ -65,6 +66,7 @@ class SqliteStore:
         self.hooks = SqliteHooks(worker)
         self.followers = SqliteFollowers(worker)
         self.blocks = SqliteBlocks(worker)
+        self.saved_views = SqliteSavedViews(worker)
         self.retention = SqliteRetention(worker)
         self.mail = SqliteMail(worker)
         self.help = SqliteHelp(worker)
