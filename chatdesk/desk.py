@@ -86,7 +86,8 @@ class DeskService:
         while 10,000 visitors connect; bench/README.md, "Eighth pass")."""
         second = now.replace(microsecond=0)
         if self._times is None or self._times[0] != second:
-            hours = self.config.hours
+            # The widget's "I want a person" goes to the default department: its hours.
+            hours = self.config.hours_of(self.config.default_department)
             open_now = hours.is_open(now)
             times = {
                 "open_now": open_now,
@@ -94,7 +95,9 @@ class DeskService:
                 "reply_within_seconds": int(self.config.targets["normal"].nominal.total_seconds()),
                 # The one promised time: what a normal request filed now is answered by,
                 # in business time (the ticket opened now gets this same due time).
-                "reply_expected_by": format_ts(due_at(self.config, now, "normal")),
+                "reply_expected_by": format_ts(
+                    due_at(self.config, now, "normal", self.config.default_department)
+                ),
             }
             self._times = (second, times)
         return self._times[1]

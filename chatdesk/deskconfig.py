@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .departments import department_name
 from .deskfile import (
     DEFAULT_COLOUR,
+    Day,
     DeskFile,
     HoursSection,
     PhoneSection,
@@ -101,6 +102,8 @@ class DeskConfig:
     rules: tuple[TicketRule, ...] = ()
     #: ``[privacy]``: the retention policy.
     retention: Retention = field(default_factory=Retention)
+    #: Departments with opening hours of their own (``[departments.<id>] hours``).
+    department_hours: dict[str, BusinessHours] = field(default_factory=dict)
 
     def department_name(self, slug: str, lang: str) -> str:
         """Return what people read for department ``slug`` in ``lang``."""
@@ -111,12 +114,20 @@ class DeskConfig:
         """Return the first-response target of each priority."""
         return {p: c.first_response for p, c in self.helpdesk.priorities.items()}
 
-    def calendar(self, priority: str) -> Calendar:
-        """Return the calendar a priority's targets count on (business hours, or 24/7)."""
+    def hours_of(self, department: str | None) -> BusinessHours:
+        """Return a department's opening hours: its own (``[departments.<id>] hours``),
+        else the desk's."""
+        if department is None:
+            return self.hours
+        return self.department_hours.get(department, self.hours)
+
+    def calendar(self, priority: str, department: str | None = None) -> Calendar:
+        """Return the calendar a ticket's targets count on: 24/7 for a priority that says
+        so, else its department's hours (the desk's when it has none of its own)."""
         config = self.helpdesk.priorities.get(priority)
         if config is not None and config.around_the_clock:
             return AroundTheClock(self.hours.timezone)
-        return self.hours
+        return self.hours_of(department)
 
 
 def load_desk_config(path: Path | None) -> DeskConfig:
@@ -152,11 +163,17 @@ def _desk(file: DeskFile) -> DeskConfig:
         if slug not in departments:
             raise ValueError(f"[departments.{slug}]: {slug!r} is not one of [desk] departments")
     helpdesk = build_helpdesk(file)
+    hours = _hours(file.hours)
     return DeskConfig(
         name=desk.name.strip(),
         departments=departments,
         default_department=default_department,
-        hours=_hours(file.hours),
+        hours=hours,
+        department_hours={
+            slug: _department_hours(slug, section.hours, hours)
+            for slug, section in file.departments.items()
+            if section.hours is not None
+        },
         routing=_routing(file.routing),
         helpdesk=helpdesk,
         email=build_email(file.email, departments, _colour(desk.colour)),
@@ -220,6 +237,25 @@ def _hours(hours: HoursSection) -> BusinessHours:
     )
     closed = frozenset(_date(d, "hours.closed") for d in hours.closed)
     return BusinessHours(timezone, week, hours.holidays, closed)
+
+
+def _department_hours(
+    slug: str, hours: str | dict[Day, list[str]], desk: BusinessHours
+) -> BusinessHours:
+    """Return a department's own hours: round the clock, or its week on the desk's time
+    zone, holidays and closed dates."""
+    where = f"departments.{slug}.hours"
+    if isinstance(hours, str):
+        if hours.strip() != "24/7":
+            raise ValueError(f'[{where}] must be "24/7" or a table of opening blocks per day')
+        whole_day = ((time(0), time.max),)
+        return BusinessHours(desk.timezone, (whole_day,) * 7, "", frozenset())
+    days: dict[str, list[str]] = {str(day): blocks for day, blocks in hours.items()}
+    week = tuple(tuple(_block(b, f"{where}.{day}") for b in days.get(day, [])) for day in DAYS)
+    try:
+        return BusinessHours(desk.timezone, week, desk.country, desk.closed)
+    except ConfigError as exc:
+        raise ValueError(f"[{where}] {exc.message}") from None
 
 
 def _routing(routing: RoutingSection) -> RoutingConfig:

@@ -132,9 +132,14 @@ class PrioritySection(_Section):
 
 
 class DepartmentSection(_Section):
-    """``[departments.<id>]``: what people read for a department (its id stays in data)."""
+    """``[departments.<id>]``: what people read for a department (its id stays in data),
+    and its own opening hours when they differ from the desk's."""
 
     label: Texts = msgspec.field(default_factory=dict)
+    #: ``"24/7"``, or its opening blocks per day (``[departments.<id>.hours]``, as in
+    #: ``[hours.week]``; the desk's time zone, holidays and closed dates); absent: the
+    #: desk's ``[hours]``.
+    hours: str | dict[Day, list[str]] | None = None
 
 
 class FieldOption(_Section):

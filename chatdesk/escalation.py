@@ -110,8 +110,11 @@ class EscalationService:
         )
         now = self.clock()
         available = await self.availability.available(department)
-        mode = Mode.QUEUED if self.config.hours.is_open(now) and available else Mode.WAITING
-        first_due, resolution_due, alert = first_alert(self.config, priority, now)
+        open_now = self.config.hours_of(department).is_open(now)
+        mode = Mode.QUEUED if open_now and available else Mode.WAITING
+        first_due, resolution_due, alert = first_alert(
+            self.config, priority, now, department=department
+        )
         draft = TicketDraft(
             subject=await self._subject(conversation, event),
             department=department,
@@ -165,6 +168,11 @@ class EscalationService:
             )
         )
 
+    def _other_hours(self, before: str, after: str) -> bool:
+        """Whether moving a ticket from department ``before`` to ``after`` changes the
+        hours its targets count on."""
+        return self.config.hours_of(before) != self.config.hours_of(after)
+
     async def visitor_contact(self, conversation_id: str, contact: Contact) -> list[Event]:
         """Store the offline form on the conversation's open ticket."""
         ticket = await self.store.tickets.current_ticket(conversation_id)
@@ -188,6 +196,8 @@ class EscalationService:
             # customers under contract takes their requests only (Forbidden otherwise).
             conversation = await self._conversation(conversation_id)
             requester = await self.check_access(requester, conversation.lang)
+        # A new priority, or a department on other hours, moves the first response's due time.
+        department = contact.department or ticket.department
         changes = TicketChanges(
             requester_id=requester.id,
             requester_email=email,
@@ -196,7 +206,10 @@ class EscalationService:
             subject=contact.subject.strip()[:SUBJECT_MAX] or None,
             department=contact.department or None,
             priority=priority,
-            due_at=due_at(self.config, ticket.created_at, priority) if priority else None,
+            due_at=due_at(self.config, ticket.created_at, priority or ticket.priority, department)
+            if priority
+            or self.config.hours_of(department) != self.config.hours_of(ticket.department)
+            else None,
         )
         # With a history row ("left their details in the chat"): the console shows it, and
         # the mail feed tells the department's operators (mail/staff.py).

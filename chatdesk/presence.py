@@ -97,12 +97,12 @@ class PresenceService:
         open and someone of their department is online: their visitors then see their
         place in the queue instead of "we'll reply by …" and the contact form."""
         now = self.clock()
-        if not self.config.hours.is_open(now):
-            return []
         wanted = None if departments is None else set(departments)
         events: list[Event] = []
         for waiting in await self.store.routing.waiting_conversations():
             if wanted is not None and waiting.department not in wanted:
+                continue
+            if not self.config.hours_of(waiting.department).is_open(now):
                 continue
             if not await self.routing.online_operators(waiting.department):
                 continue

@@ -23,22 +23,31 @@ FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
 
 
-def due_times(config: DeskConfig, priority: str, start: datetime) -> tuple[datetime, datetime]:
-    """Return (first response due, resolution due) of a ticket filed at ``start``."""
+def due_times(
+    config: DeskConfig, priority: str, start: datetime, department: str | None = None
+) -> tuple[datetime, datetime]:
+    """Return (first response due, resolution due) of a ticket of ``department`` filed at
+    ``start`` (on its department's hours, or the desk's)."""
     targets = config.helpdesk.priorities[priority]
-    calendar = config.calendar(priority)
+    calendar = config.calendar(priority, department)
     return targets.first_response.due(calendar, start), targets.resolution.due(calendar, start)
 
 
 def first_alert(
-    config: DeskConfig, priority: str, start: datetime, *, responded: bool = False
+    config: DeskConfig,
+    priority: str,
+    start: datetime,
+    *,
+    responded: bool = False,
+    department: str | None = None,
 ) -> tuple[datetime, datetime, datetime | None]:
     """Return (first response due, resolution due, first alert moment) of a ticket filed
     at ``start`` (``responded``: the registration notice stopped the first clock)."""
-    first, resolution = due_times(config, priority, start)
+    first, resolution = due_times(config, priority, start, department)
     responded_at = start if responded else None
-    draft = Ticket("", 0, None, "", "", priority, Status.NEW, start, start, due_at=first,
-                   resolution_due=resolution, first_response_at=responded_at)  # fmt: skip
+    draft = Ticket("", 0, None, "", department or "", priority, Status.NEW, start, start,
+                   due_at=first, resolution_due=resolution,
+                   first_response_at=responded_at)  # fmt: skip
     return first, resolution, alert_at(config, draft)
 
 
@@ -64,7 +73,7 @@ def _running(ticket: Ticket) -> dict[str, datetime]:
 
 def _warn_at(config: DeskConfig, ticket: Ticket, due: datetime) -> datetime:
     """Return when the configured share of the target from filing to ``due`` is used."""
-    calendar = config.calendar(ticket.priority)
+    calendar = config.calendar(ticket.priority, ticket.department)
     span = calendar.business_time_between(ticket.created_at, due)
     return calendar.add_business_time(ticket.created_at, span * config.helpdesk.sla_warning)
 
@@ -118,7 +127,7 @@ def sla_columns(
     first response's only while unanswered). The next alert moment is recomputed.
     """
     values: dict[str, object] = {}
-    calendar = config.calendar(after.priority)
+    calendar = config.calendar(after.priority, after.department)
     if after.status is Status.PENDING and before.sla_paused_at is None:
         values["sla_paused_at"] = now
     elif after.status is not Status.PENDING and before.sla_paused_at is not None:
@@ -127,8 +136,11 @@ def sla_columns(
         values["paused_seconds"] = before.paused_seconds + spent.total_seconds()
         if before.resolution_due is not None:
             values["resolution_due"] = calendar.add_business_time(before.resolution_due, spent)
-    if after.priority != before.priority:
-        first, resolution = due_times(config, after.priority, after.created_at)
+    if after.priority != before.priority or (
+        after.department != before.department
+        and config.hours_of(after.department) != config.hours_of(before.department)
+    ):
+        first, resolution = due_times(config, after.priority, after.created_at, after.department)
         paused_for = timedelta(seconds=float(values.get("paused_seconds", before.paused_seconds)))  # type: ignore[arg-type]
         if after.first_response_at is None:
             values["due_at"] = first

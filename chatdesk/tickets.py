@@ -53,9 +53,12 @@ def check_transition(current: Status, target: Status) -> None:
         )
 
 
-def due_at(config: DeskConfig, created: datetime, priority: str) -> datetime:
-    """Return when the first response is due: the priority's target on its calendar."""
-    return due_times(config, priority, created)[0]
+def due_at(
+    config: DeskConfig, created: datetime, priority: str, department: str | None = None
+) -> datetime:
+    """Return when the first response is due: the priority's target on its calendar
+    (the department's hours, or the desk's)."""
+    return due_times(config, priority, created, department)[0]
 
 
 class TicketService:
@@ -98,12 +101,18 @@ class TicketService:
             raise InvalidPayload(f"unknown department {department!r}")
         if priority is not None:
             self.config.helpdesk.check_priority(priority)
-        moved = priority is not None and priority != ticket.priority
+        # A new priority, or a department on other hours, moves the first response's due time.
+        now_priority, now_department = priority or ticket.priority, department or ticket.department
+        moved = now_priority != ticket.priority or self.config.hours_of(
+            now_department
+        ) != self.config.hours_of(ticket.department)
         changes = TicketChanges(
             subject=" ".join(subject.split())[:SUBJECT_MAX] if subject else None,
             priority=priority,
             department=department,
-            due_at=due_at(self.config, ticket.created_at, priority) if moved and priority else None,
+            due_at=due_at(self.config, ticket.created_at, now_priority, now_department)
+            if moved
+            else None,
         )
         await self.store.tickets.update_ticket(ticket.id, changes, self.clock())
         log.info("%s changed ticket %s: %s", operator.email, ticket.label, changes.as_columns())

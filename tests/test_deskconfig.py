@@ -93,6 +93,10 @@ def test_full_file(tmp_path: Path) -> None:
         ("[helpdesk]\nform_requires = ['fax']\n", "form_requires"),
         ("[departments.legal]\nlabel = { fr = 'Juridique' }\n", "[departments.legal]"),
         ("[departments.billing]\nlabel = { de = 'Rechnung' }\n", "Invalid enum value 'de'"),
+        ("[departments.technical]\nhours = 'always'\n", "[departments.technical.hours] must be"),
+        ("[departments.billing.hours]\nmonday = ['9-17']\n", "departments.billing.hours.monday"),
+        ("[departments.billing.hours]\nfunday = ['09:00-17:00']\n", "funday"),
+        ("[departments.billing.hours]\n", "[departments.billing.hours] the weekly schedule"),
     ],
 )
 def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -154,3 +158,25 @@ def test_department_names(tmp_path: Path) -> None:
     assert names["fr"] == ["Support technique", "Hébergement", "Web sites", "Legal"]
     assert names["nl"] == ["Support technique", "Hosting", "Web sites", "Legal"]
     assert load_desk_config(None).department_name("billing", "nl") == "Facturatie"
+
+
+def test_a_department_may_keep_hours_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "chatdesk.toml"
+    path.write_text(
+        "[desk]\ndepartments = ['technical', 'billing', 'sales']\n"
+        "[hours]\ntimezone = 'Europe/Paris'\nholidays = 'FR'\nclosed = ['2026-12-24']\n"
+        "[departments.technical]\nhours = '24/7'\n"
+        "[departments.billing.hours]\nmonday = ['09:00-12:00']\nfriday = ['14:00-17:00']\n"
+    )
+    config = load_desk_config(path)
+    technical, billing = config.hours_of("technical"), config.hours_of("billing")
+    # Round the clock: every hour of every day, holidays and closed dates included.
+    assert all(day == ((time(0), time.max),) for day in technical.week)
+    assert technical.country == "" and not technical.closed
+    # Its own week, on the desk's time zone, holidays and closed dates.
+    assert billing.week[0] == ((time(9), time(12)),) and billing.week[1] == ()
+    assert billing.week[4] == ((time(14), time(17)),)
+    assert (billing.timezone.key, billing.country) == ("Europe/Paris", "FR")
+    assert billing.closed == config.hours.closed
+    # Without hours of its own (or unknown): the desk's.
+    assert config.hours_of("sales") is config.hours and config.hours_of(None) is config.hours

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -78,6 +78,33 @@ async def test_outside_business_hours_the_ticket_waits(store: Store, clock: Cloc
     assert ticket.due_at.astimezone(ZoneInfo("Europe/Brussels")).isoformat() == (
         "2026-11-23T13:00:00+01:00"
     )
+
+
+async def test_a_department_open_round_the_clock_queues_at_night(
+    store: Store, clock: Clock
+) -> None:
+    desk = make_services(store, clock)
+    office = BusinessHours.weekdays("09:00", "18:00")
+    whole_day = ((time(0), time.max),)
+    always = BusinessHours(office.timezone, (whole_day,) * 7, "", frozenset())
+    config = DeskConfig(hours=office, department_hours={"technical": always})
+    desk.escalation.config = desk.presence.config = config
+    ann = await operator(desk, "Ann", departments=("general", "technical"), online=False)
+    clock.now = datetime(2026, 11, 21, 22, 0, tzinfo=UTC)  # Saturday night
+    technical, general = await conversation(desk), await conversation(desk)
+    await escalate(desk, technical, department="technical")
+    await escalate(desk, general, department="general")
+    assert await mode_of(desk, technical) is Mode.WAITING  # nobody online yet
+    ticket = await desk._store.tickets.current_ticket(technical)
+    assert ticket is not None and ticket.due_at is not None
+    assert ticket.due_at - clock.now == config.targets["normal"].nominal  # every hour counts
+    # Ann comes online: the technical chat queues; the general one waits for Monday.
+    await desk.presence.operator_connected(ann)
+    assert await mode_of(desk, technical) is Mode.QUEUED
+    assert await mode_of(desk, general) is Mode.WAITING
+    later = await conversation(desk)
+    await escalate(desk, later, department="technical")
+    assert await mode_of(desk, later) is Mode.QUEUED
 
 
 async def test_queue_order_is_priority_then_waiting_time(desk: Services, clock: Clock) -> None:

@@ -98,7 +98,9 @@ def _desk(settings: Settings) -> Finding:
     return Finding(
         "ok", "desk",
         f"{path}: {config.name!r}, {len(config.departments)} department(s), "
-        f"hours in {config.hours.timezone.key}",
+        f"hours in {config.hours.timezone.key}"
+        + (f" ({len(config.department_hours)} department(s) on hours of their own)"
+           if config.department_hours else ""),
     )  # fmt: skip
 
 

@@ -69,7 +69,7 @@ def status_values(
 ) -> tuple[dict[str, object], list[TicketEvent]]:
     """Return the columns and history row of a move to ``target``: resolution and closing
     times, and the auto-close countdown of pending and resolved tickets (N business days
-    on the desk's hours)."""
+    on its department's hours, or the desk's)."""
     values: dict[str, object] = {"status": target}
     if target is Status.RESOLVED:
         values["resolved_at"] = now
@@ -77,7 +77,8 @@ def status_values(
         values["closed_at"] = now
     auto_close = config.helpdesk.auto_close
     waiting = target in (Status.PENDING, Status.RESOLVED) and auto_close is not None
-    values["auto_close_at"] = auto_close.due(config.hours, now) if auto_close and waiting else None
+    hours = config.hours_of(ticket.department)
+    values["auto_close_at"] = auto_close.due(hours, now) if auto_close and waiting else None
     if ticket.hold_until is not None and target is not Status.ON_HOLD:
         values["hold_until"] = None  # a hold ends with the status
     data = {"from": ticket.status.value, "to": target.value}

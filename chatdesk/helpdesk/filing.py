@@ -230,7 +230,7 @@ class FilingService:
             filing.channel not in (Channel.EMAIL, Channel.API)
         )
         first_due, resolution_due, alert = first_alert(
-            self.config, filing.priority, now, responded=registration
+            self.config, filing.priority, now, responded=registration, department=filing.department
         )
         assignee = (
             await self._service_manager(concerned)

@@ -47,7 +47,8 @@ class Reminders:
             close_at = ticket.auto_close_at
             if ticket.status is not Status.PENDING or close_at is None or close_at <= now:
                 continue
-            if lead.due(self.config.hours, now) < close_at or not ticket.requester_email:
+            hours = self.config.hours_of(ticket.department)
+            if lead.due(hours, now) < close_at or not ticket.requester_email:
                 continue  # not yet within the lead
             # One reminder per countdown: a new countdown (a new pending) has a new key.
             mails.append(

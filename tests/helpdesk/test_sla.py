@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from chatdesk import Settings
+from chatdesk.deskconfig import DeskConfig
 from chatdesk.errors import InvalidPayload
 from chatdesk.events import (
     HoldEnded,
@@ -18,8 +21,9 @@ from chatdesk.events import (
 )
 from chatdesk.helpdesk import Edit, NewTicket
 from chatdesk.helpdeskconfig import HelpdeskConfig, PriorityConfig, Target
+from chatdesk.hours import BusinessHours
 from chatdesk.models import Status
-from chatdesk.services import Services
+from chatdesk.services import Services, build_services
 from chatdesk.sla import due_times
 from chatdesk.store import Store
 
@@ -250,3 +254,45 @@ async def test_a_hold_date_is_checked_and_ends_with_the_status(store: Store, clo
         None,
         "2026-11-23T09:00:00.000Z",
     ]
+
+
+def _round_the_clock_technical() -> DeskConfig:
+    """The test desk's hours, with a technical department open 24/7."""
+    desk = config()
+    whole_day = ((time(0), time.max),)
+    return replace(
+        desk,
+        department_hours={"technical": BusinessHours(BRU, (whole_day,) * 7, "", frozenset())},
+    )
+
+
+def test_a_department_s_own_hours_set_its_targets() -> None:
+    desk = _round_the_clock_technical()
+    saturday = at("2026-11-21T10:00")
+    technical, _ = due_times(desk, "normal", saturday, "technical")
+    general, _ = due_times(desk, "normal", saturday, "general")
+    assert technical == saturday + desk.targets["normal"].nominal  # counted every hour
+    assert general == due_times(desk, "normal", saturday)[0] > technical  # the desk's week
+
+
+async def test_a_ticket_counts_on_its_department_s_hours(store: Store, clock: Clock) -> None:
+    settings = Settings(secret_key="s" * 40, knowledge_dir=None)
+    hd = build_services(settings, _round_the_clock_technical(), store, None, clock=clock)
+    ann = await operator(hd, "Ann")
+    saturday = at("2026-11-21T10:00")
+    clock.now = saturday.astimezone(UTC)
+    night, _ = await hd.helpdesk.filing.file(
+        NewTicket(email="lea@example.be", subject="Down", department="technical")
+    )
+    target = hd.config.targets["normal"].nominal
+    assert night.due_at == saturday + target
+    # Moved to a department on the desk's week, unanswered: due on Monday's hours.
+    _, events = await hd.helpdesk.tickets.change(ann, night.id, Edit(department="general"))
+    moved = next(e for e in events if isinstance(e, TicketUpdated)).ticket
+    assert moved.due_at == due_times(hd.config, "normal", saturday)[0] > saturday + target
+    # Resolved in a 24/7 department, it closes five days later, weekend or not.
+    back, _ = await hd.helpdesk.tickets.change(ann, night.id, Edit(department="technical"))
+    assert back.due_at == saturday + target
+    _, events = await hd.helpdesk.tickets.change(ann, night.id, Edit(status="resolved"))
+    countdown = next(e for e in events if isinstance(e, TicketStatusChanged))
+    assert countdown.auto_close_at == saturday + timedelta(days=5)
