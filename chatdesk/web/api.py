@@ -17,6 +17,7 @@ from ..services import Services
 from ..version import __version__
 from ..wire import encode
 from ..wire.api import (
+    ApiBlockIn,
     ApiFileIn,
     ApiMergeIn,
     ApiReplyIn,
@@ -28,6 +29,8 @@ from ..wire.api import (
     ApiTimeQuery,
 )
 from ..wire.apiout import (
+    ApiBlocked,
+    ApiBlockedList,
     ApiDesk,
     ApiReply,
     ApiTicket,
@@ -35,6 +38,7 @@ from ..wire.apiout import (
     ApiTicketPage,
     ApiTimeReport,
 )
+from .apiblocks import block_sender, list_blocked, unblock_sender
 from .apigate import (
     API_PREFIX,
     GATE,
@@ -282,6 +286,13 @@ ENDPOINTS = (
     Endpoint("GET", f"{API_PREFIX}/time", time_spent, "getTimeSpent",
              "Time spent per organisation, ticket and operator", response=ApiTimeReport,
              query=ApiTimeQuery, errors=(400,)),
+    Endpoint("GET", f"{API_PREFIX}/blocked", list_blocked, "listBlocked",
+             "The block list (admins)", response=ApiBlockedList, errors=(403,)),
+    Endpoint("POST", f"{API_PREFIX}/blocked", block_sender, "blockSender",
+             "Block an address or a domain (admins)", status=201, response=ApiBlocked,
+             body=ApiBlockIn, errors=(403, 409), headers=("Location",)),
+    Endpoint("DELETE", f"{API_PREFIX}/blocked/{{pattern}}", unblock_sender, "unblockSender",
+             "Unblock an address or a domain (admins)", status=204, errors=(400, 403, 404)),
     Endpoint("GET", f"{API_PREFIX}/attachments/{{attachment_id}}", attachment,
              "getAttachment", "A file's bytes", errors=(404,)),
     Endpoint("GET", f"{API_PREFIX}/openapi.json", openapi, "getOpenApi",

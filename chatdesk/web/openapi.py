@@ -25,10 +25,12 @@ _ERRORS = {
     400: "The request does not fit: malformed JSON or query, an unknown or wrong field "
     "(`field` names it), an unknown value (department, type, operator...).",
     401: "No valid token: send `Authorization: Bearer <token>` (`chatdesk tokens create`).",
-    403: "The token's operator may not do this.",
-    404: "No such ticket or file, or one this token's operator may not see (complaints).",
+    403: "The token's operator may not do this (the block list is for admins).",
+    404: "No such ticket or file, or one this token's operator may not see (complaints); "
+    "an address or domain that is not blocked (`not_blocked`).",
     409: "The ticket's state forbids it: `invalid_transition` (the state machine), "
-    "`ticket_closed`, `target_closed`, `seats_full`, or a race lost (`conflict`).",
+    "`ticket_closed`, `target_closed`, `seats_full`, or a race lost (`conflict`); an "
+    "address or domain blocked already (`already_blocked`).",
     413: "The body or its files are larger than the desk accepts.",
     415: "The body is not JSON (`Content-Type: application/json`).",
     422: "A custom field is wrong: `field` names the first (`fields.site_id`); `message` "
@@ -45,6 +47,7 @@ _PATH_PARAMS: dict[str, tuple[Any, str]] = {
     "ref": (Ref, "The ticket: its id, or its number with or without `#` (`%23000123`, "
             "`000123`, `123`)."),
     "attachment_id": (str, "The file's id (from a ticket's `attachments`)."),
+    "pattern": (str, "A blocked address or domain (`spam@example.com`, `example.com`)."),
 }  # fmt: skip
 
 
@@ -165,6 +168,8 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 def _success(endpoint: Endpoint) -> dict[str, Any]:
+    if endpoint.status == 204:
+        return {"description": endpoint.summary}
     if endpoint.response is None:
         content = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
     else:

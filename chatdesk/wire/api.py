@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 from .base import CcList, ClientId, HoldUntil, In, Lang, Priority, TagList, TimeSpent
 
 __all__ = [
+    "ApiBlockIn",
     "ApiFileIn",
     "ApiMergeIn",
     "ApiReplyIn",
@@ -133,6 +134,14 @@ class ApiSpamIn(In):
     too (their mail dropped, the form, chat and portal refusing them)."""
 
     block: bool = False
+
+
+class ApiBlockIn(In):
+    """``POST /api/v1/blocked``: an address (``spam@example.com``) or a domain
+    (``example.com``, ``@example.com`` or ``*@example.com``: its subdomains too), and why."""
+
+    pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=320)]
+    note: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
 class ApiSplitIn(In):

@@ -14,6 +14,8 @@ from .tickets import RequesterRef, SlaOut
 
 __all__ = [
     "ApiAttachment",
+    "ApiBlocked",
+    "ApiBlockedList",
     "ApiCsat",
     "ApiDepartment",
     "ApiDesk",
@@ -264,3 +266,22 @@ class ApiTimeReport(Out):
     to: date
     total_minutes: int
     entries: list[ApiTimeEntry]
+
+
+class ApiBlocked(Out):
+    """A sender the desk takes nothing from: an address, or a domain with its subdomains
+    (``domain``); who added it, why, and how many times it stopped something."""
+
+    pattern: str
+    domain: bool
+    note: str
+    created_by: str
+    created_at: Ts
+    hits: int
+    last_hit: Ts | None
+
+
+class ApiBlockedList(Out):
+    """The block list, by pattern."""
+
+    blocked: list[ApiBlocked]
