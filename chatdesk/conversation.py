@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from .config import LANGUAGES
-from .errors import InvalidPayload, InvalidToken, NotFound
+from .errors import Forbidden, InvalidPayload, InvalidToken, NotFound
 from .events import ConversationEscalated, Event, LanguageChanged, MessagePosted, TypingChanged
 from .models import (
     MAX_PAGE,
@@ -26,6 +26,7 @@ from .models import (
     MessageDraft,
     Mode,
     Visitor,
+    format_ts,
     utcnow,
 )
 from .seams import Handover, KeyedLocks, Responder
@@ -128,6 +129,7 @@ class ConversationService:
             the page's language or the visitor's choice replaces the conversation's; the
             browser's only replaces a default or another browser guess.
         :raises InvalidToken: when the token is forged or its visitor is unknown.
+        :raises Forbidden: ``blocked``: an operator blocked this visitor, until a time.
         """
         wanted = pick_language(lang, "")
         if token is None:
@@ -143,6 +145,10 @@ class ConversationService:
         current = await self.store.conversations.current_conversation(visitor_id)
         if found is None or current is None:
             raise InvalidToken("this visitor is unknown (forgotten, or another desk's token)")
+        if found.blocked_at(self.clock()):
+            assert found.blocked_until is not None
+            until = format_ts(found.blocked_until)
+            raise Forbidden(f"this chat is closed to you until {until}", code="blocked")
         conversation = current
         lang, source = conversation.lang, conversation.lang_source
         # The page's language and the visitor's own choice are what this connection says

@@ -97,8 +97,12 @@ class EscalationService:
         self._told: OrderedDict[str, str] = OrderedDict()
 
     async def escalate(self, event: ConversationEscalated) -> list[Event]:
-        """Open the ticket for ``event`` and route it; [] if already with people."""
+        """Open the ticket for ``event`` and route it; [] if already with people, or if
+        an operator blocked the visitor (a connection opened before the block)."""
         conversation = await self._conversation(event.conversation_id)
+        visitor = await self.store.conversations.get_visitor(conversation.visitor_id)
+        if visitor is not None and visitor.blocked_at(self.clock()):
+            return []
         department = (
             event.department
             if event.department in self.config.departments

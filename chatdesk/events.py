@@ -54,6 +54,7 @@ __all__ = [
     "TicketStatusChanged",
     "TicketUpdated",
     "TypingChanged",
+    "VisitorBlocked",
 ]
 
 
@@ -107,6 +108,17 @@ class StateChanged(Event):
     name: ClassVar[str] = "state_changed"
     conversation_id: str
     state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorBlocked(Event):
+    """An operator blocked a chat visitor until ``until`` (abuse): their widgets are told
+    and closed, and their connections refused until then."""
+
+    name: ClassVar[str] = "visitor_blocked"
+    visitor_id: str
+    conversation_id: str
+    until: datetime
 
 
 @dataclass(frozen=True, slots=True)

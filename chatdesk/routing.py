@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .conversation import clean_text
@@ -17,6 +18,7 @@ from .events import (
     NotePosted,
     OperatorOffered,
     TypingChanged,
+    VisitorBlocked,
 )
 from .helpdesk.mentions import named_colleagues
 from .inbox import Inbox
@@ -36,7 +38,12 @@ from .models import (
 )
 from .store import Store
 
-__all__ = ["RoutingService"]
+__all__ = ["BLOCK_DAYS", "RoutingService"]
+
+log = logging.getLogger(__name__)
+
+#: For how many days an operator may block a chat visitor.
+BLOCK_DAYS = (1, 7, 30)
 _CLAIM_ERRORS = {
     Claim.TAKEN: ("another operator already took this conversation", "already_claimed"),
     Claim.FULL: ("you are at capacity; close a conversation first", "capacity_full"),
@@ -220,6 +227,22 @@ class RoutingService:
         """Close the conversation: the ticket is resolved and the visitor asked to rate it."""
         return await self._finish(operator, conversation_id, Mode.CLOSED, "closed")
 
+    async def block(self, operator: Operator, conversation_id: str, days: int) -> list[Event]:
+        """End the operator's live conversation and block its visitor for ``days`` (abuse):
+        their widgets close and are refused until then; the ticket is resolved without a
+        rating asked. :raises InvalidPayload: ``days`` not one of :data:`BLOCK_DAYS`."""
+        if days not in BLOCK_DAYS:
+            raise InvalidPayload(f"block for {', '.join(map(str, BLOCK_DAYS))} days", code="days")
+        conversation = await self._own(operator, conversation_id)
+        until = self.clock() + timedelta(days=days)
+        # Stored first: the block holds even if what follows fails.
+        await self.store.conversations.block_visitor(conversation.visitor_id, until)
+        log.info("operator %s blocked the visitor of %s for %d day(s)", operator.id,
+                 conversation_id, days)  # fmt: skip
+        when = self.inbox.when(until, conversation.lang)
+        events = await self._finish(operator, conversation_id, Mode.CLOSED, "blocked", until=when)
+        return [*events, VisitorBlocked(conversation.visitor_id, conversation_id, until)]
+
     async def reopen(self, operator: Operator, conversation_id: str) -> list[Event]:
         """Take back a conversation whose ticket was resolved (closed, or handed back to the
         bot): it is live with this operator again and its ticket open."""
@@ -286,7 +309,7 @@ class RoutingService:
         return sorted(free, key=lambda o: (load.get(o.id, 0) / self._capacity(o), o.name))
 
     async def _finish(
-        self, operator: Operator, conversation_id: str, mode: Mode, key: str
+        self, operator: Operator, conversation_id: str, mode: Mode, key: str, **values: Any
     ) -> list[Event]:
         conversation = await self._own(operator, conversation_id)
         if (
@@ -296,7 +319,7 @@ class RoutingService:
             is None
         ):
             raise Conflict("this conversation is no longer yours", code="not_yours")
-        events = await self.inbox.post_system(conversation, key, operator=operator.name)
+        events = await self.inbox.post_system(conversation, key, operator=operator.name, **values)
         events += await self.inbox.changed([conversation_id])
         return events + await self.serve_queue() + await self.desk_changed()
 

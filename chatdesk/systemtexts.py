@@ -26,6 +26,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "handed_back": "{operator} vous repasse à l'assistant. Posez-lui vos autres questions.",
         "closed": "{operator} a clôturé la conversation. Merci ! Comment l'évaluez-vous ?",
         "reopened": "{operator} a rouvert la conversation.",
+        "blocked": "{operator} a mis fin à la conversation. Ce chat vous est fermé jusqu'au "
+        "{until}.",
         "noted": "Merci, votre message est transmis à l'équipe avec votre demande. "
         "Nous vous répondons ici.",
     },
@@ -41,6 +43,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "handed_back": "{operator} geeft u terug aan de assistent voor uw andere vragen.",
         "closed": "{operator} heeft het gesprek afgesloten. Bedankt! Hoe beoordeelt u het?",
         "reopened": "{operator} heeft het gesprek heropend.",
+        "blocked": "{operator} heeft het gesprek beëindigd. Deze chat is voor u gesloten tot "
+        "{until}.",
         "noted": "Bedankt, uw bericht is bij uw aanvraag aan het team bezorgd. "
         "We antwoorden u hier.",
     },
@@ -56,6 +60,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "handed_back": "{operator} hands you back to the assistant for your other questions.",
         "closed": "{operator} closed the conversation. Thank you! How would you rate it?",
         "reopened": "{operator} reopened the conversation.",
+        "blocked": "{operator} ended the conversation. This chat is closed to you until {until}.",
         "noted": "Thank you, your message has reached our team with your request. "
         "We will answer you here.",
     },

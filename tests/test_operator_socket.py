@@ -242,6 +242,40 @@ async def test_close_asks_for_a_rating_which_is_stored(
     assert again["error"]["code"] == "nothing_to_rate"
 
 
+async def test_an_operator_blocks_an_abusive_visitor(
+    server: Any, visitor_factory: Any, operator_factory: Any, new_client: Any
+) -> None:
+    import asyncio
+
+    sophie = await operator_factory("Sophie")
+    v, _ = await escalated_visitor(visitor_factory)
+    cid = v.session["conversation_id"]
+    tab = await visitor_factory({"token": v.token})  # the same visitor in a second tab
+    closed = asyncio.Event()
+    v.sio.on("disconnect", lambda *_: closed.set(), namespace="/visitor")
+    refused = await sophie.call("block_visitor", {"conversation_id": cid, "days": 7})
+    assert refused["error"]["code"] == "forbidden"  # claim it first
+    await sophie.call("claim", {"conversation_id": cid})
+    bad = await sophie.call("block_visitor", {"conversation_id": cid, "days": 365})
+    assert bad["error"]["code"] == "invalid_payload"
+    assert await sophie.call("block_visitor", {"conversation_id": cid, "days": 1}) == {"ok": True}
+    # Every tab hears it, then the connections close.
+    blocked = await v.next("blocked")
+    assert (await tab.next("blocked")) == blocked
+    await asyncio.wait_for(closed.wait(), 5)
+    line = await v.next("message")
+    while line.get("event") != "blocked":
+        line = await v.next("message")
+    assert "Ce chat vous est fermé" in line["text"]
+    # Coming back with the token is refused until then.
+    again = new_client(server)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await again.connect({"token": v.token})
+    assert again.connect_error["message"] == "blocked"
+    ticket = await server.app[SERVICES]._store.tickets.current_ticket(cid)
+    assert ticket.status.value == "resolved"
+
+
 async def test_visitor_button_and_offline_form(server: Any, visitor_factory: Any) -> None:
     v = await visitor_factory({"lang": "en"})
     ack = await v.call("escalate", {"department": "billing"})

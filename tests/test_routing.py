@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chatdesk.deskconfig import DeskConfig
-from chatdesk.errors import Conflict, Forbidden
+from chatdesk.errors import Conflict, Forbidden, InvalidPayload
 from chatdesk.escalation import Contact
-from chatdesk.events import MessagePosted, OperatorOffered, StateChanged
+from chatdesk.events import MessagePosted, OperatorOffered, StateChanged, VisitorBlocked
 from chatdesk.hours import BusinessHours
 from chatdesk.models import Author, MessageDraft, Mode, Status
 from chatdesk.services import Services
@@ -389,3 +389,33 @@ async def test_a_waiting_visitor_hears_the_team_has_it_once_per_ticket(
     assert await visitor_writes(desk)
     assert not await visitor_writes(other)
     assert not await visitor_writes(desk)
+
+
+async def test_an_operator_blocks_a_visitor_for_a_while(desk: Services, clock: Clock) -> None:
+    ann = await operator(desk, "Ann")
+    session = await desk.conversations.visitor_connected(token=None, lang="fr", page="/")
+    cid = session.conversation.id
+    await escalate(desk, cid)
+    # Only the holder of the live conversation; 1, 7 or 30 days.
+    with pytest.raises(Forbidden):
+        await desk.routing.block(ann, cid, 7)
+    await desk.routing.claim(ann, cid)
+    with pytest.raises(InvalidPayload):
+        await desk.routing.block(ann, cid, 3)
+    events = await desk.routing.block(ann, cid, 7)
+    [blocked] = [e for e in events if isinstance(e, VisitorBlocked)]
+    assert (blocked.conversation_id, blocked.until) == (cid, clock.now + timedelta(days=7))
+    said = [e.message for e in events if isinstance(e, MessagePosted)]
+    assert said[0].extra["event"] == "blocked" and "fermé jusqu'au" in said[0].text
+    assert await mode_of(desk, cid) is Mode.CLOSED
+    ticket = await desk._store.tickets.current_ticket(cid)
+    assert ticket is not None and ticket.status is Status.RESOLVED
+    # Their widget cannot come back, nor escalate on a connection opened before.
+    with pytest.raises(Forbidden) as refused:
+        await desk.conversations.visitor_connected(token=session.token, lang="fr", page="/")
+    assert refused.value.code == "blocked"
+    assert await escalate(desk, cid) == []
+    # A week later, they may.
+    clock.advance(days=7)
+    back = await desk.conversations.visitor_connected(token=session.token, lang="fr", page="/")
+    assert back.conversation.id == cid

@@ -93,6 +93,12 @@ class Visitor:
     lang: str
     name: str = ""
     email: str = ""
+    #: Blocked by an operator until then (the widget's connections are refused).
+    blocked_until: datetime | None = None
+
+    def blocked_at(self, now: datetime) -> bool:
+        """Whether the visitor is blocked at ``now``."""
+        return self.blocked_until is not None and now < self.blocked_until
 
 
 class Conversation(msgspec.Struct, frozen=True):

@@ -15,6 +15,7 @@ from ..operators import SESSION_COOKIE
 from ..services import Services
 from ..wire import decode
 from ..wire.operator import (
+    BlockVisitorIn,
     CannedDeleteIn,
     CannedSaveIn,
     ConversationIn,
@@ -266,6 +267,15 @@ class OperatorNamespace(TicketEvents, AnswerEvents):
         conversation_id = decode(ConversationIn, data, "close").conversation_id
         operator = await self._operator(sid)
         await self.publisher.publish(await self.services.routing.close(operator, conversation_id))
+        return {}
+
+    @acked
+    async def on_block_visitor(self, sid: str, data: Any) -> dict[str, Any]:
+        """End the conversation and block its visitor for 1, 7 or 30 days (abuse)."""
+        wanted = decode(BlockVisitorIn, data, "block_visitor")
+        operator = await self._operator(sid)
+        events = await self.services.routing.block(operator, wanted.conversation_id, wanted.days)
+        await self.publisher.publish(events)
         return {}
 
     @acked

@@ -30,6 +30,7 @@ from ..events import (
     TicketPresence,
     TicketRollCall,
     TypingChanged,
+    VisitorBlocked,
 )
 from ..helpdesk import ticket_summary
 from ..metrics import Metrics
@@ -87,6 +88,8 @@ class Publisher:
             elif isinstance(event, StateChanged):
                 room = rooms.conversation(event.conversation_id)
                 await self.sio.emit("state", event.state, to=room, namespace=rooms.VISITOR_NS)
+            elif isinstance(event, VisitorBlocked):
+                await self._blocked(event)
             elif isinstance(event, DeskChanged):
                 await self.sio.emit("desk", event.desk, to=rooms.DESK, namespace=rooms.VISITOR_NS)
             elif isinstance(event, ConversationChanged):
@@ -133,6 +136,15 @@ class Publisher:
                     await self._to_operators("chat_mention", said, rooms.operator(operator_id))
             else:
                 log.debug("event %s has no transport", event.name)
+
+    async def _blocked(self, event: VisitorBlocked) -> None:
+        # Every tab hears it (in any process; the widget closes itself), then this
+        # process's connections are closed; a reconnection is refused until `until`.
+        room = rooms.visitor(event.visitor_id)
+        until = {"until": format_ts(event.until)}
+        await self.sio.emit("blocked", until, to=room, namespace=rooms.VISITOR_NS)
+        for sid, _ in list(self.sio.manager.get_participants(rooms.VISITOR_NS, room)):
+            await self.sio.disconnect(sid, namespace=rooms.VISITOR_NS)
 
     async def _notice(self, notice: ServiceNotice) -> None:
         # Visitors are anonymous: only notices for everyone, and only those showing now

@@ -96,6 +96,10 @@ class ConversationStore(Protocol):
         """Return the visitor, or ``None`` if unknown (or forgotten)."""
         ...
 
+    async def block_visitor(self, visitor_id: str, until: datetime) -> bool:
+        """Block the visitor until ``until`` (a later block replaces it); False if unknown."""
+        ...
+
     async def delete_visitor(self, visitor_id: str) -> None:
         """Delete the visitor with their conversations, messages and ratings (no error if
         unknown); their tickets stay, without the conversation or contact details."""

@@ -21,11 +21,13 @@ from ..models import (
     Status,
     Ticket,
     TicketType,
+    Visitor,
     format_ts,
     parse_ts,
 )
 
 __all__ = [
+    "BLOCK_VISITOR",
     "CONVERSATION_COLUMNS",
     "MESSAGES_FROM",
     "MESSAGE_COLUMNS",
@@ -34,6 +36,7 @@ __all__ = [
     "OPERATOR_COLUMNS",
     "OPERATOR_READ",
     "TICKET_COLUMNS",
+    "VISITOR_COLUMNS",
     "canned_row",
     "column_value",
     "conversation_row",
@@ -41,6 +44,7 @@ __all__ = [
     "note_row",
     "operator_row",
     "ticket_row",
+    "visitor_row",
 ]
 
 CONVERSATION_COLUMNS = (
@@ -68,6 +72,19 @@ TICKET_COLUMNS = (
     "sla_warned, sla_alert_at, status_at, auto_close_at, closed_at, merged_into, follow_up_of, "
     "rated_at, cc, tags, hold_until"
 )
+
+
+VISITOR_COLUMNS = "id, created_at, lang, name, email, blocked_until"
+#: Blocks a visitor (both backends; ``$1`` until when, ``$2`` the visitor's id).
+BLOCK_VISITOR = "UPDATE visitors SET blocked_until = $1 WHERE id = $2"
+
+
+def visitor_row(row: Any) -> Visitor:
+    """Build a Visitor from a row of :data:`VISITOR_COLUMNS`."""
+    return Visitor(
+        id=row[0], created_at=parse_ts(row[1]), lang=row[2], name=row[3], email=row[4],
+        blocked_until=parse_ts(row[5]) if row[5] else None,
+    )  # fmt: skip
 
 
 def _ts(value: str | None) -> Any:

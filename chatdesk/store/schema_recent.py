@@ -225,4 +225,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         " name TEXT NOT NULL, query TEXT NOT NULL, shared INTEGER NOT NULL DEFAULT 0,"
         " created_at TEXT NOT NULL, UNIQUE (owner_id, name))",
     ],
+    [
+        # A visitor an operator blocked (abuse in the chat): refused until this time.
+        "ALTER TABLE visitors ADD COLUMN blocked_until TEXT",
+    ],
 ]

@@ -14,6 +14,7 @@ __all__ = [
     "AnswerOut",
     "AnswersAck",
     "AnswersIn",
+    "BlockVisitorIn",
     "CannedDeleteIn",
     "CannedList",
     "CannedOut",
@@ -89,6 +90,14 @@ class OperatorTypingIn(In):
 
     conversation_id: ID
     on: bool
+
+
+class BlockVisitorIn(In):
+    """``block_visitor``: end one's own live conversation and block its visitor (abuse)
+    for 1, 7 or 30 days."""
+
+    conversation_id: ID
+    days: Literal[1, 7, 30] = 7
 
 
 class TransferIn(In):

@@ -12,6 +12,7 @@ from .support import NoticeOut
 
 __all__ = [
     "AckOut",
+    "BlockedOut",
     "ChooseIn",
     "ConnectAuth",
     "ContactIn",
@@ -195,3 +196,10 @@ class LangAck(Out):
     lang: str
     bot: BotWelcome | None
     state: StateOut
+
+
+class BlockedOut(Out):
+    """``blocked``: an operator blocked this visitor until ``until`` (the widget closes;
+    connecting again is refused with ``blocked`` until then)."""
+
+    until: str

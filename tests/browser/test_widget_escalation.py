@@ -251,6 +251,36 @@ async def test_live_chat_with_an_operator_then_rating(start_desk: StartDesk, con
     await expect(w.locator("header").get_by_role("button", name="Talk to a person")).to_be_visible()
 
 
+async def test_a_blocked_visitor_s_widget_closes_and_stays_closed(
+    start_desk: StartDesk, context: Any
+) -> None:
+    desk = await start_desk()
+    sophie = await desk.operator("Sophie")
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/fr")
+    w = widget(page)
+    await open_widget(page)
+    box = w.get_by_label("Votre message")
+    await box.fill("Ma facture de novembre est fausse")
+    await box.press("Enter")
+    await expect(w.locator(".msg-bot")).not_to_have_count(0)
+    await w.locator("header").get_by_role("button", name="Parler à une personne").click()
+    await expect(w.locator(".strip")).not_to_be_empty()  # in the queue
+    conversation_id = await conversation_of(desk, page)
+    claimed = await sophie.call("claim", {"conversation_id": conversation_id})
+    assert claimed["ok"], claimed
+    blocked = await sophie.call("block_visitor", {"conversation_id": conversation_id, "days": 1})
+    assert blocked["ok"], blocked
+    screen = w.locator(".screen")
+    await expect(screen).to_have_text("Ce chat vous est fermé pour le moment.")
+    person = w.locator("header").get_by_role("button", name="Parler à une personne")
+    await expect(person).to_be_hidden()
+    # A reload does not bring it back: the widget's connection is refused until then.
+    await page.reload()  # the panel was open: it opens again by itself (this tab)
+    await expect(w.locator(".screen")).to_have_text("Ce chat vous est fermé pour le moment.")
+    await expect(w.locator(".status")).to_have_text("")
+
+
 async def test_state_texts_in_the_visitor_language_and_time_zone(
     desk: Desk, new_context: NewContext
 ) -> None:

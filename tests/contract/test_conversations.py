@@ -26,6 +26,22 @@ async def test_create_visitor_makes_a_first_conversation(store: Store) -> None:
     assert current.mode is Mode.BOT
 
 
+async def test_a_blocked_visitor_reads_blocked_until_then(store: Store) -> None:
+    visitor, _ = await store.conversations.create_visitor(lang="fr", page="", now=T0)
+    other, _ = await store.conversations.create_visitor(lang="fr", page="", now=T0)
+    assert visitor.blocked_until is None and not visitor.blocked_at(T0)
+    assert await store.conversations.block_visitor(visitor.id, later(days=7))
+    blocked = await store.conversations.get_visitor(visitor.id)
+    assert blocked is not None and blocked.blocked_until == later(days=7)
+    assert blocked.blocked_at(later(days=6)) and not blocked.blocked_at(later(days=7))
+    # A later block replaces it; others are untouched; nobody unknown is blocked.
+    assert await store.conversations.block_visitor(visitor.id, later(days=1))
+    again = await store.conversations.get_visitor(visitor.id)
+    assert again is not None and again.blocked_until == later(days=1)
+    assert await store.conversations.get_visitor(other.id) == other
+    assert not await store.conversations.block_visitor("nobody", later(days=1))
+
+
 async def test_unknown_ids_read_as_none(store: Store) -> None:
     assert await store.conversations.get_visitor("nobody") is None
     assert await store.conversations.current_conversation("nobody") is None

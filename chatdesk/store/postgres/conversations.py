@@ -21,17 +21,19 @@ from ...models import (
     Votes,
     format_ts,
     new_id,
-    parse_ts,
 )
 from ..conversations import MAX_PAGE, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import (
+    BLOCK_VISITOR,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     MESSAGE_READ,
     MESSAGES_FROM,
+    VISITOR_COLUMNS,
     conversation_row,
     message_row,
+    visitor_row,
 )
 from .appends import FIND_RETRY, AppendBatcher
 from .database import Database, Record
@@ -103,13 +105,12 @@ class PostgresConversations:
 
     async def get_visitor(self, visitor_id: str) -> Visitor | None:
         row = await self._db.fetchrow(
-            "SELECT id, created_at, lang, name, email FROM visitors WHERE id = $1", visitor_id
+            f"SELECT {VISITOR_COLUMNS} FROM visitors WHERE id = $1", visitor_id
         )
-        if row is None:
-            return None
-        return Visitor(
-            id=row[0], created_at=parse_ts(row[1]), lang=row[2], name=row[3], email=row[4]
-        )
+        return None if row is None else visitor_row(row)
+
+    async def block_visitor(self, visitor_id: str, until: datetime) -> bool:
+        return bool(await self._db.execute(BLOCK_VISITOR, format_ts(until), visitor_id))
 
     async def delete_visitor(self, visitor_id: str) -> None:
         async with self._db.transaction() as conn:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .audit import SqliteAudit
 from .blocks import SqliteBlocks
-from .conversations import SqliteConversations, SqliteFeedback
+from .conversations import SqliteConversations
+from .feedback import SqliteFeedback
 from .followers import SqliteFollowers
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk

@@ -1,5 +1,5 @@
 // What the operator can do with a conversation, in its current mode: claim, close, hand back,
-// transfer, reopen, write. What cannot be used now is disabled, and the composer says why.
+// transfer, block its visitor, reopen, write. What cannot be used now is disabled, and the composer says why.
 import { $, call, el, failed, me, toast } from "./common";
 import { label, t } from "./i18n";
 import { OperatorInfo, Summary } from "./protocol";
@@ -25,6 +25,10 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
     }
     if (action === "close" && window.confirm(t("confirm_close"))) await act("close");
     if (action === "handback") await act("handback");
+    if (action === "block" && window.confirm(t("confirm_block"))) {
+      const days = Number($<HTMLSelectElement>('select[name="days"]', view)?.value || "7");
+      if (await act("block_visitor", { days })) toast(t("visitor_blocked"));
+    }
     if (action === "reopen") {
       const ack = await call("reopen", { conversation_id: conversationId });
       if (!failed(ack)) {
@@ -84,8 +88,9 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
     }
     const reopen = button("reopen");
     if (reopen) reopen.hidden = c.mode !== "closed";
-    const transfer = $<HTMLFieldSetElement>(".transfer fieldset", view);
-    if (transfer) transfer.disabled = !mine;
+    view.querySelectorAll<HTMLFieldSetElement>(".transfer fieldset").forEach((f) => {
+      f.disabled = !mine;
+    });
     // The composer: usable only in my own live conversation; otherwise it says why.
     let reason = "";
     if (!mine) {

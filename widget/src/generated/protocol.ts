@@ -69,6 +69,27 @@ export interface AttachmentOut {
   ticket_id: string;
 }
 /**
+ * ``block_visitor``: end one's own live conversation and block its visitor (abuse)
+ * for 1, 7 or 30 days.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "BlockVisitorIn".
+ */
+export interface BlockVisitorIn {
+  conversation_id: string;
+  days?: 1 | 7 | 30;
+}
+/**
+ * ``blocked``: an operator blocked this visitor until ``until`` (the widget closes;
+ * connecting again is refused with ``blocked`` until then).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "BlockedOut".
+ */
+export interface BlockedOut {
+  until: string;
+}
+/**
  * The bot's name, greeting and starter questions, in the conversation's language.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema

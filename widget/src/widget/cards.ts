@@ -270,6 +270,10 @@ export function forgetScreen(
   );
 }
 
+export function blockedScreen(i18n: I18n): HTMLElement {
+  return h("div", { class: "screen-inner", role: "status" }, h("p", null, i18n.t("blocked")));
+}
+
 export function forgottenScreen(i18n: I18n, restart: () => void): HTMLElement {
   return h(
     "div",

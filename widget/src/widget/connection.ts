@@ -24,6 +24,7 @@ const EVENTS = [
   "lang",
   "escalated",
   "forgotten",
+  "blocked",
   "error",
 ];
 

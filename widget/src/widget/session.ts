@@ -84,7 +84,7 @@ export class Session {
 
   private onDisconnected(reason: string, willRetry: boolean): void {
     const s = this.store.state;
-    if (s.phase === "forgotten" || !s.wanted) return;
+    if (s.phase === "forgotten" || s.phase === "blocked" || !s.wanted) return;
     this.store.dispatch({ type: "lost" });
     this.timers.later("banner", 1_500, () => this.store.dispatch({ type: "lostBanner" }));
     // The server closed us (a restart...): socket.io will not come back by itself.
@@ -92,6 +92,10 @@ export class Session {
   }
 
   private onRefused(reason: string): void {
+    if (reason === "blocked") {
+      this.blocked();
+      return;
+    }
     if (reason === "invalid_token") {
       // Forgotten, or another desk's token: start afresh; unsent messages go to the new one.
       this.store.dispatch({ type: "invalidToken" });
@@ -101,6 +105,12 @@ export class Session {
     this.store.dispatch({ type: "lost" });
     this.store.dispatch({ type: "lostBanner" });
     this.retry();
+  }
+
+  /** An operator blocked this visitor: stop connecting (docs/widget.md). */
+  private blocked(): void {
+    this.link.stop();
+    this.store.dispatch({ type: "blocked" });
   }
 
   private retry(): void {
@@ -160,6 +170,9 @@ export class Session {
       }
       case "forgotten":
         this.hooks.forgotten();
+        break;
+      case "blocked":
+        this.blocked();
         break;
     }
   }

@@ -22,9 +22,9 @@ import {
   dropPending,
 } from "./thread";
 
-export type Phase = "idle" | "connecting" | "ready" | "lost" | "forgotten";
-/** What covers the conversation: the offline form, Forget me, or "forgotten". */
-export type Screen = null | "contact" | "forget" | "forgotten";
+export type Phase = "idle" | "connecting" | "ready" | "lost" | "forgotten" | "blocked";
+/** What covers the conversation: the offline form, Forget me, "forgotten", or "blocked". */
+export type Screen = null | "contact" | "forget" | "forgotten" | "blocked";
 /** Who is shown typing: the operator (their `typing` events) or the bot preparing an answer. */
 export type Typist = "operator" | "bot";
 
@@ -109,6 +109,7 @@ export type Action =
   | { type: "notices"; notices: ServiceNotice[]; replace: boolean }
   | { type: "dismissNotice"; id: string }
   | { type: "forgotten" }
+  | { type: "blocked" }
   | { type: "stored"; kept: Kept };
 
 export function initialState(lang: Lang, langSource: LangSource, kept: Kept): WidgetState {
@@ -192,7 +193,7 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
     case "network":
       return { ...s, online: a.online, phase: !a.online && s.phase === "ready" ? "lost" : s.phase };
     case "lost":
-      if (s.phase === "forgotten" || !s.wanted) return s;
+      if (s.phase === "forgotten" || s.phase === "blocked" || !s.wanted) return s;
       return { ...s, phase: "lost", typing: null, thinkingAfter: null };
     case "lostBanner":
       return { ...s, lostBanner: s.phase === "lost" };
@@ -279,6 +280,10 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
         ...s,
         dismissed: [...s.dismissed.filter((id) => id !== a.id), a.id].slice(-DISMISSED_MAX),
       };
+    case "blocked":
+      // An operator blocked this visitor: the chat closes (the token is kept, so that
+      // coming back is refused too until the block ends).
+      return { ...s, phase: "blocked", screen: "blocked", typing: null, thinkingAfter: null };
     case "forgotten":
       return {
         ...initialState(s.lang, s.langSource, emptyKept()),

@@ -8,6 +8,7 @@ import { changed, Render, ViewContext } from "./context";
 /** What the header says under the desk's name, and the colour of its dot. */
 export function headerStatus(s: WidgetState, i18n: I18n): { text: string; kind: string } {
   const { desk, conv } = s;
+  if (s.phase === "blocked") return { text: "", kind: "connecting" };
   const zone = desk && desk.timezone;
   if (conv.mode === "live" && conv.operator) {
     return { text: i18n.t("status_live", { name: conv.operator.name }), kind: "online" };
@@ -43,7 +44,8 @@ export function headerView({ ui, i18n }: ViewContext): Render {
       const status = headerStatus(s, i18n);
       ui.status.textContent = status.text;
       ui.status.dataset.status = status.kind;
-      ui.person.hidden = !(s.conv.mode === "bot" || s.conv.mode === "closed");
+      const asking = s.conv.mode === "bot" || s.conv.mode === "closed";
+      ui.person.hidden = !asking || s.phase === "blocked";
     }
     if (changed(s, prev, (x) => [x.wanted, x.online, x.phase, x.lostBanner])) {
       let text = "";

@@ -1,8 +1,8 @@
 // What covers the conversation: the offline form (a sheet; the messages stay underneath),
-// "Forget me?" and "forgotten". Focus moves into what appears, and back to the message box
+// "Forget me?", "forgotten" and "blocked". Focus moves into what appears, and back to the message box
 // when it goes.
 
-import { contactForm, forgetScreen, forgottenScreen, sheet } from "../cards";
+import { blockedScreen, contactForm, forgetScreen, forgottenScreen, sheet } from "../cards";
 import { fill } from "../dom";
 import { Screen, WidgetState } from "../state";
 import { changed, Render, ViewContext } from "./context";
@@ -51,6 +51,8 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
       );
     } else if (screen === "forgotten") {
       fill(ui.screen, forgottenScreen(i18n, () => intents.startOver()));
+    } else if (screen === "blocked") {
+      fill(ui.screen, blockedScreen(i18n));
     } else {
       fill(ui.screen);
     }

@@ -8,7 +8,7 @@ import { changed, Render, ViewContext } from "./context";
 
 export function stripView({ ui, i18n, intents }: ViewContext): Render {
   function drawStrip(s: WidgetState): void {
-    const lines = s.phase === "forgotten" ? null : stateLines(s.conv, i18n);
+    const lines = s.phase === "forgotten" || s.phase === "blocked" ? null : stateLines(s.conv, i18n);
     const parts: Node[] = [];
     if (lines) {
       if (s.contactDone) lines.push(i18n.t("contact_thanks", { email: s.contactDone }));
