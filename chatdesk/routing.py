@@ -247,6 +247,9 @@ class RoutingService:
         """Take back a conversation whose ticket was resolved (closed, or handed back to the
         bot): it is live with this operator again and its ticket open."""
         before = await self._conversation(conversation_id)
+        visitor = await self.store.conversations.get_visitor(before.visitor_id)
+        if visitor is not None and visitor.blocked_at(self.clock()):
+            raise Conflict("this visitor is blocked: they cannot read you", code="visitor_blocked")
         outcome = await self.store.routing.reopen_conversation(
             conversation_id, operator.id, capacity=self._capacity(operator), now=self.clock()
         )

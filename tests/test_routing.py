@@ -415,6 +415,9 @@ async def test_an_operator_blocks_a_visitor_for_a_while(desk: Services, clock: C
         await desk.conversations.visitor_connected(token=session.token, lang="fr", page="/")
     assert refused.value.code == "blocked"
     assert await escalate(desk, cid) == []
+    with pytest.raises(Conflict) as reopening:  # nobody could read it
+        await desk.routing.reopen(ann, cid)
+    assert reopening.value.code == "visitor_blocked"
     # A week later, they may.
     clock.advance(days=7)
     back = await desk.conversations.visitor_connected(token=session.token, lang="fr", page="/")
