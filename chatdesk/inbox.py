@@ -125,6 +125,14 @@ class Inbox:
             "notes": [n.to_payload() for n in notes],
         }
 
+    async def blocked_until(self, conversation_id: str) -> datetime | None:
+        """Return until when the conversation's visitor is blocked (None: not blocked)."""
+        conversation = await self._conversation(conversation_id)
+        visitor = await self.store.conversations.get_visitor(conversation.visitor_id)
+        if visitor is None or not visitor.blocked_at(self.clock()):
+            return None
+        return visitor.blocked_until
+
     async def changed(
         self, conversation_ids: Iterable[str] = (), *, departments: Iterable[str] = ()
     ) -> list[Event]:

@@ -243,12 +243,21 @@ class RoutingService:
         events = await self._finish(operator, conversation_id, Mode.CLOSED, "blocked", until=when)
         return [*events, VisitorBlocked(conversation.visitor_id, conversation_id, until)]
 
+    async def unblock(self, operator: Operator, conversation_id: str) -> list[Event]:
+        """Lift the block on the conversation's visitor (any operator: a block given by
+        mistake); their next page connects again. :raises Conflict: ``not_blocked``."""
+        conversation = await self._conversation(conversation_id)
+        if await self.inbox.blocked_until(conversation_id) is None:
+            raise Conflict("this visitor is not blocked", code="not_blocked")
+        await self.store.conversations.block_visitor(conversation.visitor_id, None)
+        log.info("operator %s lifted the block on the visitor of %s", operator.id, conversation_id)
+        return await self.inbox.post_system(conversation, "unblocked", operator=operator.name)
+
     async def reopen(self, operator: Operator, conversation_id: str) -> list[Event]:
         """Take back a conversation whose ticket was resolved (closed, or handed back to the
         bot): it is live with this operator again and its ticket open."""
         before = await self._conversation(conversation_id)
-        visitor = await self.store.conversations.get_visitor(before.visitor_id)
-        if visitor is not None and visitor.blocked_at(self.clock()):
+        if await self.inbox.blocked_until(conversation_id) is not None:
             raise Conflict("this visitor is blocked: they cannot read you", code="visitor_blocked")
         outcome = await self.store.routing.reopen_conversation(
             conversation_id, operator.id, capacity=self._capacity(operator), now=self.clock()

@@ -28,6 +28,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "reopened": "{operator} a rouvert la conversation.",
         "blocked": "{operator} a mis fin à la conversation. Ce chat vous est fermé jusqu'au "
         "{until}.",
+        "unblocked": "{operator} a levé le blocage : ce chat vous est de nouveau ouvert.",
         "noted": "Merci, votre message est transmis à l'équipe avec votre demande. "
         "Nous vous répondons ici.",
     },
@@ -45,6 +46,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "reopened": "{operator} heeft het gesprek heropend.",
         "blocked": "{operator} heeft het gesprek beëindigd. Deze chat is voor u gesloten tot "
         "{until}.",
+        "unblocked": "{operator} heeft de blokkering opgeheven: deze chat staat weer voor u open.",
         "noted": "Bedankt, uw bericht is bij uw aanvraag aan het team bezorgd. "
         "We antwoorden u hier.",
     },
@@ -61,6 +63,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "closed": "{operator} closed the conversation. Thank you! How would you rate it?",
         "reopened": "{operator} reopened the conversation.",
         "blocked": "{operator} ended the conversation. This chat is closed to you until {until}.",
+        "unblocked": "{operator} lifted the block: this chat is open to you again.",
         "noted": "Thank you, your message has reached our team with your request. "
         "We will answer you here.",
     },

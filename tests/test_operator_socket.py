@@ -274,6 +274,13 @@ async def test_an_operator_blocks_an_abusive_visitor(
     assert again.connect_error["message"] == "blocked"
     ticket = await server.app[SERVICES]._store.tickets.current_ticket(cid)
     assert ticket.status.value == "resolved"
+    # Lifted (a block given by mistake): the token connects again.
+    marc = await operator_factory("Marc")
+    assert await marc.call("unblock_visitor", {"conversation_id": cid}) == {"ok": True}
+    back = await visitor_factory({"token": v.token})
+    assert back.session["conversation_id"] == cid
+    lifted = await marc.call("unblock_visitor", {"conversation_id": cid})
+    assert lifted["error"]["code"] == "not_blocked"
 
 
 async def test_visitor_button_and_offline_form(server: Any, visitor_factory: Any) -> None:

@@ -418,7 +418,27 @@ async def test_an_operator_blocks_a_visitor_for_a_while(desk: Services, clock: C
     with pytest.raises(Conflict) as reopening:  # nobody could read it
         await desk.routing.reopen(ann, cid)
     assert reopening.value.code == "visitor_blocked"
+    assert await desk.inbox.blocked_until(cid) == clock.now + timedelta(days=7)
     # A week later, they may.
     clock.advance(days=7)
     back = await desk.conversations.visitor_connected(token=session.token, lang="fr", page="/")
     assert back.conversation.id == cid
+
+
+async def test_any_operator_lifts_a_block_given_by_mistake(desk: Services, clock: Clock) -> None:
+    ann, bob = await operator(desk, "Ann"), await operator(desk, "Bob")
+    session = await desk.conversations.visitor_connected(token=None, lang="en", page="/")
+    cid = session.conversation.id
+    await escalate(desk, cid)
+    await desk.routing.claim(ann, cid)
+    await desk.routing.block(ann, cid, 30)
+    [line] = [
+        e.message for e in await desk.routing.unblock(bob, cid) if isinstance(e, MessagePosted)
+    ]
+    assert line.extra["event"] == "unblocked" and line.text.startswith("Bob lifted the block")
+    assert await desk.inbox.blocked_until(cid) is None
+    back = await desk.conversations.visitor_connected(token=session.token, lang="en", page="/")
+    assert back.visitor.blocked_until is None
+    with pytest.raises(Conflict) as again:
+        await desk.routing.unblock(bob, cid)
+    assert again.value.code == "not_blocked"

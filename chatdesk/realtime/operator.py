@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 import socketio
 
 from ..errors import ChatdeskError, Forbidden, InvalidPayload, Unauthorized
+from ..events import Event
 from ..metrics import Metrics
-from ..models import CannedResponse, InboxView, Operator, PresenceStatus
+from ..models import InboxView, Operator, PresenceStatus
 from ..operators import SESSION_COOKIE
 from ..services import Services
 from ..wire import decode
 from ..wire.operator import (
     BlockVisitorIn,
-    CannedDeleteIn,
-    CannedSaveIn,
     ConversationIn,
     InboxIn,
     NoteIn,
@@ -30,6 +30,7 @@ from ..wire.operator import (
 from ..wire.visitor import NothingIn
 from . import rooms
 from .answers import AnswerEvents
+from .canned import CannedEvents
 from .namespace import acked, error_reply
 from .origins import own_origins
 from .publish import Publisher
@@ -45,7 +46,11 @@ log = logging.getLogger(__name__)
 _OPERATOR_RATE = (20.0, 100)
 
 
-class OperatorNamespace(TicketEvents, AnswerEvents):
+#: A routing step on one conversation, by an operator (its events to publish).
+_Step = Callable[[Operator, str], Awaitable[list[Event]]]
+
+
+class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
     """Socket.IO handlers for operators (protocol: docs/protocol.md, "Operators").
 
     :param services: the desk's services.
@@ -196,10 +201,7 @@ class OperatorNamespace(TicketEvents, AnswerEvents):
     @acked
     async def on_decline(self, sid: str, data: Any) -> dict[str, Any]:
         """Refuse a conversation offered by auto-assign."""
-        conversation_id = decode(ConversationIn, data, "decline").conversation_id
-        operator = await self._operator(sid)
-        await self.publisher.publish(await self.services.routing.decline(operator, conversation_id))
-        return {}
+        return await self._routed(sid, data, "decline", self.services.routing.decline)
 
     @acked
     async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
@@ -254,19 +256,22 @@ class OperatorNamespace(TicketEvents, AnswerEvents):
     @acked
     async def on_handback(self, sid: str, data: Any) -> dict[str, Any]:
         """Give the conversation back to the bot."""
-        conversation_id = decode(ConversationIn, data, "handback").conversation_id
-        operator = await self._operator(sid)
-        await self.publisher.publish(
-            await self.services.routing.hand_back(operator, conversation_id)
-        )
-        return {}
+        return await self._routed(sid, data, "handback", self.services.routing.hand_back)
 
     @acked
     async def on_close(self, sid: str, data: Any) -> dict[str, Any]:
         """Close the conversation (ticket resolved; the visitor is asked for a rating)."""
-        conversation_id = decode(ConversationIn, data, "close").conversation_id
-        operator = await self._operator(sid)
-        await self.publisher.publish(await self.services.routing.close(operator, conversation_id))
+        return await self._routed(sid, data, "close", self.services.routing.close)
+
+    @acked
+    async def on_unblock_visitor(self, sid: str, data: Any) -> dict[str, Any]:
+        """Lift the block on the conversation's visitor (a block given by mistake)."""
+        return await self._routed(sid, data, "unblock_visitor", self.services.routing.unblock)
+
+    async def _routed(self, sid: str, data: Any, event: str, act: _Step) -> dict[str, Any]:
+        """Do ``act`` (a routing step) on the conversation ``data`` names; publish."""
+        conversation_id = decode(ConversationIn, data, event).conversation_id
+        await self.publisher.publish(await act(await self._operator(sid), conversation_id))
         return {}
 
     @acked
@@ -314,39 +319,6 @@ class OperatorNamespace(TicketEvents, AnswerEvents):
             ],
             "departments": list(self.services.config.departments),
         }
-
-    @acked
-    async def on_canned(self, sid: str, data: Any) -> dict[str, Any]:
-        """List canned responses (for ``/shortcut`` in the composer)."""
-        decode(NothingIn, data, "canned")
-        await self._operator(sid)
-        responses = await self.services.canned.list()
-        return {"responses": [r.to_payload() for r in responses]}
-
-    @acked
-    async def on_canned_save(self, sid: str, data: Any) -> dict[str, Any]:
-        """Create or replace a canned response (admins only)."""
-        request = decode(CannedSaveIn, data, "canned_save")
-        operator = await self._operator(sid)
-        text = request.text.strip()
-        if not text:
-            raise InvalidPayload("`text` must not be empty")
-        await self.services.canned.save(
-            operator,
-            CannedResponse(
-                request.shortcut, request.lang, text, status=request.status,
-                tags=tuple(request.tags),
-            ),
-        )  # fmt: skip
-        return {}
-
-    @acked
-    async def on_canned_delete(self, sid: str, data: Any) -> dict[str, Any]:
-        """Delete a canned response (admins only)."""
-        request = decode(CannedDeleteIn, data, "canned_delete")
-        operator = await self._operator(sid)
-        await self.services.canned.delete(operator, request.shortcut, request.lang)
-        return {}
 
     async def _hello(self, sid: str, operator: Operator) -> None:
         if not await self.connected(sid):

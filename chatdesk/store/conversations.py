@@ -96,8 +96,9 @@ class ConversationStore(Protocol):
         """Return the visitor, or ``None`` if unknown (or forgotten)."""
         ...
 
-    async def block_visitor(self, visitor_id: str, until: datetime) -> bool:
-        """Block the visitor until ``until`` (a later block replaces it); False if unknown."""
+    async def block_visitor(self, visitor_id: str, until: datetime | None) -> bool:
+        """Block the visitor until ``until`` (a later block replaces it; None lifts it);
+        False if unknown."""
         ...
 
     async def delete_visitor(self, visitor_id: str) -> None:

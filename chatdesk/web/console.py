@@ -88,6 +88,7 @@ async def conversation(request: web.Request) -> web.StreamResponse:
             "types": [t.value for t in services.config.helpdesk.types],
             "priorities": list(services.config.helpdesk.offered),
             "custom_fields": services.config.helpdesk.fields,
+            "blocked_until": await services.inbox.blocked_until(summary["id"]),
         }
         | await answers_context(
             request,

@@ -64,7 +64,7 @@ class InboxIn(In):
 
 class ConversationIn(In):
     """Events naming one conversation: ``watch``, ``unwatch``, ``claim``, ``decline``,
-    ``handback``, ``close``, ``reopen``."""
+    ``handback``, ``close``, ``unblock_visitor``, ``reopen``."""
 
     conversation_id: ID
 

@@ -40,6 +40,9 @@ async def test_a_blocked_visitor_reads_blocked_until_then(store: Store) -> None:
     assert again is not None and again.blocked_until == later(days=1)
     assert await store.conversations.get_visitor(other.id) == other
     assert not await store.conversations.block_visitor("nobody", later(days=1))
+    assert await store.conversations.block_visitor(visitor.id, None)  # lifted
+    lifted = await store.conversations.get_visitor(visitor.id)
+    assert lifted is not None and lifted.blocked_until is None
 
 
 async def test_unknown_ids_read_as_none(store: Store) -> None:

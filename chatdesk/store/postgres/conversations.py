@@ -109,8 +109,8 @@ class PostgresConversations:
         )
         return None if row is None else visitor_row(row)
 
-    async def block_visitor(self, visitor_id: str, until: datetime) -> bool:
-        return bool(await self._db.execute(BLOCK_VISITOR, format_ts(until), visitor_id))
+    async def block_visitor(self, visitor_id: str, until: datetime | None) -> bool:
+        return bool(await self._db.execute(BLOCK_VISITOR, until and format_ts(until), visitor_id))
 
     async def delete_visitor(self, visitor_id: str) -> None:
         async with self._db.transaction() as conn:

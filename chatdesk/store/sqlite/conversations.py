@@ -96,8 +96,8 @@ class SqliteConversations:
         )
         return None if row is None else visitor_row(row)
 
-    async def block_visitor(self, visitor_id: str, until: datetime) -> bool:
-        sql, args = BLOCK_VISITOR.replace("$", "?"), (format_ts(until), visitor_id)
+    async def block_visitor(self, visitor_id: str, until: datetime | None) -> bool:
+        sql, args = BLOCK_VISITOR.replace("$", "?"), (until and format_ts(until), visitor_id)
         return bool(await self._worker.run(lambda conn: conn.execute(sql, args).rowcount))
 
     async def delete_visitor(self, visitor_id: str) -> None:

@@ -27,7 +27,18 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
     if (action === "handback") await act("handback");
     if (action === "block" && window.confirm(t("confirm_block"))) {
       const days = Number($<HTMLSelectElement>('select[name="days"]', view)?.value || "7");
-      if (await act("block_visitor", { days })) toast(t("visitor_blocked"));
+      if (await act("block_visitor", { days })) {
+        toast(t("visitor_blocked"));
+        const note = $<HTMLElement>("#blocked-note", view);
+        const text = $<HTMLElement>("#blocked-text", view);
+        if (text) text.textContent = t("visitor_blocked");
+        if (note) note.hidden = false;
+      }
+    }
+    if (action === "unblock" && (await act("unblock_visitor"))) {
+      toast(t("visitor_unblocked"));
+      const note = $<HTMLElement>("#blocked-note", view);
+      if (note) note.hidden = true;
     }
     if (action === "reopen") {
       const ack = await call("reopen", { conversation_id: conversationId });

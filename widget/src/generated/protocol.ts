@@ -356,7 +356,7 @@ export interface TicketOut {
 }
 /**
  * Events naming one conversation: ``watch``, ``unwatch``, ``claim``, ``decline``,
- * ``handback``, ``close``, ``reopen``.
+ * ``handback``, ``close``, ``unblock_visitor``, ``reopen``.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "ConversationIn".
