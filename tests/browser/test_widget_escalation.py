@@ -62,11 +62,9 @@ def _tomorrow_at_ten() -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-async def test_nobody_available_gives_a_ticket_and_the_offline_form(
-    start_desk: StartDesk, context: Any
-) -> None:
-    desk = await start_desk()  # open, but no operator online
-    page = await context.new_page()
+async def _asked_the_bot(page: Any, desk: Desk) -> Any:
+    """Open the French test page's widget and ask the bot about an invoice; return the
+    widget once it answered."""
     await page.goto(f"{desk.url}/test/fr")
     w = widget(page)
     await open_widget(page)
@@ -74,6 +72,15 @@ async def test_nobody_available_gives_a_ticket_and_the_offline_form(
     await box.fill("Ma facture de novembre est fausse")
     await box.press("Enter")
     await expect(w.locator(".msg-bot")).not_to_have_count(0)
+    return w
+
+
+async def test_nobody_available_gives_a_ticket_and_the_offline_form(
+    start_desk: StartDesk, context: Any
+) -> None:
+    desk = await start_desk()  # open, but no operator online
+    page = await context.new_page()
+    w = await _asked_the_bot(page, desk)
     # The header promises the same time the ticket will (the desk's reply_expected_by).
     await expect(w.locator(".status")).to_contain_text("Nous répondons d'ici")
 
@@ -257,13 +264,7 @@ async def test_a_blocked_visitor_s_widget_closes_and_stays_closed(
     desk = await start_desk()
     sophie = await desk.operator("Sophie")
     page = await context.new_page()
-    await page.goto(f"{desk.url}/test/fr")
-    w = widget(page)
-    await open_widget(page)
-    box = w.get_by_label("Votre message")
-    await box.fill("Ma facture de novembre est fausse")
-    await box.press("Enter")
-    await expect(w.locator(".msg-bot")).not_to_have_count(0)
+    w = await _asked_the_bot(page, desk)
     await w.locator("header").get_by_role("button", name="Parler à une personne").click()
     await expect(w.locator(".strip")).not_to_be_empty()  # in the queue
     conversation_id = await conversation_of(desk, page)
