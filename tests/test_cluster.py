@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import socketio
 
 from .clients import OperatorClient, VisitorClient
 from .cluster import ALWAYS_OPEN, Cluster, clusters, login
@@ -120,6 +121,28 @@ async def test_two_operators_on_b_and_c_claim_at_once_and_one_wins(desk: Cluster
             assert losses[0]["error"]["code"] == "already_claimed", acks
     finally:
         await close_all(bob, cyd, *visitors)
+
+
+async def test_a_block_on_b_reaches_the_visitor_on_a_and_holds_on_c(desk: Cluster) -> None:
+    cluster = desk
+    ann = await operator_on(cluster, "B", "ann@desk.test")
+    visitor = await visitor_on(cluster, "A")
+    again = VisitorClient(cluster["C"].url)
+    try:
+        cid = visitor.session["conversation_id"]
+        await visitor.say("Vous êtes tous nuls")
+        assert (await visitor.call("escalate", {}))["ok"]
+        assert (await ann.call("claim", {"conversation_id": cid}))["ok"]
+        blocked = await ann.call("block_visitor", {"conversation_id": cid, "days": 1})
+        assert blocked == {"ok": True}, blocked
+        # Emitted on B, heard by the visitor's tab on A (the widget then closes itself).
+        assert "until" in await visitor.next("blocked")
+        # Stored: C refuses the token too.
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await again.connect({"lang": "fr", "token": visitor.token})
+        assert again.connect_error["message"] == "blocked"
+    finally:
+        await close_all(visitor, again, ann)
 
 
 AUTO_ASSIGN = ALWAYS_OPEN + '[routing]\nauto_assign = true\naccept_timeout = "1s"\n'
