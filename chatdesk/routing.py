@@ -236,7 +236,7 @@ class RoutingService:
         conversation = await self._own(operator, conversation_id)
         until = self.clock() + timedelta(days=days)
         # Stored first: the block holds even if what follows fails.
-        await self.store.conversations.block_visitor(conversation.visitor_id, until)
+        await self.store.conversations.block_visitor(conversation.visitor_id, until, by=operator.id)
         log.info("operator %s blocked the visitor of %s for %d day(s)", operator.id,
                  conversation_id, days)  # fmt: skip
         when = self.inbox.when(until, conversation.lang)

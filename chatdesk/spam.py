@@ -12,7 +12,7 @@ from .errors import Conflict, Forbidden
 from .events import Event
 from .helpdesk import Edit, Helpdesk
 from .helpdesk.lifecycle import each_ticket
-from .models import AuditAction, BlockedSender, Operator, Status, Ticket
+from .models import AuditAction, BlockedSender, Operator, Status, Ticket, Visitor
 
 __all__ = ["SPAM_TAG", "Marked", "Spam"]
 
@@ -78,6 +78,12 @@ class Spam:
         """Return the block list, by pattern (admins only)."""
         self._admin(reader)
         return await self.helpdesk.blocks.entries()
+
+    async def visitors(self, reader: Operator | None) -> list[tuple[Visitor, str | None]]:
+        """Return the chat visitors blocked for now, with their latest conversation
+        (admins only: an oversight of what operators blocked)."""
+        self._admin(reader)
+        return await self.helpdesk.blocks.visitors()
 
     async def block(self, actor: Operator | None, text: str, note: str = "") -> BlockedSender:
         """Block an address or a domain (admins only).

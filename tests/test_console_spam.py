@@ -162,3 +162,27 @@ async def test_the_chat_refuses_a_blocked_address_in_its_offline_form(
     assert ticket is not None and ticket.requester_email in ("", None)
     assert await store.requesters.find_requester("promo@spam.example") is None
     assert (await v.call("contact", {"email": "lea@example.be"}))["ok"] is True
+
+
+async def test_an_admin_sees_the_blocked_chat_visitors_and_lifts_a_block(
+    desk: TestServer, http: ClientSession
+) -> None:
+    services: Services = desk.app[SERVICES]
+    ada = await _ada(services)
+    session = await services.conversations.visitor_connected(token=None, lang="nl", page="/")
+    cid = session.conversation.id
+    await services.escalation.visitor_asked(cid)
+    await services.routing.claim(ada, cid)
+    await services.routing.block(ada, cid, 7)
+    await login(http, "ada@desk.test")
+    status, text = await _page(http, PAGE)
+    assert status == 200 and f'<a href="/console/c/{cid}">the conversation</a>' in text
+    assert "<small>(Nederlands)</small>" in text and '<td data-label="Blocked by">Ada</td>' in text
+    status, location, _ = await _post(http, PAGE, action="lift", conversation_id=cid)
+    assert (status, location) == (303, "/console/blocked?lifted=1")
+    status, text = await _page(http, location)
+    assert "The block is lifted" in text and 'id="no-blocked-visitors"' in text
+    assert await services.inbox.blocked_until(cid) is None
+    # Nothing to lift, or a forged id: said on the page, nothing changes.
+    status, _, text = await _post(http, PAGE, action="lift", conversation_id="f" * 32)
+    assert status == 400

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
-from ..models import BlockedSender, utcnow
+from ..models import BlockedSender, Visitor, utcnow
 from ..operators import normalize_email
 from ..store import Store
 from .texts import helpdesk_text
@@ -60,6 +60,11 @@ class BlockList:
     async def entries(self) -> list[BlockedSender]:
         """Return every entry, by pattern."""
         return await self.store.blocks.list_blocked()
+
+    async def visitors(self) -> list[tuple[Visitor, str | None]]:
+        """Return the chat visitors operators blocked, for now, with their latest
+        conversation's id (the block that ends first first)."""
+        return await self.store.conversations.blocked_visitors(self.clock())
 
     async def add(self, text: str, *, note: str = "", created_by: str = "") -> BlockedSender:
         """Block the address or domain ``text`` (see :func:`normalize_pattern`).

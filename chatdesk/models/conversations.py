@@ -95,6 +95,8 @@ class Visitor:
     email: str = ""
     #: Blocked by an operator until then (the widget's connections are refused).
     blocked_until: datetime | None = None
+    #: The id of the operator who blocked them.
+    blocked_by: str = ""
 
     def blocked_at(self, now: datetime) -> bool:
         """Whether the visitor is blocked at ``now``."""

@@ -96,9 +96,14 @@ class ConversationStore(Protocol):
         """Return the visitor, or ``None`` if unknown (or forgotten)."""
         ...
 
-    async def block_visitor(self, visitor_id: str, until: datetime | None) -> bool:
-        """Block the visitor until ``until`` (a later block replaces it; None lifts it);
-        False if unknown."""
+    async def block_visitor(self, visitor_id: str, until: datetime | None, *, by: str = "") -> bool:
+        """Block the visitor until ``until``, by operator ``by`` (a later block replaces
+        it; None lifts it); False if unknown."""
+        ...
+
+    async def blocked_visitors(self, now: datetime) -> list[tuple[Visitor, str | None]]:
+        """Return the visitors blocked at ``now``, each with their latest conversation's
+        id, the block that ends first first."""
         ...
 
     async def delete_visitor(self, visitor_id: str) -> None:

@@ -27,6 +27,7 @@ from ..models import (
 )
 
 __all__ = [
+    "BLOCKED_VISITORS",
     "BLOCK_VISITOR",
     "CONVERSATION_COLUMNS",
     "MESSAGES_FROM",
@@ -74,16 +75,23 @@ TICKET_COLUMNS = (
 )
 
 
-VISITOR_COLUMNS = "id, created_at, lang, name, email, blocked_until"
-#: Blocks a visitor (both backends; ``$1`` until when, ``$2`` the visitor's id).
-BLOCK_VISITOR = "UPDATE visitors SET blocked_until = $1 WHERE id = $2"
+VISITOR_COLUMNS = "id, created_at, lang, name, email, blocked_until, blocked_by"
+#: Blocks a visitor (both backends; ``$1`` until when, ``$2`` by whom, ``$3`` the visitor).
+BLOCK_VISITOR = "UPDATE visitors SET blocked_until = $1, blocked_by = $2 WHERE id = $3"
+#: The visitors blocked at ``$1``, each with their latest conversation, the first to end first.
+BLOCKED_VISITORS = (
+    "SELECT v.id, v.created_at, v.lang, v.name, v.email, v.blocked_until, v.blocked_by,"
+    " (SELECT c.id FROM conversations c WHERE c.visitor_id = v.id"
+    " ORDER BY c.created_at DESC, c.id DESC LIMIT 1)"
+    " FROM visitors v WHERE v.blocked_until > $1 ORDER BY v.blocked_until, v.id"
+)
 
 
 def visitor_row(row: Any) -> Visitor:
     """Build a Visitor from a row of :data:`VISITOR_COLUMNS`."""
     return Visitor(
         id=row[0], created_at=parse_ts(row[1]), lang=row[2], name=row[3], email=row[4],
-        blocked_until=parse_ts(row[5]) if row[5] else None,
+        blocked_until=parse_ts(row[5]) if row[5] else None, blocked_by=row[6],
     )  # fmt: skip
 
 

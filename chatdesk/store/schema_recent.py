@@ -226,7 +226,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         " created_at TEXT NOT NULL, UNIQUE (owner_id, name))",
     ],
     [
-        # A visitor an operator blocked (abuse in the chat): refused until this time.
+        # A visitor an operator blocked (abuse in the chat): refused until this time; who.
         "ALTER TABLE visitors ADD COLUMN blocked_until TEXT",
+        "ALTER TABLE visitors ADD COLUMN blocked_by TEXT NOT NULL DEFAULT ''",
     ],
 ]

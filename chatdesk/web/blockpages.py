@@ -1,5 +1,6 @@
 """The console's block list (``/console/blocked``, admins): the addresses and domains the
-desk takes nothing from, with what each stopped, a form to add one, and unblocking."""
+desk takes nothing from, with what each stopped, a form to add one, and unblocking; and
+the chat visitors operators blocked, for now, each block liftable."""
 
 from __future__ import annotations
 
@@ -10,17 +11,21 @@ from aiohttp import web
 from ..errors import ChatdeskError
 from ..events import Event
 from ..models import Operator
-from ..wire.admin import BlockAddForm, BlockRemoveForm
+from ..wire.admin import BlockAddForm, BlockRemoveForm, VisitorLiftForm
 from ..wire.forms import TicketSpamForm
 from .adminpages import PageError, admin_page, read_admin_form, render_admin
-from .appkeys import SERVICES
+from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, login_required
 from .tickets import ticket_form
 
 __all__ = ["setup"]
 
 _PAGE = "console/blocked.html"
-_FORMS: dict[str, type[Any]] = {"block": BlockAddForm, "unblock": BlockRemoveForm}
+_FORMS: dict[str, type[Any]] = {
+    "block": BlockAddForm,
+    "unblock": BlockRemoveForm,
+    "lift": VisitorLiftForm,
+}
 #: The page's text for each refusal of the service.
 _ERRORS = {
     "invalid_pattern": "blocked_err_pattern",
@@ -46,6 +51,10 @@ async def blocked_page(request: web.Request) -> web.StreamResponse:
             if isinstance(form, BlockAddForm):
                 entry = await services.spam.block(operator, form.pattern, form.note)
                 raise web.HTTPSeeOther(f"/console/blocked?added={entry.pattern}")
+            if isinstance(form, VisitorLiftForm):
+                events = await services.routing.unblock(operator, form.conversation_id)
+                await request.app[EVENTS].publish(events)
+                raise web.HTTPSeeOther("/console/blocked?lifted=1")
             pattern = await services.spam.unblock(operator, form.pattern)
             raise web.HTTPSeeOther(f"/console/blocked?removed={pattern}")
         except PageError as exc:
@@ -60,6 +69,8 @@ async def blocked_page(request: web.Request) -> web.StreamResponse:
     added, removed = request.query.get("added", ""), request.query.get("removed", "")
     context |= {
         "entries": entries,
+        "visitors": await services.spam.visitors(operator),
+        "lifted": error is None and request.query.get("lifted") == "1",
         "names": {o.id: o.name for o in await services.operators.list()},
         "added": added if error is None and added in patterns else "",
         "removed": removed if error is None and removed and removed not in patterns else "",

@@ -25,6 +25,7 @@ __all__ = [
     "OrgMemberRemoveForm",
     "OrgSeatReleaseForm",
     "RuleTryForm",
+    "VisitorLiftForm",
 ]
 
 Csrf = Annotated[str, msgspec.Meta(max_length=200)]
@@ -170,6 +171,14 @@ class BlockAddForm(In):
     action: Literal["block"]
     pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
     note: Annotated[str, msgspec.Meta(max_length=400)] = ""
+    csrf: Csrf = ""
+
+
+class VisitorLiftForm(In):
+    """``POST /console/blocked`` (``action=lift``): lift the block on a chat visitor."""
+
+    action: Literal["lift"]
+    conversation_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
     csrf: Csrf = ""
 
 

@@ -40,6 +40,16 @@ async def test_a_blocked_visitor_reads_blocked_until_then(store: Store) -> None:
     assert again is not None and again.blocked_until == later(days=1)
     assert await store.conversations.get_visitor(other.id) == other
     assert not await store.conversations.block_visitor("nobody", later(days=1))
+    assert await store.conversations.block_visitor(visitor.id, later(days=3), by="op-1")
+    [(listed, conversation_id)] = await store.conversations.blocked_visitors(later(days=2))
+    assert (listed.id, listed.blocked_by, listed.blocked_until) == (
+        visitor.id,
+        "op-1",
+        later(days=3),
+    )
+    current = await store.conversations.current_conversation(visitor.id)
+    assert current is not None and conversation_id == current.id
+    assert await store.conversations.blocked_visitors(later(days=3)) == []  # ended
     assert await store.conversations.block_visitor(visitor.id, None)  # lifted
     lifted = await store.conversations.get_visitor(visitor.id)
     assert lifted is not None and lifted.blocked_until is None

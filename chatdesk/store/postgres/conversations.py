@@ -26,6 +26,7 @@ from ..conversations import MAX_PAGE, miss_change
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import (
     BLOCK_VISITOR,
+    BLOCKED_VISITORS,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     MESSAGE_READ,
@@ -109,8 +110,13 @@ class PostgresConversations:
         )
         return None if row is None else visitor_row(row)
 
-    async def block_visitor(self, visitor_id: str, until: datetime | None) -> bool:
-        return bool(await self._db.execute(BLOCK_VISITOR, until and format_ts(until), visitor_id))
+    async def block_visitor(self, visitor_id: str, until: datetime | None, *, by: str = "") -> bool:
+        until_ts = until and format_ts(until)
+        return bool(await self._db.execute(BLOCK_VISITOR, until_ts, by, visitor_id))
+
+    async def blocked_visitors(self, now: datetime) -> list[tuple[Visitor, str | None]]:
+        rows = await self._db.fetch(BLOCKED_VISITORS, format_ts(now))
+        return [(visitor_row(row), row[7]) for row in rows]
 
     async def delete_visitor(self, visitor_id: str) -> None:
         async with self._db.transaction() as conn:

@@ -22,6 +22,7 @@ from ...models import (
 from ..conversations import MAX_PAGE, active_minute, answered_by_people, miss_change
 from ..rows import (
     BLOCK_VISITOR,
+    BLOCKED_VISITORS,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     MESSAGE_READ,
@@ -96,9 +97,14 @@ class SqliteConversations:
         )
         return None if row is None else visitor_row(row)
 
-    async def block_visitor(self, visitor_id: str, until: datetime | None) -> bool:
-        sql, args = BLOCK_VISITOR.replace("$", "?"), (until and format_ts(until), visitor_id)
+    async def block_visitor(self, visitor_id: str, until: datetime | None, *, by: str = "") -> bool:
+        sql, args = BLOCK_VISITOR.replace("$", "?"), (until and format_ts(until), by, visitor_id)
         return bool(await self._worker.run(lambda conn: conn.execute(sql, args).rowcount))
+
+    async def blocked_visitors(self, now: datetime) -> list[tuple[Visitor, str | None]]:
+        sql, args = BLOCKED_VISITORS.replace("$1", "?"), (format_ts(now),)
+        rows = await self._worker.run(lambda conn: conn.execute(sql, args).fetchall())
+        return [(visitor_row(row), row[7]) for row in rows]
 
     async def delete_visitor(self, visitor_id: str) -> None:
         def job(conn: sqlite3.Connection) -> None:
