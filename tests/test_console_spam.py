@@ -96,7 +96,7 @@ async def test_admins_keep_the_block_list_and_operators_get_a_403(
 
 async def _admin_keeps_the_list(desk: TestServer, http: ClientSession) -> None:
     status, text = await _page(http, PAGE)
-    assert status == 200 and "Nobody is blocked." in text
+    assert status == 200 and "No address or domain is blocked." in text
     assert 'href="/console/mail" aria-current="page"' in text  # under E-mail
     status, location, _ = await _post(
         http, PAGE, action="block", pattern="*@Spam.Example", note="offres  chaque lundi"
@@ -136,7 +136,7 @@ async def _admin_keeps_the_list(desk: TestServer, http: ClientSession) -> None:
     status, location, _ = await _post(http, PAGE, action="unblock", pattern="spam.example")
     assert (status, location) == (303, f"{PAGE}?removed=spam.example")
     _, text = await _page(http, location)
-    assert "spam.example is no longer blocked." in text and "Nobody is blocked." in text
+    assert "spam.example is no longer blocked." in text and "No address or domain is blocked." in text
     status, _, text = await _post(http, PAGE, action="unblock", pattern="spam.example")
     assert status == 400 and "spam.example is not blocked." in text
     audit = [e.action.value for e in await services.audit.page(await _ada(services))]
