@@ -39,6 +39,8 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
       toast(t("visitor_unblocked"));
       const note = $<HTMLElement>("#blocked-note", view);
       if (note) note.hidden = true;
+      const reopen = button("reopen");
+      if (reopen) reopen.hidden = view.dataset.mode !== "closed";
     }
     if (action === "reopen") {
       const ack = await call("reopen", { conversation_id: conversationId });
@@ -98,7 +100,9 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
       if (b) b.disabled = !mine;
     }
     const reopen = button("reopen");
-    if (reopen) reopen.hidden = c.mode !== "closed";
+    // A blocked visitor's conversation is not reopened (nobody could read it).
+    const blocked = $<HTMLElement>("#blocked-note", view)?.hidden === false;
+    if (reopen) reopen.hidden = c.mode !== "closed" || blocked;
     view.querySelectorAll<HTMLFieldSetElement>(".transfer fieldset").forEach((f) => {
       f.disabled = !mine;
     });
