@@ -136,7 +136,9 @@ async def _admin_keeps_the_list(desk: TestServer, http: ClientSession) -> None:
     status, location, _ = await _post(http, PAGE, action="unblock", pattern="spam.example")
     assert (status, location) == (303, f"{PAGE}?removed=spam.example")
     _, text = await _page(http, location)
-    assert "spam.example is no longer blocked." in text and "No address or domain is blocked." in text
+    assert (
+        "spam.example is no longer blocked." in text and "No address or domain is blocked." in text
+    )
     status, _, text = await _post(http, PAGE, action="unblock", pattern="spam.example")
     assert status == 400 and "spam.example is not blocked." in text
     audit = [e.action.value for e in await services.audit.page(await _ada(services))]

@@ -147,3 +147,48 @@ async def test_console_refuses_wrong_passwords_and_logs_out(
     await expect(page).to_have_url(f"{desk.url}/console/login")
     await page.goto(f"{desk.url}/console/mine")
     await expect(page).to_have_url(f"{desk.url}/console/login?next=/console/mine")
+
+
+async def test_an_operator_blocks_a_visitor_then_lifts_the_block(
+    start_desk: StartDesk, new_context: NewContext
+) -> None:
+    desk = await start_desk()
+    services = desk.app[SERVICES]
+    await services.operators.add(
+        "sophie@desk.test", name="Sophie", role="operator", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    console = await (await new_context()).new_page()
+    await login(console, desk.url, "sophie@desk.test")
+    visitor = await (await new_context()).new_page()
+    await visitor.goto(f"{desk.url}/test/en")
+    w = widget(visitor)
+    await open_widget(visitor)
+    box = w.get_by_label("Your message")
+    await box.fill("You are all useless")
+    await box.press("Enter")
+    await expect(w.locator(".msg-bot")).not_to_have_count(0)
+    await w.locator("header").get_by_role("button", name="Talk to a person").click()
+    await expect(console.locator("li.conv")).to_have_count(1)
+    await console.locator("li.conv a").first.click()
+    await console.get_by_role("button", name="Claim").click()
+    await expect(console.locator("#composer textarea")).to_be_enabled()
+
+    await console.locator("details.block-visitor summary").click()
+    await console.locator('select[name="days"]').select_option("1")
+    console.once("dialog", lambda dialog: dialog.accept())
+    await console.get_by_role("button", name="End and block").click()
+    await expect(w.locator(".screen")).to_have_text("This chat is closed to you for now.")
+    await expect(console.locator("#blocked-note")).to_be_visible()
+    await expect(console.locator('[data-action="reopen"]')).to_be_hidden()
+    line = console.locator("#messages .msg").last
+    await expect(line).to_contain_text("This chat is closed to you until")
+
+    await console.get_by_role("button", name="Lift the block").click()
+    await expect(console.locator("#blocked-note")).to_be_hidden()
+    await expect(console.locator('[data-action="reopen"]')).to_be_visible()
+    await expect(console.locator("#messages .msg").last).to_contain_text("lifted the block")
+    # The visitor's next page connects again.
+    await visitor.reload()
+    await expect(w.locator(".msg-intro")).to_be_visible()
+    await expect(w.locator(".screen")).to_be_hidden()

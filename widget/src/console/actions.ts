@@ -33,6 +33,8 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
         const text = $<HTMLElement>("#blocked-text", view);
         if (text) text.textContent = t("visitor_blocked");
         if (note) note.hidden = false;
+        const reopen = button("reopen");
+        if (reopen) reopen.hidden = true;
       }
     }
     if (action === "unblock" && (await act("unblock_visitor"))) {
