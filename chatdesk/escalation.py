@@ -211,8 +211,7 @@ class EscalationService:
             department=contact.department or None,
             priority=priority,
             due_at=due_at(self.config, ticket.created_at, priority or ticket.priority, department)
-            if priority
-            or self.config.hours_of(department) != self.config.hours_of(ticket.department)
+            if priority or self._other_hours(ticket.department, department)
             else None,
         )
         # With a history row ("left their details in the chat"): the console shows it, and

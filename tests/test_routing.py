@@ -105,6 +105,14 @@ async def test_a_department_open_round_the_clock_queues_at_night(
     later = await conversation(desk)
     await escalate(desk, later, department="technical")
     assert await mode_of(desk, later) is Mode.QUEUED
+    # The general chat's visitor leaves details for the technical team: due on its hours.
+    await desk.escalation.visitor_contact(
+        general, Contact(email="lea@example.be", department="technical")
+    )
+    moved = await desk._store.tickets.current_ticket(general)
+    assert moved is not None and moved.department == "technical"
+    assert moved.due_at is not None
+    assert moved.due_at - moved.created_at == config.targets["normal"].nominal
 
 
 async def test_queue_order_is_priority_then_waiting_time(desk: Services, clock: Clock) -> None:
