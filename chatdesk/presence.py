@@ -98,6 +98,9 @@ class PresenceService:
         place in the queue instead of "we'll reply by …" and the contact form."""
         now = self.clock()
         wanted = None if departments is None else set(departments)
+        hours = [self.config.hours, *self.config.department_hours.values()]
+        if not any(h.is_open(now) for h in hours):
+            return []  # nothing to look at while every department is closed
         events: list[Event] = []
         for waiting in await self.store.routing.waiting_conversations():
             if wanted is not None and waiting.department not in wanted:
