@@ -17,6 +17,7 @@ from .challenges import Challenges
 from .chat import ChatTickets
 from .clocks import SlaClocks
 from .console import ConsoleTickets, view_filter
+from .directory import RequesterDirectory, RequesterProfile
 from .edits import Edit
 from .filing import FilingService, NewTicket, Upload
 from .lifecycle import TicketLifecycle
@@ -46,6 +47,8 @@ __all__ = [
     "Refused",
     "Report",
     "ReportService",
+    "RequesterDirectory",
+    "RequesterProfile",
     "RequesterService",
     "SavedViews",
     "SignIn",
@@ -83,6 +86,7 @@ class Helpdesk:
     blocks: BlockList
     split: TicketSplit
     saved_views: SavedViews
+    directory: RequesterDirectory
 
 
 def build_helpdesk(
@@ -127,4 +131,5 @@ def build_helpdesk(
         blocks=blocks,
         split=TicketSplit(store, filing, clock=clock),
         saved_views=SavedViews(store, clock=clock),
+        directory=RequesterDirectory(store, views, blocks),
     )

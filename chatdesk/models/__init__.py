@@ -18,6 +18,7 @@ from .conversations import (
     Note,
     Visitor,
 )
+from .directory import DirectorySort, RequesterPage, RequesterQuery, RequesterSummary
 from .help import EntryActivity, SearchMiss, Votes
 from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
@@ -76,6 +77,7 @@ __all__ = [
     "Claim",
     "Conversation",
     "DayCounts",
+    "DirectorySort",
     "EntryActivity",
     "Grouping",
     "InboxView",
@@ -95,6 +97,9 @@ __all__ = [
     "PresenceStatus",
     "ReportPeriod",
     "Requester",
+    "RequesterPage",
+    "RequesterQuery",
+    "RequesterSummary",
     "Role",
     "SavedView",
     "SearchMiss",

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ..models import Invitation, Organisation, OrgRole, Requester
+from ..models import (
+    Invitation,
+    Organisation,
+    OrgRole,
+    Requester,
+    RequesterPage,
+    RequesterQuery,
+)
 
 __all__ = ["RequesterStore"]
 
@@ -45,6 +52,11 @@ class RequesterStore(Protocol):
 
     async def find_requester(self, email: str) -> Requester | None:
         """Return the requester with this (normalised) e-mail."""
+        ...
+
+    async def list_requesters(self, query: RequesterQuery) -> RequesterPage:
+        """Return a page of the requesters matching ``query``, each with the counts of
+        their tickets, and how many match in all."""
         ...
 
     async def add_organisation(self, organisation: Organisation) -> None:

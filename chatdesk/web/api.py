@@ -38,6 +38,12 @@ from ..wire.apiout import (
     ApiTicketPage,
     ApiTimeReport,
 )
+from ..wire.apipeople import (
+    ApiRequesterDetail,
+    ApiRequesterPage,
+    ApiRequesterPatchIn,
+    ApiRequesterQuery,
+)
 from .apiblocks import block_sender, list_blocked, unblock_sender
 from .apigate import (
     API_PREFIX,
@@ -51,6 +57,7 @@ from .apigate import (
     read_query,
     reply,
 )
+from .apirequesters import get_requester, list_requesters, patch_requester
 from .apiviews import desk_out, detail_out, message_out, ticket_out, time_out
 from .appkeys import SERVICES, SETTINGS
 from .openapi import Endpoint, openapi_document
@@ -112,6 +119,7 @@ async def list_tickets(request: web.Request) -> web.StreamResponse:
         department=query.department,
         type=tuple(query.type.split(",")) if query.type else (),
         tag=query.tag,
+        requester=query.requester,
         q=query.q,
         sort=query.sort,
         page=query.page,
@@ -254,6 +262,7 @@ async def openapi(request: web.Request) -> web.StreamResponse:
 
 
 _TICKET = f"{API_PREFIX}/tickets/{{ref}}"
+_REQUESTER = f"{API_PREFIX}/requesters/{{requester_id}}"
 _TICKET_LINKS = tuple(
     (operation, "ref", "$response.body#/id")
     for operation in ("getTicket", "updateTicket", "postMessage", "mergeTicket")
@@ -283,6 +292,13 @@ ENDPOINTS = (
              "Split a requester's message into a new ticket", status=201,
              response=ApiTicket, body=ApiSplitIn, errors=(404, 409, 422),
              headers=("Location",), links=_TICKET_LINKS),
+    Endpoint("GET", f"{API_PREFIX}/requesters", list_requesters, "listRequesters",
+             "Search the requesters", response=ApiRequesterPage, query=ApiRequesterQuery),
+    Endpoint("GET", _REQUESTER, get_requester, "getRequester", "A requester",
+             response=ApiRequesterDetail, errors=(404,)),
+    Endpoint("PATCH", _REQUESTER, patch_requester, "updateRequester",
+             "Correct a requester's name or phone", response=ApiRequesterDetail,
+             body=ApiRequesterPatchIn, errors=(404,)),
     Endpoint("GET", f"{API_PREFIX}/time", time_spent, "getTimeSpent",
              "Time spent per organisation, ticket and operator", response=ApiTimeReport,
              query=ApiTimeQuery, errors=(400,)),

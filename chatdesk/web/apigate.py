@@ -247,6 +247,9 @@ async def read_json(request: web.Request, kind: type[T]) -> T:
         data = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise ApiProblem(400, "invalid_json", f"the body is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        # ``null`` is not an empty patch: every body is an object.
+        raise ApiProblem(400, "invalid_payload", "`body` expects an object")
     try:
         return decode(kind, data, "body")
     except InvalidPayload as exc:

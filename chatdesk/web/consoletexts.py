@@ -38,6 +38,10 @@ _RULE_TEXTS: dict[str, dict[str, str]] = json.loads(
 _BLOCK_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "blocktexts.json").read_text(encoding="utf-8")
 )
+#: The requesters' directory and a requester's page.
+_REQUESTER_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "requestertexts.json").read_text(encoding="utf-8")
+)
 #: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
 _GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
@@ -393,6 +397,7 @@ CONSOLE_TEXTS: dict[str, dict[str, str]] = {
     | _HOOK_TEXTS[lang]
     | _RULE_TEXTS[lang]
     | _BLOCK_TEXTS[lang]
+    | _REQUESTER_TEXTS[lang]
     | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }

@@ -48,6 +48,7 @@ _PATH_PARAMS: dict[str, tuple[Any, str]] = {
             "`000123`, `123`)."),
     "attachment_id": (str, "The file's id (from a ticket's `attachments`)."),
     "pattern": (str, "A blocked address or domain (`spam@example.com`, `example.com`)."),
+    "requester_id": (str, "The requester's id (a ticket's `requester.id`)."),
 }  # fmt: skip
 
 

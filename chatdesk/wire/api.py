@@ -192,6 +192,14 @@ class ApiTicketQuery(In):
         | None
     ) = None
     tag: Annotated[str, _about("A tag: the tickets that have it.", max_length=60)] | None = None
+    requester: (
+        Annotated[
+            str,
+            _about("A requester's id: their tickets (`GET /api/v1/requesters`).",
+                   pattern=r"^[0-9a-f]{32}$"),
+        ]
+        | None
+    ) = None  # fmt: skip
     q: Annotated[
         str,
         _about(

@@ -156,7 +156,7 @@ class PrivacyEraseForm(In):
 
 class RequesterEditForm(In):
     """``POST /console/requesters/<id>``: an operator corrects a requester's details
-    (``back``: the ticket whose page to return to)."""
+    (``back``: the ticket whose page to return to; none: their own page)."""
 
     name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     phone: Annotated[str, msgspec.Meta(max_length=80)] = ""
@@ -166,7 +166,7 @@ class RequesterEditForm(In):
 
 class RequesterSignOutForm(In):
     """``POST /console/requesters/<id>/signout``: an operator ends a requester's portal
-    sessions (``back``: the ticket whose page to return to)."""
+    sessions (``back``: the ticket whose page to return to; none: their own page)."""
 
     back: Annotated[str, msgspec.Meta(max_length=64, pattern="^[0-9a-f]*$")] = ""
     csrf: Csrf = ""
@@ -242,3 +242,12 @@ class GapDismissForm(In):
     days: _Number = "30"
     min_count: _Number = "2"
     csrf: Csrf = ""
+
+
+class RequestersQuery(In):
+    """``GET /console/requesters``: the directory's search, organisation, order and page."""
+
+    q: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    org: Annotated[str, msgspec.Meta(pattern=r"^([0-9a-f]{32})?$")] = ""
+    sort: Literal["activity", "name", "newest"] = "activity"
+    page: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1

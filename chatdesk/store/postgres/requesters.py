@@ -11,7 +11,17 @@ from datetime import datetime
 import asyncpg
 
 from ...errors import Conflict, NotFound
-from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
+from ...models import (
+    Invitation,
+    Organisation,
+    OrgRole,
+    Requester,
+    RequesterPage,
+    RequesterQuery,
+    format_ts,
+    new_id,
+)
+from ..directory import directory_sql, directory_summary
 from ..erasure import erase_statements
 from ..threadrows import (
     END_SESSIONS,
@@ -122,6 +132,19 @@ class PostgresRequesters:
             f"SELECT {REQUESTER_COLUMNS} FROM requesters WHERE email = $1", email
         )
         return None if row is None else requester_row(row)
+
+    async def list_requesters(self, query: RequesterQuery) -> RequesterPage:
+        params: list[object] = []
+
+        def mark(value: object) -> str:
+            params.append(value)
+            return f"${len(params)}"
+
+        page, count, limit, offset = directory_sql(query, mark, "postgresql")
+        filters = list(params)
+        rows = await self._db.fetch(f"{page} LIMIT {mark(limit)} OFFSET {mark(offset)}", *params)
+        total = await self._db.fetchval(count, *filters)
+        return RequesterPage([directory_summary(r) for r in rows], int(total))
 
     async def add_organisation(self, organisation: Organisation) -> None:
         o = organisation

@@ -6,7 +6,17 @@ import sqlite3
 from datetime import datetime
 
 from ...errors import Conflict, NotFound
-from ...models import Invitation, Organisation, OrgRole, Requester, format_ts, new_id
+from ...models import (
+    Invitation,
+    Organisation,
+    OrgRole,
+    Requester,
+    RequesterPage,
+    RequesterQuery,
+    format_ts,
+    new_id,
+)
+from ..directory import directory_sql, directory_summary
 from ..erasure import erase_statements
 from ..threadrows import (
     END_SESSIONS,
@@ -117,6 +127,22 @@ class SqliteRequesters:
 
     async def find_requester(self, email: str) -> Requester | None:
         return await self._worker.run(lambda conn: _requester(conn, "email = ?", email))
+
+    async def list_requesters(self, query: RequesterQuery) -> RequesterPage:
+        params: list[object] = []
+
+        def mark(value: object) -> str:
+            params.append(value)
+            return "?"
+
+        page, count, limit, offset = directory_sql(query, mark, "sqlite")
+
+        def job(conn: sqlite3.Connection) -> RequesterPage:
+            (total,) = conn.execute(count, params).fetchone()
+            rows = conn.execute(f"{page} LIMIT ? OFFSET ?", (*params, limit, offset))
+            return RequesterPage([directory_summary(r) for r in rows], int(total))
+
+        return await self._worker.run(job)
 
     async def add_organisation(self, organisation: Organisation) -> None:
         o = organisation

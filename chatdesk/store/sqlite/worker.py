@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ...errors import ChatdeskError, StoreError
+from ..directory import SQLITE_FOLD, fold
 from .batch import as_store_error, run_jobs, settle
 from .checkpoint import Checkpointer
 
@@ -34,6 +35,11 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 #: The connection's page cache by default, in MB (SQLite's own 2 MB cost a message 15-20%
 #: more CPU on a grown store: bench/README.md, "Seventh pass").
 CACHE_MB = 64
+
+
+def _fold(value: object) -> str | None:
+    """The directory's search folding, for SQL (``NULL`` stays ``NULL``)."""
+    return None if value is None else fold(str(value))
 
 
 @dataclass(slots=True)
@@ -289,6 +295,7 @@ class SqliteWorker:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA cache_size=-{self._cache_kib}")  # negative: in KiB
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.create_function(SQLITE_FOLD, 1, _fold, deterministic=True)
         if self._setup is not None:
             self._setup(conn)
         return conn

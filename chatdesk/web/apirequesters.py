@@ -1,0 +1,89 @@
+"""The REST API's requesters: the directory searched, one requester, their details
+corrected (a CRM keeping names and phones in step), as the console's pages do."""
+
+from __future__ import annotations
+
+import msgspec
+from aiohttp import web
+from msgspec import UnsetType
+
+from ..helpdesk import RequesterProfile
+from ..models import RequesterSummary, format_ts
+from ..wire.apipeople import (
+    ApiOrganisationRef,
+    ApiRequester,
+    ApiRequesterDetail,
+    ApiRequesterPage,
+    ApiRequesterPatchIn,
+    ApiRequesterQuery,
+)
+from .apigate import OPERATOR, read_json, read_query, reply
+from .appkeys import SERVICES
+
+__all__ = ["get_requester", "list_requesters", "patch_requester"]
+
+
+async def list_requesters(request: web.Request) -> web.StreamResponse:
+    """A page of the requesters: searched (`q`), an organisation's members
+    (`organisation`), ordered (`sort`), each with the count of their tickets the token's
+    operator may see (complaints only for service managers and admins)."""
+    query = read_query(request, ApiRequesterQuery)
+    page = await request.app[SERVICES].helpdesk.directory.search(
+        request[OPERATOR], q=query.q, organisation=query.organisation, sort=query.sort,
+        page=query.page, per_page=query.per_page,
+    )  # fmt: skip
+    lines = [_line(s) for s in page.requesters]
+    return reply(ApiRequesterPage(lines, page.total, query.page, query.per_page))
+
+
+async def get_requester(request: web.Request) -> web.StreamResponse:
+    """One requester, with the sites they edit and whether they are blocked. Their
+    tickets: `GET /api/v1/tickets?requester=<id>`."""
+    directory = request.app[SERVICES].helpdesk.directory
+    profile = await directory.profile(request[OPERATOR], request.match_info["requester_id"])
+    return reply(_detail(profile))
+
+
+async def patch_requester(request: web.Request) -> web.StreamResponse:
+    """Correct a requester's name or phone (for their next requests; tickets keep the
+    name they were filed with). Answers the requester as `GET` does."""
+    body = await read_json(request, ApiRequesterPatchIn)
+    services = request.app[SERVICES]
+    requester = await services.helpdesk.people.get(request.match_info["requester_id"])
+    name = requester.name if isinstance(body.name, UnsetType) else body.name
+    phone = requester.phone if isinstance(body.phone, UnsetType) else body.phone
+    await services.helpdesk.people.update(requester, name=name, phone=phone)
+    profile = await services.helpdesk.directory.profile(request[OPERATOR], requester.id)
+    return reply(_detail(profile))
+
+
+def _line(summary: RequesterSummary) -> ApiRequester:
+    r, last = summary.requester, summary.last_activity
+    return ApiRequester(
+        id=r.id,
+        email=r.email,
+        name=r.name,
+        phone=r.phone,
+        lang=r.lang,
+        organisation=(
+            ApiOrganisationRef(r.organisation_id, summary.organisation)
+            if r.organisation_id
+            else None
+        ),
+        org_role=r.org_role.value,
+        created_at=format_ts(r.created_at),
+        tickets=summary.tickets,
+        active_tickets=summary.active,
+        last_activity=format_ts(last) if last else None,
+    )
+
+
+def _detail(profile: RequesterProfile) -> ApiRequesterDetail:
+    # Its tickets come the last changed first (and only those the operator may see).
+    last = profile.tickets[0].updated_at if profile.tickets else None
+    org = profile.organisation
+    line = _line(RequesterSummary(profile.requester, org.name if org else "", profile.total,
+                                  profile.active, last))  # fmt: skip
+    return ApiRequesterDetail(
+        **msgspec.structs.asdict(line), sites=profile.sites, blocked=profile.blocked is not None
+    )

@@ -1,0 +1,101 @@
+"""The REST API's requesters (/api/v1/requesters): the directory's query, a patch, and
+the requesters as answered."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from .base import In, Out, Ts
+
+__all__ = [
+    "ApiOrganisationRef",
+    "ApiRequester",
+    "ApiRequesterDetail",
+    "ApiRequesterPage",
+    "ApiRequesterPatchIn",
+    "ApiRequesterQuery",
+]
+
+_ID = r"^[0-9a-f]{32}$"
+
+
+def _about(text: str, **constraints: Any) -> msgspec.Meta:
+    return msgspec.Meta(description=text, **constraints)
+
+
+class ApiRequesterQuery(In):
+    """``GET /api/v1/requesters``: a search, an organisation's members, an order, a page."""
+
+    q: Annotated[
+        str,
+        _about(
+            "Every word must appear in the address, name, phone or organisation's name "
+            "(case and the accents of Western European letters ignored).",
+            max_length=200,
+        ),
+    ] = ""
+    organisation: (
+        Annotated[str, _about("An organisation's id: its members only.", pattern=_ID)] | None
+    ) = None
+    sort: Annotated[
+        Literal["activity", "name", "newest"],
+        _about(
+            "`activity`: the latest ticket change first (people without a ticket last); "
+            "`name`: by name (people without one last); `newest`: the newest first."
+        ),
+    ] = "activity"
+    page: Annotated[int, _about("The page, from 1.", ge=1, le=10_000)] = 1
+    per_page: Annotated[int, _about("Requesters a page.", ge=1, le=100)] = 50
+
+
+class ApiRequesterPatchIn(In):
+    """``PATCH /api/v1/requesters/{requester_id}``: the details to change (absent:
+    unchanged; spaces are collapsed). Their tickets keep the name they were filed with."""
+
+    name: Annotated[str, msgspec.Meta(max_length=100)] | UnsetType = UNSET
+    phone: Annotated[str, msgspec.Meta(max_length=40)] | UnsetType = UNSET
+
+
+class ApiOrganisationRef(Out):
+    """The customer organisation a requester belongs to."""
+
+    id: str
+    name: str
+
+
+class ApiRequester(Out):
+    """A requester: their details, organisation and role in it, since when the desk
+    knows them, and their tickets the token's operator may see (how many, how many
+    still worked on: new, open, pending or on hold; when one last changed)."""
+
+    id: str
+    email: str
+    name: str
+    phone: str
+    lang: str
+    organisation: ApiOrganisationRef | None
+    org_role: Literal["member", "admin"]
+    created_at: Ts
+    tickets: int
+    active_tickets: int
+    last_activity: Ts | None
+
+
+class ApiRequesterDetail(ApiRequester):
+    """A requester with the organisation's sites they edit and whether the block list
+    stops them (their address or its domain)."""
+
+    sites: list[str]
+    blocked: bool
+
+
+class ApiRequesterPage(Out):
+    """One page of the directory, and how many requesters match in all."""
+
+    requesters: list[ApiRequester]
+    total: int
+    page: int
+    per_page: int

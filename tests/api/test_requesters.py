@@ -1,0 +1,72 @@
+"""The requesters over the REST API: searched, one requester, their details corrected;
+counts as the token's operator may see them; refusals change nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatdesk.helpdesk import NewTicket
+from chatdesk.wire.apiout import ApiTicketPage
+from chatdesk.wire.apipeople import ApiRequesterDetail, ApiRequesterPage
+
+from .conftest import Api, Desk
+
+
+async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, desk: Desk) -> None:
+    services = desk.services
+    people = services.helpdesk.people
+    acme = await people.add_organisation("Acme Énergie")
+    await people.add_member(acme, "lea@acme.be", name="Léa Dubois")
+    await services.helpdesk.filing.file(NewTicket("lea@acme.be", "Export vide"))
+    await services.helpdesk.filing.file(NewTicket("lea@acme.be", "Plainte", type="complaint"))
+    await services.helpdesk.filing.file(NewTicket("tom@example.nl", "Vraag", name="Tom"))
+    await services.spam.block(None, "acme.be")
+
+    page = await api.call("GET", "/api/v1/requesters?q=LEA%20energie", ApiRequesterPage)
+    assert (page.total, page.page, page.per_page) == (1, 1, 50)
+    (lea,) = page.requesters
+    assert (lea.email, lea.name, lea.org_role, lea.tickets, lea.active_tickets) == (
+        "lea@acme.be",
+        "Léa Dubois",
+        "member",
+        2,  # Ada, an admin, counts the complaint
+        2,
+    )
+    assert lea.organisation is not None and lea.organisation.name == "Acme Énergie"
+    assert lea.last_activity is not None
+    everyone = await api.call("GET", "/api/v1/requesters?sort=name&per_page=1", ApiRequesterPage)
+    assert ([r.name for r in everyone.requesters], everyone.total) == (["Léa Dubois"], 2)
+    members = await api.call(
+        "GET", f"/api/v1/requesters?organisation={acme.id}", ApiRequesterPage
+    )
+    assert [r.email for r in members.requesters] == ["lea@acme.be"]
+
+    detail = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)
+    assert (detail.blocked, detail.sites, detail.tickets) == (True, [], 2)
+    # Bob, an operator, sees neither the complaint nor its count.
+    bob = as_("bob")
+    assert (await bob.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)).tickets == 1
+    theirs = await bob.call("GET", f"/api/v1/tickets?requester={lea.id}", ApiTicketPage)
+    assert [t.subject for t in theirs.tickets] == ["Export vide"]
+
+    changed = await api.call(
+        "PATCH", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail,
+        json={"phone": "  +32 2 555  01 01 "},
+    )  # fmt: skip
+    assert (changed.name, changed.phone) == ("Léa Dubois", "+32 2 555 01 01")
+
+    # Refused: unknown requester, bad queries and bodies, no token; nothing changed.
+    missing = await api.error("GET", "/api/v1/requesters/" + "0" * 32, 404)
+    assert missing.code == "unknown_requester"
+    await api.error("PATCH", "/api/v1/requesters/" + "0" * 32, 404, json={"name": "X"})
+    for bad in ("sort=email", "page=0", "per_page=101", "organisation=acme", "q=" + "x" * 201):
+        await api.error("GET", f"/api/v1/requesters?{bad}", 400)
+    await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400, json={"name": "x" * 101})
+    await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400, json={"email": "x@y.z"})
+    null = await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400, data=b"null",
+                           headers={"Content-Type": "application/json"})  # fmt: skip
+    assert null.code == "invalid_payload"  # not an empty patch
+    await api.error("GET", "/api/v1/tickets?requester=lea", 400)
+    await as_(None).error("GET", "/api/v1/requesters", 401)
+    again = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)
+    assert (again.name, again.phone) == ("Léa Dubois", "+32 2 555 01 01")
