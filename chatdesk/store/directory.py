@@ -30,10 +30,12 @@ _FOLDS: dict[str, str] = {
 _TABLE = str.maketrans(_FOLDS)
 #: Ticket statuses still worked on, as SQL literals.
 _ACTIVE = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
+#: The orders, on a row of ``id, email, name, created_at, last_at`` aliased ``{a}``
+#: (``{name}``: its folded name).
 _ORDER = {
-    "activity": "s.last_at IS NULL, s.last_at DESC, r.created_at DESC, r.email",
-    "name": "r.name = '', {name}, r.email",
-    "newest": "r.created_at DESC, r.email",
+    "activity": "{a}.last_at IS NULL, {a}.last_at DESC, {a}.created_at DESC, {a}.email",
+    "name": "{a}.name = '', {name}, {a}.email",
+    "newest": "{a}.created_at DESC, {a}.email",
 }
 _R = ", ".join(f"r.{c.strip()}" for c in REQUESTER_COLUMNS.split(","))
 #: The text a search looks in: the address, name, phone and organisation's name.
@@ -43,7 +45,10 @@ _HAYSTACK = "r.email || ' ' || r.name || ' ' || r.phone || ' ' || COALESCE(o.nam
 def fold(text: str) -> str:
     """Return ``text`` as the directory's search compares it: lower case, the letters of
     :data:`_LETTERS` without their accents (others as they are)."""
-    return text.lower().translate(_TABLE)
+    low = text.lower()
+    # Most addresses and names are ASCII: nothing to translate (SQLite calls this for
+    # every requester a search looks at).
+    return low if low.isascii() else low.translate(_TABLE)
 
 
 #: SQLite's name of :func:`fold` (registered on every connection: its parser cannot take
@@ -69,9 +74,15 @@ def _folded(expression: str, dialect: str) -> str:
 
 def directory_sql(
     query: RequesterQuery, mark: Callable[[object], str], dialect: Dialect
-) -> tuple[str, str, int, int]:
-    """Return the page's ``SELECT`` (without ``LIMIT``), the ``SELECT COUNT(*)`` of the
-    same filters (the same parameters), the page's size and its offset.
+) -> tuple[str, str, int]:
+    """Return the page's statement (its rows end with how many match in all, or NULL
+    without a filter), the ``SELECT COUNT(*)`` of the same filters, and how many of
+    the parameters marked are the filters' (the count takes those; the page also its
+    size and offset, marked after them).
+
+    The page is found first, then only its requesters' tickets are counted (through the
+    ``tickets_by_requester_activity`` index): a page costs what its filters match, not
+    every ticket of the desk (bench/README.md, "The requesters' directory").
 
     :param mark: takes a parameter's value and returns its placeholder in the dialect
         (``?``, or ``$n`` counting the values given so far).
@@ -83,29 +94,52 @@ def directory_sql(
     for word in fold(query.q).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(f"{haystack} LIKE {mark(f'%{escaped}%')} ESCAPE '\\'")
+    filters = len(where)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     # The types are the enum's own values (never a caller's text): written in the SQL,
     # so that both statements take the same parameters.
     hidden = "".join(f" AND t.type != '{TicketType(t).value}'" for t in query.exclude_types)
-    # Names in the order of their folded letters ("Élodie" between "Eli" and "Emma").
-    order = _ORDER[query.sort].format(name=_folded("r.name", dialect))
-    joined = " FROM requesters r LEFT JOIN organisations o ON o.id = r.organisation_id"
-    # Only our own SQL and the enum's values are written in; what callers give is bound.
-    page = (
-        f"SELECT {_R}, o.name, COALESCE(s.tickets, 0), COALESCE(s.active, 0), s.last_at"  # noqa: S608
-        f"{joined} LEFT JOIN (SELECT t.requester_id, COUNT(*) AS tickets,"
-        f" SUM(CASE WHEN t.status IN ({_ACTIVE}) THEN 1 ELSE 0 END) AS active,"
-        " MAX(t.updated_at) AS last_at FROM tickets t"
-        f" WHERE t.requester_id IS NOT NULL{hidden} GROUP BY t.requester_id) s"
-        f" ON s.requester_id = r.id{clause} ORDER BY {order}"
+    # Only the latest activity orders by the tickets: read per requester the filters
+    # keep (an index seek each), and only for that order.
+    last = (
+        f"(SELECT MAX(t.updated_at) FROM tickets t WHERE t.requester_id = r.id{hidden})"  # noqa: S608
+        if query.sort == "activity"
+        else "NULL"
     )
+    # A search's total rides along (its rows are read once); without a filter, counting
+    # the table is cheaper than numbering every row.
+    total = "COUNT(*) OVER ()" if where else "NULL"
+    joined = " FROM requesters r LEFT JOIN organisations o ON o.id = r.organisation_id"
     per_page = max(1, min(query.per_page, DIRECTORY_MAX))
     offset = (max(1, query.page) - 1) * per_page
-    return page, f"SELECT COUNT(*){joined}{clause}", per_page, offset
+    # Only our own SQL and the enum's values are written in; what callers give is bound.
+    page = (
+        "WITH found AS (SELECT r.id AS id, r.email AS email, r.name AS name,"  # noqa: S608
+        f" r.created_at AS created_at, {last} AS last_at, {total} AS total{joined}{clause}),"
+        f" page AS (SELECT * FROM found f ORDER BY {_order(query, 'f', dialect)}"
+        f" LIMIT {mark(per_page)} OFFSET {mark(offset)})"
+        f" SELECT {_R}, o.name, COALESCE(s.tickets, 0), COALESCE(s.active, 0), s.last_at,"
+        " p.total"
+        " FROM page p JOIN requesters r ON r.id = p.id"
+        " LEFT JOIN organisations o ON o.id = r.organisation_id"
+        " LEFT JOIN (SELECT t.requester_id, COUNT(*) AS tickets,"
+        f" SUM(CASE WHEN t.status IN ({_ACTIVE}) THEN 1 ELSE 0 END) AS active,"
+        " MAX(t.updated_at) AS last_at FROM tickets t"
+        f" WHERE t.requester_id IN (SELECT id FROM page){hidden} GROUP BY t.requester_id) s"
+        f" ON s.requester_id = r.id ORDER BY {_order(query, 'p', dialect)}"
+    )
+    return page, f"SELECT COUNT(*){joined}{clause}", filters
+
+
+def _order(query: RequesterQuery, alias: str, dialect: Dialect) -> str:
+    # Names in the order of their folded letters ("Élodie" between "Eli" and "Emma").
+    name = _folded(f"{alias}.name", dialect)
+    return _ORDER[query.sort].format(a=alias, name=name)
 
 
 def directory_summary(row: Any) -> RequesterSummary:
-    """Build a line of the directory from a row of :func:`directory_sql`'s page."""
+    """Build a line of the directory from a row of :func:`directory_sql`'s page (its
+    last column, the total, is the caller's)."""
     n = len(REQUESTER_COLUMNS.split(","))
     return RequesterSummary(
         requester=requester_row(tuple(row)[:n]),

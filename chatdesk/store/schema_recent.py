@@ -230,4 +230,11 @@ RECENT_VERSIONS: list[list[Step]] = [
         "ALTER TABLE visitors ADD COLUMN blocked_until TEXT",
         "ALTER TABLE visitors ADD COLUMN blocked_by TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # The requesters' directory counts and dates a page's requesters' tickets from
+        # the index alone (the old one on requester_id is its prefix: replaced).
+        "CREATE INDEX tickets_by_requester_activity"
+        " ON tickets(requester_id, updated_at, status, type)",
+        "DROP INDEX tickets_by_requester",
+    ],
 ]

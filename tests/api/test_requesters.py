@@ -36,9 +36,7 @@ async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, d
     assert lea.last_activity is not None
     everyone = await api.call("GET", "/api/v1/requesters?sort=name&per_page=1", ApiRequesterPage)
     assert ([r.name for r in everyone.requesters], everyone.total) == (["Léa Dubois"], 2)
-    members = await api.call(
-        "GET", f"/api/v1/requesters?organisation={acme.id}", ApiRequesterPage
-    )
+    members = await api.call("GET", f"/api/v1/requesters?organisation={acme.id}", ApiRequesterPage)
     assert [r.email for r in members.requesters] == ["lea@acme.be"]
 
     detail = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)

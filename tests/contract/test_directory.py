@@ -133,3 +133,9 @@ async def test_the_directory_searches_ignoring_case_and_accents(store: Store) ->
     assert await _emails(store, organisation_id=acme.id, q="lea") == []
     total = (await store.requesters.list_requesters(RequesterQuery(q="example"))).total
     assert total == 3
+    # Past the last page: nobody, and still how many match.
+    for query in (RequesterQuery(q="example", page=5), RequesterQuery(page=5)):
+        beyond = await store.requesters.list_requesters(query)
+        assert (beyond.requesters, beyond.total) == ([], 3 if query.q else 4)
+    nobody = await store.requesters.list_requesters(RequesterQuery(q="nobody"))
+    assert (nobody.requesters, nobody.total) == ([], 0)

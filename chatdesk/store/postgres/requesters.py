@@ -140,10 +140,12 @@ class PostgresRequesters:
             params.append(value)
             return f"${len(params)}"
 
-        page, count, limit, offset = directory_sql(query, mark, "postgresql")
-        filters = list(params)
-        rows = await self._db.fetch(f"{page} LIMIT {mark(limit)} OFFSET {mark(offset)}", *params)
-        total = await self._db.fetchval(count, *filters)
+        page, count, filters = directory_sql(query, mark, "postgresql")
+        rows = await self._db.fetch(page, *params)
+        # Nothing on the first page: nothing matches.
+        total = rows[0][-1] if rows else 0 if query.page == 1 else None
+        if total is None:  # no filter, or a search past its last page
+            total = await self._db.fetchval(count, *params[:filters])
         return RequesterPage([directory_summary(r) for r in rows], int(total))
 
     async def add_organisation(self, organisation: Organisation) -> None:

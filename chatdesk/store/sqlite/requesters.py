@@ -135,11 +135,14 @@ class SqliteRequesters:
             params.append(value)
             return "?"
 
-        page, count, limit, offset = directory_sql(query, mark, "sqlite")
+        page, count, filters = directory_sql(query, mark, "sqlite")
 
         def job(conn: sqlite3.Connection) -> RequesterPage:
-            (total,) = conn.execute(count, params).fetchone()
-            rows = conn.execute(f"{page} LIMIT ? OFFSET ?", (*params, limit, offset))
+            rows = conn.execute(page, params).fetchall()
+            # Nothing on the first page: nothing matches.
+            total = rows[0][-1] if rows else 0 if query.page == 1 else None
+            if total is None:  # no filter, or a search past its last page
+                (total,) = conn.execute(count, params[:filters]).fetchone()
             return RequesterPage([directory_summary(r) for r in rows], int(total))
 
         return await self._worker.run(job)
