@@ -24,9 +24,12 @@ if (inbox) setupLists(inbox);
 if (view) setupConversation(view);
 if (tickets) setupTicketList(tickets);
 if (ticket) setupTicketPage(ticket);
-// The E-mail page's times (failed mails, bounces), the audit log's and the webhooks page's,
-// in the operator's time zone.
-const mailpage = $<HTMLElement>("section.mailpage, section.auditpage, section.hookspage");
+// The E-mail page's times (failed mails, bounces), the audit log's, the webhooks page's,
+// the block list's and the requesters' pages', in the operator's time zone.
+const mailpage = $<HTMLElement>(
+  "section.mailpage, section.auditpage, section.hookspage, section.blockedpage, " +
+    "section.directory, section.requester-page",
+);
 if (mailpage) localizeTimes(mailpage);
 const gaps = $<HTMLElement>("section.gaps");
 if (gaps) setupGaps(gaps);
