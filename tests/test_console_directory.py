@@ -67,10 +67,16 @@ async def test_operators_find_requesters_and_open_their_page(server: Any) -> Non
         assert f'href="/console/orgs/{acme.id}"' in text  # an admin's link
         assert 'href="/console/privacy?email=lea%40acme.be"' in text
         csrf = await csrf_of(http, f"/console/requesters/{lea.id}")
+        edit = {"csrf": csrf, "name": "Léa Dubois-Martin", "phone": "+32 2 555 01 01",
+                "note": "<i>VIP</i>\r\nCall before noon."}  # fmt: skip
+        # A note too long is refused before anything is saved.
         async with http.post(
-            f"/console/requesters/{lea.id}",
-            data={"csrf": csrf, "name": "Léa Dubois-Martin", "phone": "+32 2 555 01 01"},
-            allow_redirects=False,
+            f"/console/requesters/{lea.id}", data=edit | {"note": "x" * 2001}
+        ) as response:
+            assert response.status == 400
+        assert (await services.helpdesk.people.get(lea.id)).name == "Léa Dubois"
+        async with http.post(
+            f"/console/requesters/{lea.id}", data=edit, allow_redirects=False
         ) as response:
             location = response.headers["Location"]
             assert (response.status, location) == (
@@ -80,13 +86,24 @@ async def test_operators_find_requesters_and_open_their_page(server: Any) -> Non
         async with http.get(location) as page:
             text = await page.text()
         assert "Their details are saved." in text and "Léa Dubois-Martin" in text
+        note = "&lt;i&gt;VIP&lt;/i&gt;\nCall before noon.</dd>"
+        assert f'<dd class="requester-note" id="req-note">{note}' in text
         assert 'href="tel:+3225550101"' in text
         async with http.get("/console/requesters/" + "0" * 32) as page:
             assert page.status == 404
 
         # A ticket's requester panel links her page.
         async with http.get(f"/console/t/{first.number}") as page:
-            assert f'href="/console/requesters/{lea.id}" id="t-requester-page"' in await page.text()
+            text = await page.text()
+        assert f'href="/console/requesters/{lea.id}" id="t-requester-page"' in text
+        assert 'id="t-requester-note">&lt;i&gt;VIP&lt;/i&gt;' in text
+        # The ticket panel's form without a note (an older page) leaves it as it is.
+        async with http.post(
+            f"/console/requesters/{lea.id}",
+            data={"csrf": csrf, "name": "Léa Dubois-Martin", "back": first.id},
+        ) as response:
+            assert response.status == 200
+        assert (await services.helpdesk.people.get(lea.id)).note.startswith("<i>VIP</i>")
 
     # Bob, an operator, neither counts nor sees the complaint; no admin links.
     await services.operators.add(

@@ -79,7 +79,8 @@ class ConsoleTickets:
         return view | {
             "moves": [s.value for s in Status if s in TRANSITIONS[ticket.status]],
             "first_response_at": format_ts(answered) if answered else None,
-            "requester": requester.to_payload() if requester else None,
+            # The team's note shows in the panel (not in the export of their data).
+            "requester": requester.to_payload() | {"note": requester.note} if requester else None,
             "organisation": organisation.to_payload() if organisation else None,
             "now": format_ts(self.clock()),
             "time_spent_minutes": sum(

@@ -24,12 +24,25 @@ from ..operators import normalize_email
 from ..store import Store
 from .texts import helpdesk_text, people_list
 
-__all__ = ["INVITATION_DAYS", "Refused", "RequesterService"]
+__all__ = ["INVITATION_DAYS", "NOTE_MAX", "Refused", "RequesterService", "clean_note"]
 
 log = logging.getLogger(__name__)
 
 #: An invitation not used within this many days expires.
 INVITATION_DAYS = 30
+
+
+#: The longest note the team keeps on a requester.
+NOTE_MAX = 2000
+
+
+def clean_note(note: str) -> str:
+    """Return the team's note on a requester as kept: line ends kept, trailing spaces
+    and blank edges dropped. :raises InvalidPayload: ``note`` (too long)."""
+    note = "\n".join(line.rstrip() for line in note.strip().splitlines())
+    if len(note) > NOTE_MAX:
+        raise InvalidPayload(f"a note has {NOTE_MAX} characters at most", code="note")
+    return note
 
 
 class Refused(Conflict):
@@ -263,6 +276,17 @@ class RequesterService:
         if updated is None:
             raise NotFound("no such requester", code="unknown_requester")
         log.info("requester %s changed their details", requester.id)
+        return updated
+
+    async def set_note(self, requester: Requester, note: str) -> Requester:
+        """Replace the team's note on a requester (operators only: never shown to them,
+        but in the export of their data). Line ends are kept, trailing spaces dropped.
+
+        :raises InvalidPayload: ``note`` (more than 2,000 characters).
+        """
+        updated = await self.store.requesters.set_requester_note(requester.id, clean_note(note))
+        if updated is None:
+            raise NotFound("no such requester", code="unknown_requester")
         return updated
 
     async def get(self, requester_id: str) -> Requester:

@@ -42,6 +42,8 @@ class Requester:
     invited: bool = False
     #: Raised to end every portal session of theirs (sessions carry the number).
     session_version: int = 0
+    #: What the team keeps in mind about them (operators only; never shown to them).
+    note: str = ""
 
     @property
     def display(self) -> str:
@@ -49,7 +51,8 @@ class Requester:
         return f"{self.name} <{self.email}>" if self.name else self.email
 
     def to_payload(self) -> dict[str, Any]:
-        """Return the requester for operators."""
+        """Return the requester for operators and in the export of their data (the
+        team's ``note`` is not in it, as internal notes are not)."""
         return {
             "id": self.id,
             "email": self.email,

@@ -34,6 +34,11 @@ class RequesterStore(Protocol):
         requester. Tickets keep the name they were filed with."""
         ...
 
+    async def set_requester_note(self, requester_id: str, note: str) -> Requester | None:
+        """Replace the team's note on a requester; return them after, or None if there is
+        no such requester."""
+        ...
+
     async def end_requester_sessions(self, requester_id: str) -> Requester | None:
         """Raise the requester's session version (every portal session of theirs ends);
         return them after, or None if there is no such requester."""

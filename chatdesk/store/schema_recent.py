@@ -237,4 +237,9 @@ RECENT_VERSIONS: list[list[Step]] = [
         " ON tickets(requester_id, updated_at, status, type)",
         "DROP INDEX tickets_by_requester",
     ],
+    [
+        # What the team keeps in mind about a requester (how to reach them, who their
+        # account manager is): operators only.
+        "ALTER TABLE requesters ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+    ],
 ]

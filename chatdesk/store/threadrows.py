@@ -34,6 +34,7 @@ __all__ = [
     "NOTICE_COLUMNS",
     "ORGANISATION_COLUMNS",
     "REQUESTER_COLUMNS",
+    "SET_NOTE",
     "attachment_row",
     "audit_row",
     "audit_values",
@@ -50,8 +51,11 @@ MESSAGE_COLUMNS = "id, ticket_id, author, author_id, author_name, text, internal
 EVENT_COLUMNS = "id, ticket_id, kind, actor, actor_id, data, ts"
 ATTACHMENT_COLUMNS = "id, ticket_id, message_id, filename, content_type, size, sha256, created_at"
 REQUESTER_COLUMNS = (
-    "id, email, name, phone, lang, organisation_id, org_role, invited, created_at, session_version"
+    "id, email, name, phone, lang, organisation_id, org_role, invited, created_at,"
+    " session_version, note"
 )
+#: Sets the team's note on a requester (both backends; ``$1`` the note, ``$2`` the id).
+SET_NOTE = "UPDATE requesters SET note = $1 WHERE id = $2"
 #: Ends a requester's portal sessions (both backends; ``$1`` the requester's id).
 END_SESSIONS = "UPDATE requesters SET session_version = session_version + 1 WHERE id = $1"
 ORGANISATION_COLUMNS = "id, name, contract_active, max_members, max_editors_per_site, created_at"
@@ -120,6 +124,7 @@ def requester_row(row: Any) -> Requester:
         invited=bool(row[7]),
         created_at=parse_ts(row[8]),
         session_version=row[9],
+        note=row[10],
     )
 
 

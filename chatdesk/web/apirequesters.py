@@ -8,6 +8,7 @@ from aiohttp import web
 from msgspec import UnsetType
 
 from ..helpdesk import RequesterProfile
+from ..helpdesk.people import clean_note
 from ..models import RequesterSummary, format_ts
 from ..wire.apipeople import (
     ApiOrganisationRef,
@@ -46,13 +47,18 @@ async def get_requester(request: web.Request) -> web.StreamResponse:
 
 async def patch_requester(request: web.Request) -> web.StreamResponse:
     """Correct a requester's name or phone (for their next requests; tickets keep the
-    name they were filed with). Answers the requester as `GET` does."""
+    name they were filed with), or the team's note on them. Answers the requester as
+    `GET` does."""
     body = await read_json(request, ApiRequesterPatchIn)
     services = request.app[SERVICES]
     requester = await services.helpdesk.people.get(request.match_info["requester_id"])
     name = requester.name if isinstance(body.name, UnsetType) else body.name
     phone = requester.phone if isinstance(body.phone, UnsetType) else body.phone
+    # Checked before anything is saved: a refusal changes nothing.
+    note = None if isinstance(body.note, UnsetType) else clean_note(body.note)
     await services.helpdesk.people.update(requester, name=name, phone=phone)
+    if note is not None:
+        await services.helpdesk.people.set_note(requester, note)
     profile = await services.helpdesk.directory.profile(request[OPERATOR], requester.id)
     return reply(_detail(profile))
 
@@ -72,6 +78,7 @@ def _line(summary: RequesterSummary) -> ApiRequester:
         ),
         org_role=r.org_role.value,
         created_at=format_ts(r.created_at),
+        note=r.note,
         tickets=summary.tickets,
         active_tickets=summary.active,
         last_activity=format_ts(last) if last else None,

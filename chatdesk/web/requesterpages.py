@@ -14,6 +14,7 @@ from aiohttp import web
 
 from ..errors import ChatdeskError
 from ..helpdesk import ticket_summary
+from ..helpdesk.people import clean_note
 from ..wire.forms import RequesterEditForm, RequesterSignOutForm, RequestersQuery
 from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, login_required
@@ -84,7 +85,11 @@ async def edit_requester(request: web.Request) -> web.StreamResponse:
     people = request.app[SERVICES].helpdesk.people
     try:
         requester = await people.get(request.match_info["requester_id"])
+        # Checked before anything is saved: a refusal changes nothing.
+        note = clean_note(form.note) if form.note is not None else None
         await people.update(requester, name=form.name, phone=form.phone)
+        if note is not None and note != requester.note:
+            await people.set_note(requester, note)
     except ChatdeskError as exc:
         raise _refused(exc) from None
     log.info("operator %s changed requester %s's details", session.operator.id, requester.id)

@@ -53,10 +53,13 @@ class ApiRequesterQuery(In):
 
 class ApiRequesterPatchIn(In):
     """``PATCH /api/v1/requesters/{requester_id}``: the details to change (absent:
-    unchanged; spaces are collapsed). Their tickets keep the name they were filed with."""
+    unchanged; a name's and a phone's spaces are collapsed). Their tickets keep the name
+    they were filed with."""
 
     name: Annotated[str, msgspec.Meta(max_length=100)] | UnsetType = UNSET
     phone: Annotated[str, msgspec.Meta(max_length=40)] | UnsetType = UNSET
+    #: The team's note on them (operators only; `""` removes it).
+    note: Annotated[str, msgspec.Meta(max_length=2000)] | UnsetType = UNSET
 
 
 class ApiOrganisationRef(Out):
@@ -79,6 +82,8 @@ class ApiRequester(Out):
     organisation: ApiOrganisationRef | None
     org_role: Literal["member", "admin"]
     created_at: Ts
+    #: The team's note on them (operators only; `""`: none).
+    note: str
     tickets: int
     active_tickets: int
     last_activity: Ts | None

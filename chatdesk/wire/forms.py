@@ -160,6 +160,8 @@ class RequesterEditForm(In):
 
     name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     phone: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    #: The team's note on them (absent: unchanged).
+    note: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     back: Annotated[str, msgspec.Meta(max_length=64, pattern="^[0-9a-f]*$")] = ""
     csrf: Csrf = ""
 

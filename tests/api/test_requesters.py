@@ -49,9 +49,9 @@ async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, d
 
     changed = await api.call(
         "PATCH", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail,
-        json={"phone": "  +32 2 555  01 01 "},
+        json={"phone": "  +32 2 555  01 01 ", "note": "VIP\n"},
     )  # fmt: skip
-    assert (changed.name, changed.phone) == ("Léa Dubois", "+32 2 555 01 01")
+    assert (changed.name, changed.phone, changed.note) == ("Léa Dubois", "+32 2 555 01 01", "VIP")
 
     # Refused: unknown requester, bad queries and bodies, no token; nothing changed.
     missing = await api.error("GET", "/api/v1/requesters/" + "0" * 32, 404)
@@ -60,6 +60,8 @@ async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, d
     for bad in ("sort=email", "page=0", "per_page=101", "organisation=acme", "q=" + "x" * 201):
         await api.error("GET", f"/api/v1/requesters?{bad}", 400)
     await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400, json={"name": "x" * 101})
+    await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400,
+                    json={"name": "Other", "note": "x" * 2001})  # fmt: skip
     await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400, json={"email": "x@y.z"})
     null = await api.error("PATCH", f"/api/v1/requesters/{lea.id}", 400, data=b"null",
                            headers={"Content-Type": "application/json"})  # fmt: skip
@@ -67,4 +69,4 @@ async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, d
     await api.error("GET", "/api/v1/tickets?requester=lea", 400)
     await as_(None).error("GET", "/api/v1/requesters", 401)
     again = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)
-    assert (again.name, again.phone) == ("Léa Dubois", "+32 2 555 01 01")
+    assert (again.name, again.phone, again.note) == ("Léa Dubois", "+32 2 555 01 01", "VIP")

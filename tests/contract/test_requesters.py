@@ -155,6 +155,24 @@ async def test_a_requester_changes_their_details(store: Store) -> None:
     assert await store.requesters.update_requester("0" * 32, name="", phone="", lang="") is None
 
 
+async def test_the_team_s_note_on_a_requester(store: Store) -> None:
+    lea = await store.requesters.save_requester(
+        "lea@example.be", name="Léa", phone="", lang="fr", now=T0
+    )
+    assert lea.note == ""
+    noted = await store.requesters.set_requester_note(lea.id, "VIP: Cc her manager.\nBy phone.")
+    assert noted is not None and noted.note == "VIP: Cc her manager.\nBy phone."
+    assert (noted.name, noted.session_version) == ("Léa", lea.session_version)
+    # Her own changes and a later filing keep it.
+    await store.requesters.update_requester(lea.id, name="Léa M", phone="1", lang="fr")
+    await store.requesters.save_requester("lea@example.be", name="", phone="", lang="", now=T0)
+    kept = await store.requesters.get_requester(lea.id)
+    assert kept is not None and kept.note == "VIP: Cc her manager.\nBy phone."
+    cleared = await store.requesters.set_requester_note(lea.id, "")
+    assert cleared is not None and cleared.note == ""
+    assert await store.requesters.set_requester_note("0" * 32, "x") is None
+
+
 async def test_ending_a_requesters_sessions_raises_their_version(store: Store) -> None:
     lea = await store.requesters.save_requester(
         "lea@example.be", name="", phone="", lang="", now=T0

@@ -51,6 +51,16 @@ async def test_operators_search_the_directory_and_see_only_what_they_may(hd: Ser
     managed = await directory.profile(sam, lea.id)
     assert [t.subject for t in managed.tickets] == ["Plainte", "Site en panne"]
 
+    # The team's note: kept tidy, limited, left out of the export of her data (as the
+    # internal notes are: the desk's working notes, reviewed when a request asks).
+    noted = await people.set_note(lea, "  VIP   \r\nCall before noon.  \n\n")
+    assert noted.note == "VIP\nCall before noon."
+    with pytest.raises(InvalidPayload) as long:
+        await people.set_note(lea, "x" * 2001)
+    assert long.value.code == "note"
+    assert (await people.get(lea.id)).note == "VIP\nCall before noon."
+    assert "note" not in (await hd.helpdesk.views.export(noted))["requester"]
+
     await hd.spam.block(None, "acme.be")
     assert (await directory.profile(bob, lea.id)).blocked is not None
     with pytest.raises(NotFound) as missing:

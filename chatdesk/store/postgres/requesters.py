@@ -28,6 +28,7 @@ from ..threadrows import (
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
     REQUESTER_COLUMNS,
+    SET_NOTE,
     invitation_row,
     organisation_row,
     requester_row,
@@ -104,6 +105,12 @@ class PostgresRequesters:
             name,
             phone,
             lang,
+        )
+        return None if row is None else requester_row(row)
+
+    async def set_requester_note(self, requester_id: str, note: str) -> Requester | None:
+        row = await self._db.fetchrow(
+            f"{SET_NOTE} RETURNING {REQUESTER_COLUMNS}", note, requester_id
         )
         return None if row is None else requester_row(row)
 

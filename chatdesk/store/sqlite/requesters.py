@@ -23,6 +23,7 @@ from ..threadrows import (
     INVITATION_COLUMNS,
     ORGANISATION_COLUMNS,
     REQUESTER_COLUMNS,
+    SET_NOTE,
     invitation_row,
     organisation_row,
     requester_row,
@@ -98,6 +99,13 @@ class SqliteRequesters:
                 "UPDATE requesters SET name = ?, phone = ?, lang = ? WHERE id = ?",
                 (name, phone, lang, requester_id),
             )
+            return _requester(conn, "id = ?", requester_id)
+
+        return await self._worker.run(job)
+
+    async def set_requester_note(self, requester_id: str, note: str) -> Requester | None:
+        def job(conn: sqlite3.Connection) -> Requester | None:
+            conn.execute(SET_NOTE.replace("$1", "?").replace("$2", "?"), (note, requester_id))
             return _requester(conn, "id = ?", requester_id)
 
         return await self._worker.run(job)
