@@ -54,6 +54,16 @@ async def test_operators_find_requesters_and_open_their_page(server: Any) -> Non
             assert _rows(listing) == names, query
         async with http.get("/console/requesters?q=nobody") as page:
             assert "Nobody matches." in await page.text()
+        # Pages of 50: the pager says where you are and links the next.
+        for n in range(50):
+            await services.helpdesk.people.add_member(acme, f"member{n}@acme.be")
+        async with http.get(f"/console/requesters?org={acme.id}") as page:
+            text = await page.text()
+        assert len(_rows(text)) == 50 and "Page 1 of 2" in text
+        assert f'href="/console/requesters?org={acme.id}&amp;page=2" rel="next"' in text
+        async with http.get(f"/console/requesters?org={acme.id}&page=2") as page:
+            text = await page.text()
+        assert len(_rows(text)) == 1 and "51 requesters" in text and 'rel="prev"' in text
         for bad in ("sort=email", "page=0", "page=x", "org=nope", "q=" + "x" * 201):
             async with http.get(f"/console/requesters?{bad}") as page:
                 assert page.status == 400, bad
