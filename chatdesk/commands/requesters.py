@@ -1,6 +1,6 @@
-"""``chatdesk requesters export | forget | signout EMAIL``: what the desk holds about a
-requester, as JSON (a subject access request, GDPR art. 15), their erasure (art. 17), and
-the end of their portal sessions."""
+"""``chatdesk requesters list``: the requesters' directory; ``export | forget | signout
+EMAIL``: what the desk holds about a requester, as JSON (a subject access request, GDPR
+art. 15), their erasure (art. 17), and the end of their portal sessions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 import msgspec
+from rich.table import Table
 
 from ..audit import AuditTrail
 from ..config import Settings
@@ -15,7 +16,7 @@ from ..errors import Conflict, InvalidPayload
 from ..helpdesk import Helpdesk
 from ..privacy import Privacy
 from ..store import Store
-from .orgs import run_helpdesk
+from .orgs import print_table, run_helpdesk
 
 __all__ = ["add_parser"]
 
@@ -24,9 +25,29 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add ``requesters`` and its sub-commands to the command line."""
     requesters = commands.add_parser(
         "requesters",
-        help="the people who file tickets: export or erase their data, sign them out",
+        help="the people who file tickets: list them, export or erase their data, sign them out",
     )
     sub = requesters.add_subparsers(dest="requesters_command", required=True)
+    listing = sub.add_parser(
+        "list",
+        help="list the requesters (a search, an organisation's members)",
+        description="The requesters' directory, as the console's Requesters page: each "
+        "with their organisation, tickets (in all, still open) and latest activity.",
+    )
+    listing.add_argument(
+        "-s", "--search", default="", metavar="WORDS",
+        help="every word in the address, name, phone or organisation (case and accents "
+        "ignored)",
+    )  # fmt: skip
+    listing.add_argument("--org", metavar="NAME", help="an organisation's members (name or id)")
+    listing.add_argument(
+        "--sort", choices=("activity", "name", "newest"), default="activity",
+        help="latest activity first (default), by name, newest first",
+    )  # fmt: skip
+    listing.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="at most N (default 100; 0: all)"
+    )
+    listing.set_defaults(func=_list)
     export = sub.add_parser(
         "export",
         help="write a requester's data as JSON (account, organisation, tickets)",
@@ -61,6 +82,34 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     signout.add_argument("email")
     signout.set_defaults(func=_signout)
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        organisation = (await hd.people.organisation(args.org)).id if args.org else None
+        table = Table("e-mail", "name", "organisation", "tickets", "open", "latest activity")
+        shown, page, total = 0, 1, 0
+        while args.limit <= 0 or shown < args.limit:
+            found = await hd.directory.search(
+                None, q=args.search, organisation=organisation, sort=args.sort,
+                page=page, per_page=100,
+            )  # fmt: skip
+            total = found.total
+            for line in found.requesters[: args.limit - shown if args.limit > 0 else None]:
+                last = line.last_activity
+                table.add_row(
+                    line.requester.email, line.requester.name, line.organisation,
+                    str(line.tickets), str(line.active),
+                    last.strftime("%Y-%m-%d %H:%M UTC") if last else "",
+                )  # fmt: skip
+                shown += 1
+            if len(found.requesters) < 100:
+                break
+            page += 1
+        print_table(table, "nobody matches" if args.search or args.org else "no requesters yet")
+        return f"{shown} of {total} requesters" if shown < total else ""
+
+    return run_helpdesk(settings, work)
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:

@@ -170,6 +170,19 @@ def test_requesters_export_writes_what_the_desk_holds(
             await store.close()
 
     asyncio.run(file_two())
+    # The directory: both, Léa first (the latest activity); a search; a limit; refusals.
+    status, out, err = run(capsys, monkeypatch, "requesters", "list")
+    assert status == 0, err
+    lines = [line for line in out.splitlines() if "@" in line]
+    assert len(lines) == 2 and "lea@acme.be" in out and "other@x.be" in out
+    status, out, _ = run(capsys, monkeypatch, "requesters", "list", "-s", "LEA ACME")
+    assert "lea@acme.be" in out and "other@x.be" not in out and " 2 " in out
+    status, out, _ = run(capsys, monkeypatch, "requesters", "list", "--limit", "1")
+    assert status == 0 and out.strip().endswith("1 of 2 requesters")
+    status, out, _ = run(capsys, monkeypatch, "requesters", "list", "-s", "nobody")
+    assert status == 0 and "nobody matches" in out
+    status, _, err = run(capsys, monkeypatch, "requesters", "list", "--org", "Nope")
+    assert status == 1 and "no organisation" in err
     status, out, err = run(capsys, monkeypatch, "requesters", "export", "lea@acme.be")
     assert status == 0, err
     data = json.loads(out)
