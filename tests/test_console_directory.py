@@ -102,6 +102,23 @@ async def test_operators_find_requesters_and_open_their_page(server: Any) -> Non
         async with http.get("/console/requesters/" + "0" * 32) as page:
             assert page.status == 404
 
+        # Her organisation's tickets: the list narrowed to it, named above it, live.
+        async with http.get(f"/console/requesters/{lea.id}") as page:
+            assert f'org={acme.id}" id="req-org-tickets">Tickets of Acme Énergie' in (
+                await page.text()
+            )
+        await file(server, "Hors organisation", email="zoe@example.fr")
+        async with http.get(f"/console/tickets?view=all&org={acme.id}") as page:
+            listing = await page.text()
+        assert 'id="filtered-org">Tickets of Acme Énergie' in listing
+        assert "Export vide" in listing and "Hors organisation" not in listing
+        assert f'name="org" value="{acme.id}"' in listing  # the filters form keeps it
+        async with http.get("/console/tickets?org=" + "0" * 32) as page:
+            assert page.status == 404
+        async with http.get(f"/console/tickets.csv?view=all&org={acme.id}") as page:
+            exported = await page.text()
+        assert "Export vide" in exported and "Hors organisation" not in exported
+
         # A ticket's requester panel links her page.
         async with http.get(f"/console/t/{first.number}") as page:
             text = await page.text()

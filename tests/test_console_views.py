@@ -56,6 +56,12 @@ async def test_an_operator_saves_finds_and_deletes_a_view(
     assert saved.keys() == {"view", "priority", "saved"} and saved["priority"] == ["urgent"]
     [view] = await services.helpdesk.saved_views.visible(await _bob(services))
     assert (view.name, view.query) == ("Urgent", "view=open&priority=urgent")
+    # An organisation's tickets are a kind a view keeps (a contract client's).
+    status, acme, _ = await _post(
+        http, "/console/views", name="Acme", query="org=" + "b" * 32 + "&view=all&page=2"
+    )
+    assert status == 303 and "org=" + "b" * 32 in acme and "page" not in acme
+    await services.helpdesk.saved_views.delete(await _bob(services), acme.rsplit("=", 1)[1])
 
     status, text = await _page(http, location)
     assert f'saved={view.id}" class="saved" aria-current="page">Urgent</a>' in text

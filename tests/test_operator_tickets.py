@@ -93,6 +93,7 @@ async def test_views_filters_search_sort_and_pages(server: Any, console: Any) ->
     assert await numbers(ann, q="wachtwoord") == [c.label]
     assert await numbers(ann, view="all", requester=c.requester_id) == [c.label]
     assert set(await numbers(ann, view="all", requester=a.requester_id)) == {a.label, b.label}
+    assert await numbers(ann, view="all", org="0" * 32) == []  # no organisation's: none
     # An address typed whole: its requester's tickets; a number: that ticket, any status.
     assert await numbers(ann, q="Tom@Example.be") == [c.label]
     assert await numbers(ann, view="pending", q=b.label) == [b.label]  # not pending, yet found

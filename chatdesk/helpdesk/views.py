@@ -52,6 +52,8 @@ class TicketFilter:
     assignee: str | None = None
     #: One requester's tickets (their id).
     requester: str | None = None
+    #: One organisation's tickets (its id).
+    organisation: str | None = None
     #: Tickets with this tag.
     tag: str | None = None
     type: tuple[str, ...] = ()
@@ -143,6 +145,7 @@ class TicketViews:
             priorities=wanted.priority,
             exclude_types=hidden,
             requester_id=requester_id,
+            organisation_id=wanted.organisation,
             number=number,
             # Written as stored: "Panne réseau" finds "panne-réseau".
             tag="-".join(wanted.tag.lower().split()) or None if wanted.tag else None,

@@ -62,7 +62,8 @@ class TicketEvents(BaseNamespace):
         wanted = view_filter(
             request.view, status=request.status, type=request.type,
             priority=request.priority, department=request.department,
-            assignee=request.assignee, requester=request.requester, tag=request.tag, q=request.q,
+            assignee=request.assignee, requester=request.requester, organisation=request.org,
+            tag=request.tag, q=request.q,
             sort=request.sort, page=request.page,
         )  # fmt: skip
         page = await self.services.helpdesk.views.list(operator, wanted)

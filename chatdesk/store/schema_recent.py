@@ -242,4 +242,10 @@ RECENT_VERSIONS: list[list[Step]] = [
         # account manager is): operators only.
         "ALTER TABLE requesters ADD COLUMN note TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # An organisation's tickets (the console's list and the API narrowed to it, an
+        # organisation admin's on the portal) without reading every ticket.
+        "CREATE INDEX tickets_by_organisation ON tickets(organisation_id)"
+        " WHERE organisation_id IS NOT NULL",
+    ],
 ]

@@ -120,6 +120,7 @@ async def list_tickets(request: web.Request) -> web.StreamResponse:
         type=tuple(query.type.split(",")) if query.type else (),
         tag=query.tag,
         requester=query.requester,
+        organisation=query.organisation,
         q=query.q,
         sort=query.sort,
         page=query.page,

@@ -59,7 +59,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
     filters = view_filter(
         wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
         department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
-        tag=wanted.tag, q=wanted.q, sort=wanted.sort, page=wanted.page,
+        organisation=wanted.org, tag=wanted.tag, q=wanted.q, sort=wanted.sort, page=wanted.page,
     )  # fmt: skip
     try:
         page = await services.helpdesk.views.list(request[SESSION].operator, filters)
@@ -73,8 +73,11 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         requester = (
             await services.helpdesk.people.get(wanted.requester) if wanted.requester else None
         )
+        organisation = (
+            await services.helpdesk.people.organisation(wanted.org) if wanted.org else None
+        )
     except ChatdeskError:
-        raise web.HTTPNotFound(text="No such requester.") from None
+        raise web.HTTPNotFound(text="No such requester or organisation.") from None
     context = (
         await base_context(request)
         | await _desk_choices(request)
@@ -84,7 +87,9 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "views": _VIEWS,
             "wanted": wanted,
             "requester": requester,
+            "organisation": organisation,
             "without_requester": str(request.rel_url.without_query_params("requester", "page")),
+            "without_org": str(request.rel_url.without_query_params("org", "page")),
             "without_tag": str(request.rel_url.without_query_params("tag", "page")),
             # The export takes the view's filters, every page.
             "csv_query": request.rel_url.without_query_params("page").query_string,

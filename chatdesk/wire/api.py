@@ -200,6 +200,14 @@ class ApiTicketQuery(In):
         ]
         | None
     ) = None  # fmt: skip
+    organisation: (
+        Annotated[
+            str,
+            _about("An organisation's id: the tickets filed under it (a requester's "
+                   "`organisation.id`).", pattern=r"^[0-9a-f]{32}$"),
+        ]
+        | None
+    ) = None  # fmt: skip
     q: Annotated[
         str,
         _about(

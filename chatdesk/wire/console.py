@@ -66,6 +66,8 @@ class TicketsIn(In):
     assignee: ID | None = None
     #: One requester's tickets (their id).
     requester: ID | None = None
+    #: One organisation's tickets (its id).
+    org: ID | None = None
     #: Tickets with this tag.
     tag: Annotated[str, msgspec.Meta(max_length=60)] | None = None
     q: Annotated[str, msgspec.Meta(max_length=200)] = ""
@@ -254,6 +256,8 @@ class RequesterOut(Out):
     org_role: Literal["member", "admin"]
     invited: bool
     created_at: Ts
+    #: The team's note on them (operators only).
+    note: str = ""
 
 
 class OrganisationOut(Out):

@@ -78,6 +78,7 @@ async def test_each_operation_says_its_parameters_bodies_and_errors(api: Api) ->
         "type",
         "tag",
         "requester",
+        "organisation",
         "q",
         "sort",
         "page",

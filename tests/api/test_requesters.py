@@ -46,6 +46,10 @@ async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, d
     assert (await bob.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)).tickets == 1
     theirs = await bob.call("GET", f"/api/v1/tickets?requester={lea.id}", ApiTicketPage)
     assert [t.subject for t in theirs.tickets] == ["Export vide"]
+    acme_tickets = await api.call(
+        "GET", f"/api/v1/tickets?organisation={acme.id}&sort=number", ApiTicketPage
+    )
+    assert [t.subject for t in acme_tickets.tickets] == ["Export vide", "Plainte"]
 
     changed = await api.call(
         "PATCH", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail,

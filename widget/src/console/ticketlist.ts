@@ -84,7 +84,7 @@ function wanted(): Record<string, unknown> {
     const values = query.getAll(name).filter(Boolean);
     if (values.length) data[name] = values;
   }
-  for (const name of ["view", "department", "assignee", "requester", "tag", "q", "sort"]) {
+  for (const name of ["view", "department", "assignee", "requester", "org", "tag", "q", "sort"]) {
     const value = query.get(name);
     if (value) data[name] = value;
   }

@@ -890,6 +890,7 @@ export interface RequesterOut {
   invited: boolean;
   lang: string;
   name: string;
+  note?: string;
   org_role: "admin" | "member";
   organisation_id: string | null;
   phone: string;
@@ -1322,6 +1323,7 @@ export interface TicketsAck {
 export interface TicketsIn {
   assignee?: string | null;
   department?: string | null;
+  org?: string | null;
   page?: number;
   /**
    * @maxItems 4
