@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from .audit import AuditTrail
 from .conversation import clean_text
 from .deskconfig import DeskConfig
 from .errors import Conflict, Forbidden, InvalidPayload, NotFound
@@ -23,6 +24,7 @@ from .events import (
 from .helpdesk.mentions import named_colleagues
 from .inbox import Inbox
 from .models import (
+    AuditAction,
     Author,
     Claim,
     Conversation,
@@ -66,11 +68,14 @@ class RoutingService:
         *,
         clock: Callable[[], datetime] = utcnow,
         max_message_length: int = 4000,
+        audit: AuditTrail | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.inbox = inbox
         self.clock = clock
+        #: Where blocks and their lifting are recorded (None: nowhere, in some tests).
+        self.audit = audit
         self.max_message_length = max_message_length
         #: Returns the visitor-facing desk status; set by the app (it lives in DeskService).
         self.desk_status: Callable[[], Awaitable[dict[str, Any]]] | None = None
@@ -239,6 +244,11 @@ class RoutingService:
         await self.store.conversations.block_visitor(conversation.visitor_id, until, by=operator.id)
         log.info("operator %s blocked the visitor of %s for %d day(s)", operator.id,
                  conversation_id, days)  # fmt: skip
+        if self.audit is not None:
+            await self.audit.record(
+                operator, AuditAction.VISITOR_BLOCKED, f"visitor {conversation.visitor_id}",
+                f"{days} day(s); conversation {conversation_id}",
+            )  # fmt: skip
         when = self.inbox.when(until, conversation.lang)
         events = await self._finish(operator, conversation_id, Mode.CLOSED, "blocked", until=when)
         return [*events, VisitorBlocked(conversation.visitor_id, conversation_id, until)]
@@ -251,6 +261,11 @@ class RoutingService:
             raise Conflict("this visitor is not blocked", code="not_blocked")
         await self.store.conversations.block_visitor(conversation.visitor_id, None)
         log.info("operator %s lifted the block on the visitor of %s", operator.id, conversation_id)
+        if self.audit is not None:
+            await self.audit.record(
+                operator, AuditAction.VISITOR_UNBLOCKED, f"visitor {conversation.visitor_id}",
+                f"conversation {conversation_id}",
+            )  # fmt: skip
         return await self.inbox.post_system(conversation, "unblocked", operator=operator.name)
 
     async def reopen(self, operator: Operator, conversation_id: str) -> list[Event]:

@@ -148,9 +148,11 @@ def build_services(
             "set CHATDESK_OIDC_ISSUER, CHATDESK_OIDC_CLIENT_ID and CHATDESK_OIDC_CLIENT_SECRET"
         )
     inbox = Inbox(store, config, clock=clock)
+    audit = AuditTrail(store, clock=clock)
     routing = RoutingService(
-        store, config, inbox, max_message_length=settings.max_message_length, clock=clock
-    )
+        store, config, inbox, max_message_length=settings.max_message_length, clock=clock,
+        audit=audit,
+    )  # fmt: skip
     escalation = EscalationService(
         store, config, inbox, routing, on_queued=routing.serve_queue, clock=clock
     )
@@ -251,7 +253,7 @@ def build_services(
             clock=clock,
         ),
         Health(store),
-        AuditTrail(store, clock=clock),
+        audit,
         webhooks,
         store,
         throttle,

@@ -14,7 +14,7 @@ from chatdesk.errors import Conflict, Forbidden, InvalidPayload
 from chatdesk.escalation import Contact
 from chatdesk.events import MessagePosted, OperatorOffered, StateChanged, VisitorBlocked
 from chatdesk.hours import BusinessHours
-from chatdesk.models import Author, MessageDraft, Mode, Status
+from chatdesk.models import AuditAction, Author, MessageDraft, Mode, Status
 from chatdesk.services import Services
 from chatdesk.store import Store
 
@@ -450,3 +450,21 @@ async def test_any_operator_lifts_a_block_given_by_mistake(desk: Services, clock
     with pytest.raises(Conflict) as again:
         await desk.routing.unblock(bob, cid)
     assert again.value.code == "not_blocked"
+    # Both on the audit log (an admin reads it): who, which visitor, how long, where.
+    admin = await desk.operators.add(
+        "ada@desk.test", name="Ada", role="admin", departments=("general",),
+        languages=("en",), password="correct horse battery",
+    )  # fmt: skip
+    lifted, blocked = await desk.audit.page(admin)
+    visitor = f"visitor {session.visitor.id}"
+    assert (blocked.action, blocked.actor, blocked.target, blocked.detail) == (
+        AuditAction.VISITOR_BLOCKED,
+        "ann@desk.test",
+        visitor,
+        f"30 day(s); conversation {cid}",
+    )
+    assert (lifted.action, lifted.actor, lifted.target) == (
+        AuditAction.VISITOR_UNBLOCKED,
+        "bob@desk.test",
+        visitor,
+    )

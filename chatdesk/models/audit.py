@@ -25,6 +25,8 @@ class AuditAction(StrEnum):
     REQUESTER_SIGNED_OUT = "requester_signed_out"
     SENDER_BLOCKED = "sender_blocked"
     SENDER_UNBLOCKED = "sender_unblocked"
+    VISITOR_BLOCKED = "visitor_blocked"
+    VISITOR_UNBLOCKED = "visitor_unblocked"
 
 
 @dataclass(frozen=True, slots=True)
