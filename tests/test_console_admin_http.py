@@ -129,6 +129,38 @@ async def test_admin_creates_an_org_adds_members_and_meets_the_cap(
     assert status == 404 and "No such organisation." in page
 
 
+async def test_admin_gives_an_org_a_domain_and_its_people_join(
+    desk: TestServer, http: ClientSession
+) -> None:
+    services: Services = desk.app[SERVICES]
+    await login(http)
+    org = await services.helpdesk.people.add_organisation("Acme")
+    await services.helpdesk.people.requester("lea@acme.be")  # known, in no organisation
+    path = f"/console/orgs/{org.id}"
+    status, page = await _page(http, path)
+    assert "E-mail domains" in page and "No domain." in page
+    status, location, _ = await _post(http, path, action="domain", domain="@Acme.be")
+    assert (status, location) == (303, f"{path}?done=1&joined=1")
+    status, page = await _page(http, location)
+    assert "1 requesters of that domain joined the organisation." in page
+    assert "<td>acme.be</td>" in page and "lea@acme.be" in page  # a member now
+    # Refused, with what was typed: a public provider, an address, one taken; escaped.
+    for typed, said in (
+        ("gmail.com", "gmail.com is a public mail provider"),
+        ("lea@acme.be", "“lea@acme.be” is not a domain such as acme.be."),
+        ("<b>x</b>", "“&lt;b&gt;x&lt;/b&gt;” is not a domain"),
+        ("acme.be", "An organisation has the domain acme.be already."),
+    ):
+        status, _, page = await _post(http, path, action="domain", domain=typed)
+        assert status == 400 and said in page, typed
+    assert await services.helpdesk.domains.of(org) == ["acme.be"]
+    status, location, _ = await _post(http, path, action="domain", domain="acme.be", remove="1")
+    assert (status, location) == (303, f"{path}?done=1")
+    assert await services.helpdesk.domains.of(org) == []
+    status, _, page = await _post(http, path, action="domain", domain="acme.be", remove="1")
+    assert status == 400 and "The organisation has no domain acme.be." in page
+
+
 async def test_errors_are_shown_in_the_operators_language(http: ClientSession) -> None:
     await login(http)
     csrf = await form_csrf(http, "/console/orgs")

@@ -236,6 +236,7 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
     await store.saved_views.save_view(
         SavedView(new_id(), operator_id, "Urgent", "view=open&priority=urgent", now, True)
     )
+    await store.requesters.add_domain(acme.id, "acme.be", now)
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records
@@ -261,6 +262,7 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "followers": await store.followers.followers(ticket.id),
         "blocked": await store.blocks.list_blocked(),
         "views": await store.saved_views.list_views("someone else"),
+        "domains": await store.requesters.organisation_domains(acme.id),
         "found": [t.id for t in search.tickets],
     }
 

@@ -49,6 +49,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     address.add_argument("email")
     address.add_argument("--remove", action="store_true", help="remove it instead")
     address.set_defaults(func=_address)
+    domain = sub.add_parser(
+        "domain",
+        help="give an organisation an e-mail domain (or take it back)",
+        description="A new requester whose address is at the domain joins the "
+        "organisation at their first request; those of the domain in no organisation "
+        "join now. Public mail providers (gmail.com, outlook.com, skynet.be...) are "
+        "refused.",
+    )
+    domain.add_argument("org")
+    domain.add_argument("domain", help="acme.be (or @acme.be)")
+    domain.add_argument("--remove", action="store_true", help="take it back instead")
+    domain.set_defaults(func=_domain)
     sub.add_parser("list", help="list organisations").set_defaults(func=_list)
     show = sub.add_parser("show", help="an organisation's members and invitations")
     show.add_argument("org")
@@ -115,6 +127,17 @@ def _address(args: argparse.Namespace, settings: Settings) -> int:
     return run_helpdesk(settings, work)
 
 
+def _domain(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        org = await hd.people.organisation(args.org)
+        if args.remove:
+            return f"{await hd.domains.remove(org, args.domain)} removed from {org.name}"
+        domain, joined = await hd.domains.add(org, args.domain)
+        return f"{domain} added to {org.name}; {joined} requester(s) of it joined"
+
+    return run_helpdesk(settings, work)
+
+
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
         table = Table("id", "name", "contract", "members", "max members", "editors/site")
@@ -135,6 +158,8 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         org = await hd.people.organisation(args.org)
         contract = "on" if org.contract_active else "off"
         print(f"{org.name} ({org.id}): contract {contract}")
+        domains = await hd.domains.of(org)
+        print(f"e-mail domains: {', '.join(domains) if domains else 'none'}")
         members = Table("e-mail", "name", "role", "invited")
         for m in await hd.people.members(org):
             members.add_row(m.email, m.name, m.org_role, "yes" if m.invited else "")

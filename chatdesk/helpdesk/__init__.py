@@ -24,6 +24,7 @@ from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
 from .orgadmin import OrgAdmin
+from .orgdomains import OrgDomains
 from .people import Refused, RequesterService
 from .reports import Report, ReportService, for_reader
 from .savedviews import SavedViews
@@ -44,6 +45,7 @@ __all__ = [
     "NewTicket",
     "NoticeService",
     "OrgAdmin",
+    "OrgDomains",
     "Refused",
     "Report",
     "ReportService",
@@ -87,6 +89,7 @@ class Helpdesk:
     split: TicketSplit
     saved_views: SavedViews
     directory: RequesterDirectory
+    domains: OrgDomains
 
 
 def build_helpdesk(
@@ -132,4 +135,5 @@ def build_helpdesk(
         split=TicketSplit(store, filing, clock=clock),
         saved_views=SavedViews(store, clock=clock),
         directory=RequesterDirectory(store, views, blocks),
+        domains=OrgDomains(store, clock=clock),
     )

@@ -72,15 +72,33 @@ class RequesterService:
     async def requester(
         self, email: str, *, name: str = "", phone: str = "", lang: str = ""
     ) -> Requester:
-        """Return the requester with this e-mail (created if new, details completed)."""
+        """Return the requester with this e-mail (created if new, details completed). A
+        new one whose address's domain is an organisation's joins it (if it has room)."""
         name, phone = " ".join(name.split())[:100], " ".join(phone.split())[:40]
-        return await self.store.requesters.save_requester(
-            normalize_email(email),
+        email = normalize_email(email)
+        # Only someone new joins by their domain: one an admin took out of the
+        # organisation is not put back by their next request.
+        new = await self.store.requesters.find_requester(email) is None
+        requester = await self.store.requesters.save_requester(
+            email,
             name=name,
             phone=phone,
             lang=lang if lang in LANGUAGES else "",
             now=self.clock(),
         )
+        if new and requester.organisation_id is None:
+            return await self._join_by_domain(requester)
+        return requester
+
+    async def _join_by_domain(self, requester: Requester) -> Requester:
+        domain = requester.email.rpartition("@")[2]
+        organisation = await self.store.requesters.domain_organisation(domain)
+        if organisation is None or not await self.store.requesters.set_member(
+            requester.id, organisation.id, OrgRole.MEMBER
+        ):
+            return requester
+        log.info("requester %s joined %s by their domain", requester.id, organisation.id)
+        return await self.store.requesters.get_requester(requester.id) or requester
 
     async def check_access(self, requester: Requester, lang: str) -> Requester:
         """Return the requester if the desk's policy lets them file (a pending

@@ -147,6 +147,8 @@ class InboundMail:
         key: str | None = None,
     ) -> tuple[Received, list[Event]]:
         requester = await self.store.requesters.find_requester(normalize_email(mail.sender))
+        if requester is None:
+            requester = await self._colleague(mail)
         ticket = await self._thread(mail)
         cc = await self._cc(mail)
         if ticket is not None and requester is not None:
@@ -189,6 +191,18 @@ class InboundMail:
                 return await self._refuse(mail, requester, "")
             return await self._hold(mail, raw, recipients)
         return await self._file(mail, requester, department, key, cc=cc)
+
+    async def _colleague(self, mail: ParsedMail) -> Requester | None:
+        """A new sender at an organisation's e-mail domain: known as its member (they join
+        it here, within its member cap), so a desk that refuses unknown senders hears a
+        client's new colleague. None for anyone else (nothing stored)."""
+        domain = normalize_email(mail.sender).rpartition("@")[2]
+        if await self.store.requesters.domain_organisation(domain) is None:
+            return None
+        requester = await self.helpdesk.people.requester(
+            mail.sender, name=mail.name, lang=mail.lang
+        )
+        return requester if requester.organisation_id is not None else None
 
     async def _thread(self, mail: ParsedMail) -> Ticket | None:
         """Return the ticket the message answers: by number, else by its references."""

@@ -33,6 +33,7 @@ TABLES = (
     "presence",
     "counters",
     "organisations",
+    "organisation_domains",
     "requesters",
     "site_seats",
     "invitations",

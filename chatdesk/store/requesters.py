@@ -68,6 +68,31 @@ class RequesterStore(Protocol):
         """Create an organisation. :raises Conflict: if the name is taken (any case)."""
         ...
 
+    async def add_domain(self, organisation_id: str, domain: str, now: datetime) -> None:
+        """Give the organisation an e-mail domain (lower case, as given).
+
+        :raises Conflict: if an organisation has that domain already (this one or another).
+        :raises NotFound: if there is no such organisation.
+        """
+        ...
+
+    async def remove_domain(self, organisation_id: str, domain: str) -> bool:
+        """Take the domain from the organisation; False if it did not have it."""
+        ...
+
+    async def organisation_domains(self, organisation_id: str) -> list[str]:
+        """Return the organisation's e-mail domains, in byte order."""
+        ...
+
+    async def domain_organisation(self, domain: str) -> Organisation | None:
+        """Return the organisation that has this e-mail domain."""
+        ...
+
+    async def join_by_domain(self, organisation_id: str, domain: str) -> int:
+        """Make the requesters of ``domain`` who belong to no organisation its members
+        (oldest first, while it has room under ``max_members``); return how many joined."""
+        ...
+
     async def get_organisation(self, organisation_id: str) -> Organisation | None:
         """Return an organisation by id."""
         ...

@@ -248,4 +248,13 @@ RECENT_VERSIONS: list[list[Step]] = [
         "CREATE INDEX tickets_by_organisation ON tickets(organisation_id)"
         " WHERE organisation_id IS NOT NULL",
     ],
+    [
+        # An organisation's e-mail domains: a new requester of one joins it (Zammad's
+        # domain based assignment); a domain belongs to one organisation at most.
+        "CREATE TABLE organisation_domains (domain TEXT PRIMARY KEY,"
+        " organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,"
+        " created_at TEXT NOT NULL)",
+        "CREATE INDEX organisation_domains_by_organisation"
+        " ON organisation_domains(organisation_id)",
+    ],
 ]

@@ -335,6 +335,10 @@ _ERRORS = {
     "last_admin": "err_last_admin",
     "own_account": "err_own_account",
     "unknown_operator": "err_unknown_operator",
+    "invalid_domain": "err_domain",
+    "public_domain": "err_public_domain",
+    "domain_taken": "err_domain_taken",
+    "unknown_domain": "err_unknown_domain",
 }
 
 

@@ -19,6 +19,7 @@ from ..wire.admin import (
     OrgCapsForm,
     OrgContractForm,
     OrgCreateForm,
+    OrgDomainForm,
     OrgInviteForm,
     OrgMemberAddForm,
     OrgMemberRemoveForm,
@@ -40,6 +41,7 @@ _ACTIONS: dict[str, type[Any]] = {
     "contract": OrgContractForm,
     "caps": OrgCapsForm,
     "address": OrgAddressForm,
+    "domain": OrgDomainForm,
 }
 
 
@@ -82,11 +84,12 @@ async def org_page(request: web.Request) -> web.StreamResponse:
     if request.method == "POST":
         try:
             form = await read_admin_form(request, _ACTIONS)
-            await _change(request, services, org, form)
+            joined = await _change(request, services, org, form)
         except PageError as exc:
             error = exc
         else:
-            raise web.HTTPSeeOther(f"/console/orgs/{org.id}?done=1")
+            said = f"&joined={joined}" if joined else ""
+            raise web.HTTPSeeOther(f"/console/orgs/{org.id}?done=1{said}")
         org = await services.helpdesk.people.organisation(org.id)
     now = utcnow()
     members = await services.helpdesk.people.members(org)
@@ -106,7 +109,10 @@ async def org_page(request: web.Request) -> web.StreamResponse:
         "addresses": await services.mail.addresses.org_addresses(org),
         "kinds": [k.value for k in AddressKind],
         "invitation_days": INVITATION_DAYS,
+        "domains": await services.helpdesk.domains.of(org),
         "done": request.query.get("done") == "1" and error is None,
+        # Said only when a domain was just added (0 included): a count, no claim.
+        "joined": request.query.get("joined", "")[:6] if error is None else "",
     }
     return render_admin(request, _ONE, context, error)
 
@@ -123,11 +129,19 @@ async def _create(services: Services, form: OrgCreateForm) -> Organisation:
         raise PageError.of(exc, form.name) from None
 
 
-async def _change(request: web.Request, services: Services, org: Organisation, form: Any) -> None:
-    """Do what ``form`` asks of ``org`` (the same service calls as ``chatdesk orgs``)."""
+async def _change(request: web.Request, services: Services, org: Organisation, form: Any) -> str:
+    """Do what ``form`` asks of ``org`` (the same service calls as ``chatdesk orgs``);
+    return how many requesters joined by a domain just added ("" for other acts)."""
     people = services.helpdesk.people
     value: object = getattr(form, "email", "")
     try:
+        if isinstance(form, OrgDomainForm):
+            value = form.domain.strip()[:80]
+            if form.remove == "1":
+                await services.helpdesk.domains.remove(org, form.domain)
+                return ""
+            _, joined = await services.helpdesk.domains.add(org, form.domain)
+            return str(joined)
         if isinstance(form, OrgMemberAddForm):
             value = org.max_members or ""
             await people.add_member(org, form.email, role=form.role, name=form.name)
@@ -155,6 +169,7 @@ async def _change(request: web.Request, services: Services, org: Organisation, f
         if exc.code == "invalid_email":
             value = getattr(form, "email", "")
         raise PageError.of(exc, value) from None
+    return ""
 
 
 async def _remove_member(services: Services, org: Organisation, email: str) -> None:

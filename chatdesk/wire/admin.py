@@ -111,6 +111,16 @@ class OrgAddressForm(In):
     remove: Literal["", "1"] = ""
 
 
+class OrgDomainForm(In):
+    """``POST /console/orgs/{id}`` with ``action=domain``: give the organisation an e-mail
+    domain (or take it back with ``remove=1``)."""
+
+    action: Literal["domain"]
+    domain: Annotated[str, msgspec.Meta(max_length=260)]
+    csrf: Csrf = ""
+    remove: Literal["", "1"] = ""
+
+
 class NoticeForm(In):
     """``POST /console/notices`` with ``action=publish`` (the default)."""
 

@@ -310,3 +310,51 @@ async def test_api_tokens(store: Store, make: Factory) -> None:
     assert await store.api_tokens.use_api_token("a" * 64, later(hours=4)) is None
     (revoked,) = await store.api_tokens.list_api_tokens(ann.id)
     assert revoked.revoked_at == later(hours=2)
+
+
+async def test_organisation_domains_and_joining_by_domain(store: Store) -> None:
+    acme = Organisation(new_id(), "Acme", T0, max_members=3)
+    other = Organisation(new_id(), "Other", T0)
+    for org in (acme, other):
+        await store.requesters.add_organisation(org)
+    assert await store.requesters.organisation_domains(acme.id) == []
+    await store.requesters.add_domain(acme.id, "acme.be", T0)
+    await store.requesters.add_domain(acme.id, "acme-energie.be", T0)
+    assert await store.requesters.organisation_domains(acme.id) == ["acme-energie.be", "acme.be"]
+    for org_id in (acme.id, other.id):  # a domain is one organisation's
+        with pytest.raises(Conflict) as taken:
+            await store.requesters.add_domain(org_id, "acme.be", T0)
+        assert taken.value.code == "domain_taken"
+    with pytest.raises(NotFound):
+        await store.requesters.add_domain("0" * 32, "nobody.be", T0)
+    found = await store.requesters.domain_organisation("acme.be")
+    assert found is not None and found.id == acme.id
+    assert await store.requesters.domain_organisation("acme.com") is None
+
+    # Joining: requesters of no organisation with that domain, oldest first, up to the cap.
+    people = {}
+    for n, email in enumerate(
+        ["ann@acme.be", "bob@acme.be", "cid@sub.acme.be", "dan@notacme.be", "eve@acme.be",
+         "fay@acme.be", "gus@other.be"]
+    ):  # fmt: skip
+        people[email] = await store.requesters.save_requester(
+            email, name="", phone="", lang="", now=later(minutes=n)
+        )
+    await store.requesters.set_member(people["bob@acme.be"].id, other.id, OrgRole.MEMBER)
+    await store.requesters.set_member(people["gus@other.be"].id, acme.id, OrgRole.MEMBER)
+    assert await store.requesters.join_by_domain(acme.id, "acme.be") == 2  # room for two
+    members = [r.email for r in await store.requesters.list_members(acme.id)]
+    assert members == ["ann@acme.be", "eve@acme.be", "gus@other.be"]
+    bob = await store.requesters.get_requester(people["bob@acme.be"].id)
+    assert bob is not None and bob.organisation_id == other.id  # another's stays there
+    assert await store.requesters.join_by_domain(acme.id, "acme.be") == 0  # full
+    assert await store.requesters.join_by_domain(other.id, "acme.be") == 1  # no cap: fay
+    assert await store.requesters.join_by_domain(other.id, "acme.be") == 0
+    with pytest.raises(NotFound):
+        await store.requesters.join_by_domain("0" * 32, "acme.be")
+
+    assert await store.requesters.remove_domain(acme.id, "acme.be")
+    assert not await store.requesters.remove_domain(acme.id, "acme.be")
+    assert not await store.requesters.remove_domain(other.id, "acme-energie.be")
+    assert await store.requesters.organisation_domains(acme.id) == ["acme-energie.be"]
+    assert await store.requesters.domain_organisation("acme.be") is None

@@ -67,6 +67,16 @@ def test_organisations_members_contracts_invitations(
     assert "lea@acme.be" in shown and "admin" in shown and "who@example.be" in shown
     assert "compta@acme.be" in shown and "ops@acme.be" in shown and "abuse@acme.be" not in shown
     assert "in no organisation" in ok("orgs", "member", "remove", "tom@acme.be")
+    # A domain: Tom (in no organisation now) joins; shown; a provider's refused; removed.
+    assert "acme.be added to Acme; 1 requester(s) of it joined" in ok(
+        "orgs", "domain", "Acme", "@ACME.BE"
+    )
+    assert "e-mail domains: acme.be" in ok("orgs", "show", "Acme")
+    status, _, err = run(capsys, monkeypatch, "orgs", "domain", "Acme", "gmail.com")
+    assert status == 1 and "public mail provider" in err
+    assert "acme.be removed from Acme" in ok("orgs", "domain", "Acme", "acme.be", "--remove")
+    status, _, err = run(capsys, monkeypatch, "orgs", "domain", "Acme", "acme.be", "--remove")
+    assert status == 1 and "no domain" in err
     status, _, err = run(capsys, monkeypatch, "orgs", "show", "Nope")
     assert status == 1 and "no organisation 'Nope'" in err
     status, _, err = run(capsys, monkeypatch, "orgs", "add", "ACME")

@@ -148,16 +148,22 @@ async def test_unknown_senders_are_refused_politely_when_the_desk_says_so(
         await desk.helpdesk.people.requester("known@example.be")
         assert "refused" in await receiver.send(mail_from("zoe@example.be", "Aide", "Bonjour"))
         assert "filed" in await receiver.send(mail_from("known@example.be", "Aide", "Bonjour"))
+        # A new colleague at a client's domain is known by it: filed, and a member.
+        acme = await desk.helpdesk.people.add_organisation("Acme")
+        await desk.helpdesk.domains.add(acme, "acme.be")
+        assert "filed" in await receiver.send(mail_from("new@acme.be", "Site", "En panne"))
+        new = await desk.helpdesk.people.find("new@acme.be")
+        assert new.organisation_id == acme.id
         # An automatic answer to our refusal is not answered again.
         auto = mail_from("zoe@example.be", "Absence", "Absente.", Auto_Submitted="auto-replied")
         assert "dropped" in await receiver.send(auto)
     finally:
         await receiver.stop()
-    refusal, received = await deliver(desk, sink)
+    refusal, received, colleague = await deliver(desk, sink)
     assert refusal["To"] == "zoe@example.be" and refusal["Auto-Submitted"] == "auto-replied"
     assert f"{PUBLIC}/support" in refusal.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert received["To"] == "known@example.be"
-    assert await store.helpdesk.find_ticket(2) is None
+    assert (received["To"], colleague["To"]) == ("known@example.be", "new@acme.be")
+    assert await store.helpdesk.find_ticket(3) is None
 
 
 async def test_verify_holds_the_mail_until_the_sender_confirms(

@@ -34,6 +34,7 @@ from ..threadrows import (
     requester_row,
 )
 from .database import Connection, Database, rowcount
+from .orgdomains import PostgresOrgDomains
 from .threads import ORG_SEATS, SITE_EDITORS
 
 __all__ = ["PostgresRequesters"]
@@ -68,7 +69,7 @@ async def _join(conn: Connection, requester_id: str, organisation_id: str, role:
     return True
 
 
-class PostgresRequesters:
+class PostgresRequesters(PostgresOrgDomains):
     """:class:`~chatdesk.store.RequesterStore` on PostgreSQL."""
 
     def __init__(self, db: Database) -> None:

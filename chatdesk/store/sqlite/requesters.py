@@ -28,6 +28,7 @@ from ..threadrows import (
     organisation_row,
     requester_row,
 )
+from .orgdomains import SqliteOrgDomains
 from .worker import SqliteWorker
 
 __all__ = ["SqliteRequesters"]
@@ -67,7 +68,7 @@ def _join(conn: sqlite3.Connection, requester_id: str, organisation_id: str, rol
     return True
 
 
-class SqliteRequesters:
+class SqliteRequesters(SqliteOrgDomains):
     """:class:`~chatdesk.store.RequesterStore` on SQLite."""
 
     def __init__(self, worker: SqliteWorker) -> None:
