@@ -142,7 +142,7 @@ async def test_admin_gives_an_org_a_domain_and_its_people_join(
     status, location, _ = await _post(http, path, action="domain", domain="@Acme.be")
     assert (status, location) == (303, f"{path}?done=1&joined=1")
     status, page = await _page(http, location)
-    assert "1 requesters of that domain joined the organisation." in page
+    assert "1 requester of that domain joined the organisation." in page
     assert "<td>acme.be</td>" in page and "lea@acme.be" in page  # a member now
     # Refused, with what was typed: a public provider, an address, one taken; escaped.
     for typed, said in (
