@@ -14,6 +14,7 @@ from .canned import CannedService
 from .chatfiles import ChatFileLinks, ChatFiles
 from .config import Settings
 from .conversation import ConversationService, Responder
+from .customers import Customers
 from .desk import DeskService
 from .deskconfig import DeskConfig
 from .errors import ConfigError
@@ -109,6 +110,11 @@ class Services:
     def privacy(self) -> Privacy:
         """Return the requests about requesters' personal data (audited)."""
         return Privacy(self.helpdesk, self.audit)
+
+    @property
+    def customers(self) -> Customers:
+        """Return customer organisations as programs manage them (admins)."""
+        return Customers(self.helpdesk)
 
     @property
     def spam(self) -> Spam:

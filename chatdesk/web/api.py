@@ -28,6 +28,15 @@ from ..wire.api import (
     ApiTicketQuery,
     ApiTimeQuery,
 )
+from ..wire.apiorgs import (
+    ApiDomainIn,
+    ApiDomainOut,
+    ApiMemberIn,
+    ApiOrganisation,
+    ApiOrganisationIn,
+    ApiOrganisationList,
+    ApiOrganisationPatchIn,
+)
 from ..wire.apiout import (
     ApiBlocked,
     ApiBlockedList,
@@ -44,6 +53,7 @@ from ..wire.apipeople import (
     ApiRequesterPatchIn,
     ApiRequesterQuery,
 )
+from .apiactions import mark_spam, merge_ticket, split_ticket
 from .apiblocks import block_sender, list_blocked, unblock_sender
 from .apigate import (
     API_PREFIX,
@@ -56,6 +66,16 @@ from .apigate import (
     read_json,
     read_query,
     reply,
+)
+from .apiorgs import (
+    add_domain,
+    add_member,
+    create_organisation,
+    get_organisation,
+    list_organisations,
+    patch_organisation,
+    remove_domain,
+    remove_member,
 )
 from .apirequesters import get_requester, list_requesters, patch_requester
 from .apiviews import desk_out, detail_out, message_out, ticket_out, time_out
@@ -193,40 +213,6 @@ async def patch_ticket(request: web.Request) -> web.StreamResponse:
     return reply(ticket_out(ticket))
 
 
-async def merge_ticket(request: web.Request) -> web.StreamResponse:
-    """Merge this ticket into `into`: its messages and files move there, it closes as
-    merged, and its requester is told. Answers the ticket merged into."""
-    body = await read_json(request, ApiMergeIn)
-    target, events = await _services(request).helpdesk.tickets.merge(
-        request[OPERATOR], _ref(request), body.into
-    )
-    await publish(request, events)
-    return reply(ticket_out(target))
-
-
-async def mark_spam(request: web.Request) -> web.StreamResponse:
-    """Mark this ticket as spam: it closes without a word to its requester (no mail, no
-    survey) and gets the tag `spam`; with `block`, its requester's address is blocked.
-    Answers the ticket."""
-    body = await read_json(request, ApiSpamIn)
-    marked = await _services(request).spam.mark(request[OPERATOR], _ref(request), block=body.block)
-    await publish(request, marked.events)
-    return reply(ticket_out(marked.ticket))
-
-
-async def split_ticket(request: web.Request) -> web.StreamResponse:
-    """Copy a requester's message of this ticket, with its files, into a new ticket of
-    its author (this ticket's type, department, priority, language, fields and Cc), under
-    `subject`; this ticket keeps it. `404 unknown_message` for anything but a
-    requester's public message here. Answers the new ticket."""
-    body = await read_json(request, ApiSplitIn)
-    ticket, events = await _services(request).helpdesk.split.split(
-        request[OPERATOR], _ref(request), body.message_id, body.subject
-    )
-    await publish(request, events)
-    return reply(ticket_out(ticket), 201, headers={"Location": f"{API_PREFIX}/tickets/{ticket.id}"})
-
-
 async def attachment(request: web.Request) -> web.StreamResponse:
     """A file's bytes (its type was read from its content when it was received)."""
     name, content_type, data = await _services(request).helpdesk.views.attachment(
@@ -264,6 +250,7 @@ async def openapi(request: web.Request) -> web.StreamResponse:
 
 _TICKET = f"{API_PREFIX}/tickets/{{ref}}"
 _REQUESTER = f"{API_PREFIX}/requesters/{{requester_id}}"
+_ORG = f"{API_PREFIX}/organisations/{{organisation_id}}"
 _TICKET_LINKS = tuple(
     (operation, "ref", "$response.body#/id")
     for operation in ("getTicket", "updateTicket", "postMessage", "mergeTicket")
@@ -300,6 +287,30 @@ ENDPOINTS = (
     Endpoint("PATCH", _REQUESTER, patch_requester, "updateRequester",
              "Correct a requester's name or phone", response=ApiRequesterDetail,
              body=ApiRequesterPatchIn, errors=(404,)),
+    Endpoint("GET", f"{API_PREFIX}/organisations", list_organisations, "listOrganisations",
+             "The customer organisations (admins)", response=ApiOrganisationList,
+             errors=(403,)),
+    Endpoint("POST", f"{API_PREFIX}/organisations", create_organisation,
+             "createOrganisation", "Create an organisation (admins)", status=201,
+             response=ApiOrganisation, body=ApiOrganisationIn, errors=(403, 409),
+             headers=("Location",)),
+    Endpoint("GET", _ORG, get_organisation, "getOrganisation", "An organisation (admins)",
+             response=ApiOrganisation, errors=(403, 404)),
+    Endpoint("PATCH", _ORG, patch_organisation, "updateOrganisation",
+             "Change an organisation's contract or caps (admins)", response=ApiOrganisation,
+             body=ApiOrganisationPatchIn, errors=(403, 404)),
+    Endpoint("POST", f"{_ORG}/members", add_member, "addMember",
+             "Put someone in an organisation (admins)", status=201,
+             response=ApiRequesterDetail, body=ApiMemberIn, errors=(403, 404, 409)),
+    Endpoint("DELETE", f"{_ORG}/members/{{requester_id}}", remove_member, "removeMember",
+             "Take a member out of an organisation (admins)", status=204,
+             errors=(403, 404)),
+    Endpoint("POST", f"{_ORG}/domains", add_domain, "addDomain",
+             "Give an organisation an e-mail domain (admins)", status=201,
+             response=ApiDomainOut, body=ApiDomainIn, errors=(403, 404, 409)),
+    Endpoint("DELETE", f"{_ORG}/domains/{{domain}}", remove_domain, "removeDomain",
+             "Take an e-mail domain from an organisation (admins)", status=204,
+             errors=(403, 404)),
     Endpoint("GET", f"{API_PREFIX}/time", time_spent, "getTimeSpent",
              "Time spent per organisation, ticket and operator", response=ApiTimeReport,
              query=ApiTimeQuery, errors=(400,)),

@@ -21,7 +21,7 @@ from ..wire.apipeople import (
 from .apigate import OPERATOR, read_json, read_query, reply
 from .appkeys import SERVICES
 
-__all__ = ["get_requester", "list_requesters", "patch_requester"]
+__all__ = ["detail_of", "get_requester", "list_requesters", "patch_requester"]
 
 
 async def list_requesters(request: web.Request) -> web.StreamResponse:
@@ -42,7 +42,7 @@ async def get_requester(request: web.Request) -> web.StreamResponse:
     tickets: `GET /api/v1/tickets?requester=<id>`."""
     directory = request.app[SERVICES].helpdesk.directory
     profile = await directory.profile(request[OPERATOR], request.match_info["requester_id"])
-    return reply(_detail(profile))
+    return reply(detail_of(profile))
 
 
 async def patch_requester(request: web.Request) -> web.StreamResponse:
@@ -60,7 +60,7 @@ async def patch_requester(request: web.Request) -> web.StreamResponse:
     if note is not None:
         await services.helpdesk.people.set_note(requester, note)
     profile = await services.helpdesk.directory.profile(request[OPERATOR], requester.id)
-    return reply(_detail(profile))
+    return reply(detail_of(profile))
 
 
 def _line(summary: RequesterSummary) -> ApiRequester:
@@ -85,7 +85,8 @@ def _line(summary: RequesterSummary) -> ApiRequester:
     )
 
 
-def _detail(profile: RequesterProfile) -> ApiRequesterDetail:
+def detail_of(profile: RequesterProfile) -> ApiRequesterDetail:
+    """Return one requester as the API answers them."""
     # Its tickets come the last changed first (and only those the operator may see).
     last = profile.tickets[0].updated_at if profile.tickets else None
     org = profile.organisation

@@ -49,6 +49,8 @@ _PATH_PARAMS: dict[str, tuple[Any, str]] = {
     "attachment_id": (str, "The file's id (from a ticket's `attachments`)."),
     "pattern": (str, "A blocked address or domain (`spam@example.com`, `example.com`)."),
     "requester_id": (str, "The requester's id (a ticket's `requester.id`)."),
+    "organisation_id": (str, "The organisation's id (`GET /api/v1/organisations`)."),
+    "domain": (str, "An e-mail domain of the organisation (`acme.be`)."),
 }  # fmt: skip
 
 
