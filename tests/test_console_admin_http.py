@@ -144,6 +144,8 @@ async def test_admin_gives_an_org_a_domain_and_its_people_join(
     status, page = await _page(http, location)
     assert "1 requester of that domain joined the organisation." in page
     assert "<td>acme.be</td>" in page and "lea@acme.be" in page  # a member now
+    status, page = await _page(http, "/console/orgs")
+    assert "<td>acme.be</td>" in page  # the list names its domains
     # Refused, with what was typed: a public provider, an address, one taken; escaped.
     for typed, said in (
         ("gmail.com", "gmail.com is a public mail provider"),

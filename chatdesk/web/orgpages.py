@@ -61,8 +61,11 @@ async def orgs_page(request: web.Request) -> web.StreamResponse:
             error = exc
         else:
             raise web.HTTPSeeOther(f"/console/orgs/{org.id}?done=1")
-    people = services.helpdesk.people
-    rows = [(org, len(await people.members(org))) for org in await people.organisations()]
+    people, domains = services.helpdesk.people, services.helpdesk.domains
+    rows = [
+        (org, len(await people.members(org)), await domains.of(org))
+        for org in await people.organisations()
+    ]
     context |= {"orgs": rows}
     return render_admin(request, _LIST, context, error)
 
