@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .errors import Forbidden, NotFound
 from .helpdesk import Helpdesk
+from .helpdesk.people import clean_note
 from .models import Operator, Organisation, Requester
 
 __all__ = ["CustomerAccount", "Customers"]
@@ -66,10 +67,15 @@ class Customers:
         contract_active: bool | None = None,
         max_members: int | None = None,
         max_editors_per_site: int | None = None,
+        note: str | None = None,
     ) -> CustomerAccount:
-        """Change what is given: the contract, the caps (0 removes one)."""
+        """Change what is given: the contract, the caps (0 removes one), the team's
+        note (checked before anything is changed)."""
         _admin(actor)
         organisation = await self._get(organisation_id)
+        if note is not None:
+            clean_note(note)  # refused here, before the other changes
+            organisation = await self.people.set_org_note(organisation, note)
         if contract_active is not None:
             organisation = await self.people.set_contract(organisation, contract_active)
         if max_members is not None or max_editors_per_site is not None:

@@ -156,6 +156,17 @@ async def test_admin_gives_an_org_a_domain_and_its_people_join(
         status, _, page = await _post(http, path, action="domain", domain=typed)
         assert status == 400 and said in page, typed
     assert await services.helpdesk.domains.of(org) == ["acme.be"]
+    # The team's note: on the page, and in the panel of its members' tickets; escaped.
+    note = "Premium <b>plan</b>.\r\nCall Marc."
+    assert (await _post(http, path, action="note", note=note))[0] == 303
+    status, page = await _page(http, path)
+    assert '<p class="requester-note" id="org-note">Premium &lt;b&gt;plan&lt;/b&gt;.\nCall' in page
+    ticket, _ = await services.helpdesk.filing.file(NewTicket("lea@acme.be", "Site"))
+    status, page = await _page(http, f"/console/t/{ticket.id}")
+    assert 'id="t-org-note">Premium &lt;b&gt;plan&lt;/b&gt;' in page
+    status, _, page = await _post(http, path, action="note", note="x" * 2001)
+    assert status == 400
+    assert (await services.helpdesk.people.organisation(org.id)).note.startswith("Premium")
     status, location, _ = await _post(http, path, action="domain", domain="acme.be", remove="1")
     assert (status, location) == (303, f"{path}?done=1")
     assert await services.helpdesk.domains.of(org) == []

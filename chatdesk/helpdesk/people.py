@@ -236,6 +236,12 @@ class RequesterService:
             organisation.id, contract_active=active
         )
 
+    async def set_org_note(self, organisation: Organisation, note: str) -> Organisation:
+        """Replace the team's note on an organisation (see :func:`clean_note`)."""
+        return await self.store.requesters.update_organisation(
+            organisation.id, note=clean_note(note)
+        )
+
     async def set_caps(
         self,
         organisation: Organisation,

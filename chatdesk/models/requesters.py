@@ -77,6 +77,8 @@ class Organisation:
     contract_active: bool = True
     max_members: int | None = None
     max_editors_per_site: int | None = None
+    #: What the team keeps in mind about the customer (operators only).
+    note: str = ""
 
     def to_payload(self) -> dict[str, Any]:
         """Return the organisation for operators."""
@@ -87,6 +89,7 @@ class Organisation:
             "max_members": self.max_members,
             "max_editors_per_site": self.max_editors_per_site,
             "created_at": format_ts(self.created_at),
+            "note": self.note,
         }
 
 

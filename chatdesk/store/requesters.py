@@ -112,8 +112,10 @@ class RequesterStore(Protocol):
         contract_active: bool | None = None,
         max_members: int | None = None,
         max_editors_per_site: int | None = None,
+        note: str | None = None,
     ) -> Organisation:
-        """Change what is given (a cap of 0 removes it). :raises NotFound:."""
+        """Change what is given (a cap of 0 removes it; a note replaces the team's).
+        :raises NotFound:."""
         ...
 
     async def set_member(

@@ -257,4 +257,9 @@ RECENT_VERSIONS: list[list[Step]] = [
         "CREATE INDEX organisation_domains_by_organisation"
         " ON organisation_domains(organisation_id)",
     ],
+    [
+        # What the team keeps in mind about a customer (their plan, whom to call):
+        # operators only, as a requester's note.
+        "ALTER TABLE organisations ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+    ],
 ]

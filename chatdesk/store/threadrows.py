@@ -58,7 +58,9 @@ REQUESTER_COLUMNS = (
 SET_NOTE = "UPDATE requesters SET note = $1 WHERE id = $2"
 #: Ends a requester's portal sessions (both backends; ``$1`` the requester's id).
 END_SESSIONS = "UPDATE requesters SET session_version = session_version + 1 WHERE id = $1"
-ORGANISATION_COLUMNS = "id, name, contract_active, max_members, max_editors_per_site, created_at"
+ORGANISATION_COLUMNS = (
+    "id, name, contract_active, max_members, max_editors_per_site, created_at, note"
+)
 INVITATION_COLUMNS = "id, email, organisation_id, invited_by, created_at, expires_at, accepted_at"
 NOTICE_COLUMNS = "id, title, body, severity, starts_at, ends_at, audience, published_by, created_at"
 BEARER_COLUMNS = "id, operator_id, name, token_hash, created_at, last_used_at, revoked_at"
@@ -137,6 +139,7 @@ def organisation_row(row: Any) -> Organisation:
         max_members=row[3],
         max_editors_per_site=row[4],
         created_at=parse_ts(row[5]),
+        note=row[6],
     )
 
 

@@ -61,7 +61,7 @@ async def get_organisation(request: web.Request) -> web.StreamResponse:
 
 async def patch_organisation(request: web.Request) -> web.StreamResponse:
     """Turn the contract on or off (on a `customers` desk its members may file while it
-    is on), change a cap (`0` removes it). Admins only."""
+    is on), change a cap (`0` removes it) or the team's note. Admins only."""
     body = await read_json(request, ApiOrganisationPatchIn)
     account = await _customers(request).change(
         request[OPERATOR], _id(request),
@@ -70,6 +70,7 @@ async def patch_organisation(request: web.Request) -> web.StreamResponse:
         max_members=None if isinstance(body.max_members, UnsetType) else body.max_members,
         max_editors_per_site=None if isinstance(body.max_editors_per_site, UnsetType)
         else body.max_editors_per_site,
+        note=None if isinstance(body.note, UnsetType) else body.note,
     )  # fmt: skip
     return reply(_out(account))
 
@@ -132,4 +133,5 @@ def _out(account: CustomerAccount) -> ApiOrganisation:
         members=account.members,
         domains=account.domains,
         created_at=format_ts(o.created_at),
+        note=o.note,
     )

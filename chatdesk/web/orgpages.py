@@ -23,6 +23,7 @@ from ..wire.admin import (
     OrgInviteForm,
     OrgMemberAddForm,
     OrgMemberRemoveForm,
+    OrgNoteForm,
     OrgSeatReleaseForm,
 )
 from .adminpages import PageError, admin_page, read_admin_form, render_admin
@@ -42,6 +43,7 @@ _ACTIONS: dict[str, type[Any]] = {
     "caps": OrgCapsForm,
     "address": OrgAddressForm,
     "domain": OrgDomainForm,
+    "note": OrgNoteForm,
 }
 
 
@@ -155,6 +157,8 @@ async def _change(request: web.Request, services: Services, org: Organisation, f
         elif isinstance(form, OrgInviteForm):
             _, events = await people.invite(request[SESSION].operator, form.email, org)
             await request.app[EVENTS].publish(events)
+        elif isinstance(form, OrgNoteForm):
+            await people.set_org_note(org, form.note)
         elif isinstance(form, OrgContractForm):
             await people.set_contract(org, form.state == "on")
         elif isinstance(form, OrgCapsForm):

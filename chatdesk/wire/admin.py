@@ -111,6 +111,15 @@ class OrgAddressForm(In):
     remove: Literal["", "1"] = ""
 
 
+class OrgNoteForm(In):
+    """``POST /console/orgs/{id}`` with ``action=note``: the team's note on the
+    organisation (empty: none)."""
+
+    action: Literal["note"]
+    note: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    csrf: Csrf = ""
+
+
 class OrgDomainForm(In):
     """``POST /console/orgs/{id}`` with ``action=domain``: give the organisation an e-mail
     domain (or take it back with ``remove=1``)."""

@@ -46,6 +46,8 @@ class ApiOrganisationPatchIn(In):
     contract_active: bool | UnsetType = UNSET
     max_members: Cap | UnsetType = UNSET
     max_editors_per_site: Cap | UnsetType = UNSET
+    #: The team's note on it (operators only; `""` removes it).
+    note: Annotated[str, msgspec.Meta(max_length=2000)] | UnsetType = UNSET
 
 
 class ApiMemberIn(In):
@@ -82,6 +84,8 @@ class ApiOrganisation(Out):
     members: int
     domains: list[str]
     created_at: Ts
+    #: The team's note on it (operators only; `""`: none).
+    note: str
 
 
 class ApiOrganisationList(Out):

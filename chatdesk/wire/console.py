@@ -269,6 +269,8 @@ class OrganisationOut(Out):
     max_members: int | None
     max_editors_per_site: int | None
     created_at: Ts
+    #: The team's note on the customer (operators only).
+    note: str = ""
 
 
 class TicketsAck(Out):

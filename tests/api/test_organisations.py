@@ -53,9 +53,13 @@ async def test_an_admin_s_program_keeps_the_customer_organisations(
 
     # The contract off, the cap removed (0); the list says so.
     changed = await api.call(
-        "PATCH", path, ApiOrganisation, json={"contract_active": False, "max_members": 0}
-    )
+        "PATCH", path, ApiOrganisation,
+        json={"contract_active": False, "max_members": 0, "note": "Premium plan. "},
+    )  # fmt: skip
     assert (changed.contract_active, changed.max_members, changed.members) == (False, None, 2)
+    assert changed.note == "Premium plan."
+    # A note too long is refused before anything changes.
+    await api.error("PATCH", path, 400, json={"contract_active": True, "note": "x" * 2001})
     assert changed.domains == ["acme.be"]
     (listed,) = (await api.call("GET", ORGS, ApiOrganisationList)).organisations
     assert listed == changed

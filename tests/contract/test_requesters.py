@@ -82,6 +82,11 @@ async def test_organisations(store: Store) -> None:
     )
     uncapped = await store.requesters.update_organisation(acme.id, max_members=0)
     assert uncapped.max_members is None
+    noted = await store.requesters.update_organisation(acme.id, note="Premium plan.\nCall Marc.")
+    assert (noted.note, noted.max_editors_per_site) == ("Premium plan.\nCall Marc.", 3)
+    assert await store.requesters.get_organisation(acme.id) == noted
+    assert (await store.requesters.update_organisation(acme.id, contract_active=False)).note
+    assert (await store.requesters.update_organisation(acme.id, note="")).note == ""
     with pytest.raises(NotFound):
         await store.requesters.update_organisation("missing", contract_active=True)
 

@@ -200,10 +200,13 @@ class PostgresRequesters(PostgresOrgDomains):
         contract_active: bool | None = None,
         max_members: int | None = None,
         max_editors_per_site: int | None = None,
+        note: str | None = None,
     ) -> Organisation:
         values: dict[str, object] = {}
         if contract_active is not None:
             values["contract_active"] = int(contract_active)
+        if note is not None:
+            values["note"] = note
         for name, cap in (
             ("max_members", max_members),
             ("max_editors_per_site", max_editors_per_site),

@@ -844,6 +844,7 @@ export interface OrganisationOut {
   max_editors_per_site: number | null;
   max_members: number | null;
   name: string;
+  note?: string;
 }
 /**
  * ``presence``: an operator's presence changed.
