@@ -58,6 +58,7 @@ async def _page(
     context = {
         "org": org,
         "members": await people.members(org),
+        "domains": await services.helpdesk.domains.of(org),
         "invitations": await services.helpdesk.orgadmin.pending(org),
         "typed": typed,
         "done": request.query.get("done", "") if not error else "",

@@ -30,6 +30,10 @@ async def test_an_invited_colleague_joins_by_signing_in(start_portal: StartPorta
     await _sign_in(portal, "boss@acme.test")
     _, page = await portal.page("/support/org")
     assert "Invite a colleague" in page and 'action="/support/org/invite"' in page
+    assert 'id="org-domains"' not in page
+    await portal.services.helpdesk.domains.add(acme, "acme.test")
+    _, page = await portal.page("/support/org")
+    assert "People with an address at acme.test join the organisation by themselves" in page
 
     status, location, _ = await _post(portal, "invite", "Zoe@Acme.test")
     assert (status, location) == (303, "/support/org?done=invited")
