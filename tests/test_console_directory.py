@@ -156,3 +156,18 @@ async def test_operators_find_requesters_and_open_their_page(server: Any) -> Non
         anonymous.get("/console/requesters", allow_redirects=False) as response,
     ):
         assert response.status in (302, 303)
+
+
+async def test_a_new_desk_s_directory_says_who_will_appear(server: Any) -> None:
+    await add_ada(server)
+    async with ada_session(server) as http:
+        async with http.get("/console/requesters") as page:
+            text = await page.text()
+        assert "No requester yet: people appear here with their first request." in text
+        assert "0 requesters" in text
+        ticket = await file(server, "Bonjour", email="lea@example.be", name="Léa")
+        async with http.get(f"/console/tickets?view=all&requester={ticket.requester_id}") as page:
+            text = await page.text()
+        # The list narrowed to her names her, a link to her page.
+        link = f'<a href="/console/requesters/{ticket.requester_id}" id="filtered-requester">'
+        assert link + "Requests of Léa</a>" in text
