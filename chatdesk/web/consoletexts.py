@@ -9,43 +9,23 @@ from .admintexts import ADMIN_TEXTS
 
 __all__ = ["CONSOLE_TEXTS", "TICKET_TEXTS"]
 
+Texts = dict[str, dict[str, str]]
+
+
+def _load(name: str) -> Texts:
+    return json.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 #: The ticket views', ticket page's and reports' texts: one file read by the server and
 #: bundled into console.js, so both sides say the same.
-TICKET_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "tickettexts.json").read_text(encoding="utf-8")
-)
-#: The operator's own account page (``/console/account``).
-_ACCOUNT_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "accounttexts.json").read_text(encoding="utf-8")
-)
-#: The operators page (``/console/operators``, admins).
-_OPERATOR_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "operatortexts.json").read_text(encoding="utf-8")
-)
-#: The privacy page (``/console/privacy``, admins).
-_PRIVACY_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "privacytexts.json").read_text(encoding="utf-8")
-)
-#: The webhooks page (``/console/webhooks``, admins).
-_HOOK_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "hooktexts.json").read_text(encoding="utf-8")
-)
-#: The rules page (``/console/rules``, admins).
-_RULE_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "ruletexts.json").read_text(encoding="utf-8")
-)
-#: The block list page (``/console/blocked``, admins) and the ticket page's spam form.
-_BLOCK_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "blocktexts.json").read_text(encoding="utf-8")
-)
-#: The requesters' directory and a requester's page.
-_REQUESTER_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "requestertexts.json").read_text(encoding="utf-8")
-)
-#: The bot's misses page (``/console/gaps``), in its own file to keep this one readable.
-_GAPS_TEXTS: dict[str, dict[str, str]] = json.loads(
-    (Path(__file__).parent / "gapstexts.json").read_text(encoding="utf-8")
-)
+TICKET_TEXTS: Texts = _load("tickettexts.json")
+#: The pages' own files, a later one's key winning: the bot's misses page, the operator's
+#: account page, the operators page, the privacy page, the webhooks page, the rules page,
+#: the block list page (and the ticket page's spam form), the requesters' pages.
+_PAGE_TEXTS: list[Texts] = [
+    _load(f"{page}texts.json")
+    for page in ("gaps", "account", "operator", "privacy", "hook", "rule", "block", "requester")
+]
 
 _EN = {
     "console": "console",
@@ -386,18 +366,16 @@ _NL = {
     "medewerker het. Leeg: geen datum.",
 }
 
+
+def _merged(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for texts in _PAGE_TEXTS:
+        merged |= texts[lang]
+    return merged
+
+
 #: Every text by language, then key; every language has every key (tests check it).
-CONSOLE_TEXTS: dict[str, dict[str, str]] = {
-    lang: texts
-    | TICKET_TEXTS[lang]
-    | _GAPS_TEXTS[lang]
-    | _ACCOUNT_TEXTS[lang]
-    | _OPERATOR_TEXTS[lang]
-    | _PRIVACY_TEXTS[lang]
-    | _HOOK_TEXTS[lang]
-    | _RULE_TEXTS[lang]
-    | _BLOCK_TEXTS[lang]
-    | _REQUESTER_TEXTS[lang]
-    | ADMIN_TEXTS[lang]
+CONSOLE_TEXTS: Texts = {
+    lang: texts | TICKET_TEXTS[lang] | _merged(lang) | ADMIN_TEXTS[lang]
     for lang, texts in (("en", _EN), ("fr", _FR), ("nl", _NL))
 }
