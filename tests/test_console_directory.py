@@ -96,6 +96,10 @@ async def test_operators_find_requesters_and_open_their_page(server: Any) -> Non
         async with http.get(location) as page:
             text = await page.text()
         assert "Their details are saved." in text and "Léa Dubois-Martin" in text
+        async with http.get("/console/requesters?q=lea") as page:
+            listed = await page.text()
+        # Her row says the team keeps a note (the note itself as its tooltip, escaped).
+        assert '<span class="badge note" title="&lt;i&gt;VIP&lt;/i&gt;' in listed
         note = "&lt;i&gt;VIP&lt;/i&gt;\nCall before noon.</dd>"
         assert f'<dd class="requester-note" id="req-note">{note}' in text
         assert 'href="tel:+3225550101"' in text
