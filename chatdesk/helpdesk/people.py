@@ -304,7 +304,7 @@ class RequesterService:
 
     async def set_note(self, requester: Requester, note: str) -> Requester:
         """Replace the team's note on a requester (operators only: never shown to them,
-        but in the export of their data). Line ends are kept, trailing spaces dropped.
+        nor in the export of their data). Line ends are kept, trailing spaces dropped.
 
         :raises InvalidPayload: ``note`` (more than 2,000 characters).
         """
