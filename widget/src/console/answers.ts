@@ -35,9 +35,13 @@ export function setupAnswers(
     void call("answer_quoted", { id: item.dataset.id || "", lang: item.dataset.lang || "" });
   });
 
+  // Answers come back in any order: only the latest request's are drawn, and the visitor's
+  // never over a search the operator typed since (it was asked before, answered after).
+  let latest = 0;
   async function show(q: string, label: Key, typed = false): Promise<void> {
+    const mine = ++latest;
     const ack = await call("answers", { q, lang: panel?.dataset.lang || "en", typed });
-    if (!list || !said) return;
+    if (!list || !said || mine !== latest || (!typed && search?.value.trim())) return;
     if (ack.ok) {
       draw(list, ack.answers as AnswerOut[], panel?.dataset.lang || "");
       said.textContent = t(label);
