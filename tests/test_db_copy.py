@@ -180,7 +180,7 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     assert operator.name == "Sophie"
     newcomer = new_client(second)
     await newcomer.connect({"lang": "nl"})
-    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000004"
+    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000005"
     # The helpdesk's records came across whole, and the search index was rebuilt.
     assert await _helpdesk_records_of(second.app[STORE], helpdesk) == helpdesk
     copied = second.app[STORE]
@@ -237,6 +237,17 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
         SavedView(new_id(), operator_id, "Urgent", "view=open&priority=urgent", now, True)
     )
     await store.requesters.add_domain(acme.id, "acme.be", now)
+    outage_id = new_id()
+    outage = await store.helpdesk.file_ticket(
+        TicketFiling(
+            id=outage_id, subject="Panne", description="", type=TicketType.INCIDENT,
+            channel=Channel.PHONE, department="general", priority="high", lang="fr",
+            requester=lea, created_at=now,
+            message=TicketMessage(outage_id, AuthorKind.REQUESTER, lea.id, "Tout", ts=now),
+        )
+    )  # fmt: skip
+    assert isinstance(outage, Ticket)
+    await store.problems.link(filed.id, outage.id, now, by=operator_id)
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records
@@ -263,6 +274,7 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "blocked": await store.blocks.list_blocked(),
         "views": await store.saved_views.list_views("someone else"),
         "domains": await store.requesters.organisation_domains(acme.id),
+        "problem": await store.problems.problem_of(ticket.id),
         "found": [t.id for t in search.tickets],
     }
 

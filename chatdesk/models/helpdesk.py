@@ -94,6 +94,8 @@ class TicketQuery:
     tag: str | None = None
     #: Tickets this operator follows.
     follower: str | None = None
+    #: The tickets linked to this problem ticket (its id).
+    problem_id: str | None = None
     q: str = ""
     #: Tickets whose next due time (first response, then resolution) is before this.
     due_before: datetime | None = None

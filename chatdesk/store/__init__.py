@@ -8,6 +8,7 @@ from .base import Store
 from .blocks import BlockStore
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .followers import FollowerStore
+from .problems import ProblemStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
@@ -45,6 +46,7 @@ __all__ = [
     "OperatorStore",
     "PostgresStore",
     "PresenceStore",
+    "ProblemStore",
     "ReportQueries",
     "RequesterStore",
     "RetentionStore",

@@ -8,6 +8,7 @@ from .audit import AuditStore
 from .blocks import BlockStore
 from .conversations import ConversationStore, FeedbackStore
 from .followers import FollowerStore
+from .problems import ProblemStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
@@ -135,6 +136,11 @@ class Store(Protocol):
     @property
     def followers(self) -> FollowerStore:
         """Who follows which ticket."""
+        ...
+
+    @property
+    def problems(self) -> ProblemStore:
+        """Which tickets are linked to which problem ticket."""
         ...
 
     @property

@@ -62,6 +62,7 @@ TABLES = (
     "hook_feed",
     "hook_deliveries",
     "ticket_followers",
+    "ticket_links",
     "blocked_senders",
     "saved_views",
 )

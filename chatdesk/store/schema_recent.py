@@ -262,4 +262,12 @@ RECENT_VERSIONS: list[list[Step]] = [
         # operators only, as a requester's note.
         "ALTER TABLE organisations ADD COLUMN note TEXT NOT NULL DEFAULT ''",
     ],
+    [
+        # A ticket about a known problem (customers' tickets about one outage) is linked
+        # to the problem's ticket, one problem each: the team answers them all at once.
+        "CREATE TABLE ticket_links (ticket_id TEXT PRIMARY KEY REFERENCES tickets(id),"
+        " problem_id TEXT NOT NULL REFERENCES tickets(id), created_at TEXT NOT NULL,"
+        " created_by TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX ticket_links_by_problem ON ticket_links(problem_id, created_at)",
+    ],
 ]

@@ -23,6 +23,8 @@ ORDER = {
 }
 #: A ticket's follower (``= {placeholder}`` follows: the operator's id).
 _FOLLOWED = "SELECT 1 FROM ticket_followers f WHERE f.ticket_id = t.id AND f.operator_id"
+#: A ticket linked to a problem (``= {placeholder}`` follows: the problem's id).
+_LINKED = "SELECT 1 FROM ticket_links l WHERE l.ticket_id = t.id AND l.problem_id"
 #: The most tickets one page holds.
 PER_PAGE_MAX = 100
 #: :data:`~chatdesk.store.rows.TICKET_COLUMNS` of the table aliased ``t``.
@@ -68,6 +70,8 @@ def ticket_filters(query: TicketQuery, mark: Callable[[object], str]) -> list[st
     if query.follower is not None:
         placeholder = mark(query.follower)  # the value is a parameter
         where.append(f"EXISTS ({_FOLLOWED} = {placeholder})")
+    if query.problem_id is not None:
+        where.append(f"EXISTS ({_LINKED} = {mark(query.problem_id)})")
     for column, element in (("cc", query.cc), ("tags", query.tag)):
         if element is not None:
             # An element of the comma-joined list, matched whole ("a_b" never finds "axb").

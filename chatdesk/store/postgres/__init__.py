@@ -8,6 +8,7 @@ from .blocks import PostgresBlocks
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .followers import PostgresFollowers
+from .problems import PostgresProblems
 from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
 from .hooks import PostgresHooks
@@ -63,6 +64,7 @@ class PostgresStore:
         self.reports = PostgresReports(db)
         self.hooks = PostgresHooks(db)
         self.followers = PostgresFollowers(db)
+        self.problems = PostgresProblems(db)
         self.blocks = PostgresBlocks(db)
         self.saved_views = PostgresSavedViews(db)
         self.retention = PostgresRetention(db)

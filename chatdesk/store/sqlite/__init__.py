@@ -9,6 +9,7 @@ from .blocks import SqliteBlocks
 from .conversations import SqliteConversations
 from .feedback import SqliteFeedback
 from .followers import SqliteFollowers
+from .problems import SqliteProblems
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
 from .hooks import SqliteHooks
@@ -66,6 +67,7 @@ class SqliteStore:
         self.reports = SqliteReports(worker)
         self.hooks = SqliteHooks(worker)
         self.followers = SqliteFollowers(worker)
+        self.problems = SqliteProblems(worker)
         self.blocks = SqliteBlocks(worker)
         self.saved_views = SqliteSavedViews(worker)
         self.retention = SqliteRetention(worker)
