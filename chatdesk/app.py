@@ -53,6 +53,7 @@ from .web import (
     operatorpages,
     orgpages,
     privacypages,
+    problempages,
     reports,
     requesterpages,
     routes,
@@ -196,6 +197,7 @@ def create_app(
     hookpages.setup(app)
     rulepages.setup(app)
     blockpages.setup(app)
+    problempages.setup(app)
     requesterpages.setup(app)
     viewpages.setup(app)
     console.setup(app)

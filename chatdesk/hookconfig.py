@@ -22,7 +22,8 @@ EVENTS = frozenset(
                 "fields", "merged_into", "merged_from", "follow_up", "sla_warning",
                 "sla_breach", "auto_close", "csat", "cc", "tags", "hold", "hold_ended",
                 "requester", "chat", "mention", "concerning", "time", "rule", "split_to",
-                "split_from",
+                "split_from", "linked", "unlinked", "incident_linked", "incident_unlinked",
+                "linked_reply",
             )
         ),
         "message.created",

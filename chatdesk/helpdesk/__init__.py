@@ -26,6 +26,7 @@ from .notices import NoticeService
 from .orgadmin import OrgAdmin
 from .orgdomains import OrgDomains
 from .people import Refused, RequesterService
+from .problems import LinkedReply, Problems, ProblemTickets
 from .reports import Report, ReportService, for_reader
 from .savedviews import SavedViews
 from .signin import SignIn
@@ -42,10 +43,13 @@ __all__ = [
     "FilingService",
     "FollowLinks",
     "Helpdesk",
+    "LinkedReply",
     "NewTicket",
     "NoticeService",
     "OrgAdmin",
     "OrgDomains",
+    "ProblemTickets",
+    "Problems",
     "Refused",
     "Report",
     "ReportService",
@@ -90,6 +94,7 @@ class Helpdesk:
     saved_views: SavedViews
     directory: RequesterDirectory
     domains: OrgDomains
+    problems: ProblemTickets
 
 
 def build_helpdesk(
@@ -136,4 +141,5 @@ def build_helpdesk(
         saved_views=SavedViews(store, clock=clock),
         directory=RequesterDirectory(store, views, blocks),
         domains=OrgDomains(store, clock=clock),
+        problems=ProblemTickets(store, lifecycle, clock=clock),
     )

@@ -13,7 +13,8 @@ from ..models import ACTIVE, Operator, Sort, Status, TicketType, format_ts, utcn
 from ..store import Store
 from ..tickets import TRANSITIONS
 from .common import load_ticket
-from .views import TicketFilter, TicketViews
+from .problems import problems_of
+from .views import TicketFilter, TicketViews, ticket_summary
 
 __all__ = ["PER_PAGE", "ConsoleTickets", "view_filter"]
 
@@ -60,8 +61,9 @@ class ConsoleTickets:
         """Return the ticket as :meth:`TicketViews.operator_view` does, with ``moves``
         (the statuses it may go to, in the state machine's order), ``first_response_at``,
         ``requester``, ``organisation`` (or None), the desk's ``now`` (countdowns
-        count from it), ``time_spent_minutes`` (the ``time`` history rows added up) and
-        ``followers`` (the ids of the operators who follow it).
+        count from it), ``time_spent_minutes`` (the ``time`` history rows added up),
+        ``followers`` (the ids of the operators who follow it), ``problem`` (the problem
+        ticket it is linked to, or None) and ``incidents`` (the tickets linked to it).
 
         :raises NotFound: no such ticket, or one the operator may not see.
         """
@@ -76,6 +78,7 @@ class ConsoleTickets:
             await requesters.get_organisation(organisation_id) if organisation_id else None
         )
         answered = ticket.first_response_at
+        links = await problems_of(self.store, operator, ticket)
         return view | {
             "moves": [s.value for s in Status if s in TRANSITIONS[ticket.status]],
             "first_response_at": format_ts(answered) if answered else None,
@@ -87,6 +90,8 @@ class ConsoleTickets:
                 int(e["data"].get("minutes", 0)) for e in view["events"] if e["kind"] == "time"
             ),
             "followers": await self.store.followers.followers(ticket.id),
+            "problem": ticket_summary(links.problem) if links.problem else None,
+            "incidents": [ticket_summary(t) for t in links.incidents],
         }
 
     async def follow(self, operator: Operator, ref: str, *, on: bool) -> str:
@@ -133,6 +138,7 @@ def view_filter(
     assignee: str | None = None,
     requester: str | None = None,
     organisation: str | None = None,
+    problem: str | None = None,
     tag: str | None = None,
     q: str = "",
     sort: Sort = "due",
@@ -155,6 +161,7 @@ def view_filter(
         assignee=assignee,
         requester=requester,
         organisation=organisation,
+        problem=problem,
         tag=tag,
         unassigned=view == "unassigned",
         mine=view == "mine",

@@ -255,6 +255,8 @@ class TicketLifecycle:
         after = await add_cc(self.store, await self._reload(target.id), followers, operator, now)
         for follower in await self.store.followers.followers(source.id):  # operators too
             await self.store.followers.follow(target.id, follower, now)
+        # A problem's linked tickets follow it too (unlinked if the target is linked itself).
+        await self.store.problems.move_incidents(source.id, target.id)
         token = self.links.token(after.id, merged.requester_id)
         return after, [
             TicketMerged(merged, after, token),

@@ -54,6 +54,8 @@ class TicketFilter:
     requester: str | None = None
     #: One organisation's tickets (its id).
     organisation: str | None = None
+    #: The tickets linked to this problem ticket (its id).
+    problem: str | None = None
     #: Tickets with this tag.
     tag: str | None = None
     type: tuple[str, ...] = ()
@@ -146,6 +148,7 @@ class TicketViews:
             exclude_types=hidden,
             requester_id=requester_id,
             organisation_id=wanted.organisation,
+            problem_id=wanted.problem,
             number=number,
             # Written as stored: "Panne réseau" finds "panne-réseau".
             tag="-".join(wanted.tag.lower().split()) or None if wanted.tag else None,

@@ -63,6 +63,7 @@ class TicketEvents(BaseNamespace):
             request.view, status=request.status, type=request.type,
             priority=request.priority, department=request.department,
             assignee=request.assignee, requester=request.requester, organisation=request.org,
+            problem=request.problem,
             tag=request.tag, q=request.q,
             sort=request.sort, page=request.page,
         )  # fmt: skip
@@ -169,23 +170,27 @@ class TicketEvents(BaseNamespace):
 
     @acked
     async def on_ticket_bulk(self, sid: str, data: Any) -> dict[str, Any]:
-        """Assign, close, move, tag or mark as spam many tickets at once; refusals are
-        listed, not raised."""
+        """Assign, close, move, tag, link to a problem or mark as spam many tickets at
+        once; refusals are listed, not raised."""
         request = decode(TicketBulkIn, data, "ticket_bulk")
         given = (
             request.assignee is not None, request.close, request.status is not None,
-            request.tag is not None, request.spam,
+            request.tag is not None, request.spam, request.problem is not None,
         )  # fmt: skip
         if sum(given) != 1 or (request.block and not request.spam):
             raise InvalidPayload(
-                "give exactly one of `assignee`, `close`, `status`, `tag` and `spam`"
-                " (`block` goes with `spam`)"
+                "give exactly one of `assignee`, `close`, `status`, `tag`, `problem` and"
+                " `spam` (`block` goes with `spam`)"
             )
         operator = await self._operator(sid)
         status = "closed" if request.close else request.status
         if request.spam:
             changed, refused, events = await self.services.spam.mark_many(
                 operator, request.refs, block=request.block
+            )
+        elif request.problem is not None:
+            changed, refused, events = await self.services.helpdesk.problems.link_many(
+                operator, request.refs, request.problem
             )
         else:
             changed, refused, events = await self.services.helpdesk.tickets.bulk(

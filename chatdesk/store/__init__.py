@@ -8,7 +8,6 @@ from .base import Store
 from .blocks import BlockStore
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .followers import FollowerStore
-from .problems import ProblemStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
@@ -17,6 +16,7 @@ from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
 from .postgres import PostgresStore
+from .problems import ProblemStore
 from .queries import InboxQueries
 from .reports import ReportQueries
 from .requesters import RequesterStore

@@ -8,7 +8,6 @@ from .audit import AuditStore
 from .blocks import BlockStore
 from .conversations import ConversationStore, FeedbackStore
 from .followers import FollowerStore
-from .problems import ProblemStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
@@ -16,6 +15,7 @@ from .leases import LeaseStore
 from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
 from .people import CannedStore, OperatorStore, PresenceStore
+from .problems import ProblemStore
 from .queries import InboxQueries
 from .reports import ReportQueries
 from .requesters import RequesterStore

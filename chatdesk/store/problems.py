@@ -14,8 +14,8 @@ __all__ = [
     "LINK",
     "MOVE",
     "PROBLEMS_OF",
-    "ProblemStore",
     "UNLINK",
+    "ProblemStore",
 ]
 
 #: Parameters: ticket, problem, time, operator (a linked ticket moves to this problem).
@@ -41,8 +41,7 @@ MOVE = "UPDATE ticket_links SET problem_id = {p}2 WHERE problem_id = {p}1"
 PROBLEMS_OF = "SELECT ticket_id, problem_id FROM ticket_links WHERE ticket_id IN ({ids})"
 #: ``{ids}``: the problems' placeholders.
 COUNTS = (
-    "SELECT problem_id, COUNT(*) FROM ticket_links WHERE problem_id IN ({ids})"
-    " GROUP BY problem_id"
+    "SELECT problem_id, COUNT(*) FROM ticket_links WHERE problem_id IN ({ids}) GROUP BY problem_id"
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from aiohttp import web
 from msgspec import UnsetType
@@ -53,8 +52,10 @@ from ..wire.apipeople import (
     ApiRequesterPatchIn,
     ApiRequesterQuery,
 )
+from ..wire.apiproblems import ApiLinkedReplyIn, ApiLinkedReplyOut, ApiProblemIn, ApiProblemLink
 from .apiactions import mark_spam, merge_ticket, split_ticket
 from .apiblocks import block_sender, list_blocked, unblock_sender
+from .apiextras import attachment, time_spent
 from .apigate import (
     API_PREFIX,
     GATE,
@@ -77,8 +78,9 @@ from .apiorgs import (
     remove_domain,
     remove_member,
 )
+from .apiproblems import link_problem, reply_linked, unlink_problem
 from .apirequesters import get_requester, list_requesters, patch_requester
-from .apiviews import desk_out, detail_out, message_out, ticket_out, time_out
+from .apiviews import desk_out, detail_out, message_out, ticket_out
 from .appkeys import SERVICES, SETTINGS
 from .openapi import Endpoint, openapi_document
 
@@ -141,6 +143,7 @@ async def list_tickets(request: web.Request) -> web.StreamResponse:
         tag=query.tag,
         requester=query.requester,
         organisation=query.organisation,
+        problem=query.problem,
         q=query.q,
         sort=query.sort,
         page=query.page,
@@ -161,8 +164,13 @@ async def list_tickets(request: web.Request) -> web.StreamResponse:
 async def get_ticket(request: web.Request) -> web.StreamResponse:
     """A ticket with its thread (public replies, internal notes, and the chat it came
     from), its files, its history and its SLA due times."""
-    views = _services(request).helpdesk.views
-    return reply(detail_out(await views.operator_view(request[OPERATOR], _ref(request))))
+    helpdesk, operator = _services(request).helpdesk, request[OPERATOR]
+    ticket = await helpdesk.problems.problem(operator, _ref(request))
+    detail = detail_out(await helpdesk.views.operator_view(operator, ticket.id))
+    links = await helpdesk.problems.of(operator, ticket)
+    detail.problem_id = links.problem.id if links.problem else None
+    detail.linked_ids = [t.id for t in links.incidents]
+    return reply(detail)
 
 
 async def post_message(request: web.Request) -> web.StreamResponse:
@@ -213,36 +221,6 @@ async def patch_ticket(request: web.Request) -> web.StreamResponse:
     return reply(ticket_out(ticket))
 
 
-async def attachment(request: web.Request) -> web.StreamResponse:
-    """A file's bytes (its type was read from its content when it was received)."""
-    name, content_type, data = await _services(request).helpdesk.views.attachment(
-        request.match_info["attachment_id"], operator=request[OPERATOR]
-    )
-    return web.Response(
-        body=data,
-        headers={
-            "Content-Type": content_type,
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
-async def time_spent(request: web.Request) -> web.StreamResponse:
-    """The minutes operators recorded on tickets over a period of the desk's days (default:
-    the last 30), a row per organisation, ticket and operator: what a monthly invoice
-    needs. `400 period` for a period that ends before it starts or is over 366 days."""
-    query = read_query(request, ApiTimeQuery)
-    services = _services(request)
-    reports = services.helpdesk.reports
-    start, end, rows = await reports.time_spent(
-        request[OPERATOR], _given(query.start), _given(query.to)
-    )
-    organisations = await services.helpdesk.people.organisations()
-    operators = await services.operators.list()
-    return reply(time_out(start, end, rows, organisations, operators))
-
-
 async def openapi(request: web.Request) -> web.StreamResponse:
     """This document: every endpoint, parameter, body, response and error."""
     return web.Response(body=request.app[OPENAPI], content_type="application/json")
@@ -280,6 +258,14 @@ ENDPOINTS = (
              "Split a requester's message into a new ticket", status=201,
              response=ApiTicket, body=ApiSplitIn, errors=(404, 409, 422),
              headers=("Location",), links=_TICKET_LINKS),
+    Endpoint("PUT", f"{_TICKET}/problem", link_problem, "linkProblem",
+             "Link to a problem ticket", response=ApiProblemLink, body=ApiProblemIn,
+             errors=(404, 409)),
+    Endpoint("DELETE", f"{_TICKET}/problem", unlink_problem, "unlinkProblem",
+             "Unlink from its problem ticket", status=204, errors=(404,)),
+    Endpoint("POST", f"{_TICKET}/linked-replies", reply_linked, "replyLinked",
+             "Reply to every ticket linked to a problem", response=ApiLinkedReplyOut,
+             body=ApiLinkedReplyIn, errors=(404,)),
     Endpoint("GET", f"{API_PREFIX}/requesters", list_requesters, "listRequesters",
              "Search the requesters", response=ApiRequesterPage, query=ApiRequesterQuery),
     Endpoint("GET", _REQUESTER, get_requester, "getRequester", "A requester",

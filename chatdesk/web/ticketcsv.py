@@ -33,7 +33,8 @@ async def tickets_csv(request: web.Request) -> web.StreamResponse:
     filters = view_filter(
         wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
         department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
-        organisation=wanted.org, tag=wanted.tag, q=wanted.q, sort=wanted.sort,
+        organisation=wanted.org, problem=wanted.problem, tag=wanted.tag, q=wanted.q,
+        sort=wanted.sort,
     )  # fmt: skip
     tickets: list[Ticket] = []
     for page in range(1, EXPORT_MAX // _PAGE + 1):

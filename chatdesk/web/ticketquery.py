@@ -17,10 +17,10 @@ __all__ = ["canonical_query", "list_request", "read_query"]
 
 #: The filters that take several values (``?status=open&status=new``).
 _MANY = ("status", "type", "priority")
-_ONE = ("view", "department", "assignee", "requester", "org", "tag", "q", "sort")
-#: What a saved view keeps: a kind of ticket (a customer's organisation's too), not a
-#: page nor a person.
-_SAVED = ("view", *_MANY, "department", "assignee", "org", "tag", "q", "sort")
+_ONE = ("view", "department", "assignee", "requester", "org", "problem", "tag", "q", "sort")
+#: What a saved view keeps: a kind of ticket (a customer's organisation's too, or the
+#: tickets about one problem), not a page nor a person.
+_SAVED = ("view", *_MANY, "department", "assignee", "org", "problem", "tag", "q", "sort")
 
 
 def read_query(query: MultiMapping[str]) -> TicketsIn:

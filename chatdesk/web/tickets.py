@@ -21,6 +21,7 @@ from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 from .forms import read_form
+from .problempages import LINK_ERRORS
 from .ticketanswers import answers_context, question_of
 from .ticketquery import list_request
 from .viewpages import views_context
@@ -59,7 +60,8 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
     filters = view_filter(
         wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
         department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
-        organisation=wanted.org, tag=wanted.tag, q=wanted.q, sort=wanted.sort, page=wanted.page,
+        organisation=wanted.org, problem=wanted.problem, tag=wanted.tag, q=wanted.q,
+        sort=wanted.sort, page=wanted.page,
     )  # fmt: skip
     try:
         page = await services.helpdesk.views.list(request[SESSION].operator, filters)
@@ -76,8 +78,13 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         organisation = (
             await services.helpdesk.people.organisation(wanted.org) if wanted.org else None
         )
+        problem = (
+            await services.helpdesk.problems.problem(request[SESSION].operator, wanted.problem)
+            if wanted.problem
+            else None
+        )
     except ChatdeskError:
-        raise web.HTTPNotFound(text="No such requester or organisation.") from None
+        raise web.HTTPNotFound(text="No such requester, organisation or ticket.") from None
     context = (
         await base_context(request)
         | await _desk_choices(request)
@@ -88,6 +95,8 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "wanted": wanted,
             "requester": requester,
             "organisation": organisation,
+            "problem": problem,
+            "without_problem": str(request.rel_url.without_query_params("problem", "page")),
             "without_requester": str(request.rel_url.without_query_params("requester", "page")),
             "without_org": str(request.rel_url.without_query_params("org", "page")),
             "without_tag": str(request.rel_url.without_query_params("tag", "page")),
@@ -183,6 +192,8 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
                 if m.get("source") == "ticket" and m["author"] == "requester" and not m["internal"]
             ],
             "signed_out": request.query.get("done") == "signed_out",
+            # Only the panel's known refusals are said (a link cannot make the page talk).
+            "link_error": LINK_ERRORS.get(request.query.get("link_error", ""), ""),
             "blocked": await services.helpdesk.blocks.find(
                 page["ticket"]["requester"]["email"] or ""
             ),
@@ -247,13 +258,22 @@ async def reply(request: web.Request) -> web.StreamResponse:
         fields, uploads = await _read_reply(request)
         check_csrf(session.csrf, fields.get("csrf"))
         form = decode(TicketReplyForm, fields, "reply")
-        message, ticket, events = await request.app[SERVICES].helpdesk.tickets.reply(
-            ref, session.operator, form.text, internal=form.internal in ("on", "1"),
-            client_id=form.client_id, attachments=uploads,
-            then=Status(form.status) if form.status else None,
+        helpdesk = request.app[SERVICES].helpdesk
+        internal, then = form.internal in ("on", "1"), Status(form.status) if form.status else None
+        message, ticket, events = await helpdesk.tickets.reply(
+            ref, session.operator, form.text, internal=internal,
+            client_id=form.client_id, attachments=uploads, then=then,
             tags=[t for t in form.tags.split(",") if t.strip()],
             hold_until=form.hold_until or None, time_spent=int(form.time_spent_minutes or 0),
         )  # fmt: skip
+        linked = None
+        if form.linked in ("on", "1") and not internal:
+            # The same words to every ticket about this problem (each told by mail).
+            linked, news = await helpdesk.problems.reply_linked(
+                session.operator, ticket, form.text, then=then,
+                hold_until=form.hold_until or None, attachments=uploads, client_id=form.client_id,
+            )  # fmt: skip
+            events += news
     except ChatdeskError as exc:
         if not wants_json:
             raise web.HTTPBadRequest(text=exc.message) from None
@@ -265,11 +285,16 @@ async def reply(request: web.Request) -> web.StreamResponse:
     await request.app[EVENTS].publish(events)
     if not wants_json:
         raise web.HTTPSeeOther(f"/console/t/{ticket.id}")
-    payload = {
+    payload: dict[str, Any] = {
         "ok": True,
         "message": {"source": "ticket", **message.to_payload()},
         "ticket": ticket_summary(ticket),
     }
+    if linked is not None:
+        payload["linked"] = {
+            "sent": [t.label for t in linked.sent],
+            "refused": {t.label: why for t, why in linked.refused},
+        }
     return web.Response(body=encode(payload), content_type="application/json")
 
 

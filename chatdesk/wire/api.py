@@ -208,6 +208,14 @@ class ApiTicketQuery(In):
         ]
         | None
     ) = None  # fmt: skip
+    problem: (
+        Annotated[
+            str,
+            _about("A problem ticket's id: the tickets linked to it (a ticket's "
+                   "`problem_id`).", pattern=r"^[0-9a-f]{32}$"),
+        ]
+        | None
+    ) = None  # fmt: skip
     q: Annotated[
         str,
         _about(

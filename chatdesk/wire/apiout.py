@@ -142,6 +142,10 @@ class ApiTicketDetail(ApiTicket):
     messages: list[ApiMessage]
     attachments: list[ApiAttachment]
     events: list[ApiHistory]
+    #: The problem ticket this one is linked to (``PUT .../problem``), or null.
+    problem_id: str | None = None
+    #: The tickets linked to this one as their problem, in the order linked.
+    linked_ids: list[str] = msgspec.field(default_factory=list)
 
 
 class ApiTicketPage(Out):

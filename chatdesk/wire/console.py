@@ -68,6 +68,8 @@ class TicketsIn(In):
     requester: ID | None = None
     #: One organisation's tickets (its id).
     org: ID | None = None
+    #: The tickets linked to this problem ticket (its id).
+    problem: ID | None = None
     #: Tickets with this tag.
     tag: Annotated[str, msgspec.Meta(max_length=60)] | None = None
     q: Annotated[str, msgspec.Meta(max_length=200)] = ""
@@ -166,14 +168,16 @@ class TicketMergeIn(In):
 
 class TicketBulkIn(In):
     """``ticket_bulk``: assign (``assignee``), close (``close``), move to a status
-    (``status``), add a tag (``tag``) or mark as spam (``spam``; with ``block``, their
-    requesters' addresses blocked too) up to 100 tickets."""
+    (``status``), add a tag (``tag``), link to a problem ticket (``problem``: its number
+    or id) or mark as spam (``spam``; with ``block``, their requesters' addresses blocked
+    too) up to 100 tickets."""
 
     refs: Annotated[list[Ref], msgspec.Meta(min_length=1, max_length=100)]
     assignee: ID | None = None
     close: bool = False
     status: Literal["open", "pending", "on_hold", "resolved", "closed"] | None = None
     tag: Annotated[str, msgspec.Meta(min_length=1, max_length=60)] | None = None
+    problem: Ref | None = None
     spam: bool = False
     block: bool = False
 
@@ -304,6 +308,10 @@ class TicketPageAck(Out):
     time_spent_minutes: int = 0
     #: The ids of the operators who follow the ticket, in the order they followed it.
     followers: list[str] = msgspec.field(default_factory=list)
+    #: The problem ticket this one is linked to (many tickets about one outage).
+    problem: TicketSummaryOut | None = None
+    #: The tickets linked to this one as their problem, in the order linked.
+    incidents: list[TicketSummaryOut] = msgspec.field(default_factory=list)
 
 
 class TicketAck(Out):

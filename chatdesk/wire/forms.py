@@ -25,9 +25,11 @@ __all__ = [
     "SessionsForm",
     "SignatureForm",
     "TicketFollowForm",
+    "TicketLinkForm",
     "TicketReplyForm",
     "TicketSpamForm",
     "TicketSplitForm",
+    "TicketUnlinkForm",
     "TokenForm",
 ]
 
@@ -107,6 +109,20 @@ class TicketSpamForm(In):
     requester's address too (an unticked box sends nothing)."""
 
     block: Literal["", "1"] = ""
+    csrf: Csrf = ""
+
+
+class TicketLinkForm(In):
+    """``POST /console/t/{ref}/link``: link the ticket to a problem ticket (its number,
+    ``#000123``, or id)."""
+
+    problem: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    csrf: Csrf = ""
+
+
+class TicketUnlinkForm(In):
+    """``POST /console/t/{ref}/unlink``: unlink the ticket from its problem ticket."""
+
     csrf: Csrf = ""
 
 
@@ -232,6 +248,8 @@ class TicketReplyForm(In):
     hold_until: Annotated[str, msgspec.Meta(max_length=40)] = ""
     #: Minutes worked on the ticket, recorded with the message ("": none; at most a day).
     time_spent_minutes: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{0,4}$")] = ""
+    #: On a problem ticket, a public reply also goes to the tickets linked to it.
+    linked: Literal["", "on", "1"] = ""
 
 
 _Number = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,4}$")]

@@ -8,7 +8,6 @@ from .blocks import PostgresBlocks
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .followers import PostgresFollowers
-from .problems import PostgresProblems
 from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
 from .hooks import PostgresHooks
@@ -16,6 +15,7 @@ from .leases import PostgresLeases
 from .mail import PostgresMail
 from .notices import PostgresApiTokens, PostgresNotices
 from .people import PostgresCanned, PostgresOperators, PostgresPresence
+from .problems import PostgresProblems
 from .queries import PostgresQueries
 from .reports import PostgresReports
 from .requesters import PostgresRequesters

@@ -11,7 +11,16 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import format_ts
-from ..problems import COUNTS, HAS_INCIDENTS, INCIDENTS, IS_INCIDENT, LINK, MOVE, PROBLEMS_OF, UNLINK
+from ..problems import (
+    COUNTS,
+    HAS_INCIDENTS,
+    INCIDENTS,
+    IS_INCIDENT,
+    LINK,
+    MOVE,
+    PROBLEMS_OF,
+    UNLINK,
+)
 from .database import Connection, Database, rowcount
 
 __all__ = ["PostgresProblems"]

@@ -9,7 +9,6 @@ from .blocks import SqliteBlocks
 from .conversations import SqliteConversations
 from .feedback import SqliteFeedback
 from .followers import SqliteFollowers
-from .problems import SqliteProblems
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
 from .hooks import SqliteHooks
@@ -18,6 +17,7 @@ from .mail import SqliteMail
 from .migrations import migrate
 from .notices import SqliteApiTokens, SqliteNotices
 from .people import SqliteCanned, SqliteOperators, SqlitePresence
+from .problems import SqliteProblems
 from .queries import SqliteQueries
 from .reports import SqliteReports
 from .requesters import SqliteRequesters

@@ -7,7 +7,16 @@ from datetime import datetime
 
 from ...errors import Conflict, NotFound
 from ...models import format_ts
-from ..problems import COUNTS, HAS_INCIDENTS, INCIDENTS, IS_INCIDENT, LINK, MOVE, PROBLEMS_OF, UNLINK
+from ..problems import (
+    COUNTS,
+    HAS_INCIDENTS,
+    INCIDENTS,
+    IS_INCIDENT,
+    LINK,
+    MOVE,
+    PROBLEMS_OF,
+    UNLINK,
+)
 from .worker import SqliteWorker
 
 __all__ = ["SqliteProblems"]

@@ -38,6 +38,15 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "merged_from": return t("ev_merged_from", { ref: String(d.source ?? "") });
     case "split_to": return t("ev_split_to", { ref: String(d.into ?? "") });
     case "split_from": return t("ev_split_from", { ref: String(d.source ?? "") });
+    case "linked":
+    case "unlinked":
+      return t(e.kind === "linked" ? "ev_linked" : "ev_unlinked", { ref: String(d.problem ?? "") });
+    case "incident_linked":
+    case "incident_unlinked":
+      return t(e.kind === "incident_linked" ? "ev_incident_linked" : "ev_incident_unlinked", {
+        ref: String(d.ticket ?? ""),
+      });
+    case "linked_reply": return t("ev_linked_reply", { count: String(d.count ?? 0) });
     case "csat": return t("ev_csat", { score: String(d.score ?? "") });
     case "auto_close": return t("ev_auto_close");
     case "hold": return d.to ? `${t("ev_hold")} ${when(to)}` : t("ev_hold_cleared");

@@ -84,7 +84,7 @@ function wanted(): Record<string, unknown> {
     const values = query.getAll(name).filter(Boolean);
     if (values.length) data[name] = values;
   }
-  for (const name of ["view", "department", "assignee", "requester", "org", "tag", "q", "sort"]) {
+  for (const name of ["view", "department", "assignee", "requester", "org", "problem", "tag", "q", "sort"]) {
     const value = query.get(name);
     if (value) data[name] = value;
   }
@@ -155,6 +155,10 @@ export function setupTicketList(section: HTMLElement): void {
       const tag = $<HTMLInputElement>('#bulk input[name="tag"]', section)?.value.trim() || "";
       if (!tag) return toast(t("choose_tag"));
       request = { refs, tag };
+    } else if (action === "link") {
+      const problem = $<HTMLInputElement>('#bulk input[name="problem"]', section)?.value.trim() || "";
+      if (!problem) return toast(t("choose_problem"));
+      request = { refs, problem };
     } else if (action === "status") {
       // Each ticket moves through the state machine: a move its status forbids is refused.
       request = { refs, status: $<HTMLSelectElement>('#bulk select[name="status"]', section)?.value };

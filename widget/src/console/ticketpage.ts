@@ -215,7 +215,11 @@ export function setupTicketPage(section: HTMLElement): void {
     else body.delete("hold_until");
     const button = $<HTMLButtonElement>('button[type="submit"]', reply);
     if (button) button.disabled = true;
-    let ack: { ok: boolean; error?: { code: string; message: string } };
+    let ack: {
+      ok: boolean;
+      error?: { code: string; message: string };
+      linked?: { sent: string[]; refused: Record<string, string> };
+    };
     try {
       const response = await fetch(reply.action, {
         method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" },
@@ -231,7 +235,12 @@ export function setupTicketPage(section: HTMLElement): void {
       return;
     }
     const internal = (reply.elements.namedItem("internal") as HTMLInputElement | null)?.checked;
-    toast(internal ? t("note_added") : t("reply_sent"));
+    const linked = ack.linked;
+    toast(
+      internal ? t("note_added")
+      : linked ? t("reply_sent_linked", { count: linked.sent.length })
+      : t("reply_sent"),
+    );
     reply.reset();
     sentDraft();
     showChosen();

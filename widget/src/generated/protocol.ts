@@ -1053,8 +1053,9 @@ export interface TicketBulkAck {
 }
 /**
  * ``ticket_bulk``: assign (``assignee``), close (``close``), move to a status
- * (``status``), add a tag (``tag``) or mark as spam (``spam``; with ``block``, their
- * requesters' addresses blocked too) up to 100 tickets.
+ * (``status``), add a tag (``tag``), link to a problem ticket (``problem``: its number
+ * or id) or mark as spam (``spam``; with ``block``, their requesters' addresses blocked
+ * too) up to 100 tickets.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "TicketBulkIn".
@@ -1063,6 +1064,7 @@ export interface TicketBulkIn {
   assignee?: string | null;
   block?: boolean;
   close?: boolean;
+  problem?: string | null;
   /**
    * @minItems 1
    * @maxItems 100
@@ -1194,11 +1196,13 @@ export interface TicketPageAck {
   };
   first_response_at: string | null;
   followers?: string[];
+  incidents?: TicketSummaryOut[];
   messages: (TicketItemOut | ChatItemOut)[];
   moves: ("closed" | "new" | "on_hold" | "open" | "pending" | "resolved")[];
   now: string;
   ok: true;
   organisation: OrganisationOut | null;
+  problem?: TicketSummaryOut | null;
   requester: RequesterOut | null;
   sla: SlaOut;
   ticket: TicketSummaryOut;
@@ -1344,6 +1348,7 @@ export interface TicketsIn {
         "high" | "low" | "normal" | "urgent",
         "high" | "low" | "normal" | "urgent"
       ];
+  problem?: string | null;
   q?: string;
   requester?: string | null;
   sort?: "created" | "due" | "updated";
