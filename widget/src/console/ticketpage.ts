@@ -204,6 +204,15 @@ export function setupTicketPage(section: HTMLElement): void {
   const mentionPicker = $<HTMLUListElement>("#mention-pick", section);
   const internal = $<HTMLInputElement>("#treply-internal", section);
   if (text && mentionPicker) attachMentions(text, mentionPicker, () => !!internal?.checked);
+  // A note stays on the problem ticket: it never goes to the linked tickets.
+  const linkedBox = $<HTMLInputElement>("#treply-linked", section);
+  const noteOnly = () => {
+    if (!linkedBox) return;
+    linkedBox.disabled = !!internal?.checked;
+    if (linkedBox.disabled) linkedBox.checked = false;
+  };
+  internal?.addEventListener("change", noteOnly);
+  reply?.addEventListener("reset", () => window.setTimeout(noteOnly));
   reply?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text || !text.value.trim()) return;
