@@ -41,6 +41,7 @@ from .web import (
     api,
     auditpage,
     auth,
+    awaypage,
     blockpages,
     chatfiles,
     console,
@@ -190,6 +191,7 @@ def create_app(
     orgpages.setup(app)
     noticepages.setup(app)
     account.setup(app)
+    awaypage.setup(app)
     twofactor.setup(app)
     operatorpages.setup(app)
     privacypages.setup(app)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-__all__ = ["ENDONYMS", "format_when", "system_text"]
+__all__ = ["ENDONYMS", "format_day", "format_when", "system_text"]
 
 #: Each language by its own name (a language menu, a requester's language).
 ENDONYMS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -74,6 +74,11 @@ def system_text(lang: str, key: str, **values: Any) -> str:
     """Return the system text ``key`` in ``lang`` (English if unknown), filled in."""
     catalog = _TEXTS.get(lang, _TEXTS["en"])
     return catalog[key].format(**values)
+
+
+def format_day(at: datetime, lang: str, timezone: ZoneInfo) -> str:
+    """Return the day of ``at`` as people say it in ``lang``: "lundi 23 novembre"."""
+    return str(format_datetime(at, "EEEE d MMMM", tzinfo=timezone, locale=lang))
 
 
 def format_when(at: datetime, lang: str, timezone: ZoneInfo) -> str:

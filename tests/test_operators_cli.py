@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,28 @@ def test_an_operator_without_a_password_needs_single_sign_on(
     monkeypatch.setenv("CHATDESK_OIDC_CLIENT_SECRET", "hush")
     status, out, _ = run(capsys, monkeypatch, *argv)  # nothing read from stdin
     assert status == 0 and "added operator Zoé <zoe@desk.test>" in out
+
+
+def test_out_of_office_and_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for email, name in (("ann@desk.test", "Ann"), ("bob@desk.test", "Bob")):
+        status, _, _ = run(capsys, monkeypatch, "operators", "add", email, "--name", name,
+                           stdin="correct horse battery\n")  # fmt: skip
+        assert status == 0
+    day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+    status, out, _ = run(capsys, monkeypatch, "operators", "away", "ann@desk.test",
+                         "--back-on", day, "--replacement", "bob@desk.test")  # fmt: skip
+    assert status == 0 and f"back on {day}; bob@desk.test gets their mail" in out
+    listed = run(capsys, monkeypatch, "operators", "list")[1]
+    assert "back on" in listed and day in listed
+    for argv in (
+        ("away", "ann@desk.test", "--back-on", "2001-01-01"),
+        ("away", "ann@desk.test", "--back-on", day, "--replacement", "ann@desk.test"),
+        ("away", "nobody@desk.test", "--back-on", day),
+    ):
+        status, _, err = run(capsys, monkeypatch, "operators", *argv)
+        assert status == 1 and err.startswith("chatdesk: "), argv
+    status, out, _ = run(capsys, monkeypatch, "operators", "back", "ann@desk.test")
+    assert status == 0 and "ann@desk.test is back" in out
+    assert day not in run(capsys, monkeypatch, "operators", "list")[1]

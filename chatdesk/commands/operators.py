@@ -1,4 +1,5 @@
-"""``chatdesk operators add | list | disable | enable | passwd``: manage console accounts."""
+"""``chatdesk operators add | list | disable | enable | passwd | reset-2fa | away | back |
+demo``: manage console accounts."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from rich.table import Table
 from ..audit import AuditTrail
 from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
-from ..models import AuditAction
+from ..models import AuditAction, utcnow
 from ..operators import OperatorService, SessionTokens
 from ..store import Store
+from .away import add_away_parsers
 from .orgs import print_table, run_on_store
 
 __all__ = ["DEMO_EMAIL", "add_parser"]
@@ -73,6 +75,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     reset.add_argument("email")
     reset.set_defaults(func=_reset_two_factor)
 
+    add_away_parsers(sub)
+
     demo = sub.add_parser(
         "demo", help="when the desk has no operator, create an admin with a random password"
     )
@@ -101,10 +105,14 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
+    zone = load_desk_config(settings.config_file).hours.timezone  # "back on": the desk's day
+
     async def work(service: OperatorService, audit: AuditTrail) -> str:
         table = Table(
-            "e-mail", "name", "role", "departments", "languages", "capacity", "state", "2fa"
-        )
+            "e-mail", "name", "role", "departments", "languages", "capacity", "state", "2fa",
+            "back on",
+        )  # fmt: skip
+        now = utcnow()
         for o in await service.list():
             table.add_row(
                 o.email,
@@ -115,6 +123,9 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 str(o.capacity or "default"),
                 "disabled" if o.disabled else "active",
                 "on" if o.two_factor else "off",
+                o.away_until.astimezone(zone).date().isoformat()
+                if o.away_until and o.away(now)
+                else "",
             )
         print_table(table, "no operators yet (chatdesk operators add EMAIL --name NAME)")
         return ""

@@ -12,6 +12,7 @@ from ..models import utcnow
 from ..store import Store
 from ..throttle import Throttle
 from .apitokens import ApiTokenService
+from .away import OutOfOffice, stand_in
 from .blocklist import BlockList
 from .challenges import Challenges
 from .chat import ChatTickets
@@ -48,6 +49,7 @@ __all__ = [
     "NoticeService",
     "OrgAdmin",
     "OrgDomains",
+    "OutOfOffice",
     "ProblemTickets",
     "Problems",
     "Refused",
@@ -66,6 +68,7 @@ __all__ = [
     "Upload",
     "build_helpdesk",
     "for_reader",
+    "stand_in",
     "ticket_summary",
     "view_filter",
 ]
@@ -95,6 +98,7 @@ class Helpdesk:
     directory: RequesterDirectory
     domains: OrgDomains
     problems: ProblemTickets
+    away: OutOfOffice
 
 
 def build_helpdesk(
@@ -142,4 +146,5 @@ def build_helpdesk(
         directory=RequesterDirectory(store, views, blocks),
         domains=OrgDomains(store, clock=clock),
         problems=ProblemTickets(store, lifecycle, clock=clock),
+        away=OutOfOffice(store, clock=clock),
     )

@@ -83,6 +83,9 @@ async def _apply(
         operator = found[0] if found else None
         if operator is None or operator.disabled:
             log.warning("rule %r: no enabled operator %s to assign", rule.name, then.assign)
+        elif operator.away(filing.created_at):
+            # Out of office: the ticket stays its department's (which hears of it).
+            log.info("rule %r: %s is out of office; not assigned", rule.name, then.assign)
         elif operator.id != filing.operator_id:
             changed["assignee"] = operator.id
             filing = replace(filing, operator_id=operator.id)

@@ -21,7 +21,7 @@ from ..models import Attachment, AuthorKind, Ticket, TicketMessage
 from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
-from .staff import STAFF_KINDS
+from .staff import STAFF_KINDS, stood_in
 from .stafftexts import staff_text
 from .texts import mail_text
 
@@ -87,7 +87,7 @@ class Composer:
         """Return the message for ``mail``. :raises NotFound: its ticket is gone."""
         context = await self._context(mail)
         staff = STAFF_KINDS.get(mail.kind)
-        content = staff(context) if staff is not None else build_content(context)
+        content = stood_in(context, staff(context)) if staff is not None else build_content(context)
         files = await self._files(mail, context)
         if files:
             content = self._listed(content, files, context, staff=staff is not None)

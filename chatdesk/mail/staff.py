@@ -8,17 +8,29 @@ a ticket they follow. Who gets which (:func:`staff_mails`) and what it says
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
-from ..models import AuthorKind, Channel, Operator, Status, Ticket, TicketEvent, TicketType
+from ..helpdesk.away import stand_in
+from ..models import (
+    AuthorKind,
+    Channel,
+    Operator,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+    format_ts,
+    parse_ts,
+)
 from ..models.mail import FeedItem, OutboxMail
 from ..store import Store
+from ..systemtexts import format_day
 from .content import Content, Context, excerpt
 from .stafftexts import staff_text as _t
 
-__all__ = ["STAFF_KINDS", "staff_mails"]
+__all__ = ["STAFF_KINDS", "staff_mails", "stood_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +42,9 @@ class _Told:
     targets: list[str | None]
     data: dict[str, str] = field(default_factory=dict)
     group: bool = False
+    #: The operator whose act it is (a note's author, who gave the ticket): never told
+    #: of it as someone's replacement.
+    author: str | None = None
 
 
 async def staff_mails(
@@ -54,14 +69,28 @@ async def staff_mails(
 async def _mails(
     store: Store, config: DeskConfig, item: FeedItem, ticket: Ticket, told: _Told
 ) -> list[OutboxMail]:
-    """Return the mails of ``told``: one per operator who takes mail, in their language."""
+    """Return the mails of ``told``: one per operator who takes mail, in their language;
+    an operator out of office has theirs sent to their replacement (which the mail says),
+    who gets one mail of each news at most."""
     mails = []
+    sent: set[str] = set()
     for operator_id in dict.fromkeys(t for t in told.targets if t):
         operator = await store.operators.get_operator(operator_id)
-        if operator is None or operator.disabled or not operator.mail_notifications:
+        if operator is None or operator.disabled:
             continue
+        data = told.data
+        replacement = await stand_in(store, operator, item.created_at)
+        if replacement is not None and replacement.id == told.author:
+            continue  # their own act, for the one they replace: no news to them
+        if replacement is not None:
+            away = format_ts(operator.away_until) if operator.away_until else ""
+            data = data | {"instead_of": operator.name, "away_until": away}
+            operator = replacement
+        if operator.id in sent or not operator.mail_notifications:
+            continue
+        sent.add(operator.id)
         lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
-        mine = told.data | {"name": operator.name}
+        mine = data | {"name": operator.name}
         if told.group:  # a department's mail says so, with the department's name
             mine["department"] = config.department_name(ticket.department, lang)
         mails.append(
@@ -105,7 +134,8 @@ async def _told(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
         # Colleagues named in an internal note (helpdesk/mentions.py), each once.
         named: list[str | None] = [o for o in item.data.get("to", []) if isinstance(o, str)]
         data = {"message_id": str(item.data.get("note", "")), "by": str(item.data.get("by", ""))}
-        return _Told("staff_mention", named, data)
+        row = await _row(store, ticket, item.ref_id)
+        return _Told("staff_mention", named, data, author=row.actor_id if row else None)
     if item.kind == "hold_ended":
         # The date a ticket was on hold until came: it is open again, for its assignee.
         data = {"until": str(item.data.get("until", ""))}
@@ -188,7 +218,7 @@ async def _given(store: Store, item: FeedItem, ticket: Ticket) -> _Told | None:
     if not to or row is None or row.actor_id == to or ticket.operator_id != to:
         return None
     giver = await store.operators.get_operator(row.actor_id) if row.actor_id else None
-    return _Told("staff_assigned", [to], {"by": giver.name if giver else ""})
+    return _Told("staff_assigned", [to], {"by": giver.name if giver else ""}, author=row.actor_id)
 
 
 async def _row(store: Store, ticket: Ticket, event_id: str) -> TicketEvent | None:
@@ -327,6 +357,18 @@ def _not_posted(c: Context) -> Content:
         c.ticket_subject, c.hello, (_t(c.lang, "staff_not_posted", **_about(c)),),
         action=_console(c), footer=_t(c.lang, "staff_footer", desk=c.desk),
     )  # fmt: skip
+
+
+def stood_in(c: Context, content: Content) -> Content:
+    """Return ``content`` with a last paragraph saying whom the mail stands in for (an
+    operator out of office), when it does."""
+    absent = c.data.get("instead_of")
+    if not absent:
+        return content
+    back = c.data.get("away_until")
+    day = format_day(parse_ts(back), c.lang, c.timezone) if back else ""
+    line = _t(c.lang, "staff_instead_of", name=absent, day=day)
+    return replace(content, paragraphs=(*content.paragraphs, line))
 
 
 #: Each kind of operator mail and what it says (all need ``Context.ticket``).

@@ -29,6 +29,8 @@ _FR = {
     "staff_hold_1": "La demande {label} « {subject} » était en attente jusqu'au {until} : "
     "elle est de nouveau ouverte.",
     "staff_sla_who": "Elle n'est assignée à personne : ce message va au service {department}.",
+    "staff_instead_of": "Vous recevez ce message à la place de {name}, absent(e), de retour le "
+    "{day} : vous le ou la remplacez.",
     "staff_not_posted": "Votre e-mail sur la demande {label} « {subject} » n'a pas été publié : "
     "les e-mails des opérateurs ne sont pas ajoutés aux demandes. Répondez depuis la console.",
     "target_first_response": "première réponse",
@@ -75,6 +77,8 @@ _NL = {
     "weer open.",
     "staff_sla_who": "Ze is aan niemand toegewezen: dit bericht gaat naar de afdeling "
     "{department}.",
+    "staff_instead_of": "U krijgt dit in plaats van {name}, afwezig en terug op {day}: u "
+    "vervangt deze collega.",
     "staff_not_posted": "Uw e-mail over aanvraag {label} “{subject}” is niet gepubliceerd: "
     "e-mails van medewerkers worden niet aan aanvragen toegevoegd. Antwoord vanuit de console.",
     "target_first_response": "het eerste antwoord",
@@ -115,6 +119,8 @@ _EN = {
     "staff_sla_breach": "Request {label} “{subject}” missed its {target} target ({due}).",
     "staff_hold_1": "Request {label} “{subject}” was on hold until {until}: it is open again.",
     "staff_sla_who": "Nobody is assigned: this goes to the {department} department.",
+    "staff_instead_of": "You get this in place of {name}, out of office and back on {day}: you "
+    "stand in for them.",
     "staff_not_posted": "Your e-mail on request {label} “{subject}” was not posted: operators' "
     "e-mails are not added to requests. Answer from the console.",
     "target_first_response": "first response",

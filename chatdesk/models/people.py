@@ -59,6 +59,14 @@ class Operator:
     signature: str = ""
     #: Whether they sign in with a one-time code after their password.
     two_factor: bool = False
+    #: Out of office until then (their mail goes to ``replacement_id``, rules skip them).
+    away_until: datetime | None = None
+    #: The colleague who gets their mail while they are away (an operator's id).
+    replacement_id: str | None = None
+
+    def away(self, now: datetime) -> bool:
+        """Return whether the operator is out of office at ``now``."""
+        return self.away_until is not None and now < self.away_until
 
     @property
     def is_admin(self) -> bool:

@@ -45,6 +45,16 @@ class OperatorStore(Protocol):
         """
         ...
 
+    async def set_away(
+        self, operator_id: str, until: datetime | None, replacement_id: str | None
+    ) -> Operator:
+        """Set the operator out of office until ``until`` with their replacement, or back
+        (None, None); return them after.
+
+        :raises NotFound: no such operator.
+        """
+        ...
+
     async def edit_operator(self, operator: Operator) -> Operator:
         """Save an operator's name, role, departments, languages, capacity and mail
         preference (the account with ``operator.email``; its access and sessions are

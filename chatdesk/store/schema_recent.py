@@ -270,4 +270,10 @@ RECENT_VERSIONS: list[list[Step]] = [
         " created_by TEXT NOT NULL DEFAULT '')",
         "CREATE INDEX ticket_links_by_problem ON ticket_links(problem_id, created_at)",
     ],
+    [
+        # An operator out of office until a date: their mail goes to a replacement, the
+        # desk's rules do not give them tickets meanwhile.
+        "ALTER TABLE operators ADD COLUMN away_until TEXT",
+        "ALTER TABLE operators ADD COLUMN replacement_id TEXT",
+    ],
 ]

@@ -5,15 +5,18 @@ one)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from aiohttp_jinja2 import render_template
 
 from ..errors import ChatdeskError, RateLimited
 from ..operators import MIN_PASSWORD, SIGNATURE_LENGTH, SIGNATURE_LINES
-from ..systemtexts import format_when
+from ..systemtexts import format_day, format_when
 from ..wire.forms import MailForm, PasswordForm, SessionsForm, SignatureForm, TokenForm
 from .appkeys import SERVICES, SETTINGS
 from .auth import SESSION, check_csrf, login_required, set_session_cookie
+from .awaypage import AWAY_ERRORS
 from .console import base_context
 from .forms import read_form
 
@@ -30,6 +33,8 @@ _ERRORS = {
     "signature": "err_signature",
 }
 _TOKEN_ACTIONS = ("token_create", "token_revoke")
+#: What a redirect back to the page may say was done.
+_DONE = ("password", "token_revoked", "mail", "signature", "twofa_off", "sessions", "away", "back")
 #: Turning two-step sign-in off refused (web/twofactor.py redirects here with ``error``).
 _TWOFA_ERRORS = {
     "wrong_code": "err_wrong_code",
@@ -90,10 +95,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "error": t(error, min=MIN_PASSWORD, lines=SIGNATURE_LINES, length=SIGNATURE_LENGTH)
         if error
         else "",
-        "done": done
-        if done in ("password", "token_revoked", "mail", "signature", "twofa_off", "sessions")
-        and not error
-        else "",
+        "done": done if done in _DONE and not error else "",
         "signature": session.operator.signature if typed_signature is None else typed_signature,
         "signature_lines": SIGNATURE_LINES,
         "signature_length": SIGNATURE_LENGTH,
@@ -110,6 +112,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         "recovery_left": await services.two_factor.recovery_left(operator)
         if services.two_factor is not None and operator.two_factor
         else 0,
+        **await _away(request, context["lang"]),
         "twofa_error": t(_TWOFA_ERRORS[request.query["error"]])
         if request.query.get("error") in _TWOFA_ERRORS
         else "",
@@ -165,6 +168,24 @@ async def _token(request: web.Request, form: TokenForm) -> tuple[str, str]:
     except ChatdeskError as exc:
         return _refusal(exc), ""
     raise web.HTTPSeeOther("/console/account?done=token_revoked")
+
+
+async def _away(request: web.Request, lang: str) -> dict[str, Any]:
+    """What the *Out of office* form shows: whether the operator is away, until which
+    day, who replaces them, the colleagues who may, and a refusal."""
+    services = request.app[SERVICES]
+    operator = request[SESSION].operator
+    zone = services.config.hours.timezone
+    until = operator.away_until if operator.away(services.helpdesk.console.clock()) else None
+    colleagues = [o for o in await services.operators.list() if not o.disabled]
+    wrong = request.query.get("away_error", "")
+    return {
+        "away_day": format_day(until, lang, zone) if until else "",
+        "back_on": until.astimezone(zone).date().isoformat() if until else "",
+        "replacement_id": operator.replacement_id if until else None,
+        "colleagues": [o for o in colleagues if o.id != operator.id],
+        "away_error": AWAY_ERRORS.get(wrong, ""),
+    }
 
 
 def _refusal(exc: ChatdeskError) -> str:

@@ -15,11 +15,13 @@ from ..errors import ChatdeskError, InvalidPayload, TooLarge
 from ..events import Event
 from ..helpdesk import Upload, ticket_summary, view_filter
 from ..models import Operator, Status, TicketType, format_ts
+from ..systemtexts import format_day
 from ..wire import decode, encode
 from ..wire.forms import TicketFollowForm, TicketReplyForm, TicketSplitForm
 from .appkeys import EVENTS, SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
+from .consolelang import console_lang
 from .forms import read_form
 from .problempages import LINK_ERRORS
 from .ticketanswers import answers_context, question_of
@@ -40,8 +42,16 @@ async def _desk_choices(request: web.Request) -> dict[str, Any]:
     """What the filter and edit forms offer."""
     services = request.app[SERVICES]
     assignees = await services.helpdesk.console.assignees()
+    now, lang = services.helpdesk.console.clock(), console_lang(request)
+    zone = services.config.hours.timezone
     return {
         "assignees": assignees,
+        # Out of office: the menus say until when (their mail goes to a colleague).
+        "away_days": {
+            o.id: format_day(o.away_until, lang, zone)
+            for o in assignees
+            if o.away_until and o.away(now)
+        },
         "names": {o.id: o.name for o in assignees},
         "types": [t.value for t in services.config.helpdesk.types],
         "all_types": [t.value for t in TicketType],

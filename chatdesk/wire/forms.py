@@ -10,6 +10,7 @@ from .base import ClientId, In, Lang
 from .operator import Shortcut
 
 __all__ = [
+    "AwayForm",
     "CannedForm",
     "CodeForm",
     "EnrolForm",
@@ -142,6 +143,17 @@ class SavedViewForm(In):
     query: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     shared: Literal["", "1"] = ""
     csrf: Csrf = ""
+
+
+class AwayForm(In):
+    """``POST /console/account/away``: out of office until ``back_on`` (the day the
+    operator is back, in the desk's time zone), their mail to ``replacement``; or back now
+    (``back=1``)."""
+
+    csrf: Csrf = ""
+    back_on: Annotated[str, msgspec.Meta(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")] = ""
+    replacement: Annotated[str, msgspec.Meta(pattern=r"^([0-9a-f]{32})?$")] = ""
+    back: Literal["", "1"] = ""
 
 
 class SessionsForm(In):

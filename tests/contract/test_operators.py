@@ -242,3 +242,21 @@ async def test_a_secret_is_resealed_only_where_it_is_still_the_old_value(
     assert not await store.operators.reseal_totp(ann.id, "JBSWY3DPEHPK3PXP", "sealed1:xyz")
     assert (await store.operators.operator_totp(ann.id))[0] == "sealed1:abc"
     assert not await store.operators.reseal_totp("nobody", "", "x")
+
+
+async def test_an_operator_is_out_of_office_and_back(store: Store, make: Factory) -> None:
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    assert ann.away_until is None and ann.replacement_id is None
+    away = await store.operators.set_away(ann.id, later(days=7), bob.id)
+    assert (away.away_until, away.replacement_id) == (later(days=7), bob.id)
+    assert away.away(later(days=1)) and not away.away(later(days=7))
+    found = await store.operators.get_operator(ann.id)
+    assert found is not None and found.away_until == later(days=7)
+    listed = {o.id: o for o in await store.operators.list_operators()}
+    assert listed[ann.id].replacement_id == bob.id and listed[bob.id].away_until is None
+    credentials = await store.operators.operator_credentials(ann.email)
+    assert credentials is not None and credentials[1] == "hash:Ann"  # still the password
+    back = await store.operators.set_away(ann.id, None, None)
+    assert back.away_until is None and back.replacement_id is None
+    with pytest.raises(NotFound):
+        await store.operators.set_away("nobody", None, None)

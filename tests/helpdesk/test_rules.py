@@ -4,6 +4,7 @@ assignee, each rule in the ticket's history."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,14 @@ async def test_a_rule_assigns_an_organisations_tickets(ruled: Services, clock: C
         NewTicket("lea@acme.be", "Plainte", type="complaint", fields={"plan": "vps"})
     )
     assert complaint.operator_id == manager.id and complaint.type.value == "complaint"
+
+    # Out of office: not given the ticket (it stays its department's); back, given again.
+    await ruled.helpdesk.away.set(ann, clock.now + timedelta(days=2))
+    away, _ = await filing.file(NewTicket("lea@acme.be", "RAM", fields={"plan": "vps"}))
+    assert away.operator_id is None and away.tags == {"acme"}
+    await ruled.helpdesk.away.back(ann)
+    again, _ = await filing.file(NewTicket("lea@acme.be", "CPU", fields={"plan": "vps"}))
+    assert again.operator_id == ann.id
 
     # An operator disabled since: the rule's other changes still apply.
     admin = await operator(ruled, "Ada", role="admin")

@@ -90,6 +90,18 @@ class PostgresOperators:
             raise NotFound(f"no operator with e-mail {email}")
         return operator_row(row)
 
+    async def set_away(
+        self, operator_id: str, until: datetime | None, replacement_id: str | None
+    ) -> Operator:
+        row = await self._db.fetchrow(
+            "UPDATE operators SET away_until = $1, replacement_id = $2"
+            f" WHERE id = $3 RETURNING {OPERATOR_READ}",
+            format_ts(until) if until else None, replacement_id, operator_id,
+        )  # fmt: skip
+        if row is None:
+            raise NotFound("no such operator")
+        return operator_row(row)
+
     async def edit_operator(self, operator: Operator) -> Operator:
         o = operator
         row = await self._db.fetchrow(

@@ -111,6 +111,23 @@ class SqliteOperators:
 
         return await self._worker.run(job)
 
+    async def set_away(
+        self, operator_id: str, until: datetime | None, replacement_id: str | None
+    ) -> Operator:
+        args = (format_ts(until) if until else None, replacement_id, operator_id)
+
+        def job(conn: sqlite3.Connection) -> Operator:
+            row = conn.execute(
+                "UPDATE operators SET away_until = ?, replacement_id = ?"
+                f" WHERE id = ? RETURNING {OPERATOR_READ}",
+                args,
+            ).fetchone()
+            if row is None:
+                raise NotFound("no such operator")
+            return operator_row(row)
+
+        return await self._worker.run(job)
+
     async def edit_operator(self, operator: Operator) -> Operator:
         o = operator
 

@@ -24,7 +24,7 @@ export function setupTicketPage(section: HTMLElement): void {
   const id = section.dataset.id || "";
   const names = new Map<string, string>();
   section.querySelectorAll<HTMLOptionElement>('#tedit select[name="assignee"] option').forEach(
-    (o) => o.value && names.set(o.value, o.textContent || ""),
+    (o) => o.value && names.set(o.value, o.dataset.name || o.textContent || ""),
   );
   const edit = $<HTMLFormElement>("#tedit", section);
   let current: TicketSummary | null = null;
