@@ -71,3 +71,32 @@ async def test_an_operator_sets_out_of_office_and_comes_back(
     text = await _text(http, "/console/account?done=back")
     assert "Welcome back" in text and "You are out of office" not in text
     assert (await services.operators.get(desk.ada.id)).away_until is None
+
+
+async def test_an_admin_sets_a_colleague_out_of_office(desk: Any, http: ClientSession) -> None:
+    services = desk.app[SERVICES]
+    add = services.operators.add
+    bob = await add("bob@desk.test", name="Bob", role="operator", departments=("general",),
+                    languages=("en",), password="correct horse battery")  # fmt: skip
+    cleo = await add("cleo@desk.test", name="Cleo", role="operator", departments=("general",),
+                     languages=("en",), password="correct horse battery")  # fmt: skip
+    back_on = (services.helpdesk.console.clock() + timedelta(days=3)).date().isoformat()
+    csrf = await csrf_of(http, "/console/operators")
+    data = {"csrf": csrf, "action": "away", "email": bob.email, "back_on": back_on,
+            "replacement": cleo.id}  # fmt: skip
+    async with http.post("/console/operators", data=data, allow_redirects=False) as r:
+        assert r.status == 303 and r.headers["Location"] == "/console/operators?done=away"
+    text = await _text(http, "/console/operators?done=away")
+    assert "Out of office set" in text and f'id="away-{bob.id}"' in text
+    assert (await services.operators.get(bob.id)).replacement_id == cleo.id
+    # Refused: his own replacement; the page says why and nothing changes.
+    async with http.post("/console/operators", data=data | {"replacement": bob.id}) as r:
+        assert r.status == 400 and "Choose another colleague" in await r.text()
+    async with http.post("/console/operators", data=data | {"back_on": "1999-01-01"}) as r:
+        assert r.status == 400 and "a day to come, within a year" in await r.text()
+    assert (await services.operators.get(bob.id)).replacement_id == cleo.id
+    # Ended by the admin.
+    back = {"csrf": csrf, "action": "back", "email": bob.email}
+    async with http.post("/console/operators", data=back, allow_redirects=False) as r:
+        assert r.headers["Location"] == "/console/operators?done=back"
+    assert (await services.operators.get(bob.id)).away_until is None

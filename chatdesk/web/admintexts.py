@@ -339,6 +339,8 @@ _ERRORS = {
     "public_domain": "err_public_domain",
     "domain_taken": "err_domain_taken",
     "unknown_domain": "err_unknown_domain",
+    "away_until": "err_away_until",
+    "replacement": "err_replacement",
 }
 
 

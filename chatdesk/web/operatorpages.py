@@ -1,20 +1,24 @@
 """The console's operators page (admins): ``/console/operators`` lists the accounts with
 their role, departments, languages, capacity and state, adds one, changes one's details,
 disables or enables one, sets a new password, turns one's two-step sign-in off, through
-``OperatorAdmin`` (the services ``chatdesk operators`` uses)."""
+``OperatorAdmin`` (the services ``chatdesk operators`` uses); and sets one out of office,
+through ``OutOfOffice``."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from aiohttp import web
 
 from ..config import LANGUAGES
-from ..errors import ChatdeskError
+from ..errors import ChatdeskError, InvalidPayload, NotFound
 from ..models import Role
 from ..operators import MIN_PASSWORD
+from ..systemtexts import format_day
 from ..wire.operatorforms import (
     OperatorAddForm,
+    OperatorAwayForm,
     OperatorEditForm,
     OperatorPasswordForm,
     OperatorStateForm,
@@ -34,6 +38,8 @@ _FORMS: dict[str, type[Any]] = {
     "enable": OperatorStateForm,
     "reset_2fa": OperatorStateForm,
     "password": OperatorPasswordForm,
+    "away": OperatorAwayForm,
+    "back": OperatorAwayForm,
 }
 
 
@@ -54,8 +60,14 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         else:
             raise web.HTTPSeeOther(f"/console/operators?done={done}")
     done = request.query.get("done", "")
+    operators = await services.operators.list()
+    now, zone = services.helpdesk.console.clock(), services.config.hours.timezone
+    away = {o.id: o.away_until for o in operators if o.away_until and o.away(now)}
     context |= {
-        "operators": await services.operators.list(),
+        "operators": operators,
+        # Out of office: the day each is back, as said and as the date field takes it.
+        "away": {i: format_day(at, context["lang"], zone) for i, at in away.items()},
+        "back_on": {i: at.astimezone(zone).date().isoformat() for i, at in away.items()},
         "roles": [r.value for r in Role],
         "desk_departments": [
             (d, services.config.department_name(d, context["lang"]))
@@ -71,7 +83,7 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
     return render_admin(request, _PAGE, context, error)
 
 
-_DONE = ("added", "edited", "disabled", "enabled", "password", "reset_2fa")
+_DONE = ("added", "edited", "disabled", "enabled", "password", "reset_2fa", "away", "back")
 
 
 async def _act(request: web.Request, form: Any) -> str:
@@ -99,11 +111,32 @@ async def _act(request: web.Request, form: Any) -> str:
         if isinstance(form, OperatorStateForm):
             await admin.set_disabled(actor, form.email, form.action == "disable")
             return "disabled" if form.action == "disable" else "enabled"
+        if isinstance(form, OperatorAwayForm):
+            return await _away(request, form)
         assert isinstance(form, OperatorPasswordForm)
         await admin.set_password(actor, form.email, form.password)
         return "password"
     except ChatdeskError as exc:
         raise PageError.of(exc, getattr(form, "email", "")) from None
+
+
+async def _away(request: web.Request, form: OperatorAwayForm) -> str:
+    """Set an operator out of office (a colleague off sick), or end it."""
+    services = request.app[SERVICES]
+    operator = next((o for o in await services.operators.list() if o.email == form.email), None)
+    if operator is None:
+        raise NotFound("no such operator", code="unknown_operator")
+    if form.action == "back":
+        await services.helpdesk.away.back(operator)
+        return "back"
+    try:
+        day = date.fromisoformat(form.back_on)
+    except ValueError:
+        raise InvalidPayload("the day they are back", code="away_until") from None
+    zone = services.config.hours.timezone
+    until = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    await services.helpdesk.away.set(operator, until, form.replacement or None)
+    return "away"
 
 
 def _capacity(text: str) -> int | None:

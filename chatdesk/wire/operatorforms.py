@@ -11,6 +11,7 @@ from .base import In
 
 __all__ = [
     "OperatorAddForm",
+    "OperatorAwayForm",
     "OperatorEditForm",
     "OperatorPasswordForm",
     "OperatorStateForm",
@@ -59,6 +60,17 @@ class OperatorStateForm(In):
     action: Literal["disable", "enable", "reset_2fa"]
     email: Email
     csrf: Csrf = ""
+
+
+class OperatorAwayForm(In):
+    """``action=away``: the operator out of office until ``back_on`` (the day they are
+    back, in the desk's time zone), their mail to ``replacement``; ``action=back``: over."""
+
+    action: Literal["away", "back"]
+    email: Email
+    csrf: Csrf = ""
+    back_on: Annotated[str, msgspec.Meta(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")] = ""
+    replacement: Annotated[str, msgspec.Meta(pattern=r"^([0-9a-f]{32})?$")] = ""
 
 
 class OperatorPasswordForm(In):
