@@ -91,6 +91,9 @@ async def test_an_outage_s_tickets_are_linked_and_answered_from_its_ticket(
     listed = await _page(http, f"/console/tickets?view=all&problem={outage.id}")
     assert "Tickets linked to" in listed and "Panne réseau Liège" in listed
     assert "#000002" in listed and "#000003" in listed and "#000004" not in listed
+    assert listed.count('<span class="badge linked">Linked to #000001</span>') == 2
+    every = await _page(http, "/console/tickets?view=all")
+    assert '<span class="badge linked">Problem: 2 linked tickets</span>' in every
     # One reply, resolving: every linked ticket gets it (and its mail), resolved too.
     csrf = await csrf_of(http, f"/console/t/{outage.id}")
     words = "Le routeur est remplacé, tout fonctionne."

@@ -28,6 +28,10 @@ async def test_tickets_are_linked_many_at_once(server: Any, console: Any) -> Non
     assert linked["problem"]["number"] == outage.label and linked["incidents"] == []
     assert [e["kind"] for e in linked["events"]][-1] == "linked"
     assert sorted(await numbers(ann, view="all", problem=outage.id)) == [a.label, b.label]
+    # A list's rows say it: the problem each is linked to, how many a problem has.
+    rows = {t["number"]: t for t in (await ann.call("tickets", {"view": "all"}))["tickets"]}
+    assert (rows[a.label]["problem"], rows[a.label]["problem_id"]) == (outage.label, outage.id)
+    assert rows[outage.label]["linked"] == 2 and "problem" not in rows[outage.label]
     # The problem itself cannot be linked to another, nor in the same bulk as a problem.
     refused = await ann.call("ticket_bulk", {"refs": [outage.label], "problem": a.label})
     assert refused["changed"] == [] and list(refused["refused"]) == [outage.label]

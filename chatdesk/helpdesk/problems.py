@@ -128,6 +128,25 @@ class ProblemTickets:
         """
         return await load_ticket(self.store, ref, operator)
 
+    async def badges(self, tickets: Sequence[Ticket]) -> dict[str, dict[str, object]]:
+        """Return what a list's rows show of their links, by ticket id: ``problem`` (its
+        number) and ``problem_id`` for a linked ticket, ``linked`` (how many) for a
+        problem; nothing for the others. One read each, whatever the page's size."""
+        ids = [t.id for t in tickets]
+        problems = await self.store.problems.problems_of(ids)
+        labels: dict[str, str] = {}
+        for problem_id in set(problems.values()):
+            if found := await self.store.helpdesk.get_ticket(problem_id):
+                labels[problem_id] = found.label
+        badges: dict[str, dict[str, object]] = {
+            ticket_id: {"problem": labels[problem_id], "problem_id": problem_id}
+            for ticket_id, problem_id in problems.items()
+            if problem_id in labels
+        }
+        for ticket_id, count in (await self.store.problems.incident_counts(ids)).items():
+            badges.setdefault(ticket_id, {})["linked"] = count
+        return badges
+
     async def of(self, operator: Operator, ticket: Ticket) -> Problems:
         """Return the ticket's links as ``operator`` may see them."""
         return await problems_of(self.store, operator, ticket)

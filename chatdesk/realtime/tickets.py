@@ -68,8 +68,9 @@ class TicketEvents(BaseNamespace):
             sort=request.sort, page=request.page,
         )  # fmt: skip
         page = await self.services.helpdesk.views.list(operator, wanted)
+        badges = await self.services.helpdesk.problems.badges(page.tickets)
         return {
-            "tickets": [ticket_summary(t) for t in page.tickets],
+            "tickets": [ticket_summary(t) | badges.get(t.id, {}) for t in page.tickets],
             "total": page.total,
             "page": request.page,
             "per_page": PER_PAGE,

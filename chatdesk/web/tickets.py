@@ -81,6 +81,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         # "#000123" typed in the search: straight to that ticket.
         raise web.HTTPSeeOther(f"/console/t/{page.tickets[0].id}")
     pages = max(1, -(-page.total // filters.per_page))
+    badges = await services.helpdesk.problems.badges(page.tickets)
     try:
         requester = (
             await services.helpdesk.people.get(wanted.requester) if wanted.requester else None
@@ -112,7 +113,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             "without_tag": str(request.rel_url.without_query_params("tag", "page")),
             # The export takes the view's filters, every page.
             "csv_query": request.rel_url.without_query_params("page").query_string,
-            "tickets": [ticket_summary(t) for t in page.tickets],
+            "tickets": [ticket_summary(t) | badges.get(t.id, {}) for t in page.tickets],
             "total": page.total,
             "pages": pages,
             "page_url": lambda n: str(request.rel_url.update_query(page=n)),

@@ -57,3 +57,8 @@ class TicketSummaryOut(Out):
     tags: list[str]
     #: On hold until then: the ticket comes back open (operators only).
     hold_until: Ts | None
+    #: In a list's page (``tickets``): the number and id of the problem ticket it is
+    #: linked to, or how many tickets are linked to it (a problem).
+    problem: str | None = None
+    problem_id: str | None = None
+    linked: int = 0

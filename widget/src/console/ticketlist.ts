@@ -7,6 +7,15 @@ import { departmentName, label, t } from "./i18n";
 import { TicketPresence, TicketSummary } from "./protocol";
 import { BEAT_MS, personChip, Tabs } from "./viewers";
 
+/** A list row's problem-ticket chip: the problem it is linked to, or how many are linked
+ * to it (the `tickets` page says; a single `ticket` event does not, the next page does). */
+function linkChip(tk: TicketSummary): HTMLElement[] {
+  if (tk.problem) return [el("span", { className: "badge linked", text: t("linked_to_problem", { ref: tk.problem }) })];
+  const n = tk.linked || 0;
+  if (!n) return [];
+  return [el("span", { className: "badge linked", text: n === 1 ? t("problem_links_one") : t("problem_links", { count: n }) })];
+}
+
 /** The row of one ticket, as the server's _ticket_row.html draws it. */
 export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked: boolean): HTMLLIElement {
   const breached = tk.sla.breached.length > 0;
@@ -20,6 +29,7 @@ export function ticketRow(tk: TicketSummary, names: Map<string, string>, picked:
     el("span", { className: "ticket", text: tk.number }),
     el("span", { className: "subject", text: tk.subject }),
     ...(tk.tags || []).map((tag) => el("span", { className: "badge tag", text: tag })),
+    ...linkChip(tk),
     el("span", { className: "badge status", text: label("ticket", tk.status) }),
     ...(tk.hold_until ? [el("span", { className: "badge hold" }, `${t("hold_chip")} `, timeOf(tk.hold_until))] : []),
     el("span", { className: "badge prio", text: label("priority", tk.priority) }),

@@ -1024,12 +1024,15 @@ export interface TicketSummaryOut {
   hold_until: string | null;
   id: string;
   lang: string;
+  linked?: number;
   merged_into: string | null;
   next_due: string | null;
   number: string;
   operator_id: string | null;
   organisation_id: string | null;
   priority: string;
+  problem?: string | null;
+  problem_id?: string | null;
   requester: RequesterRef;
   sla: SlaOut;
   status: "closed" | "new" | "on_hold" | "open" | "pending" | "resolved";
