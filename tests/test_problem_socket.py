@@ -55,3 +55,7 @@ async def test_a_complaint_linked_to_a_problem_stays_its_managers(
     page = await ann.call("ticket_watch", {"ref": outage.label})
     assert [t["number"] for t in page["incidents"]] == [request.label]
     assert await numbers(ann, view="all", problem=outage.id) == [request.label]
+    # The lists' counts agree with what each may see.
+    for who, count in ((ann, 1), (sam, 2)):
+        rows = {t["number"]: t for t in (await who.call("tickets", {"view": "all"}))["tickets"]}
+        assert rows[outage.label]["linked"] == count

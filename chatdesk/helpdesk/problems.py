@@ -128,22 +128,28 @@ class ProblemTickets:
         """
         return await load_ticket(self.store, ref, operator)
 
-    async def badges(self, tickets: Sequence[Ticket]) -> dict[str, dict[str, object]]:
+    async def badges(
+        self, operator: Operator, tickets: Sequence[Ticket]
+    ) -> dict[str, dict[str, object]]:
         """Return what a list's rows show of their links, by ticket id: ``problem`` (its
         number) and ``problem_id`` for a linked ticket, ``linked`` (how many) for a
-        problem; nothing for the others. One read each, whatever the page's size."""
+        problem; nothing for the others; as ``operator`` may see them (a complaint's
+        number and count only for those who see complaints, as the ticket's panel). Two
+        reads, and one per problem on the page."""
         ids = [t.id for t in tickets]
         problems = await self.store.problems.problems_of(ids)
         labels: dict[str, str] = {}
         for problem_id in set(problems.values()):
-            if found := await self.store.helpdesk.get_ticket(problem_id):
+            found = await self.store.helpdesk.get_ticket(problem_id)
+            if found is not None and visible_to(operator, found):
                 labels[problem_id] = found.label
         badges: dict[str, dict[str, object]] = {
             ticket_id: {"problem": labels[problem_id], "problem_id": problem_id}
             for ticket_id, problem_id in problems.items()
             if problem_id in labels
         }
-        for ticket_id, count in (await self.store.problems.incident_counts(ids)).items():
+        counts = await self.store.problems.incident_counts(ids, complaints=operator.sees_complaints)
+        for ticket_id, count in counts.items():
             badges.setdefault(ticket_id, {})["linked"] = count
         return badges
 

@@ -68,7 +68,7 @@ class TicketEvents(BaseNamespace):
             sort=request.sort, page=request.page,
         )  # fmt: skip
         page = await self.services.helpdesk.views.list(operator, wanted)
-        badges = await self.services.helpdesk.problems.badges(page.tickets)
+        badges = await self.services.helpdesk.problems.badges(operator, page.tickets)
         return {
             "tickets": [ticket_summary(t) | badges.get(t.id, {}) for t in page.tickets],
             "total": page.total,

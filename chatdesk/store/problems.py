@@ -13,6 +13,7 @@ __all__ = [
     "IS_INCIDENT",
     "LINK",
     "MOVE",
+    "NO_COMPLAINTS",
     "PROBLEMS_OF",
     "UNLINK",
     "ProblemStore",
@@ -39,10 +40,14 @@ INCIDENTS = (
 MOVE = "UPDATE ticket_links SET problem_id = {p}2 WHERE problem_id = {p}1"
 #: ``{ids}``: the tickets' placeholders.
 PROBLEMS_OF = "SELECT ticket_id, problem_id FROM ticket_links WHERE ticket_id IN ({ids})"
-#: ``{ids}``: the problems' placeholders.
+#: ``{ids}``: the problems' placeholders; ``{types}``: a condition on the linked tickets'
+#: type (``''``, or complaints left out).
 COUNTS = (
-    "SELECT problem_id, COUNT(*) FROM ticket_links WHERE problem_id IN ({ids}) GROUP BY problem_id"
+    "SELECT l.problem_id, COUNT(*) FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id"
+    " WHERE l.problem_id IN ({ids}){types} GROUP BY l.problem_id"
 )
+#: :data:`COUNTS`' condition leaving complaints out (those who may not see them).
+NO_COMPLAINTS = " AND t.type <> 'complaint'"
 
 
 class ProblemStore(Protocol):
@@ -82,8 +87,11 @@ class ProblemStore(Protocol):
         """Return the problem of each of the tickets that is linked to one."""
         ...
 
-    async def incident_counts(self, problem_ids: list[str]) -> dict[str, int]:
-        """Return how many tickets are linked to each of the problems that has some."""
+    async def incident_counts(
+        self, problem_ids: list[str], *, complaints: bool = True
+    ) -> dict[str, int]:
+        """Return how many tickets are linked to each of the problems that has some
+        (complaints left out unless ``complaints``)."""
         ...
 
     async def move_incidents(self, from_id: str, to_id: str) -> int:

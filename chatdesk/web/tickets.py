@@ -81,7 +81,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         # "#000123" typed in the search: straight to that ticket.
         raise web.HTTPSeeOther(f"/console/t/{page.tickets[0].id}")
     pages = max(1, -(-page.total // filters.per_page))
-    badges = await services.helpdesk.problems.badges(page.tickets)
+    badges = await services.helpdesk.problems.badges(request[SESSION].operator, page.tickets)
     try:
         requester = (
             await services.helpdesk.people.get(wanted.requester) if wanted.requester else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chatdesk.errors import Conflict, NotFound
-from chatdesk.models import TicketQuery
+from chatdesk.models import TicketQuery, TicketType
 from chatdesk.store import Store
 
 from .conftest import later
@@ -28,6 +28,11 @@ async def test_tickets_link_to_one_problem_and_lists_find_them(store: Store) -> 
     assert await store.problems.problems_of(ids) == {first.id: outage.id, second.id: outage.id}
     assert await store.problems.incident_counts(ids) == {outage.id: 2}
     assert await store.problems.problems_of([]) == {} == await store.problems.incident_counts([])
+    complaint = await filed(store, type=TicketType.COMPLAINT)
+    await store.problems.link(complaint.id, outage.id, later(minutes=2), by="op1")
+    assert await store.problems.incident_counts(ids) == {outage.id: 3}
+    assert await store.problems.incident_counts(ids, complaints=False) == {outage.id: 2}
+    assert await store.problems.unlink(complaint.id) == outage.id
     # Linked again, to another problem: moved, not linked twice.
     await store.problems.link(second.id, other.id, later(minutes=3), by="op2")
     assert await store.problems.incidents(outage.id) == [first.id]

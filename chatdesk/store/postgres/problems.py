@@ -18,6 +18,7 @@ from ..problems import (
     IS_INCIDENT,
     LINK,
     MOVE,
+    NO_COMPLAINTS,
     PROBLEMS_OF,
     UNLINK,
 )
@@ -73,10 +74,13 @@ class PostgresProblems:
         sql = PROBLEMS_OF.format(ids="SELECT unnest($1::text[])")
         return {r[0]: r[1] for r in await self._db.fetch(sql, ticket_ids)}
 
-    async def incident_counts(self, problem_ids: list[str]) -> dict[str, int]:
+    async def incident_counts(
+        self, problem_ids: list[str], *, complaints: bool = True
+    ) -> dict[str, int]:
         if not problem_ids:
             return {}
-        sql = COUNTS.format(ids="SELECT unnest($1::text[])")
+        types = "" if complaints else NO_COMPLAINTS
+        sql = COUNTS.format(ids="SELECT unnest($1::text[])", types=types)
         return {r[0]: int(r[1]) for r in await self._db.fetch(sql, problem_ids)}
 
     async def move_incidents(self, from_id: str, to_id: str) -> int:

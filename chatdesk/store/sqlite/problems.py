@@ -14,6 +14,7 @@ from ..problems import (
     IS_INCIDENT,
     LINK,
     MOVE,
+    NO_COMPLAINTS,
     PROBLEMS_OF,
     UNLINK,
 )
@@ -73,10 +74,13 @@ class SqliteProblems:
         rows = await self._worker.run(lambda conn: conn.execute(sql, ticket_ids).fetchall())
         return {row[0]: row[1] for row in rows}
 
-    async def incident_counts(self, problem_ids: list[str]) -> dict[str, int]:
+    async def incident_counts(
+        self, problem_ids: list[str], *, complaints: bool = True
+    ) -> dict[str, int]:
         if not problem_ids:
             return {}
-        sql = COUNTS.format(ids=", ".join("?" * len(problem_ids)))
+        types = "" if complaints else NO_COMPLAINTS
+        sql = COUNTS.format(ids=", ".join("?" * len(problem_ids)), types=types)
         rows = await self._worker.run(lambda conn: conn.execute(sql, problem_ids).fetchall())
         return {row[0]: int(row[1]) for row in rows}
 
