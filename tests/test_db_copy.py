@@ -248,6 +248,8 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
     )  # fmt: skip
     assert isinstance(outage, Ticket)
     await store.problems.link(filed.id, outage.id, now, by=operator_id)
+    home = await store.requesters.save_requester("lea@home.be", name="", phone="", lang="", now=now)
+    assert await store.requesters.merge_requesters(home.id, lea.id, note="", now=now)
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records
@@ -275,6 +277,7 @@ async def _helpdesk_records_of(store: Store, made: dict[str, Any]) -> dict[str, 
         "views": await store.saved_views.list_views("someone else"),
         "domains": await store.requesters.organisation_domains(acme.id),
         "problem": await store.problems.problem_of(ticket.id),
+        "addresses": await store.requesters.find_requester("lea@home.be"),
         "found": [t.id for t in search.tickets],
     }
 

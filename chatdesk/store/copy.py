@@ -35,6 +35,7 @@ TABLES = (
     "organisations",
     "organisation_domains",
     "requesters",
+    "requester_addresses",
     "site_seats",
     "invitations",
     "tickets",

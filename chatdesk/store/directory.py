@@ -38,7 +38,8 @@ _ORDER = {
     "newest": "{a}.created_at DESC, {a}.email",
 }
 _R = ", ".join(f"r.{c.strip()}" for c in REQUESTER_COLUMNS.split(","))
-#: The text a search looks in: the address, name, phone and organisation's name.
+#: The text a search looks in: the address, name, phone and organisation's name (and
+#: the requester's other addresses, looked up apart).
 _HAYSTACK = "r.email || ' ' || r.name || ' ' || r.phone || ' ' || COALESCE(o.name, '')"
 
 
@@ -73,7 +74,7 @@ def _folded(expression: str, dialect: str) -> str:
 
 
 def directory_sql(
-    query: RequesterQuery, mark: Callable[[object], str], dialect: Dialect
+    query: RequesterQuery, outer_mark: Callable[[object], str], dialect: Dialect
 ) -> tuple[str, str, int]:
     """Return the page's statement (its rows end with how many match in all, or NULL
     without a filter), the ``SELECT COUNT(*)`` of the same filters, and how many of
@@ -84,17 +85,30 @@ def directory_sql(
     ``tickets_by_requester_activity`` index): a page costs what its filters match, not
     every ticket of the desk (bench/README.md, "The requesters' directory").
 
-    :param mark: takes a parameter's value and returns its placeholder in the dialect
+    :param outer_mark: takes a parameter's value and returns its placeholder in the dialect
         (``?``, or ``$n`` counting the values given so far).
     """
     haystack = _folded(_HAYSTACK, dialect)
     where: list[str] = []
+    marked = 0
+
+    def mark(value: object) -> str:
+        nonlocal marked
+        marked += 1
+        return outer_mark(value)
+
     if query.organisation_id is not None:
         where.append(f"r.organisation_id = {mark(query.organisation_id)}")
     for word in fold(query.q).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(f"{haystack} LIKE {mark(f'%{escaped}%')} ESCAPE '\\'")
-    filters = len(where)
+        # Or in one of their other addresses (lower case already; the subquery is not
+        # correlated: read once per search).
+        where.append(
+            f"({haystack} LIKE {mark(f'%{escaped}%')} ESCAPE '\\' OR r.id IN"  # noqa: S608
+            " (SELECT requester_id FROM requester_addresses"
+            f" WHERE address LIKE {mark(f'%{escaped}%')} ESCAPE '\\'))"
+        )
+    filters = marked
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     # The types are the enum's own values (never a caller's text): written in the SQL,
     # so that both statements take the same parameters.

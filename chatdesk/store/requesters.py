@@ -23,8 +23,8 @@ class RequesterStore(Protocol):
     async def save_requester(
         self, email: str, *, name: str, phone: str, lang: str, now: datetime
     ) -> Requester:
-        """Return the requester with this (normalised) e-mail, created if new; details
-        given fill the ones still empty."""
+        """Return the requester with this (normalised) e-mail, their own or one of their
+        other addresses, created if new; details given fill the ones still empty."""
         ...
 
     async def update_requester(
@@ -45,10 +45,11 @@ class RequesterStore(Protocol):
         ...
 
     async def erase_requester(self, requester: Requester) -> int:
-        """Erase ``requester`` (GDPR art. 17) in one transaction: their account, seats,
-        invitations, held, queued and bounced mail, and in each of their tickets the
-        subject, description, fields, messages, files, chat, rating comment and search
-        words; the tickets stay, anonymous, for statistics. Return how many there were."""
+        """Erase ``requester`` (GDPR art. 17) in one transaction: their account, other
+        addresses, seats, invitations, held, queued and bounced mail (of every address),
+        and in each of their tickets the subject, description, fields, messages, files,
+        chat, rating comment and search words; the tickets stay, anonymous, for
+        statistics. Return how many there were."""
         ...
 
     async def get_requester(self, requester_id: str) -> Requester | None:
@@ -56,7 +57,35 @@ class RequesterStore(Protocol):
         ...
 
     async def find_requester(self, email: str) -> Requester | None:
-        """Return the requester with this (normalised) e-mail."""
+        """Return the requester with this (normalised) e-mail, their own or one of their
+        other addresses."""
+        ...
+
+    async def requester_addresses(self, requester_id: str) -> list[str]:
+        """Return a requester's other addresses (merged from other records), sorted."""
+        ...
+
+    async def merge_requesters(
+        self, source_id: str, target_id: str, *, note: str, now: datetime
+    ) -> Requester | None:
+        """Merge the requester ``source_id`` into ``target_id`` (one person, two records)
+        in one transaction: the target takes the source's tickets, its address and other
+        addresses (as other addresses of its own), its details where the target's are
+        empty, its organisation if the target has none (with its seats of that
+        organisation), and ``note``; the source is deleted (its portal sessions end).
+        Return the target after, or None if either is missing.
+
+        :raises Conflict: ``same_requester`` (``source_id`` is ``target_id``).
+        """
+        ...
+
+    async def detach_address(
+        self, requester_id: str, address: str, now: datetime
+    ) -> Requester | None:
+        """Make ``address``, one of the requester's other addresses, a requester of its
+        own again (no details, no organisation), taking the requester's tickets filed from
+        that address; return the new requester, or None if the address is not one of
+        their other addresses."""
         ...
 
     async def list_requesters(self, query: RequesterQuery) -> RequesterPage:

@@ -276,4 +276,13 @@ RECENT_VERSIONS: list[list[Step]] = [
         "ALTER TABLE operators ADD COLUMN away_until TEXT",
         "ALTER TABLE operators ADD COLUMN replacement_id TEXT",
     ],
+    [
+        # A requester's other addresses (one person writing from work and from home,
+        # merged by the team): mail from any of them is theirs; an address is one
+        # requester's at most, and never also a requester's own address.
+        "CREATE TABLE requester_addresses (address TEXT PRIMARY KEY,"
+        " requester_id TEXT NOT NULL REFERENCES requesters(id) ON DELETE CASCADE,"
+        " created_at TEXT NOT NULL)",
+        "CREATE INDEX requester_addresses_by_requester ON requester_addresses(requester_id)",
+    ],
 ]

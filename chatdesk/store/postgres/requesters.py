@@ -33,6 +33,7 @@ from ..threadrows import (
     organisation_row,
     requester_row,
 )
+from .addresses import PostgresAddresses
 from .database import Connection, Database, rowcount
 from .orgdomains import PostgresOrgDomains
 from .threads import ORG_SEATS, SITE_EDITORS
@@ -69,7 +70,7 @@ async def _join(conn: Connection, requester_id: str, organisation_id: str, role:
     return True
 
 
-class PostgresRequesters(PostgresOrgDomains):
+class PostgresRequesters(PostgresOrgDomains, PostgresAddresses):
     """:class:`~chatdesk.store.RequesterStore` on PostgreSQL."""
 
     def __init__(self, db: Database) -> None:
@@ -78,6 +79,20 @@ class PostgresRequesters(PostgresOrgDomains):
     async def save_requester(
         self, email: str, *, name: str, phone: str, lang: str, now: datetime
     ) -> Requester:
+        owner = await self._db.fetchval(
+            "SELECT requester_id FROM requester_addresses WHERE address = $1", email
+        )
+        if owner is not None:  # one of a merged requester's other addresses
+            row = await self._db.fetchrow(
+                "UPDATE requesters SET"
+                " name = CASE WHEN name = '' THEN $2 ELSE name END,"
+                " phone = CASE WHEN phone = '' THEN $3 ELSE phone END,"
+                " lang = CASE WHEN lang = '' THEN $4 ELSE lang END WHERE id = $1"
+                f" RETURNING {REQUESTER_COLUMNS}",
+                owner, name, phone, lang,
+            )  # fmt: skip
+            if row is not None:
+                return requester_row(row)
         # One upsert: racing first contacts of one address make one requester.
         row = await self._db.fetchrow(
             "INSERT INTO requesters AS r (id, email, name, phone, lang, created_at)"
@@ -120,24 +135,22 @@ class PostgresRequesters(PostgresOrgDomains):
         return None if row is None else requester_row(row)
 
     async def erase_requester(self, requester: Requester) -> int:
-        values = {"id": requester.id, "email": requester.email}
         async with self._db.transaction() as conn:
             count = await conn.fetchval(
                 "SELECT count(*) FROM tickets WHERE requester_id = $1", requester.id
             )
+            others = await conn.fetch(
+                "SELECT address FROM requester_addresses WHERE requester_id = $1", requester.id
+            )
+            values = {"id": [requester.id], "email": [requester.email, *(r[0] for r in others)]}
             for sql, param in erase_statements("$1"):
-                await conn.execute(sql, values[param])
+                for value in values[param]:
+                    await conn.execute(sql, value)
         return int(count)
 
     async def get_requester(self, requester_id: str) -> Requester | None:
         row = await self._db.fetchrow(
             f"SELECT {REQUESTER_COLUMNS} FROM requesters WHERE id = $1", requester_id
-        )
-        return None if row is None else requester_row(row)
-
-    async def find_requester(self, email: str) -> Requester | None:
-        row = await self._db.fetchrow(
-            f"SELECT {REQUESTER_COLUMNS} FROM requesters WHERE email = $1", email
         )
         return None if row is None else requester_row(row)
 

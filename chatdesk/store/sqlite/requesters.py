@@ -28,6 +28,7 @@ from ..threadrows import (
     organisation_row,
     requester_row,
 )
+from .addresses import SqliteAddresses, find_requester
 from .orgdomains import SqliteOrgDomains
 from .worker import SqliteWorker
 
@@ -68,7 +69,7 @@ def _join(conn: sqlite3.Connection, requester_id: str, organisation_id: str, rol
     return True
 
 
-class SqliteRequesters(SqliteOrgDomains):
+class SqliteRequesters(SqliteOrgDomains, SqliteAddresses):
     """:class:`~chatdesk.store.RequesterStore` on SQLite."""
 
     def __init__(self, worker: SqliteWorker) -> None:
@@ -78,6 +79,20 @@ class SqliteRequesters(SqliteOrgDomains):
         self, email: str, *, name: str, phone: str, lang: str, now: datetime
     ) -> Requester:
         def job(conn: sqlite3.Connection) -> Requester:
+            owner = conn.execute(
+                "SELECT requester_id FROM requester_addresses WHERE address = ?", (email,)
+            ).fetchone()
+            if owner is not None:  # one of a merged requester's other addresses
+                conn.execute(
+                    "UPDATE requesters SET"
+                    " name = CASE WHEN name = '' THEN ? ELSE name END,"
+                    " phone = CASE WHEN phone = '' THEN ? ELSE phone END,"
+                    " lang = CASE WHEN lang = '' THEN ? ELSE lang END WHERE id = ?",
+                    (name, phone, lang, owner[0]),
+                )
+                found = _requester(conn, "id = ?", owner[0])
+                assert found is not None
+                return found
             conn.execute(
                 "INSERT INTO requesters (id, email, name, phone, lang, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET"
@@ -119,14 +134,17 @@ class SqliteRequesters(SqliteOrgDomains):
         return await self._worker.run(job)
 
     async def erase_requester(self, requester: Requester) -> int:
-        values = {"id": requester.id, "email": requester.email}
-
         def job(conn: sqlite3.Connection) -> int:
             (count,) = conn.execute(
                 "SELECT count(*) FROM tickets WHERE requester_id = ?", (requester.id,)
             ).fetchone()
+            others = conn.execute(
+                "SELECT address FROM requester_addresses WHERE requester_id = ?", (requester.id,)
+            ).fetchall()
+            values = {"id": [requester.id], "email": [requester.email, *(a for (a,) in others)]}
             for sql, param in erase_statements("?"):
-                conn.execute(sql, (values[param],))
+                for value in values[param]:
+                    conn.execute(sql, (value,))
             return int(count)
 
         return await self._worker.run(job)
@@ -135,7 +153,7 @@ class SqliteRequesters(SqliteOrgDomains):
         return await self._worker.run(lambda conn: _requester(conn, "id = ?", requester_id))
 
     async def find_requester(self, email: str) -> Requester | None:
-        return await self._worker.run(lambda conn: _requester(conn, "email = ?", email))
+        return await self._worker.run(lambda conn: find_requester(conn, email))
 
     async def list_requesters(self, query: RequesterQuery) -> RequesterPage:
         params: list[object] = []
