@@ -48,6 +48,7 @@ from .web import (
     gaps,
     helpcentre,
     hookpages,
+    identitypages,
     mailpages,
     newticket,
     noticepages,
@@ -201,6 +202,7 @@ def create_app(
     blockpages.setup(app)
     problempages.setup(app)
     requesterpages.setup(app)
+    identitypages.setup(app)
     viewpages.setup(app)
     console.setup(app)
     api.setup(app)

@@ -1,6 +1,8 @@
-"""Requests about a requester's personal data (GDPR art. 15 and 17) and their portal
-sessions, each one written to the audit log: the console's privacy page, a ticket's
-requester panel and ``chatdesk requesters export | forget | signout``."""
+"""Requests about a requester's personal data (GDPR art. 15, 16 and 17), their portal
+sessions and their records (two of one person merged, an address detached), each one
+written to the audit log: the console's privacy page, a requester's page, a ticket's
+requester panel, the API and ``chatdesk requesters export | forget | signout | merge |
+detach``."""
 
 from __future__ import annotations
 
@@ -63,3 +65,35 @@ class Privacy:
             actor, AuditAction.REQUESTER_SIGNED_OUT, f"requester {requester.id}"
         )
         return ended
+
+    async def merge(self, actor: Operator | None, source: Requester, into: Requester) -> Requester:
+        """Merge ``source`` into ``into`` (one person, two records: GDPR art. 16's
+        rectification); return ``into`` after. The audit log names both by id.
+
+        :raises Conflict: ``same_requester``, ``other_organisation``.
+        :raises NotFound: ``unknown_requester``.
+        """
+        merged = await self.helpdesk.identities.merge(source, into)
+        await self.audit.record(
+            actor,
+            AuditAction.REQUESTER_MERGED,
+            f"requester {merged.id}",
+            f"requester {source.id} merged into them",
+        )
+        return merged
+
+    async def detach(self, actor: Operator | None, requester: Requester, address: str) -> Requester:
+        """Make one of the requester's other addresses a requester of its own again, with
+        the tickets filed from it; return that requester.
+
+        :raises InvalidPayload: ``invalid_email``.
+        :raises NotFound: ``unknown_address``.
+        """
+        detached = await self.helpdesk.identities.detach(requester, address)
+        await self.audit.record(
+            actor,
+            AuditAction.ADDRESS_DETACHED,
+            f"requester {requester.id}",
+            f"an address of theirs made requester {detached.id}",
+        )
+        return detached

@@ -1,6 +1,7 @@
 """``chatdesk requesters list``: the requesters' directory; ``export | forget | signout
 EMAIL``: what the desk holds about a requester, as JSON (a subject access request, GDPR
-art. 15), their erasure (art. 17), and the end of their portal sessions."""
+art. 15), their erasure (art. 17), and the end of their portal sessions; ``merge EMAIL
+--into EMAIL`` and ``detach EMAIL``: two records of one person made one, and undone."""
 
 from __future__ import annotations
 
@@ -82,6 +83,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     signout.add_argument("email")
     signout.set_defaults(func=_signout)
+    merge = sub.add_parser(
+        "merge",
+        help="merge a requester into another (one person with two records)",
+        description="One person writing from two addresses (work and home, say): the "
+        "requester EMAIL goes into the one --into names, which takes their tickets, their "
+        "address and other addresses (mail from them is theirs from then on), their "
+        "organisation if it has none, and their details where its own are empty. On the "
+        "audit log; `detach` undoes it.",
+    )
+    merge.add_argument("email", help="the record that goes")
+    merge.add_argument("--into", required=True, metavar="EMAIL", help="the record kept")
+    merge.set_defaults(func=_merge)
+    detach = sub.add_parser(
+        "detach",
+        help="make one of a requester's other addresses a requester of its own again",
+        description="Undo a merge for one address: it becomes a requester of its own (no "
+        "details, no organisation) and takes back the tickets filed from it.",
+    )
+    detach.add_argument("email", help="the other address")
+    detach.set_defaults(func=_detach)
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,5 +170,28 @@ def _signout(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
         requester = await Privacy(hd, AuditTrail(store)).sign_out(None, args.email)
         return f"signed {requester.email} out of the portal, in every browser"
+
+    return run_helpdesk(settings, work)
+
+
+def _merge(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        source, into = await hd.people.find(args.email), await hd.people.find(args.into)
+        merged = await Privacy(hd, AuditTrail(store)).merge(None, source, into)
+        others = await hd.identities.addresses(merged)
+        return f"merged {source.email} into {merged.email} (other addresses: {', '.join(others)})"
+
+    return run_helpdesk(settings, work)
+
+
+def _detach(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        owner = await hd.people.find(args.email)
+        detached = await Privacy(hd, AuditTrail(store)).detach(None, owner, args.email)
+        tickets = await hd.views.requester_tickets(detached)
+        return (
+            f"{detached.email} is a requester of its own again, with {tickets.total} "
+            f"ticket(s); {owner.email} keeps the rest"
+        )
 
     return run_helpdesk(settings, work)

@@ -21,6 +21,7 @@ from .console import ConsoleTickets, view_filter
 from .directory import RequesterDirectory, RequesterProfile
 from .edits import Edit
 from .filing import FilingService, NewTicket, Upload
+from .identities import RequesterIdentities
 from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
@@ -56,6 +57,7 @@ __all__ = [
     "Report",
     "ReportService",
     "RequesterDirectory",
+    "RequesterIdentities",
     "RequesterProfile",
     "RequesterService",
     "SavedViews",
@@ -99,6 +101,7 @@ class Helpdesk:
     domains: OrgDomains
     problems: ProblemTickets
     away: OutOfOffice
+    identities: RequesterIdentities
 
 
 def build_helpdesk(
@@ -147,4 +150,5 @@ def build_helpdesk(
         domains=OrgDomains(store, clock=clock),
         problems=ProblemTickets(store, lifecycle, clock=clock),
         away=OutOfOffice(store, clock=clock),
+        identities=RequesterIdentities(store, clock=clock),
     )

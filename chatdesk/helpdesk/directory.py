@@ -36,7 +36,8 @@ _SORTS = get_args(DirectorySort)
 class RequesterProfile:
     """One requester as an operator sees them: their organisation (if any), the sites
     they edit for it, their latest tickets the operator may see, how many there are in
-    all and still worked on, and the block list's entry that stops them (if any)."""
+    all and still worked on, the block list's entry that stops them (if any) and their
+    other addresses (records of theirs merged into this one)."""
 
     requester: Requester
     organisation: Organisation | None
@@ -45,6 +46,7 @@ class RequesterProfile:
     total: int
     active: int
     blocked: BlockedSender | None
+    addresses: list[str]
 
 
 class RequesterDirectory:
@@ -115,6 +117,7 @@ class RequesterDirectory:
             total=latest.total,
             active=worked_on.total,
             blocked=await self.blocks.find(requester.email),
+            addresses=await self.store.requesters.requester_addresses(requester.id),
         )
 
     @staticmethod

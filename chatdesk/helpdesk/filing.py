@@ -137,6 +137,10 @@ class FilingService:
         )
         if operator is None:
             requester = await self.people.check_access(requester, lang)
+        if requester.email != (address := normalize_email(request.email)):
+            # One of a merged requester's other addresses: the ticket is theirs, and
+            # answered where they wrote from.
+            requester = replace(requester, email=address)
         values = validate_fields(
             self.config.helpdesk.fields,
             request.fields,

@@ -177,8 +177,8 @@ class TicketViews:
     async def export(self, requester: Requester) -> dict[str, Any]:
         """Return what the desk holds about ``requester`` (found with
         ``RequesterService.find``), as they may ask for it (GDPR art. 15): their account,
-        organisation, seats and every ticket of theirs as the portal shows it (public
-        messages, files' descriptions, history, rating)."""
+        other addresses, organisation, seats and every ticket of theirs as the portal
+        shows it (public messages, files' descriptions, history, rating)."""
         org = None
         if requester.organisation_id:
             org = await self.store.requesters.get_organisation(requester.organisation_id)
@@ -197,6 +197,7 @@ class TicketViews:
         return {
             "exported_at": format_ts(self.clock()),
             "requester": requester.to_payload(),
+            "other_addresses": await self.store.requesters.requester_addresses(requester.id),
             "organisation": org.name if org else None,
             "site_seats": [site for site, who in seats if who.id == requester.id],
             "tickets": [await self.requester_view(t) for t in tickets],

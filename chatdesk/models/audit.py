@@ -23,6 +23,8 @@ class AuditAction(StrEnum):
     REQUESTER_EXPORTED = "requester_exported"
     REQUESTER_FORGOTTEN = "requester_forgotten"
     REQUESTER_SIGNED_OUT = "requester_signed_out"
+    REQUESTER_MERGED = "requester_merged"
+    ADDRESS_DETACHED = "address_detached"
     SENDER_BLOCKED = "sender_blocked"
     SENDER_UNBLOCKED = "sender_unblocked"
     VISITOR_BLOCKED = "visitor_blocked"

@@ -46,12 +46,14 @@ from ..wire.apiout import (
     ApiTicketPage,
     ApiTimeReport,
 )
+from ..wire.apipeople import ApiRequesterDetachIn as _DetachIn
 from ..wire.apipeople import (
     ApiRequesterDetail,
     ApiRequesterPage,
     ApiRequesterPatchIn,
     ApiRequesterQuery,
 )
+from ..wire.apipeople import ApiRequesterMergeIn as _MergeIn
 from ..wire.apiproblems import ApiLinkedReplyIn, ApiLinkedReplyOut, ApiProblemIn, ApiProblemLink
 from .apiactions import mark_spam, merge_ticket, split_ticket
 from .apiblocks import block_sender, list_blocked, unblock_sender
@@ -79,7 +81,13 @@ from .apiorgs import (
     remove_member,
 )
 from .apiproblems import link_problem, reply_linked, unlink_problem
-from .apirequesters import get_requester, list_requesters, patch_requester
+from .apirequesters import (
+    detach_address,
+    get_requester,
+    list_requesters,
+    merge_requester,
+    patch_requester,
+)
 from .apiviews import desk_out, detail_out, message_out, ticket_out
 from .appkeys import SERVICES, SETTINGS
 from .openapi import Endpoint, openapi_document
@@ -273,6 +281,13 @@ ENDPOINTS = (
     Endpoint("PATCH", _REQUESTER, patch_requester, "updateRequester",
              "Correct a requester's name or phone", response=ApiRequesterDetail,
              body=ApiRequesterPatchIn, errors=(404,)),
+    Endpoint("POST", f"{_REQUESTER}/merge", merge_requester, "mergeRequester",
+             "Merge into another requester (one person, two records)",
+             response=ApiRequesterDetail, body=_MergeIn, errors=(404, 409)),
+    Endpoint("POST", f"{_REQUESTER}/detach", detach_address, "detachAddress",
+             "Make one of a requester's other addresses a requester of its own",
+             status=201, response=ApiRequesterDetail, body=_DetachIn,
+             errors=(404,), headers=("Location",)),
     Endpoint("GET", f"{API_PREFIX}/organisations", list_organisations, "listOrganisations",
              "The customer organisations (admins)", response=ApiOrganisationList,
              errors=(403,)),

@@ -13,15 +13,24 @@ from ..models import RequesterSummary, format_ts
 from ..wire.apipeople import (
     ApiOrganisationRef,
     ApiRequester,
+    ApiRequesterDetachIn,
     ApiRequesterDetail,
+    ApiRequesterMergeIn,
     ApiRequesterPage,
     ApiRequesterPatchIn,
     ApiRequesterQuery,
 )
-from .apigate import OPERATOR, read_json, read_query, reply
+from .apigate import API_PREFIX, OPERATOR, read_json, read_query, reply
 from .appkeys import SERVICES
 
-__all__ = ["detail_of", "get_requester", "list_requesters", "patch_requester"]
+__all__ = [
+    "detach_address",
+    "detail_of",
+    "get_requester",
+    "list_requesters",
+    "merge_requester",
+    "patch_requester",
+]
 
 
 async def list_requesters(request: web.Request) -> web.StreamResponse:
@@ -93,5 +102,35 @@ def detail_of(profile: RequesterProfile) -> ApiRequesterDetail:
     line = _line(RequesterSummary(profile.requester, org.name if org else "", profile.total,
                                   profile.active, last))  # fmt: skip
     return ApiRequesterDetail(
-        **msgspec.structs.asdict(line), sites=profile.sites, blocked=profile.blocked is not None
-    )
+        **msgspec.structs.asdict(line), sites=profile.sites, blocked=profile.blocked is not None,
+        addresses=profile.addresses,
+    )  # fmt: skip
+
+
+async def merge_requester(request: web.Request) -> web.StreamResponse:
+    """Merge this requester into another (one person with two records): the one kept
+    takes their tickets, address and other addresses, organisation (if it has none) and
+    note; this one is deleted. Answers the requester kept. `404 unknown_requester`, `409
+    same_requester` or `other_organisation` (they belong to two organisations). On the
+    audit log."""
+    body = await read_json(request, ApiRequesterMergeIn)
+    services = request.app[SERVICES]
+    people = services.helpdesk.people
+    source = await people.get(request.match_info["requester_id"])
+    into = await (people.find(body.into) if "@" in body.into else people.get(body.into))
+    merged = await services.privacy.merge(request[OPERATOR], source, into)
+    profile = await services.helpdesk.directory.profile(request[OPERATOR], merged.id)
+    return reply(detail_of(profile))
+
+
+async def detach_address(request: web.Request) -> web.StreamResponse:
+    """Make one of the requester's other addresses a requester of its own again, with
+    the tickets filed from it; answers that new requester (`201`, `Location`). `404
+    unknown_address` (not one of theirs), `400 invalid_email`. On the audit log."""
+    body = await read_json(request, ApiRequesterDetachIn)
+    services = request.app[SERVICES]
+    requester = await services.helpdesk.people.get(request.match_info["requester_id"])
+    detached = await services.privacy.detach(request[OPERATOR], requester, body.address)
+    profile = await services.helpdesk.directory.profile(request[OPERATOR], detached.id)
+    location = f"{API_PREFIX}/requesters/{detached.id}"
+    return reply(detail_of(profile), status=201, headers={"Location": location})

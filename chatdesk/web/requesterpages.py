@@ -20,6 +20,7 @@ from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, login_required
 from .console import base_context
 from .forms import read_form
+from .identitypages import MERGE_ERRORS
 
 #: Requesters on a page of the directory.
 PER_PAGE = 50
@@ -66,6 +67,7 @@ async def requester_page(request: web.Request) -> web.StreamResponse:
         "r": profile.requester,
         "tickets": [ticket_summary(t) for t in profile.tickets],
         "done": request.query.get("done", ""),
+        "merge_error": error if (error := request.query.get("merge_error")) in MERGE_ERRORS else "",
     }
     return aiohttp_jinja2.render_template("console/requester.html", request, context)
 

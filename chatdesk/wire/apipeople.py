@@ -13,7 +13,9 @@ from .base import In, Out, Ts
 __all__ = [
     "ApiOrganisationRef",
     "ApiRequester",
+    "ApiRequesterDetachIn",
     "ApiRequesterDetail",
+    "ApiRequesterMergeIn",
     "ApiRequesterPage",
     "ApiRequesterPatchIn",
     "ApiRequesterQuery",
@@ -95,6 +97,22 @@ class ApiRequesterDetail(ApiRequester):
 
     sites: list[str]
     blocked: bool
+    #: Their other addresses (records of theirs merged into this one), sorted.
+    addresses: list[str]
+
+
+class ApiRequesterMergeIn(In):
+    """``POST /api/v1/requesters/{requester_id}/merge``: the requester (one person with
+    two records) this one goes into."""
+
+    into: Annotated[
+        str,
+        _about(
+            "The requester kept: their id, or their e-mail address.",
+            min_length=3,
+            max_length=254,
+        ),
+    ]
 
 
 class ApiRequesterPage(Out):
@@ -104,3 +122,10 @@ class ApiRequesterPage(Out):
     total: int
     page: int
     per_page: int
+
+
+class ApiRequesterDetachIn(In):
+    """``POST /api/v1/requesters/{requester_id}/detach``: one of the requester's other
+    addresses, to make a requester of its own again."""
+
+    address: Annotated[str, _about("One of their other addresses.", min_length=3, max_length=254)]

@@ -22,7 +22,9 @@ __all__ = [
     "NewTicketForm",
     "PasswordForm",
     "PrivacyEraseForm",
+    "RequesterDetachForm",
     "RequesterEditForm",
+    "RequesterMergeForm",
     "SessionsForm",
     "SignatureForm",
     "TicketFollowForm",
@@ -199,6 +201,22 @@ class RequesterSignOutForm(In):
     sessions (``back``: the ticket whose page to return to; none: their own page)."""
 
     back: Annotated[str, msgspec.Meta(max_length=64, pattern="^[0-9a-f]*$")] = ""
+    csrf: Csrf = ""
+
+
+class RequesterMergeForm(In):
+    """``POST /console/requesters/<id>/merge``: the requester whose own address
+    ``email`` is merges into this one (one person, two records)."""
+
+    email: Annotated[str, msgspec.Meta(max_length=254)] = ""
+    csrf: Csrf = ""
+
+
+class RequesterDetachForm(In):
+    """``POST /console/requesters/<id>/detach``: ``address``, one of the requester's
+    other addresses, becomes a requester of its own again."""
+
+    address: Annotated[str, msgspec.Meta(max_length=254)] = ""
     csrf: Csrf = ""
 
 

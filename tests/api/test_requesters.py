@@ -74,3 +74,44 @@ async def test_requesters_are_searched_shown_and_corrected(api: Api, as_: Any, d
     await as_(None).error("GET", "/api/v1/requesters", 401)
     again = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)
     assert (again.name, again.phone, again.note) == ("Léa Dubois", "+32 2 555 01 01", "VIP")
+
+
+async def test_two_records_of_one_person_are_merged_and_an_address_detached(
+    api: Api, desk: Desk
+) -> None:
+    services = desk.services
+    await services.helpdesk.filing.file(NewTicket("lea@acme.be", "Export vide", name="Léa"))
+    await services.helpdesk.filing.file(NewTicket("lea.dubois@home.be", "Mot de passe"))
+    lea = await services.helpdesk.people.find("lea@acme.be")
+    home = await services.helpdesk.people.find("lea.dubois@home.be")
+
+    # Her home record goes into her work record (named by address, or by id).
+    merged = await api.call(
+        "POST", f"/api/v1/requesters/{home.id}/merge", ApiRequesterDetail,
+        json={"into": "LEA@acme.be"},
+    )  # fmt: skip
+    assert (merged.id, merged.addresses, merged.tickets) == (lea.id, ["lea.dubois@home.be"], 2)
+    assert (await api.error("GET", f"/api/v1/requesters/{home.id}", 404)).code == (
+        "unknown_requester"
+    )
+    found = await api.call("GET", "/api/v1/requesters?q=home.be", ApiRequesterPage)
+    assert [r.id for r in found.requesters] == [lea.id]
+    # Refused: into themselves, into nobody, a bad body; nothing changed.
+    same = await api.error("POST", f"/api/v1/requesters/{lea.id}/merge", 409, json={"into": lea.id})
+    assert same.code == "same_requester"
+    await api.error("POST", f"/api/v1/requesters/{lea.id}/merge", 404, json={"into": "x@y.be"})
+    await api.error("POST", f"/api/v1/requesters/{lea.id}/merge", 400, json={"to": lea.id})
+
+    # The home address detached again: a requester of its own, with its ticket.
+    detached = await api.call(
+        "POST", f"/api/v1/requesters/{lea.id}/detach", ApiRequesterDetail,
+        json={"address": "lea.dubois@home.be"}, status=201,
+    )  # fmt: skip
+    assert (detached.email, detached.tickets, detached.addresses) == ("lea.dubois@home.be", 1, [])
+    missing = await api.error(
+        "POST", f"/api/v1/requesters/{lea.id}/detach", 404, json={"address": "lea.dubois@home.be"}
+    )
+    assert missing.code == "unknown_address"
+    await api.error("POST", f"/api/v1/requesters/{lea.id}/detach", 400, json={"address": "nope"})
+    after = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)
+    assert (after.addresses, after.tickets) == ([], 1)

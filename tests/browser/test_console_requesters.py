@@ -84,3 +84,34 @@ async def test_the_requesters_pages_fit_a_phone_in_french(
         await expect(phone.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways ({width}px)"
+
+
+async def test_an_operator_merges_a_customer_s_two_records(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    await _customers(desk)
+    services = desk.app[SERVICES]
+    await services.helpdesk.filing.file(NewTicket("lea.dubois@gmail.com", "Mot de passe perdu"))
+    lea = await services.helpdesk.people.find("lea.dubois@acme-energie.be")
+    page = await (await new_context(viewport={"width": 1280, "height": 800})).new_page()
+    await sign_in(page, desk.url + f"/console/requesters/{lea.id}")
+    await page.get_by_text("Merge with another requester").click()
+    await page.get_by_label("Address of their other record").fill("lea.dubois@gmail.com")
+    await page.get_by_role("button", name="Merge into this requester").click()
+    await expect(page.locator("#req-merged")).to_be_visible()
+    await expect(page.locator("#req-addresses")).to_contain_text("lea.dubois@gmail.com")
+    await expect(page.locator("#req-count")).to_have_text("2 in all, 2 open")
+    await expect(page.get_by_role("link", name="Mot de passe perdu")).to_be_visible()
+    await page.screenshot(path=str(shots(tmp_path) / "console-requester-merged.png"))
+
+    # On a phone in French: the addresses and forms fit; Detach undoes it.
+    phone = await (
+        await new_context(viewport={"width": 390, "height": 844}, locale="fr-BE")
+    ).new_page()
+    await sign_in(phone, desk.url + f"/console/requesters/{lea.id}")
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways ({width}px)"
+    await phone.get_by_role("button", name="Détacher lea.dubois@gmail.com").click()
+    await expect(phone.locator("#req-detached")).to_be_visible()
+    await expect(phone.locator("#req-addresses")).to_have_count(0)
+    await expect(phone.locator("#req-count")).to_have_text("1 en tout, 1 en cours")

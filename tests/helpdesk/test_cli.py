@@ -297,3 +297,43 @@ def test_rules_are_listed_and_tried_without_filing(
             await store.close()
 
     assert asyncio.run(filed()) == 0  # trying files nothing
+
+
+def test_requesters_are_merged_and_an_address_detached(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    async def file_two() -> None:
+        settings = Settings.from_environ().with_secret()
+        store = create_store(settings)
+        await store.open()
+        try:
+            hd = build_helpdesk(store, load_desk_config(settings.config_file), "k" * 32)
+            await hd.filing.file(NewTicket(email="lea@acme.be", subject="Export", name="Léa"))
+            await hd.filing.file(NewTicket(email="lea@home.be", subject="Mot de passe"))
+        finally:
+            await store.close()
+
+    asyncio.run(file_two())
+    status, out, err = run(
+        capsys, monkeypatch, "requesters", "merge", "Lea@Home.be", "--into", "lea@acme.be"
+    )
+    assert status == 0, err
+    assert "merged lea@home.be into lea@acme.be (other addresses: lea@home.be)" in out
+    status, out, _ = run(capsys, monkeypatch, "requesters", "list", "-s", "home.be")
+    assert "lea@acme.be" in out and " 2 " in out
+    status, out, _ = run(capsys, monkeypatch, "requesters", "export", "lea@home.be")
+    data = json.loads(out)
+    assert data["requester"]["email"] == "lea@acme.be" and len(data["tickets"]) == 2
+    assert data["other_addresses"] == ["lea@home.be"]
+    status, _, err = run(
+        capsys, monkeypatch, "requesters", "merge", "lea@home.be", "--into", "lea@acme.be"
+    )
+    assert status == 1 and "same requester" in err
+    with pytest.raises(SystemExit):
+        run(capsys, monkeypatch, "requesters", "merge", "lea@acme.be")
+    assert "--into" in capsys.readouterr().err
+    status, out, err = run(capsys, monkeypatch, "requesters", "detach", "lea@home.be")
+    assert status == 0, err
+    assert "lea@home.be is a requester of its own again, with 1 ticket(s)" in out
+    status, _, err = run(capsys, monkeypatch, "requesters", "detach", "lea@home.be")
+    assert status == 1 and "not one of their addresses" in err
