@@ -17,7 +17,7 @@ from .errors import InvalidPayload
 from .helpdeskconfig import HelpdeskConfig
 from .models import clean_tags
 
-__all__ = ["Facts", "RuleChanges", "TicketRule", "build_rules", "fold_words"]
+__all__ = ["LEAST_BUSY", "Facts", "RuleChanges", "TicketRule", "build_rules", "fold_words"]
 
 _NON_WORD = re.compile(r"[^\w]+")
 #: Longest rule name (it is shown in each ticket's history).
@@ -48,6 +48,11 @@ class Facts:
     text: str
 
 
+#: ``then.assign``'s word for "the least busy operator of the ticket's department" (the
+#: fewest new and open tickets; those speaking the ticket's language first).
+LEAST_BUSY = "least-busy"
+
+
 @dataclass(frozen=True, slots=True)
 class RuleChanges:
     """What a matching rule sets (None: leaves as it is)."""
@@ -56,6 +61,7 @@ class RuleChanges:
     priority: str | None = None
     type: str | None = None
     tags: frozenset[str] = frozenset()
+    #: An operator's address, or :data:`LEAST_BUSY`.
     assign: str | None = None
 
 
@@ -179,8 +185,10 @@ def _then(
     except InvalidPayload as exc:
         raise ValueError(f"{where} then.tags: {exc.message}") from None
     assign = then.assign.strip().lower() if then.assign else None
-    if assign is not None and "@" not in assign:
-        raise ValueError(f"{where} then.assign: {then.assign!r} is not an operator's address")
+    if assign is not None and "@" not in assign and assign != LEAST_BUSY:
+        raise ValueError(
+            f"{where} then.assign: {then.assign!r} is not an operator's address nor {LEAST_BUSY!r}"
+        )
     changes = RuleChanges(then.department, then.priority, then.type, tags, assign)
     if changes == RuleChanges():
         raise ValueError(f"{where} then: name at least one change")

@@ -40,6 +40,11 @@ then = { assign = "bob@desk.test", priority = "high" }
 name = "Leads"
 when = { requester = ["*@partner.example"] }
 then = { assign = "gone@desk.test" }
+
+[[rules]]
+name = "Billing shared out"
+when = { department = ["billing"], channel = ["api"] }
+then = { assign = "least-busy" }
 """
 
 
@@ -88,6 +93,7 @@ async def test_an_admin_reads_the_rules_and_tries_them(
     ) in words
     assert "Acme to Bob organisation: acme priority: high assignee: Bob 0" in words
     assert "assignee: gone@desk.test (no active operator) 0" in words
+    assert "assignee: the least busy operator of the ticket's department 0" in words
 
     status, _, page = await _post(
         http, PAGE, action="try", email="Tom@Acme.be", subject="Ma FACTURE", channel="email"

@@ -24,6 +24,7 @@ from ..mail.sender import DeliveryError, SmtpSender
 from ..mailconfig import parse_address, parse_imap_url, parse_smtp_url
 from ..redislink import connect_redis
 from ..retention import RetentionJob
+from ..ruleconfig import LEAST_BUSY
 from ..store import create_store
 from ..twofactor import totp_box
 from ..web.oidc import OidcError, OidcProvider
@@ -190,7 +191,8 @@ def _rules(settings: Settings, enabled: set[str]) -> Finding | None:
     if not rules:
         return Finding("ok", "rules", "none: new tickets stay as filed ([[rules]])")
     names = ", ".join(r.name for r in rules)
-    missing = sorted({r.then.assign for r in rules if r.then.assign} - enabled)
+    named = {r.then.assign for r in rules if r.then.assign and r.then.assign != LEAST_BUSY}
+    missing = sorted(named - enabled)
     if missing:
         return Finding(
             "warn", "rules",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
-from ..models import TAGS_MAX, TicketFiling, TicketType
-from ..ruleconfig import Facts, TicketRule, fold_words
+from ..models import TAGS_MAX, Operator, TicketFiling, TicketType
+from ..ruleconfig import LEAST_BUSY, Facts, TicketRule, fold_words
 from ..store import Store
 from .common import history
 
-__all__ = ["apply_rules"]
+__all__ = ["apply_rules", "least_busy"]
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,9 @@ async def apply_rules(
     ones before it set), with a ``rule`` history row per rule that changed something.
 
     An ``assign`` naming no enabled operator is skipped (logged; ``chatdesk check`` says
-    so). A complaint keeps its type and goes to a service manager whatever the rules
-    say. Tags past :data:`TAGS_MAX` are left out.
+    so); ``least-busy`` finds one in the ticket's department (:func:`least_busy`). A
+    complaint keeps its type and goes to a service manager whatever the rules say. Tags
+    past :data:`TAGS_MAX` are left out.
     """
     if not rules:
         return filing
@@ -79,14 +81,46 @@ async def _apply(
         changed["tags"] = added
         filing = replace(filing, tags=filing.tags | set(added))
     if then.assign and filing.type is not TicketType.COMPLAINT:
-        found = await store.operators.operator_credentials(then.assign)
-        operator = found[0] if found else None
-        if operator is None or operator.disabled:
-            log.warning("rule %r: no enabled operator %s to assign", rule.name, then.assign)
-        elif operator.away(filing.created_at):
-            # Out of office: the ticket stays its department's (which hears of it).
-            log.info("rule %r: %s is out of office; not assigned", rule.name, then.assign)
-        elif operator.id != filing.operator_id:
+        operator = await _assignee(store, rule, filing)
+        if operator is not None and operator.id != filing.operator_id:
             changed["assignee"] = operator.id
             filing = replace(filing, operator_id=operator.id)
     return filing, changed
+
+
+async def _assignee(store: Store, rule: TicketRule, filing: TicketFiling) -> Operator | None:
+    """Return whom ``rule`` assigns the ticket to: the operator it names, or the least
+    busy of the ticket's department; None (logged) if nobody can take it."""
+    assign = rule.then.assign
+    if assign == LEAST_BUSY:
+        operator = await least_busy(store, filing.department, filing.lang, filing.created_at)
+        if operator is None:
+            log.warning("rule %r: no operator of %s to assign", rule.name, filing.department)
+        return operator
+    assert assign is not None
+    found = await store.operators.operator_credentials(assign)
+    operator = found[0] if found else None
+    if operator is None or operator.disabled:
+        log.warning("rule %r: no enabled operator %s to assign", rule.name, assign)
+        return None
+    if operator.away(filing.created_at):
+        # Out of office: the ticket stays its department's (which hears of it).
+        log.info("rule %r: %s is out of office; not assigned", rule.name, assign)
+        return None
+    return operator
+
+
+async def least_busy(store: Store, department: str, lang: str, now: datetime) -> Operator | None:
+    """Return the enabled operator of ``department``, not out of office at ``now``, with
+    the fewest tickets waiting on them (new or open), those who speak ``lang`` first;
+    ties go by name (so that tickets filed one after the other go round). None: nobody."""
+    staff = [
+        o
+        for o in await store.operators.list_operators()
+        if not o.disabled and not o.away(now) and department in o.departments
+    ]
+    if not staff:
+        return None
+    speakers = [o for o in staff if lang in o.languages]
+    load = await store.queries.ticket_load()
+    return min(speakers or staff, key=lambda o: (load.get(o.id, 0), o.name.casefold(), o.id))

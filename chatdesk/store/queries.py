@@ -6,7 +6,7 @@ from typing import Protocol
 
 from ..models import InboxView, Status, Summary
 
-__all__ = ["QUEUE_FILTER", "WAITING_UNANSWERED", "InboxQueries"]
+__all__ = ["QUEUE_FILTER", "TICKET_LOAD", "WAITING_UNANSWERED", "InboxQueries"]
 
 #: A chat that waited for the team (nobody could take it) stays in the Queue until an
 #: operator answers its ticket, and comes back when the visitor writes again (their message
@@ -41,3 +41,16 @@ class InboxQueries(Protocol):
     async def ticket_counts(self) -> dict[Status, int]:
         """Return how many tickets have each status (every status, zeros included)."""
         ...
+
+    async def ticket_load(self) -> dict[str, int]:
+        """Return each operator's number of assigned tickets waiting on the desk (new or
+        open; operators with none are left out)."""
+        ...
+
+
+#: The tickets an operator's load counts: those waiting on the desk (not on the
+#: requester, a third party or nobody).
+TICKET_LOAD = (
+    "SELECT operator_id, COUNT(*) FROM tickets"
+    " WHERE status IN ('new', 'open') AND operator_id IS NOT NULL GROUP BY operator_id"
+)

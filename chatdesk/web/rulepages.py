@@ -11,7 +11,7 @@ from aiohttp import web
 from ..errors import ChatdeskError
 from ..helpdesk import NewTicket
 from ..models import TicketFiling
-from ..ruleconfig import TicketRule
+from ..ruleconfig import LEAST_BUSY, TicketRule
 from ..wire.admin import RuleTryForm
 from .adminpages import PageError, admin_page, read_admin_form, render_admin
 from .appkeys import SERVICES
@@ -103,7 +103,9 @@ class _Words:
         lines = self.changes(data)
         if then.tags:
             lines.append((self.t("ev_tags"), "+ " + ", ".join(sorted(then.tags))))
-        if then.assign:
+        if then.assign == LEAST_BUSY:
+            lines.append((self.t("ev_assignee"), self.t("rules_least_busy")))
+        elif then.assign:
             name = self.names.get(then.assign)
             missing = f"{then.assign} ({self.t('rules_no_operator')})"
             lines.append((self.t("ev_assignee"), name or missing))

@@ -224,3 +224,16 @@ async def test_ticket_counts_count_every_status(store: Store, make: Factory) -> 
     counts = await store.queries.ticket_counts()
     expected = dict.fromkeys(Status, 0) | {Status.NEW: 2, Status.OPEN: 1, Status.RESOLVED: 1}
     assert counts == expected
+
+
+async def test_ticket_load_counts_each_operator_s_tickets_waiting_on_the_desk(
+    store: Store, make: Factory
+) -> None:
+    assert await store.queries.ticket_load() == {}
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    await make.escalated()  # nobody's
+    await make.live(ann)
+    await make.live(ann)
+    finished, _ = await make.live(bob)
+    await store.routing.finish_conversation(finished.id, mode=Mode.CLOSED, now=T0)
+    assert await store.queries.ticket_load() == {ann.id: 2}  # resolved: not waiting

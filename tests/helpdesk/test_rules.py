@@ -13,7 +13,7 @@ from chatdesk import Settings
 from chatdesk.deskconfig import DeskConfig, load_desk_config
 from chatdesk.errors import ConfigError
 from chatdesk.events import TicketAssigned
-from chatdesk.helpdesk import NewTicket
+from chatdesk.helpdesk import Edit, NewTicket
 from chatdesk.helpdeskconfig import FieldSpec
 from chatdesk.hookconfig import EVENTS
 from chatdesk.models import TicketQuery
@@ -185,3 +185,76 @@ async def test_a_rule_assigns_an_organisations_tickets(ruled: Services, clock: C
     clock.advance(minutes=1)
     later, _ = await filing.file(NewTicket("lea@acme.be", "Disque", fields={"plan": "vps"}))
     assert later.operator_id is None and later.tags == {"acme"}
+
+
+LEAST_BUSY_RULES = """
+[desk]
+departments = ["general", "technical", "billing"]
+
+[[rules]]
+name = "Billing shared out"
+when = { department = ["billing"] }
+then = { assign = "least-busy" }
+"""
+
+
+async def test_least_busy_shares_a_department_s_tickets_out(
+    store: Store, clock: Clock, tmp_path: Path
+) -> None:
+    base = config()
+    desk = DeskConfig(
+        name=base.name, hours=base.hours, departments=("general", "technical", "billing"),
+        helpdesk=base.helpdesk, rules=_config(tmp_path, LEAST_BUSY_RULES).rules,
+    )  # fmt: skip
+    services = build_services(
+        Settings(secret_key="s" * 40, knowledge_dir=None), desk, store, None, clock=clock
+    )
+
+    async def add(name: str, departments: tuple[str, ...], languages: tuple[str, ...]) -> str:
+        added = await services.operators.add(
+            f"{name.lower()}@desk.test", name=name, role="operator", departments=departments,
+            languages=languages, password="correct horse battery",
+        )  # fmt: skip
+        return added.id
+
+    bea = await add("Bea", ("billing",), ("fr", "en"))
+    dan = await add("Dan", ("billing", "general"), ("fr",))
+    carl = await add("Carl", ("billing",), ("nl",))
+    await add("Eve", ("general",), ("fr",))  # not of the department
+    fay = await add("Fay", ("billing",), ("fr",))
+    gus = await add("Gus", ("billing",), ("fr",))
+    admin = await services.operators.add(
+        "ada@desk.test", name="Ada", role="admin", departments=("general",), languages=("fr",),
+        password="correct horse battery",
+    )  # fmt: skip
+    found = await store.operators.operator_credentials("fay@desk.test")
+    assert found is not None
+    await services.helpdesk.away.set(found[0], clock.now + timedelta(days=3))
+    await services.operator_admin.set_disabled(admin, "gus@desk.test", True)
+
+    async def file(lang: str, department: str = "billing") -> str | None:
+        ticket, _ = await services.helpdesk.filing.file(
+            NewTicket("lea@acme.be", "Facture", lang=lang, department=department)
+        )
+        return ticket.operator_id
+
+    # In French, between the two who speak it (the away and the disabled left out),
+    # the least busy each time: they go round.
+    firsts = [await file("fr") for _ in range(4)]
+    assert firsts == [bea, dan, bea, dan]
+    assert fay not in firsts and gus not in firsts
+    assert await file("nl") == carl  # the one who speaks it, however busy the others
+    assert await file("en") == bea
+    assert await file("fr", department="general") is None  # the rule is billing's
+    # Tickets resolved or pending no longer count: Bea is the least busy again.
+    assert await store.queries.ticket_load() == {bea: 3, dan: 2, carl: 1}
+    ada = await store.operators.operator_credentials("ada@desk.test")
+    assert ada is not None
+    page = await store.ticket_queries.search_tickets(TicketQuery(operator_id=bea))
+    for ticket in page.tickets:
+        await services.helpdesk.tickets.change(ada[0], ticket.id, Edit(status="pending"))
+    assert await file("fr") == bea
+    (row,) = [
+        e for e in await store.helpdesk.list_ticket_events(page.tickets[0].id) if e.kind == "rule"
+    ]
+    assert row.data == {"name": "Billing shared out", "assignee": bea}

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...models import InboxView, Status, Summary
 from ..conversations import BY_ACTIVITY
-from ..queries import QUEUE_FILTER, WAITING_UNANSWERED
+from ..queries import QUEUE_FILTER, TICKET_LOAD, WAITING_UNANSWERED
 from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_READ,
@@ -102,3 +102,6 @@ class PostgresQueries:
         rows = await self._db.fetch("SELECT status, COUNT(*) FROM tickets GROUP BY status")
         found = {r[0]: int(r[1]) for r in rows}
         return {status: found.get(status.value, 0) for status in Status}
+
+    async def ticket_load(self) -> dict[str, int]:
+        return {r[0]: int(r[1]) for r in await self._db.fetch(TICKET_LOAD)}

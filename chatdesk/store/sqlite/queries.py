@@ -7,7 +7,7 @@ from typing import Any
 
 from ...models import InboxView, Status, Summary
 from ..conversations import BY_ACTIVITY
-from ..queries import QUEUE_FILTER, WAITING_UNANSWERED
+from ..queries import QUEUE_FILTER, TICKET_LOAD, WAITING_UNANSWERED
 from ..rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_READ,
@@ -116,3 +116,7 @@ class SqliteQueries:
         )
         found = {r[0]: int(r[1]) for r in rows}
         return {status: found.get(status.value, 0) for status in Status}
+
+    async def ticket_load(self) -> dict[str, int]:
+        rows = await self._worker.run(lambda conn: conn.execute(TICKET_LOAD).fetchall())
+        return {r[0]: int(r[1]) for r in rows}
