@@ -30,6 +30,8 @@ async def _page(
 ) -> web.Response:
     context = {
         "account": requester,
+        # Addresses of records of theirs the team merged into this one.
+        "addresses": await request.app[SERVICES].helpdesk.identities.addresses(requester),
         "typed": typed,
         "error": error,
         "saved": request.query.get("saved") == "1" and not error,

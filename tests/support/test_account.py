@@ -131,3 +131,19 @@ async def test_a_requester_signs_out_of_their_other_browsers(portal: Portal) -> 
         fresh = {"Cookie": f"{SESSION_COOKIE}={again}"}
         async with elsewhere.get("/support", headers=fresh, allow_redirects=False) as response:
             assert response.status == 200
+
+
+async def test_a_merged_requester_signs_in_with_either_address_and_sees_both(
+    portal: Portal,
+) -> None:
+    assert (await portal.file(email="ann@example.com", name="Ann"))[0].status == 303
+    assert (await portal.file(email="ann@home.example", subject="Mot de passe"))[0].status == 303
+    people = portal.services.helpdesk.people
+    ann, home = await people.find("ann@example.com"), await people.find("ann@home.example")
+    await portal.services.privacy.merge(None, home, ann)
+    await _sign_in(portal, "ann@home.example")
+    _, page = await portal.page("/support/account")
+    assert "Signed in as ann@example.com" in page
+    assert 'id="account-addresses">Your other addresses: ann@home.example.' in page
+    _, listing = await portal.page("/support")
+    assert "The backup failed" in listing and "Mot de passe" in listing
