@@ -4,6 +4,7 @@ theirs, each act is on the audit log, refusals are said and change nothing."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +30,8 @@ async def test_an_operator_merges_two_records_and_detaches_an_address(server: An
     acme = await people.add_organisation("Acme")
     await people.add_member(acme, "lea@acme.be", name="Léa Dubois")
     at_work = await file(server, "Facture de mars", email="lea@acme.be")
-    at_home = await file(server, "Mot de passe", email="lea.dubois@home.be")
+    at_home = await file(server, "Mot de passe", email="lea.dubois@home.be", name="LEA Dubois")
+    await file(server, "Autre", email="lea@elsewhere.be", name="Léa")  # one word: no match
     lea = await people.find("lea@acme.be")
     home = await people.find("lea.dubois@home.be")
     home = await people.set_note(home, "Prefers the phone")
@@ -54,12 +56,19 @@ async def test_an_operator_merges_two_records_and_detaches_an_address(server: An
             assert response.status == 403  # no CSRF token
         assert await people.find("lea.dubois@home.be") == home
 
+        # Her page suggests the record of the same name (case and accents ignored).
+        async with http.get(page) as response:
+            text = await response.text()
+        (suggested,) = re.findall(r'<ul id="req-namesakes">(.*?)</ul>', text, re.S)
+        assert "lea.dubois@home.be" in suggested and "elsewhere" not in suggested
+        assert 'aria-label="Merge lea.dubois@home.be into this requester"' in suggested
+
         # The merge: her home record's ticket, address and note come to her work record.
         location = await post(http, f"{page}/merge", {"csrf": csrf, "email": "lea.dubois@home.be"})
         assert urlsplit(location).query == "done=merged"
         async with http.get(location) as response:
             text = await response.text()
-        assert 'id="req-merged"' in text
+        assert 'id="req-merged"' in text and 'id="req-namesakes"' not in text
         assert '<a href="mailto:lea.dubois@home.be">lea.dubois@home.be</a>' in text
         assert "Mot de passe" in text and "Facture de mars" in text
         assert "Account manager: Tom\n\nPrefers the phone" in text

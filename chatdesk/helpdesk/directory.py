@@ -16,10 +16,12 @@ from ..models import (
     Requester,
     RequesterPage,
     RequesterQuery,
+    RequesterSummary,
     Ticket,
     TicketType,
 )
 from ..store import Store
+from ..store.directory import fold
 from .blocklist import BlockList
 from .views import TicketFilter, TicketViews
 
@@ -27,6 +29,8 @@ __all__ = ["PROFILE_TICKETS", "RequesterDirectory", "RequesterProfile"]
 
 #: The most tickets a requester's page lists (the rest: the ticket list, narrowed to them).
 PROFILE_TICKETS = 20
+#: The most requesters of the same name a requester's page suggests merging.
+NAMESAKES = 5
 #: The farthest page a directory serves (a page number is the reader's input).
 _LAST_PAGE = 10_000
 _SORTS = get_args(DirectorySort)
@@ -119,6 +123,20 @@ class RequesterDirectory:
             blocked=await self.blocks.find(requester.email),
             addresses=await self.store.requesters.requester_addresses(requester.id),
         )
+
+    async def namesakes(self, operator: Operator, requester: Requester) -> list[RequesterSummary]:
+        """Return up to :data:`NAMESAKES` other requesters with the same full name (case
+        and accents ignored; a name of two words at least): maybe the same person with
+        another address, for the team to merge."""
+        name = fold(requester.name)
+        if len(name.split()) < 2:
+            return []
+        page = await self.search(operator, q=requester.name, per_page=NAMESAKES + 1)
+        return [
+            s
+            for s in page.requesters
+            if s.requester.id != requester.id and fold(s.requester.name) == name
+        ][:NAMESAKES]
 
     @staticmethod
     def _hidden(operator: Operator | None) -> tuple[TicketType, ...]:

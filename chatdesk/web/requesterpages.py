@@ -66,6 +66,9 @@ async def requester_page(request: web.Request) -> web.StreamResponse:
         "profile": profile,
         "r": profile.requester,
         "tickets": [ticket_summary(t) for t in profile.tickets],
+        "namesakes": await services.helpdesk.directory.namesakes(
+            request[SESSION].operator, profile.requester
+        ),
         "done": request.query.get("done", ""),
         "merge_error": error if (error := request.query.get("merge_error")) in MERGE_ERRORS else "",
     }
