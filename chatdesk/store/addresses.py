@@ -6,6 +6,10 @@ or one requester's other address (``requester_addresses``), never both, never tw
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from ..errors import Conflict
+from ..models import format_ts
 from .threadrows import REQUESTER_COLUMNS
 
 __all__ = [
@@ -13,6 +17,7 @@ __all__ = [
     "DETACH_STATEMENTS",
     "MERGE_STATEMENTS",
     "REQUESTER_ADDRESSES",
+    "merge_values",
 ]
 
 #: ``$1`` address: the requester whose other address it is.
@@ -86,3 +91,13 @@ DETACH_STATEMENTS: list[tuple[str, tuple[str, ...]]] = [
         ("new", "owner", "address"),
     ),
 ]
+
+
+def merge_values(source_id: str, target_id: str, note: str, now: datetime) -> dict[str, object]:
+    """Return the merge statements' parameters.
+
+    :raises Conflict: ``same_requester``.
+    """
+    if source_id == target_id:
+        raise Conflict("a requester is not merged into themselves", code="same_requester")
+    return {"source": source_id, "target": target_id, "note": note, "now": format_ts(now)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ import pytest
 from chatdesk.cli import main
 from chatdesk.config import Settings
 from chatdesk.deskconfig import load_desk_config
-from chatdesk.helpdesk import NewTicket, build_helpdesk
+from chatdesk.helpdesk import Helpdesk, NewTicket, build_helpdesk
 from chatdesk.models import TicketQuery
-from chatdesk.store import create_store
+from chatdesk.store import Store, create_store
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,22 @@ def run(
     status = main(list(argv))
     out = capsys.readouterr()
     return status, out.out, out.err
+
+
+def on_helpdesk(work: Callable[[Helpdesk, Store], Awaitable[None]]) -> None:
+    """Run ``work`` on the desk's helpdesk and store (the command line's own), closed after."""
+
+    async def run_it() -> None:
+        settings = Settings.from_environ().with_secret()
+        store = create_store(settings)
+        await store.open()
+        try:
+            config = load_desk_config(settings.config_file)
+            await work(build_helpdesk(store, config, "k" * 32), store)
+        finally:
+            await store.close()
+
+    asyncio.run(run_it())
 
 
 def test_organisations_members_contracts_invitations(
@@ -160,26 +177,19 @@ def test_requesters_export_writes_what_the_desk_holds(
     )  # fmt: skip
     assert status == 0, err
 
-    async def file_two() -> None:
-        settings = Settings.from_environ().with_secret()
-        store = create_store(settings)
-        await store.open()
-        try:
-            hd = build_helpdesk(store, load_desk_config(settings.config_file), "k" * 32)
-            ann = await store.operators.operator_credentials("ann@desk.test")
-            assert ann is not None
-            for n in range(2):
-                ticket, _ = await hd.filing.file(
-                    NewTicket(email="Lea@Acme.be", subject=f"Site {n} en panne", name="Léa",
-                              description="Depuis ce matin.")
-                )  # fmt: skip
-                await hd.tickets.reply(ticket.id, ann[0], "On regarde.")
-                await hd.tickets.reply(ticket.id, ann[0], "Cliente pénible.", internal=True)
-            await hd.filing.file(NewTicket(email="other@x.be", subject="Pas à Léa"))
-        finally:
-            await store.close()
+    async def file_two(hd: Helpdesk, store: Store) -> None:
+        ann = await store.operators.operator_credentials("ann@desk.test")
+        assert ann is not None
+        for n in range(2):
+            ticket, _ = await hd.filing.file(
+                NewTicket(email="Lea@Acme.be", subject=f"Site {n} en panne", name="Léa",
+                          description="Depuis ce matin.")
+            )  # fmt: skip
+            await hd.tickets.reply(ticket.id, ann[0], "On regarde.")
+            await hd.tickets.reply(ticket.id, ann[0], "Cliente pénible.", internal=True)
+        await hd.filing.file(NewTicket(email="other@x.be", subject="Pas à Léa"))
 
-    asyncio.run(file_two())
+    on_helpdesk(file_two)
     # The directory: both, Léa first (the latest activity); a search; a limit; refusals.
     status, out, err = run(capsys, monkeypatch, "requesters", "list")
     assert status == 0, err
@@ -302,18 +312,11 @@ def test_rules_are_listed_and_tried_without_filing(
 def test_requesters_are_merged_and_an_address_detached(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path
 ) -> None:
-    async def file_two() -> None:
-        settings = Settings.from_environ().with_secret()
-        store = create_store(settings)
-        await store.open()
-        try:
-            hd = build_helpdesk(store, load_desk_config(settings.config_file), "k" * 32)
-            await hd.filing.file(NewTicket(email="lea@acme.be", subject="Export", name="Léa"))
-            await hd.filing.file(NewTicket(email="lea@home.be", subject="Mot de passe"))
-        finally:
-            await store.close()
+    async def file_two(hd: Helpdesk, store: Store) -> None:
+        await hd.filing.file(NewTicket(email="lea@acme.be", subject="Export", name="Léa"))
+        await hd.filing.file(NewTicket(email="lea@home.be", subject="Mot de passe"))
 
-    asyncio.run(file_two())
+    on_helpdesk(file_two)
     status, out, err = run(
         capsys, monkeypatch, "requesters", "merge", "Lea@Home.be", "--into", "lea@acme.be"
     )

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from ...errors import Conflict
 from ...models import Requester, format_ts, new_id
 from ..addresses import (
     ADDRESS_OWNER,
     DETACH_STATEMENTS,
     MERGE_STATEMENTS,
     REQUESTER_ADDRESSES,
+    merge_values,
 )
 from ..threadrows import REQUESTER_COLUMNS, requester_row
 from .database import Connection, Database
@@ -51,9 +51,7 @@ class PostgresAddresses:
     async def merge_requesters(
         self, source_id: str, target_id: str, *, note: str, now: datetime
     ) -> Requester | None:
-        if source_id == target_id:
-            raise Conflict("a requester is not merged into themselves", code="same_requester")
-        values = {"source": source_id, "target": target_id, "note": note, "now": format_ts(now)}
+        values = merge_values(source_id, target_id, note, now)
         async with self._db.transaction() as conn:
             locked = await conn.fetch(
                 "SELECT id FROM requesters WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
