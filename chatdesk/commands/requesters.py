@@ -18,6 +18,7 @@ from ..helpdesk import Helpdesk
 from ..privacy import Privacy
 from ..store import Store
 from .orgs import print_table, run_helpdesk
+from .requesterimport import add_import
 
 __all__ = ["add_parser"]
 
@@ -103,6 +104,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     detach.add_argument("email", help="the other address")
     detach.set_defaults(func=_detach)
+    add_import(sub)
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
