@@ -6,6 +6,8 @@ art. 15), their erasure (art. 17), and the end of their portal sessions; ``merge
 from __future__ import annotations
 
 import argparse
+import csv
+import sys
 from pathlib import Path
 
 import msgspec
@@ -17,6 +19,7 @@ from ..errors import Conflict, InvalidPayload
 from ..helpdesk import Helpdesk
 from ..privacy import Privacy
 from ..store import Store
+from ..wire.importrows import COLUMNS
 from .orgs import print_table, run_helpdesk
 from .requesterimport import add_import
 
@@ -47,8 +50,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="latest activity first (default), by name, newest first",
     )  # fmt: skip
     listing.add_argument(
-        "--limit", type=int, default=100, metavar="N", help="at most N (default 100; 0: all)"
-    )
+        "--limit", type=int, metavar="N",
+        help="at most N (default 100, all with --csv; 0: all)",
+    )  # fmt: skip
+    listing.add_argument(
+        "--csv", action="store_true",
+        help="write CSV in the columns `requesters import` reads (another desk, a CRM)",
+    )  # fmt: skip
     listing.set_defaults(func=_list)
     export = sub.add_parser(
         "export",
@@ -108,29 +116,43 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
+    limit = args.limit if args.limit is not None else 0 if args.csv else 100
+
     async def work(hd: Helpdesk, store: Store) -> str:
         organisation = (await hd.people.organisation(args.org)).id if args.org else None
         table = Table("e-mail", "name", "organisation", "tickets", "open", "latest activity")
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        if args.csv:
+            out.writerow(COLUMNS)
         shown, page, total = 0, 1, 0
-        while args.limit <= 0 or shown < args.limit:
+        while limit <= 0 or shown < limit:
             found = await hd.directory.search(
                 None, q=args.search, organisation=organisation, sort=args.sort,
                 page=page, per_page=100,
             )  # fmt: skip
             total = found.total
-            for line in found.requesters[: args.limit - shown if args.limit > 0 else None]:
-                last = line.last_activity
-                table.add_row(
-                    line.requester.email, line.requester.name, line.organisation,
-                    str(line.tickets), str(line.active),
-                    last.strftime("%Y-%m-%d %H:%M UTC") if last else "",
-                )  # fmt: skip
+            for line in found.requesters[: limit - shown if limit > 0 else None]:
+                r, last = line.requester, line.last_activity
+                if args.csv:
+                    role = r.org_role.value if line.organisation else ""
+                    out.writerow((r.email, r.name, r.phone, r.lang, line.organisation, role,
+                                  r.note.replace("\n", "\\n")))  # fmt: skip
+                else:
+                    table.add_row(
+                        r.email, r.name, line.organisation, str(line.tickets), str(line.active),
+                        last.strftime("%Y-%m-%d %H:%M UTC") if last else "",
+                    )  # fmt: skip
                 shown += 1
             if len(found.requesters) < 100:
                 break
             page += 1
+        more = f"{shown} of {total} requesters" if shown < total else ""
+        if args.csv:  # standard output is the file: the count goes to the error stream
+            if more:
+                print(more, file=sys.stderr)
+            return ""
         print_table(table, "nobody matches" if args.search or args.org else "no requesters yet")
-        return f"{shown} of {total} requesters" if shown < total else ""
+        return more
 
     return run_helpdesk(settings, work)
 

@@ -133,3 +133,27 @@ def test_a_full_organisation_leaves_the_row_out_and_says_so(
     status, out, err = run(capsys, monkeypatch, "requesters", "import", path)
     assert status == 1 and "1 put in an organisation" in out
     assert f"{path}:3: Small has 1 members already (b@small.be was not put in it)" in err
+
+
+def test_the_directory_s_csv_is_what_an_import_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clients = _write(tmp_path, CLIENTS)
+    assert run(capsys, monkeypatch, "requesters", "import", clients, "--create-orgs")[0] == 0
+    status, out, err = run(capsys, monkeypatch, "requesters", "list", "--csv", "--sort", "name")
+    assert status == 0 and err == "", err
+    assert out.splitlines() == [
+        "email,name,phone,lang,organisation,role,note",
+        "lea@acme-energie.be,Léa Dubois,+32 2 555 01 01,fr,Acme Énergie,admin,VIP",
+        "tom@acme-energie.be,Peeters; Tom,,nl,Acme Énergie,member,",
+        "zoe@example.be,Zoé,,,,,Calls after 18h\\nNot on Fridays",
+    ]
+    # Into another desk (its own data directory): the same requesters.
+    exported = _write(tmp_path, out, "export.csv")
+    monkeypatch.setenv("CHATDESK_DATA_DIR", str(tmp_path / "other-desk"))
+    status, said, err = run(capsys, monkeypatch, "requesters", "import", exported,
+                            "--create-orgs")  # fmt: skip
+    assert status == 0 and said.startswith("3 row(s): 3 new requester(s)"), err
+    on_helpdesk(_people)
+    status, out, err = run(capsys, monkeypatch, "requesters", "list", "--csv", "--limit", "1")
+    assert len(out.splitlines()) == 2 and err.strip() == "1 of 3 requesters"
