@@ -49,6 +49,7 @@ from .web import (
     helpcentre,
     hookpages,
     identitypages,
+    importpage,
     mailpages,
     newticket,
     noticepages,
@@ -201,6 +202,7 @@ def create_app(
     rulepages.setup(app)
     blockpages.setup(app)
     problempages.setup(app)
+    importpage.setup(app)
     requesterpages.setup(app)
     identitypages.setup(app)
     viewpages.setup(app)

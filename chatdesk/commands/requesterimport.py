@@ -11,7 +11,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import InvalidPayload
 from ..helpdesk import Helpdesk
-from ..helpdesk.importing import ImportReport, RequesterImport, read_rows
+from ..helpdesk.importing import ImportReport, read_rows
 from ..store import Store
 from ..wire.importrows import COLUMNS
 from .orgs import run_helpdesk
@@ -58,9 +58,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(hd: Helpdesk, store: Store) -> str:
         rows = read_rows(text, str(path))
-        report = await RequesterImport(store, hd.people, clock=hd.people.clock).run(
-            rows, create_orgs=args.create_orgs, dry_run=args.dry_run
-        )
+        report = await hd.importing.run(rows, create_orgs=args.create_orgs, dry_run=args.dry_run)
         refused.extend(report.refused)
         return _said(report, dry_run=args.dry_run)
 

@@ -22,6 +22,7 @@ from .directory import RequesterDirectory, RequesterProfile
 from .edits import Edit
 from .filing import FilingService, NewTicket, Upload
 from .identities import RequesterIdentities
+from .importing import RequesterImport
 from .lifecycle import TicketLifecycle
 from .links import FollowLinks
 from .notices import NoticeService
@@ -58,6 +59,7 @@ __all__ = [
     "ReportService",
     "RequesterDirectory",
     "RequesterIdentities",
+    "RequesterImport",
     "RequesterProfile",
     "RequesterService",
     "SavedViews",
@@ -102,6 +104,7 @@ class Helpdesk:
     problems: ProblemTickets
     away: OutOfOffice
     identities: RequesterIdentities
+    importing: RequesterImport
 
 
 def build_helpdesk(
@@ -151,4 +154,5 @@ def build_helpdesk(
         problems=ProblemTickets(store, lifecycle, clock=clock),
         away=OutOfOffice(store, clock=clock),
         identities=RequesterIdentities(store, clock=clock),
+        importing=RequesterImport(store, people, clock=clock),
     )

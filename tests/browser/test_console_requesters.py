@@ -118,3 +118,41 @@ async def test_an_operator_merges_a_customer_s_two_records(
     await expect(phone.locator("#req-detached")).to_be_visible()
     await expect(phone.locator("#req-addresses")).to_have_count(0)
     await expect(phone.locator("#req-count")).to_have_text("1 en tout, 1 en cours")
+
+
+async def test_an_admin_imports_a_client_list_from_the_browser(
+    desk: Any, new_context: NewContext, tmp_path: Path
+) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text(
+        "email;name;lang;organisation;role\n"
+        "lea@acme-energie.be;Léa Dubois;fr;Acme Énergie;admin\n"
+        "tom@acme-energie.be;Tom Peeters;nl;Acme Énergie;\n"
+        "an@bakkerij-peeters.be;An Peeters;nl;Bakkerij Peeters;\n",
+        encoding="utf-8",
+    )
+    page = await (await new_context(viewport={"width": 1280, "height": 800})).new_page()
+    await sign_in(page, desk.url + "/console/requesters")
+    await page.get_by_role("link", name="Import from a CSV file").click()
+    await page.get_by_label("CSV file (1 MB at most)").set_input_files(str(clients))
+    await page.get_by_label("Create the organisations the desk does not have yet").check()
+    await page.get_by_role("button", name="Import").click()  # "Check only" is ticked
+    await expect(page.locator("#import-report")).to_contain_text("would make 3 new requesters")
+    await page.get_by_label("CSV file (1 MB at most)").set_input_files(str(clients))
+    await page.get_by_label("Check only: write nothing").uncheck()
+    await page.get_by_role("button", name="Import").click()
+    await expect(page.locator("#import-report")).to_contain_text(
+        "Imported 3 rows: 3 new requesters, 0 updated, 3 put in an organisation."
+    )
+    await expect(page.locator("#import-report")).to_contain_text(
+        "Organisations created: Acme Énergie, Bakkerij Peeters"
+    )
+    await page.screenshot(path=str(shots(tmp_path) / "console-requester-import.png"))
+
+    phone = await (
+        await new_context(viewport={"width": 390, "height": 844}, locale="nl-BE")
+    ).new_page()
+    await sign_in(phone, desk.url + "/console/requesters/import")
+    await expect(phone.get_by_role("heading", name="Aanvragers importeren")).to_be_visible()
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways ({width}px)"

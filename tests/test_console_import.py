@@ -1,0 +1,107 @@
+"""Requesters imported from a CSV file uploaded on the console over real HTTP (admins):
+checked first (a dry run by default), then imported; mistakes named by line, nothing
+written; a file too large, not text or missing said; other operators refused."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from aiohttp import ClientSession, CookieJar, FormData
+
+from chatdesk.web.appkeys import SERVICES
+
+from .test_console_tickets_http import PASSWORD, ada_session, add_ada, csrf_of
+
+CLIENTS = (
+    "\ufeffemail;name;lang;organisation;role\r\n"
+    "lea@acme-energie.be;Léa <b>Dubois</b>;fr;Acme Énergie;admin\r\n"
+    "tom@acme-energie.be;Tom;nl;Acme Énergie;\r\n"
+)
+
+
+async def upload(
+    http: ClientSession, data: bytes, *, filename: str = "clients.csv", **options: str
+) -> tuple[int, str]:
+    form = FormData()
+    form.add_field("csrf", await csrf_of(http, "/console/requesters/import"))
+    for name, value in options.items():
+        form.add_field(name, value)
+    form.add_field("file", io.BytesIO(data), filename=filename, content_type="text/csv")
+    async with http.post("/console/requesters/import", data=form) as response:
+        return response.status, await response.text()
+
+
+def _said(page: str, id_: str) -> str:
+    found = re.search(rf'id="{id_}">(.*?)</div>', page, re.S)
+    assert found, id_
+    return re.sub(r"<[^>]+>", " ", found.group(1))
+
+
+async def test_an_admin_checks_then_imports_a_client_list(server: Any) -> None:
+    await add_ada(server)
+    people = server.app[SERVICES].helpdesk.people
+    async with ada_session(server) as http:
+        async with http.get("/console/requesters") as response:
+            assert 'href="/console/requesters/import" id="import-link"' in await response.text()
+        async with http.get("/console/requesters/import") as response:
+            page = await response.text()
+        assert response.status == 200 and 'enctype="multipart/form-data"' in page
+        assert 'name="dry_run" checked' in page  # a check first, by default
+
+        status, page = await upload(http, CLIENTS.encode(), create_orgs="on", dry_run="on")
+        assert status == 200
+        assert "the 2 rows would make 2 new requesters" in _said(page, "import-report")
+        assert "Organisations to create: Acme Énergie" in page
+        assert (await people.organisations()) == []
+
+        status, page = await upload(http, CLIENTS.encode(), create_orgs="on")
+        assert status == 200
+        report = _said(page, "import-report")
+        assert "Imported 2 rows: 2 new requesters, 0 updated, 2 put in an organisation" in report
+        lea = await people.find("lea@acme-energie.be")
+        assert lea.name == "Léa <b>Dubois</b>" and lea.org_role == "admin"
+        async with http.get(f"/console/requesters/{lea.id}") as response:
+            assert "Léa &lt;b&gt;Dubois&lt;/b&gt;" in await response.text()
+
+        # Mistakes: each named by the file's name and line; nothing written.
+        bad = b"email,lang\nzoe@example.be,fr\nnot an address,fr\nmax@example.be,de\n"
+        status, page = await upload(http, bad, filename="<i>b.csv")
+        assert status == 400
+        mistakes = _said(page, "import-mistakes")
+        # (aiohttp's client percent-encodes the file's name; the page escapes it anyway.)
+        assert "b.csv:3: &#39;not an address&#39; is not an e-mail address" in mistakes
+        assert "b.csv:4: lang: Invalid enum value" in mistakes
+        assert "<i>b.csv" not in page
+        status, page = await upload(http, b"email\nnew@x.be\n")  # without create_orgs: fine
+        assert status == 200
+        status, page = await upload(http, b"email,organisation\nnew@x.be,Nope\n")
+        assert status == 400 and "clients.csv:2: no organisation" in page
+        for data, problem in (
+            (b"\xff\xfe\x00e", "import-problem"),
+            (b"email\n" + b"x" * (1024**2 + 10), "import-problem"),
+        ):
+            status, page = await upload(http, data)
+            assert status == 400 and f'id="{problem}"' in page, page[:300]
+        assert [o.name for o in await people.organisations()] == ["Acme Énergie"]
+
+
+async def test_other_operators_may_not_import(server: Any) -> None:
+    await server.app[SERVICES].operators.add(
+        "bob@desk.test", name="Bob", role="operator", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    async with ClientSession(
+        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as http:
+        data = {"csrf": await csrf_of(http, "/console/login"), "email": "bob@desk.test"}
+        async with http.post("/console/login", data=data | {"password": PASSWORD}) as response:
+            assert response.status == 200
+        async with http.get("/console/requesters") as response:
+            assert "/console/requesters/import" not in await response.text()
+        async with http.get("/console/requesters/import") as response:
+            assert response.status == 403
+        status, _ = await upload(http, CLIENTS.encode(), create_orgs="on")
+        assert status == 403
+    assert await server.app[SERVICES].helpdesk.people.organisations() == []
