@@ -64,13 +64,20 @@ async def test_an_operator_saves_finds_and_deletes_a_view(
     await services.helpdesk.saved_views.delete(await _bob(services), acme.rsplit("=", 1)[1])
 
     status, text = await _page(http, location)
-    assert f'saved={view.id}" class="saved" aria-current="page">Urgent</a>' in text
+    # Its count: the urgent open tickets now (one), as Bob sees them.
+    count = '<span class="count" aria-label="1 tickets now">1</span>'
+    assert f'saved={view.id}" class="saved" aria-current="page">Urgent {count}</a>' in text
+    await file(desk, "Mail down", priority="urgent")
+    await file(desk, "Complaint", priority="urgent", type="complaint")  # not Bob's to see
+    status, text = await _page(http, "/console/tickets?view=all")
+    assert 'class="saved">Urgent <span class="count" aria-label="2 tickets now">2</span>' in text
+    status, text = await _page(http, location)
     assert "<title>Tickets · Urgent" in text and "Site down" in text
     assert "Invoice question" not in text
     assert 'value="Urgent"' in text and "Delete this view" in text
     # Other filters on top: the view is no longer the one open.
     status, text = await _page(http, location + "&tag=x")
-    assert 'aria-current="page">Urgent</a>' not in text and "Delete this view" not in text
+    assert 'aria-current="page">Urgent' not in text and "Delete this view" not in text
 
     # Refused: a forged form, a bad filter, no name, sharing; nothing saved.
     assert (await _post(http, "/console/views", name="X", query="view=open", csrf="f"))[0] == 403
@@ -101,9 +108,9 @@ async def test_an_admin_shares_a_view_that_only_admins_delete(
     async with cookie_session(desk) as bob:
         await login(bob, "bob@desk.test")
         status, text = await _page(bob, "/console/tickets")
-        assert 'class="saved shared"' in text and ">Outage</a>" in text
+        assert 'class="saved shared"' in text and '>Outage <span class="count"' in text
         status, text = await _page(bob, location)
-        assert 'aria-current="page">Outage</a>' in text and "Delete this view" not in text
+        assert 'aria-current="page">Outage <span' in text and "Delete this view" not in text
         assert (await _post(bob, f"/console/views/{view_id}/delete"))[0] == 403
     assert (await _post(http, f"/console/views/{view_id}/delete"))[0] == 303
 

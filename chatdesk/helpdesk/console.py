@@ -4,6 +4,7 @@ its status allows, its requester and organisation, and who may be assigned."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,11 +13,15 @@ from ..events import Event, TicketPresence, TicketRollCall
 from ..models import ACTIVE, Operator, Sort, Status, TicketType, format_ts, utcnow
 from ..store import Store
 from ..tickets import TRANSITIONS
+from ..wire.console import TicketsIn
 from .common import load_ticket
 from .problems import problems_of
 from .views import TicketFilter, TicketViews, ticket_summary
 
-__all__ = ["PER_PAGE", "ConsoleTickets", "view_filter"]
+__all__ = ["COUNTED_VIEWS", "PER_PAGE", "ConsoleTickets", "request_filter", "view_filter"]
+
+#: The most saved views a list counts the tickets of (one count each).
+COUNTED_VIEWS = 20
 
 
 class ConsoleTickets:
@@ -44,6 +49,22 @@ class ConsoleTickets:
         return ticket.id, [
             TicketPresence(ticket.id, operator.id, operator.name, state, tab, complaint, to)
         ]
+
+    async def view_counts(
+        self, operator: Operator, lists: Sequence[tuple[str, TicketsIn]]
+    ) -> dict[str, int]:
+        """Return how many tickets each of the lists ``(key, request)`` holds as
+        ``operator`` sees them (saved views' counts; the first :data:`COUNTED_VIEWS`
+        only; one a stale view's filters no longer allow is left out)."""
+        counts: dict[str, int] = {}
+        for key, wanted in lists[:COUNTED_VIEWS]:
+            try:
+                filters = request_filter(wanted)
+                page = await self.views.list(operator, replace(filters, page=1, per_page=1))
+            except InvalidPayload:
+                continue
+            counts[key] = page.total
+        return counts
 
     @staticmethod
     def roll_call(operator: Operator, tab: str) -> list[Event]:
@@ -172,3 +193,16 @@ def view_filter(
         page=page,
         per_page=PER_PAGE,
     )
+
+
+def request_filter(wanted: TicketsIn) -> TicketFilter:
+    """Return the filter of a console list's request (a page, its CSV, a saved view).
+
+    :raises InvalidPayload: an unknown view.
+    """
+    return view_filter(
+        wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
+        department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
+        organisation=wanted.org, problem=wanted.problem, tag=wanted.tag, q=wanted.q,
+        sort=wanted.sort, page=wanted.page,
+    )  # fmt: skip

@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from ..errors import InvalidPayload, RateLimited
-from ..helpdesk import Edit, ticket_summary, view_filter
-from ..helpdesk.console import PER_PAGE
+from ..helpdesk import Edit, ticket_summary
+from ..helpdesk.console import PER_PAGE, request_filter
 from ..models import Operator, Status
 from ..services import Services
 from ..wire import decode
@@ -59,15 +59,7 @@ class TicketEvents(BaseNamespace):
         """Return a page of a ticket view with filters."""
         request = decode(TicketsIn, data, "tickets")
         operator = await self._operator(sid)
-        wanted = view_filter(
-            request.view, status=request.status, type=request.type,
-            priority=request.priority, department=request.department,
-            assignee=request.assignee, requester=request.requester, organisation=request.org,
-            problem=request.problem,
-            tag=request.tag, q=request.q,
-            sort=request.sort, page=request.page,
-        )  # fmt: skip
-        page = await self.services.helpdesk.views.list(operator, wanted)
+        page = await self.services.helpdesk.views.list(operator, request_filter(request))
         badges = await self.services.helpdesk.problems.badges(operator, page.tickets)
         return {
             "tickets": [ticket_summary(t) | badges.get(t.id, {}) for t in page.tickets],

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from ..helpdesk import view_filter
+from ..helpdesk.console import request_filter
 from ..models import Ticket
 from .appkeys import SERVICES
 from .auth import SESSION, login_required
@@ -30,12 +30,7 @@ async def tickets_csv(request: web.Request) -> web.StreamResponse:
     """The view's tickets as CSV: the same filters and order as the list page."""
     wanted = list_request(request)
     services = request.app[SERVICES]
-    filters = view_filter(
-        wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
-        department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
-        organisation=wanted.org, problem=wanted.problem, tag=wanted.tag, q=wanted.q,
-        sort=wanted.sort,
-    )  # fmt: skip
+    filters = replace(request_filter(wanted), page=1)
     tickets: list[Ticket] = []
     for page in range(1, EXPORT_MAX // _PAGE + 1):
         found = await services.helpdesk.views.list(

@@ -14,6 +14,7 @@ from aiohttp import BodyPartReader, web
 from ..errors import ChatdeskError, InvalidPayload, TooLarge
 from ..events import Event
 from ..helpdesk import Upload, ticket_summary, view_filter
+from ..helpdesk.console import request_filter
 from ..models import Operator, Status, TicketType, format_ts
 from ..systemtexts import format_day
 from ..wire import decode, encode
@@ -67,13 +68,8 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
     filters, full-text search, sort and pages."""
     wanted = list_request(request)
     services = request.app[SERVICES]
-    filters = view_filter(
-        wanted.view, status=wanted.status, type=wanted.type, priority=wanted.priority,
-        department=wanted.department, assignee=wanted.assignee, requester=wanted.requester,
-        organisation=wanted.org, problem=wanted.problem, tag=wanted.tag, q=wanted.q,
-        sort=wanted.sort, page=wanted.page,
-    )  # fmt: skip
     try:
+        filters = request_filter(wanted)
         page = await services.helpdesk.views.list(request[SESSION].operator, filters)
     except InvalidPayload as exc:
         raise web.HTTPBadRequest(text=exc.message) from None

@@ -4,6 +4,7 @@ again among the list's views."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 from urllib.parse import parse_qsl
@@ -33,8 +34,14 @@ async def views_context(request: web.Request, wanted: TicketsIn) -> dict[str, An
     query = canonical_query(wanted)
     opened = request.query.get("saved", "")
     current = next((v for v in views if v.id == opened and v.query == query), None)
+    lists = []
+    for view in views:
+        with contextlib.suppress(InvalidPayload):  # a view saved before a filter's rule
+            lists.append((view.id, read_query(MultiDict(parse_qsl(view.query)))))
     return {
         "saved_views": views,
+        # How many tickets each holds now (as this operator sees them).
+        "view_counts": await request.app[SERVICES].helpdesk.console.view_counts(operator, lists),
         "current_view": current,
         "view_query": query,
         "view_deleted": request.query.get("deleted_view") == "1",

@@ -106,9 +106,17 @@ async def test_operators_work_tickets_live(
                       type="incident", priority="urgent")  # fmt: skip
     password = await file(desk, "Mot de passe oublié", email="ines@example.be", priority="low")
     desk.clock.advance(minutes=45)
+    admin = next(o for o in await services.operators.list() if o.email == "ann@desk.test")
+    for name, query in (
+        ("Urgent", "view=open&priority=urgent"),
+        ("Billing", "view=open&department=billing"),
+    ):
+        await services.helpdesk.saved_views.save(admin, name, query, shared=True)
 
     ann = await (await new_context()).new_page()
     await login(ann, url, "ann@desk.test", "/console/tickets")
+    # The shared views with their counts of tickets now.
+    await expect(ann.locator("nav.saved-views a.saved .count")).to_have_text(["1", "1"])
     bob_context = await new_context()
     bob_list = await bob_context.new_page()
     await login(bob_list, url, "bob@desk.test", "/console/tickets?view=all")
