@@ -5,11 +5,12 @@ script is shown and inserted as text."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Route, expect
 
 from chatdesk.helpdesk import NewTicket
 from chatdesk.models import EntryActivity
@@ -137,7 +138,10 @@ async def test_a_chat_s_answers_follow_what_the_visitor_asks(
     await expect(panel.locator("#answers-list li a").first).to_have_text(
         "Où trouver mes factures ?"
     )
-    # The visitor asks something else: the panel follows their last three messages.
+    # The visitor asks something else: the panel follows their last three messages (once
+    # the page watches the chat; said before, they come with its history, and the panel
+    # follows them too).
+    await expect(page.locator("section[data-live='1']")).to_have_count(1)
     await visitor.say("la carte a été refusée lors du paiement")
     await visitor.say("paiement refusé")
     await expect(panel.locator("#answers-list li a").first).to_have_text("Mon paiement a échoué")
@@ -154,3 +158,31 @@ async def test_a_chat_s_answers_follow_what_the_visitor_asks(
     await expect(panel.locator("#answers-list li a").first).to_have_text(
         "Quels moyens de paiement acceptez-vous ?"
     )
+
+
+async def test_the_answers_follow_what_was_said_while_the_page_loaded(
+    desk: Desk, new_context: NewContext
+) -> None:
+    await add_quill(desk)
+    visitor, conversation = await chat(desk, "fr", "je cherche ma facture")
+    page = await (await new_context(locale="en-GB")).new_page()
+    await login(page, desk.url, "quill@desk.test", "/console")
+    # The page's script (and so its socket) held back: the visitor speaks meanwhile.
+    held: list[Route] = []
+    arrived = asyncio.Event()
+
+    async def hold(route: Route) -> None:
+        held.append(route)
+        arrived.set()
+
+    await page.route("**/console/assets/console.js", hold)
+    await page.goto(f"{desk.url}/console/c/{conversation}", wait_until="commit")
+    await arrived.wait()
+    await visitor.say("la carte a été refusée lors du paiement")
+    await visitor.say("paiement refusé")
+    await held[0].continue_()
+    # The page was drawn before: its answers are for the first question; its history
+    # brings the two others, and the panel follows them.
+    await expect(page.locator("section[data-live='1']")).to_have_count(1)
+    panel = page.locator("#answers")
+    await expect(panel.locator("#answers-list li a").first).to_have_text("Mon paiement a échoué")

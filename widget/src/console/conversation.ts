@@ -37,6 +37,22 @@ export function setupConversation(view: HTMLElement): void {
     drawTicket(c);
   }
 
+  // The help centre's answers follow what the visitor asks: their last three messages, as
+  // the server read them for the page (a visitor who asks for a person said what about
+  // just before). `asked`: the visitor's latest message the panel was drawn for.
+  const reply = $<HTMLTextAreaElement>("#reply", view);
+  const answerFor = reply ? setupAnswers(view, reply, () => undefined) : () => undefined;
+  let asked = Math.max(-1, ...Array.from(
+    view.querySelectorAll<HTMLElement>("#messages li[data-seq]"), (li) => Number(li.dataset.seq) || -1,
+  ));
+  function follow(messages: Message[]): void {
+    const newest = Math.max(-1, ...messages.filter((m) => m.author === "visitor").map((m) => m.seq));
+    if (newest <= asked) return;
+    asked = newest;
+    const said = Array.from(view.querySelectorAll("#messages li.author-visitor .text"), (p) => p.textContent || "");
+    answerFor(said.slice(-3).join(" ").slice(-500));
+  }
+
   async function watch(): Promise<void> {
     const ack = await call("watch", { conversation_id: conversationId });
     if (failed(ack)) return;
@@ -51,22 +67,17 @@ export function setupConversation(view: HTMLElement): void {
     for (const m of [...history, ...later]) addMessage(m);
     $<HTMLElement>("#notes")?.replaceChildren(...(ack.notes as Note[]).map(noteItem));
     applySummary(ack.conversation as Summary);
+    // What the visitor said while this page loaded or was offline came with the history.
+    follow([...history, ...later]);
+    view.dataset.live = "1";  // watched: what happens now arrives as it happens
   }
 
   localizeTimes(view);
   socket.on("connect", watch);
-  // The help centre's answers follow what the visitor asks: their last three messages, as
-  // the server read them for the page (a visitor who asks for a person said what about
-  // just before).
-  const reply = $<HTMLTextAreaElement>("#reply", view);
-  const answerFor = reply ? setupAnswers(view, reply, () => undefined) : () => undefined;
   socket.on("message", (m: Message) => {
     if (m.conversation_id !== conversationId) return;
-    const fresh = m.author === "visitor" && !seen.has(m.id);
     addMessage(m);
-    if (!fresh) return;
-    const said = Array.from(view.querySelectorAll("#messages li.author-visitor .text"), (p) => p.textContent || "");
-    answerFor(said.slice(-3).join(" ").slice(-500));
+    follow([m]);
   });
   socket.on("note", (n: Note) => {
     if (n.conversation_id === conversationId) $<HTMLElement>("#notes")?.append(noteItem(n));
