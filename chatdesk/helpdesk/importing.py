@@ -18,7 +18,7 @@ from ..store import Store
 from ..wire.importrows import COLUMNS, ImportRow
 from .people import RequesterService, clean_note
 
-__all__ = ["ImportReport", "ImportRows", "RequesterImport", "read_rows"]
+__all__ = ["ImportReport", "ImportRows", "RequesterImport", "clean_row", "read_rows"]
 
 #: Mistakes listed before the reading stops.
 _MAX_ERRORS = 20
@@ -96,7 +96,17 @@ def _row(header: list[str], cells: list[str]) -> ImportRow:
     if len(cells) > len(header):
         raise InvalidPayload(f"{len(cells)} cells for {len(header)} columns")
     given = {h: c.strip() for h, c in zip(header, cells, strict=False)}
-    row = msgspec.convert(given, ImportRow)
+    if "note" in given:  # a cell is one line: "\n" writes a new line
+        given["note"] = given["note"].replace("\\n", "\n")
+    return clean_row(msgspec.convert(given, ImportRow))
+
+
+def clean_row(row: ImportRow) -> ImportRow:
+    """Return ``row`` as kept: the address normalised, spaces collapsed, the note's
+    lines trimmed.
+
+    :raises InvalidPayload: ``invalid_email``, ``note``; a role without an organisation.
+    """
     if row.role and not row.organisation:
         raise InvalidPayload("a role needs an organisation")
     return msgspec.structs.replace(
@@ -105,7 +115,7 @@ def _row(header: list[str], cells: list[str]) -> ImportRow:
         name=" ".join(row.name.split()),
         phone=" ".join(row.phone.split()),
         organisation=" ".join(row.organisation.split()),
-        note=clean_note(row.note.replace("\\n", "\n")),
+        note=clean_note(row.note),
     )
 
 
@@ -161,6 +171,12 @@ class RequesterImport:
                         f" already ({row.email} was not put in it)"
                     )
         return report
+
+    async def save_one(self, row: ImportRow) -> tuple[Requester, bool]:
+        """Create the requester of ``row`` (checked by :func:`clean_row`; no organisation)
+        or bring them up to date; return them and whether they are new."""
+        known = await self.store.requesters.find_requester(row.email)
+        return await self._save(known, row), known is None
 
     async def _organisations(
         self, rows: ImportRows, *, create_orgs: bool

@@ -54,6 +54,7 @@ from ..wire.apipeople import (
     ApiRequesterQuery,
 )
 from ..wire.apipeople import ApiRequesterMergeIn as _MergeIn
+from ..wire.apipeople import ApiRequesterUpsertIn as _RequesterIn
 from ..wire.apiproblems import ApiLinkedReplyIn, ApiLinkedReplyOut, ApiProblemIn, ApiProblemLink
 from .apiactions import mark_spam, merge_ticket, split_ticket
 from .apiblocks import block_sender, list_blocked, unblock_sender
@@ -87,6 +88,7 @@ from .apirequesters import (
     list_requesters,
     merge_requester,
     patch_requester,
+    put_requester,
 )
 from .apiviews import desk_out, detail_out, message_out, ticket_out
 from .appkeys import SERVICES, SETTINGS
@@ -276,6 +278,10 @@ ENDPOINTS = (
              body=ApiLinkedReplyIn, errors=(404,)),
     Endpoint("GET", f"{API_PREFIX}/requesters", list_requesters, "listRequesters",
              "Search the requesters", response=ApiRequesterPage, query=ApiRequesterQuery),
+    Endpoint("POST", f"{API_PREFIX}/requesters", put_requester, "putRequester",
+             "Create a requester, or bring one up to date", status=201,
+             response=ApiRequesterDetail, body=_RequesterIn, headers=("Location",),
+             also=(200, "Known already (by either address): brought up to date")),
     Endpoint("GET", _REQUESTER, get_requester, "getRequester", "A requester",
              response=ApiRequesterDetail, errors=(404,)),
     Endpoint("PATCH", _REQUESTER, patch_requester, "updateRequester",

@@ -8,6 +8,7 @@ from aiohttp import web
 from msgspec import UnsetType
 
 from ..helpdesk import RequesterProfile
+from ..helpdesk.importing import clean_row
 from ..helpdesk.people import clean_note
 from ..models import RequesterSummary, format_ts
 from ..wire.apipeople import (
@@ -19,7 +20,9 @@ from ..wire.apipeople import (
     ApiRequesterPage,
     ApiRequesterPatchIn,
     ApiRequesterQuery,
+    ApiRequesterUpsertIn,
 )
+from ..wire.importrows import ImportRow
 from .apigate import API_PREFIX, OPERATOR, read_json, read_query, reply
 from .appkeys import SERVICES
 
@@ -30,6 +33,7 @@ __all__ = [
     "list_requesters",
     "merge_requester",
     "patch_requester",
+    "put_requester",
 ]
 
 
@@ -44,6 +48,22 @@ async def list_requesters(request: web.Request) -> web.StreamResponse:
     )  # fmt: skip
     lines = [_line(s) for s in page.requesters]
     return reply(ApiRequesterPage(lines, page.total, query.page, query.per_page))
+
+
+async def put_requester(request: web.Request) -> web.StreamResponse:
+    """Create a requester (`201`, `Location`), or bring the one with this address (their
+    own or one of their other addresses) up to date (`200`): a detail given replaces
+    theirs, one left out or empty leaves it. As `chatdesk requesters import` does one
+    row; for putting them in an organisation, `POST /api/v1/organisations/{id}/members`."""
+    body = await read_json(request, ApiRequesterUpsertIn)
+    services = request.app[SERVICES]
+    row = clean_row(ImportRow(body.email, body.name, body.phone, body.lang, note=body.note))
+    requester, created = await services.helpdesk.importing.save_one(row)
+    profile = await services.helpdesk.directory.profile(request[OPERATOR], requester.id)
+    if not created:
+        return reply(detail_of(profile))
+    location = f"{API_PREFIX}/requesters/{requester.id}"
+    return reply(detail_of(profile), status=201, headers={"Location": location})
 
 
 async def get_requester(request: web.Request) -> web.StreamResponse:

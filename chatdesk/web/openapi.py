@@ -72,6 +72,8 @@ class Endpoint:
     headers: tuple[str, ...] = ()
     #: Operations the answer leads to: (operationId, parameter, runtime expression).
     links: tuple[tuple[str, str, str], ...] = ()
+    #: Another success status with the same answer, and what it means (an upsert's 200).
+    also: tuple[int, str] | None = None
 
 
 def openapi_document(
@@ -146,6 +148,12 @@ def _operation(endpoint: Endpoint, schemas: dict[str, Any]) -> dict[str, Any]:
         "description": inspect.cleandoc(endpoint.handler.__doc__ or ""),
         "responses": {str(endpoint.status): _success(endpoint)},
     }
+    if endpoint.also is not None and endpoint.response is not None:
+        status, meaning = endpoint.also
+        operation["responses"][str(status)] = {
+            "description": meaning,
+            "content": {"application/json": {"schema": _ref(endpoint.response)}},
+        }
     if endpoint.public:
         operation["security"] = []
     parameters = [_path_param(name) for name in _PARAM.findall(endpoint.path)]

@@ -19,6 +19,7 @@ __all__ = [
     "ApiRequesterPage",
     "ApiRequesterPatchIn",
     "ApiRequesterQuery",
+    "ApiRequesterUpsertIn",
 ]
 
 _ID = r"^[0-9a-f]{32}$"
@@ -129,3 +130,17 @@ class ApiRequesterDetachIn(In):
     addresses, to make a requester of its own again."""
 
     address: Annotated[str, _about("One of their other addresses.", min_length=3, max_length=254)]
+
+
+class ApiRequesterUpsertIn(In):
+    """``POST /api/v1/requesters``: a requester created, or brought up to date (a CRM's
+    contact): a detail given replaces theirs, one left out or empty leaves it."""
+
+    email: Annotated[
+        str, msgspec.Meta(min_length=3, max_length=254, extra_json_schema={"format": "email"})
+    ]
+    name: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    lang: Literal["", "fr", "nl", "en"] = ""
+    #: The team's note on them (operators only).
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""

@@ -115,3 +115,39 @@ async def test_two_records_of_one_person_are_merged_and_an_address_detached(
     await api.error("POST", f"/api/v1/requesters/{lea.id}/detach", 400, json={"address": "nope"})
     after = await api.call("GET", f"/api/v1/requesters/{lea.id}", ApiRequesterDetail)
     assert (after.addresses, after.tickets) == ([], 1)
+
+
+async def test_a_crm_creates_and_updates_requesters(api: Api, as_: Any, desk: Desk) -> None:
+    created = await api.call(
+        "POST", "/api/v1/requesters", ApiRequesterDetail, status=201,
+        json={"email": " Lea@Acme.be ", "name": " Léa   Dubois ", "lang": "fr", "note": "VIP"},
+    )  # fmt: skip
+    assert (created.email, created.name, created.lang, created.note, created.tickets) == (
+        "lea@acme.be", "Léa Dubois", "fr", "VIP", 0,
+    )  # fmt: skip
+    got, headers, _ = await api.raw("POST", "/api/v1/requesters", json={"email": "x@acme.be"})
+    assert got == 201 and headers["Location"].startswith("/api/v1/requesters/")
+    # Known already: a detail given replaces, one left out or empty leaves it (200).
+    again = await as_("bob").call(
+        "POST", "/api/v1/requesters", ApiRequesterDetail,
+        json={"email": "lea@acme.be", "phone": "+32 2 555 01 01", "name": ""},
+    )  # fmt: skip
+    assert (again.id, again.name, again.phone, again.note) == (
+        created.id, "Léa Dubois", "+32 2 555 01 01", "VIP",
+    )  # fmt: skip
+    # By another address of theirs (merged): the same person.
+    found = await api.call("GET", "/api/v1/requesters?q=x%40acme", ApiRequesterPage)
+    other = found.requesters[0].id
+    merge = f"/api/v1/requesters/{other}/merge"
+    await api.call("POST", merge, ApiRequesterDetail, json={"into": created.id})
+    same = await api.call("POST", "/api/v1/requesters", ApiRequesterDetail,
+                          json={"email": "X@acme.be"})  # fmt: skip
+    assert same.id == created.id and same.addresses == ["x@acme.be"]
+    # Refused: no address, a bad one, a language the desk does not speak, a long name.
+    for body, code in (
+        ({}, 400), ({"email": "nope"}, 400), ({"email": "a@b.be", "lang": "de"}, 400),
+        ({"email": "a@b.be", "name": "x" * 101}, 400), ({"email": "a@b.be", "org": "X"}, 400),
+    ):  # fmt: skip
+        await api.error("POST", "/api/v1/requesters", code, json=body)
+    page = await api.call("GET", "/api/v1/requesters", ApiRequesterPage)
+    assert page.total == 1
