@@ -8,11 +8,12 @@ import io
 import re
 from typing import Any
 
-from aiohttp import ClientSession, CookieJar, FormData
+from aiohttp import ClientSession, FormData
 
 from chatdesk.web.appkeys import SERVICES
 
-from .test_console_tickets_http import PASSWORD, ada_session, add_ada, csrf_of
+from .test_console_http import add_ada_and_bob, cookie_session, login
+from .test_console_tickets_http import ada_session, add_ada, csrf_of
 
 CLIENTS = (
     "\ufeffemail;name;lang;organisation;role\r\n"
@@ -88,16 +89,9 @@ async def test_an_admin_checks_then_imports_a_client_list(server: Any) -> None:
 
 
 async def test_other_operators_may_not_import(server: Any) -> None:
-    await server.app[SERVICES].operators.add(
-        "bob@desk.test", name="Bob", role="operator", departments=("general",),
-        languages=("en",), password=PASSWORD,
-    )  # fmt: skip
-    async with ClientSession(
-        base_url=str(server.make_url("")), cookie_jar=CookieJar(unsafe=True)
-    ) as http:
-        data = {"csrf": await csrf_of(http, "/console/login"), "email": "bob@desk.test"}
-        async with http.post("/console/login", data=data | {"password": PASSWORD}) as response:
-            assert response.status == 200
+    await add_ada_and_bob(server)
+    async with cookie_session(server) as http:
+        await login(http, "bob@desk.test")
         async with http.get("/console/requesters") as response:
             assert "/console/requesters/import" not in await response.text()
         async with http.get("/console/requesters/import") as response:
