@@ -73,7 +73,7 @@ class Privacy:
         :raises Conflict: ``same_requester``, ``other_organisation``.
         :raises NotFound: ``unknown_requester``.
         """
-        merged = await self.helpdesk.identities.merge(source, into)
+        merged = await self.helpdesk.identities.merge(source, into, by=actor)
         await self.audit.record(
             actor,
             AuditAction.REQUESTER_MERGED,
@@ -89,7 +89,7 @@ class Privacy:
         :raises InvalidPayload: ``invalid_email``.
         :raises NotFound: ``unknown_address``.
         """
-        detached = await self.helpdesk.identities.detach(requester, address)
+        detached = await self.helpdesk.identities.detach(requester, address, by=actor)
         await self.audit.record(
             actor,
             AuditAction.ADDRESS_DETACHED,

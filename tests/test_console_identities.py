@@ -77,6 +77,10 @@ async def test_an_operator_merges_two_records_and_detaches_an_address(server: An
         async with http.get("/console/requesters?q=home.be") as response:
             assert "Léa Dubois" in await response.text()
 
+        # The ticket moved says so in its history.
+        async with http.get(f"/console/t/{at_home.id}") as response:
+            assert "requester&#39;s two records merged (one person)" in await response.text()
+
         # From then on the home address is hers: a new ticket from it is hers.
         again = await file(server, "Encore moi", email="lea.dubois@home.be")
         assert again.requester_id == lea.id

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..errors import Conflict, NotFound
-from ..models import Requester, utcnow
+from ..models import Operator, Requester, utcnow
 from ..operators import normalize_email
 from ..store import Store
 from .people import NOTE_MAX
@@ -38,9 +38,11 @@ class RequesterIdentities:
         """Return the requester's other addresses, sorted."""
         return await self.store.requesters.requester_addresses(requester.id)
 
-    async def merge(self, source: Requester, into: Requester) -> Requester:
-        """Merge ``source`` into ``into`` (see ``RequesterStore.merge_requesters``);
-        return ``into`` after.
+    async def merge(
+        self, source: Requester, into: Requester, *, by: Operator | None = None
+    ) -> Requester:
+        """Merge ``source`` into ``into`` (see ``RequesterStore.merge_requesters``; each
+        ticket moved says so in its history, by ``by``); return ``into`` after.
 
         :raises Conflict: ``same_requester``; ``other_organisation`` (they belong to two
             organisations: which one they are in is the team's choice to make first).
@@ -58,13 +60,16 @@ class RequesterIdentities:
                 code="other_organisation",
             )
         merged = await self.store.requesters.merge_requesters(
-            source.id, into.id, note=merged_note(into.note, source.note), now=self.clock()
-        )
+            source.id, into.id, note=merged_note(into.note, source.note), now=self.clock(),
+            by=by.id if by else None,
+        )  # fmt: skip
         if merged is None:
             raise NotFound("no such requester", code="unknown_requester")
         return merged
 
-    async def detach(self, requester: Requester, address: str) -> Requester:
+    async def detach(
+        self, requester: Requester, address: str, *, by: Operator | None = None
+    ) -> Requester:
         """Make ``address``, one of the requester's other addresses, a requester of its
         own again, with the tickets filed from it; return that requester.
 
@@ -72,7 +77,9 @@ class RequesterIdentities:
         :raises NotFound: ``unknown_address`` (not one of theirs).
         """
         address = normalize_email(address)
-        detached = await self.store.requesters.detach_address(requester.id, address, self.clock())
+        detached = await self.store.requesters.detach_address(
+            requester.id, address, self.clock(), by=by.id if by else None
+        )
         if detached is None:
             raise NotFound(f"{address} is not one of their addresses", code="unknown_address")
         return detached

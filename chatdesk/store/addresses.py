@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..errors import Conflict
-from ..models import format_ts
+from ..models import AuthorKind, TicketEvent, format_ts
 from .threadrows import REQUESTER_COLUMNS
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "MERGE_STATEMENTS",
     "REQUESTER_ADDRESSES",
     "merge_values",
+    "moved_rows",
 ]
 
 #: ``$1`` address: the requester whose other address it is.
@@ -101,3 +102,14 @@ def merge_values(source_id: str, target_id: str, note: str, now: datetime) -> di
     if source_id == target_id:
         raise Conflict("a requester is not merged into themselves", code="same_requester")
     return {"source": source_id, "target": target_id, "note": note, "now": format_ts(now)}
+
+
+def moved_rows(
+    ticket_ids: list[str], via: str, old: str, new: str, by: str | None, now: datetime
+) -> list[TicketEvent]:
+    """Return a ``requester`` history row for each ticket whose requester a merge or a
+    detach changes (``via``: ``merge`` or ``detach``; requesters named by id only, so
+    that an erasure leaves nothing of them here)."""
+    actor = AuthorKind.OPERATOR if by else AuthorKind.SYSTEM
+    data = {"via": via, "from": old, "to": new}
+    return [TicketEvent(t, "requester", actor, by, dict(data), ts=now) for t in ticket_ids]

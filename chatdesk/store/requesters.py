@@ -66,26 +66,28 @@ class RequesterStore(Protocol):
         ...
 
     async def merge_requesters(
-        self, source_id: str, target_id: str, *, note: str, now: datetime
+        self, source_id: str, target_id: str, *, note: str, now: datetime, by: str | None = None
     ) -> Requester | None:
         """Merge the requester ``source_id`` into ``target_id`` (one person, two records)
         in one transaction: the target takes the source's tickets, its address and other
         addresses (as other addresses of its own), its details where the target's are
         empty, its organisation if the target has none (with its seats of that
-        organisation), and ``note``; the source is deleted (its portal sessions end).
-        Return the target after, or None if either is missing.
+        organisation), and ``note``; the source is deleted (its portal sessions end). Each
+        ticket moved gets a ``requester`` history row (``via: merge``, ``from``, ``to``:
+        ids; by the operator ``by``, else the desk). Return the target after, or None if
+        either is missing.
 
         :raises Conflict: ``same_requester`` (``source_id`` is ``target_id``).
         """
         ...
 
     async def detach_address(
-        self, requester_id: str, address: str, now: datetime
+        self, requester_id: str, address: str, now: datetime, by: str | None = None
     ) -> Requester | None:
         """Make ``address``, one of the requester's other addresses, a requester of its
         own again (no details, no organisation), taking the requester's tickets filed from
-        that address; return the new requester, or None if the address is not one of
-        their other addresses."""
+        that address (each with a ``requester`` history row, ``via: detach``); return the
+        new requester, or None if the address is not one of their other addresses."""
         ...
 
     async def list_requesters(self, query: RequesterQuery) -> RequesterPage:

@@ -7,6 +7,7 @@ import pytest
 
 from chatdesk.errors import Conflict
 from chatdesk.models import (
+    AuthorKind,
     Channel,
     Organisation,
     OrgRole,
@@ -55,8 +56,9 @@ async def test_merging_two_records_of_one_person(store: Store) -> None:
     from_work = await file(store, work, SeatClaim(acme.id, "0042", work.id, 3))
 
     merged = await store.requesters.merge_requesters(
-        work.id, home.id, note="Calls after 18h\n\nAccount manager: Tom", now=later(days=1)
-    )
+        work.id, home.id, note="Calls after 18h\n\nAccount manager: Tom", now=later(days=1),
+        by="op-1",
+    )  # fmt: skip
     assert merged is not None and merged.id == home.id
     # The target's own details stay; empty ones take the source's; its organisation too.
     assert (merged.email, merged.name, merged.phone, merged.lang) == (
@@ -70,6 +72,14 @@ async def test_merging_two_records_of_one_person(store: Store) -> None:
     assert await store.requesters.requester_addresses(home.id) == ["lea@acme.be"]
     assert await owner(store, from_home) == home.id
     assert await owner(store, from_work) == home.id
+    # Each ticket moved says so in its history (the requesters by id only).
+    (row,) = [e for e in await store.helpdesk.list_ticket_events(from_work.id)
+              if e.kind == "requester"]  # fmt: skip
+    assert (row.actor, row.actor_id, row.data) == (
+        AuthorKind.OPERATOR, "op-1", {"via": "merge", "from": work.id, "to": home.id},
+    )  # fmt: skip
+    assert not [e for e in await store.helpdesk.list_ticket_events(from_home.id)
+                if e.kind == "requester"]  # fmt: skip
     # The ticket keeps the address it was filed from (its mail goes on there).
     ticket = await store.helpdesk.get_ticket(from_work.id)
     assert ticket is not None and ticket.requester_email == "lea@acme.be"
@@ -133,6 +143,12 @@ async def test_detaching_an_address_gives_it_back_its_tickets(store: Store) -> N
     assert (detached.email, detached.name, detached.organisation_id) == ("lea@acme.be", "", None)
     assert await owner(store, from_work) == detached.id
     assert await owner(store, from_home) == home.id
+    rows = [e for e in await store.helpdesk.list_ticket_events(from_work.id)
+            if e.kind == "requester"]  # fmt: skip
+    assert [(r.actor, r.data["via"], r.data["from"], r.data["to"]) for r in rows] == [
+        (AuthorKind.SYSTEM, "merge", work.id, home.id),
+        (AuthorKind.SYSTEM, "detach", home.id, detached.id),
+    ]
     assert await store.requesters.requester_addresses(home.id) == []
     assert await store.requesters.find_requester("lea@acme.be") == detached
 

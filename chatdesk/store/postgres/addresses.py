@@ -14,9 +14,11 @@ from ..addresses import (
     MERGE_STATEMENTS,
     REQUESTER_ADDRESSES,
     merge_values,
+    moved_rows,
 )
 from ..threadrows import REQUESTER_COLUMNS, requester_row
 from .database import Connection, Database
+from .threads import add_events
 
 __all__ = ["PostgresAddresses"]
 
@@ -27,6 +29,11 @@ async def _run(
     """Run shared statements, each with its named parameters in order."""
     for sql, names in statements:
         await conn.execute(sql, *(values[name] for name in names))
+
+
+async def _tickets(conn: Connection, where: str, *params: str) -> list[str]:
+    """The ids of the tickets ``where`` picks."""
+    return [r[0] for r in await conn.fetch(f"SELECT id FROM tickets WHERE {where}", *params)]
 
 
 class PostgresAddresses:
@@ -49,7 +56,7 @@ class PostgresAddresses:
         return [row[0] for row in rows]
 
     async def merge_requesters(
-        self, source_id: str, target_id: str, *, note: str, now: datetime
+        self, source_id: str, target_id: str, *, note: str, now: datetime, by: str | None = None
     ) -> Requester | None:
         values = merge_values(source_id, target_id, note, now)
         async with self._db.transaction() as conn:
@@ -59,6 +66,8 @@ class PostgresAddresses:
             )
             if len(locked) != 2:
                 return None
+            moved = await _tickets(conn, "requester_id = $1", source_id)
+            await add_events(conn, moved_rows(moved, "merge", source_id, target_id, by, now))
             await _run(conn, MERGE_STATEMENTS, values)
             row = await conn.fetchrow(
                 f"SELECT {REQUESTER_COLUMNS} FROM requesters WHERE id = $1", target_id
@@ -67,7 +76,7 @@ class PostgresAddresses:
         return requester_row(row)
 
     async def detach_address(
-        self, requester_id: str, address: str, now: datetime
+        self, requester_id: str, address: str, now: datetime, by: str | None = None
     ) -> Requester | None:
         values = {"owner": requester_id, "address": address, "new": new_id(),
                   "now": format_ts(now)}  # fmt: skip
@@ -78,7 +87,12 @@ class PostgresAddresses:
             )
             if owner != requester_id:
                 return None
+            moved = await _tickets(
+                conn, "requester_id = $1 AND lower(requester_email) = $2", requester_id, address
+            )
             await _run(conn, DETACH_STATEMENTS, values)
+            new = str(values["new"])
+            await add_events(conn, moved_rows(moved, "detach", requester_id, new, by, now))
             row = await conn.fetchrow(
                 f"SELECT {REQUESTER_COLUMNS} FROM requesters WHERE id = $1", values["new"]
             )

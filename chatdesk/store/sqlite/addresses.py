@@ -16,8 +16,10 @@ from ..addresses import (
     MERGE_STATEMENTS,
     REQUESTER_ADDRESSES,
     merge_values,
+    moved_rows,
 )
 from ..threadrows import REQUESTER_COLUMNS, requester_row
+from .helpdesk import add_events
 from .worker import SqliteWorker
 
 __all__ = ["SqliteAddresses", "find_requester"]
@@ -48,6 +50,11 @@ def _run(
         conn.execute(_q(sql), tuple(values[name] for name in names))
 
 
+def _tickets(conn: sqlite3.Connection, where: str, params: tuple[str, ...]) -> list[str]:
+    """The ids of the tickets ``where`` picks."""
+    return [r[0] for r in conn.execute(f"SELECT id FROM tickets WHERE {where}", params)]
+
+
 class SqliteAddresses:
     """The address methods of :class:`~chatdesk.store.RequesterStore` on SQLite."""
 
@@ -59,7 +66,7 @@ class SqliteAddresses:
         return [row[0] for row in rows]
 
     async def merge_requesters(
-        self, source_id: str, target_id: str, *, note: str, now: datetime
+        self, source_id: str, target_id: str, *, note: str, now: datetime, by: str | None = None
     ) -> Requester | None:
         values = merge_values(source_id, target_id, note, now)
 
@@ -69,6 +76,8 @@ class SqliteAddresses:
             ).fetchone()
             if found != 2:
                 return None
+            moved = _tickets(conn, "requester_id = ?", (source_id,))
+            add_events(conn, moved_rows(moved, "merge", source_id, target_id, by, now))
             _run(conn, MERGE_STATEMENTS, values)
             row = conn.execute(
                 f"SELECT {REQUESTER_COLUMNS} FROM requesters WHERE id = ?", (target_id,)
@@ -78,7 +87,7 @@ class SqliteAddresses:
         return await self._worker.run(job)
 
     async def detach_address(
-        self, requester_id: str, address: str, now: datetime
+        self, requester_id: str, address: str, now: datetime, by: str | None = None
     ) -> Requester | None:
         values = {"owner": requester_id, "address": address, "new": new_id(),
                   "now": format_ts(now)}  # fmt: skip
@@ -89,7 +98,11 @@ class SqliteAddresses:
             ).fetchone()
             if owner is None or owner[0] != requester_id:
                 return None
+            moved = _tickets(conn, "requester_id = ? AND lower(requester_email) = ?",
+                             (requester_id, address))  # fmt: skip
             _run(conn, DETACH_STATEMENTS, values)
+            new = str(values["new"])
+            add_events(conn, moved_rows(moved, "detach", requester_id, new, by, now))
             return find_requester(conn, address)
 
         return await self._worker.run(job)

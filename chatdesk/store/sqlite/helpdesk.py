@@ -37,7 +37,7 @@ from .files import add_chat_attachment, add_files
 from .search import reindex
 from .worker import SqliteWorker
 
-__all__ = ["SqliteHelpdesk"]
+__all__ = ["SqliteHelpdesk", "add_events"]
 
 _R = ", ".join(f"r.{c.strip()}" for c in REQUESTER_COLUMNS.split(","))
 
@@ -69,7 +69,7 @@ def _apply(conn: sqlite3.Connection, ticket_id: str, changes: TicketChanges, now
         reindex(conn, ticket_id)
 
 
-def _add_events(conn: sqlite3.Connection, events: Sequence[TicketEvent]) -> None:
+def add_events(conn: sqlite3.Connection, events: Sequence[TicketEvent]) -> None:
     conn.executemany(
         f"INSERT INTO ticket_events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -189,7 +189,7 @@ class SqliteHelpdesk:
                 _add_message(conn, f.message)
             message_id = f.message.id if f.message else None
             add_files(conn, f.id, message_id, f.attachments, f.created_at)
-            _add_events(conn, f.events)
+            add_events(conn, f.events)
             reindex(conn, f.id)
             found = _ticket(conn, f.id)
             assert found is not None
@@ -221,7 +221,7 @@ class SqliteHelpdesk:
             if expect is not None and _status(conn, ticket_id) != expect.value:
                 return None
             _apply(conn, ticket_id, changes, now)
-            _add_events(conn, events)
+            add_events(conn, events)
             ticket = _ticket(conn, ticket_id)
             if ticket is None:
                 raise NotFound("no such ticket")
@@ -269,7 +269,7 @@ class SqliteHelpdesk:
             _add_message(conn, m)
             add_files(conn, m.ticket_id, m.id, attachments, now)
             _apply(conn, m.ticket_id, changes, now)
-            _add_events(conn, events)
+            add_events(conn, events)
             reindex(conn, m.ticket_id)
             return m, True
 
@@ -358,7 +358,7 @@ class SqliteHelpdesk:
                     (target_id, source_id),
                 )
             _apply(conn, source_id, changes, now)
-            _add_events(conn, events)
+            add_events(conn, events)
             conn.execute(
                 "UPDATE tickets SET updated_at = ? WHERE id = ?", (format_ts(now), target_id)
             )

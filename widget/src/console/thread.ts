@@ -54,7 +54,9 @@ export function historyText(e: TicketHistory, names: Names): string {
     case "created": return t("ev_created");
     case "fields": return t("ev_fields");
     case "follow_up": return t("ev_follow_up");
-    case "requester": return t(d.via === "chat" ? "ev_contact" : "ev_requester");
+    case "requester":
+      return t(d.via === "chat" ? "ev_contact" : d.via === "merge" ? "ev_requester_merge"
+        : d.via === "detach" ? "ev_requester_detach" : "ev_requester");
     case "chat": return t("ev_chat");
     case "cc": return `${t("ev_cc")}${colon} ${addresses(d.from)} → ${addresses(d.to)}`;
     case "tags": return `${t("ev_tags")}${colon} ${tagList(d.from)} → ${tagList(d.to)}`;
