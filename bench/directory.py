@@ -55,6 +55,14 @@ def _build(path: Path, requesters: int, tickets: int) -> str:
             " VALUES (?, ?, ?, 'fr', ?, ?)",
             people,
         )
+        # One requester in twenty has another address merged in (work and home): a
+        # search looks there too.
+        conn.executemany(
+            "INSERT INTO requester_addresses (address, requester_id, created_at)"
+            " VALUES (?, ?, ?)",
+            [(f"home{i}@example.net", p[0], format_ts(T0)) for i, p in enumerate(people)
+             if i % 20 == 0],
+        )  # fmt: skip
         rows = []
         for n in range(tickets):
             at = format_ts(T0 + timedelta(minutes=rng.randint(0, 500_000)))
@@ -109,6 +117,7 @@ async def main() -> None:
                 ("search 'lea' (one in six)", RequesterQuery(q="lea")),
                 ("search 'élodie 123' (a few)", RequesterQuery(q="élodie 123")),
                 ("search 'nobody' (none)", RequesterQuery(q="nobody")),
+                ("search 'home77@' (another address)", RequesterQuery(q="home77@")),
                 ("an organisation's members", RequesterQuery(organisation_id=org)),
             ):
                 ms = await _time(args.repeat, lambda q=query: store.requesters.list_requesters(q))
