@@ -88,6 +88,43 @@ async def test_an_admin_checks_then_imports_a_client_list(server: Any) -> None:
         assert [o.name for o in await people.organisations()] == ["Acme Énergie"]
 
 
+async def test_an_admin_downloads_the_directory_and_it_imports_as_it_is(server: Any) -> None:
+    await add_ada(server)
+    people = server.app[SERVICES].helpdesk.people
+    acme = await people.add_organisation("Acme")
+    await people.add_member(acme, "lea@acme.be", name="=HYPERLINK(x)", role="admin")
+    lea = await people.find("lea@acme.be")
+    await people.update(lea, name="=HYPERLINK(x)", phone="+32 2 555 01 01")
+    await people.set_note(await people.find("lea@acme.be"), "VIP\nCall first")
+    await people.requester("tom@example.be", name="Tom", lang="nl")
+    async with ada_session(server) as http:
+        async with http.get("/console/requesters") as response:
+            assert 'id="export-link" download>Download as CSV' in await response.text()
+        async with http.get("/console/requesters.csv?sort=name&q=") as response:
+            assert response.status == 200
+            assert response.headers["Content-Disposition"].endswith('"requesters.csv"')
+            body = await response.read()
+        lines = body.decode("utf-8-sig").splitlines()
+        # A spreadsheet runs nothing of it (a leading apostrophe before = + - @).
+        assert lines == [
+            "email,name,phone,lang,organisation,role,note",
+            "lea@acme.be,'=HYPERLINK(x),'+32 2 555 01 01,,Acme,admin,VIP\\nCall first",
+            "tom@example.be,Tom,,nl,,,",
+        ]
+        # Imported again as it is: nothing changes (the apostrophes are the export's).
+        status, page = await upload(http, body)
+        assert status == 200
+        assert "Imported 2 rows: 0 new requesters, 0 updated, 0 put in an organisation" in page
+        async with http.get(f"/console/requesters.csv?org={acme.id}") as response:
+            assert len((await response.text()).splitlines()) == 2
+        async with http.get("/console/requesters.csv?sort=email") as response:
+            assert response.status == 400
+        async with http.get("/console/audit") as response:
+            audit = await response.text()
+        assert audit.count("downloaded the requesters&#39; directory") == 2
+        assert "2 requester(s)" in audit and f"1 requester(s) (organisation {acme.id})" in audit
+
+
 async def test_other_operators_may_not_import(server: Any) -> None:
     await add_ada_and_bob(server)
     async with cookie_session(server) as http:
@@ -98,4 +135,6 @@ async def test_other_operators_may_not_import(server: Any) -> None:
             assert response.status == 403
         status, _ = await upload(http, CLIENTS.encode(), create_orgs="on")
         assert status == 403
+        async with http.get("/console/requesters.csv") as response:
+            assert response.status == 403
     assert await server.app[SERVICES].helpdesk.people.organisations() == []

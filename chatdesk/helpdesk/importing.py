@@ -95,10 +95,16 @@ def read_rows(text: str, source: str) -> ImportRows:
 def _row(header: list[str], cells: list[str]) -> ImportRow:
     if len(cells) > len(header):
         raise InvalidPayload(f"{len(cells)} cells for {len(header)} columns")
-    given = {h: c.strip() for h, c in zip(header, cells, strict=False)}
+    given = {h: _unquoted(c.strip()) for h, c in zip(header, cells, strict=False)}
     if "note" in given:  # a cell is one line: "\n" writes a new line
         given["note"] = given["note"].replace("\\n", "\n")
     return clean_row(msgspec.convert(given, ImportRow))
+
+
+def _unquoted(cell: str) -> str:
+    """A cell as written before a spreadsheet-safe export quoted it: ``'+32 2 555`` (a
+    leading apostrophe before ``= + - @``, which a spreadsheet would run) is ``+32 2 555``."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def clean_row(row: ImportRow) -> ImportRow:

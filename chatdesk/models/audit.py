@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     REQUESTER_SIGNED_OUT = "requester_signed_out"
     REQUESTER_MERGED = "requester_merged"
     ADDRESS_DETACHED = "address_detached"
+    DIRECTORY_EXPORTED = "directory_exported"
     SENDER_BLOCKED = "sender_blocked"
     SENDER_UNBLOCKED = "sender_unblocked"
     VISITOR_BLOCKED = "visitor_blocked"

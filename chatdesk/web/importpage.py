@@ -1,21 +1,25 @@
 """``/console/requesters/import`` (admins): requesters imported from a CSV file uploaded
 in the browser (1 MB, the console's request limit; larger files with ``chatdesk
 requesters import``), checked first, with a dry run; what it did, or each mistake as
-``file:line``, shown on the page."""
+``file:line``, shown on the page. ``/console/requesters.csv`` (admins): the directory
+(its search and organisation) downloaded in the same columns, on the audit log."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import aiohttp_jinja2
+import msgspec
 from aiohttp import web
 
-from ..errors import ChatdeskError
+from ..errors import ChatdeskError, Forbidden
 from ..helpdesk.importing import read_rows
+from ..wire.forms import RequestersQuery
 from ..wire.importrows import COLUMNS
 from .adminpages import admin_page
 from .appkeys import SERVICES
 from .auth import SESSION, check_csrf, login_required
+from .reports import csv_download
 
 __all__ = ["setup"]
 
@@ -64,6 +68,32 @@ async def import_file(request: web.Request) -> web.StreamResponse:
     return aiohttp_jinja2.render_template(_TEMPLATE, request, context | {"report": report})
 
 
+@login_required
+async def directory_csv(request: web.Request) -> web.StreamResponse:
+    """The directory (``q``, ``org``, ``sort`` as its page takes them) as CSV in the
+    import's columns; 403 for other operators."""
+    try:
+        wanted = msgspec.convert(dict(request.query), RequestersQuery, strict=False)
+    except msgspec.ValidationError as exc:
+        raise web.HTTPBadRequest(text=f"requesters: {exc}"[:300]) from None
+    try:
+        found = await request.app[SERVICES].privacy.export_directory(
+            request[SESSION].operator, q=wanted.q, organisation=wanted.org or None,
+            sort=wanted.sort,
+        )  # fmt: skip
+    except Forbidden:
+        raise web.HTTPForbidden(text="Only admins export the requesters.") from None
+    except ChatdeskError as exc:
+        raise web.HTTPBadRequest(text=exc.message) from None
+    rows = [
+        (r.email, r.name, r.phone, r.lang, s.organisation,
+         r.org_role.value if s.organisation else "", r.note.replace("\n", "\\n"))
+        for s in found
+        for r in (s.requester,)
+    ]  # fmt: skip
+    return csv_download("requesters.csv", [COLUMNS, *rows])
+
+
 def _said(
     request: web.Request,
     context: dict[str, Any],
@@ -77,5 +107,6 @@ def _said(
 
 def setup(app: web.Application) -> None:
     """Add the page's routes (before a requester's page, ``/console/requesters/<id>``)."""
+    app.router.add_get("/console/requesters.csv", directory_csv)
     app.router.add_get("/console/requesters/import", import_page)
     app.router.add_post("/console/requesters/import", import_file)
