@@ -17,6 +17,7 @@ from ..audit import AuditTrail
 from ..config import Settings
 from ..errors import Conflict, InvalidPayload
 from ..helpdesk import Helpdesk
+from ..helpdesk.importing import export_row
 from ..privacy import Privacy
 from ..store import Store
 from ..wire.importrows import COLUMNS
@@ -134,9 +135,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
             for line in found.requesters[: limit - shown if limit > 0 else None]:
                 r, last = line.requester, line.last_activity
                 if args.csv:
-                    role = r.org_role.value if line.organisation else ""
-                    out.writerow((r.email, r.name, r.phone, r.lang, line.organisation, role,
-                                  r.note.replace("\n", "\\n")))  # fmt: skip
+                    out.writerow(export_row(line))
                 else:
                     table.add_row(
                         r.email, r.name, line.organisation, str(line.tickets), str(line.active),

@@ -12,13 +12,20 @@ from datetime import datetime
 import msgspec
 
 from ..errors import InvalidPayload
-from ..models import Organisation, OrgRole, Requester, utcnow
+from ..models import Organisation, OrgRole, Requester, RequesterSummary, utcnow
 from ..operators import normalize_email
 from ..store import Store
 from ..wire.importrows import COLUMNS, ImportRow
 from .people import RequesterService, clean_note
 
-__all__ = ["ImportReport", "ImportRows", "RequesterImport", "clean_row", "read_rows"]
+__all__ = [
+    "ImportReport",
+    "ImportRows",
+    "RequesterImport",
+    "clean_row",
+    "export_row",
+    "read_rows",
+]
 
 #: Mistakes listed before the reading stops.
 _MAX_ERRORS = 20
@@ -99,6 +106,15 @@ def _row(header: list[str], cells: list[str]) -> ImportRow:
     if "note" in given:  # a cell is one line: "\n" writes a new line
         given["note"] = given["note"].replace("\\n", "\n")
     return clean_row(msgspec.convert(given, ImportRow))
+
+
+def export_row(line: RequesterSummary) -> tuple[str, ...]:
+    """Return a directory line as a row of the import file's columns (the note's new
+    lines as ``\\n``): what ``read_rows`` reads back as it was."""
+    r = line.requester
+    role = r.org_role.value if line.organisation else ""
+    return (r.email, r.name, r.phone, r.lang, line.organisation, role,
+            r.note.replace("\n", "\\n"))  # fmt: skip
 
 
 def _unquoted(cell: str) -> str:

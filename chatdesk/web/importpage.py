@@ -13,7 +13,7 @@ import msgspec
 from aiohttp import web
 
 from ..errors import ChatdeskError, Forbidden
-from ..helpdesk.importing import read_rows
+from ..helpdesk.importing import export_row, read_rows
 from ..wire.forms import RequestersQuery
 from ..wire.importrows import COLUMNS
 from .adminpages import admin_page
@@ -85,13 +85,7 @@ async def directory_csv(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="Only admins export the requesters.") from None
     except ChatdeskError as exc:
         raise web.HTTPBadRequest(text=exc.message) from None
-    rows = [
-        (r.email, r.name, r.phone, r.lang, s.organisation,
-         r.org_role.value if s.organisation else "", r.note.replace("\n", "\\n"))
-        for s in found
-        for r in (s.requester,)
-    ]  # fmt: skip
-    return csv_download("requesters.csv", [COLUMNS, *rows])
+    return csv_download("requesters.csv", [COLUMNS, *map(export_row, found)])
 
 
 def _said(
