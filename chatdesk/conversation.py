@@ -358,6 +358,11 @@ class ConversationService:
             return self.responder is not None
         return self.handover is not None
 
+    def bot_name(self, conversation: Conversation) -> str:
+        """Return the bot's name in the conversation's language ("" without a bot)."""
+        welcome = self.responder.welcome(conversation) if self.responder is not None else None
+        return str(welcome.get("name", "")) if welcome else ""
+
     def welcome(self, conversation: Conversation) -> dict[str, Any] | None:
         """Return the bot's welcome (name, greeting, starters) in the conversation's
         language, or None when the bot does not have the conversation."""

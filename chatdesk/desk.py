@@ -47,6 +47,8 @@ class DeskService:
         self.availability = availability or NobodyAvailable()
         self.clock = clock
         self._times: tuple[datetime, dict[str, Any]] | None = None
+        #: Whether visitors may have their conversation mailed (the desk sends e-mail).
+        self.transcripts = False
         helpdesk = config.helpdesk
         # The ones the desk offers, in its order, with its own words (the offline form).
         self._priorities = [
@@ -78,6 +80,7 @@ class DeskService:
             "timezone": self.config.hours.timezone.key,
             # The retention policy, for the widget's "forget me" (docs/operators.md).
             "chats_kept_days": kept.days if (kept := self.config.retention.chats) else None,
+            "transcript": self.transcripts,
         }
 
     def _times_at(self, now: datetime) -> dict[str, Any]:

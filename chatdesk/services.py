@@ -204,6 +204,8 @@ def build_services(
         settings, config, store, helpdesk, clock=clock, holder=holder, throttle=throttle
     )
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
+    mail.transcripts.bot_name = conversations.bot_name
+    desk.transcripts = mail.enabled
     seats = settings.public_url.rstrip("/") + "/support/org"
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(
         admin, data | {"link": seats}

@@ -22,6 +22,7 @@ from .outbox import Outbox
 from .planner import FeedPlanner
 from .reminders import Reminders
 from .sender import DeliveryError, Sender, SmtpSender
+from .transcript import Transcripts
 
 __all__ = [
     "MAIL_SECONDS",
@@ -36,6 +37,7 @@ __all__ = [
     "Received",
     "Sender",
     "SmtpSender",
+    "Transcripts",
     "build_mail",
 ]
 
@@ -54,6 +56,8 @@ class Mail:
     reminders: Reminders
     addresses: AddressBook
     jobs: JobRunner
+    #: Chats' transcripts mailed on the visitor's request.
+    transcripts: Transcripts
     #: IMAP polling (``CHATDESK_IMAP_URL``) and its ``imap`` job, on a runner of its own:
     #: a slow IMAP server must not delay sending.
     imap: ImapPoller | None = None
@@ -104,6 +108,10 @@ def build_mail(
         clock=clock,
     )
     addresses = AddressBook(store, outbox, default_lang=lang, clock=clock)
+    transcripts = Transcripts(
+        store, outbox, throttle=throttle or Throttle(), check_sender=helpdesk.blocks.check,
+        clock=clock,
+    )  # fmt: skip
     imap, imap_jobs = None, None
     if settings.imap_url:
         every = timedelta(seconds=settings.imap_poll)
@@ -114,4 +122,4 @@ def build_mail(
         )  # fmt: skip
         imap_jobs = JobRunner(store.leases, [Job("imap", every, imap.run)], holder=holder,
                               clock=clock)  # fmt: skip
-    return Mail(outbox, inbound, reminders, addresses, jobs, imap, imap_jobs)
+    return Mail(outbox, inbound, reminders, addresses, jobs, transcripts, imap, imap_jobs)

@@ -24,6 +24,7 @@ from .content import THREAD_SIZE, Content, Context, build_content
 from .staff import STAFF_KINDS, stood_in
 from .stafftexts import staff_text
 from .texts import mail_text
+from .transcript import TRANSCRIPT, transcript_content
 
 __all__ = ["Composer", "message_id", "ticket_reference"]
 
@@ -85,12 +86,19 @@ class Composer:
 
     async def compose(self, mail: OutboxMail) -> EmailMessage:
         """Return the message for ``mail``. :raises NotFound: its ticket is gone."""
-        context = await self._context(mail)
-        staff = STAFF_KINDS.get(mail.kind)
-        content = stood_in(context, staff(context)) if staff is not None else build_content(context)
-        files = await self._files(mail, context)
-        if files:
-            content = self._listed(content, files, context, staff=staff is not None)
+        files: list[Attachment] = []
+        if mail.kind == TRANSCRIPT:  # a chat's, not a ticket's: read from the conversation
+            content = await transcript_content(
+                self.store, mail, desk=self.config.name, timezone=self.config.hours.timezone,
+                public_url=self.public_url,
+            )  # fmt: skip
+        else:
+            context = await self._context(mail)
+            staff = STAFF_KINDS.get(mail.kind)
+            content = stood_in(context, staff(context)) if staff else build_content(context)
+            files = await self._files(mail, context)
+            if files:
+                content = self._listed(content, files, context, staff=staff is not None)
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = mail.to

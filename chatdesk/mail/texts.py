@@ -96,6 +96,16 @@ _FR = {
     "verify": "Confirmer ma demande",
     "footer": "{desk} · Répondez simplement à cet e-mail pour ajouter un message à votre demande.",
     "footer_plain": "{desk}",
+    "transcript_subject": "Votre conversation avec {desk}",
+    "transcript_1": "Voici votre conversation avec {desk}, comme vous l'avez demandé dans le chat.",
+    "transcript_more": "Elle comptait plus de messages qu'un e-mail n'en contient : voici "
+    "les {n} derniers.",
+    "transcript_2": "Vous ne l'avez pas demandée ? Quelqu'un a tapé votre adresse dans notre "
+    "chat : ignorez cet e-mail, nous ne vous écrirons pas d'autre message.",
+    "transcript_title": "La conversation",
+    "transcript_you": "Vous",
+    "transcript_bot": "Assistant",
+    "transcript_file": "Fichier envoyé : {name} ({size})",
     "link_hint": "Si le bouton ne fonctionne pas, copiez ce lien :",
 }
 
@@ -190,6 +200,15 @@ _NL = {
     "verify": "Mijn aanvraag bevestigen",
     "footer": "{desk} · Beantwoord deze e-mail om een bericht aan uw aanvraag toe te voegen.",
     "footer_plain": "{desk}",
+    "transcript_subject": "Uw gesprek met {desk}",
+    "transcript_1": "Hier is uw gesprek met {desk}, zoals u in de chat vroeg.",
+    "transcript_more": "Het telde meer berichten dan een e-mail bevat: hier zijn de laatste {n}.",
+    "transcript_2": "Niet gevraagd? Iemand heeft uw adres in onze chat getypt: negeer deze "
+    "e-mail, we schrijven u verder niet.",
+    "transcript_title": "Het gesprek",
+    "transcript_you": "U",
+    "transcript_bot": "Assistent",
+    "transcript_file": "Bestand verstuurd: {name} ({size})",
     "link_hint": "Werkt de knop niet? Kopieer dan deze link:",
 }
 
@@ -279,6 +298,15 @@ _EN = {
     "verify": "Confirm my request",
     "footer": "{desk} · Reply to this e-mail to add a message to your request.",
     "footer_plain": "{desk}",
+    "transcript_subject": "Your conversation with {desk}",
+    "transcript_1": "Here is your conversation with {desk}, as you asked in the chat.",
+    "transcript_more": "It had more messages than one e-mail holds: here are the last {n}.",
+    "transcript_2": "Did not ask for it? Someone typed your address in our chat: ignore this "
+    "e-mail, we will not write to you again.",
+    "transcript_title": "The conversation",
+    "transcript_you": "You",
+    "transcript_bot": "Assistant",
+    "transcript_file": "File sent: {name} ({size})",
     "link_hint": "If the button does not work, copy this link:",
 }
 

@@ -25,6 +25,7 @@ from ..wire.visitor import (
     MessageIn,
     NothingIn,
     RateIn,
+    TranscriptIn,
     TypingIn,
 )
 from . import rooms
@@ -182,6 +183,15 @@ class VisitorNamespace(BaseNamespace):
             )
         )
         return {}
+
+    @acked
+    async def on_transcript(self, sid: str, data: Any) -> dict[str, Any]:
+        """Mail the conversation to the address the visitor gives."""
+        request = decode(TranscriptIn, data, "transcript")
+        self._throttle(sid)
+        conversation_id = await self._conversation_id(sid)
+        mail = await self.services.mail.transcripts.request(conversation_id, request.email)
+        return {"email": mail.to}
 
     @acked
     async def on_forget(self, sid: str, data: Any) -> dict[str, Any]:

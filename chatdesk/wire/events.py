@@ -50,6 +50,7 @@ INCOMING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "forget": vi.NothingIn,
         "typing": vi.TypingIn,
         "lang": vi.LangIn,
+        "transcript": vi.TranscriptIn,
     },
     "/operator": {
         "status": op.StatusIn,
@@ -134,6 +135,7 @@ ACKS: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "rate": OkAck,
         "forget": OkAck,
         "lang": vi.LangAck,
+        "transcript": vi.TranscriptAck,
     },
     "/operator": {
         "status": op.StatusAck,

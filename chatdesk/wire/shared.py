@@ -172,6 +172,9 @@ class DeskOut(Out):
     #: ``[privacy] delete_chats_after_days``: a chat without a ticket is deleted this many
     #: days after its last message (None: kept until the visitor forgets it).
     chats_kept_days: int | UnsetType | None = UNSET
+    #: Whether the widget may offer "Email me this conversation" (``transcript``): the
+    #: desk sends e-mail.
+    transcript: bool | UnsetType = UNSET
 
 
 class BotWelcome(Out):

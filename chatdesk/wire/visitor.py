@@ -30,6 +30,8 @@ __all__ = [
     "RateIn",
     "SessionOut",
     "StateAck",
+    "TranscriptAck",
+    "TranscriptIn",
     "TypingIn",
     "TypingOut",
 ]
@@ -103,6 +105,13 @@ class RateIn(In):
 
     score: Annotated[int, msgspec.Meta(ge=1, le=5)]
     comment: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+
+
+class TranscriptIn(In):
+    """``transcript``: mail the conversation to this address ("Email me this
+    conversation")."""
+
+    email: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
 
 
 class TypingIn(In):
@@ -187,6 +196,13 @@ class StateAck(Out):
 
     ok: Literal[True]
     state: StateOut
+
+
+class TranscriptAck(Out):
+    """The ack of ``transcript``: the address it goes to, as the desk wrote it."""
+
+    ok: Literal[True]
+    email: str
 
 
 class LangAck(Out):

@@ -416,6 +416,7 @@ export interface DeskOut {
   reply_within_seconds: number;
   status: "away" | "closed" | "online";
   timezone?: string | null;
+  transcript?: boolean;
 }
 /**
  * A priority a visitor may choose, with the desk's words for it per language (a
@@ -1414,6 +1415,26 @@ export interface TicketsIn {
         "complaint" | "idea" | "incident" | "question"
       ];
   view?: "all" | "breaching" | "following" | "mine" | "open" | "pending" | "unassigned";
+}
+/**
+ * The ack of ``transcript``: the address it goes to, as the desk wrote it.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TranscriptAck".
+ */
+export interface TranscriptAck {
+  email: string;
+  ok: true;
+}
+/**
+ * ``transcript``: mail the conversation to this address ("Email me this
+ * conversation").
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "TranscriptIn".
+ */
+export interface TranscriptIn {
+  email: string;
 }
 /**
  * ``transfer``: to an online operator or to a department's queue (exactly one).

@@ -168,6 +168,64 @@ export function contactForm(
   return form;
 }
 
+/** "Email me this conversation": one address (the offline form's, when given), then
+ * where it went, or why not. */
+export function transcriptForm(
+  i18n: I18n,
+  given: string,
+  submit: Submit<string>,
+  done: () => void,
+): HTMLElement {
+  const email = h("input", { name: "email", type: "email", required: true, autocomplete: "email" });
+  email.value = given;
+  const hint = h("p", { class: "hint", id: uid("transcript-hint") }, i18n.t("transcript_hint"));
+  email.setAttribute("aria-describedby", hint.id);
+  const error = h("p", { class: "form-error", role: "alert" });
+  const button = h("button", { type: "submit", class: "primary" }, i18n.t("transcript_send"));
+  const form = h(
+    "form",
+    { class: "form transcript", novalidate: true },
+    field(i18n.t("email"), email, null, hint),
+    error,
+    button,
+  );
+  // A mistake said stays until the address changes.
+  email.addEventListener("input", () => {
+    error.textContent = "";
+    email.removeAttribute("aria-invalid");
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const address = email.value.trim();
+    if (!address || !email.checkValidity()) {
+      error.textContent = i18n.t("email_invalid");
+      email.setAttribute("aria-invalid", "true");
+      email.focus();
+      return;
+    }
+    email.removeAttribute("aria-invalid");
+    button.disabled = true;
+    const problem = await submit(address);
+    button.disabled = false;
+    if (problem) {
+      error.textContent = problem;
+      return;
+    }
+    const back = h(
+      "button",
+      { type: "button", class: "secondary", onclick: done },
+      i18n.t("back_to_chat"),
+    );
+    form.replaceChildren(
+      h("p", { class: "sent", role: "status" }, i18n.t("transcript_sent", { email: address })),
+      back,
+    );
+    back.focus();
+  });
+  return form;
+}
+
 export function ratingForm(i18n: I18n, submit: Submit<RatingValue>): HTMLElement {
   const group = uid("score");
   const stars = [1, 2, 3, 4, 5].map((n) => {

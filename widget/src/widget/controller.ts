@@ -200,6 +200,30 @@ export class Controller implements Intents {
     return null;
   }
 
+  async transcript(email: string): Promise<string | null> {
+    const i18n = this.i18n;
+    let ack: Ack<{ email?: string }>;
+    try {
+      ack = await this.session.link.call("transcript", { email });
+    } catch {
+      return i18n.t("not_connected");
+    }
+    if (!ack) return i18n.t("error");
+    if (ack.ok) return null;
+    switch (ack.error.code) {
+      case "invalid_email":
+        return i18n.t("email_invalid");
+      case "nothing_to_send":
+        return i18n.t("transcript_empty");
+      case "rate_limited":
+        return i18n.t("transcript_limit");
+      case "blocked": // the desk's words, in the visitor's language
+        return ack.error.message;
+      default:
+        return errorText(i18n, ack.error);
+    }
+  }
+
   async rateConversation(value: RatingValue): Promise<string | null> {
     let ack: Ack;
     try {

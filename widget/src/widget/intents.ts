@@ -20,6 +20,8 @@ export interface Intents {
   rate(item: Item, useful: boolean): void;
   escalate(): void;
   contact: Submit<ContactDetails>;
+  /** Mail the conversation to this address (`transcript`). */
+  transcript: Submit<string>;
   rateConversation: Submit<RatingValue>;
   setLanguage(tag: string): void;
   options(open: boolean): void;

@@ -17,6 +17,7 @@ export interface Shell {
   close: HTMLButtonElement;
   options: HTMLElement;
   lang: HTMLSelectElement;
+  transcript: HTMLButtonElement;
   forget: HTMLButtonElement;
   banner: HTMLElement;
   notices: HTMLElement;
@@ -78,6 +79,8 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
       h("option", { value: code, lang: code, selected: code === i18n.lang }, LANG_NAMES[code]),
     ),
   );
+  // Offered when the desk sends e-mail (`desk.transcript`): the panel view shows it.
+  const transcript = h("button", { type: "button", class: "link", hidden: true }, t("transcript"));
   const forget = h(
     "button",
     { type: "button", class: "link danger", "aria-describedby": "cd-forget-hint" },
@@ -87,6 +90,7 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     "div",
     { id: "cd-options", class: "options", hidden: true },
     h("div", { class: "field inline" }, h("label", { for: "cd-lang" }, t("language")), lang),
+    transcript,
     h("div", null, forget, h("p", { id: "cd-forget-hint", class: "hint" }, t("forget_hint"))),
   );
   const banner = h("p", { class: "banner", role: "status", hidden: true });
@@ -176,6 +180,7 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     close,
     options,
     lang,
+    transcript,
     forget,
     banner,
     notices,

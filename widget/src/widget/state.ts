@@ -23,8 +23,9 @@ import {
 } from "./thread";
 
 export type Phase = "idle" | "connecting" | "ready" | "lost" | "forgotten" | "blocked";
-/** What covers the conversation: the offline form, Forget me, "forgotten", or "blocked". */
-export type Screen = null | "contact" | "forget" | "forgotten" | "blocked";
+/** What covers the conversation: the offline form, the transcript's address, Forget me,
+ * "forgotten", or "blocked". */
+export type Screen = null | "contact" | "transcript" | "forget" | "forgotten" | "blocked";
 /** Who is shown typing: the operator (their `typing` events) or the bot preparing an answer. */
 export type Typist = "operator" | "bot";
 

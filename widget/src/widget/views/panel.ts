@@ -23,6 +23,7 @@ export function panelView({ ui, i18n, intents, host }: ViewContext): Render {
   ui.optionsButton.addEventListener("click", () => intents.options(!(state && state.options)));
   ui.lang.addEventListener("change", () => intents.setLanguage(ui.lang.value));
   ui.forget.addEventListener("click", () => intents.screen("forget"));
+  ui.transcript.addEventListener("click", () => intents.screen("transcript"));
   ui.panel.addEventListener("keydown", (event) => {
     if (event.key === "Tab" && NARROW.matches) {
       keepFocusInside(event);
@@ -82,6 +83,10 @@ export function panelView({ ui, i18n, intents, host }: ViewContext): Render {
         "aria-label",
         n ? `${label} (${i18n.count("unread", n)})` : label,
       );
+    }
+    if (changed(s, prev, (x) => [x.desk, x.phase])) {
+      // Only where the desk sends e-mail, and a conversation to send.
+      ui.transcript.hidden = !(s.desk && s.desk.transcript && s.sessionToken !== null);
     }
     if (changed(s, prev, (x) => [x.options])) {
       ui.options.hidden = !s.options;

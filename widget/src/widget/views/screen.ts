@@ -2,7 +2,14 @@
 // "Forget me?", "forgotten" and "blocked". Focus moves into what appears, and back to the message box
 // when it goes.
 
-import { blockedScreen, contactForm, forgetScreen, forgottenScreen, sheet } from "../cards";
+import {
+  blockedScreen,
+  contactForm,
+  forgetScreen,
+  forgottenScreen,
+  sheet,
+  transcriptForm,
+} from "../cards";
 import { fill } from "../dom";
 import { Screen, WidgetState } from "../state";
 import { changed, Render, ViewContext } from "./context";
@@ -18,7 +25,7 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
   }
 
   function draw(screen: Screen, s: WidgetState): void {
-    ui.screen.classList.toggle("sheet", screen === "contact");
+    ui.screen.classList.toggle("sheet", screen === "contact" || screen === "transcript");
     ui.screen.hidden = screen === null;
     contactEl = null;
     if (screen === "contact") {
@@ -34,6 +41,10 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
       });
       const close = (): void => intents.screen(null);
       fill(ui.screen, sheet(i18n.t("contact_title"), i18n.t("cancel"), contactEl, close));
+    } else if (screen === "transcript") {
+      const close = (): void => intents.screen(null);
+      const form = transcriptForm(i18n, s.contactDone || "", (e) => intents.transcript(e), close);
+      fill(ui.screen, sheet(i18n.t("transcript_title"), i18n.t("cancel"), form, close));
     } else if (screen === "forget") {
       const confirm = async (): Promise<void> => {
         const problem = await intents.forget();
@@ -67,6 +78,7 @@ export function screenView({ ui, i18n, intents }: ViewContext): Render {
     draw(screen, s);
     if (prev === null) return; // a new frame: the focus stays where the visitor put it
     if (screen === "contact") contactEl?.querySelector("input")?.focus();
+    else if (screen === "transcript") ui.screen.querySelector("input")?.focus();
     else if (screen === "forget" || (screen === "forgotten" && s.open)) {
       ui.screen.querySelector("button")?.focus();
     } else if (screen === null && before !== null && s.open) ui.input.focus();

@@ -1,0 +1,114 @@
+""" "Email me this conversation" in Chromium: the options menu offers it where the desk sends
+e-mail, the address goes, the visitor is told where, and the mail (over SMTP to an
+aiosmtpd sink) holds what was said. Screenshot at 390 px in French (with
+CHATDESK_SCREENSHOTS=1 it replaces docs/screenshots/widget-transcript.png).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestServer
+from playwright.async_api import expect
+
+from chatdesk import Settings, create_app
+from chatdesk.services import Services
+from chatdesk.web.appkeys import SERVICES
+
+from ..mail.conftest import FROM, Sink
+from ..mail.test_outbox import parts
+from ..ports import free_port
+from .conftest import ALWAYS_OPEN, KNOWLEDGE, REPO, Desk, NewContext, _test_page, widget
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def mailing(browser_ready: None, tmp_path: Path) -> AsyncIterator[tuple[Desk, Sink]]:
+    """A desk with the test knowledge that mails through a real SMTP sink."""
+    sink = Sink()
+    await sink.start()
+    config = tmp_path / "chatdesk.toml"
+    config.write_text(f'[desk]\nname = "Ardenne Cloud"\n{ALWAYS_OPEN}', encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        data_dir=tmp_path / "data", knowledge_dir=KNOWLEDGE, config_file=config,
+        smtp_url=sink.url, mail_from=FROM, public_url=url, bot_encoder="thread",
+        front_page="demo",
+    )  # fmt: skip
+    app = create_app(settings)
+    app.router.add_get("/test/{lang}", _test_page)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    desk = Desk(server, url)
+    yield desk, sink
+    await desk.close()
+    await sink.stop()
+
+
+async def test_a_visitor_has_the_conversation_mailed(
+    mailing: tuple[Desk, Sink], new_context: NewContext, tmp_path: Path
+) -> None:
+    desk, sink = mailing
+    services: Services = desk.app[SERVICES]
+    phone = await new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+        has_touch=True, reduced_motion="reduce", locale="fr-BE",
+    )  # fmt: skip
+    page = await phone.new_page()
+    await page.goto(desk.url + "/")  # the demo site, made for phones too
+    w = widget(page)
+    await w.locator(".launcher").click()
+    box = w.get_by_label("Votre message")
+    await box.fill("Quels moyens de paiement acceptez-vous ?")
+    await box.press("Enter")
+    await expect(w.locator(".msg-bot").filter(has_text="Bancontact")).to_be_visible()
+
+    await w.get_by_role("button", name="Options").click()
+    await w.get_by_role("button", name="M'envoyer cette conversation par e-mail").click()
+    sheet = w.locator(".screen")
+    await expect(sheet.get_by_role("heading")).to_have_text("La conversation par e-mail")
+    email = sheet.get_by_role("textbox", name="E-mail")
+    await expect(email).to_be_focused()
+    await email.fill("lea@")
+    await sheet.get_by_role("button", name="Envoyer").click()
+    await expect(sheet.get_by_role("alert")).to_have_text(
+        "Veuillez saisir une adresse e-mail valide."
+    )
+    await email.fill("lea@example.be")
+    await expect(sheet.locator(".form-error")).to_have_text("")  # the mistake is corrected
+    await expect(email).not_to_have_attribute("aria-invalid", "true")
+    shots = REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
+    await page.screenshot(path=str(shots / "widget-transcript.png"))
+    await sheet.get_by_role("button", name="Envoyer").click()
+    await expect(sheet.get_by_role("status")).to_contain_text("Envoyée à lea@example.be.")
+    await page.screenshot(path=str(tmp_path / "sent.png"))
+
+    await services.mail.outbox.run()  # the app's own job may have sent it already
+    sent = await sink.next()
+    assert sent["To"] == "lea@example.be"
+    assert sent["Subject"] == "Votre conversation avec Ardenne Cloud"
+    text, _ = parts(sent)
+    assert "Vous · " in text and "Quels moyens de paiement acceptez-vous ?" in text
+    assert "Ardi · " in text and "Bancontact" in text  # the bot's own name
+
+    await sheet.get_by_role("button", name="Retour à la conversation").click()
+    await expect(sheet).to_be_hidden()
+    await expect(box).to_be_focused()
+
+
+async def test_a_desk_without_mail_does_not_offer_it(desk: Desk, context: Any) -> None:
+    page = await context.new_page()
+    await page.goto(f"{desk.url}/test/en")
+    w = widget(page)
+    await w.locator(".launcher").click()
+    await w.locator(".msg-intro").wait_for()
+    await w.get_by_role("button", name="Options").click()
+    await expect(w.get_by_role("button", name="Forget me")).to_be_visible()
+    await expect(w.get_by_role("button", name="Email me this conversation")).to_be_hidden()
