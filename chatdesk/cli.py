@@ -20,6 +20,7 @@ from .commands import (
     rules,
     schema,
     serve,
+    tickets,
     webhooks,
 )
 from .config import Settings
@@ -35,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="chatdesk",
         description="A self-hosted chatbot, live chat and helpdesk: serve the desk, check "
         "and test the bot's knowledge (kb), manage operators, organisations, service "
-        "notices, API tokens, webhooks and the rules new tickets go through, export a "
+        "notices, API tokens, webhooks and the rules new tickets go through, import "
+        "tickets from another helpdesk, export a "
         "requester's data, block spam senders, migrate, copy or back up the database "
         "(db), check a deployment before it goes live (check).",
     )
@@ -53,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     webhooks.add_parser(commands)
     rules.add_parser(commands)
     blocked.add_parser(commands)
+    tickets.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environ()

@@ -34,7 +34,9 @@ from chatdesk.models import (
     SeatClaim,
     ServiceNotice,
     Severity,
+    Status,
     Ticket,
+    TicketChanges,
     TicketEvent,
     TicketFiling,
     TicketMessage,
@@ -180,7 +182,7 @@ async def test_a_copied_desk_serves_its_visitors_and_operators_on(
     assert operator.name == "Sophie"
     newcomer = new_client(second)
     await newcomer.connect({"lang": "nl"})
-    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000005"
+    assert (await newcomer.call("escalate", {}))["state"]["ticket"]["number"] == "#000006"
     # The helpdesk's records came across whole, and the search index was rebuilt.
     assert await _helpdesk_records_of(second.app[STORE], helpdesk) == helpdesk
     copied = second.app[STORE]
@@ -250,6 +252,18 @@ async def _helpdesk_records(store: Store, operator_id: str) -> dict[str, Any]:
     await store.problems.link(filed.id, outage.id, now, by=operator_id)
     home = await store.requesters.save_requester("lea@home.be", name="", phone="", lang="", now=now)
     assert await store.requesters.merge_requesters(home.id, lea.id, note="", now=now)
+    old_id = new_id()  # a ticket from another helpdesk
+    imported = await store.imports.import_ticket(
+        "zendesk:1",
+        TicketFiling(
+            id=old_id, subject="Ancien", description="Vieux", type=TicketType.QUESTION,
+            channel=Channel.EMAIL, department="general", priority="normal", lang="fr",
+            requester=lea, created_at=now, status=Status.CLOSED,
+            message=TicketMessage(old_id, AuthorKind.REQUESTER, lea.id, "Vieux", ts=now),
+        ),
+        [], TicketChanges(closed_at=now), now=now,
+    )  # fmt: skip
+    assert imported is not None
     records = await _helpdesk_records_of(store, {"ticket": filed, "organisation": acme})
     assert records["found"] == [filed.id] and records["file"][1] == shot
     return records

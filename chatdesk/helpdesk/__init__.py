@@ -34,6 +34,7 @@ from .reports import Report, ReportService, for_reader
 from .savedviews import SavedViews
 from .signin import SignIn
 from .split import TicketSplit
+from .ticketimport import TicketImport
 from .views import TicketFilter, TicketViews, ticket_summary
 
 __all__ = [
@@ -105,6 +106,8 @@ class Helpdesk:
     away: OutOfOffice
     identities: RequesterIdentities
     importing: RequesterImport
+    #: Tickets brought from another helpdesk (``chatdesk tickets import``).
+    ticket_import: TicketImport
 
 
 def build_helpdesk(
@@ -155,4 +158,5 @@ def build_helpdesk(
         away=OutOfOffice(store, clock=clock),
         identities=RequesterIdentities(store, clock=clock),
         importing=RequesterImport(store, people, clock=clock),
+        ticket_import=TicketImport(store, config, people, default_lang=default_lang, clock=clock),
     )

@@ -11,6 +11,7 @@ from .followers import FollowerStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
+from .imports import TicketImportStore
 from .leases import LeaseStore
 from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
@@ -54,6 +55,7 @@ __all__ = [
     "SavedViewStore",
     "SqliteStore",
     "Store",
+    "TicketImportStore",
     "TicketQueries",
     "TicketStore",
     "create_store",

@@ -11,6 +11,7 @@ from .followers import FollowerStore
 from .help import HelpStore
 from .helpdesk import HelpdeskStore, TicketQueries
 from .hooks import HookStore
+from .imports import TicketImportStore
 from .leases import LeaseStore
 from .mail import MailStore
 from .notices import ApiTokenStore, NoticeStore
@@ -146,6 +147,11 @@ class Store(Protocol):
     @property
     def blocks(self) -> BlockStore:
         """The senders the desk takes nothing from."""
+        ...
+
+    @property
+    def imports(self) -> TicketImportStore:
+        """Tickets imported from another helpdesk."""
         ...
 
     @property

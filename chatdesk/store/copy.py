@@ -39,6 +39,7 @@ TABLES = (
     "site_seats",
     "invitations",
     "tickets",
+    "ticket_imports",
     "ticket_messages",
     "ticket_events",
     "attachments",

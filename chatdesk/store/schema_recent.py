@@ -285,4 +285,12 @@ RECENT_VERSIONS: list[list[Step]] = [
         " created_at TEXT NOT NULL)",
         "CREATE INDEX requester_addresses_by_requester ON requester_addresses(requester_id)",
     ],
+    [
+        # Tickets imported from another helpdesk (`chatdesk tickets import`), by the
+        # reference they had there: the same file again imports nothing twice. The
+        # reference is claimed before the ticket is written (no foreign key: tickets are
+        # never deleted, only anonymised).
+        "CREATE TABLE ticket_imports (ref TEXT PRIMARY KEY, ticket_id TEXT NOT NULL,"
+        " imported_at TEXT NOT NULL)",
+    ],
 ]

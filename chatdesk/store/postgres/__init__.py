@@ -11,6 +11,7 @@ from .followers import PostgresFollowers
 from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
 from .hooks import PostgresHooks
+from .imports import PostgresTicketImports
 from .leases import PostgresLeases
 from .mail import PostgresMail
 from .notices import PostgresApiTokens, PostgresNotices
@@ -67,6 +68,7 @@ class PostgresStore:
         self.problems = PostgresProblems(db)
         self.blocks = PostgresBlocks(db)
         self.saved_views = PostgresSavedViews(db)
+        self.imports = PostgresTicketImports(db)
         self.retention = PostgresRetention(db)
         self.mail = PostgresMail(db)
         self.help = PostgresHelp(db)

@@ -47,7 +47,7 @@ from .threads import (
     take_seat,
 )
 
-__all__ = ["PostgresHelpdesk"]
+__all__ = ["PostgresHelpdesk", "file_in"]
 
 _OPEN_CLOCKS = "('new', 'open', 'pending', 'on_hold')"
 
@@ -74,6 +74,49 @@ def _filing_columns(f: TicketFiling, number: int) -> dict[str, object]:
     }  # fmt: skip
 
 
+async def file_in(conn: Connection, f: TicketFiling) -> Ticket | SeatRefusal:
+    """Number and store a filed ticket in ``conn``'s transaction (``file_ticket``; an
+    import's first step)."""
+    # The conversation's row before the counter's, as opening a chat ticket takes
+    # them; a key-share lock keeps it from going while the ticket names it.
+    await _must_exist(
+        conn,
+        "SELECT 1 FROM conversations WHERE id = $1 FOR KEY SHARE",
+        f.conversation_id,
+        "conversation",
+    )
+    await _must_exist(conn, "SELECT 1 FROM tickets WHERE id = $1", f.follow_up_of, "ticket")
+    if f.seat is not None and (refused := await take_seat(conn, f.seat, f.created_at)):
+        return refused
+    # Taken before the counter: a second filing of the same mail waits on this key
+    # until the first commits, then finds it (and everything it did is rolled back).
+    if f.inbound_key is not None and not await conn.fetchval(
+        "INSERT INTO mail_inbound (message_id, ticket_id, received_at)"
+        " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true",
+        f.inbound_key, f.id, format_ts(f.created_at),
+    ):  # fmt: skip
+        raise Conflict("this e-mail has filed a ticket already", code="mail_filed")
+    # The counter's row lock numbers tickets one at a time, across processes.
+    number = await conn.fetchval(
+        "INSERT INTO counters AS c (name, value) VALUES ('ticket', 1)"
+        " ON CONFLICT (name) DO UPDATE SET value = c.value + 1 RETURNING value"
+    )
+    columns = _filing_columns(f, number)
+    placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+    row = await conn.fetchrow(
+        f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({placeholders})"
+        f" RETURNING {TICKET_COLUMNS}",
+        *(column_value(v) for v in columns.values()),
+    )
+    if f.message is not None:
+        await add_message(conn, f.message)
+    await add_files(conn, f.id, f.message.id if f.message else None, f.attachments, f.created_at)
+    await add_events(conn, f.events)
+    await reindex(conn, f.id)
+    assert row is not None
+    return ticket_row(row)
+
+
 class PostgresHelpdesk:
     """:class:`~chatdesk.store.HelpdeskStore` on PostgreSQL."""
 
@@ -81,48 +124,8 @@ class PostgresHelpdesk:
         self._db = db
 
     async def file_ticket(self, filing: TicketFiling) -> Ticket | SeatRefusal:
-        f = filing
         async with self._db.transaction() as conn:
-            # The conversation's row before the counter's, as opening a chat ticket takes
-            # them; a key-share lock keeps it from going while the ticket names it.
-            await _must_exist(
-                conn,
-                "SELECT 1 FROM conversations WHERE id = $1 FOR KEY SHARE",
-                f.conversation_id,
-                "conversation",
-            )
-            await _must_exist(conn, "SELECT 1 FROM tickets WHERE id = $1", f.follow_up_of, "ticket")
-            if f.seat is not None and (refused := await take_seat(conn, f.seat, f.created_at)):
-                return refused
-            # Taken before the counter: a second filing of the same mail waits on this key
-            # until the first commits, then finds it (and everything it did is rolled back).
-            if f.inbound_key is not None and not await conn.fetchval(
-                "INSERT INTO mail_inbound (message_id, ticket_id, received_at)"
-                " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true",
-                f.inbound_key, f.id, format_ts(f.created_at),
-            ):  # fmt: skip
-                raise Conflict("this e-mail has filed a ticket already", code="mail_filed")
-            # The counter's row lock numbers tickets one at a time, across processes.
-            number = await conn.fetchval(
-                "INSERT INTO counters AS c (name, value) VALUES ('ticket', 1)"
-                " ON CONFLICT (name) DO UPDATE SET value = c.value + 1 RETURNING value"
-            )
-            columns = _filing_columns(f, number)
-            placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-            row = await conn.fetchrow(
-                f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({placeholders})"
-                f" RETURNING {TICKET_COLUMNS}",
-                *(column_value(v) for v in columns.values()),
-            )
-            if f.message is not None:
-                await add_message(conn, f.message)
-            await add_files(
-                conn, f.id, f.message.id if f.message else None, f.attachments, f.created_at
-            )
-            await add_events(conn, f.events)
-            await reindex(conn, f.id)
-            assert row is not None
-            return ticket_row(row)
+            return await file_in(conn, filing)
 
     async def get_ticket(self, ticket_id: str) -> Ticket | None:
         row = await self._db.fetchrow(

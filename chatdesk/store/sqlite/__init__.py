@@ -12,6 +12,7 @@ from .followers import SqliteFollowers
 from .help import SqliteHelp
 from .helpdesk import SqliteHelpdesk
 from .hooks import SqliteHooks
+from .imports import SqliteTicketImports
 from .leases import SqliteLeases
 from .mail import SqliteMail
 from .migrations import migrate
@@ -70,6 +71,7 @@ class SqliteStore:
         self.problems = SqliteProblems(worker)
         self.blocks = SqliteBlocks(worker)
         self.saved_views = SqliteSavedViews(worker)
+        self.imports = SqliteTicketImports(worker)
         self.retention = SqliteRetention(worker)
         self.mail = SqliteMail(worker)
         self.help = SqliteHelp(worker)

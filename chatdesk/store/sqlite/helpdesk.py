@@ -37,7 +37,7 @@ from .files import add_chat_attachment, add_files
 from .search import reindex
 from .worker import SqliteWorker
 
-__all__ = ["SqliteHelpdesk", "add_events"]
+__all__ = ["SqliteHelpdesk", "add_events", "add_message", "apply_changes", "file_job"]
 
 _R = ", ".join(f"r.{c.strip()}" for c in REQUESTER_COLUMNS.split(","))
 
@@ -55,7 +55,9 @@ def _status(conn: sqlite3.Connection, ticket_id: str) -> str:
     return str(row[0])
 
 
-def _apply(conn: sqlite3.Connection, ticket_id: str, changes: TicketChanges, now: datetime) -> None:
+def apply_changes(
+    conn: sqlite3.Connection, ticket_id: str, changes: TicketChanges, now: datetime
+) -> None:
     values = {k: column_value(v) for k, v in changes.as_columns().items()}
     if "status" in values:
         values["status_at"] = format_ts(now)
@@ -87,7 +89,7 @@ def add_events(conn: sqlite3.Connection, events: Sequence[TicketEvent]) -> None:
     )
 
 
-def _add_message(conn: sqlite3.Connection, m: TicketMessage) -> None:
+def add_message(conn: sqlite3.Connection, m: TicketMessage) -> None:
     conn.execute(
         f"INSERT INTO ticket_messages ({MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -138,6 +140,56 @@ def _must_exist(conn: sqlite3.Connection, table: str, key: str | None, what: str
         raise NotFound(f"no such {what}")
 
 
+def file_job(conn: sqlite3.Connection, f: TicketFiling) -> Ticket | SeatRefusal:
+    """Number and store a filed ticket (``SqliteHelpdesk.file_ticket``'s job; an import's
+    first step)."""
+    _must_exist(conn, "tickets", f.follow_up_of, "ticket")
+    _must_exist(conn, "conversations", f.conversation_id, "conversation")
+    if f.seat is not None and (refused := _take_seat(conn, f.seat, f.created_at)):
+        return refused
+    if (
+        f.inbound_key is not None
+        and not conn.execute(
+            "INSERT INTO mail_inbound (message_id, ticket_id, received_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (f.inbound_key, f.id, format_ts(f.created_at)),
+        ).rowcount
+    ):
+        raise Conflict("this e-mail has filed a ticket already", code="mail_filed")
+    (number,) = conn.execute(
+        "INSERT INTO counters (name, value) VALUES ('ticket', 1) ON CONFLICT (name)"
+        " DO UPDATE SET value = value + 1 RETURNING value"
+    ).fetchone()
+    who = f.requester
+    name, email, rid = (who.name, who.email, who.id) if who else ("", "", None)
+    columns = {
+        "id": f.id, "number": number, "conversation_id": f.conversation_id,
+        "subject": f.subject, "department": f.department, "priority": f.priority,
+        "status": f.status, "created_at": f.created_at, "updated_at": f.created_at,
+        "due_at": f.due_at, "requester_name": name,
+        "requester_email": email, "description": f.description,
+        "operator_id": f.operator_id, "first_response_at": f.first_response_at,
+        "type": f.type, "channel": f.channel, "requester_id": rid,
+        "organisation_id": f.organisation_id, "lang": f.lang, "fields": f.fields,
+        "resolution_due": f.resolution_due, "sla_alert_at": f.sla_alert_at,
+        "status_at": f.created_at, "follow_up_of": f.follow_up_of, "cc": f.cc,
+        "tags": f.tags,
+    }  # fmt: skip
+    conn.execute(
+        f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [column_value(v) for v in columns.values()],
+    )
+    if f.message is not None:
+        add_message(conn, f.message)
+    message_id = f.message.id if f.message else None
+    add_files(conn, f.id, message_id, f.attachments, f.created_at)
+    add_events(conn, f.events)
+    reindex(conn, f.id)
+    found = _ticket(conn, f.id)
+    assert found is not None
+    return found
+
+
 class SqliteHelpdesk:
     """:class:`~chatdesk.store.HelpdeskStore` on SQLite."""
 
@@ -145,57 +197,7 @@ class SqliteHelpdesk:
         self._worker = worker
 
     async def file_ticket(self, filing: TicketFiling) -> Ticket | SeatRefusal:
-        f = filing
-
-        def job(conn: sqlite3.Connection) -> Ticket | SeatRefusal:
-            _must_exist(conn, "tickets", f.follow_up_of, "ticket")
-            _must_exist(conn, "conversations", f.conversation_id, "conversation")
-            if f.seat is not None and (refused := _take_seat(conn, f.seat, f.created_at)):
-                return refused
-            if (
-                f.inbound_key is not None
-                and not conn.execute(
-                    "INSERT INTO mail_inbound (message_id, ticket_id, received_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (f.inbound_key, f.id, format_ts(f.created_at)),
-                ).rowcount
-            ):
-                raise Conflict("this e-mail has filed a ticket already", code="mail_filed")
-            (number,) = conn.execute(
-                "INSERT INTO counters (name, value) VALUES ('ticket', 1) ON CONFLICT (name)"
-                " DO UPDATE SET value = value + 1 RETURNING value"
-            ).fetchone()
-            who = f.requester
-            name, email, rid = (who.name, who.email, who.id) if who else ("", "", None)
-            columns = {
-                "id": f.id, "number": number, "conversation_id": f.conversation_id,
-                "subject": f.subject, "department": f.department, "priority": f.priority,
-                "status": f.status, "created_at": f.created_at, "updated_at": f.created_at,
-                "due_at": f.due_at, "requester_name": name,
-                "requester_email": email, "description": f.description,
-                "operator_id": f.operator_id, "first_response_at": f.first_response_at,
-                "type": f.type, "channel": f.channel, "requester_id": rid,
-                "organisation_id": f.organisation_id, "lang": f.lang, "fields": f.fields,
-                "resolution_due": f.resolution_due, "sla_alert_at": f.sla_alert_at,
-                "status_at": f.created_at, "follow_up_of": f.follow_up_of, "cc": f.cc,
-                "tags": f.tags,
-            }  # fmt: skip
-            conn.execute(
-                f"INSERT INTO tickets ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' * len(columns))})",
-                [column_value(v) for v in columns.values()],
-            )
-            if f.message is not None:
-                _add_message(conn, f.message)
-            message_id = f.message.id if f.message else None
-            add_files(conn, f.id, message_id, f.attachments, f.created_at)
-            add_events(conn, f.events)
-            reindex(conn, f.id)
-            found = _ticket(conn, f.id)
-            assert found is not None
-            return found
-
-        return await self._worker.run(job)
+        return await self._worker.run(lambda conn: file_job(conn, filing))
 
     async def get_ticket(self, ticket_id: str) -> Ticket | None:
         return await self._worker.run(lambda conn: _ticket(conn, ticket_id))
@@ -220,7 +222,7 @@ class SqliteHelpdesk:
         def job(conn: sqlite3.Connection) -> Ticket | None:
             if expect is not None and _status(conn, ticket_id) != expect.value:
                 return None
-            _apply(conn, ticket_id, changes, now)
+            apply_changes(conn, ticket_id, changes, now)
             add_events(conn, events)
             ticket = _ticket(conn, ticket_id)
             if ticket is None:
@@ -266,9 +268,9 @@ class SqliteHelpdesk:
                 ).fetchone()
                 if used + sum(a.size for a in attachments) > max_ticket_bytes:
                     raise TooLarge(f"this ticket's files would pass {max_ticket_bytes // 1024} kB")
-            _add_message(conn, m)
+            add_message(conn, m)
             add_files(conn, m.ticket_id, m.id, attachments, now)
-            _apply(conn, m.ticket_id, changes, now)
+            apply_changes(conn, m.ticket_id, changes, now)
             add_events(conn, events)
             reindex(conn, m.ticket_id)
             return m, True
@@ -357,7 +359,7 @@ class SqliteHelpdesk:
                     f"UPDATE {table} SET ticket_id = ? WHERE ticket_id = ?",
                     (target_id, source_id),
                 )
-            _apply(conn, source_id, changes, now)
+            apply_changes(conn, source_id, changes, now)
             add_events(conn, events)
             conn.execute(
                 "UPDATE tickets SET updated_at = ? WHERE id = ?", (format_ts(now), target_id)

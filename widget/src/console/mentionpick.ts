@@ -21,6 +21,8 @@ export function attachMentions(
       .filter((o) => o.id !== me)
       .map((o) => o.name)
       .sort((a, b) => a.localeCompare(b));
+    // An `@` typed before the list came: offer the names now, not at the next key.
+    if (typed()) box.dispatchEvent(new Event("input"));
   });
   const typed = (): RegExpExecArray | null =>
     TYPED.exec(box.value.slice(0, box.selectionStart ?? box.value.length));

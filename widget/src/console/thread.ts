@@ -46,6 +46,7 @@ export function historyText(e: TicketHistory, names: Names): string {
       return t(e.kind === "incident_linked" ? "ev_incident_linked" : "ev_incident_unlinked", {
         ref: String(d.ticket ?? ""),
       });
+    case "imported": return t("ev_imported", { ref: String(d.ref ?? "") });
     case "linked_reply": return t("ev_linked_reply", { count: String(d.count ?? 0) });
     case "csat": return t("ev_csat", { score: String(d.score ?? "") });
     case "auto_close": return t("ev_auto_close");
