@@ -1,15 +1,17 @@
-"""``chatdesk tickets import FILE [--dry-run]``: tickets brought from another helpdesk, each
-with its whole thread (JSON Lines: docs/helpdesk.md, "Importing tickets from another
-helpdesk")."""
+"""``chatdesk tickets import FILE [--dry-run]`` and ``chatdesk tickets export [FILE]``: a
+desk's tickets with their whole threads, in and out (JSON Lines: docs/helpdesk.md,
+"Importing tickets from another helpdesk")."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from ..config import Settings
 from ..helpdesk import Helpdesk
+from ..helpdesk.ticketexport import TicketExport, TicketExportCount
 from ..helpdesk.ticketimport import TicketImportReport
 from ..store import Store
 from .orgs import run_helpdesk
@@ -33,6 +35,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imports.add_argument("file", type=Path)
     imports.add_argument("--dry-run", action="store_true", help="check and say what it would do")
     imports.set_defaults(func=_import)
+    exports = sub.add_parser(
+        "export",
+        help="write every ticket with its thread as JSON Lines (the import's format)",
+        description="One ticket a line, oldest number first, in the format `tickets import` "
+        "reads: another chatdesk imports the file as it is. Files are not in it; tickets "
+        "whose requester was erased or anonymised are left out (counted).",
+    )
+    exports.add_argument("file", nargs="?", default="-", help="where to write (default: -, "
+                         "standard output)")  # fmt: skip
+    exports.set_defaults(func=_export)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -46,6 +58,30 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"chatdesk: {path}: no such file", file=sys.stderr)
         return 1
     return run_helpdesk(settings, work)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    count = TicketExportCount()
+    with contextlib.ExitStack() as stack:
+        try:
+            out = (
+                sys.stdout.buffer if args.file == "-"
+                else stack.enter_context(Path(args.file).open("wb"))
+            )  # fmt: skip
+        except OSError as exc:
+            print(f"chatdesk: {args.file}: {exc.strerror}", file=sys.stderr)
+            return 1
+
+        async def work(hd: Helpdesk, store: Store) -> str:
+            async for line in TicketExport(store).lines(count):
+                out.write(line)
+            out.flush()
+            return ""
+
+        status = run_helpdesk(settings, work)
+    left = f" ({count.anonymous} left out: no requester's address)" if count.anonymous else ""
+    print(f"exported {count.tickets} ticket(s){left}", file=sys.stderr)
+    return status
 
 
 def _said(report: TicketImportReport, *, dry_run: bool) -> str:

@@ -17,7 +17,7 @@ Short = Annotated[str, msgspec.Meta(max_length=100)]
 Address = Annotated[str, msgspec.Meta(max_length=254)]
 
 
-class ImportedRequester(msgspec.Struct, forbid_unknown_fields=True):
+class ImportedRequester(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Who asked: found by address (their own or another of theirs), else created (with
     an organisation's domain, as its member)."""
 
@@ -27,7 +27,7 @@ class ImportedRequester(msgspec.Struct, forbid_unknown_fields=True):
     lang: Literal["", "fr", "nl", "en"] = ""
 
 
-class ImportedMessage(msgspec.Struct, forbid_unknown_fields=True):
+class ImportedMessage(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One message of the thread, as it was written then."""
 
     author: Literal["requester", "operator"]
@@ -41,7 +41,7 @@ class ImportedMessage(msgspec.Struct, forbid_unknown_fields=True):
     internal: bool = False
 
 
-class ImportedTicket(msgspec.Struct, forbid_unknown_fields=True):
+class ImportedTicket(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One ticket of the other helpdesk, thread and outcome included."""
 
     #: The other desk's reference (``zendesk:4512``): a ticket is imported once.

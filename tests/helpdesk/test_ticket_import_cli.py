@@ -43,3 +43,16 @@ def test_tickets_are_imported_from_the_command_line(
     assert out.splitlines() == ["1 ticket(s): 0 imported, 1 imported before; 0 new requester(s)"]
     status, _, err = run(capsys, monkeypatch, "tickets", "import", str(tmp_path / "none.jsonl"))
     assert status == 1 and "none.jsonl: no such file" in err
+    out_path = tmp_path / "out.jsonl"
+    status, _, err = run(capsys, monkeypatch, "tickets", "export", str(out_path))
+    assert status == 0 and err.strip() == "exported 1 ticket(s)"
+    (line,) = out_path.read_text().splitlines()
+    exported = json.loads(line)
+    assert exported["ref"] == "freshdesk:88" and exported["requester"]["email"] == "tom@example.be"
+    # What is not said is the default (a field left out imports as it was).
+    assert exported["messages"] == [
+        {"author": "requester", "text": "Since Monday.", "ts": "2025-05-05T08:00:00Z"}
+    ]
+    assert "assignee" not in exported and "status" not in exported  # closed
+    status, _, err = run(capsys, monkeypatch, "tickets", "export", str(tmp_path / "no" / "x"))
+    assert status == 1 and "No such file or directory" in err

@@ -13,12 +13,16 @@ from typing import Any
 import pytest
 
 from chatdesk.errors import InvalidPayload
+from chatdesk.helpdesk import Edit
+from chatdesk.helpdesk.ticketexport import TicketExport, TicketExportCount
 from chatdesk.models import AuthorKind, Status, TicketQuery
 from chatdesk.services import Services
 
 from ..desk import Clock
 from ..helpdesk.conftest import operator
 from .conftest import Sink, deliver
+from .test_outbox import requester
+from .test_staff_mail import file
 
 
 def _line(ref: str, **kw: Any) -> dict[str, Any]:
@@ -140,3 +144,45 @@ async def test_every_mistake_is_named_by_line_and_nothing_is_written(
                   "Object contains unknown field `color`"):  # fmt: skip
         assert words in said, words
     assert await desk._store.helpdesk.find_ticket(1) is None
+
+
+async def test_an_export_imports_as_it_is(
+    desk: Services, sink: Sink, clock: Clock, tmp_path: Path
+) -> None:
+    ann = await operator(desk, "Ann")
+    ticket = await file(desk, priority="high", fields={"site_id": "1234"})
+    await desk.helpdesk.tickets.change(ann, ticket.id, Edit(assignee=ann.id, tags="panne"))
+    clock.advance(minutes=5)
+    lea = await requester(desk, ticket)
+    await desk.helpdesk.tickets.reply(ticket.id, ann, "Redémarré.", then=Status.RESOLVED)
+    await desk.helpdesk.tickets.reply(ticket.id, ann, "disque plein", internal=True)
+    clock.advance(minutes=5)
+    await desk.helpdesk.tickets.requester_rated(lea, ticket.id, 4, "Merci")
+    await deliver(desk, sink)
+    count = TicketExportCount()
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b"".join([line async for line in TicketExport(desk._store).lines(count)]))
+    assert count.tickets == 1 and len(path.read_bytes().splitlines()) == 1
+
+    # Imported into this very desk (a second desk would read it the same way).
+    report = await desk.helpdesk.ticket_import.run(path)
+    assert (report.imported, report.first, report.new_requesters) == (1, "#000002", 0)
+    before = await desk._store.helpdesk.find_ticket(1)
+    after = await desk._store.helpdesk.find_ticket(2)
+    assert before is not None and after is not None
+    same = ("subject", "status", "type", "priority", "department", "lang", "fields", "tags",
+            "cc", "requester_id", "requester_email", "operator_id", "organisation_id",
+            "created_at", "resolved_at", "first_response_at", "rating",
+            "rating_comment")  # fmt: skip
+    assert {k: getattr(after, k) for k in same} == {k: getattr(before, k) for k in same}
+
+    def thread(messages: list[Any]) -> list[tuple[Any, ...]]:
+        return [(m.author, m.author_id, m.author_name, m.text, m.internal, m.ts) for m in messages]
+
+    assert thread(await desk._store.helpdesk.list_ticket_messages(after.id)) == thread(
+        await desk._store.helpdesk.list_ticket_messages(before.id)
+    )
+    assert await deliver(desk, sink) == []
+    # Exported again, the copy keeps the first reference: another desk imports it once.
+    again = [line async for line in TicketExport(desk._store).lines(TicketExportCount())]
+    assert [json.loads(line)["ref"] for line in again] == [f"chatdesk:{before.id}"] * 2
