@@ -1,8 +1,9 @@
 """A chat's transcript by e-mail, on the visitor's request ("Email me this conversation").
 
 The request stores a small outbox row (the conversation and its last message then); the
-mail is written when it is sent, from what the conversation holds at that moment: a
-visitor who said "Forget me" in between is mailed nothing (the row fails as gone).
+mail is written when it is sent, from what the conversation holds at that moment. The
+row's key names the conversation: "Forget me" deletes it with the visitor (the address
+they typed included), so one said in between mails nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from babel.dates import format_datetime
 from ..attachments import file_size
 from ..bot.markdown import plain_text
 from ..errors import Conflict, NotFound, RateLimited
-from ..models import MAX_PAGE, Author, Conversation, Message, utcnow
+from ..models import MAX_PAGE, Author, Conversation, Message, new_id, utcnow
 from ..models.mail import OutboxMail
 from ..operators import normalize_email
 from ..store import Store
+from ..store.conversations import transcript_key
 from ..systemtexts import format_when
 from ..throttle import Throttle
 from .content import Content, ThreadLine
@@ -100,7 +102,11 @@ class Transcripts:
             "until": conversation.last_seq,
             "bot": self.bot_name(conversation),
         }
-        mail = OutboxMail(TRANSCRIPT, address, conversation.lang, self.clock(), data=data)
+        mail_id = new_id()
+        key = transcript_key(conversation.id, mail_id)  # "forget me" finds it by its key
+        mail = OutboxMail(
+            TRANSCRIPT, address, conversation.lang, self.clock(), data=data, key=key, id=mail_id
+        )
         await self.outbox.enqueue([mail])  # stored before the visitor hears "sent"
         return mail
 

@@ -22,12 +22,14 @@ from ..models import (
 
 __all__ = [
     "BY_ACTIVITY",
+    "FORGET_TRANSCRIPTS",
     "MAX_PAGE",
     "ConversationStore",
     "FeedbackStore",
     "active_minute",
     "answered_by_people",
     "miss_change",
+    "transcript_key",
 ]
 
 
@@ -47,6 +49,16 @@ def active_minute(ts: str) -> str:
     """Return the minute of a stored time (``format_ts``'s text), which orders the inbox
     (its index moves once a minute per conversation, not at every message)."""
     return ts[:16]
+
+
+def transcript_key(conversation_id: str, mail_id: str) -> str:
+    """Return the outbox key of a conversation's transcript mail: the conversation's
+    "forget me" finds its transcripts by it (the address typed goes with the visitor)."""
+    return f"transcript:{conversation_id}:{mail_id}"
+
+
+#: Parameter: a ``transcript_key`` prefix pattern (``transcript:<conversation id>:%``).
+FORGET_TRANSCRIPTS = "DELETE FROM mail_outbox WHERE kind = 'transcript' AND dedupe_key LIKE {p}1"
 
 
 #: The inbox's order by last activity: by the indexed minute, then within it exactly.

@@ -7,9 +7,10 @@ import asyncio
 import pytest
 
 from chatdesk.errors import NotFound
-from chatdesk.models import MAX_PAGE, Author, LangSource, Mode, TicketChanges
+from chatdesk.models import MAX_PAGE, Author, LangSource, Mode, TicketChanges, new_id
+from chatdesk.models.mail import OutboxMail
 from chatdesk.store import Store
-from chatdesk.store.conversations import miss_change
+from chatdesk.store.conversations import miss_change, transcript_key
 
 from .conftest import T0, Factory, draft, later
 
@@ -66,7 +67,17 @@ async def test_delete_visitor_forgets_conversations_and_messages(
 ) -> None:
     kept = await make.conversation("stays")
     gone = await make.conversation("bonjour", "encore")
+    # The transcripts each asked for (the visitor's own is forgotten with them).
+    mails = [
+        OutboxMail("transcript", f"{who}@example.be", "fr", T0, data={"conversation_id": c.id},
+                   key=transcript_key(c.id, mail_id), id=mail_id)
+        for who, c in (("lea", gone), ("tom", kept))
+        for mail_id in (new_id(),)
+    ]  # fmt: skip
+    assert await store.mail.enqueue_mails(mails) == 2
     await store.conversations.delete_visitor(gone.visitor_id)
+    queued = await store.mail.claim_mails(later(days=1), until=later(days=1), limit=10)
+    assert [m.to for m in queued] == ["tom@example.be"]
     assert await store.conversations.get_visitor(gone.visitor_id) is None
     assert await store.conversations.current_conversation(gone.visitor_id) is None
     assert await store.conversations.get_conversation(gone.id) is None

@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestServer
 
 from chatdesk.errors import ChatdeskError, Conflict, Forbidden, InvalidPayload, RateLimited
 from chatdesk.models import Author, MessageDraft
+from chatdesk.models.mail import OutboxMail
 from chatdesk.services import Services
 from chatdesk.store import Store
 from chatdesk.web.appkeys import SERVICES
@@ -121,9 +122,17 @@ async def test_forgotten_before_it_is_sent_nothing_goes(desk: Services, sink: Si
     conversation = await desk._store.conversations.get_conversation(cid)
     assert conversation is not None
     await desk.conversations.visitor_forgot(conversation.visitor_id)
+    # The mail went with the visitor (the address they typed included): nothing to send,
+    # nothing failed to show.
+    assert await deliver(desk, sink) == []
+    assert await desk.mail.outbox.failures() == []
+    # One whose conversation went otherwise (the retention) fails as gone, mailing nothing.
+    orphan = OutboxMail("transcript", "lea@example.be", "fr", desk.mail.outbox.clock(),
+                        data={"conversation_id": cid, "until": 3})  # fmt: skip
+    await desk.mail.outbox.enqueue([orphan])
     assert await deliver(desk, sink) == []
     (failed,) = await desk.mail.outbox.failures()
-    assert failed.kind == "transcript" and "gone" in failed.last_error
+    assert failed.id == orphan.id and "gone" in failed.last_error
 
 
 async def test_a_desk_without_mail_offers_none(store: Store, clock: Clock) -> None:

@@ -22,7 +22,7 @@ from ...models import (
     format_ts,
     new_id,
 )
-from ..conversations import MAX_PAGE, miss_change
+from ..conversations import FORGET_TRANSCRIPTS, MAX_PAGE, miss_change, transcript_key
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import (
     BLOCK_VISITOR,
@@ -141,6 +141,10 @@ class PostgresConversations:
                 "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
                 " WHERE conversation_id = ANY($1)",
                 ids,
+            )
+            # The transcripts they asked for: sent or not, the addresses typed go too.
+            await conn.executemany(
+                FORGET_TRANSCRIPTS.format(p="$"), [(transcript_key(i, "%"),) for i in ids]
             )
             await conn.execute("DELETE FROM visitors WHERE id = $1", visitor_id)
 

@@ -19,7 +19,14 @@ from ...models import (
     format_ts,
     new_id,
 )
-from ..conversations import MAX_PAGE, active_minute, answered_by_people, miss_change
+from ..conversations import (
+    FORGET_TRANSCRIPTS,
+    MAX_PAGE,
+    active_minute,
+    answered_by_people,
+    miss_change,
+    transcript_key,
+)
 from ..rows import (
     BLOCK_VISITOR,
     BLOCKED_VISITORS,
@@ -133,6 +140,10 @@ class SqliteConversations:
                 "UPDATE tickets SET requester_name = '', requester_email = '', description = ''"
                 " WHERE conversation_id = ?",
                 [(i,) for i in ids],
+            )
+            # The transcripts they asked for: sent or not, the addresses typed go too.
+            conn.executemany(
+                FORGET_TRANSCRIPTS.format(p="?"), [(transcript_key(i, "%"),) for i in ids]
             )
             conn.execute("DELETE FROM visitors WHERE id = ?", (visitor_id,))
 
