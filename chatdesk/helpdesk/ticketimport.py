@@ -110,7 +110,7 @@ class TicketImport:
             nothing is written then.
         """
         operators = {o.email: o for o in await self.store.operators.list_operators()}
-        await self._check(path, operators)
+        await self._check(path)
         report = TicketImportReport()
         for _, ticket in read_tickets(path):
             if isinstance(ticket, str):  # changed since it was checked
@@ -133,7 +133,7 @@ class TicketImport:
                 report.already += 1
         return report
 
-    async def _check(self, path: Path, operators: dict[str, Operator]) -> None:
+    async def _check(self, path: Path) -> None:
         errors: list[str] = []
         seen: dict[str, int] = {}
         for line, ticket in read_tickets(path):
@@ -158,6 +158,8 @@ class TicketImport:
     def _checked(self, t: ImportedTicket) -> None:
         """Refuse what the desk cannot hold (InvalidPayload, in the admin's words)."""
         normalize_email(t.requester.email)
+        if not t.subject.strip() or not all(m.text.strip() for m in t.messages):
+            raise InvalidPayload("a subject or a message is blank")
         for address in (*t.cc, *(m.email for m in t.messages if m.email)):
             normalize_email(address)
         if t.assignee:

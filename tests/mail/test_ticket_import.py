@@ -129,19 +129,21 @@ async def test_every_mistake_is_named_by_line_and_nothing_is_written(
         _line("j", tags=["not a tag!"]),
         _line("k", created_at="2025-03-04T00:00:00Z"),
         _line("l", color="blue"),
+        _line("m", subject="   "),
     )  # fmt: skip
     with pytest.raises(InvalidPayload) as refused:
         await desk.helpdesk.ticket_import.run(path)
     lines = refused.value.message.splitlines()
     where = [line.split(": ", 1)[0].rsplit(":", 1)[1] for line in lines]
-    assert where == [str(n) for n in range(1, 15)], lines
+    assert where == [str(n) for n in range(1, 16)], lines
     said = "\n".join(lines)
     for words in ("messages: Expected `array` of length >= 1", "is not an e-mail address",
                   "not a JSON object", "department: one of general", "type: one of",
                   "the desk has no field color", "with a timezone component", "in the future",
                   "only an operator's message may be internal", "only a resolved or closed",
                   "the reference 'c' is on line 4 too", "created_at: later than its first",
-                  "Object contains unknown field `color`"):  # fmt: skip
+                  "Object contains unknown field `color`",
+                  "a subject or a message is blank"):  # fmt: skip
         assert words in said, words
     assert await desk._store.helpdesk.find_ticket(1) is None
 
