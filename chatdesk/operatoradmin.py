@@ -1,20 +1,26 @@
 """Admins manage operator accounts from the console: add one, change their details, disable
-or enable them, give them a new password; the desk always keeps an active admin."""
+or enable them, give them a new password, set them out of office; the desk always keeps an
+active admin."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from .audit import AuditTrail
 from .errors import Conflict, Forbidden, NotFound
+from .helpdesk.away import OutOfOffice
 from .models import AuditAction, Operator, Role
 from .operators import OperatorService, normalize_email
 
 __all__ = ["OperatorAdmin"]
 
 log = logging.getLogger(__name__)
+
+_UTC = ZoneInfo("UTC")
 
 
 class OperatorAdmin:
@@ -25,9 +31,19 @@ class OperatorAdmin:
     ``last_admin``), and so is disabling one's own account (``own_account``).
     """
 
-    def __init__(self, operators: OperatorService, audit: AuditTrail) -> None:
+    def __init__(
+        self,
+        operators: OperatorService,
+        audit: AuditTrail,
+        away: OutOfOffice | None = None,
+        *,
+        zone: ZoneInfo = _UTC,
+    ) -> None:
         self.operators = operators
         self.audit = audit
+        self.away = away
+        #: The desk's time zone: the day someone is back, as the admin chose it.
+        self.zone = zone
 
     async def add(
         self,
@@ -120,6 +136,30 @@ class OperatorAdmin:
         changed = await self.operators.reset_two_factor(target.email)
         log.warning("admin %s turned two-step sign-in off for %s", actor.email, changed.email)
         await self.audit.record(actor, AuditAction.TWO_FACTOR_RESET, changed.email)
+        return changed
+
+    async def set_away(
+        self, actor: Operator, email: str, until: datetime | None, replacement_id: str | None
+    ) -> Operator:
+        """Set a colleague out of office until ``until`` (their mail to ``replacement_id``
+        meanwhile), or back now (``until`` None): on the audit log, as who decided it.
+
+        :raises InvalidPayload: see :meth:`OutOfOffice.set`.
+        """
+        _admin(actor)
+        assert self.away is not None, "wired by Services.operator_admin"
+        target = await self._get(email)
+        if until is None:
+            changed = await self.away.back(target)
+            await self.audit.record(actor, AuditAction.OPERATOR_BACK, changed.email)
+            return changed
+        changed = await self.away.set(target, until, replacement_id)
+        stand_in = next(
+            (o.email for o in await self.operators.list() if o.id == replacement_id), ""
+        )
+        day = until.astimezone(self.zone)
+        detail = f"back on {day:%Y-%m-%d}" + (f", replaced by {stand_in}" if stand_in else "")
+        await self.audit.record(actor, AuditAction.OPERATOR_AWAY, changed.email, detail)
         return changed
 
     async def _get(self, email: str) -> Operator:

@@ -104,7 +104,9 @@ class Services:
     @property
     def operator_admin(self) -> OperatorAdmin:
         """Return what admins do to operator accounts (a view over ``operators``)."""
-        return OperatorAdmin(self.operators, self.audit)
+        return OperatorAdmin(
+            self.operators, self.audit, self.helpdesk.away, zone=self.config.hours.timezone
+        )
 
     @property
     def privacy(self) -> Privacy:

@@ -100,3 +100,10 @@ async def test_an_admin_sets_a_colleague_out_of_office(desk: Any, http: ClientSe
     async with http.post("/console/operators", data=back, allow_redirects=False) as r:
         assert r.headers["Location"] == "/console/operators?done=back"
     assert (await services.operators.get(bob.id)).away_until is None
+    # On the audit log, as the admin decided it (the day in the desk's zone).
+    admin = next(o for o in await services.operators.list() if o.is_admin)
+    audit = [(e.action.value, e.target, e.detail) for e in await services.audit.page(admin)]
+    assert audit[:2] == [
+        ("operator_back", "bob@desk.test", ""),
+        ("operator_away", "bob@desk.test", f"back on {back_on}, replaced by cleo@desk.test"),
+    ]

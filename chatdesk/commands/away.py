@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, time
 
+from ..audit import AuditTrail
 from ..config import Settings
 from ..deskconfig import load_desk_config
 from ..errors import NotFound
 from ..helpdesk import OutOfOffice
-from ..models import Operator
+from ..models import AuditAction, Operator
 from ..operators import normalize_email
 from ..store import Store
 from .orgs import run_on_store
@@ -52,6 +53,10 @@ def _away(args: argparse.Namespace, settings: Settings) -> int:
         replacement = await _operator(store, args.replacement) if args.replacement else None
         await OutOfOffice(store).set(operator, until, replacement.id if replacement else None)
         mail = f"; {replacement.email} gets their mail" if replacement else ""
+        detail = f"back on {args.back_on.isoformat()}" + (
+            f", replaced by {replacement.email}" if replacement else ""
+        )
+        await AuditTrail(store).record(None, AuditAction.OPERATOR_AWAY, operator.email, detail)
         return f"{operator.email} is out of office, back on {args.back_on.isoformat()}{mail}"
 
     return run_on_store(settings, work)
@@ -60,6 +65,7 @@ def _away(args: argparse.Namespace, settings: Settings) -> int:
 def _back(args: argparse.Namespace, settings: Settings) -> int:
     async def work(store: Store, secret_key: str) -> str:
         operator = await OutOfOffice(store).back(await _operator(store, args.email))
+        await AuditTrail(store).record(None, AuditAction.OPERATOR_BACK, operator.email)
         return f"{operator.email} is back"
 
     return run_on_store(settings, work)

@@ -9,10 +9,12 @@ import contextlib
 import sys
 from pathlib import Path
 
+from ..audit import AuditTrail
 from ..config import Settings
 from ..helpdesk import Helpdesk
 from ..helpdesk.ticketexport import TicketExport, TicketExportCount
 from ..helpdesk.ticketimport import TicketImportReport
+from ..models import AuditAction
 from ..store import Store
 from .orgs import run_helpdesk
 
@@ -52,6 +54,9 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(hd: Helpdesk, store: Store) -> str:
         report = await hd.ticket_import.run(path, dry_run=args.dry_run)
+        if report.imported and not args.dry_run:
+            detail = f"{report.imported} ticket(s), {report.first} to {report.last}"
+            await AuditTrail(store).record(None, AuditAction.TICKETS_IMPORTED, path.name, detail)
         return _said(report, dry_run=args.dry_run)
 
     if not path.is_file():
@@ -76,6 +81,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             async for line in TicketExport(store).lines(count):
                 out.write(line)
             out.flush()
+            where = "standard output" if args.file == "-" else Path(args.file).name
+            detail = f"{count.tickets} ticket(s)"
+            await AuditTrail(store).record(None, AuditAction.TICKETS_EXPORTED, where, detail)
             return ""
 
         status = run_helpdesk(settings, work)

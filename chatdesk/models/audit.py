@@ -18,6 +18,8 @@ class AuditAction(StrEnum):
     OPERATOR_ENABLED = "operator_enabled"
     PASSWORD_SET = "password_set"  # noqa: S105
     TWO_FACTOR_RESET = "two_factor_reset"
+    OPERATOR_AWAY = "operator_away"
+    OPERATOR_BACK = "operator_back"
     API_TOKEN_CREATED = "api_token_created"  # noqa: S105
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
     REQUESTER_EXPORTED = "requester_exported"
@@ -30,6 +32,8 @@ class AuditAction(StrEnum):
     SENDER_UNBLOCKED = "sender_unblocked"
     VISITOR_BLOCKED = "visitor_blocked"
     VISITOR_UNBLOCKED = "visitor_unblocked"
+    TICKETS_IMPORTED = "tickets_imported"
+    TICKETS_EXPORTED = "tickets_exported"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from ..config import LANGUAGES
-from ..errors import ChatdeskError, InvalidPayload, NotFound
+from ..errors import ChatdeskError, InvalidPayload
 from ..models import Role
 from ..operators import MIN_PASSWORD
 from ..systemtexts import format_day
@@ -123,11 +123,9 @@ async def _act(request: web.Request, form: Any) -> str:
 async def _away(request: web.Request, form: OperatorAwayForm) -> str:
     """Set an operator out of office (a colleague off sick), or end it."""
     services = request.app[SERVICES]
-    operator = next((o for o in await services.operators.list() if o.email == form.email), None)
-    if operator is None:
-        raise NotFound("no such operator", code="unknown_operator")
+    actor = request[SESSION].operator
     if form.action == "back":
-        await services.helpdesk.away.back(operator)
+        await services.operator_admin.set_away(actor, form.email, None, None)
         return "back"
     try:
         day = date.fromisoformat(form.back_on)
@@ -135,7 +133,7 @@ async def _away(request: web.Request, form: OperatorAwayForm) -> str:
         raise InvalidPayload("the day they are back", code="away_until") from None
     zone = services.config.hours.timezone
     until = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-    await services.helpdesk.away.set(operator, until, form.replacement or None)
+    await services.operator_admin.set_away(actor, form.email, until, form.replacement or None)
     return "away"
 
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import data_dir, run
+from chatdesk.helpdesk import Helpdesk
+from chatdesk.store import Store
+
+from .test_cli import data_dir, on_helpdesk, run
 
 __all__ = ["data_dir"]  # the fixture, used by name
 
@@ -56,3 +59,12 @@ def test_tickets_are_imported_from_the_command_line(
     assert "assignee" not in exported and "status" not in exported  # closed
     status, _, err = run(capsys, monkeypatch, "tickets", "export", str(tmp_path / "no" / "x"))
     assert status == 1 and "No such file or directory" in err
+
+    async def audited(hd: Helpdesk, store: Store) -> None:
+        entries = await store.audit.list_audit(limit=10)
+        assert [(e.actor_id, e.action.value, e.target, e.detail) for e in entries] == [
+            (None, "tickets_exported", "out.jsonl", "1 ticket(s)"),
+            (None, "tickets_imported", "tickets.jsonl", "1 ticket(s), #000001 to #000001"),
+        ]
+
+    on_helpdesk(audited)
