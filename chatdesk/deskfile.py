@@ -189,6 +189,9 @@ class EmailSection(_Section):
     reminder: str = "1 business day"
     #: Operators get mail about their tickets (answers, assignments, targets at risk).
     notify_operators: bool = True
+    #: A ticket's mail goes out from the desk's address, or from its department's
+    #: (the first of ``addresses`` naming it).
+    reply_from: Literal["desk", "department"] = "desk"
 
 
 class WebhookSection(_Section):

@@ -165,6 +165,16 @@ class EmailConfig:
     reminder: Target | None = field(default_factory=lambda: Target(days=1))
     #: Operators are mailed about their tickets (answers, assignments, targets).
     notify_operators: bool = True
+    #: Requesters' mail of a ticket comes from the desk's address (``CHATDESK_MAIL_FROM``)
+    #: or from its department's (``department``: the first of ``addresses`` naming it).
+    reply_from: Literal["desk", "department"] = "desk"
+
+    def from_address(self, department: str) -> str | None:
+        """Return the address a ticket of ``department`` writes from, when it is not the
+        desk's (``reply_from = "department"`` and an address names the department)."""
+        if self.reply_from != "department":
+            return None
+        return next((a for a, d in self.addresses.items() if d == department), None)
 
 
 def build_email(
@@ -200,4 +210,5 @@ def build_email(
         sender_limit=section.sender_limit.strip(),
         reminder=reminder,
         notify_operators=section.notify_operators,
+        reply_from=section.reply_from,
     )

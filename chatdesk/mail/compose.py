@@ -87,6 +87,7 @@ class Composer:
     async def compose(self, mail: OutboxMail) -> EmailMessage:
         """Return the message for ``mail``. :raises NotFound: its ticket is gone."""
         files: list[Attachment] = []
+        sender = self.sender
         if mail.kind == TRANSCRIPT:  # a chat's, not a ticket's: read from the conversation
             content = await transcript_content(
                 self.store, mail, desk=self.config.name, timezone=self.config.hours.timezone,
@@ -96,11 +97,13 @@ class Composer:
             context = await self._context(mail)
             staff = STAFF_KINDS.get(mail.kind)
             content = stood_in(context, staff(context)) if staff else build_content(context)
+            if context.ticket is not None and staff is None:
+                sender = self._department_sender(context.ticket.department)
             files = await self._files(mail, context)
             if files:
                 content = self._listed(content, files, context, staff=staff is not None)
         message = EmailMessage()
-        message["From"] = self.sender
+        message["From"] = sender
         message["To"] = mail.to
         message["Subject"] = content.subject
         message["Date"] = format_datetime(mail.created_at)
@@ -129,6 +132,14 @@ class Composer:
                     message.add_attachment(found[1], main, sub, filename=file.filename)
         message["Content-Language"] = mail.lang  # after the parts: set_content drops it
         return message
+
+    def _department_sender(self, department: str) -> Address:
+        """Who a requester's mail of a ticket in ``department`` comes from: its address
+        (``[email] reply_from = "department"``), with the desk's name, else the desk's."""
+        address = self.config.email.from_address(department)
+        if address is None:
+            return self.sender
+        return Address(self.sender.display_name, addr_spec=address)
 
     async def _files(self, mail: OutboxMail, context: Context) -> list[Attachment]:
         """The files of the message ``mail`` is about (none for most kinds)."""
