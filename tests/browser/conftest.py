@@ -51,13 +51,22 @@ button, section, div { background: yellow !important; border: 5px solid red !imp
 
 async def _test_page(request: web.Request) -> web.Response:
     """A bare host page in a language: `/test/fr` embeds the widget with `data-lang="fr"`;
-    `?site_lang=0` leaves `data-lang` out, `?hostile=1` adds hostile styles."""
+    `?site_lang=0` leaves `data-lang` out, `?hostile=1` adds hostile styles, `?prompt=…`
+    (and `?prompt_after=S`) invites the visitor beside the launcher, `?phone=1` lays the
+    page out for a phone's width (a viewport tag)."""
     lang = html.escape(request.match_info["lang"])
     style = f"<style>{HOSTILE_CSS}</style>" if request.query.get("hostile") else ""
     data_lang = "" if request.query.get("site_lang") == "0" else f' data-lang="{lang}"'
+    viewport = ""
+    if request.query.get("phone"):
+        viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    if "prompt" in request.query:
+        data_lang += f' data-prompt="{html.escape(request.query["prompt"])}"'
+        after = html.escape(request.query.get("prompt_after", "0"))
+        data_lang += f' data-prompt-after="{after}"'
     body = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>Host page</title>
-<link rel="icon" href="data:,">{style}</head>
+<link rel="icon" href="data:,">{viewport}{style}</head>
 <body><h1>Host page</h1><p><a href="#top">A link of the page</a></p>
 <script src="/widget.js" async{data_lang}></script></body></html>"""
     return web.Response(text=body, content_type="text/html")

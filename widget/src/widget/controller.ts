@@ -22,6 +22,9 @@ import { Store } from "./store";
 import { Item, maxSeq, newClientId, PendingRecord } from "./thread";
 import { Timers } from "./timers";
 
+/** The site's invitation is a line, not a message. */
+const PROMPT_MAX = 140;
+
 export class Controller implements Intents {
   private typingSent = 0; // when "typing on" was last sent (0: "off" was)
 
@@ -275,6 +278,17 @@ export class Controller implements Intents {
 
   dismissNotice(id: string): void {
     this.store.dispatch({ type: "dismissNotice", id });
+  }
+
+  dismissPrompt(): void {
+    this.store.dispatch({ type: "prompt", text: null });
+  }
+
+  /** The site's invitation beside the launcher ("A question about our plans?"): plain
+   * text, once per page, never once the panel was opened here. Nothing is stored. */
+  prompt(text: string): void {
+    const said = text.replace(/\s+/g, " ").trim().slice(0, PROMPT_MAX);
+    if (said) this.store.dispatch({ type: "prompt", text: said });
   }
 
   async forget(): Promise<string | null> {

@@ -11,6 +11,8 @@ interface Api {
   close(): void;
   toggle(): void;
   setLanguage(lang: string): void;
+  /** Invite the visitor beside the launcher (once per page, never after they opened it). */
+  prompt(text: string): void;
   /** The widget's language now (`chatdesk:lang` on window tells when it changes). */
   readonly lang: Lang;
 }
@@ -70,11 +72,18 @@ function boot(): void {
       close: () => widget.close(),
       toggle: () => widget.toggle(),
       setLanguage: (tag) => widget.setLanguage(tag),
+      prompt: (text) => widget.prompt(String(text ?? "")),
       get lang() {
         return widget.lang;
       },
     };
     window.dispatchEvent(new CustomEvent("chatdesk:ready"));
+    // data-prompt="A question about our plans?" data-prompt-after="20" (seconds).
+    const invitation = script.dataset.prompt;
+    if (invitation) {
+      const after = Math.min(Math.max(Number(script.dataset.promptAfter) || 0, 0), 3600);
+      window.setTimeout(() => widget.prompt(invitation), after * 1000);
+    }
   };
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start, { once: true });

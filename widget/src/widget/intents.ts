@@ -30,4 +30,6 @@ export interface Intents {
   startOver(): void;
   typing(on: boolean): void;
   dismissNotice(id: string): void;
+  /** Put the site's invitation away (its ×). */
+  dismissPrompt(): void;
 }

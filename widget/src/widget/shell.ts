@@ -9,6 +9,9 @@ export interface Shell {
   root: HTMLElement;
   launcher: HTMLButtonElement;
   badge: HTMLElement;
+  prompt: HTMLElement;
+  promptText: HTMLButtonElement;
+  promptClose: HTMLButtonElement;
   panel: HTMLElement;
   title: HTMLElement;
   status: HTMLElement;
@@ -62,6 +65,23 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
   launcher.appendChild(icon("close"));
   const badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
   launcher.appendChild(badge);
+
+  // The site's invitation beside the launcher (data-prompt, chatdesk.prompt()): opens the
+  // chat, or goes with its ×. Said to screen readers once, politely.
+  const promptText = h("button", { type: "button", class: "prompt-text" });
+  const promptClose = h("button", {
+    type: "button",
+    class: "prompt-close",
+    "aria-label": t("prompt_dismiss"),
+    title: t("prompt_dismiss"),
+  });
+  promptClose.appendChild(icon("close"));
+  const prompt = h(
+    "div",
+    { class: "prompt", role: "status", hidden: true },
+    promptText,
+    promptClose,
+  );
 
   const title = h("h2", { id: "cd-title", class: "title" }, t("support"));
   const status = h("p", { class: "status", "data-status": "connecting" }, t("connecting"));
@@ -166,12 +186,16 @@ export function buildShell(i18n: I18n, position: "left" | "right"): Shell {
     "div",
     { class: "root", lang: i18n.lang, "data-position": position },
     panel,
+    prompt,
     launcher,
   );
   return {
     root,
     launcher,
     badge,
+    prompt,
+    promptText,
+    promptClose,
     panel,
     title,
     status,

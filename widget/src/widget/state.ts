@@ -57,6 +57,8 @@ export interface WidgetState {
   readonly notice: string;
   readonly notices: readonly ServiceNotice[]; // service notices showing now
   readonly dismissed: readonly string[]; // notices the visitor closed (kept, the last 20)
+  readonly prompt: string | null; // the site's invitation beside the launcher (not kept)
+  readonly promptDone: boolean; // opened or dismissed on this page: no invitation any more
 }
 
 /** Service notices a visitor closed that the widget remembers (the newest). */
@@ -109,6 +111,7 @@ export type Action =
   | { type: "notice"; text: string }
   | { type: "notices"; notices: ServiceNotice[]; replace: boolean }
   | { type: "dismissNotice"; id: string }
+  | { type: "prompt"; text: string | null }
   | { type: "forgotten" }
   | { type: "blocked" }
   | { type: "stored"; kept: Kept };
@@ -144,6 +147,8 @@ export function initialState(lang: Lang, langSource: LangSource, kept: Kept): Wi
     notice: "",
     notices: [],
     dismissed: kept.dismissed,
+    prompt: null,
+    promptDone: false,
   };
 }
 
@@ -182,8 +187,16 @@ function merged(s: WidgetState, message: ServerMessage, acked: boolean): WidgetS
 
 export function reduce(s: WidgetState, a: Action): WidgetState {
   switch (a.type) {
-    case "open":
-      return { ...s, open: a.open, options: a.open && s.options };
+    case "open": {
+      // Opened once on this page: the site's invitation has done its work.
+      const done = s.promptDone || a.open;
+      const prompt = done ? null : s.prompt;
+      return { ...s, open: a.open, options: a.open && s.options, promptDone: done, prompt };
+    }
+    case "prompt":
+      // Shown while the panel never opened on this page; null: dismissed for good.
+      if (a.text === null) return { ...s, prompt: null, promptDone: true };
+      return s.promptDone || s.open ? s : { ...s, prompt: a.text };
     case "connect":
       return {
         ...s,

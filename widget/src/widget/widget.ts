@@ -110,6 +110,10 @@ export class Widget {
     this.controller.setLanguage(tag);
   }
 
+  prompt(text: string): void {
+    this.controller.prompt(text);
+  }
+
   /** (Re)build the frame in the state's language, and draw the state into it. */
   private mount(): void {
     const state = this.store.state;

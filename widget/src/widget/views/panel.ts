@@ -18,6 +18,8 @@ export function panelView({ ui, i18n, intents, host }: ViewContext): Render {
   let state: WidgetState | null = null;
 
   ui.launcher.addEventListener("click", () => intents.toggle());
+  ui.promptText.addEventListener("click", () => intents.open(true));
+  ui.promptClose.addEventListener("click", () => intents.dismissPrompt());
   ui.close.addEventListener("click", () => intents.close());
   ui.person.addEventListener("click", () => intents.escalate());
   ui.optionsButton.addEventListener("click", () => intents.options(!(state && state.options)));
@@ -87,6 +89,10 @@ export function panelView({ ui, i18n, intents, host }: ViewContext): Render {
     if (changed(s, prev, (x) => [x.desk, x.phase])) {
       // Only where the desk sends e-mail, and a conversation to send.
       ui.transcript.hidden = !(s.desk && s.desk.transcript && s.sessionToken !== null);
+    }
+    if (changed(s, prev, (x) => [x.prompt])) {
+      ui.prompt.hidden = s.prompt === null;
+      ui.promptText.textContent = s.prompt ?? "";
     }
     if (changed(s, prev, (x) => [x.options])) {
       ui.options.hidden = !s.options;
