@@ -28,6 +28,8 @@ from chatdesk.web.appkeys import SERVICES
 from chatdesk.web.widget import DIST_DIR
 
 from ..clients import OperatorClient, VisitorClient
+from ..mail.conftest import FROM, Sink
+from ..ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
@@ -137,6 +139,32 @@ async def _start_desk(tmp: Path, knowledge: Path, config: str = "") -> Desk:
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     return Desk(server, str(server.make_url("")).rstrip("/"))
+
+
+async def start_mailing_desk(tmp: Path, *, knowledge: Path | None = None) -> tuple[Desk, Sink]:
+    """A desk that mails through a real SMTP sink (aiosmtpd); its public URL is its own
+    address (the mails' links open on it), the demo site at `/` and the host page at
+    `/test/{lang}`. Stop both with :func:`stop_mailing_desk`."""
+    sink = Sink()
+    await sink.start()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        data_dir=tmp / "data", knowledge_dir=knowledge, config_file=_config_file(tmp, ALWAYS_OPEN),
+        smtp_url=sink.url, mail_from=FROM, public_url=url, bot_encoder="thread",
+        front_page="demo",
+    )  # fmt: skip
+    app = create_app(settings)
+    app.router.add_get("/test/{lang}", _test_page)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    return Desk(server, url), sink
+
+
+async def stop_mailing_desk(desk: Desk, sink: Sink) -> None:
+    """Stop what :func:`start_mailing_desk` started."""
+    await desk.close()
+    await sink.stop()
 
 
 @pytest.fixture(scope="session")

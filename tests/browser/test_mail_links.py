@@ -17,18 +17,15 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
-from chatdesk import Settings, create_app
 from chatdesk.helpdesk import Edit
 from chatdesk.models import Ticket
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
-from ..mail.conftest import FROM, Sink
-from ..ports import free_port
-from .conftest import ALWAYS_OPEN, Desk, NewContext
+from ..mail.conftest import Sink
+from .conftest import Desk, NewContext, start_mailing_desk, stop_mailing_desk
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -36,22 +33,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 @pytest_asyncio.fixture(loop_scope="session")
 async def mailing_desk(browser_ready: None, tmp_path: Path) -> AsyncIterator[tuple[Desk, Sink]]:
     """A desk that mails through a real SMTP sink; its public URL is its own address."""
-    sink = Sink()
-    await sink.start()
-    config = tmp_path / "chatdesk.toml"
-    config.write_text(f'[desk]\nname = "Ardenne Cloud"\n{ALWAYS_OPEN}', encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        data_dir=tmp_path / "data", knowledge_dir=None, config_file=config,
-        smtp_url=sink.url, mail_from=FROM, public_url=url,
-    )  # fmt: skip
-    server = TestServer(create_app(settings), host="127.0.0.1", port=port)
-    await server.start_server()
-    desk = Desk(server, url)
+    desk, sink = await start_mailing_desk(tmp_path)
     yield desk, sink
-    await desk.close()
-    await sink.stop()
+    await stop_mailing_desk(desk, sink)
 
 
 async def _mail(services: Services, sink: Sink, subject: str) -> EmailMessage:

@@ -13,17 +13,22 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp.test_utils import TestServer
 from playwright.async_api import expect
 
-from chatdesk import Settings, create_app
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
-from ..mail.conftest import FROM, Sink
+from ..mail.conftest import Sink
 from ..mail.test_outbox import parts
-from ..ports import free_port
-from .conftest import ALWAYS_OPEN, KNOWLEDGE, REPO, Desk, NewContext, _test_page, widget
+from .conftest import (
+    KNOWLEDGE,
+    REPO,
+    Desk,
+    NewContext,
+    start_mailing_desk,
+    stop_mailing_desk,
+    widget,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -31,25 +36,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 @pytest_asyncio.fixture(loop_scope="session")
 async def mailing(browser_ready: None, tmp_path: Path) -> AsyncIterator[tuple[Desk, Sink]]:
     """A desk with the test knowledge that mails through a real SMTP sink."""
-    sink = Sink()
-    await sink.start()
-    config = tmp_path / "chatdesk.toml"
-    config.write_text(f'[desk]\nname = "Ardenne Cloud"\n{ALWAYS_OPEN}', encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        data_dir=tmp_path / "data", knowledge_dir=KNOWLEDGE, config_file=config,
-        smtp_url=sink.url, mail_from=FROM, public_url=url, bot_encoder="thread",
-        front_page="demo",
-    )  # fmt: skip
-    app = create_app(settings)
-    app.router.add_get("/test/{lang}", _test_page)
-    server = TestServer(app, host="127.0.0.1", port=port)
-    await server.start_server()
-    desk = Desk(server, url)
+    desk, sink = await start_mailing_desk(tmp_path, knowledge=KNOWLEDGE)
     yield desk, sink
-    await desk.close()
-    await sink.stop()
+    await stop_mailing_desk(desk, sink)
 
 
 async def test_a_visitor_has_the_conversation_mailed(

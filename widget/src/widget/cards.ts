@@ -75,6 +75,21 @@ function priorityChoices(i18n: I18n, offered: readonly PriorityOut[] | undefined
   }));
 }
 
+/** The address typed in ``email``, or "" after saying in ``error`` that it is not one
+ * (the field marked and focused). */
+function checkedEmail(email: HTMLInputElement, error: HTMLElement, i18n: I18n): string {
+  error.textContent = "";
+  const address = email.value.trim();
+  if (!address || !email.checkValidity()) {
+    error.textContent = i18n.t("email_invalid");
+    email.setAttribute("aria-invalid", "true");
+    email.focus();
+    return "";
+  }
+  email.removeAttribute("aria-invalid");
+  return address;
+}
+
 /** What the desk says shapes the offline form: its priorities, the request's own priority,
  * and whether it serves customers only (the e-mail must be a registered one). */
 export interface ContactOptions {
@@ -140,14 +155,7 @@ export function contactForm(
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    error.textContent = "";
-    if (!email.value.trim() || !email.checkValidity()) {
-      error.textContent = i18n.t("email_invalid");
-      email.setAttribute("aria-invalid", "true");
-      email.focus();
-      return;
-    }
-    email.removeAttribute("aria-invalid");
+    if (!checkedEmail(email, error, i18n)) return;
     button.disabled = true;
     const details: ContactDetails = {
       email: email.value.trim(),
@@ -196,15 +204,8 @@ export function transcriptForm(
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    error.textContent = "";
-    const address = email.value.trim();
-    if (!address || !email.checkValidity()) {
-      error.textContent = i18n.t("email_invalid");
-      email.setAttribute("aria-invalid", "true");
-      email.focus();
-      return;
-    }
-    email.removeAttribute("aria-invalid");
+    const address = checkedEmail(email, error, i18n);
+    if (!address) return;
     button.disabled = true;
     const problem = await submit(address);
     button.disabled = false;
