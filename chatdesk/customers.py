@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .audit import AuditTrail
 from .errors import Forbidden, NotFound
 from .helpdesk import Helpdesk
 from .helpdesk.people import clean_note
-from .models import Operator, Organisation, Requester
+from .models import AuditAction, Operator, Organisation, Requester
 
 __all__ = ["CustomerAccount", "Customers"]
 
@@ -28,9 +29,10 @@ class Customers:
     """What admins do to customer organisations from a program; ``actor`` None: the
     desk itself."""
 
-    def __init__(self, helpdesk: Helpdesk) -> None:
+    def __init__(self, helpdesk: Helpdesk, audit: AuditTrail | None = None) -> None:
         self.people = helpdesk.people
         self.domains = helpdesk.domains
+        self.audit = audit
 
     async def accounts(self, actor: Operator | None) -> list[CustomerAccount]:
         """Return every organisation, by name."""
@@ -122,6 +124,27 @@ class Customers:
         """Take a domain from the organisation. :raises NotFound: ``unknown_domain``."""
         _admin(actor)
         await self.domains.remove(await self._get(organisation_id), domain)
+
+    async def merge(
+        self, actor: Operator | None, organisation_id: str, into: str
+    ) -> CustomerAccount:
+        """Merge the organisation into ``into`` (an id or a name): see
+        :meth:`OrgDomains.merge`; on the audit log. Return the organisation kept.
+
+        :raises NotFound: ``unknown_org``. :raises Conflict: ``same_organisation``.
+        """
+        _admin(actor)
+        source = await self._get(organisation_id)
+        try:
+            target = await self.people.organisation(into)
+        except NotFound:
+            raise NotFound(f"no organisation {into[:100]!r}", code="unknown_org") from None
+        kept = await self.domains.merge(source, target)
+        if self.audit is not None:
+            await self.audit.record(
+                actor, AuditAction.ORGANISATIONS_MERGED, kept.name, f"{source.name} merged into it"
+            )
+        return await self._account(kept)
 
     async def _get(self, organisation_id: str) -> Organisation:
         # By id only (the console's and the command line's also take a name): one

@@ -116,7 +116,7 @@ class Services:
     @property
     def customers(self) -> Customers:
         """Return customer organisations as programs manage them (admins)."""
-        return Customers(self.helpdesk)
+        return Customers(self.helpdesk, self.audit)
 
     @property
     def spam(self) -> Spam:

@@ -376,3 +376,32 @@ async def test_site_seats_are_listed_and_a_freed_seat_goes_to_the_fourth_editor(
         "cid@acme.be",
         "dan@acme.be",
     ]
+
+
+async def test_admin_merges_a_customer_entered_twice(desk: TestServer, http: ClientSession) -> None:
+    services: Services = desk.app[SERVICES]
+    people = services.helpdesk.people
+    acme = await people.add_organisation("Acme Énergie", max_members=10)
+    typo = await people.add_organisation("ACME Energie SA")
+    await people.add_member(typo, "tom@acme-energie.be", role="admin", name="Tom")
+    await services.helpdesk.domains.add(typo, "acme-energie.be")
+    await login(http)
+    page = f"/console/orgs/{typo.id}"
+    _, text = await _page(http, page)
+    assert "Merge into another organisation" in text and '<option value="Acme Énergie">' in text
+    status, _, text = await _post(http, page, action="merge", into="ACME Energie SA")
+    assert status == 400 and "Choose another organisation than this one." in text
+    status, _, text = await _post(http, page, action="merge", into="Nobody Ltd")
+    assert status == 400 and "No such organisation." in text
+    status, location, _ = await _post(http, page, action="merge", into="acme énergie")
+    assert (status, location) == (303, f"/console/orgs/{acme.id}?merged=1")
+    _, text = await _page(http, location)
+    assert "The other organisation was merged into this one." in text
+    assert "tom@acme-energie.be" in text and "acme-energie.be" in text
+    status, _ = await _page(http, page)
+    assert status == 404  # gone
+    ada = next(o for o in await services.operators.list() if o.email == "ada@desk.test")
+    (entry, *_) = await services.audit.page(ada)
+    assert (entry.action.value, entry.target, entry.detail) == (
+        "organisations_merged", "Acme Énergie", "ACME Energie SA merged into it",
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..audit import AuditTrail
 from ..config import Settings
+from ..customers import Customers
 from ..deskconfig import load_desk_config
 from ..errors import ChatdeskError, NotFound
 from ..helpdesk import Helpdesk, build_helpdesk
@@ -76,6 +77,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mremove = msub.add_parser("remove", help="take someone out of their organisation")
     mremove.add_argument("email")
     mremove.set_defaults(func=_member_remove)
+    merge = sub.add_parser(
+        "merge",
+        help="merge an organisation into another (one customer entered twice)",
+        description="Its members with their roles, tickets, e-mail domains, invitations, "
+        "notification addresses and site seats go to the organisation kept, whose name, "
+        "contract, caps and note stay; then it is deleted. Nobody is mailed.",
+    )
+    merge.add_argument("org", help="the organisation merged (its name or id)")
+    merge.add_argument("--into", required=True, help="the organisation kept (its name or id)")
+    merge.set_defaults(func=_merge)
     contract = sub.add_parser("contract", help="turn a contract on or off")
     contract.add_argument("state", choices=("on", "off"))
     contract.add_argument("org")
@@ -192,6 +203,16 @@ def _member_remove(args: argparse.Namespace, settings: Settings) -> int:
     async def work(hd: Helpdesk, store: Store) -> str:
         who = await hd.people.remove_member(args.email)
         return f"{who.email} is in no organisation now"
+
+    return run_helpdesk(settings, work)
+
+
+def _merge(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(hd: Helpdesk, store: Store) -> str:
+        source = await hd.people.organisation(args.org)
+        kept = await Customers(hd, AuditTrail(store)).merge(None, source.id, args.into)
+        org = kept.organisation
+        return f"{source.name} merged into {org.name}: {kept.members} member(s) now"
 
     return run_helpdesk(settings, work)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from ..errors import InvalidPayload, NotFound
+from ..errors import Conflict, InvalidPayload, NotFound
 from ..models import Organisation, utcnow
 from ..store import Store
 from .blocklist import normalize_pattern
@@ -131,6 +131,24 @@ class OrgDomains:
                 f"{organisation.name} has no domain {domain[:80]!r}", code="unknown_domain"
             )
         return domain
+
+    async def merge(self, source: Organisation, target: Organisation) -> Organisation:
+        """Merge ``source`` into ``target`` (one customer entered twice: an import's
+        typo, a company renamed): its members with their roles, tickets, domains,
+        invitations, notification addresses and site seats become the target's, its
+        notices and saved views name the target, then it is deleted. The target keeps
+        its name, contract, caps and note (past a cap, nobody is taken out). Nobody is
+        mailed. Return the target.
+
+        :raises Conflict: ``same_organisation``. :raises NotFound: ``unknown_org``
+            (either went meanwhile).
+        """
+        if source.id == target.id:
+            raise Conflict("an organisation is not merged into itself", code="same_organisation")
+        kept = await self.store.requesters.merge_organisations(source.id, target.id)
+        if kept is None:
+            raise NotFound("no such organisation", code="unknown_org")
+        return kept
 
     async def of(self, organisation: Organisation) -> list[str]:
         """Return the organisation's domains, in byte order."""

@@ -34,6 +34,7 @@ class AuditAction(StrEnum):
     VISITOR_UNBLOCKED = "visitor_unblocked"
     TICKETS_IMPORTED = "tickets_imported"
     TICKETS_EXPORTED = "tickets_exported"
+    ORGANISATIONS_MERGED = "organisations_merged"
 
 
 @dataclass(frozen=True, slots=True)

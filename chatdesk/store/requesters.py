@@ -124,6 +124,14 @@ class RequesterStore(Protocol):
         (oldest first, while it has room under ``max_members``); return how many joined."""
         ...
 
+    async def merge_organisations(self, source_id: str, target_id: str) -> Organisation | None:
+        """Merge organisation ``source_id`` into ``target_id`` in one transaction: its
+        members (with their roles), tickets, e-mail domains, invitations, notification
+        addresses and site seats become the target's, its notices and saved views name
+        the target; then it is deleted. Return the target, or None (nothing changed) when
+        either is unknown or they are one."""
+        ...
+
     async def get_organisation(self, organisation_id: str) -> Organisation | None:
         """Return an organisation by id."""
         ...

@@ -7,6 +7,16 @@ from __future__ import annotations
 __all__ = ["ADMIN_TEXTS", "error_key"]
 
 _EN = {
+    "merge_title": "Merge into another organisation",
+    "merge_help": "When this customer was entered twice (an import's typo, a company renamed): its "
+    "members with their roles, tickets, e-mail domains, invitations, notification "
+    "addresses and site seats go to the other organisation, whose name, contract, caps "
+    "and note stay; its notices and saved views name the other; then this one is deleted."
+    " Nobody is mailed.",
+    "merge_into": "Organisation to keep",
+    "merge_button": "Merge into it",
+    "org_merged": "The other organisation was merged into this one.",
+    "err_same_organisation": "Choose another organisation than this one.",
     "contract_colon": "Contract:",
     "seats_colon": "Seats:",
     "site_seats": "Site seats",
@@ -106,6 +116,16 @@ _EN = {
 }
 
 _FR = {
+    "merge_title": "Fusionner avec une autre organisation",
+    "merge_help": "Quand ce client a été saisi deux fois (une faute dans un import, une société "
+    "renommée) : ses membres avec leur rôle, ses tickets, domaines, invitations, adresses"
+    " de notification et places d'éditeur passent à l'autre organisation, qui garde son "
+    "nom, son contrat, ses limites et sa note ; ses annonces et vues enregistrées nomment"
+    " l'autre ; puis celle-ci est supprimée. Personne ne reçoit d'e-mail.",
+    "merge_into": "Organisation à garder",
+    "merge_button": "Fusionner avec elle",
+    "org_merged": "L'autre organisation a été fusionnée avec celle-ci.",
+    "err_same_organisation": "Choisissez une autre organisation que celle-ci.",
     "contract_colon": "Contrat :",
     "seats_colon": "Places :",
     "site_seats": "Places par site",
@@ -208,6 +228,16 @@ _FR = {
 }
 
 _NL = {
+    "merge_title": "Samenvoegen met een andere organisatie",
+    "merge_help": "Als deze klant twee keer werd ingevoerd (een tikfout bij een import, "
+    "een hernoemd bedrijf): de leden met hun rol, tickets, e-maildomeinen, uitnodigingen, "
+    "meldingsadressen en editorplaatsen gaan naar de andere organisatie, die haar naam, "
+    "contract, limieten en notitie houdt; meldingen en opgeslagen weergaven noemen de "
+    "andere; daarna wordt deze verwijderd. Niemand krijgt een e-mail.",
+    "merge_into": "Te bewaren organisatie",
+    "merge_button": "Samenvoegen",
+    "org_merged": "De andere organisatie werd met deze samengevoegd.",
+    "err_same_organisation": "Kies een andere organisatie dan deze.",
     "contract_colon": "Contract:",
     "seats_colon": "Plaatsen:",
     "site_seats": "Plaatsen per site",
@@ -341,6 +371,7 @@ _ERRORS = {
     "unknown_domain": "err_unknown_domain",
     "away_until": "err_away_until",
     "replacement": "err_replacement",
+    "same_organisation": "err_same_organisation",
 }
 
 

@@ -36,6 +36,7 @@ from ..wire.apiorgs import (
     ApiOrganisationList,
     ApiOrganisationPatchIn,
 )
+from ..wire.apiorgs import ApiOrganisationMergeIn as _OrgMergeIn
 from ..wire.apiout import (
     ApiBlocked,
     ApiBlockedList,
@@ -77,6 +78,7 @@ from .apiorgs import (
     create_organisation,
     get_organisation,
     list_organisations,
+    merge_organisation,
     patch_organisation,
     remove_domain,
     remove_member,
@@ -306,6 +308,9 @@ ENDPOINTS = (
     Endpoint("PATCH", _ORG, patch_organisation, "updateOrganisation",
              "Change an organisation's contract or caps (admins)", response=ApiOrganisation,
              body=ApiOrganisationPatchIn, errors=(403, 404)),
+    Endpoint("POST", f"{_ORG}/merge", merge_organisation, "mergeOrganisation",
+             "Merge into another organisation (admins)", response=ApiOrganisation,
+             body=_OrgMergeIn, errors=(403, 404, 409)),
     Endpoint("POST", f"{_ORG}/members", add_member, "addMember",
              "Put someone in an organisation (admins)", status=201,
              response=ApiRequesterDetail, body=ApiMemberIn, errors=(403, 404, 409)),

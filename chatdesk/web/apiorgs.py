@@ -15,6 +15,7 @@ from ..wire.apiorgs import (
     ApiOrganisation,
     ApiOrganisationIn,
     ApiOrganisationList,
+    ApiOrganisationMergeIn,
     ApiOrganisationPatchIn,
 )
 from .apigate import API_PREFIX, OPERATOR, read_json, reply
@@ -27,6 +28,7 @@ __all__ = [
     "create_organisation",
     "get_organisation",
     "list_organisations",
+    "merge_organisation",
     "patch_organisation",
     "remove_domain",
     "remove_member",
@@ -73,6 +75,17 @@ async def patch_organisation(request: web.Request) -> web.StreamResponse:
         note=None if isinstance(body.note, UnsetType) else body.note,
     )  # fmt: skip
     return reply(_out(account))
+
+
+async def merge_organisation(request: web.Request) -> web.StreamResponse:
+    """Merge the organisation into another (`into`: its id or name), one customer entered
+    twice: its members with their roles, tickets, e-mail domains, invitations,
+    notification addresses and site seats go to the one kept, whose name, contract, caps
+    and note stay; then it is deleted (nobody is mailed; on the audit log). Answers the
+    organisation kept. `404 unknown_org`, `409 same_organisation`. Admins only."""
+    body = await read_json(request, ApiOrganisationMergeIn)
+    kept = await _customers(request).merge(request[OPERATOR], _id(request), body.into)
+    return reply(_out(kept))
 
 
 async def add_member(request: web.Request) -> web.StreamResponse:

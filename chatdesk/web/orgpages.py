@@ -23,6 +23,7 @@ from ..wire.admin import (
     OrgInviteForm,
     OrgMemberAddForm,
     OrgMemberRemoveForm,
+    OrgMergeForm,
     OrgNoteForm,
     OrgSeatReleaseForm,
 )
@@ -44,6 +45,7 @@ _ACTIONS: dict[str, type[Any]] = {
     "address": OrgAddressForm,
     "domain": OrgDomainForm,
     "note": OrgNoteForm,
+    "merge": OrgMergeForm,
 }
 
 
@@ -89,6 +91,10 @@ async def org_page(request: web.Request) -> web.StreamResponse:
     if request.method == "POST":
         try:
             form = await read_admin_form(request, _ACTIONS)
+            if isinstance(form, OrgMergeForm):
+                # The organisation kept is the page to see now (this one is gone).
+                kept = await _merge(request, services, org, form.into)
+                raise web.HTTPSeeOther(f"/console/orgs/{kept.id}?merged=1")
             joined = await _change(request, services, org, form)
         except PageError as exc:
             error = exc
@@ -116,6 +122,11 @@ async def org_page(request: web.Request) -> web.StreamResponse:
         "invitation_days": INVITATION_DAYS,
         "domains": await services.helpdesk.domains.of(org),
         "done": request.query.get("done") == "1" and error is None,
+        "merged": request.query.get("merged") == "1" and error is None,
+        # Where it may be merged: the others, by name (a datalist; any name is typed).
+        "others": [
+            o.name for o in await services.helpdesk.people.organisations() if o.id != org.id
+        ],
         # Said only when a domain was just added (0 included): a count, no claim.
         "joined": request.query.get("joined", "")[:6] if error is None else "",
     }
@@ -177,6 +188,16 @@ async def _change(request: web.Request, services: Services, org: Organisation, f
             value = getattr(form, "email", "")
         raise PageError.of(exc, value) from None
     return ""
+
+
+async def _merge(
+    request: web.Request, services: Services, org: Organisation, into: str
+) -> Organisation:
+    try:
+        kept = await services.customers.merge(request[SESSION].operator, org.id, into.strip())
+    except ChatdeskError as exc:
+        raise PageError.of(exc, into.strip()[:100]) from None
+    return kept.organisation
 
 
 async def _remove_member(services: Services, org: Organisation, email: str) -> None:

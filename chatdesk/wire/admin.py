@@ -111,6 +111,15 @@ class OrgAddressForm(In):
     remove: Literal["", "1"] = ""
 
 
+class OrgMergeForm(In):
+    """``POST /console/orgs/{id}`` with ``action=merge``: merge it into the organisation
+    named ``into`` (its name or id)."""
+
+    action: Literal["merge"]
+    into: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    csrf: Csrf = ""
+
+
 class OrgNoteForm(In):
     """``POST /console/orgs/{id}`` with ``action=note``: the team's note on the
     organisation (empty: none)."""

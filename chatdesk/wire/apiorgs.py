@@ -17,6 +17,7 @@ __all__ = [
     "ApiOrganisation",
     "ApiOrganisationIn",
     "ApiOrganisationList",
+    "ApiOrganisationMergeIn",
     "ApiOrganisationPatchIn",
 ]
 
@@ -57,6 +58,13 @@ class ApiMemberIn(In):
     email: Annotated[str, msgspec.Meta(min_length=3, max_length=320)]
     role: Literal["member", "admin"] = "member"
     name: Annotated[str, msgspec.Meta(max_length=100)] = ""
+
+
+class ApiOrganisationMergeIn(In):
+    """``POST /api/v1/organisations/{organisation_id}/merge``: the organisation kept (its
+    id or its name)."""
+
+    into: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class ApiDomainIn(In):

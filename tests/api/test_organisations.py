@@ -83,3 +83,20 @@ async def test_an_admin_s_program_keeps_the_customer_organisations(
     await bob.error("POST", f"{path}/domains", 403, json={"domain": "acme.com"})
     await as_(None).error("GET", ORGS, 401)
     assert not (await api.call("GET", path, ApiOrganisation)).contract_active
+
+
+async def test_a_crm_merges_a_customer_entered_twice(api: Api, desk: Desk) -> None:
+    acme = await api.call("POST", ORGS, ApiOrganisation, status=201, json={"name": "Acme"})
+    twice = await api.call("POST", ORGS, ApiOrganisation, status=201, json={"name": "Acme SA"})
+    await api.call("POST", f"{ORGS}/{twice.id}/members", ApiRequesterDetail, status=201,
+                   json={"email": "tom@acme.be"})  # fmt: skip
+    merge = f"{ORGS}/{twice.id}/merge"
+    same = await api.error("POST", merge, 409, json={"into": twice.id})
+    assert same.code == "same_organisation"
+    assert (await api.error("POST", merge, 404, json={"into": "Nobody"})).code == "unknown_org"
+    assert (await api.error("POST", merge, 400, json={"into": ""})).code == "invalid_payload"
+    kept = await api.call("POST", merge, ApiOrganisation, json={"into": "acme"})
+    assert (kept.id, kept.name, kept.members) == (acme.id, "Acme", 1)
+    assert (await api.error("GET", f"{ORGS}/{twice.id}", 404)).code == "unknown_org"
+    again = await api.error("POST", merge, 404, json={"into": acme.id})
+    assert again.code == "unknown_org"

@@ -14,6 +14,7 @@ from chatdesk.models import (
     Invitation,
     Organisation,
     OrgRole,
+    SavedView,
     SeatClaim,
     ServiceNotice,
     Severity,
@@ -22,6 +23,7 @@ from chatdesk.models import (
     TicketType,
     new_id,
 )
+from chatdesk.models.mail import AddressKind
 from chatdesk.store import Store
 
 from .conftest import T0, Factory, later
@@ -363,3 +365,57 @@ async def test_organisation_domains_and_joining_by_domain(store: Store) -> None:
     assert not await store.requesters.remove_domain(other.id, "acme-energie.be")
     assert await store.requesters.organisation_domains(acme.id) == ["acme-energie.be"]
     assert await store.requesters.domain_organisation("acme.be") is None
+
+
+async def test_two_organisations_of_one_customer_merged(store: Store, make: Factory) -> None:
+    acme = Organisation(new_id(), "Acme", T0, max_editors_per_site=5)
+    typo = Organisation(new_id(), "ACME Énergie", T0)
+    other = Organisation(new_id(), "Other", T0)
+    for org in (acme, typo, other):
+        await store.requesters.add_organisation(org)
+    lea = await store.requesters.save_requester("lea@acme.be", name="", phone="", lang="", now=T0)
+    tom = await store.requesters.save_requester("tom@acme.be", name="", phone="", lang="", now=T0)
+    await store.requesters.set_member(lea.id, acme.id, OrgRole.MEMBER)
+    await store.requesters.set_member(tom.id, typo.id, OrgRole.ADMIN)
+    await store.requesters.add_domain(typo.id, "acme-energie.be", T0)
+    await store.mail.set_org_address(typo.id, AddressKind.BILLING, "compta@acme.be", on=True)
+    await store.mail.set_org_address(acme.id, AddressKind.BILLING, "compta@acme.be", on=True)
+    invited = Invitation(new_id(), "zoe@acme.be", typo.id, "op", T0, later(days=30))
+    await store.requesters.add_invitation(invited)
+    seat = SeatClaim(typo.id, "1234", tom.id, 3)
+    filed = await store.helpdesk.file_ticket(
+        TicketFiling(
+            subject="s", description="d", type=TicketType.INCIDENT, channel=Channel.FORM,
+            department="technical", priority="high", lang="fr", requester=tom, created_at=T0,
+            seat=seat, organisation_id=typo.id,
+        )
+    )  # fmt: skip
+    assert isinstance(filed, Ticket)
+    shared = notice("Outage", audience=(typo.id, acme.id, other.id))
+    typo_only = notice("Maintenance", audience=(typo.id,))
+    for n in (shared, typo_only):
+        await store.notices.add_notice(n)
+    ann = await make.operator("Ann")
+    view = await store.saved_views.save_view(
+        SavedView(new_id(), ann.id, "Acme", f"view=all&org={typo.id}&sort=due", T0)
+    )
+
+    assert await store.requesters.merge_organisations(typo.id, typo.id) is None
+    assert await store.requesters.merge_organisations(typo.id, "missing") is None
+    kept = await store.requesters.merge_organisations(typo.id, acme.id)
+    assert kept == acme  # its own name, contract and caps
+    assert await store.requesters.get_organisation(typo.id) is None
+    members = {(r.email, r.org_role) for r in await store.requesters.list_members(acme.id)}
+    assert members == {("lea@acme.be", OrgRole.MEMBER), ("tom@acme.be", OrgRole.ADMIN)}
+    assert (await store.helpdesk.get_ticket(filed.id)).organisation_id == acme.id  # type: ignore[union-attr]
+    assert await store.requesters.organisation_domains(acme.id) == ["acme-energie.be"]
+    assert [a.email for a in await store.mail.org_addresses([acme.id])] == ["compta@acme.be"]
+    (moved,) = await store.requesters.list_invitations(acme.id)
+    assert moved.id == invited.id
+    assert [(s, r.id) for s, r in await store.requesters.org_seats(acme.id)] == [("1234", tom.id)]
+    audiences = {n.title: n.audience for n in await store.notices.list_notices()}
+    assert audiences == {"Outage": (acme.id, other.id), "Maintenance": (acme.id,)}
+    assert (await store.saved_views.get_view(view.id)).query == (  # type: ignore[union-attr]
+        f"view=all&org={acme.id}&sort=due"
+    )
+    assert await store.requesters.merge_organisations(typo.id, acme.id) is None  # gone

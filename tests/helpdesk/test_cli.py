@@ -340,3 +340,23 @@ def test_requesters_are_merged_and_an_address_detached(
     assert "lea@home.be is a requester of its own again, with 1 ticket(s)" in out
     status, _, err = run(capsys, monkeypatch, "requesters", "detach", "lea@home.be")
     assert status == 1 and "not one of their addresses" in err
+
+
+def test_an_organisation_entered_twice_is_merged(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for argv in (("orgs", "add", "Acme"), ("orgs", "add", "Acme SA"),
+                 ("orgs", "member", "add", "Acme SA", "tom@acme.be"),
+                 ("orgs", "member", "add", "Acme", "lea@acme.be")):  # fmt: skip
+        assert run(capsys, monkeypatch, *argv)[0] == 0
+    status, out, err = run(capsys, monkeypatch, "orgs", "merge", "acme sa", "--into", "ACME")
+    assert status == 0, err
+    assert out.strip() == "Acme SA merged into Acme: 2 member(s) now"
+    for argv, said in (
+        (("orgs", "merge", "Acme", "--into", "Acme"), "not merged into itself"),
+        (("orgs", "merge", "Acme SA", "--into", "Acme"), "no organisation"),
+        (("orgs", "merge", "Acme", "--into", "Nobody"), "no organisation 'Nobody'"),
+    ):
+        status, _, err = run(capsys, monkeypatch, *argv)
+        assert status == 1 and said in err, (argv, err)
+    assert "Acme SA" not in run(capsys, monkeypatch, "orgs", "list")[1]

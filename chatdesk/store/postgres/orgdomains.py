@@ -19,7 +19,8 @@ from ..orgdomains import (
     ORGANISATION_DOMAINS,
     REMOVE_DOMAIN,
 )
-from ..threadrows import organisation_row
+from ..orgmerge import MERGE_ORGANISATION, NOTICES_OF, SET_AUDIENCE, moved_audience
+from ..threadrows import ORGANISATION_COLUMNS, organisation_row
 from .database import Database
 
 __all__ = ["PostgresOrgDomains"]
@@ -29,6 +30,29 @@ class PostgresOrgDomains:
     """The domain methods of :class:`~chatdesk.store.RequesterStore` on PostgreSQL."""
 
     _db: Database
+
+    async def merge_organisations(self, source_id: str, target_id: str) -> Organisation | None:
+        if source_id == target_id:
+            return None
+        async with self._db.transaction() as conn:
+            # Both rows locked, in id order (as merging requesters takes theirs): members
+            # joining either meanwhile wait, and two merges never deadlock.
+            rows = {
+                r["id"]: r
+                for r in await conn.fetch(
+                    f"SELECT {ORGANISATION_COLUMNS} FROM organisations WHERE id = ANY($1)"
+                    " ORDER BY id FOR UPDATE",
+                    [source_id, target_id],
+                )
+            }
+            if len(rows) != 2:
+                return None
+            for sql in MERGE_ORGANISATION:
+                await conn.execute(sql, source_id, target_id)
+            for notice in await conn.fetch(NOTICES_OF, source_id):
+                moved = moved_audience(notice["audience"], source_id, target_id)
+                await conn.execute(SET_AUDIENCE, notice["id"], moved)
+            return organisation_row(rows[target_id])
 
     async def add_domain(self, organisation_id: str, domain: str, now: datetime) -> None:
         async with self._db.connection() as conn:

@@ -15,6 +15,7 @@ from ..orgdomains import (
     ORGANISATION_DOMAINS,
     REMOVE_DOMAIN,
 )
+from ..orgmerge import MERGE_ORGANISATION, NOTICES_OF, SET_AUDIENCE, moved_audience
 from ..threadrows import ORGANISATION_COLUMNS, organisation_row
 from .worker import SqliteWorker
 
@@ -24,6 +25,11 @@ __all__ = ["SqliteOrgDomains"]
 def _q(sql: str) -> str:
     """The shared SQL with SQLite's placeholders."""
     return re.sub(r"\$\d+", "?", sql)
+
+
+def _numbered(sql: str) -> str:
+    """The shared SQL with SQLite's numbered placeholders (``$2`` → ``?2``)."""
+    return re.sub(r"\$(\d+)", r"?\1", sql)
 
 
 class SqliteOrgDomains:
@@ -64,6 +70,25 @@ class SqliteOrgDomains:
         sql = _q(DOMAIN_ORGANISATION)
         row = await self._worker.run(lambda conn: conn.execute(sql, (domain,)).fetchone())
         return None if row is None else organisation_row(row)
+
+    async def merge_organisations(self, source_id: str, target_id: str) -> Organisation | None:
+        def job(conn: sqlite3.Connection) -> Organisation | None:
+            found = [
+                conn.execute(
+                    f"SELECT {ORGANISATION_COLUMNS} FROM organisations WHERE id = ?", (i,)
+                ).fetchone()
+                for i in (source_id, target_id)
+            ]
+            if source_id == target_id or None in found:
+                return None
+            for sql in MERGE_ORGANISATION:
+                conn.execute(_numbered(sql), (source_id, target_id))
+            for notice_id, audience in conn.execute(_numbered(NOTICES_OF), (source_id,)).fetchall():
+                moved = moved_audience(audience, source_id, target_id)
+                conn.execute(_numbered(SET_AUDIENCE), (notice_id, moved))
+            return organisation_row(found[1])
+
+        return await self._worker.run(job)
 
     async def join_by_domain(self, organisation_id: str, domain: str) -> int:
         def job(conn: sqlite3.Connection) -> int:
