@@ -179,15 +179,16 @@ def _who(message: Message, lang: str, *, bot: str, desk: str) -> str:
 
 
 def _text(message: Message, lang: str, public_url: str) -> str:
-    files = message.extra.get("attachments")
-    if isinstance(files, list) and files:
-        # A file's message says its name: the mail says a file was sent (no link: the
-        # mail may reach someone other than the visitor who holds the chat's links).
-        return "\n".join(
-            mail_text(lang, "transcript_file", name=f.get("name", ""),
-                      size=file_size(int(f.get("size", 0)), lang))
-            for f in files if isinstance(f, dict)
-        )  # fmt: skip
-    if message.author is Author.BOT:
-        return plain_text(message.text, public_url)
-    return message.text
+    text = plain_text(message.text, public_url) if message.author is Author.BOT else message.text
+    files = [f for f in message.extra.get("attachments") or () if isinstance(f, dict)]
+    if not files:
+        return text
+    # A visitor's file is a message whose text is its name; an operator's reply said in
+    # the chat keeps its words. Files are named, never linked: the mail may reach someone
+    # other than the visitor who holds the chat's links.
+    said = [] if text in {f.get("name") for f in files} else [text]
+    return "\n".join(said + [
+        mail_text(lang, "transcript_file", name=f.get("name", ""),
+                  size=file_size(int(f.get("size", 0)), lang))
+        for f in files
+    ])  # fmt: skip

@@ -40,6 +40,9 @@ async def _chat(desk: Services, lang: str = "fr") -> str:
     await append(cid, MessageDraft(author=Author.OPERATOR, text="Je regarde.", extra=operator))
     files = {"attachments": [{"id": "f", "name": "capture.png", "size": 2048}]}
     await append(cid, MessageDraft(author=Author.VISITOR, text="capture.png", extra=files))
+    # An operator's ticket reply said in the chat, with its file: its words stay.
+    reply = operator | {"attachments": [{"id": "g", "name": "guide.pdf", "size": 3 * 2**20}]}
+    await append(cid, MessageDraft(author=Author.OPERATOR, text="Voici le guide.", extra=reply))
     return cid
 
 
@@ -63,7 +66,8 @@ async def test_the_transcript_says_the_whole_conversation_as_it_was_asked(
     assert "Redémarrer." in text and "**" not in text
     assert "Ardenne Cloud · 10:30 > Votre demande porte le numéro #7." in text
     assert "Sophie · 10:30 > Je regarde." in text
-    assert "Fichier envoyé : capture.png (2 ko)" in text
+    assert "Vous · 10:30 > Fichier envoyé : capture.png (2 ko)" in text
+    assert "Sophie · 10:30 > Voici le guide. > Fichier envoyé : guide.pdf (3,0 Mo)" in text
     assert "Et après coup" not in text  # said after the request
     assert "Mon site &lt;b&gt;tombe&lt;/b&gt;" in html and "<b>tombe" not in html
     assert "Quelqu'un a tapé votre adresse" in text
