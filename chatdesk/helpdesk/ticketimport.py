@@ -245,6 +245,7 @@ class TicketImport:
         waiting = status in (Status.PENDING, Status.RESOLVED) and auto_close is not None
         hours = self.config.hours_of(department)
         return TicketChanges(
+            status_at=ended,  # in its status since its last activity, as far as we know
             resolved_at=ended if status in (Status.RESOLVED, Status.CLOSED) else None,
             closed_at=ended if status is Status.CLOSED else None,
             auto_close_at=auto_close.due(hours, now) if waiting and auto_close else None,

@@ -80,6 +80,7 @@ async def test_tickets_come_whole_once_and_tell_nobody(
     assert closed.closed_at == closed.resolved_at and closed.rating == 5
     assert closed.closed_at is not None
     assert closed.closed_at.isoformat() == "2025-03-03T10:02:00+00:00"  # its last message
+    assert closed.status_at == closed.closed_at == closed.updated_at
     assert closed.cc == {"boss@acme.be"} and closed.due_at is None
     lea = await desk._store.requesters.find_requester("lea@acme.be")
     assert lea is not None and lea.organisation_id == acme.id == closed.organisation_id
