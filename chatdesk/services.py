@@ -207,6 +207,7 @@ def build_services(
     )
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
     mail.transcripts.bot_name = conversations.bot_name
+    mail.transcripts.audit = audit
     desk.transcripts = mail.enabled
     seats = settings.public_url.rstrip("/") + "/support/org"
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(

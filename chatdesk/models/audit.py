@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     TICKETS_IMPORTED = "tickets_imported"
     TICKETS_EXPORTED = "tickets_exported"
     ORGANISATIONS_MERGED = "organisations_merged"
+    TRANSCRIPT_SENT = "transcript_sent"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from ..wire.operator import (
     InboxIn,
     NoteIn,
     OperatorMessageIn,
+    OperatorTranscriptIn,
     OperatorTypingIn,
     StatusIn,
     TicketUpdateIn,
@@ -282,6 +283,15 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
         events = await self.services.routing.block(operator, wanted.conversation_id, wanted.days)
         await self.publisher.publish(events)
         return {}
+
+    @acked
+    async def on_transcript(self, sid: str, data: Any) -> dict[str, Any]:
+        """Mail the conversation to an address (the requester's, or a colleague's)."""
+        request = decode(OperatorTranscriptIn, data, "transcript")
+        operator = await self._operator(sid)
+        transcripts = self.services.mail.transcripts
+        mail = await transcripts.send(operator, request.conversation_id, request.email)
+        return {"email": mail.to}
 
     @acked
     async def on_reopen(self, sid: str, data: Any) -> dict[str, Any]:

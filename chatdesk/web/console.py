@@ -89,6 +89,7 @@ async def conversation(request: web.Request) -> web.StreamResponse:
             "priorities": list(services.config.helpdesk.offered),
             "custom_fields": services.config.helpdesk.fields,
             "blocked_until": await services.inbox.blocked_until(summary["id"]),
+            "transcripts": services.mail.transcripts.enabled,
         }
         | await answers_context(
             request,

@@ -92,6 +92,11 @@ _EN = {
     "block_days_7": "a week",
     "block_days_30": "30 days",
     "block_button": "End and block",
+    "transcript": "Email this conversation",
+    "transcript_to": "To",
+    "transcript_button": "Send",
+    "transcript_hint": "The conversation as it is now: to the requester, or to someone who "
+    "can help (on the audit log).",
     "block_hint": "For abuse: the chat ends and this visitor's widget is refused until then "
     "(a visitor who clears their browser comes back as someone new).",
     "ticket": "Ticket",
@@ -205,6 +210,11 @@ _FR = {
     "block_days_7": "une semaine",
     "block_days_30": "30 jours",
     "block_button": "Terminer et bloquer",
+    "transcript": "Envoyer cette conversation par e-mail",
+    "transcript_to": "À",
+    "transcript_button": "Envoyer",
+    "transcript_hint": "La conversation telle qu'elle est : au demandeur, ou à quelqu'un qui "
+    "peut aider (noté au journal d'audit).",
     "block_hint": "En cas d'abus : le chat se termine et le widget de ce visiteur est refusé "
     "jusque-là (un visiteur qui vide son navigateur revient comme quelqu'un de nouveau).",
     "ticket": "Ticket",
@@ -318,6 +328,11 @@ _NL = {
     "block_days_7": "een week",
     "block_days_30": "30 dagen",
     "block_button": "Beëindigen en blokkeren",
+    "transcript": "Dit gesprek mailen",
+    "transcript_to": "Aan",
+    "transcript_button": "Versturen",
+    "transcript_hint": "Het gesprek zoals het nu is: naar de aanvrager, of naar iemand die "
+    "kan helpen (in het auditlogboek).",
     "block_hint": "Bij misbruik: de chat eindigt en de widget van deze bezoeker wordt tot dan "
     "geweigerd (een bezoeker die zijn browser wist, komt terug als iemand nieuw).",
     "ticket": "Ticket",

@@ -32,6 +32,7 @@ __all__ = [
     "OfferOut",
     "OperatorMessageIn",
     "OperatorOut",
+    "OperatorTranscriptIn",
     "OperatorTypingIn",
     "OperatorsAck",
     "PresenceOut",
@@ -98,6 +99,14 @@ class BlockVisitorIn(In):
 
     conversation_id: ID
     days: Literal[1, 7, 30] = 7
+
+
+class OperatorTranscriptIn(In):
+    """``transcript``: mail a conversation (as it is now) to an address: the requester's,
+    or someone the desk works with."""
+
+    conversation_id: ID
+    email: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
 
 
 class TransferIn(In):

@@ -1,6 +1,7 @@
 """ "Email me this conversation" in Chromium: the options menu offers it where the desk sends
 e-mail, the address goes, the visitor is told where, and the mail (over SMTP to an
-aiosmtpd sink) holds what was said. Screenshot at 390 px in French (with
+aiosmtpd sink) holds what was said; the console's "Email this conversation" sends one to
+any address, named. Screenshot at 390 px in French (with
 CHATDESK_SCREENSHOTS=1 it replaces docs/screenshots/widget-transcript.png).
 """
 
@@ -15,6 +16,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import expect
 
+from chatdesk.escalation import Contact
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
@@ -29,6 +31,7 @@ from .conftest import (
     stop_mailing_desk,
     widget,
 )
+from .test_console import PASSWORD, login
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -101,3 +104,39 @@ async def test_a_desk_without_mail_does_not_offer_it(desk: Desk, context: Any) -
     await w.get_by_role("button", name="Options").click()
     await expect(w.get_by_role("button", name="Forget me")).to_be_visible()
     await expect(w.get_by_role("button", name="Email me this conversation")).to_be_hidden()
+
+
+async def test_an_operator_mails_a_conversation_from_the_console(
+    mailing: tuple[Desk, Sink], new_context: NewContext
+) -> None:
+    desk, sink = mailing
+    services: Services = desk.app[SERVICES]
+    session = await services.conversations.visitor_connected(token=None, lang="en", page="/")
+    cid = session.conversation.id
+    await services.conversations.visitor_said(cid, client_id="c1", text="My invoice is wrong")
+    await services.escalation.visitor_asked(cid)
+    contact = Contact(email="lea@example.be", name="Léa Dubois")
+    await services.escalation.visitor_contact(cid, contact)
+    await services.operators.add(
+        "sophie@desk.test", name="Sophie", role="operator", departments=("general",),
+        languages=("en",), password=PASSWORD,
+    )  # fmt: skip
+    await services.mail.outbox.run()
+    sink.take()  # the acknowledgement of the chat's ticket
+    console = await (await new_context()).new_page()
+    await login(console, desk.url, "sophie@desk.test")
+    await console.goto(f"{desk.url}/console/c/{cid}")
+    # Not hers (nobody claimed it) and still hers to send: any operator may.
+    await console.get_by_text("Email this conversation").click()
+    to = console.get_by_role("textbox", name="To", exact=True)
+    await expect(to).to_have_value("lea@example.be")  # the requester's, filled in
+    await to.fill("dev@partner.example")
+    await console.get_by_role("button", name="Send", exact=True).last.click()
+    await expect(console.locator(".toast")).to_have_text("Sent to dev@partner.example.")
+
+    await services.mail.outbox.run()
+    sent = await sink.next()
+    assert sent["To"] == "dev@partner.example"
+    text, _ = parts(sent)
+    assert "Sophie at Ardenne Cloud sends you this chat conversation." in text
+    assert "Léa Dubois · " in text and "My invoice is wrong" in text

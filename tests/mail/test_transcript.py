@@ -9,14 +9,22 @@ import msgspec
 import pytest
 from aiohttp.test_utils import TestServer
 
-from chatdesk.errors import ChatdeskError, Conflict, Forbidden, InvalidPayload, RateLimited
-from chatdesk.models import Author, MessageDraft
+from chatdesk.errors import (
+    ChatdeskError,
+    Conflict,
+    Forbidden,
+    InvalidPayload,
+    NotFound,
+    RateLimited,
+)
+from chatdesk.escalation import Contact
+from chatdesk.models import AuditAction, Author, MessageDraft, Operator
 from chatdesk.models.mail import OutboxMail
 from chatdesk.services import Services
 from chatdesk.store import Store
 from chatdesk.web.appkeys import SERVICES
 
-from ..clients import VisitorClient
+from ..clients import OperatorClient, VisitorClient
 from ..conftest import StartServer
 from ..desk import Clock
 from .conftest import FROM, PUBLIC, Sink, deliver, mail_desk
@@ -166,3 +174,88 @@ async def test_the_widget_asks_over_its_socket(
     (sent,) = sink.take()
     assert sent["Subject"] == "Uw gesprek met chatdesk"
     assert "Hallo, mijn factuur?" in parts(sent)[0]
+
+
+async def _operator(desk: Services, login: str, name: str) -> Operator:
+    return await desk.operators.add(
+        f"{login}@desk.test", name=name, role="operator", departments=("general",),
+        languages=("fr",), password="correct horse battery",
+    )  # fmt: skip
+
+
+async def test_an_operator_sends_it_named_and_audited(
+    desk: Services, sink: Sink, store: Store
+) -> None:
+    cid = await _chat(desk)
+    sophie = await _operator(desk, "sophie", "Sophie Lambert")
+    # No ticket yet: the visitor is "Visiteur".
+    await desk.mail.transcripts.send(sophie, cid, "Dev@Partner.example")
+    (first,) = await deliver(desk, sink)
+    await desk.escalation.visitor_asked(cid)
+    await desk.escalation.visitor_contact(cid, Contact(email="lea@example.be", name="Léa Dubois"))
+    await desk.mail.transcripts.send(sophie, cid, "lea@example.be")
+    (second,) = [m for m in await deliver(desk, sink) if m["Subject"] == first["Subject"]]
+    assert first["To"] == "dev@partner.example"
+    assert first["Subject"] == "Une conversation avec Ardenne Cloud"
+    text, _ = parts(first)
+    assert "Sophie Lambert, de Ardenne Cloud, vous envoie cette conversation du chat." in text
+    assert "Visiteur · mardi 17 novembre, 10:30 > Mon site <b>tombe</b>" in text
+    assert "Vous ·" not in text and "Quelqu'un a tapé votre adresse" not in text
+    text, _ = parts(second)
+    assert "Léa Dubois · " in text and "> Mon site <b>tombe</b>" in text
+    # On the audit log: who sent which conversation, and where to (the domain: the log
+    # keeps nobody's address).
+    entries = await store.audit.list_audit(limit=10)
+    sent = [e for e in entries if e.action is AuditAction.TRANSCRIPT_SENT]
+    assert [(e.actor, e.target, e.detail) for e in sent] == [
+        ("sophie@desk.test", f"conversation {cid}", "to an address at example.be"),
+        ("sophie@desk.test", f"conversation {cid}", "to an address at partner.example"),
+    ]
+
+
+async def test_an_operator_is_refused_as_a_visitor_is_with_own_limits(desk: Services) -> None:
+    cid = await _chat(desk)
+    sophie = await _operator(desk, "sophie", "Sophie")
+    transcripts = desk.mail.transcripts
+    with pytest.raises(InvalidPayload):
+        await transcripts.send(sophie, cid, "lea@")
+    await desk.spam.block(None, "spam.example")
+    with pytest.raises(Forbidden):
+        await transcripts.send(sophie, cid, "promo@spam.example")
+    with pytest.raises(NotFound):
+        await transcripts.send(sophie, "nope", "lea@example.be")
+    # More than a visitor may (3), fewer than a script would: 30 an hour.
+    for n in range(30):
+        await transcripts.send(sophie, cid, f"colleague{n % 10}@partner.example")
+    with pytest.raises(RateLimited):
+        await transcripts.send(sophie, cid, "other@partner.example")
+    marc = await _operator(desk, "marc", "Marc")
+    await transcripts.send(marc, cid, "other@partner.example")
+
+
+async def test_the_console_sends_it_over_its_socket(
+    start_server: StartServer, sink: Sink, new_client: Callable[[TestServer], VisitorClient]
+) -> None:
+    server = await start_server(smtp_url=sink.url, mail_from=FROM, public_url=PUBLIC)
+    services: Services = server.app[SERVICES]
+    visitor = new_client(server)
+    await visitor.connect({"lang": "en"})
+    await visitor.say("My invoice is wrong")
+    sophie = await _operator(services, "sophie", "Sophie")
+    token, _ = services.operators.tokens.issue(sophie)
+    console = OperatorClient(str(server.make_url("")))
+    await console.connect(None, headers={"Cookie": f"chatdesk_session={token}"})
+    try:
+        cid = visitor.session["conversation_id"]
+        bad = await console.call("transcript", {"conversation_id": cid})
+        assert bad["ok"] is False and bad["error"]["code"] == "invalid_payload"
+        ack = await console.call("transcript", {"conversation_id": cid, "email": "Bob@X.example"})
+        assert ack == {"ok": True, "email": "bob@x.example"}
+    finally:
+        await console.close()
+    await services.mail.outbox.run()
+    (sent,) = sink.take()
+    assert sent["Subject"] == "A conversation with chatdesk"
+    text, _ = parts(sent)
+    assert "Sophie at chatdesk sends you this chat conversation." in text
+    assert "Visitor · " in text and "> My invoice is wrong" in text

@@ -1,5 +1,5 @@
 // What the operator can do with a conversation, in its current mode: claim, close, hand back,
-// transfer, block its visitor, reopen, write. What cannot be used now is disabled, and the composer says why.
+// transfer, block its visitor, mail it, reopen, write. What cannot be used now is disabled, and the composer says why.
 import { $, call, el, failed, me, toast } from "./common";
 import { label, t } from "./i18n";
 import { OperatorInfo, Summary } from "./protocol";
@@ -43,6 +43,12 @@ export function setupActions(view: HTMLElement, conversationId: string): (c: Sum
       if (note) note.hidden = true;
       const reopen = button("reopen");
       if (reopen) reopen.hidden = view.dataset.mode !== "closed";
+    }
+    if (action === "transcript") {
+      const input = $<HTMLInputElement>('input[name="transcript_email"]', view);
+      if (!input?.reportValidity()) return;
+      const ack = await call("transcript", { conversation_id: conversationId, email: input.value });
+      if (!failed(ack)) toast(t("transcript_sent", { email: String(ack.email) }));
     }
     if (action === "reopen") {
       const ack = await call("reopen", { conversation_id: conversationId });

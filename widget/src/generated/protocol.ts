@@ -812,6 +812,17 @@ export interface OperatorMessageIn {
   text: string;
 }
 /**
+ * ``transcript``: mail a conversation (as it is now) to an address: the requester's,
+ * or someone the desk works with.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "OperatorTranscriptIn".
+ */
+export interface OperatorTranscriptIn {
+  conversation_id: string;
+  email: string;
+}
+/**
  * ``typing``: the operator is (not) typing to the visitor.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
