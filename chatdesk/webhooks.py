@@ -1,10 +1,12 @@
-"""Webhooks: the tickets' changes posted, signed, to the endpoints of ``[[webhooks]]``.
+"""Webhooks: the tickets' and requesters' changes posted, signed, to the endpoints of
+``[[webhooks]]``.
 
-The store's triggers write a feed item with each ticket history row and message (in its
-transaction); the ``webhooks`` job turns each item into one delivery per endpoint that wants
-its event (exactly once: the item is consumed in the transaction that stores them), and
-posts what is due in a task of its own, so that a slow endpoint never holds the desk's
-other jobs. docs/webhooks.md is the contract.
+The store's triggers write a feed item with each ticket history row and message, and each
+requester's record made, changed or deleted (in its transaction); the ``webhooks`` job
+turns each item into one delivery per endpoint that wants its event (exactly once: the
+item is consumed in the transaction that stores them), and posts what is due in a task of
+its own, so that a slow endpoint never holds the desk's other jobs. docs/webhooks.md is
+the contract.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from .events import Event
 from .hookconfig import Webhook
 from .mail.outbox import backoff
 from .models import Operator, Ticket, TicketEvent, TicketMessage, utcnow
-from .models.hooks import HookDelivery, HookFeedItem, HookState
+from .models.hooks import HookDelivery, HookFeedItem, HookState, RequesterNews
 from .store import Store
 from .version import __version__
 
@@ -61,6 +63,7 @@ class Render(Protocol):
         ticket: Ticket | None,
         change: TicketEvent | None,
         message: TicketMessage | None,
+        news: RequesterNews | None = None,
     ) -> bytes:
         """Return the body."""
         ...
@@ -200,7 +203,7 @@ class Webhooks:
     async def ticket_labels(self, deliveries: list[HookDelivery]) -> dict[str, str]:
         """Return the label (``#000123``) of each delivery's ticket that still exists."""
         labels: dict[str, str] = {}
-        for ticket_id in {d.ticket_id for d in deliveries}:
+        for ticket_id in {d.ticket_id for d in deliveries if d.ticket_id}:  # a requester's: ""
             ticket = await self.store.helpdesk.get_ticket(ticket_id)
             if ticket is not None:
                 labels[ticket_id] = ticket.label
@@ -259,6 +262,8 @@ class Webhooks:
 
     async def _body(self, delivery: HookDelivery) -> bytes:
         assert self.render is not None
+        if delivery.source == "requester":
+            return self.render(delivery, None, None, None, await self._news(delivery))
         ticket = await self.store.helpdesk.get_ticket(delivery.ticket_id)
         if ticket is None:
             raise NotFound("the ticket is gone")
@@ -274,6 +279,16 @@ class Webhooks:
             if message is None:
                 raise NotFound("the message is gone")
         return self.render(delivery, ticket, change, message)
+
+    async def _news(self, delivery: HookDelivery) -> RequesterNews:
+        requester = await self.store.requesters.get_requester(delivery.ref_id)
+        if requester is None and delivery.event != "requester.deleted":
+            # Erased (or merged away) since: nothing of theirs goes out any more.
+            raise NotFound("the requester is gone")
+        organisation = None
+        if requester is not None and requester.organisation_id:
+            organisation = await self.store.requesters.get_organisation(requester.organisation_id)
+        return RequesterNews(delivery.ref_id, requester, organisation.name if organisation else "")
 
     async def _post(self, endpoint: Webhook, delivery: HookDelivery, body: bytes) -> int:
         assert self.poster is not None

@@ -113,10 +113,13 @@ async def test_a_filed_ticket_is_posted_signed_in_the_apis_shapes(
     hooks: Services, receiver: Receiver
 ) -> None:
     ticket = await file(hooks)
-    assert await turn(hooks) == 3
+    assert await turn(hooks) == 4
     got = receiver.drain()
-    # "all" gets the description (a message) and the creation, "crm" only the creation.
-    assert sorted(g.event for g in got) == ["message.created", "ticket.created", "ticket.created"]
+    # "all" gets the new requester, the description (a message) and the creation, "crm"
+    # only the creation.
+    assert sorted(g.event for g in got) == [
+        "message.created", "requester.created", "ticket.created", "ticket.created"
+    ]  # fmt: skip
     created = next(g for g in got if g.event == "ticket.created")
     body = created.body
     assert body.ticket is not None and body.ticket.id == ticket.id
@@ -223,8 +226,16 @@ async def test_an_erased_requester_is_never_posted(hooks: Services, receiver: Re
         assert b"lea@example.be" not in g.raw and "Léa".encode() not in g.raw
         assert b"Depuis ce matin" not in g.raw
     failed = await hooks.webhooks.failures()
-    assert {f.event for f in failed} == {"message.created"}  # the erased description
-    assert {f.last_error for f in failed} == {"the message is gone"}
+    # The erased description, and the requester's record.
+    assert {(f.event, f.last_error) for f in failed} == {
+        ("message.created", "the message is gone"),
+        ("requester.created", "the requester is gone"),
+    }
+    # What is said afterwards is that they are gone, by id alone.
+    await turn(hooks)
+    (gone,) = [g for g in receiver.drain() if g.event == "requester.deleted"]
+    assert gone.body.requester is None and gone.body.requester_id
+    assert gone.body.ticket is None and b"lea@example.be" not in gone.raw
 
 
 def _only(service: Webhooks, name: str) -> Webhooks:
@@ -321,12 +332,38 @@ async def test_ping_from_the_command_line(
 
 
 async def test_a_backlog_goes_out_in_one_turn(hooks: Services, receiver: Receiver) -> None:
-    # 30 tickets: 60 deliveries to "all", 30 to "crm", more than one batch (50).
+    # 30 tickets of one requester: 61 deliveries to "all" (with the requester's record,
+    # once), 30 to "crm", more than one batch (50).
     for _ in range(30):
         await file(hooks)
     await hooks.webhooks.run()  # plans, then posts in a task of its own
-    got = [await asyncio.wait_for(receiver.got.get(), timeout=10) for _ in range(90)]
-    assert len({g.body.id for g in got}) == 90
+    got = [await asyncio.wait_for(receiver.got.get(), timeout=10) for _ in range(91)]
+    assert len({g.body.id for g in got}) == 91
     created = [g.body.ticket.number for g in got if g.event == "ticket.created"
                and g.headers["X-Chatdesk-Signature"] and g.body.ticket]  # fmt: skip
     assert len(created) == 60
+
+
+async def test_a_requesters_record_is_posted_when_made_changed_and_deleted(
+    hooks: Services, receiver: Receiver
+) -> None:
+    await file(hooks)
+    await turn(hooks)
+    (made,) = [g.body for g in receiver.drain() if g.event == "requester.created"]
+    assert made.ticket is None and made.change is None and made.message is None
+    assert made.requester is not None and made.requester_id == made.requester.id
+    assert (made.requester.email, made.requester.name) == ("lea@example.be", "Léa")
+    assert made.requester.organisation is None and made.requester.org_role == "member"
+    people = hooks.helpdesk.people
+    lea = await people.find("lea@example.be")
+    await people.update(lea, name="Léa Dubois", phone="+32 470 12 34 56")
+    await hooks._store.requesters.end_requester_sessions(lea.id)  # a sign-out is not news
+    acme = await people.add_organisation("Acme")
+    await people.add_member(acme, "lea@example.be", role="admin")
+    await turn(hooks)
+    updates = [g.body for g in receiver.drain() if g.event.startswith("requester.")]
+    assert len(updates) == 2 and all(u.requester is not None for u in updates)
+    # Bodies are made when sent: both say the record as it is now.
+    last = updates[-1].requester
+    assert last is not None and last.name == "Léa Dubois" and last.org_role == "admin"
+    assert last.organisation is not None and last.organisation.name == "Acme"

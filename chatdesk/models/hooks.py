@@ -1,4 +1,5 @@
-"""Webhook records: the feed of ticket changes, and each delivery to an endpoint."""
+"""Webhook records: the feed of ticket and requester changes, and each delivery to an
+endpoint."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from .clock import format_ts, new_sortable_id
+from .requesters import Requester
 
-__all__ = ["HookDelivery", "HookFeedItem", "HookState"]
+__all__ = ["HookDelivery", "HookFeedItem", "HookState", "RequesterNews"]
 
 
 class HookState(StrEnum):
@@ -24,8 +26,10 @@ class HookState(StrEnum):
 class HookFeedItem:
     """A ticket change, written by the store's triggers in the change's transaction.
 
-    ``source`` is ``ticket_event`` (a history row: ``kind`` is its kind) or
-    ``ticket_message`` (``kind`` is ``message`` or ``note``); ``ref_id`` is the row's id.
+    ``source`` is ``ticket_event`` (a history row: ``kind`` is its kind),
+    ``ticket_message`` (``kind`` is ``message`` or ``note``) or ``requester`` (``kind`` is
+    ``created``, ``updated`` or ``deleted``; ``ticket_id`` is ``""``); ``ref_id`` is the
+    row's id.
     """
 
     id: int
@@ -40,6 +44,8 @@ class HookFeedItem:
         """Return the webhook event's name (``ticket.status``, ``message.created``)."""
         if self.source == "ticket_message":
             return f"{self.kind}.created"
+        if self.source == "requester":
+            return f"requester.{self.kind}"
         return f"ticket.{self.kind}"
 
 
@@ -74,3 +80,13 @@ class HookDelivery:
             "created_at": format_ts(self.created_at),
             "sent_at": format_ts(self.sent_at) if self.sent_at else None,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RequesterNews:
+    """What a ``requester.*`` delivery tells: the requester as they are when it is made
+    (None once deleted), with their organisation's name."""
+
+    id: str
+    requester: Requester | None
+    organisation: str = ""

@@ -8,8 +8,9 @@ import aiohttp
 import msgspec
 
 from ..models import Ticket, TicketEvent, TicketMessage, format_ts
-from ..models.hooks import HookDelivery
-from ..wire.hooks import WebhookBody
+from ..models.hooks import HookDelivery, RequesterNews
+from ..wire.apipeople import ApiOrganisationRef
+from ..wire.hooks import WebhookBody, WebhookRequester
 from .apiviews import history_out, message_out, ticket_out
 
 __all__ = ["TIMEOUT", "HookPoster", "render"]
@@ -23,6 +24,7 @@ def render(
     ticket: Ticket | None,
     change: TicketEvent | None,
     message: TicketMessage | None,
+    news: RequesterNews | None = None,
 ) -> bytes:
     """Return a delivery's JSON body (:class:`~chatdesk.wire.hooks.WebhookBody`)."""
     return msgspec.json.encode(
@@ -33,8 +35,22 @@ def render(
             ticket=ticket_out(ticket) if ticket is not None else None,
             change=history_out(change) if change is not None else None,
             message=message_out(message) if message is not None else None,
+            requester_id=news.id if news is not None else None,
+            requester=_requester_out(news) if news is not None else None,
         )
     )
+
+
+def _requester_out(news: RequesterNews) -> WebhookRequester | None:
+    r = news.requester
+    if r is None:
+        return None
+    org = ApiOrganisationRef(r.organisation_id, news.organisation) if r.organisation_id else None
+    return WebhookRequester(
+        id=r.id, email=r.email, name=r.name, phone=r.phone, lang=r.lang,
+        organisation=org, org_role=r.org_role.value,
+        created_at=format_ts(r.created_at), note=r.note,
+    )  # fmt: skip
 
 
 class HookPoster:

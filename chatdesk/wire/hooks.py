@@ -1,11 +1,31 @@
-"""What a webhook posts (docs/webhooks.md): the change, and the ticket as the API shows it."""
+"""What a webhook posts (docs/webhooks.md): the change, and the ticket (or the requester)
+as the API shows it."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .apiout import ApiHistory, ApiMessage, ApiTicket
+from .apipeople import ApiOrganisationRef
 from .base import Out, Ts
 
-__all__ = ["WebhookBody"]
+__all__ = ["WebhookBody", "WebhookRequester"]
+
+
+class WebhookRequester(Out):
+    """A requester's record as ``GET /api/v1/requesters/{id}`` has it, without what
+    depends on who asks (their tickets' counts, sites, block)."""
+
+    id: str
+    email: str
+    name: str
+    phone: str
+    lang: str
+    organisation: ApiOrganisationRef | None
+    org_role: Literal["member", "admin"]
+    created_at: Ts
+    #: The team's note on them (`""`: none).
+    note: str
 
 
 class WebhookBody(Out):
@@ -13,8 +33,11 @@ class WebhookBody(Out):
 
     ``id`` is the delivery's (the same on every attempt: receivers drop repeats by it);
     ``event`` is ``ticket.<kind>`` (``change`` is the history row), ``message.created`` or
-    ``note.created`` (``message`` is it), or ``ping`` (nothing else). ``ticket`` is the
-    ticket as it is when the delivery is made, which may be later than the change.
+    ``note.created`` (``message`` is it), ``requester.created``, ``requester.updated`` or
+    ``requester.deleted`` (``requester_id`` names them, ``requester`` is their record; no
+    ticket), or ``ping`` (nothing else). ``ticket`` and ``requester`` are as they are when
+    the delivery is made, which may be later than the change (``requester`` is null once
+    they are deleted).
     """
 
     id: str
@@ -23,3 +46,5 @@ class WebhookBody(Out):
     ticket: ApiTicket | None
     change: ApiHistory | None
     message: ApiMessage | None
+    requester_id: str | None = None
+    requester: WebhookRequester | None = None

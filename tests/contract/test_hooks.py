@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from chatdesk.models import TicketChanges
+from chatdesk.models import Organisation, OrgRole, TicketChanges
 from chatdesk.models.hooks import HookDelivery, HookState
 from chatdesk.store import Store
 
 from .conftest import T0, later
-from .test_helpdesk import filed, reply
+from .test_helpdesk import filed, reply, requester
 
 
 def delivery(n: int, endpoint: str = "crm", **kw: object) -> HookDelivery:
@@ -23,7 +23,10 @@ def delivery(n: int, endpoint: str = "crm", **kw: object) -> HookDelivery:
 async def test_the_feed_gets_every_history_row_and_message_in_their_transaction(
     store: Store,
 ) -> None:
-    ticket = await filed(store)
+    lea = await requester(store)
+    (made,) = await store.hooks.take_feed(10)  # the requester's record: see below
+    assert await store.hooks.consume_feed(made.id, [])
+    ticket = await filed(store, lea)
     await store.helpdesk.post_ticket_message(
         reply(ticket, "Voici"), [], TicketChanges(), [], expect=None, now=later(minutes=1)
     )
@@ -112,3 +115,32 @@ async def test_claims_retries_and_failures(store: Store) -> None:
     assert await store.hooks.purge_deliveries(later(seconds=1)) == 1
     assert await store.hooks.list_deliveries(HookState.SENT) == []
     assert [d.id for d in await store.hooks.list_deliveries(HookState.QUEUED)] == ["d002"]
+
+
+async def test_the_feed_gets_each_requester_made_changed_or_deleted(store: Store) -> None:
+    async def news() -> list[tuple[str, str]]:
+        items = await store.hooks.take_feed(50)
+        for item in items:
+            assert await store.hooks.consume_feed(item.id, [])
+        assert all(i.ticket_id == "" for i in items if i.source == "requester")
+        return [(i.event, i.ref_id) for i in items]
+
+    lea = await requester(store)
+    bob = await requester(store, "bob@example.be", "Bob")
+    assert await news() == [("requester.created", lea.id), ("requester.created", bob.id)]
+    # Found again with nothing new: no news.
+    await store.requesters.save_requester("lea@example.be", name="Léa", phone="", lang="fr",
+                                          now=T0)  # fmt: skip
+    assert await store.requesters.end_requester_sessions(lea.id) is not None  # a sign-out
+    assert await news() == []
+    await store.requesters.update_requester(lea.id, name="Léa Dubois", phone="", lang="fr")
+    await store.requesters.set_requester_note(lea.id, "Prefers phone calls")
+    acme = Organisation(id="o1", name="Acme", created_at=T0)
+    await store.requesters.add_organisation(acme)
+    assert await store.requesters.set_member(lea.id, acme.id, OrgRole.ADMIN)
+    assert await news() == [("requester.updated", lea.id)] * 3
+    # Merged away, or erased: deleted.
+    await store.requesters.merge_requesters(bob.id, lea.id, note="", now=later(minutes=1))
+    assert ("requester.deleted", bob.id) in await news()
+    await store.requesters.erase_requester(lea)
+    assert ("requester.deleted", lea.id) in await news()
