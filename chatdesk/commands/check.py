@@ -79,6 +79,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _findings(settings: Settings, *, offline: bool, test_to: str | None) -> list[Finding]:
     found = [_desk(settings), _knowledge(settings), _secret(settings)]
+    found += _reply_from(settings)
     found += await _database(settings)
     found.append(await _redis(settings, offline))
     found += await _mail(settings, offline, test_to)
@@ -103,6 +104,25 @@ def _desk(settings: Settings) -> Finding:
         + (f" ({len(config.department_hours)} department(s) on hours of their own)"
            if config.department_hours else ""),
     )  # fmt: skip
+
+
+def _reply_from(settings: Settings) -> list[Finding]:
+    """With ``[email] reply_from = "department"``: the departments that still write from
+    the desk's address (none of ``[email] addresses`` names them)."""
+    path = settings.config_file
+    if path is None or not path.exists():
+        return []
+    try:
+        config = load_desk_config(path)
+    except ChatdeskError:
+        return []  # the desk's line says it
+    if config.email.reply_from != "department":
+        return []
+    bare = [d for d in config.departments if config.email.from_address(d) is None]
+    if not bare:
+        return [Finding("ok", "reply from", "each department writes from its own address")]
+    return [Finding("warn", "reply from", "from the desk's address (no [email] addresses entry): "
+                    + ", ".join(bare))]  # fmt: skip
 
 
 def _knowledge(settings: Settings) -> Finding:

@@ -85,12 +85,17 @@ async def test_an_admin_s_program_keeps_the_customer_organisations(
     assert not (await api.call("GET", path, ApiOrganisation)).contract_active
 
 
-async def test_a_crm_merges_a_customer_entered_twice(api: Api, desk: Desk) -> None:
+async def test_a_crm_merges_a_customer_entered_twice(api: Api, as_: Any, desk: Desk) -> None:
     acme = await api.call("POST", ORGS, ApiOrganisation, status=201, json={"name": "Acme"})
     twice = await api.call("POST", ORGS, ApiOrganisation, status=201, json={"name": "Acme SA"})
     await api.call("POST", f"{ORGS}/{twice.id}/members", ApiRequesterDetail, status=201,
                    json={"email": "tom@acme.be"})  # fmt: skip
     merge = f"{ORGS}/{twice.id}/merge"
+    # An operator's token may not (an admin's act, on the audit log): nothing merged.
+    refused = await as_("bob").error("POST", merge, 403, json={"into": acme.id})
+    assert refused.code == "forbidden"
+    await as_(None).error("POST", merge, 401, json={"into": acme.id})
+    assert (await api.call("GET", f"{ORGS}/{twice.id}", ApiOrganisation)).members == 1
     same = await api.error("POST", merge, 409, json={"into": twice.id})
     assert same.code == "same_organisation"
     assert (await api.error("POST", merge, 404, json={"into": "Nobody"})).code == "unknown_org"

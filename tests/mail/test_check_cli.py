@@ -211,3 +211,25 @@ async def test_the_rules_are_listed_and_a_missing_assignee_warned(
     assert status == 0 and out["rules"] == (
         "warn 2 (Invoices, Refunds); no active operator to assign: nobody@desk.test"
     )
+
+
+async def test_departments_without_an_address_of_their_own_are_warned(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out = await check(capsys, "--offline")
+    assert "reply from" not in out  # the desk's address for all, as chosen
+    config = (
+        '[desk]\ndepartments = ["technical", "billing", "sales"]\n'
+        'default_department = "technical"\n'
+        '[email]\nreply_from = "department"\n'
+        'addresses = {{"billing@desk.test" = "billing"{more}}}\n'
+    )
+    (desk / "chatdesk.toml").write_text(config.format(more=""), encoding="utf-8")
+    status, out = await check(capsys, "--offline")
+    assert status == 0 and out["reply from"] == (
+        "warn from the desk's address (no [email] addresses entry): technical, sales"
+    )
+    more = ', "tech@desk.test" = "technical", "sales@desk.test" = "sales"'
+    (desk / "chatdesk.toml").write_text(config.format(more=more), encoding="utf-8")
+    _, out = await check(capsys, "--offline")
+    assert out["reply from"] == "ok each department writes from its own address"
