@@ -12,8 +12,8 @@ from .deskfile import WebhookSection
 __all__ = ["EVENTS", "Webhook", "build_webhooks"]
 
 #: Every event a webhook may receive: ``ticket.<kind>`` for each kind of history row
-#: (docs/api.md lists them), a public message, an internal note, a requester's record.
-#: New kinds may come.
+#: (docs/api.md lists them), a public message, an internal note, a requester's or an
+#: organisation's record. New kinds may come.
 EVENTS = frozenset(
     {
         *(
@@ -29,9 +29,8 @@ EVENTS = frozenset(
         ),
         "message.created",
         "note.created",
-        "requester.created",
-        "requester.updated",
-        "requester.deleted",
+        *(f"{record}.{kind}" for record in ("requester", "organisation")
+          for kind in ("created", "updated", "deleted")),
     }
 )  # fmt: skip
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")

@@ -1,12 +1,12 @@
-"""Webhooks: the tickets' and requesters' changes posted, signed, to the endpoints of
-``[[webhooks]]``.
+"""Webhooks: the changes of tickets, requesters and organisations posted, signed, to the
+endpoints of ``[[webhooks]]``.
 
 The store's triggers write a feed item with each ticket history row and message, and each
-requester's record made, changed or deleted (in its transaction); the ``webhooks`` job
-turns each item into one delivery per endpoint that wants its event (exactly once: the
-item is consumed in the transaction that stores them), and posts what is due in a task of
-its own, so that a slow endpoint never holds the desk's other jobs. docs/webhooks.md is
-the contract.
+requester's or organisation's record made, changed or deleted (in its transaction); the
+``webhooks`` job turns each item into one delivery per endpoint that wants its event
+(exactly once: the item is consumed in the transaction that stores them), and posts what
+is due in a task of its own, so that a slow endpoint never holds the desk's other jobs.
+docs/webhooks.md is the contract.
 """
 
 from __future__ import annotations
@@ -26,7 +26,13 @@ from .events import Event
 from .hookconfig import Webhook
 from .mail.outbox import backoff
 from .models import Operator, Ticket, TicketEvent, TicketMessage, utcnow
-from .models.hooks import HookDelivery, HookFeedItem, HookState, RequesterNews
+from .models.hooks import (
+    HookDelivery,
+    HookFeedItem,
+    HookState,
+    OrganisationNews,
+    RequesterNews,
+)
 from .store import Store
 from .version import __version__
 
@@ -63,7 +69,7 @@ class Render(Protocol):
         ticket: Ticket | None,
         change: TicketEvent | None,
         message: TicketMessage | None,
-        news: RequesterNews | None = None,
+        news: RequesterNews | OrganisationNews | None = None,
     ) -> bytes:
         """Return the body."""
         ...
@@ -264,6 +270,8 @@ class Webhooks:
         assert self.render is not None
         if delivery.source == "requester":
             return self.render(delivery, None, None, None, await self._news(delivery))
+        if delivery.source == "organisation":
+            return self.render(delivery, None, None, None, await self._org_news(delivery))
         ticket = await self.store.helpdesk.get_ticket(delivery.ticket_id)
         if ticket is None:
             raise NotFound("the ticket is gone")
@@ -289,6 +297,17 @@ class Webhooks:
         if requester is not None and requester.organisation_id:
             organisation = await self.store.requesters.get_organisation(requester.organisation_id)
         return RequesterNews(delivery.ref_id, requester, organisation.name if organisation else "")
+
+    async def _org_news(self, delivery: HookDelivery) -> OrganisationNews:
+        people = self.store.requesters
+        organisation = await people.get_organisation(delivery.ref_id)
+        if organisation is None:
+            if delivery.event != "organisation.deleted":
+                raise NotFound("the organisation is gone")  # merged into another since
+            return OrganisationNews(delivery.ref_id, None)
+        members = await people.list_members(organisation.id)
+        domains = await people.organisation_domains(organisation.id)
+        return OrganisationNews(organisation.id, organisation, len(members), tuple(domains))
 
     async def _post(self, endpoint: Webhook, delivery: HookDelivery, body: bytes) -> int:
         assert self.poster is not None

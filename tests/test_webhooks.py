@@ -367,3 +367,26 @@ async def test_a_requesters_record_is_posted_when_made_changed_and_deleted(
     last = updates[-1].requester
     assert last is not None and last.name == "Léa Dubois" and last.org_role == "admin"
     assert last.organisation is not None and last.organisation.name == "Acme"
+
+
+async def test_an_organisations_record_is_posted_with_its_members_and_domains(
+    hooks: Services, receiver: Receiver
+) -> None:
+    people = hooks.helpdesk.people
+    acme = await people.add_organisation("Acme", max_members=5)
+    await people.add_member(acme, "tom@acme.be")
+    await hooks.customers.add_domain(None, acme.id, "acme.be")
+    await turn(hooks)
+    got = [g.body for g in receiver.drain() if g.event.startswith("organisation.")]
+    assert [b.event for b in got] == ["organisation.created", "organisation.updated"]
+    assert all(b.ticket is None and b.requester is None for b in got)
+    org = got[-1].organisation
+    assert org is not None and got[-1].organisation_id == acme.id
+    assert (org.name, org.max_members, org.members, org.domains) == ("Acme", 5, 1, ["acme.be"])
+    twice = await people.add_organisation("Acme SA")
+    await turn(hooks)
+    receiver.drain()
+    await hooks.customers.merge(None, twice.id, acme.id)
+    await turn(hooks)
+    (gone,) = [g.body for g in receiver.drain() if g.event == "organisation.deleted"]
+    assert gone.organisation_id == twice.id and gone.organisation is None

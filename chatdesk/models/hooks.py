@@ -9,9 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from .clock import format_ts, new_sortable_id
-from .requesters import Requester
+from .requesters import Organisation, Requester
 
-__all__ = ["HookDelivery", "HookFeedItem", "HookState", "RequesterNews"]
+__all__ = ["HookDelivery", "HookFeedItem", "HookState", "OrganisationNews", "RequesterNews"]
 
 
 class HookState(StrEnum):
@@ -27,9 +27,9 @@ class HookFeedItem:
     """A ticket change, written by the store's triggers in the change's transaction.
 
     ``source`` is ``ticket_event`` (a history row: ``kind`` is its kind),
-    ``ticket_message`` (``kind`` is ``message`` or ``note``) or ``requester`` (``kind`` is
-    ``created``, ``updated`` or ``deleted``; ``ticket_id`` is ``""``); ``ref_id`` is the
-    row's id.
+    ``ticket_message`` (``kind`` is ``message`` or ``note``), ``requester`` or
+    ``organisation`` (``kind`` is ``created``, ``updated`` or ``deleted``; ``ticket_id`` is
+    ``""``); ``ref_id`` is the row's id.
     """
 
     id: int
@@ -44,8 +44,8 @@ class HookFeedItem:
         """Return the webhook event's name (``ticket.status``, ``message.created``)."""
         if self.source == "ticket_message":
             return f"{self.kind}.created"
-        if self.source == "requester":
-            return f"requester.{self.kind}"
+        if self.source in ("requester", "organisation"):
+            return f"{self.source}.{self.kind}"
         return f"ticket.{self.kind}"
 
 
@@ -90,3 +90,14 @@ class RequesterNews:
     id: str
     requester: Requester | None
     organisation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationNews:
+    """What an ``organisation.*`` delivery tells: the organisation as it is when it is made
+    (None once deleted), with how many members and which e-mail domains it has."""
+
+    id: str
+    organisation: Organisation | None
+    members: int = 0
+    domains: tuple[str, ...] = ()

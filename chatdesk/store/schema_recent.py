@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .dialects import Dialects, Step
 from .schema_keys import INTEGER_CONVERSATION_KEYS
-from .schema_triggers import hook_trigger, new_mail_trigger, requester_hook_triggers
+from .schema_triggers import hook_trigger, new_mail_trigger, record_hook_triggers
 
 __all__ = ["RECENT_VERSIONS"]
 
@@ -293,7 +293,8 @@ RECENT_VERSIONS: list[list[Step]] = [
         "CREATE TABLE ticket_imports (ref TEXT PRIMARY KEY, ticket_id TEXT NOT NULL,"
         " imported_at TEXT NOT NULL)",
     ],
-    # Webhooks learn of requesters too (requester.created, .updated, .deleted): the
-    # triggers feed hook_feed without a ticket (ticket_id '').
-    requester_hook_triggers(),
+    # Webhooks learn of requesters and organisations too (requester.created, .updated,
+    # .deleted; organisation.*): the triggers feed hook_feed without a ticket (ticket_id
+    # '').
+    record_hook_triggers(),
 ]

@@ -7,7 +7,7 @@ import re
 
 from .dialects import Dialects
 
-__all__ = ["hook_trigger", "mail_trigger", "new_mail_trigger", "requester_hook_triggers"]
+__all__ = ["hook_trigger", "mail_trigger", "new_mail_trigger", "record_hook_triggers"]
 
 
 def mail_trigger(name: str, table: str, when: str, values: str) -> list[Dialects]:
@@ -64,41 +64,60 @@ def new_mail_trigger(name: str, table: str, when: str, values: str) -> list[Dial
 #: Tables listed in insertion order (SQLite's rowid; PostgreSQL gets a column for it).
 
 
-#: A requester's columns whose change is news to a webhook (not their sign-in state).
+#: A requester's and an organisation's columns whose change is news to a webhook (not a
+#: requester's sign-in state, nor an organisation's name key).
 _REQUESTER_FIELDS = ("email", "name", "phone", "lang", "organisation_id", "org_role", "note")
+_ORGANISATION_FIELDS = (
+    "name", "contract_active", "max_members", "max_editors_per_site", "note"
+)  # fmt: skip
+#: (trigger, table, event, row and its id column, feed source, kind, columns watched)
+_RECORD_TRIGGERS = (
+    ("requester_new", "requesters", "INSERT", "NEW.id", "requester", "created", ()),
+    ("requester_changed", "requesters", "UPDATE", "NEW.id", "requester", "updated",
+     _REQUESTER_FIELDS),
+    ("requester_gone", "requesters", "DELETE", "OLD.id", "requester", "deleted", ()),
+    ("organisation_new", "organisations", "INSERT", "NEW.id", "organisation", "created", ()),
+    ("organisation_changed", "organisations", "UPDATE", "NEW.id", "organisation", "updated",
+     _ORGANISATION_FIELDS),
+    ("organisation_gone", "organisations", "DELETE", "OLD.id", "organisation", "deleted", ()),
+    # Its e-mail domains are part of an organisation's record.
+    ("domain_new", "organisation_domains", "INSERT", "NEW.organisation_id", "organisation",
+     "updated", ()),
+    ("domain_moved", "organisation_domains", "UPDATE", "NEW.organisation_id", "organisation",
+     "updated", ("organisation_id",)),
+    ("domain_gone", "organisation_domains", "DELETE", "OLD.organisation_id", "organisation",
+     "updated", ()),
+)  # fmt: skip
 
 
-def requester_hook_triggers() -> list[str | Dialects]:
-    """Return the triggers feeding ``requester.created``, ``requester.updated`` (a column of
-    :data:`_REQUESTER_FIELDS` changed) and ``requester.deleted`` (erased, or merged into
+def record_hook_triggers() -> list[str | Dialects]:
+    """Return the triggers feeding ``requester.*`` and ``organisation.*`` (``created``,
+    ``updated`` when a watched column changed, ``deleted``: erased, or merged into
     another) to ``hook_feed``, whichever way the change came (schema version 48).
 
-    A requester row has no time of change: the feed's time is the database's clock.
+    These rows have no time of change: the feed's time is the database's clock.
     """
     insert = "INSERT INTO hook_feed (source, ref_id, ticket_id, kind, created_at) VALUES"
     lite_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
     pg_now = """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
-    lite_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _REQUESTER_FIELDS)
-    pg_changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _REQUESTER_FIELDS)
     steps: list[str | Dialects] = []
-    for name, when, row, kind, lite_when, pg_when in (
-        ("hook_feed_requester_new", "INSERT", "NEW", "created", "", ""),
-        ("hook_feed_requester_changed", "UPDATE", "NEW", "updated", lite_changed, pg_changed),
-        ("hook_feed_requester_gone", "DELETE", "OLD", "deleted", "", ""),
-    ):
-        lite = f"'requester', {row}.id, '', '{kind}', {lite_now}"
-        pg = f"'requester', {row}.id, '', '{kind}', {pg_now}"
-        guard = f" WHEN {lite_when}" if lite_when else ""
-        pg_guard = f" WHEN ({pg_when})" if pg_when else ""
+    for short, table, when, ref, source, kind, watched in _RECORD_TRIGGERS:
+        name = f"hook_feed_{short}"  # `db copy` turns them off by this prefix
+        lite_when = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
+        pg_when = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watched)
+        guard = f" WHEN {lite_when}" if watched else ""
+        pg_guard = f" WHEN ({pg_when})" if watched else ""
+        lite = f"'{source}', {ref}, '', '{kind}', {lite_now}"
+        pg = f"'{source}', {ref}, '', '{kind}', {pg_now}"
         sqlite = (
-            f"CREATE TRIGGER {name} AFTER {when} ON requesters{guard} BEGIN {insert} ({lite}); END"
+            f"CREATE TRIGGER {name} AFTER {when} ON {table}{guard} BEGIN {insert} ({lite}); END"
         )
         function = (
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {insert} ({pg}); RETURN NULL; END $$"
         )
         trigger = (
-            f"CREATE TRIGGER {name} AFTER {when} ON requesters FOR EACH ROW{pg_guard}"
+            f"CREATE TRIGGER {name} AFTER {when} ON {table} FOR EACH ROW{pg_guard}"
             f" EXECUTE FUNCTION {name}()"
         )
         steps += [

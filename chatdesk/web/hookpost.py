@@ -8,7 +8,8 @@ import aiohttp
 import msgspec
 
 from ..models import Ticket, TicketEvent, TicketMessage, format_ts
-from ..models.hooks import HookDelivery, RequesterNews
+from ..models.hooks import HookDelivery, OrganisationNews, RequesterNews
+from ..wire.apiorgs import ApiOrganisation
 from ..wire.apipeople import ApiOrganisationRef
 from ..wire.hooks import WebhookBody, WebhookRequester
 from .apiviews import history_out, message_out, ticket_out
@@ -24,7 +25,7 @@ def render(
     ticket: Ticket | None,
     change: TicketEvent | None,
     message: TicketMessage | None,
-    news: RequesterNews | None = None,
+    news: RequesterNews | OrganisationNews | None = None,
 ) -> bytes:
     """Return a delivery's JSON body (:class:`~chatdesk.wire.hooks.WebhookBody`)."""
     return msgspec.json.encode(
@@ -35,8 +36,10 @@ def render(
             ticket=ticket_out(ticket) if ticket is not None else None,
             change=history_out(change) if change is not None else None,
             message=message_out(message) if message is not None else None,
-            requester_id=news.id if news is not None else None,
-            requester=_requester_out(news) if news is not None else None,
+            requester_id=news.id if isinstance(news, RequesterNews) else None,
+            requester=_requester_out(news) if isinstance(news, RequesterNews) else None,
+            organisation_id=news.id if isinstance(news, OrganisationNews) else None,
+            organisation=_organisation_out(news) if isinstance(news, OrganisationNews) else None,
         )
     )
 
@@ -50,6 +53,17 @@ def _requester_out(news: RequesterNews) -> WebhookRequester | None:
         id=r.id, email=r.email, name=r.name, phone=r.phone, lang=r.lang,
         organisation=org, org_role=r.org_role.value,
         created_at=format_ts(r.created_at), note=r.note,
+    )  # fmt: skip
+
+
+def _organisation_out(news: OrganisationNews) -> ApiOrganisation | None:
+    o = news.organisation
+    if o is None:
+        return None
+    return ApiOrganisation(
+        id=o.id, name=o.name, contract_active=o.contract_active, max_members=o.max_members,
+        max_editors_per_site=o.max_editors_per_site, members=news.members,
+        domains=list(news.domains), created_at=format_ts(o.created_at), note=o.note,
     )  # fmt: skip
 
 

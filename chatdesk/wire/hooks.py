@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .apiorgs import ApiOrganisation
 from .apiout import ApiHistory, ApiMessage, ApiTicket
 from .apipeople import ApiOrganisationRef
 from .base import Out, Ts
@@ -35,9 +36,10 @@ class WebhookBody(Out):
     ``event`` is ``ticket.<kind>`` (``change`` is the history row), ``message.created`` or
     ``note.created`` (``message`` is it), ``requester.created``, ``requester.updated`` or
     ``requester.deleted`` (``requester_id`` names them, ``requester`` is their record; no
-    ticket), or ``ping`` (nothing else). ``ticket`` and ``requester`` are as they are when
-    the delivery is made, which may be later than the change (``requester`` is null once
-    they are deleted).
+    ticket), ``organisation.created``, ``.updated`` or ``.deleted`` (``organisation_id``,
+    ``organisation``), or ``ping`` (nothing else). ``ticket``, ``requester`` and
+    ``organisation`` are as they are when the delivery is made, which may be later than
+    the change (null once deleted).
     """
 
     id: str
@@ -48,3 +50,5 @@ class WebhookBody(Out):
     message: ApiMessage | None
     requester_id: str | None = None
     requester: WebhookRequester | None = None
+    organisation_id: str | None = None
+    organisation: ApiOrganisation | None = None
