@@ -192,6 +192,8 @@ class EmailSection(_Section):
     #: A ticket's mail goes out from the desk's address, or from its department's
     #: (the first of ``addresses`` naming it).
     reply_from: Literal["desk", "department"] = "desk"
+    #: Last week's figures mailed to admins and service managers on Monday morning.
+    weekly_report: bool = False
 
 
 class WebhookSection(_Section):

@@ -168,6 +168,8 @@ class EmailConfig:
     #: Requesters' mail of a ticket comes from the desk's address (``CHATDESK_MAIL_FROM``)
     #: or from its department's (``department``: the first of ``addresses`` naming it).
     reply_from: Literal["desk", "department"] = "desk"
+    #: Last week's figures mailed to admins and service managers on Monday morning.
+    weekly_report: bool = False
 
     def from_address(self, department: str) -> str | None:
         """Return the address a ticket of ``department`` writes from, when it is not the
@@ -211,4 +213,5 @@ def build_email(
         reminder=reminder,
         notify_operators=section.notify_operators,
         reply_from=section.reply_from,
+        weekly_report=section.weekly_report,
     )

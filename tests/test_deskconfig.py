@@ -82,6 +82,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("[targets]\ncritical = '1h'\n", "unknown key 'critical'"),
         ("[routing]\ndefault_capacity = 0\n", "default_capacity"),
         ("[routing]\nauto_assign = 'yes'\n", "auto_assign"),
+        ("[email]\nweekly_report = 'monday'\n", "weekly_report"),
         ("[hours]\nholidays = 'XX'\n", "holidays"),
         ("[phone]\nnumber = 'call us'\n", "[phone] number"),
         ("[phone]\nhours = ['09:00-12:00']\n", "[phone] hours need a number"),

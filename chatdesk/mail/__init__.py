@@ -1,4 +1,5 @@
-"""E-mail both ways: the outbox and its worker, templates, reminders, incoming mail."""
+"""E-mail both ways: the outbox and its worker, templates, reminders, the weekly report,
+incoming mail."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from .planner import FeedPlanner
 from .reminders import Reminders
 from .sender import DeliveryError, Sender, SmtpSender
 from .transcript import Transcripts
+from .weekly import WeeklyReports
 
 __all__ = [
     "MAIL_SECONDS",
@@ -38,6 +40,7 @@ __all__ = [
     "Sender",
     "SmtpSender",
     "Transcripts",
+    "WeeklyReports",
     "build_mail",
 ]
 
@@ -45,6 +48,8 @@ __all__ = [
 MAIL_SECONDS = 5.0
 #: How often pending reminders are looked for.
 REMINDER_SECONDS = 300.0
+#: How often the weekly report looks whether its Monday came.
+WEEKLY_SECONDS = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,8 @@ class Mail:
     jobs: JobRunner
     #: Chats' transcripts mailed on the visitor's request.
     transcripts: Transcripts
+    #: Last week's figures to admins and service managers (``[email] weekly_report``).
+    weekly: WeeklyReports
     #: IMAP polling (``CHATDESK_IMAP_URL``) and its ``imap`` job, on a runner of its own:
     #: a slow IMAP server must not delay sending.
     imap: ImapPoller | None = None
@@ -93,6 +100,7 @@ def build_mail(
         store, planner, composer, sender, clock=clock, registered=helpdesk.clocks.registered
     )
     reminders = Reminders(store, config, outbox, default_lang=lang, clock=clock)
+    weekly = WeeklyReports(store, config, outbox, helpdesk.reports, clock=clock)
     inbound = InboundMail(
         store, config, helpdesk, outbox, secret_key=settings.secret_key,
         throttle=throttle or Throttle(),
@@ -103,6 +111,7 @@ def build_mail(
         [
             Job("mail", timedelta(seconds=MAIL_SECONDS), outbox.run),
             Job("mail_reminders", timedelta(seconds=REMINDER_SECONDS), reminders.run),
+            Job("weekly_report", timedelta(seconds=WEEKLY_SECONDS), weekly.run),
         ],
         holder=holder,
         clock=clock,
@@ -122,4 +131,4 @@ def build_mail(
         )  # fmt: skip
         imap_jobs = JobRunner(store.leases, [Job("imap", every, imap.run)], holder=holder,
                               clock=clock)  # fmt: skip
-    return Mail(outbox, inbound, reminders, addresses, jobs, transcripts, imap, imap_jobs)
+    return Mail(outbox, inbound, reminders, addresses, jobs, transcripts, weekly, imap, imap_jobs)

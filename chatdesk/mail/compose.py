@@ -25,6 +25,7 @@ from .staff import STAFF_KINDS, stood_in
 from .stafftexts import staff_text
 from .texts import mail_text
 from .transcript import TRANSCRIPT, transcript_content
+from .weekly import WEEKLY, weekly_content
 
 __all__ = ["Composer", "message_id", "ticket_reference"]
 
@@ -93,6 +94,8 @@ class Composer:
                 self.store, mail, desk=self.config.name, timezone=self.config.hours.timezone,
                 public_url=self.public_url,
             )  # fmt: skip
+        elif mail.kind == WEEKLY:  # the desk's figures, queued with the mail
+            content = weekly_content(mail, self.config, self.public_url)
         else:
             context = await self._context(mail)
             staff = STAFF_KINDS.get(mail.kind)

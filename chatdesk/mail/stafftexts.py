@@ -1,5 +1,5 @@
-"""What the mail to operators says (:mod:`chatdesk.mail.staff`), in French, Dutch and
-English."""
+"""What the mail to operators says (:mod:`chatdesk.mail.staff`, and the weekly report of
+:mod:`chatdesk.mail.weekly`), in French, Dutch and English."""
 
 from __future__ import annotations
 
@@ -10,6 +10,26 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "weekly_subject": "{desk} : la semaine {week} en chiffres",
+    "weekly_1": "Voici la semaine dernière de {desk}, du {start} au {end}.",
+    "weekly_opened": "Nouvelles demandes",
+    "weekly_closed": "Clôturées",
+    "weekly_first": "Premières réponses dans les délais",
+    "weekly_first_time": "Première réponse, en moyenne",
+    "weekly_resolved": "Résolues dans les délais",
+    "weekly_resolution_time": "Résolution, en moyenne",
+    "weekly_breaches": "Délais dépassés",
+    "weekly_csat": "Satisfaction",
+    "weekly_share": "{met} sur {n} ({pct}\u00a0%)",
+    "weekly_csat_value": "{average}/5, {n} avis ({pct}\u00a0% satisfaits)",
+    "weekly_department": "{opened} nouvelles, {closed} clôturées",
+    "weekly_days": "{d} j {h} h",
+    "weekly_hours": "{h} h {m} min",
+    "weekly_minutes": "{m} min",
+    "weekly_action": "Ouvrir les rapports",
+    "weekly_footer": "Vous recevez ce rapport comme administrateur ou responsable de service "
+    "de {desk}. Il se coupe dans chatdesk.toml ([email] weekly_report), ou avec les e-mails "
+    "de votre compte.",
     "staff_reply_1": "{requester} a répondu à la demande {label} « {subject} », qui vous est "
     "assignée :",
     "staff_new_1": "Nouvelle demande {label} « {subject} », de {requester}.",
@@ -57,6 +77,26 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "weekly_subject": "{desk}: week {week} in cijfers",
+    "weekly_1": "Dit was vorige week bij {desk}, van {start} tot {end}.",
+    "weekly_opened": "Nieuwe aanvragen",
+    "weekly_closed": "Gesloten",
+    "weekly_first": "Eerste antwoorden op tijd",
+    "weekly_first_time": "Eerste antwoord, gemiddeld",
+    "weekly_resolved": "Op tijd opgelost",
+    "weekly_resolution_time": "Oplossing, gemiddeld",
+    "weekly_breaches": "Termijnen overschreden",
+    "weekly_csat": "Tevredenheid",
+    "weekly_share": "{met} van {n} ({pct}\u00a0%)",
+    "weekly_csat_value": "{average}/5, {n} beoordelingen ({pct}\u00a0% tevreden)",
+    "weekly_department": "{opened} nieuw, {closed} gesloten",
+    "weekly_days": "{d} d {h} u",
+    "weekly_hours": "{h} u {m} min",
+    "weekly_minutes": "{m} min",
+    "weekly_action": "De rapporten openen",
+    "weekly_footer": "U krijgt dit rapport als beheerder of dienstverantwoordelijke van "
+    "{desk}. Het gaat uit in chatdesk.toml ([email] weekly_report), of met de e-mails van "
+    "uw account.",
     "staff_reply_1": "{requester} heeft geantwoord op aanvraag {label} “{subject}”, die aan u "
     "is toegewezen:",
     "staff_new_1": "Nieuwe aanvraag {label} “{subject}”, van {requester}.",
@@ -105,6 +145,25 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "weekly_subject": "{desk}: week {week} in figures",
+    "weekly_1": "Here is last week at {desk}, from {start} to {end}.",
+    "weekly_opened": "New tickets",
+    "weekly_closed": "Closed",
+    "weekly_first": "First replies in time",
+    "weekly_first_time": "Average first reply",
+    "weekly_resolved": "Resolved in time",
+    "weekly_resolution_time": "Average resolution",
+    "weekly_breaches": "Targets missed",
+    "weekly_csat": "Satisfaction",
+    "weekly_share": "{met} of {n} ({pct}%)",
+    "weekly_csat_value": "{average}/5 from {n} ratings ({pct}% satisfied)",
+    "weekly_department": "{opened} new, {closed} closed",
+    "weekly_days": "{d} d {h} h",
+    "weekly_hours": "{h} h {m} min",
+    "weekly_minutes": "{m} min",
+    "weekly_action": "Open the reports",
+    "weekly_footer": "You receive this report as an admin or service manager of {desk}. It is "
+    "turned off in chatdesk.toml ([email] weekly_report), or with your account's e-mail.",
     "staff_reply_1": "{requester} answered request {label} “{subject}”, assigned to you:",
     "staff_new_1": "New request {label} “{subject}”, from {requester}.",
     "staff_reply_open_1": "{requester} answered request {label} “{subject}”.",

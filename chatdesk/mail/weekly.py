@@ -1,0 +1,182 @@
+"""The weekly report by e-mail: last week's figures to the desk's admins and service
+managers, from Monday 08:00 in the desk's time zone (``[email] weekly_report = true``).
+
+The ``weekly_report`` job queues one mail per reader with the week's figures as they
+are then (the reports page's, for the whole desk and per department); the outbox key
+names the week and the reader, so a restart, a second process or a later turn of the
+job never sends it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from ..config import LANGUAGES
+from ..deskconfig import DeskConfig
+from ..events import Event
+from ..helpdesk.reports import Report, ReportService
+from ..models import Operator, utcnow
+from ..models.mail import OutboxMail
+from ..store import Store
+from .content import Content
+from .stafftexts import staff_text as _t
+from .texts import mail_text
+
+if TYPE_CHECKING:  # the outbox's composer imports this module
+    from .outbox import Outbox
+
+__all__ = ["SEND_FROM", "WEEKLY", "WeeklyReports", "weekly_content"]
+
+#: The outbox kind of the weekly report.
+WEEKLY = "weekly_report"
+#: The week's report goes out from Monday at this time, in the desk's time zone.
+SEND_FROM = time(8, 0)
+
+
+class WeeklyReports:
+    """The ``weekly_report`` job (every 10 minutes, one process: its lease)."""
+
+    def __init__(
+        self, store: Store, config: DeskConfig, outbox: Outbox, reports: ReportService,
+        *, clock: Callable[[], datetime] = utcnow,
+    ) -> None:  # fmt: skip
+        self.store = store
+        self.config = config
+        self.outbox = outbox
+        self.reports = reports
+        self.clock = clock
+        self._queued = ""  # the week this process queued: no figures counted again
+
+    async def run(self) -> list[Event]:
+        """Queue last week's report for each reader, once the week's Monday 08:00 came."""
+        if not self.config.email.weekly_report or not self.outbox.enabled:
+            return []
+        now = self.clock()
+        local = now.astimezone(self.config.hours.timezone)
+        if local.weekday() == 0 and local.time() < SEND_FROM:
+            return []
+        start = local.date() - timedelta(days=local.weekday() + 7)
+        year, week, _ = start.isocalendar()
+        label = f"{year}-W{week:02d}"
+        if label == self._queued:
+            return []
+        readers = [o for o in await self.store.operators.list_operators() if _reads(o, now)]
+        if readers:
+            report = await self.reports.report(start, start + timedelta(days=6))
+            data = _figures(report) | {"week": week}
+            await self.outbox.enqueue([
+                OutboxMail(
+                    WEEKLY, o.email, _lang(o), now, data=data | {"name": o.name},
+                    key=f"{WEEKLY}:{label}:{o.id}",  # once a week and reader, whoever queues
+                )
+                for o in readers
+            ])  # fmt: skip
+        self._queued = label
+        return []
+
+
+def _reads(operator: Operator, now: datetime) -> bool:
+    """Whether ``operator`` gets the report: an active admin or service manager who takes
+    the desk's mail and is not out of office."""
+    return (
+        operator.sees_complaints and not operator.disabled and operator.mail_notifications
+        and not operator.away(now)
+    )  # fmt: skip
+
+
+def _lang(operator: Operator) -> str:
+    return next((lang for lang in operator.languages if lang in LANGUAGES), "en")
+
+
+def _figures(report: Report) -> dict[str, Any]:
+    total = report.total
+    return {
+        "start": report.start.isoformat(),
+        "end": report.end.isoformat(),
+        "total": _outcome(total),
+        "departments": [
+            [o.key, o.opened, o.closed] for o in report.outcomes["department"] if o.key
+        ],
+    }
+
+
+def _outcome(o: Any) -> dict[str, Any]:
+    names = (
+        "opened", "closed", "first_responses", "first_response_met", "first_response_seconds",
+        "resolutions", "resolution_met", "resolution_seconds", "breaches", "ratings",
+        "rating_average", "satisfied",
+    )  # fmt: skip
+    return {name: getattr(o, name) for name in names}
+
+
+def weekly_content(mail: OutboxMail, config: DeskConfig, public_url: str) -> Content:
+    """Return what a weekly report says, from the figures it was queued with."""
+    lang, data = mail.lang, mail.data
+    total: dict[str, Any] = data.get("total") or {}
+    start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
+    desk = config.name
+
+    def share(met: str, n: str) -> str:
+        count = int(total.get(n) or 0)
+        if not count:
+            return "—"
+        done = int(total.get(met) or 0)
+        return _t(lang, "weekly_share", met=done, n=count, pct=round(100 * done / count))
+
+    details = [
+        (_t(lang, "weekly_opened"), str(total.get("opened", 0))),
+        (_t(lang, "weekly_closed"), str(total.get("closed", 0))),
+        (_t(lang, "weekly_first"), share("first_response_met", "first_responses")),
+        (_t(lang, "weekly_first_time"), _duration(total.get("first_response_seconds"), lang)),
+        (_t(lang, "weekly_resolved"), share("resolution_met", "resolutions")),
+        (_t(lang, "weekly_resolution_time"), _duration(total.get("resolution_seconds"), lang)),
+        (_t(lang, "weekly_breaches"), str(total.get("breaches", 0))),
+        (_t(lang, "weekly_csat"), _csat(total, lang)),
+    ]
+    departments = data.get("departments") or []
+    if len(departments) > 1:  # one department is the desk: said above
+        details += [
+            (config.department_name(str(key), lang),
+             _t(lang, "weekly_department", opened=opened, closed=closed))
+            for key, opened, closed in departments
+        ]  # fmt: skip
+    colon = "\u00a0:" if lang == "fr" else ":"  # French: a (no-break) space before it
+    day = "d MMMM"
+    return Content(
+        subject=_t(lang, "weekly_subject", desk=desk, week=data.get("week", "")),
+        greeting=mail_text(lang, "hello", name=data.get("name", "")),
+        paragraphs=(_t(lang, "weekly_1", desk=desk, start=format_date(start, day, locale=lang),
+                       end=format_date(end, day, locale=lang)),),
+        details=tuple((f"{label}{colon}", value) for label, value in details),
+        action=(_t(lang, "weekly_action"),
+                f"{public_url}/console/reports?from={start.isoformat()}&to={end.isoformat()}"),
+        footer=_t(lang, "weekly_footer", desk=desk),
+    )  # fmt: skip
+
+
+def _csat(total: dict[str, Any], lang: str) -> str:
+    rated = int(total.get("ratings") or 0)
+    if not rated:
+        return "—"
+    average = format_decimal(float(total.get("rating_average") or 0), "0.0", locale=lang)
+    pct = round(100 * int(total.get("satisfied") or 0) / rated)
+    return _t(lang, "weekly_csat_value", average=average, n=rated, pct=pct)
+
+
+def _duration(seconds: float | None, lang: str) -> str:
+    """``3 d 4 h``, ``2 h 05 min``, ``12 min`` (elapsed time, as the reports page says)."""
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _t(lang, "weekly_days", d=days, h=hours)
+    if hours:
+        return _t(lang, "weekly_hours", h=hours, m=f"{minutes:02d}")
+    return _t(lang, "weekly_minutes", m=minutes)
