@@ -32,7 +32,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "subject, status, and messages with their times (docs/helpdesk.md). Every line is "
         "checked before anything is written; mistakes are named as FILE:LINE. Each ticket "
         "gets the desk's next number; a reference imported before is left out, so the same "
-        "file again imports nothing twice. Nobody is mailed, no webhook is posted.",
+        "file again imports nothing twice. Nobody is mailed, no ticket's webhook is posted.",
     )
     imports.add_argument("file", type=Path)
     imports.add_argument("--dry-run", action="store_true", help="check and say what it would do")

@@ -4,7 +4,8 @@ whole thread (docs/helpdesk.md, "Importing tickets from another helpdesk").
 Every line is checked before anything is written, each mistake named as ``file:line``;
 then each ticket is stored whole in one transaction under its reference, so the same
 file again imports nothing twice, and an import cut short goes on where it stopped. An
-import mails nobody and posts no webhook: the requesters heard of it at the time.
+import mails nobody and posts no ticket's webhook: the requesters heard of it at the
+time (the directory's new records are fed as any: ``requester.created``).
 """
 
 from __future__ import annotations
