@@ -1,7 +1,7 @@
 """ "Email me this conversation" in Chromium: the options menu offers it where the desk sends
 e-mail, the address goes, the visitor is told where, and the mail (over SMTP to an
 aiosmtpd sink) holds what was said; the console's "Email this conversation" sends one to
-any address, named. Screenshot at 390 px in French (with
+any address, named (docs/screenshots/console-transcript.png). Screenshot at 390 px in French (with
 CHATDESK_SCREENSHOTS=1 it replaces docs/screenshots/widget-transcript.png).
 """
 
@@ -107,7 +107,7 @@ async def test_a_desk_without_mail_does_not_offer_it(desk: Desk, context: Any) -
 
 
 async def test_an_operator_mails_a_conversation_from_the_console(
-    mailing: tuple[Desk, Sink], new_context: NewContext
+    mailing: tuple[Desk, Sink], new_context: NewContext, tmp_path: Path
 ) -> None:
     desk, sink = mailing
     services: Services = desk.app[SERVICES]
@@ -123,7 +123,8 @@ async def test_an_operator_mails_a_conversation_from_the_console(
     )  # fmt: skip
     await services.mail.outbox.run()
     sink.take()  # the acknowledgement of the chat's ticket
-    console = await (await new_context()).new_page()
+    wide = await new_context(viewport={"width": 1280, "height": 800})
+    console = await wide.new_page()
     await login(console, desk.url, "sophie@desk.test")
     await console.goto(f"{desk.url}/console/c/{cid}")
     # Not hers (nobody claimed it) and still hers to send: any operator may.
@@ -133,6 +134,8 @@ async def test_an_operator_mails_a_conversation_from_the_console(
     await to.fill("dev@partner.example")
     await console.get_by_role("button", name="Send", exact=True).last.click()
     await expect(console.locator(".toast")).to_have_text("Sent to dev@partner.example.")
+    shots = REPO / "docs" / "screenshots" if os.environ.get("CHATDESK_SCREENSHOTS") else tmp_path
+    await console.screenshot(path=str(shots / "console-transcript.png"))
 
     await services.mail.outbox.run()
     sent = await sink.next()
