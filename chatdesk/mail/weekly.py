@@ -20,7 +20,7 @@ from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
 from ..events import Event
 from ..helpdesk.reports import Report, ReportService
-from ..models import Operator, utcnow
+from ..models import Operator, elapsed, utcnow
 from ..models.mail import OutboxMail
 from ..store import Store
 from .content import Content
@@ -172,9 +172,7 @@ def _duration(seconds: float | None, lang: str) -> str:
     """``3 d 4 h``, ``2 h 05 min``, ``12 min`` (elapsed time, as the reports page says)."""
     if seconds is None:
         return "—"
-    minutes = round(seconds / 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
+    days, hours, minutes = elapsed(seconds)
     if days:
         return _t(lang, "weekly_days", d=days, h=hours)
     if hours:

@@ -24,7 +24,7 @@ from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
 from .people import CannedResponse, Operator, Presence, PresenceStatus, Role, SavedView
-from .reports import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent
+from .reports import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent, elapsed
 from .requesters import (
     BlockedSender,
     Invitation,
@@ -124,6 +124,7 @@ __all__ = [
     "Visitor",
     "Votes",
     "clean_tags",
+    "elapsed",
     "format_number",
     "format_ts",
     "new_id",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-__all__ = ["DayCounts", "Grouping", "Outcome", "ReportPeriod", "TimeSpent"]
+__all__ = ["DayCounts", "Grouping", "Outcome", "ReportPeriod", "TimeSpent", "elapsed"]
 
 #: How the outcomes table groups tickets.
 Grouping = Literal["department", "operator", "priority", "tag"]
@@ -78,3 +78,11 @@ class TimeSpent:
     subject: str
     type: str
     minutes: int
+
+
+def elapsed(seconds: float) -> tuple[int, int, int]:
+    """Return ``seconds`` as whole days, hours and minutes (rounded to the minute), as
+    the reports say an elapsed time: ``3 d 4 h``, ``2 h 05 min``, ``12 min``."""
+    days, rest = divmod(round(seconds / 60), 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    return days, hours, minutes

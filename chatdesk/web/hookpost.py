@@ -10,8 +10,8 @@ import msgspec
 from ..models import Ticket, TicketEvent, TicketMessage, format_ts
 from ..models.hooks import HookDelivery, OrganisationNews, RequesterNews
 from ..wire.apiorgs import ApiOrganisation
-from ..wire.apipeople import ApiOrganisationRef
-from ..wire.hooks import WebhookBody, WebhookRequester
+from ..wire.apipeople import ApiOrganisationRef, ApiRequesterRecord
+from ..wire.hooks import WebhookBody
 from .apiviews import history_out, message_out, ticket_out
 
 __all__ = ["TIMEOUT", "HookPoster", "render"]
@@ -44,12 +44,12 @@ def render(
     )
 
 
-def _requester_out(news: RequesterNews) -> WebhookRequester | None:
+def _requester_out(news: RequesterNews) -> ApiRequesterRecord | None:
     r = news.requester
     if r is None:
         return None
     org = ApiOrganisationRef(r.organisation_id, news.organisation) if r.organisation_id else None
-    return WebhookRequester(
+    return ApiRequesterRecord(
         id=r.id, email=r.email, name=r.name, phone=r.phone, lang=r.lang,
         organisation=org, org_role=r.org_role.value,
         created_at=format_ts(r.created_at), note=r.note,

@@ -15,7 +15,7 @@ from ..errors import InvalidPayload
 from ..helpcentre import HelpReport
 from ..helpdesk import Report, for_reader
 from ..helpdeskconfig import Target
-from ..models import Grouping, Outcome, TimeSpent, format_number
+from ..models import Grouping, Outcome, TimeSpent, elapsed, format_number
 from .appkeys import SERVICES
 from .auth import SESSION, login_required
 from .console import base_context, desk_words
@@ -55,9 +55,7 @@ def duration(seconds: float | None, t: Translate) -> str:
     """Return ``seconds`` for people: ``3 d 4 h``, ``2 h 5 min``, ``12 min``."""
     if seconds is None:
         return "—"
-    minutes = round(seconds / 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
+    days, hours, minutes = elapsed(seconds)
     if days:
         return t("remaining_days", d=days, h=hours)
     if hours:

@@ -19,6 +19,7 @@ __all__ = [
     "ApiRequesterPage",
     "ApiRequesterPatchIn",
     "ApiRequesterQuery",
+    "ApiRequesterRecord",
     "ApiRequesterUpsertIn",
 ]
 
@@ -72,10 +73,9 @@ class ApiOrganisationRef(Out):
     name: str
 
 
-class ApiRequester(Out):
-    """A requester: their details, organisation and role in it, since when the desk
-    knows them, and their tickets the token's operator may see (how many, how many
-    still worked on: new, open, pending or on hold; when one last changed)."""
+class ApiRequesterRecord(Out):
+    """A requester's record: their details, organisation and role in it, since when the
+    desk knows them, the team's note (what a webhook's ``requester`` carries)."""
 
     id: str
     email: str
@@ -87,6 +87,13 @@ class ApiRequester(Out):
     created_at: Ts
     #: The team's note on them (operators only; `""`: none).
     note: str
+
+
+class ApiRequester(ApiRequesterRecord):
+    """A requester: their record, and their tickets the token's operator may see (how
+    many, how many still worked on: new, open, pending or on hold; when one last
+    changed)."""
+
     tickets: int
     active_tickets: int
     last_activity: Ts | None

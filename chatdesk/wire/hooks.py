@@ -3,30 +3,12 @@ as the API shows it."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from .apiorgs import ApiOrganisation
 from .apiout import ApiHistory, ApiMessage, ApiTicket
-from .apipeople import ApiOrganisationRef
+from .apipeople import ApiRequesterRecord
 from .base import Out, Ts
 
-__all__ = ["WebhookBody", "WebhookRequester"]
-
-
-class WebhookRequester(Out):
-    """A requester's record as ``GET /api/v1/requesters/{id}`` has it, without what
-    depends on who asks (their tickets' counts, sites, block)."""
-
-    id: str
-    email: str
-    name: str
-    phone: str
-    lang: str
-    organisation: ApiOrganisationRef | None
-    org_role: Literal["member", "admin"]
-    created_at: Ts
-    #: The team's note on them (`""`: none).
-    note: str
+__all__ = ["WebhookBody"]
 
 
 class WebhookBody(Out):
@@ -49,6 +31,6 @@ class WebhookBody(Out):
     change: ApiHistory | None
     message: ApiMessage | None
     requester_id: str | None = None
-    requester: WebhookRequester | None = None
+    requester: ApiRequesterRecord | None = None
     organisation_id: str | None = None
     organisation: ApiOrganisation | None = None
