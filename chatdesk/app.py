@@ -300,11 +300,16 @@ async def _sweep_sessions(operators: OperatorNamespace) -> None:
             log.exception("the sessions' sweep failed")
 
 
+#: Seconds the shutdown waits for the periodic loops to end once told to.
+_LOOPS_STOP = 10.0
+
+
 async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[None]:
     services, publisher = app[SERVICES], app[PUBLISHER]
+    stopping = asyncio.Event()
 
     async def loop(runner: JobRunner) -> None:
-        while True:
+        while not stopping.is_set():
             await asyncio.sleep(tick)
             try:
                 await publisher.publish(await runner.run_due())
@@ -318,10 +323,13 @@ async def _periodic_jobs(app: web.Application, *, tick: float) -> AsyncIterator[
     tasks = [asyncio.create_task(loop(r), name=f"periodic-jobs-{i}") for i, r in enumerate(runners)]
     tasks.append(asyncio.create_task(_sweep_sessions(app[OPERATORS_NS]), name="session-sweep"))
     yield
+    stopping.set()
     for task in tasks:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    # A job may lose the cancellation (Python 3.11's asyncio.wait_for, as the SMTP client
+    # uses it, swallows one that comes as its own wait ends): the loops also stop at their
+    # next turn, and the shutdown waits for them a while only (never forever).
+    await asyncio.wait(tasks, timeout=_LOOPS_STOP)
     for runner in runners:
         with contextlib.suppress(Exception):  # the store may be gone; leases then expire
             await runner.stop()

@@ -80,3 +80,44 @@ async def test_released_lease_is_taken_at_once_and_failures_do_not_stop_a_job(
         assert second.runs["flaky"] == 1
     finally:
         await store.close()
+
+
+async def test_the_shutdown_ends_though_a_job_keeps_running_when_cancelled(
+    aiohttp_server: Any, settings: Settings, monkeypatch: Any
+) -> None:
+    # Python 3.11's asyncio.wait_for (the SMTP client's) can swallow a cancellation that
+    # comes as its own wait ends: the job then goes on, and a shutdown that waited for it
+    # hung (a test's teardown once waited 632 s until interrupted).
+    import asyncio
+
+    from chatdesk import app as app_module
+
+    monkeypatch.setattr(app_module, "_LOOPS_STOP", 0.5)
+    app = create_app(settings, tick=0.05)
+    server = await aiohttp_server(app)
+    entered, released, left = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def stubborn() -> list[Event]:
+        entered.set()
+        while not released.is_set():
+            try:
+                await released.wait()
+            except asyncio.CancelledError:
+                continue  # lost, as wait_for may lose it
+        left.set()
+        return []
+
+    runner: JobRunner = app[SERVICES].jobs
+    runner.jobs = (*runner.jobs, Job("stubborn", timedelta(seconds=1), stubborn))
+    await asyncio.wait_for(entered.wait(), 10)
+    # The server closes (the jobs told to stop, waited for a while only), not forever.
+    closing = asyncio.ensure_future(server.close())
+    done, _ = await asyncio.wait({closing}, timeout=30)
+    released.set()  # the job may end now (no task left pending past the test)
+    if closing not in done:  # let the teardown end all the same, then fail
+        await left.wait()
+        for task in asyncio.all_tasks():
+            if task.get_name().startswith("periodic-jobs"):
+                task.cancel()
+        await closing
+    assert closing in done, "the shutdown waits forever for a job that goes on"
