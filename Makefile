@@ -25,12 +25,11 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-# The suite on the 2-core machines it must fit 15 minutes on (pytest-xdist: each worker
-# starts its own PostgreSQL, Redis and Chromium on free ports). Three workers: the tests
-# wait on servers, browsers and subprocesses about a third of the time, and a third
-# worker fills it (one such machine: 842 s on two, about 630 on three). PYTEST_WORKERS=0
-# runs it in one process.
-PYTEST_WORKERS ?= 3
+# The suite on both cores of the 2-core machines it must fit 15 minutes on (pytest-xdist:
+# each worker starts its own PostgreSQL, Redis and Chromium on free ports; a third worker
+# measured no faster: 824 s against 842 on one such machine). PYTEST_WORKERS=0 runs it in
+# one process.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.test-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
