@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from ..models import TAGS_MAX, Operator, TicketFiling, TicketType
+from ..models import TAGS_MAX, Operator, PresenceStatus, TicketFiling, TicketType
 from ..ruleconfig import LEAST_BUSY, Facts, TicketRule, fold_words
 from ..store import Store
 from .common import history
@@ -112,8 +112,9 @@ async def _assignee(store: Store, rule: TicketRule, filing: TicketFiling) -> Ope
 
 async def least_busy(store: Store, department: str, lang: str, now: datetime) -> Operator | None:
     """Return the enabled operator of ``department``, not out of office at ``now``, with
-    the fewest tickets waiting on them (new or open), those who speak ``lang`` first;
-    ties go by name (so that tickets filed one after the other go round). None: nobody."""
+    the fewest tickets waiting on them (new or open): those who speak ``lang`` first, and
+    among them those at their console (online) first; ties go by name (so that tickets
+    filed one after the other go round). None: nobody."""
     staff = [
         o
         for o in await store.operators.list_operators()
@@ -121,6 +122,15 @@ async def least_busy(store: Store, department: str, lang: str, now: datetime) ->
     ]
     if not staff:
         return None
-    speakers = [o for o in staff if lang in o.languages]
+    speakers = [o for o in staff if lang in o.languages] or staff
+    presence = await store.presence.presence()
+    # At night the one on call answers now; the others would see it in the morning.
+    online = [
+        o
+        for o in speakers
+        if (p := presence.get(o.id)) is not None
+        and p.status is PresenceStatus.ONLINE
+        and p.connections > 0
+    ]
     load = await store.queries.ticket_load()
-    return min(speakers or staff, key=lambda o: (load.get(o.id, 0), o.name.casefold(), o.id))
+    return min(online or speakers, key=lambda o: (load.get(o.id, 0), o.name.casefold(), o.id))

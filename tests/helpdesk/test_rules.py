@@ -16,7 +16,7 @@ from chatdesk.events import TicketAssigned
 from chatdesk.helpdesk import Edit, NewTicket
 from chatdesk.helpdeskconfig import FieldSpec
 from chatdesk.hookconfig import EVENTS
-from chatdesk.models import TicketQuery
+from chatdesk.models import PresenceStatus, TicketQuery
 from chatdesk.services import Services, build_services
 from chatdesk.store import Store
 
@@ -258,3 +258,13 @@ async def test_least_busy_shares_a_department_s_tickets_out(
         e for e in await store.helpdesk.list_ticket_events(page.tickets[0].id) if e.kind == "rule"
     ]
     assert row.data == {"name": "Billing shared out", "assignee": bea}
+
+    # At their console, Dan comes first, however busy; set away, he counts as gone.
+    await store.presence.operator_connected(dan)
+    assert [await file("fr") for _ in range(3)] == [dan, dan, dan]
+    assert await file("nl") == carl  # the language still first: Dan does not speak it
+    await store.presence.set_presence(dan, PresenceStatus.AWAY)
+    assert await file("fr") == bea
+    await store.presence.set_presence(dan, PresenceStatus.ONLINE)
+    await store.presence.operator_disconnected(dan, clock.now)  # his console closed
+    assert await file("fr") == bea
