@@ -41,6 +41,9 @@ listen = 127.0.0.1
 {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A wrong password is answered at once (2 s, then longer, by default: the tests try some
+# on purpose): no delay, and no penalty (anvil's, below).
+auth_failure_delay = 0
 mail_location = maildir:{dir}/mail/%u
 first_valid_uid = 1
 {users}
@@ -51,6 +54,11 @@ passdb {{
 userdb {{
   driver = static
   args = uid={uid} gid={gid} home={dir}/mail/%u
+}}
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service imap-login {{
   inet_listener imap {{
