@@ -4,7 +4,8 @@ managers, from Monday 08:00 in the desk's time zone (``[email] weekly_report = t
 The ``weekly_report`` job queues one mail per reader with the week's figures as they
 are then (the reports page's, for the whole desk and per department); the outbox key
 names the week and the reader, so a restart, a second process or a later turn of the
-job never sends it twice.
+job never sends it twice. A reader who comes later in the week (an admin added, one
+back from out of office) gets it at the job's next turn.
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ class WeeklyReports:
         self.outbox = outbox
         self.reports = reports
         self.clock = clock
-        self._queued = ""  # the week this process queued: no figures counted again
+        # The week this process queued and for whom: the figures are counted again only
+        # for a reader who came since (an admin added, one back from out of office).
+        self._week = ""
+        self._queued: set[str] = set()
 
     async def run(self) -> list[Event]:
         """Queue last week's report for each reader, once the week's Monday 08:00 came."""
@@ -63,9 +67,13 @@ class WeeklyReports:
         start = local.date() - timedelta(days=local.weekday() + 7)
         year, week, _ = start.isocalendar()
         label = f"{year}-W{week:02d}"
-        if label == self._queued:
-            return []
-        readers = [o for o in await self.store.operators.list_operators() if _reads(o, now)]
+        if label != self._week:
+            self._week, self._queued = label, set()
+        readers = [
+            o
+            for o in await self.store.operators.list_operators()
+            if _reads(o, now) and o.id not in self._queued
+        ]
         if readers:
             report = await self.reports.report(start, start + timedelta(days=6))
             data = _figures(report) | {"week": week}
@@ -76,7 +84,7 @@ class WeeklyReports:
                 )
                 for o in readers
             ])  # fmt: skip
-        self._queued = label
+        self._queued.update(o.id for o in readers)
         return []
 
 

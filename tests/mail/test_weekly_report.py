@@ -42,6 +42,13 @@ async def test_on_monday_morning_the_readers_get_last_week_once(
     await mail_desk(store, clock, sink, weekly_report=True).mail.weekly.run()  # a restart
     sent = await deliver(desk, sink)
     assert sorted(m["To"] for m in sent) == ["ann@desk.test", "sam@desk.test"]
+    # An admin added on Thursday gets it at the job's next turn, in the same process;
+    # the others do not get it again.
+    await operator(desk, "Ida", "admin")
+    await desk.mail.weekly.run()
+    assert [m["To"] for m in await deliver(desk, sink)] == ["ida@desk.test"]
+    await desk.mail.weekly.run()
+    assert await deliver(desk, sink) == []
     mail = next(m for m in sent if m["To"] == "ann@desk.test")
     assert mail["Subject"] == "Ardenne Cloud\u00a0: la semaine 48 en chiffres"
     assert mail["Auto-Submitted"] == "auto-generated"
