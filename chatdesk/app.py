@@ -55,6 +55,7 @@ from .web import (
     noticepages,
     operatorpages,
     orgpages,
+    passwordpages,
     privacypages,
     problempages,
     reports,
@@ -184,6 +185,7 @@ def create_app(
     routes.setup(app)
     chatfiles.setup(app)
     auth.setup(app)
+    passwordpages.setup(app)
     sso.setup(app)
     tickets.setup(app)  # before the console's catch-all /console/{view}
     ticketcsv.setup(app)

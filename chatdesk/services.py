@@ -27,6 +27,7 @@ from .helpdesk import Helpdesk, build_helpdesk
 from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
 from .mail import Mail, build_mail
+from .mail.passwords import PasswordResets
 from .models import utcnow
 from .operatoradmin import OperatorAdmin
 from .operators import OperatorService, SessionTokens
@@ -100,6 +101,8 @@ class Services:
     throttle: Throttle = field(default_factory=Throttle, repr=False)
     #: Operators' two-step sign-in (set by :func:`build_services`; None: not offered).
     two_factor: TwoFactor | None = field(default=None, repr=False)
+    #: Links to choose a new password, for operators who forgot theirs.
+    password_resets: PasswordResets | None = field(default=None, repr=False)
 
     @property
     def operator_admin(self) -> OperatorAdmin:
@@ -208,6 +211,11 @@ def build_services(
     helpdesk.signin.send = _sign_in_mailer(mail, settings.public_url, clock)
     mail.transcripts.bot_name = conversations.bot_name
     mail.transcripts.audit = audit
+    resets = PasswordResets(
+        store, operators, mail.outbox, settings.secret_key, public_url=settings.public_url,
+        throttle=throttle, clock=clock,
+    )  # fmt: skip
+    resets.audit = audit
     desk.transcripts = mail.enabled
     seats = settings.public_url.rstrip("/") + "/support/org"
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(
@@ -269,6 +277,7 @@ def build_services(
         store,
         throttle,
         TwoFactor(store, settings.secret_key, issuer=config.name, throttle=throttle, clock=clock),
+        resets,
     )
 
 

@@ -21,6 +21,7 @@ from ..models import Attachment, AuthorKind, Ticket, TicketMessage
 from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
+from .passwords import PASSWORD_RESET, reset_content
 from .staff import STAFF_KINDS, stood_in
 from .stafftexts import staff_text
 from .texts import mail_text
@@ -96,6 +97,8 @@ class Composer:
             )  # fmt: skip
         elif mail.kind == WEEKLY:  # the desk's figures, queued with the mail
             content = weekly_content(mail, self.config, self.public_url)
+        elif mail.kind == PASSWORD_RESET:  # an operator's, with its link
+            content = reset_content(mail, self.config)
         else:
             context = await self._context(mail)
             staff = STAFF_KINDS.get(mail.kind)

@@ -10,6 +10,14 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "reset_subject": "{desk} : choisir un nouveau mot de passe",
+    "reset_1": "Quelqu'un, vous sans doute, a demandé un nouveau mot de passe pour votre "
+    "compte de la console de {desk}. Ce lien vous permet d'en choisir un ; il sert une fois, "
+    "pendant {minutes} minutes.",
+    "reset_2": "Vous n'avez rien demandé ? Ignorez cet e-mail : votre mot de passe ne change pas.",
+    "reset_action": "Choisir un mot de passe",
+    "reset_footer": "Vous recevez cet e-mail parce que votre adresse a un compte de la console "
+    "de {desk}.",
     "weekly_subject": "{desk} : la semaine {week} en chiffres",
     "weekly_1": "Voici la semaine dernière de {desk}, du {start} au {end}.",
     "weekly_opened": "Nouvelles demandes",
@@ -77,6 +85,14 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "reset_subject": "{desk}: een nieuw wachtwoord kiezen",
+    "reset_1": "Iemand, wellicht u, heeft een nieuw wachtwoord gevraagd voor uw account op de "
+    "console van {desk}. Met deze link kiest u er een; hij werkt één keer, {minutes} minuten "
+    "lang.",
+    "reset_2": "Hebt u niets gevraagd? Negeer deze e-mail dan: uw wachtwoord blijft hetzelfde.",
+    "reset_action": "Een wachtwoord kiezen",
+    "reset_footer": "U krijgt deze e-mail omdat uw adres een account heeft op de console van "
+    "{desk}.",
     "weekly_subject": "{desk}: week {week} in cijfers",
     "weekly_1": "Dit was vorige week bij {desk}, van {start} tot {end}.",
     "weekly_opened": "Nieuwe aanvragen",
@@ -145,6 +161,13 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "reset_subject": "{desk}: choose a new password",
+    "reset_1": "Someone, most likely you, asked for a new password for your account on the "
+    "{desk} console. This link lets you choose one; it works once, for {minutes} minutes.",
+    "reset_2": "You did not ask for it? Ignore this e-mail: your password stays as it is.",
+    "reset_action": "Choose a password",
+    "reset_footer": "You get this e-mail because your address has an account on the {desk} "
+    "console.",
     "weekly_subject": "{desk}: week {week} in figures",
     "weekly_1": "Here is last week at {desk}, from {start} to {end}.",
     "weekly_opened": "New tickets",

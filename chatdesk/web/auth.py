@@ -177,6 +177,7 @@ def login_form(
     csrf = secrets.token_urlsafe(24)
     lang = console_lang(request)
     t = translator(lang)
+    resets = request.app[SERVICES].password_resets
     context = context | {
         "csrf": csrf,
         "error": t(error) if error else "",
@@ -185,6 +186,9 @@ def login_form(
         "t": t,
         # The single sign-on button's provider name (web/sso.py), when there is one.
         "sso": request.app[SETTINGS].sso_name,
+        # "Forgot your password?" when the desk can mail a link (web/passwordpages.py).
+        "forgot": resets is not None and resets.enabled,
+        "notice": t("reset_done") if request.query.get("reset") == "done" else "",
     }
     response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.set_cookie(

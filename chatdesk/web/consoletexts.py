@@ -21,10 +21,21 @@ def _load(name: str) -> Texts:
 TICKET_TEXTS: Texts = _load("tickettexts.json")
 #: The pages' own files, a later one's key winning: the bot's misses page, the operator's
 #: account page, the operators page, the privacy page, the webhooks page, the rules page,
-#: the block list page (and the ticket page's spam form), the requesters' pages.
+#: the block list page (and the ticket page's spam form), the requesters' pages, the
+#: forgotten password's pages.
 _PAGE_TEXTS: list[Texts] = [
     _load(f"{page}texts.json")
-    for page in ("gaps", "account", "operator", "privacy", "hook", "rule", "block", "requester")
+    for page in (
+        "gaps",
+        "account",
+        "operator",
+        "privacy",
+        "hook",
+        "rule",
+        "block",
+        "requester",
+        "password",
+    )
 ]
 
 _EN = {

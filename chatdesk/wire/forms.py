@@ -14,6 +14,7 @@ __all__ = [
     "CannedForm",
     "CodeForm",
     "EnrolForm",
+    "ForgotForm",
     "GapDismissForm",
     "LangForm",
     "LoginForm",
@@ -25,6 +26,7 @@ __all__ = [
     "RequesterDetachForm",
     "RequesterEditForm",
     "RequesterMergeForm",
+    "ResetForm",
     "SessionsForm",
     "SignatureForm",
     "TicketFollowForm",
@@ -46,6 +48,23 @@ class LoginForm(In):
     email: Annotated[str, msgspec.Meta(max_length=320)] = ""
     password: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     next: Annotated[str, msgspec.Meta(max_length=2048)] = "/console"
+
+
+class ForgotForm(In):
+    """``POST /console/password/forgot``: whose password to reset."""
+
+    csrf: Csrf = ""
+    email: Annotated[str, msgspec.Meta(max_length=320)] = ""
+
+
+class ResetForm(In):
+    """``POST /console/password/reset/{token}``: the new password, twice."""
+
+    csrf: Csrf = ""
+    password: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    confirm: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    #: The address, sent along for password managers (not read).
+    username: Annotated[str, msgspec.Meta(max_length=320)] = ""
 
 
 class LogoutForm(In):

@@ -1,0 +1,207 @@
+"""Operators who forgot their password: a link by e-mail to choose a new one (single use,
+within the hour, throttled), and what that mail says.
+
+Nothing tells the person asking whether the address has an account: :meth:`request`
+behaves the same for every address, and only an active operator who may sign in with a
+password gets the mail. Usage::
+
+    await resets.request(email, client=ip)            # POST /console/password/forgot
+    operator = await resets.check(token)              # GET: the form for a new password
+    operator = await resets.reset(token, password)    # POST: once; sessions end
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..audit import AuditTrail
+from ..config import LANGUAGES
+from ..deskconfig import DeskConfig
+from ..errors import InvalidPayload, InvalidToken, RateLimited
+from ..models import AuditAction, Operator, format_ts, parse_ts, utcnow
+from ..models.mail import OutboxMail
+from ..operators import MIN_PASSWORD, OperatorService, normalize_email
+from ..store import Store
+from ..throttle import Throttle
+from .content import Content
+from .stafftexts import staff_text as _t
+from .texts import mail_text
+
+if TYPE_CHECKING:  # the outbox's composer imports this module
+    from .outbox import Outbox
+
+__all__ = [
+    "CLIENT_REQUESTS",
+    "EMAIL_REQUESTS",
+    "LINK_TTL",
+    "PASSWORD_RESET",
+    "PasswordResets",
+    "reset_content",
+]
+
+log = logging.getLogger(__name__)
+
+#: The outbox kind of the mail with the link.
+PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of mail, not a password)
+#: A link works once, within this time.
+LINK_TTL = timedelta(hours=1)
+#: Links sent to one address per window (more are dropped quietly: no mail bombing)...
+EMAIL_REQUESTS = "3/hour"
+#: ...and requests from one client address (more are refused: 429).
+CLIENT_REQUESTS = "10/15 minutes"
+#: Where the link leads (the token follows).
+RESET_PATH = "/console/password/reset/"
+
+
+class PasswordResets:
+    """Send an operator a link to choose a new password, and use it once.
+
+    :param public_url: the desk's address, for the link.
+    """
+
+    def __init__(
+        self, store: Store, operators: OperatorService, outbox: Outbox, secret_key: str, *,
+        public_url: str, throttle: Throttle | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:  # fmt: skip
+        self.store = store
+        self.operators = operators
+        self.outbox = outbox
+        self.public_url = public_url.rstrip("/")
+        self.throttle = throttle or Throttle()
+        self.clock = clock
+        self.audit: AuditTrail | None = None
+        self._links = URLSafeSerializer(secret_key, salt="chatdesk.password-reset")
+        self._per_email = Throttle.limit(EMAIL_REQUESTS)
+        self._per_client = Throttle.limit(CLIENT_REQUESTS)
+
+    @property
+    def enabled(self) -> bool:
+        """Return whether links can be sent (the desk sends e-mail)."""
+        return self.outbox.enabled
+
+    async def request(self, email: str, *, client: str) -> None:
+        """Queue a link for ``email`` if it is an active operator's who may use a password
+        here; do nothing otherwise (the caller says the same either way).
+
+        :raises InvalidPayload: ``invalid_email``.
+        :raises RateLimited: too many requests from ``client``.
+        """
+        address = normalize_email(email)
+        if not await self.throttle.count(self._per_client, "reset-client", client):
+            raise RateLimited("too many requests; try again in a few minutes")
+        if not self.enabled or not await self.throttle.count(
+            self._per_email, "reset-email", address
+        ):
+            return
+        found = await self.store.operators.operator_credentials(address)
+        operator = found[0] if found else None
+        if operator is None or operator.disabled or not self._may_use_password(operator):
+            log.info("password reset asked for %s from %s: nobody to send it to", address, client)
+            return
+        now = self.clock()
+        nonce = secrets.token_urlsafe(12)
+        token = self._links.dumps(
+            {"o": operator.id, "n": nonce, "t": format_ts(now), "v": operator.session_version}
+        )
+        lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
+        minutes = int(LINK_TTL.total_seconds() // 60)
+        data = {"link": f"{self.public_url}{RESET_PATH}{token}", "minutes": minutes,
+                "name": operator.name}  # fmt: skip
+        key = f"{PASSWORD_RESET}:{nonce}"
+        await self.outbox.enqueue([OutboxMail(PASSWORD_RESET, address, lang, now, data=data,
+                                              key=key)])  # fmt: skip
+        log.info("password reset link queued for %s (asked from %s)", address, client)
+
+    async def check(self, token: str) -> Operator:
+        """Return whom a link names, if it is genuine, in time and not used.
+
+        :raises InvalidToken: ``link_invalid``, ``link_expired`` or ``link_used``.
+        """
+        operator, _, _ = await self._read(token)
+        return operator
+
+    async def reset(self, token: str, password: str, *, client: str) -> Operator:
+        """Set ``password`` through the link (once); every session of the operator ends.
+        Return the operator after.
+
+        :raises InvalidToken: as :meth:`check`.
+        :raises InvalidPayload: ``password_too_short`` (the link still works).
+        """
+        operator, nonce, issued = await self._read(token)
+        if len(password) < MIN_PASSWORD:
+            raise InvalidPayload(
+                f"the password must be at least {MIN_PASSWORD} characters",
+                code="password_too_short",
+            )
+        claimed = await self.store.leases.claim_once(
+            f"password-reset:{nonce}", expires_at=issued + LINK_TTL, now=self.clock()
+        )
+        if not claimed:
+            raise InvalidToken("this link was used already", code="link_used")
+        changed = await self.operators.set_password(operator.email, password)
+        log.info("operator %s set a new password through a reset link from %s",
+                 operator.email, client)  # fmt: skip
+        if self.audit is not None:
+            await self.audit.record(
+                changed, AuditAction.PASSWORD_SET, changed.email, "by a link sent by e-mail"
+            )
+        return changed
+
+    def _may_use_password(self, operator: Operator) -> bool:
+        # With `[security] password_sign_in = "admins"`, the others sign in through SSO.
+        return self.operators.password_sign_in != "admins" or operator.is_admin  # noqa: S105
+
+    async def _read(self, token: str) -> tuple[Operator, str, datetime]:
+        data = _load(self._links, token)
+        try:
+            issued = parse_ts(str(data.get("t", "")))
+        except ValueError:
+            raise InvalidToken("this link is not valid", code="link_invalid") from None
+        if self.clock() - issued > LINK_TTL:
+            raise InvalidToken("this link has expired", code="link_expired")
+        operator = await self.store.operators.get_operator(str(data["o"]))
+        if operator is None or operator.disabled or not self._may_use_password(operator):
+            raise InvalidToken("this link is not valid", code="link_invalid")
+        if data.get("v") != operator.session_version:
+            # A password set since (through this link or another way), a sign-out
+            # everywhere, an account disabled and enabled: the link is spent.
+            raise InvalidToken("this link was used already", code="link_used")
+        return operator, str(data["n"]), issued
+
+
+def _load(serializer: URLSafeSerializer, token: str) -> dict[str, Any]:
+    if not token or len(token) > 1000:
+        raise InvalidToken("this link is not valid", code="link_invalid")
+    try:
+        data = serializer.loads(token)
+    except BadSignature:
+        raise InvalidToken("this link is not valid", code="link_invalid") from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("o"), str)
+        or not isinstance(data.get("n"), str)
+    ):
+        raise InvalidToken("this link is not valid", code="link_invalid")
+    return data
+
+
+def reset_content(mail: OutboxMail, config: DeskConfig) -> Content:
+    """Return what the mail with the link says."""
+    lang, data, desk = mail.lang, mail.data, config.name
+    return Content(
+        subject=_t(lang, "reset_subject", desk=desk),
+        greeting=mail_text(lang, "hello", name=str(data.get("name", ""))),
+        paragraphs=(
+            _t(lang, "reset_1", desk=desk, minutes=int(data.get("minutes", 60))),
+            _t(lang, "reset_2"),
+        ),
+        action=(_t(lang, "reset_action"), str(data.get("link", ""))),
+        footer=_t(lang, "reset_footer", desk=desk),
+    )
