@@ -299,6 +299,10 @@ class OperatorService:
         log.info("operator %s changed their password from %s", operator.email, client)
         return changed
 
+    async def forget_failures(self, email: str) -> None:
+        """Forget the failed logins counted for ``email`` (its owner proved it otherwise)."""
+        await self.throttle.forget(self._limits[0], "login-email", normalize_email(email))
+
     async def end_other_sessions(self, operator: Operator, *, client: str) -> Operator:
         """End every session of ``operator`` (other browsers, a lost laptop, a shared
         computer); return the operator after (the caller issues this browser a new one)."""

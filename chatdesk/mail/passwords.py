@@ -128,8 +128,8 @@ class PasswordResets:
         return operator
 
     async def reset(self, token: str, password: str, *, client: str) -> Operator:
-        """Set ``password`` through the link (once); every session of the operator ends.
-        Return the operator after.
+        """Set ``password`` through the link (once); every session of the operator ends and
+        their failed logins are forgotten. Return the operator after.
 
         :raises InvalidToken: as :meth:`check`.
         :raises InvalidPayload: ``password_too_short`` (the link still works).
@@ -146,6 +146,8 @@ class PasswordResets:
         if not claimed:
             raise InvalidToken("this link was used already", code="link_used")
         changed = await self.operators.set_password(operator.email, password)
+        # Locked out by their own typos, they may sign in at once with the new one.
+        await self.operators.forget_failures(changed.email)
         log.info("operator %s set a new password through a reset link from %s",
                  operator.email, client)  # fmt: skip
         if self.audit is not None:

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from chatdesk.errors import InvalidPayload, InvalidToken, RateLimited
+from chatdesk.errors import InvalidPayload, InvalidToken, RateLimited, Unauthorized
 from chatdesk.mail.passwords import PasswordResets
 from chatdesk.models import AuditAction
 from chatdesk.operators import OperatorService, SessionTokens
@@ -183,7 +183,14 @@ async def test_a_link_lasts_an_hour_and_floods_are_refused(
     ]
     with pytest.raises(InvalidPayload):
         await resets.reset(first, "short", client="198.51.100.7")
+    for _ in range(5):  # she tried and tried: locked out for 15 minutes...
+        with pytest.raises(Unauthorized):
+            await desk.operators.login("ann@desk.test", "guess work", client="198.51.100.7")
+    with pytest.raises(RateLimited):
+        await desk.operators.login("ann@desk.test", "guess work", client="198.51.100.7")
     await resets.reset(first, NEW, client="198.51.100.7")
+    # ...until the link proved the address is hers.
+    assert (await desk.operators.login("ann@desk.test", NEW, client="198.51.100.7")).id == ann.id
     for token in (first, second):
         with pytest.raises(InvalidToken) as used:
             await resets.reset(token, NEW + "2", client="198.51.100.7")
