@@ -5,7 +5,8 @@ active admin."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -42,6 +43,9 @@ class OperatorAdmin:
         self.operators = operators
         self.audit = audit
         self.away = away
+        #: Mails a new account's operator a link to choose their first password
+        #: (``invite(operator, by=admin)``; None: the desk sends no e-mail).
+        self.invite: Callable[..., Awaitable[None]] | None = None
         #: The desk's time zone: the day someone is back, as the admin chose it.
         self.zone = zone
 
@@ -58,17 +62,24 @@ class OperatorAdmin:
         capacity: int | None = None,
     ) -> Operator:
         """Create an operator with a first password (they change it on their account page),
-        or None: they sign in through single sign-on only.
+        or None: they sign in through single sign-on only, or, without it, the desk mails
+        them an invitation to choose their password (:attr:`invite`).
 
         :raises Conflict: ``operator_exists`` when the e-mail has an account.
         """
         _admin(actor)
+        invited = password is None and not self.operators.sso and self.invite is not None
+        if invited:
+            password = secrets.token_urlsafe(32)  # nobody knows it: the link sets theirs
         added = await self.operators.add(
             email, name=name, role=role, departments=departments, languages=languages,
             password=password, capacity=capacity,
         )  # fmt: skip
         log.info("admin %s added operator %s (%s)", actor.email, added.email, added.role)
-        await self.audit.record(actor, AuditAction.OPERATOR_ADDED, added.email, added.role)
+        detail = f"{added.role}, invited by e-mail" if invited else added.role
+        await self.audit.record(actor, AuditAction.OPERATOR_ADDED, added.email, detail)
+        if invited and self.invite is not None:
+            await self.invite(added, by=actor)
         return added
 
     async def edit(

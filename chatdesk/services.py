@@ -107,9 +107,12 @@ class Services:
     @property
     def operator_admin(self) -> OperatorAdmin:
         """Return what admins do to operator accounts (a view over ``operators``)."""
-        return OperatorAdmin(
+        admin = OperatorAdmin(
             self.operators, self.audit, self.helpdesk.away, zone=self.config.hours.timezone
         )
+        if self.password_resets is not None and self.password_resets.enabled:
+            admin.invite = self.password_resets.invite
+        return admin
 
     @property
     def privacy(self) -> Privacy:

@@ -3,15 +3,17 @@ them, set new passwords; the desk keeps an active admin; others get a 403."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 
-from chatdesk.models import Role
+from chatdesk.models import AuditAction, Role
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
+from .mail.conftest import Sink
 from .test_console_admin_http import _page, _post, desk, http, sink
 from .test_console_http import form_csrf, login
 
@@ -58,7 +60,6 @@ async def test_an_admin_adds_edits_and_disables_an_operator(
         ({"languages": []}, "Tick at least one language."),
         ({"capacity": "99"}, "between 1 and 50"),
         ({"password": "short"}, "at least 10 characters"),
-        ({"password": ""}, "at least 10 characters"),  # no single sign-on here
         ({"email": "bob@desk.test"}, "exists already"),
     ]
     for change, said in refusals:
@@ -123,3 +124,39 @@ async def test_the_desk_keeps_an_active_admin(desk: TestServer, http: ClientSess
     assert roles == {"ada@desk.test": Role.OPERATOR, "bob@desk.test": Role.ADMIN}
     # Ada is no admin now: the page is closed to her.
     assert (await _page(http, PAGE))[0] == 403
+
+
+async def test_an_admin_invites_an_operator_who_chooses_their_password(
+    desk: TestServer, http: ClientSession, sink: Sink
+) -> None:
+    services: Services = desk.app[SERVICES]
+    await login(http)
+    _, page = await _page(http, PAGE)
+    assert "Optional: left empty, they get an e-mail with a link" in page
+    status, location, _ = await _post_lists(
+        http, action="add", email="zoe@desk.test", name="Zoé", role="operator",
+        departments=["general"], languages=["nl"], capacity="", password="",
+    )  # fmt: skip
+    assert status == 303 and location == f"{PAGE}?done=invited"
+    _, page = await _page(http, location)
+    assert "an e-mail invites them to choose their password" in page
+    await services.mail.outbox.run()
+    (mail,) = [m for m in sink.take() if m["To"] == "zoe@desk.test"]
+    assert str(mail["Subject"]).endswith(": uw account op de console")  # her language
+    text = " ".join(str(mail.get_body(preferencelist=("plain",)).get_content()).split())  # type: ignore[union-attr]
+    assert "Ada heeft een account voor u gemaakt" in text and "7 dagen lang" in text
+    match = re.search(r"https://desk\.test(/console/password/reset/\S+)", text)
+    assert match is not None
+    async with http.get(match.group(1)) as response:
+        assert response.status == 200
+        page = await response.text()
+    csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+    chosen = {"csrf": csrf, "password": "zoe's own passphrase", "confirm": "zoe's own passphrase"}
+    async with http.post(match.group(1), data=chosen, allow_redirects=False) as response:
+        assert response.status == 303
+    base = str(desk.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as zoe:
+        assert (await login(zoe, "zoe@desk.test", "zoe's own passphrase")).status == 303
+    (ada,) = [o for o in await services.operators.list() if o.email == "ada@desk.test"]
+    (added,) = [e for e in await services.audit.page(ada) if e.action is AuditAction.OPERATOR_ADDED]
+    assert added.detail == "operator, invited by e-mail"

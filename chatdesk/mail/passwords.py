@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the outbox's composer imports this module
 __all__ = [
     "CLIENT_REQUESTS",
     "EMAIL_REQUESTS",
+    "INVITE_TTL",
     "LINK_TTL",
     "PASSWORD_RESET",
     "PasswordResets",
@@ -49,8 +50,10 @@ log = logging.getLogger(__name__)
 
 #: The outbox kind of the mail with the link.
 PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of mail, not a password)
-#: A link works once, within this time.
+#: A link works once, within this time...
 LINK_TTL = timedelta(hours=1)
+#: ...and an invitation (a new account's first password), within this time.
+INVITE_TTL = timedelta(days=7)
 #: Links sent to one address per window (more are dropped quietly: no mail bombing)...
 EMAIL_REQUESTS = "3/hour"
 #: ...and requests from one client address (more are refused: 429).
@@ -105,19 +108,30 @@ class PasswordResets:
         if operator is None or operator.disabled or not self._may_use_password(operator):
             log.info("password reset asked for %s from %s: nobody to send it to", address, client)
             return
+        await self._send(operator, {"minutes": int(LINK_TTL.total_seconds() // 60)})
+        log.info("password reset link queued for %s (asked from %s)", address, client)
+
+    async def invite(self, operator: Operator, *, by: Operator) -> None:
+        """Mail a new account's operator (added by ``by``) a link to choose their first
+        password: once, within :data:`INVITE_TTL`."""
+        await self._send(operator, {"invited_by": by.name, "days": INVITE_TTL.days}, kind="i")
+        log.info("invitation queued for %s (by %s)", operator.email, by.email)
+
+    async def _send(self, operator: Operator, data: dict[str, Any], kind: str = "r") -> None:
+        """Queue the mail with a link for ``operator`` (``kind``: r a reset, i an
+        invitation)."""
         now = self.clock()
         nonce = secrets.token_urlsafe(12)
-        token = self._links.dumps(
-            {"o": operator.id, "n": nonce, "t": format_ts(now), "v": operator.session_version}
-        )
+        token = self._links.dumps({
+            "o": operator.id, "n": nonce, "t": format_ts(now), "v": operator.session_version,
+            "k": kind,
+        })  # fmt: skip
         lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
-        minutes = int(LINK_TTL.total_seconds() // 60)
-        data = {"link": f"{self.public_url}{RESET_PATH}{token}", "minutes": minutes,
-                "name": operator.name}  # fmt: skip
-        key = f"{PASSWORD_RESET}:{nonce}"
-        await self.outbox.enqueue([OutboxMail(PASSWORD_RESET, address, lang, now, data=data,
-                                              key=key)])  # fmt: skip
-        log.info("password reset link queued for %s (asked from %s)", address, client)
+        link = f"{self.public_url}{RESET_PATH}{token}"
+        data = data | {"link": link, "name": operator.name}
+        mail = OutboxMail(PASSWORD_RESET, operator.email, lang, now, data=data,
+                          key=f"{PASSWORD_RESET}:{nonce}")  # fmt: skip
+        await self.outbox.enqueue([mail])  # stored before anyone hears "sent"
 
     async def check(self, token: str) -> Operator:
         """Return whom a link names, if it is genuine, in time and not used.
@@ -141,7 +155,7 @@ class PasswordResets:
                 code="password_too_short",
             )
         claimed = await self.store.leases.claim_once(
-            f"password-reset:{nonce}", expires_at=issued + LINK_TTL, now=self.clock()
+            f"password-reset:{nonce}", expires_at=issued + INVITE_TTL, now=self.clock()
         )
         if not claimed:
             raise InvalidToken("this link was used already", code="link_used")
@@ -166,7 +180,7 @@ class PasswordResets:
             issued = parse_ts(str(data.get("t", "")))
         except ValueError:
             raise InvalidToken("this link is not valid", code="link_invalid") from None
-        if self.clock() - issued > LINK_TTL:
+        if self.clock() - issued > (INVITE_TTL if data.get("k") == "i" else LINK_TTL):
             raise InvalidToken("this link has expired", code="link_expired")
         operator = await self.store.operators.get_operator(str(data["o"]))
         if operator is None or operator.disabled or not self._may_use_password(operator):
@@ -195,8 +209,19 @@ def _load(serializer: URLSafeSerializer, token: str) -> dict[str, Any]:
 
 
 def reset_content(mail: OutboxMail, config: DeskConfig) -> Content:
-    """Return what the mail with the link says."""
+    """Return what the mail with the link says (a reset, or an invitation)."""
     lang, data, desk = mail.lang, mail.data, config.name
+    if data.get("invited_by"):
+        return Content(
+            subject=_t(lang, "invite_subject", desk=desk),
+            greeting=mail_text(lang, "hello", name=str(data.get("name", ""))),
+            paragraphs=(
+                _t(lang, "invite_1", by=str(data["invited_by"]), desk=desk),
+                _t(lang, "invite_2", days=int(data.get("days", 7))),
+            ),
+            action=(_t(lang, "invite_action"), str(data.get("link", ""))),
+            footer=_t(lang, "reset_footer", desk=desk),
+        )
     return Content(
         subject=_t(lang, "reset_subject", desk=desk),
         greeting=mail_text(lang, "hello", name=str(data.get("name", ""))),

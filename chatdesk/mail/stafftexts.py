@@ -10,6 +10,12 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "invite_subject": "{desk} : votre compte de la console",
+    "invite_1": "{by} vous a créé un compte sur la console de {desk}, où l'équipe répond aux "
+    "chats et aux demandes.",
+    "invite_2": "Choisissez votre mot de passe avec ce lien : il sert une fois, pendant "
+    "{days} jours. Ensuite, connectez-vous avec votre adresse e-mail et ce mot de passe.",
+    "invite_action": "Choisir mon mot de passe",
     "reset_subject": "{desk} : choisir un nouveau mot de passe",
     "reset_1": "Quelqu'un, vous sans doute, a demandé un nouveau mot de passe pour votre "
     "compte de la console de {desk}. Ce lien vous permet d'en choisir un ; il sert une fois, "
@@ -85,6 +91,12 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "invite_subject": "{desk}: uw account op de console",
+    "invite_1": "{by} heeft een account voor u gemaakt op de console van {desk}, waar het team "
+    "chats en aanvragen beantwoordt.",
+    "invite_2": "Kies uw wachtwoord met deze link: hij werkt één keer, {days} dagen lang. "
+    "Meld u daarna aan met uw e-mailadres en dat wachtwoord.",
+    "invite_action": "Mijn wachtwoord kiezen",
     "reset_subject": "{desk}: een nieuw wachtwoord kiezen",
     "reset_1": "Iemand, wellicht u, heeft een nieuw wachtwoord gevraagd voor uw account op de "
     "console van {desk}. Met deze link kiest u er een; hij werkt één keer, {minutes} minuten "
@@ -161,6 +173,12 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "invite_subject": "{desk}: your account on the console",
+    "invite_1": "{by} made you an account on the {desk} console, where the team answers chats "
+    "and requests.",
+    "invite_2": "Choose your password with this link: it works once, for {days} days. Then sign "
+    "in with your e-mail address and that password.",
+    "invite_action": "Choose my password",
     "reset_subject": "{desk}: choose a new password",
     "reset_1": "Someone, most likely you, asked for a new password for your account on the "
     "{desk} console. This link lets you choose one; it works once, for {minutes} minutes.",

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ..config import LANGUAGES
 from ..errors import ChatdeskError, InvalidPayload
+from ..mail.passwords import INVITE_TTL
 from ..models import Role
 from ..operators import MIN_PASSWORD
 from ..systemtexts import format_day
@@ -78,12 +79,24 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         "min_password": MIN_PASSWORD,
         # With single sign-on, a new account may go without a password (its button's name).
         "sso": request.app[SETTINGS].sso_name,
+        # Without it, and with e-mail, an empty one invites them (the link's days).
+        "invite": INVITE_TTL.days if services.operator_admin.invite is not None else 0,
         "done": f"operator_{done}" if done in _DONE and error is None else "",
     }
     return render_admin(request, _PAGE, context, error)
 
 
-_DONE = ("added", "edited", "disabled", "enabled", "password", "reset_2fa", "away", "back")
+_DONE = (
+    "added",
+    "invited",
+    "edited",
+    "disabled",
+    "enabled",
+    "password",
+    "reset_2fa",
+    "away",
+    "back",
+)
 
 
 async def _act(request: web.Request, form: Any) -> str:
@@ -97,7 +110,8 @@ async def _act(request: web.Request, form: Any) -> str:
                 departments=form.departments, languages=form.languages,
                 password=form.password or None, capacity=_capacity(form.capacity),
             )  # fmt: skip
-            return "added"
+            sso = request.app[SERVICES].operators.sso
+            return "invited" if not form.password and not sso and admin.invite else "added"
         if isinstance(form, OperatorEditForm):
             await admin.edit(
                 actor, form.email, name=form.name, role=form.role,

@@ -222,3 +222,28 @@ async def test_no_link_where_the_desk_wants_single_sign_on(
     await resets.request("ann@desk.test", client="198.51.100.7")  # signs in through SSO
     await resets.request("ada@desk.test", client="198.51.100.7")  # an admin may not
     assert [m["To"] for m in await deliver(desk, sink)] == ["ada@desk.test"]
+
+
+async def test_an_invitation_lasts_a_week(store: Store, clock: Clock, sink: Sink) -> None:
+    desk = mail_desk(store, clock, sink)
+    ada = await operator(desk, "Ada", "admin")
+    zoe = await desk.operator_admin.add(
+        ada, "zoe@desk.test", name="Zoé", role="operator", departments=("general",),
+        languages=("en",), password=None,
+    )  # fmt: skip
+    (mail,) = await deliver(desk, sink)
+    assert mail["Subject"] == "Ardenne Cloud: your account on the console"
+    text = parts(mail)[0]
+    assert "Ada made you an account on the Ardenne Cloud console" in text
+    assert "it works once, for 7 days" in text
+    match = LINK.search(text)
+    assert match is not None
+    token = match.group(1).rpartition("/")[2]
+    resets = desk.password_resets
+    assert resets is not None
+    clock.advance(days=6, hours=23)
+    assert (await resets.check(token)).id == zoe.id
+    clock.advance(hours=2)
+    with pytest.raises(InvalidToken) as expired:
+        await resets.reset(token, NEW, client="198.51.100.7")
+    assert expired.value.code == "link_expired"
