@@ -76,7 +76,13 @@ class WeeklyReports:
         ]
         if readers:
             report = await self.reports.report(start, start + timedelta(days=6))
-            data = _figures(report) | {"week": week}
+            # The week before, beside each figure: is it getting better?
+            previous = await self.reports.report(start - timedelta(days=7), start - timedelta(1))
+            data = _figures(report) | {
+                "week": week,
+                "before": _outcome(previous.total),
+                "before_week": (start - timedelta(days=7)).isocalendar()[1],
+            }
             await self.outbox.enqueue([
                 OutboxMail(
                     WEEKLY, o.email, _lang(o), now, data=data | {"name": o.name},
@@ -129,23 +135,41 @@ def weekly_content(mail: OutboxMail, config: DeskConfig, public_url: str) -> Con
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     desk = config.name
 
-    def share(met: str, n: str) -> str:
-        count = int(total.get(n) or 0)
+    before: dict[str, Any] = data.get("before") or {}  # none in a mail queued before it was
+
+    def share(figures: dict[str, Any], met: str, n: str, *, short: bool = False) -> str:
+        count = int(figures.get(n) or 0)
         if not count:
             return "—"
-        done = int(total.get(met) or 0)
-        return _t(lang, "weekly_share", met=done, n=count, pct=round(100 * done / count))
+        done = int(figures.get(met) or 0)
+        pct = round(100 * done / count)
+        return _t(lang, "weekly_pct" if short else "weekly_share", met=done, n=count, pct=pct)
+
+    def vs(value: str, old: str) -> str:
+        if not before or old == "—":
+            return value
+        return _t(lang, "weekly_before", value=value, week=data.get("before_week", ""), before=old)
+
+    def seconds(figures: dict[str, Any], key: str) -> str:
+        return _duration(figures.get(key), lang)
 
     details = [
-        (_t(lang, "weekly_opened"), str(total.get("opened", 0))),
-        (_t(lang, "weekly_closed"), str(total.get("closed", 0))),
-        (_t(lang, "weekly_first"), share("first_response_met", "first_responses")),
-        (_t(lang, "weekly_first_time"), _duration(total.get("first_response_seconds"), lang)),
-        (_t(lang, "weekly_resolved"), share("resolution_met", "resolutions")),
-        (_t(lang, "weekly_resolution_time"), _duration(total.get("resolution_seconds"), lang)),
-        (_t(lang, "weekly_breaches"), str(total.get("breaches", 0))),
-        (_t(lang, "weekly_csat"), _csat(total, lang)),
-    ]
+        (_t(lang, "weekly_opened"), vs(str(total.get("opened", 0)), str(before.get("opened", 0)))),
+        (_t(lang, "weekly_closed"), vs(str(total.get("closed", 0)), str(before.get("closed", 0)))),
+        (_t(lang, "weekly_first"), vs(share(total, "first_response_met", "first_responses"),
+                                      share(before, "first_response_met", "first_responses",
+                                            short=True))),
+        (_t(lang, "weekly_first_time"), vs(seconds(total, "first_response_seconds"),
+                                           seconds(before, "first_response_seconds"))),
+        (_t(lang, "weekly_resolved"), vs(share(total, "resolution_met", "resolutions"),
+                                         share(before, "resolution_met", "resolutions",
+                                               short=True))),
+        (_t(lang, "weekly_resolution_time"), vs(seconds(total, "resolution_seconds"),
+                                                seconds(before, "resolution_seconds"))),
+        (_t(lang, "weekly_breaches"),
+         vs(str(total.get("breaches", 0)), str(before.get("breaches", 0)))),
+        (_t(lang, "weekly_csat"), vs(_csat(total, lang), _average(before, lang))),
+    ]  # fmt: skip
     departments = data.get("departments") or []
     if len(departments) > 1:  # one department is the desk: said above
         details += [
@@ -174,6 +198,13 @@ def _csat(total: dict[str, Any], lang: str) -> str:
     average = format_decimal(float(total.get("rating_average") or 0), "0.0", locale=lang)
     pct = round(100 * int(total.get("satisfied") or 0) / rated)
     return _t(lang, "weekly_csat_value", average=average, n=rated, pct=pct)
+
+
+def _average(figures: dict[str, Any], lang: str) -> str:
+    """The week's average rating alone (``4,5/5``), or ``—``."""
+    if not int(figures.get("ratings") or 0):
+        return "—"
+    return format_decimal(float(figures.get("rating_average") or 0), "0.0", locale=lang) + "/5"
 
 
 def _duration(seconds: float | None, lang: str) -> str:

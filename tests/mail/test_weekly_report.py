@@ -25,6 +25,8 @@ async def test_on_monday_morning_the_readers_get_last_week_once(
     await operator(desk, "Bob")  # an operator: no report
     quiet = await operator(desk, "Quiet", "admin")
     await desk.operators.set_mail_notifications(quiet, False)
+    clock.now = at("2026-11-17T10:00")  # Tuesday, week 47: the week before
+    await file(desk, subject="Mot de passe", email="eva@example.be")
     clock.now = at("2026-11-24T10:00")  # Tuesday, week 48
     ticket = await file(desk)
     clock.now = at("2026-11-24T10:30")
@@ -55,9 +57,10 @@ async def test_on_monday_morning_the_readers_get_last_week_once(
     text, html = parts(mail)
     assert "Bonjour Ann," in text
     assert "du 23 novembre au 29 novembre" in text
-    assert "Nouvelles demandes : 2" in text
+    assert "Nouvelles demandes : 2 (semaine 47 : 1)" in text  # beside the week before
     assert "Premières réponses dans les délais : 1 sur 1 (100 %)" in text
-    assert "Première réponse, en moyenne : 30 min" in text
+    assert "Première réponse, en moyenne : 30 min" in text  # week 47 had none: no "(…)"
+    assert "Première réponse, en moyenne : 30 min (" not in text
     assert "Satisfaction : —" in text
     assert "https://desk.test/console/reports?from=2026-11-23&to=2026-11-29" in text
     assert "Ouvrir les rapports" in html
