@@ -150,6 +150,7 @@ async def test_an_admin_invites_an_operator_who_chooses_their_password(
     async with http.get(match.group(1)) as response:
         assert response.status == 200
         page = await response.text()
+    assert "<h1>Choose your password</h1>" in page and "For your account, zoe@desk.test" in page
     csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
     chosen = {"csrf": csrf, "password": "zoe's own passphrase", "confirm": "zoe's own passphrase"}
     async with http.post(match.group(1), data=chosen, allow_redirects=False) as response:

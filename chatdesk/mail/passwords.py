@@ -6,7 +6,7 @@ behaves the same for every address, and only an active operator who may sign in 
 password gets the mail. Usage::
 
     await resets.request(email, client=ip)            # POST /console/password/forgot
-    operator = await resets.check(token)              # GET: the form for a new password
+    operator, invited = await resets.check(token)     # GET: the form for a new password
     operator = await resets.reset(token, password)    # POST: once; sessions end
 """
 
@@ -133,13 +133,14 @@ class PasswordResets:
                           key=f"{PASSWORD_RESET}:{nonce}")  # fmt: skip
         await self.outbox.enqueue([mail])  # stored before anyone hears "sent"
 
-    async def check(self, token: str) -> Operator:
-        """Return whom a link names, if it is genuine, in time and not used.
+    async def check(self, token: str) -> tuple[Operator, bool]:
+        """Return whom a link names, if it is genuine, in time and not used, and whether
+        it is an invitation (a new account's first password).
 
         :raises InvalidToken: ``link_invalid``, ``link_expired`` or ``link_used``.
         """
         operator, _, _ = await self._read(token)
-        return operator
+        return operator, _load(self._links, token).get("k") == "i"
 
     async def reset(self, token: str, password: str, *, client: str) -> Operator:
         """Set ``password`` through the link (once); every session of the operator ends and

@@ -34,9 +34,12 @@ def _page(
     request: web.Request, state: str, *, error: str = "", status: int = 200, **context: Any
 ) -> web.Response:
     """The page in ``state`` (forgot, sent, nomail, reset, invalid); ``error``: a text key."""
+    heading = "forgot_title"
+    if state == "reset":
+        heading = "invite_title" if context.get("invited") else "reset_title"
     response = login_form(
         request, error=error, status=status, template=_PAGE,
-        context={"state": state, "email": "", "problem": "", **context},
+        context={"state": state, "email": "", "problem": "", "heading": heading, **context},
     )  # fmt: skip
     response.headers.update(_PRIVATE)
     return response
@@ -68,11 +71,12 @@ async def reset_page(request: web.Request) -> web.StreamResponse:
     resets = _service(request)
     token = request.match_info["token"]
     try:
-        operator = await resets.check(token)
+        operator, invited = await resets.check(token)
     except InvalidToken as exc:
         return _page(request, "invalid", error=f"reset_{exc.code}", status=400)
+    shown: dict[str, Any] = {"email": operator.email, "min": MIN_PASSWORD, "invited": invited}
     if request.method != "POST":
-        return _page(request, "reset", email=operator.email, min=MIN_PASSWORD)
+        return _page(request, "reset", **shown)
     form = await read_form(request, ResetForm)
     check_csrf(request.cookies.get(CSRF_COOKIE, ""), form.csrf)
     t = translator(console_lang(request))
@@ -87,9 +91,7 @@ async def reset_page(request: web.Request) -> web.StreamResponse:
         except InvalidPayload:
             problem = t("err_password_too_short", min=MIN_PASSWORD)
     if problem:
-        return _page(
-            request, "reset", status=400, email=operator.email, min=MIN_PASSWORD, problem=problem
-        )
+        return _page(request, "reset", status=400, problem=problem, **shown)
     raise web.HTTPSeeOther("/console/login?reset=done", headers=_PRIVATE)
 
 
