@@ -12,6 +12,10 @@ import pytest
 
 from chatdesk import Settings
 from chatdesk.cli import main
+from chatdesk.deskconfig import load_desk_config
+from chatdesk.mail.passwords import PasswordResets, reset_content
+from chatdesk.models.mail import MailState
+from chatdesk.operators import OperatorService, SessionTokens
 from chatdesk.store import create_store
 
 
@@ -219,3 +223,46 @@ def test_out_of_office_and_back(
     status, out, _ = run(capsys, monkeypatch, "operators", "back", "ann@desk.test")
     assert status == 0 and "ann@desk.test is back" in out
     assert day not in run(capsys, monkeypatch, "operators", "list")[1]
+
+
+def test_an_operator_invited_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ("operators", "add", "zoe@desk.test", "--name", "Zoé", "--languages", "nl", "--invite")
+    status, _, err = run(capsys, monkeypatch, *argv)
+    assert status == 2 and "without e-mail: set CHATDESK_SMTP_URL" in err
+    monkeypatch.setenv("CHATDESK_SMTP_URL", "smtp://127.0.0.1:1")  # queued, not sent here
+    monkeypatch.setenv("CHATDESK_PUBLIC_URL", "https://desk.test")
+    monkeypatch.setenv("CHATDESK_MAIL_FROM", "support@desk.test")
+    status, out, _ = run(capsys, monkeypatch, *argv)  # no password read
+    assert status == 0 and "added operator Zoé <zoe@desk.test>; the invitation is in" in out
+    settings = Settings.from_environ().with_secret()
+
+    async def check() -> None:
+        store = create_store(settings)
+        await store.open()
+        try:
+            (mail,) = await store.mail.list_mails(MailState.QUEUED)
+            assert (mail.kind, mail.to, mail.lang) == ("password_reset", "zoe@desk.test", "nl")
+            content = reset_content(mail, load_desk_config(None))
+            assert content.subject.endswith(": uw account op de console")
+            assert content.paragraphs[0].startswith("U hebt een account op de console van")
+            link = str(mail.data["link"])
+            assert link.startswith("https://desk.test/console/password/reset/")
+            # Signed with the desk's key: the running desk's service takes it.
+            operators = OperatorService(store, SessionTokens(settings.secret_key), departments=())
+            resets = PasswordResets(store, operators, _NoMail(), settings.secret_key,
+                                    public_url=settings.public_url)  # fmt: skip
+            zoe, invited = await resets.check(link.rpartition("/")[2])
+            assert zoe.email == "zoe@desk.test" and invited
+        finally:
+            await store.close()
+
+    asyncio.run(check())
+
+
+class _NoMail:
+    enabled = False
+
+    async def enqueue(self, mails: object) -> int:
+        return 0

@@ -7,14 +7,16 @@ import argparse
 import getpass
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from rich.table import Table
 
 from ..audit import AuditTrail
 from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
+from ..mail.passwords import PasswordResets
 from ..models import AuditAction, utcnow
+from ..models.mail import OutboxMail
 from ..operators import OperatorService, SessionTokens
 from ..store import Store
 from .away import add_away_parsers
@@ -51,6 +53,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="no password: they sign in through single sign-on only (CHATDESK_OIDC_ISSUER)",
     )
+    add.add_argument(
+        "--invite",
+        action="store_true",
+        help="no password asked: the desk mails them a link to choose theirs, valid 7 days "
+        "(CHATDESK_SMTP_URL; the running desk sends it)",
+    )
     add.set_defaults(func=_add)
 
     sub.add_parser("list", help="list operators").set_defaults(func=_list)
@@ -84,7 +92,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    password = None if args.sso else _password()
+    if args.invite and (args.sso or not settings.smtp_url):
+        why = "with --sso" if args.sso else "without e-mail: set CHATDESK_SMTP_URL"
+        print(f"chatdesk: --invite cannot be used {why}", file=sys.stderr)
+        return 2
+    settings = settings.with_secret()  # the link is signed as the desk checks it
+    # Invited: a password nobody knows until the link sets theirs.
+    password = None if args.sso else secrets.token_urlsafe(32) if args.invite else _password()
 
     async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.add(
@@ -98,8 +112,16 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
             password=password,
             capacity=args.capacity,
         )
-        await audit.record(None, AuditAction.OPERATOR_ADDED, operator.email, operator.role)
-        return f"added {operator.role} {operator.name} <{operator.email}>"
+        added = f"added {operator.role} {operator.name} <{operator.email}>"
+        if not args.invite:
+            await audit.record(None, AuditAction.OPERATOR_ADDED, operator.email, operator.role)
+            return added
+        await audit.record(None, AuditAction.OPERATOR_ADDED, operator.email,
+                           f"{operator.role}, invited by e-mail")  # fmt: skip
+        resets = PasswordResets(service.store, service, _Outbox(service.store),
+                                settings.secret_key, public_url=settings.public_url)  # fmt: skip
+        await resets.invite(operator, by=None)
+        return f"{added}; the invitation is in the desk's outbox (the running desk sends it)"
 
     return _run(settings, work)
 
@@ -210,6 +232,18 @@ def _run(settings: Settings, work: Callable[[OperatorService, AuditTrail], Await
         return work(service, AuditTrail(store))
 
     return run_on_store(settings, operators)
+
+
+class _Outbox:
+    """The desk's outbox table: the command line queues, the running desk sends."""
+
+    enabled = True
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def enqueue(self, mails: Sequence[OutboxMail]) -> int:
+        return await self.store.mail.enqueue_mails(mails)
 
 
 def _password() -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -33,8 +33,20 @@ from .content import Content
 from .stafftexts import staff_text as _t
 from .texts import mail_text
 
-if TYPE_CHECKING:  # the outbox's composer imports this module
-    from .outbox import Outbox
+
+class MailQueue(Protocol):
+    """Where the mail goes: the desk's :class:`~chatdesk.mail.outbox.Outbox`, or, from the
+    command line, the store's outbox table (the running desk sends it)."""
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the desk sends e-mail."""
+        ...
+
+    async def enqueue(self, mails: Sequence[OutboxMail]) -> int:
+        """Store ``mails`` (those whose key is queued already are left out)."""
+        ...
+
 
 __all__ = [
     "CLIENT_REQUESTS",
@@ -42,6 +54,7 @@ __all__ = [
     "INVITE_TTL",
     "LINK_TTL",
     "PASSWORD_RESET",
+    "MailQueue",
     "PasswordResets",
     "reset_content",
 ]
@@ -69,7 +82,7 @@ class PasswordResets:
     """
 
     def __init__(
-        self, store: Store, operators: OperatorService, outbox: Outbox, secret_key: str, *,
+        self, store: Store, operators: OperatorService, outbox: MailQueue, secret_key: str, *,
         public_url: str, throttle: Throttle | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:  # fmt: skip
@@ -111,11 +124,12 @@ class PasswordResets:
         await self._send(operator, {"minutes": int(LINK_TTL.total_seconds() // 60)})
         log.info("password reset link queued for %s (asked from %s)", address, client)
 
-    async def invite(self, operator: Operator, *, by: Operator) -> None:
-        """Mail a new account's operator (added by ``by``) a link to choose their first
-        password: once, within :data:`INVITE_TTL`."""
-        await self._send(operator, {"invited_by": by.name, "days": INVITE_TTL.days}, kind="i")
-        log.info("invitation queued for %s (by %s)", operator.email, by.email)
+    async def invite(self, operator: Operator, *, by: Operator | None) -> None:
+        """Mail a new account's operator (added by ``by``; None: the command line) a link
+        to choose their first password: once, within :data:`INVITE_TTL`."""
+        data = {"invited_by": by.name if by else "", "invite": True, "days": INVITE_TTL.days}
+        await self._send(operator, data, kind="i")
+        log.info("invitation queued for %s (by %s)", operator.email, by.email if by else "-")
 
     async def _send(self, operator: Operator, data: dict[str, Any], kind: str = "r") -> None:
         """Queue the mail with a link for ``operator`` (``kind``: r a reset, i an
@@ -212,12 +226,15 @@ def _load(serializer: URLSafeSerializer, token: str) -> dict[str, Any]:
 def reset_content(mail: OutboxMail, config: DeskConfig) -> Content:
     """Return what the mail with the link says (a reset, or an invitation)."""
     lang, data, desk = mail.lang, mail.data, config.name
-    if data.get("invited_by"):
+    if data.get("invite") or data.get("invited_by"):
+        by = str(data.get("invited_by") or "")
         return Content(
             subject=_t(lang, "invite_subject", desk=desk),
             greeting=mail_text(lang, "hello", name=str(data.get("name", ""))),
             paragraphs=(
-                _t(lang, "invite_1", by=str(data["invited_by"]), desk=desk),
+                _t(lang, "invite_1", by=by, desk=desk)
+                if by
+                else _t(lang, "invite_1_desk", desk=desk),
                 _t(lang, "invite_2", days=int(data.get("days", 7))),
             ),
             action=(_t(lang, "invite_action"), str(data.get("link", ""))),

@@ -10,6 +10,8 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "invite_1_desk": "Vous avez un compte sur la console de {desk}, où l'équipe répond aux "
+    "chats et aux demandes.",
     "invite_subject": "{desk} : votre compte de la console",
     "invite_1": "{by} vous a créé un compte sur la console de {desk}, où l'équipe répond aux "
     "chats et aux demandes.",
@@ -93,6 +95,8 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "invite_1_desk": "U hebt een account op de console van {desk}, waar het team chats en "
+    "aanvragen beantwoordt.",
     "invite_subject": "{desk}: uw account op de console",
     "invite_1": "{by} heeft een account voor u gemaakt op de console van {desk}, waar het team "
     "chats en aanvragen beantwoordt.",
@@ -177,6 +181,8 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "invite_1_desk": "You have an account on the {desk} console, where the team answers chats "
+    "and requests.",
     "invite_subject": "{desk}: your account on the console",
     "invite_1": "{by} made you an account on the {desk} console, where the team answers chats "
     "and requests.",
