@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .errors import InvalidToken
 
-__all__ = ["VisitorTokens"]
+__all__ = ["VisitorTokens", "load_link"]
+
+
+def load_link(serializer: URLSafeSerializer, token: str, *keys: str) -> dict[str, Any]:
+    """Return what a signed link's ``token`` holds, if genuine and each of ``keys`` is a
+    string in it (portal sign-in links, password links).
+
+    :raises InvalidToken: ``link_invalid`` (forged, malformed, too long).
+    """
+    if not token or len(token) > 1000:
+        raise InvalidToken("this link is not valid", code="link_invalid")
+    try:
+        data = serializer.loads(token)
+    except BadSignature:
+        raise InvalidToken("this link is not valid", code="link_invalid") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in keys):
+        raise InvalidToken("this link is not valid", code="link_invalid")
+    return data
 
 
 class VisitorTokens:

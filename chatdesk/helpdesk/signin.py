@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 
 from ..config import LANGUAGES
 from ..errors import InvalidToken, NotFound, RateLimited
@@ -16,6 +16,7 @@ from ..models import Requester, format_ts, parse_ts, utcnow
 from ..operators import normalize_email
 from ..store import Store
 from ..throttle import Throttle
+from ..tokens import load_link
 from .blocklist import BlockList
 from .people import RequesterService
 
@@ -147,7 +148,7 @@ class SignIn:
 
         :raises InvalidToken: forged, expired, or naming nobody.
         """
-        data = self._load(self._sessions, token)
+        data = load_link(self._sessions, token, "r")
         issued = self._issued(data)
         if issued is None or self.clock() - issued > SESSION_TTL:
             raise InvalidToken("your session has ended; sign in again", code="session_ended")
@@ -162,7 +163,7 @@ class SignIn:
         return requester
 
     async def _read_link(self, token: str) -> tuple[Requester, str, datetime]:
-        data = self._load(self._links, token)
+        data = load_link(self._links, token, "r")
         issued = self._issued(data)
         nonce = data.get("n")
         if issued is None or not isinstance(nonce, str):
@@ -173,18 +174,6 @@ class SignIn:
         if requester is None:
             raise InvalidToken("this sign-in link is not valid", code="link_invalid")
         return requester, nonce, issued
-
-    @staticmethod
-    def _load(serializer: URLSafeSerializer, token: str) -> dict[str, Any]:
-        if not token or len(token) > 1000:
-            raise InvalidToken("this link is not valid", code="link_invalid")
-        try:
-            data = serializer.loads(token)
-        except BadSignature:
-            raise InvalidToken("this link is not valid", code="link_invalid") from None
-        if not isinstance(data, dict) or not isinstance(data.get("r"), str):
-            raise InvalidToken("this link is not valid", code="link_invalid")
-        return data
 
     @staticmethod
     def _issued(data: dict[str, Any]) -> datetime | None:

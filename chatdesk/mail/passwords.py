@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 
 from ..audit import AuditTrail
 from ..config import LANGUAGES
@@ -29,6 +29,7 @@ from ..models.mail import OutboxMail
 from ..operators import MIN_PASSWORD, OperatorService, normalize_email
 from ..store import Store
 from ..throttle import Throttle
+from ..tokens import load_link
 from .content import Content
 from .stafftexts import staff_text as _t
 from .texts import mail_text
@@ -154,7 +155,7 @@ class PasswordResets:
         :raises InvalidToken: ``link_invalid``, ``link_expired`` or ``link_used``.
         """
         operator, _, _ = await self._read(token)
-        return operator, _load(self._links, token).get("k") == "i"
+        return operator, load_link(self._links, token, "o", "n").get("k") == "i"
 
     async def reset(self, token: str, password: str, *, client: str) -> Operator:
         """Set ``password`` through the link (once); every session of the operator ends and
@@ -190,7 +191,7 @@ class PasswordResets:
         return self.operators.password_sign_in != "admins" or operator.is_admin  # noqa: S105
 
     async def _read(self, token: str) -> tuple[Operator, str, datetime]:
-        data = _load(self._links, token)
+        data = load_link(self._links, token, "o", "n")
         try:
             issued = parse_ts(str(data.get("t", "")))
         except ValueError:
@@ -205,22 +206,6 @@ class PasswordResets:
             # everywhere, an account disabled and enabled: the link is spent.
             raise InvalidToken("this link was used already", code="link_used")
         return operator, str(data["n"]), issued
-
-
-def _load(serializer: URLSafeSerializer, token: str) -> dict[str, Any]:
-    if not token or len(token) > 1000:
-        raise InvalidToken("this link is not valid", code="link_invalid")
-    try:
-        data = serializer.loads(token)
-    except BadSignature:
-        raise InvalidToken("this link is not valid", code="link_invalid") from None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("o"), str)
-        or not isinstance(data.get("n"), str)
-    ):
-        raise InvalidToken("this link is not valid", code="link_invalid")
-    return data
 
 
 def reset_content(mail: OutboxMail, config: DeskConfig) -> Content:
