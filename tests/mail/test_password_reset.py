@@ -4,8 +4,6 @@ real HTTP, and what the service refuses (time, reuse, floods, who may have one).
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
@@ -23,27 +21,14 @@ from ..conftest import StartServer
 from ..desk import Clock
 from ..helpdesk.conftest import operator
 from ..test_console_http import PASSWORD, add_ada_and_bob, cookie_session, form_csrf, login
-from .conftest import FROM, PUBLIC, Sink, deliver, mail_desk
+from .conftest import PUBLIC, Sink, deliver, mail_desk
 from .test_outbox import parts
+from .test_pages import http, mail_server
+
+__all__ = ["http", "mail_server"]  # the fixtures: a mailing desk with Ada and Bob
 
 NEW = "a new and long passphrase"
 LINK = re.compile(re.escape(PUBLIC) + r"(/console/password/reset/[A-Za-z0-9_.\-]+)")
-
-
-@pytest.fixture
-async def mail_server(start_server: StartServer, sink: Sink, tmp_path: Path) -> TestServer:
-    config = tmp_path / "chatdesk.toml"
-    config.write_text('[desk]\nname = "Ardenne Cloud"\n', encoding="utf-8")
-    server = await start_server(
-        smtp_url=sink.url, mail_from=FROM, public_url=PUBLIC, config_file=config
-    )
-    return await add_ada_and_bob(server)
-
-
-@pytest.fixture
-async def http(mail_server: TestServer) -> AsyncIterator[ClientSession]:
-    async with cookie_session(mail_server) as session:
-        yield session
 
 
 async def _ask(http: ClientSession, email: str) -> tuple[int, str]:
