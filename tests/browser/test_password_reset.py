@@ -7,30 +7,24 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from playwright.async_api import expect
 
 from chatdesk.services import Services
 from chatdesk.web.appkeys import SERVICES
 
 from ..mail.conftest import Sink
-from .conftest import Desk, NewContext, start_mailing_desk, stop_mailing_desk
+from .conftest import Desk, NewContext
 from .test_console_admin import shots
+from .test_mail_links import mailing_desk
+
+__all__ = ["mailing_desk"]  # the fixture: a desk that mails through a real SMTP sink
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NEW = "une phrase assez longue"
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def mailing_desk(browser_ready: None, tmp_path: Path) -> AsyncIterator[tuple[Desk, Sink]]:
-    desk, sink = await start_mailing_desk(tmp_path)
-    yield desk, sink
-    await stop_mailing_desk(desk, sink)
 
 
 async def test_an_operator_resets_a_forgotten_password(
