@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -138,6 +138,8 @@ class OperatorService:
         self.clock = clock
         self._hasher = PasswordHasher()
         self._dummy_hash: str | None = None
+        #: Tells an operator their password changed (a mail; None: the desk sends none).
+        self.password_changed: Callable[[Operator], Awaitable[None]] | None = None
 
     async def add(
         self,
@@ -227,11 +229,15 @@ class OperatorService:
             raise Unauthorized("your account is disabled")
         return operator
 
-    async def set_password(self, email: str, password: str) -> Operator:
-        """Change a password (ends the operator's sessions)."""
-        return await self.store.operators.update_operator(
+    async def set_password(self, email: str, password: str, *, notify: bool = True) -> Operator:
+        """Change a password (ends the operator's sessions); the operator is told by
+        :attr:`password_changed` unless ``notify`` is False (their first one)."""
+        changed = await self.store.operators.update_operator(
             normalize_email(email), password_hash=await self._hash(password)
         )
+        if notify and self.password_changed is not None:
+            await self.password_changed(changed)
+        return changed
 
     async def reset_two_factor(self, email: str) -> Operator:
         """Turn an operator's two-step sign-in off (a lost phone and lost recovery codes);

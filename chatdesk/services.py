@@ -219,6 +219,8 @@ def build_services(
         throttle=throttle, clock=clock,
     )  # fmt: skip
     resets.audit = audit
+    if mail.enabled:
+        operators.password_changed = resets.changed
     desk.transcripts = mail.enabled
     seats = settings.public_url.rstrip("/") + "/support/org"
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(

@@ -28,6 +28,7 @@ from ..models import AuditAction, Operator, format_ts, parse_ts, utcnow
 from ..models.mail import OutboxMail
 from ..operators import MIN_PASSWORD, OperatorService, normalize_email
 from ..store import Store
+from ..systemtexts import format_when
 from ..throttle import Throttle
 from ..tokens import load_link
 from .content import Content
@@ -132,6 +133,14 @@ class PasswordResets:
         await self._send(operator, data, kind="i")
         log.info("invitation queued for %s (by %s)", operator.email, by.email if by else "-")
 
+    async def changed(self, operator: Operator) -> None:
+        """Tell ``operator`` their password was changed (whoever changed it: them, an
+        admin, a link): one who did not will tell an admin."""
+        now = self.clock()
+        mail = OutboxMail(PASSWORD_RESET, operator.email, _lang(operator), now,
+                          data={"changed": format_ts(now), "name": operator.name})  # fmt: skip
+        await self.outbox.enqueue([mail])
+
     async def _send(self, operator: Operator, data: dict[str, Any], kind: str = "r") -> None:
         """Queue the mail with a link for ``operator`` (``kind``: r a reset, i an
         invitation)."""
@@ -141,10 +150,9 @@ class PasswordResets:
             "o": operator.id, "n": nonce, "t": format_ts(now), "v": operator.session_version,
             "k": kind,
         })  # fmt: skip
-        lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
         link = f"{self.public_url}{RESET_PATH}{token}"
         data = data | {"link": link, "name": operator.name}
-        mail = OutboxMail(PASSWORD_RESET, operator.email, lang, now, data=data,
+        mail = OutboxMail(PASSWORD_RESET, operator.email, _lang(operator), now, data=data,
                           key=f"{PASSWORD_RESET}:{nonce}")  # fmt: skip
         await self.outbox.enqueue([mail])  # stored before anyone hears "sent"
 
@@ -175,7 +183,8 @@ class PasswordResets:
         )
         if not claimed:
             raise InvalidToken("this link was used already", code="link_used")
-        changed = await self.operators.set_password(operator.email, password)
+        first = load_link(self._links, token, "o", "n").get("k") == "i"
+        changed = await self.operators.set_password(operator.email, password, notify=not first)
         # Locked out by their own typos, they may sign in at once with the new one.
         await self.operators.forget_failures(changed.email)
         log.info("operator %s set a new password through a reset link from %s",
@@ -208,9 +217,22 @@ class PasswordResets:
         return operator, str(data["n"]), issued
 
 
+def _lang(operator: Operator) -> str:
+    return next((lang for lang in operator.languages if lang in LANGUAGES), "en")
+
+
 def reset_content(mail: OutboxMail, config: DeskConfig) -> Content:
-    """Return what the mail with the link says (a reset, or an invitation)."""
+    """Return what the mail says: a link to reset, an invitation, or that the password
+    was changed."""
     lang, data, desk = mail.lang, mail.data, config.name
+    if data.get("changed"):
+        when = format_when(parse_ts(str(data["changed"])), lang, config.hours.timezone)
+        return Content(
+            subject=_t(lang, "changed_subject", desk=desk),
+            greeting=mail_text(lang, "hello", name=str(data.get("name", ""))),
+            paragraphs=(_t(lang, "changed_1", desk=desk, when=when), _t(lang, "changed_2")),
+            footer=_t(lang, "reset_footer", desk=desk),
+        )
     if data.get("invite") or data.get("invited_by"):
         by = str(data.get("invited_by") or "")
         return Content(

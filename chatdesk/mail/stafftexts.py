@@ -10,6 +10,11 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "changed_subject": "{desk} : votre mot de passe a changé",
+    "changed_1": "Le mot de passe de votre compte sur la console de {desk} a été changé le {when}.",
+    "changed_2": "C'était vous, ou un administrateur à votre demande ? Rien à faire. Sinon, "
+    "prévenez tout de suite un administrateur, et choisissez-en un nouveau avec « Mot de passe "
+    "oublié ? » sur la page de connexion.",
     "invite_1_desk": "Vous avez un compte sur la console de {desk}, où l'équipe répond aux "
     "chats et aux demandes.",
     "invite_subject": "{desk} : votre compte de la console",
@@ -95,6 +100,11 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "changed_subject": "{desk}: uw wachtwoord is gewijzigd",
+    "changed_1": "Het wachtwoord van uw account op de console van {desk} is gewijzigd op {when}.",
+    "changed_2": "Was u het, of een beheerder op uw vraag? Dan hoeft u niets te doen. Anders: "
+    "verwittig meteen een beheerder en kies een nieuw wachtwoord met “Wachtwoord vergeten?” "
+    "op de aanmeldpagina.",
     "invite_1_desk": "U hebt een account op de console van {desk}, waar het team chats en "
     "aanvragen beantwoordt.",
     "invite_subject": "{desk}: uw account op de console",
@@ -181,6 +191,11 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "changed_subject": "{desk}: your password was changed",
+    "changed_1": "The password of your account on the {desk} console was changed on {when}.",
+    "changed_2": "Was it you, or an administrator at your request? Then there is nothing to do. "
+    "Otherwise, tell an administrator at once, and choose a new one with “Forgot your "
+    "password?” on the sign-in page.",
     "invite_1_desk": "You have an account on the {desk} console, where the team answers chats "
     "and requests.",
     "invite_subject": "{desk}: your account on the console",

@@ -174,6 +174,9 @@ async def test_a_link_lasts_an_hour_and_floods_are_refused(
     with pytest.raises(RateLimited):
         await desk.operators.login("ann@desk.test", "guess work", client="198.51.100.7")
     await resets.reset(first, NEW, client="198.51.100.7")
+    (told,) = await deliver(desk, sink)  # her password changed: she is told
+    assert told["Subject"] == "Ardenne Cloud\u00a0: votre mot de passe a changé"
+    assert "a été changé le " in parts(told)[0] and "Mot de passe oublié ?" in parts(told)[0]
     # ...until the link proved the address is hers.
     assert (await desk.operators.login("ann@desk.test", NEW, client="198.51.100.7")).id == ann.id
     for token in (first, second):
@@ -232,3 +235,26 @@ async def test_an_invitation_lasts_a_week(store: Store, clock: Clock, sink: Sink
     with pytest.raises(InvalidToken) as expired:
         await resets.reset(token, NEW, client="198.51.100.7")
     assert expired.value.code == "link_expired"
+
+
+async def test_an_operator_hears_of_every_new_password_but_their_first(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink)
+    ada = await operator(desk, "Ada", "admin")
+    ann = await operator(desk, "Ann")
+    await desk.operators.change_own_password(ann, "correct horse battery", NEW, client="x")
+    await desk.operator_admin.set_password(ada, "ann@desk.test", NEW + " again")
+    mails = await deliver(desk, sink)
+    assert [m["To"] for m in mails] == ["ann@desk.test"] * 2
+    assert all("votre mot de passe a changé" in str(m["Subject"]) for m in mails)
+    # An invited operator's first password is no news to them.
+    await desk.operator_admin.add(
+        ada, "zoe@desk.test", name="Zoé", role="operator", departments=("general",),
+        languages=("en",), password=None,
+    )  # fmt: skip
+    (invitation,) = await deliver(desk, sink)
+    match = LINK.search(parts(invitation)[0])
+    assert match is not None and desk.password_resets is not None
+    await desk.password_resets.reset(match.group(1).rpartition("/")[2], NEW, client="x")
+    assert await deliver(desk, sink) == []
