@@ -46,6 +46,9 @@ class OperatorAdmin:
         #: Mails a new account's operator a link to choose their first password
         #: (``invite(operator, by=admin)``; None: the desk sends no e-mail).
         self.invite: Callable[..., Awaitable[None]] | None = None
+        #: Mails an operator a link to choose a new password (``send_link(operator,
+        #: by=admin)``; None: the desk sends no e-mail).
+        self.send_link: Callable[..., Awaitable[None]] | None = None
         #: The desk's time zone: the day someone is back, as the admin chose it.
         self.zone = zone
 
@@ -129,6 +132,22 @@ class OperatorAdmin:
         action = AuditAction.OPERATOR_DISABLED if disabled else AuditAction.OPERATOR_ENABLED
         await self.audit.record(actor, action, changed.email)
         return changed
+
+    async def send_password_link(self, actor: Operator, email: str) -> Operator:
+        """Mail an operator a link to choose a new password (the admin never knows it; the
+        current one works until then).
+
+        :raises Conflict: ``unavailable`` (no e-mail here), ``operator_disabled``.
+        """
+        _admin(actor)
+        target = await self._get(email)
+        if self.send_link is None:
+            raise Conflict("this desk sends no e-mail", code="unavailable")
+        if target.disabled:
+            raise Conflict("the account is disabled: enable it first", code="operator_disabled")
+        await self.send_link(target, by=actor)
+        log.info("admin %s sent %s a link to choose a new password", actor.email, target.email)
+        return target
 
     async def set_password(self, actor: Operator, email: str, password: str) -> Operator:
         """Give an operator a new password (ends their sessions)."""

@@ -112,6 +112,7 @@ class Services:
         )
         if self.password_resets is not None and self.password_resets.enabled:
             admin.invite = self.password_resets.invite
+            admin.send_link = self.password_resets.send_link
         return admin
 
     @property

@@ -161,3 +161,34 @@ async def test_an_admin_invites_an_operator_who_chooses_their_password(
     (ada,) = [o for o in await services.operators.list() if o.email == "ada@desk.test"]
     (added,) = [e for e in await services.audit.page(ada) if e.action is AuditAction.OPERATOR_ADDED]
     assert added.detail == "operator, invited by e-mail"
+
+
+async def test_an_admin_sends_an_operator_a_link_to_choose_a_new_password(
+    desk: TestServer, http: ClientSession, sink: Sink
+) -> None:
+    services: Services = desk.app[SERVICES]
+    await login(http)
+    _, page = await _page(http, PAGE)
+    assert "Send a link to choose a new password" in page
+    status, location, _ = await _post_lists(http, action="send_link", email="bob@desk.test")
+    assert status == 303 and location == f"{PAGE}?done=link_sent"
+    _, page = await _page(http, location)
+    assert "A link to choose a new password is on its way." in page
+    await services.mail.outbox.run()
+    (mail,) = [m for m in sink.take() if m["To"] == "bob@desk.test"]
+    text = " ".join(str(mail.get_body(preferencelist=("plain",)).get_content()).split())  # type: ignore[union-attr]
+    assert "Ada sends you this link to choose a new password" in text
+    assert "It works once, for 7 days" in text and "current password still works" in text
+    match = re.search(r"https://desk\.test(/console/password/reset/\S+)", text)
+    assert match is not None
+    base = str(desk.make_url(""))
+    async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as bob:
+        assert (await login(bob, "bob@desk.test")).status == 303  # the old one, until then
+        async with bob.get(match.group(1)) as response:
+            assert response.status == 200
+            page = await response.text()
+        assert "<h1>Choose a new password</h1>" in page
+    # A disabled account gets none.
+    await _post_lists(http, action="disable", email="bob@desk.test")
+    status, _, page = await _post_lists(http, action="send_link", email="bob@desk.test")
+    assert status == 400 and "This account is disabled: enable it first." in page

@@ -23,7 +23,7 @@ from itsdangerous import URLSafeSerializer
 from ..audit import AuditTrail
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
-from ..errors import InvalidPayload, InvalidToken, RateLimited
+from ..errors import Conflict, InvalidPayload, InvalidToken, RateLimited
 from ..models import AuditAction, Operator, format_ts, parse_ts, utcnow
 from ..models.mail import OutboxMail
 from ..operators import MIN_PASSWORD, OperatorService, normalize_email
@@ -133,6 +133,17 @@ class PasswordResets:
         await self._send(operator, data, kind="i")
         log.info("invitation queued for %s (by %s)", operator.email, by.email if by else "-")
 
+    async def send_link(self, operator: Operator, *, by: Operator) -> None:
+        """Mail ``operator`` a link to choose a new password, sent by an admin (``by``):
+        once, within :data:`INVITE_TTL` (it may wait for Monday).
+
+        :raises Conflict: ``sso_only``: they sign in through single sign-on only.
+        """
+        if not self._may_use_password(operator):
+            raise Conflict("this operator signs in through single sign-on", code="sso_only")
+        await self._send(operator, {"asked_by": by.name, "days": INVITE_TTL.days}, kind="a")
+        log.info("password link queued for %s (by %s)", operator.email, by.email)
+
     async def changed(self, operator: Operator) -> None:
         """Tell ``operator`` their password was changed (whoever changed it: them, an
         admin, a link): one who did not will tell an admin."""
@@ -143,7 +154,7 @@ class PasswordResets:
 
     async def _send(self, operator: Operator, data: dict[str, Any], kind: str = "r") -> None:
         """Queue the mail with a link for ``operator`` (``kind``: r a reset, i an
-        invitation)."""
+        invitation, a an admin's link)."""
         now = self.clock()
         nonce = secrets.token_urlsafe(12)
         token = self._links.dumps({
@@ -205,7 +216,7 @@ class PasswordResets:
             issued = parse_ts(str(data.get("t", "")))
         except ValueError:
             raise InvalidToken("this link is not valid", code="link_invalid") from None
-        if self.clock() - issued > (INVITE_TTL if data.get("k") == "i" else LINK_TTL):
+        if self.clock() - issued > (INVITE_TTL if data.get("k") in ("i", "a") else LINK_TTL):
             raise InvalidToken("this link has expired", code="link_expired")
         operator = await self.store.operators.get_operator(str(data["o"]))
         if operator is None or operator.disabled or not self._may_use_password(operator):
@@ -247,13 +258,20 @@ def reset_content(mail: OutboxMail, config: DeskConfig) -> Content:
             action=(_t(lang, "invite_action"), str(data.get("link", ""))),
             footer=_t(lang, "reset_footer", desk=desk),
         )
+    if data.get("asked_by"):  # an admin sent it
+        paragraphs = (
+            _t(lang, "asked_1", by=str(data["asked_by"]), desk=desk, days=int(data["days"])),
+            _t(lang, "asked_2"),
+        )
+    else:
+        paragraphs = (
+            _t(lang, "reset_1", desk=desk, minutes=int(data.get("minutes", 60))),
+            _t(lang, "reset_2"),
+        )
     return Content(
         subject=_t(lang, "reset_subject", desk=desk),
         greeting=mail_text(lang, "hello", name=str(data.get("name", ""))),
-        paragraphs=(
-            _t(lang, "reset_1", desk=desk, minutes=int(data.get("minutes", 60))),
-            _t(lang, "reset_2"),
-        ),
+        paragraphs=paragraphs,
         action=(_t(lang, "reset_action"), str(data.get("link", ""))),
         footer=_t(lang, "reset_footer", desk=desk),
     )

@@ -10,6 +10,9 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "asked_1": "{by} vous envoie ce lien pour choisir un nouveau mot de passe pour votre "
+    "compte sur la console de {desk}. Il sert une fois, pendant {days} jours.",
+    "asked_2": "D'ici là, votre mot de passe actuel fonctionne toujours.",
     "changed_subject": "{desk} : votre mot de passe a changé",
     "changed_1": "Le mot de passe de votre compte sur la console de {desk} a été changé le {when}.",
     "changed_2": "C'était vous, ou un administrateur à votre demande ? Rien à faire. Sinon, "
@@ -100,6 +103,9 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "asked_1": "{by} stuurt u deze link om een nieuw wachtwoord te kiezen voor uw account op "
+    "de console van {desk}. Hij werkt één keer, {days} dagen lang.",
+    "asked_2": "Tot dan werkt uw huidige wachtwoord nog.",
     "changed_subject": "{desk}: uw wachtwoord is gewijzigd",
     "changed_1": "Het wachtwoord van uw account op de console van {desk} is gewijzigd op {when}.",
     "changed_2": "Was u het, of een beheerder op uw vraag? Dan hoeft u niets te doen. Anders: "
@@ -191,6 +197,9 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "asked_1": "{by} sends you this link to choose a new password for your account on the "
+    "{desk} console. It works once, for {days} days.",
+    "asked_2": "Until then, your current password still works.",
     "changed_subject": "{desk}: your password was changed",
     "changed_1": "The password of your account on the {desk} console was changed on {when}.",
     "changed_2": "Was it you, or an administrator at your request? Then there is nothing to do. "

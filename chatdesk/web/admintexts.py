@@ -364,6 +364,8 @@ _ERRORS = {
     "password_too_short": "err_operator_password",
     "last_admin": "err_last_admin",
     "own_account": "err_own_account",
+    "operator_disabled": "err_operator_disabled",
+    "sso_only": "err_sso_only",
     "unknown_operator": "err_unknown_operator",
     "invalid_domain": "err_domain",
     "public_domain": "err_public_domain",

@@ -38,6 +38,7 @@ _FORMS: dict[str, type[Any]] = {
     "disable": OperatorStateForm,
     "enable": OperatorStateForm,
     "reset_2fa": OperatorStateForm,
+    "send_link": OperatorStateForm,
     "password": OperatorPasswordForm,
     "away": OperatorAwayForm,
     "back": OperatorAwayForm,
@@ -89,6 +90,7 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
 _DONE = (
     "added",
     "invited",
+    "link_sent",
     "edited",
     "disabled",
     "enabled",
@@ -119,6 +121,9 @@ async def _act(request: web.Request, form: Any) -> str:
                 capacity=_capacity(form.capacity),
             )  # fmt: skip
             return "edited"
+        if isinstance(form, OperatorStateForm) and form.action == "send_link":
+            await admin.send_password_link(actor, form.email)
+            return "link_sent"
         if isinstance(form, OperatorStateForm) and form.action == "reset_2fa":
             await admin.reset_two_factor(actor, form.email)
             return "reset_2fa"

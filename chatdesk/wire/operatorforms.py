@@ -55,9 +55,10 @@ class OperatorEditForm(In):
 
 
 class OperatorStateForm(In):
-    """``action=disable`` or ``enable``, or ``reset_2fa`` (two-step sign-in turned off)."""
+    """``action=disable`` or ``enable``, ``reset_2fa`` (two-step sign-in turned off), or
+    ``send_link`` (a link by e-mail to choose a new password)."""
 
-    action: Literal["disable", "enable", "reset_2fa"]
+    action: Literal["disable", "enable", "reset_2fa", "send_link"]
     email: Email
     csrf: Csrf = ""
 
