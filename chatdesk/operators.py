@@ -7,16 +7,16 @@ import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .config import LANGUAGES
 from .errors import Forbidden, InvalidPayload, NotFound, RateLimited, Unauthorized
 from .models import Operator, Role, new_id, utcnow
+from .sessions import SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionTokens
 from .store import Store
 from .throttle import Throttle
 
@@ -43,9 +43,6 @@ EMAIL_FAILURES = "5/15 minutes"
 #: because behind a reverse proxy every client has the proxy's address: five typos must not
 #: lock every operator out.
 CLIENT_FAILURES = "50/15 minutes"
-SESSION_MAX_AGE = timedelta(hours=12)
-#: The console's session cookie (set at login, read by the console's pages and socket).
-SESSION_COOKIE = "chatdesk_session"
 
 log = logging.getLogger(__name__)
 
@@ -56,50 +53,6 @@ def normalize_email(email: str) -> str:
     if len(email) > 254 or not _EMAIL.match(email):
         raise InvalidPayload(f"{email!r} is not an e-mail address", code="invalid_email")
     return email
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """A logged-in operator and the CSRF token of their session."""
-
-    operator: Operator
-    csrf: str
-    #: The desk requires two-step sign-in of this operator (``[security] two_factor``).
-    requires_two_factor: bool = False
-
-    @property
-    def must_enrol(self) -> bool:
-        """Return whether the operator must set two-step sign-in up before anything else
-        (only the set-up page is open to them: no console, no socket)."""
-        return self.requires_two_factor and not self.operator.two_factor
-
-
-class SessionTokens:
-    """Sign and check operator session cookies.
-
-    The token names the operator and their ``session_version``; disabling the account or
-    changing its password bumps the version in the store, which ends every session.
-    """
-
-    def __init__(self, secret_key: str, *, max_age: timedelta = SESSION_MAX_AGE) -> None:
-        self._serializer = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator")
-        self.max_age = max_age
-
-    def issue(self, operator: Operator) -> tuple[str, str]:
-        """Return (token, csrf token) for a fresh session."""
-        csrf = secrets.token_urlsafe(24)
-        token = self._serializer.dumps({"o": operator.id, "v": operator.session_version, "c": csrf})
-        return str(token), csrf
-
-    def read(self, token: str) -> tuple[str, int, str]:
-        """Return (operator id, session version, csrf) or raise Unauthorized."""
-        try:
-            data = self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
-        except BadSignature:
-            raise Unauthorized("your session has ended; please log in") from None
-        if not isinstance(data, dict) or not all(k in data for k in ("o", "v", "c")):
-            raise Unauthorized("your session has ended; please log in")
-        return str(data["o"]), int(data["v"]), str(data["c"])
 
 
 class OperatorService:
@@ -230,8 +183,7 @@ class OperatorService:
         return operator
 
     async def set_password(self, email: str, password: str, *, notify: bool = True) -> Operator:
-        """Change a password (ends the operator's sessions); the operator is told by
-        :attr:`password_changed` unless ``notify`` is False (their first one)."""
+        """Change a password (ends their sessions; tells them unless ``notify`` is False)."""
         changed = await self.store.operators.update_operator(
             normalize_email(email), password_hash=await self._hash(password)
         )
@@ -306,7 +258,7 @@ class OperatorService:
         return changed
 
     async def forget_failures(self, email: str) -> None:
-        """Forget the failed logins counted for ``email`` (its owner proved it otherwise)."""
+        """Forget the failed logins of ``email`` (its owner proved it another way)."""
         await self.throttle.forget(self._limits[0], "login-email", normalize_email(email))
 
     async def end_other_sessions(self, operator: Operator, *, client: str) -> Operator:

@@ -1,0 +1,63 @@
+"""Operators' console sessions: the signed cookie that names the operator, and what a
+request learns from it."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .errors import Unauthorized
+from .models import Operator
+
+__all__ = ["SESSION_COOKIE", "SESSION_MAX_AGE", "Session", "SessionTokens"]
+
+SESSION_MAX_AGE = timedelta(hours=12)
+#: The console's session cookie (set at login, read by the console's pages and socket).
+SESSION_COOKIE = "chatdesk_session"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A logged-in operator and the CSRF token of their session."""
+
+    operator: Operator
+    csrf: str
+    #: The desk requires two-step sign-in of this operator (``[security] two_factor``).
+    requires_two_factor: bool = False
+
+    @property
+    def must_enrol(self) -> bool:
+        """Return whether the operator must set two-step sign-in up before anything else
+        (only the set-up page is open to them: no console, no socket)."""
+        return self.requires_two_factor and not self.operator.two_factor
+
+
+class SessionTokens:
+    """Sign and check operator session cookies.
+
+    The token names the operator and their ``session_version``; disabling the account or
+    changing its password bumps the version in the store, which ends every session.
+    """
+
+    def __init__(self, secret_key: str, *, max_age: timedelta = SESSION_MAX_AGE) -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator")
+        self.max_age = max_age
+
+    def issue(self, operator: Operator) -> tuple[str, str]:
+        """Return (token, csrf token) for a fresh session."""
+        csrf = secrets.token_urlsafe(24)
+        token = self._serializer.dumps({"o": operator.id, "v": operator.session_version, "c": csrf})
+        return str(token), csrf
+
+    def read(self, token: str) -> tuple[str, int, str]:
+        """Return (operator id, session version, csrf) or raise Unauthorized."""
+        try:
+            data = self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
+        except BadSignature:
+            raise Unauthorized("your session has ended; please log in") from None
+        if not isinstance(data, dict) or not all(k in data for k in ("o", "v", "c")):
+            raise Unauthorized("your session has ended; please log in")
+        return str(data["o"]), int(data["v"]), str(data["c"])
