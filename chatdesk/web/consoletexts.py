@@ -22,21 +22,9 @@ TICKET_TEXTS: Texts = _load("tickettexts.json")
 #: The pages' own files, a later one's key winning: the bot's misses page, the operator's
 #: account page, the operators page, the privacy page, the webhooks page, the rules page,
 #: the block list page (and the ticket page's spam form), the requesters' pages, the
-#: forgotten password's pages.
-_PAGE_TEXTS: list[Texts] = [
-    _load(f"{page}texts.json")
-    for page in (
-        "gaps",
-        "account",
-        "operator",
-        "privacy",
-        "hook",
-        "rule",
-        "block",
-        "requester",
-        "password",
-    )
-]
+#: sign-in pages (the password's, a forgotten one's).
+_PAGES = "gaps account operator privacy hook rule block requester signin"
+_PAGE_TEXTS: list[Texts] = [_load(f"{page}texts.json") for page in _PAGES.split()]
 
 _EN = {
     "console": "console",
@@ -145,12 +133,6 @@ _EN = {
     "keys_lists": "lists",
     "keys_move": "move",
     "keys_open": "open",
-    "log_in": "Log in",
-    "operator_console": "Operator console",
-    "email": "E-mail",
-    "password": "Password",
-    "wrong_login": "Wrong e-mail or password.",
-    "too_many_logins": "Too many failed logins; try again in 15 minutes.",
     "hold_until": "On hold until",
     "hold_help": "Optional. On that date the ticket opens again and its assignee is told. "
     "Empty: no date.",
@@ -263,12 +245,6 @@ _FR = {
     "keys_lists": "listes",
     "keys_move": "se déplacer",
     "keys_open": "ouvrir",
-    "log_in": "Se connecter",
-    "operator_console": "Console des opérateurs",
-    "email": "E-mail",
-    "password": "Mot de passe",
-    "wrong_login": "E-mail ou mot de passe incorrect.",
-    "too_many_logins": "Trop d'échecs de connexion ; réessayez dans 15 minutes.",
     "hold_until": "En suspens jusqu'au",
     "hold_help": "Facultatif. À cette date, le ticket se rouvre et la personne assignée est "
     "prévenue. Vide : pas de date.",
@@ -381,12 +357,6 @@ _NL = {
     "keys_lists": "lijsten",
     "keys_move": "verplaatsen",
     "keys_open": "openen",
-    "log_in": "Aanmelden",
-    "operator_console": "Console voor medewerkers",
-    "email": "E-mail",
-    "password": "Wachtwoord",
-    "wrong_login": "Verkeerd e-mailadres of wachtwoord.",
-    "too_many_logins": "Te veel mislukte aanmeldingen; probeer het over 15 minuten opnieuw.",
     "hold_until": "In de wacht tot",
     "hold_help": "Optioneel. Op die datum gaat het ticket weer open en hoort de toegewezen "
     "medewerker het. Leeg: geen datum.",
