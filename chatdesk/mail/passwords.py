@@ -173,8 +173,8 @@ class PasswordResets:
 
         :raises InvalidToken: ``link_invalid``, ``link_expired`` or ``link_used``.
         """
-        operator, _, _ = await self._read(token)
-        return operator, load_link(self._links, token, "o", "n").get("k") == "i"
+        operator, _, _, kind = await self._read(token)
+        return operator, kind == "i"
 
     async def reset(self, token: str, password: str, *, client: str) -> Operator:
         """Set ``password`` through the link (once); every session of the operator ends and
@@ -183,7 +183,7 @@ class PasswordResets:
         :raises InvalidToken: as :meth:`check`.
         :raises InvalidPayload: ``password_too_short`` (the link still works).
         """
-        operator, nonce, issued = await self._read(token)
+        operator, nonce, issued, kind = await self._read(token)
         if len(password) < MIN_PASSWORD:
             raise InvalidPayload(
                 f"the password must be at least {MIN_PASSWORD} characters",
@@ -194,8 +194,8 @@ class PasswordResets:
         )
         if not claimed:
             raise InvalidToken("this link was used already", code="link_used")
-        first = load_link(self._links, token, "o", "n").get("k") == "i"
-        changed = await self.operators.set_password(operator.email, password, notify=not first)
+        # An invited operator's first password is no news to them.
+        changed = await self.operators.set_password(operator.email, password, notify=kind != "i")
         # Locked out by their own typos, they may sign in at once with the new one.
         await self.operators.forget_failures(changed.email)
         log.info("operator %s set a new password through a reset link from %s",
@@ -210,13 +210,15 @@ class PasswordResets:
         # With `[security] password_sign_in = "admins"`, the others sign in through SSO.
         return self.operators.password_sign_in != "admins" or operator.is_admin  # noqa: S105
 
-    async def _read(self, token: str) -> tuple[Operator, str, datetime]:
+    async def _read(self, token: str) -> tuple[Operator, str, datetime, str]:
+        """Return whom a link names, its nonce, when it was made and its kind (r, i, a)."""
         data = load_link(self._links, token, "o", "n")
         try:
             issued = parse_ts(str(data.get("t", "")))
         except ValueError:
             raise InvalidToken("this link is not valid", code="link_invalid") from None
-        if self.clock() - issued > (INVITE_TTL if data.get("k") in ("i", "a") else LINK_TTL):
+        kind = str(data.get("k", "r"))
+        if self.clock() - issued > (LINK_TTL if kind == "r" else INVITE_TTL):
             raise InvalidToken("this link has expired", code="link_expired")
         operator = await self.store.operators.get_operator(str(data["o"]))
         if operator is None or operator.disabled or not self._may_use_password(operator):
@@ -225,7 +227,7 @@ class PasswordResets:
             # A password set since (through this link or another way), a sign-out
             # everywhere, an account disabled and enabled: the link is spent.
             raise InvalidToken("this link was used already", code="link_used")
-        return operator, str(data["n"]), issued
+        return operator, str(data["n"]), issued, kind
 
 
 def _lang(operator: Operator) -> str:
