@@ -8,7 +8,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -43,6 +43,9 @@ EMAIL_FAILURES = "5/15 minutes"
 #: because behind a reverse proxy every client has the proxy's address: five typos must not
 #: lock every operator out.
 CLIENT_FAILURES = "50/15 minutes"
+#: An operator's "last seen" (the Operators page) is written at most this often: a session
+#: checked on each page and connection must not write each time.
+SEEN_EVERY = timedelta(minutes=15)
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +329,9 @@ class OperatorService:
         operator = await self.store.operators.get_operator(operator_id)
         if operator is None or operator.disabled or operator.session_version != version:
             raise Unauthorized("your session has ended; please log in")
+        now = self.clock()
+        if operator.last_seen_at is None or operator.last_seen_at <= now - SEEN_EVERY:
+            await self.store.operators.mark_seen(operator.id, now, since=now - SEEN_EVERY)
         required = self.two_factor == "everyone" or (
             self.two_factor == "admins" and operator.is_admin
         )

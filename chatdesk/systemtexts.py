@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 
-__all__ = ["ENDONYMS", "format_day", "format_when", "system_text"]
+__all__ = ["ENDONYMS", "format_ago", "format_day", "format_when", "system_text"]
 
 #: Each language by its own name (a language menu, a requester's language).
 ENDONYMS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -84,3 +84,8 @@ def format_day(at: datetime, lang: str, timezone: ZoneInfo) -> str:
 def format_when(at: datetime, lang: str, timezone: ZoneInfo) -> str:
     """Return ``at`` as people say it in ``lang``: "lundi 23 novembre, 11:00"."""
     return str(format_datetime(at, "EEEE d MMMM, HH:mm", tzinfo=timezone, locale=lang))
+
+
+def format_ago(at: datetime, now: datetime, lang: str) -> str:
+    """Return how long before ``now`` ``at`` was, in ``lang``: "il y a 3 jours"."""
+    return str(format_timedelta(at - now, granularity="minute", add_direction=True, locale=lang))

@@ -60,6 +60,7 @@ def test_add_list_disable_enable(
     assert status == 0 and "added admin Sophie Martin <sophie@ardenne.cloud>" in out
     status, out, _ = run(capsys, monkeypatch, "operators", "list")
     assert status == 0 and "sophie@ardenne.cloud" in out and "active" in out
+    assert "last seen" in out and "not yet" in out  # never used the console
     assert run(capsys, monkeypatch, "operators", "disable", "sophie@ardenne.cloud")[0] == 0
     assert "disabled" in run(capsys, monkeypatch, "operators", "list")[1]
     status, out, _ = run(capsys, monkeypatch, "operators", "enable", "sophie@ardenne.cloud")

@@ -132,7 +132,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: OperatorService, audit: AuditTrail) -> str:
         table = Table(
             "e-mail", "name", "role", "departments", "languages", "capacity", "state", "2fa",
-            "back on",
+            "back on", "last seen",
         )  # fmt: skip
         now = utcnow()
         for o in await service.list():
@@ -148,6 +148,9 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 o.away_until.astimezone(zone).date().isoformat()
                 if o.away_until and o.away(now)
                 else "",
+                f"{o.last_seen_at.astimezone(zone):%Y-%m-%d %H:%M}"
+                if o.last_seen_at
+                else "not yet",
             )
         print_table(table, "no operators yet (chatdesk operators add EMAIL --name NAME)")
         return ""

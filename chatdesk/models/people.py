@@ -63,6 +63,8 @@ class Operator:
     away_until: datetime | None = None
     #: The colleague who gets their mail while they are away (an operator's id).
     replacement_id: str | None = None
+    #: When they last used the console (None: not since the desk began to record it).
+    last_seen_at: datetime | None = None
 
     def away(self, now: datetime) -> bool:
         """Return whether the operator is out of office at ``now``."""

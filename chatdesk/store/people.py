@@ -55,6 +55,11 @@ class OperatorStore(Protocol):
         """
         ...
 
+    async def mark_seen(self, operator_id: str, at: datetime, *, since: datetime) -> bool:
+        """Record that the operator used the console at ``at``, unless they were seen
+        after ``since`` already; return whether it was written (an unknown id: False)."""
+        ...
+
     async def edit_operator(self, operator: Operator) -> Operator:
         """Save an operator's name, role, departments, languages, capacity and mail
         preference (the account with ``operator.email``; its access and sessions are

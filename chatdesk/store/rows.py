@@ -62,9 +62,9 @@ OPERATOR_COLUMNS = (
     "id, email, name, role, departments, languages, capacity, disabled, session_version,"
     " created_at, mail_notifications, signature"
 )
-#: What reads an operator: :data:`OPERATOR_COLUMNS`, whether two-step sign-in is on, and
-#: their out of office.
-OPERATOR_READ = f"{OPERATOR_COLUMNS}, totp_secret <> '', away_until, replacement_id"
+#: What reads an operator: :data:`OPERATOR_COLUMNS`, whether two-step sign-in is on,
+#: their out of office, when they last used the console.
+OPERATOR_READ = f"{OPERATOR_COLUMNS}, totp_secret <> '', away_until, replacement_id, last_seen_at"
 NOTE_COLUMNS = "id, conversation_id, operator_id, operator_name, text, ts, client_id"
 TICKET_COLUMNS = (
     "id, number, conversation_id, subject, department, priority, status, created_at, "
@@ -153,6 +153,7 @@ def operator_row(row: Any) -> Operator:
         two_factor=bool(row[12]),
         away_until=_ts(row[13]),
         replacement_id=row[14] or None,
+        last_seen_at=_ts(row[15]),
     )
 
 

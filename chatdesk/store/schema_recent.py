@@ -297,4 +297,9 @@ RECENT_VERSIONS: list[list[Step]] = [
     # .deleted; organisation.*): the triggers feed hook_feed without a ticket (ticket_id
     # '').
     record_hook_triggers(),
+    [
+        # When an operator last used the console (a session checked, at most every 15
+        # minutes): admins see unused accounts and invitations nobody took up.
+        "ALTER TABLE operators ADD COLUMN last_seen_at TEXT",
+    ],
 ]

@@ -6,17 +6,18 @@ through ``OutOfOffice``."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from ..config import LANGUAGES
 from ..errors import ChatdeskError, InvalidPayload
 from ..mail.passwords import INVITE_TTL
-from ..models import Role
+from ..models import Operator, Role
 from ..operators import MIN_PASSWORD
-from ..systemtexts import format_day
+from ..systemtexts import format_ago, format_day, format_when
 from ..wire.operatorforms import (
     OperatorAddForm,
     OperatorAwayForm,
@@ -32,6 +33,8 @@ from .consolelang import LANGS
 __all__ = ["setup"]
 
 _PAGE = "console/operators.html"
+#: An active account nobody used for this long is marked on the page (disable it?).
+UNUSED = timedelta(days=90)
 _FORMS: dict[str, type[Any]] = {
     "add": OperatorAddForm,
     "edit": OperatorEditForm,
@@ -65,11 +68,13 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
     operators = await services.operators.list()
     now, zone = services.helpdesk.console.clock(), services.config.hours.timezone
     away = {o.id: o.away_until for o in operators if o.away_until and o.away(now)}
+    lang = context["lang"]
     context |= {
         "operators": operators,
         # Out of office: the day each is back, as said and as the date field takes it.
-        "away": {i: format_day(at, context["lang"], zone) for i, at in away.items()},
+        "away": {i: format_day(at, lang, zone) for i, at in away.items()},
         "back_on": {i: at.astimezone(zone).date().isoformat() for i, at in away.items()},
+        "seen": _last_seen(operators, now, lang, zone),
         "roles": [r.value for r in Role],
         "desk_departments": [
             (d, services.config.department_name(d, context["lang"]))
@@ -85,6 +90,18 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         "done": f"operator_{done}" if done in _DONE and error is None else "",
     }
     return render_admin(request, _PAGE, context, error)
+
+
+def _last_seen(
+    operators: list[Operator], now: datetime, lang: str, zone: ZoneInfo
+) -> dict[str, tuple[str, str, bool]]:
+    """Return, for each operator seen, how long ago, the moment itself, and whether the
+    account looks unused (:data:`UNUSED`)."""
+    return {
+        o.id: (format_ago(at, now, lang), format_when(at, lang, zone), at < now - UNUSED)
+        for o in operators
+        if (at := o.last_seen_at) is not None
+    }
 
 
 _DONE = (

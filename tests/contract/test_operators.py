@@ -260,3 +260,19 @@ async def test_an_operator_is_out_of_office_and_back(store: Store, make: Factory
     assert back.away_until is None and back.replacement_id is None
     with pytest.raises(NotFound):
         await store.operators.set_away("nobody", None, None)
+
+
+async def test_last_seen_is_written_at_most_once_a_period(store: Store, make: Factory) -> None:
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    assert ann.last_seen_at is None
+    assert await store.operators.mark_seen(ann.id, T0, since=later(minutes=-15))
+    found = await store.operators.get_operator(ann.id)
+    assert found is not None and found.last_seen_at == T0
+    # Seen after `since` already: not written again (two pages at once, two processes).
+    assert not await store.operators.mark_seen(ann.id, later(minutes=5), since=later(minutes=-10))
+    assert await store.operators.mark_seen(ann.id, later(minutes=20), since=later(minutes=5))
+    listed = {o.id: o for o in await store.operators.list_operators()}
+    assert listed[ann.id].last_seen_at == later(minutes=20) and listed[bob.id].last_seen_at is None
+    credentials = await store.operators.operator_credentials(ann.email)
+    assert credentials is not None and credentials[0].last_seen_at == later(minutes=20)
+    assert not await store.operators.mark_seen("nobody", T0, since=T0)

@@ -102,6 +102,14 @@ class PostgresOperators:
             raise NotFound("no such operator")
         return operator_row(row)
 
+    async def mark_seen(self, operator_id: str, at: datetime, *, since: datetime) -> bool:
+        changed = await self._db.execute(
+            "UPDATE operators SET last_seen_at = $1"
+            " WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at <= $3)",
+            format_ts(at), operator_id, format_ts(since),
+        )  # fmt: skip
+        return changed > 0
+
     async def edit_operator(self, operator: Operator) -> Operator:
         o = operator
         row = await self._db.fetchrow(

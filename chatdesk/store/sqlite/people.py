@@ -128,6 +128,19 @@ class SqliteOperators:
 
         return await self._worker.run(job)
 
+    async def mark_seen(self, operator_id: str, at: datetime, *, since: datetime) -> bool:
+        args = (format_ts(at), operator_id, format_ts(since))
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE operators SET last_seen_at = ?"
+                " WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)",
+                args,
+            )
+            return cursor.rowcount > 0
+
+        return await self._worker.run(job)
+
     async def edit_operator(self, operator: Operator) -> Operator:
         o = operator
 
