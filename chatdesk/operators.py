@@ -96,6 +96,9 @@ class OperatorService:
         self._dummy_hash: str | None = None
         #: Tells an operator their password changed (a mail; None: the desk sends none).
         self.password_changed: Callable[[Operator], Awaitable[None]] | None = None
+        #: Tells an operator of a sign-in from a browser new to them: (operator, client
+        #: address, User-Agent); a mail, None: the desk sends none.
+        self.new_device: Callable[[Operator, str, str], Awaitable[None]] | None = None
 
     async def add(
         self,
@@ -322,6 +325,18 @@ class OperatorService:
             raise Unauthorized("no operator account has this e-mail", code="sso_unknown")
         log.info("operator %s signed in through %s from %s", found[0].email, provider, client)
         return found[0]
+
+    async def signed_in(self, operator: Operator, *, device: str, client: str, agent: str) -> str:
+        """Note a sign-in that succeeded (a password, a code, single sign-on) on the browser
+        whose device cookie is ``device``; return the cookie to give it back.
+
+        A browser that does not know the operator tells them by mail (:attr:`new_device`),
+        unless it is their first sign-in ever: that one is expected.
+        """
+        known = self.tokens.device_knows(device, operator.id)
+        if not known and operator.last_seen_at is not None and self.new_device is not None:
+            await self.new_device(operator, client, agent)
+        return self.tokens.remember_device(device, operator.id)
 
     async def session(self, token: str) -> Session:
         """Return the session a cookie token stands for, or raise Unauthorized."""

@@ -28,6 +28,7 @@ from .inbox import Inbox
 from .jobs import Job, JobRunner, process_name
 from .mail import Mail, build_mail
 from .mail.passwords import PasswordResets
+from .mail.signins import SignInNotices
 from .models import utcnow
 from .operatoradmin import OperatorAdmin
 from .operators import OperatorService, SessionTokens
@@ -222,6 +223,8 @@ def build_services(
     resets.audit = audit
     if mail.enabled:
         operators.password_changed = resets.changed
+        notices = SignInNotices(mail.outbox, public_url=settings.public_url, clock=clock)
+        operators.new_device = notices.new_device
     desk.transcripts = mail.enabled
     seats = settings.public_url.rstrip("/") + "/support/org"
     helpdesk.people.tell_admin = lambda admin, data: mail.addresses.seat_requested(

@@ -12,11 +12,23 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from .errors import Unauthorized
 from .models import Operator
 
-__all__ = ["SESSION_COOKIE", "SESSION_MAX_AGE", "Session", "SessionTokens"]
+__all__ = [
+    "DEVICE_COOKIE",
+    "DEVICE_MAX_AGE",
+    "SESSION_COOKIE",
+    "SESSION_MAX_AGE",
+    "Session",
+    "SessionTokens",
+]
 
 SESSION_MAX_AGE = timedelta(hours=12)
 #: The console's session cookie (set at login, read by the console's pages and socket).
 SESSION_COOKIE = "chatdesk_session"
+#: The browser's memory of who signed in on it (a new one's sign-in mails the operator).
+DEVICE_COOKIE = "chatdesk_device"
+DEVICE_MAX_AGE = timedelta(days=365)
+#: A shared computer remembers this many operators, the latest first.
+_DEVICE_OPERATORS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,7 @@ class SessionTokens:
 
     def __init__(self, secret_key: str, *, max_age: timedelta = SESSION_MAX_AGE) -> None:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="chatdesk.operator")
+        self._devices = URLSafeTimedSerializer(secret_key, salt="chatdesk.device")
         self.max_age = max_age
 
     def issue(self, operator: Operator) -> tuple[str, str]:
@@ -61,3 +74,22 @@ class SessionTokens:
         if not isinstance(data, dict) or not all(k in data for k in ("o", "v", "c")):
             raise Unauthorized("your session has ended; please log in")
         return str(data["o"]), int(data["v"]), str(data["c"])
+
+    def device_knows(self, token: str, operator_id: str) -> bool:
+        """Return whether the browser's device cookie ``token`` says ``operator_id``
+        signed in on it before (a forged, expired or empty one: no)."""
+        return operator_id in self._device_ids(token)
+
+    def remember_device(self, token: str, operator_id: str) -> str:
+        """Return the device cookie that adds ``operator_id`` to ``token``'s."""
+        known = [i for i in self._device_ids(token) if i != operator_id]
+        return str(self._devices.dumps([operator_id, *known][:_DEVICE_OPERATORS]))
+
+    def _device_ids(self, token: str) -> list[str]:
+        if not token:
+            return []
+        try:
+            data = self._devices.loads(token, max_age=int(DEVICE_MAX_AGE.total_seconds()))
+        except BadSignature:
+            return []
+        return [str(i) for i in data] if isinstance(data, list) else []

@@ -22,6 +22,7 @@ from ..models.mail import OutboxMail
 from ..store import Store
 from .content import THREAD_SIZE, Content, Context, build_content
 from .passwords import PASSWORD_RESET, reset_content
+from .signins import SIGN_IN, sign_in_content
 from .staff import STAFF_KINDS, stood_in
 from .stafftexts import staff_text
 from .texts import mail_text
@@ -99,6 +100,8 @@ class Composer:
             content = weekly_content(mail, self.config, self.public_url)
         elif mail.kind == PASSWORD_RESET:  # an operator's, with its link
             content = reset_content(mail, self.config)
+        elif mail.kind == SIGN_IN:  # an operator's: a browser new to them
+            content = sign_in_content(mail, self.config)
         else:
             context = await self._context(mail)
             staff = STAFF_KINDS.get(mail.kind)

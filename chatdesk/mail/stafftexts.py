@@ -10,6 +10,17 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "signin_subject": "{desk} : nouvelle connexion à votre compte",
+    "signin_1": "Quelqu'un s'est connecté à votre compte sur la console de {desk} le {when}, "
+    "depuis un navigateur où vous ne vous étiez encore jamais connecté.",
+    "signin_2": "C'était vous ? Rien à faire. Sinon, changez tout de suite votre mot de passe "
+    "sur la page de votre compte (vos autres sessions se ferment), puis prévenez un "
+    "administrateur.",
+    "signin_device": "Navigateur :",
+    "signin_address": "Adresse IP :",
+    "signin_browser_on": "{browser} sur {system}",
+    "signin_unknown_browser": "inconnu",
+    "signin_action": "Ouvrir mon compte",
     "asked_1": "{by} vous envoie ce lien pour choisir un nouveau mot de passe pour votre "
     "compte sur la console de {desk}. Il sert une fois, pendant {days} jours.",
     "asked_2": "D'ici là, votre mot de passe actuel fonctionne toujours.",
@@ -103,6 +114,17 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "signin_subject": "{desk}: nieuwe aanmelding op uw account",
+    "signin_1": "Er is op {when} aangemeld op uw account op de console van {desk}, vanuit "
+    "een browser waarin u zich nog nooit had aangemeld.",
+    "signin_2": "Was u het? Dan hoeft u niets te doen. Zo niet, wijzig dan meteen uw "
+    "wachtwoord op uw accountpagina (uw andere sessies worden beëindigd) en verwittig een "
+    "beheerder.",
+    "signin_device": "Browser:",
+    "signin_address": "IP-adres:",
+    "signin_browser_on": "{browser} op {system}",
+    "signin_unknown_browser": "onbekend",
+    "signin_action": "Mijn account openen",
     "asked_1": "{by} stuurt u deze link om een nieuw wachtwoord te kiezen voor uw account op "
     "de console van {desk}. Hij werkt één keer, {days} dagen lang.",
     "asked_2": "Tot dan werkt uw huidige wachtwoord nog.",
@@ -197,6 +219,16 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "signin_subject": "{desk}: a new sign-in to your account",
+    "signin_1": "Someone signed in to your account on the {desk} console on {when}, from a "
+    "browser you had never signed in on before.",
+    "signin_2": "Was it you? Then there is nothing to do. If not, change your password now "
+    "on your account page (your other sessions end), then tell an administrator.",
+    "signin_device": "Browser:",
+    "signin_address": "IP address:",
+    "signin_browser_on": "{browser} on {system}",
+    "signin_unknown_browser": "unknown",
+    "signin_action": "Open my account",
     "asked_1": "{by} sends you this link to choose a new password for your account on the "
     "{desk} console. It works once, for {days} days.",
     "asked_2": "Until then, your current password still works.",

@@ -15,6 +15,7 @@ from aiohttp import web
 from ..errors import ChatdeskError, Forbidden, RateLimited
 from ..models import Operator
 from ..operators import SESSION_COOKIE, SESSION_MAX_AGE, Session
+from ..sessions import DEVICE_COOKIE, DEVICE_MAX_AGE
 from ..wire.forms import LoginForm, LogoutForm
 from .appkeys import SERVICES, SETTINGS
 from .consolelang import console_lang, translator
@@ -127,15 +128,27 @@ async def login(request: web.Request) -> web.StreamResponse:
             samesite="Strict", secure=is_secure(request), path="/console/login",
         )  # fmt: skip
         raise response
-    raise signed_in(request, operator, form.next)
+    raise await signed_in(request, operator, form.next)
 
 
-def signed_in(request: web.Request, operator: Operator, next_page: str) -> web.HTTPSeeOther:
-    """Return the redirect that ends a login: the session cookie set, the login's own
+async def signed_in(request: web.Request, operator: Operator, next_page: str) -> web.HTTPSeeOther:
+    """Return the redirect that ends a login: the session cookie set, the browser's
+    device cookie updated (a browser new to the operator mails them), the login's own
     cookies gone."""
-    token, _csrf = request.app[SERVICES].operators.tokens.issue(operator)
+    operators = request.app[SERVICES].operators
+    device = await operators.signed_in(
+        operator,
+        device=request.cookies.get(DEVICE_COOKIE, ""),
+        client=request.remote or "unknown",
+        agent=request.headers.get("User-Agent", ""),
+    )
+    token, _csrf = operators.tokens.issue(operator)
     response = web.HTTPSeeOther(safe_next(next_page))
     set_session_cookie(request, response, token)
+    response.set_cookie(
+        DEVICE_COOKIE, device, max_age=int(DEVICE_MAX_AGE.total_seconds()), httponly=True,
+        samesite="Lax", secure=is_secure(request), path="/console",
+    )  # fmt: skip
     response.del_cookie(CSRF_COOKIE, path="/console")
     response.del_cookie(PENDING_COOKIE, path="/console/login")
     return response

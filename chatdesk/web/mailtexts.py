@@ -152,6 +152,13 @@ KIND_NAMES: dict[str, tuple[str, str, str]] = {
     "staff_sla": ("Team: reply target", "Équipe : délai de réponse", "Team: antwoordtermijn"),
     "staff_not_posted": ("Team: reply not posted", "Équipe : réponse non publiée",
                          "Team: antwoord niet gepubliceerd"),
+    "password_reset": ("Operator: password link", "Opérateur : lien de mot de passe",
+                       "Operator: wachtwoordlink"),
+    "new_sign_in": ("Operator: sign-in from a new browser",
+                    "Opérateur : connexion depuis un nouveau navigateur",
+                    "Operator: aanmelding vanuit een nieuwe browser"),
+    "weekly_report": ("Weekly report", "Rapport hebdomadaire", "Weekrapport"),
+    "transcript": ("Chat transcript", "Transcription du chat", "Chattranscript"),
 }  # fmt: skip
 
 

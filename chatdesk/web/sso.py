@@ -112,7 +112,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
         )  # fmt: skip
         response.del_cookie(_COOKIE, path="/console/login")
         return response
-    signed = signed_in(request, operator, pending.next)
+    signed = await signed_in(request, operator, pending.next)
     signed.del_cookie(_COOKIE, path="/console/login")
     raise signed
 

@@ -64,7 +64,7 @@ async def code_page(request: web.Request) -> web.StreamResponse:
     except ChatdeskError:
         error, status = "err_wrong_code", 200
     else:
-        raise signed_in(request, operator, form.next)
+        raise await signed_in(request, operator, form.next)
     context = desk | {"next": form.next}
     return login_form(request, error=error, status=status, context=context, template=_CODE_PAGE)
 
