@@ -262,6 +262,33 @@ def test_an_operator_invited_from_the_command_line(
     asyncio.run(check())
 
 
+def test_a_password_set_from_the_command_line_tells_the_operator(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ("operators", "add", "zoe@desk.test", "--name", "Zoé", "--languages", "fr")
+    assert run(capsys, monkeypatch, *argv, stdin="a first passphrase\n")[0] == 0
+    monkeypatch.setenv("CHATDESK_SMTP_URL", "smtp://127.0.0.1:1")  # queued, not sent here
+    monkeypatch.setenv("CHATDESK_MAIL_FROM", "support@desk.test")
+    monkeypatch.setenv("CHATDESK_PUBLIC_URL", "https://desk.test")
+    passwd = ("operators", "passwd", "zoe@desk.test")
+    status, out, _ = run(capsys, monkeypatch, *passwd, stdin="another passphrase\n")
+    assert status == 0 and "their sessions have ended; a mail tells them" in out
+    settings = Settings.from_environ()
+
+    async def check() -> None:
+        store = create_store(settings)
+        await store.open()
+        try:
+            (mail,) = await store.mail.list_mails(MailState.QUEUED)
+            assert (mail.kind, mail.to, mail.lang) == ("password_reset", "zoe@desk.test", "fr")
+            content = reset_content(mail, load_desk_config(None))
+            assert content.paragraphs[0].startswith("Le mot de passe de votre compte")
+        finally:
+            await store.close()
+
+    asyncio.run(check())
+
+
 class _NoMail:
     enabled = False
 

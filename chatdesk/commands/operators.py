@@ -186,7 +186,8 @@ def _passwd(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: OperatorService, audit: AuditTrail) -> str:
         operator = await service.set_password(args.email, password)
         await audit.record(None, AuditAction.PASSWORD_SET, operator.email)
-        return f"password changed for {operator.email}; their sessions have ended"
+        told = "; a mail tells them (the running desk sends it)" if settings.smtp_url else ""
+        return f"password changed for {operator.email}; their sessions have ended{told}"
 
     return _run(settings, work)
 
@@ -232,6 +233,10 @@ def _run(settings: Settings, work: Callable[[OperatorService, AuditTrail], Await
             store, SessionTokens(secret_key), departments=config.departments,
             sso=bool(settings.oidc_issuer),
         )  # fmt: skip
+        if settings.smtp_url:  # a new password tells them, as the console's do
+            resets = PasswordResets(store, service, _Outbox(store), secret_key,
+                                    public_url=settings.public_url)  # fmt: skip
+            service.password_changed = resets.changed
         return work(service, AuditTrail(store))
 
     return run_on_store(settings, operators)
