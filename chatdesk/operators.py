@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import secrets
@@ -16,11 +17,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from .config import LANGUAGES
 from .errors import Forbidden, InvalidPayload, NotFound, RateLimited, Unauthorized
 from .models import Operator, Role, new_id, utcnow
+from .passwordrules import MIN_PASSWORD, check_password
 from .sessions import SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionTokens
 from .store import Store
 from .throttle import Throttle
 
 __all__ = [
+    "MIN_PASSWORD",
     "SESSION_COOKIE",
     "SESSION_MAX_AGE",
     "SIGNATURE_LENGTH",
@@ -31,7 +34,6 @@ __all__ = [
     "normalize_email",
 ]
 
-MIN_PASSWORD = 10
 #: An operator's signature: this many lines, this many characters in all, at most.
 SIGNATURE_LINES = 6
 SIGNATURE_LENGTH = 400
@@ -114,7 +116,8 @@ class OperatorService:
         """Create an operator; every field is checked first. ``password`` None: they
         sign in through single sign-on only (a password nobody knows is stored).
 
-        :raises InvalidPayload: ``password_too_short``, also for None without SSO.
+        :raises InvalidPayload: ``password_too_short`` (also for None without SSO),
+            ``password_too_weak``.
         """
         departments, languages = tuple(departments), tuple(languages)
         if password is None:
@@ -136,7 +139,8 @@ class OperatorService:
             capacity=capacity,
             created_at=self.clock(),
         )
-        await self.store.operators.add_operator(operator, await self._hash(password))
+        password_hash = await self._hash(password, about=(operator.email, operator.name))
+        await self.store.operators.add_operator(operator, password_hash)
         return operator
 
     def check(
@@ -190,9 +194,9 @@ class OperatorService:
 
     async def set_password(self, email: str, password: str, *, notify: bool = True) -> Operator:
         """Change a password (ends their sessions; tells them unless ``notify`` is False)."""
-        changed = await self.store.operators.update_operator(
-            normalize_email(email), password_hash=await self._hash(password)
-        )
+        email = normalize_email(email)
+        password_hash = await self._hash(password, about=(email,))
+        changed = await self.store.operators.update_operator(email, password_hash=password_hash)
         if notify and self.password_changed is not None:
             await self.password_changed(changed)
         return changed
@@ -238,7 +242,8 @@ class OperatorService:
 
         :raises RateLimited: after too many wrong passwords (counted as failed logins).
         :raises Unauthorized: ``wrong_password`` when ``current`` is not the password.
-        :raises InvalidPayload: ``password_too_short``, ``password_unchanged``.
+        :raises InvalidPayload: ``password_too_short``, ``password_too_weak``,
+            ``password_unchanged``.
         """
         keys = (("login-email", operator.email), ("login-client", client))
         for limit, key in zip(self._limits, keys, strict=True):
@@ -252,13 +257,9 @@ class OperatorService:
                 await self.throttle.count(limit, *key)
             log.warning("wrong current password for %s from %s", operator.email, client)
             raise Unauthorized("the current password is wrong", code="wrong_password")
-        if len(new) < MIN_PASSWORD:
-            raise InvalidPayload(
-                f"the password must be at least {MIN_PASSWORD} characters",
-                code="password_too_short",
-            )
         if new == current:
             raise InvalidPayload("the new password is the current one", code="password_unchanged")
+        await self.check_password(new, about=(operator.email, operator.name))
         changed = await self.set_password(operator.email, new)
         log.info("operator %s changed their password from %s", operator.email, client)
         return changed
@@ -357,12 +358,15 @@ class OperatorService:
             self._dummy_hash = await asyncio.to_thread(self._hasher.hash, secrets.token_hex(16))
         return self._dummy_hash
 
-    async def _hash(self, password: str) -> str:
-        if len(password) < MIN_PASSWORD:
-            raise InvalidPayload(
-                f"the password must be at least {MIN_PASSWORD} characters",
-                code="password_too_short",
-            )
+    async def check_password(self, password: str, *, about: Iterable[str] = ()) -> None:
+        """Refuse a new password too short or too easy to guess (``about``: the person's
+        name and address). :raises InvalidPayload: ``password_too_short``,
+        ``password_too_weak``."""
+        # Guessing it takes zxcvbn milliseconds: off the event loop, as the hash.
+        await asyncio.to_thread(functools.partial(check_password, password, about=tuple(about)))
+
+    async def _hash(self, password: str, *, about: Iterable[str] = ()) -> str:
+        await self.check_password(password, about=about)
         # argon2 is deliberately slow (tens of ms): keep it off the event loop.
         return await asyncio.to_thread(self._hasher.hash, password)
 

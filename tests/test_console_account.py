@@ -42,6 +42,14 @@ async def test_the_account_page_says_who_and_refuses_bad_changes(
         ({"current": "wrong one!!", "new": NEW, "confirm": NEW}, "current password is wrong"),
         ({"current": PASSWORD, "new": NEW, "confirm": NEW + "x"}, "two new passwords differ"),
         ({"current": PASSWORD, "new": "short", "confirm": "short"}, "at least 10 characters"),
+        (
+            {"current": PASSWORD, "new": "password1234", "confirm": "password1234"},
+            "too easy to guess",
+        ),
+        (
+            {"current": PASSWORD, "new": "bob@desk.test!", "confirm": "bob@desk.test!"},
+            "too easy to guess",
+        ),  # their own address
         ({"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}, "is the current one"),
     ]
     for fields, said in refusals:

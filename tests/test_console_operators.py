@@ -60,6 +60,7 @@ async def test_an_admin_adds_edits_and_disables_an_operator(
         ({"languages": []}, "Tick at least one language."),
         ({"capacity": "99"}, "between 1 and 50"),
         ({"password": "short"}, "at least 10 characters"),
+        ({"password": "qwertyuiop"}, "too easy to guess"),
         ({"email": "bob@desk.test"}, "exists already"),
     ]
     for change, said in refusals:

@@ -23,10 +23,10 @@ from itsdangerous import URLSafeSerializer
 from ..audit import AuditTrail
 from ..config import LANGUAGES
 from ..deskconfig import DeskConfig
-from ..errors import Conflict, InvalidPayload, InvalidToken, RateLimited
+from ..errors import Conflict, InvalidToken, RateLimited
 from ..models import AuditAction, Operator, format_ts, parse_ts, utcnow
 from ..models.mail import OutboxMail
-from ..operators import MIN_PASSWORD, OperatorService, normalize_email
+from ..operators import OperatorService, normalize_email
 from ..store import Store
 from ..systemtexts import format_when
 from ..throttle import Throttle
@@ -181,14 +181,12 @@ class PasswordResets:
         their failed logins are forgotten. Return the operator after.
 
         :raises InvalidToken: as :meth:`check`.
-        :raises InvalidPayload: ``password_too_short`` (the link still works).
+        :raises InvalidPayload: ``password_too_short``, ``password_too_weak`` (the link
+            still works).
         """
         operator, nonce, issued, kind = await self._read(token)
-        if len(password) < MIN_PASSWORD:
-            raise InvalidPayload(
-                f"the password must be at least {MIN_PASSWORD} characters",
-                code="password_too_short",
-            )
+        # Before the link is spent: a refused password leaves it working.
+        await self.operators.check_password(password, about=(operator.email, operator.name))
         claimed = await self.store.leases.claim_once(
             f"password-reset:{nonce}", expires_at=issued + INVITE_TTL, now=self.clock()
         )

@@ -27,6 +27,7 @@ _PAGE = "console/account.html"
 _ERRORS = {
     "wrong_password": "err_wrong_password",
     "password_too_short": "err_password_too_short",
+    "password_too_weak": "err_password_too_weak",
     "password_unchanged": "err_password_unchanged",
     "not_found": "err_token_gone",
     "invalid_payload": "err_token_name",

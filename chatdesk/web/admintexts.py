@@ -362,6 +362,7 @@ _ERRORS = {
     "operator_languages": "err_operator_languages",
     "operator_capacity": "err_operator_capacity",
     "password_too_short": "err_operator_password",
+    "password_too_weak": "err_operator_password_weak",
     "last_admin": "err_last_admin",
     "own_account": "err_own_account",
     "operator_disabled": "err_operator_disabled",

@@ -88,8 +88,9 @@ async def reset_page(request: web.Request) -> web.StreamResponse:
             await resets.reset(token, form.password, client=request.remote or "unknown")
         except InvalidToken as exc:
             return _page(request, "invalid", error=f"reset_{exc.code}", status=400)
-        except InvalidPayload:
-            problem = t("err_password_too_short", min=MIN_PASSWORD)
+        except InvalidPayload as exc:
+            key = "err_password_too_weak" if exc.code == "password_too_weak" else ""
+            problem = t(key or "err_password_too_short", min=MIN_PASSWORD)
     if problem:
         return _page(request, "reset", status=400, problem=problem, **shown)
     raise web.HTTPSeeOther("/console/login?reset=done", headers=_PRIVATE)

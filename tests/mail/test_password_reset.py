@@ -89,6 +89,11 @@ async def test_an_operator_chooses_a_new_password_through_the_link(
         assert response.status == 400  # the link still works after either
         page = await response.text()
     assert "at least 10 characters" in page
+    weak = form | {"csrf": _csrf(page), "password": "azertyuiop1", "confirm": "azertyuiop1"}
+    async with http.post(link, data=weak) as response:
+        assert response.status == 400  # a keyboard row: refused, the link still works
+        page = await response.text()
+    assert "This password is too easy to guess" in page
     good = form | {"csrf": _csrf(page), "confirm": NEW}
     async with http.post(link, data=good, allow_redirects=False) as response:
         assert response.status == 303
