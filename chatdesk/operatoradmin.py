@@ -118,6 +118,19 @@ class OperatorAdmin:
             await self.audit.record(actor, AuditAction.OPERATOR_EDITED, edited.email, changes)
         return edited
 
+    async def accounts(self, actor: Operator) -> list[Operator]:
+        """Return every operator account, by name (admins)."""
+        _admin(actor)
+        return await self.operators.list()
+
+    async def account(self, actor: Operator, operator_id: str) -> Operator:
+        """Return one account by id (admins). :raises NotFound: ``unknown_operator``."""
+        _admin(actor)
+        found = await self.operators.get(operator_id)
+        if found is None:
+            raise NotFound(f"no operator {operator_id[:100]!r}", code="unknown_operator")
+        return found
+
     async def set_disabled(self, actor: Operator, email: str, disabled: bool) -> Operator:
         """Disable (ends their sessions) or enable an operator."""
         _admin(actor)

@@ -16,7 +16,6 @@ from ..services import Services
 from ..version import __version__
 from ..wire import encode
 from ..wire.api import (
-    ApiBlockIn,
     ApiFileIn,
     ApiMergeIn,
     ApiReplyIn,
@@ -38,8 +37,6 @@ from ..wire.apiorgs import (
 )
 from ..wire.apiorgs import ApiOrganisationMergeIn as _OrgMergeIn
 from ..wire.apiout import (
-    ApiBlocked,
-    ApiBlockedList,
     ApiDesk,
     ApiReply,
     ApiTicket,
@@ -58,7 +55,7 @@ from ..wire.apipeople import ApiRequesterMergeIn as _MergeIn
 from ..wire.apipeople import ApiRequesterUpsertIn as _RequesterIn
 from ..wire.apiproblems import ApiLinkedReplyIn, ApiLinkedReplyOut, ApiProblemIn, ApiProblemLink
 from .apiactions import mark_spam, merge_ticket, split_ticket
-from .apiblocks import block_sender, list_blocked, unblock_sender
+from .apiblocks import BLOCK_ENDPOINTS
 from .apiextras import attachment, time_spent
 from .apigate import (
     API_PREFIX,
@@ -72,6 +69,7 @@ from .apigate import (
     read_query,
     reply,
 )
+from .apioperators import OPERATOR_ENDPOINTS
 from .apiorgs import (
     add_domain,
     add_member,
@@ -326,13 +324,8 @@ ENDPOINTS = (
     Endpoint("GET", f"{API_PREFIX}/time", time_spent, "getTimeSpent",
              "Time spent per organisation, ticket and operator", response=ApiTimeReport,
              query=ApiTimeQuery, errors=(400,)),
-    Endpoint("GET", f"{API_PREFIX}/blocked", list_blocked, "listBlocked",
-             "The block list (admins)", response=ApiBlockedList, errors=(403,)),
-    Endpoint("POST", f"{API_PREFIX}/blocked", block_sender, "blockSender",
-             "Block an address or a domain (admins)", status=201, response=ApiBlocked,
-             body=ApiBlockIn, errors=(403, 409), headers=("Location",)),
-    Endpoint("DELETE", f"{API_PREFIX}/blocked/{{pattern}}", unblock_sender, "unblockSender",
-             "Unblock an address or a domain (admins)", status=204, errors=(400, 403, 404)),
+    *BLOCK_ENDPOINTS,
+    *OPERATOR_ENDPOINTS,
     Endpoint("GET", f"{API_PREFIX}/attachments/{{attachment_id}}", attachment,
              "getAttachment", "A file's bytes", errors=(404,)),
     Endpoint("GET", f"{API_PREFIX}/openapi.json", openapi, "getOpenApi",

@@ -12,8 +12,9 @@ from ..wire.api import ApiBlockIn
 from ..wire.apiout import ApiBlocked, ApiBlockedList
 from .apigate import API_PREFIX, OPERATOR, read_json, reply
 from .appkeys import SERVICES
+from .openapi import Endpoint
 
-__all__ = ["block_sender", "list_blocked", "unblock_sender"]
+__all__ = ["BLOCK_ENDPOINTS", "block_sender", "list_blocked", "unblock_sender"]
 
 
 async def list_blocked(request: web.Request) -> web.StreamResponse:
@@ -52,3 +53,15 @@ def _out(entry: BlockedSender) -> ApiBlocked:
         hits=entry.hits,
         last_hit=format_ts(entry.last_hit) if entry.last_hit else None,
     )
+
+
+#: The routes of this module, in the API's table (web/api.py).
+BLOCK_ENDPOINTS = (
+    Endpoint("GET", f"{API_PREFIX}/blocked", list_blocked, "listBlocked",
+             "The block list (admins)", response=ApiBlockedList, errors=(403,)),
+    Endpoint("POST", f"{API_PREFIX}/blocked", block_sender, "blockSender",
+             "Block an address or a domain (admins)", status=201, response=ApiBlocked,
+             body=ApiBlockIn, errors=(403, 409), headers=("Location",)),
+    Endpoint("DELETE", f"{API_PREFIX}/blocked/{{pattern}}", unblock_sender, "unblockSender",
+             "Unblock an address or a domain (admins)", status=204, errors=(400, 403, 404)),
+)  # fmt: skip

@@ -51,6 +51,7 @@ _PATH_PARAMS: dict[str, tuple[Any, str]] = {
     "requester_id": (str, "The requester's id (a ticket's `requester.id`)."),
     "organisation_id": (str, "The organisation's id (`GET /api/v1/organisations`)."),
     "domain": (str, "An e-mail domain of the organisation (`acme.be`)."),
+    "operator_id": (str, "The operator's id (`GET /api/v1/operators`)."),
 }  # fmt: skip
 
 

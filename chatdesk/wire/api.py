@@ -14,6 +14,7 @@ __all__ = [
     "ApiBlockIn",
     "ApiFileIn",
     "ApiMergeIn",
+    "ApiOperatorPatchIn",
     "ApiReplyIn",
     "ApiRequesterIn",
     "ApiSpamIn",
@@ -142,6 +143,13 @@ class ApiBlockIn(In):
 
     pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=320)]
     note: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class ApiOperatorPatchIn(In):
+    """``PATCH /api/v1/operators/{operator_id}``: disable an account (its sessions end at
+    once) or enable it again; left out: unchanged."""
+
+    disabled: bool | UnsetType = UNSET
 
 
 class ApiSplitIn(In):

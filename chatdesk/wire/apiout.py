@@ -25,6 +25,8 @@ __all__ = [
     "ApiHistory",
     "ApiLimits",
     "ApiMessage",
+    "ApiOperator",
+    "ApiOperatorList",
     "ApiOption",
     "ApiPriority",
     "ApiReply",
@@ -289,3 +291,27 @@ class ApiBlockedList(Out):
     """The block list, by pattern."""
 
     blocked: list[ApiBlocked]
+
+
+class ApiOperator(Out):
+    """An operator account as admins see it: who, what they may do, whether they can sign
+    in, since when they are away (``away_until``) and when they last used the console."""
+
+    id: str
+    email: str
+    name: str
+    role: Literal["admin", "service_manager", "operator"]
+    departments: list[str]
+    languages: list[Lang]
+    capacity: int | None
+    disabled: bool
+    two_factor: bool
+    away_until: Ts | None
+    last_seen_at: Ts | None
+    created_at: Ts | None
+
+
+class ApiOperatorList(Out):
+    """Every operator account, by name."""
+
+    operators: list[ApiOperator]
