@@ -28,6 +28,7 @@ __all__ = [
     "SESSION_MAX_AGE",
     "SIGNATURE_LENGTH",
     "SIGNATURE_LINES",
+    "UNUSED_AFTER",
     "OperatorService",
     "Session",
     "SessionTokens",
@@ -48,6 +49,9 @@ CLIENT_FAILURES = "50/15 minutes"
 #: An operator's "last seen" (the Operators page) is written at most this often: a session
 #: checked on each page and connection must not write each time.
 SEEN_EVERY = timedelta(minutes=15)
+#: An active account nobody used for this long looks like a leaver's: the Operators page
+#: marks it and the admins' weekly report names it.
+UNUSED_AFTER = timedelta(days=90)
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,8 @@ from .texts import french_spacing
 __all__ = ["staff_text"]
 
 _FR = {
+    "weekly_unused": "Comptes actifs inutilisés depuis 3 mois : {names}. Désactivez ceux des "
+    "personnes parties (page Opérateurs de la console).",
     "signin_subject": "{desk} : nouvelle connexion à votre compte",
     "signin_1": "Quelqu'un s'est connecté à votre compte sur la console de {desk} le {when}, "
     "depuis un navigateur où vous ne vous étiez encore jamais connecté.",
@@ -114,6 +116,8 @@ _FR = {
     "status_closed": "fermé",
 }
 _NL = {
+    "weekly_unused": "Actieve accounts die al 3 maanden niet gebruikt zijn: {names}. Schakel die "
+    "van vertrokken medewerkers uit (pagina Medewerkers van de console).",
     "signin_subject": "{desk}: nieuwe aanmelding op uw account",
     "signin_1": "Er is op {when} aangemeld op uw account op de console van {desk}, vanuit "
     "een browser waarin u zich nog nooit had aangemeld.",
@@ -219,6 +223,8 @@ _NL = {
     "status_closed": "gesloten",
 }
 _EN = {
+    "weekly_unused": "Active accounts unused for 3 months: {names}. Disable those of people who "
+    "left (the console's Operators page).",
     "signin_subject": "{desk}: a new sign-in to your account",
     "signin_1": "Someone signed in to your account on the {desk} console on {when}, from a "
     "browser you had never signed in on before.",

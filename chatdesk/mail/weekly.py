@@ -23,6 +23,7 @@ from ..events import Event
 from ..helpdesk.reports import Report, ReportService
 from ..models import Operator, elapsed, utcnow
 from ..models.mail import OutboxMail
+from ..operators import UNUSED_AFTER
 from ..store import Store
 from .content import Content
 from .stafftexts import staff_text as _t
@@ -69,12 +70,12 @@ class WeeklyReports:
         label = f"{year}-W{week:02d}"
         if label != self._week:
             self._week, self._queued = label, set()
-        readers = [
-            o
-            for o in await self.store.operators.list_operators()
-            if _reads(o, now) and o.id not in self._queued
-        ]
+        accounts = await self.store.operators.list_operators()
+        readers = [o for o in accounts if _reads(o, now) and o.id not in self._queued]
         if readers:
+            # Admins also read which active accounts nobody used for months (leavers?).
+            unused = sorted(o.name for o in accounts if not o.disabled and o.last_seen_at
+                            and o.last_seen_at < now - UNUSED_AFTER)  # fmt: skip
             report = await self.reports.report(start, start + timedelta(days=6))
             # The week before, beside each figure: is it getting better?
             previous = await self.reports.report(start - timedelta(days=7), start - timedelta(1))
@@ -85,7 +86,8 @@ class WeeklyReports:
             }
             await self.outbox.enqueue([
                 OutboxMail(
-                    WEEKLY, o.email, _lang(o), now, data=data | {"name": o.name},
+                    WEEKLY, o.email, _lang(o), now,
+                    data=data | {"name": o.name, "unused": unused if o.is_admin else []},
                     key=f"{WEEKLY}:{label}:{o.id}",  # once a week and reader, whoever queues
                 )
                 for o in readers
@@ -177,13 +179,16 @@ def weekly_content(mail: OutboxMail, config: DeskConfig, public_url: str) -> Con
              _t(lang, "weekly_department", opened=opened, closed=closed))
             for key, opened, closed in departments
         ]  # fmt: skip
+    names = [str(n) for n in data.get("unused") or []]
+    unused = (_t(lang, "weekly_unused", names=", ".join(names)),) if names else ()
     colon = "\u00a0:" if lang == "fr" else ":"  # French: a (no-break) space before it
     day = "d MMMM"
     return Content(
         subject=_t(lang, "weekly_subject", desk=desk, week=data.get("week", "")),
         greeting=mail_text(lang, "hello", name=data.get("name", "")),
         paragraphs=(_t(lang, "weekly_1", desk=desk, start=format_date(start, day, locale=lang),
-                       end=format_date(end, day, locale=lang)),),
+                       end=format_date(end, day, locale=lang)),
+                    *unused),
         details=tuple((f"{label}{colon}", value) for label, value in details),
         action=(_t(lang, "weekly_action"),
                 f"{public_url}/console/reports?from={start.isoformat()}&to={end.isoformat()}"),

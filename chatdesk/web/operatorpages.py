@@ -6,7 +6,7 @@ through ``OutOfOffice``."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from ..config import LANGUAGES
 from ..errors import ChatdeskError, InvalidPayload
 from ..mail.passwords import INVITE_TTL
 from ..models import Operator, Role
-from ..operators import MIN_PASSWORD
+from ..operators import MIN_PASSWORD, UNUSED_AFTER
 from ..systemtexts import format_ago, format_day, format_when
 from ..wire.operatorforms import (
     OperatorAddForm,
@@ -33,8 +33,6 @@ from .consolelang import LANGS
 __all__ = ["setup"]
 
 _PAGE = "console/operators.html"
-#: An active account nobody used for this long is marked on the page (disable it?).
-UNUSED = timedelta(days=90)
 _FORMS: dict[str, type[Any]] = {
     "add": OperatorAddForm,
     "edit": OperatorEditForm,
@@ -96,9 +94,9 @@ def _last_seen(
     operators: list[Operator], now: datetime, lang: str, zone: ZoneInfo
 ) -> dict[str, tuple[str, str, bool]]:
     """Return, for each operator seen, how long ago, the moment itself, and whether the
-    account looks unused (:data:`UNUSED`)."""
+    account looks unused (``UNUSED_AFTER``)."""
     return {
-        o.id: (format_ago(at, now, lang), format_when(at, lang, zone), at < now - UNUSED)
+        o.id: (format_ago(at, now, lang), format_when(at, lang, zone), at < now - UNUSED_AFTER)
         for o in operators
         if (at := o.last_seen_at) is not None
     }

@@ -84,3 +84,23 @@ async def test_a_desk_without_it_sends_none(store: Store, clock: Clock, sink: Si
     await on.helpdesk.away.set(ann, at("2026-12-03T00:00"))
     await on.mail.weekly.run()
     assert await deliver(on, sink) == []
+
+
+async def test_admins_read_which_accounts_nobody_used_for_months(
+    store: Store, clock: Clock, sink: Sink
+) -> None:
+    desk = mail_desk(store, clock, sink, weekly_report=True)
+    await operator(desk, "Ann", "admin")
+    await operator(desk, "Sam", "service_manager")
+    leaver, gone = await operator(desk, "Léo"), await operator(desk, "Gus")
+    fresh, never = await operator(desk, "Eva"), await operator(desk, "Nia")
+    long_ago, lately = at("2026-08-20T10:00"), at("2026-11-20T10:00")
+    for who, when in ((leaver, long_ago), (gone, long_ago), (fresh, lately)):
+        await store.operators.mark_seen(who.id, when, since=when)
+    await desk.operators.set_disabled(gone.email, True)  # disabled already: not named
+    assert never.last_seen_at is None  # not seen since the desk records it: not named
+    clock.now = at("2026-11-30T08:00")
+    await desk.mail.weekly.run()
+    mails = {m["To"]: parts(m)[0] for m in await deliver(desk, sink)}
+    assert "Comptes actifs inutilisés depuis 3 mois : Léo. Désactivez" in mails["ann@desk.test"]
+    assert "inutilisés" not in mails["sam@desk.test"]  # disabling is an admin's
