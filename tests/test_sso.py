@@ -19,6 +19,7 @@ from chatdesk import create_app
 from chatdesk.config import Settings
 from chatdesk.errors import ConfigError
 from chatdesk.services import Services
+from chatdesk.sessions import DEVICE_COOKIE
 from chatdesk.web.appkeys import SERVICES
 
 from .conftest import StartServer
@@ -72,6 +73,8 @@ async def test_the_button_signs_an_operator_in(
     assert len(asked["code_challenge"]) == 43 and asked["nonce"] and asked["state"]
     # The state cookie is gone: the same answer from the provider cannot be replayed.
     assert not any(cookie.key == "chatdesk_sso" for cookie in http.cookie_jar)
+    # The browser now knows its operator (a sign-in from elsewhere will be told).
+    assert any(cookie.key == DEVICE_COOKIE for cookie in http.cookie_jar)
 
 
 async def test_no_button_and_no_route_without_a_provider(server: TestServer) -> None:
@@ -155,6 +158,7 @@ async def test_two_step_sign_in_still_asks_the_code(desk: TestServer, http: Clie
         allow_redirects=False,
     ) as response:  # fmt: skip
         assert response.status == 303
+        assert DEVICE_COOKIE in response.cookies  # the code's sign-in ends as a password's
     assert await _signed_in(http)
 
 
