@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .texts import french_spacing
+from .texts import french_elision, french_spacing
 
 __all__ = ["staff_text"]
 
@@ -322,4 +322,7 @@ _TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en":
 
 def staff_text(lang: str, key: str, **values: Any) -> str:
     """Return the text ``key`` in ``lang`` (English if unknown), filled in."""
-    return _TEXTS.get(lang, _EN)[key].format(**values)
+    template = _TEXTS.get(lang, _EN)[key]
+    if lang == "fr":
+        template = french_elision(template, values)
+    return template.format(**values)

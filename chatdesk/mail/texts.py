@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["french_spacing", "mail_text"]
+__all__ = ["french_elision", "french_spacing", "mail_text"]
 
 _FR = {
     "file_too_large": "{name} : non joint, il dépasse {limit} par fichier",
@@ -326,9 +327,26 @@ def french_spacing(text: str) -> str:
     return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
 
 
+#: A desk's name starting with one of these elides French's "de": "la console d'Ardenne
+#: Cloud". (Not h: "de Hachette" but "d'Hôtel", which no rule tells apart.)
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüœæ")
+
+
+def french_elision(template: str, values: Mapping[str, Any]) -> str:
+    """Return ``template`` with "de {desk}" as "d'{desk}" when the desk's name (in
+    ``values``) starts with a vowel."""
+    desk = str(values.get("desk", ""))
+    if desk[:1].lower() in _VOWELS:
+        return template.replace("de {desk}", "d'{desk}")
+    return template
+
+
 _TEXTS = {"fr": {k: french_spacing(v) for k, v in _FR.items()}, "nl": _NL, "en": _EN}
 
 
 def mail_text(lang: str, key: str, **values: Any) -> str:
     """Return the text ``key`` in ``lang`` (English when unknown), filled with ``values``."""
-    return _TEXTS.get(lang, _EN)[key].format(**values)
+    template = _TEXTS.get(lang, _EN)[key]
+    if lang == "fr":
+        template = french_elision(template, values)
+    return template.format(**values)

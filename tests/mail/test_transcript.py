@@ -198,7 +198,7 @@ async def test_an_operator_sends_it_named_and_audited(
     assert first["To"] == "dev@partner.example"
     assert first["Subject"] == "Une conversation avec Ardenne Cloud"
     text, _ = parts(first)
-    assert "Sophie Lambert, de Ardenne Cloud, vous envoie cette conversation du chat." in text
+    assert "Sophie Lambert, d'Ardenne Cloud, vous envoie cette conversation du chat." in text
     assert "Visiteur · mardi 17 novembre, 10:30 > Mon site <b>tombe</b>" in text
     assert "Vous ·" not in text and "Quelqu'un a tapé votre adresse" not in text
     text, _ = parts(second)
