@@ -196,10 +196,13 @@ class OperatorService:
             raise Unauthorized("your account is disabled")
         return operator
 
-    async def set_password(self, email: str, password: str, *, notify: bool = True) -> Operator:
-        """Change a password (ends their sessions; tells them unless ``notify`` is False)."""
+    async def set_password(
+        self, email: str, password: str, *, notify: bool = True, about: Iterable[str] = ()
+    ) -> Operator:
+        """Change a password (ends their sessions; tells them unless ``notify`` is False);
+        ``about``: more of the person's own words than their address (their name)."""
         email = normalize_email(email)
-        password_hash = await self._hash(password, about=(email,))
+        password_hash = await self._hash(password, about=(email, *about))
         changed = await self.store.operators.update_operator(email, password_hash=password_hash)
         if notify and self.password_changed is not None:
             await self.password_changed(changed)
@@ -263,8 +266,7 @@ class OperatorService:
             raise Unauthorized("the current password is wrong", code="wrong_password")
         if new == current:
             raise InvalidPayload("the new password is the current one", code="password_unchanged")
-        await self.check_password(new, about=(operator.email, operator.name))
-        changed = await self.set_password(operator.email, new)
+        changed = await self.set_password(operator.email, new, about=(operator.name,))
         log.info("operator %s changed their password from %s", operator.email, client)
         return changed
 
