@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -63,6 +64,7 @@ class Outbox:
         #: Told when a ticket's "received" mail went out (it may stop the SLA clock).
         self.registered = registered
         self._news: list[Event] = []
+        self._turn = asyncio.Lock()
 
     @property
     def enabled(self) -> bool:
@@ -71,12 +73,16 @@ class Outbox:
 
     async def run(self) -> list[Event]:
         """Plan the feed, then send what is due (the job's turn): batch after batch while
-        batches come full, for at most :data:`TURN` (a notice to many goes out fast)."""
-        await self.plan_feed()
-        started = time.monotonic()
-        while await self.send_due() == BATCH and time.monotonic() - started < TURN:
-            pass
-        news, self._news = self._news, []
+        batches come full, for at most :data:`TURN` (a notice to many goes out fast).
+
+        One turn at a time in a process: a turn asked for while another runs waits for it,
+        so what was due when it was asked for has been tried when it returns."""
+        async with self._turn:
+            await self.plan_feed()
+            started = time.monotonic()
+            while await self.send_due() == BATCH and time.monotonic() - started < TURN:
+                pass
+            news, self._news = self._news, []
         return news
 
     async def plan_feed(self, limit: int = 200) -> int:

@@ -47,6 +47,9 @@ class Sink:
         self.received: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()
+        #: While set, DATA waits until it is set: a slow server (``sending`` tells when).
+        self.hold: asyncio.Event | None = None
+        self.sending = asyncio.Event()
         self._queue: asyncio.Queue[EmailMessage] = asyncio.Queue()
         self._server: asyncio.Server | None = None
 
@@ -76,6 +79,9 @@ class Sink:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         assert isinstance(envelope.content, bytes)
+        self.sending.set()
+        if self.hold is not None:
+            await self.hold.wait()
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)
         assert isinstance(message, EmailMessage)
         self.received.append(message)

@@ -403,6 +403,21 @@ async def test_the_app_sends_from_its_periodic_mail_job(
     assert mail["References"] == f"<ticket.{ticket.id}@desk.test>"
 
 
+async def test_a_turn_asked_for_during_another_waits_for_it(desk: Services, sink: Sink) -> None:
+    # The app's mail job may be sending what an admin's retry (or a test) then asks for.
+    await file(desk)
+    sink.hold = asyncio.Event()
+    job = asyncio.create_task(desk.mail.outbox.run())
+    await asyncio.wait_for(sink.sending.wait(), 5)  # the job's turn holds the claim
+    asked = asyncio.create_task(desk.mail.outbox.run())
+    done, _ = await asyncio.wait({asked}, timeout=0.5)
+    assert not done  # it waits for the turn under way, rather than find nothing to send
+    sink.hold.set()
+    await asked
+    assert len(sink.take()) == 1  # tried when the second turn returns
+    await job
+
+
 async def test_backoff_doubles_up_to_an_hour() -> None:
     from chatdesk.mail.outbox import backoff
 
