@@ -55,6 +55,7 @@ __all__ = [
     "TicketUpdated",
     "TypingChanged",
     "VisitorBlocked",
+    "VisitorRead",
 ]
 
 
@@ -81,6 +82,16 @@ class TypingChanged(Event):
     conversation_id: str
     author: Author
     on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorRead(Event):
+    """The visitor has seen their conversation up to ``seq`` (a read receipt)."""
+
+    name: ClassVar[str] = "visitor_read"
+    conversation_id: str
+    seq: int
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,14 @@ from typing import Any
 
 from .deskconfig import DeskConfig
 from .errors import NotFound
-from .events import ConversationChanged, Event, InboxCounts, MessagePosted, StateChanged
+from .events import (
+    ConversationChanged,
+    Event,
+    InboxCounts,
+    MessagePosted,
+    StateChanged,
+    VisitorRead,
+)
 from .models import (
     MAX_PAGE,
     Author,
@@ -25,10 +32,15 @@ from .models import (
 from .store import Store
 from .systemtexts import format_when, system_text
 
-__all__ = ["AVG_HANDLE_SECONDS", "Inbox"]
+__all__ = ["AVG_HANDLE_SECONDS", "Inbox", "read_payload"]
 
 #: A rough time an operator spends per conversation, for queue wait estimates.
 AVG_HANDLE_SECONDS = 300
+
+
+def read_payload(seq: int, at: datetime | None) -> dict[str, Any]:
+    """Return how far the visitor has seen their conversation, as operators get it."""
+    return {"seq": seq, "at": format_ts(at) if at is not None else None}
 
 
 class Inbox:
@@ -123,7 +135,16 @@ class Inbox:
             "messages": [m.to_payload() for m in messages],
             "earlier": since > 0,
             "notes": [n.to_payload() for n in notes],
+            "read": read_payload(conversation.visitor_read_seq, conversation.visitor_read_at),
         }
+
+    async def visitor_read(self, conversation_id: str, seq: int) -> list[Event]:
+        """Record that the visitor has seen their conversation up to ``seq`` (the widget
+        open on a visible page); return the read receipt for the operators watching it,
+        or nothing when the mark did not move."""
+        at = self.clock()
+        marked = await self.store.conversations.mark_read(conversation_id, seq, at)
+        return [] if marked is None else [VisitorRead(conversation_id, marked, at)]
 
     async def blocked_until(self, conversation_id: str) -> datetime | None:
         """Return until when the conversation's visitor is blocked (None: not blocked)."""

@@ -125,6 +125,9 @@ class Conversation(msgspec.Struct, frozen=True):
     #: ``ConversationStore.append_replies``).
     answered_seq: int = 0
     lang_source: LangSource = LangSource.DEFAULT
+    #: How far the visitor has seen the conversation (a ``seq``), and when they did.
+    visitor_read_seq: int = 0
+    visitor_read_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

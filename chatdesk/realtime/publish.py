@@ -31,8 +31,10 @@ from ..events import (
     TicketRollCall,
     TypingChanged,
     VisitorBlocked,
+    VisitorRead,
 )
 from ..helpdesk import ticket_summary
+from ..inbox import read_payload
 from ..metrics import Metrics
 from ..models import Author, ServiceNotice, TicketType, format_ts
 from . import rooms
@@ -83,6 +85,11 @@ class Publisher:
                 await self._message(event)
             elif isinstance(event, TypingChanged):
                 await self._typing(event)
+            elif isinstance(event, VisitorRead):
+                receipt = {"conversation_id": event.conversation_id,
+                           **read_payload(event.seq, event.at)}  # fmt: skip
+                room = rooms.conversation(event.conversation_id)
+                await self._to_operators("read", receipt, room)
             elif isinstance(event, ConversationEscalated):
                 await self._escalated(event)
             elif isinstance(event, StateChanged):

@@ -25,6 +25,7 @@ from ..wire.visitor import (
     MessageIn,
     NothingIn,
     RateIn,
+    ReadIn,
     TranscriptIn,
     TypingIn,
 )
@@ -232,6 +233,18 @@ class VisitorNamespace(BaseNamespace):
         )
         payloads = [self._visible(m) for m in messages]
         return {"messages": payloads, "more": more}
+
+    @acked
+    async def on_read(self, sid: str, data: Any) -> dict[str, Any]:
+        """The visitor has seen their conversation up to ``seq``: operators watching it
+        learn it (a read receipt; stored, so a console opened later knows it too)."""
+        request = decode(ReadIn, data, "read")
+        self._throttle(sid, typing=True)  # the light allowance: one per message seen
+        conversation_id = await self._conversation_id(sid)
+        await self.publisher.publish(
+            await self.services.inbox.visitor_read(conversation_id, request.seq)
+        )
+        return {}
 
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """Relay the visitor's typing state to the other side; never stored."""

@@ -143,6 +143,12 @@ class ConversationStore(Protocol):
         page of the visitor's latest connection."""
         ...
 
+    async def mark_read(self, conversation_id: str, seq: int, at: datetime) -> int | None:
+        """Record that the visitor has seen the conversation up to ``seq`` (at most its
+        last message) at ``at``; return the new mark, or None when it did not move (an
+        older or equal ``seq``, an unknown conversation)."""
+        ...
+
     async def append_message(
         self, conversation_id: str, draft: MessageDraft
     ) -> tuple[Message, bool]:

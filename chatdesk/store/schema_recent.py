@@ -302,4 +302,10 @@ RECENT_VERSIONS: list[list[Step]] = [
         # minutes): admins see unused accounts and invitations nobody took up.
         "ALTER TABLE operators ADD COLUMN last_seen_at TEXT",
     ],
+    [
+        # How far the visitor has seen their conversation (the widget open on a visible
+        # page), and when: the console shows "Seen" under the operator's last message.
+        "ALTER TABLE conversations ADD COLUMN visitor_read_seq INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE conversations ADD COLUMN visitor_read_at TEXT",
+    ],
 ]

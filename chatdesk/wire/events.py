@@ -49,6 +49,7 @@ INCOMING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "rate": vi.RateIn,
         "forget": vi.NothingIn,
         "typing": vi.TypingIn,
+        "read": vi.ReadIn,
         "lang": vi.LangIn,
         "transcript": vi.TranscriptIn,
     },
@@ -112,6 +113,7 @@ OUTGOING: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "message": MessageOut,
         "note": op.NoteOut,
         "typing": vi.TypingOut,
+        "read": op.ReadOut,
         "ticket": tk.TicketSummaryOut,
         "ticket_presence": co.TicketPresenceOut,
         "ticket_viewers": co.TicketPresenceOut,
@@ -137,6 +139,7 @@ ACKS: dict[Namespace, dict[str, type[msgspec.Struct]]] = {
         "forget": OkAck,
         "lang": vi.LangAck,
         "transcript": vi.TranscriptAck,
+        "read": OkAck,
     },
     "/operator": {
         "status": op.StatusAck,

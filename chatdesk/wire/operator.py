@@ -256,14 +256,30 @@ class InboxAck(Out):
     counts: CountsOut
 
 
+class ReadMark(Out):
+    """How far the visitor has seen their conversation: the ``seq`` of the last message
+    shown to them (0: none yet) and when (null: never)."""
+
+    seq: int
+    at: str | None
+
+
+class ReadOut(ReadMark):
+    """``read``: the visitor has now seen their conversation up to ``seq``."""
+
+    conversation_id: str
+
+
 class WatchAck(Out):
-    """The ack of ``watch``: the history (last 200 messages) and the notes."""
+    """The ack of ``watch``: the history (last 200 messages), the notes, and how far the
+    visitor has seen it."""
 
     ok: Literal[True]
     conversation: SummaryOut
     messages: list[MessageOut]
     earlier: bool
     notes: list[NoteOut]
+    read: ReadMark
 
 
 class ConversationAck(Out):

@@ -120,6 +120,13 @@ class TypingIn(In):
     on: bool
 
 
+class ReadIn(In):
+    """``read``: the visitor has seen their conversation up to ``seq`` (the widget open
+    on a visible page)."""
+
+    seq: Annotated[int, msgspec.Meta(ge=0)]
+
+
 class LangIn(In):
     """``lang``: the visitor chose the conversation's language."""
 

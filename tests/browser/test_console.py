@@ -82,6 +82,10 @@ async def test_operator_takes_over_chats_closes_and_the_visitor_rates(
     await expect(w.locator(".msg-operator .bubble")).to_have_text(
         "Bonjour, je regarde votre facture tout de suite."
     )
+    # The widget is open on a visible page: the console says the visitor saw the reply.
+    seen = console.locator("#messages .author-operator .seen")
+    await expect(seen).to_have_count(1)
+    await expect(seen).to_contain_text(re.compile(r"^Seen \d\d:\d\d$"))
     await box.fill("Merci, c'est la facture F-2026-1142")
     await expect(console.locator("#typing")).to_be_visible()
     await box.press("Enter")

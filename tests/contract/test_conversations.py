@@ -248,6 +248,26 @@ async def test_note_visit_updates_language_and_page(store: Store, make: Factory)
     assert (conversation.page, conversation.lang_source) == ("/nl/prijzen", LangSource.VISITOR)
 
 
+async def test_the_visitor_s_read_mark_only_moves_forward_to_the_last_message(
+    store: Store, make: Factory
+) -> None:
+    cid = (await make.conversation("un", "deux", "trois")).id
+    fresh = await make.reload(cid)
+    assert (fresh.visitor_read_seq, fresh.visitor_read_at) == (0, None)
+    assert await store.conversations.mark_read(cid, 2, later(minutes=1)) == 2
+    seen = await make.reload(cid)
+    assert (seen.visitor_read_seq, seen.visitor_read_at) == (2, later(minutes=1))
+    # An older or equal mark (another tab, a late packet) changes nothing, nor its time.
+    assert await store.conversations.mark_read(cid, 2, later(minutes=2)) is None
+    assert await store.conversations.mark_read(cid, 1, later(minutes=2)) is None
+    assert await make.reload(cid) == seen
+    # A mark past the last message stops at it; then nothing more to see.
+    assert await store.conversations.mark_read(cid, 99, later(minutes=3)) == 3
+    assert await store.conversations.mark_read(cid, 99, later(minutes=4)) is None
+    assert (await make.reload(cid)).visitor_read_at == later(minutes=3)
+    assert await store.conversations.mark_read("nobody", 1, later(minutes=5)) is None
+
+
 async def test_append_replies_is_a_compare_and_set(store: Store, make: Factory) -> None:
     cid = (await make.conversation("question")).id
     replies = [draft("answer", Author.BOT), draft("more?", Author.BOT)]

@@ -162,6 +162,15 @@ class PostgresConversations:
         )
         return None if row is None else conversation_row(row)
 
+    async def mark_read(self, conversation_id: str, seq: int, at: datetime) -> int | None:
+        marked: int | None = await self._db.fetchval(
+            "UPDATE conversations SET visitor_read_seq = LEAST($1, last_seq),"
+            " visitor_read_at = $2 WHERE id = $3 AND visitor_read_seq < LEAST($1, last_seq)"
+            " RETURNING visitor_read_seq",
+            seq, format_ts(at), conversation_id,
+        )  # fmt: skip
+        return marked
+
     async def note_visit(
         self,
         conversation_id: str,

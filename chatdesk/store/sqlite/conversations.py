@@ -185,6 +185,18 @@ class SqliteConversations:
             )
         )
 
+    async def mark_read(self, conversation_id: str, seq: int, at: datetime) -> int | None:
+        def job(conn: sqlite3.Connection) -> int | None:
+            row = conn.execute(
+                "UPDATE conversations SET visitor_read_seq = min(?, last_seq),"
+                " visitor_read_at = ? WHERE id = ? AND visitor_read_seq < min(?, last_seq)"
+                " RETURNING visitor_read_seq",
+                (seq, format_ts(at), conversation_id, seq),
+            ).fetchone()
+            return None if row is None else int(row[0])
+
+        return await self._worker.run(job)
+
     async def append_message(
         self, conversation_id: str, draft: MessageDraft
     ) -> tuple[Message, bool]:

@@ -4,7 +4,8 @@ import { setupActions } from "./actions";
 import { setupAnswers } from "./answers";
 import { setupComposer } from "./composer";
 import { messageItem } from "./messages";
-import { Message, Note, Summary, Typing } from "./protocol";
+import { Message, Note, ReadMark, Receipt, Summary, Typing } from "./protocol";
+import { t } from "./i18n";
 import { setupTicket } from "./ticket";
 import { setupToTicket } from "./toticket";
 
@@ -14,6 +15,9 @@ export function setupConversation(view: HTMLElement): void {
   const seen = new Set<string>();
   // The messages on the page, to keep those that arrive live while `watch` reads the history.
   const shown = new Map<string, Message>();
+  // How far the visitor has seen the conversation (read receipts): "Seen" under the last
+  // operator's message they saw.
+  let read: ReadMark = { seq: 0, at: null };
   const applyActions = setupActions(view, conversationId);
   const drawTicket = setupTicket(view, conversationId);
 
@@ -24,6 +28,16 @@ export function setupConversation(view: HTMLElement): void {
     const list = $<HTMLElement>("#messages");
     list?.append(messageItem(m));
     list?.lastElementChild?.scrollIntoView({ block: "end" });
+  }
+
+  function drawSeen(): void {
+    view.querySelector("#messages .seen")?.remove();
+    const items = view.querySelectorAll<HTMLElement>("#messages li.author-operator[data-seq]");
+    const last = Array.from(items).filter((li) => Number(li.dataset.seq) <= read.seq).pop();
+    if (!last || !read.at) return;
+    const mark = el("span", { className: "seen" }, `${t("seen_by_visitor")} `, timeOf(read.at));
+    mark.title = t("seen_by_visitor_title");
+    last.append(mark);
   }
 
   function noteItem(n: Note): HTMLLIElement {
@@ -67,6 +81,8 @@ export function setupConversation(view: HTMLElement): void {
     for (const m of [...history, ...later]) addMessage(m);
     $<HTMLElement>("#notes")?.replaceChildren(...(ack.notes as Note[]).map(noteItem));
     applySummary(ack.conversation as Summary);
+    read = (ack.read as ReadMark | undefined) ?? read;
+    drawSeen();
     // What the visitor said while this page loaded or was offline came with the history.
     follow([...history, ...later]);
     view.dataset.live = "1";  // watched: what happens now arrives as it happens
@@ -78,6 +94,11 @@ export function setupConversation(view: HTMLElement): void {
     if (m.conversation_id !== conversationId) return;
     addMessage(m);
     follow([m]);
+  });
+  socket.on("read", (receipt: Receipt) => {
+    if (receipt.conversation_id !== conversationId || receipt.seq <= read.seq) return;
+    read = receipt;
+    drawSeen();
   });
   socket.on("note", (n: Note) => {
     if (n.conversation_id === conversationId) $<HTMLElement>("#notes")?.append(noteItem(n));

@@ -891,6 +891,38 @@ export interface RateIn {
   score: number;
 }
 /**
+ * ``read``: the visitor has seen their conversation up to ``seq`` (the widget open
+ * on a visible page).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ReadIn".
+ */
+export interface ReadIn {
+  seq: number;
+}
+/**
+ * How far the visitor has seen their conversation: the ``seq`` of the last message
+ * shown to them (0: none yet) and when (null: never).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ReadMark".
+ */
+export interface ReadMark {
+  at: string | null;
+  seq: number;
+}
+/**
+ * ``read``: the visitor has now seen their conversation up to ``seq``.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ReadOut".
+ */
+export interface ReadOut {
+  at: string | null;
+  conversation_id: string;
+  seq: number;
+}
+/**
  * Who filed the ticket.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -1479,7 +1511,8 @@ export interface TypingOut {
   on: boolean;
 }
 /**
- * The ack of ``watch``: the history (last 200 messages) and the notes.
+ * The ack of ``watch``: the history (last 200 messages), the notes, and how far the
+ * visitor has seen it.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
  * via the `definition` "WatchAck".
@@ -1490,4 +1523,5 @@ export interface WatchAck {
   messages: MessageOut[];
   notes: NoteOut[];
   ok: true;
+  read: ReadMark;
 }

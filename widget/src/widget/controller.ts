@@ -27,6 +27,7 @@ const PROMPT_MAX = 140;
 
 export class Controller implements Intents {
   private typingSent = 0; // when "typing on" was last sent (0: "off" was)
+  private receiptSent = 0; // the seq last told to the desk as seen (this page's life)
 
   constructor(
     private readonly store: Store<WidgetState, Action>,
@@ -66,11 +67,19 @@ export class Controller implements Intents {
     else this.open();
   }
 
-  /** The visitor sees the latest messages (panel open, tab visible): they are read. */
+  /** The visitor sees the latest messages (panel open, tab visible): they are read. The
+   * desk hears of it when an operator's message is among them (the console's "Seen"); the
+   * bot's answers alone cost it nothing. */
   markRead(): void {
+    if (!this.s.open || document.visibilityState !== "visible") return;
     const newest = maxSeq(this.s.items);
-    if (this.s.open && document.visibilityState === "visible" && newest > this.s.readSeq) {
-      this.store.dispatch({ type: "read", seq: newest });
+    if (newest > this.s.readSeq) this.store.dispatch({ type: "read", seq: newest });
+    const { link } = this.session;
+    const since = this.receiptSent;
+    if (newest > since && link.connected &&
+      this.s.items.some((i) => i.author === "operator" && i.seq !== null && i.seq > since)) {
+      this.receiptSent = newest;
+      link.send("read", { seq: newest });
     }
   }
 

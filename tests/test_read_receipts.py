@@ -1,0 +1,61 @@
+"""Read receipts: the visitor's widget says how far they have seen their conversation,
+and the operators watching it learn it (live, and when they open it later)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .test_operator_socket import (  # noqa: F401 (fixtures)
+    escalated_visitor,
+    operator_factory,
+    server,
+)
+
+
+async def test_operators_see_how_far_the_visitor_has_read(
+    visitor_factory: Any,
+    operator_factory: Any,  # noqa: F811
+) -> None:
+    sophie, marc = await operator_factory("Sophie"), await operator_factory("Marc")
+    v, _ = await escalated_visitor(visitor_factory)
+    cid = v.session["conversation_id"]
+    watch = await sophie.call("watch", {"conversation_id": cid})
+    assert watch["read"] == {"seq": 0, "at": None}
+    assert (await sophie.call("claim", {"conversation_id": cid}))["ok"] is True
+    reply = await sophie.call(
+        "message", {"conversation_id": cid, "client_id": "r1", "text": "Je regarde."}
+    )
+    seq = reply["message"]["seq"]
+
+    assert await v.call("read", {"seq": seq}) == {"ok": True}
+    receipt = await sophie.next("read")
+    assert (receipt["conversation_id"], receipt["seq"]) == (cid, seq)
+    assert receipt["at"].endswith("Z")
+    # An older mark, or the same one again (another tab, a late packet), tells nobody;
+    # one past the last message stops at it.
+    assert await v.call("read", {"seq": seq - 1}) == {"ok": True}
+    assert await v.call("read", {"seq": seq}) == {"ok": True}
+    await sophie.call("inbox", {"view": "mine"})  # a round trip: anything sent is in
+    assert sophie.pending("read") == []
+    # Marc did not watch the conversation: no receipt; opening it, he sees the mark.
+    assert marc.pending("read") == []
+    later = await marc.call("watch", {"conversation_id": cid})
+    assert later["read"] == {"seq": seq, "at": receipt["at"]}
+
+    await sophie.call("message", {"conversation_id": cid, "client_id": "r2", "text": "Voilà."})
+    assert await v.call("read", {"seq": 10_000}) == {"ok": True}
+    assert (await marc.next("read"))["seq"] == seq + 1
+
+
+async def test_a_bad_read_is_refused_and_changes_nothing(
+    visitor_factory: Any,
+    operator_factory: Any,  # noqa: F811
+) -> None:
+    sophie = await operator_factory("Sophie")
+    v, _ = await escalated_visitor(visitor_factory)
+    cid = v.session["conversation_id"]
+    for bad in ({"seq": -1}, {"seq": "3"}, {}, {"seq": 1, "extra": True}, [1], None):
+        ack = await v.call("read", bad)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
+    watch = await sophie.call("watch", {"conversation_id": cid})
+    assert watch["read"] == {"seq": 0, "at": None}
