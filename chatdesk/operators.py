@@ -15,15 +15,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .config import LANGUAGES
+from .consolesessions import ConsoleSessions
 from .errors import Forbidden, InvalidPayload, NotFound, RateLimited, Unauthorized
 from .models import Operator, Role, new_id, utcnow
 from .passwordrules import MIN_PASSWORD, check_password
-from .sessions import SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionTokens
+from .sessions import SEEN_EVERY, SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionTokens
 from .store import Store
 from .throttle import Throttle
 
 __all__ = [
     "MIN_PASSWORD",
+    "SEEN_EVERY",
     "SESSION_COOKIE",
     "SESSION_MAX_AGE",
     "SIGNATURE_LENGTH",
@@ -46,9 +48,6 @@ EMAIL_FAILURES = "5/15 minutes"
 #: because behind a reverse proxy every client has the proxy's address: five typos must not
 #: lock every operator out.
 CLIENT_FAILURES = "50/15 minutes"
-#: An operator's "last seen" (the Operators page) is written at most this often: a session
-#: checked on each page and connection must not write each time.
-SEEN_EVERY = timedelta(minutes=15)
 #: An active account nobody used for this long looks like a leaver's: the Operators page
 #: marks it and the admins' weekly report names it.
 UNUSED_AFTER = timedelta(days=90)
@@ -85,6 +84,8 @@ class OperatorService:
     ) -> None:
         self.store = store
         self.tokens = tokens
+        #: Where each operator is signed in (a row per sign-in and browser).
+        self.sessions = ConsoleSessions(store, tokens, clock=clock)
         #: ``[security] two_factor``: whom the desk requires it of.
         self.two_factor = two_factor
         #: ``[security] password_sign_in``: ``admins``: the others sign in through SSO.
@@ -347,17 +348,18 @@ class OperatorService:
 
     async def session(self, token: str) -> Session:
         """Return the session a cookie token stands for, or raise Unauthorized."""
-        operator_id, version, csrf = self.tokens.read(token)
+        operator_id, version, csrf, session_id = self.tokens.read(token)
         operator = await self.store.operators.get_operator(operator_id)
         if operator is None or operator.disabled or operator.session_version != version:
             raise Unauthorized("your session has ended; please log in")
+        await self.sessions.check(operator, session_id)
         now = self.clock()
         if operator.last_seen_at is None or operator.last_seen_at <= now - SEEN_EVERY:
             await self.store.operators.mark_seen(operator.id, now, since=now - SEEN_EVERY)
         required = self.two_factor == "everyone" or (
             self.two_factor == "admins" and operator.is_admin
         )
-        return Session(operator, csrf, requires_two_factor=required)
+        return Session(operator, csrf, requires_two_factor=required, session_id=session_id)
 
     async def _dummy(self) -> str:
         if self._dummy_hash is None:

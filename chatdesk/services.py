@@ -246,6 +246,8 @@ def build_services(
                 timedelta(seconds=RETENTION_SECONDS),
                 RetentionJob(store, config.retention, clock=clock).run,
             ),
+            # Expired console sessions' rows (their cookies are refused anyway).
+            Job("console_sessions", timedelta(seconds=RETENTION_SECONDS), operators.sessions.purge),
         ],
         holder=holder,
         clock=clock,

@@ -15,6 +15,7 @@ from .models import Operator
 __all__ = [
     "DEVICE_COOKIE",
     "DEVICE_MAX_AGE",
+    "SEEN_EVERY",
     "SESSION_COOKIE",
     "SESSION_MAX_AGE",
     "Session",
@@ -22,6 +23,9 @@ __all__ = [
 ]
 
 SESSION_MAX_AGE = timedelta(hours=12)
+#: When an operator (and each of their sessions) was last seen is written at most this
+#: often: a session checked on each page and connection must not write each time.
+SEEN_EVERY = timedelta(minutes=15)
 #: The console's session cookie (set at login, read by the console's pages and socket).
 SESSION_COOKIE = "chatdesk_session"
 #: The browser's memory of who signed in on it (a new one's sign-in mails the operator).
@@ -39,6 +43,9 @@ class Session:
     csrf: str
     #: The desk requires two-step sign-in of this operator (``[security] two_factor``).
     requires_two_factor: bool = False
+    #: The console session's id (its row in the store; "" for a cookie issued before
+    #: sessions had rows).
+    session_id: str = ""
 
     @property
     def must_enrol(self) -> bool:
@@ -59,21 +66,24 @@ class SessionTokens:
         self._devices = URLSafeTimedSerializer(secret_key, salt="chatdesk.device")
         self.max_age = max_age
 
-    def issue(self, operator: Operator) -> tuple[str, str]:
-        """Return (token, csrf token) for a fresh session."""
+    def issue(self, operator: Operator, session_id: str = "") -> tuple[str, str]:
+        """Return (token, csrf token) for a fresh session (``session_id``: its row)."""
         csrf = secrets.token_urlsafe(24)
-        token = self._serializer.dumps({"o": operator.id, "v": operator.session_version, "c": csrf})
-        return str(token), csrf
+        data = {"o": operator.id, "v": operator.session_version, "c": csrf}
+        if session_id:
+            data["s"] = session_id
+        return str(self._serializer.dumps(data)), csrf
 
-    def read(self, token: str) -> tuple[str, int, str]:
-        """Return (operator id, session version, csrf) or raise Unauthorized."""
+    def read(self, token: str) -> tuple[str, int, str, str]:
+        """Return (operator id, session version, csrf, session id or "") or raise
+        Unauthorized."""
         try:
             data = self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
         except BadSignature:
             raise Unauthorized("your session has ended; please log in") from None
         if not isinstance(data, dict) or not all(k in data for k in ("o", "v", "c")):
             raise Unauthorized("your session has ended; please log in")
-        return str(data["o"]), int(data["v"]), str(data["c"])
+        return str(data["o"]), int(data["v"]), str(data["c"]), str(data.get("s", ""))
 
     def device_knows(self, token: str, operator_id: str) -> bool:
         """Return whether the browser's device cookie ``token`` says ``operator_id``

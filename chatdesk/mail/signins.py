@@ -11,7 +11,6 @@ text itself, which the client chose). Usage::
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from ..deskconfig import DeskConfig
 from ..models import Operator, format_ts, parse_ts, utcnow
 from ..models.mail import OutboxMail
 from ..systemtexts import format_when
+from ..useragents import describe_agent
 from .content import Content
 from .passwords import MailQueue
 from .stafftexts import staff_text as _t
@@ -29,31 +29,6 @@ __all__ = ["SIGN_IN", "SignInNotices", "describe_agent", "sign_in_content"]
 
 #: The outbox kind of the mail.
 SIGN_IN = "new_sign_in"
-
-#: (name, pattern) in the order they are tried: Edge and Opera say "Chrome" too, and
-#: Chrome says "Safari".
-_BROWSERS = (
-    ("Edge", r"\bEdg(e|A|iOS)?/"),
-    ("Opera", r"\bOPR/"),
-    ("Firefox", r"\b(Firefox|FxiOS)/"),
-    ("Chrome", r"(Chrome|Chromium|CriOS)/"),  # HeadlessChrome too
-    ("Safari", r"\bSafari/"),
-)
-_SYSTEMS = (
-    ("Android", r"\bAndroid\b"),
-    ("iOS", r"\b(iPhone|iPad|iPod)\b"),
-    ("Windows", r"\bWindows\b"),
-    ("macOS", r"\bMac OS X\b|\bMacintosh\b"),
-    ("ChromeOS", r"\bCrOS\b"),
-    ("Linux", r"\bLinux\b"),
-)
-
-
-def describe_agent(agent: str) -> tuple[str, str]:
-    """Return (browser, system) named from a User-Agent ("" where not recognised)."""
-    browser = next((name for name, pattern in _BROWSERS if re.search(pattern, agent)), "")
-    system = next((name for name, pattern in _SYSTEMS if re.search(pattern, agent)), "")
-    return browser, system
 
 
 class SignInNotices:

@@ -23,7 +23,15 @@ from .help import EntryActivity, SearchMiss, Votes
 from .helpdesk import SeatClaim, Sort, TicketFiling, TicketPage, TicketQuery
 from .inbox import InboxView, Summary
 from .notices import ApiToken, ServiceNotice, Severity
-from .people import CannedResponse, Operator, Presence, PresenceStatus, Role, SavedView
+from .people import (
+    CannedResponse,
+    ConsoleSession,
+    Operator,
+    Presence,
+    PresenceStatus,
+    Role,
+    SavedView,
+)
 from .reports import DayCounts, Grouping, Outcome, ReportPeriod, TimeSpent, elapsed
 from .requesters import (
     BlockedSender,
@@ -75,6 +83,7 @@ __all__ = [
     "CannedResponse",
     "Channel",
     "Claim",
+    "ConsoleSession",
     "Conversation",
     "DayCounts",
     "DirectorySort",

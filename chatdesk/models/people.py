@@ -10,7 +10,15 @@ from typing import Any
 
 from .clock import format_ts
 
-__all__ = ["CannedResponse", "Operator", "Presence", "PresenceStatus", "Role", "SavedView"]
+__all__ = [
+    "CannedResponse",
+    "ConsoleSession",
+    "Operator",
+    "Presence",
+    "PresenceStatus",
+    "Role",
+    "SavedView",
+]
 
 
 class Role(StrEnum):
@@ -128,3 +136,19 @@ class SavedView:
         return {"id": self.id, "owner_id": self.owner_id, "name": self.name,
                 "query": self.query, "shared": self.shared,
                 "created_at": format_ts(self.created_at)}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleSession:
+    """One sign-in of an operator in one browser, until it signs out or is ended: where
+    from (the browser and system named in our words, the IP address), when it began and
+    when it was last used. ``version``: the operator's session version it was opened
+    under (a new password or "sign out everywhere" leaves it behind)."""
+
+    id: str
+    operator_id: str
+    version: int
+    created_at: datetime
+    seen_at: datetime
+    agent: str = ""
+    ip: str = ""

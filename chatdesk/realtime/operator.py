@@ -93,9 +93,10 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
         # ends this connection at its next request (_operator).
         # Where the help centre's links point in the answers an operator quotes.
         base = self.services.settings.public_url or origin or _direct_origin(environ)
-        await self.save_session(
-            sid, {"operator_id": operator.id, "version": operator.session_version, "base": base}
-        )
+        await self.save_session(sid, {
+            "operator_id": operator.id, "version": operator.session_version, "base": base,
+            "session_id": session.session_id,
+        })  # fmt: skip
         await self.enter_room(sid, rooms.OPERATORS)
         await self.enter_room(sid, rooms.operator(operator.id))
         # Answers to this connection's ticket roll calls (a complaint's: to a supervisor's).
@@ -125,7 +126,7 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
                     ).session_version
                 except ChatdeskError:
                     current[operator_id] = None
-            if current[operator_id] != session.get("version"):
+            if current[operator_id] != session.get("version") or not await self._open(session):
                 await self.disconnect(sid)
                 cut += 1
         return cut
@@ -354,12 +355,29 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
             self.check_bucket(bucket)
         session = await self.get_session(sid)
         operator = await self.services.operators.active(str(session.get("operator_id")))
-        if operator.session_version != session.get("version", operator.session_version):
-            # Its session ended (another browser signed everything else out, a new
-            # password): cut the connection; its reconnection is refused at once.
+        if operator.session_version != session.get(
+            "version", operator.session_version
+        ) or not await self._open(session, operator):
+            # Its session ended (another browser signed everything else out, or this
+            # one; a new password): cut the connection; its reconnection is refused.
             self.spawn(self.disconnect(sid), "ended session")
             raise Unauthorized("your session has ended; please log in")
         return operator
+
+    async def _open(self, session: dict[str, Any], operator: Operator | None = None) -> bool:
+        """Return whether the connection's console session still has its row."""
+        session_id = str(session.get("session_id") or "")
+        if not session_id:
+            return True
+        if operator is None:
+            operator = await self.services.operators.get(str(session.get("operator_id")))
+            if operator is None:
+                return False
+        try:
+            await self.services.operators.sessions.check(operator, session_id)
+        except ChatdeskError:
+            return False
+        return True
 
 
 def _direct_origin(environ: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ from ..config import Settings
 from .audit import AuditStore
 from .base import Store
 from .blocks import BlockStore
+from .consolesessions import ConsoleSessionStore
 from .conversations import MAX_PAGE, ConversationStore, FeedbackStore
 from .followers import FollowerStore
 from .help import HelpStore
@@ -33,6 +34,7 @@ __all__ = [
     "AuditStore",
     "BlockStore",
     "CannedStore",
+    "ConsoleSessionStore",
     "ConversationStore",
     "FeedbackStore",
     "FollowerStore",

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from .audit import AuditStore
 from .blocks import BlockStore
+from .consolesessions import ConsoleSessionStore
 from .conversations import ConversationStore, FeedbackStore
 from .followers import FollowerStore
 from .help import HelpStore
@@ -157,6 +158,11 @@ class Store(Protocol):
     @property
     def saved_views(self) -> SavedViewStore:
         """The ticket lists operators saved."""
+        ...
+
+    @property
+    def console_sessions(self) -> ConsoleSessionStore:
+        """Operators' console sessions (one per sign-in and browser)."""
         ...
 
     @property

@@ -72,7 +72,7 @@ TABLES = (
 #: solved), which the new desk must still refuse.
 PARTS = {"leases": "name LIKE 'once:%'"}
 #: What the target may hold that the copy does not write (emptied with ``--force``).
-_DERIVED = ("leases", "ticket_search")
+_DERIVED = ("leases", "ticket_search", "console_sessions")
 #: Rows read and sent per batch (bounds memory whatever the desk's size); files' rows are
 #: big, so fewer at a time.
 _BATCH = 5000

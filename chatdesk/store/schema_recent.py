@@ -308,4 +308,15 @@ RECENT_VERSIONS: list[list[Step]] = [
         "ALTER TABLE conversations ADD COLUMN visitor_read_seq INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE conversations ADD COLUMN visitor_read_at TEXT",
     ],
+    [
+        # Operators' console sessions, one per sign-in and browser: the account page
+        # lists them, and a session whose row is gone (signed out, ended from another
+        # browser) is over though its cookie has not expired.
+        "CREATE TABLE console_sessions (id TEXT PRIMARY KEY,"
+        " operator_id TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,"
+        " version INTEGER NOT NULL, created_at TEXT NOT NULL, seen_at TEXT NOT NULL,"
+        " agent TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX console_sessions_by_operator ON console_sessions(operator_id, version)",
+        "CREATE INDEX console_sessions_by_age ON console_sessions(created_at)",
+    ],
 ]

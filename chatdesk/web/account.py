@@ -12,10 +12,18 @@ from aiohttp_jinja2 import render_template
 
 from ..errors import ChatdeskError, RateLimited
 from ..operators import MIN_PASSWORD, SIGNATURE_LENGTH, SIGNATURE_LINES
-from ..systemtexts import format_day, format_when
-from ..wire.forms import MailForm, PasswordForm, SessionsForm, SignatureForm, TokenForm
+from ..systemtexts import format_ago, format_day, format_when
+from ..useragents import describe_agent
+from ..wire.forms import (
+    MailForm,
+    PasswordForm,
+    SessionEndForm,
+    SessionsForm,
+    SignatureForm,
+    TokenForm,
+)
 from .appkeys import SERVICES, SETTINGS
-from .auth import SESSION, check_csrf, login_required, set_session_cookie
+from .auth import SESSION, check_csrf, login_required, open_session, set_session_cookie
 from .awaypage import AWAY_ERRORS
 from .console import base_context
 from .forms import read_form
@@ -35,7 +43,8 @@ _ERRORS = {
 }
 _TOKEN_ACTIONS = ("token_create", "token_revoke")
 #: What a redirect back to the page may say was done.
-_DONE = ("password", "token_revoked", "mail", "signature", "twofa_off", "sessions", "away", "back")
+_DONE = ("password", "token_revoked", "mail", "signature", "twofa_off", "sessions", "away", "back",
+         "session_ended", "session_gone")  # fmt: skip
 #: Turning two-step sign-in off refused (web/twofactor.py redirects here with ``error``).
 _TWOFA_ERRORS = {
     "wrong_code": "err_wrong_code",
@@ -63,6 +72,15 @@ async def account_page(request: web.Request) -> web.StreamResponse:
             sessions_form = await read_form(request, SessionsForm)
             check_csrf(session.csrf, sessions_form.csrf)
             await _end_other_sessions(request)  # a redirect, with a new cookie
+        if action == "session_end":
+            end_form = await read_form(request, SessionEndForm)
+            check_csrf(session.csrf, end_form.csrf)
+            ended = await request.app[SERVICES].operators.sessions.end(
+                session.operator, end_form.id, client=request.remote or "unknown"
+            )
+            raise web.HTTPSeeOther(
+                f"/console/account?done={'session_ended' if ended else 'session_gone'}#sessions-h"
+            )
         if action == "signature":
             signed = await read_form(request, SignatureForm)
             check_csrf(session.csrf, signed.csrf)
@@ -114,6 +132,7 @@ async def account_page(request: web.Request) -> web.StreamResponse:
         if services.two_factor is not None and operator.two_factor
         else 0,
         **await _away(request, context["lang"]),
+        "console_sessions": await _sessions(request, t, context["lang"]),
         "twofa_error": t(_TWOFA_ERRORS[request.query["error"]])
         if request.query.get("error") in _TWOFA_ERRORS
         else "",
@@ -138,7 +157,7 @@ async def _change(request: web.Request, form: PasswordForm) -> str:
         return "err_too_many_passwords"
     except ChatdeskError as exc:
         return _refusal(exc)
-    token, _csrf = operators.tokens.issue(operator)
+    token, _csrf = await open_session(request, operator)
     response = web.HTTPSeeOther("/console/account?done=password")
     set_session_cookie(request, response, token)
     raise response
@@ -150,7 +169,7 @@ async def _end_other_sessions(request: web.Request) -> None:
     operator = await operators.end_other_sessions(
         request[SESSION].operator, client=request.remote or "unknown"
     )
-    token, _csrf = operators.tokens.issue(operator)
+    token, _csrf = await open_session(request, operator)
     response = web.HTTPSeeOther("/console/account?done=sessions")
     set_session_cookie(request, response, token)
     raise response
@@ -187,6 +206,29 @@ async def _away(request: web.Request, lang: str) -> dict[str, Any]:
         "colleagues": [o for o in colleagues if o.id != operator.id],
         "away_error": AWAY_ERRORS.get(wrong, ""),
     }
+
+
+async def _sessions(request: web.Request, t: Any, lang: str) -> list[dict[str, Any]]:
+    """Where the operator is signed in, as the page lists it: this browser first."""
+    services = request.app[SERVICES]
+    session = request[SESSION]
+    zone = services.config.hours.timezone
+    now = services.helpdesk.console.clock()
+    rows = []
+    for found in await services.operators.sessions.current(session.operator):
+        browser, system = describe_agent(found.agent)
+        if browser and system:
+            device = t("session_device", browser=browser, system=system)
+        else:
+            device = browser or system or t("session_unknown_browser")
+        rows.append({
+            "id": found.id, "device": device, "ip": found.ip,
+            "started": format_when(found.created_at, lang, zone),
+            "seen": format_ago(min(found.seen_at, now), now, lang),
+            "seen_at": format_when(found.seen_at, lang, zone),
+            "this": found.id == session.session_id,
+        })  # fmt: skip
+    return sorted(rows, key=lambda row: not row["this"])
 
 
 def _refusal(exc: ChatdeskError) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "current_session",
     "login_form",
     "login_required",
+    "open_session",
     "safe_next",
     "set_session_cookie",
     "setup",
@@ -142,7 +143,7 @@ async def signed_in(request: web.Request, operator: Operator, next_page: str) ->
         client=request.remote or "unknown",
         agent=request.headers.get("User-Agent", ""),
     )
-    token, _csrf = operators.tokens.issue(operator)
+    token, _csrf = await open_session(request, operator)
     response = web.HTTPSeeOther(safe_next(next_page))
     set_session_cookie(request, response, token)
     response.set_cookie(
@@ -152,6 +153,14 @@ async def signed_in(request: web.Request, operator: Operator, next_page: str) ->
     response.del_cookie(CSRF_COOKIE, path="/console")
     response.del_cookie(PENDING_COOKIE, path="/console/login")
     return response
+
+
+async def open_session(request: web.Request, operator: Operator) -> tuple[str, str]:
+    """Open a console session of ``operator`` in this browser (a sign-in, or a new
+    password that ended the others); return its (cookie token, CSRF token)."""
+    return await request.app[SERVICES].operators.sessions.open(
+        operator, client=request.remote or "unknown", agent=request.headers.get("User-Agent", "")
+    )
 
 
 def set_session_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
@@ -172,6 +181,10 @@ async def logout(request: web.Request) -> web.StreamResponse:
     session = await current_session(request)
     if session is not None:
         check_csrf(session.csrf, (await read_form(request, LogoutForm)).csrf)
+        # Over for good: the cookie, were it copied, opens nothing any more.
+        await request.app[SERVICES].operators.sessions.end(
+            session.operator, session.session_id, client=request.remote or "unknown"
+        )
     response = web.HTTPSeeOther("/console/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response

@@ -23,6 +23,7 @@ from .auth import (
     check_csrf,
     login_form,
     login_required,
+    open_session,
     set_session_cookie,
     signed_in,
 )
@@ -109,7 +110,7 @@ async def enrol_page(request: web.Request) -> web.StreamResponse:
 async def _codes(request: web.Request, operator: Operator, codes: list[str]) -> web.Response:
     """Show the recovery codes once, with a new session cookie (turning it on ended the
     operator's sessions, this one too)."""
-    token, csrf = request.app[SERVICES].operators.tokens.issue(operator)
+    token, csrf = await open_session(request, operator)
     context = await base_context(request)
     context |= {"view": "account", "codes": codes, "csrf": csrf}
     response = render_template("console/twofa.html", request, context)
@@ -144,7 +145,7 @@ async def turn_off(request: web.Request) -> web.StreamResponse:
     operator = await _with_code(
         request, lambda two, who, code, client: two.disable(who, code, client=client)
     )
-    token, _csrf = request.app[SERVICES].operators.tokens.issue(operator)
+    token, _csrf = await open_session(request, operator)
     response = web.HTTPSeeOther("/console/account?done=twofa_off#twofa")
     set_session_cookie(request, response, token)
     raise response

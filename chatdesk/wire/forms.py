@@ -185,6 +185,15 @@ class SessionsForm(In):
     csrf: Csrf = ""
 
 
+class SessionEndForm(In):
+    """``POST /console/account`` with ``action=session_end``: end one of the operator's
+    own console sessions (another browser)."""
+
+    action: Literal["session_end"]
+    csrf: Csrf = ""
+    id: Annotated[str, msgspec.Meta(max_length=64)] = ""
+
+
 class TokenForm(In):
     """``POST /console/account`` with ``action=token_create`` or ``token_revoke``: the
     operator's own API tokens."""

@@ -19,6 +19,12 @@ __all__ = ["desk"]  # the fixture, shared with the admin pages' browser tests
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+
 async def _login(new_context: NewContext, url: str, email: str, password: str) -> Any:
     page = await (await new_context()).new_page()
     await page.goto(url)
@@ -61,8 +67,25 @@ async def test_an_admin_adds_an_operator_who_changes_the_password(
     await zoe.get_by_role("button", name="Create a token").click()
     await expect(zoe.locator(".token-secret code")).to_contain_text("cdk_")
     await expect(zoe.get_by_role("button", name="Revoke")).to_be_visible()
+    # She signs in on her phone too: her account page lists both; she signs the phone out.
+    phone = await (await new_context(user_agent=IPHONE)).new_page()
+    await phone.goto(desk.url + "/console/login")
+    await phone.locator("input[name=email]").fill("zoe@desk.test")
+    await phone.locator("input[name=password]").fill("my own passphrase")
+    await phone.locator("form button[type=submit]").click()
+    await expect(phone.locator("nav")).to_contain_text("Queue")
+    await zoe.goto(desk.url + "/console/account")
+    sessions = zoe.locator(".session-list tbody tr")
+    await expect(sessions).to_have_count(2)
+    await expect(sessions.first).to_contain_text("(this browser)")
+    await expect(sessions.nth(1)).to_contain_text("Safari on iOS")
     await zoe.set_viewport_size({"width": 1280, "height": 800})
     await zoe.screenshot(path=str(shots(tmp_path) / "console-account.png"), full_page=True)
+    await sessions.nth(1).get_by_role("button", name="Sign out").click()
+    await expect(zoe.get_by_role("status")).to_contain_text("That session has ended")
+    await expect(sessions).to_have_count(1)
+    await phone.reload()
+    await expect(phone.locator("input[name=password]")).to_be_visible()  # signed out
     # The first password no longer works.
     again = await _login(new_context, desk.url + "/console/login", "zoe@desk.test",
                          "a first passphrase")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...errors import StoreError
 from .audit import PostgresAudit
 from .blocks import PostgresBlocks
+from .consolesessions import PostgresConsoleSessions
 from .conversations import PostgresConversations, PostgresFeedback
 from .database import Database
 from .followers import PostgresFollowers
@@ -68,6 +69,7 @@ class PostgresStore:
         self.problems = PostgresProblems(db)
         self.blocks = PostgresBlocks(db)
         self.saved_views = PostgresSavedViews(db)
+        self.console_sessions = PostgresConsoleSessions(db)
         self.imports = PostgresTicketImports(db)
         self.retention = PostgresRetention(db)
         self.mail = PostgresMail(db)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .audit import SqliteAudit
 from .blocks import SqliteBlocks
+from .consolesessions import SqliteConsoleSessions
 from .conversations import SqliteConversations
 from .feedback import SqliteFeedback
 from .followers import SqliteFollowers
@@ -71,6 +72,7 @@ class SqliteStore:
         self.problems = SqliteProblems(worker)
         self.blocks = SqliteBlocks(worker)
         self.saved_views = SqliteSavedViews(worker)
+        self.console_sessions = SqliteConsoleSessions(worker)
         self.imports = SqliteTicketImports(worker)
         self.retention = SqliteRetention(worker)
         self.mail = SqliteMail(worker)
