@@ -55,7 +55,7 @@ async def _test_page(request: web.Request) -> web.Response:
     """A bare host page in a language: `/test/fr` embeds the widget with `data-lang="fr"`;
     `?site_lang=0` leaves `data-lang` out, `?hostile=1` adds hostile styles, `?prompt=…`
     (and `?prompt_after=S`) invites the visitor beside the launcher, `?phone=1` lays the
-    page out for a phone's width (a viewport tag)."""
+    page out for a phone's width (a viewport tag), `?sound=off` turns the tone off."""
     lang = html.escape(request.match_info["lang"])
     style = f"<style>{HOSTILE_CSS}</style>" if request.query.get("hostile") else ""
     data_lang = "" if request.query.get("site_lang") == "0" else f' data-lang="{lang}"'
@@ -66,6 +66,8 @@ async def _test_page(request: web.Request) -> web.Response:
         data_lang += f' data-prompt="{html.escape(request.query["prompt"])}"'
         after = html.escape(request.query.get("prompt_after", "0"))
         data_lang += f' data-prompt-after="{after}"'
+    if request.query.get("sound") == "off":
+        data_lang += ' data-sound="off"'
     body = f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>Host page</title>
 <link rel="icon" href="data:,">{viewport}{style}</head>

@@ -3,6 +3,7 @@
 // back from its hold date (`hold_ended`), make a short tone (WebAudio, made here: no sound file), a
 // browser notification (once the operator allowed them, from a click) and count in the
 // tab's title: "(3) Queue · chatdesk console".
+import { Chime } from "../common/chime";
 import { $, call, me, socket, toast } from "./common";
 import { t } from "./i18n";
 import { ChatMention, HoldEnded, Mention, Summary } from "./protocol";
@@ -12,7 +13,7 @@ export function setupAlerts(): void {
   const button = $<HTMLButtonElement>("#alerts");
   const title = document.title;
   let unread = 0;
-  let audio: AudioContext | null = null;
+  const chime = new Chime();
   const queued = new Set<string>(); // conversations known to be in the queue
   // My live conversations, with the time of the last visitor message seen ("" for none).
   const mine = new Map<string, string>();
@@ -25,10 +26,7 @@ export function setupAlerts(): void {
   showButton();
 
   // Browsers let a page make sound only after a gesture: the first click or key does it.
-  const unlock = (): void => {
-    if (!audio && typeof AudioContext === "function") audio = new AudioContext();
-    if (audio && audio.state === "suspended") void audio.resume();
-  };
+  const unlock = (): void => chime.unlock();
   document.addEventListener("pointerdown", unlock);
   document.addEventListener("keydown", unlock);
 
@@ -40,25 +38,8 @@ export function setupAlerts(): void {
     showButton();
   });
 
-  /** Two short rising notes, quiet: noticed without startling. */
-  function tone(): void {
-    if (!audio || audio.state !== "running") return;
-    const start = audio.currentTime;
-    const oscillator = audio.createOscillator();
-    const gain = audio.createGain();
-    oscillator.type = "sine";
-    oscillator.frequency.setValueAtTime(880, start);
-    oscillator.frequency.setValueAtTime(1320, start + 0.09);
-    gain.gain.setValueAtTime(0.0001, start);
-    gain.gain.exponentialRampToValueAtTime(0.15, start + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.25);
-    oscillator.connect(gain).connect(audio.destination);
-    oscillator.start(start);
-    oscillator.stop(start + 0.26);
-  }
-
   function alert(heading: string, body: string, tag: string, href = `/console/c/${tag}`): void {
-    tone();
+    chime.play();
     if (document.visibilityState === "visible") return; // the operator sees it already
     unread += 1;
     document.title = `(${unread}) ${title}`;

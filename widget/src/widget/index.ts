@@ -61,12 +61,13 @@ function boot(): void {
   const desk = new URL(".", script.src);
   const siteLang = toLang(script.dataset.lang);
   const position = script.dataset.position === "left" ? "left" : "right";
+  const sound = script.dataset.sound !== "off";
   const style = css + colors(script.dataset.color, window.__chatdeskColour);
   const start = (): void => {
     const host = document.createElement("chatdesk-widget");
     const shadow = host.attachShadow({ mode: "open" });
     document.body.appendChild(host);
-    const widget = new Widget(shadow, { desk, siteLang, position }, style);
+    const widget = new Widget(shadow, { desk, siteLang, position, sound }, style);
     window.chatdesk = {
       open: () => widget.open(),
       close: () => widget.close(),

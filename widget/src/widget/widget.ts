@@ -2,6 +2,7 @@
 // and the controller (the visitor's requests) change it; the views draw it into the frame and
 // know nothing else. No part imports this file: it only wires them.
 
+import { Alerts } from "./alerts";
 import { Controller } from "./controller";
 import { browserLang, i18nFor, Lang } from "./i18n";
 import { Intents } from "./intents";
@@ -27,6 +28,7 @@ export interface Options {
   desk: URL; // where widget.js came from: the desk's base URL
   siteLang: Lang | null; // the embedding script's data-lang
   position: "left" | "right";
+  sound: boolean; // the snippet's data-sound="off" turns the tone off
 }
 
 /** The language, in order: the site's data-lang, the visitor's own choice, the browser's. */
@@ -70,6 +72,7 @@ export class Widget {
       if (memory.open) this.controller.open();
     }
     this.mount();
+    const alerts = new Alerts(host, options.sound);
     store.subscribe((s, prev) => {
       memory.persist(s);
       if (s.lang !== prev.lang) {
@@ -83,11 +86,15 @@ export class Widget {
         timers.later("thinking", 10_000, () => store.dispatch({ type: "thinkingOver" }));
       }
       this.controller.markRead();
+      alerts.update(this.store.state, i18nFor(this.store.state.lang));
     });
     memory.watch((kept) => session.onStorage(kept));
     window.addEventListener("online", () => session.onNetwork());
     window.addEventListener("offline", () => session.onNetwork());
-    document.addEventListener("visibilitychange", () => this.controller.markRead());
+    document.addEventListener("visibilitychange", () => {
+      this.controller.markRead();
+      alerts.update(this.store.state, i18nFor(this.store.state.lang));
+    });
   }
 
   get lang(): Lang {
