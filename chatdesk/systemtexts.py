@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,5 +87,7 @@ def format_when(at: datetime, lang: str, timezone: ZoneInfo) -> str:
 
 
 def format_ago(at: datetime, now: datetime, lang: str) -> str:
-    """Return how long before ``now`` ``at`` was, in ``lang``: "il y a 3 jours"."""
-    return str(format_timedelta(at - now, granularity="minute", add_direction=True, locale=lang))
+    """Return how long before ``now`` ``at`` was, in ``lang``: "il y a 3 jours" (the same
+    millisecond, or later: "1 minute ago", never "in 0 minutes")."""
+    ago = min(at - now, -timedelta(milliseconds=1))
+    return str(format_timedelta(ago, granularity="minute", add_direction=True, locale=lang))

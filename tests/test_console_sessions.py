@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession, CookieJar
 
+from chatdesk.consolesessions import ConsoleSessions
 from chatdesk.errors import Unauthorized
 from chatdesk.sessions import SESSION_MAX_AGE
 from chatdesk.store import Store
@@ -160,17 +161,33 @@ async def test_a_session_is_checked_used_and_purged(store: Store, clock: Clock) 
     session = await desk.operators.session(token)
     (row,) = await desk.operators.sessions.current(ann)
     assert session.session_id == row.id and (row.ip, row.agent) == ("192.0.2.7", LINUX)
-    clock.advance(minutes=20)
-    await desk.operators.session(token)
-    (row,) = await desk.operators.sessions.current(ann)
-    assert row.seen_at == clock.now  # used again: written (at most every 15 minutes)
     # A cookie from before sessions had rows still works until it expires.
     legacy, _ = desk.operators.tokens.issue(ann)
     assert (await desk.operators.session(legacy)).session_id == ""
-    # Twelve hours after the sign-in the cookie has expired: the job deletes its row.
-    clock.advance(seconds=SESSION_MAX_AGE.total_seconds())
-    assert await desk.operators.sessions.current(ann) == []
+    # The desk's clock moved by days (as tests do) ends no session: they live by the
+    # wall clock, as their cookies do.
+    clock.advance(days=2)
     await desk.operators.sessions.purge()
-    assert await store.console_sessions.get_session(row.id) is None
+    assert await desk.operators.sessions.current(ann) == [row]
+
+    # The sessions' own clock moved: the last use written (at most every 15 minutes),
+    # then twelve hours after the sign-in the row is not listed, and the job deletes it.
+    bea = await operator(desk, "Bea", online=False)
+    sessions = ConsoleSessions(store, desk.operators.tokens, clock=clock)
+    await sessions.open(bea, client="192.0.2.8", agent=IPHONE)
+    (mine,) = await sessions.current(bea)
+    clock.advance(minutes=10)
+    await sessions.check(bea, mine.id)
+    assert await store.console_sessions.get_session(mine.id) == mine  # not yet written
+    clock.advance(minutes=10)
+    await sessions.check(bea, mine.id)
+    touched = await store.console_sessions.get_session(mine.id)
+    assert touched is not None and touched.seen_at == clock.now
+    with pytest.raises(Unauthorized):  # not Ann's
+        await sessions.check(ann, mine.id)
+    clock.advance(seconds=SESSION_MAX_AGE.total_seconds())
+    assert await sessions.current(bea) == []
+    await sessions.purge()
+    assert await store.console_sessions.get_session(mine.id) is None
     with pytest.raises(Unauthorized):
-        await desk.operators.sessions.check(ann, row.id)
+        await sessions.check(bea, mine.id)

@@ -213,7 +213,7 @@ async def _sessions(request: web.Request, t: Any, lang: str) -> list[dict[str, A
     services = request.app[SERVICES]
     session = request[SESSION]
     zone = services.config.hours.timezone
-    now = services.helpdesk.console.clock()
+    now = services.operators.sessions.clock()  # the wall clock, as the sessions'
     rows = []
     for found in await services.operators.sessions.current(session.operator):
         browser, system = describe_agent(found.agent)
@@ -224,7 +224,7 @@ async def _sessions(request: web.Request, t: Any, lang: str) -> list[dict[str, A
         rows.append({
             "id": found.id, "device": device, "ip": found.ip,
             "started": format_when(found.created_at, lang, zone),
-            "seen": format_ago(min(found.seen_at, now), now, lang),
+            "seen": format_ago(found.seen_at, now, lang),
             "seen_at": format_when(found.seen_at, lang, zone),
             "this": found.id == session.session_id,
         })  # fmt: skip
