@@ -162,6 +162,19 @@ class OperatorAdmin:
         log.info("admin %s sent %s a link to choose a new password", actor.email, target.email)
         return target
 
+    async def end_sessions(self, actor: Operator, email: str) -> Operator:
+        """Sign an operator out everywhere (a lost or stolen laptop): every session ends,
+        open consoles within a minute; their password stays. Not one's own account (the
+        account page's "sign out my other sessions" keeps this browser)."""
+        _admin(actor)
+        target = await self._get(email)
+        if target.id == actor.id:
+            raise Conflict("sign your other sessions out on your account page", code="own_sessions")
+        changed = await self.operators.end_sessions(target.email)
+        log.warning("admin %s signed %s out everywhere", actor.email, changed.email)
+        await self.audit.record(actor, AuditAction.SESSIONS_ENDED, changed.email)
+        return changed
+
     async def set_password(self, actor: Operator, email: str, password: str) -> Operator:
         """Give an operator a new password (ends their sessions)."""
         _admin(actor)

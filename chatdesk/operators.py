@@ -284,6 +284,10 @@ class OperatorService:
         log.info("operator %s ended their other sessions from %s", operator.email, client)
         return ended
 
+    async def end_sessions(self, email: str) -> Operator:
+        """End every session of an operator (an admin's "sign out everywhere")."""
+        return await self.store.operators.update_operator(normalize_email(email), end_sessions=True)
+
     async def set_disabled(self, email: str, disabled: bool) -> Operator:
         """Disable or re-enable an operator (ends their sessions)."""
         return await self.store.operators.update_operator(normalize_email(email), disabled=disabled)

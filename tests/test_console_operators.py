@@ -193,3 +193,37 @@ async def test_an_admin_sends_an_operator_a_link_to_choose_a_new_password(
     await _post_lists(http, action="disable", email="bob@desk.test")
     status, _, page = await _post_lists(http, action="send_link", email="bob@desk.test")
     assert status == 400 and "This account is disabled: enable it first." in page
+
+
+async def test_an_admin_signs_an_operator_out_everywhere(
+    desk: TestServer, http: ClientSession
+) -> None:
+    services: Services = desk.app[SERVICES]
+    async with ClientSession(
+        base_url=str(desk.make_url("")), cookie_jar=CookieJar(unsafe=True)
+    ) as bob:
+        assert (await login(bob, "bob@desk.test")).status == 303
+        await login(http)
+        status, page = await _page(http, PAGE)
+        assert status == 200 and "Open sessions now: 1." in page
+        # Not her own account: her account page does that.
+        status, _, page = await _post(http, PAGE, action="sign_out", email="ada@desk.test")
+        assert status == 400 and "on your account page" in page
+        assert (await _page(bob, "/console/account"))[0] == 200
+        # Bob's laptop was stolen: Ada signs him out; he is back at the sign-in page.
+        status, location, _ = await _post(http, PAGE, action="sign_out", email="bob@desk.test")
+        assert (status, location) == (303, "/console/operators?done=signed_out")
+        _, page = await _page(http, location)
+        assert "The operator is signed out everywhere." in page and "Open sessions now: 0." in page
+        async with bob.get("/console/account", allow_redirects=False) as response:
+            assert response.status == 303
+        # His password still works; the audit log says who did it.
+        assert (await login(bob, "bob@desk.test")).status == 303
+        entries = await services._store.audit.list_audit(limit=5)
+        assert (entries[0].action, entries[0].actor, entries[0].target) == (
+            AuditAction.SESSIONS_ENDED,
+            "ada@desk.test",
+            "bob@desk.test",
+        )
+        _, page = await _page(http, "/console/audit")
+        assert "signed the operator out everywhere" in page

@@ -18,6 +18,7 @@ class AuditAction(StrEnum):
     OPERATOR_ENABLED = "operator_enabled"
     PASSWORD_SET = "password_set"  # noqa: S105
     TWO_FACTOR_RESET = "two_factor_reset"
+    SESSIONS_ENDED = "sessions_ended"
     OPERATOR_AWAY = "operator_away"
     OPERATOR_BACK = "operator_back"
     API_TOKEN_CREATED = "api_token_created"  # noqa: S105

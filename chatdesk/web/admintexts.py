@@ -365,6 +365,7 @@ _ERRORS = {
     "password_too_weak": "err_operator_password_weak",
     "last_admin": "err_last_admin",
     "own_account": "err_own_account",
+    "own_sessions": "err_own_sessions",
     "operator_disabled": "err_operator_disabled",
     "sso_only": "err_sso_only",
     "unknown_operator": "err_unknown_operator",

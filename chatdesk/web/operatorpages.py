@@ -40,6 +40,7 @@ _FORMS: dict[str, type[Any]] = {
     "enable": OperatorStateForm,
     "reset_2fa": OperatorStateForm,
     "send_link": OperatorStateForm,
+    "sign_out": OperatorStateForm,
     "password": OperatorPasswordForm,
     "away": OperatorAwayForm,
     "back": OperatorAwayForm,
@@ -73,6 +74,12 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         "away": {i: format_day(at, lang, zone) for i, at in away.items()},
         "back_on": {i: at.astimezone(zone).date().isoformat() for i, at in away.items()},
         "seen": _last_seen(operators, now, lang, zone),
+        # How many browsers each is signed in on (an admin signs a lost laptop out).
+        "signed_in": {
+            o.id: len(await services.operators.sessions.current(o))
+            for o in operators
+            if not o.disabled
+        },
         "roles": [r.value for r in Role],
         "desk_departments": [
             (d, services.config.department_name(d, context["lang"]))
@@ -113,6 +120,7 @@ _DONE = (
     "reset_2fa",
     "away",
     "back",
+    "signed_out",
 )
 
 
@@ -139,6 +147,9 @@ async def _act(request: web.Request, form: Any) -> str:
         if isinstance(form, OperatorStateForm) and form.action == "send_link":
             await admin.send_password_link(actor, form.email)
             return "link_sent"
+        if isinstance(form, OperatorStateForm) and form.action == "sign_out":
+            await admin.end_sessions(actor, form.email)
+            return "signed_out"
         if isinstance(form, OperatorStateForm) and form.action == "reset_2fa":
             await admin.reset_two_factor(actor, form.email)
             return "reset_2fa"

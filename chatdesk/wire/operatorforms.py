@@ -55,10 +55,11 @@ class OperatorEditForm(In):
 
 
 class OperatorStateForm(In):
-    """``action=disable`` or ``enable``, ``reset_2fa`` (two-step sign-in turned off), or
-    ``send_link`` (a link by e-mail to choose a new password)."""
+    """``action=disable`` or ``enable``, ``reset_2fa`` (two-step sign-in turned off),
+    ``send_link`` (a link by e-mail to choose a new password), or ``sign_out`` (every
+    session ended)."""
 
-    action: Literal["disable", "enable", "reset_2fa", "send_link"]
+    action: Literal["disable", "enable", "reset_2fa", "send_link", "sign_out"]
     email: Email
     csrf: Csrf = ""
 
