@@ -35,6 +35,7 @@ __all__ = [
     "NotePosted",
     "NoticePublished",
     "OperatorOffered",
+    "OperatorRead",
     "OperatorsMentioned",
     "PresenceChanged",
     "SeatRefused",
@@ -92,6 +93,15 @@ class VisitorRead(Event):
     conversation_id: str
     seq: int
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorRead(Event):
+    """The operator who has the conversation has seen it up to ``seq``."""
+
+    name: ClassVar[str] = "operator_read"
+    conversation_id: str
+    seq: int
 
 
 @dataclass(frozen=True, slots=True)

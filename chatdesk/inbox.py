@@ -13,6 +13,7 @@ from .events import (
     Event,
     InboxCounts,
     MessagePosted,
+    OperatorRead,
     StateChanged,
     VisitorRead,
 )
@@ -145,6 +146,24 @@ class Inbox:
         at = self.clock()
         marked = await self.store.conversations.mark_read(conversation_id, seq, at)
         return [] if marked is None else [VisitorRead(conversation_id, marked, at)]
+
+    async def operator_read(
+        self, operator: Operator, conversation_id: str, seq: int
+    ) -> list[Event]:
+        """Record that ``operator`` has seen the conversation up to ``seq`` (its page open
+        and visible); only the operator who has it counts (a colleague looking in, or a
+        conversation still in the queue, tells the visitor nothing). Return the receipt
+        for the visitor, or nothing.
+
+        :raises NotFound: if there is no such conversation.
+        """
+        conversation = await self._conversation(conversation_id)
+        if conversation.operator_id != operator.id or conversation.mode is not Mode.LIVE:
+            return []
+        marked = await self.store.conversations.mark_read(
+            conversation_id, seq, self.clock(), side="operator"
+        )
+        return [] if marked is None else [OperatorRead(conversation_id, marked)]
 
     async def blocked_until(self, conversation_id: str) -> datetime | None:
         """Return until when the conversation's visitor is blocked (None: not blocked)."""

@@ -59,3 +59,36 @@ async def test_a_bad_read_is_refused_and_changes_nothing(
         assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
     watch = await sophie.call("watch", {"conversation_id": cid})
     assert watch["read"] == {"seq": 0, "at": None}
+
+
+async def test_the_visitor_learns_the_operator_who_has_it_saw_their_messages(
+    visitor_factory: Any,
+    operator_factory: Any,  # noqa: F811
+) -> None:
+    sophie, marc = await operator_factory("Sophie"), await operator_factory("Marc")
+    v, _ = await escalated_visitor(visitor_factory)
+    cid = v.session["conversation_id"]
+    assert v.session["read_seq"] == 0
+    seq = (await v.say("Ma facture est fausse"))["seq"]
+    # In the queue, nobody has it: an operator looking in tells the visitor nothing.
+    assert await sophie.call("read", {"conversation_id": cid, "seq": seq}) == {"ok": True}
+    assert (await sophie.call("claim", {"conversation_id": cid}))["ok"] is True
+    # Marc is not the one who has it: nothing either.
+    assert await marc.call("read", {"conversation_id": cid, "seq": seq}) == {"ok": True}
+    await v.call("history", {"since": seq})  # a round trip: anything sent is in
+    assert v.pending("read") == []
+    # Sophie sees it: the visitor hears so; the same mark again says nothing.
+    assert await sophie.call("read", {"conversation_id": cid, "seq": seq}) == {"ok": True}
+    assert await v.next("read") == {"seq": seq}
+    assert await sophie.call("read", {"conversation_id": cid, "seq": seq}) == {"ok": True}
+    await v.call("history", {"since": seq})
+    assert v.pending("read") == []
+    # A new connection of the visitor (another tab, a reload) knows it from its session.
+    again = await visitor_factory({"token": v.session["token"]})
+    assert again.session["read_seq"] == seq
+    # Refusals.
+    for bad in ({"conversation_id": cid, "seq": -1}, {"conversation_id": cid}, {"seq": 1}):
+        ack = await sophie.call("read", bad)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", bad
+    unknown = await sophie.call("read", {"conversation_id": "0" * 32, "seq": 1})
+    assert unknown["ok"] is False and unknown["error"]["code"] == "not_found"

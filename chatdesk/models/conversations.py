@@ -128,6 +128,9 @@ class Conversation(msgspec.Struct, frozen=True):
     #: How far the visitor has seen the conversation (a ``seq``), and when they did.
     visitor_read_seq: int = 0
     visitor_read_at: datetime | None = None
+    #: How far the operator who has it has seen it, and when.
+    operator_read_seq: int = 0
+    operator_read_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 import socketio
@@ -13,7 +12,6 @@ from ..errors import ChatdeskError, Forbidden, InvalidPayload, Unauthorized
 from ..events import Event
 from ..metrics import Metrics
 from ..models import InboxView, Operator, PresenceStatus
-from ..operators import SESSION_COOKIE
 from ..services import Services
 from ..wire import decode
 from ..wire.operator import (
@@ -22,6 +20,7 @@ from ..wire.operator import (
     InboxIn,
     NoteIn,
     OperatorMessageIn,
+    OperatorReadIn,
     OperatorTranscriptIn,
     OperatorTypingIn,
     StatusIn,
@@ -32,6 +31,7 @@ from ..wire.visitor import NothingIn
 from . import rooms
 from .answers import AnswerEvents
 from .canned import CannedEvents
+from .handshake import direct_origin, session_cookie
 from .namespace import acked, error_reply
 from .origins import own_origins
 from .publish import Publisher
@@ -80,7 +80,7 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
             # The console never runs on another site; refuse cross-site socket hijacking.
             raise socketio.exceptions.ConnectionRefusedError("forbidden_origin")
         try:
-            session = await self.services.operators.session(_cookie(environ))
+            session = await self.services.operators.session(session_cookie(environ))
         except ChatdeskError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.code, exc.to_payload()) from None
         if session.must_enrol:
@@ -92,7 +92,7 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
         # The session's version too: a password change or "sign out my other sessions"
         # ends this connection at its next request (_operator).
         # Where the help centre's links point in the answers an operator quotes.
-        base = self.services.settings.public_url or origin or _direct_origin(environ)
+        base = self.services.settings.public_url or origin or direct_origin(environ)
         await self.save_session(sid, {
             "operator_id": operator.id, "version": operator.session_version, "base": base,
             "session_id": session.session_id,
@@ -226,6 +226,17 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
         )
         await self.publisher.publish(events)
         return {"note": note.to_payload()}
+
+    @acked
+    async def on_read(self, sid: str, data: Any) -> dict[str, Any]:
+        """The operator has seen their conversation up to ``seq``: its visitor learns it."""
+        request = decode(OperatorReadIn, data, "read")
+        operator = await self._operator(sid)
+        inbox = self.services.inbox
+        await self.publisher.publish(
+            await inbox.operator_read(operator, request.conversation_id, request.seq)
+        )
+        return {}
 
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """Relay the operator's typing state to the visitor."""
@@ -378,19 +389,3 @@ class OperatorNamespace(TicketEvents, AnswerEvents, CannedEvents):
         except ChatdeskError:
             return False
         return True
-
-
-def _direct_origin(environ: dict[str, Any]) -> str:
-    """Return where a client that sends no ``Origin`` reached the desk."""
-    return f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-
-
-def _cookie(environ: dict[str, Any]) -> str:
-    try:
-        cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
-    except CookieError:
-        raise Unauthorized("please log in") from None
-    morsel = cookie.get(SESSION_COOKIE)
-    if morsel is None or not morsel.value:
-        raise Unauthorized("please log in")
-    return morsel.value

@@ -23,6 +23,7 @@ from ..events import (
     NotePosted,
     NoticePublished,
     OperatorOffered,
+    OperatorRead,
     OperatorsMentioned,
     PresenceChanged,
     StateChanged,
@@ -90,6 +91,10 @@ class Publisher:
                            **read_payload(event.seq, event.at)}  # fmt: skip
                 room = rooms.conversation(event.conversation_id)
                 await self._to_operators("read", receipt, room)
+            elif isinstance(event, OperatorRead):
+                room = rooms.conversation(event.conversation_id)
+                seen = {"seq": event.seq}
+                await self.sio.emit("read", seen, to=room, namespace=rooms.VISITOR_NS)
             elif isinstance(event, ConversationEscalated):
                 await self._escalated(event)
             elif isinstance(event, StateChanged):

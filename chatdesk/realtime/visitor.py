@@ -292,6 +292,7 @@ class VisitorNamespace(BaseNamespace):
                 "notices": [
                     notice_payload(n) for n in await self.services.helpdesk.notices.active()
                 ],
+                "read_seq": conversation.operator_read_seq,
             },
             to=sid,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from ..models import (
     MAX_PAGE,
@@ -23,14 +23,29 @@ from ..models import (
 __all__ = [
     "BY_ACTIVITY",
     "FORGET_TRANSCRIPTS",
+    "MARK_READ",
     "MAX_PAGE",
     "ConversationStore",
     "FeedbackStore",
+    "ReadSide",
     "active_minute",
     "answered_by_people",
     "miss_change",
     "transcript_key",
 ]
+
+
+#: Whose read mark :meth:`ConversationStore.mark_read` moves.
+ReadSide = Literal["visitor", "operator"]
+#: The statement moving it, per side ({p}: the dialect's placeholder; {f}: LEAST or min).
+MARK_READ = {
+    "visitor": "UPDATE conversations SET visitor_read_seq = {f}({p}1, last_seq),"
+    " visitor_read_at = {p}2 WHERE id = {p}3 AND visitor_read_seq < {f}({p}1, last_seq)"
+    " RETURNING visitor_read_seq",
+    "operator": "UPDATE conversations SET operator_read_seq = {f}({p}1, last_seq),"
+    " operator_read_at = {p}2 WHERE id = {p}3 AND operator_read_seq < {f}({p}1, last_seq)"
+    " RETURNING operator_read_seq",
+}
 
 
 def answered_by_people(author: str) -> str:
@@ -143,10 +158,13 @@ class ConversationStore(Protocol):
         page of the visitor's latest connection."""
         ...
 
-    async def mark_read(self, conversation_id: str, seq: int, at: datetime) -> int | None:
-        """Record that the visitor has seen the conversation up to ``seq`` (at most its
-        last message) at ``at``; return the new mark, or None when it did not move (an
-        older or equal ``seq``, an unknown conversation)."""
+    async def mark_read(
+        self, conversation_id: str, seq: int, at: datetime, *, side: ReadSide = "visitor"
+    ) -> int | None:
+        """Record that the visitor (or, ``side="operator"``, the operator who has it) has
+        seen the conversation up to ``seq`` (at most its last message) at ``at``; return
+        the new mark, or None when it did not move (an older or equal ``seq``, an unknown
+        conversation)."""
         ...
 
     async def append_message(

@@ -51,7 +51,7 @@ __all__ = [
 CONVERSATION_COLUMNS = (
     "id, visitor_id, created_at, lang, page, status, last_seq, mode, bot_misses, "
     "department, priority, queued_at, operator_id, answered_seq, lang_source, "
-    "visitor_read_seq, visitor_read_at"
+    "visitor_read_seq, visitor_read_at, operator_read_seq, operator_read_at"
 )
 #: The columns a message is stored with (``conv``: its conversation's number, ``num``).
 MESSAGE_COLUMNS = "id, conv, seq, author, text, ts, client_id, extra"
@@ -121,6 +121,8 @@ def conversation_row(row: Any) -> Conversation:
         lang_source=LangSource(row[14]),
         visitor_read_seq=row[15],
         visitor_read_at=_ts(row[16]),
+        operator_read_seq=row[17],
+        operator_read_at=_ts(row[18]),
     )
 
 

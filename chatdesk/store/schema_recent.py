@@ -319,4 +319,10 @@ RECENT_VERSIONS: list[list[Step]] = [
         "CREATE INDEX console_sessions_by_operator ON console_sessions(operator_id, version)",
         "CREATE INDEX console_sessions_by_age ON console_sessions(created_at)",
     ],
+    [
+        # How far the operator who has the conversation has seen it: the widget writes
+        # "Seen" under the visitor's messages.
+        "ALTER TABLE conversations ADD COLUMN operator_read_seq INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE conversations ADD COLUMN operator_read_at TEXT",
+    ],
 ]

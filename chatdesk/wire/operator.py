@@ -86,6 +86,14 @@ class NoteIn(In):
     client_id: ClientId | None = None
 
 
+class OperatorReadIn(In):
+    """``read``: the operator has seen their conversation up to ``seq`` (its page open
+    and visible)."""
+
+    conversation_id: ID
+    seq: Annotated[int, msgspec.Meta(ge=0)]
+
+
 class OperatorTypingIn(In):
     """``typing``: the operator is (not) typing to the visitor."""
 

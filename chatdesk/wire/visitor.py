@@ -151,6 +151,14 @@ class SessionOut(Out):
     desk: DeskOut
     #: Service notices showing now to everyone (a banner the visitor may dismiss).
     notices: list[NoticeOut]
+    #: How far the operator who has the conversation has seen it (a ``seq``; 0: not yet).
+    read_seq: int = 0
+
+
+class ReadReceiptOut(Out):
+    """``read``: the operator who has the conversation has seen it up to ``seq``."""
+
+    seq: int
 
 
 class EscalatedOut(Out):

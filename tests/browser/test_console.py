@@ -90,6 +90,8 @@ async def test_operator_takes_over_chats_closes_and_the_visitor_rates(
     await expect(console.locator("#typing")).to_be_visible()
     await box.press("Enter")
     await expect(console.locator("#messages .author-visitor").last).to_contain_text("F-2026-1142")
+    # Sophie has the conversation open: the visitor reads "Vu" under their message.
+    await expect(w.locator(".msg-visitor .delivery").last).to_have_text("Vu")
     # Today's times on a 24-hour clock, in English too; the exact date as the title.
     stamp = console.locator("#messages .author-visitor time").last
     await expect(stamp).to_have_text(re.compile(r"^\d\d:\d\d$"))

@@ -266,6 +266,13 @@ async def test_the_visitor_s_read_mark_only_moves_forward_to_the_last_message(
     assert await store.conversations.mark_read(cid, 99, later(minutes=4)) is None
     assert (await make.reload(cid)).visitor_read_at == later(minutes=3)
     assert await store.conversations.mark_read("nobody", 1, later(minutes=5)) is None
+    # The operator's mark moves on its own.
+    assert seen.operator_read_seq == 0 and seen.operator_read_at is None
+    assert await store.conversations.mark_read(cid, 1, later(minutes=6), side="operator") == 1
+    assert await store.conversations.mark_read(cid, 1, later(minutes=7), side="operator") is None
+    both = await make.reload(cid)
+    assert (both.operator_read_seq, both.operator_read_at) == (1, later(minutes=6))
+    assert (both.visitor_read_seq, both.visitor_read_at) == (3, later(minutes=3))
 
 
 async def test_append_replies_is_a_compare_and_set(store: Store, make: Factory) -> None:

@@ -22,7 +22,14 @@ from ...models import (
     format_ts,
     new_id,
 )
-from ..conversations import FORGET_TRANSCRIPTS, MAX_PAGE, miss_change, transcript_key
+from ..conversations import (
+    FORGET_TRANSCRIPTS,
+    MARK_READ,
+    MAX_PAGE,
+    ReadSide,
+    miss_change,
+    transcript_key,
+)
 from ..misses import DISMISS, DISMISSED, miss_rows, misses_query
 from ..rows import (
     BLOCK_VISITOR,
@@ -162,13 +169,11 @@ class PostgresConversations:
         )
         return None if row is None else conversation_row(row)
 
-    async def mark_read(self, conversation_id: str, seq: int, at: datetime) -> int | None:
-        marked: int | None = await self._db.fetchval(
-            "UPDATE conversations SET visitor_read_seq = LEAST($1, last_seq),"
-            " visitor_read_at = $2 WHERE id = $3 AND visitor_read_seq < LEAST($1, last_seq)"
-            " RETURNING visitor_read_seq",
-            seq, format_ts(at), conversation_id,
-        )  # fmt: skip
+    async def mark_read(
+        self, conversation_id: str, seq: int, at: datetime, *, side: ReadSide = "visitor"
+    ) -> int | None:
+        sql = MARK_READ[side].format(p="$", f="LEAST")
+        marked: int | None = await self._db.fetchval(sql, seq, format_ts(at), conversation_id)
         return marked
 
     async def note_visit(

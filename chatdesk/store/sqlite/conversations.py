@@ -21,7 +21,9 @@ from ...models import (
 )
 from ..conversations import (
     FORGET_TRANSCRIPTS,
+    MARK_READ,
     MAX_PAGE,
+    ReadSide,
     active_minute,
     answered_by_people,
     miss_change,
@@ -185,14 +187,13 @@ class SqliteConversations:
             )
         )
 
-    async def mark_read(self, conversation_id: str, seq: int, at: datetime) -> int | None:
+    async def mark_read(
+        self, conversation_id: str, seq: int, at: datetime, *, side: ReadSide = "visitor"
+    ) -> int | None:
+        sql = MARK_READ[side].format(p="?", f="min")
+
         def job(conn: sqlite3.Connection) -> int | None:
-            row = conn.execute(
-                "UPDATE conversations SET visitor_read_seq = min(?, last_seq),"
-                " visitor_read_at = ? WHERE id = ? AND visitor_read_seq < min(?, last_seq)"
-                " RETURNING visitor_read_seq",
-                (seq, format_ts(at), conversation_id, seq),
-            ).fetchone()
+            row = conn.execute(sql, (seq, format_ts(at), conversation_id)).fetchone()
             return None if row is None else int(row[0])
 
         return await self._worker.run(job)

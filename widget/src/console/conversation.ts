@@ -1,5 +1,5 @@
 // One conversation: the whole history and notes, live, with the action card and the ticket.
-import { $, call, el, failed, localizeTimes, socket, timeOf } from "./common";
+import { $, call, el, failed, localizeTimes, me, socket, timeOf } from "./common";
 import { setupActions } from "./actions";
 import { setupAnswers } from "./answers";
 import { setupComposer } from "./composer";
@@ -46,10 +46,26 @@ export function setupConversation(view: HTMLElement): void {
       el("p", { text: n.text }));
   }
 
+  // The visitor learns that the operator who has the chat saw their messages ("Seen"):
+  // told when they are on the page, visible, once per new message.
+  let holder: string | null = null;
+  let told = 0;
+  function tellSeen(): void {
+    if (holder !== me || document.visibilityState !== "visible") return;
+    const newest = Math.max(0, ...Array.from(shown.values(), (m) => m.seq));
+    if (newest <= told) return;
+    told = newest;
+    socket.emit("read", { conversation_id: conversationId, seq: newest });
+  }
+  document.addEventListener("visibilitychange", tellSeen);
+
   function applySummary(c: Summary): void {
     applyActions(c);
     drawTicket(c);
+    holder = c.operator?.id ?? null;
+    tellSeen();
   }
+
 
   // The help centre's answers follow what the visitor asks: their last three messages, as
   // the server read them for the page (a visitor who asks for a person said what about
@@ -94,6 +110,7 @@ export function setupConversation(view: HTMLElement): void {
     if (m.conversation_id !== conversationId) return;
     addMessage(m);
     follow([m]);
+    if (m.author === "visitor") tellSeen();
   });
   socket.on("read", (receipt: Receipt) => {
     if (receipt.conversation_id !== conversationId || receipt.seq <= read.seq) return;

@@ -812,6 +812,17 @@ export interface OperatorMessageIn {
   text: string;
 }
 /**
+ * ``read``: the operator has seen their conversation up to ``seq`` (its page open
+ * and visible).
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "OperatorReadIn".
+ */
+export interface OperatorReadIn {
+  conversation_id: string;
+  seq: number;
+}
+/**
  * ``transcript``: mail a conversation (as it is now) to an address: the requester's,
  * or someone the desk works with.
  *
@@ -923,6 +934,15 @@ export interface ReadOut {
   seq: number;
 }
 /**
+ * ``read``: the operator who has the conversation has seen it up to ``seq``.
+ *
+ * This interface was referenced by `Protocol`'s JSON-Schema
+ * via the `definition` "ReadReceiptOut".
+ */
+export interface ReadReceiptOut {
+  seq: number;
+}
+/**
  * Who filed the ticket.
  *
  * This interface was referenced by `Protocol`'s JSON-Schema
@@ -974,6 +994,7 @@ export interface SessionOut {
   lang: string;
   mode: string;
   notices: NoticeOut[];
+  read_seq?: number;
   seq: number;
   state: StateOut;
   token: string;

@@ -19,6 +19,7 @@ const EVENTS = [
   "session",
   "message",
   "typing",
+  "read",
   "state",
   "desk",
   "lang",

@@ -17,6 +17,7 @@ export interface MessageContext {
   operatorFallback: string; // the state's operator name, for messages that carry none
   botMode: boolean; // choices only work while the bot answers
   rated: Readonly<Record<string, boolean>>;
+  seenSeq: number; // the visitor's messages up to it were seen by the operator
   choose(choice: Choice): void;
   retry(item: Item): void;
   rate(item: Item, useful: boolean): void;
@@ -106,11 +107,17 @@ function renderDelivery(item: Item, ctx: MessageContext): HTMLElement {
           ),
     );
   }
+  if (seenBy(item, ctx.seenSeq)) return h("p", { class: "delivery seen" }, i18n.t("seen"));
   return h(
     "p",
     { class: `delivery ${item.delivery}` },
     item.delivery === "sending" ? i18n.t("sending") : i18n.t("sent"),
   );
+}
+
+/** Whether the visitor's stored message was seen by the operator who has the chat. */
+export function seenBy(item: Item, seenSeq: number): boolean {
+  return item.delivery === "sent" && item.seq !== null && item.seq <= seenSeq;
 }
 
 /** A file sent in chat: its name and size as a link, with a small thumbnail for images

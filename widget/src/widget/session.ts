@@ -129,6 +129,11 @@ export class Session {
       case "message":
         if (isMessage(payload)) store.dispatch({ type: "message", message: payload });
         break;
+      case "read": {
+        const seen = payload as { seq?: unknown } | null;
+        if (seen && typeof seen.seq === "number") store.dispatch({ type: "seen", seq: seen.seq });
+        break;
+      }
       case "typing": {
         const p = payload as { author?: string; on?: boolean } | null;
         if (p && p.author === "operator") {
@@ -193,6 +198,9 @@ export class Session {
       lang: toLang(session.lang),
     });
     this.store.dispatch({ type: "notices", notices: readNotices(session.notices), replace: true });
+    if (typeof session.read_seq === "number") {
+      this.store.dispatch({ type: "seen", seq: session.read_seq });
+    }
     if (!this.store.state.historyLoaded) await this.loadHistory();
     this.hooks.ready();
   }

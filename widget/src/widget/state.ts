@@ -47,6 +47,7 @@ export interface WidgetState {
   readonly conv: ConversationState;
   readonly items: Items;
   readonly readSeq: number; // the highest seq seen with the panel open (any tab)
+  readonly seenSeq: number; // the highest seq the operator who has the chat has seen
   readonly rated: Readonly<Record<string, boolean>>; // 👍/👎 given, by message id
   readonly typing: Typist | null; // who is shown typing
   readonly thinkingAfter: number | null; // the bot answers the visitor's message of this seq
@@ -103,6 +104,7 @@ export type Action =
   | { type: "thinkingOver" }
   | { type: "lang"; lang: Lang; source?: LangSource; bot?: BotIntro | null }
   | { type: "read"; seq: number }
+  | { type: "seen"; seq: number }
   | { type: "rated"; id: string; useful: boolean | null }
   | { type: "contactDone"; email: string }
   | { type: "ratingDone" }
@@ -137,6 +139,7 @@ export function initialState(lang: Lang, langSource: LangSource, kept: Kept): Wi
     conv: readState(null),
     items,
     readSeq: kept.read_seq,
+    seenSeq: 0,
     rated: kept.rated,
     typing: null,
     thinkingAfter: null,
@@ -158,6 +161,7 @@ function newConversation(s: WidgetState): WidgetState {
     ...s,
     historyLoaded: false,
     items: s.items.filter((i) => i.seq === null),
+    seenSeq: 0,
     contactDone: null,
     ratingDone: false,
     screen: s.screen === "contact" ? null : s.screen,
@@ -267,6 +271,8 @@ export function reduce(s: WidgetState, a: Action): WidgetState {
       };
     case "read":
       return a.seq > s.readSeq ? { ...s, readSeq: a.seq } : s;
+    case "seen":
+      return a.seq > s.seenSeq ? { ...s, seenSeq: a.seq } : s;
     case "rated": {
       const rated = { ...s.rated };
       if (a.useful === null) delete rated[a.id];

@@ -3,7 +3,7 @@
 
 import { ratingForm } from "../cards";
 import { fill, h, sync } from "../dom";
-import { MessageContext, choices, renderMessage } from "../render";
+import { MessageContext, choices, renderMessage, seenBy } from "../render";
 import { WidgetState } from "../state";
 import { Item } from "../thread";
 import { changed, Render, ViewContext } from "./context";
@@ -14,7 +14,7 @@ export function botName(s: WidgetState, fallback: string): string {
 
 export function logView(ctx: ViewContext): Render {
   const { ui, i18n, intents, host, desk } = ctx;
-  const nodes = new Map<string, { item: Item; el: HTMLElement }>();
+  const nodes = new Map<string, { item: Item; el: HTMLElement; seen: boolean }>();
   let ratingEl: HTMLElement | null = null; // kept while shown: a redraw keeps what was typed
 
   const context = (s: WidgetState): MessageContext => ({
@@ -24,6 +24,7 @@ export function logView(ctx: ViewContext): Render {
     operatorFallback: s.conv.operator ? s.conv.operator.name : "",
     botMode: s.conv.mode === "bot",
     rated: s.rated,
+    seenSeq: s.seenSeq,
     choose: (choice) => intents.choose(choice),
     retry: (item) => intents.retry(item),
     rate: (item, useful) => intents.rate(item, useful),
@@ -51,7 +52,10 @@ export function logView(ctx: ViewContext): Render {
       const item = s.items[at];
       const known = nodes.get(item.key);
       const rerated = prev !== null && prev.rated[id(item)] !== s.rated[id(item)];
-      let el = known && known.item === item && !all && !rerated ? known.el : null;
+      // "Sent" becomes "Seen" when the operator's receipt reaches it.
+      const seen = item.author === "visitor" && seenBy(item, s.seenSeq);
+      const same = known && known.item === item && known.seen === seen;
+      let el = same && !all && !rerated ? known.el : null;
       if (el === null) {
         el = renderMessage(item, msgContext);
         if (known) {
@@ -60,7 +64,7 @@ export function logView(ctx: ViewContext): Render {
           // 👍/👎 pressed with the keyboard: keep the focus on the pressed button.
           if (focused) el.querySelector<HTMLElement>(".rate[aria-pressed=true]")?.focus();
         }
-        nodes.set(item.key, { item, el });
+        nodes.set(item.key, { item, el, seen });
       }
       if (el.parentNode !== ui.log || el.nextSibling !== next) ui.log.insertBefore(el, next);
       next = el;
@@ -142,7 +146,7 @@ export function logView(ctx: ViewContext): Render {
   }
 
   return (s, prev) => {
-    if (changed(s, prev, (x) => [x.items, x.rated, x.conv, x.bot, x.botName])) {
+    if (changed(s, prev, (x) => [x.items, x.rated, x.seenSeq, x.conv, x.bot, x.botName])) {
       drawMessages(s, prev);
     }
     if (changed(s, prev, (x) => [x.phase, x.bot, x.desk, x.items.length === 0])) drawIntro(s);
