@@ -13,7 +13,9 @@ import pytest
 from chatdesk import Settings
 from chatdesk.cli import main
 from chatdesk.deskconfig import load_desk_config
+from chatdesk.errors import Unauthorized
 from chatdesk.mail.passwords import PasswordResets, reset_content
+from chatdesk.models import AuditAction
 from chatdesk.models.mail import MailState
 from chatdesk.operators import OperatorService, SessionTokens
 from chatdesk.store import create_store
@@ -100,6 +102,57 @@ def test_reset_two_step_sign_in(
     assert status == 0 and "two-step sign-in is off for ann@desk.test" in out
     assert " off " in run(capsys, monkeypatch, "operators", "list")[1].split("ann@desk.test")[1]
     status, _, err = run(capsys, monkeypatch, "operators", "reset-2fa", "nobody@desk.test")
+    assert status != 0 and "no operator" in err
+
+
+def test_signout_ends_every_session_and_keeps_the_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, monkeypatch, "operators", "add", "ann@desk.test", "--name", "Ann",
+        "--departments", "general", stdin="correct horse battery\n")  # fmt: skip
+
+    async def open_session() -> str:
+        settings = Settings.from_environ().with_secret()
+        store = create_store(settings)
+        await store.open()
+        try:
+            service = OperatorService(
+                store, SessionTokens(settings.secret_key), departments=("general",)
+            )
+            ann = await service.login("ann@desk.test", "correct horse battery", client="t")
+            token, _ = await service.sessions.open(ann, client="192.0.2.7", agent="curl/8")
+            await service.session(token)  # it works
+            return token
+        finally:
+            await store.close()
+
+    async def after(token: str) -> None:
+        settings = Settings.from_environ().with_secret()
+        store = create_store(settings)
+        await store.open()
+        try:
+            service = OperatorService(
+                store, SessionTokens(settings.secret_key), departments=("general",)
+            )
+            with pytest.raises(Unauthorized):
+                await service.session(token)
+            # The same password still signs her in; the audit log names the command line.
+            await service.login("ann@desk.test", "correct horse battery", client="t")
+            (entry,) = await store.audit.list_audit(limit=1)
+            assert (entry.action, entry.actor_id, entry.target) == (
+                AuditAction.SESSIONS_ENDED,
+                None,
+                "ann@desk.test",
+            )
+        finally:
+            await store.close()
+
+    token = asyncio.run(open_session())
+    status, out, _ = run(capsys, monkeypatch, "operators", "signout", "ann@desk.test")
+    assert status == 0 and "ann@desk.test is signed out everywhere" in out
+    assert "password is unchanged" in out
+    asyncio.run(after(token))
+    status, _, err = run(capsys, monkeypatch, "operators", "signout", "nobody@desk.test")
     assert status != 0 and "no operator" in err
 
 

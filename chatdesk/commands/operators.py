@@ -75,6 +75,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     passwd.add_argument("email")
     passwd.set_defaults(func=_passwd)
 
+    signout = sub.add_parser(
+        "signout",
+        help="sign an operator out everywhere (a lost or stolen laptop; the password stays)",
+    )
+    signout.add_argument("email")
+    signout.set_defaults(func=_signout)
+
     reset = sub.add_parser(
         "reset-2fa",
         help="turn an operator's two-step sign-in off (lost phone and recovery codes; "
@@ -164,6 +171,18 @@ def _toggle(args: argparse.Namespace, settings: Settings) -> int:
         action = AuditAction.OPERATOR_DISABLED if args.disabled else AuditAction.OPERATOR_ENABLED
         await audit.record(None, action, operator.email)
         return f"{operator.email} is {'disabled' if operator.disabled else 'enabled'}"
+
+    return _run(settings, work)
+
+
+def _signout(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: OperatorService, audit: AuditTrail) -> str:
+        operator = await service.end_sessions(args.email)
+        await audit.record(None, AuditAction.SESSIONS_ENDED, operator.email)
+        return (
+            f"{operator.email} is signed out everywhere (open consoles within a minute);"
+            " their password is unchanged"
+        )
 
     return _run(settings, work)
 
