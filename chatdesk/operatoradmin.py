@@ -148,7 +148,8 @@ class OperatorAdmin:
 
     async def send_password_link(self, actor: Operator, email: str) -> Operator:
         """Mail an operator a link to choose a new password (the admin never knows it; the
-        current one works until then).
+        current one works until then); to one invited who never used the account, the
+        invitation again (a new link for 7 days). Return the operator as it was.
 
         :raises Conflict: ``unavailable`` (no e-mail here), ``operator_disabled``.
         """
@@ -158,6 +159,10 @@ class OperatorAdmin:
             raise Conflict("this desk sends no e-mail", code="unavailable")
         if target.disabled:
             raise Conflict("the account is disabled: enable it first", code="operator_disabled")
+        if target.invited_at is not None and self.invite is not None:
+            await self.invite(target, by=actor)
+            log.info("admin %s invited %s again", actor.email, target.email)
+            return target
         await self.send_link(target, by=actor)
         log.info("admin %s sent %s a link to choose a new password", actor.email, target.email)
         return target

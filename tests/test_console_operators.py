@@ -4,6 +4,7 @@ them, set new passwords; the desk keeps an active admin; others get a 403."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import ClientSession, CookieJar
@@ -20,6 +21,12 @@ from .test_console_http import form_csrf, login
 __all__ = ["desk", "http", "sink"]  # the fixtures, shared with the admin pages' tests
 
 PAGE = "/console/operators"
+
+
+def _row_of(page: str, email: str) -> str:
+    """The Operators page's table row of the account with ``email``."""
+    row = page.split(f'<tr data-email="{email}">', 1)[1]
+    return row.split("</tr>", 1)[0]
 
 
 async def _post_lists(http: ClientSession, **data: Any) -> tuple[int, str, str]:
@@ -141,8 +148,24 @@ async def test_an_admin_invites_an_operator_who_chooses_their_password(
     assert status == 303 and location == f"{PAGE}?done=invited"
     _, page = await _page(http, location)
     assert "an e-mail invites them to choose their password" in page
+    assert "invited 1 minute ago" in _row_of(page, "zoe@desk.test")
+    assert "Send the invitation again" in page
+    await services.mail.outbox.run()
+    (first,) = [m for m in sink.take() if m["To"] == "zoe@desk.test"]
+    # She did not see it: Ada sends it again (the same invitation, a new link).
+    status, location, _ = await _post_lists(http, action="send_link", email="zoe@desk.test")
+    assert status == 303 and location == f"{PAGE}?done=invite_sent"
+    _, page = await _page(http, location)
+    assert "The invitation was sent again." in page
     await services.mail.outbox.run()
     (mail,) = [m for m in sink.take() if m["To"] == "zoe@desk.test"]
+    assert mail["Subject"] == first["Subject"]
+    # An invitation left for 8 days has expired (its link too): the page says so.
+    (zoe,) = [o for o in await services.operators.list() if o.email == "zoe@desk.test"]
+    eight_days_ago = services.helpdesk.console.clock() - timedelta(days=8)
+    assert await services._store.operators.mark_invited(zoe.id, eight_days_ago)
+    _, page = await _page(http, PAGE)
+    assert "invitation expired" in _row_of(page, "zoe@desk.test")
     assert str(mail["Subject"]).endswith(": uw account op de console")  # her language
     text = " ".join(str(mail.get_body(preferencelist=("plain",)).get_content()).split())  # type: ignore[union-attr]
     assert "Ada heeft een account voor u gemaakt" in text and "7 dagen lang" in text
@@ -159,6 +182,9 @@ async def test_an_admin_invites_an_operator_who_chooses_their_password(
     base = str(desk.make_url(""))
     async with ClientSession(base_url=base, cookie_jar=CookieJar(unsafe=True)) as zoe:
         assert (await login(zoe, "zoe@desk.test", "zoe's own passphrase")).status == 303
+    # Taken up: no invitation pending any more.
+    _, page = await _page(http, PAGE)
+    assert "invit" not in _row_of(page, "zoe@desk.test")
     (ada,) = [o for o in await services.operators.list() if o.email == "ada@desk.test"]
     (added,) = [e for e in await services.audit.page(ada) if e.action is AuditAction.OPERATOR_ADDED]
     assert added.detail == "operator, invited by e-mail"

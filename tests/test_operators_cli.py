@@ -290,6 +290,8 @@ def test_an_operator_invited_from_the_command_line(
     monkeypatch.setenv("CHATDESK_MAIL_FROM", "support@desk.test")
     status, out, _ = run(capsys, monkeypatch, *argv)  # no password read
     assert status == 0 and "added operator Zoé <zoe@desk.test>; the invitation is in" in out
+    listed = run(capsys, monkeypatch, "operators", "list")[1].split("zoe@desk.test")[1]
+    assert "invited 20" in listed  # and the day
     settings = Settings.from_environ().with_secret()
 
     async def check() -> None:

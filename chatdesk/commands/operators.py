@@ -8,6 +8,7 @@ import getpass
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
@@ -15,7 +16,7 @@ from ..audit import AuditTrail
 from ..config import LANGUAGES, Settings
 from ..deskconfig import load_desk_config
 from ..mail.passwords import PasswordResets
-from ..models import AuditAction, utcnow
+from ..models import AuditAction, Operator, utcnow
 from ..models.mail import OutboxMail
 from ..operators import OperatorService, SessionTokens
 from ..store import Store
@@ -155,14 +156,21 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 o.away_until.astimezone(zone).date().isoformat()
                 if o.away_until and o.away(now)
                 else "",
-                f"{o.last_seen_at.astimezone(zone):%Y-%m-%d %H:%M}"
-                if o.last_seen_at
-                else "not yet",
+                _last_seen(o, zone),
             )
         print_table(table, "no operators yet (chatdesk operators add EMAIL --name NAME)")
         return ""
 
     return _run(settings, work)
+
+
+def _last_seen(operator: Operator, zone: ZoneInfo) -> str:
+    """The list's "last seen": when, or an invitation nobody took up (since when)."""
+    if operator.last_seen_at:
+        return f"{operator.last_seen_at.astimezone(zone):%Y-%m-%d %H:%M}"
+    if operator.invited_at:
+        return f"invited {operator.invited_at.astimezone(zone):%Y-%m-%d}"
+    return "not yet"
 
 
 def _toggle(args: argparse.Namespace, settings: Settings) -> int:

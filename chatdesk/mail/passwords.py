@@ -131,6 +131,7 @@ class PasswordResets:
         to choose their first password: once, within :data:`INVITE_TTL`."""
         data = {"invited_by": by.name if by else "", "invite": True, "days": INVITE_TTL.days}
         await self._send(operator, data, kind="i")
+        await self.store.operators.mark_invited(operator.id, self.clock())
         log.info("invitation queued for %s (by %s)", operator.email, by.email if by else "-")
 
     async def send_link(self, operator: Operator, *, by: Operator) -> None:

@@ -73,6 +73,9 @@ class Operator:
     replacement_id: str | None = None
     #: When they last used the console (None: not since the desk began to record it).
     last_seen_at: datetime | None = None
+    #: When an invitation to choose their first password was mailed (None: none pending;
+    #: a password they set clears it).
+    invited_at: datetime | None = None
 
     def away(self, now: datetime) -> bool:
         """Return whether the operator is out of office at ``now``."""

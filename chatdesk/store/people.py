@@ -38,7 +38,8 @@ class OperatorStore(Protocol):
         password_hash: str | None = None,
         end_sessions: bool = False,
     ) -> Operator:
-        """Disable/enable or set a password; either ends the operator's sessions, as
+        """Disable/enable or set a password (which ends a pending invitation); either ends
+        the operator's sessions, as
         ``end_sessions`` alone does (their "sign out everywhere").
 
         :raises NotFound: if there is no operator with that e-mail.
@@ -53,6 +54,11 @@ class OperatorStore(Protocol):
 
         :raises NotFound: no such operator.
         """
+        ...
+
+    async def mark_invited(self, operator_id: str, at: datetime) -> bool:
+        """Record that an invitation to choose a first password was mailed at ``at`` (a
+        password set later clears it); return False for an unknown id."""
         ...
 
     async def mark_seen(self, operator_id: str, at: datetime, *, since: datetime) -> bool:

@@ -64,8 +64,10 @@ OPERATOR_COLUMNS = (
     " created_at, mail_notifications, signature"
 )
 #: What reads an operator: :data:`OPERATOR_COLUMNS`, whether two-step sign-in is on,
-#: their out of office, when they last used the console.
-OPERATOR_READ = f"{OPERATOR_COLUMNS}, totp_secret <> '', away_until, replacement_id, last_seen_at"
+#: their out of office, when they last used the console, when they were invited.
+OPERATOR_READ = (
+    f"{OPERATOR_COLUMNS}, totp_secret <> '', away_until, replacement_id, last_seen_at, invited_at"
+)
 NOTE_COLUMNS = "id, conversation_id, operator_id, operator_name, text, ts, client_id"
 TICKET_COLUMNS = (
     "id, number, conversation_id, subject, department, priority, status, created_at, "
@@ -159,6 +161,7 @@ def operator_row(row: Any) -> Operator:
         away_until=_ts(row[13]),
         replacement_id=row[14] or None,
         last_seen_at=_ts(row[15]),
+        invited_at=_ts(row[16]),
     )
 
 

@@ -325,4 +325,10 @@ RECENT_VERSIONS: list[list[Step]] = [
         "ALTER TABLE conversations ADD COLUMN operator_read_seq INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE conversations ADD COLUMN operator_read_at TEXT",
     ],
+    [
+        # When an invitation to choose a first password was mailed (none since: the
+        # account is in use, or was made with a password): the Operators page tells a
+        # pending invitation, or one left to expire, from an account never used.
+        "ALTER TABLE operators ADD COLUMN invited_at TEXT",
+    ],
 ]

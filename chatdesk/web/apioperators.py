@@ -52,6 +52,7 @@ def _out(o: Operator) -> ApiOperator:
         away_until=format_ts(o.away_until) if o.away_until else None,
         last_seen_at=format_ts(o.last_seen_at) if o.last_seen_at else None,
         created_at=format_ts(o.created_at) if o.created_at else None,
+        invited_at=format_ts(o.invited_at) if o.invited_at else None,
     )
 
 

@@ -74,6 +74,12 @@ async def operators_page(request: web.Request) -> web.StreamResponse:
         "away": {i: format_day(at, lang, zone) for i, at in away.items()},
         "back_on": {i: at.astimezone(zone).date().isoformat() for i, at in away.items()},
         "seen": _last_seen(operators, now, lang, zone),
+        # Invitations nobody took up yet: when sent, and whether the link has expired.
+        "invited": {
+            o.id: (format_ago(at, now, lang), format_when(at, lang, zone), at < now - INVITE_TTL)
+            for o in operators
+            if (at := o.invited_at) is not None
+        },
         # How many browsers each is signed in on (an admin signs a lost laptop out).
         "signed_in": {
             o.id: len(await services.operators.sessions.current(o))
@@ -121,6 +127,7 @@ _DONE = (
     "away",
     "back",
     "signed_out",
+    "invite_sent",
 )
 
 
@@ -145,8 +152,8 @@ async def _act(request: web.Request, form: Any) -> str:
             )  # fmt: skip
             return "edited"
         if isinstance(form, OperatorStateForm) and form.action == "send_link":
-            await admin.send_password_link(actor, form.email)
-            return "link_sent"
+            sent = await admin.send_password_link(actor, form.email)
+            return "invite_sent" if sent.invited_at else "link_sent"
         if isinstance(form, OperatorStateForm) and form.action == "sign_out":
             await admin.end_sessions(actor, form.email)
             return "signed_out"

@@ -309,6 +309,8 @@ class ApiOperator(Out):
     away_until: Ts | None
     last_seen_at: Ts | None
     created_at: Ts | None
+    #: When an invitation to choose a first password was mailed, not yet taken up.
+    invited_at: Ts | None = None
 
 
 class ApiOperatorList(Out):

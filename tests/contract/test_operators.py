@@ -276,3 +276,24 @@ async def test_last_seen_is_written_at_most_once_a_period(store: Store, make: Fa
     credentials = await store.operators.operator_credentials(ann.email)
     assert credentials is not None and credentials[0].last_seen_at == later(minutes=20)
     assert not await store.operators.mark_seen("nobody", T0, since=T0)
+
+
+async def test_an_invitation_is_pending_until_a_password_is_set(
+    store: Store, make: Factory
+) -> None:
+    ann, bob = await make.operator("Ann"), await make.operator("Bob")
+    assert ann.invited_at is None
+    assert await store.operators.mark_invited(ann.id, T0)
+    assert not await store.operators.mark_invited("nobody", T0)
+    found = await store.operators.get_operator(ann.id)
+    assert found is not None and found.invited_at == T0
+    # Sent again: the latest; disabling or ending sessions keeps it; a password ends it.
+    assert await store.operators.mark_invited(ann.id, later(days=2))
+    kept = await store.operators.update_operator(ann.email, end_sessions=True)
+    assert kept.invited_at == later(days=2)
+    kept = await store.operators.update_operator(ann.email, disabled=False)
+    assert kept.invited_at == later(days=2)
+    done = await store.operators.update_operator(ann.email, password_hash="hash:new")
+    assert done.invited_at is None
+    listed = {o.id: o for o in await store.operators.list_operators()}
+    assert listed[ann.id].invited_at is None and listed[bob.id].invited_at is None

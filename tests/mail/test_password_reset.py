@@ -234,8 +234,10 @@ async def test_an_invitation_lasts_a_week(store: Store, clock: Clock, sink: Sink
     token = match.group(1).rpartition("/")[2]
     resets = desk.password_resets
     assert resets is not None
+    sent = clock.now  # the invitation is pending from its mail on
     clock.advance(days=6, hours=23)
-    assert await resets.check(token) == (zoe, True)
+    found, invited = await resets.check(token)
+    assert (found.id, invited, found.invited_at) == (zoe.id, True, sent)
     clock.advance(hours=2)
     with pytest.raises(InvalidToken) as expired:
         await resets.reset(token, NEW, client="198.51.100.7")

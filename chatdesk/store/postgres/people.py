@@ -78,6 +78,7 @@ class PostgresOperators:
         row = await self._db.fetchrow(
             "UPDATE operators SET disabled = COALESCE($2::integer, disabled),"
             " password_hash = COALESCE($3::text, password_hash),"
+            " invited_at = CASE WHEN $3::text IS NULL THEN invited_at END,"
             " session_version = session_version + ($2::integer IS NOT NULL)::integer"
             " + ($3::text IS NOT NULL)::integer + $4::integer"
             f" WHERE email = $1 RETURNING {OPERATOR_READ}",
@@ -101,6 +102,12 @@ class PostgresOperators:
         if row is None:
             raise NotFound("no such operator")
         return operator_row(row)
+
+    async def mark_invited(self, operator_id: str, at: datetime) -> bool:
+        changed = await self._db.execute(
+            "UPDATE operators SET invited_at = $1 WHERE id = $2", format_ts(at), operator_id
+        )
+        return changed > 0
 
     async def mark_seen(self, operator_id: str, at: datetime, *, since: datetime) -> bool:
         changed = await self._db.execute(

@@ -93,7 +93,7 @@ class SqliteOperators:
                 )
             if password_hash is not None:
                 conn.execute(
-                    "UPDATE operators SET password_hash = ?,"
+                    "UPDATE operators SET password_hash = ?, invited_at = NULL,"
                     " session_version = session_version + 1 WHERE email = ?",
                     (password_hash, email),
                 )
@@ -127,6 +127,16 @@ class SqliteOperators:
             return operator_row(row)
 
         return await self._worker.run(job)
+
+    async def mark_invited(self, operator_id: str, at: datetime) -> bool:
+        args = (format_ts(at), operator_id)
+        return bool(
+            await self._worker.run(
+                lambda conn: (
+                    conn.execute("UPDATE operators SET invited_at = ? WHERE id = ?", args).rowcount
+                )
+            )
+        )
 
     async def mark_seen(self, operator_id: str, at: datetime, *, since: datetime) -> bool:
         args = (format_ts(at), operator_id, format_ts(since))
