@@ -53,7 +53,7 @@ class SignInNotices:
         seen = hashlib.sha256(f"{operator.id} {client} {agent}".encode()).hexdigest()[:16]
         data = {"when": format_ts(now), "name": operator.name, "browser": browser,
                 "system": system, "client": client[:64],
-                "link": f"{self.public_url}/console/account"}  # fmt: skip
+                "link": f"{self.public_url}/console/account#sessions-h"}  # fmt: skip
         lang = next((lang for lang in operator.languages if lang in LANGUAGES), "en")
         key = f"{SIGN_IN}:{seen}:{now:%Y%m%d%H}"
         mail = OutboxMail(SIGN_IN, operator.email, lang, now, data=data, key=key)

@@ -16,8 +16,8 @@ _FR = {
     "signin_1": "Quelqu'un s'est connecté à votre compte sur la console de {desk} le {when}, "
     "depuis un navigateur où vous ne vous étiez encore jamais connecté.",
     "signin_2": "C'était vous ? Rien à faire. Sinon, changez tout de suite votre mot de passe "
-    "sur la page de votre compte (vos autres sessions se ferment), puis prévenez un "
-    "administrateur.",
+    "sur la page de votre compte (vos autres sessions se ferment ; la page liste les "
+    "navigateurs où vous êtes connecté), puis prévenez un administrateur.",
     "signin_device": "Navigateur :",
     "signin_address": "Adresse IP :",
     "signin_browser_on": "{browser} sur {system}",
@@ -122,8 +122,8 @@ _NL = {
     "signin_1": "Er is op {when} aangemeld op uw account op de console van {desk}, vanuit "
     "een browser waarin u zich nog nooit had aangemeld.",
     "signin_2": "Was u het? Dan hoeft u niets te doen. Zo niet, wijzig dan meteen uw "
-    "wachtwoord op uw accountpagina (uw andere sessies worden beëindigd) en verwittig een "
-    "beheerder.",
+    "wachtwoord op uw accountpagina (uw andere sessies worden beëindigd; de pagina toont "
+    "de browsers waarin u aangemeld bent) en verwittig een beheerder.",
     "signin_device": "Browser:",
     "signin_address": "IP-adres:",
     "signin_browser_on": "{browser} op {system}",
@@ -229,7 +229,8 @@ _EN = {
     "signin_1": "Someone signed in to your account on the {desk} console on {when}, from a "
     "browser you had never signed in on before.",
     "signin_2": "Was it you? Then there is nothing to do. If not, change your password now "
-    "on your account page (your other sessions end), then tell an administrator.",
+    "on your account page (your other sessions end; the page lists the browsers you are "
+    "signed in on), then tell an administrator.",
     "signin_device": "Browser:",
     "signin_address": "IP address:",
     "signin_browser_on": "{browser} on {system}",

@@ -65,7 +65,8 @@ async def test_a_browser_new_to_the_operator_mails_them_once(
         text, html = parts(mail)
         assert "Hello Ada," in text and "from a browser you had never signed in on" in text
         assert "Safari on iOS" in text and "127.0.0.1" in text
-        assert f"{PUBLIC}/console/account" in text
+        assert f"{PUBLIC}/console/account#sessions-h" in text
+        assert "lists the browsers you are signed in on" in text
         assert "Open my account" in html and "change your password now" in text
         # Now the phone knows her too; and a wrong password never mails.
         phone.cookie_jar.clear(lambda c: c.key != DEVICE_COOKIE)
