@@ -28,6 +28,7 @@ const PROMPT_MAX = 140;
 export class Controller implements Intents {
   private typingSent = 0; // when "typing on" was last sent (0: "off" was)
   private receiptSent = 0; // the seq last told to the desk as seen (this page's life)
+  private receiptFor: string | null = null; // the conversation (session token) it was of
 
   constructor(
     private readonly store: Store<WidgetState, Action>,
@@ -75,6 +76,10 @@ export class Controller implements Intents {
     const newest = maxSeq(this.s.items);
     if (newest > this.s.readSeq) this.store.dispatch({ type: "read", seq: newest });
     const { link } = this.session;
+    if (this.receiptFor !== this.s.sessionToken) {
+      this.receiptFor = this.s.sessionToken; // a new conversation numbers from 1 again
+      this.receiptSent = 0;
+    }
     const since = this.receiptSent;
     if (newest > since && link.connected &&
       this.s.items.some((i) => i.author === "operator" && i.seq !== null && i.seq > since)) {
