@@ -17,6 +17,7 @@ from .errors import Forbidden, InvalidPayload, InvalidToken, NotFound
 from .events import ConversationEscalated, Event, LanguageChanged, MessagePosted, TypingChanged
 from .models import (
     MAX_PAGE,
+    MAX_SEQ,
     PEOPLE_MODES,
     Author,
     BotMiss,
@@ -346,7 +347,7 @@ class ConversationService:
     ) -> tuple[list[Message], bool]:
         """Return messages after ``since`` (in order) and whether more follow."""
         return await self.store.conversations.list_messages(
-            conversation_id, since=since, limit=limit
+            conversation_id, since=min(since, MAX_SEQ), limit=limit
         )
 
     def visitor_typing(self, conversation_id: str, on: bool) -> list[Event]:

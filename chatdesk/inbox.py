@@ -19,6 +19,7 @@ from .events import (
 )
 from .models import (
     MAX_PAGE,
+    MAX_SEQ,
     Author,
     Conversation,
     InboxView,
@@ -144,7 +145,7 @@ class Inbox:
         open on a visible page); return the read receipt for the operators watching it,
         or nothing when the mark did not move."""
         at = self.clock()
-        marked = await self.store.conversations.mark_read(conversation_id, seq, at)
+        marked = await self.store.conversations.mark_read(conversation_id, min(seq, MAX_SEQ), at)
         return [] if marked is None else [VisitorRead(conversation_id, marked, at)]
 
     async def operator_read(
@@ -161,7 +162,7 @@ class Inbox:
         if conversation.operator_id != operator.id or conversation.mode is not Mode.LIVE:
             return []
         marked = await self.store.conversations.mark_read(
-            conversation_id, seq, self.clock(), side="operator"
+            conversation_id, min(seq, MAX_SEQ), self.clock(), side="operator"
         )
         return [] if marked is None else [OperatorRead(conversation_id, marked)]
 

@@ -76,6 +76,10 @@ async def test_visitor_message_round_trip(
     assert await tab1.say("Bonjour", client_id="c-1") == message
     history = await tab2.call("history", {"since": 0})
     assert history == {"ok": True, "messages": [message], "more": False}
+    # Past the 32-bit seq columns: "after the last", never a store error.
+    later = await tab2.call("history", {"since": 2**53 - 1})
+    assert later == {"ok": True, "messages": [], "more": False}
+    assert await tab1.call("read", {"seq": 2**53 - 1}) == {"ok": True}
     # The ack meant committed: another connection to the database sees it.
     db = await asyncpg.connect(postgres_url)
     try:

@@ -6,6 +6,7 @@ from .audit import AuditAction, AuditEntry
 from .clock import format_ts, new_id, parse_ts, utcnow
 from .conversations import (
     MAX_PAGE,
+    MAX_SEQ,
     PEOPLE_MODES,
     Author,
     BotMiss,
@@ -68,6 +69,7 @@ from .tickets import (
 __all__ = [
     "ACTIVE",
     "MAX_PAGE",
+    "MAX_SEQ",
     "PEOPLE_MODES",
     "PLAYED_TYPES",
     "PREVIEWED_TYPES",

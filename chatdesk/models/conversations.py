@@ -14,6 +14,7 @@ from .clock import format_ts, new_sortable_id, utcnow
 
 __all__ = [
     "MAX_PAGE",
+    "MAX_SEQ",
     "PEOPLE_MODES",
     "Author",
     "BotMiss",
@@ -34,6 +35,9 @@ __all__ = [
 
 #: Most messages one page of a conversation's history holds.
 MAX_PAGE = 200
+#: The highest sequence number a message can have (the stores' seq columns are 32-bit):
+#: a client's larger ``since`` or read mark means "after the last", and is taken as this.
+MAX_SEQ = 2**31 - 1
 
 
 class Mode(StrEnum):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .base import ID, MAX_QUERY, ClientId, In, Lang, Out, Priority, TagList, Ts
+from .base import ID, MAX_INT, MAX_QUERY, ClientId, In, Lang, Out, Priority, TagList, Ts
 from .shared import MessageOut, OperatorRef, TicketOut
 
 __all__ = [
@@ -91,7 +91,7 @@ class OperatorReadIn(In):
     and visible)."""
 
     conversation_id: ID
-    seq: Annotated[int, msgspec.Meta(ge=0)]
+    seq: Annotated[int, msgspec.Meta(ge=0, le=MAX_INT)]
 
 
 class OperatorTypingIn(In):

@@ -124,7 +124,7 @@ class ReadIn(In):
     """``read``: the visitor has seen their conversation up to ``seq`` (the widget open
     on a visible page)."""
 
-    seq: Annotated[int, msgspec.Meta(ge=0)]
+    seq: Seq
 
 
 class LangIn(In):
