@@ -27,12 +27,16 @@ async def list_operators(request: web.Request) -> web.StreamResponse:
 
 
 async def patch_operator(request: web.Request) -> web.StreamResponse:
-    """Disable an account (its sessions and open consoles end at once) or enable it again.
-    Admins only. `404 unknown_operator`; `409 own_account` (the token's own account) or
+    """Disable an account (its sessions and open consoles end at once) or enable it again;
+    `"end_sessions": true` signs it out everywhere (a lost laptop; an identity provider's
+    "clear sessions"), its password and API tokens kept. Admins only. `404
+    unknown_operator`; `409 own_account` (the token's own account), `own_sessions`, or
     `last_admin` (the desk keeps an active admin). Answers the account after."""
     body = await read_json(request, ApiOperatorPatchIn)
     admin, actor = request.app[SERVICES].operator_admin, request[OPERATOR]
     account = await admin.account(actor, request.match_info["operator_id"])
+    if body.end_sessions:
+        account = await admin.end_sessions(actor, account.email)
     if not isinstance(body.disabled, UnsetType) and body.disabled != account.disabled:
         account = await admin.set_disabled(actor, account.email, body.disabled)
     return reply(_out(account))
@@ -62,6 +66,7 @@ OPERATOR_ENDPOINTS = (
     Endpoint("GET", f"{API_PREFIX}/operators", list_operators, "listOperators",
              "The operator accounts (admins)", response=ApiOperatorList, errors=(403,)),
     Endpoint("PATCH", _OPERATOR, patch_operator, "updateOperator",
-             "Disable or enable an operator account (admins)", response=ApiOperator,
+             "Disable or enable an operator account, or sign it out everywhere (admins)",
+             response=ApiOperator,
              body=ApiOperatorPatchIn, errors=(403, 404, 409)),
 )  # fmt: skip

@@ -147,9 +147,11 @@ class ApiBlockIn(In):
 
 class ApiOperatorPatchIn(In):
     """``PATCH /api/v1/operators/{operator_id}``: disable an account (its sessions end at
-    once) or enable it again; left out: unchanged."""
+    once) or enable it again; ``end_sessions``: sign it out everywhere (the password and
+    API tokens stay); left out: unchanged."""
 
     disabled: bool | UnsetType = UNSET
+    end_sessions: bool = False
 
 
 class ApiSplitIn(In):

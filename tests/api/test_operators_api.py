@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from chatdesk.errors import Unauthorized
 from chatdesk.models import AuditAction
 from chatdesk.wire.apiout import ApiOperator, ApiOperatorList
 
@@ -50,6 +53,26 @@ async def test_an_admin_lists_operators_and_disables_a_leaver(
         (AuditAction.OPERATOR_ENABLED, "bob@desk.test"),
         (AuditAction.OPERATOR_DISABLED, "bob@desk.test"),
     ]
+
+
+async def test_an_admin_signs_an_operator_out_everywhere(api: Api, as_: Any, desk: Desk) -> None:
+    services = desk.services
+    bob = await _operator(desk, "bob")
+    token, _ = await services.operators.sessions.open(bob, client="192.0.2.7", agent="curl/8")
+    await services.operators.session(token)
+    path = f"/api/v1/operators/{desk.ids['bob']}"
+    done = await api.call("PATCH", path, ApiOperator, json={"end_sessions": True})
+    assert not done.disabled  # still an account: only its sessions ended
+    with pytest.raises(Unauthorized):
+        await services.operators.session(token)
+    # Not disabled: his API token still works (only a person's sessions ended).
+    await as_("bob").call("GET", "/api/v1/tickets", object)
+    audit = [(e.action, e.target) for e in await services.audit.page(await _operator(desk, "ada"))]
+    assert audit[0] == (AuditAction.SESSIONS_ENDED, "bob@desk.test")
+    own = await api.error(
+        "PATCH", f"/api/v1/operators/{desk.ids['ada']}", 409, json={"end_sessions": True}
+    )
+    assert own.code == "own_sessions"
 
 
 async def test_refusals_change_nothing(api: Api, as_: Any, desk: Desk) -> None:
