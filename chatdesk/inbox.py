@@ -285,4 +285,7 @@ class Inbox:
                 if last
                 else None
             ),
+            "seen": last is not None
+            and last.author is Author.OPERATOR
+            and conversation.visitor_read_seq >= conversation.last_seq,
         }

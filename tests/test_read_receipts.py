@@ -27,24 +27,34 @@ async def test_operators_see_how_far_the_visitor_has_read(
     )
     seq = reply["message"]["seq"]
 
+    (mine,) = (await sophie.call("inbox", {"view": "mine"}))["conversations"]
+    assert mine["seen"] is False
     assert await v.call("read", {"seq": seq}) == {"ok": True}
     receipt = await sophie.next("read")
     assert (receipt["conversation_id"], receipt["seq"]) == (cid, seq)
     assert receipt["at"].endswith("Z")
+    # Every console hears it (Marc's lists mark the row), and the summary says so.
+    assert await marc.next("read") == receipt
+    (mine,) = (await sophie.call("inbox", {"view": "mine"}))["conversations"]
+    assert mine["seen"] is True
     # An older mark, or the same one again (another tab, a late packet), tells nobody;
     # one past the last message stops at it.
     assert await v.call("read", {"seq": seq - 1}) == {"ok": True}
     assert await v.call("read", {"seq": seq}) == {"ok": True}
     await sophie.call("inbox", {"view": "mine"})  # a round trip: anything sent is in
     assert sophie.pending("read") == []
-    # Marc did not watch the conversation: no receipt; opening it, he sees the mark.
-    assert marc.pending("read") == []
+    # Opening the conversation later, Marc sees the mark.
     later = await marc.call("watch", {"conversation_id": cid})
     assert later["read"] == {"seq": seq, "at": receipt["at"]}
 
     await sophie.call("message", {"conversation_id": cid, "client_id": "r2", "text": "Voilà."})
+    (mine,) = (await sophie.call("inbox", {"view": "mine"}))["conversations"]
+    assert mine["seen"] is False  # the new reply is not seen yet
     assert await v.call("read", {"seq": 2**53 - 1}) == {"ok": True}  # past the last
     assert (await marc.next("read"))["seq"] == seq + 1
+    await v.say("Merci")
+    (mine,) = (await sophie.call("inbox", {"view": "mine"}))["conversations"]
+    assert mine["seen"] is False  # the last message is the visitor's
 
 
 async def test_a_bad_read_is_refused_and_changes_nothing(

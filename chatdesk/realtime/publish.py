@@ -89,8 +89,8 @@ class Publisher:
             elif isinstance(event, VisitorRead):
                 receipt = {"conversation_id": event.conversation_id,
                            **read_payload(event.seq, event.at)}  # fmt: skip
-                room = rooms.conversation(event.conversation_id)
-                await self._to_operators("read", receipt, room)
+                # Every console: the lists mark the chats whose visitor saw the last reply.
+                await self._to_operators("read", receipt)
             elif isinstance(event, OperatorRead):
                 room = rooms.conversation(event.conversation_id)
                 seen = {"seq": event.seq}

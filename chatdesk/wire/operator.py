@@ -200,6 +200,8 @@ class SummaryOut(Out):
     operator: OperatorRef | None
     ticket: TicketOut | None
     last_message: LastMessage | None
+    #: The last message is an operator's and the visitor has seen it (a read receipt).
+    seen: bool = False
 
 
 class NoteOut(Out):

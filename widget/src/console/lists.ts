@@ -31,6 +31,8 @@ function summaryRow(c: Summary): HTMLLIElement {
     const who = label("author", c.last_message.author);
     const last = el("span", { className: "last" }, el("b", { text: `${who}${colon} ` }));
     last.append(plainText(c.last_message.text));
+    // The visitor saw this reply of ours: on the preview's line.
+    if (c.seen) last.append(el("span", { className: "seen", text: `· ${t("seen_by_visitor")}` }));
     link.append(last);
   }
   if (c.queued_at) {
@@ -58,6 +60,11 @@ export function setupLists(inbox: HTMLElement): void {
   }
   socket.on("conversation", () => {
     // Debounced: a burst of changes (a queue moving) is one refresh.
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(refreshList, 150);
+  });
+  // A visitor saw the last reply: its row says "Seen" (the same debounced refresh).
+  socket.on("read", () => {
     window.clearTimeout(refreshTimer);
     refreshTimer = window.setTimeout(refreshList, 150);
   });

@@ -316,6 +316,7 @@ export interface SummaryOut {
   page: string;
   priority: string;
   queued_at: string | null;
+  seen?: boolean;
   ticket: TicketOut | null;
 }
 /**
