@@ -32,9 +32,11 @@ UNLINK = "DELETE FROM ticket_links WHERE ticket_id = {p}1 RETURNING problem_id"
 IS_INCIDENT = "SELECT problem_id FROM ticket_links WHERE ticket_id = {p}1"
 #: Parameter: ticket.
 HAS_INCIDENTS = "SELECT 1 FROM ticket_links WHERE problem_id = {p}1 LIMIT 1"
-#: Parameter: problem; in the order they were linked.
+#: Parameter: problem; in the order they were linked (those linked in the same moment, by
+#: a bulk action, by their number).
 INCIDENTS = (
-    "SELECT ticket_id FROM ticket_links WHERE problem_id = {p}1 ORDER BY created_at, ticket_id"
+    "SELECT l.ticket_id FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id"
+    " WHERE l.problem_id = {p}1 ORDER BY l.created_at, t.number"
 )
 #: Parameters: from, to (a merged problem's tickets follow it).
 MOVE = "UPDATE ticket_links SET problem_id = {p}2 WHERE problem_id = {p}1"

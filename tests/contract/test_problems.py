@@ -20,6 +20,13 @@ async def test_tickets_link_to_one_problem_and_lists_find_them(store: Store) -> 
     await store.problems.link(second.id, outage.id, later(minutes=2), by="op1")
     await store.problems.link(first.id, outage.id, later(minutes=1), by="op1")
     assert await store.problems.incidents(outage.id) == [first.id, second.id]  # by time
+    # Linked in the same moment (a bulk action): by their number.
+    third, fourth = await filed(store), await filed(store)
+    await store.problems.link(fourth.id, other.id, later(minutes=3), by="op1")
+    await store.problems.link(third.id, other.id, later(minutes=3), by="op1")
+    assert await store.problems.incidents(other.id) == [third.id, fourth.id]
+    await store.problems.unlink(third.id)
+    await store.problems.unlink(fourth.id)
     assert await store.problems.problem_of(first.id) == outage.id
     assert await store.problems.problem_of(alone.id) is None
     found = await store.ticket_queries.search_tickets(TicketQuery(problem_id=outage.id))
