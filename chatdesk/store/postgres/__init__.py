@@ -6,8 +6,9 @@ from ...errors import StoreError
 from .audit import PostgresAudit
 from .blocks import PostgresBlocks
 from .consolesessions import PostgresConsoleSessions
-from .conversations import PostgresConversations, PostgresFeedback
+from .conversations import PostgresConversations
 from .database import Database
+from .feedback import PostgresFeedback
 from .followers import PostgresFollowers
 from .help import PostgresHelp
 from .helpdesk import PostgresHelpdesk
